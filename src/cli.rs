@@ -1,0 +1,315 @@
+//! Command-line interface: argument parsing, output routing and exit codes.
+//!
+//! Exit codes: 0 clean (nothing at or above `--fail-on`), 1 findings at or above it, 2 could not lint
+//! (usage, unreadable or undecodable input). Every input is processed even when another fails.
+
+use crate::finding::Severity;
+use crate::limits::Limits;
+use crate::lint::{self, Run};
+use crate::report::{self, Format, human};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "samlint",
+    version,
+    about = "Lint SAML single sign-on: decode, verify and explain SAML messages and IdP configuration",
+    long_about = None,
+    after_help = "Paste safely: `pbpaste | samlint check -` (or `xclip -o | samlint check -`) keeps the message out of your shell history."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Decode, parse and lint SAML messages.
+    Check(CheckArgs),
+    /// Decode SAML messages and print them as pretty XML (or the exact bytes, or the model as JSON).
+    Decode(DecodeArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct InputArgs {
+    /// Inputs: file paths, `-` for stdin, or a pasted value (raw XML, base64, base64+DEFLATE,
+    /// URL-encoded, a URL / query string / form body with SAMLResponse or SAMLRequest); files may also be
+    /// HAR captures or SAML-tracer exports.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
+
+    /// Largest input file or stdin stream, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_input, help_heading = "Limits")]
+    pub max_input: u64,
+    /// Largest single SAML value (encoded parameter or XML), in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_value, help_heading = "Limits")]
+    pub max_value: usize,
+    /// Largest inflated (DEFLATE) message, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_inflate, help_heading = "Limits")]
+    pub max_inflate: usize,
+    /// Largest DEFLATE expansion ratio once the output passes 64 KiB.
+    #[arg(long, value_name = "RATIO", default_value_t = Limits::default().max_inflate_ratio, help_heading = "Limits")]
+    pub max_inflate_ratio: usize,
+    /// Deepest XML element nesting.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth, help_heading = "Limits")]
+    pub max_depth: usize,
+
+    /// When to use colour.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+
+    /// Write results to FILE instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+}
+
+impl InputArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            max_input: self.max_input,
+            max_value: self.max_value,
+            max_inflate: self.max_inflate,
+            max_inflate_ratio: self.max_inflate_ratio.max(1),
+            max_depth: self.max_depth.max(1),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub common: InputArgs,
+    /// Output format.
+    #[arg(long, value_enum, env = "SAMLINT_FORMAT", default_value_t = Format::Full)]
+    pub format: Format,
+    /// Exit 1 when a finding at or above this severity is reported.
+    #[arg(long, value_name = "SEVERITY", default_value = "error", value_parser = parse_severity)]
+    pub fail_on: Severity,
+    /// Exit 0 even when findings are reported (still 2 when an input could not be linted).
+    #[arg(long)]
+    pub exit_zero: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DecodeFormat {
+    /// Pretty-printed XML (tags, attribute order and namespaces kept byte for byte).
+    Xml,
+    /// The parsed model with byte spans.
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct DecodeArgs {
+    #[command(flatten)]
+    pub common: InputArgs,
+    /// Print the exact decoded bytes instead of the pretty view.
+    #[arg(long, conflicts_with = "format")]
+    pub raw: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DecodeFormat::Xml)]
+    pub format: DecodeFormat,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse()
+}
+
+fn use_color(c: Color, to_terminal: bool) -> bool {
+    match c {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+fn width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|w| *w >= 40)
+        .unwrap_or(100)
+}
+
+/// Where results go.
+struct Out {
+    file: Option<std::fs::File>,
+    terminal: bool,
+}
+
+impl Out {
+    fn open(path: &Option<std::path::PathBuf>) -> Result<Self, String> {
+        match path {
+            Some(p) => std::fs::File::create(p)
+                .map(|f| Out {
+                    file: Some(f),
+                    terminal: false,
+                })
+                .map_err(|e| format!("cannot write {}: {e}", p.display())),
+            None => Ok(Out {
+                file: None,
+                terminal: std::io::stdout().is_terminal(),
+            }),
+        }
+    }
+    /// Write; a closed pipe (`samlint … | head`) is not an error.
+    fn write(&mut self, s: &str) -> Result<(), std::io::Error> {
+        let r = match &mut self.file {
+            Some(f) => f.write_all(s.as_bytes()),
+            None => {
+                let mut so = std::io::stdout().lock();
+                so.write_all(s.as_bytes()).and_then(|_| so.flush())
+            }
+        };
+        match r {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            r => r,
+        }
+    }
+}
+
+fn report_errors(run: &Run, color: Color) {
+    let style = human::Style {
+        color: use_color(color, std::io::stderr().is_terminal()),
+        width: width(),
+    };
+    let mut err = std::io::stderr().lock();
+    for e in run.errors() {
+        let _ = err.write_all(human::render_error(style, e).as_bytes());
+        let _ = err.write_all(b"\n");
+    }
+}
+
+/// Run the CLI; returns the process exit code.
+pub fn main() -> u8 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    let mut stdin = std::io::stdin().lock();
+    match cli.command {
+        Command::Check(a) => {
+            let mut out = match Out::open(&a.common.output) {
+                Ok(o) => o,
+                Err(e) => {
+                    eprintln!("samlint: {e}");
+                    return 2;
+                }
+            };
+            let run = lint::run(&a.common.inputs, &mut stdin, &a.common.limits(), true);
+            let text = match a.format {
+                Format::Json => report::json::render(&run),
+                Format::Concise => human::render_concise(&run),
+                Format::Full => {
+                    let style = human::Style {
+                        color: use_color(a.common.color, out.terminal),
+                        width: width(),
+                    };
+                    human::render_full(&run, style)
+                }
+            };
+            if a.format != Format::Concise {
+                report_errors(&run, a.common.color);
+            }
+            if let Err(e) = out.write(&text) {
+                eprintln!("samlint: cannot write results: {e}");
+                return 2;
+            }
+            exit_code(&run, a.fail_on, a.exit_zero)
+        }
+        Command::Decode(a) => {
+            let mut out = match Out::open(&a.common.output) {
+                Ok(o) => o,
+                Err(e) => {
+                    eprintln!("samlint: {e}");
+                    return 2;
+                }
+            };
+            let run = lint::run(&a.common.inputs, &mut stdin, &a.common.limits(), false);
+            report_errors(&run, a.common.color);
+            let text = render_decode(&run, &a, out.terminal);
+            if let Err(e) = out.write(&text) {
+                eprintln!("samlint: cannot write results: {e}");
+                return 2;
+            }
+            if run.has_errors() { 2 } else { 0 }
+        }
+    }
+}
+
+/// The exit code of a `check` run.
+pub fn exit_code(run: &Run, fail_on: Severity, exit_zero: bool) -> u8 {
+    if run.has_errors() {
+        2
+    } else if !exit_zero && run.max_severity().is_some_and(|s| s >= fail_on) {
+        1
+    } else {
+        0
+    }
+}
+
+fn render_decode(run: &Run, a: &DecodeArgs, terminal: bool) -> String {
+    if a.format == DecodeFormat::Json && !a.raw {
+        #[derive(serde::Serialize)]
+        struct M<'a> {
+            index: usize,
+            input: usize,
+            origin: &'a [String],
+            encodings: Vec<&'static str>,
+            binding: &'a crate::source::BindingParams,
+            model: &'a crate::model::Message,
+        }
+        let ms: Vec<M> = run
+            .messages
+            .iter()
+            .map(|m| M {
+                index: m.index,
+                input: m.input,
+                origin: &m.source.origin.0,
+                encodings: m.source.encodings.iter().map(|e| e.label()).collect(),
+                binding: &m.source.binding,
+                model: &m.model,
+            })
+            .collect();
+        let mut s = serde_json::to_string_pretty(&ms).unwrap_or_default();
+        s.push('\n');
+        return s;
+    }
+    let many = run.messages.len() > 1;
+    let mut out = String::new();
+    for m in &run.messages {
+        if many {
+            // A comment line, so that the output of several messages stays readable as XML fragments.
+            let origin = m.source.origin.to_string().replace("--", "- -");
+            out.push_str(&format!(
+                "<!-- samlint: message {} · {} -->\n",
+                m.index + 1,
+                crate::util::one_line(&origin)
+            ));
+        }
+        let body = if a.raw {
+            m.source.text.to_string()
+        } else {
+            crate::xml::pretty::pretty(&m.doc, &m.source.text).text
+        };
+        if terminal {
+            out.push_str(&crate::util::sanitize(&body));
+        } else {
+            out.push_str(&body);
+        }
+        if !body.ends_with('\n') && (many || terminal || !a.raw) {
+            out.push('\n');
+        }
+    }
+    out
+}

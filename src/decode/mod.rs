@@ -1,0 +1,513 @@
+//! Inputs → decoded SAML message texts.
+//!
+//! An input is a file path, `-` for stdin, or (when it is not an existing path) the pasted value itself.
+//! Its form is detected, in this order: JSON capture (HAR, SAML-tracer), raw XML, URL / query string /
+//! form body with `SAMLResponse` or `SAMLRequest`, and a bare value (URL-encoded, base64, base64 of raw
+//! DEFLATE).
+
+pub mod blob;
+pub mod capture;
+pub mod query;
+
+use crate::error::{ErrorKind, InputError};
+use crate::limits::Limits;
+use crate::source::{BindingParams, Encoding, Origin, Source};
+use capture::{Found, FoundValue, JsonKind};
+use serde::Serialize;
+use std::io::{BufReader, Read};
+use std::path::Path;
+use std::sync::Arc;
+
+/// The form an input was recognised as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InputKind {
+    /// Raw XML.
+    Xml,
+    /// Base64 of XML (the POST binding), possibly URL-encoded.
+    Base64,
+    /// Base64 of raw DEFLATE (the Redirect binding), possibly URL-encoded.
+    Base64Deflate,
+    /// A whole URL carrying SAML parameters.
+    Url,
+    /// A query string or form body carrying SAML parameters.
+    Query,
+    /// A HAR 1.2 capture.
+    Har,
+    /// A SAML-tracer JSON export.
+    SamlTracer,
+    /// Not recognised (the input failed).
+    Unknown,
+}
+
+impl InputKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            InputKind::Xml => "XML",
+            InputKind::Base64 => "base64 (POST binding)",
+            InputKind::Base64Deflate => "base64 + DEFLATE (Redirect binding)",
+            InputKind::Url => "URL",
+            InputKind::Query => "query string / form body",
+            InputKind::Har => "HAR capture",
+            InputKind::SamlTracer => "SAML-tracer export",
+            InputKind::Unknown => "unrecognised",
+        }
+    }
+}
+
+/// One command-line input after decoding.
+#[derive(Debug)]
+pub struct LoadedInput {
+    /// 0-based position on the command line.
+    pub index: usize,
+    /// How the input is named in output: the path, `stdin`, or `argument N`.
+    pub name: String,
+    pub kind: InputKind,
+    /// Every SAML message found, in order; a message that failed to decode is an `Err` and does not hide
+    /// the others.
+    pub messages: Vec<Result<Source, InputError>>,
+    /// Set when the input as a whole could not be read or recognised.
+    pub error: Option<InputError>,
+    /// Entries or requests in a capture.
+    pub entries: Option<usize>,
+}
+
+impl LoadedInput {
+    fn failed(index: usize, name: String, err: InputError) -> Self {
+        LoadedInput {
+            index,
+            name,
+            kind: InputKind::Unknown,
+            messages: Vec::new(),
+            error: Some(err),
+            entries: None,
+        }
+    }
+}
+
+/// Is this argument meant as a path (so that a missing file is reported as "no such file", not as
+/// "not base64")?
+pub fn looks_like_path(arg: &str) -> bool {
+    let a = arg.trim();
+    if a.is_empty()
+        || a.contains(char::is_whitespace)
+        || a.contains("://")
+        || a.contains('=')
+        || a.contains('<')
+    {
+        return false;
+    }
+    if a.starts_with("./") || a.starts_with("../") || a.starts_with("~/") || a.starts_with(".\\") {
+        return true;
+    }
+    let lower = a.to_ascii_lowercase();
+    const EXT: [&str; 12] = [
+        ".xml", ".har", ".json", ".b64", ".base64", ".txt", ".saml", ".pem", ".crt", ".cer",
+        ".log", ".url",
+    ];
+    if EXT.iter().any(|e| lower.ends_with(e)) {
+        return true;
+    }
+    // Short values with a path separator (base64 of a SAML message is far longer than this).
+    a.len() < 200 && (a.contains('/') || a.contains('\\')) && !a.contains('+')
+}
+
+/// Load one input.
+pub fn load(arg: &str, index: usize, stdin: &mut dyn Read, limits: &Limits) -> LoadedInput {
+    if arg == "-" {
+        let name = "stdin".to_string();
+        let origin = Origin::new(&name);
+        let mut buf = Vec::new();
+        let read = stdin
+            .take(limits.max_input.saturating_add(1))
+            .read_to_end(&mut buf);
+        if let Err(e) = read {
+            return LoadedInput::failed(
+                index,
+                name,
+                InputError::new(
+                    &origin,
+                    ErrorKind::Io {
+                        detail: e.to_string(),
+                    },
+                ),
+            );
+        }
+        if buf.len() as u64 > limits.max_input {
+            return LoadedInput::failed(
+                index,
+                name,
+                InputError::new(
+                    &origin,
+                    ErrorKind::TooLarge {
+                        what: "stdin",
+                        size: buf.len() as u64,
+                        limit: limits.max_input,
+                        flag: "--max-input",
+                    },
+                ),
+            );
+        }
+        return from_bytes(index, name, buf, limits);
+    }
+    let path = Path::new(arg);
+    if path.exists() {
+        return from_file(index, arg, path, limits);
+    }
+    let name = format!("argument {}", index + 1);
+    if looks_like_path(arg) {
+        return LoadedInput::failed(
+            index,
+            arg.to_string(),
+            InputError::new(
+                &Origin::new(arg),
+                ErrorKind::NotFound {
+                    path: arg.to_string(),
+                },
+            ),
+        );
+    }
+    from_text(index, name, arg, limits)
+}
+
+fn from_file(index: usize, arg: &str, path: &Path, limits: &Limits) -> LoadedInput {
+    let name = arg.to_string();
+    let origin = Origin::new(&name);
+    let io_err = |e: std::io::Error| {
+        InputError::new(
+            &origin,
+            ErrorKind::Io {
+                detail: e.to_string(),
+            },
+        )
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => return LoadedInput::failed(index, name, io_err(e)),
+    };
+    if meta.is_dir() {
+        return LoadedInput::failed(
+            index,
+            name,
+            InputError::new(
+                &origin,
+                ErrorKind::Io {
+                    detail: "is a directory".into(),
+                },
+            ),
+        );
+    }
+    if meta.len() > limits.max_input {
+        return LoadedInput::failed(
+            index,
+            name,
+            InputError::new(
+                &origin,
+                ErrorKind::TooLarge {
+                    what: "the file",
+                    size: meta.len(),
+                    limit: limits.max_input,
+                    flag: "--max-input",
+                },
+            ),
+        );
+    }
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return LoadedInput::failed(index, name, io_err(e)),
+    };
+    // Sniff the start: JSON captures are streamed, everything else is small and read whole.
+    let mut head = [0u8; 512];
+    let mut n = 0;
+    while n < head.len() {
+        match file.read(&mut head[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return LoadedInput::failed(index, name, io_err(e)),
+        }
+    }
+    let head = &head[..n];
+    if is_json_start(head) {
+        let reader =
+            BufReader::with_capacity(256 * 1024, std::io::Cursor::new(head.to_vec()).chain(file));
+        return from_json(index, name, reader, limits);
+    }
+    let mut buf = head.to_vec();
+    if let Err(e) = file.take(limits.max_input).read_to_end(&mut buf) {
+        return LoadedInput::failed(index, name, io_err(e));
+    }
+    from_bytes(index, name, buf, limits)
+}
+
+fn is_json_start(head: &[u8]) -> bool {
+    let head = head.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(head);
+    matches!(
+        head.iter().find(|b| !b.is_ascii_whitespace()),
+        Some(b'{') | Some(b'[')
+    )
+}
+
+fn from_bytes(index: usize, name: String, buf: Vec<u8>, limits: &Limits) -> LoadedInput {
+    if is_json_start(&buf) {
+        return from_json(index, name, std::io::Cursor::new(buf), limits);
+    }
+    match String::from_utf8(buf) {
+        Ok(text) => from_text(index, name, &text, limits),
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            LoadedInput::failed(
+                index,
+                name.clone(),
+                InputError::new(&Origin::new(name), ErrorKind::NotUtf8 { offset }),
+            )
+        }
+    }
+}
+
+fn from_json<R: Read>(index: usize, name: String, reader: R, limits: &Limits) -> LoadedInput {
+    let origin = Origin::new(&name);
+    let scan = match capture::scan(reader) {
+        Ok(s) => s,
+        Err(e) => {
+            let kind = ErrorKind::Json {
+                detail: strip_serde_position(&e.to_string()),
+                line: e.line(),
+                column: e.column(),
+            };
+            return LoadedInput::failed(index, name, InputError::new(&origin, kind));
+        }
+    };
+    let (kind, what) = match scan.kind {
+        Some(JsonKind::Har) => (InputKind::Har, "HAR file"),
+        Some(JsonKind::SamlTracer) => (InputKind::SamlTracer, "SAML-tracer export"),
+        Some(JsonKind::Params) => (InputKind::Query, "parameter object"),
+        _ => {
+            return LoadedInput::failed(
+                index,
+                name,
+                InputError::new(
+                    &origin,
+                    ErrorKind::Unrecognised {
+                        detail: "JSON that is neither a HAR capture (no `log`), a SAML-tracer export (no `requests`) nor an object with SAMLResponse / SAMLRequest"
+                            .into(),
+                    },
+                ),
+            );
+        }
+    };
+    if scan.found.is_empty() {
+        let mut li = LoadedInput::failed(
+            index,
+            name,
+            InputError::new(&origin, ErrorKind::NoSaml { what }),
+        );
+        li.kind = kind;
+        li.entries = Some(scan.entries);
+        return li;
+    }
+    let messages = scan
+        .found
+        .into_iter()
+        .map(|f| found_to_source(&origin, f, limits))
+        .collect();
+    LoadedInput {
+        index,
+        name,
+        kind,
+        messages,
+        error: None,
+        entries: Some(scan.entries),
+    }
+}
+
+fn strip_serde_position(s: &str) -> String {
+    match s.rfind(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s.to_string(),
+    }
+}
+
+fn found_to_source(base: &Origin, f: Found, limits: &Limits) -> Result<Source, InputError> {
+    let mut origin = base.with(f.label);
+    if let Some(p) = &f.binding.parameter {
+        origin.push(p.clone());
+    }
+    match f.value {
+        FoundValue::Encoded {
+            value,
+            form_encoded,
+        } => {
+            let d = blob::decode_value(&value, form_encoded, &origin, limits)?;
+            Ok(make_source(origin, d.encodings, f.binding, d.text))
+        }
+        FoundValue::DecodedXml(xml) => {
+            origin.push("saml (as decoded by SAML-tracer)");
+            Ok(make_source(origin, Vec::new(), f.binding, xml))
+        }
+    }
+}
+
+fn make_source(
+    mut origin: Origin,
+    encodings: Vec<Encoding>,
+    binding: BindingParams,
+    text: String,
+) -> Source {
+    for e in &encodings {
+        origin.push(e.label());
+    }
+    Source {
+        origin,
+        encodings,
+        binding,
+        text: Arc::from(text),
+    }
+}
+
+fn from_text(index: usize, name: String, text: &str, limits: &Limits) -> LoadedInput {
+    let origin = Origin::new(&name);
+    let trimmed = blob::trim_value(text);
+    if trimmed.is_empty() {
+        return LoadedInput::failed(index, name, InputError::new(&origin, ErrorKind::Empty));
+    }
+    if is_json_start(trimmed.as_bytes()) {
+        return from_json(
+            index,
+            name,
+            std::io::Cursor::new(trimmed.as_bytes().to_vec()),
+            limits,
+        );
+    }
+    if blob::looks_like_xml(trimmed) {
+        if trimmed.len() > limits.max_value {
+            return LoadedInput::failed(
+                index,
+                name,
+                InputError::new(
+                    &origin,
+                    ErrorKind::TooLarge {
+                        what: "the XML message",
+                        size: trimmed.len() as u64,
+                        limit: limits.max_value as u64,
+                        flag: "--max-value",
+                    },
+                ),
+            );
+        }
+        // Keep the text exactly as given (spans point into it); only a BOM is dropped by the parser.
+        let src = make_source(
+            origin,
+            Vec::new(),
+            BindingParams::default(),
+            text.to_string(),
+        );
+        return LoadedInput {
+            index,
+            name,
+            kind: InputKind::Xml,
+            messages: vec![Ok(src)],
+            error: None,
+            entries: None,
+        };
+    }
+    if query::has_saml_param(trimmed) {
+        let is_url = trimmed.starts_with("http://") || trimmed.starts_with("https://");
+        let raw = query::query_part(trimmed);
+        let mut found = Vec::new();
+        let base = BindingParams {
+            url: is_url.then(|| trimmed.to_string()),
+            ..BindingParams::default()
+        };
+        capture::push_pairs_pub(&base, raw, &mut found);
+        let messages = found
+            .into_iter()
+            .map(|f| found_to_source(&origin, f, limits))
+            .collect();
+        let kind = if is_url {
+            InputKind::Url
+        } else {
+            InputKind::Query
+        };
+        return LoadedInput {
+            index,
+            name,
+            kind,
+            messages,
+            error: None,
+            entries: None,
+        };
+    }
+    match blob::decode_value(trimmed, false, &origin, limits) {
+        Ok(d) => {
+            let kind = if d
+                .encodings
+                .iter()
+                .any(|e| matches!(e, Encoding::Deflate | Encoding::Zlib))
+            {
+                InputKind::Base64Deflate
+            } else {
+                InputKind::Base64
+            };
+            let src = make_source(origin, d.encodings, BindingParams::default(), d.text);
+            LoadedInput {
+                index,
+                name,
+                kind,
+                messages: vec![Ok(src)],
+                error: None,
+                entries: None,
+            }
+        }
+        Err(e) => {
+            // A short single token that decodes to nothing is far more likely a mistyped path.
+            if trimmed.len() < 24
+                && !trimmed.contains(char::is_whitespace)
+                && matches!(
+                    e.kind,
+                    ErrorKind::Base64 { .. } | ErrorKind::Unrecognised { .. }
+                )
+            {
+                return LoadedInput::failed(
+                    index,
+                    trimmed.to_string(),
+                    InputError::new(
+                        &Origin::new(trimmed),
+                        ErrorKind::NotFound {
+                            path: trimmed.to_string(),
+                        },
+                    ),
+                );
+            }
+            LoadedInput::failed(index, name, e)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_heuristic() {
+        for p in [
+            "capture.har",
+            "./x",
+            "dir/response.b64",
+            "../a/b.xml",
+            "C:\\x\\y.xml",
+            "fixtures/missing",
+        ] {
+            assert!(looks_like_path(p), "{p}");
+        }
+        for v in [
+            "PHNhbWxwOlJlc3BvbnNl",
+            "https://x/?SAMLResponse=a",
+            "<a/>",
+            "SAMLResponse=abc",
+            "PHNh/bWx+wOlJl/c3BvbnNl/PHNh/bWx+wOlJl/c3BvbnNl/PHNh/bWx+wOlJl/c3BvbnNl/PHNh/bWx+wOlJl/c3BvbnNl",
+        ] {
+            assert!(!looks_like_path(v), "{v}");
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! URLs, query strings and form bodies that carry SAML parameters.
+
+use super::blob::percent_decode;
+
+/// One `name=value` pair, with the value kept exactly as received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    pub name: String,
+    pub raw_value: String,
+}
+
+impl Param {
+    pub fn value(&self) -> String {
+        percent_decode(&self.raw_value, true)
+    }
+}
+
+/// The SAML message parameters.
+pub const MESSAGE_PARAMS: [&str; 2] = ["SAMLResponse", "SAMLRequest"];
+
+/// Split `a=b&c=d` (also `;` separators are not used by SAML, so only `&`).
+pub fn parse_pairs(query: &str) -> Vec<Param> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (n, v) = p.split_once('=').unwrap_or((p, ""));
+            Param {
+                name: percent_decode(n, true),
+                raw_value: v.to_string(),
+            }
+        })
+        .collect()
+}
+
+/// The query part of a URL (without the fragment), or the whole string when it is already a query or a
+/// form body.
+pub fn query_part(s: &str) -> &str {
+    let s = s.trim();
+    let s = s.split_once('#').map_or(s, |(a, _)| a);
+    if let Some((_, q)) = s.split_once('?') {
+        q
+    } else {
+        s
+    }
+}
+
+/// Does this text carry a SAML message parameter?
+pub fn has_saml_param(s: &str) -> bool {
+    parse_pairs(query_part(s))
+        .iter()
+        .any(|p| MESSAGE_PARAMS.contains(&p.name.as_str()))
+}
+
+/// A URL shortened for display: scheme, host, path, and each query value cut to a few characters.
+pub fn display_url(url: &str) -> String {
+    let url = crate::util::one_line(url);
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q.split_once('#').map_or(q, |(a, _)| a))),
+        None => (url.split_once('#').map_or(url.as_str(), |(a, _)| a), None),
+    };
+    let mut out = crate::util::ellipsize(base, 100);
+    if let Some(q) = query {
+        out.push('?');
+        let parts: Vec<String> = q
+            .split('&')
+            .map(|p| match p.split_once('=') {
+                Some((n, v)) => format!(
+                    "{}={}",
+                    crate::util::ellipsize(n, 24),
+                    crate::util::ellipsize(v, 6)
+                ),
+                None => crate::util::ellipsize(p, 24),
+            })
+            .collect();
+        out.push_str(&parts.join("&"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_and_url() {
+        let u = "https://idp.example/sso?SAMLRequest=ab%2Bc&RelayState=x+y#frag";
+        assert_eq!(query_part(u), "SAMLRequest=ab%2Bc&RelayState=x+y");
+        let p = parse_pairs(query_part(u));
+        assert_eq!(p[0].name, "SAMLRequest");
+        assert_eq!(p[0].raw_value, "ab%2Bc");
+        assert_eq!(p[0].value(), "ab+c");
+        assert_eq!(p[1].value(), "x y");
+        assert!(has_saml_param(u));
+        assert!(!has_saml_param("https://x/?a=b"));
+    }
+
+    #[test]
+    fn display_url_cuts_values() {
+        assert_eq!(
+            display_url("https://auth.atlassian.com/login/callback?connection=saml-0123456789"),
+            "https://auth.atlassian.com/login/callback?connection=saml-…"
+        );
+    }
+}

@@ -1,0 +1,266 @@
+//! Typed errors for inputs that cannot be linted (exit code 2).
+//!
+//! Library code returns these; only the CLI renders them (through miette). Each error names the input
+//! (its origin chain), says what is wrong, and where the problem sits in a decoded text, points at it.
+
+use crate::source::{Origin, Span};
+use crate::util::human_bytes;
+use std::fmt;
+use std::sync::Arc;
+
+/// What went wrong, without the where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorKind {
+    NotFound {
+        path: String,
+    },
+    Io {
+        detail: String,
+    },
+    TooLarge {
+        what: &'static str,
+        size: u64,
+        limit: u64,
+        flag: &'static str,
+    },
+    Empty,
+    Unrecognised {
+        detail: String,
+    },
+    Base64 {
+        detail: String,
+    },
+    Inflate {
+        detail: String,
+    },
+    InflateBomb {
+        input: usize,
+        output: usize,
+        limit: usize,
+        ratio: bool,
+    },
+    NotUtf8 {
+        offset: usize,
+    },
+    NotXml {
+        detail: String,
+    },
+    Doctype,
+    TooDeep {
+        depth: usize,
+        limit: usize,
+    },
+    Xml {
+        detail: String,
+    },
+    Namespace {
+        detail: String,
+    },
+    MultipleRoots,
+    Json {
+        detail: String,
+        line: usize,
+        column: usize,
+    },
+    NoSaml {
+        what: &'static str,
+    },
+}
+
+impl ErrorKind {
+    /// Stable machine-readable code for the error class (shown by miette and in JSON).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ErrorKind::NotFound { .. } => "input::not-found",
+            ErrorKind::Io { .. } => "input::io",
+            ErrorKind::TooLarge { .. } => "input::too-large",
+            ErrorKind::Empty => "input::empty",
+            ErrorKind::Unrecognised { .. } => "input::unrecognised",
+            ErrorKind::Base64 { .. } => "decode::base64",
+            ErrorKind::Inflate { .. } => "decode::deflate",
+            ErrorKind::InflateBomb { .. } => "decode::deflate-bomb",
+            ErrorKind::NotUtf8 { .. } => "decode::not-utf8",
+            ErrorKind::NotXml { .. } => "xml::not-xml",
+            ErrorKind::Doctype => "xml::doctype",
+            ErrorKind::TooDeep { .. } => "xml::too-deep",
+            ErrorKind::Xml { .. } => "xml::syntax",
+            ErrorKind::Namespace { .. } => "xml::namespace",
+            ErrorKind::MultipleRoots => "xml::multiple-roots",
+            ErrorKind::Json { .. } => "json::syntax",
+            ErrorKind::NoSaml { .. } => "input::no-saml",
+        }
+    }
+
+    fn help(&self) -> Option<String> {
+        Some(match self {
+            ErrorKind::NotFound { .. } => {
+                "samlint treats an argument that looks like a path as a file. To paste a SAML message, pass it \
+                 as an argument that is not path-like, or (safer for long values) pipe it: `pbpaste | samlint check -`"
+                    .into()
+            }
+            ErrorKind::TooLarge { flag, .. } => format!("raise the limit with `{flag}` if this input is legitimate"),
+            ErrorKind::Base64 { .. } => {
+                "the value may have been cut off when it was copied; copy the whole SAMLResponse value again \
+                 (browser devtools: Network › the POST to the ACS › Payload › view source)"
+                    .into()
+            }
+            ErrorKind::InflateBomb { .. } => {
+                "raise `--max-inflate` / `--max-inflate-ratio` only if you trust this input".into()
+            }
+            ErrorKind::Doctype => {
+                "SAML messages never carry a DOCTYPE; entity declarations are the XXE and billion-laughs attack \
+                 vectors, so samlint refuses the document without expanding anything"
+                    .into()
+            }
+            ErrorKind::TooDeep { .. } => "raise the limit with `--max-depth` if this input is legitimate".into(),
+            ErrorKind::Namespace { .. } => {
+                "every prefix must be declared with xmlns:prefix=\"…\" on the element or an ancestor; some \
+                 toolkits accept such documents, but XML-DSig verifiers do not"
+                    .into()
+            }
+            ErrorKind::NoSaml { .. } => {
+                "record the capture again with the browser's devtools open from the start of the login \
+                 (Network tab, 'Preserve log' on), then export it as HAR"
+                    .into()
+            }
+            ErrorKind::Unrecognised { .. } => {
+                "samlint reads raw XML, base64 (POST binding), base64+DEFLATE (Redirect binding), URL-encoded \
+                 values, URLs / query strings / form bodies with SAMLResponse or SAMLRequest, HAR files and \
+                 SAML-tracer exports"
+                    .into()
+            }
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ErrorKind::NotFound { path } => {
+                write!(f, "no such file: {}", crate::util::one_line(path))
+            }
+            ErrorKind::Io { detail } => write!(f, "cannot read: {detail}"),
+            ErrorKind::TooLarge {
+                what, size, limit, ..
+            } => write!(
+                f,
+                "{what} is {} (limit {})",
+                human_bytes(*size),
+                human_bytes(*limit)
+            ),
+            ErrorKind::Empty => f.write_str("empty input"),
+            ErrorKind::Unrecognised { detail } => write!(f, "not a SAML message: {detail}"),
+            ErrorKind::Base64 { detail } => write!(f, "invalid base64: {detail}"),
+            ErrorKind::Inflate { detail } => write!(f, "invalid DEFLATE data: {detail}"),
+            ErrorKind::InflateBomb {
+                input,
+                output,
+                limit,
+                ratio,
+            } => {
+                if *ratio {
+                    write!(
+                        f,
+                        "DEFLATE bomb refused: {} of input inflated past {} (more than {limit}:1); stopped early",
+                        human_bytes(*input as u64),
+                        human_bytes(*output as u64)
+                    )
+                } else {
+                    write!(
+                        f,
+                        "inflated message exceeds {} (from {} of DEFLATE data); stopped early",
+                        human_bytes(*limit as u64),
+                        human_bytes(*input as u64)
+                    )
+                }
+            }
+            ErrorKind::NotUtf8 { offset } => write!(
+                f,
+                "decoded message is not UTF-8 (invalid byte at offset {offset})"
+            ),
+            ErrorKind::NotXml { detail } => write!(f, "not XML: {detail}"),
+            ErrorKind::Doctype => {
+                f.write_str("XML with a DOCTYPE or entity declaration is refused")
+            }
+            ErrorKind::TooDeep { depth, limit } => {
+                write!(
+                    f,
+                    "XML nested deeper than {limit} elements (reached {depth})"
+                )
+            }
+            ErrorKind::Xml { detail } => write!(f, "malformed XML: {detail}"),
+            ErrorKind::Namespace { detail } => {
+                write!(f, "XML is not namespace-well-formed: {detail}")
+            }
+            ErrorKind::MultipleRoots => f.write_str("malformed XML: more than one root element"),
+            ErrorKind::Json {
+                detail,
+                line,
+                column,
+            } => {
+                write!(
+                    f,
+                    "malformed JSON at line {line}, column {column}: {detail}"
+                )
+            }
+            ErrorKind::NoSaml { what } => write!(f, "no SAML message found in this {what}"),
+        }
+    }
+}
+
+/// An input (or one message inside an input) that could not be linted.
+#[derive(Debug, Clone)]
+pub struct InputError {
+    pub origin: Origin,
+    pub kind: ErrorKind,
+    /// Where, in `text`, the problem is.
+    pub span: Option<Span>,
+    /// The decoded text the span points into, when there is one.
+    pub text: Option<Arc<str>>,
+}
+
+impl InputError {
+    pub fn new(origin: &Origin, kind: ErrorKind) -> Self {
+        InputError {
+            origin: origin.clone(),
+            kind,
+            span: None,
+            text: None,
+        }
+    }
+    pub fn at(origin: &Origin, kind: ErrorKind, text: Arc<str>, span: Span) -> Self {
+        InputError {
+            origin: origin.clone(),
+            kind,
+            span: Some(span),
+            text: Some(text),
+        }
+    }
+    pub fn help(&self) -> Option<String> {
+        self.kind.help()
+    }
+    /// Did the text go through decoding steps (so "decoded" is worth saying)?
+    pub fn encodings_hint(&self) -> bool {
+        self.origin.0.len() > 1
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.origin, self.kind)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+impl miette::Diagnostic for InputError {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.kind.code()))
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.kind
+            .help()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+}

@@ -1,0 +1,21 @@
+//! samlint: a linter for SAML single sign-on.
+//!
+//! The pipeline: [`decode`] turns inputs (pasted values, files, HAR captures) into decoded [`source`]s;
+//! [`xml`] pre-scans and parses them into a DOM with byte spans; [`model`] gives the typed SAML view;
+//! [`check`] produces [`finding`]s; [`report`] renders them. Library code returns typed errors
+//! ([`error::InputError`]); only [`cli`] renders them.
+
+#![forbid(unsafe_code)]
+
+pub mod check;
+pub mod cli;
+pub mod decode;
+pub mod error;
+pub mod finding;
+pub mod limits;
+pub mod lint;
+pub mod model;
+pub mod report;
+pub mod source;
+pub mod util;
+pub mod xml;

@@ -1,0 +1,315 @@
+//! Human output: miette diagnostics pointing into a pretty-printed view of each decoded message, and the
+//! concise one-line format.
+
+use crate::error::InputError;
+use crate::finding::{Finding, Severity};
+use crate::lint::{Linted, Run};
+use crate::source::{Span, line_col};
+use crate::util::{one_line, sanitize};
+use crate::xml::pretty::{Pretty, pretty};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+};
+use std::fmt;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+}
+
+fn handler(style: Style) -> GraphicalReportHandler {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false)
+        .with_context_lines(1)
+}
+
+struct FindingDiag<'a> {
+    f: &'a Finding,
+    src: &'a NamedSource<Arc<String>>,
+    span: Option<Span>,
+}
+
+impl fmt::Debug for FindingDiag<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.f.code)
+    }
+}
+impl fmt::Display for FindingDiag<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&sanitize(&self.f.message))
+    }
+}
+impl std::error::Error for FindingDiag<'_> {}
+impl Diagnostic for FindingDiag<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(format!("{}({})", self.f.code, self.f.name)))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.f.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        (!self.f.help.is_empty())
+            .then(|| Box::new(sanitize(&self.f.help).into_owned()) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.span.map(|_| self.src as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let s = self.span?;
+        let label = self.f.label.as_deref().map(|l| sanitize(l).into_owned());
+        Some(Box::new(std::iter::once(LabeledSpan::new(
+            label,
+            s.start,
+            s.len(),
+        ))))
+    }
+}
+
+/// A pretty view built once per message.
+pub struct View {
+    pub pretty: Pretty,
+    pub named: NamedSource<Arc<String>>,
+}
+
+pub fn view(m: &Linted) -> View {
+    let p = pretty(&m.doc, &m.source.text);
+    let named = NamedSource::new(format!("{}", m.source.origin), Arc::new(p.text.clone()))
+        .with_language("xml");
+    View { pretty: p, named }
+}
+
+pub fn render_finding(style: Style, v: &View, f: &Finding) -> String {
+    let span = f.span.map(|s| v.pretty.map_span(s));
+    let d = FindingDiag {
+        f,
+        src: &v.named,
+        span,
+    };
+    let mut out = String::new();
+    let _ = handler(style).render_report(&mut out, &d);
+    out
+}
+
+/// Errors: point into the decoded text, cutting a window around the problem so that a one-line
+/// message does not print kilobytes of base64.
+/// A window of a decoded text that reports the line numbers of the whole text.
+#[derive(Debug)]
+struct Excerpt {
+    name: String,
+    text: String,
+    /// 0-based line of the excerpt's first line in the whole text, and its column offset.
+    first_line: usize,
+}
+
+impl SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.first_line,
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+struct ErrorDiag<'a> {
+    e: &'a InputError,
+    src: Option<Excerpt>,
+    span: Option<Span>,
+}
+
+impl fmt::Debug for ErrorDiag<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.e, f)
+    }
+}
+impl fmt::Display for ErrorDiag<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.e, f)
+    }
+}
+impl std::error::Error for ErrorDiag<'_> {}
+impl Diagnostic for ErrorDiag<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.e.kind.code()))
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.e.help().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.src.as_ref().map(|s| s as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let s = self.span?;
+        self.src.as_ref()?;
+        Some(Box::new(std::iter::once(LabeledSpan::new(
+            Some("here".into()),
+            s.start,
+            s.len(),
+        ))))
+    }
+}
+
+const WINDOW: usize = 160;
+
+fn floor_boundary(t: &str, mut i: usize) -> usize {
+    i = i.min(t.len());
+    while i > 0 && !t.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+pub fn render_error(style: Style, e: &InputError) -> String {
+    let (src, span) = match (&e.text, e.span) {
+        (Some(t), Some(s)) => {
+            let start = floor_boundary(t, s.start.saturating_sub(WINDOW));
+            let start = t[start..s.start.min(t.len()).max(start)]
+                .find('\n')
+                .map_or(start, |nl| {
+                    // Start at a line boundary when one is near.
+                    if s.start.saturating_sub(start + nl) < WINDOW {
+                        start + nl + 1
+                    } else {
+                        start
+                    }
+                });
+            let end = floor_boundary(t, s.end.max(s.start + 1).saturating_add(WINDOW));
+            let end = t[s.end.min(end)..end]
+                .find('\n')
+                .map_or(end, |nl| s.end.min(end) + nl);
+            let excerpt = sanitize(&t[start..end]).into_owned();
+            let (first_line, _) = line_col(t, start);
+            let name = if e.encodings_hint() {
+                format!("{} (decoded)", e.origin)
+            } else {
+                e.origin.to_string()
+            };
+            let local = Span::new(
+                s.start - start,
+                (s.end.min(end)).saturating_sub(start).max(s.start - start),
+            );
+            // Sanitising may have removed characters before the span; only keep the label if it still fits.
+            let ok = excerpt.len() == end - start;
+            (
+                Some(Excerpt {
+                    name,
+                    text: excerpt,
+                    first_line: first_line - 1,
+                }),
+                ok.then_some(local),
+            )
+        }
+        _ => (None, None),
+    };
+    let d = ErrorDiag { e, src, span };
+    let mut out = String::new();
+    let _ = handler(style).render_report(&mut out, &d);
+    out
+}
+
+/// The `full` format.
+pub fn render_full(run: &Run, style: Style) -> String {
+    let mut out = String::new();
+    for m in &run.messages {
+        let header = format!(
+            "── message {} · {} · {}",
+            m.index + 1,
+            if m.model.kind == crate::model::MessageKind::Other {
+                one_line(&m.model.root_name)
+            } else {
+                m.model.kind.as_str().to_string()
+            },
+            m.source.origin
+        );
+        out.push_str(&header);
+        out.push('\n');
+        if m.findings.is_empty() {
+            out.push_str("  no findings\n\n");
+            continue;
+        }
+        let v = view(m);
+        for f in &m.findings {
+            out.push_str(&render_finding(style, &v, f));
+            out.push('\n');
+        }
+    }
+    out.push_str(&summary_line(run));
+    out
+}
+
+pub fn summary_line(run: &Run) -> String {
+    let failed = run.inputs.iter().filter(|i| !i.errors.is_empty()).count();
+    let plural = |n: usize, s: &str| {
+        if n == 1 {
+            format!("{n} {s}")
+        } else {
+            format!("{n} {s}s")
+        }
+    };
+    let mut s = format!(
+        "{}, {}: {}, {}, {}",
+        plural(run.inputs.len(), "input"),
+        plural(run.messages.len(), "message"),
+        plural(run.count(Severity::Error), "error"),
+        plural(run.count(Severity::Warning), "warning"),
+        plural(run.count(Severity::Info), "info"),
+    );
+    if failed > 0 {
+        s.push_str(&format!(
+            "; {} could not be linted",
+            plural(failed, "input")
+        ));
+    }
+    s.push('\n');
+    s
+}
+
+/// The `concise` format.
+pub fn render_concise(run: &Run) -> String {
+    let mut out = String::new();
+    for m in &run.messages {
+        for f in &m.findings {
+            let (line, col) = f.span.map_or((1, 1), |s| line_col(&m.source.text, s.start));
+            out.push_str(&format!(
+                "{}:{line}:{col}: {}[{}] {}\n",
+                m.source.origin,
+                f.severity,
+                f.code,
+                one_line(&f.message)
+            ));
+        }
+    }
+    for e in run.errors() {
+        out.push_str(&format!(
+            "{}: error[{}] {}\n",
+            e.origin,
+            e.kind.code(),
+            one_line(&e.kind.to_string())
+        ));
+    }
+    out.push_str(&summary_line(run));
+    out
+}

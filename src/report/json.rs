@@ -1,0 +1,213 @@
+//! The version-1 JSON report. Its JSON Schema is docs/report-v1.schema.json; later versions only add
+//! fields.
+
+use crate::finding::Severity;
+use crate::lint::{InputStatus, Run};
+use crate::source::line_col;
+use serde::Serialize;
+
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+pub struct Report<'a> {
+    pub version: u32,
+    pub tool: Tool,
+    pub inputs: Vec<Input<'a>>,
+    pub messages: Vec<MessageOut<'a>>,
+    pub findings: Vec<FindingOut<'a>>,
+    pub summary: Summary,
+}
+
+#[derive(Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct Input<'a> {
+    pub index: usize,
+    pub source: &'a str,
+    pub kind: crate::decode::InputKind,
+    pub status: InputStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Every error in this input (the first is also `error`).
+    pub errors: Vec<ErrorOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entries: Option<usize>,
+}
+
+#[derive(Serialize)]
+pub struct ErrorOut {
+    pub code: &'static str,
+    pub message: String,
+    pub origin: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+}
+
+#[derive(Serialize)]
+pub struct MessageOut<'a> {
+    pub index: usize,
+    pub input: usize,
+    pub origin: &'a [String],
+    pub kind: &'static str,
+    /// Root element's local name (useful when kind is Other).
+    pub root: &'a str,
+    pub encodings: Vec<&'static str>,
+    pub binding: &'a crate::source::BindingParams,
+    pub pack: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct FindingOut<'a> {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub message: &'a str,
+    pub help: &'a str,
+    pub url: Option<String>,
+    pub pack: &'static str,
+    pub message_index: Option<usize>,
+    pub input: usize,
+    pub location: Option<Location>,
+}
+
+#[derive(Serialize)]
+pub struct Location {
+    /// Byte offsets into the decoded message text.
+    pub start: usize,
+    pub end: usize,
+    /// 1-based line and column (characters) in the decoded message text.
+    pub line: usize,
+    pub column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub inputs: usize,
+    pub messages: usize,
+    /// Inputs (or messages in them) that could not be linted.
+    pub failed_inputs: usize,
+}
+
+pub fn build(run: &Run) -> Report<'_> {
+    let inputs = run
+        .inputs
+        .iter()
+        .map(|i| {
+            let errors: Vec<ErrorOut> = i
+                .errors
+                .iter()
+                .map(|e| ErrorOut {
+                    code: e.kind.code(),
+                    message: crate::util::one_line(&e.kind.to_string()),
+                    origin: e
+                        .origin
+                        .0
+                        .iter()
+                        .map(|s| crate::util::one_line(s))
+                        .collect(),
+                    location: match (&e.text, e.span) {
+                        (Some(t), Some(s)) => {
+                            let (line, column) = line_col(t, s.start);
+                            Some(Location {
+                                start: s.start,
+                                end: s.end,
+                                line,
+                                column,
+                                path: None,
+                            })
+                        }
+                        _ => None,
+                    },
+                })
+                .collect();
+            Input {
+                index: i.index,
+                source: &i.name,
+                kind: i.kind,
+                status: i.status,
+                error: errors.first().map(|e| e.message.clone()),
+                errors,
+                entries: i.entries,
+            }
+        })
+        .collect();
+    let messages = run
+        .messages
+        .iter()
+        .map(|m| MessageOut {
+            index: m.index,
+            input: m.input,
+            origin: &m.source.origin.0,
+            kind: m.model.kind.as_str(),
+            root: &m.model.root_name,
+            encodings: m.source.encodings.iter().map(|e| e.label()).collect(),
+            binding: &m.source.binding,
+            pack: "builtin",
+        })
+        .collect();
+    let findings = run
+        .messages
+        .iter()
+        .flat_map(|m| {
+            m.findings.iter().map(move |f| FindingOut {
+                code: f.code,
+                name: f.name,
+                severity: f.severity,
+                message: &f.message,
+                help: &f.help,
+                url: None,
+                pack: f.pack,
+                message_index: Some(m.index),
+                input: m.input,
+                location: f.span.map(|s| {
+                    let (line, column) = line_col(&m.source.text, s.start);
+                    Location {
+                        start: s.start,
+                        end: s.end,
+                        line,
+                        column,
+                        path: f.path.clone(),
+                    }
+                }),
+            })
+        })
+        .collect();
+    Report {
+        version: VERSION,
+        tool: Tool {
+            name: "samlint",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        inputs,
+        messages,
+        findings,
+        summary: Summary {
+            errors: run.count(Severity::Error),
+            warnings: run.count(Severity::Warning),
+            infos: run.count(Severity::Info),
+            inputs: run.inputs.len(),
+            messages: run.messages.len(),
+            failed_inputs: run
+                .inputs
+                .iter()
+                .filter(|i| i.status == InputStatus::Failed)
+                .count(),
+        },
+    }
+}
+
+pub fn render(run: &Run) -> String {
+    let mut s = serde_json::to_string_pretty(&build(run))
+        .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    s.push('\n');
+    s
+}

@@ -1,0 +1,752 @@
+//! A small namespace-aware DOM that keeps byte spans for every node, attribute and value.
+//!
+//! Built on quick-xml's event reader. Names are resolved to (namespace URI, local name): code compares
+//! URIs, never prefixes. Text is kept faithfully: a comment or CDATA section inside a value is its own
+//! node, never silently joined (the comment-truncation attack depends on exactly that difference).
+
+use crate::error::ErrorKind;
+use crate::source::Span;
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+use serde::Serialize;
+
+pub type NodeId = usize;
+
+pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+pub const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Attr {
+    /// Namespace URI; `None` for unprefixed attributes (which are in no namespace).
+    pub ns: Option<String>,
+    pub local: String,
+    /// The name as written (`prefix:local`).
+    pub qname: String,
+    /// Normalised, unescaped value.
+    pub value: String,
+    /// The whole `name="value"`.
+    pub span: Span,
+    /// The raw value between the quotes.
+    pub value_span: Span,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Element {
+    pub ns: Option<String>,
+    pub local: String,
+    pub prefix: Option<String>,
+    pub attrs: Vec<Attr>,
+    /// `<name …>` or `<name …/>`.
+    pub start_tag: Span,
+    /// `</name>`; `None` for an empty-element tag.
+    pub end_tag: Option<Span>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum NodeKind {
+    Element(Element),
+    /// Character data, entity and character references resolved; adjacent pieces joined as in the DOM.
+    Text {
+        value: String,
+    },
+    CData {
+        value: String,
+    },
+    Comment {
+        value: String,
+    },
+    Pi,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Node {
+    pub kind: NodeKind,
+    /// The node's bytes, start tag to end tag for elements.
+    pub span: Span,
+    pub parent: Option<NodeId>,
+    pub children: Vec<NodeId>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Document {
+    pub nodes: Vec<Node>,
+    pub root: NodeId,
+    /// Nodes before / after the root (comments, PIs).
+    pub prolog: Vec<NodeId>,
+    pub epilog: Vec<NodeId>,
+    /// The XML declaration, when present.
+    pub decl: Option<Span>,
+    /// Offset of the first byte after a leading BOM / whitespace.
+    pub content_start: usize,
+}
+
+impl Document {
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id]
+    }
+    pub fn element(&self, id: NodeId) -> Option<&Element> {
+        match &self.nodes.get(id)?.kind {
+            NodeKind::Element(e) => Some(e),
+            _ => None,
+        }
+    }
+    /// Is `id` an element with this namespace and local name?
+    pub fn is(&self, id: NodeId, ns: &str, local: &str) -> bool {
+        self.element(id)
+            .is_some_and(|e| e.ns.as_deref() == Some(ns) && e.local == local)
+    }
+    /// Child elements.
+    pub fn child_elements(&self, id: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        self.nodes[id]
+            .children
+            .iter()
+            .copied()
+            .filter(move |c| self.element(*c).is_some())
+    }
+    /// Child elements with this name.
+    pub fn children_named<'a>(
+        &'a self,
+        id: NodeId,
+        ns: &'a str,
+        local: &'a str,
+    ) -> impl Iterator<Item = NodeId> + 'a {
+        self.child_elements(id)
+            .filter(move |c| self.is(*c, ns, local))
+    }
+    pub fn first_child(&self, id: NodeId, ns: &str, local: &str) -> Option<NodeId> {
+        self.children_named(id, ns, local).next()
+    }
+    /// Every element below `id` (not including it), in document order.
+    pub fn descendants(&self, id: NodeId) -> Vec<NodeId> {
+        let mut out = Vec::new();
+        let mut stack: Vec<NodeId> = self.nodes[id].children.iter().rev().copied().collect();
+        while let Some(n) = stack.pop() {
+            if self.element(n).is_some() {
+                out.push(n);
+                stack.extend(self.nodes[n].children.iter().rev().copied());
+            }
+        }
+        out
+    }
+    /// An attribute in no namespace (the usual SAML case).
+    pub fn attr(&self, id: NodeId, local: &str) -> Option<&Attr> {
+        self.element(id)?
+            .attrs
+            .iter()
+            .find(|a| a.ns.is_none() && a.local == local)
+    }
+    pub fn attr_ns(&self, id: NodeId, ns: &str, local: &str) -> Option<&Attr> {
+        self.element(id)?
+            .attrs
+            .iter()
+            .find(|a| a.ns.as_deref() == Some(ns) && a.local == local)
+    }
+    /// Resolve a prefix in scope at `id` (for QName-valued attributes such as xsi:type).
+    pub fn lookup_prefix(&self, id: NodeId, prefix: Option<&str>) -> Option<&str> {
+        if prefix == Some("xml") {
+            return Some(XML_NS);
+        }
+        let mut cur = Some(id);
+        while let Some(n) = cur {
+            if let Some(e) = self.element(n) {
+                for a in &e.attrs {
+                    let declares = match prefix {
+                        None => a.ns.is_none() && a.local == "xmlns" && a.qname == "xmlns",
+                        Some(p) => a.ns.as_deref() == Some(XMLNS_NS) && a.local == p,
+                    };
+                    if declares {
+                        return if a.value.is_empty() {
+                            None
+                        } else {
+                            Some(a.value.as_str())
+                        };
+                    }
+                }
+            }
+            cur = self.nodes[n].parent;
+        }
+        None
+    }
+    /// A readable, prefix-independent path such as `/Response/Assertion[2]/Subject/NameID`.
+    pub fn path(&self, id: NodeId) -> String {
+        let mut parts = Vec::new();
+        let mut cur = Some(id);
+        while let Some(n) = cur {
+            if let Some(e) = self.element(n) {
+                let parent = self.nodes[n].parent;
+                let label = match parent {
+                    Some(p) => {
+                        let same: Vec<NodeId> = self
+                            .child_elements(p)
+                            .filter(|c| {
+                                self.element(*c)
+                                    .is_some_and(|ce| ce.local == e.local && ce.ns == e.ns)
+                            })
+                            .collect();
+                        if same.len() > 1 {
+                            let pos = same.iter().position(|c| *c == n).unwrap_or(0) + 1;
+                            format!("{}[{pos}]", e.local)
+                        } else {
+                            e.local.clone()
+                        }
+                    }
+                    None => e.local.clone(),
+                };
+                parts.push(label);
+            }
+            cur = self.nodes[n].parent;
+        }
+        parts.reverse();
+        format!("/{}", parts.join("/"))
+    }
+    /// The `<prefix:Name` part of an element's start tag (what a finding about the element points at).
+    pub fn name_span(&self, id: NodeId) -> Span {
+        match self.element(id) {
+            Some(e) => {
+                let qlen = e.prefix.as_ref().map_or(0, |p| p.len() + 1) + e.local.len();
+                Span::new(
+                    e.start_tag.start,
+                    (e.start_tag.start + 1 + qlen).min(e.start_tag.end),
+                )
+            }
+            None => self.nodes[id].span,
+        }
+    }
+    /// Depth of an element (root = 0).
+    pub fn depth(&self, id: NodeId) -> usize {
+        let mut d = 0;
+        let mut cur = self.nodes[id].parent;
+        while let Some(p) = cur {
+            d += 1;
+            cur = self.nodes[p].parent;
+        }
+        d
+    }
+}
+
+struct Scope {
+    /// (prefix, uri); prefix "" is the default namespace; uri "" undeclares it.
+    bindings: Vec<(String, String)>,
+}
+
+fn xml_err(e: impl std::fmt::Display) -> ErrorKind {
+    ErrorKind::Xml {
+        detail: e.to_string(),
+    }
+}
+
+/// Parse a prescanned text into a DOM. `text` must already have passed [`super::prescan::prescan`].
+pub fn parse(text: &str) -> Result<Document, (ErrorKind, Span)> {
+    let content_start = text.len()
+        - text
+            .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
+            .len();
+    let body = &text[content_start..];
+    let mut reader = Reader::from_str(body);
+    reader.config_mut().enable_all_checks(true);
+    reader.config_mut().trim_text(false);
+
+    let mut nodes: Vec<Node> = Vec::new();
+    let mut stack: Vec<NodeId> = Vec::new();
+    let mut scopes: Vec<Scope> = Vec::new();
+    let mut root: Option<NodeId> = None;
+    let mut prolog = Vec::new();
+    let mut epilog = Vec::new();
+    let mut decl = None;
+    // An open text node being accumulated from Text and GeneralRef events.
+    let mut open_text: Option<NodeId> = None;
+
+    let at = |a: u64, b: u64| Span::new(content_start + a as usize, content_start + b as usize);
+
+    loop {
+        let p0 = reader.buffer_position();
+        let ev = reader.read_event();
+        let p1 = reader.buffer_position();
+        let span = at(p0, p1);
+        let ev = match ev {
+            Ok(ev) => ev,
+            Err(e) => {
+                let pos = reader.error_position();
+                let s = at(pos, pos.max(p0) + 1).join(span);
+                let s = Span::new(s.start.min(text.len()), s.end.min(text.len()));
+                return Err((classify_quick_xml_error(&e), s));
+            }
+        };
+        let is_text_piece = matches!(ev, Event::Text(_) | Event::GeneralRef(_));
+        if !is_text_piece {
+            open_text = None;
+        }
+        match ev {
+            Event::Decl(_) => {
+                decl = Some(span);
+            }
+            Event::DocType(_) => return Err((ErrorKind::Doctype, span)),
+            Event::Start(e) | Event::Empty(e) if stack.is_empty() && root.is_some() => {
+                let _ = e;
+                return Err((ErrorKind::MultipleRoots, span));
+            }
+            Event::Start(e) => {
+                let id = push_element(&mut nodes, &mut scopes, &stack, &e, span, text)?;
+                if stack.is_empty() {
+                    root = Some(id);
+                }
+                stack.push(id);
+            }
+            Event::Empty(e) => {
+                let id = push_element(&mut nodes, &mut scopes, &stack, &e, span, text)?;
+                scopes.pop();
+                if stack.is_empty() {
+                    root = Some(id);
+                }
+            }
+            Event::End(_) => {
+                let Some(id) = stack.pop() else {
+                    return Err((xml_err("unexpected end tag"), span));
+                };
+                scopes.pop();
+                let node = &mut nodes[id];
+                node.span = Span::new(node.span.start, span.end);
+                if let NodeKind::Element(el) = &mut node.kind {
+                    el.end_tag = Some(span);
+                }
+            }
+            Event::Text(t) => {
+                let piece = t.xml10_content();
+                if stack.is_empty() {
+                    if !piece
+                        .trim_matches(|c: char| c.is_ascii_whitespace())
+                        .is_empty()
+                    {
+                        let msg = if root.is_some() {
+                            "text after the root element"
+                        } else {
+                            "text before the root element"
+                        };
+                        return Err((ErrorKind::NotXml { detail: msg.into() }, span));
+                    }
+                    continue;
+                }
+                append_text(&mut nodes, &stack, &mut open_text, &piece, span);
+            }
+            Event::GeneralRef(r) => {
+                let resolved: String = if r.is_char_ref() {
+                    match r.resolve_char_ref() {
+                        Ok(Some(c)) => c.to_string(),
+                        _ => {
+                            return Err((
+                                xml_err(format!("invalid character reference &{};", &*r)),
+                                span,
+                            ));
+                        }
+                    }
+                } else {
+                    match &*r {
+                        "amp" => "&".into(),
+                        "lt" => "<".into(),
+                        "gt" => ">".into(),
+                        "quot" => "\"".into(),
+                        "apos" => "'".into(),
+                        other => {
+                            return Err((
+                                xml_err(format!(
+                                    "undefined entity &{};",
+                                    crate::util::one_line(other)
+                                )),
+                                span,
+                            ));
+                        }
+                    }
+                };
+                if stack.is_empty() {
+                    return Err((
+                        ErrorKind::NotXml {
+                            detail: "reference outside the root element".into(),
+                        },
+                        span,
+                    ));
+                }
+                append_text(&mut nodes, &stack, &mut open_text, &resolved, span);
+            }
+            Event::CData(c) => {
+                let value = c.xml10_content().into_owned();
+                let Some(&parent) = stack.last() else {
+                    return Err((
+                        ErrorKind::NotXml {
+                            detail: "CDATA outside the root element".into(),
+                        },
+                        span,
+                    ));
+                };
+                push_node(&mut nodes, NodeKind::CData { value }, span, Some(parent));
+            }
+            Event::Comment(c) => {
+                let value = c.xml10_content().into_owned();
+                let id = push_node(
+                    &mut nodes,
+                    NodeKind::Comment { value },
+                    span,
+                    stack.last().copied(),
+                );
+                if stack.is_empty() {
+                    if root.is_some() {
+                        epilog.push(id)
+                    } else {
+                        prolog.push(id)
+                    }
+                }
+            }
+            Event::PI(_) => {
+                let id = push_node(&mut nodes, NodeKind::Pi, span, stack.last().copied());
+                if stack.is_empty() {
+                    if root.is_some() {
+                        epilog.push(id)
+                    } else {
+                        prolog.push(id)
+                    }
+                }
+            }
+            Event::Eof => break,
+        }
+    }
+    if let Some(&open) = stack.last() {
+        let s = nodes[open].span;
+        return Err((
+            xml_err("the document ends before this element is closed (truncated?)"),
+            s,
+        ));
+    }
+    let Some(root) = root else {
+        return Err((
+            ErrorKind::NotXml {
+                detail: "no root element".into(),
+            },
+            Span::new(0, text.len().min(1)),
+        ));
+    };
+    Ok(Document {
+        nodes,
+        root,
+        prolog,
+        epilog,
+        decl,
+        content_start,
+    })
+}
+
+fn classify_quick_xml_error(e: &quick_xml::Error) -> ErrorKind {
+    let detail = e.to_string();
+    ErrorKind::Xml { detail }
+}
+
+fn push_node(nodes: &mut Vec<Node>, kind: NodeKind, span: Span, parent: Option<NodeId>) -> NodeId {
+    let id = nodes.len();
+    nodes.push(Node {
+        kind,
+        span,
+        parent,
+        children: Vec::new(),
+    });
+    if let Some(p) = parent {
+        nodes[p].children.push(id);
+    }
+    id
+}
+
+fn append_text(
+    nodes: &mut Vec<Node>,
+    stack: &[NodeId],
+    open: &mut Option<NodeId>,
+    piece: &str,
+    span: Span,
+) {
+    if let Some(id) = *open {
+        let node = &mut nodes[id];
+        node.span = node.span.join(span);
+        if let NodeKind::Text { value } = &mut node.kind {
+            value.push_str(piece);
+        }
+        return;
+    }
+    let parent = stack.last().copied();
+    let id = push_node(
+        nodes,
+        NodeKind::Text {
+            value: piece.to_string(),
+        },
+        span,
+        parent,
+    );
+    *open = Some(id);
+}
+
+fn push_element(
+    nodes: &mut Vec<Node>,
+    scopes: &mut Vec<Scope>,
+    stack: &[NodeId],
+    e: &BytesStart,
+    span: Span,
+    text: &str,
+) -> Result<NodeId, (ErrorKind, Span)> {
+    let raw_attrs = scan_attr_spans(text, span);
+    let mut parsed: Vec<(String, String)> = Vec::new();
+    for a in e.attributes().with_checks(true) {
+        let a = a.map_err(|err| (xml_err(err), span))?;
+        let value = a
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map_err(|err| (xml_err(err), span))?
+            .into_owned();
+        let qname = a.key.as_ref().to_string();
+        parsed.push((qname, value));
+    }
+    if parsed.len() != raw_attrs.len() {
+        return Err((
+            xml_err("could not read the attributes of this element"),
+            span,
+        ));
+    }
+    // Namespace declarations first.
+    let mut bindings = Vec::new();
+    for (q, v) in &parsed {
+        if q == "xmlns" {
+            bindings.push((String::new(), v.clone()));
+        } else if let Some(p) = q.strip_prefix("xmlns:") {
+            if v.is_empty() {
+                return Err((
+                    ErrorKind::Namespace {
+                        detail: format!("prefix `{p}` bound to an empty namespace"),
+                    },
+                    span,
+                ));
+            }
+            bindings.push((p.to_string(), v.clone()));
+        }
+    }
+    scopes.push(Scope { bindings });
+    let resolve = |prefix: &str| -> Option<String> {
+        if prefix == "xml" {
+            return Some(XML_NS.to_string());
+        }
+        if prefix == "xmlns" {
+            return Some(XMLNS_NS.to_string());
+        }
+        for s in scopes.iter().rev() {
+            for (p, u) in s.bindings.iter().rev() {
+                if p == prefix {
+                    return Some(u.clone());
+                }
+            }
+        }
+        None
+    };
+    let qname = e.name().as_ref().to_string();
+    let (prefix, local) = split_qname(&qname);
+    let ns = match prefix {
+        Some(p) => match resolve(p) {
+            Some(u) => Some(u),
+            None => {
+                scopes.pop();
+                return Err((
+                    ErrorKind::Namespace {
+                        detail: format!(
+                            "prefix `{}` of element <{}> is not declared",
+                            crate::util::one_line(p),
+                            crate::util::one_line(&qname)
+                        ),
+                    },
+                    span,
+                ));
+            }
+        },
+        None => resolve("").filter(|u| !u.is_empty()),
+    };
+    let mut attrs = Vec::with_capacity(parsed.len());
+    for ((q, value), (aspan, vspan)) in parsed.into_iter().zip(raw_attrs) {
+        let (ap, al) = split_qname(&q);
+        let ans = match ap {
+            Some(p) => match resolve(p) {
+                Some(u) => Some(u),
+                None => {
+                    scopes.pop();
+                    return Err((
+                        ErrorKind::Namespace {
+                            detail: format!(
+                                "prefix `{}` of attribute {} is not declared",
+                                crate::util::one_line(p),
+                                crate::util::one_line(&q)
+                            ),
+                        },
+                        aspan,
+                    ));
+                }
+            },
+            None => None,
+        };
+        // Duplicate expanded names (same URI, different prefixes) are not namespace-well-formed.
+        if ans.is_some() && attrs.iter().any(|x: &Attr| x.ns == ans && x.local == al) {
+            scopes.pop();
+            return Err((
+                ErrorKind::Namespace {
+                    detail: format!("attribute {} appears twice", crate::util::one_line(&q)),
+                },
+                aspan,
+            ));
+        }
+        attrs.push(Attr {
+            ns: ans,
+            local: al.to_string(),
+            qname: q.clone(),
+            value,
+            span: aspan,
+            value_span: vspan,
+        });
+    }
+    let el = Element {
+        ns,
+        local: local.to_string(),
+        prefix: prefix.map(str::to_string),
+        attrs,
+        start_tag: span,
+        end_tag: None,
+    };
+    Ok(push_node(
+        nodes,
+        NodeKind::Element(el),
+        span,
+        stack.last().copied(),
+    ))
+}
+
+fn split_qname(q: &str) -> (Option<&str>, &str) {
+    match q.split_once(':') {
+        Some((p, l)) => (Some(p), l),
+        None => (None, q),
+    }
+}
+
+/// Spans of each `name="value"` in a start tag, and of each raw value. quick-xml has already checked the
+/// tag's syntax, so a simple scan is enough.
+fn scan_attr_spans(text: &str, tag: Span) -> Vec<(Span, Span)> {
+    let b = text.as_bytes();
+    let end = tag.end.min(b.len());
+    let mut i = tag.start + 1;
+    // Skip the element name.
+    while i < end && !b[i].is_ascii_whitespace() && b[i] != b'>' && b[i] != b'/' {
+        i += 1;
+    }
+    let mut out = Vec::new();
+    loop {
+        while i < end && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= end || b[i] == b'>' || b[i] == b'/' {
+            break;
+        }
+        let name_start = i;
+        while i < end && b[i] != b'=' && !b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        while i < end && b[i] != b'"' && b[i] != b'\'' {
+            i += 1;
+        }
+        if i >= end {
+            break;
+        }
+        let q = b[i];
+        let v_start = i + 1;
+        i += 1;
+        while i < end && b[i] != q {
+            i += 1;
+        }
+        let v_end = i.min(end);
+        i += 1;
+        out.push((
+            Span::new(name_start, (v_end + 1).min(end)),
+            Span::new(v_start, v_end),
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_and_namespaces() {
+        let t = r#"<?xml version="1.0"?>
+<p:Response xmlns:p="urn:p" xmlns="urn:d" ID='a&amp;b'><Issuer>x&amp;y&#13;z</Issuer><p:E/></p:Response>"#;
+        let d = parse(t).unwrap();
+        let root = d.element(d.root).unwrap();
+        assert_eq!(root.ns.as_deref(), Some("urn:p"));
+        assert_eq!(root.local, "Response");
+        let id = d.attr(d.root, "ID").unwrap();
+        assert_eq!(id.value, "a&b");
+        assert_eq!(&t[id.value_span.range()], "a&amp;b");
+        assert_eq!(&t[id.span.range()], "ID='a&amp;b'");
+        let issuer = d.first_child(d.root, "urn:d", "Issuer").unwrap();
+        let text = d.node(issuer).children[0];
+        match &d.node(text).kind {
+            NodeKind::Text { value } => assert_eq!(value, "x&y\rz"),
+            k => panic!("{k:?}"),
+        }
+        assert_eq!(&t[d.node(text).span.range()], "x&amp;y&#13;z");
+        assert_eq!(
+            &t[d.node(issuer).span.range()],
+            "<Issuer>x&amp;y&#13;z</Issuer>"
+        );
+        assert_eq!(d.path(issuer), "/Response/Issuer");
+        assert!(d.decl.is_some());
+    }
+
+    #[test]
+    fn comments_split_text() {
+        let t = "<a>user@example.com<!-- c -->.evil.com</a>";
+        let d = parse(t).unwrap();
+        let kinds: Vec<_> = d
+            .node(d.root)
+            .children
+            .iter()
+            .map(|c| match &d.node(*c).kind {
+                NodeKind::Text { value } => format!("T:{value}"),
+                NodeKind::Comment { .. } => "C".into(),
+                _ => "?".into(),
+            })
+            .collect();
+        assert_eq!(kinds, ["T:user@example.com", "C", "T:.evil.com"]);
+    }
+
+    #[test]
+    fn undeclared_prefix_and_multiple_roots() {
+        let e = parse("<saml:Assertion/>").unwrap_err();
+        assert!(matches!(e.0, ErrorKind::Namespace { .. }), "{:?}", e);
+        let e = parse("<a/><b/>").unwrap_err();
+        assert_eq!(e.0, ErrorKind::MultipleRoots);
+        assert_eq!(e.1, Span::new(4, 8));
+        let e = parse("<a><b></a>").unwrap_err();
+        assert!(matches!(e.0, ErrorKind::Xml { .. }));
+        let e = parse("<a><b>").unwrap_err();
+        assert!(matches!(e.0, ErrorKind::Xml { .. }), "{e:?}");
+        let e = parse("<a>&foo;</a>").unwrap_err();
+        assert!(e.0.to_string().contains("undefined entity"));
+    }
+
+    #[test]
+    fn bom_and_leading_whitespace() {
+        let t = "\u{feff}\n  <a x=\"1\"/>";
+        let d = parse(t).unwrap();
+        assert_eq!(&t[d.node(d.root).span.range()], "<a x=\"1\"/>");
+        assert_eq!(&t[d.attr(d.root, "x").unwrap().value_span.range()], "1");
+    }
+
+    #[test]
+    fn prefix_lookup() {
+        let t = r#"<a xmlns:xs="urn:xs"><b xmlns:xs="urn:xs2"><c/></b></a>"#;
+        let d = parse(t).unwrap();
+        let b = d.child_elements(d.root).next().unwrap();
+        let c = d.child_elements(b).next().unwrap();
+        assert_eq!(d.lookup_prefix(c, Some("xs")), Some("urn:xs2"));
+        assert_eq!(d.lookup_prefix(d.root, Some("xs")), Some("urn:xs"));
+        assert_eq!(d.lookup_prefix(c, Some("nope")), None);
+    }
+}
