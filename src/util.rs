@@ -23,6 +23,31 @@ fn is_bad_control(c: char) -> bool {
         || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Like [`sanitize`], but replaces each unsafe character with one of the same UTF-8 length (so byte
+/// spans into the text stay valid): `\r` becomes a space, other controls `?`, `¿` or `�`.
+pub fn sanitize_same_len(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_bad_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if c == '\r' {
+                    ' '
+                } else if is_bad_control(c) {
+                    match c.len_utf8() {
+                        1 => '?',
+                        2 => '¿',
+                        _ => '\u{fffd}',
+                    }
+                } else {
+                    c
+                }
+            })
+            .collect(),
+    )
+}
+
 /// Shorten a string for display to at most `max` characters, marking the cut with `…`.
 pub fn ellipsize(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
@@ -58,6 +83,15 @@ mod tests {
     fn sanitize_removes_escapes_and_bidi() {
         assert_eq!(sanitize("a\u{1b}[2Jb\r\u{7}c\u{202e}d\ne"), "a[2Jbcd\ne");
         assert_eq!(one_line("a\nb\tc"), "a b c");
+    }
+
+    #[test]
+    fn same_len_sanitizing_keeps_offsets() {
+        for t in ["a\u{1b}[2Jb", "x\u{85}y", "p\u{202e}q", "r\r\nn"] {
+            let out = sanitize_same_len(t);
+            assert_eq!(out.len(), t.len(), "{t:?}");
+            assert!(!out.chars().any(is_bad_control));
+        }
     }
 
     #[test]

@@ -228,6 +228,22 @@ pub fn decode_value(
             });
         }
     }
+    let foreign = current
+        .chars()
+        .filter(|c| {
+            !(c.is_ascii_alphanumeric()
+                || c.is_ascii_whitespace()
+                || matches!(c, '+' | '/' | '-' | '_' | '='))
+        })
+        .count();
+    if foreign > 0 && current.trim().contains(' ') {
+        return Err(InputError::new(
+            origin,
+            ErrorKind::Unrecognised {
+                detail: "text that is neither XML, base64, nor a URL / form body with SAMLResponse or SAMLRequest".into(),
+            },
+        ));
+    }
     let (bytes, enc) = decode_base64(&current)
         .map_err(|detail| InputError::new(origin, ErrorKind::Base64 { detail }))?;
     encodings.push(enc);

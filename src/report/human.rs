@@ -85,8 +85,10 @@ pub struct View {
 
 pub fn view(m: &Linted) -> View {
     let p = pretty(&m.doc, &m.source.text);
-    let named = NamedSource::new(format!("{}", m.source.origin), Arc::new(p.text.clone()))
-        .with_language("xml");
+    // Same-length replacement keeps the pretty view's offsets valid.
+    let shown = crate::util::sanitize_same_len(&p.text).into_owned();
+    let named =
+        NamedSource::new(format!("{}", m.source.origin), Arc::new(shown)).with_language("xml");
     View { pretty: p, named }
 }
 
@@ -200,7 +202,7 @@ pub fn render_error(style: Style, e: &InputError) -> String {
             let end = t[s.end.min(end)..end]
                 .find('\n')
                 .map_or(end, |nl| s.end.min(end) + nl);
-            let excerpt = sanitize(&t[start..end]).into_owned();
+            let excerpt = crate::util::sanitize_same_len(&t[start..end]).into_owned();
             let (first_line, _) = line_col(t, start);
             let name = if e.encodings_hint() {
                 format!("{} (decoded)", e.origin)
@@ -287,12 +289,17 @@ pub fn summary_line(run: &Run) -> String {
     s
 }
 
-/// The `concise` format.
+/// The `concise` format. Line and column refer to the pretty view that `samlint decode` prints, so a
+/// one-line message never yields "line 1, column 5234".
 pub fn render_concise(run: &Run) -> String {
     let mut out = String::new();
     for m in &run.messages {
+        let p = (!m.findings.is_empty()).then(|| pretty(&m.doc, &m.source.text));
         for f in &m.findings {
-            let (line, col) = f.span.map_or((1, 1), |s| line_col(&m.source.text, s.start));
+            let (line, col) = match (f.span, &p) {
+                (Some(s), Some(p)) => line_col(&p.text, p.map_offset(s.start, false)),
+                _ => (1, 1),
+            };
             out.push_str(&format!(
                 "{}:{line}:{col}: {}[{}] {}\n",
                 m.source.origin,

@@ -9,6 +9,18 @@ use memchr::memmem;
 
 pub fn prescan(text: &str, max_depth: usize) -> Result<(), (ErrorKind, Span)> {
     let b = text.as_bytes();
+    // XML 1.0 §2.2: no C0 control characters other than tab, LF and CR, anywhere.
+    if let Some(pos) = b
+        .iter()
+        .position(|&c| c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r'))
+    {
+        return Err((
+            ErrorKind::Xml {
+                detail: format!("control character U+{:04X} is not allowed in XML", b[pos]),
+            },
+            Span::new(pos, pos + 1),
+        ));
+    }
     let mut i = 0;
     let mut depth: usize = 0;
     while let Some(off) = memchr::memchr(b'<', &b[i..]) {
@@ -20,7 +32,10 @@ pub fn prescan(text: &str, max_depth: usize) -> Result<(), (ErrorKind, Span)> {
             i = find_after(b, lt + 9, b"]]>");
         } else if rest.starts_with(b"<!") {
             // <!DOCTYPE, <!ENTITY, <!ELEMENT, <!ATTLIST: refused whatever their case.
-            let end = find_after(b, lt + 2, b">").min(lt + 64).min(b.len());
+            let mut end = lt + 2;
+            while end < b.len() && b[end].is_ascii_alphabetic() {
+                end += 1;
+            }
             return Err((ErrorKind::Doctype, Span::new(lt, end)));
         } else if rest.starts_with(b"<?") {
             i = find_after(b, lt + 2, b"?>");
@@ -100,6 +115,14 @@ mod tests {
             "</a>".repeat(256)
         );
         assert!(prescan(&tricky, 256).is_ok());
+    }
+
+    #[test]
+    fn control_characters_are_refused() {
+        assert!(
+            matches!(prescan("<a>\u{1b}[31m</a>", 256), Err((ErrorKind::Xml { .. }, s)) if s == Span::new(3, 4))
+        );
+        assert!(prescan("<a>\t\r\n</a>", 256).is_ok());
     }
 
     #[test]

@@ -1,0 +1,141 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(rel: &str) -> String {
+    root()
+        .join("fixtures")
+        .join(rel)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The samlint binary, with a fixed environment (no colour, fixed width, no format override).
+pub fn samlint() -> Command {
+    let mut c = Command::cargo_bin("samlint").expect("binary built");
+    c.env_remove("SAMLINT_FORMAT")
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .current_dir(root());
+    c
+}
+
+pub struct Out {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run(args: &[&str]) -> Out {
+    run_stdin(args, "")
+}
+
+pub fn run_stdin(args: &[&str], stdin: impl Into<Vec<u8>>) -> Out {
+    let o = samlint()
+        .args(args)
+        .write_stdin(stdin)
+        .output()
+        .expect("samlint runs");
+    let out = Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    };
+    assert!(
+        !out.stderr.contains("panicked"),
+        "samlint panicked:\n{}",
+        out.stderr
+    );
+    out
+}
+
+/// Run `check --format json`, validate the output against docs/report-v1.schema.json, return it.
+pub fn check_json(args: &[&str]) -> (i32, Value) {
+    let mut a = vec!["check", "--format", "json"];
+    a.extend_from_slice(args);
+    let o = run(&a);
+    let v: Value =
+        serde_json::from_str(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", o.stdout));
+    validate_report(&v);
+    (o.code, v)
+}
+
+static SCHEMA: OnceLock<(boon::Schemas, boon::SchemaIndex)> = OnceLock::new();
+
+pub fn validate_report(v: &Value) {
+    let (schemas, idx) = SCHEMA.get_or_init(|| {
+        let text = std::fs::read_to_string(root().join("docs/report-v1.schema.json"))
+            .expect("schema present");
+        let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
+        let url = schema["$id"].as_str().expect("schema has $id").to_string();
+        let mut schemas = boon::Schemas::new();
+        let mut compiler = boon::Compiler::new();
+        compiler
+            .add_resource(&url, schema)
+            .expect("schema resource");
+        let idx = compiler
+            .compile(&url, &mut schemas)
+            .expect("schema compiles");
+        (schemas, idx)
+    });
+    if let Err(e) = schemas.validate(v, *idx) {
+        panic!(
+            "JSON report does not match docs/report-v1.schema.json:\n{e:#}\n{}",
+            serde_json::to_string_pretty(v).unwrap_or_default()
+        );
+    }
+}
+
+/// Codes of all findings in a JSON report.
+pub fn codes(v: &Value) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|f| f["code"].as_str().unwrap_or("").to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Error codes of all inputs in a JSON report.
+pub fn error_codes(v: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for i in v["inputs"].as_array().into_iter().flatten() {
+        for e in i["errors"].as_array().into_iter().flatten() {
+            out.push(e["code"].as_str().unwrap_or("").to_string());
+        }
+    }
+    out
+}
+
+/// `../shared` next to the checkout. Absent: say so loudly; under CI=true, fail.
+pub fn shared() -> Option<PathBuf> {
+    let p = root().join("../shared");
+    if p.join("corpus/MANIFEST.tsv").is_file() {
+        return Some(p);
+    }
+    let msg = format!(
+        "\n\n*** ../shared/corpus is ABSENT (looked in {}) — corpus tests did NOT run ***\n\n",
+        p.display()
+    );
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{msg}under CI=true the corpus is required");
+    }
+    eprintln!("{msg}");
+    None
+}
+
+pub fn write_temp(dir: &Path, name: &str, content: impl AsRef<[u8]>) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, content).expect("write temp file");
+    p.to_string_lossy().into_owned()
+}

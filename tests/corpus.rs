@@ -1,0 +1,290 @@
+//! Every SAML message in ../shared/corpus decodes and parses, except the hostile or malformed ones, which
+//! are refused with a clear error (exit 2). Expectations come from MANIFEST.tsv (the source projects'
+//! verdicts) and FACTS.jsonl (facts extracted by an independent parser), never from samlint's output.
+
+mod common;
+use common::*;
+use samlint::limits::Limits;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const MESSAGE_KINDS: [&str; 4] = [
+    "response-b64",
+    "response-xml",
+    "redirect-query",
+    "logout-request-xml",
+];
+
+struct Row {
+    path: String,
+    kind: String,
+    expected: String,
+}
+
+fn manifest(shared: &Path) -> Vec<Row> {
+    let text = std::fs::read_to_string(shared.join("corpus/MANIFEST.tsv")).expect("MANIFEST.tsv");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .unwrap_or_else(|| panic!("MANIFEST has no {name} column"))
+    };
+    let (p, k, e, n) = (
+        col("local_path"),
+        col("kind"),
+        col("expected"),
+        col("notes"),
+    );
+    lines
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            Row {
+                path: f[p].to_string(),
+                kind: f[k].to_string(),
+                // The notes say when a file is not namespace-well-formed.
+                expected: format!("{} || {}", f[e], f.get(n).copied().unwrap_or("")),
+            }
+        })
+        .collect()
+}
+
+/// The MANIFEST's own words for "this must be refused as XML".
+fn expect_refused(expected: &str) -> Option<&'static str> {
+    if expected.contains("invalid:xxe") {
+        Some("xml::doctype")
+    } else if expected.contains("malformed-xml") && expected.contains("multiple root") {
+        Some("xml::multiple-roots")
+    } else if expected.contains("NOT namespace-well-formed") {
+        Some("xml::namespace")
+    } else {
+        None
+    }
+}
+
+fn exceptions() -> BTreeMap<(String, String), String> {
+    let text = std::fs::read_to_string(root().join("tests/corpus_exceptions.tsv"))
+        .expect("exceptions table");
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            assert!(
+                f.len() == 3 && !f[2].trim().is_empty(),
+                "exception rows need path, test and a reason: {l}"
+            );
+            ((f[0].to_string(), f[1].to_string()), f[2].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn every_corpus_message_decodes_and_parses_or_is_refused() {
+    let Some(shared) = shared() else { return };
+    let rows = manifest(&shared);
+    let exc = exceptions();
+    let messages: Vec<&Row> = rows
+        .iter()
+        .filter(|r| MESSAGE_KINDS.contains(&r.kind.as_str()))
+        .collect();
+    assert!(
+        messages.len() >= 150,
+        "MANIFEST lists only {} messages",
+        messages.len()
+    );
+    let want_refused = messages
+        .iter()
+        .filter(|r| expect_refused(&r.expected).is_some())
+        .count();
+    let (mut parsed, mut refused, mut wrong) = (0, 0, Vec::new());
+    for r in &messages {
+        let path = shared.join("corpus").join(&r.path);
+        let arg = path.to_string_lossy().into_owned();
+        let run = samlint::lint::run(&[arg], &mut std::io::empty(), &Limits::default(), true);
+        let errors: Vec<&str> = run.errors().map(|e| e.kind.code()).collect();
+        let exempt = exc.contains_key(&(r.path.clone(), "parse".into()));
+        match expect_refused(&r.expected) {
+            Some(code) => {
+                if errors == [code] && run.messages.is_empty() {
+                    refused += 1;
+                } else if !exempt {
+                    wrong.push(format!(
+                        "{}: expected refusal {code}, got errors {errors:?}",
+                        r.path
+                    ));
+                }
+                // And the CLI exits 2 on it.
+                assert_eq!(
+                    samlint::cli::exit_code(&run, samlint::finding::Severity::Error, false),
+                    2
+                );
+            }
+            None => {
+                if errors.is_empty() && !run.messages.is_empty() {
+                    parsed += 1;
+                    let kind = run.messages[0].model.kind.as_str();
+                    let want = match r.kind.as_str() {
+                        _ if r.expected.contains("not SAML 2.0") => Some("Other"),
+                        "logout-request-xml" => Some("LogoutRequest"),
+                        "response-b64" | "response-xml" => Some("Response"),
+                        _ => None,
+                    };
+                    let kind_exempt = exc.contains_key(&(r.path.clone(), "kind".into()));
+                    if want.is_some_and(|w| w != kind) && !kind_exempt {
+                        wrong.push(format!(
+                            "{}: parsed as {kind}, MANIFEST kind {}",
+                            r.path, r.kind
+                        ));
+                    }
+                } else if !exempt {
+                    let detail: Vec<String> = run.errors().map(|e| e.to_string()).collect();
+                    wrong.push(format!("{}: expected to parse, got {detail:?}", r.path));
+                }
+            }
+        }
+    }
+    println!(
+        "corpus: {} messages in MANIFEST; parsed {parsed} (expected {}), refused {refused} (expected {want_refused}); exceptions {}",
+        messages.len(),
+        messages.len() - want_refused,
+        exc.len()
+    );
+    assert!(
+        wrong.is_empty(),
+        "{} corpus files disagree with the MANIFEST:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    let exempt = exc.keys().filter(|(_, t)| t == "parse").count();
+    assert_eq!(parsed + refused + exempt, messages.len());
+    assert_eq!(refused, want_refused);
+    assert!(
+        want_refused >= 4,
+        "the MANIFEST names at least four hostile/malformed files"
+    );
+}
+
+/// The model agrees with FACTS.jsonl (extracted by an independent parser) on the facts rules depend on.
+#[test]
+fn model_agrees_with_independent_facts() {
+    let Some(shared) = shared() else { return };
+    let exc = exceptions();
+    let text = std::fs::read_to_string(shared.join("corpus/FACTS.jsonl")).expect("FACTS.jsonl");
+    let (mut compared, mut fields, mut wrong) = (0, 0, Vec::new());
+    for line in text.lines() {
+        let f: serde_json::Value = serde_json::from_str(line).expect("FACTS line is JSON");
+        let rel = f["local_path"].as_str().unwrap_or_default().to_string();
+        if !["Response", "LogoutRequest"].contains(&f["root"].as_str().unwrap_or("")) {
+            continue;
+        }
+        if exc.contains_key(&(rel.clone(), "facts".into())) {
+            continue;
+        }
+        let path = shared
+            .join("corpus")
+            .join(&rel)
+            .to_string_lossy()
+            .into_owned();
+        let run = samlint::lint::run(&[path], &mut std::io::empty(), &Limits::default(), false);
+        let Some(m) = run.messages.first() else {
+            continue;
+        }; // refused files are covered above
+        compared += 1;
+        // FACTS.jsonl writes an empty value as null.
+        let mut check = |name: &str, ours: Option<String>, theirs: &serde_json::Value| {
+            let ours = ours.filter(|s| !s.is_empty());
+            let theirs = theirs.as_str().map(str::to_string);
+            if theirs.is_some() || ours.is_some() {
+                fields += 1;
+                if ours != theirs {
+                    wrong.push(format!("{rel}: {name}: samlint {ours:?}, FACTS {theirs:?}"));
+                }
+            }
+        };
+        let model = &m.model;
+        check("root", Some(model.root_name.clone()), &f["root"]);
+        let enc = match m
+            .source
+            .encodings
+            .iter()
+            .map(|e| e.label())
+            .collect::<Vec<_>>()
+            .as_slice()
+        {
+            [] => "xml",
+            ["base64"] => "b64",
+            ["base64", "deflate"] => "deflate-b64",
+            _ => "other",
+        };
+        check("encoding", Some(enc.into()), &f["encoding"]);
+        check(
+            "assertions",
+            Some(model.assertions_anywhere.to_string()),
+            &serde_json::json!(f["assertions"].to_string()),
+        );
+        let facts = &f["facts"];
+        check(
+            "Destination",
+            model.destination.as_ref().map(|v| v.value.clone()),
+            &facts["Destination"],
+        );
+        check(
+            "Issuer",
+            model
+                .issuer
+                .as_ref()
+                .map(|i| i.value.value.trim().to_string()),
+            &facts["Issuer"],
+        );
+        if model.assertions_anywhere == 1 && model.assertions.len() == 1 {
+            let a = &model.assertions[0];
+            check(
+                "A.Issuer",
+                a.issuer.as_ref().map(|i| i.value.value.trim().to_string()),
+                &facts["A.Issuer"],
+            );
+            let nid = a
+                .subject
+                .as_ref()
+                .and_then(|s| s.name_id.as_ref())
+                .map(|n| n.value.value.trim().to_string());
+            check("NameID", nid, &facts["NameID"]);
+            let recipient = a
+                .subject
+                .as_ref()
+                .and_then(|s| s.confirmations.first())
+                .and_then(|c| c.data.as_ref())
+                .and_then(|d| d.recipient.as_ref())
+                .map(|r| r.value.clone());
+            check("SCD.Recipient", recipient, &facts["SCD.Recipient"]);
+            if let Some(aud) = facts["Audience"].as_array() {
+                let ours: Vec<String> = a
+                    .conditions
+                    .iter()
+                    .flat_map(|c| c.audience_restrictions.iter().flatten())
+                    .map(|t| t.value.trim().to_string())
+                    .collect();
+                let theirs: Vec<String> = aud
+                    .iter()
+                    .map(|v| v.as_str().unwrap_or_default().to_string())
+                    .collect();
+                fields += 1;
+                if ours != theirs {
+                    wrong.push(format!(
+                        "{rel}: Audience: samlint {ours:?}, FACTS {theirs:?}"
+                    ));
+                }
+            }
+        }
+    }
+    println!("facts: compared {fields} fields over {compared} messages with FACTS.jsonl");
+    assert!(compared >= 150, "compared only {compared} messages");
+    assert!(
+        wrong.is_empty(),
+        "{} disagreements with FACTS.jsonl:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}

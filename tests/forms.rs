@@ -1,0 +1,268 @@
+//! Every input form is recognised, said, and decodes to the same message.
+
+mod common;
+use base64::Engine as _;
+use common::*;
+
+const OK_XML: &str = "saml/keycloak-atlassian-ok.xml";
+
+fn ok_xml() -> String {
+    std::fs::read_to_string(fixture(OK_XML)).unwrap()
+}
+
+/// `decode --raw` of an input gives exactly the fixture's XML.
+fn assert_decodes_to_ok(args: &[&str], stdin: &str) {
+    let mut a = vec!["decode", "--raw"];
+    a.extend_from_slice(args);
+    let o = run_stdin(&a, stdin);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.stdout.trim_end(), ok_xml().trim_end());
+}
+
+fn kind_and_origin(args: &[&str]) -> (String, Vec<String>) {
+    let (code, v) = check_json(args);
+    assert_eq!(code, 0, "{v:#}");
+    let kind = v["inputs"][0]["kind"].as_str().unwrap().to_string();
+    let origin = v["messages"][0]["origin"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect();
+    (kind, origin)
+}
+
+#[test]
+fn raw_xml_file() {
+    let (kind, origin) = kind_and_origin(&[&fixture(OK_XML)]);
+    assert_eq!(kind, "xml");
+    assert_eq!(origin.len(), 1);
+}
+
+#[test]
+fn raw_xml_with_bom_declaration_and_whitespace() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "\u{feff}\n  <?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}",
+        ok_xml()
+    );
+    let p = write_temp(dir.path(), "bom.xml", &text);
+    let (kind, _) = kind_and_origin(&[&p]);
+    assert_eq!(kind, "xml");
+    // And pasted as an argument.
+    let (kind, origin) = kind_and_origin(&[&ok_xml()]);
+    assert_eq!(kind, "xml");
+    assert_eq!(origin, ["argument 1"]);
+}
+
+#[test]
+fn base64_file_with_line_breaks() {
+    let (kind, origin) = kind_and_origin(&[&fixture("saml/keycloak-atlassian-ok.b64")]);
+    assert_eq!(kind, "base64");
+    assert_eq!(origin.last().unwrap(), "base64");
+    assert_decodes_to_ok(&[&fixture("saml/keycloak-atlassian-ok.b64")], "");
+}
+
+#[test]
+fn base64_pasted_standard_urlsafe_unpadded_and_url_encoded() {
+    let b = base64::engine::general_purpose::STANDARD.encode(ok_xml().trim_end());
+    let url_safe = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(ok_xml().trim_end());
+    let url_encoded = b
+        .replace('+', "%2B")
+        .replace('/', "%2F")
+        .replace('=', "%3D");
+    for (v, last) in [
+        (b.as_str(), "base64"),
+        (b.trim_end_matches('='), "base64"),
+        (url_safe.as_str(), "base64url"),
+        (url_encoded.as_str(), "base64"),
+    ] {
+        let (kind, origin) = kind_and_origin(&[v]);
+        assert_eq!(kind, "base64");
+        assert_eq!(origin.last().unwrap(), last);
+        assert_decodes_to_ok(&[v], "");
+    }
+    let (_, origin) = kind_and_origin(&[&url_encoded]);
+    assert_eq!(origin, ["argument 1", "url-encoded", "base64"]);
+}
+
+#[test]
+fn stdin() {
+    let b64 = std::fs::read_to_string(fixture("saml/keycloak-atlassian-ok.b64")).unwrap();
+    assert_decodes_to_ok(&["-"], &b64);
+    let o = run_stdin(&["check", "--format", "json", "-"], b64);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    validate_report(&v);
+    assert_eq!(v["inputs"][0]["source"], "stdin");
+}
+
+#[test]
+fn redirect_binding_url_keeps_binding_parameters() {
+    let url = std::fs::read_to_string(fixture("saml/authn-request-redirect.url")).unwrap();
+    let (code, v) = check_json(&[url.trim()]);
+    assert_eq!(code, 0);
+    assert_eq!(v["inputs"][0]["kind"], "url");
+    let m = &v["messages"][0];
+    assert_eq!(m["kind"], "AuthnRequest");
+    assert_eq!(
+        m["encodings"],
+        serde_json::json!(["url-encoded", "base64", "deflate"])
+    );
+    assert_eq!(m["binding"]["parameter"], "SAMLRequest");
+    assert_eq!(
+        m["binding"]["relay_state"],
+        "https://acme-example.atlassian.net/"
+    );
+    let raw = m["binding"]["raw_query"].as_str().unwrap();
+    assert!(
+        url.trim().ends_with(raw),
+        "raw query kept exactly as received"
+    );
+    // The file form is the same.
+    let (_, v2) = check_json(&[&fixture("saml/authn-request-redirect.url")]);
+    assert_eq!(v2["messages"][0]["kind"], "AuthnRequest");
+}
+
+#[test]
+fn deflate_base64_value_alone() {
+    let url = std::fs::read_to_string(fixture("saml/authn-request-redirect.url")).unwrap();
+    let q = url
+        .trim()
+        .split_once("SAMLRequest=")
+        .unwrap()
+        .1
+        .split('&')
+        .next()
+        .unwrap();
+    let (kind, origin) = kind_and_origin(&[q]);
+    assert_eq!(kind, "base64-deflate");
+    assert_eq!(origin, ["argument 1", "url-encoded", "base64", "deflate"]);
+}
+
+#[test]
+fn form_body() {
+    let (kind, origin) = kind_and_origin(&[&fixture("saml/post-body.txt")]);
+    assert_eq!(kind, "query");
+    assert_eq!(
+        &origin[1..],
+        ["parameters", "SAMLResponse", "url-encoded", "base64"]
+    );
+    assert_decodes_to_ok(&[&fixture("saml/post-body.txt")], "");
+}
+
+#[test]
+fn har_capture_every_message_in_order() {
+    let (code, v) = check_json(&[&fixture("har/sp-initiated-login.har")]);
+    assert_eq!(code, 0);
+    assert_eq!(v["inputs"][0]["kind"], "har");
+    assert_eq!(v["inputs"][0]["entries"], 4);
+    let ms = v["messages"].as_array().unwrap();
+    assert_eq!(ms.len(), 2);
+    assert_eq!(ms[0]["kind"], "AuthnRequest");
+    assert_eq!(ms[0]["binding"]["entry"], 2);
+    assert_eq!(ms[0]["binding"]["method"], "GET");
+    assert_eq!(ms[0]["binding"]["time"], "2026-11-20T09:59:55.100Z");
+    assert_eq!(ms[1]["kind"], "Response");
+    assert_eq!(ms[1]["binding"]["method"], "POST");
+    let origin: Vec<&str> = ms[1]["origin"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert!(origin[0].ends_with("sp-initiated-login.har"));
+    assert!(
+        origin[1].starts_with(
+            "entry 4 (POST https://auth.atlassian.com/login/callback?connection=saml-"
+        ),
+        "{origin:?}"
+    );
+    assert_eq!(&origin[2..], ["SAMLResponse", "url-encoded", "base64"]);
+    // The login form's password is never kept or printed.
+    let all = format!("{v}");
+    assert!(!all.contains("Sup3rSecret"));
+    assert!(!all.contains("abc123sessioncookie"));
+}
+
+#[test]
+fn saml_tracer_export() {
+    let (code, v) = check_json(&[&fixture("tracer/saml-tracer-export.json")]);
+    assert_eq!(code, 0);
+    assert_eq!(v["inputs"][0]["kind"], "saml-tracer");
+    let kinds: Vec<&str> = v["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["AuthnRequest", "Response"]);
+    assert_eq!(
+        v["messages"][0]["binding"]["sig_alg"],
+        serde_json::Value::Null
+    );
+    assert_eq!(
+        v["messages"][0]["encodings"],
+        serde_json::json!(["base64", "deflate"])
+    );
+}
+
+#[test]
+fn form_is_said_in_human_output() {
+    let o = run(&["check", &fixture("har/sp-initiated-login.har")]);
+    assert_eq!(o.code, 0);
+    assert!(
+        o.stdout.contains("── message 1 · AuthnRequest · "),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout.contains(
+            "› entry 2 (GET https://kc.example.com/realms/acme/protocol/saml?SAMLRequest="
+        ),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout
+            .contains("1 input, 2 messages: 0 errors, 0 warnings, 0 infos"),
+        "{}",
+        o.stdout
+    );
+}
+
+#[test]
+fn decode_pretty_keeps_tags_byte_for_byte() {
+    let o = run(&["decode", &fixture("saml/keycloak-atlassian-ok.b64")]);
+    assert_eq!(o.code, 0);
+    insta::assert_snapshot!("decode_pretty", o.stdout);
+    // Removing the added indentation and newlines gives the original one-line message back.
+    let joined: String = o.stdout.lines().map(str::trim_start).collect();
+    assert_eq!(joined, ok_xml().trim_end());
+}
+
+#[test]
+fn decode_json_model() {
+    let o = run(&["decode", "--format", "json", &fixture(OK_XML)]);
+    assert_eq!(o.code, 0);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    let m = &v[0]["model"];
+    assert_eq!(m["kind"], "Response");
+    let nid = &m["assertions"][0]["subject"]["name_id"];
+    assert_eq!(nid["value"]["value"], "jane.doe@example.com");
+    let (s, e) = (
+        nid["value"]["span"]["start"].as_u64().unwrap() as usize,
+        nid["value"]["span"]["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&ok_xml()[s..e], "jane.doe@example.com");
+    assert_eq!(
+        m["assertions"][0]["attributes"].as_array().unwrap().len(),
+        4
+    );
+}
+
+#[test]
+fn decode_several_messages_are_separated() {
+    let o = run(&["decode", &fixture("har/sp-initiated-login.har")]);
+    assert_eq!(o.code, 0);
+    assert_eq!(o.stdout.matches("<!-- samlint: message ").count(), 2);
+}

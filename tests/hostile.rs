@@ -1,0 +1,313 @@
+//! Hostile and broken input: one clear diagnostic naming the input and the problem, exit 2, never a
+//! panic, never a silent pass, and never hiding the other inputs' results.
+
+mod common;
+use base64::Engine as _;
+use common::*;
+use flate2::Compression;
+use flate2::write::DeflateEncoder;
+use std::io::Write;
+
+fn deflate(data: &[u8]) -> Vec<u8> {
+    let mut e = DeflateEncoder::new(Vec::new(), Compression::best());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+/// Check one bad input: exit 2, the expected error code in JSON, and a human diagnostic that names the
+/// input.
+fn refused(arg: &str, code: &str, stderr_has: &str) {
+    let (exit, v) = check_json(&[arg]);
+    assert_eq!(exit, 2, "{v:#}");
+    assert_eq!(error_codes(&v), [code], "{v:#}");
+    assert_eq!(v["inputs"][0]["status"], "failed");
+    assert!(v["messages"].as_array().unwrap().is_empty());
+    let o = run(&["check", arg]);
+    assert_eq!(o.code, 2);
+    // miette wraps long lines: compare with the wrapping and box drawing undone.
+    let flat = o
+        .stderr
+        .split_whitespace()
+        .filter(|w| *w != "│")
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(flat.contains(code), "stderr lacks {code}:\n{}", o.stderr);
+    assert!(
+        flat.contains(stderr_has),
+        "stderr lacks {stderr_has:?}:\n{}",
+        o.stderr
+    );
+}
+
+#[test]
+fn billion_laughs_is_refused_without_expansion() {
+    refused(
+        &fixture("hostile/billion-laughs.xml"),
+        "xml::doctype",
+        "billion-laughs.xml",
+    );
+}
+
+#[test]
+fn xxe_is_refused() {
+    refused(&fixture("hostile/xxe-file.xml"), "xml::doctype", "DOCTYPE");
+}
+
+#[test]
+fn doctype_inside_base64_is_refused() {
+    let b = base64::engine::general_purpose::STANDARD
+        .encode(std::fs::read(fixture("hostile/xxe-file.xml")).unwrap());
+    refused(&b, "xml::doctype", "argument 1 › base64");
+}
+
+#[test]
+fn undeclared_prefix() {
+    refused(
+        &fixture("hostile/undeclared-prefix.xml"),
+        "xml::namespace",
+        "prefix `saml`",
+    );
+}
+
+#[test]
+fn multiple_roots() {
+    refused(
+        "<a/><b/>",
+        "xml::multiple-roots",
+        "more than one root element",
+    );
+}
+
+#[test]
+fn truncated_base64() {
+    refused(
+        &fixture("hostile/truncated.b64"),
+        "decode::base64",
+        "truncated",
+    );
+}
+
+#[test]
+fn truncated_xml_after_base64() {
+    let xml = std::fs::read_to_string(fixture("saml/keycloak-atlassian-ok.xml")).unwrap();
+    let b = base64::engine::general_purpose::STANDARD.encode(&xml.as_bytes()[..xml.len() / 2]);
+    refused(&b, "xml::syntax", "argument 1 › base64");
+}
+
+#[test]
+fn corrupted_base64() {
+    refused(
+        "PHNhbWxwOlJlc3BvbnNl!!!!",
+        "decode::base64",
+        "not in either base64 alphabet",
+    );
+}
+
+#[test]
+fn not_xml_text() {
+    refused(
+        &fixture("hostile/not-xml.txt"),
+        "input::unrecognised",
+        "not-xml.txt",
+    );
+}
+
+#[test]
+fn non_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes =
+        b"<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\">caf".to_vec();
+    bytes.extend_from_slice(&[0xE9, b'<', b'/']);
+    let p = write_temp(dir.path(), "latin1.xml", &bytes);
+    refused(&p, "decode::not-utf8", "offset 70");
+    // Also behind base64.
+    let b = base64::engine::general_purpose::STANDARD.encode(&bytes);
+    refused(&b, "decode::not-utf8", "argument 1");
+}
+
+#[test]
+fn deflate_bomb_1000_to_1() {
+    let bomb = deflate(&vec![b' '; 64 * 1024 * 1024]);
+    assert!(bomb.len() * 1000 < 64 * 1024 * 1024, "a real 1000:1 bomb");
+    let b = base64::engine::general_purpose::STANDARD.encode(&bomb);
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_temp(dir.path(), "bomb.b64", &b);
+    refused(&p, "decode::deflate-bomb", "stopped early");
+}
+
+#[test]
+fn inflate_size_cap() {
+    // A legitimate ratio, but more than --max-inflate.
+    let xml = format!(
+        "<a>{}</a>",
+        (0..60_000).map(|i| format!("{i:x}")).collect::<String>()
+    );
+    let b = base64::engine::general_purpose::STANDARD.encode(deflate(xml.as_bytes()));
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_temp(dir.path(), "big.b64", &b);
+    let (exit, v) = check_json(&["--max-inflate", "10000", &p]);
+    assert_eq!(exit, 2);
+    assert_eq!(error_codes(&v), ["decode::deflate-bomb"]);
+}
+
+#[test]
+fn deep_nesting_100k() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = format!("{}{}", "<a>".repeat(100_000), "</a>".repeat(100_000));
+    let p = write_temp(dir.path(), "deep.xml", &deep);
+    refused(&p, "xml::too-deep", "deeper than 256");
+}
+
+#[test]
+fn single_value_over_10_mib() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = "A".repeat(11 * 1024 * 1024);
+    let p = write_temp(dir.path(), "big.b64", &big);
+    refused(&p, "input::too-large", "limit 10.0 MiB");
+}
+
+#[test]
+fn input_file_over_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_temp(dir.path(), "x.xml", "<a/>".repeat(100));
+    let (exit, v) = check_json(&["--max-input", "100", &p]);
+    assert_eq!(exit, 2);
+    assert_eq!(error_codes(&v), ["input::too-large"]);
+}
+
+#[test]
+fn stdin_over_the_limit_stops_reading() {
+    let o = run_stdin(&["check", "--max-input", "1000", "-"], vec![b'A'; 5000]);
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr.contains("stdin") && o.stderr.contains("input::too-large"),
+        "{}",
+        o.stderr
+    );
+}
+
+#[test]
+fn har_that_is_not_json() {
+    refused(
+        &fixture("hostile/not-json.har"),
+        "json::syntax",
+        "malformed JSON at line",
+    );
+}
+
+#[test]
+fn har_without_saml() {
+    refused(
+        &fixture("har/no-saml.har"),
+        "input::no-saml",
+        "no SAML message found in this HAR file",
+    );
+}
+
+#[test]
+fn json_of_the_wrong_shape() {
+    refused(
+        "{\"clientId\": \"x\"}",
+        "input::unrecognised",
+        "neither a HAR capture",
+    );
+}
+
+#[test]
+fn missing_path_says_no_such_file() {
+    refused(
+        "captures/response.b64",
+        "input::not-found",
+        "no such file: captures/response.b64",
+    );
+    refused("./missing", "input::not-found", "no such file");
+}
+
+#[test]
+fn empty_input() {
+    let o = run_stdin(&["check", "-"], "  \n");
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("input::empty"), "{}", o.stderr);
+}
+
+#[test]
+fn a_bad_input_never_hides_the_others() {
+    let ok = fixture("saml/keycloak-atlassian-ok.b64");
+    let (exit, v) = check_json(&[&fixture("hostile/billion-laughs.xml"), &ok, "nope.xml", &ok]);
+    assert_eq!(exit, 2);
+    let statuses: Vec<&str> = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["failed", "linted", "failed", "linted"]);
+    assert_eq!(v["messages"].as_array().unwrap().len(), 2);
+    assert_eq!(v["summary"]["failed_inputs"], 2);
+    // Human output: both messages reported on stdout, both errors on stderr.
+    let o = run(&[
+        "check",
+        &fixture("hostile/billion-laughs.xml"),
+        &ok,
+        "nope.xml",
+        &ok,
+    ]);
+    assert_eq!(o.code, 2);
+    assert_eq!(o.stdout.matches("── message").count(), 2);
+    assert!(o.stderr.contains("xml::doctype") && o.stderr.contains("input::not-found"));
+}
+
+#[test]
+fn a_bad_message_in_a_har_does_not_hide_the_good_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = base64::engine::general_purpose::STANDARD
+        .encode(std::fs::read(fixture("saml/keycloak-atlassian-ok.xml")).unwrap());
+    let har = serde_json::json!({"log": {"version": "1.2", "entries": [
+        {"startedDateTime": "2026-01-01T00:00:00Z", "request": {"method": "POST", "url": "https://sp/acs",
+          "postData": {"mimeType": "application/x-www-form-urlencoded", "text": "SAMLResponse=PHNhbWxwOl%21%21"}}},
+        {"startedDateTime": "2026-01-01T00:00:01Z", "request": {"method": "POST", "url": "https://sp/acs",
+          "postData": {"mimeType": "application/x-www-form-urlencoded", "text": format!("SAMLResponse={}", good.replace('+', "%2B"))}}}
+    ]}});
+    let p = write_temp(dir.path(), "mixed.har", har.to_string());
+    let (exit, v) = check_json(&[&p]);
+    assert_eq!(exit, 2);
+    assert_eq!(v["messages"].as_array().unwrap().len(), 1);
+    assert_eq!(error_codes(&v), ["decode::base64"]);
+    let origin = v["inputs"][0]["errors"][0]["origin"].as_array().unwrap();
+    assert!(
+        origin[1].as_str().unwrap().starts_with("entry 1 (POST"),
+        "{origin:?}"
+    );
+}
+
+#[test]
+fn control_characters_never_reach_the_terminal() {
+    // ANSI escapes in an element name: not XML, refused, and the excerpt shown is defanged.
+    let o = run(&["check", "<x\u{1b}[31m xmlns=\"urn:x\"/>"]);
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr.contains("control character U+001B"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        !o.stdout.contains('\u{1b}') && !o.stderr.contains('\u{1b}'),
+        "{:?}{:?}",
+        o.stdout,
+        o.stderr
+    );
+    let o = run(&["check", "--format", "concise", "<p:a\u{1b}]0;pwned\u{7}/>"]);
+    assert!(
+        !o.stdout.contains('\u{1b}') && !o.stdout.contains('\u{7}'),
+        "{:?}",
+        o.stdout
+    );
+    // C1 controls and bidi overrides are legal XML characters: they parse but never reach the terminal.
+    let o = run(&["check", "<x\u{9b}31m\u{202e} xmlns=\"urn:x\"/>"]);
+    assert_eq!(o.code, 1);
+    assert!(
+        !o.stdout.contains('\u{9b}') && !o.stdout.contains('\u{202e}'),
+        "{:?}",
+        o.stdout
+    );
+}

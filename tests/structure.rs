@@ -1,0 +1,261 @@
+//! The structural checks: each mutation of the correct Keycloak response produces exactly the expected
+//! code at the expected place, and the correct response produces none.
+
+mod common;
+use common::*;
+
+fn ok_xml() -> String {
+    std::fs::read_to_string(fixture("saml/keycloak-atlassian-ok.xml"))
+        .unwrap()
+        .trim_end()
+        .to_string()
+}
+
+fn findings(xml: &str) -> (i32, Vec<(String, String, String)>) {
+    let (exit, v) = check_json(&[xml]);
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let loc = &f["location"];
+            let s = loc["start"].as_u64().unwrap() as usize;
+            let e = loc["end"].as_u64().unwrap() as usize;
+            (
+                f["code"].as_str().unwrap().to_string(),
+                loc["path"].as_str().unwrap().to_string(),
+                xml.get(s..e).unwrap_or("<bad span>").to_string(),
+            )
+        })
+        .collect();
+    (exit, f)
+}
+
+fn mutate(from: &str, to: &str) -> String {
+    let x = ok_xml();
+    assert!(x.contains(from), "fixture lacks {from:?}");
+    x.replacen(from, to, 1)
+}
+
+#[test]
+fn correct_response_is_clean() {
+    let (exit, f) = findings(&ok_xml());
+    assert_eq!(exit, 0);
+    assert!(f.is_empty(), "{f:?}");
+}
+
+fn expect_one(xml: &str, code: &str, path: &str, text: &str) {
+    let (_, f) = findings(xml);
+    assert_eq!(f, [(code.to_string(), path.to_string(), text.to_string())]);
+}
+
+#[test]
+fn str001_not_saml() {
+    expect_one(
+        "<html xmlns=\"http://www.w3.org/1999/xhtml\"><body/></html>",
+        "STR001",
+        "/html",
+        "<html",
+    );
+}
+
+#[test]
+fn str002_bare_assertion_and_metadata() {
+    let x = ok_xml();
+    let start = x.find("<saml:Assertion").unwrap();
+    let end = x.find("</saml:Assertion>").unwrap() + "</saml:Assertion>".len();
+    let bare = x[start..end].replacen(
+        "<saml:Assertion ",
+        "<saml:Assertion xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ",
+        1,
+    );
+    expect_one(&bare, "STR002", "/Assertion", "<saml:Assertion");
+    expect_one(
+        "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"x\"/>",
+        "STR002",
+        "/EntityDescriptor",
+        "<md:EntityDescriptor",
+    );
+}
+
+#[test]
+fn str003_assertion_without_issuer() {
+    let x = ok_xml();
+    let a = x.find("<saml:Assertion").unwrap();
+    let i = a + x[a..].find("<saml:Issuer>").unwrap();
+    let j = i + x[i..].find("</saml:Issuer>").unwrap() + "</saml:Issuer>".len();
+    let m = format!("{}{}", &x[..i], &x[j..]);
+    expect_one(&m, "STR003", "/Response/Assertion", "<saml:Assertion");
+}
+
+#[test]
+fn str004_response_without_issuer() {
+    let m = mutate(
+        "<saml:Issuer>https://kc.example.com/realms/acme</saml:Issuer><samlp:Status>",
+        "<samlp:Status>",
+    );
+    expect_one(&m, "STR004", "/Response", "<samlp:Response");
+}
+
+#[test]
+fn str005_missing_status() {
+    let m = mutate(
+        "<samlp:Status><samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/></samlp:Status>",
+        "",
+    );
+    expect_one(&m, "STR005", "/Response", "<samlp:Response");
+}
+
+#[test]
+fn str006_success_without_assertion() {
+    let x = ok_xml();
+    let start = x.find("<saml:Assertion").unwrap();
+    let end = x.find("</saml:Assertion>").unwrap() + "</saml:Assertion>".len();
+    let m = format!("{}{}", &x[..start], &x[end..]);
+    expect_one(&m, "STR006", "/Response", "<samlp:Response");
+}
+
+#[test]
+fn str007_two_assertions() {
+    let x = ok_xml();
+    let start = x.find("<saml:Assertion").unwrap();
+    let end = x.find("</saml:Assertion>").unwrap() + "</saml:Assertion>".len();
+    let m = format!("{}{}{}", &x[..end], &x[start..end], &x[end..]);
+    expect_one(&m, "STR007", "/Response/Assertion[2]", "<saml:Assertion");
+}
+
+#[test]
+fn str008_encrypted_assertion() {
+    let x = ok_xml();
+    let start = x.find("<saml:Assertion").unwrap();
+    let end = x.find("</saml:Assertion>").unwrap() + "</saml:Assertion>".len();
+    let enc = "<saml:EncryptedAssertion><xenc:EncryptedData xmlns:xenc=\"http://www.w3.org/2001/04/xmlenc#\"/></saml:EncryptedAssertion>";
+    let m = format!("{}{enc}{}", &x[..start], &x[end..]);
+    expect_one(
+        &m,
+        "STR008",
+        "/Response/EncryptedAssertion",
+        "<saml:EncryptedAssertion",
+    );
+}
+
+#[test]
+fn str009_version() {
+    let m = mutate(
+        "IssueInstant=\"2026-11-20T10:00:00.123Z\" Version=\"2.0\">",
+        "IssueInstant=\"2026-11-20T10:00:00.123Z\" Version=\"1.1\">",
+    );
+    expect_one(&m, "STR009", "/Response", "1.1");
+}
+
+#[test]
+fn str010_missing_id() {
+    let m = mutate("ID=\"ID_2a9c8e7f-3d4b-4c5a-8e9f-0a1b2c3d4e5f\" ", "");
+    expect_one(&m, "STR010", "/Response/Assertion", "<saml:Assertion");
+}
+
+#[test]
+fn prefixes_do_not_matter() {
+    // Same message with other prefixes (and a default namespace) lints the same.
+    let x = ok_xml()
+        .replace("samlp:", "p:")
+        .replace("xmlns:samlp=", "xmlns:p=")
+        .replace("saml:", "a:")
+        .replace("xmlns:saml=", "xmlns:a=");
+    let (exit, f) = findings(&x);
+    assert_eq!((exit, f.len()), (0, 0), "{f:?}");
+    // And a lookalike in the wrong namespace is not a SAML Response.
+    let wrong = ok_xml().replace(
+        "urn:oasis:names:tc:SAML:2.0:protocol",
+        "urn:example:not-saml",
+    );
+    let (_, f) = findings(&wrong);
+    assert_eq!(f[0].0, "STR001");
+}
+
+#[test]
+fn exit_codes_and_fail_on() {
+    let ok = fixture("saml/keycloak-atlassian-ok.xml");
+    assert_eq!(run(&["check", &ok]).code, 0);
+    let warn_only = mutate(
+        "<saml:Issuer>https://kc.example.com/realms/acme</saml:Issuer><samlp:Status>",
+        "<samlp:Status>",
+    );
+    assert_eq!(
+        run(&["check", &warn_only]).code,
+        0,
+        "a warning is below the default --fail-on error"
+    );
+    assert_eq!(run(&["check", "--fail-on", "warning", &warn_only]).code, 1);
+    assert_eq!(run(&["check", "--fail-on", "info", &warn_only]).code, 1);
+    let err = mutate(
+        "<samlp:Status><samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/></samlp:Status>",
+        "",
+    );
+    assert_eq!(run(&["check", &err]).code, 1);
+    assert_eq!(run(&["check", "--exit-zero", &err]).code, 0);
+    assert_eq!(
+        run(&["check", "--exit-zero", &err, "missing.xml"]).code,
+        2,
+        "--exit-zero never hides exit 2"
+    );
+    assert_eq!(
+        run(&["check", "--fail-on", "fatal", &ok]).code,
+        2,
+        "usage error"
+    );
+    assert_eq!(run(&["check"]).code, 2, "no input is a usage error");
+    assert_eq!(run(&["--version"]).code, 0);
+}
+
+#[test]
+fn format_from_environment() {
+    let o = samlint()
+        .env("SAMLINT_FORMAT", "json")
+        .args(["check", &fixture("saml/keycloak-atlassian-ok.xml")])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    validate_report(&v);
+}
+
+#[test]
+fn output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.json");
+    let o = run(&[
+        "check",
+        "--format",
+        "json",
+        "-o",
+        out.to_str().unwrap(),
+        &fixture("saml/keycloak-atlassian-ok.xml"),
+    ]);
+    assert_eq!(o.code, 0);
+    assert!(o.stdout.is_empty());
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
+    validate_report(&v);
+}
+
+#[test]
+fn human_output_points_into_the_pretty_view() {
+    let x = ok_xml();
+    let start = x.find("<saml:Assertion").unwrap();
+    let end = x.find("</saml:Assertion>").unwrap() + "</saml:Assertion>".len();
+    let m = format!("{}{}{}", &x[..end], &x[start..end], &x[end..]);
+    let o = run(&["check", &m]);
+    assert_eq!(o.code, 1);
+    insta::assert_snapshot!("full_two_assertions", o.stdout);
+    let o = run(&["check", "--format", "concise", &m]);
+    insta::assert_snapshot!("concise_two_assertions", o.stdout);
+}
+
+#[test]
+fn human_error_output() {
+    let o = run(&["check", &fixture("hostile/billion-laughs.xml")]);
+    let stderr = o
+        .stderr
+        .replace(&root().to_string_lossy().into_owned(), "<root>");
+    insta::assert_snapshot!("error_billion_laughs", stderr);
+}
