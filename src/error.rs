@@ -229,6 +229,24 @@ impl InputError {
             text: None,
         }
     }
+    /// A size limit was passed.
+    pub fn too_large(
+        origin: &Origin,
+        what: &'static str,
+        size: u64,
+        limit: u64,
+        flag: &'static str,
+    ) -> Self {
+        InputError::new(
+            origin,
+            ErrorKind::TooLarge {
+                what,
+                size,
+                limit,
+                flag,
+            },
+        )
+    }
     pub fn at(origin: &Origin, kind: ErrorKind, text: Arc<str>, span: Span) -> Self {
         InputError {
             origin: origin.clone(),

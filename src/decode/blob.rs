@@ -194,14 +194,12 @@ pub fn decode_value(
     limits: &Limits,
 ) -> Result<Decoded, InputError> {
     if value.len() > limits.max_value {
-        return Err(InputError::new(
+        return Err(InputError::too_large(
             origin,
-            ErrorKind::TooLarge {
-                what: "the SAML value",
-                size: value.len() as u64,
-                limit: limits.max_value as u64,
-                flag: "--max-value",
-            },
+            "the SAML value",
+            value.len() as u64,
+            limits.max_value as u64,
+            "--max-value",
         ));
     }
     let mut encodings = Vec::new();

@@ -137,14 +137,12 @@ pub fn load(arg: &str, index: usize, stdin: &mut dyn Read, limits: &Limits) -> L
             return LoadedInput::failed(
                 index,
                 name,
-                InputError::new(
+                InputError::too_large(
                     &origin,
-                    ErrorKind::TooLarge {
-                        what: "stdin",
-                        size: buf.len() as u64,
-                        limit: limits.max_input,
-                        flag: "--max-input",
-                    },
+                    "stdin",
+                    buf.len() as u64,
+                    limits.max_input,
+                    "--max-input",
                 ),
             );
         }
@@ -201,14 +199,12 @@ fn from_file(index: usize, arg: &str, path: &Path, limits: &Limits) -> LoadedInp
         return LoadedInput::failed(
             index,
             name,
-            InputError::new(
+            InputError::too_large(
                 &origin,
-                ErrorKind::TooLarge {
-                    what: "the file",
-                    size: meta.len(),
-                    limit: limits.max_input,
-                    flag: "--max-input",
-                },
+                "the file",
+                meta.len(),
+                limits.max_input,
+                "--max-input",
             ),
         );
     }
@@ -384,14 +380,12 @@ fn from_text(index: usize, name: String, text: &str, limits: &Limits) -> LoadedI
             return LoadedInput::failed(
                 index,
                 name,
-                InputError::new(
+                InputError::too_large(
                     &origin,
-                    ErrorKind::TooLarge {
-                        what: "the XML message",
-                        size: trimmed.len() as u64,
-                        limit: limits.max_value as u64,
-                        flag: "--max-value",
-                    },
+                    "the XML message",
+                    trimmed.len() as u64,
+                    limits.max_value as u64,
+                    "--max-value",
                 ),
             );
         }

@@ -541,19 +541,25 @@ fn push_element(
     };
     let qname = e.name().as_ref().to_string();
     let (prefix, local) = split_qname(&qname);
+    let undeclared = |p: &str, what: String, at: Span| {
+        (
+            ErrorKind::Namespace {
+                detail: format!(
+                    "prefix `{}` of {what} is not declared",
+                    crate::util::one_line(p)
+                ),
+            },
+            at,
+        )
+    };
     let ns = match prefix {
         Some(p) => match resolve(p) {
             Some(u) => Some(u),
             None => {
                 scopes.pop();
-                return Err((
-                    ErrorKind::Namespace {
-                        detail: format!(
-                            "prefix `{}` of element <{}> is not declared",
-                            crate::util::one_line(p),
-                            crate::util::one_line(&qname)
-                        ),
-                    },
+                return Err(undeclared(
+                    p,
+                    format!("element <{}>", crate::util::one_line(&qname)),
                     span,
                 ));
             }
@@ -568,14 +574,9 @@ fn push_element(
                 Some(u) => Some(u),
                 None => {
                     scopes.pop();
-                    return Err((
-                        ErrorKind::Namespace {
-                            detail: format!(
-                                "prefix `{}` of attribute {} is not declared",
-                                crate::util::one_line(p),
-                                crate::util::one_line(&q)
-                            ),
-                        },
+                    return Err(undeclared(
+                        p,
+                        format!("attribute {}", crate::util::one_line(&q)),
                         aspan,
                     ));
                 }
