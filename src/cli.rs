@@ -14,7 +14,7 @@ use std::io::{IsTerminal, Write};
 #[command(
     name = "samlint",
     version,
-    about = "Lint SAML single sign-on: decode, verify and explain SAML messages and IdP configuration",
+    about = "Lint SAML single sign-on: decode SAML messages and captures, and say what is wrong and where",
     long_about = None,
     after_help = "Paste safely: `pbpaste | samlint check -` (or `xclip -o | samlint check -`) keeps the message out of your shell history."
 )]
