@@ -84,9 +84,109 @@ pub enum Color {
 }
 
 #[derive(Args, Debug)]
+pub struct TrustArgs {
+    /// The IdP signing certificate the SP trusts: a file (PEM or DER) or the value itself (PEM, or the bare
+    /// base64 body Keycloak shows under Realm settings › Keys). Repeat for a rollover.
+    #[arg(
+        long = "idp-cert",
+        value_name = "FILE|VALUE",
+        help_heading = "Trust and expectations"
+    )]
+    pub idp_cert: Vec<String>,
+    /// IdP SAML metadata (EntityDescriptor / EntitiesDescriptor, Keycloak's realm descriptor): signing
+    /// certificates and the expected IdP entity ID.
+    #[arg(
+        long = "idp-metadata",
+        value_name = "FILE",
+        help_heading = "Trust and expectations"
+    )]
+    pub idp_metadata: Option<String>,
+    /// The IdP entity ID the SP expects (also picks the entity in metadata with several).
+    #[arg(
+        long = "idp-entity-id",
+        value_name = "ID",
+        help_heading = "Trust and expectations"
+    )]
+    pub idp_entity_id: Option<String>,
+    /// Evaluate time conditions at this instant: RFC 3339, `now`, or `capture` (the HAR entry time, else
+    /// the message's IssueInstant; the default).
+    #[arg(long, value_name = "TIME", default_value = "capture", value_parser = parse_at, help_heading = "Trust and expectations")]
+    pub at: crate::lint::AtMode,
+    /// Allowed clock skew in seconds.
+    #[arg(
+        long = "clock-skew",
+        value_name = "SECONDS",
+        default_value_t = 180,
+        help_heading = "Trust and expectations"
+    )]
+    pub clock_skew: u32,
+    /// Signature verifier.
+    #[arg(long, value_enum, default_value_t = VerifierChoice::Rust, help_heading = "Trust and expectations")]
+    pub verifier: VerifierChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VerifierChoice {
+    /// Pure Rust (bergshamra): the default build.
+    Rust,
+    /// libxmlsec1 (needs a build with `--features xmlsec`).
+    Xmlsec,
+    /// Both; a disagreement is itself a finding.
+    Both,
+}
+
+fn parse_at(s: &str) -> Result<crate::lint::AtMode, String> {
+    match s {
+        "now" => Ok(crate::lint::AtMode::Now),
+        "capture" => Ok(crate::lint::AtMode::Capture),
+        _ => crate::verify::time::parse(s)
+            .map(crate::lint::AtMode::Fixed)
+            .ok_or_else(|| {
+                format!("`{s}` is not RFC 3339 (2026-11-20T10:00:00Z), `now` or `capture`")
+            }),
+    }
+}
+
+impl TrustArgs {
+    /// Load the trust material; an unusable certificate or metadata file is a usage error (exit 2).
+    fn options(&self, limits: Limits, lint: bool) -> Result<crate::lint::Options, String> {
+        if self.verifier != VerifierChoice::Rust {
+            return Err("this samlint was built without the `xmlsec` feature; only --verifier rust is available".into());
+        }
+        let mut trust = crate::verify::Trust {
+            certs: Vec::new(),
+            entity_id: self.idp_entity_id.clone(),
+        };
+        for c in &self.idp_cert {
+            trust.certs.extend(
+                crate::verify::cert::load_idp_cert(c).map_err(|e| format!("--idp-cert {e}"))?,
+            );
+        }
+        if let Some(md) = &self.idp_metadata {
+            let m = crate::verify::cert::load_metadata(md, self.idp_entity_id.as_deref(), &limits)
+                .map_err(|e| format!("--idp-metadata {e}"))?;
+            trust.certs.extend(m.certs);
+            if trust.entity_id.is_none() {
+                trust.entity_id = m.entity_id;
+            }
+        }
+        Ok(crate::lint::Options {
+            limits,
+            lint,
+            trust,
+            at: self.at,
+            clock_skew_ms: i64::from(self.clock_skew) * 1000,
+            now_ms: crate::verify::time::now(),
+        })
+    }
+}
+
+#[derive(Args, Debug)]
 pub struct CheckArgs {
     #[command(flatten)]
     pub common: InputArgs,
+    #[command(flatten)]
+    pub trust: TrustArgs,
     /// Output format.
     #[arg(long, value_enum, env = "SAMLINT_FORMAT", default_value_t = Format::Full)]
     pub format: Format,
@@ -206,7 +306,14 @@ pub fn main() -> u8 {
                     return 2;
                 }
             };
-            let run = lint::run(&a.common.inputs, &mut stdin, &a.common.limits(), true);
+            let opts = match a.trust.options(a.common.limits(), true) {
+                Ok(o) => o,
+                Err(e) => {
+                    eprintln!("samlint: {}", crate::util::sanitize(&e));
+                    return 2;
+                }
+            };
+            let run = lint::run(&a.common.inputs, &mut stdin, &opts);
             let text = match a.format {
                 Format::Json => report::json::render(&run),
                 Format::Concise => human::render_concise(&run),
@@ -235,7 +342,12 @@ pub fn main() -> u8 {
                     return 2;
                 }
             };
-            let run = lint::run(&a.common.inputs, &mut stdin, &a.common.limits(), false);
+            let opts = lint::Options {
+                limits: a.common.limits(),
+                lint: false,
+                ..lint::Options::default()
+            };
+            let run = lint::run(&a.common.inputs, &mut stdin, &opts);
             report_errors(&run, a.common.color);
             let text = render_decode(&run, &a, out.terminal);
             if let Err(e) = out.write(&text) {

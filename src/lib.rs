@@ -18,4 +18,5 @@ pub mod model;
 pub mod report;
 pub mod source;
 pub mod util;
+pub mod verify;
 pub mod xml;

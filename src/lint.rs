@@ -7,6 +7,7 @@ use crate::finding::{Finding, Severity};
 use crate::limits::Limits;
 use crate::model::{self, Message};
 use crate::source::Source;
+use crate::verify::{self, Trust};
 use crate::xml::{self, Document};
 use serde::Serialize;
 use std::io::Read;
@@ -22,6 +23,91 @@ pub struct Linted {
     pub doc: Document,
     pub model: Message,
     pub findings: Vec<Finding>,
+    /// Signature verdict (responses and signed messages).
+    pub signature: Option<verify::Report>,
+    /// The instant time checks were evaluated at, and why that one.
+    pub at: Option<At>,
+}
+
+/// When time-dependent checks are evaluated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AtMode {
+    /// The wall clock.
+    Now,
+    /// The capture time (HAR entry), else the message's own IssueInstant. The default: a pasted response
+    /// is always "expired" by the time it is pasted.
+    Capture,
+    /// A fixed instant (`--at RFC3339`).
+    Fixed(verify::time::Millis),
+}
+
+/// The evaluation instant chosen for one message.
+#[derive(Debug, Clone, Serialize)]
+pub struct At {
+    pub time: String,
+    #[serde(skip)]
+    pub ms: verify::time::Millis,
+    /// `now`, `fixed`, `capture` (HAR entry time) or `issue-instant`.
+    pub source: &'static str,
+}
+
+/// Everything a run needs besides its inputs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub limits: Limits,
+    /// Compute findings (false for `decode`).
+    pub lint: bool,
+    pub trust: Trust,
+    pub at: AtMode,
+    pub clock_skew_ms: i64,
+    /// The wall clock, fixed once per run (tests may set it).
+    pub now_ms: verify::time::Millis,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            limits: Limits::default(),
+            lint: true,
+            trust: Trust::default(),
+            at: AtMode::Capture,
+            clock_skew_ms: 180_000,
+            now_ms: verify::time::now(),
+        }
+    }
+}
+
+fn evaluation_time(opts: &Options, src: &Source, m: &Message) -> Option<At> {
+    match opts.at {
+        AtMode::Now => Some(At {
+            time: verify::time::format(opts.now_ms),
+            ms: opts.now_ms,
+            source: "now",
+        }),
+        AtMode::Fixed(ms) => Some(At {
+            time: verify::time::format(ms),
+            ms,
+            source: "fixed",
+        }),
+        AtMode::Capture => {
+            if let Some(ms) = src.binding.time.as_deref().and_then(verify::time::parse) {
+                return Some(At {
+                    time: verify::time::format(ms),
+                    ms,
+                    source: "capture",
+                });
+            }
+            let ms = m
+                .issue_instant
+                .as_ref()
+                .and_then(|v| verify::time::parse(&v.value))?;
+            Some(At {
+                time: verify::time::format(ms),
+                ms,
+                source: "issue-instant",
+            })
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -84,8 +170,44 @@ pub fn parse_source(src: &Source, limits: &Limits) -> Result<(Document, Message)
     }
 }
 
-/// Decode and parse every input; `lint` decides whether findings are computed (not for `decode`).
-pub fn run(args: &[String], stdin: &mut dyn Read, limits: &Limits, lint: bool) -> Run {
+/// Lint one parsed message: structure, then signatures.
+pub fn lint_message(
+    opts: &Options,
+    source: &Source,
+    doc: &Document,
+    model: &Message,
+) -> (Vec<Finding>, Option<verify::Report>, Option<At>) {
+    let mut findings = check::check(doc, model);
+    let at = evaluation_time(opts, source, model);
+    let redirect = source.encodings.iter().any(|e| {
+        matches!(
+            e,
+            crate::source::Encoding::Deflate | crate::source::Encoding::Zlib
+        )
+    });
+    let has_xml_signature = model.signatures_anywhere > 0;
+    let wants_signature = model.kind == crate::model::MessageKind::Response && !redirect;
+    let mut signature = None;
+    if model.kind != crate::model::MessageKind::Other && (wants_signature || has_xml_signature) {
+        let when = at.as_ref().map_or(opts.now_ms, |a| a.ms);
+        let out = verify::analyse(
+            doc,
+            model,
+            &source.text,
+            &opts.trust,
+            &verify::dsig::Bergshamra,
+            when,
+        );
+        findings.extend(out.findings);
+        signature = Some(out.report);
+    }
+    (findings, signature, at)
+}
+
+/// Decode and parse every input, and lint every message when `opts.lint`.
+pub fn run(args: &[String], stdin: &mut dyn Read, opts: &Options) -> Run {
+    let limits = &opts.limits;
+    let lint = opts.lint;
     let mut run = Run::default();
     for (i, arg) in args.iter().enumerate() {
         let loaded = decode::load(arg, i, stdin, limits);
@@ -102,10 +224,10 @@ pub fn run(args: &[String], stdin: &mut dyn Read, limits: &Limits, lint: bool) -
             let parsed = msg.and_then(|src| parse_source(&src, limits).map(|(d, m)| (src, d, m)));
             match parsed {
                 Ok((source, doc, model)) => {
-                    let findings = if lint {
-                        check::check(&doc, &model)
+                    let (findings, signature, at) = if lint {
+                        lint_message(opts, &source, &doc, &model)
                     } else {
-                        Vec::new()
+                        (Vec::new(), None, None)
                     };
                     report.messages += 1;
                     run.messages.push(Linted {
@@ -115,6 +237,8 @@ pub fn run(args: &[String], stdin: &mut dyn Read, limits: &Limits, lint: bool) -
                         doc,
                         model,
                         findings,
+                        signature,
+                        at,
                     });
                 }
                 Err(e) => report.errors.push(e),

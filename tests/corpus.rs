@@ -4,7 +4,6 @@
 
 mod common;
 use common::*;
-use samlint::limits::Limits;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -102,7 +101,11 @@ fn every_corpus_message_decodes_and_parses_or_is_refused() {
     for r in &messages {
         let path = shared.join("corpus").join(&r.path);
         let arg = path.to_string_lossy().into_owned();
-        let run = samlint::lint::run(&[arg], &mut std::io::empty(), &Limits::default(), true);
+        let run = samlint::lint::run(
+            &[arg],
+            &mut std::io::empty(),
+            &samlint::lint::Options::default(),
+        );
         let errors: Vec<&str> = run.errors().map(|e| e.kind.code()).collect();
         let exempt = exc.contains_key(&(r.path.clone(), "parse".into()));
         match expect_refused(&r.expected) {
@@ -187,7 +190,14 @@ fn model_agrees_with_independent_facts() {
             .join(&rel)
             .to_string_lossy()
             .into_owned();
-        let run = samlint::lint::run(&[path], &mut std::io::empty(), &Limits::default(), false);
+        let run = samlint::lint::run(
+            &[path],
+            &mut std::io::empty(),
+            &samlint::lint::Options {
+                lint: false,
+                ..Default::default()
+            },
+        );
         let Some(m) = run.messages.first() else {
             continue;
         }; // refused files are covered above

@@ -208,7 +208,12 @@ fn saml_tracer_export() {
 
 #[test]
 fn form_is_said_in_human_output() {
-    let o = run(&["check", &fixture("har/sp-initiated-login.har")]);
+    let o = run(&[
+        "check",
+        &fixture("har/sp-initiated-login.har"),
+        "--idp-cert",
+        &fixture("keys/idp-cert.pem"),
+    ]);
     assert_eq!(o.code, 0);
     assert!(
         o.stdout.contains("── message 1 · AuthnRequest · "),

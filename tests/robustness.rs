@@ -5,7 +5,6 @@
 
 mod common;
 use common::*;
-use samlint::limits::Limits;
 
 /// xorshift64*: small, deterministic, good enough to pick mutations.
 struct Rng(u64);
@@ -78,7 +77,7 @@ fn mutate(rng: &mut Rng, base: &[u8]) -> Vec<u8> {
 
 fn exercise(label: &str, base: &[u8], rounds: usize, seed: u64) {
     let mut rng = Rng(seed);
-    let limits = Limits::default();
+    let opts = samlint::lint::Options::default();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("input");
     let (mut ok, mut failed) = (0, 0);
@@ -88,8 +87,7 @@ fn exercise(label: &str, base: &[u8], rounds: usize, seed: u64) {
         let run = samlint::lint::run(
             &[path.to_string_lossy().into_owned()],
             &mut std::io::empty(),
-            &limits,
-            true,
+            &opts,
         );
         for m in &run.messages {
             for f in &m.findings {

@@ -4,8 +4,10 @@
 mod common;
 use common::*;
 
+/// The correct response before signing: structural mutations are made on it (signature checks have
+/// their own tests in signatures.rs).
 fn ok_xml() -> String {
-    std::fs::read_to_string(fixture("saml/keycloak-atlassian-ok.xml"))
+    std::fs::read_to_string(fixture("saml/keycloak-atlassian-unsigned.xml"))
         .unwrap()
         .trim_end()
         .to_string()
@@ -17,6 +19,7 @@ fn findings(xml: &str) -> (i32, Vec<(String, String, String)>) {
         .as_array()
         .unwrap()
         .iter()
+        .filter(|f| f["code"].as_str().is_some_and(|c| c.starts_with("STR")))
         .map(|f| {
             let loc = &f["location"];
             let s = loc["start"].as_u64().unwrap() as usize;
@@ -39,9 +42,32 @@ fn mutate(from: &str, to: &str) -> String {
 
 #[test]
 fn correct_response_is_clean() {
-    let (exit, f) = findings(&ok_xml());
-    assert_eq!(exit, 0);
+    let (_, f) = findings(&ok_xml());
     assert!(f.is_empty(), "{f:?}");
+    // The signed correct response, with the IdP certificate: no finding at all.
+    let (exit, v) = check_json(&[
+        &fixture("saml/keycloak-atlassian-ok.xml"),
+        "--idp-cert",
+        &fixture("keys/idp-cert.pem"),
+    ]);
+    assert_eq!(exit, 0);
+    assert_eq!(codes(&v), Vec::<String>::new());
+    assert_eq!(v["messages"][0]["signature"]["status"], "valid");
+}
+
+fn sign_assertion(xml: &str) -> String {
+    let key = std::fs::read(fixture("keys/idp-key.pem")).unwrap();
+    let cert = samlint::verify::sign::pem_body(
+        &std::fs::read_to_string(fixture("keys/idp-cert.pem")).unwrap(),
+    );
+    samlint::verify::sign::sign(
+        xml,
+        samlint::verify::sign::What::Assertion,
+        &key,
+        &cert,
+        samlint::verify::sign::Alg::RsaSha256,
+    )
+    .unwrap()
 }
 
 fn expect_one(xml: &str, code: &str, path: &str, text: &str) {
@@ -162,8 +188,8 @@ fn prefixes_do_not_matter() {
         .replace("xmlns:samlp=", "xmlns:p=")
         .replace("saml:", "a:")
         .replace("xmlns:saml=", "xmlns:a=");
-    let (exit, f) = findings(&x);
-    assert_eq!((exit, f.len()), (0, 0), "{f:?}");
+    let (_, f) = findings(&x);
+    assert!(f.is_empty(), "{f:?}");
     // And a lookalike in the wrong namespace is not a SAML Response.
     let wrong = ok_xml().replace(
         "urn:oasis:names:tc:SAML:2.0:protocol",
@@ -176,26 +202,53 @@ fn prefixes_do_not_matter() {
 #[test]
 fn exit_codes_and_fail_on() {
     let ok = fixture("saml/keycloak-atlassian-ok.xml");
-    assert_eq!(run(&["check", &ok]).code, 0);
-    let warn_only = mutate(
+    let cert = fixture("keys/idp-cert.pem");
+    assert_eq!(run(&["check", &ok, "--idp-cert", &cert]).code, 0);
+    // Only a warning: the Response lacks its Issuer, the assertion is signed.
+    let warn_only = sign_assertion(&mutate(
         "<saml:Issuer>https://kc.example.com/realms/acme</saml:Issuer><samlp:Status>",
         "<samlp:Status>",
-    );
+    ));
+    let (_, v) = check_json(&[&warn_only, "--idp-cert", &cert]);
+    assert_eq!(codes(&v), ["STR004"]);
     assert_eq!(
-        run(&["check", &warn_only]).code,
+        run(&["check", &warn_only, "--idp-cert", &cert]).code,
         0,
         "a warning is below the default --fail-on error"
     );
-    assert_eq!(run(&["check", "--fail-on", "warning", &warn_only]).code, 1);
-    assert_eq!(run(&["check", "--fail-on", "info", &warn_only]).code, 1);
-    let err = mutate(
-        "<samlp:Status><samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/></samlp:Status>",
-        "",
-    );
-    assert_eq!(run(&["check", &err]).code, 1);
-    assert_eq!(run(&["check", "--exit-zero", &err]).code, 0);
     assert_eq!(
-        run(&["check", "--exit-zero", &err, "missing.xml"]).code,
+        run(&[
+            "check",
+            "--fail-on",
+            "warning",
+            &warn_only,
+            "--idp-cert",
+            &cert
+        ])
+        .code,
+        1
+    );
+    assert_eq!(
+        run(&[
+            "check",
+            "--fail-on",
+            "info",
+            &warn_only,
+            "--idp-cert",
+            &cert
+        ])
+        .code,
+        1
+    );
+    // An error: the wrong certificate.
+    let wrong = fixture("keys/client-cert.pem");
+    assert_eq!(run(&["check", &ok, "--idp-cert", &wrong]).code, 1);
+    assert_eq!(
+        run(&["check", "--exit-zero", &ok, "--idp-cert", &wrong]).code,
+        0
+    );
+    assert_eq!(
+        run(&["check", "--exit-zero", &ok, "missing.xml"]).code,
         2,
         "--exit-zero never hides exit 2"
     );
@@ -203,6 +256,11 @@ fn exit_codes_and_fail_on() {
         run(&["check", "--fail-on", "fatal", &ok]).code,
         2,
         "usage error"
+    );
+    assert_eq!(
+        run(&["check", &ok, "--idp-cert", "nope.pem"]).code,
+        2,
+        "unusable trust material"
     );
     assert_eq!(run(&["check"]).code, 2, "no input is a usage error");
     assert_eq!(run(&["--version"]).code, 0);

@@ -57,6 +57,14 @@ pub struct MessageOut<'a> {
     pub root: &'a str,
     pub encodings: Vec<&'static str>,
     pub binding: &'a crate::source::BindingParams,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<&'a crate::verify::Report>,
+    /// The instant time checks were evaluated at (RFC 3339).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<&'a str>,
+    /// Why that instant: `now`, `fixed`, `capture` (HAR entry time) or `issue-instant`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at_source: Option<&'static str>,
     pub pack: &'static str,
 }
 
@@ -151,6 +159,9 @@ pub fn build(run: &Run) -> Report<'_> {
             root: &m.model.root_name,
             encodings: m.source.encodings.iter().map(|e| e.label()).collect(),
             binding: &m.source.binding,
+            signature: m.signature.as_ref(),
+            at: m.at.as_ref().map(|a| a.time.as_str()),
+            at_source: m.at.as_ref().map(|a| a.source),
             pack: "builtin",
         })
         .collect();

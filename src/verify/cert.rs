@@ -1,0 +1,291 @@
+//! Certificates: loading trust material (PEM, DER, the bare base64 body Keycloak shows, SAML metadata)
+//! and the public facts samlint reports about a key (subject, thumbprints, dates, key size).
+
+use crate::model::ns;
+use crate::util::one_line;
+use base64::Engine as _;
+use serde::Serialize;
+use sha1::Digest as _;
+use x509_parser::prelude::{FromDer, X509Certificate};
+
+/// Where a key came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeySource {
+    /// `--idp-cert` (its argument or file name).
+    Config,
+    /// `--idp-metadata` (file name and entity).
+    Metadata,
+    /// The certificate inside the message's own KeyInfo (proves integrity, not origin).
+    KeyInfo,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CertInfo {
+    pub subject: String,
+    pub issuer: String,
+    /// SHA-1 thumbprint, colon-separated upper-case hex: what Atlassian's "Invalid thumbprint" compares.
+    pub sha1: String,
+    pub sha256: String,
+    pub not_before: String,
+    pub not_after: String,
+    #[serde(skip)]
+    pub not_before_ms: i64,
+    #[serde(skip)]
+    pub not_after_ms: i64,
+    /// RSA modulus or EC field size in bits.
+    pub bits: Option<u32>,
+    /// `RSA`, `EC`, `DSA`, or the OID.
+    pub key_type: String,
+    /// SHA-256 of the SubjectPublicKeyInfo: equal for two certificates over the same key.
+    #[serde(skip)]
+    pub spki_sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Cert {
+    #[serde(skip)]
+    pub der: Vec<u8>,
+    pub source: KeySource,
+    /// File, argument or metadata entity it came from.
+    pub origin: String,
+    #[serde(flatten)]
+    pub info: CertInfo,
+}
+
+fn colon_hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+pub fn info(der: &[u8]) -> Result<CertInfo, String> {
+    let (_, c) =
+        X509Certificate::from_der(der).map_err(|e| format!("not an X.509 certificate ({e})"))?;
+    let spki = c.public_key();
+    let (key_type, bits) = match spki.parsed() {
+        Ok(x509_parser::public_key::PublicKey::RSA(r)) => {
+            ("RSA".to_string(), Some(r.key_size() as u32))
+        }
+        Ok(x509_parser::public_key::PublicKey::EC(e)) => {
+            ("EC".to_string(), Some(e.key_size() as u32))
+        }
+        Ok(x509_parser::public_key::PublicKey::DSA(_)) => ("DSA".to_string(), None),
+        _ => (spki.algorithm.algorithm.to_id_string(), None),
+    };
+    let nb = c.validity().not_before.timestamp() * 1000;
+    let na = c.validity().not_after.timestamp() * 1000;
+    Ok(CertInfo {
+        subject: one_line(&c.subject().to_string()),
+        issuer: one_line(&c.issuer().to_string()),
+        sha1: colon_hex(&sha1::Sha1::digest(der)),
+        sha256: colon_hex(&sha2::Sha256::digest(der)),
+        not_before: super::time::format(nb),
+        not_after: super::time::format(na),
+        not_before_ms: nb,
+        not_after_ms: na,
+        bits,
+        key_type,
+        spki_sha256: colon_hex(&sha2::Sha256::digest(spki.raw)),
+    })
+}
+
+/// Decode a base64 body leniently (whitespace, `&#13;` artefacts already resolved by the XML parser).
+pub fn b64_body(s: &str) -> Result<Vec<u8>, String> {
+    let cleaned: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(cleaned.trim_end_matches('='))
+        .or_else(|_| {
+            base64::engine::general_purpose::STANDARD_NO_PAD.decode(cleaned.trim_end_matches('='))
+        })
+        .map_err(|e| format!("invalid base64 ({e})"))
+}
+
+/// Certificates from PEM text, DER bytes, or a bare base64 body (as Keycloak's realm keys page shows).
+pub fn parse_certs(bytes: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        let t = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        if t.contains("-----BEGIN") {
+            let mut out = Vec::new();
+            let mut rest = t;
+            while let Some(start) = rest.find("-----BEGIN CERTIFICATE-----") {
+                let body_start = start + "-----BEGIN CERTIFICATE-----".len();
+                let Some(end) = rest[body_start..].find("-----END CERTIFICATE-----") else {
+                    return Err("PEM certificate without an END line (cut off?)".into());
+                };
+                out.push(b64_body(&rest[body_start..body_start + end])?);
+                rest = &rest[body_start + end..];
+            }
+            if out.is_empty() {
+                return Err("PEM without a CERTIFICATE block (a private or public key is not a certificate)".into());
+            }
+            return Ok(out);
+        }
+        if t.starts_with('<') {
+            return Err("XML: pass SAML metadata with --idp-metadata".into());
+        }
+        if !t.is_empty()
+            && t.chars().all(|c| {
+                c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=') || c.is_whitespace()
+            })
+        {
+            return b64_body(t).map(|d| vec![d]);
+        }
+        if !t.is_empty() && !t.starts_with('0') {
+            // Stray characters in a pasted certificate (pitfall 8): say which.
+            let bad: String = t
+                .chars()
+                .filter(|c| {
+                    !(c.is_ascii_alphanumeric()
+                        || matches!(c, '+' | '/' | '=')
+                        || c.is_whitespace())
+                })
+                .take(5)
+                .collect();
+            return Err(format!(
+                "not PEM and not base64: unexpected characters {:?}",
+                one_line(&bad)
+            ));
+        }
+    }
+    // DER.
+    Ok(vec![bytes.to_vec()])
+}
+
+/// Load `--idp-cert FILE|VALUE`.
+pub fn load_idp_cert(arg: &str) -> Result<Vec<Cert>, String> {
+    let path = std::path::Path::new(arg);
+    let (bytes, origin) = if path.is_file() {
+        (
+            std::fs::read(path).map_err(|e| format!("{arg}: {e}"))?,
+            arg.to_string(),
+        )
+    } else if crate::decode::looks_like_path(arg) {
+        return Err(format!("{arg}: no such file"));
+    } else {
+        (arg.as_bytes().to_vec(), "--idp-cert value".to_string())
+    };
+    let ders = parse_certs(&bytes).map_err(|e| format!("{origin}: {e}"))?;
+    ders.into_iter()
+        .map(|der| {
+            let info = info(&der).map_err(|e| format!("{origin}: {e}"))?;
+            Ok(Cert {
+                der,
+                source: KeySource::Config,
+                origin: origin.clone(),
+                info,
+            })
+        })
+        .collect()
+}
+
+/// What `--idp-metadata` supplies.
+#[derive(Debug, Clone, Default)]
+pub struct Metadata {
+    pub entity_id: Option<String>,
+    pub certs: Vec<Cert>,
+}
+
+/// Load SAML metadata (EntityDescriptor or EntitiesDescriptor, Keycloak's realm descriptor), choosing the
+/// IdP entity by `entity_id` or because it is the only one — never by a message's Issuer.
+pub fn load_metadata(
+    path: &str,
+    entity_id: Option<&str>,
+    limits: &crate::limits::Limits,
+) -> Result<Metadata, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let doc = crate::xml::parse(&text, limits).map_err(|(k, _)| format!("{path}: {k}"))?;
+    let mut entities = Vec::new();
+    let mut stack = vec![doc.root];
+    while let Some(n) = stack.pop() {
+        if doc.is(n, ns::MD, "EntityDescriptor") {
+            entities.push(n);
+        } else if doc.is(n, ns::MD, "EntitiesDescriptor") {
+            stack.extend(doc.child_elements(n).collect::<Vec<_>>().into_iter().rev());
+        }
+    }
+    // Only entities with an IdP role.
+    let idps: Vec<_> = entities
+        .into_iter()
+        .filter(|e| doc.first_child(*e, ns::MD, "IDPSSODescriptor").is_some())
+        .collect();
+    let name = |e| {
+        doc.attr(e, "entityID")
+            .map(|a| a.value.clone())
+            .unwrap_or_default()
+    };
+    let chosen = match entity_id {
+        Some(want) => idps
+            .iter()
+            .copied()
+            .find(|e| name(*e) == want)
+            .ok_or_else(|| {
+                let have: Vec<String> = idps.iter().map(|e| one_line(&name(*e))).collect();
+                format!(
+                    "{path}: no IdP entity {want:?} (it has: {})",
+                    have.join(", ")
+                )
+            })?,
+        None => match idps.as_slice() {
+            [one] => *one,
+            [] => return Err(format!("{path}: no IDPSSODescriptor in this metadata")),
+            many => {
+                let have: Vec<String> = many.iter().map(|e| one_line(&name(*e))).collect();
+                return Err(format!(
+                    "{path}: {} IdP entities; choose one with --idp-entity-id ({})",
+                    many.len(),
+                    have.join(", ")
+                ));
+            }
+        },
+    };
+    let entity = name(chosen);
+    let mut certs = Vec::new();
+    for role in doc.children_named(chosen, ns::MD, "IDPSSODescriptor") {
+        for kd in doc.children_named(role, ns::MD, "KeyDescriptor") {
+            let usage = doc
+                .attr(kd, "use")
+                .map(|a| a.value.as_str())
+                .unwrap_or("signing");
+            if usage != "signing" {
+                continue;
+            }
+            for ki in doc.children_named(kd, ns::DS, "KeyInfo") {
+                for xd in doc.children_named(ki, ns::DS, "X509Data") {
+                    for xc in doc.children_named(xd, ns::DS, "X509Certificate") {
+                        let text: String = doc
+                            .node(xc)
+                            .children
+                            .iter()
+                            .filter_map(|c| match &doc.node(*c).kind {
+                                crate::xml::NodeKind::Text { value }
+                                | crate::xml::NodeKind::CData { value } => Some(value.as_str()),
+                                _ => None,
+                            })
+                            .collect();
+                        let der =
+                            b64_body(&text).map_err(|e| format!("{path}: X509Certificate: {e}"))?;
+                        let info = info(&der).map_err(|e| format!("{path}: {e}"))?;
+                        certs.push(Cert {
+                            der,
+                            source: KeySource::Metadata,
+                            origin: format!("{path} ({})", one_line(&entity)),
+                            info,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    if certs.is_empty() {
+        return Err(format!(
+            "{path}: the IdP entity {entity:?} has no signing certificate"
+        ));
+    }
+    Ok(Metadata {
+        entity_id: Some(entity),
+        certs,
+    })
+}
