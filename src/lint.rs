@@ -188,7 +188,7 @@ pub fn lint_message(
     let has_xml_signature = model.signatures_anywhere > 0;
     let wants_signature = model.kind == crate::model::MessageKind::Response && !redirect;
     let mut signature = None;
-    if model.kind != crate::model::MessageKind::Other && (wants_signature || has_xml_signature) {
+    if wants_signature || has_xml_signature {
         let when = at.as_ref().map_or(opts.now_ms, |a| a.ms);
         let out = verify::analyse(
             doc,

@@ -298,3 +298,178 @@ fn model_agrees_with_independent_facts() {
         wrong.join("\n")
     );
 }
+
+/// The families of `invalid-signature:<family>` in MANIFEST.tsv, as samlint causes. A row is right when
+/// the message is not `valid` and its cause, or one of its signatures' causes, is in the family.
+fn family_causes(expected: &str) -> Option<&'static [&'static str]> {
+    let fam = expected.split_once(':').map(|(_, f)| f).unwrap_or("");
+    let fam = fam.split([' ', '(']).next().unwrap_or("");
+    Some(match fam {
+        "unsigned" => &["no-signature", "encrypted", "not-covering"],
+        "signature-validation-failed" | "tampered" | "tampered/unsigned" => {
+            &["digest-mismatch", "wrong-key", "bad-signature-value"]
+        }
+        "digest-mismatch" | "cdata-injection" => &["digest-mismatch"],
+        "xsw" => &[
+            "wrapping",
+            "duplicate-id",
+            "unexpected-signature",
+            "partially-covered",
+            "not-covering",
+        ],
+        "duplicated-id" => &["duplicate-id", "wrapping"],
+        "duplicate-reference" => &["wrapping"],
+        "malformed" => &["malformed"],
+        "too-many-transforms" => &["unsafe-transform"],
+        "wrong-cert" => &["wrong-key"],
+        "xpointer-reference" => &["unsupported-reference"],
+        "hmac" => &["forbidden-algorithm"],
+        "spoofed-signature-element" => &["unexpected-signature"],
+        _ => return None,
+    })
+}
+
+/// The certificate the source project trusts, as samlint trust: a file, or the message's own KeyInfo
+/// certificate when the source pins it (`embedded(KeyInfo)`).
+fn trust_for(
+    shared: &Path,
+    cert_col: &str,
+    message: &samlint::lint::Linted,
+) -> samlint::verify::Trust {
+    use samlint::verify::cert::{Cert, KeySource, info, keyinfo_cert_der, load_idp_cert};
+    let mut t = samlint::verify::Trust::default();
+    if cert_col == "embedded(KeyInfo)" {
+        let sig = message.model.signatures.first().or_else(|| {
+            message
+                .model
+                .assertions
+                .iter()
+                .find_map(|a| a.signature.as_ref())
+        });
+        if let Some(der) = sig
+            .and_then(|s| s.key_info.as_ref())
+            .and_then(|k| k.x509_certificates.first())
+            .and_then(|c| keyinfo_cert_der(&c.value))
+        {
+            let i = info(&der).expect("embedded certificate parses");
+            t.certs.push(Cert {
+                der,
+                source: KeySource::Config,
+                origin: "embedded".into(),
+                info: i,
+            });
+        }
+    } else if !cert_col.is_empty() {
+        // A bare public key (samael's public.pem) is not a certificate: run without trust then.
+        if let Ok(c) = load_idp_cert(&shared.join("corpus").join(cert_col).to_string_lossy()) {
+            t.certs = c;
+        }
+    }
+    t
+}
+
+#[test]
+fn signature_verdicts_agree_with_the_manifest() {
+    let Some(shared) = shared() else { return };
+    let text = std::fs::read_to_string(shared.join("corpus/MANIFEST.tsv")).expect("MANIFEST.tsv");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
+    let col = |n: &str| header.iter().position(|h| *h == n).expect("column");
+    let (p, k, e, c) = (
+        col("local_path"),
+        col("kind"),
+        col("expected"),
+        col("cert_local_path"),
+    );
+    let exc = exceptions();
+    let (mut valid_rows, mut valid_ok, mut invalid_rows, mut invalid_ok, mut excepted) =
+        (0, 0, 0, 0, 0);
+    let mut wrong = Vec::new();
+    for line in lines {
+        let f: Vec<&str> = line.split('\t').collect();
+        if !MESSAGE_KINDS.contains(&f[k]) {
+            continue;
+        }
+        let expected = f[e];
+        let want_valid = expected.starts_with("valid-signature");
+        let want_invalid =
+            expected.starts_with("invalid-signature") || expected.starts_with("invalid:xsw");
+        if !want_valid && !want_invalid {
+            continue;
+        }
+        let path = shared
+            .join("corpus")
+            .join(f[p])
+            .to_string_lossy()
+            .into_owned();
+        // First pass without trust, to read the KeyInfo certificate when the source pins it.
+        let plain = samlint::lint::run(
+            std::slice::from_ref(&path),
+            &mut std::io::empty(),
+            &samlint::lint::Options::default(),
+        );
+        let Some(first) = plain.messages.first() else {
+            wrong.push(format!("{}: did not parse", f[p]));
+            continue;
+        };
+        let opts = samlint::lint::Options {
+            trust: trust_for(&shared, f[c], first),
+            ..Default::default()
+        };
+        let run = samlint::lint::run(&[path], &mut std::io::empty(), &opts);
+        let sig = run.messages.first().and_then(|m| m.signature.as_ref());
+        let status = sig.map(|s| s.status);
+        let mut causes: Vec<&str> = sig
+            .iter()
+            .flat_map(|s| {
+                s.cause
+                    .into_iter()
+                    .chain(s.signatures.iter().filter_map(|x| x.cause))
+            })
+            .collect();
+        causes.dedup();
+        let exempt = exc.contains_key(&(f[p].to_string(), "signature".into()));
+        if want_valid {
+            valid_rows += 1;
+            if status == Some(samlint::verify::Status::Valid) {
+                valid_ok += 1;
+            } else if exempt {
+                excepted += 1;
+            } else {
+                wrong.push(format!(
+                    "{}: source says valid, samlint says {status:?} {causes:?}",
+                    f[p]
+                ));
+            }
+        } else {
+            invalid_rows += 1;
+            let family = family_causes(expected);
+            let not_valid = status != Some(samlint::verify::Status::Valid);
+            let in_family = family.is_none_or(|fam| causes.iter().any(|c| fam.contains(c)));
+            if not_valid && in_family {
+                invalid_ok += 1;
+            } else if exempt {
+                excepted += 1;
+            } else {
+                wrong.push(format!(
+                    "{}: source says {expected:?}, samlint says {status:?} {causes:?}",
+                    f[p]
+                ));
+            }
+        }
+    }
+    println!(
+        "signatures (verifier rust): {valid_ok}/{valid_rows} valid rows accepted, {invalid_ok}/{invalid_rows} invalid rows rejected in their family, {excepted} exceptions"
+    );
+    assert!(
+        wrong.is_empty(),
+        "{} rows disagree with the MANIFEST:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    assert!(
+        valid_rows >= 50 && invalid_rows >= 40,
+        "too few signature rows: {valid_rows} valid, {invalid_rows} invalid"
+    );
+    assert_eq!(valid_ok + invalid_ok + excepted, valid_rows + invalid_rows);
+}

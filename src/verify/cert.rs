@@ -103,6 +103,15 @@ pub fn b64_body(s: &str) -> Result<Vec<u8>, String> {
         .map_err(|e| format!("invalid base64 ({e})"))
 }
 
+/// A KeyInfo X509Certificate body: base64 of DER, or (as some ADFS exports have it) base64 of a PEM file.
+pub fn keyinfo_cert_der(b64: &str) -> Option<Vec<u8>> {
+    let raw = b64_body(b64).ok()?;
+    if raw.starts_with(b"-----BEGIN") {
+        return parse_certs(&raw).ok()?.into_iter().next();
+    }
+    Some(raw)
+}
+
 /// Certificates from PEM text, DER bytes, or a bare base64 body (as Keycloak's realm keys page shows).
 pub fn parse_certs(bytes: &[u8]) -> Result<Vec<Vec<u8>>, String> {
     if let Ok(text) = std::str::from_utf8(bytes) {

@@ -9,8 +9,9 @@ pub enum Crypto {
     Valid {
         /// Byte range of the ds:Signature element, as the verifier's own parser saw it.
         signature: Option<std::ops::Range<usize>>,
-        /// Byte ranges each Reference resolved to.
-        references: Vec<Option<std::ops::Range<usize>>>,
+        /// Per Reference: was its digest verified, and the byte range it resolved to (`None` for the whole
+        /// document, `URI=""`).
+        references: Vec<(bool, Option<std::ops::Range<usize>>)>,
     },
     Invalid(String),
 }
@@ -30,8 +31,18 @@ impl Verifier for Bergshamra {
     }
 
     fn verify_all(&self, xml: &str, key: &Cert) -> Result<Vec<Crypto>, String> {
-        let k = bergshamra::keys::loader::load_x509_cert_der(&key.der)
-            .map_err(|e| format!("key not usable: {e}"))?;
+        // Some real certificates are rejected by bergshamra's X.509 loader; the public key is what matters,
+        // so fall back to the SubjectPublicKeyInfo that x509-parser extracts.
+        let k = match bergshamra::keys::loader::load_x509_cert_der(&key.der) {
+            Ok(k) => k,
+            Err(e) => {
+                use x509_parser::prelude::FromDer;
+                let (_, c) = x509_parser::certificate::X509Certificate::from_der(&key.der)
+                    .map_err(|_| format!("key not usable: {e}"))?;
+                bergshamra::keys::loader::load_spki_der(c.public_key().raw)
+                    .map_err(|e2| format!("key not usable: {e}; {e2}"))?
+            }
+        };
         let mut km = bergshamra::keys::KeysManager::new();
         km.add_key(k);
         // Hardened defaults: trusted keys only (KeyInfo keys are never used), strict verification.
@@ -53,11 +64,10 @@ impl Verifier for Bergshamra {
                     references: references
                         .iter()
                         .map(|r| {
-                            if r.digest_verified {
-                                r.resolved_node.and_then(|n| doc.node_range(n))
-                            } else {
-                                None
-                            }
+                            (
+                                r.digest_verified,
+                                r.resolved_node.and_then(|n| doc.node_range(n)),
+                            )
                         })
                         .collect(),
                 },

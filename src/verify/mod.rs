@@ -282,8 +282,11 @@ pub fn analyse(
         let keyinfo_ders: Vec<Vec<u8>> = sm
             .keyinfo_certs
             .iter()
-            .filter_map(|b| cert::b64_body(b).ok())
+            .filter_map(|b| cert::keyinfo_cert_der(b))
             .collect();
+        // Signatures inside an Advice assertion are verified but are not what samlint lints: the
+        // one-Reference-to-its-own-element rules apply to signatures on linted content.
+        let in_advice = parent.is_some_and(|p| advice_assertions.contains(&p));
         report.keyinfo_certificates = keyinfo_ders
             .iter()
             .filter_map(|d| cert::info(d).ok())
@@ -314,7 +317,7 @@ pub fn analyse(
                     .label("incomplete ds:Signature"),
             );
             refused = Some((cause::MALFORMED, msg));
-        } else if sm.uris.len() > 1 {
+        } else if sm.uris.len() > 1 && !in_advice {
             let msg = format!(
                 "the signature has {} References; a SAML signature has exactly one, to its own element",
                 sm.uris.len()
@@ -497,8 +500,13 @@ pub fn analyse(
                 .attr(t, "ID")
                 .or_else(|| doc.attr(t, "Id"))
                 .map(|a| a.value.clone());
-            // Enveloped: the Reference must resolve to the Signature's own parent.
-            if Some(t) != parent && refused.is_none() {
+            // Enveloped: the Reference must resolve to the Signature's own parent (URI="" signs the whole
+            // document, which contains it).
+            let whole_document = sm
+                .uris
+                .first()
+                .is_some_and(|u| u.as_deref().unwrap_or("").is_empty());
+            if Some(t) != parent && !whole_document && refused.is_none() {
                 let msg = format!(
                     "the signature sits in {} but its Reference points at {}: the signed element is not the one it travels with",
                     parent.map(|p| doc.path(p)).unwrap_or_default(),
@@ -675,15 +683,19 @@ pub fn analyse(
                 let ours_sig = doc.node(w.node).span.start;
                 let theirs_sig = signature.as_ref().map(|r| r.start + content_start);
                 let ours_ref = w.target.map(|t| doc.node(t).span.start);
-                let theirs_ref = references
-                    .first()
-                    .cloned()
-                    .flatten()
+                let first = references.first().cloned();
+                let theirs_ref = first
+                    .clone()
+                    .and_then(|(_, r)| r)
                     .map(|r| r.start + content_start);
-                let ref_ok = match (ours_ref, theirs_ref) {
-                    (Some(o), Some(t)) => o == t || (w.target == Some(root) && t <= o),
-                    _ => false,
-                };
+                let digest_ok = first.as_ref().is_some_and(|(ok, _)| *ok);
+                let ref_ok = digest_ok
+                    && match (ours_ref, theirs_ref) {
+                        (Some(o), Some(t)) => o == t || (w.target == Some(root) && t <= o),
+                        // The whole document (URI=""): the verifier names no node.
+                        (Some(_), None) => w.target == Some(root),
+                        _ => false,
+                    };
                 if theirs_sig != Some(ours_sig) || !ref_ok {
                     w.report.cause = Some(cause::DISAGREEMENT);
                     w.report.detail = Some(format!(
@@ -698,10 +710,10 @@ pub fn analyse(
                 let (ki, reason) = first_failure.unwrap_or((0, "no result".into()));
                 w.report.key = keys.get(ki).cloned();
                 let lower = reason.to_lowercase();
-                let c = if lower.contains("digest") {
-                    cause::DIGEST_MISMATCH
-                } else if lower.contains("unsupported") || lower.contains("algorithm") {
+                let c = if lower.contains("unsupported") {
                     cause::UNSUPPORTED_ALGORITHM
+                } else if lower.contains("digest") {
+                    cause::DIGEST_MISMATCH
                 } else if lower.contains("signature value") || lower.contains("verification failed")
                 {
                     if trusted {
@@ -725,6 +737,21 @@ pub fn analyse(
         let span = doc.name_span(w.node);
         let path = &w.report.path;
         match (w.report.result, w.report.cause) {
+            ("invalid", Some(cause::VERIFIER_ERROR))
+                if w.parent.is_some_and(|p| advice_assertions.contains(&p)) =>
+            {
+                let mut f = Finding::new(
+                    &SIG001,
+                    format!(
+                        "a signature inside Advice was not verified: {}",
+                        crate::util::one_line(w.report.detail.as_deref().unwrap_or(""))
+                    ),
+                )
+                .at(span, path)
+                .label("signature in Advice");
+                f.severity = crate::finding::Severity::Warning;
+                findings.push(f);
+            }
             ("invalid", Some(c)) => {
                 let (msg, help) = explain_failure(c, trusted, w);
                 findings.push(
@@ -810,17 +837,27 @@ pub fn analyse(
     } else {
         m.assertions.iter().map(|a| a.node).collect()
     };
-    let acceptable =
-        |w: &SigWork| w.report.result == "valid" && w.refused.is_none() && w.target == w.parent;
-    let root_covered = work.iter().any(|w| acceptable(w) && w.parent == Some(root));
+    // URI="" signs the whole document wherever the signature sits.
+    let acceptable = |w: &SigWork| {
+        w.report.result == "valid"
+            && w.refused.is_none()
+            && (w.target == w.parent || w.target == Some(root))
+    };
+    let root_covered = work.iter().any(|w| acceptable(w) && w.target == Some(root));
     let covered =
         |n: NodeId| root_covered || work.iter().any(|w| acceptable(w) && w.parent == Some(n));
     let all_covered =
         required.iter().all(|n| covered(*n)) && (m.encrypted_assertions.is_empty() || root_covered);
     let any_covered = root_covered || required.iter().any(|n| covered(*n));
+    // A verifier's policy refusal of a signature inside Advice (content samlint does not lint) is
+    // reported but does not decide the verdict; a digest or signature failure there still does.
+    let advice_policy = |w: &SigWork| {
+        w.parent.is_some_and(|p| advice_assertions.contains(&p))
+            && w.report.cause == Some(cause::VERIFIER_ERROR)
+    };
     let problem = work
         .iter()
-        .find(|w| w.report.result != "valid" || w.refused.is_some())
+        .find(|w| (w.report.result != "valid" || w.refused.is_some()) && !advice_policy(w))
         .map(|w| {
             (
                 w.report.cause.unwrap_or(cause::VERIFIER_ERROR),
@@ -828,6 +865,27 @@ pub fn analyse(
             )
         });
     let dup = ids.values().any(|v| v.len() > 1);
+    // Several signatures on one element: no IdP does that; two References to one ID is a wrapping shape.
+    let mut doubled: Vec<(String, usize)> = Vec::new();
+    for w in &work {
+        if let Some(p) = w.parent {
+            let n = work.iter().filter(|x| x.parent == Some(p)).count();
+            if n > 1 && !doubled.iter().any(|(e, _)| *e == doc.path(p)) {
+                doubled.push((doc.path(p), n));
+                findings.push(
+                    Finding::new(
+                        &SIG005,
+                        format!(
+                            "{} carries {n} signatures; an element has at most one",
+                            doc.path(p)
+                        ),
+                    )
+                    .at(doc.name_span(w.node), &w.report.path)
+                    .label("one of several signatures here"),
+                );
+            }
+        }
+    }
     let (status, c, detail): (Status, Option<&'static str>, Option<String>) = if work.is_empty() {
         let detail = (!m.encrypted_assertions.is_empty())
             .then(|| "the assertion is encrypted; a signature inside it cannot be checked without the SP's private key".to_string());
@@ -840,9 +898,8 @@ pub fn analyse(
             }),
             detail,
         )
-    } else if let Some((c, d)) = problem {
-        (Status::Invalid, Some(c), d)
     } else if dup {
+        // Structural wrapping first: it is the security-relevant cause even when a signature also fails.
         (
             Status::Invalid,
             Some(cause::DUPLICATE_ID),
@@ -854,6 +911,20 @@ pub fn analyse(
             Some(cause::WRAPPING),
             Some("an Assertion is hidden outside the Response's own assertions".into()),
         )
+    } else if let Some((el, n)) = doubled.first() {
+        (
+            Status::Invalid,
+            Some(cause::WRAPPING),
+            Some(format!("{el} carries {n} signatures")),
+        )
+    } else if m.assertions.len() + m.encrypted_assertions.len() > 1 {
+        (
+            Status::Invalid,
+            Some(cause::WRAPPING),
+            Some("the Response carries more than one assertion".into()),
+        )
+    } else if let Some((c, d)) = problem {
+        (Status::Invalid, Some(c), d)
     } else if !any_covered {
         (
             Status::Absent,
