@@ -108,6 +108,27 @@ pub struct TrustArgs {
         help_heading = "Trust and expectations"
     )]
     pub idp_entity_id: Option<String>,
+    /// The SP entity ID (Atlassian: "SP Entity URL", https://auth.atlassian.com/saml/<id>).
+    #[arg(
+        long = "sp-entity-id",
+        value_name = "ID",
+        help_heading = "Trust and expectations"
+    )]
+    pub sp_entity_id: Option<String>,
+    /// The SP's Assertion Consumer Service URL, query included (Atlassian: "SP Assertion Consumer Service URL").
+    #[arg(
+        long = "acs-url",
+        value_name = "URL",
+        help_heading = "Trust and expectations"
+    )]
+    pub acs_url: Option<String>,
+    /// The ID of the AuthnRequest the response must answer (InResponseTo).
+    #[arg(
+        long = "request-id",
+        value_name = "ID",
+        help_heading = "Trust and expectations"
+    )]
+    pub request_id: Option<String>,
     /// Evaluate time conditions at this instant: RFC 3339, `now`, or `capture` (the HAR entry time, else
     /// the message's IssueInstant; the default).
     #[arg(long, value_name = "TIME", default_value = "capture", value_parser = parse_at, help_heading = "Trust and expectations")]
@@ -177,6 +198,12 @@ impl TrustArgs {
             at: self.at,
             clock_skew_ms: i64::from(self.clock_skew) * 1000,
             now_ms: crate::verify::time::now(),
+            expect: crate::verify::protocol::Expect {
+                sp_entity_id: self.sp_entity_id.clone(),
+                acs_url: self.acs_url.clone(),
+                idp_entity_id: None,
+                request_id: self.request_id.clone(),
+            },
         })
     }
 }

@@ -62,6 +62,9 @@ pub struct Options {
     pub clock_skew_ms: i64,
     /// The wall clock, fixed once per run (tests may set it).
     pub now_ms: verify::time::Millis,
+    /// What the SP expects (`--sp-entity-id`, `--acs-url`, `--request-id`; the IdP entity ID comes from
+    /// `trust`).
+    pub expect: verify::protocol::Expect,
 }
 
 impl Default for Options {
@@ -73,6 +76,7 @@ impl Default for Options {
             at: AtMode::Capture,
             clock_skew_ms: 180_000,
             now_ms: verify::time::now(),
+            expect: verify::protocol::Expect::default(),
         }
     }
 }
@@ -176,6 +180,7 @@ pub fn lint_message(
     source: &Source,
     doc: &Document,
     model: &Message,
+    requests: &[String],
 ) -> (Vec<Finding>, Option<verify::Report>, Option<At>) {
     let mut findings = check::check(doc, model);
     let at = evaluation_time(opts, source, model);
@@ -201,6 +206,17 @@ pub fn lint_message(
         findings.extend(out.findings);
         signature = Some(out.report);
     }
+    let mut expect = opts.expect.clone();
+    if expect.idp_entity_id.is_none() {
+        expect.idp_entity_id = opts.trust.entity_id.clone();
+    }
+    let cx = verify::protocol::Context {
+        requests,
+        at: at.as_ref().map(|a| (a.ms, a.source)),
+        capture_ms: source.binding.time.as_deref().and_then(verify::time::parse),
+        skew_ms: opts.clock_skew_ms,
+    };
+    findings.extend(verify::protocol::check(model, &expect, &cx));
     (findings, signature, at)
 }
 
@@ -220,15 +236,22 @@ pub fn run(args: &[String], stdin: &mut dyn Read, opts: &Options) -> Run {
             messages: 0,
             entries: loaded.entries,
         };
+        // AuthnRequest IDs seen so far in this input, to pair responses with requests (HAR).
+        let mut requests: Vec<String> = Vec::new();
         for msg in loaded.messages {
             let parsed = msg.and_then(|src| parse_source(&src, limits).map(|(d, m)| (src, d, m)));
             match parsed {
                 Ok((source, doc, model)) => {
                     let (findings, signature, at) = if lint {
-                        lint_message(opts, &source, &doc, &model)
+                        lint_message(opts, &source, &doc, &model, &requests)
                     } else {
                         (Vec::new(), None, None)
                     };
+                    if model.kind == crate::model::MessageKind::AuthnRequest
+                        && let Some(id) = &model.id
+                    {
+                        requests.push(id.value.clone());
+                    }
                     report.messages += 1;
                     run.messages.push(Linted {
                         index: run.messages.len(),

@@ -229,7 +229,7 @@ fn form_is_said_in_human_output() {
     );
     assert!(
         o.stdout
-            .contains("1 input, 2 messages: 0 errors, 0 warnings, 0 infos"),
+            .contains("1 input, 2 messages: 0 errors, 0 warnings, 1 info"),
         "{}",
         o.stdout
     );

@@ -44,16 +44,35 @@ fn mutate(from: &str, to: &str) -> String {
 fn correct_response_is_clean() {
     let (_, f) = findings(&ok_xml());
     assert!(f.is_empty(), "{f:?}");
-    // The signed correct response, with the IdP certificate: no finding at all.
+    // The signed correct response with only the IdP certificate: just the notes that times and
+    // expectations came from the message itself.
+    let ok = fixture("saml/keycloak-atlassian-ok.xml");
+    let cert = fixture("keys/idp-cert.pem");
+    let (exit, v) = check_json(&[&ok, "--idp-cert", &cert]);
+    assert_eq!(exit, 0);
+    assert_eq!(codes(&v), ["PRO012", "PRO013"]);
+    // With everything the SP is configured with: no finding at all.
     let (exit, v) = check_json(&[
-        &fixture("saml/keycloak-atlassian-ok.xml"),
+        &ok,
         "--idp-cert",
-        &fixture("keys/idp-cert.pem"),
+        &cert,
+        "--sp-entity-id",
+        SP,
+        "--acs-url",
+        ACS,
+        "--idp-entity-id",
+        IDP,
+        "--at",
+        "2026-11-20T10:00:30Z",
     ]);
     assert_eq!(exit, 0);
     assert_eq!(codes(&v), Vec::<String>::new());
     assert_eq!(v["messages"][0]["signature"]["status"], "valid");
 }
+
+const SP: &str = "https://auth.atlassian.com/saml/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9";
+const ACS: &str = "https://auth.atlassian.com/login/callback?connection=saml-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9";
+const IDP: &str = "https://kc.example.com/realms/acme";
 
 fn sign_assertion(xml: &str) -> String {
     let key = std::fs::read(fixture("keys/idp-key.pem")).unwrap();
@@ -210,7 +229,7 @@ fn exit_codes_and_fail_on() {
         "<samlp:Status>",
     ));
     let (_, v) = check_json(&[&warn_only, "--idp-cert", &cert]);
-    assert_eq!(codes(&v), ["STR004"]);
+    assert_eq!(codes(&v), ["STR004", "PRO012", "PRO013"]);
     assert_eq!(
         run(&["check", &warn_only, "--idp-cert", &cert]).code,
         0,

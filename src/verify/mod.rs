@@ -7,6 +7,7 @@
 
 pub mod cert;
 pub mod dsig;
+pub mod protocol;
 pub mod rules;
 pub mod sign;
 pub mod time;

@@ -1,0 +1,798 @@
+//! Protocol checks (codes `PRO…`): status, issuer, audience, destination and recipient, bearer
+//! confirmation, InResponseTo, and time windows. Expected values come from flags; when a flag is absent
+//! the value is inferred from the message and the message is checked against itself.
+
+use super::time::{Millis, format, human_duration, parse};
+use crate::finding::{Finding, RuleMeta, Severity};
+use crate::model::{Message, MessageKind, Val};
+use crate::util::one_line;
+
+const PROFILES: &str = "SAML 2.0 Profiles §4.1.4 (Web Browser SSO)";
+
+macro_rules! rule {
+    ($id:ident, $code:literal, $name:literal, $sev:ident, $summary:literal, $help:literal, $source:expr) => {
+        pub const $id: RuleMeta = RuleMeta {
+            code: $code,
+            name: $name,
+            severity: Severity::$sev,
+            summary: $summary,
+            help: $help,
+            source: $source,
+        };
+    };
+}
+
+rule!(
+    PRO001,
+    "PRO001",
+    "status-not-success",
+    Error,
+    "The IdP answered with an error status",
+    "the message explains the status; fix the cause at the IdP (the SP only relays it)",
+    "SAML 2.0 Core §3.2.2.2"
+);
+rule!(
+    PRO002,
+    "PRO002",
+    "issuer-mismatch",
+    Error,
+    "The Issuer is not the expected IdP entity ID",
+    "the SP's configured IdP entity ID (Atlassian: 'Identity provider Entity ID') must equal the Issuer exactly",
+    "requirements.md §1.3, pitfall 9"
+);
+rule!(
+    PRO003,
+    "PRO003",
+    "audience-mismatch",
+    Error,
+    "The Audience is missing or is not the SP entity ID",
+    "Atlassian Cloud answers 'Audience is invalid.': the Keycloak client ID must be the SP entity ID https://auth.atlassian.com/saml/<id>",
+    "requirements.md §1.2, §10.9"
+);
+rule!(
+    PRO004,
+    "PRO004",
+    "destination-mismatch",
+    Error,
+    "The Destination is not the ACS URL",
+    "set the client's Assertion Consumer Service POST binding URL to the SP's ACS, query included (?connection=saml-…)",
+    "requirements.md §1.2, §10.0"
+);
+rule!(
+    PRO005,
+    "PRO005",
+    "recipient-mismatch",
+    Error,
+    "The SubjectConfirmationData Recipient is not the ACS URL",
+    "Atlassian answers 'Recipient is invalid.': the Recipient must be the ACS URL including its query",
+    "requirements.md §10.0, §10.9"
+);
+rule!(
+    PRO006,
+    "PRO006",
+    "bearer-confirmation",
+    Error,
+    "No usable bearer SubjectConfirmation",
+    "the Web SSO profile needs a bearer SubjectConfirmation whose data has Recipient and NotOnOrAfter",
+    PROFILES
+);
+rule!(
+    PRO007,
+    "PRO007",
+    "in-response-to-mismatch",
+    Error,
+    "InResponseTo does not match the AuthnRequest",
+    "the response answers another request (a stale tab, a replay, or a second login racing the first); start the login again from the SP",
+    PROFILES
+);
+rule!(
+    PRO008,
+    "PRO008",
+    "unsolicited-response",
+    Info,
+    "No InResponseTo: an IdP-initiated (unsolicited) response",
+    "Atlassian Cloud accepts IdP-initiated SSO; the SP must allow unsolicited responses",
+    "requirements.md §1.8"
+);
+rule!(
+    PRO009,
+    "PRO009",
+    "expired",
+    Error,
+    "A validity window had already closed at the evaluation time",
+    "Atlassian answers 'assertion has expired': check the IdP's clock (NTP) and the assertion lifespan",
+    "requirements.md §1.11, §10.4"
+);
+rule!(
+    PRO010,
+    "PRO010",
+    "not-yet-valid",
+    Error,
+    "A validity window had not yet opened at the evaluation time",
+    "the IdP's clock runs ahead of the SP's: fix NTP on the IdP host",
+    "requirements.md §1.11"
+);
+rule!(
+    PRO011,
+    "PRO011",
+    "missing-subject",
+    Error,
+    "The assertion has no Subject or no NameID",
+    "the SP identifies the user by NameID; configure the client's Name ID format and make sure the user has that value",
+    PROFILES
+);
+rule!(
+    PRO012,
+    "PRO012",
+    "time-not-checked",
+    Info,
+    "Time windows evaluated at the message's own IssueInstant cannot fail",
+    "pass --at now (or a HAR capture, whose request times are used) to check the windows against a real clock",
+    "design.md (time evaluation)"
+);
+rule!(
+    PRO013,
+    "PRO013",
+    "expectations-inferred",
+    Info,
+    "Expected values were inferred from the message itself",
+    "pass --sp-entity-id, --acs-url and --idp-entity-id (or --idp-metadata) to check against what the SP is configured with",
+    "design.md (inference)"
+);
+rule!(
+    PRO014,
+    "PRO014",
+    "atlassian-connection-id-mismatch",
+    Error,
+    "The Atlassian entity ID and ACS name different connection ids",
+    "copy both the SP Entity URL and the SP Assertion Consumer Service URL from the same Atlassian SAML configuration",
+    "requirements.md §1.2"
+);
+rule!(
+    PRO015,
+    "PRO015",
+    "idp-clock-offset",
+    Warning,
+    "The IdP's clock differs from the browser's by more than the allowed skew",
+    "fix the IdP host's time (NTP); Atlassian allows about 3 minutes",
+    "requirements.md §1.11, §10.4"
+);
+rule!(
+    PRO016,
+    "PRO016",
+    "sp-name-qualifier-mismatch",
+    Error,
+    "NameID SPNameQualifier is not the SP entity ID",
+    "the SPNameQualifier, when present, must be the SP's entity ID",
+    "SAML 2.0 Core §2.2.2"
+);
+
+pub const RULES: &[RuleMeta] = &[
+    PRO001, PRO002, PRO003, PRO004, PRO005, PRO006, PRO007, PRO008, PRO009, PRO010, PRO011, PRO012,
+    PRO013, PRO014, PRO015, PRO016,
+];
+
+/// What the SP expects.
+#[derive(Debug, Clone, Default)]
+pub struct Expect {
+    pub sp_entity_id: Option<String>,
+    pub acs_url: Option<String>,
+    pub idp_entity_id: Option<String>,
+    pub request_id: Option<String>,
+}
+
+/// Facts from around the message.
+#[derive(Debug, Clone, Default)]
+pub struct Context<'a> {
+    /// IDs of AuthnRequests seen earlier in the same input (a HAR), newest last.
+    pub requests: &'a [String],
+    /// The evaluation instant and where it came from (`now`, `fixed`, `capture`, `issue-instant`).
+    pub at: Option<(Millis, &'static str)>,
+    /// Browser time of the request that carried the message (HAR).
+    pub capture_ms: Option<Millis>,
+    pub skew_ms: i64,
+}
+
+const SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
+const BEARER: &str = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
+
+fn short_status(uri: &str) -> &str {
+    uri.rsplit(':').next().unwrap_or(uri)
+}
+
+fn explain_status(code: &str, subs: &[&str]) -> String {
+    let sub = subs.first().copied().unwrap_or("");
+    match short_status(sub) {
+        "InvalidNameIDPolicy" => "InvalidNameIDPolicy: the IdP cannot produce the NameID format asked for. With Keycloak and NameID format 'email' this means the user has no email address in Keycloak (pitfall 4)".into(),
+        "AuthnFailed" => "AuthnFailed: the user could not be authenticated at the IdP".into(),
+        "RequestDenied" => "RequestDenied: the IdP refused the request (client disabled, or policy)".into(),
+        "NoPassive" => "NoPassive: the SP asked for passive login and the user has no IdP session".into(),
+        "UnknownPrincipal" => "UnknownPrincipal: the IdP does not know this user".into(),
+        "RequestUnsupported" => "RequestUnsupported: the IdP does not support something in the AuthnRequest (binding, signature)".into(),
+        "" => match short_status(code) {
+            "Requester" => "Requester: the IdP blames the request (Keycloak: 'Invalid requester' — client signature required, unknown client ID, or a redirect URI it does not accept)".into(),
+            "Responder" => "Responder: the IdP failed on its side".into(),
+            "VersionMismatch" => "VersionMismatch: not SAML 2.0".into(),
+            other => one_line(other),
+        },
+        other => one_line(other),
+    }
+}
+
+fn strip_auth(s: &str) -> String {
+    s.replacen("/auth/realms/", "/realms/", 1)
+}
+
+/// Atlassian's connection id from an entity ID or an ACS URL.
+fn atlassian_id(s: &str, acs: bool) -> Option<&str> {
+    if acs {
+        let q = s.split_once("connection=saml-")?.1;
+        Some(q.split(['&', '#']).next().unwrap_or(q))
+    } else {
+        s.strip_prefix("https://auth.atlassian.com/saml/")
+            .map(|r| r.trim_end_matches('/'))
+    }
+}
+
+fn val(v: &Option<Val>) -> Option<&str> {
+    v.as_ref().map(|v| v.value.as_str())
+}
+
+pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if m.kind != MessageKind::Response {
+        return out;
+    }
+    let root = format!("/{}", m.root_name);
+    // Status.
+    if let Some(st) = &m.status
+        && let Some(code) = &st.code
+        && code.value != SUCCESS
+    {
+        let subs: Vec<&str> = st.sub_codes.iter().map(|s| s.value.as_str()).collect();
+        let mut msg = format!("status {}", explain_status(&code.value, &subs));
+        if let Some(sm) = &st.message {
+            msg.push_str(&format!(
+                " (StatusMessage: \"{}\")",
+                one_line(sm.value.trim())
+            ));
+        }
+        let span = st.sub_codes.first().map_or(code.span, |s| s.span);
+        out.push(
+            Finding::new(&PRO001, msg)
+                .at(span, format!("{root}/Status/StatusCode"))
+                .label("status"),
+        );
+    }
+    let mut inferred: Vec<String> = Vec::new();
+    // Issuer.
+    let r_issuer = m.issuer.as_ref().map(|i| i.value.value.trim().to_string());
+    let expected_idp = expect.idp_entity_id.clone();
+    for a in &m.assertions {
+        let Some(ai) = &a.issuer else { continue };
+        let av = ai.value.value.trim();
+        if let Some(ri) = &r_issuer
+            && ri != av
+        {
+            out.push(
+                Finding::new(
+                    &PRO002,
+                    format!(
+                        "the Assertion Issuer \"{}\" differs from the Response Issuer \"{}\"",
+                        one_line(av),
+                        one_line(ri)
+                    ),
+                )
+                .at(ai.value.span, format!("{}/Issuer", a.path))
+                .label("assertion issuer"),
+            );
+        }
+    }
+    if let Some(want) = &expected_idp {
+        let issuers = m.issuer.iter().map(|i| (i, root.clone())).chain(
+            m.assertions
+                .iter()
+                .filter_map(|a| a.issuer.as_ref().map(|i| (i, a.path.clone()))),
+        );
+        for (i, path) in issuers {
+            let got = i.value.value.trim();
+            if got != want {
+                let hint = if strip_auth(got) == strip_auth(want) {
+                    " — they differ only by Keycloak's legacy /auth path prefix (Keycloak 17+ dropped it; use the realm URL the IdP really sends)"
+                } else {
+                    ""
+                };
+                out.push(
+                    Finding::new(
+                        &PRO002,
+                        format!(
+                            "Issuer \"{}\" is not the expected IdP entity ID \"{}\"{hint}",
+                            one_line(got),
+                            one_line(want)
+                        ),
+                    )
+                    .at(i.value.span, format!("{path}/Issuer"))
+                    .label("issuer"),
+                );
+            }
+        }
+    } else if let Some(ri) = &r_issuer {
+        inferred.push(format!("IdP entity ID = {}", one_line(ri)));
+    }
+    // Audience.
+    let audiences: Vec<(&crate::model::Text, String)> = m
+        .assertions
+        .iter()
+        .flat_map(|a| {
+            a.conditions.iter().flat_map(move |c| {
+                c.audience_restrictions
+                    .iter()
+                    .flatten()
+                    .map(move |t| (t, a.path.clone()))
+            })
+        })
+        .collect();
+    let sp = match &expect.sp_entity_id {
+        Some(s) => Some(s.clone()),
+        None => {
+            let s = audiences.first().map(|(t, _)| t.value.trim().to_string());
+            if let Some(s) = &s {
+                inferred.push(format!("SP entity ID = {}", one_line(s)));
+            }
+            s
+        }
+    };
+    for a in &m.assertions {
+        let has = a
+            .conditions
+            .as_ref()
+            .is_some_and(|c| c.audience_restrictions.iter().any(|r| !r.is_empty()));
+        if !has {
+            let at = a.conditions.as_ref().map_or(a.start_tag, |c| c.span);
+            out.push(
+                Finding::new(&PRO003, "the assertion has no AudienceRestriction/Audience")
+                    .at(at, format!("{}/Conditions", a.path))
+                    .label("no audience"),
+            );
+        }
+    }
+    if let Some(sp) = &sp {
+        for (t, path) in &audiences {
+            let v = t.value.trim();
+            if v.is_empty() {
+                out.push(
+                    Finding::new(&PRO003, "empty Audience")
+                        .at(
+                            t.span,
+                            format!("{path}/Conditions/AudienceRestriction/Audience"),
+                        )
+                        .label("empty"),
+                );
+            } else if expect.sp_entity_id.is_some() && v != sp {
+                out.push(
+                    Finding::new(
+                        &PRO003,
+                        format!(
+                            "Audience \"{}\" is not the SP entity ID \"{}\"",
+                            one_line(v),
+                            one_line(sp)
+                        ),
+                    )
+                    .at(
+                        t.span,
+                        format!("{path}/Conditions/AudienceRestriction/Audience"),
+                    )
+                    .label("audience"),
+                );
+            }
+        }
+        for a in &m.assertions {
+            if let Some(q) = a
+                .subject
+                .as_ref()
+                .and_then(|s| s.name_id.as_ref())
+                .and_then(|n| n.sp_name_qualifier.as_ref())
+                && q.value != *sp
+                && expect.sp_entity_id.is_some()
+            {
+                out.push(
+                    Finding::new(
+                        &PRO016,
+                        format!(
+                            "SPNameQualifier \"{}\" is not the SP entity ID \"{}\"",
+                            one_line(&q.value),
+                            one_line(sp)
+                        ),
+                    )
+                    .at(q.span, format!("{}/Subject/NameID", a.path))
+                    .label("SPNameQualifier"),
+                );
+            }
+        }
+    }
+    // Destination and Recipient.
+    let recipients: Vec<(&Val, String)> = m
+        .assertions
+        .iter()
+        .flat_map(|a| {
+            a.subject.iter().flat_map(move |s| {
+                s.confirmations
+                    .iter()
+                    .filter_map(|c| c.data.as_ref().and_then(|d| d.recipient.as_ref()))
+                    .map(move |r| {
+                        (
+                            r,
+                            format!(
+                                "{}/Subject/SubjectConfirmation/SubjectConfirmationData",
+                                a.path
+                            ),
+                        )
+                    })
+            })
+        })
+        .collect();
+    let acs = match &expect.acs_url {
+        Some(u) => Some(u.clone()),
+        None => {
+            let u = val(&m.destination)
+                .filter(|d| !d.is_empty())
+                .map(str::to_string)
+                .or_else(|| recipients.first().map(|(r, _)| r.value.clone()));
+            if let Some(u) = &u {
+                inferred.push(format!("ACS URL = {}", one_line(u)));
+            }
+            u
+        }
+    };
+    if let Some(d) = &m.destination {
+        if d.value.is_empty() {
+            out.push(
+                Finding::new(&PRO004, "Destination is empty")
+                    .at(d.span, &root)
+                    .label("empty Destination"),
+            );
+        } else if let Some(acs) = &acs
+            && d.value != *acs
+        {
+            let what = if expect.acs_url.is_some() {
+                "the ACS URL"
+            } else {
+                "the Recipient"
+            };
+            out.push(
+                Finding::new(
+                    &PRO004,
+                    format!(
+                        "Destination \"{}\" is not {what} \"{}\"",
+                        one_line(&d.value),
+                        one_line(acs)
+                    ),
+                )
+                .at(d.span, &root)
+                .label("Destination"),
+            );
+        }
+    }
+    if let Some(acs) = &acs {
+        for (r, path) in &recipients {
+            if r.value != *acs
+                && (expect.acs_url.is_some()
+                    || m.destination.as_ref().is_some_and(|d| !d.value.is_empty()))
+            {
+                out.push(
+                    Finding::new(
+                        &PRO005,
+                        format!(
+                            "Recipient \"{}\" is not the ACS URL \"{}\"",
+                            one_line(&r.value),
+                            one_line(acs)
+                        ),
+                    )
+                    .at(r.span, path)
+                    .label("Recipient"),
+                );
+            }
+        }
+    }
+    // Atlassian: entity-ID id = ACS connection id.
+    if let (Some(sp), Some(acs)) = (&sp, &acs)
+        && let (Some(a), Some(b)) = (atlassian_id(sp, false), atlassian_id(acs, true))
+        && a != b
+    {
+        let span = audiences.first().map_or(m.start_tag, |(t, _)| t.span);
+        out.push(
+            Finding::new(
+                &PRO014,
+                format!(
+                    "the Audience names connection {} but the ACS names saml-{}",
+                    one_line(a),
+                    one_line(b)
+                ),
+            )
+            .at(span, &root)
+            .label("connection id"),
+        );
+    }
+    // Subject and bearer confirmation.
+    for a in &m.assertions {
+        let Some(s) = &a.subject else {
+            out.push(
+                Finding::new(&PRO011, "the assertion has no Subject")
+                    .at(a.start_tag, &a.path)
+                    .label("no Subject"),
+            );
+            continue;
+        };
+        if s.name_id.is_none() && !s.encrypted_id {
+            out.push(
+                Finding::new(&PRO011, "the Subject has no NameID")
+                    .at(s.span, format!("{}/Subject", a.path))
+                    .label("no NameID"),
+            );
+        } else if let Some(n) = &s.name_id
+            && n.value.value.trim().is_empty()
+        {
+            out.push(
+                Finding::new(&PRO011, "the NameID is empty")
+                    .at(n.span, format!("{}/Subject/NameID", a.path))
+                    .label("empty NameID"),
+            );
+        }
+        let bearer: Vec<_> = s
+            .confirmations
+            .iter()
+            .filter(|c| val(&c.method) == Some(BEARER))
+            .collect();
+        if bearer.is_empty() {
+            let msg = if s.confirmations.is_empty() {
+                "the Subject has no SubjectConfirmation".to_string()
+            } else {
+                "no SubjectConfirmation has Method bearer".to_string()
+            };
+            out.push(
+                Finding::new(&PRO006, msg)
+                    .at(s.span, format!("{}/Subject", a.path))
+                    .label("no bearer confirmation"),
+            );
+        }
+        for c in bearer {
+            match &c.data {
+                None => out.push(
+                    Finding::new(
+                        &PRO006,
+                        "the bearer SubjectConfirmation has no SubjectConfirmationData",
+                    )
+                    .at(c.span, format!("{}/Subject/SubjectConfirmation", a.path))
+                    .label("no data"),
+                ),
+                Some(d) => {
+                    if d.not_on_or_after.is_none() || d.recipient.is_none() {
+                        let missing = match (d.recipient.is_none(), d.not_on_or_after.is_none()) {
+                            (true, true) => "Recipient and NotOnOrAfter",
+                            (true, false) => "Recipient",
+                            _ => "NotOnOrAfter",
+                        };
+                        out.push(
+                            Finding::new(
+                                &PRO006,
+                                format!("the bearer SubjectConfirmationData has no {missing}"),
+                            )
+                            .at(
+                                d.span,
+                                format!(
+                                    "{}/Subject/SubjectConfirmation/SubjectConfirmationData",
+                                    a.path
+                                ),
+                            )
+                            .label("incomplete"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    // InResponseTo.
+    let irt = val(&m.in_response_to).map(str::to_string);
+    let scd_irts: Vec<&Val> = m
+        .assertions
+        .iter()
+        .flat_map(|a| {
+            a.subject.iter().flat_map(|s| {
+                s.confirmations
+                    .iter()
+                    .filter_map(|c| c.data.as_ref().and_then(|d| d.in_response_to.as_ref()))
+            })
+        })
+        .collect();
+    match (&irt, &expect.request_id) {
+        (None, _) if scd_irts.is_empty() => out.push(
+            Finding::new(&PRO008, "no InResponseTo: this is an IdP-initiated (unsolicited) response").at(m.start_tag, &root).label("unsolicited"),
+        ),
+        (Some(got), Some(want)) if got != want => out.push(
+            Finding::new(&PRO007, format!("InResponseTo \"{}\" is not the request ID \"{}\"", one_line(got), one_line(want)))
+                .at(m.in_response_to.as_ref().map_or(m.start_tag, |v| v.span), &root)
+                .label("InResponseTo"),
+        ),
+        (Some(got), None) if !cx.requests.is_empty() && !cx.requests.contains(got) => out.push(
+            Finding::new(&PRO007, format!("InResponseTo \"{}\" answers none of the {} AuthnRequest(s) earlier in this capture", one_line(got), cx.requests.len()))
+                .at(m.in_response_to.as_ref().map_or(m.start_tag, |v| v.span), &root)
+                .label("InResponseTo"),
+        ),
+        _ => {}
+    }
+    let want_irt = expect.request_id.clone().or(irt.clone());
+    if let Some(want) = &want_irt {
+        for v in &scd_irts {
+            if v.value != *want {
+                out.push(
+                    Finding::new(
+                        &PRO007,
+                        format!(
+                            "SubjectConfirmationData InResponseTo \"{}\" differs from \"{}\"",
+                            one_line(&v.value),
+                            one_line(want)
+                        ),
+                    )
+                    .at(v.span, &root)
+                    .label("InResponseTo"),
+                );
+            }
+        }
+    }
+    // Time windows.
+    if let Some((at, source)) = cx.at {
+        if source == "issue-instant" {
+            out.push(
+                Finding::new(&PRO012, format!("time windows were evaluated at the message's own IssueInstant ({}), so they cannot fail", format(at)))
+                    .at(m.issue_instant.as_ref().map_or(m.start_tag, |v| v.span), &root)
+                    .label("evaluated here"),
+            );
+        }
+        let skew = cx.skew_ms;
+        let mut windows: Vec<(&str, &Val, bool, String)> = Vec::new(); // (what, value, is_end, path)
+        for a in &m.assertions {
+            if let Some(c) = &a.conditions {
+                if let Some(v) = &c.not_before {
+                    windows.push((
+                        "Conditions NotBefore",
+                        v,
+                        false,
+                        format!("{}/Conditions", a.path),
+                    ));
+                }
+                if let Some(v) = &c.not_on_or_after {
+                    windows.push((
+                        "Conditions NotOnOrAfter",
+                        v,
+                        true,
+                        format!("{}/Conditions", a.path),
+                    ));
+                }
+            }
+            for c in a.subject.iter().flat_map(|s| s.confirmations.iter()) {
+                if let Some(d) = &c.data {
+                    let p = format!(
+                        "{}/Subject/SubjectConfirmation/SubjectConfirmationData",
+                        a.path
+                    );
+                    if let Some(v) = &d.not_before {
+                        windows.push(("SubjectConfirmationData NotBefore", v, false, p.clone()));
+                    }
+                    if let Some(v) = &d.not_on_or_after {
+                        windows.push(("SubjectConfirmationData NotOnOrAfter", v, true, p));
+                    }
+                }
+            }
+            for s in &a.authn_statements {
+                if let Some(v) = &s.session_not_on_or_after {
+                    windows.push((
+                        "AuthnStatement SessionNotOnOrAfter",
+                        v,
+                        true,
+                        format!("{}/AuthnStatement", a.path),
+                    ));
+                }
+            }
+        }
+        for (what, v, is_end, path) in windows {
+            let Some(t) = parse(&v.value) else {
+                out.push(
+                    Finding::new(
+                        &PRO009,
+                        format!(
+                            "{what} \"{}\" is not a valid xs:dateTime",
+                            one_line(&v.value)
+                        ),
+                    )
+                    .at(v.span, path)
+                    .label("bad time"),
+                );
+                continue;
+            };
+            if is_end && at >= t + skew {
+                let late = at - t;
+                out.push(
+                    Finding::new(&PRO009, format!(
+                        "{what} {} had passed at {} ({source}) by {}; a clock skew of {} would have accepted it",
+                        format(t), format(at), human_duration(late), human_duration(late + 1000)
+                    ))
+                    .at(v.span, path)
+                    .label("expired"),
+                );
+            } else if !is_end && at + skew < t {
+                let early = t - at;
+                out.push(
+                    Finding::new(&PRO010, format!(
+                        "{what} {} was still {} ahead at {} ({source}); a clock skew of {} would have accepted it",
+                        format(t), human_duration(early), format(at), human_duration(early)
+                    ))
+                    .at(v.span, path)
+                    .label("not yet valid"),
+                );
+            }
+        }
+    }
+    // IdP clock vs the browser's (HAR).
+    if let (Some(cap), Some(ii)) = (
+        cx.capture_ms,
+        m.issue_instant
+            .as_ref()
+            .and_then(|v| parse(&v.value).map(|t| (t, v.span))),
+    ) {
+        let off = ii.0 - cap;
+        if off.abs() > cx.skew_ms {
+            out.push(
+                Finding::new(
+                    &PRO015,
+                    format!(
+                        "IssueInstant {} is {} {} the browser's time for this request ({})",
+                        format(ii.0),
+                        human_duration(off),
+                        if off > 0 { "ahead of" } else { "behind" },
+                        format(cap)
+                    ),
+                )
+                .at(ii.1, &root)
+                .label("IdP clock"),
+            );
+        }
+    }
+    if !inferred.is_empty() {
+        out.push(
+            Finding::new(
+                &PRO013,
+                format!(
+                    "checked the message against itself; inferred {}",
+                    inferred.join(", ")
+                ),
+            )
+            .at(m.start_tag, &root)
+            .label("inferred from here"),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atlassian_ids() {
+        assert_eq!(
+            atlassian_id("https://auth.atlassian.com/saml/abc", false),
+            Some("abc")
+        );
+        assert_eq!(
+            atlassian_id(
+                "https://auth.atlassian.com/login/callback?connection=saml-abc&x=1",
+                true
+            ),
+            Some("abc")
+        );
+        assert_eq!(
+            strip_auth("https://kc/auth/realms/acme"),
+            "https://kc/realms/acme"
+        );
+    }
+}
