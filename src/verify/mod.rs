@@ -628,7 +628,12 @@ pub fn analyse(
         }
     }
     for (i, w) in work.iter_mut().enumerate() {
-        if let Some((c, d)) = &w.refused {
+        // Refusals that keep the verifier away from this signature. Wrapping-shaped ones (the signature
+        // is intact but in the wrong place) still get a crypto result: the two layers are reported apart.
+        if let Some((c, d)) = &w.refused
+            && *c != cause::WRAPPING
+            && *c != cause::UNEXPECTED_SIGNATURE
+        {
             w.report.cause = Some(c);
             w.report.detail = Some(d.clone());
             continue;
@@ -730,6 +735,11 @@ pub fn analyse(
                 w.report.detail = Some(reason);
             }
         }
+        // Acceptance: a refusal outranks whatever the crypto said.
+        if let Some((c, d)) = &w.refused {
+            w.report.cause = Some(c);
+            w.report.detail = Some(d.clone());
+        }
     }
 
     // Per-signature findings for crypto failures and key facts (each key's facts once per message).
@@ -737,7 +747,13 @@ pub fn analyse(
     for w in &work {
         let span = doc.name_span(w.node);
         let path = &w.report.path;
-        match (w.report.result, w.report.cause) {
+        // Refused signatures already have their finding; crypto findings are for the others.
+        let verdict = if w.refused.is_some() {
+            ("refused", None)
+        } else {
+            (w.report.result, w.report.cause)
+        };
+        match verdict {
             ("invalid", Some(cause::VERIFIER_ERROR))
                 if w.parent.is_some_and(|p| advice_assertions.contains(&p)) =>
             {
@@ -786,6 +802,7 @@ pub fn analyse(
             _ => {}
         }
         if w.report.result == "valid"
+            && w.refused.is_none()
             && let Some(k) = &w.report.key
         {
             {

@@ -1,0 +1,544 @@
+//! Signature verdicts on messages this test signs with the test keys and then tampers with: every
+//! named cause, the eight signature-wrapping families (XSW1-XSW8), a Reference to a local file, and a
+//! KeyInfo certificate that differs from the configured one over the same key.
+
+mod common;
+use common::*;
+use samlint::verify::sign::{Alg, What, pem_body, sign};
+use serde_json::Value;
+
+fn read(rel: &str) -> String {
+    std::fs::read_to_string(fixture(rel)).unwrap()
+}
+
+fn template() -> String {
+    read("saml/keycloak-atlassian-unsigned.xml")
+        .trim_end()
+        .to_string()
+}
+
+fn signed_with(what: What, key: &str, keyinfo_cert: &str, alg: Alg) -> String {
+    sign(
+        &template(),
+        what,
+        read(key).as_bytes(),
+        &pem_body(&read(keyinfo_cert)),
+        alg,
+    )
+    .unwrap()
+}
+
+fn signed(what: What) -> String {
+    signed_with(
+        what,
+        "keys/idp-key.pem",
+        "keys/idp-cert.pem",
+        Alg::RsaSha256,
+    )
+}
+
+/// Check a message; returns (exit, signature object, finding codes).
+fn verdict(xml: &str, cert: Option<&str>) -> (i32, Value, Vec<String>) {
+    let c = cert.map(fixture);
+    let mut args = vec![xml];
+    if let Some(c) = &c {
+        args.extend(["--idp-cert", c.as_str()]);
+    }
+    let (exit, v) = check_json(&args);
+    (exit, v["messages"][0]["signature"].clone(), codes(&v))
+}
+
+fn assert_status(sig: &Value, status: &str, cause: Option<&str>) {
+    assert_eq!(sig["status"], status, "{sig:#}");
+    if let Some(c) = cause {
+        assert_eq!(sig["cause"], c, "{sig:#}");
+    }
+}
+
+const IDP: Option<&str> = Some("keys/idp-cert.pem");
+
+#[test]
+fn the_signed_fixture_is_current() {
+    // RSA PKCS#1 v1.5 is deterministic: re-signing the template reproduces the committed fixture.
+    assert_eq!(
+        signed(What::Both),
+        read("saml/keycloak-atlassian-ok.xml").trim_end(),
+        "run sh fixtures/generate.sh"
+    );
+}
+
+#[test]
+fn valid_response_assertion_and_both() {
+    for what in [What::Response, What::Assertion, What::Both] {
+        let (exit, sig, codes) = verdict(&signed(what), IDP);
+        assert_status(&sig, "valid", None);
+        assert_eq!(exit, 0);
+        assert!(
+            !codes.iter().any(|c| c.starts_with("SIG") && c != "SIG016"),
+            "{codes:?}"
+        );
+        let sigs = sig["signatures"].as_array().unwrap();
+        assert_eq!(sigs.len(), if what == What::Both { 2 } else { 1 });
+        for s in sigs {
+            assert_eq!(s["result"], "valid");
+            assert_eq!(s["covers_linted_content"], true);
+            assert_eq!(s["key"]["source"], "config");
+            assert!(s["key"]["sha1"].as_str().unwrap().contains(':'));
+            assert_eq!(s["key"]["bits"], 2048);
+        }
+    }
+    // Response signed, Assertion not: an info for Cloud (Data Center needs the assertion signed).
+    let (_, _, codes) = verdict(&signed(What::Response), IDP);
+    assert!(codes.contains(&"SIG016".to_string()), "{codes:?}");
+}
+
+#[test]
+fn no_signature() {
+    let (exit, sig, codes) = verdict(&template(), IDP);
+    assert_status(&sig, "absent", Some("no-signature"));
+    assert!(codes.contains(&"SIG002".into()));
+    assert_eq!(exit, 1);
+}
+
+#[test]
+fn untrusted_without_configured_certificate() {
+    let (exit, sig, codes) = verdict(&signed(What::Both), None);
+    assert_status(&sig, "untrusted", None);
+    assert!(codes.contains(&"SIG003".into()), "{codes:?}");
+    assert_eq!(sig["signatures"][0]["key"]["source"], "key-info");
+    assert_eq!(exit, 0, "untrusted is a warning");
+}
+
+#[test]
+fn digest_mismatch_when_content_changed_after_signing() {
+    let x = signed(What::Assertion).replace(
+        "jane.doe@example.com</saml:NameID>",
+        "admin@example.com</saml:NameID>",
+    );
+    let (exit, sig, codes) = verdict(&x, IDP);
+    assert_status(&sig, "invalid", Some("digest-mismatch"));
+    assert!(codes.contains(&"SIG001".into()));
+    assert_eq!(exit, 1);
+}
+
+#[test]
+fn wrong_key_client_certificate_pasted() {
+    let (_, sig, _) = verdict(&signed(What::Both), Some("keys/client-cert.pem"));
+    assert_status(&sig, "invalid", Some("wrong-key"));
+    assert_eq!(
+        sig["signatures"][0]["key"]["subject"],
+        "CN=atlassian client key (samlint TEST)"
+    );
+    // And the other way round: signed with the client key, the realm certificate configured.
+    let x = signed_with(
+        What::Both,
+        "keys/client-key.pem",
+        "keys/client-cert.pem",
+        Alg::RsaSha256,
+    );
+    let (_, sig, _) = verdict(&x, IDP);
+    assert_status(&sig, "invalid", Some("wrong-key"));
+}
+
+#[test]
+fn keyinfo_certificate_differs_over_the_same_key() {
+    // Keycloak's saml20-signed-response shape: crypto-valid, yet Atlassian says "Invalid thumbprint".
+    let x = signed_with(
+        What::Both,
+        "keys/idp-key.pem",
+        "keys/idp-cert-other.pem",
+        Alg::RsaSha256,
+    );
+    let (_, sig, codes) = verdict(&x, IDP);
+    assert_status(&sig, "valid", None);
+    assert_eq!(
+        codes.iter().filter(|c| *c == "SIG004").count(),
+        1,
+        "once per message: {codes:?}"
+    );
+    let ki = &sig["signatures"][0]["keyinfo_certificates"][0]["sha1"];
+    assert_ne!(ki, &sig["signatures"][0]["key"]["sha1"]);
+}
+
+#[test]
+fn sha1_is_a_warning() {
+    let x = signed_with(
+        What::Both,
+        "keys/idp-key.pem",
+        "keys/idp-cert.pem",
+        Alg::RsaSha1,
+    );
+    let (exit, sig, codes) = verdict(&x, IDP);
+    assert_status(&sig, "valid", None);
+    assert_eq!(
+        codes.iter().filter(|c| *c == "SIG006").count(),
+        2,
+        "one per signature: {codes:?}"
+    );
+    assert_eq!(exit, 0);
+}
+
+#[test]
+fn short_rsa_key() {
+    let x = signed_with(
+        What::Assertion,
+        "keys/short-key.pem",
+        "keys/short-cert.pem",
+        Alg::RsaSha256,
+    );
+    let (_, sig, codes) = verdict(&x, Some("keys/short-cert.pem"));
+    assert_status(&sig, "valid", None);
+    assert!(codes.contains(&"SIG009".into()), "{codes:?}");
+    assert_eq!(sig["signatures"][0]["key"]["bits"], 1024);
+}
+
+#[test]
+fn expired_certificate_is_reported_beside_a_valid_signature() {
+    let (_, sig, codes) = verdict(&signed(What::Assertion), Some("keys/idp-cert-expired.pem"));
+    assert_status(&sig, "valid", None);
+    assert!(codes.contains(&"SIG010".into()), "{codes:?}");
+}
+
+#[test]
+fn forbidden_algorithms_are_refused() {
+    for (from, to) in [
+        ("xmldsig-more#rsa-sha256", "xmldsig#hmac-sha1"),
+        (
+            "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+            "http://www.w3.org/2000/09/xmldsig#dsa-sha1",
+        ),
+        (
+            "http://www.w3.org/2001/04/xmlenc#sha256",
+            "http://www.w3.org/2001/04/xmldsig-more#md5",
+        ),
+    ] {
+        let x = signed(What::Assertion).replacen(from, to, 1);
+        let (_, sig, codes) = verdict(&x, IDP);
+        assert_eq!(sig["status"], "invalid", "{to}: {sig:#}");
+        assert!(codes.contains(&"SIG007".into()), "{to}: {codes:?}");
+    }
+}
+
+#[test]
+fn duplicate_ids() {
+    let x = signed(What::Assertion);
+    let id = "ID_2a9c8e7f-3d4b-4c5a-8e9f-0a1b2c3d4e5f";
+    let dup = x.replacen("<samlp:Status>", &format!("<samlp:Extensions><x:Evil xmlns:x=\"urn:x\" ID=\"{id}\"/></samlp:Extensions><samlp:Status>"), 1);
+    let (_, sig, codes) = verdict(&dup, IDP);
+    assert_status(&sig, "invalid", Some("duplicate-id"));
+    assert!(codes.contains(&"SIG005".into()));
+}
+
+#[test]
+fn reference_not_pointing_at_its_own_element() {
+    // The Response's signature references the Assertion.
+    let x = signed(What::Response).replacen(
+        "URI=\"#ID_6d1f6c0e-5b7a-4a3e-9c2d-1e0f9a8b7c6d\"",
+        "URI=\"#ID_2a9c8e7f-3d4b-4c5a-8e9f-0a1b2c3d4e5f\"",
+        1,
+    );
+    let (_, sig, codes) = verdict(&x, IDP);
+    assert_status(&sig, "invalid", Some("wrapping"));
+    assert!(codes.contains(&"SIG005".into()));
+}
+
+#[test]
+fn reference_to_a_local_file_is_never_dereferenced() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = write_temp(dir.path(), "secret.txt", "top secret");
+    let x = signed(What::Assertion).replacen(
+        "URI=\"#ID_2a9c8e7f-3d4b-4c5a-8e9f-0a1b2c3d4e5f\"",
+        &format!("URI=\"{secret}\""),
+        1,
+    );
+    let (_, sig, codes) = verdict(&x, IDP);
+    assert_status(&sig, "invalid", Some("unsupported-reference"));
+    assert_eq!(sig["signatures"][0]["result"], "not-verified");
+    assert!(codes.contains(&"SIG008".into()));
+    for uri in [
+        "#xpointer(/)",
+        "#element(/1/3)",
+        "https://evil.example/x.xml",
+    ] {
+        let x = signed(What::Assertion).replacen(
+            "URI=\"#ID_2a9c8e7f-3d4b-4c5a-8e9f-0a1b2c3d4e5f\"",
+            &format!("URI=\"{uri}\""),
+            1,
+        );
+        let (_, sig, _) = verdict(&x, IDP);
+        assert_status(&sig, "invalid", Some("unsupported-reference"));
+    }
+}
+
+#[test]
+fn xpath_transform_and_too_many_transforms() {
+    let xpath = "<ds:Transform Algorithm=\"http://www.w3.org/TR/1999/REC-xpath-19991116\"><ds:XPath>not(self::x)</ds:XPath></ds:Transform>";
+    let x = signed(What::Assertion).replacen(
+        "</ds:Transforms>",
+        &format!("{xpath}</ds:Transforms>"),
+        1,
+    );
+    let (_, sig, codes) = verdict(&x, IDP);
+    assert_status(&sig, "invalid", Some("unsafe-transform"));
+    assert!(codes.contains(&"SIG012".into()));
+    let extra = "<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>";
+    let x = signed(What::Assertion).replacen(
+        "</ds:Transforms>",
+        &format!("{extra}</ds:Transforms>"),
+        1,
+    );
+    let (_, sig, _) = verdict(&x, IDP);
+    assert_status(&sig, "invalid", Some("unsafe-transform"));
+}
+
+#[test]
+fn with_comments_object_and_multiple_references() {
+    let x = signed(What::Assertion).replacen(
+        "xml-exc-c14n#\"/><ds:SignatureMethod",
+        "xml-exc-c14n#WithComments\"/><ds:SignatureMethod",
+        1,
+    );
+    let (_, _, codes) = verdict(&x, IDP);
+    assert!(codes.contains(&"SIG013".into()), "{codes:?}");
+    let x = signed(What::Assertion).replacen(
+        "</ds:KeyInfo>",
+        "</ds:KeyInfo><ds:Object><x xmlns=\"urn:x\">hidden</x></ds:Object>",
+        1,
+    );
+    let (_, sig, codes) = verdict(&x, IDP);
+    assert!(codes.contains(&"SIG014".into()), "{codes:?}");
+    assert_eq!(
+        sig["status"], "valid",
+        "a ds:Object outside SignedInfo does not break the signature"
+    );
+    let x = signed(What::Assertion);
+    let i = x.find("<ds:Reference").unwrap();
+    let j = x.find("</ds:Reference>").unwrap() + "</ds:Reference>".len();
+    let doubled = format!("{}{}{}", &x[..j], &x[i..j], &x[j..]);
+    let (_, sig, codes) = verdict(&doubled, IDP);
+    assert_status(&sig, "invalid", Some("multiple-references"));
+    assert!(codes.contains(&"SIG015".into()));
+}
+
+#[test]
+fn comment_in_nameid_keeps_the_signature_valid_but_is_flagged() {
+    // Exclusive c14n drops comments, so the signature still verifies: the attack family of CVE-2017-11427.
+    let x = signed(What::Assertion).replacen(
+        ">jane.doe@example.com</saml:NameID>",
+        ">jane.doe@example.com<!-- x -->.evil.example</saml:NameID>",
+        1,
+    );
+    let (_, sig, codes) = verdict(&x, IDP);
+    assert_eq!(
+        sig["status"], "invalid",
+        "the NameID changed: digest mismatch (the comment splits the text) — {sig:#}"
+    );
+    assert!(codes.contains(&"SIG011".into()), "{codes:?}");
+    // Sign *after* inserting the comment: crypto-valid, still flagged.
+    let t = template().replacen(
+        ">jane.doe@example.com</saml:NameID>",
+        ">jane.doe@example.com<!-- x -->.evil.example</saml:NameID>",
+        1,
+    );
+    let x = sign(
+        &t,
+        What::Assertion,
+        read("keys/idp-key.pem").as_bytes(),
+        &pem_body(&read("keys/idp-cert.pem")),
+        Alg::RsaSha256,
+    )
+    .unwrap();
+    let (_, sig, codes) = verdict(&x, IDP);
+    assert_eq!(sig["status"], "valid");
+    assert!(codes.contains(&"SIG011".into()), "{codes:?}");
+}
+
+// --- The signature-wrapping families (Somorovsky et al. 2012), built from genuinely signed messages. ---
+
+struct Parts {
+    xml: String,
+    assertion: (usize, usize),
+    assertion_sig: Option<(usize, usize)>,
+    response_sig: Option<(usize, usize)>,
+    root_open_end: usize,
+    root_close: usize,
+}
+
+fn parts(xml: &str) -> Parts {
+    let a0 = xml.find("<saml:Assertion").unwrap();
+    let a1 = xml.rfind("</saml:Assertion>").unwrap() + "</saml:Assertion>".len();
+    let sig_in = |from: usize, to: usize| -> Option<(usize, usize)> {
+        let s = from + xml[from..to].find("<ds:Signature")?;
+        let e = s + xml[s..].find("</ds:Signature>")? + "</ds:Signature>".len();
+        Some((s, e))
+    };
+    let a_sig = sig_in(a0, a1);
+    let r_sig = sig_in(0, a0);
+    Parts {
+        xml: xml.to_string(),
+        assertion: (a0, a1),
+        assertion_sig: a_sig,
+        response_sig: r_sig,
+        root_open_end: xml.find('>').unwrap() + 1,
+        root_close: xml.rfind("</samlp:Response>").unwrap(),
+    }
+}
+
+fn evil(assertion: &str) -> String {
+    let mut e = assertion.replacen(
+        "jane.doe@example.com</saml:NameID>",
+        "attacker@evil.example</saml:NameID>",
+        1,
+    );
+    if let (Some(s), Some(t)) = (e.find("<ds:Signature"), e.find("</ds:Signature>")) {
+        e.replace_range(s..t + "</ds:Signature>".len(), "");
+    }
+    e.replacen(
+        "ID=\"ID_2a9c8e7f-3d4b-4c5a-8e9f-0a1b2c3d4e5f\"",
+        "ID=\"_evil\"",
+        1,
+    )
+}
+
+fn xsw_cases() -> Vec<(&'static str, String)> {
+    let sr = parts(&signed(What::Response));
+    let sa = parts(&signed(What::Assertion));
+    let resp = &sr.xml;
+    let (rs, re) = sr.response_sig.unwrap();
+    let (a0, a1) = sa.assertion;
+    let orig_a = &sa.xml[a0..a1];
+    let (as0, as1) = sa.assertion_sig.unwrap();
+    let a_sig = &sa.xml[as0..as1];
+    let evil_a = evil(orig_a);
+    let evil_root_open = resp[..sr.root_open_end].replacen(
+        "ID=\"ID_6d1f6c0e-5b7a-4a3e-9c2d-1e0f9a8b7c6d\"",
+        "ID=\"_evilresp\"",
+        1,
+    );
+    let issuer = "<saml:Issuer>https://kc.example.com/realms/acme</saml:Issuer>";
+    let evil_resp_body = evil(&resp[sr.assertion.0..sr.assertion.1]);
+    let r_sig = &resp[rs..re];
+    let r_without_sig = format!("{}{}", &resp[..rs], &resp[re..]);
+    let mut v = Vec::new();
+    // XSW1: a new Response; the original signed Response inside the copied Signature.
+    let sig_with_orig = r_sig.replacen(
+        "</ds:Signature>",
+        &format!("<ds:Object>{resp}</ds:Object></ds:Signature>"),
+        1,
+    );
+    v.push((
+        "XSW1",
+        format!("{evil_root_open}{issuer}{sig_with_orig}{evil_resp_body}</samlp:Response>"),
+    ));
+    // XSW2: the same, with the original Response as a sibling before the evil content.
+    v.push((
+        "XSW2",
+        format!("{evil_root_open}{issuer}{r_sig}{r_without_sig}{evil_resp_body}</samlp:Response>"),
+    ));
+    let head = &sa.xml[..a0];
+    let tail = &sa.xml[a1..];
+    // XSW3: an evil assertion before the original signed one.
+    v.push(("XSW3", format!("{head}{evil_a}{orig_a}{tail}")));
+    // XSW4: the original signed assertion inside the evil one.
+    let evil_wrap = evil_a.replacen(
+        "</saml:Assertion>",
+        &format!("{orig_a}</saml:Assertion>"),
+        1,
+    );
+    v.push(("XSW4", format!("{head}{evil_wrap}{tail}")));
+    // XSW5: the evil assertion carries the original signature; the original assertion is appended.
+    let evil_with_sig = evil_a.replacen("</saml:Issuer>", &format!("</saml:Issuer>{a_sig}"), 1);
+    let orig_unsigned = format!("{}{}", &sa.xml[a0..as0], &sa.xml[as1..a1]);
+    v.push((
+        "XSW5",
+        format!("{head}{evil_with_sig}{tail}").replacen(
+            "</samlp:Response>",
+            &format!("{orig_unsigned}</samlp:Response>"),
+            1,
+        ),
+    ));
+    // XSW6: the original assertion inside the original signature, inside the evil assertion.
+    let sig_with_a = a_sig.replacen(
+        "</ds:Signature>",
+        &format!("<ds:Object>{orig_unsigned}</ds:Object></ds:Signature>"),
+        1,
+    );
+    v.push((
+        "XSW6",
+        format!(
+            "{head}{}{tail}",
+            evil_a.replacen("</saml:Issuer>", &format!("</saml:Issuer>{sig_with_a}"), 1)
+        ),
+    ));
+    // XSW7: the original signed assertion hidden in Extensions; the evil one is read.
+    let ext = format!("<samlp:Extensions>{orig_a}</samlp:Extensions>");
+    let with_ext = format!("{head}{evil_a}{tail}").replacen(
+        "<samlp:Status>",
+        &format!("{ext}<samlp:Status>"),
+        1,
+    );
+    v.push(("XSW7", with_ext));
+    // XSW8: the evil assertion carries the original signature, with the original assertion in its ds:Object.
+    v.push((
+        "XSW8",
+        format!(
+            "{head}{}{tail}",
+            evil_a.replacen("</saml:Issuer>", &format!("</saml:Issuer>{sig_with_a}"), 1)
+        ),
+    ));
+    let _ = (
+        sa.response_sig,
+        sa.root_open_end,
+        sa.root_close,
+        sr.assertion_sig,
+        sr.root_close,
+    );
+    v
+}
+
+#[test]
+fn signature_wrapping_xsw1_to_xsw8_are_rejected() {
+    for (name, x) in xsw_cases() {
+        let (exit, sig, codes) = verdict(&x, IDP);
+        assert_eq!(exit, 1, "{name}");
+        assert_eq!(sig["status"], "invalid", "{name}: {sig:#}");
+        let cause = sig["cause"].as_str().unwrap_or("");
+        assert!(
+            [
+                "wrapping",
+                "duplicate-id",
+                "unexpected-signature",
+                "partially-covered",
+                "not-covering"
+            ]
+            .contains(&cause),
+            "{name}: cause {cause}: {sig:#}"
+        );
+        assert!(
+            ["SIG005", "SIG002", "STR007"]
+                .iter()
+                .any(|c| codes.contains(&c.to_string())),
+            "{name}: {codes:?}"
+        );
+        // The attacker's values are what a naive SP would read; samlint never calls them signed.
+        assert!(x.contains("attacker@evil.example"), "{name}");
+    }
+}
+
+#[test]
+fn xsw_originals_are_still_crypto_valid() {
+    // The crypto layer alone says yes for the moved signature in XSW3/XSW4/XSW7: acceptance says no.
+    for (name, x) in xsw_cases()
+        .into_iter()
+        .filter(|(n, _)| ["XSW3", "XSW4", "XSW7"].contains(n))
+    {
+        let (_, sig, _) = verdict(&x, IDP);
+        let any_valid = sig["signatures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["result"] == "valid");
+        assert!(any_valid, "{name}: {sig:#}");
+        assert_eq!(sig["status"], "invalid", "{name}");
+    }
+}
