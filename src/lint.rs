@@ -193,7 +193,15 @@ pub fn lint_message(
     let has_xml_signature = model.signatures_anywhere > 0;
     let wants_signature = model.kind == crate::model::MessageKind::Response && !redirect;
     let mut signature = None;
-    if wants_signature || has_xml_signature {
+    if let Some(out) = verify::analyse_redirect(
+        model,
+        &source.binding,
+        &opts.trust,
+        &verify::dsig::Bergshamra,
+    ) {
+        findings.extend(out.findings);
+        signature = Some(out.report);
+    } else if wants_signature || has_xml_signature {
         let when = at.as_ref().map_or(opts.now_ms, |a| a.ms);
         let out = verify::analyse(
             doc,

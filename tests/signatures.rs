@@ -542,3 +542,106 @@ fn xsw_originals_are_still_crypto_valid() {
         assert_eq!(sig["status"], "invalid", "{name}");
     }
 }
+
+// --- Redirect binding: the signature covers the query octets exactly as received. ---
+
+fn pct(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn signed_redirect_url() -> String {
+    let url = read("saml/authn-request-redirect.url");
+    let url = url.trim();
+    let (base, query) = url.split_once('?').unwrap();
+    let sig_alg = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
+    let octets = format!("{query}&SigAlg={}", pct(sig_alg));
+    let key = bergshamra::keys::loader::load_rsa_private_pem(read("keys/idp-key.pem").as_bytes())
+        .unwrap();
+    let sk = key.to_signing_key().unwrap().unwrap();
+    let sig = bergshamra::crypto::sign::from_uri(sig_alg)
+        .unwrap()
+        .sign(&sk, octets.as_bytes())
+        .unwrap();
+    use base64::Engine as _;
+    format!(
+        "{base}?{octets}&Signature={}",
+        pct(&base64::engine::general_purpose::STANDARD.encode(sig))
+    )
+}
+
+#[test]
+fn redirect_binding_signature_over_the_raw_query() {
+    let url = signed_redirect_url();
+    let (_, sig, codes) = verdict(&url, IDP);
+    assert_status(&sig, "valid", None);
+    assert_eq!(sig["signatures"][0]["path"], "?Signature");
+    assert!(!codes.iter().any(|c| c.starts_with("SIG")), "{codes:?}");
+    // Another key: invalid.
+    let (_, sig, _) = verdict(&url, Some("keys/client-cert.pem"));
+    assert_status(&sig, "invalid", Some("wrong-key"));
+    // A changed RelayState: invalid.
+    let changed = url.replacen(
+        "RelayState=https%3A%2F%2Facme-example",
+        "RelayState=https%3A%2F%2Fevil-example",
+        1,
+    );
+    assert_ne!(changed, url);
+    let (_, sig, _) = verdict(&changed, IDP);
+    assert_status(&sig, "invalid", None);
+    // The same values re-encoded (lower-case escapes): equal after decoding, but not the signed octets.
+    let reencoded = url.replacen("%2F", "%2f", 1);
+    assert_ne!(reencoded, url);
+    let (_, sig, _) = verdict(&reencoded, IDP);
+    assert_status(&sig, "invalid", None);
+    // No trust: cannot be checked, and samlint says so.
+    let (_, sig, codes) = verdict(&url, None);
+    assert_status(&sig, "invalid", Some("no-key"));
+    assert!(codes.contains(&"SIG003".into()));
+}
+
+#[test]
+fn corpus_redirect_signatures_verify_with_their_certificate() {
+    let Some(shared) = shared() else { return };
+    let text = std::fs::read_to_string(shared.join("corpus/MANIFEST.tsv")).unwrap();
+    let mut n = 0;
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.get(4) != Some(&"redirect-query") || f.get(6).is_none_or(|c| c.is_empty()) {
+            continue;
+        }
+        let path = shared
+            .join("corpus")
+            .join(f[0])
+            .to_string_lossy()
+            .into_owned();
+        let cert = shared
+            .join("corpus")
+            .join(f[6])
+            .to_string_lossy()
+            .into_owned();
+        let (_, v) = check_json(&[&path, "--idp-cert", &cert]);
+        assert_eq!(
+            v["messages"][0]["signature"]["status"], "valid",
+            "{}: {:#}",
+            f[0], v["messages"][0]["signature"]
+        );
+        let (_, v) = check_json(&[&path, "--idp-cert", &fixture("keys/idp-cert.pem")]);
+        assert_eq!(
+            v["messages"][0]["signature"]["status"], "invalid",
+            "{}",
+            f[0]
+        );
+        n += 1;
+    }
+    assert_eq!(
+        n, 3,
+        "the MANIFEST lists three signed Redirect-binding messages"
+    );
+}

@@ -21,6 +21,29 @@ pub trait Verifier {
     /// Verify every ds:Signature of `xml` with exactly this key (never one from the document). Returns
     /// one result per ds:Signature in document order, or a document-level failure.
     fn verify_all(&self, xml: &str, key: &Cert) -> Result<Vec<Crypto>, String>;
+    /// Verify a detached signature over raw octets (the Redirect binding).
+    fn verify_raw(
+        &self,
+        sig_alg: &str,
+        data: &[u8],
+        signature: &[u8],
+        key: &Cert,
+    ) -> Result<bool, String>;
+}
+
+fn load_key(key: &Cert) -> Result<bergshamra::keys::Key, String> {
+    // Some real certificates are rejected by bergshamra's X.509 loader; the public key is what matters,
+    // so fall back to the SubjectPublicKeyInfo that x509-parser extracts.
+    match bergshamra::keys::loader::load_x509_cert_der(&key.der) {
+        Ok(k) => Ok(k),
+        Err(e) => {
+            use x509_parser::prelude::FromDer;
+            let (_, c) = x509_parser::certificate::X509Certificate::from_der(&key.der)
+                .map_err(|_| format!("key not usable: {e}"))?;
+            bergshamra::keys::loader::load_spki_der(c.public_key().raw)
+                .map_err(|e2| format!("key not usable: {e}; {e2}"))
+        }
+    }
 }
 
 pub struct Bergshamra;
@@ -31,18 +54,7 @@ impl Verifier for Bergshamra {
     }
 
     fn verify_all(&self, xml: &str, key: &Cert) -> Result<Vec<Crypto>, String> {
-        // Some real certificates are rejected by bergshamra's X.509 loader; the public key is what matters,
-        // so fall back to the SubjectPublicKeyInfo that x509-parser extracts.
-        let k = match bergshamra::keys::loader::load_x509_cert_der(&key.der) {
-            Ok(k) => k,
-            Err(e) => {
-                use x509_parser::prelude::FromDer;
-                let (_, c) = x509_parser::certificate::X509Certificate::from_der(&key.der)
-                    .map_err(|_| format!("key not usable: {e}"))?;
-                bergshamra::keys::loader::load_spki_der(c.public_key().raw)
-                    .map_err(|e2| format!("key not usable: {e}; {e2}"))?
-            }
-        };
+        let k = load_key(key)?;
         let mut km = bergshamra::keys::KeysManager::new();
         km.add_key(k);
         // Hardened defaults: trusted keys only (KeyInfo keys are never used), strict verification.
@@ -74,5 +86,21 @@ impl Verifier for Bergshamra {
                 bergshamra::VerifyResult::Invalid { reason } => Crypto::Invalid(reason),
             })
             .collect())
+    }
+
+    fn verify_raw(
+        &self,
+        sig_alg: &str,
+        data: &[u8],
+        signature: &[u8],
+        key: &Cert,
+    ) -> Result<bool, String> {
+        let k = load_key(key)?;
+        let sk = k
+            .to_signing_key()
+            .map_err(|e| e.to_string())?
+            .ok_or("the key has no usable public key")?;
+        let alg = bergshamra::crypto::sign::from_uri(sig_alg).map_err(|e| e.to_string())?;
+        alg.verify(&sk, data, signature).map_err(|e| e.to_string())
     }
 }
