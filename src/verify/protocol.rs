@@ -193,6 +193,16 @@ pub struct Context<'a> {
     pub skew_ms: i64,
 }
 
+/// The smallest clock skew that would have accepted a miss of `ms`: exact seconds, plus a readable form.
+fn min_skew(ms: i64) -> String {
+    let secs = (ms.max(0) + 999) / 1000;
+    if secs < 60 {
+        format!("{secs} s")
+    } else {
+        format!("{secs} s ({})", human_duration(secs * 1000))
+    }
+}
+
 const SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
 const BEARER: &str = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
 
@@ -714,7 +724,7 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
                 out.push(
                     Finding::new(&PRO009, format!(
                         "{what} {} had passed at {} ({source}) by {}; a clock skew of {} would have accepted it",
-                        format(t), format(at), human_duration(late), human_duration(late + 1000)
+                        format(t), format(at), human_duration(late), min_skew(late + 1)
                     ))
                     .at(v.span, path)
                     .label("expired"),
@@ -724,7 +734,7 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
                 out.push(
                     Finding::new(&PRO010, format!(
                         "{what} {} was still {} ahead at {} ({source}); a clock skew of {} would have accepted it",
-                        format(t), human_duration(early), format(at), human_duration(early)
+                        format(t), human_duration(early), format(at), min_skew(early)
                     ))
                     .at(v.span, path)
                     .label("not yet valid"),

@@ -1,0 +1,242 @@
+//! Protocol checks on the correct response after one change each (re-signed, so only the protocol
+//! problem remains), with the SP's configuration given as flags.
+
+mod common;
+use common::*;
+use samlint::verify::sign::{Alg, What, pem_body, sign};
+
+const SP: &str = "https://auth.atlassian.com/saml/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9";
+const ACS: &str = "https://auth.atlassian.com/login/callback?connection=saml-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9";
+const IDP: &str = "https://kc.example.com/realms/acme";
+const IN_WINDOW: &str = "2026-11-20T10:00:30Z";
+
+fn read(rel: &str) -> String {
+    std::fs::read_to_string(fixture(rel)).unwrap()
+}
+
+/// The template with one change, signed (Response and Assertion) with the test IdP key.
+fn variant(from: &str, to: &str) -> String {
+    let t = read("saml/keycloak-atlassian-unsigned.xml")
+        .trim_end()
+        .to_string();
+    assert!(t.contains(from), "template lacks {from:?}");
+    let t = t.replace(from, to);
+    sign(
+        &t,
+        What::Both,
+        read("keys/idp-key.pem").as_bytes(),
+        &pem_body(&read("keys/idp-cert.pem")),
+        Alg::RsaSha256,
+    )
+    .unwrap()
+}
+
+/// Findings (code, message) with the full SP configuration and an evaluation time inside the window.
+fn lint(xml: &str, extra: &[&str]) -> Vec<(String, String)> {
+    let cert = fixture("keys/idp-cert.pem");
+    let mut args = vec![
+        xml,
+        "--idp-cert",
+        &cert,
+        "--sp-entity-id",
+        SP,
+        "--acs-url",
+        ACS,
+        "--idp-entity-id",
+        IDP,
+    ];
+    if !extra.contains(&"--at") {
+        args.extend(["--at", IN_WINDOW]);
+    }
+    args.extend_from_slice(extra);
+    let (_, v) = check_json(&args);
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn only(fs: &[(String, String)], code: &str) -> String {
+    let codes: Vec<&str> = fs.iter().map(|(c, _)| c.as_str()).collect();
+    assert!(
+        codes.iter().all(|c| *c == code),
+        "expected only {code}: {fs:#?}"
+    );
+    assert!(!codes.is_empty(), "expected {code}, got nothing");
+    fs[0].1.clone()
+}
+
+#[test]
+fn correct_configuration_is_clean() {
+    assert_eq!(
+        lint(&variant("x", "x"), &[]),
+        Vec::<(String, String)>::new()
+    );
+}
+
+#[test]
+fn audience_destination_recipient() {
+    let other = "https://auth.atlassian.com/saml/11111111-2222-3333-4444-555555555555";
+    let x = variant(
+        &format!("<saml:Audience>{SP}</saml:Audience>"),
+        &format!("<saml:Audience>{other}</saml:Audience>"),
+    );
+    let fs = lint(&x, &[]);
+    assert!(
+        fs.iter().any(|(c, m)| c == "PRO003" && m.contains(other)),
+        "{fs:#?}"
+    );
+    // Without --sp-entity-id, the mismatch between the Audience's id and the ACS's id is still caught.
+    let cert = fixture("keys/idp-cert.pem");
+    let (_, v) = check_json(&[&x, "--idp-cert", &cert]);
+    assert!(codes(&v).contains(&"PRO014".to_string()), "{:?}", codes(&v));
+    // The ACS without its ?connection= query (pitfall: redirect URI without the query).
+    let bare = "https://auth.atlassian.com/login/callback";
+    let x = variant(
+        &format!("Recipient=\"{}\"", ACS.replace('&', "&amp;")),
+        &format!("Recipient=\"{bare}\""),
+    );
+    let m = only(&lint(&x, &[]), "PRO005");
+    assert!(m.contains(bare), "{m}");
+}
+
+#[test]
+fn issuer_with_the_legacy_auth_prefix() {
+    let x = variant(
+        "<saml:Issuer>https://kc.example.com/realms/acme</saml:Issuer>",
+        "<saml:Issuer>https://kc.example.com/auth/realms/acme</saml:Issuer>",
+    );
+    let fs = lint(&x, &[]);
+    assert!(fs.iter().all(|(c, _)| c == "PRO002"), "{fs:#?}");
+    assert_eq!(fs.len(), 2, "Response and Assertion Issuer");
+    assert!(fs[0].1.contains("/auth"), "{}", fs[0].1);
+}
+
+#[test]
+fn status_invalid_name_id_policy() {
+    let x = variant(
+        "<samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/>",
+        "<samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Requester\"><samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy\"/></samlp:StatusCode>",
+    );
+    let fs = lint(&x, &[]);
+    let m = &fs.iter().find(|(c, _)| c == "PRO001").expect("PRO001").1;
+    assert!(m.contains("no email address"), "{m}");
+}
+
+#[test]
+fn expired_and_not_yet_valid_with_the_smallest_skew() {
+    let x = variant("x", "x");
+    // Conditions NotOnOrAfter is 10:00:58.123; 3 min skew; at 10:05:00 it is 1.877 s past the skew.
+    let fs = lint(&x, &["--at", "2026-11-20T10:05:00Z"]);
+    let m = &fs.iter().find(|(c, _)| c == "PRO009").expect("PRO009").1;
+    assert!(m.contains("a clock skew of 242 s"), "{m}");
+    // With that skew it passes.
+    assert!(
+        lint(&x, &["--at", "2026-11-20T10:05:00Z", "--clock-skew", "242"])
+            .iter()
+            .all(|(c, _)| c != "PRO009")
+    );
+    let fs = lint(&x, &["--at", "2026-11-20T09:50:00Z"]);
+    let m = &fs.iter().find(|(c, _)| c == "PRO010").expect("PRO010").1;
+    assert!(m.contains("a clock skew of 599 s"), "{m}");
+}
+
+#[test]
+fn time_evaluated_at_issue_instant_says_so() {
+    let cert = fixture("keys/idp-cert.pem");
+    let (_, v) = check_json(&[
+        &variant("x", "x"),
+        "--idp-cert",
+        &cert,
+        "--sp-entity-id",
+        SP,
+        "--acs-url",
+        ACS,
+        "--idp-entity-id",
+        IDP,
+    ]);
+    assert_eq!(codes(&v), ["PRO012"]);
+    assert_eq!(v["messages"][0]["at_source"], "issue-instant");
+}
+
+#[test]
+fn in_response_to() {
+    let x = variant("x", "x");
+    let m = only(&lint(&x, &["--request-id", "_other"]), "PRO007");
+    assert!(m.contains("_other"), "{m}");
+    // IdP-initiated: no InResponseTo anywhere.
+    let x = variant(" InResponseTo=\"_4b0a1d2c3e4f5a6b7c8d9e0f1a2b3c4d\"", "");
+    only(&lint(&x, &[]), "PRO008");
+}
+
+#[test]
+fn bearer_confirmation_and_subject() {
+    let x = variant(
+        "urn:oasis:names:tc:SAML:2.0:cm:bearer",
+        "urn:oasis:names:tc:SAML:2.0:cm:holder-of-key",
+    );
+    only(&lint(&x, &[]), "PRO006");
+}
+
+#[test]
+fn har_pairs_the_response_with_its_request_and_uses_capture_time() {
+    let cert = fixture("keys/idp-cert.pem");
+    let (_, v) = check_json(&[
+        &fixture("har/sp-initiated-login.har"),
+        "--idp-cert",
+        &cert,
+        "--sp-entity-id",
+        SP,
+        "--acs-url",
+        ACS,
+        "--idp-entity-id",
+        IDP,
+    ]);
+    assert_eq!(codes(&v), Vec::<String>::new());
+    assert_eq!(v["messages"][1]["at_source"], "capture");
+    assert_eq!(v["messages"][1]["at"], "2026-11-20T10:00:00.400Z");
+    // A response to another request in the same capture is caught without --request-id.
+    use base64::Engine as _;
+    use std::io::Write as _;
+    let req = format!(
+        "<samlp:AuthnRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" ID=\"_another_request\" Version=\"2.0\" IssueInstant=\"2026-11-20T09:59:55Z\"><saml:Issuer xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\">{SP}</saml:Issuer></samlp:AuthnRequest>"
+    );
+    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(req.as_bytes()).unwrap();
+    let q = base64::engine::general_purpose::STANDARD
+        .encode(enc.finish().unwrap())
+        .replace('+', "%2B")
+        .replace('/', "%2F")
+        .replace('=', "%3D");
+    let resp = base64::engine::general_purpose::STANDARD
+        .encode(read("saml/keycloak-atlassian-ok.xml").trim_end())
+        .replace('+', "%2B")
+        .replace('/', "%2F")
+        .replace('=', "%3D");
+    let har = serde_json::json!({"log": {"version": "1.2", "entries": [
+        {"startedDateTime": "2026-11-20T09:59:55.100Z", "request": {"method": "GET", "url": format!("https://kc.example.com/realms/acme/protocol/saml?SAMLRequest={q}")}},
+        {"startedDateTime": "2026-11-20T10:00:00.400Z", "request": {"method": "POST", "url": ACS,
+            "postData": {"mimeType": "application/x-www-form-urlencoded", "text": format!("SAMLResponse={resp}")}}}
+    ]}});
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_temp(dir.path(), "other.har", har.to_string());
+    let (_, v) = check_json(&[
+        &p,
+        "--idp-cert",
+        &cert,
+        "--sp-entity-id",
+        SP,
+        "--acs-url",
+        ACS,
+        "--idp-entity-id",
+        IDP,
+    ]);
+    assert_eq!(codes(&v), ["PRO007"], "{v:#}");
+}
