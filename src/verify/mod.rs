@@ -730,7 +730,12 @@ pub fn analyse(
                 } else {
                     cause::VERIFIER_ERROR
                 };
-                w.report.result = "invalid";
+                // A verifier that could not process the signature gave no crypto verdict.
+                w.report.result = if c == cause::VERIFIER_ERROR {
+                    "not-verified"
+                } else {
+                    "invalid"
+                };
                 w.report.cause = Some(c);
                 w.report.detail = Some(reason);
             }
@@ -754,7 +759,7 @@ pub fn analyse(
             (w.report.result, w.report.cause)
         };
         match verdict {
-            ("invalid", Some(cause::VERIFIER_ERROR))
+            (_, Some(cause::VERIFIER_ERROR))
                 if w.parent.is_some_and(|p| advice_assertions.contains(&p)) =>
             {
                 let mut f = Finding::new(
