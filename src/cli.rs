@@ -90,6 +90,7 @@ pub struct TrustArgs {
     #[arg(
         long = "idp-cert",
         value_name = "FILE|VALUE",
+        allow_hyphen_values = true,
         help_heading = "Trust and expectations"
     )]
     pub idp_cert: Vec<String>,

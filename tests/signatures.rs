@@ -645,3 +645,142 @@ fn corpus_redirect_signatures_verify_with_their_certificate() {
         "the MANIFEST lists three signed Redirect-binding messages"
     );
 }
+
+// --- Trust from SAML metadata ---
+
+#[test]
+fn metadata_supplies_certificates_and_the_entity_id() {
+    let Some(shared) = shared() else { return };
+    let c = |p: &str| {
+        shared
+            .join("corpus/files")
+            .join(p)
+            .to_string_lossy()
+            .into_owned()
+    };
+    let resp = c("samael/test_vectors/response_signed_by_idp_2.xml");
+    // The right IdP's metadata: valid, and its entityID becomes the expected Issuer.
+    let (_, v) = check_json(&[
+        &resp,
+        "--idp-metadata",
+        &c("samael/test_vectors/idp_2_metadata.xml"),
+    ]);
+    let sig = &v["messages"][0]["signature"];
+    assert_eq!(sig["status"], "valid", "{sig:#}");
+    assert_eq!(sig["signatures"][0]["key"]["source"], "metadata");
+    assert!(
+        !codes(&v).contains(&"PRO013".to_string())
+            || !v["findings"].to_string().contains("IdP entity ID ="),
+        "the IdP entity ID came from metadata"
+    );
+    // Another IdP's metadata: the signature does not verify.
+    let (_, v) = check_json(&[
+        &resp,
+        "--idp-metadata",
+        &c("samael/test_vectors/idp_metadata.xml"),
+    ]);
+    assert_eq!(v["messages"][0]["signature"]["status"], "invalid");
+    assert_eq!(v["messages"][0]["signature"]["cause"], "wrong-key");
+    // ECDSA.
+    let (_, v) = check_json(&[
+        &c("samael/test_vectors/response_signed_by_idp_ecdsa.xml"),
+        "--idp-metadata",
+        &c("samael/test_vectors/idp_ecdsa_metadata.xml"),
+    ]);
+    assert_eq!(
+        v["messages"][0]["signature"]["status"], "valid",
+        "{:#}",
+        v["messages"][0]["signature"]
+    );
+    assert_eq!(
+        v["messages"][0]["signature"]["signatures"][0]["key"]["key_type"],
+        "EC"
+    );
+}
+
+#[test]
+fn metadata_entity_selection_never_by_the_messages_issuer() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = pem_body(&read("keys/idp-cert.pem"));
+    let other = pem_body(&read("keys/client-cert.pem"));
+    let entity = |id: &str, cert: &str| {
+        format!(
+            "<md:EntityDescriptor entityID=\"{id}\"><md:IDPSSODescriptor protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\"><md:KeyDescriptor use=\"signing\"><ds:KeyInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:X509Data><ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor></md:IDPSSODescriptor></md:EntityDescriptor>"
+        )
+    };
+    let md = format!(
+        "<md:EntitiesDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\">{}{}</md:EntitiesDescriptor>",
+        entity("https://kc.example.com/realms/acme", &body),
+        entity("https://other.example/idp", &other)
+    );
+    let p = write_temp(dir.path(), "md.xml", md);
+    let ok = fixture("saml/keycloak-atlassian-ok.xml");
+    // Two IdP entities and no --idp-entity-id: a usage error that lists them, not a guess from the Issuer.
+    let o = run(&["check", &ok, "--idp-metadata", &p]);
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr.contains("choose one with --idp-entity-id")
+            && o.stderr.contains("https://other.example/idp"),
+        "{}",
+        o.stderr
+    );
+    let (_, v) = check_json(&[
+        &ok,
+        "--idp-metadata",
+        &p,
+        "--idp-entity-id",
+        "https://kc.example.com/realms/acme",
+    ]);
+    assert_eq!(v["messages"][0]["signature"]["status"], "valid");
+    let (_, v) = check_json(&[
+        &ok,
+        "--idp-metadata",
+        &p,
+        "--idp-entity-id",
+        "https://other.example/idp",
+    ]);
+    assert_eq!(v["messages"][0]["signature"]["status"], "invalid");
+    assert!(
+        codes(&v).contains(&"PRO002".to_string()),
+        "the Issuer is not the chosen entity: {:?}",
+        codes(&v)
+    );
+}
+
+#[test]
+fn idp_cert_forms_pem_bare_base64_der_and_rollover() {
+    let ok = fixture("saml/keycloak-atlassian-ok.xml");
+    let pem = read("keys/idp-cert.pem");
+    let bare = pem_body(&pem);
+    let dir = tempfile::tempdir().unwrap();
+    use base64::Engine as _;
+    let der = write_temp(
+        dir.path(),
+        "idp.der",
+        base64::engine::general_purpose::STANDARD
+            .decode(&bare)
+            .unwrap(),
+    );
+    for trust in [pem.as_str(), bare.as_str(), der.as_str()] {
+        let (_, v) = check_json(&[&ok, "--idp-cert", trust]);
+        assert_eq!(v["messages"][0]["signature"]["status"], "valid");
+    }
+    // Rollover: the old certificate first, the current one second.
+    let (_, v) = check_json(&[
+        &ok,
+        "--idp-cert",
+        &fixture("keys/client-cert.pem"),
+        "--idp-cert",
+        &fixture("keys/idp-cert.pem"),
+    ]);
+    assert_eq!(v["messages"][0]["signature"]["status"], "valid");
+    // Stray characters in a pasted certificate (pitfall 8) are named.
+    let o = run(&[
+        "check",
+        &ok,
+        "--idp-cert",
+        &format!("{}—{}", &bare[..40], &bare[40..]),
+    ]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("unexpected characters"), "{}", o.stderr);
+}
