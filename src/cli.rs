@@ -172,8 +172,13 @@ fn parse_at(s: &str) -> Result<crate::lint::AtMode, String> {
 impl TrustArgs {
     /// Load the trust material; an unusable certificate or metadata file is a usage error (exit 2).
     fn options(&self, limits: Limits, lint: bool) -> Result<crate::lint::Options, String> {
-        if self.verifier != VerifierChoice::Rust {
-            return Err("this samlint was built without the `xmlsec` feature; only --verifier rust is available".into());
+        let verifier = match self.verifier {
+            VerifierChoice::Rust => crate::verify::VerifierKind::Rust,
+            VerifierChoice::Xmlsec => crate::verify::VerifierKind::Xmlsec,
+            VerifierChoice::Both => crate::verify::VerifierKind::Both,
+        };
+        if !verifier.available() {
+            return Err("this samlint was built without the `xmlsec` feature (cargo install --features xmlsec); only --verifier rust is available".into());
         }
         let mut trust = crate::verify::Trust {
             certs: Vec::new(),
@@ -205,6 +210,7 @@ impl TrustArgs {
                 idp_entity_id: None,
                 request_id: self.request_id.clone(),
             },
+            verifier,
         })
     }
 }

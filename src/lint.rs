@@ -65,6 +65,8 @@ pub struct Options {
     /// What the SP expects (`--sp-entity-id`, `--acs-url`, `--request-id`; the IdP entity ID comes from
     /// `trust`).
     pub expect: verify::protocol::Expect,
+    /// Which XML-DSig verifier(s) to run.
+    pub verifier: verify::VerifierKind,
 }
 
 impl Default for Options {
@@ -77,6 +79,7 @@ impl Default for Options {
             clock_skew_ms: 180_000,
             now_ms: verify::time::now(),
             expect: verify::protocol::Expect::default(),
+            verifier: verify::VerifierKind::default(),
         }
     }
 }
@@ -203,14 +206,7 @@ pub fn lint_message(
         signature = Some(out.report);
     } else if wants_signature || has_xml_signature {
         let when = at.as_ref().map_or(opts.now_ms, |a| a.ms);
-        let out = verify::analyse(
-            doc,
-            model,
-            &source.text,
-            &opts.trust,
-            &verify::dsig::Bergshamra,
-            when,
-        );
+        let out = verify::analyse_with(opts.verifier, doc, model, &source.text, &opts.trust, when);
         findings.extend(out.findings);
         signature = Some(out.report);
     }

@@ -784,3 +784,81 @@ fn idp_cert_forms_pem_bare_base64_der_and_rollover() {
     assert_eq!(o.code, 2);
     assert!(o.stderr.contains("unexpected characters"), "{}", o.stderr);
 }
+
+// --- The second verifier ---
+
+#[test]
+fn verifier_choice() {
+    let ok = fixture("saml/keycloak-atlassian-ok.xml");
+    let cert = fixture("keys/idp-cert.pem");
+    if !cfg!(feature = "xmlsec") {
+        // Asking for libxmlsec1 in a build without it is a usage error that says how to get it.
+        let o = run(&["check", &ok, "--idp-cert", &cert, "--verifier", "xmlsec"]);
+        assert_eq!(o.code, 2);
+        assert!(o.stderr.contains("--features xmlsec"), "{}", o.stderr);
+        return;
+    }
+    // Built with libxmlsec1: both verifiers reach the same verdicts, and `both` says it ran both.
+    let tampered = read("saml/keycloak-atlassian-ok.xml").replace(
+        "jane.doe@example.com</saml:NameID>",
+        "x@example.com</saml:NameID>",
+    );
+    let cases: [(&str, &str, &str, Option<&str>); 3] = [
+        ("ok", ok.as_str(), cert.as_str(), None),
+        (
+            "wrong key",
+            ok.as_str(),
+            "keys/client-cert.pem",
+            Some("wrong-key"),
+        ),
+        (
+            "tampered",
+            tampered.as_str(),
+            cert.as_str(),
+            Some("digest-mismatch"),
+        ),
+    ];
+    for (name, xml, c, cause) in cases {
+        let c = if c.starts_with("keys/") {
+            fixture(c)
+        } else {
+            c.to_string()
+        };
+        for verifier in ["xmlsec", "both"] {
+            let (_, v) = check_json(&[xml, "--idp-cert", &c, "--verifier", verifier]);
+            let sig = &v["messages"][0]["signature"];
+            assert_eq!(
+                sig["status"],
+                if cause.is_none() { "valid" } else { "invalid" },
+                "{name} {verifier}: {sig:#}"
+            );
+            if let Some(cause) = cause {
+                assert_eq!(sig["cause"], cause, "{name} {verifier}");
+            }
+            assert_eq!(
+                sig["verifier"],
+                if verifier == "both" {
+                    "rust+xmlsec"
+                } else {
+                    "xmlsec"
+                }
+            );
+            assert!(
+                !codes(&v).contains(&"SIG017".to_string()),
+                "{name}: the verifiers agree"
+            );
+        }
+    }
+    // libxmlsec1's own error output never reaches the terminal.
+    let o = run(&[
+        "check",
+        &ok,
+        "--idp-cert",
+        &fixture("keys/client-cert.pem"),
+        "--verifier",
+        "xmlsec",
+        "--format",
+        "concise",
+    ]);
+    assert!(!o.stderr.contains("func=xmlSec"), "{}", o.stderr);
+}

@@ -21,6 +21,11 @@ pub trait Verifier {
     /// Verify every ds:Signature of `xml` with exactly this key (never one from the document). Returns
     /// one result per ds:Signature in document order, or a document-level failure.
     fn verify_all(&self, xml: &str, key: &Cert) -> Result<Vec<Crypto>, String>;
+    /// Whether `Crypto::Valid` carries byte ranges to cross-check against samlint's parser. A verifier
+    /// without them is matched by document order and by the ID semantics both sides share.
+    fn reports_positions(&self) -> bool {
+        true
+    }
     /// Verify a detached signature over raw octets (the Redirect binding).
     fn verify_raw(
         &self,
@@ -102,5 +107,86 @@ impl Verifier for Bergshamra {
             .ok_or("the key has no usable public key")?;
         let alg = bergshamra::crypto::sign::from_uri(sig_alg).map_err(|e| e.to_string())?;
         alg.verify(&sk, data, signature).map_err(|e| e.to_string())
+    }
+}
+
+/// libxmlsec1 through the `xmlsec` crate: the reference implementation most SAML SPs use. Each
+/// ds:Signature is verified on its own with the configured key preset in the context, so xmlsec never
+/// takes a key from KeyInfo. SAML's `ID` attributes are registered as XML IDs first.
+#[cfg(feature = "xmlsec")]
+pub struct Xmlsec;
+
+#[cfg(feature = "xmlsec")]
+impl Verifier for Xmlsec {
+    fn name(&self) -> &'static str {
+        "xmlsec"
+    }
+
+    fn reports_positions(&self) -> bool {
+        false
+    }
+
+    fn verify_all(&self, xml: &str, key: &Cert) -> Result<Vec<Crypto>, String> {
+        use xmlsec::XmlSecDocumentExt as _;
+        let doc = libxml::parser::Parser::default()
+            .parse_string(xml)
+            .map_err(|e| format!("libxml2 could not parse the document: {e:?}"))?;
+        let ctx =
+            libxml::xpath::Context::new(&doc).map_err(|_| "libxml2 XPath context".to_string())?;
+        let has_ids = ctx
+            .evaluate("//*[@ID]")
+            .map(|o| !o.get_nodes_as_vec().is_empty())
+            .unwrap_or(false);
+        if has_ids {
+            doc.specify_idattr("//*[@ID]", "ID", None)
+                .map_err(|e| format!("registering IDs: {e}"))?;
+        }
+        let sigs = ctx
+            .evaluate("//*[local-name()='Signature' and namespace-uri()='http://www.w3.org/2000/09/xmldsig#']")
+            .map_err(|_| "libxml2 XPath".to_string())?
+            .get_nodes_as_vec();
+        let mut out = Vec::with_capacity(sigs.len());
+        for node in &sigs {
+            let mut sctx = xmlsec::XmlSecSignatureContext::new();
+            super::xmlsec_errors::install();
+            super::xmlsec_errors::take();
+            let k =
+                xmlsec::XmlSecKey::from_memory(&key.der, xmlsec::XmlSecKeyFormat::CertDer, None)
+                    .map_err(|e| format!("key not usable by xmlsec: {e}"))?;
+            sctx.insert_key(k);
+            let result = sctx.verify_node(node);
+            let said = super::xmlsec_errors::take();
+            // libxmlsec1's own words: "data and digest do not match" (content changed) or "data do not
+            // match" (signature value, i.e. the key).
+            let why = if said.iter().any(|m| m.contains("digest do not match")) {
+                "digest mismatch (xmlsec: data and digest do not match)".to_string()
+            } else if said.iter().any(|m| m.contains("data do not match")) {
+                "signature value verification failed (xmlsec: data do not match)".to_string()
+            } else {
+                format!(
+                    "xmlsec: {}",
+                    said.last().map(String::as_str).unwrap_or("not verified")
+                )
+            };
+            out.push(match result {
+                Ok(true) => Crypto::Valid {
+                    signature: None,
+                    references: Vec::new(),
+                },
+                Ok(false) => Crypto::Invalid(why),
+                Err(e) => Crypto::Invalid(format!("xmlsec: {e}; {why}")),
+            });
+        }
+        Ok(out)
+    }
+
+    fn verify_raw(
+        &self,
+        _sig_alg: &str,
+        _data: &[u8],
+        _signature: &[u8],
+        _key: &Cert,
+    ) -> Result<bool, String> {
+        Err("the xmlsec verifier checks XML signatures only; Redirect-binding signatures use the Rust verifier".into())
     }
 }

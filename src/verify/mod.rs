@@ -11,6 +11,8 @@ pub mod protocol;
 pub mod rules;
 pub mod sign;
 pub mod time;
+#[cfg(feature = "xmlsec")]
+pub mod xmlsec_errors;
 
 use crate::finding::Finding;
 use crate::model::{Message, ns};
@@ -21,6 +23,83 @@ use dsig::{Crypto, Verifier};
 use rules::*;
 use serde::Serialize;
 use std::collections::HashMap;
+
+/// Which XML-DSig verifier(s) to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum VerifierKind {
+    /// Pure Rust (bergshamra): the default build.
+    #[default]
+    Rust,
+    /// libxmlsec1 (cargo feature `xmlsec`).
+    Xmlsec,
+    /// Both; a disagreement about any signature is itself a finding (SIG017).
+    Both,
+}
+
+impl VerifierKind {
+    /// Is this verifier compiled into this build?
+    pub fn available(self) -> bool {
+        self == VerifierKind::Rust || cfg!(feature = "xmlsec")
+    }
+}
+
+/// Analyse with the chosen verifier(s).
+pub fn analyse_with(
+    kind: VerifierKind,
+    doc: &Document,
+    m: &Message,
+    text: &str,
+    trust: &Trust,
+    now_ms: i64,
+) -> Outcome {
+    let rust = dsig::Bergshamra;
+    match kind {
+        VerifierKind::Rust => analyse(doc, m, text, trust, &rust, now_ms),
+        #[cfg(feature = "xmlsec")]
+        VerifierKind::Xmlsec => analyse(doc, m, text, trust, &dsig::Xmlsec, now_ms),
+        #[cfg(feature = "xmlsec")]
+        VerifierKind::Both => {
+            let mut a = analyse(doc, m, text, trust, &rust, now_ms);
+            let b = analyse(doc, m, text, trust, &dsig::Xmlsec, now_ms);
+            let mut disagree = false;
+            for (sa, sb) in a.report.signatures.iter().zip(&b.report.signatures) {
+                let crypto = |r: &str| matches!(r, "valid" | "invalid");
+                if crypto(sa.result) && crypto(sb.result) && sa.result != sb.result {
+                    disagree = true;
+                    let span = doc
+                        .descendants(doc.root)
+                        .into_iter()
+                        .find(|n| doc.path(*n) == sa.path)
+                        .map_or(m.start_tag, |n| doc.name_span(n));
+                    a.findings.push(
+                        Finding::new(
+                            &SIG017,
+                            format!(
+                                "the Rust verifier says {} and libxmlsec1 says {} ({})",
+                                sa.result,
+                                sb.result,
+                                crate::util::one_line(
+                                    sb.detail.as_deref().or(sa.detail.as_deref()).unwrap_or("")
+                                )
+                            ),
+                        )
+                        .at(span, &sa.path)
+                        .label("verifiers disagree"),
+                    );
+                }
+            }
+            if disagree && matches!(a.report.status, Status::Valid | Status::Untrusted) {
+                a.report.status = Status::Invalid;
+                a.report.cause = Some(cause::DISAGREEMENT);
+                a.report.detail = Some("the two verifiers disagree about a signature".into());
+            }
+            a.report.verifier = "rust+xmlsec";
+            a
+        }
+        #[cfg(not(feature = "xmlsec"))]
+        _ => analyse(doc, m, text, trust, &rust, now_ms),
+    }
+}
 
 /// Trust material from `--idp-cert` / `--idp-metadata`.
 #[derive(Debug, Clone, Default)]
@@ -702,7 +781,7 @@ pub fn analyse(
                         (Some(_), None) => w.target == Some(root),
                         _ => false,
                     };
-                if theirs_sig != Some(ours_sig) || !ref_ok {
+                if verifier.reports_positions() && (theirs_sig != Some(ours_sig) || !ref_ok) {
                     w.report.cause = Some(cause::DISAGREEMENT);
                     w.report.detail = Some(format!(
                         "the verifier validated a signature at byte {:?} over bytes {:?}, but samlint's parser has this signature at {} over {:?}",
