@@ -73,10 +73,18 @@ fn valid_response_assertion_and_both() {
         let (exit, sig, codes) = verdict(&signed(what), IDP);
         assert_status(&sig, "valid", None);
         assert_eq!(exit, 0);
-        assert!(
-            !codes.iter().any(|c| c.starts_with("SIG") && c != "SIG016"),
-            "{codes:?}"
-        );
+        // Only the partial-signing notes: SIG016 (Response signed only) or SIG019 (Assertion signed only).
+        let expected: &[&str] = match what {
+            What::Response => &["SIG016"],
+            What::Assertion => &["SIG019"],
+            What::Both => &[],
+        };
+        let sig_codes: Vec<&str> = codes
+            .iter()
+            .filter(|c| c.starts_with("SIG"))
+            .map(String::as_str)
+            .collect();
+        assert_eq!(sig_codes, expected, "{what:?}");
         let sigs = sig["signatures"].as_array().unwrap();
         assert_eq!(sigs.len(), if what == What::Both { 2 } else { 1 });
         for s in sigs {
@@ -861,4 +869,40 @@ fn verifier_choice() {
         "concise",
     ]);
     assert!(!o.stderr.contains("func=xmlSec"), "{}", o.stderr);
+}
+
+#[test]
+fn keycloak_realm_descriptor_as_metadata() {
+    let ok = fixture("saml/keycloak-atlassian-ok.xml");
+    let md = fixture("saml/keycloak-realm-descriptor.xml");
+    let (exit, v) = check_json(&[&ok, "--idp-metadata", &md]);
+    assert_eq!(exit, 0);
+    let sig = &v["messages"][0]["signature"];
+    assert_eq!(sig["status"], "valid");
+    assert_eq!(sig["signatures"][0]["key"]["source"], "metadata");
+    // The entity ID came from the descriptor, so it is not among the inferred values.
+    let inferred = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "PRO013")
+        .map(|f| f["message"].as_str().unwrap().to_string());
+    assert!(
+        inferred
+            .as_deref()
+            .is_some_and(|m| !m.contains("IdP entity ID")),
+        "{inferred:?}"
+    );
+    // A response from another realm fails the Issuer check against the descriptor's entityID.
+    let other = read("saml/keycloak-atlassian-unsigned.xml").replace("realms/acme", "realms/other");
+    let other = sign(
+        other.trim_end(),
+        What::Both,
+        read("keys/idp-key.pem").as_bytes(),
+        &pem_body(&read("keys/idp-cert.pem")),
+        Alg::RsaSha256,
+    )
+    .unwrap();
+    let (_, v) = check_json(&[&other, "--idp-metadata", &md]);
+    assert!(codes(&v).contains(&"PRO002".to_string()), "{:?}", codes(&v));
 }

@@ -229,7 +229,7 @@ fn exit_codes_and_fail_on() {
         "<samlp:Status>",
     ));
     let (_, v) = check_json(&[&warn_only, "--idp-cert", &cert]);
-    assert_eq!(codes(&v), ["STR004", "PRO012", "PRO013"]);
+    assert_eq!(codes(&v), ["STR004", "SIG019", "PRO012", "PRO013"]);
     assert_eq!(
         run(&["check", &warn_only, "--idp-cert", &cert]).code,
         0,

@@ -1087,6 +1087,17 @@ pub fn analyse(
             }
         }
     }
+    // Assertion signed but not the Response: the protocol-level fields ride unsigned.
+    if matches!(status, Status::Valid | Status::Untrusted)
+        && !root_covered
+        && m.kind == crate::model::MessageKind::Response
+    {
+        findings.push(
+            Finding::new(&SIG019, "the Assertion is signed but the Response is not: Destination, InResponseTo and Status are not covered")
+                .at(doc.name_span(root), &root_path)
+                .label("unsigned Response"),
+        );
+    }
     // Comment / CDATA splitting inside values the SP reads (the comment-truncation family).
     split_text_findings(m, &mut findings);
 

@@ -704,6 +704,14 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
                 }
             }
         }
+        if let Some(v) = &m.issue_instant {
+            windows.push(("Response IssueInstant", v, false, root.clone()));
+        }
+        for a in &m.assertions {
+            if let Some(v) = &a.issue_instant {
+                windows.push(("Assertion IssueInstant", v, false, a.path.clone()));
+            }
+        }
         for (what, v, is_end, path) in windows {
             let Some(t) = parse(&v.value) else {
                 out.push(

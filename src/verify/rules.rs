@@ -149,7 +149,16 @@ pub const SIG018: RuleMeta = RuleMeta {
     source: "requirements.md §10.11",
 };
 
+pub const SIG019: RuleMeta = RuleMeta {
+    code: "SIG019",
+    name: "response-unsigned",
+    severity: Severity::Info,
+    summary: "The Assertion is signed, the Response is not",
+    help: "the Response's Destination, InResponseTo and Status are not covered by a signature; SPs that need them signed ask for 'Sign documents' too",
+    source: "SAML 2.0 Profiles §4.1.3.5; requirements.md §10.1",
+};
+
 pub const RULES: &[RuleMeta] = &[
     SIG001, SIG002, SIG003, SIG004, SIG005, SIG006, SIG007, SIG008, SIG009, SIG010, SIG011, SIG012,
-    SIG013, SIG014, SIG015, SIG016, SIG017, SIG018,
+    SIG013, SIG014, SIG015, SIG016, SIG017, SIG018, SIG019,
 ];
