@@ -350,6 +350,9 @@ pub fn main() -> u8 {
             let run = lint::run(&a.common.inputs, &mut stdin, &opts);
             let text = match a.format {
                 Format::Json => report::json::render(&run),
+                Format::Sarif => report::sarif::render(&run),
+                Format::Junit => report::junit::render(&run, a.fail_on),
+                Format::Github => report::github::render(&run),
                 Format::Concise => human::render_concise(&run),
                 Format::Full => {
                     let style = human::Style {

@@ -101,3 +101,17 @@ impl Finding {
         self
     }
 }
+
+/// Every built-in rule, in code order within each family.
+pub fn all_rules() -> Vec<&'static RuleMeta> {
+    crate::check::RULES
+        .iter()
+        .chain(crate::verify::rules::RULES.iter())
+        .chain(crate::verify::protocol::RULES.iter())
+        .collect()
+}
+
+/// A rule by code.
+pub fn rule(code: &str) -> Option<&'static RuleMeta> {
+    all_rules().into_iter().find(|r| r.code == code)
+}

@@ -1,7 +1,10 @@
 //! Output formats.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use clap::ValueEnum;
 
@@ -13,4 +16,10 @@ pub enum Format {
     Concise,
     /// The stable version-1 JSON report (docs/report-v1.schema.json).
     Json,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+    /// JUnit XML: a testsuite per input, a testcase per rule evaluated.
+    Junit,
+    /// GitHub Actions workflow-command annotations.
+    Github,
 }

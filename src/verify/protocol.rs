@@ -659,6 +659,12 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
             );
         }
         let skew = cx.skew_ms;
+        let source = match source {
+            "fixed" => "--at",
+            "capture" => "the HAR request time",
+            "issue-instant" => "the IssueInstant",
+            other => other,
+        };
         let mut windows: Vec<(&str, &Val, bool, String)> = Vec::new(); // (what, value, is_end, path)
         for a in &m.assertions {
             if let Some(c) = &a.conditions {

@@ -332,7 +332,17 @@ pub fn parse(text: &str) -> Result<Document, (ErrorKind, Span)> {
             Event::GeneralRef(r) => {
                 let resolved: String = if r.is_char_ref() {
                     match r.resolve_char_ref() {
-                        Ok(Some(c)) => c.to_string(),
+                        // XML 1.0 §4.1: a character reference must name a legal Char (no C0 controls
+                        // other than tab, LF, CR; no U+FFFE/U+FFFF).
+                        Ok(Some(c))
+                            if !(c.is_control()
+                                && !matches!(c, '\t' | '\n' | '\r')
+                                && (c as u32) < 0x20)
+                                && c != '\u{fffe}'
+                                && c != '\u{ffff}' =>
+                        {
+                            c.to_string()
+                        }
                         _ => {
                             return Err((
                                 xml_err(format!("invalid character reference &{};", &*r)),
@@ -730,6 +740,12 @@ mod tests {
         assert!(matches!(e.0, ErrorKind::Xml { .. }), "{e:?}");
         let e = parse("<a>&foo;</a>").unwrap_err();
         assert!(e.0.to_string().contains("undefined entity"));
+        let e = parse("<a>&#27;</a>").unwrap_err();
+        assert!(
+            e.0.to_string().contains("invalid character reference"),
+            "{e:?}"
+        );
+        assert!(parse("<a>&#13;&#x85;&#9;</a>").is_ok());
     }
 
     #[test]
