@@ -29,6 +29,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Decode SAML messages and print them as pretty XML (or the exact bytes, or the model as JSON).
     Decode(DecodeArgs),
+    /// Write a Markdown report for a support thread: the diagnosis kept, identities redacted.
+    Report(CheckArgs),
 }
 
 #[derive(Args, Debug)]
@@ -230,6 +232,19 @@ pub struct CheckArgs {
     /// Exit 0 even when findings are reported (still 2 when an input could not be linted).
     #[arg(long)]
     pub exit_zero: bool,
+    /// Redact every value taken from the input (json, sarif, junit, github, concise; `full` is then shown
+    /// in the concise layout). Markdown is always redacted unless --no-redact.
+    #[arg(long, help_heading = "Report", conflicts_with = "no_redact")]
+    pub redact: bool,
+    /// Markdown report: show values as they are (do not post such a report publicly).
+    #[arg(long, help_heading = "Report")]
+    pub no_redact: bool,
+    /// Markdown report: keep email domains (when a verified-domain diagnosis needs them).
+    #[arg(long, help_heading = "Report")]
+    pub keep_domains: bool,
+    /// Fixed redaction key, for reproducible tests.
+    #[arg(long, hide = true)]
+    pub redact_seed: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -332,45 +347,11 @@ pub fn main() -> u8 {
     };
     let mut stdin = std::io::stdin().lock();
     match cli.command {
-        Command::Check(a) => {
-            let mut out = match Out::open(&a.common.output) {
-                Ok(o) => o,
-                Err(e) => {
-                    eprintln!("samlint: {e}");
-                    return 2;
-                }
-            };
-            let opts = match a.trust.options(a.common.limits(), true) {
-                Ok(o) => o,
-                Err(e) => {
-                    eprintln!("samlint: {}", crate::util::sanitize(&e));
-                    return 2;
-                }
-            };
-            let run = lint::run(&a.common.inputs, &mut stdin, &opts);
-            let text = match a.format {
-                Format::Json => report::json::render(&run),
-                Format::Sarif => report::sarif::render(&run),
-                Format::Junit => report::junit::render(&run, a.fail_on),
-                Format::Github => report::github::render(&run),
-                Format::Concise => human::render_concise(&run),
-                Format::Full => {
-                    let style = human::Style {
-                        color: use_color(a.common.color, out.terminal),
-                        width: width(),
-                    };
-                    human::render_full(&run, style)
-                }
-            };
-            if a.format != Format::Concise {
-                report_errors(&run, a.common.color);
-            }
-            if let Err(e) = out.write(&text) {
-                eprintln!("samlint: cannot write results: {e}");
-                return 2;
-            }
-            exit_code(&run, a.fail_on, a.exit_zero)
+        Command::Report(mut a) => {
+            a.format = Format::Markdown;
+            check(a, &mut stdin)
         }
+        Command::Check(a) => check(a, &mut stdin),
         Command::Decode(a) => {
             let mut out = match Out::open(&a.common.output) {
                 Ok(o) => o,
@@ -394,6 +375,68 @@ pub fn main() -> u8 {
             if run.has_errors() { 2 } else { 0 }
         }
     }
+}
+
+fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
+    let mut out = match Out::open(&a.common.output) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("samlint: {e}");
+            return 2;
+        }
+    };
+    let opts = match a.trust.options(a.common.limits(), true) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("samlint: {}", crate::util::sanitize(&e));
+            return 2;
+        }
+    };
+    let run = lint::run(&a.common.inputs, stdin, &opts);
+    let redacted;
+    let (run, format) = if a.redact && a.format != Format::Markdown {
+        redacted = report::redact::run(&run, a.redact_seed, a.keep_domains);
+        (
+            &redacted,
+            if a.format == Format::Full {
+                Format::Concise
+            } else {
+                a.format
+            },
+        )
+    } else {
+        (&run, a.format)
+    };
+    let text = match format {
+        Format::Json => report::json::render(run),
+        Format::Sarif => report::sarif::render(run),
+        Format::Junit => report::junit::render(run, a.fail_on),
+        Format::Github => report::github::render(run),
+        Format::Markdown => report::markdown::render(
+            run,
+            report::markdown::Options {
+                redact: !a.no_redact,
+                keep_domains: a.keep_domains,
+                seed: a.redact_seed,
+            },
+        ),
+        Format::Concise => human::render_concise(run),
+        Format::Full => {
+            let style = human::Style {
+                color: use_color(a.common.color, out.terminal),
+                width: width(),
+            };
+            human::render_full(run, style)
+        }
+    };
+    if format != Format::Concise {
+        report_errors(run, a.common.color);
+    }
+    if let Err(e) = out.write(&text) {
+        eprintln!("samlint: cannot write results: {e}");
+        return 2;
+    }
+    exit_code(run, a.fail_on, a.exit_zero)
 }
 
 /// The exit code of a `check` run.

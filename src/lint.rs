@@ -13,7 +13,7 @@ use serde::Serialize;
 use std::io::Read;
 
 /// One message that decoded and parsed, with its findings.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Linted {
     /// 0-based position among all messages of the run.
     pub index: usize,
@@ -125,7 +125,7 @@ pub enum InputStatus {
     Failed,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct InputReport {
     pub index: usize,
     pub name: String,
@@ -135,9 +135,11 @@ pub struct InputReport {
     pub errors: Vec<InputError>,
     pub messages: usize,
     pub entries: Option<usize>,
+    /// SHA-256 of the original input (files: computed from disk when a report asks).
+    pub sha256: Option<String>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Run {
     pub inputs: Vec<InputReport>,
     pub messages: Vec<Linted>,
@@ -239,6 +241,7 @@ pub fn run(args: &[String], stdin: &mut dyn Read, opts: &Options) -> Run {
             errors: loaded.error.into_iter().collect(),
             messages: 0,
             entries: loaded.entries,
+            sha256: loaded.sha256.clone(),
         };
         // AuthnRequest IDs seen so far in this input, to pair responses with requests (HAR).
         let mut requests: Vec<String> = Vec::new();

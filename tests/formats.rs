@@ -244,6 +244,38 @@ fn injected_values_change_nothing_in_the_structure_of_any_output() {
     let suites =
         junit_parser::from_reader(std::io::Cursor::new(xml.as_bytes())).expect("JUnit parses");
     assert_eq!(suites.tests, samlint::finding::all_rules().len() as u64);
+    // Markdown, redacted or not: nothing from the input becomes an image, link or HTML, and no backtick
+    // run from the input closes a fence.
+    for extra in [None, Some("--no-redact")] {
+        let mut a: Vec<&str> = vec!["report", &p];
+        a.extend(extra);
+        let md = run(&a).stdout;
+        let mut fence: Option<String> = None;
+        for line in md.lines() {
+            let ticks: String = line.chars().take_while(|c| *c == '`').collect();
+            match &fence {
+                Some(f) if ticks.len() >= f.len() && line.trim_end() == ticks => fence = None,
+                Some(_) => {}
+                None if ticks.len() >= 3 => fence = Some(ticks),
+                None => {
+                    for bad in ["![", "](", "<img", "<b>", "<script"] {
+                        let unescaped = line
+                            .match_indices(bad)
+                            .any(|(i, _)| i == 0 || &line[i - 1..i] != "\\");
+                        assert!(
+                            !unescaped || !line.contains("evil.example"),
+                            "{extra:?}: live markup outside a fence: {line}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(
+            fence.is_none(),
+            "{extra:?}: a fence was left open (closed early by input backticks?)"
+        );
+        assert!(!md.contains('\u{9b}') && !md.contains('\u{1b}'));
+    }
     // Terminal formats carry no escape characters.
     for f in ["full", "concise"] {
         let (_, out) = output(f, &args);

@@ -70,6 +70,9 @@ pub struct LoadedInput {
     pub error: Option<InputError>,
     /// Entries or requests in a capture.
     pub entries: Option<usize>,
+    /// SHA-256 of the original bytes, when they were held (stdin and pasted values; files are hashed by
+    /// the report from disk).
+    pub sha256: Option<String>,
 }
 
 impl LoadedInput {
@@ -81,6 +84,7 @@ impl LoadedInput {
             messages: Vec::new(),
             error: Some(err),
             entries: None,
+            sha256: None,
         }
     }
 }
@@ -146,7 +150,10 @@ pub fn load(arg: &str, index: usize, stdin: &mut dyn Read, limits: &Limits) -> L
                 ),
             );
         }
-        return from_bytes(index, name, buf, limits);
+        let digest = sha256_hex(&buf);
+        let mut li = from_bytes(index, name, buf, limits);
+        li.sha256 = Some(digest);
+        return li;
     }
     let path = Path::new(arg);
     if path.exists() {
@@ -165,7 +172,18 @@ pub fn load(arg: &str, index: usize, stdin: &mut dyn Read, limits: &Limits) -> L
             ),
         );
     }
-    from_text(index, name, arg, limits)
+    let mut li = from_text(index, name, arg, limits);
+    li.sha256 = Some(sha256_hex(arg.as_bytes()));
+    li
+}
+
+/// Hex SHA-256.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn from_file(index: usize, arg: &str, path: &Path, limits: &Limits) -> LoadedInput {
@@ -314,6 +332,7 @@ fn from_json<R: Read>(index: usize, name: String, reader: R, limits: &Limits) ->
         messages,
         error: None,
         entries: Some(scan.entries),
+        sha256: None,
     }
 }
 
@@ -403,6 +422,7 @@ fn from_text(index: usize, name: String, text: &str, limits: &Limits) -> LoadedI
             messages: vec![Ok(src)],
             error: None,
             entries: None,
+            sha256: None,
         };
     }
     if query::has_saml_param(trimmed) {
@@ -430,6 +450,7 @@ fn from_text(index: usize, name: String, text: &str, limits: &Limits) -> LoadedI
             messages,
             error: None,
             entries: None,
+            sha256: None,
         };
     }
     match blob::decode_value(trimmed, false, &origin, limits) {
@@ -451,6 +472,7 @@ fn from_text(index: usize, name: String, text: &str, limits: &Limits) -> LoadedI
                 messages: vec![Ok(src)],
                 error: None,
                 entries: None,
+                sha256: None,
             }
         }
         Err(e) => {

@@ -4,6 +4,8 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod markdown;
+pub mod redact;
 pub mod sarif;
 
 use clap::ValueEnum;
@@ -22,4 +24,6 @@ pub enum Format {
     Junit,
     /// GitHub Actions workflow-command annotations.
     Github,
+    /// The redacted Markdown support report (what `samlint report` writes).
+    Markdown,
 }

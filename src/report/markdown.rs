@@ -1,0 +1,399 @@
+//! The support report: one Markdown document an admin can paste into a support thread. Verdicts are
+//! computed on the original input; only the rendering is redacted (see redact.rs). Nothing from the input
+//! reaches the page as Markdown or HTML: input-derived text is escaped or fenced with a fence longer than
+//! any backtick run inside it, and links and images are never built from it.
+
+use super::redact::Redactor;
+use crate::finding::Severity;
+use crate::lint::Run;
+use crate::model::MessageKind;
+use std::fmt::Write as _;
+
+/// Options for the report.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    pub redact: bool,
+    pub keep_domains: bool,
+    pub seed: Option<u64>,
+}
+
+/// Escape text for Markdown outside code: the characters that can start emphasis, code, links,
+/// images, HTML, tables or headings anywhere, and list markers at the start.
+pub fn md_escape(s: &str) -> String {
+    let line = crate::util::one_line(s);
+    let mut out = String::with_capacity(line.len());
+    for (i, c) in line.chars().enumerate() {
+        if "\\`*_{}[]<>#!|~&".contains(c) || (i == 0 && "-+=".contains(c)) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// An inline code span that no backtick inside can close.
+pub fn code(s: &str) -> String {
+    let s = crate::util::one_line(s);
+    let longest = longest_run(&s, '`');
+    let fence = "`".repeat(longest + 1);
+    if s.starts_with('`') || s.ends_with('`') {
+        format!("{fence} {s} {fence}")
+    } else {
+        format!("{fence}{s}{fence}")
+    }
+}
+
+/// A fenced block that nothing inside can close.
+pub fn fenced(lang: &str, body: &str) -> String {
+    let body = crate::util::sanitize(body);
+    let fence = "`".repeat(longest_run(&body, '`').max(2) + 1);
+    format!("{fence}{lang}\n{}\n{fence}\n", body.trim_end())
+}
+
+fn longest_run(s: &str, ch: char) -> usize {
+    let (mut best, mut cur) = (0, 0);
+    for c in s.chars() {
+        if c == ch {
+            cur += 1;
+            best = best.max(cur);
+        } else {
+            cur = 0;
+        }
+    }
+    best
+}
+
+fn file_digest(name: &str) -> Option<String> {
+    let p = std::path::Path::new(name);
+    if !p.is_file() {
+        return None;
+    }
+    use sha2::Digest as _;
+    use std::io::Read as _;
+    let mut f = std::fs::File::open(p).ok()?;
+    let mut h = sha2::Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf).ok()?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Some(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The CN of an X.500 subject (`CN=x, O=y` → `CN=x`).
+fn cn(subject: &str) -> String {
+    subject
+        .split(',')
+        .map(str::trim)
+        .find(|p| p.starts_with("CN="))
+        .map_or_else(|| "(no CN)".to_string(), str::to_string)
+}
+
+fn base_name(name: &str) -> String {
+    std::path::Path::new(name)
+        .file_name()
+        .map_or_else(|| name.to_string(), |f| f.to_string_lossy().into_owned())
+}
+
+pub fn render(run: &Run, opts: Options) -> String {
+    let mut r = Redactor::new(opts.seed);
+    r.keep_domains = opts.keep_domains;
+    // Learn every value first, so that messages and origins are redacted consistently.
+    if opts.redact {
+        for m in &run.messages {
+            r.learn(&m.doc);
+            for v in [&m.source.binding.relay_state, &m.source.binding.url]
+                .into_iter()
+                .flatten()
+            {
+                r.value(v);
+            }
+        }
+    }
+    let mut red = |s: &str| {
+        if opts.redact {
+            r.text(s)
+        } else {
+            crate::util::sanitize(s).into_owned()
+        }
+    };
+    let mut o = String::new();
+    let _ = writeln!(o, "# samlint report\n");
+    let _ = writeln!(
+        o,
+        "samlint {} · checks: built-in structure (STR), signatures (SIG) and protocol (PRO) · {}\n",
+        env!("CARGO_PKG_VERSION"),
+        if opts.redact {
+            "values are redacted: every identifier is replaced by a pseudonym keyed to this report"
+        } else {
+            "**not redacted** (--no-redact): do not post this publicly"
+        }
+    );
+    // Verdict.
+    let (e, w, i) = (
+        run.count(Severity::Error),
+        run.count(Severity::Warning),
+        run.count(Severity::Info),
+    );
+    let failed = run.inputs.iter().filter(|i| !i.errors.is_empty()).count();
+    let _ = writeln!(o, "## Verdict\n");
+    let headline = if failed > 0 && run.messages.is_empty() {
+        "**samlint could not read the input**, so nothing was checked.".to_string()
+    } else if e > 0 {
+        "**This login would be rejected:** the errors below must be fixed.".to_string()
+    } else if w > 0 {
+        "**No errors**, but the warnings below are likely to cause trouble.".to_string()
+    } else {
+        "**No errors or warnings.**".to_string()
+    };
+    let plural = |n: usize, s: &str| {
+        if n == 1 {
+            format!("{n} {s}")
+        } else {
+            format!("{n} {s}s")
+        }
+    };
+    let _ = writeln!(
+        o,
+        "{headline} {}, {}, {} in {}.\n",
+        plural(e, "error"),
+        plural(w, "warning"),
+        plural(i, "info"),
+        plural(run.messages.len(), "message")
+    );
+    let _ = writeln!(
+        o,
+        "| # | input | kind | SHA-256 of the original | messages | result |\n|---|---|---|---|---|---|"
+    );
+    for input in &run.inputs {
+        let digest = input
+            .sha256
+            .clone()
+            .or_else(|| file_digest(&input.name))
+            .unwrap_or_else(|| "—".into());
+        let name = if input.name == "stdin" || input.name.starts_with("argument ") {
+            input.name.clone()
+        } else {
+            base_name(&input.name)
+        };
+        let result = if !input.errors.is_empty() {
+            format!(
+                "could not lint: {}",
+                md_escape(&red(&input.errors[0].kind.to_string()))
+            )
+        } else {
+            let errs = run
+                .messages
+                .iter()
+                .filter(|m| m.input == input.index)
+                .flat_map(|m| &m.findings)
+                .filter(|f| f.severity == Severity::Error)
+                .count();
+            if errs == 0 {
+                "no errors".into()
+            } else {
+                plural(errs, "error")
+            }
+        };
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {} | {} |",
+            input.index + 1,
+            md_escape(&red(&name)),
+            input.kind.label(),
+            code(&digest),
+            input.messages,
+            result
+        );
+    }
+    o.push('\n');
+    // Findings, most severe first.
+    let mut all: Vec<(&crate::lint::Linted, &crate::finding::Finding)> = run
+        .messages
+        .iter()
+        .flat_map(|m| m.findings.iter().map(move |f| (m, f)))
+        .collect();
+    all.sort_by(|a, b| {
+        b.1.severity
+            .cmp(&a.1.severity)
+            .then(a.0.index.cmp(&b.0.index))
+    });
+    if !all.is_empty() {
+        let _ = writeln!(o, "## Findings\n");
+        for (n, (m, f)) in all.iter().enumerate() {
+            let _ = writeln!(o, "### {}. {} {} {}\n", n + 1, f.severity, f.code, f.name);
+            let _ = writeln!(o, "> {}\n", md_escape(&red(&f.message)));
+            let _ = writeln!(o, "**Fix:** {}\n", md_escape(&f.help));
+            let origin = red(&m
+                .source
+                .origin
+                .0
+                .iter()
+                .skip(1)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" › "));
+            let _ = writeln!(
+                o,
+                "**Where:** message {} ({}){}{}\n",
+                m.index + 1,
+                m.model.kind.as_str(),
+                f.path
+                    .as_deref()
+                    .map(|p| format!(", {}", code(p)))
+                    .unwrap_or_default(),
+                if origin.is_empty() {
+                    String::new()
+                } else {
+                    format!(", from {}", code(&origin))
+                }
+            );
+        }
+    }
+    // Signatures.
+    let sigs: Vec<_> = run
+        .messages
+        .iter()
+        .filter_map(|m| m.signature.as_ref().map(|s| (m, s)))
+        .collect();
+    if !sigs.is_empty() {
+        let _ = writeln!(o, "## Signatures\n");
+        let _ = writeln!(
+            o,
+            "| message | status | signature | signs | algorithm | digest | key (subject, SHA-1, valid until) | result |\n|---|---|---|---|---|---|---|---|"
+        );
+        for (m, s) in sigs {
+            for x in &s.signatures {
+                let key = x
+                    .key
+                    .as_ref()
+                    .map(|k| {
+                        // Redacted: the subject's CN only (a full subject can carry an emailAddress).
+                        let subject = if opts.redact {
+                            cn(&k.info.subject)
+                        } else {
+                            k.info.subject.clone()
+                        };
+                        format!(
+                            "{} · {} · {} ({})",
+                            md_escape(&subject),
+                            code(&k.info.sha1),
+                            k.info.not_after,
+                            format!("{:?}", k.source).to_lowercase()
+                        )
+                    })
+                    .unwrap_or_else(|| "—".into());
+                let short = |u: &Option<String>| {
+                    u.as_deref()
+                        .map(|u| code(u.rsplit(['#', '/']).next().unwrap_or(u)))
+                        .unwrap_or_else(|| "—".into())
+                };
+                let _ = writeln!(
+                    o,
+                    "| {} | {}{} | {} | {} | {} | {} | {} | {}{} |",
+                    m.index + 1,
+                    format!("{:?}", s.status).to_lowercase(),
+                    s.cause.map(|c| format!(" ({c})")).unwrap_or_default(),
+                    code(&x.path),
+                    x.element.as_deref().map(code).unwrap_or_else(|| "—".into()),
+                    short(&x.algorithm),
+                    short(&x.digest),
+                    key,
+                    x.result,
+                    x.cause.map(|c| format!(" ({c})")).unwrap_or_default()
+                );
+            }
+        }
+        o.push('\n');
+    }
+    // Timeline of captures.
+    let captured: Vec<_> = run
+        .messages
+        .iter()
+        .filter(|m| m.source.binding.entry.is_some())
+        .collect();
+    if !captured.is_empty() {
+        let _ = writeln!(o, "## Timeline\n");
+        let _ = writeln!(
+            o,
+            "| entry | time | method | URL | message | answers |\n|---|---|---|---|---|---|"
+        );
+        for m in &captured {
+            let b = &m.source.binding;
+            let answers = match (m.model.kind, m.model.in_response_to.as_ref()) {
+                (MessageKind::Response, Some(irt)) => run
+                    .messages
+                    .iter()
+                    .find(|q| {
+                        q.input == m.input
+                            && q.model.kind == MessageKind::AuthnRequest
+                            && q.model.id.as_ref().is_some_and(|id| id.value == irt.value)
+                    })
+                    .map_or_else(
+                        || "a request not in this capture".to_string(),
+                        |q| format!("message {}", q.index + 1),
+                    ),
+                (MessageKind::Response, None) => "unsolicited (IdP-initiated)".into(),
+                _ => "—".into(),
+            };
+            let url = b
+                .url
+                .as_deref()
+                .map(|u| if opts.redact { r.url(u) } else { u.to_string() })
+                .unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} {} | {} |",
+                b.entry.unwrap_or(0),
+                b.time.as_deref().map(md_escape).unwrap_or_default(),
+                md_escape(b.method.as_deref().unwrap_or("")),
+                code(&url),
+                m.index + 1,
+                m.model.kind.as_str(),
+                answers
+            );
+        }
+        o.push('\n');
+    }
+    // The messages themselves.
+    if !run.messages.is_empty() {
+        let _ = writeln!(
+            o,
+            "## Messages{}\n",
+            if opts.redact { " (redacted)" } else { "" }
+        );
+        for m in &run.messages {
+            let _ = writeln!(
+                o,
+                "### message {} · {}\n",
+                m.index + 1,
+                m.model.kind.as_str()
+            );
+            let body = if opts.redact {
+                r.xml(&m.doc)
+            } else {
+                crate::xml::pretty::pretty(&m.doc, &m.source.text).text
+            };
+            o.push_str(&fenced("xml", &body));
+            o.push('\n');
+        }
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_and_fences() {
+        assert_eq!(md_escape("![x](y) <b>"), "\\!\\[x\\](y) \\<b\\>");
+        assert_eq!(md_escape("- a.b"), "\\- a.b");
+        assert_eq!(code("a`b"), "``a`b``");
+        let f = fenced("xml", "```\nx");
+        assert!(f.starts_with("````xml\n") && f.ends_with("\n````\n"), "{f}");
+    }
+}

@@ -1,0 +1,502 @@
+//! Deny-by-default redaction (design.md "Decisions"): every value that is not a public constant becomes a
+//! pseudonym. Pseudonyms are keyed by a secret chosen per run (so two reports cannot be correlated),
+//! consistent within the run (the same value always gets the same pseudonym), length-independent, and
+//! keep the shape a diagnosis needs (an email stays email-shaped, a group keeps its leading `/`, an
+//! Atlassian URL keeps Atlassian's host and path). Encoded blobs (certificates, signatures, digests,
+//! base64) never appear: certificates are shown by subject CN, thumbprints and dates elsewhere.
+
+use crate::model::ns;
+use crate::xml::{Document, NodeId, NodeKind};
+use sha2::Digest as _;
+use std::collections::HashMap;
+
+/// Public constants that may appear as they are.
+pub fn is_public(v: &str) -> bool {
+    let v = v.trim();
+    v.is_empty()
+        || v.starts_with("urn:oasis:names:tc:SAML:")
+        || v.starts_with("http://www.w3.org/")
+        || v.starts_with("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/")
+        || v.starts_with("http://schemas.microsoft.com/ws/2008/06/identity/claims/")
+        || v.starts_with("urn:oid:")
+        || matches!(v, "2.0" | "true" | "false" | "0" | "1")
+        || crate::verify::time::parse(v).is_some()
+}
+
+#[derive(Debug)]
+pub struct Redactor {
+    key: [u8; 32],
+    seen: HashMap<String, String>,
+    /// Keep email domains (for verified-domain diagnoses).
+    pub keep_domains: bool,
+}
+
+impl Redactor {
+    /// A redactor keyed by a fresh random secret, or by `seed` (tests).
+    pub fn new(seed: Option<u64>) -> Self {
+        let mut key = [0u8; 32];
+        match seed {
+            Some(s) => key[..8].copy_from_slice(&s.to_le_bytes()),
+            None => {
+                // std's RandomState is seeded from the OS per process: enough for a per-run secret.
+                use std::hash::{BuildHasher, Hasher};
+                for chunk in key.chunks_mut(8) {
+                    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+                    h.write_u64(chunk.as_ptr() as u64);
+                    chunk.copy_from_slice(&h.finish().to_le_bytes());
+                }
+            }
+        }
+        Redactor {
+            key,
+            seen: HashMap::new(),
+            keep_domains: false,
+        }
+    }
+
+    fn tag(&self, class: &str, v: &str) -> String {
+        let mut h = sha2::Sha256::new();
+        h.update(self.key);
+        h.update(class.as_bytes());
+        h.update([0]);
+        h.update(v.as_bytes());
+        h.finalize()
+            .iter()
+            .take(3)
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    fn remember(&mut self, original: &str, pseudonym: String) -> String {
+        if original.len() >= 3 {
+            self.seen
+                .entry(original.to_string())
+                .or_insert_with(|| pseudonym.clone());
+        }
+        pseudonym
+    }
+
+    /// A pseudonym of the right shape for any value.
+    pub fn value(&mut self, v: &str) -> String {
+        let t = v.trim();
+        if is_public(t) {
+            return v.to_string();
+        }
+        if let Some(p) = self.seen.get(t) {
+            return p.clone();
+        }
+        // A same-document reference names an ID: give it that ID's pseudonym.
+        if let Some(id) = t
+            .strip_prefix('#')
+            .filter(|id| !id.is_empty() && !id.contains(['(', '/']))
+        {
+            let p = format!("#{}", self.id(id));
+            return self.remember(t, p);
+        }
+        let p = if let Some((local, domain)) = t
+            .split_once('@')
+            .filter(|(l, d)| !l.is_empty() && d.contains('.') && !t.contains(char::is_whitespace))
+        {
+            let _ = local;
+            let d = if self.keep_domains {
+                domain.to_string()
+            } else {
+                format!("domain-{}.example", self.tag("domain", domain))
+            };
+            format!("user-{}@{d}", self.tag("user", t))
+        } else if t.starts_with("http://") || t.starts_with("https://") {
+            self.url(t)
+        } else if let Some(rest) = t.strip_prefix('/') {
+            let parts: Vec<String> = rest
+                .split('/')
+                .map(|seg| format!("group-{}", self.tag("group", seg)))
+                .collect();
+            format!("/{}", parts.join("/"))
+        } else if t.starts_with('_')
+            || t.starts_with("ID_")
+            || t.starts_with("pfx")
+            || t.starts_with("id") && t.len() > 16
+        {
+            self.id(t)
+        } else {
+            format!("value-{}", self.tag("value", t))
+        };
+        self.remember(t, p)
+    }
+
+    fn id(&mut self, v: &str) -> String {
+        let p = format!("_id-{}", self.tag("id", v));
+        self.remember(v, p)
+    }
+
+    /// A URL: Atlassian's fixed hosts and paths stay, identifiers become pseudonyms, the query keeps its
+    /// names and drops its values (but for Atlassian's `connection=saml-…`, pseudonymised).
+    pub fn url(&mut self, u: &str) -> String {
+        if let Some(p) = self.seen.get(u) {
+            return p.clone();
+        }
+        let (scheme, rest) = u.split_once("://").unwrap_or(("https", u));
+        let (hostpath, query) = rest.split_once('?').map_or((rest, None), |(a, b)| {
+            (a, Some(b.split('#').next().unwrap_or(b)))
+        });
+        let (host, path) = hostpath
+            .split_once('/')
+            .map_or((hostpath, ""), |(h, p)| (h, p));
+        let atlassian = host == "auth.atlassian.com"
+            || host == "id.atlassian.com"
+            || host.ends_with(".atlassian.net");
+        let host_out = if host == "auth.atlassian.com" || host == "id.atlassian.com" {
+            host.to_string()
+        } else if host.ends_with(".atlassian.net") {
+            format!("site-{}.atlassian.net", self.tag("host", host))
+        } else {
+            format!("host-{}.example", self.tag("host", host))
+        };
+        let known = [
+            "saml",
+            "login",
+            "callback",
+            "realms",
+            "protocol",
+            "auth",
+            "plugins",
+            "servlet",
+            "samlconsumer",
+            "sso",
+            "descriptor",
+            "broker",
+            "endpoint",
+        ];
+        let path_out: Vec<String> = path
+            .split('/')
+            .map(|seg| {
+                if seg.is_empty() || known.contains(&seg) {
+                    seg.to_string()
+                } else {
+                    format!("id-{}", self.tag("seg", seg))
+                }
+            })
+            .collect();
+        let mut out = format!("{scheme}://{host_out}/{}", path_out.join("/"));
+        if let Some(q) = query {
+            let params: Vec<String> = q
+                .split('&')
+                .map(|p| {
+                    let (n, v) = p.split_once('=').unwrap_or((p, ""));
+                    let n_out = if n
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                    {
+                        n.to_string()
+                    } else {
+                        "param".into()
+                    };
+                    if atlassian && n == "connection" {
+                        format!("{n_out}=saml-conn-{}", self.tag("conn", v))
+                    } else if v.is_empty() {
+                        n_out
+                    } else {
+                        format!("{n_out}=…")
+                    }
+                })
+                .collect();
+            out.push('?');
+            out.push_str(&params.join("&"));
+        }
+        self.remember(u, out)
+    }
+
+    /// Replace every value this redactor has seen in free text (finding messages, origins), longest
+    /// first; then scrub what it has not seen: emails, URLs and long base64 runs.
+    pub fn text(&mut self, s: &str) -> String {
+        let mut pairs: Vec<(String, String)> = self
+            .seen
+            .iter()
+            .map(|(a, b)| (a.clone(), b.clone()))
+            .collect();
+        pairs.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
+        let mut out = s.to_string();
+        for (orig, p) in &pairs {
+            if out.contains(orig.as_str()) {
+                out = out.replace(orig.as_str(), p);
+            }
+        }
+        self.scrub(&out)
+    }
+
+    fn scrub(&mut self, s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        for (i, word) in s
+            .split_inclusive(|c: char| {
+                c.is_whitespace() || c == '"' || c == '(' || c == ')' || c == ','
+            })
+            .enumerate()
+        {
+            let _ = i;
+            let trimmed = word.trim_end_matches(|c: char| {
+                c.is_whitespace() || c == '"' || c == '(' || c == ')' || c == ','
+            });
+            let tail = &word[trimmed.len()..];
+            let core = trimmed.trim_end_matches(['.', ';', ':']);
+            let punct = &trimmed[core.len()..];
+            let replaced = if core.starts_with("http://") || core.starts_with("https://") {
+                if is_public(core) || core.contains("-…") || self.seen.values().any(|v| v == core)
+                {
+                    core.to_string()
+                } else {
+                    self.url(core)
+                }
+            } else if core.contains('@') && core.contains('.') && !core.starts_with("user-") {
+                self.value(core)
+            } else if core.len() >= 40
+                && core
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_'))
+                && !core.contains("--")
+            {
+                "[encoded value removed]".to_string()
+            } else {
+                core.to_string()
+            };
+            out.push_str(&replaced);
+            out.push_str(punct);
+            out.push_str(tail);
+        }
+        out
+    }
+
+    /// Learn (and pseudonymise) every value in a document, so that later free text is redacted too.
+    pub fn learn(&mut self, doc: &Document) {
+        for (i, n) in doc.nodes.iter().enumerate() {
+            match &n.kind {
+                NodeKind::Element(e) => {
+                    // IDs first, so that references to them get the same pseudonym.
+                    if let Some(a) = e.attrs.iter().find(|a| a.local == "ID") {
+                        self.id(a.value.trim());
+                    }
+                    for a in &e.attrs {
+                        if !(a.qname.starts_with("xmlns")
+                            || a.local == "Algorithm"
+                            || a.local == "ID")
+                        {
+                            self.value(&a.value);
+                        }
+                    }
+                }
+                NodeKind::Text { value } | NodeKind::CData { value }
+                    if !is_blob_element(doc, n.parent) =>
+                {
+                    self.value(value);
+                }
+                _ => {}
+            }
+            let _ = i;
+        }
+    }
+
+    /// The pretty view of a document with every value redacted; blobs replaced by a description.
+    pub fn xml(&mut self, doc: &Document) -> String {
+        let mut out = String::new();
+        self.element(doc, doc.root, 0, &mut out);
+        out
+    }
+
+    fn element(&mut self, doc: &Document, id: NodeId, level: usize, out: &mut String) {
+        let Some(el) = doc.element(id) else { return };
+        let indent = "  ".repeat(level);
+        let qn = |p: &Option<String>, l: &str| match p {
+            Some(p) => format!("{p}:{l}"),
+            None => l.to_string(),
+        };
+        out.push_str(&indent);
+        out.push('<');
+        out.push_str(&qn(&el.prefix, &el.local));
+        for a in &el.attrs {
+            let v = if a.qname.starts_with("xmlns") || a.local == "Algorithm" || is_public(&a.value)
+            {
+                a.value.clone()
+            } else if a.local == "ID" {
+                self.id(a.value.trim())
+            } else {
+                self.value(&a.value)
+            };
+            out.push_str(&format!(" {}=\"{}\"", a.qname, escape(&v)));
+        }
+        let children = &doc.node(id).children;
+        if children.is_empty() {
+            out.push_str("/>\n");
+            return;
+        }
+        out.push('>');
+        let has_elements = children.iter().any(|c| doc.element(*c).is_some());
+        let blob = is_blob_element(doc, Some(id));
+        if !has_elements {
+            for c in children {
+                match &doc.node(*c).kind {
+                    NodeKind::Text { value } | NodeKind::CData { value } => {
+                        if blob {
+                            out.push_str(&format!("[{} removed]", el.local));
+                        } else if !value.trim().is_empty() {
+                            out.push_str(&escape(&self.value(value)));
+                        }
+                    }
+                    NodeKind::Comment { .. } => out.push_str("<!-- comment -->"),
+                    _ => {}
+                }
+            }
+            out.push_str(&format!("</{}>\n", qn(&el.prefix, &el.local)));
+            return;
+        }
+        out.push('\n');
+        for c in children {
+            match &doc.node(*c).kind {
+                NodeKind::Element(_) => self.element(doc, *c, level + 1, out),
+                NodeKind::Comment { .. } => out.push_str(&format!("{indent}  <!-- comment -->\n")),
+                NodeKind::Text { value } | NodeKind::CData { value }
+                    if !value.trim().is_empty() =>
+                {
+                    out.push_str(&format!("{indent}  {}\n", escape(&self.value(value))));
+                }
+                _ => {}
+            }
+        }
+        out.push_str(&format!("{indent}</{}>\n", qn(&el.prefix, &el.local)));
+    }
+}
+
+/// Elements whose text is an encoded blob: never shown.
+fn is_blob_element(doc: &Document, id: Option<NodeId>) -> bool {
+    id.and_then(|i| doc.element(i)).is_some_and(|e| {
+        (e.ns.as_deref() == Some(ns::DS)
+            && matches!(
+                e.local.as_str(),
+                "X509Certificate"
+                    | "SignatureValue"
+                    | "DigestValue"
+                    | "Modulus"
+                    | "Exponent"
+                    | "KeyName"
+                    | "X509SubjectName"
+                    | "X509IssuerName"
+                    | "X509SerialNumber"
+            ))
+            || (e.ns.as_deref() == Some(ns::XENC) && e.local == "CipherValue")
+    })
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A copy of a run in which everything taken from the input is redacted, for `--redact` with the machine
+/// formats: finding messages, origin chains, binding parameters (raw query, RelayState, Signature and
+/// URLs), signature details and certificate subjects (CN only). Positions and codes stay; the decoded
+/// texts stay too, for computing positions only: the machine formats never print them (the `full` format
+/// does, which is why `--redact` renders it in the concise layout).
+pub fn run(original: &crate::lint::Run, seed: Option<u64>, keep_domains: bool) -> crate::lint::Run {
+    let mut r = Redactor::new(seed);
+    r.keep_domains = keep_domains;
+    for m in &original.messages {
+        r.learn(&m.doc);
+        for v in [&m.source.binding.relay_state, &m.source.binding.url]
+            .into_iter()
+            .flatten()
+        {
+            r.value(v);
+        }
+    }
+    let mut out = original.clone();
+    let cn = |s: &str| {
+        s.split(',')
+            .map(str::trim)
+            .find(|p| p.starts_with("CN="))
+            .map_or_else(|| "(no CN)".to_string(), str::to_string)
+    };
+    for m in &mut out.messages {
+        for step in m.source.origin.0.iter_mut().skip(1) {
+            *step = r.text(step);
+        }
+        let b = &mut m.source.binding;
+        b.url = b.url.as_deref().map(|u| r.url(u));
+        b.relay_state = b.relay_state.as_deref().map(|v| r.value(v));
+        b.raw_query = None;
+        b.signature = b
+            .signature
+            .as_ref()
+            .map(|_| "[signature removed]".to_string());
+        for f in &mut m.findings {
+            f.message = r.text(&f.message);
+            f.label = f.label.as_deref().map(|l| r.text(l));
+        }
+        if let Some(sig) = &mut m.signature {
+            sig.detail = sig.detail.as_deref().map(|d| r.text(d));
+            for x in &mut sig.signatures {
+                x.detail = x.detail.as_deref().map(|d| r.text(d));
+                x.id = x.id.as_deref().map(|i| r.value(i));
+                x.reference = x.reference.as_deref().map(|i| r.value(i));
+                if let Some(k) = &mut x.key {
+                    k.info.subject = cn(&k.info.subject);
+                    k.info.issuer = cn(&k.info.issuer);
+                    k.origin = r.text(&k.origin);
+                }
+                for c in &mut x.keyinfo_certificates {
+                    c.subject = cn(&c.subject);
+                    c.issuer = cn(&c.issuer);
+                }
+            }
+        }
+    }
+    for i in &mut out.inputs {
+        for e in &mut i.errors {
+            e.text = None;
+            e.span = None;
+            for step in e.origin.0.iter_mut().skip(1) {
+                *step = r.text(step);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_and_consistency() {
+        let mut r = Redactor::new(Some(7));
+        let a = r.value("jane.doe@example.com");
+        assert!(
+            a.starts_with("user-") && a.contains("@domain-") && a.ends_with(".example"),
+            "{a}"
+        );
+        assert_eq!(r.value("jane.doe@example.com"), a);
+        assert_ne!(r.value("john@example.com"), a);
+        let g = r.value("/org/team");
+        assert!(
+            g.starts_with("/group-") && g.matches('/').count() == 2,
+            "{g}"
+        );
+        assert_eq!(
+            r.value("urn:oasis:names:tc:SAML:2.0:status:Success"),
+            "urn:oasis:names:tc:SAML:2.0:status:Success"
+        );
+        let u = r.url("https://auth.atlassian.com/login/callback?connection=saml-1234");
+        assert!(
+            u.starts_with("https://auth.atlassian.com/login/callback?connection=saml-conn-"),
+            "{u}"
+        );
+        let k = r.url("https://kc.corp.example.org/realms/acme");
+        assert!(
+            k.starts_with("https://host-") && k.contains("/realms/id-"),
+            "{k}"
+        );
+        assert!(!r.text("user jane.doe@example.com failed").contains("jane"));
+        // Another run, another key: no correlation.
+        let mut r2 = Redactor::new(Some(8));
+        assert_ne!(r2.value("jane.doe@example.com"), a);
+    }
+}
