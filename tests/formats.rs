@@ -275,6 +275,25 @@ fn injected_values_change_nothing_in_the_structure_of_any_output() {
             "{extra:?}: a fence was left open (closed early by input backticks?)"
         );
         assert!(!md.contains('\u{9b}') && !md.contains('\u{1b}'));
+        // Rendered by a real Markdown renderer: no link, image or HTML element comes from the input.
+        if node_tools().is_some() {
+            let dir = tempfile::tempdir().unwrap();
+            let md_path = write_temp(dir.path(), "r.md", &md);
+            let js = "const {marked}=require('marked');process.stdout.write(marked.parse(require('fs').readFileSync(process.argv[1],'utf8')))";
+            let o = std::process::Command::new("node")
+                .current_dir(root().join("tests/node"))
+                .args(["-e", js, &md_path])
+                .output()
+                .expect("node runs");
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            let html = String::from_utf8_lossy(&o.stdout);
+            for bad in ["<a ", "<img", "<script", "<b>"] {
+                assert!(
+                    !html.contains(bad),
+                    "{extra:?}: rendered report contains {bad}:\n{html}"
+                );
+            }
+        }
     }
     // Terminal formats carry no escape characters.
     for f in ["full", "concise"] {

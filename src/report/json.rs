@@ -15,6 +15,8 @@ pub struct Report<'a> {
     pub inputs: Vec<Input<'a>>,
     pub messages: Vec<MessageOut<'a>>,
     pub findings: Vec<FindingOut<'a>>,
+    /// The rules that fired: what each checks, why, and where the requirement comes from.
+    pub rules: Vec<&'static crate::finding::RuleMeta>,
     pub summary: Summary,
 }
 
@@ -192,8 +194,20 @@ pub fn build(run: &Run) -> Report<'_> {
             })
         })
         .collect();
+    let mut rules: Vec<&'static crate::finding::RuleMeta> = Vec::new();
+    for m in &run.messages {
+        for f in &m.findings {
+            if let Some(r) = crate::finding::rule(f.code)
+                && !rules.iter().any(|x| x.code == r.code)
+            {
+                rules.push(r);
+            }
+        }
+    }
+    rules.sort_by_key(|r| r.code);
     Report {
         version: VERSION,
+        rules,
         tool: Tool {
             name: "samlint",
             version: env!("CARGO_PKG_VERSION"),

@@ -18,15 +18,29 @@ pub struct Options {
 }
 
 /// Escape text for Markdown outside code: the characters that can start emphasis, code, links,
-/// images, HTML, tables or headings anywhere, and list markers at the start.
+/// images, HTML, tables or headings anywhere, and list markers at the start. URL-like words become code
+/// spans, so that no renderer turns them into autolinks.
 pub fn md_escape(s: &str) -> String {
     let line = crate::util::one_line(s);
     let mut out = String::with_capacity(line.len());
-    for (i, c) in line.chars().enumerate() {
-        if "\\`*_{}[]<>#!|~&".contains(c) || (i == 0 && "-+=".contains(c)) {
-            out.push('\\');
+    for (wi, word) in line.split(' ').enumerate() {
+        if wi > 0 {
+            out.push(' ');
         }
-        out.push(c);
+        let lower = word.to_ascii_lowercase();
+        if lower.contains("://")
+            || lower.starts_with("www.")
+            || lower.contains("@") && lower.contains('.')
+        {
+            out.push_str(&code(word));
+            continue;
+        }
+        for (i, c) in word.chars().enumerate() {
+            if "\\`*_{}[]<>#!|~&".contains(c) || (wi == 0 && i == 0 && "-+=".contains(c)) {
+                out.push('\\');
+            }
+            out.push(c);
+        }
     }
     out
 }
@@ -392,6 +406,10 @@ mod tests {
     fn escaping_and_fences() {
         assert_eq!(md_escape("![x](y) <b>"), "\\!\\[x\\](y) \\<b\\>");
         assert_eq!(md_escape("- a.b"), "\\- a.b");
+        assert_eq!(
+            md_escape("see https://x.example/a_b, now"),
+            "see `https://x.example/a_b,` now"
+        );
         assert_eq!(code("a`b"), "``a`b``");
         let f = fenced("xml", "```\nx");
         assert!(f.starts_with("````xml\n") && f.ends_with("\n````\n"), "{f}");
