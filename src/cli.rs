@@ -223,12 +223,19 @@ pub struct CheckArgs {
     pub common: InputArgs,
     #[command(flatten)]
     pub trust: TrustArgs,
-    /// Output format.
-    #[arg(long, value_enum, env = "SAMLINT_FORMAT", default_value_t = Format::Full)]
-    pub format: Format,
-    /// Exit 1 when a finding at or above this severity is reported.
-    #[arg(long, value_name = "SEVERITY", default_value = "error", value_parser = parse_severity)]
-    pub fail_on: Severity,
+    /// Output format [default: full, or `format:` in samlint.yaml].
+    #[arg(long, value_enum, env = "SAMLINT_FORMAT")]
+    pub format: Option<Format>,
+    /// Exit 1 when a finding at or above this severity is reported [default: error, or `fail-on:` in
+    /// samlint.yaml].
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub fail_on: Option<Severity>,
+    /// Read settings from this file instead of discovering samlint.yaml.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<std::path::PathBuf>,
+    /// Ignore any samlint.yaml.
+    #[arg(long)]
+    pub isolated: bool,
     /// Exit 0 even when findings are reported (still 2 when an input could not be linted).
     #[arg(long)]
     pub exit_zero: bool,
@@ -348,7 +355,7 @@ pub fn main() -> u8 {
     let mut stdin = std::io::stdin().lock();
     match cli.command {
         Command::Report(mut a) => {
-            a.format = Format::Markdown;
+            a.format = Some(Format::Markdown);
             check(a, &mut stdin)
         }
         Command::Check(a) => check(a, &mut stdin),
@@ -378,6 +385,25 @@ pub fn main() -> u8 {
 }
 
 fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
+    // Settings: flags and SAMLINT_FORMAT, then samlint.yaml, then defaults.
+    let config_path = if a.isolated {
+        None
+    } else {
+        a.config.clone().or_else(|| {
+            std::env::current_dir()
+                .ok()
+                .and_then(|d| crate::config::discover(&d))
+        })
+    };
+    let config = match config_path.as_deref().map(crate::config::load).transpose() {
+        Ok(c) => c.unwrap_or_default(),
+        Err(e) => {
+            eprintln!("samlint: invalid config: {}", crate::util::sanitize(&e));
+            return 2;
+        }
+    };
+    let format_choice = a.format.or(config.format).unwrap_or(Format::Full);
+    let fail_on = a.fail_on.or(config.fail_on).unwrap_or(Severity::Error);
     let mut out = match Out::open(&a.common.output) {
         Ok(o) => o,
         Err(e) => {
@@ -394,23 +420,21 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
     };
     let run = lint::run(&a.common.inputs, stdin, &opts);
     let redacted;
-    let (run, format) = if a.redact && a.format != Format::Markdown {
+    let (run, format) = if a.redact && format_choice != Format::Markdown {
         redacted = report::redact::run(&run, a.redact_seed, a.keep_domains);
-        (
-            &redacted,
-            if a.format == Format::Full {
-                Format::Concise
-            } else {
-                a.format
-            },
-        )
+        let f = if format_choice == Format::Full {
+            Format::Concise
+        } else {
+            format_choice
+        };
+        (&redacted, f)
     } else {
-        (&run, a.format)
+        (&run, format_choice)
     };
     let text = match format {
         Format::Json => report::json::render(run),
         Format::Sarif => report::sarif::render(run),
-        Format::Junit => report::junit::render(run, a.fail_on),
+        Format::Junit => report::junit::render(run, fail_on),
         Format::Github => report::github::render(run),
         Format::Markdown => report::markdown::render(
             run,
@@ -436,7 +460,7 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
         eprintln!("samlint: cannot write results: {e}");
         return 2;
     }
-    exit_code(run, a.fail_on, a.exit_zero)
+    exit_code(run, fail_on, a.exit_zero)
 }
 
 /// The exit code of a `check` run.

@@ -97,6 +97,18 @@ fn xml_names(xml: &str) -> String {
     s.to_lowercase()
 }
 
+/// Does `needle` occur in `hay`? Short values must stand as a whole token (so that "mail" is not found
+/// inside the public `emailAddress`); longer ones anywhere.
+fn occurs(hay: &str, needle: &str) -> bool {
+    if needle.chars().count() >= 8 {
+        return hay.contains(needle);
+    }
+    let alnum = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+    hay.match_indices(needle).any(|(i, _)| {
+        !alnum(hay[..i].chars().next_back()) && !alnum(hay[i + needle.len()..].chars().next())
+    })
+}
+
 /// Values that leak into the report.
 fn leaks(report: &str, values: &[String], vocab: &str) -> Vec<String> {
     let hay = normalise(report);
@@ -104,11 +116,11 @@ fn leaks(report: &str, values: &[String], vocab: &str) -> Vec<String> {
     let mut out = Vec::new();
     for v in values {
         let v = v.trim();
-        if v.chars().count() < 6 || is_public(v) || vocab.contains(&v.to_lowercase()) {
+        if v.chars().count() < 4 || is_public(v) || vocab.contains(&v.to_lowercase()) {
             continue;
         }
         let b64 = base64::engine::general_purpose::STANDARD.encode(v);
-        if hay.contains(&v.to_lowercase())
+        if occurs(&hay, &v.to_lowercase())
             || raw_hay.contains(b64.trim_end_matches('='))
             || raw_hay.contains(&pct(v)) && pct(v) != v
         {

@@ -1,0 +1,107 @@
+//! samlint.yaml: discovery (working directory, then parents), precedence (flags and SAMLINT_FORMAT over
+//! the file), --config, --isolated, and strict errors that name the file and line.
+
+mod common;
+use common::*;
+
+fn run_in(
+    dir: &std::path::Path,
+    args: &[&str],
+    env: Option<(&str, &str)>,
+) -> (i32, String, String) {
+    let mut c = samlint();
+    c.current_dir(dir).args(args);
+    if let Some((k, v)) = env {
+        c.env(k, v);
+    }
+    let o = c.output().unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn format_and_fail_on_from_the_nearest_samlint_yaml() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("samlint.yaml"),
+        "format: json\nfail-on: info\n",
+    )
+    .unwrap();
+    let sub = dir.path().join("a/b");
+    std::fs::create_dir_all(&sub).unwrap();
+    let input = fixture("saml/keycloak-atlassian-ok.xml");
+    let cert = fixture("keys/idp-cert.pem");
+    // Found from a subdirectory; fail-on info turns the info findings into exit 1.
+    let (code, out, _) = run_in(&sub, &["check", &input, "--idp-cert", &cert], None);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON from the config's format");
+    validate_report(&v);
+    assert_eq!(code, 1);
+    // Flags win, and so does SAMLINT_FORMAT.
+    let (code, out, _) = run_in(
+        &sub,
+        &[
+            "check",
+            &input,
+            "--idp-cert",
+            &cert,
+            "--format",
+            "concise",
+            "--fail-on",
+            "error",
+        ],
+        None,
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("1 input, 1 message"), "{out}");
+    let (_, out, _) = run_in(
+        &sub,
+        &["check", &input, "--idp-cert", &cert],
+        Some(("SAMLINT_FORMAT", "github")),
+    );
+    assert!(out.starts_with("::notice"), "{out}");
+    // --isolated ignores the file.
+    let (code, out, _) = run_in(
+        &sub,
+        &["check", &input, "--idp-cert", &cert, "--isolated"],
+        None,
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("── message 1"), "{out}");
+}
+
+#[test]
+fn explicit_config_and_strict_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("ci.yaml");
+    std::fs::write(&cfg, "format: sarif\n").unwrap();
+    let input = fixture("saml/keycloak-atlassian-ok.xml");
+    let (_, out, _) = run_in(
+        dir.path(),
+        &["check", &input, "--config", cfg.to_str().unwrap()],
+        None,
+    );
+    assert!(out.contains("\"version\": \"2.1.0\""), "{out}");
+    // Unknown key and bad value: exit 2, naming the file and the line.
+    std::fs::write(&cfg, "format: json\nfromat: sarif\n").unwrap();
+    let (code, _, err) = run_in(
+        dir.path(),
+        &["check", &input, "--config", cfg.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("ci.yaml:2:") && err.contains("fromat"),
+        "{err}"
+    );
+    std::fs::write(&cfg, "format: xml\n").unwrap();
+    let (code, _, err) = run_in(
+        dir.path(),
+        &["check", &input, "--config", cfg.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown format `xml`"), "{err}");
+}
