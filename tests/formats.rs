@@ -320,3 +320,24 @@ fn format_snapshots() {
         insta::assert_snapshot!(format!("format_{f}"), out.replace(v, "[VERSION]"));
     }
 }
+
+#[test]
+fn redacted_format_snapshots() {
+    // The same capture, redacted with a fixed seed: what a CI log or a ticket would show.
+    let args = vec![
+        "fixtures/har/sp-initiated-login.har".to_string(),
+        "--idp-cert".into(),
+        fixture("keys/client-cert.pem"),
+        "--redact".into(),
+        "--redact-seed".into(),
+        "3".into(),
+    ];
+    for f in ["github", "concise"] {
+        let (_, out) = output(f, &args);
+        assert!(
+            !out.contains("jane") && !out.contains("kc.example.com/realms/acme"),
+            "{out}"
+        );
+        insta::assert_snapshot!(format!("redacted_{f}"), out);
+    }
+}
