@@ -117,8 +117,10 @@ pub struct BindingParams {
     pub url: Option<String>,
     /// HAR `startedDateTime` (RFC 3339) of the request that carried the message.
     pub time: Option<String>,
-    /// HAR entry index (0-based), when from a HAR.
+    /// HAR entry number (1-based), when from a HAR.
     pub entry: Option<usize>,
+    /// HTTP status of the response to that request (HAR, SAML-tracer).
+    pub status: Option<i64>,
 }
 
 /// One decoded SAML message text and everything known about how it was obtained.

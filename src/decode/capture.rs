@@ -301,9 +301,9 @@ fn har_entry(n: usize, e: HarEntry, found: &mut Vec<Found>) {
         url: Some(e.request.url.clone()),
         time: e.started_date_time.clone(),
         entry: Some(n),
+        status: e.response.as_ref().and_then(|r| r.status),
         ..BindingParams::default()
     };
-    let _ = e.response.as_ref().and_then(|r| r.status);
     // Redirect binding: the URL's query.
     if let Some((_, q)) = e.request.url.split_once('?') {
         let q = q.split_once('#').map_or(q, |(a, _)| a);
@@ -432,6 +432,8 @@ struct TracerRequest {
     post: Option<Vec<(String, String)>>,
     #[serde(default)]
     saml: Option<String>,
+    #[serde(default, rename = "responseStatus")]
+    response_status: Option<serde_json::Value>,
 }
 
 fn tracer_request(n: usize, r: TracerRequest, found: &mut Vec<Found>) {
@@ -442,6 +444,10 @@ fn tracer_request(n: usize, r: TracerRequest, found: &mut Vec<Found>) {
         method: Some(method),
         url: Some(r.url.clone()),
         entry: Some(n),
+        status: r.response_status.as_ref().and_then(|v| {
+            v.as_i64()
+                .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+        }),
         ..BindingParams::default()
     };
     // SAML-tracer stores parameters already URL-decoded.

@@ -333,7 +333,7 @@ pub fn render(run: &Run, opts: Options) -> String {
         let _ = writeln!(o, "## Timeline\n");
         let _ = writeln!(
             o,
-            "| entry | time | method | URL | message | answers |\n|---|---|---|---|---|---|"
+            "| entry | time | method | URL | status | message | answers |\n|---|---|---|---|---|---|---|"
         );
         for m in &captured {
             let b = &m.source.binding;
@@ -360,11 +360,12 @@ pub fn render(run: &Run, opts: Options) -> String {
                 .unwrap_or_default();
             let _ = writeln!(
                 o,
-                "| {} | {} | {} | {} | {} {} | {} |",
+                "| {} | {} | {} | {} | {} | {} {} | {} |",
                 b.entry.unwrap_or(0),
                 b.time.as_deref().map(md_escape).unwrap_or_default(),
                 md_escape(b.method.as_deref().unwrap_or("")),
                 code(&url),
+                b.status.map_or_else(|| "—".to_string(), |s| s.to_string()),
                 m.index + 1,
                 m.model.kind.as_str(),
                 answers
