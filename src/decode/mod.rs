@@ -119,41 +119,7 @@ pub fn looks_like_path(arg: &str) -> bool {
 /// Load one input.
 pub fn load(arg: &str, index: usize, stdin: &mut dyn Read, limits: &Limits) -> LoadedInput {
     if arg == "-" {
-        let name = "stdin".to_string();
-        let origin = Origin::new(&name);
-        let mut buf = Vec::new();
-        let read = stdin
-            .take(limits.max_input.saturating_add(1))
-            .read_to_end(&mut buf);
-        if let Err(e) = read {
-            return LoadedInput::failed(
-                index,
-                name,
-                InputError::new(
-                    &origin,
-                    ErrorKind::Io {
-                        detail: e.to_string(),
-                    },
-                ),
-            );
-        }
-        if buf.len() as u64 > limits.max_input {
-            return LoadedInput::failed(
-                index,
-                name,
-                InputError::too_large(
-                    &origin,
-                    "stdin",
-                    buf.len() as u64,
-                    limits.max_input,
-                    "--max-input",
-                ),
-            );
-        }
-        let digest = sha256_hex(&buf);
-        let mut li = from_bytes(index, name, buf, limits);
-        li.sha256 = Some(digest);
-        return li;
+        return from_stdin(index, stdin, limits);
     }
     let path = Path::new(arg);
     if path.exists() {
@@ -184,6 +150,116 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// The most a non-JSON input can be: one SAML value plus the URL or form body around it.
+fn max_single(limits: &Limits) -> u64 {
+    limits.max_value as u64 + 64 * 1024
+}
+
+/// A reader that fails once more than `limit` bytes came through, and hashes what it passes on.
+struct Capped<R> {
+    inner: R,
+    left: u64,
+    hash: sha2::Sha256,
+}
+
+const CAP_MARK: &str = "samlint: input larger than --max-input";
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use sha2::Digest as _;
+        let n = self.inner.read(buf)?;
+        if n as u64 > self.left {
+            return Err(std::io::Error::other(CAP_MARK));
+        }
+        self.left -= n as u64;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// stdin: a JSON capture is streamed like a file; anything else is one value, read only up to the
+/// largest a value can be.
+fn from_stdin(index: usize, stdin: &mut dyn Read, limits: &Limits) -> LoadedInput {
+    use sha2::Digest as _;
+    let name = "stdin".to_string();
+    let origin = Origin::new(&name);
+    let io = |e: std::io::Error| {
+        InputError::new(
+            &origin,
+            ErrorKind::Io {
+                detail: e.to_string(),
+            },
+        )
+    };
+    let mut head = vec![0u8; 512];
+    let mut n = 0;
+    while n < head.len() {
+        match stdin.read(&mut head[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return LoadedInput::failed(index, name, io(e)),
+        }
+    }
+    head.truncate(n);
+    if is_json_start(&head) {
+        let mut capped = Capped {
+            inner: std::io::Cursor::new(head).chain(stdin),
+            left: limits.max_input,
+            hash: sha2::Sha256::new(),
+        };
+        let mut li = from_json(
+            index,
+            name,
+            BufReader::with_capacity(256 * 1024, &mut capped),
+            limits,
+        );
+        if li.error.as_ref().is_some_and(
+            |e| matches!(&e.kind, ErrorKind::Json { detail, .. } if detail.contains(CAP_MARK)),
+        ) {
+            li.error = Some(InputError::too_large(
+                &origin,
+                "stdin",
+                limits.max_input + 1,
+                limits.max_input,
+                "--max-input",
+            ));
+        }
+        li.sha256 = Some(
+            capped
+                .hash
+                .finalize()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect(),
+        );
+        return li;
+    }
+    let cap = max_single(limits);
+    let mut buf = head;
+    if let Err(e) = stdin.take(cap + 1 - buf.len() as u64).read_to_end(&mut buf) {
+        return LoadedInput::failed(index, name, io(e));
+    }
+    if buf.len() as u64 > cap {
+        // Stop reading: no single SAML value is this large.
+        return LoadedInput::failed(
+            index,
+            name,
+            InputError::too_large(
+                &origin,
+                "stdin (not a JSON capture, so one SAML value)",
+                buf.len() as u64,
+                cap,
+                "--max-value",
+            ),
+        );
+    }
+    let digest = sha256_hex(&buf);
+    let mut li = from_bytes(index, name, buf, limits);
+    li.sha256 = Some(digest);
+    li
 }
 
 fn from_file(index: usize, arg: &str, path: &Path, limits: &Limits) -> LoadedInput {
@@ -246,6 +322,20 @@ fn from_file(index: usize, arg: &str, path: &Path, limits: &Limits) -> LoadedInp
         let reader =
             BufReader::with_capacity(256 * 1024, std::io::Cursor::new(head.to_vec()).chain(file));
         return from_json(index, name, reader, limits);
+    }
+    if meta.len() > max_single(limits) {
+        // Not a JSON capture, so it can only be one SAML value: refuse without reading it.
+        return LoadedInput::failed(
+            index,
+            name,
+            InputError::too_large(
+                &origin,
+                "the file (not a JSON capture, so one SAML value)",
+                meta.len(),
+                max_single(limits),
+                "--max-value",
+            ),
+        );
     }
     let mut buf = head.to_vec();
     if let Err(e) = file.take(limits.max_input).read_to_end(&mut buf) {
