@@ -57,6 +57,14 @@ pub struct InputArgs {
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth, help_heading = "Limits")]
     pub max_depth: usize,
 
+    /// Directory inputs: read only files matching this glob (repeatable; default: *.xml *.har *.json
+    /// *.b64 *.base64 *.txt *.url *.saml). Other files are skipped and counted.
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+    /// Directory inputs: leave out files matching this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
@@ -213,6 +221,9 @@ impl TrustArgs {
                 request_id: self.request_id.clone(),
             },
             verifier,
+            include: Vec::new(),
+            exclude: Vec::new(),
+            progress: true,
         })
     }
 }
@@ -370,6 +381,9 @@ pub fn main() -> u8 {
             let opts = lint::Options {
                 limits: a.common.limits(),
                 lint: false,
+                include: a.common.include.clone(),
+                exclude: a.common.exclude.clone(),
+                progress: true,
                 ..lint::Options::default()
             };
             let run = lint::run(&a.common.inputs, &mut stdin, &opts);
@@ -417,6 +431,11 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
             eprintln!("samlint: {}", crate::util::sanitize(&e));
             return 2;
         }
+    };
+    let opts = lint::Options {
+        include: a.common.include.clone(),
+        exclude: a.common.exclude.clone(),
+        ..opts
     };
     let run = lint::run(&a.common.inputs, stdin, &opts);
     let redacted;

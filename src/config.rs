@@ -54,21 +54,21 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 /// Load a config file; errors name the file and the line.
 pub fn load(path: &Path) -> Result<Config, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    parse(&text, &path.display().to_string())
+}
+
+/// Parse config text; `name` is used in errors.
+pub fn parse(text: &str, name: &str) -> Result<Config, String> {
     if text.trim().is_empty() {
         return Ok(Config::default());
     }
-    yaml_serde::from_str(&text).map_err(|e| match e.location() {
+    yaml_serde::from_str(text).map_err(|e| match e.location() {
         Some(l) => format!(
-            "{}:{}:{}: {}",
-            path.display(),
+            "{name}:{}:{}: {}",
             l.line(),
             l.column(),
             crate::util::one_line(&e.to_string())
         ),
-        None => format!(
-            "{}: {}",
-            path.display(),
-            crate::util::one_line(&e.to_string())
-        ),
+        None => format!("{name}: {}", crate::util::one_line(&e.to_string())),
     })
 }

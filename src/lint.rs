@@ -67,6 +67,11 @@ pub struct Options {
     pub expect: verify::protocol::Expect,
     /// Which XML-DSig verifier(s) to run.
     pub verifier: verify::VerifierKind,
+    /// Directory walks: file globs to read (default DEFAULT_INCLUDE) and to leave out.
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    /// Show a progress bar on a terminal for long runs.
+    pub progress: bool,
 }
 
 impl Default for Options {
@@ -80,6 +85,9 @@ impl Default for Options {
             now_ms: verify::time::now(),
             expect: verify::protocol::Expect::default(),
             verifier: verify::VerifierKind::default(),
+            include: Vec::new(),
+            exclude: Vec::new(),
+            progress: false,
         }
     }
 }
@@ -143,6 +151,8 @@ pub struct InputReport {
 pub struct Run {
     pub inputs: Vec<InputReport>,
     pub messages: Vec<Linted>,
+    /// Wall time of the run.
+    pub elapsed: std::time::Duration,
 }
 
 impl Run {
@@ -226,58 +236,232 @@ pub fn lint_message(
     (findings, signature, at)
 }
 
-/// Decode and parse every input, and lint every message when `opts.lint`.
-pub fn run(args: &[String], stdin: &mut dyn Read, opts: &Options) -> Run {
-    let limits = &opts.limits;
-    let lint = opts.lint;
-    let mut run = Run::default();
-    for (i, arg) in args.iter().enumerate() {
-        let loaded = decode::load(arg, i, stdin, limits);
-        let mut report = InputReport {
-            index: i,
-            name: loaded.name.clone(),
-            kind: loaded.kind,
-            status: InputStatus::Linted,
-            errors: loaded.error.into_iter().collect(),
-            messages: 0,
-            entries: loaded.entries,
-            sha256: loaded.sha256.clone(),
+/// Files a directory walk reads by default (others are skipped and counted).
+pub const DEFAULT_INCLUDE: &[&str] = &[
+    "*.xml", "*.har", "*.json", "*.b64", "*.base64", "*.txt", "*.url", "*.saml",
+];
+
+/// One input of a run: a command-line argument, or a file found in a directory.
+enum Item {
+    Arg(String),
+    Skipped(String),
+}
+
+fn globs(patterns: &[String]) -> Option<globset::GlobSet> {
+    let mut b = globset::GlobSetBuilder::new();
+    for p in patterns {
+        // Patterns match at any depth below the walked directory (`*.har`, `captures/**`).
+        let p = if p.starts_with("**") || p.starts_with('/') {
+            p.clone()
+        } else {
+            format!("**/{p}")
         };
-        // AuthnRequest IDs seen so far in this input, to pair responses with requests (HAR).
-        let mut requests: Vec<String> = Vec::new();
-        for msg in loaded.messages {
-            let parsed = msg.and_then(|src| parse_source(&src, limits).map(|(d, m)| (src, d, m)));
-            match parsed {
-                Ok((source, doc, model)) => {
-                    let (findings, signature, at) = if lint {
-                        lint_message(opts, &source, &doc, &model, &requests)
-                    } else {
-                        (Vec::new(), None, None)
-                    };
-                    if model.kind == crate::model::MessageKind::AuthnRequest
-                        && let Some(id) = &model.id
-                    {
-                        requests.push(id.value.clone());
+        b.add(globset::Glob::new(&p).ok()?);
+    }
+    b.build().ok()
+}
+
+/// Expand directories (recursively, sorted, hidden entries skipped) into their files.
+fn expand(args: &[String], opts: &Options) -> Vec<Item> {
+    let default: Vec<String> = DEFAULT_INCLUDE.iter().map(|s| s.to_string()).collect();
+    let include = globs(if opts.include.is_empty() {
+        &default
+    } else {
+        &opts.include
+    });
+    let exclude = globs(&opts.exclude);
+    let mut out = Vec::new();
+    for a in args {
+        let p = std::path::Path::new(a);
+        if a != "-" && p.is_dir() {
+            let mut stack = vec![p.to_path_buf()];
+            let mut files = Vec::new();
+            while let Some(d) = stack.pop() {
+                let Ok(rd) = std::fs::read_dir(&d) else {
+                    files.push(d);
+                    continue;
+                };
+                let mut entries: Vec<_> = rd.filter_map(Result::ok).map(|e| e.path()).collect();
+                entries.sort();
+                for e in entries.into_iter().rev() {
+                    let hidden = e
+                        .file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+                    if hidden {
+                        continue;
                     }
-                    report.messages += 1;
-                    run.messages.push(Linted {
-                        index: run.messages.len(),
-                        input: i,
-                        source,
-                        doc,
-                        model,
-                        findings,
-                        signature,
-                        at,
-                    });
+                    if e.is_dir() {
+                        stack.push(e)
+                    } else {
+                        files.push(e)
+                    }
                 }
-                Err(e) => report.errors.push(e),
             }
+            files.sort();
+            for f in files {
+                let s = f.to_string_lossy().into_owned();
+                let included = include.as_ref().is_none_or(|g| g.is_match(&f));
+                let excluded = exclude.as_ref().is_some_and(|g| g.is_match(&f));
+                out.push(if included && !excluded {
+                    Item::Arg(s)
+                } else {
+                    Item::Skipped(s)
+                });
+            }
+        } else {
+            out.push(Item::Arg(a.clone()));
         }
-        if !report.errors.is_empty() {
-            report.status = InputStatus::Failed;
+    }
+    out
+}
+
+/// Decode, parse and (when `opts.lint`) lint one input.
+fn process(
+    arg: &str,
+    i: usize,
+    stdin: &mut dyn Read,
+    opts: &Options,
+) -> (InputReport, Vec<Linted>) {
+    let limits = &opts.limits;
+    let loaded = decode::load(arg, i, stdin, limits);
+    let mut report = InputReport {
+        index: i,
+        name: loaded.name.clone(),
+        kind: loaded.kind,
+        status: InputStatus::Linted,
+        errors: loaded.error.into_iter().collect(),
+        messages: 0,
+        entries: loaded.entries,
+        sha256: loaded.sha256.clone(),
+    };
+    let mut out = Vec::new();
+    // AuthnRequest IDs seen so far in this input, to pair responses with requests (HAR).
+    let mut requests: Vec<String> = Vec::new();
+    for msg in loaded.messages {
+        let parsed = msg.and_then(|src| parse_source(&src, limits).map(|(d, m)| (src, d, m)));
+        match parsed {
+            Ok((source, doc, model)) => {
+                let (findings, signature, at) = if opts.lint {
+                    lint_message(opts, &source, &doc, &model, &requests)
+                } else {
+                    (Vec::new(), None, None)
+                };
+                if model.kind == crate::model::MessageKind::AuthnRequest
+                    && let Some(id) = &model.id
+                {
+                    requests.push(id.value.clone());
+                }
+                report.messages += 1;
+                out.push(Linted {
+                    index: 0,
+                    input: i,
+                    source,
+                    doc,
+                    model,
+                    findings,
+                    signature,
+                    at,
+                });
+            }
+            Err(e) => report.errors.push(e),
+        }
+    }
+    if !report.errors.is_empty() {
+        report.status = InputStatus::Failed;
+    }
+    (report, out)
+}
+
+/// Decode and parse every input (directories are walked), and lint every message when `opts.lint`.
+/// Inputs are processed in parallel on a work-stealing pool; the output order is the input order.
+pub fn run(args: &[String], stdin: &mut dyn Read, opts: &Options) -> Run {
+    use rayon::prelude::*;
+    let started = std::time::Instant::now();
+    let items = expand(args, opts);
+    let bar = progress_bar(opts, items.len());
+    // stdin cannot be shared between threads: read it first, in place.
+    let mut done: Vec<Option<(InputReport, Vec<Linted>)>> = items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| match it {
+            Item::Arg(a) if a == "-" => Some(process(a, i, stdin, opts)),
+            Item::Skipped(name) => Some((
+                InputReport {
+                    index: i,
+                    name: name.clone(),
+                    kind: decode::InputKind::Unknown,
+                    status: InputStatus::Skipped,
+                    errors: Vec::new(),
+                    messages: 0,
+                    entries: None,
+                    sha256: None,
+                },
+                Vec::new(),
+            )),
+            _ => None,
+        })
+        .collect();
+    let parallel: Vec<(usize, (InputReport, Vec<Linted>))> = items
+        .par_iter()
+        .enumerate()
+        .filter(|(i, _)| done[*i].is_none())
+        .filter_map(|(i, it)| match it {
+            Item::Arg(a) => {
+                let r = process(a, i, &mut std::io::empty(), opts);
+                if let Some(b) = &bar {
+                    b.inc(1);
+                }
+                Some((i, r))
+            }
+            Item::Skipped(_) => None,
+        })
+        .collect();
+    for (i, r) in parallel {
+        if let Some(slot) = done.get_mut(i) {
+            *slot = Some(r);
+        }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let mut run = Run::default();
+    for (report, msgs) in done.into_iter().flatten() {
+        for mut m in msgs {
+            m.index = run.messages.len();
+            run.messages.push(m);
         }
         run.inputs.push(report);
     }
+    run.elapsed = started.elapsed();
     run
+}
+
+/// A progress bar on stderr, only for a terminal, only with several inputs, and only once the run has
+/// taken a second (so that a quick run draws nothing).
+fn progress_bar(opts: &Options, n: usize) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal as _;
+    if !opts.progress
+        || n < 2
+        || !std::io::stderr().is_terminal()
+        || std::env::var_os("CI").is_some()
+    {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(n as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{elapsed} [{bar:30}] {pos}/{len} inputs")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    let shown = bar.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(1));
+        if !shown.is_finished() {
+            shown.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+    });
+    Some(bar)
 }

@@ -271,3 +271,90 @@ fn decode_several_messages_are_separated() {
     assert_eq!(o.code, 0);
     assert_eq!(o.stdout.matches("<!-- samlint: message ").count(), 2);
 }
+
+#[test]
+fn directories_are_walked_in_order_with_globs() {
+    let (code, v) = check_json(&[
+        "fixtures",
+        "--exclude",
+        "hostile/**",
+        "--exclude",
+        "*.url",
+        "--idp-cert",
+        &fixture("keys/idp-cert.pem"),
+    ]);
+    assert_eq!(code, 2, "fixtures/har/no-saml.har has no SAML");
+    let inputs = v["inputs"].as_array().unwrap();
+    let names: Vec<&str> = inputs
+        .iter()
+        .map(|i| i["source"].as_str().unwrap())
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "deterministic (sorted) order");
+    let status = |n: &str| {
+        inputs
+            .iter()
+            .find(|i| i["source"].as_str().unwrap().ends_with(n))
+            .map(|i| i["status"].as_str().unwrap().to_string())
+    };
+    assert_eq!(
+        status("keycloak-atlassian-ok.xml").as_deref(),
+        Some("linted")
+    );
+    assert_eq!(
+        status("authn-request-redirect.url").as_deref(),
+        Some("skipped"),
+        "excluded"
+    );
+    assert_eq!(
+        status("idp-key.pem").as_deref(),
+        Some("skipped"),
+        "not a kind samlint reads"
+    );
+    assert_eq!(
+        status("billion-laughs.xml").as_deref(),
+        Some("skipped"),
+        "excluded directory"
+    );
+    assert!(
+        !names.iter().any(|n| n.contains("/.")),
+        "hidden entries are not walked"
+    );
+    // The same run twice gives the same output (parallel work, deterministic order).
+    let (_, again) = check_json(&[
+        "fixtures",
+        "--exclude",
+        "hostile/**",
+        "--exclude",
+        "*.url",
+        "--idp-cert",
+        &fixture("keys/idp-cert.pem"),
+    ]);
+    assert_eq!(v["findings"], again["findings"]);
+    assert_eq!(v["messages"], again["messages"]);
+    // --include narrows the walk.
+    let (_, v) = check_json(&["fixtures", "--include", "*.har"]);
+    let linted: Vec<&str> = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["status"] != "skipped")
+        .map(|i| i["source"].as_str().unwrap())
+        .collect();
+    assert!(linted.iter().all(|n| n.ends_with(".har")), "{linted:?}");
+    // The human summary counts skipped files and ends with the elapsed time.
+    let o = run(&[
+        "check",
+        "fixtures",
+        "--include",
+        "*.har",
+        "--format",
+        "concise",
+    ]);
+    let last = o.stdout.lines().last().unwrap();
+    assert!(
+        last.contains("files skipped") && last.ends_with(" s"),
+        "{last}"
+    );
+}

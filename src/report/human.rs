@@ -263,7 +263,13 @@ pub fn render_full(run: &Run, style: Style) -> String {
 }
 
 pub fn summary_line(run: &Run) -> String {
+    use crate::lint::InputStatus;
     let failed = run.inputs.iter().filter(|i| !i.errors.is_empty()).count();
+    let skipped = run
+        .inputs
+        .iter()
+        .filter(|i| i.status == InputStatus::Skipped)
+        .count();
     let plural = |n: usize, s: &str| {
         if n == 1 {
             format!("{n} {s}")
@@ -273,7 +279,7 @@ pub fn summary_line(run: &Run) -> String {
     };
     let mut s = format!(
         "{}, {}: {}, {}, {}",
-        plural(run.inputs.len(), "input"),
+        plural(run.inputs.len() - skipped, "input"),
         plural(run.messages.len(), "message"),
         plural(run.count(Severity::Error), "error"),
         plural(run.count(Severity::Warning), "warning"),
@@ -285,7 +291,13 @@ pub fn summary_line(run: &Run) -> String {
             plural(failed, "input")
         ));
     }
-    s.push('\n');
+    if skipped > 0 {
+        s.push_str(&format!(
+            "; {} skipped (not matching the include/exclude globs)",
+            plural(skipped, "file")
+        ));
+    }
+    s.push_str(&format!(" · {:.2} s\n", run.elapsed.as_secs_f64()));
     s
 }
 

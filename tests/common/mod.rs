@@ -139,3 +139,19 @@ pub fn write_temp(dir: &Path, name: &str, content: impl AsRef<[u8]>) -> String {
     std::fs::write(&p, content).expect("write temp file");
     p.to_string_lossy().into_owned()
 }
+
+/// The summary line ends with the run's wall time; snapshots replace it.
+pub fn no_elapsed(s: &str) -> String {
+    s.lines()
+        .map(|l| match l.rfind(" · ") {
+            Some(i)
+                if l.ends_with(" s") && l[i + " · ".len()..l.len() - 2].parse::<f64>().is_ok() =>
+            {
+                format!("{} · [ELAPSED]", &l[..i])
+            }
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + if s.ends_with('\n') { "\n" } else { "" }
+}
