@@ -1,0 +1,117 @@
+//! Benchmarks of each stage on realistic inputs: Keycloak-shaped responses signed with RSA-2048 /
+//! SHA-256, Response and Assertion both signed, with 5, 10 and 20 attributes, generated here with the
+//! test key. `cargo bench` (not run in CI); bench/compare.sh compares whole tools.
+
+use base64::Engine as _;
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use samlint::verify::sign::{Alg, What, pem_body, sign};
+use std::hint::black_box;
+
+fn response(attrs: usize) -> String {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let t = std::fs::read_to_string(format!(
+        "{root}/fixtures/saml/keycloak-atlassian-unsigned.xml"
+    ))
+    .unwrap();
+    let extra: String = (0..attrs.saturating_sub(4))
+        .map(|i| {
+            format!(
+                "<saml:Attribute Name=\"urn:oid:1.3.6.1.4.1.{i}\" NameFormat=\"urn:oasis:names:tc:SAML:2.0:attrname-format:uri\"><saml:AttributeValue>value {i} for the benchmark</saml:AttributeValue></saml:Attribute>"
+            )
+        })
+        .collect();
+    let t = t.trim_end().replace(
+        "</saml:AttributeStatement>",
+        &format!("{extra}</saml:AttributeStatement>"),
+    );
+    let key = std::fs::read(format!("{root}/fixtures/keys/idp-key.pem")).unwrap();
+    let cert =
+        pem_body(&std::fs::read_to_string(format!("{root}/fixtures/keys/idp-cert.pem")).unwrap());
+    sign(&t, What::Both, &key, &cert, Alg::RsaSha256).unwrap()
+}
+
+fn trust() -> samlint::verify::Trust {
+    let root = env!("CARGO_MANIFEST_DIR");
+    samlint::verify::Trust {
+        certs: samlint::verify::cert::load_idp_cert(&format!("{root}/fixtures/keys/idp-cert.pem"))
+            .unwrap(),
+        entity_id: None,
+    }
+}
+
+fn stages(c: &mut Criterion) {
+    let limits = samlint::limits::Limits::default();
+    let trust = trust();
+    for attrs in [5, 10, 20] {
+        let xml = response(attrs);
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&xml);
+        let origin = samlint::source::Origin::new("bench");
+        c.bench_with_input(BenchmarkId::new("decode", attrs), &b64, |b, v| {
+            b.iter(|| {
+                samlint::decode::blob::decode_value(black_box(v), false, &origin, &limits).unwrap()
+            })
+        });
+        c.bench_with_input(BenchmarkId::new("parse", attrs), &xml, |b, x| {
+            b.iter(|| {
+                let d = samlint::xml::parse(black_box(x), &limits).unwrap();
+                samlint::model::build(&d)
+            })
+        });
+        let doc = samlint::xml::parse(&xml, &limits).unwrap();
+        let m = samlint::model::build(&doc);
+        c.bench_with_input(BenchmarkId::new("verify-rust", attrs), &xml, |b, x| {
+            b.iter(|| {
+                samlint::verify::analyse(
+                    &doc,
+                    &m,
+                    black_box(x),
+                    &trust,
+                    &samlint::verify::dsig::Bergshamra,
+                    0,
+                )
+            })
+        });
+        #[cfg(feature = "xmlsec")]
+        c.bench_with_input(BenchmarkId::new("verify-xmlsec", attrs), &xml, |b, x| {
+            b.iter(|| {
+                samlint::verify::analyse(
+                    &doc,
+                    &m,
+                    black_box(x),
+                    &trust,
+                    &samlint::verify::dsig::Xmlsec,
+                    0,
+                )
+            })
+        });
+        c.bench_with_input(BenchmarkId::new("checks", attrs), &m, |b, m| {
+            b.iter(|| {
+                let mut f = samlint::check::check(&doc, m);
+                let cx = samlint::verify::protocol::Context {
+                    skew_ms: 180_000,
+                    ..Default::default()
+                };
+                f.extend(samlint::verify::protocol::check(
+                    m,
+                    &samlint::verify::protocol::Expect::default(),
+                    &cx,
+                ));
+                f
+            })
+        });
+        let opts = samlint::lint::Options {
+            trust: trust.clone(),
+            ..Default::default()
+        };
+        c.bench_with_input(BenchmarkId::new("end-to-end", attrs), &b64, |b, v| {
+            b.iter(|| samlint::lint::run(&[v.clone()], &mut std::io::empty(), &opts))
+        });
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(30).measurement_time(std::time::Duration::from_secs(3));
+    targets = stages
+}
+criterion_main!(benches);
