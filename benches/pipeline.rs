@@ -104,7 +104,7 @@ fn stages(c: &mut Criterion) {
             ..Default::default()
         };
         c.bench_with_input(BenchmarkId::new("end-to-end", attrs), &b64, |b, v| {
-            b.iter(|| samlint::lint::run(&[v.clone()], &mut std::io::empty(), &opts))
+            b.iter(|| samlint::lint::run(std::slice::from_ref(v), &mut std::io::empty(), &opts))
         });
     }
 }
