@@ -3,7 +3,7 @@
 //! reaches the page as Markdown or HTML: input-derived text is escaped or fenced with a fence longer than
 //! any backtick run inside it, and links and images are never built from it.
 
-use super::redact::Redactor;
+use super::redact::{Redactor, cn};
 use crate::finding::Severity;
 use crate::lint::Run;
 use crate::model::MessageKind;
@@ -95,15 +95,6 @@ fn file_digest(name: &str) -> Option<String> {
         h.update(&buf[..n]);
     }
     Some(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
-}
-
-/// The CN of an X.500 subject (`CN=x, O=y` → `CN=x`).
-fn cn(subject: &str) -> String {
-    subject
-        .split(',')
-        .map(str::trim)
-        .find(|p| p.starts_with("CN="))
-        .map_or_else(|| "(no CN)".to_string(), str::to_string)
 }
 
 fn base_name(name: &str) -> String {

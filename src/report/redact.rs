@@ -364,6 +364,16 @@ impl Redactor {
     }
 }
 
+/// The CN of an X.500 subject (`CN=x, O=y` → `CN=x`): what a redacted output shows of a certificate
+/// (a full subject can carry an emailAddress).
+pub fn cn(subject: &str) -> String {
+    subject
+        .split(',')
+        .map(str::trim)
+        .find(|p| p.starts_with("CN="))
+        .map_or_else(|| "(no CN)".to_string(), str::to_string)
+}
+
 /// Elements whose text is an encoded blob: never shown.
 fn is_blob_element(doc: &Document, id: Option<NodeId>) -> bool {
     id.and_then(|i| doc.element(i)).is_some_and(|e| {
@@ -409,12 +419,6 @@ pub fn run(original: &crate::lint::Run, seed: Option<u64>, keep_domains: bool) -
         }
     }
     let mut out = original.clone();
-    let cn = |s: &str| {
-        s.split(',')
-            .map(str::trim)
-            .find(|p| p.starts_with("CN="))
-            .map_or_else(|| "(no CN)".to_string(), str::to_string)
-    };
     for m in &mut out.messages {
         for step in m.source.origin.0.iter_mut().skip(1) {
             *step = r.text(step);
