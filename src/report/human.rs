@@ -187,6 +187,9 @@ fn floor_boundary(t: &str, mut i: usize) -> usize {
 pub fn render_error(style: Style, e: &InputError) -> String {
     let (src, span) = match (&e.text, e.span) {
         (Some(t), Some(s)) => {
+            // A parser's error position can fall inside a multi-byte character: snap to boundaries.
+            let s = Span::new(floor_boundary(t, s.start), floor_boundary(t, s.end));
+            let s = Span::new(s.start, s.end.max(s.start));
             let start = floor_boundary(t, s.start.saturating_sub(WINDOW));
             let start = t[start..s.start.min(t.len()).max(start)]
                 .find('\n')
@@ -331,4 +334,34 @@ pub fn render_concise(run: &Run) -> String {
     }
     out.push_str(&summary_line(run));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{ErrorKind, InputError};
+    use crate::source::Origin;
+
+    #[test]
+    fn error_spans_inside_a_multibyte_character_do_not_panic() {
+        let text: std::sync::Arc<str> = std::sync::Arc::from("<a>ééé\nxyz</a>");
+        for start in 0..text.len() {
+            for end in [start, start + 1, start + 3, text.len() + 5] {
+                let e = InputError::at(
+                    &Origin::new("t"),
+                    ErrorKind::Xml { detail: "x".into() },
+                    text.clone(),
+                    Span::new(start, end),
+                );
+                let out = render_error(
+                    Style {
+                        color: false,
+                        width: 80,
+                    },
+                    &e,
+                );
+                assert!(out.contains("malformed XML"), "{out}");
+            }
+        }
+    }
 }

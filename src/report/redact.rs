@@ -93,11 +93,10 @@ impl Redactor {
             let p = format!("#{}", self.id(id));
             return self.remember(t, p);
         }
-        let p = if let Some((local, domain)) = t
+        let p = if let Some((_, domain)) = t
             .split_once('@')
             .filter(|(l, d)| !l.is_empty() && d.contains('.') && !t.contains(char::is_whitespace))
         {
-            let _ = local;
             let d = if self.keep_domains {
                 domain.to_string()
             } else {
@@ -226,13 +225,9 @@ impl Redactor {
 
     fn scrub(&mut self, s: &str) -> String {
         let mut out = String::with_capacity(s.len());
-        for (i, word) in s
-            .split_inclusive(|c: char| {
-                c.is_whitespace() || c == '"' || c == '(' || c == ')' || c == ','
-            })
-            .enumerate()
-        {
-            let _ = i;
+        for word in s.split_inclusive(|c: char| {
+            c.is_whitespace() || c == '"' || c == '(' || c == ')' || c == ','
+        }) {
             let trimmed = word.trim_end_matches(|c: char| {
                 c.is_whitespace() || c == '"' || c == '(' || c == ')' || c == ','
             });
@@ -267,7 +262,7 @@ impl Redactor {
 
     /// Learn (and pseudonymise) every value in a document, so that later free text is redacted too.
     pub fn learn(&mut self, doc: &Document) {
-        for (i, n) in doc.nodes.iter().enumerate() {
+        for n in &doc.nodes {
             match &n.kind {
                 NodeKind::Element(e) => {
                     // IDs first, so that references to them get the same pseudonym.
@@ -290,7 +285,6 @@ impl Redactor {
                 }
                 _ => {}
             }
-            let _ = i;
         }
     }
 

@@ -1379,8 +1379,7 @@ pub fn analyse_redirect(
                     }
                     match cert::b64_body(sig) {
                         Err(e) => refuse(&mut report, cause::MALFORMED, format!("Signature parameter: {e}")),
-                        Ok(sig_bytes) if trust.certs.is_empty() => {
-                            let _ = sig_bytes;
+                        Ok(_) if trust.certs.is_empty() => {
                             refuse(&mut report, cause::NO_KEY, "a Redirect-binding signature carries no certificate: pass --idp-cert to check it".into());
                         }
                         Ok(sig_bytes) => {

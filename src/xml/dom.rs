@@ -282,8 +282,7 @@ pub fn parse(text: &str) -> Result<Document, (ErrorKind, Span)> {
                 decl = Some(span);
             }
             Event::DocType(_) => return Err((ErrorKind::Doctype, span)),
-            Event::Start(e) | Event::Empty(e) if stack.is_empty() && root.is_some() => {
-                let _ = e;
+            Event::Start(_) | Event::Empty(_) if stack.is_empty() && root.is_some() => {
                 return Err((ErrorKind::MultipleRoots, span));
             }
             Event::Start(e) => {
