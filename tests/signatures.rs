@@ -906,3 +906,42 @@ fn keycloak_realm_descriptor_as_metadata() {
     let (_, v) = check_json(&[&other, "--idp-metadata", &md]);
     assert!(codes(&v).contains(&"PRO002".to_string()), "{:?}", codes(&v));
 }
+
+#[test]
+fn unusable_trust_material_is_a_usage_error() {
+    let ok = fixture("saml/keycloak-atlassian-ok.xml");
+    let dir = tempfile::tempdir().unwrap();
+    let sp_only = write_temp(
+        dir.path(),
+        "sp.xml",
+        "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"https://sp.example\"><md:SPSSODescriptor protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\"/></md:EntityDescriptor>",
+    );
+    let o = run(&["check", &ok, "--idp-metadata", &sp_only]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("no IDPSSODescriptor"), "{}", o.stderr);
+    let md = fixture("saml/keycloak-realm-descriptor.xml");
+    let o = run(&[
+        "check",
+        &ok,
+        "--idp-metadata",
+        &md,
+        "--idp-entity-id",
+        "https://other.example",
+    ]);
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr.contains("no IdP entity")
+            && o.stderr.contains("https://kc.example.com/realms/acme"),
+        "{}",
+        o.stderr
+    );
+    let o = run(&["check", &ok, "--idp-metadata", "missing-metadata.xml"]);
+    assert_eq!(o.code, 2);
+    let o = run(&["check", &ok, "--idp-cert", &fixture("keys/idp-key.pem")]);
+    assert_eq!(o.code, 2, "a private key is not a certificate");
+    assert!(o.stderr.contains("not a certificate"), "{}", o.stderr);
+    // An output file that cannot be written.
+    let o = run(&["check", &ok, "-o", "/nonexistent-dir/out.json"]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("cannot write"), "{}", o.stderr);
+}
