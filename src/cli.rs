@@ -31,6 +31,99 @@ pub enum Command {
     Decode(DecodeArgs),
     /// Write a Markdown report for a support thread: the diagnosis kept, identities redacted.
     Report(CheckArgs),
+    /// List every rule (built-in and from the packs).
+    Rules(RulesArgs),
+    /// Print a rule's documentation (what, why, fix, source, confidence).
+    Rule(RuleArgs),
+    /// Explain an error the user saw: an Atlassian error_description or error URL, a Keycloak error page.
+    Explain(ExplainArgs),
+    /// List the built-in functions rule packs can call.
+    Functions,
+}
+
+#[derive(Args, Debug)]
+pub struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    /// Also load these packs (files).
+    #[arg(long = "pack", alias = "rules", value_name = "FILE")]
+    pub packs: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct RuleArgs {
+    /// The rule code (e.g. ATL004, KC001, SIG004).
+    #[arg(value_name = "CODE", required_unless_present = "all")]
+    pub code: Option<String>,
+    /// Every rule; with --write DIR, write docs/rules (README.md and one page per rule).
+    #[arg(long)]
+    pub all: bool,
+    /// With --all: write the pages into this directory instead of printing them.
+    #[arg(long, value_name = "DIR", requires = "all")]
+    pub write: Option<std::path::PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// What the user saw: an error text, an `error_description` value, or the whole error URL.
+    #[arg(value_name = "TEXT|URL", required = true, num_args = 1..)]
+    pub text: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct PackArgs {
+    /// Apply this pack whether or not it fits (a shipped pack's name), or load a pack file (repeatable).
+    #[arg(
+        long = "pack",
+        alias = "rules",
+        value_name = "NAME|FILE",
+        help_heading = "Rules"
+    )]
+    pub packs: Vec<String>,
+    /// Report only these codes or code prefixes (comma-separated or repeated: ATL,KC001).
+    #[arg(
+        long,
+        value_name = "CODE",
+        value_delimiter = ',',
+        help_heading = "Rules"
+    )]
+    pub select: Vec<String>,
+    /// Never report these codes or code prefixes.
+    #[arg(
+        long,
+        value_name = "CODE",
+        value_delimiter = ',',
+        help_heading = "Rules"
+    )]
+    pub ignore: Vec<String>,
+    /// Run rules with status preview.
+    #[arg(long, help_heading = "Rules")]
+    pub preview: bool,
+    /// The organisation's verified email domains (Atlassian: Settings › Domains), repeatable.
+    #[arg(
+        long = "domain",
+        value_name = "DOMAIN",
+        value_delimiter = ',',
+        help_heading = "Rules"
+    )]
+    pub domains: Vec<String>,
+    /// A Keycloak client or realm export to lint with the inputs (the realm's keys are compared with
+    /// --idp-cert).
+    #[arg(long, value_name = "FILE", help_heading = "Rules")]
+    pub keycloak: Vec<String>,
+    /// Only lint the Keycloak client with this client ID.
+    #[arg(long = "client", value_name = "CLIENT_ID", help_heading = "Rules")]
+    pub client: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -224,6 +317,8 @@ impl TrustArgs {
             include: Vec::new(),
             exclude: Vec::new(),
             progress: true,
+            engine: crate::lint::default_engine(),
+            client: None,
         })
     }
 }
@@ -234,6 +329,8 @@ pub struct CheckArgs {
     pub common: InputArgs,
     #[command(flatten)]
     pub trust: TrustArgs,
+    #[command(flatten)]
+    pub rules: PackArgs,
     /// Output format [default: full, or `format:` in samlint.yaml].
     #[arg(long, value_enum, env = "SAMLINT_FORMAT")]
     pub format: Option<Format>,
@@ -370,6 +467,16 @@ pub fn main() -> u8 {
             check(a, &mut stdin)
         }
         Command::Check(a) => check(a, &mut stdin),
+        Command::Rules(a) => rules_cmd(&a),
+        Command::Rule(a) => rule_cmd(&a),
+        Command::Explain(a) => explain_cmd(&a),
+        Command::Functions => {
+            let mut out = String::new();
+            for f in crate::rules::functions::FUNCTIONS {
+                out.push_str(&format!("{}\n    {}\n\n", f.name(), f.doc()));
+            }
+            print_out(&out)
+        }
         Command::Decode(a) => {
             let mut out = match Out::open(&a.common.output) {
                 Ok(o) => o,
@@ -432,12 +539,27 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
             return 2;
         }
     };
+    let engine = match build_engine(&a.rules, &config) {
+        Ok(e) => e,
+        Err(e) => {
+            let style = human::Style {
+                color: use_color(a.common.color, std::io::stderr().is_terminal()),
+                width: width(),
+            };
+            eprint!("{}", human::render_error(style, &e.into_input_error()));
+            return 2;
+        }
+    };
     let opts = lint::Options {
         include: a.common.include.clone(),
         exclude: a.common.exclude.clone(),
+        engine: std::sync::Arc::new(engine),
+        client: a.rules.client.clone(),
         ..opts
     };
-    let run = lint::run(&a.common.inputs, stdin, &opts);
+    let mut inputs = a.common.inputs.clone();
+    inputs.extend(a.rules.keycloak.iter().cloned());
+    let run = lint::run(&inputs, stdin, &opts);
     let redacted;
     let (run, format) = if a.redact && format_choice != Format::Markdown {
         redacted = report::redact::run(&run, a.redact_seed, a.keep_domains);
@@ -480,6 +602,191 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
         return 2;
     }
     exit_code(run, fail_on, a.exit_zero)
+}
+
+/// The rule engine for a run: shipped packs, pack files from --pack and samlint.yaml, settings.
+fn build_engine(
+    a: &PackArgs,
+    config: &crate::config::Config,
+) -> Result<crate::rules::Engine, crate::rules::pack::PackError> {
+    let shipped: Vec<&str> = crate::rules::BUILTIN.iter().map(|(n, _)| *n).collect();
+    let mut files = Vec::new();
+    let mut force = Vec::new();
+    for p in config.packs.iter().chain(a.packs.iter()) {
+        if shipped.contains(&p.as_str()) {
+            force.push(p.clone());
+            continue;
+        }
+        match std::fs::read_to_string(p) {
+            Ok(t) => files.push((p.clone(), t)),
+            Err(e) => {
+                return Err(crate::rules::pack::PackError {
+                    file: p.clone(),
+                    text: "".into(),
+                    message: format!(
+                        "cannot read `{p}` ({e}); shipped packs are {}",
+                        shipped.join(", ")
+                    ),
+                    span: None,
+                });
+            }
+        }
+    }
+    let mut select = config.select.clone();
+    select.extend(a.select.iter().cloned());
+    let mut ignore = config.ignore.clone();
+    ignore.extend(a.ignore.iter().cloned());
+    let mut domains = config.domains.clone();
+    domains.extend(a.domains.iter().cloned());
+    let settings = crate::rules::Settings {
+        select,
+        ignore,
+        severity: config.severity.clone(),
+        force,
+        preview: a.preview || config.preview.unwrap_or(false),
+        domains,
+    };
+    let engine = crate::rules::Engine::load(&files, settings)?;
+    Ok(engine)
+}
+
+fn print_out(s: &str) -> u8 {
+    let mut so = std::io::stdout().lock();
+    match so.write_all(s.as_bytes()).and_then(|_| so.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("samlint: cannot write results: {e}");
+            2
+        }
+        _ => 0,
+    }
+}
+
+fn rules_cmd(a: &RulesArgs) -> u8 {
+    let mut files = Vec::new();
+    for p in &a.packs {
+        match std::fs::read_to_string(p) {
+            Ok(t) => files.push((p.clone(), t)),
+            Err(e) => {
+                eprintln!("samlint: cannot read {p}: {e}");
+                return 2;
+            }
+        }
+    }
+    let engine = match crate::rules::Engine::load(&files, crate::rules::Settings::default()) {
+        Ok(e) => e,
+        Err(e) => {
+            eprint!(
+                "{}",
+                human::render_error(
+                    human::Style {
+                        color: false,
+                        width: width()
+                    },
+                    &e.into_input_error()
+                )
+            );
+            return 2;
+        }
+    };
+    #[derive(serde::Serialize)]
+    struct Row<'a> {
+        code: &'a str,
+        name: &'a str,
+        pack: &'a str,
+        severity: Severity,
+        target: &'a str,
+        confidence: &'a str,
+        summary: &'a str,
+    }
+    let mut rows: Vec<Row> = crate::finding::builtin_rules()
+        .into_iter()
+        .map(|m| Row {
+            code: m.code,
+            name: m.name,
+            pack: "built-in",
+            severity: m.severity,
+            target: "saml-message",
+            confidence: "confirmed",
+            summary: m.summary,
+        })
+        .collect();
+    rows.extend(engine.rules().map(|r| Row {
+        code: r.meta.code,
+        name: r.meta.name,
+        pack: r.pack,
+        severity: r.meta.severity,
+        target: r.target.as_str(),
+        confidence: r.confidence,
+        summary: r.meta.summary,
+    }));
+    let out = match a.format {
+        ListFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&rows).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        ListFormat::Table => {
+            let mut s = String::new();
+            for r in &rows {
+                s.push_str(&format!(
+                    "{:<8} {:<7} {:<20} {:<40} {}\n",
+                    r.code,
+                    r.severity.as_str(),
+                    r.pack,
+                    r.name,
+                    r.summary
+                ));
+            }
+            s
+        }
+    };
+    print_out(&out)
+}
+
+fn rule_cmd(a: &RuleArgs) -> u8 {
+    if a.all {
+        let files = crate::rules::docs::all_files();
+        if let Some(dir) = &a.write {
+            if let Err(e) = std::fs::create_dir_all(dir) {
+                eprintln!("samlint: cannot create {}: {e}", dir.display());
+                return 2;
+            }
+            for (name, text) in &files {
+                if let Err(e) = std::fs::write(dir.join(name), text) {
+                    eprintln!("samlint: cannot write {name}: {e}");
+                    return 2;
+                }
+            }
+            return 0;
+        }
+        let all: Vec<String> = files.into_iter().skip(1).map(|(_, t)| t).collect();
+        return print_out(&all.join("\n---\n\n"));
+    }
+    let code = a.code.as_deref().unwrap_or_default().to_ascii_uppercase();
+    match crate::rules::docs::markdown(&code) {
+        Some(md) => print_out(&md),
+        None => {
+            eprintln!(
+                "samlint: no rule `{}` (samlint rules lists them)",
+                crate::util::sanitize(&code)
+            );
+            2
+        }
+    }
+}
+
+fn explain_cmd(a: &ExplainArgs) -> u8 {
+    let text = a.text.join(" ");
+    let found = crate::rules::explain::explain(&text);
+    let out = match a.format {
+        ListFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&found).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        ListFormat::Table => crate::rules::explain::render(&text, &found),
+    };
+    print_out(&out)
 }
 
 /// The exit code of a `check` run.

@@ -15,6 +15,41 @@ pub struct Config {
     pub format: Option<Format>,
     /// Exit 1 at or above this severity.
     pub fail_on: Option<Severity>,
+    /// Pack files to load, or shipped packs to apply whether or not they fit.
+    #[serde(default)]
+    pub packs: Vec<String>,
+    /// Report only these codes or prefixes.
+    #[serde(default)]
+    pub select: Vec<String>,
+    /// Never report these codes or prefixes.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Severity per code: error, warning, info or off.
+    #[serde(default, deserialize_with = "severities")]
+    pub severity: std::collections::BTreeMap<String, Option<Severity>>,
+    /// Verified email domains (as --domain).
+    #[serde(default)]
+    pub domains: Vec<String>,
+    /// Run preview rules.
+    pub preview: Option<bool>,
+}
+
+fn severities<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<std::collections::BTreeMap<String, Option<Severity>>, D::Error> {
+    let raw = std::collections::BTreeMap::<String, String>::deserialize(d)?;
+    raw.into_iter()
+        .map(|(code, level)| {
+            let s = if level == "off" {
+                None
+            } else {
+                Some(level.parse::<Severity>().map_err(|e| {
+                    serde::de::Error::custom(format!("severity of {code}: {e} (or off)"))
+                })?)
+            };
+            Ok((code, s))
+        })
+        .collect()
 }
 
 impl<'de> Deserialize<'de> for Format {

@@ -65,6 +65,14 @@ pub enum ErrorKind {
     NoSaml {
         what: &'static str,
     },
+    /// A rule pack (YAML) that cannot be loaded.
+    RulePack {
+        detail: String,
+    },
+    /// A Keycloak export that cannot be read as one.
+    Keycloak {
+        detail: String,
+    },
 }
 
 impl ErrorKind {
@@ -88,6 +96,8 @@ impl ErrorKind {
             ErrorKind::MultipleRoots => "xml::multiple-roots",
             ErrorKind::Json { .. } => "json::syntax",
             ErrorKind::NoSaml { .. } => "input::no-saml",
+            ErrorKind::RulePack { .. } => "rules::invalid-pack",
+            ErrorKind::Keycloak { .. } => "keycloak::invalid-export",
         }
     }
 
@@ -123,10 +133,15 @@ impl ErrorKind {
                  (Network tab, 'Preserve log' on), then export it as HAR"
                     .into()
             }
+            ErrorKind::RulePack { .. } => {
+                "see `samlint rule --help`, docs/rules/README.md for the pack format and `samlint functions` for \
+                 the functions a rule can call"
+                    .into()
+            }
             ErrorKind::Unrecognised { .. } => {
                 "samlint reads raw XML, base64 (POST binding), base64+DEFLATE (Redirect binding), URL-encoded \
-                 values, URLs / query strings / form bodies with SAMLResponse or SAMLRequest, HAR files and \
-                 SAML-tracer exports"
+                 values, URLs / query strings / form bodies with SAMLResponse or SAMLRequest, HAR files, \
+                 SAML-tracer exports and Keycloak client or realm exports"
                     .into()
             }
             _ => return None,
@@ -205,6 +220,8 @@ impl fmt::Display for ErrorKind {
                 )
             }
             ErrorKind::NoSaml { what } => write!(f, "no SAML message found in this {what}"),
+            ErrorKind::RulePack { detail } => write!(f, "invalid rule pack: {detail}"),
+            ErrorKind::Keycloak { detail } => write!(f, "invalid Keycloak export: {detail}"),
         }
     }
 }

@@ -102,13 +102,54 @@ impl Finding {
     }
 }
 
-/// Every built-in rule, in code order within each family.
-pub fn all_rules() -> Vec<&'static RuleMeta> {
+/// Every rule implemented in Rust (structure, signatures, protocol), in code order within each family.
+pub fn builtin_rules() -> Vec<&'static RuleMeta> {
     crate::check::RULES
         .iter()
         .chain(crate::verify::rules::RULES.iter())
         .chain(crate::verify::protocol::RULES.iter())
         .collect()
+}
+
+/// A Rust-implemented rule by code.
+pub fn builtin_rule(code: &str) -> Option<&'static RuleMeta> {
+    builtin_rules().into_iter().find(|r| r.code == code)
+}
+
+/// Rules defined by rule packs loaded in this process (shipped and users').
+fn pack_registry() -> &'static std::sync::Mutex<Vec<&'static RuleMeta>> {
+    static R: std::sync::OnceLock<std::sync::Mutex<Vec<&'static RuleMeta>>> =
+        std::sync::OnceLock::new();
+    R.get_or_init(|| std::sync::Mutex::new(Vec::new()))
+}
+
+/// Record a pack rule so that reports can describe it.
+pub fn register(meta: &'static RuleMeta) {
+    let mut g = match pack_registry().lock() {
+        Ok(g) => g,
+        Err(p) => p.into_inner(),
+    };
+    if let Some(slot) = g.iter_mut().find(|m| m.code == meta.code) {
+        *slot = meta;
+    } else {
+        g.push(meta);
+    }
+}
+
+/// Every rule: Rust-implemented ones, then those of the shipped packs and of packs loaded since.
+pub fn all_rules() -> Vec<&'static RuleMeta> {
+    let mut out = builtin_rules();
+    out.extend(crate::rules::shipped_rules().map(|r| r.meta));
+    let g = match pack_registry().lock() {
+        Ok(g) => g,
+        Err(p) => p.into_inner(),
+    };
+    for m in g.iter() {
+        if !out.iter().any(|o| o.code == m.code) {
+            out.push(m);
+        }
+    }
+    out
 }
 
 /// A rule by code.

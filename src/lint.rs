@@ -27,6 +27,8 @@ pub struct Linted {
     pub signature: Option<verify::Report>,
     /// The instant time checks were evaluated at, and why that one.
     pub at: Option<At>,
+    /// The rule packs that applied, and why.
+    pub packs: Vec<crate::rules::Applied>,
 }
 
 /// When time-dependent checks are evaluated.
@@ -72,6 +74,25 @@ pub struct Options {
     pub exclude: Vec<String>,
     /// Show a progress bar on a terminal for long runs.
     pub progress: bool,
+    /// Rule packs and their settings (--pack, --select, --ignore, --domain, samlint.yaml).
+    pub engine: std::sync::Arc<crate::rules::Engine>,
+    /// Keycloak exports: lint only the client with this client ID (`--client`).
+    pub client: Option<String>,
+}
+
+/// The shipped packs with default settings, loaded once.
+pub fn default_engine() -> std::sync::Arc<crate::rules::Engine> {
+    static E: std::sync::OnceLock<std::sync::Arc<crate::rules::Engine>> =
+        std::sync::OnceLock::new();
+    E.get_or_init(|| {
+        std::sync::Arc::new(crate::rules::Engine::builtin().unwrap_or_else(|_| {
+            crate::rules::Engine {
+                packs: Vec::new(),
+                settings: crate::rules::Settings::default(),
+            }
+        }))
+    })
+    .clone()
 }
 
 impl Default for Options {
@@ -88,6 +109,8 @@ impl Default for Options {
             include: Vec::new(),
             exclude: Vec::new(),
             progress: false,
+            engine: default_engine(),
+            client: None,
         }
     }
 }
@@ -196,7 +219,12 @@ pub fn lint_message(
     doc: &Document,
     model: &Message,
     requests: &[String],
-) -> (Vec<Finding>, Option<verify::Report>, Option<At>) {
+) -> (
+    Vec<Finding>,
+    Option<verify::Report>,
+    Option<At>,
+    Vec<crate::rules::Applied>,
+) {
     let mut findings = check::check(doc, model);
     let at = evaluation_time(opts, source, model);
     let redirect = source.encodings.iter().any(|e| {
@@ -233,7 +261,17 @@ pub fn lint_message(
         skew_ms: opts.clock_skew_ms,
     };
     findings.extend(verify::protocol::check(model, &expect, &cx));
-    (findings, signature, at)
+    let profile = crate::profile::from_message(model, redirect, source.binding.signature.is_some());
+    let (more, packs) = opts.engine.apply(
+        &crate::rules::Subject::Message {
+            profile: &profile,
+            kind: model.kind,
+        },
+        &opts.trust,
+    );
+    findings.extend(more);
+    opts.engine.settings.filter(&mut findings);
+    (findings, signature, at, packs)
 }
 
 /// Files a directory walk reads by default (others are skipped and counted).
@@ -341,10 +379,10 @@ fn process(
         let parsed = msg.and_then(|src| parse_source(&src, limits).map(|(d, m)| (src, d, m)));
         match parsed {
             Ok((source, doc, model)) => {
-                let (findings, signature, at) = if opts.lint {
+                let (findings, signature, at, packs) = if opts.lint {
                     lint_message(opts, &source, &doc, &model, &requests)
                 } else {
-                    (Vec::new(), None, None)
+                    (Vec::new(), None, None, Vec::new())
                 };
                 if model.kind == crate::model::MessageKind::AuthnRequest
                     && let Some(id) = &model.id
@@ -361,15 +399,152 @@ fn process(
                     findings,
                     signature,
                     at,
+                    packs,
                 });
             }
             Err(e) => report.errors.push(e),
         }
     }
+    if let Some(text) = loaded.json_text {
+        let name = report.name.clone();
+        out.extend(keycloak_input(&text, i, &name, opts, &mut report));
+    }
     if !report.errors.is_empty() {
         report.status = InputStatus::Failed;
     }
     (report, out)
+}
+
+/// Lint a Keycloak export: one subject per SAML client, plus the realm as a whole for a realm export.
+fn keycloak_input(
+    text: &std::sync::Arc<str>,
+    input: usize,
+    name: &str,
+    opts: &Options,
+    report: &mut InputReport,
+) -> Vec<Linted> {
+    use crate::keycloak::{self, ExportKind};
+    use crate::model::MessageKind;
+    let origin = crate::source::Origin::new(name);
+    let fail = |report: &mut InputReport, e: InputError| {
+        report.errors.push(e);
+        report.status = InputStatus::Failed;
+    };
+    let root = match crate::tree::parse_json(text) {
+        Ok(r) => r,
+        Err(e) => {
+            let (line, column) = crate::source::line_col(text, e.span.start);
+            fail(
+                report,
+                InputError::at(
+                    &origin,
+                    crate::error::ErrorKind::Json {
+                        detail: e.message,
+                        line,
+                        column,
+                    },
+                    text.clone(),
+                    e.span,
+                ),
+            );
+            return Vec::new();
+        }
+    };
+    let Some(kind) = keycloak::detect(&root) else {
+        report.kind = InputKind::Unknown;
+        fail(
+            report,
+            InputError::new(
+                &origin,
+                crate::error::ErrorKind::Unrecognised {
+                    detail: "JSON that is neither a HAR capture (no `log`), a SAML-tracer export (no `requests`) nor a Keycloak export: it has Keycloak-like keys, but a client also has `protocol`, `attributes` or `protocolMappers`, a realm export has `realm` with `clients`, and a client list holds only clients".into(),
+                },
+            ),
+        );
+        return Vec::new();
+    };
+    let realm = (kind == ExportKind::Realm).then_some(&root);
+    let mut out = Vec::new();
+    let subject = |kind: MessageKind, step: String, span: crate::source::Span| {
+        (
+            crate::source::Source {
+                origin: origin.with(step),
+                encodings: Vec::new(),
+                binding: crate::source::BindingParams::default(),
+                text: text.clone(),
+            },
+            Message::empty(kind, kind.as_str(), span),
+        )
+    };
+    for c in keycloak::clients(&root, kind) {
+        if !c.is_saml() || opts.client.as_ref().is_some_and(|id| *id != c.client_id) {
+            continue;
+        }
+        let span = c.node.span.unwrap_or_default();
+        let (source, model) = subject(
+            MessageKind::KeycloakClient,
+            format!("client {}", crate::util::one_line(&c.client_id)),
+            span,
+        );
+        let (mut findings, packs) = if opts.lint {
+            let profile = crate::profile::from_client(c.node, realm);
+            opts.engine.apply(
+                &crate::rules::Subject::Client {
+                    profile: &profile,
+                    raw: c.node,
+                },
+                &opts.trust,
+            )
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        opts.engine.settings.filter(&mut findings);
+        out.push(Linted {
+            index: 0,
+            input,
+            source,
+            doc: Document::empty(),
+            model,
+            findings,
+            signature: None,
+            at: None,
+            packs,
+        });
+    }
+    if let Some(realm) = realm {
+        let realm_name = realm
+            .get("realm")
+            .and_then(crate::tree::Node::as_str)
+            .unwrap_or("?");
+        let (source, model) = subject(
+            MessageKind::KeycloakRealm,
+            format!("realm {}", crate::util::one_line(realm_name)),
+            realm.span.unwrap_or_default(),
+        );
+        let (mut findings, packs) = if opts.lint {
+            opts.engine
+                .apply(&crate::rules::Subject::Realm { raw: realm }, &opts.trust)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        opts.engine.settings.filter(&mut findings);
+        out.push(Linted {
+            index: 0,
+            input,
+            source,
+            doc: Document::empty(),
+            model,
+            findings,
+            signature: None,
+            at: None,
+            packs,
+        });
+    }
+    if out.is_empty() {
+        report.status = InputStatus::Skipped;
+    }
+    report.messages += out.len();
+    out
 }
 
 /// Decode and parse every input (directories are walked), and lint every message when `opts.lint`.

@@ -53,6 +53,10 @@ pub enum MessageKind {
     AuthnRequest,
     LogoutRequest,
     LogoutResponse,
+    /// A client of a Keycloak export (the "message" is the client's JSON).
+    KeycloakClient,
+    /// A Keycloak realm export as a whole (realm-level findings).
+    KeycloakRealm,
     /// Any other root element (kept so that findings can name it).
     Other,
 }
@@ -64,6 +68,8 @@ impl MessageKind {
             MessageKind::AuthnRequest => "AuthnRequest",
             MessageKind::LogoutRequest => "LogoutRequest",
             MessageKind::LogoutResponse => "LogoutResponse",
+            MessageKind::KeycloakClient => "KeycloakClient",
+            MessageKind::KeycloakRealm => "KeycloakRealm",
             MessageKind::Other => "Other",
         }
     }
@@ -97,6 +103,35 @@ pub struct Message {
     pub signatures_anywhere: usize,
     pub authn_request: Option<AuthnRequest>,
     pub logout_request: Option<LogoutRequest>,
+}
+
+impl Message {
+    /// The stand-in model of a non-XML subject (a Keycloak client or realm): only kind and span.
+    pub fn empty(kind: MessageKind, root_name: &str, span: Span) -> Self {
+        Message {
+            kind,
+            root_ns: None,
+            root_name: root_name.to_string(),
+            root: NodeId::default(),
+            span,
+            start_tag: span,
+            id: None,
+            version: None,
+            issue_instant: None,
+            destination: None,
+            in_response_to: None,
+            consent: None,
+            issuer: None,
+            status: None,
+            signatures: Vec::new(),
+            assertions: Vec::new(),
+            encrypted_assertions: Vec::new(),
+            assertions_anywhere: 0,
+            signatures_anywhere: 0,
+            authn_request: None,
+            logout_request: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

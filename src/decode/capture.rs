@@ -49,6 +49,9 @@ pub struct Scan {
     pub found: Vec<Found>,
     /// Entries / requests seen.
     pub entries: usize,
+    /// Top-level keys or shape of a Keycloak export (`clientId`, `clients`, `realm`, or a top-level
+    /// array): the caller reads the text again and decides with the parsed tree.
+    pub keycloak_hint: bool,
 }
 
 /// Walk a JSON document from a reader.
@@ -132,14 +135,18 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
                     }
                 }
                 _ => {
+                    if matches!(key.as_str(), "clientId" | "clients" | "realm") {
+                        self.scan.keycloak_hint = true;
+                    }
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
         Ok(())
     }
-    // Any other top-level JSON value is "Other".
+    // Any other top-level JSON value is "Other" (a top-level array may be a list of Keycloak clients).
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.scan.keycloak_hint = true;
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(())
     }

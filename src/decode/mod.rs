@@ -36,6 +36,8 @@ pub enum InputKind {
     Har,
     /// A SAML-tracer JSON export.
     SamlTracer,
+    /// A Keycloak client, client list or realm export.
+    KeycloakJson,
     /// Not recognised (the input failed).
     Unknown,
 }
@@ -50,6 +52,7 @@ impl InputKind {
             InputKind::Query => "query string / form body",
             InputKind::Har => "HAR capture",
             InputKind::SamlTracer => "SAML-tracer export",
+            InputKind::KeycloakJson => "Keycloak export",
             InputKind::Unknown => "unrecognised",
         }
     }
@@ -73,6 +76,8 @@ pub struct LoadedInput {
     /// SHA-256 of the original bytes, when they were held (stdin and pasted values; files are hashed by
     /// the report from disk).
     pub sha256: Option<String>,
+    /// The whole text of a JSON input that may be a Keycloak export (lint.rs parses and decides).
+    pub json_text: Option<Arc<str>>,
 }
 
 impl LoadedInput {
@@ -85,6 +90,7 @@ impl LoadedInput {
             error: Some(err),
             entries: None,
             sha256: None,
+            json_text: None,
         }
     }
 }
@@ -162,7 +168,13 @@ struct Capped<R> {
     inner: R,
     left: u64,
     hash: sha2::Sha256,
+    /// A copy of what passed, while it stays under [`KEEP_JSON`] (a Keycloak export on stdin is parsed
+    /// whole); `None` once it grew past that.
+    kept: Option<Vec<u8>>,
 }
+
+/// The largest Keycloak export read from stdin (files have no such limit below --max-input).
+const KEEP_JSON: usize = 64 * 1024 * 1024;
 
 const CAP_MARK: &str = "samlint: input larger than --max-input";
 
@@ -175,6 +187,13 @@ impl<R: Read> Read for Capped<R> {
         }
         self.left -= n as u64;
         self.hash.update(&buf[..n]);
+        if let Some(k) = &mut self.kept {
+            if k.len() + n > KEEP_JSON {
+                self.kept = None;
+            } else {
+                k.extend_from_slice(&buf[..n]);
+            }
+        }
         Ok(n)
     }
 }
@@ -209,6 +228,7 @@ fn from_stdin(index: usize, stdin: &mut dyn Read, limits: &Limits) -> LoadedInpu
             inner: std::io::Cursor::new(head).chain(stdin),
             left: limits.max_input,
             hash: sha2::Sha256::new(),
+            kept: Some(Vec::new()),
         };
         let mut li = from_json(
             index,
@@ -226,6 +246,24 @@ fn from_stdin(index: usize, stdin: &mut dyn Read, limits: &Limits) -> LoadedInpu
                 limits.max_input,
                 "--max-input",
             ));
+        }
+        if li.kind == InputKind::KeycloakJson && li.error.is_none() {
+            match capped.kept.take().map(String::from_utf8) {
+                Some(Ok(t)) => li.json_text = Some(Arc::from(t)),
+                Some(Err(e)) => {
+                    let offset = e.utf8_error().valid_up_to();
+                    li.error = Some(InputError::new(&origin, ErrorKind::NotUtf8 { offset }));
+                }
+                None => {
+                    li.error = Some(InputError::too_large(
+                        &origin,
+                        "a Keycloak export on stdin",
+                        KEEP_JSON as u64 + 1,
+                        KEEP_JSON as u64,
+                        "(pass the file as a path instead of stdin)",
+                    ))
+                }
+            }
         }
         li.sha256 = Some(
             capped
@@ -321,7 +359,19 @@ fn from_file(index: usize, arg: &str, path: &Path, limits: &Limits) -> LoadedInp
     if is_json_start(head) {
         let reader =
             BufReader::with_capacity(256 * 1024, std::io::Cursor::new(head.to_vec()).chain(file));
-        return from_json(index, name, reader, limits);
+        let mut li = from_json(index, name, reader, limits);
+        if li.kind == InputKind::KeycloakJson {
+            // Keycloak exports are parsed whole (with spans): read the file again.
+            match std::fs::read(path).map(String::from_utf8) {
+                Ok(Ok(t)) => li.json_text = Some(Arc::from(t)),
+                Ok(Err(e)) => {
+                    let offset = e.utf8_error().valid_up_to();
+                    li.error = Some(InputError::new(&origin, ErrorKind::NotUtf8 { offset }));
+                }
+                Err(e) => li.error = Some(io_err(e)),
+            }
+        }
+        return li;
     }
     if meta.len() > max_single(limits) {
         // Not a JSON capture, so it can only be one SAML value: refuse without reading it.
@@ -354,7 +404,21 @@ fn is_json_start(head: &[u8]) -> bool {
 
 fn from_bytes(index: usize, name: String, buf: Vec<u8>, limits: &Limits) -> LoadedInput {
     if is_json_start(&buf) {
-        return from_json(index, name, std::io::Cursor::new(buf), limits);
+        let mut li = from_json(index, name.clone(), std::io::Cursor::new(&buf[..]), limits);
+        if li.kind == InputKind::KeycloakJson {
+            match String::from_utf8(buf) {
+                Ok(t) => li.json_text = Some(Arc::from(t)),
+                Err(e) => {
+                    let offset = e.utf8_error().valid_up_to();
+                    return LoadedInput::failed(
+                        index,
+                        name.clone(),
+                        InputError::new(&Origin::new(name), ErrorKind::NotUtf8 { offset }),
+                    );
+                }
+            }
+        }
+        return li;
     }
     match String::from_utf8(buf) {
         Ok(text) => from_text(index, name, &text, limits),
@@ -386,6 +450,19 @@ fn from_json<R: Read>(index: usize, name: String, reader: R, limits: &Limits) ->
         Some(JsonKind::Har) => (InputKind::Har, "HAR file"),
         Some(JsonKind::SamlTracer) => (InputKind::SamlTracer, "SAML-tracer export"),
         Some(JsonKind::Params) => (InputKind::Query, "parameter object"),
+        _ if scan.keycloak_hint => {
+            // The caller attaches the text; lint.rs parses it and reports what it is not.
+            return LoadedInput {
+                index,
+                name,
+                kind: InputKind::KeycloakJson,
+                messages: Vec::new(),
+                error: None,
+                entries: None,
+                sha256: None,
+                json_text: None,
+            };
+        }
         _ => {
             return LoadedInput::failed(
                 index,
@@ -393,7 +470,7 @@ fn from_json<R: Read>(index: usize, name: String, reader: R, limits: &Limits) ->
                 InputError::new(
                     &origin,
                     ErrorKind::Unrecognised {
-                        detail: "JSON that is neither a HAR capture (no `log`), a SAML-tracer export (no `requests`) nor an object with SAMLResponse / SAMLRequest"
+                        detail: "JSON that is neither a HAR capture (no `log`), a SAML-tracer export (no `requests`), a Keycloak export (no `clientId`, `clients` or `realm`) nor an object with SAMLResponse / SAMLRequest"
                             .into(),
                     },
                 ),
@@ -423,6 +500,7 @@ fn from_json<R: Read>(index: usize, name: String, reader: R, limits: &Limits) ->
         error: None,
         entries: Some(scan.entries),
         sha256: None,
+        json_text: None,
     }
 }
 
@@ -477,12 +555,16 @@ fn from_text(index: usize, name: String, text: &str, limits: &Limits) -> LoadedI
         return LoadedInput::failed(index, name, InputError::new(&origin, ErrorKind::Empty));
     }
     if is_json_start(trimmed.as_bytes()) {
-        return from_json(
+        let mut li = from_json(
             index,
             name,
-            std::io::Cursor::new(trimmed.as_bytes().to_vec()),
+            std::io::Cursor::new(trimmed.as_bytes()),
             limits,
         );
+        if li.kind == InputKind::KeycloakJson {
+            li.json_text = Some(Arc::from(trimmed));
+        }
+        return li;
     }
     if blob::looks_like_xml(trimmed) {
         if trimmed.len() > limits.max_value {
@@ -513,6 +595,7 @@ fn from_text(index: usize, name: String, text: &str, limits: &Limits) -> LoadedI
             error: None,
             entries: None,
             sha256: None,
+            json_text: None,
         };
     }
     if query::has_saml_param(trimmed) {
@@ -541,6 +624,7 @@ fn from_text(index: usize, name: String, text: &str, limits: &Limits) -> LoadedI
             error: None,
             entries: None,
             sha256: None,
+            json_text: None,
         };
     }
     match blob::decode_value(trimmed, false, &origin, limits) {
@@ -563,6 +647,7 @@ fn from_text(index: usize, name: String, text: &str, limits: &Limits) -> LoadedI
                 error: None,
                 entries: None,
                 sha256: None,
+                json_text: None,
             }
         }
         Err(e) => {

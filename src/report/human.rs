@@ -87,8 +87,9 @@ pub fn view(m: &Linted) -> View {
     let p = pretty(&m.doc, &m.source.text);
     // Same-length replacement keeps the pretty view's offsets valid.
     let shown = crate::util::sanitize_same_len(&p.text).into_owned();
+    let lang = if m.doc.is_empty() { "json" } else { "xml" };
     let named =
-        NamedSource::new(format!("{}", m.source.origin), Arc::new(shown)).with_language("xml");
+        NamedSource::new(format!("{}", m.source.origin), Arc::new(shown)).with_language(lang);
     View { pretty: p, named }
 }
 
@@ -251,6 +252,14 @@ pub fn render_full(run: &Run, style: Style) -> String {
         );
         out.push_str(&header);
         out.push('\n');
+        if !m.packs.is_empty() {
+            let packs: Vec<String> = m
+                .packs
+                .iter()
+                .map(|p| format!("{} ({})", p.pack, one_line(&p.reason)))
+                .collect();
+            out.push_str(&format!("  packs: {}\n", packs.join("; ")));
+        }
         if m.findings.is_empty() {
             out.push_str("  no findings\n\n");
             continue;

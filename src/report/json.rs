@@ -67,7 +67,10 @@ pub struct MessageOut<'a> {
     /// Why that instant: `now`, `fixed`, `capture` (HAR entry time) or `issue-instant`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub at_source: Option<&'static str>,
-    pub pack: &'static str,
+    /// The packs that applied, comma-separated (`builtin` when none did).
+    pub pack: String,
+    /// Each pack that applied, and why.
+    pub packs: &'a [crate::rules::Applied],
 }
 
 #[derive(Serialize)]
@@ -164,7 +167,12 @@ pub fn build(run: &Run) -> Report<'_> {
             signature: m.signature.as_ref(),
             at: m.at.as_ref().map(|a| a.time.as_str()),
             at_source: m.at.as_ref().map(|a| a.source),
-            pack: "builtin",
+            pack: if m.packs.is_empty() {
+                "builtin".to_string()
+            } else {
+                m.packs.iter().map(|p| p.pack).collect::<Vec<_>>().join(",")
+            },
+            packs: &m.packs,
         })
         .collect();
     let findings = run
@@ -177,7 +185,7 @@ pub fn build(run: &Run) -> Report<'_> {
                 severity: f.severity,
                 message: &f.message,
                 help: &f.help,
-                url: None,
+                url: Some(crate::rules::docs::url(f.code)),
                 pack: f.pack,
                 message_index: Some(m.index),
                 input: m.input,

@@ -109,7 +109,7 @@ pub fn render(run: &Run, opts: Options) -> String {
     // Learn every value first, so that messages and origins are redacted consistently.
     if opts.redact {
         for m in &run.messages {
-            r.learn(&m.doc);
+            r.learn_source(&m.doc, &m.source.text);
             for v in [&m.source.binding.relay_state, &m.source.binding.url]
                 .into_iter()
                 .flatten()
@@ -378,12 +378,30 @@ pub fn render(run: &Run, opts: Options) -> String {
                 m.index + 1,
                 m.model.kind.as_str()
             );
-            let body = if opts.redact {
-                r.xml(&m.doc)
+            if m.model.kind == crate::model::MessageKind::KeycloakRealm {
+                o.push_str(
+                    "Realm-level findings only; the realm export is not reproduced here.\n\n",
+                );
+                continue;
+            }
+            let (lang, body) = if m.doc.is_empty() {
+                // A Keycloak client: its own JSON object.
+                let slice = m.source.text.get(m.model.span.range()).unwrap_or_default();
+                let body = if opts.redact {
+                    r.json(slice)
+                } else {
+                    slice.to_string()
+                };
+                ("json", body)
+            } else if opts.redact {
+                ("xml", r.xml(&m.doc))
             } else {
-                crate::xml::pretty::pretty(&m.doc, &m.source.text).text
+                (
+                    "xml",
+                    crate::xml::pretty::pretty(&m.doc, &m.source.text).text,
+                )
             };
-            o.push_str(&fenced("xml", &body));
+            o.push_str(&fenced(lang, &body));
             o.push('\n');
         }
     }

@@ -20,6 +20,7 @@ pub fn is_public(v: &str) -> bool {
         || v.starts_with("http://schemas.microsoft.com/ws/2008/06/identity/claims/")
         || v.starts_with("urn:oid:")
         || matches!(v, "2.0" | "true" | "false" | "0" | "1")
+        || crate::keycloak::is_vocabulary(v)
         || crate::verify::time::parse(v).is_some()
 }
 
@@ -288,8 +289,49 @@ impl Redactor {
         }
     }
 
+    /// Learn every value of a message's source: the DOM for XML, every JSON string for a Keycloak export.
+    pub fn learn_source(&mut self, doc: &Document, text: &str) {
+        if doc.is_empty() {
+            if let Ok(root) = crate::tree::parse_json(text) {
+                let mut strings = Vec::new();
+                root.strings(&mut strings);
+                for s in strings {
+                    self.value(s);
+                }
+            }
+        } else {
+            self.learn(doc);
+        }
+    }
+
+    /// A JSON text (Keycloak export) with every string value redacted; keys, numbers and booleans kept.
+    pub fn json(&mut self, text: &str) -> String {
+        fn walk(r: &mut Redactor, n: &crate::tree::Node) -> serde_json::Value {
+            use crate::tree::Value as V;
+            match &n.value {
+                V::Null | V::Unknown => serde_json::Value::Null,
+                V::Bool(b) => serde_json::Value::Bool(*b),
+                V::Num(x) => serde_json::Value::String(x.clone()),
+                V::Str(s) => serde_json::Value::String(r.value(s)),
+                V::List(l) => serde_json::Value::Array(l.iter().map(|i| walk(r, i)).collect()),
+                V::Map(m) => serde_json::Value::Object(
+                    m.iter()
+                        .map(|e| (e.key.clone(), walk(r, &e.node)))
+                        .collect(),
+                ),
+            }
+        }
+        match crate::tree::parse_json(text) {
+            Ok(root) => serde_json::to_string_pretty(&walk(self, &root)).unwrap_or_default(),
+            Err(_) => String::new(),
+        }
+    }
+
     /// The pretty view of a document with every value redacted; blobs replaced by a description.
     pub fn xml(&mut self, doc: &Document) -> String {
+        if doc.is_empty() {
+            return String::new();
+        }
         let mut out = String::new();
         self.element(doc, doc.root, 0, &mut out);
         out
@@ -404,7 +446,7 @@ pub fn run(original: &crate::lint::Run, seed: Option<u64>, keep_domains: bool) -
     let mut r = Redactor::new(seed);
     r.keep_domains = keep_domains;
     for m in &original.messages {
-        r.learn(&m.doc);
+        r.learn_source(&m.doc, &m.source.text);
         for v in [&m.source.binding.relay_state, &m.source.binding.url]
             .into_iter()
             .flatten()

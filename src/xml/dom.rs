@@ -82,6 +82,22 @@ pub struct Document {
 }
 
 impl Document {
+    /// A document with no nodes: the stand-in for sources that are not XML (Keycloak JSON).
+    pub fn empty() -> Self {
+        Document {
+            nodes: Vec::new(),
+            root: NodeId::default(),
+            prolog: Vec::new(),
+            epilog: Vec::new(),
+            decl: None,
+            content_start: 0,
+        }
+    }
+    /// Is this the stand-in of a non-XML source?
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
     pub fn node(&self, id: NodeId) -> &Node {
         &self.nodes[id]
     }

@@ -72,6 +72,13 @@ impl Writer<'_> {
 
 /// Build the view.
 pub fn pretty(doc: &Document, raw: &str) -> Pretty {
+    if doc.is_empty() {
+        // Not XML (a Keycloak export): the view is the text itself.
+        return Pretty {
+            text: raw.to_string(),
+            segments: vec![(0, 0, raw.len())],
+        };
+    }
     let mut w = Writer {
         raw,
         out: String::with_capacity(raw.len() + raw.len() / 4),

@@ -1,0 +1,358 @@
+//! Keycloak JSON exports: a single client (admin console › Clients › Export), a realm export or partial
+//! export (`clients[]`, `clientScopes[]`, `defaultDefaultClientScopes`), or a JSON array of clients.
+//! Parsed with byte spans (tree.rs), so every finding points at the key or value at fault.
+//!
+//! Only `protocol: saml` clients are linted; mappers are filtered by their own `protocol`. Settings live
+//! as strings in `attributes`, and Keycloak reads booleans with `"true".equals(value)`
+//! (requirements.md §3.1).
+
+use crate::source::Span;
+use crate::tree::{Node, Value};
+
+/// Keycloak's own vocabulary: setting values, mapper provider ids and user properties. Public constants
+/// a redacted report may show (a diagnosis such as "Name ID format is `username`" needs them).
+pub const VOCABULARY: &[&str] = &[
+    "saml",
+    "openid-connect",
+    "email",
+    "username",
+    "transient",
+    "persistent",
+    "firstName",
+    "lastName",
+    "RSA_SHA1",
+    "RSA_SHA256",
+    "RSA_SHA256_MGF1",
+    "RSA_SHA512",
+    "RSA_SHA512_MGF1",
+    "DSA_SHA1",
+    "Basic",
+    "URI Reference",
+    "Unspecified",
+    "NONE",
+    "KEY_ID",
+    "CERT_SUBJECT",
+    "saml-user-property-mapper",
+    "saml-user-attribute-mapper",
+    "saml-group-membership-mapper",
+    "saml-role-list-mapper",
+    "saml-hardcode-attribute-mapper",
+    "saml-hardcode-role-mapper",
+    "saml-role-name-mapper",
+    "saml-user-session-note-mapper",
+    "saml-user-attribute-nameid-mapper",
+    "saml-javascript-mapper",
+    "saml-audience-mapper",
+    "saml-audience-resolve-mapper",
+    "role_list",
+    "saml_organization",
+    "client-secret",
+    "**********",
+    "RS256",
+];
+
+/// Is this one of Keycloak's public constants?
+pub fn is_vocabulary(v: &str) -> bool {
+    VOCABULARY.contains(&v)
+}
+
+/// The shape of a Keycloak export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportKind {
+    /// One ClientRepresentation.
+    Client,
+    /// A realm (full or partial) export.
+    Realm,
+    /// A JSON array of ClientRepresentations.
+    ClientList,
+}
+
+/// Does this JSON tree look like a Keycloak export, and which kind?
+pub fn detect(root: &Node) -> Option<ExportKind> {
+    match &root.value {
+        Value::Map(_) => {
+            if root.get("clientId").is_some()
+                && (root.get("protocol").is_some()
+                    || root.get("attributes").is_some()
+                    || root.get("protocolMappers").is_some())
+            {
+                Some(ExportKind::Client)
+            } else if root
+                .get("clients")
+                .is_some_and(|c| matches!(c.value, Value::List(_)))
+                || (root.get("realm").and_then(Node::as_str).is_some()
+                    && (root.get("clientScopes").is_some()
+                        || root.get("enabled").is_some()
+                        || root.get("id").is_some()))
+            {
+                Some(ExportKind::Realm)
+            } else {
+                None
+            }
+        }
+        Value::List(items)
+            if !items.is_empty() && items.iter().all(|i| i.get("clientId").is_some()) =>
+        {
+            Some(ExportKind::ClientList)
+        }
+        _ => None,
+    }
+}
+
+/// A client inside an export, with its JSON path.
+pub struct ClientRef<'a> {
+    pub node: &'a Node,
+    /// `$` for a single-client export, `$.clients[3]` in a realm export.
+    pub path: String,
+    pub client_id: String,
+    pub protocol: Option<String>,
+}
+
+impl ClientRef<'_> {
+    /// Keycloak treats a client without `protocol` as OpenID Connect.
+    pub fn is_saml(&self) -> bool {
+        self.protocol.as_deref() == Some("saml")
+    }
+}
+
+/// Every client of an export, in file order.
+fn one(node: &Node, path: String) -> ClientRef<'_> {
+    ClientRef {
+        node,
+        path,
+        client_id: node
+            .get("clientId")
+            .and_then(Node::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        protocol: node
+            .get("protocol")
+            .and_then(Node::as_str)
+            .map(str::to_string),
+    }
+}
+
+pub fn clients(root: &Node, kind: ExportKind) -> Vec<ClientRef<'_>> {
+    match kind {
+        ExportKind::Client => vec![one(root, "$".into())],
+        ExportKind::ClientList => root
+            .items()
+            .iter()
+            .enumerate()
+            .map(|(i, n)| one(n, format!("$[{i}]")))
+            .collect(),
+        ExportKind::Realm => root
+            .get("clients")
+            .map(|c| {
+                c.items()
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| matches!(n.value, Value::Map(_)))
+                    .map(|(i, n)| one(n, format!("$.clients[{i}]")))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// A client's string attribute (`attributes[key]`), with its node.
+pub fn attr<'a>(client: &'a Node, key: &str) -> Option<&'a Node> {
+    client.get("attributes").and_then(|a| a.get(key))
+}
+
+/// Keycloak's reading of a boolean attribute: only the exact string "true" is true.
+pub fn attr_true(client: &Node, key: &str) -> bool {
+    attr(client, key).and_then(Node::as_str) == Some("true")
+}
+
+/// The SAML NameID format URN Keycloak emits for a `saml_name_id_format` value (SamlClient /
+/// SamlProtocol; anything else means unspecified with the username).
+pub fn name_id_format(v: Option<&str>) -> (&'static str, &'static str) {
+    match v {
+        Some("email") => (
+            "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
+            "email",
+        ),
+        Some("transient") => (
+            "urn:oasis:names:tc:SAML:2.0:nameid-format:transient",
+            "transient",
+        ),
+        Some("persistent") => (
+            "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
+            "persistent",
+        ),
+        _ => (
+            "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified",
+            "username",
+        ),
+    }
+}
+
+/// The XML-DSig SignatureMethod URI for a `saml.signature.algorithm` value.
+pub fn signature_algorithm(v: &str) -> Option<&'static str> {
+    Some(match v {
+        "RSA_SHA1" => "http://www.w3.org/2000/09/xmldsig#rsa-sha1",
+        "RSA_SHA256" => "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+        "RSA_SHA256_MGF1" => "http://www.w3.org/2007/05/xmldsig-more#sha256-rsa-MGF1",
+        "RSA_SHA512" => "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512",
+        "RSA_SHA512_MGF1" => "http://www.w3.org/2007/05/xmldsig-more#sha512-rsa-MGF1",
+        "DSA_SHA1" => "http://www.w3.org/2000/09/xmldsig#dsa-sha1",
+        _ => return None,
+    })
+}
+
+/// The NameFormat URN for a mapper's `attribute.nameformat` (AttributeStatementHelper: anything else,
+/// the raw URN included, falls back to Basic).
+pub fn name_format(v: Option<&str>) -> (&'static str, bool) {
+    match v {
+        Some("Basic") => ("urn:oasis:names:tc:SAML:2.0:attrname-format:basic", true),
+        Some("URI Reference") => ("urn:oasis:names:tc:SAML:2.0:attrname-format:uri", true),
+        Some("Unspecified") => (
+            "urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified",
+            true,
+        ),
+        None => ("urn:oasis:names:tc:SAML:2.0:attrname-format:basic", true),
+        Some(_) => ("urn:oasis:names:tc:SAML:2.0:attrname-format:basic", false),
+    }
+}
+
+/// A protocol mapper that applies to a client, and where it came from.
+pub struct Mapper<'a> {
+    pub node: &'a Node,
+    /// `client` or `scope <name>`.
+    pub from: String,
+}
+
+/// The SAML mappers that apply to a client: its own, and (in a realm export) those of its default client
+/// scopes. Returns the scope names that could not be resolved (single-client exports).
+pub fn mappers<'a>(client: &'a Node, realm: Option<&'a Node>) -> (Vec<Mapper<'a>>, Vec<String>) {
+    let saml = |m: &&Node| m.get("protocol").and_then(Node::as_str) == Some("saml");
+    let mut out: Vec<Mapper> = client
+        .get("protocolMappers")
+        .map(|l| l.items().iter().filter(saml).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|node| Mapper {
+            node,
+            from: "client".into(),
+        })
+        .collect();
+    let mut unresolved = Vec::new();
+    let scopes: Vec<&str> = client
+        .get("defaultClientScopes")
+        .map(|l| l.items().iter().filter_map(Node::as_str).collect())
+        .unwrap_or_default();
+    for name in scopes {
+        let found = realm.and_then(|r| r.get("clientScopes")).and_then(|cs| {
+            cs.items()
+                .iter()
+                .find(|s| s.get("name").and_then(Node::as_str) == Some(name))
+        });
+        match found {
+            Some(scope) => {
+                if let Some(l) = scope.get("protocolMappers") {
+                    out.extend(l.items().iter().filter(saml).map(|node| Mapper {
+                        node,
+                        from: format!("scope {name}"),
+                    }));
+                }
+            }
+            None => unresolved.push(name.to_string()),
+        }
+    }
+    (out, unresolved)
+}
+
+/// The span of a map member's key (for findings about a key, such as a typo).
+pub fn key_span(map: &Node, key: &str) -> Option<Span> {
+    map.entry(key).and_then(|e| e.key_span)
+}
+
+/// Certificates of the realm's RSA signing keys (realm export: the key providers under `components`,
+/// or the legacy realm-level `certificate`), with whether the provider is active and its priority.
+pub struct RealmKey<'a> {
+    pub certificate: &'a Node,
+    pub active: bool,
+    pub priority: i64,
+    pub name: String,
+}
+
+pub fn realm_keys(realm: &Node) -> Vec<RealmKey<'_>> {
+    let mut out = Vec::new();
+    if let Some(c) = realm.get("certificate")
+        && c.as_str().is_some()
+    {
+        out.push(RealmKey {
+            certificate: c,
+            active: true,
+            priority: 0,
+            name: "realm certificate".into(),
+        });
+    }
+    let providers = realm
+        .get("components")
+        .and_then(|c| c.get("org.keycloak.keys.KeyProvider"))
+        .map(Node::items)
+        .unwrap_or_default();
+    for p in providers {
+        let first = |k: &str| {
+            p.path(&["config", k])
+                .and_then(|v| v.items().first())
+                .and_then(Node::as_str)
+        };
+        let Some(cert) = p
+            .path(&["config", "certificate"])
+            .and_then(|v| v.items().first())
+        else {
+            continue;
+        };
+        let alg = first("algorithm").unwrap_or("RS256");
+        if !alg.starts_with("RS") && !alg.starts_with("PS") {
+            continue;
+        }
+        out.push(RealmKey {
+            certificate: cert,
+            active: first("active") != Some("false") && first("enabled") != Some("false"),
+            priority: first("priority").and_then(|v| v.parse().ok()).unwrap_or(0),
+            name: p
+                .get("name")
+                .and_then(Node::as_str)
+                .unwrap_or("key provider")
+                .to_string(),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tree::parse_json;
+
+    #[test]
+    fn detects_shapes() {
+        let c = parse_json(r#"{"clientId":"x","protocol":"saml"}"#).unwrap();
+        assert_eq!(detect(&c), Some(ExportKind::Client));
+        let r = parse_json(r#"{"realm":"r","clients":[{"clientId":"a"}]}"#).unwrap();
+        assert_eq!(detect(&r), Some(ExportKind::Realm));
+        let l = parse_json(r#"[{"clientId":"a"},{"clientId":"b"}]"#).unwrap();
+        assert_eq!(detect(&l), Some(ExportKind::ClientList));
+        assert_eq!(detect(&parse_json(r#"{"log":{}}"#).unwrap()), None);
+        assert_eq!(detect(&parse_json("[]").unwrap()), None);
+    }
+
+    #[test]
+    fn mappers_from_scopes_and_unresolved() {
+        let r = parse_json(
+            r#"{"realm":"r","clientScopes":[{"name":"role_list","protocolMappers":[{"protocol":"saml","name":"role list"}]}],
+               "clients":[{"clientId":"a","protocol":"saml","defaultClientScopes":["role_list","missing"],
+               "protocolMappers":[{"protocol":"openid-connect"},{"protocol":"saml","name":"m"}]}]}"#,
+        )
+        .unwrap();
+        let cs = clients(&r, ExportKind::Realm);
+        let (m, unresolved) = mappers(cs[0].node, Some(&r));
+        assert_eq!(m.len(), 2);
+        assert_eq!(m[1].from, "scope role_list");
+        assert_eq!(unresolved, vec!["missing".to_string()]);
+    }
+}

@@ -1,0 +1,539 @@
+//! The profile: one span-carrying tree with the same shape whether it came from a captured SAML message
+//! or from a Keycloak client (what that client would emit). Rule packs select from it, so a rule such as
+//! "the NameID must be an email address" is written once and fires on both, each finding pointing at
+//! its own source. The fields are documented in docs/profile.md, the contract user packs depend on.
+
+use crate::keycloak::{self, Mapper};
+use crate::model::{Message, MessageKind};
+use crate::source::Span;
+use crate::tree::{Node, Value};
+
+pub const CLAIMS: &str = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/";
+
+/// Attribute names that carry group or role memberships.
+pub fn is_group_name(name: &str) -> bool {
+    let n = name
+        .rsplit(['/', ':'])
+        .next()
+        .unwrap_or(name)
+        .to_ascii_lowercase();
+    matches!(
+        n.as_str(),
+        "member" | "memberof" | "groups" | "group" | "role" | "roles" | "groupmembership"
+    )
+}
+
+fn looks_like_email(v: &str) -> bool {
+    let v = v.trim();
+    match v.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !v.contains(char::is_whitespace)
+                && !domain.contains('@')
+        }
+        None => false,
+    }
+}
+
+/// The NameID kind of a response: what Keycloak's `saml_name_id_format` would have to be to send it.
+fn name_id_kind(format: Option<&str>, value: &str) -> &'static str {
+    match format {
+        Some(f) if f.ends_with(":transient") => "transient",
+        Some(f) if f.ends_with(":persistent") => "persistent",
+        _ if looks_like_email(value) => "email",
+        _ => "username",
+    }
+}
+
+fn val(v: &Option<crate::model::Val>) -> Option<Node> {
+    v.as_ref().map(|v| Node::str(v.value.clone(), Some(v.span)))
+}
+
+/// Mark the profile as Atlassian Cloud's when its SP entity ID, ACS or (clients) a redirect URI is on
+/// auth.atlassian.com: `sp.atlassian_cloud`, which packs and rules use to decide whether they apply.
+fn mark_atlassian(p: &mut Node) {
+    let on = |n: Option<&Node>| {
+        n.and_then(Node::as_str)
+            .is_some_and(|s| s.starts_with("https://auth.atlassian.com/"))
+    };
+    let Some(sp) = p.get("sp") else { return };
+    let hit = [sp.get("entity_id"), sp.get("acs_url")]
+        .into_iter()
+        .find(|n| on(*n))
+        .flatten()
+        .or_else(|| {
+            sp.get("redirect_uris")
+                .and_then(|l| l.items().iter().find(|n| on(Some(n))))
+        });
+    let flag = Node::bool(hit.is_some(), hit.and_then(|n| n.span));
+    let mut sp = sp.clone();
+    sp.set("atlassian_cloud", flag);
+    p.set("sp", sp);
+}
+
+/// Project a SAML message (Response or AuthnRequest). `redirect`: it came over the Redirect binding;
+/// `query_signed`: that binding's query carried a Signature.
+pub fn from_message(m: &Message, redirect: bool, query_signed: bool) -> Node {
+    let mut p = Node::map(Some(m.span)).with(
+        "source",
+        Node::str(
+            match m.kind {
+                MessageKind::AuthnRequest => "authn-request",
+                MessageKind::Response => "saml-response",
+                _ => "saml-message",
+            },
+            None,
+        ),
+    );
+    let issuer = m
+        .issuer
+        .as_ref()
+        .or_else(|| m.assertions.first().and_then(|a| a.issuer.as_ref()))
+        .map(|i| Node::str(i.value.value.trim(), Some(i.value.span)));
+    p.set("idp", Node::map(None).with_opt("entity_id", issuer.clone()));
+    if m.kind == MessageKind::AuthnRequest {
+        let r = m.authn_request.as_ref();
+        let sp = Node::map(None).with_opt("entity_id", issuer).with_opt(
+            "acs_url",
+            r.and_then(|r| val(&r.assertion_consumer_service_url)),
+        );
+        p.set("sp", sp);
+        p.set(
+            "request",
+            Node::map(Some(m.span))
+                .with(
+                    "signed",
+                    Node::bool(!m.signatures.is_empty() || query_signed, None),
+                )
+                .with_opt(
+                    "name_id_policy_format",
+                    r.and_then(|r| val(&r.name_id_policy_format)),
+                )
+                .with_opt("protocol_binding", r.and_then(|r| val(&r.protocol_binding))),
+        );
+        mark_atlassian(&mut p);
+        return p;
+    }
+    let a = m.assertions.first();
+    let audience = a
+        .and_then(|a| a.conditions.as_ref())
+        .and_then(|c| c.audience_restrictions.iter().flatten().next())
+        .map(|t| Node::str(t.value.trim(), Some(t.span)));
+    let recipient = a
+        .and_then(|a| a.subject.as_ref())
+        .and_then(|s| s.confirmations.iter().find_map(|c| c.data.as_ref()))
+        .and_then(|d| val(&d.recipient));
+    p.set(
+        "sp",
+        Node::map(None)
+            .with_opt("entity_id", audience)
+            .with_opt("acs_url", val(&m.destination).or(recipient)),
+    );
+    if let Some(s) = &m.status {
+        p.set(
+            "status",
+            Node::map(Some(s.span)).with_opt("code", val(&s.code)).with(
+                "sub_codes",
+                Node::list(
+                    s.sub_codes
+                        .iter()
+                        .map(|c| Node::str(c.value.clone(), Some(c.span)))
+                        .collect(),
+                    Some(s.span),
+                ),
+            ),
+        );
+    }
+    if let Some(n) = a
+        .and_then(|a| a.subject.as_ref())
+        .and_then(|s| s.name_id.as_ref())
+    {
+        let value = n.value.value.trim().to_string();
+        let kind = name_id_kind(n.format.as_ref().map(|f| f.value.as_str()), &value);
+        p.set(
+            "name_id",
+            Node::map(Some(n.span))
+                .with_opt("format", val(&n.format))
+                .with("kind", Node::str(kind, Some(n.value.span)))
+                .with("value", Node::str(value, Some(n.value.span))),
+        );
+    }
+    let name_id_value = p
+        .path(&["name_id", "value"])
+        .and_then(Node::as_str)
+        .map(str::to_ascii_lowercase);
+    let attrs: Vec<Node> = a
+        .map(|a| a.attributes.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .map(|at| {
+            let name = at
+                .name
+                .as_ref()
+                .map(|n| n.value.clone())
+                .unwrap_or_default();
+            let values: Vec<Node> = at
+                .values
+                .iter()
+                .map(|v| Node::str(v.value.value.trim(), Some(v.value.span)))
+                .collect();
+            let first = values.first().and_then(Node::as_str).unwrap_or_default();
+            let is_email = name_id_value
+                .as_deref()
+                .is_some_and(|n| looks_like_email(n) && first.eq_ignore_ascii_case(n));
+            let group = is_group_name(&name);
+            let slash = at
+                .values
+                .iter()
+                .find(|v| v.value.value.trim().starts_with('/'));
+            let mut node = Node::map(Some(at.span))
+                .with_opt("name", val(&at.name))
+                .with_opt("name_format", val(&at.name_format))
+                .with_opt("friendly_name", val(&at.friendly_name))
+                .with("group", Node::bool(group, at.name.as_ref().map(|n| n.span)));
+            if is_email {
+                node.set(
+                    "source",
+                    Node::str("email", values.first().and_then(|v| v.span)),
+                );
+            }
+            if group {
+                node.set(
+                    "full_path",
+                    Node::bool(
+                        slash.is_some(),
+                        slash.map(|v| v.value.span).or(Some(at.span)),
+                    ),
+                );
+            }
+            node.with("values", Node::list(values, Some(at.span)))
+        })
+        .collect();
+    if a.is_some() {
+        p.set("attributes", Node::list(attrs, a.map(|a| a.span)));
+    }
+    let first_sig = m
+        .signatures
+        .first()
+        .or_else(|| a.and_then(|a| a.signature.as_ref()));
+    let mut signing = Node::map(None)
+        .with(
+            "response",
+            Node::bool(
+                !m.signatures.is_empty(),
+                Some(m.signatures.first().map_or(m.start_tag, |s| s.span)),
+            ),
+        )
+        .with(
+            "assertion",
+            Node::bool(
+                a.is_some_and(|a| a.signature.is_some()),
+                a.map(|a| a.signature.as_ref().map_or(a.start_tag, |s| s.span)),
+            ),
+        );
+    if let Some(si) = first_sig.and_then(|s| s.signed_info.as_ref()) {
+        signing = signing
+            .with_opt("algorithm", val(&si.signature_method))
+            .with_opt(
+                "digest",
+                si.references.first().and_then(|r| val(&r.digest_method)),
+            );
+    }
+    p.set("signing", signing);
+    p.set(
+        "encryption",
+        Node::map(None).with(
+            "assertion",
+            Node::bool(
+                !m.encrypted_assertions.is_empty(),
+                m.encrypted_assertions.first().map(|e| e.start_tag),
+            ),
+        ),
+    );
+    p.set(
+        "binding",
+        Node::map(None).with(
+            "response",
+            Node::str(
+                if redirect { "redirect" } else { "post" },
+                Some(m.start_tag),
+            ),
+        ),
+    );
+    p.set(
+        "unsolicited",
+        Node::bool(m.in_response_to.is_none(), Some(m.start_tag)),
+    );
+    mark_atlassian(&mut p);
+    p
+}
+
+/// Where a finding about an absent client setting points: the `attributes` key, else the client object.
+fn absent_span(client: &Node) -> Option<Span> {
+    keycloak::key_span(client, "attributes").or(client.span)
+}
+
+/// A client attribute as a profile node: its value and span, or (absent) Keycloak's runtime default with
+/// a note.
+fn setting(client: &Node, key: &str, default: &str) -> Node {
+    match keycloak::attr(client, key) {
+        Some(n) => n.clone(),
+        None => Node::str(default, absent_span(client)).note(format!(
+            "`{key}` is not set; Keycloak's runtime default is `{default}`"
+        )),
+    }
+}
+
+/// A boolean client setting, as Keycloak reads it (only the string "true" is true).
+fn flag(client: &Node, key: &str) -> Node {
+    match keycloak::attr(client, key) {
+        Some(n) => {
+            let mut b = Node::bool(n.as_str() == Some("true"), n.span);
+            if n.as_str().is_none_or(|s| s != "true" && s != "false") {
+                b.note = Some(format!(
+                    "`{key}` is {}, which Keycloak reads as false (only the string \"true\" is true)",
+                    n.scalar_text().unwrap_or_else(|| n.type_name().into())
+                ));
+            }
+            b
+        }
+        None => Node::bool(false, absent_span(client))
+            .note(format!("`{key}` is not set; Keycloak reads that as false")),
+    }
+}
+
+/// Project a Keycloak client (what it would emit). `realm` is the realm export it sits in, if any.
+pub fn from_client(client: &Node, realm: Option<&Node>) -> Node {
+    let mut p = Node::map(client.span).with("source", Node::str("keycloak-client", None));
+    let acs = keycloak::attr(client, "saml_assertion_consumer_url_post")
+        .filter(|n| n.as_str().is_some_and(|s| !s.is_empty()))
+        .cloned()
+        .or_else(|| {
+            client
+                .get("adminUrl")
+                .filter(|n| n.as_str().is_some_and(|s| !s.is_empty()))
+                .map(|n| {
+                    n.clone().note(
+                        "from adminUrl (Master SAML Processing URL), the fallback ACS of every binding",
+                    )
+                })
+        });
+    p.set(
+        "sp",
+        Node::map(client.span)
+            .with_opt("entity_id", client.get("clientId").cloned())
+            .with_opt("acs_url", acs)
+            .with_opt("redirect_uris", client.get("redirectUris").cloned()),
+    );
+    let realm_name = realm
+        .and_then(|r| r.get("realm"))
+        .and_then(Node::as_str)
+        .map(str::to_string);
+    p.set(
+        "idp",
+        Node::map(None).with(
+            "entity_id",
+            Node::unknown(match &realm_name {
+                Some(r) => {
+                    format!("https://<keycloak-host>/realms/{r} (the host is not in the export)")
+                }
+                None => "the realm URL is not in a single-client export".into(),
+            }),
+        ),
+    );
+    let fmt = setting(client, "saml_name_id_format", "username");
+    let (urn, kind) = keycloak::name_id_format(fmt.as_str());
+    let mut format = Node::str(urn, fmt.span);
+    let mut kind_node = Node::str(kind, fmt.span);
+    if let Some(n) = &fmt.note {
+        format.note = Some(n.clone());
+        kind_node.note = Some(n.clone());
+    }
+    p.set(
+        "name_id",
+        Node::map(fmt.span)
+            .with("format", format)
+            .with("kind", kind_node)
+            .with("forced", flag(client, "saml_force_name_id_format"))
+            .with(
+                "value",
+                Node::unknown("a client export does not say which user logs in"),
+            ),
+    );
+    let (mappers, unresolved) = keycloak::mappers(client, realm);
+    let attrs: Vec<Node> = mappers.iter().filter_map(mapper_attribute).collect();
+    let mappers_span = keycloak::key_span(client, "protocolMappers")
+        .or_else(|| client.get("protocolMappers").and_then(|m| m.span))
+        .or(client.span);
+    let mut list = Node::list(attrs, mappers_span);
+    if !unresolved.is_empty() {
+        list.note = Some(format!(
+            "mappers of the client scopes {} are not in this export and were not inspected",
+            unresolved.join(", ")
+        ));
+    }
+    p.set("attributes", list);
+    let alg = setting(client, "saml.signature.algorithm", "RSA_SHA256");
+    let mut alg_node = match alg.as_str().and_then(keycloak::signature_algorithm) {
+        Some(u) => Node::str(u, alg.span),
+        None => Node::str(alg.as_str().unwrap_or_default(), alg.span),
+    };
+    alg_node.note = alg.note.clone();
+    p.set(
+        "signing",
+        Node::map(None)
+            .with("response", flag(client, "saml.server.signature"))
+            .with("assertion", flag(client, "saml.assertion.signature"))
+            .with("algorithm", alg_node),
+    );
+    p.set(
+        "encryption",
+        Node::map(None).with("assertion", flag(client, "saml.encrypt")),
+    );
+    let post = flag(client, "saml.force.post.binding");
+    let artifact = flag(client, "saml.artifact.binding");
+    let binding = if artifact.value == Value::Bool(true) {
+        Node::str("artifact", artifact.span)
+    } else if post.value == Value::Bool(true) {
+        Node::str("post", post.span)
+    } else {
+        let mut n = Node::str("request", post.span);
+        n.note = Some(
+            post.note
+                .clone()
+                .unwrap_or_else(|| "`saml.force.post.binding` is not \"true\"".into())
+                + ": the response uses the binding the request asked for",
+        );
+        n
+    };
+    p.set("binding", Node::map(None).with("response", binding));
+    p.set(
+        "idp_initiated",
+        Node::map(None)
+            .with_opt(
+                "url_name",
+                keycloak::attr(client, "saml_idp_initiated_sso_url_name")
+                    .filter(|n| n.as_str().is_some_and(|s| !s.is_empty()))
+                    .cloned(),
+            )
+            .with_opt(
+                "relay_state",
+                keycloak::attr(client, "saml_idp_initiated_sso_relay_state").cloned(),
+            ),
+    );
+    mark_atlassian(&mut p);
+    p
+}
+
+/// The attribute a mapper adds to the assertion, if any.
+fn mapper_attribute(m: &Mapper) -> Option<Node> {
+    let kind = m.node.get("protocolMapper").and_then(Node::as_str)?;
+    let cfg = m.node.get("config");
+    let get = |k: &str| cfg.and_then(|c| c.get(k));
+    let (default_name, source) = match kind {
+        "saml-user-property-mapper" | "saml-user-attribute-mapper" => (
+            None,
+            get("user.attribute")
+                .and_then(Node::as_str)
+                .map(str::to_string),
+        ),
+        "saml-group-membership-mapper" => (Some("member"), Some("groups".to_string())),
+        "saml-role-list-mapper" => (Some("Role"), Some("roles".to_string())),
+        "saml-hardcode-attribute-mapper" => (None, Some("hardcoded".to_string())),
+        "saml-user-session-note-mapper" => (None, Some("session-note".to_string())),
+        "saml-javascript-mapper" => (None, Some("script".to_string())),
+        _ => return None,
+    };
+    let name = match get("attribute.name") {
+        Some(n) => n.clone(),
+        None => Node::str(default_name?, m.node.span).note(format!(
+            "`attribute.name` is not set; {kind} uses `{}`",
+            default_name?
+        )),
+    };
+    let name_str = name.as_str().unwrap_or_default().to_string();
+    let nf = get("attribute.nameformat");
+    let (urn, known) = keycloak::name_format(nf.and_then(Node::as_str));
+    let mut name_format = Node::str(urn, nf.and_then(|n| n.span).or(m.node.span));
+    if !known {
+        name_format.note = Some(format!(
+            "`attribute.nameformat` is `{}`, which Keycloak does not know and replaces with Basic",
+            nf.and_then(Node::as_str).unwrap_or_default()
+        ));
+    }
+    let group = kind == "saml-group-membership-mapper"
+        || kind == "saml-role-list-mapper"
+        || is_group_name(&name_str);
+    let mut node = Node::map(m.node.span)
+        .with("name", name)
+        .with("name_format", name_format)
+        .with_opt("friendly_name", get("friendly.name").cloned())
+        .with(
+            "mapper",
+            Node::str(kind, m.node.get("protocolMapper").and_then(|n| n.span)),
+        )
+        .with("from", Node::str(m.from.clone(), None))
+        .with("group", Node::bool(group, m.node.span))
+        .with(
+            "values",
+            Node::unknown("values depend on the user who logs in"),
+        );
+    if let Some(s) = source {
+        let span = get("user.attribute").and_then(|n| n.span).or(m.node.span);
+        node.set("source", Node::str(s, span));
+    }
+    if kind == "saml-group-membership-mapper" {
+        // GroupMembershipMapper: full paths only when `full.path` is exactly "true".
+        let fp = get("full.path");
+        node.set(
+            "full_path",
+            Node::bool(
+                fp.and_then(Node::as_str) == Some("true"),
+                fp.and_then(|n| n.span).or(m.node.span),
+            ),
+        );
+        if let Some(s) = get("single") {
+            node.set("single", Node::bool(s.as_str() == Some("true"), s.span));
+        }
+    }
+    Some(node)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tree::parse_json;
+
+    #[test]
+    fn client_projection_reads_keycloak_defaults() {
+        let c = parse_json(
+            r#"{"clientId":"https://auth.atlassian.com/saml/x","protocol":"saml","attributes":{"saml.server.signature":true},
+               "protocolMappers":[{"protocol":"saml","protocolMapper":"saml-group-membership-mapper","config":{"attribute.name":"groups","full.path":"true"}}]}"#,
+        )
+        .unwrap();
+        let p = from_client(&c, None);
+        assert_eq!(
+            p.path(&["name_id", "kind"]).and_then(Node::as_str),
+            Some("username")
+        );
+        assert!(p.path(&["name_id", "kind"]).unwrap().note.is_some());
+        // A JSON boolean is read as false, with a note.
+        let rs = p.path(&["signing", "response"]).unwrap();
+        assert_eq!(rs.value, Value::Bool(false));
+        assert!(rs.note.as_deref().unwrap().contains("reads as false"));
+        let a = &p.get("attributes").unwrap().items()[0];
+        assert_eq!(a.get("full_path").unwrap().value, Value::Bool(true));
+        assert_eq!(a.get("group").unwrap().value, Value::Bool(true));
+    }
+
+    #[test]
+    fn emails() {
+        assert!(looks_like_email("a.b@example.com"));
+        assert!(!looks_like_email("alice"));
+        assert!(!looks_like_email("a@b"));
+        assert!(!looks_like_email("a b@example.com"));
+    }
+}

@@ -1,0 +1,71 @@
+//! `connection-id`.
+
+use super::*;
+
+/// `connection-id`: Atlassian's SP entity ID and ACS must name the same connection.
+pub struct ConnectionId;
+#[derive(Debug)]
+struct ConnCheck;
+
+/// The id in `https://auth.atlassian.com/saml/<id>`.
+pub fn entity_id_of(e: &str) -> Option<&str> {
+    e.strip_prefix("https://auth.atlassian.com/saml/")
+        .map(|s| s.trim_end_matches('/'))
+        .filter(|s| !s.is_empty())
+}
+
+/// The id in `…?connection=saml-<id>`.
+pub fn acs_id_of(acs: &str) -> Option<&str> {
+    let (_, q) = acs.split_once('?')?;
+    q.split('&')
+        .find_map(|p| p.strip_prefix("connection=saml-"))
+        .filter(|s| !s.is_empty())
+}
+
+impl Function for ConnectionId {
+    fn name(&self) -> &'static str {
+        "connection-id"
+    }
+    fn doc(&self) -> &'static str {
+        "Runs on the profile's `sp`: when the entity ID is `https://auth.atlassian.com/saml/<id>` and the ACS carries `connection=saml-<id>`, the two ids must be equal (both come from one Atlassian SAML configuration). An ACS without a connection id is reported too. No options."
+    }
+    fn compile(&self, o: Option<&marked_yaml::Node>) -> Result<Box<dyn Check>, OptionsError> {
+        no_options(o, self.name())?;
+        Ok(Box::new(ConnCheck))
+    }
+}
+
+impl Check for ConnCheck {
+    fn run(&self, node: Option<&Node>, _: &Cx) -> Vec<Hit> {
+        let Some(sp) = node else { return Vec::new() };
+        let (Some(e), Some(acs_node)) = (
+            sp.get("entity_id")
+                .and_then(Node::as_str)
+                .and_then(entity_id_of),
+            sp.get("acs_url"),
+        ) else {
+            return Vec::new();
+        };
+        let Some(acs) = acs_node.as_str() else {
+            return Vec::new();
+        };
+        if !acs.starts_with("https://auth.atlassian.com/") {
+            return Vec::new();
+        }
+        match acs_id_of(acs) {
+            Some(a) if a == e => Vec::new(),
+            Some(a) => vec![
+                Hit::new(format!(
+                    "the entity ID names connection {e} but the ACS names saml-{a}"
+                ))
+                .at(acs_node.span)
+                .value(acs),
+            ],
+            None => vec![
+                Hit::new("the ACS has no `?connection=saml-<id>` query".to_string())
+                    .at(acs_node.span)
+                    .value(acs),
+            ],
+        }
+    }
+}

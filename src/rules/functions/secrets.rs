@@ -1,0 +1,115 @@
+//! `secrets`.
+
+use super::*;
+use crate::tree::Value;
+use serde::Deserialize;
+
+/// `secrets`: private keys and secrets anywhere below the node (never printed).
+pub struct Secrets;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Opts {
+    /// Do not descend into `clients[]` entries whose protocol is saml (they are linted on their own).
+    skip_saml_clients: Option<String>,
+}
+
+#[derive(Debug)]
+struct SecretsCheck {
+    skip_saml_clients: bool,
+}
+
+/// Keys whose value is a secret (requirements.md §11, keycloak pack).
+const SECRET_KEYS: &[&str] = &[
+    "saml.signing.private.key",
+    "saml.encryption.private.key",
+    "secret",
+    "privateKey",
+    "clientSecret",
+    "bindCredential",
+    "secretData",
+    "hashedSaltedValue",
+    "password",
+    "value",
+];
+
+fn is_mask(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c == '*')
+}
+
+fn walk(n: &Node, path: &str, in_credentials: bool, skip_saml: bool, out: &mut Vec<Hit>) {
+    match &n.value {
+        Value::Map(m) => {
+            for e in m {
+                let p = format!("{path}.{}", e.key);
+                if skip_saml && e.key == "clients" {
+                    for (i, c) in e.node.items().iter().enumerate() {
+                        if c.get("protocol").and_then(Node::as_str) != Some("saml") {
+                            walk(c, &format!("{p}[{i}]"), false, skip_saml, out);
+                        }
+                    }
+                    continue;
+                }
+                // `value` is a secret only inside `credentials` (users[].credentials[].value).
+                let secret_key = SECRET_KEYS.contains(&e.key.as_str())
+                    && (e.key != "value" && e.key != "password" || in_credentials);
+                if secret_key {
+                    let present = match &e.node.value {
+                        Value::Str(s) => !s.is_empty() && !is_mask(s),
+                        Value::List(l) => l
+                            .iter()
+                            .any(|i| i.as_str().is_some_and(|s| !s.is_empty() && !is_mask(s))),
+                        _ => false,
+                    };
+                    if present {
+                        out.push(
+                            Hit::new(format!("`{}` holds a secret", e.key))
+                                .at(e.node.span)
+                                .value("[secret]")
+                                .path(p.clone()),
+                        );
+                    }
+                    continue;
+                }
+                walk(
+                    &e.node,
+                    &p,
+                    in_credentials || e.key == "credentials",
+                    skip_saml,
+                    out,
+                );
+            }
+        }
+        Value::List(l) => {
+            for (i, c) in l.iter().enumerate() {
+                walk(c, &format!("{path}[{i}]"), in_credentials, skip_saml, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+impl Function for Secrets {
+    fn name(&self) -> &'static str {
+        "secrets"
+    }
+    fn doc(&self) -> &'static str {
+        "Finds private keys and secrets below the node: `saml.signing.private.key`, `saml.encryption.private.key`, `secret`, key-provider `privateKey`, identity-provider `clientSecret`, LDAP/SMTP `bindCredential`, and user credentials (`value`, `secretData`, `hashedSaltedValue`, `password`). Keycloak's `**********` masks are not secrets. The value is never printed. `skip_saml_clients: true` leaves SAML clients of a realm export to their own check."
+    }
+    fn compile(&self, o: Option<&marked_yaml::Node>) -> Result<Box<dyn Check>, OptionsError> {
+        let opts: Opts = options(o, self.name())?;
+        Ok(Box::new(SecretsCheck {
+            skip_saml_clients: super::flag(&opts.skip_saml_clients)?,
+        }))
+    }
+}
+
+impl Check for SecretsCheck {
+    fn run(&self, node: Option<&Node>, _: &Cx) -> Vec<Hit> {
+        let mut out = Vec::new();
+        if let Some(n) = node {
+            walk(n, "$", false, self.skip_saml_clients, &mut out);
+        }
+        out
+    }
+}

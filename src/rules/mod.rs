@@ -1,0 +1,380 @@
+//! Rule packs over the profile: loading (pack.rs), selectors (selector.rs), built-in functions
+//! (functions/), the engine that applies packs to a message or a Keycloak client, rule docs (docs.rs)
+//! and `samlint explain` (explain.rs).
+//!
+//! What YAML cannot express (signature verdicts, time windows, structure) stays in Rust (check.rs,
+//! verify/) with the same [`Finding`] type; `--select`, `--ignore` and severity overrides apply to both.
+
+pub mod docs;
+pub mod explain;
+pub mod functions;
+pub mod pack;
+pub mod selector;
+
+use crate::finding::{Finding, Severity};
+use crate::tree::Node;
+use pack::{Pack, PackError, Status, Target};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// The shipped packs, in the order they are applied.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("saml-core", include_str!("../../rules/saml-core.yaml")),
+    (
+        "atlassian-cloud",
+        include_str!("../../rules/atlassian-cloud.yaml"),
+    ),
+    (
+        "atlassian-datacenter",
+        include_str!("../../rules/atlassian-datacenter.yaml"),
+    ),
+    ("keycloak", include_str!("../../rules/keycloak.yaml")),
+];
+
+/// How a run uses the packs (flags and samlint.yaml).
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Only these codes or code prefixes (`ATL`, `KC010`); empty = all.
+    pub select: Vec<String>,
+    /// Never these codes or prefixes.
+    pub ignore: Vec<String>,
+    /// Severity per code; `None` turns the rule off.
+    pub severity: BTreeMap<String, Option<Severity>>,
+    /// Packs applied whatever their `applies-when` says (`--pack NAME`).
+    pub force: Vec<String>,
+    /// Run rules with `status: preview`.
+    pub preview: bool,
+    /// `--domain`: verified domains.
+    pub domains: Vec<String>,
+}
+
+fn code_matches(code: &str, pats: &[String]) -> bool {
+    pats.iter().any(|p| code.starts_with(p.as_str()))
+}
+
+impl Settings {
+    /// Apply `--select`, `--ignore` and severity overrides to findings (built-in and pack rules alike).
+    pub fn filter(&self, findings: &mut Vec<Finding>) {
+        findings.retain(|f| {
+            (self.select.is_empty() || code_matches(f.code, &self.select))
+                && !code_matches(f.code, &self.ignore)
+                && !matches!(self.severity.get(f.code), Some(None))
+        });
+        for f in findings.iter_mut() {
+            if let Some(Some(s)) = self.severity.get(f.code) {
+                f.severity = *s;
+            }
+        }
+    }
+}
+
+/// A pack that applied to a message or client, and why.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Applied {
+    pub pack: &'static str,
+    pub reason: String,
+    /// The rules of the pack that ran on this message or client (their target and conditions fit it).
+    #[serde(serialize_with = "codes")]
+    pub rules: Vec<&'static crate::finding::RuleMeta>,
+}
+
+fn codes<S: serde::Serializer>(
+    rules: &[&'static crate::finding::RuleMeta],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_seq(rules.iter().map(|r| r.code))
+}
+
+/// What packs are applied to.
+pub enum Subject<'a> {
+    /// A SAML message's profile.
+    Message {
+        profile: &'a Node,
+        kind: crate::model::MessageKind,
+    },
+    /// A Keycloak client: its profile and its raw JSON.
+    Client { profile: &'a Node, raw: &'a Node },
+    /// A realm export as a whole (realm-level rules: key providers, secrets outside clients).
+    Realm { raw: &'a Node },
+}
+
+/// Loaded packs plus settings.
+#[derive(Debug)]
+pub struct Engine {
+    /// Shipped packs (loaded once per process) and user packs (kept for the process too: their rule
+    /// metadata is `&'static`, like the built-in rules').
+    pub packs: Vec<&'static Pack>,
+    pub settings: Settings,
+}
+
+/// Every code defined by a shipped pack, with its pack.
+fn builtin_packs() -> Result<Vec<Pack>, PackError> {
+    let mut seen = BTreeMap::new();
+    BUILTIN
+        .iter()
+        .map(|(name, text)| pack::load(&format!("rules/{name}.yaml"), text, "built-in", &mut seen))
+        .collect()
+}
+
+/// The shipped packs, loaded once per process. A broken shipped pack is a bug caught by the tests;
+/// at run time it leaves the list empty rather than panicking.
+pub fn shipped() -> &'static [Pack] {
+    static PACKS: OnceLock<Vec<Pack>> = OnceLock::new();
+    PACKS.get_or_init(|| builtin_packs().unwrap_or_default())
+}
+
+/// Metadata of every shipped pack rule.
+pub fn shipped_rules() -> impl Iterator<Item = &'static pack::Rule> {
+    shipped().iter().flat_map(|p| p.rules.iter())
+}
+
+impl Engine {
+    /// The shipped packs plus user packs `(file name, text)`; `force` may name shipped packs or user
+    /// packs by name.
+    pub fn load(user: &[(String, String)], settings: Settings) -> Result<Engine, PackError> {
+        let mut packs: Vec<&'static Pack> = shipped().iter().collect();
+        let mut seen: BTreeMap<String, String> = packs
+            .iter()
+            .flat_map(|p| {
+                p.rules
+                    .iter()
+                    .map(|r| (r.meta.code.to_string(), format!("pack {}", p.name)))
+            })
+            .collect();
+        for (file, text) in user {
+            let p = pack::load(file, text, file, &mut seen)?;
+            if packs.iter().any(|q| q.name == p.name) {
+                return Err(PackError {
+                    file: file.clone(),
+                    text: text.as_str().into(),
+                    message: format!("a pack named `{}` is already loaded", p.name),
+                    span: None,
+                });
+            }
+            packs.push(Box::leak(Box::new(p)));
+        }
+        for f in &settings.force {
+            if !packs.iter().any(|p| p.name == f) {
+                let names: Vec<&str> = packs.iter().map(|p| p.name).collect();
+                return Err(PackError {
+                    file: "--pack".into(),
+                    text: "".into(),
+                    message: format!("no pack named `{f}` (loaded: {})", names.join(", ")),
+                    span: None,
+                });
+            }
+        }
+        Ok(Engine { packs, settings })
+    }
+
+    /// The shipped packs with default settings.
+    pub fn builtin() -> Result<Engine, PackError> {
+        Engine::load(&[], Settings::default())
+    }
+
+    /// Every rule of every loaded pack.
+    pub fn rules(&self) -> impl Iterator<Item = &pack::Rule> {
+        self.packs.iter().flat_map(|p| p.rules.iter())
+    }
+
+    /// Apply every pack that fits; returns the findings and the packs that applied, with why.
+    pub fn apply(
+        &self,
+        subject: &Subject,
+        trust: &crate::verify::Trust,
+    ) -> (Vec<Finding>, Vec<Applied>) {
+        let (profile, raw) = match subject {
+            Subject::Message { profile, .. } => (Some(*profile), None),
+            Subject::Client { profile, raw } => (Some(*profile), Some(*raw)),
+            Subject::Realm { raw } => (None, Some(*raw)),
+        };
+        let mut findings = Vec::new();
+        let mut applied = Vec::new();
+        for p in self.packs.iter().copied() {
+            let Some(reason) = self.applies(p, profile.or(raw), trust) else {
+                continue;
+            };
+            let mut ran = Vec::new();
+            let mut fits = false;
+            for r in &p.rules {
+                if r.status == Status::Preview && !self.settings.preview {
+                    continue;
+                }
+                let tree = match (r.target, subject) {
+                    (Target::Profile, _) => profile,
+                    (Target::SamlResponse, Subject::Message { kind, profile })
+                        if *kind == crate::model::MessageKind::Response =>
+                    {
+                        Some(*profile)
+                    }
+                    (Target::AuthnRequest, Subject::Message { kind, profile })
+                        if *kind == crate::model::MessageKind::AuthnRequest =>
+                    {
+                        Some(*profile)
+                    }
+                    (Target::KeycloakClient, Subject::Client { raw, .. }) => Some(*raw),
+                    (Target::KeycloakRealm, Subject::Realm { raw }) => Some(*raw),
+                    _ => None,
+                };
+                let Some(tree) = tree else { continue };
+                fits = true;
+                let cx = functions::Cx {
+                    root: tree,
+                    domains: &self.settings.domains,
+                    idp_certs: &trust.certs,
+                };
+                // `when` conditions read the profile (the raw tree for a realm, which has none).
+                let on = profile.unwrap_or(tree);
+                let wcx = functions::Cx { root: on, ..cx };
+                if !r.when.iter().all(|c| holds(&c.call, on, &wcx)) {
+                    continue;
+                }
+                ran.push(r.meta);
+                for call in &r.then {
+                    run_call(r, call, tree, &cx, &mut findings);
+                }
+            }
+            if fits {
+                applied.push(Applied {
+                    pack: p.name,
+                    reason,
+                    rules: ran,
+                });
+            }
+        }
+        // One finding per (code, place).
+        let mut seen = std::collections::HashSet::new();
+        findings.retain(|f| seen.insert((f.code, f.span, f.path.clone())));
+        (findings, applied)
+    }
+
+    fn applies(
+        &self,
+        p: &Pack,
+        tree: Option<&Node>,
+        trust: &crate::verify::Trust,
+    ) -> Option<String> {
+        if self.settings.force.iter().any(|f| f == p.name) {
+            return Some("selected with --pack".into());
+        }
+        if p.applies_when.is_empty() {
+            return Some("applies to every input".into());
+        }
+        let tree = tree?;
+        let cx = functions::Cx {
+            root: tree,
+            domains: &self.settings.domains,
+            idp_certs: &trust.certs,
+        };
+        p.applies_when.iter().find_map(|c| {
+            let sel = c.call.given.select(tree);
+            let first = sel.first()?;
+            holds(&c.call, tree, &cx).then(|| {
+                let value = first.node.scalar_text().unwrap_or_default();
+                match &c.reason {
+                    Some(r) => r.replace("{{value}}", &crate::util::one_line(&value)),
+                    None => format!("{} is `{}`", first.path, crate::util::one_line(&value)),
+                }
+            })
+        })
+    }
+}
+
+/// A condition holds when its selector reaches something and the function reports nothing on it.
+fn holds(call: &pack::Call, tree: &Node, cx: &functions::Cx) -> bool {
+    let sel = call.given.select(tree);
+    !sel.is_empty()
+        && sel.iter().all(|s| {
+            let target = match &call.field {
+                Some(f) => s.node.get(f),
+                None => Some(s.node),
+            };
+            call.check.run(target, cx).is_empty()
+        })
+}
+
+fn render(template: &str, vars: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (k, v) in vars {
+        out = out.replace(&format!("{{{{{k}}}}}"), v);
+    }
+    out
+}
+
+fn run_call(
+    r: &pack::Rule,
+    call: &pack::Call,
+    tree: &Node,
+    cx: &functions::Cx,
+    out: &mut Vec<Finding>,
+) {
+    for s in call.given.select(tree) {
+        let target = match &call.field {
+            Some(f) => s.node.get(f),
+            None => Some(s.node),
+        };
+        for hit in call.check.run(target, cx) {
+            let value = hit
+                .value
+                .clone()
+                .or_else(|| target.and_then(Node::scalar_text))
+                .unwrap_or_default();
+            let mut path = s.path.clone();
+            if let Some(f) = &call.field {
+                path.push('.');
+                path.push_str(f);
+            }
+            if let Some(p) = &hit.path {
+                if p.starts_with('$') {
+                    path = p.clone();
+                } else {
+                    path.push_str(p);
+                }
+            }
+            let note = target.and_then(|t| t.note.clone()).unwrap_or_default();
+            let message = render(
+                &r.message,
+                &[
+                    ("value", &crate::util::one_line(&value)),
+                    ("path", &path),
+                    ("property", call.field.as_deref().unwrap_or("")),
+                    ("error", &hit.error),
+                    ("note", &note),
+                ],
+            );
+            let at =
+                r.at.as_ref()
+                    .and_then(|a| a.select(tree).into_iter().find_map(|x| x.node.span));
+            let span = hit
+                .span
+                .or_else(|| target.and_then(|t| t.span))
+                .or(at)
+                .or(s.node.span)
+                .or(tree.span);
+            let mut f = Finding::new(r.meta, message);
+            f.pack = r.pack;
+            f.span = span;
+            f.path = Some(path);
+            f.label = Some(if note.is_empty() {
+                hit.error.clone()
+            } else {
+                note
+            });
+            out.push(f);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_packs_load() {
+        let packs = builtin_packs().unwrap_or_else(|e| panic!("{}: {}", e.file, e.message));
+        assert_eq!(packs.len(), BUILTIN.len());
+        for p in &packs {
+            assert!(!p.rules.is_empty(), "{} has no rules", p.name);
+        }
+    }
+}

@@ -1,0 +1,579 @@
+//! Rule packs: YAML files (the shipped ones under rules/, embedded with `include_str!`, and users' own
+//! with `--pack FILE`). Loading is strict: an unknown key, an unknown function, bad options, a bad
+//! selector or a duplicate code is an error that points into the YAML.
+//!
+//! Spans: YAML is read with marked-yaml, which keeps a position on every node (yaml_serde reports
+//! positions only for syntax errors), and typed with serde through its `Spanned` values, so semantic
+//! errors point at the exact key or value.
+
+use super::functions::{self, Check};
+use super::selector::Selector;
+use crate::finding::{RuleMeta, Severity};
+use crate::source::Span;
+use marked_yaml::{Node as Y, Spanned};
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Which tree a rule runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// The profile of any source (the normal case).
+    Profile,
+    /// The profile, only for captured responses.
+    SamlResponse,
+    /// The profile, only for AuthnRequests.
+    AuthnRequest,
+    /// The raw JSON of a Keycloak client.
+    KeycloakClient,
+    /// The raw JSON of a whole realm export.
+    KeycloakRealm,
+}
+
+impl Target {
+    fn parse(s: &str) -> Option<Target> {
+        Some(match s {
+            "profile" => Target::Profile,
+            "saml-response" => Target::SamlResponse,
+            "authn-request" => Target::AuthnRequest,
+            "keycloak-client" => Target::KeycloakClient,
+            "keycloak-realm" => Target::KeycloakRealm,
+            _ => return None,
+        })
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Target::Profile => "profile",
+            Target::SamlResponse => "saml-response",
+            Target::AuthnRequest => "authn-request",
+            Target::KeycloakClient => "keycloak-client",
+            Target::KeycloakRealm => "keycloak-realm",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Stable,
+    Preview,
+    Deprecated,
+}
+
+/// One `given` + `then` call: select nodes, optionally descend into a member, run the function.
+#[derive(Debug)]
+pub struct Call {
+    pub given: Selector,
+    pub field: Option<String>,
+    pub function: &'static str,
+    pub check: Box<dyn Check>,
+}
+
+/// A pack or rule condition.
+#[derive(Debug)]
+pub struct Condition {
+    pub call: Call,
+    /// Said when the condition makes a pack apply.
+    pub reason: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Rule {
+    pub meta: &'static RuleMeta,
+    pub pack: &'static str,
+    pub status: Status,
+    pub target: Target,
+    /// All must hold for the rule to run.
+    pub when: Vec<Condition>,
+    pub then: Vec<Call>,
+    /// Where findings point when the node at fault is absent (`at:` in the YAML): the first node this
+    /// selector reaches, e.g. the setting that makes the absent one necessary.
+    pub at: Option<Selector>,
+    pub message: String,
+    pub confidence: &'static str,
+    /// The error text the user sees (Atlassian's error_description, Keycloak's error page), if known.
+    pub visible_error: Option<String>,
+    pub docs: String,
+    /// Where the rule is defined (file and line), for SARIF relatedLocations and `samlint rule`.
+    pub defined_at: String,
+}
+
+#[derive(Debug)]
+pub struct Pack {
+    pub name: &'static str,
+    pub description: String,
+    pub documentation_url: Option<String>,
+    /// Any of these makes the pack apply; none means it applies to everything.
+    pub applies_when: Vec<Condition>,
+    pub rules: Vec<Rule>,
+    /// `built-in` or the file it came from.
+    pub origin: String,
+}
+
+/// Why a pack could not be loaded: the file, its text and the span at fault.
+#[derive(Debug, Clone)]
+pub struct PackError {
+    pub file: String,
+    pub text: Arc<str>,
+    pub message: String,
+    pub span: Option<Span>,
+}
+
+impl PackError {
+    pub fn into_input_error(self) -> crate::error::InputError {
+        let origin = crate::source::Origin::new(&self.file);
+        let kind = crate::error::ErrorKind::RulePack {
+            detail: self.message,
+        };
+        match self.span {
+            Some(s) => crate::error::InputError::at(&origin, kind, self.text, s),
+            None => crate::error::InputError::new(&origin, kind),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PackDef {
+    pack: Spanned<String>,
+    #[allow(dead_code)]
+    version: Option<String>,
+    description: String,
+    documentation_url: Option<String>,
+    #[allow(dead_code)]
+    applies_when: Option<IgnoredAny>,
+    aliases: Option<BTreeMap<String, String>>,
+    #[allow(dead_code)]
+    rules: IgnoredAny,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleDef {
+    name: Spanned<String>,
+    summary: String,
+    severity: Spanned<String>,
+    status: Option<Spanned<String>>,
+    target: Option<Spanned<String>>,
+    #[allow(dead_code)]
+    when: Option<IgnoredAny>,
+    given: Spanned<String>,
+    #[allow(dead_code)]
+    then: IgnoredAny,
+    at: Option<Spanned<String>>,
+    message: String,
+    help: String,
+    confidence: Spanned<String>,
+    source: String,
+    visible_error: Option<String>,
+    docs: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CallDef {
+    #[serde(default)]
+    given: Option<Spanned<String>>,
+    field: Option<String>,
+    function: Spanned<String>,
+    #[allow(dead_code)]
+    options: Option<IgnoredAny>,
+    reason: Option<String>,
+}
+
+/// Keep a string for the life of the process (rule metadata is `&'static` like the built-in rules').
+/// Identical strings are stored once, so loading the same pack again does not grow memory.
+pub fn intern(s: &str) -> &'static str {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static POOL: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let pool = POOL.get_or_init(|| Mutex::new(HashSet::new()));
+    let mut g = match pool.lock() {
+        Ok(g) => g,
+        Err(p) => p.into_inner(),
+    };
+    if let Some(v) = g.get(s) {
+        return v;
+    }
+    let v: &'static str = Box::leak(s.to_string().into_boxed_str());
+    g.insert(v);
+    v
+}
+
+struct Ctx<'a> {
+    file: &'a str,
+    text: &'a Arc<str>,
+}
+
+impl Ctx<'_> {
+    /// Byte offset of a marker, from its 1-based line and column (in characters).
+    fn offset(&self, m: &marked_yaml::Marker) -> usize {
+        let mut start = 0;
+        for _ in 1..m.line() {
+            match self.text[start..].find('\n') {
+                Some(i) => start += i + 1,
+                None => return self.text.len(),
+            }
+        }
+        let line = &self.text[start..];
+        line.char_indices()
+            .nth(m.column().saturating_sub(1))
+            .map_or(self.text.len(), |(b, _)| start + b)
+    }
+    fn span_of(&self, m: Option<&marked_yaml::Marker>, len: usize) -> Option<Span> {
+        let start = self.offset(m?);
+        let line_end = self.text[start..]
+            .find('\n')
+            .map_or(self.text.len(), |i| start + i);
+        Some(Span::new(
+            start,
+            (start + len.max(1)).min(line_end).max(start),
+        ))
+    }
+    fn err(&self, message: impl Into<String>, span: Option<Span>) -> PackError {
+        PackError {
+            file: self.file.to_string(),
+            text: self.text.clone(),
+            message: message.into(),
+            span,
+        }
+    }
+    fn at<T>(&self, s: &Spanned<T>, len: usize) -> Option<Span> {
+        self.span_of(s.span().start(), len)
+    }
+    fn node_span(&self, n: &Y) -> Option<Span> {
+        self.span_of(n.span().start(), 1)
+    }
+    fn typed<'n, T: Deserialize<'n>>(&self, n: &'n Y, what: &str) -> Result<T, PackError> {
+        marked_yaml::from_node::<T>(n).map_err(|e| {
+            let msg = format!("{what}: {e}");
+            let inner = e.into_inner();
+            // An unknown key: point at the key itself, not at the mapping.
+            let key_span = match &inner {
+                marked_yaml::Error::UnknownFieldError(key, _, _) => n.as_mapping().and_then(|m| {
+                    m.iter()
+                        .find(|(k, _)| k.as_str() == key)
+                        .and_then(|(k, _)| self.span_of(k.span().start(), key.len()))
+                }),
+                _ => None,
+            };
+            let span = key_span
+                .or_else(|| self.span_of(inner.start_mark().as_ref(), 1))
+                .or_else(|| self.node_span(n));
+            self.err(msg, span)
+        })
+    }
+}
+
+fn expand_alias(given: &str, aliases: &BTreeMap<String, String>) -> Option<String> {
+    match given.strip_prefix('#') {
+        Some(name) => aliases.get(name).cloned(),
+        None => Some(given.to_string()),
+    }
+}
+
+fn compile_call(
+    cx: &Ctx,
+    node: &Y,
+    default_given: Option<&Spanned<String>>,
+    aliases: &BTreeMap<String, String>,
+    what: &str,
+) -> Result<(Call, Option<String>), PackError> {
+    let def: CallDef = cx.typed(node, what)?;
+    let given_s = def
+        .given
+        .as_ref()
+        .or(default_given)
+        .ok_or_else(|| cx.err(format!("{what}: `given` is missing"), cx.node_span(node)))?;
+    let text = expand_alias(given_s, aliases).ok_or_else(|| {
+        cx.err(
+            format!("{what}: unknown alias `{}`", given_s.as_str()),
+            cx.at(given_s, given_s.len()),
+        )
+    })?;
+    let given = Selector::parse(&text).map_err(|e| {
+        let base = cx.at(given_s, given_s.len());
+        // Point at the offending character when the selector is written inline.
+        let span = base.map(|b| {
+            let quoted = cx
+                .text
+                .get(b.start..b.start + 1)
+                .is_some_and(|c| c == "'" || c == "\"");
+            let at = b.start + usize::from(quoted) + e.offset;
+            Span::new(at, (at + 1).min(cx.text.len()))
+        });
+        cx.err(
+            format!(
+                "{what}: bad selector `{text}`: {} (at character {})",
+                e.message,
+                e.offset + 1
+            ),
+            span,
+        )
+    })?;
+    let f = functions::find(&def.function).ok_or_else(|| {
+        let known: Vec<&str> = functions::FUNCTIONS.iter().map(|f| f.name()).collect();
+        cx.err(
+            format!(
+                "{what}: unknown function `{}` (known: {})",
+                def.function.as_str(),
+                known.join(", ")
+            ),
+            cx.at(&def.function, def.function.len()),
+        )
+    })?;
+    let options = node.as_mapping().and_then(|m| m.get_node("options"));
+    let check = f.compile(options).map_err(|e| {
+        let span = e
+            .mark
+            .as_ref()
+            .and_then(|m| cx.span_of(Some(m), 1))
+            .or_else(|| options.and_then(|o| cx.node_span(o)))
+            .or_else(|| cx.at(&def.function, def.function.len()));
+        cx.err(format!("{what}: {}", e.message), span)
+    })?;
+    Ok((
+        Call {
+            given,
+            field: def.field,
+            function: f.name(),
+            check,
+        },
+        def.reason,
+    ))
+}
+
+fn conditions(
+    cx: &Ctx,
+    node: Option<&Y>,
+    aliases: &BTreeMap<String, String>,
+    what: &str,
+) -> Result<Vec<Condition>, PackError> {
+    let Some(node) = node else {
+        return Ok(Vec::new());
+    };
+    let Some(seq) = node.as_sequence() else {
+        return Err(cx.err(
+            format!("{what} must be a list of conditions"),
+            cx.node_span(node),
+        ));
+    };
+    seq.iter()
+        .enumerate()
+        .map(|(i, c)| {
+            compile_call(cx, c, None, aliases, &format!("{what}[{i}]"))
+                .map(|(call, reason)| Condition { call, reason })
+        })
+        .collect()
+}
+
+/// Load one pack. `seen` holds the codes already defined by other packs (duplicates are errors).
+pub fn load(
+    file: &str,
+    text: &str,
+    origin: &str,
+    seen: &mut BTreeMap<String, String>,
+) -> Result<Pack, PackError> {
+    let text: Arc<str> = Arc::from(text);
+    let cx = Ctx { file, text: &text };
+    let opts = marked_yaml::LoaderOptions::default()
+        .error_on_duplicate_keys(true)
+        .prevent_coercion(true);
+    let root = marked_yaml::parse_yaml_with_options(0, &*text, opts).map_err(|e| {
+        let mark = match &e {
+            marked_yaml::LoadError::TopLevelMustBeMapping(m)
+            | marked_yaml::LoadError::TopLevelMustBeSequence(m)
+            | marked_yaml::LoadError::UnexpectedAnchor(m)
+            | marked_yaml::LoadError::MappingKeyMustBeScalar(m)
+            | marked_yaml::LoadError::UnexpectedTag(m)
+            | marked_yaml::LoadError::ScanError(m, _) => Some(*m),
+            marked_yaml::LoadError::DuplicateKey(d) => d.key.span().start().copied(),
+        };
+        cx.err(
+            format!("YAML: {e}"),
+            mark.and_then(|m| cx.span_of(Some(&m), 1)),
+        )
+    })?;
+    let def: PackDef = cx.typed(&root, "pack")?;
+    let name = def.pack.as_str();
+    if name.is_empty()
+        || !name
+            .bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+    {
+        return Err(cx.err(
+            format!("pack name `{name}` must be kebab-case"),
+            cx.at(&def.pack, name.len()),
+        ));
+    }
+    let pack_name = intern(name);
+    let aliases = def.aliases.unwrap_or_default();
+    let map = root.as_mapping();
+    let applies_when = conditions(
+        &cx,
+        map.and_then(|m| m.get_node("applies_when")),
+        &aliases,
+        "applies_when",
+    )?;
+    let Some(rules_map) = map
+        .and_then(|m| m.get_node("rules"))
+        .and_then(|r| r.as_mapping())
+    else {
+        return Err(cx.err(
+            "`rules` must be a mapping of CODE: rule",
+            cx.node_span(&root),
+        ));
+    };
+    let mut rules = Vec::new();
+    for (code_node, rule_node) in rules_map.iter() {
+        let code = code_node.as_str();
+        let code_span = cx.span_of(code_node.span().start(), code.len());
+        let valid_code = code.len() >= 4
+            && code.bytes().rev().take(3).all(|c| c.is_ascii_digit())
+            && code[..code.len() - 3]
+                .bytes()
+                .all(|c| c.is_ascii_uppercase());
+        if !valid_code {
+            return Err(cx.err(
+                format!("rule code `{code}` must be upper-case letters followed by three digits (e.g. ATL001)"),
+                code_span,
+            ));
+        }
+        if crate::finding::builtin_rule(code).is_some() {
+            return Err(cx.err(
+                format!("rule code `{code}` is a built-in rule's"),
+                code_span,
+            ));
+        }
+        if let Some(other) = seen.get(code) {
+            return Err(cx.err(
+                format!("duplicate rule code `{code}` (already defined in {other})"),
+                code_span,
+            ));
+        }
+        seen.insert(code.to_string(), format!("pack {pack_name}"));
+        let what = format!("rule {code}");
+        let r: RuleDef = cx.typed(rule_node, &what)?;
+        if !r
+            .name
+            .bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        {
+            return Err(cx.err(
+                format!("{what}: name `{}` must be kebab-case", r.name.as_str()),
+                cx.at(&r.name, r.name.len()),
+            ));
+        }
+        let severity: Severity = r.severity.parse().map_err(|e: String| {
+            cx.err(format!("{what}: {e}"), cx.at(&r.severity, r.severity.len()))
+        })?;
+        let status = match r.status.as_ref().map(|s| s.as_str()) {
+            None | Some("stable") => Status::Stable,
+            Some("preview") => Status::Preview,
+            Some("deprecated") => Status::Deprecated,
+            Some(o) => {
+                return Err(cx.err(
+                    format!(
+                        "{what}: unknown status `{o}` (expected stable, preview or deprecated)"
+                    ),
+                    r.status.as_ref().and_then(|s| cx.at(s, o.len())),
+                ));
+            }
+        };
+        let target = match &r.target {
+            None => Target::Profile,
+            Some(t) => Target::parse(t).ok_or_else(|| {
+                cx.err(
+                    format!(
+                        "{what}: unknown target `{}` (expected profile, saml-response, authn-request, keycloak-client or keycloak-realm)",
+                        t.as_str()
+                    ),
+                    cx.at(t, t.len()),
+                )
+            })?,
+        };
+        const CONFIDENCE: [&str; 4] = ["confirmed", "secondary", "inferred", "unconfirmed"];
+        if !CONFIDENCE.contains(&r.confidence.as_str()) {
+            return Err(cx.err(
+                format!(
+                    "{what}: confidence `{}` must be one of {} (requirements.md's [C], [S], [I], [U])",
+                    r.confidence.as_str(),
+                    CONFIDENCE.join(", ")
+                ),
+                cx.at(&r.confidence, r.confidence.len()),
+            ));
+        }
+        let rmap = rule_node.as_mapping();
+        let when = conditions(
+            &cx,
+            rmap.and_then(|m| m.get_node("when")),
+            &aliases,
+            &format!("{what}: when"),
+        )?;
+        let then_node = rmap.and_then(|m| m.get_node("then"));
+        let then_nodes: Vec<&Y> = match then_node {
+            Some(n) if n.as_sequence().is_some() => n
+                .as_sequence()
+                .map(|s| s.iter().collect())
+                .unwrap_or_default(),
+            Some(n) => vec![n],
+            None => Vec::new(),
+        };
+        let mut then = Vec::new();
+        for (i, t) in then_nodes.into_iter().enumerate() {
+            let (call, _) = compile_call(
+                &cx,
+                t,
+                Some(&r.given),
+                &aliases,
+                &format!("{what}: then[{i}]"),
+            )?;
+            then.push(call);
+        }
+        let at = match &r.at {
+            None => None,
+            Some(a) => Some(Selector::parse(a).map_err(|e| {
+                cx.err(
+                    format!(
+                        "{what}: bad selector in `at`: {} (at character {})",
+                        e.message,
+                        e.offset + 1
+                    ),
+                    cx.at(a, a.len()),
+                )
+            })?),
+        };
+        let line = code_node.span().start().map_or(0, |m| m.line());
+        let meta: &'static RuleMeta = Box::leak(Box::new(RuleMeta {
+            code: intern(code),
+            name: intern(&r.name),
+            severity,
+            summary: intern(&r.summary),
+            help: intern(&r.help),
+            source: intern(&r.source),
+        }));
+        crate::finding::register(meta);
+        rules.push(Rule {
+            meta,
+            pack: pack_name,
+            status,
+            target,
+            when,
+            then,
+            at,
+            message: r.message,
+            confidence: intern(&r.confidence),
+            visible_error: r.visible_error,
+            docs: r.docs,
+            defined_at: format!("{file}:{line}"),
+        });
+    }
+    Ok(Pack {
+        name: pack_name,
+        description: def.description,
+        documentation_url: def.documentation_url,
+        applies_when,
+        rules,
+        origin: origin.to_string(),
+    })
+}

@@ -1,0 +1,436 @@
+//! Selectors: a documented subset of RFC 9535 JSONPath, evaluated over a [`Node`] tree.
+//!
+//! ```text
+//! $                      the root
+//! .name  ['name']        a member (bracket form for names with dots or spaces)
+//! .*  [*]                every member of a map or item of a list
+//! [3]                    one list item
+//! [?(@.a.b == 'x')]      items whose relative path equals a literal (also !=, =~ /regex/)
+//! [?(@.a)]               items where the relative path exists
+//! ```
+//! Literals are 'single' or "double" quoted strings, `true`, `false`, or numbers.
+
+use crate::tree::{Node, Value};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Selector {
+    text: String,
+    segments: Vec<Segment>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Segment {
+    Member(String),
+    Wildcard,
+    Index(usize),
+    Filter(Filter),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Filter {
+    path: Vec<String>,
+    op: Option<(Op, Lit)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Op {
+    Eq,
+    Ne,
+    Match,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Lit {
+    Str(String),
+    Bool(bool),
+    Num(String),
+    Regex(String),
+}
+
+/// A selected node with its path.
+#[derive(Debug, Clone)]
+pub struct Selected<'a> {
+    pub node: &'a Node,
+    pub path: String,
+}
+
+/// A selector error: what is wrong, and the byte offset in the selector text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SelectorError {
+    pub message: String,
+    pub offset: usize,
+}
+
+struct P<'a> {
+    s: &'a [u8],
+    i: usize,
+    text: &'a str,
+}
+
+impl P<'_> {
+    fn err<T>(&self, m: impl Into<String>) -> Result<T, SelectorError> {
+        Err(SelectorError {
+            message: m.into(),
+            offset: self.i,
+        })
+    }
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+    fn eat(&mut self, c: u8) -> bool {
+        if self.peek() == Some(c) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+    fn ws(&mut self) {
+        while self.peek().is_some_and(|c| c == b' ') {
+            self.i += 1;
+        }
+    }
+    fn name(&mut self) -> Result<String, SelectorError> {
+        let start = self.i;
+        while self
+            .peek()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+        {
+            self.i += 1;
+        }
+        if self.i == start {
+            return self.err("expected a member name");
+        }
+        Ok(self.text[start..self.i].to_string())
+    }
+    fn quoted(&mut self) -> Result<String, SelectorError> {
+        let Some(q) = self.peek().filter(|c| *c == b'\'' || *c == b'"') else {
+            return self.err("expected a quoted string");
+        };
+        self.i += 1;
+        let mut out = String::new();
+        loop {
+            match self.peek() {
+                None => return self.err("unterminated string"),
+                Some(c) if c == q => {
+                    self.i += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.i += 1;
+                    match self.peek() {
+                        Some(c) => {
+                            out.push(c as char);
+                            self.i += 1;
+                        }
+                        None => return self.err("unterminated string"),
+                    }
+                }
+                Some(_) => {
+                    // Copy one UTF-8 character.
+                    let rest = &self.text[self.i..];
+                    let ch = rest.chars().next().unwrap_or('\u{fffd}');
+                    out.push(ch);
+                    self.i += ch.len_utf8();
+                }
+            }
+        }
+    }
+    fn literal(&mut self) -> Result<Lit, SelectorError> {
+        match self.peek() {
+            Some(b'\'') | Some(b'"') => Ok(Lit::Str(self.quoted()?)),
+            Some(b'/') => {
+                self.i += 1;
+                let start = self.i;
+                while self.peek().is_some_and(|c| c != b'/') {
+                    if self.peek() == Some(b'\\') {
+                        self.i += 1;
+                    }
+                    self.i += 1;
+                }
+                if !self.eat(b'/') {
+                    return self.err("unterminated /regex/");
+                }
+                let re = self
+                    .text
+                    .get(start..self.i - 1)
+                    .unwrap_or_default()
+                    .to_string();
+                if let Err(e) = regex::Regex::new(&re) {
+                    return self.err(format!("bad regex: {e}"));
+                }
+                Ok(Lit::Regex(re))
+            }
+            _ => {
+                let start = self.i;
+                while self
+                    .peek()
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'.' || c == b'-')
+                {
+                    self.i += 1;
+                }
+                match &self.text[start..self.i] {
+                    "true" => Ok(Lit::Bool(true)),
+                    "false" => Ok(Lit::Bool(false)),
+                    n if !n.is_empty() && n.parse::<f64>().is_ok() => Ok(Lit::Num(n.to_string())),
+                    _ => {
+                        self.i = start;
+                        self.err("expected a literal: 'string', true, false, a number or /regex/")
+                    }
+                }
+            }
+        }
+    }
+    fn filter(&mut self) -> Result<Filter, SelectorError> {
+        self.ws();
+        if !self.eat(b'@') {
+            return self.err("a filter starts with @");
+        }
+        let mut path = Vec::new();
+        loop {
+            if self.eat(b'.') {
+                path.push(self.name()?);
+            } else if self.peek() == Some(b'[') {
+                self.i += 1;
+                path.push(self.quoted()?);
+                if !self.eat(b']') {
+                    return self.err("expected ]");
+                }
+            } else {
+                break;
+            }
+        }
+        self.ws();
+        let op = if self.s[self.i..].starts_with(b"==") {
+            Some(Op::Eq)
+        } else if self.s[self.i..].starts_with(b"!=") {
+            Some(Op::Ne)
+        } else if self.s[self.i..].starts_with(b"=~") {
+            Some(Op::Match)
+        } else {
+            None
+        };
+        let op = match op {
+            Some(o) => {
+                self.i += 2;
+                self.ws();
+                let lit = self.literal()?;
+                if (o == Op::Match) != matches!(lit, Lit::Regex(_)) {
+                    return self.err("=~ takes a /regex/, and a /regex/ needs =~");
+                }
+                Some((o, lit))
+            }
+            None => None,
+        };
+        self.ws();
+        Ok(Filter { path, op })
+    }
+}
+
+impl Selector {
+    pub fn parse(text: &str) -> Result<Selector, SelectorError> {
+        let mut p = P {
+            s: text.as_bytes(),
+            i: 0,
+            text,
+        };
+        if !p.eat(b'$') {
+            return p.err("a selector starts with $");
+        }
+        let mut segments = Vec::new();
+        while p.i < p.s.len() {
+            if p.eat(b'.') {
+                if p.eat(b'*') {
+                    segments.push(Segment::Wildcard);
+                } else if p.peek() == Some(b'.') {
+                    return p.err("recursive descent (..) is not supported");
+                } else {
+                    segments.push(Segment::Member(p.name()?));
+                }
+            } else if p.eat(b'[') {
+                p.ws();
+                if p.eat(b'*') {
+                    segments.push(Segment::Wildcard);
+                } else if p.eat(b'?') {
+                    let paren = p.eat(b'(');
+                    let f = p.filter()?;
+                    if paren && !p.eat(b')') {
+                        return p.err("expected )");
+                    }
+                    segments.push(Segment::Filter(f));
+                } else if p.peek().is_some_and(|c| c.is_ascii_digit()) {
+                    let start = p.i;
+                    while p.peek().is_some_and(|c| c.is_ascii_digit()) {
+                        p.i += 1;
+                    }
+                    match text[start..p.i].parse() {
+                        Ok(n) => segments.push(Segment::Index(n)),
+                        Err(_) => return p.err("index too large"),
+                    }
+                } else {
+                    segments.push(Segment::Member(p.quoted()?));
+                }
+                p.ws();
+                if !p.eat(b']') {
+                    return p.err("expected ]");
+                }
+            } else {
+                return p.err("expected . or [");
+            }
+        }
+        Ok(Selector {
+            text: text.to_string(),
+            segments,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Every node the selector reaches, in document order.
+    pub fn select<'a>(&self, root: &'a Node) -> Vec<Selected<'a>> {
+        let mut cur = vec![Selected {
+            node: root,
+            path: "$".into(),
+        }];
+        for seg in &self.segments {
+            let mut next = Vec::new();
+            for s in &cur {
+                match (seg, &s.node.value) {
+                    (Segment::Member(name), Value::Map(m)) => {
+                        if let Some(e) = m.iter().find(|e| &e.key == name) {
+                            next.push(Selected {
+                                node: &e.node,
+                                path: member_path(&s.path, name),
+                            });
+                        }
+                    }
+                    (Segment::Wildcard, Value::Map(m)) => next.extend(m.iter().map(|e| Selected {
+                        node: &e.node,
+                        path: member_path(&s.path, &e.key),
+                    })),
+                    (Segment::Wildcard, Value::List(l)) => {
+                        next.extend(l.iter().enumerate().map(|(i, n)| Selected {
+                            node: n,
+                            path: format!("{}[{i}]", s.path),
+                        }))
+                    }
+                    (Segment::Index(i), Value::List(l)) => {
+                        if let Some(n) = l.get(*i) {
+                            next.push(Selected {
+                                node: n,
+                                path: format!("{}[{i}]", s.path),
+                            });
+                        }
+                    }
+                    (Segment::Filter(f), Value::List(l)) => {
+                        next.extend(l.iter().enumerate().filter(|(_, n)| f.holds(n)).map(
+                            |(i, n)| Selected {
+                                node: n,
+                                path: format!("{}[{i}]", s.path),
+                            },
+                        ))
+                    }
+                    _ => {}
+                }
+            }
+            cur = next;
+        }
+        cur
+    }
+}
+
+impl Filter {
+    fn holds(&self, n: &Node) -> bool {
+        let keys: Vec<&str> = self.path.iter().map(String::as_str).collect();
+        let Some(v) = n.path(&keys) else {
+            return matches!(self.op, Some((Op::Ne, _)));
+        };
+        match &self.op {
+            None => true,
+            Some((op, lit)) => {
+                let eq = match (lit, &v.value) {
+                    (Lit::Str(a), Value::Str(b)) => a == b,
+                    (Lit::Bool(a), Value::Bool(b)) => a == b,
+                    (Lit::Num(a), Value::Num(b)) => a.parse::<f64>().ok() == b.parse::<f64>().ok(),
+                    (Lit::Regex(re), Value::Str(b)) => {
+                        regex::Regex::new(re).is_ok_and(|r| r.is_match(b))
+                    }
+                    _ => false,
+                };
+                match op {
+                    Op::Eq | Op::Match => eq,
+                    Op::Ne => !eq,
+                }
+            }
+        }
+    }
+}
+
+fn member_path(base: &str, name: &str) -> String {
+    if !name.is_empty()
+        && name
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+    {
+        format!("{base}.{name}")
+    } else {
+        format!(
+            "{base}['{}']",
+            name.replace('\\', "\\\\").replace('\'', "\\'")
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tree::parse_json;
+
+    fn sel(s: &str, n: &Node) -> Vec<String> {
+        Selector::parse(s)
+            .unwrap()
+            .select(n)
+            .into_iter()
+            .map(|x| x.path)
+            .collect()
+    }
+
+    #[test]
+    fn members_wildcards_filters() {
+        let n = parse_json(
+            r#"{"attributes":{"saml.encrypt":"true"},"m":[{"name":"a","c":{"x":"1"}},{"name":"b"}],"f":true}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            sel("$.attributes['saml.encrypt']", &n),
+            ["$.attributes['saml.encrypt']"]
+        );
+        assert_eq!(sel("$.m[*].name", &n), ["$.m[0].name", "$.m[1].name"]);
+        assert_eq!(sel("$.m[?(@.name == 'b')]", &n), ["$.m[1]"]);
+        assert_eq!(sel("$.m[?@.name != 'b']", &n), ["$.m[0]"]);
+        assert_eq!(sel("$.m[?(@.c.x == '1')].name", &n), ["$.m[0].name"]);
+        assert_eq!(sel("$.m[?(@.c)]", &n), ["$.m[0]"]);
+        assert_eq!(sel("$.m[?(@.name =~ /^[ab]$/)]", &n), ["$.m[0]", "$.m[1]"]);
+        assert_eq!(sel("$.m[1]", &n), ["$.m[1]"]);
+        assert_eq!(sel("$.f", &n), ["$.f"]);
+        assert!(sel("$.nothing.here", &n).is_empty());
+    }
+
+    #[test]
+    fn errors_say_where() {
+        for (s, at) in [
+            ("a.b", 0),
+            ("$.", 2),
+            ("$[?(@.a == )]", 11),
+            ("$['x", 4),
+            ("$..a", 2),
+            ("$[?(@.a =~ 'x')]", 14),
+            ("$[?(@.a =~ /(/)]", 14),
+        ] {
+            let e = Selector::parse(s).unwrap_err();
+            assert_eq!(e.offset, at, "{s}: {e:?}");
+        }
+    }
+}

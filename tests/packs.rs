@@ -1,0 +1,688 @@
+//! The rule packs against the correct Atlassian Cloud setup and its single mutations.
+//!
+//! The correct Keycloak client (requirements.md §5.1 with its placeholders filled,
+//! fixtures/keycloak/atlassian-cloud-ok.json), the realm export around it and a correct Keycloak-style
+//! response (§4.3's shape, signed with the test IdP key) produce no error and no warning. Each mutation
+//! below reproduces one pitfall and must produce exactly the expected codes, each at the expected bytes:
+//! not merely "some finding".
+
+mod common;
+use common::*;
+use samlint::lint::{self, Options};
+use samlint::rules::{Engine, Settings};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+struct Hit {
+    code: String,
+    severity: samlint::finding::Severity,
+    /// The bytes the finding points at.
+    text: String,
+}
+
+fn options(force: &[&str], domains: &[&str], cert: &str) -> Options {
+    let settings = Settings {
+        force: force.iter().map(|s| s.to_string()).collect(),
+        domains: domains.iter().map(|s| s.to_string()).collect(),
+        ..Settings::default()
+    };
+    let trust = samlint::verify::Trust {
+        certs: samlint::verify::cert::load_idp_cert(&fixture(cert)).unwrap(),
+        entity_id: None,
+    };
+    Options {
+        engine: Arc::new(Engine::load(&[], settings).unwrap()),
+        trust,
+        ..Options::default()
+    }
+}
+
+fn lint_text(name: &str, text: &str, opts: &Options) -> Vec<Hit> {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    let run = lint::run(
+        &[p.to_string_lossy().into_owned()],
+        &mut std::io::empty(),
+        opts,
+    );
+    assert!(
+        !run.has_errors(),
+        "{name} could not be linted: {:?}",
+        run.errors().collect::<Vec<_>>()
+    );
+    run.messages
+        .iter()
+        .flat_map(|m| {
+            m.findings.iter().map(|f| Hit {
+                code: f.code.to_string(),
+                severity: f.severity,
+                text: f
+                    .span
+                    .and_then(|s| m.source.text.get(s.range()))
+                    .unwrap_or("")
+                    .to_string(),
+            })
+        })
+        .collect()
+}
+
+fn ok_client() -> Value {
+    serde_json::from_str(
+        &std::fs::read_to_string(fixture("keycloak/atlassian-cloud-ok.json")).unwrap(),
+    )
+    .unwrap()
+}
+
+fn unsigned_response() -> String {
+    std::fs::read_to_string(fixture("saml/keycloak-atlassian-unsigned.xml")).unwrap()
+}
+
+fn signed(xml: &str) -> String {
+    let key = std::fs::read(fixture("keys/idp-key.pem")).unwrap();
+    let cert = samlint::verify::sign::pem_body(
+        &std::fs::read_to_string(fixture("keys/idp-cert.pem")).unwrap(),
+    );
+    samlint::verify::sign::sign(
+        xml,
+        samlint::verify::sign::What::Both,
+        &key,
+        &cert,
+        samlint::verify::sign::Alg::RsaSha256,
+    )
+    .unwrap()
+}
+
+/// Codes that the ok input already reports (infos about the evaluation itself).
+const BASELINE: &[&str] = &["PRO012", "PRO013"];
+
+/// Check one mutation: exactly `expect` (code, bytes the finding points at) beyond the baseline.
+fn check(label: &str, hits: &[Hit], expect: &[(&str, &str)]) {
+    let got: Vec<(&str, &str)> = hits
+        .iter()
+        .filter(|h| !BASELINE.contains(&h.code.as_str()))
+        .map(|h| (h.code.as_str(), h.text.as_str()))
+        .collect();
+    let mut want: Vec<(&str, &str)> = expect.to_vec();
+    let mut got_sorted = got.clone();
+    got_sorted.sort();
+    want.sort();
+    assert_eq!(got_sorted, want, "{label}: findings differ");
+}
+
+#[test]
+fn the_correct_setup_is_clean() {
+    let opts = options(&[], &["example.com"], "keys/idp-cert.pem");
+    let client = lint_text(
+        "client.json",
+        &std::fs::read_to_string(fixture("keycloak/atlassian-cloud-ok.json")).unwrap(),
+        &opts,
+    );
+    check("ok client", &client, &[]);
+    let realm = lint_text(
+        "realm.json",
+        &std::fs::read_to_string(fixture("keycloak/realm-atlassian.json")).unwrap(),
+        &opts,
+    );
+    check("ok realm", &realm, &[]);
+    let resp = lint_text("response.xml", &signed(&unsigned_response()), &opts);
+    check("ok response", &resp, &[]);
+    for h in client.iter().chain(&realm).chain(&resp) {
+        assert!(
+            h.severity < samlint::finding::Severity::Warning,
+            "{}",
+            h.code
+        );
+    }
+    // The shipped signed fixture is the same response.
+    let fixture_resp = lint_text(
+        "ok.xml",
+        &std::fs::read_to_string(fixture("saml/keycloak-atlassian-ok.xml")).unwrap(),
+        &opts,
+    );
+    check("fixture response", &fixture_resp, &[]);
+}
+
+type Mutate = fn(&mut Value);
+
+fn set_attr(c: &mut Value, k: &str, v: Value) {
+    c["attributes"][k] = v;
+}
+
+fn mapper<'a>(c: &'a mut Value, name: &str) -> &'a mut Value {
+    c["protocolMappers"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|m| m["name"] == name)
+        .unwrap()
+}
+
+fn remove_mapper(c: &mut Value, name: &str) {
+    c["protocolMappers"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|m| m["name"] != name);
+}
+
+/// (pitfall or check, mutation, packs forced, expected (code, bytes)).
+fn client_mutations() -> Vec<(
+    &'static str,
+    Mutate,
+    &'static [&'static str],
+    Vec<(&'static str, &'static str)>,
+)> {
+    vec![
+        (
+            "1 client signature required",
+            |c| set_attr(c, "saml.client.signature", json!("true")),
+            &[],
+            vec![("KC001", "\"true\"")],
+        ),
+        (
+            "2 NameID username",
+            |c| set_attr(c, "saml_name_id_format", json!("username")),
+            &[],
+            vec![("ATL004", "\"username\"")],
+        ),
+        (
+            "2 NameID format absent (default username)",
+            |c| {
+                c["attributes"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("saml_name_id_format");
+            },
+            &[],
+            vec![("ATL004", "\"attributes\"")],
+        ),
+        (
+            "3 force name ID format off",
+            |c| set_attr(c, "saml_force_name_id_format", json!("false")),
+            &[],
+            vec![("KC004", "\"false\"")],
+        ),
+        (
+            "5 sign assertions off (Data Center)",
+            |c| set_attr(c, "saml.assertion.signature", json!("false")),
+            &["atlassian-datacenter"],
+            vec![
+                ("ADC002", "\"false\""),
+                (
+                    "ADC001",
+                    "\"https://auth.atlassian.com/login/callback?connection=saml-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9\"",
+                ),
+                ("ADC005", "\"protocolMappers\""),
+            ],
+        ),
+        (
+            "nothing signed",
+            |c| {
+                set_attr(c, "saml.assertion.signature", json!("false"));
+                set_attr(c, "saml.server.signature", json!("false"));
+            },
+            &[],
+            vec![("ATL015", "\"false\"")],
+        ),
+        (
+            "10 redirectUris without the query",
+            |c| c["redirectUris"] = json!(["https://auth.atlassian.com/login/callback"]),
+            &[],
+            vec![(
+                "KC003",
+                "[\n    \"https://auth.atlassian.com/login/callback\"\n  ]",
+            )],
+        ),
+        (
+            "11 IdP-initiated without ACS",
+            |c| {
+                c["attributes"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("saml_assertion_consumer_url_post");
+            },
+            &[],
+            vec![("KC005", "\"atlassian\"")],
+        ),
+        (
+            "12 force POST binding off",
+            |c| set_attr(c, "saml.force.post.binding", json!("false")),
+            &[],
+            vec![("ATL018", "\"false\"")],
+        ),
+        (
+            "13 encrypt assertions",
+            |c| set_attr(c, "saml.encrypt", json!("true")),
+            &[],
+            vec![("ATL014", "\"true\"")],
+        ),
+        (
+            "14 group mapper with full path",
+            |c| {
+                c["protocolMappers"].as_array_mut().unwrap().push(json!({"name": "groups", "protocol": "saml", "protocolMapper": "saml-group-membership-mapper", "config": {"attribute.name": "member", "full.path": "true", "single": "true"}}))
+            },
+            &[],
+            vec![("ATL011", "\"member\""), ("KC011", "\"true\"")],
+        ),
+        (
+            "14 group mapper with full path (Data Center)",
+            |c| {
+                c["protocolMappers"].as_array_mut().unwrap().push(json!({"name": "groups", "protocol": "saml", "protocolMapper": "saml-group-membership-mapper", "config": {"attribute.name": "member", "full.path": "true", "single": "false"}}))
+            },
+            &["atlassian-datacenter"],
+            vec![
+                (
+                    "ADC001",
+                    "\"https://auth.atlassian.com/login/callback?connection=saml-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9\"",
+                ),
+                ("ADC003", "\"true\""),
+                ("ADC004", "\"false\""),
+                ("ATL011", "\"member\""),
+                ("KC011", "\"true\""),
+            ],
+        ),
+        (
+            "16 X.500 attribute name",
+            |c| mapper(c, "givenname")["config"]["attribute.name"] = json!("urn:oid:2.5.4.42"),
+            &[],
+            vec![
+                ("ATL013", "\"urn:oid:2.5.4.42\""),
+                ("ATL007", "\"protocolMappers\""),
+            ],
+        ),
+        (
+            "16 raw URN nameformat",
+            |c| {
+                mapper(c, "surname")["config"]["attribute.nameformat"] =
+                    json!("urn:oasis:names:tc:SAML:2.0:attrname-format:uri")
+            },
+            &[],
+            vec![(
+                "KC012",
+                "\"urn:oasis:names:tc:SAML:2.0:attrname-format:uri\"",
+            )],
+        ),
+        (
+            "17 surname mapper missing",
+            |c| remove_mapper(c, "surname"),
+            &[],
+            vec![("ATL007", "\"protocolMappers\"")],
+        ),
+        (
+            "18 name mapped to email",
+            |c| mapper(c, "name (stable id)")["config"]["user.attribute"] = json!("email"),
+            &[],
+            vec![("ATL009", "\"email\"")],
+        ),
+        (
+            "18 no stable id",
+            |c| remove_mapper(c, "name (stable id)"),
+            &[],
+            vec![("ATL008", "\"protocolMappers\"")],
+        ),
+        (
+            "19 role list mapper",
+            |c| {
+                c["protocolMappers"].as_array_mut().unwrap().push(json!({"name": "role list", "protocol": "saml", "protocolMapper": "saml-role-list-mapper", "config": {"attribute.name": "Role", "attribute.nameformat": "Basic", "single": "false"}}))
+            },
+            &[],
+            vec![
+                ("ATL011", "\"Role\""),
+                ("KC010", "\"saml-role-list-mapper\""),
+            ],
+        ),
+        (
+            "20 JSON boolean",
+            |c| set_attr(c, "saml.force.post.binding", json!(true)),
+            &[],
+            vec![("KC006", "true"), ("ATL018", "true")],
+        ),
+        (
+            "20 mistyped key",
+            |c| set_attr(c, "saml_force_post_binding", json!("true")),
+            &[],
+            vec![("KC007", "\"saml_force_post_binding\"")],
+        ),
+        (
+            "25 SHA-1",
+            |c| set_attr(c, "saml.signature.algorithm", json!("RSA_SHA1")),
+            &[],
+            vec![("ATL016", "\"RSA_SHA1\"")],
+        ),
+        (
+            "DSA",
+            |c| set_attr(c, "saml.signature.algorithm", json!("DSA_SHA1")),
+            &[],
+            vec![("ATL016", "\"DSA_SHA1\""), ("KC016", "\"DSA_SHA1\"")],
+        ),
+        (
+            "PSS",
+            |c| set_attr(c, "saml.signature.algorithm", json!("RSA_SHA256_MGF1")),
+            &[],
+            vec![("ATL017", "\"RSA_SHA256_MGF1\"")],
+        ),
+        (
+            "client ID not Atlassian's",
+            |c| {
+                c["clientId"] =
+                    json!("https://auth.atlassian.com/saml/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9/")
+            },
+            &[],
+            vec![(
+                "ATL001",
+                "\"https://auth.atlassian.com/saml/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9/\"",
+            )],
+        ),
+        (
+            "24 ACS without connection",
+            |c| {
+                let acs = json!("https://auth.atlassian.com/login/callback");
+                set_attr(c, "saml_assertion_consumer_url_post", acs.clone());
+                c["redirectUris"] = json!(["https://auth.atlassian.com/login/callback*"]);
+            },
+            &[],
+            vec![
+                ("ATL002", "\"https://auth.atlassian.com/login/callback\""),
+                ("ATL003", "\"https://auth.atlassian.com/login/callback\""),
+            ],
+        ),
+        (
+            "connection ids differ",
+            |c| {
+                let acs = "https://auth.atlassian.com/login/callback?connection=saml-11111111-2222-3333-4444-555555555555";
+                set_attr(c, "saml_assertion_consumer_url_post", json!(acs));
+                c["redirectUris"] = json!([acs]);
+            },
+            &[],
+            vec![(
+                "ATL003",
+                "\"https://auth.atlassian.com/login/callback?connection=saml-11111111-2222-3333-4444-555555555555\"",
+            )],
+        ),
+        (
+            "client disabled",
+            |c| c["enabled"] = json!(false),
+            &[],
+            vec![("KC002", "false")],
+        ),
+        (
+            "private key in export",
+            |c| {
+                set_attr(
+                    c,
+                    "saml.signing.private.key",
+                    json!("MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"),
+                )
+            },
+            &[],
+            vec![("KC008", "\"MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\"")],
+        ),
+        (
+            "masked secret is not a secret",
+            |c| c["secret"] = json!("**********"),
+            &[],
+            vec![],
+        ),
+        (
+            "short assertion lifespan",
+            |c| set_attr(c, "saml.assertion.lifespan", json!("30")),
+            &[],
+            vec![("KC013", "\"30\"")],
+        ),
+        (
+            "consent required",
+            |c| c["consentRequired"] = json!(true),
+            &[],
+            vec![("KC015", "true")],
+        ),
+        (
+            "emailaddress mapper missing",
+            |c| remove_mapper(c, "emailaddress"),
+            &[],
+            vec![("ATL010", "\"protocolMappers\"")],
+        ),
+    ]
+}
+
+#[test]
+fn each_client_mutation_gives_exactly_its_codes_at_the_right_bytes() {
+    for (label, mutate, force, expect) in client_mutations() {
+        let mut c = ok_client();
+        mutate(&mut c);
+        let opts = options(force, &[], "keys/idp-cert.pem");
+        let hits = lint_text(
+            "client.json",
+            &serde_json::to_string_pretty(&c).unwrap(),
+            &opts,
+        );
+        check(label, &hits, &expect);
+    }
+}
+
+fn realm() -> Value {
+    serde_json::from_str(
+        &std::fs::read_to_string(fixture("keycloak/realm-atlassian.json")).unwrap(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn realm_mutations() {
+    let text = |r: &Value| serde_json::to_string_pretty(r).unwrap();
+    // 6/7: the certificate pasted into Atlassian is not the realm's signing certificate.
+    let other = options(&[], &[], "keys/idp-cert-other.pem");
+    let hits = lint_text("realm.json", &text(&realm()), &other);
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].code, "KC014");
+    assert!(hits[0].text.starts_with("\"MIIC"), "{}", hits[0].text);
+    let opts = options(&[], &[], "keys/idp-cert.pem");
+    // 7: a second active RSA key (rotation pending).
+    let mut r = realm();
+    let mut second = r["components"]["org.keycloak.keys.KeyProvider"][0].clone();
+    second["name"] = json!("rsa-rotated");
+    second["config"]["priority"] = json!(["50"]);
+    r["components"]["org.keycloak.keys.KeyProvider"]
+        .as_array_mut()
+        .unwrap()
+        .push(second);
+    let hits = lint_text("realm.json", &text(&r), &opts);
+    assert_eq!(
+        hits.iter().map(|h| h.code.as_str()).collect::<Vec<_>>(),
+        ["KC017"]
+    );
+    // Credentials and secrets in a realm export.
+    let mut r = realm();
+    r["users"] = json!([{"username": "jane", "credentials": [{"type": "password", "value": "hunter2-password"}]}]);
+    r["identityProviders"] = json!([{"alias": "corp", "config": {"clientSecret": "s3cr3t-value"}}]);
+    let hits = lint_text("realm.json", &text(&r), &opts);
+    let mut got: Vec<(&str, &str)> = hits
+        .iter()
+        .map(|h| (h.code.as_str(), h.text.as_str()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("KC009", "\"hunter2-password\""),
+            ("KC009", "\"s3cr3t-value\"")
+        ]
+    );
+    // 19: the role_list default scope, resolved through the realm's client scopes.
+    let mut r = realm();
+    r["clients"][0]["defaultClientScopes"] = json!(["role_list"]);
+    let hits = lint_text("realm.json", &text(&r), &opts);
+    let mut codes: Vec<&str> = hits.iter().map(|h| h.code.as_str()).collect();
+    codes.sort();
+    assert_eq!(codes, ["ATL011", "KC010"]);
+}
+
+fn attr_xml(name: &str, value: &str) -> String {
+    format!(
+        "<saml:Attribute Name=\"{name}\" NameFormat=\"urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified\"><saml:AttributeValue xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"xs:string\">{value}</saml:AttributeValue></saml:Attribute>"
+    )
+}
+
+const CLAIMS: &str = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/";
+
+#[test]
+fn each_response_mutation_gives_exactly_its_codes_at_the_right_bytes() {
+    let base = unsigned_response();
+    let surname = attr_xml(&format!("{CLAIMS}surname"), "Doe");
+    assert!(base.contains(&surname), "fixture shape changed");
+    let name_attr = attr_xml(
+        &format!("{CLAIMS}name"),
+        "3f2a1b0c-9d8e-4f7a-b6c5-d4e3f2a1b0c9",
+    );
+    assert!(base.contains(&name_attr), "fixture shape changed");
+    let cases: Vec<(&str, String, &[&str], &[&str], Vec<(&str, &str)>)> = vec![
+        (
+            "2 NameID username",
+            base.replace(">jane.doe@example.com</saml:NameID>", ">jdoe</saml:NameID>"),
+            &[],
+            &[],
+            vec![("ATL004", "jdoe")],
+        ),
+        (
+            "NameID email with unspecified Format",
+            base.replace(
+                "nameid-format:emailAddress\">jane",
+                "nameid-format:unspecified\">jane",
+            ),
+            &[],
+            &[],
+            vec![(
+                "ATL006",
+                "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified",
+            )],
+        ),
+        (
+            "21 domain not verified",
+            base.clone(),
+            &[],
+            &["acme.example"],
+            vec![("ATL005", "jane.doe@example.com")],
+        ),
+        (
+            "17 surname missing",
+            base.replace(&surname, ""),
+            &[],
+            &[],
+            vec![("ATL007", "")],
+        ),
+        (
+            "18 name = email",
+            base.replace(
+                &name_attr,
+                &attr_xml(&format!("{CLAIMS}name"), "jane.doe@example.com"),
+            ),
+            &[],
+            &[],
+            vec![("ATL009", "jane.doe@example.com")],
+        ),
+        (
+            "16 X.500 name",
+            base.replace(&surname, &attr_xml("urn:oid:2.5.4.4", "Doe")),
+            &[],
+            &[],
+            vec![("ATL013", "urn:oid:2.5.4.4"), ("ATL007", "")],
+        ),
+        (
+            "14 group paths (Data Center)",
+            base.replace(
+                &surname,
+                &format!("{surname}{}", attr_xml("member", "/jira-users")),
+            ),
+            &["atlassian-datacenter"],
+            &[],
+            vec![
+                (
+                    "ADC001",
+                    "https://auth.atlassian.com/login/callback?connection=saml-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9",
+                ),
+                ("ADC003", "/jira-users"),
+                ("ATL011", "member"),
+            ],
+        ),
+        (
+            "empty attribute value",
+            base.replace(">Doe<", "><"),
+            &[],
+            &[],
+            vec![("CORE003", "")],
+        ),
+        (
+            "attribute without Name",
+            base.replace(
+                &surname,
+                &surname.replace(&format!("Name=\"{CLAIMS}surname\" "), ""),
+            ),
+            &[],
+            &[],
+            vec![("CORE001", ""), ("ATL007", "")],
+        ),
+        (
+            "unknown NameFormat",
+            base.replace(
+                &surname,
+                &surname.replace("attrname-format:unspecified", "attrname-format:x500"),
+            ),
+            &[],
+            &[],
+            vec![(
+                "CORE002",
+                "urn:oasis:names:tc:SAML:2.0:attrname-format:x500",
+            )],
+        ),
+    ];
+    for (label, xml, force, domains, expect) in cases {
+        let opts = options(force, domains, "keys/idp-cert.pem");
+        let hits = lint_text("response.xml", &signed(&xml), &opts);
+        // Spans of whole elements are long: compare their start only when the expectation is empty.
+        let got: Vec<Hit> = hits
+            .into_iter()
+            .map(|mut h| {
+                if expect.iter().any(|(c, t)| *c == h.code && t.is_empty()) {
+                    h.text.clear();
+                }
+                h
+            })
+            .collect();
+        check(label, &got, &expect);
+    }
+    // 4: the user has no email; Keycloak sends InvalidNameIDPolicy and no assertion.
+    let error = format!(
+        "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" Destination=\"https://auth.atlassian.com/login/callback?connection=saml-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9\" ID=\"ID_1\" IssueInstant=\"2026-11-20T10:00:00Z\" Version=\"2.0\"><saml:Issuer>https://kc.example.com/realms/acme</saml:Issuer><samlp:Status><samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Requester\"><samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy\"/></samlp:StatusCode></samlp:Status></samlp:Response>"
+    );
+    let opts = options(&[], &[], "keys/idp-cert.pem");
+    let hits = lint_text("error.xml", &error, &opts);
+    let atl: Vec<&Hit> = hits.iter().filter(|h| h.code == "ATL012").collect();
+    assert_eq!(atl.len(), 1);
+    assert_eq!(
+        atl[0].text,
+        "urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy"
+    );
+    assert!(hits.iter().any(|h| h.code == "PRO001"));
+}
+
+/// Every pack rule is triggered by at least one mutation above (so none is dead), and silent on the
+/// correct setup (checked by the_correct_setup_is_clean).
+#[test]
+fn every_pack_rule_is_exercised() {
+    let mut covered: BTreeSet<String> = client_mutations()
+        .into_iter()
+        .flat_map(|(_, _, _, e)| e.into_iter().map(|(c, _)| c.to_string()))
+        .collect();
+    // Realm and response cases above.
+    for c in [
+        "KC009", "KC014", "KC017", "KC010", "ATL005", "ATL006", "ATL012", "ATL013", "ADC003",
+        "CORE001", "CORE002", "CORE003",
+    ] {
+        covered.insert(c.into());
+    }
+    let all: BTreeSet<String> = samlint::rules::shipped_rules()
+        .map(|r| r.meta.code.to_string())
+        .collect();
+    let missing: Vec<&String> = all.difference(&covered).collect();
+    assert!(missing.is_empty(), "pack rules without a test: {missing:?}");
+}
