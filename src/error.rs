@@ -134,8 +134,8 @@ impl ErrorKind {
                     .into()
             }
             ErrorKind::RulePack { .. } => {
-                "see `samlint rule --help`, docs/rules/README.md for the pack format and `samlint functions` for \
-                 the functions a rule can call"
+                "docs/packs.md describes the pack format; `samlint functions` lists the functions a rule can call \
+                 and `samlint rules` the codes in use"
                     .into()
             }
             ErrorKind::Unrecognised { .. } => {

@@ -167,12 +167,15 @@ fn remove_mapper(c: &mut Value, name: &str) {
 }
 
 /// (pitfall or check, mutation, packs forced, expected (code, bytes)).
-fn client_mutations() -> Vec<(
+/// A client mutation: (pitfall or check, mutation, packs forced, expected (code, bytes)).
+type ClientCase = (
     &'static str,
     Mutate,
     &'static [&'static str],
     Vec<(&'static str, &'static str)>,
-)> {
+);
+
+fn client_mutations() -> Vec<ClientCase> {
     vec![
         (
             "1 client signature required",
@@ -535,7 +538,14 @@ fn each_response_mutation_gives_exactly_its_codes_at_the_right_bytes() {
         "3f2a1b0c-9d8e-4f7a-b6c5-d4e3f2a1b0c9",
     );
     assert!(base.contains(&name_attr), "fixture shape changed");
-    let cases: Vec<(&str, String, &[&str], &[&str], Vec<(&str, &str)>)> = vec![
+    type Case<'a> = (
+        &'a str,
+        String,
+        &'a [&'a str],
+        &'a [&'a str],
+        Vec<(&'a str, &'a str)>,
+    );
+    let cases: Vec<Case> = vec![
         (
             "2 NameID username",
             base.replace(">jane.doe@example.com</saml:NameID>", ">jdoe</saml:NameID>"),
@@ -651,9 +661,8 @@ fn each_response_mutation_gives_exactly_its_codes_at_the_right_bytes() {
         check(label, &got, &expect);
     }
     // 4: the user has no email; Keycloak sends InvalidNameIDPolicy and no assertion.
-    let error = format!(
-        "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" Destination=\"https://auth.atlassian.com/login/callback?connection=saml-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9\" ID=\"ID_1\" IssueInstant=\"2026-11-20T10:00:00Z\" Version=\"2.0\"><saml:Issuer>https://kc.example.com/realms/acme</saml:Issuer><samlp:Status><samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Requester\"><samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy\"/></samlp:StatusCode></samlp:Status></samlp:Response>"
-    );
+    let error =
+        "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" Destination=\"https://auth.atlassian.com/login/callback?connection=saml-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9\" ID=\"ID_1\" IssueInstant=\"2026-11-20T10:00:00Z\" Version=\"2.0\"><saml:Issuer>https://kc.example.com/realms/acme</saml:Issuer><samlp:Status><samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Requester\"><samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy\"/></samlp:StatusCode></samlp:Status></samlp:Response>".to_string();
     let opts = options(&[], &[], "keys/idp-cert.pem");
     let hits = lint_text("error.xml", &error, &opts);
     let atl: Vec<&Hit> = hits.iter().filter(|h| h.code == "ATL012").collect();

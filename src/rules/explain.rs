@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     pub id: String,
+    /// The text as the user sees it.
+    pub title: String,
     #[serde(rename = "match")]
     pub matches: Vec<String>,
     pub shown_by: String,
@@ -88,7 +90,7 @@ pub fn render(input: &str, found: &[Entry]) -> String {
     }
     let mut s = String::new();
     for e in found {
-        s.push_str(&format!("{} ({})\n\n", e.matches[0], e.shown_by));
+        s.push_str(&format!("{}\n\n  Shown by: {}\n", e.title, e.shown_by));
         s.push_str(&format!(
             "  What it means: {}\n\n  Likely causes:\n",
             e.meaning
@@ -100,7 +102,7 @@ pub fn render(input: &str, found: &[Entry]) -> String {
             s.push_str("\n  Rules that detect them:\n");
             for code in &e.rules {
                 let summary = crate::finding::rule(code).map_or("", |r| r.summary);
-                s.push_str(&format!("    {code}  {summary}\n"));
+                s.push_str(&format!("    {code:<7} {summary}\n"));
             }
         }
         s.push_str(&format!("\n  Next: {}\n\n", e.next));

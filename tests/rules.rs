@@ -1,0 +1,580 @@
+//! Rule metadata, rule docs, `samlint rules|rule|explain|functions`, strict pack loading, the 25
+//! pitfalls of requirements.md §6, and the public Keycloak exports of the corpus.
+
+mod common;
+use common::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[test]
+fn codes_are_unique_and_every_rule_is_documented() {
+    let o = run(&["rules", "--format", "json"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&o.stdout).unwrap();
+    let codes: Vec<&str> = rows.iter().map(|r| r["code"].as_str().unwrap()).collect();
+    let unique: BTreeSet<&str> = codes.iter().copied().collect();
+    assert_eq!(unique.len(), codes.len(), "duplicate codes");
+    insta::assert_snapshot!("rule_codes", codes.join("\n"));
+    for r in samlint::rules::shipped_rules() {
+        let m = r.meta;
+        assert!(!r.docs.trim().is_empty(), "{} has no docs", m.code);
+        assert!(
+            r.docs.contains("## What it does"),
+            "{} docs lack 'What it does'",
+            m.code
+        );
+        assert!(!m.source.is_empty() && !m.help.is_empty(), "{}", m.code);
+        assert!(
+            ["confirmed", "secondary", "inferred", "unconfirmed"].contains(&r.confidence),
+            "{}",
+            m.code
+        );
+        let prefix = match r.pack {
+            "saml-core" => "CORE",
+            "atlassian-cloud" => "ATL",
+            "atlassian-datacenter" => "ADC",
+            "keycloak" => "KC",
+            p => panic!("unexpected pack {p}"),
+        };
+        assert!(m.code.starts_with(prefix), "{} in pack {}", m.code, r.pack);
+    }
+}
+
+#[test]
+fn functions_are_unique_and_documented() {
+    let names: Vec<&str> = samlint::rules::functions::FUNCTIONS
+        .iter()
+        .map(|f| f.name())
+        .collect();
+    let unique: BTreeSet<&str> = names.iter().copied().collect();
+    assert_eq!(unique.len(), names.len());
+    insta::assert_snapshot!("function_names", names.join("\n"));
+    let o = run(&["functions"]);
+    assert_eq!(o.code, 0);
+    for f in samlint::rules::functions::FUNCTIONS {
+        assert!(o.stdout.contains(f.doc()), "{}", f.name());
+    }
+}
+
+#[test]
+fn rule_docs_in_docs_rules_are_current() {
+    let dir = root().join("docs/rules");
+    let want = samlint::rules::docs::all_files();
+    let mut stale = Vec::new();
+    for (name, text) in &want {
+        match std::fs::read_to_string(dir.join(name)) {
+            Ok(t) if &t == text => {}
+            _ => stale.push(name.clone()),
+        }
+    }
+    let names: BTreeSet<String> = want.iter().map(|(n, _)| n.clone()).collect();
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let n = e.unwrap().file_name().to_string_lossy().into_owned();
+        if !names.contains(&n) {
+            stale.push(format!("{n} (no such rule)"));
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "docs/rules is out of date ({stale:?}); run: cargo run -- rule --all --write docs/rules"
+    );
+    // `samlint rule CODE` prints the same page.
+    let o = run(&["rule", "kc001"]);
+    assert_eq!(o.code, 0);
+    assert_eq!(
+        o.stdout,
+        std::fs::read_to_string(dir.join("KC001.md")).unwrap()
+    );
+    let o = run(&["rule", "NOPE999"]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("no rule `NOPE999`"), "{}", o.stderr);
+}
+
+/// Every Atlassian error text of requirements.md §1.13 and §10.9, and Keycloak's error pages.
+const SEEN_TEXTS: &[&str] = &[
+    "https://id.atlassian.com/error?error=access_denied&error_description=authentication-policy-strategy-mismatch",
+    "https://id.atlassian.com/error?error=access_denied&error_description=Invalid%20thumbprint",
+    "Certificate in SAML Response does not match the certificate in APS",
+    "error_description=handle-linked-saml-users%3Aupdate-linked-primary-user-email-failed-400",
+    "login.forbidden.handle-linked-saml-users.update-linked-primary-user-email-failed-400",
+    "Your email address has changed at your Identity Provider. Ask your administrator to make a corresponding change",
+    "Whoops! The email address you entered can't be used to log in here.",
+    "assertion has expired",
+    "Audience is invalid.",
+    "verify-saml-domains:malformed-email-address",
+    "Hang on, we need to verify a few things before you can log in",
+    "Recipient is invalid.",
+    "Destination endpoint https://x did not match https://y",
+    "Hmm... We're having trouble logging you in.",
+    "Invalid requester",
+    "Unknown login requester",
+    "Invalid redirect uri",
+    "urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy",
+    "The Assertion of the Response is not signed and the SP requires it",
+];
+
+#[test]
+fn explain_covers_every_known_error_text() {
+    let codes: BTreeSet<String> = samlint::finding::all_rules()
+        .iter()
+        .map(|r| r.code.to_string())
+        .collect();
+    for e in samlint::rules::explain::entries() {
+        for c in &e.rules {
+            assert!(
+                codes.contains(c),
+                "explain entry {} names unknown rule {c}",
+                e.id
+            );
+        }
+    }
+    assert!(
+        samlint::rules::explain::entries().len() >= 15,
+        "explain.yaml did not load"
+    );
+    for t in SEEN_TEXTS {
+        let found = samlint::rules::explain::explain(t);
+        assert!(!found.is_empty(), "explain does not know: {t}");
+    }
+    let o = run(&[
+        "explain",
+        "https://id.atlassian.com/error?error=access_denied&error_description=Invalid%20thumbprint",
+    ]);
+    assert_eq!(o.code, 0);
+    insta::assert_snapshot!("explain_invalid_thumbprint", o.stdout);
+    let o = run(&["explain", "--format", "json", "Invalid requester"]);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(v[0]["rules"][0], "KC001");
+    let o = run(&["explain", "something nobody has seen"]);
+    assert_eq!(o.code, 0);
+    assert!(o.stdout.contains("does not know this message"));
+}
+
+/// requirements.md §6: pitfall → the codes that catch it → where the evidence is; the four that no
+/// input shows are answered by `samlint explain`.
+const PITFALLS: &[(u8, &[&str], &str)] = &[
+    (1, &["KC001"], "client export"),
+    (2, &["ATL004"], "client export, response"),
+    (3, &["KC004"], "client export"),
+    (4, &["ATL012"], "response"),
+    (5, &["ADC002", "SIG016"], "client export, response"),
+    (
+        6,
+        &["SIG004", "KC014"],
+        "response + --idp-cert, realm export + --idp-cert",
+    ),
+    (
+        7,
+        &["SIG004", "KC014", "KC017"],
+        "response + --idp-cert, realm export",
+    ),
+    (8, &[], "--idp-cert itself (refused, exit 2)"),
+    (9, &["PRO002"], "response + --idp-entity-id"),
+    (10, &["KC003"], "client export"),
+    (11, &["KC005"], "client export"),
+    (12, &["ATL018"], "client export, response"),
+    (13, &["ATL014"], "client export, response"),
+    (14, &["ADC003", "KC011"], "client export, response"),
+    (15, &[], "explain"),
+    (16, &["ATL013", "KC012"], "client export, response"),
+    (17, &["ATL007"], "client export, response"),
+    (18, &["ATL008", "ATL009"], "client export, response"),
+    (19, &["KC010"], "client export"),
+    (20, &["KC006", "KC007"], "client export"),
+    (21, &["ATL005"], "response + --domain"),
+    (22, &[], "explain"),
+    (23, &[], "explain"),
+    (24, &["ATL002"], "client export, response (and explain)"),
+    (25, &["ATL016", "SIG006"], "client export, response"),
+];
+
+#[test]
+fn every_pitfall_is_caught_or_explained() {
+    assert_eq!(PITFALLS.len(), 25);
+    let entries = samlint::rules::explain::entries();
+    for (n, codes, evidence) in PITFALLS {
+        let tag = format!("pitfall {n}");
+        let tag_in = |s: &str| {
+            s.match_indices(&tag)
+                .any(|(i, _)| !s[i + tag.len()..].starts_with(|c: char| c.is_ascii_digit()))
+                || s.contains(&format!("pitfalls {n} "))
+                || s.contains(&format!("and {n}"))
+        };
+        for c in *codes {
+            let r = samlint::finding::rule(c).unwrap_or_else(|| panic!("pitfall {n}: no rule {c}"));
+            // The rule's own source names the pitfall (the table and the rules cannot drift apart).
+            assert!(
+                tag_in(r.source) || !c.starts_with(['A', 'K']),
+                "pitfall {n}: {c}'s source `{}` does not cite it",
+                r.source
+            );
+        }
+        if codes.is_empty() || evidence.contains("explain") {
+            assert!(
+                entries.iter().any(|e| e.causes.iter().any(|c| tag_in(c))),
+                "pitfall {n} is not answered by samlint explain"
+            );
+        }
+    }
+}
+
+#[test]
+fn pitfall_8_a_pasted_certificate_with_escaped_line_breaks_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let pem = std::fs::read_to_string(fixture("keys/idp-cert.pem")).unwrap();
+    let broken = pem.replace('\n', "\\x0a");
+    let p = write_temp(dir.path(), "pasted.pem", broken);
+    let o = run(&[
+        "check",
+        &fixture("saml/keycloak-atlassian-ok.xml"),
+        "--idp-cert",
+        &p,
+    ]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("--idp-cert"), "{}", o.stderr);
+}
+
+#[test]
+fn pitfall_9_auth_prefix_is_an_issuer_mismatch() {
+    let o = run(&[
+        "check",
+        "--format",
+        "concise",
+        &fixture("saml/keycloak-atlassian-ok.xml"),
+        "--idp-cert",
+        &fixture("keys/idp-cert.pem"),
+        "--idp-entity-id",
+        "https://kc.example.com/auth/realms/acme",
+    ]);
+    assert_eq!(o.code, 1);
+    assert!(o.stdout.contains("error[PRO002]"), "{}", o.stdout);
+}
+
+fn pack_file(dir: &std::path::Path, body: &str) -> String {
+    write_temp(dir, "my-pack.yaml", body)
+}
+
+const GOOD_PACK: &str = "pack: my-org\nversion: 1\ndescription: our own rules\nrules:\n  ORG001:\n    name: nameid-must-be-corp\n    summary: NameID is not a corp.example address\n    severity: error\n    given: $.name_id.value\n    then: { function: pattern, options: { match: '@corp\\.example$' } }\n    message: \"NameID `{{value}}` {{error}}\"\n    help: use the corporate address\n    confidence: inferred\n    source: our policy\n    docs: |\n      ## What it does\n      Checks the NameID domain.\n";
+
+#[test]
+fn a_user_pack_runs_and_bad_packs_point_into_the_yaml() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = pack_file(dir.path(), GOOD_PACK);
+    let o = run(&[
+        "check",
+        "--format",
+        "concise",
+        "--pack",
+        &p,
+        &fixture("saml/keycloak-atlassian-ok.xml"),
+        "--idp-cert",
+        &fixture("keys/idp-cert.pem"),
+    ]);
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout
+            .contains("error[ORG001] NameID `jane.doe@example.com` does not match"),
+        "{}",
+        o.stdout
+    );
+    // --ignore and severity overrides in samlint.yaml apply to pack rules and built-in ones alike.
+    let o = run(&[
+        "check",
+        "--format",
+        "concise",
+        "--pack",
+        &p,
+        "--ignore",
+        "ORG,PRO",
+        &fixture("saml/keycloak-atlassian-ok.xml"),
+        "--idp-cert",
+        &fixture("keys/idp-cert.pem"),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    assert!(
+        !o.stdout.contains("ORG001") && !o.stdout.contains("PRO01"),
+        "{}",
+        o.stdout
+    );
+    let cfg = write_temp(
+        dir.path(),
+        "samlint.yaml",
+        format!("packs: [{p}]\nseverity:\n  ORG001: warning\n"),
+    );
+    let o = run(&[
+        "check",
+        "--format",
+        "concise",
+        "--config",
+        &cfg,
+        &fixture("saml/keycloak-atlassian-ok.xml"),
+        "--idp-cert",
+        &fixture("keys/idp-cert.pem"),
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    assert!(o.stdout.contains("warning[ORG001]"), "{}", o.stdout);
+
+    // Each bad pack: exit 2, the problem named, the line of the YAML at fault shown.
+    let bad: &[(&str, &str, &str, &str)] = &[
+        (
+            "unknown key",
+            "    severity: error\n",
+            "    severity: error\n    sevrity: high\n",
+            "Unknown field `sevrity`",
+        ),
+        (
+            "unknown function",
+            "function: pattern",
+            "function: regex",
+            "unknown function `regex`",
+        ),
+        (
+            "bad options",
+            "options: { match: '@corp\\.example$' }",
+            "options: { matches: 'x' }",
+            "Unknown field `matches`",
+        ),
+        (
+            "bad regex",
+            "options: { match: '@corp\\.example$' }",
+            "options: { match: '(' }",
+            "bad regular expression",
+        ),
+        (
+            "bad selector",
+            "given: $.name_id.value",
+            "given: $.name_id[?(@.x == )]",
+            "bad selector",
+        ),
+        (
+            "bad severity",
+            "severity: error",
+            "severity: fatal",
+            "unknown severity `fatal`",
+        ),
+        (
+            "duplicate code",
+            "  ORG001:",
+            "  ATL001:",
+            "duplicate rule code `ATL001`",
+        ),
+        ("bad code", "  ORG001:", "  org-1:", "rule code `org-1`"),
+        (
+            "YAML syntax",
+            "description: our own rules",
+            "description: [unclosed",
+            "YAML",
+        ),
+        (
+            "bad confidence",
+            "confidence: inferred",
+            "confidence: sure",
+            "confidence `sure`",
+        ),
+    ];
+    for (label, from, to, says) in bad {
+        assert!(GOOD_PACK.contains(from), "{label}");
+        let p = pack_file(dir.path(), &GOOD_PACK.replacen(from, to, 1));
+        // Wide, so that miette does not wrap the message.
+        let out = samlint()
+            .env("COLUMNS", "1000")
+            .args([
+                "check",
+                "--pack",
+                &p,
+                &fixture("saml/keycloak-atlassian-ok.xml"),
+            ])
+            .output()
+            .unwrap();
+        let o = Out {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        };
+        assert_eq!(o.code, 2, "{label}: {}", o.stderr);
+        assert!(
+            o.stderr.contains("rules::invalid-pack"),
+            "{label}: {}",
+            o.stderr
+        );
+        assert!(o.stderr.contains(says), "{label}: {}", o.stderr);
+        assert!(
+            o.stderr.contains("my-pack.yaml:"),
+            "{label}: no position: {}",
+            o.stderr
+        );
+    }
+    // One rendering in full.
+    let p = pack_file(
+        dir.path(),
+        &GOOD_PACK.replacen("function: pattern", "function: regex", 1),
+    );
+    let o = run(&[
+        "check",
+        "--pack",
+        &p,
+        &fixture("saml/keycloak-atlassian-ok.xml"),
+    ]);
+    let shown = o.stderr.replace(&p, "[PACK]");
+    insta::assert_snapshot!("bad_pack_unknown_function", shown);
+    // A pack name that is neither shipped nor a file.
+    let o = run(&[
+        "check",
+        "--pack",
+        "atlassian-clod",
+        &fixture("saml/keycloak-atlassian-ok.xml"),
+    ]);
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr
+            .contains("shipped packs are saml-core, atlassian-cloud"),
+        "{}",
+        o.stderr
+    );
+}
+
+/// The public Keycloak exports of the corpus: what each contains (read from the files, see
+/// requirements.md §7) and the codes that must therefore be reported, by default and with the
+/// Atlassian packs forced (none of these clients is an Atlassian one).
+#[test]
+fn corpus_keycloak_exports_get_the_findings_their_contents_warrant() {
+    let Some(shared) = shared() else { return };
+    let c = |p: &str| shared.join("corpus").join(p).to_string_lossy().into_owned();
+    let quickstart_client: &[(&str, usize)] = &[
+        // saml.signing.private.key in the client
+        ("KC008", 1),
+        // X500 mappers (email, givenName, surname) with attribute.nameformat = a raw URN
+        ("KC012", 3),
+    ];
+    let cases: Vec<(String, &[&str], Vec<(&str, usize)>)> = vec![
+        (
+            c("files/keycloak-quickstarts/app-profile-saml-jee-jsp/config/client-import.json"),
+            &[],
+            quickstart_client.to_vec(),
+        ),
+        (
+            c(
+                "derived/keycloak-quickstarts/realm-import.client-servlet-saml-service-provider.json",
+            ),
+            &[],
+            quickstart_client.to_vec(),
+        ),
+        (
+            c(
+                "files/keycloak-quickstarts/jakarta/servlet-saml-service-provider/config/realm-import.json",
+            ),
+            &[],
+            // ... plus one user's password credential in the realm
+            [quickstart_client, &[("KC009", 1)]].concat(),
+        ),
+        (
+            c(
+                "files/keycloak-quickstarts/jakarta/servlet-saml-service-provider/src/test/resources/quickstart-realm.json",
+            ),
+            &[],
+            [quickstart_client, &[("KC009", 1)]].concat(),
+        ),
+        // tenant1: client private key; realm-level privateKey and two users' passwords
+        (
+            c(
+                "files/keycloak/testsuite/integration-arquillian/tests/base/src/test/resources/adapter-test/keycloak-saml/tenant1-realm.json",
+            ),
+            &[],
+            vec![("KC008", 1), ("KC009", 3)],
+        ),
+        (
+            c("derived/keycloak/tenant1-realm.clients-multi-tenant.json"),
+            &[],
+            vec![("KC008", 1)],
+        ),
+        // For Atlassian Cloud: NameID username (explicit, or absent = Keycloak's default), X.500 names
+        // instead of the claims, no givenname/surname/name/emailaddress, a Role attribute, wrong IDs.
+        (
+            c("files/keycloak-quickstarts/app-profile-saml-jee-jsp/config/client-import.json"),
+            &["atlassian-cloud"],
+            vec![
+                ("ATL001", 1),
+                ("ATL002", 1),
+                ("ATL004", 1),
+                ("ATL007", 1),
+                ("ATL008", 1),
+                ("ATL010", 1),
+                ("ATL011", 1),
+                ("ATL013", 3),
+                ("KC008", 1),
+                ("KC012", 3),
+            ],
+        ),
+        (
+            c("derived/keycloak/tenant1-realm.clients-multi-tenant.json"),
+            &["atlassian-cloud"],
+            // ... and this client has no saml.force.post.binding at all.
+            vec![
+                ("ATL001", 1),
+                ("ATL002", 1),
+                ("ATL004", 1),
+                ("ATL007", 1),
+                ("ATL008", 1),
+                ("ATL010", 1),
+                ("ATL018", 1),
+                ("KC008", 1),
+            ],
+        ),
+        // For Data Center: the assertion is unsigned (saml.assertion.signature "false", or absent).
+        (
+            c("files/keycloak-quickstarts/app-profile-saml-jee-jsp/config/client-import.json"),
+            &["atlassian-datacenter"],
+            vec![("ADC001", 1), ("ADC002", 1), ("KC008", 1), ("KC012", 3)],
+        ),
+        (
+            c("derived/keycloak/tenant1-realm.clients-multi-tenant.json"),
+            &["atlassian-datacenter"],
+            vec![("ADC001", 1), ("ADC002", 1), ("ADC005", 1), ("KC008", 1)],
+        ),
+    ];
+    for (file, packs, want) in cases {
+        let mut args = vec![file.as_str()];
+        for p in packs {
+            args.push("--pack");
+            args.push(p);
+        }
+        let (code, json) = check_json(&args);
+        assert_ne!(code, 2, "{file} could not be linted");
+        let mut got: BTreeMap<String, usize> = BTreeMap::new();
+        for f in json["findings"].as_array().unwrap() {
+            *got.entry(f["code"].as_str().unwrap().to_string())
+                .or_default() += 1;
+        }
+        let want: BTreeMap<String, usize> =
+            want.into_iter().map(|(c, n)| (c.to_string(), n)).collect();
+        assert_eq!(got, want, "{file} with {packs:?}");
+        // Secrets are never printed.
+        let text = std::fs::read_to_string(&file).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let mut secrets = Vec::new();
+        collect_secrets(&v, &mut secrets);
+        let out = serde_json::to_string(&json).unwrap();
+        for s in secrets {
+            assert!(!out.contains(&s), "{file}: a secret is in the report");
+        }
+    }
+}
+
+fn collect_secrets(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(o) => {
+            for (k, x) in o {
+                if matches!(
+                    k.as_str(),
+                    "saml.signing.private.key" | "privateKey" | "value" | "secret"
+                ) && let Some(s) = x.as_str()
+                    && s.len() > 6
+                {
+                    out.push(s.to_string());
+                }
+                collect_secrets(x, out);
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| collect_secrets(x, out)),
+        _ => {}
+    }
+}
