@@ -445,7 +445,8 @@ fn corpus_keycloak_exports_get_the_findings_their_contents_warrant() {
         // X500 mappers (email, givenName, surname) with attribute.nameformat = a raw URN
         ("KC012", 3),
     ];
-    let cases: Vec<(String, &[&str], Vec<(&str, usize)>)> = vec![
+    type Case<'a> = (String, &'a [&'a str], Vec<(&'a str, usize)>);
+    let cases: Vec<Case> = vec![
         (
             c("files/keycloak-quickstarts/app-profile-saml-jee-jsp/config/client-import.json"),
             &[],
