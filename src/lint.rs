@@ -607,8 +607,98 @@ pub fn run(args: &[String], stdin: &mut dyn Read, opts: &Options) -> Run {
         }
         run.inputs.push(report);
     }
+    if opts.lint {
+        pair_with_clients(&mut run, opts);
+    }
     run.elapsed = started.elapsed();
     run
+}
+
+/// Messages and Keycloak clients in the same run (`--keycloak`, or both given as inputs) are paired:
+/// a Response by Audience = clientId, an AuthnRequest by Issuer = clientId, or both by `--client`. The
+/// message's profile then carries the client's (profile.rs `pair`), and the packs run again on it, so
+/// that rules can compare what the message shows with what the client says.
+fn pair_with_clients(run: &mut Run, opts: &Options) {
+    use crate::keycloak;
+    use crate::model::MessageKind;
+    use std::collections::HashMap;
+    struct Client {
+        id: String,
+        profile: crate::tree::Node,
+        text: std::sync::Arc<str>,
+        file: String,
+    }
+    let mut roots: HashMap<usize, Option<crate::tree::Node>> = HashMap::new();
+    let mut clients: Vec<Client> = Vec::new();
+    for m in run
+        .messages
+        .iter()
+        .filter(|m| m.model.kind == MessageKind::KeycloakClient)
+    {
+        let root = roots
+            .entry(m.input)
+            .or_insert_with(|| crate::tree::parse_json(&m.source.text).ok());
+        let Some(root) = root.as_ref() else { continue };
+        let Some(kind) = keycloak::detect(root) else {
+            continue;
+        };
+        let realm = (kind == keycloak::ExportKind::Realm).then_some(root);
+        let Some(c) = keycloak::clients(root, kind)
+            .into_iter()
+            .find(|c| c.node.span == Some(m.model.span))
+        else {
+            continue;
+        };
+        let file = run
+            .inputs
+            .get(m.input)
+            .map_or_else(String::new, |i| i.name.clone());
+        clients.push(Client {
+            id: c.client_id.clone(),
+            profile: crate::profile::from_client(c.node, realm),
+            text: m.source.text.clone(),
+            file,
+        });
+    }
+    if clients.is_empty() {
+        return;
+    }
+    for m in run.messages.iter_mut().filter(|m| {
+        matches!(
+            m.model.kind,
+            MessageKind::Response | MessageKind::AuthnRequest
+        )
+    }) {
+        let redirect = m.source.encodings.iter().any(|e| {
+            matches!(
+                e,
+                crate::source::Encoding::Deflate | crate::source::Encoding::Zlib
+            )
+        });
+        let mut p =
+            crate::profile::from_message(&m.model, redirect, m.source.binding.signature.is_some());
+        let key = opts.client.clone().or_else(|| {
+            p.path(&["sp", "entity_id"])
+                .and_then(crate::tree::Node::as_str)
+                .map(str::to_string)
+        });
+        let found = key.and_then(|k| clients.iter().find(|c| c.id == k));
+        crate::profile::pair(
+            &mut p,
+            found.map(|c| (&c.profile, &*c.text, c.file.as_str())),
+        );
+        let (more, packs) = opts.engine.apply(
+            &crate::rules::Subject::Message {
+                profile: &p,
+                kind: m.model.kind,
+            },
+            &opts.trust,
+        );
+        m.findings.retain(|f| f.pack == "builtin");
+        m.findings.extend(more);
+        opts.engine.settings.filter(&mut m.findings);
+        m.packs = packs;
+    }
 }
 
 /// A progress bar on stderr, only for a terminal, only with several inputs, and only once the run has

@@ -106,7 +106,7 @@ pub fn from_message(m: &Message, redirect: bool, query_signed: bool) -> Node {
             Node::map(Some(m.span))
                 .with(
                     "signed",
-                    Node::bool(!m.signatures.is_empty() || query_signed, None),
+                    Node::bool(!m.signatures.is_empty() || query_signed, Some(m.start_tag)),
                 )
                 .with_opt(
                     "name_id_policy_format",
@@ -411,6 +411,18 @@ pub fn from_client(client: &Node, realm: Option<&Node>) -> Node {
     };
     p.set("binding", Node::map(None).with("response", binding));
     p.set(
+        "keycloak",
+        Node::map(client.span)
+            .with("client_signature", flag(client, "saml.client.signature"))
+            .with(
+                "enabled",
+                match client.get("enabled") {
+                    Some(n) => Node::bool(n.value != Value::Bool(false), n.span),
+                    None => Node::bool(true, client.span),
+                },
+            ),
+    );
+    p.set(
         "idp_initiated",
         Node::map(None)
             .with_opt(
@@ -536,4 +548,53 @@ mod tests {
         assert!(!looks_like_email("a@b"));
         assert!(!looks_like_email("a b@example.com"));
     }
+}
+
+/// Replace every span of a tree from another source by a note naming its place (`file:line:column`):
+/// a paired client's profile sits inside a message's profile, and findings must never point into the
+/// wrong text.
+fn relocate(n: &mut Node, text: &str, file: &str) {
+    if let Some(s) = n.span.take() {
+        let (l, c) = crate::source::line_col(text, s.start);
+        let at = format!("{file}:{l}:{c}");
+        n.note = Some(match n.note.take() {
+            Some(note) => format!("{at}: {note}"),
+            None => at,
+        });
+    }
+    match &mut n.value {
+        Value::List(l) => l.iter_mut().for_each(|i| relocate(i, text, file)),
+        Value::Map(m) => m.iter_mut().for_each(|e| relocate(&mut e.node, text, file)),
+        _ => {}
+    }
+}
+
+/// Pair a message's profile with the Keycloak client it belongs to (`--keycloak`): the client's profile
+/// goes under `client` (its places as notes), `client_lookup` says `found` or `none`, and for an
+/// AuthnRequest `request_acs` holds the request's ACS with the client's redirect URIs (what Keycloak
+/// validates).
+pub fn pair(p: &mut Node, client: Option<(&Node, &str, &str)>) {
+    let Some((cp, text, file)) = client else {
+        p.set("client_lookup", Node::str("none", p.span));
+        return;
+    };
+    let mut c = cp.clone();
+    relocate(&mut c, text, file);
+    if p.get("source").and_then(Node::as_str) == Some("authn-request") {
+        let acs = p.path(&["sp", "acs_url"]).cloned();
+        if let Some(acs) = acs {
+            let uris = c
+                .path(&["sp", "redirect_uris"])
+                .cloned()
+                .unwrap_or_else(|| Node::list(Vec::new(), None));
+            p.set(
+                "request_acs",
+                Node::map(acs.span)
+                    .with("acs_url", acs)
+                    .with("redirect_uris", uris),
+            );
+        }
+    }
+    p.set("client_lookup", Node::str("found", p.span));
+    p.set("client", c);
 }

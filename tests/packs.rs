@@ -682,10 +682,10 @@ fn every_pack_rule_is_exercised() {
         .into_iter()
         .flat_map(|(_, _, _, e)| e.into_iter().map(|(c, _)| c.to_string()))
         .collect();
-    // Realm and response cases above.
+    // Realm, response and pairing cases above.
     for c in [
         "KC009", "KC014", "KC017", "KC010", "ATL005", "ATL006", "ATL012", "ATL013", "ADC003",
-        "CORE001", "CORE002", "CORE003",
+        "CORE001", "CORE002", "CORE003", "KC018", "KC019", "KC020", "KC021", "KC022", "KC023",
     ] {
         covered.insert(c.into());
     }
@@ -694,4 +694,110 @@ fn every_pack_rule_is_exercised() {
         .collect();
     let missing: Vec<&String> = all.difference(&covered).collect();
     assert!(missing.is_empty(), "pack rules without a test: {missing:?}");
+}
+
+/// Lint a message together with a Keycloak client (`--keycloak`): findings of the message only.
+fn paired(message_name: &str, message: &str, client: &Value) -> Vec<Hit> {
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join(message_name);
+    std::fs::write(&m, message).unwrap();
+    let c = dir.path().join("client.json");
+    std::fs::write(&c, serde_json::to_string_pretty(client).unwrap()).unwrap();
+    let opts = options(&[], &[], "keys/idp-cert.pem");
+    let run = lint::run(
+        &[
+            m.to_string_lossy().into_owned(),
+            c.to_string_lossy().into_owned(),
+        ],
+        &mut std::io::empty(),
+        &opts,
+    );
+    assert!(!run.has_errors());
+    run.messages
+        .iter()
+        .filter(|x| x.input == 0)
+        .flat_map(|x| {
+            x.findings.iter().map(|f| Hit {
+                code: f.code.to_string(),
+                severity: f.severity,
+                text: f
+                    .span
+                    .and_then(|s| x.source.text.get(s.range()))
+                    .unwrap_or("")
+                    .to_string(),
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn messages_are_checked_against_the_paired_keycloak_client() {
+    let request = std::fs::read_to_string(fixture("saml/authn-request-redirect.url")).unwrap();
+    let response = signed(&unsigned_response());
+    // The correct client: nothing to say about either message.
+    check(
+        "request + ok client",
+        &paired("request.url", &request, &ok_client()),
+        &[],
+    );
+    check(
+        "response + ok client",
+        &paired("response.xml", &response, &ok_client()),
+        &[],
+    );
+    // 1: Client signature required, and the captured request is unsigned.
+    let mut c = ok_client();
+    c["attributes"]["saml.client.signature"] = json!("true");
+    check(
+        "request + client signature",
+        &paired("request.url", &request, &c),
+        &[("KC021", "<samlp:AuthnRequest")],
+    );
+    // 10: the request's ACS is not in redirectUris.
+    let mut c = ok_client();
+    c["redirectUris"] = json!(["https://auth.atlassian.com/login/callback"]);
+    check(
+        "request + redirectUris",
+        &paired("request.url", &request, &c),
+        &[(
+            "KC022",
+            "https://auth.atlassian.com/login/callback?connection=saml-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9",
+        )],
+    );
+    // Unknown login requester: no client has the request's Issuer.
+    let mut c = ok_client();
+    c["clientId"] = json!("https://auth.atlassian.com/saml/another");
+    check(
+        "request + other client",
+        &paired("request.url", &request, &c),
+        &[(
+            "KC020",
+            "https://auth.atlassian.com/saml/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9",
+        )],
+    );
+    // 3: Force name ID format off, and the request asks for unspecified.
+    let mut c = ok_client();
+    c["attributes"]["saml_force_name_id_format"] = json!("false");
+    check(
+        "request + not forced",
+        &paired("request.url", &request, &c),
+        &[(
+            "KC023",
+            "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified",
+        )],
+    );
+    // The response's NameID and signing differ from what the client says.
+    let mut c = ok_client();
+    c["attributes"]["saml_name_id_format"] = json!("username");
+    c["attributes"]["saml.assertion.signature"] = json!("false");
+    let hits = paired("response.xml", &response, &c);
+    let mut codes: Vec<&str> = hits
+        .iter()
+        .filter(|h| !BASELINE.contains(&h.code.as_str()))
+        .map(|h| h.code.as_str())
+        .collect();
+    codes.sort();
+    assert_eq!(codes, ["KC018", "KC019"]);
+    let kc18 = hits.iter().find(|h| h.code == "KC018").unwrap();
+    assert_eq!(kc18.text, "jane.doe@example.com");
 }

@@ -345,10 +345,11 @@ fn run_call(
             let at =
                 r.at.as_ref()
                     .and_then(|a| a.select(tree).into_iter().find_map(|x| x.node.span));
+            // The function's own place, else the rule's `at:` (the author said where), else the node.
             let span = hit
                 .span
-                .or_else(|| target.and_then(|t| t.span))
                 .or(at)
+                .or_else(|| target.and_then(|t| t.span))
                 .or(s.node.span)
                 .or(tree.span);
             let mut f = Finding::new(r.meta, message);

@@ -18,6 +18,7 @@ mod lookalike_attribute;
 mod pattern;
 mod realm_keys;
 mod redirect_uri;
+mod same_as_client;
 mod secrets;
 mod similar_key;
 mod truthy;
@@ -105,6 +106,7 @@ pub static FUNCTIONS: &[&dyn Function] = &[
     &pattern::Pattern,
     &realm_keys::RealmKeys,
     &redirect_uri::RedirectUri,
+    &same_as_client::SameAsClient,
     &secrets::Secrets,
     &similar_key::SimilarKey,
     &truthy::Truthy,
