@@ -514,42 +514,6 @@ fn mapper_attribute(m: &Mapper) -> Option<Node> {
     Some(node)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::tree::parse_json;
-
-    #[test]
-    fn client_projection_reads_keycloak_defaults() {
-        let c = parse_json(
-            r#"{"clientId":"https://auth.atlassian.com/saml/x","protocol":"saml","attributes":{"saml.server.signature":true},
-               "protocolMappers":[{"protocol":"saml","protocolMapper":"saml-group-membership-mapper","config":{"attribute.name":"groups","full.path":"true"}}]}"#,
-        )
-        .unwrap();
-        let p = from_client(&c, None);
-        assert_eq!(
-            p.path(&["name_id", "kind"]).and_then(Node::as_str),
-            Some("username")
-        );
-        assert!(p.path(&["name_id", "kind"]).unwrap().note.is_some());
-        // A JSON boolean is read as false, with a note.
-        let rs = p.path(&["signing", "response"]).unwrap();
-        assert_eq!(rs.value, Value::Bool(false));
-        assert!(rs.note.as_deref().unwrap().contains("reads as false"));
-        let a = &p.get("attributes").unwrap().items()[0];
-        assert_eq!(a.get("full_path").unwrap().value, Value::Bool(true));
-        assert_eq!(a.get("group").unwrap().value, Value::Bool(true));
-    }
-
-    #[test]
-    fn emails() {
-        assert!(looks_like_email("a.b@example.com"));
-        assert!(!looks_like_email("alice"));
-        assert!(!looks_like_email("a@b"));
-        assert!(!looks_like_email("a b@example.com"));
-    }
-}
-
 /// Replace every span of a tree from another source by a note naming its place (`file:line:column`):
 /// a paired client's profile sits inside a message's profile, and findings must never point into the
 /// wrong text.
@@ -597,4 +561,40 @@ pub fn pair(p: &mut Node, client: Option<(&Node, &str, &str)>) {
     }
     p.set("client_lookup", Node::str("found", p.span));
     p.set("client", c);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tree::parse_json;
+
+    #[test]
+    fn client_projection_reads_keycloak_defaults() {
+        let c = parse_json(
+            r#"{"clientId":"https://auth.atlassian.com/saml/x","protocol":"saml","attributes":{"saml.server.signature":true},
+               "protocolMappers":[{"protocol":"saml","protocolMapper":"saml-group-membership-mapper","config":{"attribute.name":"groups","full.path":"true"}}]}"#,
+        )
+        .unwrap();
+        let p = from_client(&c, None);
+        assert_eq!(
+            p.path(&["name_id", "kind"]).and_then(Node::as_str),
+            Some("username")
+        );
+        assert!(p.path(&["name_id", "kind"]).unwrap().note.is_some());
+        // A JSON boolean is read as false, with a note.
+        let rs = p.path(&["signing", "response"]).unwrap();
+        assert_eq!(rs.value, Value::Bool(false));
+        assert!(rs.note.as_deref().unwrap().contains("reads as false"));
+        let a = &p.get("attributes").unwrap().items()[0];
+        assert_eq!(a.get("full_path").unwrap().value, Value::Bool(true));
+        assert_eq!(a.get("group").unwrap().value, Value::Bool(true));
+    }
+
+    #[test]
+    fn emails() {
+        assert!(looks_like_email("a.b@example.com"));
+        assert!(!looks_like_email("alice"));
+        assert!(!looks_like_email("a@b"));
+        assert!(!looks_like_email("a b@example.com"));
+    }
 }
