@@ -43,7 +43,7 @@ impl std::str::FromStr for Severity {
 }
 
 /// Static description of a built-in check.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct RuleMeta {
     pub code: &'static str,
     pub name: &'static str,
@@ -123,17 +123,19 @@ fn pack_registry() -> &'static std::sync::Mutex<Vec<&'static RuleMeta>> {
     R.get_or_init(|| std::sync::Mutex::new(Vec::new()))
 }
 
-/// Record a pack rule so that reports can describe it.
-pub fn register(meta: &'static RuleMeta) {
+/// Keep a pack rule's metadata for the life of the process and record it so that reports can describe
+/// it. Identical metadata is stored once, so loading the same pack again does not grow memory.
+pub fn intern_meta(meta: RuleMeta) -> &'static RuleMeta {
     let mut g = match pack_registry().lock() {
         Ok(g) => g,
         Err(p) => p.into_inner(),
     };
-    if let Some(slot) = g.iter_mut().find(|m| m.code == meta.code) {
-        *slot = meta;
-    } else {
-        g.push(meta);
+    if let Some(m) = g.iter().find(|m| ***m == meta) {
+        return m;
     }
+    let m: &'static RuleMeta = Box::leak(Box::new(meta));
+    g.push(m);
+    m
 }
 
 /// Every rule: Rust-implemented ones, then those of the shipped packs and of packs loaded since.

@@ -465,80 +465,61 @@ fn keycloak_input(
     };
     let realm = (kind == ExportKind::Realm).then_some(&root);
     let mut out = Vec::new();
-    let subject = |kind: MessageKind, step: String, span: crate::source::Span| {
-        (
-            crate::source::Source {
+    // One linted subject: a client, or the realm as a whole.
+    let lint_subject = |kind: MessageKind,
+                        step: String,
+                        span: crate::source::Span,
+                        subject: crate::rules::Subject|
+     -> Linted {
+        let (mut findings, packs) = if opts.lint {
+            opts.engine.apply(&subject, &opts.trust)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        opts.engine.settings.filter(&mut findings);
+        Linted {
+            index: 0,
+            input,
+            source: crate::source::Source {
                 origin: origin.with(step),
                 encodings: Vec::new(),
                 binding: crate::source::BindingParams::default(),
                 text: text.clone(),
             },
-            Message::empty(kind, kind.as_str(), span),
-        )
+            doc: Document::empty(),
+            model: Message::empty(kind, kind.as_str(), span),
+            findings,
+            signature: None,
+            at: None,
+            packs,
+        }
     };
     for c in keycloak::clients(&root, kind) {
         if !c.is_saml() || opts.client.as_ref().is_some_and(|id| *id != c.client_id) {
             continue;
         }
-        let span = c.node.span.unwrap_or_default();
-        let (source, model) = subject(
+        let profile = crate::profile::from_client(c.node, realm);
+        out.push(lint_subject(
             MessageKind::KeycloakClient,
             format!("client {}", crate::util::one_line(&c.client_id)),
-            span,
-        );
-        let (mut findings, packs) = if opts.lint {
-            let profile = crate::profile::from_client(c.node, realm);
-            opts.engine.apply(
-                &crate::rules::Subject::Client {
-                    profile: &profile,
-                    raw: c.node,
-                },
-                &opts.trust,
-            )
-        } else {
-            (Vec::new(), Vec::new())
-        };
-        opts.engine.settings.filter(&mut findings);
-        out.push(Linted {
-            index: 0,
-            input,
-            source,
-            doc: Document::empty(),
-            model,
-            findings,
-            signature: None,
-            at: None,
-            packs,
-        });
+            c.node.span.unwrap_or_default(),
+            crate::rules::Subject::Client {
+                profile: &profile,
+                raw: c.node,
+            },
+        ));
     }
     if let Some(realm) = realm {
         let realm_name = realm
             .get("realm")
             .and_then(crate::tree::Node::as_str)
             .unwrap_or("?");
-        let (source, model) = subject(
+        out.push(lint_subject(
             MessageKind::KeycloakRealm,
             format!("realm {}", crate::util::one_line(realm_name)),
             realm.span.unwrap_or_default(),
-        );
-        let (mut findings, packs) = if opts.lint {
-            opts.engine
-                .apply(&crate::rules::Subject::Realm { raw: realm }, &opts.trust)
-        } else {
-            (Vec::new(), Vec::new())
-        };
-        opts.engine.settings.filter(&mut findings);
-        out.push(Linted {
-            index: 0,
-            input,
-            source,
-            doc: Document::empty(),
-            model,
-            findings,
-            signature: None,
-            at: None,
-            packs,
-        });
+            crate::rules::Subject::Realm { raw: realm },
+        ));
     }
     if out.is_empty() {
         report.status = InputStatus::Skipped;

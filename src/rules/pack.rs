@@ -544,15 +544,14 @@ pub fn load(
             })?),
         };
         let line = code_node.span().start().map_or(0, |m| m.line());
-        let meta: &'static RuleMeta = Box::leak(Box::new(RuleMeta {
+        let meta: &'static RuleMeta = crate::finding::intern_meta(RuleMeta {
             code: intern(code),
             name: intern(&r.name),
             severity,
             summary: intern(&r.summary),
             help: intern(&r.help),
             source: intern(&r.source),
-        }));
-        crate::finding::register(meta);
+        });
         rules.push(Rule {
             meta,
             pack: pack_name,

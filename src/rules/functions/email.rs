@@ -44,3 +44,17 @@ impl Check for EmailCheck {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::is_email;
+
+    #[test]
+    fn emails() {
+        assert!(is_email("a.b@example.com"));
+        assert!(!is_email("alice"));
+        assert!(!is_email("a@b"));
+        assert!(!is_email("a b@example.com"));
+        assert!(!is_email("a@b@example.com"));
+    }
+}

@@ -23,6 +23,8 @@ mod secrets;
 mod similar_key;
 mod truthy;
 
+pub use email::is_email;
+
 /// What a check sees besides the node: the whole tree and the run's settings.
 pub struct Cx<'a> {
     pub root: &'a Node,
