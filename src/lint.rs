@@ -405,6 +405,7 @@ fn process(
             Err(e) => report.errors.push(e),
         }
     }
+    attach_events(&loaded.events, &mut out);
     if let Some(text) = loaded.json_text {
         let name = report.name.clone();
         out.extend(keycloak_input(&text, i, &name, opts, &mut report));
@@ -413,6 +414,52 @@ fn process(
         report.status = InputStatus::Failed;
     }
     (report, out)
+}
+
+/// Errors a capture shows outside SAML messages become PRO017 findings on the message just before them
+/// (the one that failed), else the first one after. The text is shown only when `samlint explain` knows
+/// it, so nothing else from the capture is repeated.
+fn attach_events(events: &[decode::capture::CaptureEvent], out: &mut [Linted]) {
+    for ev in events {
+        let entry = |m: &Linted| m.source.binding.entry.unwrap_or(0);
+        let at = out
+            .iter()
+            .rposition(|m| entry(m) <= ev.entry)
+            .or(if out.is_empty() { None } else { Some(0) });
+        let Some(m) = at.and_then(|i| out.get_mut(i)) else {
+            continue;
+        };
+        let known = crate::rules::explain::explain(&ev.text);
+        let what = match known.first() {
+            Some(e) => format!("`{}`", e.title),
+            None => "an error samlint does not know".to_string(),
+        };
+        let rules: Vec<&str> = known
+            .iter()
+            .flat_map(|e| e.rules.iter().map(String::as_str))
+            .collect();
+        let mut f = Finding::new(
+            &verify::protocol::PRO017,
+            format!(
+                "HAR entry {}: {} answered {what}{}",
+                ev.entry,
+                ev.by,
+                if rules.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (rules that detect its causes: {})", rules.join(", "))
+                }
+            ),
+        );
+        if let Some(e) = known.first() {
+            f.help = format!(
+                "{} Run `samlint explain \"{}\"` for the likely causes.",
+                e.meaning, e.title
+            );
+        }
+        f.path = Some(format!("HAR entry {}", ev.entry));
+        m.findings.push(f);
+    }
 }
 
 /// Lint a Keycloak export: one subject per SAML client, plus the realm as a whole for a realm export.

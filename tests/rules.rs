@@ -579,3 +579,72 @@ fn collect_secrets(v: &serde_json::Value, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+/// A HAR that shows the login failing outside any SAML message: Atlassian's error redirect after the
+/// ACS POST, or Keycloak's error page after the AuthnRequest. PRO017 names it on the message just before.
+#[test]
+fn error_redirects_and_error_pages_in_a_har_are_reported() {
+    let base: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("har/sp-initiated-login.har")).unwrap(),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // Atlassian rejects the response: entry 5 is the redirect to its error page.
+    let mut har = base.clone();
+    let mut err = har["log"]["entries"][0].clone();
+    err["request"]["url"] = serde_json::json!(
+        "https://id.atlassian.com/error?error=access_denied&error_description=Invalid%20thumbprint"
+    );
+    har["log"]["entries"].as_array_mut().unwrap().push(err);
+    let p = write_temp(dir.path(), "atl.har", serde_json::to_string(&har).unwrap());
+    let (_, json) = check_json(&[&p, "--idp-cert", &fixture("keys/idp-cert.pem")]);
+    let f: Vec<&serde_json::Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "PRO017")
+        .collect();
+    assert_eq!(f.len(), 1, "{json}");
+    assert!(
+        f[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("HAR entry 5: Atlassian answered `Invalid thumbprint`"),
+        "{}",
+        f[0]["message"]
+    );
+    // On the response (message 2), the one Atlassian rejected.
+    assert_eq!(f[0]["message_index"], 1);
+    // Keycloak shows "Invalid requester" instead of the login form: the body says so, and only the
+    // known title is kept.
+    let mut har = base;
+    har["log"]["entries"][1]["response"]["content"] = serde_json::json!({
+        "size": 90, "mimeType": "text/html",
+        "text": "<html><title>We are sorry...</title><p id=\"kc-error-message\">Invalid requester</p></html>"
+    });
+    let entries = har["log"]["entries"].as_array_mut().unwrap();
+    entries.truncate(2);
+    let p = write_temp(dir.path(), "kc.har", serde_json::to_string(&har).unwrap());
+    let (code, json) = check_json(&[&p]);
+    assert_eq!(code, 1);
+    let f: Vec<&serde_json::Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "PRO017")
+        .collect();
+    assert_eq!(f.len(), 1, "{json}");
+    assert!(
+        f[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("HAR entry 2: Keycloak answered `Invalid requester` (rules that detect its causes: KC001)"),
+        "{}",
+        f[0]["message"]
+    );
+    assert!(
+        !serde_json::to_string(&json)
+            .unwrap()
+            .contains("We are sorry")
+    );
+}

@@ -49,6 +49,8 @@ pub struct Scan {
     pub found: Vec<Found>,
     /// Entries / requests seen.
     pub entries: usize,
+    /// Errors shown outside SAML messages (HAR).
+    pub events: Vec<CaptureEvent>,
     /// Top-level keys or shape of a Keycloak export (`clientId`, `clients`, `realm`, or a top-level
     /// array): the caller reads the text again and decides with the parsed tree.
     pub keycloak_hint: bool,
@@ -219,7 +221,12 @@ impl<'de> Visitor<'de> for HarEntriesSeed<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while let Some(entry) = seq.next_element::<HarEntry>()? {
             self.scan.entries += 1;
-            har_entry(self.scan.entries, entry, &mut self.scan.found);
+            har_entry(
+                self.scan.entries,
+                entry,
+                &mut self.scan.found,
+                &mut self.scan.events,
+            );
         }
         Ok(())
     }
@@ -269,6 +276,59 @@ struct HarParam {
 struct HarResponse {
     #[serde(default)]
     status: Option<i64>,
+    #[serde(default)]
+    content: Option<HarContent>,
+}
+
+#[derive(Deserialize)]
+struct HarContent {
+    /// Only the title of a known Keycloak error page is kept; the body itself never is.
+    #[serde(default, deserialize_with = "keycloak_error_only")]
+    text: Option<String>,
+}
+
+/// Keycloak error pages samlint recognises in a HAR response body (the login page's error titles).
+pub const KEYCLOAK_ERRORS: &[&str] = &[
+    "Invalid requester",
+    "Unknown login requester",
+    "Invalid redirect uri",
+];
+
+/// Keep only which known Keycloak error a response body shows; drop the body at once.
+fn keycloak_error_only<'de, D: de::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(KEYCLOAK_ERRORS
+                .iter()
+                .find(|e| v.contains(*e))
+                .map(|e| e.to_string()))
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    }
+    d.deserialize_any(V)
+}
+
+/// An error the capture shows outside any SAML message: Atlassian's `id.atlassian.com/...
+/// error_description=` redirect, or a Keycloak error page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaptureEvent {
+    /// HAR entry number (1-based).
+    pub entry: usize,
+    pub time: Option<String>,
+    /// `Atlassian` or `Keycloak`.
+    pub by: &'static str,
+    /// The error text as shown (Atlassian's error_description decoded, or the Keycloak page title).
+    pub text: String,
 }
 
 /// Keep a body only when it can carry a SAML parameter; drop anything else at once (a login form body
@@ -297,7 +357,34 @@ fn saml_only<'de, D: de::Deserializer<'de>>(d: D) -> Result<Option<String>, D::E
     d.deserialize_any(V)
 }
 
-fn har_entry(n: usize, e: HarEntry, found: &mut Vec<Found>) {
+/// An Atlassian error redirect or a Keycloak error page in one HAR entry.
+fn har_event(n: usize, e: &HarEntry) -> Option<CaptureEvent> {
+    let url = &e.request.url;
+    if url.starts_with("https://id.atlassian.com/") {
+        let (_, q) = url.split_once('?')?;
+        let v = q
+            .split(['&', '#'])
+            .find_map(|p| p.strip_prefix("error_description="))?;
+        return Some(CaptureEvent {
+            entry: n,
+            time: e.started_date_time.clone(),
+            by: "Atlassian",
+            text: super::blob::percent_decode(v, true),
+        });
+    }
+    let page = e.response.as_ref()?.content.as_ref()?.text.clone()?;
+    Some(CaptureEvent {
+        entry: n,
+        time: e.started_date_time.clone(),
+        by: "Keycloak",
+        text: page,
+    })
+}
+
+fn har_entry(n: usize, e: HarEntry, found: &mut Vec<Found>, events: &mut Vec<CaptureEvent>) {
+    if let Some(ev) = har_event(n, &e) {
+        events.push(ev);
+    }
     let method = e.request.method.to_ascii_uppercase();
     let label = format!(
         "entry {n} ({method} {})",

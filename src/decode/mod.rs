@@ -78,6 +78,8 @@ pub struct LoadedInput {
     pub sha256: Option<String>,
     /// The whole text of a JSON input that may be a Keycloak export (lint.rs parses and decides).
     pub json_text: Option<Arc<str>>,
+    /// Errors a capture shows outside SAML messages (Atlassian error redirects, Keycloak error pages).
+    pub events: Vec<capture::CaptureEvent>,
 }
 
 impl LoadedInput {
@@ -91,6 +93,7 @@ impl LoadedInput {
             entries: None,
             sha256: None,
             json_text: None,
+            events: Vec::new(),
         }
     }
 }
@@ -435,7 +438,7 @@ fn from_bytes(index: usize, name: String, buf: Vec<u8>, limits: &Limits) -> Load
 
 fn from_json<R: Read>(index: usize, name: String, reader: R, limits: &Limits) -> LoadedInput {
     let origin = Origin::new(&name);
-    let scan = match capture::scan(reader) {
+    let mut scan = match capture::scan(reader) {
         Ok(s) => s,
         Err(e) => {
             let kind = ErrorKind::Json {
@@ -461,6 +464,7 @@ fn from_json<R: Read>(index: usize, name: String, reader: R, limits: &Limits) ->
                 entries: None,
                 sha256: None,
                 json_text: None,
+                events: Vec::new(),
             };
         }
         _ => {
@@ -487,6 +491,7 @@ fn from_json<R: Read>(index: usize, name: String, reader: R, limits: &Limits) ->
         li.entries = Some(scan.entries);
         return li;
     }
+    let events = std::mem::take(&mut scan.events);
     let messages = scan
         .found
         .into_iter()
@@ -501,6 +506,7 @@ fn from_json<R: Read>(index: usize, name: String, reader: R, limits: &Limits) ->
         entries: Some(scan.entries),
         sha256: None,
         json_text: None,
+        events,
     }
 }
 
@@ -596,6 +602,7 @@ fn from_text(index: usize, name: String, text: &str, limits: &Limits) -> LoadedI
             entries: None,
             sha256: None,
             json_text: None,
+            events: Vec::new(),
         };
     }
     if query::has_saml_param(trimmed) {
@@ -625,6 +632,7 @@ fn from_text(index: usize, name: String, text: &str, limits: &Limits) -> LoadedI
             entries: None,
             sha256: None,
             json_text: None,
+            events: Vec::new(),
         };
     }
     match blob::decode_value(trimmed, false, &origin, limits) {
@@ -648,6 +656,7 @@ fn from_text(index: usize, name: String, text: &str, limits: &Limits) -> LoadedI
                 entries: None,
                 sha256: None,
                 json_text: None,
+                events: Vec::new(),
             }
         }
         Err(e) => {

@@ -167,9 +167,19 @@ rule!(
     "SAML 2.0 Core §2.2.2"
 );
 
+rule!(
+    PRO017,
+    "PRO017",
+    "error-in-capture",
+    Error,
+    "The capture shows the login failing: an Atlassian error redirect or a Keycloak error page",
+    "run `samlint explain` on the error text for its causes; the findings on the messages around it usually name one",
+    "requirements.md §1.13, §10.9"
+);
+
 pub const RULES: &[RuleMeta] = &[
     PRO001, PRO002, PRO003, PRO004, PRO005, PRO006, PRO007, PRO008, PRO009, PRO010, PRO011, PRO012,
-    PRO013, PRO014, PRO015, PRO016,
+    PRO013, PRO014, PRO015, PRO016, PRO017,
 ];
 
 /// What the SP expects.
