@@ -99,6 +99,20 @@ fn stages(c: &mut Criterion) {
                 f
             })
         });
+        // The profile projection and every pack that applies (atlassian-cloud and saml-core here).
+        let engine = samlint::lint::default_engine();
+        c.bench_with_input(BenchmarkId::new("profile+rules", attrs), &m, |b, m| {
+            b.iter(|| {
+                let p = samlint::profile::from_message(black_box(m), false, false);
+                engine.apply(
+                    &samlint::rules::Subject::Message {
+                        profile: &p,
+                        kind: m.kind,
+                    },
+                    &trust,
+                )
+            })
+        });
         let opts = samlint::lint::Options {
             trust: trust.clone(),
             ..Default::default()
@@ -109,9 +123,35 @@ fn stages(c: &mut Criterion) {
     }
 }
 
+/// Loading the shipped packs (YAML parse, selectors, options): paid once per process.
+fn packs(c: &mut Criterion) {
+    c.bench_function("load-shipped-packs", |b| {
+        b.iter(|| {
+            let mut seen = std::collections::BTreeMap::new();
+            for (name, text) in samlint::rules::BUILTIN {
+                samlint::rules::pack::load(name, black_box(text), "bench", &mut seen).unwrap();
+            }
+        })
+    });
+    let client = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/keycloak/realm-atlassian.json"
+    ))
+    .unwrap();
+    c.bench_function("keycloak-realm-end-to-end", |b| {
+        b.iter(|| {
+            samlint::lint::run(
+                std::slice::from_ref(&client),
+                &mut std::io::empty(),
+                &samlint::lint::Options::default(),
+            )
+        })
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30).measurement_time(std::time::Duration::from_secs(3));
-    targets = stages
+    targets = stages, packs
 }
 criterion_main!(benches);
