@@ -17,7 +17,7 @@ fi
 cp ../fixtures/saml/*.xml corpus/xml_model/; cp ../fixtures/saml/*.xml corpus/verify/
 cp ../fixtures/keycloak/*.json corpus/keycloak_json/
 if [ -d ../../shared/corpus ]; then
-  find ../../shared/corpus -type f -name '*.json' -path '*keycloak*' | while read -r f; do cp "$f" "corpus/keycloak_json/$(echo "$f" | tr '/' '_')"; done
+  find ../../shared/corpus -type f -name '*.json' -path '*keycloak*' | while read -r f; do n=$(echo "${f#../../shared/corpus/}" | tr '/' '_'); cp "$f" "corpus/keycloak_json/$n"; done
 fi
 cp ../rules/*.yaml corpus/rule_pack/
 printf 'format: json\nfail-on: warning\n' > corpus/config_yaml/ok.yaml

@@ -32,7 +32,10 @@ pub fn md_escape(s: &str) -> String {
             || lower.starts_with("www.")
             || lower.contains("@") && lower.contains('.')
         {
-            out.push_str(&code(word));
+            // Sentence punctuation after a URL stays outside the code span.
+            let bare = word.trim_end_matches([',', ';', ':', '.', ')']);
+            out.push_str(&code(bare));
+            out.push_str(&word[bare.len()..]);
             continue;
         }
         for (i, c) in word.chars().enumerate() {
@@ -127,9 +130,20 @@ pub fn render(run: &Run, opts: Options) -> String {
     };
     let mut o = String::new();
     let _ = writeln!(o, "# samlint report\n");
+    let mut packs: Vec<&str> = Vec::new();
+    for p in run.messages.iter().flat_map(|m| &m.packs) {
+        if !packs.contains(&p.pack) {
+            packs.push(p.pack);
+        }
+    }
+    let packs = if packs.is_empty() {
+        String::new()
+    } else {
+        format!(", and the rule packs {}", packs.join(", "))
+    };
     let _ = writeln!(
         o,
-        "samlint {} · checks: built-in structure (STR), signatures (SIG) and protocol (PRO) · {}\n",
+        "samlint {} · checks: built-in structure (STR), signatures (SIG) and protocol (PRO){packs} · {}\n",
         env!("CARGO_PKG_VERSION"),
         if opts.redact {
             "values are redacted: every identifier is replaced by a pseudonym keyed to this report"
@@ -418,7 +432,7 @@ mod tests {
         assert_eq!(md_escape("- a.b"), "\\- a.b");
         assert_eq!(
             md_escape("see https://x.example/a_b, now"),
-            "see `https://x.example/a_b,` now"
+            "see `https://x.example/a_b`, now"
         );
         assert_eq!(code("a`b"), "``a`b``");
         let f = fenced("xml", "```\nx");
