@@ -648,3 +648,42 @@ fn error_redirects_and_error_pages_in_a_har_are_reported() {
             .contains("We are sorry")
     );
 }
+
+/// Fuzz crash inputs of the rule_pack target, kept as regressions: loading never panics and every error
+/// span lies inside the text, on character boundaries.
+#[test]
+fn fuzz_regressions_rule_pack() {
+    let dir = root().join("fixtures/fuzz");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if !p
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("rule_pack-")
+        {
+            continue;
+        }
+        n += 1;
+        let text = String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into_owned();
+        let mut seen = std::collections::BTreeMap::new();
+        if let Err(e) = samlint::rules::pack::load("fuzz.yaml", &text, "fuzz", &mut seen) {
+            if let Some(s) = e.span {
+                assert!(s.start <= s.end && s.end <= text.len(), "{p:?}: {s:?}");
+                assert!(
+                    text.is_char_boundary(s.start) && text.is_char_boundary(s.end),
+                    "{p:?}: {s:?}"
+                );
+            }
+        }
+        let o = run(&[
+            "check",
+            "--pack",
+            &p.to_string_lossy(),
+            &fixture("saml/keycloak-atlassian-ok.xml"),
+        ]);
+        assert!(o.code == 2 || o.code == 0 || o.code == 1, "{p:?}");
+    }
+    assert!(n >= 1, "no rule_pack regressions in {dir:?}");
+}

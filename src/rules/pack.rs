@@ -220,15 +220,17 @@ impl Ctx<'_> {
             .nth(m.column().saturating_sub(1))
             .map_or(self.text.len(), |(b, _)| start + b)
     }
+    /// `len` characters (at least one) from the marker, not past the end of its line. Offsets are always
+    /// on character boundaries (found by fuzzing: a byte count could end inside a character).
     fn span_of(&self, m: Option<&marked_yaml::Marker>, len: usize) -> Option<Span> {
         let start = self.offset(m?);
-        let line_end = self.text[start..]
-            .find('\n')
-            .map_or(self.text.len(), |i| start + i);
-        Some(Span::new(
-            start,
-            (start + len.max(1)).min(line_end).max(start),
-        ))
+        let rest = self.text.get(start..).unwrap_or_default();
+        let line = rest.split('\n').next().unwrap_or_default();
+        let end = line
+            .char_indices()
+            .nth(len.max(1))
+            .map_or(start + line.len(), |(i, _)| start + i);
+        Some(Span::new(start, end))
     }
     fn err(&self, message: impl Into<String>, span: Option<Span>) -> PackError {
         PackError {
