@@ -668,14 +668,14 @@ fn fuzz_regressions_rule_pack() {
         n += 1;
         let text = String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into_owned();
         let mut seen = std::collections::BTreeMap::new();
-        if let Err(e) = samlint::rules::pack::load("fuzz.yaml", &text, "fuzz", &mut seen) {
-            if let Some(s) = e.span {
-                assert!(s.start <= s.end && s.end <= text.len(), "{p:?}: {s:?}");
-                assert!(
-                    text.is_char_boundary(s.start) && text.is_char_boundary(s.end),
-                    "{p:?}: {s:?}"
-                );
-            }
+        if let Err(e) = samlint::rules::pack::load("fuzz.yaml", &text, "fuzz", &mut seen)
+            && let Some(s) = e.span
+        {
+            assert!(s.start <= s.end && s.end <= text.len(), "{p:?}: {s:?}");
+            assert!(
+                text.is_char_boundary(s.start) && text.is_char_boundary(s.end),
+                "{p:?}: {s:?}"
+            );
         }
         let o = run(&[
             "check",
