@@ -801,3 +801,69 @@ fn messages_are_checked_against_the_paired_keycloak_client() {
     let kc18 = hits.iter().find(|h| h.code == "KC018").unwrap();
     assert_eq!(kc18.text, "jane.doe@example.com");
 }
+
+/// Keycloak itself cannot be installed here, so the Keycloak-client → profile projection is checked
+/// against responses Keycloak produced (../shared/corpus, MANIFEST "KEYCLOAK-PRODUCED"): a client
+/// configured as those realms evidently were (NameID persistent, RSA_SHA256, Basic attribute names) is
+/// projected to exactly the NameID Format, signature method and attribute NameFormat in the responses.
+#[test]
+fn keycloak_projection_matches_keycloak_produced_responses() {
+    let Some(shared) = shared() else { return };
+    let manifest = std::fs::read_to_string(shared.join("corpus/MANIFEST.tsv")).unwrap();
+    let produced: Vec<String> = manifest
+        .lines()
+        .filter(|l| {
+            l.split('\t')
+                .nth(5)
+                .is_some_and(|e| e.contains("KEYCLOAK-PRODUCED"))
+        })
+        .map(|l| l.split('\t').next().unwrap().to_string())
+        .collect();
+    assert!(produced.len() >= 3, "{produced:?}");
+    let client = json!({
+        "clientId": "sp", "protocol": "saml",
+        "attributes": {"saml_name_id_format": "persistent", "saml.signature.algorithm": "RSA_SHA256",
+                       "saml.server.signature": "true", "saml.assertion.signature": "true"},
+        "protocolMappers": [{"name": "m", "protocol": "saml", "protocolMapper": "saml-user-property-mapper",
+                             "config": {"attribute.name": "x", "attribute.nameformat": "Basic", "user.attribute": "email"}}]
+    });
+    let tree = samlint::tree::parse_json(&client.to_string()).unwrap();
+    let predicted = samlint::profile::from_client(&tree, None);
+    let get = |p: &samlint::tree::Node, path: &[&str]| {
+        p.path(path).and_then(|n| n.as_str()).map(str::to_string)
+    };
+    let mut compared = 0;
+    for rel in produced {
+        let text = std::fs::read_to_string(shared.join("corpus").join(&rel)).unwrap();
+        let doc = samlint::xml::parse(&text, &samlint::limits::Limits::default()).unwrap();
+        let m = samlint::model::build(&doc);
+        let p = samlint::profile::from_message(&m, false, false);
+        // Every signed Keycloak response uses the method the client projection predicts.
+        if let Some(alg) = get(&p, &["signing", "algorithm"]) {
+            assert_eq!(
+                Some(alg),
+                get(&predicted, &["signing", "algorithm"]),
+                "{rel}"
+            );
+            compared += 1;
+        }
+        if let Some(f) = get(&p, &["name_id", "format"]) {
+            assert_eq!(Some(f), get(&predicted, &["name_id", "format"]), "{rel}");
+            assert_eq!(
+                get(&p, &["name_id", "kind"]),
+                get(&predicted, &["name_id", "kind"]),
+                "{rel}"
+            );
+            compared += 1;
+        }
+        let want = get(
+            &predicted.get("attributes").unwrap().items()[0],
+            &["name_format"],
+        );
+        for a in p.get("attributes").map(|a| a.items()).unwrap_or_default() {
+            assert_eq!(get(a, &["name_format"]), want, "{rel}");
+            compared += 1;
+        }
+    }
+    assert!(compared >= 10, "only {compared} values compared");
+}
