@@ -301,8 +301,17 @@ fn compile_call(
                 .text
                 .get(b.start..b.start + 1)
                 .is_some_and(|c| c == "'" || c == "\"");
-            let at = b.start + usize::from(quoted) + e.offset;
-            Span::new(at, (at + 1).min(cx.text.len()))
+            let at = (b.start + usize::from(quoted) + e.offset).min(cx.text.len());
+            // The selector may hold multi-byte characters or YAML escapes: snap to a character.
+            let at = (0..=at)
+                .rev()
+                .find(|i| cx.text.is_char_boundary(*i))
+                .unwrap_or(0);
+            let end = cx.text[at..]
+                .chars()
+                .next()
+                .map_or(at, |c| at + c.len_utf8());
+            Span::new(at, end)
         });
         cx.err(
             format!(
