@@ -506,6 +506,7 @@ pub fn main() -> u8 {
 }
 
 fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
+    crate::rules::preload();
     // Settings: flags and SAMLINT_FORMAT, then samlint.yaml, then defaults.
     let config_path = if a.isolated {
         None

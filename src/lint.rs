@@ -85,12 +85,9 @@ pub fn default_engine() -> std::sync::Arc<crate::rules::Engine> {
     static E: std::sync::OnceLock<std::sync::Arc<crate::rules::Engine>> =
         std::sync::OnceLock::new();
     E.get_or_init(|| {
-        std::sync::Arc::new(crate::rules::Engine::builtin().unwrap_or_else(|_| {
-            crate::rules::Engine {
-                packs: Vec::new(),
-                settings: crate::rules::Settings::default(),
-            }
-        }))
+        std::sync::Arc::new(crate::rules::Engine::shipped(
+            crate::rules::Settings::default(),
+        ))
     })
     .clone()
 }

@@ -101,9 +101,9 @@ pub enum Subject<'a> {
 /// Loaded packs plus settings.
 #[derive(Debug)]
 pub struct Engine {
-    /// Shipped packs (loaded once per process) and user packs (kept for the process too: their rule
-    /// metadata is `&'static`, like the built-in rules').
-    pub packs: Vec<&'static Pack>,
+    /// User packs (kept for the process: their rule metadata is `&'static`, like the built-in rules').
+    /// The shipped packs come first and are loaded on first use (see [`Engine::packs`]).
+    user: Vec<&'static Pack>,
     pub settings: Settings,
 }
 
@@ -123,6 +123,14 @@ pub fn shipped() -> &'static [Pack] {
     PACKS.get_or_init(|| builtin_packs().unwrap_or_default())
 }
 
+/// Start loading the shipped packs on another thread, so that a single run overlaps it with reading,
+/// decoding and verifying its input.
+pub fn preload() {
+    std::thread::spawn(|| {
+        shipped();
+    });
+}
+
 /// Metadata of every shipped pack rule.
 pub fn shipped_rules() -> impl Iterator<Item = &'static pack::Rule> {
     shipped().iter().flat_map(|p| p.rules.iter())
@@ -132,6 +140,23 @@ impl Engine {
     /// The shipped packs plus user packs `(file name, text)`; `force` may name shipped packs or user
     /// packs by name.
     pub fn load(user: &[(String, String)], settings: Settings) -> Result<Engine, PackError> {
+        // Without user packs nothing needs the shipped packs yet: they load on first use (a single
+        // paste overlaps that with decoding and verification, see `preload`).
+        if user.is_empty() {
+            let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
+            if let Some(f) = settings.force.iter().find(|f| !names.contains(&f.as_str())) {
+                return Err(PackError {
+                    file: "--pack".into(),
+                    text: "".into(),
+                    message: format!("no pack named `{f}` (loaded: {})", names.join(", ")),
+                    span: None,
+                });
+            }
+            return Ok(Engine {
+                user: Vec::new(),
+                settings,
+            });
+        }
         let mut packs: Vec<&'static Pack> = shipped().iter().collect();
         let mut seen: BTreeMap<String, String> = packs
             .iter()
@@ -153,6 +178,7 @@ impl Engine {
             }
             packs.push(Box::leak(Box::new(p)));
         }
+        let user_packs: Vec<&'static Pack> = packs[shipped().len()..].to_vec();
         for f in &settings.force {
             if !packs.iter().any(|p| p.name == f) {
                 let names: Vec<&str> = packs.iter().map(|p| p.name).collect();
@@ -164,7 +190,15 @@ impl Engine {
                 });
             }
         }
-        Ok(Engine { packs, settings })
+        Ok(Engine {
+            user: user_packs,
+            settings,
+        })
+    }
+
+    /// Every loaded pack: the shipped ones, then the user's.
+    pub fn packs(&self) -> impl Iterator<Item = &'static Pack> + '_ {
+        shipped().iter().chain(self.user.iter().copied())
     }
 
     /// The shipped packs with default settings.
@@ -172,9 +206,17 @@ impl Engine {
         Engine::load(&[], Settings::default())
     }
 
+    /// The shipped packs only (they load on first use), with these settings; `force` is not checked.
+    pub fn shipped(settings: Settings) -> Engine {
+        Engine {
+            user: Vec::new(),
+            settings,
+        }
+    }
+
     /// Every rule of every loaded pack.
     pub fn rules(&self) -> impl Iterator<Item = &pack::Rule> {
-        self.packs.iter().flat_map(|p| p.rules.iter())
+        self.packs().flat_map(|p| p.rules.iter())
     }
 
     /// Apply every pack that fits; returns the findings and the packs that applied, with why.
@@ -190,7 +232,7 @@ impl Engine {
         };
         let mut findings = Vec::new();
         let mut applied = Vec::new();
-        for p in self.packs.iter().copied() {
+        for p in self.packs() {
             let Some(reason) = self.applies(p, profile.or(raw), trust) else {
                 continue;
             };
