@@ -3,9 +3,12 @@
 // stub (route.fulfill) and awaited before the context closes, so the HAR holds the ACS POST body.
 // Only the local IdP is reachable; everything else is aborted (and run.sh runs this in a network
 // namespace that has only loopback).
-// Usage: node e2e/har-flow.mjs BASE OUTDIR name=spEntityId [name=spEntityId ...]
+// A name ending in `+sp` logs in SP-initiated instead: a crafted AuthnRequest (what Atlassian sends) over
+// the Redirect binding, so the HAR holds the request and the response that answers it.
+// Usage: node e2e/har-flow.mjs BASE OUTDIR name=spEntityId [name+sp=spEntityId ...]
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -28,7 +31,7 @@ try {
     const i = pair.indexOf('=');
     const name = pair.slice(0, i);
     const sp = pair.slice(i + 1);
-    const har = path.join(outdir, `${name}.har`);
+    const har = path.join(outdir, `${name.replace('+sp', '-sp-initiated')}.har`);
     const context = await browser.newContext({ recordHar: { path: har, content: 'embed', mode: 'full' } });
     await context.route('**/*', (route) => {
       const url = route.request().url();
@@ -41,7 +44,22 @@ try {
     const page = await context.newPage();
     const acs = page.waitForRequest((r) => r.url().startsWith('https://auth.atlassian.com/') && r.method() === 'POST',
       { timeout: 30000 });
-    await page.goto(`${base}/saml2/idp/SSOService.php?spentityid=${encodeURIComponent(sp)}`);
+    if (name.endsWith('+sp')) {
+      const id = 'samlint-e2e-request-1';
+      const acsUrl = sp.replace('/saml/', '/login/callback?connection=saml-');
+      const req = '<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ' +
+        `ID="${id}" Version="2.0" IssueInstant="${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}" ` +
+        `Destination="${base}/saml2/idp/SSOService.php" ` +
+        `AssertionConsumerServiceURL="${acsUrl.replace(/&/g, '&amp;')}" ` +
+        'ProtocolBinding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST">' +
+        `<saml:Issuer xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">${sp}</saml:Issuer>` +
+        '<samlp:NameIDPolicy Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress" AllowCreate="true"/>' +
+        '</samlp:AuthnRequest>';
+      const encoded = zlib.deflateRawSync(Buffer.from(req)).toString('base64');
+      await page.goto(`${base}/saml2/idp/SSOService.php?SAMLRequest=${encodeURIComponent(encoded)}`);
+    } else {
+      await page.goto(`${base}/saml2/idp/SSOService.php?spentityid=${encodeURIComponent(sp)}`);
+    }
     await page.fill('#username', 'alice');
     await page.fill('#password', 'alice-e2e-password');
     await page.click('#submit_button', { noWaitAfter: true });

@@ -27,5 +27,7 @@ pairs=""
 for v in ok:1 nameid-transient:2 nameid-username:3 missing-names:4 name-is-email:5 unsigned:6 sha1:7 group-slash:8; do
   pairs="$pairs ${v%%:*}=https://auth.atlassian.com/saml/11111111-0000-4000-8000-00000000000${v##*:}"
 done
+# The correct configuration once more, SP-initiated (a crafted AuthnRequest over the Redirect binding).
+pairs="$pairs ok+sp=https://auth.atlassian.com/saml/11111111-0000-4000-8000-000000000001"
 # shellcheck disable=SC2086
 node e2e/har-flow.mjs "$BASE" "$OUT" $pairs

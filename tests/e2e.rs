@@ -124,7 +124,7 @@ fn main() {
         String::from_utf8_lossy(&run.stderr)
     );
     println!(
-        "e2e: SimpleSAMLphp + Chromium captured 8 HARs in {:.1} s (network namespace with loopback only)",
+        "e2e: SimpleSAMLphp + Chromium captured 9 HARs in {:.1} s (network namespace with loopback only)",
         t0.elapsed().as_secs_f64()
     );
     let o = |f: &str| out.join(f).to_string_lossy().into_owned();
@@ -214,6 +214,34 @@ fn main() {
         },
     ];
     let mut failures = Vec::new();
+    // SP-initiated: a crafted AuthnRequest (as Atlassian sends it, Redirect binding) and the response
+    // answering it; samlint pairs them (no PRO007 mismatch, no PRO008 unsolicited), no error or warning.
+    {
+        let har = o("ok-sp-initiated.har");
+        let (code, stdout, _) =
+            samlint(&["check", "--format", "json", &har, "--idp-metadata", &meta]);
+        let json: Value = serde_json::from_str(&stdout).unwrap_or_default();
+        let kinds: Vec<&str> = json["messages"]
+            .as_array()
+            .map(|m| m.iter().filter_map(|x| x["kind"].as_str()).collect())
+            .unwrap_or_default();
+        let codes: Vec<&str> = json["findings"]
+            .as_array()
+            .map(|f| f.iter().filter_map(|x| x["code"].as_str()).collect())
+            .unwrap_or_default();
+        println!(
+            "e2e: {:<45} {:<22} exit {code}, messages {kinds:?}, findings {codes:?}",
+            "correct configuration, SP-initiated", "ok-sp-initiated.har"
+        );
+        if code != 0
+            || kinds != ["AuthnRequest", "Response"]
+            || codes.iter().any(|c| *c == "PRO007" || *c == "PRO008")
+        {
+            failures.push(format!(
+                "SP-initiated: exit {code}, messages {kinds:?}, findings {codes:?}"
+            ));
+        }
+    }
     for sc in &scenarios {
         let har = o(sc.har);
         let mut args = vec!["check", "--format", "json", har.as_str()];
