@@ -580,6 +580,15 @@ fn collect_secrets(v: &serde_json::Value, out: &mut Vec<String>) {
     }
 }
 
+fn pro017(json: &serde_json::Value) -> Vec<&serde_json::Value> {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "PRO017")
+        .collect()
+}
+
 /// A HAR that shows the login failing outside any SAML message: Atlassian's error redirect after the
 /// ACS POST, or Keycloak's error page after the AuthnRequest. PRO017 names it on the message just before.
 #[test]
@@ -598,12 +607,7 @@ fn error_redirects_and_error_pages_in_a_har_are_reported() {
     har["log"]["entries"].as_array_mut().unwrap().push(err);
     let p = write_temp(dir.path(), "atl.har", serde_json::to_string(&har).unwrap());
     let (_, json) = check_json(&[&p, "--idp-cert", &fixture("keys/idp-cert.pem")]);
-    let f: Vec<&serde_json::Value> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["code"] == "PRO017")
-        .collect();
+    let f = pro017(&json);
     assert_eq!(f.len(), 1, "{json}");
     assert!(
         f[0]["message"]
@@ -627,12 +631,7 @@ fn error_redirects_and_error_pages_in_a_har_are_reported() {
     let p = write_temp(dir.path(), "kc.har", serde_json::to_string(&har).unwrap());
     let (code, json) = check_json(&[&p]);
     assert_eq!(code, 1);
-    let f: Vec<&serde_json::Value> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["code"] == "PRO017")
-        .collect();
+    let f = pro017(&json);
     assert_eq!(f.len(), 1, "{json}");
     assert!(
         f[0]["message"]

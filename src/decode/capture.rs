@@ -296,17 +296,28 @@ pub const KEYCLOAK_ERRORS: &[&str] = &[
 
 /// Keep only which known Keycloak error a response body shows; drop the body at once.
 fn keycloak_error_only<'de, D: de::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    struct V;
+    keep_str(d, |v| {
+        KEYCLOAK_ERRORS
+            .iter()
+            .find(|e| v.contains(*e))
+            .map(|e| e.to_string())
+    })
+}
+
+/// Deserialize a string (or null) and keep only what `keep` extracts from it; the string itself is never
+/// stored.
+fn keep_str<'de, D: de::Deserializer<'de>>(
+    d: D,
+    keep: fn(&str) -> Option<String>,
+) -> Result<Option<String>, D::Error> {
+    struct V(fn(&str) -> Option<String>);
     impl<'de> Visitor<'de> for V {
         type Value = Option<String>;
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("a string")
         }
         fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            Ok(KEYCLOAK_ERRORS
-                .iter()
-                .find(|e| v.contains(*e))
-                .map(|e| e.to_string()))
+            Ok((self.0)(v))
         }
         fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
             Ok(None)
@@ -315,7 +326,7 @@ fn keycloak_error_only<'de, D: de::Deserializer<'de>>(d: D) -> Result<Option<Str
             Ok(None)
         }
     }
-    d.deserialize_any(V)
+    d.deserialize_any(V(keep))
 }
 
 /// An error the capture shows outside any SAML message: Atlassian's `id.atlassian.com/...
@@ -334,27 +345,9 @@ pub struct CaptureEvent {
 /// Keep a body only when it can carry a SAML parameter; drop anything else at once (a login form body
 /// carries the password).
 fn saml_only<'de, D: de::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    struct V;
-    impl<'de> Visitor<'de> for V {
-        type Value = Option<String>;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a string")
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            Ok(if v.contains("SAMLResponse") || v.contains("SAMLRequest") {
-                Some(v.to_string())
-            } else {
-                None
-            })
-        }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-    }
-    d.deserialize_any(V)
+    keep_str(d, |v| {
+        (v.contains("SAMLResponse") || v.contains("SAMLRequest")).then(|| v.to_string())
+    })
 }
 
 /// An Atlassian error redirect or a Keycloak error page in one HAR entry.
