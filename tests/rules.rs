@@ -686,3 +686,41 @@ fn fuzz_regressions_rule_pack() {
     }
     assert!(n >= 1, "no rule_pack regressions in {dir:?}");
 }
+
+/// SARIF for a Keycloak export points into the file itself (the JSON is the file): the region is the
+/// line and column of the value at fault, and the logical location is its JSON path.
+#[test]
+fn sarif_regions_point_into_keycloak_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("keycloak/atlassian-cloud-ok.json"))
+        .unwrap()
+        .replace(
+            "\"saml.client.signature\": \"false\"",
+            "\"saml.client.signature\": \"true\"",
+        );
+    let p = write_temp(dir.path(), "client.json", &text);
+    let o = run(&["check", "--format", "sarif", &p]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    let s: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    let r = &s["runs"][0]["results"][0];
+    assert_eq!(r["ruleId"], "KC001");
+    let line = text
+        .lines()
+        .position(|l| l.contains("\"saml.client.signature\": \"true\""))
+        .unwrap()
+        + 1;
+    let loc = &r["locations"][0];
+    assert_eq!(loc["physicalLocation"]["region"]["startLine"], line);
+    let col = text
+        .lines()
+        .nth(line - 1)
+        .unwrap()
+        .find("\"true\"")
+        .unwrap()
+        + 1;
+    assert_eq!(loc["physicalLocation"]["region"]["startColumn"], col);
+    assert_eq!(
+        loc["logicalLocations"][0]["fullyQualifiedName"],
+        "$.attributes['saml.client.signature']"
+    );
+}

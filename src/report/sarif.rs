@@ -82,9 +82,12 @@ pub fn render(run: &Run) -> String {
     let mut results = Vec::new();
     for m in &run.messages {
         let uri = file_of(m.input);
-        // The decoded text is the file itself only for a raw XML file.
-        let same_as_file =
-            uri.is_some() && m.source.origin.0.len() == 1 && m.source.encodings.is_empty();
+        // The decoded text is the file itself for a raw XML file and for a Keycloak export (whose
+        // clients are subjects of one file: no DOM, the JSON text as read).
+        let keycloak = m.doc.is_empty();
+        let same_as_file = uri.is_some()
+            && m.source.encodings.is_empty()
+            && (m.source.origin.0.len() == 1 || keycloak);
         for f in &m.findings {
             if !fired.contains(&f.code) {
                 fired.push(f.code);
@@ -97,7 +100,7 @@ pub fn render(run: &Run) -> String {
                 (l, c, el, ec)
             });
             let mut text = crate::util::sanitize(&f.message).into_owned();
-            if !same_as_file {
+            if !same_as_file || keycloak {
                 text.push_str(&format!(
                     " [in {} at {}]",
                     m.source.origin,
@@ -121,8 +124,9 @@ pub fn render(run: &Run) -> String {
                 location["physicalLocation"] = phys;
             }
             if !xml_path.is_empty() {
+                let kind = if keycloak { "property" } else { "element" };
                 location["logicalLocations"] =
-                    json!([{"fullyQualifiedName": xml_path, "kind": "element"}]);
+                    json!([{"fullyQualifiedName": xml_path, "kind": kind}]);
             }
             let mut result = json!({
                 "ruleId": f.code,

@@ -361,11 +361,10 @@ fn run_call(
                 .clone()
                 .or_else(|| target.and_then(Node::scalar_text))
                 .unwrap_or_default();
-            let mut path = s.path.clone();
-            if let Some(f) = &call.field {
-                path.push('.');
-                path.push_str(f);
-            }
+            let mut path = match &call.field {
+                Some(f) => selector::member_path(&s.path, f),
+                None => s.path.clone(),
+            };
             if let Some(p) = &hit.path {
                 if p.starts_with('$') {
                     path = p.clone();

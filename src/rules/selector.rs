@@ -368,7 +368,8 @@ impl Filter {
     }
 }
 
-fn member_path(base: &str, name: &str) -> String {
+/// `base.name`, or `base['name']` when the name is not a plain identifier (e.g. `saml.encrypt`).
+pub fn member_path(base: &str, name: &str) -> String {
     if !name.is_empty()
         && name
             .bytes()

@@ -41,7 +41,7 @@ fn walk(n: &Node, path: &str, in_credentials: bool, skip_saml: bool, out: &mut V
     match &n.value {
         Value::Map(m) => {
             for e in m {
-                let p = format!("{path}.{}", e.key);
+                let p = crate::rules::selector::member_path(path, &e.key);
                 if skip_saml && e.key == "clients" {
                     for (i, c) in e.node.items().iter().enumerate() {
                         if c.get("protocol").and_then(Node::as_str) != Some("saml") {
