@@ -101,9 +101,10 @@ fn stages(c: &mut Criterion) {
         });
         // The profile projection and every pack that applies (atlassian-cloud and saml-core here).
         let engine = samlint::lint::default_engine();
+        let source = samlint::source::Source::raw("bench", &xml);
         c.bench_with_input(BenchmarkId::new("profile+rules", attrs), &m, |b, m| {
             b.iter(|| {
-                let p = samlint::profile::from_message(black_box(m), false, false);
+                let p = samlint::profile::from_message(black_box(m), &source);
                 engine.apply(
                     &samlint::rules::Subject::Message {
                         profile: &p,

@@ -69,10 +69,6 @@ pub enum ErrorKind {
     RulePack {
         detail: String,
     },
-    /// A Keycloak export that cannot be read as one.
-    Keycloak {
-        detail: String,
-    },
 }
 
 impl ErrorKind {
@@ -97,7 +93,6 @@ impl ErrorKind {
             ErrorKind::Json { .. } => "json::syntax",
             ErrorKind::NoSaml { .. } => "input::no-saml",
             ErrorKind::RulePack { .. } => "rules::invalid-pack",
-            ErrorKind::Keycloak { .. } => "keycloak::invalid-export",
         }
     }
 
@@ -221,7 +216,6 @@ impl fmt::Display for ErrorKind {
             }
             ErrorKind::NoSaml { what } => write!(f, "no SAML message found in this {what}"),
             ErrorKind::RulePack { detail } => write!(f, "invalid rule pack: {detail}"),
-            ErrorKind::Keycloak { detail } => write!(f, "invalid Keycloak export: {detail}"),
         }
     }
 }

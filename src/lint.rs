@@ -224,12 +224,7 @@ pub fn lint_message(
 ) {
     let mut findings = check::check(doc, model);
     let at = evaluation_time(opts, source, model);
-    let redirect = source.encodings.iter().any(|e| {
-        matches!(
-            e,
-            crate::source::Encoding::Deflate | crate::source::Encoding::Zlib
-        )
-    });
+    let redirect = source.inflated();
     let has_xml_signature = model.signatures_anywhere > 0;
     let wants_signature = model.kind == crate::model::MessageKind::Response && !redirect;
     let mut signature = None;
@@ -258,7 +253,7 @@ pub fn lint_message(
         skew_ms: opts.clock_skew_ms,
     };
     findings.extend(verify::protocol::check(model, &expect, &cx));
-    let profile = crate::profile::from_message(model, redirect, source.binding.signature.is_some());
+    let profile = crate::profile::from_message(model, source);
     let (more, packs) = opts.engine.apply(
         &crate::rules::Subject::Message {
             profile: &profile,
@@ -694,14 +689,7 @@ fn pair_with_clients(run: &mut Run, opts: &Options) {
             MessageKind::Response | MessageKind::AuthnRequest
         )
     }) {
-        let redirect = m.source.encodings.iter().any(|e| {
-            matches!(
-                e,
-                crate::source::Encoding::Deflate | crate::source::Encoding::Zlib
-            )
-        });
-        let mut p =
-            crate::profile::from_message(&m.model, redirect, m.source.binding.signature.is_some());
+        let mut p = crate::profile::from_message(&m.model, &m.source);
         let key = opts.client.clone().or_else(|| {
             p.path(&["sp", "entity_id"])
                 .and_then(crate::tree::Node::as_str)

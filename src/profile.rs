@@ -59,9 +59,11 @@ fn mark_atlassian(p: &mut Node) {
     p.set("sp", sp);
 }
 
-/// Project a SAML message (Response or AuthnRequest). `redirect`: it came over the Redirect binding;
-/// `query_signed`: that binding's query carried a Signature.
-pub fn from_message(m: &Message, redirect: bool, query_signed: bool) -> Node {
+/// Project a SAML message (Response or AuthnRequest); its source says whether it came over the Redirect
+/// binding and whether that binding's query carried a Signature.
+pub fn from_message(m: &Message, source: &crate::source::Source) -> Node {
+    let redirect = source.inflated();
+    let query_signed = source.binding.signature.is_some();
     let mut p = Node::map(Some(m.span)).with(
         "source",
         Node::str(

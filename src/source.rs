@@ -134,6 +134,25 @@ pub struct Source {
     pub text: Arc<str>,
 }
 
+impl Source {
+    /// Raw XML as given (no decoding step), e.g. for tests and benches.
+    pub fn raw(name: &str, text: &str) -> Source {
+        Source {
+            origin: Origin::new(name),
+            encodings: Vec::new(),
+            binding: BindingParams::default(),
+            text: Arc::from(text),
+        }
+    }
+
+    /// Did the message come DEFLATE-compressed, i.e. over the Redirect binding?
+    pub fn inflated(&self) -> bool {
+        self.encodings
+            .iter()
+            .any(|e| matches!(e, Encoding::Deflate | Encoding::Zlib))
+    }
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());

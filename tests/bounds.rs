@@ -114,3 +114,24 @@ fn a_har_with_100k_entries_is_processed() {
     assert_eq!(v["messages"][0]["binding"]["entry"], 100_001);
     assert_eq!(v["messages"][0]["signature"]["status"], "valid");
 }
+
+/// A Keycloak export is parsed whole, so stdin keeps a copy only up to 64 MiB; a larger one is refused
+/// with a message that says what to do (exit 2), and a small one on stdin is linted like a file.
+#[test]
+fn a_keycloak_export_on_stdin_is_linted_or_refused_when_huge() {
+    let client = std::fs::read_to_string(fixture("keycloak/atlassian-cloud-ok.json")).unwrap();
+    let o = run_stdin(&["check", "--format", "json", "-"], client.clone());
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(v["messages"][0]["kind"], "KeycloakClient");
+    let mut big = String::from("{\"clientId\": \"x\", \"protocol\": \"saml\", \"pad\": \"");
+    big.push_str(&"a".repeat(65 << 20));
+    big.push_str("\"}");
+    let o = run_stdin(&["check", "-"], big);
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr.contains("not read from stdin") && o.stderr.contains("pass it as a file path"),
+        "{}",
+        o.stderr
+    );
+}

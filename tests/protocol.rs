@@ -93,10 +93,10 @@ fn audience_destination_recipient() {
         fs.iter().any(|(c, m)| c == "PRO003" && m.contains(other)),
         "{fs:#?}"
     );
-    // Without --sp-entity-id, the mismatch between the Audience's id and the ACS's id is still caught.
+    // Without --sp-entity-id, the mismatch between the Audience's id and the ACS's id is still caught (ATL003).
     let cert = fixture("keys/idp-cert.pem");
     let (_, v) = check_json(&[&x, "--idp-cert", &cert]);
-    assert!(codes(&v).contains(&"PRO014".to_string()), "{:?}", codes(&v));
+    assert!(codes(&v).contains(&"ATL003".to_string()), "{:?}", codes(&v));
     // The ACS without its ?connection= query (pitfall: redirect URI without the query).
     let bare = "https://auth.atlassian.com/login/callback";
     let x = variant(

@@ -335,7 +335,6 @@ fn keep_str<'de, D: de::Deserializer<'de>>(
 pub struct CaptureEvent {
     /// HAR entry number (1-based).
     pub entry: usize,
-    pub time: Option<String>,
     /// `Atlassian` or `Keycloak`.
     pub by: &'static str,
     /// The error text as shown (Atlassian's error_description decoded, or the Keycloak page title).
@@ -360,7 +359,6 @@ fn har_event(n: usize, e: &HarEntry) -> Option<CaptureEvent> {
             .find_map(|p| p.strip_prefix("error_description="))?;
         return Some(CaptureEvent {
             entry: n,
-            time: e.started_date_time.clone(),
             by: "Atlassian",
             text: super::blob::percent_decode(v, true),
         });
@@ -368,7 +366,6 @@ fn har_event(n: usize, e: &HarEntry) -> Option<CaptureEvent> {
     let page = e.response.as_ref()?.content.as_ref()?.text.clone()?;
     Some(CaptureEvent {
         entry: n,
-        time: e.started_date_time.clone(),
         by: "Keycloak",
         text: page,
     })

@@ -251,19 +251,18 @@ fn from_stdin(index: usize, stdin: &mut dyn Read, limits: &Limits) -> LoadedInpu
             ));
         }
         if li.kind == InputKind::KeycloakJson && li.error.is_none() {
-            match capped.kept.take().map(String::from_utf8) {
-                Some(Ok(t)) => li.json_text = Some(Arc::from(t)),
-                Some(Err(e)) => {
-                    let offset = e.utf8_error().valid_up_to();
-                    li.error = Some(InputError::new(&origin, ErrorKind::NotUtf8 { offset }));
-                }
+            match capped.kept.take().map(|k| utf8(k, &origin)) {
+                Some(Ok(t)) => li.json_text = Some(t),
+                Some(Err(e)) => li.error = Some(e),
                 None => {
-                    li.error = Some(InputError::too_large(
+                    li.error = Some(InputError::new(
                         &origin,
-                        "a Keycloak export on stdin",
-                        KEEP_JSON as u64 + 1,
-                        KEEP_JSON as u64,
-                        "(pass the file as a path instead of stdin)",
+                        ErrorKind::Io {
+                            detail: format!(
+                                "a Keycloak export over {} MiB is not read from stdin (it is parsed whole); pass it as a file path",
+                                KEEP_JSON >> 20
+                            ),
+                        },
                     ))
                 }
             }
@@ -365,12 +364,9 @@ fn from_file(index: usize, arg: &str, path: &Path, limits: &Limits) -> LoadedInp
         let mut li = from_json(index, name, reader, limits);
         if li.kind == InputKind::KeycloakJson {
             // Keycloak exports are parsed whole (with spans): read the file again.
-            match std::fs::read(path).map(String::from_utf8) {
-                Ok(Ok(t)) => li.json_text = Some(Arc::from(t)),
-                Ok(Err(e)) => {
-                    let offset = e.utf8_error().valid_up_to();
-                    li.error = Some(InputError::new(&origin, ErrorKind::NotUtf8 { offset }));
-                }
+            match std::fs::read(path).map(|b| utf8(b, &origin)) {
+                Ok(Ok(t)) => li.json_text = Some(t),
+                Ok(Err(e)) => li.error = Some(e),
                 Err(e) => li.error = Some(io_err(e)),
             }
         }
@@ -409,31 +405,25 @@ fn from_bytes(index: usize, name: String, buf: Vec<u8>, limits: &Limits) -> Load
     if is_json_start(&buf) {
         let mut li = from_json(index, name.clone(), std::io::Cursor::new(&buf[..]), limits);
         if li.kind == InputKind::KeycloakJson {
-            match String::from_utf8(buf) {
-                Ok(t) => li.json_text = Some(Arc::from(t)),
-                Err(e) => {
-                    let offset = e.utf8_error().valid_up_to();
-                    return LoadedInput::failed(
-                        index,
-                        name.clone(),
-                        InputError::new(&Origin::new(name), ErrorKind::NotUtf8 { offset }),
-                    );
-                }
+            match utf8(buf, &Origin::new(&name)) {
+                Ok(t) => li.json_text = Some(t),
+                Err(e) => return LoadedInput::failed(index, name, e),
             }
         }
         return li;
     }
-    match String::from_utf8(buf) {
+    match utf8(buf, &Origin::new(&name)) {
         Ok(text) => from_text(index, name, &text, limits),
-        Err(e) => {
-            let offset = e.utf8_error().valid_up_to();
-            LoadedInput::failed(
-                index,
-                name.clone(),
-                InputError::new(&Origin::new(name), ErrorKind::NotUtf8 { offset }),
-            )
-        }
+        Err(e) => LoadedInput::failed(index, name, e),
     }
+}
+
+/// Bytes as text; invalid UTF-8 is an error naming the offset.
+fn utf8(buf: Vec<u8>, origin: &Origin) -> Result<Arc<str>, InputError> {
+    String::from_utf8(buf).map(Arc::from).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        InputError::new(origin, ErrorKind::NotUtf8 { offset })
+    })
 }
 
 fn from_json<R: Read>(index: usize, name: String, reader: R, limits: &Limits) -> LoadedInput {
@@ -637,16 +627,12 @@ fn from_text(index: usize, name: String, text: &str, limits: &Limits) -> LoadedI
     }
     match blob::decode_value(trimmed, false, &origin, limits) {
         Ok(d) => {
-            let kind = if d
-                .encodings
-                .iter()
-                .any(|e| matches!(e, Encoding::Deflate | Encoding::Zlib))
-            {
+            let src = make_source(origin, d.encodings, BindingParams::default(), d.text);
+            let kind = if src.inflated() {
                 InputKind::Base64Deflate
             } else {
                 InputKind::Base64
             };
-            let src = make_source(origin, d.encodings, BindingParams::default(), d.text);
             LoadedInput {
                 index,
                 name,

@@ -311,7 +311,10 @@ impl Redactor {
             match &n.value {
                 V::Null | V::Unknown => serde_json::Value::Null,
                 V::Bool(b) => serde_json::Value::Bool(*b),
-                V::Num(x) => serde_json::Value::String(x.clone()),
+                V::Num(x) => x.parse::<serde_json::Number>().map_or_else(
+                    |_| serde_json::Value::String(x.clone()),
+                    serde_json::Value::Number,
+                ),
                 V::Str(s) => serde_json::Value::String(r.value(s)),
                 V::List(l) => serde_json::Value::Array(l.iter().map(|i| walk(r, i)).collect()),
                 V::Map(m) => serde_json::Value::Object(

@@ -26,39 +26,15 @@ pub fn entries() -> Vec<Entry> {
     yaml_serde::from_str(EXPLAIN_YAML).unwrap_or_default()
 }
 
-/// Percent-decode (`+` as space), for query values.
-fn unescape(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < b.len() => {
-                match u8::from_str_radix(s.get(i + 1..i + 3).unwrap_or(""), 16) {
-                    Ok(v) => {
-                        out.push(v);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
-                }
-            }
-            c => out.push(c),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// The texts to match: the input itself, and for a URL its `error` and `error_description` values.
 pub fn texts(input: &str) -> Vec<String> {
-    let mut out = vec![unescape(input.trim())];
+    let mut out = vec![crate::decode::blob::percent_decode(input.trim(), true)];
     if let Some((_, q)) = input.split_once('?') {
         for pair in q.split(['&', '#']) {
             if let Some((k, v)) = pair.split_once('=')
                 && (k == "error_description" || k == "error" || k == "message")
             {
-                out.push(unescape(v));
+                out.push(crate::decode::blob::percent_decode(v, true));
             }
         }
     }
@@ -121,7 +97,6 @@ mod tests {
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].id, "invalid-thumbprint");
         assert!(explain("nothing like it").is_empty());
-        assert_eq!(unescape("a%2"), "a%2");
-        assert_eq!(unescape("a+b%3Ac"), "a b:c");
+        assert_eq!(texts("a%2+b")[0], "a%2 b");
     }
 }

@@ -201,11 +201,6 @@ impl Engine {
         shipped().iter().chain(self.user.iter().copied())
     }
 
-    /// The shipped packs with default settings.
-    pub fn builtin() -> Result<Engine, PackError> {
-        Engine::load(&[], Settings::default())
-    }
-
     /// The shipped packs only (they load on first use), with these settings; `force` is not checked.
     pub fn shipped(settings: Settings) -> Engine {
         Engine {

@@ -140,15 +140,6 @@ rule!(
     "design.md (inference)"
 );
 rule!(
-    PRO014,
-    "PRO014",
-    "atlassian-connection-id-mismatch",
-    Error,
-    "The Atlassian entity ID and ACS name different connection ids",
-    "copy both the SP Entity URL and the SP Assertion Consumer Service URL from the same Atlassian SAML configuration",
-    "requirements.md §1.2"
-);
-rule!(
     PRO015,
     "PRO015",
     "idp-clock-offset",
@@ -179,7 +170,7 @@ rule!(
 
 pub const RULES: &[RuleMeta] = &[
     PRO001, PRO002, PRO003, PRO004, PRO005, PRO006, PRO007, PRO008, PRO009, PRO010, PRO011, PRO012,
-    PRO013, PRO014, PRO015, PRO016, PRO017,
+    PRO013, PRO015, PRO016, PRO017,
 ];
 
 /// What the SP expects.
@@ -244,16 +235,6 @@ fn strip_auth(s: &str) -> String {
 }
 
 /// Atlassian's connection id from an entity ID or an ACS URL.
-fn atlassian_id(s: &str, acs: bool) -> Option<&str> {
-    if acs {
-        let q = s.split_once("connection=saml-")?.1;
-        Some(q.split(['&', '#']).next().unwrap_or(q))
-    } else {
-        s.strip_prefix("https://auth.atlassian.com/saml/")
-            .map(|r| r.trim_end_matches('/'))
-    }
-}
-
 fn val(v: &Option<Val>) -> Option<&str> {
     v.as_ref().map(|v| v.value.as_str())
 }
@@ -513,25 +494,6 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
                 );
             }
         }
-    }
-    // Atlassian: entity-ID id = ACS connection id.
-    if let (Some(sp), Some(acs)) = (&sp, &acs)
-        && let (Some(a), Some(b)) = (atlassian_id(sp, false), atlassian_id(acs, true))
-        && a != b
-    {
-        let span = audiences.first().map_or(m.start_tag, |(t, _)| t.span);
-        out.push(
-            Finding::new(
-                &PRO014,
-                format!(
-                    "the Audience names connection {} but the ACS names saml-{}",
-                    one_line(a),
-                    one_line(b)
-                ),
-            )
-            .at(span, &root)
-            .label("connection id"),
-        );
     }
     // Subject and bearer confirmation.
     for a in &m.assertions {
@@ -812,18 +774,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn atlassian_ids() {
-        assert_eq!(
-            atlassian_id("https://auth.atlassian.com/saml/abc", false),
-            Some("abc")
-        );
-        assert_eq!(
-            atlassian_id(
-                "https://auth.atlassian.com/login/callback?connection=saml-abc&x=1",
-                true
-            ),
-            Some("abc")
-        );
+    fn auth_prefix_is_stripped() {
         assert_eq!(
             strip_auth("https://kc/auth/realms/acme"),
             "https://kc/realms/acme"

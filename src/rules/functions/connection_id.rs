@@ -27,7 +27,7 @@ impl Function for ConnectionId {
         "connection-id"
     }
     fn doc(&self) -> &'static str {
-        "Runs on the profile's `sp`: when the entity ID is `https://auth.atlassian.com/saml/<id>` and the ACS carries `connection=saml-<id>`, the two ids must be equal (both come from one Atlassian SAML configuration). An ACS without a connection id is reported too. No options."
+        "Runs on the profile's `sp`: when the entity ID is `https://auth.atlassian.com/saml/<id>` and the ACS carries `connection=saml-<id>`, the two ids must be equal (both come from one Atlassian SAML configuration). An ACS without a connection id is left to ATL002. No options."
     }
     fn compile(&self, o: Option<&marked_yaml::Node>) -> Result<Box<dyn Check>, OptionsError> {
         no_options(o, self.name())?;
@@ -52,20 +52,36 @@ impl Check for ConnCheck {
         if !acs.starts_with("https://auth.atlassian.com/") {
             return Vec::new();
         }
+        // An ACS without a connection id is ATL002's finding (the ACS pattern), not this one's.
         match acs_id_of(acs) {
-            Some(a) if a == e => Vec::new(),
-            Some(a) => vec![
+            Some(a) if a != e => vec![
                 Hit::new(format!(
                     "the entity ID names connection {e} but the ACS names saml-{a}"
                 ))
                 .at(acs_node.span)
                 .value(acs),
             ],
-            None => vec![
-                Hit::new("the ACS has no `?connection=saml-<id>` query".to_string())
-                    .at(acs_node.span)
-                    .value(acs),
-            ],
+            _ => Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{acs_id_of, entity_id_of};
+
+    #[test]
+    fn ids() {
+        assert_eq!(
+            entity_id_of("https://auth.atlassian.com/saml/abc/"),
+            Some("abc")
+        );
+        assert_eq!(entity_id_of("https://auth.atlassian.com/saml/"), None);
+        assert_eq!(entity_id_of("https://example.com/saml/abc"), None);
+        assert_eq!(
+            acs_id_of("https://auth.atlassian.com/login/callback?x=1&connection=saml-abc"),
+            Some("abc")
+        );
+        assert_eq!(acs_id_of("https://auth.atlassian.com/login/callback"), None);
     }
 }
