@@ -46,7 +46,7 @@ pub struct RulesArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
-    /// Also load these packs (files).
+    /// Also list the rules of these pack files.
     #[arg(long = "pack", alias = "rules", value_name = "FILE")]
     pub packs: Vec<String>,
 }
@@ -542,14 +542,7 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
     };
     let engine = match build_engine(&a.rules, &config) {
         Ok(e) => e,
-        Err(e) => {
-            let style = human::Style {
-                color: use_color(a.common.color, std::io::stderr().is_terminal()),
-                width: width(),
-            };
-            eprint!("{}", human::render_error(style, &e.into_input_error()));
-            return 2;
-        }
+        Err(e) => return pack_error(e, a.common.color),
     };
     let opts = lint::Options {
         include: a.common.include.clone(),
@@ -606,14 +599,15 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
 }
 
 /// The rule engine for a run: shipped packs, pack files from --pack and samlint.yaml, settings.
-fn build_engine(
-    a: &PackArgs,
-    config: &crate::config::Config,
-) -> Result<crate::rules::Engine, crate::rules::pack::PackError> {
+/// `--pack` values: shipped pack names (to apply where they would not) and pack files (read here).
+type PackFiles = (Vec<(String, String)>, Vec<String>);
+
+fn read_packs<'a>(
+    names: impl Iterator<Item = &'a String>,
+) -> Result<PackFiles, crate::rules::pack::PackError> {
     let shipped: Vec<&str> = crate::rules::BUILTIN.iter().map(|(n, _)| *n).collect();
-    let mut files = Vec::new();
-    let mut force = Vec::new();
-    for p in config.packs.iter().chain(a.packs.iter()) {
+    let (mut files, mut force) = (Vec::new(), Vec::new());
+    for p in names {
         if shipped.contains(&p.as_str()) {
             force.push(p.clone());
             continue;
@@ -633,6 +627,24 @@ fn build_engine(
             }
         }
     }
+    Ok((files, force))
+}
+
+/// Print a pack error as a diagnostic pointing into the YAML; exit code 2.
+fn pack_error(e: crate::rules::pack::PackError, color: Color) -> u8 {
+    let style = human::Style {
+        color: use_color(color, std::io::stderr().is_terminal()),
+        width: width(),
+    };
+    eprint!("{}", human::render_error(style, &e.into_input_error()));
+    2
+}
+
+fn build_engine(
+    a: &PackArgs,
+    config: &crate::config::Config,
+) -> Result<crate::rules::Engine, crate::rules::pack::PackError> {
+    let (files, force) = read_packs(config.packs.iter().chain(a.packs.iter()))?;
     let mut select = config.select.clone();
     select.extend(a.select.iter().cloned());
     let mut ignore = config.ignore.clone();
@@ -663,31 +675,11 @@ fn print_out(s: &str) -> u8 {
 }
 
 fn rules_cmd(a: &RulesArgs) -> u8 {
-    let mut files = Vec::new();
-    for p in &a.packs {
-        match std::fs::read_to_string(p) {
-            Ok(t) => files.push((p.clone(), t)),
-            Err(e) => {
-                eprintln!("samlint: cannot read {p}: {e}");
-                return 2;
-            }
-        }
-    }
-    let engine = match crate::rules::Engine::load(&files, crate::rules::Settings::default()) {
+    let engine = match read_packs(a.packs.iter()).and_then(|(files, _)| {
+        crate::rules::Engine::load(&files, crate::rules::Settings::default())
+    }) {
         Ok(e) => e,
-        Err(e) => {
-            eprint!(
-                "{}",
-                human::render_error(
-                    human::Style {
-                        color: false,
-                        width: width()
-                    },
-                    &e.into_input_error()
-                )
-            );
-            return 2;
-        }
+        Err(e) => return pack_error(e, Color::Auto),
     };
     #[derive(serde::Serialize)]
     struct Row<'a> {

@@ -724,3 +724,100 @@ fn sarif_regions_point_into_keycloak_exports() {
         "$.attributes['saml.client.signature']"
     );
 }
+
+/// Settings paths that the other tests do not reach: --select, preview rules, a bad severity in
+/// samlint.yaml, --client, and `samlint rules --pack FILE`.
+#[test]
+fn select_preview_config_severity_client_and_rules_with_a_pack() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = fixture("saml/keycloak-atlassian-ok.xml");
+    let cert = fixture("keys/idp-cert.pem");
+    // --select keeps only the named codes or prefixes (built-in rules too).
+    let p = pack_file(dir.path(), GOOD_PACK);
+    let o = run(&[
+        "check",
+        "--format",
+        "concise",
+        "--pack",
+        &p,
+        "--select",
+        "ORG",
+        &ok,
+        "--idp-cert",
+        &cert,
+    ]);
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stdout.contains("ORG001") && !o.stdout.contains("PRO01"),
+        "{}",
+        o.stdout
+    );
+    // A preview rule runs only with --preview.
+    let preview = pack_file(
+        dir.path(),
+        &GOOD_PACK.replacen(
+            "    severity: error\n",
+            "    severity: error\n    status: preview\n",
+            1,
+        ),
+    );
+    let o = run(&[
+        "check",
+        "--format",
+        "concise",
+        "--pack",
+        &preview,
+        &ok,
+        "--idp-cert",
+        &cert,
+    ]);
+    assert!(!o.stdout.contains("ORG001"), "{}", o.stdout);
+    let o = run(&[
+        "check",
+        "--format",
+        "concise",
+        "--preview",
+        "--pack",
+        &preview,
+        &ok,
+        "--idp-cert",
+        &cert,
+    ]);
+    assert!(o.stdout.contains("ORG001"), "{}", o.stdout);
+    // An unknown severity in samlint.yaml is a usage error naming the file and the code.
+    let cfg = write_temp(dir.path(), "samlint.yaml", "severity:\n  ATL010: fatal\n");
+    let o = run(&["check", "--config", &cfg, &ok]);
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr.contains("samlint.yaml") && o.stderr.contains("severity of ATL010"),
+        "{}",
+        o.stderr
+    );
+    // --client picks one client of a realm export (here none matches: only the realm is linted).
+    let realm = fixture("keycloak/realm-atlassian.json");
+    let (_, v) = check_json(&[&realm, "--client", "no-such-client"]);
+    let kinds: Vec<&str> = v["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["KeycloakRealm"]);
+    let (_, v) = check_json(&[
+        &realm,
+        "--client",
+        "https://auth.atlassian.com/saml/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9",
+    ]);
+    assert_eq!(v["messages"].as_array().unwrap().len(), 2);
+    // `samlint rules --pack FILE` lists the pack's rules; a bad pack there is the same diagnostic.
+    let o = run(&["rules", "--pack", &p]);
+    assert_eq!(o.code, 0);
+    assert!(o.stdout.contains("ORG001"), "{}", o.stdout);
+    let bad = pack_file(
+        dir.path(),
+        &GOOD_PACK.replacen("function: pattern", "function: regex", 1),
+    );
+    let o = run(&["rules", "--pack", &bad]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("rules::invalid-pack"), "{}", o.stderr);
+}
