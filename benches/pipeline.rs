@@ -71,6 +71,23 @@ fn stages(c: &mut Criterion) {
                 )
             })
         });
+        // The default verifier without ring: every RSA signature value through RustCrypto.
+        c.bench_with_input(
+            BenchmarkId::new("verify-rustcrypto", attrs),
+            &xml,
+            |b, x| {
+                b.iter(|| {
+                    samlint::verify::analyse(
+                        &doc,
+                        &m,
+                        black_box(x),
+                        &trust,
+                        &samlint::verify::dsig::RustCrypto,
+                        0,
+                    )
+                })
+            },
+        );
         #[cfg(feature = "xmlsec")]
         c.bench_with_input(BenchmarkId::new("verify-xmlsec", attrs), &xml, |b, x| {
             b.iter(|| {
@@ -124,9 +141,21 @@ fn stages(c: &mut Criterion) {
     }
 }
 
-/// Loading the shipped packs (YAML parse, selectors, options): paid once per process.
+/// Loading the shipped packs: paid once per process. What a run does (the tree build.rs parsed), and
+/// parsing their YAML, as a user's pack is loaded.
 fn packs(c: &mut Criterion) {
     c.bench_function("load-shipped-packs", |b| {
+        b.iter(|| {
+            let mut seen = std::collections::BTreeMap::new();
+            for (name, text) in samlint::rules::BUILTIN {
+                let tree = samlint::rules::cached(name);
+                samlint::rules::pack::load_cached(name, text, black_box(tree), "bench", &mut seen)
+                    .unwrap()
+                    .unwrap();
+            }
+        })
+    });
+    c.bench_function("load-shipped-packs-from-yaml", |b| {
         b.iter(|| {
             let mut seen = std::collections::BTreeMap::new();
             for (name, text) in samlint::rules::BUILTIN {

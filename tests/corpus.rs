@@ -388,6 +388,58 @@ fn signature_verdicts_agree_with_the_manifest() {
     }
 }
 
+/// ring checks RSA signature values when every signature of a message verifies with it (verify/fast.rs);
+/// RustCrypto decides everything else. Over every signed corpus message and every candidate key, the
+/// two must give the same results, byte ranges and reasons included.
+#[test]
+fn ring_and_rustcrypto_agree_on_the_corpus() {
+    use samlint::verify::dsig::{Bergshamra, RustCrypto, Verifier};
+    let Some(shared) = shared() else { return };
+    let text = std::fs::read_to_string(shared.join("corpus/MANIFEST.tsv")).expect("MANIFEST.tsv");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
+    let col = |n: &str| header.iter().position(|h| *h == n).expect("column");
+    let (p, k, c) = (col("local_path"), col("kind"), col("cert_local_path"));
+    let (mut compared, mut valid) = (0, 0);
+    for line in lines {
+        let f: Vec<&str> = line.split('\t').collect();
+        if !MESSAGE_KINDS.contains(&f[k]) {
+            continue;
+        }
+        let path = shared
+            .join("corpus")
+            .join(f[p])
+            .to_string_lossy()
+            .into_owned();
+        let plain = samlint::lint::run(
+            std::slice::from_ref(&path),
+            &mut std::io::empty(),
+            &samlint::lint::Options::default(),
+        );
+        let Some(m) = plain.messages.first() else {
+            continue;
+        };
+        for key in &trust_for(&shared, f[c], m).certs {
+            let fast = Bergshamra.verify_all(&m.source.text, key);
+            let slow = RustCrypto.verify_all(&m.source.text, key);
+            assert_eq!(fast, slow, "{}: the two verifiers differ", f[p]);
+            compared += 1;
+            if let Ok(r) = &fast
+                && !r.is_empty()
+                && r.iter()
+                    .all(|x| matches!(x, samlint::verify::dsig::Crypto::Valid { .. }))
+            {
+                valid += 1;
+            }
+        }
+    }
+    println!("ring vs RustCrypto: {compared} message/key pairs, {valid} all-valid, no difference");
+    assert!(
+        compared >= 40 && valid >= 20,
+        "too few comparisons: {compared}, {valid} valid"
+    );
+}
+
 fn signature_verdicts_for(verifier: samlint::verify::VerifierKind) {
     let Some(shared) = shared() else { return };
     let text = std::fs::read_to_string(shared.join("corpus/MANIFEST.tsv")).expect("MANIFEST.tsv");

@@ -5,6 +5,7 @@
 //! What YAML cannot express (signature verdicts, time windows, structure) stays in Rust (check.rs,
 //! verify/) with the same [`Finding`] type; `--select`, `--ignore` and severity overrides apply to both.
 
+mod cache;
 pub mod docs;
 pub mod explain;
 pub mod functions;
@@ -112,8 +113,25 @@ fn builtin_packs() -> Result<Vec<Pack>, PackError> {
     let mut seen = BTreeMap::new();
     BUILTIN
         .iter()
-        .map(|(name, text)| pack::load(&format!("rules/{name}.yaml"), text, "built-in", &mut seen))
+        .map(|(name, text)| {
+            let file = format!("rules/{name}.yaml");
+            pack::load_cached(&file, text, cached(name), "built-in", &mut seen)
+                .unwrap_or_else(|| pack::load(&file, text, "built-in", &mut seen))
+        })
         .collect()
+}
+
+/// The tree build.rs parsed from a shipped pack's YAML (rules/cache.rs).
+pub fn cached(name: &str) -> &'static str {
+    match name {
+        "saml-core" => include_str!(concat!(env!("OUT_DIR"), "/saml-core.tree")),
+        "atlassian-cloud" => include_str!(concat!(env!("OUT_DIR"), "/atlassian-cloud.tree")),
+        "atlassian-datacenter" => {
+            include_str!(concat!(env!("OUT_DIR"), "/atlassian-datacenter.tree"))
+        }
+        "keycloak" => include_str!(concat!(env!("OUT_DIR"), "/keycloak.tree")),
+        _ => "",
+    }
 }
 
 /// The shipped packs, loaded once per process. A broken shipped pack is a bug caught by the tests;
@@ -405,6 +423,25 @@ fn run_call(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_build_time_tree_loads_the_same_packs_as_the_yaml() {
+        let (mut a, mut b) = (BTreeMap::new(), BTreeMap::new());
+        for (name, text) in BUILTIN {
+            let file = format!("rules/{name}.yaml");
+            let cached = pack::load_cached(&file, text, cached(name), "built-in", &mut a)
+                .unwrap_or_else(|| panic!("{file}: build.rs wrote no readable tree"))
+                .unwrap_or_else(|e| panic!("{}", e.message));
+            let parsed = pack::load(&file, text, "built-in", &mut b)
+                .unwrap_or_else(|e| panic!("{}", e.message));
+            // Debug shows every field, spans and compiled selectors and patterns included.
+            assert_eq!(format!("{cached:?}"), format!("{parsed:?}"), "{file}");
+        }
+        assert!(
+            pack::load_cached("x", "", "S1- -:9:short", "built-in", &mut a).is_none(),
+            "a tree that is not what encode wrote must fall back to the YAML"
+        );
+    }
 
     #[test]
     fn shipped_packs_load() {

@@ -203,19 +203,17 @@ pub fn intern(s: &str) -> &'static str {
 struct Ctx<'a> {
     file: &'a str,
     text: &'a Arc<str>,
+    /// Byte offset of each line's start (the first line at 0).
+    lines: Vec<usize>,
 }
 
 impl Ctx<'_> {
     /// Byte offset of a marker, from its 1-based line and column (in characters).
     fn offset(&self, m: &marked_yaml::Marker) -> usize {
-        let mut start = 0;
-        for _ in 1..m.line() {
-            match self.text[start..].find('\n') {
-                Some(i) => start += i + 1,
-                None => return self.text.len(),
-            }
-        }
-        let line = &self.text[start..];
+        let Some(&start) = self.lines.get(m.line().saturating_sub(1)) else {
+            return self.text.len();
+        };
+        let line = self.text.get(start..).unwrap_or_default();
         line.char_indices()
             .nth(m.column().saturating_sub(1))
             .map_or(self.text.len(), |(b, _)| start + b)
@@ -386,26 +384,58 @@ pub fn load(
     seen: &mut BTreeMap<String, String>,
 ) -> Result<Pack, PackError> {
     let text: Arc<str> = Arc::from(text);
-    let cx = Ctx { file, text: &text };
-    let opts = marked_yaml::LoaderOptions::default()
-        .error_on_duplicate_keys(true)
-        .prevent_coercion(true);
-    let root = marked_yaml::parse_yaml_with_options(0, &*text, opts).map_err(|e| {
-        let mark = match &e {
-            marked_yaml::LoadError::TopLevelMustBeMapping(m)
-            | marked_yaml::LoadError::TopLevelMustBeSequence(m)
-            | marked_yaml::LoadError::UnexpectedAnchor(m)
-            | marked_yaml::LoadError::MappingKeyMustBeScalar(m)
-            | marked_yaml::LoadError::UnexpectedTag(m)
-            | marked_yaml::LoadError::ScanError(m, _) => Some(*m),
-            marked_yaml::LoadError::DuplicateKey(d) => d.key.span().start().copied(),
-        };
-        cx.err(
-            format!("YAML: {e}"),
-            mark.and_then(|m| cx.span_of(Some(&m), 1)),
-        )
-    })?;
-    let def: PackDef = cx.typed(&root, "pack")?;
+    let cx = ctx(file, &text);
+    let root = marked_yaml::parse_yaml_with_options(0, &*text, super::cache::yaml_options())
+        .map_err(|e| {
+            let mark = match &e {
+                marked_yaml::LoadError::TopLevelMustBeMapping(m)
+                | marked_yaml::LoadError::TopLevelMustBeSequence(m)
+                | marked_yaml::LoadError::UnexpectedAnchor(m)
+                | marked_yaml::LoadError::MappingKeyMustBeScalar(m)
+                | marked_yaml::LoadError::UnexpectedTag(m)
+                | marked_yaml::LoadError::ScanError(m, _) => Some(*m),
+                marked_yaml::LoadError::DuplicateKey(d) => d.key.span().start().copied(),
+            };
+            cx.err(
+                format!("YAML: {e}"),
+                mark.and_then(|m| cx.span_of(Some(&m), 1)),
+            )
+        })?;
+    load_tree(cx, &root, origin, seen)
+}
+
+/// Load a shipped pack from the tree build.rs parsed (rules/cache.rs); the YAML text is only used for
+/// spans. `None` when the cached tree is missing or unreadable: then the YAML is parsed.
+pub fn load_cached(
+    file: &str,
+    text: &str,
+    cached: &str,
+    origin: &str,
+    seen: &mut BTreeMap<String, String>,
+) -> Option<Result<Pack, PackError>> {
+    let root = super::cache::decode(cached)?;
+    let text: Arc<str> = Arc::from(text);
+    Some(load_tree(ctx(file, &text), &root, origin, seen))
+}
+
+fn ctx<'a>(file: &'a str, text: &'a Arc<str>) -> Ctx<'a> {
+    Ctx {
+        file,
+        text,
+        lines: std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .collect(),
+    }
+}
+
+fn load_tree(
+    cx: Ctx<'_>,
+    root: &Y,
+    origin: &str,
+    seen: &mut BTreeMap<String, String>,
+) -> Result<Pack, PackError> {
+    let file = cx.file;
+    let def: PackDef = cx.typed(root, "pack")?;
     let name = def.pack.as_str();
     if name.is_empty()
         || !name
@@ -432,7 +462,7 @@ pub fn load(
     else {
         return Err(cx.err(
             "`rules` must be a mapping of CODE: rule",
-            cx.node_span(&root),
+            cx.node_span(root),
         ));
     };
     let mut rules = Vec::new();

@@ -53,44 +53,38 @@ fn load_key(key: &Cert) -> Result<bergshamra::keys::Key, String> {
 
 pub struct Bergshamra;
 
+fn convert(doc: &uppsala::Document<'_>, results: Vec<bergshamra::VerifyResult>) -> Vec<Crypto> {
+    results
+        .into_iter()
+        .map(|r| match r {
+            bergshamra::VerifyResult::Valid {
+                signature_node,
+                references,
+                ..
+            } => Crypto::Valid {
+                signature: doc.node_range(signature_node),
+                references: references
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.digest_verified,
+                            r.resolved_node.and_then(|n| doc.node_range(n)),
+                        )
+                    })
+                    .collect(),
+            },
+            bergshamra::VerifyResult::Invalid { reason } => Crypto::Invalid(reason),
+        })
+        .collect()
+}
+
 impl Verifier for Bergshamra {
     fn name(&self) -> &'static str {
         "rust"
     }
 
     fn verify_all(&self, xml: &str, key: &Cert) -> Result<Vec<Crypto>, String> {
-        let k = load_key(key)?;
-        let mut km = bergshamra::keys::KeysManager::new();
-        km.add_key(k);
-        // Hardened defaults: trusted keys only (KeyInfo keys are never used), strict verification.
-        let ctx = bergshamra::DsigContext::new(km);
-        let doc = uppsala::parse(xml)
-            .map_err(|e| format!("verifier could not parse the document: {e}"))?;
-        let results =
-            bergshamra::dsig::verify::verify_all_document_with_source(&ctx, &doc, Some(xml))
-                .map_err(|e| e.to_string())?;
-        Ok(results
-            .into_iter()
-            .map(|r| match r {
-                bergshamra::VerifyResult::Valid {
-                    signature_node,
-                    references,
-                    ..
-                } => Crypto::Valid {
-                    signature: doc.node_range(signature_node),
-                    references: references
-                        .iter()
-                        .map(|r| {
-                            (
-                                r.digest_verified,
-                                r.resolved_node.and_then(|n| doc.node_range(n)),
-                            )
-                        })
-                        .collect(),
-                },
-                bergshamra::VerifyResult::Invalid { reason } => Crypto::Invalid(reason),
-            })
-            .collect())
+        verify_all(xml, key, cfg!(feature = "ring"))
     }
 
     fn verify_raw(
@@ -100,14 +94,70 @@ impl Verifier for Bergshamra {
         signature: &[u8],
         key: &Cert,
     ) -> Result<bool, String> {
-        let k = load_key(key)?;
-        let sk = k
-            .to_signing_key()
-            .map_err(|e| e.to_string())?
-            .ok_or("the key has no usable public key")?;
-        let alg = bergshamra::crypto::sign::from_uri(sig_alg).map_err(|e| e.to_string())?;
-        alg.verify(&sk, data, signature).map_err(|e| e.to_string())
+        verify_raw(sig_alg, data, signature, key)
     }
+}
+
+/// The same verifier without ring: every signature value goes through RustCrypto. For the benches and
+/// for the test that both give the same verdicts.
+pub struct RustCrypto;
+
+impl Verifier for RustCrypto {
+    fn name(&self) -> &'static str {
+        "rust"
+    }
+
+    fn verify_all(&self, xml: &str, key: &Cert) -> Result<Vec<Crypto>, String> {
+        verify_all(xml, key, false)
+    }
+
+    fn verify_raw(
+        &self,
+        sig_alg: &str,
+        data: &[u8],
+        signature: &[u8],
+        key: &Cert,
+    ) -> Result<bool, String> {
+        verify_raw(sig_alg, data, signature, key)
+    }
+}
+
+fn verify_all(xml: &str, key: &Cert, fast: bool) -> Result<Vec<Crypto>, String> {
+    let doc =
+        uppsala::parse(xml).map_err(|e| format!("verifier could not parse the document: {e}"))?;
+    // ring first (fast.rs): used only when every signature is valid; otherwise RustCrypto decides.
+    #[cfg(feature = "ring")]
+    if fast && let Some(v) = super::fast::for_document(xml, &key.der) {
+        let ctx = bergshamra::DsigContext::new(bergshamra::keys::KeysManager::new())
+            .with_hsm_verifier(Box::new(v));
+        if let Ok(results) =
+            bergshamra::dsig::verify::verify_all_document_with_source(&ctx, &doc, Some(xml))
+            && !results.is_empty()
+            && results.iter().all(bergshamra::VerifyResult::is_valid)
+        {
+            return Ok(convert(&doc, results));
+        }
+    }
+    #[cfg(not(feature = "ring"))]
+    let _ = fast;
+    let k = load_key(key)?;
+    let mut km = bergshamra::keys::KeysManager::new();
+    km.add_key(k);
+    // Hardened defaults: trusted keys only (KeyInfo keys are never used), strict verification.
+    let ctx = bergshamra::DsigContext::new(km);
+    let results = bergshamra::dsig::verify::verify_all_document_with_source(&ctx, &doc, Some(xml))
+        .map_err(|e| e.to_string())?;
+    Ok(convert(&doc, results))
+}
+
+fn verify_raw(sig_alg: &str, data: &[u8], signature: &[u8], key: &Cert) -> Result<bool, String> {
+    let k = load_key(key)?;
+    let sk = k
+        .to_signing_key()
+        .map_err(|e| e.to_string())?
+        .ok_or("the key has no usable public key")?;
+    let alg = bergshamra::crypto::sign::from_uri(sig_alg).map_err(|e| e.to_string())?;
+    alg.verify(&sk, data, signature).map_err(|e| e.to_string())
 }
 
 /// libxmlsec1 through the `xmlsec` crate: the reference implementation most SAML SPs use. Each

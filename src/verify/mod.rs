@@ -7,6 +7,8 @@
 
 pub mod cert;
 pub mod dsig;
+#[cfg(feature = "ring")]
+pub mod fast;
 pub mod protocol;
 pub mod rules;
 pub mod sign;
