@@ -113,7 +113,11 @@ pub fn builtin_rules() -> Vec<&'static RuleMeta> {
 
 /// A Rust-implemented rule by code.
 pub fn builtin_rule(code: &str) -> Option<&'static RuleMeta> {
-    builtin_rules().into_iter().find(|r| r.code == code)
+    crate::check::RULES
+        .iter()
+        .chain(crate::verify::rules::RULES.iter())
+        .chain(crate::verify::protocol::RULES.iter())
+        .find(|r| r.code == code)
 }
 
 /// Rules defined by rule packs loaded in this process (shipped and users').
@@ -156,5 +160,18 @@ pub fn all_rules() -> Vec<&'static RuleMeta> {
 
 /// A rule by code.
 pub fn rule(code: &str) -> Option<&'static RuleMeta> {
-    all_rules().into_iter().find(|r| r.code == code)
+    // The order of `all_rules`, without building it (reports look up every finding's rule).
+    builtin_rule(code)
+        .or_else(|| {
+            crate::rules::shipped_rules()
+                .map(|r| r.meta)
+                .find(|m| m.code == code)
+        })
+        .or_else(|| {
+            let g = match pack_registry().lock() {
+                Ok(g) => g,
+                Err(p) => p.into_inner(),
+            };
+            g.iter().find(|m| m.code == code).copied()
+        })
 }

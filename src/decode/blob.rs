@@ -78,31 +78,58 @@ fn b64_engine(alphabet: &base64::alphabet::Alphabet) -> GeneralPurpose {
     )
 }
 
+/// Byte classes for base64 text: 1 = in either alphabet (or `=`), 2 = ASCII whitespace, 0 = foreign.
+static B64: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_' | b'=') {
+            1
+        } else if b.is_ascii_whitespace() {
+            2
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
+
 /// Decode base64 (standard or URL-safe alphabet, any whitespace, padding optional).
 pub fn decode_base64(value: &str) -> Result<(Vec<u8>, Encoding), String> {
-    let cleaned: String = value.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    // One pass over the bytes; the (rare) error path below says which character is wrong.
+    let bytes = value.as_bytes();
+    let owned: Vec<u8>;
+    let cleaned: &[u8] = if bytes.iter().all(|b| B64[*b as usize] == 1) {
+        bytes
+    } else {
+        if bytes.iter().any(|b| B64[*b as usize] == 0) {
+            return Err(foreign_character(value));
+        }
+        owned = bytes
+            .iter()
+            .copied()
+            .filter(|b| B64[*b as usize] == 1)
+            .collect();
+        &owned
+    };
     if cleaned.is_empty() {
         return Err("the value is empty".into());
     }
-    if let Some((pos, c)) = cleaned
-        .char_indices()
-        .find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '-' | '_' | '=')))
-    {
-        return Err(format!(
-            "character {:?} at position {} is not in either base64 alphabet",
-            crate::util::one_line(&c.to_string()),
-            pos + 1
-        ));
-    }
-    let body = cleaned.trim_end_matches('=');
-    if body.contains('=') {
+    let end = cleaned
+        .iter()
+        .rposition(|b| *b != b'=')
+        .map_or(0, |p| p + 1);
+    let body = cleaned.get(..end).unwrap_or_default();
+    if body.contains(&b'=') {
         return Err(
             "padding '=' in the middle of the value (two values joined, or a cut-and-paste error)"
                 .into(),
         );
     }
-    let url_safe = body.contains(['-', '_']);
-    if url_safe && body.contains(['+', '/']) {
+    let url_safe = body.iter().any(|b| matches!(b, b'-' | b'_'));
+    if url_safe && body.iter().any(|b| matches!(b, b'+' | b'/')) {
         return Err("mixes the standard (+/) and URL-safe (-_) base64 alphabets".into());
     }
     if body.len() % 4 == 1 {
@@ -120,6 +147,23 @@ pub fn decode_base64(value: &str) -> Result<(Vec<u8>, Encoding), String> {
         .decode(body)
         .map(|b| (b, enc))
         .map_err(|e| e.to_string())
+}
+
+/// The first character outside both base64 alphabets, and its position among the non-whitespace ones.
+fn foreign_character(value: &str) -> String {
+    let found = value
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace())
+        .enumerate()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '-' | '_' | '=')));
+    match found {
+        Some((pos, c)) => format!(
+            "character {:?} at position {} is not in either base64 alphabet",
+            crate::util::one_line(&c.to_string()),
+            pos + 1
+        ),
+        None => "a character is not in either base64 alphabet".into(),
+    }
 }
 
 /// Inflate raw DEFLATE (`zlib_header = false`) or zlib data with the output capped and a ratio check,
@@ -213,8 +257,9 @@ pub fn decode_value(
             encodings,
         });
     }
-    if form_encoded || has_percent_escape(&current) {
-        let decoded = percent_decode(&current, form_encoded || has_percent_escape(&current));
+    let escaped = has_percent_escape(&current);
+    if form_encoded || escaped {
+        let decoded = percent_decode(&current, form_encoded || escaped);
         if decoded != current {
             encodings.push(Encoding::UrlEncoded);
             current = trim_value(&decoded).to_string();
@@ -226,15 +271,7 @@ pub fn decode_value(
             });
         }
     }
-    let foreign = current
-        .chars()
-        .filter(|c| {
-            !(c.is_ascii_alphanumeric()
-                || c.is_ascii_whitespace()
-                || matches!(c, '+' | '/' | '-' | '_' | '='))
-        })
-        .count();
-    if foreign > 0 && current.trim().contains(' ') {
+    if current.trim().contains(' ') && current.bytes().any(|b| B64[b as usize] == 0) {
         return Err(InputError::new(
             origin,
             ErrorKind::Unrecognised {

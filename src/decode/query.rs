@@ -47,9 +47,14 @@ pub fn query_part(s: &str) -> &str {
 
 /// Does this text carry a SAML message parameter?
 pub fn has_saml_param(s: &str) -> bool {
-    parse_pairs(query_part(s))
-        .iter()
-        .any(|p| MESSAGE_PARAMS.contains(&p.name.as_str()))
+    // Only names are decoded, and only names short enough to be one: an escape takes three bytes, so a
+    // longer name cannot decode to a parameter (this keeps a pasted 100 kB base64 value from being
+    // percent-decoded just to learn it is not a query).
+    let longest = 3 * MESSAGE_PARAMS.iter().map(|p| p.len()).max().unwrap_or(0);
+    query_part(s).split('&').any(|p| {
+        let name = p.split_once('=').map_or(p, |(n, _)| n);
+        name.len() <= longest && MESSAGE_PARAMS.contains(&percent_decode(name, true).as_str())
+    })
 }
 
 /// A URL shortened for display: scheme, host, path, and each query value cut to a few characters.

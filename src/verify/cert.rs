@@ -54,14 +54,44 @@ pub struct Cert {
 }
 
 fn colon_hex(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .map(|b| format!("{b:02X}"))
-        .collect::<Vec<_>>()
-        .join(":")
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(bytes.len() * 3);
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 {
+            out.push(':');
+        }
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    out
 }
 
+/// What a certificate says. Remembered per thread for the last few certificates seen: a batch shows the
+/// same IdP certificate in every message (twice when Response and Assertion are signed).
 pub fn info(der: &[u8]) -> Result<CertInfo, String> {
+    use std::cell::RefCell;
+    type Seen = Vec<(Vec<u8>, Result<CertInfo, String>)>;
+    thread_local! {
+        static SEEN: RefCell<Seen> = const { RefCell::new(Vec::new()) };
+    }
+    if let Some(hit) = SEEN.with_borrow(|seen| {
+        seen.iter()
+            .find(|(d, _)| d.as_slice() == der)
+            .map(|(_, r)| r.clone())
+    }) {
+        return hit;
+    }
+    let r = read_info(der);
+    SEEN.with_borrow_mut(|seen| {
+        if seen.len() >= 8 {
+            drop(seen.remove(0));
+        }
+        seen.push((der.to_vec(), r.clone()));
+    });
+    r
+}
+
+fn read_info(der: &[u8]) -> Result<CertInfo, String> {
     let (_, c) =
         X509Certificate::from_der(der).map_err(|e| format!("not an X.509 certificate ({e})"))?;
     let spki = c.public_key();
