@@ -319,6 +319,7 @@ impl TrustArgs {
             progress: true,
             engine: crate::lint::default_engine(),
             client: None,
+            finish: None,
         })
     }
 }
@@ -544,11 +545,16 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
         Ok(e) => e,
         Err(e) => return pack_error(e, a.common.color),
     };
+    let style = human::Style {
+        color: use_color(a.common.color, out.terminal),
+        width: width(),
+    };
     let opts = lint::Options {
         include: a.common.include.clone(),
         exclude: a.common.exclude.clone(),
         engine: std::sync::Arc::new(engine),
         client: a.rules.client.clone(),
+        finish: finish(format_choice, a.redact, style),
         ..opts
     };
     let mut inputs = a.common.inputs.clone();
@@ -580,13 +586,7 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
             },
         ),
         Format::Concise => human::render_concise(run),
-        Format::Full => {
-            let style = human::Style {
-                color: use_color(a.common.color, out.terminal),
-                width: width(),
-            };
-            human::render_full(run, style)
-        }
+        Format::Full => human::render_full(run, style),
     };
     if format != Format::Concise {
         report_errors(run, a.common.color);
@@ -596,6 +596,36 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
         return 2;
     }
     exit_code(run, fail_on, a.exit_zero)
+}
+
+/// What each message keeps once linted (lint.rs `Finish`): the machine formats need only findings
+/// and line numbers; the human ones render each message while its document is at hand. The Markdown
+/// report and `--redact` read every message again at the end, so they keep everything.
+pub fn finish(format: Format, redact: bool, style: human::Style) -> Option<lint::Finish> {
+    use std::sync::Arc;
+    if redact {
+        return None;
+    }
+    let apply: Arc<lint::FinishFn> = match format {
+        Format::Json | Format::Sarif | Format::Junit | Format::Github => {
+            Arc::new(|m: &mut lint::Linted, may_pair: bool| m.slim(may_pair))
+        }
+        Format::Full | Format::Concise => Arc::new(move |m: &mut lint::Linted, may_pair: bool| {
+            // Pairing would change the findings after they were rendered: keep the message whole.
+            if may_pair || m.is_keycloak() {
+                return;
+            }
+            m.rendered = Some(if format == Format::Full {
+                human::full_findings(m, style)
+            } else {
+                human::concise_findings(m)
+            });
+            m.slim(false);
+            m.signature = None;
+        }),
+        Format::Markdown => return None,
+    };
+    Some(lint::Finish(apply))
 }
 
 /// The rule engine for a run: shipped packs, pack files from --pack and samlint.yaml, settings.

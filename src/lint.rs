@@ -29,6 +29,55 @@ pub struct Linted {
     pub at: Option<At>,
     /// The rule packs that applied, and why.
     pub packs: Vec<crate::rules::Applied>,
+    /// This message's part of a human report, rendered while the document was at hand (batch runs
+    /// drop the document afterwards: see [`Finish`]).
+    pub rendered: Option<String>,
+}
+
+impl Linted {
+    /// Is this a Keycloak client or realm (JSON), not a SAML message?
+    pub fn is_keycloak(&self) -> bool {
+        matches!(
+            self.model.kind,
+            crate::model::MessageKind::KeycloakClient | crate::model::MessageKind::KeycloakRealm
+        )
+    }
+
+    /// Drop the document and the text once nothing needs them: findings, signature report, packs and
+    /// line positions stay, and the model too when `keep_model` (pairing with a Keycloak client reads
+    /// it); otherwise only its kind, root name and span. Keycloak subjects are kept whole (pairing reads
+    /// their JSON again).
+    pub fn slim(&mut self, keep_model: bool) {
+        if self.is_keycloak() {
+            return;
+        }
+        self.doc = Document::empty();
+        self.source.slim();
+        if !keep_model {
+            let m = &self.model;
+            self.model = Message::empty(m.kind, &m.root_name, m.span);
+        }
+    }
+}
+
+/// What happens to each message as soon as its input is done, on the worker thread: a report that needs
+/// only findings and line numbers slims it, a human report renders it first. This keeps a batch's
+/// memory bounded by its largest input instead of growing with every message (issue 6).
+///
+/// The flag says whether the message may still be paired with a Keycloak client when the run ends
+/// (the run has `--client`, or an input looks like a Keycloak export): a finish must then keep what
+/// pairing reads and changes, or do nothing. When a Keycloak export turns up that the look missed,
+/// the run is done again with the flag set, so the results never depend on the look.
+#[derive(Clone)]
+pub struct Finish(pub std::sync::Arc<FinishFn>);
+
+/// The function behind a [`Finish`]: the message, and whether it may still be paired.
+pub type FinishFn = dyn Fn(&mut Linted, bool) + Send + Sync;
+
+impl std::fmt::Debug for Finish {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Finish(..)")
+    }
 }
 
 /// When time-dependent checks are evaluated.
@@ -78,6 +127,8 @@ pub struct Options {
     pub engine: std::sync::Arc<crate::rules::Engine>,
     /// Keycloak exports: lint only the client with this client ID (`--client`).
     pub client: Option<String>,
+    /// Applied to every message as soon as its input is done (None: keep everything).
+    pub finish: Option<Finish>,
 }
 
 /// The shipped packs with default settings, loaded once.
@@ -108,6 +159,7 @@ impl Default for Options {
             progress: false,
             engine: default_engine(),
             client: None,
+            finish: None,
         }
     }
 }
@@ -392,6 +444,7 @@ fn process(
                     signature,
                     at,
                     packs,
+                    rendered: None,
                 });
             }
             Err(e) => report.errors.push(e),
@@ -524,6 +577,7 @@ fn keycloak_input(
                 encodings: Vec::new(),
                 binding: crate::source::BindingParams::default(),
                 text: text.clone(),
+                lines: None,
             },
             doc: Document::empty(),
             model: Message::empty(kind, kind.as_str(), span),
@@ -531,6 +585,7 @@ fn keycloak_input(
             signature: None,
             at: None,
             packs,
+            rendered: None,
         }
     };
     for c in keycloak::clients(&root, kind) {
@@ -596,21 +651,57 @@ pub fn run(args: &[String], stdin: &mut dyn Read, opts: &Options) -> Run {
             _ => None,
         })
         .collect();
-    let parallel: Vec<(usize, (InputReport, Vec<Linted>))> = items
-        .par_iter()
-        .enumerate()
-        .filter(|(i, _)| done[*i].is_none())
-        .filter_map(|(i, it)| match it {
-            Item::Arg(a) => {
-                let r = process(a, i, &mut std::io::empty(), opts);
-                if let Some(b) = &bar {
-                    b.inc(1);
+    // Messages are finished (slimmed, or rendered and slimmed) as soon as their input is done. Whether
+    // they may still be paired with a Keycloak client is guessed from a look at the files; stdin's
+    // messages wait until the answer is known.
+    let stdin_clients = done
+        .iter()
+        .flatten()
+        .any(|(_, msgs)| msgs.iter().any(Linted::is_keycloak));
+    let finish = |msgs: &mut Vec<Linted>, may_pair: bool| {
+        if let Some(f) = &opts.finish {
+            msgs.iter_mut().for_each(|m| (f.0)(m, may_pair));
+        }
+    };
+    let looks = opts.finish.is_some()
+        && (opts.client.is_some()
+            || stdin_clients
+            || items
+                .par_iter()
+                .any(|it| matches!(it, Item::Arg(a) if a != "-" && may_hold_clients(a))));
+    let lint_files = |may_pair: bool| -> Vec<(usize, (InputReport, Vec<Linted>))> {
+        items
+            .par_iter()
+            .enumerate()
+            .filter(|(i, _)| done[*i].is_none())
+            .filter_map(|(i, it)| match it {
+                Item::Arg(a) => {
+                    let mut r = process(a, i, &mut std::io::empty(), opts);
+                    finish(&mut r.1, may_pair);
+                    if let Some(b) = &bar {
+                        b.inc(1);
+                    }
+                    Some((i, r))
                 }
-                Some((i, r))
-            }
-            Item::Skipped(_) => None,
-        })
-        .collect();
+                Item::Skipped(_) => None,
+            })
+            .collect()
+    };
+    let mut parallel = lint_files(looks);
+    let clients = stdin_clients
+        || parallel
+            .iter()
+            .any(|(_, (_, msgs))| msgs.iter().any(Linted::is_keycloak));
+    if opts.finish.is_some() && clients && !looks {
+        // A Keycloak export the look missed: its messages were finished as unpaired. Do them again.
+        if let Some(b) = &bar {
+            b.set_position(0);
+        }
+        parallel = lint_files(true);
+    }
+    for (_, msgs) in done.iter_mut().flatten() {
+        finish(msgs, clients);
+    }
     for (i, r) in parallel {
         if let Some(slot) = done.get_mut(i) {
             *slot = Some(r);
@@ -632,6 +723,24 @@ pub fn run(args: &[String], stdin: &mut dyn Read, opts: &Options) -> Run {
     }
     run.elapsed = started.elapsed();
     run
+}
+
+/// Could this file be a Keycloak export (whose clients messages are paired with)? A look at its first
+/// 4 KiB: a JSON array, or a JSON object naming `clientId` or `realm` (Keycloak writes `id`, then `realm`
+/// or `clientId`, first). A wrong "yes" only costs memory; a wrong "no" costs a second run (see `run`).
+fn may_hold_clients(path: &str) -> bool {
+    use std::io::Read as _;
+    let Ok(f) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut head = Vec::with_capacity(4096);
+    if f.take(4096).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    let text = String::from_utf8_lossy(&head);
+    let t = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    t.starts_with('[')
+        || (t.starts_with('{') && (t.contains("\"clientId\"") || t.contains("\"realm\"")))
 }
 
 /// Messages and Keycloak clients in the same run (`--keycloak`, or both given as inputs) are paired:

@@ -130,8 +130,11 @@ pub struct Source {
     /// The decoding steps applied, outermost first (e.g. url-encoded, base64, deflate).
     pub encodings: Vec<Encoding>,
     pub binding: BindingParams,
-    /// The decoded text: the source of truth for spans.
+    /// The decoded text: the source of truth for spans. Empty after [`Source::slim`].
     pub text: Arc<str>,
+    /// Line positions of the text, kept when the text itself was dropped (batch runs whose report needs
+    /// only line and column numbers).
+    pub lines: Option<Arc<LineIndex>>,
 }
 
 impl Source {
@@ -142,7 +145,24 @@ impl Source {
             encodings: Vec::new(),
             binding: BindingParams::default(),
             text: Arc::from(text),
+            lines: None,
         }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset of the text, also after `slim`.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        match &self.lines {
+            Some(ix) => ix.line_col(offset),
+            None => line_col(&self.text, offset),
+        }
+    }
+
+    /// Drop the text, keeping what [`Source::line_col`] needs. Idempotent.
+    pub fn slim(&mut self) {
+        if self.lines.is_none() {
+            self.lines = Some(Arc::new(LineIndex::new(&self.text)));
+        }
+        self.text = Arc::from("");
     }
 
     /// Did the message come DEFLATE-compressed, i.e. over the Redirect binding?
@@ -150,6 +170,66 @@ impl Source {
         self.encodings
             .iter()
             .any(|e| matches!(e, Encoding::Deflate | Encoding::Zlib))
+    }
+}
+
+/// Where lines start and where characters take more than one byte: enough to turn byte offsets into
+/// line and column without the text (a few bytes per line of SAML, which is mostly ASCII).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineIndex {
+    len: usize,
+    /// Byte offset of each line start after the first.
+    starts: Vec<usize>,
+    /// (byte offset, byte length) of each multi-byte character.
+    wide: Vec<(usize, u8)>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let starts = memchr::memchr_iter(b'\n', text.as_bytes())
+            .map(|i| i + 1)
+            .collect();
+        let wide = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices()
+                .filter(|(_, c)| c.len_utf8() > 1)
+                .map(|(i, c)| (i, c.len_utf8() as u8))
+                .collect()
+        };
+        LineIndex {
+            len: text.len(),
+            starts,
+            wide,
+        }
+    }
+
+    /// The same answer as [`line_col`] on the text this index was built from.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let mut off = offset.min(self.len);
+        // Inside a multi-byte character: back to its first byte, as `line_col` does.
+        let w = self.wide.partition_point(|(i, _)| *i < off);
+        if let Some((i, n)) = w.checked_sub(1).and_then(|k| self.wide.get(k))
+            && off < i + usize::from(*n)
+        {
+            off = *i;
+        }
+        let line = self.starts.partition_point(|s| *s <= off);
+        let start = line
+            .checked_sub(1)
+            .and_then(|k| self.starts.get(k))
+            .copied()
+            .unwrap_or(0);
+        let from = self.wide.partition_point(|(i, _)| *i < start);
+        let to = self.wide.partition_point(|(i, _)| *i < off);
+        let extra: usize = self
+            .wide
+            .get(from..to)
+            .unwrap_or_default()
+            .iter()
+            .map(|(_, n)| usize::from(*n) - 1)
+            .sum();
+        (line + 1, off - start - extra + 1)
     }
 }
 
@@ -170,6 +250,22 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_index_agrees_with_line_col() {
+        for t in [
+            "",
+            "ab\ncdé\nf",
+            "\n\n",
+            "é\n😀x\nabc\u{2028}d\n",
+            "<a>ééé\nxyz</a>",
+        ] {
+            let ix = LineIndex::new(t);
+            for off in 0..t.len() + 3 {
+                assert_eq!(ix.line_col(off), line_col(t, off), "{t:?} at {off}");
+            }
+        }
+    }
 
     #[test]
     fn line_col_counts_chars() {

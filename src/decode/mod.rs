@@ -541,6 +541,7 @@ fn make_source(
         encodings,
         binding,
         text: Arc::from(text),
+        lines: None,
     }
 }
 

@@ -37,8 +37,8 @@ pub fn render(run: &Run) -> String {
             if let Some(file) = file {
                 props.push(format!("file={}", esc_prop(file)));
                 if same_as_file && let Some(s) = f.span {
-                    let (l, c) = crate::source::line_col(&m.source.text, s.start);
-                    let (el, ec) = crate::source::line_col(&m.source.text, s.end);
+                    let (l, c) = m.source.line_col(s.start);
+                    let (el, ec) = m.source.line_col(s.end);
                     props.push(format!("line={l},col={c},endLine={el},endColumn={ec}"));
                 }
             }

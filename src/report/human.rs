@@ -87,7 +87,7 @@ pub fn view(m: &Linted) -> View {
     let p = pretty(&m.doc, &m.source.text);
     // Same-length replacement keeps the pretty view's offsets valid.
     let shown = crate::util::sanitize_same_len(&p.text).into_owned();
-    let lang = if m.doc.is_empty() { "json" } else { "xml" };
+    let lang = if m.is_keycloak() { "json" } else { "xml" };
     let named =
         NamedSource::new(format!("{}", m.source.origin), Arc::new(shown)).with_language(lang);
     View { pretty: p, named }
@@ -264,13 +264,26 @@ pub fn render_full(run: &Run, style: Style) -> String {
             out.push_str("  no findings\n\n");
             continue;
         }
-        let v = view(m);
-        for f in &m.findings {
-            out.push_str(&render_finding(style, &v, f));
-            out.push('\n');
+        match &m.rendered {
+            Some(r) => out.push_str(r),
+            None => out.push_str(&full_findings(m, style)),
         }
     }
     out.push_str(&summary_line(run));
+    out
+}
+
+/// One message's findings in the `full` format (what `Finish` renders while the document is at hand).
+pub fn full_findings(m: &Linted, style: Style) -> String {
+    let mut out = String::new();
+    if m.findings.is_empty() {
+        return out;
+    }
+    let v = view(m);
+    for f in &m.findings {
+        out.push_str(&render_finding(style, &v, f));
+        out.push('\n');
+    }
     out
 }
 
@@ -318,19 +331,9 @@ pub fn summary_line(run: &Run) -> String {
 pub fn render_concise(run: &Run) -> String {
     let mut out = String::new();
     for m in &run.messages {
-        let p = (!m.findings.is_empty()).then(|| pretty(&m.doc, &m.source.text));
-        for f in &m.findings {
-            let (line, col) = match (f.span, &p) {
-                (Some(s), Some(p)) => line_col(&p.text, p.map_offset(s.start, false)),
-                _ => (1, 1),
-            };
-            out.push_str(&format!(
-                "{}:{line}:{col}: {}[{}] {}\n",
-                m.source.origin,
-                f.severity,
-                f.code,
-                one_line(&f.message)
-            ));
+        match &m.rendered {
+            Some(r) => out.push_str(r),
+            None => out.push_str(&concise_findings(m)),
         }
     }
     for e in run.errors() {
@@ -342,6 +345,26 @@ pub fn render_concise(run: &Run) -> String {
         ));
     }
     out.push_str(&summary_line(run));
+    out
+}
+
+/// One message's lines in the `concise` format.
+pub fn concise_findings(m: &Linted) -> String {
+    let mut out = String::new();
+    let p = (!m.findings.is_empty()).then(|| pretty(&m.doc, &m.source.text));
+    for f in &m.findings {
+        let (line, col) = match (f.span, &p) {
+            (Some(s), Some(p)) => line_col(&p.text, p.map_offset(s.start, false)),
+            _ => (1, 1),
+        };
+        out.push_str(&format!(
+            "{}:{line}:{col}: {}[{}] {}\n",
+            m.source.origin,
+            f.severity,
+            f.code,
+            one_line(&f.message)
+        ));
+    }
     out
 }
 

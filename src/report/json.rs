@@ -190,7 +190,7 @@ pub fn build(run: &Run) -> Report<'_> {
                 message_index: Some(m.index),
                 input: m.input,
                 location: f.span.map(|s| {
-                    let (line, column) = line_col(&m.source.text, s.start);
+                    let (line, column) = m.source.line_col(s.start);
                     Location {
                         start: s.start,
                         end: s.end,

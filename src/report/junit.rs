@@ -34,7 +34,7 @@ pub fn render(run: &Run, fail_on: Severity) -> String {
                 m.model.kind.as_str()
             ));
             // The rules that ran: the built-in ones (SAML messages), then those of the packs that applied.
-            let mut rules: Vec<&crate::finding::RuleMeta> = if m.doc.is_empty() {
+            let mut rules: Vec<&crate::finding::RuleMeta> = if m.is_keycloak() {
                 Vec::new()
             } else {
                 builtin.clone()
@@ -69,9 +69,7 @@ pub fn render(run: &Run, fail_on: Severity) -> String {
                     let body: Vec<String> = failing
                         .iter()
                         .map(|f| {
-                            let loc = f
-                                .span
-                                .map(|s| crate::source::line_col(&m.source.text, s.start));
+                            let loc = f.span.map(|s| m.source.line_col(s.start));
                             format!(
                                 "{} {}: {}\n  at {} {}\n  help: {}",
                                 f.severity,

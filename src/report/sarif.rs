@@ -5,7 +5,6 @@
 
 use crate::finding::{Severity, rule};
 use crate::lint::Run;
-use crate::source::line_col;
 use serde::Serialize;
 use serde_json::{Value, json};
 use sha2::Digest as _;
@@ -84,7 +83,7 @@ pub fn render(run: &Run) -> String {
         let uri = file_of(m.input);
         // The decoded text is the file itself for a raw XML file and for a Keycloak export (whose
         // clients are subjects of one file: no DOM, the JSON text as read).
-        let keycloak = m.doc.is_empty();
+        let keycloak = m.is_keycloak();
         let same_as_file = uri.is_some()
             && m.source.encodings.is_empty()
             && (m.source.origin.0.len() == 1 || keycloak);
@@ -95,8 +94,8 @@ pub fn render(run: &Run) -> String {
             let rule_index = fired.iter().position(|c| *c == f.code).unwrap_or(0);
             let xml_path = f.path.clone().unwrap_or_default();
             let decoded = f.span.map(|s| {
-                let (l, c) = line_col(&m.source.text, s.start);
-                let (el, ec) = line_col(&m.source.text, s.end);
+                let (l, c) = m.source.line_col(s.start);
+                let (el, ec) = m.source.line_col(s.end);
                 (l, c, el, ec)
             });
             let mut text = crate::util::sanitize(&f.message).into_owned();

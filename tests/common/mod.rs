@@ -62,8 +62,12 @@ pub fn check_json(args: &[&str]) -> (i32, Value) {
     let mut a = vec!["check", "--format", "json"];
     a.extend_from_slice(args);
     let o = run(&a);
-    let v: Value =
-        serde_json::from_str(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", o.stdout));
+    let v: Value = serde_json::from_str(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "samlint {a:?}: not JSON ({e}), exit {}:\n{}\nstderr:\n{}",
+            o.code, o.stdout, o.stderr
+        )
+    });
     validate_report(&v);
     (o.code, v)
 }

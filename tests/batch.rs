@@ -1,0 +1,141 @@
+//! Batch runs finish each message as soon as its input is done (lint.rs `Finish`): the machine formats
+//! keep only findings and line positions, the human formats render the message first. These tests
+//! prove that the reports are byte for byte what they are when every message is kept whole, in every
+//! format, including runs that pair messages with Keycloak clients (found by the quick look, or missed
+//! by it and handled by the second run), and that the documents and texts are really gone.
+
+mod common;
+use common::*;
+use samlint::cli::finish;
+use samlint::finding::Severity;
+use samlint::lint::{self, Run};
+use samlint::report::{self, Format, human};
+
+fn options(finish: Option<lint::Finish>) -> lint::Options {
+    let cert = samlint::verify::cert::load_idp_cert(&fixture("keys/idp-cert.pem")).unwrap();
+    let mut opts = lint::Options {
+        finish,
+        ..lint::Options::default()
+    };
+    opts.trust.certs = cert;
+    opts
+}
+
+const STYLE: human::Style = human::Style {
+    color: false,
+    width: 100,
+};
+
+fn render(run: &Run, format: Format) -> String {
+    let mut run = run.clone();
+    run.elapsed = std::time::Duration::ZERO;
+    match format {
+        Format::Json => report::json::render(&run),
+        Format::Sarif => report::sarif::render(&run),
+        Format::Junit => report::junit::render(&run, Severity::Error),
+        Format::Github => report::github::render(&run),
+        Format::Concise => human::render_concise(&run),
+        Format::Full => human::render_full(&run, STYLE),
+        Format::Markdown => unreachable!("the Markdown report keeps every message"),
+    }
+}
+
+const FORMATS: [Format; 6] = [
+    Format::Json,
+    Format::Sarif,
+    Format::Junit,
+    Format::Github,
+    Format::Concise,
+    Format::Full,
+];
+
+/// Every format, finished and whole, must agree; returns the finished run of the last format.
+fn same_reports(what: &str, inputs: &[String]) -> Vec<Run> {
+    let whole = lint::run(inputs, &mut std::io::empty(), &options(None));
+    assert!(!whole.messages.is_empty(), "{what}: nothing was linted");
+    let mut runs = Vec::new();
+    for format in FORMATS {
+        let finished = lint::run(
+            inputs,
+            &mut std::io::empty(),
+            &options(finish(format, false, STYLE)),
+        );
+        assert_eq!(
+            render(&finished, format),
+            render(&whole, format),
+            "{what}: the {format:?} report changes when messages are finished early"
+        );
+        runs.push(finished);
+    }
+    runs
+}
+
+fn strings(paths: &[&str]) -> Vec<String> {
+    paths.iter().map(|p| p.to_string()).collect()
+}
+
+#[test]
+fn finished_messages_give_the_same_reports() {
+    let runs = same_reports(
+        "fixtures",
+        &strings(&[
+            &fixture("saml/keycloak-atlassian-ok.xml"),
+            &fixture("saml/keycloak-atlassian-ok.b64"),
+            &fixture("saml/authn-request-redirect.url"),
+            &fixture("saml/post-body.txt"),
+            &fixture("har/sp-initiated-login.har"),
+            &fixture("tracer"),
+        ]),
+    );
+    // Without Keycloak clients every format drops the documents and texts of SAML messages.
+    for run in &runs {
+        for m in &run.messages {
+            assert!(m.doc.is_empty(), "{} kept its document", m.source.origin);
+            assert!(
+                m.source.text.is_empty(),
+                "{} kept its text",
+                m.source.origin
+            );
+        }
+    }
+}
+
+#[test]
+fn pairing_still_works_on_finished_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("keycloak/atlassian-cloud-ok.json")).unwrap(),
+    )
+    .unwrap();
+    // The client says NameID = username; the response sends the email: KC018 on the response.
+    client["attributes"]["saml_name_id_format"] = "username".into();
+    let found = write_temp(
+        dir.path(),
+        "client.json",
+        serde_json::to_string_pretty(&client).unwrap(),
+    );
+    // The same client with a long first key (serde_json sorts keys): the quick look (4 KiB) does not see
+    // `clientId`, so the run must notice the client afterwards and lint the files again.
+    let mut late = serde_json::Map::new();
+    late.insert("_padding".into(), "x".repeat(6000).into());
+    late.extend(client.as_object().unwrap().clone());
+    let missed = write_temp(
+        dir.path(),
+        "late.json",
+        serde_json::to_string_pretty(&late).unwrap(),
+    );
+    let response = fixture("saml/keycloak-atlassian-ok.xml");
+    for (what, client) in [("seen", &found), ("missed", &missed)] {
+        let inputs = strings(&[&response, client]);
+        let runs = same_reports(what, &inputs);
+        for run in &runs {
+            let codes: Vec<&str> = run
+                .messages
+                .iter()
+                .filter(|m| m.input == 0)
+                .flat_map(|m| m.findings.iter().map(|f| f.code))
+                .collect();
+            assert!(codes.contains(&"KC018"), "{what}: not paired: {codes:?}");
+        }
+    }
+}
