@@ -17,7 +17,11 @@ const MESSAGE_KINDS: [&str; 4] = [
 struct Row {
     path: String,
     kind: String,
+    /// The expected verdict and the notes.
     expected: String,
+    /// The expected verdict alone.
+    verdict: String,
+    cert: String,
 }
 
 fn manifest(shared: &Path) -> Vec<Row> {
@@ -30,11 +34,12 @@ fn manifest(shared: &Path) -> Vec<Row> {
             .position(|h| *h == name)
             .unwrap_or_else(|| panic!("MANIFEST has no {name} column"))
     };
-    let (p, k, e, n) = (
+    let (p, k, e, n, c) = (
         col("local_path"),
         col("kind"),
         col("expected"),
         col("notes"),
+        col("cert_local_path"),
     );
     lines
         .filter(|l| !l.trim().is_empty())
@@ -45,6 +50,8 @@ fn manifest(shared: &Path) -> Vec<Row> {
                 kind: f[k].to_string(),
                 // The notes say when a file is not namespace-well-formed.
                 expected: format!("{} || {}", f[e], f.get(n).copied().unwrap_or("")),
+                verdict: f[e].to_string(),
+                cert: f.get(c).copied().unwrap_or("").to_string(),
             }
         })
         .collect()
@@ -395,34 +402,18 @@ fn signature_verdicts_agree_with_the_manifest() {
 fn ring_and_rustcrypto_agree_on_the_corpus() {
     use samlint::verify::dsig::{Bergshamra, RustCrypto, Verifier};
     let Some(shared) = shared() else { return };
-    let text = std::fs::read_to_string(shared.join("corpus/MANIFEST.tsv")).expect("MANIFEST.tsv");
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
-    let col = |n: &str| header.iter().position(|h| *h == n).expect("column");
-    let (p, k, c) = (col("local_path"), col("kind"), col("cert_local_path"));
     let (mut compared, mut valid) = (0, 0);
-    for line in lines {
-        let f: Vec<&str> = line.split('\t').collect();
-        if !MESSAGE_KINDS.contains(&f[k]) {
+    for row in manifest(&shared) {
+        if !MESSAGE_KINDS.contains(&row.kind.as_str()) {
             continue;
         }
-        let path = shared
-            .join("corpus")
-            .join(f[p])
-            .to_string_lossy()
-            .into_owned();
-        let plain = samlint::lint::run(
-            std::slice::from_ref(&path),
-            &mut std::io::empty(),
-            &samlint::lint::Options::default(),
-        );
-        let Some(m) = plain.messages.first() else {
+        let Some(m) = without_trust(&shared, &row).1 else {
             continue;
         };
-        for key in &trust_for(&shared, f[c], m).certs {
+        for key in &trust_for(&shared, &row.cert, &m).certs {
             let fast = Bergshamra.verify_all(&m.source.text, key);
             let slow = RustCrypto.verify_all(&m.source.text, key);
-            assert_eq!(fast, slow, "{}: the two verifiers differ", f[p]);
+            assert_eq!(fast, slow, "{}: the two verifiers differ", row.path);
             compared += 1;
             if let Ok(r) = &fast
                 && !r.is_empty()
@@ -440,51 +431,47 @@ fn ring_and_rustcrypto_agree_on_the_corpus() {
     );
 }
 
+/// A corpus message row's file, and its first message linted without trust (to read the KeyInfo
+/// certificate when the source pins it).
+fn without_trust(shared: &Path, row: &Row) -> (String, Option<samlint::lint::Linted>) {
+    let path = shared
+        .join("corpus")
+        .join(&row.path)
+        .to_string_lossy()
+        .into_owned();
+    let plain = samlint::lint::run(
+        std::slice::from_ref(&path),
+        &mut std::io::empty(),
+        &samlint::lint::Options::default(),
+    );
+    (path, plain.messages.into_iter().next())
+}
+
 fn signature_verdicts_for(verifier: samlint::verify::VerifierKind) {
     let Some(shared) = shared() else { return };
-    let text = std::fs::read_to_string(shared.join("corpus/MANIFEST.tsv")).expect("MANIFEST.tsv");
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
-    let col = |n: &str| header.iter().position(|h| *h == n).expect("column");
-    let (p, k, e, c) = (
-        col("local_path"),
-        col("kind"),
-        col("expected"),
-        col("cert_local_path"),
-    );
     let exc = exceptions();
     let (mut valid_rows, mut valid_ok, mut invalid_rows, mut invalid_ok, mut excepted) =
         (0, 0, 0, 0, 0);
     let mut wrong = Vec::new();
-    for line in lines {
-        let f: Vec<&str> = line.split('\t').collect();
-        if !MESSAGE_KINDS.contains(&f[k]) {
+    for row in manifest(&shared) {
+        if !MESSAGE_KINDS.contains(&row.kind.as_str()) {
             continue;
         }
-        let expected = f[e];
+        let expected = row.verdict.as_str();
         let want_valid = expected.starts_with("valid-signature");
         let want_invalid =
             expected.starts_with("invalid-signature") || expected.starts_with("invalid:xsw");
         if !want_valid && !want_invalid {
             continue;
         }
-        let path = shared
-            .join("corpus")
-            .join(f[p])
-            .to_string_lossy()
-            .into_owned();
-        // First pass without trust, to read the KeyInfo certificate when the source pins it.
-        let plain = samlint::lint::run(
-            std::slice::from_ref(&path),
-            &mut std::io::empty(),
-            &samlint::lint::Options::default(),
-        );
-        let Some(first) = plain.messages.first() else {
-            wrong.push(format!("{}: did not parse", f[p]));
+        let (path, first) = without_trust(&shared, &row);
+        let Some(first) = first else {
+            wrong.push(format!("{}: did not parse", row.path));
             continue;
         };
         let opts = samlint::lint::Options {
-            trust: trust_for(&shared, f[c], first),
+            trust: trust_for(&shared, &row.cert, &first),
+            verifier,
             ..Default::default()
         };
         let run = samlint::lint::run(&[path], &mut std::io::empty(), &opts);
@@ -499,7 +486,7 @@ fn signature_verdicts_for(verifier: samlint::verify::VerifierKind) {
             })
             .collect();
         causes.dedup();
-        let exempt = exc.contains_key(&(f[p].to_string(), "signature".into()));
+        let exempt = exc.contains_key(&(row.path.clone(), "signature".into()));
         if want_valid {
             valid_rows += 1;
             if status == Some(samlint::verify::Status::Valid) {
@@ -509,7 +496,7 @@ fn signature_verdicts_for(verifier: samlint::verify::VerifierKind) {
             } else {
                 wrong.push(format!(
                     "{}: source says valid, samlint says {status:?} {causes:?}",
-                    f[p]
+                    row.path
                 ));
             }
         } else {
@@ -524,7 +511,7 @@ fn signature_verdicts_for(verifier: samlint::verify::VerifierKind) {
             } else {
                 wrong.push(format!(
                     "{}: source says {expected:?}, samlint says {status:?} {causes:?}",
-                    f[p]
+                    row.path
                 ));
             }
         }
