@@ -59,48 +59,18 @@ fn stages(c: &mut Criterion) {
         });
         let doc = samlint::xml::parse(&xml, &limits).unwrap();
         let m = samlint::model::build(&doc);
-        c.bench_with_input(BenchmarkId::new("verify-rust", attrs), &xml, |b, x| {
-            b.iter(|| {
-                samlint::verify::analyse(
-                    &doc,
-                    &m,
-                    black_box(x),
-                    &trust,
-                    &samlint::verify::dsig::Bergshamra,
-                    0,
-                )
-            })
-        });
-        // The default verifier without ring: every RSA signature value through RustCrypto.
-        c.bench_with_input(
-            BenchmarkId::new("verify-rustcrypto", attrs),
-            &xml,
-            |b, x| {
-                b.iter(|| {
-                    samlint::verify::analyse(
-                        &doc,
-                        &m,
-                        black_box(x),
-                        &trust,
-                        &samlint::verify::dsig::RustCrypto,
-                        0,
-                    )
-                })
-            },
-        );
-        #[cfg(feature = "xmlsec")]
-        c.bench_with_input(BenchmarkId::new("verify-xmlsec", attrs), &xml, |b, x| {
-            b.iter(|| {
-                samlint::verify::analyse(
-                    &doc,
-                    &m,
-                    black_box(x),
-                    &trust,
-                    &samlint::verify::dsig::Xmlsec,
-                    0,
-                )
-            })
-        });
+        // Each backend: the default (ring for RSA values), RustCrypto alone, libxmlsec1.
+        let verifiers: &[(&str, &dyn samlint::verify::dsig::Verifier)] = &[
+            ("verify-rust", &samlint::verify::dsig::RUST),
+            ("verify-rustcrypto", &samlint::verify::dsig::RUSTCRYPTO),
+            #[cfg(feature = "xmlsec")]
+            ("verify-xmlsec", &samlint::verify::dsig::Xmlsec),
+        ];
+        for &(name, v) in verifiers {
+            c.bench_with_input(BenchmarkId::new(name, attrs), &xml, |b, x| {
+                b.iter(|| samlint::verify::analyse(&doc, &m, black_box(x), &trust, v, 0))
+            });
+        }
         c.bench_with_input(BenchmarkId::new("checks", attrs), &m, |b, m| {
             b.iter(|| {
                 let mut f = samlint::check::check(&doc, m);

@@ -280,12 +280,9 @@ pub fn lint_message(
     let has_xml_signature = model.signatures_anywhere > 0;
     let wants_signature = model.kind == crate::model::MessageKind::Response && !redirect;
     let mut signature = None;
-    if let Some(out) = verify::analyse_redirect(
-        model,
-        &source.binding,
-        &opts.trust,
-        &verify::dsig::Bergshamra,
-    ) {
+    if let Some(out) =
+        verify::analyse_redirect(model, &source.binding, &opts.trust, &verify::dsig::RUST)
+    {
         findings.extend(out.findings);
         signature = Some(out.report);
     } else if wants_signature || has_xml_signature {

@@ -14,6 +14,6 @@ fuzz_target!(|data: &str| {
     let limits = samlint::limits::Limits::default();
     let Ok(doc) = samlint::xml::parse(data, &limits) else { return };
     let m = samlint::model::build(&doc);
-    let _ = samlint::verify::analyse(&doc, &m, data, trust, &samlint::verify::dsig::Bergshamra, 0);
-    let _ = samlint::verify::analyse(&doc, &m, data, &samlint::verify::Trust::default(), &samlint::verify::dsig::Bergshamra, 0);
+    let _ = samlint::verify::analyse(&doc, &m, data, trust, &samlint::verify::dsig::RUST, 0);
+    let _ = samlint::verify::analyse(&doc, &m, data, &samlint::verify::Trust::default(), &samlint::verify::dsig::RUST, 0);
 });

@@ -51,7 +51,19 @@ fn load_key(key: &Cert) -> Result<bergshamra::keys::Key, String> {
     }
 }
 
-pub struct Bergshamra;
+/// bergshamra, with ring checking RSA signature values when `ring` (fast.rs) and RustCrypto deciding
+/// the rest; `ring: false` sends every signature value through RustCrypto.
+pub struct Bergshamra {
+    pub ring: bool,
+}
+
+/// The default verifier.
+pub const RUST: Bergshamra = Bergshamra {
+    ring: cfg!(feature = "ring"),
+};
+
+/// The same without ring, for the benches and the test that both give the same verdicts.
+pub const RUSTCRYPTO: Bergshamra = Bergshamra { ring: false };
 
 fn convert(doc: &uppsala::Document<'_>, results: Vec<bergshamra::VerifyResult>) -> Vec<Crypto> {
     results
@@ -84,31 +96,7 @@ impl Verifier for Bergshamra {
     }
 
     fn verify_all(&self, xml: &str, key: &Cert) -> Result<Vec<Crypto>, String> {
-        verify_all(xml, key, cfg!(feature = "ring"))
-    }
-
-    fn verify_raw(
-        &self,
-        sig_alg: &str,
-        data: &[u8],
-        signature: &[u8],
-        key: &Cert,
-    ) -> Result<bool, String> {
-        verify_raw(sig_alg, data, signature, key)
-    }
-}
-
-/// The same verifier without ring: every signature value goes through RustCrypto. For the benches and
-/// for the test that both give the same verdicts.
-pub struct RustCrypto;
-
-impl Verifier for RustCrypto {
-    fn name(&self) -> &'static str {
-        "rust"
-    }
-
-    fn verify_all(&self, xml: &str, key: &Cert) -> Result<Vec<Crypto>, String> {
-        verify_all(xml, key, false)
+        verify_all(xml, key, self.ring)
     }
 
     fn verify_raw(

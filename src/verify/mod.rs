@@ -54,7 +54,7 @@ pub fn analyse_with(
     trust: &Trust,
     now_ms: i64,
 ) -> Outcome {
-    let rust = dsig::Bergshamra;
+    let rust = dsig::RUST;
     match kind {
         VerifierKind::Rust => analyse(doc, m, text, trust, &rust, now_ms),
         #[cfg(feature = "xmlsec")]
