@@ -616,12 +616,21 @@ pub fn finish(format: Format, redact: bool, style: human::Style) -> Option<lint:
                 return;
             }
             m.rendered = Some(if format == Format::Full {
-                human::full_findings(m, style)
+                human::full_body(m, style)
             } else {
                 human::concise_findings(m)
             });
             m.slim(false);
+            // After rendering, a human report reads only the findings' severities (summary line,
+            // exit code): their texts, the signature report and the packs go.
             m.signature = None;
+            m.packs = Vec::new();
+            for f in &mut m.findings {
+                f.message = String::new();
+                f.help = String::new();
+                f.path = None;
+                f.label = None;
+            }
         }),
         Format::Markdown => return None,
     };

@@ -252,31 +252,29 @@ pub fn render_full(run: &Run, style: Style) -> String {
         );
         out.push_str(&header);
         out.push('\n');
-        if !m.packs.is_empty() {
-            let packs: Vec<String> = m
-                .packs
-                .iter()
-                .map(|p| format!("{} ({})", p.pack, one_line(&p.reason)))
-                .collect();
-            out.push_str(&format!("  packs: {}\n", packs.join("; ")));
-        }
-        if m.findings.is_empty() {
-            out.push_str("  no findings\n\n");
-            continue;
-        }
         match &m.rendered {
             Some(r) => out.push_str(r),
-            None => out.push_str(&full_findings(m, style)),
+            None => out.push_str(&full_body(m, style)),
         }
     }
     out.push_str(&summary_line(run));
     out
 }
 
-/// One message's findings in the `full` format (what `Finish` renders while the document is at hand).
-pub fn full_findings(m: &Linted, style: Style) -> String {
+/// One message in the `full` format, after its header: the packs that applied and the findings (what
+/// `Finish` renders while the document is at hand).
+pub fn full_body(m: &Linted, style: Style) -> String {
     let mut out = String::new();
+    if !m.packs.is_empty() {
+        let packs: Vec<String> = m
+            .packs
+            .iter()
+            .map(|p| format!("{} ({})", p.pack, one_line(&p.reason)))
+            .collect();
+        out.push_str(&format!("  packs: {}\n", packs.join("; ")));
+    }
     if m.findings.is_empty() {
+        out.push_str("  no findings\n\n");
         return out;
     }
     let v = view(m);
