@@ -78,19 +78,29 @@ fn b64_engine(alphabet: &base64::alphabet::Alphabet) -> GeneralPurpose {
     )
 }
 
-/// Byte classes for base64 text: 1 = in either alphabet (or `=`), 2 = ASCII whitespace, 0 = foreign.
+/// Byte classes for base64 text, as bits, so that one pass ORs together what a value holds.
+const ALNUM: u8 = 1;
+const SPACE: u8 = 2;
+const STD: u8 = 4; // + /
+const URL: u8 = 8; // - _
+const PAD: u8 = 16; // =
+const FOREIGN: u8 = 32;
 static B64: [u8; 256] = {
-    let mut t = [0u8; 256];
+    let mut t = [FOREIGN; 256];
     let mut i = 0;
     while i < 256 {
         let b = i as u8;
-        t[i] = if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_' | b'=') {
-            1
+        if b.is_ascii_alphanumeric() {
+            t[i] = ALNUM;
         } else if b.is_ascii_whitespace() {
-            2
-        } else {
-            0
-        };
+            t[i] = SPACE;
+        } else if b == b'+' || b == b'/' {
+            t[i] = STD;
+        } else if b == b'-' || b == b'_' {
+            t[i] = URL;
+        } else if b == b'=' {
+            t[i] = PAD;
+        }
         i += 1;
     }
     t
@@ -98,19 +108,21 @@ static B64: [u8; 256] = {
 
 /// Decode base64 (standard or URL-safe alphabet, any whitespace, padding optional).
 pub fn decode_base64(value: &str) -> Result<(Vec<u8>, Encoding), String> {
-    // One pass over the bytes; the (rare) error path below says which character is wrong.
+    // One pass over the bytes learns what the value holds; the (rare) error path says which character
+    // is wrong, and only a value with whitespace is copied.
     let bytes = value.as_bytes();
+    let seen = bytes.iter().fold(0u8, |acc, b| acc | B64[usize::from(*b)]);
+    if seen & FOREIGN != 0 {
+        return Err(foreign_character(value));
+    }
     let owned: Vec<u8>;
-    let cleaned: &[u8] = if bytes.iter().all(|b| B64[*b as usize] == 1) {
+    let cleaned: &[u8] = if seen & SPACE == 0 {
         bytes
     } else {
-        if bytes.iter().any(|b| B64[*b as usize] == 0) {
-            return Err(foreign_character(value));
-        }
         owned = bytes
             .iter()
             .copied()
-            .filter(|b| B64[*b as usize] == 1)
+            .filter(|b| B64[usize::from(*b)] != SPACE)
             .collect();
         &owned
     };
@@ -128,8 +140,8 @@ pub fn decode_base64(value: &str) -> Result<(Vec<u8>, Encoding), String> {
                 .into(),
         );
     }
-    let url_safe = body.iter().any(|b| matches!(b, b'-' | b'_'));
-    if url_safe && body.iter().any(|b| matches!(b, b'+' | b'/')) {
+    let url_safe = seen & URL != 0;
+    if url_safe && seen & STD != 0 {
         return Err("mixes the standard (+/) and URL-safe (-_) base64 alphabets".into());
     }
     if body.len() % 4 == 1 {
@@ -271,7 +283,7 @@ pub fn decode_value(
             });
         }
     }
-    if current.trim().contains(' ') && current.bytes().any(|b| B64[b as usize] == 0) {
+    if current.trim().contains(' ') && current.bytes().any(|b| B64[usize::from(b)] == FOREIGN) {
         return Err(InputError::new(
             origin,
             ErrorKind::Unrecognised {
