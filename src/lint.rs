@@ -413,25 +413,38 @@ fn process(
         entries: loaded.entries,
         sha256: loaded.sha256.clone(),
     };
-    let mut out = Vec::new();
-    // AuthnRequest IDs seen so far in this input, to pair responses with requests (HAR).
+    // The messages of one input (a HAR can hold thousands) are parsed and linted in parallel too. A
+    // response is paired with the AuthnRequests before it in the input, so the request IDs are read
+    // in order between the two parallel steps.
+    use rayon::prelude::*;
+    let parsed: Vec<Result<(Source, Document, Message), InputError>> = loaded
+        .messages
+        .into_par_iter()
+        .map(|msg| msg.and_then(|src| parse_source(&src, limits).map(|(d, m)| (src, d, m))))
+        .collect();
     let mut requests: Vec<String> = Vec::new();
-    for msg in loaded.messages {
-        let parsed = msg.and_then(|src| parse_source(&src, limits).map(|(d, m)| (src, d, m)));
-        match parsed {
-            Ok((source, doc, model)) => {
+    let mut before = Vec::with_capacity(parsed.len());
+    for p in &parsed {
+        before.push(requests.len());
+        if let Ok((_, _, m)) = p
+            && m.kind == crate::model::MessageKind::AuthnRequest
+            && let Some(id) = &m.id
+        {
+            requests.push(id.value.clone());
+        }
+    }
+    let linted: Vec<Result<Linted, InputError>> = parsed
+        .into_par_iter()
+        .zip(before)
+        .map(|(p, n)| {
+            p.map(|(source, doc, model)| {
                 let (findings, signature, at, packs) = if opts.lint {
-                    lint_message(opts, &source, &doc, &model, &requests)
+                    let earlier = requests.get(..n).unwrap_or_default();
+                    lint_message(opts, &source, &doc, &model, earlier)
                 } else {
                     (Vec::new(), None, None, Vec::new())
                 };
-                if model.kind == crate::model::MessageKind::AuthnRequest
-                    && let Some(id) = &model.id
-                {
-                    requests.push(id.value.clone());
-                }
-                report.messages += 1;
-                out.push(Linted {
+                Linted {
                     index: 0,
                     input: i,
                     source,
@@ -442,7 +455,16 @@ fn process(
                     at,
                     packs,
                     rendered: None,
-                });
+                }
+            })
+        })
+        .collect();
+    let mut out = Vec::with_capacity(linted.len());
+    for l in linted {
+        match l {
+            Ok(l) => {
+                report.messages += 1;
+                out.push(l);
             }
             Err(e) => report.errors.push(e),
         }

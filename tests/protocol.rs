@@ -240,3 +240,71 @@ fn har_pairs_the_response_with_its_request_and_uses_capture_time() {
     ]);
     assert_eq!(codes(&v), ["PRO007"], "{v:#}");
 }
+
+/// In a capture, a response is paired with the AuthnRequests *before* it (the messages of one input
+/// are linted in parallel, so this order must be kept on purpose): a request that comes after its
+/// response does not count.
+#[test]
+fn in_response_to_counts_only_earlier_requests_of_the_capture() {
+    use base64::Engine as _;
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    let form = |name: &str, value: &str| {
+        format!(
+            "{name}={}",
+            value
+                .replace('+', "%2B")
+                .replace('/', "%2F")
+                .replace('=', "%3D")
+        )
+    };
+    // The AuthnRequest the correct response answers, as XML (decoded from the Redirect fixture).
+    let url = fixture("saml/authn-request-redirect.url");
+    let run = samlint::lint::run(
+        &[url],
+        &mut std::io::empty(),
+        &samlint::lint::Options::default(),
+    );
+    let request = run.messages[0].source.text.to_string();
+    let id = "_4b0a1d2c3e4f5a6b7c8d9e0f1a2b3c4d";
+    assert!(request.contains(id), "{request}");
+    let other = request.replace(id, "_another_request");
+    let response = read("saml/keycloak-atlassian-ok.xml");
+    assert!(response.contains(&format!("InResponseTo=\"{id}\"")));
+    let entry = |url: &str, body: String| {
+        serde_json::json!({
+            "startedDateTime": "2026-11-20T10:00:00.000Z", "time": 1,
+            "request": {"method": "POST", "url": url, "httpVersion": "HTTP/1.1", "headers": [],
+                        "queryString": [], "cookies": [], "headersSize": -1, "bodySize": -1,
+                        "postData": {"mimeType": "application/x-www-form-urlencoded", "text": body}},
+            "response": {"status": 200, "statusText": "", "httpVersion": "HTTP/1.1", "headers": [],
+                         "cookies": [], "content": {"size": 0, "mimeType": "text/html"},
+                         "redirectURL": "", "headersSize": -1, "bodySize": -1},
+            "cache": {}, "timings": {"send": 0, "wait": 1, "receive": 0}
+        })
+    };
+    let to_idp = |xml: &str| {
+        entry(
+            &format!("{IDP}/protocol/saml"),
+            form("SAMLRequest", &b64(xml)),
+        )
+    };
+    let to_sp = entry(ACS, form("SAMLResponse", &b64(&response)));
+    let dir = tempfile::tempdir().unwrap();
+    let cert = fixture("keys/idp-cert.pem");
+    let codes_of = |name: &str, entries: Vec<serde_json::Value>| {
+        let har = serde_json::json!({"log": {"version": "1.2", "creator": {"name": "t", "version": "1"},
+                                              "entries": entries}});
+        let path = write_temp(dir.path(), name, har.to_string());
+        let (_, v) = check_json(&[&path, "--idp-cert", &cert, "--at", IN_WINDOW]);
+        codes(&v)
+    };
+    // Another request, the response, then the request it answers: PRO007 (answers none earlier).
+    let late = codes_of(
+        "late.har",
+        vec![to_idp(&other), to_sp.clone(), to_idp(&request)],
+    );
+    assert!(late.contains(&"PRO007".to_string()), "{late:?}");
+    // The request it answers first: paired, no PRO007.
+    let paired = codes_of("paired.har", vec![to_idp(&request), to_sp, to_idp(&other)]);
+    assert!(!paired.contains(&"PRO007".to_string()), "{paired:?}");
+}
