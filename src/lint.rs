@@ -416,12 +416,10 @@ fn process(
     // The messages of one input (a HAR can hold thousands) are parsed and linted in parallel too. A
     // response is paired with the AuthnRequests before it in the input, so the request IDs are read
     // in order between the two parallel steps.
-    use rayon::prelude::*;
-    let parsed: Vec<Result<(Source, Document, Message), InputError>> = loaded
-        .messages
-        .into_par_iter()
-        .map(|msg| msg.and_then(|src| parse_source(&src, limits).map(|(d, m)| (src, d, m))))
-        .collect();
+    let parsed: Vec<Result<(Source, Document, Message), InputError>> =
+        par_map(loaded.messages, |msg| {
+            msg.and_then(|src| parse_source(&src, limits).map(|(d, m)| (src, d, m)))
+        });
     let mut requests: Vec<String> = Vec::new();
     let mut before = Vec::with_capacity(parsed.len());
     for p in &parsed {
@@ -433,32 +431,29 @@ fn process(
             requests.push(id.value.clone());
         }
     }
-    let linted: Vec<Result<Linted, InputError>> = parsed
-        .into_par_iter()
-        .zip(before)
-        .map(|(p, n)| {
-            p.map(|(source, doc, model)| {
-                let (findings, signature, at, packs) = if opts.lint {
-                    let earlier = requests.get(..n).unwrap_or_default();
-                    lint_message(opts, &source, &doc, &model, earlier)
-                } else {
-                    (Vec::new(), None, None, Vec::new())
-                };
-                Linted {
-                    index: 0,
-                    input: i,
-                    source,
-                    doc,
-                    model,
-                    findings,
-                    signature,
-                    at,
-                    packs,
-                    rendered: None,
-                }
-            })
+    let pairs: Vec<_> = parsed.into_iter().zip(before).collect();
+    let linted: Vec<Result<Linted, InputError>> = par_map(pairs, |(p, n)| {
+        p.map(|(source, doc, model)| {
+            let (findings, signature, at, packs) = if opts.lint {
+                let earlier = requests.get(..n).unwrap_or_default();
+                lint_message(opts, &source, &doc, &model, earlier)
+            } else {
+                (Vec::new(), None, None, Vec::new())
+            };
+            Linted {
+                index: 0,
+                input: i,
+                source,
+                doc,
+                model,
+                findings,
+                signature,
+                at,
+                packs,
+                rendered: None,
+            }
         })
-        .collect();
+    });
     let mut out = Vec::with_capacity(linted.len());
     for l in linted {
         match l {
@@ -644,7 +639,6 @@ fn keycloak_input(
 /// Decode and parse every input (directories are walked), and lint every message when `opts.lint`.
 /// Inputs are processed in parallel on a work-stealing pool; the output order is the input order.
 pub fn run(args: &[String], stdin: &mut dyn Read, opts: &Options) -> Run {
-    use rayon::prelude::*;
     let started = std::time::Instant::now();
     let items = expand(args, opts);
     let bar = progress_bar(opts, items.len());
@@ -685,26 +679,29 @@ pub fn run(args: &[String], stdin: &mut dyn Read, opts: &Options) -> Run {
     let looks = opts.finish.is_some()
         && (opts.client.is_some()
             || stdin_clients
-            || items
-                .par_iter()
-                .any(|it| matches!(it, Item::Arg(a) if a != "-" && may_hold_clients(a))));
+            || par_map(
+                items.iter().collect(),
+                |it| matches!(it, Item::Arg(a) if a != "-" && may_hold_clients(a)),
+            )
+            .contains(&true));
+    let pending: Vec<(usize, &str)> = items
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| done.get(*i).is_some_and(Option::is_none))
+        .filter_map(|(i, it)| match it {
+            Item::Arg(a) => Some((i, a.as_str())),
+            Item::Skipped(_) => None,
+        })
+        .collect();
     let lint_files = |may_pair: bool| -> Vec<(usize, (InputReport, Vec<Linted>))> {
-        items
-            .par_iter()
-            .enumerate()
-            .filter(|(i, _)| done[*i].is_none())
-            .filter_map(|(i, it)| match it {
-                Item::Arg(a) => {
-                    let mut r = process(a, i, &mut std::io::empty(), opts);
-                    finish(&mut r.1, may_pair);
-                    if let Some(b) = &bar {
-                        b.inc(1);
-                    }
-                    Some((i, r))
-                }
-                Item::Skipped(_) => None,
-            })
-            .collect()
+        par_map(pending.clone(), |(i, a)| {
+            let mut r = process(a, i, &mut std::io::empty(), opts);
+            finish(&mut r.1, may_pair);
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+            (i, r)
+        })
     };
     let mut parallel = lint_files(looks);
     let clients = stdin_clients
@@ -742,6 +739,17 @@ pub fn run(args: &[String], stdin: &mut dyn Read, opts: &Options) -> Run {
     }
     run.elapsed = started.elapsed();
     run
+}
+
+/// `map` over `v` on the work-stealing pool, in order; on this thread when there is only one item, so
+/// that a single paste never starts the pool's threads.
+fn par_map<T: Send, U: Send>(v: Vec<T>, f: impl Fn(T) -> U + Sync + Send) -> Vec<U> {
+    use rayon::prelude::*;
+    if v.len() > 1 {
+        v.into_par_iter().map(f).collect()
+    } else {
+        v.into_iter().map(f).collect()
+    }
 }
 
 /// Could this file be a Keycloak export (whose clients messages are paired with)? A look at its first
