@@ -37,11 +37,17 @@ impl LazyRegex {
         &self.pattern
     }
     /// `false` when the pattern (valid syntax) still fails to compile, e.g. too large.
-    pub fn is_match(&self, t: &str) -> bool {
+    fn compiled(&self) -> Option<&regex::Regex> {
         self.compiled
             .get_or_init(|| regex::Regex::new(&self.pattern).ok())
             .as_ref()
-            .is_some_and(|r| r.is_match(t))
+    }
+    pub fn is_match(&self, t: &str) -> bool {
+        self.compiled().is_some_and(|r| r.is_match(t))
+    }
+    /// Compile now (see `Check::warm`).
+    pub fn warm(&self) {
+        self.compiled();
     }
 }
 
@@ -86,6 +92,12 @@ impl Function for Pattern {
 }
 
 impl Check for PatternCheck {
+    fn warm(&self) {
+        self.matches
+            .iter()
+            .chain(&self.not_match)
+            .for_each(LazyRegex::warm);
+    }
     fn run(&self, node: Option<&Node>, _: &Cx) -> Vec<Hit> {
         let Some(t) = text(node) else {
             return Vec::new();
