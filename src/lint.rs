@@ -642,12 +642,14 @@ pub fn run(args: &[String], stdin: &mut dyn Read, opts: &Options) -> Run {
     let started = std::time::Instant::now();
     let items = expand(args, opts);
     let bar = progress_bar(opts, items.len());
-    // stdin cannot be shared between threads: read it first, in place.
+    // stdin cannot be shared between threads: read it first, in place. So are other inputs that can be
+    // read only once (a pipe such as `<(cat x.har)`): they are never read twice (see below).
     let mut done: Vec<Option<(InputReport, Vec<Linted>)>> = items
         .iter()
         .enumerate()
         .map(|(i, it)| match it {
             Item::Arg(a) if a == "-" => Some(process(a, i, stdin, opts)),
+            Item::Arg(a) if read_once(a) => Some(process(a, i, &mut std::io::empty(), opts)),
             Item::Skipped(name) => Some((
                 InputReport {
                     index: i,
@@ -665,9 +667,9 @@ pub fn run(args: &[String], stdin: &mut dyn Read, opts: &Options) -> Run {
         })
         .collect();
     // Messages are finished (slimmed, or rendered and slimmed) as soon as their input is done. Whether
-    // they may still be paired with a Keycloak client is guessed from a look at the files; stdin's
-    // messages wait until the answer is known.
-    let stdin_clients = done
+    // they may still be paired with a Keycloak client is guessed from a look at the files; the messages
+    // of stdin and pipes (linted above) wait until the answer is known.
+    let early_clients = done
         .iter()
         .flatten()
         .any(|(_, msgs)| msgs.iter().any(Linted::is_keycloak));
@@ -678,7 +680,7 @@ pub fn run(args: &[String], stdin: &mut dyn Read, opts: &Options) -> Run {
     };
     let looks = opts.finish.is_some()
         && (opts.client.is_some()
-            || stdin_clients
+            || early_clients
             || par_map(
                 items.iter().collect(),
                 |it| matches!(it, Item::Arg(a) if a != "-" && may_hold_clients(a)),
@@ -704,7 +706,7 @@ pub fn run(args: &[String], stdin: &mut dyn Read, opts: &Options) -> Run {
         })
     };
     let mut parallel = lint_files(looks);
-    let clients = stdin_clients
+    let clients = early_clients
         || parallel
             .iter()
             .any(|(_, (_, msgs))| msgs.iter().any(Linted::is_keycloak));
@@ -752,11 +754,22 @@ fn par_map<T: Send, U: Send>(v: Vec<T>, f: impl Fn(T) -> U + Sync + Send) -> Vec
     }
 }
 
+/// An input that may not give the same bytes twice: something that exists but is not a regular file or
+/// a directory (a pipe, a FIFO, a character device).
+fn read_once(path: &str) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
 /// Could this file be a Keycloak export (whose clients messages are paired with)? A look at its first
 /// 4 KiB: a JSON array, or a JSON object naming `clientId` or `realm` (Keycloak writes `id`, then `realm`
 /// or `clientId`, first). A wrong "yes" only costs memory; a wrong "no" costs a second run (see `run`).
 fn may_hold_clients(path: &str) -> bool {
     use std::io::Read as _;
+    // Only regular files: reading a pipe here would take bytes that the real read then misses (pipes
+    // are linted first, like stdin, and their Keycloak exports counted then).
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
     let Ok(f) = std::fs::File::open(path) else {
         return false;
     };

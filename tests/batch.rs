@@ -139,3 +139,50 @@ fn pairing_still_works_on_finished_messages() {
         }
     }
 }
+
+/// A path that is a pipe (`<(cat client.json)`, a FIFO) gives its bytes once: it is read once, like
+/// stdin, Keycloak exports included (they used to be read a second time and came back empty), and the
+/// look for Keycloak exports does not read it.
+#[test]
+fn pipes_are_read_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut client: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("keycloak/atlassian-cloud-ok.json")).unwrap(),
+    )
+    .unwrap();
+    client["attributes"]["saml_name_id_format"] = "username".into();
+    let text = serde_json::to_string_pretty(&client).unwrap();
+    let response = fixture("saml/keycloak-atlassian-ok.xml");
+    let cert = fixture("keys/idp-cert.pem");
+    for format in ["concise", "json"] {
+        // A FIFO with a writer that gives the client JSON once.
+        let fifo = dir.path().join(format!("client-{format}.json"));
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            assert!(std::env::var_os("CI").is_none(), "mkfifo is missing");
+            println!("pipes_are_read_once did NOT run: no mkfifo");
+            return;
+        }
+        let writer = {
+            let (p, t) = (fifo.clone(), text.clone());
+            std::thread::spawn(move || std::fs::write(p, t))
+        };
+        let path = fifo.to_string_lossy().into_owned();
+        let o = run(&[
+            "check",
+            &response,
+            &path,
+            "--idp-cert",
+            &cert,
+            "--format",
+            format,
+        ]);
+        assert!(
+            o.stdout.contains("KC018") && !o.stdout.contains("could not be linted"),
+            "{format}: the pipe was not linted and paired:\n{}\n{}",
+            o.stdout,
+            o.stderr
+        );
+        writer.join().unwrap().unwrap();
+    }
+}

@@ -128,7 +128,7 @@ pub fn looks_like_path(arg: &str) -> bool {
 /// Load one input.
 pub fn load(arg: &str, index: usize, stdin: &mut dyn Read, limits: &Limits) -> LoadedInput {
     if arg == "-" {
-        return from_stdin(index, stdin, limits);
+        return from_stream(index, "stdin", Stream::Stdin, stdin, limits);
     }
     let path = Path::new(arg);
     if path.exists() {
@@ -201,11 +201,39 @@ impl<R: Read> Read for Capped<R> {
     }
 }
 
-/// stdin: a JSON capture is streamed like a file; anything else is one value, read only up to the
-/// largest a value can be.
-fn from_stdin(index: usize, stdin: &mut dyn Read, limits: &Limits) -> LoadedInput {
+/// What is read once, as it comes.
+#[derive(Clone, Copy)]
+enum Stream {
+    Stdin,
+    Pipe,
+}
+
+impl Stream {
+    fn name(self) -> &'static str {
+        match self {
+            Stream::Stdin => "stdin",
+            Stream::Pipe => "the pipe",
+        }
+    }
+    fn one_value(self) -> &'static str {
+        match self {
+            Stream::Stdin => "stdin (not a JSON capture, so one SAML value)",
+            Stream::Pipe => "the pipe (not a JSON capture, so one SAML value)",
+        }
+    }
+}
+
+/// stdin, or a path that is a pipe (`<(cat x.json)`): read once, as it comes. A JSON capture is streamed
+/// like a file; anything else is one value, read only up to the largest a value can be.
+fn from_stream(
+    index: usize,
+    name: &str,
+    what: Stream,
+    stdin: &mut dyn Read,
+    limits: &Limits,
+) -> LoadedInput {
     use sha2::Digest as _;
-    let name = "stdin".to_string();
+    let name = name.to_string();
     let origin = Origin::new(&name);
     let io = |e: std::io::Error| {
         InputError::new(
@@ -244,7 +272,7 @@ fn from_stdin(index: usize, stdin: &mut dyn Read, limits: &Limits) -> LoadedInpu
         ) {
             li.error = Some(InputError::too_large(
                 &origin,
-                "stdin",
+                what.name(),
                 limits.max_input + 1,
                 limits.max_input,
                 "--max-input",
@@ -259,8 +287,9 @@ fn from_stdin(index: usize, stdin: &mut dyn Read, limits: &Limits) -> LoadedInpu
                         &origin,
                         ErrorKind::Io {
                             detail: format!(
-                                "a Keycloak export over {} MiB is not read from stdin (it is parsed whole); pass it as a file path",
-                                KEEP_JSON >> 20
+                                "a Keycloak export over {} MiB is not read from {} (it is parsed whole); pass it as a file path",
+                                KEEP_JSON >> 20,
+                                what.name()
                             ),
                         },
                     ))
@@ -289,7 +318,7 @@ fn from_stdin(index: usize, stdin: &mut dyn Read, limits: &Limits) -> LoadedInpu
             name,
             InputError::too_large(
                 &origin,
-                "stdin (not a JSON capture, so one SAML value)",
+                what.one_value(),
                 buf.len() as u64,
                 cap,
                 "--max-value",
@@ -328,6 +357,13 @@ fn from_file(index: usize, arg: &str, path: &Path, limits: &Limits) -> LoadedInp
                 },
             ),
         );
+    }
+    if !meta.is_file() {
+        // A pipe or a device: it gives its bytes once, so it is read as stdin is.
+        return match std::fs::File::open(path) {
+            Ok(mut f) => from_stream(index, &name, Stream::Pipe, &mut f, limits),
+            Err(e) => LoadedInput::failed(index, name, io_err(e)),
+        };
     }
     if meta.len() > limits.max_input {
         return LoadedInput::failed(
