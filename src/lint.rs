@@ -32,6 +32,15 @@ pub struct Linted {
     /// This message's part of a human report, rendered while the document was at hand (batch runs
     /// drop the document afterwards: see [`Finish`]).
     pub rendered: Option<String>,
+    /// A Keycloak client subject: its clientId and profile, for pairing messages with it.
+    pub client: Option<Client>,
+}
+
+/// What pairing needs of a Keycloak client (see `pair_with_clients`).
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub id: String,
+    pub profile: crate::tree::Node,
 }
 
 impl Linted {
@@ -451,6 +460,7 @@ fn process(
                 at,
                 packs,
                 rendered: None,
+                client: None,
             }
         })
     });
@@ -575,7 +585,8 @@ fn keycloak_input(
     let lint_subject = |kind: MessageKind,
                         step: String,
                         span: crate::source::Span,
-                        subject: crate::rules::Subject|
+                        subject: crate::rules::Subject,
+                        client: Option<Client>|
      -> Linted {
         let (mut findings, packs) = if opts.lint {
             opts.engine.apply(&subject, &opts.trust)
@@ -600,6 +611,7 @@ fn keycloak_input(
             at: None,
             packs,
             rendered: None,
+            client,
         }
     };
     for c in keycloak::clients(&root, kind) {
@@ -615,6 +627,10 @@ fn keycloak_input(
                 profile: &profile,
                 raw: c.node,
             },
+            Some(Client {
+                id: c.client_id.clone(),
+                profile: profile.clone(),
+            }),
         ));
     }
     if let Some(realm) = realm {
@@ -627,6 +643,7 @@ fn keycloak_input(
             format!("realm {}", crate::util::one_line(realm_name)),
             realm.span.unwrap_or_default(),
             crate::rules::Subject::Realm { raw: realm },
+            None,
         ));
     }
     if out.is_empty() {
@@ -672,7 +689,7 @@ pub fn run(args: &[String], stdin: &mut dyn Read, opts: &Options) -> Run {
     let early_clients = done
         .iter()
         .flatten()
-        .any(|(_, msgs)| msgs.iter().any(Linted::is_keycloak));
+        .any(|(_, msgs)| msgs.iter().any(|m| m.client.is_some()));
     let finish = |msgs: &mut Vec<Linted>, may_pair: bool| {
         if let Some(f) = &opts.finish {
             msgs.iter_mut().for_each(|m| (f.0)(m, may_pair));
@@ -709,7 +726,7 @@ pub fn run(args: &[String], stdin: &mut dyn Read, opts: &Options) -> Run {
     let clients = early_clients
         || parallel
             .iter()
-            .any(|(_, (_, msgs))| msgs.iter().any(Linted::is_keycloak));
+            .any(|(_, (_, msgs))| msgs.iter().any(|m| m.client.is_some()));
     if opts.finish.is_some() && clients && !looks {
         // A Keycloak export the look missed: its messages were finished as unpaired. Do them again.
         if let Some(b) = &bar {
@@ -788,47 +805,20 @@ fn may_hold_clients(path: &str) -> bool {
 /// message's profile then carries the client's (profile.rs `pair`), and the packs run again on it, so
 /// that rules can compare what the message shows with what the client says.
 fn pair_with_clients(run: &mut Run, opts: &Options) {
-    use crate::keycloak;
     use crate::model::MessageKind;
-    use std::collections::HashMap;
-    struct Client {
-        id: String,
-        profile: crate::tree::Node,
-        text: std::sync::Arc<str>,
-        file: String,
-    }
-    let mut roots: HashMap<usize, Option<crate::tree::Node>> = HashMap::new();
-    let mut clients: Vec<Client> = Vec::new();
-    for m in run
+    // (client, its JSON text, the file it came from): places in the client become `file:line:col`.
+    let clients: Vec<(Client, std::sync::Arc<str>, String)> = run
         .messages
         .iter()
-        .filter(|m| m.model.kind == MessageKind::KeycloakClient)
-    {
-        let root = roots
-            .entry(m.input)
-            .or_insert_with(|| crate::tree::parse_json(&m.source.text).ok());
-        let Some(root) = root.as_ref() else { continue };
-        let Some(kind) = keycloak::detect(root) else {
-            continue;
-        };
-        let realm = (kind == keycloak::ExportKind::Realm).then_some(root);
-        let Some(c) = keycloak::clients(root, kind)
-            .into_iter()
-            .find(|c| c.node.span == Some(m.model.span))
-        else {
-            continue;
-        };
-        let file = run
-            .inputs
-            .get(m.input)
-            .map_or_else(String::new, |i| i.name.clone());
-        clients.push(Client {
-            id: c.client_id.clone(),
-            profile: crate::profile::from_client(c.node, realm),
-            text: m.source.text.clone(),
-            file,
-        });
-    }
+        .filter_map(|m| {
+            let file = run.inputs.get(m.input).map(|i| i.name.clone());
+            Some((
+                m.client.clone()?,
+                m.source.text.clone(),
+                file.unwrap_or_default(),
+            ))
+        })
+        .collect();
     if clients.is_empty() {
         return;
     }
@@ -844,10 +834,10 @@ fn pair_with_clients(run: &mut Run, opts: &Options) {
                 .and_then(crate::tree::Node::as_str)
                 .map(str::to_string)
         });
-        let found = key.and_then(|k| clients.iter().find(|c| c.id == k));
+        let found = key.and_then(|k| clients.iter().find(|(c, _, _)| c.id == k));
         crate::profile::pair(
             &mut p,
-            found.map(|c| (&c.profile, &*c.text, c.file.as_str())),
+            found.map(|(c, text, file)| (&c.profile, &**text, file.as_str())),
         );
         let (more, packs) = opts.engine.apply(
             &crate::rules::Subject::Message {
