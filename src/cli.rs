@@ -644,7 +644,7 @@ type PackFiles = (Vec<(String, String)>, Vec<String>);
 fn read_packs<'a>(
     names: impl Iterator<Item = &'a String>,
 ) -> Result<PackFiles, crate::rules::pack::PackError> {
-    let shipped: Vec<&str> = crate::rules::BUILTIN.iter().map(|(n, _)| *n).collect();
+    let shipped: Vec<&str> = crate::rules::BUILTIN.iter().map(|(n, _, _)| *n).collect();
     let (mut files, mut force) = (Vec::new(), Vec::new());
     for p in names {
         if shipped.contains(&p.as_str()) {

@@ -189,12 +189,7 @@ fn saml_tracer_export() {
     let (code, v) = check_json(&[&fixture("tracer/saml-tracer-export.json")]);
     assert_eq!(code, 0);
     assert_eq!(v["inputs"][0]["kind"], "saml-tracer");
-    let kinds: Vec<&str> = v["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["kind"].as_str().unwrap())
-        .collect();
+    let kinds = kinds(&v);
     assert_eq!(kinds, ["AuthnRequest", "Response"]);
     assert_eq!(
         v["messages"][0]["binding"]["sig_alg"],

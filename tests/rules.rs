@@ -416,6 +416,28 @@ fn a_user_pack_runs_and_bad_packs_point_into_the_yaml() {
     ]);
     let shown = o.stderr.replace(&p, "[PACK]");
     insta::assert_snapshot!("bad_pack_unknown_function", shown);
+    // A user pack that takes a shipped pack's name, or another user pack's.
+    let good = write_temp(dir.path(), "good-pack.yaml", GOOD_PACK);
+    let ok = fixture("saml/keycloak-atlassian-ok.xml");
+    for (label, name) in [("shipped", "saml-core"), ("twice", "my-org")] {
+        let taken = write_temp(
+            dir.path(),
+            "taken-pack.yaml",
+            GOOD_PACK
+                .replacen("pack: my-org", &format!("pack: {name}"), 1)
+                .replace("ORG001", "ORG002"),
+        );
+        let mut args = vec!["check", "--pack", &good, "--pack", &taken];
+        args.push(&ok);
+        let o = run(&args);
+        assert_eq!(o.code, 2, "{label}: {}", o.stderr);
+        assert!(
+            o.stderr
+                .contains(&format!("a pack named `{name}` is already loaded")),
+            "{label}: {}",
+            o.stderr
+        );
+    }
     // A pack name that is neither shipped nor a file.
     let o = run(&[
         "check",
@@ -796,12 +818,7 @@ fn select_preview_config_severity_client_and_rules_with_a_pack() {
     // --client picks one client of a realm export (here none matches: only the realm is linted).
     let realm = fixture("keycloak/realm-atlassian.json");
     let (_, v) = check_json(&[&realm, "--client", "no-such-client"]);
-    let kinds: Vec<&str> = v["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["kind"].as_str().unwrap())
-        .collect();
+    let kinds = kinds(&v);
     assert_eq!(kinds, ["KeycloakRealm"]);
     let (_, v) = check_json(&[
         &realm,

@@ -18,18 +18,23 @@ use pack::{Pack, PackError, Status, Target};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-/// The shipped packs, in the order they are applied.
-pub const BUILTIN: &[(&str, &str)] = &[
-    ("saml-core", include_str!("../../rules/saml-core.yaml")),
-    (
-        "atlassian-cloud",
-        include_str!("../../rules/atlassian-cloud.yaml"),
-    ),
-    (
-        "atlassian-datacenter",
-        include_str!("../../rules/atlassian-datacenter.yaml"),
-    ),
-    ("keycloak", include_str!("../../rules/keycloak.yaml")),
+/// A shipped pack: its name, its YAML, and the tree build.rs parsed from it (rules/cache.rs).
+macro_rules! shipped {
+    ($name:literal) => {
+        (
+            $name,
+            include_str!(concat!("../../rules/", $name, ".yaml")),
+            include_str!(concat!(env!("OUT_DIR"), "/", $name, ".tree")),
+        )
+    };
+}
+
+/// The shipped packs, in the order they are applied: (name, YAML, build-time tree).
+pub const BUILTIN: &[(&str, &str, &str)] = &[
+    shipped!("saml-core"),
+    shipped!("atlassian-cloud"),
+    shipped!("atlassian-datacenter"),
+    shipped!("keycloak"),
 ];
 
 /// How a run uses the packs (flags and samlint.yaml).
@@ -108,30 +113,17 @@ pub struct Engine {
     pub settings: Settings,
 }
 
-/// Every code defined by a shipped pack, with its pack.
+/// The shipped packs, read from their build-time trees (from the YAML if a tree is unreadable).
 fn builtin_packs() -> Result<Vec<Pack>, PackError> {
     let mut seen = BTreeMap::new();
     BUILTIN
         .iter()
-        .map(|(name, text)| {
+        .map(|(name, text, tree)| {
             let file = format!("rules/{name}.yaml");
-            pack::load_cached(&file, text, cached(name), "built-in", &mut seen)
+            pack::load_cached(&file, text, tree, "built-in", &mut seen)
                 .unwrap_or_else(|| pack::load(&file, text, "built-in", &mut seen))
         })
         .collect()
-}
-
-/// The tree build.rs parsed from a shipped pack's YAML (rules/cache.rs).
-pub fn cached(name: &str) -> &'static str {
-    match name {
-        "saml-core" => include_str!(concat!(env!("OUT_DIR"), "/saml-core.tree")),
-        "atlassian-cloud" => include_str!(concat!(env!("OUT_DIR"), "/atlassian-cloud.tree")),
-        "atlassian-datacenter" => {
-            include_str!(concat!(env!("OUT_DIR"), "/atlassian-datacenter.tree"))
-        }
-        "keycloak" => include_str!(concat!(env!("OUT_DIR"), "/keycloak.tree")),
-        _ => "",
-    }
 }
 
 /// The shipped packs, loaded once per process. A broken shipped pack is a bug caught by the tests;
@@ -168,53 +160,43 @@ impl Engine {
     pub fn load(user: &[(String, String)], settings: Settings) -> Result<Engine, PackError> {
         // Without user packs nothing needs the shipped packs yet: they load on first use (a single
         // paste overlaps that with decoding and verification, see `preload`).
-        if user.is_empty() {
-            let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
-            if let Some(f) = settings.force.iter().find(|f| !names.contains(&f.as_str())) {
-                return Err(PackError {
-                    file: "--pack".into(),
-                    text: "".into(),
-                    message: format!("no pack named `{f}` (loaded: {})", names.join(", ")),
-                    span: None,
-                });
+        let mut user_packs: Vec<&'static Pack> = Vec::new();
+        if !user.is_empty() {
+            let mut seen: BTreeMap<String, String> = shipped()
+                .iter()
+                .flat_map(|p| {
+                    p.rules
+                        .iter()
+                        .map(|r| (r.meta.code.to_string(), format!("pack {}", p.name)))
+                })
+                .collect();
+            for (file, text) in user {
+                let p = pack::load(file, text, file, &mut seen)?;
+                let taken = BUILTIN.iter().any(|(n, _, _)| *n == p.name)
+                    || user_packs.iter().any(|q| q.name == p.name);
+                if taken {
+                    return Err(PackError {
+                        file: file.clone(),
+                        text: text.as_str().into(),
+                        message: format!("a pack named `{}` is already loaded", p.name),
+                        span: None,
+                    });
+                }
+                user_packs.push(Box::leak(Box::new(p)));
             }
-            return Ok(Engine {
-                user: Vec::new(),
-                settings,
-            });
         }
-        let mut packs: Vec<&'static Pack> = shipped().iter().collect();
-        let mut seen: BTreeMap<String, String> = packs
+        let names: Vec<&str> = BUILTIN
             .iter()
-            .flat_map(|p| {
-                p.rules
-                    .iter()
-                    .map(|r| (r.meta.code.to_string(), format!("pack {}", p.name)))
-            })
+            .map(|(n, _, _)| *n)
+            .chain(user_packs.iter().map(|p| p.name))
             .collect();
-        for (file, text) in user {
-            let p = pack::load(file, text, file, &mut seen)?;
-            if packs.iter().any(|q| q.name == p.name) {
-                return Err(PackError {
-                    file: file.clone(),
-                    text: text.as_str().into(),
-                    message: format!("a pack named `{}` is already loaded", p.name),
-                    span: None,
-                });
-            }
-            packs.push(Box::leak(Box::new(p)));
-        }
-        let user_packs: Vec<&'static Pack> = packs[shipped().len()..].to_vec();
-        for f in &settings.force {
-            if !packs.iter().any(|p| p.name == f) {
-                let names: Vec<&str> = packs.iter().map(|p| p.name).collect();
-                return Err(PackError {
-                    file: "--pack".into(),
-                    text: "".into(),
-                    message: format!("no pack named `{f}` (loaded: {})", names.join(", ")),
-                    span: None,
-                });
-            }
+        if let Some(f) = settings.force.iter().find(|f| !names.contains(&f.as_str())) {
+            return Err(PackError {
+                file: "--pack".into(),
+                text: "".into(),
+                message: format!("no pack named `{f}` (loaded: {})", names.join(", ")),
+                span: None,
+            });
         }
         Ok(Engine {
             user: user_packs,
@@ -433,11 +415,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn forcing_a_pack_that_is_not_loaded_is_an_error() {
+        let settings = Settings {
+            force: vec!["keycloak".into(), "no-such-pack".into()],
+            ..Settings::default()
+        };
+        let e = Engine::load(&[], settings).err().map(|e| e.message);
+        assert_eq!(
+            e.as_deref(),
+            Some(
+                "no pack named `no-such-pack` (loaded: saml-core, atlassian-cloud, atlassian-datacenter, keycloak)"
+            )
+        );
+    }
+
+    #[test]
     fn the_build_time_tree_loads_the_same_packs_as_the_yaml() {
         let (mut a, mut b) = (BTreeMap::new(), BTreeMap::new());
-        for (name, text) in BUILTIN {
+        for (name, text, tree) in BUILTIN {
             let file = format!("rules/{name}.yaml");
-            let cached = pack::load_cached(&file, text, cached(name), "built-in", &mut a)
+            let cached = pack::load_cached(&file, text, tree, "built-in", &mut a)
                 .unwrap_or_else(|| panic!("{file}: build.rs wrote no readable tree"))
                 .unwrap_or_else(|e| panic!("{}", e.message));
             let parsed = pack::load(&file, text, "built-in", &mut b)

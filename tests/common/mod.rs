@@ -111,6 +111,18 @@ pub fn codes(v: &Value) -> Vec<String> {
 }
 
 /// Error codes of all inputs in a JSON report.
+/// The `kind` of every message of a report, in order.
+pub fn kinds(v: &Value) -> Vec<String> {
+    v["messages"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|m| m["kind"].as_str().unwrap_or("?").to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 pub fn error_codes(v: &Value) -> Vec<String> {
     let mut out = Vec::new();
     for i in v["inputs"].as_array().into_iter().flatten() {
