@@ -353,14 +353,13 @@ fn saml_only<'de, D: de::Deserializer<'de>>(d: D) -> Result<Option<String>, D::E
 fn har_event(n: usize, e: &HarEntry) -> Option<CaptureEvent> {
     let url = &e.request.url;
     if url.starts_with("https://id.atlassian.com/") {
-        let (_, q) = url.split_once('?')?;
-        let v = q
-            .split(['&', '#'])
-            .find_map(|p| p.strip_prefix("error_description="))?;
+        let p = super::query::url_params(url)
+            .into_iter()
+            .find(|p| p.name == "error_description")?;
         return Some(CaptureEvent {
             entry: n,
             by: "Atlassian",
-            text: super::blob::percent_decode(v, true),
+            text: p.value(),
         });
     }
     let page = e.response.as_ref()?.content.as_ref()?.text.clone()?;

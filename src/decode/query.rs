@@ -33,6 +33,14 @@ pub fn parse_pairs(query: &str) -> Vec<Param> {
         .collect()
 }
 
+/// The parameters after a URL's `?`, the fragment's included (`…?a=1#error_description=…`): error
+/// redirects put theirs in either.
+pub fn url_params(url: &str) -> Vec<Param> {
+    url.split_once('?')
+        .map(|(_, q)| parse_pairs(&q.replace('#', "&")))
+        .unwrap_or_default()
+}
+
 /// The query part of a URL (without the fragment), or the whole string when it is already a query or a
 /// form body.
 pub fn query_part(s: &str) -> &str {
@@ -98,6 +106,15 @@ mod tests {
         assert_eq!(p[1].value(), "x y");
         assert!(has_saml_param(u));
         assert!(!has_saml_param("https://x/?a=b"));
+        let p = url_params(
+            "https://id.atlassian.com/login?x=1#error_description=Audience+is%20invalid",
+        );
+        assert_eq!(p.len(), 2);
+        assert_eq!(
+            (p[1].name.as_str(), p[1].value().as_str()),
+            ("error_description", "Audience is invalid")
+        );
+        assert!(url_params("no query").is_empty());
     }
 
     #[test]

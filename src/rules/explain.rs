@@ -29,15 +29,12 @@ pub fn entries() -> Vec<Entry> {
 /// The texts to match: the input itself, and for a URL its `error` and `error_description` values.
 pub fn texts(input: &str) -> Vec<String> {
     let mut out = vec![crate::decode::blob::percent_decode(input.trim(), true)];
-    if let Some((_, q)) = input.split_once('?') {
-        for pair in q.split(['&', '#']) {
-            if let Some((k, v)) = pair.split_once('=')
-                && (k == "error_description" || k == "error" || k == "message")
-            {
-                out.push(crate::decode::blob::percent_decode(v, true));
-            }
-        }
-    }
+    out.extend(
+        crate::decode::query::url_params(input)
+            .iter()
+            .filter(|p| matches!(p.name.as_str(), "error_description" | "error" | "message"))
+            .map(|p| p.value()),
+    );
     out
 }
 
