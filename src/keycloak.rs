@@ -160,9 +160,10 @@ pub fn attr<'a>(client: &'a Node, key: &str) -> Option<&'a Node> {
     client.get("attributes").and_then(|a| a.get(key))
 }
 
-/// Keycloak's reading of a boolean attribute: only the exact string "true" is true.
-pub fn attr_true(client: &Node, key: &str) -> bool {
-    attr(client, key).and_then(Node::as_str) == Some("true")
+/// Keycloak's reading of a boolean setting (`"true".equals(value)`): only the exact string "true" is
+/// true; a JSON boolean, "True" or "1" is false.
+pub fn is_true(n: &Node) -> bool {
+    n.as_str() == Some("true")
 }
 
 /// The SAML NameID format URN Keycloak emits for a `saml_name_id_format` value (SamlClient /

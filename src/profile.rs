@@ -278,7 +278,7 @@ fn setting(client: &Node, key: &str, default: &str) -> Node {
 fn flag(client: &Node, key: &str) -> Node {
     match keycloak::attr(client, key) {
         Some(n) => {
-            let mut b = Node::bool(n.as_str() == Some("true"), n.span);
+            let mut b = Node::bool(keycloak::is_true(n), n.span);
             if n.as_str().is_none_or(|s| s != "true" && s != "false") {
                 b.note = Some(format!(
                     "`{key}` is {}, which Keycloak reads as false (only the string \"true\" is true)",
@@ -490,12 +490,12 @@ fn mapper_attribute(m: &Mapper) -> Option<Node> {
         node.set(
             "full_path",
             Node::bool(
-                fp.and_then(Node::as_str) == Some("true"),
+                fp.is_some_and(keycloak::is_true),
                 fp.and_then(|n| n.span).or(m.node.span),
             ),
         );
         if let Some(s) = get("single") {
-            node.set("single", Node::bool(s.as_str() == Some("true"), s.span));
+            node.set("single", Node::bool(keycloak::is_true(s), s.span));
         }
     }
     Some(node)
