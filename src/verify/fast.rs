@@ -106,6 +106,36 @@ pub fn for_document(xml: &str, cert_der: &[u8]) -> Option<RingRsa> {
 mod tests {
     use super::*;
 
+    fn der(file: &str) -> Vec<u8> {
+        let pem = std::fs::read(format!("fixtures/keys/{file}")).unwrap_or_default();
+        crate::verify::cert::parse_certs(&pem)
+            .ok()
+            .and_then(|c| c.into_iter().next())
+            .unwrap_or_else(|| panic!("fixtures/keys/{file} did not load"))
+    }
+
+    /// ring itself, through bergshamra's verifier hook, on the signed fixture: both signatures valid
+    /// with the IdP's key, neither with another key. (The corpus test compares verdicts with and without
+    /// ring; this one shows the ring pass is the one that decides a valid message.)
+    #[test]
+    fn ring_verifies_the_fixture_through_bergshamra() {
+        let xml =
+            std::fs::read_to_string("fixtures/saml/keycloak-atlassian-ok.xml").unwrap_or_default();
+        let doc = uppsala::parse(&xml).unwrap_or_else(|e| panic!("{e}"));
+        let verdicts = |cert: &str| {
+            let v = for_document(&xml, &der(cert)).unwrap_or_else(|| panic!("no fast verifier"));
+            let ctx = bergshamra::DsigContext::new(bergshamra::keys::KeysManager::new())
+                .with_hsm_verifier(Box::new(v));
+            bergshamra::dsig::verify::verify_all_document_with_source(&ctx, &doc, Some(&xml))
+                .unwrap_or_else(|e| panic!("{e}"))
+                .iter()
+                .map(bergshamra::VerifyResult::is_valid)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(verdicts("idp-cert.pem"), [true, true]);
+        assert_eq!(verdicts("client-cert.pem"), [false, false]);
+    }
+
     #[test]
     fn methods_are_read_from_start_tags() {
         let xml = r#"<a><ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/>
@@ -119,18 +149,13 @@ mod tests {
             ]
         );
         // Two different methods: no fast pass.
-        let cert = std::fs::read("fixtures/keys/idp-cert.pem").unwrap_or_default();
-        let der = crate::verify::cert::parse_certs(&cert)
-            .ok()
-            .and_then(|c| c.into_iter().next());
-        if let Some(der) = der {
-            assert!(for_document(xml, &der).is_none());
-            let one = r#"<SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/>"#;
-            assert!(for_document(one, &der).is_some());
-            let ec = r#"<SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"/>"#;
-            assert!(for_document(ec, &der).is_none());
-        } else {
-            panic!("fixtures/keys/idp-cert.pem did not load");
-        }
+        let der = der("idp-cert.pem");
+        assert!(for_document(xml, &der).is_none());
+        let one =
+            r#"<SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/>"#;
+        assert!(for_document(one, &der).is_some());
+        let ec =
+            r#"<SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"/>"#;
+        assert!(for_document(ec, &der).is_none());
     }
 }
