@@ -151,6 +151,16 @@ impl fmt::Display for ErrorKind {
                 write!(f, "no such file: {}", crate::util::one_line(path))
             }
             ErrorKind::Io { detail } => write!(f, "cannot read: {detail}"),
+            // A stream is read only to one byte past the limit: its size is then unknown.
+            ErrorKind::TooLarge {
+                what, size, limit, ..
+            } if *size == limit.saturating_add(1) => {
+                write!(
+                    f,
+                    "{what} is larger than the limit of {}",
+                    human_bytes(*limit)
+                )
+            }
             ErrorKind::TooLarge {
                 what, size, limit, ..
             } => write!(

@@ -186,3 +186,44 @@ fn pipes_are_read_once() {
         writer.join().unwrap().unwrap();
     }
 }
+
+/// A pipe that is not a JSON capture is one SAML value: reading stops just past the largest a value
+/// can be (exit 2, the limit named), as for stdin.
+#[test]
+fn a_pipe_over_the_value_limit_is_refused_early() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("value.b64");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        assert!(std::env::var_os("CI").is_none(), "mkfifo is missing");
+        println!("a_pipe_over_the_value_limit_is_refused_early did NOT run: no mkfifo");
+        return;
+    }
+    // 10 MiB of base64 letters; samlint stops after 65 KiB + 1 byte, so the writer sees a closed pipe.
+    let writer = {
+        let p = fifo.clone();
+        std::thread::spawn(move || {
+            use std::io::Write as _;
+            let mut f = std::fs::OpenOptions::new().write(true).open(p)?;
+            let chunk = vec![b'A'; 1 << 20];
+            for _ in 0..10 {
+                f.write_all(&chunk)?;
+            }
+            Ok::<(), std::io::Error>(())
+        })
+    };
+    let o = run(&["check", &fifo.to_string_lossy(), "--max-value", "1000"]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("the pipe (not a JSON capture, so one SAML value) is larger than the")
+            && o.stderr.contains("limit of 65.0 KiB"),
+        "{}",
+        o.stderr
+    );
+    let sent = writer.join().unwrap();
+    assert!(
+        sent.is_err(),
+        "samlint read all 10 MiB of a pipe it should have stopped reading"
+    );
+}
