@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+#[derive(Debug)]
 struct Hit {
     code: String,
     severity: samlint::finding::Severity,
@@ -478,6 +479,14 @@ fn realm_mutations() {
     assert_eq!(hits[0].code, "KC014");
     assert!(hits[0].text.starts_with("\"MIIC"), "{}", hits[0].text);
     let opts = options(&[], &[], "keys/idp-cert.pem");
+    // The realm's signing certificate is not readable (cut when copied): it cannot be the one given.
+    let mut r = realm();
+    r["components"]["org.keycloak.keys.KeyProvider"][0]["config"]["certificate"] =
+        json!(["MIICnot-a-certificate"]);
+    let hits = lint_text("realm.json", &text(&r), &opts);
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0].code, "KC014");
+    assert_eq!(hits[0].text, "\"MIICnot-a-certificate\"");
     // 7: a second active RSA key (rotation pending).
     let mut r = realm();
     let mut second = r["components"]["org.keycloak.keys.KeyProvider"][0].clone();

@@ -57,12 +57,25 @@ impl Check for KeysCheck {
             let Some(signing) = active.iter().max_by_key(|k| k.priority) else {
                 return Vec::new();
             };
-            let der = signing
-                .certificate
-                .as_str()
-                .and_then(|s| crate::verify::cert::b64_body(s).ok());
-            let Some(info) = der.and_then(|d| crate::verify::cert::info(&d).ok()) else {
+            // No certificate in the export (keys left out): nothing to compare.
+            let Some(pem) = signing.certificate.as_str() else {
                 return Vec::new();
+            };
+            let info = match crate::verify::cert::b64_body(pem)
+                .and_then(|d| crate::verify::cert::info(&d))
+            {
+                Ok(i) => i,
+                Err(e) => {
+                    return vec![
+                        Hit::new(format!(
+                            "the realm signs with `{}`, whose certificate cannot be read ({e}), so it cannot be the certificate given with --idp-cert ({})",
+                            signing.name,
+                            trusted.join(", ")
+                        ))
+                        .at(signing.certificate.span)
+                        .value("[certificate]"),
+                    ];
+                }
             };
             if !trusted.contains(&info.sha1.as_str()) {
                 return vec![
