@@ -340,6 +340,14 @@ fn a_user_pack_runs_and_bad_packs_point_into_the_yaml() {
             "bad regular expression",
         ),
         (
+            // Valid syntax, but too large to compile: refused when the pack loads, not a rule that
+            // silently never matches.
+            "regex too large",
+            "options: { match: '@corp\\.example$' }",
+            "options: { not_match: '(a{1000}){1000}' }",
+            "bad regular expression",
+        ),
+        (
             "bad selector",
             "given: $.name_id.value",
             "given: $.name_id[?(@.x == )]",

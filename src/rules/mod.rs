@@ -133,19 +133,11 @@ pub fn shipped() -> &'static [Pack] {
     PACKS.get_or_init(|| builtin_packs().unwrap_or_default())
 }
 
-/// Start loading the shipped packs on another thread, and compiling their regular expressions, so that a
+/// Start loading the shipped packs (their regular expressions compiled) on another thread, so that a
 /// single run overlaps it with reading, decoding and verifying its input.
 pub fn preload() {
     std::thread::spawn(|| {
-        for p in shipped() {
-            let rules = p
-                .rules
-                .iter()
-                .flat_map(|r| r.when.iter().map(|c| &c.call).chain(&r.then));
-            for call in p.applies_when.iter().map(|c| &c.call).chain(rules) {
-                call.check.warm();
-            }
-        }
+        shipped();
     });
 }
 

@@ -75,9 +75,6 @@ impl Hit {
 pub trait Check: Send + Sync + std::fmt::Debug {
     /// `node` is `None` when `then.field` names a member that is absent.
     fn run(&self, node: Option<&Node>, cx: &Cx) -> Vec<Hit>;
-    /// Do now what the first `run` would do once (compile a regular expression): `preload` calls it
-    /// on its own thread, so that a single paste does not pay for it on the main one.
-    fn warm(&self) {}
 }
 
 /// An options error, with the YAML position when known.

@@ -14,47 +14,10 @@ struct Opts {
     not_match: Option<String>,
 }
 
-/// A regular expression checked when the pack loads and compiled on first use: compiling every
-/// pattern of every pack would add milliseconds to each run, and most runs use few of them.
-#[derive(Debug)]
-pub struct LazyRegex {
-    pattern: String,
-    compiled: std::sync::OnceLock<Option<regex::Regex>>,
-}
-
-impl LazyRegex {
-    /// Validate the syntax now (cheap), compile later.
-    pub fn new(pattern: &str) -> Result<Self, String> {
-        regex_syntax::Parser::new()
-            .parse(pattern)
-            .map_err(|e| e.to_string())?;
-        Ok(LazyRegex {
-            pattern: pattern.to_string(),
-            compiled: std::sync::OnceLock::new(),
-        })
-    }
-    pub fn as_str(&self) -> &str {
-        &self.pattern
-    }
-    /// `false` when the pattern (valid syntax) still fails to compile, e.g. too large.
-    fn compiled(&self) -> Option<&regex::Regex> {
-        self.compiled
-            .get_or_init(|| regex::Regex::new(&self.pattern).ok())
-            .as_ref()
-    }
-    pub fn is_match(&self, t: &str) -> bool {
-        self.compiled().is_some_and(|r| r.is_match(t))
-    }
-    /// Compile now (see `Check::warm`).
-    pub fn warm(&self) {
-        self.compiled();
-    }
-}
-
 #[derive(Debug)]
 struct PatternCheck {
-    matches: Option<LazyRegex>,
-    not_match: Option<LazyRegex>,
+    matches: Option<regex::Regex>,
+    not_match: Option<regex::Regex>,
 }
 
 impl Function for Pattern {
@@ -67,10 +30,13 @@ impl Function for Pattern {
     fn compile(&self, o: Option<&marked_yaml::Node>) -> Result<Box<dyn Check>, OptionsError> {
         let opts: Opts = options(o, self.name())?;
         let mark = o.and_then(|n| n.span().start().copied());
-        let re = |s: &Option<String>| -> Result<Option<LazyRegex>, OptionsError> {
+        // Compiled when the pack loads, so that a pattern that is valid syntax but too large to
+        // compile is a pack error (exit 2), not a rule that silently never matches. The shipped packs
+        // load on their own thread (rules::preload), beside the input's decoding and verification.
+        let re = |s: &Option<String>| -> Result<Option<regex::Regex>, OptionsError> {
             s.as_deref()
                 .map(|p| {
-                    LazyRegex::new(p).map_err(|e| OptionsError {
+                    regex::Regex::new(p).map_err(|e| OptionsError {
                         message: format!("bad regular expression `{p}`: {e}"),
                         mark,
                     })
@@ -92,12 +58,6 @@ impl Function for Pattern {
 }
 
 impl Check for PatternCheck {
-    fn warm(&self) {
-        self.matches
-            .iter()
-            .chain(&self.not_match)
-            .for_each(LazyRegex::warm);
-    }
     fn run(&self, node: Option<&Node>, _: &Cx) -> Vec<Hit> {
         let Some(t) = text(node) else {
             return Vec::new();
