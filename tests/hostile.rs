@@ -159,6 +159,20 @@ fn deep_nesting_100k() {
 }
 
 #[test]
+fn keycloak_export_nested_too_deep() {
+    // A Keycloak-looking object whose attributes nest 5,000 deep: refused before the span-keeping
+    // parser runs (it recurses), with the place.
+    let dir = tempfile::tempdir().unwrap();
+    let deep = format!(
+        "{{\"clientId\":\"x\",\"protocol\":\"saml\",\"attributes\":{}{}}}",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    let p = write_temp(dir.path(), "deep.json", &deep);
+    refused(&p, "json::syntax", "nested deeper than 128 levels");
+}
+
+#[test]
 fn single_value_over_10_mib() {
     let dir = tempfile::tempdir().unwrap();
     let big = "A".repeat(11 * 1024 * 1024);
