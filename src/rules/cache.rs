@@ -12,6 +12,7 @@
 //! `S<coerce 0|1><span>:<byte length>:<text>`, `Q<span>:<count>:<nodes>`, `M<span>:<count>:<key value…>`,
 //! where a span is `<marker> <marker>` and a marker is `-` or `<character>,<line>,<column>`.
 
+// Compiled twice: build.rs uses `encode`, the library `decode`; each sees the other as unused.
 #![allow(dead_code)]
 
 use marked_yaml::types::{MarkedMappingNode, MarkedScalarNode, MarkedSequenceNode};
