@@ -300,6 +300,11 @@ pub fn lint_message(
         findings.extend(out.findings);
         signature = Some(out.report);
     }
+    findings.extend(verify::binding_ambiguity(
+        model,
+        &source.binding,
+        signature.as_mut(),
+    ));
     let mut expect = opts.expect.clone();
     if expect.idp_entity_id.is_none() {
         expect.idp_entity_id = opts.trust.entity_id.clone();

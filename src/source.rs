@@ -110,8 +110,14 @@ pub struct BindingParams {
     pub relay_state: Option<String>,
     pub sig_alg: Option<String>,
     pub signature: Option<String>,
-    /// The raw query string or form body, exactly as received, when there was one.
-    pub raw_query: Option<String>,
+    /// The raw query string or form body, exactly as received, when there was one (shared by every
+    /// message of that query).
+    pub raw_query: Option<Arc<str>>,
+    /// Why the query or form that carried this message is ambiguous (a binding parameter repeated, an
+    /// encoded parameter name, a request and a response together); empty when it is not. A message from
+    /// an ambiguous set is never `valid` (design.md "One signature, one message").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ambiguous: Vec<String>,
     /// `GET`/`POST`, when known (HAR, SAML-tracer).
     pub method: Option<String>,
     pub url: Option<String>,

@@ -614,6 +614,77 @@ fn redirect_binding_signature_over_the_raw_query() {
     assert!(codes.contains(&"SIG003".into()));
 }
 
+/// Every message of a check, with its kind, signature status and codes.
+fn all_messages(input: &str) -> Vec<(String, String, Vec<String>)> {
+    let (_, v) = check_json(&[input, "--idp-cert", &fixture("keys/idp-cert.pem")]);
+    v["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let i = m["index"].as_u64().unwrap();
+            let codes = v["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["message_index"].as_u64() == Some(i))
+                .map(|f| f["code"].as_str().unwrap().to_string())
+                .collect();
+            (
+                m["kind"].as_str().unwrap_or("").to_string(),
+                m["signature"]["status"]
+                    .as_str()
+                    .unwrap_or("none")
+                    .to_string(),
+                codes,
+            )
+        })
+        .collect()
+}
+
+/// One signature, one message (issue 12, class 1): a correctly signed Redirect-binding query never
+/// lends its signature to another message beside it, and a query or form that repeats a binding
+/// parameter is ambiguous: an error on every message it carries, none of them `valid`.
+#[test]
+fn a_redirect_signature_covers_one_message_and_repeats_are_refused() {
+    let url = signed_redirect_url();
+    let (_, query) = url.split_once('?').unwrap();
+    let forged = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD
+            .encode(read("saml/keycloak-atlassian-unsigned.xml"))
+    };
+    let forged = pct(&forged);
+    let cases = [
+        // A forged response beside the signed request, both orders, as a URL and as a form body.
+        format!("{url}&SAMLResponse={forged}"),
+        format!("SAMLResponse={forged}&{query}"),
+        // The request twice (the second forged), RelayState / SigAlg / Signature twice.
+        format!("{url}&SAMLRequest={forged}"),
+        format!("{url}&RelayState=https%3A%2F%2Fevil.example%2F"),
+        format!("{url}&SigAlg=http%3A%2F%2Fwww.w3.org%2F2000%2F09%2Fxmldsig%23rsa-sha1"),
+        format!("{url}&Signature=AAAA"),
+        // The request's name percent-encoded: a reader that compares raw names does not see it.
+        url.replacen("SAMLRequest=", "SAML%52equest=", 1),
+    ];
+    for case in &cases {
+        let msgs = all_messages(case);
+        assert!(!msgs.is_empty(), "{case}");
+        for (kind, status, codes) in &msgs {
+            assert_ne!(status, "valid", "{kind} of {case}: {codes:?}");
+            assert!(
+                codes.contains(&"SIG020".to_string()),
+                "{kind} of {case}: {codes:?}"
+            );
+        }
+    }
+    // The untouched query is still one valid request, with no ambiguity finding.
+    let msgs = all_messages(&url);
+    assert_eq!(msgs.len(), 1);
+    assert_eq!(msgs[0].1, "valid");
+    assert!(!msgs[0].2.contains(&"SIG020".to_string()));
+}
+
 #[test]
 fn corpus_redirect_signatures_verify_with_their_certificate() {
     let Some(shared) = shared() else { return };

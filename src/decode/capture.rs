@@ -70,28 +70,21 @@ pub fn scan<R: std::io::Read>(reader: R) -> Result<Scan, serde_json::Error> {
         {
             scan.kind = Some(JsonKind::Params);
             let params = std::mem::take(&mut scan.params);
-            let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-            let base = BindingParams {
-                relay_state: get("RelayState"),
-                sig_alg: get("SigAlg"),
-                signature: get("Signature"),
-                raw_query: get("originalQuery"),
-                ..BindingParams::default()
-            };
-            for (name, value) in &params {
-                if MESSAGE_PARAMS.contains(&name.as_str()) {
-                    let mut b = base.clone();
-                    b.parameter = Some(name.clone());
-                    scan.found.push(Found {
-                        label: "parameters".into(),
-                        binding: b,
-                        value: FoundValue::Encoded {
-                            value: value.clone(),
-                            form_encoded: false,
-                        },
-                    });
-                }
-            }
+            let raw = params
+                .iter()
+                .find(|(n, _)| n == "originalQuery")
+                .map(|(_, v)| v.as_str());
+            let set = params
+                .iter()
+                .map(|(n, v)| SetParam::decoded(n, v))
+                .collect();
+            push_set(
+                "parameters",
+                &BindingParams::default(),
+                raw,
+                set,
+                &mut scan.found,
+            );
         } else {
             scan.kind = Some(JsonKind::Other);
         }
@@ -388,10 +381,12 @@ fn har_entry(n: usize, e: HarEntry, found: &mut Vec<Found>, events: &mut Vec<Cap
         ..BindingParams::default()
     };
     // Redirect binding: the URL's query.
+    let first = found.len();
     if let Some((_, q)) = e.request.url.split_once('?') {
         let q = q.split_once('#').map_or(q, |(a, _)| a);
         push_pairs(&label, &base, q, found);
     }
+    let from_query = found.len() - first;
     // POST binding: the form body (raw text preferred: it is exactly what was sent).
     if let Some(pd) = e.request.post_data {
         let form = pd
@@ -401,30 +396,28 @@ fn har_entry(n: usize, e: HarEntry, found: &mut Vec<Found>, events: &mut Vec<Cap
         if let (Some(text), true) = (pd.text.as_deref(), form) {
             push_pairs(&label, &base, text, found);
         } else if let Some(params) = pd.params {
-            let mut b = base.clone();
-            for p in &params {
-                let v = p.value.clone().unwrap_or_default();
-                match p.name.as_str() {
-                    "RelayState" => b.relay_state = Some(super::blob::percent_decode(&v, false)),
-                    "SigAlg" => b.sig_alg = Some(super::blob::percent_decode(&v, false)),
-                    "Signature" => b.signature = Some(super::blob::percent_decode(&v, false)),
-                    _ => {}
-                }
-            }
-            for p in params {
-                if MESSAGE_PARAMS.contains(&p.name.as_str()) {
-                    let mut b = b.clone();
-                    b.parameter = Some(p.name.clone());
-                    found.push(Found {
-                        label: label.clone(),
-                        binding: b,
-                        value: FoundValue::Encoded {
-                            value: p.value.unwrap_or_default(),
-                            form_encoded: false,
-                        },
-                    });
-                }
-            }
+            let set = params
+                .into_iter()
+                .map(|p| {
+                    let v = p.value.unwrap_or_default();
+                    SetParam {
+                        value: super::blob::percent_decode(&v, false),
+                        message_value: v,
+                        form_encoded: false,
+                        raw_name: p.name.clone(),
+                        name: p.name,
+                    }
+                })
+                .collect();
+            push_set(&label, &base, None, set, found);
+        }
+    }
+    // A request whose URL and body both carry a SAML message: which one an SP reads depends on it.
+    if from_query > 0 && found.len() - first > from_query {
+        for f in &mut found[first..] {
+            f.binding
+                .ambiguous
+                .push("the URL and the body both carry a SAML message".into());
         }
     }
 }
@@ -445,33 +438,106 @@ pub fn push_pairs_pub(base: &BindingParams, raw: &str, found: &mut Vec<Found>) {
 }
 
 fn push_pairs(label: &str, base: &BindingParams, raw: &str, found: &mut Vec<Found>) {
-    let pairs = query::parse_pairs(raw);
-    if !pairs
+    let set = query::parse_pairs(raw)
+        .into_iter()
+        .map(|p| SetParam {
+            value: p.value(),
+            name: p.name,
+            raw_name: p.raw_name,
+            message_value: p.raw_value,
+            form_encoded: true,
+        })
+        .collect();
+    push_set(label, base, Some(raw), set, found);
+}
+
+/// One parameter of a set (a query, a form body, a list of pairs).
+struct SetParam {
+    /// Decoded name, and the name as received.
+    name: String,
+    raw_name: String,
+    /// Decoded value (RelayState, SigAlg, Signature).
+    value: String,
+    /// The value as the message decoder takes it (`form_encoded`: still URL-encoded).
+    message_value: String,
+    form_encoded: bool,
+}
+
+impl SetParam {
+    /// A parameter whose name and value arrived already decoded.
+    fn decoded(name: &str, value: &str) -> Self {
+        SetParam {
+            name: name.to_string(),
+            raw_name: name.to_string(),
+            value: value.to_string(),
+            message_value: value.to_string(),
+            form_encoded: false,
+        }
+    }
+}
+
+/// The one place a parameter set becomes binding parameters and messages: RelayState, SigAlg and
+/// Signature are read from the set, the raw query is shared (never copied per message), and a set in
+/// which a binding parameter repeats (or hides behind an encoded name, or carries both a request and a
+/// response) is marked ambiguous on every message it carries.
+fn push_set(
+    label: &str,
+    base: &BindingParams,
+    raw: Option<&str>,
+    set: Vec<SetParam>,
+    found: &mut Vec<Found>,
+) {
+    if !set
         .iter()
         .any(|p| MESSAGE_PARAMS.contains(&p.name.as_str()))
     {
         return;
     }
     let mut b = base.clone();
-    b.raw_query = Some(raw.to_string());
-    for p in &pairs {
-        match p.name.as_str() {
-            "RelayState" => b.relay_state = Some(p.value()),
-            "SigAlg" => b.sig_alg = Some(p.value()),
-            "Signature" => b.signature = Some(p.value()),
-            _ => {}
+    b.raw_query = raw.map(std::sync::Arc::from);
+    b.ambiguous = query::ambiguities(set.iter().map(|p| (p.name.as_str(), p.raw_name.as_str())));
+    // A raw query given beside already-decoded parameters (SAML-tracer, a logged parameter object)
+    // must say the same: the Redirect-binding signature is checked over the raw query, the message is
+    // decoded from the parameters.
+    if let Some(raw) = raw {
+        let from_raw: Vec<(String, String)> = query::parse_pairs(raw)
+            .into_iter()
+            .filter(|p| query::BINDING_PARAMS.contains(&p.name.as_str()))
+            .map(|p| (p.value(), p.name))
+            .map(|(v, n)| (n, v))
+            .collect();
+        let from_set: Vec<(String, String)> = set
+            .iter()
+            .filter(|p| query::BINDING_PARAMS.contains(&p.name.as_str()))
+            .map(|p| {
+                let v = if p.form_encoded {
+                    super::blob::percent_decode(&p.message_value, true)
+                } else {
+                    p.value.clone()
+                };
+                (p.name.clone(), v)
+            })
+            .collect();
+        if from_raw != from_set {
+            b.ambiguous
+                .push("the raw query and the decoded parameters disagree".into());
         }
     }
-    for p in pairs {
+    // With an ambiguous set these are the first copies; nothing that reads them can be `valid`.
+    let first = |n: &str| set.iter().find(|p| p.name == n).map(|p| p.value.clone());
+    b.relay_state = first("RelayState");
+    b.sig_alg = first("SigAlg");
+    b.signature = first("Signature");
+    for p in set {
         if MESSAGE_PARAMS.contains(&p.name.as_str()) {
             let mut b = b.clone();
-            b.parameter = Some(p.name.clone());
+            b.parameter = Some(p.name);
             found.push(Found {
                 label: label.to_string(),
                 binding: b,
                 value: FoundValue::Encoded {
-                    value: p.raw_value,
-                    form_encoded: true,
+                    value: p.message_value,
+                    form_encoded: p.form_encoded,
                 },
             });
         }
@@ -534,36 +600,17 @@ fn tracer_request(n: usize, r: TracerRequest, found: &mut Vec<Found>) {
         ..BindingParams::default()
     };
     // SAML-tracer stores parameters already URL-decoded.
-    for list in [r.get.as_ref(), r.post.as_ref()].into_iter().flatten() {
-        let mut b = base.clone();
-        for (name, value) in list {
-            match name.as_str() {
-                "RelayState" => b.relay_state = Some(value.clone()),
-                "SigAlg" => b.sig_alg = Some(value.clone()),
-                "Signature" => b.signature = Some(value.clone()),
-                _ => {}
-            }
-        }
-        if r.get.as_ref().is_some_and(|g| std::ptr::eq(g, list)) {
-            b.raw_query = r
-                .url
-                .split_once('?')
-                .map(|(_, q)| q.split_once('#').map_or(q, |(a, _)| a).to_string());
-        }
-        for (name, value) in list {
-            if MESSAGE_PARAMS.contains(&name.as_str()) {
-                let mut b = b.clone();
-                b.parameter = Some(name.clone());
-                found.push(Found {
-                    label: label.clone(),
-                    binding: b,
-                    value: FoundValue::Encoded {
-                        value: value.clone(),
-                        form_encoded: false,
-                    },
-                });
-            }
-        }
+    if let Some(get) = &r.get {
+        let raw = r
+            .url
+            .split_once('?')
+            .map(|(_, q)| q.split_once('#').map_or(q, |(a, _)| a));
+        let set = get.iter().map(|(n, v)| SetParam::decoded(n, v)).collect();
+        push_set(&label, &base, raw, set, found);
+    }
+    if let Some(post) = &r.post {
+        let set = post.iter().map(|(n, v)| SetParam::decoded(n, v)).collect();
+        push_set(&label, &base, None, set, found);
     }
     if found.len() == before
         && let Some(xml) = r.saml.filter(|s| super::blob::looks_like_xml(s))
@@ -616,6 +663,55 @@ mod tests {
         assert_eq!(s.kind, Some(JsonKind::SamlTracer));
         assert_eq!(s.found.len(), 2);
         assert!(matches!(&s.found[1].value, FoundValue::DecodedXml(x) if x == "<y/>"));
+    }
+
+    #[test]
+    fn repeated_parameters_mark_every_message_of_the_set_ambiguous() {
+        let har = r#"{"log":{"entries":[
+          {"request":{"method":"GET","url":"https://idp/sso?SAMLRequest=a&SAMLRequest=b&SigAlg=s&Signature=t"}},
+          {"request":{"method":"POST","url":"https://sp/acs","postData":{"mimeType":"application/x-www-form-urlencoded",
+             "params":[{"name":"SAMLResponse","value":"x"},{"name":"RelayState","value":"1"},{"name":"RelayState","value":"2"}]}}},
+          {"request":{"method":"GET","url":"https://idp/sso?SAMLRequest=a&RelayState=r"}},
+          {"request":{"method":"POST","url":"https://sp/acs?SAMLResponse=a","postData":{"text":"SAMLResponse=b"}}}
+        ]}}"#;
+        let s = scan(har.as_bytes()).unwrap();
+        assert_eq!(s.found.len(), 6);
+        for f in &s.found[4..] {
+            assert_eq!(
+                f.binding.ambiguous,
+                ["the URL and the body both carry a SAML message"]
+            );
+        }
+        assert_eq!(
+            s.found[0].binding.ambiguous,
+            ["SAMLRequest appears 2 times"]
+        );
+        assert_eq!(
+            s.found[1].binding.ambiguous,
+            ["SAMLRequest appears 2 times"]
+        );
+        // Both copies share one raw query.
+        assert!(std::sync::Arc::ptr_eq(
+            s.found[0].binding.raw_query.as_ref().unwrap(),
+            s.found[1].binding.raw_query.as_ref().unwrap()
+        ));
+        assert_eq!(s.found[2].binding.ambiguous, ["RelayState appears 2 times"]);
+        assert!(s.found[3].binding.ambiguous.is_empty());
+        // SAML-tracer: the decoded parameters must say what the raw URL says.
+        let t = r#"{"requests":[{"method":"GET","url":"https://idp/sso?SAMLRequest=genuine&SigAlg=s&Signature=t",
+            "get":[["SAMLRequest","forged"],["SigAlg","s"],["Signature","t"]]}]}"#;
+        let s = scan(t.as_bytes()).unwrap();
+        assert_eq!(
+            s.found[0].binding.ambiguous,
+            ["the raw query and the decoded parameters disagree"]
+        );
+        let t = t.replace("forged", "genuine");
+        assert!(
+            scan(t.as_bytes()).unwrap().found[0]
+                .binding
+                .ambiguous
+                .is_empty()
+        );
     }
 
     #[test]

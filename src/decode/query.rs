@@ -5,7 +5,10 @@ use super::blob::percent_decode;
 /// One `name=value` pair, with the value kept exactly as received.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Param {
+    /// The name, percent-decoded.
     pub name: String,
+    /// The name exactly as received.
+    pub raw_name: String,
     pub raw_value: String,
 }
 
@@ -18,6 +21,45 @@ impl Param {
 /// The SAML message parameters.
 pub const MESSAGE_PARAMS: [&str; 2] = ["SAMLResponse", "SAMLRequest"];
 
+/// Every parameter of the SAML bindings: a query or form that carries one of them twice is ambiguous.
+pub const BINDING_PARAMS: [&str; 5] = [
+    "SAMLRequest",
+    "SAMLResponse",
+    "RelayState",
+    "SigAlg",
+    "Signature",
+];
+
+/// Why a set of binding parameters is ambiguous (design.md "One signature, one message"): SPs disagree on
+/// which copy of a repeated parameter they read (PHP keeps the last, Java servlets the first), so no
+/// signature can be said to cover "the" message. `names` are (decoded name, name as received) in order;
+/// the result is empty when every binding parameter appears at most once, under its own name, and the
+/// set carries at most one message.
+pub fn ambiguities<'a>(names: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<String> {
+    let mut counts = [0usize; BINDING_PARAMS.len()];
+    let mut out = Vec::new();
+    for (name, raw) in names {
+        let Some(i) = BINDING_PARAMS.iter().position(|p| *p == name) else {
+            continue;
+        };
+        counts[i] += 1;
+        if raw != name && !out.iter().any(|o: &String| o.contains(name)) {
+            out.push(format!(
+                "the parameter name {name} is percent-encoded: SPs that compare raw names do not see it"
+            ));
+        }
+    }
+    for (i, n) in counts.iter().enumerate() {
+        if *n > 1 {
+            out.push(format!("{} appears {n} times", BINDING_PARAMS[i]));
+        }
+    }
+    if counts[0] > 0 && counts[1] > 0 {
+        out.push("SAMLRequest and SAMLResponse are both present".into());
+    }
+    out
+}
+
 /// Split `a=b&c=d` (also `;` separators are not used by SAML, so only `&`).
 pub fn parse_pairs(query: &str) -> Vec<Param> {
     query
@@ -27,6 +69,7 @@ pub fn parse_pairs(query: &str) -> Vec<Param> {
             let (n, v) = p.split_once('=').unwrap_or((p, ""));
             Param {
                 name: percent_decode(n, true),
+                raw_name: n.to_string(),
                 raw_value: v.to_string(),
             }
         })
@@ -115,6 +158,31 @@ mod tests {
             ("error_description", "Audience is invalid")
         );
         assert!(url_params("no query").is_empty());
+    }
+
+    #[test]
+    fn repeated_or_disguised_binding_parameters_are_ambiguous() {
+        let amb = |q: &str| {
+            let p = parse_pairs(q);
+            ambiguities(p.iter().map(|p| (p.name.as_str(), p.raw_name.as_str())))
+        };
+        assert!(amb("SAMLRequest=a&RelayState=b&SigAlg=c&Signature=d&x=1&x=2").is_empty());
+        assert_eq!(
+            amb("SAMLRequest=a&SAMLRequest=b"),
+            ["SAMLRequest appears 2 times"]
+        );
+        assert_eq!(
+            amb("SAMLRequest=a&SAMLResponse=b"),
+            ["SAMLRequest and SAMLResponse are both present"]
+        );
+        for p in ["RelayState", "SigAlg", "Signature"] {
+            assert_eq!(
+                amb(&format!("SAMLResponse=a&{p}=1&{p}=2")),
+                [format!("{p} appears 2 times")]
+            );
+        }
+        assert_eq!(amb("SAML%52equest=a").len(), 1);
+        assert!(amb("SAML%52equest=a")[0].contains("percent-encoded"));
     }
 
     #[test]

@@ -181,6 +181,7 @@ pub mod cause {
     pub const NOT_COVERING: &str = "not-covering";
     pub const PARTIAL: &str = "partially-covered";
     pub const ENCRYPTED: &str = "encrypted";
+    pub const AMBIGUOUS_BINDING: &str = "ambiguous-binding";
 }
 
 const ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
@@ -1308,28 +1309,34 @@ fn m_signature(doc: &Document, s: NodeId) -> SigModel {
     }
 }
 
-/// The octets a Redirect-binding signature covers: `SAMLRequest|SAMLResponse`, `RelayState` (when
-/// present) and `SigAlg`, each `name=value` exactly as received (never re-encoded), joined by `&`.
-pub fn redirect_octets(raw_query: &str) -> Option<String> {
+/// The octets a Redirect-binding signature over the message parameter `parameter` (`SAMLRequest` or
+/// `SAMLResponse`) covers: that parameter, `RelayState` (when present) and `SigAlg`, each `name=value`
+/// exactly as received (never re-encoded), joined by `&` (SAML 2.0 Bindings §3.4.4.1). Each must appear
+/// at most once: a repeated one is an error, never a choice of copy.
+pub fn redirect_octets(raw_query: &str, parameter: &str) -> Result<String, String> {
     let pairs: Vec<(&str, &str)> = raw_query
         .split('&')
-        .filter_map(|p| p.split_once('='))
+        .filter(|p| !p.is_empty())
+        .map(|p| p.split_once('=').unwrap_or((p, "")))
         .collect();
-    let find = |n: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| *k == n)
-            .map(|(k, v)| format!("{k}={v}"))
+    let one = |n: &str| -> Result<Option<&str>, String> {
+        let mut it = pairs.iter().filter(|(k, _)| *k == n);
+        let first = it.next().map(|(_, v)| *v);
+        if it.next().is_some() {
+            return Err(format!("{n} appears more than once"));
+        }
+        Ok(first)
     };
-    let msg = find("SAMLRequest").or_else(|| find("SAMLResponse"))?;
-    let mut out = msg;
-    if let Some(rs) = find("RelayState") {
-        out.push('&');
-        out.push_str(&rs);
+    let msg = one(parameter)?.ok_or_else(|| format!("the raw query carries no {parameter}"))?;
+    let mut out = format!("{parameter}={msg}");
+    if let Some(rs) = one("RelayState")? {
+        out.push_str("&RelayState=");
+        out.push_str(rs);
     }
-    out.push('&');
-    out.push_str(&find("SigAlg")?);
-    Some(out)
+    let alg = one("SigAlg")?.ok_or("the raw query carries no SigAlg")?;
+    out.push_str("&SigAlg=");
+    out.push_str(alg);
+    Ok(out)
 }
 
 /// Verify a Redirect-binding signature (query parameters `SigAlg` and `Signature`), when the message
@@ -1362,25 +1369,54 @@ pub fn analyse_redirect(
         cause: None,
         detail: None,
     };
-    let octets = binding.raw_query.as_deref().and_then(redirect_octets);
     let refuse = |report: &mut SigReport, c: &'static str, d: String| {
         report.cause = Some(c);
         report.detail = Some(d);
     };
+    // One signature, one message: the octets are those of this message's own parameter, from a query in
+    // which no binding parameter repeats.
+    let octets = match (&binding.raw_query, &binding.parameter) {
+        _ if !binding.ambiguous.is_empty() => Err(binding.ambiguous.join("; ")),
+        (Some(raw), Some(p)) => redirect_octets(raw, p),
+        _ => Err(
+            "the raw query is not available, so the Redirect-binding signature cannot be checked"
+                .into(),
+        ),
+    };
     match (sig_alg, signature, &octets) {
-        (Some(alg), Some(sig), Some(octets)) => {
+        _ if !binding.ambiguous.is_empty() => refuse(
+            &mut report,
+            cause::AMBIGUOUS_BINDING,
+            format!(
+                "the query or form is ambiguous ({}); no signature is accepted over it",
+                binding.ambiguous.join("; ")
+            ),
+        ),
+        (Some(alg), Some(sig), Ok(octets)) => {
             match classify_signature_method(alg) {
                 AlgClass::Forbidden | AlgClass::Unknown => {
                     let msg = format!("SigAlg {} is not acceptable", crate::util::one_line(alg));
-                    findings.push(Finding::new(&SIG007, msg.clone()).at(m.start_tag, &root_path).label("Redirect-binding signature"));
+                    findings.push(
+                        Finding::new(&SIG007, msg.clone())
+                            .at(m.start_tag, &root_path)
+                            .label("Redirect-binding signature"),
+                    );
                     refuse(&mut report, cause::FORBIDDEN_ALGORITHM, msg);
                 }
                 c => {
                     if c == AlgClass::Weak {
-                        findings.push(Finding::new(&SIG006, "the Redirect-binding SigAlg uses SHA-1").at(m.start_tag, &root_path).label("SigAlg"));
+                        findings.push(
+                            Finding::new(&SIG006, "the Redirect-binding SigAlg uses SHA-1")
+                                .at(m.start_tag, &root_path)
+                                .label("SigAlg"),
+                        );
                     }
                     match cert::b64_body(sig) {
-                        Err(e) => refuse(&mut report, cause::MALFORMED, format!("Signature parameter: {e}")),
+                        Err(e) => refuse(
+                            &mut report,
+                            cause::MALFORMED,
+                            format!("Signature parameter: {e}"),
+                        ),
                         Ok(_) if trust.certs.is_empty() => {
                             refuse(&mut report, cause::NO_KEY, "a Redirect-binding signature carries no certificate: pass --idp-cert to check it".into());
                         }
@@ -1408,12 +1444,12 @@ pub fn analyse_redirect(
                 }
             }
         }
-        (_, _, None) => refuse(
+        (Some(_), Some(_), Err(e)) => refuse(&mut report, cause::MALFORMED, e.clone()),
+        _ => refuse(
             &mut report,
             cause::MALFORMED,
-            "the raw query is not available (or lacks SigAlg), so the Redirect-binding signature cannot be checked".into(),
+            "SigAlg and Signature must come together".into(),
         ),
-        _ => refuse(&mut report, cause::MALFORMED, "SigAlg and Signature must come together".into()),
     }
     let status = match (report.result, report.cause) {
         ("valid", _) => Status::Valid,
@@ -1425,6 +1461,8 @@ pub fn analyse_redirect(
             );
             Status::Invalid
         }
+        // The ambiguity has its own finding (`binding_ambiguity`).
+        (_, Some(cause::AMBIGUOUS_BINDING)) => Status::Invalid,
         _ => {
             if !findings.iter().any(|f| f.code == SIG007.code) {
                 let d = crate::util::one_line(report.detail.as_deref().unwrap_or(""));
@@ -1450,4 +1488,39 @@ pub fn analyse_redirect(
         },
         findings,
     })
+}
+
+/// A message carried by an ambiguous query or form (a binding parameter repeated, an encoded parameter
+/// name, a request beside a response): one error finding, and whatever the signatures said, the message
+/// is not `valid` (design.md "One signature, one message").
+pub fn binding_ambiguity(
+    m: &Message,
+    binding: &crate::source::BindingParams,
+    report: Option<&mut Report>,
+) -> Option<Finding> {
+    if binding.ambiguous.is_empty() {
+        return None;
+    }
+    let why = binding.ambiguous.join("; ");
+    if let Some(r) = report
+        && matches!(r.status, Status::Valid | Status::Untrusted)
+    {
+        r.status = Status::Invalid;
+        r.cause = Some(cause::AMBIGUOUS_BINDING);
+        r.detail = Some(format!(
+            "the query or form that carried it is ambiguous: {why}"
+        ));
+    }
+    Some(
+        Finding::new(
+            &SIG020,
+            format!(
+                "the {} came in a query or form that is ambiguous ({}): SPs disagree on which copy they read, so no signature is accepted for it",
+                m.kind.as_str(),
+                crate::util::one_line(&why)
+            ),
+        )
+        .at(m.start_tag, format!("/{}", m.root_name))
+        .label("carried by an ambiguous query or form"),
+    )
 }

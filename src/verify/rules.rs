@@ -158,7 +158,16 @@ pub const SIG019: RuleMeta = RuleMeta {
     source: "SAML 2.0 Profiles §4.1.3.5; requirements.md §10.1",
 };
 
+pub const SIG020: RuleMeta = RuleMeta {
+    code: "SIG020",
+    name: "ambiguous-binding-parameters",
+    severity: Severity::Error,
+    summary: "The query or form repeats a SAML binding parameter",
+    help: "a browser sends each of SAMLRequest/SAMLResponse, RelayState, SigAlg and Signature at most once, and never a request and a response together; SPs disagree on which copy they read (PHP keeps the last, Java servlets the first), so a message carried this way is never accepted as signed: capture the exchange again, and suspect tampering if the IdP or SP did not produce it",
+    source: "SAML 2.0 Bindings §3.4.4.1 (the signed octets of the Redirect binding), §3.5.4 (POST binding form); design.md Decisions (one signature, one message)",
+};
+
 pub const RULES: &[RuleMeta] = &[
     SIG001, SIG002, SIG003, SIG004, SIG005, SIG006, SIG007, SIG008, SIG009, SIG010, SIG011, SIG012,
-    SIG013, SIG014, SIG015, SIG016, SIG017, SIG018, SIG019,
+    SIG013, SIG014, SIG015, SIG016, SIG017, SIG018, SIG019, SIG020,
 ];
