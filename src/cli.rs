@@ -149,6 +149,24 @@ pub struct InputArgs {
     /// Deepest XML element nesting.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth, help_heading = "Limits")]
     pub max_depth: usize,
+    /// Most XML elements in one message.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_elements, help_heading = "Limits")]
+    pub max_elements: usize,
+    /// Most attributes on one XML element.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_attributes, help_heading = "Limits")]
+    pub max_attributes: usize,
+    /// Most namespace declarations in one message.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_namespaces, help_heading = "Limits")]
+    pub max_namespaces: usize,
+    /// Most ds:Signature elements in one message.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_signatures, help_heading = "Limits")]
+    pub max_signatures: usize,
+    /// Most SAML messages taken from one input (HAR, query, capture).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_messages, help_heading = "Limits")]
+    pub max_messages: usize,
+    /// Most findings of one rule on one message (the rest are summarised as "N more").
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_findings, help_heading = "Limits")]
+    pub max_findings: usize,
 
     /// Directory inputs: read only files matching this glob (repeatable; default: *.xml *.har *.json
     /// *.b64 *.base64 *.txt *.url *.saml). Other files are skipped and counted.
@@ -175,6 +193,12 @@ impl InputArgs {
             max_inflate: self.max_inflate,
             max_inflate_ratio: self.max_inflate_ratio.max(1),
             max_depth: self.max_depth.max(1),
+            max_elements: self.max_elements.max(1),
+            max_attributes: self.max_attributes.max(1),
+            max_namespaces: self.max_namespaces,
+            max_signatures: self.max_signatures,
+            max_messages: self.max_messages.max(1),
+            max_findings: self.max_findings.max(1),
         }
     }
 }

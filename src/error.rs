@@ -56,6 +56,19 @@ pub enum ErrorKind {
     Namespace {
         detail: String,
     },
+    /// The XML declaration names an encoding the bytes are not in (libxml2-based SPs would read other
+    /// characters, or refuse the document).
+    Encoding {
+        detail: String,
+    },
+    /// More of something than a limit allows (elements, attributes, namespace declarations,
+    /// signatures, messages).
+    TooMany {
+        what: &'static str,
+        count: usize,
+        limit: usize,
+        flag: &'static str,
+    },
     MultipleRoots,
     Json {
         detail: String,
@@ -89,6 +102,8 @@ impl ErrorKind {
             ErrorKind::TooDeep { .. } => "xml::too-deep",
             ErrorKind::Xml { .. } => "xml::syntax",
             ErrorKind::Namespace { .. } => "xml::namespace",
+            ErrorKind::Encoding { .. } => "xml::encoding",
+            ErrorKind::TooMany { .. } => "input::too-many",
             ErrorKind::MultipleRoots => "xml::multiple-roots",
             ErrorKind::Json { .. } => "json::syntax",
             ErrorKind::NoSaml { .. } => "input::no-saml",
@@ -103,7 +118,15 @@ impl ErrorKind {
                  as an argument that is not path-like, or (safer for long values) pipe it: `pbpaste | samlint check -`"
                     .into()
             }
-            ErrorKind::TooLarge { flag, .. } => format!("raise the limit with `{flag}` if this input is legitimate"),
+            ErrorKind::TooLarge { flag, .. } | ErrorKind::TooMany { flag, .. } => {
+                format!("raise the limit with `{flag}` if this input is legitimate")
+            }
+            ErrorKind::Encoding { .. } => {
+                "SAML messages are UTF-8; the declaration must say so (or be left out). A document whose \
+                 declaration names another encoding is read differently by libxml2-based SPs, so samlint \
+                 does not lint it as if it were UTF-8"
+                    .into()
+            }
             ErrorKind::Base64 { .. } => {
                 "the value may have been cut off when it was copied; copy the whole SAMLResponse value again \
                  (browser devtools: Network › the POST to the ACS › Payload › view source)"
@@ -119,8 +142,9 @@ impl ErrorKind {
             }
             ErrorKind::TooDeep { .. } => "raise the limit with `--max-depth` if this input is legitimate".into(),
             ErrorKind::Namespace { .. } => {
-                "every prefix must be declared with xmlns:prefix=\"…\" on the element or an ancestor; some \
-                 toolkits accept such documents, but XML-DSig verifiers do not"
+                "every name is `local` or `prefix:local`, every prefix is declared with xmlns:prefix=\"…\" on \
+                 the element or an ancestor, and the xml/xmlns prefixes keep their meaning; libxml2 and lxml \
+                 refuse other documents, and a parser that accepts them reads another document than the SP"
                     .into()
             }
             ErrorKind::NoSaml { .. } => {
@@ -213,6 +237,10 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Namespace { detail } => {
                 write!(f, "XML is not namespace-well-formed: {detail}")
             }
+            ErrorKind::Encoding { detail } => write!(f, "XML encoding mismatch: {detail}"),
+            ErrorKind::TooMany {
+                what, count, limit, ..
+            } => write!(f, "{count} {what}, more than the limit of {limit}"),
             ErrorKind::MultipleRoots => f.write_str("malformed XML: more than one root element"),
             ErrorKind::Json {
                 detail,

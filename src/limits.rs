@@ -13,6 +13,19 @@ pub struct Limits {
     pub max_inflate_ratio: usize,
     /// Deepest XML element nesting.
     pub max_depth: usize,
+    /// Most elements in one message.
+    pub max_elements: usize,
+    /// Most attributes (namespace declarations included) on one element.
+    pub max_attributes: usize,
+    /// Most namespace declarations in one message.
+    pub max_namespaces: usize,
+    /// Most ds:Signature elements in one message (each may make a verifier canonicalise the whole
+    /// document).
+    pub max_signatures: usize,
+    /// Most SAML messages taken from one input (a HAR, a query, a directory file).
+    pub max_messages: usize,
+    /// Most findings of one rule on one message; the rest are counted in one summary finding.
+    pub max_findings: usize,
 }
 
 impl Default for Limits {
@@ -23,6 +36,12 @@ impl Default for Limits {
             max_inflate: 1024 * 1024,
             max_inflate_ratio: 100,
             max_depth: 256,
+            max_elements: 50_000,
+            max_attributes: 256,
+            max_namespaces: 4_096,
+            max_signatures: 16,
+            max_messages: 10_000,
+            max_findings: 20,
         }
     }
 }

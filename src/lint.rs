@@ -261,7 +261,14 @@ impl Run {
 
 /// Parse a decoded source into the DOM and the typed model.
 pub fn parse_source(src: &Source, limits: &Limits) -> Result<(Document, Message), InputError> {
-    match xml::parse(&src.text, limits) {
+    // Whitespace before the XML declaration is a copying artefact of raw XML, but a refusal inside a
+    // decoded message (it is what the SP received).
+    let prolog = if src.encodings.is_empty() {
+        xml::prescan::Prolog::Lenient
+    } else {
+        xml::prescan::Prolog::Strict
+    };
+    match xml::parse_with(&src.text, limits, prolog) {
         Ok(doc) => {
             let m = model::build(&doc);
             Ok((doc, m))
@@ -326,7 +333,39 @@ pub fn lint_message(
     );
     findings.extend(more);
     opts.engine.settings.filter(&mut findings);
+    cap_findings(&mut findings, opts.limits.max_findings);
     (findings, signature, at, packs)
+}
+
+/// At most `max` findings of each rule on one message: the first ones are kept, and the last kept one
+/// says how many more there were (a document built to produce thousands must not drown the report).
+pub fn cap_findings(findings: &mut Vec<Finding>, max: usize) {
+    let mut total: std::collections::HashMap<&'static str, usize> =
+        std::collections::HashMap::new();
+    for f in findings.iter() {
+        *total.entry(f.code).or_default() += 1;
+    }
+    if total.values().all(|n| *n <= max) {
+        return;
+    }
+    let mut kept: std::collections::HashMap<&'static str, usize> = std::collections::HashMap::new();
+    findings.retain(|f| {
+        let k = kept.entry(f.code).or_default();
+        *k += 1;
+        *k <= max
+    });
+    let mut told: Vec<&'static str> = Vec::new();
+    for f in findings.iter_mut().rev() {
+        let n = total.get(f.code).copied().unwrap_or(0);
+        if n > max && !told.contains(&f.code) {
+            told.push(f.code);
+            f.message.push_str(&format!(
+                " (and {} more {} findings in this message, not shown: raise --max-findings to see them)",
+                n - max,
+                f.code
+            ));
+        }
+    }
 }
 
 /// Files a directory walk reads by default (others are skipped and counted).
@@ -886,4 +925,23 @@ fn progress_bar(opts: &Options, n: usize) -> Option<indicatif::ProgressBar> {
         }
     });
     Some(bar)
+}
+
+#[cfg(test)]
+mod cap_tests {
+    use super::*;
+
+    #[test]
+    fn findings_of_one_rule_are_capped_with_a_count() {
+        let rule = &crate::verify::rules::SIG011;
+        let mut v: Vec<Finding> = (0..30)
+            .map(|i| Finding::new(rule, format!("f{i}")))
+            .collect();
+        v.push(Finding::new(&crate::verify::rules::SIG001, "other"));
+        cap_findings(&mut v, 20);
+        assert_eq!(v.len(), 21);
+        assert!(v[19].message.ends_with("(and 10 more SIG011 findings in this message, not shown: raise --max-findings to see them)"), "{}", v[19].message);
+        assert!(!v[18].message.contains("more"));
+        assert_eq!(v[20].message, "other");
+    }
 }

@@ -319,9 +319,17 @@ fn control_characters_never_reach_the_terminal() {
         "{:?}",
         o.stdout
     );
-    // C1 controls and bidi overrides are legal XML characters: they parse but never reach the terminal.
+    // C1 controls and bidi overrides are not name characters (libxml2 refuses the name too): refused,
+    // and they never reach the terminal.
     let o = run(&["check", "<x\u{9b}31m\u{202e} xmlns=\"urn:x\"/>"]);
-    assert_eq!(o.code, 1);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("xml::namespace"), "{}", o.stderr);
+    for s in [&o.stdout, &o.stderr] {
+        assert!(!s.contains('\u{9b}') && !s.contains('\u{202e}'), "{s:?}");
+    }
+    // In text they are legal XML characters: they parse, and still never reach the terminal.
+    let o = run(&["check", "<x xmlns=\"urn:x\">\u{9b}31m\u{202e}</x>"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(
         !o.stdout.contains('\u{9b}') && !o.stdout.contains('\u{202e}'),
         "{:?}",

@@ -518,6 +518,10 @@ fn push_set(
                 (p.name.clone(), v)
             })
             .collect();
+        // The same parameters and values, in any order (a logged object need not keep the query's).
+        let (mut from_raw, mut from_set) = (from_raw, from_set);
+        from_raw.sort();
+        from_set.sort();
         if from_raw != from_set {
             b.ambiguous
                 .push("the raw query and the decoded parameters disagree".into());

@@ -517,6 +517,9 @@ fn from_json<R: Read>(index: usize, name: String, reader: R, limits: &Limits) ->
         li.entries = Some(scan.entries);
         return li;
     }
+    if let Some(e) = too_many_messages(&origin, scan.found.len(), limits) {
+        return LoadedInput::failed(index, name, e);
+    }
     let events = std::mem::take(&mut scan.events);
     let messages = scan
         .found
@@ -534,6 +537,21 @@ fn from_json<R: Read>(index: usize, name: String, reader: R, limits: &Limits) ->
         json_text: None,
         events,
     }
+}
+
+/// One input carries at most `--max-messages` messages.
+fn too_many_messages(origin: &Origin, n: usize, limits: &Limits) -> Option<InputError> {
+    (n > limits.max_messages).then(|| {
+        InputError::new(
+            origin,
+            ErrorKind::TooMany {
+                what: "SAML messages in one input",
+                count: n,
+                limit: limits.max_messages,
+                flag: "--max-messages",
+            },
+        )
+    })
 }
 
 fn strip_serde_position(s: &str) -> String {
@@ -641,6 +659,9 @@ fn from_text(index: usize, name: String, text: &str, limits: &Limits) -> LoadedI
             ..BindingParams::default()
         };
         capture::push_pairs_pub(&base, raw, &mut found);
+        if let Some(e) = too_many_messages(&origin, found.len(), limits) {
+            return LoadedInput::failed(index, name, e);
+        }
         let messages = found
             .into_iter()
             .map(|f| found_to_source(&origin, f, limits))

@@ -1,31 +1,72 @@
-//! XML-DSig verifiers behind one interface. The default is pure Rust (bergshamra, RustCrypto); the
-//! `xmlsec` feature adds libxmlsec1 as a second, independent verifier.
+//! XML-DSig verifiers behind one interface. The default is pure Rust (bergshamra, with ring for RSA);
+//! the `xmlsec` feature adds libxmlsec1 (xmlsec.rs) as a second, independent verifier.
+//!
+//! Every verifier reports where it found each signature in the text it was given, from its own parse:
+//! the crypto stage attaches results to samlint's signatures by that byte offset, never by order.
 
 use super::cert::Cert;
+use std::ops::Range;
 
-/// One verifier's verdict on one ds:Signature (in document order).
+/// Where a verifier's own parser found an element, in the text it was given: the byte just past its
+/// end tag (unique per element), and its first byte when the verifier knows it (libxml2 2.9 records
+/// only the end reliably).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub start: Option<usize>,
+    pub end: usize,
+}
+
+impl Place {
+    fn of(r: Range<usize>) -> Self {
+        Place {
+            start: Some(r.start),
+            end: r.end,
+        }
+    }
+    /// The same place in a text that starts `offset` bytes earlier.
+    pub fn shifted(self, offset: usize) -> Self {
+        Place {
+            start: self.start.map(|s| s + offset),
+            end: self.end + offset,
+        }
+    }
+    /// Is this the element spanning `r`?
+    pub fn is(&self, r: Range<usize>) -> bool {
+        self.end == r.end && self.start.is_none_or(|s| s == r.start)
+    }
+}
+
+/// What one verifier said about one ds:Signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SigResult {
+    /// Where the verifier's own parse has the ds:Signature element.
+    pub at: Place,
+    pub outcome: Crypto,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Crypto {
     Valid {
-        /// Byte range of the ds:Signature element, as the verifier's own parser saw it.
-        signature: Option<std::ops::Range<usize>>,
-        /// Per Reference: was its digest verified, and the byte range it resolved to (`None` for the whole
-        /// document, `URI=""`).
-        references: Vec<(bool, Option<std::ops::Range<usize>>)>,
+        /// Per SignedInfo Reference, in order.
+        references: Vec<RefResult>,
     },
     Invalid(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefResult {
+    /// Was its digest computed and compared?
+    pub digest_ok: bool,
+    /// Where the element it resolved to is (`None` for the whole document, `URI=""`).
+    pub resolved: Option<Place>,
 }
 
 pub trait Verifier {
     fn name(&self) -> &'static str;
     /// Verify every ds:Signature of `xml` with exactly this key (never one from the document). Returns
-    /// one result per ds:Signature in document order, or a document-level failure.
-    fn verify_all(&self, xml: &str, key: &Cert) -> Result<Vec<Crypto>, String>;
-    /// Whether `Crypto::Valid` carries byte ranges to cross-check against samlint's parser. A verifier
-    /// without them is matched by document order and by the ID semantics both sides share.
-    fn reports_positions(&self) -> bool {
-        true
-    }
+    /// one result per ds:Signature the verifier's parser sees, placed by its byte range, or a
+    /// document-level failure.
+    fn verify_all(&self, xml: &str, key: &Cert) -> Result<Vec<SigResult>, String>;
     /// Verify a detached signature over raw octets (the Redirect binding).
     fn verify_raw(
         &self,
@@ -65,27 +106,67 @@ pub const RUST: Bergshamra = Bergshamra {
 /// The same without ring, for the benches and the test that both give the same verdicts.
 pub const RUSTCRYPTO: Bergshamra = Bergshamra { ring: false };
 
-fn convert(doc: &uppsala::Document<'_>, results: Vec<bergshamra::VerifyResult>) -> Vec<Crypto> {
-    results
+/// The ds:Signature elements of bergshamra's parse, in the order bergshamra verifies them (its
+/// `verify_all` walks the same descendants of the root).
+fn signature_ranges(doc: &uppsala::Document<'_>) -> Vec<Option<Range<usize>>> {
+    doc.descendants(doc.root())
         .into_iter()
-        .map(|r| match r {
-            bergshamra::VerifyResult::Valid {
-                signature_node,
-                references,
-                ..
-            } => Crypto::Valid {
-                signature: doc.node_range(signature_node),
-                references: references
-                    .iter()
-                    .map(|r| {
-                        (
-                            r.digest_verified,
-                            r.resolved_node.and_then(|n| doc.node_range(n)),
-                        )
-                    })
-                    .collect(),
-            },
-            bergshamra::VerifyResult::Invalid { reason } => Crypto::Invalid(reason),
+        .filter(|n| {
+            doc.element(*n).is_some_and(|e| {
+                e.name.local_name.as_ref() == "Signature"
+                    && e.name.namespace_uri.as_deref() == Some(crate::model::ns::DS)
+            })
+        })
+        .map(|n| doc.node_range(n))
+        .collect()
+}
+
+fn convert(
+    doc: &uppsala::Document<'_>,
+    results: Vec<bergshamra::VerifyResult>,
+) -> Result<Vec<SigResult>, String> {
+    let ranges = signature_ranges(doc);
+    if ranges.len() != results.len() {
+        return Err(format!(
+            "bergshamra returned {} results for the {} signatures of its parse",
+            results.len(),
+            ranges.len()
+        ));
+    }
+    ranges
+        .into_iter()
+        .zip(results)
+        .map(|(at, r)| {
+            let at = at.ok_or("bergshamra gave no position for a signature")?;
+            let outcome = match r {
+                bergshamra::VerifyResult::Valid {
+                    signature_node,
+                    references,
+                    ..
+                } => {
+                    // bergshamra says which node it verified: it must be the one at this position.
+                    if doc.node_range(signature_node) != Some(at.clone()) {
+                        return Err("bergshamra verified another signature than it listed".into());
+                    }
+                    Crypto::Valid {
+                        references: references
+                            .iter()
+                            .map(|r| RefResult {
+                                digest_ok: r.digest_verified,
+                                resolved: r
+                                    .resolved_node
+                                    .and_then(|n| doc.node_range(n))
+                                    .map(Place::of),
+                            })
+                            .collect(),
+                    }
+                }
+                bergshamra::VerifyResult::Invalid { reason } => Crypto::Invalid(reason),
+            };
+            Ok(SigResult {
+                at: Place::of(at),
+                outcome,
+            })
         })
         .collect()
 }
@@ -95,7 +176,7 @@ impl Verifier for Bergshamra {
         "rust"
     }
 
-    fn verify_all(&self, xml: &str, key: &Cert) -> Result<Vec<Crypto>, String> {
+    fn verify_all(&self, xml: &str, key: &Cert) -> Result<Vec<SigResult>, String> {
         verify_all(xml, key, self.ring)
     }
 
@@ -110,7 +191,110 @@ impl Verifier for Bergshamra {
     }
 }
 
-fn verify_all(xml: &str, key: &Cert, fast: bool) -> Result<Vec<Crypto>, String> {
+/// Attribute-value normalisation (XML 1.0 §3.3.3), which bergshamra's parser does not do: a literal tab,
+/// line feed or carriage return (a CR LF pair counting as one, §2.11) inside an attribute value is read
+/// as one space by every conforming parser, libxml2 included, so canonicalisation must see a space. The
+/// text is rewritten only when it needs it; `removed` lists, in the new text, where a byte was dropped
+/// (the LF of a CR LF pair), so that positions can be mapped back.
+pub struct Normalised {
+    pub text: String,
+    removed: Vec<usize>,
+}
+
+impl Normalised {
+    /// The offset in the original text of an offset in the normalised one.
+    pub fn original(&self, new: usize) -> usize {
+        new + self.removed.partition_point(|r| *r <= new)
+    }
+    fn place(&self, p: Place) -> Place {
+        Place {
+            start: p.start.map(|s| self.original(s)),
+            end: self.original(p.end),
+        }
+    }
+}
+
+pub fn normalise_attribute_whitespace(xml: &str) -> Option<Normalised> {
+    let b = xml.as_bytes();
+    let mut out: Option<(Vec<u8>, Vec<usize>)> = None;
+    let mut i = 0;
+    while i < b.len() {
+        let rest = &b[i..];
+        let skip_to = |from: usize, pat: &[u8]| {
+            memchr::memmem::find(&b[from..], pat).map_or(b.len(), |k| from + k + pat.len())
+        };
+        let next = if rest.starts_with(b"<!--") {
+            skip_to(i + 4, b"-->")
+        } else if rest.starts_with(b"<![CDATA[") {
+            skip_to(i + 9, b"]]>")
+        } else if rest.starts_with(b"<?") || rest.starts_with(b"<!") {
+            skip_to(i + 2, b">")
+        } else if rest.starts_with(b"<") && !rest.starts_with(b"</") {
+            // A start tag: rewrite whitespace inside quoted values.
+            let mut j = i + 1;
+            let mut quote: Option<u8> = None;
+            while j < b.len() {
+                let c = b[j];
+                match quote {
+                    Some(q) if c == q => quote = None,
+                    Some(_) if matches!(c, b'\t' | b'\n' | b'\r') => {
+                        let (o, removed) = out.get_or_insert_with(|| (b[..j].to_vec(), Vec::new()));
+                        // Copy what came since the last rewrite.
+                        let copied = o.len() + removed.len();
+                        o.extend_from_slice(&b[copied..j]);
+                        o.push(b' ');
+                        if c == b'\r' && b.get(j + 1) == Some(&b'\n') {
+                            j += 1;
+                            removed.push(o.len());
+                        }
+                    }
+                    Some(_) => {}
+                    None if c == b'"' || c == b'\'' => quote = Some(c),
+                    None if c == b'>' => break,
+                    None => {}
+                }
+                j += 1;
+            }
+            j + 1
+        } else {
+            memchr::memchr(b'<', &rest[1..]).map_or(b.len(), |k| i + 1 + k)
+        };
+        i = next.max(i + 1);
+    }
+    let (mut o, removed) = out?;
+    let copied = o.len() + removed.len();
+    o.extend_from_slice(b.get(copied..).unwrap_or_default());
+    // Only ASCII bytes were replaced, so the text is still UTF-8.
+    String::from_utf8(o)
+        .ok()
+        .map(|text| Normalised { text, removed })
+}
+
+fn verify_all(xml: &str, key: &Cert, fast: bool) -> Result<Vec<SigResult>, String> {
+    match normalise_attribute_whitespace(xml) {
+        None => verify_parsed(xml, key, fast),
+        Some(n) => Ok(verify_parsed(&n.text, key, fast)?
+            .into_iter()
+            .map(|r| SigResult {
+                at: n.place(r.at),
+                outcome: match r.outcome {
+                    Crypto::Valid { references } => Crypto::Valid {
+                        references: references
+                            .into_iter()
+                            .map(|x| RefResult {
+                                digest_ok: x.digest_ok,
+                                resolved: x.resolved.map(|p| n.place(p)),
+                            })
+                            .collect(),
+                    },
+                    other => other,
+                },
+            })
+            .collect()),
+    }
+}
+
+fn verify_parsed(xml: &str, key: &Cert, fast: bool) -> Result<Vec<SigResult>, String> {
     let doc =
         uppsala::parse(xml).map_err(|e| format!("verifier could not parse the document: {e}"))?;
     // ring first (fast.rs): used only when every signature is valid; otherwise RustCrypto decides.
@@ -123,7 +307,7 @@ fn verify_all(xml: &str, key: &Cert, fast: bool) -> Result<Vec<Crypto>, String> 
             && !results.is_empty()
             && results.iter().all(bergshamra::VerifyResult::is_valid)
         {
-            return Ok(convert(&doc, results));
+            return convert(&doc, results);
         }
     }
     #[cfg(not(feature = "ring"))]
@@ -135,7 +319,7 @@ fn verify_all(xml: &str, key: &Cert, fast: bool) -> Result<Vec<Crypto>, String> 
     let ctx = bergshamra::DsigContext::new(km);
     let results = bergshamra::dsig::verify::verify_all_document_with_source(&ctx, &doc, Some(xml))
         .map_err(|e| e.to_string())?;
-    Ok(convert(&doc, results))
+    convert(&doc, results)
 }
 
 fn verify_raw(sig_alg: &str, data: &[u8], signature: &[u8], key: &Cert) -> Result<bool, String> {
@@ -148,83 +332,27 @@ fn verify_raw(sig_alg: &str, data: &[u8], signature: &[u8], key: &Cert) -> Resul
     alg.verify(&sk, data, signature).map_err(|e| e.to_string())
 }
 
-/// libxmlsec1 through the `xmlsec` crate: the reference implementation most SAML SPs use. Each
-/// ds:Signature is verified on its own with the configured key preset in the context, so xmlsec never
-/// takes a key from KeyInfo. SAML's `ID` attributes are registered as XML IDs first.
+/// libxmlsec1 (cargo feature `xmlsec`), xmlsec.rs.
 #[cfg(feature = "xmlsec")]
-pub struct Xmlsec;
+pub use super::xmlsec::Xmlsec;
 
-#[cfg(feature = "xmlsec")]
-impl Verifier for Xmlsec {
-    fn name(&self) -> &'static str {
-        "xmlsec"
-    }
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    fn reports_positions(&self) -> bool {
-        false
-    }
-
-    fn verify_all(&self, xml: &str, key: &Cert) -> Result<Vec<Crypto>, String> {
-        use xmlsec::XmlSecDocumentExt as _;
-        let doc = libxml::parser::Parser::default()
-            .parse_string(xml)
-            .map_err(|e| format!("libxml2 could not parse the document: {e:?}"))?;
-        let ctx =
-            libxml::xpath::Context::new(&doc).map_err(|_| "libxml2 XPath context".to_string())?;
-        let has_ids = ctx
-            .evaluate("//*[@ID]")
-            .map(|o| !o.get_nodes_as_vec().is_empty())
-            .unwrap_or(false);
-        if has_ids {
-            doc.specify_idattr("//*[@ID]", "ID", None)
-                .map_err(|e| format!("registering IDs: {e}"))?;
+    #[test]
+    fn attribute_whitespace_is_normalised_and_positions_map_back() {
+        assert!(normalise_attribute_whitespace("<a x='1 2'>\t\r\n<b/></a>").is_none());
+        let t = "<a x=\"p\tq\r\ns\" y='\n'><!-- x=\"\t\" --><b z=\"\r\n\r\n\"/>t\r\n</a>";
+        let n = normalise_attribute_whitespace(t).unwrap();
+        assert_eq!(
+            n.text,
+            "<a x=\"p q s\" y=' '><!-- x=\"\t\" --><b z=\"  \"/>t\r\n</a>"
+        );
+        // Every '<' of the new text maps back to a '<' of the original at the same element.
+        for (k, _) in n.text.match_indices('<') {
+            assert_eq!(&t[n.original(k)..n.original(k) + 2], &n.text[k..k + 2]);
         }
-        let sigs = ctx
-            .evaluate("//*[local-name()='Signature' and namespace-uri()='http://www.w3.org/2000/09/xmldsig#']")
-            .map_err(|_| "libxml2 XPath".to_string())?
-            .get_nodes_as_vec();
-        let mut out = Vec::with_capacity(sigs.len());
-        for node in &sigs {
-            let mut sctx = xmlsec::XmlSecSignatureContext::new();
-            super::xmlsec_errors::install();
-            super::xmlsec_errors::take();
-            let k =
-                xmlsec::XmlSecKey::from_memory(&key.der, xmlsec::XmlSecKeyFormat::CertDer, None)
-                    .map_err(|e| format!("key not usable by xmlsec: {e}"))?;
-            sctx.insert_key(k);
-            let result = sctx.verify_node(node);
-            let said = super::xmlsec_errors::take();
-            // libxmlsec1's own words: "data and digest do not match" (content changed) or "data do not
-            // match" (signature value, i.e. the key).
-            let why = if said.iter().any(|m| m.contains("digest do not match")) {
-                "digest mismatch (xmlsec: data and digest do not match)".to_string()
-            } else if said.iter().any(|m| m.contains("data do not match")) {
-                "signature value verification failed (xmlsec: data do not match)".to_string()
-            } else {
-                format!(
-                    "xmlsec: {}",
-                    said.last().map(String::as_str).unwrap_or("not verified")
-                )
-            };
-            out.push(match result {
-                Ok(true) => Crypto::Valid {
-                    signature: None,
-                    references: Vec::new(),
-                },
-                Ok(false) => Crypto::Invalid(why),
-                Err(e) => Crypto::Invalid(format!("xmlsec: {e}; {why}")),
-            });
-        }
-        Ok(out)
-    }
-
-    fn verify_raw(
-        &self,
-        _sig_alg: &str,
-        _data: &[u8],
-        _signature: &[u8],
-        _key: &Cert,
-    ) -> Result<bool, String> {
-        Err("the xmlsec verifier checks XML signatures only; Redirect-binding signatures use the Rust verifier".into())
+        assert_eq!(n.original(n.text.len()), t.len());
     }
 }

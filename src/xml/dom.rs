@@ -40,6 +40,10 @@ pub struct Element {
     pub start_tag: Span,
     /// `</name>`; `None` for an empty-element tag.
     pub end_tag: Option<Span>,
+    /// Position (1-based) among the parent's child elements of the same name, and how many there are:
+    /// what [`Document::path`] needs without looking at the siblings.
+    pub nth: usize,
+    pub same: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -184,32 +188,18 @@ impl Document {
         }
         None
     }
-    /// A readable, prefix-independent path such as `/Response/Assertion[2]/Subject/NameID`.
+    /// A readable, prefix-independent path such as `/Response/Assertion[2]/Subject/NameID`. Linear in
+    /// the depth.
     pub fn path(&self, id: NodeId) -> String {
         let mut parts = Vec::new();
         let mut cur = Some(id);
         while let Some(n) = cur {
             if let Some(e) = self.element(n) {
-                let parent = self.nodes[n].parent;
-                let label = match parent {
-                    Some(p) => {
-                        let same: Vec<NodeId> = self
-                            .child_elements(p)
-                            .filter(|c| {
-                                self.element(*c)
-                                    .is_some_and(|ce| ce.local == e.local && ce.ns == e.ns)
-                            })
-                            .collect();
-                        if same.len() > 1 {
-                            let pos = same.iter().position(|c| *c == n).unwrap_or(0) + 1;
-                            format!("{}[{pos}]", e.local)
-                        } else {
-                            e.local.clone()
-                        }
-                    }
-                    None => e.local.clone(),
-                };
-                parts.push(label);
+                parts.push(if e.same > 1 {
+                    format!("{}[{}]", e.local, e.nth)
+                } else {
+                    e.local.clone()
+                });
             }
             cur = self.nodes[n].parent;
         }
@@ -241,10 +231,42 @@ impl Document {
     }
 }
 
-struct Scope {
-    /// (prefix, uri); prefix "" is the default namespace; uri "" undeclares it.
-    bindings: Vec<(String, String)>,
+/// The namespace bindings in scope: each prefix's stack of URIs (prefix "" is the default namespace, and
+/// the URI "" undeclares it), and the prefixes each open element declared. Lookups are constant-time,
+/// however many declarations a document holds.
+#[derive(Default)]
+struct Scopes {
+    bound: std::collections::HashMap<String, Vec<String>>,
+    declared: Vec<Vec<String>>,
 }
+
+impl Scopes {
+    fn push(&mut self, bindings: Vec<(String, String)>) {
+        let mut names = Vec::with_capacity(bindings.len());
+        for (p, u) in bindings {
+            self.bound.entry(p.clone()).or_default().push(u);
+            names.push(p);
+        }
+        self.declared.push(names);
+    }
+    fn pop(&mut self) {
+        for p in self.declared.pop().unwrap_or_default() {
+            if let Some(v) = self.bound.get_mut(&p) {
+                v.pop();
+            }
+        }
+    }
+    fn resolve(&self, prefix: &str) -> Option<String> {
+        match prefix {
+            "xml" => Some(XML_NS.to_string()),
+            "xmlns" => Some(XMLNS_NS.to_string()),
+            p => self.bound.get(p).and_then(|v| v.last()).cloned(),
+        }
+    }
+}
+
+/// Per open element: how many child elements of each name it has so far (for `nth` / `same`).
+type SiblingCounts = std::collections::HashMap<(Option<String>, String), usize>;
 
 fn xml_err(e: impl std::fmt::Display) -> ErrorKind {
     ErrorKind::Xml {
@@ -265,7 +287,8 @@ pub fn parse(text: &str) -> Result<Document, (ErrorKind, Span)> {
 
     let mut nodes: Vec<Node> = Vec::new();
     let mut stack: Vec<NodeId> = Vec::new();
-    let mut scopes: Vec<Scope> = Vec::new();
+    let mut scopes = Scopes::default();
+    let mut counts: Vec<SiblingCounts> = Vec::new();
     let mut root: Option<NodeId> = None;
     let mut prolog = Vec::new();
     let mut epilog = Vec::new();
@@ -303,13 +326,16 @@ pub fn parse(text: &str) -> Result<Document, (ErrorKind, Span)> {
             }
             Event::Start(e) => {
                 let id = push_element(&mut nodes, &mut scopes, &stack, &e, span, text)?;
+                count_sibling(&mut nodes, &mut counts, id);
                 if stack.is_empty() {
                     root = Some(id);
                 }
                 stack.push(id);
+                counts.push(SiblingCounts::new());
             }
             Event::Empty(e) => {
                 let id = push_element(&mut nodes, &mut scopes, &stack, &e, span, text)?;
+                count_sibling(&mut nodes, &mut counts, id);
                 scopes.pop();
                 if stack.is_empty() {
                     root = Some(id);
@@ -320,6 +346,7 @@ pub fn parse(text: &str) -> Result<Document, (ErrorKind, Span)> {
                     return Err((xml_err("unexpected end tag"), span));
                 };
                 scopes.pop();
+                close_siblings(&mut nodes, counts.pop().unwrap_or_default(), id);
                 let node = &mut nodes[id];
                 node.span = Span::new(node.span.start, span.end);
                 if let NodeKind::Element(el) = &mut node.kind {
@@ -505,9 +532,96 @@ fn append_text(
     *open = Some(id);
 }
 
+/// Number a new element among its parent's children of the same name.
+fn count_sibling(nodes: &mut [Node], counts: &mut [SiblingCounts], id: NodeId) {
+    let NodeKind::Element(e) = &mut nodes[id].kind else {
+        return;
+    };
+    e.nth = match counts.last_mut() {
+        Some(c) => {
+            let n = c.entry((e.ns.clone(), e.local.clone())).or_default();
+            *n += 1;
+            *n
+        }
+        None => 1,
+    };
+    e.same = 1;
+}
+
+/// When an element closes, tell each child element how many siblings share its name.
+fn close_siblings(nodes: &mut [Node], counts: SiblingCounts, parent: NodeId) {
+    let children = std::mem::take(&mut nodes[parent].children);
+    for &c in &children {
+        if let NodeKind::Element(e) = &mut nodes[c].kind {
+            e.same = counts
+                .get(&(e.ns.clone(), e.local.clone()))
+                .copied()
+                .unwrap_or(1);
+        }
+    }
+    nodes[parent].children = children;
+}
+
+/// Is `c` an XML 1.0 (fifth edition) NameStartChar other than ':'?
+fn name_start(c: char) -> bool {
+    matches!(c, 'A'..='Z' | '_' | 'a'..='z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}'
+        | '\u{F8}'..='\u{2FF}' | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}'
+        | '\u{200C}'..='\u{200D}' | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}'
+        | '\u{3001}'..='\u{D7FF}' | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}'
+        | '\u{10000}'..='\u{EFFFF}')
+}
+
+fn name_char(c: char) -> bool {
+    name_start(c)
+        || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+}
+
+fn is_ncname(s: &str) -> bool {
+    let mut cs = s.chars();
+    cs.next().is_some_and(name_start) && cs.all(name_char)
+}
+
+/// A namespace-well-formed QName: `local` or `prefix:local`, both NCNames (Namespaces in XML 1.0 §3).
+/// libxml2 and lxml refuse anything else (`:x`, `x:`, `a:b:c`), and a parser that resolves such a name
+/// reads another document than they do.
+fn check_qname(q: &str) -> Result<(Option<&str>, &str), String> {
+    let ok = match q.split_once(':') {
+        Some((p, l)) => is_ncname(p) && is_ncname(l),
+        None => is_ncname(q),
+    };
+    if ok {
+        Ok(split_qname(q))
+    } else {
+        Err(format!(
+            "`{}` is not a name of the form local or prefix:local",
+            crate::util::one_line(q)
+        ))
+    }
+}
+
+/// Namespaces in XML 1.0 §3: `xml` is bound only to its namespace, `xmlns` never, and neither namespace
+/// to another prefix or as the default.
+fn check_declaration(prefix: &str, uri: &str) -> Result<(), String> {
+    let reserved = uri == XML_NS || uri == XMLNS_NS;
+    match prefix {
+        "xmlns" => Err("the prefix xmlns cannot be declared".into()),
+        "xml" if uri != XML_NS => Err("the prefix xml cannot be bound to another namespace".into()),
+        "xml" => Ok(()),
+        _ if reserved => Err(format!(
+            "the namespace {uri} cannot be bound to {}",
+            if prefix.is_empty() {
+                "the default namespace".to_string()
+            } else {
+                format!("the prefix {}", crate::util::one_line(prefix))
+            }
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn push_element(
     nodes: &mut Vec<Node>,
-    scopes: &mut Vec<Scope>,
+    scopes: &mut Scopes,
     stack: &[NodeId],
     e: &BytesStart,
     span: Span,
@@ -531,41 +645,36 @@ fn push_element(
         ));
     }
     // Namespace declarations first.
+    let ns_err = |detail: String| (ErrorKind::Namespace { detail }, span);
     let mut bindings = Vec::new();
     for (q, v) in &parsed {
         if q == "xmlns" {
+            check_declaration("", v).map_err(ns_err)?;
             bindings.push((String::new(), v.clone()));
         } else if let Some(p) = q.strip_prefix("xmlns:") {
-            if v.is_empty() {
-                return Err((
-                    ErrorKind::Namespace {
-                        detail: format!("prefix `{p}` bound to an empty namespace"),
-                    },
-                    span,
-                ));
+            if !is_ncname(p) {
+                return Err(ns_err(format!(
+                    "`{}` declares no valid prefix",
+                    crate::util::one_line(q)
+                )));
             }
+            if v.is_empty() {
+                return Err(ns_err(format!("prefix `{p}` bound to an empty namespace")));
+            }
+            check_declaration(p, v).map_err(ns_err)?;
             bindings.push((p.to_string(), v.clone()));
         }
     }
-    scopes.push(Scope { bindings });
-    let resolve = |prefix: &str| -> Option<String> {
-        if prefix == "xml" {
-            return Some(XML_NS.to_string());
-        }
-        if prefix == "xmlns" {
-            return Some(XMLNS_NS.to_string());
-        }
-        for s in scopes.iter().rev() {
-            for (p, u) in s.bindings.iter().rev() {
-                if p == prefix {
-                    return Some(u.clone());
-                }
-            }
-        }
-        None
-    };
+    scopes.push(bindings);
+    let resolve = |prefix: &str| scopes.resolve(prefix);
     let qname = e.name().as_ref().to_string();
-    let (prefix, local) = split_qname(&qname);
+    let (prefix, local) = match check_qname(&qname) {
+        Ok(x) => x,
+        Err(detail) => {
+            scopes.pop();
+            return Err((ErrorKind::Namespace { detail }, span));
+        }
+    };
     let undeclared = |p: &str, what: String, at: Span| {
         (
             ErrorKind::Namespace {
@@ -593,7 +702,13 @@ fn push_element(
     };
     let mut attrs = Vec::with_capacity(parsed.len());
     for ((q, value), (aspan, vspan)) in parsed.into_iter().zip(raw_attrs) {
-        let (ap, al) = split_qname(&q);
+        let (ap, al) = match check_qname(&q) {
+            Ok(x) => x,
+            Err(detail) => {
+                scopes.pop();
+                return Err((ErrorKind::Namespace { detail }, aspan));
+            }
+        };
         let ans = match ap {
             Some(p) => match resolve(p) {
                 Some(u) => Some(u),
@@ -634,6 +749,8 @@ fn push_element(
         attrs,
         start_tag: span,
         end_tag: None,
+        nth: 1,
+        same: 1,
     };
     Ok(push_node(
         nodes,
@@ -769,6 +886,74 @@ mod tests {
         let d = parse(t).unwrap();
         assert_eq!(&t[d.node(d.root).span.range()], "<a x=\"1\"/>");
         assert_eq!(&t[d.attr(d.root, "x").unwrap().value_span.range()], "1");
+    }
+
+    #[test]
+    fn names_and_declarations_must_be_namespace_well_formed() {
+        for bad in [
+            r#"<:Signature xmlns="http://www.w3.org/2000/09/xmldsig#"/>"#,
+            r#"<a xmlns:="urn:x"/>"#,
+            r#"<a:b:c xmlns:a="urn:a"/>"#,
+            r#"<a x:y:z="1" xmlns:x="urn:x"/>"#,
+            r#"<a: xmlns:a="urn:a"/>"#,
+            r#"<a :x="1"/>"#,
+            r#"<a xmlns:xmlns="urn:x"/>"#,
+            r#"<a xmlns:xml="urn:x"/>"#,
+            r#"<a xmlns:p="http://www.w3.org/XML/1998/namespace"/>"#,
+            r#"<a xmlns="http://www.w3.org/2000/xmlns/"/>"#,
+            r#"<a xmlns:1p="urn:x"/>"#,
+        ] {
+            let e = parse(bad).unwrap_err();
+            assert!(matches!(e.0, ErrorKind::Namespace { .. }), "{bad}: {e:?}");
+            assert!(e.1.end <= bad.len());
+        }
+        assert!(
+            parse(r#"<a xmlns:xml="http://www.w3.org/XML/1998/namespace" xml:lang="en"/>"#).is_ok()
+        );
+    }
+
+    #[test]
+    fn attribute_values_are_normalised_like_libxml2() {
+        // XML 1.0 §2.11 then §3.3.3: CR LF is one line end, each literal whitespace one space;
+        // character references stay what they are.
+        let d = parse("<a x=\"p\tq\r\ns\rt\" y='&#9;&#13;&#10;'/>").unwrap();
+        assert_eq!(d.attr(d.root, "x").unwrap().value, "p q s t");
+        assert_eq!(d.attr(d.root, "y").unwrap().value, "\t\r\n");
+    }
+
+    #[test]
+    fn paths_number_same_named_siblings() {
+        let t = "<r><a/><b><c/></b><a><c/><c/></a></r>";
+        let d = parse(t).unwrap();
+        let paths: Vec<String> = d.descendants(d.root).iter().map(|n| d.path(*n)).collect();
+        assert_eq!(
+            paths,
+            [
+                "/r/a[1]",
+                "/r/b",
+                "/r/b/c",
+                "/r/a[2]",
+                "/r/a[2]/c[1]",
+                "/r/a[2]/c[2]"
+            ]
+        );
+    }
+
+    #[test]
+    fn declarations_are_scoped() {
+        // Redeclared, shadowed and restored on the way out; siblings do not see each other's.
+        let t = r#"<p:a xmlns:p="urn:1"><p:b xmlns:p="urn:2"><p:c/></p:b><p:d/><e xmlns:q="urn:q"/><q:f/></p:a>"#;
+        let e = parse(t).unwrap_err();
+        assert!(e.0.to_string().contains("prefix `q`"), "{e:?}");
+        let t = t.replace("<q:f/>", "");
+        let d = parse(&t).unwrap();
+        let ns: Vec<Option<String>> = d
+            .descendants(d.root)
+            .iter()
+            .map(|n| d.element(*n).unwrap().ns.clone())
+            .collect();
+        let u = |s: &str| Some(s.to_string());
+        assert_eq!(ns, [u("urn:2"), u("urn:2"), u("urn:1"), None]);
     }
 
     #[test]

@@ -9,8 +9,18 @@ use crate::limits::Limits;
 use crate::source::Span;
 pub use dom::{Document, NodeId, NodeKind};
 
-/// Pre-scan (limits, DOCTYPE) and parse.
+/// Pre-scan (limits, DOCTYPE, what libxml2 refuses) and parse a message exactly as an SP receives it.
 pub fn parse(text: &str, limits: &Limits) -> Result<Document, (ErrorKind, Span)> {
+    parse_with(text, limits, prescan::Prolog::Strict)
+}
+
+/// [`parse`], choosing whether whitespace may come before the XML declaration (only for text the user
+/// gave as raw XML).
+pub fn parse_with(
+    text: &str,
+    limits: &Limits,
+    prolog: prescan::Prolog,
+) -> Result<Document, (ErrorKind, Span)> {
     if text.len() > limits.max_value {
         return Err((
             ErrorKind::TooLarge {
@@ -22,6 +32,27 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Document, (ErrorKind, Span)>
             Span::new(0, 0),
         ));
     }
-    prescan::prescan(text, limits.max_depth)?;
-    dom::parse(text)
+    prescan::prescan(text, limits, prolog)?;
+    let doc = dom::parse(text)?;
+    // Each signature can make a verifier canonicalise the whole document: bounded.
+    let sigs: Vec<NodeId> = doc
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| doc.is(*i, crate::model::ns::DS, "Signature"))
+        .map(|(i, _)| i)
+        .collect();
+    if sigs.len() > limits.max_signatures {
+        let at = doc.name_span(sigs[limits.max_signatures]);
+        return Err((
+            ErrorKind::TooMany {
+                what: "signatures in one message",
+                count: sigs.len(),
+                limit: limits.max_signatures,
+                flag: "--max-signatures",
+            },
+            at,
+        ));
+    }
+    Ok(doc)
 }

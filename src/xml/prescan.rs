@@ -1,28 +1,167 @@
-//! samlint's own pass over the text before any XML parser sees it: refuses DOCTYPE / entity
-//! declarations and nesting deeper than the limit, pointing at the offending bytes. It is a simple byte
-//! scanner (comments, CDATA, processing instructions and quoted attribute values are skipped), so no
-//! hostile document can make a parser recurse or expand anything.
+//! samlint's own pass over the text before any XML parser sees it. It refuses, pointing at the offending
+//! bytes:
+//! - DOCTYPE / entity declarations, and nesting deeper than the limit;
+//! - what libxml2 refuses (design.md "What libxml2 refuses, samlint refuses"), so that no SP-side
+//!   parser reads another document than samlint: a second byte-order mark, anything before the XML
+//!   declaration (in decoded messages), an XML declaration anywhere but at the start, an encoding
+//!   declaration the bytes are not in;
+//! - more elements, attributes on one element, or namespace declarations than the limits allow, so that
+//!   every later pass is bounded.
+//!
+//! It is a simple byte scanner (comments, CDATA, processing instructions and quoted attribute values
+//! are skipped), so no hostile document can make a parser recurse or expand anything.
 
 use crate::error::ErrorKind;
+use crate::limits::Limits;
 use crate::source::Span;
 use memchr::memmem;
 
-pub fn prescan(text: &str, max_depth: usize) -> Result<(), (ErrorKind, Span)> {
+const BOM: &str = "\u{feff}";
+
+/// Is whitespace allowed before the XML declaration? Only for text the user gave as raw XML (a file or
+/// a paste, where a leading newline is an artefact of copying); never inside a decoded message, which is
+/// exactly what the SP received.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prolog {
+    Strict,
+    Lenient,
+}
+
+fn xml_err(detail: impl Into<String>, span: Span) -> (ErrorKind, Span) {
+    (
+        ErrorKind::Xml {
+            detail: detail.into(),
+        },
+        span,
+    )
+}
+
+pub fn prescan(text: &str, limits: &Limits, prolog: Prolog) -> Result<(), (ErrorKind, Span)> {
     let b = text.as_bytes();
     // XML 1.0 §2.2: no C0 control characters other than tab, LF and CR, anywhere.
     if let Some(pos) = b
         .iter()
         .position(|&c| c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r'))
     {
-        return Err((
-            ErrorKind::Xml {
-                detail: format!("control character U+{:04X} is not allowed in XML", b[pos]),
-            },
+        return Err(xml_err(
+            format!("control character U+{:04X} is not allowed in XML", b[pos]),
             Span::new(pos, pos + 1),
         ));
     }
+    let decl_at = declaration(text, prolog)?;
+    if let Some(at) = decl_at {
+        encoding(text, at)?;
+    }
+    body(text, limits, decl_at)
+}
+
+/// Where the XML declaration starts, if there is one; refuses a second BOM and anything else before it.
+fn declaration(text: &str, prolog: Prolog) -> Result<Option<usize>, (ErrorKind, Span)> {
+    let after_bom = text.strip_prefix(BOM).map_or(0, |_| BOM.len());
+    let rest = &text[after_bom..];
+    if rest.starts_with(BOM) {
+        return Err(xml_err(
+            "a second byte-order mark: libxml2 refuses the document",
+            Span::new(after_bom, after_bom + BOM.len()),
+        ));
+    }
+    let ws = rest.len() - rest.trim_start_matches([' ', '\t', '\r', '\n']).len();
+    let at = after_bom + ws;
+    if !is_decl(&text.as_bytes()[at..]) {
+        return Ok(None);
+    }
+    if ws > 0 && prolog == Prolog::Strict {
+        return Err(xml_err(
+            "whitespace before the XML declaration: the declaration must be the very first thing in the message, and libxml2-based SPs refuse it",
+            Span::new(after_bom, at),
+        ));
+    }
+    Ok(Some(at))
+}
+
+/// `<?xml` followed by whitespace or `?>`: the declaration (any other `<?xml…` is a reserved PI target).
+fn is_decl(b: &[u8]) -> bool {
+    b.len() >= 6
+        && b[..5].eq_ignore_ascii_case(b"<?xml")
+        && matches!(b[5], b' ' | b'\t' | b'\r' | b'\n' | b'?')
+}
+
+/// The declared encoding must be what the text is: UTF-8, or an ASCII-compatible one when every byte
+/// is ASCII (where both readings agree).
+fn encoding(text: &str, at: usize) -> Result<(), (ErrorKind, Span)> {
+    let b = text.as_bytes();
+    let end = memmem::find(&b[at..], b"?>").map_or(b.len(), |k| at + k);
+    let decl = &text[at..end];
+    let Some(k) = decl.find("encoding") else {
+        return Ok(());
+    };
+    let after = decl[k + "encoding".len()..].trim_start();
+    let Some(after) = after.strip_prefix('=') else {
+        return Ok(());
+    };
+    let after = after.trim_start();
+    let Some(q) = after.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+        return Ok(());
+    };
+    let value = after[1..].split(q).next().unwrap_or_default();
+    let start = at + (decl.len() - after.len()) + 1;
+    let span = Span::new(start, start + value.len());
+    let name = value.to_ascii_lowercase();
+    if matches!(name.as_str(), "utf-8" | "utf8") {
+        return Ok(());
+    }
+    let ascii_compatible = matches!(name.as_str(), "us-ascii" | "ascii" | "latin1" | "latin-1")
+        || name.starts_with("iso-8859-")
+        || name.starts_with("iso8859-")
+        || name.starts_with("windows-125");
+    match text.bytes().position(|c| c >= 0x80) {
+        None if ascii_compatible => Ok(()),
+        Some(pos) if ascii_compatible => Err((
+            ErrorKind::Encoding {
+                detail: format!(
+                    "the declaration says encoding=\"{}\" but the message holds UTF-8 (non-ASCII at byte {pos}): libxml2-based SPs read other characters there",
+                    crate::util::one_line(value)
+                ),
+            },
+            span,
+        )),
+        _ => Err((
+            ErrorKind::Encoding {
+                detail: format!(
+                    "the declaration says encoding=\"{}\" but the message is UTF-8 text: libxml2 refuses it",
+                    crate::util::one_line(value)
+                ),
+            },
+            span,
+        )),
+    }
+}
+
+fn too_many(
+    what: &'static str,
+    count: usize,
+    limit: usize,
+    flag: &'static str,
+    span: Span,
+) -> (ErrorKind, Span) {
+    (
+        ErrorKind::TooMany {
+            what,
+            count,
+            limit,
+            flag,
+        },
+        span,
+    )
+}
+
+/// The markup: DOCTYPE, depth, declarations out of place, and the counts.
+fn body(text: &str, limits: &Limits, decl_at: Option<usize>) -> Result<(), (ErrorKind, Span)> {
+    let b = text.as_bytes();
     let mut i = 0;
     let mut depth: usize = 0;
+    let mut elements: usize = 0;
+    let mut namespaces: usize = 0;
     while let Some(off) = memchr::memchr(b'<', &b[i..]) {
         let lt = i + off;
         let rest = &b[lt..];
@@ -38,46 +177,113 @@ pub fn prescan(text: &str, max_depth: usize) -> Result<(), (ErrorKind, Span)> {
             }
             return Err((ErrorKind::Doctype, Span::new(lt, end)));
         } else if rest.starts_with(b"<?") {
+            if is_decl(rest) && Some(lt) != decl_at {
+                return Err(xml_err(
+                    "an XML declaration that is not at the start of the message",
+                    Span::new(lt, lt + 5),
+                ));
+            }
             i = find_after(b, lt + 2, b"?>");
         } else if rest.starts_with(b"</") {
             depth = depth.saturating_sub(1);
             i = find_after(b, lt + 2, b">");
         } else {
-            // A start tag: scan to '>' honouring quotes.
-            let mut j = lt + 1;
-            let mut quote: Option<u8> = None;
-            while j < b.len() {
-                let c = b[j];
-                match quote {
-                    Some(q) if c == q => quote = None,
-                    Some(_) => {}
-                    None if c == b'"' || c == b'\'' => quote = Some(c),
-                    None if c == b'>' => break,
-                    None => {}
-                }
-                j += 1;
+            let tag = start_tag(b, lt);
+            let span = Span::new(lt, (tag.end + 1).min(b.len()));
+            elements += 1;
+            if elements > limits.max_elements {
+                return Err(too_many(
+                    "elements",
+                    elements,
+                    limits.max_elements,
+                    "--max-elements",
+                    span,
+                ));
             }
-            let self_closing = j > lt + 1 && b.get(j - 1) == Some(&b'/');
-            if !self_closing {
+            if tag.attributes > limits.max_attributes {
+                return Err(too_many(
+                    "attributes on one element",
+                    tag.attributes,
+                    limits.max_attributes,
+                    "--max-attributes",
+                    span,
+                ));
+            }
+            namespaces += tag.namespaces;
+            if namespaces > limits.max_namespaces {
+                return Err(too_many(
+                    "namespace declarations",
+                    namespaces,
+                    limits.max_namespaces,
+                    "--max-namespaces",
+                    span,
+                ));
+            }
+            if !tag.self_closing {
                 depth += 1;
-                if depth > max_depth {
-                    let end = (j + 1).min(b.len());
+                if depth > limits.max_depth {
                     return Err((
                         ErrorKind::TooDeep {
                             depth,
-                            limit: max_depth,
+                            limit: limits.max_depth,
                         },
-                        Span::new(lt, end),
+                        span,
                     ));
                 }
             }
-            i = (j + 1).min(b.len());
+            i = (tag.end + 1).min(b.len());
         }
         if i >= b.len() {
             break;
         }
     }
     Ok(())
+}
+
+struct Tag {
+    /// The `>` (or the end of the text).
+    end: usize,
+    self_closing: bool,
+    attributes: usize,
+    namespaces: usize,
+}
+
+/// Scan a start tag to its `>`, honouring quotes, counting attributes (`=` outside quotes) and
+/// namespace declarations (attribute names `xmlns` and `xmlns:…`).
+fn start_tag(b: &[u8], lt: usize) -> Tag {
+    let mut j = lt + 1;
+    let mut quote: Option<u8> = None;
+    let mut attributes = 0;
+    let mut namespaces = 0;
+    while j < b.len() {
+        let c = b[j];
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == b'"' || c == b'\'' => quote = Some(c),
+            None if c == b'>' => break,
+            None if c == b'=' => attributes += 1,
+            None if c.is_ascii_whitespace() => {
+                let name = &b[j + 1..];
+                if name.starts_with(b"xmlns")
+                    && matches!(
+                        name.get(5),
+                        Some(b':' | b'=' | b' ' | b'\t' | b'\r' | b'\n')
+                    )
+                {
+                    namespaces += 1;
+                }
+            }
+            None => {}
+        }
+        j += 1;
+    }
+    Tag {
+        end: j,
+        self_closing: j > lt + 1 && b.get(j - 1) == Some(&b'/'),
+        attributes,
+        namespaces,
+    }
 }
 
 fn find_after(b: &[u8], from: usize, pat: &[u8]) -> usize {
@@ -91,10 +297,14 @@ fn find_after(b: &[u8], from: usize, pat: &[u8]) -> usize {
 mod tests {
     use super::*;
 
+    fn scan(t: &str) -> Result<(), (ErrorKind, Span)> {
+        prescan(t, &Limits::default(), Prolog::Strict)
+    }
+
     #[test]
     fn refuses_doctype_and_entities() {
         let lol = r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><a>&lol2;</a>"#;
-        let (k, span) = prescan(lol, 256).unwrap_err();
+        let (k, span) = scan(lol).unwrap_err();
         assert_eq!(k, ErrorKind::Doctype);
         assert_eq!(&lol[span.start..span.start + 9], "<!DOCTYPE");
     }
@@ -103,30 +313,91 @@ mod tests {
     fn depth_limit() {
         let deep = "<a>".repeat(300);
         assert!(matches!(
-            prescan(&deep, 256),
+            scan(&deep),
             Err((ErrorKind::TooDeep { depth: 257, .. }, _))
         ));
         let ok = format!("{}{}", "<a>".repeat(256), "</a>".repeat(256));
-        assert!(prescan(&ok, 256).is_ok());
+        assert!(scan(&ok).is_ok());
         // Self-closing and quoted '>' do not count.
         let tricky = format!(
             "{}<b x='>'/>{}",
             "<a x=\">\">".repeat(256),
             "</a>".repeat(256)
         );
-        assert!(prescan(&tricky, 256).is_ok());
+        assert!(scan(&tricky).is_ok());
     }
 
     #[test]
     fn control_characters_are_refused() {
         assert!(
-            matches!(prescan("<a>\u{1b}[31m</a>", 256), Err((ErrorKind::Xml { .. }, s)) if s == Span::new(3, 4))
+            matches!(scan("<a>\u{1b}[31m</a>"), Err((ErrorKind::Xml { .. }, s)) if s == Span::new(3, 4))
         );
-        assert!(prescan("<a>\t\r\n</a>", 256).is_ok());
+        assert!(scan("<a>\t\r\n</a>").is_ok());
     }
 
     #[test]
     fn comments_and_cdata_are_skipped() {
-        assert!(prescan("<a><!-- <!DOCTYPE x> --><![CDATA[<!ENTITY]]></a>", 256).is_ok());
+        assert!(scan("<a><!-- <!DOCTYPE x> --><![CDATA[<!ENTITY]]></a>").is_ok());
+    }
+
+    #[test]
+    fn what_libxml2_refuses_is_refused() {
+        let refused = |t: &str, what: &str| {
+            let (k, span) = scan(t).unwrap_err();
+            assert!(k.to_string().contains(what), "{t:?}: {k}");
+            assert!(span.end <= t.len());
+        };
+        refused("\u{feff}\u{feff}<a/>", "second byte-order mark");
+        refused(
+            "\n <?xml version=\"1.0\"?><a/>",
+            "whitespace before the XML declaration",
+        );
+        refused("<a/><?xml version=\"1.0\"?>", "not at the start");
+        refused(
+            "<?xml version=\"1.0\" encoding=\"UTF-16\"?><a/>",
+            "encoding=\"UTF-16\"",
+        );
+        refused(
+            "<?xml version=\"1.0\" encoding='ISO-8859-1'?><a>jörg</a>",
+            "non-ASCII at byte",
+        );
+        // Allowed: one BOM, a raw paste's leading newline, UTF-8, ASCII-only Latin-1, PIs named xml-…
+        assert!(scan("\u{feff}<?xml version=\"1.0\"?><a/>").is_ok());
+        assert!(
+            prescan(
+                "\n<?xml version=\"1.0\"?><a/>",
+                &Limits::default(),
+                Prolog::Lenient
+            )
+            .is_ok()
+        );
+        assert!(scan("\n<a/>").is_ok());
+        assert!(scan("<?xml version=\"1.0\" encoding=\"utf-8\"?><a>jörg</a>").is_ok());
+        assert!(scan("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>j</a>").is_ok());
+        assert!(scan("<a><?xml-stylesheet x?></a>").is_ok());
+    }
+
+    #[test]
+    fn counts_are_limited() {
+        let l = Limits {
+            max_elements: 3,
+            max_attributes: 2,
+            max_namespaces: 2,
+            ..Limits::default()
+        };
+        let over = |t: &str, flag: &str| {
+            let (k, _) = prescan(t, &l, Prolog::Strict).unwrap_err();
+            assert!(
+                matches!(k, ErrorKind::TooMany { flag: f, .. } if f == flag),
+                "{t}: {k:?}"
+            );
+        };
+        over("<a><b/><c/><d/></a>", "--max-elements");
+        over("<a x='1' y='2' z='=3'/>", "--max-attributes");
+        over(
+            "<a xmlns='u'><b xmlns:p='v'/><c xmlns:q='w'/></a>",
+            "--max-namespaces",
+        );
+        assert!(prescan("<a x='=' y=\"==\"><b/></a>", &l, Prolog::Strict).is_ok());
     }
 }

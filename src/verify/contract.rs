@@ -1,0 +1,433 @@
+//! Stage 2, contract: what each signature is allowed to mean, decided on samlint's own DOM before any
+//! verifier sees the document (design.md "Signed-content contract", "Every Reference, every signature").
+//!
+//! Every Reference of every signature (SignedInfo's and any in a ds:Object or ds:Manifest) must be `""`
+//! or `#id`, resolve to exactly one element whatever ID attribute a verifier reads, and use only the
+//! enveloped-signature and canonicalisation transforms; KeyInfo may not point elsewhere
+//! (RetrievalMethod); SignedInfo's canonicalisation must be one of the c14n algorithms. One violation
+//! anywhere keeps every verifier away from the whole document, because verifiers process every
+//! signature of it. The rest are per signature: structure, algorithms, and the enveloped shape (a
+//! signature covers the element it sits in, or the whole document).
+
+use super::locate::{Located, Reference, Site};
+use super::rules::*;
+use super::{AlgClass, cause, classify_digest_method, classify_signature_method};
+use crate::finding::Finding;
+use crate::util::one_line;
+use crate::xml::{Document, NodeId};
+
+pub const ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
+/// Canonicalisation algorithms: the only SignedInfo CanonicalizationMethod, and with the enveloped
+/// transform the only Reference transforms, samlint lets a verifier run.
+pub const C14N: [&str; 6] = [
+    "http://www.w3.org/2001/10/xml-exc-c14n#",
+    "http://www.w3.org/2001/10/xml-exc-c14n#WithComments",
+    "http://www.w3.org/TR/2001/REC-xml-c14n-20010315",
+    "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments",
+    "http://www.w3.org/2006/12/xml-c14n11",
+    "http://www.w3.org/2006/12/xml-c14n11#WithComments",
+];
+
+/// Why a signature (or the whole document) is kept from the verifiers' verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub cause: &'static str,
+    pub detail: String,
+}
+
+impl Refusal {
+    fn new(cause: &'static str, detail: impl Into<String>) -> Self {
+        Refusal {
+            cause,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// The contract's verdict on one signature.
+#[derive(Debug, Clone, Default)]
+pub struct SigContract {
+    /// The element its (only) Reference resolves to.
+    pub target: Option<NodeId>,
+    pub refused: Option<Refusal>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Contract {
+    /// One per site, in the same order.
+    pub sigs: Vec<SigContract>,
+    /// Set when no verifier may see the document at all.
+    pub doc_refused: Option<Refusal>,
+    /// Some ID value is carried by more than one element.
+    pub duplicate_ids: bool,
+    pub findings: Vec<Finding>,
+}
+
+/// Is this `#fragment` a plain same-document ID reference (no XPointer, no path, no spaces)?
+pub fn plain_id(uri: &str) -> Option<&str> {
+    uri.strip_prefix('#')
+        .filter(|id| !id.is_empty() && !id.contains(['(', ')', '/', ' ', '#']))
+}
+
+pub fn check(doc: &Document, loc: &Located) -> Contract {
+    let mut c = Contract::default();
+    duplicate_ids(doc, loc, &mut c);
+    for s in &loc.sites {
+        document_level(s, &mut c);
+    }
+    for s in &loc.sites {
+        let sc = signature(doc, loc, s, &mut c.findings);
+        c.sigs.push(sc);
+    }
+    c
+}
+
+/// SIG005 for every ID value carried by more than one element (in any ID attribute).
+fn duplicate_ids(doc: &Document, loc: &Located, c: &mut Contract) {
+    let mut dups: Vec<(&String, &Vec<NodeId>)> =
+        loc.ids.iter().filter(|(_, v)| v.len() > 1).collect();
+    dups.sort_by_key(|(_, v)| v[1]);
+    c.duplicate_ids = !dups.is_empty();
+    for (id, nodes) in dups {
+        let second = nodes[1];
+        c.findings.push(
+            Finding::new(
+                &SIG005,
+                format!(
+                    "ID \"{}\" is used by {} elements; a Reference to it is ambiguous",
+                    one_line(id),
+                    nodes.len()
+                ),
+            )
+            .at(doc.name_span(second), doc.path(second))
+            .label("second element with this ID"),
+        );
+    }
+}
+
+/// What no verifier may be shown: a Reference to anything but the document itself, a transform or
+/// canonicalisation outside the allow-list, a KeyInfo that points elsewhere.
+fn document_level(s: &Site, c: &mut Contract) {
+    let refuse = |c: &mut Contract, f: Finding, r: Refusal| {
+        c.findings.push(f);
+        c.doc_refused.get_or_insert(r);
+    };
+    for r in s.references.iter().chain(&s.other_references) {
+        if let Some(msg) = unsafe_uri(r) {
+            refuse(
+                c,
+                Finding::new(&SIG008, msg.clone())
+                    .at(r.span, &s.path)
+                    .label("refused Reference"),
+                Refusal::new(cause::UNSUPPORTED_REFERENCE, msg),
+            );
+        }
+        if let Some(t) = r
+            .transforms
+            .iter()
+            .find(|t| t.as_str() != ENVELOPED && !C14N.contains(&t.as_str()))
+        {
+            let msg = format!(
+                "transform {} is not allowed in a SAML signature (XPath/XSLT can exclude content from what is signed, or make a verifier run code)",
+                one_line(t)
+            );
+            refuse(
+                c,
+                Finding::new(&SIG012, msg.clone())
+                    .at(r.transforms_span.unwrap_or(s.span), &s.path)
+                    .label("transform"),
+                Refusal::new(cause::UNSAFE_TRANSFORM, msg),
+            );
+        }
+    }
+    if let Some(r) = s.other_references.first() {
+        let msg = "a ds:Reference outside SignedInfo (in a ds:Object or ds:Manifest): SAML signatures carry none, and verifiers that process manifests would follow it".to_string();
+        refuse(
+            c,
+            Finding::new(&SIG008, msg.clone())
+                .at(r.span, &s.path)
+                .label("Reference outside SignedInfo"),
+            Refusal::new(cause::UNSUPPORTED_REFERENCE, msg),
+        );
+    }
+    if let Some((_, span)) = s.retrieval_methods.first() {
+        let msg = "KeyInfo holds a ds:RetrievalMethod: a verifier would fetch the key from where it points; samlint never dereferences anything".to_string();
+        refuse(
+            c,
+            Finding::new(&SIG008, msg.clone())
+                .at(*span, &s.path)
+                .label("RetrievalMethod"),
+            Refusal::new(cause::UNSUPPORTED_REFERENCE, msg),
+        );
+    }
+    if let Some((alg, span)) = &s.c14n
+        && !C14N.contains(&alg.as_str())
+    {
+        let msg = format!(
+            "CanonicalizationMethod {} is not a canonicalisation algorithm",
+            one_line(alg)
+        );
+        refuse(
+            c,
+            Finding::new(&SIG012, msg.clone())
+                .at(*span, &s.path)
+                .label("CanonicalizationMethod"),
+            Refusal::new(cause::UNSAFE_TRANSFORM, msg),
+        );
+    }
+}
+
+/// The reason a Reference URI is refused, if it is.
+fn unsafe_uri(r: &Reference) -> Option<String> {
+    match r.uri.as_deref() {
+        None => Some(
+            "a Reference without a URI: what it covers is left to the application, and samlint does not guess".into(),
+        ),
+        Some("") => None,
+        Some(u) if plain_id(u).is_some() => None,
+        Some(u) => Some(format!(
+            "Reference URI \"{}\" is neither \"\" nor \"#ID\"; samlint never dereferences anything else (XPointer, files, URLs)",
+            one_line(u)
+        )),
+    }
+}
+
+/// The per-signature part: structure, the one Reference, its target, algorithms, placement.
+fn signature(doc: &Document, loc: &Located, s: &Site, findings: &mut Vec<Finding>) -> SigContract {
+    let mut sc = SigContract::default();
+    let missing: Vec<&str> = [
+        (!s.has_signed_info, "SignedInfo"),
+        (s.has_signed_info && s.references.is_empty(), "Reference"),
+        (
+            s.has_signed_info && s.c14n.is_none(),
+            "CanonicalizationMethod",
+        ),
+        (s.signature_method.is_none(), "SignatureMethod"),
+        (!s.has_signature_value, "SignatureValue"),
+    ]
+    .iter()
+    .filter(|(b, _)| *b)
+    .map(|(_, n)| *n)
+    .collect();
+    if !missing.is_empty() {
+        let msg = format!("the signature lacks {}", missing.join(", "));
+        findings.push(
+            Finding::new(&SIG001, msg.clone())
+                .at(s.span, &s.path)
+                .label("incomplete ds:Signature"),
+        );
+        sc.refused = Some(Refusal::new(cause::MALFORMED, msg));
+    } else if s.references.len() > 1 && !s.in_advice {
+        let msg = format!(
+            "the signature has {} References; a SAML signature has exactly one, to its own element",
+            s.references.len()
+        );
+        findings.push(
+            Finding::new(&SIG015, msg.clone())
+                .at(s.span, &s.path)
+                .label("several References"),
+        );
+        sc.refused = Some(Refusal::new(cause::MULTIPLE_REFERENCES, msg));
+    } else if let Some(r) = s.references.first() {
+        resolve(doc, loc, s, r, &mut sc, findings);
+        transforms(s, r, &mut sc, findings);
+    }
+    algorithms(s, &mut sc, findings);
+    if s.objects > 0 {
+        findings.push(
+            Finding::new(&SIG014, "ds:Object inside the signature: content that is carried but never part of the signed element")
+                .at(s.span, &s.path)
+                .label("ds:Object"),
+        );
+    }
+    placement(doc, loc, s, &mut sc, findings);
+    sc
+}
+
+/// The element the Reference resolves to: the document for `""`, the one element carrying the ID for
+/// `#id` (in any ID attribute, so that every verifier agrees).
+fn resolve(
+    doc: &Document,
+    loc: &Located,
+    s: &Site,
+    r: &Reference,
+    sc: &mut SigContract,
+    findings: &mut Vec<Finding>,
+) {
+    let uri = r.uri.as_deref().unwrap_or("");
+    if uri.is_empty() {
+        sc.target = Some(doc.root);
+        return;
+    }
+    // Anything else was refused for the whole document already.
+    let Some(id) = plain_id(uri) else { return };
+    match loc.ids.get(id).map(Vec::as_slice) {
+        Some([one]) => sc.target = Some(*one),
+        Some(many) if many.len() > 1 => {
+            sc.refused = Some(Refusal::new(
+                cause::DUPLICATE_ID,
+                format!(
+                    "the Reference #{} matches {} elements",
+                    one_line(id),
+                    many.len()
+                ),
+            ));
+        }
+        _ => {
+            let msg = format!("the Reference #{} points at no element", one_line(id));
+            findings.push(
+                Finding::new(&SIG001, msg.clone())
+                    .at(r.span, &s.path)
+                    .label("dangling Reference"),
+            );
+            sc.refused = Some(Refusal::new(cause::DANGLING_REFERENCE, msg));
+        }
+    }
+}
+
+fn transforms(s: &Site, r: &Reference, sc: &mut SigContract, findings: &mut Vec<Finding>) {
+    if r.transforms.len() > 2 {
+        let msg = format!(
+            "{} transforms; a SAML signature uses enveloped-signature plus one canonicalization",
+            r.transforms.len()
+        );
+        findings.push(
+            Finding::new(&SIG012, msg.clone())
+                .at(r.transforms_span.unwrap_or(s.span), &s.path)
+                .label("transforms"),
+        );
+        sc.refused
+            .get_or_insert(Refusal::new(cause::UNSAFE_TRANSFORM, msg));
+    }
+    let with_comments = r
+        .transforms
+        .iter()
+        .chain(s.c14n.iter().map(|(a, _)| a))
+        .any(|t| t.ends_with("#WithComments"));
+    if with_comments {
+        findings.push(
+            Finding::new(
+                &SIG013,
+                "canonicalization #WithComments: comments become part of what is signed",
+            )
+            .at(s.c14n.as_ref().map_or(s.span, |(_, sp)| *sp), &s.path)
+            .label("WithComments"),
+        );
+    }
+}
+
+/// SIG007 for unacceptable algorithms (a forbidden signature method refuses the signature), SIG006 once
+/// per signature for SHA-1.
+fn algorithms(s: &Site, sc: &mut SigContract, findings: &mut Vec<Finding>) {
+    let sig_class = s
+        .signature_method
+        .as_ref()
+        .map(|(a, _)| classify_signature_method(a));
+    let digest = s.references.first().and_then(|r| r.digest_method.as_ref());
+    let dig_class = digest.map(|(a, _)| classify_digest_method(a));
+    if let (Some((alg, span)), Some(class)) = (&s.signature_method, sig_class) {
+        match class {
+            AlgClass::Forbidden => {
+                let msg = format!(
+                    "signature algorithm {} is not acceptable for an IdP signature",
+                    one_line(alg)
+                );
+                findings.push(
+                    Finding::new(&SIG007, msg.clone())
+                        .at(*span, &s.path)
+                        .label("algorithm"),
+                );
+                sc.refused
+                    .get_or_insert(Refusal::new(cause::FORBIDDEN_ALGORITHM, msg));
+            }
+            AlgClass::Unknown => findings.push(
+                Finding::new(
+                    &SIG007,
+                    format!(
+                        "signature algorithm {} is not a standard XML-DSig URI",
+                        one_line(alg)
+                    ),
+                )
+                .at(*span, &s.path)
+                .label("unknown algorithm"),
+            ),
+            _ => {}
+        }
+    }
+    if let (Some((dg, span)), Some(AlgClass::Forbidden | AlgClass::Unknown)) = (digest, dig_class) {
+        findings.push(
+            Finding::new(
+                &SIG007,
+                format!("digest algorithm {} is not acceptable", one_line(dg)),
+            )
+            .at(*span, &s.path)
+            .label("digest"),
+        );
+    }
+    let weak_sig = sig_class == Some(AlgClass::Weak);
+    let weak_dig = dig_class == Some(AlgClass::Weak);
+    if weak_sig || weak_dig {
+        let what = match (weak_sig, weak_dig) {
+            (true, true) => "signature (rsa-sha1) and digest (sha1) use SHA-1",
+            (true, false) => "the signature algorithm uses SHA-1",
+            _ => "the digest algorithm is SHA-1",
+        };
+        let span = if weak_sig {
+            s.signature_method.as_ref().map(|(_, sp)| *sp)
+        } else {
+            digest.map(|(_, sp)| *sp)
+        };
+        findings.push(
+            Finding::new(&SIG006, what)
+                .at(span.unwrap_or(s.span), &s.path)
+                .label("SHA-1"),
+        );
+    }
+}
+
+/// The enveloped shape: a signature covers the element it sits in (or, with `URI=""`, the whole
+/// document), and sits on the Response, one of its assertions, or an assertion in Advice.
+fn placement(
+    doc: &Document,
+    loc: &Located,
+    s: &Site,
+    sc: &mut SigContract,
+    findings: &mut Vec<Finding>,
+) {
+    let whole_document = s
+        .references
+        .first()
+        .is_some_and(|r| r.uri.as_deref() == Some(""));
+    if let Some(t) = sc.target
+        && Some(t) != s.parent
+        && !whole_document
+        && sc.refused.is_none()
+    {
+        let msg = format!(
+            "the signature sits in {} but its Reference points at {}: the signed element is not the one it travels with",
+            s.parent.map(|p| doc.path(p)).unwrap_or_default(),
+            doc.path(t)
+        );
+        findings.push(
+            Finding::new(&SIG005, msg.clone())
+                .at(s.references.first().map_or(s.span, |r| r.span), &s.path)
+                .label("Reference"),
+        );
+        sc.refused = Some(Refusal::new(cause::WRAPPING, msg));
+    }
+    let allowed_parent = s
+        .parent
+        .is_some_and(|p| loc.linted.has(p) || loc.advice.has(p));
+    if !allowed_parent && sc.refused.is_none() {
+        let msg = format!(
+            "a signature on {}, which is neither the Response nor one of its assertions",
+            s.parent.map(|p| doc.path(p)).unwrap_or_default()
+        );
+        findings.push(
+            Finding::new(&SIG005, msg.clone())
+                .at(s.span, &s.path)
+                .label("signature on an unexpected element"),
+        );
+        sc.refused = Some(Refusal::new(cause::UNEXPECTED_SIGNATURE, msg));
+    }
+}

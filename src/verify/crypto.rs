@@ -1,0 +1,148 @@
+//! Stage 3, crypto: run a verifier over the document with each key, and attach each of its results to
+//! the signature at the same byte offset in samlint's own parse. Never by position in a list: a verifier
+//! that sees a signature samlint does not (or misses one samlint sees) has parsed another document, and
+//! the whole document is refused.
+
+use super::cause;
+use super::cert::Cert;
+use super::contract::Refusal;
+use super::dsig::{Crypto, Verifier};
+use super::locate::Site;
+use crate::xml::Document;
+use std::collections::HashMap;
+
+/// Every verifier result, per key index and per signature end offset (in samlint's text).
+#[derive(Debug, Default)]
+pub struct Runs {
+    per_key: Vec<(usize, HashMap<usize, Crypto>)>,
+    /// A document-level failure (the verifier could not parse it, or saw other signatures).
+    pub doc_error: Option<Refusal>,
+}
+
+impl Runs {
+    /// What the verifier said with key `key` about the signature that ends at `end`.
+    pub fn get(&self, key: usize, end: usize) -> Option<&Crypto> {
+        self.per_key
+            .iter()
+            .find(|(k, _)| *k == key)
+            .and_then(|(_, m)| m.get(&end))
+    }
+}
+
+/// Run `verifier` over `body` (the document from `offset` on) with each key.
+pub fn run(
+    verifier: &dyn Verifier,
+    doc: &Document,
+    text: &str,
+    keys: &[Cert],
+    sites: &[Site],
+) -> Runs {
+    let mut runs = Runs::default();
+    if sites.is_empty() {
+        return runs;
+    }
+    let offset = doc.content_start;
+    let body = text.get(offset..).unwrap_or(text);
+    let spans: Vec<std::ops::Range<usize>> = sites
+        .iter()
+        .map(|s| doc.node(s.node).span.range())
+        .collect();
+    let mut ours: Vec<usize> = spans.iter().map(|r| r.start).collect();
+    ours.sort_unstable();
+    for (ki, k) in keys.iter().enumerate() {
+        match verifier.verify_all(body, k) {
+            Ok(results) => {
+                // Each result must be at one of our signatures, and each of ours must have one.
+                let mut theirs: Vec<usize> = results
+                    .iter()
+                    .map(|r| {
+                        let at = r.at.shifted(offset);
+                        spans
+                            .iter()
+                            .find(|s| at.is((*s).clone()))
+                            .map_or(at.start.unwrap_or(at.end), |s| s.start)
+                    })
+                    .collect();
+                theirs.sort_unstable();
+                if theirs != ours {
+                    runs.doc_error = Some(Refusal {
+                        cause: cause::DISAGREEMENT,
+                        detail: disagreement(&ours, &theirs),
+                    });
+                    return runs;
+                }
+                let by_end = results
+                    .into_iter()
+                    .map(|r| (r.at.shifted(offset).end, shift(r.outcome, offset)))
+                    .collect();
+                runs.per_key.push((ki, by_end));
+            }
+            Err(e) => {
+                let c = if e.to_lowercase().contains("duplicate id") {
+                    cause::DUPLICATE_ID
+                } else {
+                    cause::VERIFIER_ERROR
+                };
+                runs.doc_error = Some(Refusal {
+                    cause: c,
+                    detail: e,
+                });
+                return runs;
+            }
+        }
+    }
+    runs
+}
+
+/// Offsets in the verifier's input are offsets in `body`; make them offsets in samlint's text.
+fn shift(c: Crypto, offset: usize) -> Crypto {
+    match c {
+        Crypto::Valid { references } => Crypto::Valid {
+            references: references
+                .into_iter()
+                .map(|mut r| {
+                    r.resolved = r.resolved.map(|x| x.shifted(offset));
+                    r
+                })
+                .collect(),
+        },
+        other => other,
+    }
+}
+
+fn disagreement(ours: &[usize], theirs: &[usize]) -> String {
+    let only_theirs: Vec<usize> = theirs
+        .iter()
+        .filter(|t| !ours.contains(t))
+        .copied()
+        .collect();
+    let only_ours: Vec<usize> = ours
+        .iter()
+        .filter(|o| !theirs.contains(o))
+        .copied()
+        .collect();
+    let list = |v: &[usize]| {
+        v.iter()
+            .take(5)
+            .map(|x| x.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match (only_theirs.is_empty(), only_ours.is_empty()) {
+        (false, _) => format!(
+            "the verifier sees {} signature(s) samlint's parser does not (at byte {}): the two parsers read different documents",
+            only_theirs.len(),
+            list(&only_theirs)
+        ),
+        (true, false) => format!(
+            "the verifier does not see {} signature(s) samlint's parser sees (at byte {}): the two parsers read different documents",
+            only_ours.len(),
+            list(&only_ours)
+        ),
+        _ => format!(
+            "the verifier saw {} signatures where samlint's parser sees {}",
+            theirs.len(),
+            ours.len()
+        ),
+    }
+}

@@ -1,0 +1,393 @@
+//! Stage 5, findings: what the user reads about the verdicts of the earlier stages. Nothing here
+//! decides a verdict.
+
+use super::accept::{Acceptance, Verdict};
+use super::cert::Cert;
+use super::contract::Contract;
+use super::locate::{Located, Site};
+use super::rules::*;
+use super::{Status, cause};
+use crate::finding::{Finding, Severity};
+use crate::model::{Message, MessageKind};
+use crate::source::Span;
+use crate::util::one_line;
+use crate::xml::Document;
+
+/// Every finding of the verdicts, in a stable order.
+#[allow(clippy::too_many_arguments)]
+pub fn all(
+    doc: &Document,
+    m: &Message,
+    loc: &Located,
+    contract: &Contract,
+    verdicts: &[Verdict],
+    acc: &Acceptance,
+    keys: &[Cert],
+    trusted: bool,
+    now_ms: i64,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    hidden_assertions(doc, loc, &mut out);
+    let mut keys_reported: Vec<String> = Vec::new();
+    for ((site, sc), v) in loc.sites.iter().zip(&contract.sigs).zip(verdicts) {
+        // Refused signatures already have their finding; crypto findings are for the others.
+        if sc.refused.is_none() {
+            crypto(site, v, keys, trusted, &mut out);
+        }
+        if v.accepted(sc)
+            && let Some(k) = v.key.and_then(|k| keys.get(k))
+        {
+            key_facts(site, k, trusted, now_ms, &mut keys_reported, &mut out);
+        }
+    }
+    doubled(doc, loc, acc, &mut out);
+    status(doc, m, loc, contract, verdicts, acc, &mut out);
+    coverage(doc, m, loc, contract, verdicts, acc, &mut out);
+    split_text(m, &mut out);
+    out
+}
+
+fn hidden_assertions(doc: &Document, loc: &Located, out: &mut Vec<Finding>) {
+    for &h in &loc.hidden {
+        out.push(
+            Finding::new(
+                &SIG005,
+                "an Assertion outside the Response's own assertions (signature-wrapping shape)",
+            )
+            .at(doc.name_span(h), doc.path(h))
+            .label("hidden assertion"),
+        );
+    }
+}
+
+/// SIG001 (or SIG017) for a signature that failed or could not be verified.
+fn crypto(site: &Site, v: &Verdict, keys: &[Cert], trusted: bool, out: &mut Vec<Finding>) {
+    let (span, path) = (site.span, &site.path);
+    let detail = one_line(v.detail.as_deref().unwrap_or(""));
+    match (v.result, v.cause) {
+        (_, Some(cause::VERIFIER_ERROR)) if site.in_advice => {
+            let mut f = Finding::new(
+                &SIG001,
+                format!("a signature inside Advice was not verified: {detail}"),
+            )
+            .at(span, path)
+            .label("signature in Advice");
+            f.severity = Severity::Warning;
+            out.push(f);
+        }
+        ("invalid", Some(c)) => {
+            let key = v.key.and_then(|k| keys.get(k));
+            let (msg, help) = explain_failure(c, trusted, &detail, key);
+            out.push(
+                Finding::new(&SIG001, msg)
+                    .at(span, path)
+                    .label("this signature")
+                    .help(help),
+            );
+        }
+        ("not-verified", Some(c))
+            if c == cause::DISAGREEMENT
+                || c == cause::VERIFIER_ERROR
+                || c == cause::NO_KEY
+                || c == cause::DUPLICATE_ID =>
+        {
+            let rule = if c == cause::DISAGREEMENT {
+                &SIG017
+            } else {
+                &SIG001
+            };
+            out.push(
+                Finding::new(rule, format!("signature not verified: {detail}"))
+                    .at(span, path)
+                    .label("this signature"),
+            );
+        }
+        _ => {}
+    }
+}
+
+fn explain_failure(
+    c: &'static str,
+    trusted: bool,
+    detail: &str,
+    key: Option<&Cert>,
+) -> (String, String) {
+    let key = key
+        .map(|k| format!("{} (SHA-1 {})", k.info.subject, k.info.sha1))
+        .unwrap_or_default();
+    match c {
+        cause::DIGEST_MISMATCH => (
+            format!("digest mismatch: the signed content was changed after it was signed ({detail})"),
+            "something rewrote the message after the IdP signed it (a proxy, a copy-paste that reformatted it, or an attack); capture it again unmodified".into(),
+        ),
+        cause::WRONG_KEY if trusted => (
+            format!("the signature does not verify with the configured certificate {key}"),
+            "the certificate given to the SP is not the one the IdP signs with: in Keycloak take the realm's active RSA certificate (Realm settings › Keys), not the client's own certificate, and paste it into Atlassian again".into(),
+        ),
+        cause::BAD_SIGNATURE_VALUE => (
+            format!("the signature value does not verify with the certificate in its own KeyInfo ({detail})"),
+            "the message was altered or signed with a different key than the certificate it carries".into(),
+        ),
+        cause::UNSUPPORTED_ALGORITHM => (
+            format!("the verifier does not support this signature's algorithms ({detail})"),
+            "configure the IdP to sign with RSA-SHA256 and digest SHA-256".into(),
+        ),
+        _ => (
+            format!("the signature does not verify ({detail})"),
+            "see the signature section of `samlint check --format json`".into(),
+        ),
+    }
+}
+
+/// The signing key's facts (once per key), and SIG004 when KeyInfo carries another certificate (once
+/// per pair).
+fn key_facts(
+    site: &Site,
+    k: &Cert,
+    trusted: bool,
+    now_ms: i64,
+    reported: &mut Vec<String>,
+    out: &mut Vec<Finding>,
+) {
+    let (span, path) = (site.span, site.path.as_str());
+    if !reported.contains(&k.info.sha256) {
+        reported.push(k.info.sha256.clone());
+        key_findings(k, now_ms, span, path, out);
+    }
+    let ders: Vec<&Vec<u8>> = site.keyinfo_certs.iter().flatten().collect();
+    let pair = format!("{}>{:?}", k.info.sha256, ders.first().map(|d| d.len()));
+    if trusted && !ders.is_empty() && !ders.contains(&&k.der) && !reported.contains(&pair) {
+        reported.push(pair);
+        let infos: Vec<super::cert::CertInfo> = ders
+            .iter()
+            .filter_map(|d| super::cert::info(d).ok())
+            .collect();
+        let same_key = infos.iter().any(|c| c.spki_sha256 == k.info.spki_sha256);
+        let msg = format!(
+            "the signature verifies with the configured certificate ({}), but its KeyInfo carries another certificate{} ({}){}",
+            k.info.sha1,
+            if same_key { " over the same key" } else { "" },
+            infos
+                .first()
+                .map(|c| c.sha1.as_str())
+                .unwrap_or("unreadable"),
+            if same_key {
+                ""
+            } else {
+                " that did not sign it"
+            }
+        );
+        out.push(
+            Finding::new(&SIG004, msg)
+                .at(span, path)
+                .label("KeyInfo certificate differs"),
+        );
+    }
+}
+
+pub fn key_findings(k: &Cert, now_ms: i64, span: Span, path: &str, out: &mut Vec<Finding>) {
+    let i = &k.info;
+    if i.key_type == "RSA" && i.bits.is_some_and(|b| b < 2048) {
+        out.push(
+            Finding::new(
+                &SIG009,
+                format!(
+                    "the signing key is RSA-{}; 2048 bits is the minimum",
+                    i.bits.unwrap_or(0)
+                ),
+            )
+            .at(span, path)
+            .label("short key"),
+        );
+    }
+    let unconfirmed = " (SPs that pin the key, such as Shibboleth and python3-saml, ignore certificate dates; whether Atlassian does is unconfirmed)";
+    if now_ms > i.not_after_ms {
+        out.push(
+            Finding::new(
+                &SIG010,
+                format!(
+                    "the signing certificate {} expired on {}{unconfirmed}",
+                    i.sha1, i.not_after
+                ),
+            )
+            .at(span, path)
+            .label("expired certificate"),
+        );
+    } else if now_ms < i.not_before_ms {
+        out.push(
+            Finding::new(
+                &SIG010,
+                format!(
+                    "the signing certificate {} is not valid before {}{unconfirmed}",
+                    i.sha1, i.not_before
+                ),
+            )
+            .at(span, path)
+            .label("certificate not yet valid"),
+        );
+    } else if i.not_after_ms - now_ms < 30 * 86_400_000 {
+        out.push(
+            Finding::new(
+                &SIG018,
+                format!(
+                    "the signing certificate {} expires on {}",
+                    i.sha1, i.not_after
+                ),
+            )
+            .at(span, path)
+            .label("expiring soon"),
+        );
+    }
+}
+
+/// SIG005 once per element that carries several signatures.
+fn doubled(doc: &Document, loc: &Located, acc: &Acceptance, out: &mut Vec<Finding>) {
+    for (el, n) in &acc.doubled {
+        if let Some(s) = loc.sites.iter().find(|s| s.parent == Some(*el)) {
+            out.push(
+                Finding::new(
+                    &SIG005,
+                    format!(
+                        "{} carries {n} signatures; an element has at most one",
+                        doc.path(*el)
+                    ),
+                )
+                .at(s.span, &s.path)
+                .label("one of several signatures here"),
+            );
+        }
+    }
+}
+
+/// SIG002 / SIG003 for the message status.
+fn status(
+    doc: &Document,
+    m: &Message,
+    loc: &Located,
+    contract: &Contract,
+    verdicts: &[Verdict],
+    acc: &Acceptance,
+    out: &mut Vec<Finding>,
+) {
+    let root = doc.root;
+    let root_path = format!("/{}", m.root_name);
+    match acc.status {
+        Status::Absent => {
+            let msg = match acc.cause {
+                Some(cause::ENCRYPTED) => format!(
+                    "nothing verifiable is signed: the {} carries no signature outside its EncryptedAssertion",
+                    m.kind.as_str()
+                ),
+                Some(cause::NOT_COVERING) => format!(
+                    "no signature covers the {} or its assertions",
+                    m.kind.as_str()
+                ),
+                _ => format!(
+                    "the {} is not signed, nor is any assertion in it",
+                    m.kind.as_str()
+                ),
+            };
+            out.push(
+                Finding::new(&SIG002, msg)
+                    .at(doc.name_span(root), &root_path)
+                    .label("unsigned"),
+            );
+        }
+        Status::Untrusted => out.push(
+            Finding::new(&SIG003, "the signature verifies only with the certificate the message carries itself: this proves integrity, not who signed it")
+                .at(doc.name_span(root), &root_path)
+                .label("verified with its own KeyInfo certificate"),
+        ),
+        Status::Invalid if acc.cause == Some(cause::PARTIAL) => {
+            for n in &acc.required {
+                if !acc.covered(*n, &loc.sites, contract, verdicts) {
+                    out.push(
+                        Finding::new(&SIG002, "this assertion is not covered by any valid signature")
+                            .at(doc.name_span(*n), doc.path(*n))
+                            .label("unsigned"),
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// SIG016 (Response signed, Assertion not) and SIG019 (Assertion signed, Response not).
+fn coverage(
+    doc: &Document,
+    m: &Message,
+    loc: &Located,
+    contract: &Contract,
+    verdicts: &[Verdict],
+    acc: &Acceptance,
+    out: &mut Vec<Finding>,
+) {
+    if !matches!(acc.status, Status::Valid | Status::Untrusted) {
+        return;
+    }
+    let own = |n| {
+        loc.sites
+            .iter()
+            .zip(&contract.sigs)
+            .zip(verdicts)
+            .any(|((s, sc), v)| v.accepted(sc) && s.parent == Some(n) && sc.target == Some(n))
+    };
+    if acc.root_covered {
+        for a in &m.assertions {
+            if !own(a.node) {
+                out.push(
+                    Finding::new(&SIG016, "the Response is signed but the Assertion is not")
+                        .at(a.start_tag, &a.path)
+                        .label("unsigned assertion in a signed response"),
+                );
+            }
+        }
+    } else if m.kind == MessageKind::Response {
+        out.push(
+            Finding::new(&SIG019, "the Assertion is signed but the Response is not: Destination, InResponseTo and Status are not covered")
+                .at(doc.name_span(doc.root), format!("/{}", m.root_name))
+                .label("unsigned Response"),
+        );
+    }
+}
+
+/// SIG011: comment / CDATA splitting inside values the SP reads (the comment-truncation family).
+fn split_text(m: &Message, out: &mut Vec<Finding>) {
+    for a in &m.assertions {
+        if let Some(n) = a.subject.as_ref().and_then(|s| s.name_id.as_ref())
+            && (n.value.is_split() || n.value.cdata > 0 || n.value.child_elements > 0)
+        {
+            out.push(
+                Finding::new(
+                    &SIG011,
+                    format!(
+                        "the NameID is split by a comment, CDATA or markup: it reads \"{}\" in full, but \"{}\" to a parser that stops at the first text node",
+                        one_line(&n.value.value),
+                        one_line(&n.value.first_node)
+                    ),
+                )
+                .at(n.value.span, format!("{}/Subject/NameID", a.path))
+                .label("split value"),
+            );
+        }
+        for at in &a.attributes {
+            for v in &at.values {
+                if v.value.is_split() || v.value.cdata > 0 {
+                    out.push(
+                        Finding::new(
+                            &SIG011,
+                            format!(
+                                "attribute value is split by a comment or CDATA: \"{}\" in full, \"{}\" to a parser that stops at the first text node",
+                                one_line(&v.value.value),
+                                one_line(&v.value.first_node)
+                            ),
+                        )
+                        .at(v.value.span, format!("{}/AttributeStatement/Attribute", a.path))
+                        .label("split value"),
+                    );
+                }
+            }
+        }
+    }
+}

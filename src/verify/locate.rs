@@ -1,0 +1,227 @@
+//! Stage 1, locate: where every signature sits, what each of its References says, which elements carry
+//! which IDs, and which assertions samlint lints. Plain facts, one linear walk; no verdicts.
+
+use super::cert;
+use crate::model::{Message, ns};
+use crate::source::Span;
+use crate::xml::{Document, NodeId, NodeKind};
+use std::collections::HashMap;
+
+/// Attribute local names that some verifier treats as an ID, in any namespace: SAML's `ID`, XML-DSig's
+/// `Id`, `id` (so `xml:id` too) and SAML 1's `AssertionID`. bergshamra matches them by local name
+/// whatever the prefix; libxml2 knows `xml:id` and what samlint registers. samlint's map is the union,
+/// so that no verifier can resolve a Reference to an element that samlint does not see as its target.
+pub const ID_ATTRIBUTES: [&str; 4] = ["ID", "Id", "id", "AssertionID"];
+
+/// A set of nodes of one document, with constant-time membership.
+#[derive(Debug, Clone, Default)]
+pub struct Marks(Vec<bool>);
+
+impl Marks {
+    fn new(len: usize) -> Self {
+        Marks(vec![false; len])
+    }
+    fn set(&mut self, n: NodeId) {
+        if let Some(b) = self.0.get_mut(n) {
+            *b = true;
+        }
+    }
+    pub fn has(&self, n: NodeId) -> bool {
+        self.0.get(n).copied().unwrap_or(false)
+    }
+}
+
+/// One `ds:Reference`, as written.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    /// The `URI` attribute; `None` when it is absent.
+    pub uri: Option<String>,
+    /// The URI value (or the Reference's name when there is none).
+    pub span: Span,
+    pub transforms: Vec<String>,
+    pub transforms_span: Option<Span>,
+    pub digest_method: Option<(String, Span)>,
+}
+
+/// One `ds:Signature` element and what it says.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub node: NodeId,
+    pub parent: Option<NodeId>,
+    pub path: String,
+    /// The `<ds:Signature` of its start tag.
+    pub span: Span,
+    /// Inside an assertion carried in a saml:Advice: verified, but not what samlint lints.
+    pub in_advice: bool,
+    pub has_signed_info: bool,
+    pub has_signature_value: bool,
+    pub signature_method: Option<(String, Span)>,
+    pub c14n: Option<(String, Span)>,
+    /// The References of its SignedInfo, in order.
+    pub references: Vec<Reference>,
+    /// Every other ds:Reference below the signature (ds:Object / ds:Manifest), which some verifiers
+    /// dereference too.
+    pub other_references: Vec<Reference>,
+    /// `ds:RetrievalMethod` elements below the signature (a URI a verifier may fetch).
+    pub retrieval_methods: Vec<(Option<String>, Span)>,
+    /// The certificates of its own KeyInfo (DER), readable or not (`None`).
+    pub keyinfo_certs: Vec<Option<Vec<u8>>>,
+    /// ds:Object children.
+    pub objects: usize,
+}
+
+/// Everything the later stages need to know about a message's signatures.
+#[derive(Debug, Clone)]
+pub struct Located {
+    /// The Response (or request) and its assertions: what samlint lints.
+    pub linted: Marks,
+    /// Assertions inside a saml:Advice.
+    pub advice: Marks,
+    /// SAML assertions that are neither linted nor in Advice: the signature-wrapping shape.
+    pub hidden: Vec<NodeId>,
+    /// Each ID value and the distinct elements that carry it in any [`ID_ATTRIBUTES`] attribute.
+    pub ids: HashMap<String, Vec<NodeId>>,
+    pub sites: Vec<Site>,
+}
+
+/// Walk the document once.
+pub fn locate(doc: &Document, m: &Message) -> Located {
+    let root = doc.root;
+    let n = doc.nodes.len();
+    let mut linted = Marks::new(n);
+    for l in std::iter::once(root).chain(m.assertions.iter().map(|a| a.node)) {
+        linted.set(l);
+    }
+    let mut advice = Marks::new(n);
+    let mut hidden = Vec::new();
+    let mut ids: HashMap<String, Vec<NodeId>> = HashMap::new();
+    let mut sites = Vec::new();
+    // Pre-order walk carrying "inside a saml:Advice".
+    let mut stack: Vec<(NodeId, bool)> = vec![(root, false)];
+    while let Some((id, in_advice)) = stack.pop() {
+        let Some(el) = doc.element(id) else { continue };
+        for a in &el.attrs {
+            if ID_ATTRIBUTES.contains(&a.local.as_str()) && !is_namespace_declaration(a) {
+                let list = ids.entry(a.value.clone()).or_default();
+                if list.last() != Some(&id) {
+                    list.push(id);
+                }
+            }
+        }
+        if doc.is(id, ns::SAML, "Assertion") && id != root && !linted.has(id) {
+            if in_advice {
+                advice.set(id);
+            } else {
+                hidden.push(id);
+            }
+        }
+        if doc.is(id, ns::DS, "Signature") {
+            let parent = doc.node(id).parent;
+            sites.push(site(doc, id, parent, parent.is_some_and(|p| advice.has(p))));
+        }
+        let inside = in_advice || doc.is(id, ns::SAML, "Advice");
+        for c in doc.node(id).children.iter().rev() {
+            stack.push((*c, inside));
+        }
+    }
+    Located {
+        linted,
+        advice,
+        hidden,
+        ids,
+        sites,
+    }
+}
+
+fn is_namespace_declaration(a: &crate::xml::dom::Attr) -> bool {
+    a.qname == "xmlns" || a.qname.starts_with("xmlns:")
+}
+
+fn text_of(doc: &Document, id: NodeId) -> String {
+    doc.node(id)
+        .children
+        .iter()
+        .filter_map(|c| match &doc.node(*c).kind {
+            NodeKind::Text { value } | NodeKind::CData { value } => Some(value.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn algorithm(doc: &Document, n: Option<NodeId>) -> Option<(String, Span)> {
+    n.and_then(|n| doc.attr(n, "Algorithm"))
+        .map(|a| (a.value.clone(), a.value_span))
+}
+
+fn reference(doc: &Document, r: NodeId) -> Reference {
+    let tnode = doc.first_child(r, ns::DS, "Transforms");
+    Reference {
+        uri: doc.attr(r, "URI").map(|a| a.value.clone()),
+        span: doc
+            .attr(r, "URI")
+            .map_or_else(|| doc.name_span(r), |a| a.value_span),
+        transforms: tnode
+            .map(|t| {
+                doc.children_named(t, ns::DS, "Transform")
+                    .map(|x| {
+                        doc.attr(x, "Algorithm")
+                            .map(|a| a.value.clone())
+                            .unwrap_or_default()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        transforms_span: tnode.map(|t| doc.name_span(t)),
+        digest_method: algorithm(doc, doc.first_child(r, ns::DS, "DigestMethod")),
+    }
+}
+
+fn site(doc: &Document, s: NodeId, parent: Option<NodeId>, in_advice: bool) -> Site {
+    let si = doc.first_child(s, ns::DS, "SignedInfo");
+    let signed: Vec<NodeId> = si
+        .map(|si| doc.children_named(si, ns::DS, "Reference").collect())
+        .unwrap_or_default();
+    let mut other_references = Vec::new();
+    let mut retrieval_methods = Vec::new();
+    for d in doc.descendants(s) {
+        if doc.is(d, ns::DS, "Reference") && !signed.contains(&d) {
+            other_references.push(reference(doc, d));
+        }
+        if doc.is(d, ns::DS, "RetrievalMethod") {
+            retrieval_methods.push((
+                doc.attr(d, "URI").map(|a| a.value.clone()),
+                doc.name_span(d),
+            ));
+        }
+    }
+    let mut keyinfo_certs = Vec::new();
+    if let Some(ki) = doc.first_child(s, ns::DS, "KeyInfo") {
+        for xd in doc.children_named(ki, ns::DS, "X509Data") {
+            for xc in doc.children_named(xd, ns::DS, "X509Certificate") {
+                keyinfo_certs.push(cert::keyinfo_cert_der(&text_of(doc, xc)));
+            }
+        }
+    }
+    Site {
+        node: s,
+        parent,
+        path: doc.path(s),
+        span: doc.name_span(s),
+        in_advice,
+        has_signed_info: si.is_some(),
+        has_signature_value: doc.first_child(s, ns::DS, "SignatureValue").is_some(),
+        signature_method: algorithm(
+            doc,
+            si.and_then(|si| doc.first_child(si, ns::DS, "SignatureMethod")),
+        ),
+        c14n: algorithm(
+            doc,
+            si.and_then(|si| doc.first_child(si, ns::DS, "CanonicalizationMethod")),
+        ),
+        references: signed.iter().map(|r| reference(doc, *r)).collect(),
+        other_references,
+        retrieval_methods,
+        keyinfo_certs,
+        objects: doc.children_named(s, ns::DS, "Object").count(),
+    }
+}

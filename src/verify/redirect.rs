@@ -1,0 +1,226 @@
+//! The Redirect binding: a signature over the query octets, and the ambiguity of a query or form
+//! that repeats a binding parameter (design.md "One signature, one message").
+
+use super::dsig::Verifier;
+use super::rules::*;
+use super::{
+    AlgClass, Outcome, Report, SigReport, Status, Trust, cause, cert, classify_signature_method,
+};
+use crate::finding::Finding;
+use crate::model::Message;
+
+/// The octets a Redirect-binding signature over the message parameter `parameter` (`SAMLRequest` or
+/// `SAMLResponse`) covers: that parameter, `RelayState` (when present) and `SigAlg`, each `name=value`
+/// exactly as received (never re-encoded), joined by `&` (SAML 2.0 Bindings §3.4.4.1). Each must appear
+/// at most once: a repeated one is an error, never a choice of copy.
+pub fn redirect_octets(raw_query: &str, parameter: &str) -> Result<String, String> {
+    let pairs: Vec<(&str, &str)> = raw_query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| p.split_once('=').unwrap_or((p, "")))
+        .collect();
+    let one = |n: &str| -> Result<Option<&str>, String> {
+        let mut it = pairs.iter().filter(|(k, _)| *k == n);
+        let first = it.next().map(|(_, v)| *v);
+        if it.next().is_some() {
+            return Err(format!("{n} appears more than once"));
+        }
+        Ok(first)
+    };
+    let msg = one(parameter)?.ok_or_else(|| format!("the raw query carries no {parameter}"))?;
+    let mut out = format!("{parameter}={msg}");
+    if let Some(rs) = one("RelayState")? {
+        out.push_str("&RelayState=");
+        out.push_str(rs);
+    }
+    let alg = one("SigAlg")?.ok_or("the raw query carries no SigAlg")?;
+    out.push_str("&SigAlg=");
+    out.push_str(alg);
+    Ok(out)
+}
+
+/// Verify a Redirect-binding signature (query parameters `SigAlg` and `Signature`), when the message
+/// came with one.
+pub fn analyse_redirect(
+    m: &Message,
+    binding: &crate::source::BindingParams,
+    trust: &Trust,
+    verifier: &dyn Verifier,
+) -> Option<Outcome> {
+    let (sig_alg, signature) = (binding.sig_alg.as_deref(), binding.signature.as_deref());
+    if sig_alg.is_none() && signature.is_none() {
+        return None;
+    }
+    let root_path = format!("/{}", m.root_name);
+    let mut findings = Vec::new();
+    let mut report = SigReport {
+        path: "?Signature".into(),
+        element: Some(root_path.clone()),
+        id: m.id.as_ref().map(|v| v.value.clone()),
+        covers_linted_content: true,
+        algorithm: sig_alg.map(str::to_string),
+        digest: None,
+        c14n: None,
+        transforms: Vec::new(),
+        reference: None,
+        key: None,
+        keyinfo_certificates: Vec::new(),
+        result: "not-verified",
+        cause: None,
+        detail: None,
+    };
+    let refuse = |report: &mut SigReport, c: &'static str, d: String| {
+        report.cause = Some(c);
+        report.detail = Some(d);
+    };
+    // One signature, one message: the octets are those of this message's own parameter, from a query in
+    // which no binding parameter repeats.
+    let octets = match (&binding.raw_query, &binding.parameter) {
+        _ if !binding.ambiguous.is_empty() => Err(binding.ambiguous.join("; ")),
+        (Some(raw), Some(p)) => redirect_octets(raw, p),
+        _ => Err(
+            "the raw query is not available, so the Redirect-binding signature cannot be checked"
+                .into(),
+        ),
+    };
+    match (sig_alg, signature, &octets) {
+        _ if !binding.ambiguous.is_empty() => refuse(
+            &mut report,
+            cause::AMBIGUOUS_BINDING,
+            format!(
+                "the query or form is ambiguous ({}); no signature is accepted over it",
+                binding.ambiguous.join("; ")
+            ),
+        ),
+        (Some(alg), Some(sig), Ok(octets)) => {
+            match classify_signature_method(alg) {
+                AlgClass::Forbidden | AlgClass::Unknown => {
+                    let msg = format!("SigAlg {} is not acceptable", crate::util::one_line(alg));
+                    findings.push(
+                        Finding::new(&SIG007, msg.clone())
+                            .at(m.start_tag, &root_path)
+                            .label("Redirect-binding signature"),
+                    );
+                    refuse(&mut report, cause::FORBIDDEN_ALGORITHM, msg);
+                }
+                c => {
+                    if c == AlgClass::Weak {
+                        findings.push(
+                            Finding::new(&SIG006, "the Redirect-binding SigAlg uses SHA-1")
+                                .at(m.start_tag, &root_path)
+                                .label("SigAlg"),
+                        );
+                    }
+                    match cert::b64_body(sig) {
+                        Err(e) => refuse(
+                            &mut report,
+                            cause::MALFORMED,
+                            format!("Signature parameter: {e}"),
+                        ),
+                        Ok(_) if trust.certs.is_empty() => {
+                            refuse(&mut report, cause::NO_KEY, "a Redirect-binding signature carries no certificate: pass --idp-cert to check it".into());
+                        }
+                        Ok(sig_bytes) => {
+                            let mut last = None;
+                            for k in &trust.certs {
+                                match verifier.verify_raw(alg, octets.as_bytes(), &sig_bytes, k) {
+                                    Ok(true) => {
+                                        report.result = "valid";
+                                        report.key = Some(k.clone());
+                                        last = None;
+                                        break;
+                                    }
+                                    Ok(false) => last = Some((k.clone(), cause::WRONG_KEY, "the signature over the query does not verify with this key".to_string())),
+                                    Err(e) => last = Some((k.clone(), cause::VERIFIER_ERROR, e)),
+                                }
+                            }
+                            if let Some((k, c, d)) = last {
+                                report.result = "invalid";
+                                report.key = Some(k);
+                                refuse(&mut report, c, d);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        (Some(_), Some(_), Err(e)) => refuse(&mut report, cause::MALFORMED, e.clone()),
+        _ => refuse(
+            &mut report,
+            cause::MALFORMED,
+            "SigAlg and Signature must come together".into(),
+        ),
+    }
+    let status = match (report.result, report.cause) {
+        ("valid", _) => Status::Valid,
+        (_, Some(cause::NO_KEY)) => {
+            findings.push(
+                Finding::new(&SIG003, "the Redirect-binding signature cannot be checked: pass the IdP certificate with --idp-cert")
+                    .at(m.start_tag, &root_path)
+                    .label("signed over the query"),
+            );
+            Status::Invalid
+        }
+        // The ambiguity has its own finding (`binding_ambiguity`).
+        (_, Some(cause::AMBIGUOUS_BINDING)) => Status::Invalid,
+        _ => {
+            if !findings.iter().any(|f| f.code == SIG007.code) {
+                let d = crate::util::one_line(report.detail.as_deref().unwrap_or(""));
+                findings.push(
+                    Finding::new(
+                        &SIG001,
+                        format!("the Redirect-binding signature does not verify: {d}"),
+                    )
+                    .at(m.start_tag, &root_path)
+                    .label("signed over the query"),
+                );
+            }
+            Status::Invalid
+        }
+    };
+    Some(Outcome {
+        report: Report {
+            status,
+            cause: report.cause,
+            detail: report.detail.clone(),
+            verifier: verifier.name(),
+            signatures: vec![report],
+        },
+        findings,
+    })
+}
+
+/// A message carried by an ambiguous query or form (a binding parameter repeated, an encoded parameter
+/// name, a request beside a response): one error finding, and whatever the signatures said, the message
+/// is not `valid` (design.md "One signature, one message").
+pub fn binding_ambiguity(
+    m: &Message,
+    binding: &crate::source::BindingParams,
+    report: Option<&mut Report>,
+) -> Option<Finding> {
+    if binding.ambiguous.is_empty() {
+        return None;
+    }
+    let why = binding.ambiguous.join("; ");
+    if let Some(r) = report
+        && matches!(r.status, Status::Valid | Status::Untrusted)
+    {
+        r.status = Status::Invalid;
+        r.cause = Some(cause::AMBIGUOUS_BINDING);
+        r.detail = Some(format!(
+            "the query or form that carried it is ambiguous: {why}"
+        ));
+    }
+    Some(
+        Finding::new(
+            &SIG020,
+            format!(
+                "the {} came in a query or form that is ambiguous ({}): SPs disagree on which copy they read, so no signature is accepted for it",
+                m.kind.as_str(),
+                crate::util::one_line(&why)
+            ),
+        )
+        .at(m.start_tag, format!("/{}", m.root_name))
+        .label("carried by an ambiguous query or form"),
+    )
+}
