@@ -383,7 +383,7 @@ fn client_mutations() -> Vec<ClientCase> {
             |c| {
                 let acs = json!("https://auth.atlassian.com/login/callback");
                 set_attr(c, "saml_assertion_consumer_url_post", acs.clone());
-                c["redirectUris"] = json!(["https://auth.atlassian.com/login/callback*"]);
+                c["redirectUris"] = json!([acs]);
             },
             &[],
             // One finding for one cause: ATL002 (the ACS pattern); ATL003 needs two ids to compare.
@@ -401,6 +401,18 @@ fn client_mutations() -> Vec<ClientCase> {
                 "ATL003",
                 "\"https://auth.atlassian.com/login/callback?connection=saml-11111111-2222-3333-4444-555555555555\"",
             )],
+        ),
+        (
+            "wildcard redirect URI (CVE-2026-18217)",
+            |c| c["redirectUris"] = json!(["https://auth.atlassian.com/login/callback*"]),
+            &[],
+            vec![("KC024", "\"https://auth.atlassian.com/login/callback*\"")],
+        ),
+        (
+            "wildcard beside the exact ACS",
+            |c| c["redirectUris"].as_array_mut().unwrap().push(json!("*")),
+            &[],
+            vec![("KC024", "\"*\"")],
         ),
         (
             "client disabled",

@@ -474,6 +474,8 @@ fn corpus_keycloak_exports_get_the_findings_their_contents_warrant() {
         ("KC008", 1),
         // X500 mappers (email, givenName, surname) with attribute.nameformat = a raw URN
         ("KC012", 3),
+        // redirectUris "http://localhost:8080/<app>/*" (a path wildcard)
+        ("KC024", 1),
     ];
     type Case<'a> = (String, &'a [&'a str], Vec<(&'a str, usize)>);
     let cases: Vec<Case> = vec![
@@ -510,12 +512,12 @@ fn corpus_keycloak_exports_get_the_findings_their_contents_warrant() {
                 "files/keycloak/testsuite/integration-arquillian/tests/base/src/test/resources/adapter-test/keycloak-saml/tenant1-realm.json",
             ),
             &[],
-            vec![("KC008", 1), ("KC009", 3)],
+            vec![("KC008", 1), ("KC009", 3), ("KC024", 1)],
         ),
         (
             c("derived/keycloak/tenant1-realm.clients-multi-tenant.json"),
             &[],
-            vec![("KC008", 1)],
+            vec![("KC008", 1), ("KC024", 1)],
         ),
         // For Atlassian Cloud: NameID username (explicit, or absent = Keycloak's default), X.500 names
         // instead of the claims, no givenname/surname/name/emailaddress, a Role attribute, wrong IDs.
@@ -533,6 +535,7 @@ fn corpus_keycloak_exports_get_the_findings_their_contents_warrant() {
                 ("ATL013", 3),
                 ("KC008", 1),
                 ("KC012", 3),
+                ("KC024", 1),
             ],
         ),
         (
@@ -548,18 +551,31 @@ fn corpus_keycloak_exports_get_the_findings_their_contents_warrant() {
                 ("ATL010", 1),
                 ("ATL018", 1),
                 ("KC008", 1),
+                ("KC024", 1),
             ],
         ),
         // For Data Center: the assertion is unsigned (saml.assertion.signature "false", or absent).
         (
             c("files/keycloak-quickstarts/app-profile-saml-jee-jsp/config/client-import.json"),
             &["atlassian-datacenter"],
-            vec![("ADC001", 1), ("ADC002", 1), ("KC008", 1), ("KC012", 3)],
+            vec![
+                ("ADC001", 1),
+                ("ADC002", 1),
+                ("KC008", 1),
+                ("KC012", 3),
+                ("KC024", 1),
+            ],
         ),
         (
             c("derived/keycloak/tenant1-realm.clients-multi-tenant.json"),
             &["atlassian-datacenter"],
-            vec![("ADC001", 1), ("ADC002", 1), ("ADC005", 1), ("KC008", 1)],
+            vec![
+                ("ADC001", 1),
+                ("ADC002", 1),
+                ("ADC005", 1),
+                ("KC008", 1),
+                ("KC024", 1),
+            ],
         ),
     ];
     for (file, packs, want) in cases {
