@@ -513,6 +513,33 @@ fn realm_mutations() {
         hits.iter().map(|h| h.code.as_str()).collect::<Vec<_>>(),
         ["KC017"]
     );
+    // A key whose base64 goes on after its padding (keycloak/keycloak#46591): Keycloak 26.5+ rejects it;
+    // older versions ignored the tail, so KC014 still compares the certificate they signed with.
+    let mut r = realm();
+    let cert = r["components"]["org.keycloak.keys.KeyProvider"][0]["config"]["certificate"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(cert.ends_with('='), "fixture certificate has no padding");
+    let padded = format!("{cert}+");
+    r["components"]["org.keycloak.keys.KeyProvider"][0]["config"]["certificate"] =
+        json!([padded.clone()]);
+    let hits = lint_text("realm.json", &text(&r), &opts);
+    check(
+        "key after padding",
+        &hits,
+        &[("KC025", &format!("\"{padded}\""))],
+    );
+    assert!(hits[0].severity == samlint::finding::Severity::Warning);
+    // Whitespace after the padding is not data (Keycloak's MIME decoder skips it).
+    let mut r = realm();
+    r["components"]["org.keycloak.keys.KeyProvider"][0]["config"]["certificate"] =
+        json!([format!("{cert}\n")]);
+    check(
+        "newline after padding",
+        &lint_text("realm.json", &text(&r), &opts),
+        &[],
+    );
     // Credentials and secrets in a realm export.
     let mut r = realm();
     r["users"] = json!([{"username": "jane", "credentials": [{"type": "password", "value": "hunter2-password"}]}]);
@@ -703,8 +730,9 @@ fn every_pack_rule_is_exercised() {
         .collect();
     // Realm, response and pairing cases above.
     for c in [
-        "KC009", "KC014", "KC017", "KC010", "ATL005", "ATL006", "ATL012", "ATL013", "ADC003",
-        "CORE001", "CORE002", "CORE003", "KC018", "KC019", "KC020", "KC021", "KC022", "KC023",
+        "KC009", "KC014", "KC017", "KC025", "KC010", "ATL005", "ATL006", "ATL012", "ATL013",
+        "ADC003", "CORE001", "CORE002", "CORE003", "KC018", "KC019", "KC020", "KC021", "KC022",
+        "KC023",
     ] {
         covered.insert(c.into());
     }
