@@ -145,6 +145,75 @@ fn the_correct_setup_is_clean() {
     check("fixture response", &fixture_resp, &[]);
 }
 
+/// Keycloak before 26.8 declares the assertion namespace a second time, as the default namespace of
+/// the Assertion; 26.8 writes prefixes only (keycloak/keycloak#51937). Both shapes, signed the same way,
+/// must give the same findings at the same places, for the correct response and for a mutation.
+#[test]
+fn both_keycloak_namespace_shapes_lint_alike() {
+    const DEFAULT_NS: &str = "xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\" ";
+    let old = std::fs::read_to_string(fixture("saml/keycloak-atlassian-ok.xml")).unwrap();
+    let new = std::fs::read_to_string(fixture("saml/keycloak-atlassian-prefixed-ok.xml")).unwrap();
+    // The fixtures are the two shapes of one response: the default namespace declaration is the only
+    // difference, and exclusive canonicalization leaves the unused declaration out of the digests, so
+    // even the signature values are equal.
+    assert!(old.contains(&format!("<saml:Assertion {DEFAULT_NS}")));
+    assert!(
+        !new.contains("xmlns=\""),
+        "the 26.8 shape declares a default namespace"
+    );
+    assert_eq!(old.replacen(DEFAULT_NS, "", 1), new);
+    let old_unsigned = unsigned_response();
+    let new_unsigned =
+        std::fs::read_to_string(fixture("saml/keycloak-atlassian-prefixed-unsigned.xml")).unwrap();
+    assert_eq!(old_unsigned.replacen(DEFAULT_NS, "", 1), new_unsigned);
+    let opts = options(&[], &["example.com"], "keys/idp-cert.pem");
+    let summary = |name: &str, text: &str| -> Vec<(String, String, String)> {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        let run = lint::run(
+            &[p.to_string_lossy().into_owned()],
+            &mut std::io::empty(),
+            &opts,
+        );
+        assert!(!run.has_errors(), "{name}");
+        let m = &run.messages[0];
+        let mut out: Vec<(String, String, String)> = m
+            .findings
+            .iter()
+            .map(|f| {
+                (
+                    f.code.to_string(),
+                    f.message.to_string(),
+                    f.span
+                        .and_then(|s| m.source.text.get(s.range()))
+                        .unwrap_or("")
+                        .to_string(),
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let a = summary("old.xml", &old);
+    let b = summary("new.xml", &new);
+    assert_eq!(a, b);
+    // Nothing but the notes about the evaluation itself: both signatures verify (else SIG001/SIG002).
+    assert_eq!(
+        a.iter().map(|(c, _, _)| c.as_str()).collect::<Vec<_>>(),
+        BASELINE
+    );
+    // A mutation (NameID username) reads the same in both shapes.
+    let mutate = |x: &str| x.replace(">jane.doe@example.com</saml:NameID>", ">jdoe</saml:NameID>");
+    let a = summary("old.xml", &signed(&mutate(&old_unsigned)));
+    let b = summary("new.xml", &signed(&mutate(&new_unsigned)));
+    assert_eq!(a, b);
+    assert!(
+        a.iter().any(|(c, _, t)| c == "ATL004" && t == "jdoe"),
+        "{a:?}"
+    );
+}
+
 type Mutate = fn(&mut Value);
 
 fn set_attr(c: &mut Value, k: &str, v: Value) {
