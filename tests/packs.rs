@@ -653,6 +653,13 @@ fn each_response_mutation_gives_exactly_its_codes_at_the_right_bytes() {
         "3f2a1b0c-9d8e-4f7a-b6c5-d4e3f2a1b0c9",
     );
     assert!(base.contains(&name_attr), "fixture shape changed");
+    assert!(
+        base.contains(&attr_xml(
+            &format!("{CLAIMS}emailaddress"),
+            "jane.doe@example.com"
+        )),
+        "fixture shape changed"
+    );
     type Case<'a> = (
         &'a str,
         String,
@@ -667,6 +674,35 @@ fn each_response_mutation_gives_exactly_its_codes_at_the_right_bytes() {
             &[],
             &[],
             vec![("ATL004", "jdoe")],
+        ),
+        (
+            "Entra ID guest UPN as NameID",
+            base.replace(
+                ">jane.doe@example.com</saml:NameID>",
+                ">jane.doe_partner.example#EXT#@acme.onmicrosoft.com</saml:NameID>",
+            ),
+            &[],
+            &[],
+            vec![(
+                "ATL019",
+                "jane.doe_partner.example#EXT#@acme.onmicrosoft.com",
+            )],
+        ),
+        (
+            "Entra ID guest UPN as emailaddress",
+            base.replace(
+                &attr_xml(&format!("{CLAIMS}emailaddress"), "jane.doe@example.com"),
+                &attr_xml(
+                    &format!("{CLAIMS}emailaddress"),
+                    "jane.doe_partner.example#EXT#@acme.onmicrosoft.com",
+                ),
+            ),
+            &[],
+            &[],
+            vec![(
+                "ATL020",
+                "jane.doe_partner.example#EXT#@acme.onmicrosoft.com",
+            )],
         ),
         (
             "NameID email with unspecified Format",
@@ -800,8 +836,8 @@ fn every_pack_rule_is_exercised() {
     // Realm, response and pairing cases above.
     for c in [
         "KC009", "KC014", "KC017", "KC025", "KC010", "ATL005", "ATL006", "ATL012", "ATL013",
-        "ADC003", "CORE001", "CORE002", "CORE003", "KC018", "KC019", "KC020", "KC021", "KC022",
-        "KC023",
+        "ATL019", "ATL020", "ADC003", "CORE001", "CORE002", "CORE003", "KC018", "KC019", "KC020",
+        "KC021", "KC022", "KC023",
     ] {
         covered.insert(c.into());
     }
