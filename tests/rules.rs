@@ -149,6 +149,159 @@ fn explain_covers_every_known_error_text() {
     assert!(o.stdout.contains("does not know this message"));
 }
 
+/// Atlassian Data Center and its SSO apps: each error text is explained by exactly one entry, and where
+/// a response shows the cause, a rule that entry names reports it on a Data Center-shaped response
+/// (the correct fixture with the ACS and Audience of a Data Center instance, signed with the test key).
+#[test]
+fn data_center_texts_are_explained_and_predicted() {
+    const RECEIVED_AT: &str = "Received invalid SAML response: The response was received at http://jira.internal:8080/plugins/servlet/samlconsumer instead of https://jira.example.com/plugins/servlet/samlconsumer";
+    let texts: &[(&str, &str)] = &[
+        (
+            "Received invalid SAML response: Timing issues (please check your clock settings)",
+            "dc-timing-issues",
+        ),
+        (
+            "Could not validate timestamp: not yet valid. Check system clock.",
+            "timestamp-not-yet-valid",
+        ),
+        (
+            "Reading SAMLResponse failed: 19: Could not validate timestamp: not yet valid. Check system clock.",
+            "timestamp-not-yet-valid",
+        ),
+        (
+            "SAML-message with NotBefore 2026-11-20T10:00:00Z is not valid yet",
+            "timestamp-not-yet-valid",
+        ),
+        (
+            "Could not validate timestamp: expired. Check system clock.",
+            "timestamp-expired",
+        ),
+        (RECEIVED_AT, "dc-received-at"),
+        (
+            "Received invalid SAML response: The response has an empty Destination value",
+            "dc-empty-destination",
+        ),
+        (
+            "SUBJECT_CONFIRMATION_DATA_UNEXPECTED_IN_RESPONSE_TO",
+            "kantega-unexpected-in-response-to",
+        ),
+    ];
+    for (text, id) in texts {
+        let found: Vec<String> = samlint::rules::explain::explain(text)
+            .into_iter()
+            .map(|e| e.id)
+            .collect();
+        assert_eq!(found, [*id], "{text}");
+    }
+    // The human answer to java-saml's Destination error names the parts of the URLs that differ.
+    let o = run(&["explain", RECEIVED_AT]);
+    assert_eq!(o.code, 0);
+    assert!(o.stdout.contains("They differ in:"), "{}", o.stdout);
+    assert!(
+        o.stdout
+            .contains("scheme (http here, https in the Destination)"),
+        "{}",
+        o.stdout
+    );
+    assert!(o.stdout.contains("proxyName"), "{}", o.stdout);
+
+    // The causes a response shows, on a Data Center-shaped response.
+    const DC_ACS: &str = "https://jira.example.com/plugins/servlet/samlconsumer";
+    let atlassian_acs = "https://auth.atlassian.com/login/callback?connection=saml-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9";
+    let atlassian_sp = "https://auth.atlassian.com/saml/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9";
+    let template = std::fs::read_to_string(fixture("saml/keycloak-atlassian-unsigned.xml"))
+        .unwrap()
+        .replace(atlassian_acs, DC_ACS)
+        .replace(atlassian_sp, "https://jira.example.com");
+    let sign = |xml: &str| {
+        samlint::verify::sign::sign(
+            xml.trim_end(),
+            samlint::verify::sign::What::Both,
+            &std::fs::read(fixture("keys/idp-key.pem")).unwrap(),
+            &samlint::verify::sign::pem_body(
+                &std::fs::read_to_string(fixture("keys/idp-cert.pem")).unwrap(),
+            ),
+            samlint::verify::sign::Alg::RsaSha256,
+        )
+        .unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let ok = write_temp(dir.path(), "dc.xml", sign(&template));
+    let empty = write_temp(
+        dir.path(),
+        "dc-empty-destination.xml",
+        sign(&template.replacen(&format!("Destination=\"{DC_ACS}\""), "Destination=\"\"", 1)),
+    );
+    let cert = fixture("keys/idp-cert.pem");
+    let base = [
+        "--idp-cert",
+        cert.as_str(),
+        "--pack",
+        "atlassian-datacenter",
+    ];
+    type Case<'a> = (&'a str, &'a str, Vec<&'a str>, &'a str);
+    let cases: Vec<Case> = vec![
+        // (explain entry, input, extra flags, the code that predicts it)
+        (
+            "dc-timing-issues",
+            &ok,
+            vec!["--at", "2026-11-20T10:30:00Z"],
+            "PRO009",
+        ),
+        (
+            "timestamp-expired",
+            &ok,
+            vec!["--at", "2026-11-20T10:30:00Z"],
+            "PRO009",
+        ),
+        (
+            "timestamp-not-yet-valid",
+            &ok,
+            vec!["--at", "2026-11-20T09:50:00Z"],
+            "PRO010",
+        ),
+        (
+            "dc-received-at",
+            &ok,
+            vec![
+                "--acs-url",
+                "http://jira.internal:8080/plugins/servlet/samlconsumer",
+            ],
+            "PRO004",
+        ),
+        ("dc-empty-destination", &empty, vec![], "PRO004"),
+        (
+            "kantega-unexpected-in-response-to",
+            &ok,
+            vec!["--request-id", "_another-request"],
+            "PRO007",
+        ),
+    ];
+    let entries = samlint::rules::explain::entries();
+    // The correct Data Center-shaped response: none of those codes, and the Data Center pack applies.
+    let (_, v) = check_json(&[&[ok.as_str()][..], &base[..]].concat());
+    let clean = codes(&v);
+    for (id, input, flags, code) in &cases {
+        let entry = entries.iter().find(|e| e.id == *id).unwrap();
+        assert!(
+            entry.rules.iter().any(|r| r == code),
+            "{id} does not name {code}"
+        );
+        assert!(
+            !clean.contains(&code.to_string()),
+            "the correct response gives {code}"
+        );
+        let args = [&[*input][..], &base[..], &flags[..]].concat();
+        let (exit, v) = check_json(&args);
+        assert_eq!(exit, 1, "{id}");
+        assert!(
+            codes(&v).contains(&code.to_string()),
+            "{id}: {:?}",
+            codes(&v)
+        );
+    }
+}
+
 /// requirements.md §6: pitfall → the codes that catch it → where the evidence is; the four that no
 /// input shows are answered by `samlint explain`.
 const PITFALLS: &[(u8, &[&str], &str)] = &[
