@@ -62,7 +62,7 @@ pub const STR007: RuleMeta = RuleMeta {
     severity: Severity::Error,
     summary: "The Response carries more than one assertion",
     help: "send exactly one assertion; SPs (python3-saml, ruby-saml, Atlassian's) reject several, and it is the shape of signature-wrapping attacks",
-    source: "requirements.md §10 (one assertion); SAML-Toolkits tests 'SAML Response must contain 1 assertion'",
+    source: "https://github.com/SAML-Toolkits/java-saml/blob/5cd3ed8753dcc076cde86ec68aeb5781326868c8/core/src/main/java/com/onelogin/saml2/authn/SamlResponse.java ('SAML Response must contain 1 Assertion.')",
 };
 pub const STR008: RuleMeta = RuleMeta {
     code: "STR008",
@@ -70,7 +70,7 @@ pub const STR008: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     summary: "The assertion is encrypted, so its content cannot be checked",
     help: "samlint cannot read an EncryptedAssertion without the SP's private key; Atlassian Cloud does not accept encrypted assertions (turn off 'Encrypt assertions' on the Keycloak client)",
-    source: "requirements.md §1.7, §10.3",
+    source: "https://www.npmjs.com/package/passport-wsfed-saml2/v/4.6.1 lib/passport-wsfed-saml2/samlp.js ('Assertion is encrypted'); SAML 2.0 Core §2.3.4",
 };
 pub const STR009: RuleMeta = RuleMeta {
     code: "STR009",

@@ -325,6 +325,88 @@ pub fn realm_keys(realm: &Node) -> Vec<RealmKey<'_>> {
     out
 }
 
+/// One base64 value of key material in a realm export, and where it came from.
+pub struct RealmKeyValue<'a> {
+    pub node: &'a Node,
+    /// The key provider's name, or `realm` for the legacy realm-level fields.
+    pub owner: String,
+    /// `privateKey`, `certificate` or (legacy) `publicKey`.
+    pub field: &'static str,
+}
+
+/// Every base64 key value of a realm export that Keycloak decodes when it loads the realm's keys: each
+/// key provider's `privateKey` and `certificate` (whatever its algorithm), and the legacy realm-level
+/// `privateKey`, `publicKey` and `certificate`.
+pub fn realm_key_values(realm: &Node) -> Vec<RealmKeyValue<'_>> {
+    let mut out = Vec::new();
+    for field in ["privateKey", "publicKey", "certificate"] {
+        if let Some(n) = realm.get(field).filter(|n| n.as_str().is_some()) {
+            out.push(RealmKeyValue {
+                node: n,
+                owner: "realm".into(),
+                field,
+            });
+        }
+    }
+    let providers = realm
+        .get("components")
+        .and_then(|c| c.get("org.keycloak.keys.KeyProvider"))
+        .map(Node::items)
+        .unwrap_or_default();
+    for p in providers {
+        let owner = p
+            .get("name")
+            .and_then(Node::as_str)
+            .unwrap_or("key provider")
+            .to_string();
+        for field in ["privateKey", "certificate"] {
+            let values = p
+                .path(&["config", field])
+                .map(Node::items)
+                .unwrap_or_default();
+            for n in values.iter().filter(|n| n.as_str().is_some()) {
+                out.push(RealmKeyValue {
+                    node: n,
+                    owner: owner.clone(),
+                    field,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn is_b64_alphabet(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '+' || c == '/'
+}
+
+/// Base64 that goes on after its padding (`…==+`): the number of base64-alphabet characters after the
+/// first `=`, or `None` when there are none. Java's decoders (the basic and the MIME one, which
+/// Keycloak uses since 26.5) reject such input ("Input byte array has incorrect ending byte");
+/// Keycloak's own decoder before 26.5 stopped at the padding and ignored the rest
+/// (keycloak/keycloak#43370, #46591).
+pub fn data_after_padding(s: &str) -> Option<usize> {
+    // PEM armour (`-----BEGIN …-----`, `-----END …-----`) is removed before decoding, as Keycloak's
+    // PemUtils does; its letters are not data.
+    let body = s.find("-----END").map_or(s, |end| &s[..end]);
+    let pad = body.find('=')?;
+    let n = body[pad..].chars().filter(|c| is_b64_alphabet(*c)).count();
+    (n > 0).then_some(n)
+}
+
+/// The value as Keycloak before 26.5 decoded it: up to the end of its padding (the whole value when
+/// nothing follows the padding).
+pub fn up_to_padding(s: &str) -> &str {
+    if data_after_padding(s).is_none() {
+        return s;
+    }
+    let pad = s.find('=').unwrap_or(s.len());
+    let end = s[pad..]
+        .find(|c: char| c != '=')
+        .map_or(s.len(), |i| pad + i);
+    &s[..end]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,5 +437,39 @@ mod tests {
         assert_eq!(m.len(), 2);
         assert_eq!(m[1].from, "scope role_list");
         assert_eq!(unresolved, vec!["missing".to_string()]);
+    }
+
+    #[test]
+    fn base64_after_padding() {
+        assert_eq!(data_after_padding("QUJD"), None);
+        assert_eq!(data_after_padding("QUI="), None);
+        assert_eq!(data_after_padding("QQ==\n"), None);
+        assert_eq!(data_after_padding("QQ==+"), Some(1));
+        assert_eq!(data_after_padding("QQ=+A"), Some(2));
+        assert_eq!(up_to_padding("QQ==+"), "QQ==");
+        assert_eq!(up_to_padding("QQ==\n"), "QQ==\n");
+        assert_eq!(up_to_padding("QUJD"), "QUJD");
+        let pem = "-----BEGIN CERTIFICATE-----\nQQ==\n-----END CERTIFICATE-----\n";
+        assert_eq!(data_after_padding(pem), None);
+        assert_eq!(
+            data_after_padding("-----BEGIN CERTIFICATE-----\nQQ==+\n-----END CERTIFICATE-----"),
+            Some(1)
+        );
+        let r = parse_json(
+            r#"{"realm":"r","privateKey":"QQ==+","components":{"org.keycloak.keys.KeyProvider":[
+               {"name":"hmac","config":{"secret":["x"]}},
+               {"name":"rsa","config":{"privateKey":["QQ=="],"certificate":["QUJD"]}}]}}"#,
+        )
+        .unwrap();
+        let v = realm_key_values(&r);
+        let got: Vec<(&str, &str)> = v.iter().map(|k| (k.owner.as_str(), k.field)).collect();
+        assert_eq!(
+            got,
+            [
+                ("realm", "privateKey"),
+                ("rsa", "privateKey"),
+                ("rsa", "certificate")
+            ]
+        );
     }
 }

@@ -145,6 +145,75 @@ fn the_correct_setup_is_clean() {
     check("fixture response", &fixture_resp, &[]);
 }
 
+/// Keycloak before 26.8 declares the assertion namespace a second time, as the default namespace of
+/// the Assertion; 26.8 writes prefixes only (keycloak/keycloak#51937). Both shapes, signed the same way,
+/// must give the same findings at the same places, for the correct response and for a mutation.
+#[test]
+fn both_keycloak_namespace_shapes_lint_alike() {
+    const DEFAULT_NS: &str = "xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\" ";
+    let old = std::fs::read_to_string(fixture("saml/keycloak-atlassian-ok.xml")).unwrap();
+    let new = std::fs::read_to_string(fixture("saml/keycloak-atlassian-prefixed-ok.xml")).unwrap();
+    // The fixtures are the two shapes of one response: the default namespace declaration is the only
+    // difference, and exclusive canonicalization leaves the unused declaration out of the digests, so
+    // even the signature values are equal.
+    assert!(old.contains(&format!("<saml:Assertion {DEFAULT_NS}")));
+    assert!(
+        !new.contains("xmlns=\""),
+        "the 26.8 shape declares a default namespace"
+    );
+    assert_eq!(old.replacen(DEFAULT_NS, "", 1), new);
+    let old_unsigned = unsigned_response();
+    let new_unsigned =
+        std::fs::read_to_string(fixture("saml/keycloak-atlassian-prefixed-unsigned.xml")).unwrap();
+    assert_eq!(old_unsigned.replacen(DEFAULT_NS, "", 1), new_unsigned);
+    let opts = options(&[], &["example.com"], "keys/idp-cert.pem");
+    let summary = |name: &str, text: &str| -> Vec<(String, String, String)> {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        let run = lint::run(
+            &[p.to_string_lossy().into_owned()],
+            &mut std::io::empty(),
+            &opts,
+        );
+        assert!(!run.has_errors(), "{name}");
+        let m = &run.messages[0];
+        let mut out: Vec<(String, String, String)> = m
+            .findings
+            .iter()
+            .map(|f| {
+                (
+                    f.code.to_string(),
+                    f.message.to_string(),
+                    f.span
+                        .and_then(|s| m.source.text.get(s.range()))
+                        .unwrap_or("")
+                        .to_string(),
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let a = summary("old.xml", &old);
+    let b = summary("new.xml", &new);
+    assert_eq!(a, b);
+    // Nothing but the notes about the evaluation itself: both signatures verify (else SIG001/SIG002).
+    assert_eq!(
+        a.iter().map(|(c, _, _)| c.as_str()).collect::<Vec<_>>(),
+        BASELINE
+    );
+    // A mutation (NameID username) reads the same in both shapes.
+    let mutate = |x: &str| x.replace(">jane.doe@example.com</saml:NameID>", ">jdoe</saml:NameID>");
+    let a = summary("old.xml", &signed(&mutate(&old_unsigned)));
+    let b = summary("new.xml", &signed(&mutate(&new_unsigned)));
+    assert_eq!(a, b);
+    assert!(
+        a.iter().any(|(c, _, t)| c == "ATL004" && t == "jdoe"),
+        "{a:?}"
+    );
+}
+
 type Mutate = fn(&mut Value);
 
 fn set_attr(c: &mut Value, k: &str, v: Value) {
@@ -383,7 +452,7 @@ fn client_mutations() -> Vec<ClientCase> {
             |c| {
                 let acs = json!("https://auth.atlassian.com/login/callback");
                 set_attr(c, "saml_assertion_consumer_url_post", acs.clone());
-                c["redirectUris"] = json!(["https://auth.atlassian.com/login/callback*"]);
+                c["redirectUris"] = json!([acs]);
             },
             &[],
             // One finding for one cause: ATL002 (the ACS pattern); ATL003 needs two ids to compare.
@@ -401,6 +470,18 @@ fn client_mutations() -> Vec<ClientCase> {
                 "ATL003",
                 "\"https://auth.atlassian.com/login/callback?connection=saml-11111111-2222-3333-4444-555555555555\"",
             )],
+        ),
+        (
+            "wildcard redirect URI (CVE-2026-18217)",
+            |c| c["redirectUris"] = json!(["https://auth.atlassian.com/login/callback*"]),
+            &[],
+            vec![("KC024", "\"https://auth.atlassian.com/login/callback*\"")],
+        ),
+        (
+            "wildcard beside the exact ACS",
+            |c| c["redirectUris"].as_array_mut().unwrap().push(json!("*")),
+            &[],
+            vec![("KC024", "\"*\"")],
         ),
         (
             "client disabled",
@@ -501,6 +582,33 @@ fn realm_mutations() {
         hits.iter().map(|h| h.code.as_str()).collect::<Vec<_>>(),
         ["KC017"]
     );
+    // A key whose base64 goes on after its padding (keycloak/keycloak#46591): Keycloak 26.5+ rejects it;
+    // older versions ignored the tail, so KC014 still compares the certificate they signed with.
+    let mut r = realm();
+    let cert = r["components"]["org.keycloak.keys.KeyProvider"][0]["config"]["certificate"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(cert.ends_with('='), "fixture certificate has no padding");
+    let padded = format!("{cert}+");
+    r["components"]["org.keycloak.keys.KeyProvider"][0]["config"]["certificate"] =
+        json!([padded.clone()]);
+    let hits = lint_text("realm.json", &text(&r), &opts);
+    check(
+        "key after padding",
+        &hits,
+        &[("KC025", &format!("\"{padded}\""))],
+    );
+    assert!(hits[0].severity == samlint::finding::Severity::Warning);
+    // Whitespace after the padding is not data (Keycloak's MIME decoder skips it).
+    let mut r = realm();
+    r["components"]["org.keycloak.keys.KeyProvider"][0]["config"]["certificate"] =
+        json!([format!("{cert}\n")]);
+    check(
+        "newline after padding",
+        &lint_text("realm.json", &text(&r), &opts),
+        &[],
+    );
     // Credentials and secrets in a realm export.
     let mut r = realm();
     r["users"] = json!([{"username": "jane", "credentials": [{"type": "password", "value": "hunter2-password"}]}]);
@@ -545,6 +653,13 @@ fn each_response_mutation_gives_exactly_its_codes_at_the_right_bytes() {
         "3f2a1b0c-9d8e-4f7a-b6c5-d4e3f2a1b0c9",
     );
     assert!(base.contains(&name_attr), "fixture shape changed");
+    assert!(
+        base.contains(&attr_xml(
+            &format!("{CLAIMS}emailaddress"),
+            "jane.doe@example.com"
+        )),
+        "fixture shape changed"
+    );
     type Case<'a> = (
         &'a str,
         String,
@@ -559,6 +674,35 @@ fn each_response_mutation_gives_exactly_its_codes_at_the_right_bytes() {
             &[],
             &[],
             vec![("ATL004", "jdoe")],
+        ),
+        (
+            "Entra ID guest UPN as NameID",
+            base.replace(
+                ">jane.doe@example.com</saml:NameID>",
+                ">jane.doe_partner.example#EXT#@acme.onmicrosoft.com</saml:NameID>",
+            ),
+            &[],
+            &[],
+            vec![(
+                "ATL019",
+                "jane.doe_partner.example#EXT#@acme.onmicrosoft.com",
+            )],
+        ),
+        (
+            "Entra ID guest UPN as emailaddress",
+            base.replace(
+                &attr_xml(&format!("{CLAIMS}emailaddress"), "jane.doe@example.com"),
+                &attr_xml(
+                    &format!("{CLAIMS}emailaddress"),
+                    "jane.doe_partner.example#EXT#@acme.onmicrosoft.com",
+                ),
+            ),
+            &[],
+            &[],
+            vec![(
+                "ATL020",
+                "jane.doe_partner.example#EXT#@acme.onmicrosoft.com",
+            )],
         ),
         (
             "NameID email with unspecified Format",
@@ -691,8 +835,9 @@ fn every_pack_rule_is_exercised() {
         .collect();
     // Realm, response and pairing cases above.
     for c in [
-        "KC009", "KC014", "KC017", "KC010", "ATL005", "ATL006", "ATL012", "ATL013", "ADC003",
-        "CORE001", "CORE002", "CORE003", "KC018", "KC019", "KC020", "KC021", "KC022", "KC023",
+        "KC009", "KC014", "KC017", "KC025", "KC010", "ATL005", "ATL006", "ATL012", "ATL013",
+        "ATL019", "ATL020", "ADC003", "CORE001", "CORE002", "CORE003", "KC018", "KC019", "KC020",
+        "KC021", "KC022", "KC023",
     ] {
         covered.insert(c.into());
     }

@@ -58,11 +58,25 @@ fn assert_status(sig: &Value, status: &str, cause: Option<&str>) {
 const IDP: Option<&str> = Some("keys/idp-cert.pem");
 
 #[test]
-fn the_signed_fixture_is_current() {
-    // RSA PKCS#1 v1.5 is deterministic: re-signing the template reproduces the committed fixture.
+fn the_signed_fixtures_are_current() {
+    // RSA PKCS#1 v1.5 is deterministic: re-signing the templates reproduces the committed fixtures,
+    // in Keycloak's namespace shape before 26.8 and in the prefixed-only shape of 26.8 and later.
     assert_eq!(
         signed(What::Both),
         read("saml/keycloak-atlassian-ok.xml").trim_end(),
+        "run sh fixtures/generate.sh"
+    );
+    let prefixed = sign(
+        read("saml/keycloak-atlassian-prefixed-unsigned.xml").trim_end(),
+        What::Both,
+        read("keys/idp-key.pem").as_bytes(),
+        &pem_body(&read("keys/idp-cert.pem")),
+        Alg::RsaSha256,
+    )
+    .unwrap();
+    assert_eq!(
+        prefixed,
+        read("saml/keycloak-atlassian-prefixed-ok.xml").trim_end(),
         "run sh fixtures/generate.sh"
     );
 }

@@ -51,6 +51,100 @@ pub fn explain(input: &str) -> Vec<Entry> {
         .collect()
 }
 
+/// The parts of a URL that java-saml's Destination check compares (scheme, host, port, path and query),
+/// split by hand: the text comes from a log line, not from a parser that must agree with an SP.
+struct UrlParts<'a> {
+    scheme: String,
+    host: String,
+    port: Option<&'a str>,
+    path: &'a str,
+    query: &'a str,
+}
+
+fn url_parts(u: &str) -> Option<UrlParts<'_>> {
+    let (scheme, rest) = u.split_once("://")?;
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => (h, Some(p)),
+        _ => (authority, None),
+    };
+    let tail = tail.split('#').next().unwrap_or("");
+    let (path, query) = tail.split_once('?').unwrap_or((tail, ""));
+    Some(UrlParts {
+        scheme: scheme.to_ascii_lowercase(),
+        host: host.to_ascii_lowercase(),
+        port,
+        path,
+        query,
+    })
+}
+
+fn default_port(scheme: &str) -> Option<&'static str> {
+    match scheme {
+        "http" => Some("80"),
+        "https" => Some("443"),
+        _ => None,
+    }
+}
+
+/// For java-saml's "The response was received at X instead of Y": the two URLs, and which of their
+/// parts differ, with the usual cause of each. `None` for any other text.
+pub fn received_at_detail(input: &str) -> Option<String> {
+    let text = input.trim();
+    let lower = text.to_ascii_lowercase();
+    let start = lower.find("received at ")? + "received at ".len();
+    let mid = lower[start..].find(" instead of ")? + start;
+    let received = text[start..mid].trim();
+    let after = &text[mid + " instead of ".len()..];
+    let destination = after
+        .split_whitespace()
+        .next()?
+        .trim_end_matches(['.', ',', ';', '"', '\'']);
+    let (x, y) = (url_parts(received)?, url_parts(destination)?);
+    let mut parts = Vec::new();
+    if x.scheme != y.scheme {
+        parts.push(format!(
+            "scheme ({} here, {} in the Destination): TLS ends before the application server; set scheme=\"{}\" and secure=\"true\" on the Tomcat connector",
+            x.scheme, y.scheme, y.scheme
+        ));
+    }
+    if x.host != y.host {
+        parts.push(
+            "host: the server sees another host name than the users' (a reverse proxy); set proxyName on the Tomcat connector to the Base URL's host, or fix the IdP's ACS URL".to_string(),
+        );
+    }
+    let port = |p: &UrlParts| p.port.or(default_port(&p.scheme)).map(str::to_string);
+    if port(&x) != port(&y) {
+        parts.push(
+            "port: set proxyPort on the Tomcat connector to the port users reach (443 for https)"
+                .to_string(),
+        );
+    }
+    if x.path != y.path {
+        parts.push("path: the context path or the ACS path differs; the ACS is <Base URL>/plugins/servlet/samlconsumer".to_string());
+    }
+    if x.query != y.query {
+        parts.push("query string".to_string());
+    }
+    let clean = |s: &str| crate::util::sanitize(&crate::util::one_line(s)).into_owned();
+    let mut s = format!(
+        "  The URLs: received at {}, Destination {}\n",
+        clean(received),
+        clean(destination)
+    );
+    if parts.is_empty() {
+        s.push_str("  They are the same URL written differently (default port, letter case): java-saml compares the text exactly.\n");
+    } else {
+        s.push_str("  They differ in:\n");
+        for p in parts {
+            s.push_str(&format!("    - {p}\n"));
+        }
+    }
+    Some(s)
+}
+
 /// Human rendering.
 pub fn render(input: &str, found: &[Entry]) -> String {
     if found.is_empty() {
@@ -64,10 +158,14 @@ pub fn render(input: &str, found: &[Entry]) -> String {
     let mut s = String::new();
     for e in found {
         s.push_str(&format!("{}\n\n  Shown by: {}\n", e.title, e.shown_by));
-        s.push_str(&format!(
-            "  What it means: {}\n\n  Likely causes:\n",
-            e.meaning
-        ));
+        s.push_str(&format!("  What it means: {}\n\n", e.meaning));
+        if e.id == "dc-received-at"
+            && let Some(d) = received_at_detail(input)
+        {
+            s.push_str(&d);
+            s.push('\n');
+        }
+        s.push_str("  Likely causes:\n");
         for c in &e.causes {
             s.push_str(&format!("    - {c}\n"));
         }
@@ -95,5 +193,35 @@ mod tests {
         assert_eq!(e[0].id, "invalid-thumbprint");
         assert!(explain("nothing like it").is_empty());
         assert_eq!(texts("a%2+b")[0], "a%2 b");
+    }
+
+    #[test]
+    fn received_at_names_the_part_that_differs() {
+        let d = received_at_detail("Received invalid SAML response: The response was received at http://jira.internal:8080/plugins/servlet/samlconsumer instead of https://jira.example.com/plugins/servlet/samlconsumer").unwrap();
+        assert!(
+            d.contains("scheme (http here, https in the Destination)"),
+            "{d}"
+        );
+        assert!(d.contains("host:"), "{d}");
+        assert!(d.contains("port:"), "{d}");
+        assert!(!d.contains("path:"), "{d}");
+        let d = received_at_detail("The response was received at https://jira.example.com/jira/plugins/servlet/samlconsumer instead of https://jira.example.com:443/plugins/servlet/samlconsumer.").unwrap();
+        assert!(
+            d.contains("path:") && !d.contains("port:") && !d.contains("host:"),
+            "{d}"
+        );
+        let d = received_at_detail(
+            "The response was received at https://a.example/x instead of https://a.example:443/x",
+        )
+        .unwrap();
+        assert!(d.contains("written differently"), "{d}");
+        assert!(received_at_detail("assertion has expired").is_none());
+        assert!(received_at_detail("The response was received at x instead of y").is_none());
+        // Terminal escapes in the pasted text never reach the output.
+        let d = received_at_detail(
+            "received at http://a\u{1b}[31m.example/x instead of https://a.example/x",
+        )
+        .unwrap();
+        assert!(!d.contains('\u{1b}'), "{d}");
     }
 }

@@ -537,7 +537,7 @@ fn load_tree(
         if !CONFIDENCE.contains(&r.confidence.as_str()) {
             return Err(cx.err(
                 format!(
-                    "{what}: confidence `{}` must be one of {} (requirements.md's [C], [S], [I], [U])",
+                    "{what}: confidence `{}` must be one of {} ([C] the vendor says so, [S] secondary sources, [I] inferred, [U] unconfirmed)",
                     r.confidence.as_str(),
                     CONFIDENCE.join(", ")
                 ),

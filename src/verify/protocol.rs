@@ -38,7 +38,7 @@ rule!(
     Error,
     "The Issuer is not the expected IdP entity ID",
     "the SP's configured IdP entity ID (Atlassian: 'Identity provider Entity ID') must equal the Issuer exactly",
-    "requirements.md §1.3, pitfall 9"
+    "https://www.keycloak.org/migration/migrating-to-quarkus (/auth removed in Keycloak 17); https://community.atlassian.com/t5/Atlassian-Access-questions/How-can-I-configuration-SAML-in-Keyclock-to-use-atlassian-cloud/qaq-p/880278"
 );
 rule!(
     PRO003,
@@ -47,7 +47,7 @@ rule!(
     Error,
     "The Audience is missing or is not the SP entity ID",
     "Atlassian Cloud answers 'Audience is invalid.': the Keycloak client ID must be the SP entity ID https://auth.atlassian.com/saml/<id>",
-    "requirements.md §1.2, §10.9"
+    "https://www.npmjs.com/package/passport-wsfed-saml2/v/4.6.1 lib/passport-wsfed-saml2/saml.js ('Audience is invalid.'); https://community.auth0.com/t/saml-atlassian-as-service-provider-returns-audience-is-invalid/139415"
 );
 rule!(
     PRO004,
@@ -56,7 +56,7 @@ rule!(
     Error,
     "The Destination is not the ACS URL",
     "set the client's Assertion Consumer Service POST binding URL to the SP's ACS, query included (?connection=saml-…)",
-    "requirements.md §1.2, §10.0"
+    "https://www.npmjs.com/package/passport-wsfed-saml2/v/4.6.1 lib/passport-wsfed-saml2/samlp.js ('Destination endpoint … did not match'); https://github.com/SAML-Toolkits/java-saml/blob/5cd3ed8753dcc076cde86ec68aeb5781326868c8/core/src/main/java/com/onelogin/saml2/authn/SamlResponse.java ('The response was received at …'); https://learn.microsoft.com/en-us/azure/active-directory/saas-apps/atlassian-cloud-tutorial"
 );
 rule!(
     PRO005,
@@ -65,7 +65,7 @@ rule!(
     Error,
     "The SubjectConfirmationData Recipient is not the ACS URL",
     "Atlassian answers 'Recipient is invalid.': the Recipient must be the ACS URL including its query",
-    "requirements.md §10.0, §10.9"
+    "https://www.npmjs.com/package/passport-wsfed-saml2/v/4.6.1 lib/passport-wsfed-saml2/saml.js ('Recipient is invalid.'); https://learn.microsoft.com/en-us/azure/active-directory/saas-apps/atlassian-cloud-tutorial"
 );
 rule!(
     PRO006,
@@ -92,7 +92,7 @@ rule!(
     Info,
     "No InResponseTo: an IdP-initiated (unsolicited) response",
     "Atlassian Cloud accepts IdP-initiated SSO; the SP must allow unsolicited responses",
-    "requirements.md §1.8"
+    "https://learn.microsoft.com/en-us/azure/active-directory/saas-apps/atlassian-cloud-tutorial (SP and IdP initiated SSO)"
 );
 rule!(
     PRO009,
@@ -101,7 +101,7 @@ rule!(
     Error,
     "A validity window had already closed at the evaluation time",
     "Atlassian answers 'assertion has expired': check the IdP's clock (NTP) and the assertion lifespan",
-    "requirements.md §1.11, §10.4"
+    "https://support.atlassian.com/atlassian-cloud/kb/resolving-saml-time-mismatch-issues-aka-assertion-has-expired/; https://www.npmjs.com/package/passport-wsfed-saml2/v/4.6.1 lib/passport-wsfed-saml2/saml.js (clockSkew, 3 minutes)"
 );
 rule!(
     PRO010,
@@ -110,7 +110,7 @@ rule!(
     Error,
     "A validity window had not yet opened at the evaluation time",
     "the IdP's clock runs ahead of the SP's: fix NTP on the IdP host",
-    "requirements.md §1.11"
+    "https://support.atlassian.com/atlassian-cloud/kb/resolving-saml-time-mismatch-issues-aka-assertion-has-expired/; https://github.com/SAML-Toolkits/java-saml/blob/5cd3ed8753dcc076cde86ec68aeb5781326868c8/core/src/main/java/com/onelogin/saml2/authn/SamlResponse.java ('not yet valid')"
 );
 rule!(
     PRO011,
@@ -128,7 +128,7 @@ rule!(
     Info,
     "Time windows evaluated at the message's own IssueInstant cannot fail",
     "pass --at now (or a HAR capture, whose request times are used) to check the windows against a real clock",
-    "design.md (time evaluation)"
+    "README.md, Signatures and trust (time windows are evaluated at --at)"
 );
 rule!(
     PRO013,
@@ -137,7 +137,7 @@ rule!(
     Info,
     "Expected values were inferred from the message itself",
     "pass --sp-entity-id, --acs-url and --idp-entity-id (or --idp-metadata) to check against what the SP is configured with",
-    "design.md (inference)"
+    "README.md, Signatures and trust (values not given are inferred from the message)"
 );
 rule!(
     PRO015,
@@ -146,7 +146,7 @@ rule!(
     Warning,
     "The IdP's clock differs from the browser's by more than the allowed skew",
     "fix the IdP host's time (NTP); Atlassian allows about 3 minutes",
-    "requirements.md §1.11, §10.4"
+    "https://support.atlassian.com/atlassian-cloud/kb/resolving-saml-time-mismatch-issues-aka-assertion-has-expired/; https://www.npmjs.com/package/passport-wsfed-saml2/v/4.6.1 lib/passport-wsfed-saml2/saml.js (clockSkew, 3 minutes)"
 );
 rule!(
     PRO016,
@@ -165,7 +165,7 @@ rule!(
     Error,
     "The capture shows the login failing: an Atlassian error redirect or a Keycloak error page",
     "run `samlint explain` on the error text for its causes; the findings on the messages around it usually name one",
-    "requirements.md §1.13, §10.9"
+    "https://support.atlassian.com/atlassian-cloud/kb/resolving-saml-time-mismatch-issues-aka-assertion-has-expired/; https://support.atlassian.com/atlassian-cloud/kb/resolving-atlassian-cloud-certificate-error-for-saml-sso/; https://support.atlassian.com/atlassian-cloud/kb/user-receives-error-the-email-address-you-entered-cant-be-used-to-log-in-here-when-logging-in-via-saml-sso/; https://github.com/keycloak/keycloak/blob/c61cc1a493d86cc94cc7de0472e3baffeba5b0e2/services/src/main/java/org/keycloak/protocol/saml/SamlService.java"
 );
 
 pub const RULES: &[RuleMeta] = &[

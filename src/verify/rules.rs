@@ -18,7 +18,7 @@ pub const SIG002: RuleMeta = RuleMeta {
     severity: Severity::Error,
     summary: "Neither the Response nor its assertions are covered by a valid signature",
     help: "turn on 'Sign assertions' (and/or 'Sign documents') on the IdP's client for this SP",
-    source: "SAML 2.0 Profiles §4.1.3.5 (POST binding requires a signed assertion or response); requirements.md §11",
+    source: "SAML 2.0 Profiles §4.1.3.5 (POST binding requires a signed assertion or response); https://www.npmjs.com/package/passport-wsfed-saml2/v/4.6.1 lib/passport-wsfed-saml2/samlp.js ('neither the response nor the assertion are signed')",
 };
 pub const SIG003: RuleMeta = RuleMeta {
     code: "SIG003",
@@ -26,7 +26,7 @@ pub const SIG003: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     summary: "Verified only with the certificate the message carries itself",
     help: "pass the certificate configured at the SP with --idp-cert (or the IdP metadata with --idp-metadata) to check who signed it",
-    source: "design.md Decisions (Trust)",
+    source: "README.md, Signatures and trust (a key the message carries proves integrity, not origin)",
 };
 pub const SIG004: RuleMeta = RuleMeta {
     code: "SIG004",
@@ -34,7 +34,7 @@ pub const SIG004: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     summary: "The KeyInfo certificate differs from the configured certificate",
     help: "Atlassian pins the certificate's SHA-1 thumbprint and answers 'Invalid thumbprint' when they differ: paste the certificate the IdP actually sends (Keycloak: Realm settings › Keys › RS256 › Certificate)",
-    source: "requirements.md §1.13, §10.0",
+    source: "https://support.atlassian.com/atlassian-cloud/kb/resolving-atlassian-cloud-certificate-error-for-saml-sso/; https://www.npmjs.com/package/passport-wsfed-saml2/v/4.6.1 lib/passport-wsfed-saml2/saml.js (SHA-1 thumbprint of the KeyInfo certificate); https://jira.atlassian.com/browse/ACCESS-1498",
 };
 pub const SIG005: RuleMeta = RuleMeta {
     code: "SIG005",
@@ -50,7 +50,7 @@ pub const SIG006: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     summary: "The signature or digest uses SHA-1",
     help: "set the IdP's signature algorithm to RSA_SHA256 (Keycloak client: Signature algorithm)",
-    source: "requirements.md §1.6, §10.2",
+    source: "https://github.com/keycloak/keycloak/pull/16273; https://github.com/keycloak/keycloak-documentation/pull/1739",
 };
 pub const SIG007: RuleMeta = RuleMeta {
     code: "SIG007",
@@ -82,7 +82,7 @@ pub const SIG010: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     summary: "The signing certificate is expired or not yet valid",
     help: "rotate the IdP's signing certificate and update it at the SP; the signature itself still verifies",
-    source: "requirements.md §10.11 (unconfirmed for Atlassian)",
+    source: "https://www.npmjs.com/package/passport-wsfed-saml2/v/4.6.1 lib/passport-wsfed-saml2/saml.js (checkCertExpiration defaults to false; unconfirmed for Atlassian); https://community.atlassian.com/t5/Atlassian-Access-articles/Renew-your-SAML-certificate/ba-p/2121362",
 };
 pub const SIG011: RuleMeta = RuleMeta {
     code: "SIG011",
@@ -130,7 +130,7 @@ pub const SIG016: RuleMeta = RuleMeta {
     severity: Severity::Info,
     summary: "The Response is signed, the Assertion is not",
     help: "Atlassian Cloud accepts this; Atlassian Data Center requires a signed assertion ('Sign assertions' on)",
-    source: "requirements.md §11 (atlassian-cloud: info; atlassian-datacenter: error)",
+    source: "https://github.com/SAML-Toolkits/java-saml/blob/5cd3ed8753dcc076cde86ec68aeb5781326868c8/core/src/main/java/com/onelogin/saml2/authn/SamlResponse.java (Data Center: 'The Assertion of the Response is not signed and the SP requires it'); https://www.npmjs.com/package/passport-wsfed-saml2/v/4.6.1 lib/passport-wsfed-saml2/samlp.js (Cloud: either signature)",
 };
 pub const SIG017: RuleMeta = RuleMeta {
     code: "SIG017",
@@ -138,7 +138,7 @@ pub const SIG017: RuleMeta = RuleMeta {
     severity: Severity::Error,
     summary: "samlint's parser and a verifier disagree about the document",
     help: "a parser differential is the root of many signature bypasses; the message is never reported valid",
-    source: "design.md Decisions (signed-content contract)",
+    source: "README.md, Signatures and trust (the signed-content contract; --verifier both)",
 };
 pub const SIG018: RuleMeta = RuleMeta {
     code: "SIG018",
@@ -146,7 +146,7 @@ pub const SIG018: RuleMeta = RuleMeta {
     severity: Severity::Info,
     summary: "The signing certificate expires within 30 days",
     help: "plan the rotation: add the new certificate at the SP before the IdP switches keys",
-    source: "requirements.md §10.11",
+    source: "https://community.atlassian.com/t5/Atlassian-Access-articles/Renew-your-SAML-certificate/ba-p/2121362 (Atlassian notifies 30 days before expiry)",
 };
 
 pub const SIG019: RuleMeta = RuleMeta {
@@ -155,7 +155,7 @@ pub const SIG019: RuleMeta = RuleMeta {
     severity: Severity::Info,
     summary: "The Assertion is signed, the Response is not",
     help: "the Response's Destination, InResponseTo and Status are not covered by a signature; SPs that need them signed ask for 'Sign documents' too",
-    source: "SAML 2.0 Profiles §4.1.3.5; requirements.md §10.1",
+    source: "SAML 2.0 Profiles §4.1.3.5; https://www.npmjs.com/package/passport-wsfed-saml2/v/4.6.1 lib/passport-wsfed-saml2/samlp.js (the Response signature is optional)",
 };
 
 pub const SIG020: RuleMeta = RuleMeta {

@@ -4,16 +4,23 @@ use super::*;
 
 /// `realm-keys`: the realm's RSA signing keys against the certificate pasted into the SP.
 pub struct RealmKeys;
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Trusted,
+    SeveralActive,
+    Padding,
+}
+
 #[derive(Debug)]
 struct KeysCheck {
-    several: bool,
+    mode: Mode,
 }
 
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Opts {
     /// `trusted` (default): the signing certificate against --idp-cert; `several-active`: more than one
-    /// active RSA key.
+    /// active RSA key; `padding`: key material whose base64 goes on after its padding.
     mode: Option<String>,
 }
 
@@ -22,33 +29,39 @@ impl Function for RealmKeys {
         "realm-keys"
     }
     fn doc(&self) -> &'static str {
-        "Runs on a realm export: reads the realm's RSA signing certificates (key providers under `components`, or the legacy realm `certificate`). `mode: trusted` (the default) reports, when `--idp-cert` is given, that the active key with the highest priority has another certificate (Atlassian's \"Invalid thumbprint\"); `mode: several-active` reports more than one active RSA key (the one with the highest priority signs, so a priority change or rotation changes the certificate)."
+        "Runs on a realm export: reads the realm's RSA signing certificates (key providers under `components`, or the legacy realm `certificate`). `mode: trusted` (the default) reports, when `--idp-cert` is given, that the active key with the highest priority has another certificate (Atlassian's \"Invalid thumbprint\"); `mode: several-active` reports more than one active RSA key (the one with the highest priority signs, so a priority change or rotation changes the certificate); `mode: padding` reports a key provider's `privateKey` or `certificate` (or the legacy realm-level keys) whose base64 goes on after its `=` padding (`…==+`), which Java's decoders, and so Keycloak 26.5 and later, reject. The values are never printed."
     }
     fn compile(&self, o: Option<&marked_yaml::Node>) -> Result<Box<dyn Check>, OptionsError> {
         let opts: Opts = options(o, self.name())?;
-        let several = match opts.mode.as_deref() {
-            None | Some("trusted") => false,
-            Some("several-active") => true,
+        let mode = match opts.mode.as_deref() {
+            None | Some("trusted") => Mode::Trusted,
+            Some("several-active") => Mode::SeveralActive,
+            Some("padding") => Mode::Padding,
             Some(m) => {
                 return Err(OptionsError {
-                    message: format!("unknown mode `{m}` (expected trusted or several-active)"),
+                    message: format!(
+                        "unknown mode `{m}` (expected trusted, several-active or padding)"
+                    ),
                     mark: o.and_then(|n| n.span().start().copied()),
                 });
             }
         };
-        Ok(Box::new(KeysCheck { several }))
+        Ok(Box::new(KeysCheck { mode }))
     }
 }
 
 impl Check for KeysCheck {
     fn run(&self, node: Option<&Node>, cx: &Cx) -> Vec<Hit> {
         let Some(realm) = node else { return Vec::new() };
+        if self.mode == Mode::Padding {
+            return padding(realm);
+        }
         let keys = crate::keycloak::realm_keys(realm);
         let active: Vec<_> = keys.iter().filter(|k| k.active).collect();
         if active.is_empty() {
             return Vec::new();
         }
-        if !self.several {
+        if self.mode == Mode::Trusted {
             if cx.idp_certs.is_empty() {
                 return Vec::new();
             }
@@ -61,6 +74,9 @@ impl Check for KeysCheck {
             let Some(pem) = signing.certificate.as_str() else {
                 return Vec::new();
             };
+            // Keycloak before 26.5 ignored base64 after the padding (mode `padding` reports it), so
+            // the certificate it signed with is the part up to the padding.
+            let pem = crate::keycloak::up_to_padding(pem);
             let info = match crate::verify::cert::b64_body(pem)
                 .and_then(|d| crate::verify::cert::info(&d))
             {
@@ -105,4 +121,28 @@ impl Check for KeysCheck {
         }
         Vec::new()
     }
+}
+
+/// Key material whose base64 goes on after its padding, one hit each (the value is never shown).
+fn padding(realm: &Node) -> Vec<Hit> {
+    crate::keycloak::realm_key_values(realm)
+        .into_iter()
+        .filter_map(|k| {
+            let n = crate::keycloak::data_after_padding(k.node.as_str()?)?;
+            let whose = if k.owner == "realm" {
+                "the realm's".to_string()
+            } else {
+                format!("key provider `{}`'s", k.owner)
+            };
+            Some(
+                Hit::new(format!(
+                    "{whose} {} has {n} base64 character{} after its `=` padding",
+                    k.field,
+                    if n == 1 { "" } else { "s" }
+                ))
+                .at(k.node.span)
+                .value("[key]"),
+            )
+        })
+        .collect()
 }
