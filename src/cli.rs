@@ -39,7 +39,96 @@ pub enum Command {
     Explain(ExplainArgs),
     /// List the built-in functions rule packs can call.
     Functions,
+    /// Correct a Keycloak export for the rules whose fix is a value in the export (the file's other
+    /// bytes are kept as they are).
+    Fix(FixArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), as shipped in samlint.1.
+    Man,
 }
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell: bash, zsh, fish, powershell or elvish.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Args, Debug)]
+#[command(after_help = FIX_AFTER_HELP)]
+pub struct FixArgs {
+    /// Keycloak exports (client, client list, realm or partial export), directories of them, or `-`
+    /// (stdin; the corrected export goes to stdout).
+    #[arg(required = true, value_name = "FILE")]
+    pub inputs: Vec<String>,
+    /// Print a unified diff of the fixes instead of writing anything.
+    #[arg(long, conflicts_with_all = ["in_place", "output"])]
+    pub diff: bool,
+    /// Overwrite each export (default: write <name>.fixed.json beside it).
+    #[arg(long, conflicts_with = "output")]
+    pub in_place: bool,
+    /// Write the corrected export to FILE (one input only).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+    /// Exit 1 when a finding at or above this severity remains after the fixes [default: error].
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub fail_on: Option<Severity>,
+    /// Read settings from this file instead of discovering samlint.yaml.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<std::path::PathBuf>,
+    /// Ignore any samlint.yaml.
+    #[arg(long)]
+    pub isolated: bool,
+    /// When to use colour.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    #[command(flatten)]
+    pub rules: FixRuleArgs,
+}
+
+/// The rule flags `fix` takes (those of `check` without --keycloak).
+#[derive(Args, Debug)]
+pub struct FixRuleArgs {
+    /// Apply this pack whether or not it fits (a shipped pack's name), or load a pack file (repeatable).
+    #[arg(
+        long = "pack",
+        alias = "rules",
+        value_name = "NAME|FILE",
+        help_heading = "Rules"
+    )]
+    pub packs: Vec<String>,
+    /// Fix only these codes or code prefixes (comma-separated or repeated).
+    #[arg(
+        long,
+        value_name = "CODE",
+        value_delimiter = ',',
+        help_heading = "Rules"
+    )]
+    pub select: Vec<String>,
+    /// Never fix or report these codes or code prefixes.
+    #[arg(
+        long,
+        value_name = "CODE",
+        value_delimiter = ',',
+        help_heading = "Rules"
+    )]
+    pub ignore: Vec<String>,
+    /// Run rules with status preview.
+    #[arg(long, help_heading = "Rules")]
+    pub preview: bool,
+    /// Only fix the Keycloak client with this client ID.
+    #[arg(long = "client", value_name = "CLIENT_ID", help_heading = "Rules")]
+    pub client: Option<String>,
+}
+
+const FIX_AFTER_HELP: &str = "Fixed (a value in the export): ATL004 NameID format email · KC004 force \
+name ID format · ATL015/ADC002 signing flags · ATL016/ATL017/KC016 RSA_SHA256 · ATL018 force POST binding · \
+KC001 client signature off · ATL014 encryption off · KC015 consent off · KC003 the exact ACS in \
+redirectUris · ATL013 mapper attribute names · KC012 mapper name formats · ADC003 group full path off · \
+ADC004 single group attribute. Every other finding is listed with what to change by hand. Exit 0 when \
+nothing at or above --fail-on remains, 1 when something does (to fix by hand), 2 when an input cannot \
+be read or is not a Keycloak export.";
 
 #[derive(Args, Debug)]
 pub struct RulesArgs {
@@ -385,6 +474,21 @@ pub struct CheckArgs {
     /// Fixed redaction key, for reproducible tests.
     #[arg(long, hide = true)]
     pub redact_seed: Option<u64>,
+    /// SARIF: where the rule pages (docs/rules) are published, for each rule's helpUri (`{code}` is
+    /// replaced by the code, else `<URL>/<CODE>.md`) [or `docs-url:` in samlint.yaml].
+    #[arg(long, value_name = "URL", help_heading = "Report")]
+    pub docs_url: Option<String>,
+    /// Print the number of findings per rule instead of the findings (`--format json`: as JSON).
+    #[arg(long, help_heading = "Report")]
+    pub statistics: bool,
+    /// Write today's findings to FILE, keyed on their stable fingerprints (as SARIF's
+    /// partialFingerprints), for --baseline.
+    #[arg(long, value_name = "FILE", help_heading = "Adoption")]
+    pub write_baseline: Option<std::path::PathBuf>,
+    /// Report only findings that are not in FILE (written by --write-baseline); say how many were
+    /// baselined and which baselined ones are gone.
+    #[arg(long, value_name = "FILE", help_heading = "Adoption")]
+    pub baseline: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -476,6 +580,65 @@ fn report_errors(run: &Run, color: Color) {
     }
 }
 
+/// The clap command (completions and the man page are generated from it).
+pub fn cli_command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}
+
+/// The man page, as committed in samlint.1 (a test checks that the file is current).
+pub fn man_page() -> String {
+    let mut out = Vec::new();
+    let _ = clap_mangen::Man::new(cli_command()).render(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Print an error about the command line or a file a flag names, as a diagnostic; exit code 2.
+fn usage_error(e: crate::error::InputError, color: Color) -> u8 {
+    let style = human::Style {
+        color: use_color(color, std::io::stderr().is_terminal()),
+        width: width(),
+    };
+    eprint!("{}", human::render_error(style, &e));
+    2
+}
+
+/// A usage error about one named thing (a flag's file, an input), without a place inside it.
+fn usage(name: &str, detail: impl Into<String>) -> crate::error::InputError {
+    crate::error::InputError::new(
+        &crate::source::Origin::new(name),
+        crate::error::ErrorKind::Usage {
+            detail: detail.into(),
+        },
+    )
+}
+
+/// samlint.yaml for a run: --config, else discovered from the working directory; --isolated: none.
+fn load_config(
+    config: &Option<std::path::PathBuf>,
+    isolated: bool,
+) -> Result<crate::config::Config, crate::config::ConfigError> {
+    let cwd = std::env::current_dir().ok();
+    let path = if isolated {
+        None
+    } else {
+        config.clone().or_else(|| {
+            let found = crate::config::discover(cwd.as_deref()?)?;
+            // Named relative to the working directory when it is below it (messages, annotations).
+            Some(
+                match cwd.as_deref().and_then(|d| found.strip_prefix(d).ok()) {
+                    Some(rel) => rel.to_path_buf(),
+                    None => found,
+                },
+            )
+        })
+    };
+    Ok(path
+        .as_deref()
+        .map(crate::config::load)
+        .transpose()?
+        .unwrap_or_default())
+}
+
 /// Run the CLI; returns the process exit code.
 pub fn main() -> u8 {
     let cli = match Cli::try_parse() {
@@ -495,6 +658,13 @@ pub fn main() -> u8 {
         Command::Rules(a) => rules_cmd(&a),
         Command::Rule(a) => rule_cmd(&a),
         Command::Explain(a) => explain_cmd(&a),
+        Command::Fix(a) => fix_cmd(&a, &mut stdin),
+        Command::Completions(a) => {
+            let mut out = Vec::new();
+            clap_complete::generate(a.shell, &mut cli_command(), "samlint", &mut out);
+            print_out(&String::from_utf8_lossy(&out))
+        }
+        Command::Man => print_out(&man_page()),
         Command::Functions => {
             let mut out = String::new();
             for f in crate::rules::functions::FUNCTIONS {
@@ -533,21 +703,33 @@ pub fn main() -> u8 {
 fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
     crate::rules::preload();
     // Settings: flags and SAMLINT_FORMAT, then samlint.yaml, then defaults.
-    let config_path = if a.isolated {
-        None
-    } else {
-        a.config.clone().or_else(|| {
-            std::env::current_dir()
-                .ok()
-                .and_then(|d| crate::config::discover(&d))
-        })
+    let config = match load_config(&a.config, a.isolated) {
+        Ok(c) => c,
+        Err(e) => return usage_error(e.into_input_error(), a.common.color),
     };
-    let config = match config_path.as_deref().map(crate::config::load).transpose() {
-        Ok(c) => c.unwrap_or_default(),
-        Err(e) => {
-            eprintln!("samlint: invalid config: {}", crate::util::sanitize(&e));
-            return 2;
-        }
+    let docs_url = a.docs_url.clone().or(config.docs_url.clone());
+    if let Some(u) = &docs_url
+        && !(u.starts_with("https://") || u.starts_with("http://"))
+    {
+        return usage_error(
+            usage(
+                "--docs-url",
+                format!(
+                    "`{}` is not an http(s) URL (the base where docs/rules is published)",
+                    crate::util::one_line(u)
+                ),
+            ),
+            a.common.color,
+        );
+    }
+    let baseline = match a
+        .baseline
+        .as_deref()
+        .map(crate::adopt::read_baseline)
+        .transpose()
+    {
+        Ok(b) => b,
+        Err(e) => return usage_error(e, a.common.color),
     };
     let format_choice = a.format.or(config.format).unwrap_or(Format::Full);
     let fail_on = a.fail_on.or(config.fail_on).unwrap_or(Severity::Error);
@@ -578,12 +760,42 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
         exclude: a.common.exclude.clone(),
         engine: std::sync::Arc::new(engine),
         client: a.rules.client.clone(),
-        finish: finish(format_choice, a.redact, style),
+        // Suppressions, a baseline and statistics read every finding at the end: keep them.
+        finish: if config.suppressions.is_empty() && baseline.is_none() && !a.statistics {
+            finish(format_choice, a.redact, style)
+        } else {
+            None
+        },
         ..opts
     };
     let mut inputs = a.common.inputs.clone();
     inputs.extend(a.rules.keycloak.iter().cloned());
-    let run = lint::run(&inputs, stdin, &opts);
+    let mut run = lint::run(&inputs, stdin, &opts);
+    let mut notes = crate::adopt::suppress(&mut run, &config.suppressions, &crate::adopt::today());
+    if let Some(path) = &a.write_baseline {
+        if let Err(e) = std::fs::write(path, crate::adopt::baseline(&run)) {
+            return usage_error(
+                usage(
+                    &path.display().to_string(),
+                    format!("--write-baseline: cannot write: {e}"),
+                ),
+                a.common.color,
+            );
+        }
+        notes.push(crate::adopt::Note {
+            at: None,
+            warning: false,
+            text: format!(
+                "{} written to the baseline {}",
+                run.messages.iter().map(|m| m.findings.len()).sum::<usize>(),
+                path.display()
+            ),
+        });
+    }
+    if let (Some(b), Some(file)) = (&baseline, &a.baseline) {
+        notes.extend(crate::adopt::apply_baseline(&mut run, b, file));
+    }
+    let run = run;
     let redacted;
     let (run, format) = if a.redact && format_choice != Format::Markdown {
         redacted = report::redact::run(&run, a.redact_seed, a.keep_domains);
@@ -597,8 +809,23 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
         (&run, format_choice)
     };
     let text = match format {
+        _ if a.statistics => {
+            let counts = crate::adopt::statistics(run);
+            if format == Format::Json {
+                let mut s = serde_json::to_string_pretty(&counts).unwrap_or_default();
+                s.push('\n');
+                s
+            } else {
+                crate::adopt::render_statistics(&counts) + &human::summary_line(run)
+            }
+        }
         Format::Json => report::json::render(run),
-        Format::Sarif => report::sarif::render(run),
+        Format::Sarif => report::sarif::render_with(
+            run,
+            &report::sarif::Options {
+                docs_url: docs_url.clone(),
+            },
+        ),
         Format::Junit => report::junit::render(run, fail_on),
         Format::Github => report::github::render(run),
         Format::Markdown => report::markdown::render(
@@ -614,6 +841,14 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
     };
     if format != Format::Concise {
         report_errors(run, a.common.color);
+    }
+    let mut text = text;
+    for n in &notes {
+        if format == Format::Github && !a.statistics {
+            text.push_str(&n.annotation());
+        } else {
+            eprint!("{}", n.line());
+        }
     }
     if let Err(e) = out.write(&text) {
         eprintln!("samlint: cannot write results: {e}");
@@ -910,4 +1145,260 @@ fn render_decode(run: &Run, a: &DecodeArgs, terminal: bool) -> String {
         }
     }
     out
+}
+
+/// `samlint fix`: lint each Keycloak export, correct the values the fixable rules point at, check the
+/// result by linting it again, and write it (or print a diff).
+fn fix_cmd(a: &FixArgs, stdin: &mut dyn std::io::Read) -> u8 {
+    crate::rules::preload();
+    let config = match load_config(&a.config, a.isolated) {
+        Ok(c) => c,
+        Err(e) => return usage_error(e.into_input_error(), a.color),
+    };
+    let fail_on = a.fail_on.or(config.fail_on).unwrap_or(Severity::Error);
+    let pack_args = PackArgs {
+        packs: a.rules.packs.clone(),
+        select: a.rules.select.clone(),
+        ignore: a.rules.ignore.clone(),
+        preview: a.rules.preview,
+        domains: Vec::new(),
+        keycloak: Vec::new(),
+        client: a.rules.client.clone(),
+    };
+    let engine = match build_engine(&pack_args, &config) {
+        Ok(e) => e,
+        Err(e) => return pack_error(e, a.color),
+    };
+    let opts = lint::Options {
+        engine: std::sync::Arc::new(engine),
+        client: a.rules.client.clone(),
+        progress: true,
+        ..lint::Options::default()
+    };
+    let mut run = lint::run(&a.inputs, stdin, &opts);
+    report_errors(&run, a.color);
+    let today = crate::adopt::today();
+    for n in crate::adopt::suppress(&mut run, &config.suppressions, &today) {
+        eprint!("{}", n.line());
+    }
+    let linted: Vec<&crate::lint::InputReport> = run
+        .inputs
+        .iter()
+        .filter(|i| i.status == lint::InputStatus::Linted)
+        .collect();
+    if a.output.is_some() && linted.len() > 1 {
+        return usage_error(
+            usage(
+                "--output",
+                format!(
+                    "-o writes one export, but {} inputs were linted: use --in-place or the default <name>.fixed.json",
+                    linted.len()
+                ),
+            ),
+            a.color,
+        );
+    }
+    let mut code = if run.has_errors() { 2 } else { 0 };
+    let mut out = String::new();
+    for input in linted {
+        let subjects: Vec<&crate::lint::Linted> = run
+            .messages
+            .iter()
+            .filter(|m| m.input == input.index)
+            .collect();
+        if subjects.iter().any(|m| !m.is_keycloak()) {
+            eprint!(
+                "{}",
+                human::render_error(
+                    human::Style {
+                        color: use_color(a.color, std::io::stderr().is_terminal()),
+                        width: width(),
+                    },
+                    &usage(
+                        &input.name,
+                        "not a Keycloak export: samlint fix corrects Keycloak client and realm exports (use samlint check for SAML messages)",
+                    ),
+                )
+            );
+            code = 2;
+            continue;
+        }
+        let Some(first) = subjects.first() else {
+            continue;
+        };
+        match fix_one(
+            a,
+            input,
+            &subjects,
+            &first.source.text,
+            &opts,
+            fail_on,
+            &config.suppressions,
+            &mut out,
+        ) {
+            Ok(c) => code = code.max(c),
+            Err(e) => {
+                code = 2;
+                eprint!(
+                    "{}",
+                    human::render_error(
+                        human::Style {
+                            color: use_color(a.color, std::io::stderr().is_terminal()),
+                            width: width(),
+                        },
+                        &e
+                    )
+                );
+            }
+        }
+    }
+    if !out.is_empty() && print_out(&out) != 0 {
+        return 2;
+    }
+    code
+}
+
+/// Fix one export: returns the exit code for it (0, or 1 when findings at or above `fail_on` remain).
+fn fix_one(
+    a: &FixArgs,
+    input: &crate::lint::InputReport,
+    subjects: &[&crate::lint::Linted],
+    text: &str,
+    opts: &lint::Options,
+    fail_on: Severity,
+    suppressions: &[crate::config::Suppression],
+    out: &mut String,
+) -> Result<u8, crate::error::InputError> {
+    use crate::fix::Outcome;
+    let name = input.name.as_str();
+    let stdin = name == "stdin" && !std::path::Path::new(name).is_file();
+    let (fixed_text, mut report) = crate::fix::fix_text(text, subjects)
+        .map_err(|e| usage(name, format!("cannot fix: {e}")))?;
+    // Check the result: it must still be a Keycloak export, and no fixed finding may remain.
+    let mut again_input = fixed_text.as_bytes();
+    let mut again = lint::run(&["-".to_string()], &mut again_input, opts);
+    if again.has_errors() {
+        return Err(usage(
+            name,
+            "the corrected export did not lint (a samlint bug: nothing was written)",
+        ));
+    }
+    let _ = crate::adopt::suppress(&mut again, suppressions, &crate::adopt::today());
+    let remaining: Vec<(String, &'static str, Severity)> = again
+        .messages
+        .iter()
+        .flat_map(|m| {
+            let subject = m.source.origin.0.get(1..).unwrap_or_default().join(" › ");
+            m.findings
+                .iter()
+                .map(move |f| (subject.clone(), f.code, f.severity))
+        })
+        .collect();
+    for r in &mut report {
+        if matches!(r.outcome, Outcome::Fixed(_))
+            && remaining
+                .iter()
+                .any(|(s, c, _)| *s == r.subject && *c == r.finding.code)
+        {
+            r.outcome =
+                Outcome::Manual(format!("still reported after the fix; {}", r.finding.help));
+        }
+    }
+    // A finding that is not a value in the export may still be gone after the others' fixes (a claim
+    // that was missing because a mapper had a lookalike name).
+    for r in &mut report {
+        if matches!(r.outcome, Outcome::Manual(_))
+            && !remaining
+                .iter()
+                .any(|(s, c, _)| *s == r.subject && *c == r.finding.code)
+        {
+            r.outcome = Outcome::Fixed(vec!["no longer reported after the fixes above".into()]);
+        }
+    }
+    let n_fixed = report
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::Fixed(_)))
+        .count();
+    let n_manual = report.len() - n_fixed;
+    let changed = fixed_text != text;
+    // Where the corrected export goes.
+    let target: Option<std::path::PathBuf> = if a.diff || stdin || !changed {
+        None
+    } else if a.in_place {
+        Some(std::path::PathBuf::from(name))
+    } else if let Some(o) = &a.output {
+        Some(o.clone())
+    } else {
+        let p = std::path::Path::new(name);
+        let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned());
+        Some(p.with_file_name(format!("{}.fixed.json", stem.unwrap_or_default())))
+    };
+    if a.diff {
+        if changed {
+            let diff = similar::TextDiff::from_lines(text, &fixed_text);
+            out.push_str(
+                &diff
+                    .unified_diff()
+                    .context_radius(2)
+                    .header(&format!("a/{name}"), &format!("b/{name}"))
+                    .to_string(),
+            );
+        }
+    } else if stdin {
+        out.push_str(&fixed_text);
+    } else if let Some(t) = &target {
+        // Keep a byte-order mark the file had (the parsed text starts after it).
+        let bom = std::fs::read(name).is_ok_and(|b| b.starts_with(b"\xEF\xBB\xBF"))
+            && !text.starts_with('\u{feff}');
+        let body = if bom {
+            format!("\u{feff}{fixed_text}")
+        } else {
+            fixed_text.clone()
+        };
+        std::fs::write(t, body)
+            .map_err(|e| usage(&t.display().to_string(), format!("cannot write: {e}")))?;
+    }
+    // What happened, on stderr.
+    let mut msg = format!(
+        "{}: {} fixed, {} to fix by hand",
+        crate::util::sanitize(name),
+        plural(n_fixed, "finding"),
+        n_manual
+    );
+    match (&target, a.diff, changed) {
+        (_, _, false) => msg.push_str(" (nothing changed)"),
+        (Some(t), _, _) => msg.push_str(&format!(" → {}", t.display())),
+        (None, true, _) => msg.push_str(" (diff on stdout; nothing written)"),
+        (None, false, _) => msg.push_str(" (corrected export on stdout)"),
+    }
+    msg.push('\n');
+    for r in &report {
+        let (l, c) = r
+            .finding
+            .span
+            .map_or((1, 1), |s| crate::source::line_col(text, s.start));
+        let what = match &r.outcome {
+            Outcome::Fixed(d) => format!("  fixed    {}", d.join("; ")),
+            Outcome::Manual(h) => format!("  by hand  {}", crate::util::one_line(h)),
+        };
+        msg.push_str(&format!(
+            "{}:{l}:{c}: {}[{}] {} ({})\n{what}\n",
+            crate::util::sanitize(name),
+            r.finding.severity,
+            r.finding.code,
+            crate::util::one_line(&r.finding.message),
+            crate::util::sanitize(&r.subject),
+        ));
+    }
+    eprint!("{msg}");
+    let worst = remaining.iter().map(|(_, _, s)| *s).max();
+    Ok(u8::from(worst.is_some_and(|s| s >= fail_on)))
+}
+
+fn plural(n: usize, s: &str) -> String {
+    if n == 1 {
+        format!("{n} {s}")
+    } else {
+        format!("{n} {s}s")
+    }
 }

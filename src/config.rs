@@ -32,6 +32,111 @@ pub struct Config {
     pub domains: Vec<String>,
     /// Run preview rules.
     pub preview: Option<bool>,
+    /// Where the rule pages are published (SARIF `helpUri`; as --docs-url).
+    pub docs_url: Option<String>,
+    /// Accepted findings: per rule, optionally per client or file, each with a reason.
+    #[serde(default)]
+    pub suppress: Vec<SuppressionDef>,
+    /// The suppressions, checked and placed (filled by `parse`).
+    #[serde(skip)]
+    pub suppressions: Vec<Suppression>,
+}
+
+/// One `suppress:` entry as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuppressionDef {
+    /// A code (KC004) or a code prefix (KC).
+    pub rule: Option<String>,
+    /// Only findings of the Keycloak client with this clientId.
+    pub client: Option<String>,
+    /// Only findings in inputs whose path matches this glob.
+    pub file: Option<String>,
+    /// Why the finding is accepted (mandatory).
+    pub reason: Option<String>,
+    /// The last day the suppression applies (YYYY-MM-DD); after it the findings are reported again.
+    pub expires: Option<String>,
+}
+
+/// A checked suppression and where it is written.
+#[derive(Debug, Clone)]
+pub struct Suppression {
+    pub rule: String,
+    pub client: Option<String>,
+    pub file: Option<globset::GlobMatcher>,
+    pub file_text: Option<String>,
+    pub reason: String,
+    pub expires: Option<String>,
+    /// The config file and the 1-based line of the entry.
+    pub at: (String, usize),
+}
+
+impl Suppression {
+    /// Does it cover a finding of `code` in input `input` (as named on the command line), in the client
+    /// `client` (Keycloak subjects)?
+    pub fn covers(&self, code: &str, input: &str, client: Option<&str>) -> bool {
+        if !code.starts_with(&self.rule) {
+            return false;
+        }
+        if let Some(c) = &self.client
+            && client != Some(c.as_str())
+        {
+            return false;
+        }
+        if let Some(g) = &self.file {
+            let p = input.trim_start_matches("./");
+            if !g.is_match(p) && !g.is_match(input) {
+                return false;
+            }
+        }
+        true
+    }
+    /// A short description for messages: `KC004 for client X in realms/*.json`.
+    pub fn describe(&self) -> String {
+        let mut s = self.rule.clone();
+        if let Some(c) = &self.client {
+            s.push_str(&format!(" for client {}", crate::util::one_line(c)));
+        }
+        if let Some(f) = &self.file_text {
+            s.push_str(&format!(" in {}", crate::util::one_line(f)));
+        }
+        s
+    }
+}
+
+/// A config file that cannot be used: the message and, when known, the place in the file.
+#[derive(Debug, Clone)]
+pub struct ConfigError {
+    pub file: String,
+    pub text: std::sync::Arc<str>,
+    pub message: String,
+    pub span: Option<crate::source::Span>,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.span {
+            Some(s) => {
+                let (l, c) = crate::source::line_col(&self.text, s.start);
+                write!(f, "{}:{l}:{c}: {}", self.file, self.message)
+            }
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+impl ConfigError {
+    /// As a diagnostic that points into the file (rendered like an input error, exit 2).
+    pub fn into_input_error(self) -> crate::error::InputError {
+        let origin = crate::source::Origin::new(&self.file);
+        let kind = crate::error::ErrorKind::Config {
+            detail: self.message,
+        };
+        match self.span {
+            Some(s) => crate::error::InputError::at(&origin, kind, self.text, s),
+            None => crate::error::InputError::new(&origin, kind),
+        }
+    }
 }
 
 fn severities<'de, D: serde::Deserializer<'de>>(
@@ -87,23 +192,228 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 }
 
 /// Load a config file; errors name the file and the line.
-pub fn load(path: &Path) -> Result<Config, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    parse(&text, &path.display().to_string())
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        file: name.clone(),
+        text: std::sync::Arc::from(""),
+        message: format!("cannot read: {e}"),
+        span: None,
+    })?;
+    parse(&text, &name)
+}
+
+/// Byte offset of a 1-based line and column (in characters).
+pub(crate) fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let rest = text.get(start..).unwrap_or_default();
+    rest.char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(text.len(), |(b, _)| start + b)
+}
+
+/// A span of the rest of the line from a byte offset (at least one character).
+fn line_span(text: &str, start: usize) -> crate::source::Span {
+    let rest = text.get(start..).unwrap_or_default();
+    let end = rest
+        .find('\n')
+        .unwrap_or(rest.len())
+        .max(rest.chars().next().map_or(0, char::len_utf8));
+    crate::source::Span::new(start, start + end)
 }
 
 /// Parse config text; `name` is used in errors.
-pub fn parse(text: &str, name: &str) -> Result<Config, String> {
+pub fn parse(text: &str, name: &str) -> Result<Config, ConfigError> {
+    let shared: std::sync::Arc<str> = std::sync::Arc::from(text);
+    let err = |message: String, span: Option<crate::source::Span>| ConfigError {
+        file: name.to_string(),
+        text: shared.clone(),
+        message,
+        span,
+    };
     if text.trim().is_empty() {
         return Ok(Config::default());
     }
-    yaml_serde::from_str(text).map_err(|e| match e.location() {
-        Some(l) => format!(
-            "{name}:{}:{}: {}",
-            l.line(),
-            l.column(),
-            crate::util::one_line(&e.to_string())
-        ),
-        None => format!("{name}: {}", crate::util::one_line(&e.to_string())),
-    })
+    let mut config: Config = yaml_serde::from_str(text).map_err(|e| {
+        let span = e
+            .location()
+            .map(|l| line_span(text, offset_of(text, l.line(), l.column())));
+        err(crate::util::one_line(&e.to_string()), span)
+    })?;
+    if let Some(u) = &config.docs_url
+        && !(u.starts_with("https://") || u.starts_with("http://"))
+    {
+        return Err(err(
+            format!(
+                "docs-url `{}` is not an http(s) URL",
+                crate::util::one_line(u)
+            ),
+            key_line(text, "docs-url"),
+        ));
+    }
+    config.suppressions = suppressions(&config.suppress, text, name).map_err(|(m, s)| err(m, s))?;
+    Ok(config)
+}
+
+/// The line of a top-level key, for errors about its value.
+fn key_line(text: &str, key: &str) -> Option<crate::source::Span> {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with(&format!("{key}:")) {
+            return Some(line_span(text, at));
+        }
+        at += line.len();
+    }
+    None
+}
+
+/// Where each `suppress:` entry starts (byte offsets), read with marked_yaml (which keeps positions).
+fn entry_offsets(text: &str) -> Vec<usize> {
+    let Ok(root) = marked_yaml::parse_yaml(0, text) else {
+        return Vec::new();
+    };
+    let Some(list) = root
+        .as_mapping()
+        .and_then(|m| m.get_node("suppress"))
+        .and_then(|n| n.as_sequence())
+    else {
+        return Vec::new();
+    };
+    list.iter()
+        .map(|n| {
+            n.span()
+                .start()
+                .map_or(text.len(), |m| offset_of(text, m.line(), m.column()))
+        })
+        .collect()
+}
+
+/// Check the `suppress:` entries: a rule and a reason are mandatory, `expires` is a date, `file` a glob.
+fn suppressions(
+    defs: &[SuppressionDef],
+    text: &str,
+    name: &str,
+) -> Result<Vec<Suppression>, (String, Option<crate::source::Span>)> {
+    let offsets = entry_offsets(text);
+    let mut out = Vec::new();
+    for (i, d) in defs.iter().enumerate() {
+        let span = offsets.get(i).map(|o| line_span(text, *o));
+        let line = span.map_or(0, |s| crate::source::line_col(text, s.start).0);
+        let Some(rule) = d.rule.as_deref().map(str::trim).filter(|r| !r.is_empty()) else {
+            return Err((
+                "this suppression has no `rule:` (a code such as KC004, or a prefix such as KC)"
+                    .into(),
+                span,
+            ));
+        };
+        let Some(reason) = d.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()) else {
+            return Err((
+                format!(
+                    "the suppression of {} has no `reason:`; say why the finding is accepted (it is shown when the suppression expires or matches nothing)",
+                    crate::util::one_line(rule)
+                ),
+                span,
+            ));
+        };
+        if let Some(e) = &d.expires
+            && !is_date(e)
+        {
+            return Err((
+                format!(
+                    "`expires: {}` is not a date (YYYY-MM-DD)",
+                    crate::util::one_line(e)
+                ),
+                span,
+            ));
+        }
+        let file = match &d.file {
+            Some(g) => Some(
+                globset::Glob::new(g)
+                    .map_err(|e| {
+                        (
+                            format!("`file: {}` is not a glob: {e}", crate::util::one_line(g)),
+                            span,
+                        )
+                    })?
+                    .compile_matcher(),
+            ),
+            None => None,
+        };
+        out.push(Suppression {
+            rule: rule.to_ascii_uppercase(),
+            client: d.client.clone(),
+            file,
+            file_text: d.file.clone(),
+            reason: reason.to_string(),
+            expires: d.expires.clone(),
+            at: (name.to_string(), line),
+        });
+    }
+    Ok(out)
+}
+
+/// `YYYY-MM-DD` with a plausible month and day.
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && matches!(s[5..7].parse::<u8>(), Ok(1..=12))
+        && matches!(s[8..10].parse::<u8>(), Ok(1..=31))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suppressions_need_a_rule_and_a_reason_and_name_their_line() {
+        let ok = parse(
+            "suppress:\n  - rule: KC004\n    client: c1\n    reason: legacy\n    expires: 2030-01-31\n",
+            "s.yaml",
+        )
+        .unwrap();
+        assert_eq!(ok.suppressions.len(), 1);
+        assert_eq!(ok.suppressions[0].at.1, 2);
+        assert!(ok.suppressions[0].covers("KC004", "x.json", Some("c1")));
+        assert!(!ok.suppressions[0].covers("KC004", "x.json", Some("c2")));
+        assert!(!ok.suppressions[0].covers("KC001", "x.json", Some("c1")));
+        let e = parse(
+            "format: json\nsuppress:\n  - rule: KC004\n    reason: ok\n  - rule: KC001\n    client: c\n",
+            "s.yaml",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("KC001 has no `reason:`"), "{e}");
+        assert_eq!(e.to_string().split(':').nth(1), Some("5"), "{e}");
+        let e = parse(
+            "suppress:\n  - rule: X\n    reason: r\n    expires: soon\n",
+            "s.yaml",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("not a date"), "{e}");
+        let e = parse("suppress:\n  - reason: r\n", "s.yaml").unwrap_err();
+        assert!(e.message.contains("no `rule:`"), "{e}");
+        let e = parse("docs-url: docs/rules\n", "s.yaml").unwrap_err();
+        assert!(e.to_string().starts_with("s.yaml:1:1:"), "{e}");
+    }
+
+    #[test]
+    fn file_globs() {
+        let c = parse(
+            "suppress:\n  - rule: ATL\n    file: 'realms/legacy-*.json'\n    reason: r\n",
+            "s.yaml",
+        )
+        .unwrap();
+        let s = &c.suppressions[0];
+        assert!(s.covers("ATL004", "realms/legacy-a.json", None));
+        assert!(s.covers("ATL004", "./realms/legacy-a.json", None));
+        assert!(!s.covers("ATL004", "realms/new.json", None));
+    }
 }

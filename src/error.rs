@@ -82,6 +82,14 @@ pub enum ErrorKind {
     RulePack {
         detail: String,
     },
+    /// samlint.yaml (or --config FILE) that cannot be used.
+    Config {
+        detail: String,
+    },
+    /// A file a flag names that cannot be used (--baseline, fix's inputs and outputs).
+    Usage {
+        detail: String,
+    },
 }
 
 impl ErrorKind {
@@ -108,6 +116,8 @@ impl ErrorKind {
             ErrorKind::Json { .. } => "json::syntax",
             ErrorKind::NoSaml { .. } => "input::no-saml",
             ErrorKind::RulePack { .. } => "rules::invalid-pack",
+            ErrorKind::Config { .. } => "config::invalid",
+            ErrorKind::Usage { .. } => "usage",
         }
     }
 
@@ -155,6 +165,11 @@ impl ErrorKind {
             ErrorKind::RulePack { .. } => {
                 "docs/packs.md describes the pack format; `samlint functions` lists the functions a rule can call \
                  and `samlint rules` the codes in use"
+                    .into()
+            }
+            ErrorKind::Config { .. } => {
+                "samlint.yaml keys: format, fail-on, packs, select, ignore, severity, domains, preview, docs-url \
+                 and suppress (docs/reference.md and docs/ci.md); --isolated ignores the file"
                     .into()
             }
             ErrorKind::Unrecognised { .. } => {
@@ -254,6 +269,8 @@ impl fmt::Display for ErrorKind {
             }
             ErrorKind::NoSaml { what } => write!(f, "no SAML message found in this {what}"),
             ErrorKind::RulePack { detail } => write!(f, "invalid rule pack: {detail}"),
+            ErrorKind::Config { detail } => write!(f, "invalid config: {detail}"),
+            ErrorKind::Usage { detail } => f.write_str(detail),
         }
     }
 }

@@ -9,12 +9,14 @@
 #![cfg_attr(not(feature = "xmlsec"), forbid(unsafe_code))]
 #![cfg_attr(feature = "xmlsec", deny(unsafe_code))]
 
+pub mod adopt;
 pub mod check;
 pub mod cli;
 pub mod config;
 pub mod decode;
 pub mod error;
 pub mod finding;
+pub mod fix;
 pub mod keycloak;
 pub mod limits;
 pub mod lint;

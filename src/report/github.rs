@@ -5,7 +5,7 @@
 use crate::finding::Severity;
 use crate::lint::Run;
 
-fn esc_data(s: &str) -> String {
+pub fn esc_data(s: &str) -> String {
     let escaped = s
         .replace('%', "%25")
         .replace('\r', "%0D")
@@ -13,20 +13,18 @@ fn esc_data(s: &str) -> String {
     crate::util::sanitize(&escaped).into_owned()
 }
 
-fn esc_prop(s: &str) -> String {
+pub fn esc_prop(s: &str) -> String {
     esc_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// One annotation per finding. A raw XML file and a Keycloak export get the finding's line and column
+/// in the file (the region SARIF gives, computed by `report::region`); a decoded input gets the file
+/// and the place inside it in the message.
 pub fn render(run: &Run) -> String {
     let mut out = String::new();
     for m in &run.messages {
-        let file = run
-            .inputs
-            .get(m.input)
-            .map(|i| i.name.as_str())
-            .filter(|n| std::path::Path::new(n).is_file());
-        let same_as_file =
-            file.is_some() && m.source.origin.0.len() == 1 && m.source.encodings.is_empty();
+        let file = super::input_file(run, m);
+        let same_as_file = super::text_is_file(run, m);
         for f in &m.findings {
             let level = match f.severity {
                 Severity::Error => "error",
@@ -36,10 +34,11 @@ pub fn render(run: &Run) -> String {
             let mut props = Vec::new();
             if let Some(file) = file {
                 props.push(format!("file={}", esc_prop(file)));
-                if same_as_file && let Some(s) = f.span {
-                    let (l, c) = m.source.line_col(s.start);
-                    let (el, ec) = m.source.line_col(s.end);
-                    props.push(format!("line={l},col={c},endLine={el},endColumn={ec}"));
+                if same_as_file && let Some(r) = super::region(m, f) {
+                    props.push(format!(
+                        "line={},col={},endLine={},endColumn={}",
+                        r.start_line, r.start_column, r.end_line, r.end_column
+                    ));
                 }
             }
             props.push(format!(
@@ -47,7 +46,7 @@ pub fn render(run: &Run) -> String {
                 esc_prop(&format!("{} {}", f.code, f.name))
             ));
             let mut msg = f.message.clone();
-            if !same_as_file {
+            if !same_as_file || m.is_keycloak() {
                 msg.push_str(&format!(
                     " [in {} at {}]",
                     m.source.origin,

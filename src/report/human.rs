@@ -349,6 +349,24 @@ pub fn render_concise(run: &Run) -> String {
 /// One message's lines in the `concise` format.
 pub fn concise_findings(m: &Linted) -> String {
     let mut out = String::new();
+    if m.is_keycloak() {
+        // A Keycloak export: `file:line:col:` first, in the file itself (editors jump to it), then the
+        // client or realm the finding belongs to.
+        let file = m.source.origin.0.first().map_or("", String::as_str);
+        let subject = m.source.origin.0.get(1..).unwrap_or_default().join(" › ");
+        for f in &m.findings {
+            let (line, col) = f.span.map_or((1, 1), |s| m.source.line_col(s.start));
+            out.push_str(&format!(
+                "{}:{line}:{col}: {}[{}] {} ({})\n",
+                sanitize(file),
+                f.severity,
+                f.code,
+                one_line(&f.message),
+                sanitize(&subject)
+            ));
+        }
+        return out;
+    }
     let p = (!m.findings.is_empty()).then(|| pretty(&m.doc, &m.source.text));
     for f in &m.findings {
         let (line, col) = match (f.span, &p) {

@@ -60,7 +60,124 @@ fn fingerprint(parts: &[&str]) -> String {
     h.iter().take(16).map(|b| format!("{b:02x}")).collect()
 }
 
+/// The stable identity of a finding across runs: its rule, its file (or input name), where in the
+/// input it is (HAR entry, client) and its XML or JSON path; never its line, so that it survives edits
+/// that move lines. SARIF's `partialFingerprints["samlint/v1"]`, and the key of `--baseline`.
+pub fn finding_fingerprint(
+    run: &Run,
+    m: &crate::lint::Linted,
+    f: &crate::finding::Finding,
+) -> String {
+    let uri = super::input_file(run, m).map(path_uri);
+    fingerprint(&[
+        f.code,
+        uri.as_deref()
+            .unwrap_or_else(|| run.inputs.get(m.input).map_or("", |i| i.name.as_str())),
+        &m.source.origin.0.get(1..).unwrap_or_default().join(" › "),
+        f.path.as_deref().unwrap_or_default(),
+    ])
+}
+
+/// How `render` describes rules: the documentation base URL for `helpUri` (`--docs-url`, `docs-url:`).
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub docs_url: Option<String>,
+}
+
+/// Rules whose findings are about security (forged, replayed or misdirected assertions, weak or
+/// untrusted signatures, leaked secrets), not only about a login that fails: tagged `security` with a
+/// `security-severity` (GitHub code scanning's 0–10 scale) so that code-scanning dashboards rank them.
+const SECURITY: &[&str] = &[
+    "STR007", "SIG001", "SIG002", "SIG003", "SIG004", "SIG005", "SIG006", "SIG007", "SIG008",
+    "SIG009", "SIG010", "SIG011", "SIG012", "SIG013", "SIG014", "SIG015", "SIG016", "SIG017",
+    "SIG018", "SIG019", "PRO003", "PRO004", "PRO005", "PRO006", "PRO007", "PRO008", "PRO009",
+    "PRO010", "ATL015", "ATL016", "ADC002", "KC008", "KC009", "KC014", "KC016",
+];
+
+/// GitHub's bands: critical ≥ 9.0, high 7.0–8.9, medium 4.0–6.9, low 0.1–3.9. A security rule's
+/// band follows its severity (error high, warning medium, info low).
+fn security_severity(r: &crate::finding::RuleMeta) -> Option<&'static str> {
+    SECURITY.contains(&r.code).then_some(match r.severity {
+        Severity::Error => "8.0",
+        Severity::Warning => "5.0",
+        Severity::Info => "2.0",
+    })
+}
+
+/// The text of one `## Heading` section of a rule page.
+fn section<'a>(page: &'a str, heading: &str) -> Option<&'a str> {
+    let start = page.find(&format!("## {heading}\n"))? + heading.len() + 4;
+    let rest = &page[start..];
+    Some(rest[..rest.find("\n## ").unwrap_or(rest.len())].trim())
+}
+
+/// `helpUri` from a documentation base URL: `{code}` in it is replaced by the rule code, else
+/// `<base>/<CODE>.md` (where docs/rules is published).
+pub fn help_uri(base: &str, code: &str) -> String {
+    if base.contains("{code}") {
+        base.replace("{code}", code)
+    } else {
+        format!("{}/{code}.md", base.trim_end_matches('/'))
+    }
+}
+
+/// A rule as SARIF's reportingDescriptor: the rule page (`samlint rule CODE`, docs/rules) as the help
+/// in Markdown and as plain text, its "What it does" as the full description.
+fn descriptor(r: &crate::finding::RuleMeta, opts: &Options) -> Value {
+    let page = crate::rules::docs::markdown(r.code);
+    let what = page
+        .as_deref()
+        .and_then(|p| section(p, "What it does"))
+        .map(|w| w.split_whitespace().collect::<Vec<_>>().join(" "));
+    let full = match &what {
+        Some(w) => format!("{}. {w}", r.summary),
+        None => format!("{}. {}", r.summary, r.help),
+    };
+    let text = format!(
+        "{}\n\n{}How to fix: {}\n\nSource: {}",
+        r.summary,
+        what.map(|w| format!("{w}\n\n")).unwrap_or_default(),
+        r.help,
+        r.source
+    );
+    let mut help = json!({ "text": text });
+    if let Some(p) = &page {
+        help["markdown"] = json!(p);
+    }
+    let family = &r.code[..r.code.len() - 3];
+    let mut tags = vec![family.to_string()];
+    let pack = crate::rules::shipped_rules()
+        .find(|p| p.meta.code == r.code)
+        .map(|p| p.pack);
+    if let Some(pack) = pack {
+        tags.push(pack.to_string());
+    }
+    let mut properties = json!({ "source": r.source });
+    if let Some(sev) = security_severity(r) {
+        tags.push("security".into());
+        properties["security-severity"] = json!(sev);
+    }
+    properties["tags"] = json!(tags);
+    let mut d = json!({
+        "id": r.code,
+        "name": r.name,
+        "shortDescription": {"text": r.summary},
+        "fullDescription": {"text": full},
+        "help": help,
+        "defaultConfiguration": {"level": level(r.severity)},
+        "properties": properties,
+    });
+    if let Some(base) = &opts.docs_url {
+        d["helpUri"] = json!(help_uri(base, r.code));
+    }
+    d
+}
+
 pub fn render(run: &Run) -> String {
+    render_with(run, &Options::default())
+}
+
+pub fn render_with(run: &Run, opts: &Options) -> String {
     // Inputs that are files get an artifact; pasted values and stdin do not.
     let file_of = |input: usize| -> Option<String> {
         let i = run.inputs.get(input)?;
@@ -84,20 +201,14 @@ pub fn render(run: &Run) -> String {
         // The decoded text is the file itself for a raw XML file and for a Keycloak export (whose
         // clients are subjects of one file: no DOM, the JSON text as read).
         let keycloak = m.is_keycloak();
-        let same_as_file = uri.is_some()
-            && m.source.encodings.is_empty()
-            && (m.source.origin.0.len() == 1 || keycloak);
+        let same_as_file = super::text_is_file(run, m);
         for f in &m.findings {
             if !fired.contains(&f.code) {
                 fired.push(f.code);
             }
             let rule_index = fired.iter().position(|c| *c == f.code).unwrap_or(0);
             let xml_path = f.path.clone().unwrap_or_default();
-            let decoded = f.span.map(|s| {
-                let (l, c) = m.source.line_col(s.start);
-                let (el, ec) = m.source.line_col(s.end);
-                (l, c, el, ec)
-            });
+            let decoded = super::region(m, f);
             let mut text = crate::util::sanitize(&f.message).into_owned();
             if !same_as_file || keycloak {
                 text.push_str(&format!(
@@ -113,7 +224,9 @@ pub fn render(run: &Run) -> String {
                     phys["artifactLocation"]["index"] = json!(i);
                 }
                 match (same_as_file, decoded) {
-                    (true, Some((l, c, el, ec))) => {
+                    (true, Some(r)) => {
+                        let (l, c, el, ec) =
+                            (r.start_line, r.start_column, r.end_line, r.end_column);
                         phys["region"] = json!({"startLine": l, "startColumn": c, "endLine": el, "endColumn": ec.max(if el == l { c } else { 1 })});
                     }
                     // An encoded input: point at the input; the decoded position is in the message and
@@ -133,12 +246,7 @@ pub fn render(run: &Run) -> String {
                 "level": level(f.severity),
                 "message": {"text": text},
                 "partialFingerprints": {
-                    "samlint/v1": fingerprint(&[
-                        f.code,
-                        uri.as_deref().unwrap_or_else(|| run.inputs.get(m.input).map_or("", |i| i.name.as_str())),
-                        &m.source.origin.0.get(1..).unwrap_or_default().join(" › "),
-                        &xml_path,
-                    ])
+                    "samlint/v1": finding_fingerprint(run, m, f)
                 },
                 "properties": {
                     "origin": m.source.origin.0,
@@ -150,8 +258,8 @@ pub fn render(run: &Run) -> String {
             if location.as_object().is_some_and(|o| !o.is_empty()) {
                 result["locations"] = json!([location]);
             }
-            if let Some((l, c, el, ec)) = decoded {
-                result["properties"]["decodedRegion"] = json!({"startLine": l, "startColumn": c, "endLine": el, "endColumn": ec, "byteOffset": f.span.map(|s| s.start)});
+            if let Some(r) = decoded {
+                result["properties"]["decodedRegion"] = json!({"startLine": r.start_line, "startColumn": r.start_column, "endLine": r.end_line, "endColumn": r.end_column, "byteOffset": f.span.map(|s| s.start)});
             }
             results.push(result);
         }
@@ -159,17 +267,7 @@ pub fn render(run: &Run) -> String {
     let rules: Vec<Value> = fired
         .iter()
         .filter_map(|c| rule(c))
-        .map(|r| {
-            json!({
-                "id": r.code,
-                "name": r.name,
-                "shortDescription": {"text": r.summary},
-                "fullDescription": {"text": format!("{}. {}", r.summary, r.help)},
-                "help": {"text": format!("{}\n\nSource: {}", r.help, r.source)},
-                "defaultConfiguration": {"level": level(r.severity)},
-                "properties": {"source": r.source, "tags": [&r.code[..r.code.len() - 3]]}
-            })
-        })
+        .map(|r| descriptor(r, opts))
         .collect();
     let notifications: Vec<Value> = run
         .errors()

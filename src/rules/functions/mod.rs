@@ -24,6 +24,7 @@ mod similar_key;
 mod truthy;
 
 pub use email::is_email;
+pub use lookalike_attribute::meant as lookalike_meant;
 
 /// What a check sees besides the node: the whole tree and the run's settings.
 pub struct Cx<'a> {

@@ -1,0 +1,624 @@
+//! CI over Keycloak exports: annotations and concise lines at the export's line, SARIF rule help,
+//! baselines (which survive line moves), suppressions with reasons and expiry, statistics, `samlint fix`
+//! (on fixtures and on the corpus exports), shell completions and the man page; with snapshots of what
+//! users see and of the errors of every new flag.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+const OK: &str = "fixtures/keycloak/atlassian-cloud-ok.json";
+const BROKEN: &str = "fixtures/keycloak/atlassian-cloud-broken.json";
+
+fn run_in(dir: &Path, args: &[&str]) -> Out {
+    let o = samlint()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("samlint runs");
+    let out = Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    };
+    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    out
+}
+
+/// Replace a temporary directory's path in output.
+fn scrub(s: &str, dir: &Path) -> String {
+    no_elapsed(&s.replace(&dir.display().to_string(), "[TMP]"))
+}
+
+/// The line and column (1-based, characters) of the first occurrence of `needle` in `text`.
+fn at(text: &str, needle: &str) -> (usize, usize) {
+    let i = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} not in text"));
+    let line = text[..i].matches('\n').count() + 1;
+    let col = text[..i].rsplit('\n').next().unwrap().chars().count() + 1;
+    (line, col)
+}
+
+#[test]
+fn concise_and_github_point_at_the_line_of_a_keycloak_export() {
+    let text = std::fs::read_to_string(root().join(BROKEN)).unwrap();
+    let o = run(&["check", BROKEN, "--format", "concise"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    let (l, c) = at(&text, "\"true\",\n    \"saml.encrypt\"");
+    let want = format!("{BROKEN}:{l}:{c}: error[KC001] ");
+    assert!(
+        o.stdout.lines().any(|x| x.starts_with(&want)),
+        "{want}\n{}",
+        o.stdout
+    );
+    // Every line starts with path:line:col: (editors jump to it).
+    for line in o
+        .stdout
+        .lines()
+        .filter(|l| l.contains("error[") || l.contains("warning["))
+    {
+        assert!(line.starts_with(&format!("{BROKEN}:")), "{line}");
+    }
+    insta::assert_snapshot!("concise_keycloak", no_elapsed(&o.stdout));
+    let g = run(&["check", BROKEN, "--format", "github"]);
+    let want = format!("::error file={BROKEN},line={l},col={c},");
+    assert!(
+        g.stdout
+            .lines()
+            .any(|x| x.starts_with(&want) && x.contains("KC001")),
+        "{want}\n{}",
+        g.stdout
+    );
+    insta::assert_snapshot!("github_keycloak", g.stdout);
+}
+
+#[test]
+fn sarif_rules_carry_help_and_a_help_uri_only_when_configured() {
+    let o = run(&["check", BROKEN, "--format", "sarif"]);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(rules.len() >= 8);
+    for r in rules {
+        assert!(r["shortDescription"]["text"].as_str().unwrap().len() > 5);
+        assert!(r["fullDescription"]["text"].as_str().unwrap().len() > 20);
+        let md = r["help"]["markdown"].as_str().unwrap();
+        let code = r["id"].as_str().unwrap();
+        assert_eq!(md, samlint::rules::docs::markdown(code).unwrap(), "{code}");
+        assert!(r["help"]["text"].as_str().unwrap().contains("How to fix"));
+        assert!(r.get("helpUri").is_none(), "{r:#}");
+    }
+    let sec = |code: &str| {
+        rules
+            .iter()
+            .find(|r| r["id"] == code)
+            .unwrap_or_else(|| panic!("{code} fired"))["properties"]
+            .clone()
+    };
+    // A security rule: tagged, with a security-severity; a login-only rule: neither.
+    assert_eq!(sec("ATL015")["security-severity"], "8.0");
+    assert!(
+        sec("ATL015")["tags"]
+            .as_array()
+            .unwrap()
+            .contains(&"security".into())
+    );
+    assert!(sec("ATL004").get("security-severity").is_none());
+    // --docs-url and docs-url: in samlint.yaml.
+    let o = run(&[
+        "check",
+        BROKEN,
+        "--format",
+        "sarif",
+        "--docs-url",
+        "https://docs.example.com/samlint/rules/",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    let r = &v["runs"][0]["tool"]["driver"]["rules"][0];
+    assert_eq!(
+        r["helpUri"],
+        format!(
+            "https://docs.example.com/samlint/rules/{}.md",
+            r["id"].as_str().unwrap()
+        )
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("samlint.yaml"),
+        "docs-url: https://wiki.example.com/samlint/{code}\n",
+    )
+    .unwrap();
+    std::fs::copy(root().join(BROKEN), dir.path().join("client.json")).unwrap();
+    let o = run_in(dir.path(), &["check", "client.json", "--format", "sarif"]);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    let r = &v["runs"][0]["tool"]["driver"]["rules"][0];
+    assert_eq!(
+        r["helpUri"],
+        format!(
+            "https://wiki.example.com/samlint/{}",
+            r["id"].as_str().unwrap()
+        )
+    );
+    // Microsoft's SARIF Multitool accepts it (no errors).
+    let tools = root().join("tests/node/node_modules/.bin/sarif-multitool");
+    if !tools.is_file() {
+        assert!(
+            std::env::var("CI").is_err_and(|_| true) || std::env::var("CI").unwrap() != "true",
+            "tests/node is required under CI=true"
+        );
+        eprintln!("\n*** tests/node is not installed: SARIF Multitool check did NOT run ***\n");
+        return;
+    }
+    let input = write_temp(dir.path(), "k.sarif", &o.stdout);
+    let out = dir.path().join("v.sarif");
+    let m = std::process::Command::new(tools)
+        .args(["validate", &input, "--output", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&m.stdout).into_owned() + &String::from_utf8_lossy(&m.stderr);
+    assert!(m.status.success(), "{text}");
+    let errors: Vec<&str> = text.lines().filter(|l| l.contains(": error ")).collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
+
+#[test]
+fn baseline_survives_line_moves_and_reports_new_and_gone_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let broken = std::fs::read_to_string(root().join(BROKEN)).unwrap();
+    std::fs::write(d.join("client.json"), &broken).unwrap();
+    let w = run_in(
+        d,
+        &["check", "client.json", "--write-baseline", "base.json"],
+    );
+    assert_eq!(w.code, 1, "{}", w.stderr);
+    let n = run_in(d, &["check", "client.json", "--format", "json"]).stdout;
+    let total = serde_json::from_str::<serde_json::Value>(&n).unwrap()["findings"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert!(
+        w.stderr
+            .contains(&format!("{total} written to the baseline base.json")),
+        "{}",
+        w.stderr
+    );
+    let b = run_in(d, &["check", "client.json", "--baseline", "base.json"]);
+    assert_eq!(b.code, 0, "{}{}", b.stdout, b.stderr);
+    assert!(
+        b.stderr.contains(&format!(
+            "{total} findings in the baseline base.json (not reported); 0 no longer found"
+        )),
+        "{}",
+        b.stderr
+    );
+    // Lines move (new members above, re-indented nothing else): still baselined.
+    let moved = broken.replacen(
+        "{\n",
+        "{\n  \"description\": \"a\",\n  \"rootUrl\": \"\",\n\n",
+        1,
+    );
+    std::fs::write(d.join("client.json"), &moved).unwrap();
+    let b = run_in(
+        d,
+        &[
+            "check",
+            "client.json",
+            "--baseline",
+            "base.json",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!(b.code, 0, "{}{}", b.stdout, b.stderr);
+    // A new pitfall fails; a fixed one is reported as gone.
+    let changed = moved
+        .replace("\"enabled\": true", "\"enabled\": false")
+        .replace("\"saml.encrypt\": \"true\"", "\"saml.encrypt\": \"false\"");
+    std::fs::write(d.join("client.json"), &changed).unwrap();
+    let b = run_in(
+        d,
+        &[
+            "check",
+            "client.json",
+            "--baseline",
+            "base.json",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!(b.code, 1, "{}{}", b.stdout, b.stderr);
+    assert!(b.stdout.contains("error[KC002]"), "{}", b.stdout);
+    assert!(!b.stdout.contains("KC001"), "{}", b.stdout);
+    assert!(
+        b.stderr.contains("baselined and gone (fixed, or no longer linted): ATL014 assertion-encrypted in client.json › client https://auth.atlassian.com/saml/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9"),
+        "{}",
+        b.stderr
+    );
+    insta::assert_snapshot!(
+        "baseline_new_and_gone",
+        scrub(&(b.stdout + "--- stderr\n" + &b.stderr), d)
+    );
+}
+
+#[test]
+fn suppressions_need_a_reason_and_are_reported_when_unused_or_expired() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(root().join(BROKEN), d.join("client.json")).unwrap();
+    let client = "https://auth.atlassian.com/saml/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9";
+    std::fs::write(
+        d.join("samlint.yaml"),
+        format!(
+            "suppress:\n  - rule: KC001\n    client: {client}\n    reason: the legacy app signs its requests\n  - rule: ATL014\n    file: '*.json'\n    reason: until the SP has a key\n    expires: 2020-01-31\n  - rule: KC002\n    reason: nothing is disabled\n  - rule: ATL016\n    client: another-client\n    reason: elsewhere\n"
+        ),
+    )
+    .unwrap();
+    let o = run_in(d, &["check", "client.json", "--format", "concise"]);
+    assert!(!o.stdout.contains("KC001"), "{}", o.stdout);
+    assert!(
+        o.stdout.contains("ATL014"),
+        "expired: reported again\n{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout.contains("ATL016"),
+        "another client's suppression\n{}",
+        o.stdout
+    );
+    assert!(
+        o.stderr.contains("samlint.yaml:5: warning: the suppression of ATL014 in *.json expired on 2020-01-31: 1 finding it covered is reported again"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr.contains(
+            "samlint.yaml:9: warning: the suppression of KC002 matched no finding: remove it"
+        ),
+        "{}",
+        o.stderr
+    );
+    insta::assert_snapshot!("suppressions_stderr", o.stderr);
+    // In GitHub format the warnings are annotations on samlint.yaml.
+    let g = run_in(d, &["check", "client.json", "--format", "github"]);
+    assert!(
+        g.stdout.contains("::warning file=samlint.yaml,line=9,title=samlint::the suppression of KC002 matched no finding"),
+        "{}",
+        g.stdout
+    );
+    // A suppression without a reason is a config error at its line, exit 2.
+    std::fs::write(
+        d.join("samlint.yaml"),
+        "format: concise\nsuppress:\n  - rule: KC001\n    reason: ok\n  - rule: KC004\n    client: x\n",
+    )
+    .unwrap();
+    let o = run_in(d, &["check", "client.json"]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("samlint.yaml:5:"), "{}", o.stderr);
+    insta::assert_snapshot!("suppression_without_reason", o.stderr);
+}
+
+#[test]
+fn statistics_count_findings_per_rule() {
+    let o = run(&["check", BROKEN, "--statistics"]);
+    assert_eq!(o.code, 1);
+    insta::assert_snapshot!("statistics", no_elapsed(&o.stdout));
+    let j = run(&["check", BROKEN, "--statistics", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&j.stdout).unwrap();
+    let (_, report) = check_json(&[BROKEN]);
+    let total: u64 = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(total as usize, report["findings"].as_array().unwrap().len());
+}
+
+#[test]
+fn new_flags_give_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(root().join(OK), d.join("client.json")).unwrap();
+    std::fs::write(d.join("not-a-baseline.json"), "{\"findings\": 3}\n").unwrap();
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "baseline_missing",
+            &["check", "client.json", "--baseline", "nope.json"],
+        ),
+        (
+            "baseline_not_a_baseline",
+            &["check", "client.json", "--baseline", "not-a-baseline.json"],
+        ),
+        (
+            "docs_url_not_a_url",
+            &[
+                "check",
+                "client.json",
+                "--format",
+                "sarif",
+                "--docs-url",
+                "docs/rules",
+            ],
+        ),
+        ("fix_not_keycloak", &["fix", "../../x/../nope.xml"]),
+        ("completions_unknown_shell", &["completions", "tcsh"]),
+    ];
+    let mut all = String::new();
+    for (name, args) in cases {
+        let o = run_in(d, args);
+        assert_eq!(o.code, 2, "{name}: {}", o.stderr);
+        assert!(!o.stderr.trim().is_empty(), "{name}");
+        all.push_str(&format!(
+            "== {name}: samlint {}\n{}\n",
+            args.join(" "),
+            scrub(&o.stderr, d)
+        ));
+    }
+    // fix on a SAML message: not a Keycloak export.
+    let o = run(&["fix", "fixtures/saml/keycloak-atlassian-unsigned.xml"]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("not a Keycloak export"), "{}", o.stderr);
+    all.push_str(&format!("== fix_saml_message\n{}\n", o.stderr));
+    // -o with two inputs.
+    std::fs::copy(root().join(OK), d.join("second.json")).unwrap();
+    let o = run_in(d, &["fix", "client.json", "second.json", "-o", "out.json"]);
+    assert_eq!(o.code, 2);
+    all.push_str(&format!(
+        "== fix_output_two_inputs\n{}\n",
+        scrub(&o.stderr, d)
+    ));
+    insta::assert_snapshot!("new_flag_errors", all);
+}
+
+/// Every JSON path of a document with its type: the "shape" a fix must keep.
+fn shape(v: &serde_json::Value, path: String, out: &mut Vec<(String, &'static str)>) {
+    use serde_json::Value as V;
+    let t = match v {
+        V::Null => "null",
+        V::Bool(_) => "bool",
+        V::Number(_) => "number",
+        V::String(_) => "string",
+        V::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                shape(x, format!("{path}[{i}]"), out);
+            }
+            "array"
+        }
+        V::Object(o) => {
+            for (k, x) in o {
+                shape(x, format!("{path}.{k}"), out);
+            }
+            "object"
+        }
+    };
+    out.push((path, t));
+}
+
+/// Fix `file` into a temporary directory; check the output is JSON of the same shape (paths may only be
+/// added under `attributes`, a mapper's `config` or `redirectUris`), and that re-linting it reports no
+/// finding `fix` said it fixed. Returns (the fix's stderr, the original, the fixed text).
+fn fix_and_check(file: &Path, extra: &[&str]) -> (String, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let name = file.file_name().unwrap().to_string_lossy().into_owned();
+    let copy = dir.path().join(&name);
+    std::fs::copy(file, &copy).unwrap();
+    let mut args = vec!["fix", name.as_str(), "--isolated"];
+    args.extend_from_slice(extra);
+    let o = run_in(dir.path(), &args);
+    assert!(
+        o.code == 0 || o.code == 1,
+        "{name}: exit {}: {}",
+        o.code,
+        o.stderr
+    );
+    let original = std::fs::read_to_string(&copy).unwrap();
+    let fixed_path = dir.path().join(name.replace(".json", ".fixed.json"));
+    let Ok(fixed) = std::fs::read_to_string(&fixed_path) else {
+        assert!(o.stderr.contains("(nothing changed)"), "{}", o.stderr);
+        return (o.stderr, original.clone(), original);
+    };
+    let a: serde_json::Value = serde_json::from_str(&original).unwrap();
+    let b: serde_json::Value = serde_json::from_str(&fixed).expect("the fixed export is JSON");
+    let (mut sa, mut sb) = (Vec::new(), Vec::new());
+    shape(&a, "$".into(), &mut sa);
+    shape(&b, "$".into(), &mut sb);
+    for p in &sa {
+        assert!(
+            sb.contains(p) || p.0.contains(".attributes.") || p.0.ends_with("consentRequired"),
+            "{name}: {p:?} lost or retyped by the fix"
+        );
+    }
+    for p in &sb {
+        assert!(
+            sa.contains(p)
+                || p.0.contains(".attributes")
+                || p.0.contains(".config.")
+                || p.0.contains(".redirectUris"),
+            "{name}: {p:?} added by the fix"
+        );
+    }
+    // Every line the fix did not touch is byte for byte the same, in order.
+    // A minimal diff: at most the lines of the values fixed (an insertion adds lines, removes one).
+    let diff = similar_lines(&original, &fixed);
+    let fixes = o.stderr.matches("  fixed    ").count();
+    assert!(
+        diff <= fixes * 2,
+        "{name}: {diff} lines changed for {fixes} fixes:\n{}",
+        o.stderr
+    );
+    // Re-linting: no fixed finding remains.
+    let mut re = vec!["check", "--format", "json", "--isolated"];
+    re.extend(extra.iter().filter(|a| !a.starts_with("--diff")));
+    let fixed_name = fixed_path
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    re.push(&fixed_name);
+    let r = run_in(dir.path(), &re);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    validate_report(&v);
+    let after = codes(&v);
+    let fixed_codes = fixed_codes(&o.stderr);
+    for c in &fixed_codes {
+        assert!(
+            !after.contains(c),
+            "{name}: {c} fixed but still reported: {after:?}"
+        );
+    }
+    (o.stderr, original, fixed)
+}
+
+/// Lines removed from `a` by a line diff to `b` (a changed line counts once).
+fn similar_lines(a: &str, b: &str) -> usize {
+    similar::TextDiff::from_lines(a, b)
+        .iter_all_changes()
+        .filter(|c| c.tag() == similar::ChangeTag::Delete)
+        .count()
+}
+
+/// The codes `samlint fix` reported as fixed (a finding line followed by a `fixed` line).
+fn fixed_codes(stderr: &str) -> Vec<String> {
+    let lines: Vec<&str> = stderr.lines().collect();
+    let mut out = Vec::new();
+    for w in lines.windows(2) {
+        if w[1].trim_start().starts_with("fixed ")
+            && let Some(code) = w[0].split('[').nth(1).and_then(|r| r.split(']').next())
+        {
+            out.push(code.to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn fix_corrects_a_broken_atlassian_client_with_a_minimal_diff() {
+    let (stderr, original, fixed) = fix_and_check(&root().join(BROKEN), &[]);
+    let codes = fixed_codes(&stderr);
+    for c in [
+        "ATL004", "KC004", "ATL015", "ATL016", "ATL018", "KC001", "ATL014", "KC015", "KC003",
+        "ATL013", "KC012",
+    ] {
+        assert!(codes.contains(&c.to_string()), "{c} not fixed:\n{stderr}");
+    }
+    // Nothing at or above error remains, so the fixed export lints clean of errors.
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_temp(dir.path(), "fixed.json", &fixed);
+    let (code, v) = check_json(&[&p]);
+    assert_eq!(code, 0, "{:?}", codes_of(&v));
+    // Unrelated bytes: the fix only changed values and added members/items.
+    assert_eq!(original.len() < fixed.len(), true);
+    let diff = run(&["fix", BROKEN, "--diff"]);
+    assert_eq!(diff.code, 0, "{}", diff.stderr);
+    insta::assert_snapshot!("fix_diff", diff.stdout);
+    insta::assert_snapshot!("fix_report", diff.stderr);
+    // --in-place, and a second fix has nothing left to do.
+    let p = write_temp(dir.path(), "client.json", &original);
+    let o = run(&["fix", &p, "--in-place"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), fixed);
+    let o = run(&["fix", &p]);
+    assert!(
+        o.stderr
+            .contains("0 findings fixed, 0 to fix by hand (nothing changed)"),
+        "{}",
+        o.stderr
+    );
+    // stdin: the corrected export on stdout.
+    let o = run_stdin(&["fix", "-"], original.clone());
+    assert_eq!(o.stdout, fixed);
+}
+
+fn codes_of(v: &serde_json::Value) -> Vec<String> {
+    codes(v)
+}
+
+#[test]
+fn fix_keeps_a_realm_export_byte_for_byte_outside_the_fixes() {
+    // The fixture realm, with a broken Atlassian client: CRLF line ends and tabs stay as they are.
+    let realm =
+        std::fs::read_to_string(root().join("fixtures/keycloak/realm-atlassian.json")).unwrap();
+    let broken = realm
+        .replace("\"saml.encrypt\": \"false\"", "\"saml.encrypt\": \"true\"")
+        .replace("\"saml_force_name_id_format\": \"true\",\n", "")
+        .replace('\n', "\r\n")
+        .replace("  ", "\t");
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_temp(dir.path(), "realm.json", &broken);
+    let (stderr, original, fixed) = fix_and_check(Path::new(&p), &[]);
+    assert!(
+        fixed_codes(&stderr).contains(&"ATL014".to_string()),
+        "{stderr}"
+    );
+    assert!(
+        fixed_codes(&stderr).contains(&"KC004".to_string()),
+        "{stderr}"
+    );
+    let want = original
+        .replace("\"saml.encrypt\": \"true\"", "\"saml.encrypt\": \"false\"")
+        .replacen(
+            "\"saml_idp_initiated_sso_relay_state\": \"https://acme-example.atlassian.net\"",
+            "\"saml_idp_initiated_sso_relay_state\": \"https://acme-example.atlassian.net\",\r\n\t\t\t\t\"saml_force_name_id_format\": \"true\"",
+            1,
+        );
+    assert_eq!(fixed, want);
+}
+
+#[test]
+fn fix_on_the_corpus_exports_keeps_their_shape() {
+    let Some(shared) = shared() else { return };
+    let manifest = std::fs::read_to_string(shared.join("corpus/MANIFEST.tsv")).unwrap();
+    let mut n = 0;
+    for line in manifest.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if !matches!(
+            cols.get(4),
+            Some(&"keycloak-realm-json" | &"keycloak-client-json")
+        ) {
+            continue;
+        }
+        let file = shared.join("corpus").join(cols[0]);
+        // The corpus clients are not Atlassian's: apply the Atlassian packs anyway, so that their
+        // fixes run on real exports.
+        for packs in [
+            &["--pack", "atlassian-cloud"][..],
+            &["--pack", "atlassian-datacenter"][..],
+        ] {
+            let (stderr, _, _) = fix_and_check(&file, packs);
+            assert!(!stderr.is_empty());
+        }
+        n += 1;
+    }
+    assert_eq!(n, 6, "the corpus has six Keycloak exports");
+}
+
+#[test]
+fn completions_and_the_man_page() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let o = run(&["completions", shell]);
+        assert_eq!(o.code, 0, "{shell}: {}", o.stderr);
+        assert!(
+            o.stdout.contains("samlint") && o.stdout.contains("baseline"),
+            "{shell}"
+        );
+    }
+    let bash = run(&["completions", "bash"]).stdout;
+    assert!(bash.contains("complete -F _samlint"), "{bash}");
+    // bash itself accepts the script.
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_temp(dir.path(), "samlint.bash", &bash);
+    let o = std::process::Command::new("bash")
+        .args(["-n", &p])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The committed man page is what the code generates.
+    let committed = std::fs::read_to_string(root().join("samlint.1")).unwrap_or_default();
+    assert!(
+        committed == samlint::cli::man_page(),
+        "samlint.1 is out of date; run: cargo run -- man > samlint.1"
+    );
+    assert_eq!(run(&["man"]).stdout, committed);
+}
