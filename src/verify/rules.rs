@@ -164,7 +164,7 @@ pub const SIG020: RuleMeta = RuleMeta {
     severity: Severity::Error,
     summary: "The query or form repeats a SAML binding parameter",
     help: "a browser sends each of SAMLRequest/SAMLResponse, RelayState, SigAlg and Signature at most once, and never a request and a response together; SPs disagree on which copy they read (PHP keeps the last, Java servlets the first), so a message carried this way is never accepted as signed: capture the exchange again, and suspect tampering if the IdP or SP did not produce it",
-    source: "SAML 2.0 Bindings §3.4.4.1 (the signed octets of the Redirect binding), §3.5.4 (POST binding form); design.md Decisions (one signature, one message)",
+    source: "SAML 2.0 Bindings §3.4.4.1 (the signed octets of the Redirect binding) and §3.5.4 (the POST form), https://docs.oasis-open.org/security/saml/v2.0/saml-bindings-2.0-os.pdf",
 };
 
 pub const RULES: &[RuleMeta] = &[
