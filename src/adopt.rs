@@ -169,7 +169,7 @@ pub fn baseline(run: &Run) -> String {
         samlint_baseline: 1,
         findings,
     };
-    let mut s = serde_json::to_string_pretty(&b).unwrap_or_default();
+    let mut s = crate::util::json_pretty(&b);
     s.push('\n');
     s
 }

@@ -1,9 +1,9 @@
 //! The structural sanity checks (codes `STR…`): is this a SAML message of a kind samlint lints, and is
 //! its skeleton complete? Protocol, signature and profile rules build on top of these.
 
-use crate::finding::{Finding, RuleMeta, Severity};
+use crate::finding::{Arg, Finding, RuleMeta, Severity};
 use crate::model::{Message, MessageKind, ns};
-use crate::util::one_line;
+use crate::msg;
 use crate::xml::Document;
 
 const SAML_CORE: &str = "SAML 2.0 Core (saml-core-2.0-os)";
@@ -101,15 +101,14 @@ pub fn check(_doc: &Document, m: &Message) -> Vec<Finding> {
     let mut out = Vec::new();
     let root_path = format!("/{}", m.root_name);
     if m.kind == MessageKind::Other {
-        let qualified = match &m.root_ns {
-            Some(u) => format!("{{{}}}{}", one_line(u), one_line(&m.root_name)),
-            None => one_line(&m.root_name),
-        };
+        // The root's name is structure (shown); its namespace URI is a value (public or redacted).
+        let name = Arg::plain(&m.root_name);
+        let nsarg = || Arg::value(m.root_ns.clone().unwrap_or_default());
         let ns = m.root_ns.as_deref().unwrap_or("");
         let (rule, msg, help) = if ns == ns::SAML && m.root_name == "Assertion" {
             (
                 STR002,
-                "the root is a bare saml:Assertion, not a samlp:Response".to_string(),
+                msg!("the root is a bare saml:Assertion, not a samlp:Response"),
                 Some(
                     "an SP receives the assertion inside a samlp:Response; paste the whole SAMLResponse value",
                 ),
@@ -117,28 +116,42 @@ pub fn check(_doc: &Document, m: &Message) -> Vec<Finding> {
         } else if ns == ns::MD {
             (
                 STR002,
-                format!("this is SAML metadata ({qualified}), not a message"),
+                msg!("this is SAML metadata (a {} element), not a message", name),
                 Some("pass metadata with --idp-metadata FILE; lint the SAMLResponse itself"),
             )
         } else if ns == ns::SAML1P || ns == ns::SAML1 {
             (
                 STR002,
-                format!("this is SAML 1.x ({qualified}); samlint lints SAML 2.0"),
+                msg!(
+                    "this is SAML 1.x (a {} element of {}); samlint lints SAML 2.0",
+                    name,
+                    nsarg()
+                ),
                 Some("Atlassian and Keycloak use SAML 2.0; check the IdP's protocol setting"),
             )
         } else if ns == ns::SAMLP {
             (
                 STR002,
-                format!(
-                    "root element samlp:{} is not a message samlint lints",
-                    one_line(&m.root_name)
+                msg!("root element samlp:{} is not a message samlint lints", name),
+                None,
+            )
+        } else if m.root_ns.is_some() {
+            (
+                STR001,
+                msg!(
+                    "root element is {} in the namespace {}, not a SAML 2.0 protocol message",
+                    name,
+                    nsarg()
                 ),
                 None,
             )
         } else {
             (
                 STR001,
-                format!("root element is {qualified}, not a SAML 2.0 protocol message"),
+                msg!(
+                    "root element is {} in no namespace, not a SAML 2.0 protocol message",
+                    name
+                ),
                 None,
             )
         };
@@ -151,16 +164,16 @@ pub fn check(_doc: &Document, m: &Message) -> Vec<Finding> {
         out.push(f);
         return out;
     }
-    let kind = m.kind.as_str();
+    let kind = Arg::plain(m.kind.as_str());
     // Root ID and Version.
     match &m.id {
         None => out.push(
-            Finding::new(&STR010, format!("the {kind} has no ID attribute"))
+            Finding::new(&STR010, msg!("the {} has no ID attribute", kind.clone()))
                 .at(m.start_tag, &root_path)
                 .label("no ID"),
         ),
         Some(v) if v.value.trim().is_empty() => out.push(
-            Finding::new(&STR010, format!("the {kind} has an empty ID"))
+            Finding::new(&STR010, msg!("the {} has an empty ID", kind.clone()))
                 .at(v.span, &root_path)
                 .label("empty"),
         ),
@@ -168,16 +181,20 @@ pub fn check(_doc: &Document, m: &Message) -> Vec<Finding> {
     }
     match &m.version {
         None => out.push(
-            Finding::new(&STR009, format!("the {kind} has no Version attribute"))
-                .at(m.start_tag, &root_path)
-                .label("no Version"),
+            Finding::new(
+                &STR009,
+                msg!("the {} has no Version attribute", kind.clone()),
+            )
+            .at(m.start_tag, &root_path)
+            .label("no Version"),
         ),
         Some(v) if v.value != "2.0" => out.push(
             Finding::new(
                 &STR009,
-                format!(
-                    "the {kind} has Version=\"{}\", not \"2.0\"",
-                    one_line(&v.value)
+                msg!(
+                    "the {} has Version=\"{}\", not \"2.0\"",
+                    kind.clone(),
+                    Arg::value(&v.value)
                 ),
             )
             .at(v.span, &root_path)
@@ -193,7 +210,7 @@ pub fn check(_doc: &Document, m: &Message) -> Vec<Finding> {
             STR003
         };
         out.push(
-            Finding::new(&rule, format!("the {kind} has no Issuer"))
+            Finding::new(&rule, msg!("the {} has no Issuer", kind.clone()))
                 .at(m.start_tag, &root_path)
                 .label("no <saml:Issuer> in here"),
         );
@@ -201,7 +218,7 @@ pub fn check(_doc: &Document, m: &Message) -> Vec<Finding> {
     // Status.
     if matches!(m.kind, MessageKind::Response | MessageKind::LogoutResponse) && m.status.is_none() {
         out.push(
-            Finding::new(&STR005, format!("the {kind} has no Status"))
+            Finding::new(&STR005, msg!("the {} has no Status", kind.clone()))
                 .at(m.start_tag, &root_path)
                 .label("no <samlp:Status> in here"),
         );
@@ -237,7 +254,10 @@ pub fn check(_doc: &Document, m: &Message) -> Vec<Finding> {
                 out.push(
                     Finding::new(
                         &STR007,
-                        format!("the Response carries {count} assertions; exactly one is expected"),
+                        msg!(
+                            "the Response carries {} assertions; exactly one is expected",
+                            Arg::plain(count)
+                        ),
                     )
                     .at(span, path)
                     .label("another assertion"),
@@ -275,9 +295,9 @@ pub fn check(_doc: &Document, m: &Message) -> Vec<Finding> {
             Some(v) if v.value != "2.0" => out.push(
                 Finding::new(
                     &STR009,
-                    format!(
+                    msg!(
                         "the Assertion has Version=\"{}\", not \"2.0\"",
-                        one_line(&v.value)
+                        Arg::value(&v.value)
                     ),
                 )
                 .at(v.span, &a.path)

@@ -812,7 +812,7 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
         _ if a.statistics => {
             let counts = crate::adopt::statistics(run);
             if format == Format::Json {
-                let mut s = serde_json::to_string_pretty(&counts).unwrap_or_default();
+                let mut s = crate::util::json_pretty(&counts);
                 s.push('\n');
                 s
             } else {
@@ -885,7 +885,7 @@ pub fn finish(format: Format, redact: bool, style: human::Style) -> Option<lint:
             m.signature = None;
             m.packs = Vec::new();
             for f in &mut m.findings {
-                f.message = String::new();
+                f.message = crate::finding::Msg::default();
                 f.help = String::new();
                 f.path = None;
                 f.label = None;
@@ -1012,7 +1012,7 @@ fn rules_cmd(a: &RulesArgs) -> u8 {
     }));
     let out = match a.format {
         ListFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&rows).unwrap_or_default();
+            let mut s = crate::util::json_pretty(&rows);
             s.push('\n');
             s
         }
@@ -1071,7 +1071,7 @@ fn explain_cmd(a: &ExplainArgs) -> u8 {
     let found = crate::rules::explain::explain(&text);
     let out = match a.format {
         ListFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&found).unwrap_or_default();
+            let mut s = crate::util::json_pretty(&found);
             s.push('\n');
             s
         }
@@ -1114,7 +1114,7 @@ fn render_decode(run: &Run, a: &DecodeArgs, terminal: bool) -> String {
                 model: &m.model,
             })
             .collect();
-        let mut s = serde_json::to_string_pretty(&ms).unwrap_or_default();
+        let mut s = crate::util::json_pretty(&ms);
         s.push('\n');
         return s;
     }
@@ -1259,6 +1259,7 @@ fn fix_cmd(a: &FixArgs, stdin: &mut dyn std::io::Read) -> u8 {
 }
 
 /// Fix one export: returns the exit code for it (0, or 1 when findings at or above `fail_on` remain).
+#[allow(clippy::too_many_arguments)]
 fn fix_one(
     a: &FixArgs,
     input: &crate::lint::InputReport,
@@ -1386,7 +1387,7 @@ fn fix_one(
             crate::util::sanitize(name),
             r.finding.severity,
             r.finding.code,
-            crate::util::one_line(&r.finding.message),
+            r.finding.message,
             crate::util::sanitize(&r.subject),
         ));
     }

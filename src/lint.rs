@@ -3,7 +3,7 @@
 use crate::check;
 use crate::decode::{self, InputKind};
 use crate::error::InputError;
-use crate::finding::{Finding, Severity};
+use crate::finding::{Arg, Finding, Severity};
 use crate::limits::Limits;
 use crate::model::{self, Message};
 use crate::source::Source;
@@ -359,10 +359,10 @@ pub fn cap_findings(findings: &mut Vec<Finding>, max: usize) {
         let n = total.get(f.code).copied().unwrap_or(0);
         if n > max && !told.contains(&f.code) {
             told.push(f.code);
-            f.message.push_str(&format!(
+            f.message.push(crate::msg!(
                 " (and {} more {} findings in this message, not shown: raise --max-findings to see them)",
-                n - max,
-                f.code
+                crate::finding::Arg::plain(n - max),
+                crate::finding::Arg::plain(f.code)
             ));
         }
     }
@@ -543,9 +543,10 @@ fn attach_events(events: &[decode::capture::CaptureEvent], out: &mut [Linted]) {
             continue;
         };
         let known = crate::rules::explain::explain(&ev.text);
+        // The text itself is the input's; only a known error's title (samlint's own) is shown.
         let what = match known.first() {
-            Some(e) => format!("`{}`", e.title),
-            None => "an error samlint does not know".to_string(),
+            Some(e) => Arg::plain(format!("`{}`", e.title)),
+            None => Arg::plain("an error samlint does not know"),
         };
         let rules: Vec<&str> = known
             .iter()
@@ -553,15 +554,16 @@ fn attach_events(events: &[decode::capture::CaptureEvent], out: &mut [Linted]) {
             .collect();
         let mut f = Finding::new(
             &verify::protocol::PRO017,
-            format!(
-                "HAR entry {}: {} answered {what}{}",
-                ev.entry,
-                ev.by,
-                if rules.is_empty() {
+            crate::msg!(
+                "HAR entry {}: {} answered {}{}",
+                Arg::plain(ev.entry),
+                Arg::plain(ev.by),
+                what,
+                Arg::plain(if rules.is_empty() {
                     String::new()
                 } else {
                     format!(" (rules that detect its causes: {})", rules.join(", "))
-                }
+                })
             ),
         );
         if let Some(e) = known.first() {
@@ -935,13 +937,13 @@ mod cap_tests {
     fn findings_of_one_rule_are_capped_with_a_count() {
         let rule = &crate::verify::rules::SIG011;
         let mut v: Vec<Finding> = (0..30)
-            .map(|i| Finding::new(rule, format!("f{i}")))
+            .map(|i| Finding::new(rule, crate::msg!("f{}", Arg::plain(i))))
             .collect();
         v.push(Finding::new(&crate::verify::rules::SIG001, "other"));
         cap_findings(&mut v, 20);
         assert_eq!(v.len(), 21);
-        assert!(v[19].message.ends_with("(and 10 more SIG011 findings in this message, not shown: raise --max-findings to see them)"), "{}", v[19].message);
-        assert!(!v[18].message.contains("more"));
-        assert_eq!(v[20].message, "other");
+        assert!(v[19].message.to_string().ends_with("(and 10 more SIG011 findings in this message, not shown: raise --max-findings to see them)"), "{}", v[19].message);
+        assert!(!v[18].message.to_string().contains("more"));
+        assert_eq!(v[20].message.to_string(), "other");
     }
 }

@@ -3,8 +3,10 @@
 //! "the NameID must be an email address" is written once and fires on both, each finding pointing at
 //! its own source. The fields are documented in docs/profile.md, the contract user packs depend on.
 
+use crate::finding::Arg;
 use crate::keycloak::{self, Mapper};
 use crate::model::{Message, MessageKind};
+use crate::msg;
 use crate::source::Span;
 use crate::tree::{Node, Value};
 
@@ -268,8 +270,10 @@ fn absent_span(client: &Node) -> Option<Span> {
 fn setting(client: &Node, key: &str, default: &str) -> Node {
     match keycloak::attr(client, key) {
         Some(n) => n.clone(),
-        None => Node::str(default, absent_span(client)).note(format!(
-            "`{key}` is not set; Keycloak's runtime default is `{default}`"
+        None => Node::str(default, absent_span(client)).note(msg!(
+            "`{}` is not set; Keycloak's runtime default is `{}`",
+            Arg::plain(key),
+            Arg::plain(default)
         )),
     }
 }
@@ -280,15 +284,18 @@ fn flag(client: &Node, key: &str) -> Node {
         Some(n) => {
             let mut b = Node::bool(keycloak::is_true(n), n.span);
             if n.as_str().is_none_or(|s| s != "true" && s != "false") {
-                b.note = Some(format!(
-                    "`{key}` is {}, which Keycloak reads as false (only the string \"true\" is true)",
-                    n.scalar_text().unwrap_or_else(|| n.type_name().into())
+                b.note = Some(msg!(
+                    "`{}` is {}, which Keycloak reads as false (only the string \"true\" is true)",
+                    Arg::plain(key),
+                    Arg::value(n.scalar_text().unwrap_or_else(|| n.type_name().into()))
                 ));
             }
             b
         }
-        None => Node::bool(false, absent_span(client))
-            .note(format!("`{key}` is not set; Keycloak reads that as false")),
+        None => Node::bool(false, absent_span(client)).note(msg!(
+            "`{}` is not set; Keycloak reads that as false",
+            Arg::plain(key)
+        )),
     }
 }
 
@@ -324,10 +331,11 @@ pub fn from_client(client: &Node, realm: Option<&Node>) -> Node {
         Node::map(None).with(
             "entity_id",
             Node::unknown(match &realm_name {
-                Some(r) => {
-                    format!("https://<keycloak-host>/realms/{r} (the host is not in the export)")
-                }
-                None => "the realm URL is not in a single-client export".into(),
+                Some(r) => msg!(
+                    "https://<keycloak-host>/realms/{} (the host is not in the export)",
+                    Arg::text(r)
+                ),
+                None => msg!("the realm URL is not in a single-client export"),
             }),
         ),
     );
@@ -357,9 +365,9 @@ pub fn from_client(client: &Node, realm: Option<&Node>) -> Node {
         .or(client.span);
     let mut list = Node::list(attrs, mappers_span);
     if !unresolved.is_empty() {
-        list.note = Some(format!(
+        list.note = Some(msg!(
             "mappers of the client scopes {} are not in this export and were not inspected",
-            unresolved.join(", ")
+            Arg::text(unresolved.join(", "))
         ));
     }
     p.set("attributes", list);
@@ -388,12 +396,14 @@ pub fn from_client(client: &Node, realm: Option<&Node>) -> Node {
         Node::str("post", post.span)
     } else {
         let mut n = Node::str("request", post.span);
-        n.note = Some(
-            post.note
-                .clone()
-                .unwrap_or_else(|| "`saml.force.post.binding` is not \"true\"".into())
-                + ": the response uses the binding the request asked for",
-        );
+        let mut note = post
+            .note
+            .clone()
+            .unwrap_or_else(|| msg!("`saml.force.post.binding` is not \"true\""));
+        note.push(msg!(
+            ": the response uses the binding the request asked for"
+        ));
+        n.note = Some(note);
         n
     };
     p.set("binding", Node::map(None).with("response", binding));
@@ -448,9 +458,10 @@ fn mapper_attribute(m: &Mapper) -> Option<Node> {
     };
     let name = match get("attribute.name") {
         Some(n) => n.clone(),
-        None => Node::str(default_name?, m.node.span).note(format!(
-            "`attribute.name` is not set; {kind} uses `{}`",
-            default_name?
+        None => Node::str(default_name?, m.node.span).note(msg!(
+            "`attribute.name` is not set; {} uses `{}`",
+            Arg::plain(kind),
+            Arg::plain(default_name?)
         )),
     };
     let name_str = name.as_str().unwrap_or_default().to_string();
@@ -458,9 +469,9 @@ fn mapper_attribute(m: &Mapper) -> Option<Node> {
     let (urn, known) = keycloak::name_format(nf.and_then(Node::as_str));
     let mut name_format = Node::str(urn, nf.and_then(|n| n.span).or(m.node.span));
     if !known {
-        name_format.note = Some(format!(
+        name_format.note = Some(msg!(
             "`attribute.nameformat` is `{}`, which Keycloak does not know and replaces with Basic",
-            nf.and_then(Node::as_str).unwrap_or_default()
+            Arg::value(nf.and_then(Node::as_str).unwrap_or_default())
         ));
     }
     let group = kind == "saml-group-membership-mapper"
@@ -507,11 +518,13 @@ fn mapper_attribute(m: &Mapper) -> Option<Node> {
 fn relocate(n: &mut Node, text: &str, file: &str) {
     if let Some(s) = n.span.take() {
         let (l, c) = crate::source::line_col(text, s.start);
-        let at = format!("{file}:{l}:{c}");
-        n.note = Some(match n.note.take() {
-            Some(note) => format!("{at}: {note}"),
-            None => at,
-        });
+        // The file is named on the command line; its name is redacted like any input name.
+        let mut note = msg!("{}:{}:{}", Arg::text(file), Arg::plain(l), Arg::plain(c));
+        if let Some(old) = n.note.take() {
+            note.push(msg!(": "));
+            note.push(old);
+        }
+        n.note = Some(note);
     }
     match &mut n.value {
         Value::List(l) => l.iter_mut().for_each(|i| relocate(i, text, file)),
@@ -571,7 +584,13 @@ mod tests {
         // A JSON boolean is read as false, with a note.
         let rs = p.path(&["signing", "response"]).unwrap();
         assert_eq!(rs.value, Value::Bool(false));
-        assert!(rs.note.as_deref().unwrap().contains("reads as false"));
+        assert!(
+            rs.note
+                .as_ref()
+                .unwrap()
+                .to_string()
+                .contains("reads as false")
+        );
         let a = &p.get("attributes").unwrap().items()[0];
         assert_eq!(a.get("full_path").unwrap().value, Value::Bool(true));
         assert_eq!(a.get("group").unwrap().value, Value::Bool(true));

@@ -15,7 +15,7 @@ pub struct Node {
     /// How the value was obtained when it was not read verbatim, e.g. "absent: Keycloak's runtime
     /// default is `username`".
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<crate::finding::Msg>,
 }
 
 /// A map entry, with the span of its key.
@@ -66,7 +66,7 @@ impl Node {
     pub fn list(items: Vec<Node>, span: Option<Span>) -> Self {
         Node::new(Value::List(items), span)
     }
-    pub fn unknown(note: impl Into<String>) -> Self {
+    pub fn unknown(note: impl Into<crate::finding::Msg>) -> Self {
         Node {
             value: Value::Unknown,
             span: None,
@@ -74,7 +74,7 @@ impl Node {
         }
     }
     #[must_use]
-    pub fn note(mut self, n: impl Into<String>) -> Self {
+    pub fn note(mut self, n: impl Into<crate::finding::Msg>) -> Self {
         self.note = Some(n.into());
         self
     }

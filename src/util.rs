@@ -18,9 +18,73 @@ pub fn one_line(s: &str) -> String {
         .collect()
 }
 
-fn is_bad_control(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t')
-        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+/// Characters that must never reach a terminal raw from the input: C0 (but tab and newline) and C1
+/// controls (U+009B is an 8-bit CSI), DEL, and the invisible formatting characters that reorder or
+/// hide text (bidi embeddings, overrides, isolates and marks, line/paragraph separators, zero-width
+/// characters, the BOM, interlinear annotations).
+pub fn is_bad_control(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || is_invisible_format(c)
+}
+
+fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}')
+}
+
+/// serde_json's pretty formatter, writing every control and invisible formatting character (see
+/// [`is_bad_control`]) as a `\uXXXX` escape: the JSON stays valid and means the same, and a terminal
+/// that shows it is never driven by the input.
+struct SafeJson(serde_json::ser::PrettyFormatter<'static>);
+
+macro_rules! forward {
+    ($($name:ident($($arg:ident: $ty:ty),*));* $(;)?) => {
+        $(fn $name<W: ?Sized + std::io::Write>(&mut self, w: &mut W $(, $arg: $ty)*) -> std::io::Result<()> {
+            self.0.$name(w $(, $arg)*)
+        })*
+    };
+}
+
+impl serde_json::ser::Formatter for SafeJson {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if c.is_control() || is_invisible_format(c) {
+                w.write_all(&fragment.as_bytes()[start..i])?;
+                write!(w, "\\u{:04x}", c as u32)?;
+                start = i + c.len_utf8();
+            }
+        }
+        w.write_all(&fragment.as_bytes()[start..])
+    }
+    forward! {
+        begin_array();
+        end_array();
+        begin_array_value(first: bool);
+        end_array_value();
+        begin_object();
+        end_object();
+        begin_object_key(first: bool);
+        begin_object_value();
+        end_object_value();
+    }
+}
+
+/// Pretty JSON for output: [`SafeJson`] escapes; never fails for samlint's own types (a failure gives
+/// an empty string, which the callers' schema tests would catch).
+pub fn json_pretty<T: serde::Serialize + ?Sized>(v: &T) -> String {
+    let mut out = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(
+        &mut out,
+        SafeJson(serde_json::ser::PrettyFormatter::new()),
+    );
+    if v.serialize(&mut ser).is_err() {
+        return String::new();
+    }
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Like [`sanitize`], but replaces each unsafe character with one of the same UTF-8 length (so byte
@@ -98,5 +162,29 @@ mod tests {
     fn ellipsize_cuts() {
         assert_eq!(ellipsize("abcdef", 4), "abc…");
         assert_eq!(ellipsize("abc", 4), "abc");
+    }
+}
+
+#[cfg(test)]
+mod json_tests {
+    use super::*;
+
+    #[test]
+    fn json_escapes_what_could_drive_a_terminal() {
+        let v =
+            serde_json::json!({"k\u{202e}": ["a\u{9b}31m\u{85}b\u{2028}\u{200f}\u{1b}\u{7f}", 1]});
+        let s = json_pretty(&v);
+        assert!(!s.chars().any(is_bad_control), "{s:?}");
+        assert!(
+            s.contains("\\u202e") && s.contains("\\u009b") && s.contains("\\u200f"),
+            "{s}"
+        );
+        // Still the same JSON.
+        let back: serde_json::Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(back, v);
+        assert_eq!(
+            json_pretty(&serde_json::json!({"a": [1, {"b": null}]})),
+            serde_json::to_string_pretty(&serde_json::json!({"a": [1, {"b": null}]})).unwrap()
+        );
     }
 }

@@ -509,7 +509,7 @@ fn fix_corrects_a_broken_atlassian_client_with_a_minimal_diff() {
     let (code, v) = check_json(&[&p]);
     assert_eq!(code, 0, "{:?}", codes_of(&v));
     // Unrelated bytes: the fix only changed values and added members/items.
-    assert_eq!(original.len() < fixed.len(), true);
+    assert!(original.len() < fixed.len());
     let diff = run(&["fix", BROKEN, "--diff"]);
     assert_eq!(diff.code, 0, "{}", diff.stderr);
     insta::assert_snapshot!("fix_diff", diff.stdout);

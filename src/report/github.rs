@@ -45,7 +45,7 @@ pub fn render(run: &Run) -> String {
                 "title={}",
                 esc_prop(&format!("{} {}", f.code, f.name))
             ));
-            let mut msg = f.message.clone();
+            let mut msg = f.message.to_string();
             if !same_as_file || m.is_keycloak() {
                 msg.push_str(&format!(
                     " [in {} at {}]",

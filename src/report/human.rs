@@ -44,7 +44,7 @@ impl fmt::Debug for FindingDiag<'_> {
 }
 impl fmt::Display for FindingDiag<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&sanitize(&self.f.message))
+        f.write_str(&self.f.message.to_string())
     }
 }
 impl std::error::Error for FindingDiag<'_> {}
@@ -68,7 +68,7 @@ impl Diagnostic for FindingDiag<'_> {
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let s = self.span?;
-        let label = self.f.label.as_deref().map(|l| sanitize(l).into_owned());
+        let label = self.f.label.as_ref().map(|l| l.to_string());
         Some(Box::new(std::iter::once(LabeledSpan::new(
             label,
             s.start,
@@ -269,7 +269,7 @@ pub fn full_body(m: &Linted, style: Style) -> String {
         let packs: Vec<String> = m
             .packs
             .iter()
-            .map(|p| format!("{} ({})", p.pack, one_line(&p.reason)))
+            .map(|p| format!("{} ({})", p.pack, p.reason))
             .collect();
         out.push_str(&format!("  packs: {}\n", packs.join("; ")));
     }
@@ -361,7 +361,7 @@ pub fn concise_findings(m: &Linted) -> String {
                 sanitize(file),
                 f.severity,
                 f.code,
-                one_line(&f.message),
+                f.message,
                 sanitize(&subject)
             ));
         }
@@ -375,10 +375,7 @@ pub fn concise_findings(m: &Linted) -> String {
         };
         out.push_str(&format!(
             "{}:{line}:{col}: {}[{}] {}\n",
-            m.source.origin,
-            f.severity,
-            f.code,
-            one_line(&f.message)
+            m.source.origin, f.severity, f.code, f.message
         ));
     }
     out

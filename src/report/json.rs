@@ -78,7 +78,7 @@ pub struct FindingOut<'a> {
     pub code: &'static str,
     pub name: &'static str,
     pub severity: Severity,
-    pub message: &'a str,
+    pub message: &'a crate::finding::Msg,
     pub help: &'a str,
     pub url: Option<String>,
     pub pack: &'static str,
@@ -239,8 +239,7 @@ pub fn build(run: &Run) -> Report<'_> {
 }
 
 pub fn render(run: &Run) -> String {
-    let mut s = serde_json::to_string_pretty(&build(run))
-        .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    let mut s = crate::util::json_pretty(&build(run));
     s.push('\n');
     s
 }

@@ -60,7 +60,7 @@ pub fn render(run: &Run, fail_on: Severity) -> String {
                     let msg = clean(
                         &failing
                             .iter()
-                            .map(|f| f.message.as_str())
+                            .map(|f| f.message.to_string())
                             .collect::<Vec<_>>()
                             .join(" | "),
                     );

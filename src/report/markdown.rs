@@ -3,7 +3,7 @@
 //! reaches the page as Markdown or HTML: input-derived text is escaped or fenced with a fence longer than
 //! any backtick run inside it, and links and images are never built from it.
 
-use super::redact::{Redactor, cn};
+use super::redact::Redactor;
 use crate::finding::Severity;
 use crate::lint::Run;
 use crate::model::MessageKind;
@@ -109,18 +109,21 @@ fn base_name(name: &str) -> String {
 pub fn render(run: &Run, opts: Options) -> String {
     let mut r = Redactor::new(opts.seed);
     r.keep_domains = opts.keep_domains;
-    // Learn every value first, so that messages and origins are redacted consistently.
-    if opts.redact {
-        for m in &run.messages {
-            r.learn_source(&m.doc, &m.source.text);
-            for v in [&m.source.binding.relay_state, &m.source.binding.url]
-                .into_iter()
-                .flatten()
-            {
-                r.value(v);
-            }
-        }
-    }
+    // The one redaction path: the run redacted as a whole (findings' typed values, origins, names,
+    // certificates), then rendered; the redactor keeps its pseudonyms for the XML and JSON views.
+    // Digests of the original files (a redacted run no longer names them).
+    let digests: Vec<(usize, Option<String>)> = run
+        .inputs
+        .iter()
+        .map(|i| (i.index, i.sha256.clone().or_else(|| file_digest(&i.name))))
+        .collect();
+    let redacted;
+    let run = if opts.redact {
+        redacted = super::redact::run_with(run, &mut r);
+        &redacted
+    } else {
+        run
+    };
     let mut red = |s: &str| {
         if opts.redact {
             r.text(s)
@@ -188,10 +191,10 @@ pub fn render(run: &Run, opts: Options) -> String {
         "| # | input | kind | SHA-256 of the original | messages | result |\n|---|---|---|---|---|---|"
     );
     for input in &run.inputs {
-        let digest = input
-            .sha256
-            .clone()
-            .or_else(|| file_digest(&input.name))
+        let digest = digests
+            .iter()
+            .find(|(i, _)| *i == input.index)
+            .and_then(|(_, d)| d.clone())
             .unwrap_or_else(|| "—".into());
         let name = if input.name == "stdin" || input.name.starts_with("argument ") {
             input.name.clone()
@@ -244,7 +247,7 @@ pub fn render(run: &Run, opts: Options) -> String {
         let _ = writeln!(o, "## Findings\n");
         for (n, (m, f)) in all.iter().enumerate() {
             let _ = writeln!(o, "### {}. {} {} {}\n", n + 1, f.severity, f.code, f.name);
-            let _ = writeln!(o, "> {}\n", md_escape(&red(&f.message)));
+            let _ = writeln!(o, "> {}\n", md_escape(&f.message.to_string()));
             let _ = writeln!(o, "**Fix:** {}\n", md_escape(&f.help));
             let origin = red(&m
                 .source
@@ -290,12 +293,8 @@ pub fn render(run: &Run, opts: Options) -> String {
                     .key
                     .as_ref()
                     .map(|k| {
-                        // Redacted: the subject's CN only (a full subject can carry an emailAddress).
-                        let subject = if opts.redact {
-                            cn(&k.info.subject)
-                        } else {
-                            k.info.subject.clone()
-                        };
+                        // Redacted (a pseudonym of its CN) in a redacted run.
+                        let subject = k.info.subject.clone();
                         format!(
                             "{} · {} · {} ({})",
                             md_escape(&subject),
@@ -358,11 +357,8 @@ pub fn render(run: &Run, opts: Options) -> String {
                 (MessageKind::Response, None) => "unsolicited (IdP-initiated)".into(),
                 _ => "—".into(),
             };
-            let url = b
-                .url
-                .as_deref()
-                .map(|u| if opts.redact { r.url(u) } else { u.to_string() })
-                .unwrap_or_default();
+            // Already redacted in a redacted run.
+            let url = b.url.clone().unwrap_or_default();
             let _ = writeln!(
                 o,
                 "| {} | {} | {} | {} | {} | {} {} | {} |",

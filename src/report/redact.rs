@@ -10,19 +10,8 @@ use crate::xml::{Document, NodeId, NodeKind};
 use sha2::Digest as _;
 use std::collections::HashMap;
 
-/// Public constants that may appear as they are.
-pub fn is_public(v: &str) -> bool {
-    let v = v.trim();
-    v.is_empty()
-        || v.starts_with("urn:oasis:names:tc:SAML:")
-        || v.starts_with("http://www.w3.org/")
-        || v.starts_with("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/")
-        || v.starts_with("http://schemas.microsoft.com/ws/2008/06/identity/claims/")
-        || v.starts_with("urn:oid:")
-        || matches!(v, "2.0" | "true" | "false" | "0" | "1")
-        || crate::keycloak::is_vocabulary(v)
-        || crate::verify::time::parse(v).is_some()
-}
+/// Public constants that may appear as they are: an exact match with report::public's lists.
+pub use super::public::is_public;
 
 #[derive(Debug)]
 pub struct Redactor {
@@ -129,6 +118,55 @@ impl Redactor {
         self.remember(v, p)
     }
 
+    /// An Atlassian connection id (a UUID, with or without `saml-`): the same pseudonym wherever it
+    /// appears (entity ID, ACS query, finding text), so that "these differ" survives redaction.
+    fn connection(&self, v: &str) -> String {
+        format!(
+            "conn-{}",
+            self.tag("conn", v.trim().trim_start_matches("saml-"))
+        )
+    }
+
+    /// A distinguished name: only a pseudonym of its CN (a Keycloak certificate's CN is the realm name).
+    pub fn dn(&mut self, d: &str) -> String {
+        match cn_value(d) {
+            Some(cn) => format!("CN=cn-{}", self.tag("cn", cn)),
+            None => "(no CN)".into(),
+        }
+    }
+
+    /// One typed argument, redacted by what it is.
+    pub fn arg(&mut self, a: &crate::finding::Arg) -> crate::finding::Arg {
+        use crate::finding::Arg;
+        Arg::Plain(match a {
+            Arg::Plain(_) | Arg::Public(_) => return a.clone(),
+            Arg::Email(v) | Arg::Text(v) => self.value(v),
+            Arg::Domain(d) if self.keep_domains => d.clone(),
+            Arg::Domain(d) => format!("domain-{}.example", self.tag("domain", d)),
+            Arg::Host(h) => self.host(h),
+            Arg::Url(u) if is_public(u.trim()) => u.clone(),
+            Arg::Url(u) => self.url(u.trim()),
+            Arg::Id(i) => self.id(i.trim()),
+            Arg::Uuid(u) => self.connection(u),
+            Arg::Dn(d) => self.dn(d),
+        })
+    }
+
+    /// A finding's message (or label, or note) with every value from the input redacted.
+    pub fn msg(&mut self, m: &crate::finding::Msg) -> crate::finding::Msg {
+        m.map_args(|a| self.arg(a))
+    }
+
+    fn host(&self, host: &str) -> String {
+        if host == "auth.atlassian.com" || host == "id.atlassian.com" {
+            host.to_string()
+        } else if host.ends_with(".atlassian.net") {
+            format!("site-{}.atlassian.net", self.tag("host", host))
+        } else {
+            format!("host-{}.example", self.tag("host", host))
+        }
+    }
+
     /// A URL: Atlassian's fixed hosts and paths stay, identifiers become pseudonyms, the query keeps its
     /// names and drops its values (but for Atlassian's `connection=saml-…`, pseudonymised).
     pub fn url(&mut self, u: &str) -> String {
@@ -136,6 +174,11 @@ impl Redactor {
             return p.clone();
         }
         let (scheme, rest) = u.split_once("://").unwrap_or(("https", u));
+        let scheme = if scheme.eq_ignore_ascii_case("http") {
+            "http"
+        } else {
+            "https"
+        };
         let (hostpath, query) = rest.split_once('?').map_or((rest, None), |(a, b)| {
             (a, Some(b.split('#').next().unwrap_or(b)))
         });
@@ -145,13 +188,7 @@ impl Redactor {
         let atlassian = host == "auth.atlassian.com"
             || host == "id.atlassian.com"
             || host.ends_with(".atlassian.net");
-        let host_out = if host == "auth.atlassian.com" || host == "id.atlassian.com" {
-            host.to_string()
-        } else if host.ends_with(".atlassian.net") {
-            format!("site-{}.atlassian.net", self.tag("host", host))
-        } else {
-            format!("host-{}.example", self.tag("host", host))
-        };
+        let host_out = self.host(host);
         let known = [
             "saml",
             "login",
@@ -167,11 +204,16 @@ impl Redactor {
             "broker",
             "endpoint",
         ];
-        let path_out: Vec<String> = path
-            .split('/')
-            .map(|seg| {
-                if seg.is_empty() || known.contains(&seg) {
+        let segs: Vec<&str> = path.split('/').collect();
+        let path_out: Vec<String> = segs
+            .iter()
+            .enumerate()
+            .map(|(i, seg)| {
+                if seg.is_empty() || known.contains(seg) {
                     seg.to_string()
+                } else if atlassian && i > 0 && segs[i - 1] == "saml" {
+                    // Atlassian's SP entity ID: /saml/<connection id>.
+                    self.connection(seg)
                 } else {
                     format!("id-{}", self.tag("seg", seg))
                 }
@@ -183,16 +225,28 @@ impl Redactor {
                 .split('&')
                 .map(|p| {
                     let (n, v) = p.split_once('=').unwrap_or((p, ""));
-                    let n_out = if n
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                    // Parameter names are shown only when they are a binding's or Atlassian's own.
+                    let n_out = if [
+                        "connection",
+                        "SAMLRequest",
+                        "SAMLResponse",
+                        "RelayState",
+                        "SigAlg",
+                        "Signature",
+                        "error",
+                        "error_description",
+                        "client_id",
+                        "redirect_uri",
+                        "state",
+                    ]
+                    .contains(&n)
                     {
                         n.to_string()
                     } else {
                         "param".into()
                     };
                     if atlassian && n == "connection" {
-                        format!("{n_out}=saml-conn-{}", self.tag("conn", v))
+                        format!("{n_out}=saml-{}", self.connection(v))
                     } else if v.is_empty() {
                         n_out
                     } else {
@@ -325,7 +379,7 @@ impl Redactor {
             }
         }
         match crate::tree::parse_json(text) {
-            Ok(root) => serde_json::to_string_pretty(&walk(self, &root)).unwrap_or_default(),
+            Ok(root) => crate::util::json_pretty(&walk(self, &root)),
             Err(_) => String::new(),
         }
     }
@@ -340,26 +394,53 @@ impl Redactor {
         out
     }
 
+    /// A name in the redacted XML view: SAML, XML-DSig and XML Encryption names (and common prefixes)
+    /// are shown; anything else is a name the input chose, which can carry identity.
+    fn name(&self, class: &str, v: &str, known: &[&str]) -> String {
+        if known.contains(&v) {
+            v.to_string()
+        } else {
+            format!("{class}{}", self.tag(class, v))
+        }
+    }
+
+    fn qname(&self, prefix: Option<&str>, local: &str, known: &[&str]) -> String {
+        let l = self.name("n-", local, known);
+        match prefix {
+            Some(p) => format!("{}:{l}", self.name("p-", p, KNOWN_PREFIXES)),
+            None => l,
+        }
+    }
+
     fn element(&mut self, doc: &Document, id: NodeId, level: usize, out: &mut String) {
         let Some(el) = doc.element(id) else { return };
         let indent = "  ".repeat(level);
-        let qn = |p: &Option<String>, l: &str| match p {
-            Some(p) => format!("{p}:{l}"),
-            None => l.to_string(),
-        };
+        let name = self.qname(el.prefix.as_deref(), &el.local, KNOWN_ELEMENTS);
         out.push_str(&indent);
         out.push('<');
-        out.push_str(&qn(&el.prefix, &el.local));
+        out.push_str(&name);
         for a in &el.attrs {
-            let v = if a.qname.starts_with("xmlns") || a.local == "Algorithm" || is_public(&a.value)
-            {
+            let (prefix, local) = match a.qname.split_once(':') {
+                Some((p, l)) => (Some(p), l),
+                None => (None, a.qname.as_str()),
+            };
+            let aname = if a.qname == "xmlns" {
+                "xmlns".to_string()
+            } else if prefix == Some("xmlns") {
+                format!("xmlns:{}", self.name("p-", local, KNOWN_PREFIXES))
+            } else {
+                self.qname(prefix, local, KNOWN_ATTRIBUTES)
+            };
+            let v = if is_public(a.value.trim()) {
                 a.value.clone()
-            } else if a.local == "ID" {
+            } else if a.qname == "xmlns" || prefix == Some("xmlns") {
+                format!("urn:redacted:ns-{}", self.tag("ns", &a.value))
+            } else if ["ID", "InResponseTo", "Id"].contains(&a.local.as_str()) {
                 self.id(a.value.trim())
             } else {
                 self.value(&a.value)
             };
-            out.push_str(&format!(" {}=\"{}\"", a.qname, escape(&v)));
+            out.push_str(&format!(" {aname}=\"{}\"", escape(&v)));
         }
         let children = &doc.node(id).children;
         if children.is_empty() {
@@ -383,7 +464,7 @@ impl Redactor {
                     _ => {}
                 }
             }
-            out.push_str(&format!("</{}>\n", qn(&el.prefix, &el.local)));
+            out.push_str(&format!("</{}>\n", name));
             return;
         }
         out.push('\n');
@@ -399,18 +480,27 @@ impl Redactor {
                 _ => {}
             }
         }
-        out.push_str(&format!("{indent}</{}>\n", qn(&el.prefix, &el.local)));
+        out.push_str(&format!("{indent}</{}>\n", name));
     }
 }
 
-/// The CN of an X.500 subject (`CN=x, O=y` → `CN=x`): what a redacted output shows of a certificate
-/// (a full subject can carry an emailAddress).
-pub fn cn(subject: &str) -> String {
-    subject
-        .split(',')
-        .map(str::trim)
-        .find(|p| p.starts_with("CN="))
-        .map_or_else(|| "(no CN)".to_string(), str::to_string)
+/// The CN's value of an X.500 subject (`CN=x, O=y` → `x`), escaped commas included.
+fn cn_value(subject: &str) -> Option<&str> {
+    let start = subject.find("CN=")? + 3;
+    let rest = &subject[start..];
+    let mut end = rest.len();
+    let mut escaped = false;
+    for (i, c) in rest.char_indices() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            ',' | '+' if !escaped => {
+                end = i;
+                break;
+            }
+            _ => escaped = false,
+        }
+    }
+    Some(rest[..end].trim())
 }
 
 /// Elements whose text is an encoded blob: never shown.
@@ -448,6 +538,27 @@ fn escape(s: &str) -> String {
 pub fn run(original: &crate::lint::Run, seed: Option<u64>, keep_domains: bool) -> crate::lint::Run {
     let mut r = Redactor::new(seed);
     r.keep_domains = keep_domains;
+    run_with(original, &mut r)
+}
+
+/// An input's name as a redacted report shows it: stdin and arguments as they are, a file by its
+/// extension only (a file name can hold a person's name or address).
+pub fn input_name(name: &str, index: usize) -> String {
+    if name == "stdin" || name.starts_with("argument ") {
+        return name.to_string();
+    }
+    let ext = std::path::Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .filter(|e| e.len() <= 8 && e.chars().all(|c| c.is_ascii_alphanumeric()))
+        .map(|e| format!(".{e}"))
+        .unwrap_or_default();
+    format!("input-{}{ext}", index + 1)
+}
+
+/// [`run`] with a given redactor, which keeps what it learned (the Markdown report redacts the XML and
+/// JSON views with the same pseudonyms).
+pub fn run_with(original: &crate::lint::Run, r: &mut Redactor) -> crate::lint::Run {
     for m in &original.messages {
         r.learn_source(&m.doc, &m.source.text);
         for v in [&m.source.binding.relay_state, &m.source.binding.url]
@@ -458,7 +569,26 @@ pub fn run(original: &crate::lint::Run, seed: Option<u64>, keep_domains: bool) -
         }
     }
     let mut out = original.clone();
+    let names: Vec<(usize, String)> = original
+        .inputs
+        .iter()
+        .map(|i| (i.index, input_name(&i.name, i.index)))
+        .collect();
+    let name_of = |index: usize| {
+        names
+            .iter()
+            .find(|(i, _)| *i == index)
+            .map(|(_, n)| n.clone())
+    };
+    for i in &mut out.inputs {
+        if let Some(n) = name_of(i.index) {
+            i.name = n;
+        }
+    }
     for m in &mut out.messages {
+        if let (Some(first), Some(n)) = (m.source.origin.0.first_mut(), name_of(m.input)) {
+            *first = n;
+        }
         for step in m.source.origin.0.iter_mut().skip(1) {
             *step = r.text(step);
         }
@@ -471,31 +601,38 @@ pub fn run(original: &crate::lint::Run, seed: Option<u64>, keep_domains: bool) -
             .as_ref()
             .map(|_| "[signature removed]".to_string());
         for f in &mut m.findings {
-            f.message = r.text(&f.message);
-            f.label = f.label.as_deref().map(|l| r.text(l));
+            f.message = r.msg(&f.message);
+            f.label = f.label.as_ref().map(|l| r.msg(l));
+        }
+        for p in &mut m.packs {
+            p.reason = r.msg(&p.reason);
         }
         if let Some(sig) = &mut m.signature {
-            sig.detail = sig.detail.as_deref().map(|d| r.text(d));
+            sig.detail = sig.detail.as_ref().map(|d| r.msg(d));
             for x in &mut sig.signatures {
-                x.detail = x.detail.as_deref().map(|d| r.text(d));
+                x.detail = x.detail.as_ref().map(|d| r.msg(d));
                 x.id = x.id.as_deref().map(|i| r.value(i));
                 x.reference = x.reference.as_deref().map(|i| r.value(i));
                 if let Some(k) = &mut x.key {
-                    k.info.subject = cn(&k.info.subject);
-                    k.info.issuer = cn(&k.info.issuer);
+                    k.info.subject = r.dn(&k.info.subject);
+                    k.info.issuer = r.dn(&k.info.issuer);
                     k.origin = r.text(&k.origin);
                 }
                 for c in &mut x.keyinfo_certificates {
-                    c.subject = cn(&c.subject);
-                    c.issuer = cn(&c.issuer);
+                    c.subject = r.dn(&c.subject);
+                    c.issuer = r.dn(&c.issuer);
                 }
             }
         }
     }
     for i in &mut out.inputs {
+        let n = name_of(i.index);
         for e in &mut i.errors {
             e.text = None;
             e.span = None;
+            if let (Some(first), Some(n)) = (e.origin.0.first_mut(), &n) {
+                *first = n.clone();
+            }
             for step in e.origin.0.iter_mut().skip(1) {
                 *step = r.text(step);
             }
@@ -503,6 +640,151 @@ pub fn run(original: &crate::lint::Run, seed: Option<u64>, keep_domains: bool) -
     }
     out
 }
+
+/// Prefixes that identity providers and SAML libraries use.
+const KNOWN_PREFIXES: &[&str] = &[
+    "saml", "samlp", "saml2", "saml2p", "ds", "dsig", "xenc", "xenc11", "xs", "xsd", "xsi", "md",
+    "ec", "mdui", "mdattr", "alg", "shibmd", "xml", "xmlns", "ns1", "ns2", "ns3", "ns4", "ns5",
+    "ns6", "ns7",
+];
+
+/// SAML 2.0 assertion and protocol, XML-DSig and XML Encryption element names.
+const KNOWN_ELEMENTS: &[&str] = &[
+    "Response",
+    "Assertion",
+    "EncryptedAssertion",
+    "Issuer",
+    "Status",
+    "StatusCode",
+    "StatusMessage",
+    "StatusDetail",
+    "Extensions",
+    "Subject",
+    "NameID",
+    "EncryptedID",
+    "BaseID",
+    "SubjectConfirmation",
+    "SubjectConfirmationData",
+    "Conditions",
+    "AudienceRestriction",
+    "Audience",
+    "OneTimeUse",
+    "ProxyRestriction",
+    "Condition",
+    "Advice",
+    "AssertionIDRef",
+    "AssertionURIRef",
+    "AuthnStatement",
+    "AuthnContext",
+    "AuthnContextClassRef",
+    "AuthnContextDeclRef",
+    "AuthenticatingAuthority",
+    "SubjectLocality",
+    "AttributeStatement",
+    "Attribute",
+    "AttributeValue",
+    "EncryptedAttribute",
+    "AuthzDecisionStatement",
+    "Action",
+    "Evidence",
+    "AuthnRequest",
+    "NameIDPolicy",
+    "RequestedAuthnContext",
+    "Scoping",
+    "IDPList",
+    "IDPEntry",
+    "RequesterID",
+    "LogoutRequest",
+    "LogoutResponse",
+    "SessionIndex",
+    "Signature",
+    "SignedInfo",
+    "CanonicalizationMethod",
+    "SignatureMethod",
+    "Reference",
+    "Transforms",
+    "Transform",
+    "DigestMethod",
+    "DigestValue",
+    "SignatureValue",
+    "KeyInfo",
+    "KeyName",
+    "KeyValue",
+    "RSAKeyValue",
+    "Modulus",
+    "Exponent",
+    "X509Data",
+    "X509Certificate",
+    "X509SubjectName",
+    "X509IssuerSerial",
+    "X509IssuerName",
+    "X509SerialNumber",
+    "RetrievalMethod",
+    "Object",
+    "Manifest",
+    "InclusiveNamespaces",
+    "XPath",
+    "EncryptedData",
+    "EncryptedKey",
+    "EncryptionMethod",
+    "CipherData",
+    "CipherValue",
+    "ReferenceList",
+    "DataReference",
+    "KeyReference",
+    "OAEPparams",
+    "MGF",
+];
+
+/// Their attribute names.
+const KNOWN_ATTRIBUTES: &[&str] = &[
+    "ID",
+    "Id",
+    "Version",
+    "IssueInstant",
+    "Destination",
+    "InResponseTo",
+    "Consent",
+    "Format",
+    "NameQualifier",
+    "SPNameQualifier",
+    "SPProvidedID",
+    "Method",
+    "NotBefore",
+    "NotOnOrAfter",
+    "Recipient",
+    "Address",
+    "DNSName",
+    "AuthnInstant",
+    "SessionIndex",
+    "SessionNotOnOrAfter",
+    "Name",
+    "NameFormat",
+    "FriendlyName",
+    "Value",
+    "Algorithm",
+    "URI",
+    "Type",
+    "MimeType",
+    "Encoding",
+    "AssertionConsumerServiceURL",
+    "AssertionConsumerServiceIndex",
+    "AttributeConsumingServiceIndex",
+    "ProtocolBinding",
+    "ForceAuthn",
+    "IsPassive",
+    "AllowCreate",
+    "ProviderName",
+    "Comparison",
+    "Reason",
+    "PrefixList",
+    "type",
+    "lang",
+    "Count",
+    "Resource",
+    "Decision",
+    "ProxyCount",
+];
 
 #[cfg(test)]
 mod tests {

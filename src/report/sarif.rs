@@ -209,7 +209,7 @@ pub fn render_with(run: &Run, opts: &Options) -> String {
             let rule_index = fired.iter().position(|c| *c == f.code).unwrap_or(0);
             let xml_path = f.path.clone().unwrap_or_default();
             let decoded = super::region(m, f);
-            let mut text = crate::util::sanitize(&f.message).into_owned();
+            let mut text = f.message.to_string();
             if !same_as_file || keycloak {
                 text.push_str(&format!(
                     " [in {} at {}]",
@@ -297,7 +297,7 @@ pub fn render_with(run: &Run, opts: &Options) -> String {
             column_kind: "unicodeCodePoints",
         }],
     };
-    let mut s = serde_json::to_string_pretty(&log).unwrap_or_default();
+    let mut s = crate::util::json_pretty(&log);
     s.push('\n');
     s
 }

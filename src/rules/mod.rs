@@ -12,7 +12,8 @@ pub mod functions;
 pub mod pack;
 pub mod selector;
 
-use crate::finding::{Finding, Severity};
+use crate::finding::{Arg, Finding, Msg, Severity};
+use crate::msg;
 use crate::tree::Node;
 use pack::{Pack, PackError, Status, Target};
 use std::collections::BTreeMap;
@@ -78,7 +79,7 @@ impl Settings {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Applied {
     pub pack: &'static str,
-    pub reason: String,
+    pub reason: Msg,
     /// The rules of the pack that ran on this message or client (their target and conditions fit it).
     #[serde(serialize_with = "codes")]
     pub rules: Vec<&'static crate::finding::RuleMeta>,
@@ -285,17 +286,12 @@ impl Engine {
         (findings, applied)
     }
 
-    fn applies(
-        &self,
-        p: &Pack,
-        tree: Option<&Node>,
-        trust: &crate::verify::Trust,
-    ) -> Option<String> {
+    fn applies(&self, p: &Pack, tree: Option<&Node>, trust: &crate::verify::Trust) -> Option<Msg> {
         if self.settings.force.iter().any(|f| f == p.name) {
-            return Some("selected with --pack".into());
+            return Some(msg!("selected with --pack"));
         }
         if p.applies_when.is_empty() {
-            return Some("applies to every input".into());
+            return Some(msg!("applies to every input"));
         }
         let tree = tree?;
         let cx = functions::Cx {
@@ -309,8 +305,8 @@ impl Engine {
             holds(&c.call, tree, &cx).then(|| {
                 let value = first.node.scalar_text().unwrap_or_default();
                 match &c.reason {
-                    Some(r) => r.replace("{{value}}", &crate::util::one_line(&value)),
-                    None => format!("{} is `{}`", first.path, crate::util::one_line(&value)),
+                    Some(r) => render(r, &[("value", msg!("{}", Arg::value(value)))]),
+                    None => msg!("{} is `{}`", Arg::plain(&first.path), Arg::value(value)),
                 }
             })
         })
@@ -330,12 +326,15 @@ fn holds(call: &pack::Call, tree: &Node, cx: &functions::Cx) -> bool {
         })
 }
 
-fn render(template: &str, vars: &[(&str, &str)]) -> String {
-    let mut out = template.to_string();
-    for (k, v) in vars {
-        out = out.replace(&format!("{{{{{k}}}}}"), v);
-    }
-    out
+/// A pack's message template with its `{{placeholders}}` filled by typed values. The template is
+/// the pack author's text (trusted); the values keep their types, so that `--redact` replaces those
+/// from the input.
+fn render(template: &str, vars: &[(&str, Msg)]) -> Msg {
+    Msg::template(template, |name| {
+        vars.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.clone())
+    })
 }
 
 fn run_call(
@@ -371,11 +370,14 @@ fn run_call(
             let message = render(
                 &r.message,
                 &[
-                    ("value", &crate::util::one_line(&value)),
-                    ("path", &path),
-                    ("property", call.field.as_deref().unwrap_or("")),
-                    ("error", &hit.error),
-                    ("note", &note),
+                    ("value", msg!("{}", Arg::value(value))),
+                    ("path", msg!("{}", Arg::plain(&path))),
+                    (
+                        "property",
+                        msg!("{}", Arg::plain(call.field.as_deref().unwrap_or(""))),
+                    ),
+                    ("error", hit.error.clone()),
+                    ("note", note.clone()),
                 ],
             );
             let at =

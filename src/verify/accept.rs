@@ -7,7 +7,9 @@ use super::crypto::Runs;
 use super::dsig::Crypto;
 use super::locate::{Located, Site};
 use super::{SigReport, Status, cause};
+use crate::finding::{Arg, Msg};
 use crate::model::Message;
+use crate::msg;
 use crate::xml::{Document, NodeId};
 
 /// One signature's verdict.
@@ -16,7 +18,7 @@ pub struct Verdict {
     /// `valid`, `invalid`, or `not-verified`.
     pub result: &'static str,
     pub cause: Option<&'static str>,
-    pub detail: Option<String>,
+    pub detail: Option<Msg>,
     /// The key the verdict is about (the one that verified it, or the first one that failed).
     pub key: Option<usize>,
 }
@@ -77,10 +79,9 @@ pub fn signature(
         return Verdict {
             result: "not-verified",
             cause: Some(cause::NO_KEY),
-            detail: Some(
+            detail: Some(msg!(
                 "no --idp-cert or --idp-metadata was given and the signature carries no certificate"
-                    .into(),
-            ),
+            )),
             key: None,
         };
     }
@@ -114,6 +115,8 @@ pub fn signature(
     }
     let (ki, reason) = first_failure.unwrap_or((0, "no result".into()));
     let c = failure_cause(&reason, trusted);
+    // The verifier's words may quote the document: free text.
+    let reason = msg!("{}", Arg::text(reason));
     let mut v = Verdict {
         // A verifier that could not process the signature gave no crypto verdict.
         result: if c == cause::VERIFIER_ERROR {
@@ -144,16 +147,18 @@ fn positions_agree(
     site: &Site,
     sc: &SigContract,
     references: &[super::dsig::RefResult],
-) -> Result<(), String> {
+) -> Result<(), Msg> {
     if references.len() != site.references.len() {
-        return Err(format!(
+        return Err(msg!(
             "the verifier checked {} References where the signature has {}",
-            references.len(),
-            site.references.len()
+            Arg::plain(references.len()),
+            Arg::plain(site.references.len())
         ));
     }
     if references.iter().any(|r| !r.digest_ok) {
-        return Err("the verifier accepted a Reference without checking its digest".into());
+        return Err(msg!(
+            "the verifier accepted a Reference without checking its digest"
+        ));
     }
     // More than one Reference is refused by the contract (outside Advice); the first decides the target.
     let whole = site
@@ -170,8 +175,10 @@ fn positions_agree(
     if agree {
         Ok(())
     } else {
-        Err(format!(
-            "the verifier validated a Reference over bytes at {theirs:?}, but samlint resolves it to the element at {ours:?}"
+        Err(msg!(
+            "the verifier validated a Reference over the element ending at byte {}, but samlint resolves it to the element at bytes {}",
+            Arg::plain(theirs.map_or("(none)".into(), |t| t.end.to_string())),
+            Arg::plain(ours.map_or("(none)".into(), |o| format!("{}..{}", o.start, o.end)))
         ))
     }
 }
@@ -199,7 +206,7 @@ fn failure_cause(reason: &str, trusted: bool) -> &'static str {
 pub struct Acceptance {
     pub status: Status,
     pub cause: Option<&'static str>,
-    pub detail: Option<String>,
+    pub detail: Option<Msg>,
     /// A valid `URI=""` signature or one on the root covers the whole message.
     pub root_covered: bool,
     /// Elements that must be covered (the assertions, or the root when there is none).
@@ -274,42 +281,47 @@ pub fn message(
             !(v.accepted(sc) || advice_policy)
         })
         .map(|(_, v)| (v.cause.unwrap_or(cause::VERIFIER_ERROR), v.detail.clone()));
-    let (status, c, detail): (Status, Option<&'static str>, Option<String>) = if loc
-        .sites
-        .is_empty()
-    {
+    let (status, c, detail): (Status, Option<&'static str>, Option<Msg>) = if loc.sites.is_empty() {
         if m.encrypted_assertions.is_empty() {
             (Status::Absent, Some(cause::NO_SIGNATURE), None)
         } else {
             (
-                    Status::Absent,
-                    Some(cause::ENCRYPTED),
-                    Some("the assertion is encrypted; a signature inside it cannot be checked without the SP's private key".into()),
-                )
+                Status::Absent,
+                Some(cause::ENCRYPTED),
+                Some(msg!(
+                    "the assertion is encrypted; a signature inside it cannot be checked without the SP's private key"
+                )),
+            )
         }
     } else if contract.duplicate_ids {
         (
             Status::Invalid,
             Some(cause::DUPLICATE_ID),
-            Some("an ID is used by more than one element".into()),
+            Some(msg!("an ID is used by more than one element")),
         )
     } else if !loc.hidden.is_empty() {
         (
             Status::Invalid,
             Some(cause::WRAPPING),
-            Some("an Assertion is hidden outside the Response's own assertions".into()),
+            Some(msg!(
+                "an Assertion is hidden outside the Response's own assertions"
+            )),
         )
     } else if let Some((el, n)) = acc.doubled.first() {
         (
             Status::Invalid,
             Some(cause::WRAPPING),
-            Some(format!("{} carries {n} signatures", doc.path(*el))),
+            Some(msg!(
+                "{} carries {} signatures",
+                Arg::plain(doc.path(*el)),
+                Arg::plain(n)
+            )),
         )
     } else if m.assertions.len() + m.encrypted_assertions.len() > 1 {
         (
             Status::Invalid,
             Some(cause::WRAPPING),
-            Some("the Response carries more than one assertion".into()),
+            Some(msg!("the Response carries more than one assertion")),
         )
     } else if let Some((c, d)) = problem {
         (Status::Invalid, Some(c), d)
@@ -317,13 +329,15 @@ pub fn message(
         (
             Status::Absent,
             Some(cause::NOT_COVERING),
-            Some("no signature covers the Response or its assertions".into()),
+            Some(msg!("no signature covers the Response or its assertions")),
         )
     } else if !all_covered {
         (
             Status::Invalid,
             Some(cause::PARTIAL),
-            Some("some of the content samlint lints is not covered by a signature".into()),
+            Some(msg!(
+                "some of the content samlint lints is not covered by a signature"
+            )),
         )
     } else if trusted {
         (Status::Valid, None, None)

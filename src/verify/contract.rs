@@ -12,8 +12,8 @@
 use super::locate::{Located, Reference, Site};
 use super::rules::*;
 use super::{AlgClass, cause, classify_digest_method, classify_signature_method};
-use crate::finding::Finding;
-use crate::util::one_line;
+use crate::finding::{Arg, Finding, Msg};
+use crate::msg;
 use crate::xml::{Document, NodeId};
 
 pub const ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
@@ -32,11 +32,11 @@ pub const C14N: [&str; 6] = [
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
     pub cause: &'static str,
-    pub detail: String,
+    pub detail: Msg,
 }
 
 impl Refusal {
-    fn new(cause: &'static str, detail: impl Into<String>) -> Self {
+    pub fn new(cause: &'static str, detail: impl Into<Msg>) -> Self {
         Refusal {
             cause,
             detail: detail.into(),
@@ -93,10 +93,10 @@ fn duplicate_ids(doc: &Document, loc: &Located, c: &mut Contract) {
         c.findings.push(
             Finding::new(
                 &SIG005,
-                format!(
+                msg!(
                     "ID \"{}\" is used by {} elements; a Reference to it is ambiguous",
-                    one_line(id),
-                    nodes.len()
+                    Arg::id(id.as_str()),
+                    Arg::plain(nodes.len())
                 ),
             )
             .at(doc.name_span(second), doc.path(second))
@@ -127,9 +127,9 @@ fn document_level(s: &Site, c: &mut Contract) {
             .iter()
             .find(|t| t.as_str() != ENVELOPED && !C14N.contains(&t.as_str()))
         {
-            let msg = format!(
+            let msg = msg!(
                 "transform {} is not allowed in a SAML signature (XPath/XSLT can exclude content from what is signed, or make a verifier run code)",
-                one_line(t)
+                Arg::value(t.as_str())
             );
             refuse(
                 c,
@@ -141,7 +141,9 @@ fn document_level(s: &Site, c: &mut Contract) {
         }
     }
     if let Some(r) = s.other_references.first() {
-        let msg = "a ds:Reference outside SignedInfo (in a ds:Object or ds:Manifest): SAML signatures carry none, and verifiers that process manifests would follow it".to_string();
+        let msg = msg!(
+            "a ds:Reference outside SignedInfo (in a ds:Object or ds:Manifest): SAML signatures carry none, and verifiers that process manifests would follow it"
+        );
         refuse(
             c,
             Finding::new(&SIG008, msg.clone())
@@ -151,7 +153,9 @@ fn document_level(s: &Site, c: &mut Contract) {
         );
     }
     if let Some((_, span)) = s.retrieval_methods.first() {
-        let msg = "KeyInfo holds a ds:RetrievalMethod: a verifier would fetch the key from where it points; samlint never dereferences anything".to_string();
+        let msg = msg!(
+            "KeyInfo holds a ds:RetrievalMethod: a verifier would fetch the key from where it points; samlint never dereferences anything"
+        );
         refuse(
             c,
             Finding::new(&SIG008, msg.clone())
@@ -163,9 +167,9 @@ fn document_level(s: &Site, c: &mut Contract) {
     if let Some((alg, span)) = &s.c14n
         && !C14N.contains(&alg.as_str())
     {
-        let msg = format!(
+        let msg = msg!(
             "CanonicalizationMethod {} is not a canonicalisation algorithm",
-            one_line(alg)
+            Arg::value(alg.as_str())
         );
         refuse(
             c,
@@ -178,16 +182,16 @@ fn document_level(s: &Site, c: &mut Contract) {
 }
 
 /// The reason a Reference URI is refused, if it is.
-fn unsafe_uri(r: &Reference) -> Option<String> {
+fn unsafe_uri(r: &Reference) -> Option<Msg> {
     match r.uri.as_deref() {
-        None => Some(
-            "a Reference without a URI: what it covers is left to the application, and samlint does not guess".into(),
-        ),
+        None => Some(msg!(
+            "a Reference without a URI: what it covers is left to the application, and samlint does not guess"
+        )),
         Some("") => None,
         Some(u) if plain_id(u).is_some() => None,
-        Some(u) => Some(format!(
+        Some(u) => Some(msg!(
             "Reference URI \"{}\" is neither \"\" nor \"#ID\"; samlint never dereferences anything else (XPointer, files, URLs)",
-            one_line(u)
+            Arg::value(u)
         )),
     }
 }
@@ -210,7 +214,7 @@ fn signature(doc: &Document, loc: &Located, s: &Site, findings: &mut Vec<Finding
     .map(|(_, n)| *n)
     .collect();
     if !missing.is_empty() {
-        let msg = format!("the signature lacks {}", missing.join(", "));
+        let msg = msg!("the signature lacks {}", Arg::plain(missing.join(", ")));
         findings.push(
             Finding::new(&SIG001, msg.clone())
                 .at(s.span, &s.path)
@@ -218,9 +222,9 @@ fn signature(doc: &Document, loc: &Located, s: &Site, findings: &mut Vec<Finding
         );
         sc.refused = Some(Refusal::new(cause::MALFORMED, msg));
     } else if s.references.len() > 1 && !s.in_advice {
-        let msg = format!(
+        let msg = msg!(
             "the signature has {} References; a SAML signature has exactly one, to its own element",
-            s.references.len()
+            Arg::plain(s.references.len())
         );
         findings.push(
             Finding::new(&SIG015, msg.clone())
@@ -266,15 +270,15 @@ fn resolve(
         Some(many) if many.len() > 1 => {
             sc.refused = Some(Refusal::new(
                 cause::DUPLICATE_ID,
-                format!(
+                msg!(
                     "the Reference #{} matches {} elements",
-                    one_line(id),
-                    many.len()
+                    Arg::id(id),
+                    Arg::plain(many.len())
                 ),
             ));
         }
         _ => {
-            let msg = format!("the Reference #{} points at no element", one_line(id));
+            let msg = msg!("the Reference #{} points at no element", Arg::id(id));
             findings.push(
                 Finding::new(&SIG001, msg.clone())
                     .at(r.span, &s.path)
@@ -287,9 +291,9 @@ fn resolve(
 
 fn transforms(s: &Site, r: &Reference, sc: &mut SigContract, findings: &mut Vec<Finding>) {
     if r.transforms.len() > 2 {
-        let msg = format!(
+        let msg = msg!(
             "{} transforms; a SAML signature uses enveloped-signature plus one canonicalization",
-            r.transforms.len()
+            Arg::plain(r.transforms.len())
         );
         findings.push(
             Finding::new(&SIG012, msg.clone())
@@ -328,9 +332,9 @@ fn algorithms(s: &Site, sc: &mut SigContract, findings: &mut Vec<Finding>) {
     if let (Some((alg, span)), Some(class)) = (&s.signature_method, sig_class) {
         match class {
             AlgClass::Forbidden => {
-                let msg = format!(
+                let msg = msg!(
                     "signature algorithm {} is not acceptable for an IdP signature",
-                    one_line(alg)
+                    Arg::value(alg.as_str())
                 );
                 findings.push(
                     Finding::new(&SIG007, msg.clone())
@@ -343,9 +347,9 @@ fn algorithms(s: &Site, sc: &mut SigContract, findings: &mut Vec<Finding>) {
             AlgClass::Unknown => findings.push(
                 Finding::new(
                     &SIG007,
-                    format!(
+                    msg!(
                         "signature algorithm {} is not a standard XML-DSig URI",
-                        one_line(alg)
+                        Arg::value(alg.as_str())
                     ),
                 )
                 .at(*span, &s.path)
@@ -358,7 +362,10 @@ fn algorithms(s: &Site, sc: &mut SigContract, findings: &mut Vec<Finding>) {
         findings.push(
             Finding::new(
                 &SIG007,
-                format!("digest algorithm {} is not acceptable", one_line(dg)),
+                msg!(
+                    "digest algorithm {} is not acceptable",
+                    Arg::value(dg.as_str())
+                ),
             )
             .at(*span, &s.path)
             .label("digest"),
@@ -403,10 +410,10 @@ fn placement(
         && !whole_document
         && sc.refused.is_none()
     {
-        let msg = format!(
+        let msg = msg!(
             "the signature sits in {} but its Reference points at {}: the signed element is not the one it travels with",
-            s.parent.map(|p| doc.path(p)).unwrap_or_default(),
-            doc.path(t)
+            Arg::plain(s.parent.map(|p| doc.path(p)).unwrap_or_default()),
+            Arg::plain(doc.path(t))
         );
         findings.push(
             Finding::new(&SIG005, msg.clone())
@@ -419,9 +426,9 @@ fn placement(
         .parent
         .is_some_and(|p| loc.linted.has(p) || loc.advice.has(p));
     if !allowed_parent && sc.refused.is_none() {
-        let msg = format!(
+        let msg = msg!(
             "a signature on {}, which is neither the Response nor one of its assertions",
-            s.parent.map(|p| doc.path(p)).unwrap_or_default()
+            Arg::plain(s.parent.map(|p| doc.path(p)).unwrap_or_default())
         );
         findings.push(
             Finding::new(&SIG005, msg.clone())

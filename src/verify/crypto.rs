@@ -8,6 +8,8 @@ use super::cert::Cert;
 use super::contract::Refusal;
 use super::dsig::{Crypto, Verifier};
 use super::locate::Site;
+use crate::finding::{Arg, Msg};
+use crate::msg;
 use crate::xml::Document;
 use std::collections::HashMap;
 
@@ -65,10 +67,10 @@ pub fn run(
                     .collect();
                 theirs.sort_unstable();
                 if theirs != ours {
-                    runs.doc_error = Some(Refusal {
-                        cause: cause::DISAGREEMENT,
-                        detail: disagreement(&ours, &theirs),
-                    });
+                    runs.doc_error = Some(Refusal::new(
+                        cause::DISAGREEMENT,
+                        disagreement(&ours, &theirs),
+                    ));
                     return runs;
                 }
                 let by_end = results
@@ -83,10 +85,8 @@ pub fn run(
                 } else {
                     cause::VERIFIER_ERROR
                 };
-                runs.doc_error = Some(Refusal {
-                    cause: c,
-                    detail: e,
-                });
+                // The verifier's words may quote the document: free text.
+                runs.doc_error = Some(Refusal::new(c, msg!("{}", Arg::text(e))));
                 return runs;
             }
         }
@@ -110,7 +110,7 @@ fn shift(c: Crypto, offset: usize) -> Crypto {
     }
 }
 
-fn disagreement(ours: &[usize], theirs: &[usize]) -> String {
+fn disagreement(ours: &[usize], theirs: &[usize]) -> Msg {
     let only_theirs: Vec<usize> = theirs
         .iter()
         .filter(|t| !ours.contains(t))
@@ -122,27 +122,29 @@ fn disagreement(ours: &[usize], theirs: &[usize]) -> String {
         .copied()
         .collect();
     let list = |v: &[usize]| {
-        v.iter()
-            .take(5)
-            .map(|x| x.to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
+        Arg::plain(
+            v.iter()
+                .take(5)
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
     };
     match (only_theirs.is_empty(), only_ours.is_empty()) {
-        (false, _) => format!(
+        (false, _) => msg!(
             "the verifier sees {} signature(s) samlint's parser does not (at byte {}): the two parsers read different documents",
-            only_theirs.len(),
+            Arg::plain(only_theirs.len()),
             list(&only_theirs)
         ),
-        (true, false) => format!(
+        (true, false) => msg!(
             "the verifier does not see {} signature(s) samlint's parser sees (at byte {}): the two parsers read different documents",
-            only_ours.len(),
+            Arg::plain(only_ours.len()),
             list(&only_ours)
         ),
-        _ => format!(
+        _ => msg!(
             "the verifier saw {} signatures where samlint's parser sees {}",
-            theirs.len(),
-            ours.len()
+            Arg::plain(theirs.len()),
+            Arg::plain(ours.len())
         ),
     }
 }

@@ -7,10 +7,10 @@ use super::contract::Contract;
 use super::locate::{Located, Site};
 use super::rules::*;
 use super::{Status, cause};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Arg, Finding, Msg, Severity};
 use crate::model::{Message, MessageKind};
+use crate::msg;
 use crate::source::Span;
-use crate::util::one_line;
 use crate::xml::Document;
 
 /// Every finding of the verdicts, in a stable order.
@@ -63,21 +63,20 @@ fn hidden_assertions(doc: &Document, loc: &Located, out: &mut Vec<Finding>) {
 /// SIG001 (or SIG017) for a signature that failed or could not be verified.
 fn crypto(site: &Site, v: &Verdict, keys: &[Cert], trusted: bool, out: &mut Vec<Finding>) {
     let (span, path) = (site.span, &site.path);
-    let detail = one_line(v.detail.as_deref().unwrap_or(""));
+    let detail = v.detail.clone().unwrap_or_default();
     match (v.result, v.cause) {
         (_, Some(cause::VERIFIER_ERROR)) if site.in_advice => {
-            let mut f = Finding::new(
-                &SIG001,
-                format!("a signature inside Advice was not verified: {detail}"),
-            )
-            .at(span, path)
-            .label("signature in Advice");
+            let mut m = msg!("a signature inside Advice was not verified: ");
+            m.push(detail);
+            let mut f = Finding::new(&SIG001, m)
+                .at(span, path)
+                .label("signature in Advice");
             f.severity = Severity::Warning;
             out.push(f);
         }
         ("invalid", Some(c)) => {
             let key = v.key.and_then(|k| keys.get(k));
-            let (msg, help) = explain_failure(c, trusted, &detail, key);
+            let (msg, help) = explain_failure(c, trusted, detail, key);
             out.push(
                 Finding::new(&SIG001, msg)
                     .at(span, path)
@@ -96,11 +95,9 @@ fn crypto(site: &Site, v: &Verdict, keys: &[Cert], trusted: bool, out: &mut Vec<
             } else {
                 &SIG001
             };
-            out.push(
-                Finding::new(rule, format!("signature not verified: {detail}"))
-                    .at(span, path)
-                    .label("this signature"),
-            );
+            let mut m = msg!("signature not verified: ");
+            m.push(detail);
+            out.push(Finding::new(rule, m).at(span, path).label("this signature"));
         }
         _ => {}
     }
@@ -109,31 +106,41 @@ fn crypto(site: &Site, v: &Verdict, keys: &[Cert], trusted: bool, out: &mut Vec<
 fn explain_failure(
     c: &'static str,
     trusted: bool,
-    detail: &str,
+    detail: Msg,
     key: Option<&Cert>,
-) -> (String, String) {
-    let key = key
-        .map(|k| format!("{} (SHA-1 {})", k.info.subject, k.info.sha1))
-        .unwrap_or_default();
+) -> (Msg, String) {
+    let with = |mut m: Msg| {
+        m.push(msg!(" ("));
+        m.push(detail.clone());
+        m.push(msg!(")"));
+        m
+    };
     match c {
         cause::DIGEST_MISMATCH => (
-            format!("digest mismatch: the signed content was changed after it was signed ({detail})"),
+            with(msg!("digest mismatch: the signed content was changed after it was signed")),
             "something rewrote the message after the IdP signed it (a proxy, a copy-paste that reformatted it, or an attack); capture it again unmodified".into(),
         ),
         cause::WRONG_KEY if trusted => (
-            format!("the signature does not verify with the configured certificate {key}"),
+            match key {
+                Some(k) => msg!(
+                    "the signature does not verify with the configured certificate {} (SHA-1 {})",
+                    Arg::dn(&k.info.subject),
+                    Arg::plain(&k.info.sha1)
+                ),
+                None => msg!("the signature does not verify with the configured certificate"),
+            },
             "the certificate given to the SP is not the one the IdP signs with: in Keycloak take the realm's active RSA certificate (Realm settings › Keys), not the client's own certificate, and paste it into Atlassian again".into(),
         ),
         cause::BAD_SIGNATURE_VALUE => (
-            format!("the signature value does not verify with the certificate in its own KeyInfo ({detail})"),
+            with(msg!("the signature value does not verify with the certificate in its own KeyInfo")),
             "the message was altered or signed with a different key than the certificate it carries".into(),
         ),
         cause::UNSUPPORTED_ALGORITHM => (
-            format!("the verifier does not support this signature's algorithms ({detail})"),
+            with(msg!("the verifier does not support this signature's algorithms")),
             "configure the IdP to sign with RSA-SHA256 and digest SHA-256".into(),
         ),
         _ => (
-            format!("the signature does not verify ({detail})"),
+            with(msg!("the signature does not verify")),
             "see the signature section of `samlint check --format json`".into(),
         ),
     }
@@ -163,19 +170,21 @@ fn key_facts(
             .filter_map(|d| super::cert::info(d).ok())
             .collect();
         let same_key = infos.iter().any(|c| c.spki_sha256 == k.info.spki_sha256);
-        let msg = format!(
+        let msg = msg!(
             "the signature verifies with the configured certificate ({}), but its KeyInfo carries another certificate{} ({}){}",
-            k.info.sha1,
-            if same_key { " over the same key" } else { "" },
-            infos
-                .first()
-                .map(|c| c.sha1.as_str())
-                .unwrap_or("unreadable"),
-            if same_key {
+            Arg::plain(&k.info.sha1),
+            Arg::plain(if same_key { " over the same key" } else { "" }),
+            Arg::plain(
+                infos
+                    .first()
+                    .map(|c| c.sha1.as_str())
+                    .unwrap_or("unreadable")
+            ),
+            Arg::plain(if same_key {
                 ""
             } else {
                 " that did not sign it"
-            }
+            })
         );
         out.push(
             Finding::new(&SIG004, msg)
@@ -191,9 +200,9 @@ pub fn key_findings(k: &Cert, now_ms: i64, span: Span, path: &str, out: &mut Vec
         out.push(
             Finding::new(
                 &SIG009,
-                format!(
+                msg!(
                     "the signing key is RSA-{}; 2048 bits is the minimum",
-                    i.bits.unwrap_or(0)
+                    Arg::plain(i.bits.unwrap_or(0))
                 ),
             )
             .at(span, path)
@@ -205,9 +214,11 @@ pub fn key_findings(k: &Cert, now_ms: i64, span: Span, path: &str, out: &mut Vec
         out.push(
             Finding::new(
                 &SIG010,
-                format!(
-                    "the signing certificate {} expired on {}{unconfirmed}",
-                    i.sha1, i.not_after
+                msg!(
+                    "the signing certificate {} expired on {}{}",
+                    Arg::plain(&i.sha1),
+                    Arg::plain(&i.not_after),
+                    Arg::plain(unconfirmed)
                 ),
             )
             .at(span, path)
@@ -217,9 +228,11 @@ pub fn key_findings(k: &Cert, now_ms: i64, span: Span, path: &str, out: &mut Vec
         out.push(
             Finding::new(
                 &SIG010,
-                format!(
-                    "the signing certificate {} is not valid before {}{unconfirmed}",
-                    i.sha1, i.not_before
+                msg!(
+                    "the signing certificate {} is not valid before {}{}",
+                    Arg::plain(&i.sha1),
+                    Arg::plain(&i.not_before),
+                    Arg::plain(unconfirmed)
                 ),
             )
             .at(span, path)
@@ -229,9 +242,10 @@ pub fn key_findings(k: &Cert, now_ms: i64, span: Span, path: &str, out: &mut Vec
         out.push(
             Finding::new(
                 &SIG018,
-                format!(
+                msg!(
                     "the signing certificate {} expires on {}",
-                    i.sha1, i.not_after
+                    Arg::plain(&i.sha1),
+                    Arg::plain(&i.not_after)
                 ),
             )
             .at(span, path)
@@ -247,9 +261,10 @@ fn doubled(doc: &Document, loc: &Located, acc: &Acceptance, out: &mut Vec<Findin
             out.push(
                 Finding::new(
                     &SIG005,
-                    format!(
-                        "{} carries {n} signatures; an element has at most one",
-                        doc.path(*el)
+                    msg!(
+                        "{} carries {} signatures; an element has at most one",
+                        Arg::plain(doc.path(*el)),
+                        Arg::plain(n)
                     ),
                 )
                 .at(s.span, &s.path)
@@ -273,19 +288,16 @@ fn status(
     let root_path = format!("/{}", m.root_name);
     match acc.status {
         Status::Absent => {
+            let kind = Arg::plain(m.kind.as_str());
             let msg = match acc.cause {
-                Some(cause::ENCRYPTED) => format!(
+                Some(cause::ENCRYPTED) => msg!(
                     "nothing verifiable is signed: the {} carries no signature outside its EncryptedAssertion",
-                    m.kind.as_str()
+                    kind
                 ),
-                Some(cause::NOT_COVERING) => format!(
-                    "no signature covers the {} or its assertions",
-                    m.kind.as_str()
-                ),
-                _ => format!(
-                    "the {} is not signed, nor is any assertion in it",
-                    m.kind.as_str()
-                ),
+                Some(cause::NOT_COVERING) => {
+                    msg!("no signature covers the {} or its assertions", kind)
+                }
+                _ => msg!("the {} is not signed, nor is any assertion in it", kind),
             };
             out.push(
                 Finding::new(&SIG002, msg)
@@ -361,10 +373,10 @@ fn split_text(m: &Message, out: &mut Vec<Finding>) {
             out.push(
                 Finding::new(
                     &SIG011,
-                    format!(
+                    msg!(
                         "the NameID is split by a comment, CDATA or markup: it reads \"{}\" in full, but \"{}\" to a parser that stops at the first text node",
-                        one_line(&n.value.value),
-                        one_line(&n.value.first_node)
+                        Arg::value(&n.value.value),
+                        Arg::value(&n.value.first_node)
                     ),
                 )
                 .at(n.value.span, format!("{}/Subject/NameID", a.path))
@@ -377,10 +389,10 @@ fn split_text(m: &Message, out: &mut Vec<Finding>) {
                     out.push(
                         Finding::new(
                             &SIG011,
-                            format!(
+                            msg!(
                                 "attribute value is split by a comment or CDATA: \"{}\" in full, \"{}\" to a parser that stops at the first text node",
-                                one_line(&v.value.value),
-                                one_line(&v.value.first_node)
+                                Arg::value(&v.value.value),
+                                Arg::value(&v.value.first_node)
                             ),
                         )
                         .at(v.value.span, format!("{}/AttributeStatement/Attribute", a.path))

@@ -33,7 +33,7 @@ pub mod xmlsec_errors;
 
 pub use redirect::{analyse_redirect, binding_ambiguity, redirect_octets};
 
-use crate::finding::Finding;
+use crate::finding::{Finding, Msg};
 use crate::model::Message;
 use crate::xml::Document;
 use cert::{Cert, CertInfo, KeySource};
@@ -91,22 +91,21 @@ pub fn analyse_with(
                     .find(|n| doc.path(*n) == sa.path)
                     .map_or(m.start_tag, |n| doc.name_span(n));
                 let say = |r: &SigReport| match r.cause {
-                    Some(c) => format!("{} ({c})", r.result),
-                    None => r.result.to_string(),
+                    Some(c) => crate::finding::Arg::plain(format!("{} ({c})", r.result)),
+                    None => crate::finding::Arg::plain(r.result),
                 };
-                let mut f = Finding::new(
-                    &rules::SIG017,
-                    format!(
-                        "the Rust verifier says {} and libxmlsec1 says {}: {}",
-                        say(sa),
-                        say(sb),
-                        crate::util::one_line(
-                            sb.detail.as_deref().or(sa.detail.as_deref()).unwrap_or("")
-                        )
-                    ),
-                )
-                .at(span, &sa.path)
-                .label("verifiers disagree");
+                let mut m = crate::msg!(
+                    "the Rust verifier says {} and libxmlsec1 says {}",
+                    say(sa),
+                    say(sb)
+                );
+                if let Some(d) = sb.detail.as_ref().or(sa.detail.as_ref()) {
+                    m.push(crate::msg!(": "));
+                    m.push(d.clone());
+                }
+                let mut f = Finding::new(&rules::SIG017, m)
+                    .at(span, &sa.path)
+                    .label("verifiers disagree");
                 if !disagree {
                     f.severity = crate::finding::Severity::Warning;
                 }
@@ -115,12 +114,14 @@ pub fn analyse_with(
             if disagree && matches!(a.report.status, Status::Valid | Status::Untrusted) {
                 a.report.status = Status::Invalid;
                 a.report.cause = Some(cause::DISAGREEMENT);
-                a.report.detail = Some(format!(
+                a.report.detail = Some(crate::msg!(
                     "the two verifiers disagree (libxmlsec1: {})",
-                    serde_json::to_value(b.report.status)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default()
+                    crate::finding::Arg::plain(
+                        serde_json::to_value(b.report.status)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default()
+                    )
                 ));
             }
             a.report.verifier = "rust+xmlsec";
@@ -155,7 +156,7 @@ pub struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cause: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
+    pub detail: Option<Msg>,
     pub verifier: &'static str,
     pub signatures: Vec<SigReport>,
 }
@@ -184,7 +185,7 @@ pub struct SigReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cause: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
+    pub detail: Option<Msg>,
 }
 
 /// Causes, as stable strings (JSON `cause`).

@@ -3,9 +3,9 @@
 //! the value is inferred from the message and the message is checked against itself.
 
 use super::time::{Millis, format, human_duration, parse};
-use crate::finding::{Finding, RuleMeta, Severity};
+use crate::finding::{Arg, Finding, Msg, RuleMeta, Severity};
 use crate::model::{Message, MessageKind, Val};
-use crate::util::one_line;
+use crate::msg;
 
 const PROFILES: &str = "SAML 2.0 Profiles §4.1.4 (Web Browser SSO)";
 
@@ -211,22 +211,33 @@ fn short_status(uri: &str) -> &str {
     uri.rsplit(':').next().unwrap_or(uri)
 }
 
-fn explain_status(code: &str, subs: &[&str]) -> String {
+/// A status code explained; an unknown one is shown as the (redactable) value it is.
+fn explain_status(code: &str, subs: &[&str]) -> Msg {
     let sub = subs.first().copied().unwrap_or("");
     match short_status(sub) {
-        "InvalidNameIDPolicy" => "InvalidNameIDPolicy: the IdP cannot produce the NameID format asked for. With Keycloak and NameID format 'email' this means the user has no email address in Keycloak (pitfall 4)".into(),
-        "AuthnFailed" => "AuthnFailed: the user could not be authenticated at the IdP".into(),
-        "RequestDenied" => "RequestDenied: the IdP refused the request (client disabled, or policy)".into(),
-        "NoPassive" => "NoPassive: the SP asked for passive login and the user has no IdP session".into(),
-        "UnknownPrincipal" => "UnknownPrincipal: the IdP does not know this user".into(),
-        "RequestUnsupported" => "RequestUnsupported: the IdP does not support something in the AuthnRequest (binding, signature)".into(),
+        "InvalidNameIDPolicy" => msg!(
+            "InvalidNameIDPolicy: the IdP cannot produce the NameID format asked for. With Keycloak and NameID format 'email' this means the user has no email address in Keycloak (pitfall 4)"
+        ),
+        "AuthnFailed" => msg!("AuthnFailed: the user could not be authenticated at the IdP"),
+        "RequestDenied" => {
+            msg!("RequestDenied: the IdP refused the request (client disabled, or policy)")
+        }
+        "NoPassive" => {
+            msg!("NoPassive: the SP asked for passive login and the user has no IdP session")
+        }
+        "UnknownPrincipal" => msg!("UnknownPrincipal: the IdP does not know this user"),
+        "RequestUnsupported" => msg!(
+            "RequestUnsupported: the IdP does not support something in the AuthnRequest (binding, signature)"
+        ),
         "" => match short_status(code) {
-            "Requester" => "Requester: the IdP blames the request (Keycloak: 'Invalid requester' — client signature required, unknown client ID, or a redirect URI it does not accept)".into(),
-            "Responder" => "Responder: the IdP failed on its side".into(),
-            "VersionMismatch" => "VersionMismatch: not SAML 2.0".into(),
-            other => one_line(other),
+            "Requester" => msg!(
+                "Requester: the IdP blames the request (Keycloak: 'Invalid requester' — client signature required, unknown client ID, or a redirect URI it does not accept)"
+            ),
+            "Responder" => msg!("Responder: the IdP failed on its side"),
+            "VersionMismatch" => msg!("VersionMismatch: not SAML 2.0"),
+            _ => msg!("{}", Arg::value(code)),
         },
-        other => one_line(other),
+        _ => msg!("{}", Arg::value(sub)),
     }
 }
 
@@ -251,12 +262,10 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
         && code.value != SUCCESS
     {
         let subs: Vec<&str> = st.sub_codes.iter().map(|s| s.value.as_str()).collect();
-        let mut msg = format!("status {}", explain_status(&code.value, &subs));
+        let mut msg = msg!("status ");
+        msg.push(explain_status(&code.value, &subs));
         if let Some(sm) = &st.message {
-            msg.push_str(&format!(
-                " (StatusMessage: \"{}\")",
-                one_line(sm.value.trim())
-            ));
+            msg.push(msg!(" (StatusMessage: \"{}\")", Arg::text(sm.value.trim())));
         }
         let span = st.sub_codes.first().map_or(code.span, |s| s.span);
         out.push(
@@ -265,7 +274,7 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
                 .label("status"),
         );
     }
-    let mut inferred: Vec<String> = Vec::new();
+    let mut inferred: Vec<Msg> = Vec::new();
     // Issuer.
     let r_issuer = m.issuer.as_ref().map(|i| i.value.value.trim().to_string());
     let expected_idp = expect.idp_entity_id.clone();
@@ -278,10 +287,10 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
             out.push(
                 Finding::new(
                     &PRO002,
-                    format!(
+                    msg!(
                         "the Assertion Issuer \"{}\" differs from the Response Issuer \"{}\"",
-                        one_line(av),
-                        one_line(ri)
+                        Arg::url(av),
+                        Arg::url(ri.as_str())
                     ),
                 )
                 .at(ai.value.span, format!("{}/Issuer", a.path))
@@ -306,10 +315,11 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
                 out.push(
                     Finding::new(
                         &PRO002,
-                        format!(
-                            "Issuer \"{}\" is not the expected IdP entity ID \"{}\"{hint}",
-                            one_line(got),
-                            one_line(want)
+                        msg!(
+                            "Issuer \"{}\" is not the expected IdP entity ID \"{}\"{}",
+                            Arg::url(got),
+                            Arg::url(want.as_str()),
+                            Arg::plain(hint)
                         ),
                     )
                     .at(i.value.span, format!("{path}/Issuer"))
@@ -318,7 +328,7 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
             }
         }
     } else if let Some(ri) = &r_issuer {
-        inferred.push(format!("IdP entity ID = {}", one_line(ri)));
+        inferred.push(msg!("IdP entity ID = {}", Arg::url(ri.as_str())));
     }
     // Audience.
     let audiences: Vec<(&crate::model::Text, String)> = m
@@ -338,7 +348,7 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
         None => {
             let s = audiences.first().map(|(t, _)| t.value.trim().to_string());
             if let Some(s) = &s {
-                inferred.push(format!("SP entity ID = {}", one_line(s)));
+                inferred.push(msg!("SP entity ID = {}", Arg::url(s.as_str())));
             }
             s
         }
@@ -373,10 +383,10 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
                 out.push(
                     Finding::new(
                         &PRO003,
-                        format!(
+                        msg!(
                             "Audience \"{}\" is not the SP entity ID \"{}\"",
-                            one_line(v),
-                            one_line(sp)
+                            Arg::url(v),
+                            Arg::url(sp.as_str())
                         ),
                     )
                     .at(
@@ -399,10 +409,10 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
                 out.push(
                     Finding::new(
                         &PRO016,
-                        format!(
+                        msg!(
                             "SPNameQualifier \"{}\" is not the SP entity ID \"{}\"",
-                            one_line(&q.value),
-                            one_line(sp)
+                            Arg::url(&q.value),
+                            Arg::url(sp.as_str())
                         ),
                     )
                     .at(q.span, format!("{}/Subject/NameID", a.path))
@@ -440,7 +450,7 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
                 .map(str::to_string)
                 .or_else(|| recipients.first().map(|(r, _)| r.value.clone()));
             if let Some(u) = &u {
-                inferred.push(format!("ACS URL = {}", one_line(u)));
+                inferred.push(msg!("ACS URL = {}", Arg::url(u.as_str())));
             }
             u
         }
@@ -463,10 +473,11 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
             out.push(
                 Finding::new(
                     &PRO004,
-                    format!(
-                        "Destination \"{}\" is not {what} \"{}\"",
-                        one_line(&d.value),
-                        one_line(acs)
+                    msg!(
+                        "Destination \"{}\" is not {} \"{}\"",
+                        Arg::url(&d.value),
+                        Arg::plain(what),
+                        Arg::url(acs.as_str())
                     ),
                 )
                 .at(d.span, &root)
@@ -483,10 +494,10 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
                 out.push(
                     Finding::new(
                         &PRO005,
-                        format!(
+                        msg!(
                             "Recipient \"{}\" is not the ACS URL \"{}\"",
-                            one_line(&r.value),
-                            one_line(acs)
+                            Arg::url(&r.value),
+                            Arg::url(acs.as_str())
                         ),
                     )
                     .at(r.span, path)
@@ -527,9 +538,9 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
             .collect();
         if bearer.is_empty() {
             let msg = if s.confirmations.is_empty() {
-                "the Subject has no SubjectConfirmation".to_string()
+                msg!("the Subject has no SubjectConfirmation")
             } else {
-                "no SubjectConfirmation has Method bearer".to_string()
+                msg!("no SubjectConfirmation has Method bearer")
             };
             out.push(
                 Finding::new(&PRO006, msg)
@@ -557,7 +568,10 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
                         out.push(
                             Finding::new(
                                 &PRO006,
-                                format!("the bearer SubjectConfirmationData has no {missing}"),
+                                msg!(
+                                    "the bearer SubjectConfirmationData has no {}",
+                                    Arg::plain(missing)
+                                ),
                             )
                             .at(
                                 d.span,
@@ -591,12 +605,12 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
             Finding::new(&PRO008, "no InResponseTo: this is an IdP-initiated (unsolicited) response").at(m.start_tag, &root).label("unsolicited"),
         ),
         (Some(got), Some(want)) if got != want => out.push(
-            Finding::new(&PRO007, format!("InResponseTo \"{}\" is not the request ID \"{}\"", one_line(got), one_line(want)))
+            Finding::new(&PRO007, msg!("InResponseTo \"{}\" is not the request ID \"{}\"", Arg::id(got.as_str()), Arg::id(want.as_str())))
                 .at(m.in_response_to.as_ref().map_or(m.start_tag, |v| v.span), &root)
                 .label("InResponseTo"),
         ),
         (Some(got), None) if !cx.requests.is_empty() && !cx.requests.contains(got) => out.push(
-            Finding::new(&PRO007, format!("InResponseTo \"{}\" answers none of the {} AuthnRequest(s) earlier in this capture", one_line(got), cx.requests.len()))
+            Finding::new(&PRO007, msg!("InResponseTo \"{}\" answers none of the {} AuthnRequest(s) earlier in this capture", Arg::id(got.as_str()), Arg::plain(cx.requests.len())))
                 .at(m.in_response_to.as_ref().map_or(m.start_tag, |v| v.span), &root)
                 .label("InResponseTo"),
         ),
@@ -609,10 +623,10 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
                 out.push(
                     Finding::new(
                         &PRO007,
-                        format!(
+                        msg!(
                             "SubjectConfirmationData InResponseTo \"{}\" differs from \"{}\"",
-                            one_line(&v.value),
-                            one_line(want)
+                            Arg::id(&v.value),
+                            Arg::id(want.as_str())
                         ),
                     )
                     .at(v.span, &root)
@@ -625,7 +639,7 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
     if let Some((at, source)) = cx.at {
         if source == "issue-instant" {
             out.push(
-                Finding::new(&PRO012, format!("time windows were evaluated at the message's own IssueInstant ({}), so they cannot fail", format(at)))
+                Finding::new(&PRO012, msg!("time windows were evaluated at the message's own IssueInstant ({}), so they cannot fail", Arg::plain(format(at))))
                     .at(m.issue_instant.as_ref().map_or(m.start_tag, |v| v.span), &root)
                     .label("evaluated here"),
             );
@@ -695,9 +709,10 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
                 out.push(
                     Finding::new(
                         &PRO009,
-                        format!(
-                            "{what} \"{}\" is not a valid xs:dateTime",
-                            one_line(&v.value)
+                        msg!(
+                            "{} \"{}\" is not a valid xs:dateTime",
+                            Arg::plain(what),
+                            Arg::text(&v.value)
                         ),
                     )
                     .at(v.span, path)
@@ -708,9 +723,10 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
             if is_end && at >= t + skew {
                 let late = at - t;
                 out.push(
-                    Finding::new(&PRO009, format!(
-                        "{what} {} had passed at {} ({source}) by {}; a clock skew of {} would have accepted it",
-                        format(t), format(at), human_duration(late), min_skew(late + 1)
+                    Finding::new(&PRO009, msg!(
+                        "{} {} had passed at {} ({}) by {}; a clock skew of {} would have accepted it",
+                        Arg::plain(what), Arg::plain(format(t)), Arg::plain(format(at)), Arg::plain(source),
+                        Arg::plain(human_duration(late)), Arg::plain(min_skew(late + 1))
                     ))
                     .at(v.span, path)
                     .label("expired"),
@@ -718,9 +734,10 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
             } else if !is_end && at + skew < t {
                 let early = t - at;
                 out.push(
-                    Finding::new(&PRO010, format!(
-                        "{what} {} was still {} ahead at {} ({source}); a clock skew of {} would have accepted it",
-                        format(t), human_duration(early), format(at), min_skew(early)
+                    Finding::new(&PRO010, msg!(
+                        "{} {} was still {} ahead at {} ({}); a clock skew of {} would have accepted it",
+                        Arg::plain(what), Arg::plain(format(t)), Arg::plain(human_duration(early)),
+                        Arg::plain(format(at)), Arg::plain(source), Arg::plain(min_skew(early))
                     ))
                     .at(v.span, path)
                     .label("not yet valid"),
@@ -740,12 +757,12 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
             out.push(
                 Finding::new(
                     &PRO015,
-                    format!(
+                    msg!(
                         "IssueInstant {} is {} {} the browser's time for this request ({})",
-                        format(ii.0),
-                        human_duration(off),
-                        if off > 0 { "ahead of" } else { "behind" },
-                        format(cap)
+                        Arg::plain(format(ii.0)),
+                        Arg::plain(human_duration(off)),
+                        Arg::plain(if off > 0 { "ahead of" } else { "behind" }),
+                        Arg::plain(format(cap))
                     ),
                 )
                 .at(ii.1, &root)
@@ -754,16 +771,17 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
         }
     }
     if !inferred.is_empty() {
+        let mut msg = msg!("checked the message against itself; inferred ");
+        for (i, m) in inferred.into_iter().enumerate() {
+            if i > 0 {
+                msg.push(msg!(", "));
+            }
+            msg.push(m);
+        }
         out.push(
-            Finding::new(
-                &PRO013,
-                format!(
-                    "checked the message against itself; inferred {}",
-                    inferred.join(", ")
-                ),
-            )
-            .at(m.start_tag, &root)
-            .label("inferred from here"),
+            Finding::new(&PRO013, msg)
+                .at(m.start_tag, &root)
+                .label("inferred from here"),
         );
     }
     out

@@ -6,8 +6,9 @@ use super::rules::*;
 use super::{
     AlgClass, Outcome, Report, SigReport, Status, Trust, cause, cert, classify_signature_method,
 };
-use crate::finding::Finding;
+use crate::finding::{Arg, Finding, Msg};
 use crate::model::Message;
+use crate::msg;
 
 /// The octets a Redirect-binding signature over the message parameter `parameter` (`SAMLRequest` or
 /// `SAMLResponse`) covers: that parameter, `RelayState` (when present) and `SigAlg`, each `name=value`
@@ -69,7 +70,7 @@ pub fn analyse_redirect(
         cause: None,
         detail: None,
     };
-    let refuse = |report: &mut SigReport, c: &'static str, d: String| {
+    let refuse = |report: &mut SigReport, c: &'static str, d: Msg| {
         report.cause = Some(c);
         report.detail = Some(d);
     };
@@ -82,73 +83,93 @@ pub fn analyse_redirect(
             "the raw query is not available, so the Redirect-binding signature cannot be checked"
                 .into(),
         ),
-    };
+    }
+    // The reasons name parameters, never their values.
+    .map_err(|e| msg!("{}", Arg::plain(e)));
     match (sig_alg, signature, &octets) {
         _ if !binding.ambiguous.is_empty() => refuse(
             &mut report,
             cause::AMBIGUOUS_BINDING,
-            format!(
+            msg!(
                 "the query or form is ambiguous ({}); no signature is accepted over it",
-                binding.ambiguous.join("; ")
+                Arg::plain(binding.ambiguous.join("; "))
             ),
         ),
-        (Some(alg), Some(sig), Ok(octets)) => {
-            match classify_signature_method(alg) {
-                AlgClass::Forbidden | AlgClass::Unknown => {
-                    let msg = format!("SigAlg {} is not acceptable", crate::util::one_line(alg));
+        (Some(alg), Some(sig), Ok(octets)) => match classify_signature_method(alg) {
+            AlgClass::Forbidden | AlgClass::Unknown => {
+                let msg = msg!("SigAlg {} is not acceptable", Arg::value(alg));
+                findings.push(
+                    Finding::new(&SIG007, msg.clone())
+                        .at(m.start_tag, &root_path)
+                        .label("Redirect-binding signature"),
+                );
+                refuse(&mut report, cause::FORBIDDEN_ALGORITHM, msg);
+            }
+            c => {
+                if c == AlgClass::Weak {
                     findings.push(
-                        Finding::new(&SIG007, msg.clone())
+                        Finding::new(&SIG006, "the Redirect-binding SigAlg uses SHA-1")
                             .at(m.start_tag, &root_path)
-                            .label("Redirect-binding signature"),
+                            .label("SigAlg"),
                     );
-                    refuse(&mut report, cause::FORBIDDEN_ALGORITHM, msg);
                 }
-                c => {
-                    if c == AlgClass::Weak {
-                        findings.push(
-                            Finding::new(&SIG006, "the Redirect-binding SigAlg uses SHA-1")
-                                .at(m.start_tag, &root_path)
-                                .label("SigAlg"),
+                match cert::b64_body(sig) {
+                    Err(e) => refuse(
+                        &mut report,
+                        cause::MALFORMED,
+                        msg!("Signature parameter: {}", Arg::plain(e)),
+                    ),
+                    Ok(_) if trust.certs.is_empty() => {
+                        refuse(
+                            &mut report,
+                            cause::NO_KEY,
+                            msg!(
+                                "a Redirect-binding signature carries no certificate: pass --idp-cert to check it"
+                            ),
                         );
                     }
-                    match cert::b64_body(sig) {
-                        Err(e) => refuse(
-                            &mut report,
-                            cause::MALFORMED,
-                            format!("Signature parameter: {e}"),
-                        ),
-                        Ok(_) if trust.certs.is_empty() => {
-                            refuse(&mut report, cause::NO_KEY, "a Redirect-binding signature carries no certificate: pass --idp-cert to check it".into());
-                        }
-                        Ok(sig_bytes) => {
-                            let mut last = None;
-                            for k in &trust.certs {
-                                match verifier.verify_raw(alg, octets.as_bytes(), &sig_bytes, k) {
-                                    Ok(true) => {
-                                        report.result = "valid";
-                                        report.key = Some(k.clone());
-                                        last = None;
-                                        break;
-                                    }
-                                    Ok(false) => last = Some((k.clone(), cause::WRONG_KEY, "the signature over the query does not verify with this key".to_string())),
-                                    Err(e) => last = Some((k.clone(), cause::VERIFIER_ERROR, e)),
+                    Ok(sig_bytes) => {
+                        let mut last = None;
+                        for k in &trust.certs {
+                            match verifier.verify_raw(alg, octets.as_bytes(), &sig_bytes, k) {
+                                Ok(true) => {
+                                    report.result = "valid";
+                                    report.key = Some(k.clone());
+                                    last = None;
+                                    break;
+                                }
+                                Ok(false) => {
+                                    last = Some((
+                                        k.clone(),
+                                        cause::WRONG_KEY,
+                                        msg!(
+                                            "the signature over the query does not verify with this key"
+                                        ),
+                                    ))
+                                }
+                                Err(e) => {
+                                    last = Some((
+                                        k.clone(),
+                                        cause::VERIFIER_ERROR,
+                                        msg!("{}", Arg::text(e)),
+                                    ))
                                 }
                             }
-                            if let Some((k, c, d)) = last {
-                                report.result = "invalid";
-                                report.key = Some(k);
-                                refuse(&mut report, c, d);
-                            }
+                        }
+                        if let Some((k, c, d)) = last {
+                            report.result = "invalid";
+                            report.key = Some(k);
+                            refuse(&mut report, c, d);
                         }
                     }
                 }
             }
-        }
+        },
         (Some(_), Some(_), Err(e)) => refuse(&mut report, cause::MALFORMED, e.clone()),
         _ => refuse(
             &mut report,
             cause::MALFORMED,
-            "SigAlg and Signature must come together".into(),
+            msg!("SigAlg and Signature must come together"),
         ),
     }
     let status = match (report.result, report.cause) {
@@ -165,14 +186,12 @@ pub fn analyse_redirect(
         (_, Some(cause::AMBIGUOUS_BINDING)) => Status::Invalid,
         _ => {
             if !findings.iter().any(|f| f.code == SIG007.code) {
-                let d = crate::util::one_line(report.detail.as_deref().unwrap_or(""));
+                let mut msg = msg!("the Redirect-binding signature does not verify: ");
+                msg.push(report.detail.clone().unwrap_or_default());
                 findings.push(
-                    Finding::new(
-                        &SIG001,
-                        format!("the Redirect-binding signature does not verify: {d}"),
-                    )
-                    .at(m.start_tag, &root_path)
-                    .label("signed over the query"),
+                    Finding::new(&SIG001, msg)
+                        .at(m.start_tag, &root_path)
+                        .label("signed over the query"),
                 );
             }
             Status::Invalid
@@ -207,17 +226,18 @@ pub fn binding_ambiguity(
     {
         r.status = Status::Invalid;
         r.cause = Some(cause::AMBIGUOUS_BINDING);
-        r.detail = Some(format!(
-            "the query or form that carried it is ambiguous: {why}"
+        r.detail = Some(msg!(
+            "the query or form that carried it is ambiguous: {}",
+            Arg::plain(&why)
         ));
     }
     Some(
         Finding::new(
             &SIG020,
-            format!(
+            msg!(
                 "the {} came in a query or form that is ambiguous ({}): SPs disagree on which copy they read, so no signature is accepted for it",
-                m.kind.as_str(),
-                crate::util::one_line(&why)
+                Arg::plain(m.kind.as_str()),
+                Arg::plain(&why)
             ),
         )
         .at(m.start_tag, format!("/{}", m.root_name))

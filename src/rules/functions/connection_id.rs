@@ -1,6 +1,8 @@
 //! `connection-id`.
 
 use super::*;
+use crate::finding::Arg;
+use crate::msg;
 
 /// `connection-id`: Atlassian's SP entity ID and ACS must name the same connection.
 pub struct ConnectionId;
@@ -55,8 +57,10 @@ impl Check for ConnCheck {
         // An ACS without a connection id is ATL002's finding (the ACS pattern), not this one's.
         match acs_id_of(acs) {
             Some(a) if a != e => vec![
-                Hit::new(format!(
-                    "the entity ID names connection {e} but the ACS names saml-{a}"
+                Hit::new(msg!(
+                    "the entity ID names connection {} but the ACS names saml-{}",
+                    Arg::uuid(e),
+                    Arg::uuid(a)
                 ))
                 .at(acs_node.span)
                 .value(acs),

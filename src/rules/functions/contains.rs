@@ -1,6 +1,8 @@
 //! `contains`.
 
 use super::*;
+use crate::finding::Arg;
+use crate::msg;
 use serde::Deserialize;
 
 /// `contains`: a list must hold an item whose member `key` equals `value` (or one of `values`).
@@ -59,10 +61,10 @@ impl Check for ContainsCheck {
         if found {
             Vec::new()
         } else {
-            vec![Hit::new(format!(
+            vec![Hit::new(msg!(
                 "has no item with {} `{}`",
-                self.key,
-                self.values.join("` or `")
+                Arg::plain(&self.key),
+                Arg::plain(self.values.join("` or `"))
             ))]
         }
     }

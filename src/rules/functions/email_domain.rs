@@ -1,6 +1,8 @@
 //! `email-domain`.
 
 use super::*;
+use crate::finding::Arg;
+use crate::msg;
 
 /// `email-domain`: an email's domain must be one of the run's `--domain` values.
 pub struct EmailDomain;
@@ -34,9 +36,10 @@ impl Check for DomainCheck {
         if cx.domains.iter().any(|d| d.eq_ignore_ascii_case(domain)) {
             Vec::new()
         } else {
-            vec![Hit::new(format!(
-                "has domain `{domain}`, which is not among --domain {}",
-                cx.domains.join(", ")
+            vec![Hit::new(msg!(
+                "has domain `{}`, which is not among --domain {}",
+                Arg::domain(domain),
+                Arg::plain(cx.domains.join(", "))
             ))]
         }
     }

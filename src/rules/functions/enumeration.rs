@@ -1,6 +1,8 @@
 //! `enumeration`.
 
 use super::*;
+use crate::finding::Arg;
+use crate::msg;
 use serde::Deserialize;
 
 /// `enumeration`: a present scalar must be one of `values` (with `not: true`, none of them).
@@ -51,9 +53,9 @@ impl Check for EnumCheck {
         if inside == self.not {
             let list = self.values.join("`, `");
             vec![Hit::new(if self.not {
-                format!("is one of `{list}`")
+                msg!("is one of `{}`", Arg::plain(list))
             } else {
-                format!("is not one of `{list}`")
+                msg!("is not one of `{}`", Arg::plain(list))
             })]
         } else {
             Vec::new()

@@ -1,6 +1,8 @@
 //! `equals`.
 
 use super::*;
+use crate::finding::Arg;
+use crate::msg;
 use serde::Deserialize;
 
 /// `equals`: a present scalar must equal `value` (or, with `not: true`, must not).
@@ -52,7 +54,11 @@ impl Check for EqualsCheck {
         };
         if eq == self.not {
             let what = if self.not { "equals" } else { "is not" };
-            vec![Hit::new(format!("{what} `{}`", self.value))]
+            vec![Hit::new(msg!(
+                "{} `{}`",
+                Arg::plain(what),
+                Arg::plain(&self.value)
+            ))]
         } else {
             Vec::new()
         }

@@ -1,6 +1,8 @@
 //! `keycloak-boolean`.
 
 use super::*;
+use crate::finding::Arg;
+use crate::msg;
 use crate::tree::Value;
 use serde::Deserialize;
 
@@ -62,19 +64,21 @@ impl Check for BoolCheck {
             .filter_map(|e| {
                 let shown = match &e.node.value {
                     Value::Str(s) if s == "true" || s == "false" => return None,
-                    Value::Str(s) => format!("the string \"{s}\""),
-                    Value::Bool(b) => format!("the JSON boolean {b}"),
-                    _ => format!("a JSON {}", e.node.type_name()),
+                    Value::Str(s) => msg!("the string \"{}\"", Arg::value(s)),
+                    Value::Bool(b) => msg!("the JSON boolean {}", Arg::plain(b)),
+                    _ => msg!("a JSON {}", Arg::plain(e.node.type_name())),
                 };
                 let read = match &e.node.value {
                     Value::Bool(true) => ", not true",
                     _ => "",
                 };
                 Some(
-                    Hit::new(format!(
-                        "`{}` is {shown}, which Keycloak reads as false{read}",
-                        e.key
-                    ))
+                    Hit::new({
+                        let mut m = msg!("`{}` is ", Arg::value(&e.key));
+                        m.push(shown);
+                        m.push(msg!(", which Keycloak reads as false{}", Arg::plain(read)));
+                        m
+                    })
                     .at(e.node.span)
                     .value(e.node.scalar_text().unwrap_or_default())
                     .path(format!("['{}']", e.key)),

@@ -1,6 +1,8 @@
 //! `length`.
 
 use super::*;
+use crate::finding::Arg;
+use crate::msg;
 use serde::Deserialize;
 
 /// `length`: the length of a string or list (or a number's value) must lie within `min`..=`max`.
@@ -69,15 +71,17 @@ impl Check for LengthCheck {
         };
         let Some(len) = len else { return Vec::new() };
         if self.min.is_some_and(|m| len < m) {
-            return vec![Hit::new(format!(
-                "is {len}, below {}",
-                self.min.unwrap_or_default()
+            return vec![Hit::new(msg!(
+                "is {}, below {}",
+                Arg::plain(len),
+                Arg::plain(self.min.unwrap_or_default())
             ))];
         }
         if self.max.is_some_and(|m| len > m) {
-            return vec![Hit::new(format!(
-                "is {len}, above {}",
-                self.max.unwrap_or_default()
+            return vec![Hit::new(msg!(
+                "is {}, above {}",
+                Arg::plain(len),
+                Arg::plain(self.max.unwrap_or_default())
             ))];
         }
         Vec::new()

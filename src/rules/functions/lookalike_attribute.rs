@@ -1,6 +1,8 @@
 //! `lookalike-attribute`.
 
 use super::*;
+use crate::finding::Arg;
+use crate::msg;
 
 /// `lookalike-attribute`: attribute names that only resemble the claim names Atlassian reads.
 pub struct LookalikeAttribute;
@@ -54,8 +56,9 @@ impl Check for LookalikeCheck {
             return Vec::new();
         };
         match meant(&name) {
-            Some(m) => vec![Hit::new(format!(
-                "is not `{CLAIMS}{m}`, which is what Atlassian reads"
+            Some(m) => vec![Hit::new(msg!(
+                "is not `{}`, which is what Atlassian reads",
+                Arg::plain(format!("{CLAIMS}{m}"))
             ))],
             None => Vec::new(),
         }

@@ -40,8 +40,8 @@ pub struct Cx<'a> {
 pub struct Hit {
     /// Where; `None` = the node the function ran on.
     pub span: Option<Span>,
-    /// What is wrong, for `{{error}}`.
-    pub error: String,
+    /// What is wrong, for `{{error}}`: typed, so that values from the input are redacted.
+    pub error: crate::finding::Msg,
     /// The offending value, for `{{value}}` (masked under --redact); `None` = the node's own value.
     pub value: Option<String>,
     /// The JSON/XML path of the offending node, when it is below the node the function ran on.
@@ -49,7 +49,7 @@ pub struct Hit {
 }
 
 impl Hit {
-    pub fn new(error: impl Into<String>) -> Self {
+    pub fn new(error: impl Into<crate::finding::Msg>) -> Self {
         Hit {
             error: error.into(),
             ..Hit::default()

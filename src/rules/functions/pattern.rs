@@ -1,6 +1,8 @@
 //! `pattern`.
 
 use super::*;
+use crate::finding::Arg;
+use crate::msg;
 use serde::Deserialize;
 
 /// `pattern`: a present string must match `match` and must not match `not_match`.
@@ -66,12 +68,15 @@ impl Check for PatternCheck {
         if let Some(r) = &self.matches
             && !r.is_match(&t)
         {
-            hits.push(Hit::new(format!("does not match `{}`", r.as_str())));
+            hits.push(Hit::new(msg!(
+                "does not match `{}`",
+                Arg::plain(r.as_str())
+            )));
         }
         if let Some(r) = &self.not_match
             && r.is_match(&t)
         {
-            hits.push(Hit::new(format!("matches `{}`", r.as_str())));
+            hits.push(Hit::new(msg!("matches `{}`", Arg::plain(r.as_str()))));
         }
         hits
     }

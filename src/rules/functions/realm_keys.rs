@@ -1,6 +1,8 @@
 //! `realm-keys`.
 
 use super::*;
+use crate::finding::Arg;
+use crate::msg;
 
 /// `realm-keys`: the realm's RSA signing keys against the certificate pasted into the SP.
 pub struct RealmKeys;
@@ -83,10 +85,11 @@ impl Check for KeysCheck {
                 Ok(i) => i,
                 Err(e) => {
                     return vec![
-                        Hit::new(format!(
-                            "the realm signs with `{}`, whose certificate cannot be read ({e}), so it cannot be the certificate given with --idp-cert ({})",
-                            signing.name,
-                            trusted.join(", ")
+                        Hit::new(msg!(
+                            "the realm signs with `{}`, whose certificate cannot be read ({}), so it cannot be the certificate given with --idp-cert ({})",
+                            Arg::text(&signing.name),
+                            Arg::plain(e),
+                            Arg::plain(trusted.join(", "))
                         ))
                         .at(signing.certificate.span)
                         .value("[certificate]"),
@@ -95,11 +98,11 @@ impl Check for KeysCheck {
             };
             if !trusted.contains(&info.sha1.as_str()) {
                 return vec![
-                    Hit::new(format!(
+                    Hit::new(msg!(
                         "the realm signs with `{}` (SHA-1 {}), which is not the certificate given with --idp-cert ({})",
-                        signing.name,
-                        info.sha1,
-                        trusted.join(", ")
+                        Arg::text(&signing.name),
+                        Arg::plain(&info.sha1),
+                        Arg::plain(trusted.join(", "))
                     ))
                     .at(signing.certificate.span)
                     .value("[certificate]"),
@@ -110,10 +113,10 @@ impl Check for KeysCheck {
         if active.len() > 1 {
             let names: Vec<&str> = active.iter().map(|k| k.name.as_str()).collect();
             return vec![
-                Hit::new(format!(
+                Hit::new(msg!(
                     "{} active RSA signing keys ({}); the one with the highest priority signs, and a change of priority changes the certificate the SP must trust",
-                    active.len(),
-                    names.join(", ")
+                    Arg::plain(active.len()),
+                    Arg::text(names.join(", "))
                 ))
                 .at(active.get(1).and_then(|k| k.certificate.span))
                 .value("[certificate]"),
@@ -129,20 +132,18 @@ fn padding(realm: &Node) -> Vec<Hit> {
         .into_iter()
         .filter_map(|k| {
             let n = crate::keycloak::data_after_padding(k.node.as_str()?)?;
-            let whose = if k.owner == "realm" {
-                "the realm's".to_string()
+            let mut m = if k.owner == "realm" {
+                msg!("the realm's")
             } else {
-                format!("key provider `{}`'s", k.owner)
+                msg!("key provider `{}`'s", Arg::text(k.owner))
             };
-            Some(
-                Hit::new(format!(
-                    "{whose} {} has {n} base64 character{} after its `=` padding",
-                    k.field,
-                    if n == 1 { "" } else { "s" }
-                ))
-                .at(k.node.span)
-                .value("[key]"),
-            )
+            m.push(msg!(
+                " {} has {} base64 character{} after its `=` padding",
+                Arg::plain(k.field),
+                Arg::plain(n),
+                Arg::plain(if n == 1 { "" } else { "s" })
+            ));
+            Some(Hit::new(m).at(k.node.span).value("[key]"))
         })
         .collect()
 }

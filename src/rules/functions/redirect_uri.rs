@@ -1,6 +1,8 @@
 //! `redirect-uri`.
 
 use super::*;
+use crate::finding::Arg;
+use crate::msg;
 
 /// `redirect-uri`: the SP's ACS must be accepted by the client's `redirectUris` under Keycloak's rules.
 pub struct RedirectUri;
@@ -59,7 +61,7 @@ impl Check for RedirectCheck {
             format!("no entry of redirectUris ({}) matches it", valid.len())
         };
         vec![
-            Hit::new(format!("the ACS is not accepted: {why}"))
+            Hit::new(msg!("the ACS is not accepted: {}", Arg::plain(why)))
                 .at(uris.and_then(|u| u.span).or(sp.span))
                 .value(acs),
         ]

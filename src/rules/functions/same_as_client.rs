@@ -1,6 +1,8 @@
 //! `same-as-client`.
 
 use super::*;
+use crate::finding::Arg;
+use crate::msg;
 use serde::Deserialize;
 
 /// `same-as-client`: a message's value must equal what the paired Keycloak client says.
@@ -56,13 +58,16 @@ impl Check for SameCheck {
         if mine == theirs {
             return Vec::new();
         }
-        let at = theirs_node
-            .note
-            .as_deref()
-            .map(|n| format!(" ({n})"))
-            .unwrap_or_default();
-        vec![Hit::new(format!(
-            "is `{mine}`, but the Keycloak client says `{theirs}`{at}"
-        ))]
+        let mut m = msg!(
+            "is `{}`, but the Keycloak client says `{}`",
+            Arg::value(mine),
+            Arg::value(theirs)
+        );
+        if let Some(n) = &theirs_node.note {
+            m.push(msg!(" ("));
+            m.push(n.clone());
+            m.push(msg!(")"));
+        }
+        vec![Hit::new(m)]
     }
 }

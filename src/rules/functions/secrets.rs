@@ -1,6 +1,8 @@
 //! `secrets`.
 
 use super::*;
+use crate::finding::Arg;
+use crate::msg;
 use crate::tree::Value;
 use serde::Deserialize;
 
@@ -63,7 +65,7 @@ fn walk(n: &Node, path: &str, in_credentials: bool, skip_saml: bool, out: &mut V
                     };
                     if present {
                         out.push(
-                            Hit::new(format!("`{}` holds a secret", e.key))
+                            Hit::new(msg!("`{}` holds a secret", Arg::value(&e.key)))
                                 .at(e.node.span)
                                 .value("[secret]")
                                 .path(p.clone()),

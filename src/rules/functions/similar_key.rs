@@ -1,6 +1,8 @@
 //! `similar-key`.
 
 use super::*;
+use crate::finding::Arg;
+use crate::msg;
 use serde::Deserialize;
 
 /// `similar-key`: keys of a map that are not known but resemble a known key (a typo Keycloak ignores).
@@ -126,9 +128,10 @@ impl Check for SimilarCheck {
             .filter_map(|e| {
                 let s = suggestion(&e.key, &self.known)?;
                 Some(
-                    Hit::new(format!(
-                        "`{}` is not a Keycloak setting; did you mean `{s}`?",
-                        e.key
+                    Hit::new(msg!(
+                        "`{}` is not a Keycloak setting; did you mean `{}`?",
+                        Arg::value(&e.key),
+                        Arg::plain(s)
                     ))
                     .at(e.key_span)
                     .value(e.key.clone())
