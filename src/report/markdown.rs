@@ -121,6 +121,20 @@ pub fn render(run: &Run, opts: Options) -> String {
             }
         }
     }
+    // Predictions quote values from the input as typed parts: redacted by kind.
+    let predicted: Vec<(&crate::lint::Linted, crate::predict::Predicted)> = run
+        .messages
+        .iter()
+        .filter(|m| !m.predicted.predictions.is_empty())
+        .map(|m| {
+            let p = if opts.redact {
+                m.predicted.redacted(&mut r)
+            } else {
+                m.predicted.clone()
+            };
+            (m, p)
+        })
+        .collect();
     let mut red = |s: &str| {
         if opts.redact {
             r.text(s)
@@ -229,6 +243,23 @@ pub fn render(run: &Run, opts: Options) -> String {
         );
     }
     o.push('\n');
+    // What the SPs would answer.
+    if !predicted.is_empty() {
+        let _ = writeln!(o, "## What Atlassian would answer\n");
+        for (m, p) in predicted {
+            let _ = writeln!(o, "Message {} ({}):\n", m.index + 1, m.model.kind.as_str());
+            for l in super::prediction::lines(&p, false) {
+                let indent = l.len() - l.trim_start().len();
+                let _ = writeln!(
+                    o,
+                    "{}- {}",
+                    if indent > 0 { "  " } else { "" },
+                    md_escape(l.trim_start())
+                );
+            }
+            o.push('\n');
+        }
+    }
     // Findings, most severe first.
     let mut all: Vec<(&crate::lint::Linted, &crate::finding::Finding)> = run
         .messages

@@ -470,6 +470,7 @@ pub fn run(original: &crate::lint::Run, seed: Option<u64>, keep_domains: bool) -
             .signature
             .as_ref()
             .map(|_| "[signature removed]".to_string());
+        m.predicted = m.predicted.redacted(&mut r);
         for f in &mut m.findings {
             f.message = r.text(&f.message);
             f.label = f.label.as_deref().map(|l| r.text(l));

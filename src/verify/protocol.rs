@@ -100,8 +100,8 @@ rule!(
     "expired",
     Error,
     "A validity window had already closed at the evaluation time",
-    "Atlassian answers 'assertion has expired': check the IdP's clock (NTP) and the assertion lifespan",
-    "requirements.md §1.11, §10.4"
+    "check the IdP's clock (NTP) and the assertion lifespan; Atlassian Cloud answers 'assertion has expired' when the Conditions window closed more than 3 minutes before it received the response (its library judges the Conditions window only)",
+    "requirements.md §1.11, §10.4; passport-wsfed-saml2 4.6.1 saml.js validateExpiration"
 );
 rule!(
     PRO010,
@@ -109,8 +109,8 @@ rule!(
     "not-yet-valid",
     Error,
     "A validity window had not yet opened at the evaluation time",
-    "the IdP's clock runs ahead of the SP's: fix NTP on the IdP host",
-    "requirements.md §1.11"
+    "the IdP's clock runs ahead of the SP's: fix NTP on the IdP host; Atlassian Cloud's library (passport-wsfed-saml2 4.6.1) answers 'assertion has expired' for this too, when Conditions NotBefore is more than 3 minutes ahead",
+    "requirements.md §1.11; passport-wsfed-saml2 4.6.1 saml.js validateExpiration"
 );
 rule!(
     PRO011,
@@ -705,11 +705,17 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
                 );
                 continue;
             };
+            // Atlassian Cloud's library reads the first Conditions window only: say so for the others.
+            let not_atlassian = if what.starts_with("Conditions") {
+                ""
+            } else {
+                " (Atlassian Cloud's SAML library judges only the Conditions window)"
+            };
             if is_end && at >= t + skew {
                 let late = at - t;
                 out.push(
                     Finding::new(&PRO009, format!(
-                        "{what} {} had passed at {} ({source}) by {}; a clock skew of {} would have accepted it",
+                        "{what} {} had passed at {} ({source}) by {}; a clock skew of {} would have accepted it{not_atlassian}",
                         format(t), format(at), human_duration(late), min_skew(late + 1)
                     ))
                     .at(v.span, path)
@@ -719,7 +725,7 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
                 let early = t - at;
                 out.push(
                     Finding::new(&PRO010, format!(
-                        "{what} {} was still {} ahead at {} ({source}); a clock skew of {} would have accepted it",
+                        "{what} {} was still {} ahead at {} ({source}); a clock skew of {} would have accepted it{not_atlassian}",
                         format(t), human_duration(early), format(at), min_skew(early)
                     ))
                     .at(v.span, path)

@@ -53,10 +53,16 @@ impl Check for ConnCheck {
             return Vec::new();
         }
         // An ACS without a connection id is ATL002's finding (the ACS pattern), not this one's.
+        let entity = match sp.get("entity_id_from").and_then(Node::as_str) {
+            Some("audience") => "the Audience",
+            Some("issuer") => "the AuthnRequest's Issuer",
+            _ => "the client ID",
+        };
+        let what = super::atlassian_acs::acs_name(sp.get("acs_from").and_then(Node::as_str));
         match acs_id_of(acs) {
             Some(a) if a != e => vec![
                 Hit::new(format!(
-                    "the entity ID names connection {e} but the ACS names saml-{a}"
+                    "{entity} names Atlassian connection {e} and {what} names connection {a}: one of the two belongs to another SAML configuration"
                 ))
                 .at(acs_node.span)
                 .value(acs),
