@@ -86,7 +86,8 @@ impl Text {
                     Part::Url(u) => Part::Url(r.url(u)),
                     Part::Id(i) => Part::Id(r.value(i)),
                     Part::Blob(_) => Part::Blob("[encoded value removed]".into()),
-                    Part::Value(v) => Part::Value(r.text(v)),
+                    // A free text (a StatusMessage, maybe cut) is one value: deny by default.
+                    Part::Value(v) => Part::Value(r.value(v)),
                 })
                 .collect(),
         )

@@ -62,7 +62,8 @@ impl Check for ConnCheck {
         match acs_id_of(acs) {
             Some(a) if a != e => vec![
                 Hit::new(format!(
-                    "{entity} names Atlassian connection {e} and {what} names connection {a}: one of the two belongs to another SAML configuration"
+                    "{entity} `{}` and {what} `{acs}` name different Atlassian connections: one of the two belongs to another SAML configuration",
+                    sp.get("entity_id").and_then(Node::as_str).unwrap_or(e)
                 ))
                 .at(acs_node.span)
                 .value(acs),
