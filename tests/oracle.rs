@@ -75,11 +75,16 @@ struct Case {
     input: Input,
     /// The decoded response the library reads.
     xml: String,
-    /// The certificate pasted into Atlassian (fixture path).
+    /// The certificate pasted into Atlassian (a path).
     cert: String,
     now: String,
+    /// The connection: SP entity ID and ACS.
+    realm: String,
+    acs: String,
     /// Pass --sp-entity-id and --acs-url (else samlint infers them from the message).
     flags: bool,
+    /// Force the atlassian-cloud pack (responses of other SPs, judged as if they were Atlassian's).
+    force: bool,
 }
 
 enum Input {
@@ -96,15 +101,18 @@ fn case(name: &str, xml: String) -> Case {
         name: name.into(),
         input: Input::Xml,
         xml,
-        cert: "keys/idp-cert.pem".into(),
+        cert: fixture("keys/idp-cert.pem"),
         now: NOW.into(),
+        realm: realm(),
+        acs: acs(),
         flags: true,
+        force: false,
     }
 }
 
 impl Case {
     fn cert(mut self, c: &str) -> Self {
-        self.cert = c.into();
+        self.cert = fixture(c);
         self
     }
     fn at(mut self, t: &str) -> Self {
@@ -289,13 +297,84 @@ fn cases() -> Vec<Case> {
                     index,
                 },
                 xml: String::new(),
-                cert: "keys/idp-cert.pem".into(),
+                cert: fixture("keys/idp-cert.pem"),
                 now: String::new(),
+                realm: realm(),
+                acs: acs(),
                 flags: false,
+                force: false,
             });
         }
     }
+    v.extend(corpus());
     v
+}
+
+/// The responses of the shared corpus (other projects' test suites: other IdPs' shapes, signature
+/// wrapping, comment injection, HMAC, …) whose source names the certificate it trusts, judged as if
+/// they were sent to an Atlassian connection configured with their own Audience, Destination (else
+/// Recipient) and that certificate, at their IssueInstant; the atlassian-cloud pack is forced.
+fn corpus() -> Vec<Case> {
+    let Some(shared) = shared() else {
+        return Vec::new();
+    };
+    let c = shared.join("corpus");
+    let facts: std::collections::HashMap<String, Value> =
+        std::fs::read_to_string(c.join("FACTS.jsonl"))
+            .expect("FACTS.jsonl")
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .filter_map(|v| Some((v["local_path"].as_str()?.to_string(), v)))
+            .collect();
+    let mut out = Vec::new();
+    let manifest = std::fs::read_to_string(c.join("MANIFEST.tsv")).expect("MANIFEST.tsv");
+    for line in manifest.lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let (Some(path), Some(kind), Some(cert)) = (f.first(), f.get(4), f.get(6)) else {
+            continue;
+        };
+        let Some(cert) = cert.split_whitespace().next() else {
+            continue;
+        };
+        if !kind.starts_with("response-") || cert.contains("embedded") {
+            continue;
+        }
+        let Some(fa) = facts.get(*path).filter(|v| v["root"] == "Response") else {
+            continue;
+        };
+        let fa = &fa["facts"];
+        let s = |k: &str| fa[k].as_str().map(str::to_string);
+        let Some(now) = s("IssueInstant") else {
+            continue;
+        };
+        out.push(Case {
+            name: format!("corpus: {path}"),
+            input: Input::File {
+                path: c.join(path).to_string_lossy().into_owned(),
+                index: 0,
+            },
+            xml: String::new(),
+            cert: c.join(cert).to_string_lossy().into_owned(),
+            now,
+            realm: fa["Audience"][0]
+                .as_str()
+                .unwrap_or("urn:no-audience")
+                .to_string(),
+            acs: s("Destination")
+                .or_else(|| s("SCD.Recipient"))
+                .unwrap_or_else(|| "https://no-destination.example/acs".into()),
+            flags: true,
+            force: true,
+        });
+    }
+    out
+}
+
+/// The base64 DER of the (first) certificate in a file, as Atlassian keeps what was pasted.
+fn base64_der(path: &str) -> String {
+    use base64::Engine as _;
+    let certs = samlint::verify::cert::load_idp_cert(path).expect("a certificate");
+    base64::engine::general_purpose::STANDARD.encode(&certs[0].der)
 }
 
 /// The indexes of the Responses in a capture.
@@ -389,20 +468,27 @@ fn main() {
             Input::Xml => (write_temp(dir.path(), &format!("case-{n}.xml"), &c.xml), 0),
             Input::File { path, index } => (path.clone(), *index),
         };
-        let cert = fixture(&c.cert);
         let mut args: Vec<String> = vec![
             "check".into(),
             "--format".into(),
             "json".into(),
             path.clone(),
             "--idp-cert".into(),
-            cert,
+            c.cert.clone(),
         ];
+        if c.force {
+            args.extend(["--pack".into(), "atlassian-cloud".into()]);
+        }
         if !c.now.is_empty() {
             args.extend(["--at".into(), c.now.clone()]);
         }
         if c.flags {
-            args.extend(["--sp-entity-id".into(), realm(), "--acs-url".into(), acs()]);
+            args.extend([
+                "--sp-entity-id".into(),
+                c.realm.clone(),
+                "--acs-url".into(),
+                c.acs.clone(),
+            ]);
         }
         let out = match &bin {
             Some(b) => {
@@ -421,10 +507,12 @@ fn main() {
         if let Input::File { path, index } = &c.input {
             let raw = run(&["decode", "--raw", path]).stdout;
             c.xml = split_messages(&raw, *index);
-            c.now = report["messages"][*index]["at"]
-                .as_str()
-                .expect("a capture's message has an evaluation instant")
-                .to_string();
+            if c.now.is_empty() {
+                c.now = report["messages"][*index]["at"]
+                    .as_str()
+                    .expect("a capture's message has an evaluation instant")
+                    .to_string();
+            }
         }
         reports.push((report, index));
     }
@@ -435,9 +523,9 @@ fn main() {
             id: n.to_string(),
             xml: c.xml.clone(),
             now: c.now.clone(),
-            realm: realm(),
-            acs: acs(),
-            cert_b64: oracle::pem_body(&read(&c.cert)),
+            realm: c.realm.clone(),
+            acs: c.acs.clone(),
+            cert_b64: base64_der(&c.cert),
         })
         .collect();
     let answers = oracle::library(&node_dir, &lib_cases);
@@ -491,7 +579,7 @@ fn show(v: &(bool, Option<String>)) -> String {
     match v {
         (true, _) => "accepted".into(),
         (false, Some(d)) => format!("rejected: {d}"),
-        (false, None) => "rejected (no text)".into(),
+        (false, None) => "rejected (no message)".into(),
     }
 }
 

@@ -681,6 +681,42 @@ fn signature(
     if refs.is_empty() {
         return unknown("the signature has no Reference");
     }
+    // loadReference: a DigestMethod with an Algorithm, and a DigestValue with text.
+    for r in &refs {
+        let method = children(doc, *r, "DigestMethod");
+        if method
+            .first()
+            .and_then(|m| attr(doc, *m, "Algorithm"))
+            .is_none()
+        {
+            return unknown("a Reference has no DigestMethod Algorithm");
+        }
+        let Some(v) = children(doc, *r, "DigestValue").first().copied() else {
+            return unknown("a Reference has no DigestValue");
+        };
+        if first_text(doc, v).is_none_or(str::is_empty) {
+            let el = doc.element(v);
+            // xml-crypto quotes the element as xmldom serialises it: `<ds:DigestValue/>` when empty.
+            return Some(match el {
+                Some(e) if e.attrs.is_empty() && doc.node(v).children.is_empty() => reject(
+                    "digest",
+                    Text::lit("could not find the value of DigestValue in ").then(Part::Value(
+                        format!(
+                            "<{}/>",
+                            e.prefix
+                                .as_ref()
+                                .map_or(e.local.clone(), |p| format!("{p}:{}", e.local))
+                        ),
+                    )),
+                ),
+                _ => Outcome::Unknown(
+                    check("digest"),
+                    "a DigestValue has no text, and samlint does not reproduce how the library quotes it"
+                        .into(),
+                ),
+            });
+        }
+    }
     let Some(value) = below(doc, s, "SignatureValue")
         .first()
         .and_then(|n| first_text(doc, *n))

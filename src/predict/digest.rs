@@ -82,3 +82,56 @@ fn element_at(
     }
     None
 }
+
+/// The canonical form of the SignedInfo of the signature starting at byte `signature`, with its
+/// CanonicalizationMethod and exclusive prefix list: the bytes a signature value is computed over.
+pub fn signed_info(
+    text: &str,
+    content_start: usize,
+    signed_info: usize,
+    c14n: &str,
+    prefixes: &[String],
+) -> Option<Vec<u8>> {
+    use bergshamra::c14n::C14nMode;
+    use bergshamra::xml::NodeSet;
+    let mode = C14nMode::from_uri(c14n)?;
+    let body = text.get(content_start..)?;
+    let doc = bergshamra::xml::uppsala::parse(body).ok()?;
+    let si = element_at(&doc, signed_info.checked_sub(content_start)?)?;
+    let set = NodeSet::tree_without_comments(si, &doc);
+    let prefixes: Vec<&str> = if mode.is_exclusive() {
+        prefixes.iter().map(String::as_str).collect()
+    } else {
+        Vec::new()
+    };
+    bergshamra::c14n::canonicalize_doc(&doc, mode, Some(&set), &prefixes).ok()
+}
+
+/// HMAC-SHA1 (RFC 2104).
+pub fn hmac_sha1(key: &[u8], message: &[u8]) -> [u8; 20] {
+    use sha1::Digest as _;
+    let mut k = [0u8; 64];
+    if key.len() > 64 {
+        k[..20].copy_from_slice(&sha1::Sha1::digest(key));
+    } else {
+        k[..key.len()].copy_from_slice(key);
+    }
+    let mut inner = sha1::Sha1::new();
+    inner.update(k.map(|b| b ^ 0x36));
+    inner.update(message);
+    let mut outer = sha1::Sha1::new();
+    outer.update(k.map(|b| b ^ 0x5c));
+    outer.update(inner.finalize());
+    outer.finalize().into()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hmac_sha1_rfc2202() {
+        // RFC 2202 test case 2.
+        let mac = super::hmac_sha1(b"Jefe", b"what do ya want for nothing?");
+        let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex, "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+    }
+}

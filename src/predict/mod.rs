@@ -156,10 +156,10 @@ pub struct Input<'a> {
     pub findings: &'a [crate::finding::Finding],
 }
 
-/// Predict every SP whose pack applied to a response that came over the POST binding.
+/// Predict every SP whose pack applied to a response.
 pub fn predict(i: &Input) -> Predicted {
     let mut out = Predicted::default();
-    if i.model.kind != MessageKind::Response || i.source.inflated() || i.doc.is_empty() {
+    if i.model.kind != MessageKind::Response || i.doc.is_empty() {
         return out;
     }
     let applied = |name: &str| i.packs.iter().any(|p| p.pack == name);
@@ -256,18 +256,15 @@ fn connection(i: &Input) -> Connection {
 
 fn cloud(i: &Input, out: &mut Predicted) {
     let conn = connection(i);
-    let v = signer::Verifier::new(
-        i.doc,
-        i.model,
-        &i.source.text,
-        i.report,
-        i.trust,
-        i.verifier,
-        conn.cfg.now_ms,
-    );
+    let v = signer::Verifier::new(i.doc, &i.source.text, i.report, i.trust);
     let mut trace = auth0::Trace::default();
     let outcome = auth0::judge(i.doc, &conn.cfg, &v, &mut trace);
     let mut assumptions = conn.inferred.clone();
+    if i.source.inflated() {
+        assumptions.push(
+            "it came DEFLATE-encoded (the Redirect binding); Atlassian's ACS takes the POST binding, and this is what it would answer had the response been POSTed".into(),
+        );
+    }
     if trace.assumed_certificate {
         assumptions.push(
             "the certificate pasted into Atlassian is the one the response carries (pass --idp-cert)"

@@ -25,7 +25,8 @@ pub struct LibCase {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LibAnswer {
     pub accepted: bool,
-    /// The library's whole error message.
+    /// The library's whole error message (`None` for an error without one: xml-crypto throws bare
+    /// strings in a few places).
     pub message: Option<String>,
     /// The error was thrown rather than passed to the callback.
     pub threw: bool,

@@ -7,7 +7,9 @@
 // In:  {"id": "...", "xml": "<decoded SAMLResponse>", "now": "<RFC 3339 instant>",
 //       "realm": "<SP entity ID>", "acs": "<ACS URL>", "cert": "<base64 DER of the pasted certificate>"}
 // Out: {"id": "...", "accepted": true|false, "message": "<the library's error message>"|null,
-//       "error": "<its class name>"|null, "threw": bool, "nameid": "<NameID the profile carries>"|null}
+//       "error": "<its class name>"|null, "threw": bool, "bare": "<a thrown string>"|null,
+//       "nameid": "<NameID the profile carries>"|null}
+// A rejection with `message` null is an error without a message (xml-crypto throws bare strings).
 //
 // The library's text is reported whole: what Atlassian shows of it (error_description) is samlint's
 // model (src/predict/), applied by the test, not by this script.
@@ -73,11 +75,14 @@ function judge(c) {
       const samlp = new Samlp(options, new SAML(options));
       samlp.validateSamlResponse(c.xml, (err, profile) => {
         if (err) {
+          // xml-crypto sometimes throws a bare string: the error then has no message at all.
+          const message = err.message === undefined ? null : String(err.message);
           finish({
             accepted: false,
-            message: String(err.message),
+            message,
             error: err.name || null,
             threw: false,
+            bare: typeof err === 'string' ? err : null,
             nameid: null,
           });
         } else {
@@ -87,7 +92,8 @@ function judge(c) {
         }
       });
     } catch (e) {
-      finish({ accepted: false, message: String(e && e.message), error: (e && e.name) || null, threw: true, nameid: null });
+      const message = e && e.message !== undefined ? String(e.message) : null;
+      finish({ accepted: false, message, error: (e && e.name) || null, threw: true, bare: typeof e === 'string' ? e : null, nameid: null });
     }
   });
 }
