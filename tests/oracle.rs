@@ -666,9 +666,27 @@ fn report_rows(rows: &[Row], other_bin: bool) {
         rows.len() - agree - excepted
     );
     println!(
-        "samlint's findings alone (no error finding = accepted; before predictions existed): accepted agrees in {legacy_accept} of {}; of the {lib_rejects} rejections, an error finding quotes the library's text in {legacy_text}\n",
+        "samlint's findings alone (no error finding = accepted; before predictions existed): accepted agrees in {legacy_accept} of {}; of the {lib_rejects} rejections, an error finding quotes the library's text in {legacy_text}",
         rows.len()
     );
+    for (what, corpus) in [("Atlassian-shaped cases", false), ("corpus cases", true)] {
+        let sub: Vec<&Row> = rows
+            .iter()
+            .filter(|r| r.name.starts_with("corpus: ") == corpus)
+            .collect();
+        let agree = sub
+            .iter()
+            .filter(|r| r.ours.as_ref() == Some(&r.lib))
+            .count();
+        let legacy = sub.iter().filter(|r| r.legacy.0 == r.lib.0).count();
+        let rejects = sub.iter().filter(|r| !r.lib.0).count();
+        let quoted = sub.iter().filter(|r| !r.lib.0 && r.legacy.1).count();
+        println!(
+            "  {what}: {} — predictions agree in {agree}; findings alone: accepted agrees in {legacy}, {quoted} of {rejects} rejections quote the text",
+            sub.len()
+        );
+    }
+    println!();
     assert!(
         failures.is_empty(),
         "oracle disagreements:\n{}",
