@@ -183,6 +183,29 @@ impl<'a> Verifier<'a> {
 fn lax_verify(body: &str, cert: &Cert) -> Run {
     let doc = bergshamra::xml::uppsala::parse(body)
         .map_err(|e| format!("verifier could not parse the document: {e}"))?;
+    let results = |r: Vec<bergshamra::VerifyResult>| -> Vec<Result<(), String>> {
+        r.into_iter()
+            .map(|r| match r {
+                bergshamra::VerifyResult::Valid { .. } => Ok(()),
+                bergshamra::VerifyResult::Invalid { reason } => Err(reason),
+            })
+            .collect()
+    };
+    // ring checks RSA signature values first, as samlint's own verifier does (verify/dsig.rs); its
+    // answer counts only when every signature verifies, otherwise RustCrypto decides.
+    #[cfg(feature = "ring")]
+    if let Some(v) = crate::verify::fast::for_document(body, &cert.der) {
+        let ctx = bergshamra::DsigContext::new(bergshamra::keys::KeysManager::new())
+            .with_strict_verification(false)
+            .with_hsm_verifier(Box::new(v));
+        if let Ok(r) =
+            bergshamra::dsig::verify::verify_all_document_with_source(&ctx, &doc, Some(body))
+            && !r.is_empty()
+            && r.iter().all(bergshamra::VerifyResult::is_valid)
+        {
+            return Ok(results(r));
+        }
+    }
     let key = match bergshamra::keys::loader::load_x509_cert_der(&cert.der) {
         Ok(k) => k,
         Err(e) => {
@@ -196,15 +219,9 @@ fn lax_verify(body: &str, cert: &Cert) -> Run {
     let mut km = bergshamra::keys::KeysManager::new();
     km.add_key(key);
     let ctx = bergshamra::DsigContext::new(km).with_strict_verification(false);
-    let results = bergshamra::dsig::verify::verify_all_document_with_source(&ctx, &doc, Some(body))
+    let r = bergshamra::dsig::verify::verify_all_document_with_source(&ctx, &doc, Some(body))
         .map_err(|e| e.to_string())?;
-    Ok(results
-        .into_iter()
-        .map(|r| match r {
-            bergshamra::VerifyResult::Valid { .. } => Ok(()),
-            bergshamra::VerifyResult::Invalid { reason } => Err(reason),
-        })
-        .collect())
+    Ok(results(r))
 }
 
 /// The lint's verdict on a signature, when it reached one.
