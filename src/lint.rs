@@ -333,7 +333,6 @@ pub fn lint_message(
         source,
         report: signature.as_ref(),
         trust: &opts.trust,
-        verifier: opts.verifier,
         at: at.as_ref(),
         now_ms: opts.now_ms,
         expect: &expect,

@@ -18,7 +18,7 @@ use crate::lint::At;
 use crate::model::{Message, MessageKind};
 use crate::rules::functions::connection_id::{acs_id_of, entity_id_of};
 use crate::source::Source;
-use crate::verify::{Report, Trust, VerifierKind, protocol::Expect};
+use crate::verify::{Report, Trust, protocol::Expect};
 use crate::xml::Document;
 use serde::{Serialize, Serializer};
 pub use signer::SignedBy;
@@ -145,7 +145,6 @@ pub struct Input<'a> {
     pub source: &'a Source,
     pub report: Option<&'a Report>,
     pub trust: &'a Trust,
-    pub verifier: VerifierKind,
     pub at: Option<&'a At>,
     pub now_ms: i64,
     pub expect: &'a Expect,
