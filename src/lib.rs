@@ -2,7 +2,7 @@
 //!
 //! The pipeline: [`decode`] turns inputs (pasted values, files, HAR captures) into decoded [`source`]s;
 //! [`xml`] pre-scans and parses them into a DOM with byte spans; [`model`] gives the typed SAML view;
-//! [`check`] produces [`finding`]s; [`report`] renders them. Library code returns typed errors
+//! [`check`] produces [`finding`]s; [`predict`] says what an SP would answer; [`report`] renders them. Library code returns typed errors
 //! ([`error::InputError`]); only [`cli`] renders them.
 
 // No unsafe code, except the one FFI declaration the optional libxmlsec1 verifier needs.
@@ -21,6 +21,7 @@ pub mod keycloak;
 pub mod limits;
 pub mod lint;
 pub mod model;
+pub mod predict;
 pub mod profile;
 pub mod report;
 pub mod rules;

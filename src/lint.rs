@@ -34,6 +34,8 @@ pub struct Linted {
     pub rendered: Option<String>,
     /// A Keycloak client subject: its clientId and profile, for pairing messages with it.
     pub client: Option<Client>,
+    /// What the SPs whose packs applied would answer (responses only).
+    pub predicted: crate::predict::Predicted,
 }
 
 /// What pairing needs of a Keycloak client (see `pair_with_clients`).
@@ -277,19 +279,23 @@ pub fn parse_source(src: &Source, limits: &Limits) -> Result<(Document, Message)
     }
 }
 
-/// Lint one parsed message: structure, then signatures.
+/// What [`lint_message`] found out about one message.
+pub struct Verdict {
+    pub findings: Vec<Finding>,
+    pub signature: Option<verify::Report>,
+    pub at: Option<At>,
+    pub packs: Vec<crate::rules::Applied>,
+    pub predicted: crate::predict::Predicted,
+}
+
+/// Lint one parsed message: structure, then signatures, protocol, packs, and what the SPs would answer.
 pub fn lint_message(
     opts: &Options,
     source: &Source,
     doc: &Document,
     model: &Message,
     requests: &[String],
-) -> (
-    Vec<Finding>,
-    Option<verify::Report>,
-    Option<At>,
-    Vec<crate::rules::Applied>,
-) {
+) -> Verdict {
     let mut findings = check::check(doc, model);
     let at = evaluation_time(opts, source, model);
     let redirect = source.inflated();
@@ -334,7 +340,26 @@ pub fn lint_message(
     findings.extend(more);
     opts.engine.settings.filter(&mut findings);
     cap_findings(&mut findings, opts.limits.max_findings);
-    (findings, signature, at, packs)
+    let predicted = crate::predict::predict(&crate::predict::Input {
+        doc,
+        model,
+        source,
+        report: signature.as_ref(),
+        trust: &opts.trust,
+        at: at.as_ref(),
+        now_ms: opts.now_ms,
+        expect: &expect,
+        domains: &opts.engine.settings.domains,
+        packs: &packs,
+        findings: &findings,
+    });
+    Verdict {
+        findings,
+        signature,
+        at,
+        packs,
+        predicted,
+    }
 }
 
 /// At most `max` findings of each rule on one message: the first ones are kept, and the last kept one
@@ -487,11 +512,17 @@ fn process(
     let pairs: Vec<_> = parsed.into_iter().zip(before).collect();
     let linted: Vec<Result<Linted, InputError>> = par_map(pairs, |(p, n)| {
         p.map(|(source, doc, model)| {
-            let (findings, signature, at, packs) = if opts.lint {
+            let v = if opts.lint {
                 let earlier = requests.get(..n).unwrap_or_default();
                 lint_message(opts, &source, &doc, &model, earlier)
             } else {
-                (Vec::new(), None, None, Vec::new())
+                Verdict {
+                    findings: Vec::new(),
+                    signature: None,
+                    at: None,
+                    packs: Vec::new(),
+                    predicted: Default::default(),
+                }
             };
             Linted {
                 index: 0,
@@ -499,12 +530,13 @@ fn process(
                 source,
                 doc,
                 model,
-                findings,
-                signature,
-                at,
-                packs,
+                findings: v.findings,
+                signature: v.signature,
+                at: v.at,
+                packs: v.packs,
                 rendered: None,
                 client: None,
+                predicted: v.predicted,
             }
         })
     });
@@ -658,6 +690,7 @@ fn keycloak_input(
             packs,
             rendered: None,
             client,
+            predicted: Default::default(),
         }
     };
     for c in keycloak::clients(&root, kind) {

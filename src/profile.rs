@@ -85,10 +85,17 @@ pub fn from_message(m: &Message, source: &crate::source::Source) -> Node {
     p.set("idp", Node::map(None).with_opt("entity_id", issuer.clone()));
     if m.kind == MessageKind::AuthnRequest {
         let r = m.authn_request.as_ref();
-        let sp = Node::map(None).with_opt("entity_id", issuer).with_opt(
-            "acs_url",
-            r.and_then(|r| val(&r.assertion_consumer_service_url)),
-        );
+        let sp = Node::map(None)
+            .with_opt("entity_id", issuer)
+            .with("entity_id_from", Node::str("issuer", None))
+            .with_opt(
+                "acs_url",
+                r.and_then(|r| val(&r.assertion_consumer_service_url)),
+            )
+            .with(
+                "acs_from",
+                Node::str("assertion-consumer-service-url", None),
+            );
         p.set("sp", sp);
         p.set(
             "request",
@@ -119,6 +126,18 @@ pub fn from_message(m: &Message, source: &crate::source::Source) -> Node {
         "sp",
         Node::map(None)
             .with_opt("entity_id", audience)
+            .with("entity_id_from", Node::str("audience", None))
+            .with(
+                "acs_from",
+                Node::str(
+                    if m.destination.is_some() {
+                        "destination"
+                    } else {
+                        "recipient"
+                    },
+                    None,
+                ),
+            )
             .with_opt("acs_url", val(&m.destination).or(recipient)),
     );
     if let Some(s) = &m.status {
@@ -223,6 +242,40 @@ pub fn from_message(m: &Message, source: &crate::source::Source) -> Node {
                 a.map(|a| a.signature.as_ref().map_or(a.start_tag, |s| s.span)),
             ),
         );
+    // The certificate each signature on the Response or its assertion carries (the first of its
+    // KeyInfo, what an SP that pins the thumbprint compares), once per certificate.
+    let mut certs: Vec<Node> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for sig in m
+        .signatures
+        .iter()
+        .chain(m.assertions.iter().filter_map(|a| a.signature.as_ref()))
+    {
+        let Some(c) = sig
+            .key_info
+            .as_ref()
+            .and_then(|k| k.x509_certificates.first())
+        else {
+            continue;
+        };
+        let der = crate::predict::auth0::node_base64(&c.first_node);
+        let sha1 = crate::verify::cert::colon_hex(&crate::predict::auth0::sha1(&der));
+        if seen.contains(&sha1) {
+            continue;
+        }
+        seen.push(sha1.clone());
+        let subject = crate::verify::cert::info(&der).ok().map(|i| i.subject);
+        // The start of the base64 value: findings point there, not at kilobytes of it.
+        let at = Span::new(c.span.start, c.span.end.min(c.span.start + 8));
+        certs.push(
+            Node::map(Some(at))
+                .with("sha1", Node::str(sha1, Some(at)))
+                .with_opt("subject", subject.map(|s| Node::str(s, Some(at)))),
+        );
+    }
+    if !certs.is_empty() {
+        signing = signing.with("certificates", Node::list(certs, None));
+    }
     if let Some(si) = first_sig.and_then(|s| s.signed_info.as_ref()) {
         signing = signing
             .with_opt("algorithm", val(&si.signature_method))
@@ -302,24 +355,30 @@ fn flag(client: &Node, key: &str) -> Node {
 /// Project a Keycloak client (what it would emit). `realm` is the realm export it sits in, if any.
 pub fn from_client(client: &Node, realm: Option<&Node>) -> Node {
     let mut p = Node::map(client.span).with("source", Node::str("keycloak-client", None));
-    let acs = keycloak::attr(client, "saml_assertion_consumer_url_post")
-        .filter(|n| n.as_str().is_some_and(|s| !s.is_empty()))
-        .cloned()
-        .or_else(|| {
-            client
-                .get("adminUrl")
-                .filter(|n| n.as_str().is_some_and(|s| !s.is_empty()))
-                .map(|n| {
-                    n.clone().note(
-                        "from adminUrl (Master SAML Processing URL), the fallback ACS of every binding",
-                    )
-                })
-        });
+    let post = keycloak::attr(client, "saml_assertion_consumer_url_post")
+        .filter(|n| n.as_str().is_some_and(|s| !s.is_empty()));
+    let acs_from = if post.is_some() {
+        "assertion-consumer-service-post"
+    } else {
+        "admin-url"
+    };
+    let acs = post.cloned().or_else(|| {
+        client
+            .get("adminUrl")
+            .filter(|n| n.as_str().is_some_and(|s| !s.is_empty()))
+            .map(|n| {
+                n.clone().note(
+                    "from adminUrl (Master SAML Processing URL), the fallback ACS of every binding",
+                )
+            })
+    });
     p.set(
         "sp",
         Node::map(client.span)
             .with_opt("entity_id", client.get("clientId").cloned())
+            .with("entity_id_from", Node::str("client-id", None))
             .with_opt("acs_url", acs)
+            .with("acs_from", Node::str(acs_from, None))
             .with_opt("redirect_uris", client.get("redirectUris").cloned()),
     );
     let realm_name = realm

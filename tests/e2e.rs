@@ -13,6 +13,9 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[path = "common/oracle.rs"]
+mod oracle;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -418,6 +421,11 @@ fn main() {
     if !leaked.is_empty() {
         failures.push(format!("the redacted report leaks {leaked:?}"));
     }
+    // Auth0's SP library (tests/node/oracle.js) on every captured response, configured as the
+    // Atlassian connection the browser posted it to: samlint's saml-library prediction must agree.
+    if let Some(node_dir) = oracle::installed(&root()) {
+        failures.extend(library_agrees(&node_dir, &out, &cert, &later));
+    }
     if let Ok(dest) = std::env::var("SAMLINT_E2E_REPORT") {
         std::fs::write(dest, &report).unwrap();
     }
@@ -427,4 +435,115 @@ fn main() {
         failures.join("\n")
     );
     println!("e2e: all scenarios passed");
+}
+
+/// The decoded messages of a capture, in order (`samlint decode --raw` separates them with a comment
+/// line when there are several).
+fn decoded_messages(path: &str) -> Vec<String> {
+    const HEAD: &str = "<!-- samlint: message ";
+    let (_, raw, _) = samlint(&["decode", "--raw", path]);
+    if !raw.contains(HEAD) {
+        return vec![raw.trim_end().to_string()];
+    }
+    raw.split(HEAD)
+        .skip(1)
+        .filter_map(|b| b.split_once('\n'))
+        .map(|(_, body)| body.trim_end().to_string())
+        .collect()
+}
+
+/// Compare samlint's prediction with the library on every response of every HAR; returns failures.
+fn library_agrees(node_dir: &Path, out: &Path, cert: &str, later: &str) -> Vec<String> {
+    let cert_b64 = oracle::pem_body(&std::fs::read_to_string(cert).expect("idp-cert.pem"));
+    let other = out.join("other-cert.pem").to_string_lossy().into_owned();
+    let other_b64 = oracle::pem_body(&std::fs::read_to_string(&other).expect("other-cert.pem"));
+    let mut runs: Vec<(String, Vec<String>, String)> = Vec::new();
+    for har in [
+        "ok.har",
+        "ok-sp-initiated.har",
+        "nameid-transient.har",
+        "nameid-username.har",
+        "missing-names.har",
+        "name-is-email.har",
+        "unsigned.har",
+        "sha1.har",
+        "group-slash.har",
+    ] {
+        runs.push((
+            har.into(),
+            vec!["--idp-cert".into(), cert.into()],
+            cert_b64.clone(),
+        ));
+    }
+    runs.push((
+        "ok.har".into(),
+        vec!["--idp-cert".into(), other.clone()],
+        other_b64,
+    ));
+    runs.push((
+        "ok.har".into(),
+        vec![
+            "--idp-cert".into(),
+            cert.into(),
+            "--at".into(),
+            later.into(),
+        ],
+        cert_b64,
+    ));
+    let mut cases = Vec::new();
+    let mut ours = Vec::new();
+    for (har, flags, pasted) in &runs {
+        let p = out.join(har).to_string_lossy().into_owned();
+        let mut args = vec!["check", "--format", "json", p.as_str()];
+        args.extend(flags.iter().map(String::as_str));
+        let (_, stdout, _) = samlint(&args);
+        let json: Value = serde_json::from_str(&stdout).unwrap_or_default();
+        let xml = decoded_messages(&p);
+        for (i, m) in json["messages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            if m["kind"] != "Response" {
+                continue;
+            }
+            // The connection the browser posted the response to.
+            let acs = m["binding"]["url"].as_str().unwrap_or_default().to_string();
+            let id = acs.rsplit("connection=saml-").next().unwrap_or_default();
+            let shown: Vec<&str> = flags
+                .iter()
+                .map(|f| f.rsplit('/').next().unwrap_or(f))
+                .collect();
+            cases.push(oracle::LibCase {
+                id: format!("{har} {} message {}", shown.join(" "), i + 1),
+                xml: xml.get(i).cloned().unwrap_or_default(),
+                now: m["at"].as_str().unwrap_or_default().to_string(),
+                realm: format!("https://auth.atlassian.com/saml/{id}"),
+                acs,
+                cert_b64: pasted.clone(),
+            });
+            ours.push(oracle::prediction(&json, i));
+        }
+    }
+    let answers = oracle::library(node_dir, &cases);
+    let mut failures = Vec::new();
+    for ((c, a), o) in cases.iter().zip(&answers).zip(&ours) {
+        let lib = (a.accepted, a.error_description());
+        let agree = o.as_ref() == Some(&lib);
+        println!(
+            "e2e: Auth0's SP library on {:<70} {:?} (samlint: {:?}) {}",
+            c.id,
+            lib,
+            o,
+            if agree { "agree" } else { "DISAGREE" }
+        );
+        if !agree {
+            failures.push(format!(
+                "{}: the library says {lib:?}, samlint predicts {o:?}",
+                c.id
+            ));
+        }
+    }
+    failures
 }

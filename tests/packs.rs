@@ -811,6 +811,30 @@ fn each_response_mutation_gives_exactly_its_codes_at_the_right_bytes() {
             .collect();
         check(label, &got, &expect);
     }
+    // ATL021: the certificate the response carries is not the one pasted into Atlassian (the client
+    // certificate was pasted): once per certificate, at the start of its X509Certificate value; with
+    // the realm certificate configured, or none, silent.
+    let xml = signed(&base);
+    let at = |cert: &str| {
+        lint_text("response.xml", &xml, &options(&[], &[], cert))
+            .into_iter()
+            .filter(|h| h.code == "ATL021")
+            .map(|h| (h.text, h.severity))
+            .collect::<Vec<_>>()
+    };
+    let body = samlint::verify::sign::pem_body(
+        &std::fs::read_to_string(fixture("keys/idp-cert.pem")).unwrap(),
+    );
+    assert_eq!(
+        at("keys/client-cert.pem"),
+        [(body[..8].to_string(), samlint::finding::Severity::Error)]
+    );
+    assert_eq!(
+        at("keys/idp-cert-other.pem").len(),
+        1,
+        "same key, another certificate"
+    );
+    assert!(at("keys/idp-cert.pem").is_empty());
     // 4: the user has no email; Keycloak sends InvalidNameIDPolicy and no assertion.
     let error =
         "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" Destination=\"https://auth.atlassian.com/login/callback?connection=saml-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9\" ID=\"ID_1\" IssueInstant=\"2026-11-20T10:00:00Z\" Version=\"2.0\"><saml:Issuer>https://kc.example.com/realms/acme</saml:Issuer><samlp:Status><samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Requester\"><samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy\"/></samlp:StatusCode></samlp:Status></samlp:Response>".to_string();
@@ -836,8 +860,8 @@ fn every_pack_rule_is_exercised() {
     // Realm, response and pairing cases above.
     for c in [
         "KC009", "KC014", "KC017", "KC025", "KC010", "ATL005", "ATL006", "ATL012", "ATL013",
-        "ATL019", "ATL020", "ADC003", "CORE001", "CORE002", "CORE003", "KC018", "KC019", "KC020",
-        "KC021", "KC022", "KC023",
+        "ATL019", "ATL020", "ATL021", "ADC003", "CORE001", "CORE002", "CORE003", "KC018", "KC019",
+        "KC020", "KC021", "KC022", "KC023",
     ] {
         covered.insert(c.into());
     }

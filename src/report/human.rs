@@ -265,6 +265,13 @@ pub fn render_full(run: &Run, style: Style) -> String {
 /// `Finish` renders while the document is at hand).
 pub fn full_body(m: &Linted, style: Style) -> String {
     let mut out = String::new();
+    // What the SP would answer comes first: it is what the user is asking.
+    for l in super::prediction::lines(&m.predicted, true) {
+        for w in wrap(&format!("  {}", sanitize(&l)), style.width) {
+            out.push_str(&w);
+            out.push('\n');
+        }
+    }
     if !m.packs.is_empty() {
         let packs: Vec<String> = m
             .packs
@@ -282,6 +289,30 @@ pub fn full_body(m: &Linted, style: Style) -> String {
         out.push_str(&render_finding(style, &v, f));
         out.push('\n');
     }
+    out
+}
+
+/// Break a line at spaces to fit `width` columns; continuation lines are indented two more than the
+/// first. A word longer than the width stays whole.
+fn wrap(line: &str, width: usize) -> Vec<String> {
+    let indent = line.len() - line.trim_start().len();
+    let next = " ".repeat(indent + 2);
+    let mut out = Vec::new();
+    let mut cur = line[..indent].to_string();
+    let mut empty = true;
+    for word in line.trim_start().split(' ') {
+        let len = cur.chars().count() + usize::from(!empty) + word.chars().count();
+        if !empty && len > width {
+            out.push(std::mem::replace(&mut cur, next.clone()));
+            empty = true;
+        }
+        if !empty {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+        empty = false;
+    }
+    out.push(cur);
     out
 }
 
@@ -367,6 +398,34 @@ pub fn concise_findings(m: &Linted) -> String {
         }
         return out;
     }
+    for p in &m.predicted.predictions {
+        out.push_str(&format!(
+            "{}: prediction[{}/{}] {} ({}, confidence {})\n",
+            m.source.origin,
+            p.sp,
+            match p.stage {
+                crate::predict::Stage::SamlLibrary => "saml-library",
+                crate::predict::Stage::Account => "account",
+            },
+            if p.accepted {
+                "accepted".to_string()
+            } else {
+                format!("rejected: {}", p.shown())
+            },
+            p.model,
+            p.confidence.as_str()
+        ));
+    }
+    if let Some(s) = &m.predicted.signed_by {
+        out.push_str(&format!(
+            "{}: signed-by {} · SHA-1 {} · valid {} → {} (the certificate in the response's KeyInfo, not the configured one)\n",
+            m.source.origin,
+            one_line(&s.cert.subject),
+            s.cert.sha1,
+            s.cert.not_before,
+            s.cert.not_after
+        ));
+    }
     let p = (!m.findings.is_empty()).then(|| pretty(&m.doc, &m.source.text));
     for f in &m.findings {
         let (line, col) = match (f.span, &p) {
@@ -386,6 +445,17 @@ mod tests {
     use super::*;
     use crate::error::{ErrorKind, InputError};
     use crate::source::Origin;
+
+    #[test]
+    fn wrap_keeps_words_and_indents_continuations() {
+        let w = wrap("  aaa bbb ccc ddd", 10);
+        assert_eq!(w, ["  aaa bbb", "    ccc", "    ddd"]);
+        assert_eq!(wrap("  x", 10), ["  x"]);
+        assert_eq!(
+            wrap("  averyveryverylongword b", 10),
+            ["  averyveryverylongword", "    b"]
+        );
+    }
 
     #[test]
     fn error_spans_inside_a_multibyte_character_do_not_panic() {

@@ -71,6 +71,12 @@ pub struct MessageOut<'a> {
     pub pack: String,
     /// Each pack that applied, and why.
     pub packs: &'a [crate::rules::Applied],
+    /// What each SP whose pack applied would answer, stage by stage (responses only).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub predictions: &'a [crate::predict::Prediction],
+    /// The certificate that signed the response, when it is not the configured one (`--idp-cert`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_by: Option<&'a crate::predict::SignedBy>,
 }
 
 #[derive(Serialize)]
@@ -173,6 +179,8 @@ pub fn build(run: &Run) -> Report<'_> {
                 m.packs.iter().map(|p| p.pack).collect::<Vec<_>>().join(",")
             },
             packs: &m.packs,
+            predictions: &m.predicted.predictions,
+            signed_by: m.predicted.signed_by.as_ref(),
         })
         .collect();
     let findings = run

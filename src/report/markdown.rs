@@ -124,6 +124,13 @@ pub fn render(run: &Run, opts: Options) -> String {
     } else {
         run
     };
+    // Predictions (redacted with the run).
+    let predicted: Vec<(&crate::lint::Linted, crate::predict::Predicted)> = run
+        .messages
+        .iter()
+        .filter(|m| !m.predicted.predictions.is_empty())
+        .map(|m| (m, m.predicted.clone()))
+        .collect();
     let mut red = |s: &str| {
         if opts.redact {
             r.text(s)
@@ -232,6 +239,23 @@ pub fn render(run: &Run, opts: Options) -> String {
         );
     }
     o.push('\n');
+    // What the SPs would answer.
+    if !predicted.is_empty() {
+        let _ = writeln!(o, "## What Atlassian would answer\n");
+        for (m, p) in predicted {
+            let _ = writeln!(o, "Message {} ({}):\n", m.index + 1, m.model.kind.as_str());
+            for l in super::prediction::lines(&p, false) {
+                let indent = l.len() - l.trim_start().len();
+                let _ = writeln!(
+                    o,
+                    "{}- {}",
+                    if indent > 0 { "  " } else { "" },
+                    md_escape(l.trim_start())
+                );
+            }
+            o.push('\n');
+        }
+    }
     // Findings, most severe first.
     let mut all: Vec<(&crate::lint::Linted, &crate::finding::Finding)> = run
         .messages

@@ -5,6 +5,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod prediction;
 pub mod public;
 pub mod redact;
 pub mod sarif;

@@ -607,6 +607,7 @@ pub fn run_with(original: &crate::lint::Run, r: &mut Redactor) -> crate::lint::R
         for p in &mut m.packs {
             p.reason = r.msg(&p.reason);
         }
+        m.predicted = m.predicted.redacted(r);
         if let Some(sig) = &mut m.signature {
             sig.detail = sig.detail.as_ref().map(|d| r.msg(d));
             for x in &mut sig.signatures {

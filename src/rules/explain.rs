@@ -185,6 +185,50 @@ pub fn render(input: &str, found: &[Entry]) -> String {
 mod tests {
     use super::*;
 
+    /// Every text Auth0's SP library answers (as Atlassian shows it) and every account-step text is
+    /// explained, by entries that name every rule the model says predicts it.
+    #[test]
+    fn every_library_text_is_explained_with_its_rules() {
+        use crate::predict::{account, auth0, text::visible};
+        let mut texts: Vec<(String, Vec<&str>)> = Vec::new();
+        for c in auth0::CHECKS {
+            let shown: Vec<String> = if c.id == "status" {
+                auth0::STATUS_TEXTS
+                    .iter()
+                    .map(|(_, t)| visible(t).to_string())
+                    .collect()
+            } else {
+                // The longest run of the library's own words between the values it quotes.
+                vec![
+                    visible(c.text)
+                        .split('…')
+                        .map(str::trim)
+                        .max_by_key(|w| w.len())
+                        .unwrap_or("")
+                        .to_string(),
+                ]
+            };
+            for t in shown {
+                texts.push((t, c.rules.to_vec()));
+            }
+        }
+        for (_, t, rules) in account::CHECKS {
+            texts.push((t.to_string(), rules.to_vec()));
+        }
+        for (t, rules) in texts {
+            assert!(!t.is_empty());
+            let found = explain(&t);
+            assert!(!found.is_empty(), "samlint explain does not know {t:?}");
+            for r in rules {
+                assert!(
+                    found.iter().any(|e| e.rules.iter().any(|x| x == r)),
+                    "samlint explain {t:?} does not name {r}"
+                );
+                assert!(crate::finding::rule(r).is_some(), "no rule {r}");
+            }
+        }
+    }
+
     #[test]
     fn url_error_description_is_decoded() {
         let u = "https://id.atlassian.com/error?error=access_denied&error_description=Invalid%20thumbprint";

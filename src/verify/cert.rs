@@ -53,7 +53,8 @@ pub struct Cert {
     pub info: CertInfo,
 }
 
-fn colon_hex(bytes: &[u8]) -> String {
+/// `AB:CD:…`, the form Atlassian and `openssl x509 -fingerprint` show a thumbprint in.
+pub fn colon_hex(bytes: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(bytes.len() * 3);
     for (i, b) in bytes.iter().enumerate() {

@@ -100,8 +100,8 @@ rule!(
     "expired",
     Error,
     "A validity window had already closed at the evaluation time",
-    "Atlassian answers 'assertion has expired': check the IdP's clock (NTP) and the assertion lifespan",
-    "https://support.atlassian.com/atlassian-cloud/kb/resolving-saml-time-mismatch-issues-aka-assertion-has-expired/; https://www.npmjs.com/package/passport-wsfed-saml2/v/4.6.1 lib/passport-wsfed-saml2/saml.js (clockSkew, 3 minutes)"
+    "check the IdP's clock (NTP) and the assertion lifespan; Atlassian Cloud answers 'assertion has expired' when the Conditions window closed more than 3 minutes before it received the response (its library judges the Conditions window only)",
+    "https://support.atlassian.com/atlassian-cloud/kb/resolving-saml-time-mismatch-issues-aka-assertion-has-expired/; https://www.npmjs.com/package/passport-wsfed-saml2/v/4.6.1 lib/passport-wsfed-saml2/saml.js (validateExpiration, clockSkew 3 minutes)"
 );
 rule!(
     PRO010,
@@ -109,8 +109,8 @@ rule!(
     "not-yet-valid",
     Error,
     "A validity window had not yet opened at the evaluation time",
-    "the IdP's clock runs ahead of the SP's: fix NTP on the IdP host",
-    "https://support.atlassian.com/atlassian-cloud/kb/resolving-saml-time-mismatch-issues-aka-assertion-has-expired/; https://github.com/SAML-Toolkits/java-saml/blob/5cd3ed8753dcc076cde86ec68aeb5781326868c8/core/src/main/java/com/onelogin/saml2/authn/SamlResponse.java ('not yet valid')"
+    "the IdP's clock runs ahead of the SP's: fix NTP on the IdP host; Atlassian Cloud's library (passport-wsfed-saml2 4.6.1) answers 'assertion has expired' for this too, when Conditions NotBefore is more than 3 minutes ahead",
+    "https://support.atlassian.com/atlassian-cloud/kb/resolving-saml-time-mismatch-issues-aka-assertion-has-expired/; https://github.com/SAML-Toolkits/java-saml/blob/5cd3ed8753dcc076cde86ec68aeb5781326868c8/core/src/main/java/com/onelogin/saml2/authn/SamlResponse.java ('not yet valid'); https://www.npmjs.com/package/passport-wsfed-saml2/v/4.6.1 lib/passport-wsfed-saml2/saml.js (validateExpiration)"
 );
 rule!(
     PRO011,
@@ -720,13 +720,19 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
                 );
                 continue;
             };
+            // Atlassian Cloud's library reads the first Conditions window only: say so for the others.
+            let not_atlassian = if what.starts_with("Conditions") {
+                ""
+            } else {
+                " (Atlassian Cloud's SAML library judges only the Conditions window)"
+            };
             if is_end && at >= t + skew {
                 let late = at - t;
                 out.push(
                     Finding::new(&PRO009, msg!(
-                        "{} {} had passed at {} ({}) by {}; a clock skew of {} would have accepted it",
+                        "{} {} had passed at {} ({}) by {}; a clock skew of {} would have accepted it{}",
                         Arg::plain(what), Arg::plain(format(t)), Arg::plain(format(at)), Arg::plain(source),
-                        Arg::plain(human_duration(late)), Arg::plain(min_skew(late + 1))
+                        Arg::plain(human_duration(late)), Arg::plain(min_skew(late + 1)), Arg::plain(not_atlassian)
                     ))
                     .at(v.span, path)
                     .label("expired"),
@@ -735,9 +741,9 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
                 let early = t - at;
                 out.push(
                     Finding::new(&PRO010, msg!(
-                        "{} {} was still {} ahead at {} ({}); a clock skew of {} would have accepted it",
+                        "{} {} was still {} ahead at {} ({}); a clock skew of {} would have accepted it{}",
                         Arg::plain(what), Arg::plain(format(t)), Arg::plain(human_duration(early)),
-                        Arg::plain(format(at)), Arg::plain(source), Arg::plain(min_skew(early))
+                        Arg::plain(format(at)), Arg::plain(source), Arg::plain(min_skew(early)), Arg::plain(not_atlassian)
                     ))
                     .at(v.span, path)
                     .label("not yet valid"),

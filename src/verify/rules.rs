@@ -89,7 +89,7 @@ pub const SIG011: RuleMeta = RuleMeta {
     name: "split-value",
     severity: Severity::Error,
     summary: "A NameID or attribute value split by a comment or CDATA (comment-truncation attack family)",
-    help: "a genuine IdP never emits this; SPs that read only the first text node see a different user (CVE-2017-11427 family)",
+    help: "a genuine IdP never emits this; SPs that read only the first text node see a different user (CVE-2017-11427 family). Atlassian Cloud's library reads the whole text (DOM textContent), so this alone does not change what Atlassian answers",
     source: "CVE-2017-11427, CVE-2018-7340",
 };
 pub const SIG012: RuleMeta = RuleMeta {

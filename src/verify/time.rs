@@ -4,7 +4,8 @@
 /// An instant in milliseconds since the Unix epoch.
 pub type Millis = i64;
 
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+/// Days since 1970-01-01 of a proleptic Gregorian date (a day past the month's end rolls over).
+pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     // Howard Hinnant's algorithm.
     let y = if m <= 2 { y - 1 } else { y };
     let era = if y >= 0 { y } else { y - 399 } / 400;

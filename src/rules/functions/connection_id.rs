@@ -55,12 +55,20 @@ impl Check for ConnCheck {
             return Vec::new();
         }
         // An ACS without a connection id is ATL002's finding (the ACS pattern), not this one's.
+        let entity = match sp.get("entity_id_from").and_then(Node::as_str) {
+            Some("audience") => "the Audience",
+            Some("issuer") => "the AuthnRequest's Issuer",
+            _ => "the client ID",
+        };
+        let what = super::atlassian_acs::acs_name(sp.get("acs_from").and_then(Node::as_str));
         match acs_id_of(acs) {
             Some(a) if a != e => vec![
                 Hit::new(msg!(
-                    "the entity ID names connection {} but the ACS names saml-{}",
-                    Arg::uuid(e),
-                    Arg::uuid(a)
+                    "{} `{}` and {} `{}` name different Atlassian connections: one of the two belongs to another SAML configuration",
+                    Arg::plain(entity),
+                    Arg::url(sp.get("entity_id").and_then(Node::as_str).unwrap_or(e)),
+                    Arg::plain(what),
+                    Arg::url(acs)
                 ))
                 .at(acs_node.span)
                 .value(acs),

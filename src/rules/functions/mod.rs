@@ -5,7 +5,8 @@
 use crate::source::Span;
 use crate::tree::Node;
 
-mod connection_id;
+mod atlassian_acs;
+pub mod connection_id;
 mod contains;
 mod defined;
 mod email;
@@ -15,6 +16,7 @@ mod equals;
 mod keycloak_boolean;
 mod length;
 mod lookalike_attribute;
+mod pasted_certificate;
 mod pattern;
 mod realm_keys;
 mod redirect_uri;
@@ -94,6 +96,7 @@ pub trait Function: Sync {
 
 /// Every built-in function.
 pub static FUNCTIONS: &[&dyn Function] = &[
+    &atlassian_acs::AtlassianAcs,
     &connection_id::ConnectionId,
     &contains::Contains,
     &defined::Defined,
@@ -106,6 +109,7 @@ pub static FUNCTIONS: &[&dyn Function] = &[
     &keycloak_boolean::KeycloakBoolean,
     &length::Length,
     &lookalike_attribute::LookalikeAttribute,
+    &pasted_certificate::PastedCertificate,
     &pattern::Pattern,
     &realm_keys::RealmKeys,
     &redirect_uri::RedirectUri,

@@ -1,0 +1,92 @@
+//! Atlassian Cloud's own step after the SAML library: the NameID (as the library hands it on, its whole
+//! text) is the account's email address, and with `--domain` it must be in a verified domain. Judged on
+//! its own: Atlassian reaches this step only when the library accepts.
+
+use super::text::Text;
+use super::{Confidence, Prediction, Stage};
+use crate::xml::Document;
+
+pub const MODEL: &str = "Atlassian Cloud account step (published error texts)";
+
+/// The account step's prediction, when the response has an assertion to read a NameID from.
+pub fn predict(doc: &Document, domains: &[String]) -> Option<Prediction> {
+    if doc.is_empty() {
+        return None;
+    }
+    doc.first_child(doc.root, crate::model::ns::SAML, "Assertion")?;
+    let name_id = super::auth0::name_id(doc);
+    let base = Prediction {
+        sp: "atlassian-cloud",
+        stage: Stage::Account,
+        accepted: true,
+        error_description: None,
+        error: None,
+        model: MODEL,
+        confidence: Confidence::Secondary,
+        check: None,
+        message: None,
+        assumptions: Vec::new(),
+    };
+    let reject = |id: &'static str, text: &'static str, confidence| Prediction {
+        accepted: false,
+        error_description: Some(Text::lit(text)),
+        message: Some(Text::lit(text)),
+        error: Some("access_denied"),
+        check: Some(id),
+        confidence,
+        ..base.clone()
+    };
+    let Some(v) = name_id else {
+        // No NameID: Atlassian has nothing to match; what it shows is not published.
+        return Some(Prediction {
+            accepted: false,
+            error: Some("access_denied"),
+            check: Some("nameid-missing"),
+            confidence: Confidence::Unconfirmed,
+            assumptions: vec![
+                "the response has no NameID; Atlassian's answer to that is not published".into(),
+            ],
+            ..base
+        });
+    };
+    if !crate::rules::functions::is_email(&v) {
+        // jira.atlassian.com ID-7397 shows this text for a NameID that is not an email address.
+        return Some(reject(
+            "nameid-not-email",
+            "verify-saml-domains:malformed-email-address",
+            Confidence::Confirmed,
+        ));
+    }
+    let domain = v.trim().rsplit('@').next().unwrap_or("");
+    if !domains.is_empty() && !domains.iter().any(|d| d.eq_ignore_ascii_case(domain)) {
+        // Atlassian's KB "Having trouble logging you in" ties this text to a NameID that no account
+        // under an authentication policy of this IdP matches.
+        return Some(reject(
+            "domain-not-verified",
+            "authentication-policy-strategy-mismatch",
+            Confidence::Secondary,
+        ));
+    }
+    if domains.is_empty() {
+        return Some(Prediction {
+            assumptions: vec!["the NameID's domain is verified and linked to this identity provider (pass --domain to check)".into()],
+            confidence: Confidence::Inferred,
+            ..base
+        });
+    }
+    Some(base)
+}
+
+/// The account step's checks and the rules that predict them (for `samlint explain` and its tests).
+pub static CHECKS: &[(&str, &str, &[&str])] = &[
+    (
+        "nameid-not-email",
+        "verify-saml-domains:malformed-email-address",
+        &["ATL004", "KC004", "KC005"],
+    ),
+    (
+        "domain-not-verified",
+        "authentication-policy-strategy-mismatch",
+        &["ATL004", "ATL005", "KC004"],
+    ),
+];

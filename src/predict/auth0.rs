@@ -1,0 +1,1095 @@
+//! The model of Atlassian Cloud's SAML step: Auth0's SP library passport-wsfed-saml2 4.6.1 with Auth0's
+//! xml-crypto fork 1.4.1-auth0.2, configured as Auth0 configures a SAML connection (the certificate
+//! pasted into Atlassian as `cert`, its SHA-1 as `thumbprints`, the SP entity ID as `realm`, the ACS as
+//! recipient and destination, 3 minutes of clock skew). [`CHECKS`] is the library's checks in the order
+//! `Samlp.validateSamlResponse` runs them, with their error texts (lib/passport-wsfed-saml2/samlp.js and
+//! saml.js, xml-crypto lib/signed-xml.js); [`judge`] runs them over samlint's DOM, the way the library
+//! reads the document (any namespace where it matches by local name, the first match where it takes the
+//! first). tests/oracle.rs runs the library itself on every case the suite makes and compares.
+
+use super::Confidence;
+use super::text::{Part, Text};
+use crate::model::ns;
+use crate::xml::{Document, NodeId, NodeKind};
+
+/// What the prediction is based on (JSON `model`).
+pub const MODEL: &str =
+    "passport-wsfed-saml2 4.6.1 (Auth0's SP library) with xml-crypto 1.4.1-auth0.2";
+/// How the human output names it.
+pub const SHORT: &str = "Auth0's SP library 4.6.1";
+/// The library's default clock skew (minutes), which Auth0 does not change for a SAML connection.
+pub const SKEW_MS: i64 = 3 * 60_000;
+
+/// One check of the library.
+#[derive(Debug)]
+pub struct Check {
+    pub id: &'static str,
+    /// Where the library makes it.
+    pub step: &'static str,
+    /// The fixed words of its error message (values the library quotes are left out).
+    pub text: &'static str,
+    /// The samlint rules whose findings predict it.
+    pub rules: &'static [&'static str],
+    /// How sure samlint is that Atlassian answers this text for this cause.
+    pub confidence: Confidence,
+}
+
+macro_rules! check {
+    ($id:literal, $step:literal, $text:literal, [$($r:literal),*], $c:ident) => {
+        Check { id: $id, step: $step, text: $text, rules: &[$($r),*], confidence: Confidence::$c }
+    };
+}
+
+/// The library's checks, in order. `confidence`: `confirmed` where Atlassian's own pages show the text
+/// for that cause, `secondary` where a third party quotes an Atlassian error URL with it, `inferred`
+/// where only the library says so.
+pub static CHECKS: &[Check] = &[
+    check!(
+        "not-a-response",
+        "samlp.js validateSamlResponse",
+        "XML is not a valid saml response",
+        [],
+        Inferred
+    ),
+    check!(
+        "response-not-unique",
+        "samlp.js validateSamlResponse",
+        "SAMLResponse should be unique",
+        ["SIG005"],
+        Inferred
+    ),
+    check!(
+        "destination",
+        "samlp.js validateSamlResponse (checkDestination)",
+        "Destination endpoint … did not match …",
+        ["PRO004", "ATL002", "ATL003"],
+        Inferred
+    ),
+    check!(
+        "status",
+        "samlp.js validateSamlResponse (getSamlStatus)",
+        "the StatusMessage, else the text for the StatusCode",
+        ["PRO001", "ATL012"],
+        Inferred
+    ),
+    check!(
+        "one-assertion",
+        "samlp.js extractAssertion",
+        "A SAMLResponse can contain only one Assertion element.",
+        ["SIG005"],
+        Inferred
+    ),
+    check!(
+        "one-encrypted-assertion",
+        "samlp.js extractAssertion",
+        "A SAMLResponse can contain only one EncryptedAssertion element.",
+        ["SIG005"],
+        Inferred
+    ),
+    check!(
+        "encrypted-data-missing",
+        "samlp.js extractAssertion",
+        "EncryptedData not found.",
+        ["ATL014"],
+        Inferred
+    ),
+    check!(
+        "encrypted",
+        "samlp.js extractAssertion",
+        "Assertion is encrypted. Please set options.decryptionKey with your decryption private key.",
+        ["ATL014"],
+        Inferred
+    ),
+    check!(
+        "no-assertion",
+        "samlp.js validateSamlResponse",
+        "saml response does not contain an Assertion element (Status: …)",
+        ["PRO001", "SIG005"],
+        Inferred
+    ),
+    check!(
+        "unsigned",
+        "samlp.js validateSamlResponse",
+        "neither the response nor the assertion are signed",
+        ["SIG002", "ATL015"],
+        Inferred
+    ),
+    check!(
+        "signature-repeated",
+        "saml.js validateSignature",
+        "Signature was found more than one time (xpath: …)",
+        ["SIG005"],
+        Inferred
+    ),
+    check!(
+        "signature-missing",
+        "saml.js validateSignature",
+        "Signature is missing (xpath: …)",
+        ["SIG005"],
+        Inferred
+    ),
+    check!(
+        "duplicate-id",
+        "xml-crypto validateReferences",
+        "Cannot validate a document which contains multiple elements with the same value for the ID / Id / Id attributes, in order to prevent signature wrapping attack.",
+        ["SIG005"],
+        Inferred
+    ),
+    check!(
+        "unsupported-algorithm",
+        "xml-crypto findSignatureAlgorithm / findHashAlgorithm / findCanonicalizationAlgorithm",
+        "… algorithm '…' is not supported",
+        ["SIG007", "ATL017"],
+        Inferred
+    ),
+    check!(
+        "reference-not-found",
+        "xml-crypto validateReferences",
+        "Signature check errors: invalid signature: the signature refernces an element with uri … but could not find such element in the xml",
+        ["SIG001"],
+        Inferred
+    ),
+    check!(
+        "digest",
+        "xml-crypto validateReferences",
+        "Signature check errors: invalid signature: for uri … calculated digest is … but the xml to validate supplies digest …",
+        ["SIG001"],
+        Inferred
+    ),
+    check!(
+        "signature-value",
+        "xml-crypto validateSignatureValue",
+        "Signature check errors: invalid signature: the signature value … is incorrect",
+        ["SIG001"],
+        Inferred
+    ),
+    check!(
+        "thumbprint",
+        "saml.js validateSignature",
+        "Invalid thumbprint (configured: …. calculated: …)",
+        ["SIG004", "SIG001", "KC014"],
+        Confirmed
+    ),
+    check!(
+        "version",
+        "saml.js parseAssertion",
+        "SAML Assertion version not supported, or not defined",
+        [],
+        Inferred
+    ),
+    check!(
+        "expired",
+        "saml.js validateExpiration (Conditions only, 3 min skew)",
+        "assertion has expired.",
+        ["PRO009", "PRO010", "PRO015", "KC013"],
+        Confirmed
+    ),
+    check!(
+        "audience",
+        "saml.js validateAudience",
+        "Audience is invalid. Configured: …",
+        ["PRO003", "ATL001", "ATL003"],
+        Secondary
+    ),
+    check!(
+        "recipient",
+        "saml.js validateRecipient",
+        "Recipient is invalid. Configured: …",
+        ["PRO005", "ATL002", "ATL003"],
+        Inferred
+    ),
+    check!(
+        "name-qualifier",
+        "saml.js validateNameQualifier",
+        "NameQualifier attribute in the NameID element does not match …",
+        [],
+        Inferred
+    ),
+    check!(
+        "sp-name-qualifier",
+        "saml.js validateSPNameQualifier",
+        "SPNameQualifier attribute in the NameID element does not match …",
+        ["PRO016"],
+        Inferred
+    ),
+];
+
+/// How sure samlint is of an acceptance: the library accepts; Atlassian may check more.
+pub const ACCEPTED_CONFIDENCE: Confidence = Confidence::Secondary;
+
+pub fn check(id: &str) -> &'static Check {
+    CHECKS
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or(&CHECKS[CHECKS.len() - 1])
+}
+
+/// The status texts the library knows (samlp.js `ErrorMessages`); other codes are not errors to it.
+pub const STATUS_TEXTS: &[(&str, &str)] = &[
+    (
+        "urn:oasis:names:tc:SAML:2.0:status:VersionMismatch",
+        "The SAML responder could not process the request because the version of the request message was incorrect.",
+    ),
+    (
+        "urn:oasis:names:tc:SAML:2.0:status:Requester",
+        "The request could not be performed due to an error on the part of the requester",
+    ),
+    (
+        "urn:oasis:names:tc:SAML:2.0:status:Responder",
+        "The request could not be performed due to an error on the part of the SAML responder or SAML authority",
+    ),
+    (
+        "urn:oasis:names:tc:SAML:2.0:status:AuthnFailed",
+        "The responding provider was unable to successfully authenticate the principal",
+    ),
+];
+
+/// xml-crypto 1.4.1-auth0.2's algorithm tables.
+const SIGNATURE_ALGORITHMS: &[&str] = &[
+    "http://www.w3.org/2000/09/xmldsig#rsa-sha1",
+    "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+    "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512",
+    "http://www.w3.org/2000/09/xmldsig#hmac-sha1",
+];
+const HASH_ALGORITHMS: &[&str] = &[
+    "http://www.w3.org/2000/09/xmldsig#sha1",
+    "http://www.w3.org/2001/04/xmlenc#sha256",
+    "http://www.w3.org/2001/04/xmlenc#sha512",
+];
+const TRANSFORMS: &[&str] = &[
+    "http://www.w3.org/TR/2001/REC-xml-c14n-20010315",
+    "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments",
+    "http://www.w3.org/2001/10/xml-exc-c14n#",
+    "http://www.w3.org/2001/10/xml-exc-c14n#WithComments",
+    "http://www.w3.org/2000/09/xmldsig#enveloped-signature",
+];
+
+const RESPONSE_SIGNATURE_XPATH: &str = "/*[local-name(.)='Response']/*[local-name(.)='Signature' and namespace-uri(.)='http://www.w3.org/2000/09/xmldsig#']";
+const ASSERTION_SIGNATURE_XPATH: &str = "/*[local-name(.)='Assertion']/*[local-name(.)='Signature' and namespace-uri(.)='http://www.w3.org/2000/09/xmldsig#']";
+
+/// The Atlassian connection the response is judged by.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// SP entity ID (`realm`).
+    pub realm: String,
+    /// ACS URL (`recipientUrl`, `destinationUrl`).
+    pub acs: String,
+    /// The library's clock.
+    pub now_ms: i64,
+}
+
+/// Which key the library checks a signature with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Key {
+    /// The certificate pasted into Atlassian (no X509Certificate in the signature's KeyInfo).
+    Configured,
+    /// The first X509Certificate of the signature's KeyInfo (its DER, as the library decodes it).
+    Embedded(Vec<u8>),
+}
+
+/// What the verifier says of one signature checked with one key (see signer.rs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Crypto {
+    Valid,
+    /// A Reference's digest does not match: the computed digest (base64) when samlint could compute it.
+    Digest(Option<String>),
+    /// The signature value does not verify with that key.
+    Value,
+    /// samlint's verifier gave no verdict (it refused the signature, or the key is unreadable).
+    Unknown(String),
+}
+
+/// Answers crypto questions about signatures (implemented with samlint's verifier in signer.rs).
+pub trait Oracle {
+    fn verify(&self, signature: NodeId, key: &Key) -> Crypto;
+    /// The certificates pasted into Atlassian (SHA-1 of each); `None` when samlint was not told.
+    fn configured_sha1(&self) -> Option<Vec<[u8; 20]>>;
+}
+
+/// The library's answer.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Accepted,
+    /// Rejected with this message (the library's whole text).
+    Rejected(&'static Check, Text),
+    /// The library rejects, or might, in a way samlint does not model (the reason says why).
+    Unknown(&'static Check, String),
+}
+
+/// What the judgement found out on the way.
+#[derive(Debug, Clone, Default)]
+pub struct Trace {
+    /// The embedded certificates the library verified signatures with, and whether they verified.
+    pub embedded: Vec<(NodeId, Vec<u8>, bool)>,
+    /// Values the judgement relied on that samlint assumed (no `--idp-cert`).
+    pub assumed_certificate: bool,
+}
+
+// ---- reading the document the way the library's XPath does -------------------------------------------
+
+fn local(doc: &Document, n: NodeId) -> Option<&str> {
+    doc.element(n).map(|e| e.local.as_str())
+}
+
+fn named(doc: &Document, n: NodeId, name: &str) -> bool {
+    local(doc, n) == Some(name)
+}
+
+/// `.//*[local-name(.)='name']` below `scope`, in document order.
+fn below(doc: &Document, scope: NodeId, name: &str) -> Vec<NodeId> {
+    doc.descendants(scope)
+        .into_iter()
+        .filter(|n| named(doc, *n, name))
+        .collect()
+}
+
+/// Child elements with this local name (any namespace).
+fn children(doc: &Document, n: NodeId, name: &str) -> Vec<NodeId> {
+    doc.child_elements(n)
+        .filter(|c| named(doc, *c, name))
+        .collect()
+}
+
+/// `.//A/B/C…`: every match of the path below `scope`, in document order.
+fn path(doc: &Document, scope: NodeId, steps: &[&str]) -> Vec<NodeId> {
+    let Some((first, rest)) = steps.split_first() else {
+        return Vec::new();
+    };
+    let mut cur = below(doc, scope, first);
+    for s in rest {
+        cur = cur.iter().flat_map(|n| children(doc, *n, s)).collect();
+    }
+    cur.sort_unstable();
+    cur.dedup();
+    cur
+}
+
+/// DOM `getAttribute(name)` for an unprefixed attribute: `None` when absent.
+fn attr<'a>(doc: &'a Document, n: NodeId, name: &str) -> Option<&'a str> {
+    doc.element(n)?
+        .attrs
+        .iter()
+        .find(|a| a.qname == name)
+        .map(|a| a.value.as_str())
+}
+
+/// DOM `textContent`: every text and CDATA node below, comments and processing instructions skipped.
+pub fn text_content(doc: &Document, n: NodeId) -> String {
+    let mut out = String::new();
+    let mut stack = vec![n];
+    while let Some(x) = stack.pop() {
+        match &doc.node(x).kind {
+            NodeKind::Text { value } | NodeKind::CData { value } => out.push_str(value),
+            NodeKind::Element(_) => stack.extend(doc.node(x).children.iter().rev().copied()),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The first child node's text (`firstChild.data`), when that child is text.
+fn first_text(doc: &Document, n: NodeId) -> Option<&str> {
+    let c = *doc.node(n).children.first()?;
+    match &doc.node(c).kind {
+        NodeKind::Text { value } | NodeKind::CData { value } => Some(value),
+        _ => None,
+    }
+}
+
+/// JavaScript's `new Date(s)` (V8, the process in UTC) for the date-time forms an IdP writes: the ISO
+/// format with `T`, `t` or a space, optional seconds and any number of fractional digits, `Z`/`z`,
+/// `±hh:mm` or `±hhmm`, no zone read as UTC; a date alone. `None` is an Invalid Date (whitespace around
+/// the value, a leap second, a zone `±hh`), which the library's comparisons let through. V8's fallback
+/// for other forms (RFC 2822 dates) is not modelled: they read as invalid here.
+pub fn js_date(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let t = s.get(r)?;
+        (!t.is_empty() && t.bytes().all(|c| c.is_ascii_digit()))
+            .then(|| t.parse().ok())
+            .flatten()
+    };
+    let (y, rest) = match b.first()? {
+        b'+' | b'-' => {
+            let y = num(1..7)?;
+            (if b[0] == b'-' { -y } else { y }, 7)
+        }
+        _ => (num(0..4)?, 4),
+    };
+    if b.get(rest) != Some(&b'-') || b.get(rest + 3) != Some(&b'-') {
+        return None;
+    }
+    let (mo, d) = (num(rest + 1..rest + 3)?, num(rest + 4..rest + 6)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let days = crate::verify::time::days_from_civil(y, mo, d);
+    let mut i = rest + 6;
+    if i == b.len() {
+        return Some(days * 86_400_000);
+    }
+    if !matches!(b[i], b'T' | b't' | b' ') || b.get(i + 3) != Some(&b':') {
+        return None;
+    }
+    let (h, mi) = (num(i + 1..i + 3)?, num(i + 4..i + 6)?);
+    i += 6;
+    let (mut se, mut ms) = (0, 0);
+    if b.get(i) == Some(&b':') {
+        se = num(i + 1..i + 3)?;
+        i += 3;
+        if b.get(i) == Some(&b'.') {
+            let start = i + 1;
+            i = start;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            let frac = s.get(start..i)?;
+            if frac.is_empty() {
+                return None;
+            }
+            let f: String = frac.chars().chain("00".chars()).take(3).collect();
+            ms = f.parse().ok()?;
+        }
+    }
+    if h > 24 || mi > 59 || se > 59 || (h == 24 && (mi, se, ms) != (0, 0, 0)) {
+        return None;
+    }
+    let offset_min = match b.get(i) {
+        None => 0,
+        Some(b'Z' | b'z') if i + 1 == b.len() => 0,
+        Some(sign @ (b'+' | b'-')) => {
+            let (oh, om) = match b.len() - i {
+                6 if b[i + 3] == b':' => (num(i + 1..i + 3)?, num(i + 4..i + 6)?),
+                5 => (num(i + 1..i + 3)?, num(i + 3..i + 5)?),
+                _ => return None,
+            };
+            let v = oh * 60 + om;
+            if *sign == b'+' { v } else { -v }
+        }
+        _ => return None,
+    };
+    Some(((days * 86_400 + h * 3600 + mi * 60 + se - offset_min * 60) * 1000) + ms)
+}
+
+// ---- the judgement ------------------------------------------------------------------------------------
+
+fn reject(id: &str, t: Text) -> Outcome {
+    Outcome::Rejected(check(id), t)
+}
+
+/// Run the library's checks over the document.
+pub fn judge(doc: &Document, cfg: &Config, oracle: &dyn Oracle, trace: &mut Trace) -> Outcome {
+    if doc.is_empty() {
+        return reject(
+            "not-a-response",
+            Text::lit("XML is not a valid saml response"),
+        );
+    }
+    let root = doc.root;
+    let all: Vec<NodeId> = std::iter::once(root).chain(doc.descendants(root)).collect();
+    let responses: Vec<NodeId> = all
+        .iter()
+        .copied()
+        .filter(|n| named(doc, *n, "Response"))
+        .collect();
+    let response = match responses.as_slice() {
+        [] => {
+            return reject(
+                "not-a-response",
+                Text::lit("XML is not a valid saml response"),
+            );
+        }
+        [one] => *one,
+        _ => {
+            return reject(
+                "response-not-unique",
+                Text::lit("SAMLResponse should be unique"),
+            );
+        }
+    };
+    // Destination: only when present and not empty.
+    if let Some(d) = attr(doc, response, "Destination")
+        && !d.is_empty()
+        && d != cfg.acs
+    {
+        return reject(
+            "destination",
+            Text::lit("Destination endpoint ")
+                .then(Part::Url(d.to_string()))
+                .then(Part::Lit(" did not match "))
+                .then(Part::Url(cfg.acs.clone())),
+        );
+    }
+    // Status: the first StatusCode under a Status anywhere, and the first one nested in it.
+    let code_node = path(doc, root, &["Status", "StatusCode"]).first().copied();
+    let code = code_node.map(|n| attr(doc, n, "Value").unwrap_or(""));
+    let sub = path(doc, root, &["Status", "StatusCode", "StatusCode"])
+        .first()
+        .map(|n| attr(doc, *n, "Value").unwrap_or(""));
+    let known = |c: Option<&str>| {
+        c.and_then(|c| STATUS_TEXTS.iter().find(|(k, _)| *k == c))
+            .map(|(_, t)| *t)
+    };
+    if let Some(fixed) = known(sub).or(known(code)) {
+        let message = path(doc, root, &["Status", "StatusMessage"])
+            .first()
+            .map(|n| text_content(doc, *n))
+            .filter(|m| !m.is_empty());
+        return reject(
+            "status",
+            match message {
+                Some(m) => Text(vec![Part::Value(m)]),
+                None => Text::lit(fixed),
+            },
+        );
+    }
+    // The assertion: exactly one Assertion element anywhere, a child of the root Response.
+    if all.iter().filter(|n| named(doc, **n, "Assertion")).count() > 1 {
+        return reject(
+            "one-assertion",
+            Text::lit("A SAMLResponse can contain only one Assertion element."),
+        );
+    }
+    let root_is_response = named(doc, root, "Response");
+    let assertion = root_is_response
+        .then(|| doc.first_child(root, ns::SAML, "Assertion"))
+        .flatten();
+    let Some(assertion) = assertion else {
+        let encrypted: Vec<NodeId> = if root_is_response {
+            doc.children_named(root, ns::SAML, "EncryptedAssertion")
+                .collect()
+        } else {
+            Vec::new()
+        };
+        return match encrypted.as_slice() {
+            [] => reject(
+                "no-assertion",
+                Text::lit("saml response does not contain an Assertion element (Status: ")
+                    .then(Part::Value(code.unwrap_or("undefined").to_string()))
+                    .then(Part::Lit(")")),
+            ),
+            [one] => {
+                let data = doc
+                    .descendants(*one)
+                    .into_iter()
+                    .any(|n| doc.is(n, ns::XENC, "EncryptedData"));
+                if data {
+                    reject(
+                        "encrypted",
+                        Text::lit(
+                            "Assertion is encrypted. Please set options.decryptionKey with your decryption private key.",
+                        ),
+                    )
+                } else {
+                    reject(
+                        "encrypted-data-missing",
+                        Text::lit("EncryptedData not found."),
+                    )
+                }
+            }
+            _ => reject(
+                "one-encrypted-assertion",
+                Text::lit("A SAMLResponse can contain only one EncryptedAssertion element."),
+            ),
+        };
+    };
+    let response_sigs: Vec<NodeId> = doc.children_named(root, ns::DS, "Signature").collect();
+    let assertion_signed = doc
+        .descendants(assertion)
+        .into_iter()
+        .any(|n| doc.is(n, ns::DS, "Signature"));
+    if response_sigs.is_empty() && !assertion_signed {
+        return reject(
+            "unsigned",
+            Text::lit("neither the response nor the assertion are signed"),
+        );
+    }
+    // The Response's signature first, when there is one; then the assertion's.
+    if !response_sigs.is_empty()
+        && let Some(o) = signature(
+            doc,
+            &response_sigs,
+            RESPONSE_SIGNATURE_XPATH,
+            root,
+            oracle,
+            trace,
+        )
+    {
+        return o;
+    }
+    if assertion_signed {
+        let sigs: Vec<NodeId> = doc.children_named(assertion, ns::DS, "Signature").collect();
+        if let Some(o) = signature(
+            doc,
+            &sigs,
+            ASSERTION_SIGNATURE_XPATH,
+            assertion,
+            oracle,
+            trace,
+        ) {
+            return o;
+        }
+    }
+    parse_assertion(doc, assertion, cfg)
+}
+
+/// `SAML.validateSignature` on the signature(s) the library's XPath found.
+fn signature(
+    doc: &Document,
+    found: &[NodeId],
+    xpath: &'static str,
+    scope: NodeId,
+    oracle: &dyn Oracle,
+    trace: &mut Trace,
+) -> Option<Outcome> {
+    let s = match found {
+        [] => {
+            return Some(reject(
+                "signature-missing",
+                Text::lit("Signature is missing (xpath: ")
+                    .then(Part::Lit(xpath))
+                    .then(Part::Lit(")")),
+            ));
+        }
+        [one] => *one,
+        _ => {
+            return Some(reject(
+                "signature-repeated",
+                Text::lit("Signature was found more than one time (xpath: ")
+                    .then(Part::Lit(xpath))
+                    .then(Part::Lit(")")),
+            ));
+        }
+    };
+    let unknown = |why: &str| Some(Outcome::Unknown(check("signature-value"), why.to_string()));
+    // loadSignature.
+    let Some(signed_info) = below(doc, s, "SignedInfo").first().copied() else {
+        return unknown("the signature has no SignedInfo");
+    };
+    let c14n = below(doc, s, "CanonicalizationMethod")
+        .first()
+        .and_then(|n| attr(doc, *n, "Algorithm"))
+        .map(str::to_string);
+    let method = below(doc, s, "SignatureMethod")
+        .first()
+        .and_then(|n| attr(doc, *n, "Algorithm"))
+        .map(str::to_string);
+    let (Some(c14n), Some(method)) = (c14n, method) else {
+        return unknown("the signature lacks its CanonicalizationMethod or SignatureMethod");
+    };
+    let refs = children(doc, signed_info, "Reference");
+    if refs.is_empty() {
+        return unknown("the signature has no Reference");
+    }
+    // loadReference: a DigestMethod with an Algorithm, and a DigestValue with text.
+    for r in &refs {
+        let method = children(doc, *r, "DigestMethod");
+        if method
+            .first()
+            .and_then(|m| attr(doc, *m, "Algorithm"))
+            .is_none()
+        {
+            return unknown("a Reference has no DigestMethod Algorithm");
+        }
+        let Some(v) = children(doc, *r, "DigestValue").first().copied() else {
+            return unknown("a Reference has no DigestValue");
+        };
+        if first_text(doc, v).is_none_or(str::is_empty) {
+            let el = doc.element(v);
+            // xml-crypto quotes the element as xmldom serialises it: `<ds:DigestValue/>` when empty.
+            return Some(match el {
+                Some(e) if e.attrs.is_empty() && doc.node(v).children.is_empty() => reject(
+                    "digest",
+                    Text::lit("could not find the value of DigestValue in ").then(Part::Value(
+                        format!(
+                            "<{}/>",
+                            e.prefix
+                                .as_ref()
+                                .map_or(e.local.clone(), |p| format!("{p}:{}", e.local))
+                        ),
+                    )),
+                ),
+                _ => Outcome::Unknown(
+                    check("digest"),
+                    "a DigestValue has no text, and samlint does not reproduce how the library quotes it"
+                        .into(),
+                ),
+            });
+        }
+    }
+    let Some(value) = below(doc, s, "SignatureValue")
+        .first()
+        .and_then(|n| first_text(doc, *n))
+        .map(|v| v.replace('\n', ""))
+    else {
+        return unknown("the signature has no SignatureValue text");
+    };
+    // The key: the first X509Certificate of the first KeyInfo when there is one, else the pasted one.
+    let key = match below(doc, s, "KeyInfo").first() {
+        Some(ki) => match doc
+            .descendants(*ki)
+            .into_iter()
+            .find(|n| doc.is(*n, ns::DS, "X509Certificate"))
+        {
+            Some(x) => match first_text(doc, x) {
+                Some(b64) => Key::Embedded(node_base64(b64)),
+                None => return unknown("the KeyInfo's X509Certificate has no text"),
+            },
+            None => Key::Configured,
+        },
+        None => Key::Configured,
+    };
+    // validateReferences: each Reference resolves by ID (AssertionID, Id, ID, id), one element only.
+    let in_scope: Vec<NodeId> = std::iter::once(scope)
+        .chain(doc.descendants(scope))
+        .collect();
+    for r in &refs {
+        let uri = attr(doc, *r, "URI").unwrap_or("");
+        let id = uri.strip_prefix('#').unwrap_or(uri);
+        if !id.is_empty() {
+            if id.contains('\'') {
+                return unknown("a Reference URI holds a quote");
+            }
+            // The assertion's signature is checked in a document of the assertion alone.
+            let hits: usize = ["AssertionID", "Id", "ID", "id"]
+                .iter()
+                .map(|name| {
+                    in_scope
+                        .iter()
+                        .filter_map(|n| doc.element(*n))
+                        .filter(|e| e.attrs.iter().any(|a| a.local == *name && a.value == id))
+                        .count()
+                })
+                .sum();
+            if hits > 1 {
+                return Some(reject(
+                    "duplicate-id",
+                    Text::lit(check("duplicate-id").text),
+                ));
+            }
+            if hits == 0 {
+                return Some(reject(
+                    "reference-not-found",
+                    Text::lit("Signature check errors: invalid signature: the signature refernces an element with uri ")
+                        .then(Part::Id(uri.to_string()))
+                        .then(Part::Lit(" but could not find such element in the xml")),
+                ));
+            }
+        }
+        for t in children(doc, *r, "Transforms")
+            .first()
+            .map(|ts| children(doc, *ts, "Transform"))
+            .unwrap_or_default()
+        {
+            let a = attr(doc, t, "Algorithm").unwrap_or("");
+            if !TRANSFORMS.contains(&a) {
+                return Some(unsupported("canonicalization", a));
+            }
+            // The enveloped-signature transform reads the SignatureValue of every Signature inside the
+            // signed element, and throws a bare string (no message) for one without.
+            if a == ENVELOPED && unreadable_signature_inside(doc, id, &in_scope) {
+                return unknown(
+                    "a Signature inside the signed element has no SignatureValue: xml-crypto throws a string, and the library's error has no message",
+                );
+            }
+        }
+        let digest = children(doc, *r, "DigestMethod")
+            .first()
+            .and_then(|d| attr(doc, *d, "Algorithm"))
+            .unwrap_or("");
+        if !HASH_ALGORITHMS.contains(&digest) {
+            return Some(unsupported("hash", digest));
+        }
+    }
+    let sig_checked = || oracle.verify(s, &key);
+    let first_ref_uri = attr(doc, refs[0], "URI").unwrap_or("").to_string();
+    let supplied = children(doc, refs[0], "DigestValue")
+        .first()
+        .and_then(|d| first_text(doc, *d))
+        .unwrap_or("")
+        .to_string();
+    let verdict = sig_checked();
+    if let Crypto::Digest(computed) = &verdict {
+        return Some(match computed {
+            Some(c) => reject(
+                "digest",
+                Text::lit("Signature check errors: invalid signature: for uri ")
+                    .then(Part::Id(first_ref_uri))
+                    .then(Part::Lit(" calculated digest is "))
+                    .then(Part::Blob(c.clone()))
+                    .then(Part::Lit(" but the xml to validate supplies digest "))
+                    .then(Part::Blob(supplied)),
+            ),
+            None => Outcome::Unknown(
+                check("digest"),
+                "a digest does not match, and samlint could not compute the digest the library would quote"
+                    .into(),
+            ),
+        });
+    }
+    // validateSignatureValue.
+    if !TRANSFORMS.contains(&c14n.as_str()) {
+        return Some(unsupported("canonicalization", &c14n));
+    }
+    if !SIGNATURE_ALGORITHMS.contains(&method.as_str()) {
+        return Some(unsupported("signature", &method));
+    }
+    match verdict {
+        Crypto::Valid => {}
+        Crypto::Value => {
+            if let Key::Embedded(der) = &key {
+                trace.embedded.push((s, der.clone(), false));
+            }
+            return Some(reject(
+                "signature-value",
+                Text::lit("Signature check errors: invalid signature: the signature value ")
+                    .then(Part::Blob(value))
+                    .then(Part::Lit(" is incorrect")),
+            ));
+        }
+        Crypto::Unknown(why) => {
+            return Some(Outcome::Unknown(check("signature-value"), why));
+        }
+        Crypto::Digest(_) => {}
+    }
+    // Thumbprint: only when the embedded certificate was used.
+    let Key::Embedded(der) = key else {
+        return None;
+    };
+    trace.embedded.push((s, der.clone(), true));
+    let calculated = sha1(&der);
+    match oracle.configured_sha1() {
+        None => {
+            trace.assumed_certificate = true;
+            None
+        }
+        Some(configured) if configured.contains(&calculated) => None,
+        Some(configured) => {
+            let list: Vec<String> = configured.iter().map(|c| hex_upper(c)).collect();
+            Some(reject(
+                "thumbprint",
+                Text::lit("Invalid thumbprint (configured: ")
+                    .then(Part::Blob(list.join(", ")))
+                    .then(Part::Lit(". calculated: "))
+                    .then(Part::Blob(hex_upper(&calculated)))
+                    .then(Part::Lit(")")),
+            ))
+        }
+    }
+}
+
+const ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
+
+/// Is there, inside the element the Reference names (`id`; empty: the whole scope), a ds:Signature
+/// without a SignatureValue text?
+fn unreadable_signature_inside(doc: &Document, id: &str, in_scope: &[NodeId]) -> bool {
+    let target = if id.is_empty() {
+        in_scope.first().copied()
+    } else {
+        in_scope.iter().copied().find(|n| {
+            doc.element(*n).is_some_and(|e| {
+                e.attrs.iter().any(|a| {
+                    a.value == id && matches!(a.local.as_str(), "AssertionID" | "Id" | "ID" | "id")
+                })
+            })
+        })
+    };
+    let Some(target) = target else { return false };
+    std::iter::once(target)
+        .chain(doc.descendants(target))
+        .filter(|n| doc.is(*n, ns::DS, "Signature"))
+        .any(|s| {
+            below(doc, s, "SignatureValue")
+                .first()
+                .and_then(|v| first_text(doc, *v))
+                .is_none()
+        })
+}
+
+fn unsupported(what: &'static str, alg: &str) -> Outcome {
+    let lit = match what {
+        "signature" => "signature algorithm '",
+        "hash" => "hash algorithm '",
+        _ => "canonicalization algorithm '",
+    };
+    reject(
+        "unsupported-algorithm",
+        Text::lit(lit)
+            .then(Part::Value(alg.to_string()))
+            .then(Part::Lit("' is not supported")),
+    )
+}
+
+/// Node's `Buffer.from(s, 'base64')`: characters outside the alphabet are skipped, decoding stops at
+/// the first `=`, and a dangling sixth bit group is dropped.
+pub fn node_base64(s: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for c in s.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            b'=' => break,
+            _ => continue,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out
+}
+
+pub fn sha1(der: &[u8]) -> [u8; 20] {
+    use sha1::Digest as _;
+    sha1::Sha1::digest(der).into()
+}
+
+fn hex_upper(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02X}")).collect()
+}
+
+/// `SAML.parseAssertion`: version, expiry, audience, recipient, name qualifiers.
+fn parse_assertion(doc: &Document, a: NodeId, cfg: &Config) -> Outcome {
+    if attr(doc, a, "MajorVersion") == Some("1") {
+        return Outcome::Unknown(
+            check("version"),
+            "a SAML 1.1 assertion: samlint models the library's SAML 2.0 path only".into(),
+        );
+    }
+    if attr(doc, a, "Version") != Some("2.0") {
+        return reject(
+            "version",
+            Text::lit("SAML Assertion version not supported, or not defined"),
+        );
+    }
+    // Expiry: the first Conditions element only; a missing or unreadable time lets the check pass.
+    if let Some(c) = below(doc, a, "Conditions").first() {
+        let nb = attr(doc, *c, "NotBefore").and_then(js_date);
+        let na = attr(doc, *c, "NotOnOrAfter").and_then(js_date);
+        if nb.is_some_and(|t| cfg.now_ms < t - SKEW_MS)
+            || na.is_some_and(|t| cfg.now_ms > t + SKEW_MS)
+        {
+            return reject("expired", Text::lit("assertion has expired."));
+        }
+    }
+    let audience = path(doc, a, &["Conditions", "AudienceRestriction", "Audience"])
+        .first()
+        .map(|n| text_content(doc, *n));
+    if audience.as_deref() != Some(cfg.realm.as_str()) {
+        return reject(
+            "audience",
+            Text::lit("Audience is invalid. Configured: ").then(Part::Url(cfg.realm.clone())),
+        );
+    }
+    if let Some(d) = path(
+        doc,
+        a,
+        &["Subject", "SubjectConfirmation", "SubjectConfirmationData"],
+    )
+    .first()
+        && let Some(r) = attr(doc, *d, "Recipient")
+        && !r.is_empty()
+        && r != cfg.acs
+    {
+        return reject(
+            "recipient",
+            Text::lit("Recipient is invalid. Configured: ").then(Part::Url(cfg.acs.clone())),
+        );
+    }
+    let issuer = below(doc, a, "Issuer")
+        .first()
+        .map(|n| text_content(doc, *n));
+    if let Some(n) = path(doc, a, &["Subject", "NameID"]).first() {
+        let qualified = attr(doc, *n, "Format").is_some_and(|f| {
+            f == "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
+                || f == "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
+        });
+        if qualified {
+            if let Some(q) = attr(doc, *n, "NameQualifier").filter(|q| !q.is_empty())
+                && Some(q) != issuer.as_deref()
+            {
+                return reject(
+                    "name-qualifier",
+                    Text::lit("NameQualifier attribute in the NameID element does not match ")
+                        .then(Part::Url(issuer.unwrap_or_else(|| "undefined".into()))),
+                );
+            }
+            if let Some(q) = attr(doc, *n, "SPNameQualifier").filter(|q| !q.is_empty())
+                && q != cfg.realm
+            {
+                return reject(
+                    "sp-name-qualifier",
+                    Text::lit("SPNameQualifier attribute in the NameID element does not match ")
+                        .then(Part::Url(cfg.realm.clone())),
+                );
+            }
+        }
+    }
+    Outcome::Accepted
+}
+
+/// The NameID the library hands on (its `textContent`: a comment inside does not cut it).
+pub fn name_id(doc: &Document) -> Option<String> {
+    let root = doc.root;
+    if doc.is_empty() {
+        return None;
+    }
+    let a = doc.first_child(root, ns::SAML, "Assertion")?;
+    path(doc, a, &["Subject", "NameID"])
+        .first()
+        .map(|n| text_content(doc, *n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_base64_is_lenient_like_buffer_from() {
+        assert_eq!(node_base64("aGVs\nbG8="), b"hello");
+        assert_eq!(node_base64("aGVsbG8"), b"hello");
+        assert_eq!(node_base64("aGVsbG8=garbage"), b"hello");
+    }
+
+    #[test]
+    fn js_date_reads_what_v8_reads() {
+        // Values from `node -e 'new Date(s).getTime()'` (Node 20, UTC).
+        for (s, want) in [
+            ("2026-11-20T10:00:58.123Z", Some(1_795_168_858_123)),
+            ("2026-11-20T10:00:58.123z", Some(1_795_168_858_123)),
+            ("2026-11-20 10:00:58.123Z", Some(1_795_168_858_123)),
+            ("2026-11-20T10:00:58Z", Some(1_795_168_858_000)),
+            ("2026-11-20T10:00:58.123+0100", Some(1_795_165_258_123)),
+            ("2026-11-20T10:00", Some(1_795_168_800_000)),
+            ("2026-11-20", Some(1_795_132_800_000)),
+            ("2026-11-20T24:00:00Z", Some(1_795_219_200_000)),
+            ("2026-02-30T10:00:00Z", Some(1_772_445_600_000)),
+            ("+002026-11-20T10:00:58Z", Some(1_795_168_858_000)),
+            (" 2026-11-20T10:00:58.123Z", None),
+            ("2026-11-20T10:00:58.123Z ", None),
+            ("2026-11-20T10:00:58.123+01", None),
+            ("2026-11-20T10:00:60Z", None),
+            ("2026-11-20T10:00:58.Z", None),
+            ("2026-11-20T10:00:58,123Z", None),
+            ("2026-11-20T10:00:58.123 Z", None),
+        ] {
+            assert_eq!(js_date(s), want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn every_check_is_named_once() {
+        for (i, c) in CHECKS.iter().enumerate() {
+            assert!(CHECKS[..i].iter().all(|d| d.id != c.id), "{} twice", c.id);
+            assert_eq!(check(c.id).id, c.id);
+        }
+    }
+}

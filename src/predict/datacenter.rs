@@ -1,0 +1,54 @@
+//! Atlassian Data Center (SSO 2.0) runs its own SAML stack, which samlint has not run: its prediction
+//! is samlint's own verdict (an error finding of the signature, protocol or Data Center checks rejects),
+//! with the one error text Atlassian's KBs publish for a cause samlint sees, and always `unconfirmed`.
+
+use super::text::Text;
+use super::{Confidence, Input, Prediction, Stage};
+use crate::finding::Severity;
+
+pub const MODEL: &str =
+    "Atlassian Data Center SSO 2.0 (not run; samlint's findings and Atlassian's published texts)";
+
+const UNSIGNED_ASSERTION: &str =
+    "The Assertion of the Response is not signed and the SP requires it";
+
+pub fn predict(i: &Input) -> Prediction {
+    let base = Prediction {
+        sp: "atlassian-datacenter",
+        stage: Stage::SamlLibrary,
+        accepted: true,
+        error_description: None,
+        error: None,
+        model: MODEL,
+        confidence: Confidence::Unconfirmed,
+        check: None,
+        message: None,
+        assumptions: Vec::new(),
+    };
+    let unsigned = i.model.assertions.iter().any(|a| a.signature.is_none());
+    if unsigned && !i.model.assertions.is_empty() {
+        return Prediction {
+            accepted: false,
+            error_description: Some(Text::lit(UNSIGNED_ASSERTION)),
+            message: Some(Text::lit(UNSIGNED_ASSERTION)),
+            check: Some("assertion-unsigned"),
+            ..base
+        };
+    }
+    let decisive = i.findings.iter().find(|f| {
+        f.severity == Severity::Error
+            && (f.code.starts_with("SIG") || f.code.starts_with("PRO") || f.code.starts_with("ADC"))
+    });
+    match decisive {
+        Some(f) => Prediction {
+            accepted: false,
+            check: Some(f.code),
+            assumptions: vec![format!(
+                "rejected because of {}; Data Center's own error text for it is not modelled",
+                f.code
+            )],
+            ..base
+        },
+        None => base,
+    }
+}

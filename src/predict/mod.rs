@@ -1,0 +1,345 @@
+//! Predictions: what a service provider would answer to a response (design.md "Decisions added on
+//! 2026-12-02" › Predictions). For Atlassian Cloud there are two stages, kept apart: `saml-library`,
+//! the SAML step of Atlassian's ACS, modelled by Auth0's SP library (auth0.rs, proven against the
+//! library itself by tests/oracle.rs), and `account`, Atlassian's own step after it (account.rs). For
+//! Atlassian Data Center a small model of its own stack (datacenter.rs), never run.
+//!
+//! Each prediction names its model and version and how sure samlint is. Values the library quotes are
+//! kept as typed parts (text.rs), so that a redacted output shows pseudonyms.
+
+pub mod account;
+pub mod auth0;
+pub mod datacenter;
+pub mod digest;
+pub mod signer;
+pub mod text;
+
+use crate::lint::At;
+use crate::model::{Message, MessageKind};
+use crate::rules::functions::connection_id::{acs_id_of, entity_id_of};
+use crate::source::Source;
+use crate::verify::{Report, Trust, protocol::Expect};
+use crate::xml::Document;
+use serde::{Serialize, Serializer};
+pub use signer::SignedBy;
+pub use text::Text;
+
+/// The step of the SP that answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stage {
+    /// The SAML library: signature, thumbprint, audience, recipient, destination, expiry, status.
+    SamlLibrary,
+    /// The SP's own step after it: the NameID as an account, domain policy.
+    Account,
+}
+
+/// How sure samlint is, weakest first (so that `min` caps).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Not run, not published: a guess from samlint's findings.
+    Unconfirmed,
+    /// Follows from the model, or from values samlint had to infer.
+    Inferred,
+    /// A third party quotes the SP answering this.
+    Secondary,
+    /// The SP's own documentation shows it.
+    Confirmed,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Unconfirmed => "unconfirmed",
+            Confidence::Inferred => "inferred",
+            Confidence::Secondary => "secondary",
+            Confidence::Confirmed => "confirmed",
+        }
+    }
+}
+
+/// One prediction (JSON `messages[].predictions[]`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Prediction {
+    pub sp: &'static str,
+    pub stage: Stage,
+    pub accepted: bool,
+    /// What the SP shows (`error_description` of Atlassian's error URL), when known.
+    #[serde(serialize_with = "visible_text")]
+    pub error_description: Option<Text>,
+    /// The `error` of the SP's error URL (`access_denied`) when it rejects.
+    pub error: Option<&'static str>,
+    pub model: &'static str,
+    pub confidence: Confidence,
+    /// The model's check that decided (auth0.rs `CHECKS`, account.rs), for the human output.
+    #[serde(skip)]
+    pub check: Option<&'static str>,
+    /// The library's whole message, before the SP cuts it (human output, tests).
+    #[serde(skip)]
+    pub message: Option<Text>,
+    /// What samlint assumed to make this prediction (said under it in the human output).
+    #[serde(skip)]
+    pub assumptions: Vec<String>,
+}
+
+fn visible_text<S: Serializer>(t: &Option<Text>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_some(&crate::util::one_line(&t.full())),
+        None => s.serialize_none(),
+    }
+}
+
+impl Prediction {
+    /// The same prediction with every value from the input replaced by its pseudonym.
+    pub fn redacted(&self, r: &mut crate::report::redact::Redactor) -> Prediction {
+        let mut p = self.clone();
+        p.error_description = p.error_description.map(|t| t.redacted(r));
+        p.message = p.message.map(|t| t.redacted(r));
+        p.assumptions = p.assumptions.iter().map(|a| r.text(a)).collect();
+        p
+    }
+
+    /// `Invalid thumbprint`, or `accepted`.
+    pub fn shown(&self) -> String {
+        match &self.error_description {
+            Some(t) => crate::util::one_line(&t.full()),
+            None if self.accepted => "accepted".into(),
+            None => "an error samlint cannot name".into(),
+        }
+    }
+}
+
+/// Everything predicted for one message.
+#[derive(Debug, Clone, Default)]
+pub struct Predicted {
+    pub predictions: Vec<Prediction>,
+    /// The certificate that signed the response, when it is not the configured one.
+    pub signed_by: Option<SignedBy>,
+}
+
+impl Predicted {
+    pub fn redacted(&self, r: &mut crate::report::redact::Redactor) -> Predicted {
+        Predicted {
+            predictions: self.predictions.iter().map(|p| p.redacted(r)).collect(),
+            signed_by: self.signed_by.clone().map(|mut s| {
+                s.cert.subject = r.dn(&s.cert.subject);
+                s.cert.issuer = r.dn(&s.cert.issuer);
+                s.der.clear();
+                s
+            }),
+        }
+    }
+
+    /// The first stage that rejects, else the first stage (what a human reads first).
+    pub fn headline(&self, sp: &str) -> Option<&Prediction> {
+        let of_sp = || self.predictions.iter().filter(move |p| p.sp == sp);
+        of_sp().find(|p| !p.accepted).or_else(|| of_sp().next())
+    }
+}
+
+/// What a prediction needs besides the message.
+pub struct Input<'a> {
+    pub doc: &'a Document,
+    pub model: &'a Message,
+    pub source: &'a Source,
+    pub report: Option<&'a Report>,
+    pub trust: &'a Trust,
+    pub at: Option<&'a At>,
+    pub now_ms: i64,
+    pub expect: &'a Expect,
+    pub domains: &'a [String],
+    /// The packs that applied to the message.
+    pub packs: &'a [crate::rules::Applied],
+    /// The message's findings (the Data Center model reads them).
+    pub findings: &'a [crate::finding::Finding],
+}
+
+/// Predict every SP whose pack applied to a response.
+pub fn predict(i: &Input) -> Predicted {
+    let mut out = Predicted::default();
+    if i.model.kind != MessageKind::Response || i.doc.is_empty() {
+        return out;
+    }
+    let applied = |name: &str| i.packs.iter().any(|p| p.pack == name);
+    if applied("atlassian-cloud") {
+        cloud(i, &mut out);
+    }
+    if applied("atlassian-datacenter") {
+        out.predictions.push(datacenter::predict(i));
+    }
+    out
+}
+
+/// The Atlassian connection the response meets, and what of it samlint inferred.
+struct Connection {
+    cfg: auth0::Config,
+    inferred: Vec<String>,
+}
+
+const ATLASSIAN_ACS: &str = "https://auth.atlassian.com/login/callback?connection=saml-";
+const ATLASSIAN_ENTITY: &str = "https://auth.atlassian.com/saml/";
+
+/// The connection's values: the flags, else the connection the response was POSTed to (a capture's
+/// URL), else what the response itself says. The connection that receives the POST is the one that
+/// judges it, so its id names the SP entity ID too.
+fn connection(i: &Input) -> Connection {
+    let mut inferred = Vec::new();
+    let m = i.model;
+    let posted = i
+        .source
+        .binding
+        .url
+        .as_deref()
+        .filter(|u| u.starts_with("https://auth.atlassian.com/login/callback?"));
+    let recipient = m
+        .assertions
+        .first()
+        .and_then(|a| a.subject.as_ref())
+        .and_then(|s| s.confirmations.iter().find_map(|c| c.data.as_ref()))
+        .and_then(|d| d.recipient.as_ref())
+        .map(|r| r.value.clone());
+    let audience = m
+        .assertions
+        .first()
+        .and_then(|a| a.conditions.as_ref())
+        .and_then(|c| c.audience_restrictions.iter().flatten().next())
+        .map(|t| t.value.trim().to_string());
+    let destination = m
+        .destination
+        .as_ref()
+        .map(|d| d.value.clone())
+        .filter(|d| !d.is_empty());
+    let atl_acs = |u: &Option<String>| u.clone().filter(|u| acs_id_of(u).is_some());
+    let acs = match (&i.expect.acs_url, posted) {
+        (Some(a), _) => a.clone(),
+        (None, Some(p)) => p.to_string(),
+        (None, None) => {
+            let a = atl_acs(&destination)
+                .or_else(|| atl_acs(&recipient))
+                .or_else(|| {
+                    audience
+                        .as_deref()
+                        .and_then(entity_id_of)
+                        .map(|id| format!("{ATLASSIAN_ACS}{id}"))
+                })
+                .or(destination.clone())
+                .or(recipient.clone())
+                .unwrap_or_default();
+            inferred.push(format!("the ACS URL is {a}"));
+            a
+        }
+    };
+    let realm = match &i.expect.sp_entity_id {
+        Some(s) => s.clone(),
+        None => {
+            let r = acs_id_of(&acs)
+                .map(|id| format!("{ATLASSIAN_ENTITY}{id}"))
+                .or(audience)
+                .unwrap_or_default();
+            inferred.push(format!("the SP entity ID is {r}"));
+            r
+        }
+    };
+    let now_ms = i.at.map_or(i.now_ms, |a| a.ms);
+    if i.at.is_some_and(|a| a.source == "issue-instant") {
+        inferred.push(
+            "Atlassian received it at its IssueInstant (pass --at, or a HAR capture)".to_string(),
+        );
+    }
+    Connection {
+        cfg: auth0::Config { realm, acs, now_ms },
+        inferred,
+    }
+}
+
+fn cloud(i: &Input, out: &mut Predicted) {
+    let conn = connection(i);
+    let v = signer::Verifier::new(i.doc, &i.source.text, i.report, i.trust);
+    let mut trace = auth0::Trace::default();
+    let outcome = auth0::judge(i.doc, &conn.cfg, &v, &mut trace);
+    let mut assumptions = conn.inferred.clone();
+    if i.source.inflated() {
+        assumptions.push(
+            "it came DEFLATE-encoded (the Redirect binding); Atlassian's ACS takes the POST binding, and this is what it would answer had the response been POSTed".into(),
+        );
+    }
+    if trace.assumed_certificate {
+        assumptions.push(
+            "the certificate pasted into Atlassian is the one the response carries (pass --idp-cert)"
+                .into(),
+        );
+    }
+    let inferred = !assumptions.is_empty();
+    let cap = |c: Confidence| {
+        if inferred {
+            c.min(Confidence::Inferred)
+        } else {
+            c
+        }
+    };
+    let p = match outcome {
+        auth0::Outcome::Accepted => Prediction {
+            sp: "atlassian-cloud",
+            stage: Stage::SamlLibrary,
+            accepted: true,
+            error_description: None,
+            error: None,
+            model: auth0::MODEL,
+            confidence: cap(auth0::ACCEPTED_CONFIDENCE),
+            check: None,
+            message: None,
+            assumptions,
+        },
+        auth0::Outcome::Rejected(c, message) => Prediction {
+            sp: "atlassian-cloud",
+            stage: Stage::SamlLibrary,
+            accepted: false,
+            error_description: Some(message.visible()),
+            error: Some("access_denied"),
+            model: auth0::MODEL,
+            confidence: cap(c.confidence),
+            check: Some(c.id),
+            message: Some(message),
+            assumptions,
+        },
+        auth0::Outcome::Unknown(c, why) => {
+            assumptions.push(format!(
+                "samlint cannot tell the library's exact answer: {why}"
+            ));
+            Prediction {
+                sp: "atlassian-cloud",
+                stage: Stage::SamlLibrary,
+                accepted: false,
+                error_description: None,
+                error: Some("access_denied"),
+                model: auth0::MODEL,
+                confidence: Confidence::Unconfirmed,
+                check: Some(c.id),
+                message: None,
+                assumptions,
+            }
+        }
+    };
+    // The certificate that signed, when the library verified with one that is not the configured one.
+    let configured: Vec<[u8; 20]> = i.trust.certs.iter().map(|c| auth0::sha1(&c.der)).collect();
+    out.signed_by = trace
+        .embedded
+        .iter()
+        .find(|(_, der, ok)| *ok && !configured.contains(&auth0::sha1(der)))
+        .and_then(|(_, der, _)| {
+            let cert = crate::verify::cert::info(der).ok()?;
+            Some(SignedBy {
+                cert,
+                source: "key-info",
+                reason: "keyinfo-certificate-not-configured",
+                der: der.clone(),
+                configured: i.trust.certs.iter().map(|c| c.info.sha1.clone()).collect(),
+            })
+        })
+        .filter(|_| !configured.is_empty());
+    out.predictions.push(p);
+    if let Some(a) = account::predict(i.doc, i.domains) {
+        out.predictions.push(a);
+    }
+}

@@ -1,0 +1,408 @@
+//! Which key verifies which signature, asked of samlint's own verifier: the run the lint already made
+//! (with the configured certificate, or with the KeyInfo certificates when none was configured), and,
+//! when the library would verify with another certificate (the one the message carries) or samlint's
+//! signed-content contract refused the signature before any crypto, one more run of the XML-DSig
+//! verifier (verify::dsig) with exactly that certificate. That run is also how samlint names the
+//! certificate that did sign when the one pasted into Atlassian does not.
+
+use super::auth0::{Crypto, Key, Oracle};
+use crate::model::ns;
+use crate::verify::cert::{Cert, CertInfo, KeySource};
+use crate::verify::{Report, SigReport, Trust, cause};
+use crate::xml::{Document, NodeId};
+use serde::Serialize;
+use std::cell::RefCell;
+
+/// The certificate that signed the response when it is not the one configured (JSON
+/// `messages[].signed_by`).
+#[derive(Debug, Clone, Serialize)]
+pub struct SignedBy {
+    #[serde(flatten)]
+    pub cert: CertInfo,
+    /// Where samlint found it: always `key-info` (the response's own KeyInfo).
+    pub source: &'static str,
+    /// `keyinfo-certificate-not-configured`: the signature verifies with this certificate, which is not
+    /// the one configured (`--idp-cert`).
+    pub reason: &'static str,
+    /// The certificate itself (DER), for the PEM block of the full human output; never in JSON.
+    #[serde(skip)]
+    pub der: Vec<u8>,
+    /// SHA-1 of the configured certificates (for the human output; JSON has them under `signature`).
+    #[serde(skip)]
+    pub configured: Vec<String>,
+}
+
+impl SignedBy {
+    /// The certificate as PEM, to paste into Atlassian.
+    pub fn pem(&self) -> String {
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&self.der);
+        let mut out = String::from("-----BEGIN CERTIFICATE-----\n");
+        for chunk in b64.as_bytes().chunks(64) {
+            out.push_str(&String::from_utf8_lossy(chunk));
+            out.push('\n');
+        }
+        out.push_str("-----END CERTIFICATE-----\n");
+        out
+    }
+}
+
+/// One verifier run with one certificate: per ds:Signature, valid or why not; or why it could not run.
+type Run = Result<Vec<Result<(), String>>, String>;
+
+/// samlint's verifier as the library's crypto oracle.
+pub struct Verifier<'a> {
+    pub doc: &'a Document,
+    pub text: &'a str,
+    /// The lint's own verdict.
+    pub main: Option<&'a Report>,
+    pub trust: &'a Trust,
+    /// Raw runs of the XML-DSig verifier, one per certificate: one result per ds:Signature.
+    runs: RefCell<Vec<(Vec<u8>, Run)>>,
+}
+
+impl<'a> Verifier<'a> {
+    pub fn new(
+        doc: &'a Document,
+        text: &'a str,
+        main: Option<&'a Report>,
+        trust: &'a Trust,
+    ) -> Self {
+        Verifier {
+            doc,
+            text,
+            main,
+            trust,
+            runs: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// What verifying signature `s` with the certificate `der` gives. The lint's own run answers when
+    /// it checked this signature with this certificate and reached a crypto verdict; otherwise (another
+    /// certificate, or a signature samlint's signed-content contract refused before any crypto, which
+    /// the library has no notion of) the verifier runs on the document with that certificate alone,
+    /// without samlint's policy: the library judges the crypto only.
+    fn with_key(&self, s: NodeId, der: &[u8]) -> Crypto {
+        let path = self.doc.path(s);
+        if let Some(x) = self
+            .main
+            .and_then(|r| r.signatures.iter().find(|x| x.path == path))
+            && x.key.as_ref().is_some_and(|k| k.der == der)
+            && let Some(c) = decided(x)
+        {
+            return c;
+        }
+        let index = std::iter::once(self.doc.root)
+            .chain(self.doc.descendants(self.doc.root))
+            .filter(|n| self.doc.is(*n, ns::DS, "Signature"))
+            .position(|n| n == s);
+        let mut runs = self.runs.borrow_mut();
+        if !runs.iter().any(|(d, _)| d == der) {
+            let run = crate::verify::cert::info(der)
+                .map_err(|_| {
+                    "the certificate the library would use is not a readable X.509 certificate"
+                        .to_string()
+                })
+                .and_then(|info| {
+                    let cert = Cert {
+                        der: der.to_vec(),
+                        source: KeySource::KeyInfo,
+                        origin: "KeyInfo".into(),
+                        info,
+                    };
+                    let body = self.text.get(self.doc.content_start..).unwrap_or(self.text);
+                    lax_verify(body, &cert)
+                });
+            runs.push((der.to_vec(), run));
+        }
+        match runs.iter().find(|(d, _)| d == der).map(|(_, r)| r) {
+            Some(Ok(results)) => match index.and_then(|i| results.get(i)) {
+                Some(Ok(())) => Crypto::Valid,
+                Some(Err(reason)) => classify(reason),
+                None => Crypto::Unknown("samlint's verifier did not see this signature".into()),
+            },
+            Some(Err(e)) => Crypto::Unknown(format!("samlint's verifier could not run: {e}")),
+            None => Crypto::Unknown("no verifier run".into()),
+        }
+    }
+
+    fn digest(&self, s: NodeId) -> Option<String> {
+        let doc = self.doc;
+        let si = doc.first_child(s, ns::DS, "SignedInfo")?;
+        let r = doc.first_child(si, ns::DS, "Reference")?;
+        let uri = doc.attr(r, "URI").map(|a| a.value.as_str()).unwrap_or("");
+        let target = if uri.is_empty() {
+            doc.root
+        } else {
+            let id = uri.strip_prefix('#')?;
+            std::iter::once(doc.root)
+                .chain(doc.descendants(doc.root))
+                .find(|n| {
+                    ["AssertionID", "Id", "ID", "id"]
+                        .iter()
+                        .any(|a| doc.attr(*n, a).is_some_and(|v| v.value == id))
+                })?
+        };
+        let ts: Vec<NodeId> = doc
+            .first_child(r, ns::DS, "Transforms")
+            .map(|t| doc.children_named(t, ns::DS, "Transform").collect())
+            .unwrap_or_default();
+        let transforms: Vec<String> = ts
+            .iter()
+            .filter_map(|t| doc.attr(*t, "Algorithm").map(|a| a.value.clone()))
+            .collect();
+        let prefixes: Vec<String> = ts
+            .last()
+            .and_then(|t| {
+                doc.child_elements(*t).find(|c| {
+                    doc.element(*c)
+                        .is_some_and(|e| e.local == "InclusiveNamespaces")
+                })
+            })
+            .and_then(|i| doc.attr(i, "PrefixList"))
+            .map(|p| p.value.split_whitespace().map(str::to_string).collect())
+            .unwrap_or_default();
+        let method = doc
+            .first_child(r, ns::DS, "DigestMethod")
+            .and_then(|d| doc.attr(d, "Algorithm"))?;
+        super::digest::reference(
+            self.text,
+            doc.content_start,
+            doc.node(s).span.start,
+            doc.node(target).span.start,
+            &transforms,
+            &method.value,
+            &prefixes,
+        )
+    }
+}
+
+/// Every ds:Signature of the document checked with exactly this certificate, by the verifier samlint
+/// uses (bergshamra), without the reference-position policy that guards samlint's own verdict:
+/// xml-crypto has none, and accepts a signature whose References name any element.
+fn lax_verify(body: &str, cert: &Cert) -> Run {
+    let doc = bergshamra::xml::uppsala::parse(body)
+        .map_err(|e| format!("verifier could not parse the document: {e}"))?;
+    let results = |r: Vec<bergshamra::VerifyResult>| -> Vec<Result<(), String>> {
+        r.into_iter()
+            .map(|r| match r {
+                bergshamra::VerifyResult::Valid { .. } => Ok(()),
+                bergshamra::VerifyResult::Invalid { reason } => Err(reason),
+            })
+            .collect()
+    };
+    // ring checks RSA signature values first, as samlint's own verifier does (verify/dsig.rs); its
+    // answer counts only when every signature verifies, otherwise RustCrypto decides.
+    #[cfg(feature = "ring")]
+    if let Some(v) = crate::verify::fast::for_document(body, &cert.der) {
+        let ctx = bergshamra::DsigContext::new(bergshamra::keys::KeysManager::new())
+            .with_strict_verification(false)
+            .with_hsm_verifier(Box::new(v));
+        if let Ok(r) =
+            bergshamra::dsig::verify::verify_all_document_with_source(&ctx, &doc, Some(body))
+            && !r.is_empty()
+            && r.iter().all(bergshamra::VerifyResult::is_valid)
+        {
+            return Ok(results(r));
+        }
+    }
+    let key = match bergshamra::keys::loader::load_x509_cert_der(&cert.der) {
+        Ok(k) => k,
+        Err(e) => {
+            use x509_parser::prelude::FromDer;
+            let (_, c) = x509_parser::certificate::X509Certificate::from_der(&cert.der)
+                .map_err(|_| format!("key not usable: {e}"))?;
+            bergshamra::keys::loader::load_spki_der(c.public_key().raw)
+                .map_err(|e2| format!("key not usable: {e}; {e2}"))?
+        }
+    };
+    let mut km = bergshamra::keys::KeysManager::new();
+    km.add_key(key);
+    let ctx = bergshamra::DsigContext::new(km).with_strict_verification(false);
+    let r = bergshamra::dsig::verify::verify_all_document_with_source(&ctx, &doc, Some(body))
+        .map_err(|e| e.to_string())?;
+    Ok(results(r))
+}
+
+/// The lint's verdict on a signature, when it reached one.
+fn decided(x: &SigReport) -> Option<Crypto> {
+    match (x.result, x.cause) {
+        ("valid", _) => Some(Crypto::Valid),
+        ("invalid", Some(c)) if c == cause::DIGEST_MISMATCH => Some(Crypto::Digest(None)),
+        ("invalid", Some(c)) if c == cause::WRONG_KEY || c == cause::BAD_SIGNATURE_VALUE => {
+            Some(Crypto::Value)
+        }
+        _ => None,
+    }
+}
+
+/// A verifier's reason for an invalid signature, as the library would see it (the words samlint's
+/// own classification uses, verify/mod.rs).
+fn classify(reason: &str) -> Crypto {
+    let lower = reason.to_lowercase();
+    if lower.contains("unsupported") {
+        Crypto::Unknown(format!("samlint's verifier does not support it ({reason})"))
+    } else if lower.contains("digest") {
+        Crypto::Digest(None)
+    } else if lower.contains("signature value") || lower.contains("verification failed") {
+        Crypto::Value
+    } else {
+        Crypto::Unknown(format!(
+            "samlint's verifier gave no crypto verdict ({reason})"
+        ))
+    }
+}
+
+const HMAC_SHA1: &str = "http://www.w3.org/2000/09/xmldsig#hmac-sha1";
+
+impl Verifier<'_> {
+    /// The first Reference's digest, when the library would find it does not match: its computed value.
+    fn digest_mismatch(&self, s: NodeId) -> Option<String> {
+        let doc = self.doc;
+        let supplied = doc
+            .first_child(s, ns::DS, "SignedInfo")
+            .and_then(|si| doc.first_child(si, ns::DS, "Reference"))
+            .and_then(|r| doc.first_child(r, ns::DS, "DigestValue"))
+            .map(|v| super::auth0::text_content(doc, v))?;
+        let computed = self.digest(s)?;
+        (super::auth0::node_base64(&computed) != super::auth0::node_base64(&supplied))
+            .then_some(computed)
+    }
+
+    /// xml-crypto's HMAC-SHA1: the key is the PEM text of the certificate it would use (a public
+    /// value), so whoever has that certificate can compute a signature the library accepts.
+    fn hmac(&self, s: NodeId, key: &Key) -> Crypto {
+        let doc = self.doc;
+        if let Some(c) = self.digest_mismatch(s) {
+            return Crypto::Digest(Some(c));
+        }
+        if self.digest(s).is_none() {
+            return Crypto::Unknown("samlint cannot compute this Reference's digest".into());
+        }
+        use base64::Engine as _;
+        let b64 = match key {
+            Key::Embedded(_) => doc
+                .descendants(s)
+                .into_iter()
+                .find(|n| doc.is(*n, ns::DS, "X509Certificate"))
+                .and_then(|x| doc.node(x).children.first().copied())
+                .and_then(|t| match &doc.node(t).kind {
+                    crate::xml::NodeKind::Text { value } => Some(value.clone()),
+                    _ => None,
+                }),
+            Key::Configured => self
+                .trust
+                .certs
+                .first()
+                .map(|c| base64::engine::general_purpose::STANDARD.encode(&c.der)),
+        };
+        let Some(b64) = b64 else {
+            return Crypto::Unknown("no certificate for the HMAC key".into());
+        };
+        let Some(si) = doc.first_child(s, ns::DS, "SignedInfo") else {
+            return Crypto::Unknown("no SignedInfo".into());
+        };
+        let cm = doc.first_child(si, ns::DS, "CanonicalizationMethod");
+        let c14n = cm
+            .and_then(|c| doc.attr(c, "Algorithm"))
+            .map(|a| a.value.clone());
+        let prefixes: Vec<String> = cm
+            .and_then(|c| {
+                doc.child_elements(c).find(|x| {
+                    doc.element(*x)
+                        .is_some_and(|e| e.local == "InclusiveNamespaces")
+                })
+            })
+            .and_then(|i| doc.attr(i, "PrefixList"))
+            .map(|p| p.value.split_whitespace().map(str::to_string).collect())
+            .unwrap_or_default();
+        let Some(bytes) = c14n.and_then(|c| {
+            super::digest::signed_info(
+                self.text,
+                doc.content_start,
+                doc.node(si).span.start,
+                &c,
+                &prefixes,
+            )
+        }) else {
+            return Crypto::Unknown("samlint cannot canonicalise this SignedInfo".into());
+        };
+        let mac = super::digest::hmac_sha1(cert_to_pem(&b64).as_bytes(), &bytes);
+        let expected = base64::engine::general_purpose::STANDARD.encode(mac);
+        let given = doc
+            .first_child(s, ns::DS, "SignatureValue")
+            .and_then(|v| doc.node(v).children.first().copied())
+            .and_then(|t| match &doc.node(t).kind {
+                crate::xml::NodeKind::Text { value } => Some(value.replace('\n', "")),
+                _ => None,
+            })
+            .unwrap_or_default();
+        if expected == given {
+            Crypto::Valid
+        } else {
+            Crypto::Value
+        }
+    }
+}
+
+/// The library's `utils.certToPEM`: runs of up to 64 characters (a JavaScript `.` stops at line
+/// breaks) between the PEM header and footer.
+fn cert_to_pem(b64: &str) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for run in b64.split(['\n', '\r', '\u{2028}', '\u{2029}']) {
+        let chars: Vec<char> = run.chars().collect();
+        for chunk in chars.chunks(64) {
+            lines.push(chunk.iter().collect());
+        }
+    }
+    format!(
+        "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+        lines.join("\n")
+    )
+}
+
+impl Oracle for Verifier<'_> {
+    fn verify(&self, s: NodeId, key: &Key) -> Crypto {
+        let method = self
+            .doc
+            .first_child(s, ns::DS, "SignedInfo")
+            .and_then(|si| self.doc.first_child(si, ns::DS, "SignatureMethod"))
+            .and_then(|m| self.doc.attr(m, "Algorithm"))
+            .map(|a| a.value.as_str());
+        if method == Some(HMAC_SHA1) {
+            return self.hmac(s, key);
+        }
+        let der = match key {
+            Key::Configured => match self.trust.certs.first() {
+                Some(c) => c.der.clone(),
+                None => {
+                    return Crypto::Unknown(
+                        "the signature carries no certificate and none was configured (--idp-cert)"
+                            .into(),
+                    );
+                }
+            },
+            Key::Embedded(der) => der.clone(),
+        };
+        match self.with_key(s, &der) {
+            Crypto::Digest(_) => Crypto::Digest(self.digest(s)),
+            // No verdict with that key (it is unreadable, or the verifier refused): the library checks
+            // the digests first, which samlint can compute without any key.
+            Crypto::Unknown(why) => match self.digest_mismatch(s) {
+                Some(c) => Crypto::Digest(Some(c)),
+                None => Crypto::Unknown(why),
+            },
+            c => c,
+        }
+    }
+
+    fn configured_sha1(&self) -> Option<Vec<[u8; 20]>> {
+        (!self.trust.certs.is_empty()).then(|| {
+            self.trust
+                .certs
+                .iter()
+                .map(|c| super::auth0::sha1(&c.der))
+                .collect()
+        })
+    }
+}

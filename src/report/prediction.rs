@@ -1,0 +1,139 @@
+//! How the human formats and the Markdown report say what an SP would answer: first lines of each
+//! message. The texts come from crate::predict; values in them are already redacted when the run is.
+
+use crate::predict::{Predicted, Prediction, Stage, auth0};
+
+fn sp_name(sp: &str) -> &'static str {
+    match sp {
+        "atlassian-datacenter" => "Atlassian Data Center",
+        _ => "Atlassian",
+    }
+}
+
+fn basis(p: &Prediction) -> String {
+    match (p.sp, p.stage) {
+        ("atlassian-cloud", Stage::SamlLibrary) => format!("predicted from {}", auth0::SHORT),
+        ("atlassian-cloud", Stage::Account) => {
+            format!("Atlassian's account step, after {} accepts", auth0::SHORT)
+        }
+        _ => "samlint's findings (Data Center's own SAML stack was not run)".into(),
+    }
+}
+
+/// "Atlassian would reject this login: Invalid thumbprint — predicted from Auth0's SP library 4.6.1".
+pub fn headline(p: &Prediction) -> String {
+    if p.accepted {
+        format!("{} would accept this login — {}", sp_name(p.sp), basis(p))
+    } else {
+        format!(
+            "{} would reject this login: {} — {}",
+            sp_name(p.sp),
+            p.shown(),
+            basis(p)
+        )
+    }
+}
+
+/// The details under a headline, each one line.
+fn details(p: &Prediction) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(m) = &p.message {
+        let full = crate::util::one_line(&m.full());
+        let shown = p.shown();
+        if full != shown && full.trim_end_matches('.') != shown.trim_end_matches('.') {
+            out.push(format!("the library's whole message: {full}"));
+        }
+    }
+    out.push(format!(
+        "confidence {} · {} stage · model: {}",
+        p.confidence.as_str(),
+        stage(p.stage),
+        p.model
+    ));
+    if !p.assumptions.is_empty() {
+        let a: Vec<String> = p
+            .assumptions
+            .iter()
+            .map(|a| crate::util::one_line(a))
+            .collect();
+        out.push(format!("assumed: {}", a.join("; ")));
+    }
+    out
+}
+
+fn stage(s: Stage) -> &'static str {
+    match s {
+        Stage::SamlLibrary => "saml-library",
+        Stage::Account => "account",
+    }
+}
+
+/// The lines a human reads first for one message (empty when nothing was predicted). `pem` adds the
+/// certificate that did sign, to paste into Atlassian (never in a redacted output).
+pub fn lines(pr: &Predicted, pem: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut sps: Vec<&str> = Vec::new();
+    for p in &pr.predictions {
+        if !sps.contains(&p.sp) {
+            sps.push(p.sp);
+        }
+    }
+    for sp in sps {
+        let Some(lead) = pr.headline(sp) else {
+            continue;
+        };
+        out.push(headline(lead));
+        let signer = pr
+            .signed_by
+            .as_ref()
+            .filter(|_| sp == "atlassian-cloud" && lead.stage == Stage::SamlLibrary);
+        if let Some(s) = signer {
+            out.push(format!(
+                "  signed by: {} · SHA-1 {} · valid {} → {} (the certificate in the response's own KeyInfo{})",
+                crate::util::one_line(&s.cert.subject),
+                s.cert.sha1,
+                s.cert.not_before,
+                s.cert.not_after,
+                if s.configured.is_empty() {
+                    String::new()
+                } else {
+                    format!("; the one configured has SHA-1 {}", s.configured.join(", "))
+                }
+            ));
+            out.push(format!(
+                "  if that is your IdP's current signing certificate (Keycloak: Realm settings › Keys › RS256 › Certificate), paste this certificate into Atlassian{}",
+                if pem && !s.der.is_empty() { " (below)" } else { "" }
+            ));
+        }
+        out.extend(details(lead).into_iter().map(|d| format!("  {d}")));
+        // The other stage, when the first one decided.
+        for other in pr
+            .predictions
+            .iter()
+            .filter(|p| p.sp == sp && !std::ptr::eq(*p, lead))
+        {
+            let what = if other.accepted {
+                "accepts".to_string()
+            } else {
+                format!("answers {}", other.shown())
+            };
+            out.push(format!(
+                "  {} stage on its own: {what} (confidence {}{})",
+                stage(other.stage),
+                other.confidence.as_str(),
+                other
+                    .assumptions
+                    .first()
+                    .map(|a| format!("; assumed: {}", crate::util::one_line(a)))
+                    .unwrap_or_default()
+            ));
+        }
+        if let Some(s) = signer
+            && pem
+            && !s.der.is_empty()
+        {
+            out.extend(s.pem().lines().map(|l| format!("  {l}")));
+        }
+    }
+    out
+}

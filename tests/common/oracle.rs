@@ -1,0 +1,138 @@
+//! Auth0's SP library as a test oracle (tests/node/oracle.js): run it on many responses in one
+//! process, and read samlint's `saml-library` prediction of Atlassian Cloud from a JSON report. Shared
+//! by tests/oracle.rs and the end-to-end suite.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// One response for the library, configured as an Atlassian Cloud connection.
+pub struct LibCase {
+    pub id: String,
+    /// The decoded SAMLResponse.
+    pub xml: String,
+    /// The instant the library judges it at (RFC 3339).
+    pub now: String,
+    pub realm: String,
+    pub acs: String,
+    /// The base64 DER of the certificate pasted into Atlassian.
+    pub cert_b64: String,
+}
+
+/// The library's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LibAnswer {
+    pub accepted: bool,
+    /// The library's whole error message (`None` for an error without one: xml-crypto throws bare
+    /// strings in a few places).
+    pub message: Option<String>,
+    /// The error was thrown rather than passed to the callback.
+    pub threw: bool,
+}
+
+impl LibAnswer {
+    /// What Atlassian shows of it: samlint's model of the cut (src/predict/text.rs), the one place
+    /// that rule lives.
+    pub fn error_description(&self) -> Option<String> {
+        self.message
+            .as_deref()
+            .map(|m| samlint::predict::text::visible(m).to_string())
+    }
+}
+
+/// The tests/node directory with the library installed, or `None` after saying loudly that the
+/// comparison did not run (under CI=true, a panic).
+pub fn installed(root: &Path) -> Option<PathBuf> {
+    let dir = root.join("tests/node");
+    if dir
+        .join("node_modules/passport-wsfed-saml2/lib/passport-wsfed-saml2/samlp.js")
+        .is_file()
+        && dir.join("node_modules/xml-crypto/package.json").is_file()
+    {
+        return Some(dir);
+    }
+    let msg = "\n\n*** Auth0's SP library (passport-wsfed-saml2 in tests/node) is NOT installed: the \
+               comparison of samlint's Atlassian predictions with it did NOT run. Run: npm ci --prefix \
+               tests/node (needs ../shared/oracle beside the checkout) ***\n\n";
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{msg}under CI=true the library is required");
+    }
+    eprintln!("{msg}");
+    None
+}
+
+/// Run the library on every case, in one Node process.
+pub fn library(node_dir: &Path, cases: &[LibCase]) -> Vec<LibAnswer> {
+    let mut input = String::new();
+    for c in cases {
+        let line = serde_json::json!({
+            "id": c.id, "xml": c.xml, "now": c.now, "realm": c.realm, "acs": c.acs, "cert": c.cert_b64,
+        });
+        input.push_str(&line.to_string());
+        input.push('\n');
+    }
+    let mut child = Command::new("node")
+        .arg("oracle.js")
+        .current_dir(node_dir)
+        // The library reads `new Date(...)` of times without a zone as local time: Atlassian's is UTC.
+        .env("TZ", "UTC")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node runs (install Node.js)");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().expect("oracle.js finishes");
+    writer
+        .join()
+        .expect("writer thread")
+        .expect("cases written to oracle.js");
+    assert!(
+        out.status.success(),
+        "oracle.js failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("oracle.js writes JSON lines"))
+        .collect();
+    assert_eq!(lines.len(), cases.len(), "one answer per case");
+    lines
+        .iter()
+        .zip(cases)
+        .map(|(v, c)| {
+            assert_eq!(v["id"].as_str(), Some(c.id.as_str()), "answers in order");
+            LibAnswer {
+                accepted: v["accepted"].as_bool().expect("accepted"),
+                message: v["message"].as_str().map(str::to_string),
+                threw: v["threw"].as_bool().unwrap_or(false),
+            }
+        })
+        .collect()
+}
+
+/// samlint's `saml-library` prediction for Atlassian Cloud of message `index`: (accepted,
+/// error_description), or `None` when there is none.
+pub fn prediction(report: &Value, index: usize) -> Option<(bool, Option<String>)> {
+    report["messages"][index]["predictions"]
+        .as_array()?
+        .iter()
+        .find(|p| p["sp"] == "atlassian-cloud" && p["stage"] == "saml-library")
+        .map(|p| {
+            (
+                p["accepted"].as_bool().unwrap_or(false),
+                p["error_description"].as_str().map(str::to_string),
+            )
+        })
+}
+
+/// The base64 body of a PEM certificate.
+pub fn pem_body(pem: &str) -> String {
+    pem.lines()
+        .filter(|l| !l.starts_with("-----"))
+        .map(str::trim)
+        .collect()
+}

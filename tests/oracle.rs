@@ -1,0 +1,695 @@
+//! samlint's prediction of what Atlassian Cloud answers (`messages[].predictions[]`, stage
+//! `saml-library`) against Auth0's SP library itself (passport-wsfed-saml2 4.6.1 with Auth0's
+//! xml-crypto fork, tests/node/oracle.js), configured as an Atlassian connection, its clock at the
+//! instant samlint evaluates. Every Atlassian-shaped response the suite has or makes: the fixtures,
+//! every signature cause (wrong key, re-issued certificate over the same key, unsigned, Response only,
+//! Assertion only, SHA-1, digest changed, signature value changed, comment-split NameID, encrypted),
+//! the time edges around both ends of the Conditions window and its 3-minute skew, and
+//! audience/recipient/destination/status variants. `accepted` and `error_description` must agree in
+//! every case, or the case must be in tests/oracle_exceptions.tsv with a reason (and an exception that
+//! agrees is stale: an error too).
+//!
+//! Not run under libtest (harness = false): it prints the agreement table. Under CI=true a missing
+//! library fails; elsewhere it says loudly that it did not run. `SAMLINT_ORACLE_BIN=<samlint binary>`
+//! runs another build (an older one has no predictions: only its findings-based verdict is counted).
+
+mod common;
+use common::oracle::{self, LibCase};
+use common::*;
+use samlint::verify::sign::{Alg, What, sign};
+use serde_json::Value;
+
+const CONN: &str = "0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9";
+const OTHER: &str = "9a8b7c6d-5e4f-4321-8765-0fedcba98765";
+
+fn realm() -> String {
+    format!("https://auth.atlassian.com/saml/{CONN}")
+}
+fn acs() -> String {
+    format!("https://auth.atlassian.com/login/callback?connection=saml-{CONN}")
+}
+/// Inside the fixture's Conditions window (NotBefore 09:59:58.123Z, NotOnOrAfter 10:00:58.123Z).
+const NOW: &str = "2026-11-20T10:00:01.000Z";
+
+fn read(rel: &str) -> String {
+    std::fs::read_to_string(fixture(rel)).expect("fixture")
+}
+
+fn template() -> String {
+    read("saml/keycloak-atlassian-unsigned.xml")
+        .trim_end()
+        .to_string()
+}
+
+/// Sign `xml` (the test IdP key and its certificate unless said otherwise).
+fn signed_as(xml: &str, what: What, key: &str, keyinfo: &str, alg: Alg) -> String {
+    sign(
+        xml,
+        what,
+        read(key).as_bytes(),
+        &oracle::pem_body(&read(keyinfo)),
+        alg,
+    )
+    .expect("signs")
+}
+
+fn signed(xml: &str, what: What) -> String {
+    signed_as(
+        xml,
+        what,
+        "keys/idp-key.pem",
+        "keys/idp-cert.pem",
+        Alg::RsaSha256,
+    )
+}
+
+/// The template with `from` replaced by `to` (which must be there).
+fn edit(xml: &str, from: &str, to: &str) -> String {
+    assert!(xml.contains(from), "the template has {from}");
+    xml.replacen(from, to, 1)
+}
+
+struct Case {
+    name: String,
+    /// What samlint reads (a file: the response, or a capture).
+    input: Input,
+    /// The decoded response the library reads.
+    xml: String,
+    /// The certificate pasted into Atlassian (a path).
+    cert: String,
+    now: String,
+    /// The connection: SP entity ID and ACS.
+    realm: String,
+    acs: String,
+    /// Pass --sp-entity-id and --acs-url (else samlint infers them from the message).
+    flags: bool,
+    /// Force the atlassian-cloud pack (responses of other SPs, judged as if they were Atlassian's).
+    force: bool,
+}
+
+enum Input {
+    Xml,
+    /// A capture (HAR, SAML-tracer, form body): the response is message `index` of it, at its own time.
+    File {
+        path: String,
+        index: usize,
+    },
+}
+
+fn case(name: &str, xml: String) -> Case {
+    Case {
+        name: name.into(),
+        input: Input::Xml,
+        xml,
+        cert: fixture("keys/idp-cert.pem"),
+        now: NOW.into(),
+        realm: realm(),
+        acs: acs(),
+        flags: true,
+        force: false,
+    }
+}
+
+impl Case {
+    fn cert(mut self, c: &str) -> Self {
+        self.cert = fixture(c);
+        self
+    }
+    fn at(mut self, t: &str) -> Self {
+        self.now = t.into();
+        self
+    }
+    fn inferred(mut self) -> Self {
+        self.flags = false;
+        self
+    }
+}
+
+/// Every case: (name, samlint input, decoded response, certificate, instant, flags).
+fn cases() -> Vec<Case> {
+    let t = template();
+    let both = |x: &str| signed(x, What::Both);
+    let mut v = vec![
+        // The fixtures.
+        case("fixture: Keycloak response, both signed", read("saml/keycloak-atlassian-ok.xml").trim_end().into()),
+        case("fixture: Keycloak response, both signed (inferred connection)", read("saml/keycloak-atlassian-ok.xml").trim_end().into()).inferred(),
+        case("fixture: unsigned", t.clone()),
+        // Signature causes.
+        case("Response signed only", signed(&t, What::Response)),
+        case("Assertion signed only", signed(&t, What::Assertion)),
+        case("SHA-1 signatures", signed_as(&t, What::Both, "keys/idp-key.pem", "keys/idp-cert.pem", Alg::RsaSha1)),
+        case("client certificate pasted (signed with the realm key)", both(&t)).cert("keys/client-cert.pem"),
+        case("signed with the client key (its certificate in KeyInfo)", signed_as(&t, What::Both, "keys/client-key.pem", "keys/client-cert.pem", Alg::RsaSha256)),
+        case("signed with the client key, realm certificate in KeyInfo", signed_as(&t, What::Both, "keys/client-key.pem", "keys/idp-cert.pem", Alg::RsaSha256)),
+        case("re-issued certificate over the same key in KeyInfo", signed_as(&t, What::Both, "keys/idp-key.pem", "keys/idp-cert-other.pem", Alg::RsaSha256)),
+        case("re-issued certificate over the same key pasted", both(&t)).cert("keys/idp-cert-other.pem"),
+        case("expired certificate over the same key pasted", both(&t)).cert("keys/idp-cert-expired.pem"),
+        case("Assertion only, signed with the client key", signed_as(&t, What::Assertion, "keys/client-key.pem", "keys/client-cert.pem", Alg::RsaSha256)),
+        case("Response only, signed with the client key", signed_as(&t, What::Response, "keys/client-key.pem", "keys/client-cert.pem", Alg::RsaSha256)),
+        case("digest changed: NameID edited after signing (Assertion signed)", edit(&signed(&t, What::Assertion), "jane.doe@example.com</saml:NameID>", "admin@example.com</saml:NameID>")),
+        case("digest changed: NameID edited after signing (Response signed)", edit(&signed(&t, What::Response), "jane.doe@example.com</saml:NameID>", "admin@example.com</saml:NameID>")),
+        case("digest changed: NameID edited after signing (both signed)", edit(&both(&t), "jane.doe@example.com</saml:NameID>", "admin@example.com</saml:NameID>")),
+        case("digest changed: Destination edited after signing", edit(&signed(&t, What::Response), "Version=\"2.0\"><saml:Issuer>", "Version=\"2.0\" Consent=\"urn:oasis:names:tc:SAML:2.0:consent:obtained\"><saml:Issuer>")),
+        case("signature value changed", tamper_signature_value(&signed(&t, What::Assertion))),
+        // The IdP signed `jane.doe@example.com.evil.example`; a comment splits it afterwards, which
+        // canonicalization without comments does not see.
+        case("comment-split NameID (comment added after signing)", edit(&both(&edit(&t, "jane.doe@example.com</saml:NameID>", "jane.doe@example.com.evil.example</saml:NameID>")), "jane.doe@example.com.evil.example</saml:NameID>", "jane.doe@example.com<!---->.evil.example</saml:NameID>")),
+        case("digest changed: comment-split NameID signed whole, value changed", edit(&both(&t), "jane.doe@example.com</saml:NameID>", "jane.doe@example.com<!---->.evil.example</saml:NameID>")),
+        case("KeyInfo without a certificate (Assertion signed)", strip_keyinfo(&signed(&t, What::Assertion))),
+        case("KeyInfo without a certificate (Response signed)", strip_keyinfo(&signed(&t, What::Response))),
+        case("KeyInfo without a certificate, client certificate pasted", strip_keyinfo(&signed(&t, What::Assertion))).cert("keys/client-cert.pem"),
+        case("KeyInfo removed from a both-signed response", strip_keyinfo(&both(&t))),
+        case("Assertion signed with the client key, Response with the realm key", signed(&signed_as(&t, What::Assertion, "keys/client-key.pem", "keys/client-cert.pem", Alg::RsaSha256), What::Response)),
+        case("Assertion signature value broken, Response signed after", signed(&tamper_signature_value(&signed(&t, What::Assertion)), What::Response)),
+        case("Response signed twice", signed(&signed(&t, What::Response), What::Response)),
+        case("a Signature nested in the assertion, Response signed", signed(&edit(&t, "<saml:AttributeValue xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"xs:string\">Jane", "<saml:AttributeValue xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"xs:string\"><ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"/>Jane"), What::Response)),
+        case("Reference to an ID that is gone (Assertion ID changed after signing)", edit(&signed(&t, What::Assertion), "<saml:Assertion xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"ID_2a9c", "<saml:Assertion xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"ID_xa9c")),
+        case("Response and Assertion share an ID (changed after the Response was signed)", edit(&signed(&t, What::Response), "ID=\"ID_2a9c8e7f-3d4b-4c5a-8e9f-0a1b2c3d4e5f\"", "ID=\"ID_6d1f6c0e-5b7a-4a3e-9c2d-1e0f9a8b7c6d\"")),
+        case("RSA-SHA384 declared (unsupported by xml-crypto)", edit(&signed(&t, What::Assertion), "xmldsig-more#rsa-sha256", "xmldsig-more#rsa-sha384")),
+        case("SHA-384 digest declared (unsupported by xml-crypto)", edit(&signed(&t, What::Assertion), "xmlenc#sha256", "xmldsig-more#sha384")),
+        case("C14N 1.1 transform (unsupported by xml-crypto)", edit(&signed(&t, What::Assertion), "<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>", "<ds:Transform Algorithm=\"http://www.w3.org/2006/12/xml-c14n11\"/>")),
+        case("default namespaces (no saml: prefix), Assertion signed", signed(&unprefixed(&t), What::Assertion)),
+        case("default namespaces (no saml: prefix), both signed, client certificate pasted", both(&unprefixed(&t))).cert("keys/client-cert.pem"),
+        case("XML declaration and CRLF line breaks", format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n{}", both(&t))),
+        case("encrypted assertion, unsigned", encrypted(&t)),
+        case("encrypted assertion, Response signed", signed(&encrypted(&t), What::Response)),
+        case("two assertions (wrapping shape)", two_assertions(&both(&t))),
+        case("NameID is a username", both(&edit(&t, ">jane.doe@example.com</saml:NameID>", ">jane</saml:NameID>"))),
+        // Time edges: the Conditions window with 3 minutes each side (the library's `<` and `>`).
+        case("time: before NotBefore − 3 min", both(&t)).at("2026-11-20T09:56:58.122Z"),
+        case("time: at NotBefore − 3 min", both(&t)).at("2026-11-20T09:56:58.123Z"),
+        case("time: inside the skew before NotBefore", both(&t)).at("2026-11-20T09:58:00.000Z"),
+        case("time: inside the window", both(&t)).at("2026-11-20T10:00:30.000Z"),
+        case("time: inside the skew after NotOnOrAfter", both(&t)).at("2026-11-20T10:02:00.000Z"),
+        case("time: at NotOnOrAfter + 3 min", both(&t)).at("2026-11-20T10:03:58.123Z"),
+        case("time: after NotOnOrAfter + 3 min", both(&t)).at("2026-11-20T10:03:58.124Z"),
+        case("time: a day later", both(&t)).at("2026-11-21T10:00:00.000Z"),
+        case("time: SubjectConfirmationData expired, Conditions not", both(&edit(&t, "NotOnOrAfter=\"2026-11-20T10:04:58.123Z\"", "NotOnOrAfter=\"2026-11-20T09:00:00.000Z\""))),
+        case("time: Conditions without NotBefore", both(&edit(&t, "<saml:Conditions NotBefore=\"2026-11-20T09:59:58.123Z\" ", "<saml:Conditions "))).at("2026-11-20T09:00:00.000Z"),
+        case("time: Conditions without times, a year later", both(&edit(&t, "<saml:Conditions NotBefore=\"2026-11-20T09:59:58.123Z\" NotOnOrAfter=\"2026-11-20T10:00:58.123Z\">", "<saml:Conditions>"))).at("2027-11-20T10:00:00.000Z"),
+        case("time: NotOnOrAfter with a zone offset", both(&edit(&t, "NotOnOrAfter=\"2026-11-20T10:00:58.123Z\"", "NotOnOrAfter=\"2026-11-20T11:00:58.123+01:00\""))).at("2026-11-20T10:03:59.000Z"),
+        case("time: NotOnOrAfter without milliseconds, 1 ms late", both(&edit(&t, "NotOnOrAfter=\"2026-11-20T10:00:58.123Z\"", "NotOnOrAfter=\"2026-11-20T10:00:58Z\""))).at("2026-11-20T10:03:58.001Z"),
+        case("time: NotOnOrAfter with 7 fractional digits, at the edge", both(&edit(&t, "NotOnOrAfter=\"2026-11-20T10:00:58.123Z\"", "NotOnOrAfter=\"2026-11-20T10:00:58.1239999Z\""))).at("2026-11-20T10:03:58.123Z"),
+        case("time: NotOnOrAfter with 7 fractional digits, 1 ms late", both(&edit(&t, "NotOnOrAfter=\"2026-11-20T10:00:58.123Z\"", "NotOnOrAfter=\"2026-11-20T10:00:58.1239999Z\""))).at("2026-11-20T10:03:58.124Z"),
+        case("time: NotOnOrAfter without a zone, late", both(&edit(&t, "NotOnOrAfter=\"2026-11-20T10:00:58.123Z\"", "NotOnOrAfter=\"2026-11-20T10:00:58.123\""))).at("2026-11-20T10:05:00.000Z"),
+        case("time: NotOnOrAfter with a lower-case z, late", both(&edit(&t, "NotOnOrAfter=\"2026-11-20T10:00:58.123Z\"", "NotOnOrAfter=\"2026-11-20T10:00:58.123z\""))).at("2026-11-20T10:05:00.000Z"),
+        case("time: NotOnOrAfter with a space for T, late", both(&edit(&t, "NotOnOrAfter=\"2026-11-20T10:00:58.123Z\"", "NotOnOrAfter=\"2026-11-20 10:00:58.123Z\""))).at("2026-11-20T10:05:00.000Z"),
+        case("time: NotOnOrAfter with a leading space, late", both(&edit(&t, "NotOnOrAfter=\"2026-11-20T10:00:58.123Z\"", "NotOnOrAfter=\" 2026-11-20T10:00:58.123Z\""))).at("2026-11-20T10:05:00.000Z"),
+        case("time: NotOnOrAfter with a zone offset without a colon, late", both(&edit(&t, "NotOnOrAfter=\"2026-11-20T10:00:58.123Z\"", "NotOnOrAfter=\"2026-11-20T11:00:58.123+0100\""))).at("2026-11-20T10:05:00.000Z"),
+        case("time: NotOnOrAfter without seconds, late", both(&edit(&t, "NotOnOrAfter=\"2026-11-20T10:00:58.123Z\"", "NotOnOrAfter=\"2026-11-20T10:00\""))).at("2026-11-20T10:03:01.000Z"),
+        case("time: NotOnOrAfter a date alone, late", both(&edit(&t, "NotOnOrAfter=\"2026-11-20T10:00:58.123Z\"", "NotOnOrAfter=\"2026-11-20\""))).at("2026-11-20T10:05:00.000Z"),
+        case("time: NotOnOrAfter an RFC 2822 date, late", both(&edit(&t, "NotOnOrAfter=\"2026-11-20T10:00:58.123Z\"", "NotOnOrAfter=\"Fri, 20 Nov 2026 10:00:58 GMT\""))).at("2026-11-20T10:05:00.000Z"),
+        case("time: NotOnOrAfter not a time", both(&edit(&t, "NotOnOrAfter=\"2026-11-20T10:00:58.123Z\"", "NotOnOrAfter=\"tomorrow\""))).at("2027-11-20T10:05:00.000Z"),
+        case("time: AuthnStatement SessionNotOnOrAfter passed", both(&t)).at("2026-11-20T10:02:00.000Z"),
+        // Audience, Recipient, Destination.
+        case("Audience of another connection", both(&edit(&t, &format!("<saml:Audience>{}", realm()), &format!("<saml:Audience>https://auth.atlassian.com/saml/{OTHER}")))),
+        case("Audience with a trailing slash", both(&edit(&t, &format!("{}</saml:Audience>", realm()), &format!("{}/</saml:Audience>", realm())))),
+        case("Audience with surrounding whitespace", both(&edit(&t, &format!("<saml:Audience>{}</saml:Audience>", realm()), &format!("<saml:Audience> {} </saml:Audience>", realm())))),
+        case("no AudienceRestriction", both(&edit(&t, &format!("<saml:AudienceRestriction><saml:Audience>{}</saml:Audience></saml:AudienceRestriction>", realm()), ""))),
+        case("Recipient without the connection query", both(&edit(&t, &format!("Recipient=\"{}\"", acs()), "Recipient=\"https://auth.atlassian.com/login/callback\""))),
+        case("Recipient of another connection", both(&edit(&t, &format!("Recipient=\"{}\"", acs()), &format!("Recipient=\"https://auth.atlassian.com/login/callback?connection=saml-{OTHER}\"")))),
+        case("no Recipient", both(&edit(&t, &format!(" Recipient=\"{}\"", acs()), ""))),
+        case("Destination without the connection query", both(&edit(&t, &format!("Destination=\"{}\"", acs()), "Destination=\"https://auth.atlassian.com/login/callback\""))),
+        case("Destination of another connection", both(&edit(&t, &format!("Destination=\"{}\"", acs()), &format!("Destination=\"https://auth.atlassian.com/login/callback?connection=saml-{OTHER}\"")))),
+        case("Destination empty", both(&edit(&t, &format!("Destination=\"{}\"", acs()), "Destination=\"\""))),
+        case("no Destination", both(&edit(&t, &format!("Destination=\"{}\" ", acs()), ""))),
+        case("Destination wrong and unsigned", edit(&t, &format!("Destination=\"{}\"", acs()), "Destination=\"https://auth.atlassian.com/login/callback\"")),
+        case("Audience of another connection (inferred connection)", both(&edit(&t, &format!("<saml:Audience>{}", realm()), &format!("<saml:Audience>https://auth.atlassian.com/saml/{OTHER}")))).inferred(),
+        case("Recipient of another connection (inferred connection)", both(&edit(&t, &format!("Recipient=\"{}\"", acs()), &format!("Recipient=\"https://auth.atlassian.com/login/callback?connection=saml-{OTHER}\"")))).inferred(),
+        case("SPNameQualifier of another SP (persistent NameID)", both(&edit(&t, "<saml:NameID Format=\"urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress\">", "<saml:NameID Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:persistent\" SPNameQualifier=\"https://auth.atlassian.com/saml/other\">"))),
+        case("NameQualifier not the Issuer (transient NameID)", both(&edit(&t, "<saml:NameID Format=\"urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress\">", "<saml:NameID Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:transient\" NameQualifier=\"https://kc.example.com/realms/other\">"))),
+        case("assertion without Version", both(&edit(&t, "IssueInstant=\"2026-11-20T10:00:00.123Z\" Version=\"2.0\"><saml:Issuer>https://kc.example.com/realms/acme</saml:Issuer><saml:Subject>", "IssueInstant=\"2026-11-20T10:00:00.123Z\"><saml:Issuer>https://kc.example.com/realms/acme</saml:Issuer><saml:Subject>"))),
+    ];
+    // Status: what Keycloak sends when the user has no email (no assertion), and other codes.
+    let status = |code: &str, sub: Option<&str>, message: Option<&str>| {
+        let mut s = format!("<samlp:StatusCode Value=\"{code}\">");
+        if let Some(sub) = sub {
+            s.push_str(&format!("<samlp:StatusCode Value=\"{sub}\"/>"));
+        }
+        s.push_str("</samlp:StatusCode>");
+        if let Some(m) = message {
+            s.push_str(&format!("<samlp:StatusMessage>{m}</samlp:StatusMessage>"));
+        }
+        let start = t.find("<samlp:Status>").expect("Status");
+        format!(
+            "{}<samlp:Status>{s}</samlp:Status></samlp:Response>",
+            &t[..start]
+        )
+    };
+    const P: &str = "urn:oasis:names:tc:SAML:2.0:status:";
+    v.push(case(
+        "status Requester / InvalidNameIDPolicy (Keycloak, user without email)",
+        signed(
+            &status(
+                &format!("{P}Requester"),
+                Some(&format!("{P}InvalidNameIDPolicy")),
+                None,
+            ),
+            What::Response,
+        ),
+    ));
+    v.push(case(
+        "status Responder with a StatusMessage",
+        status(
+            &format!("{P}Responder"),
+            None,
+            Some("Keycloak could not sign in the user. Try again."),
+        ),
+    ));
+    v.push(case(
+        "status AuthnFailed under Requester",
+        status(
+            &format!("{P}Requester"),
+            Some(&format!("{P}AuthnFailed")),
+            None,
+        ),
+    ));
+    v.push(case(
+        "status RequestDenied under Requester, no assertion",
+        status(
+            &format!("{P}Requester"),
+            Some(&format!("{P}RequestDenied")),
+            None,
+        ),
+    ));
+    v.push(case(
+        "status Success without an assertion",
+        status(&format!("{P}Success"), None, None),
+    ));
+    // Captures: the bundled HAR, the SAML-tracer export and the form body (at their own time).
+    for (path, name) in [
+        (
+            "har/sp-initiated-login.har",
+            "fixture: HAR of an SP-initiated login",
+        ),
+        (
+            "tracer/saml-tracer-export.json",
+            "fixture: SAML-tracer export",
+        ),
+        ("saml/post-body.txt", "fixture: POST form body"),
+        ("saml/keycloak-atlassian-ok.b64", "fixture: base64 response"),
+    ] {
+        for index in responses_in(&fixture(path)) {
+            v.push(Case {
+                name: format!("{name} (message {})", index + 1),
+                input: Input::File {
+                    path: fixture(path),
+                    index,
+                },
+                xml: String::new(),
+                cert: fixture("keys/idp-cert.pem"),
+                now: String::new(),
+                realm: realm(),
+                acs: acs(),
+                flags: false,
+                force: false,
+            });
+        }
+    }
+    v.extend(corpus());
+    v
+}
+
+/// The responses of the shared corpus (other projects' test suites: other IdPs' shapes, signature
+/// wrapping, comment injection, HMAC, …) whose source names the certificate it trusts, judged as if
+/// they were sent to an Atlassian connection configured with their own Audience, Destination (else
+/// Recipient) and that certificate, at their IssueInstant; the atlassian-cloud pack is forced.
+fn corpus() -> Vec<Case> {
+    let Some(shared) = shared() else {
+        return Vec::new();
+    };
+    let c = shared.join("corpus");
+    let facts: std::collections::HashMap<String, Value> =
+        std::fs::read_to_string(c.join("FACTS.jsonl"))
+            .expect("FACTS.jsonl")
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .filter_map(|v| Some((v["local_path"].as_str()?.to_string(), v)))
+            .collect();
+    let mut out = Vec::new();
+    let manifest = std::fs::read_to_string(c.join("MANIFEST.tsv")).expect("MANIFEST.tsv");
+    for line in manifest.lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let (Some(path), Some(kind), Some(cert)) = (f.first(), f.get(4), f.get(6)) else {
+            continue;
+        };
+        let Some(cert) = cert.split_whitespace().next() else {
+            continue;
+        };
+        if !kind.starts_with("response-") || cert.contains("embedded") {
+            continue;
+        }
+        let Some(fa) = facts.get(*path).filter(|v| v["root"] == "Response") else {
+            continue;
+        };
+        let fa = &fa["facts"];
+        let s = |k: &str| fa[k].as_str().map(str::to_string);
+        let Some(now) = s("IssueInstant") else {
+            continue;
+        };
+        out.push(Case {
+            name: format!("corpus: {path}"),
+            input: Input::File {
+                path: c.join(path).to_string_lossy().into_owned(),
+                index: 0,
+            },
+            xml: String::new(),
+            cert: c.join(cert).to_string_lossy().into_owned(),
+            now,
+            realm: fa["Audience"][0]
+                .as_str()
+                .unwrap_or("urn:no-audience")
+                .to_string(),
+            acs: s("Destination")
+                .or_else(|| s("SCD.Recipient"))
+                .unwrap_or_else(|| "https://no-destination.example/acs".into()),
+            flags: true,
+            force: true,
+        });
+    }
+    out
+}
+
+/// The base64 DER of the (first) certificate in a file, as Atlassian keeps what was pasted.
+fn base64_der(path: &str) -> String {
+    use base64::Engine as _;
+    let certs = samlint::verify::cert::load_idp_cert(path).expect("a certificate");
+    base64::engine::general_purpose::STANDARD.encode(&certs[0].der)
+}
+
+/// The indexes of the Responses in a capture.
+fn responses_in(path: &str) -> Vec<usize> {
+    let (_, v) = check_json(&[path]);
+    v["messages"]
+        .as_array()
+        .map(|m| {
+            m.iter()
+                .enumerate()
+                .filter(|(_, x)| x["kind"] == "Response")
+                .map(|(i, _)| i)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn tamper_signature_value(xml: &str) -> String {
+    let i = xml.find("<ds:SignatureValue>").expect("SignatureValue") + "<ds:SignatureValue>".len();
+    let c = if &xml[i + 10..i + 11] == "A" {
+        "B"
+    } else {
+        "A"
+    };
+    format!("{}{c}{}", &xml[..i + 10], &xml[i + 11..])
+}
+
+fn strip_keyinfo(xml: &str) -> String {
+    let mut out = xml.to_string();
+    while let (Some(a), Some(b)) = (out.find("<ds:KeyInfo>"), out.find("</ds:KeyInfo>")) {
+        out = format!("{}{}", &out[..a], &out[b + "</ds:KeyInfo>".len()..]);
+    }
+    out
+}
+
+/// The same response with default namespaces instead of the `saml:` prefix (Entra ID's shape).
+fn unprefixed(xml: &str) -> String {
+    xml.replace("<saml:", "<").replace("</saml:", "</").replace(
+        "xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\"",
+        "xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\"",
+    )
+}
+
+/// The assertion replaced by an EncryptedAssertion (its cipher text made up: nothing decrypts it).
+fn encrypted(xml: &str) -> String {
+    let a = xml.find("<saml:Assertion ").expect("Assertion");
+    let b = xml.find("</saml:Assertion>").expect("end") + "</saml:Assertion>".len();
+    format!(
+        "{}<saml:EncryptedAssertion><xenc:EncryptedData xmlns:xenc=\"http://www.w3.org/2001/04/xmlenc#\" Type=\"http://www.w3.org/2001/04/xmlenc#Element\"><xenc:EncryptionMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#aes128-cbc\"/><xenc:CipherData><xenc:CipherValue>AAAA</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData></saml:EncryptedAssertion>{}",
+        &xml[..a],
+        &xml[b..]
+    )
+}
+
+/// A second, unsigned assertion (another user) after the signed one.
+fn two_assertions(xml: &str) -> String {
+    let a = template();
+    let s = a.find("<saml:Assertion ").expect("Assertion");
+    let e = a.find("</saml:Assertion>").expect("end") + "</saml:Assertion>".len();
+    let evil = a[s..e]
+        .replace("jane.doe@example.com", "admin@example.com")
+        .replace("ID=\"ID_2a9c", "ID=\"ID_evil");
+    edit(
+        xml,
+        "</samlp:Response>",
+        &format!("{evil}</samlp:Response>"),
+    )
+}
+
+/// What one case gave.
+struct Row {
+    name: String,
+    lib: (bool, Option<String>),
+    ours: Option<(bool, Option<String>)>,
+    /// samlint's verdict before predictions existed: no error finding = accepted; and whether an
+    /// error finding's message or help quotes the library's error_description.
+    legacy: (bool, bool),
+}
+
+fn main() {
+    let Some(node_dir) = oracle::installed(&root()) else {
+        return;
+    };
+    let bin = std::env::var("SAMLINT_ORACLE_BIN").ok();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cases = cases();
+    // samlint first: captures give the library its decoded response and instant.
+    let mut reports = Vec::new();
+    for (n, c) in cases.iter_mut().enumerate() {
+        let (path, index) = match &c.input {
+            Input::Xml => (write_temp(dir.path(), &format!("case-{n}.xml"), &c.xml), 0),
+            Input::File { path, index } => (path.clone(), *index),
+        };
+        let mut args: Vec<String> = vec![
+            "check".into(),
+            "--format".into(),
+            "json".into(),
+            path.clone(),
+            "--idp-cert".into(),
+            c.cert.clone(),
+        ];
+        if c.force {
+            args.extend(["--pack".into(), "atlassian-cloud".into()]);
+        }
+        if !c.now.is_empty() {
+            args.extend(["--at".into(), c.now.clone()]);
+        }
+        if c.flags {
+            args.extend([
+                "--sp-entity-id".into(),
+                c.realm.clone(),
+                "--acs-url".into(),
+                c.acs.clone(),
+            ]);
+        }
+        let out = match &bin {
+            Some(b) => {
+                let o = std::process::Command::new(b)
+                    .args(&args)
+                    .current_dir(root())
+                    .output()
+                    .expect("SAMLINT_ORACLE_BIN runs");
+                String::from_utf8_lossy(&o.stdout).into_owned()
+            }
+            None => run(&args.iter().map(String::as_str).collect::<Vec<_>>()).stdout,
+        };
+        let report: Value = serde_json::from_str(&out)
+            .unwrap_or_else(|e| panic!("{}: samlint's JSON does not parse ({e}): {out}", c.name));
+        validate_report(&report);
+        if let Input::File { path, index } = &c.input {
+            let raw = run(&["decode", "--raw", path]).stdout;
+            c.xml = split_messages(&raw, *index);
+            if c.now.is_empty() {
+                c.now = report["messages"][*index]["at"]
+                    .as_str()
+                    .expect("a capture's message has an evaluation instant")
+                    .to_string();
+            }
+        }
+        reports.push((report, index));
+    }
+    let lib_cases: Vec<LibCase> = cases
+        .iter()
+        .enumerate()
+        .map(|(n, c)| LibCase {
+            id: n.to_string(),
+            xml: c.xml.clone(),
+            now: c.now.clone(),
+            realm: c.realm.clone(),
+            acs: c.acs.clone(),
+            cert_b64: base64_der(&c.cert),
+        })
+        .collect();
+    let answers = oracle::library(&node_dir, &lib_cases);
+    let rows: Vec<Row> = cases
+        .iter()
+        .zip(&answers)
+        .zip(&reports)
+        .map(|((c, a), (report, index))| {
+            let lib = (a.accepted, a.error_description());
+            let errors: Vec<&Value> = report["findings"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|f| f["severity"] == "error" && f["message_index"] == *index)
+                .collect();
+            let quoted = lib.1.as_deref().is_some_and(|d| {
+                let d = d.to_lowercase();
+                errors.iter().any(|f| {
+                    format!("{} {}", f["message"], f["help"])
+                        .to_lowercase()
+                        .contains(d.trim_end_matches('.'))
+                })
+            });
+            Row {
+                name: c.name.clone(),
+                lib,
+                ours: oracle::prediction(report, *index),
+                legacy: (errors.is_empty(), quoted),
+            }
+        })
+        .collect();
+    report_rows(&rows, bin.is_some());
+}
+
+/// `samlint decode --raw` prints the decoded messages one after the other, each after a
+/// `<!-- samlint: message N · … -->` line when there are several: the `index`-th one.
+fn split_messages(raw: &str, index: usize) -> String {
+    const HEAD: &str = "<!-- samlint: message ";
+    if !raw.contains(HEAD) {
+        return raw.trim_end().to_string();
+    }
+    raw.split(HEAD)
+        .skip(1)
+        .nth(index)
+        .and_then(|b| b.split_once('\n'))
+        .map(|(_, body)| body.trim_end().to_string())
+        .expect("the message is in decode's output")
+}
+
+fn show(v: &(bool, Option<String>)) -> String {
+    match v {
+        (true, _) => "accepted".into(),
+        (false, Some(d)) => format!("rejected: {d}"),
+        (false, None) => "rejected (no message)".into(),
+    }
+}
+
+fn report_rows(rows: &[Row], other_bin: bool) {
+    let exceptions: Vec<(String, String)> =
+        std::fs::read_to_string(root().join("tests/oracle_exceptions.tsv"))
+            .expect("tests/oracle_exceptions.tsv")
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .map(|l| {
+                let (c, r) = l.split_once('\t').expect("case<TAB>reason");
+                assert!(!r.trim().is_empty(), "exception {c} has no reason");
+                (c.to_string(), r.to_string())
+            })
+            .collect();
+    for (c, _) in &exceptions {
+        assert!(
+            rows.iter().any(|r| r.name == *c),
+            "tests/oracle_exceptions.tsv names a case that does not exist: {c}"
+        );
+    }
+    println!(
+        "\nAuth0's SP library 4.6.1 (tests/node/oracle.js) vs samlint's saml-library prediction for Atlassian Cloud\n"
+    );
+    let (mut agree, mut accept_agree, mut excepted) = (0, 0, 0);
+    let (mut legacy_accept, mut legacy_text, mut lib_rejects) = (0, 0, 0);
+    let mut failures = Vec::new();
+    for r in rows {
+        let same = r.ours.as_ref() == Some(&r.lib);
+        let exception = exceptions.iter().find(|(c, _)| *c == r.name);
+        if r.ours.as_ref().is_some_and(|o| o.0 == r.lib.0) {
+            accept_agree += 1;
+        }
+        if r.legacy.0 == r.lib.0 {
+            legacy_accept += 1;
+        }
+        if !r.lib.0 {
+            lib_rejects += 1;
+            if r.legacy.1 {
+                legacy_text += 1;
+            }
+        }
+        let mark = match (same, exception) {
+            (true, None) => {
+                agree += 1;
+                "agree"
+            }
+            (false, Some(_)) => {
+                excepted += 1;
+                "EXCEPTION"
+            }
+            (true, Some(_)) => {
+                failures.push(format!(
+                    "{}: agrees now, but is listed in tests/oracle_exceptions.tsv",
+                    r.name
+                ));
+                "agree (stale exception)"
+            }
+            (false, None) => {
+                if !other_bin {
+                    failures.push(format!(
+                        "{}: the library says {}, samlint predicts {}",
+                        r.name,
+                        show(&r.lib),
+                        r.ours.as_ref().map_or("nothing".into(), show)
+                    ));
+                }
+                "DISAGREE"
+            }
+        };
+        println!(
+            "{mark:<10} {:<72} library: {:<58} samlint: {}",
+            r.name,
+            show(&r.lib),
+            r.ours.as_ref().map_or("no prediction".into(), show)
+        );
+        if let Some((_, why)) = exception {
+            println!("{:<10} exception: {why}", "");
+        }
+    }
+    println!(
+        "\n{} cases: {agree} agree on accepted and error_description, {excepted} listed exceptions, {} disagree; accepted alone agrees in {accept_agree}",
+        rows.len(),
+        rows.len() - agree - excepted
+    );
+    println!(
+        "samlint's findings alone (no error finding = accepted; before predictions existed): accepted agrees in {legacy_accept} of {}; of the {lib_rejects} rejections, an error finding quotes the library's text in {legacy_text}",
+        rows.len()
+    );
+    for (what, corpus) in [("Atlassian-shaped cases", false), ("corpus cases", true)] {
+        let sub: Vec<&Row> = rows
+            .iter()
+            .filter(|r| r.name.starts_with("corpus: ") == corpus)
+            .collect();
+        let agree = sub
+            .iter()
+            .filter(|r| r.ours.as_ref() == Some(&r.lib))
+            .count();
+        let legacy = sub.iter().filter(|r| r.legacy.0 == r.lib.0).count();
+        let rejects = sub.iter().filter(|r| !r.lib.0).count();
+        let quoted = sub.iter().filter(|r| !r.lib.0 && r.legacy.1).count();
+        println!(
+            "  {what}: {} — predictions agree in {agree}; findings alone: accepted agrees in {legacy}, {quoted} of {rejects} rejections quote the text",
+            sub.len()
+        );
+    }
+    println!();
+    assert!(
+        failures.is_empty(),
+        "oracle disagreements:\n{}",
+        failures.join("\n")
+    );
+}

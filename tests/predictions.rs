@@ -1,0 +1,322 @@
+//! What users see of the predictions (tests/oracle.rs proves them against Auth0's SP library): the
+//! first lines of the human formats, the JSON fields, the Markdown report, redaction of every value the
+//! library quotes, and the Data Center prediction.
+
+mod common;
+use common::*;
+use samlint::verify::sign::{Alg, What, pem_body, sign};
+use serde_json::Value;
+
+const CONN: &str = "0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9";
+
+fn read(rel: &str) -> String {
+    std::fs::read_to_string(fixture(rel)).unwrap()
+}
+
+fn template() -> String {
+    read("saml/keycloak-atlassian-unsigned.xml")
+        .trim_end()
+        .to_string()
+}
+
+fn signed_with(xml: &str, key: &str, cert: &str) -> String {
+    sign(
+        xml,
+        What::Both,
+        read(key).as_bytes(),
+        &pem_body(&read(cert)),
+        Alg::RsaSha256,
+    )
+    .unwrap()
+}
+
+/// The response signed with the client key (its certificate in KeyInfo): the realm certificate is the
+/// one pasted into Atlassian.
+fn client_signed(dir: &std::path::Path) -> String {
+    write_temp(
+        dir,
+        "client-signed.xml",
+        signed_with(&template(), "keys/client-key.pem", "keys/client-cert.pem"),
+    )
+}
+
+fn connection() -> Vec<String> {
+    vec![
+        "--sp-entity-id".into(),
+        format!("https://auth.atlassian.com/saml/{CONN}"),
+        "--acs-url".into(),
+        format!("https://auth.atlassian.com/login/callback?connection=saml-{CONN}"),
+        "--at".into(),
+        "2026-11-20T10:00:05Z".into(),
+    ]
+}
+
+/// The human output with its wrapped lines joined (one space between words).
+fn unwrapped(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn args(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+#[test]
+fn another_key_leads_with_invalid_thumbprint_and_the_certificate_that_signed() {
+    let dir = tempfile::tempdir().unwrap();
+    let x = client_signed(dir.path());
+    let mut a: Vec<String> = vec![
+        "check".into(),
+        x.clone(),
+        "--idp-cert".into(),
+        fixture("keys/idp-cert.pem"),
+    ];
+    a.extend(connection());
+    let o = run(&args(&a));
+    assert_eq!(o.code, 1);
+    let body = o.stdout.replace(&x, "client-signed.xml");
+    let first: Vec<&str> = body.lines().take(4).collect();
+    assert!(
+        first[1].contains(
+            "Atlassian would reject this login: Invalid thumbprint — predicted from Auth0's"
+        ),
+        "{body}"
+    );
+    // The certificate that did sign, with its colon thumbprint, before anything else.
+    let head = first.join("\n");
+    assert!(
+        head.contains("signed by: CN=atlassian client key (samlint TEST)"),
+        "{head}"
+    );
+    assert!(head.contains("73:77:55:C8"), "{head}");
+    assert!(
+        body.contains("paste this certificate into Atlassian"),
+        "{body}"
+    );
+    assert!(body.contains("-----BEGIN CERTIFICATE-----"), "{body}");
+    insta::assert_snapshot!("full_another_key", no_elapsed(&body));
+
+    let mut c = a.clone();
+    c.extend(["--format".into(), "concise".into()]);
+    let o = run(&args(&c));
+    insta::assert_snapshot!(
+        "concise_another_key",
+        no_elapsed(&o.stdout.replace(&x, "client-signed.xml"))
+    );
+
+    let j = a[1..].to_vec();
+    let (_, v) = check_json(&args(&j));
+    let m = &v["messages"][0];
+    insta::assert_json_snapshot!("json_another_key", (&m["predictions"], &m["signed_by"]));
+    assert_eq!(
+        m["signed_by"]["sha1"],
+        m["signature"]["signatures"][0]["keyinfo_certificates"][0]["sha1"]
+    );
+}
+
+#[test]
+fn accepted_without_flags_says_what_it_assumed() {
+    let (_, v) = check_json(&[&fixture("saml/keycloak-atlassian-ok.xml")]);
+    let p = &v["messages"][0]["predictions"];
+    assert_eq!(p[0]["stage"], "saml-library");
+    assert_eq!(p[0]["accepted"], true);
+    assert_eq!(p[0]["error_description"], Value::Null);
+    assert_eq!(p[0]["error"], Value::Null);
+    // The connection and the certificate were inferred: never more than `inferred`.
+    assert_eq!(p[0]["confidence"], "inferred");
+    assert_eq!(p[1]["stage"], "account");
+    assert!(v["messages"][0].get("signed_by").is_none());
+    let o = run(&["check", "fixtures/saml/keycloak-atlassian-ok.xml"]);
+    let text = unwrapped(&o.stdout);
+    assert!(
+        text.contains(
+            "── message 1 · Response · fixtures/saml/keycloak-atlassian-ok.xml Atlassian would accept this login — predicted from Auth0's SP library 4.6.1"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("assumed: the ACS URL is"), "{text}");
+    assert!(
+        text.contains("the certificate pasted into Atlassian is the one the response carries"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_account_step_is_its_own_stage() {
+    let dir = tempfile::tempdir().unwrap();
+    let x = write_temp(
+        dir.path(),
+        "username.xml",
+        signed_with(
+            &template().replace(">jane.doe@example.com</saml:NameID>", ">jane</saml:NameID>"),
+            "keys/idp-key.pem",
+            "keys/idp-cert.pem",
+        ),
+    );
+    let mut a: Vec<String> = vec![x.clone(), "--idp-cert".into(), fixture("keys/idp-cert.pem")];
+    a.extend(connection());
+    let (_, v) = check_json(&args(&a));
+    let p = &v["messages"][0]["predictions"];
+    assert_eq!(p[0]["accepted"], true, "{p:#}");
+    assert_eq!(p[0]["confidence"], "secondary", "{p:#}");
+    assert_eq!(p[1]["stage"], "account");
+    assert_eq!(p[1]["accepted"], false);
+    assert_eq!(
+        p[1]["error_description"],
+        "verify-saml-domains:malformed-email-address"
+    );
+    assert_eq!(p[1]["confidence"], "confirmed");
+    // With --domain, a domain that is not verified.
+    let mut d = a.clone();
+    d[0] = fixture("saml/keycloak-atlassian-ok.xml");
+    d.extend(["--domain".into(), "corp.example".into()]);
+    let (_, v) = check_json(&args(&d));
+    let p = &v["messages"][0]["predictions"][1];
+    assert_eq!(
+        p["error_description"],
+        "authentication-policy-strategy-mismatch"
+    );
+    let o = run(&args(&[vec!["check".to_string()], a].concat()));
+    let first = unwrapped(&o.stdout.lines().take(3).collect::<Vec<_>>().join("\n"));
+    assert!(
+        first.contains(
+            "Atlassian would reject this login: verify-saml-domains:malformed-email-address — Atlassian's account step"
+        ),
+        "{first}"
+    );
+}
+
+#[test]
+fn redacted_outputs_pseudonymise_what_the_library_quotes() {
+    let dir = tempfile::tempdir().unwrap();
+    // The Destination names another connection: the library quotes it and the ACS.
+    let other = "9a8b7c6d-5e4f-4321-8765-0fedcba98765";
+    let x = write_temp(
+        dir.path(),
+        "destination.xml",
+        signed_with(
+            &template().replacen(
+                &format!("Destination=\"https://auth.atlassian.com/login/callback?connection=saml-{CONN}\""),
+                &format!("Destination=\"https://auth.atlassian.com/login/callback?connection=saml-{other}\""),
+                1,
+            ),
+            "keys/idp-key.pem",
+            "keys/idp-cert.pem",
+        ),
+    );
+    // A signature value changed after signing: the library quotes it.
+    let s = signed_with(&template(), "keys/idp-key.pem", "keys/idp-cert.pem");
+    let i = s.find("<ds:SignatureValue>").unwrap() + "<ds:SignatureValue>".len();
+    let sigval: String = s[i..].split('<').next().unwrap().to_string();
+    let flipped = format!(
+        "{}{}{}",
+        &s[..i],
+        if &s[i..i + 1] == "A" { "B" } else { "A" },
+        &s[i + 1..]
+    );
+    let y = write_temp(dir.path(), "sigval.xml", flipped);
+    let mut a: Vec<String> = vec![
+        x.clone(),
+        y.clone(),
+        "--idp-cert".into(),
+        fixture("keys/idp-cert.pem"),
+    ];
+    a.extend(connection());
+    let (_, plain) = check_json(&args(&a));
+    let d0 = plain["messages"][0]["predictions"][0]["error_description"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        d0.starts_with(
+            "Destination endpoint https://auth.atlassian.com/login/callback?connection=saml-9a8b"
+        ),
+        "{d0}"
+    );
+    let d1 = plain["messages"][1]["predictions"][0]["error_description"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        d1.starts_with("Signature check errors: invalid signature: the signature value "),
+        "{d1}"
+    );
+    let mut r = a.clone();
+    r.extend(["--redact".into(), "--redact-seed".into(), "3".into()]);
+    let (_, red) = check_json(&args(&r));
+    let text = red["messages"].to_string();
+    for secret in [CONN, other, &sigval[..40]] {
+        assert!(!text.contains(secret), "{secret} leaked: {text}");
+    }
+    let r0 = red["messages"][0]["predictions"][0]["error_description"]
+        .as_str()
+        .unwrap();
+    assert!(
+        r0.starts_with(
+            "Destination endpoint https://auth.atlassian.com/login/callback?connection=saml-conn-"
+        ),
+        "{r0}"
+    );
+    let r1 = red["messages"][1]["predictions"][0]["error_description"]
+        .as_str()
+        .unwrap();
+    assert!(r1.contains("[encoded value removed]"), "{r1}");
+    // The Markdown report (redacted by default) and the concise format under --redact.
+    let o = run(&args(
+        &[
+            vec!["report".to_string()],
+            a.clone(),
+            vec!["--redact-seed".into(), "3".into()],
+        ]
+        .concat(),
+    ));
+    assert!(
+        o.stdout.contains("## What Atlassian would answer"),
+        "{}",
+        o.stdout
+    );
+    let mut c = r.clone();
+    c.extend(["--format".into(), "concise".into()]);
+    let oc = run(&args(&[vec!["check".to_string()], c].concat()));
+    for out in [&o.stdout, &oc.stdout] {
+        for secret in [CONN, other, &sigval[..40]] {
+            assert!(!out.contains(secret), "{secret} leaked:\n{out}");
+        }
+    }
+}
+
+#[test]
+fn data_center_is_predicted_unconfirmed() {
+    let dc = template()
+        .replace(
+            &format!("https://auth.atlassian.com/login/callback?connection=saml-{CONN}"),
+            "https://jira.example.com/plugins/servlet/samlconsumer",
+        )
+        .replace(
+            &format!("https://auth.atlassian.com/saml/{CONN}"),
+            "https://jira.example.com",
+        );
+    let dir = tempfile::tempdir().unwrap();
+    // Response signed only: Data Center requires the assertion signed.
+    let x = write_temp(
+        dir.path(),
+        "dc.xml",
+        sign(
+            &dc,
+            What::Response,
+            read("keys/idp-key.pem").as_bytes(),
+            &pem_body(&read("keys/idp-cert.pem")),
+            Alg::RsaSha256,
+        )
+        .unwrap(),
+    );
+    let (_, v) = check_json(&[&x, "--idp-cert", &fixture("keys/idp-cert.pem")]);
+    let p = v["messages"][0]["predictions"].as_array().unwrap();
+    assert_eq!(p.len(), 1, "{p:#?}");
+    assert_eq!(p[0]["sp"], "atlassian-datacenter");
+    assert_eq!(p[0]["confidence"], "unconfirmed");
+    assert_eq!(p[0]["accepted"], false);
+    assert_eq!(
+        p[0]["error_description"],
+        "The Assertion of the Response is not signed and the SP requires it"
+    );
+}
