@@ -1,0 +1,30 @@
+//! Standing adversarial defences (issue 12): every class of the review that broke "`valid` means a
+//! careful SP would accept exactly this content, signed by the trusted key", as generated inputs — signed
+//! by the test with the fixture keys, then mutated — run through the CLI binary with `--idp-cert
+//! fixtures/keys/idp-cert.pem --format json` and every `--verifier` of the build (rust; also xmlsec and
+//! both with `--features xmlsec`). Everywhere: no forged, unsigned or ambiguous message is `valid`, and
+//! every run ends with exit 0, 1 or 2 within its guard. Each test prints a table of its cases (verdict,
+//! codes, time) and lists every failing case before it fails.
+//!
+//! - `redirect`: class 1, one Redirect-binding signature, one message.
+
+#[path = "../common/mod.rs"]
+mod common;
+mod util;
+
+mod redirect;
+
+#[test]
+fn resigning_an_untouched_signature_reproduces_it() {
+    // The helper that re-signs a changed SignedInfo is right: RSA PKCS#1 v1.5 is deterministic.
+    for what in [
+        samlint::verify::sign::What::Assertion,
+        samlint::verify::sign::What::Both,
+    ] {
+        let x = util::signed(what);
+        assert_eq!(util::resign(&x, 0), x);
+        if what == samlint::verify::sign::What::Both {
+            assert_eq!(util::resign(&x, 1), x);
+        }
+    }
+}
