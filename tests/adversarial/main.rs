@@ -7,11 +7,13 @@
 //! codes, time) and lists every failing case before it fails.
 //!
 //! - `redirect`: class 1, one Redirect-binding signature, one message.
+//! - `fetch`: classes 2/3, no verifier opens a connection or a file (listener, strace).
 
 #[path = "../common/mod.rs"]
 mod common;
 mod util;
 
+mod fetch;
 mod redirect;
 
 #[test]
