@@ -8,12 +8,14 @@
 //!
 //! - `redirect`: class 1, one Redirect-binding signature, one message.
 //! - `fetch`: classes 2/3, no verifier opens a connection or a file (listener, strace).
+//! - `qnames`: class 3, names that are not namespace-well-formed.
 
 #[path = "../common/mod.rs"]
 mod common;
 mod util;
 
 mod fetch;
+mod qnames;
 mod redirect;
 
 #[test]
