@@ -9,11 +9,13 @@
 //! - `redirect`: class 1, one Redirect-binding signature, one message.
 //! - `fetch`: classes 2/3, no verifier opens a connection or a file (listener, strace).
 //! - `qnames`: class 3, names that are not namespace-well-formed.
+//! - `encoding`: class 4, encodings, BOMs and normalised whitespace against the `xmlsec1` reference.
 
 #[path = "../common/mod.rs"]
 mod common;
 mod util;
 
+mod encoding;
 mod fetch;
 mod qnames;
 mod redirect;
