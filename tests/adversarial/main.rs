@@ -10,6 +10,7 @@
 //! - `fetch`: classes 2/3, no verifier opens a connection or a file (listener, strace).
 //! - `qnames`: class 3, names that are not namespace-well-formed.
 //! - `encoding`: class 4, encodings, BOMs and normalised whitespace against the `xmlsec1` reference.
+//! - `xsw`: wrapping in Extensions, StatusDetail, Advice, ds:Object; ID twins; comment-split values.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -19,6 +20,7 @@ mod encoding;
 mod fetch;
 mod qnames;
 mod redirect;
+mod xsw;
 
 #[test]
 fn resigning_an_untouched_signature_reproduces_it() {
