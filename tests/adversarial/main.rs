@@ -11,11 +11,13 @@
 //! - `qnames`: class 3, names that are not namespace-well-formed.
 //! - `encoding`: class 4, encodings, BOMs and normalised whitespace against the `xmlsec1` reference.
 //! - `xsw`: wrapping in Extensions, StatusDetail, Advice, ds:Object; ID twins; comment-split values.
+//! - `bounds`: class 5, sizes whose cost grew faster than the input.
 
 #[path = "../common/mod.rs"]
 mod common;
 mod util;
 
+mod bounds;
 mod encoding;
 mod fetch;
 mod qnames;
