@@ -12,6 +12,7 @@
 //! - `encoding`: class 4, encodings, BOMs and normalised whitespace against the `xmlsec1` reference.
 //! - `xsw`: wrapping in Extensions, StatusDetail, Advice, ds:Object; ID twins; comment-split values.
 //! - `bounds`: class 5, sizes whose cost grew faster than the input.
+//! - `terminal`: class 7, bidi and C1 characters in every output.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -22,6 +23,7 @@ mod encoding;
 mod fetch;
 mod qnames;
 mod redirect;
+mod terminal;
 mod xsw;
 
 #[test]
