@@ -40,3 +40,34 @@ fn resigning_an_untouched_signature_reproduces_it() {
         }
     }
 }
+
+/// The generated documents as seeds for the differential fuzz target (fuzz/seed.sh runs this with
+/// SAMLINT_FUZZ_SEEDS=fuzz/corpus/verify_differential).
+#[test]
+#[ignore = "writes fuzz seeds when SAMLINT_FUZZ_SEEDS names a directory (fuzz/seed.sh)"]
+fn write_fuzz_seeds() {
+    let dir = std::path::PathBuf::from(
+        std::env::var("SAMLINT_FUZZ_SEEDS").expect("SAMLINT_FUZZ_SEEDS=DIR"),
+    );
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut n = 0;
+    let mut put = |name: &str, bytes: &[u8]| {
+        let safe: String = name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        std::fs::write(dir.join(format!("adv-{n:03}-{safe}.xml")), bytes).unwrap();
+        n += 1;
+    };
+    use samlint::verify::sign::What;
+    for w in [What::Assertion, What::Response, What::Both] {
+        put(&format!("{w:?}"), util::signed(w).as_bytes());
+    }
+    for (name, doc) in qnames::cases().into_iter().chain(xsw::cases()) {
+        put(&name, doc.as_bytes());
+    }
+    for c in encoding::cases() {
+        put(&c.name, &c.xml);
+    }
+    println!("{n} seeds written to {}", dir.display());
+}
