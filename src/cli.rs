@@ -1130,10 +1130,13 @@ fn render_decode(run: &Run, a: &DecodeArgs, terminal: bool) -> String {
                 crate::util::one_line(&origin)
             ));
         }
+        // The pretty view is for reading, so it never carries a character that drives a terminal or
+        // reorders text (written as a character reference instead); --raw keeps the exact bytes.
         let body = if a.raw {
             m.source.text.to_string()
         } else {
-            crate::xml::pretty::pretty(&m.doc, &m.source.text).text
+            crate::util::xml_char_refs(&crate::xml::pretty::pretty(&m.doc, &m.source.text).text)
+                .into_owned()
         };
         if terminal {
             out.push_str(&crate::util::sanitize(&body));

@@ -263,14 +263,7 @@ impl Run {
 
 /// Parse a decoded source into the DOM and the typed model.
 pub fn parse_source(src: &Source, limits: &Limits) -> Result<(Document, Message), InputError> {
-    // Whitespace before the XML declaration is a copying artefact of raw XML, but a refusal inside a
-    // decoded message (it is what the SP received).
-    let prolog = if src.encodings.is_empty() {
-        xml::prescan::Prolog::Lenient
-    } else {
-        xml::prescan::Prolog::Strict
-    };
-    match xml::parse_with(&src.text, limits, prolog) {
+    match xml::parse(&src.text, limits) {
         Ok(doc) => {
             let m = model::build(&doc);
             Ok((doc, m))

@@ -110,8 +110,9 @@ pub struct BindingParams {
     pub relay_state: Option<String>,
     pub sig_alg: Option<String>,
     pub signature: Option<String>,
-    /// The raw query string or form body, exactly as received, when there was one (shared by every
-    /// message of that query).
+    /// The raw query string or form body, exactly as received, when there was one; carried by the first
+    /// message of that query only (any other is refused as ambiguous, and one copy per message would make
+    /// the report quadratic in the input).
     pub raw_query: Option<Arc<str>>,
     /// Why the query or form that carried this message is ambiguous (a binding parameter repeated, an
     /// encoded parameter name, a request and a response together); empty when it is not. A message from
@@ -120,6 +121,7 @@ pub struct BindingParams {
     pub ambiguous: Vec<String>,
     /// `GET`/`POST`, when known (HAR, SAML-tracer).
     pub method: Option<String>,
+    /// The request URL, with the first message of its query or form only (like `raw_query`).
     pub url: Option<String>,
     /// HAR `startedDateTime` (RFC 3339) of the request that carried the message.
     pub time: Option<String>,

@@ -10,6 +10,29 @@ pub fn sanitize(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// For XML shown to a person: every unsafe character (see [`is_bad_control`]) written as a character
+/// reference `&#xHHHH;`, which means the same in text and attribute values (and is a visible marker in a
+/// comment or CDATA section); a carriage return becomes the newline an XML parser reads it as.
+pub fn xml_char_refs(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_bad_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
+        if c == '\r' {
+            if it.peek() != Some(&'\n') {
+                out.push('\n');
+            }
+        } else if is_bad_control(c) {
+            out.push_str(&format!("&#x{:X};", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Like [`sanitize`] but also folds newlines and tabs into spaces: for one-line contexts.
 pub fn one_line(s: &str) -> String {
     s.chars()

@@ -6,6 +6,7 @@
 
 mod common;
 use base64::Engine as _;
+use common::leak::{normalise, occurs, pct};
 use common::*;
 use samlint::report::redact::is_public;
 
@@ -49,37 +50,6 @@ fn own_vocabulary() -> String {
     s.to_lowercase()
 }
 
-fn normalise(report: &str) -> String {
-    // GitHub workflow commands percent-escape; undo that first.
-    let unpct = report
-        .replace("%0A", " ")
-        .replace("%0D", " ")
-        .replace("%3A", ":")
-        .replace("%2C", ",")
-        .replace("%25", "%");
-    unpct
-        .replace('\\', "")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-        .replace('\n', " ")
-        .to_lowercase()
-}
-
-fn pct(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 /// Element and attribute names: the report shows the document's structure by design.
 fn xml_names(xml: &str) -> String {
     let Ok(doc) = roxmltree::Document::parse(xml) else {
@@ -95,18 +65,6 @@ fn xml_names(xml: &str) -> String {
         }
     }
     s.to_lowercase()
-}
-
-/// Does `needle` occur in `hay`? Short values must stand as a whole token (so that "mail" is not found
-/// inside the public `emailAddress`); longer ones anywhere.
-fn occurs(hay: &str, needle: &str) -> bool {
-    if needle.chars().count() >= 8 {
-        return hay.contains(needle);
-    }
-    let alnum = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
-    hay.match_indices(needle).any(|(i, _)| {
-        !alnum(hay[..i].chars().next_back()) && !alnum(hay[i + needle.len()..].chars().next())
-    })
 }
 
 /// Values that leak into the report.

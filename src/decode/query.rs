@@ -118,8 +118,12 @@ pub fn display_url(url: &str) -> String {
     let mut out = crate::util::ellipsize(base, 100);
     if let Some(q) = query {
         out.push('?');
-        let parts: Vec<String> = q
+        // At most 8 parameters: a label is repeated for every message of the query.
+        const SHOWN: usize = 8;
+        let total = q.split('&').count();
+        let mut parts: Vec<String> = q
             .split('&')
+            .take(SHOWN)
             .map(|p| match p.split_once('=') {
                 Some((n, v)) => format!(
                     "{}={}",
@@ -129,6 +133,9 @@ pub fn display_url(url: &str) -> String {
                 None => crate::util::ellipsize(p, 24),
             })
             .collect();
+        if total > SHOWN {
+            parts.push(format!("…({} more)", total - SHOWN));
+        }
         out.push_str(&parts.join("&"));
     }
     out

@@ -307,6 +307,14 @@ pub fn message(
                 "an Assertion is hidden outside the Response's own assertions"
             )),
         )
+    } else if !loc.lookalike.is_empty() {
+        (
+            Status::Invalid,
+            Some(cause::WRAPPING),
+            Some(msg!(
+                "an element named like an Assertion is outside SAML's namespace; an SP that selects by local name reads it"
+            )),
+        )
     } else if let Some((el, n)) = acc.doubled.first() {
         (
             Status::Invalid,

@@ -48,6 +48,24 @@ pub fn all(
 }
 
 fn hidden_assertions(doc: &Document, loc: &Located, out: &mut Vec<Finding>) {
+    for &h in &loc.lookalike {
+        let (local, uri) = doc
+            .element(h)
+            .map(|e| (e.local.clone(), e.ns.clone().unwrap_or_default()))
+            .unwrap_or_default();
+        out.push(
+            Finding::new(
+                &SIG005,
+                msg!(
+                    "an element named {} in the namespace `{}`, not SAML's: an SP that selects elements by local name reads it as the assertion (signature-wrapping shape)",
+                    Arg::plain(local),
+                    Arg::value(uri)
+                ),
+            )
+            .at(doc.name_span(h), doc.path(h))
+            .label("look-alike assertion"),
+        );
+    }
     for &h in &loc.hidden {
         out.push(
             Finding::new(

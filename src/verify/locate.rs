@@ -79,6 +79,9 @@ pub struct Located {
     pub advice: Marks,
     /// SAML assertions that are neither linted nor in Advice: the signature-wrapping shape.
     pub hidden: Vec<NodeId>,
+    /// Elements named `Assertion` or `EncryptedAssertion` outside SAML's namespace (a foreign or
+    /// near-miss URI): an SP that selects by local name reads them, samlint's model does not.
+    pub lookalike: Vec<NodeId>,
     /// Each ID value and the distinct elements that carry it in any [`ID_ATTRIBUTES`] attribute.
     pub ids: HashMap<String, Vec<NodeId>>,
     pub sites: Vec<Site>,
@@ -94,6 +97,7 @@ pub fn locate(doc: &Document, m: &Message) -> Located {
     }
     let mut advice = Marks::new(n);
     let mut hidden = Vec::new();
+    let mut lookalike = Vec::new();
     let mut ids: HashMap<String, Vec<NodeId>> = HashMap::new();
     let mut sites = Vec::new();
     // Pre-order walk carrying "inside a saml:Advice".
@@ -115,6 +119,12 @@ pub fn locate(doc: &Document, m: &Message) -> Located {
                 hidden.push(id);
             }
         }
+        if let Some(e) = doc.element(id)
+            && matches!(e.local.as_str(), "Assertion" | "EncryptedAssertion")
+            && e.ns.as_deref() != Some(ns::SAML)
+        {
+            lookalike.push(id);
+        }
         if doc.is(id, ns::DS, "Signature") {
             let parent = doc.node(id).parent;
             sites.push(site(doc, id, parent, parent.is_some_and(|p| advice.has(p))));
@@ -128,6 +138,7 @@ pub fn locate(doc: &Document, m: &Message) -> Located {
         linted,
         advice,
         hidden,
+        lookalike,
         ids,
         sites,
     }

@@ -10,17 +10,9 @@ use crate::source::Span;
 pub use dom::{Document, NodeId, NodeKind};
 
 /// Pre-scan (limits, DOCTYPE, what libxml2 refuses) and parse a message exactly as an SP receives it.
+/// Raw XML given by the user is held to the same rules as a decoded message: a document libxml2-based
+/// SPs refuse (whitespace before the declaration included) is refused, never linted.
 pub fn parse(text: &str, limits: &Limits) -> Result<Document, (ErrorKind, Span)> {
-    parse_with(text, limits, prescan::Prolog::Strict)
-}
-
-/// [`parse`], choosing whether whitespace may come before the XML declaration (only for text the user
-/// gave as raw XML).
-pub fn parse_with(
-    text: &str,
-    limits: &Limits,
-    prolog: prescan::Prolog,
-) -> Result<Document, (ErrorKind, Span)> {
     if text.len() > limits.max_value {
         return Err((
             ErrorKind::TooLarge {
@@ -32,7 +24,7 @@ pub fn parse_with(
             Span::new(0, 0),
         ));
     }
-    prescan::prescan(text, limits, prolog)?;
+    prescan::prescan(text, limits)?;
     let doc = dom::parse(text)?;
     // Each signature can make a verifier canonicalise the whole document: bounded.
     let sigs: Vec<NodeId> = doc

@@ -18,15 +18,6 @@ use memchr::memmem;
 
 const BOM: &str = "\u{feff}";
 
-/// Is whitespace allowed before the XML declaration? Only for text the user gave as raw XML (a file or
-/// a paste, where a leading newline is an artefact of copying); never inside a decoded message, which is
-/// exactly what the SP received.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Prolog {
-    Strict,
-    Lenient,
-}
-
 fn xml_err(detail: impl Into<String>, span: Span) -> (ErrorKind, Span) {
     (
         ErrorKind::Xml {
@@ -36,7 +27,7 @@ fn xml_err(detail: impl Into<String>, span: Span) -> (ErrorKind, Span) {
     )
 }
 
-pub fn prescan(text: &str, limits: &Limits, prolog: Prolog) -> Result<(), (ErrorKind, Span)> {
+pub fn prescan(text: &str, limits: &Limits) -> Result<(), (ErrorKind, Span)> {
     let b = text.as_bytes();
     // XML 1.0 §2.2: no C0 control characters other than tab, LF and CR, anywhere.
     if let Some(pos) = b
@@ -48,7 +39,7 @@ pub fn prescan(text: &str, limits: &Limits, prolog: Prolog) -> Result<(), (Error
             Span::new(pos, pos + 1),
         ));
     }
-    let decl_at = declaration(text, prolog)?;
+    let decl_at = declaration(text)?;
     if let Some(at) = decl_at {
         encoding(text, at)?;
     }
@@ -56,7 +47,7 @@ pub fn prescan(text: &str, limits: &Limits, prolog: Prolog) -> Result<(), (Error
 }
 
 /// Where the XML declaration starts, if there is one; refuses a second BOM and anything else before it.
-fn declaration(text: &str, prolog: Prolog) -> Result<Option<usize>, (ErrorKind, Span)> {
+fn declaration(text: &str) -> Result<Option<usize>, (ErrorKind, Span)> {
     let after_bom = text.strip_prefix(BOM).map_or(0, |_| BOM.len());
     let rest = &text[after_bom..];
     if rest.starts_with(BOM) {
@@ -70,9 +61,9 @@ fn declaration(text: &str, prolog: Prolog) -> Result<Option<usize>, (ErrorKind, 
     if !is_decl(&text.as_bytes()[at..]) {
         return Ok(None);
     }
-    if ws > 0 && prolog == Prolog::Strict {
+    if ws > 0 {
         return Err(xml_err(
-            "whitespace before the XML declaration: the declaration must be the very first thing in the message, and libxml2-based SPs refuse it",
+            "whitespace before the XML declaration: the declaration must be the very first thing in the document, and libxml2-based SPs refuse it (if the whitespace came from copying, delete it)",
             Span::new(after_bom, at),
         ));
     }
@@ -298,7 +289,7 @@ mod tests {
     use super::*;
 
     fn scan(t: &str) -> Result<(), (ErrorKind, Span)> {
-        prescan(t, &Limits::default(), Prolog::Strict)
+        prescan(t, &Limits::default())
     }
 
     #[test]
@@ -361,16 +352,9 @@ mod tests {
             "<?xml version=\"1.0\" encoding='ISO-8859-1'?><a>jörg</a>",
             "non-ASCII at byte",
         );
-        // Allowed: one BOM, a raw paste's leading newline, UTF-8, ASCII-only Latin-1, PIs named xml-…
+        // Allowed: one BOM, UTF-8, ASCII-only Latin-1, PIs named xml-…
         assert!(scan("\u{feff}<?xml version=\"1.0\"?><a/>").is_ok());
-        assert!(
-            prescan(
-                "\n<?xml version=\"1.0\"?><a/>",
-                &Limits::default(),
-                Prolog::Lenient
-            )
-            .is_ok()
-        );
+        refused("\n<?xml version=\"1.0\"?><a/>", "whitespace before");
         assert!(scan("\n<a/>").is_ok());
         assert!(scan("<?xml version=\"1.0\" encoding=\"utf-8\"?><a>jörg</a>").is_ok());
         assert!(scan("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>j</a>").is_ok());
@@ -386,7 +370,7 @@ mod tests {
             ..Limits::default()
         };
         let over = |t: &str, flag: &str| {
-            let (k, _) = prescan(t, &l, Prolog::Strict).unwrap_err();
+            let (k, _) = prescan(t, &l).unwrap_err();
             assert!(
                 matches!(k, ErrorKind::TooMany { flag: f, .. } if f == flag),
                 "{t}: {k:?}"
@@ -398,6 +382,6 @@ mod tests {
             "<a xmlns='u'><b xmlns:p='v'/><c xmlns:q='w'/></a>",
             "--max-namespaces",
         );
-        assert!(prescan("<a x='=' y=\"==\"><b/></a>", &l, Prolog::Strict).is_ok());
+        assert!(prescan("<a x='=' y=\"==\"><b/></a>", &l).is_ok());
     }
 }

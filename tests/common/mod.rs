@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod leak;
 pub mod oracle;
 
 use assert_cmd::Command;

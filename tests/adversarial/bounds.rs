@@ -1,0 +1,204 @@
+//! Class 5: resource use. Inputs a few MB large whose cost grew faster than their size: 60,000 empty
+//! Assertions, 100,000 namespace declarations, 4,000 `URI=""` signatures, 50,000 comment-split values
+//! rendered by `concise` and `full`, a 2 MB HAR URL with 5,000 `SAMLRequest` parameters. Each must end
+//! with exit 0, 1 or 2 (never SIGABRT/134) inside a generous hang guard (60 s, debug build), under a
+//! 4 GiB address-space limit (prlimit). The signed case runs with every verifier of the build; the
+//! others never reach a verifier and run with the default one. Wall time and, with GNU time, the maximum RSS are printed, not
+//! asserted: speed targets live in the benchmarks.
+
+use crate::util::*;
+use std::time::Duration;
+
+const GUARD: Duration = Duration::from_secs(60);
+
+fn response(inner: &str) -> String {
+    let t = template();
+    let at = t.find("<saml:Assertion").unwrap();
+    format!("{}{inner}</samlp:Response>", &t[..at])
+}
+
+fn cases() -> Vec<(&'static str, String, Vec<&'static str>)> {
+    let json = vec!["--format", "json"];
+    let mut v = Vec::new();
+    // 60,000 empty assertions (~1 MB).
+    v.push((
+        "60,000 empty <saml:Assertion/>",
+        response(&"<saml:Assertion/>".repeat(60_000)),
+        json.clone(),
+    ));
+    // 100,000 namespace declarations on the root (~3 MB), and the same spread over nested elements.
+    let decls: String = (0..100_000)
+        .map(|i| format!(" xmlns:p{i}=\"urn:x:{i}\""))
+        .collect();
+    let t = template();
+    v.push((
+        "100,000 namespace declarations on the root",
+        t.replacen("<samlp:Response ", &format!("<samlp:Response{decls} "), 1),
+        json.clone(),
+    ));
+    let nested: String = (0..1_000)
+        .map(|i| {
+            let d: String = (0..100)
+                .map(|j| format!(" xmlns:q{j}=\"urn:y:{i}:{j}\""))
+                .collect();
+            format!("<samlp:Extensions{d}/>")
+        })
+        .collect();
+    v.push((
+        "100,000 namespace declarations over 1,000 elements",
+        t.replacen("<samlp:Status>", &format!("{nested}<samlp:Status>"), 1),
+        json.clone(),
+    ));
+    // 4,000 `URI=""` signatures (~2.8 MB): each would canonicalise the whole document.
+    let sig = "<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/><ds:SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256\"/><ds:Reference URI=\"\"><ds:Transforms><ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/><ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/></ds:Transforms><ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/><ds:DigestValue>AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=</ds:DigestValue></ds:Reference></ds:SignedInfo><ds:SignatureValue>AAAA</ds:SignatureValue></ds:Signature>";
+    v.push((
+        "4,000 URI=\"\" signatures",
+        t.replacen(
+            "</saml:Issuer>",
+            &format!("</saml:Issuer>{}", sig.repeat(4_000)),
+            1,
+        ),
+        json.clone(),
+    ));
+    // 50,000 comment-split attribute values: one finding each (SIG011), rendered by human formats.
+    let values: String = (0..50_000)
+        .map(|i| format!("<saml:AttributeValue>v{i}<!---->x</saml:AttributeValue>"))
+        .collect();
+    let split = t.replacen(
+        "<saml:AttributeStatement>",
+        &format!(
+            "<saml:AttributeStatement><saml:Attribute Name=\"groups\">{values}</saml:Attribute>"
+        ),
+        1,
+    );
+    for f in [
+        ["--format", "concise"],
+        ["--format", "full"],
+        ["--format", "json"],
+    ] {
+        v.push(("50,000 split values", split.clone(), f.to_vec()));
+    }
+    v
+}
+
+fn max_rss_kb(time_log: &str) -> Option<u64> {
+    time_log
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("Maximum resident set size (kbytes): ")
+        })
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// Only a document with signatures reaches a verifier: the others run with the default one.
+fn run_case(l: &mut Ledger, dir: &std::path::Path, name: &str, input: &str, extra: &[&str]) {
+    let time = std::path::Path::new("/usr/bin/time").is_file();
+    let signed = std::fs::read_to_string(input).is_ok_and(|t| t.contains("<ds:Signature"));
+    let vs: &[&str] = if signed { verifiers() } else { &["rust"] };
+    for v in vs {
+        let log = dir.join("time.log");
+        let mut args: Vec<String> = vec!["check".into()];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        args.extend([
+            "--idp-cert".into(),
+            idp_cert(),
+            "--verifier".into(),
+            v.to_string(),
+            input.into(),
+        ]);
+        let e = samlint(
+            &args,
+            &Opts {
+                guard: Some(GUARD),
+                time: time.then(|| log.clone()),
+                ..Default::default()
+            },
+        );
+        let rss = time
+            .then(|| std::fs::read_to_string(&log).ok())
+            .flatten()
+            .and_then(|t| max_rss_kb(&t));
+        let label = format!("{name} [{}]", extra.join(" "));
+        l.row(format!(
+            "{label:<58} {v:<6} {} · {:.2} s · max RSS {}",
+            e.describe(),
+            e.secs,
+            rss.map_or("-".into(), |k| format!("{} MB", k / 1024))
+        ));
+        l.check(e.ok_exit(), &label, || {
+            format!(
+                "{v}: {} after {:.1} s (stderr: {})",
+                e.describe(),
+                e.secs,
+                tail(&e.stderr)
+            )
+        });
+        l.check(
+            !e.stderr.contains("panicked") && !e.stderr.contains("memory allocation"),
+            &label,
+            || format!("{v}: {}", tail(&e.stderr)),
+        );
+        if extra.contains(&"json") && e.ok_exit() {
+            l.check(
+                serde_json::from_str::<serde_json::Value>(&e.stdout).is_ok(),
+                &label,
+                || format!("{v}: stdout is not JSON"),
+            );
+        }
+    }
+}
+
+#[test]
+fn class5_hostile_sizes_end_in_bounded_time_and_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut l = Ledger::default();
+    for (i, (name, doc, extra)) in cases().into_iter().enumerate() {
+        l.cases += 1;
+        let p = write(dir.path(), &format!("bounds-{i}.xml"), &doc);
+        println!("{name}: {} bytes", doc.len());
+        run_case(&mut l, dir.path(), name, &p, &extra);
+    }
+    l.finish("class 5 (XML bounds)");
+}
+
+#[test]
+fn class5_a_har_url_with_5000_saml_parameters() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut l = Ledger::default();
+    // 5,000 copies of the fixture's ~400-byte SAMLRequest in one URL (~2 MB).
+    let url = read("saml/authn-request-redirect.url");
+    let (base, q) = url.trim().split_once('?').unwrap();
+    let req = q
+        .split('&')
+        .find(|p| p.starts_with("SAMLRequest="))
+        .unwrap();
+    let many = vec![req; 5_000].join("&");
+    let har =
+        serde_json::json!({"log": {"version": "1.2", "creator": {"name": "t", "version": "1"},
+        "entries": [{"startedDateTime": "2026-11-20T09:59:55.000Z",
+            "request": {"method": "GET", "url": format!("{base}?{many}"), "headers": []},
+            "response": {"status": 200}}]}})
+        .to_string();
+    println!("HAR: {} bytes", har.len());
+    let p = write(dir.path(), "many.har", &har);
+    l.cases += 1;
+    run_case(
+        &mut l,
+        dir.path(),
+        "HAR URL with 5,000 SAMLRequest",
+        &p,
+        &["--format", "json"],
+    );
+    // The same parameters as a pasted query.
+    let q = write(dir.path(), "many.txt", &many);
+    l.cases += 1;
+    run_case(
+        &mut l,
+        dir.path(),
+        "query with 5,000 SAMLRequest",
+        &q,
+        &["--format", "json"],
+    );
+    l.finish("class 5 (many parameters)");
+}

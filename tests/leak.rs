@@ -1,0 +1,665 @@
+//! Planted-value leak test (issue 12): a distinctive value in every field of two SAML messages, a HAR
+//! and a Keycloak export — NameID (also split by comments into 2-character pieces), every attribute name
+//! and value, FriendlyName, Issuer, NameQualifier, SPNameQualifier, SessionIndex, StatusMessage, KeyName,
+//! Audience, Destination, Recipient, InResponseTo, IDs, Address, AuthnContextClassRef, the signing
+//! certificate's subject (generated with openssl, with a comma in its CN), Atlassian connection UUIDs,
+//! values that merely start with a public prefix (`urn:oasis:names:tc:SAML:`, `http://www.w3.org/`);
+//! HAR URLs, headers, cookies, query values, RelayState; Keycloak realm name, clientId, redirect URIs,
+//! attributes, mapper names and values; input file names that hold an email address. Every redacted
+//! output — `report`, and `check --redact` in every format, with `--domain` and without — is searched for
+//! each value, each 8-character piece of its distinctive part, its base64 (three alignments) and its
+//! URL-encoded forms, on stdout and stderr.
+
+mod common;
+use common::leak::{base64_forms, normalise, pct};
+use common::*;
+use samlint::verify::sign::{Alg, What, pem_body, sign};
+use std::path::Path;
+use std::process::Command;
+
+/// One planted value: where it is, the value, and its distinctive parts (searched in 8-character
+/// pieces; the generic parts of a URL or email — `https://`, `.test` — are not).
+struct Plant {
+    field: &'static str,
+    value: String,
+    cores: Vec<String>,
+}
+
+fn plant(field: &'static str, value: &str, cores: &[&str]) -> Plant {
+    for c in cores {
+        assert!(value.contains(c), "{field}: {c} not in {value}");
+    }
+    Plant {
+        field,
+        value: value.to_string(),
+        cores: cores.iter().map(|c| c.to_string()).collect(),
+    }
+}
+
+const CONN_UUID: &str = "badc0ffe-e0dd-4f00-8bad-f00dcafe1234";
+const AUD_UUID: &str = "deadbeef-0b5e-4c1d-9e2f-feedfacecafe";
+
+fn openssl_cert(dir: &Path) -> Option<(String, String)> {
+    if Command::new("openssl").arg("version").output().is_err() {
+        let msg = "\n\n*** openssl is not installed: the planted certificate subject was NOT tested ***\n";
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{msg}under CI=true it is required");
+        }
+        eprintln!("{msg}");
+        return None;
+    }
+    let key = dir.join("plant-key.pem");
+    let cert = dir.join("plant-cert.pem");
+    let o = Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3650", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .args([
+            "-subj",
+            "/CN=kc.zqch-g4t2.test realm zqcr-e8w5\\, zqcc-7a9b/O=zqco-5k3d/emailAddress=zqce-m4il@zqcd-b6m1.test",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "openssl: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    Some((
+        key.to_string_lossy().into_owned(),
+        cert.to_string_lossy().into_owned(),
+    ))
+}
+
+/// Message A: every field of a Response planted; message B: an Atlassian-shaped Response whose NameID
+/// and one attribute value are split by comments into 2-character pieces.
+fn messages(key: &str, cert: &str, plants: &mut Vec<Plant>) -> (String, String) {
+    let t = std::fs::read_to_string(fixture("saml/keycloak-atlassian-unsigned.xml")).unwrap();
+    let mut a = t.trim_end().to_string();
+    let mut local: Vec<Plant> = Vec::new();
+    let mut sub = |from: &str, to: &str, p: Option<Plant>| {
+        assert!(a.contains(from), "{from}");
+        a = a.replace(from, to);
+        if let Some(p) = p {
+            local.push(p);
+        }
+    };
+    sub(
+        "ID=\"ID_6d1f6c0e-5b7a-4a3e-9c2d-1e0f9a8b7c6d\"",
+        "ID=\"_zqri-4c8a1b\"",
+        Some(plant("Response ID", "_zqri-4c8a1b", &["zqri-4c8a1b"])),
+    );
+    sub(
+        "ID=\"ID_2a9c8e7f-3d4b-4c5a-8e9f-0a1b2c3d4e5f\"",
+        "ID=\"_zqai-9e3d7f\"",
+        Some(plant("Assertion ID", "_zqai-9e3d7f", &["zqai-9e3d7f"])),
+    );
+    sub(
+        "_4b0a1d2c3e4f5a6b7c8d9e0f1a2b3c4d",
+        "_zqir-7d2f9e",
+        Some(plant("InResponseTo", "_zqir-7d2f9e", &["zqir-7d2f9e"])),
+    );
+    let dest = "https://zqdh-j3n5.test/saml/acs?zqdp=zqdq-k1m4";
+    sub(
+        "https://auth.atlassian.com/login/callback?connection=saml-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9",
+        dest,
+        Some(plant(
+            "Destination/Recipient",
+            dest,
+            &["zqdh-j3n5", "zqdq-k1m4"],
+        )),
+    );
+    let issuer = "https://zqih-f6g2.test/realms/zqrm-c2k8";
+    sub(
+        "https://kc.example.com/realms/acme",
+        issuer,
+        Some(plant("Issuer", issuer, &["zqih-f6g2", "zqrm-c2k8"])),
+    );
+    let aud = "https://zqau-a8d3.test/sp";
+    sub(
+        "https://auth.atlassian.com/saml/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9",
+        aud,
+        Some(plant("Audience", aud, &["zqau-a8d3"])),
+    );
+    let nid = "zqnu.k7w2@zqnd-p3x6.test";
+    sub(
+        ">jane.doe@example.com</saml:NameID>",
+        &format!(">{nid}</saml:NameID>"),
+        Some(plant("NameID", nid, &["zqnu.k7w2", "zqnd-p3x6"])),
+    );
+    sub(
+        "<saml:NameID Format",
+        "<saml:NameID NameQualifier=\"zqnq-h5r7\" SPNameQualifier=\"zqsq-m2v9\" Format",
+        None,
+    );
+    plants.push(plant("NameQualifier", "zqnq-h5r7", &["zqnq-h5r7"]));
+    plants.push(plant("SPNameQualifier", "zqsq-m2v9", &["zqsq-m2v9"]));
+    let alt = "zqea.q8z1@zqed-w5u3.test";
+    sub(
+        ">jane.doe@example.com</saml:AttributeValue>",
+        &format!(">{alt}</saml:AttributeValue>"),
+        Some(plant(
+            "email attribute value",
+            alt,
+            &["zqea.q8z1", "zqed-w5u3"],
+        )),
+    );
+    sub(
+        ">Jane<",
+        ">zqgv-r9c1<",
+        Some(plant("attribute value", "zqgv-r9c1", &["zqgv-r9c1"])),
+    );
+    sub(
+        ">Doe<",
+        ">zqsn-x3b6<",
+        Some(plant("attribute value", "zqsn-x3b6", &["zqsn-x3b6"])),
+    );
+    sub(
+        "3f2a1b0c-9d8e-4f7a-b6c5-d4e3f2a1b0c9",
+        "zqsi-6n4m",
+        Some(plant(
+            "attribute value (stable id)",
+            "zqsi-6n4m",
+            &["zqsi-6n4m"],
+        )),
+    );
+    sub(
+        "SessionIndex=\"5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9::0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f\"",
+        "SessionIndex=\"zqs1-5b7e::zqs2-9a1c\"",
+        Some(plant(
+            "SessionIndex",
+            "zqs1-5b7e::zqs2-9a1c",
+            &["zqs1-5b7e", "zqs2-9a1c"],
+        )),
+    );
+    sub(
+        "urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified",
+        "urn:zq:zqac-p0l4",
+        Some(plant(
+            "AuthnContextClassRef",
+            "urn:zq:zqac-p0l4",
+            &["zq:zqac-p0l4"],
+        )),
+    );
+    sub(
+        "<saml:SubjectConfirmationData ",
+        "<saml:SubjectConfirmationData Address=\"203.0.113.177\" ",
+        Some(plant(
+            "SubjectConfirmationData Address",
+            "203.0.113.177",
+            &["203.0.113.177"],
+        )),
+    );
+    sub(
+        "<samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/>",
+        "<samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/><samlp:StatusMessage>zqsm-w3e8 secret text</samlp:StatusMessage>",
+        Some(plant(
+            "StatusMessage",
+            "zqsm-w3e8 secret text",
+            &["zqsm-w3e8"],
+        )),
+    );
+    // Attribute names (custom, and ones that only start like a public constant), FriendlyName, values
+    // that only start like a public constant, a Keycloak group path.
+    let extra = concat!(
+        "<saml:Attribute Name=\"zqan-b4n8\" FriendlyName=\"zqfn-s1x5\"><saml:AttributeValue>zqcv-u7y4</saml:AttributeValue></saml:Attribute>",
+        "<saml:Attribute Name=\"urn:oasis:names:tc:SAML:2.0:zqua-t8k3\"><saml:AttributeValue>urn:oasis:names:tc:SAML:2.0:zquv-d3p6</saml:AttributeValue></saml:Attribute>",
+        "<saml:Attribute Name=\"http://www.w3.org/zqwa-y6j2\"><saml:AttributeValue>http://www.w3.org/zqwv-n7e9</saml:AttributeValue></saml:Attribute>",
+        "<saml:Attribute Name=\"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/zqca-e2r5\"><saml:AttributeValue>http://schemas.xmlsoap.org/ws/2005/05/identity/claims/zqcl-h9s3</saml:AttributeValue></saml:Attribute>",
+        "<saml:Attribute Name=\"groups\"><saml:AttributeValue>/zqgt-v2h4/zqgs-k5p7</saml:AttributeValue></saml:Attribute>",
+        "</saml:AttributeStatement>"
+    );
+    sub("</saml:AttributeStatement>", extra, None);
+    plants.append(&mut local);
+    for (f, v, c) in [
+        ("attribute name", "zqan-b4n8", "zqan-b4n8"),
+        ("FriendlyName", "zqfn-s1x5", "zqfn-s1x5"),
+        ("attribute value", "zqcv-u7y4", "zqcv-u7y4"),
+        (
+            "attribute name (SAML prefix)",
+            "urn:oasis:names:tc:SAML:2.0:zqua-t8k3",
+            "zqua-t8k3",
+        ),
+        (
+            "attribute value (SAML prefix)",
+            "urn:oasis:names:tc:SAML:2.0:zquv-d3p6",
+            "zquv-d3p6",
+        ),
+        (
+            "attribute name (W3C prefix)",
+            "http://www.w3.org/zqwa-y6j2",
+            "zqwa-y6j2",
+        ),
+        (
+            "attribute value (W3C prefix)",
+            "http://www.w3.org/zqwv-n7e9",
+            "zqwv-n7e9",
+        ),
+        (
+            "attribute name (claims prefix)",
+            "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/zqca-e2r5",
+            "zqca-e2r5",
+        ),
+        (
+            "attribute value (claims prefix)",
+            "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/zqcl-h9s3",
+            "zqcl-h9s3",
+        ),
+        ("group path", "/zqgt-v2h4/zqgs-k5p7", "zqgt-v2h4"),
+    ] {
+        plants.push(plant(f, v, &[c]));
+    }
+    plants.push(plant("group path", "/zqgt-v2h4/zqgs-k5p7", &["zqgs-k5p7"]));
+    let keyinfo_cert = pem_body(&std::fs::read_to_string(cert).unwrap());
+    let key_pem = std::fs::read(key).unwrap();
+    let a = sign(&a, What::Both, &key_pem, &keyinfo_cert, Alg::RsaSha256).unwrap();
+    // KeyName in KeyInfo (outside SignedInfo).
+    let a = a.replacen(
+        "<ds:KeyInfo>",
+        "<ds:KeyInfo><ds:KeyName>zqkn-u4q6</ds:KeyName>",
+        1,
+    );
+    plants.push(plant("KeyName", "zqkn-u4q6", &["zqkn-u4q6"]));
+    plants.push(plant(
+        "certificate subject CN",
+        "kc.zqch-g4t2.test realm zqcr-e8w5, zqcc-7a9b",
+        &["zqch-g4t2", "zqcr-e8w5", "zqcc-7a9b"],
+    ));
+    plants.push(plant("certificate subject O", "zqco-5k3d", &["zqco-5k3d"]));
+    plants.push(plant(
+        "certificate subject email",
+        "zqce-m4il@zqcd-b6m1.test",
+        &["zqce-m4il", "zqcd-b6m1"],
+    ));
+    plants.push(plant("certificate body", &keyinfo_cert[40..120], &[]));
+
+    // Message B: Atlassian-shaped, UUIDs planted, NameID and a value split into 2-character pieces.
+    let split = |s: &str| -> String {
+        s.chars()
+            .collect::<Vec<_>>()
+            .chunks(2)
+            .map(|c| c.iter().collect::<String>())
+            .collect::<Vec<_>>()
+            .join("<!---->")
+    };
+    let nid_b = "zqbn.h2o5@zqbd-x9k2.test";
+    let b = t
+        .trim_end()
+        .replace("0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9", CONN_UUID)
+        .replacen(
+            &format!("https://auth.atlassian.com/saml/{CONN_UUID}"),
+            &format!("https://auth.atlassian.com/saml/{AUD_UUID}"),
+            1,
+        )
+        .replace(
+            "https://kc.example.com/realms/acme",
+            "https://zqbh-r4n7.test/realms/zqbr-7y3c",
+        )
+        .replacen(
+            ">jane.doe@example.com</saml:NameID>",
+            &format!(">{}</saml:NameID>", split(nid_b)),
+            1,
+        )
+        .replacen(">Jane<", &format!(">{}<", split("zqbv-r5t8")), 1);
+    plants.push(plant(
+        "comment-split NameID",
+        nid_b,
+        &["zqbn.h2o5", "zqbd-x9k2"],
+    ));
+    plants.push(plant(
+        "comment-split attribute value",
+        "zqbv-r5t8",
+        &["zqbv-r5t8"],
+    ));
+    plants.push(plant("connection UUID", CONN_UUID, &[CONN_UUID]));
+    plants.push(plant("Audience UUID", AUD_UUID, &[AUD_UUID]));
+    plants.push(plant(
+        "Issuer (B)",
+        "https://zqbh-r4n7.test/realms/zqbr-7y3c",
+        &["zqbh-r4n7", "zqbr-7y3c"],
+    ));
+    let b = sign(&b, What::Assertion, &key_pem, &keyinfo_cert, Alg::RsaSha256).unwrap();
+    (a, b)
+}
+
+fn deflate_b64(xml: &str) -> String {
+    use base64::Engine as _;
+    use std::io::Write as _;
+    let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    e.write_all(xml.as_bytes()).unwrap();
+    base64::engine::general_purpose::STANDARD.encode(e.finish().unwrap())
+}
+
+fn har(a: &str, plants: &mut Vec<Plant>) -> String {
+    use base64::Engine as _;
+    let req = concat!(
+        "<samlp:AuthnRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" ",
+        "AssertionConsumerServiceURL=\"https://zqhs-9f3e.test/saml/acs\" Destination=\"https://zqhi-2x8q.test/realms/zqhr-2x5w/protocol/saml\" ",
+        "ID=\"_zqrq-5f3e\" IssueInstant=\"2026-11-20T09:59:55Z\" Version=\"2.0\">",
+        "<saml:Issuer xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\">https://zqse-k4v8.test/metadata</saml:Issuer></samlp:AuthnRequest>"
+    );
+    let get = format!(
+        "https://zqhi-2x8q.test/realms/zqhr-2x5w/protocol/saml?SAMLRequest={}&RelayState=zqrs-a1q9&login_hint=zqlh.p6r2@zqld-6c1v.test",
+        pct(&deflate_b64(req))
+    );
+    let post_body = format!(
+        "SAMLResponse={}&RelayState=zqrs-a1q9",
+        pct(&base64::engine::general_purpose::STANDARD.encode(a))
+    );
+    for (f, v, c) in [
+        (
+            "HAR IdP host/realm",
+            "https://zqhi-2x8q.test/realms/zqhr-2x5w/protocol/saml",
+            vec!["zqhi-2x8q", "zqhr-2x5w"],
+        ),
+        (
+            "HAR SP host",
+            "https://zqhs-9f3e.test/saml/acs",
+            vec!["zqhs-9f3e"],
+        ),
+        ("AuthnRequest ID", "_zqrq-5f3e", vec!["zqrq-5f3e"]),
+        (
+            "AuthnRequest Issuer",
+            "https://zqse-k4v8.test/metadata",
+            vec!["zqse-k4v8"],
+        ),
+        ("RelayState", "zqrs-a1q9", vec!["zqrs-a1q9"]),
+        (
+            "query value (login_hint)",
+            "zqlh.p6r2@zqld-6c1v.test",
+            vec!["zqlh.p6r2", "zqld-6c1v"],
+        ),
+        ("cookie value", "zqck-x8r2", vec!["zqck-x8r2"]),
+        ("cookie name", "zqcn-j3t7", vec!["zqcn-j3t7"]),
+        (
+            "Authorization header",
+            "Bearer zqbt-77k4",
+            vec!["zqbt-77k4"],
+        ),
+        ("custom header value", "zqhv-3m9d", vec!["zqhv-3m9d"]),
+        ("SP query value", "zqsv-4t6h", vec!["zqsv-4t6h"]),
+        ("Location code", "zqoc-9w2e", vec!["zqoc-9w2e"]),
+        ("Set-Cookie", "zqsc-5h8u", vec!["zqsc-5h8u"]),
+        ("password", "zqpw-X7k9q!", vec!["zqpw-X7k9q"]),
+        ("app host", "https://zqap-n1v5.test/home", vec!["zqap-n1v5"]),
+    ] {
+        plants.push(plant(f, v, &c));
+    }
+    serde_json::json!({"log": {"version": "1.2", "creator": {"name": "t", "version": "1"}, "entries": [
+        {"startedDateTime": "2026-11-20T09:59:54.000Z",
+         "request": {"method": "POST", "url": "https://zqhi-2x8q.test/realms/zqhr-2x5w/login-actions/authenticate",
+            "headers": [{"name": "Cookie", "value": "zqcn-j3t7=zqck-x8r2"}],
+            "cookies": [{"name": "zqcn-j3t7", "value": "zqck-x8r2"}],
+            "postData": {"mimeType": "application/x-www-form-urlencoded", "text": "username=zqlh.p6r2%40zqld-6c1v.test&password=zqpw-X7k9q%21",
+                "params": [{"name": "username", "value": "zqlh.p6r2@zqld-6c1v.test"}, {"name": "password", "value": "zqpw-X7k9q!"}]}},
+         "response": {"status": 200, "headers": [{"name": "Set-Cookie", "value": "KC=zqsc-5h8u; Path=/"}]}},
+        {"startedDateTime": "2026-11-20T09:59:55.000Z",
+         "request": {"method": "GET", "url": get,
+            "headers": [{"name": "Authorization", "value": "Bearer zqbt-77k4"}, {"name": "X-Zq", "value": "zqhv-3m9d"}],
+            "queryString": [{"name": "RelayState", "value": "zqrs-a1q9"}, {"name": "login_hint", "value": "zqlh.p6r2@zqld-6c1v.test"}],
+            "cookies": [{"name": "zqcn-j3t7", "value": "zqck-x8r2"}]},
+         "response": {"status": 200}},
+        {"startedDateTime": "2026-11-20T10:00:00.400Z",
+         "request": {"method": "POST", "url": "https://zqhs-9f3e.test/saml/acs?zqsp=zqsv-4t6h",
+            "headers": [{"name": "Cookie", "value": "zqcn-j3t7=zqck-x8r2"}],
+            "postData": {"mimeType": "application/x-www-form-urlencoded", "text": post_body}},
+         "response": {"status": 302, "headers": [{"name": "Location", "value": "https://zqap-n1v5.test/home?code=zqoc-9w2e"},
+            {"name": "Set-Cookie", "value": "S=zqsc-5h8u"}]}}
+    ]}})
+    .to_string()
+}
+
+fn keycloak(cert: &str, plants: &mut Vec<Plant>) -> String {
+    let body = pem_body(&std::fs::read_to_string(cert).unwrap());
+    for (f, v, c) in [
+        ("realm name", "zqkr-8v2m", vec!["zqkr-8v2m"]),
+        (
+            "clientId",
+            "https://zqkc-2n6p.test/metadata",
+            vec!["zqkc-2n6p"],
+        ),
+        ("client name", "zqkm-t6w1 app", vec!["zqkm-t6w1"]),
+        ("baseUrl", "https://zqkb-m1x4.test", vec!["zqkb-m1x4"]),
+        (
+            "redirectUris",
+            "https://zqku-h7c3.test/acs*",
+            vec!["zqku-h7c3"],
+        ),
+        (
+            "ACS attribute",
+            "https://zqka-b3y7.test/acs",
+            vec!["zqka-b3y7"],
+        ),
+        ("IdP-initiated SSO name", "zqks-w2p5", vec!["zqks-w2p5"]),
+        (
+            "IdP-initiated relay state",
+            "https://zqkl-f5d8.test",
+            vec!["zqkl-f5d8"],
+        ),
+        ("mapper name", "zqmn-q9z4", vec!["zqmn-q9z4"]),
+        ("mapper attribute.name", "zqma-d4e7", vec!["zqma-d4e7"]),
+        ("mapper friendly.name", "zqmf-l6g2", vec!["zqmf-l6g2"]),
+        ("mapper user.attribute", "zqmu-c8n3", vec!["zqmu-c8n3"]),
+        ("mapper attribute value", "zqmv-z1h6", vec!["zqmv-z1h6"]),
+        ("Atlassian clientId UUID", AUD_UUID, vec![AUD_UUID]),
+        ("Atlassian ACS UUID", CONN_UUID, vec![CONN_UUID]),
+    ] {
+        plants.push(plant(f, v, &c));
+    }
+    plants.push(plant(
+        "client signing certificate body",
+        &body[40..120],
+        &[],
+    ));
+    let mappers = serde_json::json!([
+        {"name": "zqmn-q9z4", "protocol": "saml", "protocolMapper": "saml-user-attribute-mapper",
+         "config": {"user.attribute": "zqmu-c8n3", "attribute.nameformat": "Basic", "attribute.name": "zqma-d4e7", "friendly.name": "zqmf-l6g2"}},
+        {"name": "zqmn-q9z4 hardcoded", "protocol": "saml", "protocolMapper": "saml-hardcode-attribute-mapper",
+         "config": {"attribute.nameformat": "Basic", "attribute.name": "zqma-d4e7", "attribute.value": "zqmv-z1h6"}},
+        {"name": "groups", "protocol": "saml", "protocolMapper": "saml-group-membership-mapper",
+         "config": {"attribute.name": "groups", "full.path": "true", "single": "true"}}
+    ]);
+    serde_json::json!({"realm": "zqkr-8v2m", "id": "zqkr-8v2m", "enabled": true, "clients": [
+        {"clientId": "https://zqkc-2n6p.test/metadata", "name": "zqkm-t6w1 app", "protocol": "saml", "enabled": true,
+         "baseUrl": "https://zqkb-m1x4.test", "redirectUris": ["https://zqku-h7c3.test/acs*"],
+         "attributes": {"saml_assertion_consumer_url_post": "https://zqka-b3y7.test/acs", "saml_idp_initiated_sso_url_name": "zqks-w2p5",
+            "saml_idp_initiated_sso_relay_state": "https://zqkl-f5d8.test", "saml.signing.certificate": body, "saml_name_id_format": "username",
+            "saml.server.signature": "false", "saml.assertion.signature": "false"},
+         "protocolMappers": mappers},
+        {"clientId": format!("https://auth.atlassian.com/saml/{AUD_UUID}"), "name": "Atlassian", "protocol": "saml", "enabled": true,
+         "redirectUris": [format!("https://auth.atlassian.com/login/callback?connection=saml-{CONN_UUID}")],
+         "attributes": {"saml_assertion_consumer_url_post": format!("https://auth.atlassian.com/login/callback?connection=saml-{CONN_UUID}"),
+            "saml_name_id_format": "username", "saml.server.signature": "true", "saml.assertion.signature": "false",
+            "saml_idp_initiated_sso_url_name": "zqks-w2p5"},
+         "protocolMappers": mappers}
+    ]})
+    .to_string()
+}
+
+/// Every form of every planted value found in `out`: "field: kind `needle`".
+fn found(out: &str, plants: &[Plant]) -> Vec<String> {
+    let hay = normalise(out);
+    let raw = out.replace(['\n', '\r'], "");
+    let mut v = Vec::new();
+    for p in plants {
+        let mut hit = |kind: &str, needle: &str| v.push(format!("{}: {kind} `{needle}`", p.field));
+        let val = p.value.to_lowercase();
+        if hay.contains(&val) {
+            hit("value", &p.value);
+        }
+        for c in &p.cores {
+            let chars: Vec<char> = c.to_lowercase().chars().collect();
+            for w in chars.windows(8usize.min(chars.len())) {
+                let w: String = w.iter().collect();
+                if hay.contains(&w) {
+                    hit("8-character piece", &w);
+                    break;
+                }
+            }
+        }
+        for b in base64_forms(&p.value) {
+            if raw.contains(&b) {
+                hit("base64", &b);
+                break;
+            }
+        }
+        let encoded = pct(&p.value);
+        let form = encoded.replace("%20", "+");
+        for e in [encoded, form] {
+            if e != p.value && (raw.contains(&e) || raw.to_lowercase().contains(&e.to_lowercase()))
+            {
+                hit("URL-encoded", &e);
+                break;
+            }
+        }
+    }
+    v.sort();
+    v.dedup();
+    v
+}
+
+#[test]
+fn no_planted_value_reaches_a_redacted_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((key, cert)) = openssl_cert(dir.path()) else {
+        return;
+    };
+    let mut plants = Vec::new();
+    let (a, b) = messages(&key, &cert, &mut plants);
+    let har = har(&a, &mut plants);
+    let kc = keycloak(&cert, &mut plants);
+    // File names that hold an email address.
+    let fa = write_temp(dir.path(), "zqf1.p8s3@zqfd-c3k7.test.xml", &a);
+    let fb = write_temp(dir.path(), "zqf2.p8s3@zqfd-c3k7.test.b64", {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(&b)
+    });
+    let fh = write_temp(dir.path(), "zqf3.u5r1@zqfh-v8b2.test.har", &har);
+    let fk = write_temp(dir.path(), "zqf4.a2d9@zqfk-u5n6.test.json", &kc);
+    plants.push(plant(
+        "file name (XML)",
+        "zqf1.p8s3@zqfd-c3k7.test",
+        &["zqf1.p8s3", "zqfd-c3k7"],
+    ));
+    plants.push(plant(
+        "file name (base64)",
+        "zqf2.p8s3@zqfd-c3k7.test",
+        &["zqf2.p8s3"],
+    ));
+    plants.push(plant(
+        "file name (HAR)",
+        "zqf3.u5r1@zqfh-v8b2.test",
+        &["zqf3.u5r1", "zqfh-v8b2"],
+    ));
+    plants.push(plant(
+        "file name (Keycloak)",
+        "zqf4.a2d9@zqfk-u5n6.test",
+        &["zqf4.a2d9", "zqfk-u5n6"],
+    ));
+    // The planted values really are in the inputs samlint reads (decoded), so finding none proves something.
+    let decoded = samlint::lint::run(
+        &[fa.clone(), fb.clone(), fh.clone()],
+        &mut std::io::empty(),
+        &samlint::lint::Options {
+            lint: false,
+            ..Default::default()
+        },
+    );
+    let texts: String = decoded
+        .messages
+        .iter()
+        .map(|m| m.source.text.to_string())
+        .collect();
+    assert!(
+        texts.contains("zqnu.k7w2@zqnd-p3x6.test")
+            && texts.contains("zqrq-5f3e")
+            && texts.contains("zq<!---->bn<!---->.h"),
+        "the planted messages were not decoded"
+    );
+
+    let inputs = [fa.as_str(), fb.as_str(), fh.as_str(), fk.as_str()];
+    let mut runs: Vec<(String, Vec<String>)> = Vec::new();
+    for domain in [None, Some("zqvd-o4k1.test")] {
+        let dom: Vec<String> = domain
+            .map(|d| vec!["--domain".to_string(), d.to_string()])
+            .unwrap_or_default();
+        let mut r: Vec<String> = vec!["report".into(), "--idp-cert".into(), cert.clone()];
+        r.extend(dom.clone());
+        r.extend(inputs.iter().map(|s| s.to_string()));
+        runs.push((
+            format!("report{}", if domain.is_some() { " --domain" } else { "" }),
+            r,
+        ));
+        for f in [
+            "full", "concise", "json", "sarif", "junit", "github", "markdown",
+        ] {
+            let mut r: Vec<String> = vec![
+                "check".into(),
+                "--redact".into(),
+                "--format".into(),
+                f.into(),
+                "--idp-cert".into(),
+                cert.clone(),
+            ];
+            r.extend(dom.clone());
+            r.extend(inputs.iter().map(|s| s.to_string()));
+            runs.push((
+                format!(
+                    "check --redact --format {f}{}",
+                    if domain.is_some() { " --domain" } else { "" }
+                ),
+                r,
+            ));
+        }
+        // A message paired with the Keycloak export (--keycloak), the message's ACS and the client's.
+        let mut r: Vec<String> = vec![
+            "report".into(),
+            "--idp-cert".into(),
+            cert.clone(),
+            "--keycloak".into(),
+            fk.clone(),
+        ];
+        r.extend(dom.clone());
+        r.extend([fa.clone(), fb.clone()]);
+        runs.push((
+            format!(
+                "report --keycloak{}",
+                if domain.is_some() { " --domain" } else { "" }
+            ),
+            r,
+        ));
+    }
+    let mut bad = Vec::new();
+    for (name, args) in &runs {
+        let o = samlint().args(args).output().expect("samlint runs");
+        let code = o.status.code();
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        println!("{name}: exit {code:?}, {} bytes", stdout.len());
+        assert!(
+            matches!(code, Some(0..=2)),
+            "{name}: exit {code:?}: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        assert!(
+            stdout.len() > 200,
+            "{name}: nearly empty output:\n{stdout}\n{stderr}"
+        );
+        for (stream, text) in [("stdout", &stdout), ("stderr", &stderr)] {
+            for f in found(text, &plants) {
+                bad.push(format!("{name} ({stream}): {f}"));
+            }
+        }
+    }
+    println!(
+        "leak: {} planted values, {} redacted outputs, {} leaks",
+        plants.len(),
+        runs.len(),
+        bad.len()
+    );
+    for b in &bad {
+        println!("LEAK {b}");
+    }
+    assert!(bad.is_empty(), "{} leaks:\n{}", bad.len(), bad.join("\n"));
+}
