@@ -427,6 +427,14 @@ fn client_mutations() -> Vec<ClientCase> {
             vec![],
         ),
         (
+            // Keycloak 26.7 generates a `secret` for every SAML client and its console export carries it;
+            // its OIDC endpoints refuse SAML clients (tests/keycloak.rs proves it on a real server).
+            "the secret Keycloak generates for a SAML client is not a credential",
+            |c| c["secret"] = json!("4vfsWWo9Wf3kQtCp89zcVoDkIcNc0QGu2lb5FTEMSZGO"),
+            &[],
+            vec![],
+        ),
+        (
             "short assertion lifespan",
             |c| set_attr(c, "saml.assertion.lifespan", json!("30")),
             &[],
