@@ -526,9 +526,16 @@ fn realm_mutations() {
             ("KC009", "\"s3cr3t-value\"")
         ]
     );
-    // 19: the role_list default scope, resolved through the realm's client scopes.
+    // 19: the role_list default scope, resolved through the realm's client scopes. The correct client
+    // has fullScopeAllowed false and the realm maps no role into its scope: a real Keycloak 26.7 then
+    // sends no Role attribute at all (tests/keycloak.rs), so nothing is reported ...
     let mut r = realm();
     r["clients"][0]["defaultClientScopes"] = json!(["role_list"]);
+    assert_eq!(r["clients"][0]["fullScopeAllowed"], json!(false));
+    let hits = lint_text("realm.json", &text(&r), &opts);
+    assert!(hits.is_empty(), "{hits:?}");
+    // ... while with the full scope every role of the user is sent.
+    r["clients"][0]["fullScopeAllowed"] = json!(true);
     let hits = lint_text("realm.json", &text(&r), &opts);
     let mut codes: Vec<&str> = hits.iter().map(|h| h.code.as_str()).collect();
     codes.sort();
