@@ -411,7 +411,8 @@ fn process(
     opts: &Options,
 ) -> (InputReport, Vec<Linted>) {
     let limits = &opts.limits;
-    let loaded = decode::load(arg, i, stdin, limits);
+    let mut loaded = decode::load(arg, i, stdin, limits);
+    name_capture_errors(&mut loaded);
     let mut report = InputReport {
         index: i,
         name: loaded.name.clone(),
@@ -483,6 +484,25 @@ fn process(
         report.status = InputStatus::Failed;
     }
     (report, out)
+}
+
+/// A capture without any SAML message that shows an error page (an IdP-initiated login Keycloak refused
+/// before producing a message) says which: the title of each known error, never the capture's own text.
+fn name_capture_errors(loaded: &mut decode::LoadedInput) {
+    let events = std::mem::take(&mut loaded.events);
+    if let Some(crate::error::InputError {
+        kind: crate::error::ErrorKind::NoSaml { shown, .. },
+        ..
+    }) = loaded.error.as_mut()
+    {
+        for ev in &events {
+            let title = crate::rules::explain::explain(&ev.text)
+                .first()
+                .map(|e| e.title.clone());
+            shown.push((ev.entry, ev.by, title));
+        }
+    }
+    loaded.events = events;
 }
 
 /// Errors a capture shows outside SAML messages become PRO017 findings on the message just before them

@@ -667,7 +667,7 @@ fn error_redirects_and_error_pages_in_a_har_are_reported() {
         f[0]["message"]
             .as_str()
             .unwrap()
-            .contains("HAR entry 2: Keycloak answered `Invalid requester` (rules that detect its causes: KC001)"),
+            .contains("HAR entry 2: Keycloak answered `Invalid requester` (rules that detect its causes: KC001, KC021)"),
         "{}",
         f[0]["message"]
     );
@@ -675,6 +675,29 @@ fn error_redirects_and_error_pages_in_a_har_are_reported() {
         !serde_json::to_string(&json)
             .unwrap()
             .contains("We are sorry")
+    );
+    // An IdP-initiated login Keycloak refuses before any SAML message (a client without an ACS): the
+    // capture cannot be linted, and the error names the page instead of "record it again".
+    let mut har = har;
+    har["log"]["entries"].as_array_mut().unwrap().remove(0);
+    har["log"]["entries"][0]["request"]["url"] =
+        serde_json::json!("https://kc.example.com/realms/acme/protocol/saml/clients/atlassian");
+    har["log"]["entries"][0]["response"]["content"]["text"] = serde_json::json!(
+        "<html><title>We are sorry...</title><p id=\"kc-error-message\">Invalid redirect uri</p></html>"
+    );
+    let p = write_temp(dir.path(), "idp.har", serde_json::to_string(&har).unwrap());
+    let (code, json) = check_json(&[&p]);
+    assert_eq!(code, 2, "{json}");
+    assert_eq!(
+        json["inputs"][0]["errors"][0]["message"],
+        "no SAML message found in this HAR file; it shows entry 1: Keycloak answered `Invalid redirect uri`"
+    );
+    let o = run(&["check", &p]);
+    let stderr = o.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        stderr.contains("`samlint explain \"Invalid redirect uri\"` lists the causes")
+            && !stderr.contains("We are sorry"),
+        "{stderr}"
     );
 }
 
