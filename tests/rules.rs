@@ -719,7 +719,6 @@ fn error_redirects_and_error_pages_in_a_har_are_reported() {
     }
     // An IdP-initiated login Keycloak refuses before any SAML message (a client without an ACS): the
     // capture cannot be linted, and the error names the page instead of "record it again".
-    let mut har = har;
     har["log"]["entries"].as_array_mut().unwrap().remove(0);
     har["log"]["entries"][0]["request"]["url"] =
         serde_json::json!("https://kc.example.com/realms/acme/protocol/saml/clients/atlassian");
