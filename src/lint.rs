@@ -826,12 +826,18 @@ fn may_hold_clients(path: &str) -> bool {
 /// that rules can compare what the message shows with what the client says.
 fn pair_with_clients(run: &mut Run, opts: &Options) {
     use crate::model::MessageKind;
-    // (client, its JSON text, the file it came from): places in the client become `file:line:col`.
+    // (client, its JSON text, the file it came from): places in the client become `file:line:col`,
+    // with the file's own name only, as the report's input table shows it: the folders above it can
+    // carry what a redacted report must not (e2e/keycloak.sh names them after the client ID).
     let clients: Vec<(Client, std::sync::Arc<str>, String)> = run
         .messages
         .iter()
         .filter_map(|m| {
-            let file = run.inputs.get(m.input).map(|i| i.name.clone());
+            let file = run.inputs.get(m.input).map(|i| {
+                std::path::Path::new(&i.name)
+                    .file_name()
+                    .map_or_else(|| i.name.clone(), |f| f.to_string_lossy().into_owned())
+            });
             Some((
                 m.client.clone()?,
                 m.source.text.clone(),
