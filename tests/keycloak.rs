@@ -1100,6 +1100,28 @@ fn main() {
             secrets.len(),
             leaked.len()
         );
+        // One client, one connection: one pseudonym each across the whole report (Keycloak's
+        // webOrigins `https://auth.atlassian.com` once split them and doubled a slash).
+        let pseudonyms = |prefix: &str| -> BTreeSet<String> {
+            report
+                .match_indices(prefix)
+                .map(|(i, _)| {
+                    report[i + prefix.len()..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                        .collect::<String>()
+                })
+                // `saml-…`: the origin labels shorten the query.
+                .filter(|t| !t.is_empty())
+                .collect()
+        };
+        let ids = pseudonyms("https://auth.atlassian.com/saml/");
+        let conns = pseudonyms("connection=saml-");
+        if ids.len() != 1 || conns.len() != 1 || report.contains("atlassian.com//") {
+            failures.push(format!(
+                "the redacted report names one client and one connection inconsistently: {ids:?} {conns:?}"
+            ));
+        }
         for code in ["KC023", "KC018", "ATL004"] {
             if !report.contains(code) {
                 failures.push(format!("the redacted report lost the diagnosis {code}"));

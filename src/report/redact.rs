@@ -177,7 +177,14 @@ impl Redactor {
                 }
             })
             .collect();
-        let mut out = format!("{scheme}://{host_out}/{}", path_out.join("/"));
+        // A bare origin stays bare: Keycloak exports list `https://auth.atlassian.com` (webOrigins),
+        // and free text is redacted by replacing what was seen, so a slash added here would turn
+        // every longer URL on that host into `https://auth.atlassian.com//…`.
+        let mut out = if hostpath.contains('/') {
+            format!("{scheme}://{host_out}/{}", path_out.join("/"))
+        } else {
+            format!("{scheme}://{host_out}")
+        };
         if let Some(q) = query {
             let params: Vec<String> = q
                 .split('&')
@@ -538,6 +545,22 @@ mod tests {
             "{k}"
         );
         assert!(!r.text("user jane.doe@example.com failed").contains("jane"));
+        // A bare origin seen in a Keycloak export (webOrigins) leaves longer URLs on that host intact.
+        assert_eq!(
+            r.url("https://auth.atlassian.com"),
+            "https://auth.atlassian.com"
+        );
+        let id = r.url("https://auth.atlassian.com/saml/1234");
+        assert_eq!(
+            r.text(
+                "the client https://auth.atlassian.com/saml/1234 and https://auth.atlassian.com"
+            ),
+            format!("the client {id} and https://auth.atlassian.com")
+        );
+        assert!(
+            id.starts_with("https://auth.atlassian.com/saml/id-"),
+            "{id}"
+        );
         // Another run, another key: no correlation.
         let mut r2 = Redactor::new(Some(8));
         assert_ne!(r2.value("jane.doe@example.com"), a);
