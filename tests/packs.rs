@@ -824,8 +824,9 @@ fn messages_are_checked_against_the_paired_keycloak_client() {
     assert_eq!(kc18.text, "jane.doe@example.com");
 }
 
-/// Keycloak itself cannot be installed here, so the Keycloak-client → profile projection is checked
-/// against responses Keycloak produced (../shared/corpus, MANIFEST "KEYCLOAK-PRODUCED"): a client
+/// The Keycloak-client → profile projection checked against responses Keycloak produced in other
+/// projects' test suites (../shared/corpus, MANIFEST "KEYCLOAK-PRODUCED"; tests/keycloak.rs checks it
+/// against a real Keycloak 26.7 as well): a client
 /// configured as those realms evidently were (NameID persistent, RSA_SHA256, Basic attribute names) is
 /// projected to exactly the NameID Format, signature method and attribute NameFormat in the responses.
 #[test]
