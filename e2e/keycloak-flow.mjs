@@ -7,7 +7,10 @@
 // Usage: node e2e/keycloak-flow.mjs BASE OUT [CLIENT.json ...]
 //   BASE   http://127.0.0.1:PORT (Keycloak, admin user from KC_ADMIN / KC_ADMIN_PASSWORD)
 //   OUT    output folder: OUT/<clientId-slug>/{export.json,login.har,login-sp.har}, OUT/flow.json
-// Env: REALM (acme), BUILTIN (1: also import e2e/keycloak/clients/*.json).
+// Env: REALM (acme), BUILTIN (1: also import e2e/keycloak/clients/*.json), REUSE=1 (the realm and the
+// clients already exist: log in and export again against a Keycloak kept running by
+// `KEEP=1 sh e2e/keycloak.sh`, e.g. KC_ADMIN_PASSWORD=samlint-e2e-admin REUSE=1 node
+// e2e/keycloak-flow.mjs http://127.0.0.1:8180 /tmp/kc2 [the same CLIENT.json ...]).
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -119,6 +122,11 @@ const PLAN = {
   '06-redirect-no-query.json': ['idp', 'sp'],
   '12-client-id-typo.json': ['idp', 'sp'],
 };
+// A built-in scenario changed after its export, before its logins (someone edits the client in the
+// console and lints an old export): its export.json is correct, its logins are not what it says.
+const CHANGE_AFTER_EXPORT = {
+  '13-stale-export.json': { 'saml.assertion.signature': 'false', saml_name_id_format: 'username' },
+};
 const taken = new Set();
 const clients = [];
 for (const { file, source } of files) {
@@ -183,6 +191,15 @@ for (const c of clients) {
   c.entry.export = path.join(dir, 'export.json');
 }
 step('client exports, partial realm export and SAML descriptor written');
+for (const c of clients) {
+  const change = c.entry.source === 'built-in' && CHANGE_AFTER_EXPORT[path.basename(c.entry.file)];
+  if (!change) continue;
+  const now = structuredClone(c.live);
+  Object.assign(now.attributes, change);
+  await api('PUT', `/${realm}/clients/${c.entry.id}`, now);
+  c.live = (await api('GET', `/${realm}/clients/${c.entry.id}`)).json;
+  c.entry.changed_after_export = change;
+}
 
 // The `secret` Keycloak generates for every SAML client: can it be used? Keycloak's OIDC token
 // endpoint refuses clients of another protocol ("Wrong client protocol"); samlint's KC008 relies on it.
