@@ -1,8 +1,10 @@
 #!/bin/sh
-# Install what the end-to-end suite needs from Debian's archive: SimpleSAMLphp (with PHP), Chromium,
-# Shibboleth's samlsign (opensaml-tools), curl and iproute2. simplesamlphp pulls in apache2: a
-# policy-rc.d that refuses service starts is put in place for the install (and removed again if this
-# script created it), so apache2 is never started and nothing listens beyond what the tests start on
+# Install what the end-to-end suites need from Debian's archive: SimpleSAMLphp (with PHP), Chromium,
+# Shibboleth's samlsign (opensaml-tools), curl, iproute2, and Maven with a JDK for Keycloak. Then fetch
+# the Keycloak server distribution from Maven Central and build it once (e2e/fetch-keycloak.sh; cached
+# in ~/.cache/samlint-e2e, so a second run does nothing). simplesamlphp pulls in apache2: a policy-rc.d
+# that refuses service starts is put in place for the install (and removed again if this script
+# created it), so apache2 is never started and nothing listens beyond what the tests start on
 # 127.0.0.1. Needs root (as the rest of the README's test command).
 #
 # It also installs the tools of the CI-integration tests (tests/ci.rs) from PyPI into a virtualenv,
@@ -18,7 +20,8 @@ if [ ! -e "$P" ]; then
   made=1
 fi
 DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-  simplesamlphp php-cli php-xml php-mbstring chromium opensaml-tools curl iproute2 openssl
+  simplesamlphp php-cli php-xml php-mbstring chromium opensaml-tools curl iproute2 openssl \
+  maven openjdk-17-jdk-headless
 if [ "$made" = 1 ]; then rm -f "$P"; fi
 # The CI-integration tools: python3 -m venv needs Debian's python3-venv when python3 is Debian's own.
 cd "$(dirname "$0")/.."
@@ -29,3 +32,5 @@ fi
 tests/python/.venv/bin/pip install --disable-pip-version-check -q -r tests/python/requirements.txt
 [ -x tests/python/.venv/bin/actionlint ] ||
   GOBIN="$PWD/tests/python/.venv/bin" go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+# The Keycloak server distribution, from Maven Central (cached; a second run does nothing).
+sh e2e/fetch-keycloak.sh >/dev/null

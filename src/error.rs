@@ -77,6 +77,10 @@ pub enum ErrorKind {
     },
     NoSaml {
         what: &'static str,
+        /// Errors the capture shows instead (HAR entry, who answered, the title when samlint knows the
+        /// error), e.g. Keycloak's "Invalid redirect uri" page of an IdP-initiated login that never
+        /// produced a message.
+        shown: Vec<(usize, &'static str, Option<String>)>,
     },
     /// A rule pack (YAML) that cannot be loaded.
     RulePack {
@@ -156,6 +160,17 @@ impl ErrorKind {
                  the element or an ancestor, and the xml/xmlns prefixes keep their meaning; libxml2 and lxml \
                  refuse other documents, and a parser that accepts them reads another document than the SP"
                     .into()
+            }
+            ErrorKind::NoSaml { shown, .. } if !shown.is_empty() => {
+                match shown.iter().find_map(|s| s.2.as_deref()) {
+                    Some(title) => format!(
+                        "the login failed before any SAML message was sent; `samlint explain \"{title}\"` lists \
+                         the causes (with --keycloak, the client's own findings name the one at hand)"
+                    ),
+                    None => "the login failed before any SAML message was sent; `samlint explain` with the \
+                             error text lists known causes"
+                        .into(),
+                }
             }
             ErrorKind::NoSaml { .. } => {
                 "record the capture again with the browser's devtools open from the start of the login \
@@ -267,7 +282,20 @@ impl fmt::Display for ErrorKind {
                     "malformed JSON at line {line}, column {column}: {detail}"
                 )
             }
-            ErrorKind::NoSaml { what } => write!(f, "no SAML message found in this {what}"),
+            ErrorKind::NoSaml { what, shown } => {
+                write!(f, "no SAML message found in this {what}")?;
+                for (i, (entry, by, title)) in shown.iter().enumerate() {
+                    let sep = if i == 0 { "; it shows" } else { ";" };
+                    match title {
+                        Some(t) => write!(f, "{sep} entry {entry}: {by} answered `{t}`")?,
+                        None => write!(
+                            f,
+                            "{sep} entry {entry}: {by} answered an error samlint does not know"
+                        )?,
+                    }
+                }
+                Ok(())
+            }
             ErrorKind::RulePack { detail } => write!(f, "invalid rule pack: {detail}"),
             ErrorKind::Config { detail } => write!(f, "invalid config: {detail}"),
             ErrorKind::Usage { detail } => f.write_str(detail),

@@ -307,8 +307,14 @@ pub fn realm_keys(realm: &Node) -> Vec<RealmKey<'_>> {
         else {
             continue;
         };
+        // Signing keys only: every realm also has `rsa-enc-generated` (keyUse ENC, algorithm RSA-OAEP),
+        // which encrypts and never signs a SAML response (seen in Keycloak 26.7's own exports).
         let alg = first("algorithm").unwrap_or("RS256");
-        if !alg.starts_with("RS") && !alg.starts_with("PS") {
+        let signs = matches!(
+            alg,
+            "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512"
+        );
+        if !signs || first("keyUse").is_some_and(|u| u.eq_ignore_ascii_case("enc")) {
             continue;
         }
         out.push(RealmKey {
@@ -422,6 +428,22 @@ mod tests {
         assert_eq!(detect(&l), Some(ExportKind::ClientList));
         assert_eq!(detect(&parse_json(r#"{"log":{}}"#).unwrap()), None);
         assert_eq!(detect(&parse_json("[]").unwrap()), None);
+    }
+
+    #[test]
+    fn realm_keys_are_the_signing_keys_only() {
+        // The key providers of a new Keycloak 26.7 realm (kc.sh export), values shortened.
+        let r = parse_json(
+            r#"{"realm":"r","components":{"org.keycloak.keys.KeyProvider":[
+               {"name":"hmac-generated-hs512","config":{"secret":["x"],"algorithm":["HS512"]}},
+               {"name":"rsa-generated","config":{"privateKey":["k"],"keyUse":["SIG"],"certificate":["c1"],"priority":["100"]}},
+               {"name":"rsa-enc-generated","config":{"privateKey":["k"],"keyUse":["ENC"],"certificate":["c2"],"priority":["100"],"algorithm":["RSA-OAEP"]}},
+               {"name":"legacy-enc","config":{"certificate":["c3"],"algorithm":["RSA1_5"]}},
+               {"name":"ps","config":{"certificate":["c4"],"algorithm":["PS256"]}}]}}"#,
+        )
+        .unwrap();
+        let names: Vec<String> = realm_keys(&r).into_iter().map(|k| k.name).collect();
+        assert_eq!(names, ["rsa-generated", "ps"]);
     }
 
     #[test]

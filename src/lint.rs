@@ -473,7 +473,8 @@ fn process(
     opts: &Options,
 ) -> (InputReport, Vec<Linted>) {
     let limits = &opts.limits;
-    let loaded = decode::load(arg, i, stdin, limits);
+    let mut loaded = decode::load(arg, i, stdin, limits);
+    name_capture_errors(&mut loaded);
     let mut report = InputReport {
         index: i,
         name: loaded.name.clone(),
@@ -552,6 +553,25 @@ fn process(
         report.status = InputStatus::Failed;
     }
     (report, out)
+}
+
+/// A capture without any SAML message that shows an error page (an IdP-initiated login Keycloak refused
+/// before producing a message) says which: the title of each known error, never the capture's own text.
+fn name_capture_errors(loaded: &mut decode::LoadedInput) {
+    let events = std::mem::take(&mut loaded.events);
+    if let Some(crate::error::InputError {
+        kind: crate::error::ErrorKind::NoSaml { shown, .. },
+        ..
+    }) = loaded.error.as_mut()
+    {
+        for ev in &events {
+            let title = crate::rules::explain::explain(&ev.text)
+                .first()
+                .map(|e| e.title.clone());
+            shown.push((ev.entry, ev.by, title));
+        }
+    }
+    loaded.events = events;
 }
 
 /// Errors a capture shows outside SAML messages become PRO017 findings on the message just before them
@@ -878,12 +898,18 @@ fn may_hold_clients(path: &str) -> bool {
 /// that rules can compare what the message shows with what the client says.
 fn pair_with_clients(run: &mut Run, opts: &Options) {
     use crate::model::MessageKind;
-    // (client, its JSON text, the file it came from): places in the client become `file:line:col`.
+    // (client, its JSON text, the file it came from): places in the client become `file:line:col`,
+    // with the file's own name only, as the report's input table shows it: the folders above it can
+    // carry what a redacted report must not (e2e/keycloak.sh names them after the client ID).
     let clients: Vec<(Client, std::sync::Arc<str>, String)> = run
         .messages
         .iter()
         .filter_map(|m| {
-            let file = run.inputs.get(m.input).map(|i| i.name.clone());
+            let file = run.inputs.get(m.input).map(|i| {
+                std::path::Path::new(&i.name)
+                    .file_name()
+                    .map_or_else(|| i.name.clone(), |f| f.to_string_lossy().into_owned())
+            });
             Some((
                 m.client.clone()?,
                 m.source.text.clone(),

@@ -3,7 +3,7 @@
 //! "the NameID must be an email address" is written once and fires on both, each finding pointing at
 //! its own source. The fields are documented in docs/profile.md, the contract user packs depend on.
 
-use crate::finding::Arg;
+use crate::finding::{Arg, Msg};
 use crate::keycloak::{self, Mapper};
 use crate::model::{Message, MessageKind};
 use crate::msg;
@@ -418,16 +418,40 @@ pub fn from_client(client: &Node, realm: Option<&Node>) -> Node {
             ),
     );
     let (mappers, unresolved) = keycloak::mappers(client, realm);
-    let attrs: Vec<Node> = mappers.iter().filter_map(mapper_attribute).collect();
+    let no_roles = no_roles_in_scope(client, realm, &mappers);
+    let attrs: Vec<Node> = mappers
+        .iter()
+        .filter(|m| {
+            !(no_roles
+                && m.node.get("protocolMapper").and_then(Node::as_str)
+                    == Some("saml-role-list-mapper"))
+        })
+        .filter_map(mapper_attribute)
+        .collect();
     let mappers_span = keycloak::key_span(client, "protocolMappers")
         .or_else(|| client.get("protocolMappers").and_then(|m| m.span))
         .or(client.span);
     let mut list = Node::list(attrs, mappers_span);
+    let mut notes: Vec<Msg> = Vec::new();
     if !unresolved.is_empty() {
-        list.note = Some(msg!(
+        notes.push(msg!(
             "mappers of the client scopes {} are not in this export and were not inspected",
             Arg::text(unresolved.join(", "))
         ));
+    }
+    if no_roles {
+        notes.push(msg!(
+            "the role-list mapper sends no Role attribute: fullScopeAllowed is false and the realm export \
+             maps no role into this client's scope"
+        ));
+    }
+    let mut notes = notes.into_iter();
+    if let Some(mut note) = notes.next() {
+        for more in notes {
+            note.push(msg!("; "));
+            note.push(more);
+        }
+        list.note = Some(note);
     }
     p.set("attributes", list);
     let alg = setting(client, "saml.signature.algorithm", "RSA_SHA256");
@@ -494,6 +518,49 @@ pub fn from_client(client: &Node, realm: Option<&Node>) -> Node {
     );
     mark_atlassian(&mut p);
     p
+}
+
+/// Does a role-list mapper of this client send nothing? With `fullScopeAllowed: false` Keycloak puts
+/// only the roles in the client's scope into the Role attribute, and leaves the attribute out when there
+/// are none (a real Keycloak 26.7 response, tests/keycloak.rs). Only a realm export shows the scope: the
+/// client's own roles and the scope mappings of the client and of its default client scopes. A single
+/// client export does not, so there the attribute is kept.
+fn no_roles_in_scope(client: &Node, realm: Option<&Node>, mappers: &[Mapper]) -> bool {
+    let Some(realm) = realm else { return false };
+    if client.get("fullScopeAllowed").map(|n| &n.value) != Some(&Value::Bool(false)) {
+        return false;
+    }
+    if mappers.iter().any(|m| {
+        m.node.get("protocolMapper").and_then(Node::as_str) == Some("saml-hardcode-role-mapper")
+    }) {
+        return false;
+    }
+    let Some(id) = client.get("clientId").and_then(Node::as_str) else {
+        return false;
+    };
+    let scopes: Vec<&str> = client
+        .get("defaultClientScopes")
+        .map(|l| l.items().iter().filter_map(Node::as_str).collect())
+        .unwrap_or_default();
+    let in_scope = |e: &Node| {
+        e.get("client").and_then(Node::as_str) == Some(id)
+            || e.get("clientScope")
+                .and_then(Node::as_str)
+                .is_some_and(|s| scopes.contains(&s))
+    };
+    let mapped = realm
+        .get("scopeMappings")
+        .is_some_and(|l| l.items().iter().any(in_scope))
+        || realm
+            .get("clientScopeMappings")
+            .is_some_and(|m| match &m.value {
+                Value::Map(owners) => owners.iter().any(|o| o.node.items().iter().any(in_scope)),
+                _ => true,
+            });
+    let own_roles = realm
+        .path(&["roles", "client", id])
+        .is_some_and(|l| !l.items().is_empty());
+    !mapped && !own_roles
 }
 
 /// The attribute a mapper adds to the assertion, if any.
@@ -653,5 +720,70 @@ mod tests {
         let a = &p.get("attributes").unwrap().items()[0];
         assert_eq!(a.get("full_path").unwrap().value, Value::Bool(true));
         assert_eq!(a.get("group").unwrap().value, Value::Bool(true));
+    }
+
+    #[test]
+    fn role_list_sends_nothing_without_roles_in_scope() {
+        let realm = |full: bool, mappings: &str| {
+            parse_json(&format!(
+                r#"{{"realm":"r","scopeMappings":[{mappings}],
+                   "clientScopes":[{{"name":"role_list","protocol":"saml","protocolMappers":[
+                     {{"name":"role list","protocol":"saml","protocolMapper":"saml-role-list-mapper","config":{{"single":"false"}}}}]}}],
+                   "clients":[{{"clientId":"c","protocol":"saml","fullScopeAllowed":{full},"defaultClientScopes":["role_list"]}}]}}"#
+            ))
+            .unwrap()
+        };
+        let names = |r: &Node| {
+            let c = &r.get("clients").unwrap().items()[0];
+            let p = from_client(c, Some(r));
+            let l = p.get("attributes").unwrap();
+            let n: Vec<String> = l
+                .items()
+                .iter()
+                .filter_map(|a| a.get("name").and_then(Node::as_str).map(str::to_string))
+                .collect();
+            (
+                n,
+                l.note.as_ref().map(|m| m.to_string()).unwrap_or_default(),
+            )
+        };
+        // Full scope: every role of the user, in a Role attribute.
+        assert_eq!(names(&realm(true, "")).0, ["Role"]);
+        // No full scope and nothing mapped into it: no Role attribute, and a note says why.
+        let (n, note) = names(&realm(
+            false,
+            r#"{"clientScope":"offline_access","roles":["x"]}"#,
+        ));
+        assert!(
+            n.is_empty() && note.contains("fullScopeAllowed is false"),
+            "{n:?} {note}"
+        );
+        // A role mapped into the client's scope (directly, or through its role_list scope): kept.
+        assert_eq!(
+            names(&realm(false, r#"{"client":"c","roles":["x"]}"#)).0,
+            ["Role"]
+        );
+        assert_eq!(
+            names(&realm(
+                false,
+                r#"{"clientScope":"role_list","roles":["x"]}"#
+            ))
+            .0,
+            ["Role"]
+        );
+        // A single-client export does not show the scope: kept.
+        let c = parse_json(
+            r#"{"clientId":"c","protocol":"saml","fullScopeAllowed":false,"protocolMappers":[
+               {"name":"role list","protocol":"saml","protocolMapper":"saml-role-list-mapper"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            from_client(&c, None)
+                .get("attributes")
+                .unwrap()
+                .items()
+                .len(),
+            1
+        );
     }
 }

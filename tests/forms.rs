@@ -42,13 +42,26 @@ fn raw_xml_file() {
 #[test]
 fn raw_xml_with_bom_declaration_and_whitespace() {
     let dir = tempfile::tempdir().unwrap();
-    let text = format!(
-        "\u{feff}\n  <?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}",
-        ok_xml()
-    );
+    // A BOM before the declaration is fine (libxml2 reads it)…
+    let decl = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    let text = format!("\u{feff}{decl}{}", ok_xml());
     let p = write_temp(dir.path(), "bom.xml", &text);
     let (kind, _) = kind_and_origin(&[&p]);
     assert_eq!(kind, "xml");
+    // …whitespace before it is not, in a file as in a decoded message: libxml2-based SPs refuse the
+    // document, so samlint refuses it too (exit 2, naming the problem), never lints it.
+    let text = format!("\u{feff}\n  {decl}{}", ok_xml());
+    let p = write_temp(dir.path(), "ws.xml", &text);
+    let o = run(&["check", &p]);
+    assert_eq!(o.code, 2, "{}", o.stdout);
+    assert!(
+        o.stderr.contains("whitespace before the XML declaration"),
+        "{}",
+        o.stderr
+    );
+    // Whitespace before the root element with no declaration is fine: the XML grammar allows it.
+    let p = write_temp(dir.path(), "nl.xml", format!("\n  {}", ok_xml()));
+    assert_eq!(kind_and_origin(&[&p]).0, "xml");
     // And pasted as an argument.
     let (kind, origin) = kind_and_origin(&[&ok_xml()]);
     assert_eq!(kind, "xml");

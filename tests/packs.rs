@@ -508,6 +508,14 @@ fn client_mutations() -> Vec<ClientCase> {
             vec![],
         ),
         (
+            // Keycloak 26.7 generates a `secret` for every SAML client and its console export carries it;
+            // its OIDC endpoints refuse SAML clients (tests/keycloak.rs proves it on a real server).
+            "the secret Keycloak generates for a SAML client is not a credential",
+            |c| c["secret"] = json!("4vfsWWo9Wf3kQtCp89zcVoDkIcNc0QGu2lb5FTEMSZGO"),
+            &[],
+            vec![],
+        ),
+        (
             "short assertion lifespan",
             |c| set_attr(c, "saml.assertion.lifespan", json!("30")),
             &[],
@@ -626,9 +634,16 @@ fn realm_mutations() {
             ("KC009", "\"s3cr3t-value\"")
         ]
     );
-    // 19: the role_list default scope, resolved through the realm's client scopes.
+    // 19: the role_list default scope, resolved through the realm's client scopes. The correct client
+    // has fullScopeAllowed false and the realm maps no role into its scope: a real Keycloak 26.7 then
+    // sends no Role attribute at all (tests/keycloak.rs), so nothing is reported ...
     let mut r = realm();
     r["clients"][0]["defaultClientScopes"] = json!(["role_list"]);
+    assert_eq!(r["clients"][0]["fullScopeAllowed"], json!(false));
+    let hits = lint_text("realm.json", &text(&r), &opts);
+    assert!(hits.is_empty(), "{hits:?}");
+    // ... while with the full scope every role of the user is sent.
+    r["clients"][0]["fullScopeAllowed"] = json!(true);
     let hits = lint_text("realm.json", &text(&r), &opts);
     let mut codes: Vec<&str> = hits.iter().map(|h| h.code.as_str()).collect();
     codes.sort();
@@ -978,8 +993,9 @@ fn messages_are_checked_against_the_paired_keycloak_client() {
     assert_eq!(kc18.text, "jane.doe@example.com");
 }
 
-/// Keycloak itself cannot be installed here, so the Keycloak-client → profile projection is checked
-/// against responses Keycloak produced (../shared/corpus, MANIFEST "KEYCLOAK-PRODUCED"): a client
+/// The Keycloak-client → profile projection checked against responses Keycloak produced in other
+/// projects' test suites (../shared/corpus, MANIFEST "KEYCLOAK-PRODUCED"; tests/keycloak.rs checks it
+/// against a real Keycloak 26.7 as well): a client
 /// configured as those realms evidently were (NameID persistent, RSA_SHA256, Basic attribute names) is
 /// projected to exactly the NameID Format, signature method and attribute NameFormat in the responses.
 #[test]

@@ -303,6 +303,33 @@ fn a_full_login_har_leaks_no_password_cookie_or_query_value() {
     assert!(report(&p).contains("## Timeline"));
 }
 
+/// A finding that compares a message with its --keycloak client names the place in the client file
+/// by the file's own name, as the input table does: folders can carry identifiers (e2e/keycloak.sh
+/// names them after the client ID, users after whatever they like).
+#[test]
+fn the_paired_client_file_is_named_without_its_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("jane.doe@example.com-saml-0f1e2d3c");
+    std::fs::create_dir(&folder).unwrap();
+    // The correct client without Force name ID format: KC023 on the AuthnRequest names the client.
+    let mut client: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("keycloak/atlassian-cloud-ok.json")).unwrap(),
+    )
+    .unwrap();
+    client["attributes"]["saml_force_name_id_format"] = serde_json::json!("false");
+    let c = write_temp(&folder, "client.json", client.to_string());
+    let o = run(&[
+        "report",
+        &fixture("saml/authn-request-redirect.url"),
+        "--keycloak",
+        &c,
+    ]);
+    assert!(o.stdout.contains("KC023"), "{}", o.stdout);
+    // Redacted, the file is named as the input table names it.
+    assert!(o.stdout.contains("(input-2.json:"), "{}", o.stdout);
+    assert!(!o.stdout.contains("jane.doe"), "{}", o.stdout);
+}
+
 #[test]
 fn report_snapshot_and_docs_example_are_current() {
     // The rendered example kept in docs/ is exactly what samlint writes for the SP-initiated capture.

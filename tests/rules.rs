@@ -107,6 +107,7 @@ const SEEN_TEXTS: &[&str] = &[
     "Hmm... We're having trouble logging you in.",
     "Invalid requester",
     "Unknown login requester",
+    "Invalid Request",
     "Invalid redirect uri",
     "urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy",
     "The Assertion of the Response is not signed and the SP requires it",
@@ -144,6 +145,16 @@ fn explain_covers_every_known_error_text() {
     let o = run(&["explain", "--format", "json", "Invalid requester"]);
     let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
     assert_eq!(v[0]["rules"][0], "KC001");
+    // Keycloak 26.7's "Invalid Request" (unknown Issuer) is not its "Invalid requester" (unsigned
+    // request): a text that is exactly a title gets that entry alone.
+    let ids = |t: &str| -> Vec<String> {
+        samlint::rules::explain::explain(t)
+            .into_iter()
+            .map(|e| e.id)
+            .collect()
+    };
+    assert_eq!(ids("Invalid requester"), ["invalid-requester"]);
+    assert_eq!(ids("Invalid Request"), ["invalid-request"]);
     let o = run(&["explain", "something nobody has seen"]);
     assert_eq!(o.code, 0);
     assert!(o.stdout.contains("does not know this message"));
@@ -876,7 +887,7 @@ fn error_redirects_and_error_pages_in_a_har_are_reported() {
         f[0]["message"]
             .as_str()
             .unwrap()
-            .contains("HAR entry 2: Keycloak answered `Invalid requester` (rules that detect its causes: KC001)"),
+            .contains("HAR entry 2: Keycloak answered `Invalid requester` (rules that detect its causes: KC001, KC021)"),
         "{}",
         f[0]["message"]
     );
@@ -884,6 +895,58 @@ fn error_redirects_and_error_pages_in_a_har_are_reported() {
         !serde_json::to_string(&json)
             .unwrap()
             .contains("We are sorry")
+    );
+    // Keycloak 26.7's page for an AuthnRequest whose Issuer is no client's: "Invalid Request", a title
+    // too generic to find anywhere, so it counts only inside Keycloak's error element.
+    for (body, known) in [
+        (
+            "<div id=\"kc-error-message\">\n  <p class=\"instruction\">Invalid Request</p>\n</div>",
+            true,
+        ),
+        ("<p>Invalid Request</p>", false),
+        (
+            "<div id=\"kc-error-message\"><p>Invalid Requests are logged</p></div>",
+            false,
+        ),
+    ] {
+        har["log"]["entries"][1]["response"]["content"]["text"] = serde_json::json!(body);
+        let p = write_temp(dir.path(), "kc2.har", serde_json::to_string(&har).unwrap());
+        let (_, json) = check_json(&[&p]);
+        let f = pro017(&json);
+        if known {
+            assert_eq!(f.len(), 1, "{json}");
+            assert!(
+                f[0]["message"].as_str().unwrap().contains(
+                    "HAR entry 2: Keycloak answered `Invalid Request` (rules that detect its causes: ATL001, KC020)"
+                ),
+                "{}",
+                f[0]["message"]
+            );
+        } else {
+            assert!(f.is_empty(), "{body}: {json}");
+        }
+    }
+    // An IdP-initiated login Keycloak refuses before any SAML message (a client without an ACS): the
+    // capture cannot be linted, and the error names the page instead of "record it again".
+    har["log"]["entries"].as_array_mut().unwrap().remove(0);
+    har["log"]["entries"][0]["request"]["url"] =
+        serde_json::json!("https://kc.example.com/realms/acme/protocol/saml/clients/atlassian");
+    har["log"]["entries"][0]["response"]["content"]["text"] = serde_json::json!(
+        "<html><title>We are sorry...</title><p id=\"kc-error-message\">Invalid redirect uri</p></html>"
+    );
+    let p = write_temp(dir.path(), "idp.har", serde_json::to_string(&har).unwrap());
+    let (code, json) = check_json(&[&p]);
+    assert_eq!(code, 2, "{json}");
+    assert_eq!(
+        json["inputs"][0]["errors"][0]["message"],
+        "no SAML message found in this HAR file; it shows entry 1: Keycloak answered `Invalid redirect uri`"
+    );
+    let o = run(&["check", &p]);
+    let stderr = o.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        stderr.contains("`samlint explain \"Invalid redirect uri\"` lists the causes")
+            && !stderr.contains("We are sorry"),
+        "{stderr}"
     );
 }
 

@@ -287,12 +287,29 @@ pub const KEYCLOAK_ERRORS: &[&str] = &[
     "Invalid redirect uri",
 ];
 
+/// Keycloak error titles too generic to find anywhere in a body: they count only on Keycloak's error
+/// page (the `kc-error-message` element). Keycloak 26.7 shows "Invalid Request" for an AuthnRequest
+/// whose Issuer is no client's client ID (older versions said "Unknown login requester").
+pub const KEYCLOAK_PAGE_ERRORS: &[&str] = &["Invalid Request"];
+
 /// Keep only which known Keycloak error a response body shows; drop the body at once.
 fn keycloak_error_only<'de, D: de::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     keep_str(d, |v| {
         KEYCLOAK_ERRORS
             .iter()
             .find(|e| v.contains(*e))
+            .or_else(|| {
+                let (_, page) = v.split_once("kc-error-message")?;
+                let page = page.get(..page.len().min(400)).unwrap_or(page);
+                KEYCLOAK_PAGE_ERRORS.iter().find(|e| {
+                    page.match_indices(*e).any(|(i, _)| {
+                        !page[i + e.len()..]
+                            .chars()
+                            .next()
+                            .is_some_and(char::is_alphanumeric)
+                    })
+                })
+            })
             .map(|e| e.to_string())
     })
 }

@@ -511,9 +511,17 @@ fn from_json<R: Read>(index: usize, name: String, reader: R, limits: &Limits) ->
         let mut li = LoadedInput::failed(
             index,
             name,
-            InputError::new(&origin, ErrorKind::NoSaml { what }),
+            InputError::new(
+                &origin,
+                ErrorKind::NoSaml {
+                    what,
+                    shown: Vec::new(),
+                },
+            ),
         );
         li.kind = kind;
+        // What the capture shows instead (an error page); lint.rs names the known ones in the error.
+        li.events = std::mem::take(&mut scan.events);
         li.entries = Some(scan.entries);
         return li;
     }

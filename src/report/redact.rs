@@ -219,7 +219,14 @@ impl Redactor {
                 }
             })
             .collect();
-        let mut out = format!("{scheme}://{host_out}/{}", path_out.join("/"));
+        // A bare origin stays bare: Keycloak exports list `https://auth.atlassian.com` (webOrigins),
+        // and free text is redacted by replacing what was seen, so a slash added here would turn
+        // every longer URL on that host into `https://auth.atlassian.com//…`.
+        let mut out = if hostpath.contains('/') {
+            format!("{scheme}://{host_out}/{}", path_out.join("/"))
+        } else {
+            format!("{scheme}://{host_out}")
+        };
         if let Some(q) = query {
             let params: Vec<String> = q
                 .split('&')
@@ -580,6 +587,18 @@ pub fn run_with(original: &crate::lint::Run, r: &mut Redactor) -> crate::lint::R
             .find(|(i, _)| *i == index)
             .map(|(_, n)| n.clone())
     };
+    // A finding that points into an input by its file name (a --keycloak client's `client.json:3:7`)
+    // names it as the input table does.
+    for i in &original.inputs {
+        if let Some(n) = name_of(i.index) {
+            let base = std::path::Path::new(&i.name)
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned());
+            for k in std::iter::once(i.name.clone()).chain(base) {
+                r.seen.entry(k).or_insert_with(|| n.clone());
+            }
+        }
+    }
     for i in &mut out.inputs {
         if let Some(n) = name_of(i.index) {
             i.name = n;
@@ -821,6 +840,22 @@ mod tests {
             "{k}"
         );
         assert!(!r.text("user jane.doe@example.com failed").contains("jane"));
+        // A bare origin seen in a Keycloak export (webOrigins) leaves longer URLs on that host intact.
+        assert_eq!(
+            r.url("https://auth.atlassian.com"),
+            "https://auth.atlassian.com"
+        );
+        let id = r.url("https://auth.atlassian.com/saml/1234");
+        assert_eq!(
+            r.text(
+                "the client https://auth.atlassian.com/saml/1234 and https://auth.atlassian.com"
+            ),
+            format!("the client {id} and https://auth.atlassian.com")
+        );
+        assert!(
+            id.starts_with("https://auth.atlassian.com/saml/id-"),
+            "{id}"
+        );
         // Another run, another key: no correlation.
         let mut r2 = Redactor::new(Some(8));
         assert_ne!(r2.value("jane.doe@example.com"), a);

@@ -38,11 +38,21 @@ pub fn texts(input: &str) -> Vec<String> {
     out
 }
 
-/// The entries matching what the user saw.
+/// The entries matching what the user saw. A text that is exactly an entry's title (Keycloak's "Invalid
+/// Request" is not its "Invalid requester") gets that entry alone.
 pub fn explain(input: &str) -> Vec<Entry> {
     let texts: Vec<String> = texts(input).iter().map(|t| t.to_lowercase()).collect();
-    entries()
-        .into_iter()
+    let bare = |s: &str| s.trim().trim_end_matches('.').to_lowercase();
+    let all = entries();
+    let exact: Vec<Entry> = all
+        .iter()
+        .filter(|e| texts.iter().any(|t| bare(t) == bare(&e.title)))
+        .cloned()
+        .collect();
+    if !exact.is_empty() {
+        return exact;
+    }
+    all.into_iter()
         .filter(|e| {
             e.matches
                 .iter()

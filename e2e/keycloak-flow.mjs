@@ -1,0 +1,355 @@
+// Configure a running Keycloak through its admin REST API, export every SAML client the ways users do,
+// and log in through each one with Debian's Chromium (playwright-core), recording a HAR per login.
+// e2e/keycloak.sh starts and stops the server and calls this; it runs in a network namespace that has
+// only loopback, and only 127.0.0.1 is reachable from the browser: a SAML message bound for an SP (the
+// final POST to auth.atlassian.com) is answered by a local stub, everything else is aborted.
+//
+// Usage: node e2e/keycloak-flow.mjs BASE OUT [CLIENT.json ...]
+//   BASE   http://127.0.0.1:PORT (Keycloak, admin user from KC_ADMIN / KC_ADMIN_PASSWORD)
+//   OUT    output folder: OUT/<clientId-slug>/{export.json,login.har,login-sp.har}, OUT/flow.json
+// Env: REALM (acme), BUILTIN (1: also import e2e/keycloak/clients/*.json), REUSE=1 (the realm and the
+// clients already exist: log in and export again against a Keycloak kept running by
+// `KEEP=1 sh e2e/keycloak.sh`, e.g. KC_ADMIN_PASSWORD=samlint-e2e-admin REUSE=1 node
+// e2e/keycloak-flow.mjs http://127.0.0.1:8180 /tmp/kc2 [the same CLIENT.json ...]).
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(path.join(here, '..', 'tests', 'node', 'package.json'));
+const { chromium } = require('playwright-core');
+
+const [base, out, ...userFiles] = process.argv.slice(2);
+if (!base || !out) {
+  console.error('usage: node e2e/keycloak-flow.mjs BASE OUT [CLIENT.json ...]');
+  process.exit(2);
+}
+const realm = process.env.REALM || 'acme';
+const admin = process.env.KC_ADMIN || 'admin';
+const adminPassword = process.env.KC_ADMIN_PASSWORD || 'samlint-e2e-admin';
+const builtin = (process.env.BUILTIN || '1') !== '0';
+const kcDir = path.join(here, 'keycloak');
+const users = JSON.parse(fs.readFileSync(path.join(kcDir, 'users.json'), 'utf8'));
+const password = Object.fromEntries(users.map((u) => [u.username, u.credentials[0].value]));
+const log = (...a) => console.error('keycloak-flow:', ...a);
+const t0 = Date.now();
+const secs = () => ((Date.now() - t0) / 1000).toFixed(1);
+
+// ---- admin REST API ---------------------------------------------------------------------------
+let token = null;
+let tokenAt = 0;
+async function getToken() {
+  // The master realm's access tokens live 60 s: take a fresh one every 30 s.
+  if (token && Date.now() - tokenAt < 30000) return token;
+  const r = await fetch(`${base}/realms/master/protocol/openid-connect/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username: admin, password: adminPassword }),
+  });
+  if (!r.ok) throw new Error(`admin token: HTTP ${r.status} ${await r.text()}`);
+  token = (await r.json()).access_token;
+  tokenAt = Date.now();
+  return token;
+}
+async function api(method, p, body) {
+  const r = await fetch(`${base}/admin/realms${p}`, {
+    method,
+    headers: { authorization: `Bearer ${await getToken()}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await r.text();
+  if (!r.ok) {
+    const e = new Error(`${method} /admin/realms${p}: HTTP ${r.status} ${text.slice(0, 500)}`);
+    e.status = r.status;
+    throw e;
+  }
+  return { text, json: text ? JSON.parse(text) : null, location: r.headers.get('location') };
+}
+
+// A folder name for a client ID: lower case, scheme dropped, runs of other characters as one `-`.
+function slugOf(clientId, taken) {
+  let s = clientId.toLowerCase().replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '').slice(0, 100) || 'client';
+  const b = s;
+  for (let i = 2; taken.has(s); i++) s = `${b}-${i}`;
+  taken.add(s);
+  return s;
+}
+
+// What the admin console's Clients › Export writes: the client without its `id` and its mappers' ids,
+// pretty-printed with two spaces (js/apps/admin-ui/src/util.ts, exportClient).
+function consoleExport(client) {
+  const c = structuredClone(client);
+  delete c.id;
+  for (const m of c.protocolMappers || []) delete m.id;
+  return JSON.stringify(c, null, 2);
+}
+
+// ---- realm, users, clients ----------------------------------------------------------------------
+const summary = { realm, base, started: new Date().toISOString(), clients: [], steps: [] };
+const step = (what) => { summary.steps.push({ what, at_s: Number(secs()) }); log(`${secs()} s ${what}`); };
+
+// REUSE=1 (exploring a server kept running with KEEP=1): the realm and clients already exist.
+const reuse = process.env.REUSE === '1';
+if (!reuse) await api('POST', '', JSON.parse(fs.readFileSync(path.join(kcDir, 'realm.json'), 'utf8')));
+// Keycloak 24+ drops user attributes its user profile does not declare; the stable id (employeeNumber)
+// is one, so let the realm keep unmanaged attributes (Realm settings › General › Unmanaged attributes).
+// The user without an email address needs email to be optional, as in realms whose users come from a
+// directory without mail (else Keycloak stops the login at "Update Account Information").
+const profile = (await api('GET', `/${realm}/users/profile`)).json;
+profile.unmanagedAttributePolicy = 'ENABLED';
+for (const a of profile.attributes || []) if (a.name === 'email') delete a.required;
+await api('PUT', `/${realm}/users/profile`, profile);
+if (!reuse) for (const u of users) await api('POST', `/${realm}/users`, u);
+step('realm, user profile and users created');
+
+const files = [];
+for (const f of userFiles) files.push({ file: path.resolve(f), source: 'command line' });
+if (builtin) {
+  for (const f of fs.readdirSync(path.join(kcDir, 'clients')).filter((n) => n.endsWith('.json')).sort()) {
+    files.push({ file: path.join(kcDir, 'clients', f), source: 'built-in' });
+  }
+}
+// Which logins each built-in scenario needs (a client given on the command line gets an IdP-initiated
+// login when it has an IdP-initiated SSO URL name, and an SP-initiated one): `idp`, `sp`, and `idp:bob`
+// (the user without an email address).
+const PLAN = {
+  '01-ok.json': ['idp', 'sp', 'idp:bob'],
+  '03-nameid-not-forced.json': ['idp', 'sp'],
+  '05-client-signature.json': ['idp', 'sp'],
+  '06-redirect-no-query.json': ['idp', 'sp'],
+  '12-client-id-typo.json': ['idp', 'sp'],
+};
+// A built-in scenario changed after its export, before its logins (someone edits the client in the
+// console and lints an old export): its export.json is correct, its logins are not what it says.
+const CHANGE_AFTER_EXPORT = {
+  '13-stale-export.json': { 'saml.assertion.signature': 'false', saml_name_id_format: 'username' },
+};
+const taken = new Set();
+const clients = [];
+for (const { file, source } of files) {
+  const entry = { file, source };
+  summary.clients.push(entry);
+  let rep;
+  try {
+    rep = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    entry.error = `not a JSON file: ${e.message}`;
+    continue;
+  }
+  if (!rep || typeof rep !== 'object' || Array.isArray(rep) || typeof rep.clientId !== 'string') {
+    entry.error = 'not one Keycloak client (a JSON object with clientId)';
+    continue;
+  }
+  entry.clientId = rep.clientId;
+  entry.name = rep.name ?? null;
+  if (clients.some((c) => c.rep.clientId === rep.clientId)) {
+    entry.error = 'another file already imported this client ID';
+    continue;
+  }
+  // Ids belong to the realm the file came from; Keycloak assigns new ones (as Clients › Import does).
+  delete rep.id;
+  for (const m of rep.protocolMappers || []) delete m.id;
+  try {
+    if (reuse) {
+      entry.id = (await api('GET', `/${realm}/clients?clientId=${encodeURIComponent(rep.clientId)}`)).json[0].id;
+      entry.slug = slugOf(rep.clientId, taken);
+      clients.push({ entry, rep });
+      continue;
+    }
+    const r = await api('POST', `/${realm}/clients`, rep);
+    entry.id = r.location.split('/').pop();
+  } catch (e) {
+    entry.error = `Keycloak refused the client: ${e.message}`;
+    continue;
+  }
+  // Turning "Encrypt assertions" on in the console makes you generate (or import) the key it encrypts
+  // to; an imported client that asks for encryption without a certificate gets a generated one.
+  const attrs = rep.attributes || {};
+  if (attrs['saml.encrypt'] === 'true' && !attrs['saml.encryption.certificate']) {
+    await api('POST', `/${realm}/clients/${entry.id}/certificates/saml.encryption/generate`);
+    entry.generated = ['saml.encryption certificate'];
+  }
+  entry.slug = slugOf(rep.clientId, taken);
+  clients.push({ entry, rep });
+}
+step(`${clients.length} clients imported`);
+
+// ---- exports ---------------------------------------------------------------------------------
+fs.writeFileSync(path.join(out, 'idp-metadata.xml'),
+  await (await fetch(`${base}/realms/${realm}/protocol/saml/descriptor`)).text());
+const partial = (await api('POST', `/${realm}/partial-export?exportClients=true&exportGroupsAndRoles=true`)).json;
+fs.writeFileSync(path.join(out, 'realm-partial-export.json'), JSON.stringify(partial, null, 2));
+for (const c of clients) {
+  const dir = path.join(out, c.entry.slug);
+  fs.mkdirSync(dir, { recursive: true });
+  const got = (await api('GET', `/${realm}/clients/${c.entry.id}`)).json;
+  c.live = got;
+  fs.writeFileSync(path.join(dir, 'export.json'), consoleExport(got));
+  c.entry.export = path.join(dir, 'export.json');
+}
+step('client exports, partial realm export and SAML descriptor written');
+for (const c of clients) {
+  const change = c.entry.source === 'built-in' && CHANGE_AFTER_EXPORT[path.basename(c.entry.file)];
+  if (!change) continue;
+  const now = structuredClone(c.live);
+  Object.assign(now.attributes, change);
+  await api('PUT', `/${realm}/clients/${c.entry.id}`, now);
+  c.live = (await api('GET', `/${realm}/clients/${c.entry.id}`)).json;
+  c.entry.changed_after_export = change;
+}
+
+// The `secret` Keycloak generates for every SAML client: can it be used? Keycloak's OIDC token
+// endpoint refuses clients of another protocol ("Wrong client protocol"); samlint's KC008 relies on it.
+if (clients.length) {
+  const c = clients[0].live;
+  const r = await fetch(`${base}/realms/${realm}/protocol/openid-connect/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.secret || '' }),
+  });
+  const body = await r.json().catch(() => ({}));
+  summary.saml_client_secret = { clientId: c.clientId, has_secret: typeof c.secret === 'string',
+    token_status: r.status, error_description: body.error_description ?? null, got_token: 'access_token' in body };
+}
+
+// ---- logins ---------------------------------------------------------------------------------
+const origin = new URL(base).origin;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+    '--proxy-server=http://127.0.0.1:9', '--proxy-bypass-list=127.0.0.1'],
+});
+
+// A request that carries a SAML message to somewhere other than Keycloak: the SP's ACS.
+const toSp = (r) => !r.url().startsWith(origin + '/') &&
+  (/[?&]SAMLResponse=/.test(r.url()) || (r.method() === 'POST' && /(^|&)SAMLResponse=/.test(r.postData() || '')));
+
+// What Atlassian sends: an unsigned AuthnRequest over the Redirect binding, Issuer = its SP entity ID
+// https://auth.atlassian.com/saml/<id>, ACS = https://auth.atlassian.com/login/callback?connection=
+// saml-<id> (samlint's own fixture fixtures/saml/authn-request-redirect.url has the same shape). The
+// <id> is read from the client ID, so a client ID with a typo around it (a trailing slash) meets the
+// request Atlassian really sends. Other clients get their own client ID and ACS.
+function authnRequest(client, n) {
+  const m = /^https:\/\/auth\.atlassian\.com\/saml\/([A-Za-z0-9-]+)/.exec(client.clientId);
+  const issuer = m ? `https://auth.atlassian.com/saml/${m[1]}` : client.clientId;
+  const acs = m ? `https://auth.atlassian.com/login/callback?connection=saml-${m[1]}`
+    : (client.attributes || {}).saml_assertion_consumer_url_post || (client.redirectUris || [])[0];
+  const id = `_samlint-e2e-${n}-${Date.now().toString(16)}`;
+  const esc = (s) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  const xml = '<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ' +
+    (acs ? `AssertionConsumerServiceURL="${esc(acs)}" ` : '') +
+    `Destination="${base}/realms/${realm}/protocol/saml" ID="${id}" ` +
+    `IssueInstant="${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}" ` +
+    'ProtocolBinding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Version="2.0">' +
+    `<saml:Issuer xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">${esc(issuer)}</saml:Issuer>` +
+    '<samlp:NameIDPolicy AllowCreate="true" Format="urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"/>' +
+    '</samlp:AuthnRequest>';
+  const q = encodeURIComponent(zlib.deflateRawSync(Buffer.from(xml)).toString('base64'));
+  return { id, issuer, acs, url: `${base}/realms/${realm}/protocol/saml?SAMLRequest=${q}` };
+}
+
+// One login in a fresh browser context. Outcome: `response` (a SAML message reached the SP stub),
+// `error-page` (Keycloak showed an error; its text is kept), or `stuck` (anything else, with the page
+// title).
+async function login(startUrl, user, harPath) {
+  const context = await browser.newContext({ recordHar: { path: harPath, content: 'embed', mode: 'full' } });
+  await context.route('**/*', (route) => {
+    const r = route.request();
+    if (r.url().startsWith(origin + '/')) return route.continue();
+    if (toSp(r)) {
+      return route.fulfill({ status: 200, contentType: 'text/html', body: '<html><body>SP stub</body></html>' });
+    }
+    return route.abort('blockedbyclient');
+  });
+  const page = await context.newPage();
+  const result = { user, har: harPath };
+  let spReq = null;
+  page.on('request', (r) => { if (!spReq && toSp(r)) spReq = r; });
+  // page.$ and evaluate throw while a navigation replaces the document: treat that as "not yet".
+  const probe = async (fn) => { try { return await fn(); } catch { return null; } };
+  const settle = async () => {
+    // Wait until a SAML message leaves for the SP, or the page rests on something that is not a
+    // transitional Keycloak page (the login form, an error page).
+    for (let i = 0; i < 1200 && !spReq; i++) {
+      await page.waitForTimeout(100);
+      if (spReq) break;
+      if (await probe(() => page.$('#username'))) return 'form';
+      const shown = await probe(() => page.evaluate(() => document.readyState === 'complete' &&
+        !!document.querySelector('#kc-error-message, .kc-feedback-text, #kc-page-title')));
+      if (shown) {
+        await page.waitForTimeout(300);
+        if (!spReq) return 'page';
+      }
+    }
+    return spReq ? 'sp' : 'timeout';
+  };
+  try {
+    await page.goto(startUrl, { waitUntil: 'domcontentloaded', timeout: 60000 });
+    let state = await settle();
+    if (state === 'form') {
+      await page.fill('#username', user);
+      await page.fill('#password', password[user]);
+      await page.click('#kc-login', { noWaitAfter: true });
+      await page.waitForTimeout(200);
+      state = await settle();
+      if (state === 'form') state = 'page'; // the form again: a failed login
+    }
+    if (spReq) {
+      await page.waitForURL((u) => !u.href.startsWith(origin + '/'), { waitUntil: 'load', timeout: 60000 });
+      result.outcome = 'response';
+      result.acs = spReq.url();
+      result.method = spReq.method();
+    } else {
+      const text = await probe(() => page.evaluate(() => {
+        const e = document.querySelector('#kc-error-message') || document.querySelector('.kc-feedback-text') ||
+          document.querySelector('#kc-page-title');
+        return (e ? e.innerText : document.title || '').trim().replace(/\s+/g, ' ');
+      })) || '';
+      result.outcome = state === 'timeout' ? 'stuck' : 'error-page';
+      result.page = text.slice(0, 200);
+      result.url = page.url().split('?')[0];
+    }
+  } catch (e) {
+    result.outcome = 'failed';
+    result.error = String(e.message || e).split('\n')[0];
+  }
+  await context.close(); // writes the HAR
+  return result;
+}
+
+try {
+  let n = 0;
+  for (const c of clients) {
+    const dir = path.join(out, c.entry.slug);
+    const live = c.live;
+    const urlName = (live.attributes || {}).saml_idp_initiated_sso_url_name;
+    const plan = c.entry.source === 'built-in' ? (PLAN[path.basename(c.entry.file)] || ['idp']) : ['idp', 'sp'];
+    c.entry.logins = [];
+    for (const what of plan) {
+      const [mode, user = 'alice'] = what.split(':');
+      if (mode === 'idp' && urlName) {
+        const har = user === 'alice' ? 'login.har' : 'login-no-email.har';
+        const r = await login(`${base}/realms/${realm}/protocol/saml/clients/${encodeURIComponent(urlName)}`,
+          user, path.join(dir, har));
+        c.entry.logins.push({ mode: 'idp-initiated', ...r });
+      } else if (mode === 'sp') {
+        const req = authnRequest(live, ++n);
+        const r = await login(req.url, user, path.join(dir, urlName ? 'login-sp.har' : 'login.har'));
+        c.entry.logins.push({ mode: 'sp-initiated', request_id: req.id, request_issuer: req.issuer, request_acs: req.acs, ...r });
+      }
+    }
+    for (const l of c.entry.logins) {
+      log(`${secs()} s ${c.entry.slug}: ${l.mode} as ${l.user}: ${l.outcome}${l.page ? ` ("${l.page}")` : ''}`);
+    }
+  }
+  step('logins done');
+} finally {
+  await browser.close();
+}
+fs.writeFileSync(path.join(out, 'flow.json'), JSON.stringify(summary, null, 2));
