@@ -94,6 +94,26 @@ pub enum ErrorKind {
     Usage {
         detail: String,
     },
+    /// Something recognised that is not a SAML message (metadata, a JWT, a RelayState): what it is and
+    /// where it belongs. Only constants and counts, never a value from the input.
+    Misplaced {
+        what: Misplaced,
+    },
+}
+
+/// What a misplaced input was recognised as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Misplaced {
+    /// SAML metadata; `root` is `EntityDescriptor` or `EntitiesDescriptor`.
+    Metadata { root: &'static str },
+    /// A JSON Web Token: `alg` when it is one of the registered algorithms, `encrypted` for a JWE.
+    Jwt {
+        alg: Option<&'static str>,
+        encrypted: bool,
+    },
+    /// A RelayState or another short value that travels beside a SAML message; `why` says what gave it
+    /// away.
+    RelayState { why: String },
 }
 
 impl ErrorKind {
@@ -122,6 +142,11 @@ impl ErrorKind {
             ErrorKind::RulePack { .. } => "rules::invalid-pack",
             ErrorKind::Config { .. } => "config::invalid",
             ErrorKind::Usage { .. } => "usage",
+            ErrorKind::Misplaced { what } => match what {
+                Misplaced::Metadata { .. } => "input::metadata",
+                Misplaced::Jwt { .. } => "input::jwt",
+                Misplaced::RelayState { .. } => "input::relay-state",
+            },
         }
     }
 
@@ -172,6 +197,30 @@ impl ErrorKind {
                         .into(),
                 }
             }
+            ErrorKind::NoSaml {
+                what: "HTML page", ..
+            } => "paste the page the IdP answers with after the login (the one that posts SAMLResponse to \
+                  the SP: view its source), or the SAMLResponse value itself"
+                .into(),
+            ErrorKind::Misplaced {
+                what: Misplaced::Metadata { .. },
+            } => "metadata describes the IdP (entity ID, signing certificates); samlint reads it with \
+                  `--idp-metadata FILE` to verify messages, e.g. `samlint check response.har --idp-metadata \
+                  idp-metadata.xml`. The input to lint is the SAMLResponse the IdP sent (a HAR, the POST's \
+                  payload, or the value)"
+                .into(),
+            ErrorKind::Misplaced {
+                what: Misplaced::Jwt { .. },
+            } => "JWTs come from OpenID Connect / OAuth logins; SAML SSO to Atlassian posts a SAMLResponse \
+                  (base64 XML, starting `PHN`) to the ACS URL (…/login/callback?connection=saml-…). Capture \
+                  that POST instead, or check that the IdP's client uses the SAML protocol"
+                .into(),
+            ErrorKind::Misplaced {
+                what: Misplaced::RelayState { .. },
+            } => "RelayState travels beside the SAML message and only says where to go after the login; \
+                  paste the SAMLResponse (or SAMLRequest) value, the whole form body or URL, or a HAR of \
+                  the login"
+                .into(),
             ErrorKind::NoSaml { .. } => {
                 "record the capture again with the browser's devtools open from the start of the login \
                  (Network tab, 'Preserve log' on), then export it as HAR"
@@ -299,6 +348,29 @@ impl fmt::Display for ErrorKind {
             ErrorKind::RulePack { detail } => write!(f, "invalid rule pack: {detail}"),
             ErrorKind::Config { detail } => write!(f, "invalid config: {detail}"),
             ErrorKind::Usage { detail } => f.write_str(detail),
+            ErrorKind::Misplaced { what } => match what {
+                Misplaced::Metadata { root } => write!(
+                    f,
+                    "this is SAML metadata (an md:{root} element), not a SAML message: pass it with --idp-metadata"
+                ),
+                Misplaced::Jwt {
+                    alg,
+                    encrypted: false,
+                } => {
+                    f.write_str("this is a JSON Web Token (JWT")?;
+                    if let Some(a) = alg {
+                        write!(f, ", signed with {a}")?;
+                    }
+                    f.write_str("), not a SAML message")
+                }
+                Misplaced::Jwt {
+                    encrypted: true, ..
+                } => f.write_str("this is an encrypted JSON Web Token (JWE), not a SAML message"),
+                Misplaced::RelayState { why } => write!(
+                    f,
+                    "this looks like a RelayState ({why}), not a SAML message"
+                ),
+            },
         }
     }
 }

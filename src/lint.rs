@@ -261,6 +261,16 @@ impl Run {
     }
 }
 
+/// `EntityDescriptor` or `EntitiesDescriptor` when the message is SAML metadata.
+fn metadata_root(m: &Message) -> Option<&'static str> {
+    if m.root_ns.as_deref() != Some(crate::model::ns::MD) {
+        return None;
+    }
+    ["EntityDescriptor", "EntitiesDescriptor"]
+        .into_iter()
+        .find(|r| *r == m.root_name)
+}
+
 /// Parse a decoded source into the DOM and the typed model.
 pub fn parse_source(src: &Source, limits: &Limits) -> Result<(Document, Message), InputError> {
     match xml::parse(&src.text, limits) {
@@ -490,7 +500,23 @@ fn process(
     // in order between the two parallel steps.
     let parsed: Vec<Result<(Source, Document, Message), InputError>> =
         par_map(loaded.messages, |msg| {
-            msg.and_then(|src| parse_source(&src, limits).map(|(d, m)| (src, d, m)))
+            msg.and_then(|src| {
+                let (d, m) = parse_source(&src, limits)?;
+                // Metadata given as the input to lint: say where it belongs (decode shows it as is).
+                if opts.lint
+                    && let Some(root) = metadata_root(&m)
+                {
+                    return Err(InputError::at(
+                        &src.origin,
+                        crate::error::ErrorKind::Misplaced {
+                            what: crate::error::Misplaced::Metadata { root },
+                        },
+                        src.text.clone(),
+                        m.start_tag,
+                    ));
+                }
+                Ok((src, d, m))
+            })
         });
     let mut requests: Vec<String> = Vec::new();
     let mut before = Vec::with_capacity(parsed.len());

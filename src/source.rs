@@ -55,6 +55,9 @@ pub enum Encoding {
     Deflate,
     /// zlib-wrapped DEFLATE: not what the Redirect binding specifies, but some tools send it.
     Zlib,
+    /// Spaces read back as the `+` they were: a base64 value that went through form decoding once too
+    /// often (or was copied from a log that did), so every `+` became a space.
+    PlusFromSpace,
 }
 
 impl Encoding {
@@ -65,6 +68,14 @@ impl Encoding {
             Encoding::Base64Url => "base64url",
             Encoding::Deflate => "deflate",
             Encoding::Zlib => "zlib",
+            Encoding::PlusFromSpace => "plus-from-space",
+        }
+    }
+    /// The step as an origin chain says it (the label, or a sentence where the label is terse).
+    pub fn origin_step(self) -> &'static str {
+        match self {
+            Encoding::PlusFromSpace => "spaces read back as '+'",
+            other => other.label(),
         }
     }
 }

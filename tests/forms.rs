@@ -366,3 +366,290 @@ fn directories_are_walked_in_order_with_globs() {
         "{last}"
     );
 }
+
+/// `check --format json` of an input that fails: the exit code and the input's first error.
+fn input_error(args: &[&str]) -> (i32, serde_json::Value) {
+    let (code, v) = check_json(args);
+    (code, v["inputs"][0]["errors"][0].clone())
+}
+
+/// What a user sees for a refused input (stderr of the human format), with the fixtures directory
+/// made relative so that the snapshot does not depend on the checkout.
+fn human_error(args: &[&str]) -> String {
+    let mut a = vec!["check"];
+    a.extend_from_slice(args);
+    let o = run(&a);
+    assert_eq!(o.code, 2, "{}\n{}", o.stdout, o.stderr);
+    let root = format!("{}/", root().display());
+    // The summary line ends with the elapsed time.
+    let out = format!("{}{}", o.stdout, o.stderr).replace(&root, "");
+    out.lines()
+        .map(|l| match l.rsplit_once(" · ") {
+            Some((head, t)) if t.ends_with(" s") => format!("{head} · [time]"),
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn keycloak_auto_submit_page() {
+    let page = fixture("saml/keycloak-post-form.html");
+    let (kind, origin) = kind_and_origin(&[&page]);
+    assert_eq!(kind, "html-form");
+    assert!(
+        origin[1].starts_with(
+            "HTML form (POST https://auth.atlassian.com/login/callback?connection=saml-"
+        ),
+        "{origin:?}"
+    );
+    assert_eq!(&origin[2..], ["SAMLResponse", "base64"]);
+    assert_decodes_to_ok(&[&page], "");
+    // The form's action and RelayState (entities decoded) are the binding's, as a HAR's POST would be.
+    let (_, v) = check_json(&[&page]);
+    let b = &v["messages"][0]["binding"];
+    assert_eq!(b["method"], "POST");
+    assert_eq!(
+        b["relay_state"],
+        "https://acme-example.atlassian.net/wiki?a=1&b=2"
+    );
+    assert!(
+        b["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://auth.atlassian.com/login/callback?connection=saml-"),
+        "{b}"
+    );
+    // Pasted as text, or piped, it is the same.
+    let text = std::fs::read_to_string(&page).unwrap();
+    assert_eq!(kind_and_origin(&[&text]).0, "html-form");
+    assert_decodes_to_ok(&["-"], &text);
+}
+
+#[test]
+fn html_form_with_every_character_as_a_reference() {
+    let page = fixture("saml/post-form-entities.html");
+    assert!(
+        std::fs::read_to_string(&page).unwrap().contains("&#x2b;"),
+        "the fixture must encode '+' as a reference"
+    );
+    let (kind, _) = kind_and_origin(&[&page]);
+    assert_eq!(kind, "html-form");
+    assert_decodes_to_ok(&[&page], "");
+}
+
+#[test]
+fn html_form_fields_in_scripts_and_comments_are_not_read() {
+    let b64 = std::fs::read_to_string(fixture("saml/keycloak-atlassian-ok.b64")).unwrap();
+    let b64: String = b64.split_whitespace().collect();
+    // A field inside a comment or a script is not one the browser posts: only the form's counts.
+    let page = format!(
+        "<!DOCTYPE html><html><body><!-- <input name=\"SAMLResponse\" value=\"PHNhbWxw\"> -->\
+         <script>var f = '<input name=\"SAMLResponse\" value=\"x\">';</script>\
+         <form method=\"post\" action=\"https://sp.example/acs\"><input type=\"hidden\" name=\"SAMLResponse\" value=\"{b64}\"></form></body></html>"
+    );
+    let (code, v) = check_json(&[&page]);
+    assert_ne!(code, 2, "{v:#}");
+    assert_eq!(v["messages"].as_array().unwrap().len(), 1);
+    // Two SAMLResponse fields in one form: which one an SP reads is not known, so the set is ambiguous
+    // and the message is never valid.
+    let two = format!(
+        "<form method=\"post\" action=\"https://sp.example/acs\"><input name=\"SAMLResponse\" value=\"{b64}\"><input name=\"SAMLResponse\" value=\"{b64}\"></form>"
+    );
+    let (_, v) = check_json(&[&two, "--idp-cert", &fixture("keys/idp-cert.pem")]);
+    let ms = v["messages"].as_array().unwrap();
+    assert_eq!(ms.len(), 2);
+    for m in ms {
+        assert!(
+            !m["binding"]["ambiguous"].as_array().unwrap().is_empty(),
+            "{m:#}"
+        );
+        assert_ne!(m["signature"]["status"], "valid", "{m:#}");
+    }
+    // An HTML page with no SAML field says so.
+    let (code, e) =
+        input_error(&["<!DOCTYPE html><html><body><p>Invalid requester</p></body></html>"]);
+    assert_eq!(code, 2);
+    assert_eq!(e["code"], "input::no-saml");
+    assert!(e["message"].as_str().unwrap().contains("HTML page"), "{e}");
+}
+
+#[test]
+fn chrome_payload_view_lines() {
+    let p = fixture("saml/payload-view.txt");
+    let (kind, origin) = kind_and_origin(&[&p]);
+    assert_eq!(kind, "fields");
+    assert_eq!(&origin[1..], ["Payload view", "SAMLResponse", "base64"]);
+    assert_decodes_to_ok(&[&p], "");
+    let (_, v) = check_json(&[&p]);
+    assert_eq!(
+        v["messages"][0]["binding"]["relay_state"],
+        "https://acme-example.atlassian.net/wiki?a=1&b=2"
+    );
+    // The section title and the view toggles copied with it are left out; a SAMLRequest line reads too.
+    let text = std::fs::read_to_string(&p).unwrap();
+    let with_titles = format!("Form Data\nview source\tview URL-encoded\n{text}");
+    assert_decodes_to_ok(&["-"], &with_titles);
+    let url = std::fs::read_to_string(fixture("saml/authn-request-redirect.url")).unwrap();
+    let q = url.trim().split_once("SAMLRequest=").unwrap().1;
+    let value = q.split('&').next().unwrap();
+    let (code, v) = check_json(&[&format!("SAMLRequest: {value}\nRelayState: x")]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(v["messages"][0]["kind"], "AuthnRequest");
+}
+
+#[test]
+fn base64_whose_plus_became_spaces_is_recovered_and_said() {
+    let p = fixture("saml/plus-as-space.txt");
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert!(text.contains(' ') && !text.contains('+'));
+    let (kind, origin) = kind_and_origin(&[&p]);
+    assert_eq!(kind, "base64");
+    assert_eq!(&origin[1..], ["spaces read back as '+'", "base64"]);
+    assert_decodes_to_ok(&[&p], "");
+    let (_, v) = check_json(&[&p]);
+    assert_eq!(
+        v["messages"][0]["encodings"],
+        serde_json::json!(["plus-from-space", "base64"])
+    );
+    // It verifies as the original does: the recovered value is the message, byte for byte.
+    let (code, v) = check_json(&[&p, "--idp-cert", &fixture("keys/idp-cert.pem")]);
+    assert_eq!(code, 0);
+    assert_eq!(v["messages"][0]["signature"]["status"], "valid");
+    // Line breaks alone are not spaces: the wrapped fixture decodes without the step.
+    let (_, origin) = kind_and_origin(&[&fixture("saml/keycloak-atlassian-ok.b64")]);
+    assert_eq!(&origin[1..], ["base64"]);
+    // The human output says it.
+    let o = run(&["check", &p]);
+    assert!(o.stdout.contains("spaces read back as '+'"), "{}", o.stdout);
+}
+
+#[test]
+fn metadata_as_input_points_at_idp_metadata() {
+    let md = fixture("saml/keycloak-realm-descriptor.xml");
+    let (code, e) = input_error(&[&md]);
+    assert_eq!(code, 2);
+    assert_eq!(e["code"], "input::metadata");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("this is SAML metadata (an md:EntityDescriptor element), not a SAML message: pass it with --idp-metadata"),
+        "{e}"
+    );
+    insta::assert_snapshot!("error_metadata", human_error(&[&md]));
+    // EntitiesDescriptor too, and base64 of it.
+    let many = "<md:EntitiesDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\"/>";
+    let (code, e) = input_error(&[many]);
+    assert_eq!((code, e["code"].as_str()), (2, Some("input::metadata")));
+    let b = base64::engine::general_purpose::STANDARD.encode(std::fs::read(&md).unwrap());
+    let (code, e) = input_error(&[&b]);
+    assert_eq!((code, e["code"].as_str()), (2, Some("input::metadata")));
+    // One bad input never hides the others.
+    let (code, v) = check_json(&[&md, &fixture(OK_XML)]);
+    assert_eq!(code, 2);
+    assert_eq!(v["inputs"][1]["status"], "linted");
+    // decode still shows it.
+    let o = run(&["decode", "--raw", &md]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+}
+
+/// A JWT made of a header, a payload and a signature.
+fn jwt(header: &str) -> String {
+    let e = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    format!(
+        "{}.{}.{}",
+        e(header),
+        e("{\"sub\":\"jane.doe@example.com\",\"iss\":\"https://kc.example.com/realms/acme\"}"),
+        e("not a real signature, just bytes")
+    )
+}
+
+#[test]
+fn jwt_pasted_by_mistake_is_named() {
+    let t = jwt("{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"k1\"}");
+    let (code, e) = input_error(&[&t]);
+    assert_eq!(code, 2);
+    assert_eq!(e["code"], "input::jwt");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("this is a JSON Web Token (JWT, signed with RS256), not a SAML message"),
+        "{e}"
+    );
+    insta::assert_snapshot!("error_jwt", human_error(&[&t]));
+    // With "Bearer ", from stdin, and an algorithm that is not registered (not repeated).
+    let o = run_stdin(
+        &["check", "--format", "json", "-"],
+        format!("Bearer {}\n", jwt("{\"alg\":\"<b>evil</b>\"}")),
+    );
+    assert_eq!(o.code, 2);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    let msg = v["inputs"][0]["errors"][0]["message"].as_str().unwrap();
+    assert!(msg.contains("JSON Web Token (JWT)"), "{msg}");
+    assert!(!msg.contains("evil"), "{msg}");
+    // A JWE: five parts.
+    let e5 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    let jwe = format!(
+        "{}.{}.{}.{}.{}",
+        e5("{\"alg\":\"RSA-OAEP\",\"enc\":\"A256GCM\"}"),
+        e5("k"),
+        e5("iv"),
+        e5("ct"),
+        e5("tag")
+    );
+    let (_, e) = input_error(&[&jwe]);
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("encrypted JSON Web Token"),
+        "{e}"
+    );
+    // Three dotted parts whose header is not JSON are not called a JWT.
+    let (_, e) = input_error(&["abcdefghijkl.mnopqrstuvwx.yz0123456789"]);
+    assert_ne!(e["code"], "input::jwt", "{e}");
+}
+
+#[test]
+fn relay_state_pasted_by_mistake_is_named() {
+    for (v, why) in [
+        (
+            "https://acme-example.atlassian.net/wiki/spaces/ENG",
+            "a URL with no SAMLResponse or SAMLRequest parameter",
+        ),
+        (
+            "RelayState=https%3A%2F%2Facme-example.atlassian.net%2F",
+            "a RelayState parameter with no SAMLResponse or SAMLRequest beside it",
+        ),
+        (
+            "ss:mem:4f1c2a9e0b7d6c5e8a3b2d1f0e9c8b7a6d5e4f3c",
+            "a Shibboleth RelayState handle",
+        ),
+        (
+            "c0a8f3e2-9b1d-4e5f-8a7b-6c5d4e3f2a1b",
+            "a short opaque value of 36 characters; a SAMLResponse is thousands",
+        ),
+    ] {
+        let (code, e) = input_error(&[v]);
+        assert_eq!(code, 2, "{v}");
+        assert_eq!(e["code"], "input::relay-state", "{v}: {e}");
+        let m = e["message"].as_str().unwrap();
+        assert!(
+            m.contains(&format!("this looks like a RelayState ({why})")),
+            "{m}"
+        );
+        assert!(
+            !m.contains("atlassian.net"),
+            "the value is not repeated: {m}"
+        );
+    }
+    insta::assert_snapshot!(
+        "error_relay_state",
+        human_error(&["https://acme-example.atlassian.net/wiki/spaces/ENG"])
+    );
+    // A truncated SAMLResponse is still called truncated, not a RelayState.
+    let (_, e) = input_error(&["PHNhbWxwOlJlc3BvbnNlIHhtbG5zOnNhbWxwPSJ1cm46b2FzaXM6bm"]);
+    assert_ne!(e["code"], "input::relay-state", "{e}");
+}

@@ -115,11 +115,12 @@ fn str002_bare_assertion_and_metadata() {
         1,
     );
     expect_one(&bare, "STR002", "/Assertion", "<saml:Assertion");
+    // A whole metadata document is refused as an input (tests/forms.rs); a fragment of one is STR002.
     expect_one(
-        "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"x\"/>",
+        "<md:IDPSSODescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" protocolSupportEnumeration=\"x\"/>",
         "STR002",
-        "/EntityDescriptor",
-        "<md:EntityDescriptor",
+        "/IDPSSODescriptor",
+        "<md:IDPSSODescriptor",
     );
 }
 

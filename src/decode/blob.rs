@@ -1,6 +1,6 @@
 //! Decoding one SAML value: URL encoding, base64 (both alphabets), raw DEFLATE, down to XML text.
 
-use crate::error::{ErrorKind, InputError};
+use crate::error::{ErrorKind, InputError, Misplaced};
 use crate::limits::Limits;
 use crate::source::{Encoding, Origin};
 use base64::Engine as _;
@@ -283,6 +283,51 @@ pub fn decode_value(
             });
         }
     }
+    let first = match from_base64(&current, encodings.clone(), origin, limits) {
+        Ok(d) => return Ok(d),
+        Err(e) => e,
+    };
+    // Every `+` became a space somewhere on the way (a form body decoded twice, a log): read the spaces
+    // back as `+` and say so; when that does not decode either, the first error stands. A `+` at the
+    // end became a trailing space, which trimming dropped: the value with its spaces kept (only line
+    // breaks trimmed) is tried first.
+    let spaces_kept = if encodings.is_empty() {
+        value.trim_matches(|c: char| c != ' ' && (c.is_whitespace() || c == BOM))
+    } else {
+        current.as_str()
+    };
+    encodings.push(Encoding::PlusFromSpace);
+    for candidate in [spaces_kept, current.as_str()] {
+        if lost_plus(candidate)
+            && let Ok(d) = from_base64(
+                &candidate.replace(' ', "+"),
+                encodings.clone(),
+                origin,
+                limits,
+            )
+        {
+            return Ok(d);
+        }
+    }
+    Err(first)
+}
+
+/// Did this value lose its `+` to spaces? It has none, and has spaces between base64 characters (line
+/// breaks are whitespace any base64 may carry; spaces inside a line are not).
+fn lost_plus(value: &str) -> bool {
+    let t = value.trim();
+    !t.contains('+')
+        && t.lines().any(|l| l.trim().contains(' '))
+        && t.bytes().all(|b| B64[usize::from(b)] != FOREIGN)
+}
+
+/// Base64, then XML or DEFLATE: the part of [`decode_value`] after URL decoding.
+fn from_base64(
+    current: &str,
+    mut encodings: Vec<Encoding>,
+    origin: &Origin,
+    limits: &Limits,
+) -> Result<Decoded, InputError> {
     if current.trim().contains(' ') && current.bytes().any(|b| B64[usize::from(b)] == FOREIGN) {
         return Err(InputError::new(
             origin,
@@ -291,7 +336,7 @@ pub fn decode_value(
             },
         ));
     }
-    let (bytes, enc) = decode_base64(&current)
+    let (bytes, enc) = decode_base64(current)
         .map_err(|detail| InputError::new(origin, ErrorKind::Base64 { detail }))?;
     encodings.push(enc);
     let after_ws = bytes
@@ -356,6 +401,108 @@ pub fn decode_value(
         ));
     }
     Ok(Decoded { text, encodings })
+}
+
+/// The registered JOSE algorithms (RFC 7518, RFC 8037) a JWT header names; only these are repeated in
+/// a message (a header is input, and anything else could be anything).
+const JOSE_ALGS: [&str; 21] = [
+    "none",
+    "HS256",
+    "HS384",
+    "HS512",
+    "RS256",
+    "RS384",
+    "RS512",
+    "ES256",
+    "ES384",
+    "ES512",
+    "PS256",
+    "PS384",
+    "PS512",
+    "EdDSA",
+    "ES256K",
+    "RSA-OAEP",
+    "RSA-OAEP-256",
+    "RSA1_5",
+    "dir",
+    "A128KW",
+    "A256KW",
+];
+
+/// What a value that is not a SAML message was recognised as, when it is one of the things people
+/// paste by mistake: a JWT (or JWE), or a RelayState (a URL, a RelayState parameter alone, Shibboleth's
+/// `ss:mem:` handle, a short opaque token). `None` when it is none of these.
+pub fn misplaced(value: &str) -> Option<Misplaced> {
+    let t = trim_value(value);
+    let token = t
+        .strip_prefix("Bearer ")
+        .or_else(|| t.strip_prefix("bearer "))
+        .unwrap_or(t)
+        .trim();
+    if let Some(m) = jwt(token) {
+        return Some(m);
+    }
+    let relay = |why: &str| {
+        Some(Misplaced::RelayState {
+            why: why.to_string(),
+        })
+    };
+    if t.contains(char::is_whitespace) {
+        return None;
+    }
+    let lower = t.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        return relay("a URL with no SAMLResponse or SAMLRequest parameter");
+    }
+    if lower.starts_with("ss:mem:") || lower.starts_with("cookie:") {
+        return relay("a Shibboleth RelayState handle");
+    }
+    let params = super::query::parse_pairs(super::query::query_part(t));
+    if params.iter().any(|p| p.name == "RelayState") {
+        return relay("a RelayState parameter with no SAMLResponse or SAMLRequest beside it");
+    }
+    // A SAML message is at least several hundred characters of base64; a single short token of the
+    // characters opaque handles use (a UUID, a random state) is far more often the RelayState copied
+    // from the same form. Base64 that starts like XML (`PHN` is `<s`, `PD94` is `<?x`) is a cut message,
+    // and a value with other characters is a damaged one: their decoding errors say so.
+    let token = t
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'='));
+    let xml_start = ["PHN", "PD94", "PEF", "PHg"]
+        .iter()
+        .any(|p| t.starts_with(p));
+    if (24..=512).contains(&t.len()) && token && !xml_start {
+        return relay(&format!(
+            "a short opaque value of {} characters; a SAMLResponse is thousands",
+            t.chars().count()
+        ));
+    }
+    None
+}
+
+/// A JWS (three base64url parts) or JWE (five) whose header is a JSON object with `alg`.
+fn jwt(token: &str) -> Option<Misplaced> {
+    let parts: Vec<&str> = token.split('.').collect();
+    if !(parts.len() == 3 || parts.len() == 5) || token.len() > 64 * 1024 {
+        return None;
+    }
+    let urlsafe = |p: &str| {
+        p.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'=')
+    };
+    let first = parts.first().filter(|h| !h.is_empty())?;
+    if !parts.iter().all(|p| urlsafe(p)) {
+        return None;
+    }
+    let header = b64_engine(&base64::alphabet::URL_SAFE)
+        .decode(first.trim_end_matches('='))
+        .ok()?;
+    let header: serde_json::Value = serde_json::from_slice(&header).ok()?;
+    let alg = header.get("alg")?.as_str()?;
+    Some(Misplaced::Jwt {
+        alg: JOSE_ALGS.iter().copied().find(|a| *a == alg),
+        encrypted: parts.len() == 5,
+    })
 }
 
 fn looks_binary(b: &[u8]) -> bool {

@@ -454,6 +454,21 @@ pub fn push_pairs_pub(base: &BindingParams, raw: &str, found: &mut Vec<Found>) {
     }
 }
 
+/// Collect the SAML parameters of a set of fields whose names and values arrived decoded (an HTML form,
+/// the lines of a devtools Payload view).
+pub fn push_fields(
+    label: &str,
+    base: &BindingParams,
+    fields: &[(String, String)],
+    found: &mut Vec<Found>,
+) {
+    let set = fields
+        .iter()
+        .map(|(n, v)| SetParam::decoded(n, v))
+        .collect();
+    push_set(label, base, None, set, found);
+}
+
 fn push_pairs(label: &str, base: &BindingParams, raw: &str, found: &mut Vec<Found>) {
     let set = query::parse_pairs(raw)
         .into_iter()

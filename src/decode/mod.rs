@@ -1,12 +1,15 @@
 //! Inputs → decoded SAML message texts.
 //!
 //! An input is a file path, `-` for stdin, or (when it is not an existing path) the pasted value itself.
-//! Its form is detected, in this order: JSON capture (HAR, SAML-tracer), raw XML, URL / query string /
-//! form body with `SAMLResponse` or `SAMLRequest`, and a bare value (URL-encoded, base64, base64 of raw
-//! DEFLATE).
+//! Its form is detected, in this order: JSON capture (HAR, SAML-tracer), an HTML page with a form that
+//! posts `SAMLResponse` or `SAMLRequest`, raw XML, the `Name: value` lines of a devtools Payload view,
+//! URL / query string / form body with `SAMLResponse` or `SAMLRequest`, and a bare value (URL-encoded,
+//! base64, base64 of raw DEFLATE, base64 whose `+` became spaces). A value that is none of these but is
+//! recognised as something else people paste by mistake (a JWT, a RelayState) is named as such.
 
 pub mod blob;
 pub mod capture;
+pub mod html;
 pub mod query;
 
 use crate::error::{ErrorKind, InputError};
@@ -32,6 +35,10 @@ pub enum InputKind {
     Url,
     /// A query string or form body carrying SAML parameters.
     Query,
+    /// An HTML page whose form posts SAML parameters (an IdP's auto-submit page).
+    HtmlForm,
+    /// `Name: value` lines, as a devtools Payload view copies a form's fields.
+    Fields,
     /// A HAR 1.2 capture.
     Har,
     /// A SAML-tracer JSON export.
@@ -50,6 +57,8 @@ impl InputKind {
             InputKind::Base64Deflate => "base64 + DEFLATE (Redirect binding)",
             InputKind::Url => "URL",
             InputKind::Query => "query string / form body",
+            InputKind::HtmlForm => "HTML form",
+            InputKind::Fields => "devtools Payload lines",
             InputKind::Har => "HAR capture",
             InputKind::SamlTracer => "SAML-tracer export",
             InputKind::KeycloakJson => "Keycloak export",
@@ -596,7 +605,7 @@ fn make_source(
     text: String,
 ) -> Source {
     for e in &encodings {
-        origin.push(e.label());
+        origin.push(e.origin_step());
     }
     Source {
         origin,
@@ -623,6 +632,11 @@ fn from_text(index: usize, name: String, text: &str, limits: &Limits) -> LoadedI
         if li.kind == InputKind::KeycloakJson {
             li.json_text = Some(Arc::from(trimmed));
         }
+        return li;
+    }
+    if html::looks_like_html(trimmed)
+        && let Some(li) = from_html(index, &name, &origin, trimmed, limits)
+    {
         return li;
     }
     if blob::looks_like_xml(trimmed) {
@@ -658,6 +672,16 @@ fn from_text(index: usize, name: String, text: &str, limits: &Limits) -> LoadedI
             events: Vec::new(),
         };
     }
+    if let Some(fields) = query::field_lines(trimmed) {
+        let mut found = Vec::new();
+        capture::push_fields(
+            "Payload view",
+            &BindingParams::default(),
+            &fields,
+            &mut found,
+        );
+        return from_found(index, name, &origin, InputKind::Fields, found, limits);
+    }
     if query::has_saml_param(trimmed) {
         let is_url = trimmed.starts_with("http://") || trimmed.starts_with("https://");
         let raw = query::query_part(trimmed);
@@ -691,7 +715,8 @@ fn from_text(index: usize, name: String, text: &str, limits: &Limits) -> LoadedI
             events: Vec::new(),
         };
     }
-    match blob::decode_value(trimmed, false, &origin, limits) {
+    // The text as given: a trailing space can be a `+` that form decoding turned into one.
+    match blob::decode_value(text, false, &origin, limits) {
         Ok(d) => {
             let src = make_source(origin, d.encodings, BindingParams::default(), d.text);
             let kind = if src.inflated() {
@@ -712,6 +737,13 @@ fn from_text(index: usize, name: String, text: &str, limits: &Limits) -> LoadedI
             }
         }
         Err(e) => {
+            if let Some(what) = blob::misplaced(trimmed) {
+                return LoadedInput::failed(
+                    index,
+                    name,
+                    InputError::new(&origin, ErrorKind::Misplaced { what }),
+                );
+            }
             // A short single token that decodes to nothing is far more likely a mistyped path.
             if trimmed.len() < 24
                 && !trimmed.contains(char::is_whitespace)
@@ -734,6 +766,105 @@ fn from_text(index: usize, name: String, text: &str, limits: &Limits) -> LoadedI
             LoadedInput::failed(index, name, e)
         }
     }
+}
+
+/// The messages found in a set of fields, as one input of that kind.
+fn from_found(
+    index: usize,
+    name: String,
+    origin: &Origin,
+    kind: InputKind,
+    found: Vec<Found>,
+    limits: &Limits,
+) -> LoadedInput {
+    if let Some(e) = too_many_messages(origin, found.len(), limits) {
+        return LoadedInput::failed(index, name, e);
+    }
+    let messages = found
+        .into_iter()
+        .map(|f| found_to_source(origin, f, limits))
+        .collect();
+    LoadedInput {
+        index,
+        name,
+        kind,
+        messages,
+        error: None,
+        entries: None,
+        sha256: None,
+        json_text: None,
+        events: Vec::new(),
+    }
+}
+
+/// An HTML page: every form that posts SAMLResponse or SAMLRequest, each as the request the browser
+/// would send (method and action, the fields decoded). `None` when no form carries SAML and the text is
+/// not plainly an HTML document, so that XML whose root is `html` is still read (and linted) as XML.
+fn from_html(
+    index: usize,
+    name: &str,
+    origin: &Origin,
+    text: &str,
+    limits: &Limits,
+) -> Option<LoadedInput> {
+    let forms = html::forms(text);
+    let carrying: Vec<&html::Form> = forms
+        .iter()
+        .filter(|f| {
+            f.fields
+                .iter()
+                .any(|(n, _)| query::MESSAGE_PARAMS.contains(&n.as_str()))
+        })
+        .collect();
+    if carrying.is_empty() {
+        let doctype = text
+            .get(..14)
+            .is_some_and(|h| h.eq_ignore_ascii_case("<!doctype html"));
+        return doctype.then(|| {
+            let mut li = LoadedInput::failed(
+                index,
+                name.to_string(),
+                InputError::new(
+                    origin,
+                    ErrorKind::NoSaml {
+                        what: "HTML page",
+                        shown: Vec::new(),
+                    },
+                ),
+            );
+            li.kind = InputKind::HtmlForm;
+            li
+        });
+    }
+    let mut found = Vec::new();
+    let several = carrying.len() > 1;
+    for (k, f) in carrying.iter().enumerate() {
+        let mut label = if several {
+            format!("HTML form {}", k + 1)
+        } else {
+            "HTML form".to_string()
+        };
+        match (&f.method, &f.action) {
+            (Some(m), Some(a)) => label.push_str(&format!(" ({m} {})", query::display_url(a))),
+            (None, Some(a)) => label.push_str(&format!(" ({})", query::display_url(a))),
+            (Some(m), None) => label.push_str(&format!(" ({m})")),
+            (None, None) => {}
+        }
+        let base = BindingParams {
+            method: f.method.clone(),
+            url: f.action.clone(),
+            ..BindingParams::default()
+        };
+        capture::push_fields(&label, &base, &f.fields, &mut found);
+    }
+    Some(from_found(
+        index,
+        name.to_string(),
+        origin,
+        InputKind::HtmlForm,
+        found,
+        limits,
+    ))
 }
 
 #[cfg(test)]

@@ -108,6 +108,48 @@ pub fn has_saml_param(s: &str) -> bool {
     })
 }
 
+/// The fields of a devtools Payload view copied as text: one `Name: value` line per field (Chrome's
+/// "Form Data" / "Query String Parameters" sections; a tab instead of `: ` also reads), values shown
+/// decoded. Short lines that are not fields (the section titles, "view source", "view URL-encoded") are
+/// left out. `None` unless every other line is a field and one of them is SAMLResponse or SAMLRequest.
+pub fn field_lines(text: &str) -> Option<Vec<(String, String)>> {
+    let mut fields = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let split = line
+            .split_once(':')
+            .filter(|(n, _)| !n.contains('\t'))
+            .or_else(|| line.split_once('\t'));
+        let field = split.and_then(|(n, v)| {
+            let n = n.trim();
+            let ok = !n.is_empty()
+                && n.len() <= 64
+                && n.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+            ok.then(|| {
+                let v = v.trim();
+                let v = v
+                    .strip_prefix('"')
+                    .and_then(|v| v.strip_suffix('"'))
+                    .unwrap_or(v);
+                (n.to_string(), v.to_string())
+            })
+        });
+        match field {
+            Some(f) => fields.push(f),
+            None if line.len() <= 40 && !line.contains('=') => {}
+            None => return None,
+        }
+    }
+    fields
+        .iter()
+        .any(|(n, _)| MESSAGE_PARAMS.contains(&n.as_str()))
+        .then_some(fields)
+}
+
 /// A URL shortened for display: scheme, host, path, and each query value cut to a few characters.
 pub fn display_url(url: &str) -> String {
     let url = crate::util::one_line(url);

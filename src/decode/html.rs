@@ -1,0 +1,344 @@
+//! HTML pages that post a SAML message: the auto-submit page an IdP answers with (Keycloak's
+//! `saml-post-form`, SimpleSAMLphp's `post.php`, Entra ID's and Okta's equivalents), pasted from the
+//! browser's "view source" or saved from devtools.
+//!
+//! This is not an HTML parser: one linear pass over the tags finds `<form>` start tags (their `method` and
+//! `action`) and the `<input>` fields inside them, with character references decoded as a browser does
+//! before it posts the form. Comments and the contents of `<script>`, `<style>` and `<textarea>` are
+//! skipped, so that a field written inside them is not read as one the browser would send.
+
+/// One form of the page and the named fields inside it, values decoded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Form {
+    /// `POST` or `GET` (upper case); `None` when the form does not say (a browser then sends GET).
+    pub method: Option<String>,
+    /// The `action` URL, decoded; `None` when absent.
+    pub action: Option<String>,
+    /// `(name, value)` of every named `<input>` in the form, in order.
+    pub fields: Vec<(String, String)>,
+}
+
+/// Does this text start like an HTML document or fragment (rather than an XML message)?
+pub fn looks_like_html(text: &str) -> bool {
+    let t = super::blob::trim_value(text);
+    let head: String = t.chars().take(16).collect::<String>().to_ascii_lowercase();
+    ["<!doctype html", "<html", "<head", "<body", "<form"]
+        .iter()
+        .any(|p| head.starts_with(p))
+}
+
+/// Every form of the page, in order. Named inputs outside any form are gathered in a form of their own
+/// (with no method or action) at the end, so that no field that names a SAML message is missed.
+pub fn forms(text: &str) -> Vec<Form> {
+    let b = text.as_bytes();
+    let mut out: Vec<Form> = Vec::new();
+    let mut outside = Form::default();
+    let mut open: Option<Form> = None;
+    let mut i = 0;
+    while let Some(off) = b.get(i..).and_then(|r| r.iter().position(|&c| c == b'<')) {
+        i += off;
+        let rest = &text[i..];
+        if rest.starts_with("<!--") {
+            i = match rest.find("-->") {
+                Some(e) => i + e + 3,
+                None => b.len(),
+            };
+            continue;
+        }
+        let Some(tag) = Tag::read(rest) else {
+            i += 1;
+            continue;
+        };
+        i += tag.len;
+        if !tag.complete {
+            // The text ends inside the tag: a browser drops it, and nothing after it is a tag.
+            break;
+        }
+        match (tag.closing, tag.name.as_str()) {
+            (false, "form") => {
+                if let Some(f) = open.take() {
+                    out.push(f);
+                }
+                open = Some(Form {
+                    method: tag.attr("method").map(|m| m.trim().to_ascii_uppercase()),
+                    action: tag.attr("action").map(|a| a.trim().to_string()),
+                    fields: Vec::new(),
+                });
+            }
+            (true, "form") => {
+                if let Some(f) = open.take() {
+                    out.push(f);
+                }
+            }
+            (false, "input") => {
+                if let Some(name) = tag.attr("name").filter(|n| !n.is_empty()) {
+                    let value = tag.attr("value").unwrap_or_default();
+                    let field = (name, value);
+                    match &mut open {
+                        Some(f) => f.fields.push(field),
+                        None => outside.fields.push(field),
+                    }
+                }
+            }
+            (false, raw @ ("script" | "style" | "textarea" | "title")) => {
+                // Raw text up to the matching end tag (ASCII case-insensitive).
+                let end = format!("</{raw}");
+                let lower_from = i;
+                i = find_ci(b, lower_from, end.as_bytes()).unwrap_or(b.len());
+            }
+            _ => {}
+        }
+    }
+    if let Some(f) = open {
+        out.push(f);
+    }
+    if !outside.fields.is_empty() {
+        out.push(outside);
+    }
+    out
+}
+
+/// The first position at or after `from` where `needle` (ASCII, lower case) occurs, ignoring case.
+fn find_ci(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    let hay = hay.get(from..)?;
+    hay.windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+        .map(|p| p + from)
+}
+
+/// A start or end tag: its lower-case name, its attributes (values decoded), and its length in bytes.
+struct Tag {
+    name: String,
+    closing: bool,
+    attrs: Vec<(String, String)>,
+    len: usize,
+    /// False when the text ends before the tag does (the tag then runs to the end).
+    complete: bool,
+}
+
+impl Tag {
+    /// Read the tag at the start of `s` (which starts with `<`); `None` when it is not a tag. A tag the
+    /// text ends in is returned incomplete, running to the end: the caller stops there, so that no byte
+    /// is scanned twice however many `<` an unterminated tag holds.
+    fn read(s: &str) -> Option<Tag> {
+        let b = s.as_bytes();
+        let mut i = 1;
+        let closing = b.get(i) == Some(&b'/');
+        if closing {
+            i += 1;
+        }
+        let start = i;
+        while b.get(i).is_some_and(|c| c.is_ascii_alphanumeric()) {
+            i += 1;
+        }
+        if i == start || !b.get(start).is_some_and(|c| c.is_ascii_alphabetic()) {
+            return None;
+        }
+        let name = s[start..i].to_ascii_lowercase();
+        let mut attrs = Vec::new();
+        let cut = |name: String| Tag {
+            name,
+            closing,
+            attrs: Vec::new(),
+            len: s.len(),
+            complete: false,
+        };
+        loop {
+            while b
+                .get(i)
+                .is_some_and(|c| c.is_ascii_whitespace() || *c == b'/')
+            {
+                i += 1;
+            }
+            match b.get(i) {
+                None => return Some(cut(name)),
+                Some(b'>') => {
+                    return Some(Tag {
+                        name,
+                        closing,
+                        attrs,
+                        len: i + 1,
+                        complete: true,
+                    });
+                }
+                _ => {}
+            }
+            let n0 = i;
+            while b
+                .get(i)
+                .is_some_and(|c| !(c.is_ascii_whitespace() || matches!(c, b'=' | b'>' | b'/')))
+            {
+                i += 1;
+            }
+            let attr = s[n0..i].to_ascii_lowercase();
+            while b.get(i).is_some_and(|c| c.is_ascii_whitespace()) {
+                i += 1;
+            }
+            if b.get(i) != Some(&b'=') {
+                if i == n0 {
+                    // A lone '=' or similar: skip it so that the loop always advances.
+                    i += 1;
+                }
+                attrs.push((attr, String::new()));
+                continue;
+            }
+            i += 1;
+            while b.get(i).is_some_and(|c| c.is_ascii_whitespace()) {
+                i += 1;
+            }
+            let value = match b.get(i) {
+                Some(q @ (b'"' | b'\'')) => {
+                    let v0 = i + 1;
+                    let Some(close) = b
+                        .get(v0..)
+                        .and_then(|r| r.iter().position(|c| c == q))
+                        .map(|p| p + v0)
+                    else {
+                        return Some(cut(name));
+                    };
+                    i = close + 1;
+                    &s[v0..close]
+                }
+                _ => {
+                    let v0 = i;
+                    while b
+                        .get(i)
+                        .is_some_and(|c| !(c.is_ascii_whitespace() || *c == b'>'))
+                    {
+                        i += 1;
+                    }
+                    &s[v0..i]
+                }
+            };
+            attrs.push((attr, decode_references(value)));
+        }
+    }
+
+    /// The first attribute of that name (a browser ignores later duplicates).
+    fn attr(&self, name: &str) -> Option<String> {
+        self.attrs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    }
+}
+
+/// Decode HTML character references: the numeric ones and the named ones an attribute value in an IdP's
+/// page carries (`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, and `&plus;`, `&equals;`, `&sol;` for the
+/// base64 characters). Anything else is kept as written, as browsers keep an unknown reference.
+pub fn decode_references(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(p) = rest.find('&') {
+        out.push_str(&rest[..p]);
+        rest = &rest[p..];
+        let end = rest
+            .char_indices()
+            .take(12)
+            .find(|(_, c)| *c == ';')
+            .map(|(i, _)| i);
+        let decoded = end.and_then(|e| reference(&rest[1..e]).map(|c| (c, e + 1)));
+        match decoded {
+            Some((c, n)) => {
+                out.push(c);
+                rest = &rest[n..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn reference(name: &str) -> Option<char> {
+    if let Some(num) = name.strip_prefix('#') {
+        let n = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse().ok()?,
+        };
+        return char::from_u32(n).filter(|c| *c != '\0');
+    }
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "plus" => '+',
+        "equals" => '=',
+        "sol" => '/',
+        "nbsp" => '\u{a0}',
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keycloak_page() {
+        let page = r#"<!DOCTYPE html>
+<html><head><title>Keycloak</title><script>window.onload = function() {document.forms[0].submit()}; var s = '<input name="SAMLResponse" value="fake">';</script></head>
+<body><p>Redirecting, please wait.</p>
+<form name="saml-post-binding" method="post" action="https://auth.atlassian.com/login/callback?connection=saml-1&amp;x=2">
+  <input type="hidden" name="SAMLResponse" value="PHNh&#43;bWw&#x2F;"/>
+  <input type="hidden" name="RelayState" value="a&amp;b"/>
+  <noscript><p>JavaScript is disabled.</p><input type="submit" value="Continue"/></noscript>
+</form></body></html>"#;
+        assert!(looks_like_html(page));
+        let f = forms(page);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].method.as_deref(), Some("POST"));
+        assert_eq!(
+            f[0].action.as_deref(),
+            Some("https://auth.atlassian.com/login/callback?connection=saml-1&x=2")
+        );
+        assert_eq!(
+            f[0].fields,
+            [
+                ("SAMLResponse".to_string(), "PHNh+bWw/".to_string()),
+                ("RelayState".to_string(), "a&b".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn upper_case_unquoted_and_outside_forms() {
+        let page = "<HTML><BODY><FORM METHOD=POST ACTION=https://sp/acs><INPUT TYPE=HIDDEN NAME=SAMLResponse VALUE=abc></FORM><input name='SAMLRequest' value='x y'></BODY></HTML>";
+        let f = forms(page);
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[0].action.as_deref(), Some("https://sp/acs"));
+        assert_eq!(f[0].fields[0], ("SAMLResponse".into(), "abc".into()));
+        assert_eq!(f[1].method, None);
+        assert_eq!(f[1].fields[0], ("SAMLRequest".into(), "x y".into()));
+    }
+
+    #[test]
+    fn unknown_and_broken_references_are_kept() {
+        assert_eq!(decode_references("a&unknown;b&#;c&"), "a&unknown;b&#;c&");
+        assert_eq!(decode_references("&#0;&#x110000;"), "&#0;&#x110000;");
+        assert_eq!(decode_references("&lt;&#60;&#x3c;"), "<<<");
+    }
+
+    #[test]
+    fn unterminated_tags_and_comments_end() {
+        for s in [
+            "<form",
+            "<input name='a",
+            "<!-- x",
+            "<script>",
+            "<a =>",
+            "< <<",
+        ] {
+            let _ = forms(s);
+        }
+        assert!(forms("<!-- <input name=SAMLResponse value=x> -->").is_empty());
+    }
+}
