@@ -1054,6 +1054,12 @@ fn rule_cmd(a: &RuleArgs) -> u8 {
         return print_out(&all.join("\n---\n\n"));
     }
     let code = a.code.as_deref().unwrap_or_default().to_ascii_uppercase();
+    if let Some(r) = crate::finding::retired(&code) {
+        return print_out(&format!(
+            "{} was retired on {}: {}. Its code is not reused.\n\nRun `samlint rule {}` for the rule that replaces it.\n",
+            r.code, r.since, r.why, r.replaced_by
+        ));
+    }
     match crate::rules::docs::markdown(&code) {
         Some(md) => print_out(&md),
         None => {
@@ -1077,7 +1083,11 @@ fn explain_cmd(a: &ExplainArgs) -> u8 {
         }
         ListFormat::Table => crate::rules::explain::render(&text, &found),
     };
-    print_out(&out)
+    match print_out(&out) {
+        // A text samlint does not know is an answer the user must not take for an explanation.
+        0 if found.is_empty() => 1,
+        code => code,
+    }
 }
 
 /// The exit code of a `check` run.

@@ -331,6 +331,30 @@ pub fn builtin_rules() -> Vec<&'static RuleMeta> {
         .collect()
 }
 
+/// A rule that was retired: its code is never reused, and `samlint rule CODE` names what replaced it.
+#[derive(Debug, Clone, Copy)]
+pub struct Retired {
+    pub code: &'static str,
+    /// The date it was retired (ISO 8601).
+    pub since: &'static str,
+    pub why: &'static str,
+    pub replaced_by: &'static str,
+}
+
+/// Every retired rule (docs/reference.md lists them too).
+pub const RETIRED: &[Retired] = &[Retired {
+    code: "PRO014",
+    since: "2026-12-02",
+    why: "the atlassian-cloud pack's ATL003 checks the same thing (the id in Atlassian's SP entity ID must \
+          be the connection id of its ACS URL) for responses and Keycloak clients alike",
+    replaced_by: "ATL003",
+}];
+
+/// A retired rule by code.
+pub fn retired(code: &str) -> Option<&'static Retired> {
+    RETIRED.iter().find(|r| r.code.eq_ignore_ascii_case(code))
+}
+
 /// A Rust-implemented rule by code.
 pub fn builtin_rule(code: &str) -> Option<&'static RuleMeta> {
     crate::check::RULES

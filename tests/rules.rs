@@ -155,9 +155,44 @@ fn explain_covers_every_known_error_text() {
     };
     assert_eq!(ids("Invalid requester"), ["invalid-requester"]);
     assert_eq!(ids("Invalid Request"), ["invalid-request"]);
+    // A text samlint does not know exits 1 and names the nearest known ones.
     let o = run(&["explain", "something nobody has seen"]);
-    assert_eq!(o.code, 0);
+    assert_eq!(o.code, 1);
     assert!(o.stdout.contains("does not know this message"));
+    assert_eq!(
+        o.stdout.matches("\n  - ").count(),
+        3,
+        "three suggestions: {}",
+        o.stdout
+    );
+    let o = run(&["explain", "--format", "json", "something nobody has seen"]);
+    assert_eq!(o.code, 1);
+    assert_eq!(o.stdout.trim(), "[]");
+    // A typo and a longer sentence around a known text find it first.
+    let first = |t: &str| samlint::rules::explain::nearest(t, 3)[0].id.clone();
+    assert_eq!(first("Invalid thumbprnt"), "invalid-thumbprint");
+    assert_eq!(first("the audiense was invalid"), "audience-invalid");
+    let o = run(&["explain", "Invalid thumbprnt"]);
+    assert_eq!(o.code, 1);
+    insta::assert_snapshot!("explain_unknown_typo", o.stdout);
+}
+
+#[test]
+fn retired_rule_points_at_its_replacement() {
+    for code in ["PRO014", "pro014"] {
+        let o = run(&["rule", code]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        assert!(
+            o.stdout
+                .starts_with("PRO014 was retired on 2026-12-02: the atlassian-cloud pack's ATL003"),
+            "{}",
+            o.stdout
+        );
+        assert!(o.stdout.contains("samlint rule ATL003"), "{}", o.stdout);
+    }
+    // The replacement exists, and a retired code is not a live rule.
+    assert_eq!(run(&["rule", "ATL003"]).code, 0);
+    assert!(samlint::finding::builtin_rule("PRO014").is_none());
 }
 
 /// Atlassian Data Center and its SSO apps: each error text is explained by exactly one entry, and where

@@ -876,6 +876,22 @@ fn idp_cert_forms_pem_bare_base64_der_and_rollover() {
     ]);
     assert_eq!(o.code, 2);
     assert!(o.stderr.contains("unexpected characters"), "{}", o.stderr);
+    // A certificate cut off in copying gets a sentence, never the parser's `NomError(Eof)`: cut at a
+    // whole base64 quantum (the DER ends early), and one character later (the base64 itself is cut).
+    let cut = &bare[..bare.len() / 2 / 4 * 4];
+    for (value, says) in [
+        (cut.to_string(), "the certificate is cut off: it declares"),
+        (format!("{cut}A"), "base64 is cut off"),
+        (
+            format!("-----BEGIN CERTIFICATE-----\n{cut}\n-----END CERTIFICATE-----\n"),
+            "the certificate is cut off: it declares",
+        ),
+    ] {
+        let o = run(&["check", &ok, "--idp-cert", &value]);
+        assert_eq!(o.code, 2);
+        assert!(o.stderr.contains(says), "{}", o.stderr);
+        assert!(!o.stderr.contains("Nom"), "{}", o.stderr);
+    }
 }
 
 // --- The second verifier ---

@@ -61,6 +61,63 @@ pub fn explain(input: &str) -> Vec<Entry> {
         .collect()
 }
 
+/// The known errors nearest to a text samlint does not know, best first (at most `n`). Each entry is
+/// scored by its closest title or match text: the share of that text's words (four letters or more)
+/// that the input holds, a word counting when it is spelled within a letter or two (normalised
+/// Levenshtein similarity of 0.75 or more), with the Jaro-Winkler similarity of the whole texts to break
+/// ties. A typo ("Invalid thumbprnt") and a longer sentence around a known text both find it.
+pub fn nearest(input: &str, n: usize) -> Vec<Entry> {
+    let words_of = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 4)
+            .map(str::to_string)
+            .collect()
+    };
+    // Bounded work: each text compared is cut to a few hundred characters.
+    let texts: Vec<(String, Vec<String>)> = texts(input)
+        .iter()
+        .map(|t| {
+            let t: String = t.to_lowercase().chars().take(300).collect();
+            let w = words_of(&t);
+            (t, w)
+        })
+        .collect();
+    let score = |cand: &str| -> f64 {
+        let cand = cand.to_lowercase();
+        let cw = words_of(&cand);
+        texts
+            .iter()
+            .map(|(t, tw)| {
+                let shared = cw
+                    .iter()
+                    .filter(|w| {
+                        tw.iter()
+                            .any(|x| strsim::normalized_levenshtein(w, x) >= 0.75)
+                    })
+                    .count();
+                let overlap = if cw.is_empty() {
+                    0.0
+                } else {
+                    shared as f64 / cw.len() as f64
+                };
+                overlap + 0.1 * strsim::jaro_winkler(t, &cand)
+            })
+            .fold(0.0, f64::max)
+    };
+    let mut scored: Vec<(f64, Entry)> = entries()
+        .into_iter()
+        .map(|e| {
+            let best = std::iter::once(&e.title)
+                .chain(e.matches.iter())
+                .map(|c| score(c))
+                .fold(0.0, f64::max);
+            (best, e)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored.into_iter().take(n).map(|(_, e)| e).collect()
+}
+
 /// The parts of a URL that java-saml's Destination check compares (scheme, host, port, path and query),
 /// split by hand: the text comes from a log line, not from a parser that must agree with an SP.
 struct UrlParts<'a> {
@@ -158,12 +215,18 @@ pub fn received_at_detail(input: &str) -> Option<String> {
 /// Human rendering.
 pub fn render(input: &str, found: &[Entry]) -> String {
     if found.is_empty() {
-        let known: Vec<String> = entries().iter().map(|e| e.matches[0].clone()).collect();
-        return format!(
-            "samlint does not know this message: {}\n\nKnown messages include: {}.\nRun `samlint check` on the response, HAR or Keycloak export to diagnose the setup itself.\n",
+        let mut s = format!(
+            "samlint does not know this message: {}\n\nThe nearest known messages:\n",
             crate::util::sanitize(&crate::util::one_line(input)),
-            known.join(", ")
         );
+        for e in nearest(input, 3) {
+            s.push_str(&format!("  - {} ({})\n", e.title, e.shown_by));
+        }
+        s.push_str(
+            "\n`samlint explain \"TEXT\"` with one of these texts says what it means. Run `samlint check` on the \
+             response, HAR or Keycloak export to diagnose the setup itself.\n",
+        );
+        return s;
     }
     let mut s = String::new();
     for e in found {

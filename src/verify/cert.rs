@@ -92,9 +92,47 @@ pub fn info(der: &[u8]) -> Result<CertInfo, String> {
     r
 }
 
+/// Why bytes that should be a DER certificate are not one, as a sentence (the parser's own error, such
+/// as `NomError(Eof)`, says nothing to a person who pasted a certificate).
+fn not_a_certificate(der: &[u8]) -> String {
+    match der_declared_len(der) {
+        None if der.is_empty() => "the certificate is empty".into(),
+        None => "not an X.509 certificate: the bytes do not start like one (a DER SEQUENCE)".into(),
+        Some(n) if n > der.len() => format!(
+            "the certificate is cut off: it declares {n} bytes but only {} arrived; copy it again, every \
+             line from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----",
+            der.len()
+        ),
+        Some(_) => {
+            "not an X.509 certificate: its structure does not parse as one (another kind of \
+                    key or file, or damaged in copying)"
+                .into()
+        }
+    }
+}
+
+/// The total length a DER SEQUENCE at the start of `der` declares (tag, length and contents).
+fn der_declared_len(der: &[u8]) -> Option<usize> {
+    if der.first() != Some(&0x30) {
+        return None;
+    }
+    let first = *der.get(1)?;
+    if first < 0x80 {
+        return Some(2 + usize::from(first));
+    }
+    let k = usize::from(first & 0x7f);
+    if k == 0 || k > 4 {
+        return None;
+    }
+    let mut n = 0usize;
+    for i in 0..k {
+        n = (n << 8) | usize::from(*der.get(2 + i)?);
+    }
+    Some(2 + k + n)
+}
+
 fn read_info(der: &[u8]) -> Result<CertInfo, String> {
-    let (_, c) =
-        X509Certificate::from_der(der).map_err(|e| format!("not an X.509 certificate ({e})"))?;
+    let (_, c) = X509Certificate::from_der(der).map_err(|_| not_a_certificate(der))?;
     let spki = c.public_key();
     let (key_type, bits) = match spki.parsed() {
         Ok(x509_parser::public_key::PublicKey::RSA(r)) => {
@@ -131,7 +169,14 @@ pub fn b64_body(s: &str) -> Result<Vec<u8>, String> {
         .or_else(|_| {
             base64::engine::general_purpose::STANDARD_NO_PAD.decode(cleaned.trim_end_matches('='))
         })
-        .map_err(|e| format!("invalid base64 ({e})"))
+        .map_err(|e| {
+            if cleaned.trim_end_matches('=').len() % 4 == 1 {
+                "the certificate's base64 is cut off (its length cannot encode whole bytes); copy it again"
+                    .to_string()
+            } else {
+                format!("invalid base64 ({e})")
+            }
+        })
 }
 
 /// A KeyInfo X509Certificate body: base64 of DER, or (as some ADFS exports have it) base64 of a PEM file.
@@ -207,10 +252,16 @@ pub fn load_idp_cert(arg: &str) -> Result<Vec<Cert>, String> {
     } else {
         (arg.as_bytes().to_vec(), "--idp-cert value".to_string())
     };
-    let ders = parse_certs(&bytes).map_err(|e| format!("{origin}: {e}"))?;
+    // Errors are shown after `--idp-cert `: a pasted value is named only as such.
+    let named = if path.is_file() {
+        origin.as_str()
+    } else {
+        "value"
+    };
+    let ders = parse_certs(&bytes).map_err(|e| format!("{named}: {e}"))?;
     ders.into_iter()
         .map(|der| {
-            let info = info(&der).map_err(|e| format!("{origin}: {e}"))?;
+            let info = info(&der).map_err(|e| format!("{named}: {e}"))?;
             Ok(Cert {
                 der,
                 source: KeySource::Config,
