@@ -509,6 +509,9 @@ pub struct DecodeArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = DecodeFormat::Xml)]
     pub format: DecodeFormat,
+    /// Only message N (1-based, as `check` and `decode` number them), e.g. one message of a HAR.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub message: Option<u64>,
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -688,8 +691,26 @@ pub fn main() -> u8 {
                 progress: true,
                 ..lint::Options::default()
             };
-            let run = lint::run(&a.common.inputs, &mut stdin, &opts);
+            let mut run = lint::run(&a.common.inputs, &mut stdin, &opts);
             report_errors(&run, a.common.color);
+            if let Some(n) = a.message {
+                let total = run.messages.len();
+                run.messages.retain(|m| m.index as u64 + 1 == n);
+                if run.messages.is_empty() {
+                    let holds = match total {
+                        0 => "no message".to_string(),
+                        1 => "1 message".to_string(),
+                        t => format!("{t} messages"),
+                    };
+                    return usage_error(
+                        usage(
+                            "--message",
+                            format!("there is no message {n}: the inputs hold {holds}"),
+                        ),
+                        a.common.color,
+                    );
+                }
+            }
             let text = render_decode(&run, &a, out.terminal);
             if let Err(e) = out.write(&text) {
                 eprintln!("samlint: cannot write results: {e}");

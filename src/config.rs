@@ -239,10 +239,23 @@ pub fn parse(text: &str, name: &str) -> Result<Config, ConfigError> {
         return Ok(Config::default());
     }
     let mut config: Config = yaml_serde::from_str(text).map_err(|e| {
-        let span = e
-            .location()
-            .map(|l| line_span(text, offset_of(text, l.line(), l.column())));
-        err(crate::util::one_line(&e.to_string()), span)
+        let mut message = crate::util::one_line(&e.to_string());
+        let mut at = e.location().map(|l| (l.line(), l.column()));
+        // A value refused by samlint's own check (an unknown severity or format) comes back placed at
+        // the start of the mapping: read the file again with positions to point at the value, and
+        // name its key.
+        let own = message.contains("unknown severity") || message.contains("unknown format");
+        if own && let Some((key, l, c)) = marked_error_at(text) {
+            if let Some(i) = message.rfind(" at line ") {
+                message.truncate(i);
+            }
+            if !message.contains(key.rsplit('.').next().unwrap_or(&key)) {
+                message = format!("{key}: {message}");
+            }
+            at = Some((l, c));
+        }
+        let span = at.map(|(l, c)| line_span(text, offset_of(text, l, c)));
+        err(message, span)
     })?;
     if let Some(u) = &config.docs_url
         && !(u.starts_with("https://") || u.starts_with("http://"))
@@ -257,6 +270,39 @@ pub fn parse(text: &str, name: &str) -> Result<Config, ConfigError> {
     }
     config.suppressions = suppressions(&config.suppress, text, name).map_err(|(m, s)| err(m, s))?;
     Ok(config)
+}
+
+/// Where the file's first value refused by samlint's own checks is (the values serde reads as plain
+/// strings and samlint then parses: `format`, `fail-on`, each `severity`), with the key it belongs to,
+/// read with marked_yaml, which keeps positions: (key, 1-based line, column).
+fn marked_error_at(text: &str) -> Option<(String, usize, usize)> {
+    let root = marked_yaml::parse_yaml(0, text).ok()?;
+    let map = root.as_mapping()?;
+    let at =
+        |key: String, n: &marked_yaml::Node| n.span().start().map(|m| (key, m.line(), m.column()));
+    if let Some(n) = map.get_node("format")
+        && n.as_scalar()
+            .is_some_and(|v| <Format as clap::ValueEnum>::from_str(v.as_str(), true).is_err())
+    {
+        return at("format".into(), n);
+    }
+    if let Some(n) = map.get_node("fail-on")
+        && n.as_scalar()
+            .is_some_and(|v| v.as_str().parse::<Severity>().is_err())
+    {
+        return at("fail-on".into(), n);
+    }
+    let sev = map.get_node("severity").and_then(|n| n.as_mapping())?;
+    sev.iter().find_map(|(k, v)| {
+        let bad = v
+            .as_scalar()
+            .is_some_and(|v| v.as_str() != "off" && v.as_str().parse::<Severity>().is_err());
+        if bad {
+            at(format!("severity.{}", k.as_str()), v)
+        } else {
+            None
+        }
+    })
 }
 
 /// The line of a top-level key, for errors about its value.

@@ -104,4 +104,31 @@ fn explicit_config_and_strict_errors() {
     );
     assert_eq!(code, 2);
     assert!(err.contains("unknown format `xml`"), "{err}");
+    // A value samlint itself refuses (not YAML's own error) is pointed at on its line too, with its key.
+    for (text, at, says) in [
+        (
+            "format: json\nfail-on: sometimes\n",
+            "ci.yaml:2:10",
+            "fail-on: unknown severity `sometimes`",
+        ),
+        (
+            "# CI\nformat: json\nseverity:\n  KC001: warning\n  KC004: loud\n",
+            "ci.yaml:5:10",
+            "severity of KC004: unknown severity `loud`",
+        ),
+        (
+            "# CI\n\nformat: xml\n",
+            "ci.yaml:3:",
+            "unknown format `xml`",
+        ),
+    ] {
+        std::fs::write(&cfg, text).unwrap();
+        let (code, _, err) = run_in(
+            dir.path(),
+            &["check", &input, "--config", cfg.to_str().unwrap()],
+            None,
+        );
+        assert_eq!(code, 2);
+        assert!(err.contains(at) && err.contains(says), "{text}: {err}");
+    }
 }

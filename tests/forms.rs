@@ -653,3 +653,30 @@ fn relay_state_pasted_by_mistake_is_named() {
     let (_, e) = input_error(&["PHNhbWxwOlJlc3BvbnNlIHhtbG5zOnNhbWxwPSJ1cm46b2FzaXM6bm"]);
     assert_ne!(e["code"], "input::relay-state", "{e}");
 }
+
+#[test]
+fn decode_message_n_picks_one_message_of_a_har() {
+    let har = fixture("har/sp-initiated-login.har");
+    // Message 2 of the HAR is the Response: exactly the fixture, with no separator comment.
+    let o = run(&["decode", "--raw", "--message", "2", &har]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.stdout.trim_end(), ok_xml().trim_end());
+    let o = run(&["decode", "--message", "1", &har]);
+    assert_eq!(o.code, 0);
+    assert!(o.stdout.contains("AuthnRequest"), "{}", o.stdout);
+    assert!(!o.stdout.contains("<!-- samlint: message"), "{}", o.stdout);
+    let o = run(&["decode", "--format", "json", "--message", "2", &har]);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    assert_eq!(v[0]["model"]["kind"], "Response");
+    // A number past the last message is a usage error that says how many there are.
+    let o = run(&["decode", "--message", "3", &har]);
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr
+            .contains("there is no message 3: the inputs hold 2 messages"),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(run(&["decode", "--message", "0", &har]).code, 2);
+}
