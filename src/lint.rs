@@ -462,7 +462,9 @@ fn expand(args: &[String], opts: &Options) -> Vec<Item> {
                 let s = f.to_string_lossy().into_owned();
                 let included = include.as_ref().is_none_or(|g| g.is_match(&f));
                 let excluded = exclude.as_ref().is_some_and(|g| g.is_match(&f));
-                out.push(if included && !excluded {
+                // A file the walk found (not one named on the command line) is read only when its
+                // content can hold SAML or a Keycloak export: junit.xml and package.json are skipped.
+                out.push(if included && !excluded && decode::may_hold_saml(&f) {
                     Item::Arg(s)
                 } else {
                     Item::Skipped(s)

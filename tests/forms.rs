@@ -680,3 +680,102 @@ fn decode_message_n_picks_one_message_of_a_har() {
     );
     assert_eq!(run(&["decode", "--message", "0", &har]).code, 2);
 }
+
+#[test]
+fn directory_of_mixed_repository_files_lints_only_what_can_hold_saml() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let copy = |from: &str, to: &str| {
+        std::fs::copy(fixture(from), d.join(to)).unwrap();
+    };
+    copy("saml/keycloak-atlassian-ok.b64", "response.b64");
+    copy("saml/keycloak-atlassian-ok.xml", "response.xml");
+    copy("keycloak/atlassian-cloud-ok.json", "client.json");
+    copy("har/sp-initiated-login.har", "login.har");
+    copy("saml/authn-request-redirect.url", "request.url");
+    copy("saml/keycloak-realm-descriptor.xml", "idp-metadata.xml");
+    write_temp(
+        d,
+        "junit.xml",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"x\"><testsuite name=\"a\" tests=\"1\"><testcase name=\"t\"/></testsuite></testsuites>\n",
+    );
+    write_temp(
+        d,
+        "pom.xml",
+        "<project xmlns=\"http://maven.apache.org/POM/4.0.0\"><modelVersion>4.0.0</modelVersion></project>\n",
+    );
+    write_temp(
+        d,
+        "package.json",
+        "{\n  \"name\": \"web\",\n  \"version\": \"1.0.0\",\n  \"dependencies\": {\"saml2-js\": \"^4.0.0\"}\n}\n",
+    );
+    write_temp(
+        d,
+        "tsconfig.json",
+        "{\"compilerOptions\": {\"strict\": true}}\n",
+    );
+    write_temp(d, "requirements.txt", "python3-saml==1.16.0\nlxml>=5\n");
+    write_temp(d, "NOTES.txt", "SSO setup: see docs/sso.md\n");
+    write_temp(d, "empty.txt", "");
+    let dir_arg = d.to_str().unwrap();
+    let (code, v) = check_json(&[dir_arg, "--idp-cert", &fixture("keys/idp-cert.pem")]);
+    assert!(code == 0 || code == 1, "exit {code}: {v:#}");
+    let status = |n: &str| {
+        v["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["source"].as_str().unwrap().ends_with(n))
+            .map(|i| i["status"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("{n} not listed"))
+    };
+    for n in [
+        "response.b64",
+        "response.xml",
+        "client.json",
+        "login.har",
+        "request.url",
+    ] {
+        assert_eq!(status(n), "linted", "{n}");
+    }
+    for n in [
+        "idp-metadata.xml",
+        "junit.xml",
+        "pom.xml",
+        "package.json",
+        "tsconfig.json",
+        "requirements.txt",
+        "NOTES.txt",
+        "empty.txt",
+    ] {
+        assert_eq!(status(n), "skipped", "{n}");
+    }
+    // The human summary says how many were skipped.
+    let o = run(&["check", dir_arg, "--format", "concise"]);
+    assert!(o.code == 0 || o.code == 1, "{}", o.stderr);
+    assert!(
+        o.stdout.lines().last().unwrap().contains("8 files skipped"),
+        "{}",
+        o.stdout
+    );
+    // Named on the command line, a file is read whatever it holds (and its problem reported).
+    let (code, _) = check_json(&[d.join("junit.xml").to_str().unwrap()]);
+    assert_eq!(code, 1, "a named non-SAML XML is linted (STR001)");
+}
+
+#[test]
+fn a_file_whose_content_looks_like_a_path_is_read_as_content() {
+    let dir = tempfile::tempdir().unwrap();
+    // Short content that reads like a path: it is what the file holds, not a missing file to report.
+    let p = write_temp(dir.path(), "pointer.txt", "saml/ok.xml\n");
+    let (code, e) = input_error(&[&p]);
+    assert_eq!(code, 2);
+    assert_ne!(e["code"], "input::not-found", "{e}");
+    assert!(
+        e["origin"][0].as_str().unwrap().ends_with("pointer.txt"),
+        "{e}"
+    );
+    // The same text as an argument is a path.
+    let (_, e) = input_error(&["saml/ok.xml"]);
+    assert_eq!(e["code"], "input::not-found");
+}

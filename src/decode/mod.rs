@@ -134,6 +134,119 @@ pub fn looks_like_path(arg: &str) -> bool {
     a.len() < 200 && (a.contains('/') || a.contains('\\')) && !a.contains('+')
 }
 
+/// What a directory walk reads of a file to decide whether it can hold a SAML message or a Keycloak
+/// export.
+const SNIFF: usize = 64 * 1024;
+
+/// Can this file, found by a directory walk, hold a SAML message, a capture or a Keycloak export?
+/// Repositories are full of XML and JSON that is neither (`junit.xml`, `pom.xml`, `package.json`,
+/// `tsconfig.json`) and of text files (`requirements.txt`): those are skipped, never reported as bad
+/// input. The start of the file decides: JSON with a HAR's `log`, SAML-tracer's `requests`, Keycloak's
+/// `clientId` / `clients` / `realm`, or a SAML parameter as a key; XML whose root element is a SAML
+/// protocol message or assertion (metadata is `--idp-metadata`'s, not an input); other text that names
+/// a SAML parameter or namespace, is an HTML page posting one, or is one base64 value. A file that
+/// cannot be read is kept, so that the error is reported.
+pub fn may_hold_saml(path: &Path) -> bool {
+    let mut head = Vec::with_capacity(4096);
+    match std::fs::File::open(path) {
+        Ok(f) => {
+            if f.take(SNIFF as u64).read_to_end(&mut head).is_err() {
+                return true;
+            }
+        }
+        Err(_) => return true,
+    }
+    let text = String::from_utf8_lossy(&head);
+    let t = blob::trim_value(&text);
+    if t.is_empty() {
+        return false;
+    }
+    if is_json_start(t.as_bytes()) {
+        const KEYS: [&str; 7] = [
+            "log",
+            "requests",
+            "clientId",
+            "clients",
+            "realm",
+            "SAMLResponse",
+            "SAMLRequest",
+        ];
+        return KEYS.iter().any(|k| json_key(t, k));
+    }
+    if html::looks_like_html(t) {
+        return t.contains("SAMLResponse") || t.contains("SAMLRequest");
+    }
+    if t.starts_with('<') {
+        return xml_root(t).is_some_and(|(prefix_ns, local)| {
+            const ROOTS: [&str; 10] = [
+                "Response",
+                "AuthnRequest",
+                "LogoutRequest",
+                "LogoutResponse",
+                "Assertion",
+                "EncryptedAssertion",
+                "ArtifactResolve",
+                "ArtifactResponse",
+                "AttributeQuery",
+                "ManageNameIDRequest",
+            ];
+            ROOTS.contains(&local) || (prefix_ns && !local.ends_with("Descriptor"))
+        });
+    }
+    if t.contains("SAMLResponse") || t.contains("SAMLRequest") {
+        return true;
+    }
+    // One base64 value (the POST or Redirect binding), possibly wrapped: a SAML message is long.
+    t.len() >= 100
+        && t.bytes().all(|b| {
+            b.is_ascii_alphanumeric()
+                || b.is_ascii_whitespace()
+                || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_' | b'%')
+        })
+}
+
+/// Does this JSON text have `"key"` as an object key (followed by `:`)?
+fn json_key(t: &str, key: &str) -> bool {
+    let quoted = format!("\"{key}\"");
+    let mut rest = t;
+    while let Some(i) = rest.find(&quoted) {
+        let after = &rest[i + quoted.len()..];
+        if after.trim_start().starts_with(':') {
+            return true;
+        }
+        rest = after;
+    }
+    false
+}
+
+/// The root element of an XML text's start: (whether its start tag mentions a SAML namespace, its
+/// local name). Declarations, comments and processing instructions before it are skipped.
+fn xml_root(t: &str) -> Option<(bool, &str)> {
+    let mut rest = t;
+    loop {
+        rest = rest.trim_start();
+        if let Some(r) = rest.strip_prefix("<?") {
+            rest = &r[r.find("?>")? + 2..];
+        } else if let Some(r) = rest.strip_prefix("<!--") {
+            rest = &r[r.find("-->")? + 3..];
+        } else if rest.starts_with("<!") {
+            // A DOCTYPE: no SAML message has one (samlint refuses it), so this is not one.
+            return None;
+        } else {
+            break;
+        }
+    }
+    let tag = rest.strip_prefix('<')?;
+    let end = tag.find('>').unwrap_or(tag.len());
+    let start_tag = &tag[..end];
+    let name_end = start_tag
+        .find(|c: char| c.is_whitespace() || c == '/')
+        .unwrap_or(start_tag.len());
+    let name = &start_tag[..name_end];
+    let local = name.rsplit(':').next().unwrap_or(name);
+    Some((start_tag.contains("urn:oasis:names:tc:SAML"), local))
+}
+
 /// Load one input.
 pub fn load(arg: &str, index: usize, stdin: &mut dyn Read, limits: &Limits) -> LoadedInput {
     if arg == "-" {
@@ -156,7 +269,7 @@ pub fn load(arg: &str, index: usize, stdin: &mut dyn Read, limits: &Limits) -> L
             ),
         );
     }
-    let mut li = from_text(index, name, arg, limits);
+    let mut li = from_text(index, name, arg, true, limits);
     li.sha256 = Some(sha256_hex(arg.as_bytes()));
     li
 }
@@ -458,7 +571,7 @@ fn from_bytes(index: usize, name: String, buf: Vec<u8>, limits: &Limits) -> Load
         return li;
     }
     match utf8(buf, &Origin::new(&name)) {
-        Ok(text) => from_text(index, name, &text, limits),
+        Ok(text) => from_text(index, name, &text, false, limits),
         Err(e) => LoadedInput::failed(index, name, e),
     }
 }
@@ -616,7 +729,15 @@ fn make_source(
     }
 }
 
-fn from_text(index: usize, name: String, text: &str, limits: &Limits) -> LoadedInput {
+/// `argument`: the text is a command-line argument (not a file's or a stream's content), so that a short
+/// token that decodes to nothing may be a mistyped path.
+fn from_text(
+    index: usize,
+    name: String,
+    text: &str,
+    argument: bool,
+    limits: &Limits,
+) -> LoadedInput {
     let origin = Origin::new(&name);
     let trimmed = blob::trim_value(text);
     if trimmed.is_empty() {
@@ -744,8 +865,10 @@ fn from_text(index: usize, name: String, text: &str, limits: &Limits) -> LoadedI
                     InputError::new(&origin, ErrorKind::Misplaced { what }),
                 );
             }
-            // A short single token that decodes to nothing is far more likely a mistyped path.
-            if trimmed.len() < 24
+            // A short single argument that decodes to nothing is far more likely a mistyped path (a
+            // file's content is what it is, even when it reads like a path).
+            if argument
+                && trimmed.len() < 24
                 && !trimmed.contains(char::is_whitespace)
                 && matches!(
                     e.kind,
