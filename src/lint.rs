@@ -508,13 +508,13 @@ fn process(
                 if opts.lint
                     && let Some(root) = metadata_root(&m)
                 {
-                    return Err(InputError::at(
+                    // No excerpt: a metadata root tag is one long line of namespace declarations,
+                    // and the message says all there is to say about it.
+                    return Err(InputError::new(
                         &src.origin,
                         crate::error::ErrorKind::Misplaced {
                             what: crate::error::Misplaced::Metadata { root },
                         },
-                        src.text.clone(),
-                        m.start_tag,
                     ));
                 }
                 Ok((src, d, m))

@@ -779,3 +779,22 @@ fn a_file_whose_content_looks_like_a_path_is_read_as_content() {
     let (_, e) = input_error(&["saml/ok.xml"]);
     assert_eq!(e["code"], "input::not-found");
 }
+
+#[test]
+fn new_forms_are_redacted_like_the_others() {
+    // The form's RelayState and the message's NameID never reach a redacted output.
+    for f in ["saml/keycloak-post-form.html", "saml/payload-view.txt"] {
+        let p = fixture(f);
+        for args in [
+            vec!["check", "--redact", "--format", "json", p.as_str()],
+            vec!["check", "--redact", "--format", "concise", p.as_str()],
+            vec!["report", p.as_str()],
+        ] {
+            let o = run(&args);
+            let all = format!("{}{}", o.stdout, o.stderr);
+            for secret in ["acme-example", "jane.doe"] {
+                assert!(!all.contains(secret), "{args:?} shows {secret}:\n{all}");
+            }
+        }
+    }
+}

@@ -621,6 +621,49 @@ mod tests {
     }
 
     #[test]
+    fn plus_lost_to_spaces_is_restored_and_said() {
+        let xml = "<a>>>>?</a>"; // encodes with '+'
+        let b = base64::engine::general_purpose::STANDARD.encode(xml);
+        assert!(b.contains('+'));
+        let spaced = b.replace('+', " ");
+        let d = decode_value(&spaced, false, &o(), &Limits::default()).unwrap();
+        assert_eq!(d.text, xml);
+        assert_eq!(d.encodings, vec![Encoding::PlusFromSpace, Encoding::Base64]);
+        // A value with a '+' of its own, or only line breaks, is not touched.
+        assert!(!lost_plus("PHNh+bWx wOl"));
+        assert!(!lost_plus("PHNhbWxw\nOlJl\n"));
+        assert!(lost_plus("PHNh bWxw\nOlJl"));
+        // Spaces that decode without being read as '+' (a value wrapped with spaces) are only
+        // whitespace: the step is not taken.
+        let d = decode_value("PHNh bWxw OlJl c3Bv", false, &o(), &Limits::default()).unwrap();
+        assert_eq!(d.encodings, vec![Encoding::Base64]);
+    }
+
+    #[test]
+    fn misplaced_values_are_named() {
+        let jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";
+        assert_eq!(
+            misplaced(jwt),
+            Some(Misplaced::Jwt {
+                alg: Some("RS256"),
+                encrypted: false
+            })
+        );
+        assert!(matches!(
+            misplaced("https://acme.atlassian.net/"),
+            Some(Misplaced::RelayState { .. })
+        ));
+        assert!(matches!(
+            misplaced("3f2a9c1e-7b4d-4e8a-9f6c-2d1b0a9e8c7f"),
+            Some(Misplaced::RelayState { .. })
+        ));
+        // Cut SAML messages and damaged values are not called RelayStates.
+        assert_eq!(misplaced("PHNhbWxwOlJlc3BvbnNlIHhtbG5z"), None);
+        assert_eq!(misplaced("PHNhbWxwOlJlc3BvbnNl!!!!"), None);
+        assert_eq!(misplaced("a.b.c"), None);
+    }
+
+    #[test]
     fn truncated_deflate_is_named() {
         let xml =
             b"<samlp:AuthnRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" ID=\"x\"/>";

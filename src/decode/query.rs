@@ -235,6 +235,35 @@ mod tests {
     }
 
     #[test]
+    fn payload_view_lines() {
+        let f = field_lines(
+            "Form Data\nview source\nSAMLResponse: PHNh\nRelayState: \"https://x/?a=b\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            f,
+            [
+                ("SAMLResponse".to_string(), "PHNh".to_string()),
+                ("RelayState".to_string(), "https://x/?a=b".to_string())
+            ]
+        );
+        assert_eq!(
+            field_lines("SAMLRequest\tfZJN").unwrap(),
+            [("SAMLRequest".to_string(), "fZJN".to_string())]
+        );
+        // No SAML field, a long line that is not a field, a URL: not Payload lines.
+        assert!(field_lines("RelayState: x").is_none());
+        assert!(
+            field_lines(
+                "SAMLResponse: a\nPHNhbWxwOlJlc3BvbnNlIHhtbG5zOnNhbWxwPSJ1cm46b2FzaXM6bmFtZXM6"
+            )
+            .is_none()
+        );
+        assert!(field_lines("https://idp/sso?SAMLRequest=abc").is_none());
+        assert!(field_lines("SAMLResponse=PHNh&RelayState=x").is_none());
+    }
+
+    #[test]
     fn display_url_cuts_values() {
         assert_eq!(
             display_url("https://auth.atlassian.com/login/callback?connection=saml-0123456789"),
