@@ -258,8 +258,8 @@ pub struct InputArgs {
     pub max_findings: usize,
 
     /// Directory inputs: read only files matching this glob (repeatable; default: *.xml *.har *.json
-    /// *.b64 *.base64 *.txt *.url *.saml) whose content can hold SAML or a Keycloak export (junit.xml,
-    /// package.json, metadata are not). Other files are skipped and counted.
+    /// *.b64 *.base64 *.txt *.url *.saml *.html *.htm) whose content can hold SAML or a Keycloak export
+    /// (junit.xml, package.json, metadata are not). Other files are skipped and counted.
     #[arg(long, value_name = "GLOB")]
     pub include: Vec<String>,
     /// Directory inputs: leave out files matching this glob (repeatable).

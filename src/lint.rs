@@ -398,7 +398,7 @@ pub fn cap_findings(findings: &mut Vec<Finding>, max: usize) {
 
 /// Files a directory walk reads by default (others are skipped and counted).
 pub const DEFAULT_INCLUDE: &[&str] = &[
-    "*.xml", "*.har", "*.json", "*.b64", "*.base64", "*.txt", "*.url", "*.saml",
+    "*.xml", "*.har", "*.json", "*.b64", "*.base64", "*.txt", "*.url", "*.saml", "*.html", "*.htm",
 ];
 
 /// One input of a run: a command-line argument, or a file found in a directory.

@@ -717,6 +717,12 @@ fn directory_of_mixed_repository_files_lints_only_what_can_hold_saml() {
     write_temp(d, "requirements.txt", "python3-saml==1.16.0\nlxml>=5\n");
     write_temp(d, "NOTES.txt", "SSO setup: see docs/sso.md\n");
     write_temp(d, "empty.txt", "");
+    copy("saml/keycloak-post-form.html", "idp-page.html");
+    write_temp(
+        d,
+        "index.html",
+        "<!DOCTYPE html><html><body><h1>Docs</h1></body></html>\n",
+    );
     let dir_arg = d.to_str().unwrap();
     let (code, v) = check_json(&[dir_arg, "--idp-cert", &fixture("keys/idp-cert.pem")]);
     assert!(code == 0 || code == 1, "exit {code}: {v:#}");
@@ -735,6 +741,7 @@ fn directory_of_mixed_repository_files_lints_only_what_can_hold_saml() {
         "client.json",
         "login.har",
         "request.url",
+        "idp-page.html",
     ] {
         assert_eq!(status(n), "linted", "{n}");
     }
@@ -747,6 +754,7 @@ fn directory_of_mixed_repository_files_lints_only_what_can_hold_saml() {
         "requirements.txt",
         "NOTES.txt",
         "empty.txt",
+        "index.html",
     ] {
         assert_eq!(status(n), "skipped", "{n}");
     }
@@ -754,7 +762,7 @@ fn directory_of_mixed_repository_files_lints_only_what_can_hold_saml() {
     let o = run(&["check", dir_arg, "--format", "concise"]);
     assert!(o.code == 0 || o.code == 1, "{}", o.stderr);
     assert!(
-        o.stdout.lines().last().unwrap().contains("8 files skipped"),
+        o.stdout.lines().last().unwrap().contains("9 files skipped"),
         "{}",
         o.stdout
     );
