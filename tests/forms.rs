@@ -694,6 +694,7 @@ fn directory_of_mixed_repository_files_lints_only_what_can_hold_saml() {
     copy("har/sp-initiated-login.har", "login.har");
     copy("saml/authn-request-redirect.url", "request.url");
     copy("saml/keycloak-realm-descriptor.xml", "idp-metadata.xml");
+    copy("hostile/billion-laughs.xml", "attack.xml");
     write_temp(
         d,
         "junit.xml",
@@ -724,6 +725,17 @@ fn directory_of_mixed_repository_files_lints_only_what_can_hold_saml() {
         "<!DOCTYPE html><html><body><h1>Docs</h1></body></html>\n",
     );
     let dir_arg = d.to_str().unwrap();
+    // A SAML message with a DOCTYPE is not skipped: it is refused (exit 2), as when named.
+    let (code, v) = check_json(&[dir_arg, "--idp-cert", &fixture("keys/idp-cert.pem")]);
+    assert_eq!(code, 2, "{v:#}");
+    let attack = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["source"].as_str().unwrap().ends_with("attack.xml"))
+        .unwrap();
+    assert_eq!(attack["errors"][0]["code"], "xml::doctype", "{attack}");
+    std::fs::remove_file(d.join("attack.xml")).unwrap();
     let (code, v) = check_json(&[dir_arg, "--idp-cert", &fixture("keys/idp-cert.pem")]);
     assert!(code == 0 || code == 1, "exit {code}: {v:#}");
     let status = |n: &str| {

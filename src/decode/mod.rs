@@ -229,9 +229,18 @@ fn xml_root(t: &str) -> Option<(bool, &str)> {
             rest = &r[r.find("?>")? + 2..];
         } else if let Some(r) = rest.strip_prefix("<!--") {
             rest = &r[r.find("-->")? + 3..];
-        } else if rest.starts_with("<!") {
-            // A DOCTYPE: no SAML message has one (samlint refuses it), so this is not one.
-            return None;
+        } else if let Some(r) = rest.strip_prefix("<!") {
+            // A DOCTYPE (with its internal subset): samlint refuses a SAML message that has one, and
+            // a directory walk must report it, not skip it, so the root after it decides.
+            let gt = r.find('>')?;
+            let end = match r.find('[') {
+                Some(b) if b < gt => {
+                    let close = b + r[b..].find(']')?;
+                    close + r[close..].find('>')?
+                }
+                _ => gt,
+            };
+            rest = &r[end + 1..];
         } else {
             break;
         }
