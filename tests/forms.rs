@@ -715,6 +715,11 @@ fn directory_of_mixed_repository_files_lints_only_what_can_hold_saml() {
         "tsconfig.json",
         "{\"compilerOptions\": {\"strict\": true}}\n",
     );
+    write_temp(
+        d,
+        "keycloak.json",
+        "{\"realm\": \"acme\", \"auth-server-url\": \"https://kc.example.com/\", \"resource\": \"web\", \"public-client\": true}\n",
+    );
     write_temp(d, "requirements.txt", "python3-saml==1.16.0\nlxml>=5\n");
     write_temp(d, "NOTES.txt", "SSO setup: see docs/sso.md\n");
     write_temp(d, "empty.txt", "");
@@ -763,6 +768,7 @@ fn directory_of_mixed_repository_files_lints_only_what_can_hold_saml() {
         "pom.xml",
         "package.json",
         "tsconfig.json",
+        "keycloak.json",
         "requirements.txt",
         "NOTES.txt",
         "empty.txt",
@@ -774,7 +780,11 @@ fn directory_of_mixed_repository_files_lints_only_what_can_hold_saml() {
     let o = run(&["check", dir_arg, "--format", "concise"]);
     assert!(o.code == 0 || o.code == 1, "{}", o.stderr);
     assert!(
-        o.stdout.lines().last().unwrap().contains("9 files skipped"),
+        o.stdout
+            .lines()
+            .last()
+            .unwrap()
+            .contains("10 files skipped"),
         "{}",
         o.stdout
     );

@@ -171,7 +171,9 @@ pub fn may_hold_saml(path: &Path) -> bool {
             "SAMLResponse",
             "SAMLRequest",
         ];
-        return KEYS.iter().any(|k| json_key(t, k));
+        // Keycloak's OIDC adapter config (keycloak.json) names a `realm` too, beside its server URL.
+        let adapter = json_key(t, "auth-server-url") && !json_key(t, "clients");
+        return !adapter && KEYS.iter().any(|k| json_key(t, k));
     }
     if html::looks_like_html(t) {
         return t.contains("SAMLResponse") || t.contains("SAMLRequest");
