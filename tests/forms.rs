@@ -691,6 +691,12 @@ fn directory_of_mixed_repository_files_lints_only_what_can_hold_saml() {
     copy("saml/keycloak-atlassian-ok.b64", "response.b64");
     copy("saml/keycloak-atlassian-ok.xml", "response.xml");
     copy("keycloak/atlassian-cloud-ok.json", "client.json");
+    copy("keycloak/realm-atlassian.json", "realm-export.json");
+    write_temp(
+        d,
+        "theme.json",
+        "{\"realm\": \"acme\", \"displayName\": \"ACME\"}\n",
+    );
     copy("har/sp-initiated-login.har", "login.har");
     copy("saml/authn-request-redirect.url", "request.url");
     copy("saml/keycloak-realm-descriptor.xml", "idp-metadata.xml");
@@ -756,6 +762,7 @@ fn directory_of_mixed_repository_files_lints_only_what_can_hold_saml() {
         "response.b64",
         "response.xml",
         "client.json",
+        "realm-export.json",
         "login.har",
         "request.url",
         "idp-page.html",
@@ -769,6 +776,7 @@ fn directory_of_mixed_repository_files_lints_only_what_can_hold_saml() {
         "package.json",
         "tsconfig.json",
         "keycloak.json",
+        "theme.json",
         "requirements.txt",
         "NOTES.txt",
         "empty.txt",
@@ -784,7 +792,7 @@ fn directory_of_mixed_repository_files_lints_only_what_can_hold_saml() {
             .lines()
             .last()
             .unwrap()
-            .contains("10 files skipped"),
+            .contains("11 files skipped"),
         "{}",
         o.stdout
     );

@@ -162,18 +162,23 @@ pub fn may_hold_saml(path: &Path) -> bool {
         return false;
     }
     if is_json_start(t.as_bytes()) {
-        const KEYS: [&str; 7] = [
+        const KEYS: [&str; 6] = [
             "log",
             "requests",
             "clientId",
             "clients",
-            "realm",
             "SAMLResponse",
             "SAMLRequest",
         ];
-        // Keycloak's OIDC adapter config (keycloak.json) names a `realm` too, beside its server URL.
+        // A realm export names its `realm` beside `id`, `enabled` or `clientScopes` (what
+        // keycloak::detect asks); Keycloak's OIDC adapter config (keycloak.json) names a `realm` too,
+        // beside its server URL, and is not an export.
         let adapter = json_key(t, "auth-server-url") && !json_key(t, "clients");
-        return !adapter && KEYS.iter().any(|k| json_key(t, k));
+        let realm = json_key(t, "realm")
+            && ["id", "enabled", "clientScopes"]
+                .iter()
+                .any(|k| json_key(t, k));
+        return !adapter && (realm || KEYS.iter().any(|k| json_key(t, k)));
     }
     if html::looks_like_html(t) {
         return t.contains("SAMLResponse") || t.contains("SAMLRequest");
