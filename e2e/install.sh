@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install what the end-to-end suites need from Debian's archive: SimpleSAMLphp (with PHP), Chromium,
-# Shibboleth's samlsign (opensaml-tools), curl, iproute2, and Maven with a JDK for Keycloak. Then fetch
+# Shibboleth's samlsign (opensaml-tools), curl, iproute2, strace (the adversarial suite's proof that no
+# verifier opens a file or a connection), and Maven with a JDK for Keycloak. Then fetch
 # the Keycloak server distribution from Maven Central and build it once (e2e/fetch-keycloak.sh; cached
 # in ~/.cache/samlint-e2e, so a second run does nothing). simplesamlphp pulls in apache2: a policy-rc.d
 # that refuses service starts is put in place for the install (and removed again if this script
@@ -20,7 +21,7 @@ if [ ! -e "$P" ]; then
   made=1
 fi
 DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-  simplesamlphp php-cli php-xml php-mbstring chromium opensaml-tools curl iproute2 openssl \
+  simplesamlphp php-cli php-xml php-mbstring chromium opensaml-tools curl iproute2 openssl strace \
   maven openjdk-17-jdk-headless
 if [ "$made" = 1 ]; then rm -f "$P"; fi
 # The CI-integration tools: python3 -m venv needs Debian's python3-venv when python3 is Debian's own.

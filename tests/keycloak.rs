@@ -21,6 +21,9 @@
 //! what it produced. Under CI=true a missing prerequisite fails; elsewhere it says loudly that it did
 //! not run.
 
+#[path = "common/oracle.rs"]
+mod oracle;
+
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
@@ -770,6 +773,10 @@ fn main() {
     };
 
     let mut compared = 0;
+    // Every real response, for Auth0's SP library (the Atlassian model): (what, case, samlint's
+    // saml-library prediction).
+    let mut atlassian: Vec<(String, oracle::LibCase, Prediction)> = Vec::new();
+    let realm_cert = realm_certificate(&meta);
     let partial_projection = projections(Path::new(&partial));
     for sc in scenarios() {
         let Some(c) = entry(sc.file) else {
@@ -854,6 +861,43 @@ fn main() {
                 "keycloak:   {slug}/{har}: messages {:?}, signatures {sig:?}, {v}",
                 l.kinds()
             );
+            // What Atlassian's SAML library answers to each real response, as samlint predicts it
+            // (compared with the library itself after the loop). Atlassian is configured with the
+            // connection of the client ID (without a stray trailing slash: Atlassian's own value).
+            let uuid = client_id
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .to_string();
+            let texts = decoded(&p);
+            for (i, m) in l.json["messages"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                if m["kind"] != "Response" {
+                    continue;
+                }
+                let (Some(xml), Some(now)) = (texts.get(i), m["at"].as_str()) else {
+                    continue;
+                };
+                atlassian.push((
+                    format!("{slug}/{har}"),
+                    oracle::LibCase {
+                        id: atlassian.len().to_string(),
+                        xml: xml.clone(),
+                        now: now.to_string(),
+                        realm: format!("https://auth.atlassian.com/saml/{uuid}"),
+                        acs: format!(
+                            "https://auth.atlassian.com/login/callback?connection=saml-{uuid}"
+                        ),
+                        cert_b64: realm_cert.clone(),
+                    },
+                    oracle::prediction(&l.json, i),
+                ));
+            }
             // The export is the configuration that answered: the response is what it predicts.
             let codes = l.codes();
             if codes.contains("KC019") && !want.iter().any(|w| w.0 == "KC019") {
@@ -1182,6 +1226,50 @@ fn main() {
             std::fs::write(dest, &report).unwrap();
         }
     }
+    // The loop closed with the Atlassian model: Auth0's SP library judges every real response, and
+    // samlint's saml-library prediction must say the same (accepted, and the error Atlassian shows).
+    if let Some(node_dir) = oracle::installed(&root()) {
+        let cases: Vec<oracle::LibCase> = atlassian
+            .iter()
+            .map(|(_, c, _)| oracle::LibCase {
+                id: c.id.clone(),
+                xml: c.xml.clone(),
+                now: c.now.clone(),
+                realm: c.realm.clone(),
+                acs: c.acs.clone(),
+                cert_b64: c.cert_b64.clone(),
+            })
+            .collect();
+        let answers = oracle::library(&node_dir, &cases);
+        let show = |v: &Option<(bool, Option<String>)>| match v {
+            None => "no prediction".to_string(),
+            Some((true, _)) => "accepted".to_string(),
+            Some((false, d)) => format!("rejected: {}", d.as_deref().unwrap_or("(no message)")),
+        };
+        let mut agree = 0;
+        for ((what, _, ours), a) in atlassian.iter().zip(&answers) {
+            let lib = Some((a.accepted, a.error_description()));
+            let same = *ours == lib;
+            agree += usize::from(same);
+            println!(
+                "keycloak: atlassian {} {what}: library {}, samlint {}",
+                if same { "agree   " } else { "DISAGREE" },
+                show(&lib),
+                show(ours)
+            );
+            if !same {
+                failures.push(format!(
+                    "{what}: Auth0's SP library {}, samlint predicts {}",
+                    show(&lib),
+                    show(ours)
+                ));
+            }
+        }
+        println!(
+            "keycloak: Auth0's SP library and samlint's prediction agree on {agree} of {} real responses",
+            atlassian.len()
+        );
+    }
     println!(
         "keycloak: the whole target took {:.1} s (samlint's checks {:.1} s)",
         t0.elapsed().as_secs_f64(),
@@ -1193,4 +1281,18 @@ fn main() {
         failures.join("\n")
     );
     println!("keycloak: all scenarios passed");
+}
+
+/// samlint's saml-library prediction of Atlassian Cloud: (accepted, error_description).
+type Prediction = Option<(bool, Option<String>)>;
+
+/// The base64 DER of the realm's signing certificate, from its SAML descriptor: what an admin pastes
+/// into Atlassian.
+fn realm_certificate(meta: &str) -> String {
+    let xml = std::fs::read_to_string(meta).unwrap_or_default();
+    xml.split("X509Certificate>")
+        .nth(1)
+        .and_then(|b| b.split('<').next())
+        .map(|b| b.split_whitespace().collect())
+        .unwrap_or_default()
 }

@@ -852,8 +852,9 @@ mod tests {
             ),
             format!("the client {id} and https://auth.atlassian.com")
         );
+        // An Atlassian SP entity ID keeps its shape, its connection id pseudonymised as in the ACS.
         assert!(
-            id.starts_with("https://auth.atlassian.com/saml/id-"),
+            id.starts_with("https://auth.atlassian.com/saml/conn-"),
             "{id}"
         );
         // Another run, another key: no correlation.
