@@ -109,6 +109,27 @@ pub(crate) fn cases() -> Vec<(String, String)> {
         "near-miss namespace (trailing space) forged Assertion before the genuine".into(),
         format!("{head}{near}{genuine}{tail}"),
     ));
+    // The genuine signed Assertion under a root that is not SAML's protocol Response (a version-bumped
+    // or foreign namespace, or another protocol element): no SP reads it as a login (found by the
+    // verify_differential fuzz target, kept as fixtures/fuzz/verify_differential-foreign-root.xml).
+    let proto = "urn:oasis:names:tc:SAML:2.0:protocol";
+    for (label, ns) in [
+        ("SAML:4.0", "urn:oasis:names:tc:SAML:4.0:protocol"),
+        (
+            "near-miss (trailing space)",
+            "urn:oasis:names:tc:SAML:2.0:protocol ",
+        ),
+        ("foreign", "urn:x:evil"),
+    ] {
+        v.push((
+            format!("{label} Response root around the genuine Assertion"),
+            format!("{head}{genuine}{tail}").replacen(
+                &format!("xmlns:samlp=\"{proto}\""),
+                &format!("xmlns:samlp=\"{ns}\""),
+                1,
+            ),
+        ));
+    }
     // ID twins: the forged assertion visible and first, carrying the signed ID under another attribute
     // name; the genuine hidden in Extensions.
     for twin in [
