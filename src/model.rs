@@ -153,6 +153,8 @@ pub struct Status {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Encrypted {
+    #[serde(skip)]
+    pub node: NodeId,
     pub span: Span,
     pub start_tag: Span,
     pub path: String,
@@ -631,6 +633,7 @@ pub fn build(doc: &Document) -> Message {
         .map(|e| {
             let ed = b.child(e, ns::XENC, "EncryptedData");
             Encrypted {
+                node: e,
                 span: doc.node(e).span,
                 start_tag: doc.name_span(e),
                 path: doc.path(e),

@@ -442,7 +442,8 @@ fn html_form_with_every_character_as_a_reference() {
 fn html_form_fields_in_scripts_and_comments_are_not_read() {
     let b64 = std::fs::read_to_string(fixture("saml/keycloak-atlassian-ok.b64")).unwrap();
     let b64: String = b64.split_whitespace().collect();
-    // A field inside a comment or a script is not one the browser posts: only the form's counts.
+    // A field inside a comment or a script is not read as a field (one message), though the page that
+    // names SAMLResponse elsewhere makes it ambiguous (html_pages_naming_more_than_samlint_read_…).
     let page = format!(
         "<!DOCTYPE html><html><body><!-- <input name=\"SAMLResponse\" value=\"PHNhbWxw\"> -->\
          <script>var f = '<input name=\"SAMLResponse\" value=\"x\">';</script>\
@@ -472,6 +473,112 @@ fn html_form_fields_in_scripts_and_comments_are_not_read() {
     assert_eq!(code, 2);
     assert_eq!(e["code"], "input::no-saml");
     assert!(e["message"].as_str().unwrap().contains("HTML page"), "{e}");
+}
+
+/// What a browser posts can be more than samlint's form reading sees: a textarea, select or button of
+/// the same name, a field outside its form (`form=`), a comment a browser ends at `--!>`, a nested form,
+/// a second form. A page with the genuine signed value and such a second value is never `valid`.
+#[test]
+fn html_pages_naming_more_than_samlint_read_are_never_valid() {
+    let good: String = std::fs::read_to_string(fixture("saml/keycloak-atlassian-ok.b64"))
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    let evil = base64::engine::general_purpose::STANDARD.encode(
+        ok_xml()
+            .trim_end()
+            .replace("jane.doe@example.com", "admin@example.com"),
+    );
+    let field = format!("<input type=\"hidden\" name=\"SAMLResponse\" value=\"{good}\">");
+    let form = |inner: &str| {
+        format!(
+            "<!DOCTYPE html><html><body><form method=\"post\" action=\"https://sp.example/acs\">{inner}</form></body></html>"
+        )
+    };
+    let pages = [
+        (
+            "textarea",
+            form(&format!(
+                "{field}<textarea name=\"SAMLResponse\">{evil}</textarea>"
+            )),
+        ),
+        (
+            "select",
+            form(&format!(
+                "{field}<select name=\"SAMLResponse\"><option selected>{evil}</option></select>"
+            )),
+        ),
+        (
+            "button",
+            form(&format!(
+                "{field}<button name=\"SAMLResponse\" value=\"{evil}\">go</button>"
+            )),
+        ),
+        (
+            "--!> comment",
+            form(&format!(
+                "{field}<!-- x --!><input name=\"SAMLResponse\" value=\"{evil}\"><!-- y -->"
+            )),
+        ),
+        (
+            "nested form",
+            form(&format!(
+                "{field}<form><input name=\"SAMLResponse\" value=\"{evil}\"></form>"
+            )),
+        ),
+        (
+            "form= outside",
+            format!(
+                "{}<input form=\"f\" name=\"SAMLResponse\" value=\"{evil}\">",
+                form(&field)
+            ),
+        ),
+        (
+            "entity-encoded name",
+            form(&format!(
+                "{field}<textarea name=\"SAML&#82;esponse\">{evil}</textarea>"
+            )),
+        ),
+    ];
+    let cert = fixture("keys/idp-cert.pem");
+    for (what, page) in &pages {
+        let (code, v) = check_json(&[page, "--idp-cert", &cert]);
+        assert_ne!(code, 2, "{what}: {v:#}");
+        let ms = v["messages"].as_array().unwrap();
+        assert!(!ms.is_empty(), "{what}");
+        for m in ms {
+            assert_ne!(m["signature"]["status"], "valid", "{what}: {m:#}");
+            assert!(
+                !m["binding"]["ambiguous"].as_array().unwrap().is_empty(),
+                "{what}: {m:#}"
+            );
+        }
+    }
+    // The control: the page with the one genuine field is valid, and its method is the browser's.
+    let (code, v) = check_json(&[&form(&field), "--idp-cert", &cert]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(v["messages"][0]["signature"]["status"], "valid");
+    assert_eq!(v["messages"][0]["binding"]["method"], "POST");
+    // A form method is not the page's text: anything but post is GET, never echoed.
+    let odd = form(&field).replace("method=\"post\"", "method=\"jane.doe@example.com\"");
+    let (_, v) = check_json(&[&odd, "--idp-cert", &cert]);
+    assert_eq!(v["messages"][0]["binding"]["method"], "GET");
+}
+
+/// A Payload-view paste with a line that names a binding parameter but is not a field of it (Chrome's
+/// `SAMLResponse (2) …`) is not read as fields with that line dropped.
+#[test]
+fn payload_view_with_an_unread_parameter_line_is_refused() {
+    let good: String = std::fs::read_to_string(fixture("saml/keycloak-atlassian-ok.b64"))
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    let paste = format!("Form Data\nSAMLResponse (2) PHNhbWxw\nSAMLResponse: {good}\n");
+    let (code, e) = input_error(&[&paste]);
+    assert_eq!(code, 2, "{e}");
+    // Without that line it is the Payload view.
+    let (code, v) = check_json(&[&format!("Form Data\nSAMLResponse: {good}\n")]);
+    assert_ne!(code, 2, "{v:#}");
 }
 
 #[test]
@@ -799,6 +906,31 @@ fn directory_of_mixed_repository_files_lints_only_what_can_hold_saml() {
     // Named on the command line, a file is read whatever it holds (and its problem reported).
     let (code, _) = check_json(&[d.join("junit.xml").to_str().unwrap()]);
     assert_eq!(code, 1, "a named non-SAML XML is linted (STR001)");
+}
+
+/// In a folder, what is not a regular file is skipped (a FIFO would block the read forever), an empty
+/// file is skipped, and a file that is not UTF-8 text (a Response saved as UTF-16) is linted so that
+/// its problem is said, not skipped in silence.
+#[test]
+fn a_folder_with_a_fifo_an_empty_file_and_utf16() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("empty.xml"), "").unwrap();
+    let ok = std::process::Command::new("mkfifo")
+        .arg(d.join("pipe.xml"))
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "mkfifo");
+    let (code, v) = check_json(&[d.to_str().unwrap()]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(v["inputs"].as_array().unwrap().len(), 2, "{v:#}");
+    let mut utf16 = vec![0xff, 0xfe];
+    for u in ok_xml().encode_utf16() {
+        utf16.extend(u.to_le_bytes());
+    }
+    std::fs::write(d.join("response-utf16.xml"), utf16).unwrap();
+    let (code, v) = check_json(&[d.to_str().unwrap()]);
+    assert_eq!(code, 2, "{v:#}");
 }
 
 #[test]

@@ -1046,3 +1046,50 @@ fn unusable_trust_material_is_a_usage_error() {
     assert_eq!(o.code, 2);
     assert!(o.stderr.contains("cannot write"), "{}", o.stderr);
 }
+
+/// Inputs the verify_differential fuzz target found (fixtures/fuzz/verify_differential-*), replayed
+/// with every verifier this build has: none may come out `valid`, and each is refused as wrapping.
+#[test]
+fn fuzz_regressions_verify_differential() {
+    let dir = root().join("fixtures/fuzz");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.starts_with("verify_differential-") {
+            continue;
+        }
+        n += 1;
+        let verifiers: &[&str] = if cfg!(feature = "xmlsec") {
+            &["rust", "xmlsec", "both"]
+        } else {
+            &["rust"]
+        };
+        for v in verifiers {
+            let (code, j) = check_json(&[
+                p.to_str().unwrap(),
+                "--idp-cert",
+                &fixture("keys/idp-cert.pem"),
+                "--verifier",
+                v,
+            ]);
+            assert_eq!(code, 1, "{name} --verifier {v}: {j:#}");
+            for m in j["messages"].as_array().unwrap() {
+                assert_ne!(m["signature"]["status"], "valid", "{name} --verifier {v}");
+            }
+            assert!(
+                j["findings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|f| f["code"] == "SIG005"),
+                "{name} --verifier {v}: {j:#}"
+            );
+        }
+    }
+    assert!(
+        n >= 1,
+        "no verify_differential regressions in {}",
+        dir.display()
+    );
+}

@@ -60,7 +60,15 @@ pub fn forms(text: &str) -> Vec<Form> {
                     out.push(f);
                 }
                 open = Some(Form {
-                    method: tag.attr("method").map(|m| m.trim().to_ascii_uppercase()),
+                    // As a browser reads it: `post` (any case) is POST, anything else GET; the page's own
+                    // text never reaches an output.
+                    method: tag.attr("method").map(|m| {
+                        if m.trim().eq_ignore_ascii_case("post") {
+                            "POST".to_string()
+                        } else {
+                            "GET".to_string()
+                        }
+                    }),
                     action: tag.attr("action").map(|a| a.trim().to_string()),
                     fields: Vec::new(),
                 });

@@ -156,6 +156,17 @@ pub fn may_hold_saml(path: &Path) -> bool {
         }
         Err(_) => return true,
     }
+    // Only what is positively recognised as something else (or as nothing: an empty file) is skipped:
+    // bytes that are not UTF-8 text (UTF-16, a NUL, a binary file) are linted, so that their problem is
+    // reported.
+    let utf8 = match std::str::from_utf8(&head) {
+        Ok(_) => true,
+        // A multi-byte character cut by the sniff window is still text.
+        Err(e) => e.error_len().is_none(),
+    };
+    if !utf8 || head.contains(&0) {
+        return true;
+    }
     let text = String::from_utf8_lossy(&head);
     let t = blob::trim_value(&text);
     if t.is_empty() {
@@ -184,7 +195,8 @@ pub fn may_hold_saml(path: &Path) -> bool {
         return t.contains("SAMLResponse") || t.contains("SAMLRequest");
     }
     if t.starts_with('<') {
-        return xml_root(t).is_some_and(|(prefix_ns, local)| {
+        // No root found in the first bytes (a long DOCTYPE or comment): lint it and let it say.
+        return xml_root(t).is_none_or(|(prefix_ns, local)| {
             const ROOTS: [&str; 10] = [
                 "Response",
                 "AuthnRequest",
@@ -828,29 +840,12 @@ fn from_text(
             ..BindingParams::default()
         };
         capture::push_pairs_pub(&base, raw, &mut found);
-        if let Some(e) = too_many_messages(&origin, found.len(), limits) {
-            return LoadedInput::failed(index, name, e);
-        }
-        let messages = found
-            .into_iter()
-            .map(|f| found_to_source(&origin, f, limits))
-            .collect();
         let kind = if is_url {
             InputKind::Url
         } else {
             InputKind::Query
         };
-        return LoadedInput {
-            index,
-            name,
-            kind,
-            messages,
-            error: None,
-            entries: None,
-            sha256: None,
-            json_text: None,
-            events: Vec::new(),
-        };
+        return from_found(index, name, &origin, kind, found, limits);
     }
     // The text as given: a trailing space can be a `+` that form decoding turned into one.
     match blob::decode_value(text, false, &origin, limits) {
@@ -996,6 +991,16 @@ fn from_html(
         };
         capture::push_fields(&label, &base, &f.fields, &mut found);
     }
+    // What a browser could post is more than samlint's form reading sees (a textarea or select, a field
+    // outside its form with form=…, a comment a browser ends earlier, a nested form): the page must name
+    // exactly the binding parameters samlint read, once each, in one form, or no message is `valid`.
+    if let Some(why) = html_ambiguity(text, &forms, carrying.len()) {
+        for f in &mut found {
+            if !f.binding.ambiguous.contains(&why) {
+                f.binding.ambiguous.push(why.clone());
+            }
+        }
+    }
     Some(from_found(
         index,
         name.to_string(),
@@ -1004,6 +1009,80 @@ fn from_html(
         found,
         limits,
     ))
+}
+
+/// Why an HTML page's SAML fields are ambiguous, if they are: more than one form carries a message, a
+/// binding parameter is read twice, or the page names binding parameters (`name="SAMLResponse"`, after
+/// character references, anywhere: in a textarea, select, comment or script) that the form reading did
+/// not take as fields.
+fn html_ambiguity(text: &str, forms: &[html::Form], carrying: usize) -> Option<String> {
+    if carrying > 1 {
+        return Some(format!("{carrying} forms carry a SAML message"));
+    }
+    let mut read = [0usize; query::BINDING_PARAMS.len()];
+    for f in forms {
+        for (n, _) in &f.fields {
+            if let Some(i) = query::BINDING_PARAMS.iter().position(|p| p == n) {
+                read[i] += 1;
+            }
+        }
+    }
+    let named = named_binding_params(&html::decode_references(text));
+    for (i, p) in query::BINDING_PARAMS.iter().enumerate() {
+        if read[i] > 1 {
+            return Some(format!("{p} appears {} times", read[i]));
+        }
+        if named[i] != read[i] {
+            return Some(format!(
+                "the page names {p} in {} places, and samlint read {} of them as a form field",
+                named[i], read[i]
+            ));
+        }
+    }
+    None
+}
+
+/// How often each binding parameter is given as a `name` attribute's value anywhere in the text
+/// (case-insensitive: what a browser might post, counted generously).
+fn named_binding_params(text: &str) -> [usize; query::BINDING_PARAMS.len()] {
+    let lower = text.to_ascii_lowercase();
+    let b = lower.as_bytes();
+    let mut counts = [0usize; query::BINDING_PARAMS.len()];
+    let mut from = 0;
+    while let Some(k) = memchr::memmem::find(&b[from..], b"name") {
+        let at = from + k;
+        let mut j = at + 4;
+        from = j;
+        // `name` as a whole attribute name: not `x-name` or `username`.
+        if at > 0 && (b[at - 1].is_ascii_alphanumeric() || b[at - 1] == b'-') {
+            continue;
+        }
+        while b.get(j).is_some_and(|c| c.is_ascii_whitespace()) {
+            j += 1;
+        }
+        if b.get(j) != Some(&b'=') {
+            continue;
+        }
+        j += 1;
+        while b
+            .get(j)
+            .is_some_and(|c| c.is_ascii_whitespace() || *c == b'"' || *c == b'\'')
+        {
+            j += 1;
+        }
+        for (i, p) in query::BINDING_PARAMS.iter().enumerate() {
+            let p = p.to_ascii_lowercase();
+            let end = j + p.len();
+            if b.get(j..end) == Some(p.as_bytes())
+                && !b
+                    .get(end)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+            {
+                counts[i] += 1;
+            }
+        }
+    }
+    counts
 }
 
 #[cfg(test)]

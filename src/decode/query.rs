@@ -140,7 +140,13 @@ pub fn field_lines(text: &str) -> Option<Vec<(String, String)>> {
         });
         match field {
             Some(f) => fields.push(f),
-            None if line.len() <= 40 && !line.contains('=') => {}
+            // A short heading ("Form Data", "view source") is skipped; a line that names a binding
+            // parameter without being a field of it is not a heading: the paste is not read as fields.
+            None if line.len() <= 40
+                && !line.contains('=')
+                && !BINDING_PARAMS
+                    .iter()
+                    .any(|p| line.to_ascii_lowercase().contains(&p.to_ascii_lowercase())) => {}
             None => return None,
         }
     }

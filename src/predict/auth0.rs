@@ -662,6 +662,48 @@ fn signature(
         }
     };
     let unknown = |why: &str| Some(Outcome::Unknown(check("signature-value"), why.to_string()));
+    // Shapes where xml-crypto's picks (the first element of a local name at any depth) and the verifier
+    // samlint's verdict comes from (the ds children of the Signature) may see different parts: no
+    // prediction rather than a wrong `accepted`. No IdP writes any of them.
+    for name in [
+        "SignedInfo",
+        "CanonicalizationMethod",
+        "SignatureMethod",
+        "SignatureValue",
+        "KeyInfo",
+    ] {
+        if below(doc, s, name).len() > 1 {
+            return unknown(
+                "the signature holds more than one element of a name the library picks by position",
+            );
+        }
+    }
+    // Every certificate is in that one KeyInfo (an HMAC check and the thumbprint read the same one).
+    let in_keyinfo = below(doc, s, "KeyInfo")
+        .first()
+        .map_or(0, |ki| below(doc, *ki, "X509Certificate").len());
+    if below(doc, s, "X509Certificate").len() != in_keyinfo {
+        return unknown("the signature holds a certificate outside its KeyInfo");
+    }
+    // samlint's HMAC model checks one Reference (bergshamra checks every one of an RSA or ECDSA
+    // signature); and work per Reference is bounded.
+    let references = path(doc, s, &["SignedInfo", "Reference"]).len();
+    let hmac = below(doc, s, "SignatureMethod")
+        .first()
+        .and_then(|n| attr(doc, *n, "Algorithm"))
+        .is_some_and(|a| a.contains("hmac"));
+    if references > 16 || (hmac && references != 1) {
+        return unknown("the signature holds more References than samlint models");
+    }
+    // The library verifies the assertion's signature in a document of the assertion alone; an empty
+    // Reference URI there means that assertion, not the Response samlint's verifier would digest.
+    if scope != doc.root
+        && path(doc, s, &["SignedInfo", "Reference"])
+            .iter()
+            .any(|r| attr(doc, *r, "URI").unwrap_or("").is_empty())
+    {
+        return unknown("the assertion's signature references the whole document (URI=\"\")");
+    }
     // loadSignature.
     let Some(signed_info) = below(doc, s, "SignedInfo").first().copied() else {
         return unknown("the signature has no SignedInfo");
@@ -743,6 +785,15 @@ fn signature(
     let in_scope: Vec<NodeId> = std::iter::once(scope)
         .chain(doc.descendants(scope))
         .collect();
+    // How many elements carry each ID value (in any of the library's ID attributes): one pass.
+    let mut id_counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for e in in_scope.iter().filter_map(|n| doc.element(*n)) {
+        for a in &e.attrs {
+            if ID_NAMES.contains(&a.local.as_str()) {
+                *id_counts.entry(a.value.as_str()).or_default() += 1;
+            }
+        }
+    }
     for r in &refs {
         let uri = attr(doc, *r, "URI").unwrap_or("");
         let id = uri.strip_prefix('#').unwrap_or(uri);
@@ -751,16 +802,7 @@ fn signature(
                 return unknown("a Reference URI holds a quote");
             }
             // The assertion's signature is checked in a document of the assertion alone.
-            let hits: usize = ["AssertionID", "Id", "ID", "id"]
-                .iter()
-                .map(|name| {
-                    in_scope
-                        .iter()
-                        .filter_map(|n| doc.element(*n))
-                        .filter(|e| e.attrs.iter().any(|a| a.local == *name && a.value == id))
-                        .count()
-                })
-                .sum();
+            let hits = id_counts.get(id).copied().unwrap_or(0);
             if hits > 1 {
                 return Some(reject(
                     "duplicate-id",
@@ -880,6 +922,9 @@ fn signature(
 
 const ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
 
+/// The attributes xml-crypto resolves a Reference by.
+const ID_NAMES: [&str; 4] = ["AssertionID", "Id", "ID", "id"];
+
 /// Is there, inside the element the Reference names (`id`; empty: the whole scope), a ds:Signature
 /// without a SignatureValue text?
 fn unreadable_signature_inside(doc: &Document, id: &str, in_scope: &[NodeId]) -> bool {
@@ -888,9 +933,9 @@ fn unreadable_signature_inside(doc: &Document, id: &str, in_scope: &[NodeId]) ->
     } else {
         in_scope.iter().copied().find(|n| {
             doc.element(*n).is_some_and(|e| {
-                e.attrs.iter().any(|a| {
-                    a.value == id && matches!(a.local.as_str(), "AssertionID" | "Id" | "ID" | "id")
-                })
+                e.attrs
+                    .iter()
+                    .any(|a| a.value == id && ID_NAMES.contains(&a.local.as_str()))
             })
         })
     };

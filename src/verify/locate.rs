@@ -92,7 +92,10 @@ pub fn locate(doc: &Document, m: &Message) -> Located {
     let root = doc.root;
     let n = doc.nodes.len();
     let mut linted = Marks::new(n);
-    for l in std::iter::once(root).chain(m.assertions.iter().map(|a| a.node)) {
+    for l in std::iter::once(root)
+        .chain(m.assertions.iter().map(|a| a.node))
+        .chain(m.encrypted_assertions.iter().map(|e| e.node))
+    {
         linted.set(l);
     }
     let mut advice = Marks::new(n);
@@ -112,16 +115,19 @@ pub fn locate(doc: &Document, m: &Message) -> Located {
                 }
             }
         }
-        if doc.is(id, ns::SAML, "Assertion") && id != root && !linted.has(id) {
+        // An encrypted assertion anywhere but among the Response's own is the same shape: an SP that
+        // decrypts what it finds would read content samlint never saw.
+        let saml_assertion =
+            doc.is(id, ns::SAML, "Assertion") || doc.is(id, ns::SAML, "EncryptedAssertion");
+        if saml_assertion && id != root && !linted.has(id) {
             if in_advice {
                 advice.set(id);
             } else {
                 hidden.push(id);
             }
         }
-        if let Some(e) = doc.element(id)
-            && matches!(e.local.as_str(), "Assertion" | "EncryptedAssertion")
-            && e.ns.as_deref() != Some(ns::SAML)
+        if matches!(el.local.as_str(), "Assertion" | "EncryptedAssertion")
+            && el.ns.as_deref() != Some(ns::SAML)
         {
             lookalike.push(id);
         }

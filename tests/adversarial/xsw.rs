@@ -109,6 +109,17 @@ pub(crate) fn cases() -> Vec<(String, String)> {
         "near-miss namespace (trailing space) forged Assertion before the genuine".into(),
         format!("{head}{near}{genuine}{tail}"),
     ));
+    // An EncryptedAssertion anyone can add (in Extensions, or in StatusDetail) beside the genuine signed
+    // Assertion: an SP that decrypts what it finds reads content samlint never saw.
+    let encrypted = "<saml:EncryptedAssertion><xenc:EncryptedData xmlns:xenc=\"http://www.w3.org/2001/04/xmlenc#\"/></saml:EncryptedAssertion>";
+    v.push((
+        "EncryptedAssertion in Extensions beside the genuine".into(),
+        in_extensions(&format!("{head}{genuine}{tail}"), encrypted),
+    ));
+    v.push((
+        "EncryptedAssertion in StatusDetail beside the genuine".into(),
+        in_status(&format!("{head}{genuine}{tail}"), encrypted),
+    ));
     // The genuine signed Assertion under a root that is not SAML's protocol Response (a version-bumped
     // or foreign namespace, or another protocol element): no SP reads it as a login (found by the
     // verify_differential fuzz target, kept as fixtures/fuzz/verify_differential-foreign-root.xml).
