@@ -102,7 +102,7 @@ pub fn check(_doc: &Document, m: &Message) -> Vec<Finding> {
     let root_path = format!("/{}", m.root_name);
     if m.kind == MessageKind::Other {
         // The root's name is structure (shown); its namespace URI is a value (public or redacted).
-        let name = Arg::plain(&m.root_name);
+        let name = Arg::path(&m.root_name);
         let nsarg = || Arg::value(m.root_ns.clone().unwrap_or_default());
         let ns = m.root_ns.as_deref().unwrap_or("");
         let (rule, msg, help) = if ns == ns::SAML && m.root_name == "Assertion" {

@@ -73,6 +73,9 @@ pub enum Arg {
     Uuid(String),
     /// An X.500 distinguished name (a certificate subject or issuer).
     Dn(String),
+    /// An element path or name taken from the document (`/Response/Extensions/x/Assertion`): SAML's
+    /// own names are shown, any other is redacted as the redacted XML view redacts it.
+    Path(String),
     /// Any other value from the input.
     Text(String),
 }
@@ -101,6 +104,9 @@ impl Arg {
     }
     pub fn uuid(v: impl Into<String>) -> Self {
         Arg::Uuid(v.into())
+    }
+    pub fn path(v: impl Into<String>) -> Self {
+        Arg::Path(v.into())
     }
     pub fn dn(v: impl Into<String>) -> Self {
         Arg::Dn(v.into())
@@ -132,6 +138,7 @@ impl Arg {
             | Arg::Id(v)
             | Arg::Uuid(v)
             | Arg::Dn(v)
+            | Arg::Path(v)
             | Arg::Text(v) => v,
         }
     }

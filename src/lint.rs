@@ -452,8 +452,11 @@ fn expand(args: &[String], opts: &Options) -> Vec<Item> {
                     }
                     if e.is_dir() {
                         stack.push(e)
-                    } else {
+                    } else if e.is_file() {
                         files.push(e)
+                    } else {
+                        // A FIFO, socket or device: opening it could block forever.
+                        out.push(Item::Skipped(e.to_string_lossy().into_owned()));
                     }
                 }
             }

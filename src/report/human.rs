@@ -347,7 +347,7 @@ pub fn summary_line(run: &Run) -> String {
     }
     if skipped > 0 {
         s.push_str(&format!(
-            "; {} skipped (not matching the include/exclude globs)",
+            "; {} skipped (excluded by --include/--exclude, not a regular file, or by its content neither SAML, a capture nor a Keycloak export)",
             plural(skipped, "file")
         ));
     }

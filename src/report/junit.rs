@@ -8,10 +8,11 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
 fn clean(s: &str) -> String {
-    // XML 1.0 cannot carry most control characters at all, escaped or not.
+    // XML 1.0 cannot carry most control characters (removed by `sanitize`), nor U+FFFE and U+FFFF,
+    // escaped or not.
     crate::util::sanitize(s)
         .chars()
-        .filter(|c| *c == '\n' || *c == '\t' || !c.is_control())
+        .filter(|c| !matches!(c, '\u{fffe}' | '\u{ffff}'))
         .collect()
 }
 

@@ -85,7 +85,7 @@ impl Redactor {
         }
         let p = if let Some((_, domain)) = t
             .split_once('@')
-            .filter(|(l, d)| !l.is_empty() && d.contains('.') && !t.contains(char::is_whitespace))
+            .filter(|_| crate::report::public::looks_like_email(t))
         {
             let d = if self.keep_domains {
                 domain.to_string()
@@ -149,6 +149,8 @@ impl Redactor {
             Arg::Id(i) => self.id(i.trim()),
             Arg::Uuid(u) => self.connection(u),
             Arg::Dn(d) => self.dn(d),
+            Arg::Path(p) if p.starts_with('/') => self.xml_path(p),
+            Arg::Path(p) => self.name("n-", p, KNOWN_ELEMENTS),
         })
     }
 
@@ -411,6 +413,28 @@ impl Redactor {
         }
     }
 
+    /// An element path (`/Response/Assertion[2]/Subject`, what a finding points at): each name that is
+    /// not one of SAML's or XML Signature's own becomes the pseudonym the redacted XML view gives it.
+    /// Other locations (`$.clients[0]…` in a Keycloak export) are samlint's own words and stay.
+    pub fn xml_path(&self, p: &str) -> String {
+        if !p.starts_with('/') {
+            return p.to_string();
+        }
+        p.split('/')
+            .map(|seg| {
+                let (name, index) = seg.find('[').map_or((seg, ""), |i| seg.split_at(i));
+                if name.is_empty() {
+                    String::new()
+                } else if let Some(a) = name.strip_prefix('@') {
+                    format!("@{}{index}", self.name("a-", a, KNOWN_ATTRIBUTES))
+                } else {
+                    format!("{}{index}", self.name("n-", name, KNOWN_ELEMENTS))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
     fn qname(&self, prefix: Option<&str>, local: &str, known: &[&str]) -> String {
         let l = self.name("n-", local, known);
         match prefix {
@@ -622,6 +646,7 @@ pub fn run_with(original: &crate::lint::Run, r: &mut Redactor) -> crate::lint::R
         for f in &mut m.findings {
             f.message = r.msg(&f.message);
             f.label = f.label.as_ref().map(|l| r.msg(l));
+            f.path = f.path.as_deref().map(|p| r.xml_path(p));
         }
         for p in &mut m.packs {
             p.reason = r.msg(&p.reason);
@@ -631,6 +656,8 @@ pub fn run_with(original: &crate::lint::Run, r: &mut Redactor) -> crate::lint::R
             sig.detail = sig.detail.as_ref().map(|d| r.msg(d));
             for x in &mut sig.signatures {
                 x.detail = x.detail.as_ref().map(|d| r.msg(d));
+                x.path = r.xml_path(&x.path);
+                x.element = x.element.as_deref().map(|e| r.xml_path(e));
                 x.id = x.id.as_deref().map(|i| r.value(i));
                 x.reference = x.reference.as_deref().map(|i| r.value(i));
                 if let Some(k) = &mut x.key {

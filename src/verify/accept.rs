@@ -321,7 +321,7 @@ pub fn message(
             Some(cause::WRAPPING),
             Some(msg!(
                 "{} carries {} signatures",
-                Arg::plain(doc.path(*el)),
+                Arg::path(doc.path(*el)),
                 Arg::plain(n)
             )),
         )

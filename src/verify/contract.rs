@@ -412,8 +412,8 @@ fn placement(
     {
         let msg = msg!(
             "the signature sits in {} but its Reference points at {}: the signed element is not the one it travels with",
-            Arg::plain(s.parent.map(|p| doc.path(p)).unwrap_or_default()),
-            Arg::plain(doc.path(t))
+            Arg::path(s.parent.map(|p| doc.path(p)).unwrap_or_default()),
+            Arg::path(doc.path(t))
         );
         findings.push(
             Finding::new(&SIG005, msg.clone())

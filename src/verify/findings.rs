@@ -58,7 +58,7 @@ fn hidden_assertions(doc: &Document, loc: &Located, out: &mut Vec<Finding>) {
                 &SIG005,
                 msg!(
                     "an element named {} in the namespace `{}`, not SAML's: an SP that selects elements by local name reads it as the assertion (signature-wrapping shape)",
-                    Arg::plain(local),
+                    Arg::path(local),
                     Arg::value(uri)
                 ),
             )
@@ -281,7 +281,7 @@ fn doubled(doc: &Document, loc: &Located, acc: &Acceptance, out: &mut Vec<Findin
                     &SIG005,
                     msg!(
                         "{} carries {} signatures; an element has at most one",
-                        Arg::plain(doc.path(*el)),
+                        Arg::path(doc.path(*el)),
                         Arg::plain(n)
                     ),
                 )

@@ -95,18 +95,7 @@ pub fn inflate_b64(v: &str) -> String {
     out
 }
 
-/// Percent-encoding of everything but the unreserved characters (upper-case escapes).
-pub fn pct(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
+pub use crate::common::leak::pct;
 
 pub fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
