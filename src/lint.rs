@@ -1027,6 +1027,6 @@ mod cap_tests {
         assert_eq!(v.len(), 21);
         assert!(v[19].message.to_string().ends_with("(and 10 more SIG011 findings in this message, not shown: raise --max-findings to see them)"), "{}", v[19].message);
         assert!(!v[18].message.to_string().contains("more"));
-        assert_eq!(v[20].message.to_string(), "other");
+        assert_eq!(v[20].message.to_string(), "Other");
     }
 }
