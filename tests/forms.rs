@@ -835,6 +835,18 @@ fn directory_of_mixed_repository_files_lints_only_what_can_hold_saml() {
     );
     write_temp(d, "requirements.txt", "python3-saml==1.16.0\nlxml>=5\n");
     write_temp(d, "NOTES.txt", "SSO setup: see docs/sso.md\n");
+    // Mentions a parameter without carrying one.
+    write_temp(
+        d,
+        "HOWTO.txt",
+        "Copy the SAMLResponse from the browser's network tab, then run samlint.\n",
+    );
+    // Keycloak-like keys, but no export once read whole.
+    write_temp(
+        d,
+        "fixtures.json",
+        "{\"clientId\": \"web\", \"note\": \"a test fixture, not an export\"}\n",
+    );
     write_temp(d, "empty.txt", "");
     copy("saml/keycloak-post-form.html", "idp-page.html");
     write_temp(
@@ -886,6 +898,8 @@ fn directory_of_mixed_repository_files_lints_only_what_can_hold_saml() {
         "theme.json",
         "requirements.txt",
         "NOTES.txt",
+        "HOWTO.txt",
+        "fixtures.json",
         "empty.txt",
         "index.html",
     ] {
@@ -899,13 +913,18 @@ fn directory_of_mixed_repository_files_lints_only_what_can_hold_saml() {
             .lines()
             .last()
             .unwrap()
-            .contains("11 files skipped"),
+            .contains("13 files skipped"),
         "{}",
         o.stdout
     );
     // Named on the command line, a file is read whatever it holds (and its problem reported).
     let (code, _) = check_json(&[d.join("junit.xml").to_str().unwrap()]);
     assert_eq!(code, 1, "a named non-SAML XML is linted (STR001)");
+    let (code, v) = check_json(&[d.join("fixtures.json").to_str().unwrap()]);
+    assert_eq!(
+        code, 2,
+        "a named JSON that is no export is an input error: {v:#}"
+    );
 }
 
 /// In a folder, what is not a regular file is skipped (a FIFO would block the read forever), an empty
