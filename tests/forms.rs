@@ -987,3 +987,31 @@ fn new_forms_are_redacted_like_the_others() {
         }
     }
 }
+
+/// A page saved by the browser (File › Save page as) starts with `<!-- saved from url=… -->`.
+#[test]
+fn a_page_saved_by_the_browser_is_read_as_html() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = std::fs::read_to_string(fixture("saml/keycloak-post-form.html")).unwrap();
+    let saved = write_temp(
+        dir.path(),
+        "saved.html",
+        format!(
+            "<!-- saved from url=(0045)https://kc.example.com/realms/acme/protocol/saml -->\n{page}"
+        ),
+    );
+    let (code, v) = check_json(&[&saved, "--idp-cert", &fixture("keys/idp-cert.pem")]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(v["inputs"][0]["kind"], "html-form", "{v:#}");
+    let empty = write_temp(
+        dir.path(),
+        "error-page.html",
+        "<!-- saved from url=(0032)https://kc.example.com/ -->\n<!DOCTYPE html><html><body>Invalid redirect uri</body></html>",
+    );
+    let (code, v) = check_json(&[&empty]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        v["inputs"][0]["errors"][0]["code"], "input::no-saml",
+        "{v:#}"
+    );
+}

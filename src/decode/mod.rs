@@ -968,7 +968,7 @@ fn from_html(
         })
         .collect();
     if carrying.is_empty() {
-        let doctype = text
+        let doctype = html::after_comments(text)
             .get(..14)
             .is_some_and(|h| h.eq_ignore_ascii_case("<!doctype html"));
         return doctype.then(|| {
