@@ -333,7 +333,9 @@ impl fmt::Display for ErrorKind {
             }
             ErrorKind::NoSaml { what, shown } => {
                 write!(f, "no SAML message found in this {what}")?;
-                for (i, (entry, by, title)) in shown.iter().enumerate() {
+                // A capture of many failed attempts: the first few say it, the rest are counted.
+                const SHOWN: usize = 5;
+                for (i, (entry, by, title)) in shown.iter().take(SHOWN).enumerate() {
                     let sep = if i == 0 { "; it shows" } else { ";" };
                     match title {
                         Some(t) => write!(f, "{sep} entry {entry}: {by} answered `{t}`")?,
@@ -342,6 +344,9 @@ impl fmt::Display for ErrorKind {
                             "{sep} entry {entry}: {by} answered an error samlint does not know"
                         )?,
                     }
+                }
+                if shown.len() > SHOWN {
+                    write!(f, "; and {} more error pages", shown.len() - SHOWN)?;
                 }
                 Ok(())
             }
@@ -446,5 +451,24 @@ impl miette::Diagnostic for InputError {
         self.kind
             .help()
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_capture_of_many_error_pages_names_five_and_counts_the_rest() {
+        let shown: Vec<(usize, &'static str, Option<String>)> = (1..=40)
+            .map(|i| (i, "Keycloak", Some("Invalid redirect uri".to_string())))
+            .collect();
+        let t = ErrorKind::NoSaml {
+            what: "HAR capture",
+            shown,
+        }
+        .to_string();
+        assert_eq!(t.matches("entry ").count(), 5, "{t}");
+        assert!(t.ends_with("; and 35 more error pages"), "{t}");
     }
 }
