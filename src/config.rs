@@ -282,29 +282,31 @@ fn marked_error_at(text: &str) -> Option<(String, usize, usize)> {
     let map = root.as_mapping()?;
     let at =
         |key: String, n: &marked_yaml::Node| n.span().start().map(|m| (key, m.line(), m.column()));
+    // Every refused value; the first in the file is the one serde stopped at (it reads in order).
+    let mut bad: Vec<(String, usize, usize)> = Vec::new();
     if let Some(n) = map.get_node("format")
         && n.as_scalar()
             .is_some_and(|v| <Format as clap::ValueEnum>::from_str(v.as_str(), true).is_err())
     {
-        return at("format".into(), n);
+        bad.extend(at("format".into(), n));
     }
     if let Some(n) = map.get_node("fail-on")
         && n.as_scalar()
             .is_some_and(|v| v.as_str().parse::<Severity>().is_err())
     {
-        return at("fail-on".into(), n);
+        bad.extend(at("fail-on".into(), n));
     }
-    let sev = map.get_node("severity").and_then(|n| n.as_mapping())?;
-    sev.iter().find_map(|(k, v)| {
-        let bad = v
-            .as_scalar()
-            .is_some_and(|v| v.as_str() != "off" && v.as_str().parse::<Severity>().is_err());
-        if bad {
-            at(format!("severity.{}", k.as_str()), v)
-        } else {
-            None
+    if let Some(sev) = map.get_node("severity").and_then(|n| n.as_mapping()) {
+        for (k, v) in sev.iter() {
+            let refused = v
+                .as_scalar()
+                .is_some_and(|v| v.as_str() != "off" && v.as_str().parse::<Severity>().is_err());
+            if refused {
+                bad.extend(at(format!("severity.{}", k.as_str()), v));
+            }
         }
-    })
+    }
+    bad.into_iter().min_by_key(|(_, l, c)| (*l, *c))
 }
 
 /// The line of a top-level key, for errors about its value.

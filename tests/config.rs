@@ -132,3 +132,23 @@ fn explicit_config_and_strict_errors() {
         assert!(err.contains(at) && err.contains(says), "{text}: {err}");
     }
 }
+
+/// Several bad values: the error names the first one in the file, at its line (serde stops there).
+#[test]
+fn several_bad_values_report_the_first_in_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_temp(
+        dir.path(),
+        "samlint.yaml",
+        "severity:\n  ATL010: loud\nformat: fancy\nfail-on: never\n",
+    );
+    let o = run(&[
+        "check",
+        "--config",
+        &cfg,
+        &fixture("saml/keycloak-atlassian-ok.xml"),
+    ]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("ATL010"), "{}", o.stderr);
+    assert!(o.stderr.contains("samlint.yaml:2:"), "{}", o.stderr);
+}
