@@ -43,9 +43,9 @@ pub fn predict(i: &Input) -> Prediction {
         Some(f) => Prediction {
             accepted: false,
             check: Some(f.code),
-            assumptions: vec![format!(
+            assumptions: vec![crate::msg!(
                 "rejected because of {}; Data Center's own error text for it is not modelled",
-                f.code
+                crate::finding::Arg::plain(f.code)
             )],
             ..base
         },

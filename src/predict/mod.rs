@@ -80,7 +80,8 @@ pub struct Prediction {
     pub message: Option<Text>,
     /// What samlint assumed to make this prediction (said under it in the human output).
     #[serde(skip)]
-    pub assumptions: Vec<String>,
+    /// What samlint assumed: typed, so that `--redact` replaces the values from the input.
+    pub assumptions: Vec<crate::finding::Msg>,
 }
 
 fn visible_text<S: Serializer>(t: &Option<Text>, s: S) -> Result<S::Ok, S::Error> {
@@ -96,7 +97,7 @@ impl Prediction {
         let mut p = self.clone();
         p.error_description = p.error_description.map(|t| t.redacted(r));
         p.message = p.message.map(|t| t.redacted(r));
-        p.assumptions = p.assumptions.iter().map(|a| r.text(a)).collect();
+        p.assumptions = p.assumptions.iter().map(|a| r.msg(a)).collect();
         p
     }
 
@@ -174,7 +175,7 @@ pub fn predict(i: &Input) -> Predicted {
 /// The Atlassian connection the response meets, and what of it samlint inferred.
 struct Connection {
     cfg: auth0::Config,
-    inferred: Vec<String>,
+    inferred: Vec<crate::finding::Msg>,
 }
 
 const ATLASSIAN_ACS: &str = "https://auth.atlassian.com/login/callback?connection=saml-";
@@ -226,7 +227,10 @@ fn connection(i: &Input) -> Connection {
                 .or(destination.clone())
                 .or(recipient.clone())
                 .unwrap_or_default();
-            inferred.push(format!("the ACS URL is {a}"));
+            inferred.push(crate::msg!(
+                "the ACS URL is {}",
+                crate::finding::Arg::url(&a)
+            ));
             a
         }
     };
@@ -237,15 +241,18 @@ fn connection(i: &Input) -> Connection {
                 .map(|id| format!("{ATLASSIAN_ENTITY}{id}"))
                 .or(audience)
                 .unwrap_or_default();
-            inferred.push(format!("the SP entity ID is {r}"));
+            inferred.push(crate::msg!(
+                "the SP entity ID is {}",
+                crate::finding::Arg::url(&r)
+            ));
             r
         }
     };
     let now_ms = i.at.map_or(i.now_ms, |a| a.ms);
     if i.at.is_some_and(|a| a.source == "issue-instant") {
-        inferred.push(
-            "Atlassian received it at its IssueInstant (pass --at, or a HAR capture)".to_string(),
-        );
+        inferred.push(crate::finding::Msg::from(
+            "Atlassian received it at its IssueInstant (pass --at, or a HAR capture)",
+        ));
     }
     Connection {
         cfg: auth0::Config { realm, acs, now_ms },
@@ -304,8 +311,9 @@ fn cloud(i: &Input, out: &mut Predicted) {
             assumptions,
         },
         auth0::Outcome::Unknown(c, why) => {
-            assumptions.push(format!(
-                "samlint cannot tell the library's exact answer: {why}"
+            assumptions.push(crate::msg!(
+                "samlint cannot tell the library's exact answer: {}",
+                crate::finding::Arg::text(why)
             ));
             Prediction {
                 sp: "atlassian-cloud",

@@ -51,11 +51,7 @@ fn details(p: &Prediction) -> Vec<String> {
         p.model
     ));
     if !p.assumptions.is_empty() {
-        let a: Vec<String> = p
-            .assumptions
-            .iter()
-            .map(|a| crate::util::one_line(a))
-            .collect();
+        let a: Vec<String> = p.assumptions.iter().map(|a| a.to_string()).collect();
         out.push(format!("assumed: {}", a.join("; ")));
     }
     out
@@ -160,7 +156,7 @@ pub fn parts(pr: &Predicted, pem: bool) -> Vec<Part> {
                 other
                     .assumptions
                     .first()
-                    .map(|a| format!("; assumed: {}", crate::util::one_line(a)))
+                    .map(|a| format!("; assumed: {a}"))
                     .unwrap_or_default()
             ));
         }
