@@ -108,6 +108,25 @@ fn exercise(label: &str, base: &[u8], rounds: usize, seed: u64) {
             for f in &m.findings {
                 let _ = samlint::report::human::render_finding(style, &v, f);
             }
+            // The summary block and the concise lines, at a narrow and a wide terminal: no panic, and
+            // the summary rows (before the first diagnostic) fit the width but for words longer than
+            // a line (a certificate line, a URL broken at the width stays within it).
+            for width in [40, 120] {
+                let style = samlint::report::human::Style {
+                    color: false,
+                    width,
+                    show_infos: width == 40,
+                };
+                let body = samlint::report::human::full_body(m, style);
+                for l in body.lines().take_while(|l| !l.is_empty()) {
+                    assert!(
+                        l.chars().count() <= width.max(80),
+                        "{label}: a summary line of {} columns at {width}: {l}",
+                        l.chars().count()
+                    );
+                }
+                let _ = samlint::report::human::concise_findings(m, width == 40);
+            }
         }
         for e in run.errors() {
             if let (Some(t), Some(s)) = (&e.text, e.span) {

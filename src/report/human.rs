@@ -297,17 +297,25 @@ pub fn full_body(m: &Linted, style: Style) -> String {
     let mut rows: Vec<String> = Vec::new();
     if !m.is_keycloak() {
         // What the SP would answer comes first: it is what the user is asking.
-        let v = summary::verdict(m, false);
-        for (i, w) in wrap(&format!("  {}", sanitize(&v)), style.width)
-            .into_iter()
-            .enumerate()
-        {
+        let v = sanitize(&summary::verdict(m, false)).into_owned();
+        // The first line after two columns of indent, the rest after four.
+        let mut lines = summary::wrap_words(&v, style.width.saturating_sub(2).max(24));
+        if lines.len() > 1 {
+            let rest = lines.split_off(1).join(" ");
+            lines.extend(summary::wrap_words(
+                &rest,
+                style.width.saturating_sub(4).max(24),
+            ));
+        }
+        for (i, w) in lines.into_iter().enumerate() {
             if i == 0 && style.color {
-                let mut chars = w.trim_start().chars();
+                let mut chars = w.chars();
                 let sym = chars.next().unwrap_or(' ');
                 rows.push(format!("  {}{}", summary::painted(sym), chars.as_str()));
+            } else if i == 0 {
+                rows.push(format!("  {w}"));
             } else {
-                rows.push(w);
+                rows.push(format!("    {w}"));
             }
         }
         rows.extend(summary::block(m, style.color, style.width));
@@ -389,30 +397,6 @@ pub fn full_body(m: &Linted, style: Style) -> String {
         out.push_str(&render_group(style, &v, &g.all));
         out.push('\n');
     }
-    out
-}
-
-/// Break a line at spaces to fit `width` columns; continuation lines are indented two more than the
-/// first. A word longer than the width stays whole.
-fn wrap(line: &str, width: usize) -> Vec<String> {
-    let indent = line.len() - line.trim_start().len();
-    let next = " ".repeat(indent + 2);
-    let mut out = Vec::new();
-    let mut cur = line[..indent].to_string();
-    let mut empty = true;
-    for word in line.trim_start().split(' ') {
-        let len = cur.chars().count() + usize::from(!empty) + word.chars().count();
-        if !empty && len > width {
-            out.push(std::mem::replace(&mut cur, next.clone()));
-            empty = true;
-        }
-        if !empty {
-            cur.push(' ');
-        }
-        cur.push_str(word);
-        empty = false;
-    }
-    out.push(cur);
     out
 }
 
@@ -563,17 +547,6 @@ mod tests {
     use super::*;
     use crate::error::{ErrorKind, InputError};
     use crate::source::Origin;
-
-    #[test]
-    fn wrap_keeps_words_and_indents_continuations() {
-        let w = wrap("  aaa bbb ccc ddd", 10);
-        assert_eq!(w, ["  aaa bbb", "    ccc", "    ddd"]);
-        assert_eq!(wrap("  x", 10), ["  x"]);
-        assert_eq!(
-            wrap("  averyveryverylongword b", 10),
-            ["  averyveryverylongword", "    b"]
-        );
-    }
 
     #[test]
     fn error_spans_inside_a_multibyte_character_do_not_panic() {

@@ -159,6 +159,24 @@ fn mark(result: &str, color: bool) -> String {
     paint(m, c, color)
 }
 
+/// `s` without ANSI colour sequences (what the summary itself paints).
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut it = s.chars();
+    while let Some(c) = it.next() {
+        if c == '\x1b' {
+            for d in it.by_ref() {
+                if d == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// A verdict or signature mark in its colour.
 pub fn painted(sym: char) -> String {
     let code = match sym {
@@ -441,20 +459,34 @@ fn signatures(m: &Linted, color: bool, room: usize, out: &mut Vec<String>) {
     if report.signatures.len() > 8 {
         lines.push(format!("and {} more", report.signatures.len() - 8));
     }
+    // Colour codes do not take columns: wrap on the plain text's width.
+    let lines: Vec<String> = lines
+        .into_iter()
+        .flat_map(|l| {
+            let plain_extra = l.len() - strip_ansi(&l).len();
+            let mut w = wrap_words(&l, room + plain_extra);
+            for x in w.iter_mut().skip(1) {
+                *x = format!("  {x}");
+            }
+            w
+        })
+        .collect();
     row(out, "signatures", lines);
     for k in &keys {
         row(
             out,
             "key",
-            vec![
-                val(&k.info.subject, room),
-                format!("SHA-1 {}", k.info.sha1),
-                format!(
-                    "expires {} · from {}",
-                    day(&k.info.not_after),
-                    key_source(&k.source)
-                ),
-            ],
+            [val(&k.info.subject, room), format!("SHA-1 {}", k.info.sha1)]
+                .into_iter()
+                .chain(wrap_words(
+                    &format!(
+                        "expires {} · from {}",
+                        day(&k.info.not_after),
+                        key_source(&k.source)
+                    ),
+                    room,
+                ))
+                .collect(),
         );
     }
     // A certificate the message carries that is not the key used: say which one signed (or claims to).
