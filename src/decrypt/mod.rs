@@ -16,6 +16,7 @@
 //! ciphertext and the SP's key.
 
 pub mod keys;
+pub mod seal;
 
 pub use keys::{SpKey, SpKeys, load_sp_key};
 
