@@ -1,0 +1,181 @@
+//! `--sp-key` as a user sees it (issue 15 item 7): the encrypted Keycloak-shaped fixture
+//! (fixtures/saml/keycloak-atlassian-encrypted.xml, made by fixtures/generate.sh) in the full and concise
+//! formats without a key, with the SP's key (decrypted and valid) and with a key that does not fit; and
+//! no output of any format ever carries the private key.
+
+mod common;
+use common::*;
+
+const FIXTURE: &str = "fixtures/saml/keycloak-atlassian-encrypted.xml";
+const IDP_CERT: &str = "fixtures/keys/idp-cert.pem";
+const SP_KEY: &str = "fixtures/keys/sp-key.pem";
+const WRONG_KEY: &str = "fixtures/keys/client-key.pem";
+
+fn shown(format: &str, key: Option<&str>) -> (i32, String) {
+    let mut a = vec!["check", FIXTURE, "--idp-cert", IDP_CERT, "--format", format];
+    if let Some(k) = key {
+        a.extend(["--sp-key", k]);
+    }
+    let o = run(&a);
+    (o.code, no_elapsed(&o.stdout))
+}
+
+#[test]
+fn without_key_says_what_is_encrypted_and_for_whom() {
+    let (code, full) = shown("full", None);
+    assert_eq!(code, 1, "ATL014 is an error");
+    assert!(full.contains("--sp-key"), "{full}");
+    assert!(
+        full.contains("AES-256-GCM") && full.contains("CN=sp.example.com"),
+        "{full}"
+    );
+    insta::assert_snapshot!("encrypted_without_key_full", full);
+    insta::assert_snapshot!("encrypted_without_key_concise", shown("concise", None).1);
+}
+
+#[test]
+fn with_key_decrypts_and_verifies() {
+    let (_, full) = shown("full", Some(SP_KEY));
+    assert!(full.contains("SIG022"), "{full}");
+    assert!(!full.contains("SIG021"), "{full}");
+    insta::assert_snapshot!("encrypted_with_key_full", full);
+    insta::assert_snapshot!(
+        "encrypted_with_key_concise",
+        shown("concise", Some(SP_KEY)).1
+    );
+    let (_, json) = check_json(&[FIXTURE, "--idp-cert", IDP_CERT, "--sp-key", SP_KEY]);
+    let sig = &json["messages"][0]["signature"];
+    assert_eq!(sig["status"], "valid", "{sig}");
+    let results: Vec<(&str, &str)> = sig["signatures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["element"].as_str().unwrap_or(""),
+                s["result"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        results,
+        [("/Response", "valid"), ("/Response/Assertion", "valid")]
+    );
+    // The decrypted assertion is linted: its NameID reaches the profile rules (no STR008 any more).
+    let codes: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert!(!codes.contains(&"STR008"), "{codes:?}");
+    assert!(
+        codes.contains(&"ATL014"),
+        "Atlassian still cannot decrypt: {codes:?}"
+    );
+}
+
+#[test]
+fn wrong_key_is_an_error_naming_the_key() {
+    let (code, full) = shown("full", Some(WRONG_KEY));
+    assert_eq!(code, 1);
+    assert!(
+        full.contains("SIG021") && full.contains("client-key.pem"),
+        "{full}"
+    );
+    insta::assert_snapshot!("encrypted_wrong_key_full", full);
+    insta::assert_snapshot!(
+        "encrypted_wrong_key_concise",
+        shown("concise", Some(WRONG_KEY)).1
+    );
+    // The right key among wrong ones: each is tried.
+    let o = run(&[
+        "check",
+        FIXTURE,
+        "--idp-cert",
+        IDP_CERT,
+        "--format",
+        "concise",
+        "--sp-key",
+        WRONG_KEY,
+        "--sp-key",
+        SP_KEY,
+    ]);
+    assert!(
+        o.stdout.contains("SIG022") && !o.stdout.contains("SIG021"),
+        "{}",
+        o.stdout
+    );
+}
+
+/// The private key's material (its base64 body, 8-character pieces of it, and the DER's hex) is in
+/// no output: every format, redacted or not, with the right key, a wrong key, and a key file passed
+/// where an input goes.
+#[test]
+fn the_private_key_never_appears_in_any_output() {
+    let pem = std::fs::read_to_string(fixture("keys/sp-key.pem")).unwrap();
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let pieces: Vec<&str> = (0..body.len().saturating_sub(8))
+        .step_by(37)
+        .map(|i| &body[i..i + 8])
+        .collect();
+    use base64::Engine as _;
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(&body)
+        .unwrap();
+    let hex: String = der[40..60].iter().map(|b| format!("{b:02x}")).collect();
+    let hex_upper = hex.to_uppercase();
+    let mut runs = 0;
+    for format in [
+        "full", "concise", "json", "sarif", "junit", "github", "markdown",
+    ] {
+        for key in [SP_KEY, "fixtures/keys/sp-key-pkcs1.pem", WRONG_KEY] {
+            for redact in [false, true] {
+                let mut a = vec!["check", FIXTURE, "--idp-cert", IDP_CERT, "--format", format];
+                a.extend(["--sp-key", key]);
+                if redact {
+                    a.push("--redact");
+                }
+                let o = run(&a);
+                runs += 1;
+                for out in [&o.stdout, &o.stderr] {
+                    for p in &pieces {
+                        assert!(
+                            !out.contains(p),
+                            "{a:?}: a piece of the key ({p}) is in the output"
+                        );
+                    }
+                    assert!(
+                        !out.contains(&hex) && !out.contains(&hex_upper),
+                        "{a:?}: key DER in the output"
+                    );
+                }
+            }
+        }
+    }
+    // `report` too, and the key given as an input (it is not SAML: an error that must not echo it).
+    for a in [
+        vec![
+            "report",
+            FIXTURE,
+            "--idp-cert",
+            IDP_CERT,
+            "--sp-key",
+            SP_KEY,
+        ],
+        vec!["check", SP_KEY],
+        vec!["check", FIXTURE, "--sp-key", FIXTURE],
+    ] {
+        let o = run(&a);
+        runs += 1;
+        for out in [&o.stdout, &o.stderr] {
+            for p in &pieces {
+                assert!(
+                    !out.contains(p),
+                    "{a:?}: a piece of the key ({p}) is in the output"
+                );
+            }
+        }
+    }
+    assert!(runs >= 40);
+}
