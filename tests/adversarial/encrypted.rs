@@ -75,6 +75,58 @@ fn encrypted_controls_decrypt_and_verify() {
             &k,
         );
     }
+    // Every key transport and content algorithm of the issue (python3-saml, ruby-saml, node-saml,
+    // samael, Keycloak): xmlenc11 RSA-OAEP with SHA-256 digest and MGF1-SHA256, RSA-1.5, the AES sizes.
+    for (content, transport, digest, mgf) in [
+        (
+            "http://www.w3.org/2001/04/xmlenc#aes128-cbc",
+            "http://www.w3.org/2001/04/xmlenc#rsa-1_5",
+            None,
+            None,
+        ),
+        (
+            "http://www.w3.org/2001/04/xmlenc#aes192-cbc",
+            "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p",
+            None,
+            None,
+        ),
+        (
+            "http://www.w3.org/2009/xmlenc11#aes128-gcm",
+            "http://www.w3.org/2009/xmlenc11#rsa-oaep",
+            Some("http://www.w3.org/2001/04/xmlenc#sha256"),
+            Some("http://www.w3.org/2009/xmlenc11#mgf1sha256"),
+        ),
+        (
+            "http://www.w3.org/2009/xmlenc11#aes192-gcm",
+            "http://www.w3.org/2009/xmlenc11#rsa-oaep",
+            Some("http://www.w3.org/2000/09/xmldsig#sha1"),
+            None,
+        ),
+    ] {
+        let seal = Seal {
+            content: content.into(),
+            transport: transport.into(),
+            digest: digest.map(str::to_string),
+            mgf: mgf.map(str::to_string),
+            with_cert: false,
+        };
+        let size = bergshamra::crypto::cipher::from_uri(content)
+            .unwrap()
+            .key_size();
+        let e = encrypted_assertion(
+            standalone(&genuine).as_bytes(),
+            &cert_der("keys/sp-cert.pem"),
+            &vec![9u8; size],
+            &seal,
+        )
+        .unwrap();
+        let p = write(dir.path(), "alg.xml", format!("{head}{e}{tail}"));
+        l.control_valid(
+            &format!("control: {content} / {transport} {digest:?} {mgf:?}"),
+            &p,
+            &k,
+        );
+    }
     // The same key as PKCS#1.
     let doc = format!("{head}{}{tail}", enc(&standalone(&genuine), GCM));
     let p = write(dir.path(), "control1.xml", &doc);
