@@ -437,10 +437,14 @@ pub fn open(src: &Source, doc: &Document, m: &Message, keys: &SpKeys, limits: &L
             if let Some(der) = &ek.cert
                 && cert_spki(der).as_deref() != Some(key.spki.as_slice())
             {
-                let mut r = msg!("EncryptedKey {} is for ", Arg::plain(ei + 1));
-                r.push(recipient_msg(ek));
-                r.push(msg!(", not this key"));
-                why.push((ki, r));
+                // The certificate is named once, in the summary.
+                why.push((
+                    ki,
+                    msg!(
+                        "not the key of the certificate EncryptedKey {} is for",
+                        Arg::plain(ei + 1)
+                    ),
+                ));
                 continue;
             }
             if tries >= MAX_TRIES {
