@@ -179,3 +179,58 @@ fn the_private_key_never_appears_in_any_output() {
     }
     assert!(runs >= 40);
 }
+
+/// What decryption reveals is redacted like any other content: the decrypted NameID reaches the
+/// unredacted Markdown report (so the check below can fail), and no redacted output carries it.
+#[test]
+fn decrypted_values_are_redacted() {
+    let secret = "jane.doe";
+    let plain = run(&[
+        "report",
+        FIXTURE,
+        "--idp-cert",
+        IDP_CERT,
+        "--sp-key",
+        SP_KEY,
+        "--no-redact",
+    ]);
+    assert!(
+        plain.stdout.contains(secret),
+        "the decrypted NameID is not in the report at all"
+    );
+    let without_key = run(&["report", FIXTURE, "--idp-cert", IDP_CERT, "--no-redact"]);
+    assert!(
+        !without_key.stdout.contains(secret),
+        "readable without the key?"
+    );
+    let mut outs = vec![run(&[
+        "report",
+        FIXTURE,
+        "--idp-cert",
+        IDP_CERT,
+        "--sp-key",
+        SP_KEY,
+    ])];
+    for format in [
+        "full", "concise", "json", "sarif", "junit", "github", "markdown",
+    ] {
+        outs.push(run(&[
+            "check",
+            FIXTURE,
+            "--idp-cert",
+            IDP_CERT,
+            "--sp-key",
+            SP_KEY,
+            "--redact",
+            "--format",
+            format,
+        ]));
+    }
+    for o in outs {
+        assert!(
+            !o.stdout.contains(secret) && !o.stderr.contains(secret),
+            "{}",
+            o.stdout
+        );
+    }
+}
