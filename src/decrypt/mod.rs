@@ -303,7 +303,7 @@ fn recipient_msg(k: &KeyEntry) -> Msg {
     if let Some(n) = &k.key_name {
         return msg!("the key named {}", Arg::text(n));
     }
-    msg!("an unnamed key")
+    msg!("a key its KeyInfo does not name (no certificate or KeyName)")
 }
 
 /// One sentence on what is encrypted, with which algorithms, for which certificate.
