@@ -234,3 +234,38 @@ fn decrypted_values_are_redacted() {
         );
     }
 }
+
+/// The same key in every form `--sp-key` takes (PKCS#8 PEM, PKCS#1 PEM, DER, bare base64, PEM after a
+/// certificate in one file) loads to the same public key, which is the one of the SP certificate.
+#[test]
+fn every_key_form_loads_to_the_same_key() {
+    use base64::Engine as _;
+    let dir = tempfile::tempdir().unwrap();
+    let pem = std::fs::read_to_string(fixture("keys/sp-key.pem")).unwrap();
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(&body)
+        .unwrap();
+    let cert = std::fs::read_to_string(fixture("keys/sp-cert.pem")).unwrap();
+    let forms = [
+        fixture("keys/sp-key.pem"),
+        fixture("keys/sp-key-pkcs1.pem"),
+        write_temp(dir.path(), "k.der", &der),
+        write_temp(dir.path(), "k.b64", &body),
+        write_temp(dir.path(), "both.pem", format!("{cert}{pem}")),
+    ];
+    let want = {
+        let c = samlint::verify::cert::load_idp_cert(&fixture("keys/sp-cert.pem")).unwrap();
+        use x509_parser::prelude::FromDer;
+        let (_, x) = x509_parser::certificate::X509Certificate::from_der(&c[0].der).unwrap();
+        x.tbs_certificate.subject_pki.raw.to_vec()
+    };
+    for f in &forms {
+        let k = samlint::decrypt::load_sp_key(f).unwrap_or_else(|e| panic!("{f}: {e}"));
+        assert_eq!(k.spki, want, "{f}");
+        assert_eq!(k.bits, 2048, "{f}");
+        // Debug output never shows the material.
+        let dbg = format!("{k:?}");
+        assert!(!dbg.contains(&body[64..80]), "{dbg}");
+    }
+}

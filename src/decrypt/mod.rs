@@ -287,8 +287,16 @@ fn read_key(doc: &Document, k: NodeId) -> KeyEntry {
     }
 }
 
-/// The certificate an EncryptedKey names, as the user can recognise it.
+/// The certificate an EncryptedKey names, as the user can recognise it, and its Recipient.
 fn recipient_msg(k: &KeyEntry) -> Msg {
+    let mut m = key_named(k);
+    if let Some(r) = &k.recipient {
+        m.push(msg!(" (Recipient {})", Arg::value(r)));
+    }
+    m
+}
+
+fn key_named(k: &KeyEntry) -> Msg {
     if let Some(der) = &k.cert {
         let sha1 = crate::verify::cert::colon_hex(&sha1::Sha1::digest(der));
         return match crate::verify::cert::info(der) {
