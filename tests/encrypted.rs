@@ -269,3 +269,61 @@ fn every_key_form_loads_to_the_same_key() {
         assert!(!dbg.contains(&body[64..80]), "{dbg}");
     }
 }
+
+/// Every single-byte change across the EncryptedAssertion of the fixture (one position in 17, two
+/// replacement bytes), linted with the key through the library: never a panic, and a message that
+/// still decrypts holds exactly one assertion; one that is `valid` decrypted to the genuine NameID.
+#[test]
+fn mutated_encrypted_assertions_never_panic() {
+    let xml = std::fs::read_to_string(fixture("saml/keycloak-atlassian-encrypted.xml")).unwrap();
+    let start = xml.find("<saml:EncryptedAssertion").unwrap();
+    let end = xml.find("</saml:EncryptedAssertion>").unwrap() + 26;
+    let key = samlint::decrypt::load_sp_key(&fixture("keys/sp-key.pem")).unwrap();
+    let trust = samlint::verify::Trust {
+        certs: samlint::verify::cert::load_idp_cert(&fixture("keys/idp-cert.pem")).unwrap(),
+        entity_id: None,
+    };
+    let opts = samlint::lint::Options {
+        sp_keys: samlint::decrypt::SpKeys(std::sync::Arc::new(vec![key])),
+        trust,
+        ..Default::default()
+    };
+    let (mut runs, mut decrypted, mut valid) = (0, 0, 0);
+    for p in (start..end).step_by(17) {
+        for b in [b'A', b'<'] {
+            let mut bytes = xml.clone().into_bytes();
+            if bytes[p] == b {
+                continue;
+            }
+            bytes[p] = b;
+            let Ok(text) = String::from_utf8(bytes) else {
+                continue;
+            };
+            let run = samlint::lint::run(&[text], &mut std::io::empty(), &opts);
+            runs += 1;
+            for m in &run.messages {
+                if m.model.decrypted.is_some() {
+                    decrypted += 1;
+                    assert_eq!(m.model.assertions.len(), 1);
+                    assert!(m.model.encrypted_assertions.is_empty());
+                }
+                if m.signature
+                    .as_ref()
+                    .is_some_and(|s| s.status == samlint::verify::Status::Valid)
+                {
+                    valid += 1;
+                    let id = m.model.assertions[0]
+                        .subject
+                        .as_ref()
+                        .and_then(|s| s.name_id.as_ref());
+                    assert_eq!(
+                        id.map(|n| n.value.value.as_str()),
+                        Some("jane.doe@example.com")
+                    );
+                }
+            }
+        }
+    }
+    println!("{runs} mutations: {decrypted} still decrypted, {valid} valid");
+    assert!(runs > 600, "{runs}");
+}
