@@ -36,6 +36,8 @@ pub struct Linted {
     pub client: Option<Client>,
     /// What the SPs whose packs applied would answer (responses only).
     pub predicted: crate::predict::Predicted,
+    /// How its EncryptedAssertion was opened (`--sp-key`).
+    pub decryption: Option<crate::decrypt::Decryption>,
 }
 
 /// What pairing needs of a Keycloak client (see `pair_with_clients`).
@@ -301,6 +303,7 @@ pub struct Original {
 pub struct Opening {
     pub original: Option<Box<Original>>,
     pub findings: Vec<Finding>,
+    pub decryption: Option<crate::decrypt::Decryption>,
 }
 
 /// Decrypt the message's EncryptedAssertion when `--sp-key` was given: the decrypted message replaces
@@ -320,6 +323,7 @@ pub fn open_encrypted(
             Opening {
                 original: None,
                 findings: vec![*f],
+                decryption: None,
             },
         ),
         crate::decrypt::Opened::Decrypted(d) => {
@@ -335,6 +339,7 @@ pub fn open_encrypted(
                         model,
                     })),
                     findings: vec![d.note],
+                    decryption: Some(d.info),
                 },
             )
         }
@@ -640,6 +645,7 @@ fn process(
                 rendered: None,
                 client: None,
                 predicted: v.predicted,
+                decryption: opening.decryption.clone(),
             }
         })
     });
@@ -813,6 +819,7 @@ fn keycloak_input(
             rendered: None,
             client,
             predicted: Default::default(),
+            decryption: None,
         }
     };
     for c in keycloak::clients(&root, kind) {

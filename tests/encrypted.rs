@@ -61,6 +61,22 @@ fn with_key_decrypts_and_verifies() {
         results,
         [("/Response", "valid"), ("/Response/Assertion", "valid")]
     );
+    let d = &json["messages"][0]["decryption"];
+    assert_eq!(d["key"], SP_KEY, "{d}");
+    assert_eq!(
+        d["content_algorithm"],
+        "http://www.w3.org/2009/xmlenc11#aes256-gcm"
+    );
+    assert_eq!(
+        d["key_transport"],
+        "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p"
+    );
+    assert_eq!(
+        (d["encrypted_key"].as_u64(), d["encrypted_keys"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let (_, without) = check_json(&[FIXTURE, "--idp-cert", IDP_CERT]);
+    assert!(without["messages"][0].get("decryption").is_none());
     // The decrypted assertion is linted: its NameID reaches the profile rules (no STR008 any more).
     let codes: Vec<&str> = json["findings"]
         .as_array()
@@ -232,6 +248,8 @@ fn decrypted_values_are_redacted() {
             "{}",
             o.stdout
         );
+        // The key is named by a pseudonym and its public-key SHA-1, as input files are.
+        assert!(!o.stdout.contains(SP_KEY), "{}", o.stdout);
     }
 }
 

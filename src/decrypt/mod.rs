@@ -352,7 +352,22 @@ pub enum Opened {
     Refused(Box<Finding>),
 }
 
+/// How an EncryptedAssertion was opened (JSON `messages[].decryption`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Decryption {
+    /// The `--sp-key` file that opened it.
+    pub key: String,
+    /// SHA-1 of that key's public key (SubjectPublicKeyInfo), colon-separated upper-case hex.
+    pub public_key_sha1: String,
+    pub content_algorithm: String,
+    pub key_transport: String,
+    /// Which EncryptedKey (1-based) opened it, of how many.
+    pub encrypted_key: usize,
+    pub encrypted_keys: usize,
+}
+
 pub struct Decrypted {
+    pub info: Decryption,
     pub source: Source,
     pub doc: Document,
     pub model: Message,
@@ -368,7 +383,7 @@ fn tried_list(keys: &SpKeys, why: &[(usize, Msg)]) -> Msg {
         }
         m.push(msg!(
             "{} (public key SHA-1 {}): ",
-            Arg::plain(&k.origin),
+            Arg::text(&k.origin),
             Arg::plain(&k.public_sha1)
         ));
         let reasons: Vec<&Msg> = why
@@ -504,7 +519,7 @@ pub fn open(src: &Source, doc: &Document, m: &Message, keys: &SpKeys, limits: &L
                     let mut note = summary(&d);
                     note.push(msg!(
                         "; decrypted with {} (public key SHA-1 {}) through EncryptedKey {} of {}",
-                        Arg::plain(&key.origin),
+                        Arg::text(&key.origin),
                         Arg::plain(&key.public_sha1),
                         Arg::plain(ei + 1),
                         Arg::plain(d.keys.len())
@@ -516,6 +531,14 @@ pub fn open(src: &Source, doc: &Document, m: &Message, keys: &SpKeys, limits: &L
                             (a.start_tag, a.path.clone())
                         });
                     Opened::Decrypted(Box::new(Decrypted {
+                        info: Decryption {
+                            key: key.origin.clone(),
+                            public_key_sha1: key.public_sha1.clone(),
+                            content_algorithm: alg.to_string(),
+                            key_transport: ek.algorithm.clone().unwrap_or_default(),
+                            encrypted_key: ei + 1,
+                            encrypted_keys: d.keys.len(),
+                        },
                         note: Finding::new(&crate::verify::rules::SIG022, note)
                             .at(at.0, at.1)
                             .label("decrypted"),
