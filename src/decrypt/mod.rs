@@ -386,97 +386,168 @@ fn tried_list(keys: &SpKeys, why: &[(usize, Msg)]) -> Msg {
             Arg::text(&k.origin),
             Arg::plain(&k.public_sha1)
         ));
-        let reasons: Vec<&Msg> = why
-            .iter()
-            .filter(|(ki, _)| *ki == i)
-            .map(|(_, r)| r)
-            .collect();
-        match reasons.first() {
-            Some(r) => m.push((*r).clone()),
-            None => m.push(msg!("not tried")),
+        let mut any = false;
+        for (_, r) in why.iter().filter(|(ki, _)| *ki == i) {
+            if any {
+                m.push(msg!(", "));
+            }
+            m.push(r.clone());
+            any = true;
+        }
+        if !any {
+            m.push(msg!("not tried"));
         }
     }
     m
 }
 
-/// Open the message's EncryptedAssertion with the SP keys.
+fn refused(e: &Encrypted, why: Msg) -> Opened {
+    Opened::Refused(Box::new(
+        Finding::new(&crate::verify::rules::SIG021, why)
+            .at(e.start_tag, &e.path)
+            .label("not decrypted"),
+    ))
+}
+
+/// Open the message's EncryptedAssertion with the SP keys: the stages `read`, `unwrap` and `decrypt`
+/// ([`try_keys`]), `splice`, each of which may refuse.
 pub fn open(src: &Source, doc: &Document, m: &Message, keys: &SpKeys, limits: &Limits) -> Opened {
-    if keys.is_empty() || m.kind != MessageKind::Response || m.encrypted_assertions.is_empty() {
+    if keys.is_empty() || m.kind != MessageKind::Response {
         return Opened::Nothing;
     }
-    let refused = |e: &Encrypted, why: Msg| {
-        Opened::Refused(Box::new(
-            Finding::new(&crate::verify::rules::SIG021, why)
-                .at(e.start_tag, &e.path)
-                .label("not decrypted"),
-        ))
+    let Some(e) = m.encrypted_assertions.first() else {
+        return Opened::Nothing;
     };
-    let e = &m.encrypted_assertions[0];
-    if m.encrypted_assertions.len() + m.assertions.len() != 1 {
+    let count = m.encrypted_assertions.len() + m.assertions.len();
+    if count != 1 {
         return refused(
             e,
             msg!(
                 "the Response carries {} assertions (encrypted or not); samlint decrypts only a Response with exactly one",
-                Arg::plain(m.encrypted_assertions.len() + m.assertions.len())
+                Arg::plain(count)
             ),
         );
     }
     let d = describe(doc, e);
-    if let Some(r) = d.refusal.clone() {
-        let mut why = msg!("not decrypted: ");
-        why.push(r);
-        return refused(e, why);
+    let (ciphertext, cipher, alg) = match content(doc, &d) {
+        Ok(c) => c,
+        Err(r) => {
+            let mut why = msg!("not decrypted: ");
+            why.push(r);
+            return refused(e, why);
+        }
+    };
+    let (ki, ei, plain) = match try_keys(keys, &d, cipher.as_ref(), alg, &ciphertext) {
+        Ok(found) => found,
+        Err(why) => {
+            let mut m = msg!("the EncryptedAssertion did not decrypt with any --sp-key; ");
+            m.push(summary(&d));
+            m.push(msg!(". Keys tried: "));
+            m.push(tried_list(keys, &why));
+            return refused(e, m);
+        }
+    };
+    let (Some(key), Some(ek)) = (keys.0.get(ki), d.keys.get(ei)) else {
+        return refused(e, msg!("not decrypted: internal key index"));
+    };
+    match splice(src, doc, e, &plain, limits) {
+        Ok((source, doc2, model)) => {
+            let mut note = summary(&d);
+            note.push(msg!(
+                "; decrypted with {} (public key SHA-1 {}) through EncryptedKey {} of {}",
+                Arg::text(&key.origin),
+                Arg::plain(&key.public_sha1),
+                Arg::plain(ei + 1),
+                Arg::plain(d.keys.len())
+            ));
+            let (span, path) = model
+                .assertions
+                .first()
+                .map_or((model.start_tag, model.root_name.clone()), |a| {
+                    (a.start_tag, a.path.clone())
+                });
+            Opened::Decrypted(Box::new(Decrypted {
+                info: Decryption {
+                    key: key.origin.clone(),
+                    public_key_sha1: key.public_sha1.clone(),
+                    content_algorithm: alg.to_string(),
+                    key_transport: ek.algorithm.clone().unwrap_or_default(),
+                    encrypted_key: ei + 1,
+                    encrypted_keys: d.keys.len(),
+                },
+                note: Finding::new(&crate::verify::rules::SIG022, note)
+                    .at(span, path)
+                    .label("decrypted"),
+                source,
+                doc: doc2,
+                model,
+            }))
+        }
+        Err(r) => {
+            let mut m = msg!("decrypted, but refused: ");
+            m.push(r);
+            refused(e, m)
+        }
+    }
+}
+
+type Cipher = Box<dyn bergshamra::crypto::cipher::CipherAlgorithm>;
+/// The key index, the EncryptedKey index and the plaintext of a successful decryption.
+type Found = (usize, usize, Vec<u8>);
+
+/// The ciphertext and its cipher, once `read` found nothing to refuse.
+fn content<'d>(doc: &Document, d: &'d Described) -> Result<(Vec<u8>, Cipher, &'d str), Msg> {
+    if let Some(r) = &d.refusal {
+        return Err(r.clone());
     }
     let (Some(data), Some(alg)) = (d.data, d.content_alg.as_deref()) else {
-        return refused(e, msg!("not decrypted: no EncryptedData"));
+        return Err(msg!("no EncryptedData"));
     };
     let ciphertext = doc
         .first_child(data, ns::XENC, "CipherData")
         .and_then(|cd| doc.first_child(cd, ns::XENC, "CipherValue"))
-        .and_then(|cv| b64(&text_of(doc, cv)));
-    let Some(ciphertext) = ciphertext else {
-        return refused(
-            e,
-            msg!("not decrypted: the EncryptedData's CipherValue is not base64"),
-        );
-    };
-    let cipher = match bergshamra::crypto::cipher::from_uri(alg) {
-        Ok(c) => c,
-        Err(_) => {
-            return refused(
-                e,
-                msg!(
-                    "not decrypted: {} is not available in this build",
-                    alg_name(Some(alg), CIPHERS)
-                ),
-            );
-        }
-    };
+        .and_then(|cv| b64(&text_of(doc, cv)))
+        .ok_or_else(|| msg!("the EncryptedData's CipherValue is not base64"))?;
+    let cipher = bergshamra::crypto::cipher::from_uri(alg).map_err(|_| {
+        msg!(
+            "{} is not available in this build",
+            alg_name(Some(alg), CIPHERS)
+        )
+    })?;
+    Ok((ciphertext, cipher, alg))
+}
+
+/// Stages `unwrap` and `decrypt`: each SP key (in the order given) with each EncryptedKey meant for
+/// it, at most [`MAX_TRIES`] RSA operations; the first pair whose content key opens the ciphertext
+/// (GCM tag, CBC padding) wins: (key index, EncryptedKey index, plaintext). Otherwise, per key, why not.
+fn try_keys(
+    keys: &SpKeys,
+    d: &Described,
+    cipher: &dyn bergshamra::crypto::cipher::CipherAlgorithm,
+    alg: &str,
+    ciphertext: &[u8],
+) -> Result<Found, Vec<(usize, Msg)>> {
     let mut why: Vec<(usize, Msg)> = Vec::new();
     let mut tries = 0usize;
     for (ki, key) in keys.iter().enumerate() {
         for (ei, ek) in d.keys.iter().enumerate() {
-            // An EncryptedKey that names a certificate is for that certificate's key only.
+            let n = Arg::plain(ei + 1);
+            // An EncryptedKey that names a certificate is for that certificate's key only (the
+            // certificate itself is named once, in the summary).
             if let Some(der) = &ek.cert
                 && cert_spki(der).as_deref() != Some(key.spki.as_slice())
             {
-                // The certificate is named once, in the summary.
                 why.push((
                     ki,
-                    msg!(
-                        "not the key of the certificate EncryptedKey {} is for",
-                        Arg::plain(ei + 1)
-                    ),
+                    msg!("not the key of the certificate EncryptedKey {} is for", n),
                 ));
                 continue;
             }
             if tries >= MAX_TRIES {
+                let cap = Arg::plain(MAX_TRIES);
                 why.push((
                     ki,
-                    msg!(
-                        "not tried: at most {} RSA decryptions per message",
-                        Arg::plain(MAX_TRIES)
-                    ),
+                    msg!("not tried: at most {} RSA decryptions per message", cap),
                 ));
                 continue;
             }
@@ -493,73 +564,27 @@ pub fn open(src: &Source, doc: &Document, m: &Message, keys: &SpKeys, limits: &L
                     ki,
                     msg!(
                         "EncryptedKey {} opened to {} bytes, not the {} the content algorithm needs (not this key)",
-                        Arg::plain(ei + 1),
+                        n,
                         Arg::plain(cek.len()),
                         Arg::plain(cipher.key_size())
                     ),
                 ));
                 continue;
             }
-            let plain = match cipher.decrypt(&cek, &ciphertext) {
-                Ok(p) => p,
-                Err(_) => {
-                    why.push((
-                        ki,
-                        msg!(
-                            "EncryptedKey {} opened, but the content did not decrypt ({} authentication or padding failed: wrong key or altered ciphertext)",
-                            Arg::plain(ei + 1),
-                            alg_name(Some(alg), CIPHERS)
-                        ),
-                    ));
-                    continue;
-                }
-            };
-            return match splice(src, doc, e, &plain, limits) {
-                Ok((source, doc2, model)) => {
-                    let mut note = summary(&d);
-                    note.push(msg!(
-                        "; decrypted with {} (public key SHA-1 {}) through EncryptedKey {} of {}",
-                        Arg::text(&key.origin),
-                        Arg::plain(&key.public_sha1),
-                        Arg::plain(ei + 1),
-                        Arg::plain(d.keys.len())
-                    ));
-                    let at = model
-                        .assertions
-                        .first()
-                        .map_or((model.start_tag, model.root_name.clone()), |a| {
-                            (a.start_tag, a.path.clone())
-                        });
-                    Opened::Decrypted(Box::new(Decrypted {
-                        info: Decryption {
-                            key: key.origin.clone(),
-                            public_key_sha1: key.public_sha1.clone(),
-                            content_algorithm: alg.to_string(),
-                            key_transport: ek.algorithm.clone().unwrap_or_default(),
-                            encrypted_key: ei + 1,
-                            encrypted_keys: d.keys.len(),
-                        },
-                        note: Finding::new(&crate::verify::rules::SIG022, note)
-                            .at(at.0, at.1)
-                            .label("decrypted"),
-                        source,
-                        doc: doc2,
-                        model,
-                    }))
-                }
-                Err(r) => {
-                    let mut m = msg!("decrypted, but refused: ");
-                    m.push(r);
-                    refused(e, m)
-                }
-            };
+            match cipher.decrypt(&cek, ciphertext) {
+                Ok(plain) => return Ok((ki, ei, plain)),
+                Err(_) => why.push((
+                    ki,
+                    msg!(
+                        "EncryptedKey {} opened, but the content did not decrypt ({} authentication or padding failed: wrong key or altered ciphertext)",
+                        n,
+                        alg_name(Some(alg), CIPHERS)
+                    ),
+                )),
+            }
         }
     }
-    let mut m = msg!("the EncryptedAssertion did not decrypt with any --sp-key; ");
-    m.push(summary(&d));
-    m.push(msg!(". Keys tried: "));
-    m.push(tried_list(keys, &why));
-    refused(e, m)
+    Err(why)
 }
 
 /// Stage `unwrap`: the content key from one EncryptedKey with one SP key.
