@@ -346,6 +346,26 @@ pub fn open_encrypted(
     }
 }
 
+/// A key was given and the EncryptedAssertion was refused or did not open (SIG021): whatever the
+/// Response's signature says, the message is not `valid`, since the assertion inside is unchecked.
+fn not_decrypted(opening: &Opening, signature: Option<&mut verify::Report>) {
+    let refused = opening.original.is_none()
+        && opening
+            .findings
+            .iter()
+            .any(|f| f.code == verify::rules::SIG021.code);
+    if let Some(s) = signature
+        && refused
+        && matches!(s.status, verify::Status::Valid | verify::Status::Untrusted)
+    {
+        s.status = verify::Status::Invalid;
+        s.cause = Some(verify::cause::ENCRYPTED);
+        s.detail = Some(crate::msg!(
+            "--sp-key was given but the EncryptedAssertion was not decrypted (SIG021): the assertion inside is unchecked"
+        ));
+    }
+}
+
 /// What [`lint_message`] found out about one message.
 pub struct Verdict {
     pub findings: Vec<Finding>,
@@ -399,6 +419,7 @@ pub fn lint_message(
         &source.binding,
         signature.as_mut(),
     ));
+    not_decrypted(opening, signature.as_mut());
     let mut expect = opts.expect.clone();
     if expect.idp_entity_id.is_none() {
         expect.idp_entity_id = opts.trust.entity_id.clone();

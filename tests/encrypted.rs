@@ -104,6 +104,14 @@ fn wrong_key_is_an_error_naming_the_key() {
         "encrypted_wrong_key_concise",
         shown("concise", Some(WRONG_KEY)).1
     );
+    // The Response signature over the ciphertext is genuine, but nothing inside was checked.
+    let (_, json) = check_json(&[FIXTURE, "--idp-cert", IDP_CERT, "--sp-key", WRONG_KEY]);
+    let sig = &json["messages"][0]["signature"];
+    assert_eq!(
+        (&sig["status"], &sig["cause"]),
+        (&"invalid".into(), &"encrypted".into()),
+        "{sig}"
+    );
     // The right key among wrong ones: each is tried.
     let o = run(&[
         "check",
