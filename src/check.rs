@@ -265,8 +265,12 @@ pub fn check(_doc: &Document, m: &Message) -> Vec<Finding> {
             }
         }
         for e in &m.encrypted_assertions {
+            let mut said = crate::decrypt::summary(&crate::decrypt::describe(_doc, e));
+            said.push(crate::msg!(
+                ". Its subject, conditions and attributes cannot be checked: pass the SP's private key with --sp-key to check what is inside"
+            ));
             out.push(
-                Finding::new(&STR008, "the assertion is encrypted; its subject, conditions and attributes cannot be checked")
+                Finding::new(&STR008, said)
                     .at(e.start_tag, &e.path)
                     .label("EncryptedAssertion"),
             );

@@ -311,6 +311,14 @@ pub struct TrustArgs {
         help_heading = "Trust and expectations"
     )]
     pub idp_cert: Vec<String>,
+    /// The SP's RSA private key (PEM or DER, PKCS#1 or PKCS#8; a file only), to decrypt an
+    /// EncryptedAssertion and check the assertion inside. Repeatable: each key is tried.
+    #[arg(
+        long = "sp-key",
+        value_name = "FILE",
+        help_heading = "Trust and expectations"
+    )]
+    pub sp_key: Vec<String>,
     /// IdP SAML metadata (EntityDescriptor / EntitiesDescriptor, Keycloak's realm descriptor): signing
     /// certificates and the expected IdP entity ID.
     #[arg(
@@ -414,7 +422,12 @@ impl TrustArgs {
                 trust.entity_id = m.entity_id;
             }
         }
+        let mut sp_keys = Vec::new();
+        for k in &self.sp_key {
+            sp_keys.push(crate::decrypt::load_sp_key(k).map_err(|e| format!("--sp-key {k}: {e}"))?);
+        }
         Ok(crate::lint::Options {
+            sp_keys: crate::decrypt::SpKeys(std::sync::Arc::new(sp_keys)),
             limits,
             lint,
             trust,

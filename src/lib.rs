@@ -14,6 +14,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod decode;
+pub mod decrypt;
 pub mod error;
 pub mod finding;
 pub mod fix;

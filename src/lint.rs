@@ -36,6 +36,8 @@ pub struct Linted {
     pub client: Option<Client>,
     /// What the SPs whose packs applied would answer (responses only).
     pub predicted: crate::predict::Predicted,
+    /// How its EncryptedAssertion was opened (`--sp-key`).
+    pub decryption: Option<crate::decrypt::Decryption>,
 }
 
 /// What pairing needs of a Keycloak client (see `pair_with_clients`).
@@ -140,6 +142,8 @@ pub struct Options {
     pub client: Option<String>,
     /// Applied to every message as soon as its input is done (None: keep everything).
     pub finish: Option<Finish>,
+    /// `--sp-key`: the SP's private keys that open encrypted assertions.
+    pub sp_keys: crate::decrypt::SpKeys,
 }
 
 /// The shipped packs with default settings, loaded once.
@@ -171,6 +175,7 @@ impl Default for Options {
             engine: default_engine(),
             client: None,
             finish: None,
+            sp_keys: crate::decrypt::SpKeys::default(),
         }
     }
 }
@@ -282,6 +287,85 @@ pub fn parse_source(src: &Source, limits: &Limits) -> Result<(Document, Message)
     }
 }
 
+/// A message as received, when samlint lints its decrypted form instead: the Response's signature is
+/// verified over it (the signature covers the ciphertext), and the SPs' answers are predicted from it
+/// (an SP without the key sees the EncryptedAssertion).
+#[derive(Debug, Clone)]
+pub struct Original {
+    pub source: Source,
+    pub doc: Document,
+    pub model: Message,
+}
+
+/// What decryption (`--sp-key`) made of one message: the original when the message was decrypted,
+/// and the finding that says what happened.
+#[derive(Debug, Clone, Default)]
+pub struct Opening {
+    pub original: Option<Box<Original>>,
+    pub findings: Vec<Finding>,
+    pub decryption: Option<crate::decrypt::Decryption>,
+}
+
+/// Decrypt the message's EncryptedAssertion when `--sp-key` was given: the decrypted message replaces
+/// the parsed one, and the original is kept for its Response signature and for predictions.
+pub fn open_encrypted(
+    opts: &Options,
+    src: Source,
+    doc: Document,
+    model: Message,
+) -> (Source, Document, Message, Opening) {
+    match crate::decrypt::open(&src, &doc, &model, &opts.sp_keys, &opts.limits) {
+        crate::decrypt::Opened::Nothing => (src, doc, model, Opening::default()),
+        crate::decrypt::Opened::Refused(f) => (
+            src,
+            doc,
+            model,
+            Opening {
+                original: None,
+                findings: vec![*f],
+                decryption: None,
+            },
+        ),
+        crate::decrypt::Opened::Decrypted(d) => {
+            let d = *d;
+            (
+                d.source,
+                d.doc,
+                d.model,
+                Opening {
+                    original: Some(Box::new(Original {
+                        source: src,
+                        doc,
+                        model,
+                    })),
+                    findings: vec![d.note],
+                    decryption: Some(d.info),
+                },
+            )
+        }
+    }
+}
+
+/// A key was given and the EncryptedAssertion was refused or did not open (SIG021): whatever the
+/// Response's signature says, the message is not `valid`, since the assertion inside is unchecked.
+fn not_decrypted(opening: &Opening, signature: Option<&mut verify::Report>) {
+    let refused = opening.original.is_none()
+        && opening
+            .findings
+            .iter()
+            .any(|f| f.code == verify::rules::SIG021.code);
+    if let Some(s) = signature
+        && refused
+        && matches!(s.status, verify::Status::Valid | verify::Status::Untrusted)
+    {
+        s.status = verify::Status::Invalid;
+        s.cause = Some(verify::cause::ENCRYPTED);
+        s.detail = Some(crate::msg!(
+            "--sp-key was given but the EncryptedAssertion was not decrypted (SIG021): the assertion inside is unchecked"
+        ));
+    }
+}
+
 /// What [`lint_message`] found out about one message.
 pub struct Verdict {
     pub findings: Vec<Finding>,
@@ -298,8 +382,14 @@ pub fn lint_message(
     doc: &Document,
     model: &Message,
     requests: &[String],
+    opening: &Opening,
 ) -> Verdict {
     let mut findings = check::check(doc, model);
+    findings.extend(opening.findings.iter().cloned());
+    let original = opening
+        .original
+        .as_deref()
+        .map(|o| (&o.doc, &o.model, &*o.source.text));
     let at = evaluation_time(opts, source, model);
     let redirect = source.inflated();
     let has_xml_signature = model.signatures_anywhere > 0;
@@ -312,7 +402,15 @@ pub fn lint_message(
         signature = Some(out.report);
     } else if wants_signature || has_xml_signature {
         let when = at.as_ref().map_or(opts.now_ms, |a| a.ms);
-        let out = verify::analyse_with(opts.verifier, doc, model, &source.text, &opts.trust, when);
+        let out = verify::analyse_decrypted(
+            opts.verifier,
+            doc,
+            model,
+            &source.text,
+            &opts.trust,
+            when,
+            original,
+        );
         findings.extend(out.findings);
         signature = Some(out.report);
     }
@@ -321,6 +419,7 @@ pub fn lint_message(
         &source.binding,
         signature.as_mut(),
     ));
+    not_decrypted(opening, signature.as_mut());
     let mut expect = opts.expect.clone();
     if expect.idp_entity_id.is_none() {
         expect.idp_entity_id = opts.trust.entity_id.clone();
@@ -343,10 +442,15 @@ pub fn lint_message(
     findings.extend(more);
     opts.engine.settings.filter(&mut findings);
     cap_findings(&mut findings, opts.limits.max_findings);
+    // An SP predicts from what it receives: the message as sent, EncryptedAssertion and all.
+    let (pdoc, pmodel, psource) = match opening.original.as_deref() {
+        Some(o) => (&o.doc, &o.model, &o.source),
+        None => (doc, model, source),
+    };
     let predicted = crate::predict::predict(&crate::predict::Input {
-        doc,
-        model,
-        source,
+        doc: pdoc,
+        model: pmodel,
+        source: psource,
         report: signature.as_ref(),
         trust: &opts.trust,
         at: at.as_ref(),
@@ -505,31 +609,31 @@ fn process(
     // The messages of one input (a HAR can hold thousands) are parsed and linted in parallel too. A
     // response is paired with the AuthnRequests before it in the input, so the request IDs are read
     // in order between the two parallel steps.
-    let parsed: Vec<Result<(Source, Document, Message), InputError>> =
-        par_map(loaded.messages, |msg| {
-            msg.and_then(|src| {
-                let (d, m) = parse_source(&src, limits)?;
-                // Metadata given as the input to lint: say where it belongs (decode shows it as is).
-                if opts.lint
-                    && let Some(root) = metadata_root(&m)
-                {
-                    // No excerpt: a metadata root tag is one long line of namespace declarations,
-                    // and the message says all there is to say about it.
-                    return Err(InputError::new(
-                        &src.origin,
-                        crate::error::ErrorKind::Misplaced {
-                            what: crate::error::Misplaced::Metadata { root },
-                        },
-                    ));
-                }
-                Ok((src, d, m))
-            })
-        });
+    type Parsed = (Source, Document, Message, Opening);
+    let parsed: Vec<Result<Parsed, InputError>> = par_map(loaded.messages, |msg| {
+        msg.and_then(|src| {
+            let (d, m) = parse_source(&src, limits)?;
+            // Metadata given as the input to lint: say where it belongs (decode shows it as is).
+            if opts.lint
+                && let Some(root) = metadata_root(&m)
+            {
+                // No excerpt: a metadata root tag is one long line of namespace declarations,
+                // and the message says all there is to say about it.
+                return Err(InputError::new(
+                    &src.origin,
+                    crate::error::ErrorKind::Misplaced {
+                        what: crate::error::Misplaced::Metadata { root },
+                    },
+                ));
+            }
+            Ok(open_encrypted(opts, src, d, m))
+        })
+    });
     let mut requests: Vec<String> = Vec::new();
     let mut before = Vec::with_capacity(parsed.len());
     for p in &parsed {
         before.push(requests.len());
-        if let Ok((_, _, m)) = p
+        if let Ok((_, _, m, _)) = p
             && m.kind == crate::model::MessageKind::AuthnRequest
             && let Some(id) = &m.id
         {
@@ -538,10 +642,10 @@ fn process(
     }
     let pairs: Vec<_> = parsed.into_iter().zip(before).collect();
     let linted: Vec<Result<Linted, InputError>> = par_map(pairs, |(p, n)| {
-        p.map(|(source, doc, model)| {
+        p.map(|(source, doc, model, opening)| {
             let v = if opts.lint {
                 let earlier = requests.get(..n).unwrap_or_default();
-                lint_message(opts, &source, &doc, &model, earlier)
+                lint_message(opts, &source, &doc, &model, earlier, &opening)
             } else {
                 Verdict {
                     findings: Vec::new(),
@@ -564,6 +668,7 @@ fn process(
                 rendered: None,
                 client: None,
                 predicted: v.predicted,
+                decryption: opening.decryption.clone(),
             }
         })
     });
@@ -737,6 +842,7 @@ fn keycloak_input(
             rendered: None,
             client,
             predicted: Default::default(),
+            decryption: None,
         }
     };
     for c in keycloak::clients(&root, kind) {

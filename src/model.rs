@@ -97,6 +97,9 @@ pub struct Message {
     pub signatures: Vec<Signature>,
     pub assertions: Vec<Assertion>,
     pub encrypted_assertions: Vec<Encrypted>,
+    /// The assertion was decrypted with `--sp-key` (the span of its start tag): it was sent encrypted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decrypted: Option<Span>,
     /// Every saml:Assertion element anywhere in the document (wrapping shows up here).
     pub assertions_anywhere: usize,
     /// Every ds:Signature element anywhere in the document.
@@ -126,6 +129,7 @@ impl Message {
             signatures: Vec::new(),
             assertions: Vec::new(),
             encrypted_assertions: Vec::new(),
+            decrypted: None,
             assertions_anywhere: 0,
             signatures_anywhere: 0,
             authn_request: None,
@@ -699,6 +703,7 @@ pub fn build(doc: &Document) -> Message {
             .collect(),
         assertions,
         encrypted_assertions,
+        decrypted: None,
         assertions_anywhere,
         signatures_anywhere,
         authn_request,

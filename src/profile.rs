@@ -290,8 +290,11 @@ pub fn from_message(m: &Message, source: &crate::source::Source) -> Node {
         Node::map(None).with(
             "assertion",
             Node::bool(
-                !m.encrypted_assertions.is_empty(),
-                m.encrypted_assertions.first().map(|e| e.start_tag),
+                !m.encrypted_assertions.is_empty() || m.decrypted.is_some(),
+                m.encrypted_assertions
+                    .first()
+                    .map(|e| e.start_tag)
+                    .or(m.decrypted),
             ),
         ),
     );

@@ -22,6 +22,28 @@ struct Row {
     /// The expected verdict alone.
     verdict: String,
     cert: String,
+    /// The SP private key the source decrypts this message with, when the MANIFEST names one.
+    sp_key: Option<String>,
+}
+
+/// The SP key a MANIFEST row names ("decrypt with FILE", "decryption with FILE", "SP key FILE").
+fn sp_key_of(text: &str) -> Option<String> {
+    for phrase in ["decrypt with ", "decryption with ", "SP key "] {
+        for (i, _) in text.match_indices(phrase) {
+            let rest = &text[i + phrase.len()..];
+            if !rest.starts_with("files/") {
+                continue;
+            }
+            let end = rest.find([';', ')']).unwrap_or(rest.len());
+            let cand = rest[..end].trim();
+            for ext in [".key", ".pem"] {
+                if let Some(p) = cand.find(ext) {
+                    return Some(cand[..p + ext.len()].to_string());
+                }
+            }
+        }
+    }
+    None
 }
 
 fn manifest(shared: &Path) -> Vec<Row> {
@@ -34,12 +56,13 @@ fn manifest(shared: &Path) -> Vec<Row> {
             .position(|h| *h == name)
             .unwrap_or_else(|| panic!("MANIFEST has no {name} column"))
     };
-    let (p, k, e, n, c) = (
+    let (p, k, e, n, c, ev) = (
         col("local_path"),
         col("kind"),
         col("expected"),
         col("notes"),
         col("cert_local_path"),
+        col("evidence"),
     );
     lines
         .filter(|l| !l.trim().is_empty())
@@ -52,6 +75,11 @@ fn manifest(shared: &Path) -> Vec<Row> {
                 expected: format!("{} || {}", f[e], f.get(n).copied().unwrap_or("")),
                 verdict: f[e].to_string(),
                 cert: f.get(c).copied().unwrap_or("").to_string(),
+                sp_key: sp_key_of(&format!(
+                    "{} {}",
+                    f.get(ev).copied().unwrap_or(""),
+                    f.get(n).copied().unwrap_or("")
+                )),
             }
         })
         .collect()
@@ -472,6 +500,7 @@ fn signature_verdicts_for(verifier: samlint::verify::VerifierKind) {
         let opts = samlint::lint::Options {
             trust: trust_for(&shared, &row.cert, &first),
             verifier,
+            sp_keys: sp_keys_for(&shared, &row),
             ..Default::default()
         };
         let run = samlint::lint::run(&[path], &mut std::io::empty(), &opts);
@@ -530,4 +559,199 @@ fn signature_verdicts_for(verifier: samlint::verify::VerifierKind) {
         "too few signature rows: {valid_rows} valid, {invalid_rows} invalid"
     );
     assert_eq!(valid_ok + invalid_ok + excepted, valid_rows + invalid_rows);
+}
+
+/// A row that pins the IdP certificate by thumbprint ("fingerprint EE:17:4E:FB...") and names no file:
+/// the MANIFEST's certificate row whose `sha1=` starts with that thumbprint.
+fn cert_by_fingerprint(shared: &Path, text: &str) -> Option<String> {
+    let fp = text.split("fingerprint ").nth(1)?;
+    let fp: String = fp
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit() || *c == ':')
+        .collect();
+    let fp = fp.trim_end_matches(':');
+    if fp.len() < 11 {
+        return None;
+    }
+    let text = std::fs::read_to_string(shared.join("corpus/MANIFEST.tsv")).ok()?;
+    text.lines()
+        .filter(|l| l.split('\t').nth(4) == Some("cert"))
+        .find(|l| l.contains(&format!("sha1={fp}")))
+        .and_then(|l| l.split('\t').next())
+        .map(str::to_string)
+}
+
+/// The row's SP key, loaded as `--sp-key` loads it.
+fn sp_keys_for(shared: &Path, row: &Row) -> samlint::decrypt::SpKeys {
+    let keys = row
+        .sp_key
+        .iter()
+        .map(|k| {
+            let p = shared.join("corpus").join(k);
+            samlint::decrypt::load_sp_key(&p.to_string_lossy())
+                .unwrap_or_else(|e| panic!("{}: SP key {k}: {e}", row.path))
+        })
+        .collect();
+    samlint::decrypt::SpKeys(std::sync::Arc::new(keys))
+}
+
+/// Every encrypted corpus response whose MANIFEST row names the SP key decrypts with it and verifies as
+/// its source says, with every verifier of the build. The expectations are read from the row: the
+/// verdict, the NameID the source's test reads after decrypting, whether the Response signature
+/// verified with xmlsec1 (`xmlsec-check=Response:OK`), and the file's own name (ruby-saml's
+/// `..._encrypted_signed_assertion` / `..._encrypted_unsigned_assertion`).
+#[test]
+fn encrypted_responses_decrypt_and_verify_as_their_source_says() {
+    let Some(shared) = shared() else { return };
+    for v in verifiers() {
+        encrypted_for(&shared, v);
+    }
+}
+
+fn encrypted_for(shared: &Path, verifier: samlint::verify::VerifierKind) {
+    use samlint::verify::Status;
+    let (mut rows, mut decrypted, mut refused) = (0, 0, 0);
+    let mut wrong = Vec::new();
+    for row in manifest(shared) {
+        if !MESSAGE_KINDS.contains(&row.kind.as_str()) || row.sp_key.is_none() {
+            continue;
+        }
+        rows += 1;
+        let (path, first) = without_trust(shared, &row);
+        let keys = sp_keys_for(shared, &row);
+        if let Some(code) = expect_refused(&row.expected) {
+            // Not namespace-well-formed (samael's vectors): refused with the key too.
+            let opts = samlint::lint::Options {
+                sp_keys: keys,
+                verifier,
+                ..Default::default()
+            };
+            let run = samlint::lint::run(&[path], &mut std::io::empty(), &opts);
+            let errors: Vec<&str> = run.errors().map(|e| e.kind.code()).collect();
+            if errors == [code] && run.messages.is_empty() {
+                refused += 1;
+            } else {
+                wrong.push(format!(
+                    "{}: expected refusal {code}, got {errors:?}",
+                    row.path
+                ));
+            }
+            continue;
+        }
+        let Some(first) = first else {
+            wrong.push(format!("{}: did not parse", row.path));
+            continue;
+        };
+        let cert = if row.cert.is_empty() {
+            cert_by_fingerprint(shared, &row.expected).unwrap_or_default()
+        } else {
+            row.cert.clone()
+        };
+        let opts = samlint::lint::Options {
+            trust: trust_for(shared, &cert, &first),
+            sp_keys: keys,
+            verifier,
+            ..Default::default()
+        };
+        let run = samlint::lint::run(&[path], &mut std::io::empty(), &opts);
+        let Some(m) = run.messages.first() else {
+            wrong.push(format!("{}: no message", row.path));
+            continue;
+        };
+        let codes: Vec<&str> = m.findings.iter().map(|f| f.code).collect();
+        let mut bad = |what: String| wrong.push(format!("{}: {what}", row.path));
+        if !codes.contains(&"SIG022") || codes.contains(&"SIG021") || m.model.decrypted.is_none() {
+            bad(format!("not decrypted: {codes:?}"));
+            continue;
+        }
+        decrypted += 1;
+        let Some(a) = m.model.assertions.first() else {
+            bad("no assertion after decryption".into());
+            continue;
+        };
+        let sig = m.signature.as_ref();
+        let status = sig.map(|s| s.status);
+        let result_of = |el: &str| {
+            sig.and_then(|s| {
+                s.signatures
+                    .iter()
+                    .find(|x| x.element.as_deref() == Some(el))
+                    .map(|x| x.result)
+            })
+        };
+        let verdict = row.verdict.as_str();
+        let file = row.path.rsplit('/').next().unwrap_or("");
+        if verdict.starts_with("valid") && status != Some(Status::Valid) {
+            bad(format!("source says {verdict:?}, samlint says {status:?}"));
+        }
+        if verdict.starts_with("invalid-signature") {
+            let causes: Vec<&str> = sig
+                .iter()
+                .flat_map(|s| {
+                    s.cause
+                        .into_iter()
+                        .chain(s.signatures.iter().filter_map(|x| x.cause))
+                })
+                .collect();
+            let fam = family_causes(verdict).unwrap_or(&[]);
+            if status == Some(Status::Valid) || !causes.iter().any(|c| fam.contains(c)) {
+                bad(format!(
+                    "source says {verdict:?}, samlint says {status:?} {causes:?}"
+                ));
+            }
+        }
+        if verdict.starts_with("invalid:unsigned-encrypted-assertion") && a.signature.is_some() {
+            bad(
+                "the source says the encrypted assertion is unsigned; samlint sees a signature"
+                    .into(),
+            );
+        }
+        if row.expected.contains("xmlsec-check=Response:OK;")
+            && result_of("/Response") != Some("valid")
+        {
+            bad(format!(
+                "the Response signature should verify: {:?}",
+                result_of("/Response")
+            ));
+        }
+        if file.contains("encrypted_signed_assertion")
+            && result_of("/Response/Assertion") != Some("valid")
+        {
+            bad(format!(
+                "the decrypted assertion's signature should verify: {:?}",
+                result_of("/Response/Assertion")
+            ));
+        }
+        if file.contains("encrypted_unsigned_assertion") && a.signature.is_some() {
+            bad("the decrypted assertion should be unsigned".into());
+        }
+        if let Some(want) = verdict
+            .split("NameID ")
+            .nth(1)
+            .and_then(|r| r.split_whitespace().next())
+        {
+            let got = a
+                .subject
+                .as_ref()
+                .and_then(|s| s.name_id.as_ref())
+                .map(|n| n.value.value.clone());
+            if got.as_deref() != Some(want) {
+                bad(format!("NameID should be {want}, is {got:?}"));
+            }
+        }
+    }
+    println!(
+        "encrypted (verifier {verifier:?}): {rows} rows with an SP key, {decrypted} decrypted and checked, {refused} refused as XML"
+    );
+    assert!(
+        wrong.is_empty(),
+        "{} rows disagree:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    assert!(
+        rows >= 20 && decrypted >= 20,
+        "too few encrypted rows: {rows}, {decrypted} decrypted"
+    );
+    assert_eq!(decrypted + refused, rows);
 }

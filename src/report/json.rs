@@ -77,6 +77,9 @@ pub struct MessageOut<'a> {
     /// The certificate that signed the response, when it is not the configured one (`--idp-cert`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signed_by: Option<&'a crate::predict::SignedBy>,
+    /// How the EncryptedAssertion was opened with `--sp-key` (the message shown is the decrypted one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decryption: Option<&'a crate::decrypt::Decryption>,
 }
 
 #[derive(Serialize)]
@@ -181,6 +184,7 @@ pub fn build(run: &Run) -> Report<'_> {
             packs: &m.packs,
             predictions: &m.predicted.predictions,
             signed_by: m.predicted.signed_by.as_ref(),
+            decryption: m.decryption.as_ref(),
         })
         .collect();
     let findings = run

@@ -696,6 +696,9 @@ pub fn run_with(original: &crate::lint::Run, r: &mut Redactor) -> crate::lint::R
             p.reason = r.msg(&p.reason);
         }
         m.predicted = m.predicted.redacted(r);
+        if let Some(d) = &mut m.decryption {
+            d.key = r.text(&d.key);
+        }
         if let Some(sig) = &mut m.signature {
             sig.detail = sig.detail.as_ref().map(|d| r.msg(d));
             for x in &mut sig.signatures {

@@ -59,6 +59,10 @@ impl VerifierKind {
     }
 }
 
+/// A message as received, when the document analysed is its decrypted form (`--sp-key`): the DOM, the
+/// model and the text. The Response's own signatures are judged on it.
+pub type Received<'a> = (&'a Document, &'a Message, &'a str);
+
 /// Analyse with the chosen verifier(s).
 pub fn analyse_with(
     kind: VerifierKind,
@@ -68,15 +72,33 @@ pub fn analyse_with(
     trust: &Trust,
     now_ms: i64,
 ) -> Outcome {
+    analyse_decrypted(kind, doc, m, text, trust, now_ms, None)
+}
+
+/// Analyse with the chosen verifier(s) a document that may be the decrypted form of `received`: every
+/// verifier sees the decrypted document (the Assertion's own signature is checked there, in place of
+/// the EncryptedAssertion), and the signatures that are children of the Response get the verdict the
+/// same verifier gives them on the message as received (they sign the ciphertext).
+pub fn analyse_decrypted(
+    kind: VerifierKind,
+    doc: &Document,
+    m: &Message,
+    text: &str,
+    trust: &Trust,
+    now_ms: i64,
+    received: Option<Received>,
+) -> Outcome {
     let rust = dsig::RUST;
     match kind {
-        VerifierKind::Rust => analyse(doc, m, text, trust, &rust, now_ms),
+        VerifierKind::Rust => analyse_inner(doc, m, text, trust, &rust, now_ms, received),
         #[cfg(feature = "xmlsec")]
-        VerifierKind::Xmlsec => analyse(doc, m, text, trust, &xmlsec::Xmlsec, now_ms),
+        VerifierKind::Xmlsec => {
+            analyse_inner(doc, m, text, trust, &xmlsec::Xmlsec, now_ms, received)
+        }
         #[cfg(feature = "xmlsec")]
         VerifierKind::Both => {
-            let mut a = analyse(doc, m, text, trust, &rust, now_ms);
-            let b = analyse(doc, m, text, trust, &xmlsec::Xmlsec, now_ms);
+            let mut a = analyse_inner(doc, m, text, trust, &rust, now_ms, received);
+            let b = analyse_inner(doc, m, text, trust, &xmlsec::Xmlsec, now_ms, received);
             // Valid only when both say so: a message they judge differently is not valid, and every
             // difference about a signature is a finding (a warning when it does not change the
             // message's verdict, e.g. a policy refusal of a signature inside Advice).
@@ -128,7 +150,7 @@ pub fn analyse_with(
             a
         }
         #[cfg(not(feature = "xmlsec"))]
-        _ => analyse(doc, m, text, trust, &rust, now_ms),
+        _ => analyse_inner(doc, m, text, trust, &rust, now_ms, received),
     }
 }
 
@@ -299,17 +321,117 @@ pub fn analyse(
     verifier: &dyn Verifier,
     now_ms: i64,
 ) -> Outcome {
+    analyse_inner(doc, m, text, trust, verifier, now_ms, None)
+}
+
+/// The verdicts of the Response's own signatures (children of the root) on the message as received,
+/// by element path, with the certificate that decided each; and a refusal of that whole document.
+struct Carried {
+    refused: Option<contract::Refusal>,
+    sigs: Vec<(String, accept::Verdict, Option<Vec<u8>>)>,
+}
+
+fn carry(received: Received, trust: &Trust, verifier: &dyn Verifier) -> Carried {
+    let (doc, m, text) = received;
     let loc = locate::locate(doc, m);
     let contract = contract::check(doc, &loc);
     let trusted = !trust.certs.is_empty();
     let keys = keys(trust, &loc);
+    let runs = if contract.doc_refused.is_none() {
+        crypto::run(verifier, doc, text, &keys, &loc.sites)
+    } else {
+        crypto::Runs::default()
+    };
+    let refused = contract
+        .doc_refused
+        .clone()
+        .or_else(|| runs.doc_error.clone());
+    let sigs = loc
+        .sites
+        .iter()
+        .zip(&contract.sigs)
+        .filter(|(s, _)| s.parent == Some(doc.root))
+        .map(|(s, sc)| {
+            let v = accept::signature(
+                doc,
+                s,
+                sc,
+                contract.doc_refused.as_ref(),
+                &runs,
+                &keys,
+                trusted,
+            );
+            let der = v.key.and_then(|k| keys.get(k)).map(|c| c.der.clone());
+            (doc.path(s.node), v, der)
+        })
+        .collect();
+    Carried { refused, sigs }
+}
+
+/// Replace the verdicts of the Response's own signatures with the ones carried from the message as
+/// received; one that is not there is refused.
+fn apply_carried(
+    doc: &Document,
+    loc: &locate::Located,
+    verdicts: &mut [accept::Verdict],
+    keys: &[Cert],
+    carried: &Carried,
+) {
+    for (i, s) in loc.sites.iter().enumerate() {
+        if s.parent != Some(doc.root) {
+            continue;
+        }
+        let path = doc.path(s.node);
+        let v = match carried.sigs.iter().find(|(p, _, _)| *p == path) {
+            Some((_, v, der)) => {
+                let mut v = v.clone();
+                v.key = der
+                    .as_ref()
+                    .and_then(|d| keys.iter().position(|k| k.der == *d));
+                v
+            }
+            None => accept::Verdict {
+                result: "not-verified",
+                cause: Some(cause::DISAGREEMENT),
+                detail: Some(crate::msg!(
+                    "this signature is not in the message as received"
+                )),
+                key: None,
+            },
+        };
+        if let Some(slot) = verdicts.get_mut(i) {
+            *slot = v;
+        }
+    }
+}
+
+fn analyse_inner(
+    doc: &Document,
+    m: &Message,
+    text: &str,
+    trust: &Trust,
+    verifier: &dyn Verifier,
+    now_ms: i64,
+    received: Option<Received>,
+) -> Outcome {
+    let loc = locate::locate(doc, m);
+    let mut contract = contract::check(doc, &loc);
+    let trusted = !trust.certs.is_empty();
+    let keys = keys(trust, &loc);
+    let carried = received.map(|r| carry(r, trust, verifier));
+    // A message refused as received is refused decrypted too.
+    if let Some(r) = carried.as_ref().and_then(|c| c.refused.clone())
+        && contract.doc_refused.is_none()
+    {
+        contract.doc_refused = Some(r);
+    }
     // No verifier sees a document the contract refused.
     let runs = if contract.doc_refused.is_none() {
         crypto::run(verifier, doc, text, &keys, &loc.sites)
     } else {
         crypto::Runs::default()
     };
-    let verdicts: Vec<accept::Verdict> = loc
+    let mut verdicts: Vec<accept::Verdict> = loc
         .sites
         .iter()
         .zip(&contract.sigs)
@@ -325,6 +447,9 @@ pub fn analyse(
             )
         })
         .collect();
+    if let Some(c) = &carried {
+        apply_carried(doc, &loc, &mut verdicts, &keys, c);
+    }
     let acc = accept::message(doc, m, &loc, &contract, &verdicts, trusted);
     let mut findings = contract.findings.clone();
     findings.extend(findings::all(

@@ -167,7 +167,25 @@ pub const SIG020: RuleMeta = RuleMeta {
     source: "SAML 2.0 Bindings §3.4.4.1 (the signed octets of the Redirect binding) and §3.5.4 (the POST form), https://docs.oasis-open.org/security/saml/v2.0/saml-bindings-2.0-os.pdf",
 };
 
+pub const SIG021: RuleMeta = RuleMeta {
+    code: "SIG021",
+    name: "assertion-not-decrypted",
+    severity: Severity::Error,
+    summary: "An --sp-key was given, but the EncryptedAssertion was not decrypted",
+    help: "check that --sp-key is the private key of the certificate the IdP encrypts to (the finding names each key tried and the certificate the EncryptedKey is for); a refusal (CipherReference, a key fetched from elsewhere, content that is not exactly one Assertion, altered ciphertext) is never checked further",
+    source: "XML Encryption 1.1 §4.4 (decryption), https://www.w3.org/TR/xmlenc-core1/; SAML 2.0 Core §2.3.4 (EncryptedAssertion holds one Assertion)",
+};
+
+pub const SIG022: RuleMeta = RuleMeta {
+    code: "SIG022",
+    name: "assertion-decrypted",
+    severity: Severity::Info,
+    summary: "The EncryptedAssertion was decrypted with --sp-key and its assertion is checked",
+    help: "the assertion shown and checked is the decrypted one, in place of the EncryptedAssertion (as python3-saml and xmlsec do); a Response signature is verified over the message as received",
+    source: "XML Encryption 1.1 §4.4, https://www.w3.org/TR/xmlenc-core1/; SAML 2.0 Core §2.3.4",
+};
+
 pub const RULES: &[RuleMeta] = &[
     SIG001, SIG002, SIG003, SIG004, SIG005, SIG006, SIG007, SIG008, SIG009, SIG010, SIG011, SIG012,
-    SIG013, SIG014, SIG015, SIG016, SIG017, SIG018, SIG019, SIG020,
+    SIG013, SIG014, SIG015, SIG016, SIG017, SIG018, SIG019, SIG020, SIG021, SIG022,
 ];

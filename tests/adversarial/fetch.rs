@@ -219,6 +219,67 @@ fn cases(port: u16, dir: &Path) -> Vec<(&'static str, String, bool)> {
             true,
         ),
     ];
+    // XML Encryption's own references (opened with --sp-key, which every run passes): a
+    // CipherReference for the content or the content key, a RetrievalMethod for the key.
+    let x = signed(samlint::verify::sign::What::Assertion);
+    let (a0, a1) = assertion_range(&x);
+    let plain = x[a0..a1].replacen(
+        "<saml:Assertion",
+        "<saml:Assertion xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\"",
+        1,
+    );
+    let der = samlint::verify::cert::load_idp_cert(&crate::common::fixture("keys/sp-cert.pem"))
+        .unwrap()[0]
+        .der
+        .clone();
+    let seal = samlint::decrypt::seal::Seal::default();
+    let enc =
+        samlint::decrypt::seal::encrypted_assertion(plain.as_bytes(), &der, &[7u8; 32], &seal)
+            .unwrap();
+    let in_doc = |e: &str| format!("{}{e}{}", &x[..a0], &x[a1..]);
+    let last_cd = enc.rfind("<xenc:CipherData>").unwrap();
+    let content_ref = |uri: &str| {
+        in_doc(&format!(
+            "{}<xenc:CipherData><xenc:CipherReference URI=\"{uri}\"/></xenc:CipherData></xenc:EncryptedData></saml:EncryptedAssertion>",
+            &enc[..last_cd]
+        ))
+    };
+    v.push((
+        "EncryptedData CipherReference → http listener",
+        content_ref(&url("cipher")),
+        false,
+    ));
+    v.push((
+        "EncryptedData CipherReference → file canary",
+        content_ref(&format!("file://{abs}")),
+        false,
+    ));
+    let k0 = enc.find("<xenc:CipherData>").unwrap();
+    let k1 = enc.find("</xenc:CipherData>").unwrap() + "</xenc:CipherData>".len();
+    let key_ref = format!(
+        "{}<xenc:CipherData><xenc:CipherReference URI=\"{}\"/></xenc:CipherData>{}",
+        &enc[..k0],
+        url("key"),
+        &enc[k1..]
+    );
+    v.push((
+        "EncryptedKey CipherReference → http listener",
+        in_doc(&key_ref),
+        false,
+    ));
+    let retrieval = enc.replacen(
+        "<xenc:EncryptedKey>",
+        &format!(
+            "<ds:RetrievalMethod URI=\"{}\" Type=\"http://www.w3.org/2001/04/xmlenc#EncryptedKey\"/><xenc:EncryptedKey>",
+            url("retrieval")
+        ),
+        1,
+    );
+    v.push((
+        "KeyInfo RetrievalMethod → http listener",
+        in_doc(&retrieval),
+        false,
+    ));
     // The Response-level signature too: both signatures carry the hostile Reference.
     let both = signed(samlint::verify::sign::What::Both);
     let r = reference(&url("both"), &net, "");
@@ -261,7 +322,8 @@ fn body() {
                 let log = dir.path().join(format!("strace-{i}-{v}-{trust}.log"));
                 let before = listener.hits.load(Ordering::SeqCst);
                 let before_requests = listener.requests.lock().unwrap().len();
-                let mut args = check_args(&[&input], v, &[]);
+                let key = crate::common::fixture("keys/sp-key.pem");
+                let mut args = check_args(&[&input], v, &["--sp-key", &key]);
                 if !trust {
                     let at = args.iter().position(|a| a == "--idp-cert").unwrap();
                     args.remove(at);

@@ -11,6 +11,7 @@
 //! - `qnames`: class 3, names that are not namespace-well-formed.
 //! - `encoding`: class 4, encodings, BOMs and normalised whitespace against the `xmlsec1` reference.
 //! - `xsw`: wrapping in Extensions, StatusDetail, Advice, ds:Object; ID twins; comment-split values.
+//! - `encrypted`: `--sp-key` and what can be put in or around an EncryptedAssertion.
 //! - `bounds`: class 5, sizes whose cost grew faster than the input.
 //! - `terminal`: class 7, bidi and C1 characters in every output.
 
@@ -20,6 +21,7 @@ mod util;
 
 mod bounds;
 mod encoding;
+mod encrypted;
 mod fetch;
 mod qnames;
 mod redirect;

@@ -1,0 +1,719 @@
+//! Encrypted assertions: what an EncryptedAssertion says about itself, and opening it with `--sp-key`.
+//!
+//! A pipeline of small stages over plain data (style.md §2.8): `read` (the one EncryptedData, its
+//! algorithms, every EncryptedKey and the certificate or KeyName it is for; anything samlint will not
+//! process is refused here, before any key is used) → `unwrap` (each SP key against each EncryptedKey
+//! meant for it, at most [`MAX_TRIES`] RSA operations) → `decrypt` (AES-CBC/GCM or 3DES-CBC through
+//! bergshamra's RustCrypto primitives) → `splice` (the plaintext must be exactly one saml:Assertion
+//! element; it replaces the EncryptedAssertion's bytes, and the whole document is parsed again with the
+//! same limits) → the caller lints the new document as any other.
+//!
+//! How signatures are then verified (lint.rs, verify::analyse_with): the decrypted document is what
+//! every verifier sees, so the Assertion's own signature is checked in the context an SP checks it in
+//! (python3-saml and xmlsec put the decrypted Assertion in place of the EncryptedAssertion, where it
+//! inherits the Response's namespace declarations). A signature of the Response covers the ciphertext,
+//! so its verdict is taken from the document as received; the plaintext is fixed by that signed
+//! ciphertext and the SP's key.
+
+pub mod keys;
+pub mod seal;
+
+pub use keys::{SpKey, SpKeys, load_sp_key};
+
+use crate::finding::{Arg, Finding, Msg};
+use crate::limits::Limits;
+use crate::model::{Encrypted, Message, MessageKind, ns};
+use crate::msg;
+use crate::source::Source;
+use crate::xml::{Document, NodeId};
+use base64::Engine as _;
+use sha1::Digest as _;
+
+/// XML Encryption 1.1's namespace (its `MGF` element).
+pub const XENC11: &str = "http://www.w3.org/2009/xmlenc11#";
+/// Most EncryptedKeys read per EncryptedAssertion.
+pub const MAX_KEYS: usize = 8;
+/// Most RSA decryptions per message (SP keys × EncryptedKeys).
+pub const MAX_TRIES: usize = 16;
+
+pub const RSA_OAEP_MGF1P: &str = "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p";
+pub const RSA_OAEP_11: &str = "http://www.w3.org/2009/xmlenc11#rsa-oaep";
+pub const RSA_1_5: &str = "http://www.w3.org/2001/04/xmlenc#rsa-1_5";
+pub const ELEMENT_TYPE: &str = "http://www.w3.org/2001/04/xmlenc#Element";
+
+/// Content encryption algorithms samlint decrypts, with their names.
+const CIPHERS: &[(&str, &str)] = &[
+    ("http://www.w3.org/2001/04/xmlenc#aes128-cbc", "AES-128-CBC"),
+    ("http://www.w3.org/2001/04/xmlenc#aes192-cbc", "AES-192-CBC"),
+    ("http://www.w3.org/2001/04/xmlenc#aes256-cbc", "AES-256-CBC"),
+    ("http://www.w3.org/2009/xmlenc11#aes128-gcm", "AES-128-GCM"),
+    ("http://www.w3.org/2009/xmlenc11#aes192-gcm", "AES-192-GCM"),
+    ("http://www.w3.org/2009/xmlenc11#aes256-gcm", "AES-256-GCM"),
+    ("http://www.w3.org/2001/04/xmlenc#tripledes-cbc", "3DES-CBC"),
+];
+
+const TRANSPORTS: &[(&str, &str)] = &[
+    (RSA_OAEP_MGF1P, "RSA-OAEP-MGF1P"),
+    (RSA_OAEP_11, "RSA-OAEP"),
+    (RSA_1_5, "RSA-1.5"),
+];
+
+fn alg_name(uri: Option<&str>, table: &[(&str, &'static str)]) -> Arg {
+    match uri {
+        None => Arg::plain("no algorithm"),
+        Some(u) => table
+            .iter()
+            .find(|(k, _)| *k == u)
+            .map_or_else(|| Arg::value(u), |(_, n)| Arg::plain(n)),
+    }
+}
+
+/// One xenc:EncryptedKey, as read.
+#[derive(Debug, Clone)]
+pub struct KeyEntry {
+    pub node: NodeId,
+    pub algorithm: Option<String>,
+    pub digest: Option<String>,
+    pub mgf: Option<String>,
+    pub oaep_params: Option<Vec<u8>>,
+    pub cipher: Result<Vec<u8>, Msg>,
+    /// The certificate in its KeyInfo (DER), if any.
+    pub cert: Option<Vec<u8>>,
+    pub key_name: Option<String>,
+    pub recipient: Option<String>,
+}
+
+/// What one EncryptedAssertion holds.
+#[derive(Debug, Clone)]
+pub struct Described {
+    pub data: Option<NodeId>,
+    pub content_alg: Option<String>,
+    pub keys: Vec<KeyEntry>,
+    /// The first reason samlint will not open it, whatever the key.
+    pub refusal: Option<Msg>,
+}
+
+fn text_of(doc: &Document, n: NodeId) -> String {
+    let mut s = String::new();
+    for c in &doc.node(n).children {
+        match &doc.node(*c).kind {
+            crate::xml::dom::NodeKind::Text { value }
+            | crate::xml::dom::NodeKind::CData { value } => {
+                s.push_str(value);
+            }
+            _ => {}
+        }
+    }
+    s
+}
+
+fn b64(s: &str) -> Option<Vec<u8>> {
+    let compact: String = s.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(compact.as_bytes())
+        .ok()
+}
+
+fn alg_of(doc: &Document, parent: NodeId, ns_: &str, local: &str) -> Option<String> {
+    doc.first_child(parent, ns_, local)
+        .and_then(|m| doc.attr(m, "Algorithm"))
+        .map(|a| a.value.clone())
+}
+
+/// Stage `read`: the EncryptedData, its algorithm, and every EncryptedKey (beside it, or in its
+/// KeyInfo), refusing what samlint does not process.
+pub fn describe(doc: &Document, e: &Encrypted) -> Described {
+    let mut d = Described {
+        data: None,
+        content_alg: None,
+        keys: Vec::new(),
+        refusal: None,
+    };
+    let refuse = |d: &mut Described, m: Msg| {
+        d.refusal.get_or_insert(m);
+    };
+    let datas: Vec<NodeId> = doc
+        .children_named(e.node, ns::XENC, "EncryptedData")
+        .collect();
+    match datas.as_slice() {
+        [one] => d.data = Some(*one),
+        [] => refuse(
+            &mut d,
+            msg!("the EncryptedAssertion holds no xenc:EncryptedData"),
+        ),
+        more => refuse(
+            &mut d,
+            msg!(
+                "the EncryptedAssertion holds {} xenc:EncryptedData elements; exactly one is expected",
+                Arg::plain(more.len())
+            ),
+        ),
+    }
+    let others = doc
+        .child_elements(e.node)
+        .filter(|c| !doc.is(*c, ns::XENC, "EncryptedData") && !doc.is(*c, ns::XENC, "EncryptedKey"))
+        .count();
+    if others > 0 {
+        refuse(
+            &mut d,
+            msg!("the EncryptedAssertion holds elements other than EncryptedData and EncryptedKey"),
+        );
+    }
+    let mut key_nodes: Vec<NodeId> = doc
+        .children_named(e.node, ns::XENC, "EncryptedKey")
+        .collect();
+    if let Some(data) = d.data {
+        if let Some(t) = doc.attr(data, "Type")
+            && t.value != ELEMENT_TYPE
+        {
+            refuse(
+                &mut d,
+                msg!(
+                    "the EncryptedData has Type {}; an encrypted assertion is an Element",
+                    Arg::value(&t.value)
+                ),
+            );
+        }
+        d.content_alg = alg_of(doc, data, ns::XENC, "EncryptionMethod");
+        let alg = d.content_alg.clone();
+        match alg.as_deref() {
+            Some(u) if CIPHERS.iter().any(|(k, _)| *k == u) => {}
+            other => refuse(
+                &mut d,
+                msg!(
+                    "the content encryption algorithm {} is not one samlint decrypts (AES-CBC, AES-GCM, 3DES-CBC)",
+                    alg_name(other, CIPHERS)
+                ),
+            ),
+        }
+        match doc.first_child(data, ns::XENC, "CipherData") {
+            Some(cd) if doc.first_child(cd, ns::XENC, "CipherReference").is_some() => refuse(
+                &mut d,
+                msg!(
+                    "the EncryptedData uses a CipherReference; samlint never fetches or dereferences ciphertext"
+                ),
+            ),
+            Some(cd) if doc.children_named(cd, ns::XENC, "CipherValue").count() == 1 => {}
+            _ => refuse(
+                &mut d,
+                msg!("the EncryptedData has no single CipherData/CipherValue"),
+            ),
+        }
+        if let Some(ki) = doc.first_child(data, ns::DS, "KeyInfo") {
+            key_nodes.extend(doc.children_named(ki, ns::XENC, "EncryptedKey"));
+            for rm in doc.children_named(ki, ns::DS, "RetrievalMethod") {
+                // Only a same-document reference to one of the EncryptedKeys beside it, which are
+                // tried anyway; anything else would be a fetch.
+                let uri = doc.attr(rm, "URI").map(|a| a.value.as_str()).unwrap_or("");
+                let target = uri.strip_prefix('#');
+                let known = target.is_some_and(|id| {
+                    key_nodes.iter().any(|k| {
+                        doc.attr(*k, "Id")
+                            .or_else(|| doc.attr(*k, "ID"))
+                            .map(|a| a.value.as_str())
+                            == Some(id)
+                    })
+                });
+                if !known {
+                    refuse(
+                        &mut d,
+                        msg!(
+                            "the KeyInfo's RetrievalMethod points at {}, not at an EncryptedKey of this EncryptedAssertion; samlint never fetches keys",
+                            Arg::value(uri)
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    if key_nodes.is_empty() && d.data.is_some() {
+        refuse(
+            &mut d,
+            msg!(
+                "no xenc:EncryptedKey carries the content key (a key agreed out of band cannot be checked)"
+            ),
+        );
+    }
+    if key_nodes.len() > MAX_KEYS {
+        refuse(
+            &mut d,
+            msg!(
+                "{} EncryptedKeys; samlint reads at most {}",
+                Arg::plain(key_nodes.len()),
+                Arg::plain(MAX_KEYS)
+            ),
+        );
+        key_nodes.truncate(MAX_KEYS);
+    }
+    for k in key_nodes {
+        d.keys.push(read_key(doc, k));
+    }
+    d
+}
+
+fn read_key(doc: &Document, k: NodeId) -> KeyEntry {
+    let method = doc.first_child(k, ns::XENC, "EncryptionMethod");
+    let ki = doc.first_child(k, ns::DS, "KeyInfo");
+    let cert = ki
+        .and_then(|ki| doc.first_child(ki, ns::DS, "X509Data"))
+        .and_then(|x| doc.first_child(x, ns::DS, "X509Certificate"))
+        .and_then(|c| b64(&text_of(doc, c)));
+    let cipher = doc
+        .first_child(k, ns::XENC, "CipherData")
+        .and_then(|cd| {
+            if doc.first_child(cd, ns::XENC, "CipherReference").is_some() {
+                return None;
+            }
+            doc.first_child(cd, ns::XENC, "CipherValue")
+        })
+        .and_then(|cv| b64(&text_of(doc, cv)))
+        .ok_or_else(|| msg!("the EncryptedKey has no readable CipherValue"));
+    KeyEntry {
+        node: k,
+        algorithm: method
+            .and_then(|m| doc.attr(m, "Algorithm"))
+            .map(|a| a.value.clone()),
+        digest: method.and_then(|m| alg_of(doc, m, ns::DS, "DigestMethod")),
+        mgf: method.and_then(|m| alg_of(doc, m, XENC11, "MGF")),
+        oaep_params: method
+            .and_then(|m| doc.first_child(m, ns::XENC, "OAEPparams"))
+            .and_then(|p| b64(&text_of(doc, p))),
+        cipher,
+        cert,
+        key_name: ki
+            .and_then(|ki| doc.first_child(ki, ns::DS, "KeyName"))
+            .map(|n| text_of(doc, n).trim().to_string()),
+        recipient: doc.attr(k, "Recipient").map(|a| a.value.clone()),
+    }
+}
+
+/// The certificate an EncryptedKey names, as the user can recognise it, and its Recipient.
+fn recipient_msg(k: &KeyEntry) -> Msg {
+    let mut m = key_named(k);
+    if let Some(r) = &k.recipient {
+        m.push(msg!(" (Recipient {})", Arg::value(r)));
+    }
+    m
+}
+
+fn key_named(k: &KeyEntry) -> Msg {
+    if let Some(der) = &k.cert {
+        let sha1 = crate::verify::cert::colon_hex(&sha1::Sha1::digest(der));
+        return match crate::verify::cert::info(der) {
+            Ok(i) => msg!(
+                "the certificate {} (SHA-1 {})",
+                Arg::dn(i.subject),
+                Arg::plain(sha1)
+            ),
+            Err(_) => msg!("an unreadable certificate (SHA-1 {})", Arg::plain(sha1)),
+        };
+    }
+    if let Some(n) = &k.key_name {
+        return msg!("the key named {}", Arg::text(n));
+    }
+    msg!("a key its KeyInfo does not name (no certificate or KeyName)")
+}
+
+/// One sentence on what is encrypted, with which algorithms, for which certificate.
+pub fn summary(d: &Described) -> Msg {
+    let mut m = msg!(
+        "the assertion is encrypted with {}",
+        alg_name(d.content_alg.as_deref(), CIPHERS)
+    );
+    for (i, k) in d.keys.iter().enumerate() {
+        m.push(if i == 0 {
+            msg!("; its key is wrapped with ")
+        } else {
+            msg!(" and with ")
+        });
+        m.push(msg!(
+            "{} for ",
+            alg_name(k.algorithm.as_deref(), TRANSPORTS)
+        ));
+        m.push(recipient_msg(k));
+    }
+    m
+}
+
+/// The SPKI of a certificate.
+fn cert_spki(der: &[u8]) -> Option<Vec<u8>> {
+    use x509_parser::prelude::{FromDer, X509Certificate};
+    let (_, c) = X509Certificate::from_der(der).ok()?;
+    Some(c.tbs_certificate.subject_pki.raw.to_vec())
+}
+
+/// What happened to a message's encrypted assertion.
+pub enum Opened {
+    /// Nothing to open (no EncryptedAssertion, not a Response, or no --sp-key).
+    Nothing,
+    /// Opened: the decrypted document, to lint instead, and the note that says how.
+    Decrypted(Box<Decrypted>),
+    /// Not opened: the error finding that says why.
+    Refused(Box<Finding>),
+}
+
+/// How an EncryptedAssertion was opened (JSON `messages[].decryption`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Decryption {
+    /// The `--sp-key` file that opened it.
+    pub key: String,
+    /// SHA-1 of that key's public key (SubjectPublicKeyInfo), colon-separated upper-case hex.
+    pub public_key_sha1: String,
+    pub content_algorithm: String,
+    pub key_transport: String,
+    /// Which EncryptedKey (1-based) opened it, of how many.
+    pub encrypted_key: usize,
+    pub encrypted_keys: usize,
+}
+
+pub struct Decrypted {
+    pub info: Decryption,
+    pub source: Source,
+    pub doc: Document,
+    pub model: Message,
+    pub note: Finding,
+}
+
+/// Why a key did not open it, per key tried.
+fn tried_list(keys: &SpKeys, why: &[(usize, Msg)]) -> Msg {
+    let mut m = Msg::default();
+    for (i, k) in keys.iter().enumerate() {
+        if i > 0 {
+            m.push(msg!("; "));
+        }
+        m.push(msg!(
+            "{} (public key SHA-1 {}): ",
+            Arg::text(&k.origin),
+            Arg::plain(&k.public_sha1)
+        ));
+        let mut any = false;
+        for (_, r) in why.iter().filter(|(ki, _)| *ki == i) {
+            if any {
+                m.push(msg!(", "));
+            }
+            m.push(r.clone());
+            any = true;
+        }
+        if !any {
+            m.push(msg!("not tried"));
+        }
+    }
+    m
+}
+
+fn refused(e: &Encrypted, why: Msg) -> Opened {
+    Opened::Refused(Box::new(
+        Finding::new(&crate::verify::rules::SIG021, why)
+            .at(e.start_tag, &e.path)
+            .label("not decrypted"),
+    ))
+}
+
+/// Open the message's EncryptedAssertion with the SP keys: the stages `read`, `unwrap` and `decrypt`
+/// ([`try_keys`]), `splice`, each of which may refuse.
+pub fn open(src: &Source, doc: &Document, m: &Message, keys: &SpKeys, limits: &Limits) -> Opened {
+    if keys.is_empty() || m.kind != MessageKind::Response {
+        return Opened::Nothing;
+    }
+    let Some(e) = m.encrypted_assertions.first() else {
+        return Opened::Nothing;
+    };
+    let count = m.encrypted_assertions.len() + m.assertions.len();
+    if count != 1 {
+        return refused(
+            e,
+            msg!(
+                "the Response carries {} assertions (encrypted or not); samlint decrypts only a Response with exactly one",
+                Arg::plain(count)
+            ),
+        );
+    }
+    let d = describe(doc, e);
+    let (ciphertext, cipher, alg) = match content(doc, &d) {
+        Ok(c) => c,
+        Err(r) => {
+            let mut why = msg!("not decrypted: ");
+            why.push(r);
+            return refused(e, why);
+        }
+    };
+    let (ki, ei, plain) = match try_keys(keys, &d, cipher.as_ref(), alg, &ciphertext) {
+        Ok(found) => found,
+        Err(why) => {
+            let mut m = msg!("the EncryptedAssertion did not decrypt with any --sp-key; ");
+            m.push(summary(&d));
+            m.push(msg!(". Keys tried: "));
+            m.push(tried_list(keys, &why));
+            return refused(e, m);
+        }
+    };
+    let (Some(key), Some(ek)) = (keys.0.get(ki), d.keys.get(ei)) else {
+        return refused(e, msg!("not decrypted: internal key index"));
+    };
+    match splice(src, doc, e, &plain, limits) {
+        Ok((source, doc2, model)) => {
+            let mut note = summary(&d);
+            note.push(msg!(
+                "; decrypted with {} (public key SHA-1 {}) through EncryptedKey {} of {}",
+                Arg::text(&key.origin),
+                Arg::plain(&key.public_sha1),
+                Arg::plain(ei + 1),
+                Arg::plain(d.keys.len())
+            ));
+            let (span, path) = model
+                .assertions
+                .first()
+                .map_or((model.start_tag, model.root_name.clone()), |a| {
+                    (a.start_tag, a.path.clone())
+                });
+            Opened::Decrypted(Box::new(Decrypted {
+                info: Decryption {
+                    key: key.origin.clone(),
+                    public_key_sha1: key.public_sha1.clone(),
+                    content_algorithm: alg.to_string(),
+                    key_transport: ek.algorithm.clone().unwrap_or_default(),
+                    encrypted_key: ei + 1,
+                    encrypted_keys: d.keys.len(),
+                },
+                note: Finding::new(&crate::verify::rules::SIG022, note)
+                    .at(span, path)
+                    .label("decrypted"),
+                source,
+                doc: doc2,
+                model,
+            }))
+        }
+        Err(r) => {
+            let mut m = msg!("decrypted, but refused: ");
+            m.push(r);
+            refused(e, m)
+        }
+    }
+}
+
+type Cipher = Box<dyn bergshamra::crypto::cipher::CipherAlgorithm>;
+/// The key index, the EncryptedKey index and the plaintext of a successful decryption.
+type Found = (usize, usize, Vec<u8>);
+
+/// The ciphertext and its cipher, once `read` found nothing to refuse.
+fn content<'d>(doc: &Document, d: &'d Described) -> Result<(Vec<u8>, Cipher, &'d str), Msg> {
+    if let Some(r) = &d.refusal {
+        return Err(r.clone());
+    }
+    let (Some(data), Some(alg)) = (d.data, d.content_alg.as_deref()) else {
+        return Err(msg!("no EncryptedData"));
+    };
+    let ciphertext = doc
+        .first_child(data, ns::XENC, "CipherData")
+        .and_then(|cd| doc.first_child(cd, ns::XENC, "CipherValue"))
+        .and_then(|cv| b64(&text_of(doc, cv)))
+        .ok_or_else(|| msg!("the EncryptedData's CipherValue is not base64"))?;
+    let cipher = bergshamra::crypto::cipher::from_uri(alg).map_err(|_| {
+        msg!(
+            "{} is not available in this build",
+            alg_name(Some(alg), CIPHERS)
+        )
+    })?;
+    Ok((ciphertext, cipher, alg))
+}
+
+/// Stages `unwrap` and `decrypt`: each SP key (in the order given) with each EncryptedKey meant for
+/// it, at most [`MAX_TRIES`] RSA operations; the first pair whose content key opens the ciphertext
+/// (GCM tag, CBC padding) wins: (key index, EncryptedKey index, plaintext). Otherwise, per key, why not.
+fn try_keys(
+    keys: &SpKeys,
+    d: &Described,
+    cipher: &dyn bergshamra::crypto::cipher::CipherAlgorithm,
+    alg: &str,
+    ciphertext: &[u8],
+) -> Result<Found, Vec<(usize, Msg)>> {
+    let mut why: Vec<(usize, Msg)> = Vec::new();
+    let mut tries = 0usize;
+    for (ki, key) in keys.iter().enumerate() {
+        for (ei, ek) in d.keys.iter().enumerate() {
+            let n = Arg::plain(ei + 1);
+            // An EncryptedKey that names a certificate is for that certificate's key only (the
+            // certificate itself is named once, in the summary).
+            if let Some(der) = &ek.cert
+                && cert_spki(der).as_deref() != Some(key.spki.as_slice())
+            {
+                why.push((
+                    ki,
+                    msg!("not the key of the certificate EncryptedKey {} is for", n),
+                ));
+                continue;
+            }
+            if tries >= MAX_TRIES {
+                let cap = Arg::plain(MAX_TRIES);
+                why.push((
+                    ki,
+                    msg!("not tried: at most {} RSA decryptions per message", cap),
+                ));
+                continue;
+            }
+            tries += 1;
+            let cek = match unwrap_key(key, ek) {
+                Ok(c) => c,
+                Err(r) => {
+                    why.push((ki, r));
+                    continue;
+                }
+            };
+            if cek.len() != cipher.key_size() {
+                why.push((
+                    ki,
+                    msg!(
+                        "EncryptedKey {} opened to {} bytes, not the {} the content algorithm needs (not this key)",
+                        n,
+                        Arg::plain(cek.len()),
+                        Arg::plain(cipher.key_size())
+                    ),
+                ));
+                continue;
+            }
+            match cipher.decrypt(&cek, ciphertext) {
+                Ok(plain) => return Ok((ki, ei, plain)),
+                Err(_) => why.push((
+                    ki,
+                    msg!(
+                        "EncryptedKey {} opened, but the content did not decrypt ({} authentication or padding failed: wrong key or altered ciphertext)",
+                        n,
+                        alg_name(Some(alg), CIPHERS)
+                    ),
+                )),
+            }
+        }
+    }
+    Err(why)
+}
+
+/// Stage `unwrap`: the content key from one EncryptedKey with one SP key.
+fn unwrap_key(key: &SpKey, ek: &KeyEntry) -> Result<Vec<u8>, Msg> {
+    let alg = ek.algorithm.as_deref().unwrap_or("");
+    if !TRANSPORTS.iter().any(|(u, _)| *u == alg) {
+        return Err(msg!(
+            "key transport {} is not one samlint uses (RSA-OAEP, RSA-1.5)",
+            alg_name(ek.algorithm.as_deref(), TRANSPORTS)
+        ));
+    }
+    let cipher = ek.cipher.as_ref().map_err(Clone::clone)?;
+    let params = bergshamra::crypto::keytransport::OaepParams {
+        digest_uri: ek.digest.clone(),
+        mgf_uri: ek.mgf.clone(),
+        oaep_params: ek.oaep_params.clone(),
+    };
+    let t = bergshamra::crypto::keytransport::from_uri_with_params(alg, params).map_err(|_| {
+        msg!(
+            "the EncryptedKey's OAEP DigestMethod or MGF is not supported ({}, {})",
+            Arg::value(ek.digest.clone().unwrap_or_default()),
+            Arg::value(ek.mgf.clone().unwrap_or_default())
+        )
+    })?;
+    t.decrypt(&key.key, cipher).map_err(|_| {
+        msg!(
+            "{} did not open the EncryptedKey (not the key it was encrypted for)",
+            alg_name(Some(alg), TRANSPORTS)
+        )
+    })
+}
+
+/// Is `b` XML whitespace?
+fn xml_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// Stage `splice`: the plaintext must be one saml:Assertion element (surrounding whitespace allowed);
+/// it replaces the EncryptedAssertion's bytes and the whole document is parsed again.
+fn splice(
+    src: &Source,
+    doc: &Document,
+    e: &Encrypted,
+    plain: &[u8],
+    limits: &Limits,
+) -> Result<(Source, Document, Message), Msg> {
+    let Ok(text) = std::str::from_utf8(plain) else {
+        return Err(msg!("the decrypted content is not UTF-8"));
+    };
+    let start = text
+        .bytes()
+        .position(|b| !xml_space(b))
+        .unwrap_or(text.len());
+    let end = text
+        .bytes()
+        .rposition(|b| !xml_space(b))
+        .map_or(start, |p| p + 1);
+    let inner = text.get(start..end).unwrap_or("");
+    if !inner.starts_with('<') || inner.starts_with("<?") || inner.starts_with("<!") {
+        return Err(msg!(
+            "the decrypted content does not start with an element (an XML declaration, a DOCTYPE, a comment or text comes first)"
+        ));
+    }
+    let span = doc.node(e.node).span;
+    let original: &str = &src.text;
+    let (Some(before), Some(after)) = (original.get(..span.start), original.get(span.end..)) else {
+        return Err(msg!("the EncryptedAssertion's position is not in the text"));
+    };
+    let mut new = String::with_capacity(before.len() + inner.len() + after.len());
+    new.push_str(before);
+    new.push_str(inner);
+    new.push_str(after);
+    let doc2 = crate::xml::parse(&new, limits).map_err(|(kind, _)| {
+        msg!(
+            "the document with the decrypted assertion in place does not parse: {}",
+            Arg::text(kind.to_string())
+        )
+    })?;
+    let mut model = crate::model::build(&doc2);
+    let range = span.start..span.start + inner.len();
+    // Exactly one element fills the spliced range, and it is the Response's one saml:Assertion.
+    let filled: Vec<NodeId> = doc2
+        .node(doc2.root)
+        .children
+        .iter()
+        .copied()
+        .filter(|c| {
+            let s = doc2.node(*c).span;
+            s.start < range.end && s.end > range.start
+        })
+        .collect();
+    let ok_shape = match filled.as_slice() {
+        [a] => {
+            let s = doc2.node(*a).span;
+            s.start == range.start && s.end == range.end && doc2.is(*a, ns::SAML, "Assertion")
+        }
+        _ => false,
+    };
+    if !ok_shape {
+        return Err(msg!(
+            "the decrypted content is not exactly one saml:Assertion element"
+        ));
+    }
+    let a = filled[0];
+    let nested = doc2.descendants(a).into_iter().find(|n| {
+        doc2.is(*n, ns::SAML, "Assertion")
+            || doc2.is(*n, ns::SAML, "EncryptedAssertion")
+            || doc2
+                .element(*n)
+                .is_some_and(|el| el.ns.as_deref() == Some(ns::SAMLP))
+    });
+    if let Some(n) = nested {
+        return Err(msg!(
+            "the decrypted assertion contains {}; nested assertions and protocol messages are refused",
+            Arg::path(doc2.path(n))
+        ));
+    }
+    if model.assertions.len() != 1 || !model.encrypted_assertions.is_empty() {
+        return Err(msg!(
+            "the decrypted content is not exactly one saml:Assertion element"
+        ));
+    }
+    model.decrypted = model.assertions.first().map(|a| a.start_tag);
+    let source = Source {
+        origin: src.origin.with("decrypted"),
+        encodings: src.encodings.clone(),
+        binding: src.binding.clone(),
+        text: std::sync::Arc::from(new.as_str()),
+        lines: None,
+    };
+    Ok((source, doc2, model))
+}
