@@ -124,6 +124,7 @@ fn wrong_key_is_an_error_naming_the_key() {
         WRONG_KEY,
         "--sp-key",
         SP_KEY,
+        "--show-infos",
     ]);
     assert!(
         o.stdout.contains("SIG022") && !o.stdout.contains("SIG021"),

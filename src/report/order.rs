@@ -15,7 +15,7 @@ pub fn causality(code: &str) -> u8 {
         "STR001" | "STR002" | "STR009" | "SIG017" | "SIG020" => 0,
         "PRO001" | "ATL012" | "PRO017" | "STR005" | "STR006" => 1,
         "SIG005" | "SIG002" | "SIG001" | "SIG007" | "SIG008" | "SIG011" | "SIG012" | "SIG015"
-        | "STR007" | "STR008" | "ATL014" | "ATL015" | "ATL021" | "ADC002" | "KC014" => 2,
+        | "SIG021" | "STR007" | "STR008" | "ATL014" | "ATL015" | "ATL021" | "ADC002" | "KC014" => 2,
         _ if code.starts_with("SIG") => 3,
         _ if code.starts_with("STR") || code.starts_with("PRO") => 4,
         _ => 5,

@@ -356,7 +356,27 @@ pub fn block(m: &Linted, color: bool, width: usize) -> Vec<String> {
     }
     match (model.assertions.len(), model.encrypted_assertions.len()) {
         (0, 0) => {}
-        (1, 0) => assertion(m, &model.assertions[0], width, &mut out),
+        (1, 0) => {
+            if let Some(d) = &m.decryption {
+                let file = std::path::Path::new(&d.key)
+                    .file_name()
+                    .map_or_else(|| d.key.clone(), |f| f.to_string_lossy().into_owned());
+                wrapped_row(
+                    &mut out,
+                    "decrypted",
+                    &[format!(
+                        "with --sp-key {} ({} / {}, EncryptedKey {} of {})",
+                        val(&file, 40),
+                        short_alg(&d.content_algorithm),
+                        short_alg(&d.key_transport),
+                        d.encrypted_key,
+                        d.encrypted_keys
+                    )],
+                    width,
+                );
+            }
+            assertion(m, &model.assertions[0], width, &mut out)
+        }
         (0, n) => {
             for e in &model.encrypted_assertions {
                 let alg = |v: &Option<crate::model::Val>| {
@@ -366,11 +386,14 @@ pub fn block(m: &Linted, color: bool, width: usize) -> Vec<String> {
                 row(
                     &mut out,
                     "assertion",
-                    vec![format!(
-                        "encrypted ({} with key transport {}): its content cannot be read here",
-                        alg(&e.encryption_method),
-                        alg(&e.key_transport)
-                    )],
+                    wrap_words(
+                        &format!(
+                            "encrypted ({} with key transport {}): pass the SP's private key with --sp-key to read it",
+                            alg(&e.encryption_method),
+                            alg(&e.key_transport)
+                        ),
+                        room,
+                    ),
                 );
             }
             if n > 1 {
@@ -472,6 +495,17 @@ fn signatures(m: &Linted, color: bool, room: usize, out: &mut Vec<String>) {
         })
         .collect();
     row(out, "signatures", lines);
+    // Valid signatures do not make a trusted message: say so when the message's verdict differs.
+    if report.status != crate::verify::Status::Valid
+        && report.signatures.iter().any(|s| s.result == "valid")
+    {
+        let verdict = format!(
+            "{} yet the message is not trusted{}",
+            mark("invalid", color),
+            report.cause.map(|c| format!(" ({c})")).unwrap_or_default()
+        );
+        row(out, "", vec![verdict]);
+    }
     for k in &keys {
         row(
             out,
