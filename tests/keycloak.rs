@@ -902,16 +902,7 @@ fn main() {
                 };
                 atlassian.push((
                     format!("{slug}/{har}"),
-                    oracle::LibCase {
-                        id: atlassian.len().to_string(),
-                        xml: xml.clone(),
-                        now: now.to_string(),
-                        realm: format!("https://auth.atlassian.com/saml/{uuid}"),
-                        acs: format!(
-                            "https://auth.atlassian.com/login/callback?connection=saml-{uuid}"
-                        ),
-                        cert_b64: realm_cert.clone(),
-                    },
+                    oracle::LibCase::atlassian(atlassian.len(), xml, now, &uuid, &realm_cert),
                     oracle::prediction(&l.json, i),
                 ));
             }
@@ -1258,17 +1249,7 @@ fn main() {
     // The loop closed with the Atlassian model: Auth0's SP library judges every real response, and
     // samlint's saml-library prediction must say the same (accepted, and the error Atlassian shows).
     if let Some(node_dir) = oracle::installed(&root()) {
-        let cases: Vec<oracle::LibCase> = atlassian
-            .iter()
-            .map(|(_, c, _)| oracle::LibCase {
-                id: c.id.clone(),
-                xml: c.xml.clone(),
-                now: c.now.clone(),
-                realm: c.realm.clone(),
-                acs: c.acs.clone(),
-                cert_b64: c.cert_b64.clone(),
-            })
-            .collect();
+        let cases: Vec<oracle::LibCase> = atlassian.iter().map(|(_, c, _)| c.clone()).collect();
         let answers = oracle::library(&node_dir, &cases);
         let show = |v: &Option<(bool, Option<String>)>| match v {
             None => "no prediction".to_string(),
@@ -1689,16 +1670,7 @@ fn fixed_clients(out: &Path, clients: &[Value], failures: &mut Vec<String>) -> u
             };
             cases.push((
                 rows.len(),
-                oracle::LibCase {
-                    id: cases.len().to_string(),
-                    xml: xml.clone(),
-                    now: at.to_string(),
-                    realm: format!("https://auth.atlassian.com/saml/{uuid}"),
-                    acs: format!(
-                        "https://auth.atlassian.com/login/callback?connection=saml-{uuid}"
-                    ),
-                    cert_b64: realm_cert.clone(),
-                },
+                oracle::LibCase::atlassian(cases.len(), xml, at, &uuid, &realm_cert),
                 oracle::prediction(&l.json, i),
             ));
         }
@@ -1721,17 +1693,7 @@ fn fixed_clients(out: &Path, clients: &[Value], failures: &mut Vec<String>) -> u
     let mut oracle_ran = false;
     if let Some(node_dir) = oracle::installed(&root()) {
         oracle_ran = true;
-        let lib: Vec<oracle::LibCase> = cases
-            .iter()
-            .map(|(_, c, _)| oracle::LibCase {
-                id: c.id.clone(),
-                xml: c.xml.clone(),
-                now: c.now.clone(),
-                realm: c.realm.clone(),
-                acs: c.acs.clone(),
-                cert_b64: c.cert_b64.clone(),
-            })
-            .collect();
+        let lib: Vec<oracle::LibCase> = cases.iter().map(|(_, c, _)| c.clone()).collect();
         let answers = oracle::library(&node_dir, &lib);
         for ((row, _, ours), a) in cases.iter().zip(&answers) {
             let theirs = Some((a.accepted, a.error_description()));

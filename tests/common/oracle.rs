@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// One response for the library, configured as an Atlassian Cloud connection.
+#[derive(Clone)]
 pub struct LibCase {
     pub id: String,
     /// The decoded SAMLResponse.
@@ -19,6 +20,20 @@ pub struct LibCase {
     pub acs: String,
     /// The base64 DER of the certificate pasted into Atlassian.
     pub cert_b64: String,
+}
+
+impl LibCase {
+    /// A case configured as the Atlassian connection `uuid` (its SP entity ID and ACS).
+    pub fn atlassian(id: usize, xml: &str, now: &str, uuid: &str, cert_b64: &str) -> Self {
+        LibCase {
+            id: id.to_string(),
+            xml: xml.to_string(),
+            now: now.to_string(),
+            realm: format!("https://auth.atlassian.com/saml/{uuid}"),
+            acs: format!("https://auth.atlassian.com/login/callback?connection=saml-{uuid}"),
+            cert_b64: cert_b64.to_string(),
+        }
+    }
 }
 
 /// The library's answer.
