@@ -280,7 +280,7 @@ struct HarResponse {
     status: Option<i64>,
     #[serde(default)]
     content: Option<HarContent>,
-    #[serde(default)]
+    #[serde(default, rename = "redirectURL")]
     redirect_url: Option<String>,
     /// Only the `Location` header is kept (cookies and the rest are dropped as they are read).
     #[serde(default, deserialize_with = "location_only")]

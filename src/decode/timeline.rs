@@ -291,8 +291,14 @@ impl Builder {
     }
 
     /// The timeline, in entry order, with times relative to its first step.
+    ///
+    /// A capture in which nothing was a step (no SAML message, no known error page) shows its last
+    /// documents instead, as `other`: what the browser did when it should have been logging in.
     pub fn finish(self) -> Timeline {
         let mut tl = self.tl;
+        if tl.steps.is_empty() && tl.more == 0 {
+            tl.steps = self.recent.into_iter().map(|c| c.step).collect();
+        }
         tl.steps.sort_by_key(|s| s.entry);
         let first = tl.steps.iter().find_map(|s| s.millis);
         for s in &mut tl.steps {

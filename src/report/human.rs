@@ -239,7 +239,11 @@ pub fn render_error(style: Style, e: &InputError) -> String {
 /// The `full` format.
 pub fn render_full(run: &Run, style: Style) -> String {
     let mut out = String::new();
-    for m in &run.messages {
+    for (n, m) in run.messages.iter().enumerate() {
+        // A HAR capture's timeline, once, before its first message (report/timeline.rs).
+        if n == 0 || run.messages[n - 1].input != m.input {
+            out.push_str(&super::timeline::full_for_input(run, m.input, style.width));
+        }
         let header = format!(
             "── message {} · {} · {}",
             m.index + 1,

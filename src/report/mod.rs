@@ -9,6 +9,7 @@ pub mod prediction;
 pub mod public;
 pub mod redact;
 pub mod sarif;
+pub mod timeline;
 
 use crate::finding::Finding;
 use crate::lint::{Linted, Run};
