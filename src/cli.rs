@@ -527,7 +527,8 @@ fn use_color(c: Color, to_terminal: bool) -> bool {
     }
 }
 
-fn width() -> usize {
+/// The terminal's width: `COLUMNS`, else 100.
+pub fn width() -> usize {
     std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
@@ -1167,8 +1168,9 @@ fn render_decode(run: &Run, a: &DecodeArgs, terminal: bool) -> String {
         let body = if a.raw {
             m.source.text.to_string()
         } else {
-            crate::util::xml_char_refs(&crate::xml::pretty::pretty(&m.doc, &m.source.text).text)
-                .into_owned()
+            // Long start tags one attribute a line at the terminal's width (xml/pretty.rs).
+            let p = crate::xml::pretty::pretty_width(&m.doc, &m.source.text, width());
+            crate::util::xml_char_refs(&p.text).into_owned()
         };
         if terminal {
             out.push_str(&crate::util::sanitize(&body));

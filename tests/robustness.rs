@@ -103,7 +103,7 @@ fn exercise(label: &str, base: &[u8], rounds: usize, seed: u64) {
                 color: false,
                 width: 80,
             };
-            let v = samlint::report::human::view(m);
+            let v = samlint::report::human::view(m, style);
             for f in &m.findings {
                 let _ = samlint::report::human::render_finding(style, &v, f);
             }

@@ -6,7 +6,7 @@ use crate::finding::{Finding, Severity};
 use crate::lint::{Linted, Run};
 use crate::source::{Span, line_col};
 use crate::util::{one_line, sanitize};
-use crate::xml::pretty::{Pretty, pretty};
+use crate::xml::pretty::Pretty;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
 };
@@ -77,14 +77,22 @@ impl Diagnostic for FindingDiag<'_> {
     }
 }
 
+/// Columns miette takes left of a source line (`  12 │ `), with a margin.
+const GUTTER: usize = 8;
+
 /// A pretty view built once per message.
 pub struct View {
     pub pretty: Pretty,
     pub named: NamedSource<Arc<String>>,
 }
 
-pub fn view(m: &Linted) -> View {
-    let p = pretty(&m.doc, &m.source.text);
+pub fn view(m: &Linted, style: Style) -> View {
+    // Long start tags are broken to fit the terminal beside miette's line-number gutter (xml/pretty.rs).
+    let p = crate::xml::pretty::pretty_width(
+        &m.doc,
+        &m.source.text,
+        style.width.saturating_sub(GUTTER).max(20),
+    );
     // Same-length replacement keeps the pretty view's offsets valid.
     let shown = crate::util::sanitize_same_len(&p.text).into_owned();
     let lang = if m.is_keycloak() { "json" } else { "xml" };
@@ -288,7 +296,7 @@ pub fn full_body(m: &Linted, style: Style) -> String {
         out.push_str("  no findings\n\n");
         return out;
     }
-    let v = view(m);
+    let v = view(m, style);
     for f in &m.findings {
         out.push_str(&render_finding(style, &v, f));
         out.push('\n');
@@ -430,7 +438,9 @@ pub fn concise_findings(m: &Linted) -> String {
             s.cert.not_after
         ));
     }
-    let p = (!m.findings.is_empty()).then(|| pretty(&m.doc, &m.source.text));
+    // The view `samlint decode` prints, at the same width.
+    let p = (!m.findings.is_empty())
+        .then(|| crate::xml::pretty::pretty_width(&m.doc, &m.source.text, crate::cli::width()));
     for f in &m.findings {
         let (line, col) = match (f.span, &p) {
             (Some(s), Some(p)) => line_col(&p.text, p.map_offset(s.start, false)),
