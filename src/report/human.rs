@@ -33,7 +33,7 @@ fn handler(style: Style) -> GraphicalReportHandler {
 
 struct FindingDiag<'a> {
     f: &'a Finding,
-    src: &'a NamedSource<Arc<String>>,
+    src: &'a dyn SourceCode,
     span: Option<Span>,
 }
 
@@ -64,7 +64,7 @@ impl Diagnostic for FindingDiag<'_> {
             .then(|| Box::new(sanitize(&self.f.help).into_owned()) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.span.map(|_| self.src as &dyn SourceCode)
+        self.span.map(|_| self.src)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let s = self.span?;
@@ -103,11 +103,21 @@ pub fn view(m: &Linted, style: Style) -> View {
 
 pub fn render_finding(style: Style, v: &View, f: &Finding) -> String {
     let span = f.span.map(|s| v.pretty.map_span(s));
-    let d = FindingDiag {
-        f,
-        src: &v.named,
-        span,
+    // A span on a line wider than the terminal (a certificate, a long value): a window around it
+    // (report/window.rs).
+    let window = span.and_then(|s| {
+        super::window::around(
+            v.named.inner(),
+            v.named.name(),
+            s,
+            style.width.saturating_sub(GUTTER),
+        )
+    });
+    let (src, span): (&dyn SourceCode, _) = match &window {
+        Some((w, s)) => (w, Some(*s)),
+        None => (&v.named, span),
     };
+    let d = FindingDiag { f, src, span };
     let mut out = String::new();
     let _ = handler(style).render_report(&mut out, &d);
     out

@@ -10,6 +10,7 @@ pub mod public;
 pub mod redact;
 pub mod sarif;
 pub mod timeline;
+pub mod window;
 
 use crate::finding::Finding;
 use crate::lint::{Linted, Run};
