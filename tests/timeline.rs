@@ -202,6 +202,24 @@ fn json_timeline_validates_and_links_messages() {
     assert!(!t.contains("kc.example.com") && !t.contains("acme"), "{t}");
 }
 
+/// A capture without SAML still shows what the browser did (its last documents, as `other`).
+#[test]
+fn a_capture_without_saml_shows_its_pages() {
+    let o = run(&["check", "fixtures/har/no-saml.har"]);
+    assert_eq!(o.code, 2);
+    let block = timeline_block(&o.stdout);
+    assert!(block.contains("2 steps in 2 entries"), "{block}");
+    assert!(
+        block.contains("    1   +0.0 s  other          GET id.atlassian.com/login?email"),
+        "{block}"
+    );
+    assert!(
+        block.contains("302 → kc.example.com/realms/acme/protocol/saml"),
+        "{block}"
+    );
+    assert!(o.stderr.contains("no SAML message found"), "{}", o.stderr);
+}
+
 /// 100,000 documents after a request on the IdP's host: every one is a step, 200 are kept, the rest are
 /// counted, and the run stays fast.
 #[test]

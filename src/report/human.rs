@@ -279,6 +279,8 @@ pub fn render_full(run: &Run, style: Style) -> String {
             None => out.push_str(&full_body(m, style)),
         }
     }
+    // Captures that gave no message still show their steps (report/timeline.rs).
+    out.push_str(&super::timeline::full_without_messages(run, style.width));
     out.push_str(&summary_line(run));
     out
 }

@@ -170,6 +170,21 @@ pub fn full_for_input(run: &Run, input: usize, width: usize) -> String {
         .unwrap_or_default()
 }
 
+/// The timelines of captures that gave no message to show (a capture without SAML, whose last pages
+/// say what the browser did instead), for the end of the `full` format.
+pub fn full_without_messages(run: &Run, width: usize) -> String {
+    let with_messages: std::collections::HashSet<usize> =
+        run.messages.iter().map(|m| m.input).collect();
+    run.inputs
+        .iter()
+        .filter(|i| !with_messages.contains(&i.index))
+        .filter_map(|i| {
+            let tl = i.timeline.as_ref().filter(|t| !t.steps.is_empty())?;
+            Some(full(tl, &i.name, i.entries, width))
+        })
+        .collect()
+}
+
 /// The Markdown report's timeline of every capture that has one, each as a table; empty when none.
 pub fn markdown(run: &Run) -> String {
     use super::markdown::{code, md_escape};
