@@ -66,11 +66,14 @@ impl Role {
 }
 
 /// Which request a Response answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum Answers {
     /// The HAR entry of the AuthnRequest whose ID is the Response's InResponseTo.
     Entry { entry: usize },
+    /// Several requests of the capture carry that ID (a replayed or repeated request): which one the
+    /// Response answers cannot be told. The first few entries.
+    Several { entries: Vec<usize> },
     /// InResponseTo names a request this capture does not hold.
     NotInCapture,
     /// No InResponseTo: IdP-initiated.
@@ -328,14 +331,18 @@ pub struct Parsed<'a> {
 pub fn link(tl: &mut Timeline, msgs: &[Parsed]) {
     use std::collections::HashMap;
     let mut by_entry: HashMap<usize, usize> = HashMap::new();
-    let mut requests: HashMap<&str, usize> = HashMap::new();
+    // Every request entry of an ID (a few: more say nothing new), not just the first.
+    let mut requests: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, m) in msgs.iter().enumerate() {
         if let Some(e) = m.entry {
             by_entry.entry(e).or_insert(i);
             if m.kind == "AuthnRequest"
                 && let Some(id) = m.id
             {
-                requests.entry(id).or_insert(e);
+                let v = requests.entry(id).or_default();
+                if v.len() < 5 && !v.contains(&e) {
+                    v.push(e);
+                }
             }
         }
     }
@@ -357,9 +364,13 @@ pub fn link(tl: &mut Timeline, msgs: &[Parsed]) {
         if m.kind == "Response" {
             s.answers = Some(match m.in_response_to {
                 None => Answers::Unsolicited,
-                Some(irt) => requests
-                    .get(irt)
-                    .map_or(Answers::NotInCapture, |&entry| Answers::Entry { entry }),
+                Some(irt) => match requests.get(irt).map(Vec::as_slice) {
+                    None | Some([]) => Answers::NotInCapture,
+                    Some([entry]) => Answers::Entry { entry: *entry },
+                    Some(entries) => Answers::Several {
+                        entries: entries.to_vec(),
+                    },
+                },
             });
         }
     }
@@ -681,6 +692,9 @@ mod tests {
             (4, "SAMLResponse"),
             (5, "SAMLResponse"),
             (6, "SAMLRequest"),
+            (7, "SAMLRequest"),
+            (8, "SAMLRequest"),
+            (9, "SAMLResponse"),
         ] {
             b.push(&Seen {
                 saml: Some(p),
@@ -701,6 +715,10 @@ mod tests {
                 p(4, "Response", Some("_r"), Some("_a")),
                 p(5, "Response", None, Some("_elsewhere")),
                 p(6, "LogoutRequest", Some("_l"), None),
+                // Two requests with one ID: the Response cannot be paired with one of them.
+                p(7, "AuthnRequest", Some("_twice"), None),
+                p(8, "AuthnRequest", Some("_twice"), None),
+                p(9, "Response", Some("_r2"), Some("_twice")),
             ],
         );
         let s = &tl.steps;
@@ -709,6 +727,12 @@ mod tests {
         assert_eq!(s[2].answers, Some(Answers::NotInCapture));
         assert_eq!(s[3].role, Role::Other);
         assert_eq!(s[3].kind, Some("LogoutRequest"));
+        assert_eq!(
+            s[6].answers,
+            Some(Answers::Several {
+                entries: vec![7, 8]
+            })
+        );
     }
 
     #[test]

@@ -40,8 +40,15 @@ fn deltas(tl: &Timeline) -> Vec<String> {
 pub fn message_note(s: &Step) -> Option<String> {
     let m = s.message?;
     let mut out = format!("message {} ({})", m + 1, s.kind.unwrap_or("?"));
-    match s.answers {
+    match &s.answers {
         Some(Answers::Entry { entry }) => out.push_str(&format!(", answers entry {entry}")),
+        Some(Answers::Several { entries }) => {
+            let e: Vec<String> = entries.iter().map(|e| e.to_string()).collect();
+            out.push_str(&format!(
+                ", answers one of entries {} (the same request ID)",
+                e.join(", ")
+            ));
+        }
         Some(Answers::NotInCapture) => out.push_str(", answers a request not in this capture"),
         Some(Answers::Unsolicited) => out.push_str(", unsolicited (no InResponseTo)"),
         None => {}
