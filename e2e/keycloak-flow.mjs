@@ -7,11 +7,14 @@
 // Usage: node e2e/keycloak-flow.mjs BASE OUT [CLIENT.json ...]
 //   BASE   http://127.0.0.1:PORT (Keycloak, admin user from KC_ADMIN / KC_ADMIN_PASSWORD)
 //   OUT    output folder: OUT/<clientId-slug>/{export.json,login.har,login-sp.har}, OUT/flow.json
-// Env: REALM (acme), BUILTIN (1: also import e2e/keycloak/clients/*.json), REUSE=1 (the realm and the
+// Env: SAMLINT (a samlint binary: the built-in scenarios' exports go through `samlint fix`, and each
+// changed one is imported into the realm REALM-fixed and logged in through; see FIX below),
+// REALM (acme), BUILTIN (1: also import e2e/keycloak/clients/*.json), REUSE=1 (the realm and the
 // clients already exist: log in and export again against a Keycloak kept running by
 // `KEEP=1 sh e2e/keycloak.sh`, e.g. KC_ADMIN_PASSWORD=samlint-e2e-admin REUSE=1 node
 // e2e/keycloak-flow.mjs http://127.0.0.1:8180 /tmp/kc2 [the same CLIENT.json ...]).
 import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -57,7 +60,8 @@ async function api(method, p, body) {
   const r = await fetch(`${base}/admin/realms${p}`, {
     method,
     headers: { authorization: `Bearer ${await getToken()}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    // A Buffer is sent as it is (a file imported byte for byte); anything else as JSON.
+    body: body === undefined ? undefined : Buffer.isBuffer(body) ? body : JSON.stringify(body),
   });
   const text = await r.text();
   if (!r.ok) {
@@ -65,7 +69,7 @@ async function api(method, p, body) {
     e.status = r.status;
     throw e;
   }
-  return { text, json: text ? JSON.parse(text) : null, location: r.headers.get('location') };
+  return { status: r.status, text, json: text ? JSON.parse(text) : null, location: r.headers.get('location') };
 }
 
 // A folder name for a client ID: lower case, scheme dropped, runs of other characters as one `-`.
@@ -93,16 +97,24 @@ const step = (what) => { summary.steps.push({ what, at_s: Number(secs()) }); log
 
 // REUSE=1 (exploring a server kept running with KEEP=1): the realm and clients already exist.
 const reuse = process.env.REUSE === '1';
-if (!reuse) await api('POST', '', JSON.parse(fs.readFileSync(path.join(kcDir, 'realm.json'), 'utf8')));
-// Keycloak 24+ drops user attributes its user profile does not declare; the stable id (employeeNumber)
-// is one, so let the realm keep unmanaged attributes (Realm settings › General › Unmanaged attributes).
-// The user without an email address needs email to be optional, as in realms whose users come from a
-// directory without mail (else Keycloak stops the login at "Update Account Information").
-const profile = (await api('GET', `/${realm}/users/profile`)).json;
-profile.unmanagedAttributePolicy = 'ENABLED';
-for (const a of profile.attributes || []) if (a.name === 'email') delete a.required;
-await api('PUT', `/${realm}/users/profile`, profile);
-if (!reuse) for (const u of users) await api('POST', `/${realm}/users`, u);
+// The realm of realm.json under the name `name`, its user profile and its users.
+async function setUpRealm(name, create) {
+  if (create) {
+    const rep = JSON.parse(fs.readFileSync(path.join(kcDir, 'realm.json'), 'utf8'));
+    rep.realm = name;
+    await api('POST', '', rep);
+  }
+  // Keycloak 24+ drops user attributes its user profile does not declare; the stable id (employeeNumber)
+  // is one, so let the realm keep unmanaged attributes (Realm settings › General › Unmanaged attributes).
+  // The user without an email address needs email to be optional, as in realms whose users come from a
+  // directory without mail (else Keycloak stops the login at "Update Account Information").
+  const profile = (await api('GET', `/${name}/users/profile`)).json;
+  profile.unmanagedAttributePolicy = 'ENABLED';
+  for (const a of profile.attributes || []) if (a.name === 'email') delete a.required;
+  await api('PUT', `/${name}/users/profile`, profile);
+  if (create) for (const u of users) await api('POST', `/${name}/users`, u);
+}
+await setUpRealm(realm, !reuse);
 step('realm, user profile and users created');
 
 const files = [];
@@ -126,6 +138,18 @@ const PLAN = {
 // console and lints an old export): its export.json is correct, its logins are not what it says.
 const CHANGE_AFTER_EXPORT = {
   '13-stale-export.json': { 'saml.assertion.signature': 'false', saml_name_id_format: 'username' },
+};
+// `samlint fix` on the console export of each built-in scenario (only when SAMLINT names a samlint
+// binary: tests/keycloak.rs passes its own). A scenario whose export changes is imported as samlint wrote
+// it into a second realm with the same set-up (REALM-fixed: its client IDs are taken in REALM) and logged
+// in through once, where its pitfall showed: SP-initiated for these, IdP-initiated otherwise. `flags`:
+// more arguments of `samlint fix` (the Data Center pitfalls are found by that pack).
+const FIX = {
+  '03-nameid-not-forced.json': { login: 'sp' },
+  '04-assertion-unsigned.json': { flags: ['--pack', 'atlassian-datacenter'] },
+  '05-client-signature.json': { login: 'sp' },
+  '06-redirect-no-query.json': { login: 'sp' },
+  '08-group-full-path.json': { flags: ['--pack', 'atlassian-datacenter'] },
 };
 const taken = new Set();
 const clients = [];
@@ -235,7 +259,7 @@ const toSp = (r) => !r.url().startsWith(origin + '/') &&
 // saml-<id> (samlint's own fixture fixtures/saml/authn-request-redirect.url has the same shape). The
 // <id> is read from the client ID, so a client ID with a typo around it (a trailing slash) meets the
 // request Atlassian really sends. Other clients get their own client ID and ACS.
-function authnRequest(client, n) {
+function authnRequest(client, n, inRealm = realm) {
   const m = /^https:\/\/auth\.atlassian\.com\/saml\/([A-Za-z0-9-]+)/.exec(client.clientId);
   const issuer = m ? `https://auth.atlassian.com/saml/${m[1]}` : client.clientId;
   const acs = m ? `https://auth.atlassian.com/login/callback?connection=saml-${m[1]}`
@@ -244,14 +268,14 @@ function authnRequest(client, n) {
   const esc = (s) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
   const xml = '<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ' +
     (acs ? `AssertionConsumerServiceURL="${esc(acs)}" ` : '') +
-    `Destination="${base}/realms/${realm}/protocol/saml" ID="${id}" ` +
+    `Destination="${base}/realms/${inRealm}/protocol/saml" ID="${id}" ` +
     `IssueInstant="${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}" ` +
     'ProtocolBinding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Version="2.0">' +
     `<saml:Issuer xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">${esc(issuer)}</saml:Issuer>` +
     '<samlp:NameIDPolicy AllowCreate="true" Format="urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"/>' +
     '</samlp:AuthnRequest>';
   const q = encodeURIComponent(zlib.deflateRawSync(Buffer.from(xml)).toString('base64'));
-  return { id, issuer, acs, url: `${base}/realms/${realm}/protocol/saml?SAMLRequest=${q}` };
+  return { id, issuer, acs, url: `${base}/realms/${inRealm}/protocol/saml?SAMLRequest=${q}` };
 }
 
 // One login in a fresh browser context. Outcome: `response` (a SAML message reached the SP stub),
@@ -349,6 +373,64 @@ try {
     }
   }
   step('logins done');
+
+  // ---- samlint fix, imported and logged in through in the same Keycloak ---------------------------
+  const samlint = process.env.SAMLINT;
+  if (samlint && !reuse) {
+    const fixedRealm = `${realm}-fixed`;
+    let made = false;
+    let fixedCount = 0;
+    for (const c of clients) {
+      if (c.entry.source !== 'built-in' || !c.entry.export) continue;
+      const how = FIX[path.basename(c.entry.file)] || {};
+      const dir = path.join(out, c.entry.slug);
+      const fixedFile = path.join(dir, 'fixed.json');
+      fs.rmSync(fixedFile, { force: true });
+      const flags = ['--isolated', ...(how.flags || [])];
+      const r = spawnSync(samlint, ['fix', c.entry.export, '-o', fixedFile, ...flags],
+        { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      const fix = { flags, exit: r.status, report: String(r.stderr || r.error || '').slice(0, 8000) };
+      c.entry.fix = fix;
+      fix.changed = fs.existsSync(fixedFile);
+      if (!fix.changed) continue;
+      fix.file = fixedFile;
+      if (!made) {
+        await setUpRealm(fixedRealm, true);
+        fs.writeFileSync(path.join(out, 'fixed-idp-metadata.xml'),
+          await (await fetch(`${base}/realms/${fixedRealm}/protocol/saml/descriptor`)).text());
+        summary.fixed_realm = { realm: fixedRealm, idp_metadata: path.join(out, 'fixed-idp-metadata.xml') };
+        made = true;
+      }
+      // The file's bytes, as samlint wrote them (Clients › Import client with the fixed export).
+      try {
+        const imp = await api('POST', `/${fixedRealm}/clients`, fs.readFileSync(fixedFile));
+        fix.import_status = imp.status;
+        fix.id = imp.location.split('/').pop();
+      } catch (e) {
+        fix.import_status = e.status ?? null;
+        fix.error = `Keycloak refused the fixed client: ${e.message}`;
+        continue;
+      }
+      // What Keycloak made of it, exported again the console's way.
+      const live = (await api('GET', `/${fixedRealm}/clients/${fix.id}`)).json;
+      fix.reexport = path.join(dir, 'fixed-reexport.json');
+      fs.writeFileSync(fix.reexport, consoleExport(live));
+      const urlName = (live.attributes || {}).saml_idp_initiated_sso_url_name;
+      const har = path.join(dir, 'fixed-login.har');
+      let l;
+      if ((how.login || 'idp') === 'idp' && urlName) {
+        l = { mode: 'idp-initiated', ...await login(`${base}/realms/${fixedRealm}/protocol/saml/clients/${encodeURIComponent(urlName)}`, 'alice', har) };
+      } else {
+        const req = authnRequest(live, ++n, fixedRealm);
+        l = { mode: 'sp-initiated', request_id: req.id, request_issuer: req.issuer, request_acs: req.acs,
+          ...await login(req.url, 'alice', har) };
+      }
+      fix.login = l;
+      fixedCount++;
+      log(`${secs()} s ${c.entry.slug} fixed by samlint (exit ${r.status}): import HTTP ${fix.import_status}, ${l.mode} as alice: ${l.outcome}${l.page ? ` ("${l.page}")` : ''}`);
+    }
+    step(`samlint fix: ${fixedCount} fixed clients imported into ${fixedRealm} and logged in through`);
+  }
 } finally {
   await browser.close();
 }

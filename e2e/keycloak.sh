@@ -17,8 +17,13 @@
 #   unshare -n sh -c 'ip link set lo up && sh e2e/keycloak.sh OUT'
 # (tests/keycloak.rs does exactly that). Keycloak itself comes from Maven Central through
 # e2e/fetch-keycloak.sh, which needs the network: e2e/install.sh runs it, or run it once by hand.
+# With SAMLINT=path/to/samlint, each built-in client's export also goes through `samlint fix`; every
+# export it changes is imported, byte for byte, into a second realm `acme-fixed` (same set-up and users)
+# and logged in through once: OUT/<slug>/fixed.json (what samlint wrote), fixed-reexport.json (the
+# imported client exported again), fixed-login.har, and OUT/fixed-idp-metadata.xml (that realm's
+# descriptor). tests/keycloak.rs passes its own samlint.
 # Env: PORT (8180), BUILTIN=0 (only the clients given), KEEP=1 (leave Keycloak running for exploration;
-# no `kc.sh export` then), KC_VERSION, SAMLINT_E2E_CACHE (see fetch-keycloak.sh).
+# no `kc.sh export` then), SAMLINT, KC_VERSION, SAMLINT_E2E_CACHE (see fetch-keycloak.sh).
 set -eu
 cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { echo "usage: sh e2e/keycloak.sh OUT [CLIENT.json ...]" >&2; exit 2; }

@@ -479,6 +479,13 @@ pub struct CheckArgs {
     /// replaced by the code, else `<URL>/<CODE>.md`) [or `docs-url:` in samlint.yaml].
     #[arg(long, value_name = "URL", help_heading = "Report")]
     pub docs_url: Option<String>,
+    /// Show info findings in the `full` and `concise` formats (they are counted, not shown, without it)
+    /// [or `show-infos: true` in samlint.yaml].
+    #[arg(long, help_heading = "Report")]
+    pub show_infos: bool,
+    /// Print only the summary line (and why an input could not be linted); the exit code is unchanged.
+    #[arg(short, long, help_heading = "Report", conflicts_with = "statistics")]
+    pub quiet: bool,
     /// Print the number of findings per rule instead of the findings (`--format json`: as JSON).
     #[arg(long, help_heading = "Report")]
     pub statistics: bool,
@@ -527,11 +534,17 @@ fn use_color(c: Color, to_terminal: bool) -> bool {
     }
 }
 
-/// The terminal's width: `COLUMNS`, else 100.
+/// The width human output is laid out for: `COLUMNS` when set (shells do not export it, tests do),
+/// else the terminal's own width when output goes to one, else 100.
 pub fn width() -> usize {
     std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
+        .or_else(|| {
+            terminal_size::terminal_size_of(std::io::stdout())
+                .or_else(|| terminal_size::terminal_size_of(std::io::stderr()))
+                .map(|(w, _)| usize::from(w.0))
+        })
         .filter(|w| *w >= 40)
         .unwrap_or(100)
 }
@@ -577,6 +590,7 @@ fn report_errors(run: &Run, color: Color) {
     let style = human::Style {
         color: use_color(color, std::io::stderr().is_terminal()),
         width: width(),
+        show_infos: false,
     };
     let mut err = std::io::stderr().lock();
     for e in run.errors() {
@@ -602,6 +616,7 @@ fn usage_error(e: crate::error::InputError, color: Color) -> u8 {
     let style = human::Style {
         color: use_color(color, std::io::stderr().is_terminal()),
         width: width(),
+        show_infos: false,
     };
     eprint!("{}", human::render_error(style, &e));
     2
@@ -777,6 +792,7 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
     let style = human::Style {
         color: use_color(a.common.color, out.terminal),
         width: width(),
+        show_infos: a.show_infos || config.show_infos.unwrap_or(false),
     };
     let opts = lint::Options {
         include: a.common.include.clone(),
@@ -785,7 +801,12 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
         client: a.rules.client.clone(),
         // Suppressions, a baseline and statistics read every finding at the end: keep them.
         finish: if config.suppressions.is_empty() && baseline.is_none() && !a.statistics {
-            finish(format_choice, a.redact, style)
+            // Quiet: only the counts are printed, as the machine formats need.
+            finish(
+                if a.quiet { Format::Json } else { format_choice },
+                a.redact,
+                style,
+            )
         } else {
             None
         },
@@ -832,6 +853,7 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
         (&run, format_choice)
     };
     let text = match format {
+        _ if a.quiet => human::summary_line_with(run, style.show_infos),
         _ if a.statistics => {
             let counts = crate::adopt::statistics(run);
             if format == Format::Json {
@@ -859,10 +881,20 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
                 seed: a.redact_seed,
             },
         ),
-        Format::Concise => human::render_concise(run),
+        Format::Concise => human::render_concise(run, style.show_infos),
         Format::Full => human::render_full(run, style),
     };
-    if format != Format::Concise {
+    if a.quiet {
+        // One line per input that could not be linted: the reason for exit code 2.
+        for e in run.errors() {
+            eprintln!(
+                "{}: error[{}] {}",
+                e.origin,
+                e.kind.code(),
+                crate::util::one_line(&e.kind.to_string())
+            );
+        }
+    } else if format != Format::Concise {
         report_errors(run, a.common.color);
     }
     let mut text = text;
@@ -900,7 +932,7 @@ pub fn finish(format: Format, redact: bool, style: human::Style) -> Option<lint:
             m.rendered = Some(if format == Format::Full {
                 human::full_body(m, style)
             } else {
-                human::concise_findings(m)
+                human::concise_findings(m, style.show_infos)
             });
             m.slim(false);
             // After rendering, a human report reads only the findings' severities (summary line,
@@ -956,6 +988,7 @@ fn pack_error(e: crate::rules::pack::PackError, color: Color) -> u8 {
     let style = human::Style {
         color: use_color(color, std::io::stderr().is_terminal()),
         width: width(),
+        show_infos: false,
     };
     eprint!("{}", human::render_error(style, &e.into_input_error()));
     2
@@ -1250,6 +1283,7 @@ fn fix_cmd(a: &FixArgs, stdin: &mut dyn std::io::Read) -> u8 {
                     human::Style {
                         color: use_color(a.color, std::io::stderr().is_terminal()),
                         width: width(),
+                        show_infos: false,
                     },
                     &usage(
                         &input.name,
@@ -1282,6 +1316,7 @@ fn fix_cmd(a: &FixArgs, stdin: &mut dyn std::io::Read) -> u8 {
                         human::Style {
                             color: use_color(a.color, std::io::stderr().is_terminal()),
                             width: width(),
+                            show_infos: false,
                         },
                         &e
                     )

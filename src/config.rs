@@ -32,6 +32,8 @@ pub struct Config {
     pub domains: Vec<String>,
     /// Run preview rules.
     pub preview: Option<bool>,
+    /// Show info findings in the human formats (as --show-infos).
+    pub show_infos: Option<bool>,
     /// Where the rule pages are published (SARIF `helpUri`; as --docs-url).
     pub docs_url: Option<String>,
     /// Accepted findings: per rule, optionally per client or file, each with a reason.

@@ -232,8 +232,8 @@ impl ErrorKind {
                     .into()
             }
             ErrorKind::Config { .. } => {
-                "samlint.yaml keys: format, fail-on, packs, select, ignore, severity, domains, preview, docs-url \
-                 and suppress (docs/reference.md and docs/ci.md); --isolated ignores the file"
+                "samlint.yaml keys: format, fail-on, packs, select, ignore, severity, domains, preview, show-infos, \
+                 docs-url and suppress (docs/reference.md and docs/ci.md); --isolated ignores the file"
                     .into()
             }
             ErrorKind::Unrecognised { .. } => {

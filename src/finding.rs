@@ -213,6 +213,25 @@ impl Msg {
         }
         Msg { parts }
     }
+    /// The message as a sentence: its first letter upper-case when the message starts with samlint's
+    /// own text (a value from the input is never changed).
+    pub fn sentence(mut self) -> Self {
+        // Only an English word: `saml.assertion.lifespan` or `redirectUris` keep their case.
+        let word = |l: &str| {
+            let w = l.split([' ', ':', ',', ';']).next().unwrap_or("");
+            !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '\'' || c == '-')
+        };
+        if let Some(Part::Lit(l)) = self.parts.first_mut()
+            && word(l)
+            && let Some(c) = l.chars().next()
+        {
+            let upper: String = c.to_uppercase().chain(l[c.len_utf8()..].chars()).collect();
+            *l = upper.into();
+        }
+        self
+    }
     /// Append more text written in samlint (and its arguments).
     pub fn push(&mut self, more: Msg) {
         self.parts.extend(more.parts);
@@ -240,6 +259,37 @@ impl Msg {
     }
     pub fn is_empty(&self) -> bool {
         self.parts.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod sentence_tests {
+    use super::*;
+    use crate::msg;
+
+    #[test]
+    fn only_an_english_first_word_is_capitalised() {
+        let s = |m: Msg| m.sentence().to_string();
+        assert_eq!(
+            s(msg!("the signature does not verify")),
+            "The signature does not verify"
+        );
+        assert_eq!(
+            s(msg!("saml.assertion.lifespan is 10")),
+            "saml.assertion.lifespan is 10"
+        );
+        assert_eq!(
+            s(msg!("redirectUris has the ACS")),
+            "redirectUris has the ACS"
+        );
+        assert_eq!(
+            s(msg!("{} is the value", Arg::text("jane"))),
+            "jane is the value"
+        );
+        assert_eq!(
+            s(msg!("time windows were evaluated")),
+            "Time windows were evaluated"
+        );
     }
 }
 
@@ -303,7 +353,7 @@ impl Finding {
             code: rule.code,
             name: rule.name,
             severity: rule.severity,
-            message: message.into(),
+            message: message.into().sentence(),
             help: rule.help.to_string(),
             pack: "builtin",
             span: None,

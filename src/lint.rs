@@ -406,6 +406,8 @@ pub const DEFAULT_INCLUDE: &[&str] = &[
 /// One input of a run: a command-line argument, or a file found in a directory.
 enum Item {
     Arg(String),
+    /// A file a directory walk found (not named on the command line).
+    Found(String),
     Skipped(String),
 }
 
@@ -470,7 +472,7 @@ fn expand(args: &[String], opts: &Options) -> Vec<Item> {
                 // A file the walk found (not one named on the command line) is read only when its
                 // content can hold SAML or a Keycloak export: junit.xml and package.json are skipped.
                 out.push(if included && !excluded && decode::may_hold_saml(&f) {
-                    Item::Arg(s)
+                    Item::Found(s)
                 } else {
                     Item::Skipped(s)
                 });
@@ -844,21 +846,35 @@ pub fn run(args: &[String], stdin: &mut dyn Read, opts: &Options) -> Run {
             || early_clients
             || par_map(
                 items.iter().collect(),
-                |it| matches!(it, Item::Arg(a) if a != "-" && may_hold_clients(a)),
+                |it| matches!(it, Item::Arg(a) | Item::Found(a) if a != "-" && may_hold_clients(a)),
             )
             .contains(&true));
-    let pending: Vec<(usize, &str)> = items
+    let pending: Vec<(usize, &str, bool)> = items
         .iter()
         .enumerate()
         .filter(|(i, _)| done.get(*i).is_some_and(Option::is_none))
         .filter_map(|(i, it)| match it {
-            Item::Arg(a) => Some((i, a.as_str())),
+            Item::Arg(a) => Some((i, a.as_str(), false)),
+            Item::Found(a) => Some((i, a.as_str(), true)),
             Item::Skipped(_) => None,
         })
         .collect();
     let lint_files = |may_pair: bool| -> Vec<(usize, (InputReport, Vec<Linted>))> {
-        par_map(pending.clone(), |(i, a)| {
+        par_map(pending.clone(), |(i, a, walked)| {
             let mut r = process(a, i, &mut std::io::empty(), opts);
+            // A file the walk found whose content, read whole, is none of the inputs samlint reads
+            // (JSON with a Keycloak-like key that is no export): skipped like junit.xml, not exit 2.
+            if walked
+                && !r.0.errors.is_empty()
+                && r.0
+                    .errors
+                    .iter()
+                    .all(|e| matches!(e.kind, crate::error::ErrorKind::Unrecognised { .. }))
+            {
+                r.0.errors.clear();
+                r.0.status = InputStatus::Skipped;
+                r.1.clear();
+            }
             finish(&mut r.1, may_pair);
             if let Some(b) = &bar {
                 b.inc(1);
@@ -1052,6 +1068,6 @@ mod cap_tests {
         assert_eq!(v.len(), 21);
         assert!(v[19].message.to_string().ends_with("(and 10 more SIG011 findings in this message, not shown: raise --max-findings to see them)"), "{}", v[19].message);
         assert!(!v[18].message.to_string().contains("more"));
-        assert_eq!(v[20].message.to_string(), "other");
+        assert_eq!(v[20].message.to_string(), "Other");
     }
 }

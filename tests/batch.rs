@@ -24,6 +24,7 @@ fn options(finish: Option<lint::Finish>) -> lint::Options {
 const STYLE: human::Style = human::Style {
     color: false,
     width: 100,
+    show_infos: true,
 };
 
 fn render(run: &Run, format: Format) -> String {
@@ -34,7 +35,7 @@ fn render(run: &Run, format: Format) -> String {
         Format::Sarif => report::sarif::render(&run),
         Format::Junit => report::junit::render(&run, Severity::Error),
         Format::Github => report::github::render(&run),
-        Format::Concise => human::render_concise(&run),
+        Format::Concise => human::render_concise(&run, true),
         Format::Full => human::render_full(&run, STYLE),
         Format::Markdown => unreachable!("the Markdown report keeps every message"),
     }

@@ -847,6 +847,18 @@ fn directory_of_mixed_repository_files_lints_only_what_can_hold_saml() {
     );
     write_temp(d, "requirements.txt", "python3-saml==1.16.0\nlxml>=5\n");
     write_temp(d, "NOTES.txt", "SSO setup: see docs/sso.md\n");
+    // Mentions a parameter without carrying one.
+    write_temp(
+        d,
+        "HOWTO.txt",
+        "Copy the SAMLResponse from the browser's network tab, then run samlint.\n",
+    );
+    // Keycloak-like keys, but no export once read whole.
+    write_temp(
+        d,
+        "fixtures.json",
+        "{\"clientId\": \"web\", \"note\": \"a test fixture, not an export\"}\n",
+    );
     write_temp(d, "empty.txt", "");
     copy("saml/keycloak-post-form.html", "idp-page.html");
     write_temp(
@@ -898,6 +910,8 @@ fn directory_of_mixed_repository_files_lints_only_what_can_hold_saml() {
         "theme.json",
         "requirements.txt",
         "NOTES.txt",
+        "HOWTO.txt",
+        "fixtures.json",
         "empty.txt",
         "index.html",
     ] {
@@ -911,13 +925,18 @@ fn directory_of_mixed_repository_files_lints_only_what_can_hold_saml() {
             .lines()
             .last()
             .unwrap()
-            .contains("11 files skipped"),
+            .contains("13 files skipped"),
         "{}",
         o.stdout
     );
     // Named on the command line, a file is read whatever it holds (and its problem reported).
     let (code, _) = check_json(&[d.join("junit.xml").to_str().unwrap()]);
     assert_eq!(code, 1, "a named non-SAML XML is linted (STR001)");
+    let (code, v) = check_json(&[d.join("fixtures.json").to_str().unwrap()]);
+    assert_eq!(
+        code, 2,
+        "a named JSON that is no export is an input error: {v:#}"
+    );
 }
 
 /// In a folder, what is not a regular file is skipped (a FIFO would block the read forever), an empty
@@ -979,4 +998,32 @@ fn new_forms_are_redacted_like_the_others() {
             }
         }
     }
+}
+
+/// A page saved by the browser (File › Save page as) starts with `<!-- saved from url=… -->`.
+#[test]
+fn a_page_saved_by_the_browser_is_read_as_html() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = std::fs::read_to_string(fixture("saml/keycloak-post-form.html")).unwrap();
+    let saved = write_temp(
+        dir.path(),
+        "saved.html",
+        format!(
+            "<!-- saved from url=(0045)https://kc.example.com/realms/acme/protocol/saml -->\n{page}"
+        ),
+    );
+    let (code, v) = check_json(&[&saved, "--idp-cert", &fixture("keys/idp-cert.pem")]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(v["inputs"][0]["kind"], "html-form", "{v:#}");
+    let empty = write_temp(
+        dir.path(),
+        "error-page.html",
+        "<!-- saved from url=(0032)https://kc.example.com/ -->\n<!DOCTYPE html><html><body>Invalid redirect uri</body></html>",
+    );
+    let (code, v) = check_json(&[&empty]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        v["inputs"][0]["errors"][0]["code"], "input::no-saml",
+        "{v:#}"
+    );
 }

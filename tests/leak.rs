@@ -714,3 +714,46 @@ fn no_planted_value_reaches_a_redacted_output() {
     }
     assert!(bad.is_empty(), "{} leaks:\n{}", bad.len(), bad.join("\n"));
 }
+
+/// An input that cannot be read: the parser's message quotes the input (`expected </zq…>`), and a
+/// redacted output must not carry it.
+#[test]
+fn input_errors_quote_nothing_from_the_input_when_redacted() {
+    let dir = tempfile::tempdir().unwrap();
+    let xml = "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\"><zqel.k4m8x2 a=\"1\"></samlp:Response>";
+    let fx = write_temp(dir.path(), "broken.xml", xml);
+    let fb = write_temp(dir.path(), "broken.b64", {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(xml.replace("zqel.k4m8x2", "zqbb.w7n3v5"))
+    });
+    // The planted names are in the unredacted error (so finding none below proves something).
+    let plain = run(&["check", "--format", "json", &fx, &fb]);
+    assert!(plain.stdout.contains("zqel.k4m8x2"), "{}", plain.stdout);
+    assert!(plain.stdout.contains("zqbb.w7n3v5"), "{}", plain.stdout);
+    let mut outs = Vec::new();
+    for f in [
+        "full", "concise", "json", "sarif", "junit", "github", "markdown",
+    ] {
+        outs.push((
+            f.to_string(),
+            run(&["check", "--redact", "--format", f, &fx, &fb]),
+        ));
+    }
+    outs.push(("report".into(), run(&["report", &fx, &fb])));
+    for (name, o) in outs {
+        assert_eq!(o.code, 2, "{name}");
+        for planted in ["zqel", "k4m8x2", "zqbb", "w7n3v5"] {
+            assert!(
+                !o.stdout.contains(planted),
+                "{name}: {planted} in\n{}",
+                o.stdout
+            );
+        }
+        // samlint's own words stay: the diagnosis survives redaction.
+        assert!(
+            o.stdout.contains("malformed XML") || name == "full" || name == "github",
+            "{name}: {}",
+            o.stdout
+        );
+    }
+}

@@ -74,17 +74,18 @@ fn another_key_leads_with_invalid_thumbprint_and_the_certificate_that_signed() {
     let o = run(&args(&a));
     assert_eq!(o.code, 1);
     let body = o.stdout.replace(&x, "client-signed.xml");
-    let first: Vec<&str> = body.lines().take(4).collect();
+    let first: Vec<&str> = body.lines().take(12).collect();
     assert!(
         first[1].contains(
             "Atlassian would reject this login: Invalid thumbprint — predicted from Auth0's"
         ),
         "{body}"
     );
-    // The certificate that did sign, with its colon thumbprint, before anything else.
+    // The certificate that did sign, with its colon thumbprint, in the summary under the verdict
+    // (after the signatures and the configured key).
     let head = first.join("\n");
     assert!(
-        head.contains("signed by: CN=atlassian client key (samlint TEST)"),
+        head.contains("signed by    CN=atlassian client key (samlint TEST)"),
         "{head}"
     );
     assert!(head.contains("73:77:55:C8"), "{head}");
@@ -129,7 +130,7 @@ fn accepted_without_flags_says_what_it_assumed() {
     let text = unwrapped(&o.stdout);
     assert!(
         text.contains(
-            "── message 1 · Response · fixtures/saml/keycloak-atlassian-ok.xml Atlassian would accept this login — predicted from Auth0's SP library 4.6.1"
+            "── message 1 · Response · fixtures/saml/keycloak-atlassian-ok.xml ✔ Atlassian would accept this login — predicted from Auth0's SP library 4.6.1"
         ),
         "{text}"
     );

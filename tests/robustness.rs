@@ -102,6 +102,7 @@ fn exercise(label: &str, base: &[u8], rounds: usize, seed: u64) {
             let style = samlint::report::human::Style {
                 color: false,
                 width: 80,
+                show_infos: true,
             };
             let v = samlint::report::human::view(m, style);
             for f in &m.findings {
@@ -119,6 +120,7 @@ fn exercise(label: &str, base: &[u8], rounds: usize, seed: u64) {
                 samlint::report::human::Style {
                     color: false,
                     width: 80,
+                    show_infos: true,
                 },
                 e,
             );

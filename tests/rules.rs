@@ -510,8 +510,9 @@ fn a_user_pack_runs_and_bad_packs_point_into_the_yaml() {
     ]);
     assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
     assert!(
-        o.stdout
-            .contains("error[ORG001] NameID `jane.doe@example.com` does not match"),
+        o.stdout.contains(
+            "error[ORG001] NameID `jane.doe@example.com` does not have the form this rule expects"
+        ),
         "{}",
         o.stdout
     );
@@ -1152,4 +1153,36 @@ fn select_preview_config_severity_client_and_rules_with_a_pack() {
     let o = run(&["rules", "--pack", &bad]);
     assert_eq!(o.code, 2);
     assert!(o.stderr.contains("rules::invalid-pack"), "{}", o.stderr);
+}
+
+#[test]
+fn pack_messages_name_what_is_expected_never_the_regular_expression() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = "pack: my-org\nversion: 1\ndescription: our own rules\nrules:\n  ORG001:\n    name: nameid-must-be-corp\n    summary: NameID is not a corp.example address\n    severity: error\n    given: $.name_id.value\n    then: { function: pattern, options: { match: '@corp\\.example$', expect: a corporate address } }\n    message: \"the NameID `{{value}}` {{error}}\"\n    help: use the corporate address\n    confidence: inferred\n    source: our policy\n    docs: |\n      ## What it does\n      Checks the NameID domain.\n  ORG002:\n    name: nameid-example\n    summary: NameID at example.com\n    severity: warning\n    given: $.name_id.value\n    then: { function: pattern, options: { not_match: '(?i)@example\\.com$', found: an address at example.com } }\n    message: \"The NameID `{{value}}` {{error}}\"\n    help: use a real address\n    confidence: inferred\n    source: our policy\n    docs: |\n      ## What it does\n      Checks the NameID domain.\n";
+    let p = pack_file(dir.path(), pack);
+    let o = run(&[
+        "check",
+        "--pack",
+        &p,
+        &fixture("saml/keycloak-atlassian-ok.xml"),
+        "--idp-cert",
+        &fixture("keys/idp-cert.pem"),
+        "--show-infos",
+    ]);
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    // A sentence (capitalised), the author's words, and no regular expression anywhere.
+    assert!(
+        o.stdout
+            .contains("The NameID `jane.doe@example.com` is not a corporate address"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout
+            .contains("The NameID `jane.doe@example.com` is an address at example.com"),
+        "{}",
+        o.stdout
+    );
+    assert!(!o.stdout.contains("corp\\.example"), "{}", o.stdout);
+    assert!(!o.stdout.contains("(?i)"), "{}", o.stdout);
 }

@@ -8,7 +8,7 @@ fuzz_target!(|data: &[u8]| {
     let opts = samlint::lint::Options::default();
     let run = samlint::lint::run(&["-".to_string()], &mut std::io::Cursor::new(data), &opts);
     let json = samlint::report::json::render(&run);
-    let _ = samlint::report::human::render_concise(&run);
+    let _ = samlint::report::human::render_concise(&run, true);
     let mut slim = run.clone();
     for m in &mut slim.messages {
         let ix = samlint::source::LineIndex::new(&m.source.text);

@@ -18,9 +18,24 @@ pub struct Form {
     pub fields: Vec<(String, String)>,
 }
 
+/// The text after its leading comments: a page saved by a browser starts with one (`<!-- saved from
+/// url=(0045)https://… -->`). At most four are skipped.
+pub fn after_comments(mut t: &str) -> &str {
+    for _ in 0..4 {
+        match t
+            .strip_prefix("<!--")
+            .and_then(|r| r.find("-->").map(|e| &r[e + 3..]))
+        {
+            Some(rest) => t = rest.trim_start(),
+            None => break,
+        }
+    }
+    t
+}
+
 /// Does this text start like an HTML document or fragment (rather than an XML message)?
 pub fn looks_like_html(text: &str) -> bool {
-    let t = super::blob::trim_value(text);
+    let t = after_comments(super::blob::trim_value(text));
     let head: String = t.chars().take(16).collect::<String>().to_ascii_lowercase();
     ["<!doctype html", "<html", "<head", "<body", "<form"]
         .iter()
@@ -289,6 +304,17 @@ fn reference(name: &str) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_saved_by_a_browser_is_html() {
+        assert!(looks_like_html(
+            "<!-- saved from url=(0045)https://kc.example.com/realms/acme/protocol/saml -->\n<html><body><form method=\"post\"></form></body></html>"
+        ));
+        assert!(!looks_like_html(
+            "<!-- a comment --><samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\"/>"
+        ));
+        assert!(!looks_like_html("<!-- unclosed <html>"));
+    }
 
     #[test]
     fn keycloak_page() {

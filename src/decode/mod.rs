@@ -216,7 +216,7 @@ pub fn may_hold_saml(path: &Path) -> bool {
             ROOTS.contains(&local) || (prefix_ns && !local.ends_with("Descriptor"))
         });
     }
-    if t.contains("SAMLResponse") || t.contains("SAMLRequest") {
+    if names_a_parameter(t) {
         return true;
     }
     // One base64 value (the POST or Redirect binding), possibly wrapped: a SAML message is long.
@@ -226,6 +226,23 @@ pub fn may_hold_saml(path: &Path) -> bool {
                 || b.is_ascii_whitespace()
                 || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_' | b'%')
         })
+}
+
+/// Does this text carry a SAML binding parameter with a value (`SAMLResponse=…`, `SAMLRequest: …`, a
+/// URL's `?SAMLRequest=`), not merely mention one (a README that says "paste the SAMLResponse")?
+fn names_a_parameter(t: &str) -> bool {
+    ["SAMLResponse", "SAMLRequest"].iter().any(|p| {
+        t.match_indices(p).any(|(i, _)| {
+            let rest = t[i + p.len()..].trim_start_matches([' ', '\t']);
+            let rest = rest.strip_prefix(['=', ':']).unwrap_or("");
+            // At least a few characters of value after the separator.
+            rest.trim_start_matches([' ', '\t'])
+                .chars()
+                .take_while(|c| !c.is_whitespace() && *c != '&')
+                .count()
+                >= 4
+        })
+    })
 }
 
 /// Does this JSON text have `"key"` as an object key (followed by `:`)?
@@ -961,7 +978,7 @@ fn from_html(
         })
         .collect();
     if carrying.is_empty() {
-        let doctype = text
+        let doctype = html::after_comments(text)
             .get(..14)
             .is_some_and(|h| h.eq_ignore_ascii_case("<!doctype html"));
         return doctype.then(|| {

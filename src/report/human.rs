@@ -1,6 +1,7 @@
 //! Human output: miette diagnostics pointing into a pretty-printed view of each decoded message, and the
 //! concise one-line format.
 
+use super::{order, summary};
 use crate::error::InputError;
 use crate::finding::{Finding, Severity};
 use crate::lint::{Linted, Run};
@@ -17,6 +18,8 @@ use std::sync::Arc;
 pub struct Style {
     pub color: bool,
     pub width: usize,
+    /// Show info findings (`--show-infos`); else they are counted, not shown.
+    pub show_infos: bool,
 }
 
 fn handler(style: Style) -> GraphicalReportHandler {
@@ -34,7 +37,10 @@ fn handler(style: Style) -> GraphicalReportHandler {
 struct FindingDiag<'a> {
     f: &'a Finding,
     src: &'a dyn SourceCode,
-    span: Option<Span>,
+    /// Every place the finding was found (identical findings are shown once), in the pretty view.
+    spans: Vec<Span>,
+    /// How many identical findings this one stands for.
+    count: usize,
 }
 
 impl fmt::Debug for FindingDiag<'_> {
@@ -44,7 +50,11 @@ impl fmt::Debug for FindingDiag<'_> {
 }
 impl fmt::Display for FindingDiag<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.f.message.to_string())
+        f.write_str(&self.f.message.to_string())?;
+        if self.count > 1 {
+            write!(f, " (× {})", self.count)?;
+        }
+        Ok(())
     }
 }
 impl std::error::Error for FindingDiag<'_> {}
@@ -64,21 +74,24 @@ impl Diagnostic for FindingDiag<'_> {
             .then(|| Box::new(sanitize(&self.f.help).into_owned()) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.span.map(|_| self.src)
+        (!self.spans.is_empty()).then_some(self.src)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let s = self.span?;
+        if self.spans.is_empty() {
+            return None;
+        }
         let label = self.f.label.as_ref().map(|l| l.to_string());
-        Some(Box::new(std::iter::once(LabeledSpan::new(
-            label,
-            s.start,
-            s.len(),
-        ))))
+        Some(Box::new(self.spans.iter().map(move |s| {
+            LabeledSpan::new(label.clone(), s.start, s.len())
+        })))
     }
 }
 
 /// Columns miette takes left of a source line (`  12 │ `), with a margin.
 const GUTTER: usize = 8;
+
+/// At most this many places are marked for findings shown once for several.
+const MAX_PLACES: usize = 6;
 
 /// A pretty view built once per message.
 pub struct View {
@@ -102,22 +115,42 @@ pub fn view(m: &Linted, style: Style) -> View {
 }
 
 pub fn render_finding(style: Style, v: &View, f: &Finding) -> String {
-    let span = f.span.map(|s| v.pretty.map_span(s));
-    // A span on a line wider than the terminal (a certificate, a long value): a window around it
+    render_group(style, v, &[f])
+}
+
+/// Identical findings (see `order::grouped`) as one diagnostic marking each place.
+pub fn render_group(style: Style, v: &View, all: &[&Finding]) -> String {
+    let Some(f) = all.first() else {
+        return String::new();
+    };
+    let mut spans: Vec<Span> = Vec::new();
+    for s in all.iter().filter_map(|f| f.span).take(MAX_PLACES) {
+        let s = v.pretty.map_span(s);
+        if !spans.contains(&s) {
+            spans.push(s);
+        }
+    }
+    // One place on a line wider than the terminal (a certificate, a long value): a window around it
     // (report/window.rs).
-    let window = span.and_then(|s| {
-        super::window::around(
+    let window = match spans.as_slice() {
+        [s] => super::window::around(
             v.named.inner(),
             v.named.name(),
-            s,
+            *s,
             style.width.saturating_sub(GUTTER),
-        )
-    });
-    let (src, span): (&dyn SourceCode, _) = match &window {
-        Some((w, s)) => (w, Some(*s)),
-        None => (&v.named, span),
+        ),
+        _ => None,
     };
-    let d = FindingDiag { f, src, span };
+    let (src, spans): (&dyn SourceCode, Vec<Span>) = match &window {
+        Some((w, s)) => (w, vec![*s]),
+        None => (&v.named, spans),
+    };
+    let d = FindingDiag {
+        f,
+        src,
+        spans,
+        count: all.len(),
+    };
     let mut out = String::new();
     let _ = handler(style).render_report(&mut out, &d);
     out
@@ -281,19 +314,54 @@ pub fn render_full(run: &Run, style: Style) -> String {
     }
     // Captures that gave no message still show their steps (report/timeline.rs).
     out.push_str(&super::timeline::full_without_messages(run, style.width));
-    out.push_str(&summary_line(run));
+    out.push_str(&summary_line_with(run, style.show_infos));
     out
 }
 
-/// One message in the `full` format, after its header: the packs that applied and the findings (what
-/// `Finish` renders while the document is at hand).
+/// One message in the `full` format, after its header: the verdict and what the message says (see
+/// `summary`), what the prediction assumed, the packs that applied and the findings, most important
+/// first (what `Finish` renders while the document is at hand).
 pub fn full_body(m: &Linted, style: Style) -> String {
     let mut out = String::new();
-    // What the SP would answer comes first: it is what the user is asking.
-    for l in super::prediction::lines(&m.predicted, true) {
-        for w in wrap(&format!("  {}", sanitize(&l)), style.width) {
-            out.push_str(&w);
-            out.push('\n');
+    let mut rows: Vec<String> = Vec::new();
+    if !m.is_keycloak() {
+        // What the SP would answer comes first: it is what the user is asking.
+        let v = summary::verdict(m, false);
+        for (i, w) in wrap(&format!("  {}", sanitize(&v)), style.width)
+            .into_iter()
+            .enumerate()
+        {
+            if i == 0 && style.color {
+                let mut chars = w.trim_start().chars();
+                let sym = chars.next().unwrap_or(' ');
+                rows.push(format!("  {}{}", summary::painted(sym), chars.as_str()));
+            } else {
+                rows.push(w);
+            }
+        }
+        rows.extend(summary::block(m, style.color, style.width));
+        let parts = super::prediction::parts(&m.predicted, true);
+        let mut pem = None;
+        for (i, p) in parts.into_iter().enumerate() {
+            let mut texts = Vec::new();
+            if i > 0 {
+                texts.push(p.headline);
+                texts.extend(p.signed_by);
+            }
+            // The certificate that signed is in the summary's `carries` row above.
+            texts.extend(p.paste);
+            texts.extend(p.details);
+            summary::wrapped_row(
+                &mut rows,
+                if i == 0 { "prediction" } else { "" },
+                &texts,
+                style.width,
+            );
+            pem = pem.or(p.pem);
+        }
+        if let Some(pem) = pem {
+            rows.push("  the certificate that signed (to paste into Atlassian):".into());
+            rows.extend(pem.lines().map(|l| format!("    {l}")));
         }
     }
     if !m.packs.is_empty() {
@@ -302,15 +370,52 @@ pub fn full_body(m: &Linted, style: Style) -> String {
             .iter()
             .map(|p| format!("{} ({})", p.pack, p.reason))
             .collect();
-        out.push_str(&format!("  packs: {}\n", packs.join("; ")));
+        summary::wrapped_row(
+            &mut rows,
+            "packs",
+            &[sanitize(&packs.join("; ")).into_owned()],
+            style.width,
+        );
     }
-    if m.findings.is_empty() {
-        out.push_str("  no findings\n\n");
+    let count = |s: Severity| m.findings.iter().filter(|f| f.severity == s).count();
+    let (folded, codes) = order::folded(&m.findings, style.show_infos);
+    let plural = |n: usize, s: &str| {
+        if n == 1 {
+            format!("1 {s}")
+        } else {
+            format!("{n} {s}s")
+        }
+    };
+    let mut counts = format!(
+        "{} · {} · {}",
+        plural(count(Severity::Error), "error"),
+        plural(count(Severity::Warning), "warning"),
+        plural(count(Severity::Info), "info")
+    );
+    if folded > 0 {
+        counts.push_str(&format!(
+            " ({} hidden: {}; --show-infos shows {})",
+            if folded == 1 { "it is" } else { "they are" },
+            codes.join(", "),
+            if folded == 1 { "it" } else { "them" }
+        ));
+    }
+    summary::wrapped_row(&mut rows, "findings", &[counts], style.width);
+    for r in rows {
+        out.push_str(&r);
+        out.push('\n');
+    }
+    out.push('\n');
+    let shown: Vec<_> = order::grouped(&m.findings)
+        .into_iter()
+        .filter(|g| order::shown(g.first, style.show_infos))
+        .collect();
+    if shown.is_empty() {
         return out;
     }
     let v = view(m, style);
-    for f in &m.findings {
-        out.push_str(&render_finding(style, &v, f));
+    for g in shown {
+        out.push_str(&render_group(style, &v, &g.all));
         out.push('\n');
     }
     out
@@ -341,6 +446,11 @@ fn wrap(line: &str, width: usize) -> Vec<String> {
 }
 
 pub fn summary_line(run: &Run) -> String {
+    summary_line_with(run, true)
+}
+
+/// The last line of every human format; `show_infos: false` says that infos were counted, not shown.
+pub fn summary_line_with(run: &Run, show_infos: bool) -> String {
     use crate::lint::InputStatus;
     let failed = run.inputs.iter().filter(|i| !i.errors.is_empty()).count();
     let skipped = run
@@ -363,6 +473,9 @@ pub fn summary_line(run: &Run) -> String {
         plural(run.count(Severity::Warning), "warning"),
         plural(run.count(Severity::Info), "info"),
     );
+    if !show_infos && run.count(Severity::Info) > 0 {
+        s.push_str(" (not shown: --show-infos)");
+    }
     if failed > 0 {
         s.push_str(&format!(
             "; {} could not be linted",
@@ -381,12 +494,12 @@ pub fn summary_line(run: &Run) -> String {
 
 /// The `concise` format. Line and column refer to the pretty view that `samlint decode` prints, so a
 /// one-line message never yields "line 1, column 5234".
-pub fn render_concise(run: &Run) -> String {
+pub fn render_concise(run: &Run, show_infos: bool) -> String {
     let mut out = String::new();
     for m in &run.messages {
         match &m.rendered {
             Some(r) => out.push_str(r),
-            None => out.push_str(&concise_findings(m)),
+            None => out.push_str(&concise_findings(m, show_infos)),
         }
     }
     for e in run.errors() {
@@ -397,19 +510,24 @@ pub fn render_concise(run: &Run) -> String {
             one_line(&e.kind.to_string())
         ));
     }
-    out.push_str(&summary_line(run));
+    out.push_str(&summary_line_with(run, show_infos));
     out
 }
 
-/// One message's lines in the `concise` format.
-pub fn concise_findings(m: &Linted) -> String {
+/// One message's lines in the `concise` format: its summary line, what the SPs would answer, then the
+/// findings most important first (infos only with `show_infos`).
+pub fn concise_findings(m: &Linted, show_infos: bool) -> String {
     let mut out = String::new();
+    let findings: Vec<&Finding> = order::ordered(&m.findings)
+        .into_iter()
+        .filter(|f| order::shown(f, show_infos))
+        .collect();
     if m.is_keycloak() {
         // A Keycloak export: `file:line:col:` first, in the file itself (editors jump to it), then the
         // client or realm the finding belongs to.
         let file = m.source.origin.0.first().map_or("", String::as_str);
         let subject = m.source.origin.0.get(1..).unwrap_or_default().join(" › ");
-        for f in &m.findings {
+        for f in &findings {
             let (line, col) = f.span.map_or((1, 1), |s| m.source.line_col(s.start));
             out.push_str(&format!(
                 "{}:{line}:{col}: {}[{}] {} ({})\n",
@@ -422,6 +540,11 @@ pub fn concise_findings(m: &Linted) -> String {
         }
         return out;
     }
+    out.push_str(&format!(
+        "{}: summary {}\n",
+        m.source.origin,
+        summary::one_line(m)
+    ));
     for p in &m.predicted.predictions {
         out.push_str(&format!(
             "{}: prediction[{}/{}] {} ({}, confidence {})\n",
@@ -451,9 +574,9 @@ pub fn concise_findings(m: &Linted) -> String {
         ));
     }
     // The view `samlint decode` prints, at the same width.
-    let p = (!m.findings.is_empty())
+    let p = (!findings.is_empty())
         .then(|| crate::xml::pretty::pretty_width(&m.doc, &m.source.text, crate::cli::width()));
-    for f in &m.findings {
+    for f in &findings {
         let (line, col) = match (f.span, &p) {
             (Some(s), Some(p)) => line_col(&p.text, p.map_offset(s.start, false)),
             _ => (1, 1),
@@ -498,6 +621,7 @@ mod tests {
                     Style {
                         color: false,
                         width: 80,
+                        show_infos: false,
                     },
                     &e,
                 );

@@ -5,10 +5,12 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod order;
 pub mod prediction;
 pub mod public;
 pub mod redact;
 pub mod sarif;
+pub mod summary;
 pub mod timeline;
 pub mod window;
 

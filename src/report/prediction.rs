@@ -68,9 +68,41 @@ fn stage(s: Stage) -> &'static str {
     }
 }
 
+/// One SP's prediction as a person reads it: the headline, the lines under it, and the PEM of the
+/// certificate that did sign when Atlassian should be given it.
+pub struct Part {
+    pub headline: String,
+    /// Which certificate did sign (the one in KeyInfo, when it is not the configured one).
+    pub signed_by: Option<String>,
+    /// What to do about it.
+    pub paste: Option<String>,
+    pub details: Vec<String>,
+    pub pem: Option<String>,
+}
+
 /// The lines a human reads first for one message (empty when nothing was predicted). `pem` adds the
 /// certificate that did sign, to paste into Atlassian (never in a redacted output).
 pub fn lines(pr: &Predicted, pem: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in parts(pr, pem) {
+        out.push(p.headline);
+        out.extend(
+            p.signed_by
+                .into_iter()
+                .chain(p.paste)
+                .chain(p.details)
+                .map(|d| format!("  {d}")),
+        );
+        if let Some(pem) = p.pem {
+            out.extend(pem.lines().map(|l| format!("  {l}")));
+        }
+    }
+    out
+}
+
+/// Each predicted SP's [`Part`], the deciding stage first. `pem`: the signer's certificate is wanted
+/// (shown "below").
+pub fn parts(pr: &Predicted, pem: bool) -> Vec<Part> {
     let mut out = Vec::new();
     let mut sps: Vec<&str> = Vec::new();
     for p in &pr.predictions {
@@ -82,14 +114,14 @@ pub fn lines(pr: &Predicted, pem: bool) -> Vec<String> {
         let Some(lead) = pr.headline(sp) else {
             continue;
         };
-        out.push(headline(lead));
+        let (mut signed_by, mut paste) = (None, None);
         let signer = pr
             .signed_by
             .as_ref()
             .filter(|_| sp == "atlassian-cloud" && lead.stage == Stage::SamlLibrary);
         if let Some(s) = signer {
-            out.push(format!(
-                "  signed by: {} · SHA-1 {} · valid {} → {} (the certificate in the response's own KeyInfo{})",
+            signed_by = Some(format!(
+                "signed by: {} · SHA-1 {} · valid {} → {} (the certificate in the response's own KeyInfo{})",
                 crate::util::one_line(&s.cert.subject),
                 s.cert.sha1,
                 s.cert.not_before,
@@ -100,12 +132,16 @@ pub fn lines(pr: &Predicted, pem: bool) -> Vec<String> {
                     format!("; the one configured has SHA-1 {}", s.configured.join(", "))
                 }
             ));
-            out.push(format!(
-                "  if that is your IdP's current signing certificate (Keycloak: Realm settings › Keys › RS256 › Certificate), paste this certificate into Atlassian{}",
-                if pem && !s.der.is_empty() { " (below)" } else { "" }
+            paste = Some(format!(
+                "if that is your IdP's current signing certificate (Keycloak: Realm settings › Keys › RS256 › Certificate), paste this certificate into Atlassian{}",
+                if pem && !s.der.is_empty() {
+                    " (below)"
+                } else {
+                    ""
+                }
             ));
         }
-        out.extend(details(lead).into_iter().map(|d| format!("  {d}")));
+        let mut details = self::details(lead);
         // The other stage, when the first one decided.
         for other in pr
             .predictions
@@ -117,8 +153,8 @@ pub fn lines(pr: &Predicted, pem: bool) -> Vec<String> {
             } else {
                 format!("answers {}", other.shown())
             };
-            out.push(format!(
-                "  {} stage on its own: {what} (confidence {}{})",
+            details.push(format!(
+                "{} stage on its own: {what} (confidence {}{})",
                 stage(other.stage),
                 other.confidence.as_str(),
                 other
@@ -128,12 +164,13 @@ pub fn lines(pr: &Predicted, pem: bool) -> Vec<String> {
                     .unwrap_or_default()
             ));
         }
-        if let Some(s) = signer
-            && pem
-            && !s.der.is_empty()
-        {
-            out.extend(s.pem().lines().map(|l| format!("  {l}")));
-        }
+        out.push(Part {
+            headline: headline(lead),
+            signed_by,
+            paste,
+            details,
+            pem: signer.filter(|s| pem && !s.der.is_empty()).map(|s| s.pem()),
+        });
     }
     out
 }

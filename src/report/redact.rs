@@ -288,6 +288,50 @@ impl Redactor {
         self.scrub(&out)
     }
 
+    /// An input error as a redacted output shows it: samlint's own words kept, anything quoted from
+    /// the input (between backticks, double quotes or angle brackets: a parser's "expected
+    /// `</jane.doe>`") withheld unless it is a public constant, and the rest scrubbed as free text.
+    pub fn error_kind(&mut self, k: &crate::error::ErrorKind) -> crate::error::ErrorKind {
+        use crate::error::{ErrorKind as K, Misplaced};
+        let mut d = |s: &str| self.text(&withhold_quoted(s));
+        match k {
+            K::NotFound { path } => K::NotFound { path: d(path) },
+            K::Io { detail } => K::Io { detail: d(detail) },
+            K::Unrecognised { detail } => K::Unrecognised { detail: d(detail) },
+            K::Base64 { detail } => K::Base64 { detail: d(detail) },
+            K::Inflate { detail } => K::Inflate { detail: d(detail) },
+            K::NotXml { detail } => K::NotXml { detail: d(detail) },
+            K::Xml { detail } => K::Xml { detail: d(detail) },
+            K::Namespace { detail } => K::Namespace { detail: d(detail) },
+            K::Encoding { detail } => K::Encoding { detail: d(detail) },
+            K::Json {
+                detail,
+                line,
+                column,
+            } => K::Json {
+                detail: d(detail),
+                line: *line,
+                column: *column,
+            },
+            K::RulePack { detail } => K::RulePack { detail: d(detail) },
+            K::Config { detail } => K::Config { detail: d(detail) },
+            K::Usage { detail } => K::Usage { detail: d(detail) },
+            K::NoSaml { what, shown } => K::NoSaml {
+                what,
+                shown: shown
+                    .iter()
+                    .map(|(i, w, t)| (*i, *w, t.as_deref().map(&mut d)))
+                    .collect(),
+            },
+            K::Misplaced {
+                what: Misplaced::RelayState { why },
+            } => K::Misplaced {
+                what: Misplaced::RelayState { why: d(why) },
+            },
+            other => other.clone(),
+        }
+    }
+
     fn scrub(&mut self, s: &str) -> String {
         let mut out = String::with_capacity(s.len());
         for word in s.split_inclusive(|c: char| {
@@ -679,6 +723,7 @@ pub fn run_with(original: &crate::lint::Run, r: &mut Redactor) -> crate::lint::R
         for e in &mut i.errors {
             e.text = None;
             e.span = None;
+            e.kind = r.error_kind(&e.kind);
             if let (Some(first), Some(n)) = (e.origin.0.first_mut(), &n) {
                 *first = n.clone();
             }
@@ -687,6 +732,37 @@ pub fn run_with(original: &crate::lint::Run, r: &mut Redactor) -> crate::lint::R
             }
         }
     }
+    out
+}
+
+/// `s` with what it quotes (`…`, "…", <…>) replaced by `…`, but for public constants.
+fn withhold_quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find(['`', '"', '<']) {
+        let open = rest[i..].chars().next().unwrap_or('`');
+        let close = if open == '<' { '>' } else { open };
+        out.push_str(&rest[..i + open.len_utf8()]);
+        let after = &rest[i + open.len_utf8()..];
+        match after.find(close) {
+            Some(j) => {
+                let inner = &after[..j];
+                if crate::report::public::is_public(inner) {
+                    out.push_str(inner);
+                } else {
+                    out.push('…');
+                }
+                out.push(close);
+                rest = &after[j + close.len_utf8()..];
+            }
+            None => {
+                // An unclosed quote: nothing after it is shown.
+                out.push('…');
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
     out
 }
 

@@ -394,11 +394,15 @@ fn run_call(
             f.pack = r.pack;
             f.span = span;
             f.path = Some(path);
-            f.label = Some(if note.is_empty() {
-                hit.error.clone()
+            // Under the marked place: the function's own words, but never a generic predicate
+            // ("is false", "is not one of …"), which reads well only inside the rule's message.
+            f.label = if !note.is_empty() {
+                Some(note)
+            } else if hit.generic {
+                None
             } else {
-                note
-            });
+                Some(hit.error.clone())
+            };
             out.push(f);
         }
     }

@@ -61,11 +61,14 @@ impl Check for ContainsCheck {
         if found {
             Vec::new()
         } else {
-            vec![Hit::new(msg!(
-                "has no item with {} `{}`",
-                Arg::plain(&self.key),
-                Arg::plain(self.values.join("` or `"))
-            ))]
+            vec![
+                Hit::new(msg!(
+                    "has no item whose {} is `{}`",
+                    Arg::plain(&self.key),
+                    Arg::plain(self.values.join("` or `"))
+                ))
+                .generic(),
+            ]
         }
     }
 }

@@ -38,8 +38,8 @@ impl Function for Undefined {
 impl Check for DefinedCheck {
     fn run(&self, node: Option<&Node>, _: &Cx) -> Vec<Hit> {
         match (node.is_some(), self.0) {
-            (false, true) => vec![Hit::new("is absent")],
-            (true, false) => vec![Hit::new("is present")],
+            (false, true) => vec![Hit::new("is absent").generic()],
+            (true, false) => vec![Hit::new("is present").generic()],
             _ => Vec::new(),
         }
     }

@@ -52,11 +52,14 @@ impl Check for EnumCheck {
         let inside = self.values.contains(&t);
         if inside == self.not {
             let list = self.values.join("`, `");
-            vec![Hit::new(if self.not {
-                msg!("is one of `{}`", Arg::plain(list))
-            } else {
-                msg!("is not one of `{}`", Arg::plain(list))
-            })]
+            vec![
+                Hit::new(if self.not {
+                    msg!("is one of `{}`", Arg::plain(list))
+                } else {
+                    msg!("is not one of `{}`", Arg::plain(list))
+                })
+                .generic(),
+            ]
         } else {
             Vec::new()
         }

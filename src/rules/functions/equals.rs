@@ -54,11 +54,7 @@ impl Check for EqualsCheck {
         };
         if eq == self.not {
             let what = if self.not { "equals" } else { "is not" };
-            vec![Hit::new(msg!(
-                "{} `{}`",
-                Arg::plain(what),
-                Arg::plain(&self.value)
-            ))]
+            vec![Hit::new(msg!("{} `{}`", Arg::plain(what), Arg::plain(&self.value))).generic()]
         } else {
             Vec::new()
         }

@@ -48,6 +48,9 @@ pub struct Hit {
     pub value: Option<String>,
     /// The JSON/XML path of the offending node, when it is below the node the function ran on.
     pub path: Option<String>,
+    /// The error is a generic predicate ("is false", "is not one of …") that reads well only inside
+    /// the rule's message: it is not used as the label under the marked place.
+    pub generic: bool,
 }
 
 impl Hit {
@@ -65,6 +68,12 @@ impl Hit {
     #[must_use]
     pub fn value(mut self, v: impl Into<String>) -> Self {
         self.value = Some(v.into());
+        self
+    }
+    /// See [`Hit::generic`](Hit#structfield.generic).
+    #[must_use]
+    pub fn generic(mut self) -> Self {
+        self.generic = true;
         self
     }
     #[must_use]

@@ -14,12 +14,19 @@ struct Opts {
     #[serde(rename = "match")]
     matches: Option<String>,
     not_match: Option<String>,
+    /// What a value that fails `match` is not, in words ("an Atlassian Cloud SP entity ID"): the
+    /// error reads "is not <expect>". A regular expression is never shown to a user.
+    expect: Option<String>,
+    /// What a value that matches `not_match` is, in words ("a SHA-1 algorithm").
+    found: Option<String>,
 }
 
 #[derive(Debug)]
 struct PatternCheck {
     matches: Option<regex::Regex>,
     not_match: Option<regex::Regex>,
+    expect: Option<String>,
+    found: Option<String>,
 }
 
 impl Function for Pattern {
@@ -27,7 +34,7 @@ impl Function for Pattern {
         "pattern"
     }
     fn doc(&self) -> &'static str {
-        "A present string must match the regular expression `match` and must not match `not_match` (Rust regex syntax; at least one of the two). Absent and unknown values pass."
+        "A present string must match the regular expression `match` and must not match `not_match` (Rust regex syntax; at least one of the two). Absent and unknown values pass. `expect` says in words what a value failing `match` is not (the error reads \"is not <expect>\"), `found` what a value matching `not_match` is (\"is <found>\"); the expressions themselves are never shown to users."
     }
     fn compile(&self, o: Option<&marked_yaml::Node>) -> Result<Box<dyn Check>, OptionsError> {
         let opts: Opts = options(o, self.name())?;
@@ -48,6 +55,8 @@ impl Function for Pattern {
         let c = PatternCheck {
             matches: re(&opts.matches)?,
             not_match: re(&opts.not_match)?,
+            expect: opts.expect,
+            found: opts.found,
         };
         if c.matches.is_none() && c.not_match.is_none() {
             return Err(OptionsError {
@@ -68,15 +77,24 @@ impl Check for PatternCheck {
         if let Some(r) = &self.matches
             && !r.is_match(&t)
         {
-            hits.push(Hit::new(msg!(
-                "does not match `{}`",
-                Arg::plain(r.as_str())
-            )));
+            hits.push(
+                Hit::new(match &self.expect {
+                    Some(e) => msg!("is not {}", Arg::plain(e)),
+                    None => msg!("does not have the form this rule expects"),
+                })
+                .generic(),
+            );
         }
         if let Some(r) = &self.not_match
             && r.is_match(&t)
         {
-            hits.push(Hit::new(msg!("matches `{}`", Arg::plain(r.as_str()))));
+            hits.push(
+                Hit::new(match &self.found {
+                    Some(f) => msg!("is {}", Arg::plain(f)),
+                    None => msg!("has a form this rule reports"),
+                })
+                .generic(),
+            );
         }
         hits
     }

@@ -58,13 +58,16 @@ impl Check for TruthyCheck {
         if t == self.0 {
             Vec::new()
         } else if self.0 {
-            vec![Hit::new(if node.is_none() {
-                "is absent"
-            } else {
-                "is false"
-            })]
+            vec![
+                Hit::new(if node.is_none() {
+                    "is absent"
+                } else {
+                    "is false"
+                })
+                .generic(),
+            ]
         } else {
-            vec![Hit::new("is true")]
+            vec![Hit::new("is true").generic()]
         }
     }
 }

@@ -1,0 +1,128 @@
+//! The order a person reads findings in (`full`, `concise` and the Markdown report): most severe first,
+//! then causes before their consequences, then where they are. The machine formats (JSON, SARIF, JUnit,
+//! GitHub) keep the order the checks ran in.
+
+use crate::finding::{Finding, Severity};
+
+/// How early a finding comes among those of its severity: what explains other findings comes first.
+/// 0 – the message cannot be read as what it claims to be; 1 – the IdP or the SP already said no (a
+/// non-Success status, the error page of a capture): everything else follows from it; 2 – nothing
+/// trustworthy is signed, or the content is hidden (wrapping, unsigned, wrong key, encrypted); 3 – other
+/// signature findings; 4 – structure and protocol (addresses, times, subject); 5 – what the rule packs
+/// say of names and attributes.
+pub fn causality(code: &str) -> u8 {
+    match code {
+        "STR001" | "STR002" | "STR009" | "SIG017" | "SIG020" => 0,
+        "PRO001" | "ATL012" | "PRO017" | "STR005" | "STR006" => 1,
+        "SIG005" | "SIG002" | "SIG001" | "SIG007" | "SIG008" | "SIG011" | "SIG012" | "SIG015"
+        | "STR007" | "STR008" | "ATL014" | "ATL015" | "ATL021" | "ADC002" | "KC014" => 2,
+        _ if code.starts_with("SIG") => 3,
+        _ if code.starts_with("STR") || code.starts_with("PRO") => 4,
+        _ => 5,
+    }
+}
+
+/// The findings in reading order (a stable sort: equal findings keep the order the checks ran in).
+pub fn ordered(findings: &[Finding]) -> Vec<&Finding> {
+    let mut v: Vec<&Finding> = findings.iter().collect();
+    v.sort_by_key(|f| {
+        (
+            std::cmp::Reverse(f.severity),
+            causality(f.code),
+            f.span.map_or(0, |s| s.start),
+        )
+    });
+    v
+}
+
+/// Findings that say the same thing (same rule, same message, same advice) shown once, with every
+/// place they were found.
+pub struct Group<'a> {
+    pub first: &'a Finding,
+    pub all: Vec<&'a Finding>,
+}
+
+/// [`ordered`], with identical findings merged into the place of the first. Linear in the number of
+/// findings (a hash of each message).
+pub fn grouped(findings: &[Finding]) -> Vec<Group<'_>> {
+    let mut out: Vec<Group<'_>> = Vec::new();
+    let mut index: std::collections::HashMap<(&str, String, &str), usize> =
+        std::collections::HashMap::new();
+    for f in ordered(findings) {
+        let key = (f.code, f.message.to_string(), f.help.as_str());
+        match index.get(&key) {
+            Some(&i) => out[i].all.push(f),
+            None => {
+                index.insert(key, out.len());
+                out.push(Group {
+                    first: f,
+                    all: vec![f],
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The infos that a human format folds away unless asked (`--show-infos`): their count and codes.
+pub fn folded(findings: &[Finding], show_infos: bool) -> (usize, Vec<&'static str>) {
+    if show_infos {
+        return (0, Vec::new());
+    }
+    let mut codes: Vec<&'static str> = Vec::new();
+    let mut n = 0;
+    for f in findings.iter().filter(|f| f.severity == Severity::Info) {
+        n += 1;
+        if !codes.contains(&f.code) {
+            codes.push(f.code);
+        }
+    }
+    (n, codes)
+}
+
+/// Is this finding shown by a human format?
+pub fn shown(f: &Finding, show_infos: bool) -> bool {
+    show_infos || f.severity != Severity::Info
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Span;
+    use crate::verify::protocol::{PRO001, PRO012};
+    use crate::verify::rules::{SIG002, SIG006};
+
+    fn f(rule: &crate::finding::RuleMeta, msg: &'static str, at: usize) -> Finding {
+        let mut f = Finding::new(rule, msg);
+        f.span = Some(Span::new(at, at + 1));
+        f
+    }
+
+    #[test]
+    fn a_status_comes_before_not_signed_and_errors_before_warnings() {
+        let fs = vec![
+            f(&SIG006, "sha1", 1),
+            f(&PRO012, "time", 0),
+            f(&SIG002, "unsigned", 2),
+            f(&PRO001, "status", 50),
+        ];
+        let codes: Vec<&str> = ordered(&fs).iter().map(|f| f.code).collect();
+        assert_eq!(codes, ["PRO001", "SIG002", "SIG006", "PRO012"]);
+    }
+
+    #[test]
+    fn identical_findings_merge_and_different_ones_do_not() {
+        let fs = vec![
+            f(&SIG006, "uses SHA-1", 10),
+            f(&SIG006, "uses SHA-1", 90),
+            f(&SIG006, "uses SHA-1 for the digest", 50),
+        ];
+        let g = grouped(&fs);
+        assert_eq!(g.len(), 2);
+        assert_eq!(g[0].all.len(), 2);
+        assert_eq!(g[1].all.len(), 1);
+        let (n, codes) = folded(&[f(&PRO012, "a", 0), f(&PRO012, "b", 1)], false);
+        assert_eq!((n, codes), (2, vec!["PRO012"]));
+        assert_eq!(folded(&fs, true).0, 0);
+    }
+}
