@@ -549,7 +549,7 @@ fn use_color(c: Color, to_terminal: bool) -> bool {
 
 /// The width human output is laid out for: `COLUMNS` when set (shells do not export it, tests do),
 /// else the terminal's own width when output goes to one, else 100.
-fn width() -> usize {
+pub fn width() -> usize {
     std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
@@ -1214,8 +1214,9 @@ fn render_decode(run: &Run, a: &DecodeArgs, terminal: bool) -> String {
         let body = if a.raw {
             m.source.text.to_string()
         } else {
-            crate::util::xml_char_refs(&crate::xml::pretty::pretty(&m.doc, &m.source.text).text)
-                .into_owned()
+            // Long start tags one attribute a line at the terminal's width (xml/pretty.rs).
+            let p = crate::xml::pretty::pretty_width(&m.doc, &m.source.text, width());
+            crate::util::xml_char_refs(&p.text).into_owned()
         };
         if terminal {
             out.push_str(&crate::util::sanitize(&body));

@@ -233,6 +233,8 @@ pub struct InputReport {
     pub entries: Option<usize>,
     /// SHA-256 of the original input (files: computed from disk when a report asks).
     pub sha256: Option<String>,
+    /// The steps of the login in a HAR capture (decode/timeline.rs); message numbers are the run's.
+    pub timeline: Option<decode::timeline::Timeline>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -605,6 +607,7 @@ fn process(
         messages: 0,
         entries: loaded.entries,
         sha256: loaded.sha256.clone(),
+        timeline: loaded.timeline.take(),
     };
     // The messages of one input (a HAR can hold thousands) are parsed and linted in parallel too. A
     // response is paired with the AuthnRequests before it in the input, so the request IDs are read
@@ -683,6 +686,9 @@ fn process(
         }
     }
     attach_events(&loaded.events, &mut out);
+    if let Some(tl) = report.timeline.as_mut() {
+        link_timeline(tl, &out);
+    }
     if let Some(text) = loaded.json_text {
         let name = report.name.clone();
         out.extend(keycloak_input(&text, i, &name, opts, &mut report));
@@ -691,6 +697,20 @@ fn process(
         report.status = InputStatus::Failed;
     }
     (report, out)
+}
+
+/// Which message each step of a capture's timeline carries, and which request a Response answers.
+fn link_timeline(tl: &mut decode::timeline::Timeline, out: &[Linted]) {
+    let parsed: Vec<decode::timeline::Parsed> = out
+        .iter()
+        .map(|m| decode::timeline::Parsed {
+            entry: m.source.binding.entry,
+            kind: m.model.kind.as_str(),
+            id: m.model.id.as_ref().map(|v| v.value.as_str()),
+            in_response_to: m.model.in_response_to.as_ref().map(|v| v.value.as_str()),
+        })
+        .collect();
+    decode::timeline::link(tl, &parsed);
 }
 
 /// A capture without any SAML message that shows an error page (an IdP-initiated login Keycloak refused
@@ -908,6 +928,7 @@ pub fn run(args: &[String], stdin: &mut dyn Read, opts: &Options) -> Run {
                     messages: 0,
                     entries: None,
                     sha256: None,
+                    timeline: None,
                 },
                 Vec::new(),
             )),
@@ -991,7 +1012,11 @@ pub fn run(args: &[String], stdin: &mut dyn Read, opts: &Options) -> Run {
         b.finish_and_clear();
     }
     let mut run = Run::default();
-    for (report, msgs) in done.into_iter().flatten() {
+    for (mut report, msgs) in done.into_iter().flatten() {
+        // A timeline numbers its input's messages from 0; the run numbers them all.
+        for s in report.timeline.iter_mut().flat_map(|t| t.steps.iter_mut()) {
+            s.message = s.message.map(|i| i + run.messages.len());
+        }
         for mut m in msgs {
             m.index = run.messages.len();
             run.messages.push(m);

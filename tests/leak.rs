@@ -383,10 +383,32 @@ fn har(a: &str, plants: &mut Vec<Plant>) -> String {
         ("Set-Cookie", "zqsc-5h8u", vec!["zqsc-5h8u"]),
         ("password", "zqpw-X7k9q!", vec!["zqpw-X7k9q"]),
         ("app host", "https://zqap-n1v5.test/home", vec!["zqap-n1v5"]),
+        // The timeline's steps (issue 15 item 5): the SP's redirect into the login, an IdP page, the
+        // SP's answer chain; their hosts, path segments and query names.
+        (
+            "timeline SP start URL",
+            "https://zqsr-6b1n.test/zqsp-7pth/login",
+            vec!["zqsr-6b1n", "zqsp-7pth"],
+        ),
+        ("timeline query name", "zqqn-k2m4", vec!["zqqn-k2m4"]),
+        ("timeline query value", "zqqv-h5s1", vec!["zqqv-h5s1"]),
+        (
+            "timeline IdP page path",
+            "https://zqhi-2x8q.test/realms/zqhr-2x5w/zqip-3r7a/page",
+            vec!["zqip-3r7a"],
+        ),
+        (
+            "timeline SP answer URL",
+            "https://zqan-8d3c.test/zqaq-4p2w",
+            vec!["zqan-8d3c", "zqaq-4p2w"],
+        ),
     ] {
         plants.push(plant(f, v, &c));
     }
     serde_json::json!({"log": {"version": "1.2", "creator": {"name": "t", "version": "1"}, "entries": [
+        {"startedDateTime": "2026-11-20T09:59:53.000Z",
+         "request": {"method": "GET", "url": "https://zqsr-6b1n.test/zqsp-7pth/login?zqqn-k2m4=zqqv-h5s1"},
+         "response": {"status": 302, "redirectURL": get, "content": {"mimeType": "text/html"}}},
         {"startedDateTime": "2026-11-20T09:59:54.000Z",
          "request": {"method": "POST", "url": "https://zqhi-2x8q.test/realms/zqhr-2x5w/login-actions/authenticate",
             "headers": [{"name": "Cookie", "value": "zqcn-j3t7=zqck-x8r2"}],
@@ -400,12 +422,21 @@ fn har(a: &str, plants: &mut Vec<Plant>) -> String {
             "queryString": [{"name": "RelayState", "value": "zqrs-a1q9"}, {"name": "login_hint", "value": "zqlh.p6r2@zqld-6c1v.test"}],
             "cookies": [{"name": "zqcn-j3t7", "value": "zqck-x8r2"}]},
          "response": {"status": 200}},
+        {"startedDateTime": "2026-11-20T09:59:56.000Z",
+         "request": {"method": "GET", "url": "https://zqhi-2x8q.test/realms/zqhr-2x5w/zqip-3r7a/page?zqqn-k2m4=zqqv-h5s1"},
+         "response": {"status": 200, "content": {"mimeType": "text/html"}}},
         {"startedDateTime": "2026-11-20T10:00:00.400Z",
          "request": {"method": "POST", "url": "https://zqhs-9f3e.test/saml/acs?zqsp=zqsv-4t6h",
             "headers": [{"name": "Cookie", "value": "zqcn-j3t7=zqck-x8r2"}],
             "postData": {"mimeType": "application/x-www-form-urlencoded", "text": post_body}},
          "response": {"status": 302, "headers": [{"name": "Location", "value": "https://zqap-n1v5.test/home?code=zqoc-9w2e"},
-            {"name": "Set-Cookie", "value": "S=zqsc-5h8u"}]}}
+            {"name": "Set-Cookie", "value": "S=zqsc-5h8u"}]}},
+        {"startedDateTime": "2026-11-20T10:00:00.600Z",
+         "request": {"method": "GET", "url": "https://zqap-n1v5.test/home?code=zqoc-9w2e"},
+         "response": {"status": 302, "headers": [{"name": "Location", "value": "https://zqan-8d3c.test/zqaq-4p2w?zqqn-k2m4=zqqv-h5s1"}]}},
+        {"startedDateTime": "2026-11-20T10:00:00.800Z",
+         "request": {"method": "GET", "url": "https://zqan-8d3c.test/zqaq-4p2w?zqqn-k2m4=zqqv-h5s1"},
+         "response": {"status": 200, "content": {"mimeType": "text/html"}}}
     ]}})
     .to_string()
 }
@@ -571,6 +602,26 @@ fn no_planted_value_reaches_a_redacted_output() {
         .iter()
         .map(|m| m.source.text.to_string())
         .collect();
+    // The timeline holds the planted steps (unredacted), so finding none of them redacted proves
+    // something.
+    let tl = format!(
+        "{:?}",
+        decoded
+            .inputs
+            .iter()
+            .filter_map(|i| i.timeline.as_ref())
+            .collect::<Vec<_>>()
+    );
+    for v in [
+        "zqsr-6b1n.test/zqsp-7pth/login?zqqn-k2m4",
+        "zqip-3r7a/page",
+        "zqan-8d3c.test/zqaq-4p2w",
+        "SpRedirect",
+        "IdpPage",
+        "SpAnswer",
+    ] {
+        assert!(tl.contains(v), "the timeline lacks {v}: {tl}");
+    }
     assert!(
         texts.contains("zqnu.k7w2@zqnd-p3x6.test")
             && texts.contains("zqrq-5f3e")

@@ -104,7 +104,7 @@ fn exercise(label: &str, base: &[u8], rounds: usize, seed: u64) {
                 width: 80,
                 show_infos: true,
             };
-            let v = samlint::report::human::view(m);
+            let v = samlint::report::human::view(m, style);
             for f in &m.findings {
                 let _ = samlint::report::human::render_finding(style, &v, f);
             }

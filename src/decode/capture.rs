@@ -51,6 +51,8 @@ pub struct Scan {
     pub entries: usize,
     /// Errors shown outside SAML messages (HAR).
     pub events: Vec<CaptureEvent>,
+    /// The steps of the login (HAR), read as the entries stream by.
+    pub timeline: Option<super::timeline::Timeline>,
     /// Top-level keys or shape of a Keycloak export (`clientId`, `clients`, `realm`, or a top-level
     /// array): the caller reads the text again and decides with the parsed tree.
     pub keycloak_hint: bool,
@@ -212,6 +214,7 @@ impl<'de> Visitor<'de> for HarEntriesSeed<'_> {
         f.write_str("the HAR `entries` array")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut timeline = super::timeline::Builder::default();
         while let Some(entry) = seq.next_element::<HarEntry>()? {
             self.scan.entries += 1;
             har_entry(
@@ -219,8 +222,10 @@ impl<'de> Visitor<'de> for HarEntriesSeed<'_> {
                 entry,
                 &mut self.scan.found,
                 &mut self.scan.events,
+                &mut timeline,
             );
         }
+        self.scan.timeline = Some(timeline.finish());
         Ok(())
     }
 }
@@ -234,6 +239,9 @@ struct HarEntry {
     request: HarRequest,
     #[serde(default)]
     response: Option<HarResponse>,
+    /// Chrome's resource type (`document`, `script`, `xhr`, …).
+    #[serde(default, rename = "_resourceType")]
+    resource_type: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -266,15 +274,58 @@ struct HarParam {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct HarResponse {
     #[serde(default)]
     status: Option<i64>,
     #[serde(default)]
     content: Option<HarContent>,
+    #[serde(default, rename = "redirectURL")]
+    redirect_url: Option<String>,
+    /// Only the `Location` header is kept (cookies and the rest are dropped as they are read).
+    #[serde(default, deserialize_with = "location_only")]
+    headers: Option<String>,
+}
+
+/// Keep the first `Location` header of a header list; every other header is dropped as it is read.
+fn location_only<'de, D: de::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    struct V;
+    #[derive(Deserialize)]
+    struct Header {
+        #[serde(default)]
+        name: String,
+        #[serde(default)]
+        value: Option<String>,
+    }
+    impl<'de> Visitor<'de> for V {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a list of headers")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = None;
+            while let Some(h) = seq.next_element::<Header>()? {
+                if out.is_none() && h.name.eq_ignore_ascii_case("location") {
+                    out = h.value;
+                }
+            }
+            Ok(out)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    }
+    d.deserialize_any(V)
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct HarContent {
+    #[serde(default)]
+    mime_type: Option<String>,
     /// Only the title of a known Keycloak error page is kept; the body itself never is.
     #[serde(default, deserialize_with = "keycloak_error_only")]
     text: Option<String>,
@@ -380,8 +431,17 @@ fn har_event(n: usize, e: &HarEntry) -> Option<CaptureEvent> {
     })
 }
 
-fn har_entry(n: usize, e: HarEntry, found: &mut Vec<Found>, events: &mut Vec<CaptureEvent>) {
-    if let Some(ev) = har_event(n, &e) {
+fn har_entry(
+    n: usize,
+    e: HarEntry,
+    found: &mut Vec<Found>,
+    events: &mut Vec<CaptureEvent>,
+    timeline: &mut super::timeline::Builder,
+) {
+    let found_before = found.len();
+    let event = har_event(n, &e);
+    let error = event.is_some();
+    if let Some(ev) = event {
         events.push(ev);
     }
     let method = e.request.method.to_ascii_uppercase();
@@ -437,6 +497,34 @@ fn har_entry(n: usize, e: HarEntry, found: &mut Vec<Found>, events: &mut Vec<Cap
                 .push("the URL and the body both carry a SAML message".into());
         }
     }
+    let saml = found[found_before..]
+        .iter()
+        .find_map(|f| f.binding.parameter.as_deref())
+        .map(|p| {
+            if p == "SAMLRequest" {
+                "SAMLRequest"
+            } else {
+                "SAMLResponse"
+            }
+        });
+    let resp = e.response.as_ref();
+    timeline.push(&super::timeline::Seen {
+        entry: n,
+        time: e.started_date_time.as_deref(),
+        method: &e.request.method,
+        url: &e.request.url,
+        status: resp.and_then(|r| r.status),
+        location: resp.and_then(|r| {
+            r.redirect_url
+                .as_deref()
+                .filter(|u| !u.is_empty())
+                .or(r.headers.as_deref())
+        }),
+        resource_type: e.resource_type.as_deref(),
+        mime: resp.and_then(|r| r.content.as_ref()?.mime_type.as_deref()),
+        saml,
+        error,
+    });
 }
 
 /// Collect the SAML parameters of a raw query string or form body (a pasted URL or body).

@@ -11,6 +11,7 @@ pub mod blob;
 pub mod capture;
 pub mod html;
 pub mod query;
+pub mod timeline;
 
 use crate::error::{ErrorKind, InputError};
 use crate::limits::Limits;
@@ -89,6 +90,8 @@ pub struct LoadedInput {
     pub json_text: Option<Arc<str>>,
     /// Errors a capture shows outside SAML messages (Atlassian error redirects, Keycloak error pages).
     pub events: Vec<capture::CaptureEvent>,
+    /// The steps of the login in a HAR capture.
+    pub timeline: Option<timeline::Timeline>,
 }
 
 impl LoadedInput {
@@ -103,6 +106,7 @@ impl LoadedInput {
             sha256: None,
             json_text: None,
             events: Vec::new(),
+            timeline: None,
         }
     }
 }
@@ -658,6 +662,7 @@ fn from_json<R: Read>(index: usize, name: String, reader: R, limits: &Limits) ->
                 sha256: None,
                 json_text: None,
                 events: Vec::new(),
+                timeline: None,
             };
         }
         _ => {
@@ -690,6 +695,7 @@ fn from_json<R: Read>(index: usize, name: String, reader: R, limits: &Limits) ->
         // What the capture shows instead (an error page); lint.rs names the known ones in the error.
         li.events = std::mem::take(&mut scan.events);
         li.entries = Some(scan.entries);
+        li.timeline = scan.timeline.take();
         return li;
     }
     if let Some(e) = too_many_messages(&origin, scan.found.len(), limits) {
@@ -711,6 +717,7 @@ fn from_json<R: Read>(index: usize, name: String, reader: R, limits: &Limits) ->
         sha256: None,
         json_text: None,
         events,
+        timeline: scan.timeline.take(),
     }
 }
 
@@ -836,6 +843,7 @@ fn from_text(
             sha256: None,
             json_text: None,
             events: Vec::new(),
+            timeline: None,
         };
     }
     if let Some(fields) = query::field_lines(trimmed) {
@@ -883,6 +891,7 @@ fn from_text(
                 sha256: None,
                 json_text: None,
                 events: Vec::new(),
+                timeline: None,
             }
         }
         Err(e) => {
@@ -945,6 +954,7 @@ fn from_found(
         sha256: None,
         json_text: None,
         events: Vec::new(),
+        timeline: None,
     }
 }
 

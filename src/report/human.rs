@@ -7,7 +7,7 @@ use crate::finding::{Finding, Severity};
 use crate::lint::{Linted, Run};
 use crate::source::{Span, line_col};
 use crate::util::{one_line, sanitize};
-use crate::xml::pretty::{Pretty, pretty};
+use crate::xml::pretty::Pretty;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
 };
@@ -36,7 +36,7 @@ fn handler(style: Style) -> GraphicalReportHandler {
 
 struct FindingDiag<'a> {
     f: &'a Finding,
-    src: &'a NamedSource<Arc<String>>,
+    src: &'a dyn SourceCode,
     /// Every place the finding was found (identical findings are shown once), in the pretty view.
     spans: Vec<Span>,
     /// How many identical findings this one stands for.
@@ -74,7 +74,7 @@ impl Diagnostic for FindingDiag<'_> {
             .then(|| Box::new(sanitize(&self.f.help).into_owned()) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        (!self.spans.is_empty()).then_some(self.src as &dyn SourceCode)
+        (!self.spans.is_empty()).then_some(self.src)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         if self.spans.is_empty() {
@@ -87,6 +87,9 @@ impl Diagnostic for FindingDiag<'_> {
     }
 }
 
+/// Columns miette takes left of a source line (`  12 │ `), with a margin.
+const GUTTER: usize = 8;
+
 /// At most this many places are marked for findings shown once for several.
 const MAX_PLACES: usize = 6;
 
@@ -96,8 +99,13 @@ pub struct View {
     pub named: NamedSource<Arc<String>>,
 }
 
-pub fn view(m: &Linted) -> View {
-    let p = pretty(&m.doc, &m.source.text);
+pub fn view(m: &Linted, style: Style) -> View {
+    // Long start tags are broken to fit the terminal beside miette's line-number gutter (xml/pretty.rs).
+    let p = crate::xml::pretty::pretty_width(
+        &m.doc,
+        &m.source.text,
+        style.width.saturating_sub(GUTTER).max(20),
+    );
     // Same-length replacement keeps the pretty view's offsets valid.
     let shown = crate::util::sanitize_same_len(&p.text).into_owned();
     let lang = if m.is_keycloak() { "json" } else { "xml" };
@@ -122,9 +130,24 @@ pub fn render_group(style: Style, v: &View, all: &[&Finding]) -> String {
             spans.push(s);
         }
     }
+    // One place on a line wider than the terminal (a certificate, a long value): a window around it
+    // (report/window.rs).
+    let window = match spans.as_slice() {
+        [s] => super::window::around(
+            v.named.inner(),
+            v.named.name(),
+            *s,
+            style.width.saturating_sub(GUTTER),
+        ),
+        _ => None,
+    };
+    let (src, spans): (&dyn SourceCode, Vec<Span>) = match &window {
+        Some((w, s)) => (w, vec![*s]),
+        None => (&v.named, spans),
+    };
     let d = FindingDiag {
         f,
-        src: &v.named,
+        src,
         spans,
         count: all.len(),
     };
@@ -267,7 +290,11 @@ pub fn render_error(style: Style, e: &InputError) -> String {
 /// The `full` format.
 pub fn render_full(run: &Run, style: Style) -> String {
     let mut out = String::new();
-    for m in &run.messages {
+    for (n, m) in run.messages.iter().enumerate() {
+        // A HAR capture's timeline, once, before its first message (report/timeline.rs).
+        if n == 0 || run.messages[n - 1].input != m.input {
+            out.push_str(&super::timeline::full_for_input(run, m.input, style.width));
+        }
         let header = format!(
             "── message {} · {} · {}",
             m.index + 1,
@@ -285,6 +312,8 @@ pub fn render_full(run: &Run, style: Style) -> String {
             None => out.push_str(&full_body(m, style)),
         }
     }
+    // Captures that gave no message still show their steps (report/timeline.rs).
+    out.push_str(&super::timeline::full_without_messages(run, style.width));
     out.push_str(&summary_line_with(run, style.show_infos));
     out
 }
@@ -392,7 +421,7 @@ pub fn full_body(m: &Linted, style: Style) -> String {
     if shown.is_empty() {
         return out;
     }
-    let v = view(m);
+    let v = view(m, style);
     for g in shown {
         out.push_str(&render_group(style, &v, &g.all));
         out.push('\n');
@@ -528,7 +557,9 @@ pub fn concise_findings(m: &Linted, show_infos: bool) -> String {
             s.cert.not_after
         ));
     }
-    let p = (!findings.is_empty()).then(|| pretty(&m.doc, &m.source.text));
+    // The view `samlint decode` prints, at the same width.
+    let p = (!findings.is_empty())
+        .then(|| crate::xml::pretty::pretty_width(&m.doc, &m.source.text, crate::cli::width()));
     for f in &findings {
         let (line, col) = match (f.span, &p) {
             (Some(s), Some(p)) => line_col(&p.text, p.map_offset(s.start, false)),

@@ -38,6 +38,9 @@ pub struct Input<'a> {
     pub errors: Vec<ErrorOut>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entries: Option<usize>,
+    /// The steps of the login in a HAR capture (report/timeline.rs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<&'a crate::decode::timeline::Timeline>,
 }
 
 #[derive(Serialize)]
@@ -159,6 +162,7 @@ pub fn build(run: &Run) -> Report<'_> {
                 error: errors.first().map(|e| e.message.clone()),
                 errors,
                 entries: i.entries,
+                timeline: i.timeline.as_ref(),
             }
         })
         .collect();

@@ -351,14 +351,28 @@ pub fn render(run: &Run, opts: Options) -> String {
         }
         o.push('\n');
     }
-    // Timeline of captures.
+    // Timeline of captures: a HAR's steps (report/timeline.rs), else the captured messages.
+    let steps = super::timeline::markdown(run);
+    let with_timeline: std::collections::HashSet<usize> = run
+        .inputs
+        .iter()
+        .filter(|i| i.timeline.is_some())
+        .map(|i| i.index)
+        .collect();
+    let has_timeline = |input: usize| with_timeline.contains(&input);
+    if !steps.is_empty() {
+        let _ = writeln!(o, "## Timeline\n");
+        o.push_str(&steps);
+    }
     let captured: Vec<_> = run
         .messages
         .iter()
-        .filter(|m| m.source.binding.entry.is_some())
+        .filter(|m| m.source.binding.entry.is_some() && !has_timeline(m.input))
         .collect();
     if !captured.is_empty() {
-        let _ = writeln!(o, "## Timeline\n");
+        if steps.is_empty() {
+            let _ = writeln!(o, "## Timeline\n");
+        }
         let _ = writeln!(
             o,
             "| entry | time | method | URL | status | message | answers |\n|---|---|---|---|---|---|---|"

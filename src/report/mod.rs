@@ -11,6 +11,8 @@ pub mod public;
 pub mod redact;
 pub mod sarif;
 pub mod summary;
+pub mod timeline;
+pub mod window;
 
 use crate::finding::Finding;
 use crate::lint::{Linted, Run};

@@ -254,7 +254,8 @@ impl Redactor {
                     } else {
                         "param".into()
                     };
-                    if atlassian && n == "connection" {
+                    // (A query shown by its names only has no connection to pseudonymise.)
+                    if atlassian && n == "connection" && !v.is_empty() {
                         format!("{n_out}=saml-{}", self.connection(v))
                     } else if v.is_empty() {
                         n_out
@@ -671,6 +672,7 @@ pub fn run_with(original: &crate::lint::Run, r: &mut Redactor) -> crate::lint::R
         if let Some(n) = name_of(i.index) {
             i.name = n;
         }
+        i.timeline = i.timeline.as_ref().map(|t| super::timeline::redacted(t, r));
     }
     for m in &mut out.messages {
         if let (Some(first), Some(n)) = (m.source.origin.0.first_mut(), name_of(m.input)) {

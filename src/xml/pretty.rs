@@ -4,6 +4,11 @@
 //! pretty view re-indents elements but copies every tag, attribute, text, comment and CDATA section
 //! byte for byte, so attribute order, prefixes and namespace declarations are kept, and any span in the
 //! raw text maps into the view. The raw text stays the source of truth.
+//!
+//! For a terminal ([`pretty_width`]) a start tag that would pass the width (a root tag with a dozen
+//! namespace declarations is 400 columns) is broken between its attributes: each attribute on its own
+//! line, copied byte for byte, so only whitespace inside the tag changes (which XML ignores) and the
+//! offset map stays exact. Text is never broken: whitespace inserted there would change the value.
 
 use super::dom::{Document, NodeId, NodeKind};
 use crate::source::Span;
@@ -51,6 +56,8 @@ struct Writer<'a> {
     raw: &'a str,
     out: String,
     segments: Vec<(usize, usize, usize)>,
+    /// Columns a line may take; a longer start tag gets one attribute a line.
+    width: usize,
 }
 
 impl Writer<'_> {
@@ -70,8 +77,14 @@ impl Writer<'_> {
     }
 }
 
-/// Build the view.
+/// Build the view, each start tag on one line however long.
 pub fn pretty(doc: &Document, raw: &str) -> Pretty {
+    pretty_width(doc, raw, usize::MAX)
+}
+
+/// Build the view for `width` columns: a start tag longer than that puts each attribute on its own
+/// line (an attribute longer than the width stays whole).
+pub fn pretty_width(doc: &Document, raw: &str, width: usize) -> Pretty {
     if doc.is_empty() {
         // Not XML (a Keycloak export): the view is the text itself.
         return Pretty {
@@ -83,6 +96,7 @@ pub fn pretty(doc: &Document, raw: &str) -> Pretty {
         raw,
         out: String::with_capacity(raw.len() + raw.len() / 4),
         segments: Vec::new(),
+        width,
     };
     if let Some(d) = doc.decl {
         w.copy(d);
@@ -110,7 +124,7 @@ fn element(w: &mut Writer, doc: &Document, id: NodeId, level: usize) {
         return;
     };
     w.indent(level);
-    w.copy(el.start_tag);
+    start_tag(w, el.start_tag, level);
     let Some(end_tag) = el.end_tag else {
         w.out.push('\n');
         return;
@@ -153,6 +167,85 @@ fn element(w: &mut Writer, doc: &Document, id: NodeId, level: usize) {
     w.out.push('\n');
 }
 
+/// Copy a start tag: whole when it fits the width, else its name, each attribute on a line of its own
+/// (indented four more than the tag), and its closing `>` or `/>` after the last attribute.
+fn start_tag(w: &mut Writer, tag: Span, level: usize) {
+    let Some(text) = w.raw.get(tag.range()) else {
+        return;
+    };
+    if w.width == usize::MAX || level * 2 + text.chars().count() <= w.width {
+        w.copy(tag);
+        return;
+    }
+    let Some(parts) = tag_parts(text).filter(|p| !p.attrs.is_empty()) else {
+        w.copy(tag);
+        return;
+    };
+    w.copy(Span::new(tag.start, tag.start + parts.name_end));
+    for a in &parts.attrs {
+        w.out.push('\n');
+        w.indent(level + 2);
+        w.copy(Span::new(tag.start + a.start, tag.start + a.end));
+    }
+    w.copy(Span::new(tag.start + parts.tail, tag.end));
+}
+
+/// Where a start tag's name ends, each attribute (`name="value"`, quotes included), and where the
+/// closing `>` or `/>` begins: byte offsets in the tag. `None` for anything unexpected (the tag is
+/// then copied whole): the parser has already accepted the tag, so this is a second reading, not a
+/// check.
+struct TagParts {
+    name_end: usize,
+    attrs: Vec<std::ops::Range<usize>>,
+    tail: usize,
+}
+
+fn tag_parts(text: &str) -> Option<TagParts> {
+    let b = text.as_bytes();
+    let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+    if b.first() != Some(&b'<') {
+        return None;
+    }
+    let mut i = 1;
+    while i < b.len() && !ws(b[i]) && b[i] != b'>' && b[i] != b'/' {
+        i += 1;
+    }
+    let name_end = i;
+    let mut attrs = Vec::new();
+    loop {
+        while i < b.len() && ws(b[i]) {
+            i += 1;
+        }
+        match b.get(i) {
+            None => return None,
+            Some(b'>') | Some(b'/') => break,
+            Some(_) => {}
+        }
+        let start = i;
+        while i < b.len() && b[i] != b'"' && b[i] != b'\'' {
+            if b[i] == b'>' {
+                return None;
+            }
+            i += 1;
+        }
+        let q = *b.get(i)?;
+        i += 1;
+        while i < b.len() && b[i] != q {
+            i += 1;
+        }
+        if i >= b.len() {
+            return None;
+        }
+        i += 1;
+        attrs.push(start..i);
+    }
+    Some(TagParts {
+        name_end,
+        attrs,
+        tail: i,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,5 +271,175 @@ mod tests {
         }
         let x = doc.attr(doc.root, "x").unwrap().value_span;
         assert_eq!(&p.text[p.map_span(x).range()], "1");
+    }
+
+    #[test]
+    fn long_start_tags_get_one_attribute_a_line() {
+        let raw = r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_abc" Version="2.0"><a   x = 'é' y="2"/><b/></samlp:Response>"#;
+        let doc = parse(raw).unwrap();
+        let p = pretty_width(&doc, raw, 30);
+        assert_eq!(
+            p.text,
+            "<samlp:Response\n    xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\"\n    ID=\"_abc\"\n    Version=\"2.0\">\n  <a   x = 'é' y=\"2\"/>\n  <b/>\n</samlp:Response>\n"
+        );
+        let p = pretty_width(&doc, raw, 16);
+        assert!(
+            p.text.contains("  <a\n      x = 'é'\n      y=\"2\"/>\n"),
+            "{}",
+            p.text
+        );
+        let id = doc.attr(doc.root, "ID").unwrap();
+        assert_eq!(&p.text[p.map_span(id.span).range()], "ID=\"_abc\"");
+        // No width: as before.
+        assert_eq!(
+            pretty_width(&doc, raw, usize::MAX).text,
+            pretty(&doc, raw).text
+        );
+    }
+
+    /// A small deterministic generator (xorshift), so that the property test needs no crate and
+    /// every failure reproduces.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+        fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+            xs[self.below(xs.len())]
+        }
+    }
+
+    fn random_element(r: &mut Rng, depth: usize, out: &mut String) {
+        let names = ["a", "saml:Assertion", "ds:Signature", "Attribute", "x"];
+        let name = r.pick(&names);
+        out.push('<');
+        out.push_str(name);
+        let ws = [" ", "  ", "\n", "\t ", " \r\n "];
+        let values = [
+            "",
+            "1",
+            "é€",
+            "a&amp;b",
+            "urn:oasis:names:tc:SAML:2.0:assertion",
+            "a b  c",
+            "&#x9;x",
+            "long-value-long-value-long-value-long-value",
+        ];
+        for i in 0..r.below(7) {
+            out.push_str(r.pick(&ws));
+            let q = if r.below(4) == 0 { '\'' } else { '"' };
+            let eq = r.pick(&["=", " = ", "=\n"]);
+            out.push_str(&format!(
+                "{}{i}{eq}{q}{}{q}",
+                r.pick(&["attr", "xmlns:p", "ID", "Name"]),
+                r.pick(&values)
+            ));
+        }
+        out.push_str(r.pick(&["", " ", "\n"]));
+        if depth > 3 || r.below(3) == 0 {
+            out.push_str("/>");
+            return;
+        }
+        out.push('>');
+        for _ in 0..r.below(4) {
+            match r.below(4) {
+                0 => out.push_str(r.pick(&["text", " é ", "\n  ", "a&lt;b"])),
+                1 => out.push_str("<!-- c -->"),
+                _ => random_element(r, depth + 1, out),
+            }
+        }
+        out.push_str(&format!("</{name}>"));
+    }
+
+    fn no_ws(s: &str) -> String {
+        s.chars().filter(|c| !c.is_whitespace()).collect()
+    }
+
+    /// Property: at any width, every span of the raw text maps into the view onto the same characters
+    /// (only whitespace may differ, where the view re-indents or breaks a tag); an attribute, a name or
+    /// a value maps onto exactly its own bytes; and a line passes the width only when it is one
+    /// attribute (or a start tag without attributes) that cannot be broken.
+    #[test]
+    fn every_span_maps_onto_the_same_characters_at_any_width() {
+        let mut r = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut checked = 0;
+        for _ in 0..600 {
+            let mut raw = String::new();
+            random_element(&mut r, 0, &mut raw);
+            let Ok(doc) = parse(&raw) else {
+                continue;
+            };
+            let bounds: Vec<usize> = (0..=raw.len())
+                .filter(|i| raw.is_char_boundary(*i))
+                .collect();
+            for width in [12, 30, 60, 80, usize::MAX] {
+                let p = pretty_width(&doc, &raw, width);
+                assert_eq!(no_ws(&p.text), no_ws(&raw), "{raw}");
+                for n in doc.descendants(doc.root) {
+                    let el = doc.element(n).unwrap();
+                    for a in &el.attrs {
+                        for s in [a.span, a.value_span] {
+                            let m = p.map_span(s);
+                            assert_eq!(&p.text[m.range()], &raw[s.range()], "{raw}\n{}", p.text);
+                        }
+                    }
+                    let s = doc.node(n).span;
+                    let m = p.map_span(s);
+                    assert_eq!(no_ws(&p.text[m.range()]), no_ws(&raw[s.range()]));
+                }
+                for _ in 0..40 {
+                    let a = bounds[r.below(bounds.len())];
+                    let b = bounds[r.below(bounds.len())];
+                    let s = Span::new(a.min(b), a.max(b));
+                    let m = p.map_span(s);
+                    let shown = p.text.get(m.range()).expect("on character boundaries");
+                    assert_eq!(no_ws(shown), no_ws(&raw[s.range()]), "{s:?} in {raw}");
+                }
+                // Every start tag fits, or is broken one attribute a line, or has no attribute
+                // to break at.
+                for n in doc.descendants(doc.root) {
+                    let el = doc.element(n).unwrap();
+                    let m = p.map_span(el.start_tag);
+                    let shown = &p.text[m.range()];
+                    let col = p.text[..m.start]
+                        .rsplit('\n')
+                        .next()
+                        .unwrap_or("")
+                        .chars()
+                        .count();
+                    let attrs: Vec<&str> = el.attrs.iter().map(|a| &raw[a.span.range()]).collect();
+                    if shown == &raw[el.start_tag.range()] {
+                        assert!(
+                            width == usize::MAX
+                                || attrs.is_empty()
+                                || col + shown.chars().count() <= width,
+                            "{shown} at {col} > {width}"
+                        );
+                    } else {
+                        // The tag's name, then each attribute on a line of its own, indented four
+                        // more than the tag, then its `>` or `/>`.
+                        let tag = &raw[el.start_tag.range()];
+                        let name_end = tag.find([' ', '\t', '\r', '\n']).unwrap();
+                        let tail = tag.trim_end_matches(['>', '/']);
+                        let mut expected = tag[..name_end].to_string();
+                        for a in &attrs {
+                            expected.push('\n');
+                            expected.push_str(&" ".repeat(col + 4));
+                            expected.push_str(a);
+                        }
+                        expected.push_str(&tag[tail.len()..]);
+                        assert_eq!(shown, expected);
+                    }
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 1000, "only {checked} documents parsed");
     }
 }
