@@ -245,7 +245,7 @@ fn strip_auth(s: &str) -> String {
     s.replacen("/auth/realms/", "/realms/", 1)
 }
 
-/// Atlassian's connection id from an entity ID or an ACS URL.
+/// The value of an optional attribute.
 fn val(v: &Option<Val>) -> Option<&str> {
     v.as_ref().map(|v| v.value.as_str())
 }
