@@ -227,6 +227,9 @@ impl Acceptance {
     }
 }
 
+/// A message verdict: its status, the cause and the detail.
+type Decision = (Status, Option<&'static str>, Option<Msg>);
+
 /// Decide the message status. The order is the order of importance: structural wrapping first (it is
 /// the security-relevant cause even when a signature also fails), then a failing signature, then what
 /// is not covered.
@@ -238,16 +241,41 @@ pub fn message(
     verdicts: &[Verdict],
     trusted: bool,
 ) -> Acceptance {
-    let root = doc.root;
-    let accepted = |i: usize| verdicts[i].accepted(&contract.sigs[i]);
-    let root_covered =
-        (0..loc.sites.len()).any(|i| accepted(i) && contract.sigs[i].target == Some(root));
-    let required: Vec<NodeId> = if m.assertions.is_empty() && m.encrypted_assertions.is_empty() {
-        vec![root]
+    let mut acc = Acceptance {
+        status: Status::Absent,
+        cause: None,
+        detail: None,
+        root_covered: root_covered(doc, loc, contract, verdicts),
+        required: required_elements(doc, m),
+        doubled: doubled_signatures(loc),
+    };
+    let (status, c, detail) = structural_refusal(doc, m, loc, contract, &acc.doubled)
+        .unwrap_or_else(|| coverage_decision(m, loc, contract, verdicts, &acc, trusted));
+    acc.status = status;
+    acc.cause = c;
+    acc.detail = detail;
+    acc
+}
+
+/// Does an accepted signature cover the root (a `URI=""` signature or one on the root element)?
+fn root_covered(doc: &Document, loc: &Located, contract: &Contract, verdicts: &[Verdict]) -> bool {
+    (0..loc.sites.len()).any(|i| {
+        verdicts[i].accepted(&contract.sigs[i]) && contract.sigs[i].target == Some(doc.root)
+    })
+}
+
+/// The elements a signature must cover: the assertions, or the root when there is none.
+fn required_elements(doc: &Document, m: &Message) -> Vec<NodeId> {
+    if m.assertions.is_empty() && m.encrypted_assertions.is_empty() {
+        vec![doc.root]
     } else {
         m.assertions.iter().map(|a| a.node).collect()
-    };
-    // Signatures per parent element: no IdP puts two on one element.
+    }
+}
+
+/// Elements that carry more than one signature, with the count, in node order: no IdP puts two on one
+/// element.
+fn doubled_signatures(loc: &Located) -> Vec<(NodeId, usize)> {
     let mut per_parent: std::collections::HashMap<NodeId, usize> = std::collections::HashMap::new();
     for s in &loc.sites {
         if let Some(p) = s.parent {
@@ -257,31 +285,19 @@ pub fn message(
     let mut doubled: Vec<(NodeId, usize)> =
         per_parent.into_iter().filter(|(_, n)| *n > 1).collect();
     doubled.sort_unstable();
-    let mut acc = Acceptance {
-        status: Status::Absent,
-        cause: None,
-        detail: None,
-        root_covered,
-        required,
-        doubled,
-    };
-    let covered = |n: NodeId| acc.covered(n, &loc.sites, contract, verdicts);
-    let all_covered = acc.required.iter().all(|n| covered(*n))
-        && (m.encrypted_assertions.is_empty() || root_covered);
-    let any_covered = root_covered || acc.required.iter().any(|n| covered(*n));
-    // A verifier's policy refusal of a signature inside Advice (content samlint does not lint) is
-    // reported but does not decide the verdict; a digest or signature failure there still does.
-    let problem = loc
-        .sites
-        .iter()
-        .zip(&contract.sigs)
-        .zip(verdicts)
-        .find(|((s, sc), v)| {
-            let advice_policy = s.in_advice && v.cause == Some(cause::VERIFIER_ERROR);
-            !(v.accepted(sc) || advice_policy)
-        })
-        .map(|(_, v)| (v.cause.unwrap_or(cause::VERIFIER_ERROR), v.detail.clone()));
-    let (status, c, detail): (Status, Option<&'static str>, Option<Msg>) = if loc.sites.is_empty() {
+    doubled
+}
+
+/// What refuses the message whatever its signatures say: no signature at all (absent, or encrypted),
+/// a duplicate ID, a hidden or look-alike Assertion, a doubled signature, more than one assertion.
+fn structural_refusal(
+    doc: &Document,
+    m: &Message,
+    loc: &Located,
+    contract: &Contract,
+    doubled: &[(NodeId, usize)],
+) -> Option<Decision> {
+    Some(if loc.sites.is_empty() {
         if m.encrypted_assertions.is_empty() {
             (Status::Absent, Some(cause::NO_SIGNATURE), None)
         } else {
@@ -315,7 +331,7 @@ pub fn message(
                 "an element named like an Assertion is outside SAML's namespace; an SP that selects by local name reads it"
             )),
         )
-    } else if let Some((el, n)) = acc.doubled.first() {
+    } else if let Some((el, n)) = doubled.first() {
         (
             Status::Invalid,
             Some(cause::WRAPPING),
@@ -331,7 +347,45 @@ pub fn message(
             Some(cause::WRAPPING),
             Some(msg!("the Response carries more than one assertion")),
         )
-    } else if let Some((c, d)) = problem {
+    } else {
+        return None;
+    })
+}
+
+/// The first signature that is not accepted, with its cause and detail. A verifier's policy refusal of
+/// a signature inside Advice (content samlint does not lint) is reported but does not decide the
+/// verdict; a digest or signature failure there still does.
+fn first_problem(
+    loc: &Located,
+    contract: &Contract,
+    verdicts: &[Verdict],
+) -> Option<(&'static str, Option<Msg>)> {
+    loc.sites
+        .iter()
+        .zip(&contract.sigs)
+        .zip(verdicts)
+        .find(|((s, sc), v)| {
+            let advice_policy = s.in_advice && v.cause == Some(cause::VERIFIER_ERROR);
+            !(v.accepted(sc) || advice_policy)
+        })
+        .map(|(_, v)| (v.cause.unwrap_or(cause::VERIFIER_ERROR), v.detail.clone()))
+}
+
+/// With the structure sound: a failing signature, else what is covered (nothing, part, all), else
+/// valid when the key is trusted.
+fn coverage_decision(
+    m: &Message,
+    loc: &Located,
+    contract: &Contract,
+    verdicts: &[Verdict],
+    acc: &Acceptance,
+    trusted: bool,
+) -> Decision {
+    let covered = |n: NodeId| acc.covered(n, &loc.sites, contract, verdicts);
+    let all_covered = acc.required.iter().all(|n| covered(*n))
+        && (m.encrypted_assertions.is_empty() || acc.root_covered);
+    let any_covered = acc.root_covered || acc.required.iter().any(|n| covered(*n));
+    if let Some((c, d)) = first_problem(loc, contract, verdicts) {
         (Status::Invalid, Some(c), d)
     } else if !any_covered {
         (
@@ -351,11 +405,7 @@ pub fn message(
         (Status::Valid, None, None)
     } else {
         (Status::Untrusted, None, None)
-    };
-    acc.status = status;
-    acc.cause = c;
-    acc.detail = detail;
-    acc
+    }
 }
 
 /// The JSON record of one signature.

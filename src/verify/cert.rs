@@ -288,6 +288,23 @@ pub fn load_metadata(
 ) -> Result<Metadata, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
     let doc = crate::xml::parse(&text, limits).map_err(|(k, _)| format!("{path}: {k}"))?;
+    let idps = idp_entities(&doc);
+    let chosen = choose_entity(&doc, &idps, entity_id, path)?;
+    let entity = entity_name(&doc, chosen);
+    let certs = signing_certs(&doc, chosen, &entity, path)?;
+    if certs.is_empty() {
+        return Err(format!(
+            "{path}: the IdP entity {entity:?} has no signing certificate"
+        ));
+    }
+    Ok(Metadata {
+        entity_id: Some(entity),
+        certs,
+    })
+}
+
+/// Every EntityDescriptor with an IdP role, in document order (EntitiesDescriptor nest).
+fn idp_entities(doc: &crate::xml::Document) -> Vec<crate::xml::NodeId> {
     let mut entities = Vec::new();
     let mut stack = vec![doc.root];
     while let Some(n) = stack.pop() {
@@ -297,17 +314,27 @@ pub fn load_metadata(
             stack.extend(doc.child_elements(n).collect::<Vec<_>>().into_iter().rev());
         }
     }
-    // Only entities with an IdP role.
-    let idps: Vec<_> = entities
+    entities
         .into_iter()
         .filter(|e| doc.first_child(*e, ns::MD, "IDPSSODescriptor").is_some())
-        .collect();
-    let name = |e| {
-        doc.attr(e, "entityID")
-            .map(|a| a.value.clone())
-            .unwrap_or_default()
-    };
-    let chosen = match entity_id {
+        .collect()
+}
+
+fn entity_name(doc: &crate::xml::Document, e: crate::xml::NodeId) -> String {
+    doc.attr(e, "entityID")
+        .map(|a| a.value.clone())
+        .unwrap_or_default()
+}
+
+/// The IdP entity named by `--idp-entity-id`, else the only one; several without a choice is an error.
+fn choose_entity(
+    doc: &crate::xml::Document,
+    idps: &[crate::xml::NodeId],
+    entity_id: Option<&str>,
+    path: &str,
+) -> Result<crate::xml::NodeId, String> {
+    let name = |e| entity_name(doc, e);
+    match entity_id {
         Some(want) => idps
             .iter()
             .copied()
@@ -318,21 +345,30 @@ pub fn load_metadata(
                     "{path}: no IdP entity {want:?} (it has: {})",
                     have.join(", ")
                 )
-            })?,
-        None => match idps.as_slice() {
-            [one] => *one,
-            [] => return Err(format!("{path}: no IDPSSODescriptor in this metadata")),
+            }),
+        None => match idps {
+            [one] => Ok(*one),
+            [] => Err(format!("{path}: no IDPSSODescriptor in this metadata")),
             many => {
                 let have: Vec<String> = many.iter().map(|e| one_line(&name(*e))).collect();
-                return Err(format!(
+                Err(format!(
                     "{path}: {} IdP entities; choose one with --idp-entity-id ({})",
                     many.len(),
                     have.join(", ")
-                ));
+                ))
             }
         },
-    };
-    let entity = name(chosen);
+    }
+}
+
+/// Every certificate of every signing (or unspecified-use) KeyDescriptor of the entity's IdP roles;
+/// one that does not decode is an error.
+fn signing_certs(
+    doc: &crate::xml::Document,
+    chosen: crate::xml::NodeId,
+    entity: &str,
+    path: &str,
+) -> Result<Vec<Cert>, String> {
     let mut certs = Vec::new();
     for role in doc.children_named(chosen, ns::MD, "IDPSSODescriptor") {
         for kd in doc.children_named(role, ns::MD, "KeyDescriptor") {
@@ -346,23 +382,13 @@ pub fn load_metadata(
             for ki in doc.children_named(kd, ns::DS, "KeyInfo") {
                 for xd in doc.children_named(ki, ns::DS, "X509Data") {
                     for xc in doc.children_named(xd, ns::DS, "X509Certificate") {
-                        let text: String = doc
-                            .node(xc)
-                            .children
-                            .iter()
-                            .filter_map(|c| match &doc.node(*c).kind {
-                                crate::xml::NodeKind::Text { value }
-                                | crate::xml::NodeKind::CData { value } => Some(value.as_str()),
-                                _ => None,
-                            })
-                            .collect();
-                        let der =
-                            b64_body(&text).map_err(|e| format!("{path}: X509Certificate: {e}"))?;
+                        let der = b64_body(&element_text(doc, xc))
+                            .map_err(|e| format!("{path}: X509Certificate: {e}"))?;
                         let info = info(&der).map_err(|e| format!("{path}: {e}"))?;
                         certs.push(Cert {
                             der,
                             source: KeySource::Metadata,
-                            origin: format!("{path} ({})", one_line(&entity)),
+                            origin: format!("{path} ({})", one_line(entity)),
                             info,
                         });
                     }
@@ -370,13 +396,19 @@ pub fn load_metadata(
             }
         }
     }
-    if certs.is_empty() {
-        return Err(format!(
-            "{path}: the IdP entity {entity:?} has no signing certificate"
-        ));
-    }
-    Ok(Metadata {
-        entity_id: Some(entity),
-        certs,
-    })
+    Ok(certs)
+}
+
+/// The text and CDATA children of an element, joined.
+fn element_text(doc: &crate::xml::Document, n: crate::xml::NodeId) -> String {
+    doc.node(n)
+        .children
+        .iter()
+        .filter_map(|c| match &doc.node(*c).kind {
+            crate::xml::NodeKind::Text { value } | crate::xml::NodeKind::CData { value } => {
+                Some(value.as_str())
+            }
+            _ => None,
+        })
+        .collect()
 }

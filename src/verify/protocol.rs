@@ -4,7 +4,7 @@
 
 use super::time::{Millis, format, human_duration, parse};
 use crate::finding::{Arg, Finding, Msg, RuleMeta, Severity};
-use crate::model::{Message, MessageKind, Val};
+use crate::model::{Assertion, Message, MessageKind, Subject, Text, Val};
 use crate::msg;
 
 const PROFILES: &str = "SAML 2.0 Profiles §4.1.4 (Web Browser SSO)";
@@ -245,19 +245,133 @@ fn strip_auth(s: &str) -> String {
     s.replacen("/auth/realms/", "/realms/", 1)
 }
 
-/// Atlassian's connection id from an entity ID or an ACS URL.
+/// The value of an optional attribute.
 fn val(v: &Option<Val>) -> Option<&str> {
     v.as_ref().map(|v| v.value.as_str())
 }
+
+/// What every check reads: the message, what the SP expects, the facts around the message, and the
+/// expected values resolved once (given by a flag, else inferred from the message).
+struct Ctx<'a> {
+    m: &'a Message,
+    expect: &'a Expect,
+    cx: &'a Context<'a>,
+    /// `/{root element name}`, the path of message-level findings.
+    root: String,
+    /// Every Audience of every assertion, with the assertion's path, in document order.
+    audiences: Vec<(&'a Text, String)>,
+    /// Every SubjectConfirmationData Recipient, with its path, in document order.
+    recipients: Vec<(&'a Val, String)>,
+    /// The SP entity ID: `--sp-entity-id`, else the first Audience.
+    sp: Option<String>,
+    /// The ACS URL: `--acs-url`, else a non-empty Destination, else the first Recipient.
+    acs: Option<String>,
+}
+
+/// One protocol check: it reads the context and adds its findings.
+type Check = fn(&Ctx, &mut Vec<Finding>);
+
+/// Every protocol check, each once, in the order its findings are reported (the machine formats keep
+/// this order), with the rules it may report. A rule belongs to exactly one check (see the tests).
+const CHECKS: &[(&[&RuleMeta], Check)] = &[
+    (&[&PRO001], status),
+    (&[&PRO002], issuer),
+    (&[&PRO003], audience),
+    (&[&PRO016], sp_name_qualifier),
+    (&[&PRO004], destination),
+    (&[&PRO005], recipient),
+    (&[&PRO011, &PRO006], subject_and_bearer),
+    (&[&PRO008, &PRO007], in_response_to),
+    (&[&PRO012], time_not_checked),
+    (&[&PRO009, &PRO010], time_windows),
+    (&[&PRO015], idp_clock),
+    (&[&PRO013], inferred),
+];
 
 pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
     if m.kind != MessageKind::Response {
         return out;
     }
-    let root = format!("/{}", m.root_name);
-    // Status.
-    if let Some(st) = &m.status
+    let ctx = Ctx::new(m, expect, cx);
+    for (_, run) in CHECKS {
+        run(&ctx, &mut out);
+    }
+    out
+}
+
+impl<'a> Ctx<'a> {
+    fn new(m: &'a Message, expect: &'a Expect, cx: &'a Context<'a>) -> Self {
+        let audiences = audiences(m);
+        let recipients = recipients(m);
+        let sp = match &expect.sp_entity_id {
+            Some(s) => Some(s.clone()),
+            None => audiences.first().map(|(t, _)| t.value.trim().to_string()),
+        };
+        let acs = match &expect.acs_url {
+            Some(u) => Some(u.clone()),
+            None => val(&m.destination)
+                .filter(|d| !d.is_empty())
+                .map(str::to_string)
+                .or_else(|| recipients.first().map(|(r, _)| r.value.clone())),
+        };
+        Ctx {
+            m,
+            expect,
+            cx,
+            root: format!("/{}", m.root_name),
+            audiences,
+            recipients,
+            sp,
+            acs,
+        }
+    }
+}
+
+fn audiences(m: &Message) -> Vec<(&Text, String)> {
+    m.assertions
+        .iter()
+        .flat_map(|a| {
+            a.conditions.iter().flat_map(move |c| {
+                c.audience_restrictions
+                    .iter()
+                    .flatten()
+                    .map(move |t| (t, a.path.clone()))
+            })
+        })
+        .collect()
+}
+
+fn recipients(m: &Message) -> Vec<(&Val, String)> {
+    m.assertions
+        .iter()
+        .flat_map(|a| {
+            a.subject.iter().flat_map(move |s| {
+                s.confirmations
+                    .iter()
+                    .filter_map(|c| c.data.as_ref().and_then(|d| d.recipient.as_ref()))
+                    .map(move |r| {
+                        (
+                            r,
+                            format!(
+                                "{}/Subject/SubjectConfirmation/SubjectConfirmationData",
+                                a.path
+                            ),
+                        )
+                    })
+            })
+        })
+        .collect()
+}
+
+/// The Response's own Issuer, trimmed.
+fn response_issuer(m: &Message) -> Option<String> {
+    m.issuer.as_ref().map(|i| i.value.value.trim().to_string())
+}
+
+/// PRO001: a status other than Success, explained.
+fn status(c: &Ctx, out: &mut Vec<Finding>) {
+    if let Some(st) = &c.m.status
         && let Some(code) = &st.code
         && code.value != SUCCESS
     {
@@ -270,15 +384,17 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
         let span = st.sub_codes.first().map_or(code.span, |s| s.span);
         out.push(
             Finding::new(&PRO001, msg)
-                .at(span, format!("{root}/Status/StatusCode"))
+                .at(span, format!("{}/Status/StatusCode", c.root))
                 .label("status"),
         );
     }
-    let mut inferred: Vec<Msg> = Vec::new();
-    // Issuer.
-    let r_issuer = m.issuer.as_ref().map(|i| i.value.value.trim().to_string());
-    let expected_idp = expect.idp_entity_id.clone();
-    for a in &m.assertions {
+}
+
+/// PRO002: each Assertion Issuer against the Response Issuer, then every Issuer against the expected
+/// IdP entity ID.
+fn issuer(c: &Ctx, out: &mut Vec<Finding>) {
+    let r_issuer = response_issuer(c.m);
+    for a in &c.m.assertions {
         let Some(ai) = &a.issuer else { continue };
         let av = ai.value.value.trim();
         if let Some(ri) = &r_issuer
@@ -298,62 +414,42 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
             );
         }
     }
-    if let Some(want) = &expected_idp {
-        let issuers = m.issuer.iter().map(|i| (i, root.clone())).chain(
-            m.assertions
-                .iter()
-                .filter_map(|a| a.issuer.as_ref().map(|i| (i, a.path.clone()))),
-        );
-        for (i, path) in issuers {
-            let got = i.value.value.trim();
-            if got != want {
-                let hint = if strip_auth(got) == strip_auth(want) {
-                    " — they differ only by Keycloak's legacy /auth path prefix (Keycloak 17+ dropped it; use the realm URL the IdP really sends)"
-                } else {
-                    ""
-                };
-                out.push(
-                    Finding::new(
-                        &PRO002,
-                        msg!(
-                            "Issuer \"{}\" is not the expected IdP entity ID \"{}\"{}",
-                            Arg::url(got),
-                            Arg::url(want.as_str()),
-                            Arg::plain(hint)
-                        ),
-                    )
-                    .at(i.value.span, format!("{path}/Issuer"))
-                    .label("issuer"),
-                );
-            }
-        }
-    } else if let Some(ri) = &r_issuer {
-        inferred.push(msg!("IdP entity ID = {}", Arg::url(ri.as_str())));
-    }
-    // Audience.
-    let audiences: Vec<(&crate::model::Text, String)> = m
-        .assertions
-        .iter()
-        .flat_map(|a| {
-            a.conditions.iter().flat_map(move |c| {
-                c.audience_restrictions
-                    .iter()
-                    .flatten()
-                    .map(move |t| (t, a.path.clone()))
-            })
-        })
-        .collect();
-    let sp = match &expect.sp_entity_id {
-        Some(s) => Some(s.clone()),
-        None => {
-            let s = audiences.first().map(|(t, _)| t.value.trim().to_string());
-            if let Some(s) = &s {
-                inferred.push(msg!("SP entity ID = {}", Arg::url(s.as_str())));
-            }
-            s
-        }
+    let Some(want) = &c.expect.idp_entity_id else {
+        return;
     };
-    for a in &m.assertions {
+    let issuers = c.m.issuer.iter().map(|i| (i, c.root.clone())).chain(
+        c.m.assertions
+            .iter()
+            .filter_map(|a| a.issuer.as_ref().map(|i| (i, a.path.clone()))),
+    );
+    for (i, path) in issuers {
+        let got = i.value.value.trim();
+        if got != want {
+            let hint = if strip_auth(got) == strip_auth(want) {
+                " — they differ only by Keycloak's legacy /auth path prefix (Keycloak 17+ dropped it; use the realm URL the IdP really sends)"
+            } else {
+                ""
+            };
+            out.push(
+                Finding::new(
+                    &PRO002,
+                    msg!(
+                        "Issuer \"{}\" is not the expected IdP entity ID \"{}\"{}",
+                        Arg::url(got),
+                        Arg::url(want.as_str()),
+                        Arg::plain(hint)
+                    ),
+                )
+                .at(i.value.span, format!("{path}/Issuer"))
+                .label("issuer"),
+            );
+        }
+    }
+}
+
+/// PRO003: an assertion without an Audience, an empty Audience, an Audience that is not the SP.
+fn audience(c: &Ctx, out: &mut Vec<Finding>) {
+    for a in &c.m.assertions {
         let has = a
             .conditions
             .as_ref()
@@ -367,147 +463,124 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
             );
         }
     }
-    if let Some(sp) = &sp {
-        for (t, path) in &audiences {
-            let v = t.value.trim();
-            if v.is_empty() {
-                out.push(
-                    Finding::new(&PRO003, "empty Audience")
-                        .at(
-                            t.span,
-                            format!("{path}/Conditions/AudienceRestriction/Audience"),
-                        )
-                        .label("empty"),
-                );
-            } else if expect.sp_entity_id.is_some() && v != sp {
-                out.push(
-                    Finding::new(
-                        &PRO003,
-                        msg!(
-                            "Audience \"{}\" is not the SP entity ID \"{}\"",
-                            Arg::url(v),
-                            Arg::url(sp.as_str())
-                        ),
-                    )
-                    .at(
-                        t.span,
-                        format!("{path}/Conditions/AudienceRestriction/Audience"),
-                    )
-                    .label("audience"),
-                );
-            }
-        }
-        for a in &m.assertions {
-            if let Some(q) = a
-                .subject
-                .as_ref()
-                .and_then(|s| s.name_id.as_ref())
-                .and_then(|n| n.sp_name_qualifier.as_ref())
-                && q.value != *sp
-                && expect.sp_entity_id.is_some()
-            {
-                out.push(
-                    Finding::new(
-                        &PRO016,
-                        msg!(
-                            "SPNameQualifier \"{}\" is not the SP entity ID \"{}\"",
-                            Arg::url(&q.value),
-                            Arg::url(sp.as_str())
-                        ),
-                    )
-                    .at(q.span, format!("{}/Subject/NameID", a.path))
-                    .label("SPNameQualifier"),
-                );
-            }
-        }
-    }
-    // Destination and Recipient.
-    let recipients: Vec<(&Val, String)> = m
-        .assertions
-        .iter()
-        .flat_map(|a| {
-            a.subject.iter().flat_map(move |s| {
-                s.confirmations
-                    .iter()
-                    .filter_map(|c| c.data.as_ref().and_then(|d| d.recipient.as_ref()))
-                    .map(move |r| {
-                        (
-                            r,
-                            format!(
-                                "{}/Subject/SubjectConfirmation/SubjectConfirmationData",
-                                a.path
-                            ),
-                        )
-                    })
-            })
-        })
-        .collect();
-    let acs = match &expect.acs_url {
-        Some(u) => Some(u.clone()),
-        None => {
-            let u = val(&m.destination)
-                .filter(|d| !d.is_empty())
-                .map(str::to_string)
-                .or_else(|| recipients.first().map(|(r, _)| r.value.clone()));
-            if let Some(u) = &u {
-                inferred.push(msg!("ACS URL = {}", Arg::url(u.as_str())));
-            }
-            u
-        }
-    };
-    if let Some(d) = &m.destination {
-        if d.value.is_empty() {
+    let Some(sp) = &c.sp else { return };
+    for (t, path) in &c.audiences {
+        let v = t.value.trim();
+        let at = format!("{path}/Conditions/AudienceRestriction/Audience");
+        if v.is_empty() {
             out.push(
-                Finding::new(&PRO004, "Destination is empty")
-                    .at(d.span, &root)
-                    .label("empty Destination"),
+                Finding::new(&PRO003, "empty Audience")
+                    .at(t.span, at)
+                    .label("empty"),
             );
-        } else if let Some(acs) = &acs
-            && d.value != *acs
-        {
-            let what = if expect.acs_url.is_some() {
-                "the ACS URL"
-            } else {
-                "the Recipient"
-            };
+        } else if c.expect.sp_entity_id.is_some() && v != sp {
             out.push(
                 Finding::new(
-                    &PRO004,
+                    &PRO003,
                     msg!(
-                        "Destination \"{}\" is not {} \"{}\"",
-                        Arg::url(&d.value),
-                        Arg::plain(what),
+                        "Audience \"{}\" is not the SP entity ID \"{}\"",
+                        Arg::url(v),
+                        Arg::url(sp.as_str())
+                    ),
+                )
+                .at(t.span, at)
+                .label("audience"),
+            );
+        }
+    }
+}
+
+/// PRO016: a NameID SPNameQualifier that is not the SP entity ID given by the flag.
+fn sp_name_qualifier(c: &Ctx, out: &mut Vec<Finding>) {
+    let Some(sp) = &c.sp else { return };
+    for a in &c.m.assertions {
+        if let Some(q) = a
+            .subject
+            .as_ref()
+            .and_then(|s| s.name_id.as_ref())
+            .and_then(|n| n.sp_name_qualifier.as_ref())
+            && q.value != *sp
+            && c.expect.sp_entity_id.is_some()
+        {
+            out.push(
+                Finding::new(
+                    &PRO016,
+                    msg!(
+                        "SPNameQualifier \"{}\" is not the SP entity ID \"{}\"",
+                        Arg::url(&q.value),
+                        Arg::url(sp.as_str())
+                    ),
+                )
+                .at(q.span, format!("{}/Subject/NameID", a.path))
+                .label("SPNameQualifier"),
+            );
+        }
+    }
+}
+
+/// PRO004: an empty Destination, or one that is not the ACS URL (or, inferred, the Recipient).
+fn destination(c: &Ctx, out: &mut Vec<Finding>) {
+    let Some(d) = &c.m.destination else { return };
+    if d.value.is_empty() {
+        out.push(
+            Finding::new(&PRO004, "Destination is empty")
+                .at(d.span, &c.root)
+                .label("empty Destination"),
+        );
+    } else if let Some(acs) = &c.acs
+        && d.value != *acs
+    {
+        let what = if c.expect.acs_url.is_some() {
+            "the ACS URL"
+        } else {
+            "the Recipient"
+        };
+        out.push(
+            Finding::new(
+                &PRO004,
+                msg!(
+                    "Destination \"{}\" is not {} \"{}\"",
+                    Arg::url(&d.value),
+                    Arg::plain(what),
+                    Arg::url(acs.as_str())
+                ),
+            )
+            .at(d.span, &c.root)
+            .label("Destination"),
+        );
+    }
+}
+
+/// PRO005: a Recipient that is not the ACS URL (given, or taken from a non-empty Destination).
+fn recipient(c: &Ctx, out: &mut Vec<Finding>) {
+    let Some(acs) = &c.acs else { return };
+    for (r, path) in &c.recipients {
+        if r.value != *acs
+            && (c.expect.acs_url.is_some()
+                || c.m
+                    .destination
+                    .as_ref()
+                    .is_some_and(|d| !d.value.is_empty()))
+        {
+            out.push(
+                Finding::new(
+                    &PRO005,
+                    msg!(
+                        "Recipient \"{}\" is not the ACS URL \"{}\"",
+                        Arg::url(&r.value),
                         Arg::url(acs.as_str())
                     ),
                 )
-                .at(d.span, &root)
-                .label("Destination"),
+                .at(r.span, path)
+                .label("Recipient"),
             );
         }
     }
-    if let Some(acs) = &acs {
-        for (r, path) in &recipients {
-            if r.value != *acs
-                && (expect.acs_url.is_some()
-                    || m.destination.as_ref().is_some_and(|d| !d.value.is_empty()))
-            {
-                out.push(
-                    Finding::new(
-                        &PRO005,
-                        msg!(
-                            "Recipient \"{}\" is not the ACS URL \"{}\"",
-                            Arg::url(&r.value),
-                            Arg::url(acs.as_str())
-                        ),
-                    )
-                    .at(r.span, path)
-                    .label("Recipient"),
-                );
-            }
-        }
-    }
-    // Subject and bearer confirmation.
-    for a in &m.assertions {
+}
+
+/// PRO011 then PRO006, assertion by assertion: the Subject and NameID, then the bearer confirmation.
+fn subject_and_bearer(c: &Ctx, out: &mut Vec<Finding>) {
+    for a in &c.m.assertions {
         let Some(s) = &a.subject else {
             out.push(
                 Finding::new(&PRO011, "the assertion has no Subject")
@@ -516,78 +589,91 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
             );
             continue;
         };
-        if s.name_id.is_none() && !s.encrypted_id {
-            out.push(
-                Finding::new(&PRO011, "the Subject has no NameID")
-                    .at(s.span, format!("{}/Subject", a.path))
-                    .label("no NameID"),
-            );
-        } else if let Some(n) = &s.name_id
-            && n.value.value.trim().is_empty()
-        {
-            out.push(
-                Finding::new(&PRO011, "the NameID is empty")
-                    .at(n.span, format!("{}/Subject/NameID", a.path))
-                    .label("empty NameID"),
-            );
-        }
-        let bearer: Vec<_> = s
-            .confirmations
-            .iter()
-            .filter(|c| val(&c.method) == Some(BEARER))
-            .collect();
-        if bearer.is_empty() {
-            let msg = if s.confirmations.is_empty() {
-                msg!("the Subject has no SubjectConfirmation")
-            } else {
-                msg!("no SubjectConfirmation has Method bearer")
-            };
-            out.push(
-                Finding::new(&PRO006, msg)
-                    .at(s.span, format!("{}/Subject", a.path))
-                    .label("no bearer confirmation"),
-            );
-        }
-        for c in bearer {
-            match &c.data {
-                None => out.push(
-                    Finding::new(
-                        &PRO006,
-                        "the bearer SubjectConfirmation has no SubjectConfirmationData",
-                    )
-                    .at(c.span, format!("{}/Subject/SubjectConfirmation", a.path))
-                    .label("no data"),
-                ),
-                Some(d) => {
-                    if d.not_on_or_after.is_none() || d.recipient.is_none() {
-                        let missing = match (d.recipient.is_none(), d.not_on_or_after.is_none()) {
-                            (true, true) => "Recipient and NotOnOrAfter",
-                            (true, false) => "Recipient",
-                            _ => "NotOnOrAfter",
-                        };
-                        out.push(
-                            Finding::new(
-                                &PRO006,
-                                msg!(
-                                    "the bearer SubjectConfirmationData has no {}",
-                                    Arg::plain(missing)
-                                ),
-                            )
-                            .at(
-                                d.span,
-                                format!(
-                                    "{}/Subject/SubjectConfirmation/SubjectConfirmationData",
-                                    a.path
-                                ),
-                            )
-                            .label("incomplete"),
-                        );
-                    }
-                }
-            }
-        }
+        subject(a, s, out);
+        bearer(a, s, out);
     }
-    // InResponseTo.
+}
+
+/// PRO011: a Subject without a NameID (nor an EncryptedID), or with an empty one.
+fn subject(a: &Assertion, s: &Subject, out: &mut Vec<Finding>) {
+    if s.name_id.is_none() && !s.encrypted_id {
+        out.push(
+            Finding::new(&PRO011, "the Subject has no NameID")
+                .at(s.span, format!("{}/Subject", a.path))
+                .label("no NameID"),
+        );
+    } else if let Some(n) = &s.name_id
+        && n.value.value.trim().is_empty()
+    {
+        out.push(
+            Finding::new(&PRO011, "the NameID is empty")
+                .at(n.span, format!("{}/Subject/NameID", a.path))
+                .label("empty NameID"),
+        );
+    }
+}
+
+/// PRO006: no bearer SubjectConfirmation, or one without data, Recipient or NotOnOrAfter.
+fn bearer(a: &Assertion, s: &Subject, out: &mut Vec<Finding>) {
+    let bearer: Vec<_> = s
+        .confirmations
+        .iter()
+        .filter(|c| val(&c.method) == Some(BEARER))
+        .collect();
+    if bearer.is_empty() {
+        let msg = if s.confirmations.is_empty() {
+            msg!("the Subject has no SubjectConfirmation")
+        } else {
+            msg!("no SubjectConfirmation has Method bearer")
+        };
+        out.push(
+            Finding::new(&PRO006, msg)
+                .at(s.span, format!("{}/Subject", a.path))
+                .label("no bearer confirmation"),
+        );
+    }
+    for c in bearer {
+        let Some(d) = &c.data else {
+            out.push(
+                Finding::new(
+                    &PRO006,
+                    "the bearer SubjectConfirmation has no SubjectConfirmationData",
+                )
+                .at(c.span, format!("{}/Subject/SubjectConfirmation", a.path))
+                .label("no data"),
+            );
+            continue;
+        };
+        let missing = match (d.recipient.is_none(), d.not_on_or_after.is_none()) {
+            (false, false) => continue,
+            (true, true) => "Recipient and NotOnOrAfter",
+            (true, false) => "Recipient",
+            (false, true) => "NotOnOrAfter",
+        };
+        out.push(
+            Finding::new(
+                &PRO006,
+                msg!(
+                    "the bearer SubjectConfirmationData has no {}",
+                    Arg::plain(missing)
+                ),
+            )
+            .at(
+                d.span,
+                format!(
+                    "{}/Subject/SubjectConfirmation/SubjectConfirmationData",
+                    a.path
+                ),
+            )
+            .label("incomplete"),
+        );
+    }
+}
+
+/// PRO008 for an unsolicited response; PRO007 for an InResponseTo that answers another request, or a
+/// SubjectConfirmationData InResponseTo that differs from the Response's (or the request ID).
+fn in_response_to(c: &Ctx, out: &mut Vec<Finding>) {
+    let (m, root) = (c.m, &c.root);
     let irt = val(&m.in_response_to).map(str::to_string);
     let scd_irts: Vec<&Val> = m
         .assertions
@@ -600,197 +686,249 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
             })
         })
         .collect();
-    match (&irt, &expect.request_id) {
+    let irt_span = m.in_response_to.as_ref().map_or(m.start_tag, |v| v.span);
+    let requests = c.cx.requests;
+    match (&irt, &c.expect.request_id) {
         (None, _) if scd_irts.is_empty() => out.push(
-            Finding::new(&PRO008, "no InResponseTo: this is an IdP-initiated (unsolicited) response").at(m.start_tag, &root).label("unsolicited"),
+            Finding::new(&PRO008, "no InResponseTo: this is an IdP-initiated (unsolicited) response").at(m.start_tag, root).label("unsolicited"),
         ),
         (Some(got), Some(want)) if got != want => out.push(
             Finding::new(&PRO007, msg!("InResponseTo \"{}\" is not the request ID \"{}\"", Arg::id(got.as_str()), Arg::id(want.as_str())))
-                .at(m.in_response_to.as_ref().map_or(m.start_tag, |v| v.span), &root)
+                .at(irt_span, root)
                 .label("InResponseTo"),
         ),
-        (Some(got), None) if !cx.requests.is_empty() && !cx.requests.contains(got) => out.push(
-            Finding::new(&PRO007, msg!("InResponseTo \"{}\" answers none of the {} AuthnRequest(s) earlier in this capture", Arg::id(got.as_str()), Arg::plain(cx.requests.len())))
-                .at(m.in_response_to.as_ref().map_or(m.start_tag, |v| v.span), &root)
+        (Some(got), None) if !requests.is_empty() && !requests.contains(got) => out.push(
+            Finding::new(&PRO007, msg!("InResponseTo \"{}\" answers none of the {} AuthnRequest(s) earlier in this capture", Arg::id(got.as_str()), Arg::plain(requests.len())))
+                .at(irt_span, root)
                 .label("InResponseTo"),
         ),
         _ => {}
     }
-    let want_irt = expect.request_id.clone().or(irt.clone());
-    if let Some(want) = &want_irt {
-        for v in &scd_irts {
-            if v.value != *want {
-                out.push(
-                    Finding::new(
-                        &PRO007,
-                        msg!(
-                            "SubjectConfirmationData InResponseTo \"{}\" differs from \"{}\"",
-                            Arg::id(&v.value),
-                            Arg::id(want.as_str())
-                        ),
-                    )
-                    .at(v.span, &root)
-                    .label("InResponseTo"),
-                );
-            }
-        }
-    }
-    // Time windows.
-    if let Some((at, source)) = cx.at {
-        if source == "issue-instant" {
-            out.push(
-                Finding::new(&PRO012, msg!("time windows were evaluated at the message's own IssueInstant ({}), so they cannot fail", Arg::plain(format(at))))
-                    .at(m.issue_instant.as_ref().map_or(m.start_tag, |v| v.span), &root)
-                    .label("evaluated here"),
-            );
-        }
-        let skew = cx.skew_ms;
-        let source = match source {
-            "fixed" => "--at",
-            "capture" => "the HAR request time",
-            "issue-instant" => "the IssueInstant",
-            other => other,
-        };
-        let mut windows: Vec<(&str, &Val, bool, String)> = Vec::new(); // (what, value, is_end, path)
-        for a in &m.assertions {
-            if let Some(c) = &a.conditions {
-                if let Some(v) = &c.not_before {
-                    windows.push((
-                        "Conditions NotBefore",
-                        v,
-                        false,
-                        format!("{}/Conditions", a.path),
-                    ));
-                }
-                if let Some(v) = &c.not_on_or_after {
-                    windows.push((
-                        "Conditions NotOnOrAfter",
-                        v,
-                        true,
-                        format!("{}/Conditions", a.path),
-                    ));
-                }
-            }
-            for c in a.subject.iter().flat_map(|s| s.confirmations.iter()) {
-                if let Some(d) = &c.data {
-                    let p = format!(
-                        "{}/Subject/SubjectConfirmation/SubjectConfirmationData",
-                        a.path
-                    );
-                    if let Some(v) = &d.not_before {
-                        windows.push(("SubjectConfirmationData NotBefore", v, false, p.clone()));
-                    }
-                    if let Some(v) = &d.not_on_or_after {
-                        windows.push(("SubjectConfirmationData NotOnOrAfter", v, true, p));
-                    }
-                }
-            }
-            for s in &a.authn_statements {
-                if let Some(v) = &s.session_not_on_or_after {
-                    windows.push((
-                        "AuthnStatement SessionNotOnOrAfter",
-                        v,
-                        true,
-                        format!("{}/AuthnStatement", a.path),
-                    ));
-                }
-            }
-        }
-        if let Some(v) = &m.issue_instant {
-            windows.push(("Response IssueInstant", v, false, root.clone()));
-        }
-        for a in &m.assertions {
-            if let Some(v) = &a.issue_instant {
-                windows.push(("Assertion IssueInstant", v, false, a.path.clone()));
-            }
-        }
-        for (what, v, is_end, path) in windows {
-            let Some(t) = parse(&v.value) else {
-                out.push(
-                    Finding::new(
-                        &PRO009,
-                        msg!(
-                            "{} \"{}\" is not a valid xs:dateTime",
-                            Arg::plain(what),
-                            Arg::text(&v.value)
-                        ),
-                    )
-                    .at(v.span, path)
-                    .label("bad time"),
-                );
-                continue;
-            };
-            // Atlassian Cloud's library reads the first Conditions window only: say so for the others.
-            let not_atlassian = if what.starts_with("Conditions") {
-                ""
-            } else {
-                " (Atlassian Cloud's SAML library judges only the Conditions window)"
-            };
-            if is_end && at >= t + skew {
-                let late = at - t;
-                out.push(
-                    Finding::new(&PRO009, msg!(
-                        "{} {} had passed at {} ({}) by {}; a clock skew of {} would have accepted it{}",
-                        Arg::plain(what), Arg::plain(format(t)), Arg::plain(format(at)), Arg::plain(source),
-                        Arg::plain(human_duration(late)), Arg::plain(min_skew(late + 1)), Arg::plain(not_atlassian)
-                    ))
-                    .at(v.span, path)
-                    .label("expired"),
-                );
-            } else if !is_end && at + skew < t {
-                let early = t - at;
-                out.push(
-                    Finding::new(&PRO010, msg!(
-                        "{} {} was still {} ahead at {} ({}); a clock skew of {} would have accepted it{}",
-                        Arg::plain(what), Arg::plain(format(t)), Arg::plain(human_duration(early)),
-                        Arg::plain(format(at)), Arg::plain(source), Arg::plain(min_skew(early)), Arg::plain(not_atlassian)
-                    ))
-                    .at(v.span, path)
-                    .label("not yet valid"),
-                );
-            }
-        }
-    }
-    // IdP clock vs the browser's (HAR).
-    if let (Some(cap), Some(ii)) = (
-        cx.capture_ms,
-        m.issue_instant
-            .as_ref()
-            .and_then(|v| parse(&v.value).map(|t| (t, v.span))),
-    ) {
-        let off = ii.0 - cap;
-        if off.abs() > cx.skew_ms {
+    let Some(want) = c.expect.request_id.clone().or(irt) else {
+        return;
+    };
+    for v in &scd_irts {
+        if v.value != *want {
             out.push(
                 Finding::new(
-                    &PRO015,
+                    &PRO007,
                     msg!(
-                        "IssueInstant {} is {} {} the browser's time for this request ({})",
-                        Arg::plain(format(ii.0)),
-                        Arg::plain(human_duration(off)),
-                        Arg::plain(if off > 0 { "ahead of" } else { "behind" }),
-                        Arg::plain(format(cap))
+                        "SubjectConfirmationData InResponseTo \"{}\" differs from \"{}\"",
+                        Arg::id(&v.value),
+                        Arg::id(want.as_str())
                     ),
                 )
-                .at(ii.1, &root)
-                .label("IdP clock"),
+                .at(v.span, root)
+                .label("InResponseTo"),
             );
         }
     }
-    if !inferred.is_empty() {
-        let mut msg = msg!("checked the message against itself; inferred ");
-        for (i, m) in inferred.into_iter().enumerate() {
-            if i > 0 {
-                msg.push(msg!(", "));
-            }
-            msg.push(m);
-        }
+}
+
+/// PRO012: the windows were evaluated at the message's own IssueInstant, so they cannot fail.
+fn time_not_checked(c: &Ctx, out: &mut Vec<Finding>) {
+    if let Some((at, "issue-instant")) = c.cx.at {
+        let m = c.m;
         out.push(
-            Finding::new(&PRO013, msg)
-                .at(m.start_tag, &root)
-                .label("inferred from here"),
+            Finding::new(&PRO012, msg!("time windows were evaluated at the message's own IssueInstant ({}), so they cannot fail", Arg::plain(format(at))))
+                .at(m.issue_instant.as_ref().map_or(m.start_tag, |v| v.span), &c.root)
+                .label("evaluated here"),
         );
     }
+}
+
+/// A time that bounds a validity window: what it is, its value, whether it ends the window, its path.
+struct Window<'a> {
+    what: &'static str,
+    v: &'a Val,
+    is_end: bool,
+    path: String,
+}
+
+/// Every window bound of the message, in the order they are reported.
+fn windows<'a>(m: &'a Message, root: &str) -> Vec<Window<'a>> {
+    let mut out = Vec::new();
+    let mut push = |what, v, is_end, path| {
+        out.push(Window {
+            what,
+            v,
+            is_end,
+            path,
+        })
+    };
+    for a in &m.assertions {
+        if let Some(c) = &a.conditions {
+            let p = format!("{}/Conditions", a.path);
+            if let Some(v) = &c.not_before {
+                push("Conditions NotBefore", v, false, p.clone());
+            }
+            if let Some(v) = &c.not_on_or_after {
+                push("Conditions NotOnOrAfter", v, true, p);
+            }
+        }
+        for c in a.subject.iter().flat_map(|s| s.confirmations.iter()) {
+            if let Some(d) = &c.data {
+                let p = format!(
+                    "{}/Subject/SubjectConfirmation/SubjectConfirmationData",
+                    a.path
+                );
+                if let Some(v) = &d.not_before {
+                    push("SubjectConfirmationData NotBefore", v, false, p.clone());
+                }
+                if let Some(v) = &d.not_on_or_after {
+                    push("SubjectConfirmationData NotOnOrAfter", v, true, p);
+                }
+            }
+        }
+        for s in &a.authn_statements {
+            if let Some(v) = &s.session_not_on_or_after {
+                let p = format!("{}/AuthnStatement", a.path);
+                push("AuthnStatement SessionNotOnOrAfter", v, true, p);
+            }
+        }
+    }
+    if let Some(v) = &m.issue_instant {
+        push("Response IssueInstant", v, false, root.to_string());
+    }
+    for a in &m.assertions {
+        if let Some(v) = &a.issue_instant {
+            push("Assertion IssueInstant", v, false, a.path.clone());
+        }
+    }
     out
+}
+
+/// PRO009 and PRO010: every window bound judged at the evaluation instant, with the allowed skew.
+fn time_windows(c: &Ctx, out: &mut Vec<Finding>) {
+    let Some((at, source)) = c.cx.at else { return };
+    let source = match source {
+        "fixed" => "--at",
+        "capture" => "the HAR request time",
+        "issue-instant" => "the IssueInstant",
+        other => other,
+    };
+    for w in windows(c.m, &c.root) {
+        judge_window(&w, at, source, c.cx.skew_ms, out);
+    }
+}
+
+/// One window bound: not a valid time (PRO009), already closed (PRO009) or not yet open (PRO010).
+fn judge_window(w: &Window, at: Millis, source: &str, skew: i64, out: &mut Vec<Finding>) {
+    let Window {
+        what,
+        v,
+        is_end,
+        path,
+    } = w;
+    let (what, is_end) = (*what, *is_end);
+    let Some(t) = parse(&v.value) else {
+        out.push(
+            Finding::new(
+                &PRO009,
+                msg!(
+                    "{} \"{}\" is not a valid xs:dateTime",
+                    Arg::plain(what),
+                    Arg::text(&v.value)
+                ),
+            )
+            .at(v.span, path)
+            .label("bad time"),
+        );
+        return;
+    };
+    // Atlassian Cloud's library reads the first Conditions window only: say so for the others.
+    let not_atlassian = if what.starts_with("Conditions") {
+        ""
+    } else {
+        " (Atlassian Cloud's SAML library judges only the Conditions window)"
+    };
+    if is_end && at >= t + skew {
+        let late = at - t;
+        out.push(
+            Finding::new(&PRO009, msg!(
+                "{} {} had passed at {} ({}) by {}; a clock skew of {} would have accepted it{}",
+                Arg::plain(what), Arg::plain(format(t)), Arg::plain(format(at)), Arg::plain(source),
+                Arg::plain(human_duration(late)), Arg::plain(min_skew(late + 1)), Arg::plain(not_atlassian)
+            ))
+            .at(v.span, path)
+            .label("expired"),
+        );
+    } else if !is_end && at + skew < t {
+        let early = t - at;
+        out.push(
+            Finding::new(&PRO010, msg!(
+                "{} {} was still {} ahead at {} ({}); a clock skew of {} would have accepted it{}",
+                Arg::plain(what), Arg::plain(format(t)), Arg::plain(human_duration(early)),
+                Arg::plain(format(at)), Arg::plain(source), Arg::plain(min_skew(early)), Arg::plain(not_atlassian)
+            ))
+            .at(v.span, path)
+            .label("not yet valid"),
+        );
+    }
+}
+
+/// PRO015: the IdP's clock (IssueInstant) against the browser's (HAR request time).
+fn idp_clock(c: &Ctx, out: &mut Vec<Finding>) {
+    let (Some(cap), Some(ii)) = (
+        c.cx.capture_ms,
+        c.m.issue_instant
+            .as_ref()
+            .and_then(|v| parse(&v.value).map(|t| (t, v.span))),
+    ) else {
+        return;
+    };
+    let off = ii.0 - cap;
+    if off.abs() > c.cx.skew_ms {
+        out.push(
+            Finding::new(
+                &PRO015,
+                msg!(
+                    "IssueInstant {} is {} {} the browser's time for this request ({})",
+                    Arg::plain(format(ii.0)),
+                    Arg::plain(human_duration(off)),
+                    Arg::plain(if off > 0 { "ahead of" } else { "behind" }),
+                    Arg::plain(format(cap))
+                ),
+            )
+            .at(ii.1, &c.root)
+            .label("IdP clock"),
+        );
+    }
+}
+
+/// PRO013: the expected values that were inferred from the message (IdP, SP, ACS), in that order.
+fn inferred(c: &Ctx, out: &mut Vec<Finding>) {
+    let mut inferred: Vec<Msg> = Vec::new();
+    if c.expect.idp_entity_id.is_none()
+        && let Some(ri) = response_issuer(c.m)
+    {
+        inferred.push(msg!("IdP entity ID = {}", Arg::url(ri.as_str())));
+    }
+    if c.expect.sp_entity_id.is_none()
+        && let Some(s) = &c.sp
+    {
+        inferred.push(msg!("SP entity ID = {}", Arg::url(s.as_str())));
+    }
+    if c.expect.acs_url.is_none()
+        && let Some(u) = &c.acs
+    {
+        inferred.push(msg!("ACS URL = {}", Arg::url(u.as_str())));
+    }
+    if inferred.is_empty() {
+        return;
+    }
+    let mut msg = msg!("checked the message against itself; inferred ");
+    for (i, m) in inferred.into_iter().enumerate() {
+        if i > 0 {
+            msg.push(msg!(", "));
+        }
+        msg.push(m);
+    }
+    out.push(
+        Finding::new(&PRO013, msg)
+            .at(c.m.start_tag, &c.root)
+            .label("inferred from here"),
+    );
 }
 
 #[cfg(test)]
@@ -803,5 +941,28 @@ mod tests {
             strip_auth("https://kc/auth/realms/acme"),
             "https://kc/realms/acme"
         );
+    }
+
+    /// Each rule is reported by exactly one check (PRO017 by the capture pass in lint.rs), and no
+    /// check is registered twice: a check cannot be forgotten or run twice.
+    #[test]
+    fn each_rule_belongs_to_exactly_one_check() {
+        let mut owned: Vec<&str> = CHECKS
+            .iter()
+            .flat_map(|(rules, _)| rules.iter().map(|r| r.code))
+            .collect();
+        owned.push(PRO017.code);
+        let mut all: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+        owned.sort_unstable();
+        all.sort_unstable();
+        assert_eq!(owned, all);
+        for (i, (_, a)) in CHECKS.iter().enumerate() {
+            for (_, b) in &CHECKS[i + 1..] {
+                assert!(
+                    !std::ptr::fn_addr_eq(*a, *b),
+                    "check {i} is registered twice"
+                );
+            }
+        }
     }
 }

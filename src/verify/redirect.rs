@@ -54,9 +54,54 @@ pub fn analyse_redirect(
     }
     let root_path = format!("/{}", m.root_name);
     let mut findings = Vec::new();
-    let mut report = SigReport {
+    let mut report = new_report(m, &root_path, sig_alg);
+    let octets = signed_octets(binding);
+    match (sig_alg, signature, &octets) {
+        _ if !binding.ambiguous.is_empty() => refuse(
+            &mut report,
+            cause::AMBIGUOUS_BINDING,
+            msg!(
+                "the query or form is ambiguous ({}); no signature is accepted over it",
+                Arg::plain(binding.ambiguous.join("; "))
+            ),
+        ),
+        (Some(alg), Some(sig), Ok(octets)) => {
+            let signed = Signed { alg, sig, octets };
+            judge_signature(
+                m,
+                &root_path,
+                &signed,
+                trust,
+                verifier,
+                &mut report,
+                &mut findings,
+            )
+        }
+        (Some(_), Some(_), Err(e)) => refuse(&mut report, cause::MALFORMED, e.clone()),
+        _ => refuse(
+            &mut report,
+            cause::MALFORMED,
+            msg!("SigAlg and Signature must come together"),
+        ),
+    }
+    let status = redirect_status(m, &root_path, &report, &mut findings);
+    Some(Outcome {
+        report: Report {
+            status,
+            cause: report.cause,
+            detail: report.detail.clone(),
+            verifier: verifier.name(),
+            signatures: vec![report],
+        },
+        findings,
+    })
+}
+
+/// The report of a Redirect-binding signature before it is judged: over the whole message, not verified.
+fn new_report(m: &Message, root_path: &str, sig_alg: Option<&str>) -> SigReport {
+    SigReport {
         path: "?Signature".into(),
-        element: Some(root_path.clone()),
+        element: Some(root_path.to_string()),
         id: m.id.as_ref().map(|v| v.value.clone()),
         covers_linted_content: true,
         algorithm: sig_alg.map(str::to_string),
@@ -69,14 +114,19 @@ pub fn analyse_redirect(
         result: "not-verified",
         cause: None,
         detail: None,
-    };
-    let refuse = |report: &mut SigReport, c: &'static str, d: Msg| {
-        report.cause = Some(c);
-        report.detail = Some(d);
-    };
-    // One signature, one message: the octets are those of this message's own parameter, from a query in
-    // which no binding parameter repeats.
-    let octets = match (&binding.raw_query, &binding.parameter) {
+    }
+}
+
+/// The report says why the signature is not accepted.
+fn refuse(report: &mut SigReport, c: &'static str, d: Msg) {
+    report.cause = Some(c);
+    report.detail = Some(d);
+}
+
+/// One signature, one message: the octets are those of this message's own parameter, from a query in
+/// which no binding parameter repeats. The reasons name parameters, never their values.
+fn signed_octets(binding: &crate::source::BindingParams) -> Result<String, Msg> {
+    match (&binding.raw_query, &binding.parameter) {
         _ if !binding.ambiguous.is_empty() => Err(binding.ambiguous.join("; ")),
         (Some(raw), Some(p)) => redirect_octets(raw, p),
         _ => Err(
@@ -84,100 +134,113 @@ pub fn analyse_redirect(
                 .into(),
         ),
     }
-    // The reasons name parameters, never their values.
-    .map_err(|e| msg!("{}", Arg::plain(e)));
-    match (sig_alg, signature, &octets) {
-        _ if !binding.ambiguous.is_empty() => refuse(
-            &mut report,
-            cause::AMBIGUOUS_BINDING,
-            msg!(
-                "the query or form is ambiguous ({}); no signature is accepted over it",
-                Arg::plain(binding.ambiguous.join("; "))
-            ),
-        ),
-        (Some(alg), Some(sig), Ok(octets)) => match classify_signature_method(alg) {
-            AlgClass::Forbidden | AlgClass::Unknown => {
-                let msg = msg!("SigAlg {} is not acceptable", Arg::value(alg));
-                findings.push(
-                    Finding::new(&SIG007, msg.clone())
-                        .at(m.start_tag, &root_path)
-                        .label("Redirect-binding signature"),
-                );
-                refuse(&mut report, cause::FORBIDDEN_ALGORITHM, msg);
-            }
-            c => {
-                if c == AlgClass::Weak {
-                    findings.push(
-                        Finding::new(&SIG006, "the Redirect-binding SigAlg uses SHA-1")
-                            .at(m.start_tag, &root_path)
-                            .label("SigAlg"),
-                    );
-                }
-                match cert::b64_body(sig) {
-                    Err(e) => refuse(
-                        &mut report,
-                        cause::MALFORMED,
-                        msg!("Signature parameter: {}", Arg::plain(e)),
-                    ),
-                    Ok(_) if trust.certs.is_empty() => {
-                        refuse(
-                            &mut report,
-                            cause::NO_KEY,
-                            msg!(
-                                "a Redirect-binding signature carries no certificate: pass --idp-cert to check it"
-                            ),
-                        );
-                    }
-                    Ok(sig_bytes) => {
-                        let mut last = None;
-                        for k in &trust.certs {
-                            match verifier.verify_raw(alg, octets.as_bytes(), &sig_bytes, k) {
-                                Ok(true) => {
-                                    report.result = "valid";
-                                    report.key = Some(k.clone());
-                                    last = None;
-                                    break;
-                                }
-                                Ok(false) => {
-                                    last = Some((
-                                        k.clone(),
-                                        cause::WRONG_KEY,
-                                        msg!(
-                                            "the signature over the query does not verify with this key"
-                                        ),
-                                    ))
-                                }
-                                Err(e) => {
-                                    last = Some((
-                                        k.clone(),
-                                        cause::VERIFIER_ERROR,
-                                        msg!("{}", Arg::text(e)),
-                                    ))
-                                }
-                            }
-                        }
-                        if let Some((k, c, d)) = last {
-                            report.result = "invalid";
-                            report.key = Some(k);
-                            refuse(&mut report, c, d);
-                        }
-                    }
-                }
-            }
-        },
-        (Some(_), Some(_), Err(e)) => refuse(&mut report, cause::MALFORMED, e.clone()),
-        _ => refuse(
-            &mut report,
-            cause::MALFORMED,
-            msg!("SigAlg and Signature must come together"),
-        ),
+    .map_err(|e| msg!("{}", Arg::plain(e)))
+}
+
+/// A Redirect-binding signature as received: `SigAlg`, `Signature` (base64) and the octets it covers.
+struct Signed<'a> {
+    alg: &'a str,
+    sig: &'a str,
+    octets: &'a str,
+}
+
+/// The algorithm (SIG007 forbidden or unknown, SIG006 SHA-1), then the signature value against the
+/// trusted keys.
+fn judge_signature(
+    m: &Message,
+    root_path: &str,
+    s: &Signed,
+    trust: &Trust,
+    verifier: &dyn Verifier,
+    report: &mut SigReport,
+    findings: &mut Vec<Finding>,
+) {
+    let c = classify_signature_method(s.alg);
+    if matches!(c, AlgClass::Forbidden | AlgClass::Unknown) {
+        let msg = msg!("SigAlg {} is not acceptable", Arg::value(s.alg));
+        findings.push(
+            Finding::new(&SIG007, msg.clone())
+                .at(m.start_tag, root_path)
+                .label("Redirect-binding signature"),
+        );
+        refuse(report, cause::FORBIDDEN_ALGORITHM, msg);
+        return;
     }
-    let status = match (report.result, report.cause) {
+    if c == AlgClass::Weak {
+        findings.push(
+            Finding::new(&SIG006, "the Redirect-binding SigAlg uses SHA-1")
+                .at(m.start_tag, root_path)
+                .label("SigAlg"),
+        );
+    }
+    match cert::b64_body(s.sig) {
+        Err(e) => refuse(
+            report,
+            cause::MALFORMED,
+            msg!("Signature parameter: {}", Arg::plain(e)),
+        ),
+        Ok(_) if trust.certs.is_empty() => {
+            refuse(
+                report,
+                cause::NO_KEY,
+                msg!(
+                    "a Redirect-binding signature carries no certificate: pass --idp-cert to check it"
+                ),
+            );
+        }
+        Ok(sig_bytes) => verify_with_keys(s, &sig_bytes, trust, verifier, report),
+    }
+}
+
+/// The signature value against each trusted key in turn: `valid` with the first that verifies it, else
+/// `invalid` with the last key's failure.
+fn verify_with_keys(
+    s: &Signed,
+    sig_bytes: &[u8],
+    trust: &Trust,
+    verifier: &dyn Verifier,
+    report: &mut SigReport,
+) {
+    let mut last = None;
+    for k in &trust.certs {
+        match verifier.verify_raw(s.alg, s.octets.as_bytes(), sig_bytes, k) {
+            Ok(true) => {
+                report.result = "valid";
+                report.key = Some(k.clone());
+                last = None;
+                break;
+            }
+            Ok(false) => {
+                last = Some((
+                    k.clone(),
+                    cause::WRONG_KEY,
+                    msg!("the signature over the query does not verify with this key"),
+                ))
+            }
+            Err(e) => last = Some((k.clone(), cause::VERIFIER_ERROR, msg!("{}", Arg::text(e)))),
+        }
+    }
+    if let Some((k, c, d)) = last {
+        report.result = "invalid";
+        report.key = Some(k);
+        refuse(report, c, d);
+    }
+}
+
+/// The message's signature status from the judged report, with SIG003 (no key) or SIG001 (does not
+/// verify) unless a finding already says why.
+fn redirect_status(
+    m: &Message,
+    root_path: &str,
+    report: &SigReport,
+    findings: &mut Vec<Finding>,
+) -> Status {
+    match (report.result, report.cause) {
         ("valid", _) => Status::Valid,
         (_, Some(cause::NO_KEY)) => {
             findings.push(
                 Finding::new(&SIG003, "the Redirect-binding signature cannot be checked: pass the IdP certificate with --idp-cert")
-                    .at(m.start_tag, &root_path)
+                    .at(m.start_tag, root_path)
                     .label("signed over the query"),
             );
             Status::Invalid
@@ -190,23 +253,13 @@ pub fn analyse_redirect(
                 msg.push(report.detail.clone().unwrap_or_default());
                 findings.push(
                     Finding::new(&SIG001, msg)
-                        .at(m.start_tag, &root_path)
+                        .at(m.start_tag, root_path)
                         .label("signed over the query"),
                 );
             }
             Status::Invalid
         }
-    };
-    Some(Outcome {
-        report: Report {
-            status,
-            cause: report.cause,
-            detail: report.detail.clone(),
-            verifier: verifier.name(),
-            signatures: vec![report],
-        },
-        findings,
-    })
+    }
 }
 
 /// A message carried by an ambiguous query or form (a binding parameter repeated, an encoded parameter
