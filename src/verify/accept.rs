@@ -241,6 +241,23 @@ pub fn message(
     verdicts: &[Verdict],
     trusted: bool,
 ) -> Acceptance {
+    // Every stage must speak of the same signatures: a signature without a verdict would never count
+    // as a problem below (the helpers zip the lists). Refuse rather than decide on part of them.
+    if verdicts.len() != loc.sites.len() || contract.sigs.len() != loc.sites.len() {
+        return Acceptance {
+            status: Status::Invalid,
+            cause: Some(cause::DISAGREEMENT),
+            detail: Some(crate::msg!(
+                "samlint's stages disagree on the number of signatures ({} located, {} vetted, {} judged): refused",
+                crate::finding::Arg::plain(loc.sites.len()),
+                crate::finding::Arg::plain(contract.sigs.len()),
+                crate::finding::Arg::plain(verdicts.len())
+            )),
+            root_covered: false,
+            required: Vec::new(),
+            doubled: Vec::new(),
+        };
+    }
     let mut acc = Acceptance {
         status: Status::Absent,
         cause: None,
