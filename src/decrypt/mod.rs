@@ -245,10 +245,59 @@ pub fn describe(doc: &Document, e: &Encrypted) -> Described {
         );
         key_nodes.truncate(MAX_KEYS);
     }
+    // What is read once must be there once: a second EncryptionMethod, CipherData, CipherValue,
+    // KeyInfo or certificate could be read by another processor in place of the first.
+    let mut twice: Vec<String> = Vec::new();
+    if let Some(data) = d.data {
+        twice.extend(doubled_children(doc, data, "EncryptedData"));
+    }
+    for k in &key_nodes {
+        twice.extend(doubled_children(doc, *k, "EncryptedKey"));
+    }
+    if let Some(first) = twice.first() {
+        refuse(
+            &mut d,
+            msg!(
+                "{}; samlint reads one, and refuses what another processor could read differently",
+                Arg::plain(first)
+            ),
+        );
+    }
     for k in key_nodes {
         d.keys.push(read_key(doc, k));
     }
     d
+}
+
+/// The children of an EncryptedData or EncryptedKey (and of its CipherData and KeyInfo) that appear
+/// more than once, as "the EncryptedData has 2 CipherData".
+fn doubled_children(doc: &Document, node: NodeId, what: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut count = |parent: NodeId, owner: &str, ns_: &str, local: &str| {
+        let n = doc.children_named(parent, ns_, local).count();
+        if n > 1 {
+            out.push(format!("the {owner} has {n} {local}"));
+        }
+    };
+    for local in ["EncryptionMethod", "CipherData"] {
+        count(node, what, ns::XENC, local);
+    }
+    count(node, what, ns::DS, "KeyInfo");
+    if let Some(cd) = doc.first_child(node, ns::XENC, "CipherData") {
+        count(cd, "CipherData", ns::XENC, "CipherValue");
+    }
+    if let Some(ki) = doc.first_child(node, ns::DS, "KeyInfo") {
+        count(ki, "KeyInfo", ns::DS, "X509Data");
+        count(ki, "KeyInfo", ns::DS, "KeyName");
+        if let Some(x) = doc.first_child(ki, ns::DS, "X509Data") {
+            count(x, "X509Data", ns::DS, "X509Certificate");
+        }
+    }
+    if let Some(m) = doc.first_child(node, ns::XENC, "EncryptionMethod") {
+        count(m, "EncryptionMethod", ns::XENC, "OAEPparams");
+        count(m, "EncryptionMethod", ns::DS, "DigestMethod");
+    }
+    out
 }
 
 fn read_key(doc: &Document, k: NodeId) -> KeyEntry {

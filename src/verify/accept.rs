@@ -314,8 +314,8 @@ fn structural_refusal(
     contract: &Contract,
     doubled: &[(NodeId, usize)],
 ) -> Option<Decision> {
-    Some(if loc.sites.is_empty() {
-        if m.encrypted_assertions.is_empty() {
+    if loc.sites.is_empty() {
+        return Some(if m.encrypted_assertions.is_empty() {
             (Status::Absent, Some(cause::NO_SIGNATURE), None)
         } else {
             (
@@ -325,8 +325,20 @@ fn structural_refusal(
                     "the assertion is encrypted; a signature inside it cannot be checked without the SP's private key"
                 )),
             )
-        }
-    } else if contract.duplicate_ids {
+        });
+    }
+    wrapping_refusal(doc, m, loc, contract, doubled)
+}
+
+/// The refusals that do not depend on any signature's result: duplicate IDs and wrapping shapes.
+fn wrapping_refusal(
+    doc: &Document,
+    m: &Message,
+    loc: &Located,
+    contract: &Contract,
+    doubled: &[(NodeId, usize)],
+) -> Option<Decision> {
+    Some(if contract.duplicate_ids {
         (
             Status::Invalid,
             Some(cause::DUPLICATE_ID),
@@ -366,6 +378,27 @@ fn structural_refusal(
         )
     } else {
         return None;
+    })
+}
+
+/// What refuses a message as received whatever its signatures say: duplicate IDs, an Assertion
+/// hidden outside the Response's own or named like one outside SAML's namespace, an element with two
+/// signatures, more than one assertion. Checked on the received document when samlint lints its
+/// decrypted form (`--sp-key`): decryption replaces the whole EncryptedAssertion, and with it anything
+/// planted inside EncryptedData (KeyInfo, EncryptionProperties), which an SP that reads the received
+/// document by name may still find.
+pub fn received_refusal(
+    doc: &Document,
+    m: &Message,
+    loc: &Located,
+    contract: &Contract,
+) -> Option<crate::verify::contract::Refusal> {
+    let doubled = doubled_signatures(loc);
+    wrapping_refusal(doc, m, loc, contract, &doubled).and_then(|(_, c, d)| {
+        Some(crate::verify::contract::Refusal::new(
+            c?,
+            d.unwrap_or_else(|| msg!("the message as received is refused")),
+        ))
     })
 }
 

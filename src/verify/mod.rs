@@ -328,6 +328,8 @@ pub fn analyse(
 /// by element path, with the certificate that decided each; and a refusal of that whole document.
 struct Carried {
     refused: Option<contract::Refusal>,
+    /// The received document's own wrapping refusal (see `accept::received_refusal`), said as SIG005.
+    structural: Option<contract::Refusal>,
     sigs: Vec<(String, accept::Verdict, Option<Vec<u8>>)>,
 }
 
@@ -342,10 +344,12 @@ fn carry(received: Received, trust: &Trust, verifier: &dyn Verifier) -> Carried 
     } else {
         crypto::Runs::default()
     };
+    let structural = accept::received_refusal(doc, m, &loc, &contract);
     let refused = contract
         .doc_refused
         .clone()
-        .or_else(|| runs.doc_error.clone());
+        .or_else(|| runs.doc_error.clone())
+        .or_else(|| structural.clone());
     let sigs = loc
         .sites
         .iter()
@@ -365,7 +369,11 @@ fn carry(received: Received, trust: &Trust, verifier: &dyn Verifier) -> Carried 
             (doc.path(s.node), v, der)
         })
         .collect();
-    Carried { refused, sigs }
+    Carried {
+        refused,
+        structural,
+        sigs,
+    }
 }
 
 /// Replace the verdicts of the Response's own signatures with the ones carried from the message as
@@ -455,6 +463,14 @@ fn analyse_inner(
     findings.extend(findings::all(
         doc, m, &loc, &contract, &verdicts, &acc, &keys, trusted, now_ms,
     ));
+    if let Some(r) = carried.as_ref().and_then(|c| c.structural.as_ref()) {
+        let mut detail = crate::msg!("In the message as received (before decryption): ");
+        detail.push(r.detail.clone());
+        findings.push(
+            crate::finding::Finding::new(&rules::SIG005, detail)
+                .at(m.start_tag, doc.path(doc.root)),
+        );
+    }
     let signatures = loc
         .sites
         .iter()

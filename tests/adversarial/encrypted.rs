@@ -384,6 +384,66 @@ pub(crate) fn cases() -> Vec<(String, String, bool)> {
         signed_cbc,
         true,
     ));
+    // Review of the merge (helper-15): content planted inside the EncryptedData, where decryption
+    // replaces it (the whole EncryptedAssertion is swapped for its plaintext), was never looked at, so
+    // --sp-key turned a wrapping shape that is invalid without the key into `valid`.
+    let genuine_enc = in_place(&g);
+    let data_keyinfo = {
+        let d = genuine_enc.find("<xenc:EncryptedData").unwrap();
+        let k = d + genuine_enc[d..].find("<ds:KeyInfo").unwrap();
+        k + genuine_enc[k..].find('>').unwrap() + 1
+    };
+    let props_at = genuine_enc.rfind("</xenc:EncryptedData>").unwrap();
+    let planted =
+        |at: usize, what: &str| format!("{}{what}{}", &genuine_enc[..at], &genuine_enc[at..]);
+    v.push((
+        "forged assertion planted in the EncryptedData's EncryptionProperties".into(),
+        planted(
+            props_at,
+            &format!(
+                "<xenc:EncryptionProperties><xenc:EncryptionProperty>{e}</xenc:EncryptionProperty></xenc:EncryptionProperties>"
+            ),
+        ),
+        true,
+    ));
+    v.push((
+        "forged assertion planted in the EncryptedData's KeyInfo".into(),
+        planted(data_keyinfo, &e),
+        true,
+    ));
+    v.push((
+        "Assertion look-alike planted in the EncryptedData's KeyInfo".into(),
+        planted(
+            data_keyinfo,
+            r#"<x:Assertion xmlns:x="urn:example:not-saml" ID="_x"><x:Subject>admin@example.com</x:Subject></x:Assertion>"#,
+        ),
+        true,
+    ));
+    // "What if there are two?": a second CipherData or EncryptionMethod that another processor could
+    // read in place of the first.
+    let cd = genuine_enc.rfind("<xenc:CipherData>").unwrap();
+    let cd_end = props_at;
+    v.push((
+        "EncryptedData with two CipherData".into(),
+        format!(
+            "{}{}{}",
+            &genuine_enc[..cd_end],
+            &genuine_enc[cd..cd_end],
+            &genuine_enc[cd_end..]
+        ),
+        true,
+    ));
+    let d = genuine_enc.find("<xenc:EncryptedData").unwrap();
+    let m0 = d + genuine_enc[d..].find("<xenc:EncryptionMethod").unwrap();
+    v.push((
+        "EncryptedData with two EncryptionMethod".into(),
+        format!(
+            "{}<xenc:EncryptionMethod Algorithm=\"{CBC}\"/>{}",
+            &genuine_enc[..m0],
+            &genuine_enc[m0..]
+        ),
+        true,
+    ));
     // A signed Response whose EncryptedAssertion is swapped for the attacker's.
     let swapped = signed_both.replacen(&ok, &enc(&e, GCM), 1);
     v.push((
@@ -414,6 +474,7 @@ fn flip_last_cipher(x: &str) -> String {
 /// What SIG021 must say for each refused case.
 fn why(case: &str) -> Option<&'static str> {
     Some(match case {
+        c if c.contains(" with two ") => "samlint reads one",
         c if c.contains("plaintext: two")
             || c.starts_with("plaintext: forged, then")
             || c.contains("text after")
