@@ -228,10 +228,12 @@ fn form_is_said_in_human_output() {
         "{}",
         o.stdout
     );
+    // The header is wrapped to the terminal (continuation lines indented three columns).
+    assert!(o.stdout.contains("› entry 2 (GET"), "{}", o.stdout);
     assert!(
-        o.stdout.contains(
-            "› entry 2 (GET https://kc.example.com/realms/acme/protocol/saml?SAMLRequest="
-        ),
+        o.stdout
+            .replace("\n   ", "")
+            .contains("https://kc.example.com/realms/acme/protocol/saml?SAMLRequest="),
         "{}",
         o.stdout
     );

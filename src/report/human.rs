@@ -305,8 +305,11 @@ pub fn render_full(run: &Run, style: Style) -> String {
             },
             m.source.origin
         );
-        out.push_str(&header);
-        out.push('\n');
+        // Wrapped to the terminal: an origin names the whole decoding chain and a URL.
+        for l in summary::hang(&header, style.width, 0, 3) {
+            out.push_str(&l);
+            out.push('\n');
+        }
         match &m.rendered {
             Some(r) => out.push_str(r),
             None => out.push_str(&full_body(m, style)),
@@ -314,7 +317,16 @@ pub fn render_full(run: &Run, style: Style) -> String {
     }
     // Captures that gave no message still show their steps (report/timeline.rs).
     out.push_str(&super::timeline::full_without_messages(run, style.width));
-    out.push_str(&summary_line_with(run, style.show_infos));
+    let last = summary_line_with(run, style.show_infos);
+    // The elapsed time stays on the line it ends (joined by no-break spaces while wrapping).
+    let last = match last.trim_end().rsplit_once(" · ") {
+        Some((body, time)) => format!("{body}\u{a0}·\u{a0}{}", time.replace(' ', "\u{a0}")),
+        None => last.trim_end().to_string(),
+    };
+    for l in summary::hang(&last, style.width, 0, 2) {
+        out.push_str(&l.replace('\u{a0}', " "));
+        out.push('\n');
+    }
     out
 }
 
@@ -328,23 +340,13 @@ pub fn full_body(m: &Linted, style: Style) -> String {
         // What the SP would answer comes first: it is what the user is asking.
         let v = sanitize(&summary::verdict(m, false)).into_owned();
         // The first line after two columns of indent, the rest after four.
-        let mut lines = summary::wrap_words(&v, style.width.saturating_sub(2).max(24));
-        if lines.len() > 1 {
-            let rest = lines.split_off(1).join(" ");
-            lines.extend(summary::wrap_words(
-                &rest,
-                style.width.saturating_sub(4).max(24),
-            ));
-        }
-        for (i, w) in lines.into_iter().enumerate() {
+        for (i, w) in summary::hang(&v, style.width, 2, 4).into_iter().enumerate() {
             if i == 0 && style.color {
-                let mut chars = w.chars();
+                let mut chars = w.trim_start().chars();
                 let sym = chars.next().unwrap_or(' ');
                 rows.push(format!("  {}{}", summary::painted(sym), chars.as_str()));
-            } else if i == 0 {
-                rows.push(format!("  {w}"));
             } else {
-                rows.push(format!("    {w}"));
+                rows.push(w);
             }
         }
         rows.extend(summary::block(m, style.color, style.width));

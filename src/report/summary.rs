@@ -208,28 +208,66 @@ fn day(t: &str) -> &str {
     t.get(..10).unwrap_or(t)
 }
 
-/// Break `text` at spaces into lines of at most `width` columns (a longer word stays whole).
+/// Break `text` at spaces into lines of at most `width` columns; a word longer than a line (a URL) is
+/// broken where the line ends.
 pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
-    let mut out = Vec::new();
+    wrap2(text, width, width)
+}
+
+/// [`wrap_words`] with the first line `first` columns wide and the others `rest`.
+fn wrap2(text: &str, first: usize, rest: usize) -> Vec<String> {
+    let (first, rest) = (first.max(8), rest.max(8));
+    let mut out: Vec<String> = Vec::new();
     let mut cur = String::new();
     for word in text.split(' ') {
-        if !cur.is_empty() && cur.width() + 1 + word.width() > width {
-            out.push(std::mem::take(&mut cur));
+        let mut word = word.to_string();
+        loop {
+            let w = if out.is_empty() { first } else { rest };
+            if cur.is_empty() && word.width() > w {
+                // The head of a word longer than the line fills it.
+                let mut head = String::new();
+                let mut hw = 0;
+                let mut taken = 0;
+                for c in word.chars() {
+                    let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+                    if hw + cw > w && !head.is_empty() {
+                        break;
+                    }
+                    head.push(c);
+                    hw += cw;
+                    taken += c.len_utf8();
+                }
+                out.push(head);
+                word = word[taken..].to_string();
+                continue;
+            }
+            if !cur.is_empty() && cur.width() + 1 + word.width() > w {
+                out.push(std::mem::take(&mut cur));
+                continue;
+            }
+            if !cur.is_empty() {
+                cur.push(' ');
+            }
+            cur.push_str(&word);
+            break;
         }
-        // A word longer than a whole line (a URL) is broken where the line ends.
-        if cur.is_empty() && word.width() > width {
-            let mut parts = val_lines(word, width, usize::MAX);
-            cur = parts.pop().unwrap_or_default();
-            out.extend(parts);
-            continue;
-        }
-        if !cur.is_empty() {
-            cur.push(' ');
-        }
-        cur.push_str(word);
     }
     out.push(cur);
     out
+}
+
+/// `text` wrapped to `width` columns with a hanging indent: the first line after `first` spaces, the
+/// others after `rest`.
+pub fn hang(text: &str, width: usize, first: usize, rest: usize) -> Vec<String> {
+    wrap2(
+        text,
+        width.saturating_sub(first).max(24),
+        width.saturating_sub(rest).max(24),
+    )
+    .into_iter()
+    .enumerate()
+    .map(|(i, l)| format!("{}{l}", " ".repeat(if i == 0 { first } else { rest })))
+    .collect()
 }
 
 /// A labelled row whose text is wrapped to the value column (`width` is the terminal's).
@@ -783,6 +821,23 @@ pub fn one_line(m: &Linted) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_wrap_with_a_hanging_indent_and_long_words_break_at_the_line_end() {
+        assert_eq!(wrap_words("aaa bbb ccc", 8), ["aaa bbb", "ccc"]);
+        assert_eq!(
+            wrap_words("x https://example.com/long/path y", 10),
+            ["x", "https://ex", "ample.com/", "long/path", "y"]
+        );
+        let h = hang(&format!("head {}", "u".repeat(60)), 40, 0, 3);
+        assert!(h.iter().all(|l| l.width() <= 40), "{h:?}");
+        assert!(h[1].starts_with("   u"), "{h:?}");
+        // The pieces of a broken word are not joined by spaces.
+        assert_eq!(
+            h.concat().replace(' ', ""),
+            format!("head{}", "u".repeat(60))
+        );
+    }
 
     #[test]
     fn long_values_wrap_then_cut_and_names_keep_their_end() {
