@@ -143,9 +143,7 @@ fn signed_what(s: &SigReport) -> String {
                 val(last, 30)
             }
         }
-        None if s.path.starts_with("redirect") || s.path.contains("SigAlg") => {
-            "the query (Redirect binding)".into()
-        }
+        None if s.path == "?Signature" => "the query (Redirect binding)".into(),
         None => "(no signed element)".into(),
     }
 }
@@ -778,7 +776,9 @@ pub fn one_line(m: &Linted) -> String {
                         }
                         Some(e) if e.ends_with("Response") => "Response",
                         Some(_) => "element",
-                        None => "query",
+                        // The Redirect binding's Signature parameter signs the query.
+                        None if s.path == "?Signature" => "query",
+                        None => "unresolved",
                     };
                     format!("{what} {}", s.result)
                 })
