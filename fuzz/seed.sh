@@ -2,7 +2,7 @@
 # Seed the fuzz corpora from the fixtures and ../shared/corpus (copied at run time, never committed).
 set -eu
 cd "$(dirname "$0")"
-for t in decode_input xml_model verify redaction config_yaml keycloak_json rule_pack verify_differential; do mkdir -p corpus/$t; done
+for t in decode_input xml_model verify redaction config_yaml keycloak_json rule_pack verify_differential decrypt_differential; do mkdir -p corpus/$t; done
 for f in ../fixtures/saml/* ../fixtures/har/* ../fixtures/tracer/* ../fixtures/hostile/*; do
   cp "$f" corpus/decode_input/ 2>/dev/null || true
   cp "$f" corpus/redaction/ 2>/dev/null || true
@@ -25,6 +25,9 @@ cp ../rules/*.yaml corpus/rule_pack/
 cp ../fixtures/saml/keycloak-atlassian-ok.xml corpus/verify_differential/
 cp ../fixtures/fuzz/verify_differential-* corpus/verify_differential/ 2>/dev/null || true
 (cd .. && SAMLINT_FUZZ_SEEDS="$PWD/fuzz/corpus/verify_differential" cargo test -q --test adversarial -- --ignored --exact write_fuzz_seeds >/dev/null)
+# decrypt_differential: the encrypted fixture and the encrypted adversarial cases (fixture SP key).
+cp ../fixtures/saml/keycloak-atlassian-encrypted.xml corpus/decrypt_differential/
+cp corpus/verify_differential/adv-*enc_* corpus/decrypt_differential/ 2>/dev/null || true
 printf 'format: json\nfail-on: warning\n' > corpus/config_yaml/ok.yaml
 printf 'format: [1, {a: b}]\n' > corpus/config_yaml/bad.yaml
 echo "seeded: $(ls corpus/decode_input | wc -l) decode_input, $(ls corpus/xml_model | wc -l) xml_model"

@@ -71,5 +71,9 @@ fn write_fuzz_seeds() {
     for c in encoding::cases() {
         put(&c.name, &c.xml);
     }
+    // Encrypted assertions (for decrypt_differential, which opens them with the fixture SP key).
+    for (name, doc, _) in encrypted::cases() {
+        put(&format!("enc {name}"), doc.as_bytes());
+    }
     println!("{n} seeds written to {}", dir.display());
 }
