@@ -6,6 +6,7 @@
 use crate::config::Suppression;
 use crate::finding::Severity;
 use crate::lint::Run;
+use crate::util::plural;
 use serde::{Deserialize, Serialize};
 
 /// A note about the adoption machinery itself (not a finding): printed on stderr, and as a workflow
@@ -99,14 +100,6 @@ pub fn suppress(run: &mut Run, suppressions: &[Suppression], today: &str) -> Vec
         }
     }
     notes
-}
-
-fn plural(n: usize, s: &str) -> String {
-    if n == 1 {
-        format!("{n} {s}")
-    } else {
-        format!("{n} {s}s")
-    }
 }
 
 /// A baseline file: the findings of one run, by their stable fingerprint.

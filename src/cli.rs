@@ -7,6 +7,7 @@ use crate::finding::Severity;
 use crate::limits::Limits;
 use crate::lint::{self, Run};
 use crate::report::{self, Format, human};
+use crate::util::plural;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 
@@ -1479,12 +1480,4 @@ fn fix_one(
     eprint!("{msg}");
     let worst = remaining.iter().map(|(_, _, s)| *s).max();
     Ok(u8::from(worst.is_some_and(|s| s >= fail_on)))
-}
-
-fn plural(n: usize, s: &str) -> String {
-    if n == 1 {
-        format!("{n} {s}")
-    } else {
-        format!("{n} {s}s")
-    }
 }

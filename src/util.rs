@@ -211,3 +211,12 @@ mod json_tests {
         );
     }
 }
+
+/// `1 error`, `2 errors`: a count and a noun that takes `s` in the plural.
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}

@@ -866,14 +866,7 @@ fn main() {
             let p = dir.join(har).to_string_lossy().into_owned();
             let l = lint(&[&p], &["--keycloak", &export, "--idp-metadata", &meta]);
             let v = judge(&format!("{} {har}", sc.file), &l, want, &mut failures);
-            let sig: Vec<&str> = l.json["messages"]
-                .as_array()
-                .map(|m| {
-                    m.iter()
-                        .filter_map(|x| x["signature"]["status"].as_str())
-                        .collect()
-                })
-                .unwrap_or_default();
+            let sig: Vec<&str> = statuses(&l.json);
             println!(
                 "keycloak:   {slug}/{har}: messages {:?}, signatures {sig:?}, {v}",
                 l.kinds()
@@ -1588,14 +1581,7 @@ fn fixed_clients(out: &Path, clients: &[Value], failures: &mut Vec<String>) -> u
             .filter(|f| f.severity == "error")
             .map(|f| f.code.as_str())
             .collect();
-        let sig: Vec<&str> = l.json["messages"]
-            .as_array()
-            .map(|m| {
-                m.iter()
-                    .filter_map(|x| x["signature"]["status"].as_str())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let sig: Vec<&str> = statuses(&l.json);
         check(
             l.kinds().contains(&"Response") && left.is_empty() && errors.is_empty(),
             format!(
@@ -1745,4 +1731,16 @@ fn fixed_clients(out: &Path, clients: &[Value], failures: &mut Vec<String>) -> u
         nothing.join(", ")
     );
     ok.iter().filter(|o| **o).count()
+}
+
+/// Each message's `signature.status` in a JSON report.
+fn statuses(json: &serde_json::Value) -> Vec<&str> {
+    json["messages"]
+        .as_array()
+        .map(|m| {
+            m.iter()
+                .filter_map(|x| x["signature"]["status"].as_str())
+                .collect()
+        })
+        .unwrap_or_default()
 }

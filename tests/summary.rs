@@ -111,8 +111,9 @@ fn at_80_columns_no_summary_line_is_wider_than_the_terminal() {
     insta::assert_snapshot!("full_wrong_key_80", no_elapsed(&out));
 }
 
+/// Display columns (a wide character takes two).
 fn unicode_width(s: &str) -> usize {
-    s.chars().count()
+    unicode_width::UnicodeWidthStr::width(s)
 }
 
 #[test]

@@ -6,6 +6,7 @@ use crate::error::InputError;
 use crate::finding::{Finding, Severity};
 use crate::lint::{Linted, Run};
 use crate::source::{Span, line_col};
+use crate::util::plural;
 use crate::util::{one_line, sanitize};
 use crate::xml::pretty::Pretty;
 use miette::{
@@ -389,13 +390,6 @@ pub fn full_body(m: &Linted, style: Style) -> String {
     }
     let count = |s: Severity| m.findings.iter().filter(|f| f.severity == s).count();
     let (folded, codes) = order::folded(&m.findings, style.show_infos);
-    let plural = |n: usize, s: &str| {
-        if n == 1 {
-            format!("1 {s}")
-        } else {
-            format!("{n} {s}s")
-        }
-    };
     let mut counts = format!(
         "{} · {} · {}",
         plural(count(Severity::Error), "error"),
@@ -444,13 +438,6 @@ pub fn summary_line_with(run: &Run, show_infos: bool) -> String {
         .iter()
         .filter(|i| i.status == InputStatus::Skipped)
         .count();
-    let plural = |n: usize, s: &str| {
-        if n == 1 {
-            format!("{n} {s}")
-        } else {
-            format!("{n} {s}s")
-        }
-    };
     let mut s = format!(
         "{}, {}: {}, {}, {}",
         plural(run.inputs.len() - skipped, "input"),

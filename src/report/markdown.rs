@@ -7,6 +7,7 @@ use super::redact::Redactor;
 use crate::finding::Severity;
 use crate::lint::Run;
 use crate::model::MessageKind;
+use crate::util::plural;
 use std::fmt::Write as _;
 
 /// Options for the report.
@@ -177,13 +178,6 @@ pub fn render(run: &Run, opts: Options) -> String {
         "**No errors**, but the warnings below are likely to cause trouble.".to_string()
     } else {
         "**No errors or warnings.**".to_string()
-    };
-    let plural = |n: usize, s: &str| {
-        if n == 1 {
-            format!("{n} {s}")
-        } else {
-            format!("{n} {s}s")
-        }
     };
     let _ = writeln!(
         o,

@@ -9,6 +9,7 @@
 use crate::finding::Severity;
 use crate::lint::Linted;
 use crate::model::{Assertion, MessageKind};
+use crate::util::plural;
 use crate::verify::SigReport;
 use crate::verify::cert::KeySource;
 use unicode_width::UnicodeWidthStr;
@@ -21,9 +22,29 @@ const MAX_VALUES: usize = 6;
 /// The label column: labels are padded to this width.
 const LABEL: usize = 12;
 
-/// A value from the input, on one line and without control characters, cut to `max` columns.
+/// A value from the input, on one line and without control characters (the escaping every human
+/// output of an input value goes through).
+fn clean(s: &str) -> String {
+    crate::util::one_line(s)
+}
+
+/// A value from the input, cleaned and cut to `max` columns.
 fn val(s: &str, max: usize) -> String {
-    cut(&crate::util::sanitize(&crate::util::one_line(s)), max)
+    cut(&clean(s), max)
+}
+
+/// The byte length of the longest prefix of `s` within `max` display columns, but at least one
+/// character (so that breaking a line always advances).
+fn prefix_within(s: &str, max: usize) -> usize {
+    let mut w = 0;
+    for (i, c) in s.char_indices() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if w + cw > max && i > 0 {
+            return i;
+        }
+        w += cw;
+    }
+    s.len()
 }
 
 /// Cut `s` to at most `max` display columns, marking the cut with `…`.
@@ -31,73 +52,49 @@ fn cut(s: &str, max: usize) -> String {
     if s.width() <= max {
         return s.to_string();
     }
-    let mut out = String::new();
-    let mut w = 0;
-    for c in s.chars() {
-        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if w + cw + 1 > max {
-            break;
-        }
-        out.push(c);
-        w += cw;
-    }
-    out.push('…');
-    out
+    format!("{}…", &s[..prefix_within(s, max.saturating_sub(1))])
 }
 
 /// A value from the input over up to `lines` lines of `max` columns, broken anywhere (URLs and IDs
 /// have no spaces, and their end matters as much as their start); the last line is cut with `…`.
 fn val_lines(s: &str, max: usize, lines: usize) -> Vec<String> {
-    let s = crate::util::sanitize(&crate::util::one_line(s)).into_owned();
+    let s = clean(s);
     let max = max.max(8);
     let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut w = 0;
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if w + cw > max {
-            if out.len() + 1 == lines {
-                // The last line allowed: cut it and mark it.
-                let mut last: String = cur.chars().collect();
-                while last.width() + 1 > max {
-                    last.pop();
-                }
-                last.push('…');
-                out.push(last);
-                return out;
-            }
-            out.push(std::mem::take(&mut cur));
-            w = 0;
+    let mut rest = s.as_str();
+    while !rest.is_empty() {
+        if out.len() + 1 == lines && rest.width() > max {
+            out.push(cut(rest, max));
+            return out;
         }
-        cur.push(c);
-        w += cw;
-        if chars.peek().is_none() {
-            break;
-        }
+        let n = prefix_within(rest, max);
+        out.push(rest[..n].to_string());
+        rest = &rest[n..];
     }
-    out.push(cur);
+    if out.is_empty() {
+        out.push(String::new());
+    }
     out
 }
 
 /// A name from the input cut to `max` columns from the left: the end of a claim URI
 /// (`…/claims/emailaddress`) is what tells two names apart.
 fn tail(s: &str, max: usize) -> String {
-    let s = crate::util::sanitize(&crate::util::one_line(s)).into_owned();
+    let s = clean(s);
     if s.width() <= max {
         return s;
     }
-    let mut kept: Vec<char> = Vec::new();
+    let mut start = s.len();
     let mut w = 1;
-    for c in s.chars().rev() {
+    for (i, c) in s.char_indices().rev() {
         let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
         if w + cw > max {
             break;
         }
-        kept.push(c);
+        start = i;
         w += cw;
     }
-    std::iter::once('…').chain(kept.into_iter().rev()).collect()
+    format!("…{}", &s[start..])
 }
 
 /// The last segment of an algorithm URI (`…#rsa-sha256` → `rsa-sha256`).
@@ -223,20 +220,9 @@ fn wrap2(text: &str, first: usize, rest: usize) -> Vec<String> {
             let w = if out.is_empty() { first } else { rest };
             if cur.is_empty() && word.width() > w {
                 // The head of a word longer than the line fills it.
-                let mut head = String::new();
-                let mut hw = 0;
-                let mut taken = 0;
-                for c in word.chars() {
-                    let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-                    if hw + cw > w && !head.is_empty() {
-                        break;
-                    }
-                    head.push(c);
-                    hw += cw;
-                    taken += c.len_utf8();
-                }
-                out.push(head);
-                word = word[taken..].to_string();
+                let n = prefix_within(&word, w);
+                out.push(word[..n].to_string());
+                word = word[n..].to_string();
                 continue;
             }
             if !cur.is_empty() && cur.width() + 1 + word.width() > w {
@@ -320,13 +306,6 @@ pub fn verdict(m: &Linted, color: bool) -> String {
             .filter(|f| f.severity == Severity::Warning)
             .count(),
     );
-    let plural = |n: usize, s: &str| {
-        if n == 1 {
-            format!("1 {s}")
-        } else {
-            format!("{n} {s}s")
-        }
-    };
     if e > 0 {
         format!(
             "{} {}: this message would be refused",
@@ -713,7 +692,7 @@ fn attributes(a: &Assertion, room: usize, out: &mut Vec<String>) {
                 if v.nil {
                     "(nil)".to_string()
                 } else {
-                    crate::util::sanitize(&crate::util::one_line(&v.value.value)).into_owned()
+                    clean(&v.value.value)
                 }
             })
             .collect();
@@ -802,13 +781,6 @@ pub fn one_line(m: &Linted) -> String {
         ));
     }
     let count = |s: Severity| m.findings.iter().filter(|f| f.severity == s).count();
-    let plural = |n: usize, s: &str| {
-        if n == 1 {
-            format!("1 {s}")
-        } else {
-            format!("{n} {s}s")
-        }
-    };
     parts.push(format!(
         "{}, {}, {}",
         plural(count(Severity::Error), "error"),
