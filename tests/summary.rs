@@ -297,3 +297,36 @@ fn the_concise_summary_line_carries_no_value_from_the_input_when_redacted() {
         }
     }
 }
+
+/// Two SPs predicted: each has its verdict line, not only the first (concise too).
+#[test]
+fn every_predicted_sp_has_a_verdict_line() {
+    let args = [
+        "check",
+        "fixtures/saml/keycloak-atlassian-ok.b64",
+        "--idp-cert",
+        "fixtures/keys/idp-cert.pem",
+        "--pack",
+        "atlassian-datacenter",
+    ];
+    let o = run(&args);
+    let head: Vec<&str> = o.stdout.lines().take(4).collect();
+    assert!(head[1].contains("Atlassian would accept"), "{}", o.stdout);
+    assert!(
+        head[2].contains("Atlassian Data Center would reject"),
+        "{}",
+        o.stdout
+    );
+    let mut c = args.to_vec();
+    c.extend(["--format", "concise"]);
+    let first = run(&c)
+        .stdout
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        first.contains("atlassian-cloud accepts · atlassian-datacenter rejects"),
+        "{first}"
+    );
+}

@@ -339,15 +339,16 @@ pub fn full_body(m: &Linted, style: Style) -> String {
     let mut rows: Vec<String> = Vec::new();
     if !m.is_keycloak() {
         // What the SP would answer comes first: it is what the user is asking.
-        let v = sanitize(&summary::verdict(m, false)).into_owned();
-        // The first line after two columns of indent, the rest after four.
-        for (i, w) in summary::hang(&v, style.width, 2, 4).into_iter().enumerate() {
-            if i == 0 && style.color {
-                let mut chars = w.trim_start().chars();
-                let sym = chars.next().unwrap_or(' ');
-                rows.push(format!("  {}{}", summary::painted(sym), chars.as_str()));
-            } else {
-                rows.push(w);
+        // One line per SP: the first line after two columns of indent, the rest after four.
+        for v in summary::verdicts(m, false) {
+            for (i, w) in summary::hang(&v, style.width, 2, 4).into_iter().enumerate() {
+                if i == 0 && style.color {
+                    let mut chars = w.trim_start().chars();
+                    let sym = chars.next().unwrap_or(' ');
+                    rows.push(format!("  {}{}", summary::painted(sym), chars.as_str()));
+                } else {
+                    rows.push(w);
+                }
             }
         }
         rows.extend(summary::block(m, style.color, style.width));
@@ -355,8 +356,8 @@ pub fn full_body(m: &Linted, style: Style) -> String {
         let mut pem = None;
         for (i, p) in parts.into_iter().enumerate() {
             let mut texts = Vec::new();
+            // Each SP's headline is a verdict line above.
             if i > 0 {
-                texts.push(p.headline);
                 texts.extend(p.signed_by);
             }
             // The certificate that signed is in the summary's `carries` row above.

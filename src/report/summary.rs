@@ -279,23 +279,44 @@ pub fn row(out: &mut Vec<String>, label: &str, lines: Vec<String>) {
     }
 }
 
-/// The verdict line: the prediction's headline when an SP was predicted, else the counts. Only its
-/// first character (✔, ✘ or !) is coloured.
-pub fn verdict(m: &Linted, color: bool) -> String {
-    if let Some(sp) = m.predicted.predictions.first().map(|p| p.sp)
-        && let Some(p) = m.predicted.headline(sp)
-    {
-        let (sym, c) = if p.accepted {
-            ("✔", "32")
-        } else {
-            ("✘", "31")
-        };
-        return format!(
-            "{} {}",
-            paint(sym, c, color),
-            crate::util::sanitize(&super::prediction::headline(p))
-        );
+/// The SPs predicted for the message, each once, in the order of their predictions.
+fn predicted_sps(m: &Linted) -> Vec<&'static str> {
+    let mut sps: Vec<&'static str> = Vec::new();
+    for p in &m.predicted.predictions {
+        if !sps.contains(&p.sp) {
+            sps.push(p.sp);
+        }
     }
+    sps
+}
+
+/// The verdict lines: one per SP whose pack applied (each SP's deciding stage; with two SPs, the
+/// second's answer is as much the verdict as the first's), else one from the counts. Only the first
+/// character (✔, ✘ or !) is coloured.
+pub fn verdicts(m: &Linted, color: bool) -> Vec<String> {
+    let lines: Vec<String> = predicted_sps(m)
+        .into_iter()
+        .filter_map(|sp| m.predicted.headline(sp))
+        .map(|p| {
+            let (sym, c) = if p.accepted {
+                ("✔", "32")
+            } else {
+                ("✘", "31")
+            };
+            format!(
+                "{} {}",
+                paint(sym, c, color),
+                crate::util::one_line(&super::prediction::headline(p))
+            )
+        })
+        .collect();
+    if !lines.is_empty() {
+        return lines;
+    }
+    vec![counts_verdict(m, color)]
+}
+
+fn counts_verdict(m: &Linted, color: bool) -> String {
     let (e, w) = (
         m.findings
             .iter()
@@ -731,14 +752,14 @@ fn attributes(a: &Assertion, room: usize, out: &mut Vec<String>) {
 /// the input but public SAML constants.
 pub fn one_line(m: &Linted) -> String {
     let mut parts = Vec::new();
-    if let Some(sp) = m.predicted.predictions.first().map(|p| p.sp)
-        && let Some(p) = m.predicted.headline(sp)
-    {
-        parts.push(if p.accepted {
-            format!("{sp} accepts")
-        } else {
-            format!("{sp} rejects")
-        });
+    for sp in predicted_sps(m) {
+        if let Some(p) = m.predicted.headline(sp) {
+            parts.push(if p.accepted {
+                format!("{sp} accepts")
+            } else {
+                format!("{sp} rejects")
+            });
+        }
     }
     if let Some(r) = m.signature.as_ref() {
         if r.signatures.is_empty() {
