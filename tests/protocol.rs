@@ -308,3 +308,41 @@ fn in_response_to_counts_only_earlier_requests_of_the_capture() {
     let paired = codes_of("paired.har", vec![to_idp(&request), to_sp, to_idp(&other)]);
     assert!(!paired.contains(&"PRO007".to_string()), "{paired:?}");
 }
+
+/// "What if there are two?" when nothing is given: the ACS taken from the first Recipient must not
+/// hide a second that differs, and the InResponseTo of the first SubjectConfirmationData must not hide
+/// a second.
+#[test]
+fn without_flags_a_second_recipient_or_in_response_to_is_still_compared() {
+    let t = read("saml/keycloak-atlassian-unsigned.xml");
+    let dest = format!(" Destination=\"{ACS}\"");
+    assert!(t.contains(&dest));
+    let conf_start = t.find("<saml:SubjectConfirmation ").unwrap();
+    let conf_end =
+        t.find("</saml:SubjectConfirmation>").unwrap() + "</saml:SubjectConfirmation>".len();
+    let conf = &t[conf_start..conf_end];
+    let dir = tempfile::tempdir().unwrap();
+    let codes_of = |name: &str, xml: String| {
+        let p = write_temp(dir.path(), name, xml);
+        let (_, v) = check_json(&[&p]);
+        codes(&v)
+    };
+    // Two Recipients, no Destination, no --acs-url.
+    let evil = conf.replace("saml-0f1e2d3c", "saml-EVIL0000");
+    let two = t
+        .replace(&dest, "")
+        .replacen(conf, &format!("{conf}{evil}"), 1);
+    assert!(codes_of("two-recipients.xml", two).contains(&"PRO005".to_string()));
+    // The same message with one Recipient has no PRO005 (the test can fail for the right reason).
+    let one = t.replace(&dest, "");
+    assert!(!codes_of("one-recipient.xml", one).contains(&"PRO005".to_string()));
+    // Two SubjectConfirmationData InResponseTo values, no Response InResponseTo, no --request-id.
+    let irt = " InResponseTo=\"_4b0a1d2c3e4f5a6b7c8d9e0f1a2b3c4d\"";
+    let other = conf.replace("_4b0a1d2c3e4f5a6b7c8d9e0f1a2b3c4d", "_other");
+    let first_irt = t.find(irt).unwrap();
+    let mut no_resp_irt = t.clone();
+    no_resp_irt.replace_range(first_irt..first_irt + irt.len(), "");
+    let two_irt = no_resp_irt.replacen(conf, &format!("{conf}{other}"), 1);
+    assert!(codes_of("two-irt.xml", two_irt).contains(&"PRO007".to_string()));
+    assert!(!codes_of("one-irt.xml", no_resp_irt).contains(&"PRO007".to_string()));
+}

@@ -588,6 +588,12 @@ fn a_user_pack_runs_and_bad_packs_point_into_the_yaml() {
             "bad regular expression",
         ),
         (
+            "words for a missing expression",
+            "options: { match: '@corp\\.example$' }",
+            "options: { not_match: 'x', expect: a corporate address }",
+            "there is no `match`",
+        ),
+        (
             "bad selector",
             "given: $.name_id.value",
             "given: $.name_id[?(@.x == )]",

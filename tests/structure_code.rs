@@ -92,7 +92,8 @@ fn code_chars(src: &str) -> Vec<(char, usize)> {
         } else if ch == '\'' {
             // A char literal ('x', '\n', '\u{7b}', '{') or a lifetime ('a, 'static).
             if next == Some('\\') {
-                let mut j = i + 2;
+                // Past the backslash and the character it escapes ('\\', '\''), then to the quote.
+                let mut j = i + 3;
                 while j < c.len() && c[j] != '\'' {
                     j += if c[j] == '\\' { 2 } else { 1 };
                 }
@@ -297,4 +298,12 @@ fn scanner_reports_a_long_function() {
     assert_eq!(f[0].name, "long");
     assert_eq!(f[0].lines, MAX_LINES + 2);
     assert_eq!(f[1].lines, 1);
+}
+
+/// A backslash char literal ('\\') ends where its closing quote is: the code after it is still seen.
+#[test]
+fn scanner_sees_the_code_after_a_backslash_char_literal() {
+    let src = "fn a() { let x = '\\\\'; }\nfn b() {\n    let y = 1;\n}\nfn c() { let z = 'q'; }\n";
+    let names: Vec<String> = functions(src).into_iter().map(|f| f.name).collect();
+    assert_eq!(names, ["a", "b", "c"], "{src}");
 }

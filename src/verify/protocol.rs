@@ -551,17 +551,14 @@ fn destination(c: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
-/// PRO005: a Recipient that is not the ACS URL (given, or taken from a non-empty Destination).
+/// PRO005: a Recipient that is not the ACS URL (given, taken from a non-empty Destination, or else
+/// from the first Recipient, so that the others are compared with it).
 fn recipient(c: &Ctx, out: &mut Vec<Finding>) {
     let Some(acs) = &c.acs else { return };
+    // Every Recipient, also when the ACS was taken from the first of them: a second one that differs
+    // is what an SP reading another SubjectConfirmation would compare.
     for (r, path) in &c.recipients {
-        if r.value != *acs
-            && (c.expect.acs_url.is_some()
-                || c.m
-                    .destination
-                    .as_ref()
-                    .is_some_and(|d| !d.value.is_empty()))
-        {
+        if r.value != *acs {
             out.push(
                 Finding::new(
                     &PRO005,
@@ -704,9 +701,37 @@ fn in_response_to(c: &Ctx, out: &mut Vec<Finding>) {
         ),
         _ => {}
     }
-    let Some(want) = c.expect.request_id.clone().or(irt) else {
+    // With neither the Response's InResponseTo nor a request ID, the first SubjectConfirmationData
+    // value stands for the answer: the others must agree with it, and it must answer a request of the
+    // capture when there are some.
+    let from_scd = c.expect.request_id.is_none() && irt.is_none();
+    let Some(want) = c
+        .expect
+        .request_id
+        .clone()
+        .or(irt)
+        .or_else(|| scd_irts.first().map(|v| v.value.clone()))
+    else {
         return;
     };
+    if from_scd
+        && !requests.is_empty()
+        && !requests.contains(&want)
+        && let Some(first) = scd_irts.first()
+    {
+        out.push(
+            Finding::new(
+                &PRO007,
+                msg!(
+                    "SubjectConfirmationData InResponseTo \"{}\" answers none of the {} AuthnRequest(s) earlier in this capture",
+                    Arg::id(want.as_str()),
+                    Arg::plain(requests.len())
+                ),
+            )
+            .at(first.span, root)
+            .label("InResponseTo"),
+        );
+    }
     for v in &scd_irts {
         if v.value != *want {
             out.push(

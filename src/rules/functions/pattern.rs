@@ -58,6 +58,23 @@ impl Function for Pattern {
             expect: opts.expect,
             found: opts.found,
         };
+        // Words for an expression that is not there would never be shown: a typo in the pack.
+        if c.expect.is_some() && c.matches.is_none() {
+            return Err(OptionsError {
+                message:
+                    "`expect` says what a value failing `match` is not, but there is no `match`"
+                        .into(),
+                mark,
+            });
+        }
+        if c.found.is_some() && c.not_match.is_none() {
+            return Err(OptionsError {
+                message:
+                    "`found` says what a value matching `not_match` is, but there is no `not_match`"
+                        .into(),
+                mark,
+            });
+        }
         if c.matches.is_none() && c.not_match.is_none() {
             return Err(OptionsError {
                 message: "`pattern` needs `match` or `not_match`".into(),
