@@ -353,4 +353,15 @@ fn mutated_encrypted_assertions_never_panic() {
     }
     println!("{runs} mutations: {decrypted} still decrypted, {valid} valid");
     assert!(runs > 600, "{runs}");
+    // Some mutations (outside the ciphertext) still decrypt: otherwise the assertions in the loop
+    // above never ran, and the test would pass with decryption broken. (None stays valid: the
+    // Response signature covers the whole EncryptedAssertion.)
+    assert!(decrypted > 0, "{decrypted} decrypted");
+    // The untouched fixture is the control: it decrypts and is valid.
+    let run = samlint::lint::run(&[xml], &mut std::io::empty(), &opts);
+    assert!(run.messages[0].model.decrypted.is_some());
+    assert_eq!(
+        run.messages[0].signature.as_ref().map(|s| s.status),
+        Some(samlint::verify::Status::Valid)
+    );
 }

@@ -254,6 +254,11 @@ pub fn describe(doc: &Document, e: &Encrypted) -> Described {
     for k in &key_nodes {
         twice.extend(doubled_children(doc, *k, "EncryptedKey"));
     }
+    // A value read as text must be text: a reader that takes all the text inside an element reads
+    // `AAAA<x>BBBB</x>` as another value than one that takes the element's own text.
+    for n in d.data.into_iter().chain(key_nodes.iter().copied()) {
+        twice.extend(element_in_value(doc, n));
+    }
     if let Some(first) = twice.first() {
         refuse(
             &mut d,
@@ -267,6 +272,30 @@ pub fn describe(doc: &Document, e: &Encrypted) -> Described {
         d.keys.push(read_key(doc, k));
     }
     d
+}
+
+/// A CipherValue, X509Certificate or OAEPparams below `node` that holds an element.
+fn element_in_value(doc: &Document, node: NodeId) -> Option<String> {
+    let mut values: Vec<NodeId> = Vec::new();
+    if let Some(cd) = doc.first_child(node, ns::XENC, "CipherData") {
+        values.extend(doc.children_named(cd, ns::XENC, "CipherValue"));
+    }
+    if let Some(m) = doc.first_child(node, ns::XENC, "EncryptionMethod") {
+        values.extend(doc.children_named(m, ns::XENC, "OAEPparams"));
+    }
+    if let Some(x) = doc
+        .first_child(node, ns::DS, "KeyInfo")
+        .and_then(|ki| doc.first_child(ki, ns::DS, "X509Data"))
+    {
+        values.extend(doc.children_named(x, ns::DS, "X509Certificate"));
+    }
+    values
+        .into_iter()
+        .find(|v| doc.child_elements(*v).next().is_some())
+        .map(|v| {
+            let name = doc.element(v).map_or("value", |e| e.local.as_str());
+            format!("a {name} holds an element where its value should be")
+        })
 }
 
 /// The children of an EncryptedData or EncryptedKey (and of its CipherData and KeyInfo) that appear
@@ -567,8 +596,11 @@ fn content<'d>(doc: &Document, d: &'d Described) -> Result<(Vec<u8>, Cipher, &'d
 }
 
 /// Stages `unwrap` and `decrypt`: each SP key (in the order given) with each EncryptedKey meant for
-/// it, at most [`MAX_TRIES`] RSA operations; the first pair whose content key opens the ciphertext
-/// (GCM tag, CBC padding) wins: (key index, EncryptedKey index, plaintext). Otherwise, per key, why not.
+/// it, at most [`MAX_TRIES`] RSA operations. Every pair is tried: the pair whose content key opens the
+/// ciphertext (GCM tag, CBC padding) gives (key index, EncryptedKey index, plaintext), but only when
+/// every EncryptedKey that unwraps gives that same content key. Two EncryptedKeys carrying different
+/// keys are refused: an SP that takes the first one it can unwrap would read something else (or
+/// nothing) where samlint took a later one. Otherwise, per key, why not.
 fn try_keys(
     keys: &SpKeys,
     d: &Described,
@@ -578,6 +610,9 @@ fn try_keys(
 ) -> Result<Found, Vec<(usize, Msg)>> {
     let mut why: Vec<(usize, Msg)> = Vec::new();
     let mut tries = 0usize;
+    // Every content key an EncryptedKey unwrapped to (of the right size), with its EncryptedKey.
+    let mut unwrapped: Vec<(usize, Vec<u8>)> = Vec::new();
+    let mut found: Option<Found> = None;
     for (ki, key) in keys.iter().enumerate() {
         for (ei, ek) in d.keys.iter().enumerate() {
             let n = Arg::plain(ei + 1);
@@ -620,8 +655,14 @@ fn try_keys(
                 ));
                 continue;
             }
+            if !unwrapped.iter().any(|(_, k)| *k == cek) {
+                unwrapped.push((ei, cek.clone()));
+            }
+            if found.is_some() {
+                continue;
+            }
             match cipher.decrypt(&cek, ciphertext) {
-                Ok(plain) => return Ok((ki, ei, plain)),
+                Ok(plain) => found = Some((ki, ei, plain)),
                 Err(_) => why.push((
                     ki,
                     msg!(
@@ -633,7 +674,19 @@ fn try_keys(
             }
         }
     }
-    Err(why)
+    if let [(a, _), (b, _), ..] = unwrapped.as_slice() {
+        why.clear();
+        why.push((
+            found.as_ref().map_or(0, |f| f.0),
+            msg!(
+                "EncryptedKeys {} and {} unwrap to different content keys; samlint refuses what SPs that take the first key they can unwrap would read differently",
+                Arg::plain(a + 1),
+                Arg::plain(b + 1)
+            ),
+        ));
+        return Err(why);
+    }
+    found.ok_or(why)
 }
 
 /// Stage `unwrap`: the content key from one EncryptedKey with one SP key.

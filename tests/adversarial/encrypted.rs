@@ -160,6 +160,18 @@ fn other_key() -> String {
     e[s..t].to_string()
 }
 
+/// An EncryptedKey for the SP's own certificate that carries another content key than `enc` uses.
+fn conflicting_key() -> String {
+    let seal = Seal {
+        content: GCM.into(),
+        ..Seal::default()
+    };
+    let e = encrypted_assertion(b"<x/>", &cert_der("keys/sp-cert.pem"), &[9u8; 32], &seal).unwrap();
+    let s = e.find("<xenc:EncryptedKey>").unwrap();
+    let t = e.find("</xenc:EncryptedKey>").unwrap() + "</xenc:EncryptedKey>".len();
+    e[s..t].to_string()
+}
+
 /// `enc` with `first` inserted as the KeyInfo's first EncryptedKey.
 fn two_keys(enc: &str, first: &str) -> String {
     enc.replacen(
@@ -419,6 +431,24 @@ pub(crate) fn cases() -> Vec<(String, String, bool)> {
         ),
         true,
     ));
+    // Two EncryptedKeys for the SP that unwrap to different content keys: an SP that takes the first
+    // it can unwrap fails (or reads other content) where samlint found the second (review finding).
+    v.push((
+        "two EncryptedKeys for the SP with different content keys".into(),
+        two_keys(&genuine_enc, &conflicting_key()),
+        true,
+    ));
+    // A CipherValue split by an element: element text and all-descendant text differ.
+    let cv_end = genuine_enc.rfind("</xenc:CipherValue>").unwrap();
+    v.push((
+        "CipherValue that holds an element".into(),
+        format!(
+            "{}<x:v xmlns:x=\"urn:x\">AAAA</x:v>{}",
+            &genuine_enc[..cv_end],
+            &genuine_enc[cv_end..]
+        ),
+        true,
+    ));
     // "What if there are two?": a second CipherData or EncryptionMethod that another processor could
     // read in place of the first.
     let cd = genuine_enc.rfind("<xenc:CipherData>").unwrap();
@@ -475,6 +505,8 @@ fn flip_last_cipher(x: &str) -> String {
 fn why(case: &str) -> Option<&'static str> {
     Some(match case {
         c if c.contains(" with two ") => "samlint reads one",
+        c if c.contains("different content keys") => "different content keys",
+        c if c.contains("holds an element") => "holds an element",
         c if c.contains("plaintext: two")
             || c.starts_with("plaintext: forged, then")
             || c.contains("text after")
