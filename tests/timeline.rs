@@ -262,3 +262,53 @@ fn a_har_with_100k_steps_is_capped_and_fast() {
         o.stdout
     );
 }
+
+/// Review of the timeline: a relative Location whose query holds a URL stays relative (its query value
+/// never becomes the shown host); two different redirect targets on one entry are followed neither;
+/// a header the timeline does not need that is malformed (a null name, headers as an object, a
+/// non-string `_resourceType`) never loses the capture; a `|` in a URL does not break the report table.
+#[test]
+fn odd_redirects_and_headers_neither_leak_nor_lose_the_capture() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut har: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("har/sp-initiated-login.har")).unwrap(),
+    )
+    .unwrap();
+    {
+        let e = har["log"]["entries"].as_array_mut().unwrap();
+        e[3]["response"]["redirectURL"] = json!("");
+        e[3]["response"]["headers"] =
+            json!([{"name": "Location", "value": "/home?session=tok://ZQSECRETVALUE"}]);
+        e[0]["response"]["headers"] = json!([{"name": null, "value": 5}, {"name": "Location", "value": "https://other.example/x"}]);
+        e[1]["response"]["headers"] = json!({"not": "a list"});
+        e[1]["_resourceType"] = json!(7);
+        e[2]["request"]["url"] = json!("https://kc.example.com/realms/acme/login-actions/a|b");
+    }
+    let p = write_temp(dir.path(), "odd.har", serde_json::to_string(&har).unwrap());
+    let (code, v) = check_json(&[&p]);
+    assert!(code == 0 || code == 1, "the capture is linted: {v:#}");
+    assert_eq!(v["messages"].as_array().unwrap().len(), 2, "{v:#}");
+    let tl = &v["inputs"][0]["timeline"];
+    let text = tl.to_string();
+    assert!(!text.contains("ZQSECRETVALUE"), "{text}");
+    // Entry 1 names two targets (redirectURL and another Location): none is followed.
+    let first = &tl["steps"][0];
+    assert!(first["location"].is_null(), "{first}");
+    // The response POST's relative Location resolves on its own host.
+    let post = tl["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["role"] == "response-post")
+        .unwrap();
+    assert_eq!(post["location"], "auth.atlassian.com/home", "{post}");
+    let full = run(&["check", &p]).stdout;
+    assert!(!full.contains("ZQSECRETVALUE"), "{full}");
+    let report = run(&["report", "--no-redact", &p]).stdout;
+    let row = report
+        .lines()
+        .find(|l| l.contains("login-actions"))
+        .expect("the IdP page's row");
+    assert!(row.contains("a\\|b"), "{row}");
+    assert_eq!(row.matches(" | ").count(), 8, "{row}");
+}

@@ -240,7 +240,7 @@ struct HarEntry {
     #[serde(default)]
     response: Option<HarResponse>,
     /// Chrome's resource type (`document`, `script`, `xhr`, …).
-    #[serde(default, rename = "_resourceType")]
+    #[serde(default, rename = "_resourceType", deserialize_with = "lenient_str")]
     resource_type: Option<String>,
 }
 
@@ -282,49 +282,82 @@ struct HarResponse {
     content: Option<HarContent>,
     #[serde(default, rename = "redirectURL")]
     redirect_url: Option<String>,
-    /// Only the `Location` header is kept (cookies and the rest are dropped as they are read).
+    /// Only the `Location` headers are kept (cookies and the rest are dropped as they are read).
     #[serde(default, deserialize_with = "location_only")]
-    headers: Option<String>,
+    headers: Vec<String>,
 }
 
-/// Keep the first `Location` header of a header list; every other header is dropped as it is read.
-fn location_only<'de, D: de::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+/// The distinct `Location` headers of a header list (at most two are kept: two already means the
+/// target is ambiguous); every other header is dropped as it is read. Lenient: a header that is not
+/// an object of strings, or a `headers` that is not a list, is skipped, never an error that would
+/// lose the capture's SAML messages.
+fn location_only<'de, D: de::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     struct V;
-    #[derive(Deserialize)]
-    struct Header {
-        #[serde(default)]
-        name: String,
-        #[serde(default)]
-        value: Option<String>,
-    }
     impl<'de> Visitor<'de> for V {
-        type Value = Option<String>;
+        type Value = Vec<String>;
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("a list of headers")
         }
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-            let mut out = None;
-            while let Some(h) = seq.next_element::<Header>()? {
-                if out.is_none() && h.name.eq_ignore_ascii_case("location") {
-                    out = h.value;
+            let mut out: Vec<String> = Vec::new();
+            while let Some(h) = seq.next_element::<serde_json::Value>()? {
+                let name = h.get("name").and_then(serde_json::Value::as_str);
+                let value = h.get("value").and_then(serde_json::Value::as_str);
+                if let (Some(n), Some(v)) = (name, value)
+                    && n.eq_ignore_ascii_case("location")
+                    && out.len() < 2
+                    && !out.iter().any(|o| o == v)
+                {
+                    out.push(v.to_string());
                 }
             }
             Ok(out)
         }
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            while map
+                .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                .is_some()
+            {}
+            Ok(Vec::new())
+        }
         fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
+            Ok(Vec::new())
         }
         fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
+            Ok(Vec::new())
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(Vec::new())
         }
     }
     d.deserialize_any(V)
 }
 
+/// A string where one is expected, else nothing: an odd value in a field only the timeline reads
+/// (`_resourceType`) is not an error that would lose the capture.
+fn lenient_str<'de, D: de::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::String(s) => Some(s),
+        _ => None,
+    })
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct HarContent {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_str")]
     mime_type: Option<String>,
     /// Only the title of a known Keycloak error page is kept; the body itself never is.
     #[serde(default, deserialize_with = "keycloak_error_only")]
@@ -514,11 +547,23 @@ fn har_entry(
         method: &e.request.method,
         url: &e.request.url,
         status: resp.and_then(|r| r.status),
+        // One redirect target, or none when the entry names two (a redirectURL and a Location that
+        // differ, or two Location headers): the timeline never follows one of two silently.
         location: resp.and_then(|r| {
-            r.redirect_url
+            let mut all: Vec<&str> = r
+                .redirect_url
                 .as_deref()
                 .filter(|u| !u.is_empty())
-                .or(r.headers.as_deref())
+                .into_iter()
+                .chain(r.headers.iter().map(String::as_str))
+                .collect();
+            all.dedup();
+            all.sort_unstable();
+            all.dedup();
+            match all.as_slice() {
+                [one] => Some(*one),
+                _ => None,
+            }
         }),
         resource_type: e.resource_type.as_deref(),
         mime: resp.and_then(|r| r.content.as_ref()?.mime_type.as_deref()),

@@ -418,9 +418,22 @@ fn strip_fragment(u: &str) -> &str {
     u.split_once('#').map_or(u, |(a, _)| a)
 }
 
+/// The length of `u`'s scheme when it is absolute (`https://…`): `://` after a scheme (a letter, then
+/// letters, digits, `+`, `-`, `.`), not one that a query or a path happens to hold
+/// (`/home?next=https://…`).
+fn scheme_len(u: &str) -> Option<usize> {
+    let i = u.find("://")?;
+    let scheme = &u[..i];
+    (scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+    .then_some(i)
+}
+
 /// `https://host:port` of an absolute URL (empty when it is not one).
 fn origin_of(u: &str) -> &str {
-    let Some(i) = u.find("://") else {
+    let Some(i) = scheme_len(u) else {
         return "";
     };
     let rest = &u[i + 3..];
@@ -444,7 +457,7 @@ fn path_of(u: &str) -> &str {
 /// A `Location` made absolute against the URL it answered.
 fn resolve(base: &str, loc: &str) -> String {
     let loc = strip_fragment(loc.trim());
-    if loc.contains("://") {
+    if scheme_len(loc).is_some() {
         return loc.to_string();
     }
     let origin = origin_of(base);
@@ -487,27 +500,38 @@ pub fn shown_url(u: &str) -> String {
     cut(&shown, MAX_URL)
 }
 
-/// At most `n` characters, control characters removed.
+/// At most `n` characters, control characters removed (only a bounded prefix is looked at: a URL
+/// can be megabytes long).
 fn cut(s: &str, n: usize) -> String {
-    let one = crate::util::one_line(s.get(..s.len().min(n * 4)).unwrap_or_else(|| {
-        let mut i = (n * 4).min(s.len());
-        while !s.is_char_boundary(i) {
-            i -= 1;
-        }
-        &s[..i]
-    }));
-    if one.chars().count() > n {
-        let mut t: String = one.chars().take(n.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    } else {
-        one
-    }
+    let end = s
+        .char_indices()
+        .nth(n.saturating_mul(4))
+        .map_or(s.len(), |(i, _)| i);
+    crate::util::ellipsize(&crate::util::one_line(&s[..end]), n)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_relative_location_whose_query_holds_a_url_stays_relative() {
+        let base = "https://acme.example/login/callback?connection=x";
+        assert_eq!(
+            resolve(base, "/home?session=tok://SECRET"),
+            "https://acme.example/home?session=tok://SECRET"
+        );
+        assert_eq!(
+            host_path(&resolve(base, "/x?code=https://leak.example/V/")),
+            "acme.example/x"
+        );
+        assert_eq!(origin_of("/x?next=https://leak.example/"), "");
+        assert_eq!(
+            resolve(base, "https://idp.example/a"),
+            "https://idp.example/a"
+        );
+        assert_eq!(cut("abcdef", 4), "abc…");
+    }
 
     fn seen<'a>(entry: usize, method: &'a str, url: &'a str) -> Seen<'a> {
         Seen {

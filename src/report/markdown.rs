@@ -49,6 +49,22 @@ pub fn md_escape(s: &str) -> String {
     out
 }
 
+/// A table cell: every `|` that is not already escaped is escaped (GitHub's tables split cells on it
+/// even inside a code span).
+pub fn cell(s: impl AsRef<str>) -> String {
+    let s = s.as_ref();
+    let mut out = String::with_capacity(s.len());
+    let mut prev = '\0';
+    for c in s.chars() {
+        if c == '|' && prev != '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+        prev = c;
+    }
+    out
+}
+
 /// An inline code span that no backtick inside can close.
 pub fn code(s: &str) -> String {
     let s = crate::util::one_line(s);
@@ -225,7 +241,7 @@ pub fn render(run: &Run, opts: Options) -> String {
             o,
             "| {} | {} | {} | {} | {} | {} |",
             input.index + 1,
-            md_escape(&red(&name)),
+            cell(md_escape(&red(&name))),
             input.kind.label(),
             code(&digest),
             input.messages,
@@ -333,11 +349,11 @@ pub fn render(run: &Run, opts: Options) -> String {
                     m.index + 1,
                     format!("{:?}", s.status).to_lowercase(),
                     s.cause.map(|c| format!(" ({c})")).unwrap_or_default(),
-                    code(&x.path),
-                    x.element.as_deref().map(code).unwrap_or_else(|| "—".into()),
-                    short(&x.algorithm),
-                    short(&x.digest),
-                    key,
+                    cell(code(&x.path)),
+                    cell(x.element.as_deref().map(code).unwrap_or_else(|| "—".into())),
+                    cell(short(&x.algorithm)),
+                    cell(short(&x.digest)),
+                    cell(key),
                     x.result,
                     x.cause.map(|c| format!(" ({c})")).unwrap_or_default()
                 );
@@ -395,9 +411,9 @@ pub fn render(run: &Run, opts: Options) -> String {
                 o,
                 "| {} | {} | {} | {} | {} | {} {} | {} |",
                 b.entry.unwrap_or(0),
-                b.time.as_deref().map(md_escape).unwrap_or_default(),
-                md_escape(b.method.as_deref().unwrap_or("")),
-                code(&url),
+                cell(b.time.as_deref().map(md_escape).unwrap_or_default()),
+                cell(md_escape(b.method.as_deref().unwrap_or(""))),
+                cell(code(&url)),
                 b.status.map_or_else(|| "—".to_string(), |s| s.to_string()),
                 m.index + 1,
                 m.model.kind.as_str(),

@@ -194,7 +194,7 @@ pub fn full_without_messages(run: &Run, width: usize) -> String {
 
 /// The Markdown report's timeline of every capture that has one, each as a table; empty when none.
 pub fn markdown(run: &Run) -> String {
-    use super::markdown::{code, md_escape};
+    use super::markdown::{cell, code, md_escape};
     let with: Vec<_> = run
         .inputs
         .iter()
@@ -216,13 +216,13 @@ pub fn markdown(run: &Run) -> String {
             o.push_str(&format!(
                 "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
                 s.entry,
-                s.time.as_deref().map(md_escape).unwrap_or_default(),
+                cell(s.time.as_deref().map(md_escape).unwrap_or_default()),
                 d,
                 s.role.as_str(),
-                md_escape(&s.method),
-                code(&s.url),
+                cell(md_escape(&s.method)),
+                cell(code(&s.url)),
                 s.status.map_or_else(|| "—".to_string(), |c| c.to_string()),
-                s.location.as_deref().map_or_else(|| "—".to_string(), code),
+                cell(s.location.as_deref().map_or_else(|| "—".to_string(), code)),
                 message_note(s).unwrap_or_else(|| "—".into())
             ));
         }
