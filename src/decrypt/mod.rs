@@ -93,20 +93,6 @@ pub struct Described {
     pub refusal: Option<Msg>,
 }
 
-fn text_of(doc: &Document, n: NodeId) -> String {
-    let mut s = String::new();
-    for c in &doc.node(n).children {
-        match &doc.node(*c).kind {
-            crate::xml::dom::NodeKind::Text { value }
-            | crate::xml::dom::NodeKind::CData { value } => {
-                s.push_str(value);
-            }
-            _ => {}
-        }
-    }
-    s
-}
-
 fn b64(s: &str) -> Option<Vec<u8>> {
     let compact: String = s.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     base64::engine::general_purpose::STANDARD
@@ -335,7 +321,7 @@ fn read_key(doc: &Document, k: NodeId) -> KeyEntry {
     let cert = ki
         .and_then(|ki| doc.first_child(ki, ns::DS, "X509Data"))
         .and_then(|x| doc.first_child(x, ns::DS, "X509Certificate"))
-        .and_then(|c| b64(&text_of(doc, c)));
+        .and_then(|c| b64(&doc.own_text(c)));
     let cipher = doc
         .first_child(k, ns::XENC, "CipherData")
         .and_then(|cd| {
@@ -344,7 +330,7 @@ fn read_key(doc: &Document, k: NodeId) -> KeyEntry {
             }
             doc.first_child(cd, ns::XENC, "CipherValue")
         })
-        .and_then(|cv| b64(&text_of(doc, cv)))
+        .and_then(|cv| b64(&doc.own_text(cv)))
         .ok_or_else(|| msg!("the EncryptedKey has no readable CipherValue"));
     KeyEntry {
         node: k,
@@ -355,12 +341,12 @@ fn read_key(doc: &Document, k: NodeId) -> KeyEntry {
         mgf: method.and_then(|m| alg_of(doc, m, XENC11, "MGF")),
         oaep_params: method
             .and_then(|m| doc.first_child(m, ns::XENC, "OAEPparams"))
-            .and_then(|p| b64(&text_of(doc, p))),
+            .and_then(|p| b64(&doc.own_text(p))),
         cipher,
         cert,
         key_name: ki
             .and_then(|ki| doc.first_child(ki, ns::DS, "KeyName"))
-            .map(|n| text_of(doc, n).trim().to_string()),
+            .map(|n| doc.own_text(n).trim().to_string()),
         recipient: doc.attr(k, "Recipient").map(|a| a.value.clone()),
     }
 }
@@ -584,7 +570,7 @@ fn content<'d>(doc: &Document, d: &'d Described) -> Result<(Vec<u8>, Cipher, &'d
     let ciphertext = doc
         .first_child(data, ns::XENC, "CipherData")
         .and_then(|cd| doc.first_child(cd, ns::XENC, "CipherValue"))
-        .and_then(|cv| b64(&text_of(doc, cv)))
+        .and_then(|cv| b64(&doc.own_text(cv)))
         .ok_or_else(|| msg!("the EncryptedData's CipherValue is not base64"))?;
     let cipher = bergshamra::crypto::cipher::from_uri(alg).map_err(|_| {
         msg!(

@@ -382,7 +382,7 @@ fn signing_certs(
             for ki in doc.children_named(kd, ns::DS, "KeyInfo") {
                 for xd in doc.children_named(ki, ns::DS, "X509Data") {
                     for xc in doc.children_named(xd, ns::DS, "X509Certificate") {
-                        let der = b64_body(&element_text(doc, xc))
+                        let der = b64_body(&doc.own_text(xc))
                             .map_err(|e| format!("{path}: X509Certificate: {e}"))?;
                         let info = info(&der).map_err(|e| format!("{path}: {e}"))?;
                         certs.push(Cert {
@@ -397,18 +397,4 @@ fn signing_certs(
         }
     }
     Ok(certs)
-}
-
-/// The text and CDATA children of an element, joined.
-fn element_text(doc: &crate::xml::Document, n: crate::xml::NodeId) -> String {
-    doc.node(n)
-        .children
-        .iter()
-        .filter_map(|c| match &doc.node(*c).kind {
-            crate::xml::NodeKind::Text { value } | crate::xml::NodeKind::CData { value } => {
-                Some(value.as_str())
-            }
-            _ => None,
-        })
-        .collect()
 }

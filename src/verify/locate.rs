@@ -4,7 +4,7 @@
 use super::cert;
 use crate::model::{Message, ns};
 use crate::source::Span;
-use crate::xml::{Document, NodeId, NodeKind};
+use crate::xml::{Document, NodeId};
 use std::collections::HashMap;
 
 /// Attribute local names that some verifier treats as an ID, in any namespace: SAML's `ID`, XML-DSig's
@@ -154,17 +154,6 @@ fn is_namespace_declaration(a: &crate::xml::dom::Attr) -> bool {
     a.qname == "xmlns" || a.qname.starts_with("xmlns:")
 }
 
-fn text_of(doc: &Document, id: NodeId) -> String {
-    doc.node(id)
-        .children
-        .iter()
-        .filter_map(|c| match &doc.node(*c).kind {
-            NodeKind::Text { value } | NodeKind::CData { value } => Some(value.as_str()),
-            _ => None,
-        })
-        .collect()
-}
-
 fn algorithm(doc: &Document, n: Option<NodeId>) -> Option<(String, Span)> {
     n.and_then(|n| doc.attr(n, "Algorithm"))
         .map(|a| (a.value.clone(), a.value_span))
@@ -215,7 +204,7 @@ fn site(doc: &Document, s: NodeId, parent: Option<NodeId>, in_advice: bool) -> S
     if let Some(ki) = doc.first_child(s, ns::DS, "KeyInfo") {
         for xd in doc.children_named(ki, ns::DS, "X509Data") {
             for xc in doc.children_named(xd, ns::DS, "X509Certificate") {
-                keyinfo_certs.push(cert::keyinfo_cert_der(&text_of(doc, xc)));
+                keyinfo_certs.push(cert::keyinfo_cert_der(&doc.own_text(xc)));
             }
         }
     }

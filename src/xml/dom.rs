@@ -116,6 +116,17 @@ impl Document {
         self.element(id)
             .is_some_and(|e| e.ns.as_deref() == Some(ns) && e.local == local)
     }
+    /// The element's own text: its text and CDATA children, concatenated (not its descendants').
+    pub fn own_text(&self, id: NodeId) -> String {
+        self.node(id)
+            .children
+            .iter()
+            .filter_map(|c| match &self.node(*c).kind {
+                NodeKind::Text { value } | NodeKind::CData { value } => Some(value.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
     /// Child elements.
     pub fn child_elements(&self, id: NodeId) -> impl Iterator<Item = NodeId> + '_ {
         self.nodes[id]
