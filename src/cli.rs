@@ -423,9 +423,17 @@ impl TrustArgs {
                 trust.entity_id = m.entity_id;
             }
         }
+        // Every bad key file is named, not only the first.
         let mut sp_keys = Vec::new();
+        let mut bad = Vec::new();
         for k in &self.sp_key {
-            sp_keys.push(crate::decrypt::load_sp_key(k).map_err(|e| format!("--sp-key {k}: {e}"))?);
+            match crate::decrypt::load_sp_key(k) {
+                Ok(key) => sp_keys.push(key),
+                Err(e) => bad.push(format!("--sp-key {k}: {e}")),
+            }
+        }
+        if !bad.is_empty() {
+            return Err(bad.join("\nsamlint: "));
         }
         Ok(crate::lint::Options {
             sp_keys: crate::decrypt::SpKeys(std::sync::Arc::new(sp_keys)),

@@ -365,3 +365,34 @@ fn mutated_encrypted_assertions_never_panic() {
         Some(samlint::verify::Status::Valid)
     );
 }
+
+/// A file with two private keys is refused (which one is meant?), and every bad --sp-key is named,
+/// not only the first.
+#[test]
+fn two_keys_in_one_file_and_several_bad_files_are_all_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let two = format!(
+        "{}{}",
+        std::fs::read_to_string(fixture("keys/idp-key.pem")).unwrap(),
+        std::fs::read_to_string(fixture(SP_KEY.trim_start_matches("fixtures/"))).unwrap()
+    );
+    let two = write_temp(dir.path(), "two.pem", two);
+    let o = run(&["check", FIXTURE, "--sp-key", &two]);
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr.contains("more than one private key"),
+        "{}",
+        o.stderr
+    );
+    let o = run(&[
+        "check",
+        FIXTURE,
+        "--sp-key",
+        "/nonexistent/sp.pem",
+        "--sp-key",
+        "fixtures/keys/sp-cert.pem",
+    ]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("/nonexistent/sp.pem"), "{}", o.stderr);
+    assert!(o.stderr.contains("holds a certificate"), "{}", o.stderr);
+}

@@ -120,10 +120,12 @@ fn key_der(bytes: &[u8]) -> Result<Vec<u8>, String> {
     Err("neither PEM, DER nor base64 of a private key".into())
 }
 
-/// The first private key block of a PEM file; certificates beside it are skipped (a combined
-/// `cert+key` file is common), anything else is named.
+/// The private key block of a PEM file; certificates beside it are skipped (a combined `cert+key`
+/// file is common), a second private key is refused (which of the two is meant?), anything else is
+/// named.
 fn pem_key(text: &str) -> Result<Vec<u8>, String> {
     let mut labels: Vec<String> = Vec::new();
+    let mut found: Option<Vec<u8>> = None;
     let mut lines = text.lines();
     while let Some(line) = lines.next() {
         let Some(label) = line
@@ -157,9 +159,16 @@ fn pem_key(text: &str) -> Result<Vec<u8>, String> {
             "ENCRYPTED PRIVATE KEY" => return Err(encrypted_msg()),
             "RSA PRIVATE KEY" | "PRIVATE KEY" if encrypted => return Err(encrypted_msg()),
             "RSA PRIVATE KEY" | "PRIVATE KEY" => {
-                return base64::engine::general_purpose::STANDARD
-                    .decode(body.as_bytes())
-                    .map_err(|_| format!("the PEM block `{label}` is not valid base64"));
+                if found.is_some() {
+                    return Err(
+                        "holds more than one private key: give each with its own --sp-key".into(),
+                    );
+                }
+                found = Some(
+                    base64::engine::general_purpose::STANDARD
+                        .decode(body.as_bytes())
+                        .map_err(|_| format!("the PEM block `{label}` is not valid base64"))?,
+                );
             }
             "EC PRIVATE KEY" | "DSA PRIVATE KEY" | "OPENSSH PRIVATE KEY" => {
                 return Err(format!(
@@ -168,6 +177,9 @@ fn pem_key(text: &str) -> Result<Vec<u8>, String> {
             }
             other => labels.push(other.to_string()),
         }
+    }
+    if let Some(k) = found {
+        return Ok(k);
     }
     if labels.iter().any(|l| l == "CERTIFICATE") {
         return Err("holds a certificate, not a private key: --sp-key takes the SP's private key (the certificate is what the IdP encrypts to)".into());
