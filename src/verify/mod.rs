@@ -21,6 +21,8 @@ pub mod dsig;
 pub mod fast;
 mod findings;
 mod locate;
+#[cfg(feature = "ring")]
+pub mod native;
 pub mod protocol;
 mod redirect;
 pub mod rules;
@@ -340,7 +342,7 @@ fn carry(received: Received, trust: &Trust, verifier: &dyn Verifier) -> Carried 
     let trusted = !trust.certs.is_empty();
     let keys = keys(trust, &loc);
     let runs = if contract.doc_refused.is_none() {
-        crypto::run(verifier, doc, text, &keys, &loc.sites)
+        crypto::run(verifier, doc, text, &keys, &loc)
     } else {
         crypto::Runs::default()
     };
@@ -435,7 +437,7 @@ fn analyse_inner(
     }
     // No verifier sees a document the contract refused.
     let runs = if contract.doc_refused.is_none() {
-        crypto::run(verifier, doc, text, &keys, &loc.sites)
+        crypto::run(verifier, doc, text, &keys, &loc)
     } else {
         crypto::Runs::default()
     };

@@ -1,5 +1,6 @@
 //! XML: samlint's own pre-scan, then a namespace-aware DOM with spans, and a pretty view.
 
+pub mod c14n;
 pub mod dom;
 pub mod prescan;
 pub mod pretty;

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod c14n;
 pub mod leak;
 pub mod oracle;
 

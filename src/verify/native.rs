@@ -1,0 +1,429 @@
+//! samlint's own check of the usual SAML signature, on the parse the linter reads: one parse, one
+//! canonicalisation of each signed subtree (xml::c14n, hashed as it is written), ring for the RSA
+//! signature value, the public key taken from each certificate once per thread.
+//!
+//! It takes only the shape every IdP in the corpus sends: `SignedInfo` with exclusive c14n (without
+//! comments), an RSA PKCS#1 v1.5 SignatureMethod, References `#id` to exactly one element with the
+//! transforms `[enveloped-signature,] exc-c14n`, SHA-1/2 digests; no duplicate IDs, no Object, Manifest
+//! or RetrievalMethod. Like the ring pass it replaces (fast.rs), its answer is used only when every
+//! signature of the document is valid with the key; anything else — a shape it does not take, a digest
+//! or a signature value that does not verify — is left to bergshamra, which gives the verdict and its
+//! reason. So it can change a verdict only by calling valid what bergshamra would not: the differential
+//! tests (tests/c14n.rs: its bytes against libxml2's and bergshamra's, its verdicts against both
+//! verifiers', on every corpus message, fixture and adversarial input) and a fuzz target guard that.
+
+use super::cert::Cert;
+use super::contract::{C14N, ENVELOPED, plain_id};
+use super::dsig::{Crypto, Place, RefResult, SigResult};
+use super::locate::Located;
+use crate::model::ns;
+use crate::xml::c14n::{self, Sink};
+use crate::xml::{Document, NodeId, NodeKind};
+use base64::Engine as _;
+use ring::signature::{self, RsaParameters};
+
+const EXC: &str = C14N[0];
+
+/// Verify every signature of the document with `key`: `Some` only when this module takes every one
+/// of them and each is valid.
+pub fn verify_all(doc: &Document, loc: &Located, key: &Cert) -> Option<Vec<SigResult>> {
+    if loc.sites.is_empty() || loc.ids.values().any(|v| v.len() > 1) {
+        return None;
+    }
+    let rsa = rsa_key(&key.der)?;
+    loc.sites
+        .iter()
+        .map(|s| {
+            if !s.other_references.is_empty() || !s.retrieval_methods.is_empty() || s.objects > 0 {
+                return None;
+            }
+            signature(doc, loc, s.node, &rsa)
+        })
+        .collect()
+}
+
+/// The parts of one ds:Signature, when it has exactly the expected shape.
+struct Parts {
+    signed_info: NodeId,
+    c14n_prefixes: Vec<String>,
+    params: &'static RsaParameters,
+    references: Vec<NodeId>,
+    value: NodeId,
+}
+
+fn signature(doc: &Document, loc: &Located, sig: NodeId, rsa: &[u8]) -> Option<SigResult> {
+    let p = parts(doc, sig)?;
+    let mut references = Vec::new();
+    for r in &p.references {
+        let target = reference(doc, loc, sig, *r)?;
+        if !expected_position(doc, sig, target) {
+            return None;
+        }
+        references.push(RefResult {
+            digest_ok: true,
+            resolved: Some(Place::of(doc.node(target).span.range())),
+        });
+    }
+    let mut signed = Vec::new();
+    let prefixes: Vec<&str> = p.c14n_prefixes.iter().map(String::as_str).collect();
+    c14n::exclusive(doc, p.signed_info, None, &prefixes, &mut signed).ok()?;
+    let value = base64(&doc.own_text(p.value))?;
+    signature::UnparsedPublicKey::new(p.params, rsa)
+        .verify(&signed, &value)
+        .ok()?;
+    Some(SigResult {
+        at: Place::of(doc.node(sig).span.range()),
+        outcome: Crypto::Valid { references },
+    })
+}
+
+/// bergshamra's strict position rule: a Reference's target is the document element, an ancestor of
+/// the signature, or a sibling of it. Anything else is left to bergshamra (which refuses it, as the
+/// contract does: a wrapping shape).
+fn expected_position(doc: &Document, sig: NodeId, target: NodeId) -> bool {
+    if target == doc.root || doc.node(target).parent == doc.node(sig).parent {
+        return true;
+    }
+    let mut up = Some(sig);
+    while let Some(n) = up {
+        if n == target {
+            return true;
+        }
+        up = doc.node(n).parent;
+    }
+    false
+}
+
+/// The element children of `id`, when everything else in it is whitespace (no comment, no PI, no text).
+fn only_elements(doc: &Document, id: NodeId) -> Option<Vec<NodeId>> {
+    let mut out = Vec::new();
+    for c in &doc.node(id).children {
+        match &doc.node(*c).kind {
+            NodeKind::Element(_) => out.push(*c),
+            NodeKind::Text { value } if value.bytes().all(|b| b" \t\r\n".contains(&b)) => {}
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+fn is_ds(doc: &Document, id: NodeId, local: &str) -> bool {
+    doc.is(id, ns::DS, local)
+}
+
+fn algorithm(doc: &Document, id: NodeId) -> Option<&str> {
+    doc.attr(id, "Algorithm").map(|a| a.value.as_str())
+}
+
+fn parts(doc: &Document, sig: NodeId) -> Option<Parts> {
+    let children = only_elements(doc, sig)?;
+    let [si, value, rest @ ..] = children.as_slice() else {
+        return None;
+    };
+    if !is_ds(doc, *si, "SignedInfo")
+        || !is_ds(doc, *value, "SignatureValue")
+        || !rest.iter().all(|k| is_ds(doc, *k, "KeyInfo"))
+        || rest.len() > 1
+    {
+        return None;
+    }
+    let si_children = only_elements(doc, *si)?;
+    let [cm, sm, refs @ ..] = si_children.as_slice() else {
+        return None;
+    };
+    if !is_ds(doc, *cm, "CanonicalizationMethod")
+        || !is_ds(doc, *sm, "SignatureMethod")
+        || refs.is_empty()
+        || !refs.iter().all(|r| is_ds(doc, *r, "Reference"))
+        || !only_elements(doc, *sm)?.is_empty()
+        || algorithm(doc, *cm) != Some(EXC)
+    {
+        return None;
+    }
+    Some(Parts {
+        signed_info: *si,
+        c14n_prefixes: prefix_list(doc, *cm)?,
+        params: rsa_params(algorithm(doc, *sm)?)?,
+        references: refs.to_vec(),
+        value: *value,
+    })
+}
+
+/// The InclusiveNamespaces PrefixList of an exc-c14n CanonicalizationMethod or Transform (none, or one
+/// `ec:InclusiveNamespaces` child and nothing else).
+fn prefix_list(doc: &Document, method: NodeId) -> Option<Vec<String>> {
+    match only_elements(doc, method)?.as_slice() {
+        [] => Some(Vec::new()),
+        [one] if doc.is(*one, EXC, "InclusiveNamespaces") => {
+            let e = doc.element(*one)?;
+            if e.attrs
+                .iter()
+                .any(|a| a.local != "PrefixList" || a.ns.is_some())
+                || !only_elements(doc, *one)?.is_empty()
+                || !doc.node(*one).children.is_empty()
+            {
+                return None;
+            }
+            Some(
+                doc.attr(*one, "PrefixList")?
+                    .value
+                    .split_ascii_whitespace()
+                    .map(str::to_string)
+                    .collect(),
+            )
+        }
+        _ => None,
+    }
+}
+
+/// What one Reference asks for: the subtree to canonicalise (minus the enveloped signature), the
+/// PrefixList, the DigestMethod and the DigestValue.
+struct Plan<'a> {
+    target: NodeId,
+    omit: Option<NodeId>,
+    prefixes: Vec<String>,
+    method: &'a str,
+    want: Vec<u8>,
+}
+
+fn plan<'a>(doc: &'a Document, loc: &Located, sig: NodeId, r: NodeId) -> Option<Plan<'a>> {
+    let id = plain_id(&doc.attr(r, "URI")?.value)?;
+    let [target] = loc.ids.get(id)?.as_slice() else {
+        return None;
+    };
+    let children = only_elements(doc, r)?;
+    let [t, dm, dv] = children.as_slice() else {
+        return None;
+    };
+    if !is_ds(doc, *t, "Transforms")
+        || !is_ds(doc, *dm, "DigestMethod")
+        || !is_ds(doc, *dv, "DigestValue")
+        || !only_elements(doc, *dm)?.is_empty()
+    {
+        return None;
+    }
+    let (enveloped, prefixes) = transforms_of(doc, *t)?;
+    Some(Plan {
+        target: *target,
+        omit: enveloped.then_some(sig),
+        prefixes,
+        method: algorithm(doc, *dm)?,
+        want: base64(&doc.own_text(*dv))?,
+    })
+}
+
+/// Check one Reference's digest; the element it covers.
+fn reference(doc: &Document, loc: &Located, sig: NodeId, r: NodeId) -> Option<NodeId> {
+    let p = plan(doc, loc, sig, r)?;
+    let prefixes: Vec<&str> = p.prefixes.iter().map(String::as_str).collect();
+    let (t, o, x) = (p.target, p.omit, prefixes.as_slice());
+    let got = match p.method {
+        "http://www.w3.org/2000/09/xmldsig#sha1" => digest::<sha1::Sha1>(doc, t, o, x)?,
+        "http://www.w3.org/2001/04/xmlenc#sha256" => digest::<sha2::Sha256>(doc, t, o, x)?,
+        "http://www.w3.org/2001/04/xmldsig-more#sha384" => digest::<sha2::Sha384>(doc, t, o, x)?,
+        "http://www.w3.org/2001/04/xmlenc#sha512" => digest::<sha2::Sha512>(doc, t, o, x)?,
+        _ => return None,
+    };
+    (got == p.want).then_some(t)
+}
+
+/// `[enveloped-signature,] exc-c14n`: whether the first is there, and the second's PrefixList.
+fn transforms_of(doc: &Document, t: NodeId) -> Option<(bool, Vec<String>)> {
+    let list = only_elements(doc, t)?;
+    if !list.iter().all(|x| is_ds(doc, *x, "Transform")) {
+        return None;
+    }
+    match list.as_slice() {
+        [env, exc]
+            if algorithm(doc, *env) == Some(ENVELOPED) && algorithm(doc, *exc) == Some(EXC) =>
+        {
+            only_elements(doc, *env)?.is_empty().then_some(())?;
+            Some((true, prefix_list(doc, *exc)?))
+        }
+        [exc] if algorithm(doc, *exc) == Some(EXC) => Some((false, prefix_list(doc, *exc)?)),
+        _ => None,
+    }
+}
+
+/// Hashes canonical bytes as they are written, through a small buffer (the canonicaliser writes many
+/// short pieces).
+struct Hashing<D: sha2::Digest> {
+    hash: D,
+    buf: Vec<u8>,
+}
+
+impl<D: sha2::Digest> Sink for Hashing<D> {
+    fn put(&mut self, bytes: &[u8]) {
+        if self.buf.len() + bytes.len() > 4096 {
+            self.hash.update(&self.buf);
+            self.buf.clear();
+            if bytes.len() > 4096 {
+                self.hash.update(bytes);
+                return;
+            }
+        }
+        self.buf.extend_from_slice(bytes);
+    }
+}
+
+fn digest<D: sha2::Digest>(
+    doc: &Document,
+    target: NodeId,
+    omit: Option<NodeId>,
+    prefixes: &[&str],
+) -> Option<Vec<u8>> {
+    let mut h = Hashing {
+        hash: D::new(),
+        buf: Vec::with_capacity(4096),
+    };
+    c14n::exclusive(doc, target, omit, prefixes, &mut h).ok()?;
+    h.hash.update(&h.buf);
+    Some(h.hash.finalize().to_vec())
+}
+
+/// Base64 text as XML-DSig writes it (line breaks and spaces allowed).
+fn base64(text: &str) -> Option<Vec<u8>> {
+    let clean: String = text
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\t' | '\r' | '\n'))
+        .collect();
+    base64::engine::general_purpose::STANDARD.decode(clean).ok()
+}
+
+/// ring's parameters for an RSA PKCS#1 v1.5 SignatureMethod URI (ring takes 1024–8192-bit keys, 2048
+/// and up for SHA-384; any other key makes the check fail, and bergshamra decides).
+fn rsa_params(uri: &str) -> Option<&'static RsaParameters> {
+    Some(match uri {
+        "http://www.w3.org/2000/09/xmldsig#rsa-sha1" => {
+            &signature::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY
+        }
+        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256" => {
+            &signature::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY
+        }
+        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384" => {
+            &signature::RSA_PKCS1_2048_8192_SHA384
+        }
+        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512" => {
+            &signature::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY
+        }
+        _ => return None,
+    })
+}
+
+/// A certificate (DER) and its RSA public key, when it has one.
+type KeyEntry = (Vec<u8>, Option<Vec<u8>>);
+
+thread_local! {
+    /// The RSA public keys of the certificates seen on this thread (a batch uses one or two).
+    static KEYS: std::cell::RefCell<Vec<KeyEntry>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The PKCS#1 RSAPublicKey of a certificate, when its key is RSA; cached per thread (at most 16).
+fn rsa_key(der: &[u8]) -> Option<Vec<u8>> {
+    KEYS.with(|k| {
+        let mut k = k.borrow_mut();
+        if let Some((_, key)) = k.iter().find(|(d, _)| d.as_slice() == der) {
+            return key.clone();
+        }
+        use x509_parser::prelude::FromDer;
+        let key = x509_parser::certificate::X509Certificate::from_der(der)
+            .ok()
+            .filter(|(_, c)| {
+                c.public_key().algorithm.algorithm
+                    == x509_parser::oid_registry::OID_PKCS1_RSAENCRYPTION
+            })
+            .map(|(_, c)| c.public_key().subject_public_key.data.to_vec());
+        if k.len() >= 16 {
+            k.remove(0);
+        }
+        k.push((der.to_vec(), key.clone()));
+        key
+    })
+}
+
+/// For the differential tests and the fuzz target: the canonical forms this module hashes and signs,
+/// from the same code, and the same node-sets canonicalised by bergshamra.
+pub mod differential {
+    use super::*;
+    use crate::model::Message;
+    use crate::xml::c14n::Unsupported;
+
+    /// A Reference's subtree (`reference: Some(k)`) or a SignedInfo (`None`) of signature `signature`
+    /// (document order), with the bytes samlint's canonicaliser gives.
+    #[derive(Debug)]
+    pub struct Form {
+        pub signature: usize,
+        pub reference: Option<usize>,
+        pub apex: NodeId,
+        pub omit: Option<NodeId>,
+        pub prefixes: Vec<String>,
+        pub bytes: Result<Vec<u8>, Unsupported>,
+    }
+
+    /// Every form of every signature whose shape this module takes.
+    pub fn forms(doc: &Document, m: &Message) -> Vec<Form> {
+        let loc = super::super::locate::locate(doc, m);
+        let mut out = Vec::new();
+        for (i, s) in loc.sites.iter().enumerate() {
+            let Some(p) = parts(doc, s.node) else {
+                continue;
+            };
+            let mut put = |reference, apex, omit, prefixes: Vec<String>| {
+                let list: Vec<&str> = prefixes.iter().map(String::as_str).collect();
+                let mut bytes = Vec::new();
+                let r = c14n::exclusive(doc, apex, omit, &list, &mut bytes);
+                out.push(Form {
+                    signature: i,
+                    reference,
+                    apex,
+                    omit,
+                    prefixes,
+                    bytes: r.map(|()| bytes),
+                });
+            };
+            put(None, p.signed_info, None, p.c14n_prefixes.clone());
+            for (k, r) in p.references.iter().enumerate() {
+                if let Some(plan) = plan(doc, &loc, s.node, *r) {
+                    put(Some(k), plan.target, plan.omit, plan.prefixes);
+                }
+            }
+        }
+        out
+    }
+
+    /// samlint's own verdict with `key` (`None` when it leaves the document to bergshamra).
+    pub fn verify(doc: &Document, m: &Message, key: &Cert) -> Option<Vec<SigResult>> {
+        verify_all(doc, &super::super::locate::locate(doc, m), key)
+    }
+
+    /// bergshamra's exclusive canonicalisation (without comments) of the same node-set, on its own
+    /// parse of `text` (attribute whitespace normalised first, as the verifier does).
+    pub fn bergshamra(text: &str, doc: &Document, f: &Form) -> Result<Vec<u8>, String> {
+        let norm = super::super::dsig::normalise_attribute_whitespace(text);
+        let theirs_text = norm.as_ref().map_or(text, |n| n.text.as_str());
+        let back = |x: usize| norm.as_ref().map_or(x, |n| n.original(x));
+        let u = uppsala::parse(theirs_text).map_err(|e| e.to_string())?;
+        let find = |id: NodeId| {
+            let want = doc.node(id).span.range();
+            u.descendants(u.root()).into_iter().find(|n| {
+                u.node_range(*n)
+                    .is_some_and(|r| back(r.start) == want.start && back(r.end) == want.end)
+            })
+        };
+        let apex = find(f.apex).ok_or("bergshamra's parse has no such element")?;
+        let mut set = bergshamra::xml::nodeset::NodeSet::tree_without_comments(apex, &u);
+        if let Some(o) = f.omit {
+            let o = find(o).ok_or("bergshamra's parse has no such signature")?;
+            set = set.subtract(&bergshamra::xml::nodeset::NodeSet::tree_with_comments(
+                o, &u,
+            ));
+        }
+        bergshamra::c14n::canonicalize_doc(
+            &u,
+            bergshamra::c14n::C14nMode::Exclusive,
+            Some(&set),
+            &f.prefixes,
+        )
+        .map_err(|e| e.to_string())
+    }
+}

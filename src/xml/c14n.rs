@@ -1,0 +1,351 @@
+//! Exclusive XML Canonicalization 1.0, without comments (https://www.w3.org/TR/xml-exc-c14n/), of one
+//! element's subtree on samlint's own DOM, written to a [`Sink`] as it goes (a hasher, for a digest).
+//!
+//! It is what every SAML IdP in the corpus signs with, and it lets a signature be checked on the parse
+//! the linter reads instead of a second one. It follows libxml2's `c14n.c` (what libxmlsec1, and so
+//! most SPs, canonicalise with) where the Recommendation leaves room: namespace nodes are rendered when
+//! visibly utilised (or on the InclusiveNamespaces PrefixList) and not already rendered the same by an
+//! output ancestor; `xmlns=""` only where it undoes a rendered default namespace; namespace nodes by
+//! prefix, attributes by (namespace URI, local name), both in byte order.
+//!
+//! What it does not take, it refuses ([`Unsupported`]) instead of guessing: a processing instruction in
+//! the subtree, and a namespace URI that libxml2 would refuse (relative) or write unescaped (one with a
+//! character that needs escaping). The caller then leaves the signature to an independent verifier.
+//! Differential tests compare its bytes with libxml2's (through xmlsec1) and bergshamra's on every
+//! corpus message, fixture and adversarial input (tests/c14n.rs), and a fuzz target does the same on
+//! mutated signed documents (fuzz/fuzz_targets/c14n_differential.rs).
+
+use super::dom::{Document, NodeId, NodeKind, XMLNS_NS};
+
+/// Where canonical bytes go.
+pub trait Sink {
+    fn put(&mut self, bytes: &[u8]);
+}
+
+impl Sink for Vec<u8> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+/// Why a subtree was not canonicalised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unsupported {
+    /// The node to start from is not an element.
+    NotAnElement,
+    /// A processing instruction in the subtree.
+    ProcessingInstruction,
+    /// A namespace URI to render that libxml2 refuses or writes differently (see the module docs).
+    NamespaceUri,
+}
+
+/// A namespace binding: prefix (`None` for the default namespace) and URI (`""` undeclares).
+type Binding<'a> = (Option<&'a str>, &'a str);
+
+/// Canonicalise the subtree of `apex`, leaving out the subtree of `omit` (the enveloped signature),
+/// with `inclusive` the InclusiveNamespaces PrefixList (`#default` for the default namespace).
+pub fn exclusive(
+    doc: &Document,
+    apex: NodeId,
+    omit: Option<NodeId>,
+    inclusive: &[&str],
+    out: &mut impl Sink,
+) -> Result<(), Unsupported> {
+    doc.element(apex).ok_or(Unsupported::NotAnElement)?;
+    let inclusive: Vec<Option<&str>> = inclusive
+        .iter()
+        .map(|p| (*p != "#default").then_some(*p))
+        .collect();
+    // Declarations in scope at the apex's parent, outermost first.
+    let mut scope: Vec<Binding> = Vec::new();
+    let mut up = doc.node(apex).parent;
+    let mut ancestors = Vec::new();
+    while let Some(a) = up {
+        ancestors.push(a);
+        up = doc.node(a).parent;
+    }
+    for a in ancestors.into_iter().rev() {
+        declarations(doc, a, &mut scope);
+    }
+    let mut rendered: Vec<Binding> = Vec::new();
+    // Explicit stack: Open(node) or Close(element, scope length, rendered length) to restore.
+    enum Step {
+        Open(NodeId),
+        Close(NodeId, usize, usize),
+    }
+    let mut steps = vec![Step::Open(apex)];
+    while let Some(step) = steps.pop() {
+        match step {
+            Step::Close(id, s, r) => {
+                if let Some(e) = doc.element(id) {
+                    out.put(b"</");
+                    qname(out, e.prefix.as_deref(), &e.local);
+                    out.put(b">");
+                }
+                scope.truncate(s);
+                rendered.truncate(r);
+            }
+            Step::Open(id) if Some(id) == omit => {}
+            Step::Open(id) => match &doc.node(id).kind {
+                NodeKind::Element(_) => {
+                    let marks = (scope.len(), rendered.len());
+                    start_tag(doc, id, &inclusive, &mut scope, &mut rendered, out)?;
+                    steps.push(Step::Close(id, marks.0, marks.1));
+                    for c in doc.node(id).children.iter().rev() {
+                        steps.push(Step::Open(*c));
+                    }
+                }
+                NodeKind::Text { value } | NodeKind::CData { value } => text(out, value),
+                NodeKind::Comment { .. } => {}
+                NodeKind::Pi => return Err(Unsupported::ProcessingInstruction),
+            },
+        }
+    }
+    Ok(())
+}
+
+/// Push the namespace declarations `id` carries onto `scope`.
+fn declarations<'a>(doc: &'a Document, id: NodeId, scope: &mut Vec<Binding<'a>>) {
+    if let Some(e) = doc.element(id) {
+        for a in &e.attrs {
+            if a.ns.is_none() && a.qname == "xmlns" {
+                scope.push((None, a.value.as_str()));
+            } else if a.ns.as_deref() == Some(XMLNS_NS) {
+                scope.push((Some(a.local.as_str()), a.value.as_str()));
+            }
+        }
+    }
+}
+
+fn lookup<'a>(list: &[Binding<'a>], prefix: Option<&str>) -> Option<&'a str> {
+    list.iter()
+        .rev()
+        .find(|(p, _)| *p == prefix)
+        .map(|(_, u)| *u)
+}
+
+fn is_declaration(a: &super::dom::Attr) -> bool {
+    (a.ns.is_none() && a.qname == "xmlns") || a.ns.as_deref() == Some(XMLNS_NS)
+}
+
+fn start_tag<'a>(
+    doc: &'a Document,
+    id: NodeId,
+    inclusive: &[Option<&'a str>],
+    scope: &mut Vec<Binding<'a>>,
+    rendered: &mut Vec<Binding<'a>>,
+    out: &mut impl Sink,
+) -> Result<(), Unsupported> {
+    let Some(e) = doc.element(id) else {
+        return Ok(());
+    };
+    declarations(doc, id, scope);
+    // Prefixes visibly utilised: the element's, its prefixed attributes', then the PrefixList's.
+    let mut wanted: Vec<Option<&str>> = vec![e.prefix.as_deref()];
+    let mut attrs: Vec<&super::dom::Attr> = Vec::new();
+    for a in &e.attrs {
+        if is_declaration(a) {
+            continue;
+        }
+        if let Some((p, _)) = a.qname.split_once(':') {
+            wanted.push(Some(p));
+        }
+        attrs.push(a);
+    }
+    wanted.extend(inclusive.iter().copied());
+    let mut decls: Vec<Binding> = Vec::new();
+    for p in wanted {
+        if p == Some("xml") || decls.iter().any(|(q, _)| *q == p) {
+            continue;
+        }
+        let now = lookup(scope, p);
+        let before = lookup(rendered, p);
+        let differs = match p {
+            None => now.unwrap_or("") != before.unwrap_or(""),
+            Some(_) => now.is_some() && now != before,
+        };
+        if differs {
+            decls.push((p, now.unwrap_or("")));
+        }
+    }
+    decls.sort_by(|a, b| a.0.unwrap_or("").cmp(b.0.unwrap_or("")));
+    attrs.sort_by(|a, b| {
+        (
+            a.ns.is_some(),
+            a.ns.as_deref().unwrap_or(""),
+            a.local.as_str(),
+        )
+            .cmp(&(
+                b.ns.is_some(),
+                b.ns.as_deref().unwrap_or(""),
+                b.local.as_str(),
+            ))
+    });
+    out.put(b"<");
+    qname(out, e.prefix.as_deref(), &e.local);
+    for (p, uri) in &decls {
+        if !plain_uri(uri) {
+            return Err(Unsupported::NamespaceUri);
+        }
+        match p {
+            None => out.put(b" xmlns=\""),
+            Some(p) => {
+                out.put(b" xmlns:");
+                out.put(p.as_bytes());
+                out.put(b"=\"");
+            }
+        }
+        out.put(uri.as_bytes());
+        out.put(b"\"");
+        rendered.push((*p, uri));
+    }
+    for a in attrs {
+        out.put(b" ");
+        out.put(a.qname.as_bytes());
+        out.put(b"=\"");
+        attr_value(out, &a.value);
+        out.put(b"\"");
+    }
+    out.put(b">");
+    Ok(())
+}
+
+/// A namespace URI written the same by every canonicaliser: empty, or absolute (a scheme) and made of
+/// characters no escaping rule touches and RFC 3986 allows (libxml2 refuses relative or unparsable
+/// ones, and writes the value without escaping).
+fn plain_uri(u: &str) -> bool {
+    if u.is_empty() {
+        return true;
+    }
+    let Some((scheme, _)) = u.split_once(':') else {
+        return false;
+    };
+    let mut s = scheme.chars();
+    s.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && s.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && u.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$'()*+,;=%".contains(&b))
+}
+
+fn qname(out: &mut impl Sink, prefix: Option<&str>, local: &str) {
+    if let Some(p) = prefix {
+        out.put(p.as_bytes());
+        out.put(b":");
+    }
+    out.put(local.as_bytes());
+}
+
+/// Text: `&`, `<`, `>` and CR escaped.
+fn text(out: &mut impl Sink, s: &str) {
+    escape(out, s, |b| match b {
+        b'&' => Some(&b"&amp;"[..]),
+        b'<' => Some(b"&lt;"),
+        b'>' => Some(b"&gt;"),
+        b'\r' => Some(b"&#xD;"),
+        _ => None,
+    });
+}
+
+/// An attribute value: `&`, `<`, `"`, tab, LF and CR escaped.
+fn attr_value(out: &mut impl Sink, s: &str) {
+    escape(out, s, |b| match b {
+        b'&' => Some(&b"&amp;"[..]),
+        b'<' => Some(b"&lt;"),
+        b'"' => Some(b"&quot;"),
+        b'\t' => Some(b"&#x9;"),
+        b'\n' => Some(b"&#xA;"),
+        b'\r' => Some(b"&#xD;"),
+        _ => None,
+    });
+}
+
+/// Write `s`, replacing the ASCII bytes `rule` names; runs without any are written in one piece.
+fn escape(out: &mut impl Sink, s: &str, rule: impl Fn(u8) -> Option<&'static [u8]>) {
+    let b = s.as_bytes();
+    let mut from = 0;
+    for (i, c) in b.iter().enumerate() {
+        if let Some(r) = rule(*c) {
+            out.put(&b[from..i]);
+            out.put(r);
+            from = i + 1;
+        }
+    }
+    out.put(&b[from..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c14n(xml: &str, apex_local: &str, prefixes: &[&str]) -> Result<String, Unsupported> {
+        let doc = crate::xml::dom::parse(xml).unwrap_or_else(|e| panic!("{e:?}"));
+        let apex = std::iter::once(doc.root)
+            .chain(doc.descendants(doc.root))
+            .find(|n| doc.element(*n).is_some_and(|e| e.local == apex_local))
+            .unwrap_or_else(|| panic!("no {apex_local}"));
+        let mut out = Vec::new();
+        exclusive(&doc, apex, None, prefixes, &mut out)?;
+        Ok(String::from_utf8(out).unwrap_or_default())
+    }
+
+    /// The examples of the Exclusive C14N Recommendation §2.2: the same element in two contexts gives
+    /// the same bytes, with only the namespaces it uses.
+    #[test]
+    fn recommendation_example() {
+        let a = r#"<n0:local xmlns:n0="foo:bar" xmlns:n3="ftp://example.org"><n1:elem2 xmlns:n1="http://example.net" xml:lang="en"><n3:stuff xmlns:n3="ftp://example.org"/></n1:elem2></n0:local>"#;
+        let b = r#"<n2:pdu xmlns:n1="http://example.com" xmlns:n2="http://foo.example" xml:lang="fr" xml:foo="bar"><n1:elem2 xmlns:n1="http://example.net" xml:lang="en"><n3:stuff xmlns:n3="ftp://example.org"/></n1:elem2></n2:pdu>"#;
+        let want = r#"<n1:elem2 xmlns:n1="http://example.net" xml:lang="en"><n3:stuff xmlns:n3="ftp://example.org"></n3:stuff></n1:elem2>"#;
+        assert_eq!(c14n(a, "elem2", &[]).as_deref(), Ok(want));
+        assert_eq!(c14n(b, "elem2", &[]).as_deref(), Ok(want));
+        // On the PrefixList, n2 is rendered where it is in scope.
+        assert_eq!(
+            c14n(b, "elem2", &["n2"]).as_deref(),
+            Ok(
+                r#"<n1:elem2 xmlns:n1="http://example.net" xmlns:n2="http://foo.example" xml:lang="en"><n3:stuff xmlns:n3="ftp://example.org"></n3:stuff></n1:elem2>"#
+            )
+        );
+    }
+
+    #[test]
+    fn escaping_sorting_and_default_namespace() {
+        let xml = "<r xmlns=\"urn:d\" xmlns:b=\"urn:b\" xmlns:a=\"urn:a\"><e b:y=\"1\" a:z=\"2\" x=\"&#9;&quot;&lt;&amp;&#13;\" w='v'>t&amp;&lt;&gt;&#13;<![CDATA[<c>]]><!-- gone --></e><f xmlns=\"\"><g/></f></r>";
+        assert_eq!(
+            c14n(xml, "r", &[]).as_deref(),
+            Ok(
+                "<r xmlns=\"urn:d\"><e xmlns:a=\"urn:a\" xmlns:b=\"urn:b\" w=\"v\" x=\"&#x9;&quot;&lt;&amp;&#xD;\" a:z=\"2\" b:y=\"1\">t&amp;&lt;&gt;&#xD;&lt;c&gt;</e><f xmlns=\"\"><g></g></f></r>"
+            )
+        );
+        // The apex in no namespace below a default one: nothing to undo, so no xmlns="".
+        assert_eq!(c14n(xml, "f", &[]).as_deref(), Ok("<f><g></g></f>"));
+    }
+
+    #[test]
+    fn refusals() {
+        assert_eq!(
+            c14n("<a><?pi x?></a>", "a", &[]),
+            Err(Unsupported::ProcessingInstruction)
+        );
+        assert_eq!(
+            c14n("<p:a xmlns:p=\"rel/ative\"/>", "a", &[]),
+            Err(Unsupported::NamespaceUri)
+        );
+        assert_eq!(
+            c14n("<p:a xmlns:p=\"urn:x&amp;y\"/>", "a", &[]),
+            Err(Unsupported::NamespaceUri)
+        );
+    }
+
+    #[test]
+    fn the_omitted_subtree_is_left_out() {
+        let xml = "<a ID=\"x\"> <s><t/></s> <b/></a>";
+        let doc = crate::xml::dom::parse(xml).unwrap_or_else(|e| panic!("{e:?}"));
+        let s = doc.first_child(doc.root, "", "s");
+        let s = s.or_else(|| doc.child_elements(doc.root).next());
+        let mut out = Vec::new();
+        exclusive(&doc, doc.root, s, &[], &mut out).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            String::from_utf8(out).unwrap_or_default(),
+            "<a ID=\"x\">  <b></b></a>"
+        );
+    }
+}
