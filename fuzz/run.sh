@@ -6,10 +6,11 @@ set -eu
 cd "$(dirname "$0")"
 secs=${1:-600}
 sh seed.sh
-for t in decode_input xml_model verify redaction config_yaml keycloak_json rule_pack verify_differential; do
+for t in decode_input xml_model verify redaction config_yaml keycloak_json rule_pack verify_differential c14n_differential; do
   echo "== $t ($secs s)"
   features="" dict=""
   [ "$t" = verify_differential ] && features="--features xmlsec" dict="-dict=$PWD/verify_differential.dict"
+  [ "$t" = c14n_differential ] && dict="-dict=$PWD/verify_differential.dict"
   # shellcheck disable=SC2086
   RUSTC_BOOTSTRAP=1 cargo fuzz run -O $features "$t" -- $dict -max_total_time="$secs" -rss_limit_mb=4096 -max_len=1048576 2>&1 | grep -E "^#[0-9]+.*(DONE|pulse)|Done [0-9]+ runs|ERROR|SUMMARY|crash-|Test unit written" | tail -5
 done

@@ -2,7 +2,7 @@
 # Seed the fuzz corpora from the fixtures and ../shared/corpus (copied at run time, never committed).
 set -eu
 cd "$(dirname "$0")"
-for t in decode_input xml_model verify redaction config_yaml keycloak_json rule_pack verify_differential decrypt_differential; do mkdir -p corpus/$t; done
+for t in decode_input xml_model verify redaction config_yaml keycloak_json rule_pack verify_differential decrypt_differential c14n_differential; do mkdir -p corpus/$t; done
 for f in ../fixtures/saml/* ../fixtures/har/* ../fixtures/tracer/* ../fixtures/hostile/*; do
   cp "$f" corpus/decode_input/ 2>/dev/null || true
   cp "$f" corpus/redaction/ 2>/dev/null || true
@@ -28,6 +28,9 @@ cp ../fixtures/fuzz/verify_differential-* corpus/verify_differential/ 2>/dev/nul
 # decrypt_differential: the encrypted fixture and the encrypted adversarial cases (fixture SP key).
 cp ../fixtures/saml/keycloak-atlassian-encrypted.xml corpus/decrypt_differential/
 cp corpus/verify_differential/adv-*enc_* corpus/decrypt_differential/ 2>/dev/null || true
+# c14n_differential: the same signed documents and variants, and every corpus XML message.
+cp corpus/verify_differential/* corpus/c14n_differential/
+cp corpus/verify/* corpus/c14n_differential/
 printf 'format: json\nfail-on: warning\n' > corpus/config_yaml/ok.yaml
 printf 'format: [1, {a: b}]\n' > corpus/config_yaml/bad.yaml
 echo "seeded: $(ls corpus/decode_input | wc -l) decode_input, $(ls corpus/xml_model | wc -l) xml_model"

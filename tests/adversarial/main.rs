@@ -43,7 +43,72 @@ fn resigning_an_untouched_signature_reproduces_it() {
     }
 }
 
-/// The generated documents as seeds for the differential fuzz target (fuzz/seed.sh runs this with
+/// Every generated document: the signed template and each case of the modules that make documents.
+fn all_cases() -> Vec<(String, Vec<u8>)> {
+    use samlint::verify::sign::What;
+    let mut v: Vec<(String, Vec<u8>)> = Vec::new();
+    for w in [What::Assertion, What::Response, What::Both] {
+        v.push((format!("{w:?}"), util::signed(w).into_bytes()));
+    }
+    for (name, doc) in qnames::cases().into_iter().chain(xsw::cases()) {
+        v.push((name, doc.into_bytes()));
+    }
+    for c in encoding::cases() {
+        v.push((c.name, c.xml));
+    }
+    // Encrypted assertions (for decrypt_differential, which opens them with the fixture SP key).
+    for (name, doc, _) in encrypted::cases() {
+        v.push((format!("enc {name}"), doc.into_bytes()));
+    }
+    v
+}
+
+/// Every generated case through the canonicaliser differential (tests/common/c14n.rs): the forms
+/// samlint's own signature check hashes and signs against bergshamra's and libxml2's, and its verdicts
+/// against bergshamra's.
+#[test]
+fn every_case_canonicalises_and_verifies_as_bergshamra_and_libxml2_do() {
+    let with_libxml2 = common::c14n::xmlsec1_available();
+    let dir = tempfile::tempdir().unwrap();
+    let cert = util::idp_cert();
+    let keys = samlint::verify::cert::load_idp_cert(&cert).unwrap();
+    let mut t = common::c14n::Tally::default();
+    for (name, bytes) in all_cases() {
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            continue;
+        };
+        let Ok(doc) = samlint::xml::parse(text, &samlint::limits::Limits::default()) else {
+            continue;
+        };
+        let m = samlint::model::build(&doc);
+        if m.signatures_anywhere == 0 {
+            continue;
+        }
+        common::c14n::check_document(
+            &name,
+            text,
+            &doc,
+            &m,
+            &keys,
+            &cert,
+            dir.path(),
+            with_libxml2,
+            &mut t,
+        );
+    }
+    t.print("adversarial cases");
+    assert!(
+        t.differences.is_empty(),
+        "{} differences (listed above)",
+        t.differences.len()
+    );
+    assert!(
+        t.same_as_bergshamra >= 50 && t.native_valid >= 3,
+        "too few comparisons: {t:?}"
+    );
+}
+
+/// The generated documents as seeds for the differential fuzz targets (fuzz/seed.sh runs this with
 /// SAMLINT_FUZZ_SEEDS=fuzz/corpus/verify_differential).
 #[test]
 #[ignore = "writes fuzz seeds when SAMLINT_FUZZ_SEEDS names a directory (fuzz/seed.sh)"]
@@ -52,28 +117,13 @@ fn write_fuzz_seeds() {
         std::env::var("SAMLINT_FUZZ_SEEDS").expect("SAMLINT_FUZZ_SEEDS=DIR"),
     );
     std::fs::create_dir_all(&dir).unwrap();
-    let mut n = 0;
-    let mut put = |name: &str, bytes: &[u8]| {
+    let cases = all_cases();
+    for (n, (name, bytes)) in cases.iter().enumerate() {
         let safe: String = name
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
             .collect();
         std::fs::write(dir.join(format!("adv-{n:03}-{safe}.xml")), bytes).unwrap();
-        n += 1;
-    };
-    use samlint::verify::sign::What;
-    for w in [What::Assertion, What::Response, What::Both] {
-        put(&format!("{w:?}"), util::signed(w).as_bytes());
     }
-    for (name, doc) in qnames::cases().into_iter().chain(xsw::cases()) {
-        put(&name, doc.as_bytes());
-    }
-    for c in encoding::cases() {
-        put(&c.name, &c.xml);
-    }
-    // Encrypted assertions (for decrypt_differential, which opens them with the fixture SP key).
-    for (name, doc, _) in encrypted::cases() {
-        put(&format!("enc {name}"), doc.as_bytes());
-    }
-    println!("{n} seeds written to {}", dir.display());
+    println!("{} seeds written to {}", cases.len(), dir.display());
 }

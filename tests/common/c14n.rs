@@ -91,12 +91,7 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 type Buffers = (Vec<Vec<u8>>, Vec<Vec<u8>>);
 
 /// libxml2's forms of signature `k` (0-based, document order): PreDigest per Reference, PreSigned.
-fn libxml2(
-    file: &Path,
-    k: usize,
-    id_attrs: &[(String, String)],
-    cert: &str,
-) -> Buffers {
+fn libxml2(file: &Path, k: usize, id_attrs: &[(String, String)], cert: &str) -> Buffers {
     let mut cmd = Command::new("xmlsec1");
     cmd.args(["--verify", "--pubkey-cert-pem", cert])
         .args(["--enabled-key-data", "key-name"]);
