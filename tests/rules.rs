@@ -619,6 +619,18 @@ fn a_user_pack_runs_and_bad_packs_point_into_the_yaml() {
             "confidence: sure",
             "confidence `sure`",
         ),
+        (
+            "bad causality",
+            "confidence: inferred",
+            "confidence: inferred\n    causality: early",
+            "causality `early` must be one of unreadable, refused, untrusted, signature, protocol, content",
+        ),
+        (
+            "bad security",
+            "confidence: inferred",
+            "confidence: inferred\n    security: yes please",
+            "rule ORG001: Value was not a boolean",
+        ),
     ];
     for (label, from, to, says) in bad {
         assert!(GOOD_PACK.contains(from), "{label}");
@@ -1186,4 +1198,67 @@ fn pack_messages_name_what_is_expected_never_the_regular_expression() {
     );
     assert!(!o.stdout.contains("corp\\.example"), "{}", o.stdout);
     assert!(!o.stdout.contains("(?i)"), "{}", o.stdout);
+}
+
+/// A pack rule's `causality` places its findings in the reading order, and `security: true` gives it
+/// SARIF's security tag and severity, for a user's pack as for the shipped ones (the same declaration
+/// and the same registry).
+#[test]
+fn a_user_pack_rule_declares_its_reading_order_and_security() {
+    let dir = tempfile::tempdir().unwrap();
+    let declared = GOOD_PACK.replacen(
+        "confidence: inferred",
+        "confidence: inferred\n    causality: refused\n    security: true",
+        1,
+    );
+    let msg = fixture("saml/keycloak-atlassian-ok.xml");
+    let order = |pack: &str| {
+        let p = pack_file(dir.path(), pack);
+        let o = run(&[
+            "check",
+            "--pack",
+            &p,
+            "--format",
+            "concise",
+            "--at",
+            "2026-01-01T00:00:00Z",
+            &msg,
+        ]);
+        assert_eq!(o.code, 1, "{}", o.stderr);
+        let codes: Vec<String> = o
+            .stdout
+            .lines()
+            .filter_map(|l| l.split_once(": error[")?.1.split_once(']'))
+            .map(|(c, _)| c.to_string())
+            .collect();
+        codes
+    };
+    // ORG001 is the NameID (line 60), PRO010 the IssueInstant and NotBefore before it: by default a pack
+    // rule's findings come after the protocol's, declared `refused` before them.
+    assert_eq!(order(GOOD_PACK), ["PRO010", "PRO010", "PRO010", "ORG001"]);
+    assert_eq!(order(&declared), ["ORG001", "PRO010", "PRO010", "PRO010"]);
+    let descriptor = |pack: &str| {
+        let p = pack_file(dir.path(), pack);
+        let o = run(&["check", "--pack", &p, "--format", "sarif", &msg]);
+        let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+        v["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == "ORG001")
+            .cloned()
+            .unwrap()
+    };
+    let d = descriptor(&declared);
+    assert_eq!(d["properties"]["security-severity"], "8.0", "{d:#}");
+    assert_eq!(
+        d["properties"]["tags"],
+        serde_json::json!(["ORG", "my-org", "security"])
+    );
+    let d = descriptor(GOOD_PACK);
+    assert!(d["properties"].get("security-severity").is_none(), "{d:#}");
+    assert_eq!(
+        d["properties"]["tags"],
+        serde_json::json!(["ORG", "my-org"])
+    );
 }
