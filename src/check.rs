@@ -1,98 +1,13 @@
 //! The structural sanity checks (codes `STR…`): is this a SAML message of a kind samlint lints, and is
 //! its skeleton complete? Protocol, signature and profile rules build on top of these.
 
-use crate::finding::{Arg, Finding, RuleMeta, Severity};
+use crate::finding::{Arg, Finding};
 use crate::model::{Message, MessageKind, ns};
 use crate::msg;
-use crate::xml::Document;
-
-const SAML_CORE: &str = "SAML 2.0 Core (saml-core-2.0-os)";
-
-pub const STR001: RuleMeta = RuleMeta {
-    code: "STR001",
-    name: "not-saml-message",
-    severity: Severity::Error,
-    summary: "The document is XML but not a SAML 2.0 protocol message",
-    help: "pass the SAMLResponse (or SAMLRequest) value itself; metadata goes to --idp-metadata",
-    source: SAML_CORE,
-};
-pub const STR002: RuleMeta = RuleMeta {
-    code: "STR002",
-    name: "unexpected-root",
-    severity: Severity::Error,
-    summary: "A SAML document whose root is not a Response, AuthnRequest, LogoutRequest or LogoutResponse",
-    help: "browsers carry samlp:Response / samlp:AuthnRequest / samlp:Logout*; capture the whole message, not an element cut out of it",
-    source: SAML_CORE,
-};
-pub const STR003: RuleMeta = RuleMeta {
-    code: "STR003",
-    name: "missing-issuer",
-    severity: Severity::Error,
-    summary: "An Assertion or request has no Issuer",
-    help: "the IdP (or SP, for requests) must name itself in <saml:Issuer>; SPs reject messages they cannot attribute",
-    source: "SAML 2.0 Core §2.3.3 (Assertion Issuer is required); Profiles §4.1.4.1 (AuthnRequest Issuer)",
-};
-pub const STR004: RuleMeta = RuleMeta {
-    code: "STR004",
-    name: "response-issuer-missing",
-    severity: Severity::Warning,
-    summary: "The Response has no Issuer",
-    help: "the Web Browser SSO profile requires the Response Issuer when the Response is signed or the assertion encrypted; most SPs expect it always",
-    source: "SAML 2.0 Profiles §4.1.4.2",
-};
-pub const STR005: RuleMeta = RuleMeta {
-    code: "STR005",
-    name: "missing-status",
-    severity: Severity::Error,
-    summary: "A Response or LogoutResponse has no Status",
-    help: "<samlp:Status> with a StatusCode is required in every StatusResponseType",
-    source: "SAML 2.0 Core §3.2.2",
-};
-pub const STR006: RuleMeta = RuleMeta {
-    code: "STR006",
-    name: "success-without-assertion",
-    severity: Severity::Error,
-    summary: "A successful Response carries no Assertion",
-    help: "a Success response to an authentication request must carry exactly one assertion with the user's identity",
-    source: "SAML 2.0 Profiles §4.1.4.2",
-};
-pub const STR007: RuleMeta = RuleMeta {
-    code: "STR007",
-    name: "multiple-assertions",
-    severity: Severity::Error,
-    summary: "The Response carries more than one assertion",
-    help: "send exactly one assertion; SPs (python3-saml, ruby-saml, Atlassian's) reject several, and it is the shape of signature-wrapping attacks",
-    source: "https://github.com/SAML-Toolkits/java-saml/blob/5cd3ed8753dcc076cde86ec68aeb5781326868c8/core/src/main/java/com/onelogin/saml2/authn/SamlResponse.java ('SAML Response must contain 1 Assertion.')",
-};
-pub const STR008: RuleMeta = RuleMeta {
-    code: "STR008",
-    name: "encrypted-assertion",
-    severity: Severity::Warning,
-    summary: "The assertion is encrypted, so its content cannot be checked",
-    help: "samlint cannot read an EncryptedAssertion without the SP's private key; Atlassian Cloud does not accept encrypted assertions (turn off 'Encrypt assertions' on the Keycloak client)",
-    source: "https://www.npmjs.com/package/passport-wsfed-saml2/v/4.6.1 lib/passport-wsfed-saml2/samlp.js ('Assertion is encrypted'); SAML 2.0 Core §2.3.4",
-};
-pub const STR009: RuleMeta = RuleMeta {
-    code: "STR009",
-    name: "unsupported-version",
-    severity: Severity::Error,
-    summary: "Version is missing or not 2.0",
-    help: "SAML 2.0 messages and assertions carry Version=\"2.0\"",
-    source: "SAML 2.0 Core §2.3.3, §3.2.1",
-};
-pub const STR010: RuleMeta = RuleMeta {
-    code: "STR010",
-    name: "missing-id",
-    severity: Severity::Error,
-    summary: "A message or assertion has no ID",
-    help: "ID is required: signatures reference it (Reference URI=\"#ID\") and SPs use it for replay detection",
-    source: "SAML 2.0 Core §2.3.3, §3.2.1",
-};
-
-/// Every built-in structural rule, in code order.
-pub const RULES: &[RuleMeta] = &[
+use crate::registry::{
     STR001, STR002, STR003, STR004, STR005, STR006, STR007, STR008, STR009, STR010,
-];
+};
+use crate::xml::Document;
 
 pub const STATUS_SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
 
@@ -318,22 +233,4 @@ pub fn check(_doc: &Document, m: &Message) -> Vec<Finding> {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn codes_are_unique_and_ordered() {
-        let codes: Vec<_> = RULES.iter().map(|r| r.code).collect();
-        let mut sorted = codes.clone();
-        sorted.sort();
-        sorted.dedup();
-        assert_eq!(codes, sorted);
-        let mut names: Vec<_> = RULES.iter().map(|r| r.name).collect();
-        names.sort();
-        names.dedup();
-        assert_eq!(names.len(), RULES.len());
-    }
 }

@@ -1067,27 +1067,20 @@ fn rules_cmd(a: &RulesArgs) -> u8 {
         confidence: &'a str,
         summary: &'a str,
     }
-    let mut rows: Vec<Row> = crate::finding::builtin_rules()
-        .into_iter()
+    // The registry's rules (built-in, then the shipped packs'), then those of the packs given.
+    let rows: Vec<Row> = crate::registry::declared()
+        .iter()
+        .chain(engine.user_rules().map(|r| r.meta))
         .map(|m| Row {
             code: m.code,
             name: m.name,
-            pack: "built-in",
+            pack: m.pack.unwrap_or("built-in"),
             severity: m.severity,
-            target: "saml-message",
-            confidence: "confirmed",
+            target: m.target,
+            confidence: m.confidence.as_str(),
             summary: m.summary,
         })
         .collect();
-    rows.extend(engine.rules().map(|r| Row {
-        code: r.meta.code,
-        name: r.meta.name,
-        pack: r.pack,
-        severity: r.meta.severity,
-        target: r.target.as_str(),
-        confidence: r.confidence,
-        summary: r.meta.summary,
-    }));
     let out = match a.format {
         ListFormat::Json => {
             let mut s = crate::util::json_pretty(&rows);
@@ -1132,7 +1125,7 @@ fn rule_cmd(a: &RuleArgs) -> u8 {
         return print_out(&all.join("\n---\n\n"));
     }
     let code = a.code.as_deref().unwrap_or_default().to_ascii_uppercase();
-    if let Some(r) = crate::finding::retired(&code) {
+    if let Some(r) = crate::registry::retired(&code) {
         return print_out(&format!(
             "{} was retired on {}: {}. Its code is not reused.\n\nRun `samlint rule {}` for the rule that replaces it.\n",
             r.code, r.since, r.why, r.replaced_by

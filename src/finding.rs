@@ -2,57 +2,9 @@
 
 use crate::source::Span;
 use serde::Serialize;
-use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for Severity {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "info" => Ok(Severity::Info),
-            "warning" => Ok(Severity::Warning),
-            "error" => Ok(Severity::Error),
-            _ => Err(format!(
-                "unknown severity `{s}` (expected error, warning or info)"
-            )),
-        }
-    }
-}
-
-/// Static description of a built-in check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct RuleMeta {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub severity: Severity,
-    pub summary: &'static str,
-    pub help: &'static str,
-    /// Where the requirement comes from.
-    pub source: &'static str,
-}
+// A finding's rule and severity are the registry's (the registry depends on nothing here).
+pub use crate::registry::{RuleMeta, Severity};
 
 /// A value in a finding's message. Values taken from the input say what they are, so that the output
 /// layer can escape them for their format and, under `--redact`, replace each by a pseudonym of the right
@@ -355,7 +307,7 @@ impl Finding {
             severity: rule.severity,
             message: message.into().sentence(),
             help: rule.help.to_string(),
-            pack: "builtin",
+            pack: rule.pack.unwrap_or("builtin"),
             span: None,
             path: None,
             label: None,
@@ -377,104 +329,6 @@ impl Finding {
         self.help = h.into();
         self
     }
-}
-
-/// Every rule implemented in Rust (structure, signatures, protocol), in code order within each family.
-pub fn builtin_rules() -> Vec<&'static RuleMeta> {
-    crate::check::RULES
-        .iter()
-        .chain(crate::verify::rules::RULES.iter())
-        .chain(crate::verify::protocol::RULES.iter())
-        .collect()
-}
-
-/// A rule that was retired: its code is never reused, and `samlint rule CODE` names what replaced it.
-#[derive(Debug, Clone, Copy)]
-pub struct Retired {
-    pub code: &'static str,
-    /// The date it was retired (ISO 8601).
-    pub since: &'static str,
-    pub why: &'static str,
-    pub replaced_by: &'static str,
-}
-
-/// Every retired rule (docs/reference.md lists them too).
-pub const RETIRED: &[Retired] = &[Retired {
-    code: "PRO014",
-    since: "2026-12-02",
-    why: "the atlassian-cloud pack's ATL003 checks the same thing (the id in Atlassian's SP entity ID must \
-          be the connection id of its ACS URL) for responses and Keycloak clients alike",
-    replaced_by: "ATL003",
-}];
-
-/// A retired rule by code.
-pub fn retired(code: &str) -> Option<&'static Retired> {
-    RETIRED.iter().find(|r| r.code.eq_ignore_ascii_case(code))
-}
-
-/// A Rust-implemented rule by code.
-pub fn builtin_rule(code: &str) -> Option<&'static RuleMeta> {
-    crate::check::RULES
-        .iter()
-        .chain(crate::verify::rules::RULES.iter())
-        .chain(crate::verify::protocol::RULES.iter())
-        .find(|r| r.code == code)
-}
-
-/// Rules defined by rule packs loaded in this process (shipped and users').
-fn pack_registry() -> &'static std::sync::Mutex<Vec<&'static RuleMeta>> {
-    static R: std::sync::OnceLock<std::sync::Mutex<Vec<&'static RuleMeta>>> =
-        std::sync::OnceLock::new();
-    R.get_or_init(|| std::sync::Mutex::new(Vec::new()))
-}
-
-/// Keep a pack rule's metadata for the life of the process and record it so that reports can describe
-/// it. Identical metadata is stored once, so loading the same pack again does not grow memory.
-pub fn intern_meta(meta: RuleMeta) -> &'static RuleMeta {
-    let mut g = match pack_registry().lock() {
-        Ok(g) => g,
-        Err(p) => p.into_inner(),
-    };
-    if let Some(m) = g.iter().find(|m| ***m == meta) {
-        return m;
-    }
-    let m: &'static RuleMeta = Box::leak(Box::new(meta));
-    g.push(m);
-    m
-}
-
-/// Every rule: Rust-implemented ones, then those of the shipped packs and of packs loaded since.
-pub fn all_rules() -> Vec<&'static RuleMeta> {
-    let mut out = builtin_rules();
-    out.extend(crate::rules::shipped_rules().map(|r| r.meta));
-    let g = match pack_registry().lock() {
-        Ok(g) => g,
-        Err(p) => p.into_inner(),
-    };
-    for m in g.iter() {
-        if !out.iter().any(|o| o.code == m.code) {
-            out.push(m);
-        }
-    }
-    out
-}
-
-/// A rule by code.
-pub fn rule(code: &str) -> Option<&'static RuleMeta> {
-    // The order of `all_rules`, without building it (reports look up every finding's rule).
-    builtin_rule(code)
-        .or_else(|| {
-            crate::rules::shipped_rules()
-                .map(|r| r.meta)
-                .find(|m| m.code == code)
-        })
-        .or_else(|| {
-            let g = match pack_registry().lock() {
-                Ok(g) => g,
-                Err(p) => p.into_inner(),
-            };
-            g.iter().find(|m| m.code == code).copied()
-        })
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ pub mod lint;
 pub mod model;
 pub mod predict;
 pub mod profile;
+pub mod registry;
 pub mod report;
 pub mod rules;
 pub mod source;

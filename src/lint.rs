@@ -355,7 +355,7 @@ fn not_decrypted(opening: &Opening, signature: Option<&mut verify::Report>) {
         && opening
             .findings
             .iter()
-            .any(|f| f.code == verify::rules::SIG021.code);
+            .any(|f| f.code == crate::registry::SIG021.code);
     if let Some(s) = signature
         && refused
         && matches!(s.status, verify::Status::Valid | verify::Status::Untrusted)
@@ -756,7 +756,7 @@ fn attach_events(events: &[decode::capture::CaptureEvent], out: &mut [Linted]) {
             .flat_map(|e| e.rules.iter().map(String::as_str))
             .collect();
         let mut f = Finding::new(
-            &verify::protocol::PRO017,
+            &crate::registry::PRO017,
             crate::msg!(
                 "HAR entry {}: {} answered {}{}",
                 Arg::plain(ev.entry),
@@ -1165,11 +1165,11 @@ mod cap_tests {
 
     #[test]
     fn findings_of_one_rule_are_capped_with_a_count() {
-        let rule = &crate::verify::rules::SIG011;
+        let rule = &crate::registry::SIG011;
         let mut v: Vec<Finding> = (0..30)
             .map(|i| Finding::new(rule, crate::msg!("f{}", Arg::plain(i))))
             .collect();
-        v.push(Finding::new(&crate::verify::rules::SIG001, "other"));
+        v.push(Finding::new(&crate::registry::SIG001, "other"));
         cap_findings(&mut v, 20);
         assert_eq!(v.len(), 21);
         assert!(v[19].message.to_string().ends_with("(and 10 more SIG011 findings in this message, not shown: raise --max-findings to see them)"), "{}", v[19].message);

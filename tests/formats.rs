@@ -131,7 +131,7 @@ fn sarif_is_valid_and_accepted_by_the_multitool() {
 /// How many (message, rule) pairs a run evaluated, from its JSON report: the built-in rules for each SAML
 /// message plus the rules each applied pack ran.
 fn rules_run(json: &serde_json::Value) -> u64 {
-    let builtin = samlint::finding::builtin_rules().len() as u64;
+    let builtin = samlint::registry::builtin().len() as u64;
     json["messages"]
         .as_array()
         .unwrap()

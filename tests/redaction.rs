@@ -41,7 +41,7 @@ fn xml_values(xml: &str) -> Vec<String> {
 fn own_vocabulary() -> String {
     let mut s =
         String::from(" user- domain- .example host- site- group- value- _id- saml-conn- id- ");
-    for r in samlint::finding::all_rules() {
+    for r in samlint::registry::all() {
         s.push_str(&format!(
             "{} {} {} {} {} ",
             r.code, r.name, r.summary, r.help, r.source

@@ -16,18 +16,13 @@ fn codes_are_unique_and_every_rule_is_documented() {
     insta::assert_snapshot!("rule_codes", codes.join("\n"));
     for r in samlint::rules::shipped_rules() {
         let m = r.meta;
-        assert!(!r.docs.trim().is_empty(), "{} has no docs", m.code);
+        assert!(!m.docs.trim().is_empty(), "{} has no docs", m.code);
         assert!(
-            r.docs.contains("## What it does"),
+            m.docs.contains("## What it does"),
             "{} docs lack 'What it does'",
             m.code
         );
         assert!(!m.source.is_empty() && !m.help.is_empty(), "{}", m.code);
-        assert!(
-            ["confirmed", "secondary", "inferred", "unconfirmed"].contains(&r.confidence),
-            "{}",
-            m.code
-        );
         let prefix = match r.pack {
             "saml-core" => "CORE",
             "atlassian-cloud" => "ATL",
@@ -115,7 +110,7 @@ const SEEN_TEXTS: &[&str] = &[
 
 #[test]
 fn explain_covers_every_known_error_text() {
-    let codes: BTreeSet<String> = samlint::finding::all_rules()
+    let codes: BTreeSet<String> = samlint::registry::all()
         .iter()
         .map(|r| r.code.to_string())
         .collect();
@@ -192,7 +187,7 @@ fn retired_rule_points_at_its_replacement() {
     }
     // The replacement exists, and a retired code is not a live rule.
     assert_eq!(run(&["rule", "ATL003"]).code, 0);
-    assert!(samlint::finding::builtin_rule("PRO014").is_none());
+    assert!(samlint::registry::builtin_rule("PRO014").is_none());
 }
 
 /// Atlassian Data Center and its SSO apps: each error text is explained by exactly one entry, and where
@@ -402,7 +397,7 @@ fn every_pitfall_is_caught_or_explained() {
         // research file users do not have: see rules_cite_public_sources).
         for c in *codes {
             assert!(
-                samlint::finding::rule(c).is_some(),
+                samlint::registry::rule(c).is_some(),
                 "pitfall {n}: no rule {c}"
             );
         }
@@ -422,7 +417,7 @@ fn every_pitfall_is_caught_or_explained() {
 fn rules_cite_public_sources() {
     const PRIVATE: &[&str] = &["requirements.md", "design.md"];
     let mut bad = Vec::new();
-    for m in samlint::finding::builtin_rules() {
+    for m in samlint::registry::builtin() {
         if PRIVATE
             .iter()
             .any(|p| m.source.contains(p) || m.help.contains(p))
@@ -434,7 +429,7 @@ fn rules_cite_public_sources() {
         let m = r.meta;
         if PRIVATE
             .iter()
-            .any(|p| m.source.contains(p) || m.help.contains(p) || r.docs.contains(p))
+            .any(|p| m.source.contains(p) || m.help.contains(p) || m.docs.contains(p))
         {
             bad.push(format!("{}: {}", m.code, m.source));
         }
@@ -623,6 +618,18 @@ fn a_user_pack_runs_and_bad_packs_point_into_the_yaml() {
             "confidence: inferred",
             "confidence: sure",
             "confidence `sure`",
+        ),
+        (
+            "bad causality",
+            "confidence: inferred",
+            "confidence: inferred\n    causality: early",
+            "causality `early` must be one of unreadable, refused, untrusted, signature, protocol, content",
+        ),
+        (
+            "bad security",
+            "confidence: inferred",
+            "confidence: inferred\n    security: yes please",
+            "rule ORG001: Value was not a boolean",
         ),
     ];
     for (label, from, to, says) in bad {
@@ -1191,4 +1198,67 @@ fn pack_messages_name_what_is_expected_never_the_regular_expression() {
     );
     assert!(!o.stdout.contains("corp\\.example"), "{}", o.stdout);
     assert!(!o.stdout.contains("(?i)"), "{}", o.stdout);
+}
+
+/// A pack rule's `causality` places its findings in the reading order, and `security: true` gives it
+/// SARIF's security tag and severity, for a user's pack as for the shipped ones (the same declaration
+/// and the same registry).
+#[test]
+fn a_user_pack_rule_declares_its_reading_order_and_security() {
+    let dir = tempfile::tempdir().unwrap();
+    let declared = GOOD_PACK.replacen(
+        "confidence: inferred",
+        "confidence: inferred\n    causality: refused\n    security: true",
+        1,
+    );
+    let msg = fixture("saml/keycloak-atlassian-ok.xml");
+    let order = |pack: &str| {
+        let p = pack_file(dir.path(), pack);
+        let o = run(&[
+            "check",
+            "--pack",
+            &p,
+            "--format",
+            "concise",
+            "--at",
+            "2026-01-01T00:00:00Z",
+            &msg,
+        ]);
+        assert_eq!(o.code, 1, "{}", o.stderr);
+        let codes: Vec<String> = o
+            .stdout
+            .lines()
+            .filter_map(|l| l.split_once(": error[")?.1.split_once(']'))
+            .map(|(c, _)| c.to_string())
+            .collect();
+        codes
+    };
+    // ORG001 is the NameID (line 60), PRO010 the IssueInstant and NotBefore before it: by default a pack
+    // rule's findings come after the protocol's, declared `refused` before them.
+    assert_eq!(order(GOOD_PACK), ["PRO010", "PRO010", "PRO010", "ORG001"]);
+    assert_eq!(order(&declared), ["ORG001", "PRO010", "PRO010", "PRO010"]);
+    let descriptor = |pack: &str| {
+        let p = pack_file(dir.path(), pack);
+        let o = run(&["check", "--pack", &p, "--format", "sarif", &msg]);
+        let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+        v["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == "ORG001")
+            .cloned()
+            .unwrap()
+    };
+    let d = descriptor(&declared);
+    assert_eq!(d["properties"]["security-severity"], "8.0", "{d:#}");
+    assert_eq!(
+        d["properties"]["tags"],
+        serde_json::json!(["ORG", "my-org", "security"])
+    );
+    let d = descriptor(GOOD_PACK);
+    assert!(d["properties"].get("security-severity").is_none(), "{d:#}");
+    assert_eq!(
+        d["properties"]["tags"],
+        serde_json::json!(["ORG", "my-org"])
+    );
 }

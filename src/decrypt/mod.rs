@@ -467,7 +467,7 @@ fn tried_list(keys: &SpKeys, why: &[(usize, Msg)]) -> Msg {
 
 fn refused(e: &Encrypted, why: Msg) -> Opened {
     Opened::Refused(Box::new(
-        Finding::new(&crate::verify::rules::SIG021, why)
+        Finding::new(&crate::registry::SIG021, why)
             .at(e.start_tag, &e.path)
             .label("not decrypted"),
     ))
@@ -539,7 +539,7 @@ pub fn open(src: &Source, doc: &Document, m: &Message, keys: &SpKeys, limits: &L
                     encrypted_key: ei + 1,
                     encrypted_keys: d.keys.len(),
                 },
-                note: Finding::new(&crate::verify::rules::SIG022, note)
+                note: Finding::new(&crate::registry::SIG022, note)
                     .at(span, path)
                     .label("decrypted"),
                 source,

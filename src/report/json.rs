@@ -221,7 +221,7 @@ pub fn build(run: &Run) -> Report<'_> {
     let mut rules: Vec<&'static crate::finding::RuleMeta> = Vec::new();
     for m in &run.messages {
         for f in &m.findings {
-            if let Some(r) = crate::finding::rule(f.code)
+            if let Some(r) = crate::registry::rule(f.code)
                 && !rules.iter().any(|x| x.code == r.code)
             {
                 rules.push(r);

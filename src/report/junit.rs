@@ -2,7 +2,7 @@
 //! each rule with findings at or above `--fail-on` (lower ones go to system-out), an error testcase for
 //! anything that could not be linted. Written through quick-xml's writer, which does all escaping.
 
-use crate::finding::{Severity, builtin_rules};
+use crate::finding::Severity;
 use crate::lint::Run;
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
@@ -20,7 +20,7 @@ fn clean(s: &str) -> String {
 type Counts = (usize, usize, usize);
 
 pub fn render(run: &Run, fail_on: Severity) -> String {
-    let builtin = builtin_rules();
+    let builtin: Vec<&crate::finding::RuleMeta> = crate::registry::builtin().iter().collect();
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
     let mut total = (0usize, 0usize, 0usize); // tests, failures, errors
     let mut suites: Vec<(String, Vec<u8>, Counts)> = Vec::new();

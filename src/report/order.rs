@@ -3,29 +3,20 @@
 //! GitHub) keep the order the checks ran in.
 
 use crate::finding::{Finding, Severity};
+use crate::registry::Causality;
 
 /// How early a finding comes among those of its severity: what explains other findings comes first.
-/// 0 – the message cannot be read as what it claims to be; 1 – the IdP or the SP already said no (a
-/// non-Success status, the error page of a capture): everything else follows from it; 2 – nothing
-/// trustworthy is signed, or the content is hidden (wrapping, unsigned, wrong key, encrypted); 3 – other
-/// signature findings; 4 – structure and protocol (addresses, times, subject); 5 – what the rule packs
-/// say of names and attributes.
-pub fn causality(code: &str) -> u8 {
-    match code {
-        "STR001" | "STR002" | "STR009" | "SIG017" | "SIG020" => 0,
-        "PRO001" | "ATL012" | "PRO017" | "STR005" | "STR006" => 1,
-        "SIG005" | "SIG002" | "SIG001" | "SIG007" | "SIG008" | "SIG011" | "SIG012" | "SIG015"
-        | "SIG021" | "STR007" | "STR008" | "ATL014" | "ATL015" | "ATL021" | "ADC002" | "KC014" => 2,
-        _ if code.starts_with("SIG") => 3,
-        _ if code.starts_with("STR") || code.starts_with("PRO") => 4,
-        _ => 5,
-    }
+/// Each rule declares it (`causality:` in rules/*.yaml, see [`Causality`]); a code no rule has comes
+/// last.
+pub fn causality(code: &str) -> Causality {
+    crate::registry::rule(code).map_or(Causality::Content, |r| r.causality)
 }
 
 /// The findings in reading order (a stable sort: equal findings keep the order the checks ran in).
 pub fn ordered(findings: &[Finding]) -> Vec<&Finding> {
     let mut v: Vec<&Finding> = findings.iter().collect();
-    v.sort_by_key(|f| {
+    // A stable sort; the key is computed once per finding (a rule lookup).
+    v.sort_by_cached_key(|f| {
         (
             std::cmp::Reverse(f.severity),
             causality(f.code),
@@ -88,9 +79,8 @@ pub fn shown(f: &Finding, show_infos: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::registry::{PRO001, PRO012, SIG002, SIG006};
     use crate::source::Span;
-    use crate::verify::protocol::{PRO001, PRO012};
-    use crate::verify::rules::{SIG002, SIG006};
 
     fn f(rule: &crate::finding::RuleMeta, msg: &'static str, at: usize) -> Finding {
         let mut f = Finding::new(rule, msg);

@@ -3,8 +3,9 @@
 //! message and properties. Written through serde only. Validated in tests against the official schema and
 //! by Microsoft's SARIF Multitool.
 
-use crate::finding::{Severity, rule};
+use crate::finding::Severity;
 use crate::lint::Run;
+use crate::registry::rule;
 use serde::Serialize;
 use serde_json::{Value, json};
 use sha2::Digest as _;
@@ -84,20 +85,13 @@ pub struct Options {
     pub docs_url: Option<String>,
 }
 
-/// Rules whose findings are about security (forged, replayed or misdirected assertions, weak or
-/// untrusted signatures, leaked secrets), not only about a login that fails: tagged `security` with a
-/// `security-severity` (GitHub code scanning's 0–10 scale) so that code-scanning dashboards rank them.
-const SECURITY: &[&str] = &[
-    "STR007", "SIG001", "SIG002", "SIG003", "SIG004", "SIG005", "SIG006", "SIG007", "SIG008",
-    "SIG009", "SIG010", "SIG011", "SIG012", "SIG013", "SIG014", "SIG015", "SIG016", "SIG017",
-    "SIG018", "SIG019", "PRO003", "PRO004", "PRO005", "PRO006", "PRO007", "PRO008", "PRO009",
-    "PRO010", "ATL015", "ATL016", "ADC002", "KC008", "KC009", "KC014", "KC016",
-];
-
-/// GitHub's bands: critical ≥ 9.0, high 7.0–8.9, medium 4.0–6.9, low 0.1–3.9. A security rule's
-/// band follows its severity (error high, warning medium, info low).
+/// GitHub code scanning's `security-severity` (0–10) of a rule declared `security: true` (its
+/// findings are about security: forged, replayed or misdirected assertions, weak or untrusted
+/// signatures, leaked secrets, not only a login that fails), so that dashboards rank them. GitHub's
+/// bands: critical ≥ 9.0, high 7.0–8.9, medium 4.0–6.9, low 0.1–3.9; the band follows the rule's
+/// severity (error high, warning medium, info low).
 fn security_severity(r: &crate::finding::RuleMeta) -> Option<&'static str> {
-    SECURITY.contains(&r.code).then_some(match r.severity {
+    r.security.then_some(match r.severity {
         Severity::Error => "8.0",
         Severity::Warning => "5.0",
         Severity::Info => "2.0",
@@ -146,10 +140,7 @@ fn descriptor(r: &crate::finding::RuleMeta, opts: &Options) -> Value {
     }
     let family = &r.code[..r.code.len() - 3];
     let mut tags = vec![family.to_string()];
-    let pack = crate::rules::shipped_rules()
-        .find(|p| p.meta.code == r.code)
-        .map(|p| p.pack);
-    if let Some(pack) = pack {
+    if let Some(pack) = r.pack {
         tags.push(pack.to_string());
     }
     let mut properties = json!({ "source": r.source });

@@ -245,7 +245,7 @@ pub fn render(input: &str, found: &[Entry]) -> String {
         if !e.rules.is_empty() {
             s.push_str("\n  Rules that detect them:\n");
             for code in &e.rules {
-                let summary = crate::finding::rule(code).map_or("", |r| r.summary);
+                let summary = crate::registry::rule(code).map_or("", |r| r.summary);
                 s.push_str(&format!("    {code:<7} {summary}\n"));
             }
         }
@@ -297,7 +297,7 @@ mod tests {
                     found.iter().any(|e| e.rules.iter().any(|x| x == r)),
                     "samlint explain {t:?} does not name {r}"
                 );
-                assert!(crate::finding::rule(r).is_some(), "no rule {r}");
+                assert!(crate::registry::rule(r).is_some(), "no rule {r}");
             }
         }
     }

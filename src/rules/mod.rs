@@ -19,24 +19,9 @@ use pack::{Pack, PackError, Status, Target};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-/// A shipped pack: its name, its YAML, and the tree build.rs parsed from it (rules/cache.rs).
-macro_rules! shipped {
-    ($name:literal) => {
-        (
-            $name,
-            include_str!(concat!("../../rules/", $name, ".yaml")),
-            include_str!(concat!(env!("OUT_DIR"), "/", $name, ".tree")),
-        )
-    };
-}
-
-/// The shipped packs, in the order they are applied: (name, YAML, build-time tree).
-pub const BUILTIN: &[(&str, &str, &str)] = &[
-    shipped!("saml-core"),
-    shipped!("atlassian-cloud"),
-    shipped!("atlassian-datacenter"),
-    shipped!("keycloak"),
-];
+/// The shipped packs, in the order they are applied (`packs:` in rules/builtin.yaml): (name, YAML,
+/// the tree build.rs parsed from it, see src/rules/cache.rs).
+pub const BUILTIN: &[(&str, &str, &str)] = include!(concat!(env!("OUT_DIR"), "/shipped_packs.rs"));
 
 /// How a run uses the packs (flags and samlint.yaml).
 #[derive(Debug, Clone, Default)]
@@ -210,9 +195,9 @@ impl Engine {
         }
     }
 
-    /// Every rule of every loaded pack.
-    pub fn rules(&self) -> impl Iterator<Item = &pack::Rule> {
-        self.packs().flat_map(|p| p.rules.iter())
+    /// The rules of the user's packs (the shipped packs' are in the registry without loading them).
+    pub fn user_rules(&self) -> impl Iterator<Item = &pack::Rule> {
+        self.user.iter().flat_map(|p| p.rules.iter())
     }
 
     /// Apply every pack that fits; returns the findings and the packs that applied, with why.
@@ -391,7 +376,6 @@ fn run_call(
                 .or(s.node.span)
                 .or(tree.span);
             let mut f = Finding::new(r.meta, message);
-            f.pack = r.pack;
             f.span = span;
             f.path = Some(path);
             // Under the marked place: the function's own words, but never a generic predicate
@@ -444,6 +428,18 @@ mod tests {
             pack::load_cached("x", "", "S1- -:9:short", "built-in", &mut a).is_none(),
             "a tree that is not what encode wrote must fall back to the YAML"
         );
+    }
+
+    /// The loader reads a shipped rule's declaration as build.rs did, so its metadata is the registry's
+    /// entry itself (not an interned copy), in the registry's order.
+    #[test]
+    fn shipped_rules_are_the_registry_entries() {
+        let loaded: Vec<&crate::finding::RuleMeta> = shipped_rules().map(|r| r.meta).collect();
+        let declared = crate::registry::shipped();
+        assert_eq!(loaded.len(), declared.len());
+        for (l, d) in loaded.iter().zip(declared) {
+            assert!(std::ptr::eq(*l, d), "{}: {l:?} is not {d:?}", l.code);
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 use super::functions::{self, Check};
 use super::selector::Selector;
-use crate::finding::{RuleMeta, Severity};
+use crate::registry::{Causality, Confidence, RuleMeta, Severity};
 use crate::source::Span;
 use marked_yaml::{Node as Y, Spanned};
 use serde::Deserialize;
@@ -77,6 +77,9 @@ pub struct Condition {
     pub reason: Option<String>,
 }
 
+/// A pack rule as the engine runs it. What describes it (name, summary, severity, help, source,
+/// confidence, causality, security, docs, where it is defined) is its registry entry, `meta`: the
+/// build-time table's for a shipped pack, interned at load time for a user's.
 #[derive(Debug)]
 pub struct Rule {
     pub meta: &'static RuleMeta,
@@ -90,12 +93,6 @@ pub struct Rule {
     /// selector reaches, e.g. the setting that makes the absent one necessary.
     pub at: Option<Selector>,
     pub message: String,
-    pub confidence: &'static str,
-    /// The error text the user sees (Atlassian's error_description, Keycloak's error page), if known.
-    pub visible_error: Option<String>,
-    pub docs: String,
-    /// Where the rule is defined (file and line), for SARIF relatedLocations and `samlint rule`.
-    pub defined_at: String,
 }
 
 #[derive(Debug)]
@@ -164,6 +161,8 @@ struct RuleDef {
     message: String,
     help: String,
     confidence: Spanned<String>,
+    causality: Option<Spanned<String>>,
+    security: Option<bool>,
     source: String,
     visible_error: Option<String>,
     docs: String,
@@ -428,6 +427,15 @@ fn ctx<'a>(file: &'a str, text: &'a Arc<str>) -> Ctx<'a> {
     }
 }
 
+/// A rule's registry entry: a shipped pack's is the build-time table's (build.rs read the same YAML;
+/// `shipped_rules_are_the_registry_entries` checks they are equal), a user pack's is interned.
+fn registered(meta: RuleMeta, origin: &str) -> &'static RuleMeta {
+    match crate::registry::declared_rule(meta.code) {
+        Some(m) if origin == "built-in" && *m == meta => m,
+        _ => crate::registry::intern(meta),
+    }
+}
+
 fn load_tree(
     cx: Ctx<'_>,
     root: &Y,
@@ -437,11 +445,7 @@ fn load_tree(
     let file = cx.file;
     let def: PackDef = cx.typed(root, "pack")?;
     let name = def.pack.as_str();
-    if name.is_empty()
-        || !name
-            .bytes()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
-    {
+    if name.is_empty() || !crate::registry::kebab(name) {
         return Err(cx.err(
             format!("pack name `{name}` must be kebab-case"),
             cx.at(&def.pack, name.len()),
@@ -469,18 +473,13 @@ fn load_tree(
     for (code_node, rule_node) in rules_map.iter() {
         let code = code_node.as_str();
         let code_span = cx.span_of(code_node.span().start(), code.len());
-        let valid_code = code.len() >= 4
-            && code.bytes().rev().take(3).all(|c| c.is_ascii_digit())
-            && code[..code.len() - 3]
-                .bytes()
-                .all(|c| c.is_ascii_uppercase());
-        if !valid_code {
+        if !crate::registry::valid_code(code) {
             return Err(cx.err(
                 format!("rule code `{code}` must be upper-case letters followed by three digits (e.g. ATL001)"),
                 code_span,
             ));
         }
-        if crate::finding::builtin_rule(code).is_some() {
+        if crate::registry::builtin_rule(code).is_some() {
             return Err(cx.err(
                 format!("rule code `{code}` is a built-in rule's"),
                 code_span,
@@ -495,11 +494,7 @@ fn load_tree(
         seen.insert(code.to_string(), format!("pack {pack_name}"));
         let what = format!("rule {code}");
         let r: RuleDef = cx.typed(rule_node, &what)?;
-        if !r
-            .name
-            .bytes()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
-        {
+        if !crate::registry::kebab(&r.name) {
             return Err(cx.err(
                 format!("{what}: name `{}` must be kebab-case", r.name.as_str()),
                 cx.at(&r.name, r.name.len()),
@@ -533,17 +528,31 @@ fn load_tree(
                 )
             })?,
         };
-        const CONFIDENCE: [&str; 4] = ["confirmed", "secondary", "inferred", "unconfirmed"];
-        if !CONFIDENCE.contains(&r.confidence.as_str()) {
+        let Some(confidence) = Confidence::parse(&r.confidence) else {
+            let all: Vec<&str> = Confidence::ALL.iter().map(|c| c.as_str()).collect();
             return Err(cx.err(
                 format!(
                     "{what}: confidence `{}` must be one of {} ([C] the vendor says so, [S] secondary sources, [I] inferred, [U] unconfirmed)",
                     r.confidence.as_str(),
-                    CONFIDENCE.join(", ")
+                    all.join(", ")
                 ),
                 cx.at(&r.confidence, r.confidence.len()),
             ));
-        }
+        };
+        let causality = match &r.causality {
+            None => Causality::Content,
+            Some(c) => Causality::parse(c).ok_or_else(|| {
+                let all: Vec<&str> = Causality::ALL.iter().map(|c| c.as_str()).collect();
+                cx.err(
+                    format!(
+                        "{what}: causality `{}` must be one of {}",
+                        c.as_str(),
+                        all.join(", ")
+                    ),
+                    cx.at(c, c.len()),
+                )
+            })?,
+        };
         let rmap = rule_node.as_mapping();
         let when = conditions(
             &cx,
@@ -585,16 +594,24 @@ fn load_tree(
             })?),
         };
         let line = code_node.span().start().map_or(0, |m| m.line());
-        let meta: &'static RuleMeta = crate::finding::intern_meta(RuleMeta {
+        let meta = RuleMeta {
             code: intern(code),
             name: intern(&r.name),
             severity,
             summary: intern(&r.summary),
             help: intern(&r.help),
             source: intern(&r.source),
-        });
+            pack: Some(pack_name),
+            target: target.as_str(),
+            confidence,
+            causality,
+            security: r.security.unwrap_or(false),
+            docs: intern(&r.docs),
+            visible_error: r.visible_error.as_deref().map(intern),
+            defined_at: intern(&format!("{file}:{line}")),
+        };
         rules.push(Rule {
-            meta,
+            meta: registered(meta, origin),
             pack: pack_name,
             status,
             target,
@@ -602,10 +619,6 @@ fn load_tree(
             then,
             at,
             message: r.message,
-            confidence: intern(&r.confidence),
-            visible_error: r.visible_error,
-            docs: r.docs,
-            defined_at: format!("{file}:{line}"),
         });
     }
     Ok(Pack {

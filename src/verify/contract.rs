@@ -10,10 +10,10 @@
 //! signature covers the element it sits in, or the whole document).
 
 use super::locate::{Located, Reference, Site};
-use super::rules::*;
 use super::{AlgClass, cause, classify_digest_method, classify_signature_method};
 use crate::finding::{Arg, Finding, Msg};
 use crate::msg;
+use crate::registry::{SIG001, SIG005, SIG006, SIG007, SIG008, SIG012, SIG013, SIG014, SIG015};
 use crate::xml::{Document, NodeId};
 
 pub const ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";

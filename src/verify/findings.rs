@@ -5,11 +5,13 @@ use super::accept::{Acceptance, Verdict};
 use super::cert::Cert;
 use super::contract::Contract;
 use super::locate::{Located, Site};
-use super::rules::*;
 use super::{Status, cause};
 use crate::finding::{Arg, Finding, Msg, Severity};
 use crate::model::{Message, MessageKind};
 use crate::msg;
+use crate::registry::{
+    SIG001, SIG002, SIG003, SIG004, SIG005, SIG009, SIG010, SIG011, SIG016, SIG017, SIG018, SIG019,
+};
 use crate::source::Span;
 use crate::xml::Document;
 

@@ -25,7 +25,6 @@ mod locate;
 pub mod native;
 pub mod protocol;
 mod redirect;
-pub mod rules;
 pub mod sign;
 pub mod time;
 #[cfg(feature = "xmlsec")]
@@ -127,7 +126,7 @@ pub fn analyse_decrypted(
                     m.push(crate::msg!(": "));
                     m.push(d.clone());
                 }
-                let mut f = Finding::new(&rules::SIG017, m)
+                let mut f = Finding::new(&crate::registry::SIG017, m)
                     .at(span, &sa.path)
                     .label("verifiers disagree");
                 if !disagree {
@@ -469,7 +468,7 @@ fn analyse_inner(
         let mut detail = crate::msg!("In the message as received (before decryption): ");
         detail.push(r.detail.clone());
         findings.push(
-            crate::finding::Finding::new(&rules::SIG005, detail)
+            crate::finding::Finding::new(&crate::registry::SIG005, detail)
                 .at(m.start_tag, doc.path(doc.root)),
         );
     }

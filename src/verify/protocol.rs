@@ -3,175 +3,13 @@
 //! the value is inferred from the message and the message is checked against itself.
 
 use super::time::{Millis, format, human_duration, parse};
-use crate::finding::{Arg, Finding, Msg, RuleMeta, Severity};
+use crate::finding::{Arg, Finding, Msg, RuleMeta};
 use crate::model::{Assertion, Message, MessageKind, Subject, Text, Val};
 use crate::msg;
-
-const PROFILES: &str = "SAML 2.0 Profiles §4.1.4 (Web Browser SSO)";
-
-macro_rules! rule {
-    ($id:ident, $code:literal, $name:literal, $sev:ident, $summary:literal, $help:literal, $source:expr) => {
-        pub const $id: RuleMeta = RuleMeta {
-            code: $code,
-            name: $name,
-            severity: Severity::$sev,
-            summary: $summary,
-            help: $help,
-            source: $source,
-        };
-    };
-}
-
-rule!(
-    PRO001,
-    "PRO001",
-    "status-not-success",
-    Error,
-    "The IdP answered with an error status",
-    "the message explains the status; fix the cause at the IdP (the SP only relays it)",
-    "SAML 2.0 Core §3.2.2.2"
-);
-rule!(
-    PRO002,
-    "PRO002",
-    "issuer-mismatch",
-    Error,
-    "The Issuer is not the expected IdP entity ID",
-    "the SP's configured IdP entity ID (Atlassian: 'Identity provider Entity ID') must equal the Issuer exactly",
-    "https://www.keycloak.org/migration/migrating-to-quarkus (/auth removed in Keycloak 17); https://community.atlassian.com/t5/Atlassian-Access-questions/How-can-I-configuration-SAML-in-Keyclock-to-use-atlassian-cloud/qaq-p/880278"
-);
-rule!(
-    PRO003,
-    "PRO003",
-    "audience-mismatch",
-    Error,
-    "The Audience is missing or is not the SP entity ID",
-    "Atlassian Cloud answers 'Audience is invalid.': the Keycloak client ID must be the SP entity ID https://auth.atlassian.com/saml/<id>",
-    "https://www.npmjs.com/package/passport-wsfed-saml2/v/4.6.1 lib/passport-wsfed-saml2/saml.js ('Audience is invalid.'); https://community.auth0.com/t/saml-atlassian-as-service-provider-returns-audience-is-invalid/139415"
-);
-rule!(
-    PRO004,
-    "PRO004",
-    "destination-mismatch",
-    Error,
-    "The Destination is not the ACS URL",
-    "set the client's Assertion Consumer Service POST binding URL to the SP's ACS, query included (?connection=saml-…)",
-    "https://www.npmjs.com/package/passport-wsfed-saml2/v/4.6.1 lib/passport-wsfed-saml2/samlp.js ('Destination endpoint … did not match'); https://github.com/SAML-Toolkits/java-saml/blob/5cd3ed8753dcc076cde86ec68aeb5781326868c8/core/src/main/java/com/onelogin/saml2/authn/SamlResponse.java ('The response was received at …'); https://learn.microsoft.com/en-us/azure/active-directory/saas-apps/atlassian-cloud-tutorial"
-);
-rule!(
-    PRO005,
-    "PRO005",
-    "recipient-mismatch",
-    Error,
-    "The SubjectConfirmationData Recipient is not the ACS URL",
-    "Atlassian answers 'Recipient is invalid.': the Recipient must be the ACS URL including its query",
-    "https://www.npmjs.com/package/passport-wsfed-saml2/v/4.6.1 lib/passport-wsfed-saml2/saml.js ('Recipient is invalid.'); https://learn.microsoft.com/en-us/azure/active-directory/saas-apps/atlassian-cloud-tutorial"
-);
-rule!(
-    PRO006,
-    "PRO006",
-    "bearer-confirmation",
-    Error,
-    "No usable bearer SubjectConfirmation",
-    "the Web SSO profile needs a bearer SubjectConfirmation whose data has Recipient and NotOnOrAfter",
-    PROFILES
-);
-rule!(
-    PRO007,
-    "PRO007",
-    "in-response-to-mismatch",
-    Error,
-    "InResponseTo does not match the AuthnRequest",
-    "the response answers another request (a stale tab, a replay, or a second login racing the first); start the login again from the SP",
-    PROFILES
-);
-rule!(
-    PRO008,
-    "PRO008",
-    "unsolicited-response",
-    Info,
-    "No InResponseTo: an IdP-initiated (unsolicited) response",
-    "Atlassian Cloud accepts IdP-initiated SSO; the SP must allow unsolicited responses",
-    "https://learn.microsoft.com/en-us/azure/active-directory/saas-apps/atlassian-cloud-tutorial (SP and IdP initiated SSO)"
-);
-rule!(
-    PRO009,
-    "PRO009",
-    "expired",
-    Error,
-    "A validity window had already closed at the evaluation time",
-    "check the IdP's clock (NTP) and the assertion lifespan; Atlassian Cloud answers 'assertion has expired' when the Conditions window closed more than 3 minutes before it received the response (its library judges the Conditions window only)",
-    "https://support.atlassian.com/atlassian-cloud/kb/resolving-saml-time-mismatch-issues-aka-assertion-has-expired/; https://www.npmjs.com/package/passport-wsfed-saml2/v/4.6.1 lib/passport-wsfed-saml2/saml.js (validateExpiration, clockSkew 3 minutes)"
-);
-rule!(
-    PRO010,
-    "PRO010",
-    "not-yet-valid",
-    Error,
-    "A validity window had not yet opened at the evaluation time",
-    "the IdP's clock runs ahead of the SP's: fix NTP on the IdP host; Atlassian Cloud's library (passport-wsfed-saml2 4.6.1) answers 'assertion has expired' for this too, when Conditions NotBefore is more than 3 minutes ahead",
-    "https://support.atlassian.com/atlassian-cloud/kb/resolving-saml-time-mismatch-issues-aka-assertion-has-expired/; https://github.com/SAML-Toolkits/java-saml/blob/5cd3ed8753dcc076cde86ec68aeb5781326868c8/core/src/main/java/com/onelogin/saml2/authn/SamlResponse.java ('not yet valid'); https://www.npmjs.com/package/passport-wsfed-saml2/v/4.6.1 lib/passport-wsfed-saml2/saml.js (validateExpiration)"
-);
-rule!(
-    PRO011,
-    "PRO011",
-    "missing-subject",
-    Error,
-    "The assertion has no Subject or no NameID",
-    "the SP identifies the user by NameID; configure the client's Name ID format and make sure the user has that value",
-    PROFILES
-);
-rule!(
-    PRO012,
-    "PRO012",
-    "time-not-checked",
-    Info,
-    "Time windows evaluated at the message's own IssueInstant cannot fail",
-    "pass --at now (or a HAR capture, whose request times are used) to check the windows against a real clock",
-    "README.md, Signatures and trust (time windows are evaluated at --at)"
-);
-rule!(
-    PRO013,
-    "PRO013",
-    "expectations-inferred",
-    Info,
-    "Expected values were inferred from the message itself",
-    "pass --sp-entity-id, --acs-url and --idp-entity-id (or --idp-metadata) to check against what the SP is configured with",
-    "README.md, Signatures and trust (values not given are inferred from the message)"
-);
-rule!(
-    PRO015,
-    "PRO015",
-    "idp-clock-offset",
-    Warning,
-    "The IdP's clock differs from the browser's by more than the allowed skew",
-    "fix the IdP host's time (NTP); Atlassian allows about 3 minutes",
-    "https://support.atlassian.com/atlassian-cloud/kb/resolving-saml-time-mismatch-issues-aka-assertion-has-expired/; https://www.npmjs.com/package/passport-wsfed-saml2/v/4.6.1 lib/passport-wsfed-saml2/saml.js (clockSkew, 3 minutes)"
-);
-rule!(
-    PRO016,
-    "PRO016",
-    "sp-name-qualifier-mismatch",
-    Error,
-    "NameID SPNameQualifier is not the SP entity ID",
-    "the SPNameQualifier, when present, must be the SP's entity ID",
-    "SAML 2.0 Core §2.2.2"
-);
-
-rule!(
-    PRO017,
-    "PRO017",
-    "error-in-capture",
-    Error,
-    "The capture shows the login failing: an Atlassian error redirect or a Keycloak error page",
-    "run `samlint explain` on the error text for its causes; the findings on the messages around it usually name one",
-    "https://support.atlassian.com/atlassian-cloud/kb/resolving-saml-time-mismatch-issues-aka-assertion-has-expired/; https://support.atlassian.com/atlassian-cloud/kb/resolving-atlassian-cloud-certificate-error-for-saml-sso/; https://support.atlassian.com/atlassian-cloud/kb/user-receives-error-the-email-address-you-entered-cant-be-used-to-log-in-here-when-logging-in-via-saml-sso/; https://github.com/keycloak/keycloak/blob/c61cc1a493d86cc94cc7de0472e3baffeba5b0e2/services/src/main/java/org/keycloak/protocol/saml/SamlService.java"
-);
-
-pub const RULES: &[RuleMeta] = &[
+use crate::registry::{
     PRO001, PRO002, PRO003, PRO004, PRO005, PRO006, PRO007, PRO008, PRO009, PRO010, PRO011, PRO012,
-    PRO013, PRO015, PRO016, PRO017,
-];
+    PRO013, PRO015, PRO016,
+};
 
 /// What the SP expects.
 #[derive(Debug, Clone, Default)]
@@ -976,8 +814,12 @@ mod tests {
             .iter()
             .flat_map(|(rules, _)| rules.iter().map(|r| r.code))
             .collect();
-        owned.push(PRO017.code);
-        let mut all: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+        owned.push(crate::registry::PRO017.code);
+        let mut all: Vec<&str> = crate::registry::builtin()
+            .iter()
+            .map(|r| r.code)
+            .filter(|c| c.starts_with("PRO"))
+            .collect();
         owned.sort_unstable();
         all.sort_unstable();
         assert_eq!(owned, all);

@@ -2,13 +2,13 @@
 //! that repeats a binding parameter (design.md "One signature, one message").
 
 use super::dsig::Verifier;
-use super::rules::*;
 use super::{
     AlgClass, Outcome, Report, SigReport, Status, Trust, cause, cert, classify_signature_method,
 };
 use crate::finding::{Arg, Finding, Msg};
 use crate::model::Message;
 use crate::msg;
+use crate::registry::{SIG001, SIG003, SIG006, SIG007, SIG020};
 
 /// The octets a Redirect-binding signature over the message parameter `parameter` (`SAMLRequest` or
 /// `SAMLResponse`) covers: that parameter, `RelayState` (when present) and `SigAlg`, each `name=value`
