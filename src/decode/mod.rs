@@ -151,9 +151,12 @@ const SNIFF: usize = 64 * 1024;
 /// a SAML parameter or namespace, is an HTML page posting one, or is one base64 value. A file that
 /// cannot be read is kept, so that the error is reported.
 pub fn may_hold_saml(path: &Path) -> bool {
-    let mut head = Vec::with_capacity(4096);
+    let mut head = Vec::new();
     match std::fs::File::open(path) {
         Ok(f) => {
+            // Sized from the file's length: one read() for a message file, not a doubling series.
+            let len = f.metadata().map_or(4096, |m| m.len()).min(SNIFF as u64) as usize;
+            head.reserve_exact(len + 1);
             if f.take(SNIFF as u64).read_to_end(&mut head).is_err() {
                 return true;
             }

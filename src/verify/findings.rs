@@ -53,7 +53,12 @@ fn hidden_assertions(doc: &Document, loc: &Located, out: &mut Vec<Finding>) {
     for &h in &loc.lookalike {
         let (local, uri) = doc
             .element(h)
-            .map(|e| (e.local.clone(), e.ns.clone().unwrap_or_default()))
+            .map(|e| {
+                (
+                    e.local.clone(),
+                    e.ns.as_deref().unwrap_or_default().to_string(),
+                )
+            })
             .unwrap_or_default();
         out.push(
             Finding::new(

@@ -12,13 +12,17 @@ use serde::Serialize;
 
 pub type NodeId = usize;
 
+/// A namespace URI, shared by every name bound to it.
+pub type Ns = std::sync::Arc<str>;
+
 pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 pub const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Attr {
-    /// Namespace URI; `None` for unprefixed attributes (which are in no namespace).
-    pub ns: Option<String>,
+    /// Namespace URI; `None` for unprefixed attributes (which are in no namespace). Shared with the
+    /// declaration it comes from: one allocation per declaration, not per name.
+    pub ns: Option<Ns>,
     pub local: String,
     /// The name as written (`prefix:local`).
     pub qname: String,
@@ -32,7 +36,7 @@ pub struct Attr {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Element {
-    pub ns: Option<String>,
+    pub ns: Option<Ns>,
     pub local: String,
     pub prefix: Option<String>,
     pub attrs: Vec<Attr>,
@@ -245,14 +249,26 @@ impl Document {
 /// The namespace bindings in scope: each prefix's stack of URIs (prefix "" is the default namespace, and
 /// the URI "" undeclares it), and the prefixes each open element declared. Lookups are constant-time,
 /// however many declarations a document holds.
-#[derive(Default)]
 struct Scopes {
-    bound: std::collections::HashMap<String, Vec<String>>,
+    xml: Ns,
+    xmlns: Ns,
+    bound: std::collections::HashMap<String, Vec<Ns>>,
     declared: Vec<Vec<String>>,
 }
 
+impl Default for Scopes {
+    fn default() -> Self {
+        Scopes {
+            xml: Ns::from(XML_NS),
+            xmlns: Ns::from(XMLNS_NS),
+            bound: Default::default(),
+            declared: Vec::new(),
+        }
+    }
+}
+
 impl Scopes {
-    fn push(&mut self, bindings: Vec<(String, String)>) {
+    fn push(&mut self, bindings: Vec<(String, Ns)>) {
         let mut names = Vec::with_capacity(bindings.len());
         for (p, u) in bindings {
             self.bound.entry(p.clone()).or_default().push(u);
@@ -267,17 +283,17 @@ impl Scopes {
             }
         }
     }
-    fn resolve(&self, prefix: &str) -> Option<String> {
+    fn resolve(&self, prefix: &str) -> Option<Ns> {
         match prefix {
-            "xml" => Some(XML_NS.to_string()),
-            "xmlns" => Some(XMLNS_NS.to_string()),
+            "xml" => Some(self.xml.clone()),
+            "xmlns" => Some(self.xmlns.clone()),
             p => self.bound.get(p).and_then(|v| v.last()).cloned(),
         }
     }
 }
 
 /// Per open element: how many child elements of each name it has so far (for `nth` / `same`).
-type SiblingCounts = std::collections::HashMap<(Option<String>, String), usize>;
+type SiblingCounts = std::collections::HashMap<(Option<Ns>, String), usize>;
 
 fn xml_err(e: impl std::fmt::Display) -> ErrorKind {
     ErrorKind::Xml {
@@ -661,7 +677,7 @@ fn push_element(
     for (q, v) in &parsed {
         if q == "xmlns" {
             check_declaration("", v).map_err(ns_err)?;
-            bindings.push((String::new(), v.clone()));
+            bindings.push((String::new(), Ns::from(v.as_str())));
         } else if let Some(p) = q.strip_prefix("xmlns:") {
             if !is_ncname(p) {
                 return Err(ns_err(format!(
@@ -673,7 +689,7 @@ fn push_element(
                 return Err(ns_err(format!("prefix `{p}` bound to an empty namespace")));
             }
             check_declaration(p, v).map_err(ns_err)?;
-            bindings.push((p.to_string(), v.clone()));
+            bindings.push((p.to_string(), Ns::from(v.as_str())));
         }
     }
     scopes.push(bindings);
@@ -744,10 +760,11 @@ fn push_element(
                 aspan,
             ));
         }
+        let local = al.to_string();
         attrs.push(Attr {
             ns: ans,
-            local: al.to_string(),
-            qname: q.clone(),
+            local,
+            qname: q,
             value,
             span: aspan,
             value_span: vspan,
@@ -961,7 +978,7 @@ mod tests {
         let ns: Vec<Option<String>> = d
             .descendants(d.root)
             .iter()
-            .map(|n| d.element(*n).unwrap().ns.clone())
+            .map(|n| d.element(*n).unwrap().ns.as_deref().map(str::to_string))
             .collect();
         let u = |s: &str| Some(s.to_string());
         assert_eq!(ns, [u("urn:2"), u("urn:2"), u("urn:1"), None]);
