@@ -381,6 +381,10 @@ pub fn parse(text: &str) -> Result<Document, (ErrorKind, Span)> {
                 }
             }
             Event::Text(t) => {
+                // §2.4: `]]>` may not appear in content (libxml2 refuses it).
+                if t.as_ref().contains("]]>") {
+                    return Err((xml_err("']]>' in text (not allowed in XML)"), span));
+                }
                 let piece = t.xml10_content();
                 if stack.is_empty() {
                     if !piece
@@ -475,7 +479,12 @@ pub fn parse(text: &str) -> Result<Document, (ErrorKind, Span)> {
                     }
                 }
             }
-            Event::PI(_) => {
+            Event::PI(p) => {
+                // §2.6: a processing instruction starts with its target, a Name.
+                let target = p.target();
+                if !target.chars().next().is_some_and(name_start) || !target.chars().all(name_char) {
+                    return Err((xml_err("a processing instruction without a valid target"), span));
+                }
                 let id = push_node(&mut nodes, NodeKind::Pi, span, stack.last().copied());
                 if stack.is_empty() {
                     if root.is_some() {
@@ -655,6 +664,21 @@ fn push_element(
     text: &str,
 ) -> Result<NodeId, (ErrorKind, Span)> {
     let raw_attrs = scan_attr_spans(text, span);
+    // XML 1.0 §3.1, WFC "No < in Attribute Values": libxml2 (and so the SP) refuses the document;
+    // quick-xml reads on, and samlint's own signature check would then judge a document no SP parses.
+    if let Some((aspan, _)) = raw_attrs
+        .iter()
+        .find(|(_, v)| text.get(v.range()).is_some_and(|v| v.contains('<')))
+    {
+        return Err((xml_err("'<' inside an attribute value (not allowed in XML)"), *aspan));
+    }
+    // §3.1: attributes are separated by white space (`a="1"b="2"` is not XML; quick-xml reads it).
+    for w in raw_attrs.windows(2) {
+        let between = text.get(w[0].0.end..w[1].0.start).unwrap_or_default();
+        if between.is_empty() || !between.bytes().all(|b| b" \t\r\n".contains(&b)) {
+            return Err((xml_err("attributes not separated by white space"), w[1].0));
+        }
+    }
     let mut parsed: Vec<(String, String)> = Vec::new();
     for a in e.attributes().with_checks(true) {
         let a = a.map_err(|err| (xml_err(err), span))?;
@@ -662,6 +686,16 @@ fn push_element(
             .normalized_value(quick_xml::XmlVersion::Implicit1_0)
             .map_err(|err| (xml_err(err), span))?
             .into_owned();
+        // A character reference must name a legal Char here too (§4.1), as in text.
+        if let Some(c) = value.chars().find(|c| !is_xml_char(*c)) {
+            return Err((
+                xml_err(format!(
+                    "attribute value holds U+{:04X}, which is not an XML character",
+                    c as u32
+                )),
+                span,
+            ));
+        }
         let qname = a.key.as_ref().to_string();
         parsed.push((qname, value));
     }
@@ -786,6 +820,11 @@ fn push_element(
         span,
         stack.last().copied(),
     ))
+}
+
+/// XML 1.0 §2.2 Char (Rust's `char` already excludes surrogates).
+fn is_xml_char(c: char) -> bool {
+    !((c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r')) && c != '\u{fffe}' && c != '\u{ffff}'
 }
 
 fn split_qname(q: &str) -> (Option<&str>, &str) {
@@ -938,6 +977,32 @@ mod tests {
         assert!(
             parse(r#"<a xmlns:xml="http://www.w3.org/XML/1998/namespace" xml:lang="en"/>"#).is_ok()
         );
+    }
+
+    #[test]
+    fn what_libxml2_refuses_is_refused() {
+        for t in [
+            "<a x=\"1\"y=\"2\"/>",
+            "<a>]]></a>",
+            "<a x=\"&#xFFFE;\"/>",
+            "<a x=\"&#1;\"/>",
+            "<a><? x?></a>",
+            "<a><?1x y?></a>",
+        ] {
+            assert!(parse(t).is_err(), "{t} accepted");
+        }
+        for t in ["<a x=\"1\"\ty='2'/>", "<a>]]&gt;</a>", "<a><![CDATA[x]]]></a>", "<a><?p x?></a>"] {
+            assert!(parse(t).is_ok(), "{t} refused");
+        }
+    }
+
+    #[test]
+    fn a_less_than_sign_in_an_attribute_value_is_refused() {
+        for t in ["<a x=\"p<q\"/>", "<a x='<'></a>", "<r><a y=\"1\" x='a>b<c'/></r>"] {
+            let e = parse(t).err().unwrap_or_else(|| panic!("{t} accepted"));
+            assert!(format!("{e:?}").contains("inside an attribute value"), "{e:?}");
+        }
+        assert!(parse("<a x=\"p&lt;q&gt;\" y='>'/>").is_ok());
     }
 
     #[test]
