@@ -1093,3 +1093,43 @@ fn fuzz_regressions_verify_differential() {
         dir.display()
     );
 }
+
+/// Found by the adversarial review of samlint's own signature check: shapes a libxml2-based SP refuses
+/// must never be `valid` (each was `valid` before or after the check moved onto samlint's parse).
+#[test]
+fn what_libxml2_cannot_verify_is_never_valid() {
+    let base = signed(What::Assertion);
+    assert_status(&verdict(&base, IDP).1, "valid", None);
+    // Markup inside the base64 of SignatureValue (libxml2 reads its text too).
+    let x = base.replacen(
+        "</ds:SignatureValue>",
+        "<ds:X>AAAA</ds:X></ds:SignatureValue>",
+        1,
+    );
+    let (_, sig, codes) = verdict(&x, IDP);
+    assert_status(&sig, "invalid", Some("malformed"));
+    assert!(codes.contains(&"SIG001".into()), "{codes:?}");
+    // ... and inside a DigestValue.
+    let x = base.replacen("</ds:DigestValue>", "<ds:X>QUFB</ds:X></ds:DigestValue>", 1);
+    assert_status(&verdict(&x, IDP).1, "invalid", Some("malformed"));
+    // A relative namespace URI anywhere (libxml2's c14n refuses the whole document), here unsigned.
+    let x = base.replacen(
+        "<samlp:Response ",
+        "<samlp:Response xmlns:q=\"relative/ns\" ",
+        1,
+    );
+    assert_status(&verdict(&x, IDP).1, "invalid", Some("malformed"));
+    // A namespaced URI attribute before the plain one on the Reference: left to bergshamra, which
+    // reads the first; never valid.
+    let x = base.replacen(
+        "<ds:Reference URI=",
+        "<ds:Reference xmlns:f=\"urn:f\" f:URI=\"#nowhere\" URI=",
+        1,
+    );
+    assert_ne!(verdict(&x, IDP).1["status"], "valid");
+    // A literal U+FFFF in a comment, a malformed declaration: not XML (exit 2).
+    let x = base.replacen("<saml:Issuer>", "<!-- \u{ffff} --><saml:Issuer>", 1);
+    assert_eq!(verdict(&x, IDP).0, 2);
+    let x = format!("<?xml version=\"1.0\" foo=\"bar\"?>{base}");
+    assert_eq!(verdict(&x, IDP).0, 2);
+}

@@ -65,13 +65,18 @@ pub struct Contract {
 
 /// Is this `#fragment` a plain same-document ID reference (no XPointer, no path, no spaces)?
 pub fn plain_id(uri: &str) -> Option<&str> {
-    uri.strip_prefix('#')
-        .filter(|id| !id.is_empty() && !id.contains(['(', ')', '/', ' ', '#']))
+    // White space too: libxmlsec1 turns `#id` into XPath's id('…'), which splits its argument on it.
+    uri.strip_prefix('#').filter(|id| {
+        !id.is_empty() && !id.contains(['(', ')', '/', '#']) && !id.chars().any(char::is_whitespace)
+    })
 }
 
 pub fn check(doc: &Document, loc: &Located) -> Contract {
     let mut c = Contract::default();
     duplicate_ids(doc, loc, &mut c);
+    if !loc.sites.is_empty() {
+        relative_namespaces(doc, &mut c);
+    }
     for s in &loc.sites {
         document_level(s, &mut c);
     }
@@ -103,6 +108,48 @@ fn duplicate_ids(doc: &Document, loc: &Located, c: &mut Contract) {
             .label("second element with this ID"),
         );
     }
+}
+
+/// libxml2's canonicaliser refuses a document that declares a relative (or unparsable) namespace URI on
+/// any element it walks, so no libxmlsec1-based SP verifies a signature in it.
+fn relative_namespaces(doc: &Document, c: &mut Contract) {
+    for (id, n) in doc.nodes.iter().enumerate() {
+        let crate::xml::NodeKind::Element(e) = &n.kind else {
+            continue;
+        };
+        let Some(a) = e.attrs.iter().find(|a| {
+            (a.qname == "xmlns" || a.qname.starts_with("xmlns:"))
+                && !a.value.is_empty()
+                && !absolute_uri(&a.value)
+        }) else {
+            continue;
+        };
+        let msg = msg!(
+            "namespace URI \"{}\" is relative or not a URI: libxml2's canonicalisation (libxmlsec1, most SPs) refuses the whole document",
+            Arg::value(a.value.as_str())
+        );
+        c.findings.push(
+            Finding::new(&SIG001, msg.clone())
+                .at(a.span, doc.path(id))
+                .label("namespace declaration"),
+        );
+        c.doc_refused
+            .get_or_insert(Refusal::new(cause::MALFORMED, msg));
+        return;
+    }
+}
+
+/// A URI with a scheme and no character RFC 3986 forbids (what libxml2's xmlParseURI takes).
+fn absolute_uri(u: &str) -> bool {
+    let Some((scheme, _)) = u.split_once(':') else {
+        return false;
+    };
+    let mut s = scheme.chars();
+    s.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && s.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && !u
+            .chars()
+            .any(|c| c.is_ascii_control() || c == ' ' || "\"<>\\^`{|}".contains(c))
 }
 
 /// What no verifier may be shown: a Reference to anything but the document itself, a transform or
@@ -221,6 +268,17 @@ fn signature(doc: &Document, loc: &Located, s: &Site, findings: &mut Vec<Finding
                 .label("incomplete ds:Signature"),
         );
         sc.refused = Some(Refusal::new(cause::MALFORMED, msg));
+    } else if let Some(what) = markup_in_value(doc, s.node) {
+        let msg = msg!(
+            "the {} holds an element or processing instruction: libxml2 reads its text too, other verifiers do not",
+            Arg::plain(what)
+        );
+        findings.push(
+            Finding::new(&SIG001, msg.clone())
+                .at(s.span, &s.path)
+                .label("markup inside a base64 value"),
+        );
+        sc.refused = Some(Refusal::new(cause::MALFORMED, msg));
     } else if s.references.len() > 1 && !s.in_advice {
         let msg = msg!(
             "the signature has {} References; a SAML signature has exactly one, to its own element",
@@ -246,6 +304,27 @@ fn signature(doc: &Document, loc: &Located, s: &Site, findings: &mut Vec<Finding
     }
     placement(doc, loc, s, &mut sc, findings);
     sc
+}
+
+/// The SignatureValue, or a DigestValue of SignedInfo, with child elements or PIs.
+fn markup_in_value(doc: &Document, sig: NodeId) -> Option<&'static str> {
+    use crate::model::ns::DS;
+    let markup = |n: NodeId| {
+        doc.node(n).children.iter().any(|c| {
+            matches!(
+                doc.node(*c).kind,
+                crate::xml::NodeKind::Element(_) | crate::xml::NodeKind::Pi
+            )
+        })
+    };
+    if doc.children_named(sig, DS, "SignatureValue").any(markup) {
+        return Some("SignatureValue");
+    }
+    let si = doc.first_child(sig, DS, "SignedInfo")?;
+    doc.children_named(si, DS, "Reference")
+        .flat_map(|r| doc.children_named(r, DS, "DigestValue"))
+        .any(markup)
+        .then_some("DigestValue")
 }
 
 /// The element the Reference resolves to: the document for `""`, the one element carrying the ID for

@@ -27,7 +27,7 @@ const EXC: &str = C14N[0];
 /// Verify every signature of the document with `key`: `Some` only when this module takes every one
 /// of them and each is valid.
 pub fn verify_all(doc: &Document, loc: &Located, key: &Cert) -> Option<Vec<SigResult>> {
-    if loc.sites.is_empty() || loc.ids.values().any(|v| v.len() > 1) {
+    if loc.sites.is_empty() || loc.ids.values().any(|v| v.len() > 1) || shadowed_names(doc) {
         return None;
     }
     let rsa = rsa_key(&key.der)?;
@@ -40,6 +40,39 @@ pub fn verify_all(doc: &Document, loc: &Located, key: &Cert) -> Option<Vec<SigRe
             signature(doc, loc, s.node, &rsa)
         })
         .collect()
+}
+
+/// Attribute names this module reads without a namespace (and ID attributes), also present in some
+/// namespace somewhere: libxml2's `xmlGetProp`, which libxmlsec1 reads them with, takes the first of
+/// either in document order, so the SP may read the other one. Left to bergshamra.
+fn shadowed_names(doc: &Document) -> bool {
+    const READ: [&str; 7] = [
+        "URI",
+        "Algorithm",
+        "PrefixList",
+        "ID",
+        "Id",
+        "id",
+        "AssertionID",
+    ];
+    doc.nodes.iter().any(|n| match &n.kind {
+        NodeKind::Element(e) => e.attrs.iter().any(|a| {
+            a.ns.as_deref().is_some_and(|ns| {
+                ns != crate::xml::dom::XMLNS_NS && READ.contains(&a.local.as_str())
+            })
+        }),
+        _ => false,
+    })
+}
+
+/// The text of a DigestValue or SignatureValue when it holds nothing but text (libxml2 reads the text
+/// of child elements too; bergshamra reads one text node).
+fn value_text(doc: &Document, id: NodeId) -> Option<String> {
+    let c = &doc.node(id).children;
+    match c.as_slice() {
+        [one] if matches!(doc.node(*one).kind, NodeKind::Text { .. }) => Some(doc.own_text(id)),
+        _ => None,
+    }
 }
 
 /// The parts of one ds:Signature, when it has exactly the expected shape.
@@ -67,7 +100,7 @@ fn signature(doc: &Document, loc: &Located, sig: NodeId, rsa: &[u8]) -> Option<S
     let mut signed = Vec::new();
     let prefixes: Vec<&str> = p.c14n_prefixes.iter().map(String::as_str).collect();
     c14n::exclusive(doc, p.signed_info, None, &prefixes, &mut signed).ok()?;
-    let value = base64(&doc.own_text(p.value))?;
+    let value = base64(&value_text(doc, p.value)?)?;
     signature::UnparsedPublicKey::new(p.params, rsa)
         .verify(&signed, &value)
         .ok()?;
@@ -208,7 +241,7 @@ fn plan<'a>(doc: &'a Document, loc: &Located, sig: NodeId, r: NodeId) -> Option<
         omit: enveloped.then_some(sig),
         prefixes,
         method: algorithm(doc, *dm)?,
-        want: base64(&doc.own_text(*dv))?,
+        want: base64(&value_text(doc, *dv)?)?,
     })
 }
 

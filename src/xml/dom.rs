@@ -482,8 +482,12 @@ pub fn parse(text: &str) -> Result<Document, (ErrorKind, Span)> {
             Event::PI(p) => {
                 // §2.6: a processing instruction starts with its target, a Name.
                 let target = p.target();
-                if !target.chars().next().is_some_and(name_start) || !target.chars().all(name_char) {
-                    return Err((xml_err("a processing instruction without a valid target"), span));
+                if !target.chars().next().is_some_and(name_start) || !target.chars().all(name_char)
+                {
+                    return Err((
+                        xml_err("a processing instruction without a valid target"),
+                        span,
+                    ));
                 }
                 let id = push_node(&mut nodes, NodeKind::Pi, span, stack.last().copied());
                 if stack.is_empty() {
@@ -670,7 +674,10 @@ fn push_element(
         .iter()
         .find(|(_, v)| text.get(v.range()).is_some_and(|v| v.contains('<')))
     {
-        return Err((xml_err("'<' inside an attribute value (not allowed in XML)"), *aspan));
+        return Err((
+            xml_err("'<' inside an attribute value (not allowed in XML)"),
+            *aspan,
+        ));
     }
     // §3.1: attributes are separated by white space (`a="1"b="2"` is not XML; quick-xml reads it).
     for w in raw_attrs.windows(2) {
@@ -824,7 +831,7 @@ fn push_element(
 
 /// XML 1.0 §2.2 Char (Rust's `char` already excludes surrogates).
 fn is_xml_char(c: char) -> bool {
-    !((c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r')) && c != '\u{fffe}' && c != '\u{ffff}'
+    (matches!(c, '\t' | '\n' | '\r') || (c as u32) >= 0x20) && c != '\u{fffe}' && c != '\u{ffff}'
 }
 
 fn split_qname(q: &str) -> (Option<&str>, &str) {
@@ -991,16 +998,28 @@ mod tests {
         ] {
             assert!(parse(t).is_err(), "{t} accepted");
         }
-        for t in ["<a x=\"1\"\ty='2'/>", "<a>]]&gt;</a>", "<a><![CDATA[x]]]></a>", "<a><?p x?></a>"] {
+        for t in [
+            "<a x=\"1\"\ty='2'/>",
+            "<a>]]&gt;</a>",
+            "<a><![CDATA[x]]]></a>",
+            "<a><?p x?></a>",
+        ] {
             assert!(parse(t).is_ok(), "{t} refused");
         }
     }
 
     #[test]
     fn a_less_than_sign_in_an_attribute_value_is_refused() {
-        for t in ["<a x=\"p<q\"/>", "<a x='<'></a>", "<r><a y=\"1\" x='a>b<c'/></r>"] {
+        for t in [
+            "<a x=\"p<q\"/>",
+            "<a x='<'></a>",
+            "<r><a y=\"1\" x='a>b<c'/></r>",
+        ] {
             let e = parse(t).err().unwrap_or_else(|| panic!("{t} accepted"));
-            assert!(format!("{e:?}").contains("inside an attribute value"), "{e:?}");
+            assert!(
+                format!("{e:?}").contains("inside an attribute value"),
+                "{e:?}"
+            );
         }
         assert!(parse("<a x=\"p&lt;q&gt;\" y='>'/>").is_ok());
     }

@@ -39,8 +39,26 @@ pub fn prescan(text: &str, limits: &Limits) -> Result<(), (ErrorKind, Span)> {
             Span::new(pos, pos + 1),
         ));
     }
+    // §2.2: U+FFFE and U+FFFF are not characters either (written literally; references are checked by
+    // the parser).
+    if let Some(pos) =
+        memmem::find(b, "\u{fffe}".as_bytes()).or_else(|| memmem::find(b, "\u{ffff}".as_bytes()))
+    {
+        return Err(xml_err(
+            format!(
+                "U+{:04X} is not an XML character",
+                if b.get(pos + 2) == Some(&0xbe) {
+                    0xfffe
+                } else {
+                    0xffff
+                }
+            ),
+            Span::new(pos, pos + 3),
+        ));
+    }
     let decl_at = declaration(text)?;
     if let Some(at) = decl_at {
+        declaration_grammar(text, at)?;
         encoding(text, at)?;
     }
     body(text, limits, decl_at)
@@ -68,6 +86,80 @@ fn declaration(text: &str) -> Result<Option<usize>, (ErrorKind, Span)> {
         ));
     }
     Ok(Some(at))
+}
+
+/// XML 1.0 §2.8 XMLDecl, as libxml2 holds it: `<?xml`, `version` ("1." and digits), then optionally
+/// `encoding` (an EncName) and `standalone` ("yes" or "no"), in that order, each after white space,
+/// quoted with matching quotes; nothing else.
+fn declaration_grammar(text: &str, at: usize) -> Result<(), (ErrorKind, Span)> {
+    let b = text.as_bytes();
+    let end = memmem::find(&b[at..], b"?>").map_or(b.len(), |k| at + k + 2);
+    let bad = |why: &str| {
+        Err(xml_err(
+            format!("malformed XML declaration ({why}): libxml2 refuses the document"),
+            Span::new(at, end),
+        ))
+    };
+    let Some(mut rest) = text.get(at..end).and_then(|d| d.strip_prefix("<?xml")) else {
+        return bad("it must start with `<?xml` in lower case");
+    };
+    let mut seen: Vec<&str> = Vec::new();
+    loop {
+        let trimmed = rest.trim_start_matches([' ', '\t', '\r', '\n']);
+        let had_space = trimmed.len() < rest.len();
+        if trimmed == "?>" {
+            break;
+        }
+        if !had_space {
+            return bad("white space is missing before a pseudo-attribute");
+        }
+        let Some((name, after)) = trimmed.split_once('=') else {
+            return bad("a pseudo-attribute without a value");
+        };
+        let name = name.trim_end_matches([' ', '\t', '\r', '\n']);
+        let after = after.trim_start_matches([' ', '\t', '\r', '\n']);
+        let Some(q) = after.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            return bad("an unquoted value");
+        };
+        let Some((value, next)) = after[1..].split_once(q) else {
+            return bad("an unterminated value");
+        };
+        let order = ["version", "encoding", "standalone"];
+        let Some(pos) = order.iter().position(|o| *o == name) else {
+            return bad("an unknown pseudo-attribute");
+        };
+        if seen
+            .last()
+            .is_some_and(|l| order.iter().position(|o| o == l) >= Some(pos))
+            || (seen.is_empty() && pos != 0)
+        {
+            return bad("version, encoding and standalone must come once each, in that order");
+        }
+        let ok = match name {
+            "version" => value
+                .strip_prefix("1.")
+                .is_some_and(|d| !d.is_empty() && d.bytes().all(|c| c.is_ascii_digit())),
+            "encoding" => {
+                value
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
+                    && value
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+            }
+            _ => matches!(value, "yes" | "no"),
+        };
+        if !ok {
+            return bad("a value libxml2 does not take");
+        }
+        seen.push(name);
+        rest = next;
+    }
+    if seen.is_empty() {
+        return bad("no version");
+    }
+    Ok(())
 }
 
 /// `<?xml` followed by whitespace or `?>`: the declaration (any other `<?xml…` is a reserved PI target).
@@ -316,6 +408,34 @@ mod tests {
             "</a>".repeat(256)
         );
         assert!(scan(&tricky).is_ok());
+    }
+
+    #[test]
+    fn declarations_and_non_characters_libxml2_refuses_are_refused() {
+        let l = Limits::default();
+        for t in [
+            "<?xml version=\"1.0\" foo=\"bar\"?><a/>",
+            "<?xml encoding=\"UTF-8\" version=\"1.0\"?><a/>",
+            "<?xml version=\"1.0\"encoding=\"UTF-8\"?><a/>",
+            "<?xml version=\"1.0'?><a/>",
+            "<?xml version=\"1.0\" standalone=\"maybe\"?><a/>",
+            "<?xml?><a/>",
+            "<?XML version=\"1.0\"?><a/>",
+            "<?xml version=\"2.0\"?><a/>",
+            "<?xml version=\"\"?><a/>",
+            "<a><!-- \u{ffff} --></a>",
+            "<a>\u{fffe}</a>",
+        ] {
+            assert!(prescan(t, &l).is_err(), "{t} accepted");
+        }
+        for t in [
+            "<?xml version=\"1.0\"?><a/>",
+            "<?xml version='1.0' encoding='UTF-8' standalone='no' ?><a/>",
+            "<?xml version=\"1.1\"\n encoding = \"utf-8\"?><a/>",
+            "<a>\u{fffd}\u{fdd0}</a>",
+        ] {
+            assert!(prescan(t, &l).is_ok(), "{t} refused");
+        }
     }
 
     #[test]
