@@ -20,6 +20,16 @@ fuzz_target!(|data: &[u8]| {
     if m.signatures_anywhere == 0 {
         return;
     }
+    // A known bergshamra deviation, where samlint agrees with libxml2 (`xmllint --exc-c14n`): uppsala
+    // does not normalise a CR inside a CDATA section to LF (XML 1.0 §2.11), so bergshamra canonicalises
+    // `&#xD;` where libxml2 and samlint write a line feed. Such documents prove nothing either way here.
+    let cr_in_cdata = doc.nodes.iter().any(|n| {
+        matches!(n.kind, samlint::xml::NodeKind::CData { .. })
+            && text.get(n.span.range()).is_some_and(|t| t.contains('\r'))
+    });
+    if cr_in_cdata {
+        return;
+    }
     for f in differential::forms(&doc, &m) {
         let Ok(ours) = &f.bytes else { continue };
         if let Ok(theirs) = differential::bergshamra(text, &doc, &f) {
