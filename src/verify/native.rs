@@ -424,6 +424,15 @@ pub mod differential {
         out
     }
 
+    /// Does the signed-content contract keep every verifier away from this document (so that nothing
+    /// of it is ever hashed or verified)?
+    pub fn refused(doc: &Document, m: &Message) -> bool {
+        let loc = super::super::locate::locate(doc, m);
+        super::super::contract::check(doc, &loc)
+            .doc_refused
+            .is_some()
+    }
+
     /// samlint's own verdict with `key` (`None` when it leaves the document to bergshamra).
     pub fn verify(doc: &Document, m: &Message, key: &Cert) -> Option<Vec<SigResult>> {
         verify_all(doc, &super::super::locate::locate(doc, m), key)
