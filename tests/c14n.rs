@@ -3,7 +3,7 @@
 //! adversarial suite runs the same comparison on each case it generates.
 
 mod common;
-use common::c14n::{Tally, check_document, xmlsec1_available};
+use common::c14n::{Tally, check_document};
 use common::*;
 
 fn keys_of(

@@ -7,21 +7,6 @@ mod common;
 use common::*;
 use std::process::Command;
 
-fn xmlsec1_available() -> bool {
-    let ok = Command::new("xmlsec1")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        let msg = "\n\n*** xmlsec1 is not installed — the differential test did NOT run (apt-get install xmlsec1) ***\n";
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("{msg}under CI=true it is required");
-        }
-        eprintln!("{msg}");
-    }
-    ok
-}
-
 /// xmlsec1's verdict on the signature that is a child of the element with this ID.
 fn xmlsec1(xml_path: &str, cert: &str, parent_id: &str) -> Option<bool> {
     let out = Command::new("xmlsec1")

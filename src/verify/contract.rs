@@ -141,12 +141,7 @@ fn relative_namespaces(doc: &Document, c: &mut Contract) {
 
 /// A URI with a scheme and no character RFC 3986 forbids (what libxml2's xmlParseURI takes).
 fn absolute_uri(u: &str) -> bool {
-    let Some((scheme, _)) = u.split_once(':') else {
-        return false;
-    };
-    let mut s = scheme.chars();
-    s.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && s.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    crate::xml::c14n::has_scheme(u)
         && !u
             .chars()
             .any(|c| c.is_ascii_control() || c == ' ' || "\"<>\\^`{|}".contains(c))

@@ -33,7 +33,7 @@ impl kryptering::Verifier for RingRsa {
 
 /// ring's parameters for a SignatureMethod URI. Key sizes: ring takes 1024–8192 bits for SHA-1, SHA-256
 /// and SHA-512 (its "legacy" variants) and 2048–8192 for SHA-384; smaller keys fall back.
-fn params(uri: &str) -> Option<(S, &'static RsaParameters)> {
+pub fn params(uri: &str) -> Option<(S, &'static RsaParameters)> {
     Some(match uri {
         "http://www.w3.org/2000/09/xmldsig#rsa-sha1" => (
             S::RsaPkcs1v15(H::Sha1),
@@ -89,16 +89,10 @@ pub fn for_document(xml: &str, cert_der: &[u8]) -> Option<RingRsa> {
         return None;
     };
     let (algorithm, params) = params(uri)?;
-    use x509_parser::prelude::FromDer;
-    let (_, c) = x509_parser::certificate::X509Certificate::from_der(cert_der).ok()?;
-    let spki = c.public_key();
-    if spki.algorithm.algorithm != x509_parser::oid_registry::OID_PKCS1_RSAENCRYPTION {
-        return None;
-    }
     Some(RingRsa {
         algorithm,
         params,
-        key: spki.subject_public_key.data.to_vec(),
+        key: super::native::rsa_key(cert_der)?,
     })
 }
 

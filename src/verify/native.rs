@@ -176,7 +176,7 @@ fn parts(doc: &Document, sig: NodeId) -> Option<Parts> {
     Some(Parts {
         signed_info: *si,
         c14n_prefixes: prefix_list(doc, *cm)?,
-        params: rsa_params(algorithm(doc, *sm)?)?,
+        params: super::fast::params(algorithm(doc, *sm)?)?.1,
         references: refs.to_vec(),
         value: *value,
     })
@@ -323,26 +323,6 @@ fn base64(text: &str) -> Option<Vec<u8>> {
     base64::engine::general_purpose::STANDARD.decode(clean).ok()
 }
 
-/// ring's parameters for an RSA PKCS#1 v1.5 SignatureMethod URI (ring takes 1024–8192-bit keys, 2048
-/// and up for SHA-384; any other key makes the check fail, and bergshamra decides).
-fn rsa_params(uri: &str) -> Option<&'static RsaParameters> {
-    Some(match uri {
-        "http://www.w3.org/2000/09/xmldsig#rsa-sha1" => {
-            &signature::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY
-        }
-        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256" => {
-            &signature::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY
-        }
-        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384" => {
-            &signature::RSA_PKCS1_2048_8192_SHA384
-        }
-        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512" => {
-            &signature::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY
-        }
-        _ => return None,
-    })
-}
-
 /// A certificate (DER) and its RSA public key, when it has one.
 type KeyEntry = (Vec<u8>, Option<Vec<u8>>);
 
@@ -352,7 +332,7 @@ thread_local! {
 }
 
 /// The PKCS#1 RSAPublicKey of a certificate, when its key is RSA; cached per thread (at most 16).
-fn rsa_key(der: &[u8]) -> Option<Vec<u8>> {
+pub(super) fn rsa_key(der: &[u8]) -> Option<Vec<u8>> {
     KEYS.with(|k| {
         let mut k = k.borrow_mut();
         if let Some((_, key)) = k.iter().find(|(d, _)| d.as_slice() == der) {

@@ -210,21 +210,24 @@ fn start_tag<'a>(
     Ok(())
 }
 
-/// A namespace URI written the same by every canonicaliser: empty, or absolute (a scheme) and made of
-/// characters no escaping rule touches and RFC 3986 allows (libxml2 refuses relative or unparsable
-/// ones, and writes the value without escaping).
+/// A namespace URI written the same by every canonicaliser: empty, or absolute and made of characters
+/// no escaping rule touches and RFC 3986 allows (libxml2 writes the value without escaping).
 fn plain_uri(u: &str) -> bool {
-    if u.is_empty() {
-        return true;
-    }
+    u.is_empty()
+        || (has_scheme(u)
+            && u.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$'()*+,;=%".contains(&b)))
+}
+
+/// Does the URI start with a scheme (RFC 3986 §3.1: a letter, then letters, digits, `+`, `-`, `.`,
+/// then `:`)? libxml2's canonicaliser refuses a namespace URI without one.
+pub fn has_scheme(u: &str) -> bool {
     let Some((scheme, _)) = u.split_once(':') else {
         return false;
     };
     let mut s = scheme.chars();
     s.next().is_some_and(|c| c.is_ascii_alphabetic())
         && s.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        && u.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$'()*+,;=%".contains(&b))
 }
 
 fn qname(out: &mut impl Sink, prefix: Option<&str>, local: &str) {
@@ -332,6 +335,16 @@ mod tests {
         assert_eq!(
             c14n("<p:a xmlns:p=\"urn:x&amp;y\"/>", "a", &[]),
             Err(Unsupported::NamespaceUri)
+        );
+    }
+
+    #[test]
+    fn a_text_node_is_no_apex() {
+        let doc = crate::xml::dom::parse("<a>t</a>").unwrap_or_else(|e| panic!("{e:?}"));
+        let text = doc.node(doc.root).children[0];
+        assert_eq!(
+            exclusive(&doc, text, None, &[], &mut Vec::new()),
+            Err(Unsupported::NotAnElement)
         );
     }
 

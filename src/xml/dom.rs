@@ -407,15 +407,7 @@ pub fn parse(text: &str) -> Result<Document, (ErrorKind, Span)> {
                     match r.resolve_char_ref() {
                         // XML 1.0 §4.1: a character reference must name a legal Char (no C0 controls
                         // other than tab, LF, CR; no U+FFFE/U+FFFF).
-                        Ok(Some(c))
-                            if !(c.is_control()
-                                && !matches!(c, '\t' | '\n' | '\r')
-                                && (c as u32) < 0x20)
-                                && c != '\u{fffe}'
-                                && c != '\u{ffff}' =>
-                        {
-                            c.to_string()
-                        }
+                        Ok(Some(c)) if is_xml_char(c) => c.to_string(),
                         _ => {
                             return Err((
                                 xml_err(format!("invalid character reference &{};", &*r)),

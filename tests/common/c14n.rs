@@ -51,21 +51,6 @@ impl Tally {
     }
 }
 
-pub fn xmlsec1_available() -> bool {
-    let ok = Command::new("xmlsec1")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        let msg = "\n\n*** xmlsec1 is not installed — the libxml2 half of the canonicaliser differential did NOT run (apt-get install xmlsec1) ***\n";
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("{msg}under CI=true it is required");
-        }
-        eprintln!("{msg}");
-    }
-    ok
-}
-
 /// The buffers between `start` and `end` markers of xmlsec1's debug dump.
 fn buffers(out: &[u8], kind: &str) -> Vec<Vec<u8>> {
     let start = format!("== {kind} data - start buffer:\n");
