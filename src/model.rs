@@ -613,14 +613,11 @@ pub fn build(doc: &Document) -> Message {
     };
     let all = doc.descendants(root);
     let assertions_anywhere = all
-        .iter()
-        .filter(|n| doc.is(**n, ns::SAML, "Assertion"))
+        .clone()
+        .filter(|n| doc.is(*n, ns::SAML, "Assertion"))
         .count()
         + usize::from(doc.is(root, ns::SAML, "Assertion"));
-    let signatures_anywhere = all
-        .iter()
-        .filter(|n| doc.is(**n, ns::DS, "Signature"))
-        .count();
+    let signatures_anywhere = all.filter(|n| doc.is(*n, ns::DS, "Signature")).count();
     // Assertions are read where a SAML SP reads them: as children of a samlp:Response. Under any other
     // root (a foreign or look-alike namespace) an assertion is not part of a message samlint lints, so
     // the signature stage sees it as hidden and no signature over it makes the message `valid` (found

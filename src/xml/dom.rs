@@ -74,6 +74,9 @@ pub struct Node {
     pub span: Span,
     pub parent: Option<NodeId>,
     pub children: Vec<NodeId>,
+    /// One past the last node of this node's subtree: the arena is in document order and never
+    /// changes after the parse, so a subtree is the range `id + 1 .. end`.
+    pub end: NodeId,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -152,17 +155,11 @@ impl Document {
     pub fn first_child(&self, id: NodeId, ns: &str, local: &str) -> Option<NodeId> {
         self.children_named(id, ns, local).next()
     }
-    /// Every element below `id` (not including it), in document order.
-    pub fn descendants(&self, id: NodeId) -> Vec<NodeId> {
-        let mut out = Vec::new();
-        let mut stack: Vec<NodeId> = self.nodes[id].children.iter().rev().copied().collect();
-        while let Some(n) = stack.pop() {
-            if self.element(n).is_some() {
-                out.push(n);
-                stack.extend(self.nodes[n].children.iter().rev().copied());
-            }
-        }
-        out
+    /// Every element below `id` (not including it), in document order: the elements of the arena range
+    /// that holds `id`'s subtree (no allocation, no stack).
+    pub fn descendants(&self, id: NodeId) -> impl DoubleEndedIterator<Item = NodeId> + Clone + '_ {
+        let end = self.nodes.get(id).map_or(id, |n| n.end.max(id + 1));
+        (id + 1..end.min(self.nodes.len())).filter(move |n| self.element(*n).is_some())
     }
     /// An attribute in no namespace (the usual SAML case).
     pub fn attr(&self, id: NodeId, local: &str) -> Option<&Attr> {
@@ -252,7 +249,7 @@ impl Document {
 struct Scopes {
     xml: Ns,
     xmlns: Ns,
-    bound: std::collections::HashMap<String, Vec<Ns>>,
+    bound: rustc_hash::FxHashMap<String, Vec<Ns>>,
     declared: Vec<Vec<String>>,
 }
 
@@ -292,9 +289,6 @@ impl Scopes {
     }
 }
 
-/// Per open element: how many child elements of each name it has so far (for `nth` / `same`).
-type SiblingCounts = std::collections::HashMap<(Option<Ns>, String), usize>;
-
 fn xml_err(e: impl std::fmt::Display) -> ErrorKind {
     ErrorKind::Xml {
         detail: e.to_string(),
@@ -315,7 +309,8 @@ pub fn parse(text: &str) -> Result<Document, (ErrorKind, Span)> {
     let mut nodes: Vec<Node> = Vec::new();
     let mut stack: Vec<NodeId> = Vec::new();
     let mut scopes = Scopes::default();
-    let mut counts: Vec<SiblingCounts> = Vec::new();
+    // Scratch for numbering an element's children when it closes.
+    let mut numbered: Vec<(NodeId, usize, usize)> = Vec::new();
     let mut root: Option<NodeId> = None;
     let mut prolog = Vec::new();
     let mut epilog = Vec::new();
@@ -353,16 +348,13 @@ pub fn parse(text: &str) -> Result<Document, (ErrorKind, Span)> {
             }
             Event::Start(e) => {
                 let id = push_element(&mut nodes, &mut scopes, &stack, &e, span, text)?;
-                count_sibling(&mut nodes, &mut counts, id);
                 if stack.is_empty() {
                     root = Some(id);
                 }
                 stack.push(id);
-                counts.push(SiblingCounts::new());
             }
             Event::Empty(e) => {
                 let id = push_element(&mut nodes, &mut scopes, &stack, &e, span, text)?;
-                count_sibling(&mut nodes, &mut counts, id);
                 scopes.pop();
                 if stack.is_empty() {
                     root = Some(id);
@@ -373,8 +365,10 @@ pub fn parse(text: &str) -> Result<Document, (ErrorKind, Span)> {
                     return Err((xml_err("unexpected end tag"), span));
                 };
                 scopes.pop();
-                close_siblings(&mut nodes, counts.pop().unwrap_or_default(), id);
+                number_children(&mut nodes, id, &mut numbered);
+                let end = nodes.len();
                 let node = &mut nodes[id];
+                node.end = end;
                 node.span = Span::new(node.span.start, span.end);
                 if let NodeKind::Element(el) = &mut node.kind {
                     el.end_tag = Some(span);
@@ -530,6 +524,7 @@ fn push_node(nodes: &mut Vec<Node>, kind: NodeKind, span: Span, parent: Option<N
         span,
         parent,
         children: Vec::new(),
+        end: id + 1,
     });
     if let Some(p) = parent {
         nodes[p].children.push(id);
@@ -564,34 +559,48 @@ fn append_text(
     *open = Some(id);
 }
 
-/// Number a new element among its parent's children of the same name.
-fn count_sibling(nodes: &mut [Node], counts: &mut [SiblingCounts], id: NodeId) {
-    let NodeKind::Element(e) = &mut nodes[id].kind else {
-        return;
-    };
-    e.nth = match counts.last_mut() {
-        Some(c) => {
-            let n = c.entry((e.ns.clone(), e.local.clone())).or_default();
-            *n += 1;
-            *n
-        }
-        None => 1,
-    };
-    e.same = 1;
-}
-
-/// When an element closes, tell each child element how many siblings share its name.
-fn close_siblings(nodes: &mut [Node], counts: SiblingCounts, parent: NodeId) {
-    let children = std::mem::take(&mut nodes[parent].children);
-    for &c in &children {
-        if let NodeKind::Element(e) = &mut nodes[c].kind {
-            e.same = counts
-                .get(&(e.ns.clone(), e.local.clone()))
-                .copied()
-                .unwrap_or(1);
+/// When an element closes, number its child elements among their siblings of the same expanded name
+/// (`nth`, 1-based) and tell each how many share it (`same`): what [`Document::path`] shows. A few
+/// children are compared pairwise (at most 16 × 16 comparisons); more are counted in a hash map, so
+/// the work stays linear in the number of children.
+fn number_children(nodes: &mut [Node], parent: NodeId, out: &mut Vec<(NodeId, usize, usize)>) {
+    out.clear();
+    {
+        let nodes = &*nodes;
+        let name = |id: NodeId| match &nodes[id].kind {
+            NodeKind::Element(e) => Some((e.ns.as_deref(), e.local.as_str())),
+            _ => None,
+        };
+        let els: Vec<(NodeId, (Option<&str>, &str))> = nodes[parent]
+            .children
+            .iter()
+            .filter_map(|&c| name(c).map(|n| (c, n)))
+            .collect();
+        if els.len() <= 16 {
+            for (i, (id, n)) in els.iter().enumerate() {
+                let before = els[..i].iter().filter(|(_, m)| m == n).count();
+                let same = els.iter().filter(|(_, m)| m == n).count();
+                out.push((*id, before + 1, same));
+            }
+        } else {
+            let mut total: rustc_hash::FxHashMap<(Option<&str>, &str), (usize, usize)> =
+                rustc_hash::FxHashMap::default();
+            for (_, n) in &els {
+                total.entry(*n).or_default().1 += 1;
+            }
+            for (id, n) in &els {
+                let e = total.entry(*n).or_default();
+                e.0 += 1;
+                out.push((*id, e.0, e.1));
+            }
         }
     }
-    nodes[parent].children = children;
+    for &(id, nth, same) in out.iter() {
+        if let NodeKind::Element(e) = &mut nodes[id].kind {
+            e.nth = nth;
+            e.same = same;
+        }
+    }
 }
 
 /// Is `c` an XML 1.0 (fifth edition) NameStartChar other than ':'?
@@ -1029,7 +1038,7 @@ mod tests {
     fn paths_number_same_named_siblings() {
         let t = "<r><a/><b><c/></b><a><c/><c/></a></r>";
         let d = parse(t).unwrap();
-        let paths: Vec<String> = d.descendants(d.root).iter().map(|n| d.path(*n)).collect();
+        let paths: Vec<String> = d.descendants(d.root).map(|n| d.path(n)).collect();
         assert_eq!(
             paths,
             [
@@ -1043,6 +1052,57 @@ mod tests {
         );
     }
 
+    /// The reference the arena ranges and the close-time numbering must agree with: a walk of the
+    /// `children` lists, and counts over each parent's children.
+    fn walk(d: &Document, id: NodeId, out: &mut Vec<NodeId>) {
+        for &c in &d.node(id).children {
+            if d.element(c).is_some() {
+                out.push(c);
+                walk(d, c, out);
+            }
+        }
+    }
+
+    #[test]
+    fn descendants_and_sibling_numbers_match_a_walk_of_the_tree() {
+        // Few and many children (the pairwise and the hashed numbering), text, comments and PIs
+        // between them, the same local name in two namespaces, prolog and epilog nodes.
+        let many: String = (0..40)
+            .map(|i| match i % 3 {
+                0 => format!("<a>{i}</a>"),
+                1 => "<x:a xmlns:x=\"urn:x\"><b/>t<!--c--></x:a>".to_string(),
+                _ => format!("<c/><?pi {i}?>"),
+            })
+            .collect();
+        for t in [
+            "<r/>".to_string(),
+            "<!--p--><r>t<a/>u<b><a/><a/></b><!--c--><a/></r><!--e-->".to_string(),
+            format!("<r>{many}</r>"),
+            format!("<r><s>{many}</s><s><a/></s></r>"),
+        ] {
+            let d = parse(&t).unwrap();
+            for id in 0..d.nodes.len() {
+                let mut want = Vec::new();
+                walk(&d, id, &mut want);
+                assert_eq!(
+                    d.descendants(id).collect::<Vec<_>>(),
+                    want,
+                    "{t}: node {id}"
+                );
+                let els: Vec<NodeId> = d.child_elements(id).collect();
+                for (i, &c) in els.iter().enumerate() {
+                    let (e, key) = (d.element(c).unwrap(), |n: &NodeId| {
+                        let e = d.element(*n).unwrap();
+                        (e.ns.clone(), e.local.clone())
+                    });
+                    let nth = els[..=i].iter().filter(|n| key(n) == key(&c)).count();
+                    let same = els.iter().filter(|n| key(n) == key(&c)).count();
+                    assert_eq!((e.nth, e.same), (nth, same), "{t}: {}", d.path(c));
+                }
+            }
+        }
+    }
+
     #[test]
     fn declarations_are_scoped() {
         // Redeclared, shadowed and restored on the way out; siblings do not see each other's.
@@ -1053,8 +1113,7 @@ mod tests {
         let d = parse(&t).unwrap();
         let ns: Vec<Option<String>> = d
             .descendants(d.root)
-            .iter()
-            .map(|n| d.element(*n).unwrap().ns.as_deref().map(str::to_string))
+            .map(|n| d.element(n).unwrap().ns.as_deref().map(str::to_string))
             .collect();
         let u = |s: &str| Some(s.to_string());
         assert_eq!(ns, [u("urn:2"), u("urn:2"), u("urn:1"), None]);
