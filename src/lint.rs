@@ -510,8 +510,9 @@ pub const DEFAULT_INCLUDE: &[&str] = &[
 /// One input of a run: a command-line argument, or a file found in a directory.
 enum Item {
     Arg(String),
-    /// A file a directory walk found (not named on the command line).
-    Found(String),
+    /// A file a directory walk found (not named on the command line), and whether its start looks like
+    /// a Keycloak export (read once, with the look that decided to lint it).
+    Found(String, bool),
     Skipped(String),
 }
 
@@ -549,18 +550,27 @@ fn expand(args: &[String], opts: &Options) -> Vec<Item> {
                     files.push(d);
                     continue;
                 };
-                let mut entries: Vec<_> = rd.filter_map(Result::ok).map(|e| e.path()).collect();
-                entries.sort();
-                for e in entries.into_iter().rev() {
+                let mut entries: Vec<_> = rd
+                    .filter_map(Result::ok)
+                    .map(|e| (e.path(), e.file_type().ok()))
+                    .collect();
+                entries.sort_by(|a, b| a.0.cmp(&b.0));
+                for (e, t) in entries.into_iter().rev() {
                     let hidden = e
                         .file_name()
                         .is_some_and(|n| n.to_string_lossy().starts_with('.'));
                     if hidden {
                         continue;
                     }
-                    if e.is_dir() {
+                    // The entry's type as the directory listing gave it (no `stat`); a symbolic
+                    // link is followed.
+                    let kind = match t {
+                        Some(t) if !t.is_symlink() => Some(t),
+                        _ => std::fs::metadata(&e).ok().map(|m| m.file_type()),
+                    };
+                    if kind.is_some_and(|k| k.is_dir()) {
                         stack.push(e)
-                    } else if e.is_file() {
+                    } else if kind.is_some_and(|k| k.is_file()) {
                         files.push(e)
                     } else {
                         // A FIFO, socket or device: opening it could block forever.
@@ -575,10 +585,14 @@ fn expand(args: &[String], opts: &Options) -> Vec<Item> {
                 let excluded = exclude.as_ref().is_some_and(|g| g.is_match(&f));
                 // A file the walk found (not one named on the command line) is read only when its
                 // content can hold SAML or a Keycloak export: junit.xml and package.json are skipped.
-                out.push(if included && !excluded && decode::may_hold_saml(&f) {
-                    Item::Found(s)
-                } else {
-                    Item::Skipped(s)
+                // A file that cannot be read is kept, so that the error is reported.
+                let head = (included && !excluded).then(|| decode::read_head(&f, decode::SNIFF));
+                out.push(match head {
+                    Some(Ok(h)) if decode::head_may_hold_saml(&h) => {
+                        Item::Found(s, head_may_hold_clients(&h))
+                    }
+                    Some(Err(_)) => Item::Found(s, false),
+                    _ => Item::Skipped(s),
                 });
             }
         } else {
@@ -950,10 +964,11 @@ pub fn run(args: &[String], stdin: &mut dyn Read, opts: &Options) -> Run {
     let looks = opts.finish.is_some()
         && (opts.client.is_some()
             || early_clients
-            || par_map(
-                items.iter().collect(),
-                |it| matches!(it, Item::Arg(a) | Item::Found(a) if a != "-" && may_hold_clients(a)),
-            )
+            || par_map(items.iter().collect(), |it| match it {
+                Item::Arg(a) => a != "-" && may_hold_clients(a),
+                Item::Found(_, clients) => *clients,
+                Item::Skipped(_) => false,
+            })
             .contains(&true));
     let pending: Vec<(usize, &str, bool)> = items
         .iter()
@@ -961,7 +976,7 @@ pub fn run(args: &[String], stdin: &mut dyn Read, opts: &Options) -> Run {
         .filter(|(i, _)| done.get(*i).is_some_and(Option::is_none))
         .filter_map(|(i, it)| match it {
             Item::Arg(a) => Some((i, a.as_str(), false)),
-            Item::Found(a) => Some((i, a.as_str(), true)),
+            Item::Found(a, _) => Some((i, a.as_str(), true)),
             Item::Skipped(_) => None,
         })
         .collect();
@@ -1051,20 +1066,18 @@ fn read_once(path: &str) -> bool {
 /// 4 KiB: a JSON array, or a JSON object naming `clientId` or `realm` (Keycloak writes `id`, then `realm`
 /// or `clientId`, first). A wrong "yes" only costs memory; a wrong "no" costs a second run (see `run`).
 fn may_hold_clients(path: &str) -> bool {
-    use std::io::Read as _;
     // Only regular files: reading a pipe here would take bytes that the real read then misses (pipes
     // are linted first, like stdin, and their Keycloak exports counted then).
     if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
         return false;
     }
-    let Ok(f) = std::fs::File::open(path) else {
-        return false;
-    };
-    let mut head = Vec::with_capacity(4096);
-    if f.take(4096).read_to_end(&mut head).is_err() {
-        return false;
-    }
-    let text = String::from_utf8_lossy(&head);
+    decode::read_head(std::path::Path::new(path), 4096).is_ok_and(|h| head_may_hold_clients(&h))
+}
+
+/// [`may_hold_clients`] on a file's first bytes (its first 4 KiB are looked at).
+fn head_may_hold_clients(head: &[u8]) -> bool {
+    let head = &head[..head.len().min(4096)];
+    let text = String::from_utf8_lossy(head);
     let t = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
     t.starts_with('[')
         || (t.starts_with('{') && (t.contains("\"clientId\"") || t.contains("\"realm\"")))

@@ -140,7 +140,7 @@ pub fn looks_like_path(arg: &str) -> bool {
 
 /// What a directory walk reads of a file to decide whether it can hold a SAML message or a Keycloak
 /// export.
-const SNIFF: usize = 64 * 1024;
+pub const SNIFF: usize = 64 * 1024;
 
 /// Can this file, found by a directory walk, hold a SAML message, a capture or a Keycloak export?
 /// Repositories are full of XML and JSON that is neither (`junit.xml`, `pom.xml`, `package.json`,
@@ -151,33 +151,91 @@ const SNIFF: usize = 64 * 1024;
 /// a SAML parameter or namespace, is an HTML page posting one, or is one base64 value. A file that
 /// cannot be read is kept, so that the error is reported.
 pub fn may_hold_saml(path: &Path) -> bool {
-    let mut head = Vec::new();
-    match std::fs::File::open(path) {
-        Ok(f) => {
-            // Sized from the file's length: one read() for a message file, not a doubling series.
-            let len = f.metadata().map_or(4096, |m| m.len()).min(SNIFF as u64) as usize;
-            head.reserve_exact(len + 1);
-            if f.take(SNIFF as u64).read_to_end(&mut head).is_err() {
-                return true;
+    match read_head(path, SNIFF) {
+        Ok(head) => head_may_hold_saml(&head),
+        Err(_) => true,
+    }
+}
+
+/// The first `cap` bytes of a file: one `open`, one `fstat` to size the buffer, and reads until `cap`
+/// bytes or the end (two `read`s for a file shorter than `cap`), so that a directory walk costs one
+/// read of each file it sniffs.
+pub fn read_head(path: &Path, cap: usize) -> std::io::Result<Vec<u8>> {
+    let mut f = std::fs::File::open(path)?;
+    let len = f.metadata().map_or(4096, |m| m.len()).min(cap as u64) as usize;
+    let mut head = Vec::with_capacity(len + 1);
+    read_upto(&mut f, &mut head, cap)?;
+    Ok(head)
+}
+
+/// Append what `r` gives to `buf` until `buf` holds `cap` bytes or `r` ends. Reads into `buf`'s spare
+/// capacity whole (std's `read_to_end` reads 8 KiB first whatever the capacity): a buffer sized from
+/// the file's length takes one `read` and one more that sees the end.
+fn read_upto(r: &mut impl Read, buf: &mut Vec<u8>, cap: usize) -> std::io::Result<()> {
+    loop {
+        if buf.len() >= cap {
+            return Ok(());
+        }
+        if buf.len() == buf.capacity() {
+            buf.reserve(8192.min(cap - buf.len()));
+        }
+        let start = buf.len();
+        let room = (buf.capacity() - start).min(cap - start);
+        buf.resize(start + room, 0);
+        match r.read(&mut buf[start..]) {
+            Ok(n) => {
+                buf.truncate(start + n);
+                if n == 0 {
+                    return Ok(());
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buf.truncate(start),
+            Err(e) => {
+                buf.truncate(start);
+                return Err(e);
             }
         }
-        Err(_) => return true,
     }
+}
+
+/// The bytes of a base64 value as a file holds it: both alphabets, padding, white space (a wrapped
+/// value) and `%` (a percent-encoded one).
+const BASE64ISH: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric()
+            || c.is_ascii_whitespace()
+            || matches!(c, b'+' | b'/' | b'=' | b'-' | b'_' | b'%');
+        b += 1;
+    }
+    t
+};
+
+/// [`may_hold_saml`] on the bytes it read.
+pub fn head_may_hold_saml(head: &[u8]) -> bool {
     // Only what is positively recognised as something else (or as nothing: an empty file) is skipped:
     // bytes that are not UTF-8 text (UTF-16, a NUL, a binary file) are linted, so that their problem is
     // reported.
-    let utf8 = match std::str::from_utf8(&head) {
-        Ok(_) => true,
+    let text = match std::str::from_utf8(head) {
+        Ok(t) => std::borrow::Cow::Borrowed(t),
         // A multi-byte character cut by the sniff window is still text.
-        Err(e) => e.error_len().is_none(),
+        Err(e) if e.error_len().is_none() => String::from_utf8_lossy(head),
+        Err(_) => return true,
     };
-    if !utf8 || head.contains(&0) {
+    if head.contains(&0) {
         return true;
     }
-    let text = String::from_utf8_lossy(&head);
     let t = blob::trim_value(&text);
     if t.is_empty() {
         return false;
+    }
+    // One base64 value (the POST or Redirect binding), possibly wrapped: a SAML message is long. Asked
+    // first because it is the common file and the cheapest answer (no other test below can say no to
+    // text of these characters only: it is not JSON, HTML or XML).
+    if t.len() >= 100 && t.bytes().all(|b| BASE64ISH[usize::from(b)]) {
+        return true;
     }
     if is_json_start(t.as_bytes()) {
         const KEYS: [&str; 6] = [
@@ -222,13 +280,7 @@ pub fn may_hold_saml(path: &Path) -> bool {
     if names_a_parameter(t) {
         return true;
     }
-    // One base64 value (the POST or Redirect binding), possibly wrapped: a SAML message is long.
-    t.len() >= 100
-        && t.bytes().all(|b| {
-            b.is_ascii_alphanumeric()
-                || b.is_ascii_whitespace()
-                || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_' | b'%')
-        })
+    false
 }
 
 /// Does this text carry a SAML binding parameter with a value (`SAMLResponse=…`, `SAMLRequest: …`, a
@@ -516,7 +568,12 @@ fn from_file(index: usize, arg: &str, path: &Path, limits: &Limits) -> LoadedInp
             },
         )
     };
-    let meta = match std::fs::metadata(path) {
+    // One open; the type and length come from the open file (no second look at the path).
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return LoadedInput::failed(index, name, io_err(e)),
+    };
+    let meta = match file.metadata() {
         Ok(m) => m,
         Err(e) => return LoadedInput::failed(index, name, io_err(e)),
     };
@@ -534,10 +591,7 @@ fn from_file(index: usize, arg: &str, path: &Path, limits: &Limits) -> LoadedInp
     }
     if !meta.is_file() {
         // A pipe or a device: it gives its bytes once, so it is read as stdin is.
-        return match std::fs::File::open(path) {
-            Ok(mut f) => from_stream(index, &name, Stream::Pipe, &mut f, limits),
-            Err(e) => LoadedInput::failed(index, name, io_err(e)),
-        };
+        return from_stream(index, &name, Stream::Pipe, &mut file, limits);
     }
     if meta.len() > limits.max_input {
         return LoadedInput::failed(
@@ -552,22 +606,14 @@ fn from_file(index: usize, arg: &str, path: &Path, limits: &Limits) -> LoadedInp
             ),
         );
     }
-    let mut file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) => return LoadedInput::failed(index, name, io_err(e)),
-    };
-    // Sniff the start: JSON captures are streamed, everything else is small and read whole.
-    let mut head = [0u8; 512];
-    let mut n = 0;
-    while n < head.len() {
-        match file.read(&mut head[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return LoadedInput::failed(index, name, io_err(e)),
-        }
+    // Sniff the start: JSON captures are streamed, everything else is small and read whole, into a
+    // buffer sized from the file's length (no growth, no copy of the start).
+    let small = meta.len() <= max_single(limits);
+    let mut buf: Vec<u8> = Vec::with_capacity(if small { meta.len() as usize + 1 } else { 512 });
+    if let Err(e) = read_upto(&mut file, &mut buf, 512) {
+        return LoadedInput::failed(index, name, io_err(e));
     }
-    let head = &head[..n];
+    let head = &buf[..];
     if is_json_start(head) {
         let reader =
             BufReader::with_capacity(256 * 1024, std::io::Cursor::new(head.to_vec()).chain(file));
@@ -596,8 +642,7 @@ fn from_file(index: usize, arg: &str, path: &Path, limits: &Limits) -> LoadedInp
             ),
         );
     }
-    let mut buf = head.to_vec();
-    if let Err(e) = file.take(limits.max_input).read_to_end(&mut buf) {
+    if let Err(e) = read_upto(&mut file, &mut buf, limits.max_input as usize) {
         return LoadedInput::failed(index, name, io_err(e));
     }
     from_bytes(index, name, buf, limits)
