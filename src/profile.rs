@@ -258,7 +258,7 @@ pub fn from_message(m: &Message, source: &crate::source::Source) -> Node {
         else {
             continue;
         };
-        let der = crate::predict::auth0::node_base64(&c.first_node);
+        let der = crate::predict::auth0::cert_base64(&c.first_node);
         let sha1 = crate::verify::cert::colon_hex(&crate::predict::auth0::sha1(&der));
         if seen.contains(&sha1) {
             continue;

@@ -3,7 +3,7 @@
 /// Strip C0 and C1 control characters (except tab and newline) so that a value taken from the input can
 /// never drive the terminal (ANSI escapes, carriage-return overwrites, bells).
 pub fn sanitize(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.chars().any(is_bad_control) {
+    if has_bad_control(s) {
         std::borrow::Cow::Owned(s.chars().filter(|c| !is_bad_control(*c)).collect())
     } else {
         std::borrow::Cow::Borrowed(s)
@@ -14,7 +14,7 @@ pub fn sanitize(s: &str) -> std::borrow::Cow<'_, str> {
 /// reference `&#xHHHH;`, which means the same in text and attribute values (and is a visible marker in a
 /// comment or CDATA section); a carriage return becomes the newline an XML parser reads it as.
 pub fn xml_char_refs(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(is_bad_control) {
+    if !has_bad_control(s) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
@@ -39,6 +39,14 @@ pub fn one_line(s: &str) -> String {
         .filter(|c| !is_bad_control(*c))
         .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
         .collect()
+}
+
+/// Does `s` hold a character of [`is_bad_control`]? Printable ASCII, tab and newline (most text) are
+/// settled by one pass over the bytes.
+pub fn has_bad_control(s: &str) -> bool {
+    !s.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t')
+        && s.chars().any(is_bad_control)
 }
 
 /// Characters that must never reach a terminal raw from the input: C0 (but tab and newline) and C1
@@ -73,6 +81,10 @@ impl serde_json::ser::Formatter for SafeJson {
         w: &mut W,
         fragment: &str,
     ) -> std::io::Result<()> {
+        // Printable ASCII (most of every report) has nothing to escape: one pass over the bytes.
+        if fragment.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            return w.write_all(fragment.as_bytes());
+        }
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
             if c.is_control() || is_invisible_format(c) {
@@ -96,6 +108,41 @@ impl serde_json::ser::Formatter for SafeJson {
     }
 }
 
+/// The arguments and results a [`memo`] remembers on one thread.
+pub type MemoCell<K, V> = std::cell::RefCell<Vec<(K, V)>>;
+
+/// A pure function of `key`, remembered per thread for the last few distinct keys: a batch shows the
+/// same IdP certificate in every message (twice when Response and Assertion are signed), and decoding,
+/// hashing or reading it again each time is most of what some stages do. Bounded (8 entries, oldest
+/// dropped first), so a run over many certificates costs a few comparisons per lookup.
+pub fn memo<K, V>(
+    cell: &'static std::thread::LocalKey<MemoCell<K::Owned, V>>,
+    key: &K,
+    f: impl FnOnce(&K) -> V,
+) -> V
+where
+    K: ?Sized + PartialEq + ToOwned,
+    K::Owned: std::borrow::Borrow<K>,
+    V: Clone,
+{
+    use std::borrow::Borrow as _;
+    if let Some(hit) = cell.with_borrow(|seen| {
+        seen.iter()
+            .find(|(k, _)| k.borrow() == key)
+            .map(|(_, v)| v.clone())
+    }) {
+        return hit;
+    }
+    let v = f(key);
+    cell.with_borrow_mut(|seen| {
+        if seen.len() >= 8 {
+            drop(seen.remove(0));
+        }
+        seen.push((key.to_owned(), v.clone()));
+    });
+    v
+}
+
 /// Pretty JSON for output: [`SafeJson`] escapes; never fails for samlint's own types (a failure gives
 /// an empty string, which the callers' schema tests would catch).
 pub fn json_pretty<T: serde::Serialize + ?Sized>(v: &T) -> String {
@@ -113,7 +160,7 @@ pub fn json_pretty<T: serde::Serialize + ?Sized>(v: &T) -> String {
 /// Like [`sanitize`], but replaces each unsafe character with one of the same UTF-8 length (so byte
 /// spans into the text stay valid): `\r` becomes a space, other controls `?`, `¿` or `�`.
 pub fn sanitize_same_len(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(is_bad_control) {
+    if !has_bad_control(s) {
         return std::borrow::Cow::Borrowed(s);
     }
     std::borrow::Cow::Owned(
@@ -165,6 +212,22 @@ pub fn human_bytes(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ascii_pass_answers_what_the_character_test_answers() {
+        // Every character of the first two planes' interesting ranges, alone and beside ASCII.
+        let mut n = 0;
+        for c in (0u32..0x3000)
+            .chain(0xfe00..0x10000)
+            .filter_map(char::from_u32)
+        {
+            for s in [c.to_string(), format!("a{c}b"), format!("{c}\n\t")] {
+                assert_eq!(has_bad_control(&s), s.chars().any(is_bad_control), "{s:?}");
+                n += 1;
+            }
+        }
+        assert!(n > 20_000);
+    }
 
     #[test]
     fn sanitize_removes_escapes_and_bidi() {

@@ -28,8 +28,10 @@ pub fn looks_like_xml(s: &str) -> bool {
 
 fn has_percent_escape(s: &str) -> bool {
     let b = s.as_bytes();
-    b.windows(3)
-        .any(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
+    memchr::memchr_iter(b'%', b).any(|i| {
+        b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+            && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
+    })
 }
 
 /// Percent-decode; with `plus_is_space`, `+` becomes a space (application/x-www-form-urlencoded).

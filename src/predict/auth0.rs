@@ -339,7 +339,6 @@ fn named(doc: &Document, n: NodeId, name: &str) -> bool {
 /// `.//*[local-name(.)='name']` below `scope`, in document order.
 fn below(doc: &Document, scope: NodeId, name: &str) -> Vec<NodeId> {
     doc.descendants(scope)
-        .into_iter()
         .filter(|n| named(doc, *n, name))
         .collect()
 }
@@ -775,7 +774,7 @@ fn signature(
             .find(|n| doc.is(*n, ns::DS, "X509Certificate"))
         {
             Some(x) => match first_text(doc, x) {
-                Some(b64) => Key::Embedded(node_base64(b64)),
+                Some(b64) => Key::Embedded(cert_base64(b64)),
                 None => return unknown("the KeyInfo's X509Certificate has no text"),
             },
             None => Key::Configured,
@@ -966,6 +965,15 @@ fn unsupported(what: &'static str, alg: &str) -> Outcome {
     )
 }
 
+/// [`node_base64`] of a KeyInfo certificate, remembered per thread (the same IdP certificate is in
+/// every message of a batch).
+pub fn cert_base64(s: &str) -> Vec<u8> {
+    thread_local! {
+        static SEEN: crate::util::MemoCell<String, Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    crate::util::memo(&SEEN, s, node_base64)
+}
+
 /// Node's `Buffer.from(s, 'base64')`: characters outside the alphabet are skipped, decoding stops at
 /// the first `=`, and a dangling sixth bit group is dropped.
 pub fn node_base64(s: &str) -> Vec<u8> {
@@ -1008,9 +1016,14 @@ fn node_base64_bytewise(s: &str) -> Vec<u8> {
     out
 }
 
+/// SHA-1 of a certificate (its thumbprint), remembered per thread: the configured certificates and the
+/// IdP's are the same in every message of a batch.
 pub fn sha1(der: &[u8]) -> [u8; 20] {
     use sha1::Digest as _;
-    sha1::Sha1::digest(der).into()
+    thread_local! {
+        static SEEN: crate::util::MemoCell<Vec<u8>, [u8; 20]> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    crate::util::memo(&SEEN, der, |d| sha1::Sha1::digest(d).into())
 }
 
 fn hex_upper(b: &[u8]) -> String {

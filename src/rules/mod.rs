@@ -291,7 +291,7 @@ impl Engine {
                 let value = first.node.scalar_text().unwrap_or_default();
                 match &c.reason {
                     Some(r) => render(r, &[("value", msg!("{}", Arg::value(value)))]),
-                    None => msg!("{} is `{}`", Arg::plain(&first.path), Arg::value(value)),
+                    None => msg!("{} is `{}`", Arg::plain(first.path()), Arg::value(value)),
                 }
             })
         })
@@ -341,8 +341,8 @@ fn run_call(
                 .or_else(|| target.and_then(Node::scalar_text))
                 .unwrap_or_default();
             let mut path = match &call.field {
-                Some(f) => selector::member_path(&s.path, f),
-                None => s.path.clone(),
+                Some(f) => selector::member_path(&s.path(), f),
+                None => s.path(),
             };
             if let Some(p) = &hit.path {
                 if p.starts_with('$') {

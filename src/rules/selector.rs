@@ -47,11 +47,46 @@ enum Lit {
     Regex(String),
 }
 
-/// A selected node with its path.
+/// A selected node; its path is written only when asked for ([`Selected::path`]): most selections
+/// report nothing, and writing every intermediate path was a fifth of a message's rule work.
 #[derive(Debug, Clone)]
 pub struct Selected<'a> {
     pub node: &'a Node,
-    pub path: String,
+    /// How the selection got here: `(parent step, step)` from the root (index 0), shared by every
+    /// node of one [`Selector::select`].
+    trail: std::rc::Rc<Vec<(usize, Step<'a>)>>,
+    at: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Step<'a> {
+    Root,
+    Key(&'a str),
+    Index(usize),
+}
+
+impl Selected<'_> {
+    /// The node's path from the root, as the selector language writes it (`$.a['b c'][0]`).
+    pub fn path(&self) -> String {
+        let mut steps = Vec::new();
+        let mut i = self.at;
+        while let Some(&(parent, step)) = self.trail.get(i) {
+            steps.push(step);
+            if i == 0 {
+                break;
+            }
+            i = parent;
+        }
+        let mut out = String::new();
+        for step in steps.into_iter().rev() {
+            match step {
+                Step::Root => out.push('$'),
+                Step::Key(k) => out = member_path(&out, k),
+                Step::Index(i) => out.push_str(&format!("[{i}]")),
+            }
+        }
+        out
+    }
 }
 
 /// A selector error: what is wrong, and the byte offset in the selector text.
@@ -290,54 +325,54 @@ impl Selector {
 
     /// Every node the selector reaches, in document order.
     pub fn select<'a>(&self, root: &'a Node) -> Vec<Selected<'a>> {
-        let mut cur = vec![Selected {
-            node: root,
-            path: "$".into(),
-        }];
+        let mut trail: Vec<(usize, Step<'a>)> = vec![(0, Step::Root)];
+        let mut cur: Vec<(&'a Node, usize)> = vec![(root, 0)];
         for seg in &self.segments {
             let mut next = Vec::new();
-            for s in &cur {
-                match (seg, &s.node.value) {
+            for &(node, at) in &cur {
+                let mut step = |n: &'a Node, s: Step<'a>| {
+                    trail.push((at, s));
+                    next.push((n, trail.len() - 1));
+                };
+                match (seg, &node.value) {
                     (Segment::Member(name), Value::Map(m)) => {
                         if let Some(e) = m.iter().find(|e| &e.key == name) {
-                            next.push(Selected {
-                                node: &e.node,
-                                path: member_path(&s.path, name),
-                            });
+                            step(&e.node, Step::Key(&e.key));
                         }
                     }
-                    (Segment::Wildcard, Value::Map(m)) => next.extend(m.iter().map(|e| Selected {
-                        node: &e.node,
-                        path: member_path(&s.path, &e.key),
-                    })),
+                    (Segment::Wildcard, Value::Map(m)) => {
+                        for e in m {
+                            step(&e.node, Step::Key(&e.key));
+                        }
+                    }
                     (Segment::Wildcard, Value::List(l)) => {
-                        next.extend(l.iter().enumerate().map(|(i, n)| Selected {
-                            node: n,
-                            path: format!("{}[{i}]", s.path),
-                        }))
+                        for (i, n) in l.iter().enumerate() {
+                            step(n, Step::Index(i));
+                        }
                     }
                     (Segment::Index(i), Value::List(l)) => {
                         if let Some(n) = l.get(*i) {
-                            next.push(Selected {
-                                node: n,
-                                path: format!("{}[{i}]", s.path),
-                            });
+                            step(n, Step::Index(*i));
                         }
                     }
                     (Segment::Filter(f), Value::List(l)) => {
-                        next.extend(l.iter().enumerate().filter(|(_, n)| f.holds(n)).map(
-                            |(i, n)| Selected {
-                                node: n,
-                                path: format!("{}[{i}]", s.path),
-                            },
-                        ))
+                        for (i, n) in l.iter().enumerate().filter(|(_, n)| f.holds(n)) {
+                            step(n, Step::Index(i));
+                        }
                     }
                     _ => {}
                 }
             }
             cur = next;
         }
-        cur
+        let trail = std::rc::Rc::new(trail);
+        cur.into_iter()
+            .map(|(node, at)| Selected {
+                node,
+                trail: trail.clone(),
+                at,
+            })
+            .collect()
     }
 }
 
@@ -394,7 +429,7 @@ mod tests {
             .unwrap()
             .select(n)
             .into_iter()
-            .map(|x| x.path)
+            .map(|x| x.path())
             .collect()
     }
 

@@ -70,26 +70,10 @@ pub fn colon_hex(bytes: &[u8]) -> String {
 /// What a certificate says. Remembered per thread for the last few certificates seen: a batch shows the
 /// same IdP certificate in every message (twice when Response and Assertion are signed).
 pub fn info(der: &[u8]) -> Result<CertInfo, String> {
-    use std::cell::RefCell;
-    type Seen = Vec<(Vec<u8>, Result<CertInfo, String>)>;
     thread_local! {
-        static SEEN: RefCell<Seen> = const { RefCell::new(Vec::new()) };
+        static SEEN: crate::util::MemoCell<Vec<u8>, Result<CertInfo, String>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    if let Some(hit) = SEEN.with_borrow(|seen| {
-        seen.iter()
-            .find(|(d, _)| d.as_slice() == der)
-            .map(|(_, r)| r.clone())
-    }) {
-        return hit;
-    }
-    let r = read_info(der);
-    SEEN.with_borrow_mut(|seen| {
-        if seen.len() >= 8 {
-            drop(seen.remove(0));
-        }
-        seen.push((der.to_vec(), r.clone()));
-    });
-    r
+    crate::util::memo(&SEEN, der, read_info)
 }
 
 /// Why bytes that should be a DER certificate are not one, as a sentence (the parser's own error, such
@@ -181,6 +165,13 @@ pub fn b64_body(s: &str) -> Result<Vec<u8>, String> {
 
 /// A KeyInfo X509Certificate body: base64 of DER, or (as some ADFS exports have it) base64 of a PEM file.
 pub fn keyinfo_cert_der(b64: &str) -> Option<Vec<u8>> {
+    thread_local! {
+        static SEEN: crate::util::MemoCell<String, Option<Vec<u8>>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    crate::util::memo(&SEEN, b64, keyinfo_cert_der_uncached)
+}
+
+fn keyinfo_cert_der_uncached(b64: &str) -> Option<Vec<u8>> {
     let raw = b64_body(b64).ok()?;
     if raw.starts_with(b"-----BEGIN") {
         return parse_certs(&raw).ok()?.into_iter().next();
