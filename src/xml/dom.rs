@@ -618,6 +618,19 @@ fn name_char(c: char) -> bool {
 }
 
 fn is_ncname(s: &str) -> bool {
+    // ASCII names (every SAML and XML-DSig name) are settled byte by byte.
+    let b = s.as_bytes();
+    if b.is_ascii() {
+        return b
+            .first()
+            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+            && b.iter()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'));
+    }
+    is_ncname_chars(s)
+}
+
+fn is_ncname_chars(s: &str) -> bool {
     let mut cs = s.chars();
     cs.next().is_some_and(name_start) && cs.all(name_char)
 }
@@ -687,7 +700,7 @@ fn push_element(
             return Err((xml_err("attributes not separated by white space"), w[1].0));
         }
     }
-    let mut parsed: Vec<(String, String)> = Vec::new();
+    let mut parsed: Vec<(String, String)> = Vec::with_capacity(raw_attrs.len());
     for a in e.attributes().with_checks(true) {
         let a = a.map_err(|err| (xml_err(err), span))?;
         let value = a
@@ -736,8 +749,9 @@ fn push_element(
     }
     scopes.push(bindings);
     let resolve = |prefix: &str| scopes.resolve(prefix);
-    let qname = e.name().as_ref().to_string();
-    let (prefix, local) = match check_qname(&qname) {
+    // The name as quick-xml holds it (a slice of the text): no copy.
+    let qname = e.name().into_inner();
+    let (prefix, local) = match check_qname(qname) {
         Ok(x) => x,
         Err(detail) => {
             scopes.pop();
@@ -762,7 +776,7 @@ fn push_element(
                 scopes.pop();
                 return Err(undeclared(
                     p,
-                    format!("element <{}>", crate::util::one_line(&qname)),
+                    format!("element <{}>", crate::util::one_line(qname)),
                     span,
                 ));
             }
@@ -1098,6 +1112,18 @@ mod tests {
                     let nth = els[..=i].iter().filter(|n| key(n) == key(&c)).count();
                     let same = els.iter().filter(|n| key(n) == key(&c)).count();
                     assert_eq!((e.nth, e.same), (nth, same), "{t}: {}", d.path(c));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_names_are_read_as_the_character_rules_read_them() {
+        let ascii: Vec<char> = (0u8..128).map(char::from).collect();
+        for a in &ascii {
+            for b in &ascii {
+                for s in [a.to_string(), format!("{a}{b}"), format!("x{a}{b}")] {
+                    assert_eq!(is_ncname(&s), is_ncname_chars(&s), "{s:?}");
                 }
             }
         }
