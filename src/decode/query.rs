@@ -113,6 +113,8 @@ pub fn has_saml_param(s: &str) -> bool {
 /// decoded. Short lines that are not fields (the section titles, "view source", "view URL-encoded") are
 /// left out. `None` unless every other line is a field and one of them is SAMLResponse or SAMLRequest.
 pub fn field_lines(text: &str) -> Option<Vec<(String, String)>> {
+    // A field line splits at `:` or a tab: text with neither (one base64 value) has none.
+    memchr::memchr2(b':', b'\t', text.as_bytes())?;
     let mut fields = Vec::new();
     for line in text.lines() {
         let line = line.trim();
