@@ -579,7 +579,9 @@ fn expand(args: &[String], opts: &Options) -> Vec<Item> {
                 }
             }
             files.sort();
-            for f in files {
+            // The looks are independent reads: on the pool (in order), so that a folder of many
+            // small files does not wait for them one by one before the linting starts.
+            out.extend(par_map(files, |f| {
                 let s = f.to_string_lossy().into_owned();
                 let included = include.as_ref().is_none_or(|g| g.is_match(&f));
                 let excluded = exclude.as_ref().is_some_and(|g| g.is_match(&f));
@@ -587,14 +589,14 @@ fn expand(args: &[String], opts: &Options) -> Vec<Item> {
                 // content can hold SAML or a Keycloak export: junit.xml and package.json are skipped.
                 // A file that cannot be read is kept, so that the error is reported.
                 let head = (included && !excluded).then(|| decode::read_head(&f, decode::SNIFF));
-                out.push(match head {
+                match head {
                     Some(Ok(h)) if decode::head_may_hold_saml(&h) => {
                         Item::Found(s, head_may_hold_clients(&h))
                     }
                     Some(Err(_)) => Item::Found(s, false),
                     _ => Item::Skipped(s),
-                });
-            }
+                }
+            }));
         } else {
             out.push(Item::Arg(a.clone()));
         }
