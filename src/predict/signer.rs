@@ -84,18 +84,25 @@ impl<'a> Verifier<'a> {
     /// without samlint's policy: the library judges the crypto only.
     fn with_key(&self, s: NodeId, der: &[u8]) -> Crypto {
         let path = self.doc.path(s);
+        // Paths name elements by local name, so two signatures can share one (`saml:Assertion` and
+        // a look-alike `x:Assertion` under the same parent): the lint's answer is taken only for a
+        // path that names this one signature, else the verifier runs and answers by position.
+        let signatures = || {
+            std::iter::once(self.doc.root)
+                .chain(self.doc.descendants(self.doc.root))
+                .filter(|n| self.doc.is(*n, ns::DS, "Signature"))
+        };
+        let unique = signatures().filter(|n| self.doc.path(*n) == path).count() == 1;
         if let Some(x) = self
             .main
+            .filter(|_| unique)
             .and_then(|r| r.signatures.iter().find(|x| x.path == path))
             && x.key.as_ref().is_some_and(|k| k.der == der)
             && let Some(c) = decided(x)
         {
             return c;
         }
-        let index = std::iter::once(self.doc.root)
-            .chain(self.doc.descendants(self.doc.root))
-            .filter(|n| self.doc.is(*n, ns::DS, "Signature"))
-            .position(|n| n == s);
+        let index = signatures().position(|n| n == s);
         let mut runs = self.runs.borrow_mut();
         if !runs.iter().any(|(d, _)| d == der) {
             let run = crate::verify::cert::info(der)
@@ -404,5 +411,71 @@ impl Oracle for Verifier<'_> {
                 .map(|c| super::auth0::sha1(&c.der))
                 .collect()
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A lint report that says the signature at `path` is valid with `cert`.
+    fn valid_at(path: &str, cert: &Cert) -> Report {
+        Report {
+            status: crate::verify::Status::Valid,
+            cause: None,
+            detail: None,
+            verifier: "rust",
+            signatures: vec![SigReport {
+                path: path.into(),
+                element: None,
+                id: None,
+                covers_linted_content: true,
+                algorithm: None,
+                digest: None,
+                c14n: None,
+                transforms: Vec::new(),
+                reference: None,
+                key: Some(cert.clone()),
+                keyinfo_certificates: Vec::new(),
+                result: "valid",
+                cause: None,
+                detail: None,
+            }],
+        }
+    }
+
+    #[test]
+    fn the_lints_answer_is_taken_only_for_a_path_that_names_one_signature() {
+        let pem = include_str!("../../fixtures/keys/idp-cert.pem");
+        let der = crate::verify::cert::parse_certs(pem.as_bytes())
+            .unwrap()
+            .remove(0);
+        let cert = Cert {
+            info: crate::verify::cert::info(&der).unwrap(),
+            der: der.clone(),
+            source: KeySource::KeyInfo,
+            origin: "test".into(),
+        };
+        let ds = "xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"";
+        let sig = "<ds:Signature><ds:SignedInfo/><ds:SignatureValue>AA==</ds:SignatureValue></ds:Signature>";
+        let one = format!("<r {ds}><a:Assertion xmlns:a=\"urn:a\">{sig}</a:Assertion></r>");
+        let two = format!(
+            "<r {ds}><a:Assertion xmlns:a=\"urn:a\">{sig}</a:Assertion><b:Assertion xmlns:b=\"urn:b\">{sig}</b:Assertion></r>"
+        );
+        let trust = Trust::default();
+        for (text, want_lint) in [(one, true), (two, false)] {
+            let doc = crate::xml::dom::parse(&text).unwrap();
+            let sigs: Vec<NodeId> = doc
+                .descendants(doc.root)
+                .filter(|n| doc.is(*n, ns::DS, "Signature"))
+                .collect();
+            let path = doc.path(sigs[0]);
+            assert_eq!(path, "/r/Assertion/Signature");
+            let report = valid_at(&path, &cert);
+            let v = Verifier::new(&doc, &text, Some(&report), &trust);
+            let got = v.with_key(*sigs.last().unwrap(), &der);
+            // The bogus signature never verifies: only the lint's (other signature's) answer says valid.
+            assert_eq!(got == Crypto::Valid, want_lint, "{text}: {got:?}");
+        }
     }
 }
