@@ -111,20 +111,29 @@ impl serde_json::ser::Formatter for SafeJson {
 /// The arguments and results a [`memo`] remembers on one thread.
 pub type MemoCell<K, V> = std::cell::RefCell<Vec<(K, V)>>;
 
+/// The longest key a [`memo`] keeps: a certificate is a few KB; a hostile multi-megabyte KeyInfo value
+/// is computed every time rather than kept (8 entries of it, per memo and thread, would be held for the
+/// rest of the run).
+pub const MEMO_MAX_KEY: usize = 64 * 1024;
+
 /// A pure function of `key`, remembered per thread for the last few distinct keys: a batch shows the
 /// same IdP certificate in every message (twice when Response and Assertion are signed), and decoding,
 /// hashing or reading it again each time is most of what some stages do. Bounded (8 entries, oldest
-/// dropped first), so a run over many certificates costs a few comparisons per lookup.
+/// dropped first, keys up to [`MEMO_MAX_KEY`] bytes), so a run over many certificates costs a few
+/// comparisons per lookup and a fixed amount of memory.
 pub fn memo<K, V>(
     cell: &'static std::thread::LocalKey<MemoCell<K::Owned, V>>,
     key: &K,
     f: impl FnOnce(&K) -> V,
 ) -> V
 where
-    K: ?Sized + PartialEq + ToOwned,
+    K: ?Sized + PartialEq + ToOwned + AsRef<[u8]>,
     K::Owned: std::borrow::Borrow<K>,
     V: Clone,
 {
+    if key.as_ref().len() > MEMO_MAX_KEY {
+        return f(key);
+    }
     use std::borrow::Borrow as _;
     if let Some(hit) = cell.with_borrow(|seen| {
         seen.iter()
@@ -212,6 +221,34 @@ pub fn human_bytes(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn memo_remembers_a_few_short_keys_and_no_long_one() {
+        thread_local! {
+            static SEEN: MemoCell<Vec<u8>, usize> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        let calls = std::cell::Cell::new(0);
+        let f = |k: &[u8]| {
+            calls.set(calls.get() + 1);
+            k.len()
+        };
+        let long = vec![b'x'; MEMO_MAX_KEY + 1];
+        for _ in 0..3 {
+            assert_eq!(memo(&SEEN, &b"cert"[..], f), 4);
+            assert_eq!(memo(&SEEN, &long[..], f), MEMO_MAX_KEY + 1);
+        }
+        // The short key once, the long one every time; and nothing long is held.
+        assert_eq!(calls.get(), 1 + 3);
+        assert!(SEEN.with_borrow(|s| s.iter().all(|(k, _)| k.len() <= MEMO_MAX_KEY)));
+        // Nine distinct keys: the first is dropped and computed again.
+        for i in 0..9u8 {
+            memo(&SEEN, &[i][..], f);
+        }
+        let before = calls.get();
+        memo(&SEEN, &[0u8][..], f);
+        memo(&SEEN, &[8u8][..], f);
+        assert_eq!(calls.get(), before + 1);
+    }
 
     #[test]
     fn the_ascii_pass_answers_what_the_character_test_answers() {

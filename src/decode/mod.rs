@@ -642,7 +642,8 @@ fn from_file(index: usize, arg: &str, path: &Path, limits: &Limits) -> LoadedInp
             ),
         );
     }
-    if let Err(e) = read_upto(&mut file, &mut buf, limits.max_input as usize) {
+    let cap = usize::try_from(limits.max_input).unwrap_or(usize::MAX);
+    if let Err(e) = read_upto(&mut file, &mut buf, cap) {
         return LoadedInput::failed(index, name, io_err(e));
     }
     from_bytes(index, name, buf, limits)

@@ -323,34 +323,21 @@ fn base64(text: &str) -> Option<Vec<u8>> {
     base64::engine::general_purpose::STANDARD.decode(clean).ok()
 }
 
-/// A certificate (DER) and its RSA public key, when it has one.
-type KeyEntry = (Vec<u8>, Option<Vec<u8>>);
-
-thread_local! {
-    /// The RSA public keys of the certificates seen on this thread (a batch uses one or two).
-    static KEYS: std::cell::RefCell<Vec<KeyEntry>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// The PKCS#1 RSAPublicKey of a certificate, when its key is RSA; cached per thread (at most 16).
+/// The PKCS#1 RSAPublicKey of a certificate, when its key is RSA; remembered per thread (a batch uses
+/// one or two certificates).
 pub(super) fn rsa_key(der: &[u8]) -> Option<Vec<u8>> {
-    KEYS.with(|k| {
-        let mut k = k.borrow_mut();
-        if let Some((_, key)) = k.iter().find(|(d, _)| d.as_slice() == der) {
-            return key.clone();
-        }
+    thread_local! {
+        static KEYS: crate::util::MemoCell<Vec<u8>, Option<Vec<u8>>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    crate::util::memo(&KEYS, der, |der| {
         use x509_parser::prelude::FromDer;
-        let key = x509_parser::certificate::X509Certificate::from_der(der)
+        x509_parser::certificate::X509Certificate::from_der(der)
             .ok()
             .filter(|(_, c)| {
                 c.public_key().algorithm.algorithm
                     == x509_parser::oid_registry::OID_PKCS1_RSAENCRYPTION
             })
-            .map(|(_, c)| c.public_key().subject_public_key.data.to_vec());
-        if k.len() >= 16 {
-            k.remove(0);
-        }
-        k.push((der.to_vec(), key.clone()));
-        key
+            .map(|(_, c)| c.public_key().subject_public_key.data.to_vec())
     })
 }
 
