@@ -194,3 +194,94 @@ fn crypto_verdicts_agree_with_xmlsec1() {
         disagree.join("\n")
     );
 }
+
+/// The ds:Signature's own children in an order libxmlsec1 refuses ("unexpected node": a second
+/// SignedInfo or SignatureValue, KeyInfo first, a foreign element) were `valid` to samlint, which reads
+/// the first of each, as bergshamra does. They must never be valid; what XML-DSig allows (an Object
+/// after KeyInfo, comments) stays valid, and samlint agrees with xmlsec1 on each shape.
+#[test]
+fn a_signature_out_of_xml_dsig_order_is_never_valid() {
+    if !xmlsec1_available() {
+        return;
+    }
+    let ok = std::fs::read_to_string(fixture("saml/keycloak-atlassian-ok.xml")).unwrap();
+    let cert = fixture("keys/idp-cert.pem");
+    let response_id = "ID_6d1f6c0e-5b7a-4a3e-9c2d-1e0f9a8b7c6d";
+    // (name, text, whether XML-DSig and libxmlsec1 allow it); each edit is on the Response's signature.
+    let after_value = |x: &str| {
+        ok.replacen(
+            "</ds:SignatureValue>",
+            &format!("</ds:SignatureValue>{x}"),
+            1,
+        )
+    };
+    let shapes = [
+        ("as signed", ok.clone(), true),
+        (
+            "a second SignedInfo",
+            after_value("<ds:SignedInfo/>"),
+            false,
+        ),
+        (
+            "a second SignatureValue",
+            after_value("<ds:SignatureValue>AAAA</ds:SignatureValue>"),
+            false,
+        ),
+        (
+            "a SignatureValue first",
+            ok.replacen(
+                "<ds:SignedInfo>",
+                "<ds:SignatureValue>AAAA</ds:SignatureValue><ds:SignedInfo>",
+                1,
+            ),
+            false,
+        ),
+        (
+            "KeyInfo before SignatureValue",
+            ok.replacen("<ds:SignatureValue>", "<ds:KeyInfo/><ds:SignatureValue>", 1),
+            false,
+        ),
+        (
+            "a foreign element",
+            after_value("<x:y xmlns:x=\"urn:x\"/>"),
+            false,
+        ),
+        (
+            "an Object after KeyInfo, a comment",
+            ok.replacen(
+                "</ds:KeyInfo>",
+                "</ds:KeyInfo><!-- c --><ds:Object>x</ds:Object>",
+                1,
+            ),
+            true,
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let certs = samlint::verify::cert::load_idp_cert(&cert).unwrap();
+    for (name, text, allowed) in shapes {
+        let path = write_temp(dir.path(), "m.xml", &text);
+        let opts = samlint::lint::Options {
+            trust: samlint::verify::Trust {
+                certs: certs.clone(),
+                entity_id: None,
+            },
+            ..Default::default()
+        };
+        let run = samlint::lint::run(std::slice::from_ref(&path), &mut std::io::empty(), &opts);
+        let sig = run.messages[0].signature.as_ref().unwrap();
+        let response = &sig.signatures[0];
+        assert_eq!(response.path, "/Response/Signature", "{name}");
+        assert_eq!(
+            xmlsec1(&path, &cert, response_id),
+            Some(allowed),
+            "{name}: xmlsec1"
+        );
+        assert_eq!(response.result == "valid", allowed, "{name}: {response:?}");
+        if !allowed {
+            assert_eq!(response.cause, Some("malformed"), "{name}");
+            // What it signs is still reported.
+            assert_eq!(response.element.as_deref(), Some("/Response"), "{name}");
+            assert_ne!(format!("{:?}", sig.status), "Valid", "{name}");
+        }
+    }
+}

@@ -263,17 +263,6 @@ fn signature(doc: &Document, loc: &Located, s: &Site, findings: &mut Vec<Finding
                 .label("incomplete ds:Signature"),
         );
         sc.refused = Some(Refusal::new(cause::MALFORMED, msg));
-    } else if let Some(what) = markup_in_value(doc, s.node) {
-        let msg = msg!(
-            "the {} holds an element or processing instruction: libxml2 reads its text too, other verifiers do not",
-            Arg::plain(what)
-        );
-        findings.push(
-            Finding::new(&SIG001, msg.clone())
-                .at(s.span, &s.path)
-                .label("markup inside a base64 value"),
-        );
-        sc.refused = Some(Refusal::new(cause::MALFORMED, msg));
     } else if s.references.len() > 1 && !s.in_advice {
         let msg = msg!(
             "the signature has {} References; a SAML signature has exactly one, to its own element",
@@ -289,6 +278,21 @@ fn signature(doc: &Document, loc: &Located, s: &Site, findings: &mut Vec<Finding
         resolve(doc, loc, s, r, &mut sc, findings);
         transforms(s, r, &mut sc, findings);
     }
+    if missing.is_empty() {
+        // After the Reference is resolved, so that the report still names what it signs.
+        for (msg, at, label) in [out_of_order(doc, s.node), markup_in_value(doc, s.node)]
+            .into_iter()
+            .flatten()
+        {
+            findings.push(
+                Finding::new(&SIG001, msg.clone())
+                    .at(doc.name_span(at), doc.path(at))
+                    .label(label),
+            );
+            sc.refused
+                .get_or_insert_with(|| Refusal::new(cause::MALFORMED, msg));
+        }
+    }
     algorithms(s, &mut sc, findings);
     if s.objects > 0 {
         findings.push(
@@ -301,25 +305,64 @@ fn signature(doc: &Document, loc: &Located, s: &Site, findings: &mut Vec<Finding
     sc
 }
 
-/// The SignatureValue, or a DigestValue of SignedInfo, with child elements or PIs.
-fn markup_in_value(doc: &Document, sig: NodeId) -> Option<&'static str> {
+/// A child element of ds:Signature outside XML-DSig's content model as libxmlsec1 reads it (SignedInfo,
+/// SignatureValue, an optional KeyInfo, then Objects only; it stops with "unexpected node" at anything
+/// else): a second SignedInfo or SignatureValue, KeyInfo first, a foreign element. Other verifiers take
+/// the first of each and say valid; a libxmlsec1-based SP refuses the message.
+fn out_of_order(doc: &Document, sig: NodeId) -> Option<(Msg, NodeId, &'static str)> {
     use crate::model::ns::DS;
-    let markup = |n: NodeId| {
-        doc.node(n).children.iter().any(|c| {
+    let mut children = doc.child_elements(sig).peekable();
+    let mut expect = |name: &str| children.next_if(|c| doc.is(*c, DS, name)).is_some();
+    let ordered = expect("SignedInfo") && expect("SignatureValue") && {
+        expect("KeyInfo");
+        while expect("Object") {}
+        true
+    };
+    let at = if ordered {
+        children.next()?
+    } else {
+        doc.child_elements(sig)
+            .zip(["SignedInfo", "SignatureValue"])
+            .find(|(c, name)| !doc.is(*c, DS, name))?
+            .0
+    };
+    let name = doc.element(at).map(|e| e.local.clone()).unwrap_or_default();
+    Some((
+        msg!(
+            "the ds:Signature holds a {} out of place: XML-DSig allows SignedInfo, SignatureValue, an optional KeyInfo, then Objects, in that order; libxmlsec1 refuses the signature, other verifiers read past it",
+            Arg::value(name)
+        ),
+        at,
+        "out of XML-DSig's order",
+    ))
+}
+
+/// The SignatureValue, or a DigestValue of SignedInfo, with child elements or PIs.
+fn markup_in_value(doc: &Document, sig: NodeId) -> Option<(Msg, NodeId, &'static str)> {
+    use crate::model::ns::DS;
+    let markup = |n: &NodeId| {
+        doc.node(*n).children.iter().any(|c| {
             matches!(
                 doc.node(*c).kind,
                 crate::xml::NodeKind::Element(_) | crate::xml::NodeKind::Pi
             )
         })
     };
-    if doc.children_named(sig, DS, "SignatureValue").any(markup) {
-        return Some("SignatureValue");
-    }
-    let si = doc.first_child(sig, DS, "SignedInfo")?;
-    doc.children_named(si, DS, "Reference")
-        .flat_map(|r| doc.children_named(r, DS, "DigestValue"))
-        .any(markup)
-        .then_some("DigestValue")
+    let values = doc.children_named(sig, DS, "SignatureValue").chain(
+        doc.children_named(sig, DS, "SignedInfo")
+            .flat_map(|si| doc.children_named(si, DS, "Reference"))
+            .flat_map(|r| doc.children_named(r, DS, "DigestValue")),
+    );
+    let at = values.into_iter().find(markup)?;
+    let what = doc.element(at).map(|e| e.local.clone()).unwrap_or_default();
+    Some((
+        msg!(
+            "the {} holds an element or processing instruction: libxml2 reads its text too, other verifiers do not",
+            Arg::plain(what)
+        ),
+        at,
+        "markup inside a base64 value",
+    ))
 }
 
 /// The element the Reference resolves to: the document for `""`, the one element carrying the ID for
