@@ -47,8 +47,8 @@ fn lit(s: &str) -> String {
 
 impl Plan {
     /// Set `key` of the object `map` to the JSON literal `value`: every member with that key is
-    /// replaced (Keycloak's JSON reader keeps the last of duplicate keys; samlint reads the first: both
-    /// get the new value), or a member is added.
+    /// replaced (tree::parse_json refuses an object with a key twice; were one to get here, every
+    /// copy would get the new value), or a member is added.
     fn set(&mut self, text: &str, map: &Node, key: &str, value: &str) -> Option<String> {
         let span = map.span?;
         let found: Vec<&crate::tree::Entry> =
@@ -490,15 +490,6 @@ mod tests {
         assert_eq!(
             set_attr(crlf, "b", "2"),
             crlf.replace("\"a\": \"1\"", "\"a\": \"1\",\r\n\t\t\"b\": \"2\"")
-        );
-    }
-
-    #[test]
-    fn duplicate_keys_are_all_changed() {
-        let t = r#"{"attributes": {"saml.encrypt": "true", "saml.encrypt": "true"}}"#;
-        assert_eq!(
-            set_attr(t, "saml.encrypt", "false"),
-            r#"{"attributes": {"saml.encrypt": "false", "saml.encrypt": "false"}}"#
         );
     }
 

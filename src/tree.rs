@@ -238,7 +238,17 @@ pub fn parse_json(text: &str) -> Result<Node, JsonError> {
         }
     })?;
     match parsed.value {
-        Some(v) => Ok(convert(v)),
+        Some(v) => convert(v).map_err(|(first, again)| {
+            let (line, column) = crate::source::line_col(text, first.start);
+            JsonError {
+                message: format!(
+                    "duplicate key: this object already has this key at line {line}, column {column}; \
+                     Keycloak keeps the last value and the rules would read the first, so samlint \
+                     refuses to guess (keep one)"
+                ),
+                span: again,
+            }
+        }),
         None => Err(JsonError {
             message: "empty JSON document".into(),
             span: Span::new(0, 0),
@@ -246,34 +256,42 @@ pub fn parse_json(text: &str) -> Result<Node, JsonError> {
     }
 }
 
-fn convert(v: jsonc_parser::ast::Value) -> Node {
+/// Convert the parser's tree. An object with the same key twice is refused, with the spans of both
+/// keys: Keycloak's reader (Jackson) keeps the last value, the rules' selectors read the first, so a
+/// file with `"saml_name_id_format": "email"` followed by `"…": "username"` would be linted on a value
+/// Keycloak never uses. Keys are compared after JSON unescaping (`"a"` and `"\u0061"` are one key).
+fn convert(v: jsonc_parser::ast::Value) -> Result<Node, (Span, Span)> {
     use jsonc_parser::ast::{ObjectPropName, Value as V};
-    let sp = |r: jsonc_parser::common::Range| Some(Span::new(r.start, r.end));
-    match v {
-        V::StringLit(s) => Node::str(s.value.into_owned(), sp(s.range)),
-        V::NumberLit(n) => Node::new(Value::Num(n.value.to_string()), sp(n.range)),
-        V::BooleanLit(b) => Node::bool(b.value, sp(b.range)),
-        V::NullKeyword(n) => Node::new(Value::Null, sp(n.range)),
-        V::Array(a) => Node::list(a.elements.into_iter().map(convert).collect(), sp(a.range)),
-        V::Object(o) => {
-            let entries = o
-                .properties
-                .into_iter()
-                .map(|p| {
-                    let (key, key_span) = match p.name {
-                        ObjectPropName::String(s) => (s.value.into_owned(), sp(s.range)),
-                        ObjectPropName::Word(w) => (w.value.to_string(), sp(w.range)),
-                    };
-                    Entry {
-                        key,
-                        key_span,
-                        node: convert(p.value),
-                    }
-                })
-                .collect();
-            Node::new(Value::Map(entries), sp(o.range))
+    let sp = |r: jsonc_parser::common::Range| Span::new(r.start, r.end);
+    Ok(match v {
+        V::StringLit(s) => Node::str(s.value.into_owned(), Some(sp(s.range))),
+        V::NumberLit(n) => Node::new(Value::Num(n.value.to_string()), Some(sp(n.range))),
+        V::BooleanLit(b) => Node::bool(b.value, Some(sp(b.range))),
+        V::NullKeyword(n) => Node::new(Value::Null, Some(sp(n.range))),
+        V::Array(a) => {
+            let items = a.elements.into_iter().map(convert);
+            Node::list(items.collect::<Result<_, _>>()?, Some(sp(a.range)))
         }
-    }
+        V::Object(o) => {
+            let mut entries: Vec<Entry> = Vec::with_capacity(o.properties.len());
+            let mut seen = rustc_hash::FxHashMap::<String, Span>::default();
+            for p in o.properties {
+                let (key, key_span) = match p.name {
+                    ObjectPropName::String(s) => (s.value.into_owned(), sp(s.range)),
+                    ObjectPropName::Word(w) => (w.value.to_string(), sp(w.range)),
+                };
+                if let Some(first) = seen.insert(key.clone(), key_span) {
+                    return Err((first, key_span));
+                }
+                entries.push(Entry {
+                    key,
+                    key_span: Some(key_span),
+                    node: convert(p.value)?,
+                });
+            }
+            Node::new(Value::Map(entries), Some(sp(o.range)))
+        }
+    })
 }
 
 #[cfg(test)]
@@ -301,5 +319,22 @@ mod tests {
         // Brackets inside strings do not count.
         let s = format!("{{\"a\": \"{}\"}}", "[".repeat(1000));
         assert!(parse_json(&s).is_ok());
+    }
+
+    #[test]
+    fn refuses_a_key_twice_in_one_object() {
+        // Keycloak keeps the last, the selectors read the first: neither may be linted silently.
+        let t = "{\"attributes\": {\"saml_name_id_format\": \"email\",\n \"saml_name_id_format\": \"username\"}}";
+        let e = parse_json(t).unwrap_err();
+        assert_eq!(&t[e.span.range()], "\"saml_name_id_format\"");
+        assert!(
+            e.span.start > t.find("email").unwrap(),
+            "points at the second key"
+        );
+        assert!(e.message.contains("line 1, column 17"), "{}", e.message);
+        // The same key once escaped is still the same key; deep inside arrays too.
+        assert!(parse_json(r#"[{"x": [{"a": 1, "\u0061": 2}]}]"#).is_err());
+        // The same key in two objects, or as a value, is fine.
+        assert!(parse_json(r#"{"a": {"a": "a"}, "b": {"a": 1}, "c": ["a", "a"]}"#).is_ok());
     }
 }
