@@ -254,8 +254,93 @@ pub fn build(run: &Run) -> Report<'_> {
     }
 }
 
+/// The report as pretty JSON. Messages and findings (most of a batch's report) are rendered on every
+/// core, a chunk at a time so that a batch never holds its report twice; the result is byte for byte
+/// what serialising the whole [`Report`] at once gives (tested below).
 pub fn render(run: &Run) -> String {
+    let mut report = build(run);
+    let messages = std::mem::take(&mut report.messages);
+    let findings = std::mem::take(&mut report.findings);
+    // The frame: the report with both arrays empty. Each is a top-level key, so it is the one line
+    // at two spaces of indent with that key (a string never holds a raw newline).
+    let frame = crate::util::json_pretty(&report);
+    let (Some(m), Some(f)) = (
+        frame.find("\n  \"messages\": []"),
+        frame.find("\n  \"findings\": []"),
+    ) else {
+        return render_whole(run);
+    };
+    let (m, f) = (
+        m + "\n  \"messages\": [".len(),
+        f + "\n  \"findings\": [".len(),
+    );
+    let mut out = String::with_capacity(frame.len() + 8 * 1024 * (messages.len() + findings.len()));
+    out.push_str(&frame[..m]);
+    elements(&mut out, &messages);
+    out.push_str(&frame[m..f]);
+    elements(&mut out, &findings);
+    out.push_str(&frame[f..]);
+    out.push('\n');
+    out
+}
+
+/// The elements of a top-level array, as serde_json's pretty formatter writes them at depth 2:
+/// `\n    {…}` separated by commas, then `\n  ` before the `]` that follows.
+fn elements<T: Serialize + Sync>(out: &mut String, items: &[T]) {
+    use rayon::prelude::*;
+    const CHUNK: usize = 256;
+    for (c, chunk) in items.chunks(CHUNK).enumerate() {
+        let parts: Vec<String> = chunk
+            .par_iter()
+            .map(|x| crate::util::json_pretty(x).replace('\n', "\n    "))
+            .collect();
+        for (i, p) in parts.iter().enumerate() {
+            out.push_str(if c == 0 && i == 0 {
+                "\n    "
+            } else {
+                ",\n    "
+            });
+            out.push_str(p);
+        }
+    }
+    if !items.is_empty() {
+        out.push_str("\n  ");
+    }
+}
+
+/// The report serialised whole, on one thread.
+fn render_whole(run: &Run) -> String {
     let mut s = crate::util::json_pretty(&build(run));
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A run of every fixture message and Keycloak export, in one batch: the parallel render is the
+    /// whole render, byte for byte (empty arrays, one element, more than a chunk).
+    #[test]
+    fn the_parallel_render_is_the_whole_render() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+        let opts = crate::lint::Options::default();
+        let empty = crate::lint::run(&[], &mut std::io::empty(), &opts);
+        assert_eq!(render(&empty), render_whole(&empty));
+        assert!(render(&empty).contains("\"messages\": []"));
+        let one = [format!("{root}/saml/keycloak-atlassian-unsigned.xml")];
+        let run = crate::lint::run(&one, &mut std::io::empty(), &opts);
+        assert_eq!(run.messages.len(), 1);
+        assert_eq!(render(&run), render_whole(&run));
+        let mut inputs = Vec::new();
+        for _ in 0..3 {
+            for d in ["saml", "keycloak", "har", "tracer", "hostile"] {
+                inputs.push(format!("{root}/{d}"));
+            }
+        }
+        let run = crate::lint::run(&inputs, &mut std::io::empty(), &opts);
+        let findings: usize = run.messages.iter().map(|m| m.findings.len()).sum();
+        assert!(findings > 256 && run.messages.len() > 20, "{findings}");
+        assert_eq!(render(&run), render_whole(&run));
+    }
 }
