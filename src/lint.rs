@@ -1079,6 +1079,17 @@ fn may_hold_clients(path: &str) -> bool {
 /// [`may_hold_clients`] on a file's first bytes (its first 4 KiB are looked at).
 fn head_may_hold_clients(head: &[u8]) -> bool {
     let head = &head[..head.len().min(4096)];
+    // The common answer first: the first byte that is not ASCII white space is ASCII and not a
+    // bracket (an XML or base64 file). Only then can it not start a JSON export.
+    // (`char::is_whitespace`, used below, also counts U+000B.)
+    match head
+        .iter()
+        .find(|&&c| !c.is_ascii_whitespace() && c != 0x0b)
+    {
+        None => return false,
+        Some(&c) if c.is_ascii() && c != b'[' && c != b'{' => return false,
+        _ => {}
+    }
     let text = String::from_utf8_lossy(head);
     let t = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
     t.starts_with('[')
@@ -1177,6 +1188,52 @@ fn progress_bar(opts: &Options, n: usize) -> Option<indicatif::ProgressBar> {
 #[cfg(test)]
 mod cap_tests {
     use super::*;
+
+    /// The byte fast path of `head_may_hold_clients` answers as the character rule it shortcuts.
+    #[test]
+    fn the_clients_look_agrees_with_its_character_rule() {
+        let slow = |head: &[u8]| {
+            let text = String::from_utf8_lossy(head);
+            let t = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+            t.starts_with('[')
+                || (t.starts_with('{') && (t.contains("\"clientId\"") || t.contains("\"realm\"")))
+        };
+        let leads = [
+            "",
+            " ",
+            "\t\r\n",
+            "\u{b}",
+            "\u{c}",
+            "\u{feff}",
+            "\u{a0}",
+            "\u{2028} ",
+            "\u{ff}",
+        ];
+        let bodies = [
+            "",
+            "[]",
+            "{\"clientId\": \"x\"}",
+            "{\"realm\": 1}",
+            "{\"log\": {}}",
+            "<a/>",
+            "PHNhbWxwOlJlc3BvbnNl",
+            "\u{b}{\"realm\": 1}",
+            "x[",
+            "{",
+        ];
+        for l in leads {
+            for b in bodies {
+                let h = format!("{l}{b}");
+                assert_eq!(
+                    head_may_hold_clients(h.as_bytes()),
+                    slow(h.as_bytes()),
+                    "{h:?}"
+                );
+            }
+        }
+        let bad = [0xff, b'{', b'"'];
+        assert_eq!(head_may_hold_clients(&bad), slow(&bad));
+    }
 
     #[test]
     fn findings_of_one_rule_are_capped_with_a_count() {

@@ -639,8 +639,9 @@ fn is_ncname_chars(s: &str) -> bool {
 /// libxml2 and lxml refuse anything else (`:x`, `x:`, `a:b:c`), and a parser that resolves such a name
 /// reads another document than they do.
 fn check_qname(q: &str) -> Result<(Option<&str>, &str), String> {
-    let ok = match q.split_once(':') {
-        Some((p, l)) => is_ncname(p) && is_ncname(l),
+    let ok = match memchr::memchr(b':', q.as_bytes()) {
+        // ':' is ASCII: both halves are on character boundaries.
+        Some(i) => is_ncname(&q[..i]) && is_ncname(&q[i + 1..]),
         None => is_ncname(q),
     };
     if ok {

@@ -30,10 +30,7 @@ fn xml_err(detail: impl Into<String>, span: Span) -> (ErrorKind, Span) {
 pub fn prescan(text: &str, limits: &Limits) -> Result<(), (ErrorKind, Span)> {
     let b = text.as_bytes();
     // XML 1.0 §2.2: no C0 control characters other than tab, LF and CR, anywhere.
-    if let Some(pos) = b
-        .iter()
-        .position(|&c| c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r'))
-    {
+    if let Some(pos) = first_control(b) {
         return Err(xml_err(
             format!("control character U+{:04X} is not allowed in XML", b[pos]),
             Span::new(pos, pos + 1),
@@ -41,8 +38,8 @@ pub fn prescan(text: &str, limits: &Limits) -> Result<(), (ErrorKind, Span)> {
     }
     // §2.2: U+FFFE and U+FFFF are not characters either (written literally; references are checked by
     // the parser).
-    if let Some(pos) =
-        memmem::find(b, "\u{fffe}".as_bytes()).or_else(|| memmem::find(b, "\u{ffff}".as_bytes()))
+    if let Some(pos) = memchr::memchr_iter(0xef, b)
+        .find(|&p| b.get(p + 1) == Some(&0xbf) && matches!(b.get(p + 2), Some(0xbe | 0xbf)))
     {
         return Err(xml_err(
             format!(
@@ -62,6 +59,17 @@ pub fn prescan(text: &str, limits: &Limits) -> Result<(), (ErrorKind, Span)> {
         encoding(text, at)?;
     }
     body(text, limits, decl_at)
+}
+
+/// The first C0 control character other than tab, LF and CR. Blocks of 64 bytes are tested without
+/// an early exit (the compiler makes that a vector loop); only a block with one is searched.
+fn first_control(b: &[u8]) -> Option<usize> {
+    let bad = |c: u8| c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r');
+    b.chunks(64).enumerate().find_map(|(k, chunk)| {
+        let any = chunk.iter().fold(false, |acc, &c| acc | bad(c));
+        any.then(|| chunk.iter().position(|&c| bad(c)).map(|p| k * 64 + p))
+            .flatten()
+    })
 }
 
 /// Where the XML declaration starts, if there is one; refuses a second BOM and anything else before it.
@@ -382,6 +390,47 @@ mod tests {
 
     fn scan(t: &str) -> Result<(), (ErrorKind, Span)> {
         prescan(t, &Limits::default())
+    }
+
+    #[test]
+    fn the_block_control_search_finds_the_first_one() {
+        let slow = |b: &[u8]| {
+            b.iter()
+                .position(|&c| c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r'))
+        };
+        for len in [0usize, 1, 63, 64, 65, 200] {
+            for at in (0..len).step_by(7).chain([len.saturating_sub(1)]) {
+                for c in [0u8, 0x08, b'\t', b'\n', b'\r', 0x1f, b' ', 0x7f] {
+                    let mut b = vec![b'a'; len];
+                    if let Some(x) = b.get_mut(at) {
+                        *x = c;
+                    }
+                    // A second one later never wins.
+                    if let Some(x) = b.get_mut(at + 70) {
+                        *x = 0x01;
+                    }
+                    assert_eq!(first_control(&b), slow(&b), "len {len} at {at} c {c}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn refuses_the_non_characters_fffe_and_ffff_wherever_they_are() {
+        for (t, code) in [
+            ("<a>\u{fffe}</a>", 0xfffe),
+            ("<a b='\u{ffff}'/>", 0xffff),
+            ("<a>\u{fffd}\u{ffef}x</a><!--\u{ffff}-->", 0xffff),
+        ] {
+            let (k, span) = scan(t).unwrap_err();
+            assert!(k.to_string().contains(&format!("U+{code:04X}")), "{k}");
+            assert_eq!(
+                &t[span.range()],
+                char::from_u32(code).map(String::from).unwrap_or_default()
+            );
+        }
+        // Other U+FFxx characters are fine.
+        assert!(scan("<a>\u{fffd}\u{ffef}\u{ff00}</a>").is_ok());
     }
 
     #[test]
