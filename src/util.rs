@@ -62,17 +62,36 @@ fn is_invisible_format(c: char) -> bool {
         | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}')
 }
 
-/// serde_json's pretty formatter, writing every control and invisible formatting character (see
-/// [`is_bad_control`]) as a `\uXXXX` escape: the JSON stays valid and means the same, and a terminal
-/// that shows it is never driven by the input.
-struct SafeJson(serde_json::ser::PrettyFormatter<'static>);
+/// A pretty JSON formatter (serde_json's `PrettyFormatter`, two spaces a level) that writes every
+/// control and invisible formatting character (see [`is_bad_control`]) as a `\uXXXX` escape: the JSON
+/// stays valid and means the same, and a terminal that shows it is never driven by the input. It can
+/// start at a depth, so that a part of a report renders as it would inside the whole.
+struct SafeJson {
+    depth: usize,
+    has_value: bool,
+}
 
-macro_rules! forward {
-    ($($name:ident($($arg:ident: $ty:ty),*));* $(;)?) => {
-        $(fn $name<W: ?Sized + std::io::Write>(&mut self, w: &mut W $(, $arg: $ty)*) -> std::io::Result<()> {
-            self.0.$name(w $(, $arg)*)
-        })*
-    };
+impl SafeJson {
+    fn newline<W: ?Sized + std::io::Write>(&self, w: &mut W, first: bool) -> std::io::Result<()> {
+        const SPACES: &[u8] = b"\n                                                                ";
+        if !first {
+            w.write_all(b",")?;
+        }
+        match SPACES.get(..2 * self.depth + 1) {
+            Some(s) => w.write_all(s),
+            None => {
+                w.write_all(b"\n")?;
+                (0..self.depth).try_for_each(|_| w.write_all(b"  "))
+            }
+        }
+    }
+    fn close<W: ?Sized + std::io::Write>(&mut self, w: &mut W, c: &[u8]) -> std::io::Result<()> {
+        self.depth = self.depth.saturating_sub(1);
+        if self.has_value {
+            self.newline(w, true)?;
+        }
+        w.write_all(c)
+    }
 }
 
 impl serde_json::ser::Formatter for SafeJson {
@@ -95,16 +114,46 @@ impl serde_json::ser::Formatter for SafeJson {
         }
         w.write_all(&fragment.as_bytes()[start..])
     }
-    forward! {
-        begin_array();
-        end_array();
-        begin_array_value(first: bool);
-        end_array_value();
-        begin_object();
-        end_object();
-        begin_object_key(first: bool);
-        begin_object_value();
-        end_object_value();
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.newline(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.newline(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 }
 
@@ -155,10 +204,19 @@ where
 /// Pretty JSON for output: [`SafeJson`] escapes; never fails for samlint's own types (a failure gives
 /// an empty string, which the callers' schema tests would catch).
 pub fn json_pretty<T: serde::Serialize + ?Sized>(v: &T) -> String {
-    let mut out = Vec::new();
+    json_pretty_at(v, 0)
+}
+
+/// [`json_pretty`] of a value that sits `depth` levels deep in a larger document: its inner lines are
+/// indented as they would be there (its first line is not).
+pub fn json_pretty_at<T: serde::Serialize + ?Sized>(v: &T, depth: usize) -> String {
+    let mut out = Vec::with_capacity(1024);
     let mut ser = serde_json::Serializer::with_formatter(
         &mut out,
-        SafeJson(serde_json::ser::PrettyFormatter::new()),
+        SafeJson {
+            depth,
+            has_value: false,
+        },
     );
     if v.serialize(&mut ser).is_err() {
         return String::new();
@@ -309,6 +367,37 @@ mod json_tests {
             json_pretty(&serde_json::json!({"a": [1, {"b": null}]})),
             serde_json::to_string_pretty(&serde_json::json!({"a": [1, {"b": null}]})).unwrap()
         );
+    }
+
+    /// The formatter lays out as serde_json's own pretty formatter, at any depth: empty and nested
+    /// arrays and objects, scalars, deep nesting (past the 32 levels of spaces kept ready).
+    #[test]
+    fn json_layout_is_serde_jsons_at_every_depth() {
+        let mut deep = serde_json::json!({"x": [[], {}, [1], {"y": "z"}]});
+        for i in 0..40 {
+            deep = if i % 2 == 0 {
+                serde_json::json!([deep, i])
+            } else {
+                serde_json::json!({ "n": deep, "e": [] })
+            };
+        }
+        let values = [
+            serde_json::json!(null),
+            serde_json::json!([]),
+            serde_json::json!({}),
+            serde_json::json!("s"),
+            serde_json::json!([[], [[]], {"a": {}, "b": [1, 2.5, true, null, "c"]}]),
+            serde_json::json!({"messages": [], "findings": [{"a": 1}, {"b": [{}]}]}),
+            deep,
+        ];
+        for v in &values {
+            let want = serde_json::to_string_pretty(v).unwrap();
+            assert_eq!(json_pretty(v), want);
+            // Inside an array inside an object: depth 2.
+            let whole = serde_json::to_string_pretty(&serde_json::json!({ "k": [v] })).unwrap();
+            let part = json_pretty_at(v, 2);
+            assert_eq!(whole, format!("{{\n  \"k\": [\n    {part}\n  ]\n}}"));
+        }
     }
 }
 

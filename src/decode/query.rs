@@ -88,12 +88,9 @@ pub fn url_params(url: &str) -> Vec<Param> {
 /// form body.
 pub fn query_part(s: &str) -> &str {
     let s = s.trim();
-    let s = s.split_once('#').map_or(s, |(a, _)| a);
-    if let Some((_, q)) = s.split_once('?') {
-        q
-    } else {
-        s
-    }
+    // '#' and '?' are ASCII: the slices below are on character boundaries.
+    let s = memchr::memchr(b'#', s.as_bytes()).map_or(s, |i| &s[..i]);
+    memchr::memchr(b'?', s.as_bytes()).map_or(s, |i| &s[i + 1..])
 }
 
 /// Does this text carry a SAML message parameter?
@@ -102,10 +99,26 @@ pub fn has_saml_param(s: &str) -> bool {
     // longer name cannot decode to a parameter (this keeps a pasted 100 kB base64 value from being
     // percent-decoded just to learn it is not a query).
     let longest = 3 * MESSAGE_PARAMS.iter().map(|p| p.len()).max().unwrap_or(0);
-    query_part(s).split('&').any(|p| {
-        let name = p.split_once('=').map_or(p, |(n, _)| n);
-        name.len() <= longest && MESSAGE_PARAMS.contains(&percent_decode(name, true).as_str())
-    })
+    // Each piece's name is looked for in its first `longest + 1` bytes only: a longer name is none.
+    // '&' and '=' are ASCII (the slices are on character boundaries); memchr, not `str::split`,
+    // because a pasted value is one long piece.
+    let q = query_part(s);
+    let b = q.as_bytes();
+    let mut start = 0;
+    while start <= b.len() {
+        let end = memchr::memchr(b'&', &b[start..]).map_or(b.len(), |i| start + i);
+        let p = &q[start..end];
+        let head = &p.as_bytes()[..p.len().min(longest + 1)];
+        let name = match memchr::memchr(b'=', head) {
+            Some(i) => &p[..i],
+            None => p,
+        };
+        if name.len() <= longest && MESSAGE_PARAMS.contains(&percent_decode(name, true).as_str()) {
+            return true;
+        }
+        start = end + 1;
+    }
+    false
 }
 
 /// The fields of a devtools Payload view copied as text: one `Name: value` line per field (Chrome's
@@ -193,6 +206,48 @@ pub fn display_url(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    /// The memchr scans answer as the `str::split` reading they replace.
+    #[test]
+    fn the_parameter_look_agrees_with_split() {
+        let slow = |s: &str| {
+            let s = s.trim();
+            let s = s.split_once('#').map_or(s, |(a, _)| a);
+            let q = s.split_once('?').map_or(s, |(_, q)| q);
+            let longest = 3 * MESSAGE_PARAMS.iter().map(|p| p.len()).max().unwrap_or(0);
+            q.split('&').any(|p| {
+                let name = p.split_once('=').map_or(p, |(n, _)| n);
+                name.len() <= longest
+                    && MESSAGE_PARAMS.contains(&percent_decode(name, true).as_str())
+            })
+        };
+        let long = "A".repeat(40);
+        let cases = [
+            "",
+            "&",
+            "SAMLResponse",
+            "SAMLResponse=",
+            "a=b&SAMLRequest=x",
+            "x#SAMLResponse=1",
+            "https://h/p?SAMLRequest=a&RelayState=b",
+            "https://h/p?x=1#?SAMLResponse=2",
+            "%53AMLResponse=1",
+            "%53%41%4D%4C%52%65%73%70%6F%6E%73%65=1",
+            "é&SAMLRequest",
+            "&&SAMLResponse&",
+            "?&",
+            "SAMLResponse==",
+            "a=SAMLResponse",
+        ];
+        for c in cases.iter().map(|c| c.to_string()).chain([
+            format!("{long}=SAMLResponse"),
+            format!("{long}&SAMLResponse=1"),
+            format!("SAMLRespons{long}=1"),
+            format!("  ?{long}{long}==  "),
+        ]) {
+            assert_eq!(has_saml_param(&c), slow(&c), "{c:?}");
+        }
+    }
     use super::*;
 
     #[test]

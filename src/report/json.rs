@@ -292,7 +292,7 @@ fn elements<T: Serialize + Sync>(out: &mut String, items: &[T]) {
     for (c, chunk) in items.chunks(CHUNK).enumerate() {
         let parts: Vec<String> = chunk
             .par_iter()
-            .map(|x| crate::util::json_pretty(x).replace('\n', "\n    "))
+            .map(|x| crate::util::json_pretty_at(x, 2))
             .collect();
         for (i, p) in parts.iter().enumerate() {
             out.push_str(if c == 0 && i == 0 {
