@@ -200,18 +200,17 @@ fn read_upto(r: &mut impl Read, buf: &mut Vec<u8>, cap: usize) -> std::io::Resul
 
 /// The bytes of a base64 value as a file holds it: both alphabets, padding, white space (a wrapped
 /// value) and `%` (a percent-encoded one).
-const BASE64ISH: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        t[b] = c.is_ascii_alphanumeric()
-            || c.is_ascii_whitespace()
-            || matches!(c, b'+' | b'/' | b'=' | b'-' | b'_' | b'%');
-        b += 1;
-    }
-    t
-};
+const fn base64ish(c: u8) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c)
+        || matches!(c, b'+' | b'/' | b'=' | b'-' | b'_' | b'%')
+}
+
+/// Every byte [`base64ish`]: 64-byte blocks without an early exit inside one (a vector loop).
+fn all_base64ish(b: &[u8]) -> bool {
+    b.chunks(64)
+        .all(|chunk| chunk.iter().fold(true, |acc, &c| acc & base64ish(c)))
+}
 
 /// [`may_hold_saml`] on the bytes it read.
 pub fn head_may_hold_saml(head: &[u8]) -> bool {
@@ -234,7 +233,7 @@ pub fn head_may_hold_saml(head: &[u8]) -> bool {
     // One base64 value (the POST or Redirect binding), possibly wrapped: a SAML message is long. Asked
     // first because it is the common file and the cheapest answer (no other test below can say no to
     // text of these characters only: it is not JSON, HTML or XML).
-    if t.len() >= 100 && t.bytes().all(|b| BASE64ISH[usize::from(b)]) {
+    if t.len() >= 100 && all_base64ish(t.as_bytes()) {
         return true;
     }
     if is_json_start(t.as_bytes()) {
@@ -1164,6 +1163,29 @@ fn named_binding_params(text: &str) -> [usize; query::BINDING_PARAMS.len()] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_base64_look_is_its_character_rule() {
+        let rule = |c: u8| {
+            c.is_ascii_alphanumeric()
+                || c.is_ascii_whitespace()
+                || matches!(c, b'+' | b'/' | b'=' | b'-' | b'_' | b'%')
+        };
+        for c in 0..=255u8 {
+            assert_eq!(base64ish(c), rule(c), "{c:#x}");
+            for len in [1usize, 63, 64, 65, 300] {
+                for at in [0, len / 2, len - 1] {
+                    let mut b = vec![b'Q'; len];
+                    b[at] = c;
+                    assert_eq!(
+                        all_base64ish(&b),
+                        b.iter().all(|&x| rule(x)),
+                        "{c:#x} {len} {at}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn path_heuristic() {

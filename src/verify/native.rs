@@ -316,10 +316,14 @@ fn digest<D: sha2::Digest>(
 
 /// Base64 text as XML-DSig writes it (line breaks and spaces allowed).
 fn base64(text: &str) -> Option<Vec<u8>> {
-    let clean: String = text
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '\t' | '\r' | '\n'))
-        .collect();
+    let ws = |c: &u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+    let b = text.as_bytes();
+    // Bytes, not characters: white space is ASCII, and any other byte is left for the decoder to
+    // refuse. A value on one line (most) is decoded as it is.
+    if !b.iter().any(ws) {
+        return base64::engine::general_purpose::STANDARD.decode(b).ok();
+    }
+    let clean: Vec<u8> = b.iter().filter(|c| !ws(c)).copied().collect();
     base64::engine::general_purpose::STANDARD.decode(clean).ok()
 }
 

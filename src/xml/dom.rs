@@ -639,13 +639,13 @@ fn is_ncname_chars(s: &str) -> bool {
 /// libxml2 and lxml refuse anything else (`:x`, `x:`, `a:b:c`), and a parser that resolves such a name
 /// reads another document than they do.
 fn check_qname(q: &str) -> Result<(Option<&str>, &str), String> {
-    let ok = match memchr::memchr(b':', q.as_bytes()) {
-        // ':' is ASCII: both halves are on character boundaries.
-        Some(i) => is_ncname(&q[..i]) && is_ncname(&q[i + 1..]),
-        None => is_ncname(q),
+    // ':' is ASCII: both halves are on character boundaries. A name is short: a plain byte loop.
+    let (prefix, local) = match q.bytes().position(|b| b == b':') {
+        Some(i) => (Some(&q[..i]), &q[i + 1..]),
+        None => (None, q),
     };
-    if ok {
-        Ok(split_qname(q))
+    if prefix.is_none_or(is_ncname) && is_ncname(local) {
+        Ok((prefix, local))
     } else {
         Err(format!(
             "`{}` is not a name of the form local or prefix:local",
@@ -848,13 +848,6 @@ fn push_element(
 /// XML 1.0 §2.2 Char (Rust's `char` already excludes surrogates).
 fn is_xml_char(c: char) -> bool {
     (matches!(c, '\t' | '\n' | '\r') || (c as u32) >= 0x20) && c != '\u{fffe}' && c != '\u{ffff}'
-}
-
-fn split_qname(q: &str) -> (Option<&str>, &str) {
-    match q.split_once(':') {
-        Some((p, l)) => (Some(p), l),
-        None => (None, q),
-    }
 }
 
 /// Spans of each `name="value"` in a start tag, and of each raw value. quick-xml has already checked the
