@@ -709,7 +709,7 @@ fn push_element(
             .map_err(|err| (xml_err(err), span))?
             .into_owned();
         // A character reference must name a legal Char here too (§4.1), as in text.
-        if let Some(c) = value.chars().find(|c| !is_xml_char(*c)) {
+        if let Some(c) = first_non_xml_char(&value) {
             return Err((
                 xml_err(format!(
                     "attribute value holds U+{:04X}, which is not an XML character",
@@ -850,6 +850,16 @@ fn is_xml_char(c: char) -> bool {
     (matches!(c, '\t' | '\n' | '\r') || (c as u32) >= 0x20) && c != '\u{fffe}' && c != '\u{ffff}'
 }
 
+/// The first character of `s` that is not an XML Char. Only a C0 control byte or the lead byte 0xEF
+/// (of U+FFFE and U+FFFF, among others) can start one: text with neither is settled by its bytes.
+fn first_non_xml_char(s: &str) -> Option<char> {
+    let suspect = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xef;
+    if !s.as_bytes().iter().fold(false, |acc, &b| acc | suspect(b)) {
+        return None;
+    }
+    s.chars().find(|c| !is_xml_char(*c))
+}
+
 /// Spans of each `name="value"` in a start tag, and of each raw value. quick-xml has already checked the
 /// tag's syntax, so a simple scan is enough.
 fn scan_attr_spans(text: &str, tag: Span) -> Vec<(Span, Span)> {
@@ -880,12 +890,9 @@ fn scan_attr_spans(text: &str, tag: Span) -> Vec<(Span, Span)> {
         }
         let q = b[i];
         let v_start = i + 1;
-        i += 1;
-        while i < end && b[i] != q {
-            i += 1;
-        }
-        let v_end = i.min(end);
-        i += 1;
+        let v_end =
+            memchr::memchr(q, b.get(v_start..end).unwrap_or_default()).map_or(end, |k| v_start + k);
+        i = v_end + 1;
         out.push((
             Span::new(name_start, (v_end + 1).min(end)),
             Span::new(v_start, v_end),
@@ -896,6 +903,26 @@ fn scan_attr_spans(text: &str, tag: Span) -> Vec<(Span, Span)> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_byte_look_at_xml_chars_agrees_with_the_char_rule() {
+        let slow = |s: &str| s.chars().find(|c| !is_xml_char(*c));
+        for c in (0u32..0x300)
+            .chain(0xd7f0..0xd800)
+            .chain(0xe000..0x10000)
+            .chain([0x10ffff])
+        {
+            let Some(c) = char::from_u32(c) else { continue };
+            for s in [
+                c.to_string(),
+                format!("ab{c}cd"),
+                format!("{c}\u{fffe}"),
+                format!("x\u{ffff}{c}"),
+            ] {
+                assert_eq!(first_non_xml_char(&s), slow(&s), "{s:?}");
+            }
+        }
+    }
     use super::*;
 
     #[test]

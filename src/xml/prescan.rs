@@ -343,18 +343,21 @@ struct Tag {
 /// namespace declarations (attribute names `xmlns` and `xmlns:…`).
 fn start_tag(b: &[u8], lt: usize) -> Tag {
     let mut j = lt + 1;
-    let mut quote: Option<u8> = None;
     let mut attributes = 0;
     let mut namespaces = 0;
-    while j < b.len() {
-        let c = b[j];
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None if c == b'"' || c == b'\'' => quote = Some(c),
-            None if c == b'>' => break,
-            None if c == b'=' => attributes += 1,
-            None if c.is_ascii_whitespace() => {
+    while let Some(&c) = b.get(j) {
+        match c {
+            // A quoted value: straight to its closing quote (or the end of the text).
+            b'"' | b'\'' => match memchr::memchr(c, b.get(j + 1..).unwrap_or_default()) {
+                Some(k) => j += k + 1,
+                None => {
+                    j = b.len();
+                    break;
+                }
+            },
+            b'>' => break,
+            b'=' => attributes += 1,
+            _ if c.is_ascii_whitespace() => {
                 let name = &b[j + 1..];
                 if name.starts_with(b"xmlns")
                     && matches!(
@@ -365,7 +368,7 @@ fn start_tag(b: &[u8], lt: usize) -> Tag {
                     namespaces += 1;
                 }
             }
-            None => {}
+            _ => {}
         }
         j += 1;
     }
@@ -390,6 +393,86 @@ mod tests {
 
     fn scan(t: &str) -> Result<(), (ErrorKind, Span)> {
         prescan(t, &Limits::default())
+    }
+
+    /// The scan before quoted values were skipped with memchr: the reference for the one above.
+    fn start_tag_bytewise(b: &[u8], lt: usize) -> Tag {
+        let mut j = lt + 1;
+        let mut quote: Option<u8> = None;
+        let mut attributes = 0;
+        let mut namespaces = 0;
+        while j < b.len() {
+            let c = b[j];
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None if c == b'"' || c == b'\'' => quote = Some(c),
+                None if c == b'>' => break,
+                None if c == b'=' => attributes += 1,
+                None if c.is_ascii_whitespace() => {
+                    let name = &b[j + 1..];
+                    if name.starts_with(b"xmlns")
+                        && matches!(
+                            name.get(5),
+                            Some(b':' | b'=' | b' ' | b'\t' | b'\r' | b'\n')
+                        )
+                    {
+                        namespaces += 1;
+                    }
+                }
+                None => {}
+            }
+            j += 1;
+        }
+        Tag {
+            end: j,
+            self_closing: j > lt + 1 && b.get(j - 1) == Some(&b'/'),
+            attributes,
+            namespaces,
+        }
+    }
+
+    #[test]
+    fn the_tag_scan_agrees_with_the_bytewise_scan() {
+        let pieces = [
+            "a",
+            " ",
+            "\t",
+            "\u{c}",
+            "=",
+            "\"",
+            "'",
+            ">",
+            "/",
+            "xmlns",
+            "xmlns:p",
+            "é",
+            "x=\"v>w\"",
+            "y='q\"r'",
+            "\"unclosed",
+            "\n",
+        ];
+        // Every sequence of up to four pieces after '<', at two offsets into the text.
+        let n = pieces.len();
+        for k in 0..n * n * n * n {
+            let mut t = String::from("zz<e");
+            let mut x = k;
+            for _ in 0..4 {
+                t.push_str(pieces[x % n]);
+                x /= n;
+            }
+            for lt in [2, 0] {
+                let (a, b) = (
+                    start_tag(t.as_bytes(), lt),
+                    start_tag_bytewise(t.as_bytes(), lt),
+                );
+                assert_eq!(
+                    (a.end, a.self_closing, a.attributes, a.namespaces),
+                    (b.end, b.self_closing, b.attributes, b.namespaces),
+                    "{t:?} at {lt}"
+                );
+            }
+        }
     }
 
     #[test]
