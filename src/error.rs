@@ -75,6 +75,14 @@ pub enum ErrorKind {
         line: usize,
         column: usize,
     },
+    /// An object of a Keycloak export with the same key twice: Keycloak keeps the last, samlint's
+    /// rules would read the first.
+    DuplicateKey {
+        line: usize,
+        column: usize,
+        first_line: usize,
+        first_column: usize,
+    },
     NoSaml {
         what: &'static str,
         /// Errors the capture shows instead (HAR entry, who answered, the title when samlint knows the
@@ -138,6 +146,7 @@ impl ErrorKind {
             ErrorKind::TooMany { .. } => "input::too-many",
             ErrorKind::MultipleRoots => "xml::multiple-roots",
             ErrorKind::Json { .. } => "json::syntax",
+            ErrorKind::DuplicateKey { .. } => "json::duplicate-key",
             ErrorKind::NoSaml { .. } => "input::no-saml",
             ErrorKind::RulePack { .. } => "rules::invalid-pack",
             ErrorKind::Config { .. } => "config::invalid",
@@ -173,6 +182,11 @@ impl ErrorKind {
             }
             ErrorKind::InflateBomb { .. } => {
                 "raise `--max-inflate` / `--max-inflate-ratio` only if you trust this input".into()
+            }
+            ErrorKind::DuplicateKey { .. } => {
+                "keep one of the two (the one Keycloak should use); Keycloak's importer keeps the last, so a \
+                 file with both is linted on neither"
+                    .into()
             }
             ErrorKind::Doctype => {
                 "SAML messages never carry a DOCTYPE; entity declarations are the XXE and billion-laughs attack \
@@ -331,6 +345,16 @@ impl fmt::Display for ErrorKind {
                     "malformed JSON at line {line}, column {column}: {detail}"
                 )
             }
+            ErrorKind::DuplicateKey {
+                line,
+                column,
+                first_line,
+                first_column,
+            } => write!(
+                f,
+                "the key at line {line}, column {column} is already in this object (line {first_line}, \
+                 column {first_column})"
+            ),
             ErrorKind::NoSaml { what, shown } => {
                 write!(f, "no SAML message found in this {what}")?;
                 // A capture of many failed attempts: the first few say it, the rest are counted.

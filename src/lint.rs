@@ -815,19 +815,23 @@ fn keycloak_input(
         Ok(r) => r,
         Err(e) => {
             let (line, column) = crate::source::line_col(text, e.span.start);
-            fail(
-                report,
-                InputError::at(
-                    &origin,
-                    crate::error::ErrorKind::Json {
-                        detail: e.message,
+            let kind = match e.first {
+                Some(first) => {
+                    let (first_line, first_column) = crate::source::line_col(text, first.start);
+                    crate::error::ErrorKind::DuplicateKey {
                         line,
                         column,
-                    },
-                    text.clone(),
-                    e.span,
-                ),
-            );
+                        first_line,
+                        first_column,
+                    }
+                }
+                None => crate::error::ErrorKind::Json {
+                    detail: e.message,
+                    line,
+                    column,
+                },
+            };
+            fail(report, InputError::at(&origin, kind, text.clone(), e.span));
             return Vec::new();
         }
     };

@@ -178,6 +178,8 @@ impl Node {
 pub struct JsonError {
     pub message: String,
     pub span: Span,
+    /// For a key given twice in one object (at `span`): where the first one is.
+    pub first: Option<Span>,
 }
 
 /// Deepest JSON nesting accepted (Keycloak exports nest about 8 deep); checked before the parser runs,
@@ -204,6 +206,7 @@ fn check_depth(text: &str) -> Result<(), JsonError> {
                     return Err(JsonError {
                         message: format!("JSON nested deeper than {MAX_JSON_DEPTH} levels"),
                         span: Span::new(i, i + 1),
+                        first: None,
                     });
                 }
             }
@@ -235,23 +238,19 @@ pub fn parse_json(text: &str) -> Result<Node, JsonError> {
         JsonError {
             message: e.kind().to_string(),
             span: Span::new(r.start, r.end.max(r.start)),
+            first: None,
         }
     })?;
     match parsed.value {
-        Some(v) => convert(v).map_err(|(first, again)| {
-            let (line, column) = crate::source::line_col(text, first.start);
-            JsonError {
-                message: format!(
-                    "duplicate key: this object already has this key at line {line}, column {column}; \
-                     Keycloak keeps the last value and the rules would read the first, so samlint \
-                     refuses to guess (keep one)"
-                ),
-                span: again,
-            }
+        Some(v) => convert(v).map_err(|(first, again)| JsonError {
+            message: "duplicate key".into(),
+            span: again,
+            first: Some(first),
         }),
         None => Err(JsonError {
             message: "empty JSON document".into(),
             span: Span::new(0, 0),
+            first: None,
         }),
     }
 }
@@ -331,7 +330,12 @@ mod tests {
             e.span.start > t.find("email").unwrap(),
             "points at the second key"
         );
-        assert!(e.message.contains("line 1, column 17"), "{}", e.message);
+        let first = e.first.unwrap();
+        assert_eq!(&t[first.range()], "\"saml_name_id_format\"");
+        assert!(
+            first.start < t.find("email").unwrap(),
+            "and names the first"
+        );
         // The same key once escaped is still the same key; deep inside arrays too.
         assert!(parse_json(r#"[{"x": [{"a": 1, "\u0061": 2}]}]"#).is_err());
         // The same key in two objects, or as a value, is fine.

@@ -173,6 +173,28 @@ fn keycloak_export_nested_too_deep() {
 }
 
 #[test]
+fn keycloak_export_with_a_key_twice() {
+    // Keycloak keeps the last `saml_name_id_format` (username), the rules would read the first (email):
+    // refused at the second key, naming the first, and the export beside it is still linted.
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_temp(
+        dir.path(),
+        "dup.json",
+        "{\"clientId\":\"https://x.atlassian.net\",\"protocol\":\"saml\",\n \"attributes\":{\"saml_name_id_format\":\"email\",\n  \"saml_name_id_format\":\"username\"}}\n",
+    );
+    refused(
+        &p,
+        "json::duplicate-key",
+        "the key at line 3, column 3 is already in this object (line 2, column 16)",
+    );
+    let good = fixture("keycloak/atlassian-cloud-broken.json");
+    let (exit, v) = check_json(&[&p, &good]);
+    assert_eq!(exit, 2);
+    assert_eq!(v["inputs"][1]["status"], "linted", "{v:#}");
+    assert!(!v["messages"].as_array().unwrap().is_empty());
+}
+
+#[test]
 fn single_value_over_10_mib() {
     let dir = tempfile::tempdir().unwrap();
     let big = "A".repeat(11 * 1024 * 1024);

@@ -274,7 +274,8 @@ pub fn render(run: &Run) -> String {
         m + "\n  \"messages\": [".len(),
         f + "\n  \"findings\": [".len(),
     );
-    let mut out = String::with_capacity(frame.len() + 8 * 1024 * (messages.len() + findings.len()));
+    // Grown as the parts arrive: an estimate per element could reserve far more than the report.
+    let mut out = String::with_capacity(frame.len());
     out.push_str(&frame[..m]);
     elements(&mut out, &messages);
     out.push_str(&frame[m..f]);

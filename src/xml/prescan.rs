@@ -504,6 +504,9 @@ mod tests {
             ("<a>\u{fffe}</a>", 0xfffe),
             ("<a b='\u{ffff}'/>", 0xffff),
             ("<a>\u{fffd}\u{ffef}x</a><!--\u{ffff}-->", 0xffff),
+            // Both: the first in the text is named, wherever the other is.
+            ("<a>\u{ffff}\u{fffe}</a>", 0xffff),
+            ("<a>\u{fffe}\u{ffff}</a>", 0xfffe),
         ] {
             let (k, span) = scan(t).unwrap_err();
             assert!(k.to_string().contains(&format!("U+{code:04X}")), "{k}");
