@@ -285,3 +285,55 @@ fn a_signature_out_of_xml_dsig_order_is_never_valid() {
         }
     }
 }
+
+/// A CR inside CDATA is a line feed to every XML parser (XML 1.0 §2.11) but not to bergshamra's: a
+/// message signed over the CR (as a signer on such a parser would) verifies there and nowhere else.
+/// samlint's own check computes the mismatch and vetoes bergshamra's `valid`; xmlsec1 agrees on each
+/// shape, and the same value with a line feed stays valid.
+#[test]
+fn a_cr_in_cdata_is_judged_as_libxml2_reads_it() {
+    if !xmlsec1_available() {
+        return;
+    }
+    use samlint::verify::sign::{Alg, What, pem_body, sign};
+    let unsigned =
+        std::fs::read_to_string(fixture("saml/keycloak-atlassian-unsigned.xml")).unwrap();
+    let cert = fixture("keys/idp-cert.pem");
+    let key = std::fs::read(fixture("keys/idp-key.pem")).unwrap();
+    let cert_b64 = pem_body(&std::fs::read_to_string(&cert).unwrap());
+    let response_id = "ID_6d1f6c0e-5b7a-4a3e-9c2d-1e0f9a8b7c6d";
+    let dir = tempfile::tempdir().unwrap();
+    let certs = samlint::verify::cert::load_idp_cert(&cert).unwrap();
+    for (name, cdata) in [
+        ("a lone CR", "<![CDATA[a\rb]]>"),
+        ("CR LF", "<![CDATA[a\r\nb]]>"),
+        ("a line feed", "<![CDATA[a\nb]]>"),
+    ] {
+        let at = unsigned.find("</saml:AttributeValue>").unwrap();
+        let text = format!("{}{cdata}{}", &unsigned[..at], &unsigned[at..]);
+        let signed = sign(&text, What::Both, &key, &cert_b64, Alg::RsaSha256).unwrap();
+        let path = write_temp(dir.path(), "m.xml", &signed);
+        let opts = samlint::lint::Options {
+            trust: samlint::verify::Trust {
+                certs: certs.clone(),
+                entity_id: None,
+            },
+            ..Default::default()
+        };
+        let run = samlint::lint::run(std::slice::from_ref(&path), &mut std::io::empty(), &opts);
+        let sig = run.messages[0].signature.as_ref().unwrap();
+        let response = &sig.signatures[0];
+        assert_eq!(response.path, "/Response/Signature", "{name}");
+        let theirs = xmlsec1(&path, &cert, response_id);
+        assert_eq!(
+            Some(response.result == "valid"),
+            theirs,
+            "{name}: samlint {} ({:?}), xmlsec1 {theirs:?}",
+            response.result,
+            response.cause
+        );
+        if name == "a line feed" {
+            assert_eq!(theirs, Some(true), "{name}: the control case verifies");
+        }
+    }
+}

@@ -55,11 +55,26 @@ pub fn run(
     let mut ours: Vec<usize> = spans.iter().map(|r| r.start).collect();
     ours.sort_unstable();
     for (ki, k) in keys.iter().enumerate() {
+        // samlint's own answers: all valid, the verdict; a computed mismatch, a veto on `valid` below.
         #[cfg(feature = "ring")]
-        if verifier.takes_native()
-            && let Some(results) = super::native::verify_all(doc, loc, k)
+        let native = if verifier.takes_native() {
+            super::native::each(doc, loc, k)
+        } else {
+            Vec::new()
+        };
+        #[cfg(feature = "ring")]
+        if !native.is_empty()
+            && native
+                .iter()
+                .all(|n| matches!(n, super::native::Native::Valid(_)))
         {
-            let by_end = results.into_iter().map(|r| (r.at.end, r.outcome)).collect();
+            let by_end = native
+                .into_iter()
+                .filter_map(|n| match n {
+                    super::native::Native::Valid(r) => Some((r.at.end, r.outcome)),
+                    _ => None,
+                })
+                .collect();
             runs.per_key.push((ki, by_end));
             continue;
         }
@@ -84,10 +99,25 @@ pub fn run(
                     ));
                     return runs;
                 }
-                let by_end = results
+                #[allow(unused_mut)]
+                let mut by_end: HashMap<usize, Crypto> = results
                     .into_iter()
                     .map(|r| (r.at.shifted(offset).end, shift(r.outcome, offset)))
                     .collect();
+                // A signature samlint computed and found not to verify is never `valid` because
+                // the other verifier, on its own parse, read another document.
+                #[cfg(feature = "ring")]
+                for n in native {
+                    if let super::native::Native::Mismatch { at, reason } = n
+                        && let Some(c) = by_end.get_mut(&at.end)
+                        && matches!(c, Crypto::Valid { .. })
+                    {
+                        *c = Crypto::Invalid(format!(
+                            "{reason}; bergshamra, on its own parse, calls it valid: the verifiers read \
+                             different documents"
+                        ));
+                    }
+                }
                 runs.per_key.push((ki, by_end));
             }
             Err(e) => {

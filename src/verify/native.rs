@@ -5,12 +5,16 @@
 //! It takes only the shape every IdP in the corpus sends: `SignedInfo` with exclusive c14n (without
 //! comments), an RSA PKCS#1 v1.5 SignatureMethod, References `#id` to exactly one element with the
 //! transforms `[enveloped-signature,] exc-c14n`, SHA-1/2 digests; no duplicate IDs, no Object, Manifest
-//! or RetrievalMethod. Like the ring pass it replaces (fast.rs), its answer is used only when every
-//! signature of the document is valid with the key; anything else — a shape it does not take, a digest
-//! or a signature value that does not verify — is left to bergshamra, which gives the verdict and its
-//! reason. So it can change a verdict only by calling valid what bergshamra would not: the differential
-//! tests (tests/c14n.rs: its bytes against libxml2's and bergshamra's, its verdicts against both
-//! verifiers', on every corpus message, fixture and adversarial input) and a fuzz target guard that.
+//! or RetrievalMethod. Its answer is the verdict when every signature of the document is valid with the
+//! key; anything else — a shape it does not take, a digest or a signature value that does not verify —
+//! is left to bergshamra, which gives the verdict and its reason, with one veto: a signature this
+//! module computed and found not to verify ([`Native::Mismatch`]) is never reported valid because
+//! bergshamra, on its own parse, reads another document (bergshamra keeps a CR inside CDATA, which
+//! XML's line-end handling and libxml2 turn into a line feed; tests/differential.rs compares such
+//! messages with xmlsec1). So it changes bergshamra's verdict only where the two canonicalisations
+//! differ: the differential tests (tests/c14n.rs: its bytes against libxml2's and bergshamra's, its
+//! verdicts against both verifiers', on every corpus message, fixture and adversarial input) and a fuzz
+//! target guard that.
 
 use super::cert::Cert;
 use super::contract::{C14N, ENVELOPED, plain_id};
@@ -24,18 +28,52 @@ use ring::signature::{self, RsaParameters};
 
 const EXC: &str = C14N[0];
 
+/// samlint's own answer for one signature with one key.
+#[derive(Debug, Clone)]
+pub enum Native {
+    Valid(SigResult),
+    /// The shape is one this module takes, and it computed a digest or a signature value that does
+    /// not match: by XML 1.0 and exclusive c14n as libxml2 reads them, the signature does not verify.
+    /// A verifier that calls it valid reads another document (e.g. bergshamra keeps a CR inside CDATA,
+    /// which XML's line-end handling turns into a line feed).
+    Mismatch {
+        at: Place,
+        reason: String,
+    },
+    /// A shape this module does not take: only the other verifier answers.
+    Declined,
+}
+
 /// Verify every signature of the document with `key`: `Some` only when this module takes every one
 /// of them and each is valid.
 pub fn verify_all(doc: &Document, loc: &Located, key: &Cert) -> Option<Vec<SigResult>> {
-    if loc.sites.is_empty() || loc.ids.values().any(|v| v.len() > 1) || shadowed_names(doc) {
+    let all = each(doc, loc, key);
+    if all.is_empty() {
+        // Not taken at all (or no signature): no answer, never "all of none valid".
         return None;
     }
-    let rsa = rsa_key(&key.der)?;
+    all.into_iter()
+        .map(|n| match n {
+            Native::Valid(r) => Some(r),
+            _ => None,
+        })
+        .collect()
+}
+
+/// samlint's answer for every signature of the document with `key`, in document order (empty when the
+/// document is one this module does not take at all).
+pub fn each(doc: &Document, loc: &Located, key: &Cert) -> Vec<Native> {
+    if loc.sites.is_empty() || loc.ids.values().any(|v| v.len() > 1) || shadowed_names(doc) {
+        return Vec::new();
+    }
+    let Some(rsa) = rsa_key(&key.der) else {
+        return Vec::new();
+    };
     loc.sites
         .iter()
         .map(|s| {
             if !s.other_references.is_empty() || !s.retrieval_methods.is_empty() || s.objects > 0 {
-                return None;
+                return Native::Declined;
             }
             signature(doc, loc, s.node, &rsa)
         })
@@ -84,13 +122,28 @@ struct Parts {
     value: NodeId,
 }
 
-fn signature(doc: &Document, loc: &Located, sig: NodeId, rsa: &[u8]) -> Option<SigResult> {
-    let p = parts(doc, sig)?;
+fn signature(doc: &Document, loc: &Located, sig: NodeId, rsa: &[u8]) -> Native {
+    let at = Place::of(doc.node(sig).span.range());
+    let Some(p) = parts(doc, sig) else {
+        return Native::Declined;
+    };
     let mut references = Vec::new();
-    for r in &p.references {
-        let target = reference(doc, loc, sig, *r)?;
+    let mut mismatch = None;
+    for (k, r) in p.references.iter().enumerate() {
+        let target = match reference(doc, loc, sig, *r) {
+            Ref::Declined => return Native::Declined,
+            Ref::Matches(t) => t,
+            Ref::Differs(t) => {
+                mismatch.get_or_insert(format!(
+                    "digest mismatch for Reference {}: the canonical form of what it signs (XML 1.0 and \
+                     exclusive c14n as libxml2 reads them) has another digest",
+                    k + 1
+                ));
+                t
+            }
+        };
         if !expected_position(doc, sig, target) {
-            return None;
+            return Native::Declined;
         }
         references.push(RefResult {
             digest_ok: true,
@@ -99,15 +152,28 @@ fn signature(doc: &Document, loc: &Located, sig: NodeId, rsa: &[u8]) -> Option<S
     }
     let mut signed = Vec::new();
     let prefixes: Vec<&str> = p.c14n_prefixes.iter().map(String::as_str).collect();
-    c14n::exclusive(doc, p.signed_info, None, &prefixes, &mut signed).ok()?;
-    let value = base64(&value_text(doc, p.value)?)?;
-    signature::UnparsedPublicKey::new(p.params, rsa)
-        .verify(&signed, &value)
-        .ok()?;
-    Some(SigResult {
-        at: Place::of(doc.node(sig).span.range()),
-        outcome: Crypto::Valid { references },
-    })
+    if c14n::exclusive(doc, p.signed_info, None, &prefixes, &mut signed).is_err() {
+        return Native::Declined;
+    }
+    let Some(value) = value_text(doc, p.value).and_then(|v| base64(&v)) else {
+        return Native::Declined;
+    };
+    if let Some(reason) = mismatch {
+        return Native::Mismatch { at, reason };
+    }
+    match signature::UnparsedPublicKey::new(p.params, rsa).verify(&signed, &value) {
+        Ok(()) => Native::Valid(SigResult {
+            at,
+            outcome: Crypto::Valid { references },
+        }),
+        Err(_) => Native::Mismatch {
+            at,
+            reason:
+                "the signature value does not verify over the canonical SignedInfo (XML 1.0 and \
+                     exclusive c14n as libxml2 reads them) with this key"
+                    .into(),
+        },
+    }
 }
 
 /// bergshamra's strict position rule: a Reference's target is the document element, an ancestor of
@@ -246,18 +312,31 @@ fn plan<'a>(doc: &'a Document, loc: &Located, sig: NodeId, r: NodeId) -> Option<
 }
 
 /// Check one Reference's digest; the element it covers.
-fn reference(doc: &Document, loc: &Located, sig: NodeId, r: NodeId) -> Option<NodeId> {
-    let p = plan(doc, loc, sig, r)?;
+/// A Reference's digest, computed by this module.
+enum Ref {
+    Matches(NodeId),
+    Differs(NodeId),
+    Declined,
+}
+
+fn reference(doc: &Document, loc: &Located, sig: NodeId, r: NodeId) -> Ref {
+    let Some(p) = plan(doc, loc, sig, r) else {
+        return Ref::Declined;
+    };
     let prefixes: Vec<&str> = p.prefixes.iter().map(String::as_str).collect();
     let (t, o, x) = (p.target, p.omit, prefixes.as_slice());
     let got = match p.method {
-        "http://www.w3.org/2000/09/xmldsig#sha1" => digest::<sha1::Sha1>(doc, t, o, x)?,
-        "http://www.w3.org/2001/04/xmlenc#sha256" => digest::<sha2::Sha256>(doc, t, o, x)?,
-        "http://www.w3.org/2001/04/xmldsig-more#sha384" => digest::<sha2::Sha384>(doc, t, o, x)?,
-        "http://www.w3.org/2001/04/xmlenc#sha512" => digest::<sha2::Sha512>(doc, t, o, x)?,
-        _ => return None,
+        "http://www.w3.org/2000/09/xmldsig#sha1" => digest::<sha1::Sha1>(doc, t, o, x),
+        "http://www.w3.org/2001/04/xmlenc#sha256" => digest::<sha2::Sha256>(doc, t, o, x),
+        "http://www.w3.org/2001/04/xmldsig-more#sha384" => digest::<sha2::Sha384>(doc, t, o, x),
+        "http://www.w3.org/2001/04/xmlenc#sha512" => digest::<sha2::Sha512>(doc, t, o, x),
+        _ => None,
     };
-    (got == p.want).then_some(t)
+    match got {
+        None => Ref::Declined,
+        Some(g) if g == p.want => Ref::Matches(t),
+        Some(_) => Ref::Differs(t),
+    }
 }
 
 /// `[enveloped-signature,] exc-c14n`: whether the first is there, and the second's PrefixList.
