@@ -63,18 +63,7 @@ pub fn run(
             Vec::new()
         };
         #[cfg(feature = "ring")]
-        if !native.is_empty()
-            && native
-                .iter()
-                .all(|n| matches!(n, super::native::Native::Valid(_)))
-        {
-            let by_end = native
-                .into_iter()
-                .filter_map(|n| match n {
-                    super::native::Native::Valid(r) => Some((r.at.end, r.outcome)),
-                    _ => None,
-                })
-                .collect();
+        if let Some(by_end) = all_valid(&native) {
             runs.per_key.push((ki, by_end));
             continue;
         }
@@ -104,20 +93,8 @@ pub fn run(
                     .into_iter()
                     .map(|r| (r.at.shifted(offset).end, shift(r.outcome, offset)))
                     .collect();
-                // A signature samlint computed and found not to verify is never `valid` because
-                // the other verifier, on its own parse, read another document.
                 #[cfg(feature = "ring")]
-                for n in native {
-                    if let super::native::Native::Mismatch { at, reason } = n
-                        && let Some(c) = by_end.get_mut(&at.end)
-                        && matches!(c, Crypto::Valid { .. })
-                    {
-                        *c = Crypto::Invalid(format!(
-                            "{reason}; bergshamra, on its own parse, calls it valid: the verifiers read \
-                             different documents"
-                        ));
-                    }
-                }
+                veto(&mut by_end, native);
                 runs.per_key.push((ki, by_end));
             }
             Err(e) => {
@@ -133,6 +110,39 @@ pub fn run(
         }
     }
     runs
+}
+
+/// samlint's own answers as the run's, when it took every signature and each is valid.
+#[cfg(feature = "ring")]
+fn all_valid(native: &[super::native::Native]) -> Option<HashMap<usize, Crypto>> {
+    use super::native::Native;
+    if native.is_empty() {
+        return None;
+    }
+    native
+        .iter()
+        .map(|n| match n {
+            Native::Valid(r) => Some((r.at.end, r.outcome.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A signature samlint computed and found not to verify is never `valid` because the other verifier,
+/// on its own parse, read another document.
+#[cfg(feature = "ring")]
+fn veto(by_end: &mut HashMap<usize, Crypto>, native: Vec<super::native::Native>) {
+    for n in native {
+        if let super::native::Native::Mismatch { at, reason } = n
+            && let Some(c) = by_end.get_mut(&at.end)
+            && matches!(c, Crypto::Valid { .. })
+        {
+            *c = Crypto::Invalid(format!(
+                "{reason}; bergshamra, on its own parse, calls it valid: the verifiers read different \
+                 documents"
+            ));
+        }
+    }
 }
 
 /// Offsets in the verifier's input are offsets in `body`; make them offsets in samlint's text.
