@@ -141,6 +141,11 @@ fn explain_failure(
         m
     };
     match c {
+        // The veto of crypto.rs: samlint's parse and bergshamra's read the signed bytes differently.
+        cause::DIGEST_MISMATCH if detail.to_string().contains("the verifiers read different documents") => (
+            with(msg!("digest mismatch as XML 1.0 and libxml2 read the message, though bergshamra's parse matches it")),
+            "the signer canonicalised what a conforming parser does not read (a CR inside CDATA, say): SPs built on libxml2 reject it; have the IdP send the text without it".into(),
+        ),
         cause::DIGEST_MISMATCH => (
             with(msg!("digest mismatch: the signed content was changed after it was signed")),
             "something rewrote the message after the IdP signed it (a proxy, a copy-paste that reformatted it, or an attack); capture it again unmodified".into(),
