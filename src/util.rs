@@ -41,6 +41,19 @@ pub fn one_line(s: &str) -> String {
         .collect()
 }
 
+/// The first byte of `b` for which `f` holds. Blocks of 64 bytes are tested without an early exit
+/// inside one (the compiler makes that a vector loop when `f` is comparisons); only a block with a hit
+/// is searched. For whole-text scans where a hit is rare (control characters, bytes to escape).
+pub fn first_byte(b: &[u8], f: impl Fn(u8) -> bool) -> Option<usize> {
+    b.chunks(64).enumerate().find_map(|(k, chunk)| {
+        chunk
+            .iter()
+            .fold(false, |acc, &c| acc | f(c))
+            .then(|| chunk.iter().position(|&c| f(c)).map(|p| k * 64 + p))
+            .flatten()
+    })
+}
+
 /// Does `s` hold a character of [`is_bad_control`]? Printable ASCII, tab and newline (most text) are
 /// settled by one pass over the bytes.
 pub fn has_bad_control(s: &str) -> bool {
@@ -85,6 +98,11 @@ impl SafeJson {
             }
         }
     }
+    fn open<W: ?Sized + std::io::Write>(&mut self, w: &mut W, c: &[u8]) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(c)
+    }
     fn close<W: ?Sized + std::io::Write>(&mut self, w: &mut W, c: &[u8]) -> std::io::Result<()> {
         self.depth = self.depth.saturating_sub(1);
         if self.has_value {
@@ -115,9 +133,7 @@ impl serde_json::ser::Formatter for SafeJson {
         w.write_all(&fragment.as_bytes()[start..])
     }
     fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(b"[")
+        self.open(w, b"[")
     }
     fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         self.close(w, b"]")
@@ -134,9 +150,7 @@ impl serde_json::ser::Formatter for SafeJson {
         Ok(())
     }
     fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(b"{")
+        self.open(w, b"{")
     }
     fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         self.close(w, b"}")
@@ -279,6 +293,21 @@ pub fn human_bytes(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_byte_finds_the_first_hit_across_blocks() {
+        for len in [0usize, 1, 63, 64, 65, 130] {
+            for at in 0..len {
+                let mut b = vec![b'a'; len];
+                b[at] = b'<';
+                if let Some(x) = b.get_mut(at + 64) {
+                    *x = b'<';
+                }
+                assert_eq!(first_byte(&b, |c| c == b'<'), Some(at), "{len} {at}");
+            }
+            assert_eq!(first_byte(&vec![b'a'; len], |c| c == b'<'), None);
+        }
+    }
 
     #[test]
     fn memo_remembers_a_few_short_keys_and_no_long_one() {

@@ -7,6 +7,19 @@ mod common;
 use common::*;
 use std::process::Command;
 
+/// samlint's signature report on the one message in `path`, with the IdP certificate `cert` trusted.
+fn signature_report(path: &str, cert: &str) -> samlint::verify::Report {
+    let opts = samlint::lint::Options {
+        trust: samlint::verify::Trust {
+            certs: samlint::verify::cert::load_idp_cert(cert).unwrap(),
+            entity_id: None,
+        },
+        ..Default::default()
+    };
+    let run = samlint::lint::run(&[path.to_string()], &mut std::io::empty(), &opts);
+    run.messages[0].signature.clone().unwrap()
+}
+
 /// xmlsec1's verdict on the signature that is a child of the element with this ID.
 fn xmlsec1(xml_path: &str, cert: &str, parent_id: &str) -> Option<bool> {
     let out = Command::new("xmlsec1")
@@ -257,18 +270,9 @@ fn a_signature_out_of_xml_dsig_order_is_never_valid() {
         ),
     ];
     let dir = tempfile::tempdir().unwrap();
-    let certs = samlint::verify::cert::load_idp_cert(&cert).unwrap();
     for (name, text, allowed) in shapes {
         let path = write_temp(dir.path(), "m.xml", &text);
-        let opts = samlint::lint::Options {
-            trust: samlint::verify::Trust {
-                certs: certs.clone(),
-                entity_id: None,
-            },
-            ..Default::default()
-        };
-        let run = samlint::lint::run(std::slice::from_ref(&path), &mut std::io::empty(), &opts);
-        let sig = run.messages[0].signature.as_ref().unwrap();
+        let sig = signature_report(&path, &cert);
         let response = &sig.signatures[0];
         assert_eq!(response.path, "/Response/Signature", "{name}");
         assert_eq!(
@@ -303,7 +307,6 @@ fn a_cr_in_cdata_is_judged_as_libxml2_reads_it() {
     let cert_b64 = pem_body(&std::fs::read_to_string(&cert).unwrap());
     let response_id = "ID_6d1f6c0e-5b7a-4a3e-9c2d-1e0f9a8b7c6d";
     let dir = tempfile::tempdir().unwrap();
-    let certs = samlint::verify::cert::load_idp_cert(&cert).unwrap();
     for (name, cdata) in [
         ("a lone CR", "<![CDATA[a\rb]]>"),
         ("CR LF", "<![CDATA[a\r\nb]]>"),
@@ -313,15 +316,7 @@ fn a_cr_in_cdata_is_judged_as_libxml2_reads_it() {
         let text = format!("{}{cdata}{}", &unsigned[..at], &unsigned[at..]);
         let signed = sign(&text, What::Both, &key, &cert_b64, Alg::RsaSha256).unwrap();
         let path = write_temp(dir.path(), "m.xml", &signed);
-        let opts = samlint::lint::Options {
-            trust: samlint::verify::Trust {
-                certs: certs.clone(),
-                entity_id: None,
-            },
-            ..Default::default()
-        };
-        let run = samlint::lint::run(std::slice::from_ref(&path), &mut std::io::empty(), &opts);
-        let sig = run.messages[0].signature.as_ref().unwrap();
+        let sig = signature_report(&path, &cert);
         let response = &sig.signatures[0];
         assert_eq!(response.path, "/Response/Signature", "{name}");
         let theirs = xmlsec1(&path, &cert, response_id);
@@ -334,6 +329,10 @@ fn a_cr_in_cdata_is_judged_as_libxml2_reads_it() {
         );
         if name == "a line feed" {
             assert_eq!(theirs, Some(true), "{name}: the control case verifies");
+        }
+        if theirs == Some(false) {
+            // The parsers differ; the key is the right one.
+            assert_eq!(response.cause, Some("digest-mismatch"), "{name}");
         }
     }
 }

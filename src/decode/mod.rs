@@ -210,10 +210,9 @@ const fn base64ish(c: u8) -> bool {
     alpha | digit | space | sign
 }
 
-/// Every byte [`base64ish`]: 64-byte blocks without an early exit inside one (a vector loop).
+/// Every byte [`base64ish`] (a vector loop, see [`crate::util::first_byte`]).
 fn all_base64ish(b: &[u8]) -> bool {
-    b.chunks(64)
-        .all(|chunk| chunk.iter().fold(true, |acc, &c| acc & base64ish(c)))
+    crate::util::first_byte(b, |c| !base64ish(c)).is_none()
 }
 
 /// [`may_hold_saml`] on the bytes it read.

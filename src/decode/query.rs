@@ -206,6 +206,7 @@ pub fn display_url(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     /// The memchr scans answer as the `str::split` reading they replace.
     #[test]
@@ -248,7 +249,6 @@ mod tests {
             assert_eq!(has_saml_param(&c), slow(&c), "{c:?}");
         }
     }
-    use super::*;
 
     #[test]
     fn query_and_url() {

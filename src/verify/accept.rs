@@ -186,6 +186,10 @@ fn positions_agree(
 /// A verifier's reason, as a stable cause.
 fn failure_cause(reason: &str, trusted: bool) -> &'static str {
     let lower = reason.to_lowercase();
+    // The veto (crypto.rs): the signed bytes read differently, whichever check failed; not a wrong key.
+    if reason.ends_with(super::crypto::PARSERS_DIFFER) {
+        return cause::DIGEST_MISMATCH;
+    }
     if lower.contains("unsupported") {
         cause::UNSUPPORTED_ALGORITHM
     } else if lower.contains("digest") {
@@ -496,5 +500,33 @@ pub fn sig_report(
         result: v.result,
         cause: v.cause,
         detail: v.detail.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_vetoed_signature_is_a_digest_mismatch_never_a_wrong_key() {
+        for reason in [
+            "digest mismatch for Reference 1",
+            "the signature value does not verify over the canonical SignedInfo",
+        ] {
+            let vetoed = format!(
+                "{reason} on samlint's parse; {}",
+                super::super::crypto::PARSERS_DIFFER
+            );
+            assert_eq!(
+                failure_cause(&vetoed, true),
+                cause::DIGEST_MISMATCH,
+                "{vetoed}"
+            );
+        }
+        // Without the veto, a signature value that does not verify with a trusted key is a wrong key.
+        assert_eq!(
+            failure_cause("signature value mismatch", true),
+            cause::WRONG_KEY
+        );
     }
 }

@@ -112,6 +112,10 @@ pub fn run(
     runs
 }
 
+/// What the veto's reason ends with: accept.rs maps it to a cause, findings.rs says what happened.
+pub const PARSERS_DIFFER: &str =
+    "bergshamra's parse verifies it: the verifiers read different documents";
+
 /// samlint's own answers as the run's, when it took every signature and each is valid.
 #[cfg(feature = "ring")]
 fn all_valid(native: &[super::native::Native]) -> Option<HashMap<usize, Crypto>> {
@@ -137,10 +141,7 @@ fn veto(by_end: &mut HashMap<usize, Crypto>, native: Vec<super::native::Native>)
             && let Some(c) = by_end.get_mut(&at.end)
             && matches!(c, Crypto::Valid { .. })
         {
-            *c = Crypto::Invalid(format!(
-                "{reason}; bergshamra, on its own parse, calls it valid: the verifiers read different \
-                 documents"
-            ));
+            *c = Crypto::Invalid(format!("{reason} on samlint's parse; {PARSERS_DIFFER}"));
         }
     }
 }

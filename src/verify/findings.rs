@@ -142,8 +142,8 @@ fn explain_failure(
     };
     match c {
         // The veto of crypto.rs: samlint's parse and bergshamra's read the signed bytes differently.
-        cause::DIGEST_MISMATCH if detail.to_string().contains("the verifiers read different documents") => (
-            with(msg!("digest mismatch as XML 1.0 and libxml2 read the message, though bergshamra's parse matches it")),
+        cause::DIGEST_MISMATCH if detail.to_string().contains(super::crypto::PARSERS_DIFFER) => (
+            with(msg!("the signature does not verify as XML 1.0 and libxml2 read the message")),
             "the signer canonicalised what a conforming parser does not read (a CR inside CDATA, say): SPs built on libxml2 reject it; have the IdP send the text without it".into(),
         ),
         cause::DIGEST_MISMATCH => (

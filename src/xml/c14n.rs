@@ -265,12 +265,9 @@ fn attr_value(out: &mut impl Sink, s: &str) {
 /// Write `s`, replacing the ASCII bytes `rule` names; runs without any are written in one piece.
 fn escape(out: &mut impl Sink, s: &str, rule: impl Fn(u8) -> Option<&'static [u8]>) {
     let b = s.as_bytes();
-    // Most values (base64, names, URIs) have nothing to replace: asked over 64-byte blocks without an
-    // early exit inside one, then written whole.
-    if b.chunks(64).all(|c| {
-        c.iter()
-            .fold(true, |acc, &x| acc & (x > b'>' || rule(x).is_none()))
-    }) {
+    // Most values (base64, names, URIs) have nothing to replace (every byte a rule replaces is <= '>'):
+    // written whole.
+    if crate::util::first_byte(b, |x| x <= b'>' && rule(x).is_some()).is_none() {
         out.put(b);
         return;
     }

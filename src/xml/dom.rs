@@ -854,9 +854,8 @@ fn is_xml_char(c: char) -> bool {
 /// (of U+FFFE and U+FFFF, among others) can start one: text with neither is settled by its bytes.
 fn first_non_xml_char(s: &str) -> Option<char> {
     let suspect = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xef;
-    if !s.as_bytes().iter().fold(false, |acc, &b| acc | suspect(b)) {
-        return None;
-    }
+    // Settled by the bytes when none is suspect; else the characters are asked.
+    crate::util::first_byte(s.as_bytes(), suspect)?;
     s.chars().find(|c| !is_xml_char(*c))
 }
 
@@ -903,6 +902,7 @@ fn scan_attr_spans(text: &str, tag: Span) -> Vec<(Span, Span)> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn the_byte_look_at_xml_chars_agrees_with_the_char_rule() {
@@ -923,7 +923,6 @@ mod tests {
             }
         }
     }
-    use super::*;
 
     #[test]
     fn spans_and_namespaces() {

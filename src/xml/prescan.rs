@@ -61,15 +61,9 @@ pub fn prescan(text: &str, limits: &Limits) -> Result<(), (ErrorKind, Span)> {
     body(text, limits, decl_at)
 }
 
-/// The first C0 control character other than tab, LF and CR. Blocks of 64 bytes are tested without
-/// an early exit (the compiler makes that a vector loop); only a block with one is searched.
+/// The first C0 control character other than tab, LF and CR.
 fn first_control(b: &[u8]) -> Option<usize> {
-    let bad = |c: u8| c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r');
-    b.chunks(64).enumerate().find_map(|(k, chunk)| {
-        let any = chunk.iter().fold(false, |acc, &c| acc | bad(c));
-        any.then(|| chunk.iter().position(|&c| bad(c)).map(|p| k * 64 + p))
-            .flatten()
-    })
+    crate::util::first_byte(b, |c| c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r'))
 }
 
 /// Where the XML declaration starts, if there is one; refuses a second BOM and anything else before it.
