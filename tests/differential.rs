@@ -290,49 +290,149 @@ fn a_signature_out_of_xml_dsig_order_is_never_valid() {
     }
 }
 
-/// A CR inside CDATA is a line feed to every XML parser (XML 1.0 §2.11) but not to bergshamra's: a
-/// message signed over the CR (as a signer on such a parser would) verifies there and nowhere else.
-/// samlint's own check computes the mismatch and vetoes bergshamra's `valid`; xmlsec1 agrees on each
-/// shape, and the same value with a line feed stays valid.
-#[test]
-fn a_cr_in_cdata_is_judged_as_libxml2_reads_it() {
-    if !xmlsec1_available() {
-        return;
-    }
+/// The Keycloak-shaped fixture, edited by `edit`, signed (Response and Assertion, by samlint's test
+/// signer), written as `written` makes it; samlint's signature report and xmlsec1's verdict on the
+/// Response's signature.
+fn signed_both_ways(
+    edit: impl Fn(&str) -> String,
+    written: impl Fn(String) -> String,
+) -> (samlint::verify::Report, Option<bool>) {
     use samlint::verify::sign::{Alg, What, pem_body, sign};
     let unsigned =
         std::fs::read_to_string(fixture("saml/keycloak-atlassian-unsigned.xml")).unwrap();
     let cert = fixture("keys/idp-cert.pem");
     let key = std::fs::read(fixture("keys/idp-key.pem")).unwrap();
     let cert_b64 = pem_body(&std::fs::read_to_string(&cert).unwrap());
-    let response_id = "ID_6d1f6c0e-5b7a-4a3e-9c2d-1e0f9a8b7c6d";
+    let signed = sign(
+        &edit(&unsigned),
+        What::Both,
+        &key,
+        &cert_b64,
+        Alg::RsaSha256,
+    )
+    .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    for (name, cdata) in [
-        ("a lone CR", "<![CDATA[a\rb]]>"),
-        ("CR LF", "<![CDATA[a\r\nb]]>"),
-        ("a line feed", "<![CDATA[a\nb]]>"),
-    ] {
-        let at = unsigned.find("</saml:AttributeValue>").unwrap();
-        let text = format!("{}{cdata}{}", &unsigned[..at], &unsigned[at..]);
-        let signed = sign(&text, What::Both, &key, &cert_b64, Alg::RsaSha256).unwrap();
-        let path = write_temp(dir.path(), "m.xml", &signed);
-        let sig = signature_report(&path, &cert);
-        let response = &sig.signatures[0];
-        assert_eq!(response.path, "/Response/Signature", "{name}");
-        let theirs = xmlsec1(&path, &cert, response_id);
-        assert_eq!(
-            Some(response.result == "valid"),
-            theirs,
-            "{name}: samlint {} ({:?}), xmlsec1 {theirs:?}",
-            response.result,
-            response.cause
-        );
-        if name == "a line feed" {
-            assert_eq!(theirs, Some(true), "{name}: the control case verifies");
+    let path = write_temp(dir.path(), "m.xml", written(signed));
+    let theirs = xmlsec1(&path, &cert, "ID_6d1f6c0e-5b7a-4a3e-9c2d-1e0f9a8b7c6d");
+    (signature_report(&path, &cert), theirs)
+}
+
+/// An attribute in a namespace named `ID` (which libxml2 may read for the ID): samlint's own check
+/// declines such a document and bergshamra decides alone.
+fn shadowed_id(text: &str) -> String {
+    const STATEMENT: &str = "<saml:AttributeStatement";
+    text.replacen(
+        STATEMENT,
+        &format!("{STATEMENT} xmlns:x=\"urn:x\" x:ID=\"s\""),
+        1,
+    )
+}
+
+/// A CR inside CDATA is a line feed to every XML parser (XML 1.0 §2.11) but not to bergshamra's: a
+/// message signed over the CR (as a signer on such a parser would) verifies there and nowhere else.
+/// samlint's own check computes the mismatch and vetoes bergshamra's `valid`; where that check declines
+/// to judge ([`shadowed_id`]), bergshamra decides alone and is handed the text with the end-of-line
+/// handling done. xmlsec1 agrees on each shape, and the same value with a line feed stays valid.
+#[test]
+fn a_cr_in_cdata_is_judged_as_libxml2_reads_it() {
+    if !xmlsec1_available() {
+        return;
+    }
+    for shadow in [false, true] {
+        for (name, cdata) in [
+            ("a lone CR", "<![CDATA[a\rb]]>"),
+            ("CR LF", "<![CDATA[a\r\nb]]>"),
+            ("a line feed", "<![CDATA[a\nb]]>"),
+        ] {
+            let (sig, theirs) = signed_both_ways(
+                |unsigned| {
+                    let at = unsigned.find("</saml:AttributeValue>").unwrap();
+                    let text = format!("{}{cdata}{}", &unsigned[..at], &unsigned[at..]);
+                    if shadow { shadowed_id(&text) } else { text }
+                },
+                |s| s,
+            );
+            let name = format!("{name}{}", if shadow { ", shadowed ID" } else { "" });
+            let response = &sig.signatures[0];
+            assert_eq!(response.path, "/Response/Signature", "{name}");
+            assert_eq!(
+                Some(response.result == "valid"),
+                theirs,
+                "{name}: samlint {} ({:?}), xmlsec1 {theirs:?}",
+                response.result,
+                response.cause
+            );
+            if name.starts_with("a line feed") {
+                assert_eq!(theirs, Some(true), "{name}: the control case verifies");
+            }
+            if theirs == Some(false) {
+                // The parsers differ; the key is the right one.
+                assert_eq!(response.cause, Some("digest-mismatch"), "{name}");
+            }
         }
-        if theirs == Some(false) {
-            // The parsers differ; the key is the right one.
-            assert_eq!(response.cause, Some("digest-mismatch"), "{name}");
+    }
+}
+
+/// Lines ended by CR LF (as a Windows tool writes them) read as line feeds by every parser: valid, with
+/// bergshamra's places mapped back to samlint's text over the dropped CRs when it decides alone.
+#[test]
+fn cr_lf_line_ends_stay_valid() {
+    if !xmlsec1_available() {
+        return;
+    }
+    for shadow in [false, true] {
+        let (sig, theirs) = signed_both_ways(
+            |unsigned| {
+                let lines = unsigned.trim().replace("><", ">\n<");
+                if shadow { shadowed_id(&lines) } else { lines }
+            },
+            // Signed over line feeds, then written with CR LF.
+            |signed| signed.replace('\n', "\r\n"),
+        );
+        assert_eq!(theirs, Some(true), "shadow {shadow}");
+        assert_eq!(sig.signatures.len(), 2, "shadow {shadow}");
+        for s in &sig.signatures {
+            assert_eq!(s.result, "valid", "shadowed ID {shadow}: {s:?}");
+        }
+    }
+}
+
+/// A namespace URI libxml2's URI parser refuses (non-ASCII, a bad `%` escape, two `#`, an unclosed `[`,
+/// a port past an int) makes its canonicaliser refuse the document, so no libxmlsec1-based SP verifies
+/// it; samlint's own check declines such URIs and bergshamra took them. Each declaration, signed, is
+/// judged as xmlsec1 judges it, on both signatures (found by the review of 1d3e42b).
+#[test]
+fn namespace_uris_are_judged_as_libxml2_parses_them() {
+    if !xmlsec1_available() {
+        return;
+    }
+    for uri in [
+        "urn:é",
+        "urn:a%zz",
+        "urn:a%",
+        "urn:a#b#c",
+        "http://[::1/x",
+        "http://h:99999999999/",
+        "http://x/%C3%A9",
+        "urn:ok",
+    ] {
+        let (sig, theirs) = signed_both_ways(
+            |unsigned| {
+                unsigned.replacen(
+                    "<saml:NameID",
+                    &format!("<saml:NameID xmlns:p=\"{uri}\" p:a=\"1\""),
+                    1,
+                )
+            },
+            |s| s,
+        );
+        assert_eq!(sig.signatures.len(), 2, "{uri}");
+        for s in &sig.signatures {
+            assert_eq!(
+                Some(s.result == "valid"),
+                theirs,
+                "{uri}: samlint {s:?}, xmlsec1 {theirs:?}"
+            );
         }
     }
 }

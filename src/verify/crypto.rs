@@ -6,7 +6,7 @@
 use super::cause;
 use super::cert::Cert;
 use super::contract::Refusal;
-use super::dsig::{Crypto, Verifier};
+use super::dsig::{Crypto, Place, Verifier};
 use super::locate::Located;
 use crate::finding::{Arg, Msg};
 use crate::msg;
@@ -46,8 +46,10 @@ pub fn run(
     if sites.is_empty() {
         return runs;
     }
-    let offset = doc.content_start;
-    let body = text.get(offset..).unwrap_or(text);
+    let input = Input::new(
+        text.get(doc.content_start..).unwrap_or(text),
+        doc.content_start,
+    );
     let spans: Vec<std::ops::Range<usize>> = sites
         .iter()
         .map(|s| doc.node(s.node).span.range())
@@ -67,13 +69,13 @@ pub fn run(
             runs.per_key.push((ki, by_end));
             continue;
         }
-        match verifier.verify_all(body, k) {
+        match verifier.verify_all(&input.text, k) {
             Ok(results) => {
                 // Each result must be at one of our signatures, and each of ours must have one.
                 let mut theirs: Vec<usize> = results
                     .iter()
                     .map(|r| {
-                        let at = r.at.shifted(offset);
+                        let at = input.place(r.at);
                         spans
                             .iter()
                             .find(|s| at.is((*s).clone()))
@@ -91,7 +93,7 @@ pub fn run(
                 #[allow(unused_mut)]
                 let mut by_end: HashMap<usize, Crypto> = results
                     .into_iter()
-                    .map(|r| (r.at.shifted(offset).end, shift(r.outcome, offset)))
+                    .map(|r| (input.place(r.at).end, shift(r.outcome, &input)))
                     .collect();
                 #[cfg(feature = "ring")]
                 veto(&mut by_end, native);
@@ -146,14 +148,70 @@ fn veto(by_end: &mut HashMap<usize, Crypto>, native: Vec<super::native::Native>)
     }
 }
 
-/// Offsets in the verifier's input are offsets in `body`; make them offsets in samlint's text.
-fn shift(c: Crypto, offset: usize) -> Crypto {
+/// What the verifiers read: the document after XML 1.0's end-of-line handling (§2.11: CR LF and a lone
+/// CR become LF before parsing), which samlint's parser and libxml2 do and bergshamra's does not inside
+/// CDATA. Handed the raw text, bergshamra digested a CR an SP never sees and called `valid` a signature
+/// every libxml2-based SP rejects, wherever samlint's own check declined to judge (an attribute
+/// shadowing `ID`, inclusive c14n, …). A CR in the document only as `&#13;` is a character, kept.
+struct Input<'a> {
+    text: std::borrow::Cow<'a, str>,
+    /// Where the document starts in samlint's text.
+    offset: usize,
+    /// Offsets, in `text`, of the line feeds whose CR was dropped (ascending).
+    dropped: Vec<usize>,
+}
+
+impl<'a> Input<'a> {
+    fn new(body: &'a str, offset: usize) -> Self {
+        let b = body.as_bytes();
+        if memchr::memchr(b'\r', b).is_none() {
+            return Input {
+                text: std::borrow::Cow::Borrowed(body),
+                offset,
+                dropped: Vec::new(),
+            };
+        }
+        let mut out = String::with_capacity(b.len());
+        let mut dropped = Vec::new();
+        let mut from = 0;
+        // A CR is ASCII: every slice below starts and ends on a character boundary.
+        for i in memchr::memchr_iter(b'\r', b) {
+            out.push_str(&body[from..i]);
+            if b.get(i + 1) == Some(&b'\n') {
+                // CR LF: the LF stays, at this offset of the output.
+                dropped.push(out.len());
+            } else {
+                out.push('\n');
+            }
+            from = i + 1;
+        }
+        out.push_str(&body[from..]);
+        Input {
+            text: std::borrow::Cow::Owned(out),
+            offset,
+            dropped,
+        }
+    }
+    /// An offset in the verifiers' input, as an offset in samlint's text.
+    fn back(&self, n: usize) -> usize {
+        self.offset + n + self.dropped.partition_point(|&d| d < n)
+    }
+    fn place(&self, p: Place) -> Place {
+        Place {
+            start: p.start.map(|s| self.back(s)),
+            end: self.back(p.end),
+        }
+    }
+}
+
+/// Offsets in the verifiers' input made offsets in samlint's text.
+fn shift(c: Crypto, input: &Input) -> Crypto {
     match c {
         Crypto::Valid { references } => Crypto::Valid {
             references: references
                 .into_iter()
                 .map(|mut r| {
-                    r.resolved = r.resolved.map(|x| x.shifted(offset));
+                    r.resolved = r.resolved.map(|x| input.place(x));
                     r
                 })
                 .collect(),
