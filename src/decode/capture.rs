@@ -113,17 +113,34 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "log" if self.scan.kind.is_none() => {
-                    self.scan.kind = Some(JsonKind::Har);
-                    map.next_value_seed(HarLogSeed {
-                        scan: &mut *self.scan,
-                    })?;
-                }
-                "requests" if self.scan.kind.is_none() => {
-                    self.scan.kind = Some(JsonKind::SamlTracer);
-                    map.next_value_seed(TracerSeqSeed {
-                        scan: &mut *self.scan,
-                    })?;
+                // A key twice is refused, as serde refuses it in the objects it reads into structs,
+                // and so is a HAR's `log` beside SAML-tracer's `requests`: a tool that keeps the last
+                // key, or reads the other kind, would read another capture than samlint.
+                "log" | "requests" => {
+                    let (kind, field) = if key == "log" {
+                        (JsonKind::Har, "log")
+                    } else {
+                        (JsonKind::SamlTracer, "requests")
+                    };
+                    match self.scan.kind {
+                        Some(k) if k == kind => return Err(de::Error::duplicate_field(field)),
+                        Some(_) => {
+                            return Err(de::Error::custom(
+                                "both a HAR `log` and SAML-tracer's `requests`: samlint does not \
+                                 guess which capture this is",
+                            ));
+                        }
+                        None => self.scan.kind = Some(kind),
+                    }
+                    if kind == JsonKind::Har {
+                        map.next_value_seed(HarLogSeed {
+                            scan: &mut *self.scan,
+                        })?;
+                    } else {
+                        map.next_value_seed(TracerSeqSeed {
+                            scan: &mut *self.scan,
+                        })?;
+                    }
                 }
                 "SAMLRequest" | "SAMLResponse" | "RelayState" | "SigAlg" | "Signature"
                 | "originalQuery" => {
@@ -184,8 +201,12 @@ impl<'de> Visitor<'de> for HarLogSeed<'_> {
         f.write_str("the HAR `log` object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut entries = false;
         while let Some(key) = map.next_key::<String>()? {
             if key == "entries" {
+                if std::mem::replace(&mut entries, true) {
+                    return Err(de::Error::duplicate_field("entries"));
+                }
                 map.next_value_seed(HarEntriesSeed {
                     scan: &mut *self.scan,
                 })?;
@@ -802,6 +823,48 @@ fn tracer_request(n: usize, r: TracerRequest, found: &mut Vec<Found>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A key twice in the objects samlint walks by hand is refused like one in the objects serde reads
+    /// into structs (a tool that keeps the last would read another capture), and so is `log` beside
+    /// `requests`; other keys read as before.
+    #[test]
+    fn a_capture_key_twice_is_refused() {
+        let entries = r#"[{"request":{"method":"GET","url":"https://idp/sso?SAMLRequest=abc"}}]"#;
+        let log = format!(r#"{{"version":"1.2","entries":{entries}}}"#);
+        for (json, field) in [
+            (format!(r#"{{"log":{log},"log":{log}}}"#), "log"),
+            (r#"{"requests":[],"requests":[]}"#.to_string(), "requests"),
+            (
+                format!(r#"{{"log":{{"entries":{entries},"entries":[]}}}}"#),
+                "entries",
+            ),
+            (
+                r#"{"log":{"entries":[{"request":{"url":"a","url":"b"}}]}}"#.to_string(),
+                "url",
+            ),
+        ] {
+            let err = scan(json.as_bytes()).err().map(|e| e.to_string());
+            assert!(
+                err.as_deref()
+                    .is_some_and(|e| e.contains(&format!("duplicate field `{field}`"))),
+                "{json}: {err:?}"
+            );
+        }
+        for json in [
+            format!(r#"{{"log":{log},"requests":[]}}"#),
+            format!(r#"{{"requests":[],"log":{log}}}"#),
+        ] {
+            let err = scan(json.as_bytes()).err().map(|e| e.to_string());
+            assert!(
+                err.as_deref()
+                    .is_some_and(|e| e.contains("both a HAR `log`")),
+                "{json}: {err:?}"
+            );
+        }
+        let json = format!(r#"{{"log":{log},"other":1,"other":2}}"#);
+        let s = scan(json.as_bytes()).unwrap_or_else(|e| panic!("{json}: {e}"));
+        assert_eq!(s.found.len(), 1, "{json}");
+    }
 
     #[test]
     fn har_finds_post_and_redirect_and_skips_passwords() {
