@@ -358,3 +358,26 @@ fn control_characters_never_reach_the_terminal() {
         o.stdout
     );
 }
+
+/// A CDATA section of millions of `<` is one text node: the parse must not size its node arena from
+/// them (5 million `<` reserved about 800 MB and aborted under a 600 MB address-space limit; 300 MB here).
+#[test]
+fn a_cdata_full_of_angle_brackets_reserves_no_arena() {
+    let dir = tempfile::tempdir().unwrap();
+    let xml = format!(
+        "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\"><![CDATA[{}]]></samlp:Response>",
+        "<".repeat(5_000_000)
+    );
+    let path = write_temp(dir.path(), "lt.xml", xml);
+    let o = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 300000 && exec '{}' check '{path}' --format concise",
+            env!("CARGO_BIN_EXE_samlint")
+        ))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("memory allocation"), "{stderr}");
+}

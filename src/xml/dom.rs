@@ -203,20 +203,27 @@ impl Document {
     /// A readable, prefix-independent path such as `/Response/Assertion[2]/Subject/NameID`. Linear in
     /// the depth.
     pub fn path(&self, id: NodeId) -> String {
-        let mut parts = Vec::new();
+        let mut parts: Vec<&Element> = Vec::new();
         let mut cur = Some(id);
         while let Some(n) = cur {
             if let Some(e) = self.element(n) {
-                parts.push(if e.same > 1 {
-                    format!("{}[{}]", e.local, e.nth)
-                } else {
-                    e.local.clone()
-                });
+                parts.push(e);
             }
             cur = self.nodes[n].parent;
         }
-        parts.reverse();
-        format!("/{}", parts.join("/"))
+        let mut out = String::with_capacity(parts.iter().map(|e| e.local.len() + 4).sum());
+        for e in parts.iter().rev() {
+            use std::fmt::Write as _;
+            out.push('/');
+            out.push_str(&e.local);
+            if e.same > 1 {
+                let _ = write!(out, "[{}]", e.nth);
+            }
+        }
+        if out.is_empty() {
+            out.push('/');
+        }
+        out
     }
     /// The `<prefix:Name` part of an element's start tag (what a finding about the element points at).
     pub fn name_span(&self, id: NodeId) -> Span {
@@ -306,7 +313,16 @@ pub fn parse(text: &str) -> Result<Document, (ErrorKind, Span)> {
     reader.config_mut().enable_all_checks(true);
     reader.config_mut().trim_text(false);
 
-    let mut nodes: Vec<Node> = Vec::new();
+    // About one node per `<` (a tag, or the text that follows one): sized once, not grown by doubling
+    // (each growth copies every node made so far). Capped: a CDATA section or comment full of `<`
+    // must not reserve gigabytes for nodes it never makes.
+    const MOST: usize = 1 << 16;
+    let mut nodes: Vec<Node> = Vec::with_capacity(
+        memchr::memchr_iter(b'<', body.as_bytes())
+            .take(MOST)
+            .count()
+            + 1,
+    );
     let mut stack: Vec<NodeId> = Vec::new();
     let mut scopes = Scopes::default();
     // Scratch for numbering an element's children when it closes.
