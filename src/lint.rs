@@ -510,8 +510,9 @@ pub const DEFAULT_INCLUDE: &[&str] = &[
 /// One input of a run: a command-line argument, or a file found in a directory.
 enum Item {
     Arg(String),
-    /// A file a directory walk found (not named on the command line), and whether its start looks like
-    /// a Keycloak export (read once, with the look that decided to lint it).
+    /// A file a directory walk found (not named on the command line): linted when its start can hold
+    /// SAML (that look and the lint are one read of it, in [`process`]). The flag: it is named `.json`
+    /// and its start looks like a Keycloak export.
     Found(String, bool),
     Skipped(String),
 }
@@ -579,23 +580,22 @@ fn expand(args: &[String], opts: &Options) -> Vec<Item> {
                 }
             }
             files.sort();
-            // The looks are independent reads: on the pool (in order), so that a folder of many
-            // small files does not wait for them one by one before the linting starts.
+            // Whether a Keycloak export is among them decides how messages are kept for pairing
+            // (see `run`). Only `.json` files are looked at for that before the lint (on the pool, in
+            // order): reading every file twice was a tenth of a batch's time. An export named
+            // otherwise is found by the lint, and the inputs with messages are then linted again.
             out.extend(par_map(files, |f| {
                 let s = f.to_string_lossy().into_owned();
                 let included = include.as_ref().is_none_or(|g| g.is_match(&f));
                 let excluded = exclude.as_ref().is_some_and(|g| g.is_match(&f));
-                // A file the walk found (not one named on the command line) is read only when its
-                // content can hold SAML or a Keycloak export: junit.xml and package.json are skipped.
-                // A file that cannot be read is kept, so that the error is reported.
-                let head = (included && !excluded).then(|| decode::read_head(&f, decode::SNIFF));
-                match head {
-                    Some(Ok(h)) if decode::head_may_hold_saml(&h) => {
-                        Item::Found(s, head_may_hold_clients(&h))
-                    }
-                    Some(Err(_)) => Item::Found(s, false),
-                    _ => Item::Skipped(s),
+                if !included || excluded {
+                    return Item::Skipped(s);
                 }
+                let json = f
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+                let clients = json && may_hold_clients(&s);
+                Item::Found(s, clients)
             }));
         } else {
             out.push(Item::Arg(a.clone()));
@@ -604,15 +604,44 @@ fn expand(args: &[String], opts: &Options) -> Vec<Item> {
     out
 }
 
-/// Decode, parse and (when `opts.lint`) lint one input.
+/// An input that is not linted: a file the walk found that holds none of samlint's inputs, or one
+/// `--include` / `--exclude` leaves out, or a FIFO.
+fn skipped(index: usize, name: String) -> (InputReport, Vec<Linted>) {
+    (
+        InputReport {
+            index,
+            name,
+            kind: decode::InputKind::Unknown,
+            status: InputStatus::Skipped,
+            errors: Vec::new(),
+            messages: 0,
+            entries: None,
+            sha256: None,
+            timeline: None,
+        },
+        Vec::new(),
+    )
+}
+
+/// Decode, parse and (when `opts.lint`) lint one input; `walked`: a file a directory walk found.
 fn process(
     arg: &str,
     i: usize,
+    walked: bool,
     stdin: &mut dyn Read,
     opts: &Options,
 ) -> (InputReport, Vec<Linted>) {
     let limits = &opts.limits;
-    let mut loaded = decode::load(arg, i, stdin, limits);
+    let mut loaded = if walked {
+        // A file the walk found is linted only when its content can hold SAML or a Keycloak export:
+        // junit.xml and package.json are skipped.
+        match decode::load_found(arg, i, limits) {
+            Some(l) => l,
+            None => return skipped(i, arg.to_string()),
+        }
+    } else {
+        decode::load(arg, i, stdin, limits)
+    };
     name_capture_errors(&mut loaded);
     let mut report = InputReport {
         index: i,
@@ -936,22 +965,9 @@ pub fn run(args: &[String], stdin: &mut dyn Read, opts: &Options) -> Run {
         .iter()
         .enumerate()
         .map(|(i, it)| match it {
-            Item::Arg(a) if a == "-" => Some(process(a, i, stdin, opts)),
-            Item::Arg(a) if read_once(a) => Some(process(a, i, &mut std::io::empty(), opts)),
-            Item::Skipped(name) => Some((
-                InputReport {
-                    index: i,
-                    name: name.clone(),
-                    kind: decode::InputKind::Unknown,
-                    status: InputStatus::Skipped,
-                    errors: Vec::new(),
-                    messages: 0,
-                    entries: None,
-                    sha256: None,
-                    timeline: None,
-                },
-                Vec::new(),
-            )),
+            Item::Arg(a) if a == "-" => Some(process(a, i, false, stdin, opts)),
+            Item::Arg(a) if read_once(a) => Some(process(a, i, false, &mut std::io::empty(), opts)),
+            Item::Skipped(name) => Some(skipped(i, name.clone())),
             _ => None,
         })
         .collect();
@@ -986,9 +1002,11 @@ pub fn run(args: &[String], stdin: &mut dyn Read, opts: &Options) -> Run {
             Item::Skipped(_) => None,
         })
         .collect();
-    let lint_files = |may_pair: bool| -> Vec<(usize, (InputReport, Vec<Linted>))> {
-        par_map(pending.clone(), |(i, a, walked)| {
-            let mut r = process(a, i, &mut std::io::empty(), opts);
+    let lint_files = |pending: Vec<(usize, &str, bool)>,
+                      may_pair: bool|
+     -> Vec<(usize, (InputReport, Vec<Linted>))> {
+        par_map(pending, |(i, a, walked)| {
+            let mut r = process(a, i, walked, &mut std::io::empty(), opts);
             // A file the walk found whose content, read whole, is none of the inputs samlint reads
             // (JSON with a Keycloak-like key that is no export): skipped like junit.xml, not exit 2.
             if walked
@@ -1009,17 +1027,32 @@ pub fn run(args: &[String], stdin: &mut dyn Read, opts: &Options) -> Run {
             (i, r)
         })
     };
-    let mut parallel = lint_files(looks);
+    let mut parallel = lint_files(pending.clone(), looks);
     let clients = early_clients
         || parallel
             .iter()
             .any(|(_, (_, msgs))| msgs.iter().any(|m| m.client.is_some()));
     if opts.finish.is_some() && clients && !looks {
-        // A Keycloak export the look missed: its messages were finished as unpaired. Do them again.
+        // A Keycloak export the look missed (or a walk did not look for): the messages were finished
+        // as unpaired. Lint again the inputs that gave any (an export alone has nothing to redo).
+        let again: Vec<(usize, &str, bool)> = pending
+            .iter()
+            .zip(&parallel)
+            .filter(|(_, (_, (_, msgs)))| msgs.iter().any(|m| m.client.is_none()))
+            .map(|(p, _)| *p)
+            .collect();
         if let Some(b) = &bar {
             b.set_position(0);
+            b.set_length(again.len() as u64);
         }
-        parallel = lint_files(true);
+        let mut redone = lint_files(again, true).into_iter().peekable();
+        for (i, r) in parallel.iter_mut() {
+            if redone.peek().is_some_and(|(j, _)| j == i)
+                && let Some((_, again)) = redone.next()
+            {
+                *r = again;
+            }
+        }
     }
     for (_, msgs) in done.iter_mut().flatten() {
         finish(msgs, clients);

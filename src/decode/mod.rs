@@ -360,7 +360,10 @@ pub fn load(arg: &str, index: usize, stdin: &mut dyn Read, limits: &Limits) -> L
     }
     let path = Path::new(arg);
     if path.exists() {
-        return from_file(index, arg, path, limits);
+        // Without the look, `from_file` always answers.
+        if let Some(li) = from_file(index, arg, path, limits, false) {
+            return li;
+        }
     }
     let name = format!("argument {}", index + 1);
     if looks_like_path(arg) {
@@ -559,7 +562,22 @@ fn from_stream(
     li
 }
 
-fn from_file(index: usize, arg: &str, path: &Path, limits: &Limits) -> LoadedInput {
+/// [`load`] of a file a directory walk found: `None` when its start cannot hold a SAML message, a
+/// capture or a Keycloak export ([`head_may_hold_saml`] on its first [`SNIFF`] bytes). One read of the
+/// file serves the look and the lint.
+pub fn load_found(arg: &str, index: usize, limits: &Limits) -> Option<LoadedInput> {
+    from_file(index, arg, Path::new(arg), limits, true)
+}
+
+/// Read a file named on the command line, or (`sniff`) one a directory walk found, which is `None`
+/// when its start cannot hold SAML (a file that cannot be read is kept, so that the error is reported).
+fn from_file(
+    index: usize,
+    arg: &str,
+    path: &Path,
+    limits: &Limits,
+    sniff: bool,
+) -> Option<LoadedInput> {
     let name = arg.to_string();
     let origin = Origin::new(&name);
     let io_err = |e: std::io::Error| {
@@ -573,14 +591,14 @@ fn from_file(index: usize, arg: &str, path: &Path, limits: &Limits) -> LoadedInp
     // One open; the type and length come from the open file (no second look at the path).
     let mut file = match std::fs::File::open(path) {
         Ok(f) => f,
-        Err(e) => return LoadedInput::failed(index, name, io_err(e)),
+        Err(e) => return Some(LoadedInput::failed(index, name, io_err(e))),
     };
     let meta = match file.metadata() {
         Ok(m) => m,
-        Err(e) => return LoadedInput::failed(index, name, io_err(e)),
+        Err(e) => return Some(LoadedInput::failed(index, name, io_err(e))),
     };
     if meta.is_dir() {
-        return LoadedInput::failed(
+        return Some(LoadedInput::failed(
             index,
             name,
             InputError::new(
@@ -589,14 +607,29 @@ fn from_file(index: usize, arg: &str, path: &Path, limits: &Limits) -> LoadedInp
                     detail: "is a directory".into(),
                 },
             ),
-        );
+        ));
     }
     if !meta.is_file() {
         // A pipe or a device: it gives its bytes once, so it is read as stdin is.
-        return from_stream(index, &name, Stream::Pipe, &mut file, limits);
+        return Some(from_stream(index, &name, Stream::Pipe, &mut file, limits));
+    }
+    // Sniff the start: JSON captures are streamed, everything else is small and read whole, into a
+    // buffer sized from the file's length (no growth, no copy of the start).
+    let small = meta.len() <= max_single(limits);
+    let mut buf: Vec<u8> = Vec::with_capacity(if small { meta.len() as usize + 1 } else { 512 });
+    // The walk's look: the first SNIFF bytes, which the lint then reads on from.
+    let mut whole = false;
+    if sniff {
+        if let Err(e) = read_upto(&mut file, &mut buf, SNIFF) {
+            return Some(LoadedInput::failed(index, name, io_err(e)));
+        }
+        if !head_may_hold_saml(&buf) {
+            return None;
+        }
+        whole = buf.len() < SNIFF;
     }
     if meta.len() > limits.max_input {
-        return LoadedInput::failed(
+        return Some(LoadedInput::failed(
             index,
             name,
             InputError::too_large(
@@ -606,19 +639,15 @@ fn from_file(index: usize, arg: &str, path: &Path, limits: &Limits) -> LoadedInp
                 limits.max_input,
                 "--max-input",
             ),
-        );
+        ));
     }
-    // Sniff the start: JSON captures are streamed, everything else is small and read whole, into a
-    // buffer sized from the file's length (no growth, no copy of the start).
-    let small = meta.len() <= max_single(limits);
-    let mut buf: Vec<u8> = Vec::with_capacity(if small { meta.len() as usize + 1 } else { 512 });
-    if let Err(e) = read_upto(&mut file, &mut buf, 512) {
-        return LoadedInput::failed(index, name, io_err(e));
+    if !whole && let Err(e) = read_upto(&mut file, &mut buf, 512) {
+        return Some(LoadedInput::failed(index, name, io_err(e)));
     }
-    let head = &buf[..];
-    if is_json_start(head) {
-        let reader =
-            BufReader::with_capacity(256 * 1024, std::io::Cursor::new(head.to_vec()).chain(file));
+    // The first 512 bytes decide, whatever the walk's look read beyond them: a file is read the same
+    // way named on the command line or found in a folder.
+    if is_json_start(&buf[..buf.len().min(512)]) {
+        let reader = BufReader::with_capacity(256 * 1024, std::io::Cursor::new(buf).chain(file));
         let mut li = from_json(index, name, reader, limits);
         if li.kind == InputKind::KeycloakJson {
             // Keycloak exports are parsed whole (with spans): read the file again.
@@ -628,11 +657,11 @@ fn from_file(index: usize, arg: &str, path: &Path, limits: &Limits) -> LoadedInp
                 Err(e) => li.error = Some(io_err(e)),
             }
         }
-        return li;
+        return Some(li);
     }
     if meta.len() > max_single(limits) {
         // Not a JSON capture, so it can only be one SAML value: refuse without reading it.
-        return LoadedInput::failed(
+        return Some(LoadedInput::failed(
             index,
             name,
             InputError::too_large(
@@ -642,13 +671,13 @@ fn from_file(index: usize, arg: &str, path: &Path, limits: &Limits) -> LoadedInp
                 max_single(limits),
                 "--max-value",
             ),
-        );
+        ));
     }
     let cap = usize::try_from(limits.max_input).unwrap_or(usize::MAX);
-    if let Err(e) = read_upto(&mut file, &mut buf, cap) {
-        return LoadedInput::failed(index, name, io_err(e));
+    if !whole && let Err(e) = read_upto(&mut file, &mut buf, cap) {
+        return Some(LoadedInput::failed(index, name, io_err(e)));
     }
-    from_bytes(index, name, buf, limits)
+    Some(from_bytes(index, name, buf, limits))
 }
 
 fn is_json_start(head: &[u8]) -> bool {

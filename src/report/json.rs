@@ -258,6 +258,15 @@ pub fn build(run: &Run) -> Report<'_> {
 /// core, a chunk at a time so that a batch never holds its report twice; the result is byte for byte
 /// what serialising the whole [`Report`] at once gives (tested below).
 pub fn render(run: &Run) -> String {
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = render_to(run, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`render`], written to `w` as it is made: a chunk of messages at a time, never the whole report
+/// in memory (a batch of thousands of messages is tens of megabytes of JSON).
+pub fn render_to(run: &Run, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut report = build(run);
     let messages = std::mem::take(&mut report.messages);
     let findings = std::mem::take(&mut report.findings);
@@ -268,26 +277,23 @@ pub fn render(run: &Run) -> String {
         frame.find("\n  \"messages\": []"),
         frame.find("\n  \"findings\": []"),
     ) else {
-        return render_whole(run);
+        return w.write_all(render_whole(run).as_bytes());
     };
     let (m, f) = (
         m + "\n  \"messages\": [".len(),
         f + "\n  \"findings\": [".len(),
     );
-    // Grown as the parts arrive: an estimate per element could reserve far more than the report.
-    let mut out = String::with_capacity(frame.len());
-    out.push_str(&frame[..m]);
-    elements(&mut out, &messages);
-    out.push_str(&frame[m..f]);
-    elements(&mut out, &findings);
-    out.push_str(&frame[f..]);
-    out.push('\n');
-    out
+    w.write_all(&frame.as_bytes()[..m])?;
+    elements(w, &messages)?;
+    w.write_all(&frame.as_bytes()[m..f])?;
+    elements(w, &findings)?;
+    w.write_all(&frame.as_bytes()[f..])?;
+    w.write_all(b"\n")
 }
 
 /// The elements of a top-level array, as serde_json's pretty formatter writes them at depth 2:
 /// `\n    {…}` separated by commas, then `\n  ` before the `]` that follows.
-fn elements<T: Serialize + Sync>(out: &mut String, items: &[T]) {
+fn elements<T: Serialize + Sync>(w: &mut dyn std::io::Write, items: &[T]) -> std::io::Result<()> {
     use rayon::prelude::*;
     const CHUNK: usize = 256;
     for (c, chunk) in items.chunks(CHUNK).enumerate() {
@@ -296,17 +302,18 @@ fn elements<T: Serialize + Sync>(out: &mut String, items: &[T]) {
             .map(|x| crate::util::json_pretty_at(x, 2))
             .collect();
         for (i, p) in parts.iter().enumerate() {
-            out.push_str(if c == 0 && i == 0 {
-                "\n    "
+            w.write_all(if c == 0 && i == 0 {
+                b"\n    "
             } else {
-                ",\n    "
-            });
-            out.push_str(p);
+                b",\n    "
+            })?;
+            w.write_all(p.as_bytes())?;
         }
     }
     if !items.is_empty() {
-        out.push_str("\n  ");
+        w.write_all(b"\n  ")?;
     }
+    Ok(())
 }
 
 /// The report serialised whole, on one thread.
