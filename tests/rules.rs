@@ -34,6 +34,36 @@ fn codes_are_unique_and_every_rule_is_documented() {
     }
 }
 
+/// Every declared rule, built-in (rules/builtin.yaml) or of a shipped pack, carries its documentation
+/// through the registry, and `samlint rule CODE` prints it: a built-in rule's page says what the Rust
+/// check reports and why, not only its summary and help.
+#[test]
+fn every_declared_rule_has_docs_in_its_page() {
+    let builtin = samlint::registry::builtin();
+    assert!(builtin.len() >= 40, "only {} built-in rules", builtin.len());
+    for m in samlint::registry::declared() {
+        assert!(!m.docs.trim().is_empty(), "{} has no docs", m.code);
+        assert!(
+            m.docs.contains("## What it does"),
+            "{} docs lack 'What it does'",
+            m.code
+        );
+        let page = samlint::rules::docs::markdown(m.code).unwrap();
+        assert!(
+            page.contains(m.docs.trim_end()),
+            "{}: docs not in its page",
+            m.code
+        );
+    }
+    for m in builtin {
+        assert!(m.docs.contains("## Why"), "{} docs lack 'Why'", m.code);
+    }
+    let o = run(&["rule", "SIG001"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("## What it does"), "{}", o.stdout);
+    assert!(o.stdout.contains("`digest-mismatch`"), "{}", o.stdout);
+}
+
 #[test]
 fn functions_are_unique_and_documented() {
     let names: Vec<&str> = samlint::rules::functions::FUNCTIONS

@@ -103,18 +103,19 @@ fn optional(
     }
 }
 
-/// The metadata keys of a rule: those every declaration has, then those it may have.
-const REQUIRED: [&str; 6] = [
+/// The metadata keys every rule declaration has (a pack rule's own keys are the pack loader's).
+const REQUIRED: [&str; 7] = [
     "name",
     "summary",
     "severity",
     "help",
     "confidence",
     "source",
+    "docs",
 ];
 
 /// One rule's declaration. `pack` is `None` for rules/builtin.yaml, whose rules must say their
-/// causality and may have no other key.
+/// causality and may have no other key than those and `security`.
 fn rule(
     file: &str,
     code: &MarkedScalarNode,
@@ -195,10 +196,7 @@ fn rule(
         confidence,
         causality,
         security,
-        docs: match pack {
-            Some(_) => get("docs")?,
-            None => String::new(),
-        },
+        docs: get("docs")?,
         visible_error: optional(file, m, "visible_error", &what)?,
         defined_at: at,
     })
@@ -450,7 +448,7 @@ pub fn shipped(d: &Declared) -> String {
 mod tests {
     use super::*;
 
-    const BUILTIN: &str = "version: 1\npacks: [one]\nrules:\n  STR001:\n    name: a-rule\n    summary: S\n    severity: error\n    causality: unreadable\n    help: h\n    confidence: confirmed\n    source: s\nretired:\n  STR009:\n    since: \"2026-01-01\"\n    why: w\n    replaced_by: STR001\n";
+    const BUILTIN: &str = "version: 1\npacks: [one]\nrules:\n  STR001:\n    name: a-rule\n    summary: S\n    severity: error\n    causality: unreadable\n    help: h\n    confidence: confirmed\n    source: s\n    docs: |\n      ## What it does\n      y\n\nretired:\n  STR009:\n    since: \"2026-01-01\"\n    why: w\n    replaced_by: STR001\n";
 
     fn pack_text(code: &str, name: &str) -> String {
         format!(
@@ -486,6 +484,7 @@ mod tests {
             (p.target.as_str(), p.confidence),
             ("profile", Confidence::Inferred)
         );
+        assert_eq!(b.docs, "## What it does\ny\n");
         assert_eq!(p.docs, "## What it does\nx\n");
         assert_eq!(d.retired[0].replaced_by, "STR001");
         let src = rust(&d);
@@ -536,13 +535,18 @@ mod tests {
             "{e}"
         );
         let e = error(
-            &BUILTIN.replace("help: h", "help: h\n    docs: x"),
+            &BUILTIN.replace("help: h", "help: h\n    visible_error: x"),
             &pack_text("ONE001", "o"),
         );
         assert!(
-            e.contains("rules/builtin.yaml:10: rule STR001: unknown key `docs`"),
+            e.contains("rules/builtin.yaml:10: rule STR001: unknown key `visible_error`"),
             "{e}"
         );
+        let e = error(
+            &BUILTIN.replace("    docs: |\n      ## What it does\n      y\n", ""),
+            &pack_text("ONE001", "o"),
+        );
+        assert!(e.contains("rule STR001: `docs` is missing"), "{e}");
         let e = error(
             &BUILTIN.replace("error", "fatal"),
             &pack_text("ONE001", "o"),

@@ -48,7 +48,7 @@ pub struct RuleMeta {
     /// leaked secrets), not only about a login that fails: SARIF tags it and gives a security-severity.
     #[serde(skip)]
     pub security: bool,
-    /// A pack rule's documentation (Markdown: What it does, Why, Example); empty for a built-in rule.
+    /// The rule's documentation (Markdown: What it does, Why, Example), for built-in and pack rules.
     #[serde(skip)]
     pub docs: &'static str,
     /// The error text the user sees (Atlassian's error_description, Keycloak's error page), if known.

@@ -59,13 +59,14 @@ fn pack_rule(m: &RuleMeta, pack: &str) -> String {
 
 fn builtin(m: &RuleMeta) -> String {
     format!(
-        "# {} {}\n\n{}\n\n| | |\n|---|---|\n| Family | {} |\n| Severity | {} |\n| Applies to | SAML messages |\n| Source | {} |\n\nImplemented in Rust: what a YAML rule cannot express (signature verdicts, time windows, document structure).\n\n## How to fix\n\n{}\n",
+        "# {} {}\n\n{}\n\n| | |\n|---|---|\n| Family | {} |\n| Severity | {} |\n| Applies to | SAML messages |\n| Source | {} |\n\nImplemented in Rust: what a YAML rule cannot express (signature verdicts, time\nwindows, document structure).\n\n{}\n\n## How to fix\n\n{}\n",
         m.code,
         m.name,
         m.summary,
         family(m.code),
         m.severity,
         m.source,
+        m.docs.trim_end(),
         m.help
     )
 }
