@@ -393,9 +393,10 @@ pub fn lint_message(
         .as_deref()
         .map(|o| (&o.doc, &o.model, &*o.source.text));
     let at = evaluation_time(opts, source, model);
-    let redirect = source.inflated();
     let has_xml_signature = model.signatures_anywhere > 0;
-    let wants_signature = model.kind == crate::model::MessageKind::Response && !redirect;
+    // A Response must be signed whichever binding carried it: one over the Redirect binding with
+    // neither a query signature nor an XML signature is unsigned (SIG002), never a silent pass.
+    let wants_signature = model.kind == crate::model::MessageKind::Response;
     let mut signature = None;
     if let Some(out) =
         verify::analyse_redirect(model, &source.binding, &opts.trust, &verify::dsig::RUST)

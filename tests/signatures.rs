@@ -237,6 +237,8 @@ fn forbidden_algorithms_are_refused() {
         let x = signed(What::Assertion).replacen(from, to, 1);
         let (_, sig, codes) = verdict(&x, IDP);
         assert_eq!(sig["status"], "invalid", "{to}: {sig:#}");
+        // Refused for the algorithm, before any digest is computed.
+        assert_eq!(sig["cause"], "forbidden-algorithm", "{to}: {sig:#}");
         assert!(codes.contains(&"SIG007".into()), "{to}: {codes:?}");
     }
 }
@@ -373,6 +375,47 @@ fn comment_in_nameid_keeps_the_signature_valid_but_is_flagged() {
     let (_, sig, codes) = verdict(&x, IDP);
     assert_eq!(sig["status"], "valid");
     assert!(codes.contains(&"SIG011".into()), "{codes:?}");
+}
+
+/// CDATA splits a value only beside other text: a NameID or attribute value written as one CDATA
+/// section reads the same to every parser (no SIG011), one with text beside the CDATA does not.
+#[test]
+fn a_value_that_is_one_cdata_section_is_not_split() {
+    let code_for = |t: &str| {
+        let x = sign(
+            t,
+            What::Assertion,
+            read("keys/idp-key.pem").as_bytes(),
+            &pem_body(&read("keys/idp-cert.pem")),
+            Alg::RsaSha256,
+        )
+        .unwrap();
+        let (_, sig, codes) = verdict(&x, IDP);
+        assert_eq!(sig["status"], "valid", "{t}");
+        codes.contains(&"SIG011".to_string())
+    };
+    let nameid = ">jane.doe@example.com</saml:NameID>";
+    let value = ">Jane</saml:AttributeValue>";
+    assert!(!code_for(&template().replacen(
+        nameid,
+        "><![CDATA[jane.doe@example.com]]></saml:NameID>",
+        1
+    )));
+    assert!(!code_for(&template().replacen(
+        value,
+        "><![CDATA[Jane]]></saml:AttributeValue>",
+        1
+    )));
+    assert!(code_for(&template().replacen(
+        nameid,
+        ">jane.doe@example.com<![CDATA[.evil.example]]></saml:NameID>",
+        1
+    )));
+    assert!(code_for(&template().replacen(
+        value,
+        "><![CDATA[Ja]]>ne</saml:AttributeValue>",
+        1
+    )));
 }
 
 // --- The signature-wrapping families (Somorovsky et al. 2012), built from genuinely signed messages. ---
@@ -1132,4 +1175,42 @@ fn what_libxml2_cannot_verify_is_never_valid() {
     assert_eq!(verdict(&x, IDP).0, 2);
     let x = format!("<?xml version=\"1.0\" foo=\"bar\"?>{base}");
     assert_eq!(verdict(&x, IDP).0, 2);
+}
+
+/// A Response over the Redirect binding (DEFLATE, base64, in the query) with neither a query signature
+/// nor an XML signature is unsigned, as it is over POST: SIG002 and exit 1, never a clean pass (it had
+/// no signature check at all). The same Response signed in its XML is judged by that signature.
+#[test]
+fn an_unsigned_response_over_the_redirect_binding_is_unsigned() {
+    use base64::Engine as _;
+    use std::io::Write as _;
+    let redirect_url = |xml: &str| {
+        let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(xml.as_bytes()).unwrap();
+        let b64 = base64::engine::general_purpose::STANDARD.encode(z.finish().unwrap());
+        format!(
+            "https://auth.atlassian.com/login/callback?connection=saml-22222222-0000-4000-8000-000000000001&SAMLResponse={}",
+            pct(&b64)
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let unsigned = write_temp(
+        dir.path(),
+        "unsigned.url",
+        redirect_url(&read("saml/keycloak-atlassian-unsigned.xml")),
+    );
+    for cert in [IDP, None] {
+        let (exit, sig, codes) = verdict(&unsigned, cert);
+        assert_status(&sig, "absent", Some("no-signature"));
+        assert!(codes.contains(&"SIG002".to_string()), "{codes:?}");
+        assert_eq!(exit, 1, "{codes:?}");
+    }
+    let signed = write_temp(
+        dir.path(),
+        "signed.url",
+        redirect_url(&read("saml/keycloak-atlassian-ok.xml")),
+    );
+    let (_, sig, codes) = verdict(&signed, IDP);
+    assert_status(&sig, "valid", None);
+    assert!(!codes.contains(&"SIG002".to_string()), "{codes:?}");
 }

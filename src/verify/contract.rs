@@ -511,24 +511,30 @@ fn algorithms(s: &Site, sc: &mut SigContract, findings: &mut Vec<Finding>) {
             _ => {}
         }
     }
-    if let (Some((dg, span)), Some(AlgClass::Forbidden | AlgClass::Unknown)) = (digest, dig_class) {
-        findings.push(
-            Finding::new(
-                &SIG007,
-                msg!(
-                    "digest algorithm {} is not acceptable",
-                    Arg::value(dg.as_str())
-                ),
-            )
-            .at(*span, &s.path)
-            .label("digest"),
+    if let (Some((dg, span)), Some(class @ (AlgClass::Forbidden | AlgClass::Unknown))) =
+        (digest, dig_class)
+    {
+        let msg = msg!(
+            "digest algorithm {} is not acceptable",
+            Arg::value(dg.as_str())
         );
+        findings.push(
+            Finding::new(&SIG007, msg.clone())
+                .at(*span, &s.path)
+                .label("digest"),
+        );
+        // A forbidden digest (MD5) refuses the signature as a forbidden signature method does: a
+        // verifier that still computes it must not make the message `valid`.
+        if class == AlgClass::Forbidden {
+            sc.refused
+                .get_or_insert(Refusal::new(cause::FORBIDDEN_ALGORITHM, msg));
+        }
     }
     let weak_sig = sig_class == Some(AlgClass::Weak);
     let weak_dig = dig_class == Some(AlgClass::Weak);
     if weak_sig || weak_dig {
         let what = match (weak_sig, weak_dig) {
-            (true, true) => "signature (rsa-sha1) and digest (sha1) use SHA-1",
+            (true, true) => "the signature and digest algorithms use SHA-1",
             (true, false) => "the signature algorithm uses SHA-1",
             _ => "the digest algorithm is SHA-1",
         };
