@@ -12,7 +12,7 @@ use crate::xml::Document;
 pub const STATUS_SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
 
 /// Run the structural checks on one message.
-pub fn check(_doc: &Document, m: &Message) -> Vec<Finding> {
+pub fn check(doc: &Document, m: &Message) -> Vec<Finding> {
     let mut out = Vec::new();
     let root_path = format!("/{}", m.root_name);
     if m.kind == MessageKind::Other {
@@ -131,12 +131,8 @@ pub fn check(_doc: &Document, m: &Message) -> Vec<Finding> {
         );
     }
     // Status.
-    if matches!(m.kind, MessageKind::Response | MessageKind::LogoutResponse) && m.status.is_none() {
-        out.push(
-            Finding::new(&STR005, msg!("the {} has no Status", kind.clone()))
-                .at(m.start_tag, &root_path)
-                .label("no <samlp:Status> in here"),
-        );
+    if matches!(m.kind, MessageKind::Response | MessageKind::LogoutResponse) {
+        status(doc, m, &kind, &root_path, &mut out);
     }
     if m.kind == MessageKind::Response {
         let success = m
@@ -180,7 +176,7 @@ pub fn check(_doc: &Document, m: &Message) -> Vec<Finding> {
             }
         }
         for e in &m.encrypted_assertions {
-            let mut said = crate::decrypt::summary(&crate::decrypt::describe(_doc, e));
+            let mut said = crate::decrypt::summary(&crate::decrypt::describe(doc, e));
             said.push(crate::msg!(
                 ". Its subject, conditions and attributes cannot be checked: pass the SP's private key with --sp-key to check what is inside"
             ));
@@ -233,4 +229,62 @@ pub fn check(_doc: &Document, m: &Message) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// STR005: a status response must carry one Status whose one top-level StatusCode has a Value (Core
+/// §3.2.2). A second Status or StatusCode is as bad as none: readers differ on which one they take (the
+/// model, and the rules after it, read the first).
+fn status(doc: &Document, m: &Message, kind: &Arg, root_path: &str, out: &mut Vec<Finding>) {
+    let Some(st) = &m.status else {
+        out.push(
+            Finding::new(&STR005, msg!("the {} has no Status", kind.clone()))
+                .at(m.start_tag, root_path)
+                .label("no <samlp:Status> in here"),
+        );
+        return;
+    };
+    let at = format!("{root_path}/Status");
+    let statuses: Vec<_> = doc.children_named(doc.root, ns::SAMLP, "Status").collect();
+    if let Some(second) = statuses.get(1) {
+        out.push(
+            Finding::new(
+                &STR005,
+                msg!(
+                    "the {} has {} Status elements; the schema allows one, and SPs differ on which they read",
+                    kind.clone(),
+                    Arg::plain(statuses.len())
+                ),
+            )
+            .at(doc.name_span(*second), &at)
+            .label("a second Status"),
+        );
+        return;
+    }
+    let codes: Vec<_> = statuses
+        .first()
+        .map(|s| doc.children_named(*s, ns::SAMLP, "StatusCode").collect())
+        .unwrap_or_default();
+    if let Some(second) = codes.get(1) {
+        out.push(
+            Finding::new(
+                &STR005,
+                msg!(
+                    "the Status has {} top-level StatusCode elements; the schema allows one, and SPs differ on which they read",
+                    Arg::plain(codes.len())
+                ),
+            )
+            .at(doc.name_span(*second), format!("{at}/StatusCode"))
+            .label("a second StatusCode"),
+        );
+    } else if st.code.is_none() {
+        let (msg, span) = match codes.first() {
+            Some(c) => ("the StatusCode has no Value", doc.name_span(*c)),
+            None => ("the Status has no StatusCode", st.span),
+        };
+        out.push(
+            Finding::new(&STR005, msg)
+                .at(span, &at)
+                .label("no status value"),
+        );
+    }
 }

@@ -385,13 +385,14 @@ impl B<'_> {
 
     fn status(&self, parent: NodeId) -> Option<Status> {
         let s = self.child(parent, ns::SAMLP, "Status")?;
-        let mut code = None;
+        // The top-level StatusCode's Value is the code, and only it: a nested one never stands in for
+        // a missing top-level Value (`<StatusCode><StatusCode Value="…:Success"/>` is no Success).
+        let top = self.child(s, ns::SAMLP, "StatusCode");
+        let code = top.and_then(|c| self.val(c, "Value"));
         let mut sub_codes = Vec::new();
-        let mut cur = self.child(s, ns::SAMLP, "StatusCode");
+        let mut cur = top.and_then(|c| self.child(c, ns::SAMLP, "StatusCode"));
         while let Some(c) = cur {
-            if code.is_none() {
-                code = self.val(c, "Value");
-            } else if let Some(v) = self.val(c, "Value") {
+            if let Some(v) = self.val(c, "Value") {
                 sub_codes.push(v);
             }
             cur = self.child(c, ns::SAMLP, "StatusCode");

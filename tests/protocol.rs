@@ -107,6 +107,28 @@ fn audience_destination_recipient() {
     assert!(m.contains(bare), "{m}");
 }
 
+/// The Audiences of one AudienceRestriction are alternatives, and every AudienceRestriction must hold
+/// (SAML 2.0 Core §2.5.1.4): another Audience beside the SP's is clean, a second restriction without
+/// the SP is not.
+#[test]
+fn audiences_of_one_restriction_are_alternatives() {
+    let other = "https://other.example/sp";
+    let ours = format!("<saml:Audience>{SP}</saml:Audience>");
+    for beside in [
+        format!("<saml:Audience>{other}</saml:Audience>{ours}"),
+        format!("{ours}<saml:Audience>{other}</saml:Audience>"),
+    ] {
+        // (The packs read the first Audience as the SP entity ID: only PRO003 is asked here.)
+        let fs = lint(&variant(&ours, &beside), &[]);
+        assert!(!fs.iter().any(|(c, _)| c == "PRO003"), "{beside}: {fs:#?}");
+    }
+    let second = format!(
+        "{ours}</saml:AudienceRestriction><saml:AudienceRestriction><saml:Audience>{other}</saml:Audience>"
+    );
+    let m = only(&lint(&variant(&ours, &second), &[]), "PRO003");
+    assert!(m.contains(other), "{m}");
+}
+
 #[test]
 fn issuer_with_the_legacy_auth_prefix() {
     let x = variant(

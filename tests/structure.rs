@@ -152,6 +152,47 @@ fn str005_missing_status() {
     expect_one(&m, "STR005", "/Response", "<samlp:Response");
 }
 
+/// A Status that does not say one thing: no StatusCode, a top-level StatusCode without a Value (a
+/// nested Success never stands in for it), a second StatusCode, a second Status.
+#[test]
+fn str005_status_without_one_code() {
+    const OK: &str = "<samlp:Status><samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/></samlp:Status>";
+    const SUCCESS: &str =
+        "<samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/>";
+    const DENIED: &str =
+        "<samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Responder\"/>";
+    for (status, path, text) in [
+        (
+            "<samlp:Status/>".to_string(),
+            "/Response/Status",
+            "<samlp:Status/>",
+        ),
+        (
+            format!("<samlp:Status><samlp:StatusCode>{SUCCESS}</samlp:StatusCode></samlp:Status>"),
+            "/Response/Status",
+            "<samlp:StatusCode",
+        ),
+        (
+            format!("<samlp:Status>{SUCCESS}{DENIED}</samlp:Status>"),
+            "/Response/Status/StatusCode",
+            "<samlp:StatusCode",
+        ),
+        (
+            format!("{OK}<samlp:Status>{DENIED}</samlp:Status>"),
+            "/Response/Status",
+            "<samlp:Status",
+        ),
+    ] {
+        let (exit, f) = findings(&mutate(OK, &status));
+        assert_eq!(
+            f,
+            [("STR005".to_string(), path.to_string(), text.to_string())],
+            "{status}"
+        );
+        assert_eq!(exit, 1, "{status}");
+    }
+}
+
 #[test]
 fn str006_success_without_assertion() {
     let x = ok_xml();

@@ -4,7 +4,7 @@
 
 use super::time::{Millis, format, human_duration, parse};
 use crate::finding::{Arg, Finding, Msg, RuleMeta};
-use crate::model::{Assertion, Message, MessageKind, Subject, Text, Val};
+use crate::model::{Assertion, Message, MessageKind, Subject, Val};
 use crate::msg;
 use crate::registry::{
     PRO001, PRO002, PRO003, PRO004, PRO005, PRO006, PRO007, PRO008, PRO009, PRO010, PRO011, PRO012,
@@ -96,8 +96,6 @@ struct Ctx<'a> {
     cx: &'a Context<'a>,
     /// `/{root element name}`, the path of message-level findings.
     root: String,
-    /// Every Audience of every assertion, with the assertion's path, in document order.
-    audiences: Vec<(&'a Text, String)>,
     /// Every SubjectConfirmationData Recipient, with its path, in document order.
     recipients: Vec<(&'a Val, String)>,
     /// The SP entity ID: `--sp-entity-id`, else the first Audience.
@@ -140,11 +138,10 @@ pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
 
 impl<'a> Ctx<'a> {
     fn new(m: &'a Message, expect: &'a Expect, cx: &'a Context<'a>) -> Self {
-        let audiences = audiences(m);
         let recipients = recipients(m);
         let sp = match &expect.sp_entity_id {
             Some(s) => Some(s.clone()),
-            None => audiences.first().map(|(t, _)| t.value.trim().to_string()),
+            None => first_audience(m),
         };
         let acs = match &expect.acs_url {
             Some(u) => Some(u.clone()),
@@ -158,7 +155,6 @@ impl<'a> Ctx<'a> {
             expect,
             cx,
             root: format!("/{}", m.root_name),
-            audiences,
             recipients,
             sp,
             acs,
@@ -166,18 +162,14 @@ impl<'a> Ctx<'a> {
     }
 }
 
-fn audiences(m: &Message) -> Vec<(&Text, String)> {
+/// The first Audience of any assertion, in document order.
+fn first_audience(m: &Message) -> Option<String> {
     m.assertions
         .iter()
-        .flat_map(|a| {
-            a.conditions.iter().flat_map(move |c| {
-                c.audience_restrictions
-                    .iter()
-                    .flatten()
-                    .map(move |t| (t, a.path.clone()))
-            })
-        })
-        .collect()
+        .flat_map(|a| a.conditions.iter().flat_map(|c| &c.audience_restrictions))
+        .flatten()
+        .next()
+        .map(|t| t.value.trim().to_string())
 }
 
 fn recipients(m: &Message) -> Vec<(&Val, String)> {
@@ -302,28 +294,35 @@ fn audience(c: &Ctx, out: &mut Vec<Finding>) {
         }
     }
     let Some(sp) = &c.sp else { return };
-    for (t, path) in &c.audiences {
-        let v = t.value.trim();
-        let at = format!("{path}/Conditions/AudienceRestriction/Audience");
-        if v.is_empty() {
-            out.push(
-                Finding::new(&PRO003, "empty Audience")
-                    .at(t.span, at)
-                    .label("empty"),
-            );
-        } else if c.expect.sp_entity_id.is_some() && v != sp {
-            out.push(
-                Finding::new(
-                    &PRO003,
-                    msg!(
-                        "Audience \"{}\" is not the SP entity ID \"{}\"",
-                        Arg::url(v),
-                        Arg::url(sp.as_str())
-                    ),
-                )
-                .at(t.span, at)
-                .label("audience"),
-            );
+    for a in &c.m.assertions {
+        let at = format!("{}/Conditions/AudienceRestriction/Audience", a.path);
+        // The Audiences of one AudienceRestriction are alternatives, and every AudienceRestriction
+        // must hold (SAML 2.0 Core §2.5.1.4): another Audience beside the SP's is no finding.
+        for r in a.conditions.iter().flat_map(|c| &c.audience_restrictions) {
+            let names_sp = r.iter().any(|t| t.value.trim() == sp.as_str());
+            for t in r {
+                let v = t.value.trim();
+                if v.is_empty() {
+                    out.push(
+                        Finding::new(&PRO003, "empty Audience")
+                            .at(t.span, at.clone())
+                            .label("empty"),
+                    );
+                } else if c.expect.sp_entity_id.is_some() && !names_sp {
+                    out.push(
+                        Finding::new(
+                            &PRO003,
+                            msg!(
+                                "Audience \"{}\" is not the SP entity ID \"{}\"",
+                                Arg::url(v),
+                                Arg::url(sp.as_str())
+                            ),
+                        )
+                        .at(t.span, at.clone())
+                        .label("audience"),
+                    );
+                }
+            }
         }
     }
 }
