@@ -148,9 +148,41 @@ fn packs(c: &mut Criterion) {
     });
 }
 
+/// A HAR of 100,000 navigation steps around one AuthnRequest (what tests/timeline.rs checks is capped
+/// at 200 steps shown): linear in the entries, or this shows it.
+fn big_har(c: &mut Criterion) {
+    let fixture: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/har/sp-initiated-login.har"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let request = fixture["log"]["entries"][1]["request"]["url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut har = format!(
+        "{{\"log\":{{\"version\":\"1.2\",\"entries\":[{{\"startedDateTime\":\"2026-11-20T10:00:00Z\",\"request\":{{\"method\":\"GET\",\"url\":\"{request}\"}},\"response\":{{\"status\":200}}}}"
+    );
+    for i in 0..100_000 {
+        har.push_str(&format!(",{{\"startedDateTime\":\"2026-11-20T10:00:01Z\",\"request\":{{\"method\":\"GET\",\"url\":\"https://kc.example.com/page/{i}?a={i}\"}},\"response\":{{\"status\":302,\"redirectURL\":\"https://kc.example.com/page/{}\",\"content\":{{\"mimeType\":\"text/html\"}}}}}}", i + 1));
+    }
+    har.push_str("]}}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.har");
+    std::fs::write(&path, har).unwrap();
+    let arg = path.to_string_lossy().into_owned();
+    let opts = samlint::lint::Options::default();
+    c.bench_function("har-100k-steps", |b| {
+        b.iter(|| samlint::lint::run(std::slice::from_ref(&arg), &mut std::io::empty(), &opts))
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30).measurement_time(std::time::Duration::from_secs(3));
-    targets = stages, packs
+    targets = stages, packs, big_har
 }
 criterion_main!(benches);
