@@ -406,15 +406,28 @@ fn namespace_uris_are_judged_as_libxml2_parses_them() {
     if !xmlsec1_available() {
         return;
     }
-    for uri in [
-        "urn:é",
-        "urn:a%zz",
-        "urn:a%",
-        "urn:a#b#c",
-        "http://[::1/x",
-        "http://h:99999999999/",
-        "http://x/%C3%A9",
-        "urn:ok",
+    // (URI, whether samlint is knowingly stricter than libxml2 there: refused, never `valid`.)
+    for (uri, stricter) in [
+        ("urn:é", false),
+        ("urn:a%zz", false),
+        ("urn:a%", false),
+        ("urn:a#b#c", false),
+        ("http://[::1/x", false),
+        ("http://h:99999999999/", false),
+        ("http://x/%C3%A9", false),
+        ("urn:ok", false),
+        // Found by the sign-then-verify differential (2026-12-04).
+        ("urn:[x]", false),
+        ("http://h:/x", false),
+        ("http://[::1]x/", false),
+        ("http://h:ab/", false),
+        ("http://a@b@c/", false),
+        ("http://h:80:90/", false),
+        // libxml2 writes `&` unescaped in a canonical namespace node (a digest mismatch in xmlsec1,
+        // while spec-following canonicalisers match): refused as the verifiers disagree.
+        ("urn:x&amp;y", false),
+        // libxml2 takes anything between brackets.
+        ("http://[é]/", true),
     ] {
         let (sig, theirs) = signed_both_ways(
             |unsigned| {
@@ -428,11 +441,86 @@ fn namespace_uris_are_judged_as_libxml2_parses_them() {
         );
         assert_eq!(sig.signatures.len(), 2, "{uri}");
         for s in &sig.signatures {
-            assert_eq!(
-                Some(s.result == "valid"),
-                theirs,
-                "{uri}: samlint {s:?}, xmlsec1 {theirs:?}"
-            );
+            let ours = s.result == "valid";
+            if stricter {
+                assert!(!ours, "{uri}: samlint {s:?}");
+            } else {
+                assert_eq!(
+                    Some(ours),
+                    theirs,
+                    "{uri}: samlint {s:?}, xmlsec1 {theirs:?}"
+                );
+            }
         }
+    }
+}
+
+/// Shapes the sign-then-verify differential found `valid` in samlint and refused by xmlsec1
+/// (2026-12-04), written into the Response's signature after signing: a SignatureValue that is not
+/// plain base64 text, an InclusiveNamespaces PrefixList not separated by single spaces. Neither
+/// verifier calls any of them valid; plain white space in the value stays valid in both. (A PrefixList
+/// added after signing changes the digest too; the re-signed shapes the differential found are in
+/// tests/signatures.rs, refused before any digest.)
+#[test]
+fn values_and_prefix_lists_are_judged_as_libxmlsec1_reads_them() {
+    if !xmlsec1_available() {
+        return;
+    }
+    const END_SV: &str = "</ds:SignatureValue>";
+    const EXC: &str = "<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>";
+    let list = |l: &str| {
+        format!(
+            "<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"><ec:InclusiveNamespaces xmlns:ec=\"http://www.w3.org/2001/10/xml-exc-c14n#\" PrefixList=\"{l}\"/></ds:Transform>"
+        )
+    };
+    let cases: Vec<(&str, String, String, bool)> = vec![
+        (
+            "comment then text",
+            END_SV.into(),
+            format!("<!-- x -->AAAA{END_SV}"),
+            false,
+        ),
+        (
+            "no-break space",
+            END_SV.into(),
+            format!("&#160;{END_SV}"),
+            false,
+        ),
+        (
+            "line separator",
+            END_SV.into(),
+            format!("\u{2028}{END_SV}"),
+            false,
+        ),
+        ("white space", END_SV.into(), format!("\n\t {END_SV}"), true),
+        (
+            "PrefixList, two spaces",
+            EXC.into(),
+            list("saml  samlp"),
+            false,
+        ),
+        (
+            "PrefixList, a tab",
+            EXC.into(),
+            list("saml&#9;samlp"),
+            false,
+        ),
+        (
+            "PrefixList, a leading space",
+            EXC.into(),
+            list(" saml"),
+            false,
+        ),
+    ];
+    for (name, from, to, valid) in cases {
+        let (sig, theirs) = signed_both_ways(|u| u.to_string(), |s| s.replacen(&from, &to, 1));
+        let response = &sig.signatures[0];
+        assert_eq!(response.path, "/Response/Signature", "{name}");
+        assert_eq!(theirs, Some(valid), "{name}: xmlsec1");
+        assert_eq!(
+            response.result == "valid",
+            valid,
+            "{name}: samlint {response:?}"
+        );
     }
 }

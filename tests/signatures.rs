@@ -1214,3 +1214,83 @@ fn an_unsigned_response_over_the_redirect_binding_is_unsigned() {
     assert_status(&sig, "valid", None);
     assert!(!codes.contains(&"SIG002".to_string()), "{codes:?}");
 }
+
+/// Shapes another verifier reads differently, each seen `valid` in samlint and refused by xmlsec1 in
+/// the sign-then-verify differential (2026-12-04): refused as malformed before any verifier runs.
+/// A SignatureValue or DigestValue that is not plain base64 text, a Reference to an ID that is not an
+/// NCName, an InclusiveNamespaces PrefixList not separated by single spaces. Controls stay valid.
+#[test]
+fn values_ids_and_prefix_lists_other_verifiers_read_differently_are_malformed() {
+    let ok = signed(What::Both);
+    let refused = |name: &str, x: &str, which: usize, cause: &str| {
+        let (_, sig, codes) = verdict(x, IDP);
+        let s = &sig["signatures"][which];
+        assert_eq!(s["result"], "not-verified", "{name}: {sig:#}");
+        assert_eq!(s["cause"], cause, "{name}: {sig:#}");
+        assert_ne!(sig["status"], "valid", "{name}");
+        let code = if cause == "unsupported-reference" {
+            "SIG008"
+        } else {
+            "SIG001"
+        };
+        assert!(codes.contains(&code.to_string()), "{name}: {codes:?}");
+    };
+    let malformed = |name: &str, x: &str, which: usize| refused(name, x, which, "malformed");
+    // The first SignatureValue / DigestValue in the document is the Response's.
+    let end_sv = "</ds:SignatureValue>";
+    for (name, add, cause) in [
+        ("comment then text", "<!-- x -->AAAA", "malformed"),
+        ("CDATA", "<![CDATA[AAAA]]>", "malformed"),
+        ("no-break space", "&#160;", "bad-signature-value"),
+        ("next line", "\u{85}", "bad-signature-value"),
+        ("line separator", "\u{2028}", "bad-signature-value"),
+    ] {
+        let x = ok.replacen(end_sv, &format!("{add}{end_sv}"), 1);
+        refused(name, &x, 0, cause);
+    }
+    let end_dv = "</ds:DigestValue>";
+    malformed(
+        "DigestValue no-break space",
+        &ok.replacen(end_dv, &format!("\u{a0}{end_dv}"), 1),
+        0,
+    );
+    // Plain XML white space inside a base64 value is read alike everywhere: still valid.
+    let (_, sig, _) = verdict(&ok.replacen(end_sv, &format!("\n\t {end_sv}"), 1), IDP);
+    assert_eq!(sig["status"], "valid", "{sig:#}");
+
+    // An Assertion ID with an apostrophe, signed as such: libxmlsec1 cannot look it up.
+    let id = "ID_2a9c8e7f-3d4b-4c5a-8e9f-0a1b2c3d4e5f";
+    for bad in ["a'b", "a^^b", "1abc"] {
+        let t = template().replace(id, bad);
+        let x = sign(
+            &t,
+            What::Assertion,
+            read("keys/idp-key.pem").as_bytes(),
+            &pem_body(&read("keys/idp-cert.pem")),
+            Alg::RsaSha256,
+        )
+        .unwrap();
+        refused(bad, &x, 0, "unsupported-reference");
+    }
+
+    // PrefixLists, on the Response's exclusive c14n transform.
+    let transform = "<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>";
+    assert!(ok.contains(transform));
+    let with_list = |list: &str| {
+        ok.replacen(
+            transform,
+            &format!("<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"><ec:InclusiveNamespaces xmlns:ec=\"http://www.w3.org/2001/10/xml-exc-c14n#\" PrefixList=\"{list}\"/></ds:Transform>"),
+            1,
+        )
+    };
+    for list in [" ", " saml", "saml ", "saml  samlp", "saml&#9;samlp", "a:b"] {
+        malformed(list, &with_list(list), 0);
+    }
+    for list in ["", "saml samlp", "#default"] {
+        let (_, sig, _) = verdict(&with_list(list), IDP);
+        assert_ne!(
+            sig["signatures"][0]["cause"], "malformed",
+            "{list:?}: {sig:#}"
+        );
+    }
+}

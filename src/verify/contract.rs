@@ -65,10 +65,10 @@ pub struct Contract {
 
 /// Is this `#fragment` a plain same-document ID reference (no XPointer, no path, no spaces)?
 pub fn plain_id(uri: &str) -> Option<&str> {
-    // White space too: libxmlsec1 turns `#id` into XPath's id('…'), which splits its argument on it.
-    uri.strip_prefix('#').filter(|id| {
-        !id.is_empty() && !id.contains(['(', ')', '/', '#']) && !id.chars().any(char::is_whitespace)
-    })
+    // An ID is an NCName (xs:ID). libxmlsec1 turns `#id` into XPointer's id('…'): white space splits
+    // its argument, a quote ends it, `^` escapes, parentheses nest; none of them is in an NCName.
+    uri.strip_prefix('#')
+        .filter(|id| crate::xml::dom::is_ncname(id))
 }
 
 pub fn check(doc: &Document, loc: &Located) -> Contract {
@@ -117,17 +117,33 @@ fn relative_namespaces(doc: &Document, c: &mut Contract) {
         let crate::xml::NodeKind::Element(e) = &n.kind else {
             continue;
         };
-        let Some(a) = e.attrs.iter().find(|a| {
-            (a.qname == "xmlns" || a.qname.starts_with("xmlns:"))
-                && !a.value.is_empty()
-                && !absolute_uri(&a.value)
+        let Some((a, relative)) = e.attrs.iter().find_map(|a| {
+            let declares = a.qname == "xmlns" || a.qname.starts_with("xmlns:");
+            if !declares || a.value.is_empty() {
+                return None;
+            }
+            if !absolute_uri(&a.value) {
+                Some((a, true))
+            } else if a.value.contains('&') {
+                Some((a, false))
+            } else {
+                None
+            }
         }) else {
             continue;
         };
-        let msg = msg!(
-            "namespace URI \"{}\" is relative or not a URI: libxml2's canonicalisation (libxmlsec1, most SPs) refuses the whole document",
-            Arg::value(a.value.as_str())
-        );
+        let msg = if relative {
+            msg!(
+                "namespace URI \"{}\" is relative or not a URI: libxml2's canonicalisation (libxmlsec1, most SPs) refuses the whole document",
+                Arg::value(a.value.as_str())
+            )
+        } else {
+            // libxml2 writes a namespace URI between quotes as it is; Canonical XML escapes `&`.
+            msg!(
+                "namespace URI \"{}\" holds `&`, which libxml2's canonicalisation (libxmlsec1, most SPs) writes as it is and the specification as `&amp;`: the digest depends on the verifier",
+                Arg::value(a.value.as_str())
+            )
+        };
         c.findings.push(
             Finding::new(&SIG001, msg.clone())
                 .at(a.span, doc.path(id))
@@ -139,48 +155,106 @@ fn relative_namespaces(doc: &Document, c: &mut Contract) {
     }
 }
 
-/// A URI with a scheme and no character RFC 3986 forbids (what libxml2's xmlParseURI takes): ASCII
-/// only, every `%` followed by two hex digits, at most one `#`, brackets paired, a port that fits an
-/// int. Each refusal was seen in xmlsec1 (libxml2 2.9) with a message samlint's own parse read as valid.
+/// An absolute URI by RFC 3986's `URI` rule, held tighter where libxml2 2.9's xmlParseURI is (each
+/// tightening seen with xmlsec1): a port is 1 to 5 digits up to 65535 (libxml2 refuses an empty one and
+/// one past an int), an IP literal holds hex digits, `:` and `.` only. A URI libxml2 refuses makes its
+/// canonicaliser refuse the whole document, so no libxmlsec1-based SP verifies a signature in it; one
+/// this refuses and libxml2 takes (an odd IP literal) is only ever refused, never `valid`.
 fn absolute_uri(u: &str) -> bool {
     let b = u.as_bytes();
-    let escapes_ok = b.iter().enumerate().all(|(i, c)| {
-        *c != b'%'
-            || b.get(i + 1..i + 3)
-                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
-    });
-    let brackets_ok = match (u.find('['), u.find(']')) {
-        (None, None) => true,
-        (Some(o), Some(c)) => o < c && u.matches('[').count() == 1 && u.matches(']').count() == 1,
-        _ => false,
+    let Some(colon) = b.iter().position(|&c| c == b':') else {
+        return false;
     };
-    crate::xml::c14n::has_scheme(u)
-        && u.is_ascii()
-        && !u
-            .chars()
-            .any(|c| c.is_ascii_control() || c == ' ' || "\"<>\\^`{|}".contains(c))
-        && escapes_ok
-        && u.matches('#').count() <= 1
-        && brackets_ok
-        && port_fits(u)
+    let scheme = &b[..colon];
+    let scheme_ok = scheme.first().is_some_and(u8::is_ascii_alphabetic)
+        && scheme
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || b"+-.".contains(c));
+    let rest = &b[colon + 1..];
+    let (rest, fragment) = split_at_byte(rest, b'#');
+    let (hier, query) = split_at_byte(rest, b'?');
+    let tail_ok = |s: Option<&[u8]>| s.is_none_or(|s| uri_chars(s, b":@/?"));
+    let hier_ok = match hier.strip_prefix(b"//") {
+        Some(after) => {
+            let (authority, path) =
+                after.split_at(after.iter().position(|&c| c == b'/').unwrap_or(after.len()));
+            authority_ok(authority) && uri_chars(path, b":@/")
+        }
+        None => uri_chars(hier, b":@/"),
+    };
+    scheme_ok && hier_ok && tail_ok(query) && tail_ok(fragment)
 }
 
-/// The port of a `scheme://host:port/…` URI, if any, is at most i32::MAX (libxml2 refuses more).
-fn port_fits(u: &str) -> bool {
-    let Some((_, rest)) = u.split_once("://") else {
-        return true;
+/// `s` before and after the first `c`, if any.
+fn split_at_byte(s: &[u8], c: u8) -> (&[u8], Option<&[u8]>) {
+    match s.iter().position(|&x| x == c) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    }
+}
+
+/// Every byte unreserved, a sub-delim, one of `extra`, or a `%` with two hex digits (RFC 3986 §2).
+fn uri_chars(s: &[u8], extra: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(&c) = s.get(i) {
+        if c == b'%' {
+            if !s
+                .get(i + 1..i + 3)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+            {
+                return false;
+            }
+            i += 3;
+            continue;
+        }
+        if !(c.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=".contains(&c) || extra.contains(&c)) {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// `[ userinfo "@" ] host [ ":" port ]`, with the tighter host and port of [`absolute_uri`].
+fn authority_ok(a: &[u8]) -> bool {
+    let (userinfo, host_port) = match a.iter().position(|&c| c == b'@') {
+        Some(i) => (Some(&a[..i]), &a[i + 1..]),
+        None => (None, a),
     };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    // An IPv6 literal's own colons are not a port.
-    let port = if host_port.starts_with('[') {
-        host_port.split_once("]:").map(|(_, p)| p)
+    if !userinfo.is_none_or(|u| uri_chars(u, b":")) {
+        return false;
+    }
+    let (host_ok, port) = if let Some(inner) = host_port.strip_prefix(b"[") {
+        let Some(close) = inner.iter().position(|&c| c == b']') else {
+            return false;
+        };
+        let literal = &inner[..close];
+        let after = &inner[close + 1..];
+        let port = match after.strip_prefix(b":") {
+            Some(p) => Some(p),
+            None if after.is_empty() => None,
+            None => return false,
+        };
+        (
+            !literal.is_empty()
+                && literal
+                    .iter()
+                    .all(|c| c.is_ascii_hexdigit() || *c == b':' || *c == b'.'),
+            port,
+        )
     } else {
-        host_port.rsplit_once(':').map(|(_, p)| p)
+        let (host, port) = split_at_byte(host_port, b':');
+        (uri_chars(host, b""), port)
     };
-    port.is_none_or(|p| {
-        p.is_empty() || !p.bytes().all(|c| c.is_ascii_digit()) || p.parse::<i32>().is_ok()
-    })
+    let port_ok = port.is_none_or(|p| {
+        (1..=5).contains(&p.len())
+            && p.iter().all(u8::is_ascii_digit)
+            && std::str::from_utf8(p)
+                .ok()
+                .and_then(|p| p.parse::<u32>().ok())
+                .is_some_and(|n| n <= 65535)
+    });
+    host_ok && port_ok
 }
 
 /// What no verifier may be shown: a Reference to anything but the document itself, a transform or
@@ -267,6 +341,10 @@ fn unsafe_uri(r: &Reference) -> Option<Msg> {
         )),
         Some("") => None,
         Some(u) if plain_id(u).is_some() => None,
+        Some(u) if u.starts_with('#') && !u.contains(['(', ')', '/']) => Some(msg!(
+            "Reference URI \"{}\" does not name an ID: an ID is an NCName (xs:ID), and libxmlsec1 cannot look this one up",
+            Arg::value(u)
+        )),
         Some(u) => Some(msg!(
             "Reference URI \"{}\" is neither \"\" nor \"#ID\"; samlint never dereferences anything else (XPointer, files, URLs)",
             Arg::value(u)
@@ -316,17 +394,20 @@ fn signature(doc: &Document, loc: &Located, s: &Site, findings: &mut Vec<Finding
     }
     if missing.is_empty() {
         // After the Reference is resolved, so that the report still names what it signs.
-        for (msg, at, label) in [out_of_order(doc, s.node), markup_in_value(doc, s.node)]
-            .into_iter()
-            .flatten()
+        for (msg, at, label, why) in [
+            out_of_order(doc, s.node),
+            markup_in_value(doc, s.node),
+            odd_prefix_list(doc, s.node),
+        ]
+        .into_iter()
+        .flatten()
         {
             findings.push(
                 Finding::new(&SIG001, msg.clone())
                     .at(doc.name_span(at), doc.path(at))
                     .label(label),
             );
-            sc.refused
-                .get_or_insert_with(|| Refusal::new(cause::MALFORMED, msg));
+            sc.refused.get_or_insert_with(|| Refusal::new(why, msg));
         }
     }
     algorithms(s, &mut sc, findings);
@@ -341,11 +422,15 @@ fn signature(doc: &Document, loc: &Located, s: &Site, findings: &mut Vec<Finding
     sc
 }
 
+/// A signature shape verifiers read differently: the message, the element at fault, its label, the
+/// refusal's cause.
+type Odd = (Msg, NodeId, &'static str, &'static str);
+
 /// A child element of ds:Signature outside XML-DSig's content model as libxmlsec1 reads it (SignedInfo,
 /// SignatureValue, an optional KeyInfo, then Objects only; it stops with "unexpected node" at anything
 /// else): a second SignedInfo or SignatureValue, KeyInfo first, a foreign element. Other verifiers take
 /// the first of each and say valid; a libxmlsec1-based SP refuses the message.
-fn out_of_order(doc: &Document, sig: NodeId) -> Option<(Msg, NodeId, &'static str)> {
+fn out_of_order(doc: &Document, sig: NodeId) -> Option<Odd> {
     use crate::model::ns::DS;
     let mut children = doc.child_elements(sig).peekable();
     let mut expect = |name: &str| children.next_if(|c| doc.is(*c, DS, name)).is_some();
@@ -370,18 +455,35 @@ fn out_of_order(doc: &Document, sig: NodeId) -> Option<(Msg, NodeId, &'static st
         ),
         at,
         "out of XML-DSig's order",
+        cause::MALFORMED,
     ))
 }
 
-/// The SignatureValue, or a DigestValue of SignedInfo, with child elements or PIs.
-fn markup_in_value(doc: &Document, sig: NodeId) -> Option<(Msg, NodeId, &'static str)> {
+/// The SignatureValue, or a DigestValue of SignedInfo, that is not plain base64 text: a child element
+/// or PI (libxml2 reads its text too), a comment or CDATA section (verifiers differ on whether they read
+/// past it), or a character other than the base64 alphabet and XML white space (libxmlsec1 refuses
+/// U+00A0, U+0085, U+2028, …, which other decoders skip as white space). Each was seen `valid` in
+/// samlint and refused by xmlsec1.
+fn markup_in_value(doc: &Document, sig: NodeId) -> Option<Odd> {
     use crate::model::ns::DS;
-    let markup = |n: &NodeId| {
-        doc.node(*n).children.iter().any(|c| {
-            matches!(
-                doc.node(*c).kind,
-                crate::xml::NodeKind::Element(_) | crate::xml::NodeKind::Pi
-            )
+    use crate::xml::NodeKind;
+    let problem = |n: &NodeId| {
+        doc.node(*n).children.iter().find_map(|c| match &doc.node(*c).kind {
+            NodeKind::Element(_) | NodeKind::Pi => Some((
+                "an element or processing instruction: libxml2 reads its text too, other verifiers do not",
+                "markup inside a base64 value",
+            )),
+            NodeKind::Comment { .. } | NodeKind::CData { .. } => Some((
+                "a comment or CDATA section: verifiers differ on whether they read past it",
+                "markup inside a base64 value",
+            )),
+            NodeKind::Text { value } => value
+                .bytes()
+                .any(|b| !(b.is_ascii_alphanumeric() || b"+/= \t\r\n".contains(&b)))
+                .then_some((
+                    "a character that is neither base64 nor XML white space: libxmlsec1 refuses it, other decoders skip it",
+                    "not base64",
+                )),
         })
     };
     let values = doc.children_named(sig, DS, "SignatureValue").chain(
@@ -389,15 +491,47 @@ fn markup_in_value(doc: &Document, sig: NodeId) -> Option<(Msg, NodeId, &'static
             .flat_map(|si| doc.children_named(si, DS, "Reference"))
             .flat_map(|r| doc.children_named(r, DS, "DigestValue")),
     );
-    let at = values.into_iter().find(markup)?;
+    let (at, (why, label)) = values.into_iter().find_map(|v| Some((v, problem(&v)?)))?;
     let what = doc.element(at).map(|e| e.local.clone()).unwrap_or_default();
+    // A SignatureValue that is not base64 is a bad signature value; the rest is a malformed signature.
+    let cause = if label == "not base64" && what == "SignatureValue" {
+        cause::BAD_SIGNATURE_VALUE
+    } else {
+        cause::MALFORMED
+    };
+    Some((
+        msg!("the {} holds {}", Arg::plain(what), Arg::plain(why)),
+        at,
+        label,
+        cause,
+    ))
+}
+
+/// An InclusiveNamespaces PrefixList in the signature that is not NCNames (or `#default`) separated by
+/// single spaces: libxmlsec1 splits it on each space (a leading, trailing or second space makes an empty
+/// prefix; a tab stays inside one), other verifiers on any white space, so they canonicalise different
+/// namespaces. Seen `valid` in samlint and a digest mismatch in xmlsec1.
+fn odd_prefix_list(doc: &Document, sig: NodeId) -> Option<Odd> {
+    const EXC_C14N: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
+    let (at, list) = doc.descendants(sig).find_map(|n| {
+        if !doc.is(n, EXC_C14N, "InclusiveNamespaces") {
+            return None;
+        }
+        let list = doc.attr(n, "PrefixList").map_or("", |a| a.value.as_str());
+        let plain = list.is_empty()
+            || list
+                .split(' ')
+                .all(|p| p == "#default" || crate::xml::dom::is_ncname(p));
+        (!plain).then_some((n, list))
+    })?;
     Some((
         msg!(
-            "the {} holds an element or processing instruction: libxml2 reads its text too, other verifiers do not",
-            Arg::plain(what)
+            "the InclusiveNamespaces PrefixList \"{}\" is not prefixes separated by single spaces: libxmlsec1 splits it on each space, other verifiers on any white space",
+            Arg::value(list)
         ),
         at,
-        "markup inside a base64 value",
+        "PrefixList",
+        cause::MALFORMED,
     ))
 }
 
@@ -603,7 +737,7 @@ mod tests {
     /// The namespace URIs libxml2 (xmlsec1 1.2.37 / libxml2 2.9.14) refuses, found by the review of
     /// 1d3e42b, and ones it takes.
     #[test]
-    fn namespace_uris_as_libxml2_parses_them() {
+    fn namespace_uris_as_libxml2_parses_them_or_tighter() {
         for bad in [
             "urn:é",
             "urn:\u{10000}",
@@ -615,6 +749,15 @@ mod tests {
             "http://h:99999999999/",
             "urn:a b",
             "a/b",
+            // Found by the sign-then-verify differential against xmlsec1 (2026-12-04).
+            "urn:[x]",
+            "http://h:/x",
+            "http://[::1]x/",
+            "http://h:ab/",
+            "http://a@b@c/",
+            "http://h:80:90/",
+            "http://[é]/",
+            "http://h:65536/",
         ] {
             assert!(!super::absolute_uri(bad), "{bad}");
         }
@@ -626,6 +769,10 @@ mod tests {
             "http://[::1]:8080/x",
             "http://h:8443/x",
             "http://u@h:80/x?q#f",
+            "http://h:65535/x",
+            "file:///etc/x",
+            "urn:x:y?a=b/c#d/e?",
+            "mailto:a@b",
         ] {
             assert!(super::absolute_uri(good), "{good}");
         }

@@ -633,7 +633,7 @@ fn name_char(c: char) -> bool {
         || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
 }
 
-fn is_ncname(s: &str) -> bool {
+pub(crate) fn is_ncname(s: &str) -> bool {
     // ASCII names (every SAML and XML-DSig name) are settled byte by byte.
     let b = s.as_bytes();
     if b.is_ascii() {

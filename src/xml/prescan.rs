@@ -195,10 +195,18 @@ fn encoding(text: &str, at: usize) -> Result<(), (ErrorKind, Span)> {
     if matches!(name.as_str(), "utf-8" | "utf8") {
         return Ok(());
     }
+    // Only names that exist (libxml2 refuses `iso-8859-12`, `iso-8859-99`, `windows-125`: "Unsupported
+    // encoding", the whole document unread).
+    let part = |n: &str| -> bool {
+        n.parse::<u8>()
+            .is_ok_and(|k| (1..=16).contains(&k) && k != 12 && !n.starts_with('0'))
+    };
     let ascii_compatible = matches!(name.as_str(), "us-ascii" | "ascii" | "latin1" | "latin-1")
-        || name.starts_with("iso-8859-")
-        || name.starts_with("iso8859-")
-        || name.starts_with("windows-125");
+        || name.strip_prefix("iso-8859-").is_some_and(part)
+        || name.strip_prefix("iso8859-").is_some_and(part)
+        || name
+            .strip_prefix("windows-125")
+            .is_some_and(|d| d.len() == 1 && d.as_bytes()[0].is_ascii_digit() && d != "9");
     match text.bytes().position(|c| c >= 0x80) {
         None if ascii_compatible => Ok(()),
         Some(pos) if ascii_compatible => Err((
@@ -608,6 +616,23 @@ mod tests {
         assert!(scan("<?xml version=\"1.0\" encoding=\"utf-8\"?><a>jörg</a>").is_ok());
         assert!(scan("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>j</a>").is_ok());
         assert!(scan("<a><?xml-stylesheet x?></a>").is_ok());
+        // Names no encoding has (libxml2: "Unsupported encoding"), found by the differential.
+        for name in [
+            "ISO-8859-12",
+            "iso-8859-99",
+            "iso-8859-01",
+            "windows-125",
+            "windows-1259",
+        ] {
+            refused(
+                &format!("<?xml version=\"1.0\" encoding=\"{name}\"?><a>j</a>"),
+                "libxml2 refuses it",
+            );
+        }
+        for name in ["iso-8859-15", "ISO8859-2", "windows-1252", "US-ASCII"] {
+            let t = format!("<?xml version=\"1.0\" encoding=\"{name}\"?><a>j</a>");
+            assert!(scan(&t).is_ok(), "{t}");
+        }
     }
 
     #[test]
