@@ -1286,6 +1286,31 @@ fn values_ids_and_prefix_lists_other_verifiers_read_differently_are_malformed() 
     for list in [" ", " saml", "saml ", "saml  samlp", "saml&#9;samlp", "a:b"] {
         malformed(list, &with_list(list), 0);
     }
+    // A comment in a SignedInfo canonicalised #WithComments; C14N 1.1 over an xml: attribute other
+    // than xml:lang / xml:space. Controls: the same without the comment, with xml:lang.
+    let c14n = "<ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>";
+    assert!(ok.contains(c14n));
+    let commented = |comment: &str| {
+        ok.replacen(
+            c14n,
+            &format!("<ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#WithComments\"/>{comment}"),
+            1,
+        )
+    };
+    malformed("comment in SignedInfo", &commented("<!-- x -->"), 0);
+    let (_, sig, _) = verdict(&commented(""), IDP);
+    assert_ne!(sig["signatures"][0]["cause"], "malformed", "{sig:#}");
+    let c14n11 = |attr: &str| {
+        ok.replacen(
+            transform,
+            "<ds:Transform Algorithm=\"http://www.w3.org/2006/12/xml-c14n11\"/>",
+            1,
+        )
+        .replacen("<saml:NameID ", &format!("<saml:NameID {attr} "), 1)
+    };
+    malformed("xml:foo under C14N 1.1", &c14n11("xml:foo=\"x\""), 0);
+    let (_, sig, _) = verdict(&c14n11("xml:lang=\"en\""), IDP);
+    assert_ne!(sig["signatures"][0]["cause"], "malformed", "{sig:#}");
     for list in ["", "saml samlp", "#default"] {
         let (_, sig, _) = verdict(&with_list(list), IDP);
         assert_ne!(

@@ -398,6 +398,7 @@ fn signature(doc: &Document, loc: &Located, s: &Site, findings: &mut Vec<Finding
             out_of_order(doc, s.node),
             markup_in_value(doc, s.node),
             odd_prefix_list(doc, s.node),
+            canonical_forms_differ(doc, s),
         ]
         .into_iter()
         .flatten()
@@ -504,6 +505,72 @@ fn markup_in_value(doc: &Document, sig: NodeId) -> Option<Odd> {
         at,
         label,
         cause,
+    ))
+}
+
+/// Canonical forms the verifiers write differently, where samlint's own check does not canonicalise
+/// and bergshamra decides alone (each seen `valid` in samlint and refused by xmlsec1): a comment inside
+/// a SignedInfo canonicalised #WithComments (libxml2 writes it, bergshamra leaves it out), and
+/// Canonical XML 1.1 over a document with an `xml:` attribute other than xml:lang and xml:space
+/// (inherited and fixed up otherwise than libxml2 does).
+fn canonical_forms_differ(doc: &Document, s: &Site) -> Option<Odd> {
+    use crate::model::ns::DS;
+    use crate::xml::dom::XML_NS;
+    let with_comments = s
+        .c14n
+        .as_ref()
+        .is_some_and(|(a, _)| a.ends_with("#WithComments"));
+    let comment = with_comments
+        .then(|| {
+            doc.children_named(s.node, DS, "SignedInfo")
+                .flat_map(|si| si + 1..doc.node(si).end.max(si + 1))
+                .find(|n| {
+                    matches!(
+                        doc.nodes.get(*n).map(|n| &n.kind),
+                        Some(crate::xml::NodeKind::Comment { .. })
+                    )
+                })
+        })
+        .flatten();
+    if let Some(comment) = comment {
+        let at = doc.node(comment).parent.unwrap_or(s.node);
+        return Some((
+            msg!(
+                "a comment inside a SignedInfo canonicalised #WithComments: libxml2 signs it, other verifiers leave it out"
+            ),
+            at,
+            "comment in SignedInfo",
+            cause::MALFORMED,
+        ));
+    }
+    const C14N11: &str = "http://www.w3.org/2006/12/xml-c14n11";
+    let uses_11 = s
+        .c14n
+        .iter()
+        .map(|(a, _)| a.as_str())
+        .chain(
+            s.references
+                .iter()
+                .flat_map(|r| r.transforms.iter().map(String::as_str)),
+        )
+        .any(|a| a.starts_with(C14N11));
+    if !uses_11 {
+        return None;
+    }
+    let at = doc.nodes.iter().position(|n| match &n.kind {
+        crate::xml::NodeKind::Element(e) => e
+            .attrs
+            .iter()
+            .any(|a| a.ns.as_deref() == Some(XML_NS) && a.local != "lang" && a.local != "space"),
+        _ => false,
+    })?;
+    Some((
+        msg!(
+            "Canonical XML 1.1 over an element with an xml: attribute other than xml:lang and xml:space: verifiers inherit and fix it up differently"
+        ),
+        at,
+        "xml: attribute under C14N 1.1",
+        cause::MALFORMED,
     ))
 }
 
