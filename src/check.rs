@@ -255,7 +255,7 @@ fn status(doc: &Document, m: &Message, kind: &Arg, root_path: &str, out: &mut Ve
                     Arg::plain(statuses.len())
                 ),
             )
-            .at(doc.name_span(*second), &at)
+            .at(doc.name_span(*second), doc.path(*second))
             .label("a second Status"),
         );
         return;
@@ -273,7 +273,7 @@ fn status(doc: &Document, m: &Message, kind: &Arg, root_path: &str, out: &mut Ve
                     Arg::plain(codes.len())
                 ),
             )
-            .at(doc.name_span(*second), format!("{at}/StatusCode"))
+            .at(doc.name_span(*second), doc.path(*second))
             .label("a second StatusCode"),
         );
     } else if st.code.is_none() {

@@ -17,6 +17,18 @@ fn template() -> String {
         .to_string()
 }
 
+/// `t` signed with the test IdP key (RSA-SHA256, its certificate in KeyInfo).
+fn signed_text(t: &str, what: What) -> String {
+    sign(
+        t,
+        what,
+        read("keys/idp-key.pem").as_bytes(),
+        &pem_body(&read("keys/idp-cert.pem")),
+        Alg::RsaSha256,
+    )
+    .unwrap()
+}
+
 fn signed_with(what: What, key: &str, keyinfo_cert: &str, alg: Alg) -> String {
     sign(
         &template(),
@@ -66,14 +78,10 @@ fn the_signed_fixtures_are_current() {
         read("saml/keycloak-atlassian-ok.xml").trim_end(),
         "run sh fixtures/generate.sh"
     );
-    let prefixed = sign(
+    let prefixed = signed_text(
         read("saml/keycloak-atlassian-prefixed-unsigned.xml").trim_end(),
         What::Both,
-        read("keys/idp-key.pem").as_bytes(),
-        &pem_body(&read("keys/idp-cert.pem")),
-        Alg::RsaSha256,
-    )
-    .unwrap();
+    );
     assert_eq!(
         prefixed,
         read("saml/keycloak-atlassian-prefixed-ok.xml").trim_end(),
@@ -364,14 +372,7 @@ fn comment_in_nameid_keeps_the_signature_valid_but_is_flagged() {
         ">jane.doe@example.com<!-- x -->.evil.example</saml:NameID>",
         1,
     );
-    let x = sign(
-        &t,
-        What::Assertion,
-        read("keys/idp-key.pem").as_bytes(),
-        &pem_body(&read("keys/idp-cert.pem")),
-        Alg::RsaSha256,
-    )
-    .unwrap();
+    let x = signed_text(&t, What::Assertion);
     let (_, sig, codes) = verdict(&x, IDP);
     assert_eq!(sig["status"], "valid");
     assert!(codes.contains(&"SIG011".into()), "{codes:?}");
@@ -382,14 +383,7 @@ fn comment_in_nameid_keeps_the_signature_valid_but_is_flagged() {
 #[test]
 fn a_value_that_is_one_cdata_section_is_not_split() {
     let code_for = |t: &str| {
-        let x = sign(
-            t,
-            What::Assertion,
-            read("keys/idp-key.pem").as_bytes(),
-            &pem_body(&read("keys/idp-cert.pem")),
-            Alg::RsaSha256,
-        )
-        .unwrap();
+        let x = signed_text(t, What::Assertion);
         let (_, sig, codes) = verdict(&x, IDP);
         assert_eq!(sig["status"], "valid", "{t}");
         codes.contains(&"SIG011".to_string())
@@ -1039,14 +1033,7 @@ fn keycloak_realm_descriptor_as_metadata() {
     );
     // A response from another realm fails the Issuer check against the descriptor's entityID.
     let other = read("saml/keycloak-atlassian-unsigned.xml").replace("realms/acme", "realms/other");
-    let other = sign(
-        other.trim_end(),
-        What::Both,
-        read("keys/idp-key.pem").as_bytes(),
-        &pem_body(&read("keys/idp-cert.pem")),
-        Alg::RsaSha256,
-    )
-    .unwrap();
+    let other = signed_text(other.trim_end(), What::Both);
     let (_, v) = check_json(&[&other, "--idp-metadata", &md]);
     assert!(codes(&v).contains(&"PRO002".to_string()), "{:?}", codes(&v));
 }
@@ -1262,14 +1249,7 @@ fn values_ids_and_prefix_lists_other_verifiers_read_differently_are_malformed() 
     let id = "ID_2a9c8e7f-3d4b-4c5a-8e9f-0a1b2c3d4e5f";
     for bad in ["a'b", "a^^b", "1abc"] {
         let t = template().replace(id, bad);
-        let x = sign(
-            &t,
-            What::Assertion,
-            read("keys/idp-key.pem").as_bytes(),
-            &pem_body(&read("keys/idp-cert.pem")),
-            Alg::RsaSha256,
-        )
-        .unwrap();
+        let x = signed_text(&t, What::Assertion);
         refused(bad, &x, 0, "unsupported-reference");
     }
 

@@ -604,15 +604,9 @@ fn write(signed: String, flags2: u8) -> String {
 }
 
 /// The canonicalisations (CanonicalizationMethod and the Reference's second Transform) piece [15]
-/// chooses from: exclusive (samlint's signer's), or one of these, signed by bergshamra.
-const C14N: [&str; 6] = [
-    "http://www.w3.org/2001/10/xml-exc-c14n#",
-    "http://www.w3.org/2001/10/xml-exc-c14n#WithComments",
-    "http://www.w3.org/TR/2001/REC-xml-c14n-20010315",
-    "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments",
-    "http://www.w3.org/2006/12/xml-c14n11",
-    "http://www.w3.org/2006/12/xml-c14n11#WithComments",
-];
+/// chooses from: samlint's allow-list; the first (exclusive) is samlint's signer's, the others are
+/// signed by bergshamra.
+use samlint::verify::C14N;
 
 /// samlint's test signer (`samlint::verify::sign::sign`, What::Both, rsa-sha256) with another
 /// canonicalisation in the template: the Assertion first, then the Response, each with bergshamra.

@@ -161,17 +161,13 @@ fn relative_namespaces(doc: &Document, c: &mut Contract) {
 /// canonicaliser refuse the whole document, so no libxmlsec1-based SP verifies a signature in it; one
 /// this refuses and libxml2 takes (an odd IP literal) is only ever refused, never `valid`.
 fn absolute_uri(u: &str) -> bool {
-    let b = u.as_bytes();
-    let Some(colon) = b.iter().position(|&c| c == b':') else {
+    let Some((_, rest)) = u
+        .split_once(':')
+        .filter(|_| crate::xml::c14n::has_scheme(u))
+    else {
         return false;
     };
-    let scheme = &b[..colon];
-    let scheme_ok = scheme.first().is_some_and(u8::is_ascii_alphabetic)
-        && scheme
-            .iter()
-            .all(|c| c.is_ascii_alphanumeric() || b"+-.".contains(c));
-    let rest = &b[colon + 1..];
-    let (rest, fragment) = split_at_byte(rest, b'#');
+    let (rest, fragment) = split_at_byte(rest.as_bytes(), b'#');
     let (hier, query) = split_at_byte(rest, b'?');
     let tail_ok = |s: Option<&[u8]>| s.is_none_or(|s| uri_chars(s, b":@/?"));
     let hier_ok = match hier.strip_prefix(b"//") {
@@ -182,7 +178,7 @@ fn absolute_uri(u: &str) -> bool {
         }
         None => uri_chars(hier, b":@/"),
     };
-    scheme_ok && hier_ok && tail_ok(query) && tail_ok(fragment)
+    hier_ok && tail_ok(query) && tail_ok(fragment)
 }
 
 /// `s` before and after the first `c`, if any.
@@ -246,13 +242,10 @@ fn authority_ok(a: &[u8]) -> bool {
         let (host, port) = split_at_byte(host_port, b':');
         (uri_chars(host, b""), port)
     };
+    // Digits only (`u16` parsing would take a `+`), and at most 65535.
     let port_ok = port.is_none_or(|p| {
-        (1..=5).contains(&p.len())
-            && p.iter().all(u8::is_ascii_digit)
-            && std::str::from_utf8(p)
-                .ok()
-                .and_then(|p| p.parse::<u32>().ok())
-                .is_some_and(|n| n <= 65535)
+        p.iter().all(u8::is_ascii_digit)
+            && std::str::from_utf8(p).is_ok_and(|p| p.parse::<u16>().is_ok())
     });
     host_ok && port_ok
 }
@@ -468,15 +461,19 @@ fn out_of_order(doc: &Document, sig: NodeId) -> Option<Odd> {
 fn markup_in_value(doc: &Document, sig: NodeId) -> Option<Odd> {
     use crate::model::ns::DS;
     use crate::xml::NodeKind;
+    const MARKUP: &str = "markup inside a base64 value";
+    // (why, label, whether the text itself is not base64)
     let problem = |n: &NodeId| {
         doc.node(*n).children.iter().find_map(|c| match &doc.node(*c).kind {
             NodeKind::Element(_) | NodeKind::Pi => Some((
                 "an element or processing instruction: libxml2 reads its text too, other verifiers do not",
-                "markup inside a base64 value",
+                MARKUP,
+                false,
             )),
             NodeKind::Comment { .. } | NodeKind::CData { .. } => Some((
                 "a comment or CDATA section: verifiers differ on whether they read past it",
-                "markup inside a base64 value",
+                MARKUP,
+                false,
             )),
             NodeKind::Text { value } => value
                 .bytes()
@@ -484,6 +481,7 @@ fn markup_in_value(doc: &Document, sig: NodeId) -> Option<Odd> {
                 .then_some((
                     "a character that is neither base64 nor XML white space: libxmlsec1 refuses it, other decoders skip it",
                     "not base64",
+                    true,
                 )),
         })
     };
@@ -492,10 +490,11 @@ fn markup_in_value(doc: &Document, sig: NodeId) -> Option<Odd> {
             .flat_map(|si| doc.children_named(si, DS, "Reference"))
             .flat_map(|r| doc.children_named(r, DS, "DigestValue")),
     );
-    let (at, (why, label)) = values.into_iter().find_map(|v| Some((v, problem(&v)?)))?;
+    let (at, (why, label, not_base64)) =
+        values.into_iter().find_map(|v| Some((v, problem(&v)?)))?;
     let what = doc.element(at).map(|e| e.local.clone()).unwrap_or_default();
     // A SignatureValue that is not base64 is a bad signature value; the rest is a malformed signature.
-    let cause = if label == "not base64" && what == "SignatureValue" {
+    let cause = if not_base64 && doc.is(at, DS, "SignatureValue") {
         cause::BAD_SIGNATURE_VALUE
     } else {
         cause::MALFORMED

@@ -32,6 +32,7 @@ mod xmlsec;
 #[cfg(feature = "xmlsec")]
 pub mod xmlsec_errors;
 
+pub use contract::C14N;
 pub use redirect::{analyse_redirect, binding_ambiguity, redirect_octets};
 
 use crate::finding::{Finding, Msg};
