@@ -95,7 +95,12 @@ fn parse(xml: &str) -> Result<Parsed, String> {
             ctxt,
             doc: null_mut(),
         };
+        // IGNORE_ENC: the text is UTF-8 (samlint's prescan lets another declared encoding through
+        // only on pure-ASCII text, which reads the same in every ASCII-compatible encoding). Without
+        // it libxml2 switches decoders at the declaration and records positions off by its length,
+        // so no verdict would find its signature.
         let options = lx::xmlParserOption_XML_PARSE_NONET
+            | lx::xmlParserOption_XML_PARSE_IGNORE_ENC
             | lx::xmlParserOption_XML_PARSE_NOERROR
             | lx::xmlParserOption_XML_PARSE_NOWARNING;
         lx::xmlCtxtUseOptions(ctxt, options as c_int);
