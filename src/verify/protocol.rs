@@ -587,12 +587,13 @@ fn in_response_to(c: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
-/// PRO012: the windows were evaluated at the message's own IssueInstant, so they cannot fail.
+/// PRO012: the windows were evaluated at the message's own IssueInstant, so only a window that
+/// contradicts the IssueInstant itself can fail; whether the SP received it in time is not checked.
 fn time_not_checked(c: &Ctx, out: &mut Vec<Finding>) {
     if let Some((at, "issue-instant")) = c.cx.at {
         let m = c.m;
         out.push(
-            Finding::new(&PRO012, msg!("time windows were evaluated at the message's own IssueInstant ({}), so they cannot fail", Arg::plain(format(at))))
+            Finding::new(&PRO012, msg!("time windows were evaluated at the message's own IssueInstant ({}), not when the SP received it", Arg::plain(format(at))))
                 .at(m.issue_instant.as_ref().map_or(m.start_tag, |v| v.span), &c.root)
                 .label("evaluated here"),
         );
