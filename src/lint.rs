@@ -398,13 +398,17 @@ pub fn lint_message(
     // neither a query signature nor an XML signature is unsigned (SIG002), never a silent pass.
     let wants_signature = model.kind == crate::model::MessageKind::Response;
     let mut signature = None;
-    if let Some(out) =
-        verify::analyse_redirect(model, &source.binding, &opts.trust, &verify::dsig::RUST)
-    {
+    let when = at.as_ref().map_or(opts.now_ms, |a| a.ms);
+    if let Some(out) = verify::analyse_redirect(
+        model,
+        &source.binding,
+        &opts.trust,
+        &verify::dsig::RUST,
+        when,
+    ) {
         findings.extend(out.findings);
         signature = Some(out.report);
     } else if wants_signature || has_xml_signature {
-        let when = at.as_ref().map_or(opts.now_ms, |a| a.ms);
         let out = verify::analyse_decrypted(
             opts.verifier,
             doc,

@@ -642,6 +642,11 @@ fn redirect_binding_signature_over_the_raw_query() {
     assert_status(&sig, "valid", None);
     assert_eq!(sig["signatures"][0]["path"], "?Signature");
     assert!(!codes.iter().any(|c| c.starts_with("SIG")), "{codes:?}");
+    // The same key in an expired certificate: valid, and the key's facts are reported as for an XML
+    // signature (SIG010 was missing for Redirect-binding signatures).
+    let (_, sig, codes) = verdict(&url, Some("keys/idp-cert-expired.pem"));
+    assert_status(&sig, "valid", None);
+    assert!(codes.contains(&"SIG010".into()), "{codes:?}");
     // Another key: invalid.
     let (_, sig, _) = verdict(&url, Some("keys/client-cert.pem"));
     assert_status(&sig, "invalid", Some("wrong-key"));

@@ -41,12 +41,14 @@ pub fn redirect_octets(raw_query: &str, parameter: &str) -> Result<String, Strin
 }
 
 /// Verify a Redirect-binding signature (query parameters `SigAlg` and `Signature`), when the message
-/// came with one.
+/// came with one; the key that verifies it is judged at `now_ms` (SIG009, SIG010, SIG018) as an XML
+/// signature's is.
 pub fn analyse_redirect(
     m: &Message,
     binding: &crate::source::BindingParams,
     trust: &Trust,
     verifier: &dyn Verifier,
+    now_ms: i64,
 ) -> Option<Outcome> {
     let (sig_alg, signature) = (binding.sig_alg.as_deref(), binding.signature.as_deref());
     if sig_alg.is_none() && signature.is_none() {
@@ -83,6 +85,9 @@ pub fn analyse_redirect(
             cause::MALFORMED,
             msg!("SigAlg and Signature must come together"),
         ),
+    }
+    if let ("valid", Some(k)) = (report.result, &report.key) {
+        super::findings::key_findings(k, now_ms, m.start_tag, &root_path, &mut findings);
     }
     let status = redirect_status(m, &root_path, &report, &mut findings);
     Some(Outcome {
