@@ -367,18 +367,13 @@ fn destination(c: &Ctx, out: &mut Vec<Finding>) {
     } else if let Some(acs) = &c.acs
         && d.value != *acs
     {
-        let what = if c.expect.acs_url.is_some() {
-            "the ACS URL"
-        } else {
-            "the Recipient"
-        };
+        // Only a given ACS URL can differ: an inferred one is this non-empty Destination itself.
         out.push(
             Finding::new(
                 &PRO004,
                 msg!(
-                    "Destination \"{}\" is not {} \"{}\"",
+                    "Destination \"{}\" is not the ACS URL \"{}\"",
                     Arg::url(&d.value),
-                    Arg::plain(what),
                     Arg::url(acs.as_str())
                 ),
             )
