@@ -44,7 +44,18 @@ enum Lit {
     Str(String),
     Bool(bool),
     Num(String),
-    Regex(String),
+    Regex(Re),
+}
+
+/// A `/regex/` literal, compiled once when the selector is parsed (it was compiled again for every
+/// node it was compared with); two are equal when their sources are.
+#[derive(Debug, Clone)]
+struct Re(regex::Regex);
+
+impl PartialEq for Re {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.as_str() == other.0.as_str()
+    }
 }
 
 /// A selected node; its path is written only when asked for ([`Selected::path`]): most selections
@@ -191,10 +202,10 @@ impl P<'_> {
                     .get(start..self.i - 1)
                     .unwrap_or_default()
                     .to_string();
-                if let Err(e) = regex::Regex::new(&re) {
-                    return self.err(format!("bad regex: {e}"));
+                match regex::Regex::new(&re) {
+                    Ok(r) => Ok(Lit::Regex(Re(r))),
+                    Err(e) => self.err(format!("bad regex: {e}")),
                 }
-                Ok(Lit::Regex(re))
             }
             _ => {
                 let start = self.i;
@@ -389,9 +400,7 @@ impl Filter {
                     (Lit::Str(a), Value::Str(b)) => a == b,
                     (Lit::Bool(a), Value::Bool(b)) => a == b,
                     (Lit::Num(a), Value::Num(b)) => a.parse::<f64>().ok() == b.parse::<f64>().ok(),
-                    (Lit::Regex(re), Value::Str(b)) => {
-                        regex::Regex::new(re).is_ok_and(|r| r.is_match(b))
-                    }
+                    (Lit::Regex(re), Value::Str(b)) => re.0.is_match(b),
                     _ => false,
                 };
                 match op {
