@@ -1230,6 +1230,31 @@ fn pack_messages_name_what_is_expected_never_the_regular_expression() {
     assert!(!o.stdout.contains("(?i)"), "{}", o.stdout);
 }
 
+/// `pattern` takes the bytes flavour of the regex syntax: `(?-u)` turns Unicode off for a negated
+/// class too (the text flavour refuses `(?-u)[^?#]` as able to match invalid UTF-8), which is how the
+/// shipped packs keep their ASCII patterns cheap to compile.
+#[test]
+fn a_pattern_can_turn_unicode_off_for_a_whole_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = "pack: my-org\nversion: 1\ndescription: our own rules\nrules:\n  ORG001:\n    name: nameid-plain\n    summary: NameID without query characters\n    severity: warning\n    given: $.name_id.value\n    then: { function: pattern, options: { not_match: '(?-u)^[^?#]+@[^?#]+$', found: an address without query characters } }\n    message: \"The NameID `{{value}}` {{error}}\"\n    help: nothing to do\n    confidence: inferred\n    source: our policy\n    docs: |\n      ## What it does\n      Checks the NameID.\n";
+    let p = pack_file(dir.path(), pack);
+    let o = run(&[
+        "check",
+        "--pack",
+        &p,
+        &fixture("saml/keycloak-atlassian-ok.xml"),
+        "--idp-cert",
+        &fixture("keys/idp-cert.pem"),
+    ]);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout
+            .contains("The NameID `jane.doe@example.com` is an address without query characters"),
+        "{}",
+        o.stdout
+    );
+}
+
 /// A pack rule's `causality` places its findings in the reading order, and `security: true` gives it
 /// SARIF's security tag and severity, for a user's pack as for the shipped ones (the same declaration
 /// and the same registry).
