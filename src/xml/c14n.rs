@@ -68,6 +68,8 @@ pub fn exclusive(
         declarations(doc, a, &mut scope);
     }
     let mut rendered: Vec<Binding> = Vec::new();
+    // One set of working lists for every start tag (cleared each time, not allocated each time).
+    let mut scratch = Scratch::default();
     // Explicit stack: Open(node) or Close(element, scope length, rendered length) to restore.
     enum Step {
         Open(NodeId),
@@ -89,7 +91,15 @@ pub fn exclusive(
             Step::Open(id) => match &doc.node(id).kind {
                 NodeKind::Element(_) => {
                     let marks = (scope.len(), rendered.len());
-                    start_tag(doc, id, &inclusive, &mut scope, &mut rendered, out)?;
+                    start_tag(
+                        doc,
+                        id,
+                        &inclusive,
+                        &mut scope,
+                        &mut rendered,
+                        &mut scratch,
+                        out,
+                    )?;
                     steps.push(Step::Close(id, marks.0, marks.1));
                     for c in doc.node(id).children.iter().rev() {
                         steps.push(Step::Open(*c));
@@ -128,21 +138,37 @@ fn is_declaration(a: &super::dom::Attr) -> bool {
     (a.ns.is_none() && a.qname == "xmlns") || a.ns.as_deref() == Some(XMLNS_NS)
 }
 
+/// The working lists of [`start_tag`], kept for the whole subtree.
+#[derive(Default)]
+struct Scratch<'a> {
+    wanted: Vec<Option<&'a str>>,
+    attrs: Vec<&'a super::dom::Attr>,
+    decls: Vec<Binding<'a>>,
+}
+
 fn start_tag<'a>(
     doc: &'a Document,
     id: NodeId,
     inclusive: &[Option<&'a str>],
     scope: &mut Vec<Binding<'a>>,
     rendered: &mut Vec<Binding<'a>>,
+    scratch: &mut Scratch<'a>,
     out: &mut impl Sink,
 ) -> Result<(), Unsupported> {
     let Some(e) = doc.element(id) else {
         return Ok(());
     };
     declarations(doc, id, scope);
+    let Scratch {
+        wanted,
+        attrs,
+        decls,
+    } = scratch;
+    wanted.clear();
+    attrs.clear();
+    decls.clear();
     // Prefixes visibly utilised: the element's, its prefixed attributes', then the PrefixList's.
-    let mut wanted: Vec<Option<&str>> = vec![e.prefix.as_deref()];
-    let mut attrs: Vec<&super::dom::Attr> = Vec::new();
+    wanted.push(e.prefix.as_deref());
     for a in &e.attrs {
         if is_declaration(a) {
             continue;
@@ -153,8 +179,7 @@ fn start_tag<'a>(
         attrs.push(a);
     }
     wanted.extend(inclusive.iter().copied());
-    let mut decls: Vec<Binding> = Vec::new();
-    for p in wanted {
+    for &p in wanted.iter() {
         if p == Some("xml") || decls.iter().any(|(q, _)| *q == p) {
             continue;
         }
@@ -183,7 +208,7 @@ fn start_tag<'a>(
     });
     out.put(b"<");
     qname(out, e.prefix.as_deref(), &e.local);
-    for (p, uri) in &decls {
+    for (p, uri) in decls.iter() {
         if !plain_uri(uri) {
             return Err(Unsupported::NamespaceUri);
         }
@@ -199,7 +224,7 @@ fn start_tag<'a>(
         out.put(b"\"");
         rendered.push((*p, uri));
     }
-    for a in attrs {
+    for a in attrs.iter() {
         out.put(b" ");
         out.put(a.qname.as_bytes());
         out.put(b"=\"");
