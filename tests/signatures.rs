@@ -616,13 +616,16 @@ fn pct(s: &str) -> String {
 }
 
 fn signed_redirect_url() -> String {
+    signed_redirect_url_with("keys/idp-key.pem")
+}
+
+fn signed_redirect_url_with(key_pem: &str) -> String {
     let url = read("saml/authn-request-redirect.url");
     let url = url.trim();
     let (base, query) = url.split_once('?').unwrap();
     let sig_alg = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
     let octets = format!("{query}&SigAlg={}", pct(sig_alg));
-    let key = bergshamra::keys::loader::load_rsa_private_pem(read("keys/idp-key.pem").as_bytes())
-        .unwrap();
+    let key = bergshamra::keys::loader::load_rsa_private_pem(read(key_pem).as_bytes()).unwrap();
     let sk = key.to_signing_key().unwrap().unwrap();
     let sig = bergshamra::crypto::sign::from_uri(sig_alg)
         .unwrap()
@@ -668,6 +671,35 @@ fn redirect_binding_signature_over_the_raw_query() {
     let (_, sig, codes) = verdict(&url, None);
     assert_status(&sig, "invalid", Some("no-key"));
     assert!(codes.contains(&"SIG003".into()));
+}
+
+/// The key facts of a Redirect-binding signature, each on its own: a short RSA key (SIG009) and a
+/// certificate about to expire at the evaluation time (SIG018), as for an XML signature.
+#[test]
+fn redirect_binding_signature_key_facts() {
+    // Signed with RSA-1024 and checked with its certificate: valid, and SIG009 says the key is short.
+    let short = signed_redirect_url_with("keys/short-key.pem");
+    let (_, sig, short_codes) = verdict(&short, Some("keys/short-cert.pem"));
+    assert_status(&sig, "valid", None);
+    assert!(short_codes.contains(&"SIG009".into()), "{short_codes:?}");
+    assert!(!short_codes.contains(&"SIG018".into()), "{short_codes:?}");
+    // The RSA-2048 test certificate expires on 2036-01-01: two weeks before, SIG018 (and no SIG010
+    // or SIG009); a year before, neither.
+    let url = signed_redirect_url();
+    let cert = fixture("keys/idp-cert.pem");
+    for (at, soon) in [
+        ("2035-12-18T00:00:00Z", true),
+        ("2034-12-18T00:00:00Z", false),
+    ] {
+        let (_, v) = check_json(&[&url, "--idp-cert", &cert, "--at", at]);
+        assert_status(&v["messages"][0]["signature"], "valid", None);
+        let found = codes(&v);
+        assert_eq!(found.contains(&"SIG018".into()), soon, "{at}: {found:?}");
+        assert!(
+            !found.iter().any(|c| c == "SIG009" || c == "SIG010"),
+            "{at}: {found:?}"
+        );
+    }
 }
 
 /// Every message of a check, with its kind, signature status and codes.
