@@ -170,6 +170,46 @@ fn expired_and_not_yet_valid_with_the_smallest_skew() {
     assert!(m.contains("a clock skew of 599 s"), "{m}");
 }
 
+/// A time that is not an xs:dateTime is PRO018 whatever the evaluation time, never PRO009 ("expired");
+/// an unreadable Response IssueInstant leaves no time to check the windows at, and PRO018 says so.
+#[test]
+fn a_time_that_is_not_a_date_time_is_invalid_time_not_expired() {
+    let x = variant(
+        "NotOnOrAfter=\"2026-11-20T10:04:58.123Z\"",
+        "NotOnOrAfter=\"soon\"",
+    );
+    for extra in [
+        &["--at", "capture"][..],
+        &["--at", "2026-11-20T10:00:00Z"][..],
+    ] {
+        let fs = lint(&x, extra);
+        let bad: Vec<_> = fs.iter().filter(|(c, _)| c == "PRO018").collect();
+        assert_eq!(bad.len(), 1, "{extra:?}: {fs:#?}");
+        assert_eq!(
+            bad[0].1,
+            "SubjectConfirmationData NotOnOrAfter \"soon\" is not a valid xs:dateTime"
+        );
+        assert!(fs.iter().all(|(c, _)| c != "PRO009"), "{fs:#?}");
+    }
+    let x = variant(
+        "3c4d\" IssueInstant=\"2026-11-20T10:00:00.123Z\"",
+        "3c4d\" IssueInstant=\"\"",
+    );
+    let fs = lint(&x, &["--at", "capture"]);
+    let m = &fs.iter().find(|(c, _)| c == "PRO018").expect("PRO018").1;
+    assert!(
+        m.starts_with(
+            "Response IssueInstant \"\" is not a valid xs:dateTime, so no time window was checked"
+        ),
+        "{m}"
+    );
+    // With --at the windows are checked, and the sentence does not say otherwise.
+    let fs = lint(&x, &["--at", "2026-11-20T10:05:00Z"]);
+    assert!(fs.iter().any(|(c, _)| c == "PRO009"), "{fs:#?}");
+    let m = &fs.iter().find(|(c, _)| c == "PRO018").expect("PRO018").1;
+    assert_eq!(m, "Response IssueInstant \"\" is not a valid xs:dateTime");
+}
+
 #[test]
 fn time_evaluated_at_issue_instant_says_so() {
     let cert = fixture("keys/idp-cert.pem");

@@ -8,7 +8,7 @@ use crate::model::{Assertion, Message, MessageKind, Subject, Val};
 use crate::msg;
 use crate::registry::{
     PRO001, PRO002, PRO003, PRO004, PRO005, PRO006, PRO007, PRO008, PRO009, PRO010, PRO011, PRO012,
-    PRO013, PRO015, PRO016,
+    PRO013, PRO015, PRO016, PRO018,
 };
 
 /// What the SP expects.
@@ -118,6 +118,7 @@ const CHECKS: &[(&[&RuleMeta], Check)] = &[
     (&[&PRO005], recipient),
     (&[&PRO011, &PRO006], subject_and_bearer),
     (&[&PRO008, &PRO007], in_response_to),
+    (&[&PRO018], time_syntax),
     (&[&PRO012], time_not_checked),
     (&[&PRO009, &PRO010], time_windows),
     (&[&PRO015], idp_clock),
@@ -656,6 +657,34 @@ fn windows<'a>(m: &'a Message, root: &str) -> Vec<Window<'a>> {
     out
 }
 
+/// PRO018: every time of the response that is not a valid xs:dateTime, whatever the evaluation time
+/// (without a readable IssueInstant there may be none).
+fn time_syntax(c: &Ctx, out: &mut Vec<Finding>) {
+    for w in windows(c.m, &c.root) {
+        if parse(&w.v.value).is_some() {
+            continue;
+        }
+        let none = w.what == "Response IssueInstant" && c.cx.at.is_none();
+        out.push(
+            Finding::new(
+                &PRO018,
+                msg!(
+                    "{} \"{}\" is not a valid xs:dateTime{}",
+                    Arg::plain(w.what),
+                    Arg::text(&w.v.value),
+                    Arg::plain(if none {
+                        ", so no time window was checked (pass --at, or a HAR capture)"
+                    } else {
+                        ""
+                    })
+                ),
+            )
+            .at(w.v.span, &w.path)
+            .label("not a dateTime"),
+        );
+    }
+}
+
 /// PRO009 and PRO010: every window bound judged at the evaluation instant, with the allowed skew.
 fn time_windows(c: &Ctx, out: &mut Vec<Finding>) {
     let Some((at, source)) = c.cx.at else { return };
@@ -670,7 +699,8 @@ fn time_windows(c: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
-/// One window bound: not a valid time (PRO009), already closed (PRO009) or not yet open (PRO010).
+/// One window bound: already closed (PRO009) or not yet open (PRO010). One that is not a valid time
+/// is PRO018's.
 fn judge_window(w: &Window, at: Millis, source: &str, skew: i64, out: &mut Vec<Finding>) {
     let Window {
         what,
@@ -680,18 +710,6 @@ fn judge_window(w: &Window, at: Millis, source: &str, skew: i64, out: &mut Vec<F
     } = w;
     let (what, is_end) = (*what, *is_end);
     let Some(t) = parse(&v.value) else {
-        out.push(
-            Finding::new(
-                &PRO009,
-                msg!(
-                    "{} \"{}\" is not a valid xs:dateTime",
-                    Arg::plain(what),
-                    Arg::text(&v.value)
-                ),
-            )
-            .at(v.span, path)
-            .label("bad time"),
-        );
         return;
     };
     // Atlassian Cloud's library reads the first Conditions window only: say so for the others.
