@@ -19,12 +19,32 @@ struct Opts {
     expect: Option<String>,
     /// What a value that matches `not_match` is, in words ("a SHA-1 algorithm").
     found: Option<String>,
+    /// Match ASCII only: classes, `(?i)` and `\w` know ASCII characters, and the bytes of any other
+    /// character are matched by nothing but a negated class or `.`.
+    #[serde(default)]
+    ascii: bool,
+}
+
+/// A compiled expression: Unicode text (the default), or bytes with Unicode off (`ascii: true`).
+#[derive(Debug)]
+enum Re {
+    Text(regex::Regex),
+    Ascii(regex::bytes::Regex),
+}
+
+impl Re {
+    fn is_match(&self, t: &str) -> bool {
+        match self {
+            Re::Text(r) => r.is_match(t),
+            Re::Ascii(r) => r.is_match(t.as_bytes()),
+        }
+    }
 }
 
 #[derive(Debug)]
 struct PatternCheck {
-    matches: Option<regex::bytes::Regex>,
-    not_match: Option<regex::bytes::Regex>,
+    matches: Option<Re>,
+    not_match: Option<Re>,
     expect: Option<String>,
     found: Option<String>,
 }
@@ -34,7 +54,7 @@ impl Function for Pattern {
         "pattern"
     }
     fn doc(&self) -> &'static str {
-        "A present string must match the regular expression `match` and must not match `not_match` (Rust regex syntax, the `regex` crate's bytes flavour: `(?-u)` turns Unicode off, classes included; at least one of the two). Absent and unknown values pass. `expect` says in words what a value failing `match` is not (the error reads \"is not <expect>\"), `found` what a value matching `not_match` is (\"is <found>\"); the expressions themselves are never shown to users."
+        "A present string must match the regular expression `match` and must not match `not_match` (Rust regex syntax; at least one of the two). `ascii: true` matches ASCII only, which is cheaper to compile for ASCII values such as URIs: classes and `(?i)` know ASCII characters, and another character is matched only by a negated class or `.`, byte by byte. Absent and unknown values pass. `expect` says in words what a value failing `match` is not (the error reads \"is not <expect>\"), `found` what a value matching `not_match` is (\"is <found>\"); the expressions themselves are never shown to users."
     }
     fn compile(&self, o: Option<&marked_yaml::Node>) -> Result<Box<dyn Check>, OptionsError> {
         let opts: Opts = options(o, self.name())?;
@@ -42,13 +62,21 @@ impl Function for Pattern {
         // Compiled when the pack loads, so that a pattern that is valid syntax but too large to
         // compile is a pack error (exit 2), not a rule that silently never matches. The shipped packs
         // load on their own thread (rules::preload), beside the input's decoding and verification.
-        // The bytes flavour, so that `(?-u)` can turn Unicode off for a whole pattern, classes
-        // included: the shipped packs match ASCII URIs that way, and a Unicode class or `(?i)` costs
-        // the compiler a 10,000-entry table (0.3 ms a pattern, cold). Values are UTF-8 text either way.
-        let re = |s: &Option<String>| -> Result<Option<regex::bytes::Regex>, OptionsError> {
+        // `ascii: true` compiles with Unicode off (the shipped packs' URI patterns): a Unicode class
+        // or `(?i)` costs the compiler a 10,000-entry table, about 0.3 ms a pattern, cold.
+        let ascii = opts.ascii;
+        let re = |s: &Option<String>| -> Result<Option<Re>, OptionsError> {
             s.as_deref()
                 .map(|p| {
-                    regex::bytes::Regex::new(p).map_err(|e| OptionsError {
+                    let compiled = if ascii {
+                        regex::bytes::RegexBuilder::new(p)
+                            .unicode(false)
+                            .build()
+                            .map(Re::Ascii)
+                    } else {
+                        regex::Regex::new(p).map(Re::Text)
+                    };
+                    compiled.map_err(|e| OptionsError {
                         message: format!("bad regular expression `{p}`: {e}"),
                         mark,
                     })
@@ -95,7 +123,7 @@ impl Check for PatternCheck {
         };
         let mut hits = Vec::new();
         if let Some(r) = &self.matches
-            && !r.is_match(t.as_bytes())
+            && !r.is_match(&t)
         {
             hits.push(
                 Hit::new(match &self.expect {
@@ -106,7 +134,7 @@ impl Check for PatternCheck {
             );
         }
         if let Some(r) = &self.not_match
-            && r.is_match(t.as_bytes())
+            && r.is_match(&t)
         {
             hits.push(
                 Hit::new(match &self.found {
