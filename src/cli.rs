@@ -720,9 +720,18 @@ pub fn main() -> u8 {
         }
         Command::Man => print_out(&man_page()),
         Command::Functions => {
+            // Each paragraph wrapped to the terminal (or 100 columns), indented under its name.
+            let w = width().saturating_sub(4);
             let mut out = String::new();
             for f in crate::rules::functions::FUNCTIONS {
-                out.push_str(&format!("{}\n    {}\n\n", f.name(), f.doc()));
+                out.push_str(f.name());
+                out.push('\n');
+                for line in crate::report::summary::wrap_words(f.doc(), w) {
+                    out.push_str("    ");
+                    out.push_str(&line);
+                    out.push('\n');
+                }
+                out.push('\n');
             }
             print_out(&out)
         }

@@ -75,9 +75,17 @@ fn functions_are_unique_and_documented() {
     insta::assert_snapshot!("function_names", names.join("\n"));
     let o = run(&["functions"]);
     assert_eq!(o.code, 0);
+    // Every paragraph, word for word (wrapped to the width, each line indented), and no line over it.
+    let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let all = words(&o.stdout);
     for f in samlint::rules::functions::FUNCTIONS {
-        assert!(o.stdout.contains(f.doc()), "{}", f.name());
+        assert!(all.contains(&words(f.doc())), "{}", f.name());
     }
+    assert!(
+        o.stdout.lines().all(|l| l.chars().count() <= 100),
+        "{}",
+        o.stdout
+    );
 }
 
 #[test]
