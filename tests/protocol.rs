@@ -208,6 +208,21 @@ fn a_time_that_is_not_a_date_time_is_invalid_time_not_expired() {
     assert!(fs.iter().any(|(c, _)| c == "PRO009"), "{fs:#?}");
     let m = &fs.iter().find(|(c, _)| c == "PRO018").expect("PRO018").1;
     assert_eq!(m, "Response IssueInstant \"\" is not a valid xs:dateTime");
+    // No IssueInstant at all (SAML requires one on the Response and on each Assertion): it passed
+    // silently, with no window checked.
+    let x = variant("3c4d\" IssueInstant=\"2026-11-20T10:00:00.123Z\"", "3c4d\"");
+    let fs = lint(&x, &["--at", "capture"]);
+    let bad: Vec<_> = fs.iter().filter(|(c, _)| c == "PRO018").collect();
+    assert_eq!(bad.len(), 1, "{fs:#?}");
+    assert_eq!(
+        bad[0].1,
+        "The Response has no IssueInstant, so no time window was checked (pass --at, or a HAR capture)"
+    );
+    let x = variant("4e5f\" IssueInstant=\"2026-11-20T10:00:00.123Z\"", "4e5f\"");
+    let fs = lint(&x, &[]);
+    let bad: Vec<_> = fs.iter().filter(|(c, _)| c == "PRO018").collect();
+    assert_eq!(bad.len(), 1, "{fs:#?}");
+    assert_eq!(bad[0].1, "The Assertion has no IssueInstant");
 }
 
 #[test]

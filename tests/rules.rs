@@ -1206,20 +1206,22 @@ fn select_preview_config_severity_client_and_rules_with_a_pack() {
     assert!(o.stderr.contains("rules::invalid-pack"), "{}", o.stderr);
 }
 
+/// `check --pack PACK` on the signed Atlassian fixture with its certificate, and `extra`.
+fn check_ok_with_pack(pack: &str, extra: &[&str]) -> Out {
+    let (msg, cert) = (
+        fixture("saml/keycloak-atlassian-ok.xml"),
+        fixture("keys/idp-cert.pem"),
+    );
+    let mut args = vec!["check", "--pack", pack, &msg, "--idp-cert", &cert];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
 #[test]
 fn pack_messages_name_what_is_expected_never_the_regular_expression() {
     let dir = tempfile::tempdir().unwrap();
     let pack = "pack: my-org\nversion: 1\ndescription: our own rules\nrules:\n  ORG001:\n    name: nameid-must-be-corp\n    summary: NameID is not a corp.example address\n    severity: error\n    given: $.name_id.value\n    then: { function: pattern, options: { match: '@corp\\.example$', expect: a corporate address } }\n    message: \"the NameID `{{value}}` {{error}}\"\n    help: use the corporate address\n    confidence: inferred\n    source: our policy\n    docs: |\n      ## What it does\n      Checks the NameID domain.\n  ORG002:\n    name: nameid-example\n    summary: NameID at example.com\n    severity: warning\n    given: $.name_id.value\n    then: { function: pattern, options: { not_match: '(?i)@example\\.com$', found: an address at example.com } }\n    message: \"The NameID `{{value}}` {{error}}\"\n    help: use a real address\n    confidence: inferred\n    source: our policy\n    docs: |\n      ## What it does\n      Checks the NameID domain.\n";
-    let p = pack_file(dir.path(), pack);
-    let o = run(&[
-        "check",
-        "--pack",
-        &p,
-        &fixture("saml/keycloak-atlassian-ok.xml"),
-        "--idp-cert",
-        &fixture("keys/idp-cert.pem"),
-        "--show-infos",
-    ]);
+    let o = check_ok_with_pack(&pack_file(dir.path(), pack), &["--show-infos"]);
     assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
     // A sentence (capitalised), the author's words, and no regular expression anywhere.
     assert!(
@@ -1249,17 +1251,7 @@ fn a_pattern_can_match_ascii_only() {
             "pack: my-org\nversion: 1\ndescription: our own rules\nrules:\n  ORG001:\n    name: nameid-plain\n    summary: NameID without query characters\n    severity: warning\n    given: $.name_id.value\n    then: {{ function: pattern, options: {{ {opts}, found: an address without query characters }} }}\n    message: \"The NameID `{{{{value}}}}` {{{{error}}}}\"\n    help: nothing to do\n    confidence: inferred\n    source: our policy\n    docs: |\n      ## What it does\n      Checks the NameID.\n"
         )
     };
-    let run_with = |opts: &str| {
-        let p = pack_file(dir.path(), &pack(opts));
-        run(&[
-            "check",
-            "--pack",
-            &p,
-            &fixture("saml/keycloak-atlassian-ok.xml"),
-            "--idp-cert",
-            &fixture("keys/idp-cert.pem"),
-        ])
-    };
+    let run_with = |opts: &str| check_ok_with_pack(&pack_file(dir.path(), &pack(opts)), &[]);
     let o = run_with("not_match: '^[^?#]+@[^?#]+$', ascii: true");
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
     assert!(

@@ -657,14 +657,38 @@ fn windows<'a>(m: &'a Message, root: &str) -> Vec<Window<'a>> {
     out
 }
 
-/// PRO018: every time of the response that is not a valid xs:dateTime, whatever the evaluation time
-/// (without a readable IssueInstant there may be none).
+/// PRO018: every time of the response that is not a valid xs:dateTime, and a required IssueInstant
+/// (the Response's, each Assertion's) that is missing, whatever the evaluation time. Without the
+/// Response's, the evaluation time may be unknown: the finding then says no window was checked.
 fn time_syntax(c: &Ctx, out: &mut Vec<Finding>) {
+    let unchecked = if c.cx.at.is_none() {
+        ", so no time window was checked (pass --at, or a HAR capture)"
+    } else {
+        ""
+    };
+    let response_time = c.m.issue_instant.as_ref();
+    if response_time.is_none() {
+        out.push(
+            Finding::new(
+                &PRO018,
+                msg!("the Response has no IssueInstant{}", Arg::plain(unchecked)),
+            )
+            .at(c.m.start_tag, &c.root)
+            .label("no IssueInstant"),
+        );
+    }
+    for a in c.m.assertions.iter().filter(|a| a.issue_instant.is_none()) {
+        out.push(
+            Finding::new(&PRO018, msg!("the Assertion has no IssueInstant"))
+                .at(a.start_tag, &a.path)
+                .label("no IssueInstant"),
+        );
+    }
     for w in windows(c.m, &c.root) {
         if parse(&w.v.value).is_some() {
             continue;
         }
-        let none = w.what == "Response IssueInstant" && c.cx.at.is_none();
+        let is_response_time = response_time.is_some_and(|v| std::ptr::eq(v, w.v));
         out.push(
             Finding::new(
                 &PRO018,
@@ -672,11 +696,7 @@ fn time_syntax(c: &Ctx, out: &mut Vec<Finding>) {
                     "{} \"{}\" is not a valid xs:dateTime{}",
                     Arg::plain(w.what),
                     Arg::text(&w.v.value),
-                    Arg::plain(if none {
-                        ", so no time window was checked (pass --at, or a HAR capture)"
-                    } else {
-                        ""
-                    })
+                    Arg::plain(if is_response_time { unchecked } else { "" })
                 ),
             )
             .at(w.v.span, &w.path)
