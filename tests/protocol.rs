@@ -225,6 +225,54 @@ fn a_time_that_is_not_a_date_time_is_invalid_time_not_expired() {
     assert_eq!(bad[0].1, "The Assertion has no IssueInstant");
 }
 
+/// Requests and logout messages carry an IssueInstant too (SAML Core §3.2.1, §3.2.2): a missing or
+/// unreadable one is PRO018, and so is an unreadable LogoutRequest NotOnOrAfter. Raw XML, unsigned,
+/// so that nothing else is reported.
+#[test]
+fn requests_and_logout_messages_need_a_readable_issue_instant() {
+    let dir = tempfile::tempdir().unwrap();
+    let msg = |root: &str, instant: &str, extra: &str| {
+        format!(
+            "<samlp:{root} xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" ID=\"_r1\" Version=\"2.0\"{instant}{extra}><saml:Issuer xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\">{SP}</saml:Issuer></samlp:{root}>"
+        )
+    };
+    let pro018 = |xml: String| -> Vec<String> {
+        let f = write_temp(dir.path(), "m.xml", xml);
+        let (_, v) = check_json(&[&f]);
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "PRO018")
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let ok = " IssueInstant=\"2026-11-20T09:59:55Z\"";
+    for root in ["AuthnRequest", "LogoutRequest", "LogoutResponse"] {
+        assert_eq!(pro018(msg(root, ok, "")), Vec::<String>::new(), "{root}");
+        assert_eq!(
+            pro018(msg(root, "", "")),
+            [format!("The {root} has no IssueInstant")],
+            "{root}"
+        );
+        assert_eq!(
+            pro018(msg(root, " IssueInstant=\"2026-11-20 09:59\"", "")),
+            [format!(
+                "{root} IssueInstant \"2026-11-20 09:59\" is not a valid xs:dateTime"
+            )],
+            "{root}"
+        );
+    }
+    assert_eq!(
+        pro018(msg(
+            "LogoutRequest",
+            ok,
+            " NotOnOrAfter=\"2026-11-20T10:04:55\u{2009}Z\""
+        )),
+        ["LogoutRequest NotOnOrAfter \"2026-11-20T10:04:55\u{2009}Z\" is not a valid xs:dateTime"]
+    );
+}
+
 #[test]
 fn time_evaluated_at_issue_instant_says_so() {
     let cert = fixture("keys/idp-cert.pem");

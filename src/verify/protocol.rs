@@ -107,32 +107,47 @@ struct Ctx<'a> {
 /// One protocol check: it reads the context and adds its findings.
 type Check = fn(&Ctx, &mut Vec<Finding>);
 
+/// Which messages a check reads: Responses only (the login's answer), or every SAML protocol message
+/// (Response, AuthnRequest, LogoutRequest, LogoutResponse).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reads {
+    Responses,
+    Messages,
+}
+
 /// Every protocol check, each once, in the order its findings are reported (the machine formats keep
-/// this order), with the rules it may report. A rule belongs to exactly one check (see the tests).
-const CHECKS: &[(&[&RuleMeta], Check)] = &[
-    (&[&PRO001], status),
-    (&[&PRO002], issuer),
-    (&[&PRO003], audience),
-    (&[&PRO016], sp_name_qualifier),
-    (&[&PRO004], destination),
-    (&[&PRO005], recipient),
-    (&[&PRO011, &PRO006], subject_and_bearer),
-    (&[&PRO008, &PRO007], in_response_to),
-    (&[&PRO018], time_syntax),
-    (&[&PRO012], time_not_checked),
-    (&[&PRO009, &PRO010], time_windows),
-    (&[&PRO015], idp_clock),
-    (&[&PRO013], inferred),
+/// this order), with the rules it may report and the messages it reads. A rule belongs to exactly one
+/// check (see the tests).
+const CHECKS: &[(&[&RuleMeta], Reads, Check)] = &[
+    (&[&PRO001], Reads::Responses, status),
+    (&[&PRO002], Reads::Responses, issuer),
+    (&[&PRO003], Reads::Responses, audience),
+    (&[&PRO016], Reads::Responses, sp_name_qualifier),
+    (&[&PRO004], Reads::Responses, destination),
+    (&[&PRO005], Reads::Responses, recipient),
+    (&[&PRO011, &PRO006], Reads::Responses, subject_and_bearer),
+    (&[&PRO008, &PRO007], Reads::Responses, in_response_to),
+    (&[&PRO018], Reads::Messages, time_syntax),
+    (&[&PRO012], Reads::Responses, time_not_checked),
+    (&[&PRO009, &PRO010], Reads::Responses, time_windows),
+    (&[&PRO015], Reads::Responses, idp_clock),
+    (&[&PRO013], Reads::Responses, inferred),
 ];
 
 pub fn check(m: &Message, expect: &Expect, cx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
-    if m.kind != MessageKind::Response {
-        return out;
-    }
+    let reads = match m.kind {
+        MessageKind::Response => [Reads::Responses, Reads::Messages].as_slice(),
+        MessageKind::AuthnRequest | MessageKind::LogoutRequest | MessageKind::LogoutResponse => {
+            &[Reads::Messages]
+        }
+        _ => return out,
+    };
     let ctx = Ctx::new(m, expect, cx);
-    for (_, run) in CHECKS {
-        run(&ctx, &mut out);
+    for (_, on, run) in CHECKS {
+        if reads.contains(on) {
+            run(&ctx, &mut out);
+        }
     }
     out
 }
@@ -647,7 +662,14 @@ fn windows<'a>(m: &'a Message, root: &str) -> Vec<Window<'a>> {
         }
     }
     if let Some(v) = &m.issue_instant {
-        push("Response IssueInstant", v, false, root.to_string());
+        push(issue_instant_of(m.kind), v, false, root.to_string());
+    }
+    if let Some(v) = m
+        .logout_request
+        .as_ref()
+        .and_then(|l| l.not_on_or_after.as_ref())
+    {
+        push("LogoutRequest NotOnOrAfter", v, true, root.to_string());
     }
     for a in &m.assertions {
         if let Some(v) = &a.issue_instant {
@@ -657,11 +679,21 @@ fn windows<'a>(m: &'a Message, root: &str) -> Vec<Window<'a>> {
     out
 }
 
-/// PRO018: every time of the response that is not a valid xs:dateTime, and a required IssueInstant
-/// (the Response's, each Assertion's) that is missing, whatever the evaluation time. Without the
+/// The label of a message's own IssueInstant.
+fn issue_instant_of(kind: MessageKind) -> &'static str {
+    match kind {
+        MessageKind::AuthnRequest => "AuthnRequest IssueInstant",
+        MessageKind::LogoutRequest => "LogoutRequest IssueInstant",
+        MessageKind::LogoutResponse => "LogoutResponse IssueInstant",
+        _ => "Response IssueInstant",
+    }
+}
+
+/// PRO018: every time of the message that is not a valid xs:dateTime, and a required IssueInstant
+/// (the message's, each Assertion's) that is missing, whatever the evaluation time. Without a
 /// Response's, the evaluation time may be unknown: the finding then says no window was checked.
 fn time_syntax(c: &Ctx, out: &mut Vec<Finding>) {
-    let unchecked = if c.cx.at.is_none() {
+    let unchecked = if c.cx.at.is_none() && c.m.kind == MessageKind::Response {
         ", so no time window was checked (pass --at, or a HAR capture)"
     } else {
         ""
@@ -671,7 +703,11 @@ fn time_syntax(c: &Ctx, out: &mut Vec<Finding>) {
         out.push(
             Finding::new(
                 &PRO018,
-                msg!("the Response has no IssueInstant{}", Arg::plain(unchecked)),
+                msg!(
+                    "the {} has no IssueInstant{}",
+                    Arg::plain(c.m.kind.as_str()),
+                    Arg::plain(unchecked)
+                ),
             )
             .at(c.m.start_tag, &c.root)
             .label("no IssueInstant"),
@@ -845,7 +881,7 @@ mod tests {
     fn each_rule_belongs_to_exactly_one_check() {
         let mut owned: Vec<&str> = CHECKS
             .iter()
-            .flat_map(|(rules, _)| rules.iter().map(|r| r.code))
+            .flat_map(|(rules, _, _)| rules.iter().map(|r| r.code))
             .collect();
         owned.push(crate::registry::PRO017.code);
         let mut all: Vec<&str> = crate::registry::builtin()
@@ -856,8 +892,8 @@ mod tests {
         owned.sort_unstable();
         all.sort_unstable();
         assert_eq!(owned, all);
-        for (i, (_, a)) in CHECKS.iter().enumerate() {
-            for (_, b) in &CHECKS[i + 1..] {
+        for (i, (_, _, a)) in CHECKS.iter().enumerate() {
+            for (_, _, b) in &CHECKS[i + 1..] {
                 assert!(
                     !std::ptr::fn_addr_eq(*a, *b),
                     "check {i} is registered twice"
