@@ -103,9 +103,10 @@ pub fn locate(doc: &Document, m: &Message) -> Located {
     let mut lookalike = Vec::new();
     let mut ids: HashMap<String, Vec<NodeId>> = HashMap::new();
     let mut sites = Vec::new();
-    // Pre-order walk carrying "inside a saml:Advice".
-    let mut stack: Vec<(NodeId, bool)> = vec![(root, false)];
-    while let Some((id, in_advice)) = stack.pop() {
+    // The arena is in document order, so its range under the root is a pre-order walk: a node's
+    // parent and grandparent are marked before it is looked at.
+    let end = doc.nodes.get(root).map_or(root, |r| r.end).min(n);
+    for id in root..end {
         let Some(el) = doc.element(id) else { continue };
         for a in &el.attrs {
             if ID_ATTRIBUTES.contains(&a.local.as_str()) && !is_namespace_declaration(a) {
@@ -120,7 +121,7 @@ pub fn locate(doc: &Document, m: &Message) -> Located {
         let saml_assertion =
             doc.is(id, ns::SAML, "Assertion") || doc.is(id, ns::SAML, "EncryptedAssertion");
         if saml_assertion && id != root && !linted.has(id) {
-            if in_advice {
+            if in_advice_of_assertion(doc, id, &linted, &advice) {
                 advice.set(id);
             } else {
                 hidden.push(id);
@@ -135,10 +136,6 @@ pub fn locate(doc: &Document, m: &Message) -> Located {
             let parent = doc.node(id).parent;
             sites.push(site(doc, id, parent, parent.is_some_and(|p| advice.has(p))));
         }
-        let inside = in_advice || doc.is(id, ns::SAML, "Advice");
-        for c in doc.node(id).children.iter().rev() {
-            stack.push((*c, inside));
-        }
     }
     Located {
         linted,
@@ -148,6 +145,20 @@ pub fn locate(doc: &Document, m: &Message) -> Located {
         ids,
         sites,
     }
+}
+
+/// Is `id` a child of a `saml:Advice` that is itself a child of an assertion samlint lints (or of
+/// one already in such an Advice)? That is the one place SAML puts advice (Core §2.6.1). An Advice
+/// anywhere else (under the Response, in Extensions, StatusDetail, a KeyInfo or an Object) is no
+/// assertion's advice: an assertion in it is hidden, the signature-wrapping shape.
+fn in_advice_of_assertion(doc: &Document, id: NodeId, linted: &Marks, advice: &Marks) -> bool {
+    let parent = doc.node(id).parent;
+    let Some(adv) = parent.filter(|p| doc.is(*p, ns::SAML, "Advice")) else {
+        return false;
+    };
+    doc.node(adv).parent.is_some_and(|owner| {
+        doc.is(owner, ns::SAML, "Assertion") && (linted.has(owner) || advice.has(owner))
+    })
 }
 
 fn is_namespace_declaration(a: &crate::xml::dom::Attr) -> bool {

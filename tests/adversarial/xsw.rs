@@ -232,10 +232,78 @@ pub(crate) fn cases() -> Vec<(String, String)> {
         "forged Response: only the genuine Response signature".into(),
         format!("{}{genuine_sig}{}", &forged_resp[..f0], &forged_resp[f1..]),
     ));
+    // A forged Assertion in a saml:Advice the attacker placed where no assertion owns it (SAML puts
+    // Advice only in an Assertion): under the Response before or after the genuine, in Extensions, in
+    // StatusDetail, in the genuine signature's KeyInfo or a ds:Object of it (both outside what the
+    // enveloped signature digests), an EncryptedAssertion in such an Advice, and an Advice inside a
+    // foreign wrapper. An SP that takes the first saml:Assertion reads the forged one.
+    let stray = |inner: &str| format!("<saml:Advice>{inner}</saml:Advice>");
+    let visible = format!("{head}{genuine}{tail}");
+    let in_sig = |doc: &str, close: &str, inner: &str| -> String {
+        let (s0, s1) = element_range(doc, "<ds:Signature", "</ds:Signature>", 0);
+        let sig = doc[s0..s1].replacen(close, &format!("{inner}{close}"), 1);
+        format!("{}{sig}{}", &doc[..s0], &doc[s1..])
+    };
+    for (label, doc) in [
+        (
+            "stray Advice under the Response, forged before the genuine",
+            format!("{head}{}{genuine}{tail}", stray(&evil)),
+        ),
+        (
+            "stray Advice under the Response, forged after the genuine",
+            format!("{head}{genuine}{}{tail}", stray(&evil)),
+        ),
+        (
+            "stray Advice in Extensions holding the forged",
+            in_extensions(&visible, &stray(&evil)),
+        ),
+        (
+            "stray Advice in StatusDetail holding the forged",
+            in_status(&visible, &stray(&evil)),
+        ),
+        (
+            "stray Advice in the genuine signature's KeyInfo holding the forged",
+            in_sig(&visible, "</ds:KeyInfo>", &stray(&evil)),
+        ),
+        (
+            "stray Advice in a ds:Object of the genuine signature holding the forged",
+            in_sig(
+                &visible,
+                "</ds:Signature>",
+                &format!("<ds:Object>{}</ds:Object>", stray(&evil)),
+            ),
+        ),
+        (
+            "stray Advice under the Response holding an EncryptedAssertion",
+            format!("{head}{genuine}{}{tail}", stray(encrypted)),
+        ),
+        (
+            "stray Advice in a foreign wrapper holding the forged",
+            format!(
+                "{head}<x:Wrapper xmlns:x=\"urn:x:evil\">{}</x:Wrapper>{genuine}{tail}",
+                stray(&evil)
+            ),
+        ),
+    ] {
+        v.push((label.into(), doc));
+    }
     // The genuine Response-signed message with a second, forged assertion appended.
     let both = signed(What::Both);
     let (b0, b1) = assertion_range(&both);
     let evil_b = forged(&both[b0..b1], "_evil2");
+    // Both signed, the forged Assertion in a stray Advice in the Response signature's KeyInfo (which
+    // the enveloped transform leaves out of the Response's digest): both signatures still verify.
+    let (bs0, bs1) = element_range(&both, "<ds:Signature", "</ds:Signature>", 0);
+    let response_sig = both[bs0..bs1].replacen(
+        "</ds:KeyInfo>",
+        &format!("{}</ds:KeyInfo>", stray(&evil_b)),
+        1,
+    );
+    v.push((
+        "Response+Assertion signed, forged in a stray Advice in the Response signature's KeyInfo"
+            .into(),
+        format!("{}{response_sig}{}", &both[..bs0], &both[bs1..]),
+    ));
     v.push((
         "Response+Assertion signed, forged 2nd assertion appended (unsigned content)".into(),
         both.replacen(
@@ -254,6 +322,27 @@ fn xsw_no_wrapped_or_twinned_forgery_is_valid() {
     l.control_valid(
         "control: signed assertion",
         &write(dir.path(), "control.xml", signed(What::Assertion)),
+        &[],
+    );
+    // Advice where SAML puts it, in the signed Assertion (Core §2.6.1), holding another assertion:
+    // the assertion it carries is advice, not a wrapping shape.
+    let t = template();
+    let (a0, a1) = assertion_range(&t);
+    let advised = t[a0..a1].replacen(
+        "</saml:Conditions>",
+        &format!(
+            "</saml:Conditions><saml:Advice>{}</saml:Advice>",
+            forged(&t[a0..a1], "_advice")
+        ),
+        1,
+    );
+    let with_advice = sign_xml(
+        &format!("{}{advised}{}", &t[..a0], &t[a1..]),
+        What::Assertion,
+    );
+    l.control_valid(
+        "control: signed assertion with an assertion in its Advice",
+        &write(dir.path(), "control-advice.xml", with_advice),
         &[],
     );
     for (i, (case, doc)) in cases().into_iter().enumerate() {
