@@ -251,6 +251,15 @@ pub struct InputArgs {
     /// Most ds:Signature elements in one message.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_signatures, help_heading = "Limits")]
     pub max_signatures: usize,
+    /// Most ds:Reference elements in one message.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_references, help_heading = "Limits")]
+    pub max_references: usize,
+    /// Most ds:Transform elements in one message.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_transforms, help_heading = "Limits")]
+    pub max_transforms: usize,
+    /// Most prefixes in the InclusiveNamespaces PrefixLists of one message, all together.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_prefixes, help_heading = "Limits")]
+    pub max_prefixes: usize,
     /// Most SAML messages taken from one input (HAR, query, capture).
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_messages, help_heading = "Limits")]
     pub max_messages: usize,
@@ -288,6 +297,9 @@ impl InputArgs {
             max_attributes: self.max_attributes.max(1),
             max_namespaces: self.max_namespaces,
             max_signatures: self.max_signatures,
+            max_references: self.max_references,
+            max_transforms: self.max_transforms,
+            max_prefixes: self.max_prefixes,
             max_messages: self.max_messages.max(1),
             max_findings: self.max_findings.max(1),
         }

@@ -22,6 +22,14 @@ pub struct Limits {
     /// Most ds:Signature elements in one message (each may make a verifier canonicalise the whole
     /// document).
     pub max_signatures: usize,
+    /// Most ds:Reference elements in one message, wherever they sit (each makes a verifier
+    /// canonicalise and hash its target, up to the whole document).
+    pub max_references: usize,
+    /// Most ds:Transform elements in one message (a verifier applies each to its Reference's data).
+    pub max_transforms: usize,
+    /// Most prefixes in all the InclusiveNamespaces PrefixLists of one message together (an exclusive
+    /// canonicaliser looks at each of them at every element).
+    pub max_prefixes: usize,
     /// Most SAML messages taken from one input (a HAR, a query, a directory file).
     pub max_messages: usize,
     /// Most findings of one rule on one message; the rest are counted in one summary finding.
@@ -40,6 +48,9 @@ impl Default for Limits {
             max_attributes: 256,
             max_namespaces: 4_096,
             max_signatures: 16,
+            max_references: 16,
+            max_transforms: 32,
+            max_prefixes: 64,
             max_messages: 10_000,
             max_findings: 20,
         }
