@@ -16,7 +16,13 @@ pub use super::public::is_public;
 #[derive(Debug)]
 pub struct Redactor {
     key: [u8; 32],
+    /// Every value met so far and its pseudonym (never changed once set).
     seen: HashMap<String, String>,
+    /// The pseudonyms of `seen`, for "is this already a pseudonym?" in constant time.
+    pseudonyms: std::collections::HashSet<String>,
+    /// One automaton that finds every value of `seen` in a text, leftmost-longest, with the
+    /// pseudonym of each pattern; rebuilt only when `seen` has grown since (see [`Redactor::text`]).
+    finder: Option<(usize, aho_corasick::AhoCorasick, Vec<String>)>,
     /// Keep email domains (for verified-domain diagnoses).
     pub keep_domains: bool,
 }
@@ -40,6 +46,8 @@ impl Redactor {
         Redactor {
             key,
             seen: HashMap::new(),
+            pseudonyms: Default::default(),
+            finder: None,
             keep_domains: false,
         }
     }
@@ -59,11 +67,17 @@ impl Redactor {
 
     fn remember(&mut self, original: &str, pseudonym: String) -> String {
         if original.len() >= 3 {
-            self.seen
-                .entry(original.to_string())
-                .or_insert_with(|| pseudonym.clone());
+            self.see(original.to_string(), &pseudonym);
         }
         pseudonym
+    }
+
+    /// Record `original`'s pseudonym, unless it has one already.
+    fn see(&mut self, original: String, pseudonym: &str) {
+        if let std::collections::hash_map::Entry::Vacant(e) = self.seen.entry(original) {
+            e.insert(pseudonym.to_string());
+            self.pseudonyms.insert(pseudonym.to_string());
+        }
     }
 
     /// A pseudonym of the right shape for any value.
@@ -272,20 +286,50 @@ impl Redactor {
 
     /// Replace every value this redactor has seen in free text (finding messages, origins), longest
     /// first; then scrub what it has not seen: emails, URLs and long base64 runs.
+    ///
+    /// One pass over `s` with an automaton of every value seen, taking at each position the longest
+    /// value that starts there (so a value inside a longer one is not replaced first, and a pseudonym
+    /// is never searched again). The automaton is built once for a run's values: linear in the text,
+    /// however many values a batch has (rebuilding the list per call made a 2,000-message report
+    /// quadratic). Values first met after it was built make it be rebuilt once, at the next call.
     pub fn text(&mut self, s: &str) -> String {
-        let mut pairs: Vec<(String, String)> = self
-            .seen
-            .iter()
-            .map(|(a, b)| (a.clone(), b.clone()))
-            .collect();
+        let stale = self
+            .finder
+            .as_ref()
+            .is_none_or(|(built, _, _)| *built != self.seen.len());
+        if stale {
+            let (patterns, pseudonyms): (Vec<&str>, Vec<String>) = self
+                .seen
+                .iter()
+                .filter(|(a, _)| !a.is_empty())
+                .map(|(a, b)| (a.as_str(), b.clone()))
+                .unzip();
+            self.finder = aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .build(&patterns)
+                .ok()
+                .map(|ac| (self.seen.len(), ac, pseudonyms));
+        }
+        let replaced = match &self.finder {
+            Some((_, ac, pseudonyms)) => ac.replace_all(s, pseudonyms),
+            // The automaton could not be built (too large for its state ids): every value is
+            // replaced one at a time, longest first, slower but never less.
+            None => self.replace_each(s),
+        };
+        self.scrub(&replaced)
+    }
+
+    fn replace_each(&self, s: &str) -> String {
+        let mut pairs: Vec<(&String, &String)> =
+            self.seen.iter().filter(|(a, _)| !a.is_empty()).collect();
         pairs.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
         let mut out = s.to_string();
-        for (orig, p) in &pairs {
+        for (orig, p) in pairs {
             if out.contains(orig.as_str()) {
                 out = out.replace(orig.as_str(), p);
             }
         }
-        self.scrub(&out)
+        out
     }
 
     /// An input error as a redacted output shows it: samlint's own words kept, anything quoted from
@@ -344,8 +388,7 @@ impl Redactor {
             let core = trimmed.trim_end_matches(['.', ';', ':']);
             let punct = &trimmed[core.len()..];
             let replaced = if core.starts_with("http://") || core.starts_with("https://") {
-                if is_public(core) || core.contains("-…") || self.seen.values().any(|v| v == core)
-                {
+                if is_public(core) || core.contains("-…") || self.pseudonyms.contains(core) {
                     core.to_string()
                 } else {
                     self.url(core)
@@ -664,7 +707,7 @@ pub fn run_with(original: &crate::lint::Run, r: &mut Redactor) -> crate::lint::R
                 .file_name()
                 .map(|f| f.to_string_lossy().into_owned());
             for k in std::iter::once(i.name.clone()).chain(base) {
-                r.seen.entry(k).or_insert_with(|| n.clone());
+                r.see(k, &n);
             }
         }
     }

@@ -280,3 +280,53 @@ fn class5_signature_work_is_bounded_at_its_limits() {
         }
     }
 }
+
+/// A redacted report of a HAR with 2,000 distinct responses ends inside the hang guard (debug build)
+/// and names none of their users. It took 36 s in a release build when each redacted text walked
+/// every value learned so far (quadratic in the messages); the time is printed, not asserted.
+#[test]
+fn class5_a_redacted_report_of_2000_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = template();
+    let entries: Vec<serde_json::Value> = (0..2_000)
+        .map(|i| {
+            let x = t
+                .replace("ID_6d1f6c0e", &format!("ID_{i:08x}a"))
+                .replace("ID_2a9c8e7f", &format!("ID_{i:08x}b"))
+                .replace(NAMEID, &format!("user{i}@example.com"));
+            let body = format!("SAMLResponse={}", b64(x).replace('+', "%2B").replace('/', "%2F").replace('=', "%3D"));
+            serde_json::json!({"startedDateTime": "2026-11-20T10:00:00.400Z",
+                "request": {"method": "POST", "url": format!("https://sp{i}.example.org/acs/{i}"), "headers": [],
+                    "postData": {"mimeType": "application/x-www-form-urlencoded", "text": body}},
+                "response": {"status": 302, "headers": []}})
+        })
+        .collect();
+    let har = serde_json::json!({"log": {"version": "1.2", "creator": {"name": "t", "version": "1"},
+        "entries": entries}});
+    let p = write(dir.path(), "many.har", har.to_string());
+    let e = samlint(
+        &["report".into(), p],
+        &Opts {
+            guard: Some(GUARD),
+            ..Default::default()
+        },
+    );
+    println!(
+        "report of 2,000 messages: {} · {:.2} s",
+        e.describe(),
+        e.secs
+    );
+    assert!(e.ok_exit(), "{} {}", e.describe(), tail(&e.stderr));
+    for leak in [
+        "user0@example.com",
+        "user1999@example.com",
+        "sp1999.example.org",
+    ] {
+        assert!(!e.stdout.contains(leak), "{leak} in the report");
+    }
+    assert!(
+        e.stdout.contains("2000 messages") || e.stdout.contains("2,000"),
+        "{}",
+        tail(&e.stdout)
+    );
+}
