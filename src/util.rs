@@ -41,6 +41,15 @@ pub fn one_line(s: &str) -> String {
         .collect()
 }
 
+/// One of HTTP's registered request methods (RFC 9110 §9, RFC 5789), in capitals as captures write
+/// them.
+pub fn is_http_method(m: &str) -> bool {
+    matches!(
+        m,
+        "GET" | "POST" | "PUT" | "DELETE" | "HEAD" | "OPTIONS" | "PATCH" | "CONNECT" | "TRACE"
+    )
+}
+
 /// The first byte of `b` for which `f` holds. Blocks of 64 bytes are tested without an early exit
 /// inside one (the compiler makes that a vector loop when `f` is comparisons); only a block with a hit
 /// is searched. For whole-text scans where a hit is rare (control characters, bytes to escape).

@@ -757,3 +757,137 @@ fn input_errors_quote_nothing_from_the_input_when_redacted() {
         );
     }
 }
+
+/// What an adversarial review found reaching redacted outputs, each planted with `zqlk`: signature
+/// algorithm URIs (the Signatures table and JSON), input quoted by XML errors without quotes (an entity,
+/// a character reference, undeclared or doubled attribute prefixes, a reserved namespace bound to a
+/// prefix), an element path in a SIG005 message, a capture URL shortened for an origin label
+/// (`?user=zqlk-…`), a HAR's method and time, the `--idp-cert` path, Keycloak keys (spaces, a URL keying
+/// `roles.client` in a KC009 path) and a date of birth as an attribute value. Each is in the
+/// unredacted output (so finding none below proves something); none is in `report` or
+/// `check --redact --format json`.
+#[test]
+fn the_review_s_leaks_stay_redacted() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let read = |rel: &str| std::fs::read_to_string(fixture(rel)).unwrap();
+    let cert_pem = read("keys/idp-cert.pem");
+    let template = read("saml/keycloak-atlassian-unsigned.xml")
+        .trim_end()
+        .to_string();
+    let signed = |t: &str| {
+        sign(
+            t,
+            What::Response,
+            read("keys/idp-key.pem").as_bytes(),
+            &pem_body(&cert_pem),
+            Alg::RsaSha256,
+        )
+        .unwrap()
+    };
+    let s = signed(&template);
+    let mut inputs: Vec<(String, &str)> = Vec::new();
+    // Algorithm URIs.
+    let alg = s
+        .replace(
+            "xmldsig-more#rsa-sha256",
+            "xmldsig-more#zqlk-alg.jane@corp.test",
+        )
+        .replace("http://www.w3.org/2001/04/xmlenc#sha256", "urn:zqlk-dig")
+        .replacen(
+            "<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>",
+            "<ds:Transform Algorithm=\"urn:zqlk-tr:Jane Roe\"/>",
+            1,
+        );
+    inputs.push((write_temp(d, "alg.xml", alg), "zqlk-alg"));
+    // XML errors.
+    for (name, xml) in [
+        ("entity.xml", template.replace(">Doe<", ">R&zqlkD Team;<")),
+        ("charref.xml", "<a>&#xzqlk Roe;</a>".to_string()),
+        ("ns1.xml", "<a zqlk:roe=\"1\"/>".to_string()),
+        (
+            "ns2.xml",
+            "<a xmlns:p=\"urn:x\" xmlns:q=\"urn:x\" p:zqlkR=\"1\" q:zqlkR=\"2\"/>".to_string(),
+        ),
+        (
+            "ns3.xml",
+            "<a xmlns:zqlkP=\"http://www.w3.org/XML/1998/namespace\"/>".to_string(),
+        ),
+    ] {
+        inputs.push((write_temp(d, name, xml), "zqlk"));
+    }
+    // A signature on an element of the attacker's naming (SIG005).
+    let (s0, s1) = (
+        s.find("<ds:Signature").unwrap(),
+        s.find("</ds:Signature>").unwrap() + "</ds:Signature>".len(),
+    );
+    let moved = format!("{}{}", &s[..s0], &s[s1..]).replacen(
+        "<samlp:Status>",
+        &format!(
+            "<samlp:Extensions><x:zqlkElem xmlns:x=\"urn:x\">{}</x:zqlkElem></samlp:Extensions><samlp:Status>",
+            &s[s0..s1]
+        ),
+        1,
+    );
+    inputs.push((write_temp(d, "sigparent.xml", moved), "zqlkElem"));
+    // A HAR: a shortened query value in the origin label, a free-text method and time.
+    let mut h: serde_json::Value =
+        serde_json::from_str(&read("har/sp-initiated-login.har")).unwrap();
+    let e = &mut h["log"]["entries"][3];
+    e["request"]["url"] = "https://zqlkhost.test/zqlkpath/acs?user=zqlk-at-home".into();
+    e["request"]["method"] = "POST-zqlk".into();
+    e["startedDateTime"] = "zqlk 2026-11-20T09:59:55Z".into();
+    inputs.push((write_temp(d, "capture.har", h.to_string()), "zqlk"));
+    // A Keycloak realm: keys that are not names.
+    let realm = r#"{"realm": "acme", "id": "acme", "enabled": true, "clients": [{"clientId": "x", "protocol": "saml", "attributes": {"contact zqlk Roe": "1"}}], "roles": {"client": {"https://zqlkhost.test/jane": [{"name": "admin", "attributes": {"secret": ["hunter2"]}}]}}}"#;
+    inputs.push((write_temp(d, "realm.json", realm), "zqlk"));
+    // A date of birth as an attribute value.
+    inputs.push((
+        write_temp(
+            d,
+            "dob.xml",
+            template.replace(">Doe<", ">1985-03-14T00:00:00Z<"),
+        ),
+        "1985-03-14",
+    ));
+    // The trusted certificate's path names its user.
+    let home = d.join("home").join("zqlk.roe");
+    std::fs::create_dir_all(&home).unwrap();
+    let cert = write_temp(&home, "idp-cert.pem", &cert_pem);
+    for (input, planted) in &inputs {
+        let plain: String = ["json", "full"]
+            .iter()
+            .map(|f| {
+                let o = run(&["check", "--format", f, "--idp-cert", &cert, input]);
+                o.stdout + &o.stderr
+            })
+            .collect();
+        assert!(
+            plain.contains(planted),
+            "{input}: {planted} not in the unredacted output"
+        );
+        for (name, o) in [
+            ("report", run(&["report", "--idp-cert", &cert, input])),
+            (
+                "--redact json",
+                run(&[
+                    "check",
+                    "--redact",
+                    "--format",
+                    "json",
+                    "--idp-cert",
+                    &cert,
+                    input,
+                ]),
+            ),
+        ] {
+            for p in [*planted, "zqlk"] {
+                assert!(
+                    !o.stdout.contains(p),
+                    "{name} {input}: {p} in\n{}",
+                    o.stdout
+                );
+            }
+        }
+    }
+}

@@ -500,7 +500,8 @@ fn har_entry(
     }
     let method = e.request.method.to_ascii_uppercase();
     let label = format!(
-        "entry {n} ({method} {})",
+        "entry {n} ({} {})",
+        label_method(&method),
         query::display_url(&e.request.url)
     );
     let base = BindingParams {
@@ -782,9 +783,23 @@ struct TracerRequest {
     response_status: Option<serde_json::Value>,
 }
 
+/// The method as an origin label shows it: a standard one, or "request" (a capture's method is free
+/// text; the label is repeated in every output, redacted ones included).
+fn label_method(m: &str) -> &str {
+    if crate::util::is_http_method(m) {
+        m
+    } else {
+        "request"
+    }
+}
+
 fn tracer_request(n: usize, r: TracerRequest, found: &mut Vec<Found>) {
     let method = r.method.to_ascii_uppercase();
-    let label = format!("request {n} ({method} {})", query::display_url(&r.url));
+    let label = format!(
+        "request {n} ({} {})",
+        label_method(&method),
+        query::display_url(&r.url)
+    );
     let before = found.len();
     let base = BindingParams {
         method: Some(method),

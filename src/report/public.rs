@@ -248,7 +248,22 @@ pub fn is_public(v: &str) -> bool {
         || ATTRIBUTE_NAMES.contains(&v)
         || WORDS.contains(&v)
         || crate::keycloak::is_vocabulary(v)
-        || crate::verify::time::parse(v).is_some()
+        || is_timestamp(v)
+}
+
+/// A plain timestamp (`2026-11-20T10:00:00.123Z`, `…+01:00`): what SAML's times and a capture's look
+/// like, and nothing longer. The time parser is lenient (a space for the `T`, any number of fraction
+/// digits); a public value must not be able to carry other text, such as a long run of digits.
+pub fn is_timestamp(v: &str) -> bool {
+    let fraction = v
+        .split_once('.')
+        .map_or(0, |(_, f)| f.bytes().take_while(u8::is_ascii_digit).count());
+    v.len() <= 35
+        && fraction <= 9
+        && v.get(10..11) == Some("T")
+        && v.bytes()
+            .all(|c| c.is_ascii_digit() || b"-:T.Z+".contains(&c))
+        && crate::verify::time::parse(v).is_some()
 }
 
 /// An attribute name that is public (rules and diagnoses need it).
@@ -278,6 +293,10 @@ mod tests {
         assert!(!is_public("http://www.w3.org/jane.doe@example.com"));
         assert!(!is_public("urn:oid:1.2.3.4.5.6"));
         assert!(is_public("2026-12-02T10:00:00Z"));
+        assert!(is_public("2026-12-02T10:00:00.123456789+01:00"));
+        // A lenient time is no public constant: a space for the T, a fraction carrying a number.
+        assert!(!is_public("2026-12-02 10:00:00Z"));
+        assert!(!is_public("2026-01-01T00:00:00.0078051120555867530910Z"));
         assert!(
             looks_like_email("a@b.c") && !looks_like_email("a@b") && !looks_like_email("a b@c.d")
         );

@@ -127,6 +127,21 @@ impl Redactor {
         self.remember(t, p)
     }
 
+    /// Element text. No SAML element carries a time as its text, so a timestamp there is user data
+    /// (an attribute value such as a date of birth): a pseudonym like any value, and remembered, so
+    /// that a finding quoting it is redacted too.
+    fn content(&mut self, v: &str) -> String {
+        let t = v.trim();
+        if super::public::is_timestamp(t) {
+            if let Some(p) = self.seen.get(t) {
+                return p.clone();
+            }
+            let p = format!("value-{}", self.tag("value", t));
+            return self.remember(t, p);
+        }
+        self.value(v)
+    }
+
     fn id(&mut self, v: &str) -> String {
         let p = format!("_id-{}", self.tag("id", v));
         self.remember(v, p)
@@ -141,6 +156,26 @@ impl Redactor {
         )
     }
 
+    /// An HTTP method from a capture: a standard one as it is; anything else (a HAR is free text)
+    /// withheld.
+    pub fn method(&self, m: &str) -> String {
+        if crate::util::is_http_method(m) {
+            m.to_string()
+        } else {
+            "(method withheld)".into()
+        }
+    }
+
+    /// A capture's time (HAR startedDateTime): shown when it is a plain timestamp, withheld otherwise
+    /// (it is free text in a HAR, and a long fraction can carry any digits).
+    pub fn time(&self, t: &str) -> String {
+        if super::public::is_timestamp(t) {
+            t.to_string()
+        } else {
+            "(time withheld)".into()
+        }
+    }
+
     /// A distinguished name: only a pseudonym of its CN (a Keycloak certificate's CN is the realm name).
     pub fn dn(&mut self, d: &str) -> String {
         match cn_value(d) {
@@ -153,7 +188,13 @@ impl Redactor {
     pub fn arg(&mut self, a: &crate::finding::Arg) -> crate::finding::Arg {
         use crate::finding::Arg;
         Arg::Plain(match a {
-            Arg::Plain(_) | Arg::Public(_) => return a.clone(),
+            Arg::Plain(_) => return a.clone(),
+            // A public constant, unless it is a value this run saw as user data (a timestamp in an
+            // attribute value: see `content`).
+            Arg::Public(v) => match self.seen.get(v.trim()) {
+                Some(p) => p.clone(),
+                None => return a.clone(),
+            },
             Arg::Email(v) | Arg::Text(v) => self.value(v),
             Arg::Domain(d) if self.keep_domains => d.clone(),
             Arg::Domain(d) => format!("domain-{}.example", self.tag("domain", d)),
@@ -163,7 +204,7 @@ impl Redactor {
             Arg::Id(i) => self.id(i.trim()),
             Arg::Uuid(u) => self.connection(u),
             Arg::Dn(d) => self.dn(d),
-            Arg::Path(p) if p.starts_with('/') => self.xml_path(p),
+            Arg::Path(p) if p.starts_with('/') || p.starts_with('$') => self.xml_path(p),
             Arg::Path(p) => self.name("n-", p, KNOWN_ELEMENTS),
         })
     }
@@ -269,7 +310,12 @@ impl Redactor {
                         "param".into()
                     };
                     // (A query shown by its names only has no connection to pseudonymise.)
-                    if atlassian && n == "connection" && !v.is_empty() {
+                    // A label's shortened value (`saml-…`) is no connection id: its pseudonym would
+                    // say it differs from the real one.
+                    if atlassian && n == "connection" && v == "saml-…" {
+                        format!("{n_out}={v}")
+                    } else if atlassian && n == "connection" && !v.is_empty() && !v.ends_with('…')
+                    {
                         format!("{n_out}=saml-{}", self.connection(v))
                     } else if v.is_empty() {
                         n_out
@@ -387,8 +433,9 @@ impl Redactor {
             let tail = &word[trimmed.len()..];
             let core = trimmed.trim_end_matches(['.', ';', ':']);
             let punct = &trimmed[core.len()..];
+            // A URL shortened for a label (`?user=jroe-…`) is no pseudonym: it is redacted too.
             let replaced = if core.starts_with("http://") || core.starts_with("https://") {
-                if is_public(core) || core.contains("-…") || self.pseudonyms.contains(core) {
+                if is_public(core) || self.pseudonyms.contains(core) {
                     core.to_string()
                 } else {
                     self.url(core)
@@ -433,7 +480,7 @@ impl Redactor {
                 NodeKind::Text { value } | NodeKind::CData { value }
                     if !is_blob_element(doc, n.parent) =>
                 {
-                    self.value(value);
+                    self.content(value);
                 }
                 _ => {}
             }
@@ -470,7 +517,7 @@ impl Redactor {
                 V::List(l) => serde_json::Value::Array(l.iter().map(|i| walk(r, i)).collect()),
                 V::Map(m) => serde_json::Value::Object(
                     m.iter()
-                        .map(|e| (e.key.clone(), walk(r, &e.node)))
+                        .map(|e| (r.json_key(&e.key), walk(r, &e.node)))
                         .collect(),
                 ),
             }
@@ -501,10 +548,74 @@ impl Redactor {
         }
     }
 
+    /// A key of a Keycloak export. Keycloak's own keys are names (`clientId`, `saml.signing.certificate`)
+    /// and stay, as does any name-shaped key; a key that is not name-shaped (spaces, `@`, `/`, `:`)
+    /// gets the pseudonym of the same value seen elsewhere (a client ID URL keying `roles.client`),
+    /// or one of its own.
+    pub fn json_key(&self, k: &str) -> String {
+        let name_shaped = k.len() <= 64
+            && k.starts_with(|c: char| c.is_ascii_alphabetic())
+            && k.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'));
+        if is_public(k) || name_shaped {
+            k.to_string()
+        } else if let Some(p) = self.seen.get(k) {
+            p.clone()
+        } else {
+            format!("key-{}", self.tag("key", k))
+        }
+    }
+
+    /// A location in a Keycloak export (`$.roles.client['https://…'][0].attributes.secret`): each key
+    /// redacted as the JSON view redacts it, indexes kept.
+    pub fn json_path(&self, p: &str) -> String {
+        let Some(mut rest) = p.strip_prefix('$') else {
+            return p.to_string();
+        };
+        let mut out = String::from("$");
+        let key = |k: &str, out: &mut String| {
+            let r = self.json_key(k);
+            if r.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-'))
+                && !r.is_empty()
+            {
+                out.push('.');
+                out.push_str(&r);
+            } else {
+                out.push_str(&format!("['{}']", r.replace('\'', "\\'")));
+            }
+        };
+        while !rest.is_empty() {
+            if let Some(r) = rest.strip_prefix("['") {
+                let end = r.find("']").unwrap_or(r.len());
+                key(&r[..end], &mut out);
+                rest = r.get(end + 2..).unwrap_or_default();
+            } else if let Some(r) = rest.strip_prefix('[') {
+                let end = r.find(']').unwrap_or(r.len());
+                let index = &r[..end];
+                if index.bytes().all(|c| c.is_ascii_digit()) {
+                    out.push_str(&format!("[{index}]"));
+                } else {
+                    key(index, &mut out);
+                }
+                rest = r.get(end + 1..).unwrap_or_default();
+            } else {
+                let r = rest.strip_prefix('.').unwrap_or(rest);
+                let end = r.find(['.', '[']).unwrap_or(r.len());
+                key(&r[..end], &mut out);
+                rest = &r[end..];
+            }
+        }
+        out
+    }
+
     /// An element path (`/Response/Assertion[2]/Subject`, what a finding points at): each name that is
     /// not one of SAML's or XML Signature's own becomes the pseudonym the redacted XML view gives it.
-    /// Other locations (`$.clients[0]…` in a Keycloak export) are samlint's own words and stay.
+    /// A location in a Keycloak export (`$.clients[0]…`) is redacted key by key.
     pub fn xml_path(&self, p: &str) -> String {
+        if p.starts_with('$') {
+            return self.json_path(p);
+        }
         if !p.starts_with('/') {
             return p.to_string();
         }
@@ -576,7 +687,7 @@ impl Redactor {
                         if blob {
                             out.push_str(&format!("[{} removed]", el.local));
                         } else if !value.trim().is_empty() {
-                            out.push_str(&escape(&self.value(value)));
+                            out.push_str(&escape(&self.content(value)));
                         }
                     }
                     NodeKind::Comment { .. } => out.push_str("<!-- comment -->"),
@@ -594,7 +705,7 @@ impl Redactor {
                 NodeKind::Text { value } | NodeKind::CData { value }
                     if !value.trim().is_empty() =>
                 {
-                    out.push_str(&format!("{indent}  {}\n", escape(&self.value(value))));
+                    out.push_str(&format!("{indent}  {}\n", escape(&self.content(value))));
                 }
                 _ => {}
             }
@@ -675,6 +786,26 @@ pub fn input_name(name: &str, index: usize) -> String {
     format!("input-{}{ext}", index + 1)
 }
 
+/// Where a trusted key came from, as a redacted report names it: samlint's own words as they are, a
+/// file by its extension only (a path names its user: `/home/jane.roe/…`), a metadata entity ID by
+/// its pseudonym.
+fn key_origin(r: &mut Redactor, k: &crate::verify::cert::Cert) -> String {
+    use crate::verify::cert::KeySource;
+    let file = |path: &str| {
+        let ext = input_name(path, 0);
+        format!("file{}", ext.strip_prefix("input-1").unwrap_or_default())
+    };
+    match k.source {
+        KeySource::KeyInfo => "KeyInfo".into(),
+        KeySource::Config if k.origin == "--idp-cert value" => k.origin.clone(),
+        KeySource::Config => file(&k.origin),
+        KeySource::Metadata => match k.origin.strip_suffix(')').and_then(|o| o.rsplit_once(" (")) {
+            Some((path, entity)) => format!("{} ({})", file(path), r.value(entity)),
+            None => file(&k.origin),
+        },
+    }
+}
+
 /// [`run`] with a given redactor, which keeps what it learned (the Markdown report redacts the XML and
 /// JSON views with the same pseudonyms).
 pub fn run_with(original: &crate::lint::Run, r: &mut Redactor) -> crate::lint::Run {
@@ -728,6 +859,8 @@ pub fn run_with(original: &crate::lint::Run, r: &mut Redactor) -> crate::lint::R
         b.url = b.url.as_deref().map(|u| r.url(u));
         b.relay_state = b.relay_state.as_deref().map(|v| r.value(v));
         b.raw_query = None;
+        b.method = b.method.as_deref().map(|m| r.method(m));
+        b.time = b.time.as_deref().map(|t| r.time(t));
         b.signature = b
             .signature
             .as_ref()
@@ -752,10 +885,16 @@ pub fn run_with(original: &crate::lint::Run, r: &mut Redactor) -> crate::lint::R
                 x.element = x.element.as_deref().map(|e| r.xml_path(e));
                 x.id = x.id.as_deref().map(|i| r.value(i));
                 x.reference = x.reference.as_deref().map(|i| r.value(i));
+                // Algorithm URIs are public constants when they name an algorithm; anything else
+                // written there comes from the input.
+                x.algorithm = x.algorithm.as_deref().map(|a| r.value(a));
+                x.digest = x.digest.as_deref().map(|a| r.value(a));
+                x.c14n = x.c14n.as_deref().map(|a| r.value(a));
+                x.transforms = x.transforms.iter().map(|a| r.value(a)).collect();
                 if let Some(k) = &mut x.key {
                     k.info.subject = r.dn(&k.info.subject);
                     k.info.issuer = r.dn(&k.info.issuer);
-                    k.origin = r.text(&k.origin);
+                    k.origin = key_origin(r, k);
                 }
                 for c in &mut x.keyinfo_certificates {
                     c.subject = r.dn(&c.subject);

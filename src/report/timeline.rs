@@ -248,8 +248,8 @@ pub fn redacted(tl: &Timeline, r: &mut Redactor) -> Timeline {
             let u = r.url(&format!("https://{l}"));
             u.strip_prefix("https://").unwrap_or(&u).to_string()
         });
-        s.method = r.text(&s.method);
-        s.time = s.time.as_deref().map(|t| r.text(t));
+        s.method = r.method(&s.method);
+        s.time = s.time.as_deref().map(|t| r.time(t));
     }
     out
 }

@@ -291,7 +291,7 @@ impl Engine {
                 let value = first.node.scalar_text().unwrap_or_default();
                 match &c.reason {
                     Some(r) => render(r, &[("value", msg!("{}", Arg::value(value)))]),
-                    None => msg!("{} is `{}`", Arg::plain(first.path()), Arg::value(value)),
+                    None => msg!("{} is `{}`", Arg::path(first.path()), Arg::value(value)),
                 }
             })
         })
@@ -356,7 +356,7 @@ fn run_call(
                 &r.message,
                 &[
                     ("value", msg!("{}", Arg::value(value))),
-                    ("path", msg!("{}", Arg::plain(&path))),
+                    ("path", msg!("{}", Arg::path(&path))),
                     (
                         "property",
                         msg!("{}", Arg::plain(call.field.as_deref().unwrap_or(""))),

@@ -787,7 +787,7 @@ fn placement(
     if !allowed_parent && sc.refused.is_none() {
         let msg = msg!(
             "a signature on {}, which is neither the Response nor one of its assertions",
-            Arg::plain(s.parent.map(|p| doc.path(p)).unwrap_or_default())
+            Arg::path(s.parent.map(|p| doc.path(p)).unwrap_or_default())
         );
         findings.push(
             Finding::new(&SIG005, msg.clone())

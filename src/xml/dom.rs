@@ -420,7 +420,10 @@ pub fn parse(text: &str) -> Result<Document, (ErrorKind, Span)> {
                         Ok(Some(c)) if is_xml_char(c) => c.to_string(),
                         _ => {
                             return Err((
-                                xml_err(format!("invalid character reference &{};", &*r)),
+                                xml_err(format!(
+                                    "invalid character reference `&{};`",
+                                    crate::util::one_line(&r)
+                                )),
                                 span,
                             ));
                         }
@@ -435,7 +438,7 @@ pub fn parse(text: &str) -> Result<Document, (ErrorKind, Span)> {
                         other => {
                             return Err((
                                 xml_err(format!(
-                                    "undefined entity &{};",
+                                    "undefined entity `&{};`",
                                     crate::util::one_line(other)
                                 )),
                                 span,
@@ -683,7 +686,7 @@ fn check_declaration(prefix: &str, uri: &str) -> Result<(), String> {
             if prefix.is_empty() {
                 "the default namespace".to_string()
             } else {
-                format!("the prefix {}", crate::util::one_line(prefix))
+                format!("the prefix `{}`", crate::util::one_line(prefix))
             }
         )),
         _ => Ok(()),
@@ -816,7 +819,7 @@ fn push_element(
                     scopes.pop();
                     return Err(undeclared(
                         p,
-                        format!("attribute {}", crate::util::one_line(&q)),
+                        format!("attribute `{}`", crate::util::one_line(&q)),
                         aspan,
                     ));
                 }
@@ -828,7 +831,7 @@ fn push_element(
             scopes.pop();
             return Err((
                 ErrorKind::Namespace {
-                    detail: format!("attribute {} appears twice", crate::util::one_line(&q)),
+                    detail: format!("attribute `{}` appears twice", crate::util::one_line(&q)),
                 },
                 aspan,
             ));
