@@ -310,7 +310,8 @@ fn doubled_signatures(loc: &Located) -> Vec<(NodeId, usize)> {
 }
 
 /// What refuses the message whatever its signatures say: no signature at all (absent, or encrypted),
-/// a duplicate ID, a hidden or look-alike Assertion, a doubled signature, more than one assertion.
+/// a duplicate ID, a hidden or look-alike Assertion, assertion content outside any assertion, a
+/// doubled signature, more than one assertion.
 fn structural_refusal(
     doc: &Document,
     m: &Message,
@@ -362,6 +363,15 @@ fn wrapping_refusal(
             Some(cause::WRAPPING),
             Some(msg!(
                 "an element named like an Assertion is outside SAML's namespace; an SP that selects by local name reads it"
+            )),
+        )
+    } else if let Some(&e) = loc.stray.first() {
+        (
+            Status::Invalid,
+            Some(cause::WRAPPING),
+            Some(msg!(
+                "{} is outside the Response's assertions; an SP that selects elements by name may read it",
+                Arg::path(doc.path(e))
             )),
         )
     } else if let Some((el, n)) = doubled.first() {

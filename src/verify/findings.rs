@@ -83,6 +83,21 @@ fn hidden_assertions(doc: &Document, loc: &Located, out: &mut Vec<Finding>) {
             .label("hidden assertion"),
         );
     }
+    for &h in &loc.stray {
+        let local = doc.element(h).map(|e| e.local.clone()).unwrap_or_default();
+        out.push(
+            Finding::new(
+                &SIG005,
+                msg!(
+                    "a saml:{} outside the Response's assertions: an SP that takes the first {} of the document reads it, not the assertion's (signature-wrapping shape)",
+                    Arg::path(local.clone()),
+                    Arg::path(local)
+                ),
+            )
+            .at(doc.name_span(h), doc.path(h))
+            .label("assertion content outside an assertion"),
+        );
+    }
 }
 
 /// SIG001 (or SIG017) for a signature that failed or could not be verified.

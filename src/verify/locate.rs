@@ -79,6 +79,10 @@ pub struct Located {
     pub advice: Marks,
     /// SAML assertions that are neither linted nor in Advice: the signature-wrapping shape.
     pub hidden: Vec<NodeId>,
+    /// Elements of SAML's assertion namespace (a NameID, a Subject, an AttributeStatement…) in a
+    /// Response but outside every assertion, other than the Response's own Issuer: no SP should read
+    /// them, and one that takes the first `NameID` of the document does (the outermost of each).
+    pub stray: Vec<NodeId>,
     /// Elements named `Assertion` or `EncryptedAssertion` outside SAML's namespace (a foreign or
     /// near-miss URI): an SP that selects by local name reads them, samlint's model does not.
     pub lookalike: Vec<NodeId>,
@@ -105,6 +109,12 @@ pub fn locate(doc: &Document, m: &Message) -> Located {
     let mut sites = Vec::new();
     // The arena is in document order, so its range under the root is a pre-order walk: a node's
     // parent and grandparent are marked before it is looked at.
+    let mut stray = Vec::new();
+    let response = m.kind == crate::model::MessageKind::Response;
+    // The arena ends of the assertion (or stray element) subtrees entered so far: a node below that
+    // is inside one.
+    let mut in_assertion_until = 0;
+    let mut in_stray_until = 0;
     let end = doc.nodes.get(root).map_or(root, |r| r.end).min(n);
     for id in root..end {
         let Some(el) = doc.element(id) else { continue };
@@ -127,6 +137,18 @@ pub fn locate(doc: &Document, m: &Message) -> Located {
                 hidden.push(id);
             }
         }
+        let node_end = doc.node(id).end;
+        if saml_assertion {
+            in_assertion_until = in_assertion_until.max(node_end);
+        } else if response
+            && id >= in_assertion_until
+            && id >= in_stray_until
+            && el.ns.as_deref() == Some(ns::SAML)
+            && !(el.local == "Issuer" && doc.node(id).parent == Some(root))
+        {
+            stray.push(id);
+            in_stray_until = node_end;
+        }
         if matches!(el.local.as_str(), "Assertion" | "EncryptedAssertion")
             && el.ns.as_deref() != Some(ns::SAML)
         {
@@ -141,6 +163,7 @@ pub fn locate(doc: &Document, m: &Message) -> Located {
         linted,
         advice,
         hidden,
+        stray,
         lookalike,
         ids,
         sites,

@@ -304,6 +304,52 @@ pub(crate) fn cases() -> Vec<(String, String)> {
             .into(),
         format!("{}{response_sig}{}", &both[..bs0], &both[bs1..]),
     ));
+    // Assertion content with no assertion around it: a forged Subject (or a bare NameID, or an
+    // AttributeStatement) where an SP that takes the first element of that name in the document finds
+    // it first: in the Response signature's KeyInfo (before the genuine assertion, outside both
+    // digests), in Extensions, in StatusDetail, under the Response.
+    let subject = format!(
+        "<saml:Subject xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\"><saml:NameID>{EVIL_NAMEID}</saml:NameID></saml:Subject>"
+    );
+    let name_id = format!(
+        "<saml:NameID xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\">{EVIL_NAMEID}</saml:NameID>"
+    );
+    let statement = format!(
+        "<saml:AttributeStatement xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\"><saml:Attribute Name=\"email\"><saml:AttributeValue>{EVIL_NAMEID}</saml:AttributeValue></saml:Attribute></saml:AttributeStatement>"
+    );
+    for (label, doc) in [
+        (
+            "Response+Assertion signed, a stray Subject in the Response signature's KeyInfo",
+            format!(
+                "{}{}{}",
+                &both[..bs0],
+                both[bs0..bs1].replacen("</ds:KeyInfo>", &format!("{subject}</ds:KeyInfo>"), 1),
+                &both[bs1..]
+            ),
+        ),
+        (
+            "a stray NameID in Extensions",
+            in_extensions(&visible, &name_id),
+        ),
+        (
+            "a stray Subject in StatusDetail",
+            in_status(&visible, &subject),
+        ),
+        (
+            "a stray AttributeStatement under the Response, before the genuine",
+            format!("{head}{statement}{genuine}{tail}"),
+        ),
+        (
+            "Response+Assertion signed, a stray NameID appended to the Response",
+            both.replacen(
+                "</samlp:Response>",
+                &format!("{name_id}</samlp:Response>"),
+                1,
+            ),
+        ),
+    ] {
+        v.push((label.into(), doc));
+    }
     v.push((
         "Response+Assertion signed, forged 2nd assertion appended (unsigned content)".into(),
         both.replacen(
