@@ -135,3 +135,50 @@ fn a_keycloak_export_on_stdin_is_linted_or_refused_when_huge() {
         o.stderr
     );
 }
+
+/// Every limit flag of `samlint check --help` is in docs/reference.md's table, with the default the
+/// help prints.
+#[test]
+fn every_limit_is_documented_with_its_default() {
+    let help = run(&["check", "-h"]).stdout;
+    let doc = std::fs::read_to_string(root().join("docs/reference.md")).unwrap();
+    let mut seen = 0;
+    for line in help.lines() {
+        let Some(flag) = line
+            .split_whitespace()
+            .next()
+            .filter(|f| f.starts_with("--max-"))
+        else {
+            continue;
+        };
+        seen += 1;
+        let default = line
+            .split("[default: ")
+            .nth(1)
+            .and_then(|d| d.split(']').next())
+            .unwrap_or_else(|| panic!("{flag}: no default in `{line}`"));
+        let row = doc
+            .lines()
+            .find(|l| l.starts_with('|') && l.contains(&format!("`{flag}`")))
+            .unwrap_or_else(|| panic!("{flag} is not in docs/reference.md's limits table"));
+        let n: u64 = default.parse().unwrap();
+        let written = [
+            n.to_string(),
+            format!("{} MiB", n / (1024 * 1024)),
+            format!("{n}:1"),
+            // 50,000
+            n.to_string()
+                .as_bytes()
+                .rchunks(3)
+                .rev()
+                .map(|c| std::str::from_utf8(c).unwrap())
+                .collect::<Vec<_>>()
+                .join(","),
+        ];
+        assert!(
+            written.iter().any(|w| row.contains(&format!("| {w} |"))),
+            "{flag}: default {default} not in `{row}`"
+        );
+    }
+    assert!(seen >= 14, "only {seen} --max- flags in the help");
+}
