@@ -20,9 +20,10 @@ pub struct Redactor {
     seen: HashMap<String, String>,
     /// The pseudonyms of `seen`, for "is this already a pseudonym?" in constant time.
     pseudonyms: std::collections::HashSet<String>,
-    /// One automaton that finds every value of `seen` in a text, leftmost-longest, with the
-    /// pseudonym of each pattern; rebuilt only when `seen` has grown since (see [`Redactor::text`]).
-    finder: Option<(usize, aho_corasick::AhoCorasick, Vec<String>)>,
+    /// The values of `seen` in the order they were met, and automata that find them in a text (see
+    /// [`Redactor::text`]).
+    order: Vec<String>,
+    finder: Finder,
     /// Keep email domains (for verified-domain diagnoses).
     pub keep_domains: bool,
 }
@@ -47,7 +48,8 @@ impl Redactor {
             key,
             seen: HashMap::new(),
             pseudonyms: Default::default(),
-            finder: None,
+            order: Vec::new(),
+            finder: Finder::default(),
             keep_domains: false,
         }
     }
@@ -75,6 +77,9 @@ impl Redactor {
     /// Record `original`'s pseudonym, unless it has one already.
     fn see(&mut self, original: String, pseudonym: &str) {
         if let std::collections::hash_map::Entry::Vacant(e) = self.seen.entry(original) {
+            if !e.key().is_empty() {
+                self.order.push(e.key().clone());
+            }
             e.insert(pseudonym.to_string());
             self.pseudonyms.insert(pseudonym.to_string());
         }
@@ -333,32 +338,18 @@ impl Redactor {
     /// Replace every value this redactor has seen in free text (finding messages, origins), longest
     /// first; then scrub what it has not seen: emails, URLs and long base64 runs.
     ///
-    /// One pass over `s` with an automaton of every value seen, taking at each position the longest
-    /// value that starts there (so a value inside a longer one is not replaced first, and a pseudonym
-    /// is never searched again). The automaton is built once for a run's values: linear in the text,
-    /// however many values a batch has (rebuilding the list per call made a 2,000-message report
-    /// quadratic). Values first met after it was built make it be rebuilt once, at the next call.
+    /// One pass over `s`, taking at each position the longest value seen that starts there (so a
+    /// value inside a longer one is not replaced first, and a pseudonym is never searched again).
+    /// The values are held by a few Aho-Corasick automata of doubling sizes: values met since the
+    /// last call become a new small one, and two of about the same size are merged (Bentley-Saxe),
+    /// so a run builds each value into an automaton O(log n) times, however its values and texts
+    /// interleave (one automaton rebuilt whenever a value was added made a report quadratic again
+    /// when every message brought a new value), and a text is searched by O(log n) automata.
     pub fn text(&mut self, s: &str) -> String {
-        let stale = self
-            .finder
-            .as_ref()
-            .is_none_or(|(built, _, _)| *built != self.seen.len());
-        if stale {
-            let (patterns, pseudonyms): (Vec<&str>, Vec<String>) = self
-                .seen
-                .iter()
-                .filter(|(a, _)| !a.is_empty())
-                .map(|(a, b)| (a.as_str(), b.clone()))
-                .unzip();
-            self.finder = aho_corasick::AhoCorasick::builder()
-                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-                .build(&patterns)
-                .ok()
-                .map(|ac| (self.seen.len(), ac, pseudonyms));
-        }
-        let replaced = match &self.finder {
-            Some((_, ac, pseudonyms)) => ac.replace_all(s, pseudonyms),
-            // The automaton could not be built (too large for its state ids): every value is
+        self.finder.add(&self.order, &self.seen);
+        let replaced = match self.finder.replace_all(s) {
+            Some(r) => r,
+            // An automaton could not be built (too large for its state ids): every value is
             // replaced one at a time, longest first, slower but never less.
             None => self.replace_each(s),
         };
@@ -711,6 +702,92 @@ impl Redactor {
             }
         }
         out.push_str(&format!("{indent}</{}>\n", name));
+    }
+}
+
+/// Automata over the values seen, each over a contiguous run of [`Redactor`]'s `order`, sizes
+/// decreasing: level i holds `order[start_i..start_i + len_i]`.
+#[derive(Debug, Default)]
+struct Finder {
+    levels: Vec<Level>,
+    /// How many values of `order` the levels hold.
+    covered: usize,
+    /// An automaton failed to build: [`Finder::replace_all`] answers `None` from then on.
+    broken: bool,
+}
+
+#[derive(Debug)]
+struct Level {
+    start: usize,
+    len: usize,
+    ac: aho_corasick::AhoCorasick,
+    pseudonyms: Vec<String>,
+}
+
+impl Finder {
+    /// Take in the values met since the last call, merging levels of about the same size.
+    fn add(&mut self, order: &[String], seen: &HashMap<String, String>) {
+        if self.covered == order.len() || self.broken {
+            return;
+        }
+        let mut start = self.covered;
+        let mut len = order.len() - start;
+        while self.levels.last().is_some_and(|l| l.len <= 2 * len) {
+            if let Some(l) = self.levels.pop() {
+                start = l.start;
+                len += l.len;
+            }
+        }
+        let values = order.get(start..start + len).unwrap_or_default();
+        let pseudonyms = values
+            .iter()
+            .map(|v| seen.get(v).cloned().unwrap_or_default())
+            .collect();
+        match aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(values)
+        {
+            Ok(ac) => self.levels.push(Level {
+                start,
+                len,
+                ac,
+                pseudonyms,
+            }),
+            Err(_) => self.broken = true,
+        }
+        self.covered = order.len();
+    }
+
+    /// Every value of every level replaced by its pseudonym: at each position the leftmost match of
+    /// any level, the longest on a tie (leftmost-longest over the union of the levels). Each level's
+    /// next match is searched again only once the text has passed its start: linear in `s` per level.
+    fn replace_all(&self, s: &str) -> Option<String> {
+        if self.broken {
+            return None;
+        }
+        let find = |l: &Level, from: usize| l.ac.find(aho_corasick::Input::new(s).range(from..));
+        let mut next: Vec<Option<aho_corasick::Match>> =
+            self.levels.iter().map(|l| find(l, 0)).collect();
+        let mut out = String::with_capacity(s.len());
+        let mut pos = 0;
+        loop {
+            for (l, m) in self.levels.iter().zip(next.iter_mut()) {
+                if m.is_some_and(|m| m.start() < pos) {
+                    *m = find(l, pos);
+                }
+            }
+            let best = next
+                .iter()
+                .enumerate()
+                .filter_map(|(i, m)| m.map(|m| (i, m)))
+                .min_by_key(|(_, m)| (m.start(), std::cmp::Reverse(m.len())));
+            let Some((i, m)) = best else { break };
+            out.push_str(s.get(pos..m.start())?);
+            out.push_str(self.levels.get(i)?.pseudonyms.get(m.pattern().as_usize())?);
+            pos = m.end();
+        }
+        out.push_str(s.get(pos..)?);
+        Some(out)
     }
 }
 
@@ -1099,6 +1176,52 @@ const KNOWN_ATTRIBUTES: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Values added in batches between texts (the levels merge as they grow) replace exactly what one
+    /// automaton over all of them replaces, leftmost-longest, on generated texts over a small
+    /// alphabet (so values overlap, nest and repeat).
+    #[test]
+    fn levels_replace_as_one_automaton_does() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut rnd = |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        let mut word =
+            |len: u64| -> String { (0..len).map(|_| char::from(b'a' + rnd(4) as u8)).collect() };
+        let mut r = Redactor::new(Some(7));
+        let mut texts = 0;
+        for batch in 0..60 {
+            for _ in 0..(1 + batch % 7) {
+                let v = word(3 + batch % 5);
+                r.see(v.clone(), &format!("<{v}>"));
+            }
+            for _ in 0..5 {
+                let t = word(40);
+                let one = aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                    .build(&r.order)
+                    .unwrap();
+                let pseudonyms: Vec<&String> = r.order.iter().map(|v| &r.seen[v]).collect();
+                let want = one.replace_all(&t, &pseudonyms);
+                r.finder.add(&r.order, &r.seen);
+                assert_eq!(
+                    r.finder.replace_all(&t).as_deref(),
+                    Some(want.as_str()),
+                    "{t}"
+                );
+                texts += 1;
+            }
+        }
+        assert!(
+            r.finder.levels.len() > 1 && r.finder.levels.len() < 12,
+            "{}",
+            r.finder.levels.len()
+        );
+        assert_eq!(texts, 300);
+    }
 
     #[test]
     fn shapes_and_consistency() {

@@ -283,7 +283,9 @@ fn class5_signature_work_is_bounded_at_its_limits() {
 
 /// A redacted report of a HAR with 2,000 distinct responses ends inside the hang guard (debug build)
 /// and names none of their users. It took 36 s in a release build when each redacted text walked
-/// every value learned so far (quadratic in the messages); the time is printed, not asserted.
+/// every value learned so far (quadratic in the messages), and 56 s with one automaton rebuilt
+/// whenever a message brought new values (each message's signature has its own algorithm URIs
+/// here); the time is printed, not asserted.
 #[test]
 fn class5_a_redacted_report_of_2000_messages() {
     let dir = tempfile::tempdir().unwrap();
@@ -294,6 +296,15 @@ fn class5_a_redacted_report_of_2000_messages() {
                 .replace("ID_6d1f6c0e", &format!("ID_{i:08x}a"))
                 .replace("ID_2a9c8e7f", &format!("ID_{i:08x}b"))
                 .replace(NAMEID, &format!("user{i}@example.com"));
+            // A signature whose algorithm URIs are this message's own: values the redactor meets
+            // only while it writes the report, message after message.
+            let rid = RESPONSE_ID.replacen("ID_6d1f6c0e", &format!("ID_{i:08x}a"), 1);
+            let x = x.replacen(
+                "</saml:Issuer><samlp:Status>",
+                &format!("</saml:Issuer><ds:Signature xmlns:ds=\"{DSIG}\"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/><ds:SignatureMethod Algorithm=\"urn:zqmk:alg:{i}\"/><ds:Reference URI=\"#{rid}\"><ds:Transforms><ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/></ds:Transforms><ds:DigestMethod Algorithm=\"urn:zqmk:dig:{i}\"/><ds:DigestValue>AAAA</ds:DigestValue></ds:Reference></ds:SignedInfo><ds:SignatureValue>AAAA</ds:SignatureValue></ds:Signature><samlp:Status>"),
+                1,
+            );
+            assert!(x.contains("urn:zqmk:alg"), "the template changed");
             let body = format!("SAMLResponse={}", b64(x).replace('+', "%2B").replace('/', "%2F").replace('=', "%3D"));
             serde_json::json!({"startedDateTime": "2026-11-20T10:00:00.400Z",
                 "request": {"method": "POST", "url": format!("https://sp{i}.example.org/acs/{i}"), "headers": [],
@@ -321,6 +332,7 @@ fn class5_a_redacted_report_of_2000_messages() {
         "user0@example.com",
         "user1999@example.com",
         "sp1999.example.org",
+        "zqmk",
     ] {
         assert!(!e.stdout.contains(leak), "{leak} in the report");
     }
