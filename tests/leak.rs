@@ -804,6 +804,13 @@ fn the_review_s_leaks_stay_redacted() {
     for (name, xml) in [
         ("entity.xml", template.replace(">Doe<", ">R&zqlkD Team;<")),
         ("charref.xml", "<a>&#xzqlk Roe;</a>".to_string()),
+        // A backtick in the input must not end the quote that withholds it.
+        (
+            "tick-entity.xml",
+            "<a>&a` zqlk Jane Roe `b;</a>".to_string(),
+        ),
+        ("tick-tag.xml", "<a></z`zqlkRoe`y>".to_string()),
+        ("tick-name.xml", "<p`zqlkJane`q:a/>".to_string()),
         ("ns1.xml", "<a zqlk:roe=\"1\"/>".to_string()),
         (
             "ns2.xml",

@@ -420,10 +420,7 @@ pub fn parse(text: &str) -> Result<Document, (ErrorKind, Span)> {
                         Ok(Some(c)) if is_xml_char(c) => c.to_string(),
                         _ => {
                             return Err((
-                                xml_err(format!(
-                                    "invalid character reference `&{};`",
-                                    crate::util::one_line(&r)
-                                )),
+                                xml_err(format!("invalid character reference `&{};`", quoted(&r))),
                                 span,
                             ));
                         }
@@ -437,10 +434,7 @@ pub fn parse(text: &str) -> Result<Document, (ErrorKind, Span)> {
                         "apos" => "'".into(),
                         other => {
                             return Err((
-                                xml_err(format!(
-                                    "undefined entity `&{};`",
-                                    crate::util::one_line(other)
-                                )),
+                                xml_err(format!("undefined entity `&{};`", quoted(other))),
                                 span,
                             ));
                         }
@@ -531,8 +525,39 @@ pub fn parse(text: &str) -> Result<Document, (ErrorKind, Span)> {
     })
 }
 
+/// Input shown inside samlint's backticks (or quick-xml's): on one line, with its own backticks
+/// changed to `'`. A redacted output withholds what is quoted, and a backtick in the input would
+/// end the quote early and leave the rest of the input outside it (`&a` Jane Roe `b;`).
+fn quoted(s: &str) -> String {
+    crate::util::one_line(s).replace('`', "'")
+}
+
+/// quick-xml's message, with the input it quotes (tag names, an entity name) passed through
+/// [`quoted`] first.
 fn classify_quick_xml_error(e: &quick_xml::Error) -> ErrorKind {
-    let detail = e.to_string();
+    use quick_xml::Error as E;
+    use quick_xml::errors::IllFormedError as I;
+    use quick_xml::escape::EscapeError;
+    let detail = match e {
+        E::IllFormed(I::MissingDeclVersion(Some(a))) => {
+            E::IllFormed(I::MissingDeclVersion(Some(quoted(a)))).to_string()
+        }
+        E::IllFormed(I::MissingEndTag(t)) => E::IllFormed(I::MissingEndTag(quoted(t))).to_string(),
+        E::IllFormed(I::UnmatchedEndTag(t)) => {
+            E::IllFormed(I::UnmatchedEndTag(quoted(t))).to_string()
+        }
+        E::IllFormed(I::MismatchedEndTag { expected, found }) => {
+            E::IllFormed(I::MismatchedEndTag {
+                expected: quoted(expected),
+                found: quoted(found),
+            })
+            .to_string()
+        }
+        E::Escape(EscapeError::UnrecognizedEntity(r, name)) => {
+            E::Escape(EscapeError::UnrecognizedEntity(r.clone(), quoted(name))).to_string()
+        }
+        other => other.to_string(),
+    };
     ErrorKind::Xml { detail }
 }
 
@@ -668,7 +693,7 @@ fn check_qname(q: &str) -> Result<(Option<&str>, &str), String> {
     } else {
         Err(format!(
             "`{}` is not a name of the form local or prefix:local",
-            crate::util::one_line(q)
+            quoted(q)
         ))
     }
 }
@@ -686,7 +711,7 @@ fn check_declaration(prefix: &str, uri: &str) -> Result<(), String> {
             if prefix.is_empty() {
                 "the default namespace".to_string()
             } else {
-                format!("the prefix `{}`", crate::util::one_line(prefix))
+                format!("the prefix `{}`", quoted(prefix))
             }
         )),
         _ => Ok(()),
@@ -755,13 +780,13 @@ fn push_element(
             bindings.push((String::new(), Ns::from(v.as_str())));
         } else if let Some(p) = q.strip_prefix("xmlns:") {
             if !is_ncname(p) {
-                return Err(ns_err(format!(
-                    "`{}` declares no valid prefix",
-                    crate::util::one_line(q)
-                )));
+                return Err(ns_err(format!("`{}` declares no valid prefix", quoted(q))));
             }
             if v.is_empty() {
-                return Err(ns_err(format!("prefix `{p}` bound to an empty namespace")));
+                return Err(ns_err(format!(
+                    "prefix `{}` bound to an empty namespace",
+                    quoted(p)
+                )));
             }
             check_declaration(p, v).map_err(ns_err)?;
             bindings.push((p.to_string(), Ns::from(v.as_str())));
@@ -781,10 +806,7 @@ fn push_element(
     let undeclared = |p: &str, what: String, at: Span| {
         (
             ErrorKind::Namespace {
-                detail: format!(
-                    "prefix `{}` of {what} is not declared",
-                    crate::util::one_line(p)
-                ),
+                detail: format!("prefix `{}` of {what} is not declared", quoted(p)),
             },
             at,
         )
@@ -794,11 +816,7 @@ fn push_element(
             Some(u) => Some(u),
             None => {
                 scopes.pop();
-                return Err(undeclared(
-                    p,
-                    format!("element <{}>", crate::util::one_line(qname)),
-                    span,
-                ));
+                return Err(undeclared(p, format!("element <{}>", quoted(qname)), span));
             }
         },
         None => resolve("").filter(|u| !u.is_empty()),
@@ -817,11 +835,7 @@ fn push_element(
                 Some(u) => Some(u),
                 None => {
                     scopes.pop();
-                    return Err(undeclared(
-                        p,
-                        format!("attribute `{}`", crate::util::one_line(&q)),
-                        aspan,
-                    ));
+                    return Err(undeclared(p, format!("attribute `{}`", quoted(&q)), aspan));
                 }
             },
             None => None,
@@ -831,7 +845,7 @@ fn push_element(
             scopes.pop();
             return Err((
                 ErrorKind::Namespace {
-                    detail: format!("attribute `{}` appears twice", crate::util::one_line(&q)),
+                    detail: format!("attribute `{}` appears twice", quoted(&q)),
                 },
                 aspan,
             ));

@@ -213,7 +213,7 @@ fn encoding(text: &str, at: usize) -> Result<(), (ErrorKind, Span)> {
             ErrorKind::Encoding {
                 detail: format!(
                     "the declaration says encoding=\"{}\" but the message holds UTF-8 (non-ASCII at byte {pos}): libxml2-based SPs read other characters there",
-                    crate::util::one_line(value)
+                    crate::util::one_line(value).replace('"', "'")
                 ),
             },
             span,
@@ -222,7 +222,7 @@ fn encoding(text: &str, at: usize) -> Result<(), (ErrorKind, Span)> {
             ErrorKind::Encoding {
                 detail: format!(
                     "the declaration says encoding=\"{}\" but the message is UTF-8 text: libxml2 refuses it",
-                    crate::util::one_line(value)
+                    crate::util::one_line(value).replace('"', "'")
                 ),
             },
             span,
