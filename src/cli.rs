@@ -260,6 +260,9 @@ pub struct InputArgs {
     /// Most prefixes in the InclusiveNamespaces PrefixLists of one message, all together.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_prefixes, help_heading = "Limits")]
     pub max_prefixes: usize,
+    /// Most namespace bindings in scope, summed over the elements of a signed message, times its References.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_namespace_scope, help_heading = "Limits")]
+    pub max_namespace_scope: usize,
     /// Most SAML messages taken from one input (HAR, query, capture).
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_messages, help_heading = "Limits")]
     pub max_messages: usize,
@@ -300,6 +303,7 @@ impl InputArgs {
             max_references: self.max_references,
             max_transforms: self.max_transforms,
             max_prefixes: self.max_prefixes,
+            max_namespace_scope: self.max_namespace_scope,
             max_messages: self.max_messages.max(1),
             max_findings: self.max_findings.max(1),
         }

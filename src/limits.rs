@@ -30,6 +30,9 @@ pub struct Limits {
     /// Most prefixes in all the InclusiveNamespaces PrefixLists of one message together (an exclusive
     /// canonicaliser looks at each of them at every element).
     pub max_prefixes: usize,
+    /// Most namespace bindings in scope, summed over the elements of a message with a signature and
+    /// multiplied by its References (an inclusive canonicaliser copies them at every element).
+    pub max_namespace_scope: usize,
     /// Most SAML messages taken from one input (a HAR, a query, a directory file).
     pub max_messages: usize,
     /// Most findings of one rule on one message; the rest are counted in one summary finding.
@@ -51,6 +54,7 @@ impl Default for Limits {
             max_references: 16,
             max_transforms: 32,
             max_prefixes: 64,
+            max_namespace_scope: 1_000_000,
             max_messages: 10_000,
             max_findings: 20,
         }

@@ -32,9 +32,10 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Document, (ErrorKind, Span)>
 }
 
 /// The work a signature verifier does grows with the signatures, References and Transforms of a
-/// message (each can make it canonicalise the whole document) and with the PrefixList prefixes (an
-/// exclusive canonicaliser looks at each at every element): each is bounded, in one walk, before any
-/// verifier sees the document. Counted wherever they sit (a Manifest's References, an Advice's
+/// message (each can make it canonicalise the whole document), with the PrefixList prefixes (an
+/// exclusive canonicaliser looks at each at every element) and with the namespace bindings in scope
+/// at each element (an inclusive canonicaliser copies them at every element, once per Reference):
+/// each is bounded, in one walk, before any verifier sees the document. Counted wherever they sit (a Manifest's References, an Advice's
 /// signatures, an InclusiveNamespaces in any namespace), as a verifier may read them all.
 fn signature_work(doc: &Document, limits: &Limits) -> Result<(), (ErrorKind, Span)> {
     use crate::model::ns::DS;
@@ -61,8 +62,24 @@ fn signature_work(doc: &Document, limits: &Limits) -> Result<(), (ErrorKind, Spa
             "--max-prefixes",
         ),
     ];
+    // Namespace bindings in scope at each element (its parent's and its own declarations), summed:
+    // an inclusive canonicaliser copies them at every element it writes.
+    let mut in_scope = vec![0usize; doc.nodes.len()];
+    let mut scope_sum = 0usize;
+    let mut scope_first = None;
     for id in 0..doc.nodes.len() {
         let Some(e) = doc.element(id) else { continue };
+        let inherited = doc.node(id).parent.map_or(0, |p| in_scope[p]);
+        let own = e
+            .attrs
+            .iter()
+            .filter(|a| a.qname == "xmlns" || a.qname.starts_with("xmlns:"))
+            .count();
+        in_scope[id] = inherited + own;
+        scope_sum = scope_sum.saturating_add(in_scope[id]);
+        if scope_first.is_none() && scope_sum > limits.max_namespace_scope {
+            scope_first = Some(id);
+        }
         let (slot, n) = match e.local.as_str() {
             "Signature" if e.ns.as_deref() == Some(DS) => (0, 1),
             "Reference" if e.ns.as_deref() == Some(DS) => (1, 1),
@@ -83,8 +100,9 @@ fn signature_work(doc: &Document, limits: &Limits) -> Result<(), (ErrorKind, Spa
             *first_over = Some(id);
         }
     }
-    match counts.into_iter().find(|c| c.4.is_some()) {
-        Some((what, limit, flag, count, Some(at))) => Err((
+    let (references, signatures) = (counts[1].3, counts[0].3);
+    if let Some((what, limit, flag, count, Some(at))) = counts.into_iter().find(|c| c.4.is_some()) {
+        return Err((
             ErrorKind::TooMany {
                 what,
                 count,
@@ -92,7 +110,21 @@ fn signature_work(doc: &Document, limits: &Limits) -> Result<(), (ErrorKind, Spa
                 flag,
             },
             doc.name_span(at),
-        )),
-        _ => Ok(()),
+        ));
     }
+    // Each Reference can make a verifier canonicalise the whole document: the sum counts once per
+    // Reference, and only when there is a signature to verify.
+    let scope_work = scope_sum.saturating_mul(references.max(1));
+    if signatures > 0 && scope_work > limits.max_namespace_scope {
+        return Err((
+            ErrorKind::TooMany {
+                what: "namespace bindings in scope (summed over the elements, times the References)",
+                count: scope_work,
+                limit: limits.max_namespace_scope,
+                flag: "--max-namespace-scope",
+            },
+            doc.name_span(scope_first.unwrap_or(doc.root)),
+        ));
+    }
+    Ok(())
 }

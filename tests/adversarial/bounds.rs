@@ -204,7 +204,8 @@ fn class5_a_har_url_with_5000_saml_parameters() {
 }
 
 /// The verifier's work is bounded before any verifier runs: References (each canonicalises its target,
-/// up to the whole document), Transforms and InclusiveNamespaces prefixes, counted wherever they sit.
+/// up to the whole document), Transforms, InclusiveNamespaces prefixes and namespace bindings in
+/// scope (an inclusive canonicaliser copies them at every element), counted wherever they sit.
 /// At the limit the message is linted; one more is refused with exit 2, naming the flag. An adversarial
 /// review found 5,000 `URI=""` References in one Advice signature took 126 s, 16,000 Transforms 23 s,
 /// and a 10,000-prefix PrefixList over 10,000 elements 37 s.
@@ -258,6 +259,51 @@ fn class5_signature_work_is_bounded_at_its_limits() {
             Box::new(|n| in_advice(sig(&reference(&prefixes(n))))),
         ),
     ];
+    // Namespace bindings in scope: 16 nested elements declaring 250 prefixes each (4,000 in scope,
+    // under --max-namespaces) over N empty elements, one inclusive-c14n Reference: an inclusive
+    // canonicaliser copies the 4,000 bindings at each element (5,000 elements took 14 s).
+    let scoped = |n: usize| {
+        let open: String = (0..16)
+            .map(|j| {
+                let d: String = (0..250)
+                    .map(|k| format!(" xmlns:n{j}x{k}=\"urn:n:{j}:{k}\""))
+                    .collect();
+                format!("<x:S{j} xmlns:x=\"urn:x\"{d}>")
+            })
+            .collect();
+        let close: String = (0..16).rev().map(|j| format!("</x:S{j}>")).collect();
+        let inclusive = reference(&format!(
+            "{transform}<ds:Transform Algorithm=\"http://www.w3.org/TR/2001/REC-xml-c14n-20010315\"/>"
+        ));
+        t.replacen(
+            "</saml:Issuer><samlp:Status>",
+            &format!(
+                "</saml:Issuer>{}<samlp:Extensions>{open}{}{close}</samlp:Extensions><samlp:Status>",
+                sig(&inclusive),
+                "<f/>".repeat(n)
+            ),
+            1,
+        )
+    };
+    for (n, refused) in [(100, false), (5_000, true)] {
+        let p = write(dir.path(), "scope.xml", scoped(n));
+        let e = samlint(
+            &["check".into(), "--idp-cert".into(), idp_cert(), p],
+            &Opts::default(),
+        );
+        let named = e.stderr.contains("--max-namespace-scope");
+        assert_eq!(
+            (e.code, named),
+            if refused {
+                (Some(2), true)
+            } else {
+                (Some(1), false)
+            },
+            "namespace scope with {n} elements: {} {}",
+            e.describe(),
+            tail(&e.stderr)
+        );
+    }
     for (flag, limit, make) in cases {
         for (n, refused) in [(limit, false), (limit + 1, true), (5_000, true)] {
             let p = write(dir.path(), "work.xml", make(n));
