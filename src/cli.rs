@@ -957,6 +957,13 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
                 crate::util::one_line(&e.kind.to_string())
             );
         }
+    } else if format == Format::Markdown && !a.no_redact {
+        // The report is redacted, and so are the errors beside it (`samlint report > out.md 2>&1`
+        // is how one gets pasted): samlint's words, no snippet of the input.
+        if run.errors().next().is_some() {
+            let redacted = report::redact::run(run, a.redact_seed, a.keep_domains);
+            report_errors(&redacted, a.common.color);
+        }
     } else if format != Format::Concise {
         report_errors(run, a.common.color);
     }

@@ -888,11 +888,17 @@ fn the_review_s_leaks_stay_redacted() {
                 ]),
             ),
         ] {
+            // stdout and stderr: `samlint report > out.md 2>&1` is how a report gets pasted.
             for p in [*planted, "zqlk"] {
                 assert!(
                     !o.stdout.contains(p),
                     "{name} {input}: {p} in\n{}",
                     o.stdout
+                );
+                assert!(
+                    !o.stderr.contains(p),
+                    "{name} {input}: {p} on stderr\n{}",
+                    o.stderr
                 );
             }
         }
