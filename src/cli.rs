@@ -263,6 +263,9 @@ pub struct InputArgs {
     /// Most namespace bindings in scope, summed over the elements of a signed message, times its References.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_namespace_scope, help_heading = "Limits")]
     pub max_namespace_scope: usize,
+    /// Most comments and processing instructions before and after the root element.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_outside_root, help_heading = "Limits")]
+    pub max_outside_root: usize,
     /// Most SAML messages taken from one input (HAR, query, capture).
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_messages, help_heading = "Limits")]
     pub max_messages: usize,
@@ -304,6 +307,7 @@ impl InputArgs {
             max_transforms: self.max_transforms,
             max_prefixes: self.max_prefixes,
             max_namespace_scope: self.max_namespace_scope,
+            max_outside_root: self.max_outside_root,
             max_messages: self.max_messages.max(1),
             max_findings: self.max_findings.max(1),
         }

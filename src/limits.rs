@@ -33,6 +33,9 @@ pub struct Limits {
     /// Most namespace bindings in scope, summed over the elements of a message with a signature and
     /// multiplied by its References (an inclusive canonicaliser copies them at every element).
     pub max_namespace_scope: usize,
+    /// Most comments and processing instructions before and after the root element (a verifier of a
+    /// `URI=""` Reference looks at the siblings of each).
+    pub max_outside_root: usize,
     /// Most SAML messages taken from one input (a HAR, a query, a directory file).
     pub max_messages: usize,
     /// Most findings of one rule on one message; the rest are counted in one summary finding.
@@ -55,6 +58,7 @@ impl Default for Limits {
             max_transforms: 32,
             max_prefixes: 64,
             max_namespace_scope: 1_000_000,
+            max_outside_root: 64,
             max_messages: 10_000,
             max_findings: 20,
         }

@@ -811,6 +811,10 @@ fn the_review_s_leaks_stay_redacted() {
         ),
         ("tick-tag.xml", "<a></z`zqlkRoe`y>".to_string()),
         ("tick-name.xml", "<p`zqlkJane`q:a/>".to_string()),
+        (
+            "tick-attribute.xml",
+            "<a Destination=\"&a` Jane Roe zqlk `b;\"/>".to_string(),
+        ),
         ("ns1.xml", "<a zqlk:roe=\"1\"/>".to_string()),
         (
             "ns2.xml",
@@ -845,6 +849,11 @@ fn the_review_s_leaks_stay_redacted() {
     e["request"]["method"] = "POST-zqlk".into();
     e["startedDateTime"] = "zqlk 2026-11-20T09:59:55Z".into();
     inputs.push((write_temp(d, "capture.har", h.to_string()), "zqlk"));
+    // A HAR whose status is a string holding an escaped quote: the JSON error quotes it.
+    let mut h: serde_json::Value =
+        serde_json::from_str(&read("har/sp-initiated-login.har")).unwrap();
+    h["log"]["entries"][3]["response"]["status"] = "a\"zqlk Jane".into();
+    inputs.push((write_temp(d, "typed.har", h.to_string()), "zqlk"));
     // A Keycloak realm: keys that are not names.
     let realm = r#"{"realm": "acme", "id": "acme", "enabled": true, "clients": [{"clientId": "x", "protocol": "saml", "attributes": {"contact zqlk Roe": "1"}}], "roles": {"client": {"https://zqlkhost.test/jane": [{"name": "admin", "attributes": {"secret": ["hunter2"]}}]}}}"#;
     inputs.push((write_temp(d, "realm.json", realm), "zqlk"));

@@ -1006,7 +1006,11 @@ fn withhold_quoted(s: &str) -> String {
         let close = if open == '<' { '>' } else { open };
         out.push_str(&rest[..i + open.len_utf8()]);
         let after = &rest[i + open.len_utf8()..];
-        match after.find(close) {
+        // A quote escaped with a backslash (serde's `string "a\"b"`) closes nothing.
+        let closing = after.char_indices().find(|&(j, c)| {
+            c == close && after[..j].bytes().rev().take_while(|b| *b == b'\\').count() % 2 == 0
+        });
+        match closing.map(|(j, _)| j) {
             Some(j) => {
                 let inner = &after[..j];
                 if crate::report::public::is_public(inner) {

@@ -750,7 +750,7 @@ fn push_element(
         let a = a.map_err(|err| (xml_err(err), span))?;
         let value = a
             .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-            .map_err(|err| (xml_err(err), span))?
+            .map_err(|err| (classify_quick_xml_error(&err), span))?
             .into_owned();
         // A character reference must name a legal Char here too (§4.1), as in text.
         if let Some(c) = first_non_xml_char(&value) {

@@ -304,6 +304,36 @@ fn class5_signature_work_is_bounded_at_its_limits() {
             tail(&e.stderr)
         );
     }
+    // Processing instructions after the root, with a `URI=""` Reference: a verifier walks the
+    // siblings of each (40,000 took 25 s).
+    let signed_whole = sign_xml(&t, samlint::verify::sign::What::Response).replacen(
+        &format!("URI=\"#{RESPONSE_ID}\""),
+        "URI=\"\"",
+        1,
+    );
+    assert!(
+        signed_whole.contains("URI=\"\""),
+        "the signed template changed"
+    );
+    for (n, refused) in [(64, false), (65, true), (40_000, true)] {
+        let p = write(
+            dir.path(),
+            "pi.xml",
+            format!("{signed_whole}{}", "<?a?>".repeat(n)),
+        );
+        let e = samlint(
+            &["check".into(), "--idp-cert".into(), idp_cert(), p],
+            &Opts::default(),
+        );
+        let named = e.stderr.contains("--max-outside-root");
+        assert_eq!(
+            (e.code == Some(2), named),
+            (refused, refused),
+            "{n} processing instructions: {} {}",
+            e.describe(),
+            tail(&e.stderr)
+        );
+    }
     for (flag, limit, make) in cases {
         for (n, refused) in [(limit, false), (limit + 1, true), (5_000, true)] {
             let p = write(dir.path(), "work.xml", make(n));
