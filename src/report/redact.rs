@@ -460,10 +460,7 @@ impl Redactor {
                         self.id(a.value.trim());
                     }
                     for a in &e.attrs {
-                        if !(a.qname.starts_with("xmlns")
-                            || a.local == "Algorithm"
-                            || a.local == "ID")
-                        {
+                        if !(a.is_declaration() || a.local == "Algorithm" || a.local == "ID") {
                             self.value(&a.value);
                         }
                     }
@@ -854,13 +851,18 @@ pub fn input_name(name: &str, index: usize) -> String {
     if name == "stdin" || name.starts_with("argument ") {
         return name.to_string();
     }
-    let ext = std::path::Path::new(name)
+    format!("input-{}{}", index + 1, extension(name))
+}
+
+/// A file's extension as a redacted output keeps it (`.pem`, `.har`): short and alphanumeric, or
+/// nothing.
+fn extension(name: &str) -> String {
+    std::path::Path::new(name)
         .extension()
         .and_then(|e| e.to_str())
         .filter(|e| e.len() <= 8 && e.chars().all(|c| c.is_ascii_alphanumeric()))
         .map(|e| format!(".{e}"))
-        .unwrap_or_default();
-    format!("input-{}{ext}", index + 1)
+        .unwrap_or_default()
 }
 
 /// Where a trusted key came from, as a redacted report names it: samlint's own words as they are, a
@@ -868,10 +870,7 @@ pub fn input_name(name: &str, index: usize) -> String {
 /// its pseudonym.
 fn key_origin(r: &mut Redactor, k: &crate::verify::cert::Cert) -> String {
     use crate::verify::cert::KeySource;
-    let file = |path: &str| {
-        let ext = input_name(path, 0);
-        format!("file{}", ext.strip_prefix("input-1").unwrap_or_default())
-    };
+    let file = |path: &str| format!("file{}", extension(path));
     match k.source {
         KeySource::KeyInfo => "KeyInfo".into(),
         KeySource::Config if k.origin == "--idp-cert value" => k.origin.clone(),
@@ -1225,6 +1224,20 @@ mod tests {
             r.finder.levels.len()
         );
         assert_eq!(texts, 300);
+    }
+
+    /// Should an automaton not build, every value is still replaced (longest first) before the scrub.
+    #[test]
+    fn a_finder_that_could_not_build_falls_back_to_replacing_each_value() {
+        let mut r = Redactor::new(Some(7));
+        r.see("jane.roe".into(), "value-1");
+        r.see("jane.roe of acme".into(), "value-2");
+        r.finder.broken = true;
+        assert_eq!(
+            r.text("by jane.roe of acme and jane.roe"),
+            "by value-2 and value-1"
+        );
+        assert!(r.finder.replace_all("jane.roe").is_none());
     }
 
     #[test]

@@ -118,7 +118,7 @@ fn relative_namespaces(doc: &Document, c: &mut Contract) {
             continue;
         };
         let Some((a, relative)) = e.attrs.iter().find_map(|a| {
-            let declares = a.qname == "xmlns" || a.qname.starts_with("xmlns:");
+            let declares = a.is_declaration();
             if !declares || a.value.is_empty() {
                 return None;
             }

@@ -80,7 +80,7 @@ pub struct Located {
     /// SAML assertions that are neither linted nor in Advice: the signature-wrapping shape.
     pub hidden: Vec<NodeId>,
     /// Elements of SAML's assertion namespace (a NameID, a Subject, an AttributeStatement…) in a
-    /// Response but outside every assertion, other than the Response's own Issuer: no SP should read
+    /// Response but outside every assertion, other than the Response's own (first) Issuer: no SP should read
     /// them, and one that takes the first `NameID` of the document does (the outermost of each).
     pub stray: Vec<NodeId>,
     /// Elements named `Assertion` or `EncryptedAssertion` outside SAML's namespace (a foreign or
@@ -111,6 +111,8 @@ pub fn locate(doc: &Document, m: &Message) -> Located {
     // parent and grandparent are marked before it is looked at.
     let mut stray = Vec::new();
     let response = m.kind == crate::model::MessageKind::Response;
+    // The Response's own Issuer: its first saml:Issuer child (a second one is stray too).
+    let own_issuer = doc.first_child(root, ns::SAML, "Issuer");
     // The arena ends of the assertion (or stray element) subtrees entered so far: a node below that
     // is inside one.
     let mut in_assertion_until = 0;
@@ -119,7 +121,7 @@ pub fn locate(doc: &Document, m: &Message) -> Located {
     for id in root..end {
         let Some(el) = doc.element(id) else { continue };
         for a in &el.attrs {
-            if ID_ATTRIBUTES.contains(&a.local.as_str()) && !is_namespace_declaration(a) {
+            if ID_ATTRIBUTES.contains(&a.local.as_str()) && !a.is_declaration() {
                 let list = ids.entry(a.value.clone()).or_default();
                 if list.last() != Some(&id) {
                     list.push(id);
@@ -144,7 +146,7 @@ pub fn locate(doc: &Document, m: &Message) -> Located {
             && id >= in_assertion_until
             && id >= in_stray_until
             && el.ns.as_deref() == Some(ns::SAML)
-            && !(el.local == "Issuer" && doc.node(id).parent == Some(root))
+            && Some(id) != own_issuer
         {
             stray.push(id);
             in_stray_until = node_end;
@@ -182,10 +184,6 @@ fn in_advice_of_assertion(doc: &Document, id: NodeId, linted: &Marks, advice: &M
     doc.node(adv).parent.is_some_and(|owner| {
         doc.is(owner, ns::SAML, "Assertion") && (linted.has(owner) || advice.has(owner))
     })
-}
-
-fn is_namespace_declaration(a: &crate::xml::dom::Attr) -> bool {
-    a.qname == "xmlns" || a.qname.starts_with("xmlns:")
 }
 
 fn algorithm(doc: &Document, n: Option<NodeId>) -> Option<(String, Span)> {

@@ -134,10 +134,6 @@ fn lookup<'a>(list: &[Binding<'a>], prefix: Option<&str>) -> Option<&'a str> {
         .map(|(_, u)| *u)
 }
 
-fn is_declaration(a: &super::dom::Attr) -> bool {
-    (a.ns.is_none() && a.qname == "xmlns") || a.ns.as_deref() == Some(XMLNS_NS)
-}
-
 /// The working lists of [`start_tag`], kept for the whole subtree.
 #[derive(Default)]
 struct Scratch<'a> {
@@ -170,7 +166,7 @@ fn start_tag<'a>(
     // Prefixes visibly utilised: the element's, its prefixed attributes', then the PrefixList's.
     wanted.push(e.prefix.as_deref());
     for a in &e.attrs {
-        if is_declaration(a) {
+        if a.is_declaration() {
             continue;
         }
         if let Some((p, _)) = a.qname.split_once(':') {

@@ -34,6 +34,13 @@ pub struct Attr {
     pub value_span: Span,
 }
 
+impl Attr {
+    /// A namespace declaration (`xmlns`, `xmlns:p`), not an attribute of the element.
+    pub fn is_declaration(&self) -> bool {
+        (self.ns.is_none() && self.qname == "xmlns") || self.ns.as_deref() == Some(XMLNS_NS)
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Element {
     pub ns: Option<Ns>,

@@ -55,8 +55,9 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Document, (ErrorKind, Span)>
 /// message (each can make it canonicalise the whole document), with the PrefixList prefixes (an
 /// exclusive canonicaliser looks at each at every element) and with the namespace bindings in scope
 /// at each element (an inclusive canonicaliser copies them at every element, once per Reference):
-/// each is bounded, in one walk, before any verifier sees the document. Counted wherever they sit (a Manifest's References, an Advice's
-/// signatures, an InclusiveNamespaces in any namespace), as a verifier may read them all.
+/// each is bounded, in one walk, before any verifier sees the document. Counted wherever they sit (a
+/// Manifest's References, an Advice's signatures, an InclusiveNamespaces in any namespace), as a
+/// verifier may read them all.
 fn signature_work(doc: &Document, limits: &Limits) -> Result<(), (ErrorKind, Span)> {
     use crate::model::ns::DS;
     let limit = |what, limit, flag| (what, limit, flag, 0usize, None::<NodeId>);
@@ -90,11 +91,7 @@ fn signature_work(doc: &Document, limits: &Limits) -> Result<(), (ErrorKind, Spa
     for id in 0..doc.nodes.len() {
         let Some(e) = doc.element(id) else { continue };
         let inherited = doc.node(id).parent.map_or(0, |p| in_scope[p]);
-        let own = e
-            .attrs
-            .iter()
-            .filter(|a| a.qname == "xmlns" || a.qname.starts_with("xmlns:"))
-            .count();
+        let own = e.attrs.iter().filter(|a| a.is_declaration()).count();
         in_scope[id] = inherited + own;
         scope_sum = scope_sum.saturating_add(in_scope[id]);
         if scope_first.is_none() && scope_sum > limits.max_namespace_scope {

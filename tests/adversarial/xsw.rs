@@ -336,6 +336,14 @@ pub(crate) fn cases() -> Vec<(String, String)> {
             in_status(&visible, &subject),
         ),
         (
+            "a second Issuer under the Response (only the first is the Response's)",
+            visible.replacen(
+                "</saml:Issuer>",
+                "</saml:Issuer><saml:Issuer xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\">https://evil.example/idp</saml:Issuer>",
+                1,
+            ),
+        ),
+        (
             "a stray AttributeStatement under the Response, before the genuine",
             format!("{head}{statement}{genuine}{tail}"),
         ),
