@@ -407,7 +407,7 @@ fn parse_at(s: &str) -> Result<crate::lint::AtMode, String> {
     match s {
         "now" => Ok(crate::lint::AtMode::Now),
         "capture" => Ok(crate::lint::AtMode::Capture),
-        _ => crate::verify::time::parse(s)
+        _ => crate::verify::time::parse_lenient(s)
             .map(crate::lint::AtMode::Fixed)
             .ok_or_else(|| {
                 format!("`{s}` is not RFC 3339 (2026-11-20T10:00:00Z), `now` or `capture`")

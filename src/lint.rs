@@ -193,7 +193,12 @@ fn evaluation_time(opts: &Options, src: &Source, m: &Message) -> Option<At> {
             source: "fixed",
         }),
         AtMode::Capture => {
-            if let Some(ms) = src.binding.time.as_deref().and_then(verify::time::parse) {
+            if let Some(ms) = src
+                .binding
+                .time
+                .as_deref()
+                .and_then(verify::time::parse_lenient)
+            {
                 return Some(At {
                     time: verify::time::format(ms),
                     ms,
@@ -434,7 +439,11 @@ pub fn lint_message(
     let cx = verify::protocol::Context {
         requests,
         at: at.as_ref().map(|a| (a.ms, a.source)),
-        capture_ms: source.binding.time.as_deref().and_then(verify::time::parse),
+        capture_ms: source
+            .binding
+            .time
+            .as_deref()
+            .and_then(verify::time::parse_lenient),
         skew_ms: opts.clock_skew_ms,
     };
     findings.extend(verify::protocol::check(model, &expect, &cx));

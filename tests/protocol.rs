@@ -187,7 +187,7 @@ fn a_time_that_is_not_a_date_time_is_invalid_time_not_expired() {
         assert_eq!(bad.len(), 1, "{extra:?}: {fs:#?}");
         assert_eq!(
             bad[0].1,
-            "SubjectConfirmationData NotOnOrAfter \"soon\" is not a valid xs:dateTime"
+            "SubjectConfirmationData NotOnOrAfter \"soon\" is not a valid xs:dateTime (not of the form YYYY-MM-DDThh:mm:ssZ)"
         );
         assert!(fs.iter().all(|(c, _)| c != "PRO009"), "{fs:#?}");
     }
@@ -199,7 +199,7 @@ fn a_time_that_is_not_a_date_time_is_invalid_time_not_expired() {
     let m = &fs.iter().find(|(c, _)| c == "PRO018").expect("PRO018").1;
     assert!(
         m.starts_with(
-            "Response IssueInstant \"\" is not a valid xs:dateTime, so no time window was checked"
+            "Response IssueInstant \"\" is not a valid xs:dateTime (not of the form YYYY-MM-DDThh:mm:ssZ), so no time window was checked"
         ),
         "{m}"
     );
@@ -207,7 +207,10 @@ fn a_time_that_is_not_a_date_time_is_invalid_time_not_expired() {
     let fs = lint(&x, &["--at", "2026-11-20T10:05:00Z"]);
     assert!(fs.iter().any(|(c, _)| c == "PRO009"), "{fs:#?}");
     let m = &fs.iter().find(|(c, _)| c == "PRO018").expect("PRO018").1;
-    assert_eq!(m, "Response IssueInstant \"\" is not a valid xs:dateTime");
+    assert_eq!(
+        m,
+        "Response IssueInstant \"\" is not a valid xs:dateTime (not of the form YYYY-MM-DDThh:mm:ssZ)"
+    );
     // No IssueInstant at all (SAML requires one on the Response and on each Assertion): it passed
     // silently, with no window checked.
     let x = variant("3c4d\" IssueInstant=\"2026-11-20T10:00:00.123Z\"", "3c4d\"");
@@ -258,9 +261,47 @@ fn requests_and_logout_messages_need_a_readable_issue_instant() {
         assert_eq!(
             pro018(msg(root, " IssueInstant=\"2026-11-20 09:59\"", "")),
             [format!(
-                "{root} IssueInstant \"2026-11-20 09:59\" is not a valid xs:dateTime"
+                "{root} IssueInstant \"2026-11-20 09:59\" is not a valid xs:dateTime (not of the form YYYY-MM-DDThh:mm:ssZ)"
             )],
             "{root}"
+        );
+    }
+    // What a lenient date library reads but xs:dateTime refuses (a strict SP too): each says why.
+    for (time, why) in [
+        (
+            "2026-11-20 09:59:55Z",
+            "the date and the time must be separated by an upper-case T",
+        ),
+        (
+            "2026-11-20t09:59:55Z",
+            "the date and the time must be separated by an upper-case T",
+        ),
+        (
+            "2026-11-20T09:59:55z",
+            "UTC is written with an upper-case Z",
+        ),
+        (
+            "2026-02-30T09:59:55Z",
+            "the day does not exist in that month",
+        ),
+        (
+            "2026-11-20T24:30:00Z",
+            "hour 24 is only allowed as 24:00:00",
+        ),
+        (
+            "2026-11-20T23:59:60Z",
+            "xs:dateTime has no leap second (seconds run 00 to 59)",
+        ),
+    ] {
+        assert_eq!(
+            pro018(msg(
+                "AuthnRequest",
+                &format!(" IssueInstant=\"{time}\""),
+                ""
+            )),
+            [format!(
+                "AuthnRequest IssueInstant \"{time}\" is not a valid xs:dateTime ({why})"
+            )],
         );
     }
     assert_eq!(
@@ -269,7 +310,9 @@ fn requests_and_logout_messages_need_a_readable_issue_instant() {
             ok,
             " NotOnOrAfter=\"2026-11-20T10:04:55\u{2009}Z\""
         )),
-        ["LogoutRequest NotOnOrAfter \"2026-11-20T10:04:55\u{2009}Z\" is not a valid xs:dateTime"]
+        [
+            "LogoutRequest NotOnOrAfter \"2026-11-20T10:04:55\u{2009}Z\" is not a valid xs:dateTime (the time zone is not Z or ±hh:mm)"
+        ]
     );
 }
 

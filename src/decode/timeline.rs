@@ -202,7 +202,7 @@ impl Builder {
             entry: s.entry,
             time: s.time.map(|t| cut(t, 40)),
             offset_ms: None,
-            millis: s.time.and_then(crate::verify::time::parse),
+            millis: s.time.and_then(crate::verify::time::parse_lenient),
             method: cut(&s.method.to_ascii_uppercase(), 16),
             url: shown_url(full),
             status: s.status,

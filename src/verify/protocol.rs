@@ -2,7 +2,7 @@
 //! confirmation, InResponseTo, and time windows. Expected values come from flags; when a flag is absent
 //! the value is inferred from the message and the message is checked against itself.
 
-use super::time::{Millis, format, human_duration, parse};
+use super::time::{Millis, format, human_duration, parse, parse_xs};
 use crate::finding::{Arg, Finding, Msg, RuleMeta};
 use crate::model::{Assertion, Message, MessageKind, Subject, Val};
 use crate::msg;
@@ -721,17 +721,18 @@ fn time_syntax(c: &Ctx, out: &mut Vec<Finding>) {
         );
     }
     for w in windows(c.m, &c.root) {
-        if parse(&w.v.value).is_some() {
+        let Err(why) = parse_xs(&w.v.value) else {
             continue;
-        }
+        };
         let is_response_time = response_time.is_some_and(|v| std::ptr::eq(v, w.v));
         out.push(
             Finding::new(
                 &PRO018,
                 msg!(
-                    "{} \"{}\" is not a valid xs:dateTime{}",
+                    "{} \"{}\" is not a valid xs:dateTime ({}){}",
                     Arg::plain(w.what),
                     Arg::text(&w.v.value),
+                    Arg::plain(why),
                     Arg::plain(if is_response_time { unchecked } else { "" })
                 ),
             )

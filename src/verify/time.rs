@@ -29,26 +29,73 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-/// Parse `YYYY-MM-DDThh:mm:ss[.fff][Z|±hh:mm]`. A missing zone is read as UTC (what SAML requires,
-/// SAML core §1.3.3, and what most SPs assume).
+/// Parse a time of the message: an xs:dateTime (XML Schema Part 2 §3.2.7), as SAML Core §1.3.3
+/// requires, `YYYY-MM-DDThh:mm:ss[.fff][Z|±hh:mm]`. A missing zone is read as UTC (what SAML requires
+/// and most SPs assume). Anything else is refused, with the reason, so that PRO018 reports what a
+/// strict SP (OpenSAML, java.time) refuses and the time windows are never checked against a misread
+/// time: a space or a lower-case `t` for the `T`, a lower-case `z`, 31 February (which a date
+/// library rolls over into March), hour 24 but at 24:00:00, a leap second.
 pub fn parse(s: &str) -> Option<Millis> {
+    parse_xs(s).ok()
+}
+
+/// [`parse`], with the reason a value is refused (plain words, never the value).
+pub fn parse_xs(s: &str) -> Result<Millis, &'static str> {
+    let (ms, f) = fields(s)?;
+    if f.separator != b'T' {
+        return Err("the date and the time must be separated by an upper-case T");
+    }
+    if f.zone == Some(b'z') {
+        return Err("UTC is written with an upper-case Z");
+    }
+    if f.second == 60 {
+        return Err("xs:dateTime has no leap second (seconds run 00 to 59)");
+    }
+    Ok(ms)
+}
+
+/// A time given on the command line or by a HAR capture (RFC 3339 also allows a space or a
+/// lower-case `t` between the date and the time, and a lower-case `z`).
+pub fn parse_lenient(s: &str) -> Option<Millis> {
+    fields(s).ok().map(|(ms, _)| ms)
+}
+
+/// What [`parse_xs`] and [`parse_lenient`] judge differently.
+struct Fields {
+    separator: u8,
+    zone: Option<u8>,
+    second: i64,
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+fn fields(s: &str) -> Result<(Millis, Fields), &'static str> {
+    const SHAPE: &str = "not of the form YYYY-MM-DDThh:mm:ssZ";
     let s = s.trim();
     let b = s.as_bytes();
-    let num = |r: std::ops::Range<usize>| -> Option<i64> {
-        let t = s.get(r)?;
+    let num = |r: std::ops::Range<usize>| -> Result<i64, &'static str> {
+        let t = s.get(r).ok_or(SHAPE)?;
         if t.is_empty() || !t.bytes().all(|c| c.is_ascii_digit()) {
-            return None;
+            return Err(SHAPE);
         }
-        t.parse().ok()
+        t.parse().map_err(|_| SHAPE)
     };
+    let separator = *b.get(10).ok_or(SHAPE)?;
     if b.len() < 19
         || b.get(4) != Some(&b'-')
         || b.get(7) != Some(&b'-')
-        || !matches!(b.get(10), Some(b'T') | Some(b't') | Some(b' '))
+        || !matches!(separator, b'T' | b't' | b' ')
         || b.get(13) != Some(&b':')
         || b.get(16) != Some(&b':')
     {
-        return None;
+        return Err(SHAPE);
     }
     let (y, mo, d, h, mi, se) = (
         num(0..4)?,
@@ -58,41 +105,63 @@ pub fn parse(s: &str) -> Option<Millis> {
         num(14..16)?,
         num(17..19)?,
     );
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 24 || mi > 59 || se > 60 {
-        return None;
+    if !(1..=12).contains(&mo) {
+        return Err("the month is not 01 to 12");
+    }
+    if !(1..=days_in_month(y, mo)).contains(&d) {
+        return Err("the day does not exist in that month");
+    }
+    if h > 24 || mi > 59 || se > 60 {
+        return Err("the hour, minute or second is out of range");
     }
     let mut i = 19;
     let mut millis = 0i64;
+    let mut fraction_zero = true;
     if b.get(i) == Some(&b'.') {
         let start = i + 1;
         i = start;
         while i < b.len() && b[i].is_ascii_digit() {
             i += 1;
         }
-        let frac = s.get(start..i)?;
+        let frac = s.get(start..i).ok_or(SHAPE)?;
         if frac.is_empty() {
-            return None;
+            return Err("a decimal point with no digits after it");
         }
+        fraction_zero = frac.bytes().all(|c| c == b'0');
         let mut f: String = frac.chars().take(3).collect();
         while f.len() < 3 {
             f.push('0');
         }
-        millis = f.parse().ok()?;
+        millis = f.parse().map_err(|_| SHAPE)?;
     }
-    let offset_min = match b.get(i) {
+    if h == 24 && (mi != 0 || se != 0 || !fraction_zero) {
+        return Err("hour 24 is only allowed as 24:00:00");
+    }
+    let zone = b.get(i).copied();
+    let offset_min = match zone {
         None => 0,
-        Some(b'Z') | Some(b'z') if i + 1 == b.len() => 0,
+        Some(b'Z' | b'z') if i + 1 == b.len() => 0,
         Some(sign @ (b'+' | b'-')) if b.len() == i + 6 && b[i + 3] == b':' => {
             let oh = num(i + 1..i + 3)?;
             let om = num(i + 4..i + 6)?;
+            if oh > 14 || om > 59 || (oh == 14 && om != 0) {
+                return Err("the time zone offset is out of range (-14:00 to +14:00)");
+            }
             let v = oh * 60 + om;
-            if *sign == b'+' { v } else { -v }
+            if sign == b'+' { v } else { -v }
         }
-        _ => return None,
+        _ => return Err("the time zone is not Z or ±hh:mm"),
     };
     let days = days_from_civil(y, mo, d);
     let secs = days * 86_400 + h * 3600 + mi * 60 + se - offset_min * 60;
-    Some(secs * 1000 + millis)
+    Ok((
+        secs * 1000 + millis,
+        Fields {
+            separator,
+            zone,
+            second: se,
+        },
+    ))
 }
 
 /// Format as `YYYY-MM-DDThh:mm:ssZ` (milliseconds when not zero).
@@ -157,8 +226,36 @@ mod tests {
             "2014-02-19T01:37:01X",
             "2014-02-19T01:37:01.Z",
             "２０１４-02-19T01:37:01Z",
+            "2014-02-19 01:37:01Z",
+            "2014-02-19t01:37:01Z",
+            "2014-02-19T01:37:01z",
+            "2014-02-29T01:37:01Z",
+            "2014-04-31T01:37:01Z",
+            "2014-02-19T24:00:01Z",
+            "2014-02-19T24:00:00.5Z",
+            "2014-02-19T23:59:60Z",
+            "2014-02-19T01:37:01+15:00",
+            "2014-02-19T01:37:01+01:60",
         ] {
             assert_eq!(parse(bad), None, "{bad}");
+            assert!(parse_xs(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse("2016-02-29T00:00:00Z"), Some(1_456_704_000_000));
+        assert_eq!(parse("2014-02-19T24:00:00Z"), parse("2014-02-20T00:00:00Z"));
+        assert_eq!(
+            parse_xs("2014-02-19 01:37:01Z"),
+            Err("the date and the time must be separated by an upper-case T")
+        );
+        // RFC 3339 (the command line, a HAR capture) allows what xs:dateTime does not.
+        for rfc in [
+            "2014-02-19 01:37:01Z",
+            "2014-02-19t01:37:01z",
+            "2014-02-19T01:37:01Z",
+        ] {
+            assert_eq!(parse_lenient(rfc), Some(1_392_773_821_000), "{rfc}");
+        }
+        for bad in ["2014-02-30T01:37:01Z", "2014-02-19T01:37", ""] {
+            assert_eq!(parse_lenient(bad), None, "{bad}");
         }
     }
 
