@@ -537,18 +537,21 @@ impl Redactor {
     }
 
     /// A key of a Keycloak export. Keycloak's own keys are names (`clientId`, `saml.signing.certificate`)
-    /// and stay, as does any name-shaped key; a key that is not name-shaped (spaces, `@`, `/`, `:`)
-    /// gets the pseudonym of the same value seen elsewhere (a client ID URL keying `roles.client`),
-    /// or one of its own.
+    /// and stay. A key that is also a value redacted elsewhere (a client ID keying `roles.client`, a
+    /// user name keying an attribute map) gets that value's pseudonym, name-shaped or not. Any other
+    /// name-shaped key stays; one that is not name-shaped (spaces, `@`, `/`, `:`) gets a pseudonym of
+    /// its own.
     pub fn json_key(&self, k: &str) -> String {
         let name_shaped = k.len() <= 64
             && k.starts_with(|c: char| c.is_ascii_alphabetic())
             && k.bytes()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'));
-        if is_public(k) || name_shaped {
+        if is_public(k) {
             k.to_string()
         } else if let Some(p) = self.seen.get(k) {
             p.clone()
+        } else if name_shaped {
+            k.to_string()
         } else {
             format!("key-{}", self.tag("key", k))
         }
