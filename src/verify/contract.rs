@@ -79,6 +79,7 @@ pub fn check(doc: &Document, loc: &Located) -> Contract {
     }
     for s in &loc.sites {
         document_level(s, &mut c);
+        foreign_markup(doc, s, &mut c);
     }
     for s in &loc.sites {
         let sc = signature(doc, loc, s, &mut c.findings);
@@ -599,6 +600,79 @@ fn odd_prefix_list(doc: &Document, sig: NodeId) -> Option<Odd> {
         "PrefixList",
         cause::MALFORMED,
     ))
+}
+
+/// Markup in a ds:Signature (outside KeyInfo and Object) that is not XML-DSig's: an element outside
+/// the ds namespace (but an `ec:InclusiveNamespaces` of a CanonicalizationMethod or Transform), or a
+/// namespaced attribute. The contract reads ds elements and un-namespaced attributes only; bergshamra
+/// applies every child of Transforms named `Transform` whatever its namespace, and it and libxml2 take
+/// the first attribute of a local name (`x:Algorithm`) in any namespace. Either way a verifier would
+/// apply a transform the contract never saw: an XPath filter that left the NameID out of the digest
+/// was reported `valid`, and 20,000 XPath filters kept bergshamra busy for a minute. So the whole
+/// document is refused, before any verifier runs.
+fn foreign_markup(doc: &Document, s: &Site, c: &mut Contract) {
+    use crate::model::ns::DS;
+    const EXC_C14N: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
+    let end = doc
+        .nodes
+        .get(s.node)
+        .map_or(s.node, |n| n.end)
+        .min(doc.nodes.len());
+    let mut n = s.node;
+    let found = loop {
+        if n >= end {
+            return;
+        }
+        let Some(e) = doc.element(n) else {
+            n += 1;
+            continue;
+        };
+        if n != s.node && (doc.is(n, DS, "KeyInfo") || doc.is(n, DS, "Object")) {
+            n = doc.node(n).end.max(n + 1);
+            continue;
+        }
+        let inclusive_namespaces = doc.is(n, EXC_C14N, "InclusiveNamespaces")
+            && doc.node(n).parent.is_some_and(|p| {
+                doc.is(p, DS, "Transform") || doc.is(p, DS, "CanonicalizationMethod")
+            });
+        if e.ns.as_deref() != Some(DS) && !inclusive_namespaces {
+            let name = match e.prefix.as_deref() {
+                Some(p) if !p.is_empty() => format!("{p}:{}", e.local),
+                _ => e.local.clone(),
+            };
+            break (
+                msg!(
+                    "the signature holds the element {}, which is not XML-DSig's: a verifier that reads elements by local name applies it, the others skip it",
+                    Arg::value(name)
+                ),
+                "not XML-DSig markup",
+            );
+        }
+        if let Some(a) = e
+            .attrs
+            .iter()
+            .find(|a| a.ns.is_some() && !a.is_declaration())
+        {
+            break (
+                msg!(
+                    "the signature's {} carries the namespaced attribute {}: verifiers that read attributes by local name may take it for {}",
+                    Arg::value(e.local.as_str()),
+                    Arg::value(a.qname.as_str()),
+                    Arg::value(a.local.as_str())
+                ),
+                "namespaced attribute",
+            );
+        }
+        n += 1;
+    };
+    let (msg, label) = found;
+    c.findings.push(
+        Finding::new(&SIG001, msg.clone())
+            .at(doc.name_span(n), doc.path(n))
+            .label(label),
+    );
+    c.doc_refused
+        .get_or_insert(Refusal::new(cause::MALFORMED, msg));
 }
 
 /// The element the Reference resolves to: the document for `""`, the one element carrying the ID for

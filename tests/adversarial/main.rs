@@ -14,6 +14,7 @@
 //! - `encrypted`: `--sp-key` and what can be put in or around an EncryptedAssertion.
 //! - `bounds`: class 5, sizes whose cost grew faster than the input.
 //! - `terminal`: class 7, bidi and C1 characters in every output.
+//! - `transforms`: Transforms and Algorithm attributes outside what the contract reads.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -26,6 +27,7 @@ mod fetch;
 mod qnames;
 mod redirect;
 mod terminal;
+mod transforms;
 mod xsw;
 
 #[test]
