@@ -290,18 +290,48 @@ pub struct Outcome {
 
 /// The keys to try: the configured ones, or else every readable certificate of the signatures' own
 /// KeyInfo (which can only make a message `untrusted`, never `valid`).
+/// Most distinct KeyInfo certificates tried when no key is trusted. Each is one verification of the
+/// whole document, and KeyInfo is not signed: anyone can add certificates to a captured message (8,000
+/// of them took 48 s). IdPs send one, or a short chain.
+const MAX_KEYINFO_KEYS: usize = 4;
+
+/// Can a key of this type check this SignatureMethod? A certificate that cannot (an EC key beside an
+/// RSA signature) is not tried: the verifier's error would make the message `invalid` and hide the
+/// certificate that can.
+fn fits(key_type: &str, method: Option<&str>) -> bool {
+    let Some(m) = method.map(str::to_ascii_lowercase) else {
+        return true;
+    };
+    if m.contains("ecdsa") {
+        key_type == "EC"
+    } else if m.contains("rsa") {
+        key_type == "RSA"
+    } else if m.contains("dsa") {
+        key_type == "DSA"
+    } else {
+        true
+    }
+}
+
 fn keys(trust: &Trust, loc: &locate::Located) -> Vec<Cert> {
     if !trust.certs.is_empty() {
         return trust.certs.clone();
     }
     let mut out: Vec<Cert> = Vec::new();
-    for der in loc
-        .sites
-        .iter()
-        .flat_map(|s| s.keyinfo_certs.iter().flatten())
-    {
+    let candidates = loc.sites.iter().flat_map(|s| {
+        let method = s.signature_method.as_ref().map(|(m, _)| m.as_str());
+        s.keyinfo_certs
+            .iter()
+            .flatten()
+            .map(move |der| (der, method))
+    });
+    for (der, method) in candidates {
+        if out.len() == MAX_KEYINFO_KEYS {
+            break;
+        }
         if !out.iter().any(|c| c.der == *der)
             && let Ok(info) = cert::info(der)
+            && fits(&info.key_type, method)
         {
             out.push(Cert {
                 der: der.clone(),
@@ -489,5 +519,64 @@ fn analyse_inner(
             signatures,
         },
         findings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine as _;
+
+    /// The fixture IdP certificate with one letter of its issuer name changed: another certificate
+    /// (another DER, another fingerprint) with the same key.
+    fn variant(letter: u8) -> String {
+        let pem = include_str!("../../fixtures/keys/idp-cert.pem");
+        let mut der = cert::parse_certs(pem.as_bytes()).unwrap().remove(0);
+        let name = b"realm acme";
+        let at = der.windows(name.len()).position(|w| w == name).unwrap();
+        der[at + 6] = letter;
+        cert::info(&der).expect("the variant still parses");
+        base64::engine::general_purpose::STANDARD.encode(der)
+    }
+
+    fn keyinfo_keys(certs: &[String], method: &str) -> usize {
+        let x509: String = certs
+            .iter()
+            .map(|c| format!("<ds:X509Certificate>{c}</ds:X509Certificate>"))
+            .collect();
+        let xml = format!(
+            "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" ID=\"_r\" Version=\"2.0\" IssueInstant=\"2026-11-20T10:00:00Z\"><ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/><ds:SignatureMethod Algorithm=\"{method}\"/><ds:Reference URI=\"#_r\"/></ds:SignedInfo><ds:SignatureValue>AA==</ds:SignatureValue><ds:KeyInfo><ds:X509Data>{x509}</ds:X509Data></ds:KeyInfo></ds:Signature></samlp:Response>"
+        );
+        let doc = crate::xml::parse(&xml, &crate::limits::Limits::default()).unwrap();
+        let m = crate::model::build(&doc);
+        let loc = locate::locate(&doc, &m);
+        keys(&Trust::default(), &loc).len()
+    }
+
+    /// KeyInfo is not signed: however many certificates it holds, a few are tried (each is a whole
+    /// verification of the document; 8,000 took 48 s), distinct ones, and only those whose key can
+    /// check the SignatureMethod (an EC certificate beside an RSA signature made the message
+    /// `invalid` and hid the certificate that can).
+    #[test]
+    fn a_few_distinct_keyinfo_certificates_that_fit_are_tried() {
+        const RSA: &str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
+        const ECDSA: &str = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256";
+        let many: Vec<String> = (b'b'..=b'z').map(variant).collect();
+        assert_eq!(keyinfo_keys(&many[..1], RSA), 1);
+        assert_eq!(keyinfo_keys(&many[..3], RSA), 3);
+        assert_eq!(keyinfo_keys(&many, RSA), MAX_KEYINFO_KEYS);
+        let same = vec![many[0].clone(); 50];
+        assert_eq!(keyinfo_keys(&same, RSA), 1);
+        assert_eq!(keyinfo_keys(&many[..3], ECDSA), 0);
+        assert!(fits("RSA", Some(RSA)) && fits("EC", Some(ECDSA)) && !fits("EC", Some(RSA)));
+        assert!(fits(
+            "DSA",
+            Some("http://www.w3.org/2000/09/xmldsig#dsa-sha1")
+        ));
+        assert!(!fits(
+            "RSA",
+            Some("http://www.w3.org/2009/xmldsig11#dsa-sha256")
+        ));
+        assert!(fits("RSA", None));
     }
 }
