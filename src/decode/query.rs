@@ -39,10 +39,21 @@ pub fn ambiguities<'a>(names: impl IntoIterator<Item = (&'a str, &'a str)>) -> V
     let mut counts = [0usize; BINDING_PARAMS.len()];
     let mut out = Vec::new();
     for (name, raw) in names {
-        let Some(i) = BINDING_PARAMS.iter().position(|p| *p == name) else {
+        // Case-insensitively: ASP.NET's query collection (and others) match names so, and would read a
+        // `samlrequest` appended to a signed query as the SAMLRequest.
+        let Some(i) = BINDING_PARAMS
+            .iter()
+            .position(|p| p.eq_ignore_ascii_case(name))
+        else {
             continue;
         };
         counts[i] += 1;
+        let canonical = BINDING_PARAMS[i];
+        if name != canonical && !out.iter().any(|o: &String| o.contains(name)) {
+            out.push(format!(
+                "the parameter name {name} differs in case from {canonical}: SPs that match names case-insensitively read it as {canonical}"
+            ));
+        }
         if raw != name && !out.iter().any(|o: &String| o.contains(name)) {
             out.push(format!(
                 "the parameter name {name} is percent-encoded: SPs that compare raw names do not see it"

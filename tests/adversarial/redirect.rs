@@ -92,6 +92,20 @@ fn cases(p: &Parts) -> Vec<(String, String)> {
     both("Relay%53tate beside", pct_name(&evil_rs, 5));
     both("Sig%41lg beside", pct_name(&sha1, 3));
     both("%53ignature beside", pct_name(&junk_sig, 0));
+    // Names that differ in case only: SPs that match names case-insensitively (ASP.NET) read them.
+    let lower = |param: &str| -> String {
+        let (name, value) = param.split_once('=').unwrap();
+        format!("{}={value}", name.to_ascii_lowercase())
+    };
+    both(
+        "samlrequest (lower case) forged beside",
+        lower(&p.forged_req),
+    );
+    both(
+        "samlresponse (lower case) forged beside",
+        lower(&p.forged_resp),
+    );
+    both("relaystate (lower case) beside", lower(&evil_rs));
     // The forged message between the signed parameters.
     let (msg, rest) = s.split_once('&').unwrap();
     v.push((
