@@ -497,8 +497,9 @@ fn keycloak(cert: &str, plants: &mut Vec<Plant>) -> String {
          "attributes": {"saml_assertion_consumer_url_post": "https://zqka-b3y7.test/acs", "saml_idp_initiated_sso_url_name": "zqks-w2p5",
             "saml_idp_initiated_sso_relay_state": "https://zqkl-f5d8.test", "saml.signing.certificate": body, "saml_name_id_format": "username",
             "saml.server.signature": "false", "saml.assertion.signature": "false",
-            // A key that is a redacted value elsewhere (name-shaped, so only that tells it apart).
-            "zqks-w2p5": "1"},
+            // Keys that are, or hold, a redacted value elsewhere (name-shaped, so only that tells
+            // them apart): the value, in another case, as a part, the host of a redacted URL.
+            "zqks-w2p5": "1", "ZQKS-W2P5": "2", "zqks-w2p5.x": "3", "zqkb-m1x4.test": "4"},
          "protocolMappers": mappers},
         {"clientId": format!("https://auth.atlassian.com/saml/{AUD_UUID}"), "name": "Atlassian", "protocol": "saml", "enabled": true,
          "redirectUris": [format!("https://auth.atlassian.com/login/callback?connection=saml-{CONN_UUID}")],

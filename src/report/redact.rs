@@ -20,6 +20,10 @@ pub struct Redactor {
     seen: HashMap<String, String>,
     /// The pseudonyms of `seen`, for "is this already a pseudonym?" in constant time.
     pseudonyms: std::collections::HashSet<String>,
+    /// `seen` in lower case, and the hosts (lower case) of the URLs in it: what a Keycloak key is
+    /// compared with ([`Redactor::json_key`]).
+    seen_lower: HashMap<String, String>,
+    seen_hosts: std::collections::HashSet<String>,
     /// The values of `seen` in the order they were met, and automata that find them in a text (see
     /// [`Redactor::text`]).
     order: Vec<String>,
@@ -48,6 +52,8 @@ impl Redactor {
             key,
             seen: HashMap::new(),
             pseudonyms: Default::default(),
+            seen_lower: HashMap::new(),
+            seen_hosts: Default::default(),
             order: Vec::new(),
             finder: Finder::default(),
             keep_domains: false,
@@ -79,6 +85,16 @@ impl Redactor {
         if let std::collections::hash_map::Entry::Vacant(e) = self.seen.entry(original) {
             if !e.key().is_empty() {
                 self.order.push(e.key().clone());
+                let lower = e.key().to_lowercase();
+                if let Some(host) = url_host(&lower)
+                    && host.len() >= 3
+                    && !matches!(host, "auth.atlassian.com" | "id.atlassian.com")
+                {
+                    self.seen_hosts.insert(host.to_string());
+                }
+                self.seen_lower
+                    .entry(lower)
+                    .or_insert_with(|| pseudonym.to_string());
             }
             e.insert(pseudonym.to_string());
             self.pseudonyms.insert(pseudonym.to_string());
@@ -550,11 +566,37 @@ impl Redactor {
             k.to_string()
         } else if let Some(p) = self.seen.get(k) {
             p.clone()
-        } else if name_shaped {
+        } else if name_shaped && !self.key_holds_a_value(k) {
             k.to_string()
+        } else if let Some(p) = self.seen_lower.get(&k.to_lowercase()) {
+            p.clone()
         } else {
             format!("key-{}", self.tag("key", k))
         }
+    }
+
+    /// Does a name-shaped key (at most 64 characters) hold a redacted value, or the host of a redacted
+    /// URL, in any case, between separators (`ZQKS-SECRETNAME`, `zqks-secretname.x`,
+    /// `acme-example.atlassian.net`)? Each run of whole parts is looked up: at most a few hundred
+    /// lookups per key.
+    fn key_holds_a_value(&self, k: &str) -> bool {
+        let lower = k.to_lowercase();
+        let sep = |c: char| matches!(c, '.' | '-' | '_');
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(lower.match_indices(sep).map(|(i, _)| i + 1))
+            .collect();
+        let ends: Vec<usize> = lower
+            .match_indices(sep)
+            .map(|(i, _)| i)
+            .chain(std::iter::once(lower.len()))
+            .collect();
+        starts.iter().any(|&a| {
+            ends.iter().filter(|&&b| b >= a + 3).any(|&b| {
+                lower.get(a..b).is_some_and(|part| {
+                    self.seen_lower.contains_key(part) || self.seen_hosts.contains(part)
+                })
+            })
+        })
     }
 
     /// A location in a Keycloak export (`$.roles.client['https://…'][0].attributes.secret`): each key
@@ -1178,6 +1220,17 @@ const KNOWN_ATTRIBUTES: &[&str] = &[
     "Decision",
     "ProxyCount",
 ];
+
+/// The host of an `http(s)://` URL (lower case in, lower case out), without user info or port.
+fn url_host(u: &str) -> Option<&str> {
+    let rest = u
+        .strip_prefix("https://")
+        .or_else(|| u.strip_prefix("http://"))?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit('@').next()?;
+    let host = host.split(':').next()?;
+    (!host.is_empty()).then_some(host)
+}
 
 #[cfg(test)]
 mod tests {
