@@ -41,9 +41,12 @@ pub fn ambiguities<'a>(names: impl IntoIterator<Item = (&'a str, &'a str)>) -> V
     for (name, raw) in names {
         // Case-insensitively: ASP.NET's query collection (and others) match names so, and would read a
         // `samlrequest` appended to a signed query as the SAMLRequest.
+        // Java's equalsIgnoreCase compares characters upper-cased, then lower-cased: `ſAMLRequest`
+        // (long s), `SıgAlg` (dotless i) and a Kelvin sign match too. Folded the same way.
+        let folded: String = name.chars().map(java_fold).collect();
         let Some(i) = BINDING_PARAMS
             .iter()
-            .position(|p| p.eq_ignore_ascii_case(name))
+            .position(|p| p.eq_ignore_ascii_case(&folded))
         else {
             continue;
         };
@@ -69,6 +72,17 @@ pub fn ambiguities<'a>(names: impl IntoIterator<Item = (&'a str, &'a str)>) -> V
         out.push("SAMLRequest and SAMLResponse are both present".into());
     }
     out
+}
+
+/// One character as Java's `String.equalsIgnoreCase` compares it: upper case, then lower case (when
+/// each is one character).
+fn java_fold(c: char) -> char {
+    fn one(mut it: impl Iterator<Item = char>) -> Option<char> {
+        let first = it.next()?;
+        it.next().is_none().then_some(first)
+    }
+    let upper = one(c.to_uppercase()).unwrap_or(c);
+    one(upper.to_lowercase()).unwrap_or(upper)
 }
 
 /// Split `a=b&c=d` (also `;` separators are not used by SAML, so only `&`).

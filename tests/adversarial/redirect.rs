@@ -106,6 +106,9 @@ fn cases(p: &Parts) -> Vec<(String, String)> {
         lower(&p.forged_resp),
     );
     both("relaystate (lower case) beside", lower(&evil_rs));
+    // And as Java's equalsIgnoreCase folds: long s (U+017F) upper-cases to S.
+    let long_s = format!("%C5%BF{}", p.forged_req.strip_prefix('S').unwrap());
+    both("\u{17f}AMLRequest (long s) forged beside", long_s);
     // The forged message between the signed parameters.
     let (msg, rest) = s.split_once('&').unwrap();
     v.push((
