@@ -57,7 +57,7 @@ pub fn parse_xs(s: &str) -> Result<Millis, &'static str> {
 /// A time given on the command line or by a HAR capture (RFC 3339 also allows a space or a
 /// lower-case `t` between the date and the time, and a lower-case `z`).
 pub fn parse_lenient(s: &str) -> Option<Millis> {
-    fields(s).ok().map(|(ms, _)| ms)
+    fields(s.trim()).ok().map(|(ms, _)| ms)
 }
 
 /// What [`parse_xs`] and [`parse_lenient`] judge differently.
@@ -78,7 +78,8 @@ fn days_in_month(y: i64, m: i64) -> i64 {
 
 fn fields(s: &str) -> Result<(Millis, Fields), &'static str> {
     const SHAPE: &str = "not of the form YYYY-MM-DDThh:mm:ssZ";
-    let s = s.trim();
+    // XML Schema collapses white space, and only XML's (not U+00A0, U+2028, …).
+    let s = s.trim_matches([' ', '\t', '\r', '\n']);
     let b = s.as_bytes();
     let num = |r: std::ops::Range<usize>| -> Result<i64, &'static str> {
         let t = s.get(r).ok_or(SHAPE)?;
@@ -236,6 +237,8 @@ mod tests {
             "2014-02-19T23:59:60Z",
             "2014-02-19T01:37:01+15:00",
             "2014-02-19T01:37:01+01:60",
+            "\u{a0}2014-02-19T01:37:01Z",
+            "2014-02-19T01:37:01Z\u{2028}",
         ] {
             assert_eq!(parse(bad), None, "{bad}");
             assert!(parse_xs(bad).is_err(), "{bad}");
@@ -247,6 +250,10 @@ mod tests {
             Err("the date and the time must be separated by an upper-case T")
         );
         // RFC 3339 (the command line, a HAR capture) allows what xs:dateTime does not.
+        assert_eq!(
+            parse(" \t2014-02-19T01:37:01Z\r\n"),
+            Some(1_392_773_821_000)
+        );
         for rfc in [
             "2014-02-19 01:37:01Z",
             "2014-02-19t01:37:01z",
