@@ -9,6 +9,8 @@ pub mod ns {
     pub const SAMLP: &str = "urn:oasis:names:tc:SAML:2.0:protocol";
     pub const SAML: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
     pub const DS: &str = "http://www.w3.org/2000/09/xmldsig#";
+    /// Exclusive c14n's namespace (its `InclusiveNamespaces` element).
+    pub const EC: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
     pub const XENC: &str = "http://www.w3.org/2001/04/xmlenc#";
     pub const MD: &str = "urn:oasis:names:tc:SAML:2.0:metadata";
     pub const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";

@@ -441,7 +441,8 @@ fn origin_of(u: &str) -> &str {
     &u[..end]
 }
 
-fn host_of(u: &str) -> &str {
+/// The host (and port) of an absolute URL, without user info (empty when it is not one).
+pub(crate) fn host_of(u: &str) -> &str {
     let o = origin_of(u);
     let h = o.split_once("://").map_or(o, |(_, h)| h);
     // Drop userinfo.

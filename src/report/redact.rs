@@ -86,10 +86,9 @@ impl Redactor {
             if !e.key().is_empty() {
                 self.order.push(e.key().clone());
                 let lower = e.key().to_lowercase();
-                if let Some(host) = url_host(&lower)
-                    && host.len() >= 3
-                    && !matches!(host, "auth.atlassian.com" | "id.atlassian.com")
-                {
+                let host = crate::decode::timeline::host_of(&lower);
+                let host = host.split(':').next().unwrap_or(host);
+                if host.len() >= 3 && !matches!(host, "auth.atlassian.com" | "id.atlassian.com") {
                     self.seen_hosts.insert(host.to_string());
                 }
                 self.seen_lower
@@ -1220,17 +1219,6 @@ const KNOWN_ATTRIBUTES: &[&str] = &[
     "Decision",
     "ProxyCount",
 ];
-
-/// The host of an `http(s)://` URL (lower case in, lower case out), without user info or port.
-fn url_host(u: &str) -> Option<&str> {
-    let rest = u
-        .strip_prefix("https://")
-        .or_else(|| u.strip_prefix("http://"))?;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host = authority.rsplit('@').next()?;
-    let host = host.split(':').next()?;
-    (!host.is_empty()).then_some(host)
-}
 
 #[cfg(test)]
 mod tests {

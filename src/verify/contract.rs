@@ -579,9 +579,8 @@ fn canonical_forms_differ(doc: &Document, s: &Site) -> Option<Odd> {
 /// prefix; a tab stays inside one), other verifiers on any white space, so they canonicalise different
 /// namespaces. Seen `valid` in samlint and a digest mismatch in xmlsec1.
 fn odd_prefix_list(doc: &Document, sig: NodeId) -> Option<Odd> {
-    const EXC_C14N: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
     let (at, list) = doc.descendants(sig).find_map(|n| {
-        if !doc.is(n, EXC_C14N, "InclusiveNamespaces") {
+        if !doc.is(n, crate::model::ns::EC, "InclusiveNamespaces") {
             return None;
         }
         let list = doc.attr(n, "PrefixList").map_or("", |a| a.value.as_str());
@@ -612,7 +611,6 @@ fn odd_prefix_list(doc: &Document, sig: NodeId) -> Option<Odd> {
 /// document is refused, before any verifier runs.
 fn foreign_markup(doc: &Document, s: &Site, c: &mut Contract) {
     use crate::model::ns::DS;
-    const EXC_C14N: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
     let end = doc
         .nodes
         .get(s.node)
@@ -631,7 +629,7 @@ fn foreign_markup(doc: &Document, s: &Site, c: &mut Contract) {
             n = doc.node(n).end.max(n + 1);
             continue;
         }
-        let inclusive_namespaces = doc.is(n, EXC_C14N, "InclusiveNamespaces")
+        let inclusive_namespaces = doc.is(n, crate::model::ns::EC, "InclusiveNamespaces")
             && doc.node(n).parent.is_some_and(|p| {
                 doc.is(p, DS, "Transform") || doc.is(p, DS, "CanonicalizationMethod")
             });

@@ -288,8 +288,6 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
 }
 
-/// The keys to try: the configured ones, or else every readable certificate of the signatures' own
-/// KeyInfo (which can only make a message `untrusted`, never `valid`).
 /// Most distinct KeyInfo certificates tried when no key is trusted. Each is one verification of the
 /// whole document, and KeyInfo is not signed: anyone can add certificates to a captured message (8,000
 /// of them took 48 s). IdPs send one, or a short chain.
@@ -313,6 +311,9 @@ fn fits(key_type: &str, method: Option<&str>) -> bool {
     }
 }
 
+/// The keys to try: the configured ones, or else the first [`MAX_KEYINFO_KEYS`] distinct readable
+/// certificates of the signatures' own KeyInfo that [`fits`] their SignatureMethod (which can only
+/// make a message `untrusted`, never `valid`).
 fn keys(trust: &Trust, loc: &locate::Located) -> Vec<Cert> {
     if !trust.certs.is_empty() {
         return trust.certs.clone();
