@@ -699,18 +699,30 @@ fn from_bytes(index: usize, name: String, buf: Vec<u8>, limits: &Limits) -> Load
         }
         return li;
     }
-    match utf8(buf, &Origin::new(&name)) {
-        Ok(text) => from_text(index, name, &text, false, limits),
-        Err(e) => LoadedInput::failed(index, name, e),
+    // Validated in place: from_text copies what it keeps, so the buffer is not copied into an Arc.
+    match std::str::from_utf8(&buf) {
+        Ok(text) => from_text(index, name, text, false, limits),
+        Err(e) => {
+            let e = not_utf8(&e, &Origin::new(&name));
+            LoadedInput::failed(index, name, e)
+        }
     }
 }
 
 /// Bytes as text; invalid UTF-8 is an error naming the offset.
 fn utf8(buf: Vec<u8>, origin: &Origin) -> Result<Arc<str>, InputError> {
-    String::from_utf8(buf).map(Arc::from).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        InputError::new(origin, ErrorKind::NotUtf8 { offset })
-    })
+    String::from_utf8(buf)
+        .map(Arc::from)
+        .map_err(|e| not_utf8(&e.utf8_error(), origin))
+}
+
+fn not_utf8(e: &std::str::Utf8Error, origin: &Origin) -> InputError {
+    InputError::new(
+        origin,
+        ErrorKind::NotUtf8 {
+            offset: e.valid_up_to(),
+        },
+    )
 }
 
 fn from_json<R: Read>(index: usize, name: String, reader: R, limits: &Limits) -> LoadedInput {
