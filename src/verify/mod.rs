@@ -311,20 +311,30 @@ fn fits(key_type: &str, method: Option<&str>) -> bool {
     }
 }
 
-/// The keys to try: the configured ones, or else the first [`MAX_KEYINFO_KEYS`] distinct readable
+/// The keys to try: the configured ones, or else at most [`MAX_KEYINFO_KEYS`] distinct readable
 /// certificates of the signatures' own KeyInfo that [`fits`] their SignatureMethod (which can only
-/// make a message `untrusted`, never `valid`).
+/// make a message `untrusted`, never `valid`). Taken in turn from each signature (the first of each,
+/// then the second of each, …): certificates piled into one KeyInfo do not crowd out another
+/// signature's own.
 fn keys(trust: &Trust, loc: &locate::Located) -> Vec<Cert> {
     if !trust.certs.is_empty() {
         return trust.certs.clone();
     }
     let mut out: Vec<Cert> = Vec::new();
-    let candidates = loc.sites.iter().flat_map(|s| {
-        let method = s.signature_method.as_ref().map(|(m, _)| m.as_str());
-        s.keyinfo_certs
-            .iter()
-            .flatten()
-            .map(move |der| (der, method))
+    let most = loc
+        .sites
+        .iter()
+        .map(|s| s.keyinfo_certs.len())
+        .max()
+        .unwrap_or(0);
+    let candidates = (0..most).flat_map(|i| {
+        loc.sites.iter().filter_map(move |s| {
+            let method = s.signature_method.as_ref().map(|(m, _)| m.as_str());
+            s.keyinfo_certs
+                .get(i)
+                .and_then(Option::as_ref)
+                .map(|der| (der, method))
+        })
     });
     for (der, method) in candidates {
         if out.len() == MAX_KEYINFO_KEYS {
@@ -541,17 +551,48 @@ mod tests {
     }
 
     fn keyinfo_keys(certs: &[String], method: &str) -> usize {
-        let x509: String = certs
+        keyinfo_keys_of(&[certs], method).len()
+    }
+
+    /// The KeyInfo keys of a Response with one signature per list of certificates (base64 DER).
+    fn keyinfo_keys_of(sigs: &[&[String]], method: &str) -> Vec<Cert> {
+        let signatures: String = sigs
             .iter()
-            .map(|c| format!("<ds:X509Certificate>{c}</ds:X509Certificate>"))
+            .map(|certs| {
+                let x509: String = certs
+                    .iter()
+                    .map(|c| format!("<ds:X509Certificate>{c}</ds:X509Certificate>"))
+                    .collect();
+                format!(
+                    "<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/><ds:SignatureMethod Algorithm=\"{method}\"/><ds:Reference URI=\"#_r\"/></ds:SignedInfo><ds:SignatureValue>AA==</ds:SignatureValue><ds:KeyInfo><ds:X509Data>{x509}</ds:X509Data></ds:KeyInfo></ds:Signature>"
+                )
+            })
             .collect();
         let xml = format!(
-            "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" ID=\"_r\" Version=\"2.0\" IssueInstant=\"2026-11-20T10:00:00Z\"><ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/><ds:SignatureMethod Algorithm=\"{method}\"/><ds:Reference URI=\"#_r\"/></ds:SignedInfo><ds:SignatureValue>AA==</ds:SignatureValue><ds:KeyInfo><ds:X509Data>{x509}</ds:X509Data></ds:KeyInfo></ds:Signature></samlp:Response>"
+            "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" ID=\"_r\" Version=\"2.0\" IssueInstant=\"2026-11-20T10:00:00Z\">{signatures}</samlp:Response>"
         );
         let doc = crate::xml::parse(&xml, &crate::limits::Limits::default()).unwrap();
         let m = crate::model::build(&doc);
         let loc = locate::locate(&doc, &m);
-        keys(&Trust::default(), &loc).len()
+        keys(&Trust::default(), &loc)
+    }
+
+    /// Certificates piled into one signature's KeyInfo do not keep another signature's own from being
+    /// tried: each signature's first certificate comes before any signature's second.
+    #[test]
+    fn each_signature_gives_its_first_keyinfo_certificate_before_any_gives_more() {
+        const RSA: &str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
+        let pile: Vec<String> = (b'b'..=b'k').map(variant).collect();
+        let own = vec![variant(b'z')];
+        let keys = keyinfo_keys_of(&[&pile, &own], RSA);
+        assert_eq!(keys.len(), MAX_KEYINFO_KEYS);
+        let own_der = base64::engine::general_purpose::STANDARD
+            .decode(&own[0])
+            .unwrap();
+        assert_eq!(
+            keys[1].der, own_der,
+            "the second signature's own certificate"
+        );
     }
 
     /// KeyInfo is not signed: however many certificates it holds, a few are tried (each is a whole
