@@ -316,9 +316,9 @@ fn fits(key_type: &str, method: Option<&str>) -> bool {
 /// make a message `untrusted`, never `valid`). Taken in turn from each signature (the first of each,
 /// then the second of each, …): certificates piled into one KeyInfo do not crowd out another
 /// signature's own.
-fn keys(trust: &Trust, loc: &locate::Located) -> Vec<Cert> {
+fn keys<'t>(trust: &'t Trust, loc: &locate::Located) -> std::borrow::Cow<'t, [Cert]> {
     if !trust.certs.is_empty() {
-        return trust.certs.clone();
+        return std::borrow::Cow::Borrowed(&trust.certs);
     }
     let mut out: Vec<Cert> = Vec::new();
     let most = loc
@@ -352,7 +352,7 @@ fn keys(trust: &Trust, loc: &locate::Located) -> Vec<Cert> {
             });
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// Analyse every signature of a message. `text` is the decoded message; `verifier` checks the crypto.
@@ -574,7 +574,7 @@ mod tests {
         let doc = crate::xml::parse(&xml, &crate::limits::Limits::default()).unwrap();
         let m = crate::model::build(&doc);
         let loc = locate::locate(&doc, &m);
-        keys(&Trust::default(), &loc)
+        keys(&Trust::default(), &loc).into_owned()
     }
 
     /// Certificates piled into one signature's KeyInfo do not keep another signature's own from being
