@@ -334,6 +334,8 @@ pub fn parse(text: &str) -> Result<Document, (ErrorKind, Span)> {
     let mut scopes = Scopes::default();
     // Scratch for numbering an element's children when it closes.
     let mut numbered: Vec<(NodeId, usize, usize)> = Vec::new();
+    // Scratch for the spans of an element's attributes.
+    let mut raw: Vec<(Span, Span)> = Vec::new();
     let mut root: Option<NodeId> = None;
     let mut prolog = Vec::new();
     let mut epilog = Vec::new();
@@ -370,14 +372,14 @@ pub fn parse(text: &str) -> Result<Document, (ErrorKind, Span)> {
                 return Err((ErrorKind::MultipleRoots, span));
             }
             Event::Start(e) => {
-                let id = push_element(&mut nodes, &mut scopes, &stack, &e, span, text)?;
+                let id = push_element(&mut nodes, &mut scopes, &stack, &e, span, text, &mut raw)?;
                 if stack.is_empty() {
                     root = Some(id);
                 }
                 stack.push(id);
             }
             Event::Empty(e) => {
-                let id = push_element(&mut nodes, &mut scopes, &stack, &e, span, text)?;
+                let id = push_element(&mut nodes, &mut scopes, &stack, &e, span, text, &mut raw)?;
                 scopes.pop();
                 if stack.is_empty() {
                     root = Some(id);
@@ -732,8 +734,10 @@ fn push_element(
     e: &BytesStart,
     span: Span,
     text: &str,
+    raw_attrs: &mut Vec<(Span, Span)>,
 ) -> Result<NodeId, (ErrorKind, Span)> {
-    let raw_attrs = scan_attr_spans(text, span);
+    scan_attr_spans(text, span, raw_attrs);
+    let raw_attrs = &*raw_attrs;
     // XML 1.0 §3.1, WFC "No < in Attribute Values": libxml2 (and so the SP) refuses the document;
     // quick-xml reads on, and samlint's own signature check would then judge a document no SP parses.
     if let Some((aspan, _)) = raw_attrs
@@ -752,7 +756,9 @@ fn push_element(
             return Err((xml_err("attributes not separated by white space"), w[1].0));
         }
     }
-    let mut parsed: Vec<(String, String)> = Vec::with_capacity(raw_attrs.len());
+    // Each attribute as read; its namespace and local name are set once the element's declarations
+    // are in scope.
+    let mut attrs: Vec<Attr> = Vec::with_capacity(raw_attrs.len());
     for a in e.attributes().with_checks(true) {
         let a = a.map_err(|err| (xml_err(err), span))?;
         let value = a
@@ -769,10 +775,22 @@ fn push_element(
                 span,
             ));
         }
-        let qname = a.key.as_ref().to_string();
-        parsed.push((qname, value));
+        let Some(&(aspan, vspan)) = raw_attrs.get(attrs.len()) else {
+            return Err((
+                xml_err("could not read the attributes of this element"),
+                span,
+            ));
+        };
+        attrs.push(Attr {
+            ns: None,
+            local: String::new(),
+            qname: a.key.as_ref().to_string(),
+            value,
+            span: aspan,
+            value_span: vspan,
+        });
     }
-    if parsed.len() != raw_attrs.len() {
+    if attrs.len() != raw_attrs.len() {
         return Err((
             xml_err("could not read the attributes of this element"),
             span,
@@ -781,7 +799,10 @@ fn push_element(
     // Namespace declarations first.
     let ns_err = |detail: String| (ErrorKind::Namespace { detail }, span);
     let mut bindings = Vec::new();
-    for (q, v) in &parsed {
+    for Attr {
+        qname: q, value: v, ..
+    } in &attrs
+    {
         if q == "xmlns" {
             check_declaration("", v).map_err(ns_err)?;
             bindings.push((String::new(), Ns::from(v.as_str())));
@@ -828,13 +849,14 @@ fn push_element(
         },
         None => resolve("").filter(|u| !u.is_empty()),
     };
-    let mut attrs = Vec::with_capacity(parsed.len());
-    for ((q, value), (aspan, vspan)) in parsed.into_iter().zip(raw_attrs) {
-        let (ap, al) = match check_qname(&q) {
+    for i in 0..attrs.len() {
+        let (done, rest) = attrs.split_at_mut(i);
+        let Some(a) = rest.first_mut() else { break };
+        let (ap, al) = match check_qname(&a.qname) {
             Ok(x) => x,
             Err(detail) => {
                 scopes.pop();
-                return Err((ErrorKind::Namespace { detail }, aspan));
+                return Err((ErrorKind::Namespace { detail }, a.span));
             }
         };
         let ans = match ap {
@@ -842,30 +864,27 @@ fn push_element(
                 Some(u) => Some(u),
                 None => {
                     scopes.pop();
-                    return Err(undeclared(p, format!("attribute `{}`", quoted(&q)), aspan));
+                    return Err(undeclared(
+                        p,
+                        format!("attribute `{}`", quoted(&a.qname)),
+                        a.span,
+                    ));
                 }
             },
             None => None,
         };
         // Duplicate expanded names (same URI, different prefixes) are not namespace-well-formed.
-        if ans.is_some() && attrs.iter().any(|x: &Attr| x.ns == ans && x.local == al) {
+        if ans.is_some() && done.iter().any(|x: &Attr| x.ns == ans && x.local == al) {
             scopes.pop();
             return Err((
                 ErrorKind::Namespace {
-                    detail: format!("attribute `{}` appears twice", quoted(&q)),
+                    detail: format!("attribute `{}` appears twice", quoted(&a.qname)),
                 },
-                aspan,
+                a.span,
             ));
         }
-        let local = al.to_string();
-        attrs.push(Attr {
-            ns: ans,
-            local,
-            qname: q,
-            value,
-            span: aspan,
-            value_span: vspan,
-        });
+        a.local = al.to_string();
+        a.ns = ans;
     }
     let el = Element {
         ns,
@@ -901,7 +920,7 @@ fn first_non_xml_char(s: &str) -> Option<char> {
 
 /// Spans of each `name="value"` in a start tag, and of each raw value. quick-xml has already checked the
 /// tag's syntax, so a simple scan is enough.
-fn scan_attr_spans(text: &str, tag: Span) -> Vec<(Span, Span)> {
+fn scan_attr_spans(text: &str, tag: Span, out: &mut Vec<(Span, Span)>) {
     let b = text.as_bytes();
     let end = tag.end.min(b.len());
     let mut i = tag.start + 1;
@@ -909,7 +928,7 @@ fn scan_attr_spans(text: &str, tag: Span) -> Vec<(Span, Span)> {
     while i < end && !b[i].is_ascii_whitespace() && b[i] != b'>' && b[i] != b'/' {
         i += 1;
     }
-    let mut out = Vec::new();
+    out.clear();
     loop {
         while i < end && b[i].is_ascii_whitespace() {
             i += 1;
@@ -937,7 +956,6 @@ fn scan_attr_spans(text: &str, tag: Span) -> Vec<(Span, Span)> {
             Span::new(v_start, v_end),
         ));
     }
-    out
 }
 
 #[cfg(test)]
