@@ -374,6 +374,15 @@ fn wrapping_refusal(
                 Arg::path(doc.path(e))
             )),
         )
+    } else if let Some(&e) = loc.in_signature.first() {
+        (
+            Status::Invalid,
+            Some(cause::WRAPPING),
+            Some(msg!(
+                "{} is inside a ds:Signature, which no signature covers; an SP that selects elements by name may read it",
+                Arg::path(doc.path(e))
+            )),
+        )
     } else if let Some((el, n)) = doubled.first() {
         (
             Status::Invalid,

@@ -98,6 +98,30 @@ fn hidden_assertions(doc: &Document, loc: &Located, out: &mut Vec<Finding>) {
             .label("assertion content outside an assertion"),
         );
     }
+    for &h in &loc.in_signature {
+        let Some(el) = doc.element(h) else { continue };
+        let name = format!(
+            "{}:{}",
+            if el.ns.as_deref() == Some(crate::model::ns::SAMLP) {
+                "samlp"
+            } else {
+                "saml"
+            },
+            el.local
+        );
+        out.push(
+            Finding::new(
+                &SIG005,
+                msg!(
+                    "a {} inside a ds:Signature, which the enveloped-signature transform leaves unsigned: an SP that takes the first {} of the document may read it (signature-wrapping shape)",
+                    Arg::path(name),
+                    Arg::path(el.local.clone())
+                ),
+            )
+            .at(doc.name_span(h), doc.path(h))
+            .label("SAML content inside a signature"),
+        );
+    }
 }
 
 /// SIG001 (or SIG017) for a signature that failed or could not be verified.

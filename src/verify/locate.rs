@@ -83,6 +83,12 @@ pub struct Located {
     /// Response but outside every assertion, other than the Response's own (first) Issuer: no SP should read
     /// them, and one that takes the first `NameID` of the document does (the outermost of each).
     pub stray: Vec<NodeId>,
+    /// Elements of SAML's assertion or protocol namespace inside a ds:Signature (its KeyInfo or
+    /// Object; the contract refuses them anywhere else in it), the outermost of each: the
+    /// enveloped-signature transform leaves the whole Signature out of what is signed, so anyone can
+    /// add them, and an SP that takes the first `NameID` of the document reads one planted in the
+    /// assertion's own signature (it comes before the Subject).
+    pub in_signature: Vec<NodeId>,
     /// Elements named `Assertion` or `EncryptedAssertion` outside SAML's namespace (a foreign or
     /// near-miss URI): an SP that selects by local name reads them, samlint's model does not.
     pub lookalike: Vec<NodeId>,
@@ -117,6 +123,10 @@ pub fn locate(doc: &Document, m: &Message) -> Located {
     // is inside one.
     let mut in_assertion_until = 0;
     let mut in_stray_until = 0;
+    // The same for ds:Signature subtrees, and for the SAML elements found inside one.
+    let mut in_signature_until = 0;
+    let mut in_planted_until = 0;
+    let mut in_signature = Vec::new();
     let end = doc.nodes.get(root).map_or(root, |r| r.end).min(n);
     for id in root..end {
         let Some(el) = doc.element(id) else { continue };
@@ -140,9 +150,16 @@ pub fn locate(doc: &Document, m: &Message) -> Located {
             }
         }
         let node_end = doc.node(id).end;
+        let planted =
+            id < in_signature_until && matches!(el.ns.as_deref(), Some(ns::SAML) | Some(ns::SAMLP));
+        if planted && id >= in_planted_until {
+            in_signature.push(id);
+            in_planted_until = node_end;
+        }
         if saml_assertion {
             in_assertion_until = in_assertion_until.max(node_end);
         } else if response
+            && !planted
             && id >= in_assertion_until
             && id >= in_stray_until
             && el.ns.as_deref() == Some(ns::SAML)
@@ -157,6 +174,7 @@ pub fn locate(doc: &Document, m: &Message) -> Located {
             lookalike.push(id);
         }
         if doc.is(id, ns::DS, "Signature") {
+            in_signature_until = in_signature_until.max(node_end);
             let parent = doc.node(id).parent;
             sites.push(site(doc, id, parent, parent.is_some_and(|p| advice.has(p))));
         }
@@ -166,6 +184,7 @@ pub fn locate(doc: &Document, m: &Message) -> Located {
         advice,
         hidden,
         stray,
+        in_signature,
         lookalike,
         ids,
         sites,

@@ -327,6 +327,34 @@ pub(crate) fn cases() -> Vec<(String, String)> {
                 &both[bs1..]
             ),
         ),
+        // Inside the assertion's own signature, which sits before its Subject: the enveloped
+        // transform leaves the whole Signature unsigned, so the planted NameID is the first of the
+        // document and every verifier still says the signature is valid (found by review, 2026-12-05).
+        (
+            "a Subject in the assertion signature's KeyInfo",
+            in_sig(&visible, "</ds:KeyInfo>", &subject),
+        ),
+        (
+            "a NameID in a ds:Object of the assertion signature",
+            in_sig(
+                &visible,
+                "</ds:Signature>",
+                &format!("<ds:Object>{name_id}</ds:Object>"),
+            ),
+        ),
+        (
+            "Response+Assertion signed, a samlp:Status in the Response signature's KeyInfo",
+            format!(
+                "{}{}{}",
+                &both[..bs0],
+                both[bs0..bs1].replacen(
+                    "</ds:KeyInfo>",
+                    "<samlp:Status xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\"><samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/></samlp:Status></ds:KeyInfo>",
+                    1
+                ),
+                &both[bs1..]
+            ),
+        ),
         (
             "a stray NameID in Extensions",
             in_extensions(&visible, &name_id),
