@@ -691,7 +691,35 @@ fn resolve(
     // Anything else was refused for the whole document already.
     let Some(id) = plain_id(uri) else { return };
     match loc.ids.get(id).map(Vec::as_slice) {
-        Some([one]) => sc.target = Some(*one),
+        Some([one]) => {
+            sc.target = Some(*one);
+            // SAML's own elements are signed by their `ID` (Core §5.4.2), and SAML SPs register only
+            // that attribute as an ID: a Reference that finds the element by `Id`, `id` or
+            // `AssertionID` (which some verifiers, samlint's included, also take) is one they resolve
+            // to nothing.
+            if let Some(e) = doc.element(*one)
+                && matches!(
+                    e.ns.as_deref(),
+                    Some(crate::model::ns::SAML) | Some(crate::model::ns::SAMLP)
+                )
+                && !e
+                    .attrs
+                    .iter()
+                    .any(|a| a.ns.is_none() && a.local == "ID" && a.value == id)
+            {
+                let msg = msg!(
+                    "the Reference #{} finds {} by another attribute than its ID: SAML SPs look a Reference up by ID and find nothing",
+                    Arg::id(id),
+                    Arg::path(doc.path(*one))
+                );
+                findings.push(
+                    Finding::new(&SIG008, msg.clone())
+                        .at(r.span, &s.path)
+                        .label("Reference not by ID"),
+                );
+                sc.refused = Some(Refusal::new(cause::UNSUPPORTED_REFERENCE, msg));
+            }
+        }
         Some(many) if many.len() > 1 => {
             sc.refused = Some(Refusal::new(
                 cause::DUPLICATE_ID,

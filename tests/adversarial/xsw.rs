@@ -488,3 +488,45 @@ fn xsw_comment_split_nameid_is_reported_and_shown_whole() {
     }
     l.finish("comment-split NameID");
 }
+
+/// A Reference that finds the Assertion by another attribute than its `ID` (`id`, `Id`,
+/// `AssertionID`), signed for real: every verifier that takes those attributes as IDs says the
+/// signature verifies, but SAML SPs register only `ID`, resolve the Reference to nothing and refuse
+/// it. samlint must not call it valid (found by review, 2026-12-05); SIG008 names the cause.
+#[test]
+fn a_reference_by_another_id_attribute_is_not_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut l = Ledger::default();
+    let t = template();
+    for attr in ["id", "Id", "AssertionID"] {
+        let with = t.replacen(
+            &format!("ID=\"{ASSERTION_ID}\""),
+            &format!("ID=\"{ASSERTION_ID}\" {attr}=\"other\""),
+            1,
+        );
+        let signed = sign_xml(&with, What::Assertion);
+        // The Reference changes, the digest (over the Assertion without its Signature) does not.
+        let by_other = resign(
+            &signed.replacen(&format!("URI=\"#{ASSERTION_ID}\""), "URI=\"#other\"", 1),
+            0,
+        );
+        let p = write(dir.path(), &format!("by-{attr}.xml"), &by_other);
+        l.not_valid(
+            &format!("Reference #other to the Assertion's {attr}"),
+            &p,
+            &[],
+            true,
+        );
+        let r = check(&[p.as_str()], "rust", &[], &Opts::default());
+        assert!(
+            r.exec.stdout.contains("\"SIG008\"")
+                && r.exec.stdout.contains("another attribute than its ID"),
+            "{attr}: {}",
+            r.exec.stdout
+        );
+        // The control: the same Assertion, its Reference by ID.
+        let p = write(dir.path(), &format!("by-ID-{attr}.xml"), &signed);
+        l.control_valid(&format!("control: Reference by ID beside {attr}"), &p, &[]);
+    }
+    l.finish("Reference by another ID attribute");
+}
