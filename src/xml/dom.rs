@@ -309,6 +309,28 @@ fn xml_err(e: impl std::fmt::Display) -> ErrorKind {
     }
 }
 
+/// libxml2's limits without `XML_PARSE_HUGE` (parserInternals.h), which SPs built on it (libxmlsec1,
+/// lxml, python3-saml) parse with: a name (each part of a QName) longer than `XML_MAX_NAME_LENGTH`, or
+/// a text node, attribute value, comment, CDATA section or processing instruction longer than
+/// `XML_MAX_TEXT_LENGTH`, and the document is refused. samlint refuses it too: a signature it checked on
+/// a document such an SP never reads would be a `valid` no SP agrees with.
+const LIBXML2_MAX_NAME: usize = 50_000;
+const LIBXML2_MAX_TEXT: usize = 10_000_000;
+
+/// A part of the QName `q` (prefix or local name) longer than libxml2 takes.
+fn name_too_long(q: &str) -> Option<ErrorKind> {
+    q.split(':')
+        .map(str::len)
+        .find(|&n| n > LIBXML2_MAX_NAME)
+        .map(|n| too_long("a name", n, LIBXML2_MAX_NAME))
+}
+
+fn too_long(what: &str, len: usize, max: usize) -> ErrorKind {
+    xml_err(format!(
+        "{what} of {len} bytes: libxml2, which most SPs parse with, refuses more than {max}"
+    ))
+}
+
 /// Parse a prescanned text into a DOM. `text` must already have passed [`super::prescan::prescan`].
 pub fn parse(text: &str) -> Result<Document, (ErrorKind, Span)> {
     let content_start = text.len()
@@ -419,7 +441,7 @@ pub fn parse(text: &str) -> Result<Document, (ErrorKind, Span)> {
                     }
                     continue;
                 }
-                append_text(&mut nodes, &stack, &mut open_text, &piece, span);
+                append_text(&mut nodes, &stack, &mut open_text, &piece, span)?;
             }
             Event::GeneralRef(r) => {
                 let resolved: String = if r.is_char_ref() {
@@ -457,10 +479,16 @@ pub fn parse(text: &str) -> Result<Document, (ErrorKind, Span)> {
                         span,
                     ));
                 }
-                append_text(&mut nodes, &stack, &mut open_text, &resolved, span);
+                append_text(&mut nodes, &stack, &mut open_text, &resolved, span)?;
             }
             Event::CData(c) => {
                 let value = c.xml10_content().into_owned();
+                if value.len() > LIBXML2_MAX_TEXT {
+                    return Err((
+                        too_long("a CDATA section", value.len(), LIBXML2_MAX_TEXT),
+                        span,
+                    ));
+                }
                 let Some(&parent) = stack.last() else {
                     return Err((
                         ErrorKind::NotXml {
@@ -473,6 +501,9 @@ pub fn parse(text: &str) -> Result<Document, (ErrorKind, Span)> {
             }
             Event::Comment(c) => {
                 let value = c.xml10_content().into_owned();
+                if value.len() > LIBXML2_MAX_TEXT {
+                    return Err((too_long("a comment", value.len(), LIBXML2_MAX_TEXT), span));
+                }
                 let id = push_node(
                     &mut nodes,
                     NodeKind::Comment { value },
@@ -488,8 +519,17 @@ pub fn parse(text: &str) -> Result<Document, (ErrorKind, Span)> {
                 }
             }
             Event::PI(p) => {
+                if span.len() > LIBXML2_MAX_TEXT {
+                    return Err((
+                        too_long("a processing instruction", span.len(), LIBXML2_MAX_TEXT),
+                        span,
+                    ));
+                }
                 // §2.6: a processing instruction starts with its target, a Name.
                 let target = p.target();
+                if let Some(e) = name_too_long(target) {
+                    return Err((e, span));
+                }
                 if !target.chars().next().is_some_and(name_start) || !target.chars().all(name_char)
                 {
                     return Err((
@@ -585,20 +625,31 @@ fn push_node(nodes: &mut Vec<Node>, kind: NodeKind, span: Span, parent: Option<N
     id
 }
 
+/// Add a piece of character data to the open text node (or a new one); too long for libxml2 is an
+/// error.
 fn append_text(
     nodes: &mut Vec<Node>,
     stack: &[NodeId],
     open: &mut Option<NodeId>,
     piece: &str,
     span: Span,
-) {
+) -> Result<(), (ErrorKind, Span)> {
     if let Some(id) = *open {
         let node = &mut nodes[id];
         node.span = node.span.join(span);
         if let NodeKind::Text { value } = &mut node.kind {
             value.push_str(piece);
+            if value.len() > LIBXML2_MAX_TEXT {
+                return Err((
+                    too_long("a text node", value.len(), LIBXML2_MAX_TEXT),
+                    node.span,
+                ));
+            }
         }
-        return;
+        return Ok(());
+    }
+    if piece.len() > LIBXML2_MAX_TEXT {
+        return Err((too_long("a text node", piece.len(), LIBXML2_MAX_TEXT), span));
     }
     let parent = stack.last().copied();
     let id = push_node(
@@ -610,6 +661,7 @@ fn append_text(
         parent,
     );
     *open = Some(id);
+    Ok(())
 }
 
 /// When an element closes, number its child elements among their siblings of the same expanded name
@@ -765,6 +817,12 @@ fn push_element(
             .normalized_value(quick_xml::XmlVersion::Implicit1_0)
             .map_err(|err| (classify_quick_xml_error(&err), span))?
             .into_owned();
+        if value.len() > LIBXML2_MAX_TEXT {
+            return Err((
+                too_long("an attribute value", value.len(), LIBXML2_MAX_TEXT),
+                span,
+            ));
+        }
         // A character reference must name a legal Char here too (§4.1), as in text.
         if let Some(c) = first_non_xml_char(&value) {
             return Err((
@@ -824,7 +882,23 @@ fn push_element(
     let resolve = |prefix: &str| scopes.resolve(prefix);
     // The name as quick-xml holds it (a slice of the text): no copy.
     let qname = e.name().into_inner();
+    if let Some(e) = name_too_long(qname) {
+        scopes.pop();
+        return Err((e, span));
+    }
     let (prefix, local) = match check_qname(qname) {
+        // Namespaces in XML 1.0 §3: "Element names MUST NOT have the prefix xmlns." libxml2 calls the
+        // document not namespace-well-formed and keeps `xmlns:q` as a name in no namespace, which its
+        // canonicaliser then writes differently.
+        Ok((Some("xmlns"), _)) => {
+            scopes.pop();
+            return Err((
+                ErrorKind::Namespace {
+                    detail: "an element name cannot have the prefix xmlns".into(),
+                },
+                span,
+            ));
+        }
         Ok(x) => x,
         Err(detail) => {
             scopes.pop();
@@ -852,6 +926,10 @@ fn push_element(
     for i in 0..attrs.len() {
         let (done, rest) = attrs.split_at_mut(i);
         let Some(a) = rest.first_mut() else { break };
+        if let Some(e) = name_too_long(&a.qname) {
+            scopes.pop();
+            return Err((e, a.span));
+        }
         let (ap, al) = match check_qname(&a.qname) {
             Ok(x) => x,
             Err(detail) => {
@@ -1232,5 +1310,66 @@ mod tests {
         assert_eq!(d.lookup_prefix(c, Some("xs")), Some("urn:xs2"));
         assert_eq!(d.lookup_prefix(d.root, Some("xs")), Some("urn:xs"));
         assert_eq!(d.lookup_prefix(c, Some("nope")), None);
+    }
+
+    /// An element prefixed `xmlns` is not namespace-well-formed (libxml2 reads it as a name in no
+    /// namespace and canonicalises it differently); an element named `xmlns` or prefixed `xml` is fine.
+    #[test]
+    fn no_element_has_the_prefix_xmlns() {
+        let e = parse("<a><xmlns:q/></a>").unwrap_err();
+        assert!(e.0.to_string().contains("prefix xmlns"), "{e:?}");
+        let e = parse("<xmlns:q xmlns:q=\"urn:q\"/>").unwrap_err();
+        assert!(matches!(e.0, ErrorKind::Namespace { .. }), "{e:?}");
+        assert!(parse("<a><xmlns/><xml:b/></a>").is_ok());
+    }
+
+    /// libxml2's limits without XML_PARSE_HUGE, at the limit and one byte over, for each kind of token.
+    #[test]
+    fn libxml2_size_limits() {
+        let refused = |t: &str, what: &str| {
+            let e = parse(t).unwrap_err();
+            assert!(e.0.to_string().contains(what), "{what}: {e:?}");
+        };
+        let name = |n: usize| "n".repeat(n);
+        for n in [LIBXML2_MAX_NAME, LIBXML2_MAX_NAME + 1] {
+            let docs = [
+                format!("<a><{}/></a>", name(n)),
+                format!("<a xmlns:p=\"urn:p\"><p:{}/></a>", name(n)),
+                format!("<a {}=\"1\"/>", name(n)),
+                format!("<a><?{} x?></a>", name(n)),
+            ];
+            for d in docs {
+                if n > LIBXML2_MAX_NAME {
+                    refused(&d, "a name of 50001 bytes");
+                } else {
+                    assert!(parse(&d).is_ok(), "{n}");
+                }
+            }
+        }
+        let big = |n: usize| "x".repeat(n);
+        for n in [LIBXML2_MAX_TEXT - 8, LIBXML2_MAX_TEXT + 1] {
+            let docs = [
+                (format!("<a>{}</a>", big(n)), "a text node"),
+                // Many pieces (a reference between them) make one text node.
+                (
+                    format!("<a>{}&amp;{}</a>", big(n / 2), big(n - n / 2)),
+                    "a text node",
+                ),
+                (format!("<a b=\"{}\"/>", big(n)), "an attribute value"),
+                (format!("<a><!--{}--></a>", big(n)), "a comment"),
+                (format!("<a><![CDATA[{}]]></a>", big(n)), "a CDATA section"),
+                (
+                    format!("<a><?p {}?></a>", big(n)),
+                    "a processing instruction",
+                ),
+            ];
+            for (d, what) in docs {
+                if n > LIBXML2_MAX_TEXT {
+                    refused(&d, what);
+                } else {
+                    assert!(parse(&d).is_ok(), "{what} {n}");
+                }
+            }
+        }
     }
 }
