@@ -260,7 +260,7 @@ pub struct InputArgs {
     /// Most prefixes in the InclusiveNamespaces PrefixLists of one message, all together.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_prefixes, help_heading = "Limits")]
     pub max_prefixes: usize,
-    /// Most namespace bindings in scope, summed over the elements of a signed message, times its References.
+    /// Most namespace bindings in scope, summed over the elements (and their prefixed attributes) of a signed message, times its References.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_namespace_scope, help_heading = "Limits")]
     pub max_namespace_scope: usize,
     /// Most comments and processing instructions before and after the root element.

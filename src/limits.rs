@@ -30,8 +30,10 @@ pub struct Limits {
     /// Most prefixes in all the InclusiveNamespaces PrefixLists of one message together (an exclusive
     /// canonicaliser looks at each of them at every element).
     pub max_prefixes: usize,
-    /// Most namespace bindings in scope, summed over the elements of a message with a signature and
-    /// multiplied by its References (an inclusive canonicaliser copies them at every element).
+    /// Most namespace bindings in scope, summed over the elements of a message with a signature (once
+    /// per element and once more per prefixed attribute) and multiplied by its References (an
+    /// inclusive canonicaliser copies them at every element, an exclusive one looks up each prefix
+    /// an element or an attribute uses among them).
     pub max_namespace_scope: usize,
     /// Most comments and processing instructions before and after the root element (a verifier of a
     /// `URI=""` Reference looks at the siblings of each).

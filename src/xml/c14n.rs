@@ -175,6 +175,10 @@ fn start_tag<'a>(
         attrs.push(a);
     }
     wanted.extend(inclusive.iter().copied());
+    // Each prefix looked up once, however many attributes use it (each lookup scans the bindings
+    // in scope).
+    wanted.sort_unstable();
+    wanted.dedup();
     for &p in wanted.iter() {
         if p == Some("xml") || decls.iter().any(|(q, _)| *q == p) {
             continue;
