@@ -708,7 +708,7 @@ fn resolve(
                     .any(|a| a.ns.is_none() && a.local == "ID" && a.value == id)
             {
                 let msg = msg!(
-                    "the Reference #{} finds {} by another attribute than its ID: SAML SPs look a Reference up by ID and find nothing",
+                    "the Reference #{} finds {} by another attribute than its ID: most SAML SPs (OpenSAML, Santuario, python3-saml) look a Reference up by ID only and find nothing",
                     Arg::id(id),
                     Arg::path(doc.path(*one))
                 );
