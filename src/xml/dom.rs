@@ -319,6 +319,9 @@ const LIBXML2_MAX_TEXT: usize = 10_000_000;
 
 /// A part of the QName `q` (prefix or local name) longer than libxml2 takes.
 fn name_too_long(q: &str) -> Option<ErrorKind> {
+    if q.len() <= LIBXML2_MAX_NAME {
+        return None;
+    }
     q.split(':')
         .map(str::len)
         .find(|&n| n > LIBXML2_MAX_NAME)
