@@ -362,7 +362,7 @@ fn wrapping_refusal(
             Status::Invalid,
             Some(cause::WRAPPING),
             Some(msg!(
-                "an element named like an Assertion is outside SAML's namespace; an SP that selects by local name reads it"
+                "an element named like SAML's is outside SAML's namespace; an SP that selects by local name reads it"
             )),
         )
     } else if let Some(&e) = loc.stray.first() {
@@ -374,12 +374,12 @@ fn wrapping_refusal(
                 Arg::path(doc.path(e))
             )),
         )
-    } else if let Some(&e) = loc.in_signature.first() {
+    } else if let Some(&e) = loc.unsigned_saml.first() {
         (
             Status::Invalid,
             Some(cause::WRAPPING),
             Some(msg!(
-                "{} is inside a ds:Signature, which no signature covers; an SP that selects elements by name may read it",
+                "{} is inside a signature or encrypted content, which no signature covers; an SP that selects elements by name may read it",
                 Arg::path(doc.path(e))
             )),
         )

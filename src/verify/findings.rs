@@ -64,13 +64,13 @@ fn hidden_assertions(doc: &Document, loc: &Located, out: &mut Vec<Finding>) {
             Finding::new(
                 &SIG005,
                 msg!(
-                    "an element named {} in the namespace `{}`, not SAML's: an SP that selects elements by local name reads it as the assertion (signature-wrapping shape)",
+                    "an element named {} in the namespace `{}`, not SAML's: an SP that selects elements by local name reads it as SAML's (signature-wrapping shape)",
                     Arg::path(local),
                     Arg::value(uri)
                 ),
             )
             .at(doc.name_span(h), doc.path(h))
-            .label("look-alike assertion"),
+            .label("look-alike SAML element"),
         );
     }
     for &h in &loc.hidden {
@@ -98,28 +98,24 @@ fn hidden_assertions(doc: &Document, loc: &Located, out: &mut Vec<Finding>) {
             .label("assertion content outside an assertion"),
         );
     }
-    for &h in &loc.in_signature {
+    for &h in &loc.unsigned_saml {
         let Some(el) = doc.element(h) else { continue };
-        let name = format!(
-            "{}:{}",
-            if el.ns.as_deref() == Some(crate::model::ns::SAMLP) {
-                "samlp"
-            } else {
-                "saml"
-            },
-            el.local
-        );
+        let name = match el.ns.as_deref() {
+            Some(crate::model::ns::SAMLP) => format!("samlp:{}", el.local),
+            Some(crate::model::ns::SAML) => format!("saml:{}", el.local),
+            _ => el.local.clone(),
+        };
         out.push(
             Finding::new(
                 &SIG005,
                 msg!(
-                    "a {} inside a ds:Signature, which the enveloped-signature transform leaves unsigned: an SP that takes the first {} of the document may read it (signature-wrapping shape)",
+                    "a {} inside a signature or encrypted content, which no signature covers: an SP that takes the first {} of the document may read it (signature-wrapping shape)",
                     Arg::path(name),
                     Arg::path(el.local.clone())
                 ),
             )
             .at(doc.name_span(h), doc.path(h))
-            .label("SAML content inside a signature"),
+            .label("unsigned SAML content"),
         );
     }
 }

@@ -13,6 +13,20 @@ use std::collections::HashMap;
 /// so that no verifier can resolve a Reference to an element that samlint does not see as its target.
 pub const ID_ATTRIBUTES: [&str; 4] = ["ID", "Id", "id", "AssertionID"];
 
+/// Local names of SAML's elements that carry who the user is or who vouches for it: outside SAML's
+/// namespace they are look-alikes, which an SP that selects by local name reads as SAML's.
+pub const LOOKALIKE_NAMES: [&str; 9] = [
+    "Assertion",
+    "EncryptedAssertion",
+    "Subject",
+    "NameID",
+    "EncryptedID",
+    "AttributeStatement",
+    "Attribute",
+    "AttributeValue",
+    "Issuer",
+];
+
 /// A set of nodes of one document, with constant-time membership.
 #[derive(Debug, Clone, Default)]
 pub struct Marks(Vec<bool>);
@@ -83,12 +97,15 @@ pub struct Located {
     /// Response but outside every assertion, other than the Response's own (first) Issuer: no SP should read
     /// them, and one that takes the first `NameID` of the document does (the outermost of each).
     pub stray: Vec<NodeId>,
-    /// Elements of SAML's assertion or protocol namespace inside a ds:Signature (its KeyInfo or
-    /// Object; the contract refuses them anywhere else in it), the outermost of each: the
-    /// enveloped-signature transform leaves the whole Signature out of what is signed, so anyone can
-    /// add them, and an SP that takes the first `NameID` of the document reads one planted in the
-    /// assertion's own signature (it comes before the Subject).
-    pub in_signature: Vec<NodeId>,
+    /// Elements of SAML's assertion or protocol namespace, or named like SAML's (see
+    /// [`LOOKALIKE_NAMES`]), inside a ds:Signature (its KeyInfo or Object; the contract refuses them
+    /// anywhere else in it) or inside encrypted content (a saml:EncryptedAssertion, EncryptedID or
+    /// EncryptedAttribute, an xenc:EncryptedData or EncryptedKey), the outermost of each. No
+    /// signature covers them: the enveloped-signature transform leaves the whole Signature out, and
+    /// an assertion's signature covers the plaintext, not the encrypted wrapper around it. An SP that
+    /// takes the first `NameID` of the document reads one planted in the assertion's own signature
+    /// (it comes before the Subject), or in the wrapper once it decrypts in place.
+    pub unsigned_saml: Vec<NodeId>,
     /// Elements named `Assertion` or `EncryptedAssertion` outside SAML's namespace (a foreign or
     /// near-miss URI): an SP that selects by local name reads them, samlint's model does not.
     pub lookalike: Vec<NodeId>,
@@ -123,21 +140,15 @@ pub fn locate(doc: &Document, m: &Message) -> Located {
     // is inside one.
     let mut in_assertion_until = 0;
     let mut in_stray_until = 0;
-    // The same for ds:Signature subtrees, and for the SAML elements found inside one.
-    let mut in_signature_until = 0;
+    // The same for ds:Signature subtrees and encrypted content, and for the SAML elements found
+    // inside one.
+    let mut in_unsigned_until = 0;
     let mut in_planted_until = 0;
-    let mut in_signature = Vec::new();
+    let mut unsigned_saml = Vec::new();
     let end = doc.nodes.get(root).map_or(root, |r| r.end).min(n);
     for id in root..end {
         let Some(el) = doc.element(id) else { continue };
-        for a in &el.attrs {
-            if ID_ATTRIBUTES.contains(&a.local.as_str()) && !a.is_declaration() {
-                let list = ids.entry(a.value.clone()).or_default();
-                if list.last() != Some(&id) {
-                    list.push(id);
-                }
-            }
-        }
+        record_ids(el, id, &mut ids);
         // An encrypted assertion anywhere but among the Response's own is the same shape: an SP that
         // decrypts what it finds would read content samlint never saw.
         let saml_assertion =
@@ -150,10 +161,9 @@ pub fn locate(doc: &Document, m: &Message) -> Located {
             }
         }
         let node_end = doc.node(id).end;
-        let planted =
-            id < in_signature_until && matches!(el.ns.as_deref(), Some(ns::SAML) | Some(ns::SAMLP));
+        let planted = id < in_unsigned_until && saml_named(el);
         if planted && id >= in_planted_until {
-            in_signature.push(id);
+            unsigned_saml.push(id);
             in_planted_until = node_end;
         }
         if saml_assertion {
@@ -168,13 +178,16 @@ pub fn locate(doc: &Document, m: &Message) -> Located {
             stray.push(id);
             in_stray_until = node_end;
         }
-        if matches!(el.local.as_str(), "Assertion" | "EncryptedAssertion")
+        if !planted
+            && LOOKALIKE_NAMES.contains(&el.local.as_str())
             && el.ns.as_deref() != Some(ns::SAML)
         {
             lookalike.push(id);
         }
+        if unsigned_wrapper(el) {
+            in_unsigned_until = in_unsigned_until.max(node_end);
+        }
         if doc.is(id, ns::DS, "Signature") {
-            in_signature_until = in_signature_until.max(node_end);
             let parent = doc.node(id).parent;
             sites.push(site(doc, id, parent, parent.is_some_and(|p| advice.has(p))));
         }
@@ -184,10 +197,45 @@ pub fn locate(doc: &Document, m: &Message) -> Located {
         advice,
         hidden,
         stray,
-        in_signature,
+        unsigned_saml,
         lookalike,
         ids,
         sites,
+    }
+}
+
+/// Add `id` to the map under each value it carries in an [`ID_ATTRIBUTES`] attribute.
+fn record_ids(el: &crate::xml::dom::Element, id: NodeId, ids: &mut HashMap<String, Vec<NodeId>>) {
+    for a in &el.attrs {
+        if ID_ATTRIBUTES.contains(&a.local.as_str()) && !a.is_declaration() {
+            let list = ids.entry(a.value.clone()).or_default();
+            if list.last() != Some(&id) {
+                list.push(id);
+            }
+        }
+    }
+}
+
+/// An element of SAML's assertion or protocol namespace, or named like one of SAML's.
+fn saml_named(el: &crate::xml::dom::Element) -> bool {
+    matches!(el.ns.as_deref(), Some(ns::SAML) | Some(ns::SAMLP))
+        || LOOKALIKE_NAMES.contains(&el.local.as_str())
+}
+
+/// An element whose content no signature covers: a ds:Signature (the enveloped-signature transform
+/// leaves it out), or encrypted content (an assertion's signature covers its plaintext, not the
+/// wrapper: a saml:EncryptedAssertion, EncryptedID, EncryptedAttribute, samlp:NewEncryptedID, an
+/// xenc:EncryptedData or EncryptedKey).
+fn unsigned_wrapper(el: &crate::xml::dom::Element) -> bool {
+    match el.ns.as_deref() {
+        Some(ns::DS) => el.local == "Signature",
+        Some(ns::SAML) => matches!(
+            el.local.as_str(),
+            "EncryptedAssertion" | "EncryptedID" | "EncryptedAttribute"
+        ),
+        Some(ns::SAMLP) => el.local == "NewEncryptedID",
+        Some(ns::XENC) => matches!(el.local.as_str(), "EncryptedData" | "EncryptedKey"),
+        _ => false,
     }
 }
 

@@ -431,6 +431,35 @@ pub(crate) fn cases() -> Vec<(String, String, bool)> {
         ),
         true,
     ));
+    // Review (2026-12-05): no signature covers the encrypted wrapper, and an SP that decrypts in
+    // place and then takes the first NameID of the document reads one planted before the
+    // EncryptedData (here in its KeyInfo, in an extra EncryptedKey's KeyInfo, or as a bare child of
+    // the EncryptedAssertion). Unsigned Response: only the assertion inside the ciphertext is signed.
+    let name_id = r#"<saml:NameID xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">attacker@evil.example</saml:NameID>"#;
+    v.push((
+        "NameID planted in the EncryptedData's KeyInfo".into(),
+        planted(data_keyinfo, name_id),
+        true,
+    ));
+    let ea_open = {
+        let a = genuine_enc.find("<saml:EncryptedAssertion").unwrap();
+        a + genuine_enc[a..].find('>').unwrap() + 1
+    };
+    v.push((
+        "NameID planted as a child of the EncryptedAssertion".into(),
+        planted(ea_open, name_id),
+        true,
+    ));
+    v.push((
+        "NameID planted in an extra EncryptedKey's KeyInfo before the EncryptedData".into(),
+        planted(
+            ea_open,
+            &format!(
+                "<xenc:EncryptedKey xmlns:xenc=\"http://www.w3.org/2001/04/xmlenc#\"><ds:KeyInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\">{name_id}</ds:KeyInfo><xenc:CipherData><xenc:CipherValue>AAAA</xenc:CipherValue></xenc:CipherData></xenc:EncryptedKey>"
+            ),
+        ),
+        true,
+    ));
     // Two EncryptedKeys for the SP that unwrap to different content keys: an SP that takes the first
     // it can unwrap fails (or reads other content) where samlint found the second (review finding).
     v.push((

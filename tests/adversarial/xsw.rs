@@ -342,6 +342,29 @@ pub(crate) fn cases() -> Vec<(String, String)> {
                 &format!("<ds:Object>{name_id}</ds:Object>"),
             ),
         ),
+        // Look-alikes an SP that selects by local name reads (review, 2026-12-05).
+        (
+            "a NameID in another namespace in the assertion signature's KeyInfo",
+            in_sig(
+                &visible,
+                "</ds:KeyInfo>",
+                &format!("<NameID xmlns=\"urn:x\">{EVIL_NAMEID}</NameID>"),
+            ),
+        ),
+        (
+            "a NameID in no namespace in the assertion signature's KeyInfo",
+            in_sig(
+                &visible,
+                "</ds:KeyInfo>",
+                &format!("<NameID>{EVIL_NAMEID}</NameID>"),
+            ),
+        ),
+        (
+            "a Subject in a near-miss SAML namespace before the assertion",
+            format!(
+                "{head}<saml:Subject xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion/\"><saml:NameID>{EVIL_NAMEID}</saml:NameID></saml:Subject>{genuine}{tail}"
+            ),
+        ),
         (
             "Response+Assertion signed, a samlp:Status in the Response signature's KeyInfo",
             format!(
