@@ -705,6 +705,110 @@ fn unwrap_key(key: &SpKey, ek: &KeyEntry) -> Result<Vec<u8>, Msg> {
     })
 }
 
+/// An element's namespace and local name, and its attributes'.
+type ExpandedNames<'a> = (Option<&'a str>, &'a str, Vec<(Option<&'a str>, &'a str)>);
+
+/// Inclusive canonicalisation algorithms: they copy every namespace binding in scope.
+const INCLUSIVE_C14N: [&str; 4] = [
+    "http://www.w3.org/TR/2001/REC-xml-c14n-20010315",
+    "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments",
+    "http://www.w3.org/2006/12/xml-c14n11",
+    "http://www.w3.org/2006/12/xml-c14n11#WithComments",
+];
+
+/// libxmlsec1 (and the SPs built on it) decrypt in place: the plaintext replaces the EncryptedData
+/// inside the EncryptedAssertion, so it is read in the EncryptedAssertion's namespace context, where
+/// samlint puts it in the Response's. When the EncryptedAssertion declares namespaces, the plaintext
+/// is parsed in its context too, and any element or attribute that resolves to another name there —
+/// or, for an inclusive-c14n signature, any binding in scope at the assertion that differs — means
+/// the SP reads (and digests) another assertion than samlint: why, or `None` when both read alike.
+fn read_in_place(
+    doc: &Document,
+    ea: NodeId,
+    original: &str,
+    inner: &str,
+    doc2: &Document,
+    a: NodeId,
+    limits: &Limits,
+) -> Option<Msg> {
+    let el = doc.element(ea)?;
+    let declared: Vec<Option<&str>> = el
+        .attrs
+        .iter()
+        .filter(|x| x.is_declaration())
+        .map(|x| (x.qname != "xmlns").then_some(x.local.as_str()))
+        .collect();
+    if declared.is_empty() {
+        return None;
+    }
+    let span = doc.node(ea).span;
+    let differs = || {
+        Some(msg!(
+            "the EncryptedAssertion declares namespaces that change how the decrypted assertion reads where libxmlsec1-based SPs decrypt it (in place, inside the EncryptedAssertion): they would read, and digest, another assertion than samlint"
+        ))
+    };
+    let (Some(before), Some(open), Some(after)) = (
+        original.get(..span.start),
+        original.get(el.start_tag.range()),
+        original.get(span.end..),
+    ) else {
+        return differs();
+    };
+    let qname = match &el.prefix {
+        Some(p) => format!("{p}:{}", el.local),
+        None => el.local.clone(),
+    };
+    let text = format!("{before}{open}{inner}</{qname}>{after}");
+    let Ok(doc3) = crate::xml::parse(&text, limits) else {
+        return differs();
+    };
+    let a3 = doc3
+        .node(doc3.root)
+        .children
+        .iter()
+        .find(|c| doc3.node(**c).span.start == span.start)
+        .and_then(|w| doc3.child_elements(*w).next());
+    let Some(a3) = a3 else { return differs() };
+    let ours: Vec<NodeId> = std::iter::once(a).chain(doc2.descendants(a)).collect();
+    let theirs: Vec<NodeId> = std::iter::once(a3).chain(doc3.descendants(a3)).collect();
+    fn name(d: &Document, n: NodeId) -> Option<ExpandedNames<'_>> {
+        d.element(n).map(|e| {
+            let attrs = e
+                .attrs
+                .iter()
+                .filter(|x| !x.is_declaration())
+                .map(|x| (x.ns.as_deref(), x.local.as_str()))
+                .collect();
+            (e.ns.as_deref(), e.local.as_str(), attrs)
+        })
+    }
+    if ours.len() != theirs.len()
+        || ours
+            .iter()
+            .zip(&theirs)
+            .any(|(x, y)| name(doc2, *x) != name(&doc3, *y))
+    {
+        return differs();
+    }
+    let inclusive = ours.iter().any(|n| {
+        doc2.element(*n).is_some_and(|e| {
+            e.ns.as_deref() == Some(ns::DS)
+                && matches!(e.local.as_str(), "CanonicalizationMethod" | "Transform")
+                && e.attrs
+                    .iter()
+                    .any(|x| x.local == "Algorithm" && INCLUSIVE_C14N.contains(&x.value.as_str()))
+        })
+    });
+    if inclusive
+        && declared
+            .iter()
+            .any(|p| doc2.lookup_prefix(a, *p) != doc3.lookup_prefix(a3, *p))
+    {
+        return differs();
+    }
+    None
+}
+
 /// Is `b` XML whitespace?
 fn xml_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
@@ -794,6 +898,9 @@ fn splice(
         return Err(msg!(
             "the decrypted content is not exactly one saml:Assertion element"
         ));
+    }
+    if let Some(why) = read_in_place(doc, e.node, original, inner, &doc2, a, limits) {
+        return Err(why);
     }
     model.decrypted = model.assertions.first().map(|a| a.start_tag);
     let source = Source {

@@ -144,6 +144,19 @@ fn encrypted_controls_decrypt_and_verify() {
     let two = two_keys(&mine, &other_key());
     let p = write(dir.path(), "twokeys.xml", format!("{head}{two}{tail}"));
     l.control_valid("control: two EncryptedKeys, the SP's second", &p, &k);
+    // The EncryptedAssertion declares the namespace the plaintext uses, to the same URI (as
+    // Shibboleth and Okta write it): read alike in place and where samlint splices it.
+    let same = enc(&genuine, GCM).replacen(
+        "<saml:EncryptedAssertion>",
+        &format!("<saml:EncryptedAssertion{SAML_NS}>"),
+        1,
+    );
+    let p = write(dir.path(), "same-ns.xml", format!("{head}{same}{tail}"));
+    l.control_valid(
+        "control: the EncryptedAssertion redeclares saml to the same URI",
+        &p,
+        &k,
+    );
     l.finish("encrypted controls");
 }
 
@@ -457,6 +470,25 @@ pub(crate) fn cases() -> Vec<(String, String, bool)> {
             &format!(
                 "<xenc:EncryptedKey xmlns:xenc=\"http://www.w3.org/2001/04/xmlenc#\"><ds:KeyInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\">{name_id}</ds:KeyInfo><xenc:CipherData><xenc:CipherValue>AAAA</xenc:CipherValue></xenc:CipherData></xenc:EncryptedKey>"
             ),
+        ),
+        true,
+    ));
+    // Review (2026-12-05): libxmlsec1 decrypts in place, inside the EncryptedAssertion, so a
+    // plaintext that relies on the Response's `saml` binding reads as another namespace there when the
+    // EncryptedAssertion rebinds `saml` (anyone can re-encrypt a signed assertion to the SP's
+    // certificate): the SP digests another assertion and refuses it; samlint spliced it into the
+    // Response and said valid.
+    v.push((
+        "the EncryptedAssertion rebinds the prefix the plaintext uses".into(),
+        format!(
+            "{head}{}{tail}",
+            enc(&genuine, GCM)
+                .replacen(
+                    "<saml:EncryptedAssertion>",
+                    "<s2:EncryptedAssertion xmlns:s2=\"urn:oasis:names:tc:SAML:2.0:assertion\" xmlns:saml=\"urn:evil\">",
+                    1
+                )
+                .replacen("</saml:EncryptedAssertion>", "</s2:EncryptedAssertion>", 1)
         ),
         true,
     ));
