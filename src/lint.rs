@@ -284,7 +284,27 @@ fn metadata_root(m: &Message) -> Option<&'static str> {
 }
 
 /// Parse a decoded source into the DOM and the typed model.
+///
+/// A message longer than libxml2's `XML_MAX_LOOKUP_LIMIT` (10,000,000 bytes) is refused whatever
+/// `--max-value` says: without `XML_PARSE_HUGE`, libxml2 (which libxmlsec1, lxml and python3-saml
+/// parse with) refuses a token or a look-ahead over that size, depending on where it sits, so SPs
+/// built on it cannot be relied on to read the message samlint would judge.
 pub fn parse_source(src: &Source, limits: &Limits) -> Result<(Document, Message), InputError> {
+    let most = crate::xml::dom::LIBXML2_MAX_TEXT;
+    if src.text.len() > most {
+        let kind = crate::error::ErrorKind::Xml {
+            detail: format!(
+                "a message of {} bytes: libxml2, which most SPs parse with, refuses tokens and look-aheads over {most} bytes, so they cannot be relied on to read it",
+                src.text.len()
+            ),
+        };
+        return Err(InputError::at(
+            &src.origin,
+            kind,
+            src.text.clone(),
+            crate::source::Span::new(0, 0),
+        ));
+    }
     match xml::parse(&src.text, limits) {
         Ok(doc) => {
             let m = model::build(&doc);

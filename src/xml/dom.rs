@@ -315,7 +315,7 @@ fn xml_err(e: impl std::fmt::Display) -> ErrorKind {
 /// `XML_MAX_TEXT_LENGTH`, and the document is refused. samlint refuses it too: a signature it checked on
 /// a document such an SP never reads would be a `valid` no SP agrees with.
 const LIBXML2_MAX_NAME: usize = 50_000;
-const LIBXML2_MAX_TEXT: usize = 10_000_000;
+pub(crate) const LIBXML2_MAX_TEXT: usize = 10_000_000;
 
 /// A part of the QName `q` (prefix or local name) longer than libxml2 takes.
 fn name_too_long(q: &str) -> Option<ErrorKind> {
