@@ -100,22 +100,29 @@ fn hidden_assertions(doc: &Document, loc: &Located, out: &mut Vec<Finding>) {
     }
     for &h in &loc.unsigned_saml {
         let Some(el) = doc.element(h) else { continue };
-        let name = match el.ns.as_deref() {
-            Some(crate::model::ns::SAMLP) => format!("samlp:{}", el.local),
-            Some(crate::model::ns::SAML) => format!("saml:{}", el.local),
-            _ => el.local.clone(),
+        let local = el.local.clone();
+        let msg = match el.ns.as_deref() {
+            Some(crate::model::ns::SAMLP) => msg!(
+                "a samlp:{} inside a signature or encrypted content, which no signature covers: an SP that takes the first {} of the document may read it (signature-wrapping shape)",
+                Arg::path(local.clone()),
+                Arg::path(local)
+            ),
+            Some(crate::model::ns::SAML) => msg!(
+                "a saml:{} inside a signature or encrypted content, which no signature covers: an SP that takes the first {} of the document may read it (signature-wrapping shape)",
+                Arg::path(local.clone()),
+                Arg::path(local)
+            ),
+            other => msg!(
+                "an element named {} in the namespace `{}`, inside a signature or encrypted content, which no signature covers: an SP that takes the first {} of the document by local name may read it (signature-wrapping shape)",
+                Arg::path(local.clone()),
+                Arg::value(other.unwrap_or_default().to_string()),
+                Arg::path(local)
+            ),
         };
         out.push(
-            Finding::new(
-                &SIG005,
-                msg!(
-                    "a {} inside a signature or encrypted content, which no signature covers: an SP that takes the first {} of the document may read it (signature-wrapping shape)",
-                    Arg::path(name),
-                    Arg::path(el.local.clone())
-                ),
-            )
-            .at(doc.name_span(h), doc.path(h))
-            .label("unsigned SAML content"),
+            Finding::new(&SIG005, msg)
+                .at(doc.name_span(h), doc.path(h))
+                .label("unsigned SAML content"),
         );
     }
 }
