@@ -13,19 +13,38 @@ use std::collections::HashMap;
 /// so that no verifier can resolve a Reference to an element that samlint does not see as its target.
 pub const ID_ATTRIBUTES: [&str; 4] = ["ID", "Id", "id", "AssertionID"];
 
-/// Local names of SAML's elements that carry who the user is or who vouches for it: outside SAML's
-/// namespace they are look-alikes, which an SP that selects by local name reads as SAML's.
-pub const LOOKALIKE_NAMES: [&str; 9] = [
-    "Assertion",
-    "EncryptedAssertion",
-    "Subject",
-    "NameID",
-    "EncryptedID",
-    "AttributeStatement",
-    "Attribute",
-    "AttributeValue",
-    "Issuer",
+/// Local names of SAML's elements that an SP reads to decide a login (who the user is, who vouches
+/// for it, for whom, until when, how strongly), with the namespace each belongs to: anywhere else (or
+/// in another case) they are look-alikes, which an SP that selects by local name reads as SAML's.
+pub const LOOKALIKE_NAMES: [(&str, &str); 20] = [
+    ("Assertion", ns::SAML),
+    ("EncryptedAssertion", ns::SAML),
+    ("Subject", ns::SAML),
+    ("NameID", ns::SAML),
+    ("EncryptedID", ns::SAML),
+    ("SubjectConfirmation", ns::SAML),
+    ("SubjectConfirmationData", ns::SAML),
+    ("Conditions", ns::SAML),
+    ("AudienceRestriction", ns::SAML),
+    ("Audience", ns::SAML),
+    ("AuthnStatement", ns::SAML),
+    ("AuthnContext", ns::SAML),
+    ("AuthnContextClassRef", ns::SAML),
+    ("AttributeStatement", ns::SAML),
+    ("Attribute", ns::SAML),
+    ("AttributeValue", ns::SAML),
+    ("Issuer", ns::SAML),
+    ("Response", ns::SAMLP),
+    ("Status", ns::SAMLP),
+    ("StatusCode", ns::SAMLP),
 ];
+
+/// Is `el` named like one of SAML's elements an SP reads (any case) without being it?
+fn lookalike_name(el: &crate::xml::dom::Element) -> bool {
+    LOOKALIKE_NAMES.iter().any(|(n, u)| {
+        n.eq_ignore_ascii_case(&el.local) && (el.ns.as_deref() != Some(u) || *n != el.local)
+    })
+}
 
 /// A set of nodes of one document, with constant-time membership.
 #[derive(Debug, Clone, Default)]
@@ -178,10 +197,7 @@ pub fn locate(doc: &Document, m: &Message) -> Located {
             stray.push(id);
             in_stray_until = node_end;
         }
-        if !planted
-            && LOOKALIKE_NAMES.contains(&el.local.as_str())
-            && el.ns.as_deref() != Some(ns::SAML)
-        {
+        if !planted && lookalike_name(el) {
             lookalike.push(id);
         }
         if unsigned_wrapper(el) {
@@ -218,8 +234,7 @@ fn record_ids(el: &crate::xml::dom::Element, id: NodeId, ids: &mut HashMap<Strin
 
 /// An element of SAML's assertion or protocol namespace, or named like one of SAML's.
 fn saml_named(el: &crate::xml::dom::Element) -> bool {
-    matches!(el.ns.as_deref(), Some(ns::SAML) | Some(ns::SAMLP))
-        || LOOKALIKE_NAMES.contains(&el.local.as_str())
+    matches!(el.ns.as_deref(), Some(ns::SAML) | Some(ns::SAMLP)) || lookalike_name(el)
 }
 
 /// An element whose content no signature covers: a ds:Signature (the enveloped-signature transform

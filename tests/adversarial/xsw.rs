@@ -360,6 +360,28 @@ pub(crate) fn cases() -> Vec<(String, String)> {
             ),
         ),
         (
+            "an Audience in another namespace in the assertion signature's KeyInfo",
+            in_sig(
+                &visible,
+                "</ds:KeyInfo>",
+                "<Audience xmlns=\"urn:x\">https://evil.example/sp</Audience>",
+            ),
+        ),
+        (
+            "a SubjectConfirmationData in another namespace in Extensions",
+            in_extensions(
+                &visible,
+                "<x:SubjectConfirmationData xmlns:x=\"urn:x\" NotOnOrAfter=\"2099-01-01T00:00:00Z\"/>",
+            ),
+        ),
+        (
+            "a lower-case nameid in Extensions",
+            in_extensions(
+                &visible,
+                &format!("<nameid xmlns=\"urn:x\">{EVIL_NAMEID}</nameid>"),
+            ),
+        ),
+        (
             "a Subject in a near-miss SAML namespace before the assertion",
             format!(
                 "{head}<saml:Subject xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion/\"><saml:NameID>{EVIL_NAMEID}</saml:NameID></saml:Subject>{genuine}{tail}"
