@@ -717,11 +717,14 @@ const INCLUSIVE_C14N: [&str; 4] = [
 ];
 
 /// libxmlsec1 (and the SPs built on it) decrypt in place: the plaintext replaces the EncryptedData
-/// inside the EncryptedAssertion, so it is read in the EncryptedAssertion's namespace context, where
-/// samlint puts it in the Response's. When the EncryptedAssertion declares namespaces, the plaintext
-/// is parsed in its context too, and any element or attribute that resolves to another name there —
-/// or, for an inclusive-c14n signature, any binding in scope at the assertion that differs — means
-/// the SP reads (and digests) another assertion than samlint: why, or `None` when both read alike.
+/// inside the EncryptedAssertion, so it is read in the EncryptedAssertion's context, where samlint
+/// puts it in the Response's. When the EncryptedAssertion declares namespaces or carries `xml:*`
+/// attributes, the plaintext is parsed in its context too, and the SP reads (and digests) another
+/// assertion than samlint when: an element or attribute resolves to another name there; or a
+/// signature inside canonicalises inclusively (explicitly, or by default when a Reference names no
+/// canonicalisation) and a binding in scope at the assertion differs or an `xml:*` attribute would be
+/// inherited; or an exclusive one's InclusiveNamespaces PrefixList names a prefix whose binding
+/// differs. Why, or `None` when both read alike.
 fn read_in_place(
     doc: &Document,
     ea: NodeId,
@@ -738,7 +741,11 @@ fn read_in_place(
         .filter(|x| x.is_declaration())
         .map(|x| (x.qname != "xmlns").then_some(x.local.as_str()))
         .collect();
-    if declared.is_empty() {
+    let xml_attrs = el
+        .attrs
+        .iter()
+        .any(|x| x.ns.as_deref() == Some(crate::xml::dom::XML_NS));
+    if declared.is_empty() && !xml_attrs {
         return None;
     }
     let span = doc.node(ea).span;
@@ -790,23 +797,65 @@ fn read_in_place(
     {
         return differs();
     }
-    let inclusive = ours.iter().any(|n| {
-        doc2.element(*n).is_some_and(|e| {
-            e.ns.as_deref() == Some(ns::DS)
-                && matches!(e.local.as_str(), "CanonicalizationMethod" | "Transform")
-                && e.attrs
-                    .iter()
-                    .any(|x| x.local == "Algorithm" && INCLUSIVE_C14N.contains(&x.value.as_str()))
-        })
-    });
-    if inclusive
-        && declared
+    let (inclusive, prefix_list) = c14n_in_effect(doc2, &ours);
+    let changed = |p: &Option<&str>| doc2.lookup_prefix(a, *p) != doc3.lookup_prefix(a3, *p);
+    if (inclusive && (xml_attrs || declared.iter().any(changed)))
+        || declared
             .iter()
-            .any(|p| doc2.lookup_prefix(a, *p) != doc3.lookup_prefix(a3, *p))
+            .any(|p| prefix_list.contains(p) && changed(p))
     {
         return differs();
     }
     None
+}
+
+/// Among `nodes`: does any signature canonicalise inclusively (an inclusive CanonicalizationMethod or
+/// Transform, or a Reference with no canonicalisation among its transforms, which XML-DSig then
+/// canonicalises with inclusive c14n 1.0), and the prefixes of every InclusiveNamespaces PrefixList
+/// (`None` for `#default`).
+fn c14n_in_effect<'d>(doc: &'d Document, nodes: &[NodeId]) -> (bool, Vec<Option<&'d str>>) {
+    let algorithm = |n: NodeId| {
+        doc.element(n).and_then(|e| {
+            e.attrs
+                .iter()
+                .find(|x| x.ns.is_none() && x.local == "Algorithm")
+                .map(|x| x.value.as_str())
+        })
+    };
+    let mut inclusive = false;
+    let mut prefixes = Vec::new();
+    for &n in nodes {
+        let Some(e) = doc.element(n) else { continue };
+        if e.local == "InclusiveNamespaces" {
+            for x in e.attrs.iter().filter(|x| x.local == "PrefixList") {
+                prefixes.extend(
+                    x.value
+                        .split_ascii_whitespace()
+                        .map(|p| (p != "#default").then_some(p)),
+                );
+            }
+        }
+        if e.ns.as_deref() != Some(ns::DS) {
+            continue;
+        }
+        match e.local.as_str() {
+            "CanonicalizationMethod" | "Transform" => {
+                inclusive |= algorithm(n).is_some_and(|a| INCLUSIVE_C14N.contains(&a));
+            }
+            "Reference" => {
+                let canonicalises = doc.descendants(n).any(|t| {
+                    doc.is(t, ns::DS, "Transform")
+                        && algorithm(t).is_some_and(|a| {
+                            INCLUSIVE_C14N.contains(&a)
+                                || a.starts_with("http://www.w3.org/2001/10/xml-exc-c14n#")
+                        })
+                });
+                inclusive |= !canonicalises;
+            }
+            _ => {}
+        }
+    }
+    (inclusive, prefixes)
 }
 
 /// Is `b` XML whitespace?
@@ -911,4 +960,82 @@ fn splice(
         lines: None,
     };
     Ok((source, doc2, model))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `read_in_place` on a Response whose EncryptedAssertion start tag is `ea_open`, decrypted to an
+    /// assertion whose one signature has the Reference `transforms` (and SignedInfo c14n `c14n`).
+    fn in_place(ea_open: &str, transforms: &str, c14n: &str) -> Option<Msg> {
+        let ea_close = if ea_open.starts_with("<s2:") {
+            "</s2:EncryptedAssertion>"
+        } else {
+            "</saml:EncryptedAssertion>"
+        };
+        let original = format!(
+            "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"_r\">{ea_open}<x/>{ea_close}</samlp:Response>"
+        );
+        let inner = format!(
+            "<saml:Assertion ID=\"_a\"><ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm=\"{c14n}\"/><ds:Reference URI=\"#_a\"><ds:Transforms>{transforms}</ds:Transforms></ds:Reference></ds:SignedInfo></ds:Signature><saml:Issuer>i</saml:Issuer></saml:Assertion>"
+        );
+        let limits = Limits::default();
+        let doc = crate::xml::parse(&original, &limits).unwrap();
+        let ea = doc.child_elements(doc.root).next().unwrap();
+        let span = doc.node(ea).span;
+        let spliced = format!(
+            "{}{inner}{}",
+            &original[..span.start],
+            &original[span.end..]
+        );
+        let doc2 = crate::xml::parse(&spliced, &limits).unwrap();
+        let a = doc2.child_elements(doc2.root).next().unwrap();
+        read_in_place(&doc, ea, &original, &inner, &doc2, a, &limits)
+    }
+
+    /// Review (2026-12-05): what the EncryptedAssertion's context changes in the plaintext libxmlsec1
+    /// decrypts in place, for each canonicalisation, and the EncryptedAssertions real IdPs write.
+    #[test]
+    fn the_encrypted_assertions_context_is_read_as_libxmlsec1_reads_it() {
+        const ENV: &str =
+            "<ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/>";
+        const EXC: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
+        const INC: &str = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315";
+        let exc = format!("{ENV}<ds:Transform Algorithm=\"{EXC}\"/>");
+        let exc_foo = format!(
+            "{ENV}<ds:Transform Algorithm=\"{EXC}\"><ec:InclusiveNamespaces xmlns:ec=\"{EXC}\" PrefixList=\"foo\"/></ds:Transform>"
+        );
+        let inc = format!("{ENV}<ds:Transform Algorithm=\"{INC}\"/>");
+        let plain = "<saml:EncryptedAssertion>";
+        let foo = "<saml:EncryptedAssertion xmlns:foo=\"urn:foo\">";
+        let lang = "<saml:EncryptedAssertion xml:lang=\"en\">";
+        let same = "<saml:EncryptedAssertion xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\">";
+        let evil = "<s2:EncryptedAssertion xmlns:s2=\"urn:oasis:names:tc:SAML:2.0:assertion\" xmlns:saml=\"urn:evil\">";
+        for (ea, transforms, c14n, differs) in [
+            (plain, exc.as_str(), EXC, false),
+            (same, exc.as_str(), EXC, false),
+            (foo, exc.as_str(), EXC, false),
+            (lang, exc.as_str(), EXC, false),
+            (same, inc.as_str(), INC, false),
+            // The plaintext's names resolve to another namespace.
+            (evil, exc.as_str(), EXC, true),
+            // No canonicalisation among the transforms: inclusive c14n 1.0 by default.
+            (foo, ENV, EXC, true),
+            (foo, inc.as_str(), EXC, true),
+            (foo, exc.as_str(), INC, true),
+            // On the PrefixList: rendered where in scope.
+            (foo, exc_foo.as_str(), EXC, true),
+            (plain, exc_foo.as_str(), EXC, false),
+            // Inclusive c14n copies an ancestor's xml:* attributes.
+            (lang, inc.as_str(), INC, true),
+            (plain, inc.as_str(), INC, false),
+        ] {
+            assert_eq!(
+                in_place(ea, transforms, c14n).is_some(),
+                differs,
+                "{ea} {transforms} {c14n}"
+            );
+        }
+    }
 }
