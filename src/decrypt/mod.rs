@@ -708,13 +708,11 @@ fn unwrap_key(key: &SpKey, ek: &KeyEntry) -> Result<Vec<u8>, Msg> {
 /// An element's namespace and local name, and its attributes'.
 type ExpandedNames<'a> = (Option<&'a str>, &'a str, Vec<(Option<&'a str>, &'a str)>);
 
-/// Inclusive canonicalisation algorithms: they copy every namespace binding in scope.
-const INCLUSIVE_C14N: [&str; 4] = [
-    "http://www.w3.org/TR/2001/REC-xml-c14n-20010315",
-    "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments",
-    "http://www.w3.org/2006/12/xml-c14n11",
-    "http://www.w3.org/2006/12/xml-c14n11#WithComments",
-];
+/// An inclusive canonicalisation (it copies every namespace binding in scope): one of the
+/// algorithms samlint lets a verifier run that is not exclusive c14n.
+fn inclusive_c14n(alg: &str) -> bool {
+    crate::verify::C14N.contains(&alg) && !alg.starts_with(ns::EC)
+}
 
 /// libxmlsec1 (and the SPs built on it) decrypt in place: the plaintext replaces the EncryptedData
 /// inside the EncryptedAssertion, so it is read in the EncryptedAssertion's context, where samlint
@@ -840,15 +838,12 @@ fn c14n_in_effect<'d>(doc: &'d Document, nodes: &[NodeId]) -> (bool, Vec<Option<
         }
         match e.local.as_str() {
             "CanonicalizationMethod" | "Transform" => {
-                inclusive |= algorithm(n).is_some_and(|a| INCLUSIVE_C14N.contains(&a));
+                inclusive |= algorithm(n).is_some_and(inclusive_c14n);
             }
             "Reference" => {
                 let canonicalises = doc.descendants(n).any(|t| {
                     doc.is(t, ns::DS, "Transform")
-                        && algorithm(t).is_some_and(|a| {
-                            INCLUSIVE_C14N.contains(&a)
-                                || a.starts_with("http://www.w3.org/2001/10/xml-exc-c14n#")
-                        })
+                        && algorithm(t).is_some_and(|a| crate::verify::C14N.contains(&a))
                 });
                 inclusive |= !canonicalises;
             }
