@@ -747,9 +747,16 @@ fn read_in_place(
         return None;
     }
     let span = doc.node(ea).span;
+    // What the EncryptedAssertion carries, as the sentence says it (a constant: no input in it).
+    let carries = match (declared.is_empty(), xml_attrs) {
+        (false, false) => "declares namespaces",
+        (true, _) => "carries xml:* attributes",
+        (false, true) => "declares namespaces and carries xml:* attributes",
+    };
     let differs = || {
         Some(msg!(
-            "the EncryptedAssertion declares namespaces that change how the decrypted assertion reads where libxmlsec1-based SPs decrypt it (in place, inside the EncryptedAssertion): they would read, and digest, another assertion than samlint"
+            "the EncryptedAssertion {} that change how the decrypted assertion reads where libxmlsec1-based SPs decrypt it (in place, inside the EncryptedAssertion): they would read, and digest, another assertion than samlint",
+            Arg::plain(carries)
         ))
     };
     let (Some(before), Some(open), Some(after)) = (
@@ -1032,5 +1039,45 @@ mod tests {
                 "{ea} {transforms} {c14n}"
             );
         }
+        // The sentence says what the EncryptedAssertion carries.
+        let said = |ea: &str, transforms: &str, c14n: &str| {
+            in_place(ea, transforms, c14n).map(|m| m.to_string())
+        };
+        let lang_says = said(lang, inc.as_str(), INC).unwrap_or_default();
+        assert!(
+            lang_says.contains("carries xml:* attributes"),
+            "{lang_says}"
+        );
+        assert!(!lang_says.contains("declares"), "{lang_says}");
+        let foo_says = said(foo, ENV, EXC).unwrap_or_default();
+        assert!(foo_says.contains("declares namespaces that"), "{foo_says}");
+    }
+
+    /// A plaintext that is a well-formed assertion where samlint reads it (the Response's context) and
+    /// not inside the EncryptedAssertion, where libxmlsec1 decrypts it: `saml:x` and `b:x` become one
+    /// expanded name there. Refused, not read as samlint reads it.
+    #[test]
+    fn a_plaintext_that_does_not_parse_in_place_is_refused() {
+        const SAML: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
+        let case = |b_on_ea: &str| {
+            let original = format!(
+                "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:saml=\"{SAML}\" xmlns:b=\"urn:b\" ID=\"_r\"><saml:EncryptedAssertion xmlns:b=\"{b_on_ea}\"><x/></saml:EncryptedAssertion></samlp:Response>"
+            );
+            let inner = "<saml:Assertion ID=\"_a\" saml:x=\"1\" b:x=\"2\"><saml:Issuer>i</saml:Issuer></saml:Assertion>";
+            let limits = Limits::default();
+            let doc = crate::xml::parse(&original, &limits).unwrap();
+            let ea = doc.child_elements(doc.root).next().unwrap();
+            let span = doc.node(ea).span;
+            let spliced = format!(
+                "{}{inner}{}",
+                &original[..span.start],
+                &original[span.end..]
+            );
+            let doc2 = crate::xml::parse(&spliced, &limits).unwrap();
+            let a = doc2.child_elements(doc2.root).next().unwrap();
+            read_in_place(&doc, ea, &original, inner, &doc2, a, &limits)
+        };
+        assert!(case("urn:b").is_none(), "the same binding reads alike");
+        assert!(case(SAML).is_some(), "a colliding binding is refused");
     }
 }
