@@ -766,11 +766,7 @@ fn read_in_place(
     ) else {
         return differs();
     };
-    let qname = match &el.prefix {
-        Some(p) => format!("{p}:{}", el.local),
-        None => el.local.clone(),
-    };
-    let text = format!("{before}{open}{inner}</{qname}>{after}");
+    let text = format!("{before}{open}{inner}</{}>{after}", el.qname());
     let Ok(doc3) = crate::xml::parse(&text, limits) else {
         return differs();
     };

@@ -743,12 +743,7 @@ fn signature(
                 Some(e) if e.attrs.is_empty() && doc.node(v).children.is_empty() => reject(
                     "digest",
                     Text::lit("could not find the value of DigestValue in ").then(Part::Value(
-                        format!(
-                            "<{}/>",
-                            e.prefix
-                                .as_ref()
-                                .map_or(e.local.clone(), |p| format!("{p}:{}", e.local))
-                        ),
+                        format!("<{}/>", e.qname()),
                     )),
                 ),
                 _ => Outcome::Unknown(

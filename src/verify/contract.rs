@@ -634,10 +634,7 @@ fn foreign_markup(doc: &Document, s: &Site, c: &mut Contract) {
                 doc.is(p, DS, "Transform") || doc.is(p, DS, "CanonicalizationMethod")
             });
         if e.ns.as_deref() != Some(DS) && !inclusive_namespaces {
-            let name = match e.prefix.as_deref() {
-                Some(p) if !p.is_empty() => format!("{p}:{}", e.local),
-                _ => e.local.clone(),
-            };
+            let name = e.qname();
             break (
                 msg!(
                     "the signature holds the element {}, which is not XML-DSig's: a verifier that reads elements by local name applies it, the others skip it",

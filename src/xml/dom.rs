@@ -57,6 +57,16 @@ pub struct Element {
     pub same: usize,
 }
 
+impl Element {
+    /// The name as written: `prefix:local`, or `local` without a prefix.
+    pub fn qname(&self) -> String {
+        match &self.prefix {
+            Some(p) => format!("{p}:{}", self.local),
+            None => self.local.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum NodeKind {
