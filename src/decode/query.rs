@@ -38,12 +38,17 @@ pub const BINDING_PARAMS: [&str; 5] = [
 pub fn ambiguities<'a>(names: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<String> {
     let mut counts = [0usize; BINDING_PARAMS.len()];
     let mut out = Vec::new();
+    let mut described: Vec<&str> = Vec::new();
     for (name, raw) in names {
         // Case-insensitively: ASP.NET's query collection (and others) match names so, and would read a
         // `samlrequest` appended to a signed query as the SAMLRequest.
         // Java's equalsIgnoreCase compares characters upper-cased, then lower-cased: `ſAMLRequest`
         // (long s), `SıgAlg` (dotless i) and a Kelvin sign match too. Folded the same way.
-        let folded: String = name.chars().map(java_fold).collect();
+        // PHP drops a name's leading spaces and cuts it at a NUL; PHP and Node's `qs` (Express's
+        // extended body parser) read `name[…]` as an array named `name`. `+SAMLResponse`,
+        // `SAMLResponse%00x` and `SAMLResponse[]` are the SAMLResponse there, and PHP keeps the last.
+        let read_as = rewritten_name(name);
+        let folded: String = read_as.chars().map(java_fold).collect();
         let Some(i) = BINDING_PARAMS
             .iter()
             .position(|p| p.eq_ignore_ascii_case(&folded))
@@ -52,16 +57,28 @@ pub fn ambiguities<'a>(names: impl IntoIterator<Item = (&'a str, &'a str)>) -> V
         };
         counts[i] += 1;
         let canonical = BINDING_PARAMS[i];
-        if name != canonical && !out.iter().any(|o: &String| o.contains(name)) {
-            out.push(format!(
+        // One sentence per name, the first that applies.
+        if described.contains(&name) {
+            continue;
+        }
+        let why = if read_as != name {
+            format!(
+                "the parameter name `{}` is read as {canonical} by PHP and Node's qs, which drop leading spaces and end a name at a NUL or a bracket",
+                name.escape_debug()
+            )
+        } else if name != canonical {
+            format!(
                 "the parameter name {name} differs in case from {canonical}: SPs that match names case-insensitively read it as {canonical}"
-            ));
-        }
-        if raw != name && !out.iter().any(|o: &String| o.contains(name)) {
-            out.push(format!(
+            )
+        } else if raw != name {
+            format!(
                 "the parameter name {name} is percent-encoded: SPs that compare raw names do not see it"
-            ));
-        }
+            )
+        } else {
+            continue;
+        };
+        described.push(name);
+        out.push(why);
     }
     for (i, n) in counts.iter().enumerate() {
         if *n > 1 {
@@ -72,6 +89,18 @@ pub fn ambiguities<'a>(names: impl IntoIterator<Item = (&'a str, &'a str)>) -> V
         out.push("SAMLRequest and SAMLResponse are both present".into());
     }
     out
+}
+
+/// The name a parameter is registered under where the SP's form parser rewrites names: PHP
+/// (`php_register_variable_ex`) drops leading spaces, ends the name at a NUL, and reads `name[…]` as an
+/// array named `name` (an unclosed `[` is no array); Node's `qs` reads brackets alike.
+fn rewritten_name(name: &str) -> &str {
+    let n = name.trim_start_matches(' ');
+    let n = n.split('\0').next().unwrap_or(n);
+    match n.find('[') {
+        Some(i) if n[i..].contains(']') => &n[..i],
+        _ => n,
+    }
 }
 
 /// One character as Java's `String.equalsIgnoreCase` compares it: upper case, then lower case (when
@@ -320,6 +349,31 @@ mod tests {
         }
         assert_eq!(amb("SAML%52equest=a").len(), 1);
         assert!(amb("SAML%52equest=a")[0].contains("percent-encoded"));
+        // Review (2026-12-05): names PHP (and Node's qs) rewrite into SAMLResponse, after a signed
+        // one: PHP's $_POST keeps the unsigned last copy.
+        for second in [
+            "+SAMLResponse",
+            "%20SAMLResponse",
+            "%20%20SAMLResponse",
+            "SAMLResponse%00x",
+            "SAMLResponse[]",
+            "SAMLResponse[0]",
+            "+samlresponse%00",
+        ] {
+            let a = amb(&format!("SAMLResponse=a&RelayState=r&{second}=b"));
+            assert!(
+                a.iter().any(|m| m == "SAMLResponse appears 2 times"),
+                "{second}: {a:?}"
+            );
+            assert!(a.iter().any(|m| m.contains("by PHP")), "{second}: {a:?}");
+        }
+        // Not rewritten into it: an unclosed bracket becomes `_` in PHP; inner spaces stay.
+        for other in ["SAMLResponse[", "SAML+Response", "x%00SAMLResponse"] {
+            assert!(
+                amb(&format!("SAMLResponse=a&{other}=b")).is_empty(),
+                "{other}"
+            );
+        }
     }
 
     #[test]

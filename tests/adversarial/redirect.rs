@@ -109,6 +109,21 @@ fn cases(p: &Parts) -> Vec<(String, String)> {
     // And as Java's equalsIgnoreCase folds: long s (U+017F) upper-cases to S.
     let long_s = format!("%C5%BF{}", p.forged_req.strip_prefix('S').unwrap());
     both("\u{17f}AMLRequest (long s) forged beside", long_s);
+    // Names PHP and Node's qs rewrite into the binding parameter (review, 2026-12-05): leading
+    // spaces dropped (`+` and %20 decode to one), cut at a NUL, `name[…]` read as an array `name`.
+    // PHP keeps the last copy: the forged one.
+    for (label, rewrite) in [
+        ("+SAMLResponse", "+SAMLResponse"),
+        ("%20SAMLResponse", "%20SAMLResponse"),
+        ("SAMLResponse%00x", "SAMLResponse%00x"),
+        ("SAMLResponse[]", "SAMLResponse%5B%5D"),
+    ] {
+        let (_, value) = p.forged_resp.split_once('=').unwrap();
+        both(
+            &format!("{label} forged beside (PHP reads it)"),
+            format!("{rewrite}={value}"),
+        );
+    }
     // The forged message between the signed parameters.
     let (msg, rest) = s.split_once('&').unwrap();
     v.push((
@@ -133,6 +148,13 @@ fn cases(p: &Parts) -> Vec<(String, String)> {
         "signed SAMLResponse + second SAMLResponse, after".into(),
         format!("{r}&{}", p.forged_resp),
     ));
+    let (_, forged) = p.forged_resp.split_once('=').unwrap();
+    for rewrite in ["+SAMLResponse", "SAMLResponse%00x", "SAMLResponse%5B0%5D"] {
+        v.push((
+            format!("signed SAMLResponse + {rewrite} (PHP reads it), after"),
+            format!("{r}&{rewrite}={forged}"),
+        ));
+    }
     v
 }
 
