@@ -547,6 +547,20 @@ fn html_pages_naming_more_than_samlint_read_are_never_valid() {
                 form(&field)
             ),
         ),
+        // Review (2026-12-05): `dirname` makes the browser post one more field under its value
+        // (Chromium posted SAMLResponse=ltr); Node then reads an array, PHP the last copy.
+        (
+            "dirname after",
+            form(&format!(
+                "{field}<input name=\"theme\" value=\"x\" dirname=\"SAMLResponse\">"
+            )),
+        ),
+        (
+            "dirname before",
+            form(&format!(
+                "<input name=\"theme\" value=\"x\" DirName=\"SAMLResponse\">{field}"
+            )),
+        ),
         (
             "entity-encoded name",
             form(&format!(

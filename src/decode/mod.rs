@@ -1172,8 +1172,16 @@ fn named_binding_params(text: &str) -> [usize; query::BINDING_PARAMS.len()] {
         let at = from + k;
         let mut j = at + 4;
         from = j;
-        // `name` as a whole attribute name: not `x-name` or `username`.
-        if at > 0 && (b[at - 1].is_ascii_alphanumeric() || b[at - 1] == b'-') {
+        // `name` as a whole attribute name: not `x-name` or `username`. `dirname` counts too: a
+        // browser posts one more field under its value (the text's direction, `ltr`), and PHP, which
+        // keeps the last copy, or Node, which makes the two an array, reads that one.
+        let part = |k: usize| k > 0 && (b[k - 1].is_ascii_alphanumeric() || b[k - 1] == b'-');
+        let start = if at >= 3 && &b[at - 3..at] == b"dir" {
+            at - 3
+        } else {
+            at
+        };
+        if part(start) {
             continue;
         }
         while b.get(j).is_some_and(|c| c.is_ascii_whitespace()) {
