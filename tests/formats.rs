@@ -332,6 +332,37 @@ fn injected_values_change_nothing_in_the_structure_of_any_output() {
     }
 }
 
+/// Review (2026-12-05): GFM's extended autolinks start at `www.` after `(`, `:` or a quote too; a
+/// StatusMessage (a finding's message in the report) with such words renders no link.
+#[test]
+fn markdown_report_renders_no_autolink_from_the_input() {
+    if node_tools().is_none() {
+        return;
+    }
+    let status = "<samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Responder\"/><samlp:StatusMessage>expired (www.evil.example/a at:WWW.evil.example/b \"www.evil.example/c x@evil.example</samlp:StatusMessage>";
+    let t = std::fs::read_to_string(fixture("saml/keycloak-atlassian-unsigned.xml"))
+        .unwrap()
+        .replace(
+            "<samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/>",
+            status,
+        );
+    assert!(t.contains("evil.example/a"));
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_temp(dir.path(), "status.xml", t.trim_end());
+    let md = run(&["report", &p, "--no-redact"]).stdout;
+    assert!(md.contains("evil.example/a"), "{md}");
+    let md_path = write_temp(dir.path(), "r.md", &md);
+    let js = "const {marked}=require('marked');process.stdout.write(marked.parse(require('fs').readFileSync(process.argv[1],'utf8')))";
+    let o = std::process::Command::new("node")
+        .current_dir(root().join("tests/node"))
+        .args(["-e", js, &md_path])
+        .output()
+        .expect("node runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = String::from_utf8_lossy(&o.stdout);
+    assert!(!html.contains("<a "), "a link from the input:\n{html}");
+}
+
 #[test]
 fn format_snapshots() {
     // A raw file with findings, and a pasted value; fixed version so snapshots survive releases.

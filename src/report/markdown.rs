@@ -29,8 +29,10 @@ pub fn md_escape(s: &str) -> String {
             out.push(' ');
         }
         let lower = word.to_ascii_lowercase();
+        // GFM's extended autolinks: a scheme, `www.` anywhere in the word (after `(`, `:` or a quote
+        // it still starts a link), an email address.
         if lower.contains("://")
-            || lower.starts_with("www.")
+            || lower.contains("www.")
             || lower.contains("@") && lower.contains('.')
         {
             // Sentence punctuation after a URL stays outside the code span.
