@@ -215,6 +215,9 @@ fn cases() -> Vec<Case> {
         case("no Destination", both(&edit(&t, &format!("Destination=\"{}\" ", acs()), ""))),
         case("Destination wrong and unsigned", edit(&t, &format!("Destination=\"{}\"", acs()), "Destination=\"https://auth.atlassian.com/login/callback\"")),
         case("Audience of another connection (inferred connection)", both(&edit(&t, &format!("<saml:Audience>{}", realm()), &format!("<saml:Audience>https://auth.atlassian.com/saml/{OTHER}")))).inferred(),
+        // Review (2026-12-05): the connection's ACS is the callback with its id and nothing more; a
+        // Destination and Recipient with another parameter do not match it.
+        case("Destination and Recipient with another parameter (inferred connection)", both(&edit(&edit(&t, &format!("Destination=\"{}\"", acs()), &format!("Destination=\"{}&amp;x=1\"", acs())), &format!("Recipient=\"{}\"", acs()), &format!("Recipient=\"{}&amp;x=1\"", acs())))).inferred(),
         case("Recipient of another connection (inferred connection)", both(&edit(&t, &format!("Recipient=\"{}\"", acs()), &format!("Recipient=\"https://auth.atlassian.com/login/callback?connection=saml-{OTHER}\"")))).inferred(),
         case("SPNameQualifier of another SP (persistent NameID)", both(&edit(&t, "<saml:NameID Format=\"urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress\">", "<saml:NameID Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:persistent\" SPNameQualifier=\"https://auth.atlassian.com/saml/other\">"))),
         case("NameQualifier not the Issuer (transient NameID)", both(&edit(&t, "<saml:NameID Format=\"urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress\">", "<saml:NameID Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:transient\" NameQualifier=\"https://kc.example.com/realms/other\">"))),
@@ -294,6 +297,36 @@ fn cases() -> Vec<Case> {
                 name: format!("{name} (message {})", index + 1),
                 input: Input::File {
                     path: fixture(path),
+                    index,
+                },
+                xml: String::new(),
+                cert: fixture("keys/idp-cert.pem"),
+                now: String::new(),
+                realm: realm(),
+                acs: acs(),
+                flags: false,
+                force: false,
+            });
+        }
+    }
+    // Review (2026-12-05): a capture POSTed to the callback with another parameter, or a fragment (which
+    // a browser never sends): the connection is the callback with its id alone.
+    let har = read("har/sp-initiated-login.har");
+    let dir = root().join("target/oracle-cases");
+    std::fs::create_dir_all(&dir).expect("target/oracle-cases");
+    for (tail, name) in [("&x=1", "another parameter"), ("#x=1", "a fragment")] {
+        let posted = format!("\"{}{tail}\"", acs());
+        let path = dir.join(format!("posted-{}.har", name.replace(' ', "-")));
+        std::fs::write(&path, har.replace(&format!("\"{}\"", acs()), &posted)).expect("write");
+        let path = path.to_string_lossy().into_owned();
+        for index in responses_in(&path) {
+            v.push(Case {
+                name: format!(
+                    "HAR POSTed to the callback with {name} (message {})",
+                    index + 1
+                ),
+                input: Input::File {
+                    path: path.clone(),
                     index,
                 },
                 xml: String::new(),

@@ -187,12 +187,20 @@ const ATLASSIAN_ENTITY: &str = "https://auth.atlassian.com/saml/";
 fn connection(i: &Input) -> Connection {
     let mut inferred = Vec::new();
     let m = i.model;
+    // An Atlassian connection's ACS URL is always the callback with its connection id and nothing
+    // more: a URL that names the connection stands for that callback (a fragment is never sent, and
+    // other parameters are not part of the configured URL Auth0 compares the Destination with).
+    let callback = |u: &str| {
+        let u = u.split('#').next().unwrap_or(u);
+        acs_id_of(u).map(|id| format!("{ATLASSIAN_ACS}{id}"))
+    };
     let posted = i
         .source
         .binding
         .url
         .as_deref()
-        .filter(|u| u.starts_with("https://auth.atlassian.com/login/callback?"));
+        .filter(|u| u.starts_with("https://auth.atlassian.com/login/callback?"))
+        .and_then(callback);
     let recipient = m
         .assertions
         .first()
@@ -211,10 +219,10 @@ fn connection(i: &Input) -> Connection {
         .as_ref()
         .map(|d| d.value.clone())
         .filter(|d| !d.is_empty());
-    let atl_acs = |u: &Option<String>| u.clone().filter(|u| acs_id_of(u).is_some());
+    let atl_acs = |u: &Option<String>| u.as_deref().and_then(callback);
     let acs = match (&i.expect.acs_url, posted) {
         (Some(a), _) => a.clone(),
-        (None, Some(p)) => p.to_string(),
+        (None, Some(p)) => p,
         (None, None) => {
             let a = atl_acs(&destination)
                 .or_else(|| atl_acs(&recipient))
