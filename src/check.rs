@@ -5,7 +5,7 @@ use crate::finding::{Arg, Finding};
 use crate::model::{Message, MessageKind, ns};
 use crate::msg;
 use crate::registry::{
-    STR001, STR002, STR003, STR004, STR005, STR006, STR007, STR008, STR009, STR010,
+    STR001, STR002, STR003, STR004, STR005, STR006, STR007, STR008, STR009, STR010, STR011,
 };
 use crate::xml::Document;
 
@@ -228,7 +228,108 @@ pub fn check(doc: &Document, m: &Message) -> Vec<Finding> {
             );
         }
     }
+    repeated(doc, &mut out);
     out
+}
+
+/// The children SAML allows at most once, by parent (Core §2.3.3 Assertion, §2.4.1 Subject and
+/// §2.4.1.1 SubjectConfirmation, §2.5.1 Conditions, §3.2.1 and §3.2.2 the protocol messages; the
+/// Status is STR005's, a second signature is a wrapping refusal). Names in one group
+/// are alternatives: one of them, once.
+/// An element name: (namespace, local name).
+type Name = (&'static str, &'static str);
+/// Alternatives of which one element may appear, once.
+type Group = &'static [Name];
+
+const ONCE: &[(&str, &str, &[Group])] = &[
+    (
+        ns::SAML,
+        "Assertion",
+        &[
+            &[(ns::SAML, "Issuer")],
+            &[(ns::SAML, "Subject")],
+            &[(ns::SAML, "Conditions")],
+            &[(ns::SAML, "Advice")],
+        ],
+    ),
+    (
+        ns::SAML,
+        "Subject",
+        &[&[
+            (ns::SAML, "NameID"),
+            (ns::SAML, "BaseID"),
+            (ns::SAML, "EncryptedID"),
+        ]],
+    ),
+    (
+        ns::SAML,
+        "SubjectConfirmation",
+        &[
+            &[
+                (ns::SAML, "NameID"),
+                (ns::SAML, "BaseID"),
+                (ns::SAML, "EncryptedID"),
+            ],
+            &[(ns::SAML, "SubjectConfirmationData")],
+        ],
+    ),
+    (
+        ns::SAML,
+        "Conditions",
+        &[
+            &[(ns::SAML, "OneTimeUse")],
+            &[(ns::SAML, "ProxyRestriction")],
+        ],
+    ),
+];
+
+/// STR011: an element SAML allows once, given twice, in the message's root or anywhere in its
+/// assertions. Readers take different copies: Auth0's SP library the first, SimpleSAMLphp refuses the
+/// assertion, a reader that sets a field per element keeps the last. Reported at the second copy.
+fn repeated(doc: &Document, out: &mut Vec<Finding>) {
+    let root = doc.root;
+    for parent in std::iter::once(root).chain(doc.descendants(root)) {
+        let groups: &[Group] = if parent == root {
+            &[&[(ns::SAML, "Issuer")], &[(ns::SAMLP, "Extensions")]]
+        } else {
+            match ONCE.iter().find(|(ns, local, _)| doc.is(parent, ns, local)) {
+                Some((_, _, g)) => g,
+                None => continue,
+            }
+        };
+        for group in groups {
+            let mut copies = doc
+                .child_elements(parent)
+                .filter(|c| group.iter().any(|(ns, local)| doc.is(*c, ns, local)));
+            let (Some(_), Some(second)) = (copies.next(), copies.next()) else {
+                continue;
+            };
+            let count = 2 + copies.count();
+            let (Some(p), Some(s)) = (doc.element(parent), doc.element(second)) else {
+                continue;
+            };
+            let names = match group {
+                [(_, one)] => format!("{one} elements"),
+                many => format!(
+                    "identifiers ({})",
+                    many.iter().map(|(_, l)| *l).collect::<Vec<_>>().join(", ")
+                ),
+            };
+            out.push(
+                Finding::new(
+                    &STR011,
+                    msg!(
+                        "the {} holds {} {}; SAML allows one, and SPs differ on which they read",
+                        Arg::path(p.local.as_str()),
+                        Arg::plain(count),
+                        Arg::plain(names)
+                    ),
+                )
+                .at(s.start_tag, doc.path(second))
+                .label("another copy"),
+            );
+        }
+    }
 }
 
 /// STR005: a status response must carry one Status whose one top-level StatusCode has a Value (Core

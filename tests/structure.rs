@@ -241,6 +241,77 @@ fn str010_missing_id() {
     expect_one(&m, "STR010", "/Response/Assertion", "<saml:Assertion");
 }
 
+/// Review (2026-12-05): a doubled Subject, NameID or Conditions in one signed assertion had no finding
+/// (Auth0 reads the first, SimpleSAMLphp refuses the assertion).
+#[test]
+fn str011_repeated_element() {
+    let x = ok_xml();
+    let copy = |open: &str, close: &str| -> String {
+        let s = x.find(open).unwrap();
+        let e = x[s..].find(close).unwrap() + s + close.len();
+        format!("{}{}{}", &x[..e], &x[s..e], &x[e..])
+    };
+    for (open, close, path) in [
+        (
+            "<saml:Subject>",
+            "</saml:Subject>",
+            "/Response/Assertion/Subject[2]",
+        ),
+        (
+            "<saml:NameID",
+            "</saml:NameID>",
+            "/Response/Assertion/Subject/NameID[2]",
+        ),
+        (
+            "<saml:Conditions",
+            "</saml:Conditions>",
+            "/Response/Assertion/Conditions[2]",
+        ),
+        ("<saml:Issuer>", "</saml:Issuer>", "/Response/Issuer[2]"),
+    ] {
+        let m = copy(open, close);
+        let (_, f) = findings(&m);
+        assert_eq!(f.len(), 1, "{open}: {f:?}");
+        assert_eq!(
+            (f[0].0.as_str(), f[0].1.as_str()),
+            ("STR011", path),
+            "{open}"
+        );
+        assert!(f[0].2.starts_with(open), "the start tag of the copy: {f:?}");
+        // Signed, it stays `valid` (the IdP signed both copies) and the finding still says so.
+        let (code, v) = check_json(&[
+            &sign_assertion(&m),
+            "--idp-cert",
+            &fixture("keys/idp-cert.pem"),
+        ]);
+        assert_eq!(code, 1, "{open}: {v:#}");
+        assert!(
+            v["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["code"] == "STR011"),
+            "{open}"
+        );
+    }
+    // An identifier is one of NameID, BaseID, EncryptedID.
+    let m = mutate(
+        "</saml:NameID>",
+        "</saml:NameID><saml:EncryptedID><x/></saml:EncryptedID>",
+    );
+    let (_, f) = findings(&m);
+    assert!(
+        f.iter()
+            .any(|(c, p, _)| c == "STR011" && p.ends_with("/Subject/EncryptedID")),
+        "{f:?}"
+    );
+    // Repeatable elements are not: two SubjectConfirmations, two AudienceRestrictions.
+    let m = copy("<saml:SubjectConfirmation ", "</saml:SubjectConfirmation>");
+    assert!(findings(&m).1.is_empty());
+    let m = copy("<saml:AudienceRestriction>", "</saml:AudienceRestriction>");
+    assert!(findings(&m).1.is_empty());
+}
+
 #[test]
 fn prefixes_do_not_matter() {
     // Same message with other prefixes (and a default namespace) lints the same.
