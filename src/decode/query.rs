@@ -61,11 +61,17 @@ pub fn ambiguities<'a>(names: impl IntoIterator<Item = (&'a str, &'a str)>) -> V
         if described.contains(&name) {
             continue;
         }
+        // The sentence names the rewrite, never the name: what follows a NUL or sits in brackets is
+        // any text the sender chose, and these sentences reach outputs as samlint's own words.
         let why = if read_as != name {
-            format!(
-                "the parameter name `{}` is read as {canonical} by PHP and Node's qs, which drop leading spaces and end a name at a NUL or a bracket",
-                name.escape_debug()
-            )
+            let how = if name.starts_with(' ') {
+                "leading spaces, which PHP drops"
+            } else if name.contains('\0') {
+                "a NUL, where PHP ends it"
+            } else {
+                "brackets, which PHP and Node's qs read as an array of that name"
+            };
+            format!("a parameter name with {how}, is read as {canonical}")
         } else if name != canonical {
             format!(
                 "the parameter name {name} differs in case from {canonical}: SPs that match names case-insensitively read it as {canonical}"
@@ -365,7 +371,21 @@ mod tests {
                 a.iter().any(|m| m == "SAMLResponse appears 2 times"),
                 "{second}: {a:?}"
             );
-            assert!(a.iter().any(|m| m.contains("by PHP")), "{second}: {a:?}");
+            assert!(
+                a.iter().any(|m| m.starts_with("a parameter name with")),
+                "{second}: {a:?}"
+            );
+        }
+        // The sentences never carry the name's own text (it reaches outputs unredacted).
+        for tail in [
+            "SAMLResponse%00jane.doe@corp.example",
+            "SAMLResponse[jane.doe@corp.example]",
+        ] {
+            let a = amb(&format!("SAMLResponse=a&{tail}=b"));
+            assert!(
+                !a.is_empty() && a.iter().all(|m| !m.contains("jane")),
+                "{a:?}"
+            );
         }
         // Not rewritten into it: an unclosed bracket becomes `_` in PHP; inner spaces stay.
         for other in ["SAMLResponse[", "SAML+Response", "x%00SAMLResponse"] {
