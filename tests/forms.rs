@@ -657,6 +657,47 @@ fn base64_whose_plus_became_spaces_is_recovered_and_said() {
     // The human output says it.
     let o = run(&["check", &p]);
     assert!(o.stdout.contains("spaces read back as '+'"), "{}", o.stdout);
+    // A bare value (from a log) is only recovered; no SP-side claim is made of it.
+    let codes = |v: &serde_json::Value| -> Vec<String> {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(!codes(&v).contains(&"CORE004".to_string()), "{v:#}");
+    // Review (2026-12-05): carried by a form body with its `+` unescaped, the SP reads spaces and
+    // cannot decode it: CORE004, and the Cloud prediction says what it assumed.
+    let plus = text.trim_end_matches('\n').replace(' ', "+");
+    let dir = tempfile::tempdir().unwrap();
+    let body = write_temp(
+        dir.path(),
+        "body.txt",
+        format!("SAMLResponse={plus}&RelayState=r"),
+    );
+    let (_, v) = check_json(&[&body, "--idp-cert", &fixture("keys/idp-cert.pem")]);
+    assert_eq!(v["messages"][0]["signature"]["status"], "valid", "{v:#}");
+    assert!(codes(&v).contains(&"CORE004".to_string()), "{v:#}");
+    assert_eq!(v["messages"][0]["predictions"][0]["confidence"], "inferred");
+    let said = |p: &str| run(&["check", p, "--idp-cert", &fixture("keys/idp-cert.pem")]).stdout;
+    assert!(
+        said(&body).contains("reached Atlassian as '+'"),
+        "{}",
+        said(&body)
+    );
+    // Escaped as a browser sends it (%2B), neither.
+    let escaped = write_temp(
+        dir.path(),
+        "escaped.txt",
+        format!(
+            "SAMLResponse={}&RelayState=r",
+            text.trim_end_matches('\n').replace(' ', "%2B")
+        ),
+    );
+    let (_, v) = check_json(&[&escaped, "--idp-cert", &fixture("keys/idp-cert.pem")]);
+    assert!(!codes(&v).contains(&"CORE004".to_string()), "{v:#}");
+    assert!(!said(&escaped).contains("reached Atlassian as '+'"));
 }
 
 #[test]

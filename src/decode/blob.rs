@@ -272,17 +272,40 @@ pub fn decode_value(
         });
     }
     let escaped = has_percent_escape(&current);
+    // The form-decoded value with its spaces kept at the ends (a `+` at the end is one).
+    let mut decoded_spaces_kept = None;
     if form_encoded || escaped {
         let decoded = percent_decode(&current, form_encoded || escaped);
         if decoded != current {
             encodings.push(Encoding::UrlEncoded);
             current = trim_value(&decoded).to_string();
+            decoded_spaces_kept = Some(
+                decoded
+                    .trim_matches(|c: char| c != ' ' && (c.is_whitespace() || c == BOM))
+                    .to_string(),
+            );
         }
         if looks_like_xml(&current) {
             return Ok(Decoded {
                 text: current,
                 encodings,
             });
+        }
+    }
+    // In a form body or query every space of the decoded value was a `+` (or %20) there, and base64
+    // has none: the value lost its `+` (a capture decoded once already, or a sender that wrote
+    // spaces). Read back first, so that the answer does not hang on whether the value with its spaces
+    // dropped happens to decode to something that starts like XML.
+    if form_encoded
+        && let Some(kept) = &decoded_spaces_kept
+        && lost_plus(kept)
+    {
+        let mut with = encodings.clone();
+        with.push(Encoding::PlusFromSpace);
+        for candidate in [kept.as_str(), current.as_str()] {
+            if let Ok(d) = from_base64(&candidate.replace(' ', "+"), with.clone(), origin, limits) {
+                return Ok(d);
+            }
         }
     }
     let first = match from_base64(&current, encodings.clone(), origin, limits) {
