@@ -47,12 +47,13 @@ pub fn ambiguities<'a>(names: impl IntoIterator<Item = (&'a str, &'a str)>) -> V
         // PHP drops a name's leading spaces and cuts it at a NUL; PHP and Node's `qs` (Express's
         // extended body parser) read `name[…]` as an array named `name`. `+SAMLResponse`,
         // `SAMLResponse%00x` and `SAMLResponse[]` are the SAMLResponse there, and PHP keeps the last.
-        let read_as = rewritten_name(name);
-        let folded: String = read_as.chars().map(java_fold).collect();
-        let Some(i) = BINDING_PARAMS
-            .iter()
-            .position(|p| p.eq_ignore_ascii_case(&folded))
-        else {
+        let Some((i, read_as)) = rewritten_names(name).into_iter().find_map(|read_as| {
+            let folded: String = read_as.chars().map(java_fold).collect();
+            BINDING_PARAMS
+                .iter()
+                .position(|p| p.eq_ignore_ascii_case(&folded))
+                .map(|i| (i, read_as))
+        }) else {
             continue;
         };
         counts[i] += 1;
@@ -97,16 +98,24 @@ pub fn ambiguities<'a>(names: impl IntoIterator<Item = (&'a str, &'a str)>) -> V
     out
 }
 
-/// The name a parameter is registered under where the SP's form parser rewrites names: PHP
+/// The names a parameter is registered under where the SP's form parser rewrites names: PHP
 /// (`php_register_variable_ex`) drops leading spaces, ends the name at a NUL, and reads `name[…]` as an
-/// array named `name` (an unclosed `[` is no array); Node's `qs` reads brackets alike.
-fn rewritten_name(name: &str) -> &str {
+/// array named `name` (an unclosed `[` is no array); Node's `qs` cuts a name at its first `[`, closed
+/// or not, and reads `[name]…` as `name`.
+fn rewritten_names(name: &str) -> [&str; 2] {
     let n = name.trim_start_matches(' ');
     let n = n.split('\0').next().unwrap_or(n);
-    match n.find('[') {
+    let php = match n.find('[') {
         Some(i) if n[i..].contains(']') => &n[..i],
         _ => n,
-    }
+    };
+    // qs (6.x): a name before any `[` is the key, unclosed or not; `[key]` first is the key itself.
+    let qs = match name.find('[') {
+        Some(0) => name[1..].split(']').next().unwrap_or_default(),
+        Some(i) => &name[..i],
+        None => name,
+    };
+    [php, qs]
 }
 
 /// One character as Java's `String.equalsIgnoreCase` compares it: upper case, then lower case (when
@@ -365,6 +374,9 @@ mod tests {
             "SAMLResponse[]",
             "SAMLResponse[0]",
             "+samlresponse%00",
+            // Node's qs (review, 2026-12-05): cut at an unclosed bracket; `[name]` is `name`.
+            "SAMLResponse%5B",
+            "%5BSAMLResponse%5D",
         ] {
             let a = amb(&format!("SAMLResponse=a&RelayState=r&{second}=b"));
             assert!(
@@ -387,8 +399,8 @@ mod tests {
                 "{a:?}"
             );
         }
-        // Not rewritten into it: an unclosed bracket becomes `_` in PHP; inner spaces stay.
-        for other in ["SAMLResponse[", "SAML+Response", "x%00SAMLResponse"] {
+        // Not rewritten into it: inner spaces stay, a NUL ends a name, a bracket after it.
+        for other in ["SAML+Response", "x%00SAMLResponse", "x[SAMLResponse]"] {
             assert!(
                 amb(&format!("SAMLResponse=a&{other}=b")).is_empty(),
                 "{other}"
