@@ -561,6 +561,43 @@ fn html_pages_naming_more_than_samlint_read_are_never_valid() {
                 "<input name=\"theme\" value=\"x\" DirName=\"SAMLResponse\">{field}"
             )),
         ),
+        // Review (2026-12-05): references a browser decodes and samlint's did not (no `;`, many
+        // digits), a charset that rewrites a name, and a POST action whose query carries one more.
+        (
+            "reference without ;",
+            form(&format!(
+                "{field}<input name=\"&#83AMLResponse\" value=\"{evil}\">"
+            )),
+        ),
+        (
+            "hex reference without ;",
+            form(&format!(
+                "{field}<input name=\"SAMLRespons&#x65\" value=\"{evil}\">"
+            )),
+        ),
+        (
+            "long reference",
+            form(&format!(
+                "{field}<input name=\"&#0000000000083;AMLResponse\" value=\"{evil}\">"
+            )),
+        ),
+        (
+            "ISO-2022-JP escape in a name",
+            form(&format!(
+                "{field}<input name=\"SAML\u{1b}(BResponse\" value=\"{evil}\">"
+            ))
+            .replace(
+                "<html>",
+                "<html><head><meta charset=\"iso-2022-jp\"></head>",
+            ),
+        ),
+        (
+            "action query",
+            form(&field).replace(
+                "action=\"https://sp.example/acs\"",
+                &format!("action=\"https://sp.example/acs?x=1&amp;SAMLResponse={evil}\""),
+            ),
+        ),
         (
             "entity-encoded name",
             form(&format!(
