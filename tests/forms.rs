@@ -598,6 +598,31 @@ fn html_pages_naming_more_than_samlint_read_are_never_valid() {
                 &format!("action=\"https://sp.example/acs?x=1&amp;SAMLResponse={evil}\""),
             ),
         ),
+        // Fields a browser does not post as samlint read them: the SP gets no message (review 2).
+        (
+            "disabled field",
+            form(&field.replace("<input ", "<input disabled ")),
+        ),
+        (
+            "disabled fieldset",
+            form(&format!("<fieldset disabled>{field}</fieldset>")),
+        ),
+        (
+            "unchecked checkbox",
+            form(&field.replace("type=\"hidden\"", "type=\"checkbox\"")),
+        ),
+        (
+            "submit button",
+            form(&field.replace("type=\"hidden\"", "type=\"submit\"")),
+        ),
+        (
+            "form= elsewhere",
+            form(&field.replace("<input ", "<input form=\"other\" ")),
+        ),
+        (
+            "text/plain form",
+            form(&field).replace("method=\"post\"", "method=\"post\" enctype=\"text/plain\""),
+        ),
         (
             "entity-encoded name",
             form(&format!(
@@ -624,6 +649,13 @@ fn html_pages_naming_more_than_samlint_read_are_never_valid() {
     assert_eq!(code, 0, "{v:#}");
     assert_eq!(v["messages"][0]["signature"]["status"], "valid");
     assert_eq!(v["messages"][0]["binding"]["method"], "POST");
+    // `<input-x>` is no input (a tag name runs to white space): the page has no SAML field.
+    let (code, _) = input_error(&[&form(&field.replace("<input ", "<input-x "))]);
+    assert_eq!(code, 2);
+    // A method is an enumerated attribute: `post ` is not `post`, and a browser sends GET.
+    let spaced = form(&field).replace("method=\"post\"", "method=\"post \"");
+    let (_, v) = check_json(&[&spaced, "--idp-cert", &cert]);
+    assert_eq!(v["messages"][0]["binding"]["method"], "GET", "{v:#}");
     // A form method is not the page's text: anything but post is GET, never echoed.
     let odd = form(&field).replace("method=\"post\"", "method=\"jane.doe@example.com\"");
     let (_, v) = check_json(&[&odd, "--idp-cert", &cert]);

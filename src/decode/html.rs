@@ -16,6 +16,9 @@ pub struct Form {
     pub action: Option<String>,
     /// `(name, value)` of every named `<input>` in the form, in order.
     pub fields: Vec<(String, String)>,
+    /// Why the browser may not post a binding parameter samlint read in this form, or not as a form
+    /// body an SP parses (a disabled field, a checkbox, `enctype="text/plain"`, …): empty when it does.
+    pub unposted: Vec<&'static str>,
 }
 
 /// The text after its leading comments: a page saved by a browser starts with one (`<!-- saved from
@@ -49,6 +52,8 @@ pub fn forms(text: &str) -> Vec<Form> {
     let mut out: Vec<Form> = Vec::new();
     let mut outside = Form::default();
     let mut open: Option<Form> = None;
+    // Whether each open <fieldset> is disabled (its fields are not posted).
+    let mut fieldsets: Vec<bool> = Vec::new();
     let mut i = 0;
     while let Some(off) = b.get(i..).and_then(|r| r.iter().position(|&c| c == b'<')) {
         i += off;
@@ -74,11 +79,19 @@ pub fn forms(text: &str) -> Vec<Form> {
                 if let Some(f) = open.take() {
                     out.push(f);
                 }
+                // An enumerated attribute: the keyword exactly (any case), else the default.
+                let enctype = tag.attr("enctype").unwrap_or_default();
+                let mut unposted = Vec::new();
+                if enctype.eq_ignore_ascii_case("text/plain")
+                    || enctype.eq_ignore_ascii_case("multipart/form-data")
+                {
+                    unposted.push("the form is not sent URL-encoded (its enctype), which SPs' form parsers read");
+                }
                 open = Some(Form {
-                    // As a browser reads it: `post` (any case) is POST, anything else GET; the page's own
-                    // text never reaches an output.
+                    // As a browser reads it: `post` (any case, nothing around it) is POST, anything else
+                    // GET; the page's own text never reaches an output.
                     method: tag.attr("method").map(|m| {
-                        if m.trim().eq_ignore_ascii_case("post") {
+                        if m.eq_ignore_ascii_case("post") {
                             "POST".to_string()
                         } else {
                             "GET".to_string()
@@ -86,7 +99,12 @@ pub fn forms(text: &str) -> Vec<Form> {
                     }),
                     action: tag.attr("action").map(|a| a.trim().to_string()),
                     fields: Vec::new(),
+                    unposted,
                 });
+            }
+            (false, "fieldset") => fieldsets.push(tag.attr("disabled").is_some()),
+            (true, "fieldset") => {
+                fieldsets.pop();
             }
             (true, "form") => {
                 if let Some(f) = open.take() {
@@ -96,11 +114,17 @@ pub fn forms(text: &str) -> Vec<Form> {
             (false, "input") => {
                 if let Some(name) = tag.attr("name").filter(|n| !n.is_empty()) {
                     let value = tag.attr("value").unwrap_or_default();
-                    let field = (name, value);
-                    match &mut open {
-                        Some(f) => f.fields.push(field),
-                        None => outside.fields.push(field),
+                    let doubt = not_posted(&tag, fieldsets.contains(&true));
+                    let f = match &mut open {
+                        Some(f) => f,
+                        None => &mut outside,
+                    };
+                    if let Some(why) = doubt
+                        && BINDING_NAMES.contains(&name.as_str())
+                    {
+                        f.unposted.push(why);
                     }
+                    f.fields.push((name, value));
                 }
             }
             (false, raw @ ("script" | "style" | "textarea" | "title")) => {
@@ -119,6 +143,39 @@ pub fn forms(text: &str) -> Vec<Form> {
         out.push(outside);
     }
     out
+}
+
+/// The binding parameters (query.rs BINDING_PARAMS), whose fields must reach the SP as read.
+const BINDING_NAMES: [&str; 5] = [
+    "SAMLRequest",
+    "SAMLResponse",
+    "RelayState",
+    "SigAlg",
+    "Signature",
+];
+
+/// Why a browser would not post this `<input>` as `name=value` in its form's body: disabled (itself or
+/// by a disabled fieldset), associated with another form (`form=`), or of a type it posts only when
+/// checked or chosen, or otherwise (checkbox, radio, submit, image, button, reset, file).
+fn not_posted(tag: &Tag, in_disabled_fieldset: bool) -> Option<&'static str> {
+    if tag.attr("disabled").is_some() || in_disabled_fieldset {
+        return Some("a field samlint read is disabled, and browsers do not post it");
+    }
+    if tag.attr("form").is_some() {
+        return Some(
+            "a field samlint read names a form with form=, and browsers post it with that form",
+        );
+    }
+    let kind = tag.attr("type").unwrap_or_default().to_ascii_lowercase();
+    match kind.as_str() {
+        "checkbox" | "radio" if tag.attr("checked").is_none() => Some(
+            "a field samlint read is an unchecked checkbox or radio button, which browsers do not post",
+        ),
+        "submit" | "image" | "button" | "reset" | "file" => Some(
+            "a field samlint read is a button or file input, which browsers post otherwise or not at all",
+        ),
+        _ => None,
+    }
 }
 
 /// The first position at or after `from` where `needle` (ASCII, lower case) occurs, ignoring case.
@@ -151,7 +208,11 @@ impl Tag {
             i += 1;
         }
         let start = i;
-        while b.get(i).is_some_and(|c| c.is_ascii_alphanumeric()) {
+        // A tag name runs to white space, `/` or `>` (HTML's tokenizer): `<input-x>` is not an input.
+        while b
+            .get(i)
+            .is_some_and(|c| !(c.is_ascii_whitespace() || matches!(c, b'/' | b'>')))
+        {
             i += 1;
         }
         if i == start || !b.get(start).is_some_and(|c| c.is_ascii_alphabetic()) {

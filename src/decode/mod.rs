@@ -1149,6 +1149,18 @@ fn html_ambiguity(text: &str, forms: &[html::Form], carrying: usize) -> Option<S
         // Not named: the declared charset is the page's text.
         return Some("the page declares a charset other than UTF-8, or holds escape bytes, and samlint reads it as UTF-8".into());
     }
+    // A field samlint read that the browser does not post as read: the SP gets no message, or another.
+    if let Some(why) = forms
+        .iter()
+        .filter(|f| {
+            f.fields
+                .iter()
+                .any(|(n, _)| query::MESSAGE_PARAMS.contains(&n.as_str()))
+        })
+        .find_map(|f| f.unposted.first())
+    {
+        return Some((*why).to_string());
+    }
     // A POST keeps its action's query: a binding parameter there is one more copy (servlets read the
     // query's first).
     for f in forms {
