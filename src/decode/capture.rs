@@ -683,6 +683,33 @@ fn push_set(
     let mut b = base.clone();
     b.raw_query = raw.map(std::sync::Arc::from);
     b.ambiguous = query::ambiguities(set.iter().map(|p| (p.name.as_str(), p.raw_name.as_str())));
+    // Legacy form parsers (Python 2's parse_qs, Rack 2's query strings) also split on `;`: a value
+    // still as received that holds `;name=` carries one more parameter there.
+    let legacy: Vec<(String, String)> = set
+        .iter()
+        .filter(|p| p.form_encoded)
+        .flat_map(|p| {
+            p.message_value
+                .split(';')
+                .skip(1)
+                .filter_map(|piece| piece.split_once('=').map(|(n, _)| n.to_string()))
+                .collect::<Vec<_>>()
+        })
+        .map(|n| (crate::decode::blob::percent_decode(&n, true), n))
+        .collect();
+    if !legacy.is_empty() {
+        let with = query::ambiguities(
+            set.iter()
+                .map(|p| (p.name.as_str(), p.raw_name.as_str()))
+                .chain(legacy.iter().map(|(n, r)| (n.as_str(), r.as_str()))),
+        );
+        if with != b.ambiguous {
+            b.ambiguous = with;
+            b.ambiguous.push(
+                "a value holds ';' before a binding parameter's name, which legacy form parsers (Python 2, Rack 2) split off as one more parameter".into(),
+            );
+        }
+    }
     // A raw query given beside already-decoded parameters (SAML-tracer, a logged parameter object)
     // must say the same: the Redirect-binding signature is checked over the raw query, the message is
     // decoded from the parameters.

@@ -149,6 +149,11 @@ fn cases(p: &Parts) -> Vec<(String, String)> {
         format!("{r}&{}", p.forged_resp),
     ));
     let (_, forged) = p.forged_resp.split_once('=').unwrap();
+    // Legacy parsers (Python 2's parse_qs, Rack 2) split on `;` too (review 2, 2026-12-05).
+    v.push((
+        "signed SAMLResponse + ;SAMLResponse in another value, after".into(),
+        format!("{r}&x=1;SAMLResponse={forged}"),
+    ));
     for rewrite in ["+SAMLResponse", "SAMLResponse%00x", "SAMLResponse%5B0%5D"] {
         v.push((
             format!("signed SAMLResponse + {rewrite} (PHP reads it), after"),
