@@ -623,6 +623,38 @@ fn html_pages_naming_more_than_samlint_read_are_never_valid() {
             "text/plain form",
             form(&field).replace("method=\"post\"", "method=\"post\" enctype=\"text/plain\""),
         ),
+        // Review 3 (2026-12-05): tags a browser reads otherwise than samlint did.
+        (
+            "nested form with a query",
+            format!(
+                "<!DOCTYPE html><html><body><form method=\"post\" action=\"https://sp.example/acs?SAMLResponse={evil}\"><form method=\"post\" action=\"https://sp.example/acs\">{field}</form></form></body></html>"
+            ),
+        ),
+        (
+            "noscript hides a form end",
+            format!(
+                "<!DOCTYPE html><html><body><form method=\"post\" action=\"https://sp.example/acs?SAMLResponse={evil}\"><noscript></form><form method=\"post\" action=\"https://sp.example/acs\"></noscript>{field}</form></body></html>"
+            ),
+        ),
+        (
+            "</scriptx> is no end tag",
+            format!(
+                "<!DOCTYPE html><html><body><form method=\"post\" action=\"https://sp.example/acs?SAMLResponse={evil}\"><script>var a='</scriptx></form><form method=\"post\" action=\"https://sp.example/acs\">';</script>{field}</form></body></html>"
+            ),
+        ),
+        (
+            "formaction",
+            form(&format!(
+                "{field}<button formaction=\"https://sp.example/acs?SAMLResponse={evil}\">go</button>"
+            )),
+        ),
+        (
+            "&#63 without ; in the action",
+            form(&field).replace(
+                "action=\"https://sp.example/acs\"",
+                &format!("action=\"https://sp.example/acs&#63SAMLResponse={evil}\""),
+            ),
+        ),
         (
             "entity-encoded name",
             form(&format!(
@@ -649,6 +681,13 @@ fn html_pages_naming_more_than_samlint_read_are_never_valid() {
     assert_eq!(code, 0, "{v:#}");
     assert_eq!(v["messages"][0]["signature"]["status"], "valid");
     assert_eq!(v["messages"][0]["binding"]["method"], "POST");
+    // An attribute name may start with `=`: `=" value=EVIL "` gives the browser's first value, and
+    // samlint reads that one (unsigned here), never the later signed one.
+    let eq = form(&format!(
+        "<input type=\"hidden\" name=\"SAMLResponse\" =\" value={evil} \" value=\"{good}\">"
+    ));
+    let (_, v) = check_json(&[&eq, "--idp-cert", &cert]);
+    assert_ne!(v["messages"][0]["signature"]["status"], "valid", "{v:#}");
     // `<input-x>` is no input (a tag name runs to white space): the page has no SAML field.
     let (code, _) = input_error(&[&form(&field.replace("<input ", "<input-x "))]);
     assert_eq!(code, 2);

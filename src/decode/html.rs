@@ -75,10 +75,9 @@ pub fn forms(text: &str) -> Vec<Form> {
             break;
         }
         match (tag.closing, tag.name.as_str()) {
+            // A browser ignores a <form> start tag while a form is open: its fields stay in the open one.
+            (false, "form") if open.is_some() => {}
             (false, "form") => {
-                if let Some(f) = open.take() {
-                    out.push(f);
-                }
                 // An enumerated attribute: the keyword exactly (any case), else the default.
                 let enctype = tag.attr("enctype").unwrap_or_default();
                 let mut unposted = Vec::new();
@@ -127,11 +126,29 @@ pub fn forms(text: &str) -> Vec<Form> {
                     f.fields.push((name, value));
                 }
             }
-            (false, raw @ ("script" | "style" | "textarea" | "title")) => {
-                // Raw text up to the matching end tag (ASCII case-insensitive).
+            (false, "plaintext") => break,
+            (
+                false,
+                raw @ ("script" | "style" | "textarea" | "title" | "noscript" | "xmp" | "iframe"
+                | "noembed" | "noframes"),
+            ) => {
+                // Raw text (with scripting on, as a browser that auto-submits runs: <noscript> too)
+                // up to the matching end tag, ASCII case-insensitive, whose name ends there.
                 let end = format!("</{raw}");
-                let lower_from = i;
-                i = find_ci(b, lower_from, end.as_bytes()).unwrap_or(b.len());
+                let mut from = i;
+                i = loop {
+                    match find_ci(b, from, end.as_bytes()) {
+                        Some(e)
+                            if b.get(e + end.len()).is_some_and(|c| {
+                                !(c.is_ascii_whitespace() || matches!(c, b'/' | b'>'))
+                            }) =>
+                        {
+                            from = e + end.len();
+                        }
+                        Some(e) => break e,
+                        None => break b.len(),
+                    }
+                };
             }
             _ => {}
         }
@@ -248,6 +265,11 @@ impl Tag {
                 _ => {}
             }
             let n0 = i;
+            // HTML's tokenizer: an attribute name may start with `=` (`=" value=x "` is an attribute
+            // named `="`, and `value=x` the next one), and runs to white space, `/`, `>` or `=`.
+            if b.get(i) == Some(&b'=') {
+                i += 1;
+            }
             while b
                 .get(i)
                 .is_some_and(|c| !(c.is_ascii_whitespace() || matches!(c, b'=' | b'>' | b'/')))
@@ -324,7 +346,10 @@ pub fn decode_references(s: &str) -> String {
             .take(12)
             .find(|(_, c)| *c == ';')
             .map(|(i, _)| i);
-        let decoded = end.and_then(|e| reference(&rest[1..e]).map(|c| (c, e + 1)));
+        // A numeric reference as a browser reads it: any number of digits, `;` optional.
+        let numeric = numeric_reference(rest);
+        let decoded =
+            numeric.or_else(|| end.and_then(|e| reference(&rest[1..e]).map(|c| (c, e + 1))));
         match decoded {
             Some((c, n)) => {
                 out.push(c);
@@ -338,6 +363,43 @@ pub fn decode_references(s: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// `&#…` at the start of `s` as HTML's tokenizer reads it: decimal or `x`/`X` hexadecimal digits, as
+/// many as there are, then an optional `;`. A value that is no character (0, a surrogate, past
+/// U+10FFFF) is U+FFFD. The character and the bytes it took; `None` when no digit follows.
+fn numeric_reference(s: &str) -> Option<(char, usize)> {
+    let b = s.as_bytes();
+    if b.get(..2) != Some(b"&#") {
+        return None;
+    }
+    let hex = matches!(b.get(2), Some(b'x' | b'X'));
+    let start = if hex { 3 } else { 2 };
+    let digits = b[start..]
+        .iter()
+        .take_while(|c| {
+            if hex {
+                c.is_ascii_hexdigit()
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+        .count();
+    if digits == 0 {
+        return None;
+    }
+    let text = &s[start..start + digits];
+    let value = u32::from_str_radix(text.trim_start_matches('0'), if hex { 16 } else { 10 })
+        .unwrap_or(if text.trim_start_matches('0').is_empty() {
+            0
+        } else {
+            u32::MAX
+        });
+    let c = char::from_u32(value)
+        .filter(|c| *c != '\0')
+        .unwrap_or('\u{fffd}');
+    let used = start + digits + usize::from(b.get(start + digits) == Some(&b';'));
+    Some((c, used))
 }
 
 fn reference(name: &str) -> Option<char> {
@@ -418,8 +480,13 @@ mod tests {
     #[test]
     fn unknown_and_broken_references_are_kept() {
         assert_eq!(decode_references("a&unknown;b&#;c&"), "a&unknown;b&#;c&");
-        assert_eq!(decode_references("&#0;&#x110000;"), "&#0;&#x110000;");
+        // Numeric references as a browser reads them (review, 2026-12-05): no `;` needed, any number of
+        // digits, and what is no character is U+FFFD.
+        assert_eq!(decode_references("&#0;&#x110000;"), "\u{fffd}\u{fffd}");
         assert_eq!(decode_references("&lt;&#60;&#x3c;"), "<<<");
+        assert_eq!(decode_references("&#83AMLRespons&#x65"), "SAMLResponse");
+        assert_eq!(decode_references("&#0000000000083;x&#63y"), "Sx?y");
+        assert_eq!(decode_references("&#99999999999999999999;"), "\u{fffd}");
     }
 
     #[test]

@@ -1145,6 +1145,15 @@ fn html_ambiguity(text: &str, forms: &[html::Form], carrying: usize) -> Option<S
     if name_with_reference(text) {
         return Some("the page writes a field name with a character reference (&…), which browsers decode in more ways than samlint reads".into());
     }
+    // A submit button's formaction / formmethod / formenctype override the form's (a script may click
+    // it), and SVG or MathML content reads tags otherwise than HTML (a <title> there is no raw text).
+    let lower = text.to_ascii_lowercase();
+    if ["formaction", "formmethod", "formenctype", "<svg", "<math"]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
+        return Some("the page holds a form override (formaction, formmethod, formenctype) or SVG/MathML content, which samlint does not read as a browser does".into());
+    }
     if foreign_charset(text) {
         // Not named: the declared charset is the page's text.
         return Some("the page declares a charset other than UTF-8, or holds escape bytes, and samlint reads it as UTF-8".into());
