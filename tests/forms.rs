@@ -649,6 +649,15 @@ fn html_pages_naming_more_than_samlint_read_are_never_valid() {
             )),
         ),
         (
+            "<base href> with a query, action #",
+            form(&field)
+                .replace(
+                    "<html>",
+                    &format!("<html><head><base href=\"https://sp.example/acs?SAMLResponse={evil}\"></head>"),
+                )
+                .replace("action=\"https://sp.example/acs\"", "action=\"#\""),
+        ),
+        (
             "&#63 without ; in the action",
             form(&field).replace(
                 "action=\"https://sp.example/acs\"",

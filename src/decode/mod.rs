@@ -1146,13 +1146,21 @@ fn html_ambiguity(text: &str, forms: &[html::Form], carrying: usize) -> Option<S
         return Some("the page writes a field name with a character reference (&…), which browsers decode in more ways than samlint reads".into());
     }
     // A submit button's formaction / formmethod / formenctype override the form's (a script may click
-    // it), and SVG or MathML content reads tags otherwise than HTML (a <title> there is no raw text).
+    // it), a <base href> is what a relative action resolves against (`action="#"` keeps its query),
+    // and SVG or MathML content reads tags otherwise than HTML (a <title> there is no raw text).
     let lower = text.to_ascii_lowercase();
-    if ["formaction", "formmethod", "formenctype", "<svg", "<math"]
-        .iter()
-        .any(|w| lower.contains(w))
+    if [
+        "formaction",
+        "formmethod",
+        "formenctype",
+        "<base",
+        "<svg",
+        "<math",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
     {
-        return Some("the page holds a form override (formaction, formmethod, formenctype) or SVG/MathML content, which samlint does not read as a browser does".into());
+        return Some("the page holds a form override (formaction, formmethod, formenctype), a <base> or SVG/MathML content, which samlint does not read as a browser does".into());
     }
     if foreign_charset(text) {
         // Not named: the declared charset is the page's text.
