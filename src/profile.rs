@@ -298,12 +298,6 @@ pub fn from_message(m: &Message, source: &crate::source::Source) -> Node {
             ),
         ),
     );
-    // A form body or query that carried the message's base64 with its `+` unescaped: every form
-    // parser (and so every SP) reads a space there; samlint read them back as `+` (CORE004).
-    let plus_unescaped = source.binding.parameter.is_some()
-        && source
-            .encodings
-            .contains(&crate::source::Encoding::PlusFromSpace);
     p.set(
         "binding",
         Node::map(None)
@@ -316,7 +310,7 @@ pub fn from_message(m: &Message, source: &crate::source::Source) -> Node {
             )
             .with(
                 "plus_unescaped",
-                Node::bool(plus_unescaped, Some(m.start_tag)),
+                Node::bool(source.plus_unescaped(), Some(m.start_tag)),
             ),
     );
     p.set(

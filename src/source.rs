@@ -190,6 +190,11 @@ impl Source {
             .iter()
             .any(|e| matches!(e, Encoding::Deflate | Encoding::Zlib))
     }
+    /// Did a form body or query carry the base64 with its `+` unescaped (spaces after form decoding,
+    /// read back as `+`)? Every SP's form parser reads spaces there (CORE004).
+    pub fn plus_unescaped(&self) -> bool {
+        self.binding.parameter.is_some() && self.encodings.contains(&Encoding::PlusFromSpace)
+    }
 }
 
 /// Where lines start and where characters take more than one byte: enough to turn byte offsets into

@@ -307,16 +307,7 @@ fn injected_values_change_nothing_in_the_structure_of_any_output() {
         assert!(!md.contains('\u{9b}') && !md.contains('\u{1b}'));
         // Rendered by a real Markdown renderer: no link, image or HTML element comes from the input.
         if node_tools().is_some() {
-            let dir = tempfile::tempdir().unwrap();
-            let md_path = write_temp(dir.path(), "r.md", &md);
-            let js = "const {marked}=require('marked');process.stdout.write(marked.parse(require('fs').readFileSync(process.argv[1],'utf8')))";
-            let o = std::process::Command::new("node")
-                .current_dir(root().join("tests/node"))
-                .args(["-e", js, &md_path])
-                .output()
-                .expect("node runs");
-            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-            let html = String::from_utf8_lossy(&o.stdout);
+            let html = marked(&md);
             for bad in ["<a ", "<img", "<script", "<b>"] {
                 assert!(
                     !html.contains(bad),
@@ -351,7 +342,14 @@ fn markdown_report_renders_no_autolink_from_the_input() {
     let p = write_temp(dir.path(), "status.xml", t.trim_end());
     let md = run(&["report", &p, "--no-redact"]).stdout;
     assert!(md.contains("evil.example/a"), "{md}");
-    let md_path = write_temp(dir.path(), "r.md", &md);
+    let html = marked(&md);
+    assert!(!html.contains("<a "), "a link from the input:\n{html}");
+}
+
+/// `md` rendered to HTML by marked (GFM), the renderer of tests/node.
+fn marked(md: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let md_path = write_temp(dir.path(), "r.md", md);
     let js = "const {marked}=require('marked');process.stdout.write(marked.parse(require('fs').readFileSync(process.argv[1],'utf8')))";
     let o = std::process::Command::new("node")
         .current_dir(root().join("tests/node"))
@@ -359,8 +357,7 @@ fn markdown_report_renders_no_autolink_from_the_input() {
         .output()
         .expect("node runs");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let html = String::from_utf8_lossy(&o.stdout);
-    assert!(!html.contains("<a "), "a link from the input:\n{html}");
+    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 #[test]

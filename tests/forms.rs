@@ -697,6 +697,11 @@ fn html_pages_naming_more_than_samlint_read_are_never_valid() {
     ));
     let (_, v) = check_json(&[&eq, "--idp-cert", &cert]);
     assert_ne!(v["messages"][0]["signature"]["status"], "valid", "{v:#}");
+    // A page that declares UTF-8 (as IdPs' do) is read as it is.
+    let utf8 = form(&field).replace("<html>", "<html><head><meta charset=\"UTF-8\"></head>");
+    let (code, v) = check_json(&[&utf8, "--idp-cert", &cert]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(v["messages"][0]["signature"]["status"], "valid");
     // `<input-x>` is no input (a tag name runs to white space): the page has no SAML field.
     let (code, _) = input_error(&[&form(&field.replace("<input ", "<input-x "))]);
     assert_eq!(code, 2);

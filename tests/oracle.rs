@@ -292,22 +292,7 @@ fn cases() -> Vec<Case> {
         ("saml/post-body.txt", "fixture: POST form body"),
         ("saml/keycloak-atlassian-ok.b64", "fixture: base64 response"),
     ] {
-        for index in responses_in(&fixture(path)) {
-            v.push(Case {
-                name: format!("{name} (message {})", index + 1),
-                input: Input::File {
-                    path: fixture(path),
-                    index,
-                },
-                xml: String::new(),
-                cert: fixture("keys/idp-cert.pem"),
-                now: String::new(),
-                realm: realm(),
-                acs: acs(),
-                flags: false,
-                force: false,
-            });
-        }
+        v.extend(file_cases(name, &fixture(path)));
     }
     // Review (2026-12-05): a capture POSTed to the callback with another parameter, or a fragment (which
     // a browser never sends): the connection is the callback with its id alone.
@@ -318,29 +303,35 @@ fn cases() -> Vec<Case> {
         let posted = format!("\"{}{tail}\"", acs());
         let path = dir.join(format!("posted-{}.har", name.replace(' ', "-")));
         std::fs::write(&path, har.replace(&format!("\"{}\"", acs()), &posted)).expect("write");
-        let path = path.to_string_lossy().into_owned();
-        for index in responses_in(&path) {
-            v.push(Case {
-                name: format!(
-                    "HAR POSTed to the callback with {name} (message {})",
-                    index + 1
-                ),
-                input: Input::File {
-                    path: path.clone(),
-                    index,
-                },
-                xml: String::new(),
-                cert: fixture("keys/idp-cert.pem"),
-                now: String::new(),
-                realm: realm(),
-                acs: acs(),
-                flags: false,
-                force: false,
-            });
-        }
+        v.extend(file_cases(
+            &format!("HAR POSTed to the callback with {name}"),
+            &path.to_string_lossy(),
+        ));
     }
     v.extend(corpus());
     v
+}
+
+/// A case for every Response of the capture or file at `path`, judged with the inferred connection
+/// (no flags), the fixture certificate, at the capture's own instants.
+fn file_cases(name: &str, path: &str) -> Vec<Case> {
+    responses_in(path)
+        .into_iter()
+        .map(|index| Case {
+            name: format!("{name} (message {})", index + 1),
+            input: Input::File {
+                path: path.to_string(),
+                index,
+            },
+            xml: String::new(),
+            cert: fixture("keys/idp-cert.pem"),
+            now: String::new(),
+            realm: realm(),
+            acs: acs(),
+            flags: false,
+            force: false,
+        })
+        .collect()
 }
 
 /// The responses of the shared corpus (other projects' test suites: other IdPs' shapes, signature

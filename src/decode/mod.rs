@@ -1225,7 +1225,9 @@ fn html_ambiguity(text: &str, forms: &[html::Form], carrying: usize) -> Option<S
 }
 
 /// The values of every `name` and `dirname` attribute in the raw text, as written (quoted, or up to white
-/// space or `>`), found as [`named_binding_params`] finds them.
+/// space or `>`). `name` as a whole attribute name: not `x-name` or `username`. `dirname` counts too: a
+/// browser posts one more field under its value (the text's direction, `ltr`), and PHP, which keeps
+/// the last copy, or Node, which makes the two an array, reads that one.
 fn name_values(text: &str) -> Vec<&str> {
     let lower = text.to_ascii_lowercase();
     let b = lower.as_bytes();
@@ -1303,48 +1305,20 @@ fn foreign_charset(text: &str) -> bool {
     false
 }
 
-/// How often each binding parameter is given as a `name` attribute's value anywhere in the text
-/// (case-insensitive: what a browser might post, counted generously).
+/// How often each binding parameter is given as a `name` (or `dirname`) attribute's value anywhere in
+/// the text (case-insensitive, white space and quotes around it skipped, anything after it that cannot
+/// continue a name: what a browser might post, counted generously).
 fn named_binding_params(text: &str) -> [usize; query::BINDING_PARAMS.len()] {
-    let lower = text.to_ascii_lowercase();
-    let b = lower.as_bytes();
     let mut counts = [0usize; query::BINDING_PARAMS.len()];
-    let mut from = 0;
-    while let Some(k) = memchr::memmem::find(&b[from..], b"name") {
-        let at = from + k;
-        let mut j = at + 4;
-        from = j;
-        // `name` as a whole attribute name: not `x-name` or `username`. `dirname` counts too: a
-        // browser posts one more field under its value (the text's direction, `ltr`), and PHP, which
-        // keeps the last copy, or Node, which makes the two an array, reads that one.
-        let part = |k: usize| k > 0 && (b[k - 1].is_ascii_alphanumeric() || b[k - 1] == b'-');
-        let start = if at >= 3 && &b[at - 3..at] == b"dir" {
-            at - 3
-        } else {
-            at
-        };
-        if part(start) {
-            continue;
-        }
-        while b.get(j).is_some_and(|c| c.is_ascii_whitespace()) {
-            j += 1;
-        }
-        if b.get(j) != Some(&b'=') {
-            continue;
-        }
-        j += 1;
-        while b
-            .get(j)
-            .is_some_and(|c| c.is_ascii_whitespace() || *c == b'"' || *c == b'\'')
-        {
-            j += 1;
-        }
+    for v in name_values(text) {
+        let v = v
+            .trim_start_matches(|c: char| c.is_ascii_whitespace() || c == '"' || c == '\'')
+            .as_bytes();
         for (i, p) in query::BINDING_PARAMS.iter().enumerate() {
-            let p = p.to_ascii_lowercase();
-            let end = j + p.len();
-            if b.get(j..end) == Some(p.as_bytes())
-                && !b
-                    .get(end)
+            if v.get(..p.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()))
+                && !v
+                    .get(p.len())
                     .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
             {
                 counts[i] += 1;

@@ -978,18 +978,24 @@ mod tests {
         let inner = format!(
             "<saml:Assertion ID=\"_a\"><ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm=\"{c14n}\"/><ds:Reference URI=\"#_a\"><ds:Transforms>{transforms}</ds:Transforms></ds:Reference></ds:SignedInfo></ds:Signature><saml:Issuer>i</saml:Issuer></saml:Assertion>"
         );
+        spliced(&original, &inner)
+    }
+
+    /// `read_in_place` on the Response `original`, whose first child is the EncryptedAssertion, decrypted
+    /// to `inner` (spliced in its place, as samlint reads it).
+    fn spliced(original: &str, inner: &str) -> Option<Msg> {
         let limits = Limits::default();
-        let doc = crate::xml::parse(&original, &limits).unwrap();
+        let doc = crate::xml::parse(original, &limits).unwrap();
         let ea = doc.child_elements(doc.root).next().unwrap();
         let span = doc.node(ea).span;
-        let spliced = format!(
+        let text = format!(
             "{}{inner}{}",
             &original[..span.start],
             &original[span.end..]
         );
-        let doc2 = crate::xml::parse(&spliced, &limits).unwrap();
+        let doc2 = crate::xml::parse(&text, &limits).unwrap();
         let a = doc2.child_elements(doc2.root).next().unwrap();
-        read_in_place(&doc, ea, &original, &inner, &doc2, a, &limits)
+        read_in_place(&doc, ea, original, inner, &doc2, a, &limits)
     }
 
     /// Review (2026-12-05): what the EncryptedAssertion's context changes in the plaintext libxmlsec1
@@ -1059,19 +1065,10 @@ mod tests {
             let original = format!(
                 "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:saml=\"{SAML}\" xmlns:b=\"urn:b\" ID=\"_r\"><saml:EncryptedAssertion xmlns:b=\"{b_on_ea}\"><x/></saml:EncryptedAssertion></samlp:Response>"
             );
-            let inner = "<saml:Assertion ID=\"_a\" saml:x=\"1\" b:x=\"2\"><saml:Issuer>i</saml:Issuer></saml:Assertion>";
-            let limits = Limits::default();
-            let doc = crate::xml::parse(&original, &limits).unwrap();
-            let ea = doc.child_elements(doc.root).next().unwrap();
-            let span = doc.node(ea).span;
-            let spliced = format!(
-                "{}{inner}{}",
-                &original[..span.start],
-                &original[span.end..]
-            );
-            let doc2 = crate::xml::parse(&spliced, &limits).unwrap();
-            let a = doc2.child_elements(doc2.root).next().unwrap();
-            read_in_place(&doc, ea, &original, inner, &doc2, a, &limits)
+            spliced(
+                &original,
+                "<saml:Assertion ID=\"_a\" saml:x=\"1\" b:x=\"2\"><saml:Issuer>i</saml:Issuer></saml:Assertion>",
+            )
         };
         assert!(case("urn:b").is_none(), "the same binding reads alike");
         assert!(case(SAML).is_some(), "a colliding binding is refused");

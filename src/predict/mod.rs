@@ -279,11 +279,7 @@ fn cloud(i: &Input, out: &mut Predicted) {
             "it came DEFLATE-encoded (the Redirect binding); Atlassian's ACS takes the POST binding, and this is what it would answer had the response been POSTed".into(),
         );
     }
-    if i.source.binding.parameter.is_some()
-        && i.source
-            .encodings
-            .contains(&crate::source::Encoding::PlusFromSpace)
-    {
+    if i.source.plus_unescaped() {
         assumptions.push(
             "the base64's '+' reached Atlassian as '+'; the form or query carries them unescaped, which Atlassian reads as spaces, and then it cannot decode the response (CORE004)".into(),
         );
