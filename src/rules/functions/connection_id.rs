@@ -16,12 +16,26 @@ pub fn entity_id_of(e: &str) -> Option<&str> {
         .filter(|s| !s.is_empty())
 }
 
-/// The id in `…?connection=saml-<id>`.
+/// The id in `…?connection=saml-<id>`, when the query names exactly one connection. A query with two
+/// `connection` parameters (also spelt percent-encoded, in another case, or as `connection[]`, which
+/// Express's `qs` reads as the same key) names none: the first is not "the" connection, since SPs
+/// disagree on which copy they read, and Express hands Auth0 an array.
 pub fn acs_id_of(acs: &str) -> Option<&str> {
     let (_, q) = acs.split_once('?')?;
-    q.split('&')
-        .find_map(|p| p.strip_prefix("connection=saml-"))
-        .filter(|s| !s.is_empty())
+    let q = q.split('#').next().unwrap_or(q);
+    let mut found = None;
+    let mut count = 0;
+    for p in q.split('&').filter(|p| !p.is_empty()) {
+        let raw = p.split_once('=').map_or(p, |(n, _)| n);
+        let name = crate::decode::blob::percent_decode(raw, true);
+        let key = name.trim_start_matches(' ');
+        let key = key.split(['[', '\0']).next().unwrap_or(key);
+        if key.eq_ignore_ascii_case("connection") {
+            count += 1;
+            found = p.strip_prefix("connection=saml-");
+        }
+    }
+    found.filter(|s| count == 1 && !s.is_empty())
 }
 
 impl Function for ConnectionId {
@@ -95,5 +109,29 @@ mod tests {
             Some("abc")
         );
         assert_eq!(acs_id_of("https://auth.atlassian.com/login/callback"), None);
+        // Two connections name none, however the second is spelt.
+        for second in [
+            "connection=saml-b",
+            "Connection=saml-b",
+            "connectio%6E=saml-b",
+            "connection[]=saml-b",
+            "connection",
+            "+connection=x",
+        ] {
+            for q in [
+                format!("connection=saml-a&{second}"),
+                format!("{second}&connection=saml-a"),
+            ] {
+                let u = format!("https://auth.atlassian.com/login/callback?{q}");
+                assert_eq!(acs_id_of(&u), None, "{u}");
+            }
+        }
+        // A fragment is never sent.
+        assert_eq!(
+            acs_id_of(
+                "https://auth.atlassian.com/login/callback?connection=saml-a#connection=saml-b"
+            ),
+            Some("a")
+        );
     }
 }
