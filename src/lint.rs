@@ -424,13 +424,24 @@ pub fn lint_message(
     let wants_signature = model.kind == crate::model::MessageKind::Response;
     let mut signature = None;
     let when = at.as_ref().map_or(opts.now_ms, |a| a.ms);
-    if let Some(out) = verify::analyse_redirect(
-        model,
-        &source.binding,
-        &opts.trust,
-        &verify::dsig::RUST,
-        when,
-    ) {
+    // SigAlg and Signature sign a message only over the Redirect binding; beside a POSTed (or not
+    // deflated) message they are reported (SIG023) and the XML signatures judge it.
+    let redirect = verify::carried_by_redirect(source);
+    if !redirect {
+        findings.extend(verify::detached_outside_redirect(model, source));
+    }
+    if let Some(out) = redirect
+        .then(|| {
+            verify::analyse_redirect(
+                model,
+                &source.binding,
+                &opts.trust,
+                &verify::dsig::RUST,
+                when,
+            )
+        })
+        .flatten()
+    {
         findings.extend(out.findings);
         signature = Some(out.report);
     } else if wants_signature || has_xml_signature {

@@ -1255,6 +1255,77 @@ fn an_unsigned_response_over_the_redirect_binding_is_unsigned() {
     assert!(!codes.contains(&"SIG002".to_string()), "{codes:?}");
 }
 
+/// A Redirect-style signature (`SigAlg`, `Signature` over the raw octets) beside a message the Redirect
+/// binding does not carry: a form body with plain base64, or a deflated query POSTed in a HAR. A
+/// POST-binding SP ignores those parameters and reads the XML, so the message is judged by its XML
+/// signatures (review, 2026-12-05: an unsigned Response POSTed so was `valid`, exit 0) and SIG023 says
+/// why the query signature was not checked.
+#[test]
+fn a_query_signature_beside_a_posted_message_is_not_its_signature() {
+    use base64::Engine as _;
+    use std::io::Write as _;
+    let sign_octets = |octets: &str| {
+        let key =
+            bergshamra::keys::loader::load_rsa_private_pem(read("keys/idp-key.pem").as_bytes())
+                .unwrap();
+        let sk = key.to_signing_key().unwrap().unwrap();
+        let sig =
+            bergshamra::crypto::sign::from_uri("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256")
+                .unwrap()
+                .sign(&sk, octets.as_bytes())
+                .unwrap();
+        format!(
+            "{octets}&Signature={}",
+            pct(&base64::engine::general_purpose::STANDARD.encode(sig))
+        )
+    };
+    let signed_query = |message: &[u8]| {
+        sign_octets(&format!(
+            "SAMLResponse={}&RelayState=r&SigAlg={}",
+            pct(&base64::engine::general_purpose::STANDARD.encode(message)),
+            pct("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256")
+        ))
+    };
+    let unsigned = read("saml/keycloak-atlassian-unsigned.xml");
+    let dir = tempfile::tempdir().unwrap();
+    // A form body: base64, not deflated.
+    let body = write_temp(dir.path(), "body.txt", signed_query(unsigned.as_bytes()));
+    // A deflated query, POSTed.
+    let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(unsigned.as_bytes()).unwrap();
+    let deflated = signed_query(&z.finish().unwrap());
+    let har = serde_json::json!({"log": {"version": "1.2", "entries": [{
+        "startedDateTime": "2026-11-20T10:00:05.000Z",
+        "request": {
+            "method": "POST",
+            "url": "https://sp.example.com/acs",
+            "headers": [{"name": "Content-Type", "value": "application/x-www-form-urlencoded"}],
+            "postData": {"mimeType": "application/x-www-form-urlencoded", "text": deflated.clone()}
+        },
+        "response": {"status": 200, "headers": []}
+    }]}});
+    let har = write_temp(dir.path(), "posted.har", har.to_string());
+    for (input, why) in [(&body, "is not DEFLATE-encoded"), (&har, "was POSTed")] {
+        let (exit, sig, codes) = verdict(input, IDP);
+        assert_status(&sig, "absent", Some("no-signature"));
+        assert!(codes.contains(&"SIG002".to_string()), "{input}: {codes:?}");
+        assert!(codes.contains(&"SIG023".to_string()), "{input}: {codes:?}");
+        assert_eq!(exit, 1, "{input}");
+        let (_, v) = check_json(&[input.as_str(), "--idp-cert", &fixture("keys/idp-cert.pem")]);
+        assert!(v.to_string().contains(why), "{input}: {v:#}");
+    }
+    // The same deflated query in a URL is the Redirect binding: its signature is checked, and holds.
+    let url = write_temp(
+        dir.path(),
+        "redirect.url",
+        format!("https://sp.example.com/acs?{deflated}"),
+    );
+    let (exit, sig, codes) = verdict(&url, IDP);
+    assert_status(&sig, "valid", None);
+    assert!(!codes.contains(&"SIG023".to_string()), "{codes:?}");
+    assert_eq!(exit, 0, "{codes:?}");
+}
+
 /// Shapes another verifier reads differently, each seen `valid` in samlint and refused by xmlsec1 in
 /// the sign-then-verify differential (2026-12-04): refused as malformed before any verifier runs.
 /// A SignatureValue or DigestValue that is not plain base64 text, a Reference to an ID that is not an

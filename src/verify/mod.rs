@@ -33,7 +33,10 @@ mod xmlsec;
 pub mod xmlsec_errors;
 
 pub use contract::C14N;
-pub use redirect::{analyse_redirect, binding_ambiguity, redirect_octets};
+pub use redirect::{
+    analyse_redirect, binding_ambiguity, carried_by_redirect, detached_outside_redirect,
+    redirect_octets,
+};
 
 use crate::finding::{Finding, Msg};
 use crate::model::Message;

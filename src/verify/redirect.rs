@@ -8,7 +8,7 @@ use super::{
 use crate::finding::{Arg, Finding, Msg};
 use crate::model::Message;
 use crate::msg;
-use crate::registry::{SIG001, SIG003, SIG006, SIG007, SIG020};
+use crate::registry::{SIG001, SIG003, SIG006, SIG007, SIG020, SIG023};
 
 /// The octets a Redirect-binding signature over the message parameter `parameter` (`SAMLRequest` or
 /// `SAMLResponse`) covers: that parameter, `RelayState` (when present) and `SigAlg`, each `name=value`
@@ -300,5 +300,53 @@ pub fn binding_ambiguity(
         )
         .at(m.start_tag, format!("/{}", m.root_name))
         .label("carried by an ambiguous query or form"),
+    )
+}
+
+/// Whether the message came by the HTTP-Redirect binding, the one binding whose `SigAlg` and
+/// `Signature` parameters sign it: DEFLATE-encoded (Bindings §3.4.4.1) and not POSTed. A POSTed
+/// message is read by the POST binding, where only its XML signatures count (review, 2026-12-05: an
+/// unsigned Response POSTed with a Redirect-style signature of the form body was `valid`).
+pub fn carried_by_redirect(source: &crate::source::Source) -> bool {
+    use crate::source::Encoding;
+    let deflated = source
+        .encodings
+        .iter()
+        .any(|e| matches!(e, Encoding::Deflate | Encoding::Zlib));
+    let posted = source
+        .binding
+        .method
+        .as_deref()
+        .is_some_and(|m| m.eq_ignore_ascii_case("POST"));
+    deflated && !posted
+}
+
+/// SIG023: `SigAlg` / `Signature` beside a message the Redirect binding does not carry. They are not
+/// checked: the message is judged by its XML signatures, as a POST-binding SP judges it.
+pub fn detached_outside_redirect(m: &Message, source: &crate::source::Source) -> Option<Finding> {
+    let b = &source.binding;
+    if b.sig_alg.is_none() && b.signature.is_none() {
+        return None;
+    }
+    let why = if b
+        .method
+        .as_deref()
+        .is_some_and(|m| m.eq_ignore_ascii_case("POST"))
+    {
+        "was POSTed"
+    } else {
+        "is not DEFLATE-encoded"
+    };
+    Some(
+        Finding::new(
+            &SIG023,
+            msg!(
+                "SigAlg and Signature came with a {} that {}: the HTTP-Redirect binding's signature does not apply, so only its XML signatures are checked, as a POST-binding SP checks them",
+                Arg::plain(m.kind.as_str()),
+                Arg::plain(why)
+            ),
+        )
+        .at(m.start_tag, format!("/{}", m.root_name))
+        .label("query signature not checked"),
     )
 }
