@@ -25,6 +25,19 @@ pub fn predict(i: &Input) -> Prediction {
         message: None,
         assumptions: Vec::new(),
     };
+    // Review (2026-12-05): the prediction is about the message as sent (the model here is the one
+    // received), never what samlint's own --sp-key opened. SSO 2.0 has no SP decryption key to
+    // configure, so an encrypted assertion does not open there.
+    if !i.model.encrypted_assertions.is_empty() || i.model.decrypted.is_some() {
+        return Prediction {
+            accepted: false,
+            check: Some("assertion-encrypted"),
+            assumptions: vec![crate::finding::Msg::from(
+                "rejected because the assertion was sent encrypted and Data Center's SSO 2.0 has no key to decrypt it; its error text for this is not modelled",
+            )],
+            ..base
+        };
+    }
     let unsigned = i.model.assertions.iter().any(|a| a.signature.is_none());
     if unsigned && !i.model.assertions.is_empty() {
         return Prediction {

@@ -718,3 +718,53 @@ impl Line for Exec {
         format!("{} · {:.2} s", self.describe(), self.secs)
     }
 }
+
+/// Data Center's prediction is about the message as sent: SSO 2.0 has no SP decryption key, so an
+/// encrypted assertion (here signed, in an unsigned Response to a Data Center ACS) is rejected there,
+/// with samlint's --sp-key or without it (review, 2026-12-05: with the key it said accepted).
+#[test]
+fn data_center_cannot_open_an_encrypted_assertion() {
+    let dc = template()
+        .replace(
+            "https://auth.atlassian.com/login/callback?connection=saml-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9",
+            "https://jira.example.com/plugins/servlet/samlconsumer",
+        )
+        .replace(
+            "https://auth.atlassian.com/saml/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9",
+            "https://jira.example.com",
+        );
+    let signed = sign_xml(&dc, What::Assertion);
+    let (a0, a1) = assertion_range(&signed);
+    let message = format!(
+        "{}{}{}",
+        &dc[..assertion_range(&dc).0],
+        enc(&standalone(&signed[a0..a1]), GCM),
+        &dc[assertion_range(&dc).1..]
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "dc-encrypted.xml", &message);
+    let dc_accepted = |extra: &[&str]| {
+        let mut a = vec![
+            "--pack",
+            "atlassian-datacenter",
+            "--at",
+            "2026-11-20T10:00:10Z",
+        ];
+        a.extend_from_slice(extra);
+        let r = check(&[&path], "rust", &a, &Opts::default());
+        let json = r.json.expect("JSON output");
+        let m = &json["messages"][0];
+        let p = m["predictions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["sp"] == "atlassian-datacenter")
+            .cloned()
+            .expect("a Data Center prediction");
+        (m["decryption"].is_object(), p["accepted"] == true)
+    };
+    let key = sp_key();
+    // The key opens it (the construction is right), and Data Center still cannot.
+    assert_eq!(dc_accepted(&["--sp-key", &key]), (true, false));
+    assert_eq!(dc_accepted(&[]), (false, false));
+}
