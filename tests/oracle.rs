@@ -197,6 +197,14 @@ fn cases() -> Vec<Case> {
         case("time: NotOnOrAfter with a leading space, late", both(&edit(&t, "NotOnOrAfter=\"2026-11-20T10:00:58.123Z\"", "NotOnOrAfter=\" 2026-11-20T10:00:58.123Z\""))).at("2026-11-20T10:05:00.000Z"),
         case("time: NotOnOrAfter with a zone offset without a colon, late", both(&edit(&t, "NotOnOrAfter=\"2026-11-20T10:00:58.123Z\"", "NotOnOrAfter=\"2026-11-20T11:00:58.123+0100\""))).at("2026-11-20T10:05:00.000Z"),
         case("time: NotOnOrAfter without seconds, late", both(&edit(&t, "NotOnOrAfter=\"2026-11-20T10:00:58.123Z\"", "NotOnOrAfter=\"2026-11-20T10:00\""))).at("2026-11-20T10:03:01.000Z"),
+        // Review (2026-12-05): a date with Z, an offset of 24 hours or more (V8: Invalid Date).
+        case("time: NotOnOrAfter a date with Z, late", both(&edit(&t, "NotOnOrAfter=\"2026-11-20T10:00:58.123Z\"", "NotOnOrAfter=\"2026-11-20Z\""))).at("2026-11-20T10:05:00.000Z"),
+        case("time: NotOnOrAfter with a +25:00 offset", both(&edit(&t, "NotOnOrAfter=\"2026-11-20T10:00:58.123Z\"", "NotOnOrAfter=\"2026-11-20T10:00:58.123+25:00\""))).at("2026-11-20T10:05:00.000Z"),
+        // Review (2026-12-05): where the library's canonicalisation is not the spec's.
+        case("C14N 1.0 (inclusive), Assertion signed: Keycloak's xmlns on saml:Assertion", signed_inclusive(&t)),
+        case("C14N 1.0 (inclusive), Assertion signed, no default namespace declared", signed_inclusive(&t.replace("<saml:Assertion xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\" ", "<saml:Assertion "))),
+        case("processing instruction in the signed assertion", signed(&edit(&t, ">Jane</saml:AttributeValue>", ">Jane<?pi data?></saml:AttributeValue>"), What::Assertion)),
+        case("CR (&#13;) in an attribute value of the signed assertion", signed(&edit(&t, ">Jane</saml:AttributeValue>", " Extra=\"a&#13;b\">Jane</saml:AttributeValue>"), What::Assertion)),
         case("time: NotOnOrAfter a date alone, late", both(&edit(&t, "NotOnOrAfter=\"2026-11-20T10:00:58.123Z\"", "NotOnOrAfter=\"2026-11-20\""))).at("2026-11-20T10:05:00.000Z"),
         case("time: NotOnOrAfter an RFC 2822 date, late", both(&edit(&t, "NotOnOrAfter=\"2026-11-20T10:00:58.123Z\"", "NotOnOrAfter=\"Fri, 20 Nov 2026 10:00:58 GMT\""))).at("2026-11-20T10:05:00.000Z"),
         case("time: NotOnOrAfter not a time", both(&edit(&t, "NotOnOrAfter=\"2026-11-20T10:00:58.123Z\"", "NotOnOrAfter=\"tomorrow\""))).at("2027-11-20T10:05:00.000Z"),
@@ -440,6 +448,28 @@ fn unprefixed(xml: &str) -> String {
         "xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\"",
         "xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\"",
     )
+}
+
+/// The Assertion signed with inclusive C14N 1.0 (CanonicalizationMethod and Reference transform), as
+/// Keycloak signs when its client's "Canonicalization method" is Inclusive.
+fn signed_inclusive(xml: &str) -> String {
+    let a = xml.find("<saml:Assertion").expect("Assertion");
+    let at = a + xml[a..].find("</saml:Issuer>").expect("Issuer") + "</saml:Issuer>".len();
+    let template = samlint::verify::sign::template(
+        "ID_2a9c8e7f-3d4b-4c5a-8e9f-0a1b2c3d4e5f",
+        Alg::RsaSha256,
+        &samlint::verify::sign::pem_body(&read("keys/idp-cert.pem")),
+    )
+    .replace(
+        "http://www.w3.org/2001/10/xml-exc-c14n#",
+        "http://www.w3.org/TR/2001/REC-xml-c14n-20010315",
+    );
+    let t = format!("{}{template}{}", &xml[..at], &xml[at..]);
+    let key = bergshamra::keys::loader::load_rsa_private_pem(read("keys/idp-key.pem").as_bytes())
+        .expect("key");
+    let mut km = bergshamra::keys::KeysManager::new();
+    km.add_key(key);
+    bergshamra::dsig::sign::sign(&bergshamra::DsigContext::new(km), &t).expect("signs")
 }
 
 /// The assertion replaced by an EncryptedAssertion (its cipher text made up: nothing decrypts it).
