@@ -250,6 +250,10 @@ pub const FIXABLE: &[(&str, &str)] = &[
         "attributes.saml.signature.algorithm = \"RSA_SHA256\"",
     ),
     (
+        "ATL022",
+        "attributes.saml_signature_canonicalization_method = exclusive C14N",
+    ),
+    (
         "ATL018",
         "attributes.saml.force.post.binding = \"true\" (and saml.artifact.binding = \"false\")",
     ),
@@ -324,6 +328,11 @@ fn plan_one(plan: &mut Plan, text: &str, client: &Node, f: &Finding) -> Outcome 
         }
         "ADC002" => set(plan, "saml.assertion.signature", "true"),
         "ATL016" | "ATL017" | "KC016" => set(plan, "saml.signature.algorithm", "RSA_SHA256"),
+        "ATL022" => set(
+            plan,
+            "saml_signature_canonicalization_method",
+            "http://www.w3.org/2001/10/xml-exc-c14n#",
+        ),
         "ATL018" => {
             set(plan, "saml.force.post.binding", "true");
             if crate::keycloak::attr(client, "saml.artifact.binding")

@@ -282,7 +282,8 @@ pub fn from_message(m: &Message, source: &crate::source::Source) -> Node {
             .with_opt(
                 "digest",
                 si.references.first().and_then(|r| val(&r.digest_method)),
-            );
+            )
+            .with_opt("canonicalization", val(&si.c14n_method));
     }
     p.set("signing", signing);
     p.set(
@@ -473,7 +474,15 @@ pub fn from_client(client: &Node, realm: Option<&Node>) -> Node {
         Node::map(None)
             .with("response", flag(client, "saml.server.signature"))
             .with("assertion", flag(client, "saml.assertion.signature"))
-            .with("algorithm", alg_node),
+            .with("algorithm", alg_node)
+            .with(
+                "canonicalization",
+                setting(
+                    client,
+                    "saml_signature_canonicalization_method",
+                    "http://www.w3.org/2001/10/xml-exc-c14n#",
+                ),
+            ),
     );
     p.set(
         "encryption",

@@ -622,3 +622,41 @@ fn completions_and_the_man_page() {
     );
     assert_eq!(run(&["man"]).stdout, committed);
 }
+
+/// ATL022 (inclusive canonicalization, which Atlassian Cloud's library canonicalizes otherwise) is
+/// fixed to exclusive C14N, Keycloak's default, and nothing else changes.
+#[test]
+fn fix_sets_exclusive_canonicalization() {
+    let ok =
+        std::fs::read_to_string(root().join("fixtures/keycloak/atlassian-cloud-ok.json")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&ok).unwrap();
+    v["attributes"]["saml_signature_canonicalization_method"] =
+        "http://www.w3.org/TR/2001/REC-xml-c14n-20010315".into();
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_temp(
+        dir.path(),
+        "client.json",
+        serde_json::to_string_pretty(&v).unwrap(),
+    );
+    let (_, before) = check_json(&[&p]);
+    assert!(
+        codes_of(&before).contains(&"ATL022".to_string()),
+        "{:?}",
+        codes_of(&before)
+    );
+    let o = run(&["fix", &p, "--in-place"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.contains("ATL022"), "{}", o.stderr);
+    let (_, after) = check_json(&[&p]);
+    assert!(
+        !codes_of(&after).contains(&"ATL022".to_string()),
+        "{:?}",
+        codes_of(&after)
+    );
+    let fixed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+    assert_eq!(
+        fixed["attributes"]["saml_signature_canonicalization_method"],
+        "http://www.w3.org/2001/10/xml-exc-c14n#"
+    );
+}

@@ -430,6 +430,21 @@ fn client_mutations() -> Vec<ClientCase> {
             vec![("ATL016", "\"DSA_SHA1\""), ("KC016", "\"DSA_SHA1\"")],
         ),
         (
+            "inclusive canonicalization",
+            |c| {
+                set_attr(
+                    c,
+                    "saml_signature_canonicalization_method",
+                    json!("http://www.w3.org/TR/2001/REC-xml-c14n-20010315"),
+                )
+            },
+            &[],
+            vec![(
+                "ATL022",
+                "\"http://www.w3.org/TR/2001/REC-xml-c14n-20010315\"",
+            )],
+        ),
+        (
             "PSS",
             |c| set_attr(c, "saml.signature.algorithm", json!("RSA_SHA256_MGF1")),
             &[],
