@@ -127,6 +127,19 @@ fn audiences_of_one_restriction_are_alternatives() {
     );
     let m = only(&lint(&variant(&ours, &second), &[]), "PRO003");
     assert!(m.contains(other), "{m}");
+    // Without --sp-entity-id (review, 2026-12-05): restrictions that share no Audience exclude every
+    // SP; ones that share the SP's are clean.
+    let cert = fixture("keys/idp-cert.pem");
+    let pro003 = |x: &str| {
+        let (_, v) = check_json(&[x, "--idp-cert", &cert, "--at", IN_WINDOW]);
+        codes(&v).iter().filter(|c| *c == "PRO003").count()
+    };
+    assert_eq!(pro003(&variant(&ours, &second)), 1);
+    let shared = format!(
+        "{ours}</saml:AudienceRestriction><saml:AudienceRestriction><saml:Audience>{other}</saml:Audience>{ours}"
+    );
+    assert_eq!(pro003(&variant(&ours, &shared)), 0);
+    assert_eq!(pro003(&variant("x", "x")), 0);
 }
 
 #[test]

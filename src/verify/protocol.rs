@@ -309,6 +309,38 @@ fn audience(c: &Ctx, out: &mut Vec<Finding>) {
             );
         }
     }
+    // Every AudienceRestriction must hold: restrictions that share no Audience exclude every SP, known
+    // or not (an SP that reads only the first one, as Auth0's library does, accepts what the others
+    // forbid). Linear: the audiences of the first restriction, kept while each other one names them.
+    if c.expect.sp_entity_id.is_none() {
+        for a in &c.m.assertions {
+            let mut rs = a
+                .conditions
+                .iter()
+                .flat_map(|c| &c.audience_restrictions)
+                .filter(|r| !r.is_empty());
+            let Some(first) = rs.next() else { continue };
+            let mut common: std::collections::HashSet<&str> =
+                first.iter().map(|t| t.value.trim()).collect();
+            let mut last = None;
+            for r in rs {
+                let here: std::collections::HashSet<&str> =
+                    r.iter().map(|t| t.value.trim()).collect();
+                common.retain(|v| here.contains(v));
+                last = Some(r);
+            }
+            if let (true, Some(r)) = (common.is_empty(), last.and_then(|r| r.first())) {
+                out.push(
+                    Finding::new(
+                        &PRO003,
+                        "no Audience is in every AudienceRestriction, and each must hold: no SP accepts this assertion under the rules, and one that reads only the first restriction accepts what the others forbid",
+                    )
+                    .at(r.span, format!("{}/Conditions/AudienceRestriction", a.path))
+                    .label("disjoint audiences"),
+                );
+            }
+        }
+    }
     let Some(sp) = &c.sp else { return };
     for a in &c.m.assertions {
         let at = format!("{}/Conditions/AudienceRestriction/Audience", a.path);
