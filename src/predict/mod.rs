@@ -224,6 +224,13 @@ fn connection(i: &Input) -> Connection {
         (Some(a), _) => a.clone(),
         (None, Some(p)) => p,
         (None, None) => {
+            // A URL on the callback that names no single connection (none, two) is no connection's
+            // ACS: it stands for none, and the connection's ACS is unknown (review 2, 2026-12-05: the
+            // raw Destination with two connections was taken as the ACS, and matched itself).
+            let elsewhere = |u: &Option<String>| {
+                u.clone()
+                    .filter(|u| !u.starts_with("https://auth.atlassian.com/login/callback"))
+            };
             let a = atl_acs(&destination)
                 .or_else(|| atl_acs(&recipient))
                 .or_else(|| {
@@ -232,8 +239,12 @@ fn connection(i: &Input) -> Connection {
                         .and_then(entity_id_of)
                         .map(|id| format!("{ATLASSIAN_ACS}{id}"))
                 })
-                .or(destination.clone())
-                .or(recipient.clone())
+                .or_else(|| elsewhere(&destination))
+                .or_else(|| elsewhere(&recipient))
+                .or_else(|| {
+                    (destination.is_some() || recipient.is_some())
+                        .then(|| format!("{ATLASSIAN_ACS}<id>"))
+                })
                 .unwrap_or_default();
             inferred.push(crate::msg!(
                 "the ACS URL is {}",

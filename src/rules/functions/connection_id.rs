@@ -16,23 +16,27 @@ pub fn entity_id_of(e: &str) -> Option<&str> {
         .filter(|s| !s.is_empty())
 }
 
-/// The id in `…?connection=saml-<id>`, when the query names exactly one connection. A query with two
-/// `connection` parameters (also spelt percent-encoded, in another case, or as `connection[]`, which
-/// Express's `qs` reads as the same key) names none: the first is not "the" connection, since SPs
-/// disagree on which copy they read, and Express hands Auth0 an array.
-pub fn acs_id_of(acs: &str) -> Option<&str> {
+/// The id in `…?connection=saml-<id>`, percent-decoded as Express decodes a query, when the query
+/// names exactly one connection. A query with two `connection` parameters (also spelt
+/// percent-encoded, in another case, or as `connection[]`, which Express's `qs` reads as the same key)
+/// names none: the first is not "the" connection, since SPs disagree on which copy they read, and
+/// Express hands Auth0 an array.
+pub fn acs_id_of(acs: &str) -> Option<String> {
+    use crate::decode::blob::percent_decode;
     let (_, q) = acs.split_once('?')?;
     let q = q.split('#').next().unwrap_or(q);
     let mut found = None;
     let mut count = 0;
     for p in q.split('&').filter(|p| !p.is_empty()) {
-        let raw = p.split_once('=').map_or(p, |(n, _)| n);
-        let name = crate::decode::blob::percent_decode(raw, true);
+        let (raw_name, raw_value) = p.split_once('=').unwrap_or((p, ""));
+        let name = percent_decode(raw_name, true);
         let key = name.trim_start_matches(' ');
         let key = key.split(['[', '\0']).next().unwrap_or(key);
         if key.eq_ignore_ascii_case("connection") {
             count += 1;
-            found = p.strip_prefix("connection=saml-");
+            found = (name == "connection")
+                .then(|| percent_decode(raw_value, true))
+                .and_then(|v| v.strip_prefix("saml-").map(str::to_string));
         }
     }
     found.filter(|s| count == 1 && !s.is_empty())
@@ -105,8 +109,15 @@ mod tests {
         assert_eq!(entity_id_of("https://auth.atlassian.com/saml/"), None);
         assert_eq!(entity_id_of("https://example.com/saml/abc"), None);
         assert_eq!(
-            acs_id_of("https://auth.atlassian.com/login/callback?x=1&connection=saml-abc"),
+            acs_id_of("https://auth.atlassian.com/login/callback?x=1&connection=saml-abc")
+                .as_deref(),
             Some("abc")
+        );
+        // Express decodes the query: the connection is the decoded id (review 2, 2026-12-05).
+        assert_eq!(
+            acs_id_of("https://auth.atlassian.com/login/callback?connection=saml-%30f1e")
+                .as_deref(),
+            Some("0f1e")
         );
         assert_eq!(acs_id_of("https://auth.atlassian.com/login/callback"), None);
         // Two connections name none, however the second is spelt.
@@ -130,7 +141,8 @@ mod tests {
         assert_eq!(
             acs_id_of(
                 "https://auth.atlassian.com/login/callback?connection=saml-a#connection=saml-b"
-            ),
+            )
+            .as_deref(),
             Some("a")
         );
     }
