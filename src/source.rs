@@ -140,6 +140,10 @@ pub struct BindingParams {
     pub entry: Option<usize>,
     /// HTTP status of the response to that request (HAR, SAML-tracer).
     pub status: Option<i64>,
+    /// The message came in a request body (a HAR's postData, SAML-tracer's POST parameters), whatever
+    /// the method says: never the Redirect binding, which carries it in the URL's query.
+    #[serde(skip)]
+    pub in_body: bool,
 }
 
 /// One decoded SAML message text and everything known about how it was obtained.

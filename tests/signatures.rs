@@ -1305,7 +1305,21 @@ fn a_query_signature_beside_a_posted_message_is_not_its_signature() {
         "response": {"status": 200, "headers": []}
     }]}});
     let har = write_temp(dir.path(), "posted.har", har.to_string());
-    for (input, why) in [(&body, "is not DEFLATE-encoded"), (&har, "was POSTed")] {
+    // Review 2 (2026-12-05): the body of a GET, or of a method that is not quite POST, is no query.
+    let in_body = |method: &str, name: &str| {
+        let mut h: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&har).unwrap()).unwrap();
+        h["log"]["entries"][0]["request"]["method"] = method.into();
+        write_temp(dir.path(), name, h.to_string())
+    };
+    let get_body = in_body("GET", "get-body.har");
+    let post_space = in_body("POST ", "post-space.har");
+    for (input, why) in [
+        (&body, "is not DEFLATE-encoded"),
+        (&har, "was POSTed"),
+        (&get_body, "came in a request body"),
+        (&post_space, "came in a request body"),
+    ] {
         let (exit, sig, codes) = verdict(input, IDP);
         assert_status(&sig, "absent", Some("no-signature"));
         assert!(codes.contains(&"SIG002".to_string()), "{input}: {codes:?}");

@@ -520,6 +520,10 @@ fn har_entry(
     }
     let from_query = found.len() - first;
     // POST binding: the form body (raw text preferred: it is exactly what was sent).
+    let base = BindingParams {
+        in_body: true,
+        ..base
+    };
     if let Some(pd) = e.request.post_data {
         let form = pd
             .mime_type
@@ -849,7 +853,11 @@ fn tracer_request(n: usize, r: TracerRequest, found: &mut Vec<Found>) {
     }
     if let Some(post) = &r.post {
         let set = post.iter().map(|(n, v)| SetParam::decoded(n, v)).collect();
-        push_set(&label, &base, None, set, found);
+        let body = BindingParams {
+            in_body: true,
+            ..base.clone()
+        };
+        push_set(&label, &body, None, set, found);
     }
     if found.len() == before
         && let Some(xml) = r.saml.filter(|s| super::blob::looks_like_xml(s))

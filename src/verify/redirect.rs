@@ -304,7 +304,8 @@ pub fn binding_ambiguity(
 }
 
 /// Whether the message came by the HTTP-Redirect binding, the one binding whose `SigAlg` and
-/// `Signature` parameters sign it: DEFLATE-encoded (Bindings §3.4.4.1) and not POSTed. A POSTed
+/// `Signature` parameters sign it: DEFLATE-encoded (Bindings §3.4.4.1), in a URL's query (not a
+/// request body, whatever the method; review 2, 2026-12-05), and not POSTed. A POSTed
 /// message is read by the POST binding, where only its XML signatures count (review, 2026-12-05: an
 /// unsigned Response POSTed with a Redirect-style signature of the form body was `valid`).
 pub fn carried_by_redirect(source: &crate::source::Source) -> bool {
@@ -318,7 +319,7 @@ pub fn carried_by_redirect(source: &crate::source::Source) -> bool {
         .method
         .as_deref()
         .is_some_and(|m| m.eq_ignore_ascii_case("POST"));
-    deflated && !posted
+    deflated && !posted && !source.binding.in_body
 }
 
 /// SIG023: `SigAlg` / `Signature` beside a message the Redirect binding does not carry. They are not
@@ -334,6 +335,8 @@ pub fn detached_outside_redirect(m: &Message, source: &crate::source::Source) ->
         .is_some_and(|m| m.eq_ignore_ascii_case("POST"))
     {
         "was POSTed"
+    } else if b.in_body {
+        "came in a request body"
     } else {
         "is not DEFLATE-encoded"
     };
