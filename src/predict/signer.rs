@@ -369,6 +369,9 @@ fn cert_to_pem(b64: &str) -> String {
 }
 
 impl Oracle for Verifier<'_> {
+    fn text(&self) -> &str {
+        self.text
+    }
     fn verify(&self, s: NodeId, key: &Key) -> Crypto {
         let method = self
             .doc
