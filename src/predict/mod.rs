@@ -224,13 +224,10 @@ fn connection(i: &Input) -> Connection {
         (Some(a), _) => a.clone(),
         (None, Some(p)) => p,
         (None, None) => {
-            // A URL on the callback that names no single connection (none, two) is no connection's
-            // ACS: it stands for none, and the connection's ACS is unknown (review 2, 2026-12-05: the
-            // raw Destination with two connections was taken as the ACS, and matched itself).
-            let elsewhere = |u: &Option<String>| {
-                u.clone()
-                    .filter(|u| !u.starts_with("https://auth.atlassian.com/login/callback"))
-            };
+            // Every Atlassian connection's ACS is the callback with its id: a URL that names no single
+            // connection (none, two, a foreign host, the callback spelt otherwise) is no connection's
+            // ACS, and without an id anywhere the ACS is the callback with an unknown one (reviews 2
+            // and 3, 2026-12-05: such a Destination was taken as the ACS and matched itself).
             let a = atl_acs(&destination)
                 .or_else(|| atl_acs(&recipient))
                 .or_else(|| {
@@ -239,13 +236,7 @@ fn connection(i: &Input) -> Connection {
                         .and_then(entity_id_of)
                         .map(|id| format!("{ATLASSIAN_ACS}{id}"))
                 })
-                .or_else(|| elsewhere(&destination))
-                .or_else(|| elsewhere(&recipient))
-                .or_else(|| {
-                    (destination.is_some() || recipient.is_some())
-                        .then(|| format!("{ATLASSIAN_ACS}<id>"))
-                })
-                .unwrap_or_default();
+                .unwrap_or_else(|| format!("{ATLASSIAN_ACS}<id>"));
             inferred.push(crate::msg!(
                 "the ACS URL is {}",
                 crate::finding::Arg::url(&a)
