@@ -207,6 +207,13 @@ fn cases() -> Vec<Case> {
         // break in an attribute value.
         case("processing instruction in the assertion's SignedInfo", signed_assertion_with(&t, |x| x.replace("<ds:SignatureMethod", "<?pi x?><ds:SignatureMethod"))),
         case("C14N 1.0 (inclusive), Assertion signed, a prefix of the Response redeclared in it", signed_inclusive(&t.replace("<saml:Assertion xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\" ", "<saml:Assertion ").replacen("<samlp:Response ", "<samlp:Response xmlns:xs=\"urn:example:not-xsd\" ", 1))),
+        // Review 3 (2026-12-05): an Audience on auth.atlassian.com without an id and a foreign
+        // Destination; xml:lang on the Response; the Response's Signature after a signed Assertion
+        // (the library reads the first SignedInfo's namespaces); many repeated declarations.
+        case("Audience without a connection id, foreign Destination and Recipient (inferred connection)", both(&t.replace(&acs(), "https://sp.example.com/acs").replace(&realm(), "https://auth.atlassian.com/saml/"))).inferred(),
+        case("C14N 1.0 (inclusive), Assertion signed, xml:lang on the Response", signed_inclusive(&t.replace("<saml:Assertion xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\" ", "<saml:Assertion ").replacen("<samlp:Response ", "<samlp:Response xml:lang=\"en\" ", 1))),
+        case("C14N 1.0 (inclusive), Response's Signature last, after a SignedInfo-named element in the Assertion", response_signed_last_inclusive(&t.replace("<saml:Assertion xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\" ", "<saml:Assertion xmlns:foo=\"urn:example:foo\" ").replacen(">Jane</saml:AttributeValue>", "><x:SignedInfo xmlns:x=\"urn:example:decoy\"/>Jane</saml:AttributeValue>", 1))),
+        case("C14N 1.0 (inclusive), Assertion signed, 40 AttributeValues each declaring xs and xsi", signed_inclusive(&t.replace("<saml:Assertion xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\" ", "<saml:Assertion ").replace("</saml:AttributeStatement>", &format!("{}</saml:AttributeStatement>", (0..40).map(|i| format!("<saml:Attribute Name=\"a{i}\"><saml:AttributeValue xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"xs:string\">v{i}</saml:AttributeValue></saml:Attribute>")).collect::<String>())))),
         case("attribute value with a line break as written (the same value to the spec)", signed(&edit(&t, "NameFormat=\"urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified\"><saml:AttributeValue xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"xs:string\">Doe", "NameFormat=\"urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified\" FriendlyName=\"sur name\"><saml:AttributeValue xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"xs:string\">Doe"), What::Response).replace("FriendlyName=\"sur name\"", "FriendlyName=\"sur\nname\"")),
         case("processing instruction in the signed assertion", signed(&edit(&t, ">Jane</saml:AttributeValue>", ">Jane<?pi data?></saml:AttributeValue>"), What::Assertion)),
         case("CR (&#13;) in an attribute value of the signed assertion", signed(&edit(&t, ">Jane</saml:AttributeValue>", " Extra=\"a&#13;b\">Jane</saml:AttributeValue>"), What::Assertion)),
@@ -479,6 +486,27 @@ fn signed_assertion_with(xml: &str, f: impl Fn(String) -> String) -> String {
         Alg::RsaSha256,
         &samlint::verify::sign::pem_body(&read("keys/idp-cert.pem")),
     ));
+    let t = format!("{}{template}{}", &xml[..at], &xml[at..]);
+    let key = bergshamra::keys::loader::load_rsa_private_pem(read("keys/idp-key.pem").as_bytes())
+        .expect("key");
+    let mut km = bergshamra::keys::KeysManager::new();
+    km.add_key(key);
+    bergshamra::dsig::sign::sign(&bergshamra::DsigContext::new(km), &t).expect("signs")
+}
+
+/// The Response signed with inclusive C14N, its Signature the Response's last child (after the
+/// Assertion): no IdP places it there, but the library reads it.
+fn response_signed_last_inclusive(xml: &str) -> String {
+    let at = xml.rfind("</samlp:Response>").expect("end");
+    let template = samlint::verify::sign::template(
+        "ID_6d1f6c0e-5b7a-4a3e-9c2d-1e0f9a8b7c6d",
+        Alg::RsaSha256,
+        &samlint::verify::sign::pem_body(&read("keys/idp-cert.pem")),
+    )
+    .replace(
+        "http://www.w3.org/2001/10/xml-exc-c14n#",
+        "http://www.w3.org/TR/2001/REC-xml-c14n-20010315",
+    );
     let t = format!("{}{template}{}", &xml[..at], &xml[at..]);
     let key = bergshamra::keys::loader::load_rsa_private_pem(read("keys/idp-key.pem").as_bytes())
         .expect("key");

@@ -912,6 +912,22 @@ fn signature(
             ),
         ));
     }
+    // xml-crypto takes the ancestor namespaces of inclusive SignedInfo from the first SignedInfo of
+    // the document (`findAncestorNs(doc, "//*[local-name()='SignedInfo']")`), whichever signature is
+    // checked (review 3, 2026-12-05: the Response's Signature placed after a signed Assertion).
+    if inclusive(&c14n) && scope == doc.root {
+        let first = std::iter::once(doc.root)
+            .chain(doc.descendants(doc.root))
+            .find(|n| named(doc, *n, "SignedInfo"));
+        if first.is_some_and(|f| {
+            f != signed_info && ancestor_ns(doc, f) != ancestor_ns(doc, signed_info)
+        }) {
+            return Some(Outcome::Unknown(
+                check("signature-value"),
+                "the library canonicalises this SignedInfo with the namespaces in scope at another, the document's first, so the signature value does not verify over its canonical form".into(),
+            ));
+        }
+    }
     let sig_checked = || oracle.verify(s, &key);
     let first_ref_uri = attr(doc, refs[0], "URI").unwrap_or("").to_string();
     let supplied = children(doc, refs[0], "DigestValue")
@@ -1060,16 +1076,45 @@ fn library_c14n_differs(
     if !inclusive {
         return None;
     }
-    // The prefix sets below are copied per element: capped, as no IdP declares this many.
-    let declarations = (top..doc.node(top).end)
+    // Inclusive C14N 1.0 (§2.4) writes the xml:* attributes of the signed element's ancestors on it;
+    // the library writes none (review 3, 2026-12-05: xml:lang on the Response).
+    let own_xml: Vec<&str> = doc.element(top).map_or_else(Vec::new, |e| {
+        e.attrs
+            .iter()
+            .filter(|a| a.ns.as_deref() == Some(crate::xml::dom::XML_NS))
+            .map(|a| a.local.as_str())
+            .collect()
+    });
+    let mut up = doc.node(top).parent;
+    while let Some(a) = up {
+        if doc.element(a).is_some_and(|e| {
+            e.attrs.iter().any(|x| {
+                x.ns.as_deref() == Some(crate::xml::dom::XML_NS)
+                    && !own_xml.contains(&x.local.as_str())
+            })
+        }) {
+            return Some(
+                "an ancestor of the signed element carries an xml:* attribute, which inclusive canonicalisation writes on it and the library's does not",
+            );
+        }
+        up = doc.node(a).parent;
+    }
+    // The prefix sets below are copied per element: capped by distinct prefixes (repeated
+    // declarations of one prefix, as Keycloak writes on every AttributeValue, do not grow them).
+    let mut prefixes: Vec<&str> = Vec::new();
+    for a in (top..doc.node(top).end)
         .filter_map(|n| doc.element(n))
         .flat_map(|e| e.attrs.iter())
         .filter(|a| a.is_declaration())
-        .count();
-    if declarations > 64 {
-        return Some(
-            "the signed content declares more namespaces than samlint models the library's inclusive canonicalisation over",
-        );
+    {
+        if !prefixes.contains(&a.local.as_str()) {
+            prefixes.push(a.local.as_str());
+            if prefixes.len() > 64 {
+                return Some(
+                    "the signed content declares more namespace prefixes than samlint models the library's inclusive canonicalisation over",
+                );
+            }
+        }
     }
     // Per element: the spec's in-scope default namespace, the library's last written one, and the
     // prefixes the library has written (indexed from `top`).
@@ -1181,6 +1226,27 @@ fn library_c14n_differs(
         lib_prefixes[n - top] = seen;
     }
     None
+}
+
+/// The prefixed namespaces declared on `n`'s ancestors, the nearest binding of each prefix, sorted.
+fn ancestor_ns(doc: &Document, n: NodeId) -> Vec<(&str, &str)> {
+    let mut seen: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    let mut up = doc.node(n).parent;
+    while let Some(a) = up {
+        if let Some(e) = doc.element(a) {
+            for x in e
+                .attrs
+                .iter()
+                .filter(|x| x.ns.as_deref() == Some(crate::xml::dom::XMLNS_NS))
+            {
+                seen.entry(x.local.as_str()).or_insert(x.value.as_str());
+            }
+        }
+        up = doc.node(a).parent;
+    }
+    let mut out: Vec<(&str, &str)> = seen.into_iter().collect();
+    out.sort_unstable();
+    out
 }
 
 const ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
