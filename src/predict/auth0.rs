@@ -797,12 +797,16 @@ fn signature(
     let in_scope: Vec<NodeId> = std::iter::once(scope)
         .chain(doc.descendants(scope))
         .collect();
-    // How many elements carry each ID value (in any of the library's ID attributes): one pass.
+    // How many elements carry each ID value (in any of the library's ID attributes), and the first
+    // of them: one pass.
     let mut id_counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for e in in_scope.iter().filter_map(|n| doc.element(*n)) {
+    let mut id_first: std::collections::HashMap<&str, NodeId> = std::collections::HashMap::new();
+    for n in &in_scope {
+        let Some(e) = doc.element(*n) else { continue };
         for a in &e.attrs {
             if ID_NAMES.contains(&a.local.as_str()) {
                 *id_counts.entry(a.value.as_str()).or_default() += 1;
+                id_first.entry(a.value.as_str()).or_insert(*n);
             }
         }
     }
@@ -866,13 +870,7 @@ fn signature(
         let target = if id.is_empty() {
             Some(scope)
         } else {
-            in_scope.iter().copied().find(|n| {
-                doc.element(*n).is_some_and(|e| {
-                    e.attrs
-                        .iter()
-                        .any(|a| ID_NAMES.contains(&a.local.as_str()) && a.value == id)
-                })
-            })
+            id_first.get(id).copied()
         };
         let transforms = children(doc, *r, "Transforms")
             .first()
@@ -1015,6 +1013,8 @@ fn signature(
     }
 }
 
+const CR_IN_COPY: &str = "the assertion holds a carriage return (&#13;), which the library's copy of the assertion reads back as a line feed";
+
 /// Where xml-crypto 1.4.1-auth0's canonicalisation of the subtree at `top` (the Signature `sig` left
 /// out, as the enveloped transform does) writes other bytes than the spec's, and why; `None` when it
 /// writes the same as far as samlint models it. Both of its canonicalisations write a processing
@@ -1037,41 +1037,41 @@ fn library_c14n_differs(
     use crate::xml::dom::XMLNS_NS;
     let skipped = |n: NodeId| sig.is_some_and(|s| (s..doc.node(s).end).contains(&n));
     let subtree = (top..doc.node(top).end).filter(|n| !skipped(*n));
-    if subtree
-        .clone()
-        .any(|n| matches!(doc.node(n).kind, NodeKind::Pi))
-    {
-        return Some(
-            "the signed content holds a processing instruction, which the library's canonicalisation writes as text",
-        );
-    }
-    // xmldom does not normalise white space in attribute values: a line break or tab written as it
-    // is (which the spec's parser reads as a space) is canonicalised as `&#xA;` / `&#x9;` (review 2,
-    // 2026-12-05).
-    if subtree.clone().any(|n| {
-        doc.element(n).is_some_and(|e| {
-            e.attrs.iter().any(|a| {
-                text.get(a.value_span.range())
-                    .is_some_and(|raw| raw.contains(['\n', '\t', '\r']))
-            })
-        })
-    }) {
-        return Some(
-            "an attribute value holds a line break or tab as written, which the library's parser keeps and the spec's reads as a space",
-        );
-    }
-    // The assertion's signature is checked in a copy xmldom writes out (a CR raw, in text and in
-    // attribute values) and the library reads back after turning every CR into a line feed.
-    if !whole_document
-        && subtree.clone().any(|n| match &doc.node(n).kind {
-            NodeKind::Text { value } | NodeKind::CData { value } => value.contains('\r'),
-            NodeKind::Element(e) => e.attrs.iter().any(|a| a.value.contains('\r')),
-            _ => false,
-        })
-    {
-        return Some(
-            "the assertion holds a carriage return (&#13;), which the library's copy of the assertion reads back as a line feed",
-        );
+    // One pass over the content for what either canonicalisation writes otherwise:
+    // - a processing instruction, written as text;
+    // - a line break or tab written raw in an attribute value: xmldom does not normalise white space
+    //   there, so it is canonicalised as `&#xA;` / `&#x9;` where the spec has a space (review 2);
+    // - in the assertion's copy, which xmldom writes out (a CR raw, in text and attribute values) and
+    //   the library reads back after turning every CR into a line feed, a carriage return.
+    for n in subtree.clone() {
+        match &doc.node(n).kind {
+            NodeKind::Pi => {
+                return Some(
+                    "the signed content holds a processing instruction, which the library's canonicalisation writes as text",
+                );
+            }
+            NodeKind::Element(e) => {
+                for a in &e.attrs {
+                    if text
+                        .get(a.value_span.range())
+                        .is_some_and(|raw| raw.contains(['\n', '\t', '\r']))
+                    {
+                        return Some(
+                            "an attribute value holds a line break or tab as written, which the library's parser keeps and the spec's reads as a space",
+                        );
+                    }
+                    if !whole_document && a.value.contains('\r') {
+                        return Some(CR_IN_COPY);
+                    }
+                }
+            }
+            NodeKind::Text { value } | NodeKind::CData { value }
+                if !whole_document && value.contains('\r') =>
+            {
+                return Some(CR_IN_COPY);
+            }
+            _ => {}
+        }
     }
     if !inclusive {
         return None;
