@@ -1034,7 +1034,6 @@ fn library_c14n_differs(
     whole_document: bool,
     copy_root: bool,
 ) -> Option<&'static str> {
-    use crate::xml::dom::XMLNS_NS;
     let skipped = |n: NodeId| sig.is_some_and(|s| (s..doc.node(s).end).contains(&n));
     let subtree = (top..doc.node(top).end).filter(|n| !skipped(*n));
     // One pass over the content for what either canonicalisation writes otherwise:
@@ -1116,82 +1115,99 @@ fn library_c14n_differs(
             }
         }
     }
-    // Per element: the spec's in-scope default namespace, the library's last written one, and the
-    // prefixes the library has written (indexed from `top`).
-    let len = doc.node(top).end - top;
-    let mut spec_default: Vec<&str> = vec![""; len];
-    let mut lib_default: Vec<Option<&str>> = vec![Some(""); len];
-    let mut lib_prefixes: Vec<Vec<&str>> = vec![Vec::new(); len];
-    for n in subtree {
+    namespaces_differ(doc, top, sig, copy_root)
+}
+
+/// One element of the walk below: what the spec and the library have in scope there.
+struct Frame<'a> {
+    node: NodeId,
+    /// The spec's in-scope default namespace, and the one the library last wrote.
+    spec_default: &'a str,
+    lib_default: Option<&'a str>,
+    /// The prefixes the library has declared in its output (or on the copy's root).
+    seen: Vec<&'a str>,
+    /// The prefixes this element binds, to unbind when the walk leaves it.
+    binds: Vec<&'a str>,
+}
+
+/// The library's inclusive namespace output against the spec's, element by element, over the subtree
+/// at `top` (`sig` left out): the default namespace (written only on unprefixed elements, where it
+/// differs from the last one written) and the prefixes (written where used or declared and not yet
+/// written by its own output). A stack of the open elements and a map of the prefix bindings in
+/// scope: linear in the subtree, memory in its depth.
+fn namespaces_differ(
+    doc: &Document,
+    top: NodeId,
+    sig: Option<NodeId>,
+    copy_root: bool,
+) -> Option<&'static str> {
+    use crate::xml::dom::XMLNS_NS;
+    let skipped = |n: NodeId| sig.is_some_and(|s| (s..doc.node(s).end).contains(&n));
+    let above = ancestor_ns(doc, top);
+    // The copy's root starts with every prefix above it in its set, copied at every element: capped.
+    if copy_root && above.len() > 64 {
+        return Some(
+            "the signed content has more namespaces in scope than samlint models the library's inclusive canonicalisation over",
+        );
+    }
+    let mut bound: std::collections::HashMap<&str, Vec<&str>> = std::collections::HashMap::new();
+    for (p, v) in &above {
+        bound.insert(p, vec![v]);
+    }
+    let mut stack: Vec<Frame> = Vec::new();
+    for n in (top..doc.node(top).end).filter(|n| !skipped(*n)) {
         let Some(e) = doc.element(n) else { continue };
         let parent = doc.node(n).parent.filter(|p| *p >= top && *p < n);
+        while stack.last().is_some_and(|f| Some(f.node) != parent) {
+            if let Some(f) = stack.pop() {
+                for p in f.binds {
+                    if let Some(v) = bound.get_mut(p) {
+                        v.pop();
+                    }
+                }
+            }
+        }
+        let up = stack.last();
         let declared_default = e
             .attrs
             .iter()
             .find(|a| a.ns.is_none() && a.qname == "xmlns")
             .map(|a| a.value.as_str());
-        let inherited = match parent {
-            Some(p) => spec_default[p - top],
+        let inherited = match up {
+            Some(f) => f.spec_default,
             None => doc.lookup_prefix(n, None).unwrap_or(""),
         };
         let d = declared_default.unwrap_or(inherited);
         // The spec's declaration: on the apex when not empty, below when it changes.
-        let spec = match parent {
+        let spec = match up {
             None => (!d.is_empty()).then_some(d),
-            Some(p) => (spec_default[p - top] != d).then_some(d),
+            Some(f) => (f.spec_default != d).then_some(d),
         };
-        let last = parent.map_or(Some(""), |p| lib_default[p - top]);
-        let (lib, now) = if e.prefix.is_some() {
-            (None, last)
-        } else {
-            let cur = e.ns.as_deref().unwrap_or("");
-            if last == Some(cur) {
-                (None, last)
-            } else {
-                (Some(cur), e.ns.as_deref())
-            }
+        let last = up.map_or(Some(""), |f| f.lib_default);
+        let (lib, now) = match (&e.prefix, e.ns.as_deref().unwrap_or("")) {
+            (Some(_), _) => (None, last),
+            (None, cur) if last == Some(cur) => (None, last),
+            (None, cur) => (Some(cur), e.ns.as_deref()),
         };
         if spec != lib {
             return Some(
                 "the library's inclusive canonicalisation writes the default namespace declarations otherwise than the spec",
             );
         }
-        spec_default[n - top] = d;
-        lib_default[n - top] = now;
-        // Prefixes: below the apex, the spec writes a declaration the element itself makes (with a
-        // new value); the library writes one for each prefix the element uses or declares that its
-        // own output has not declared yet. (The apex gets every prefix in scope from both.)
-        // The prefixes the library has declared: its own output's, and on the root of the assertion's
-        // copy (`copy_root`) every prefix in scope, since passport-wsfed-saml2 copies the ancestors'
-        // declarations onto it (those of other ancestors are written, not remembered).
-        let mut seen: Vec<&str> = match parent {
-            Some(p) => lib_prefixes[p - top].clone(),
-            None if copy_root => {
-                let mut v = Vec::new();
-                let mut cur = doc.node(n).parent;
-                while let Some(a) = cur {
-                    if let Some(ae) = doc.element(a) {
-                        v.extend(
-                            ae.attrs
-                                .iter()
-                                .filter(|x| x.ns.as_deref() == Some(XMLNS_NS))
-                                .map(|x| x.local.as_str()),
-                        );
-                    }
-                    cur = doc.node(a).parent;
-                }
-                v.sort_unstable();
-                v.dedup();
-                if v.len() > 64 {
-                    return Some(
-                        "the signed content has more namespaces in scope than samlint models the library's inclusive canonicalisation over",
-                    );
-                }
-                v
-            }
+        // Prefixes. The library's declared set: its own output's; on the root of the assertion's copy
+        // (`copy_root`) every prefix in scope, since passport-wsfed-saml2 copies the ancestors'
+        // declarations onto it (other ancestors' are written, not remembered).
+        let mut seen: Vec<&str> = match up {
+            Some(f) => f.seen.clone(),
+            None if copy_root => above.iter().map(|(p, _)| *p).collect(),
             None => Vec::new(),
         };
-        let mut lib_written = Vec::new();
+        let declared: Vec<(&str, &str)> = e
+            .attrs
+            .iter()
+            .filter(|a| a.ns.as_deref() == Some(XMLNS_NS))
+            .map(|a| (a.local.as_str(), a.value.as_str()))
+            .collect();
         let used = e.prefix.as_deref().into_iter().chain(
             e.attrs
                 .iter()
@@ -1199,20 +1215,20 @@ fn library_c14n_differs(
                 .filter_map(|a| a.qname.split_once(':').map(|(p, _)| p))
                 .filter(|p| *p != "xml"),
         );
-        let declared = e
-            .attrs
-            .iter()
-            .filter(|a| a.ns.as_deref() == Some(XMLNS_NS))
-            .map(|a| a.local.as_str());
-        for p in declared.clone().chain(used) {
+        let mut lib_written = Vec::new();
+        for p in declared.iter().map(|(p, _)| *p).chain(used) {
             if !seen.contains(&p) {
                 seen.push(p);
                 lib_written.push(p);
             }
         }
-        if let Some(p) = parent {
+        // Below the apex the spec writes a declaration that binds its prefix anew; the apex gets
+        // every prefix in scope from both.
+        if up.is_some() {
             let mut spec_written: Vec<&str> = declared
-                .filter(|q| doc.lookup_prefix(p, Some(q)) != doc.lookup_prefix(n, Some(q)))
+                .iter()
+                .filter(|(p, v)| bound.get(p).and_then(|b| b.last()) != Some(v))
+                .map(|(p, _)| *p)
                 .collect();
             spec_written.sort_unstable();
             lib_written.sort_unstable();
@@ -1223,7 +1239,16 @@ fn library_c14n_differs(
                 );
             }
         }
-        lib_prefixes[n - top] = seen;
+        for (p, v) in &declared {
+            bound.entry(p).or_default().push(v);
+        }
+        stack.push(Frame {
+            node: n,
+            spec_default: d,
+            lib_default: now,
+            seen,
+            binds: declared.iter().map(|(p, _)| *p).collect(),
+        });
     }
     None
 }
