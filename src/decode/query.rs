@@ -114,7 +114,7 @@ pub fn ambiguities<'a>(names: impl IntoIterator<Item = (&'a str, &'a str)>) -> V
 /// (`php_register_variable_ex`) drops leading spaces, ends the name at a NUL, and reads `name[…]` as an
 /// array named `name` (an unclosed `[` is no array); Node's `qs` cuts a name at its first `[`, closed
 /// or not, and reads `[name]…` as `name`.
-fn rewritten_names(name: &str) -> [&str; 2] {
+pub fn rewritten_names(name: &str) -> [&str; 2] {
     let n = name.trim_start_matches(' ');
     let n = n.split('\0').next().unwrap_or(n);
     let php = match n.find('[') {

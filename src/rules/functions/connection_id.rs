@@ -22,24 +22,23 @@ pub fn entity_id_of(e: &str) -> Option<&str> {
 /// names none: the first is not "the" connection, since SPs disagree on which copy they read, and
 /// Express hands Auth0 an array.
 pub fn acs_id_of(acs: &str) -> Option<String> {
-    use crate::decode::blob::percent_decode;
+    use crate::decode::query;
     let (_, q) = acs.split_once('?')?;
-    let q = q.split('#').next().unwrap_or(q);
-    let mut found = None;
-    let mut count = 0;
-    for p in q.split('&').filter(|p| !p.is_empty()) {
-        let (raw_name, raw_value) = p.split_once('=').unwrap_or((p, ""));
-        let name = percent_decode(raw_name, true);
-        let key = name.trim_start_matches(' ');
-        let key = key.split(['[', '\0']).next().unwrap_or(key);
-        if key.eq_ignore_ascii_case("connection") {
-            count += 1;
-            found = (name == "connection")
-                .then(|| percent_decode(raw_value, true))
-                .and_then(|v| v.strip_prefix("saml-").map(str::to_string));
-        }
+    let params = query::parse_pairs(query::query_part(q));
+    // Every name PHP or qs would read as `connection`, in any letter case.
+    let mut named = params.iter().filter(|p| {
+        query::rewritten_names(&p.name)
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case("connection"))
+    });
+    match (named.next(), named.next()) {
+        (Some(p), None) if p.name == "connection" => p
+            .value()
+            .strip_prefix("saml-")
+            .filter(|id| !id.is_empty())
+            .map(str::to_string),
+        _ => None,
     }
-    found.filter(|s| count == 1 && !s.is_empty())
 }
 
 impl Function for ConnectionId {
