@@ -426,22 +426,20 @@ pub fn lint_message(
     let when = at.as_ref().map_or(opts.now_ms, |a| a.ms);
     // SigAlg and Signature sign a message only over the Redirect binding; beside a POSTed (or not
     // deflated) message they are reported (SIG023) and the XML signatures judge it.
-    let redirect = verify::carried_by_redirect(source);
-    if !redirect {
-        findings.extend(verify::detached_outside_redirect(model, source));
-    }
-    if let Some(out) = redirect
-        .then(|| {
-            verify::analyse_redirect(
-                model,
-                &source.binding,
-                &opts.trust,
-                &verify::dsig::RUST,
-                when,
-            )
-        })
-        .flatten()
-    {
+    let redirect = match verify::not_redirect(source) {
+        Some(why) => {
+            findings.extend(verify::detached_outside_redirect(model, source, why));
+            None
+        }
+        None => verify::analyse_redirect(
+            model,
+            &source.binding,
+            &opts.trust,
+            &verify::dsig::RUST,
+            when,
+        ),
+    };
+    if let Some(out) = redirect {
         findings.extend(out.findings);
         signature = Some(out.report);
     } else if wants_signature || has_xml_signature {

@@ -303,43 +303,39 @@ pub fn binding_ambiguity(
     )
 }
 
-/// Whether the message came by the HTTP-Redirect binding, the one binding whose `SigAlg` and
-/// `Signature` parameters sign it: DEFLATE-encoded (Bindings §3.4.4.1), in a URL's query (not a
-/// request body, whatever the method; review 2, 2026-12-05), and not POSTed. A POSTed
-/// message is read by the POST binding, where only its XML signatures count (review, 2026-12-05: an
-/// unsigned Response POSTed with a Redirect-style signature of the form body was `valid`).
-pub fn carried_by_redirect(source: &crate::source::Source) -> bool {
-    use crate::source::Encoding;
-    let deflated = source
-        .encodings
-        .iter()
-        .any(|e| matches!(e, Encoding::Deflate | Encoding::Zlib));
-    let posted = source
-        .binding
-        .method
+/// Why the message did not come by the HTTP-Redirect binding, the one binding whose `SigAlg` and
+/// `Signature` parameters sign it (DEFLATE-encoded, in a URL's query: Bindings §3.4.4.1); `None` when
+/// it did. A POSTed message, or one from a request body whatever the method, is read by the POST
+/// binding, where only its XML signatures count (reviews, 2026-12-05: an unsigned Response POSTed
+/// with a Redirect-style signature of the form body was `valid`).
+pub fn not_redirect(source: &crate::source::Source) -> Option<&'static str> {
+    let b = &source.binding;
+    if b.method
         .as_deref()
-        .is_some_and(|m| m.eq_ignore_ascii_case("POST"));
-    deflated && !posted && !source.binding.in_body
+        .is_some_and(|m| m.eq_ignore_ascii_case("POST"))
+    {
+        Some("was POSTed")
+    } else if b.in_body {
+        Some("came in a request body")
+    } else if !source.inflated() {
+        Some("is not DEFLATE-encoded")
+    } else {
+        None
+    }
 }
 
-/// SIG023: `SigAlg` / `Signature` beside a message the Redirect binding does not carry. They are not
-/// checked: the message is judged by its XML signatures, as a POST-binding SP judges it.
-pub fn detached_outside_redirect(m: &Message, source: &crate::source::Source) -> Option<Finding> {
+/// SIG023: `SigAlg` / `Signature` beside a message the Redirect binding does not carry (`why`, from
+/// [`not_redirect`]). They are not checked: the message is judged by its XML signatures, as a
+/// POST-binding SP judges it.
+pub fn detached_outside_redirect(
+    m: &Message,
+    source: &crate::source::Source,
+    why: &str,
+) -> Option<Finding> {
     let b = &source.binding;
     if b.sig_alg.is_none() && b.signature.is_none() {
         return None;
     }
-    let why = if b
-        .method
-        .as_deref()
-        .is_some_and(|m| m.eq_ignore_ascii_case("POST"))
-    {
-        "was POSTed"
-    } else if b.in_body {
-        "came in a request body"
-    } else {
-        "is not DEFLATE-encoded"
-    };
     Some(
         Finding::new(
             &SIG023,
