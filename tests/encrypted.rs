@@ -89,8 +89,8 @@ fn with_key_decrypts_and_verifies() {
         codes.contains(&"ATL014"),
         "Atlassian still cannot decrypt: {codes:?}"
     );
-    // Nor can Data Center (review, 2026-12-05: its prediction followed samlint's own --sp-key and
-    // said accepted). Both predictions are the same with the key and without it.
+    // The predictions are about the message as sent: the same with the key and without it (Data
+    // Center's own case: tests/adversarial/encrypted.rs).
     let accepted = |v: &serde_json::Value| -> Vec<(String, bool)> {
         v["messages"][0]["predictions"]
             .as_array()
@@ -99,27 +99,6 @@ fn with_key_decrypts_and_verifies() {
             .map(|p| (p["sp"].as_str().unwrap().to_string(), p["accepted"] == true))
             .collect()
     };
-    let dc = |key: bool| {
-        let mut a = vec![
-            FIXTURE,
-            "--idp-cert",
-            IDP_CERT,
-            "--pack",
-            "atlassian-datacenter",
-        ];
-        if key {
-            a.extend(["--sp-key", SP_KEY]);
-        }
-        accepted(&check_json(&a).1)
-    };
-    let with_key = dc(true);
-    assert!(
-        with_key
-            .iter()
-            .any(|(sp, ok)| sp == "atlassian-datacenter" && !ok),
-        "{with_key:?}"
-    );
-    assert_eq!(with_key, dc(false));
     assert_eq!(accepted(&json), accepted(&without));
 }
 

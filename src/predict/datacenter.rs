@@ -28,7 +28,7 @@ pub fn predict(i: &Input) -> Prediction {
     // Review (2026-12-05): the prediction is about the message as sent (the model here is the one
     // received), never what samlint's own --sp-key opened. SSO 2.0 has no SP decryption key to
     // configure, so an encrypted assertion does not open there.
-    if !i.model.encrypted_assertions.is_empty() || i.model.decrypted.is_some() {
+    if !i.model.encrypted_assertions.is_empty() {
         return Prediction {
             accepted: false,
             check: Some("assertion-encrypted"),
