@@ -469,44 +469,51 @@ fn unprefixed(xml: &str) -> String {
 /// The Assertion signed with inclusive C14N 1.0 (CanonicalizationMethod and Reference transform), as
 /// Keycloak signs when its client's "Canonicalization method" is Inclusive.
 fn signed_inclusive(xml: &str) -> String {
-    signed_assertion_with(xml, |t| {
-        t.replace(
-            "http://www.w3.org/2001/10/xml-exc-c14n#",
-            "http://www.w3.org/TR/2001/REC-xml-c14n-20010315",
-        )
-    })
+    let a = xml.find("<saml:Assertion").expect("Assertion");
+    let at = a + xml[a..].find("</saml:Issuer>").expect("Issuer") + "</saml:Issuer>".len();
+    signed_at(
+        xml,
+        at,
+        "ID_2a9c8e7f-3d4b-4c5a-8e9f-0a1b2c3d4e5f",
+        inclusive,
+    )
 }
 
 /// The Assertion signed with a signature template changed by `f` before signing.
 fn signed_assertion_with(xml: &str, f: impl Fn(String) -> String) -> String {
     let a = xml.find("<saml:Assertion").expect("Assertion");
     let at = a + xml[a..].find("</saml:Issuer>").expect("Issuer") + "</saml:Issuer>".len();
-    let template = f(samlint::verify::sign::template(
-        "ID_2a9c8e7f-3d4b-4c5a-8e9f-0a1b2c3d4e5f",
-        Alg::RsaSha256,
-        &samlint::verify::sign::pem_body(&read("keys/idp-cert.pem")),
-    ));
-    let t = format!("{}{template}{}", &xml[..at], &xml[at..]);
-    let key = bergshamra::keys::loader::load_rsa_private_pem(read("keys/idp-key.pem").as_bytes())
-        .expect("key");
-    let mut km = bergshamra::keys::KeysManager::new();
-    km.add_key(key);
-    bergshamra::dsig::sign::sign(&bergshamra::DsigContext::new(km), &t).expect("signs")
+    signed_at(xml, at, "ID_2a9c8e7f-3d4b-4c5a-8e9f-0a1b2c3d4e5f", f)
 }
 
 /// The Response signed with inclusive C14N, its Signature the Response's last child (after the
 /// Assertion): no IdP places it there, but the library reads it.
 fn response_signed_last_inclusive(xml: &str) -> String {
     let at = xml.rfind("</samlp:Response>").expect("end");
-    let template = samlint::verify::sign::template(
+    signed_at(
+        xml,
+        at,
         "ID_6d1f6c0e-5b7a-4a3e-9c2d-1e0f9a8b7c6d",
-        Alg::RsaSha256,
-        &samlint::verify::sign::pem_body(&read("keys/idp-cert.pem")),
+        inclusive,
     )
-    .replace(
+}
+
+/// A signature template's canonicalisation made inclusive C14N 1.0.
+fn inclusive(template: String) -> String {
+    template.replace(
         "http://www.w3.org/2001/10/xml-exc-c14n#",
         "http://www.w3.org/TR/2001/REC-xml-c14n-20010315",
-    );
+    )
+}
+
+/// `xml` with a signature over `#id` inserted at byte `at` (its template changed by `f` first), signed
+/// by bergshamra with the test IdP key.
+fn signed_at(xml: &str, at: usize, id: &str, f: impl Fn(String) -> String) -> String {
+    let template = f(samlint::verify::sign::template(
+        id,
+        Alg::RsaSha256,
+        &samlint::verify::sign::pem_body(&read("keys/idp-cert.pem")),
+    ));
     let t = format!("{}{template}{}", &xml[..at], &xml[at..]);
     let key = bergshamra::keys::loader::load_rsa_private_pem(read("keys/idp-key.pem").as_bytes())
         .expect("key");

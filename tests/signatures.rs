@@ -619,21 +619,27 @@ fn signed_redirect_url() -> String {
     signed_redirect_url_with("keys/idp-key.pem")
 }
 
+const RSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
+
 fn signed_redirect_url_with(key_pem: &str) -> String {
     let url = read("saml/authn-request-redirect.url");
     let url = url.trim();
     let (base, query) = url.split_once('?').unwrap();
-    let sig_alg = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
-    let octets = format!("{query}&SigAlg={}", pct(sig_alg));
+    let octets = format!("{query}&SigAlg={}", pct(RSA_SHA256));
+    format!("{base}?{}", with_query_signature(&octets, key_pem))
+}
+
+/// `octets` (a query ending in its SigAlg) followed by `&Signature=`: RSA-SHA256 with `key_pem`.
+fn with_query_signature(octets: &str, key_pem: &str) -> String {
     let key = bergshamra::keys::loader::load_rsa_private_pem(read(key_pem).as_bytes()).unwrap();
     let sk = key.to_signing_key().unwrap().unwrap();
-    let sig = bergshamra::crypto::sign::from_uri(sig_alg)
+    let sig = bergshamra::crypto::sign::from_uri(RSA_SHA256)
         .unwrap()
         .sign(&sk, octets.as_bytes())
         .unwrap();
     use base64::Engine as _;
     format!(
-        "{base}?{octets}&Signature={}",
+        "{octets}&Signature={}",
         pct(&base64::engine::general_purpose::STANDARD.encode(sig))
     )
 }
@@ -1264,27 +1270,15 @@ fn an_unsigned_response_over_the_redirect_binding_is_unsigned() {
 fn a_query_signature_beside_a_posted_message_is_not_its_signature() {
     use base64::Engine as _;
     use std::io::Write as _;
-    let sign_octets = |octets: &str| {
-        let key =
-            bergshamra::keys::loader::load_rsa_private_pem(read("keys/idp-key.pem").as_bytes())
-                .unwrap();
-        let sk = key.to_signing_key().unwrap().unwrap();
-        let sig =
-            bergshamra::crypto::sign::from_uri("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256")
-                .unwrap()
-                .sign(&sk, octets.as_bytes())
-                .unwrap();
-        format!(
-            "{octets}&Signature={}",
-            pct(&base64::engine::general_purpose::STANDARD.encode(sig))
-        )
-    };
     let signed_query = |message: &[u8]| {
-        sign_octets(&format!(
-            "SAMLResponse={}&RelayState=r&SigAlg={}",
-            pct(&base64::engine::general_purpose::STANDARD.encode(message)),
-            pct("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256")
-        ))
+        with_query_signature(
+            &format!(
+                "SAMLResponse={}&RelayState=r&SigAlg={}",
+                pct(&base64::engine::general_purpose::STANDARD.encode(message)),
+                pct(RSA_SHA256)
+            ),
+            "keys/idp-key.pem",
+        )
     };
     let unsigned = read("saml/keycloak-atlassian-unsigned.xml");
     let dir = tempfile::tempdir().unwrap();
