@@ -505,6 +505,14 @@ pub fn lint_message(
         packs: &packs,
         findings: &findings,
     });
+    // SIG024 comes from the prediction (and of the message as sent: a decrypted copy has other spans).
+    if opening.original.is_none() {
+        let mut more: Vec<_> = crate::predict::divergence_finding(doc, &predicted)
+            .into_iter()
+            .collect();
+        opts.engine.settings.filter(&mut more);
+        findings.extend(more);
+    }
     Verdict {
         findings,
         signature,

@@ -556,6 +556,8 @@ struct Row {
     /// samlint's verdict before predictions existed: no error finding = accepted; and whether an
     /// error finding's message or help quotes the library's error_description.
     legacy: (bool, bool),
+    /// SIG024 (the library canonicalises a valid signature's content otherwise) was reported.
+    sig024: bool,
 }
 
 fn main() {
@@ -653,11 +655,17 @@ fn main() {
                         .contains(d.trim_end_matches('.'))
                 })
             });
+            let sig024 = report["findings"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|f| f["code"] == "SIG024" && f["message_index"] == *index);
             Row {
                 name: c.name.clone(),
                 lib,
                 ours: oracle::prediction(report, *index),
                 legacy: (errors.is_empty(), quoted),
+                sig024,
             }
         })
         .collect();
@@ -711,7 +719,18 @@ fn report_rows(rows: &[Row], other_bin: bool) {
     let (mut agree, mut accept_agree, mut excepted) = (0, 0, 0);
     let (mut legacy_accept, mut legacy_text, mut lib_rejects) = (0, 0, 0);
     let mut failures = Vec::new();
+    let mut sig024 = 0;
     for r in rows {
+        // SIG024 says the library rejects a valid signature: it must, every time.
+        if r.sig024 {
+            sig024 += 1;
+            if r.lib.0 {
+                failures.push(format!(
+                    "{}: SIG024 says the library rejects the signature, but it accepts the response",
+                    r.name
+                ));
+            }
+        }
         let same = r.ours.as_ref() == Some(&r.lib);
         let exception = exceptions.iter().find(|(c, _)| *c == r.name);
         if r.ours.as_ref().is_some_and(|o| o.0 == r.lib.0) {
@@ -799,6 +818,15 @@ fn report_rows(rows: &[Row], other_bin: bool) {
             sub.len()
         );
     }
+    println!(
+        "  SIG024 (the library canonicalises a valid signature's content otherwise): {sig024} cases, each one the library rejects"
+    );
+    // The cases built for the library's canonicalisation (a processing instruction, raw white space
+    // in an attribute value, inclusive C14N shapes) must reach SIG024, or the rule is dead.
+    assert!(
+        sig024 >= 5,
+        "SIG024 was reported in {sig024} cases: the canonicalisation cases no longer reach it"
+    );
     println!();
     assert!(
         failures.is_empty(),

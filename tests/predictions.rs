@@ -323,3 +323,66 @@ fn data_center_is_predicted_unconfirmed() {
         "The Assertion of the Response is not signed and the SP requires it"
     );
 }
+
+/// A valid signature that Atlassian Cloud's library canonicalises otherwise (a processing instruction
+/// in the signed content): the prediction rejects, and SIG024 says why where the signature is, so a
+/// pasted response does not look clean (tests/oracle.rs checks every SIG024 against the library).
+#[test]
+fn a_canonical_form_the_library_writes_otherwise_is_a_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = fixture("keys/idp-cert.pem");
+    let with_pi = template().replacen(
+        "<saml:AttributeStatement>",
+        "<?xml-stylesheet href=\"x\"?><saml:AttributeStatement>",
+        1,
+    );
+    assert_ne!(with_pi, template());
+    let pi = write_temp(
+        dir.path(),
+        "pi.xml",
+        signed_with(&with_pi, "keys/idp-key.pem", "keys/idp-cert.pem"),
+    );
+    let plain = write_temp(
+        dir.path(),
+        "plain.xml",
+        signed_with(&template(), "keys/idp-key.pem", "keys/idp-cert.pem"),
+    );
+    let mut a = vec![pi.clone(), "--idp-cert".into(), cert.clone()];
+    a.extend(connection());
+    let (code, v) = check_json(&args(&a));
+    assert_eq!(code, 0, "a warning, below the default --fail-on");
+    assert_eq!(v["messages"][0]["signature"]["status"], "valid");
+    let cloud = &v["messages"][0]["predictions"][0];
+    assert_eq!(cloud["stage"], "saml-library");
+    assert_eq!(cloud["accepted"], false);
+    let sig024: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "SIG024")
+        .collect();
+    assert_eq!(sig024.len(), 1, "{:#}", v["findings"]);
+    assert_eq!(sig024[0]["severity"], "warning");
+    let msg = sig024[0]["message"].as_str().unwrap();
+    assert!(msg.contains("processing instruction"), "{msg}");
+    // At the Response's Signature start tag.
+    assert!(
+        sig024[0]["location"]["path"] == "/Response/Signature",
+        "{:#}",
+        sig024[0]
+    );
+    // --fail-on warning makes it fail; --ignore removes it.
+    let mut f = a.clone();
+    f.extend(["--fail-on".into(), "warning".into()]);
+    assert_eq!(check_json(&args(&f)).0, 1);
+    let mut ig = a.clone();
+    ig.extend(["--ignore".into(), "SIG024".into()]);
+    let (_, v) = check_json(&args(&ig));
+    assert!(!codes(&v).contains(&"SIG024".to_string()));
+    // The same response without it: accepted, no SIG024.
+    let mut b = vec![plain, "--idp-cert".into(), cert];
+    b.extend(connection());
+    let (_, v) = check_json(&args(&b));
+    assert_eq!(v["messages"][0]["predictions"][0]["accepted"], true);
+    assert!(!codes(&v).contains(&"SIG024".to_string()));
+}

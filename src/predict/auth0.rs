@@ -326,6 +326,20 @@ pub struct Trace {
     pub embedded: Vec<(NodeId, Vec<u8>, bool)>,
     /// Values the judgement relied on that samlint assumed (no `--idp-cert`).
     pub assumed_certificate: bool,
+    /// The signature the library rejects because it canonicalises otherwise than the spec (SIG024).
+    pub divergence: Option<Divergence>,
+}
+
+/// A signature whose content or SignedInfo the library canonicalises into other bytes than the
+/// specification (and so the IdP and samlint's verifier): it rejects a signature that is valid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Divergence {
+    /// The Signature element.
+    pub signature: NodeId,
+    /// What the library writes otherwise (a fixed phrase: no input value).
+    pub what: &'static str,
+    /// In the SignedInfo (the signature value fails), else in the referenced content (a digest).
+    pub in_signed_info: bool,
 }
 
 // ---- reading the document the way the library's XPath does -------------------------------------------
@@ -884,6 +898,11 @@ fn signature(
             let copy_root = !whole && t == scope;
             library_c14n_differs(doc, oracle.text(), t, Some(s), incl, whole, copy_root)
         }) {
+            trace.divergence = Some(Divergence {
+                signature: s,
+                what: why,
+                in_signed_info: false,
+            });
             return Some(Outcome::Unknown(
                 check("digest"),
                 format!(
@@ -903,6 +922,11 @@ fn signature(
         scope == doc.root,
         false,
     ) {
+        trace.divergence = Some(Divergence {
+            signature: s,
+            what: why,
+            in_signed_info: true,
+        });
         return Some(Outcome::Unknown(
             check("signature-value"),
             format!(
@@ -920,9 +944,15 @@ fn signature(
         if first.is_some_and(|f| {
             f != signed_info && ancestor_ns(doc, f) != ancestor_ns(doc, signed_info)
         }) {
+            const WHAT: &str = "the library canonicalises this SignedInfo with the namespaces in scope at another, the document's first";
+            trace.divergence = Some(Divergence {
+                signature: s,
+                what: WHAT,
+                in_signed_info: true,
+            });
             return Some(Outcome::Unknown(
                 check("signature-value"),
-                "the library canonicalises this SignedInfo with the namespaces in scope at another, the document's first, so the signature value does not verify over its canonical form".into(),
+                format!("{WHAT}, so the signature value does not verify over its canonical form"),
             ));
         }
     }

@@ -117,11 +117,14 @@ pub struct Predicted {
     pub predictions: Vec<Prediction>,
     /// The certificate that signed the response, when it is not the configured one.
     pub signed_by: Option<SignedBy>,
+    /// The signature Atlassian Cloud's library rejects because it canonicalises otherwise (SIG024).
+    pub divergence: Option<auth0::Divergence>,
 }
 
 impl Predicted {
     pub fn redacted(&self, r: &mut crate::report::redact::Redactor) -> Predicted {
         Predicted {
+            divergence: self.divergence,
             predictions: self.predictions.iter().map(|p| p.redacted(r)).collect(),
             signed_by: self.signed_by.clone().map(|mut s| {
                 s.cert.subject = r.dn(&s.cert.subject);
@@ -275,6 +278,7 @@ fn cloud(i: &Input, out: &mut Predicted) {
     let v = signer::Verifier::new(i.doc, &i.source.text, i.report, i.trust);
     let mut trace = auth0::Trace::default();
     let outcome = auth0::judge(i.doc, &conn.cfg, &v, &mut trace);
+    out.divergence = trace.divergence;
     let mut assumptions = conn.inferred.clone();
     if i.source.inflated() {
         assumptions.push(
@@ -365,4 +369,28 @@ fn cloud(i: &Input, out: &mut Predicted) {
     if let Some(a) = account::predict(i.doc, i.domains) {
         out.predictions.push(a);
     }
+}
+
+/// SIG024: the signature Atlassian Cloud's library rejects because it canonicalises its content or
+/// SignedInfo into other bytes than the specification (a valid signature, a login that fails).
+pub fn divergence_finding(doc: &Document, p: &Predicted) -> Option<crate::finding::Finding> {
+    let d = p.divergence?;
+    let at = doc.element(d.signature)?.start_tag;
+    let part = if d.in_signed_info {
+        "its SignedInfo"
+    } else {
+        "the content it signs"
+    };
+    Some(
+        crate::finding::Finding::new(
+            &crate::registry::SIG024,
+            crate::msg!(
+                "Atlassian Cloud's SAML library writes the canonical form of {} otherwise than the specification ({}): this valid signature fails its check there, and the login is rejected",
+                crate::finding::Arg::plain(part),
+                crate::finding::Arg::plain(d.what)
+            ),
+        )
+        .at(at, doc.path(d.signature))
+        .label("fails in Atlassian Cloud's library"),
+    )
 }
