@@ -386,3 +386,46 @@ fn a_canonical_form_the_library_writes_otherwise_is_a_finding() {
     assert_eq!(v["messages"][0]["predictions"][0]["accepted"], true);
     assert!(!codes(&v).contains(&"SIG024".to_string()));
 }
+
+/// Without any connection id (no Destination, no Recipient, a foreign Audience, the pack asked for),
+/// the assumed ACS and SP entity ID carry samlint's placeholder, which a redacted report shows as it
+/// is: a pseudonym would read like a real connection's id.
+#[test]
+fn the_unknown_connection_placeholder_is_not_pseudonymised() {
+    let t = template();
+    let destination = format!(
+        " Destination=\"https://auth.atlassian.com/login/callback?connection=saml-{CONN}\""
+    );
+    let recipient =
+        format!(" Recipient=\"https://auth.atlassian.com/login/callback?connection=saml-{CONN}\"");
+    assert!(t.contains(&destination) && t.contains(&recipient));
+    let x = t.replace(&destination, "").replace(&recipient, "").replace(
+        &format!("https://auth.atlassian.com/saml/{CONN}"),
+        "https://sp.example.org/metadata",
+    );
+    assert!(!x.contains(CONN));
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_temp(dir.path(), "noid.xml", x);
+    for redact in [false, true] {
+        let mut a = vec![
+            "check",
+            p.as_str(),
+            "--pack",
+            "atlassian-cloud",
+            "--format",
+            "markdown",
+        ];
+        if redact {
+            a.push("--redact");
+        }
+        let o = run(&a);
+        let out = o.stdout;
+        assert!(
+            out.contains("https://auth.atlassian.com/login/callback?connection=saml-<id>")
+                && out.contains("https://auth.atlassian.com/saml/<id>"),
+            "redact {redact}: {out}{}",
+            o.stderr
+        );
+        assert!(!out.contains("conn-"), "redact {redact}: {out}");
+    }
+}

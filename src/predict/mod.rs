@@ -182,6 +182,9 @@ struct Connection {
 }
 
 const ATLASSIAN_ACS: &str = "https://auth.atlassian.com/login/callback?connection=saml-";
+/// The connection id of an assumed ACS URL when nothing names one: a placeholder, not an id, so a
+/// redacted report shows it as it is (a pseudonym would read like a real connection's).
+pub const UNKNOWN_CONNECTION: &str = "<id>";
 const ATLASSIAN_ENTITY: &str = "https://auth.atlassian.com/saml/";
 
 /// The connection's values: the flags, else the connection the response was POSTed to (a capture's
@@ -239,7 +242,7 @@ fn connection(i: &Input) -> Connection {
                         .and_then(entity_id_of)
                         .map(|id| format!("{ATLASSIAN_ACS}{id}"))
                 })
-                .unwrap_or_else(|| format!("{ATLASSIAN_ACS}<id>"));
+                .unwrap_or_else(|| format!("{ATLASSIAN_ACS}{UNKNOWN_CONNECTION}"));
             inferred.push(crate::msg!(
                 "the ACS URL is {}",
                 crate::finding::Arg::url(&a)

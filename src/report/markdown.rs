@@ -35,20 +35,37 @@ pub fn md_escape(s: &str) -> String {
             || lower.contains("www.")
             || lower.contains("@") && lower.contains('.')
         {
-            // Sentence punctuation after a URL stays outside the code span.
-            let bare = word.trim_end_matches([',', ';', ':', '.', ')']);
+            // Sentence punctuation after a URL stays outside the code span; a message that already
+            // quotes the value in backticks (`` `{{value}}` ``) gets one code span, not one around
+            // the backticks.
+            let opened = word.trim_start_matches('(');
+            out.push_str(&word[..word.len() - opened.len()]);
+            let ticked = opened.starts_with('`');
+            let w = if ticked { &opened[1..] } else { opened };
+            let bare = w.trim_end_matches([',', ';', ':', '.', ')', '`']);
             out.push_str(&code(bare));
-            out.push_str(&word[bare.len()..]);
+            let tail = &w[bare.len()..];
+            let tail = match (ticked, tail.find('`')) {
+                (true, Some(i)) => format!("{}{}", &tail[..i], &tail[i + 1..]),
+                _ => tail.to_string(),
+            };
+            escape_word(&mut out, &tail, false);
             continue;
         }
-        for (i, c) in word.chars().enumerate() {
-            if "\\`*_{}[]<>#!|~&".contains(c) || (wi == 0 && i == 0 && "-+=".contains(c)) {
-                out.push('\\');
-            }
-            out.push(c);
-        }
+        escape_word(&mut out, word, wi == 0);
     }
     out
+}
+
+/// `word` with every character that Markdown reads as syntax escaped (and a list marker when it
+/// starts the line).
+fn escape_word(out: &mut String, word: &str, line_start: bool) {
+    for (i, c) in word.chars().enumerate() {
+        if "\\`*_{}[]<>#!|~&".contains(c) || (line_start && i == 0 && "-+=".contains(c)) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
 }
 
 /// A table cell: every `|` that is not already escaped is escaped (GitHub's tables split cells on it
@@ -475,6 +492,27 @@ mod tests {
     #[test]
     fn escaping_and_fences() {
         assert_eq!(md_escape("![x](y) <b>"), "\\!\\[x\\](y) \\<b\\>");
+        // A URL the message already quotes in backticks: one code span, punctuation outside.
+        assert_eq!(
+            md_escape("ID `https://a.example/x`: no"),
+            "ID `https://a.example/x`: no"
+        );
+        assert_eq!(
+            md_escape("(`https://a.example/x`)."),
+            "(`https://a.example/x`)."
+        );
+        assert_eq!(
+            md_escape("(https://a.example/x)"),
+            "(`https://a.example/x`)"
+        );
+        assert_eq!(
+            md_escape("`https://a.example/x`y`"),
+            "``https://a.example/x`y``"
+        );
+        assert_eq!(
+            md_escape("https://a.example/x`"),
+            "`https://a.example/x`\\`"
+        );
         assert_eq!(md_escape("- a.b"), "\\- a.b");
         assert_eq!(
             md_escape("see https://x.example/a_b, now"),

@@ -170,10 +170,12 @@ impl Redactor {
     /// An Atlassian connection id (a UUID, with or without `saml-`): the same pseudonym wherever it
     /// appears (entity ID, ACS query, finding text), so that "these differ" survives redaction.
     fn connection(&self, v: &str) -> String {
-        format!(
-            "conn-{}",
-            self.tag("conn", v.trim().trim_start_matches("saml-"))
-        )
+        let id = v.trim().trim_start_matches("saml-");
+        // samlint's own placeholder for an id nothing names is shown as it is.
+        if id == crate::predict::UNKNOWN_CONNECTION {
+            return id.to_string();
+        }
+        format!("conn-{}", self.tag("conn", id))
     }
 
     /// An HTTP method from a capture: a standard one as it is; anything else (a HAR is free text)
