@@ -1585,3 +1585,55 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod c14n_caps {
+    use super::*;
+
+    const CAP_INSIDE: &str = "the signed content declares more namespace prefixes than samlint models the library's inclusive canonicalisation over";
+    const CAP_ABOVE: &str = "the signed content has more namespaces in scope than samlint models the library's inclusive canonicalisation over";
+
+    /// `n` distinct prefixes declared on `<r>` (or on its parent `<up>` when `above`), all of them
+    /// unused, so that only the caps can make the model say the library differs.
+    fn doc(n: usize, above: bool) -> (String, Document) {
+        let decls: String = (0..n)
+            .map(|i| format!(" xmlns:p{i}=\"urn:x:{i}\""))
+            .collect();
+        let text = if above {
+            format!("<up{decls}><r><c/></r></up>")
+        } else {
+            format!("<up><r{decls}><c/></r></up>")
+        };
+        let d = crate::xml::dom::parse(&text).expect("parses");
+        (text, d)
+    }
+
+    fn judge(n: usize, above: bool, copy_root: bool) -> Option<&'static str> {
+        let (text, d) = doc(n, above);
+        let r = d.child_elements(d.root).next().expect("r");
+        assert_eq!(d.element(r).map(|e| e.local.as_str()), Some("r"));
+        library_c14n_differs(&d, &text, r, None, true, false, copy_root)
+    }
+
+    #[test]
+    fn prefixes_declared_inside_are_capped_at_64() {
+        assert_ne!(judge(64, false, false), Some(CAP_INSIDE));
+        assert_eq!(judge(65, false, false), Some(CAP_INSIDE));
+        // Exclusive canonicalisation copies no prefix sets: no cap.
+        let (text, d) = doc(65, false);
+        let r = d.child_elements(d.root).next().expect("r");
+        assert_eq!(d.element(r).map(|e| e.local.as_str()), Some("r"));
+        assert_eq!(
+            library_c14n_differs(&d, &text, r, None, false, false, false),
+            None
+        );
+    }
+
+    #[test]
+    fn prefixes_in_scope_above_the_copy_root_are_capped_at_64() {
+        assert_ne!(judge(64, true, true), Some(CAP_ABOVE));
+        assert_eq!(judge(65, true, true), Some(CAP_ABOVE));
+        // Not the copy's root: the prefixes above are not copied onto it.
+        assert_ne!(judge(65, true, false), Some(CAP_ABOVE));
+    }
+}
