@@ -692,6 +692,37 @@ fn signature(
             ));
         }
     };
+    if let Some(o) = unmodelled(doc, s, scope) {
+        return Some(o);
+    }
+    let l = match load(doc, s) {
+        Ok(l) => l,
+        Err(o) => return Some(o),
+    };
+    let id_first = match references(doc, &l, scope) {
+        Ok(ids) => ids,
+        Err(o) => return Some(o),
+    };
+    if let Some(o) = divergence(doc, oracle, &l, &id_first, s, scope, trace) {
+        return Some(o);
+    }
+    verdict(doc, oracle, l, s, trace)
+}
+
+/// What [`load`] read of a signature, as `loadSignature` and `loadReference` do.
+struct Loaded {
+    signed_info: NodeId,
+    c14n: String,
+    method: String,
+    refs: Vec<NodeId>,
+    /// The SignatureValue's text, line feeds removed.
+    value: String,
+    key: Key,
+}
+
+/// Shapes where xml-crypto's picks and samlint's verifier may see different parts: an outcome
+/// samlint does not predict.
+fn unmodelled(doc: &Document, s: NodeId, scope: NodeId) -> Option<Outcome> {
     let unknown = |why: &str| Some(Outcome::Unknown(check("signature-value"), why.to_string()));
     // Shapes where xml-crypto's picks (the first element of a local name at any depth) and the verifier
     // samlint's verdict comes from (the ds children of the Signature) may see different parts: no
@@ -735,6 +766,13 @@ fn signature(
     {
         return unknown("the assertion's signature references the whole document (URI=\"\")");
     }
+    None
+}
+
+/// `loadSignature` and `loadReference`: the parts of the signature the library reads, or why it
+/// stops there.
+fn load(doc: &Document, s: NodeId) -> Result<Loaded, Outcome> {
+    let unknown = |why: &str| Err(Outcome::Unknown(check("signature-value"), why.to_string()));
     // loadSignature.
     let Some(signed_info) = below(doc, s, "SignedInfo").first().copied() else {
         return unknown("the signature has no SignedInfo");
@@ -770,7 +808,7 @@ fn signature(
         if first_text(doc, v).is_none_or(str::is_empty) {
             let el = doc.element(v);
             // xml-crypto quotes the element as xmldom serialises it: `<ds:DigestValue/>` when empty.
-            return Some(match el {
+            return Err(match el {
                 Some(e) if e.attrs.is_empty() && doc.node(v).children.is_empty() => reject(
                     "digest",
                     Text::lit("could not find the value of DigestValue in ").then(Part::Value(
@@ -807,6 +845,25 @@ fn signature(
         },
         None => Key::Configured,
     };
+    Ok(Loaded {
+        signed_info,
+        c14n,
+        method,
+        refs,
+        value,
+        key,
+    })
+}
+
+/// `validateReferences`: each Reference resolves by ID to one element, with transforms and a digest
+/// method the library takes. The first element of each ID value, for the canonicalisation model.
+fn references<'d>(
+    doc: &'d Document,
+    l: &Loaded,
+    scope: NodeId,
+) -> Result<std::collections::HashMap<&'d str, NodeId>, Outcome> {
+    let unknown = |why: &str| Err(Outcome::Unknown(check("signature-value"), why.to_string()));
+    let refs = &l.refs[..];
     // validateReferences: each Reference resolves by ID (AssertionID, Id, ID, id), one element only.
     let in_scope: Vec<NodeId> = std::iter::once(scope)
         .chain(doc.descendants(scope))
@@ -824,7 +881,7 @@ fn signature(
             }
         }
     }
-    for r in &refs {
+    for r in refs {
         let uri = attr(doc, *r, "URI").unwrap_or("");
         let id = uri.strip_prefix('#').unwrap_or(uri);
         if !id.is_empty() {
@@ -834,13 +891,13 @@ fn signature(
             // The assertion's signature is checked in a document of the assertion alone.
             let hits = id_counts.get(id).copied().unwrap_or(0);
             if hits > 1 {
-                return Some(reject(
+                return Err(reject(
                     "duplicate-id",
                     Text::lit(check("duplicate-id").text),
                 ));
             }
             if hits == 0 {
-                return Some(reject(
+                return Err(reject(
                     "reference-not-found",
                     Text::lit("Signature check errors: invalid signature: the signature refernces an element with uri ")
                         .then(Part::Id(uri.to_string()))
@@ -855,7 +912,7 @@ fn signature(
         {
             let a = attr(doc, t, "Algorithm").unwrap_or("");
             if !TRANSFORMS.contains(&a) {
-                return Some(unsupported("canonicalization", a));
+                return Err(unsupported("canonicalization", a));
             }
             // The enveloped-signature transform reads the SignatureValue of every Signature inside the
             // signed element, and throws a bare string (no message) for one without.
@@ -870,15 +927,30 @@ fn signature(
             .and_then(|d| attr(doc, *d, "Algorithm"))
             .unwrap_or("");
         if !HASH_ALGORITHMS.contains(&digest) {
-            return Some(unsupported("hash", digest));
+            return Err(unsupported("hash", digest));
         }
     }
+    Ok(id_first)
+}
+
+/// Where the library's canonicalisation writes other bytes than the spec's: the outcome, recorded in
+/// `trace` for SIG024.
+fn divergence(
+    doc: &Document,
+    oracle: &dyn Oracle,
+    l: &Loaded,
+    id_first: &std::collections::HashMap<&str, NodeId>,
+    s: NodeId,
+    scope: NodeId,
+    trace: &mut Trace,
+) -> Option<Outcome> {
+    let (refs, signed_info, c14n) = (&l.refs[..], l.signed_info, l.c14n.as_str());
     // Where the library's canonicalisation writes other bytes than the spec's (which samlint and the
     // IdP follow), its digest of that content differs from the one supplied: it rejects, with a digest
     // samlint does not compute (review, 2026-12-05: Keycloak's Assertion signed with inclusive C14N
     // was predicted accepted).
     let inclusive = |a: &str| a.starts_with("http://www.w3.org/TR/2001/REC-xml-c14n-20010315");
-    for r in &refs {
+    for r in refs {
         let uri = attr(doc, *r, "URI").unwrap_or("");
         let id = uri.strip_prefix('#').unwrap_or(uri);
         let target = if id.is_empty() {
@@ -918,7 +990,7 @@ fn signature(
         oracle.text(),
         signed_info,
         None,
-        inclusive(&c14n),
+        inclusive(c14n),
         scope == doc.root,
         false,
     ) {
@@ -937,7 +1009,7 @@ fn signature(
     // xml-crypto takes the ancestor namespaces of inclusive SignedInfo from the first SignedInfo of
     // the document (`findAncestorNs(doc, "//*[local-name()='SignedInfo']")`), whichever signature is
     // checked (review 3, 2026-12-05: the Response's Signature placed after a signed Assertion).
-    if inclusive(&c14n) && scope == doc.root {
+    if inclusive(c14n) && scope == doc.root {
         let first = std::iter::once(doc.root)
             .chain(doc.descendants(doc.root))
             .find(|n| named(doc, *n, "SignedInfo"));
@@ -956,6 +1028,25 @@ fn signature(
             ));
         }
     }
+    None
+}
+
+/// The verifier's answer for the signature (digest, algorithms, value), then the thumbprint.
+fn verdict(
+    doc: &Document,
+    oracle: &dyn Oracle,
+    l: Loaded,
+    s: NodeId,
+    trace: &mut Trace,
+) -> Option<Outcome> {
+    let Loaded {
+        c14n,
+        method,
+        refs,
+        value,
+        key,
+        ..
+    } = l;
     let sig_checked = || oracle.verify(s, &key);
     let first_ref_uri = attr(doc, refs[0], "URI").unwrap_or("").to_string();
     let supplied = children(doc, refs[0], "DigestValue")
