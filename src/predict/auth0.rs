@@ -551,78 +551,13 @@ pub fn judge(doc: &Document, cfg: &Config, oracle: &dyn Oracle, trace: &mut Trac
                 .then(Part::Url(cfg.acs.clone())),
         );
     }
-    // Status: the first StatusCode under a Status anywhere, and the first one nested in it.
-    let code_node = path(doc, root, &["Status", "StatusCode"]).first().copied();
-    let code = code_node.map(|n| attr(doc, n, "Value").unwrap_or(""));
-    let sub = path(doc, root, &["Status", "StatusCode", "StatusCode"])
-        .first()
-        .map(|n| attr(doc, *n, "Value").unwrap_or(""));
-    let known = |c: Option<&str>| {
-        c.and_then(|c| STATUS_TEXTS.iter().find(|(k, _)| *k == c))
-            .map(|(_, t)| *t)
+    let code = match status(doc, root) {
+        Ok(c) => c,
+        Err(o) => return o,
     };
-    if let Some(fixed) = known(sub).or(known(code)) {
-        let message = path(doc, root, &["Status", "StatusMessage"])
-            .first()
-            .map(|n| text_content(doc, *n))
-            .filter(|m| !m.is_empty());
-        return reject(
-            "status",
-            match message {
-                Some(m) => Text(vec![Part::Value(m)]),
-                None => Text::lit(fixed),
-            },
-        );
-    }
-    // The assertion: exactly one Assertion element anywhere, a child of the root Response.
-    if all.iter().filter(|n| named(doc, **n, "Assertion")).count() > 1 {
-        return reject(
-            "one-assertion",
-            Text::lit("A SAMLResponse can contain only one Assertion element."),
-        );
-    }
-    let root_is_response = named(doc, root, "Response");
-    let assertion = root_is_response
-        .then(|| doc.first_child(root, ns::SAML, "Assertion"))
-        .flatten();
-    let Some(assertion) = assertion else {
-        let encrypted: Vec<NodeId> = if root_is_response {
-            doc.children_named(root, ns::SAML, "EncryptedAssertion")
-                .collect()
-        } else {
-            Vec::new()
-        };
-        return match encrypted.as_slice() {
-            [] => reject(
-                "no-assertion",
-                Text::lit("saml response does not contain an Assertion element (Status: ")
-                    .then(Part::Value(code.unwrap_or("undefined").to_string()))
-                    .then(Part::Lit(")")),
-            ),
-            [one] => {
-                let data = doc
-                    .descendants(*one)
-                    .into_iter()
-                    .any(|n| doc.is(n, ns::XENC, "EncryptedData"));
-                if data {
-                    reject(
-                        "encrypted",
-                        Text::lit(
-                            "Assertion is encrypted. Please set options.decryptionKey with your decryption private key.",
-                        ),
-                    )
-                } else {
-                    reject(
-                        "encrypted-data-missing",
-                        Text::lit("EncryptedData not found."),
-                    )
-                }
-            }
-            _ => reject(
-                "one-encrypted-assertion",
-                Text::lit("A SAMLResponse can contain only one EncryptedAssertion element."),
-            ),
-        };
+    let assertion = match the_assertion(doc, root, &all, code) {
+        Ok(a) => a,
+        Err(o) => return o,
     };
     let response_sigs: Vec<NodeId> = doc.children_named(root, ns::DS, "Signature").collect();
     let assertion_signed = doc
@@ -662,6 +597,96 @@ pub fn judge(doc: &Document, cfg: &Config, oracle: &dyn Oracle, trace: &mut Trac
         }
     }
     parse_assertion(doc, assertion, cfg)
+}
+
+/// The Response's status: an outcome for a status the library names, else the top-level code (for the
+/// message of a response without an assertion).
+fn status(doc: &Document, root: NodeId) -> Result<Option<&str>, Outcome> {
+    // Status: the first StatusCode under a Status anywhere, and the first one nested in it.
+    let code_node = path(doc, root, &["Status", "StatusCode"]).first().copied();
+    let code = code_node.map(|n| attr(doc, n, "Value").unwrap_or(""));
+    let sub = path(doc, root, &["Status", "StatusCode", "StatusCode"])
+        .first()
+        .map(|n| attr(doc, *n, "Value").unwrap_or(""));
+    let known = |c: Option<&str>| {
+        c.and_then(|c| STATUS_TEXTS.iter().find(|(k, _)| *k == c))
+            .map(|(_, t)| *t)
+    };
+    if let Some(fixed) = known(sub).or(known(code)) {
+        let message = path(doc, root, &["Status", "StatusMessage"])
+            .first()
+            .map(|n| text_content(doc, *n))
+            .filter(|m| !m.is_empty());
+        return Err(reject(
+            "status",
+            match message {
+                Some(m) => Text(vec![Part::Value(m)]),
+                None => Text::lit(fixed),
+            },
+        ));
+    }
+    Ok(code)
+}
+
+/// The one Assertion the library reads (a child of the root Response), or its answer when there is
+/// none, more than one, or an encrypted one.
+fn the_assertion(
+    doc: &Document,
+    root: NodeId,
+    all: &[NodeId],
+    code: Option<&str>,
+) -> Result<NodeId, Outcome> {
+    // The assertion: exactly one Assertion element anywhere, a child of the root Response.
+    if all.iter().filter(|n| named(doc, **n, "Assertion")).count() > 1 {
+        return Err(reject(
+            "one-assertion",
+            Text::lit("A SAMLResponse can contain only one Assertion element."),
+        ));
+    }
+    let root_is_response = named(doc, root, "Response");
+    let assertion = root_is_response
+        .then(|| doc.first_child(root, ns::SAML, "Assertion"))
+        .flatten();
+    let Some(assertion) = assertion else {
+        let encrypted: Vec<NodeId> = if root_is_response {
+            doc.children_named(root, ns::SAML, "EncryptedAssertion")
+                .collect()
+        } else {
+            Vec::new()
+        };
+        return Err(match encrypted.as_slice() {
+            [] => reject(
+                "no-assertion",
+                Text::lit("saml response does not contain an Assertion element (Status: ")
+                    .then(Part::Value(code.unwrap_or("undefined").to_string()))
+                    .then(Part::Lit(")")),
+            ),
+            [one] => {
+                let data = doc
+                    .descendants(*one)
+                    .into_iter()
+                    .any(|n| doc.is(n, ns::XENC, "EncryptedData"));
+                if data {
+                    reject(
+                        "encrypted",
+                        Text::lit(
+                            "Assertion is encrypted. Please set options.decryptionKey with your decryption private key.",
+                        ),
+                    )
+                } else {
+                    reject(
+                        "encrypted-data-missing",
+                        Text::lit("EncryptedData not found."),
+                    )
+                }
+            }
+            _ => reject(
+                "one-encrypted-assertion",
+                Text::lit("A SAMLResponse can contain only one EncryptedAssertion element."),
+            ),
+        });
+    };
+    Ok(assertion)
 }
 
 /// `SAML.validateSignature` on the signature(s) the library's XPath found.
