@@ -216,6 +216,16 @@ fn cases() -> Vec<Case> {
         case("C14N 1.0 (inclusive), Assertion signed, 40 AttributeValues each declaring xs and xsi", signed_inclusive(&t.replace("<saml:Assertion xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\" ", "<saml:Assertion ").replace("</saml:AttributeStatement>", &format!("{}</saml:AttributeStatement>", (0..40).map(|i| format!("<saml:Attribute Name=\"a{i}\"><saml:AttributeValue xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"xs:string\">v{i}</saml:AttributeValue></saml:Attribute>")).collect::<String>())))),
         case("attribute value with a line break as written (the same value to the spec)", signed(&edit(&t, "NameFormat=\"urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified\"><saml:AttributeValue xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"xs:string\">Doe", "NameFormat=\"urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified\" FriendlyName=\"sur name\"><saml:AttributeValue xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"xs:string\">Doe"), What::Response).replace("FriendlyName=\"sur name\"", "FriendlyName=\"sur\nname\"")),
         case("processing instruction in the signed assertion", signed(&edit(&t, ">Jane</saml:AttributeValue>", ">Jane<?pi data?></saml:AttributeValue>"), What::Assertion)),
+        // Review 4 (2026-12-05): content the library canonicalises otherwise, signed the library's way
+        // (an IdP built on xml-crypto): the library accepts, samlint's spec check does not (SIG001),
+        // and SIG024 must stay silent.
+        case("signed by xml-crypto 1.4.1-auth0.2: processing instruction in the assertion", lib_signed(&edit(&t, ">Jane</saml:AttributeValue>", ">Jane<?pi data?></saml:AttributeValue>"), "assertion", "exc")),
+        case("signed by xml-crypto 1.4.1-auth0.2: Keycloak's inclusive shape, Assertion signed", lib_signed(&t, "assertion", "inc")),
+        case("signed by xml-crypto 1.4.1-auth0.2: Keycloak's inclusive shape, both signed", lib_signed(&t, "both", "inc")),
+        // Beyond samlint's model of the library's inclusive C14N (64 distinct prefixes): no prediction,
+        // and no SIG024.
+        case("C14N 1.0 (inclusive), Assertion signed, 62 prefixes declared on it", signed_inclusive(&t.replace("<saml:Assertion xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\" ", &format!("<saml:Assertion {} ", (0..62).map(|i| format!("xmlns:p{i}=\"urn:p{i}\"")).collect::<Vec<_>>().join(" "))))),
+        case("C14N 1.0 (inclusive), Assertion signed, 65 prefixes declared on the Response", signed_inclusive(&t.replace("<saml:Assertion xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\" ", "<saml:Assertion ").replacen("<samlp:Response ", &format!("<samlp:Response {} ", (0..65).map(|i| format!("xmlns:p{i}=\"urn:p{i}\"")).collect::<Vec<_>>().join(" ")), 1))),
         case("CR (&#13;) in an attribute value of the signed assertion", signed(&edit(&t, ">Jane</saml:AttributeValue>", " Extra=\"a&#13;b\">Jane</saml:AttributeValue>"), What::Assertion)),
         case("time: NotOnOrAfter a date alone, late", both(&edit(&t, "NotOnOrAfter=\"2026-11-20T10:00:58.123Z\"", "NotOnOrAfter=\"2026-11-20\""))).at("2026-11-20T10:05:00.000Z"),
         case("time: NotOnOrAfter an RFC 2822 date, late", both(&edit(&t, "NotOnOrAfter=\"2026-11-20T10:00:58.123Z\"", "NotOnOrAfter=\"Fri, 20 Nov 2026 10:00:58 GMT\""))).at("2026-11-20T10:05:00.000Z"),
@@ -479,6 +489,18 @@ fn signed_inclusive(xml: &str) -> String {
     )
 }
 
+/// `xml` signed by xml-crypto 1.4.1-auth0.2, the library's own fork, with the test IdP key.
+fn lib_signed(xml: &str, what: &str, c14n: &str) -> String {
+    oracle::xml_crypto_signed(
+        &root().join("tests/node"),
+        xml,
+        &read("keys/idp-key.pem"),
+        &oracle::pem_body(&read("keys/idp-cert.pem")),
+        what,
+        c14n,
+    )
+}
+
 /// The Assertion signed with a signature template changed by `f` before signing.
 fn signed_assertion_with(xml: &str, f: impl Fn(String) -> String) -> String {
     let a = xml.find("<saml:Assertion").expect("Assertion");
@@ -558,6 +580,8 @@ struct Row {
     legacy: (bool, bool),
     /// SIG024 (the library canonicalises a valid signature's content otherwise) was reported.
     sig024: bool,
+    /// SIG001 (a signature does not verify) was reported.
+    sig001: bool,
 }
 
 fn main() {
@@ -655,17 +679,21 @@ fn main() {
                         .contains(d.trim_end_matches('.'))
                 })
             });
-            let sig024 = report["findings"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .any(|f| f["code"] == "SIG024" && f["message_index"] == *index);
+            let has = |code: &str| {
+                report["findings"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|f| f["code"] == code && f["message_index"] == *index)
+            };
+            let (sig024, sig001) = (has("SIG024"), has("SIG001"));
             Row {
                 name: c.name.clone(),
                 lib,
                 ours: oracle::prediction(report, *index),
                 legacy: (errors.is_empty(), quoted),
                 sig024,
+                sig001,
             }
         })
         .collect();
@@ -721,12 +749,19 @@ fn report_rows(rows: &[Row], other_bin: bool) {
     let mut failures = Vec::new();
     let mut sig024 = 0;
     for r in rows {
-        // SIG024 says the library rejects a valid signature: it must, every time.
+        // SIG024 says the library rejects a signature valid to the spec: it must, every time, and
+        // samlint's own check must find it valid.
         if r.sig024 {
             sig024 += 1;
             if r.lib.0 {
                 failures.push(format!(
                     "{}: SIG024 says the library rejects the signature, but it accepts the response",
+                    r.name
+                ));
+            }
+            if r.sig001 {
+                failures.push(format!(
+                    "{}: SIG024 calls a signature valid that SIG001 says does not verify",
                     r.name
                 ));
             }
@@ -818,8 +853,9 @@ fn report_rows(rows: &[Row], other_bin: bool) {
             sub.len()
         );
     }
+    let sig024_rejected = rows.iter().filter(|r| r.sig024 && !r.lib.0).count();
     println!(
-        "  SIG024 (the library canonicalises a valid signature's content otherwise): {sig024} cases, each one the library rejects"
+        "  SIG024 (the library canonicalises a valid signature's content otherwise): {sig024} cases, {sig024_rejected} of them rejected by the library"
     );
     // The cases built for the library's canonicalisation (a processing instruction, raw white space
     // in an attribute value, inclusive C14N shapes) must reach SIG024, or the rule is dead.

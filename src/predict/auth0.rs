@@ -991,26 +991,24 @@ fn divergence(
             .iter()
             .any(|t| inclusive(attr(doc, *t, "Algorithm").unwrap_or("")));
         let whole = scope == doc.root;
-        if let Some(why) = target.and_then(|t| {
+        if let Some(gap) = target.and_then(|t| {
             let copy_root = !whole && t == scope;
             library_c14n_differs(doc, oracle.text(), t, Some(s), incl, whole, copy_root)
         }) {
-            trace.divergence = Some(Divergence {
-                signature: s,
-                what: why,
-                in_signed_info: false,
-            });
-            return Some(Outcome::Unknown(
-                check("digest"),
-                format!(
-                    "{why}, so its digest of the signed content is not the one supplied (a digest mismatch, whose value samlint does not compute)"
-                ),
+            return Some(settle(
+                oracle,
+                l,
+                s,
+                gap,
+                false,
+                trace,
+                ", so its digest of the signed content is not the one supplied (a digest mismatch, whose value samlint does not compute)",
             ));
         }
     }
     // SignedInfo is canonicalised as it is, inside its Signature (review 2, 2026-12-05: leaving the
     // Signature out left nothing of it to look at).
-    if let Some(why) = library_c14n_differs(
+    if let Some(gap) = library_c14n_differs(
         doc,
         oracle.text(),
         signed_info,
@@ -1019,16 +1017,14 @@ fn divergence(
         scope == doc.root,
         false,
     ) {
-        trace.divergence = Some(Divergence {
-            signature: s,
-            what: why,
-            in_signed_info: true,
-        });
-        return Some(Outcome::Unknown(
-            check("signature-value"),
-            format!(
-                "{why} in the SignedInfo, so the signature value does not verify over its canonical form"
-            ),
+        return Some(settle(
+            oracle,
+            l,
+            s,
+            gap,
+            true,
+            trace,
+            " in the SignedInfo, so the signature value does not verify over its canonical form",
         ));
     }
     // xml-crypto takes the ancestor namespaces of inclusive SignedInfo from the first SignedInfo of
@@ -1041,19 +1037,69 @@ fn divergence(
         if first.is_some_and(|f| {
             f != signed_info && ancestor_ns(doc, f) != ancestor_ns(doc, signed_info)
         }) {
-            const WHAT: &str = "the library canonicalises this SignedInfo with the namespaces in scope at another, the document's first";
-            trace.divergence = Some(Divergence {
-                signature: s,
-                what: WHAT,
-                in_signed_info: true,
-            });
-            return Some(Outcome::Unknown(
-                check("signature-value"),
-                format!("{WHAT}, so the signature value does not verify over its canonical form"),
+            return Some(settle(
+                oracle,
+                l,
+                s,
+                Gap::Differs(
+                    "the library canonicalises this SignedInfo with the namespaces in scope at another, the document's first",
+                ),
+                true,
+                trace,
+                ", so the signature value does not verify over its canonical form",
             ));
         }
     }
     None
+}
+
+/// Why the library's canonical form of some content is not the spec's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gap {
+    /// It writes other bytes (why).
+    Differs(&'static str),
+    /// samlint's model of its canonicalisation stops here (why): no prediction either way.
+    Unmodelled(&'static str),
+}
+
+/// The outcome of a signature whose content or SignedInfo the library canonicalises otherwise
+/// (`in_signed_info`; `consequence` completes the sentence). The library rejects it only when the IdP
+/// signed what the spec canonicalises: only a signature valid that way, with the key the library
+/// uses, is recorded for SIG024 (review 4, 2026-12-05: an IdP that signs with xml-crypto itself, a
+/// tampered or differently keyed signature, and the model's own limits were reported). Otherwise
+/// samlint cannot tell what the library computes.
+fn settle(
+    oracle: &dyn Oracle,
+    l: &Loaded,
+    s: NodeId,
+    gap: Gap,
+    in_signed_info: bool,
+    trace: &mut Trace,
+    consequence: &str,
+) -> Outcome {
+    let chk = check(if in_signed_info {
+        "signature-value"
+    } else {
+        "digest"
+    });
+    let what = match gap {
+        Gap::Unmodelled(why) => return Outcome::Unknown(chk, why.to_string()),
+        Gap::Differs(what) => what,
+    };
+    if oracle.verify(s, &l.key) != Crypto::Valid {
+        return Outcome::Unknown(
+            chk,
+            format!(
+                "{what}, and the signature does not verify over the spec's canonical form either: samlint cannot tell what the library computes"
+            ),
+        );
+    }
+    trace.divergence = Some(Divergence {
+        signature: s,
+        what,
+        in_signed_info,
+    });
+    Outcome::Unknown(chk, format!("{what}{consequence}"))
 }
 
 /// The verifier's answer for the signature (digest, algorithms, value), then the thumbprint.
@@ -1179,7 +1225,7 @@ fn library_c14n_differs(
     inclusive: bool,
     whole_document: bool,
     copy_root: bool,
-) -> Option<&'static str> {
+) -> Option<Gap> {
     let skipped = |n: NodeId| sig.is_some_and(|s| (s..doc.node(s).end).contains(&n));
     let subtree = (top..doc.node(top).end).filter(|n| !skipped(*n));
     // One pass over the content for what either canonicalisation writes otherwise:
@@ -1191,9 +1237,9 @@ fn library_c14n_differs(
     for n in subtree.clone() {
         match &doc.node(n).kind {
             NodeKind::Pi => {
-                return Some(
+                return Some(Gap::Differs(
                     "the signed content holds a processing instruction, which the library's canonicalisation writes as text",
-                );
+                ));
             }
             NodeKind::Element(e) => {
                 for a in &e.attrs {
@@ -1201,19 +1247,19 @@ fn library_c14n_differs(
                         .get(a.value_span.range())
                         .is_some_and(|raw| raw.bytes().any(|b| matches!(b, b'\n' | b'\t' | b'\r')))
                     {
-                        return Some(
+                        return Some(Gap::Differs(
                             "an attribute value holds a line break or tab as written, which the library's parser keeps and the spec's reads as a space",
-                        );
+                        ));
                     }
                     if !whole_document && a.value.contains('\r') {
-                        return Some(CR_IN_COPY);
+                        return Some(Gap::Differs(CR_IN_COPY));
                     }
                 }
             }
             NodeKind::Text { value } | NodeKind::CData { value }
                 if !whole_document && value.contains('\r') =>
             {
-                return Some(CR_IN_COPY);
+                return Some(Gap::Differs(CR_IN_COPY));
             }
             _ => {}
         }
@@ -1238,9 +1284,9 @@ fn library_c14n_differs(
                     && !own_xml.contains(&x.local.as_str())
             })
         }) {
-            return Some(
+            return Some(Gap::Differs(
                 "an ancestor of the signed element carries an xml:* attribute, which inclusive canonicalisation writes on it and the library's does not",
-            );
+            ));
         }
         up = doc.node(a).parent;
     }
@@ -1255,9 +1301,9 @@ fn library_c14n_differs(
         if !prefixes.contains(&a.local.as_str()) {
             prefixes.push(a.local.as_str());
             if prefixes.len() > 64 {
-                return Some(
+                return Some(Gap::Unmodelled(
                     "the signed content declares more namespace prefixes than samlint models the library's inclusive canonicalisation over",
-                );
+                ));
             }
         }
     }
@@ -1286,15 +1332,15 @@ fn namespaces_differ(
     top: NodeId,
     sig: Option<NodeId>,
     copy_root: bool,
-) -> Option<&'static str> {
+) -> Option<Gap> {
     use crate::xml::dom::XMLNS_NS;
     let skipped = |n: NodeId| sig.is_some_and(|s| (s..doc.node(s).end).contains(&n));
     let above = ancestor_ns(doc, top);
     // The copy's root starts with every prefix above it in its set, copied at every element: capped.
     if copy_root && above.len() > 64 {
-        return Some(
+        return Some(Gap::Unmodelled(
             "the signed content has more namespaces in scope than samlint models the library's inclusive canonicalisation over",
-        );
+        ));
     }
     let mut bound: std::collections::HashMap<&str, Vec<&str>> = std::collections::HashMap::new();
     for (p, v) in &above {
@@ -1336,9 +1382,9 @@ fn namespaces_differ(
             (None, cur) => (Some(cur), e.ns.as_deref()),
         };
         if spec != lib {
-            return Some(
+            return Some(Gap::Differs(
                 "the library's inclusive canonicalisation writes the default namespace declarations otherwise than the spec",
-            );
+            ));
         }
         // Prefixes. The library's declared set: its own output's; on the root of the assertion's copy
         // (`copy_root`) every prefix in scope, since passport-wsfed-saml2 copies the ancestors'
@@ -1380,9 +1426,9 @@ fn namespaces_differ(
             lib_written.sort_unstable();
             lib_written.dedup();
             if spec_written != lib_written {
-                return Some(
+                return Some(Gap::Differs(
                     "the library's inclusive canonicalisation declares namespace prefixes otherwise than the spec",
-                );
+                ));
             }
         }
         for (p, v) in &declared {
@@ -1724,7 +1770,7 @@ mod c14n_caps {
         (text, d)
     }
 
-    fn judge(n: usize, above: bool, copy_root: bool) -> Option<&'static str> {
+    fn judge(n: usize, above: bool, copy_root: bool) -> Option<Gap> {
         let (text, d) = doc(n, above);
         let r = d.child_elements(d.root).next().expect("r");
         assert_eq!(d.element(r).map(|e| e.local.as_str()), Some("r"));
@@ -1733,8 +1779,8 @@ mod c14n_caps {
 
     #[test]
     fn prefixes_declared_inside_are_capped_at_64() {
-        assert_ne!(judge(64, false, false), Some(CAP_INSIDE));
-        assert_eq!(judge(65, false, false), Some(CAP_INSIDE));
+        assert_ne!(judge(64, false, false), Some(Gap::Unmodelled(CAP_INSIDE)));
+        assert_eq!(judge(65, false, false), Some(Gap::Unmodelled(CAP_INSIDE)));
         // Exclusive canonicalisation copies no prefix sets: no cap.
         let (text, d) = doc(65, false);
         let r = d.child_elements(d.root).next().expect("r");
@@ -1747,9 +1793,9 @@ mod c14n_caps {
 
     #[test]
     fn prefixes_in_scope_above_the_copy_root_are_capped_at_64() {
-        assert_ne!(judge(64, true, true), Some(CAP_ABOVE));
-        assert_eq!(judge(65, true, true), Some(CAP_ABOVE));
+        assert_ne!(judge(64, true, true), Some(Gap::Unmodelled(CAP_ABOVE)));
+        assert_eq!(judge(65, true, true), Some(Gap::Unmodelled(CAP_ABOVE)));
         // Not the copy's root: the prefixes above are not copied onto it.
-        assert_ne!(judge(65, true, false), Some(CAP_ABOVE));
+        assert_ne!(judge(65, true, false), Some(Gap::Unmodelled(CAP_ABOVE)));
     }
 }

@@ -388,7 +388,7 @@ pub fn divergence_finding(doc: &Document, p: &Predicted) -> Option<crate::findin
         crate::finding::Finding::new(
             &crate::registry::SIG024,
             crate::msg!(
-                "Atlassian Cloud's SAML library writes the canonical form of {} otherwise than the specification ({}): this valid signature fails its check there, and the login is rejected",
+                "Atlassian Cloud's SAML library writes the canonical form of {} otherwise than the specification ({}): the signature verifies over the specification's form, not over the library's, so the login is rejected",
                 crate::finding::Arg::plain(part),
                 crate::finding::Arg::plain(d.what)
             ),

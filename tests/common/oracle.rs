@@ -151,3 +151,40 @@ pub fn pem_body(pem: &str) -> String {
         .map(str::trim)
         .collect()
 }
+
+/// `xml` signed by xml-crypto 1.4.1-auth0.2, the fork the library runs (tests/node/sign.js), as an
+/// IdP built on it signs: `what` is `assertion`, `response` or `both`, `c14n` `exc` or `inc`.
+pub fn xml_crypto_signed(
+    node_dir: &Path,
+    xml: &str,
+    key_pem: &str,
+    cert_b64: &str,
+    what: &str,
+    c14n: &str,
+) -> String {
+    let input = serde_json::json!({
+        "xml": xml, "key": key_pem, "cert": cert_b64, "what": what, "c14n": c14n,
+    })
+    .to_string();
+    let mut child = Command::new("node")
+        .arg("sign.js")
+        .current_dir(node_dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node runs (install Node.js)");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().expect("sign.js finishes");
+    writer
+        .join()
+        .expect("writer thread")
+        .expect("input written to sign.js");
+    assert!(
+        out.status.success(),
+        "sign.js failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("sign.js writes UTF-8")
+}
