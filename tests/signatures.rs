@@ -1431,3 +1431,36 @@ fn values_ids_and_prefix_lists_other_verifiers_read_differently_are_malformed() 
         );
     }
 }
+
+/// SIG011 names both readings when they differ, and says what is at stake when the first text node is
+/// the whole value (a processing instruction or comment after or before the text): the review of
+/// 2026-12-05 found the message quoting the same value twice as if it were two.
+#[test]
+fn split_value_messages_say_what_differs() {
+    let message = |t: &str| {
+        let x = signed_text(t, What::Assertion);
+        let (_, v) = check_json(&[x.as_str(), "--idp-cert", &fixture("keys/idp-cert.pem")]);
+        let m: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "SIG011")
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(m.len(), 1, "{t}: {m:?}");
+        m[0].clone()
+    };
+    let value = ">Jane</saml:AttributeValue>";
+    let pi_after = message(&template().replacen(value, ">Jane<?pi x?></saml:AttributeValue>", 1));
+    assert!(
+        pi_after.contains("processing instruction beside its text")
+            && pi_after.contains("\"Jane\" in full")
+            && !pi_after.contains("\"Jane\" to a parser"),
+        "{pi_after}"
+    );
+    let split = message(&template().replacen(value, ">Ja<!--x-->ne</saml:AttributeValue>", 1));
+    assert!(
+        split.contains("is split by") && split.contains("\"Jane\" in full, but \"Ja\" to a parser"),
+        "{split}"
+    );
+}

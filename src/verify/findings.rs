@@ -436,6 +436,33 @@ fn coverage(
     }
 }
 
+/// SIG011's message: the two readings when they differ; when the first text node is the whole value
+/// (a comment or processing instruction before or after the text), that parsers reading only the text
+/// before the first non-text node (lxml's `.text`) may see less.
+fn split_message(nameid: bool, v: &crate::model::Text) -> crate::finding::Msg {
+    let (full, first) = (Arg::value(&v.value), Arg::value(&v.first_node));
+    match (nameid, v.value == v.first_node) {
+        (true, true) => msg!(
+            "the NameID holds a comment, CDATA, processing instruction or markup beside its text: it reads \"{}\" in full, but a parser that reads only the text before the first other node may see less",
+            full
+        ),
+        (true, false) => msg!(
+            "the NameID is split by a comment, CDATA, processing instruction or markup: it reads \"{}\" in full, but \"{}\" to a parser that stops at the first text node",
+            full,
+            first
+        ),
+        (false, true) => msg!(
+            "an attribute value holds a comment, CDATA or processing instruction beside its text: it reads \"{}\" in full, but a parser that reads only the text before the first other node may see less",
+            full
+        ),
+        (false, false) => msg!(
+            "an attribute value is split by a comment, CDATA or processing instruction: it reads \"{}\" in full, but \"{}\" to a parser that stops at the first text node",
+            full,
+            first
+        ),
+    }
+}
+
 /// SIG011: comment / CDATA splitting inside values the SP reads (the comment-truncation family): more
 /// than one text or CDATA node, a comment or PI, or (NameID) an element inside. A value written as one
 /// CDATA section alone is read whole by every parser, and is no finding.
@@ -445,16 +472,9 @@ fn split_text(m: &Message, out: &mut Vec<Finding>) {
             && (n.value.is_split() || n.value.child_elements > 0)
         {
             out.push(
-                Finding::new(
-                    &SIG011,
-                    msg!(
-                        "the NameID is split by a comment, CDATA or markup: it reads \"{}\" in full, but \"{}\" to a parser that stops at the first text node",
-                        Arg::value(&n.value.value),
-                        Arg::value(&n.value.first_node)
-                    ),
-                )
-                .at(n.value.span, format!("{}/Subject/NameID", a.path))
-                .label("split value"),
+                Finding::new(&SIG011, split_message(true, &n.value))
+                    .at(n.value.span, format!("{}/Subject/NameID", a.path))
+                    .label("split value"),
             );
         }
         for at in &a.attributes {
@@ -462,16 +482,12 @@ fn split_text(m: &Message, out: &mut Vec<Finding>) {
                 // A value that is one CDATA section and nothing else reads the same to every parser.
                 if v.value.is_split() {
                     out.push(
-                        Finding::new(
-                            &SIG011,
-                            msg!(
-                                "attribute value is split by a comment or CDATA: \"{}\" in full, \"{}\" to a parser that stops at the first text node",
-                                Arg::value(&v.value.value),
-                                Arg::value(&v.value.first_node)
-                            ),
-                        )
-                        .at(v.value.span, format!("{}/AttributeStatement/Attribute", a.path))
-                        .label("split value"),
+                        Finding::new(&SIG011, split_message(false, &v.value))
+                            .at(
+                                v.value.span,
+                                format!("{}/AttributeStatement/Attribute", a.path),
+                            )
+                            .label("split value"),
                     );
                 }
             }
