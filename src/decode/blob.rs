@@ -136,7 +136,7 @@ pub fn decode_base64(value: &str) -> Result<(Vec<u8>, Encoding), String> {
         .rposition(|b| *b != b'=')
         .map_or(0, |p| p + 1);
     let body = cleaned.get(..end).unwrap_or_default();
-    if body.contains(&b'=') {
+    if memchr::memchr(b'=', body).is_some() {
         return Err(
             "padding '=' in the middle of the value (two values joined, or a cut-and-paste error)"
                 .into(),
@@ -353,7 +353,9 @@ fn from_base64(
     origin: &Origin,
     limits: &Limits,
 ) -> Result<Decoded, InputError> {
-    if current.trim().contains(' ') && current.bytes().any(|b| B64[usize::from(b)] == FOREIGN) {
+    if memchr::memchr(b' ', current.trim().as_bytes()).is_some()
+        && current.bytes().any(|b| B64[usize::from(b)] == FOREIGN)
+    {
         return Err(InputError::new(
             origin,
             ErrorKind::Unrecognised {
