@@ -222,6 +222,16 @@ fn cases() -> Vec<Case> {
         case("signed by xml-crypto 1.4.1-auth0.2: processing instruction in the assertion", lib_signed(&edit(&t, ">Jane</saml:AttributeValue>", ">Jane<?pi data?></saml:AttributeValue>"), "assertion", "exc")),
         case("signed by xml-crypto 1.4.1-auth0.2: Keycloak's inclusive shape, Assertion signed", lib_signed(&t, "assertion", "inc")),
         case("signed by xml-crypto 1.4.1-auth0.2: Keycloak's inclusive shape, both signed", lib_signed(&t, "both", "inc")),
+        // Review 5 (2026-12-05): xml-crypto quirks samlint does not model byte for byte, in a spec-signed
+        // Assertion (the default namespace taken off it, as an IdP without one writes it): no
+        // prediction and no SIG024; the library rejects all but the unused declaration.
+        case("xml-crypto quirk: a prefix rebound, then bound back", quirk("<saml:e><e><xsi:f xmlns:saml=\"urn:b\" saml:at=\"v\"><saml:e xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\">x</saml:e></xsi:f></e></saml:e>")),
+        case("xml-crypto quirk: attributes ordered by namespace and name glued", quirk("<x:e xmlns:x=\"urn:a\" xmlns:y=\"urn:ab\" x:x=\"1\" y:c=\"2\">J</x:e>")),
+        case("xml-crypto quirk: prefixes ordered by localeCompare", quirk("<B:e xmlns:B=\"urn:a\" xmlns:a=\"urn:b\" a:c=\"2\">J</B:e>")),
+        case("xml-crypto quirk: an attribute named xmlnsfoo", quirk("<e xmlnsfoo=\"1\">J</e>")),
+        case("xml-crypto quirk: a processing instruction without data", quirk("J<?foo?>")),
+        case("xml-crypto quirk: a tab in an unused namespace declaration", quirk("<e xmlns:u=\"urn:a\tb\">J</e>")),
+        case("KeyInfo certificate written as CDATA", { let x = signed(&t, What::Assertion); let (a, b) = (x.find("<ds:X509Certificate>").expect("certificate") + "<ds:X509Certificate>".len(), x.find("</ds:X509Certificate>").expect("end")); format!("{}<![CDATA[{}]]>{}", &x[..a], &x[a..b], &x[b..]) }),
         // Beyond samlint's model of the library's inclusive C14N (64 distinct prefixes): no prediction,
         // and no SIG024.
         case("C14N 1.0 (inclusive), Assertion signed, 62 prefixes declared on it", signed_inclusive(&t.replace("<saml:Assertion xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\" ", &format!("<saml:Assertion {} ", (0..62).map(|i| format!("xmlns:p{i}=\"urn:p{i}\"")).collect::<Vec<_>>().join(" "))))),
@@ -486,6 +496,23 @@ fn signed_inclusive(xml: &str) -> String {
         at,
         "ID_2a9c8e7f-3d4b-4c5a-8e9f-0a1b2c3d4e5f",
         inclusive,
+    )
+}
+
+/// The template without the Assertion's default namespace, `fragment` in place of the given name's
+/// value, the Assertion signed to the spec.
+fn quirk(fragment: &str) -> String {
+    let t = template().replace(
+        "<saml:Assertion xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\" ",
+        "<saml:Assertion ",
+    );
+    signed(
+        &edit(
+            &t,
+            ">Jane</saml:AttributeValue>",
+            &format!(">{fragment}</saml:AttributeValue>"),
+        ),
+        What::Assertion,
     )
 }
 
