@@ -226,6 +226,8 @@ fn cases() -> Vec<Case> {
         // Assertion (the default namespace taken off it, as an IdP without one writes it): no
         // prediction and no SIG024; the library rejects all but the unused declaration.
         case("xml-crypto quirk: a prefix rebound, then bound back", quirk("<saml:e><e><xsi:f xmlns:saml=\"urn:b\" saml:at=\"v\"><saml:e xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\">x</saml:e></xsi:f></e></saml:e>")),
+        case("a prefix rebound among siblings (the library writes it as the spec)", quirk("<x:e xmlns:x=\"urn:a\">J</x:e><x:e xmlns:x=\"urn:b\">K</x:e>")),
+        case("a prefix rebound once down a chain (the library writes it as the spec)", quirk("<x:e xmlns:x=\"urn:a\"><x:f xmlns:x=\"urn:b\">J</x:f></x:e>")),
         case("xml-crypto quirk: attributes ordered by namespace and name glued", quirk("<x:e xmlns:x=\"urn:a\" xmlns:y=\"urn:ab\" x:x=\"1\" y:c=\"2\">J</x:e>")),
         case("xml-crypto quirk: prefixes ordered by localeCompare", quirk("<B:e xmlns:B=\"urn:a\" xmlns:a=\"urn:b\" a:c=\"2\">J</B:e>")),
         case("xml-crypto quirk: an attribute named xmlnsfoo", quirk("<e xmlnsfoo=\"1\">J</e>")),

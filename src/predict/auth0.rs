@@ -1329,8 +1329,8 @@ fn library_c14n_differs(
 
 /// Constructs xml-crypto 1.4.1-auth0 canonicalises in ways samlint does not model byte for byte
 /// (review 5, 2026-12-05: each was predicted accepted, or reported as SIG024, where the library
-/// rejects or accepts otherwise): under exclusive C14N a prefix bound to two namespaces (its list of
-/// rendered prefixes keeps the stale one), attributes it orders otherwise (it sorts on the namespace and local name
+/// rejects or accepts otherwise): under exclusive C14N a prefix bound back to a namespace it was
+/// written with higher up, after another ([`stale_prefix`]), attributes it orders otherwise (it sorts on the namespace and local name
 /// glued together), prefixes its `localeCompare` may order otherwise than code points (two or more
 /// on an element, one with a character other than a-z and 0-9), an attribute named `xmlns…` that
 /// declares nothing (it skips it), a processing instruction without data (it throws), and a
@@ -1345,8 +1345,9 @@ fn beyond_model(
     nodes: impl Iterator<Item = NodeId> + Clone,
 ) -> Option<&'static str> {
     use crate::xml::dom::XMLNS_NS;
-    let mut bound: std::collections::HashMap<&str, &str> =
-        ancestor_ns(doc, top).into_iter().collect();
+    if !inclusive && let Some(why) = stale_prefix(doc, top, nodes.clone()) {
+        return Some(why);
+    }
     let mut used: Option<std::collections::HashSet<&str>> = None;
     let raw_space = |a: &crate::xml::dom::Attr| {
         text.get(a.value_span.range())
@@ -1382,16 +1383,6 @@ fn beyond_model(
                 };
                 if !p.is_empty() {
                     prefixes.push(p);
-                    // (Inclusive C14N's prefixes are modelled by namespaces_differ.)
-                    if bound
-                        .insert(p, a.value.as_str())
-                        .is_some_and(|old| old != a.value)
-                        && !inclusive
-                    {
-                        return Some(
-                            "a namespace prefix is bound to two namespaces in the signed content, which the library's canonicalisation does not track",
-                        );
-                    }
                 }
                 if raw_space(a)
                     && (inclusive
@@ -1442,6 +1433,59 @@ fn beyond_model(
                     "an element's attributes sort otherwise by namespace and name glued together, as the library sorts them",
                 );
             }
+        }
+    }
+    None
+}
+
+/// Exclusive C14N in xml-crypto 1.4.1-auth0 (`isPrefixInScope`) keeps, along each ancestor chain,
+/// every (prefix, namespace) pair it has written, and writes none again, where the spec writes a
+/// prefix again when the nearest one written binds it to another namespace: a prefix bound A, then
+/// B, then A again down one chain is declared by the spec and not by the library (review 5 and 6,
+/// 2026-12-05; a prefix rebound once, or among siblings, the library writes as the spec does).
+/// The walk starts empty, as the library's does. The chain is at most the document's depth (capped).
+fn stale_prefix(
+    doc: &Document,
+    top: NodeId,
+    nodes: impl Iterator<Item = NodeId>,
+) -> Option<&'static str> {
+    // The open elements (and how many pairs were written before each), and the pairs written.
+    let mut open: Vec<(NodeId, usize)> = Vec::new();
+    let mut written: Vec<(&str, &str)> = Vec::new();
+    for n in nodes {
+        let Some(e) = doc.element(n) else { continue };
+        let parent = doc.node(n).parent.filter(|p| *p >= top && *p < n);
+        while open.last().is_some_and(|(o, _)| Some(*o) != parent) {
+            if let Some((_, len)) = open.pop() {
+                written.truncate(len);
+            }
+        }
+        open.push((n, written.len()));
+        let used = e
+            .prefix
+            .as_deref()
+            .map(|p| (p, e.ns.as_deref().unwrap_or("")))
+            .into_iter()
+            .chain(
+                e.attrs
+                    .iter()
+                    .filter(|a| !a.is_declaration())
+                    .filter_map(|a| {
+                        let (p, _) = a.qname.split_once(':')?;
+                        (p != "xml").then_some((p, a.ns.as_deref().unwrap_or("")))
+                    }),
+            );
+        for (p, uri) in used {
+            let nearest = written.iter().rev().find(|(q, _)| *q == p).map(|(_, u)| *u);
+            if nearest == Some(uri) {
+                continue;
+            }
+            if written.contains(&(p, uri)) {
+                return Some(
+                    "a namespace prefix is bound back to a namespace it was written with higher up, which the library's canonicalisation does not write again",
+                );
+            }
+            written.push((p, uri));
         }
     }
     None
