@@ -342,6 +342,18 @@ pub struct Divergence {
     pub in_signed_info: bool,
 }
 
+impl Divergence {
+    /// What the library writes otherwise, naming the SignedInfo when that is where it is.
+    pub fn reason(&self) -> String {
+        if self.in_signed_info {
+            self.what
+                .replacen("the signed content", "the SignedInfo", 1)
+        } else {
+            self.what.to_string()
+        }
+    }
+}
+
 // ---- reading the document the way the library's XPath does -------------------------------------------
 
 fn local(doc: &Document, n: NodeId) -> Option<&str> {
@@ -1037,7 +1049,7 @@ fn divergence(
             gap,
             true,
             trace,
-            " in the SignedInfo, so the signature value does not verify over its canonical form",
+            ", so the signature value does not verify over its canonical form",
         ));
     }
     // xml-crypto takes the ancestor namespaces of inclusive SignedInfo from the first SignedInfo of
@@ -1100,6 +1112,11 @@ fn settle(
         Gap::Differs(what) => what,
     };
     if oracle.verify(s, &l.key) != Crypto::Valid {
+        let what = if in_signed_info {
+            what.replacen("the signed content", "the SignedInfo", 1)
+        } else {
+            what.to_string()
+        };
         return Outcome::Unknown(
             chk,
             format!(
@@ -1107,12 +1124,13 @@ fn settle(
             ),
         );
     }
-    trace.divergence = Some(Divergence {
+    let d = Divergence {
         signature: s,
         what,
         in_signed_info,
-    });
-    Outcome::Unknown(chk, format!("{what}{consequence}"))
+    };
+    trace.divergence = Some(d);
+    Outcome::Unknown(chk, format!("{}{consequence}", d.reason()))
 }
 
 /// The verifier's answer for the signature (digest, algorithms, value), then the thumbprint.

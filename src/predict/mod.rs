@@ -390,7 +390,7 @@ pub fn divergence_finding(doc: &Document, p: &Predicted) -> Option<crate::findin
             crate::msg!(
                 "Atlassian Cloud's SAML library writes the canonical form of {} otherwise than the specification ({}): the signature verifies over the specification's form, not over the library's, so the login is rejected",
                 crate::finding::Arg::plain(part),
-                crate::finding::Arg::plain(d.what)
+                crate::finding::Arg::plain(d.reason())
             ),
         )
         .at(at, doc.path(d.signature))
