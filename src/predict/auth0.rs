@@ -1355,8 +1355,8 @@ fn library_c14n_differs(
 /// namespace declaration whose value holds a line break, tab or carriage return where either
 /// canonicalisation may write it. Each is `Unmodelled`: no prediction, no SIG024. Linear in the
 /// subtree (the prefixes in use are collected once, when a declaration first needs them).
-fn beyond_model(
-    doc: &Document,
+fn beyond_model<'d>(
+    doc: &'d Document,
     text: &str,
     top: NodeId,
     inclusive: bool,
@@ -1390,8 +1390,22 @@ fn beyond_model(
             }
             _ => continue,
         };
-        let mut prefixes: Vec<&str> = e.prefix.as_deref().into_iter().collect();
-        let mut plain: Vec<&crate::xml::dom::Attr> = Vec::new();
+        // Without a list per element (this runs on every element of every signed content): whether
+        // two distinct prefixes meet here with one outside a-z0-9, and how many qualified attributes.
+        let (mut first, mut several, mut odd): (Option<&'d str>, bool, bool) = (None, false, false);
+        let mut note = |p: &'d str| {
+            odd |= !p
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+            match first {
+                None => first = Some(p),
+                Some(f) => several |= f != p,
+            }
+        };
+        if let Some(p) = e.prefix.as_deref() {
+            note(p);
+        }
+        let mut qualified = 0;
         for a in &e.attrs {
             if a.is_declaration() {
                 let p = if a.ns.as_deref() == Some(XMLNS_NS) {
@@ -1400,7 +1414,7 @@ fn beyond_model(
                     ""
                 };
                 if !p.is_empty() {
-                    prefixes.push(p);
+                    note(p);
                 }
                 if raw_space(a)
                     && (inclusive
@@ -1418,35 +1432,31 @@ fn beyond_model(
                 );
             } else {
                 if let Some((p, _)) = a.qname.split_once(':') {
-                    prefixes.push(p);
+                    note(p);
                 }
-                plain.push(a);
+                qualified += usize::from(a.ns.is_some());
             }
         }
-        prefixes.sort_unstable();
-        prefixes.dedup();
-        if prefixes.len() > 1
-            && prefixes.iter().any(|p| {
-                !p.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-            })
-        {
+        if several && odd {
             return Some(
                 "an element has namespace prefixes the library's localeCompare may order otherwise than the spec",
             );
         }
         // attrCompare: unqualified attributes first (by name, as the spec), qualified ones by
         // namespace and local name glued together.
-        let mut qualified: Vec<&crate::xml::dom::Attr> =
-            plain.into_iter().filter(|a| a.ns.is_some()).collect();
-        if qualified.len() > 1 {
-            qualified.sort_by(|a, b| {
+        if qualified > 1 {
+            let mut q: Vec<&crate::xml::dom::Attr> = e
+                .attrs
+                .iter()
+                .filter(|a| !a.is_declaration() && a.ns.is_some())
+                .collect();
+            q.sort_by(|a, b| {
                 (a.ns.as_deref().unwrap_or(""), a.local.as_str())
                     .cmp(&(b.ns.as_deref().unwrap_or(""), b.local.as_str()))
             });
             let glued =
                 |a: &crate::xml::dom::Attr| format!("{}{}", a.ns.as_deref().unwrap_or(""), a.local);
-            if qualified.windows(2).any(|w| glued(w[0]) > glued(w[1])) {
+            if q.windows(2).any(|w| glued(w[0]) > glued(w[1])) {
                 return Some(
                     "an element's attributes sort otherwise by namespace and name glued together, as the library sorts them",
                 );
