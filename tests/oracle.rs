@@ -233,6 +233,7 @@ fn cases() -> Vec<Case> {
         case("xml-crypto quirk: an attribute named xmlnsfoo", quirk("<e xmlnsfoo=\"1\">J</e>")),
         case("xml-crypto quirk: a processing instruction without data", quirk("J<?foo?>")),
         case("xml-crypto quirk: a tab in an unused namespace declaration", quirk("<e xmlns:u=\"urn:a\tb\">J</e>")),
+        case("xml-crypto quirk: a tab in a used namespace declaration", quirk("<u:e xmlns:u=\"urn:a\tb\">J</u:e>")),
         case("KeyInfo certificate written as CDATA", { let x = signed(&t, What::Assertion); let (a, b) = (x.find("<ds:X509Certificate>").expect("certificate") + "<ds:X509Certificate>".len(), x.find("</ds:X509Certificate>").expect("end")); format!("{}<![CDATA[{}]]>{}", &x[..a], &x[a..b], &x[b..]) }),
         // Beyond samlint's model of the library's inclusive C14N (64 distinct prefixes): no prediction,
         // and no SIG024.

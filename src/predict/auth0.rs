@@ -345,12 +345,7 @@ pub struct Divergence {
 impl Divergence {
     /// What the library writes otherwise, naming the SignedInfo when that is where it is.
     pub fn reason(&self) -> String {
-        if self.in_signed_info {
-            self.what
-                .replacen("the signed content", "the SignedInfo", 1)
-        } else {
-            self.what.to_string()
-        }
+        naming(self.what, self.in_signed_info)
     }
 }
 
@@ -1112,15 +1107,11 @@ fn settle(
         Gap::Differs(what) => what,
     };
     if oracle.verify(s, &l.key) != Crypto::Valid {
-        let what = if in_signed_info {
-            what.replacen("the signed content", "the SignedInfo", 1)
-        } else {
-            what.to_string()
-        };
         return Outcome::Unknown(
             chk,
             format!(
-                "{what}, and the signature does not verify over the spec's canonical form either: samlint cannot tell what the library computes"
+                "{}, and the signature does not verify over the spec's canonical form either: samlint cannot tell what the library computes",
+                naming(what, in_signed_info)
             ),
         );
     }
@@ -1131,6 +1122,23 @@ fn settle(
     };
     trace.divergence = Some(d);
     Outcome::Unknown(chk, format!("{}{consequence}", d.reason()))
+}
+
+/// A divergence's phrase, naming the SignedInfo when that is where it is (the phrases say "the
+/// signed content").
+fn naming(what: &str, in_signed_info: bool) -> String {
+    if in_signed_info {
+        what.replacen("the signed content", "the SignedInfo", 1)
+    } else {
+        what.to_string()
+    }
+}
+
+/// Does the attribute's value, as written, hold a line feed, tab or carriage return (which xmldom
+/// keeps and the spec's parser reads as a space)?
+fn raw_white(text: &str, a: &crate::xml::dom::Attr) -> bool {
+    text.get(a.value_span.range())
+        .is_some_and(|raw| raw.bytes().any(|b| matches!(b, b'\n' | b'\t' | b'\r')))
 }
 
 /// The verifier's answer for the signature (digest, algorithms, value), then the thumbprint.
@@ -1278,10 +1286,7 @@ fn library_c14n_differs(
             NodeKind::Element(e) => {
                 // Namespace declarations: beyond_model took those whose value either would write.
                 for a in e.attrs.iter().filter(|a| !a.is_declaration()) {
-                    if text
-                        .get(a.value_span.range())
-                        .is_some_and(|raw| raw.bytes().any(|b| matches!(b, b'\n' | b'\t' | b'\r')))
-                    {
+                    if raw_white(text, a) {
                         return Some(Gap::Differs(
                             "an attribute value holds a line break or tab as written, which the library's parser keeps and the spec's reads as a space",
                         ));
@@ -1348,8 +1353,8 @@ fn library_c14n_differs(
 /// Constructs xml-crypto 1.4.1-auth0 canonicalises in ways samlint does not model byte for byte
 /// (review 5, 2026-12-05: each was predicted accepted, or reported as SIG024, where the library
 /// rejects or accepts otherwise): under exclusive C14N a prefix bound back to a namespace it was
-/// written with higher up, after another ([`stale_prefix`]), attributes it orders otherwise (it sorts on the namespace and local name
-/// glued together), prefixes its `localeCompare` may order otherwise than code points (two or more
+/// written with higher up, after another ([`stale_prefix`]), attributes it orders otherwise (it
+/// sorts on the namespace and local name glued together), prefixes its `localeCompare` may order otherwise than code points (two or more
 /// on an element, one with a character other than a-z and 0-9), an attribute named `xmlns…` that
 /// declares nothing (it skips it), a processing instruction without data (it throws), and a
 /// namespace declaration whose value holds a line break, tab or carriage return where either
@@ -1367,11 +1372,7 @@ fn beyond_model<'d>(
         return Some(why);
     }
     let mut used: Option<std::collections::HashSet<&str>> = None;
-    let raw_space = |a: &crate::xml::dom::Attr| {
-        text.get(a.value_span.range())
-            .is_some_and(|raw| raw.bytes().any(|b| matches!(b, b'\n' | b'\t' | b'\r')))
-            || a.value.contains('\r')
-    };
+    let raw_space = |a: &crate::xml::dom::Attr| raw_white(text, a) || a.value.contains('\r');
     for n in nodes.clone() {
         let e = match &doc.node(n).kind {
             NodeKind::Element(e) => e,

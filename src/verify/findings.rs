@@ -440,26 +440,25 @@ fn coverage(
 /// (a comment or processing instruction before or after the text), that parsers reading only the text
 /// before the first non-text node (lxml's `.text`) may see less.
 fn split_message(nameid: bool, v: &crate::model::Text) -> crate::finding::Msg {
-    let (full, first) = (Arg::value(&v.value), Arg::value(&v.first_node));
-    match (nameid, v.value == v.first_node) {
-        (true, true) => msg!(
-            "the NameID holds a comment, CDATA, processing instruction or markup beside its text: it reads \"{}\" in full, but a parser that reads only the text before the first other node may see less",
-            full
-        ),
-        (true, false) => msg!(
-            "the NameID is split by a comment, CDATA, processing instruction or markup: it reads \"{}\" in full, but \"{}\" to a parser that stops at the first text node",
-            full,
-            first
-        ),
-        (false, true) => msg!(
-            "an attribute value holds a comment, CDATA or processing instruction beside its text: it reads \"{}\" in full, but a parser that reads only the text before the first other node may see less",
-            full
-        ),
-        (false, false) => msg!(
-            "an attribute value is split by a comment, CDATA or processing instruction: it reads \"{}\" in full, but \"{}\" to a parser that stops at the first text node",
-            full,
-            first
-        ),
+    let full = Arg::value(&v.value);
+    if v.value == v.first_node {
+        crate::finding::Msg::new(
+            if nameid {
+                "the NameID holds a comment, CDATA, processing instruction or markup beside its text: it reads \"{}\" in full, but a parser that reads only the text before the first other node may see less"
+            } else {
+                "an attribute value holds a comment, CDATA or processing instruction beside its text: it reads \"{}\" in full, but a parser that reads only the text before the first other node may see less"
+            },
+            vec![full],
+        )
+    } else {
+        crate::finding::Msg::new(
+            if nameid {
+                "the NameID is split by a comment, CDATA, processing instruction or markup: it reads \"{}\" in full, but \"{}\" to a parser that stops at the first text node"
+            } else {
+                "an attribute value is split by a comment, CDATA or processing instruction: it reads \"{}\" in full, but \"{}\" to a parser that stops at the first text node"
+            },
+            vec![full, Arg::value(&v.first_node)],
+        )
     }
 }
 

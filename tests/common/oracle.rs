@@ -88,29 +88,8 @@ pub fn library(node_dir: &Path, cases: &[LibCase]) -> Vec<LibAnswer> {
         input.push_str(&line.to_string());
         input.push('\n');
     }
-    let mut child = Command::new("node")
-        .arg("oracle.js")
-        .current_dir(node_dir)
-        // The library reads `new Date(...)` of times without a zone as local time: Atlassian's is UTC.
-        .env("TZ", "UTC")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("node runs (install Node.js)");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child.wait_with_output().expect("oracle.js finishes");
-    writer
-        .join()
-        .expect("writer thread")
-        .expect("cases written to oracle.js");
-    assert!(
-        out.status.success(),
-        "oracle.js failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+    let out = node(node_dir, "oracle.js", input);
+    let lines: Vec<Value> = String::from_utf8_lossy(&out)
         .lines()
         .map(|l| serde_json::from_str(l).expect("oracle.js writes JSON lines"))
         .collect();
@@ -166,9 +145,17 @@ pub fn xml_crypto_signed(
         "xml": xml, "key": key_pem, "cert": cert_b64, "what": what, "c14n": c14n,
     })
     .to_string();
+    String::from_utf8(node(node_dir, "sign.js", input)).expect("sign.js writes UTF-8")
+}
+
+/// `node SCRIPT` in `node_dir` with `input` on stdin (written from a thread, so a large input and
+/// a large output cannot block each other): its stdout, after it succeeded. In UTC: the library
+/// reads `new Date(...)` of times without a zone as local time, and Atlassian's is UTC.
+fn node(node_dir: &Path, script: &str, input: String) -> Vec<u8> {
     let mut child = Command::new("node")
-        .arg("sign.js")
+        .arg(script)
         .current_dir(node_dir)
+        .env("TZ", "UTC")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -176,15 +163,15 @@ pub fn xml_crypto_signed(
         .expect("node runs (install Node.js)");
     let mut stdin = child.stdin.take().expect("stdin");
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child.wait_with_output().expect("sign.js finishes");
+    let out = child.wait_with_output().expect("node finishes");
     writer
         .join()
         .expect("writer thread")
-        .expect("input written to sign.js");
+        .unwrap_or_else(|e| panic!("input written to {script}: {e}"));
     assert!(
         out.status.success(),
-        "sign.js failed: {}",
+        "{script} failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8(out.stdout).expect("sign.js writes UTF-8")
+    out.stdout
 }
