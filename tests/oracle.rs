@@ -883,6 +883,12 @@ fn report_rows(rows: &[Row], other_bin: bool) {
             sub.len()
         );
     }
+    let unknown: Vec<&Row> = rows.iter().filter(|r| r.ours.is_none()).collect();
+    println!(
+        "  no prediction (outcome unknown): {} cases, {} of them accepted by the library",
+        unknown.len(),
+        unknown.iter().filter(|r| r.lib.0).count()
+    );
     let sig024_rejected = rows.iter().filter(|r| r.sig024 && !r.lib.0).count();
     println!(
         "  SIG024 (the library canonicalises a valid signature's content otherwise): {sig024} cases, {sig024_rejected} of them rejected by the library"

@@ -355,6 +355,10 @@ fn a_canonical_form_the_library_writes_otherwise_is_a_finding() {
     let cloud = &v["messages"][0]["predictions"][0];
     assert_eq!(cloud["stage"], "saml-library");
     assert_eq!(cloud["accepted"], false);
+    // The library rejects it (tests/oracle.rs), with a text samlint does not compute.
+    assert_eq!(cloud["outcome"], "rejected");
+    assert_eq!(cloud["error"], "access_denied");
+    assert_eq!(cloud["error_description"], Value::Null);
     let sig024: Vec<&Value> = v["findings"]
         .as_array()
         .unwrap()
@@ -385,6 +389,72 @@ fn a_canonical_form_the_library_writes_otherwise_is_a_finding() {
     let (_, v) = check_json(&args(&b));
     assert_eq!(v["messages"][0]["predictions"][0]["accepted"], true);
     assert!(!codes(&v).contains(&"SIG024".to_string()));
+}
+
+/// Beyond the model (a SAML 1.1 assertion, correctly signed), samlint says it cannot predict the
+/// answer and why, in every format: never "would reject", which the library may not (tests/oracle.rs
+/// lists responses it accepts that samlint cannot predict).
+#[test]
+fn an_answer_beyond_the_model_is_unknown_not_a_rejection() {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = fixture("keys/idp-cert.pem");
+    let t = template().replacen("<saml:Assertion ", "<saml:Assertion MajorVersion=\"1\" ", 1);
+    assert_ne!(t, template());
+    let p = write_temp(
+        dir.path(),
+        "saml11.xml",
+        signed_with(&t, "keys/idp-key.pem", "keys/idp-cert.pem"),
+    );
+    let mut a = vec![p.clone(), "--idp-cert".into(), cert];
+    a.extend(connection());
+    let (code, v) = check_json(&args(&a));
+    assert_eq!(code, 0, "{:#}", v["findings"]);
+    assert_eq!(v["messages"][0]["signature"]["status"], "valid");
+    let cloud = &v["messages"][0]["predictions"][0];
+    assert_eq!(cloud["stage"], "saml-library");
+    assert_eq!(cloud["outcome"], "unknown");
+    assert_eq!(
+        cloud["accepted"], false,
+        "true only for a predicted acceptance"
+    );
+    assert_eq!(cloud["error"], Value::Null);
+    assert_eq!(cloud["error_description"], Value::Null);
+    assert_eq!(cloud["confidence"], "unconfirmed");
+
+    let mut h = vec!["check".to_string()];
+    h.extend(a.clone());
+    let text = unwrapped(&run(&args(&h)).stdout);
+    assert!(
+        text.contains(
+            "? samlint cannot predict whether Atlassian accepts this login — beyond its model of Auth0's SP library 4.6.1"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("why: a SAML 1.1 assertion: samlint models the library's SAML 2.0 path only"),
+        "{text}"
+    );
+    assert!(!text.contains("would reject"), "{text}");
+    for (format, expect) in [
+        ("concise", "summary atlassian-cloud unknown ·"),
+        (
+            "concise",
+            "prediction[atlassian-cloud/saml-library] unknown (",
+        ),
+        (
+            "markdown",
+            "- samlint cannot predict whether Atlassian accepts this login",
+        ),
+    ] {
+        let mut c = h.clone();
+        c.extend(["--format".into(), format.into()]);
+        let out = run(&args(&c)).stdout;
+        assert!(out.contains(expect), "{format}: {out}");
+        assert!(
+            !out.contains("would reject") && !out.contains("rejected"),
+            "{format}: {out}"
+        );
+    }
 }
 
 /// Without any connection id (no Destination, no Recipient, a foreign Audience, the pack asked for),

@@ -3,7 +3,7 @@
 //! its own: Atlassian reaches this step only when the library accepts.
 
 use super::text::Text;
-use super::{Confidence, Prediction, Stage};
+use super::{Answer, Confidence, Prediction, Stage};
 use crate::xml::Document;
 
 pub const MODEL: &str = "Atlassian Cloud account step (published error texts)";
@@ -18,7 +18,7 @@ pub fn predict(doc: &Document, domains: &[String]) -> Option<Prediction> {
     let base = Prediction {
         sp: "atlassian-cloud",
         stage: Stage::Account,
-        accepted: true,
+        answer: Answer::Accepted,
         error_description: None,
         error: None,
         model: MODEL,
@@ -26,9 +26,10 @@ pub fn predict(doc: &Document, domains: &[String]) -> Option<Prediction> {
         check: None,
         message: None,
         assumptions: Vec::new(),
+        reason: None,
     };
     let reject = |id: &'static str, text: &'static str, confidence| Prediction {
-        accepted: false,
+        answer: Answer::Rejected,
         error_description: Some(Text::lit(text)),
         message: Some(Text::lit(text)),
         error: Some("access_denied"),
@@ -39,7 +40,7 @@ pub fn predict(doc: &Document, domains: &[String]) -> Option<Prediction> {
     let Some(v) = name_id else {
         // No NameID: Atlassian has nothing to match; what it shows is not published.
         return Some(Prediction {
-            accepted: false,
+            answer: Answer::Rejected,
             error: Some("access_denied"),
             check: Some("nameid-missing"),
             confidence: Confidence::Unconfirmed,

@@ -315,7 +315,9 @@ pub enum Outcome {
     Accepted,
     /// Rejected with this message (the library's whole text).
     Rejected(&'static Check, Text),
-    /// The library rejects, or might, in a way samlint does not model (the reason says why).
+    /// The library rejects with a text samlint does not compute (the reason says why it rejects).
+    Unnamed(&'static Check, String),
+    /// samlint cannot tell whether the library accepts: the model stops short (the reason says where).
     Unknown(&'static Check, String),
 }
 
@@ -804,10 +806,11 @@ fn unmodelled(doc: &Document, s: NodeId, scope: NodeId) -> Option<Outcome> {
 /// `loadSignature` and `loadReference`: the parts of the signature the library reads, or why it
 /// stops there.
 fn load(doc: &Document, s: NodeId) -> Result<Loaded, Outcome> {
-    let unknown = |why: &str| Err(Outcome::Unknown(check("signature-value"), why.to_string()));
+    // xml-crypto throws on each of these: a rejection, with a text samlint does not reproduce.
+    let unnamed = |why: &str| Err(Outcome::Unnamed(check("signature-value"), why.to_string()));
     // loadSignature.
     let Some(signed_info) = below(doc, s, "SignedInfo").first().copied() else {
-        return unknown("the signature has no SignedInfo");
+        return unnamed("the signature has no SignedInfo");
     };
     let c14n = below(doc, s, "CanonicalizationMethod")
         .first()
@@ -818,11 +821,11 @@ fn load(doc: &Document, s: NodeId) -> Result<Loaded, Outcome> {
         .and_then(|n| attr(doc, *n, "Algorithm"))
         .map(str::to_string);
     let (Some(c14n), Some(method)) = (c14n, method) else {
-        return unknown("the signature lacks its CanonicalizationMethod or SignatureMethod");
+        return unnamed("the signature lacks its CanonicalizationMethod or SignatureMethod");
     };
     let refs = children(doc, signed_info, "Reference");
     if refs.is_empty() {
-        return unknown("the signature has no Reference");
+        return unnamed("the signature has no Reference");
     }
     // loadReference: a DigestMethod with an Algorithm, and a DigestValue with text.
     for r in &refs {
@@ -832,10 +835,10 @@ fn load(doc: &Document, s: NodeId) -> Result<Loaded, Outcome> {
             .and_then(|m| attr(doc, *m, "Algorithm"))
             .is_none()
         {
-            return unknown("a Reference has no DigestMethod Algorithm");
+            return unnamed("a Reference has no DigestMethod Algorithm");
         }
         let Some(v) = children(doc, *r, "DigestValue").first().copied() else {
-            return unknown("a Reference has no DigestValue");
+            return unnamed("a Reference has no DigestValue");
         };
         if first_text(doc, v).is_none_or(str::is_empty) {
             let el = doc.element(v);
@@ -847,7 +850,7 @@ fn load(doc: &Document, s: NodeId) -> Result<Loaded, Outcome> {
                         format!("<{}/>", e.qname()),
                     )),
                 ),
-                _ => Outcome::Unknown(
+                _ => Outcome::Unnamed(
                     check("digest"),
                     "a DigestValue has no text, and samlint does not reproduce how the library quotes it"
                         .into(),
@@ -860,7 +863,7 @@ fn load(doc: &Document, s: NodeId) -> Result<Loaded, Outcome> {
         .and_then(|n| first_text(doc, *n))
         .map(|v| v.replace('\n', ""))
     else {
-        return unknown("the signature has no SignatureValue text");
+        return unnamed("the signature has no SignatureValue text");
     };
     // The key: the first X509Certificate of the first KeyInfo when there is one, else the pasted one.
     let key = match below(doc, s, "KeyInfo").first() {
@@ -878,13 +881,13 @@ fn load(doc: &Document, s: NodeId) -> Result<Loaded, Outcome> {
                     .first()
                     .is_some_and(|c| matches!(doc.node(*c).kind, NodeKind::CData { .. })) =>
             {
-                return unknown(
+                return unnamed(
                     "the KeyInfo's X509Certificate is written as CDATA, which the library reads with its markup, so it cannot decode the certificate",
                 );
             }
             Some(x) => match first_text(doc, x) {
                 Some(b64) => Key::Embedded(cert_base64(b64)),
-                None => return unknown("the KeyInfo's X509Certificate has no text"),
+                None => return unnamed("the KeyInfo's X509Certificate has no text"),
             },
             None => Key::Configured,
         },
@@ -962,9 +965,11 @@ fn references<'d>(
             // The enveloped-signature transform reads the SignatureValue of every Signature inside the
             // signed element, and throws a bare string (no message) for one without.
             if a == ENVELOPED && unreadable_signature_inside(doc, id, &in_scope) {
-                return unknown(
-                    "a Signature inside the signed element has no SignatureValue: xml-crypto throws a string, and the library's error has no message",
-                );
+                return Err(Outcome::Unnamed(
+                    check("signature-value"),
+                    "a Signature inside the signed element has no SignatureValue: xml-crypto throws a string, and the library's error has no message"
+                        .into(),
+                ));
             }
         }
         let digest = children(doc, *r, "DigestMethod")
@@ -1121,7 +1126,7 @@ fn settle(
         in_signed_info,
     };
     trace.divergence = Some(d);
-    Outcome::Unknown(chk, format!("{}{consequence}", d.reason()))
+    Outcome::Unnamed(chk, format!("{}{consequence}", d.reason()))
 }
 
 /// A divergence's phrase, naming the SignedInfo when that is where it is (the phrases say "the

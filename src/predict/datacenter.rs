@@ -3,7 +3,7 @@
 //! with the one error text Atlassian's KBs publish for a cause samlint sees, and always `unconfirmed`.
 
 use super::text::Text;
-use super::{Confidence, Input, Prediction, Stage};
+use super::{Answer, Confidence, Input, Prediction, Stage};
 use crate::finding::Severity;
 
 pub const MODEL: &str =
@@ -16,7 +16,7 @@ pub fn predict(i: &Input) -> Prediction {
     let base = Prediction {
         sp: "atlassian-datacenter",
         stage: Stage::SamlLibrary,
-        accepted: true,
+        answer: Answer::Accepted,
         error_description: None,
         error: None,
         model: MODEL,
@@ -24,13 +24,14 @@ pub fn predict(i: &Input) -> Prediction {
         check: None,
         message: None,
         assumptions: Vec::new(),
+        reason: None,
     };
     // Review (2026-12-05): the prediction is about the message as sent (the model here is the one
     // received), never what samlint's own --sp-key opened. SSO 2.0 has no SP decryption key to
     // configure, so an encrypted assertion does not open there.
     if !i.model.encrypted_assertions.is_empty() {
         return Prediction {
-            accepted: false,
+            answer: Answer::Rejected,
             check: Some("assertion-encrypted"),
             assumptions: vec![crate::finding::Msg::from(
                 "rejected because the assertion was sent encrypted and Data Center's SSO 2.0 has no key to decrypt it; its error text for this is not modelled",
@@ -41,7 +42,7 @@ pub fn predict(i: &Input) -> Prediction {
     let unsigned = i.model.assertions.iter().any(|a| a.signature.is_none());
     if unsigned && !i.model.assertions.is_empty() {
         return Prediction {
-            accepted: false,
+            answer: Answer::Rejected,
             error_description: Some(Text::lit(UNSIGNED_ASSERTION)),
             message: Some(Text::lit(UNSIGNED_ASSERTION)),
             check: Some("assertion-unsigned"),
@@ -54,7 +55,7 @@ pub fn predict(i: &Input) -> Prediction {
     });
     match decisive {
         Some(f) => Prediction {
-            accepted: false,
+            answer: Answer::Rejected,
             check: Some(f.code),
             assumptions: vec![crate::msg!(
                 "rejected because of {}; Data Center's own error text for it is not modelled",

@@ -59,12 +59,44 @@ impl Confidence {
     }
 }
 
+/// What samlint predicts the SP answers: JSON `accepted` (true only for [`Answer::Accepted`], as in
+/// version 1 before `outcome` existed) and `outcome` (`accepted`, `rejected` or `unknown`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Accepted,
+    Rejected,
+    /// samlint cannot tell whether the SP accepts: the model stops short (the reason says why).
+    Unknown,
+}
+
+impl Answer {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Answer::Accepted => "accepted",
+            Answer::Rejected => "rejected",
+            Answer::Unknown => "unknown",
+        }
+    }
+}
+
+impl Serialize for Answer {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut st = s.serialize_struct("Answer", 2)?;
+        st.serialize_field("accepted", &(*self == Answer::Accepted))?;
+        st.serialize_field("outcome", self.as_str())?;
+        st.end()
+    }
+}
+
 /// One prediction (JSON `messages[].predictions[]`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Prediction {
     pub sp: &'static str,
     pub stage: Stage,
-    pub accepted: bool,
+    /// JSON `accepted` and `outcome`.
+    #[serde(flatten)]
+    pub answer: Answer,
     /// What the SP shows (`error_description` of Atlassian's error URL), when known.
     #[serde(serialize_with = "visible_text")]
     pub error_description: Option<Text>,
@@ -82,6 +114,10 @@ pub struct Prediction {
     #[serde(skip)]
     /// What samlint assumed: typed, so that `--redact` replaces the values from the input.
     pub assumptions: Vec<crate::finding::Msg>,
+    /// Why samlint cannot name the answer or its text (an unknown outcome, a rejection whose text the
+    /// model does not compute), for the human output.
+    #[serde(skip)]
+    pub reason: Option<crate::finding::Msg>,
 }
 
 fn visible_text<S: Serializer>(t: &Option<Text>, s: S) -> Result<S::Ok, S::Error> {
@@ -98,15 +134,24 @@ impl Prediction {
         p.error_description = p.error_description.map(|t| t.redacted(r));
         p.message = p.message.map(|t| t.redacted(r));
         p.assumptions = p.assumptions.iter().map(|a| r.msg(a)).collect();
+        p.reason = p.reason.map(|a| r.msg(&a));
         p
+    }
+
+    /// The SP accepts (what the verdict lines count as a pass).
+    pub fn accepted(&self) -> bool {
+        self.answer == Answer::Accepted
     }
 
     /// `Invalid thumbprint`, or `accepted`.
     pub fn shown(&self) -> String {
         match &self.error_description {
             Some(t) => crate::util::one_line(&t.full()),
-            None if self.accepted => "accepted".into(),
-            None => "an error samlint cannot name".into(),
+            None => match self.answer {
+                Answer::Accepted => "accepted".into(),
+                Answer::Rejected => "an error samlint cannot name".into(),
+                Answer::Unknown => "an answer samlint cannot predict".into(),
+            },
         }
     }
 }
@@ -138,7 +183,7 @@ impl Predicted {
     /// The first stage that rejects, else the first stage (what a human reads first).
     pub fn headline(&self, sp: &str) -> Option<&Prediction> {
         let of_sp = || self.predictions.iter().filter(move |p| p.sp == sp);
-        of_sp().find(|p| !p.accepted).or_else(|| of_sp().next())
+        of_sp().find(|p| !p.accepted()).or_else(|| of_sp().next())
     }
 }
 
@@ -307,49 +352,48 @@ fn cloud(i: &Input, out: &mut Predicted) {
             c
         }
     };
+    let base = Prediction {
+        sp: "atlassian-cloud",
+        stage: Stage::SamlLibrary,
+        answer: Answer::Accepted,
+        error_description: None,
+        error: None,
+        model: auth0::MODEL,
+        confidence: cap(auth0::ACCEPTED_CONFIDENCE),
+        check: None,
+        message: None,
+        assumptions,
+        reason: None,
+    };
+    let why = |why: String| Some(crate::msg!("{}", crate::finding::Arg::text(why)));
     let p = match outcome {
-        auth0::Outcome::Accepted => Prediction {
-            sp: "atlassian-cloud",
-            stage: Stage::SamlLibrary,
-            accepted: true,
-            error_description: None,
-            error: None,
-            model: auth0::MODEL,
-            confidence: cap(auth0::ACCEPTED_CONFIDENCE),
-            check: None,
-            message: None,
-            assumptions,
-        },
+        auth0::Outcome::Accepted => base,
         auth0::Outcome::Rejected(c, message) => Prediction {
-            sp: "atlassian-cloud",
-            stage: Stage::SamlLibrary,
-            accepted: false,
+            answer: Answer::Rejected,
             error_description: Some(message.visible()),
             error: Some("access_denied"),
-            model: auth0::MODEL,
             confidence: cap(c.confidence),
             check: Some(c.id),
             message: Some(message),
-            assumptions,
+            ..base
         },
-        auth0::Outcome::Unknown(c, why) => {
-            assumptions.push(crate::msg!(
-                "samlint cannot tell the library's exact answer: {}",
-                crate::finding::Arg::text(why)
-            ));
-            Prediction {
-                sp: "atlassian-cloud",
-                stage: Stage::SamlLibrary,
-                accepted: false,
-                error_description: None,
-                error: Some("access_denied"),
-                model: auth0::MODEL,
-                confidence: Confidence::Unconfirmed,
-                check: Some(c.id),
-                message: None,
-                assumptions,
-            }
-        }
+        // The library rejects (its bytes differ from those signed), with a text samlint does not
+        // compute.
+        auth0::Outcome::Unnamed(c, reason) => Prediction {
+            answer: Answer::Rejected,
+            error: Some("access_denied"),
+            confidence: cap(Confidence::Inferred),
+            check: Some(c.id),
+            reason: why(reason),
+            ..base
+        },
+        auth0::Outcome::Unknown(c, reason) => Prediction {
+            answer: Answer::Unknown,
+            confidence: Confidence::Unconfirmed,
+            check: Some(c.id),
+            reason: why(reason),
+            ..base
+        },
     };
     // The certificate that signed, when the library verified with one that is not the configured one.
     let configured: Vec<[u8; 20]> = i.trust.certs.iter().map(|c| auth0::sha1(&c.der)).collect();

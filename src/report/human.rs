@@ -528,10 +528,10 @@ pub fn concise_findings(m: &Linted, show_infos: bool) -> String {
                 crate::predict::Stage::SamlLibrary => "saml-library",
                 crate::predict::Stage::Account => "account",
             },
-            if p.accepted {
-                "accepted".to_string()
-            } else {
-                format!("rejected: {}", p.shown())
+            match p.answer {
+                crate::predict::Answer::Accepted => "accepted".to_string(),
+                crate::predict::Answer::Rejected => format!("rejected: {}", p.shown()),
+                crate::predict::Answer::Unknown => "unknown".to_string(),
             },
             p.model,
             p.confidence.as_str()

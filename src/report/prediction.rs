@@ -1,7 +1,7 @@
 //! How the human formats and the Markdown report say what an SP would answer: first lines of each
 //! message. The texts come from crate::predict; values in them are already redacted when the run is.
 
-use crate::predict::{Predicted, Prediction, Stage, auth0};
+use crate::predict::{Answer, Predicted, Prediction, Stage, auth0};
 
 fn sp_name(sp: &str) -> &'static str {
     match sp {
@@ -21,22 +21,30 @@ fn basis(p: &Prediction) -> String {
 }
 
 /// "Atlassian would reject this login: Invalid thumbprint — predicted from Auth0's SP library 4.6.1".
+/// "samlint cannot predict whether Atlassian accepts this login — …" when the model stops short.
 pub fn headline(p: &Prediction) -> String {
-    if p.accepted {
-        format!("{} would accept this login — {}", sp_name(p.sp), basis(p))
-    } else {
-        format!(
+    match p.answer {
+        Answer::Accepted => format!("{} would accept this login — {}", sp_name(p.sp), basis(p)),
+        Answer::Rejected => format!(
             "{} would reject this login: {} — {}",
             sp_name(p.sp),
             p.shown(),
             basis(p)
-        )
+        ),
+        Answer::Unknown => format!(
+            "samlint cannot predict whether {} accepts this login — beyond its model of {}",
+            sp_name(p.sp),
+            auth0::SHORT
+        ),
     }
 }
 
 /// The details under a headline, each one line.
 fn details(p: &Prediction) -> Vec<String> {
     let mut out = Vec::new();
+    if let Some(r) = &p.reason {
+        out.push(format!("why: {}", crate::util::one_line(&r.to_string())));
+    }
     if let Some(m) = &p.message {
         let full = crate::util::one_line(&m.full());
         let shown = p.shown();
@@ -144,10 +152,10 @@ pub fn parts(pr: &Predicted, pem: bool) -> Vec<Part> {
             .iter()
             .filter(|p| p.sp == sp && !std::ptr::eq(*p, lead))
         {
-            let what = if other.accepted {
-                "accepts".to_string()
-            } else {
-                format!("answers {}", other.shown())
+            let what = match other.answer {
+                Answer::Accepted => "accepts".to_string(),
+                Answer::Rejected => format!("answers {}", other.shown()),
+                Answer::Unknown => "its answer cannot be predicted".to_string(),
             };
             details.push(format!(
                 "{} stage on its own: {what} (confidence {}{})",

@@ -292,16 +292,16 @@ fn predicted_sps(m: &Linted) -> Vec<&'static str> {
 
 /// The verdict lines: one per SP whose pack applied (each SP's deciding stage; with two SPs, the
 /// second's answer is as much the verdict as the first's), else one from the counts. Only the first
-/// character (✔, ✘ or !) is coloured.
+/// character (✔, ✘, ? or !) is coloured.
 pub fn verdicts(m: &Linted, color: bool) -> Vec<String> {
     let lines: Vec<String> = predicted_sps(m)
         .into_iter()
         .filter_map(|sp| m.predicted.headline(sp))
         .map(|p| {
-            let (sym, c) = if p.accepted {
-                ("✔", "32")
-            } else {
-                ("✘", "31")
+            let (sym, c) = match p.answer {
+                crate::predict::Answer::Accepted => ("✔", "32"),
+                crate::predict::Answer::Rejected => ("✘", "31"),
+                crate::predict::Answer::Unknown => ("?", "33"),
             };
             format!(
                 "{} {}",
@@ -754,10 +754,10 @@ pub fn one_line(m: &Linted) -> String {
     let mut parts = Vec::new();
     for sp in predicted_sps(m) {
         if let Some(p) = m.predicted.headline(sp) {
-            parts.push(if p.accepted {
-                format!("{sp} accepts")
-            } else {
-                format!("{sp} rejects")
+            parts.push(match p.answer {
+                crate::predict::Answer::Accepted => format!("{sp} accepts"),
+                crate::predict::Answer::Rejected => format!("{sp} rejects"),
+                crate::predict::Answer::Unknown => format!("{sp} unknown"),
             });
         }
     }

@@ -115,6 +115,8 @@ pub fn prediction(report: &Value, index: usize) -> Option<(bool, Option<String>)
         .as_array()?
         .iter()
         .find(|p| p["sp"] == "atlassian-cloud" && p["stage"] == "saml-library")
+        // `outcome: unknown` is no prediction (a build before `outcome` has none: its `accepted`).
+        .filter(|p| p["outcome"] != "unknown")
         .map(|p| {
             (
                 p["accepted"].as_bool().unwrap_or(false),
