@@ -297,7 +297,7 @@ pub enum Crypto {
     /// The signature value does not verify with that key.
     Value,
     /// samlint's verifier gave no verdict (it refused the signature, or the key is unreadable).
-    Unknown(String),
+    Unknown(crate::finding::Msg),
 }
 
 /// Answers crypto questions about signatures (implemented with samlint's verifier in signer.rs).
@@ -316,9 +316,9 @@ pub enum Outcome {
     /// Rejected with this message (the library's whole text).
     Rejected(&'static Check, Text),
     /// The library rejects with a text samlint does not compute (the reason says why it rejects).
-    Unnamed(&'static Check, String),
+    Unnamed(&'static Check, crate::finding::Msg),
     /// samlint cannot tell whether the library accepts: the model stops short (the reason says where).
-    Unknown(&'static Check, String),
+    Unknown(&'static Check, crate::finding::Msg),
 }
 
 /// What the judgement found out on the way.
@@ -757,7 +757,7 @@ struct Loaded {
 /// Shapes where xml-crypto's picks and samlint's verifier may see different parts: an outcome
 /// samlint does not predict.
 fn unmodelled(doc: &Document, s: NodeId, scope: NodeId) -> Option<Outcome> {
-    let unknown = |why: &str| Some(Outcome::Unknown(check("signature-value"), why.to_string()));
+    let unknown = |why: &'static str| Some(Outcome::Unknown(check("signature-value"), why.into()));
     // Shapes where xml-crypto's picks (the first element of a local name at any depth) and the verifier
     // samlint's verdict comes from (the ds children of the Signature) may see different parts: no
     // prediction rather than a wrong `accepted`. No IdP writes any of them.
@@ -807,7 +807,7 @@ fn unmodelled(doc: &Document, s: NodeId, scope: NodeId) -> Option<Outcome> {
 /// stops there.
 fn load(doc: &Document, s: NodeId) -> Result<Loaded, Outcome> {
     // xml-crypto throws on each of these: a rejection, with a text samlint does not reproduce.
-    let unnamed = |why: &str| Err(Outcome::Unnamed(check("signature-value"), why.to_string()));
+    let unnamed = |why: &'static str| Err(Outcome::Unnamed(check("signature-value"), why.into()));
     // loadSignature.
     let Some(signed_info) = below(doc, s, "SignedInfo").first().copied() else {
         return unnamed("the signature has no SignedInfo");
@@ -910,7 +910,7 @@ fn references<'d>(
     l: &Loaded,
     scope: NodeId,
 ) -> Result<std::collections::HashMap<&'d str, NodeId>, Outcome> {
-    let unknown = |why: &str| Err(Outcome::Unknown(check("signature-value"), why.to_string()));
+    let unknown = |why: &'static str| Err(Outcome::Unknown(check("signature-value"), why.into()));
     let refs = &l.refs[..];
     // validateReferences: each Reference resolves by ID (AssertionID, Id, ID, id), one element only.
     let in_scope: Vec<NodeId> = std::iter::once(scope)
@@ -1100,7 +1100,7 @@ fn settle(
     gap: Gap,
     in_signed_info: bool,
     trace: &mut Trace,
-    consequence: &str,
+    consequence: &'static str,
 ) -> Outcome {
     let chk = check(if in_signed_info {
         "signature-value"
@@ -1108,15 +1108,15 @@ fn settle(
         "digest"
     });
     let what = match gap {
-        Gap::Unmodelled(why) => return Outcome::Unknown(chk, why.to_string()),
+        Gap::Unmodelled(why) => return Outcome::Unknown(chk, why.into()),
         Gap::Differs(what) => what,
     };
     if oracle.verify(s, &l.key) != Crypto::Valid {
         return Outcome::Unknown(
             chk,
-            format!(
+            crate::msg!(
                 "{}, and the signature does not verify over the spec's canonical form either: samlint cannot tell what the library computes",
-                naming(what, in_signed_info)
+                crate::finding::Arg::plain(naming(what, in_signed_info))
             ),
         );
     }
@@ -1126,7 +1126,14 @@ fn settle(
         in_signed_info,
     };
     trace.divergence = Some(d);
-    Outcome::Unnamed(chk, format!("{}{consequence}", d.reason()))
+    Outcome::Unnamed(
+        chk,
+        crate::msg!(
+            "{}{}",
+            crate::finding::Arg::plain(d.reason()),
+            crate::finding::Arg::plain(consequence)
+        ),
+    )
 }
 
 /// A divergence's phrase, naming the SignedInfo when that is where it is (the phrases say "the

@@ -365,7 +365,6 @@ fn cloud(i: &Input, out: &mut Predicted) {
         assumptions,
         reason: None,
     };
-    let why = |why: String| Some(crate::msg!("{}", crate::finding::Arg::text(why)));
     let p = match outcome {
         auth0::Outcome::Accepted => base,
         auth0::Outcome::Rejected(c, message) => Prediction {
@@ -384,14 +383,14 @@ fn cloud(i: &Input, out: &mut Predicted) {
             error: Some("access_denied"),
             confidence: cap(Confidence::Inferred),
             check: Some(c.id),
-            reason: why(reason),
+            reason: Some(reason),
             ..base
         },
         auth0::Outcome::Unknown(c, reason) => Prediction {
             answer: Answer::Unknown,
             confidence: Confidence::Unconfirmed,
             check: Some(c.id),
-            reason: why(reason),
+            reason: Some(reason),
             ..base
         },
     };

@@ -128,7 +128,10 @@ impl<'a> Verifier<'a> {
                 Some(Err(reason)) => classify(reason),
                 None => Crypto::Unknown("samlint's verifier did not see this signature".into()),
             },
-            Some(Err(e)) => Crypto::Unknown(format!("samlint's verifier could not run: {e}")),
+            Some(Err(e)) => Crypto::Unknown(crate::msg!(
+                "samlint's verifier could not run: {}",
+                crate::finding::Arg::text(e.to_string())
+            )),
             None => Crypto::Unknown("no verifier run".into()),
         }
     }
@@ -248,14 +251,18 @@ fn decided(x: &SigReport) -> Option<Crypto> {
 fn classify(reason: &str) -> Crypto {
     let lower = reason.to_lowercase();
     if lower.contains("unsupported") {
-        Crypto::Unknown(format!("samlint's verifier does not support it ({reason})"))
+        Crypto::Unknown(crate::msg!(
+            "samlint's verifier does not support it ({})",
+            crate::finding::Arg::text(reason)
+        ))
     } else if lower.contains("digest") {
         Crypto::Digest(None)
     } else if lower.contains("signature value") || lower.contains("verification failed") {
         Crypto::Value
     } else {
-        Crypto::Unknown(format!(
-            "samlint's verifier gave no crypto verdict ({reason})"
+        Crypto::Unknown(crate::msg!(
+            "samlint's verifier gave no crypto verdict ({})",
+            crate::finding::Arg::text(reason)
         ))
     }
 }
