@@ -800,7 +800,90 @@ fn unmodelled(doc: &Document, s: NodeId, scope: NodeId) -> Option<Outcome> {
     {
         return unknown("the assertion's signature references the whole document (URI=\"\")");
     }
+    // xml-crypto reads a Reference's URI and the Algorithm of its DigestMethod and Transforms with
+    // `findAttr`: the first attribute of that local name in any namespace (a prefixed one, even an
+    // `xmlns:URI` declaration), where the spec reads the unprefixed one (review 7, 2026-12-06): the
+    // same when both hold the same value.
+    let shadowed = |n: NodeId, name: &str| {
+        doc.element(n).is_some_and(|e| {
+            e.attrs
+                .iter()
+                .find(|a| a.local == name)
+                .is_some_and(|a| a.qname != name && attr(doc, n, name) != Some(a.value.as_str()))
+        })
+    };
+    for r in path(doc, s, &["SignedInfo", "Reference"]) {
+        let read = std::iter::once((r, "URI"))
+            .chain(
+                children(doc, r, "DigestMethod")
+                    .first()
+                    .map(|m| (*m, "Algorithm")),
+            )
+            .chain(
+                children(doc, r, "Transforms")
+                    .first()
+                    .map(|ts| children(doc, *ts, "Transform"))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|t| (t, "Algorithm")),
+            );
+        for (n, name) in read {
+            if shadowed(n, name) {
+                return unknown(
+                    "the library reads a URI or Algorithm from the first attribute of that name in any namespace, which here is not the one the spec reads",
+                );
+            }
+        }
+        // DigestValue: the library reads `firstChild.data` (a comment's or a processing
+        // instruction's too), the spec all of its text.
+        if let Some(v) = children(doc, r, "DigestValue").first()
+            && !one_text_or_none(doc, *v)
+            && !first_is_element(doc, *v)
+        {
+            return unknown(
+                "a DigestValue holds a comment, processing instruction or more than one text: the library reads only its first child",
+            );
+        }
+    }
+    // SignatureValue: the library reads its first text node, the spec all of its text.
+    if let Some(v) = below(doc, s, "SignatureValue").first()
+        && has_text(doc, *v)
+        && !one_text_or_none(doc, *v)
+    {
+        return unknown(
+            "the SignatureValue holds markup beside its text: the library reads only its first text node",
+        );
+    }
     None
+}
+
+/// No child, or a single text or CDATA child: what the library and the spec read alike.
+fn one_text_or_none(doc: &Document, n: NodeId) -> bool {
+    match doc.node(n).children.as_slice() {
+        [] => true,
+        [c] => matches!(
+            doc.node(*c).kind,
+            NodeKind::Text { .. } | NodeKind::CData { .. }
+        ),
+        _ => false,
+    }
+}
+
+fn first_is_element(doc: &Document, n: NodeId) -> bool {
+    doc.node(n)
+        .children
+        .first()
+        .is_some_and(|c| doc.element(*c).is_some())
+}
+
+/// A text or CDATA child: what the library's XPath `text()` finds.
+fn has_text(doc: &Document, n: NodeId) -> bool {
+    doc.node(n).children.iter().any(|c| {
+        matches!(
+            doc.node(*c).kind,
+            NodeKind::Text { .. } | NodeKind::CData { .. }
+        )
+    })
 }
 
 /// `loadSignature` and `loadReference`: the parts of the signature the library reads, or why it
@@ -850,6 +933,8 @@ fn load(doc: &Document, s: NodeId) -> Result<Loaded, Outcome> {
                         format!("<{}/>", e.qname()),
                     )),
                 ),
+                // No child, or an element first (its `data` is undefined): the library throws, with
+                // the element as xmldom writes it, which samlint does not reproduce.
                 _ => Outcome::Unnamed(
                     check("digest"),
                     "a DigestValue has no text, and samlint does not reproduce how the library quotes it"
@@ -872,18 +957,26 @@ fn load(doc: &Document, s: NodeId) -> Result<Loaded, Outcome> {
             .into_iter()
             .find(|n| doc.is(*n, ns::DS, "X509Certificate"))
         {
-            // The library reads it as `firstChild.toString()`: a CDATA section with its markup, which
-            // no decoder takes (review 5, 2026-12-05: predicted accepted).
+            // The library reads it as `firstChild.toString()`: a CDATA section, a comment, a processing
+            // instruction or an element with its markup, which no decoder takes (review 5,
+            // 2026-12-05: predicted accepted; review 7: a comment first).
             Some(x)
                 if doc
                     .node(x)
                     .children
                     .first()
-                    .is_some_and(|c| matches!(doc.node(*c).kind, NodeKind::CData { .. })) =>
+                    .is_some_and(|c| !matches!(doc.node(*c).kind, NodeKind::Text { .. })) =>
             {
                 return unnamed(
-                    "the KeyInfo's X509Certificate is written as CDATA, which the library reads with its markup, so it cannot decode the certificate",
+                    "the KeyInfo's X509Certificate starts with markup (CDATA, a comment, a processing instruction or an element), which the library reads with the certificate, so it cannot decode it",
                 );
+            }
+            // Text, then markup: the library decodes the first text alone.
+            Some(x) if !one_text_or_none(doc, x) => {
+                return Err(Outcome::Unknown(
+                    check("signature-value"),
+                    "the KeyInfo's X509Certificate holds markup after its first text: the library reads that text alone".into(),
+                ));
             }
             Some(x) => match first_text(doc, x) {
                 Some(b64) => Key::Embedded(cert_base64(b64)),
@@ -1055,12 +1148,35 @@ fn divergence(
     // xml-crypto takes the ancestor namespaces of inclusive SignedInfo from the first SignedInfo of
     // the document (`findAncestorNs(doc, "//*[local-name()='SignedInfo']")`), whichever signature is
     // checked (review 3, 2026-12-05: the Response's Signature placed after a signed Assertion).
+    // It drops from them the prefixes that first SignedInfo declares itself, and the checked one's
+    // own declarations win over them (review 7, 2026-12-06: SIG024 where the library accepts).
+    let first = std::iter::once(scope)
+        .chain(doc.descendants(scope))
+        .find(|n| named(doc, *n, "SignedInfo"));
+    if inclusive(c14n) && scope != doc.root && first.is_some_and(|f| f != signed_info) {
+        // In the assertion's copy, whose namespaces samlint does not model for this.
+        return Some(Outcome::Unknown(
+            check("signature-value"),
+            "the library canonicalises this inclusive SignedInfo with the namespaces of another element named SignedInfo before it in the assertion".into(),
+        ));
+    }
     if inclusive(c14n) && scope == doc.root {
-        let first = std::iter::once(doc.root)
-            .chain(doc.descendants(doc.root))
-            .find(|n| named(doc, *n, "SignedInfo"));
+        let own = |n: NodeId| -> Vec<&str> {
+            doc.element(n).map_or_else(Vec::new, |e| {
+                e.attrs
+                    .iter()
+                    .filter(|a| a.ns.as_deref() == Some(crate::xml::dom::XMLNS_NS))
+                    .map(|a| a.local.as_str())
+                    .collect()
+            })
+        };
+        fn without<'d>(ns: Vec<(&'d str, &'d str)>, drop: &[&str]) -> Vec<(&'d str, &'d str)> {
+            ns.into_iter().filter(|(p, _)| !drop.contains(p)).collect()
+        }
         if first.is_some_and(|f| {
-            f != signed_info && ancestor_ns(doc, f) != ancestor_ns(doc, signed_info)
+            f != signed_info
+                && without(without(ancestor_ns(doc, f), &own(f)), &own(signed_info))
+                    != without(ancestor_ns(doc, signed_info), &own(signed_info))
         }) {
             return Some(settle(
                 oracle,
@@ -1725,14 +1841,14 @@ fn unreadable_signature_inside(doc: &Document, id: &str, in_scope: &[NodeId]) ->
         })
     };
     let Some(target) = target else { return false };
-    std::iter::once(target)
-        .chain(doc.descendants(target))
+    // `.//*[…'Signature']` from the target: its descendants, not itself (review 7). Each one's
+    // `.//*[local-name(.)='SignatureValue']/text()`: a text child of any SignatureValue below it.
+    doc.descendants(target)
         .filter(|n| doc.is(*n, ns::DS, "Signature"))
         .any(|s| {
-            below(doc, s, "SignatureValue")
-                .first()
-                .and_then(|v| first_text(doc, *v))
-                .is_none()
+            !below(doc, s, "SignatureValue")
+                .iter()
+                .any(|v| has_text(doc, *v))
         })
 }
 
