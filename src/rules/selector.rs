@@ -336,10 +336,15 @@ impl Selector {
 
     /// Every node the selector reaches, in document order.
     pub fn select<'a>(&self, root: &'a Node) -> Vec<Selected<'a>> {
-        let mut trail: Vec<(usize, Step<'a>)> = vec![(0, Step::Root)];
+        let mut trail: Vec<(usize, Step<'a>)> = Vec::with_capacity(self.segments.len() + 8);
+        trail.push((0, Step::Root));
         let mut cur: Vec<(&'a Node, usize)> = vec![(root, 0)];
         for seg in &self.segments {
-            let mut next = Vec::new();
+            if cur.is_empty() {
+                // Most selectors of a pack reach nothing in a given message: no trail to share.
+                return Vec::new();
+            }
+            let mut next = Vec::with_capacity(cur.len());
             for &(node, at) in &cur {
                 let mut step = |n: &'a Node, s: Step<'a>| {
                     trail.push((at, s));
@@ -375,6 +380,9 @@ impl Selector {
                 }
             }
             cur = next;
+        }
+        if cur.is_empty() {
+            return Vec::new();
         }
         let trail = std::rc::Rc::new(trail);
         cur.into_iter()

@@ -824,7 +824,9 @@ fn push_element(
     // Each attribute as read; its namespace and local name are set once the element's declarations
     // are in scope.
     let mut attrs: Vec<Attr> = Vec::with_capacity(raw_attrs.len());
-    for a in e.attributes().with_checks(true) {
+    // quick-xml's own duplicate check keeps a list per element (an allocation each): the names are
+    // compared here instead, at most `max_attributes` (prescan) of them.
+    for a in e.attributes().with_checks(false) {
         let a = a.map_err(|err| (xml_err(err), span))?;
         let value = a
             .normalized_value(quick_xml::XmlVersion::Implicit1_0)
@@ -852,10 +854,18 @@ fn push_element(
                 span,
             ));
         };
+        // XML 1.0 §3.1, WFC "Unique Att Spec".
+        let key = a.key.as_ref();
+        if attrs.iter().any(|x| x.qname == key) {
+            return Err((
+                xml_err(format!("attribute `{}` appears twice", quoted(key))),
+                aspan,
+            ));
+        }
         attrs.push(Attr {
             ns: None,
             local: String::new(),
-            qname: a.key.as_ref().to_string(),
+            qname: key.to_string(),
             value,
             span: aspan,
             value_span: vspan,
@@ -1115,6 +1125,22 @@ mod tests {
             })
             .collect();
         assert_eq!(kinds, ["T:user@example.com", "C", "T:.evil.com"]);
+    }
+
+    #[test]
+    fn an_attribute_written_twice_is_refused_at_the_second() {
+        let text = r#"<a ID="x" b="1" ID="y"/>"#;
+        let e = parse(text).unwrap_err();
+        assert!(matches!(e.0, ErrorKind::Xml { .. }), "{e:?}");
+        assert!(
+            e.0.to_string().contains("attribute `ID` appears twice"),
+            "{e:?}"
+        );
+        assert_eq!(&text[e.1.range()], r#"ID="y""#);
+        // The same expanded name under two prefixes, and two distinct names, as before.
+        let e = parse(r#"<a xmlns:p="u" xmlns:q="u" p:x="1" q:x="2"/>"#).unwrap_err();
+        assert!(matches!(e.0, ErrorKind::Namespace { .. }), "{e:?}");
+        assert!(parse(r#"<a x="1" y="1" p:x="1" xmlns:p="u"/>"#).is_ok());
     }
 
     #[test]
