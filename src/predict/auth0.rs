@@ -752,6 +752,9 @@ struct Loaded {
     /// The SignatureValue's text, line feeds removed.
     value: String,
     key: Key,
+    /// The KeyInfo certificate is not plain base64: Node's thumbprint and OpenSSL's key read it
+    /// differently, which matters once the library verifies the signature value.
+    loose_cert: bool,
 }
 
 /// Shapes where xml-crypto's picks and samlint's verifier may see different parts: an outcome
@@ -844,6 +847,43 @@ fn unmodelled(doc: &Document, s: NodeId, scope: NodeId) -> Option<Outcome> {
                 "a DigestValue holds a comment, processing instruction or more than one text: the library reads only its first child",
             );
         }
+    }
+    // The library picks every part of a signature by local name, in any namespace; the verifier whose
+    // verdict the model uses reads XML-DSig's. A part of that name in another namespace (a second
+    // DigestMethod, Transforms, DigestValue or Reference before the real one): no prediction
+    // (review 8, 2026-12-06: predicted accepted, the library used the foreign one).
+    const PICKED: [&str; 12] = [
+        "SignedInfo",
+        "CanonicalizationMethod",
+        "SignatureMethod",
+        "Reference",
+        "Transforms",
+        "Transform",
+        "DigestMethod",
+        "DigestValue",
+        "SignatureValue",
+        "KeyInfo",
+        "X509Data",
+        "X509Certificate",
+    ];
+    if doc.descendants(s).any(|n| {
+        doc.element(n)
+            .is_some_and(|e| PICKED.contains(&e.local.as_str()) && e.ns.as_deref() != Some(ns::DS))
+    }) {
+        return unknown(
+            "the signature holds an element of a name the library reads (DigestMethod, Reference, …) outside the XML-DSig namespace, which the library takes as its own",
+        );
+    }
+    // getCanonSignedInfoXml passes no InclusiveNamespaces PrefixList to the canonicalisation of
+    // SignedInfo (review 8: a prefix the spec writes, the library leaves out).
+    if path(doc, s, &["SignedInfo", "CanonicalizationMethod"])
+        .iter()
+        .flat_map(|m| children(doc, *m, "InclusiveNamespaces"))
+        .any(|i| attr(doc, i, "PrefixList").is_some_and(|l| !l.trim().is_empty()))
+    {
+        return unknown(
+            "the SignedInfo's canonicalisation names an InclusiveNamespaces PrefixList, which the library does not apply to SignedInfo",
+        );
     }
     // SignatureValue: the library reads its first text node, the spec all of its text.
     if let Some(v) = below(doc, s, "SignatureValue").first()
@@ -943,6 +983,19 @@ fn load(doc: &Document, s: NodeId) -> Result<Loaded, Outcome> {
             });
         }
     }
+    // validateDigestValue compares `Buffer.from(…, 'base64')` of both: junk skipped, decoding stopped at
+    // the first '=', padding optional; the verifier's comparison is strict (review 8).
+    if refs.iter().any(|r| {
+        children(doc, *r, "DigestValue")
+            .first()
+            .and_then(|v| first_text(doc, *v))
+            .is_some_and(|t| !strict_base64(t))
+    }) {
+        return Err(Outcome::Unknown(
+            check("digest"),
+            "a DigestValue is not plain base64, which the library compares leniently".into(),
+        ));
+    }
     let Some(value) = below(doc, s, "SignatureValue")
         .first()
         .and_then(|n| first_text(doc, *n))
@@ -986,7 +1039,19 @@ fn load(doc: &Document, s: NodeId) -> Result<Loaded, Outcome> {
         },
         None => Key::Configured,
     };
+    // Node decodes the thumbprint's bytes leniently, OpenSSL the key strictly (review 8: a '!' or data
+    // after the padding passed the thumbprint, and the key failed).
+    let loose_cert = matches!(key, Key::Embedded(_))
+        && below(doc, s, "KeyInfo")
+            .first()
+            .and_then(|ki| {
+                doc.descendants(*ki)
+                    .find(|n| doc.is(*n, ns::DS, "X509Certificate"))
+            })
+            .and_then(|x| first_text(doc, x))
+            .is_some_and(|t| !strict_base64(t));
     Ok(Loaded {
+        loose_cert,
         signed_info,
         c14n,
         method,
@@ -1057,6 +1122,13 @@ fn references<'d>(
             }
             // The enveloped-signature transform reads the SignatureValue of every Signature inside the
             // signed element, and throws a bare string (no message) for one without.
+            // It also removes every Signature inside whose SignatureValue equals the checked one's
+            // (review 8: a copy of the signature, accepted by the library).
+            if a == ENVELOPED && same_value_inside(doc, id, &in_scope, l.signed_info) {
+                return unknown(
+                    "a Signature inside the signed element has the same SignatureValue, which the library's enveloped transform removes too",
+                );
+            }
             if a == ENVELOPED && unreadable_signature_inside(doc, id, &in_scope) {
                 return Err(Outcome::Unnamed(
                     check("signature-value"),
@@ -1173,9 +1245,24 @@ fn divergence(
         fn without<'d>(ns: Vec<(&'d str, &'d str)>, drop: &[&str]) -> Vec<(&'d str, &'d str)> {
             ns.into_iter().filter(|(p, _)| !drop.contains(p)).collect()
         }
+        // renderNs leaves out an inherited declaration the element makes itself only when the prefix
+        // and the namespace are both the same (review 8: `xmlns:foo` to another namespace on the
+        // checked SignedInfo, written twice).
+        let own_pairs = |n: NodeId| -> Vec<(&str, &str)> {
+            doc.element(n).map_or_else(Vec::new, |e| {
+                e.attrs
+                    .iter()
+                    .filter(|a| a.ns.as_deref() == Some(crate::xml::dom::XMLNS_NS))
+                    .map(|a| (a.local.as_str(), a.value.as_str()))
+                    .collect()
+            })
+        };
         if first.is_some_and(|f| {
             f != signed_info
-                && without(without(ancestor_ns(doc, f), &own(f)), &own(signed_info))
+                && without(ancestor_ns(doc, f), &own(f))
+                    .into_iter()
+                    .filter(|pair| !own_pairs(signed_info).contains(pair))
+                    .collect::<Vec<_>>()
                     != without(ancestor_ns(doc, signed_info), &own(signed_info))
         }) {
             return Some(settle(
@@ -1283,6 +1370,7 @@ fn verdict(
         refs,
         value,
         key,
+        loose_cert,
         ..
     } = l;
     let sig_checked = || oracle.verify(s, &key);
@@ -1327,6 +1415,12 @@ fn verdict(
     }
     if !SIGNATURE_ALGORITHMS.contains(&method.as_str()) {
         return Some(unsupported("signature", &method));
+    }
+    if loose_cert {
+        return Some(Outcome::Unknown(
+            check("signature-value"),
+            "the KeyInfo's X509Certificate is not plain base64: the library's thumbprint and its key read it differently".into(),
+        ));
     }
     match verdict {
         Crypto::Valid => {}
@@ -1829,18 +1923,9 @@ const ID_NAMES: [&str; 4] = ["AssertionID", "Id", "ID", "id"];
 /// Is there, inside the element the Reference names (`id`; empty: the whole scope), a ds:Signature
 /// without a SignatureValue text?
 fn unreadable_signature_inside(doc: &Document, id: &str, in_scope: &[NodeId]) -> bool {
-    let target = if id.is_empty() {
-        in_scope.first().copied()
-    } else {
-        in_scope.iter().copied().find(|n| {
-            doc.element(*n).is_some_and(|e| {
-                e.attrs
-                    .iter()
-                    .any(|a| a.value == id && ID_NAMES.contains(&a.local.as_str()))
-            })
-        })
+    let Some(target) = reference_target(doc, id, in_scope) else {
+        return false;
     };
-    let Some(target) = target else { return false };
     // `.//*[…'Signature']` from the target: its descendants, not itself (review 7). Each one's
     // `.//*[local-name(.)='SignatureValue']/text()`: a text child of any SignatureValue below it.
     doc.descendants(target)
@@ -1850,6 +1935,62 @@ fn unreadable_signature_inside(doc: &Document, id: &str, in_scope: &[NodeId]) ->
                 .iter()
                 .any(|v| has_text(doc, *v))
         })
+}
+
+/// The target the Reference names (`id`; empty: the scope), as xml-crypto finds it.
+fn reference_target(doc: &Document, id: &str, in_scope: &[NodeId]) -> Option<NodeId> {
+    if id.is_empty() {
+        return in_scope.first().copied();
+    }
+    in_scope.iter().copied().find(|n| {
+        doc.element(*n).is_some_and(|e| {
+            e.attrs
+                .iter()
+                .any(|a| a.value == id && ID_NAMES.contains(&a.local.as_str()))
+        })
+    })
+}
+
+/// `findFirst(sig, ".//*[local-name(.)='SignatureValue']/text()").data`.
+fn signature_value_text(doc: &Document, sig: NodeId) -> Option<&str> {
+    below(doc, sig, "SignatureValue").into_iter().find_map(|v| {
+        doc.node(v)
+            .children
+            .iter()
+            .find_map(|c| match &doc.node(*c).kind {
+                NodeKind::Text { value } | NodeKind::CData { value } => Some(value.as_str()),
+                _ => None,
+            })
+    })
+}
+
+/// Is there, inside the element the Reference names, another ds:Signature whose SignatureValue text
+/// is the checked signature's (the one holding `signed_info`)?
+fn same_value_inside(doc: &Document, id: &str, in_scope: &[NodeId], signed_info: NodeId) -> bool {
+    let Some(sig) = doc.node(signed_info).parent else {
+        return false;
+    };
+    let Some(own) = signature_value_text(doc, sig) else {
+        return false;
+    };
+    let Some(target) = reference_target(doc, id, in_scope) else {
+        return false;
+    };
+    doc.descendants(target)
+        .filter(|n| *n != sig && doc.is(*n, ns::DS, "Signature"))
+        .any(|n| signature_value_text(doc, n) == Some(own))
+}
+
+/// Base64 as every decoder reads it alike: the alphabet, white space, and one or two `=` at the end of
+/// a length that is a multiple of four.
+fn strict_base64(s: &str) -> bool {
+    let b: Vec<u8> = s.bytes().filter(|c| !c.is_ascii_whitespace()).collect();
+    let body = b.iter().rposition(|c| *c != b'=').map_or(0, |p| p + 1);
+    b.len().is_multiple_of(4)
+        && b.len() - body <= 2
+        && b[..body]
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/'))
 }
 
 fn unsupported(what: &'static str, alg: &str) -> Outcome {
