@@ -2295,3 +2295,26 @@ mod c14n_caps {
         assert_ne!(judge(65, true, false), Some(Gap::Unmodelled(CAP_ABOVE)));
     }
 }
+
+#[cfg(test)]
+mod base64_forms {
+    use super::strict_base64;
+
+    #[test]
+    fn plain_base64_is_what_every_decoder_reads_alike() {
+        for ok in [
+            "",
+            "QUJD",
+            "QUI=",
+            "QQ==",
+            "QUJD\n RE VG",
+            "q1Bq2RtnGmLKdeQDTfRndjVEoeKcv3AqNMpI9neaAOU=",
+        ] {
+            assert!(strict_base64(ok), "{ok:?}");
+        }
+        // Junk, data after the padding, a missing pad, three pads, the URL alphabet.
+        for loose in ["QU!JD", "QUI=QUJD", "QUI", "Q===", "QQ=A", "QU-_", "QUJD="] {
+            assert!(!strict_base64(loose), "{loose:?}");
+        }
+    }
+}
