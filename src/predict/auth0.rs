@@ -579,6 +579,32 @@ pub fn judge(doc: &Document, cfg: &Config, oracle: &dyn Oracle, trace: &mut Trac
             Text::lit("neither the response nor the assertion are signed"),
         );
     }
+    // With the assertion signed, samlp.js copies every `xmlns…` attribute of the Response but the
+    // signature's prefix onto the assertion with setAttribute, over a declaration the assertion
+    // makes itself; both signatures are checked after (review 9, 2026-12-06: predicted accepted).
+    if assertion_signed {
+        let sig_prefix = doc
+            .descendants(assertion)
+            .find(|n| doc.is(*n, ns::DS, "Signature"))
+            .and_then(|n| doc.element(n))
+            .and_then(|e| e.prefix.clone());
+        let spared = format!("xmlns:{}", sig_prefix.as_deref().unwrap_or("null"));
+        if let (Some(r), Some(a)) = (doc.element(response), doc.element(assertion))
+            && r.attrs
+                .iter()
+                .filter(|x| x.qname.starts_with("xmlns") && !x.qname.contains(&spared))
+                .any(|x| {
+                    a.attrs
+                        .iter()
+                        .any(|y| y.qname == x.qname && y.value != x.value)
+                })
+        {
+            return Outcome::Unknown(
+                check("signature-value"),
+                "the library writes the Response's namespace declarations over the assertion's own, which declares one of them otherwise".into(),
+            );
+        }
+    }
     // The Response's signature first, when there is one; then the assertion's.
     if !response_sigs.is_empty()
         && let Some(o) = signature(
@@ -621,6 +647,48 @@ fn status(doc: &Document, root: NodeId) -> Result<Option<&str>, Outcome> {
         c.and_then(|c| STATUS_TEXTS.iter().find(|(k, _)| *k == c))
             .map(|(_, t)| *t)
     };
+    // `ErrorMessages[subCode] || ErrorMessages[code]` is a plain object's lookup: a member every object
+    // has (`constructor`, `toString`, `__proto__`, …) is found too, and the library fails with it
+    // (review 9, 2026-12-06: predicted accepted).
+    const OBJECT_MEMBERS: [&str; 12] = [
+        "constructor",
+        "__proto__",
+        "toString",
+        "toLocaleString",
+        "valueOf",
+        "hasOwnProperty",
+        "isPrototypeOf",
+        "propertyIsEnumerable",
+        "__defineGetter__",
+        "__defineSetter__",
+        "__lookupGetter__",
+        "__lookupSetter__",
+    ];
+    let member = |c: Option<&str>| c.is_some_and(|c| OBJECT_MEMBERS.contains(&c));
+    if known(sub).or(known(code)).is_none() && (member(sub) || member(code)) {
+        let message = path(doc, root, &["Status", "StatusMessage"])
+            .first()
+            .map(|n| text_content(doc, *n))
+            .filter(|m| !m.is_empty());
+        // Without a StatusMessage the error's message is that member as a string.
+        let found = if member(sub) { sub } else { code }.unwrap_or_default();
+        return Err(reject(
+            "status",
+            match message {
+                Some(m) => Text(vec![Part::Value(m)]),
+                None if found == "__proto__" => Text::lit("[object Object]"),
+                None => Text::lit("function ")
+                    .then(Part::Lit(
+                        OBJECT_MEMBERS
+                            .iter()
+                            .find(|m| **m == found && found != "constructor")
+                            .copied()
+                            .unwrap_or("Object"),
+                    ))
+                    .then(Part::Lit("() { [native code] }")),
+            },
+        ));
+    }
     if let Some(fixed) = known(sub).or(known(code)) {
         let message = path(doc, root, &["Status", "StatusMessage"])
             .first()
@@ -1078,10 +1146,17 @@ fn references<'d>(
     // of them: one pass.
     let mut id_counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     let mut id_first: std::collections::HashMap<&str, NodeId> = std::collections::HashMap::new();
+    // xml-crypto counts, for each ID name, the elements with an attribute of that local name and the
+    // value: `ID="X"` and `x:ID="X"` on one element are one (review 9, 2026-12-06: predicted a
+    // duplicate the library does not see), `ID="X"` and `Id="X"` two.
     for n in &in_scope {
         let Some(e) = doc.element(*n) else { continue };
-        for a in &e.attrs {
-            if ID_NAMES.contains(&a.local.as_str()) {
+        for (k, a) in e.attrs.iter().enumerate() {
+            if ID_NAMES.contains(&a.local.as_str())
+                && !e.attrs[..k]
+                    .iter()
+                    .any(|b| b.local == a.local && b.value == a.value)
+            {
                 *id_counts.entry(a.value.as_str()).or_default() += 1;
                 id_first.entry(a.value.as_str()).or_insert(*n);
             }
@@ -1094,7 +1169,24 @@ fn references<'d>(
             if id.contains('\'') {
                 return unknown("a Reference URI holds a quote");
             }
-            // The assertion's signature is checked in a document of the assertion alone.
+            // The assertion's signature is checked in a document of the assertion alone; the
+            // verifier whose verdict the model uses resolves the ID in the whole document (review 9:
+            // the ID again outside the assertion, a digest the library never computes).
+            if scope != doc.root
+                && std::iter::once(doc.root)
+                    .chain(doc.descendants(doc.root))
+                    .filter(|n| !(scope..doc.node(scope).end).contains(n))
+                    .filter_map(|n| doc.element(n))
+                    .any(|e| {
+                        e.attrs
+                            .iter()
+                            .any(|a| a.value == id && ID_NAMES.contains(&a.local.as_str()))
+                    })
+            {
+                return unknown(
+                    "the assertion's ID is also on an element outside it: the library resolves it in its copy of the assertion",
+                );
+            }
             let hits = id_counts.get(id).copied().unwrap_or(0);
             if hits > 1 {
                 return Err(reject(
@@ -2093,14 +2185,28 @@ fn parse_assertion(doc: &Document, a: NodeId, cfg: &Config) -> Outcome {
             Text::lit("SAML Assertion version not supported, or not defined"),
         );
     }
-    // Expiry: the first Conditions element only; a missing or unreadable time lets the check pass.
+    // Expiry: the first Conditions element only; a missing time lets the check pass. A time samlint
+    // does not read may be one V8's legacy parser reads (an RFC 2822 date, `2026-11-20 09:00 Z`,
+    // `2026-11`): no prediction, unless the other one expires it (review 9, 2026-12-06: predicted
+    // accepted, the library read it and rejected).
     if let Some(c) = below(doc, a, "Conditions").first() {
-        let nb = attr(doc, *c, "NotBefore").and_then(js_date);
-        let na = attr(doc, *c, "NotOnOrAfter").and_then(js_date);
-        if nb.is_some_and(|t| cfg.now_ms < t - SKEW_MS)
-            || na.is_some_and(|t| cfg.now_ms > t + SKEW_MS)
+        // A value without a digit is no date to any of V8's parsers: an Invalid Date, which passes.
+        let read = |name: &str| {
+            attr(doc, *c, name)
+                .filter(|v| v.bytes().any(|b| b.is_ascii_digit()))
+                .map(|v| js_date(v).ok_or(()))
+        };
+        let (nb, na) = (read("NotBefore"), read("NotOnOrAfter"));
+        if matches!(nb, Some(Ok(t)) if cfg.now_ms < t - SKEW_MS)
+            || matches!(na, Some(Ok(t)) if cfg.now_ms > t + SKEW_MS)
         {
             return reject("expired", Text::lit("assertion has expired."));
+        }
+        if matches!(nb, Some(Err(()))) || matches!(na, Some(Err(()))) {
+            return Outcome::Unknown(
+                check("expired"),
+                "a Conditions time is not in the ISO 8601 forms samlint reads as JavaScript's Date does; V8 reads many others its own way".into(),
+            );
         }
     }
     let audience = path(doc, a, &["Conditions", "AudienceRestriction", "Audience"])
