@@ -347,7 +347,10 @@ impl Verifier<'_> {
             .first_child(s, ns::DS, "SignatureValue")
             .and_then(|v| doc.node(v).children.first().copied())
             .and_then(|t| match &doc.node(t).kind {
-                crate::xml::NodeKind::Text { value } => Some(value.replace('\n', "")),
+                // xml-crypto's `.replace(/\r?\n/g, '')` (review 10: a CR before the line feed).
+                crate::xml::NodeKind::Text { value } => {
+                    Some(value.replace("\r\n", "").replace('\n', ""))
+                }
                 _ => None,
             })
             .unwrap_or_default();
