@@ -499,3 +499,32 @@ fn the_unknown_connection_placeholder_is_not_pseudonymised() {
         assert!(!out.contains("conn-"), "redact {redact}: {out}");
     }
 }
+
+/// Without a NameID, the account step reads the nameidentifier claim the library hands on in its
+/// place (saml.js parseAttributes); with several values, which it hands on as a list, no prediction.
+#[test]
+fn the_account_step_reads_the_nameidentifier_claim_without_a_nameid() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = read("oracle/no-nameid-nameidentifier-claim.xml");
+    let claim = "nameidentifier\"><saml:AttributeValue>jane.doe@example.com</saml:AttributeValue>";
+    assert!(one.contains(claim) && !one.contains("NameID"));
+    let two = one.replacen(
+        claim,
+        "nameidentifier\"><saml:AttributeValue>jane.doe@example.com</saml:AttributeValue><saml:AttributeValue>x@example.com</saml:AttributeValue>",
+        1,
+    );
+    for (name, xml, want) in [("one.xml", &one, "accepted"), ("two.xml", &two, "unknown")] {
+        let p = write_temp(dir.path(), name, xml);
+        let mut a = vec![p, "--idp-cert".into(), fixture("keys/idp-cert.pem")];
+        a.extend(connection());
+        let (_, v) = check_json(&args(&a));
+        let account = v["messages"][0]["predictions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["stage"] == "account")
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(account["outcome"], want, "{name}: {account:#}");
+    }
+}

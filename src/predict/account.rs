@@ -14,7 +14,30 @@ pub fn predict(doc: &Document, domains: &[String]) -> Option<Prediction> {
         return None;
     }
     doc.first_child(doc.root, crate::model::ns::SAML, "Assertion")?;
-    let name_id = super::auth0::name_id(doc);
+    // Without a NameID, the library's profile keeps the nameidentifier claim of an Attribute of
+    // that Name (saml.js parseAttributes; the NameID overwrites it when there is one): review 11.
+    let claim = (super::auth0::name_id(doc).is_none())
+        .then(|| nameidentifier_claim(doc))
+        .flatten();
+    if claim.as_ref().is_some_and(|c| c.len() != 1) {
+        return Some(Prediction {
+            answer: Answer::Unknown,
+            stage: Stage::Account,
+            sp: "atlassian-cloud",
+            error_description: None,
+            error: None,
+            model: MODEL,
+            confidence: Confidence::Unconfirmed,
+            check: Some("nameid-missing"),
+            message: None,
+            assumptions: Vec::new(),
+            reason: Some(
+                "no NameID, and the nameidentifier claim holds several values, which the library hands on as a list"
+                    .into(),
+            ),
+        });
+    }
+    let name_id = super::auth0::name_id(doc).or_else(|| claim.and_then(|mut c| c.pop()));
     let base = Prediction {
         sp: "atlassian-cloud",
         stage: Stage::Account,
@@ -91,3 +114,26 @@ pub static CHECKS: &[(&str, &str, &[&str])] = &[
         &["ATL004", "ATL005", "KC004"],
     ),
 ];
+
+const NAMEIDENTIFIER: &str = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier";
+
+/// The values of the Attributes named with the nameidentifier claim, when there are any.
+fn nameidentifier_claim(doc: &Document) -> Option<Vec<String>> {
+    let a = doc.first_child(doc.root, crate::model::ns::SAML, "Assertion")?;
+    let values: Vec<String> = doc
+        .descendants(a)
+        .filter(|n| {
+            doc.is(*n, crate::model::ns::SAML, "Attribute")
+                && doc
+                    .attr(*n, "Name")
+                    .is_some_and(|x| x.value == NAMEIDENTIFIER)
+        })
+        .flat_map(|n| {
+            doc.child_elements(n)
+                .filter(|v| doc.is(*v, crate::model::ns::SAML, "AttributeValue"))
+                .map(|v| super::auth0::text_content(doc, v))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    (!values.is_empty()).then_some(values)
+}

@@ -665,7 +665,8 @@ fn status(doc: &Document, root: NodeId) -> Result<Option<&str>, Outcome> {
         "__lookupSetter__",
     ];
     let member = |c: Option<&str>| c.is_some_and(|c| OBJECT_MEMBERS.contains(&c));
-    if known(sub).or(known(code)).is_none() && (member(sub) || member(code)) {
+    // `ErrorMessages[subCode]` first, a member or a known text alike (review 11).
+    if known(sub).is_none() && (member(sub) || (known(code).is_none() && member(code))) {
         let message = path(doc, root, &["Status", "StatusMessage"])
             .first()
             .map(|n| text_content(doc, *n))
@@ -961,6 +962,45 @@ fn unmodelled(doc: &Document, s: NodeId, scope: NodeId) -> Option<Outcome> {
         return unknown(
             "a canonicalisation #WithComments over content that holds a comment: the library, the spec and samlint's verifier keep different comments",
         );
+    }
+    // A Reference's InclusiveNamespaces, as loadReference reads them: every child of that local name
+    // of the last Transform, their PrefixLists joined, matched against `attr.localName` (never
+    // `#default`); with none, the exclusive canonicaliser takes the PrefixList of a child named
+    // CanonicalizationMethod of the signed element (review 11, 2026-12-06: predicted accepted).
+    let in_scope: Vec<NodeId> = std::iter::once(scope)
+        .chain(doc.descendants(scope))
+        .collect();
+    for r in path(doc, s, &["SignedInfo", "Reference"]) {
+        let ts = children(doc, r, "Transforms")
+            .first()
+            .map(|t| children(doc, *t, "Transform"))
+            .unwrap_or_default();
+        for (k, t) in ts.iter().enumerate() {
+            let lists = children(doc, *t, "InclusiveNamespaces");
+            if lists.len() > 1
+                || (!lists.is_empty() && k + 1 != ts.len())
+                || lists.iter().any(|i| {
+                    attr(doc, *i, "PrefixList")
+                        .is_some_and(|l| l.split_whitespace().any(|p| p == "#default"))
+                })
+            {
+                return unknown(
+                    "a Reference's InclusiveNamespaces is one the library reads otherwise (two of them, one on a Transform before the last, or #default in its PrefixList)",
+                );
+            }
+        }
+        let own_list = ts
+            .last()
+            .is_some_and(|t| !children(doc, *t, "InclusiveNamespaces").is_empty());
+        let uri = attr(doc, r, "URI").unwrap_or("");
+        if !own_list
+            && reference_target(doc, uri.strip_prefix('#').unwrap_or(uri), &in_scope)
+                .is_some_and(|t| !children(doc, t, "CanonicalizationMethod").is_empty())
+        {
+            return unknown(
+                "the signed element has a child named CanonicalizationMethod, whose InclusiveNamespaces the library's canonicaliser applies to it",
+            );
+        }
     }
     // getCanonSignedInfoXml passes no InclusiveNamespaces PrefixList to the canonicalisation of
     // SignedInfo (review 8: a prefix the spec writes, the library leaves out).
