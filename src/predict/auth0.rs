@@ -798,6 +798,23 @@ fn signature(
     if let Some(o) = unmodelled(doc, s, scope) {
         return Some(o);
     }
+    // saml.js extractAndValidateCertExpiration: forge parses the text of the first element named
+    // exactly `X509Certificate` (unprefixed, any namespace) in the document checked, and a parse
+    // error is the library's answer (review 12, 2026-12-06: garbage there was predicted accepted).
+    if let Some(x) = (scope..doc.node(scope).end).find(|n| {
+        doc.element(*n)
+            .is_some_and(|e| e.prefix.is_none() && e.local == "X509Certificate")
+    }) {
+        let text = text_content(doc, x);
+        let rsa =
+            strict_base64(&text) && crate::verify::native::rsa_key(&node_base64(&text)).is_some();
+        if !rsa {
+            return Some(Outcome::Unknown(
+                check("signature-value"),
+                "an unprefixed X509Certificate element that is not an RSA certificate, which the library parses before it answers".into(),
+            ));
+        }
+    }
     let l = match load(doc, s) {
         Ok(l) => l,
         Err(o) => return Some(o),
@@ -989,16 +1006,52 @@ fn unmodelled(doc: &Document, s: NodeId, scope: NodeId) -> Option<Outcome> {
                 );
             }
         }
-        let own_list = ts
+        // Two canonicalisations in a chain: the first one's output (a string) is the second one's
+        // input, which the library's exclusive canonicaliser cannot read (review 12).
+        if ts
+            .iter()
+            .filter(|t| {
+                attr(doc, **t, "Algorithm")
+                    .is_some_and(|a| a != ENVELOPED && TRANSFORMS.contains(&a))
+            })
+            .count()
+            > 1
+        {
+            return unknown("a Reference chains two canonicalisations");
+        }
+        // The PrefixList loadReference hands on: an empty or missing one is no list (review 12).
+        let list: Vec<&str> = ts
             .last()
-            .is_some_and(|t| !children(doc, *t, "InclusiveNamespaces").is_empty());
+            .and_then(|t| children(doc, *t, "InclusiveNamespaces").first().copied())
+            .and_then(|i| attr(doc, i, "PrefixList"))
+            .map(|l| l.split_whitespace().collect())
+            .unwrap_or_default();
         let uri = attr(doc, r, "URI").unwrap_or("");
-        if !own_list
-            && reference_target(doc, uri.strip_prefix('#').unwrap_or(uri), &in_scope)
-                .is_some_and(|t| !children(doc, t, "CanonicalizationMethod").is_empty())
+        let target = reference_target(doc, uri.strip_prefix('#').unwrap_or(uri), &in_scope);
+        if list.is_empty()
+            && target.is_some_and(|t| !children(doc, t, "CanonicalizationMethod").is_empty())
         {
             return unknown(
                 "the signed element has a child named CanonicalizationMethod, whose InclusiveNamespaces the library's canonicaliser applies to it",
+            );
+        }
+        // renderNs matches the list against the local name of every prefixed attribute, not only of
+        // namespace declarations, and writes `xmlns:<name>="<its value>"` (review 12).
+        if !list.is_empty()
+            && target.is_some_and(|t| {
+                (t..doc.node(t).end)
+                    .filter_map(|n| doc.element(n))
+                    .any(|e| {
+                        e.attrs.iter().any(|a| {
+                            a.qname.contains(':')
+                                && !a.is_declaration()
+                                && list.contains(&a.local.as_str())
+                        })
+                    })
+            })
+        {
+            return unknown(
+                "an attribute's local name is in the Reference's PrefixList, which the library writes as a namespace declaration",
             );
         }
     }

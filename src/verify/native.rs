@@ -401,7 +401,7 @@ fn base64(text: &str) -> Option<Vec<u8>> {
 
 /// The PKCS#1 RSAPublicKey of a certificate, when its key is RSA; remembered per thread (a batch uses
 /// one or two certificates).
-pub(super) fn rsa_key(der: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn rsa_key(der: &[u8]) -> Option<Vec<u8>> {
     thread_local! {
         static KEYS: crate::util::MemoCell<Vec<u8>, Option<Vec<u8>>> = const { std::cell::RefCell::new(Vec::new()) };
     }
