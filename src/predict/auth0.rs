@@ -843,10 +843,29 @@ struct Loaded {
     loose_cert: bool,
 }
 
+/// One shape beyond the model: why, for a signature (`s`) checked in `scope`.
+type Guard = fn(&Document, NodeId, NodeId) -> Option<&'static str>;
+
 /// Shapes where xml-crypto's picks and samlint's verifier may see different parts: an outcome
-/// samlint does not predict.
+/// samlint does not predict. Each guard says why, in the library's order of reading.
 fn unmodelled(doc: &Document, s: NodeId, scope: NodeId) -> Option<Outcome> {
-    let unknown = |why: &'static str| Some(Outcome::Unknown(check("signature-value"), why.into()));
+    const GUARDS: [Guard; 6] = [
+        picked_by_position,
+        attributes_read,
+        foreign_parts,
+        comments_kept,
+        prefix_lists,
+        signature_value_markup,
+    ];
+    GUARDS
+        .iter()
+        .find_map(|g| g(doc, s, scope))
+        .map(|why| Outcome::Unknown(check("signature-value"), why.into()))
+}
+
+/// Parts the library picks by position (the first of a name at any depth), certificates outside
+/// KeyInfo, References beyond the model.
+fn picked_by_position(doc: &Document, s: NodeId, scope: NodeId) -> Option<&'static str> {
     // Shapes where xml-crypto's picks (the first element of a local name at any depth) and the verifier
     // samlint's verdict comes from (the ds children of the Signature) may see different parts: no
     // prediction rather than a wrong `accepted`. No IdP writes any of them.
@@ -858,7 +877,7 @@ fn unmodelled(doc: &Document, s: NodeId, scope: NodeId) -> Option<Outcome> {
         "KeyInfo",
     ] {
         if below(doc, s, name).len() > 1 {
-            return unknown(
+            return Some(
                 "the signature holds more than one element of a name the library picks by position",
             );
         }
@@ -868,7 +887,7 @@ fn unmodelled(doc: &Document, s: NodeId, scope: NodeId) -> Option<Outcome> {
         .first()
         .map_or(0, |ki| below(doc, *ki, "X509Certificate").len());
     if below(doc, s, "X509Certificate").len() != in_keyinfo {
-        return unknown("the signature holds a certificate outside its KeyInfo");
+        return Some("the signature holds a certificate outside its KeyInfo");
     }
     // samlint's HMAC model checks one Reference (bergshamra checks every one of an RSA or ECDSA
     // signature); and work per Reference is bounded.
@@ -878,7 +897,7 @@ fn unmodelled(doc: &Document, s: NodeId, scope: NodeId) -> Option<Outcome> {
         .and_then(|n| attr(doc, *n, "Algorithm"))
         .is_some_and(|a| a.contains("hmac"));
     if references > 16 || (hmac && references != 1) {
-        return unknown("the signature holds more References than samlint models");
+        return Some("the signature holds more References than samlint models");
     }
     // The library verifies the assertion's signature in a document of the assertion alone; an empty
     // Reference URI there means that assertion, not the Response samlint's verifier would digest.
@@ -887,8 +906,13 @@ fn unmodelled(doc: &Document, s: NodeId, scope: NodeId) -> Option<Outcome> {
             .iter()
             .any(|r| attr(doc, *r, "URI").unwrap_or("").is_empty())
     {
-        return unknown("the assertion's signature references the whole document (URI=\"\")");
+        return Some("the assertion's signature references the whole document (URI=\"\")");
     }
+    None
+}
+
+/// A Reference's URI and Algorithms, and its DigestValue, as the library reads them.
+fn attributes_read(doc: &Document, s: NodeId, _scope: NodeId) -> Option<&'static str> {
     // xml-crypto reads a Reference's URI and the Algorithm of its DigestMethod and Transforms with
     // `findAttr`: the first attribute of that local name in any namespace (a prefixed one, even an
     // `xmlns:URI` declaration), where the spec reads the unprefixed one (review 7, 2026-12-06): the
@@ -918,7 +942,7 @@ fn unmodelled(doc: &Document, s: NodeId, scope: NodeId) -> Option<Outcome> {
             );
         for (n, name) in read {
             if shadowed(n, name) {
-                return unknown(
+                return Some(
                     "the library reads a URI or Algorithm from the first attribute of that name in any namespace, which here is not the one the spec reads",
                 );
             }
@@ -929,11 +953,16 @@ fn unmodelled(doc: &Document, s: NodeId, scope: NodeId) -> Option<Outcome> {
             && !one_text_or_none(doc, *v)
             && !first_is_element(doc, *v)
         {
-            return unknown(
+            return Some(
                 "a DigestValue holds a comment, processing instruction or more than one text: the library reads only its first child",
             );
         }
     }
+    None
+}
+
+/// A part of a name the library reads, in another namespace than XML-DSig.
+fn foreign_parts(doc: &Document, s: NodeId, _scope: NodeId) -> Option<&'static str> {
     // The library picks every part of a signature by local name, in any namespace; the verifier whose
     // verdict the model uses reads XML-DSig's. A part of that name in another namespace (a second
     // DigestMethod, Transforms, DigestValue or Reference before the real one): no prediction
@@ -956,10 +985,15 @@ fn unmodelled(doc: &Document, s: NodeId, scope: NodeId) -> Option<Outcome> {
         doc.element(n)
             .is_some_and(|e| PICKED.contains(&e.local.as_str()) && e.ns.as_deref() != Some(ns::DS))
     }) {
-        return unknown(
+        return Some(
             "the signature holds an element of a name the library reads (DigestMethod, Reference, …) outside the XML-DSig namespace, which the library takes as its own",
         );
     }
+    None
+}
+
+/// A canonicalisation `#WithComments` over content that holds a comment.
+fn comments_kept(doc: &Document, s: NodeId, scope: NodeId) -> Option<&'static str> {
     // `#WithComments`: xml-crypto keeps comments where the spec drops them (a `#id` Reference's
     // content) and samlint's verifier drops them where the spec keeps them (SignedInfo): with a
     // comment in what is signed, no prediction (review 10, 2026-12-06: both ways wrong).
@@ -976,10 +1010,15 @@ fn unmodelled(doc: &Document, s: NodeId, scope: NodeId) -> Option<Outcome> {
         && (scope..doc.node(scope).end)
             .any(|n| matches!(doc.node(n).kind, NodeKind::Comment { .. }))
     {
-        return unknown(
+        return Some(
             "a canonicalisation #WithComments over content that holds a comment: the library, the spec and samlint's verifier keep different comments",
         );
     }
+    None
+}
+
+/// InclusiveNamespaces PrefixLists as the library reads them (a Reference's, SignedInfo's).
+fn prefix_lists(doc: &Document, s: NodeId, scope: NodeId) -> Option<&'static str> {
     // A Reference's InclusiveNamespaces, as loadReference reads them: every child of that local name
     // of the last Transform, their PrefixLists joined, matched against `attr.localName` (never
     // `#default`); with none, the exclusive canonicaliser takes the PrefixList of a child named
@@ -1001,7 +1040,7 @@ fn unmodelled(doc: &Document, s: NodeId, scope: NodeId) -> Option<Outcome> {
                         .is_some_and(|l| l.split_whitespace().any(|p| p == "#default"))
                 })
             {
-                return unknown(
+                return Some(
                     "a Reference's InclusiveNamespaces is one the library reads otherwise (two of them, one on a Transform before the last, or #default in its PrefixList)",
                 );
             }
@@ -1017,7 +1056,7 @@ fn unmodelled(doc: &Document, s: NodeId, scope: NodeId) -> Option<Outcome> {
             .count()
             > 1
         {
-            return unknown("a Reference chains two canonicalisations");
+            return Some("a Reference chains two canonicalisations");
         }
         // The PrefixList loadReference hands on: an empty or missing one is no list (review 12).
         let list: Vec<&str> = ts
@@ -1031,7 +1070,7 @@ fn unmodelled(doc: &Document, s: NodeId, scope: NodeId) -> Option<Outcome> {
         if list.is_empty()
             && target.is_some_and(|t| !children(doc, t, "CanonicalizationMethod").is_empty())
         {
-            return unknown(
+            return Some(
                 "the signed element has a child named CanonicalizationMethod, whose InclusiveNamespaces the library's canonicaliser applies to it",
             );
         }
@@ -1050,7 +1089,7 @@ fn unmodelled(doc: &Document, s: NodeId, scope: NodeId) -> Option<Outcome> {
                     })
             })
         {
-            return unknown(
+            return Some(
                 "an attribute's local name is in the Reference's PrefixList, which the library writes as a namespace declaration",
             );
         }
@@ -1062,16 +1101,21 @@ fn unmodelled(doc: &Document, s: NodeId, scope: NodeId) -> Option<Outcome> {
         .flat_map(|m| children(doc, *m, "InclusiveNamespaces"))
         .any(|i| attr(doc, i, "PrefixList").is_some_and(|l| !l.trim().is_empty()))
     {
-        return unknown(
+        return Some(
             "the SignedInfo's canonicalisation names an InclusiveNamespaces PrefixList, which the library does not apply to SignedInfo",
         );
     }
+    None
+}
+
+/// The SignatureValue with markup beside its text.
+fn signature_value_markup(doc: &Document, s: NodeId, _scope: NodeId) -> Option<&'static str> {
     // SignatureValue: the library reads its first text node, the spec all of its text.
     if let Some(v) = below(doc, s, "SignatureValue").first()
         && has_text(doc, *v)
         && !one_text_or_none(doc, *v)
     {
-        return unknown(
+        return Some(
             "the SignatureValue holds markup beside its text: the library reads only its first text node",
         );
     }
