@@ -14,30 +14,6 @@ pub fn predict(doc: &Document, domains: &[String]) -> Option<Prediction> {
         return None;
     }
     doc.first_child(doc.root, crate::model::ns::SAML, "Assertion")?;
-    // Without a NameID, the library's profile keeps the nameidentifier claim of an Attribute of
-    // that Name (saml.js parseAttributes; the NameID overwrites it when there is one): review 11.
-    let claim = (super::auth0::name_id(doc).is_none())
-        .then(|| nameidentifier_claim(doc))
-        .flatten();
-    if claim.as_ref().is_some_and(|c| c.len() != 1) {
-        return Some(Prediction {
-            answer: Answer::Unknown,
-            stage: Stage::Account,
-            sp: "atlassian-cloud",
-            error_description: None,
-            error: None,
-            model: MODEL,
-            confidence: Confidence::Unconfirmed,
-            check: Some("nameid-missing"),
-            message: None,
-            assumptions: Vec::new(),
-            reason: Some(
-                "no NameID, and the nameidentifier claim holds several values, which the library hands on as a list"
-                    .into(),
-            ),
-        });
-    }
-    let name_id = super::auth0::name_id(doc).or_else(|| claim.and_then(|mut c| c.pop()));
     let base = Prediction {
         sp: "atlassian-cloud",
         stage: Stage::Account,
@@ -50,6 +26,27 @@ pub fn predict(doc: &Document, domains: &[String]) -> Option<Prediction> {
         message: None,
         assumptions: Vec::new(),
         reason: None,
+    };
+    // Without a NameID, the library's profile keeps the nameidentifier claim of an Attribute of
+    // that Name (saml.js parseAttributes; the NameID overwrites it when there is one): review 11.
+    let name_id = match super::auth0::name_id(doc) {
+        Some(v) => Some(v),
+        None => match nameidentifier_claim(doc).as_deref() {
+            None => None,
+            Some([one]) => Some(one.clone()),
+            Some(_) => {
+                return Some(Prediction {
+                    answer: Answer::Unknown,
+                    confidence: Confidence::Unconfirmed,
+                    check: Some("nameid-missing"),
+                    reason: Some(
+                        "no NameID, and the nameidentifier claim holds several values, which the library hands on as a list"
+                            .into(),
+                    ),
+                    ..base
+                });
+            }
+        },
     };
     let reject = |id: &'static str, text: &'static str, confidence| Prediction {
         answer: Answer::Rejected,

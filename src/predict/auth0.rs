@@ -1112,7 +1112,7 @@ fn prefix_lists(doc: &Document, s: NodeId, scope: NodeId) -> Option<&'static str
 fn signature_value_markup(doc: &Document, s: NodeId, _scope: NodeId) -> Option<&'static str> {
     // SignatureValue: the library reads its first text node, the spec all of its text.
     if let Some(v) = below(doc, s, "SignatureValue").first()
-        && has_text(doc, *v)
+        && doc.text_children(*v).next().is_some()
         && !one_text_or_none(doc, *v)
     {
         return Some(
@@ -1139,16 +1139,6 @@ fn first_is_element(doc: &Document, n: NodeId) -> bool {
         .children
         .first()
         .is_some_and(|c| doc.element(*c).is_some())
-}
-
-/// A text or CDATA child: what the library's XPath `text()` finds.
-fn has_text(doc: &Document, n: NodeId) -> bool {
-    doc.node(n).children.iter().any(|c| {
-        matches!(
-            doc.node(*c).kind,
-            NodeKind::Text { .. } | NodeKind::CData { .. }
-        )
-    })
 }
 
 /// `loadSignature` and `loadReference`: the parts of the signature the library reads, or why it
@@ -1229,6 +1219,7 @@ fn load(doc: &Document, s: NodeId) -> Result<Loaded, Outcome> {
         return unnamed("the signature has no SignatureValue text");
     };
     // The key: the first X509Certificate of the first KeyInfo when there is one, else the pasted one.
+    let mut loose_cert = false;
     let key = match below(doc, s, "KeyInfo").first() {
         Some(ki) => match doc
             .descendants(*ki)
@@ -1257,24 +1248,19 @@ fn load(doc: &Document, s: NodeId) -> Result<Loaded, Outcome> {
                 ));
             }
             Some(x) => match first_text(doc, x) {
-                Some(b64) => Key::Embedded(cert_base64(b64)),
+                Some(b64) => {
+                    // Node decodes the thumbprint's bytes leniently, OpenSSL the key strictly
+                    // (review 8: a '!' or data after the padding passed the thumbprint, and the
+                    // key failed).
+                    loose_cert = !strict_base64(b64);
+                    Key::Embedded(cert_base64(b64))
+                }
                 None => return unnamed("the KeyInfo's X509Certificate has no text"),
             },
             None => Key::Configured,
         },
         None => Key::Configured,
     };
-    // Node decodes the thumbprint's bytes leniently, OpenSSL the key strictly (review 8: a '!' or data
-    // after the padding passed the thumbprint, and the key failed).
-    let loose_cert = matches!(key, Key::Embedded(_))
-        && below(doc, s, "KeyInfo")
-            .first()
-            .and_then(|ki| {
-                doc.descendants(*ki)
-                    .find(|n| doc.is(*n, ns::DS, "X509Certificate"))
-            })
-            .and_then(|x| first_text(doc, x))
-            .is_some_and(|t| !strict_base64(t));
     Ok(Loaded {
         loose_cert,
         signed_info,
@@ -1488,22 +1474,8 @@ fn divergence(
         ));
     }
     if inclusive(c14n) && scope == doc.root {
-        let own = |n: NodeId| -> Vec<&str> {
-            doc.element(n).map_or_else(Vec::new, |e| {
-                e.attrs
-                    .iter()
-                    .filter(|a| a.ns.as_deref() == Some(crate::xml::dom::XMLNS_NS))
-                    .map(|a| a.local.as_str())
-                    .collect()
-            })
-        };
-        fn without<'d>(ns: Vec<(&'d str, &'d str)>, drop: &[&str]) -> Vec<(&'d str, &'d str)> {
-            ns.into_iter().filter(|(p, _)| !drop.contains(p)).collect()
-        }
-        // renderNs leaves out an inherited declaration the element makes itself only when the prefix
-        // and the namespace are both the same (review 8: `xmlns:foo` to another namespace on the
-        // checked SignedInfo, written twice).
-        let own_pairs = |n: NodeId| -> Vec<(&str, &str)> {
+        // The prefixed declarations an element makes itself.
+        let own = |n: NodeId| -> Vec<(&str, &str)> {
             doc.element(n).map_or_else(Vec::new, |e| {
                 e.attrs
                     .iter()
@@ -1512,13 +1484,25 @@ fn divergence(
                     .collect()
             })
         };
+        // Inherited declarations whose prefix the element does not declare itself.
+        let inherited = |n: NodeId| -> Vec<(&str, &str)> {
+            let mine = own(n);
+            ancestor_ns(doc, n)
+                .into_iter()
+                .filter(|(p, _)| !mine.iter().any(|(q, _)| q == p))
+                .collect()
+        };
+        // renderNs leaves out an inherited declaration the checked element makes itself only when
+        // the prefix and the namespace are both the same (review 8: `xmlns:foo` to another
+        // namespace on the checked SignedInfo, written twice).
         if first.is_some_and(|f| {
+            let mine = own(signed_info);
             f != signed_info
-                && without(ancestor_ns(doc, f), &own(f))
+                && inherited(f)
                     .into_iter()
-                    .filter(|pair| !own_pairs(signed_info).contains(pair))
+                    .filter(|pair| !mine.contains(pair))
                     .collect::<Vec<_>>()
-                    != without(ancestor_ns(doc, signed_info), &own(signed_info))
+                    != inherited(signed_info)
         }) {
             return Some(settle(
                 oracle,
@@ -2185,11 +2169,7 @@ fn unreadable_signature_inside(doc: &Document, id: &str, in_scope: &[NodeId]) ->
     // `.//*[local-name(.)='SignatureValue']/text()`: a text child of any SignatureValue below it.
     doc.descendants(target)
         .filter(|n| doc.is(*n, ns::DS, "Signature"))
-        .any(|s| {
-            !below(doc, s, "SignatureValue")
-                .iter()
-                .any(|v| has_text(doc, *v))
-        })
+        .any(|s| signature_value_text(doc, s).is_none())
 }
 
 /// The target the Reference names (`id`; empty: the scope), as xml-crypto finds it.
@@ -2208,15 +2188,9 @@ fn reference_target(doc: &Document, id: &str, in_scope: &[NodeId]) -> Option<Nod
 
 /// `findFirst(sig, ".//*[local-name(.)='SignatureValue']/text()").data`.
 fn signature_value_text(doc: &Document, sig: NodeId) -> Option<&str> {
-    below(doc, sig, "SignatureValue").into_iter().find_map(|v| {
-        doc.node(v)
-            .children
-            .iter()
-            .find_map(|c| match &doc.node(*c).kind {
-                NodeKind::Text { value } | NodeKind::CData { value } => Some(value.as_str()),
-                _ => None,
-            })
-    })
+    below(doc, sig, "SignatureValue")
+        .into_iter()
+        .find_map(|v| doc.text_children(v).next())
 }
 
 /// Is there, inside the element the Reference names, another ds:Signature whose SignatureValue text

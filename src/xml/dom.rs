@@ -142,6 +142,10 @@ impl Document {
     }
     /// The element's own text: its text and CDATA children, concatenated (not its descendants').
     pub fn own_text(&self, id: NodeId) -> String {
+        self.text_children(id).collect()
+    }
+    /// Its text and CDATA children, in order (XPath's `text()`).
+    pub fn text_children(&self, id: NodeId) -> impl Iterator<Item = &str> + '_ {
         self.node(id)
             .children
             .iter()
@@ -149,7 +153,6 @@ impl Document {
                 NodeKind::Text { value } | NodeKind::CData { value } => Some(value.as_str()),
                 _ => None,
             })
-            .collect()
     }
     /// Child elements.
     pub fn child_elements(&self, id: NodeId) -> impl Iterator<Item = NodeId> + '_ {
