@@ -244,6 +244,9 @@ fn cases() -> Vec<Case> {
         case("a DigestValue with a comment before its text", edit(&signed(&t, What::Response), "<ds:DigestValue>", "<ds:DigestValue><!--x-->")),
         case("DigestMethod with a prefixed Algorithm first, the same value", signed_assertion_with(&t, |x| x.replacen("<ds:DigestMethod Algorithm=", "<ds:DigestMethod xmlns:x=\"urn:example:x\" x:Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\" Algorithm=", 1))),
         case("DigestMethod with a prefixed Algorithm first, another value", signed_assertion_with(&t, |x| x.replacen("<ds:DigestMethod Algorithm=", "<ds:DigestMethod xmlns:x=\"urn:example:x\" x:Algorithm=\"http://www.w3.org/2000/09/xmldsig#sha1\" Algorithm=", 1))),
+        // Review of the day's change: the two Unknown paths no case reached.
+        case("KeyInfo certificate text, then a comment", edit(&signed(&t, What::Assertion), "</ds:X509Certificate>", "<!--x--></ds:X509Certificate>")),
+        case("C14N 1.0 (inclusive), Assertion's Signature last, after a SignedInfo-named element in it", { let x = t.replace("<saml:Assertion xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\" ", "<saml:Assertion ").replacen(">Jane</saml:AttributeValue>", "><x:SignedInfo xmlns:x=\"urn:example:decoy\"/>Jane</saml:AttributeValue>", 1); let at = x.find("</saml:Assertion>").expect("end"); signed_at(&x, at, "ID_2a9c8e7f-3d4b-4c5a-8e9f-0a1b2c3d4e5f", inclusive) }),
         // Beyond samlint's model of the library's inclusive C14N (64 distinct prefixes): no prediction,
         // and no SIG024.
         case("C14N 1.0 (inclusive), Assertion signed, 62 prefixes declared on it", signed_inclusive(&t.replace("<saml:Assertion xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\" ", &format!("<saml:Assertion {} ", (0..62).map(|i| format!("xmlns:p{i}=\"urn:p{i}\"")).collect::<Vec<_>>().join(" "))))),
