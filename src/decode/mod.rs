@@ -158,22 +158,38 @@ pub fn may_hold_saml(path: &Path) -> bool {
 }
 
 /// The first `cap` bytes of a file: one `open`, one `fstat` to size the buffer, and reads until `cap`
-/// bytes or the end (two `read`s for a file shorter than `cap`), so that a directory walk costs one
-/// read of each file it sniffs.
+/// bytes or the end (one `read` for a regular file shorter than `cap`), so that a directory walk
+/// costs one read of each file it sniffs.
 pub fn read_head(path: &Path, cap: usize) -> std::io::Result<Vec<u8>> {
     let mut f = std::fs::File::open(path)?;
-    let len = f.metadata().map_or(4096, |m| m.len()).min(cap as u64) as usize;
+    let meta = f.metadata().ok();
+    let len = meta.as_ref().map_or(4096, |m| m.len()).min(cap as u64) as usize;
     let mut head = Vec::with_capacity(len + 1);
-    read_upto(&mut f, &mut head, cap)?;
+    read_upto(&mut f, &mut head, cap, meta.as_ref().and_then(known_end))?;
     Ok(head)
 }
 
-/// Append what `r` gives to `buf` until `buf` holds `cap` bytes or `r` ends. Reads into `buf`'s spare
-/// capacity whole (std's `read_to_end` reads 8 KiB first whatever the capacity): a buffer sized from
-/// the file's length takes one `read` and one more that sees the end.
-fn read_upto(r: &mut impl Read, buf: &mut Vec<u8>, cap: usize) -> std::io::Result<()> {
+/// Where a regular file ends, from `fstat`: its length when that is above zero (files of procfs and
+/// sysfs say 0 and are read to the end). A file is read as long as it was when opened: bytes a writer
+/// appends afterwards are not read (a cut message fails to parse, it never passes).
+fn known_end(meta: &std::fs::Metadata) -> Option<usize> {
+    (meta.is_file() && meta.len() > 0)
+        .then(|| usize::try_from(meta.len()).ok())
+        .flatten()
+}
+
+/// Append what `r` gives to `buf` until `buf` holds `cap` bytes, or `end` bytes (the file's length
+/// when known), or `r` ends. Reads into `buf`'s spare capacity whole (std's `read_to_end` reads 8 KiB
+/// first whatever the capacity): a buffer sized from the file's length takes one `read` (a second
+/// that sees the end is one system call a file more, a tenth of a batch message's kernel time).
+fn read_upto(
+    r: &mut impl Read,
+    buf: &mut Vec<u8>,
+    cap: usize,
+    end: Option<usize>,
+) -> std::io::Result<()> {
     loop {
-        if buf.len() >= cap {
+        if buf.len() >= cap || end.is_some_and(|e| buf.len() >= e) {
             return Ok(());
         }
         if buf.len() == buf.capacity() {
@@ -616,11 +632,12 @@ fn from_file(
     // Sniff the start: JSON captures are streamed, everything else is small and read whole, into a
     // buffer sized from the file's length (no growth, no copy of the start).
     let small = meta.len() <= max_single(limits);
+    let end = known_end(&meta);
     let mut buf: Vec<u8> = Vec::with_capacity(if small { meta.len() as usize + 1 } else { 512 });
     // The walk's look: the first SNIFF bytes, which the lint then reads on from.
     let mut whole = false;
     if sniff {
-        if let Err(e) = read_upto(&mut file, &mut buf, SNIFF) {
+        if let Err(e) = read_upto(&mut file, &mut buf, SNIFF, end) {
             return Some(LoadedInput::failed(index, name, io_err(e)));
         }
         if !head_may_hold_saml(&buf) {
@@ -641,7 +658,7 @@ fn from_file(
             ),
         ));
     }
-    if !whole && let Err(e) = read_upto(&mut file, &mut buf, 512) {
+    if !whole && let Err(e) = read_upto(&mut file, &mut buf, 512, end) {
         return Some(LoadedInput::failed(index, name, io_err(e)));
     }
     // The first 512 bytes decide, whatever the walk's look read beyond them: a file is read the same
@@ -674,7 +691,7 @@ fn from_file(
         ));
     }
     let cap = usize::try_from(limits.max_input).unwrap_or(usize::MAX);
-    if !whole && let Err(e) = read_upto(&mut file, &mut buf, cap) {
+    if !whole && let Err(e) = read_upto(&mut file, &mut buf, cap, end) {
         return Some(LoadedInput::failed(index, name, io_err(e)));
     }
     Some(from_bytes(index, name, buf, limits))
