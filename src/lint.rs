@@ -1117,6 +1117,10 @@ pub fn run(args: &[String], stdin: &mut dyn Read, opts: &Options) -> Run {
         b.finish_and_clear();
     }
     let mut run = Run::default();
+    // Sized once: a Linted is a large value, and doubling the list copies every one before it.
+    let total = done.iter().flatten().map(|(_, m)| m.len()).sum();
+    run.messages.reserve_exact(total);
+    run.inputs.reserve_exact(done.len());
     for (mut report, msgs) in done.into_iter().flatten() {
         // A timeline numbers its input's messages from 0; the run numbers them all.
         for s in report.timeline.iter_mut().flat_map(|t| t.steps.iter_mut()) {

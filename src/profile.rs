@@ -264,7 +264,9 @@ pub fn from_message(m: &Message, source: &crate::source::Source) -> Node {
             continue;
         }
         seen.push(sha1.clone());
-        let subject = crate::verify::cert::info(&der).ok().map(|i| i.subject);
+        let subject = crate::verify::cert::info(&der)
+            .ok()
+            .map(|i| i.subject.clone());
         // The start of the base64 value: findings point there, not at kilobytes of it.
         let at = Span::new(c.span.start, c.span.end.min(c.span.start + 8));
         certs.push(

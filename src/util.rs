@@ -227,24 +227,53 @@ where
 /// Pretty JSON for output: [`SafeJson`] escapes; never fails for samlint's own types (a failure gives
 /// an empty string, which the callers' schema tests would catch).
 pub fn json_pretty<T: serde::Serialize + ?Sized>(v: &T) -> String {
-    json_pretty_at(v, 0)
+    // A whole report can be megabytes: written into its own buffer, never copied.
+    let mut out = Vec::with_capacity(1024);
+    if !write_json(v, 0, &mut out) {
+        return String::new();
+    }
+    String::from_utf8(out).unwrap_or_default()
 }
 
-/// [`json_pretty`] of a value that sits `depth` levels deep in a larger document: its inner lines are
-/// indented as they would be there (its first line is not).
-pub fn json_pretty_at<T: serde::Serialize + ?Sized>(v: &T, depth: usize) -> String {
-    let mut out = Vec::with_capacity(1024);
+/// Pretty JSON of `v` at `depth` into `out`; false when a Serialize impl failed.
+fn write_json<T: serde::Serialize + ?Sized>(v: &T, depth: usize, out: &mut Vec<u8>) -> bool {
     let mut ser = serde_json::Serializer::with_formatter(
-        &mut out,
+        out,
         SafeJson {
             depth,
             has_value: false,
         },
     );
-    if v.serialize(&mut ser).is_err() {
-        return String::new();
+    v.serialize(&mut ser).is_ok()
+}
+
+/// [`json_pretty`] of a value that sits `depth` levels deep in a larger document: its inner lines are
+/// indented as they would be there (its first line is not).
+pub fn json_pretty_at<T: serde::Serialize + ?Sized>(v: &T, depth: usize) -> String {
+    // Written into a buffer this thread keeps, then copied out at its size: one allocation per value
+    // instead of a doubling series (a batch message's JSON is several kilobytes).
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    String::from_utf8(out).unwrap_or_default()
+    let render = |out: &mut Vec<u8>| {
+        out.clear();
+        if !write_json(v, depth, out) {
+            return String::new();
+        }
+        String::from_utf8(out.clone()).unwrap_or_default()
+    };
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut out) => {
+            let s = render(&mut out);
+            // A huge value (a realm export) does not pin its buffer for the rest of the run.
+            if out.capacity() > 1 << 20 {
+                *out = Vec::new();
+            }
+            s
+        }
+        // Re-entered (a Serialize impl that renders JSON itself): a buffer of its own.
+        Err(_) => render(&mut Vec::with_capacity(1024)),
+    })
 }
 
 /// Like [`sanitize`], but replaces each unsafe character with one of the same UTF-8 length (so byte

@@ -14,11 +14,11 @@ fn keys_of(
     for n in l.doc.descendants(l.doc.root) {
         if l.doc.is(n, samlint::model::ns::DS, "X509Certificate")
             && let Some(der) = samlint::verify::cert::keyinfo_cert_der(&l.doc.own_text(n))
-            && !keys.iter().any(|k| k.der == der)
+            && !keys.iter().any(|k| k.der[..] == der[..])
             && let Ok(info) = samlint::verify::cert::info(&der)
         {
             keys.push(samlint::verify::cert::Cert {
-                der,
+                der: der.into(),
                 source: samlint::verify::cert::KeySource::KeyInfo,
                 origin: "KeyInfo".into(),
                 info,

@@ -388,7 +388,7 @@ fn trust_for(
         {
             let i = info(&der).expect("embedded certificate parses");
             t.certs.push(Cert {
-                der,
+                der: der.into(),
                 source: KeySource::Config,
                 origin: "embedded".into(),
                 info: i,

@@ -366,7 +366,7 @@ fn key_named(k: &KeyEntry) -> Msg {
         return match crate::verify::cert::info(der) {
             Ok(i) => msg!(
                 "the certificate {} (SHA-1 {})",
-                Arg::dn(i.subject),
+                Arg::dn(i.subject.clone()),
                 Arg::plain(sha1)
             ),
             Err(_) => msg!("an unreadable certificate (SHA-1 {})", Arg::plain(sha1)),

@@ -172,8 +172,9 @@ impl Predicted {
             divergence: self.divergence,
             predictions: self.predictions.iter().map(|p| p.redacted(r)).collect(),
             signed_by: self.signed_by.clone().map(|mut s| {
-                s.cert.subject = r.dn(&s.cert.subject);
-                s.cert.issuer = r.dn(&s.cert.issuer);
+                let cert = std::sync::Arc::make_mut(&mut s.cert);
+                cert.subject = r.dn(&cert.subject);
+                cert.issuer = r.dn(&cert.issuer);
                 s.der.clear();
                 s
             }),

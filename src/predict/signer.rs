@@ -18,7 +18,7 @@ use std::cell::RefCell;
 #[derive(Debug, Clone, Serialize)]
 pub struct SignedBy {
     #[serde(flatten)]
-    pub cert: CertInfo,
+    pub cert: std::sync::Arc<CertInfo>,
     /// Where samlint found it: always `key-info` (the response's own KeyInfo).
     pub source: &'static str,
     /// `keyinfo-certificate-not-configured`: the signature verifies with this certificate, which is not
@@ -97,7 +97,7 @@ impl<'a> Verifier<'a> {
             .main
             .filter(|_| unique)
             .and_then(|r| r.signatures.iter().find(|x| x.path == path))
-            && x.key.as_ref().is_some_and(|k| k.der == der)
+            && x.key.as_ref().is_some_and(|k| *k.der == *der)
             && let Some(c) = decided(x)
         {
             return c;
@@ -112,7 +112,7 @@ impl<'a> Verifier<'a> {
                 })
                 .and_then(|info| {
                     let cert = Cert {
-                        der: der.to_vec(),
+                        der: der.into(),
                         source: KeySource::KeyInfo,
                         origin: "KeyInfo".into(),
                         info,
@@ -394,7 +394,7 @@ impl Oracle for Verifier<'_> {
         }
         let der = match key {
             Key::Configured => match self.trust.certs.first() {
-                Some(c) => c.der.clone(),
+                Some(c) => c.der.to_vec(),
                 None => {
                     return Crypto::Unknown(
                         "the signature carries no certificate and none was configured (--idp-cert)"
@@ -465,7 +465,7 @@ mod tests {
             .remove(0);
         let cert = Cert {
             info: crate::verify::cert::info(&der).unwrap(),
-            der: der.clone(),
+            der: der.as_slice().into(),
             source: KeySource::KeyInfo,
             origin: "test".into(),
         };

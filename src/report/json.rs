@@ -295,7 +295,9 @@ pub fn render_to(run: &Run, w: &mut dyn std::io::Write) -> std::io::Result<()> {
 /// `\n    {…}` separated by commas, then `\n  ` before the `]` that follows.
 fn elements<T: Serialize + Sync>(w: &mut dyn std::io::Write, items: &[T]) -> std::io::Result<()> {
     use rayon::prelude::*;
-    const CHUNK: usize = 256;
+    // Small enough that a chunk's strings (several kilobytes a message) are freed and their memory
+    // reused before the next, large enough to keep every core busy.
+    const CHUNK: usize = 64;
     // A few elements (a single paste's findings) are rendered here: starting the pool's threads
     // for them costs more than rendering them.
     const FEW: usize = 32;

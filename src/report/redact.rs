@@ -919,7 +919,7 @@ fn key_origin(r: &mut Redactor, k: &crate::verify::cert::Cert) -> String {
     let file = |path: &str| format!("file{}", extension(path));
     match k.source {
         KeySource::KeyInfo => "KeyInfo".into(),
-        KeySource::Config if k.origin == "--idp-cert value" => k.origin.clone(),
+        KeySource::Config if &*k.origin == "--idp-cert value" => k.origin.to_string(),
         KeySource::Config => file(&k.origin),
         KeySource::Metadata => match k.origin.strip_suffix(')').and_then(|o| o.rsplit_once(" (")) {
             Some((path, entity)) => format!("{} ({})", file(path), r.value(entity)),
@@ -1014,11 +1014,13 @@ pub fn run_with(original: &crate::lint::Run, r: &mut Redactor) -> crate::lint::R
                 x.c14n = x.c14n.as_deref().map(|a| r.value(a));
                 x.transforms = x.transforms.iter().map(|a| r.value(a)).collect();
                 if let Some(k) = &mut x.key {
-                    k.info.subject = r.dn(&k.info.subject);
-                    k.info.issuer = r.dn(&k.info.issuer);
-                    k.origin = key_origin(r, k);
+                    let info = std::sync::Arc::make_mut(&mut k.info);
+                    info.subject = r.dn(&info.subject);
+                    info.issuer = r.dn(&info.issuer);
+                    k.origin = key_origin(r, k).into();
                 }
                 for c in &mut x.keyinfo_certificates {
+                    let c = std::sync::Arc::make_mut(c);
                     c.subject = r.dn(&c.subject);
                     c.issuer = r.dn(&c.issuer);
                 }

@@ -45,7 +45,12 @@ fn candidates(site: &Site, keys: &[Cert], trusted: bool) -> Vec<usize> {
     }
     keys.iter()
         .enumerate()
-        .filter(|(_, k)| site.keyinfo_certs.iter().flatten().any(|d| *d == k.der))
+        .filter(|(_, k)| {
+            site.keyinfo_certs
+                .iter()
+                .flatten()
+                .any(|d| d[..] == k.der[..])
+        })
         .map(|(i, _)| i)
         .take(1)
         .collect()

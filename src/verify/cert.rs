@@ -6,6 +6,7 @@ use crate::util::one_line;
 use base64::Engine as _;
 use serde::Serialize;
 use sha1::Digest as _;
+use std::sync::Arc;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 /// Where a key came from.
@@ -45,12 +46,14 @@ pub struct CertInfo {
 #[derive(Debug, Clone, Serialize)]
 pub struct Cert {
     #[serde(skip)]
-    pub der: Vec<u8>,
+    pub der: Arc<[u8]>,
     pub source: KeySource,
     /// File, argument or metadata entity it came from.
-    pub origin: String,
+    pub origin: Arc<str>,
+    /// Shared: every signature of every message of a batch names the same configured certificate,
+    /// and a clone per signature was ~40 allocations a message.
     #[serde(flatten)]
-    pub info: CertInfo,
+    pub info: Arc<CertInfo>,
 }
 
 /// `AB:CD:…`, the form Atlassian and `openssl x509 -fingerprint` show a thumbprint in.
@@ -69,11 +72,11 @@ pub fn colon_hex(bytes: &[u8]) -> String {
 
 /// What a certificate says. Remembered per thread for the last few certificates seen: a batch shows the
 /// same IdP certificate in every message (twice when Response and Assertion are signed).
-pub fn info(der: &[u8]) -> Result<CertInfo, String> {
+pub fn info(der: &[u8]) -> Result<Arc<CertInfo>, String> {
     thread_local! {
-        static SEEN: crate::util::MemoCell<Vec<u8>, Result<CertInfo, String>> = const { std::cell::RefCell::new(Vec::new()) };
+        static SEEN: crate::util::MemoCell<Vec<u8>, Result<Arc<CertInfo>, String>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    crate::util::memo(&SEEN, der, read_info)
+    crate::util::memo(&SEEN, der, |d| read_info(d).map(Arc::new))
 }
 
 /// Why bytes that should be a DER certificate are not one, as a sentence (the parser's own error, such
@@ -254,9 +257,9 @@ pub fn load_idp_cert(arg: &str) -> Result<Vec<Cert>, String> {
         .map(|der| {
             let info = info(&der).map_err(|e| format!("{named}: {e}"))?;
             Ok(Cert {
-                der,
+                der: der.into(),
                 source: KeySource::Config,
-                origin: origin.clone(),
+                origin: origin.as_str().into(),
                 info,
             })
         })
@@ -377,9 +380,9 @@ fn signing_certs(
                             .map_err(|e| format!("{path}: X509Certificate: {e}"))?;
                         let info = info(&der).map_err(|e| format!("{path}: {e}"))?;
                         certs.push(Cert {
-                            der,
+                            der: der.into(),
                             source: KeySource::Metadata,
-                            origin: format!("{path} ({})", one_line(entity)),
+                            origin: format!("{path} ({})", one_line(entity)).into(),
                             info,
                         });
                     }

@@ -235,9 +235,13 @@ fn key_facts(
     }
     let ders: Vec<&Vec<u8>> = site.keyinfo_certs.iter().flatten().collect();
     let pair = format!("{}>{:?}", k.info.sha256, ders.first().map(|d| d.len()));
-    if trusted && !ders.is_empty() && !ders.contains(&&k.der) && !reported.contains(&pair) {
+    if trusted
+        && !ders.is_empty()
+        && !ders.iter().any(|d| d[..] == k.der[..])
+        && !reported.contains(&pair)
+    {
         reported.push(pair);
-        let infos: Vec<super::cert::CertInfo> = ders
+        let infos: Vec<std::sync::Arc<super::cert::CertInfo>> = ders
             .iter()
             .filter_map(|d| super::cert::info(d).ok())
             .collect();

@@ -205,7 +205,7 @@ pub struct SigReport {
     /// The key tried.
     pub key: Option<Cert>,
     /// Certificates carried in this signature's own KeyInfo.
-    pub keyinfo_certificates: Vec<CertInfo>,
+    pub keyinfo_certificates: Vec<std::sync::Arc<CertInfo>>,
     /// `valid`, `invalid`, or `not-verified` (refused before any verifier ran, or no key to try).
     pub result: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -342,12 +342,12 @@ fn keys<'t>(trust: &'t Trust, loc: &locate::Located) -> std::borrow::Cow<'t, [Ce
         if out.len() == MAX_KEYINFO_KEYS {
             break;
         }
-        if !out.iter().any(|c| c.der == *der)
+        if !out.iter().any(|c| c.der[..] == der[..])
             && let Ok(info) = cert::info(der)
             && fits(&info.key_type, method)
         {
             out.push(Cert {
-                der: der.clone(),
+                der: der.as_slice().into(),
                 source: KeySource::KeyInfo,
                 origin: "KeyInfo".into(),
                 info,
@@ -410,7 +410,7 @@ fn carry(received: Received, trust: &Trust, verifier: &dyn Verifier) -> Carried 
                 &keys,
                 trusted,
             );
-            let der = v.key.and_then(|k| keys.get(k)).map(|c| c.der.clone());
+            let der = v.key.and_then(|k| keys.get(k)).map(|c| c.der.to_vec());
             (doc.path(s.node), v, der)
         })
         .collect();
@@ -440,7 +440,7 @@ fn apply_carried(
                 let mut v = v.clone();
                 v.key = der
                     .as_ref()
-                    .and_then(|d| keys.iter().position(|k| k.der == *d));
+                    .and_then(|d| keys.iter().position(|k| k.der[..] == d[..]));
                 v
             }
             None => accept::Verdict {
@@ -592,7 +592,8 @@ mod tests {
             .decode(&own[0])
             .unwrap();
         assert_eq!(
-            keys[1].der, own_der,
+            keys[1].der[..],
+            own_der[..],
             "the second signature's own certificate"
         );
     }

@@ -16,7 +16,7 @@ const SAML_NS: &str = r#" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion""#;
 fn cert_der(rel: &str) -> Vec<u8> {
     samlint::verify::cert::load_idp_cert(&fixture(rel)).unwrap()[0]
         .der
-        .clone()
+        .to_vec()
 }
 
 fn sp_key() -> String {
