@@ -116,6 +116,13 @@ pub static CHECKS: &[Check] = &[
         Inferred
     ),
     check!(
+        "namespace-copy",
+        "samlp.js validateSamlResponse (the Response's namespaces copied to a signed assertion)",
+        "XPath parse error (thrown)",
+        [],
+        Inferred
+    ),
+    check!(
         "signature-repeated",
         "saml.js validateSignature",
         "Signature was found more than one time (xpath: …)",
@@ -305,6 +312,9 @@ pub trait Oracle {
     fn verify(&self, signature: NodeId, key: &Key) -> Crypto;
     /// The certificates pasted into Atlassian (SHA-1 of each); `None` when samlint was not told.
     fn configured_sha1(&self) -> Option<Vec<[u8; 20]>>;
+    /// The certificate pasted into Atlassian (`options.cert`: the first configured one), as DER;
+    /// `None` when samlint was not told.
+    fn configured_der(&self) -> Option<&[u8]>;
     /// The document's text, as received (what the spans index).
     fn text(&self) -> &str;
 }
@@ -589,15 +599,29 @@ pub fn judge(doc: &Document, cfg: &Config, oracle: &dyn Oracle, trace: &mut Trac
             .and_then(|n| doc.element(n))
             .and_then(|e| e.prefix.clone());
         let spared = format!("xmlns:{}", sig_prefix.as_deref().unwrap_or("null"));
-        if let (Some(r), Some(a)) = (doc.element(response), doc.element(assertion))
+        let copied =
+            |x: &&crate::xml::dom::Attr| x.qname.starts_with("xmlns") && !x.qname.contains(&spared);
+        // Each such value is pasted between apostrophes into an XPath expression (samlp.js: `…
+        // namespace-uri(.)='" + attr.value + "'] …`): one holding an apostrophe ends the literal, and
+        // xpath throws a parse error out of validateSamlResponse (review 13, 2026-12-06: predicted
+        // accepted).
+        if let Some(r) = doc.element(response)
             && r.attrs
                 .iter()
-                .filter(|x| x.qname.starts_with("xmlns") && !x.qname.contains(&spared))
-                .any(|x| {
-                    a.attrs
-                        .iter()
-                        .any(|y| y.qname == x.qname && y.value != x.value)
-                })
+                .filter(copied)
+                .any(|x| x.value.contains('\''))
+        {
+            return Outcome::Unnamed(
+                check("namespace-copy"),
+                "an attribute of the Response whose name starts with xmlns holds an apostrophe, which ends the string in the XPath query the library builds from it: the query throws".into(),
+            );
+        }
+        if let (Some(r), Some(a)) = (doc.element(response), doc.element(assertion))
+            && r.attrs.iter().filter(copied).any(|x| {
+                a.attrs
+                    .iter()
+                    .any(|y| y.qname == x.qname && y.value != x.value)
+            })
         {
             return Outcome::Unknown(
                 check("signature-value"),
@@ -801,17 +825,16 @@ fn signature(
     // saml.js extractAndValidateCertExpiration: forge parses the text of the first element named
     // exactly `X509Certificate` (unprefixed, any namespace) in the document checked, and a parse
     // error is the library's answer (review 12, 2026-12-06: garbage there was predicted accepted).
-    if let Some(x) = (scope..doc.node(scope).end).find(|n| {
+    let unprefixed = (scope..doc.node(scope).end).find(|n| {
         doc.element(*n)
             .is_some_and(|e| e.prefix.is_none() && e.local == "X509Certificate")
-    }) {
+    });
+    if let Some(x) = unprefixed {
         let text = text_content(doc, x);
-        let rsa =
-            strict_base64(&text) && crate::verify::native::rsa_key(&node_base64(&text)).is_some();
-        if !rsa {
+        if !(strict_base64(&text) && forge_reads(&node_base64(&text))) {
             return Some(Outcome::Unknown(
                 check("signature-value"),
-                "an unprefixed X509Certificate element that is not an RSA certificate, which the library parses before it answers".into(),
+                "an unprefixed X509Certificate element that samlint cannot tell forge reads as an RSA certificate, which the library parses before it answers".into(),
             ));
         }
     }
@@ -819,6 +842,18 @@ fn signature(
         Ok(l) => l,
         Err(o) => return Some(o),
     };
+    // Without such an element, and with no certificate in the signature's KeyInfo (getKey keeps
+    // options.cert then), forge parses the certificate pasted into Atlassian (review 13,
+    // 2026-12-06: a pasted certificate with a malformed keyUsage was predicted accepted).
+    if unprefixed.is_none()
+        && l.key == Key::Configured
+        && oracle.configured_der().is_some_and(|d| !forge_reads(d))
+    {
+        return Some(Outcome::Unknown(
+            check("signature-value"),
+            "the certificate pasted into Atlassian has a part samlint cannot tell forge reads (an extension it does not parse, or not an RSA key), and the library parses it before it answers".into(),
+        ));
+    }
     let id_first = match references(doc, &l, scope) {
         Ok(ids) => ids,
         Err(o) => return Some(o),
@@ -827,6 +862,24 @@ fn signature(
         return Some(o);
     }
     verdict(doc, oracle, l, s, trace)
+}
+
+/// Whether node-forge 0.10 (`certificateFromPem`, in saml.js `extractAndValidateCertExpiration`) reads
+/// the certificate, as far as samlint can tell: an RSA key, and every extension forge decodes
+/// (keyUsage, basicConstraints, extKeyUsage, subjectAltName, subjectKeyIdentifier, nsCertType)
+/// well formed as x509-parser decodes each: forge throws on a malformed one where x509-parser keeps
+/// the rest of the certificate (review 13).
+fn forge_reads(der: &[u8]) -> bool {
+    use x509_parser::extensions::ParsedExtension;
+    use x509_parser::prelude::FromDer;
+    let Ok((_, c)) = x509_parser::certificate::X509Certificate::from_der(der) else {
+        return false;
+    };
+    c.public_key().algorithm.algorithm == x509_parser::oid_registry::OID_PKCS1_RSAENCRYPTION
+        && crate::verify::native::rsa_key(der).is_some()
+        && c.extensions()
+            .iter()
+            .all(|e| !matches!(e.parsed_extension(), ParsedExtension::ParseError { .. }))
 }
 
 /// What [`load`] read of a signature, as `loadSignature` and `loadReference` do.

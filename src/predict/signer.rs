@@ -416,6 +416,10 @@ impl Oracle for Verifier<'_> {
         }
     }
 
+    fn configured_der(&self) -> Option<&[u8]> {
+        self.trust.certs.first().map(|c| &c.der[..])
+    }
+
     fn configured_sha1(&self) -> Option<Vec<[u8; 20]>> {
         (!self.trust.certs.is_empty()).then(|| {
             self.trust
