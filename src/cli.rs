@@ -1210,7 +1210,7 @@ fn explain_cmd(a: &ExplainArgs) -> u8 {
             s.push('\n');
             s
         }
-        ListFormat::Table => crate::rules::explain::render(&text, &found),
+        ListFormat::Table => crate::rules::explain::render(&text, &found, width()),
     };
     match print_out(&out) {
         // A text samlint does not know is an answer the user must not take for an explanation.

@@ -212,44 +212,72 @@ pub fn received_at_detail(input: &str) -> Option<String> {
     Some(s)
 }
 
-/// Human rendering.
-pub fn render(input: &str, found: &[Entry]) -> String {
-    if found.is_empty() {
-        let mut s = format!(
-            "samlint does not know this message: {}\n\nThe nearest known messages:\n",
-            crate::util::sanitize(&crate::util::one_line(input)),
-        );
-        for e in nearest(input, 3) {
-            s.push_str(&format!("  - {} ({})\n", e.title, e.shown_by));
+/// Human rendering, wrapped to `width` columns with hanging indents (as `check` wraps its rows).
+pub fn render(input: &str, found: &[Entry], width: usize) -> String {
+    let mut s = String::new();
+    let para = |s: &mut String, text: &str, first: usize, rest: usize| {
+        for line in crate::report::summary::hang(text, width, first, rest) {
+            s.push_str(line.trim_end());
+            s.push('\n');
         }
-        s.push_str(
-            "\n`samlint explain \"TEXT\"` with one of these texts says what it means. Run `samlint check` on the \
-             response, HAR or Keycloak export to diagnose the setup itself.\n",
+    };
+    if found.is_empty() {
+        para(
+            &mut s,
+            &format!(
+                "samlint does not know this message: {}",
+                crate::util::sanitize(&crate::util::one_line(input))
+            ),
+            0,
+            2,
+        );
+        para(&mut s, "", 0, 0);
+        para(&mut s, "The nearest known messages:", 0, 0);
+        for e in nearest(input, 3) {
+            para(&mut s, &format!("- {} ({})", e.title, e.shown_by), 2, 4);
+        }
+        para(&mut s, "", 0, 0);
+        para(
+            &mut s,
+            "`samlint explain \"TEXT\"` with one of these texts says what it means. Run `samlint check` on \
+             the response, HAR or Keycloak export to diagnose the setup itself.",
+            0,
+            0,
         );
         return s;
     }
-    let mut s = String::new();
     for e in found {
-        s.push_str(&format!("{}\n\n  Shown by: {}\n", e.title, e.shown_by));
-        s.push_str(&format!("  What it means: {}\n\n", e.meaning));
+        para(&mut s, &e.title, 0, 2);
+        para(&mut s, "", 0, 0);
+        para(&mut s, &format!("Shown by: {}", e.shown_by), 2, 4);
+        para(&mut s, &format!("What it means: {}", e.meaning), 2, 4);
+        para(&mut s, "", 0, 0);
         if e.id == "dc-received-at"
             && let Some(d) = received_at_detail(input)
         {
-            s.push_str(&d);
+            // Its lines wrapped at spaces, each under its own indent (a URL stays whole unless it is
+            // longer than a line).
+            for line in d.lines() {
+                let indent = line.len() - line.trim_start().len();
+                para(&mut s, line.trim_start(), indent, indent + 2);
+            }
             s.push('\n');
         }
-        s.push_str("  Likely causes:\n");
+        para(&mut s, "Likely causes:", 2, 2);
         for c in &e.causes {
-            s.push_str(&format!("    - {c}\n"));
+            para(&mut s, &format!("- {c}"), 4, 6);
         }
         if !e.rules.is_empty() {
-            s.push_str("\n  Rules that detect them:\n");
+            para(&mut s, "", 0, 0);
+            para(&mut s, "Rules that detect them:", 2, 2);
             for code in &e.rules {
                 let summary = crate::registry::rule(code).map_or("", |r| r.summary);
-                s.push_str(&format!("    {code:<7} {summary}\n"));
+                para(&mut s, &format!("{code:<7} {summary}"), 4, 12);
             }
         }
-        s.push_str(&format!("\n  Next: {}\n\n", e.next));
+        para(&mut s, "", 0, 0);
+        para(&mut s, &format!("Next: {}", e.next), 2, 4);
+        para(&mut s, "", 0, 0);
     }
     s
 }
