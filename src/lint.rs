@@ -21,7 +21,7 @@ pub struct Linted {
     pub input: usize,
     pub source: Source,
     pub doc: Document,
-    pub model: Message,
+    pub model: Box<Message>,
     pub findings: Vec<Finding>,
     /// Signature verdict (responses and signed messages).
     pub signature: Option<verify::Report>,
@@ -68,7 +68,7 @@ impl Linted {
         self.source.slim();
         if !keep_model {
             let m = &self.model;
-            self.model = Message::empty(m.kind, &m.root_name, m.span);
+            *self.model = Message::empty(m.kind, &m.root_name, m.span);
         }
     }
 }
@@ -759,7 +759,7 @@ fn process(
                 input: i,
                 source,
                 doc,
-                model,
+                model: Box::new(model),
                 findings: v.findings,
                 signature: v.signature,
                 at: v.at,
@@ -954,7 +954,7 @@ fn keycloak_input(
                 lines: None,
             },
             doc: Document::empty(),
-            model: Message::empty(kind, kind.as_str(), span),
+            model: Box::new(Message::empty(kind, kind.as_str(), span)),
             findings,
             signature: None,
             at: None,
