@@ -358,16 +358,30 @@ struct Hashing<D: sha2::Digest> {
 }
 
 impl<D: sha2::Digest> Sink for Hashing<D> {
+    // Called for every short piece the canonicaliser writes: inlined there, the common case is a
+    // bounds check and a copy.
+    #[inline]
     fn put(&mut self, bytes: &[u8]) {
-        if self.buf.len() + bytes.len() > 4096 {
-            self.hash.update(&self.buf);
-            self.buf.clear();
-            if bytes.len() > 4096 {
-                self.hash.update(bytes);
-                return;
-            }
+        if self.buf.len() + bytes.len() <= 4096 {
+            self.buf.extend_from_slice(bytes);
+        } else {
+            self.spill(bytes);
         }
-        self.buf.extend_from_slice(bytes);
+    }
+}
+
+impl<D: sha2::Digest> Hashing<D> {
+    /// The buffer is full: hash it, then keep `bytes` (or hash them at once when they are longer).
+    #[cold]
+    #[inline(never)]
+    fn spill(&mut self, bytes: &[u8]) {
+        self.hash.update(&self.buf);
+        self.buf.clear();
+        if bytes.len() > 4096 {
+            self.hash.update(bytes);
+        } else {
+            self.buf.extend_from_slice(bytes);
+        }
     }
 }
 
