@@ -1349,6 +1349,56 @@ fn named_binding_params(text: &str) -> [usize; query::BINDING_PARAMS.len()] {
 mod tests {
     use super::*;
 
+    /// A known end stops the reads there (no read that sees the end); without one, the reads go on
+    /// to the end; `cap` bounds both.
+    #[test]
+    fn reads_stop_at_the_known_end_or_go_on_to_the_end() {
+        /// A reader that counts its calls and gives at most 3 bytes a call.
+        struct Slow<'a>(&'a [u8], usize);
+        impl Read for Slow<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                self.1 += 1;
+                let n = buf.len().min(3).min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let data = b"0123456789";
+        let (mut r, mut buf) = (Slow(data, 0), Vec::with_capacity(11));
+        read_upto(&mut r, &mut buf, 1 << 20, Some(6)).unwrap();
+        assert_eq!((buf.as_slice(), r.1), (&data[..6], 2));
+        let (mut r, mut buf) = (Slow(data, 0), Vec::with_capacity(11));
+        read_upto(&mut r, &mut buf, 1 << 20, None).unwrap();
+        assert_eq!(
+            (buf.as_slice(), r.1),
+            (&data[..], 5),
+            "four reads and the one at the end"
+        );
+        let (mut r, mut buf) = (Slow(data, 0), Vec::new());
+        read_upto(&mut r, &mut buf, 4, Some(10)).unwrap();
+        assert_eq!(&buf[..], &data[..4]);
+        // A file that ends before its stated length (cut while being read) ends the reads.
+        let (mut r, mut buf) = (Slow(&data[..2], 0), Vec::new());
+        read_upto(&mut r, &mut buf, 1 << 20, Some(10)).unwrap();
+        assert_eq!(&buf[..], &data[..2]);
+    }
+
+    /// Files that state no length (procfs) are read to their end, and a regular file whole.
+    #[test]
+    fn a_file_without_a_stated_length_is_read_to_its_end() {
+        if let Ok(m) = std::fs::metadata("/proc/self/status") {
+            assert_eq!(m.len(), 0, "procfs states no length");
+            let head = read_head(Path::new("/proc/self/status"), 1 << 20).unwrap();
+            assert!(String::from_utf8_lossy(&head).contains("\nPid:"));
+        }
+        let path = std::env::temp_dir().join(format!("samlint-read-{}.txt", std::process::id()));
+        std::fs::write(&path, "x".repeat(70_000)).unwrap();
+        let whole = read_head(&path, 1 << 20).unwrap();
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(whole.len(), 70_000);
+    }
+
     #[test]
     fn the_base64_look_is_its_character_rule() {
         let rule = |c: u8| {
