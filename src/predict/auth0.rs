@@ -601,20 +601,30 @@ pub fn judge(doc: &Document, cfg: &Config, oracle: &dyn Oracle, trace: &mut Trac
         let spared = format!("xmlns:{}", sig_prefix.as_deref().unwrap_or("null"));
         let copied =
             |x: &&crate::xml::dom::Attr| x.qname.starts_with("xmlns") && !x.qname.contains(&spared);
-        // Each such value is pasted between apostrophes into an XPath expression (samlp.js: `…
-        // namespace-uri(.)='" + attr.value + "'] …`): one holding an apostrophe ends the literal, and
-        // xpath throws a parse error out of validateSamlResponse (review 13, 2026-12-06: predicted
-        // accepted).
-        if let Some(r) = doc.element(response)
-            && r.attrs
+        // Each such value is pasted twice between apostrophes into an XPath expression (samlp.js:
+        // `…namespace-uri(.)='" + v + "'] or …[namespace-uri(.)='" + v + "']`). With an odd number
+        // of apostrophes in it the fixed text between the two copies becomes a literal followed by
+        // the bare name `Assertion`, which is no XPath: xpath throws out of validateSamlResponse
+        // (review 13). With an even number the expression may parse and evaluate (review 14:
+        // `x' or 'y`), which samlint does not model.
+        let apostrophes = |x: &&crate::xml::dom::Attr| x.value.matches('\'').count();
+        if let Some(r) = doc.element(response) {
+            if r.attrs
                 .iter()
                 .filter(copied)
-                .any(|x| x.value.contains('\''))
-        {
-            return Outcome::Unnamed(
-                check("namespace-copy"),
-                "an attribute of the Response whose name starts with xmlns holds an apostrophe, which ends the string in the XPath query the library builds from it: the query throws".into(),
-            );
+                .any(|x| apostrophes(&x) % 2 == 1)
+            {
+                return Outcome::Unnamed(
+                    check("namespace-copy"),
+                    "an attribute of the Response whose name starts with xmlns holds an odd number of apostrophes, which breaks the XPath query the library builds from it: the query throws".into(),
+                );
+            }
+            if r.attrs.iter().filter(copied).any(|x| apostrophes(&x) > 0) {
+                return Outcome::Unknown(
+                    check("namespace-copy"),
+                    "an attribute of the Response whose name starts with xmlns holds apostrophes, which the library's XPath query reads as part of the expression".into(),
+                );
+            }
         }
         if let (Some(r), Some(a)) = (doc.element(response), doc.element(assertion))
             && r.attrs.iter().filter(copied).any(|x| {
@@ -831,7 +841,7 @@ fn signature(
     });
     if let Some(x) = unprefixed {
         let text = text_content(doc, x);
-        if !(strict_base64(&text) && forge_reads(&node_base64(&text))) {
+        if !(strict_base64(&text) && super::forge::reads(&node_base64(&text))) {
             return Some(Outcome::Unknown(
                 check("signature-value"),
                 "an unprefixed X509Certificate element that samlint cannot tell forge reads as an RSA certificate, which the library parses before it answers".into(),
@@ -847,7 +857,9 @@ fn signature(
     // 2026-12-06: a pasted certificate with a malformed keyUsage was predicted accepted).
     if unprefixed.is_none()
         && l.key == Key::Configured
-        && oracle.configured_der().is_some_and(|d| !forge_reads(d))
+        && oracle
+            .configured_der()
+            .is_some_and(|d| !super::forge::reads(d))
     {
         return Some(Outcome::Unknown(
             check("signature-value"),
@@ -862,24 +874,6 @@ fn signature(
         return Some(o);
     }
     verdict(doc, oracle, l, s, trace)
-}
-
-/// Whether node-forge 0.10 (`certificateFromPem`, in saml.js `extractAndValidateCertExpiration`) reads
-/// the certificate, as far as samlint can tell: an RSA key, and every extension forge decodes
-/// (keyUsage, basicConstraints, extKeyUsage, subjectAltName, subjectKeyIdentifier, nsCertType)
-/// well formed as x509-parser decodes each: forge throws on a malformed one where x509-parser keeps
-/// the rest of the certificate (review 13).
-fn forge_reads(der: &[u8]) -> bool {
-    use x509_parser::extensions::ParsedExtension;
-    use x509_parser::prelude::FromDer;
-    let Ok((_, c)) = x509_parser::certificate::X509Certificate::from_der(der) else {
-        return false;
-    };
-    c.public_key().algorithm.algorithm == x509_parser::oid_registry::OID_PKCS1_RSAENCRYPTION
-        && crate::verify::native::rsa_key(der).is_some()
-        && c.extensions()
-            .iter()
-            .all(|e| !matches!(e.parsed_extension(), ParsedExtension::ParseError { .. }))
 }
 
 /// What [`load`] read of a signature, as `loadSignature` and `loadReference` do.

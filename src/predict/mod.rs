@@ -11,6 +11,7 @@ pub mod account;
 pub mod auth0;
 pub mod datacenter;
 pub mod digest;
+pub mod forge;
 pub mod signer;
 pub mod text;
 
