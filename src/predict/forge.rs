@@ -62,8 +62,11 @@ pub fn reads(der: &[u8]) -> bool {
             let v = a.attr_value();
             let tag = v.header.tag().0;
             v.header.class() == x509_parser::der_parser::asn1_rs::Class::Universal
+                && !v.header.is_constructed()
                 && NAME_STRINGS.contains(&tag)
                 && (tag != 0x1e || v.data.len() % 2 == 0)
+                // forge's decodeUtf8 (decodeURIComponent) throws on bytes that are not UTF-8.
+                && (tag != 0x0c || std::str::from_utf8(v.data).is_ok())
         })
         && c.extensions().iter().all(|e| {
             let id = oid(&e.oid);
