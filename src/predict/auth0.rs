@@ -841,10 +841,18 @@ fn signature(
     });
     if let Some(x) = unprefixed {
         let text = text_content(doc, x);
-        if !(strict_base64(&text) && super::forge::reads(&node_base64(&text))) {
+        let why = if strict_base64(&text) {
+            super::forge::unread(&node_base64(&text))
+        } else {
+            Some("it is not plain base64")
+        };
+        if let Some(why) = why {
             return Some(Outcome::Unknown(
                 check("signature-value"),
-                "an unprefixed X509Certificate element that samlint cannot tell forge reads as an RSA certificate, which the library parses before it answers".into(),
+                crate::msg!(
+                    "the library parses the first unprefixed X509Certificate element with node-forge before it answers, and samlint cannot vouch that forge reads that certificate: {}",
+                    crate::finding::Arg::plain(why)
+                ),
             ));
         }
     }
@@ -857,13 +865,14 @@ fn signature(
     // 2026-12-06: a pasted certificate with a malformed keyUsage was predicted accepted).
     if unprefixed.is_none()
         && l.key == Key::Configured
-        && oracle
-            .configured_der()
-            .is_some_and(|d| !super::forge::reads(d))
+        && let Some(why) = oracle.configured_der().and_then(super::forge::unread)
     {
         return Some(Outcome::Unknown(
             check("signature-value"),
-            "the certificate pasted into Atlassian has a part samlint cannot tell forge reads (an extension it does not parse, or not an RSA key), and the library parses it before it answers".into(),
+            crate::msg!(
+                "the library parses the certificate pasted into Atlassian with node-forge before it answers, and samlint cannot vouch that forge reads it: {}",
+                crate::finding::Arg::plain(why)
+            ),
         ));
     }
     let id_first = match references(doc, &l, scope) {
