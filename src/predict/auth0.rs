@@ -602,21 +602,21 @@ pub fn judge(doc: &Document, cfg: &Config, oracle: &dyn Oracle, trace: &mut Trac
         let copied =
             |x: &&crate::xml::dom::Attr| x.qname.starts_with("xmlns") && !x.qname.contains(&spared);
         // Each such value is pasted twice between apostrophes into an XPath expression (samlp.js:
-        // `…namespace-uri(.)='" + v + "'] or …[namespace-uri(.)='" + v + "']`). With an odd number
-        // of apostrophes in it the fixed text between the two copies becomes a literal followed by
-        // the bare name `Assertion`, which is no XPath: xpath throws out of validateSamlResponse
-        // (review 13). With an even number the expression may parse and evaluate (review 14:
-        // `x' or 'y`), which samlint does not model.
+        // `…namespace-uri(.)='" + v + "'] or …[namespace-uri(.)='" + v + "']`). Without a quote
+        // (") in it, xpath's only literals are apostrophe-delimited: with an odd number of
+        // apostrophes the fixed text between the two copies becomes a literal followed by the bare
+        // name `Assertion`, which is no XPath, and xpath throws out of validateSamlResponse (review
+        // 13). An even number may parse and evaluate (review 14: `x' or 'y`); with a quote as well,
+        // a "-delimited literal can hold apostrophes (review 15: `x' or "'" or 'y` parses, and one
+        // that never closes makes xpath 0.0.5 loop): samlint does not model either.
         let apostrophes = |x: &&crate::xml::dom::Attr| x.value.matches('\'').count();
         if let Some(r) = doc.element(response) {
-            if r.attrs
-                .iter()
-                .filter(copied)
-                .any(|x| apostrophes(&x) % 2 == 1)
-            {
+            let odd =
+                |x: &&crate::xml::dom::Attr| apostrophes(x) % 2 == 1 && !x.value.contains('"');
+            if r.attrs.iter().filter(copied).any(|x| odd(&x)) {
                 return Outcome::Unnamed(
                     check("namespace-copy"),
-                    "an attribute of the Response whose name starts with xmlns holds an odd number of apostrophes, which breaks the XPath query the library builds from it: the query throws".into(),
+                    "an attribute of the Response whose name starts with xmlns holds an odd number of apostrophes (and no quote), which breaks the XPath query the library builds from it: the query throws".into(),
                 );
             }
             if r.attrs.iter().filter(copied).any(|x| apostrophes(&x) > 0) {

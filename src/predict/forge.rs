@@ -5,10 +5,13 @@
 //! read is its answer, whatever the signature. samlint reads certificates with x509-parser, which
 //! accepts DER that forge refuses (adversarial reviews 13 and 14, 2026-12-06: a malformed keyUsage;
 //! a five-byte pathLen; RSASSA-PSS; unused bits in a BIT STRING; high tag numbers; an odd-length
-//! BMPString; a trailing byte in the RSA key; deprecated extension OIDs forge decodes). So this is
-//! an allow-list, not a model of forge: a certificate is vouched for only when it has the shape
-//! IdPs issue, and every part of it that forge decodes is one that it reads. Anything else makes
-//! the prediction unknown, never a guess.
+//! BMPString; a trailing byte in the RSA key; deprecated extension OIDs forge decodes; review 15:
+//! any element numbered 30 read as a BMPString, constructed iPAddress and registeredID names, OID
+//! arcs wrapped to 32 bits onto known extensions, a pathLen in five bytes, EXPLICIT unique IDs). So
+//! this is an allow-list, not a model of forge: a certificate is vouched for only when it has the
+//! shape IdPs issue (known extensions of plain shapes, by their OIDs' bytes), and every part of it
+//! that forge decodes is one that it reads. Anything else makes the prediction unknown, never a
+//! guess.
 
 use x509_parser::extensions::ParsedExtension;
 use x509_parser::prelude::{FromDer, X509Certificate};
@@ -23,22 +26,90 @@ const SIGNATURE_OIDS: [&str; 5] = [
     "1.2.840.113549.1.1.13",
 ];
 
-/// Extensions forge decodes (x509.js `_readExtension`, oids.js): keyUsage, basicConstraints,
-/// extKeyUsage, subjectAltName, issuerAltName, subjectKeyIdentifier, nsCertType. x509-parser must
-/// read each of them without an error.
-const DECODED: [&str; 7] = [
-    "2.5.29.15",
-    "2.5.29.19",
-    "2.5.29.37",
-    "2.5.29.17",
-    "2.5.29.18",
-    "2.5.29.14",
-    "2.16.840.1.113730.1.1",
+/// Extensions a certificate may carry, by their OID's encoded bytes (an arc written otherwise, or
+/// one beyond 32 bits that forge's derToOid would wrap onto a known OID, is not one of them), and
+/// what forge makes of each: the ones it decodes (x509.js `_readExtension`) must have the plain
+/// shape samlint checks; the others it keeps as bytes.
+const EXTENSIONS: [(&[u64], Shape); 14] = [
+    (&[2, 5, 29, 15], Shape::Bits),                     // keyUsage
+    (&[2, 16, 840, 1, 113730, 1, 1], Shape::Bits),      // nsCertType
+    (&[2, 5, 29, 19], Shape::BasicConstraints),         // basicConstraints
+    (&[2, 5, 29, 37], Shape::Oids),                     // extKeyUsage
+    (&[2, 5, 29, 17], Shape::GeneralNames),             // subjectAltName
+    (&[2, 5, 29, 18], Shape::GeneralNames),             // issuerAltName
+    (&[2, 5, 29, 14], Shape::Octets),                   // subjectKeyIdentifier
+    (&[2, 5, 29, 35], Shape::Kept),                     // authorityKeyIdentifier
+    (&[2, 5, 29, 31], Shape::Kept),                     // cRLDistributionPoints
+    (&[2, 5, 29, 32], Shape::Kept),                     // certificatePolicies
+    (&[1, 3, 6, 1, 5, 5, 7, 1, 1], Shape::Kept),        // authorityInfoAccess
+    (&[2, 16, 840, 1, 113730, 1, 13], Shape::Kept),     // nsComment
+    (&[1, 3, 6, 1, 4, 1, 311, 21, 7], Shape::Kept),     // Microsoft certificate template
+    (&[1, 3, 6, 1, 4, 1, 11129, 2, 4, 2], Shape::Kept), // certificate transparency
 ];
 
-/// Deprecated OIDs forge's table maps onto subjectAltName, issuerAltName and basicConstraints and
-/// decodes as those; x509-parser leaves them unparsed.
-const DEPRECATED: [&str; 4] = ["2.5.29.7", "2.5.29.8", "2.5.29.10", "2.5.29.13"];
+/// What an extension's value must look like for samlint to vouch that forge reads it.
+#[derive(Clone, Copy)]
+enum Shape {
+    /// A primitive BIT STRING of at most two bytes of flags.
+    Bits,
+    /// SEQUENCE { BOOLEAN?, INTEGER of at most four bytes? }: forge's derToInteger reads 32 bits.
+    BasicConstraints,
+    /// SEQUENCE OF primitive OBJECT IDENTIFIER.
+    Oids,
+    /// SEQUENCE OF primitive rfc822Name, dNSName, URI or a 4- or 16-byte iPAddress: forge reads
+    /// an iPAddress or registeredID as a string, and a constructed one throws.
+    GeneralNames,
+    /// A primitive OCTET STRING.
+    Octets,
+    /// Not decoded by forge.
+    Kept,
+}
+
+/// The contents of the one SEQUENCE that is all of `v`.
+fn seq(v: &[u8]) -> Option<&[u8]> {
+    match tlv(v) {
+        Some((0x30, body, [])) => Some(body),
+        _ => None,
+    }
+}
+
+impl Shape {
+    fn fits(self, value: &[u8]) -> bool {
+        let all = |mut body: &[u8], ok: &dyn Fn(u8, &[u8]) -> bool| {
+            while !body.is_empty() {
+                match tlv(body) {
+                    Some((tag, v, rest)) if ok(tag, v) => body = rest,
+                    _ => return false,
+                }
+            }
+            true
+        };
+        match self {
+            Shape::Bits => matches!(tlv(value), Some((0x03, v, [])) if (1..=3).contains(&v.len())),
+            Shape::BasicConstraints => seq(value).is_some_and(|body| {
+                let rest = match tlv(body) {
+                    Some((0x01, [_], rest)) => rest,
+                    _ => body,
+                };
+                match tlv(rest) {
+                    None => rest.is_empty(),
+                    Some((0x02, int, [])) => (1..=4).contains(&int.len()),
+                    Some(_) => false,
+                }
+            }),
+            Shape::Oids => seq(value).is_some_and(|b| all(b, &|t, v| t == 0x06 && !v.is_empty())),
+            Shape::GeneralNames => seq(value).is_some_and(|b| {
+                all(b, &|t, v| match t {
+                    0x81 | 0x82 | 0x86 => true,
+                    0x87 => v.len() == 4 || v.len() == 16,
+                    _ => false,
+                })
+            }),
+            Shape::Octets => matches!(tlv(value), Some((0x04, _, []))),
+            Shape::Kept => true,
+        }
+    }
+}
 
 /// String types of a Name's attribute values that forge reads (a BMPString of an even length).
 const NAME_STRINGS: [u32; 5] = [0x0c, 0x13, 0x14, 0x16, 0x1e];
@@ -57,7 +128,7 @@ pub fn unread(der: &[u8]) -> Option<&'static str> {
     let oid = |o: &x509_parser::der_parser::oid::Oid| o.to_id_string();
     let spki = c.public_key();
     let names = [c.subject(), c.issuer()];
-    let checks: [(bool, &'static str); 7] = [
+    let checks: [(bool, &'static str); 8] = [
         (
             low_tags(der, 0),
             "its DER has a high tag number or a length forge does not read",
@@ -95,24 +166,24 @@ pub fn unread(der: &[u8]) -> Option<&'static str> {
         ),
         (
             c.extensions().iter().all(|e| {
-                let id = oid(&e.oid);
-                if DEPRECATED.contains(&id.as_str()) {
-                    return false;
-                }
-                if !DECODED.contains(&id.as_str()) {
-                    return true;
-                }
-                match e.parsed_extension() {
-                    // forge reads the path length as a 32-bit two's-complement INTEGER.
-                    ParsedExtension::BasicConstraints(b) => {
-                        b.path_len_constraint.is_none_or(|n| n < 1 << 31)
-                    }
-                    ParsedExtension::ParseError { .. }
-                    | ParsedExtension::UnsupportedExtension { .. } => false,
-                    _ => true,
-                }
+                let known = EXTENSIONS.iter().find(|(arcs, _)| {
+                    x509_parser::der_parser::oid::Oid::from(arcs)
+                        .is_ok_and(|o| o.as_bytes() == e.oid.as_bytes())
+                });
+                known.is_some_and(|(_, shape)| {
+                    shape.fits(e.value)
+                        && !matches!(
+                            e.parsed_extension(),
+                            ParsedExtension::ParseError { .. }
+                                | ParsedExtension::UnsupportedExtension { .. }
+                        )
+                })
             }),
-            "it has an extension forge decodes whose value it may not read (malformed, a deprecated OID, a path length over 32 bits)",
+            "it has an extension samlint does not vouch forge reads (an unusual one, or a value of an unusual shape)",
+        ),
+        (
+            c.tbs_certificate.issuer_uid.is_none() && c.tbs_certificate.subject_uid.is_none(),
+            "it has an issuer or subject unique identifier",
         ),
     ];
     checks.into_iter().find(|(ok, _)| !ok).map(|(_, why)| why)
@@ -131,8 +202,8 @@ fn rsa_public_key_exact(bytes: &[u8]) -> bool {
 }
 
 /// Every tag in `der` (and, below constructed ones, in their contents) is in the low-tag-number form
-/// with a definite length of at most four bytes: forge's asn1.js reads one tag byte, and refuses the
-/// rest. Nesting is capped (a certificate is a few levels deep), so the walk is linear.
+/// with a definite length of at most four bytes (forge's asn1.js reads one tag byte, and refuses the
+/// rest), and no element numbered 30 is other than a BMPString of an even length. Nesting is capped (a certificate is a few levels deep), so the walk is linear.
 fn low_tags(mut der: &[u8], depth: usize) -> bool {
     if depth > 32 {
         return false;
@@ -141,6 +212,11 @@ fn low_tags(mut der: &[u8], depth: usize) -> bool {
         let Some((tag, body, rest)) = tlv(der) else {
             return false;
         };
+        // forge decodes any element numbered 30, whatever its class, as a BMPString, two bytes at
+        // a time (asn1.js): only a primitive universal one of an even length is read.
+        if tag & 0x1f == 0x1e && (tag != 0x1e || body.len() % 2 == 1) {
+            return false;
+        }
         if tag & 0x20 != 0 && !low_tags(body, depth + 1) {
             return false;
         }
