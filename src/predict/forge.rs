@@ -179,7 +179,7 @@ pub fn unread(der: &[u8]) -> Option<&'static str> {
                         )
                 })
             }),
-            "it has an extension samlint does not vouch forge reads (an unusual one, or a value of an unusual shape)",
+            "it has an extension outside those samlint knows forge reads (an unusual extension, or a value of an unusual shape)",
         ),
         (
             c.tbs_certificate.issuer_uid.is_none() && c.tbs_certificate.subject_uid.is_none(),
