@@ -2557,6 +2557,20 @@ mod c14n_caps {
     const CAP_INSIDE: &str = "the signed content declares more namespace prefixes than samlint models the library's inclusive canonicalisation over";
     const CAP_ABOVE: &str = "the signed content has more namespaces in scope than samlint models the library's inclusive canonicalisation over";
 
+    /// The odd-apostrophe rule of the namespace copy (an XPath parse error) rests on xpath reading
+    /// the whole value: xpath 0.0.5 stops at a NUL, after which `a']` leaves a query that parses
+    /// (review 16). samlint never gets that far: a NUL, written or as a reference, is no XML.
+    #[test]
+    fn a_nul_in_a_response_attribute_is_refused_before_any_prediction() {
+        let limits = crate::limits::Limits::default();
+        for v in ["a']&#0;b", "a']&#x0;b", "a']\u{0}b"] {
+            let text = format!(
+                "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlnsx=\"{v}\"/>"
+            );
+            assert!(crate::xml::parse(&text, &limits).is_err(), "{v}");
+        }
+    }
+
     /// `n` distinct prefixes declared on `<r>` (or on its parent `<up>` when `above`), all of them
     /// unused, so that only the caps can make the model say the library differs.
     fn doc(n: usize, above: bool) -> (String, Document) {
