@@ -393,6 +393,66 @@ fn cases() -> Vec<Case> {
     v
 }
 
+/// samlint's allow-list of certificates node-forge reads (src/predict/forge.rs) against forge itself,
+/// on every certificate of fixtures/keys (among them the odd ones of fixtures/keys/forge) and of the
+/// shared corpus: a certificate samlint vouches for that forge refuses is a wrong prediction waiting
+/// to happen. Refusing one forge reads only makes an answer unknown; those are counted.
+fn forge_differential(node_dir: &std::path::Path) {
+    use base64::Engine as _;
+    let mut files = Vec::new();
+    let mut dirs = vec![root().join("fixtures/keys")];
+    dirs.extend(shared().map(|s| s.join("corpus")));
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).expect("readable folder").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let mut certs: Vec<(String, Vec<u8>)> = Vec::new();
+    for f in files {
+        let Ok(text) = std::fs::read_to_string(&f) else {
+            continue;
+        };
+        if !text.contains("-----BEGIN CERTIFICATE-----") {
+            continue;
+        }
+        for der in samlint::verify::cert::parse_certs(text.as_bytes()).unwrap_or_default() {
+            certs.push((f.display().to_string(), der));
+        }
+    }
+    assert!(
+        certs.len() >= 30,
+        "the certificates were not found: {}",
+        certs.len()
+    );
+    let b64: Vec<String> = certs
+        .iter()
+        .map(|(_, d)| base64::engine::general_purpose::STANDARD.encode(d))
+        .collect();
+    let forge = oracle::forge_reads(node_dir, &b64);
+    let (mut vouched, mut strict) = (0, 0);
+    for ((name, der), forge) in certs.iter().zip(&forge) {
+        let ours = samlint::predict::forge::reads(der);
+        if let (true, Some(e)) = (ours, forge) {
+            panic!("{name}: samlint vouches that node-forge reads it, forge says: {e}");
+        }
+        vouched += usize::from(ours);
+        if !ours && forge.is_none() {
+            strict += 1;
+            eprintln!("  refused by samlint, read by forge: {name}");
+        }
+    }
+    eprintln!(
+        "node-forge allow-list: {} certificates, {vouched} vouched for (forge reads each), {strict} refused that forge reads",
+        certs.len()
+    );
+}
+
 /// A case for every Response of the capture or file at `path`, judged with the inferred connection
 /// (no flags), the fixture certificate, at the capture's own instants.
 fn file_cases(name: &str, path: &str) -> Vec<Case> {
@@ -652,6 +712,7 @@ fn main() {
     let Some(node_dir) = oracle::installed(&root()) else {
         return;
     };
+    forge_differential(&node_dir);
     let bin = std::env::var("SAMLINT_ORACLE_BIN").ok();
     let dir = tempfile::tempdir().expect("tempdir");
     let mut cases = cases();

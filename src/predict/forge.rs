@@ -170,13 +170,16 @@ pub fn unread(der: &[u8]) -> Option<&'static str> {
                     x509_parser::der_parser::oid::Oid::from(arcs)
                         .is_ok_and(|o| o.as_bytes() == e.oid.as_bytes())
                 });
+                // x509-parser's reading matters only where forge decodes the value too (it knows
+                // no Microsoft template, which forge keeps as bytes).
                 known.is_some_and(|(_, shape)| {
                     shape.fits(e.value)
-                        && !matches!(
-                            e.parsed_extension(),
-                            ParsedExtension::ParseError { .. }
-                                | ParsedExtension::UnsupportedExtension { .. }
-                        )
+                        && (matches!(shape, Shape::Kept)
+                            || !matches!(
+                                e.parsed_extension(),
+                                ParsedExtension::ParseError { .. }
+                                    | ParsedExtension::UnsupportedExtension { .. }
+                            ))
                 })
             }),
             "it has an extension outside those samlint knows forge reads (an unusual extension, or a value of an unusual shape)",
@@ -280,6 +283,9 @@ mod tests {
             unread(&der(&pem))
         };
         assert_eq!(why("bc-pathlen-4byte-control"), None);
+        // A Microsoft certificate template (which x509-parser does not know and forge keeps as
+        // bytes) beside keyUsage and basicConstraints, as AD CS issues them.
+        assert_eq!(why("ms-template-control"), None);
         for (f, part) in [
             ("bc-pathlen-5byte", "extension"),
             ("dep-oid-2.5.29.10-garbage", "extension"),
@@ -318,6 +324,51 @@ mod tests {
         };
         assert!(low_tags(&nested(20), 0));
         assert!(!low_tags(&nested(40), 0));
+    }
+
+    /// The value shapes of the extensions forge decodes, byte by byte.
+    #[test]
+    fn extension_shapes() {
+        let yes = |s: Shape, v: &[u8]| assert!(s.fits(v), "{v:02x?}");
+        let no = |s: Shape, v: &[u8]| assert!(!s.fits(v), "{v:02x?}");
+        yes(Shape::Bits, &[0x03, 0x02, 0x05, 0xa0]);
+        no(Shape::Bits, &[0x03, 0x04, 0x00, 1, 2, 3]);
+        no(Shape::Bits, &[0x23, 0x02, 0x05, 0xa0]);
+        // CA:TRUE, pathLen 0; pathLen alone; empty; pathLen in five bytes (the value is 5).
+        yes(
+            Shape::BasicConstraints,
+            &[0x30, 0x06, 0x01, 0x01, 0xff, 0x02, 0x01, 0x00],
+        );
+        yes(Shape::BasicConstraints, &[0x30, 0x03, 0x02, 0x01, 0x05]);
+        yes(Shape::BasicConstraints, &[0x30, 0x00]);
+        no(
+            Shape::BasicConstraints,
+            &[0x30, 0x07, 0x02, 0x05, 0, 0, 0, 0, 5],
+        );
+        no(
+            Shape::BasicConstraints,
+            &[0x30, 0x06, 0x02, 0x01, 0x05, 0x02, 0x01, 0x05],
+        );
+        yes(Shape::Oids, &[0x30, 0x05, 0x06, 0x03, 0x2b, 0x06, 0x01]);
+        no(Shape::Oids, &[0x30, 0x05, 0x26, 0x03, 0x06, 0x01, 0x01]);
+        // A dNSName and an IPv4 address; a constructed iPAddress; a [30] name; an IP of 5 bytes.
+        yes(
+            Shape::GeneralNames,
+            &[0x30, 0x09, 0x82, 0x01, b'a', 0x87, 0x04, 127, 0, 0, 1],
+        );
+        no(
+            Shape::GeneralNames,
+            &[0x30, 0x08, 0xa7, 0x06, 0x04, 0x04, 127, 0, 0, 1],
+        );
+        no(Shape::GeneralNames, &[0x30, 0x03, 0x9e, 0x01, 0x00]);
+        no(
+            Shape::GeneralNames,
+            &[0x30, 0x07, 0x87, 0x05, 1, 2, 3, 4, 5],
+        );
+        yes(Shape::Octets, &[0x04, 0x02, 0xab, 0xcd]);
+        no(Shape::Octets, &[0x24, 0x04, 0x04, 0x02, 0xab, 0xcd]);
+        // Trailing bytes after the value.
+        no(Shape::Octets, &[0x04, 0x01, 0xab, 0x00]);
     }
 
     #[test]

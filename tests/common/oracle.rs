@@ -150,6 +150,17 @@ pub fn xml_crypto_signed(
     String::from_utf8(node(node_dir, "sign.js", input)).expect("sign.js writes UTF-8")
 }
 
+/// What node-forge 0.10, as the library calls it, makes of each certificate (base64 DER): `None`
+/// when it reads it, else its error (tests/node/forge.js).
+pub fn forge_reads(node_dir: &Path, certs_b64: &[String]) -> Vec<Option<String>> {
+    let out = node(
+        node_dir,
+        "forge.js",
+        serde_json::json!(certs_b64).to_string(),
+    );
+    serde_json::from_slice(&out).expect("forge.js writes a JSON array")
+}
+
 /// `node SCRIPT` in `node_dir` with `input` on stdin (written from a thread, so a large input and
 /// a large output cannot block each other): its stdout, after it succeeded. In UTC: the library
 /// reads `new Date(...)` of times without a zone as local time, and Atlassian's is UTC.
