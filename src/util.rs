@@ -417,6 +417,24 @@ mod tests {
 mod json_tests {
     use super::*;
 
+    /// A value whose Serialize renders JSON itself, inside [`json_pretty_at`]: the inner render
+    /// finds the thread's buffer taken and uses its own, and neither output is damaged.
+    #[test]
+    fn a_render_inside_a_render_uses_its_own_buffer() {
+        struct Outer(Vec<u32>);
+        impl serde::Serialize for Outer {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&json_pretty_at(&self.0, 1))
+            }
+        }
+        let inner = json_pretty_at(&vec![1u32, 2], 1);
+        assert_eq!(inner, "[\n    1,\n    2\n  ]");
+        let outer = json_pretty_at(&Outer(vec![1, 2]), 0);
+        assert_eq!(outer, serde_json::to_string(&inner).unwrap());
+        // The thread's buffer is free again afterwards.
+        assert_eq!(json_pretty_at(&vec![1u32, 2], 1), inner);
+    }
+
     #[test]
     fn json_escapes_what_could_drive_a_terminal() {
         let v =

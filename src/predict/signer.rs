@@ -347,9 +347,8 @@ impl Verifier<'_> {
             .first_child(s, ns::DS, "SignatureValue")
             .and_then(|v| doc.node(v).children.first().copied())
             .and_then(|t| match &doc.node(t).kind {
-                // xml-crypto's `.replace(/\r?\n/g, '')` (review 10: a CR before the line feed).
                 crate::xml::NodeKind::Text { value } => {
-                    Some(value.replace("\r\n", "").replace('\n', ""))
+                    Some(super::auth0::signature_value_lines_joined(value))
                 }
                 _ => None,
             })
@@ -393,8 +392,8 @@ impl Oracle for Verifier<'_> {
             return self.hmac(s, key);
         }
         let der = match key {
-            Key::Configured => match self.trust.certs.first() {
-                Some(c) => c.der.to_vec(),
+            Key::Configured => match self.configured_der() {
+                Some(c) => c.to_vec(),
                 None => {
                     return Crypto::Unknown(
                         "the signature carries no certificate and none was configured (--idp-cert)"
