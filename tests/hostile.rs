@@ -381,3 +381,139 @@ fn a_cdata_full_of_angle_brackets_reserves_no_arena() {
     assert_eq!(o.status.code(), Some(1), "{stderr}");
     assert!(!stderr.contains("memory allocation"), "{stderr}");
 }
+
+/// A HAR entry's body as a browser records it: a `text` (the bytes sent) and `params` (parsed).
+fn har_with_body(mime: &str, text: Option<&str>, params: &[(&str, &str)]) -> String {
+    let mut post = serde_json::json!({ "mimeType": mime });
+    if let Some(t) = text {
+        post["text"] = t.into();
+    }
+    if !params.is_empty() {
+        post["params"] = params
+            .iter()
+            .map(|(n, v)| serde_json::json!({"name": n, "value": v}))
+            .collect();
+    }
+    serde_json::json!({"log": {"version": "1.2", "entries": [
+        {"startedDateTime": "2026-11-20T10:00:00.200Z",
+         "request": {"method": "POST", "url": "https://sp.example.com/acs", "postData": post}}
+    ]}})
+    .to_string()
+}
+
+fn multipart(parts: &[(&str, &str)]) -> String {
+    let mut s = String::new();
+    for (n, v) in parts {
+        s.push_str(&format!(
+            "--XyZ\r\nContent-Disposition: form-data; name=\"{n}\"\r\n\r\n{v}\r\n"
+        ));
+    }
+    s + "--XyZ--\r\n"
+}
+
+/// Review 26: a multipart body's parsed `params` held the signed response, its `text` (what was sent,
+/// and what a PHP SP reads) a copy with another NameID. samlint read `params` and said `valid`.
+#[test]
+fn a_multipart_body_is_read_as_sent_and_must_agree_with_its_parsed_params() {
+    use base64::Engine;
+    let dir = tempfile::tempdir().unwrap();
+    let b64 = |x: &str| base64::engine::general_purpose::STANDARD.encode(x);
+    let signed = std::fs::read_to_string(fixture("saml/keycloak-atlassian-ok.xml")).unwrap();
+    let forged = signed.replacen("jane.doe@example.com<", "ceo@example.com<", 1);
+    assert_ne!(signed, forged);
+    let (good, bad) = (b64(&signed), b64(&forged));
+    let mime = "multipart/form-data; boundary=XyZ";
+    let cert = fixture("keys/idp-cert.pem");
+    let run = |name: &str, har: String| {
+        let p = write_temp(dir.path(), name, har);
+        let (exit, v) = check_json(&[&p, "--idp-cert", &cert]);
+        let statuses: Vec<String> = v["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["signature"]["status"].as_str().unwrap_or("-").to_string())
+            .collect();
+        (exit, statuses, codes(&v))
+    };
+    // The control: text and params agree, the multipart body is read and the message is valid.
+    let (exit, st, c) = run(
+        "agree.har",
+        har_with_body(
+            mime,
+            Some(&multipart(&[("SAMLResponse", &good), ("RelayState", "r")])),
+            &[("SAMLResponse", &good), ("RelayState", "r")],
+        ),
+    );
+    assert_eq!(
+        (exit, st.as_slice()),
+        (0, &["valid".to_string()][..]),
+        "{c:?}"
+    );
+    // The text without params (a capture that kept only the raw body): read, valid.
+    let (_, st, _) = run(
+        "text-only.har",
+        har_with_body(mime, Some(&multipart(&[("SAMLResponse", &good)])), &[]),
+    );
+    assert_eq!(st, ["valid"]);
+    // The attack: the message read is the one sent, and it is ambiguous beside the params.
+    let (exit, st, c) = run(
+        "edited.har",
+        har_with_body(
+            mime,
+            Some(&multipart(&[("SAMLResponse", &bad)])),
+            &[("SAMLResponse", &good)],
+        ),
+    );
+    assert_eq!(st, ["invalid"]);
+    assert!(c.contains(&"SIG020".to_string()), "{c:?}");
+    assert_eq!(exit, 1);
+    // Two parts of one name (PHP keeps the last): every copy ambiguous, none valid.
+    let (_, st, c) = run(
+        "two-parts.har",
+        har_with_body(
+            mime,
+            Some(&multipart(&[
+                ("SAMLResponse", &good),
+                ("SAMLResponse", &bad),
+            ])),
+            &[("SAMLResponse", &good)],
+        ),
+    );
+    assert!(!st.iter().any(|s| s == "valid"), "{st:?}");
+    assert!(c.contains(&"SIG020".to_string()), "{c:?}");
+    // A URL-encoded body whose name only an SP that ignores letter case reads (ASP.NET) is still the
+    // body read: it is no longer dropped as "no SAML here" in favour of the params (samlint reads no
+    // message from it, and says so).
+    let (exit, st, c) = run(
+        "lowercase.har",
+        har_with_body(
+            "application/x-www-form-urlencoded",
+            Some(&format!("samlresponse={}", bad.replace('+', "%2B"))),
+            &[("SAMLResponse", &good)],
+        ),
+    );
+    assert!(!st.iter().any(|s| s == "valid"), "{st:?} {c:?}");
+    assert_ne!(exit, 0);
+    // A body samlint cannot read as a form (text/plain, an unclosed multipart body): the params
+    // are used, and marked ambiguous.
+    for (name, mime, text) in [
+        ("plain.har", "text/plain", format!("SAMLResponse={good}")),
+        (
+            "unclosed.har",
+            mime,
+            format!("--XyZ\r\nContent-Disposition: form-data; name=\"SAMLResponse\"\r\n\r\n{good}"),
+        ),
+        (
+            "file.har",
+            mime,
+            multipart(&[("SAMLResponse\"; filename=\"a.txt", &good)]),
+        ),
+    ] {
+        let (_, st, c) = run(
+            name,
+            har_with_body(mime, Some(&text), &[("SAMLResponse", &good)]),
+        );
+        assert!(!st.iter().any(|s| s == "valid"), "{name}: {st:?}");
+        assert!(c.contains(&"SIG020".to_string()), "{name}: {c:?}");
+    }
+}

@@ -457,10 +457,15 @@ pub struct CaptureEvent {
 }
 
 /// Keep a body only when it can carry a SAML parameter; drop anything else at once (a login form body
-/// carries the password).
+/// carries the password). "Can" is wide: the name in any letter case (ASP.NET reads `samlresponse`),
+/// Java's case folding (`ſAMLResponse`: it still holds "AML"), or percent-encoded (`%53%41...`): a
+/// body dropped here is one an SP cannot read a SAML message from, or the parsed `params` beside it
+/// would be trusted unchecked (review 26).
 fn saml_only<'de, D: de::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     keep_str(d, |v| {
-        (v.contains("SAMLResponse") || v.contains("SAMLRequest")).then(|| v.to_string())
+        let b = v.as_bytes();
+        (memchr::memchr(b'%', b).is_some() || b.windows(3).any(|w| w.eq_ignore_ascii_case(b"aml")))
+            .then(|| v.to_string())
     })
 }
 
@@ -483,6 +488,192 @@ fn har_event(n: usize, e: &HarEntry) -> Option<CaptureEvent> {
         by: "Keycloak",
         text: page,
     })
+}
+
+/// The SAML parameters of a HAR entry's request body. The raw text is what was sent and is read when
+/// samlint can read it as the SP does (a URL-encoded or a multipart form); the parsed `params` a
+/// browser adds beside it must then say the same, or every message of the body is ambiguous (a
+/// capture whose parsed and raw bodies differ has been edited, and which copy an SP reads is the raw
+/// one). A body samlint cannot read gives the parsed parameters, marked ambiguous.
+fn post_body(label: &str, base: &BindingParams, pd: HarPostData, found: &mut Vec<Found>) {
+    let mime = pd.mime_type.as_deref().unwrap_or_default();
+    let lower = mime.to_ascii_lowercase();
+    let first = found.len();
+    let params = |found: &mut Vec<Found>, params: Vec<HarParam>| {
+        let set = params
+            .into_iter()
+            .map(|p| {
+                let v = p.value.unwrap_or_default();
+                SetParam {
+                    value: super::blob::percent_decode(&v, false),
+                    message_value: v,
+                    form_encoded: false,
+                    raw_name: p.name.clone(),
+                    name: p.name,
+                }
+            })
+            .collect();
+        push_set(label, base, None, set, found);
+    };
+    let mut doubt: Option<String> = None;
+    match pd.text.as_deref() {
+        Some(text) if mime.is_empty() || lower.contains("x-www-form-urlencoded") => {
+            push_pairs(label, base, text, found);
+        }
+        Some(text) if lower.trim_start().starts_with("multipart/form-data") => {
+            match multipart_fields(mime, text) {
+                Ok(fields) => {
+                    push_fields(label, base, &fields, found);
+                    if let Some(ps) = pd.params {
+                        let binding = |it: &mut dyn Iterator<Item = (String, String)>| {
+                            let mut v: Vec<(String, String)> = it
+                                .filter(|(n, _)| query::BINDING_PARAMS.contains(&n.as_str()))
+                                .collect();
+                            v.sort();
+                            v
+                        };
+                        let from_text = binding(&mut fields.into_iter());
+                        let from_params = binding(
+                            &mut ps
+                                .into_iter()
+                                .map(|p| (p.name, p.value.unwrap_or_default())),
+                        );
+                        if from_text != from_params {
+                            doubt = Some(
+                                "the multipart body and the parsed parameters beside it disagree"
+                                    .into(),
+                            );
+                        }
+                    }
+                }
+                Err(why) => {
+                    if let Some(ps) = pd.params {
+                        params(found, ps);
+                    }
+                    doubt = Some(format!(
+                        "the multipart body cannot be read ({why}): the parsed parameters beside it may not be what was sent"
+                    ));
+                }
+            }
+        }
+        // Another body type (text/plain, JSON): SPs do not read SAML from it, and the parsed
+        // parameters are not what was sent.
+        Some(_) => {
+            if let Some(ps) = pd.params {
+                params(found, ps);
+            }
+            doubt = Some(
+                "the body is neither a URL-encoded nor a multipart form: the parsed parameters beside it are not what was sent".into(),
+            );
+        }
+        None => {
+            if let Some(ps) = pd.params {
+                params(found, ps);
+            }
+        }
+    }
+    if let Some(d) = doubt {
+        for f in &mut found[first..] {
+            f.binding.ambiguous.push(d.clone());
+        }
+    }
+}
+
+/// The fields of a `multipart/form-data` body (RFC 7578), read strictly: anything beyond what a
+/// browser writes for a text field (a preamble, a file part, a transfer encoding, a part without a
+/// name, an unclosed body) is refused with the reason, since form parsers differ there.
+fn multipart_fields(mime: &str, text: &str) -> Result<Vec<(String, String)>, &'static str> {
+    let boundary = mime
+        .split(';')
+        .skip(1)
+        .filter_map(|p| p.split_once('='))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("boundary"))
+        .map(|(_, v)| {
+            let v = v.trim();
+            v.strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .unwrap_or(v)
+        })
+        .filter(|b| !b.is_empty() && b.len() <= 70)
+        .ok_or("no boundary in its media type")?;
+    let delimiter = format!("--{boundary}");
+    let mut rest = text
+        .strip_prefix(delimiter.as_str())
+        .ok_or("it does not start with its boundary")?;
+    let mut fields = Vec::new();
+    loop {
+        if let Some(after) = rest.strip_prefix("--") {
+            if !after.trim().is_empty() {
+                return Err("text after its closing boundary");
+            }
+            return Ok(fields);
+        }
+        rest = rest
+            .strip_prefix("\r\n")
+            .or_else(|| rest.strip_prefix('\n'))
+            .ok_or("a boundary not followed by a line break")?;
+        // The headers end at the first empty line (CRLF or LF line breaks), found in one scan.
+        let (head, body) = memchr::memchr_iter(b'\n', rest.as_bytes())
+            .find_map(|i| {
+                let after = rest.get(i + 1..)?;
+                let skip = if after.starts_with('\n') {
+                    1
+                } else if after.starts_with("\r\n") {
+                    2
+                } else {
+                    return None;
+                };
+                Some((rest.get(..i)?, rest.get(i + 1 + skip..)?))
+            })
+            .ok_or("a part without the blank line after its headers")?;
+        let end = body
+            .find(&format!("\n{delimiter}"))
+            .ok_or("a part not closed by its boundary")?;
+        let value = body.get(..end).unwrap_or_default();
+        let value = value.strip_suffix('\r').unwrap_or(value);
+        rest = body.get(end + 1 + delimiter.len()..).unwrap_or_default();
+        let mut name = None;
+        for line in head.lines() {
+            let (k, v) = line
+                .split_once(':')
+                .ok_or("a part header without a colon")?;
+            let k = k.trim();
+            if k.eq_ignore_ascii_case("content-type") {
+                continue;
+            }
+            if !k.eq_ignore_ascii_case("content-disposition") || name.is_some() {
+                return Err("a part header other than one Content-Disposition and Content-Type");
+            }
+            let mut params = v.split(';');
+            if !params
+                .next()
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("form-data"))
+            {
+                return Err("a part that is not form-data");
+            }
+            for p in params {
+                let (k, v) = p
+                    .split_once('=')
+                    .ok_or("a Content-Disposition parameter without a value")?;
+                let k = k.trim();
+                if k.eq_ignore_ascii_case("name") && name.is_none() {
+                    let v = v.trim();
+                    let quoted = v
+                        .strip_prefix('"')
+                        .and_then(|v| v.strip_suffix('"'))
+                        .filter(|v| !v.contains(['"', '\\']));
+                    name = Some(quoted.ok_or("a part name that is not a plain quoted string")?);
+                } else {
+                    return Err("a part with a file name or another parameter than one name");
+                }
+            }
+            if name.is_none() {
+                return Err("a part without a name");
+            }
+        }
+        let name = name.ok_or("a part without a Content-Disposition")?;
+        fields.push((name.to_string(), value.to_string()));
+    }
 }
 
 fn har_entry(
@@ -525,28 +716,7 @@ fn har_entry(
         ..base
     };
     if let Some(pd) = e.request.post_data {
-        let form = pd
-            .mime_type
-            .as_deref()
-            .is_none_or(|m| m.contains("x-www-form-urlencoded"));
-        if let (Some(text), true) = (pd.text.as_deref(), form) {
-            push_pairs(&label, &base, text, found);
-        } else if let Some(params) = pd.params {
-            let set = params
-                .into_iter()
-                .map(|p| {
-                    let v = p.value.unwrap_or_default();
-                    SetParam {
-                        value: super::blob::percent_decode(&v, false),
-                        message_value: v,
-                        form_encoded: false,
-                        raw_name: p.name.clone(),
-                        name: p.name,
-                    }
-                })
-                .collect();
-            push_set(&label, &base, None, set, found);
-        }
+        post_body(&label, &base, pd, found);
     }
     // A request whose URL and body both carry a SAML message: which one an SP reads depends on it.
     if from_query > 0 && found.len() - first > from_query {
@@ -942,6 +1112,44 @@ mod tests {
         );
         assert_eq!(s.found[1].binding.relay_state.as_deref(), Some("z"));
         assert!(format!("{:?}", s.found).find("secret").is_none());
+    }
+
+    #[test]
+    fn multipart_bodies_are_read_strictly() {
+        let m = "multipart/form-data; boundary=\"b 1\"";
+        let ok = "--b 1\r\nContent-Disposition: form-data; name=\"SAMLResponse\"\r\n\r\nPHg+\r\n--b 1\r\ncontent-disposition: form-data; name=\"RelayState\"\r\nContent-Type: text/plain\r\n\r\nline 1\r\nline 2\r\n--b 1--\r\n";
+        assert_eq!(
+            multipart_fields(m, ok).unwrap(),
+            [
+                ("SAMLResponse".to_string(), "PHg+".to_string()),
+                ("RelayState".to_string(), "line 1\r\nline 2".to_string())
+            ]
+        );
+        // LF line breaks (a capture that normalised them) read the same.
+        let lf = ok.replace("\r\n", "\n");
+        assert_eq!(multipart_fields(m, &lf).unwrap()[0].1, "PHg+");
+        // Refused: no boundary, a preamble, a transfer encoding, a file, an unquoted or escaped name,
+        // an unclosed body, text after the close.
+        assert!(multipart_fields("multipart/form-data", ok).is_err());
+        assert!(multipart_fields(m, &format!("preamble\r\n{ok}")).is_err());
+        for (from, to) in [
+            (
+                "Content-Type: text/plain",
+                "Content-Transfer-Encoding: base64",
+            ),
+            (
+                "name=\"RelayState\"",
+                "name=\"RelayState\"; filename=\"r.txt\"",
+            ),
+            ("name=\"RelayState\"", "name=RelayState"),
+            ("name=\"RelayState\"", "name=\"Relay\\\"State\""),
+            ("--b 1--\r\n", ""),
+            ("--b 1--\r\n", "--b 1--\r\nmore"),
+        ] {
+            let bad = ok.replace(from, to);
+            assert_ne!(bad, ok);
+            assert!(multipart_fields(m, &bad).is_err(), "{to}");
+        }
     }
 
     #[test]
