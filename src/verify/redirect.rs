@@ -8,7 +8,7 @@ use super::{
 use crate::finding::{Arg, Finding, Msg};
 use crate::model::Message;
 use crate::msg;
-use crate::registry::{SIG001, SIG003, SIG006, SIG007, SIG020, SIG023};
+use crate::registry::{SIG001, SIG006, SIG007, SIG020, SIG023};
 
 /// The octets a Redirect-binding signature over the message parameter `parameter` (`SAMLRequest` or
 /// `SAMLResponse`) covers: that parameter, `RelayState` (when present) and `SigAlg`, each `name=value`
@@ -242,9 +242,12 @@ fn redirect_status(
 ) -> Status {
     match (report.result, report.cause) {
         ("valid", _) => Status::Valid,
+        // Not checked at all (a query signature carries no certificate, unlike an XML one that is
+        // then `untrusted`): an error, as for an XML signature without any key (review 26: a
+        // `Signature=AAAA` exited 0 with a warning that read like SIG003's "verified only with...").
         (_, Some(cause::NO_KEY)) => {
             findings.push(
-                Finding::new(&SIG003, "the Redirect-binding signature cannot be checked: pass the IdP certificate with --idp-cert")
+                Finding::new(&SIG001, "Signature not verified: no --idp-cert or --idp-metadata was given and a Redirect-binding signature carries no certificate")
                     .at(m.start_tag, root_path)
                     .label("signed over the query"),
             );
