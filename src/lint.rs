@@ -439,7 +439,22 @@ pub fn lint_message(
             when,
         ),
     };
-    if let Some(out) = redirect {
+    if let Some(mut out) = redirect {
+        // XML signatures inside a query-signed message are judged too (review 26): the query
+        // signature covers every byte, but SPs that check the embedded ones (OpenSAML, Atlassian's
+        // library) reject a message whose embedded signature is broken, so neither is `valid` then.
+        if has_xml_signature {
+            let xml = verify::analyse_decrypted(
+                opts.verifier,
+                doc,
+                model,
+                &source.text,
+                &opts.trust,
+                when,
+                original,
+            );
+            verify::embedded_in_redirect(&mut out, xml);
+        }
         findings.extend(out.findings);
         signature = Some(out.report);
     } else if wants_signature || has_xml_signature {

@@ -1472,3 +1472,44 @@ fn split_value_messages_say_what_differs() {
         "{split}"
     );
 }
+
+/// Review 26: a query-signed Response whose embedded Assertion signature no longer verifies was
+/// `valid`, exit 0 (the XML signatures of a Redirect-binding message were never looked at), while
+/// SPs that check them (OpenSAML, Atlassian's library) reject it. Both are judged now: the message is
+/// `invalid` with the embedded signature's cause, and an intact one keeps the message `valid`.
+#[test]
+fn embedded_signatures_of_a_query_signed_message_are_judged_too() {
+    use base64::Engine as _;
+    use std::io::Write as _;
+    let query_signed = |xml: &str| {
+        let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(xml.as_bytes()).unwrap();
+        let b64 = base64::engine::general_purpose::STANDARD.encode(z.finish().unwrap());
+        let octets = format!(
+            "SAMLResponse={}&RelayState=r&SigAlg={}",
+            pct(&b64),
+            pct(RSA_SHA256)
+        );
+        format!(
+            "https://sp.example.com/acs?{}",
+            with_query_signature(&octets, "keys/idp-key.pem")
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let intact = signed(What::Assertion);
+    let broken = intact.replacen("jane.doe@example.com<", "ceo@example.com<", 1);
+    assert_ne!(intact, broken);
+    let ok = write_temp(dir.path(), "ok.url", query_signed(&intact));
+    let (exit, sig, codes) = verdict(&ok, IDP);
+    assert_status(&sig, "valid", None);
+    assert_eq!(sig["signatures"].as_array().unwrap().len(), 2, "{sig}");
+    assert!(!codes.contains(&"SIG001".to_string()), "{codes:?}");
+    assert!(!codes.contains(&"SIG019".to_string()), "{codes:?}");
+    let _ = exit;
+    let bad = write_temp(dir.path(), "bad.url", query_signed(&broken));
+    let (exit, sig, codes) = verdict(&bad, IDP);
+    assert_status(&sig, "invalid", Some("digest-mismatch"));
+    assert_eq!(sig["signatures"][0]["result"], "valid", "the query signature itself holds");
+    assert!(codes.contains(&"SIG001".to_string()), "{codes:?}");
+    assert_eq!(exit, 1);
+}

@@ -34,7 +34,8 @@ pub mod xmlsec_errors;
 
 pub use contract::C14N;
 pub use redirect::{
-    analyse_redirect, binding_ambiguity, detached_outside_redirect, not_redirect, redirect_octets,
+    analyse_redirect, binding_ambiguity, detached_outside_redirect, embedded_in_redirect,
+    not_redirect, redirect_octets,
 };
 
 use crate::finding::{Finding, Msg};

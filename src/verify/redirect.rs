@@ -270,6 +270,27 @@ fn redirect_status(
     }
 }
 
+/// Fold the analysis of the XML signatures of a query-signed message into the query signature's:
+/// every signature is listed, and a message whose embedded signatures fail is `invalid` with their
+/// cause. Findings about signatures the message lacks (SIG002, SIG016, SIG019) or about the key
+/// (SIG003) are the query signature's to give and are dropped; the rest (a broken digest, wrapping,
+/// an algorithm) are kept.
+pub fn embedded_in_redirect(out: &mut Outcome, xml: Outcome) {
+    use crate::registry::{SIG002, SIG003, SIG016, SIG019};
+    let query_only = [SIG002.code, SIG003.code, SIG016.code, SIG019.code];
+    out.findings.extend(
+        xml.findings
+            .into_iter()
+            .filter(|f| !query_only.contains(&f.code)),
+    );
+    out.report.signatures.extend(xml.report.signatures);
+    if out.report.status == Status::Valid && xml.report.status == Status::Invalid {
+        out.report.status = Status::Invalid;
+        out.report.cause = xml.report.cause;
+        out.report.detail = xml.report.detail;
+    }
+}
+
 /// A message carried by an ambiguous query or form (a binding parameter repeated, an encoded parameter
 /// name, a request beside a response): one error finding, and whatever the signatures said, the message
 /// is not `valid` (design.md "One signature, one message").
