@@ -470,6 +470,7 @@ pub fn lint_message(
         findings.extend(out.findings);
         signature = Some(out.report);
     }
+    verify::split_values(model, &mut findings);
     findings.extend(verify::binding_ambiguity(
         model,
         &source.binding,

@@ -378,6 +378,84 @@ fn comment_in_nameid_keeps_the_signature_valid_but_is_flagged() {
     assert!(codes.contains(&"SIG011".into()), "{codes:?}");
 }
 
+/// Review 26: SIG011 looked only at the NameID and attribute values; an Audience, an Issuer or the
+/// AuthnContextClassRef split by a comment (signed after the split, so crypto-valid) was no finding,
+/// while an SP reading the first text node sees `https://sp.example.com` of
+/// `https://sp.example.com<!---->.attacker.example`. Each is flagged once, with its path.
+#[test]
+fn every_value_an_sp_decides_by_is_checked_for_splitting() {
+    let cases = [
+        (
+            "<saml:Audience>https://auth.atlassian.com/saml/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9</saml:Audience>",
+            "<saml:Audience>https://auth.atlassian.com/saml/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9<!---->.attacker.example</saml:Audience>",
+            "/Conditions/AudienceRestriction/Audience",
+            "an Audience",
+        ),
+        (
+            "<saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified<",
+            "<saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:<!---->unspecified<",
+            "/AuthnStatement/AuthnContext/AuthnContextClassRef",
+            "the AuthnContextClassRef",
+        ),
+    ];
+    let split = |t: &str| {
+        let x = signed_text(t, What::Both);
+        let (exit, v) = check_json(&[x.as_str(), "--idp-cert", &fixture("keys/idp-cert.pem")]);
+        assert_eq!(v["messages"][0]["signature"]["status"], "valid", "{t}");
+        let f: Vec<(String, String)> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "SIG011")
+            .map(|f| {
+                (
+                    f["message"].as_str().unwrap().to_string(),
+                    f["location"]["path"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        (exit, f)
+    };
+    for (from, to, path, what) in cases {
+        let t = template().replacen(from, to, 1);
+        assert_ne!(t, template());
+        let (exit, f) = split(&t);
+        assert_eq!(f.len(), 1, "{what}: {f:?}");
+        assert!(f[0].0.starts_with(what), "{f:?}");
+        assert!(f[0].1.ends_with(path), "{f:?}");
+        assert_eq!(exit, 1);
+    }
+    // Both Issuers (the Response's and the Assertion's), each with its own path.
+    let issuer = "<saml:Issuer>https://kc.example.com/realms/acme</saml:Issuer>";
+    let t = template().replace(
+        issuer,
+        "<saml:Issuer>https://kc.example.com/realms/acme<!---->.evil</saml:Issuer>",
+    );
+    let (_, f) = split(&t);
+    let paths: Vec<&str> = f.iter().map(|(_, p)| p.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["/Response/Issuer", "/Response/Assertion/Issuer"],
+        "{f:?}"
+    );
+    assert!(f.iter().all(|(m, _)| m.starts_with("the Issuer is split")));
+    // A LogoutRequest's NameID and SessionIndex (what an SP ends the session of).
+    let logout = r#"<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_1" Version="2.0" IssueInstant="2026-11-20T10:00:00Z"><saml:Issuer>https://kc.example.com/realms/acme</saml:Issuer><saml:NameID>jane.doe@example.com<!---->.evil</saml:NameID><samlp:SessionIndex>a<!---->b</samlp:SessionIndex></samlp:LogoutRequest>"#;
+    let (_, v) = check_json(&[logout]);
+    let paths: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "SIG011")
+        .map(|f| f["location"]["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        ["/LogoutRequest/NameID", "/LogoutRequest/SessionIndex"],
+        "{v:#}"
+    );
+}
+
 /// CDATA splits a value only beside other text: a NameID or attribute value written as one CDATA
 /// section reads the same to every parser (no SIG011), one with text beside the CDATA does not.
 #[test]
@@ -1509,7 +1587,10 @@ fn embedded_signatures_of_a_query_signed_message_are_judged_too() {
     let bad = write_temp(dir.path(), "bad.url", query_signed(&broken));
     let (exit, sig, codes) = verdict(&bad, IDP);
     assert_status(&sig, "invalid", Some("digest-mismatch"));
-    assert_eq!(sig["signatures"][0]["result"], "valid", "the query signature itself holds");
+    assert_eq!(
+        sig["signatures"][0]["result"], "valid",
+        "the query signature itself holds"
+    );
     assert!(codes.contains(&"SIG001".to_string()), "{codes:?}");
     assert_eq!(exit, 1);
 }

@@ -45,7 +45,6 @@ pub fn all(
     doubled(doc, loc, acc, &mut out);
     status(doc, m, loc, contract, verdicts, acc, &mut out);
     coverage(doc, m, loc, contract, verdicts, acc, &mut out);
-    split_text(m, &mut out);
     out
 }
 
@@ -442,58 +441,118 @@ fn coverage(
 
 /// SIG011's message: the two readings when they differ; when the first text node is the whole value
 /// (a comment or processing instruction before or after the text), that parsers reading only the text
-/// before the first non-text node (lxml's `.text`) may see less.
-fn split_message(nameid: bool, v: &crate::model::Text) -> crate::finding::Msg {
+/// before the first non-text node (lxml's `.text`) may see less. `what` names the value ("the
+/// NameID"), samlint's own words.
+fn split_message(what: &'static str, markup: bool, v: &crate::model::Text) -> crate::finding::Msg {
     let full = Arg::value(&v.value);
-    if v.value == v.first_node {
-        crate::finding::Msg::new(
-            if nameid {
-                "the NameID holds a comment, CDATA, processing instruction or markup beside its text: it reads \"{}\" in full, but a parser that reads only the text before the first other node may see less"
-            } else {
-                "an attribute value holds a comment, CDATA or processing instruction beside its text: it reads \"{}\" in full, but a parser that reads only the text before the first other node may see less"
-            },
-            vec![full],
-        )
-    } else {
-        crate::finding::Msg::new(
-            if nameid {
-                "the NameID is split by a comment, CDATA, processing instruction or markup: it reads \"{}\" in full, but \"{}\" to a parser that stops at the first text node"
-            } else {
-                "an attribute value is split by a comment, CDATA or processing instruction: it reads \"{}\" in full, but \"{}\" to a parser that stops at the first text node"
-            },
-            vec![full, Arg::value(&v.first_node)],
-        )
+    let what = Arg::plain(what);
+    match (v.value == v.first_node, markup) {
+        (true, true) => crate::finding::Msg::new(
+            "{} holds a comment, CDATA, processing instruction or markup beside its text: it reads \"{}\" in full, but a parser that reads only the text before the first other node may see less",
+            vec![what, full],
+        ),
+        (true, false) => crate::finding::Msg::new(
+            "{} holds a comment, CDATA or processing instruction beside its text: it reads \"{}\" in full, but a parser that reads only the text before the first other node may see less",
+            vec![what, full],
+        ),
+        (false, true) => crate::finding::Msg::new(
+            "{} is split by a comment, CDATA, processing instruction or markup: it reads \"{}\" in full, but \"{}\" to a parser that stops at the first text node",
+            vec![what, full, Arg::value(&v.first_node)],
+        ),
+        (false, false) => crate::finding::Msg::new(
+            "{} is split by a comment, CDATA or processing instruction: it reads \"{}\" in full, but \"{}\" to a parser that stops at the first text node",
+            vec![what, full, Arg::value(&v.first_node)],
+        ),
     }
 }
 
 /// SIG011: comment / CDATA splitting inside values the SP reads (the comment-truncation family): more
-/// than one text or CDATA node, a comment or PI, or (NameID) an element inside. A value written as one
-/// CDATA section alone is read whole by every parser, and is no finding.
-fn split_text(m: &Message, out: &mut Vec<Finding>) {
-    for a in &m.assertions {
-        if let Some(n) = a.subject.as_ref().and_then(|s| s.name_id.as_ref())
-            && (n.value.is_split() || n.value.child_elements > 0)
-        {
+/// than one text or CDATA node, a comment or PI, or (but in an attribute value, which may hold XML) an
+/// element inside. A value written as one CDATA section alone is read whole by every parser, and is no
+/// finding. Every value an SP decides by is looked at (review 26: an Audience split as
+/// `https://sp.example.com<!---->.attacker.example` was no finding): NameID, attribute values, the
+/// Issuers, Audiences, AuthnContextClassRef, a LogoutRequest's NameID and SessionIndexes, an
+/// AuthnRequest's requested AuthnContextClassRefs. Run for every message, whatever binding or signature
+/// carried it (it was part of the XML signature analysis, so an unsigned or query-signed LogoutRequest
+/// was never looked at).
+pub fn split_text(m: &Message, out: &mut Vec<Finding>) {
+    let mut check = |what: &'static str, markup: bool, v: &crate::model::Text, path: String| {
+        if v.is_split() || (markup && v.child_elements > 0) {
             out.push(
-                Finding::new(&SIG011, split_message(true, &n.value))
-                    .at(n.value.span, format!("{}/Subject/NameID", a.path))
+                Finding::new(&SIG011, split_message(what, markup, v))
+                    .at(v.span, path)
                     .label("split value"),
             );
         }
+    };
+    let root = format!("/{}", m.root_name);
+    if let Some(i) = &m.issuer {
+        check("the Issuer", true, &i.value, format!("{root}/Issuer"));
+    }
+    for a in &m.assertions {
+        if let Some(i) = &a.issuer {
+            check("the Issuer", true, &i.value, format!("{}/Issuer", a.path));
+        }
+        if let Some(n) = a.subject.as_ref().and_then(|s| s.name_id.as_ref()) {
+            check(
+                "the NameID",
+                true,
+                &n.value,
+                format!("{}/Subject/NameID", a.path),
+            );
+        }
+        for aud in a
+            .conditions
+            .iter()
+            .flat_map(|c| c.audience_restrictions.iter().flatten())
+        {
+            check(
+                "an Audience",
+                true,
+                aud,
+                format!("{}/Conditions/AudienceRestriction/Audience", a.path),
+            );
+        }
+        for st in &a.authn_statements {
+            if let Some(c) = &st.authn_context_class_ref {
+                check(
+                    "the AuthnContextClassRef",
+                    true,
+                    c,
+                    format!(
+                        "{}/AuthnStatement/AuthnContext/AuthnContextClassRef",
+                        a.path
+                    ),
+                );
+            }
+        }
         for at in &a.attributes {
             for v in &at.values {
-                // A value that is one CDATA section and nothing else reads the same to every parser.
-                if v.value.is_split() {
-                    out.push(
-                        Finding::new(&SIG011, split_message(false, &v.value))
-                            .at(
-                                v.value.span,
-                                format!("{}/AttributeStatement/Attribute", a.path),
-                            )
-                            .label("split value"),
-                    );
-                }
+                check(
+                    "an attribute value",
+                    false,
+                    &v.value,
+                    format!("{}/AttributeStatement/Attribute", a.path),
+                );
             }
+        }
+    }
+    if let Some(l) = &m.logout_request {
+        if let Some(n) = &l.name_id {
+            check("the NameID", true, &n.value, format!("{root}/NameID"));
+        }
+        for si in &l.session_indexes {
+            check("a SessionIndex", true, si, format!("{root}/SessionIndex"));
+        }
+    }
+    if let Some(r) = &m.authn_request {
+        for c in &r.requested_authn_context {
+            check(
+                "a requested AuthnContextClassRef",
+                true,
+                c,
+                format!("{root}/RequestedAuthnContext/AuthnContextClassRef"),
+            );
         }
     }
 }

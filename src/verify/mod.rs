@@ -33,6 +33,7 @@ mod xmlsec;
 pub mod xmlsec_errors;
 
 pub use contract::C14N;
+pub use findings::split_text as split_values;
 pub use redirect::{
     analyse_redirect, binding_ambiguity, detached_outside_redirect, embedded_in_redirect,
     not_redirect, redirect_octets,
