@@ -239,6 +239,16 @@ pub fn inflate(data: &[u8], zlib_header: bool, limits: &Limits) -> Result<Vec<u8
             });
         }
         match status {
+            // One signature, one message: bytes after the stream's end (a second stream, a value
+            // joined to another) are refused, not dropped (review 26).
+            Status::StreamEnd if (d.total_in() as usize) < data.len() => {
+                return Err(ErrorKind::Inflate {
+                    detail: format!(
+                        "{} bytes follow the end of the DEFLATE stream (a second message, or two values joined)",
+                        data.len() - d.total_in() as usize
+                    ),
+                });
+            }
             Status::StreamEnd => return Ok(out),
             Status::Ok | Status::BufError => {
                 if produced == 0 && d.total_in() as usize == in_before {
@@ -410,6 +420,12 @@ fn from_base64(
             ));
         }
         Err(ErrorKind::Inflate { detail }) if detail.contains("ends early") => {
+            return Err(InputError::new(origin, ErrorKind::Inflate { detail }));
+        }
+        // Raw DEFLATE that ends before the data does, unless it is zlib read raw (tried below).
+        Err(ErrorKind::Inflate { detail })
+            if detail.contains("follow the end") && bytes.first() != Some(&0x78) =>
+        {
             return Err(InputError::new(origin, ErrorKind::Inflate { detail }));
         }
         Err(raw_err) => {
@@ -584,6 +600,30 @@ mod tests {
             );
         }
         assert_eq!(classes(b""), 0);
+    }
+
+    /// Review 26: bytes after the DEFLATE stream (junk, or a whole second message) were dropped and the
+    /// first message linted as if it were all there was.
+    #[test]
+    fn bytes_after_the_deflate_stream_are_refused() {
+        let limits = Limits::default();
+        let one = deflate(b"<a/>");
+        assert_eq!(inflate(&one, false, &limits).unwrap(), b"<a/>");
+        for tail in [&b"x"[..], &deflate(b"<b/>")] {
+            let two = [one.as_slice(), tail].concat();
+            let e = inflate(&two, false, &limits).unwrap_err();
+            assert!(
+                e.to_string()
+                    .contains(&format!("{} bytes follow the end", tail.len())),
+                "{e}"
+            );
+        }
+        // The same for a zlib stream (its checksum is part of it).
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), Compression::best());
+        z.write_all(b"<a/>").unwrap();
+        let z = z.finish().unwrap();
+        assert_eq!(inflate(&z, true, &limits).unwrap(), b"<a/>");
+        assert!(inflate(&[z.as_slice(), b"x"].concat(), true, &limits).is_err());
     }
 
     fn deflate(s: &[u8]) -> Vec<u8> {
