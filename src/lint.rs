@@ -439,26 +439,8 @@ pub fn lint_message(
             when,
         ),
     };
-    if let Some(mut out) = redirect {
-        // XML signatures inside a query-signed message are judged too (review 26): the query
-        // signature covers every byte, but SPs that check the embedded ones (OpenSAML, Atlassian's
-        // library) reject a message whose embedded signature is broken, so neither is `valid` then.
-        if has_xml_signature {
-            let xml = verify::analyse_decrypted(
-                opts.verifier,
-                doc,
-                model,
-                &source.text,
-                &opts.trust,
-                when,
-                original,
-            );
-            verify::embedded_in_redirect(&mut out, xml);
-        }
-        findings.extend(out.findings);
-        signature = Some(out.report);
-    } else if wants_signature || has_xml_signature {
-        let out = verify::analyse_decrypted(
+    let xml_signatures = || {
+        verify::analyse_decrypted(
             opts.verifier,
             doc,
             model,
@@ -466,7 +448,22 @@ pub fn lint_message(
             &opts.trust,
             when,
             original,
-        );
+        )
+    };
+    let out = match redirect {
+        // XML signatures inside a query-signed message are judged too (review 26): the query
+        // signature covers every byte, but SPs that check the embedded ones (OpenSAML, Atlassian's
+        // library) reject a message whose embedded signature is broken, so neither is `valid` then.
+        Some(mut out) => {
+            if has_xml_signature {
+                verify::embedded_in_redirect(&mut out, xml_signatures());
+            }
+            Some(out)
+        }
+        None if wants_signature || has_xml_signature => Some(xml_signatures()),
+        None => None,
+    };
+    if let Some(out) = out {
         findings.extend(out.findings);
         signature = Some(out.report);
     }

@@ -722,6 +722,15 @@ fn with_query_signature(octets: &str, key_pem: &str) -> String {
     )
 }
 
+/// `xml` as the Redirect binding carries it: raw DEFLATE, then base64 (not yet URL-encoded).
+fn deflated_b64(xml: &str) -> String {
+    use base64::Engine as _;
+    use std::io::Write as _;
+    let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(xml.as_bytes()).unwrap();
+    base64::engine::general_purpose::STANDARD.encode(z.finish().unwrap())
+}
+
 #[test]
 fn redirect_binding_signature_over_the_raw_query() {
     let url = signed_redirect_url();
@@ -1314,12 +1323,8 @@ fn what_libxml2_cannot_verify_is_never_valid() {
 /// no signature check at all). The same Response signed in its XML is judged by that signature.
 #[test]
 fn an_unsigned_response_over_the_redirect_binding_is_unsigned() {
-    use base64::Engine as _;
-    use std::io::Write as _;
     let redirect_url = |xml: &str| {
-        let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
-        z.write_all(xml.as_bytes()).unwrap();
-        let b64 = base64::engine::general_purpose::STANDARD.encode(z.finish().unwrap());
+        let b64 = deflated_b64(xml);
         format!(
             "https://auth.atlassian.com/login/callback?connection=saml-22222222-0000-4000-8000-000000000001&SAMLResponse={}",
             pct(&b64)
@@ -1557,12 +1562,8 @@ fn split_value_messages_say_what_differs() {
 /// `invalid` with the embedded signature's cause, and an intact one keeps the message `valid`.
 #[test]
 fn embedded_signatures_of_a_query_signed_message_are_judged_too() {
-    use base64::Engine as _;
-    use std::io::Write as _;
     let query_signed = |xml: &str| {
-        let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
-        z.write_all(xml.as_bytes()).unwrap();
-        let b64 = base64::engine::general_purpose::STANDARD.encode(z.finish().unwrap());
+        let b64 = deflated_b64(xml);
         let octets = format!(
             "SAMLResponse={}&RelayState=r&SigAlg={}",
             pct(&b64),
