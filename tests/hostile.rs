@@ -384,6 +384,16 @@ fn a_cdata_full_of_angle_brackets_reserves_no_arena() {
 
 /// A HAR entry's body as a browser records it: a `text` (the bytes sent) and `params` (parsed).
 fn har_with_body(mime: &str, text: Option<&str>, params: &[(&str, &str)]) -> String {
+    har_with_headers(mime, &[], text, params)
+}
+
+/// [`har_with_body`] with request headers (name, value).
+fn har_with_headers(
+    mime: &str,
+    headers: &[(&str, &str)],
+    text: Option<&str>,
+    params: &[(&str, &str)],
+) -> String {
     let mut post = serde_json::json!({ "mimeType": mime });
     if let Some(t) = text {
         post["text"] = t.into();
@@ -396,7 +406,8 @@ fn har_with_body(mime: &str, text: Option<&str>, params: &[(&str, &str)]) -> Str
     }
     serde_json::json!({"log": {"version": "1.2", "entries": [
         {"startedDateTime": "2026-11-20T10:00:00.200Z",
-         "request": {"method": "POST", "url": "https://sp.example.com/acs", "postData": post}}
+         "request": {"method": "POST", "url": "https://sp.example.com/acs", "postData": post,
+                     "headers": headers.iter().map(|(n, v)| serde_json::json!({"name": n, "value": v})).collect::<Vec<_>>()}}
     ]}})
     .to_string()
 }
@@ -516,4 +527,91 @@ fn a_multipart_body_is_read_as_sent_and_must_agree_with_its_parsed_params() {
         assert!(!st.iter().any(|s| s == "valid"), "{name}: {st:?}");
         assert!(c.contains(&"SIG020".to_string()), "{name}: {c:?}");
     }
+}
+
+/// Review 27, against the multipart fix: the media type matched by substring
+/// (`boundary=x-www-form-urlencoded` read the body as URL-encoded, where a later part's value held a
+/// signed `&SAMLResponse=`), a boundary parsers read differently, a folded part header, a body that
+/// carries no SAML message beside params that do, and an empty mimeType beside a multipart
+/// Content-Type header. None may be `valid`.
+#[test]
+fn a_body_is_read_by_its_media_type_and_boundary_as_every_parser_reads_them() {
+    use base64::Engine;
+    let dir = tempfile::tempdir().unwrap();
+    let b64 = |x: &str| base64::engine::general_purpose::STANDARD.encode(x);
+    let signed = std::fs::read_to_string(fixture("saml/keycloak-atlassian-ok.xml")).unwrap();
+    let forged = signed.replacen("jane.doe@example.com<", "ceo@example.com<", 1);
+    let (good, bad) = (b64(&signed), b64(&forged));
+    let good_pct = good
+        .replace('+', "%2B")
+        .replace('/', "%2F")
+        .replace('=', "%3D");
+    let cert = fixture("keys/idp-cert.pem");
+    let never_valid = |name: &str, har: String| {
+        let p = write_temp(dir.path(), name, har);
+        let (exit, v) = check_json(&[&p, "--idp-cert", &cert]);
+        let st: Vec<&str> = v["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["signature"]["status"].as_str().unwrap_or("-"))
+            .collect();
+        assert!(!st.contains(&"valid"), "{name}: {st:?}");
+        assert_ne!(exit, 0, "{name}");
+    };
+    let body = |b: &str, junk: &str| {
+        format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"SAMLResponse\"\r\n\r\n{bad}\r\n--{b}\r\nContent-Disposition: form-data; name=\"junk\"\r\n\r\n{junk}\r\n--{b}--\r\n"
+        )
+    };
+    let smuggled = format!("&SAMLResponse={good_pct}&");
+    never_valid(
+        "substring.har",
+        har_with_body(
+            "multipart/form-data; boundary=x-www-form-urlencoded",
+            Some(&body("x-www-form-urlencoded", &smuggled)),
+            &[],
+        ),
+    );
+    never_valid(
+        "header-only.har",
+        har_with_headers(
+            "",
+            &[(
+                "Content-Type",
+                "multipart/form-data; boundary=x-www-form-urlencoded",
+            )],
+            Some(&body("x-www-form-urlencoded", &smuggled)),
+            &[],
+        ),
+    );
+    for mime in [
+        "multipart/form-data; boundary=x; boundary=y",
+        "multipart/form-data; boundary = x",
+        "multipart/form-data; xboundary=y; boundary=x",
+    ] {
+        never_valid(
+            "boundary.har",
+            har_with_body(mime, Some(&body("x", "j")), &[("SAMLResponse", &good)]),
+        );
+    }
+    never_valid(
+        "folded.har",
+        har_with_body(
+            "multipart/form-data; boundary=x",
+            Some(&body("x", "j").replace(
+                "name=\"junk\"\r\n",
+                "name=\"junk\"\r\n Content-Type: a; name=\"SAMLResponse\"\r\n",
+            )),
+            &[("SAMLResponse", &good)],
+        ),
+    );
+    never_valid(
+        "dropped.har",
+        har_with_body(
+            "application/x-www-form-urlencoded",
+            Some("RelayState=x"),
+            &[("SAMLResponse", &good)],
+        ),
+    );
 }

@@ -274,6 +274,9 @@ struct HarRequest {
     url: String,
     #[serde(default)]
     post_data: Option<HarPostData>,
+    /// Only the `Content-Type` headers are kept (what says how the body is read).
+    #[serde(default, deserialize_with = "content_type_only")]
+    headers: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -313,7 +316,20 @@ struct HarResponse {
 /// an object of strings, or a `headers` that is not a list, is skipped, never an error that would
 /// lose the capture's SAML messages.
 fn location_only<'de, D: de::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    struct V;
+    named_headers(d, "location")
+}
+
+fn content_type_only<'de, D: de::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    named_headers(d, "content-type")
+}
+
+/// The values of the headers named `name` (ASCII case-insensitively): at most two distinct ones,
+/// which is enough to know that a capture names two; every other header is dropped as it is read.
+fn named_headers<'de, D: de::Deserializer<'de>>(
+    d: D,
+    name: &'static str,
+) -> Result<Vec<String>, D::Error> {
+    struct V(&'static str);
     impl<'de> Visitor<'de> for V {
         type Value = Vec<String>;
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -325,7 +341,7 @@ fn location_only<'de, D: de::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::
                 let name = h.get("name").and_then(serde_json::Value::as_str);
                 let value = h.get("value").and_then(serde_json::Value::as_str);
                 if let (Some(n), Some(v)) = (name, value)
-                    && n.eq_ignore_ascii_case("location")
+                    && n.eq_ignore_ascii_case(self.0)
                     && out.len() < 2
                     && !out.iter().any(|o| o == v)
                 {
@@ -363,7 +379,7 @@ fn location_only<'de, D: de::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::
             Ok(Vec::new())
         }
     }
-    d.deserialize_any(V)
+    d.deserialize_any(V(name))
 }
 
 /// A string where one is expected, else nothing: an odd value in a field only the timeline reads
@@ -464,8 +480,17 @@ pub struct CaptureEvent {
 fn saml_only<'de, D: de::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     keep_str(d, |v| {
         let b = v.as_bytes();
-        (memchr::memchr(b'%', b).is_some() || b.windows(3).any(|w| w.eq_ignore_ascii_case(b"aml")))
-            .then(|| v.to_string())
+        // A body dropped is kept as empty text: it was sent, and it carries no SAML message, which
+        // makes any `params` beside it that do carry one suspect (review 27).
+        Some(
+            if memchr::memchr(b'%', b).is_some()
+                || b.windows(3).any(|w| w.eq_ignore_ascii_case(b"aml"))
+            {
+                v.to_string()
+            } else {
+                String::new()
+            },
+        )
     })
 }
 
@@ -495,9 +520,44 @@ fn har_event(n: usize, e: &HarEntry) -> Option<CaptureEvent> {
 /// browser adds beside it must then say the same, or every message of the body is ambiguous (a
 /// capture whose parsed and raw bodies differ has been edited, and which copy an SP reads is the raw
 /// one). A body samlint cannot read gives the parsed parameters, marked ambiguous.
-fn post_body(label: &str, base: &BindingParams, pd: HarPostData, found: &mut Vec<Found>) {
-    let mime = pd.mime_type.as_deref().unwrap_or_default();
-    let lower = mime.to_ascii_lowercase();
+fn post_body(
+    label: &str,
+    base: &BindingParams,
+    pd: HarPostData,
+    headers: &[String],
+    found: &mut Vec<Found>,
+) {
+    // The media type: the body's, else the request's Content-Type header; a capture where they
+    // differ, or with two headers, has been edited (review 27: an empty mimeType beside a multipart
+    // Content-Type header was read as a URL-encoded body). Compared on type/subtype only, never by
+    // substring (`multipart/form-data; boundary=x-www-form-urlencoded`).
+    let mut doubt: Option<String> = None;
+    let declared = pd
+        .mime_type
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty());
+    let mime = match (declared, headers) {
+        (Some(m), []) => m,
+        (Some(m), [h]) if h.trim() == m => m,
+        (None, [h]) => h.trim(),
+        (Some(m), _) => {
+            doubt =
+                Some("the body's media type and the request's Content-Type header differ".into());
+            m
+        }
+        (None, []) => "",
+        (None, [h, ..]) => {
+            doubt = Some("the request has two Content-Type headers".into());
+            h.trim()
+        }
+    };
+    let essence = mime
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
     let first = found.len();
     let params = |found: &mut Vec<Found>, params: Vec<HarParam>| {
         let set = params
@@ -515,46 +575,60 @@ fn post_body(label: &str, base: &BindingParams, pd: HarPostData, found: &mut Vec
             .collect();
         push_set(label, base, None, set, found);
     };
-    let mut doubt: Option<String> = None;
     match pd.text.as_deref() {
-        Some(text) if mime.is_empty() || lower.contains("x-www-form-urlencoded") => {
+        // A body that carries no SAML message (dropped when read) beside params that do.
+        Some("") => {
+            if let Some(ps) = pd.params {
+                params(found, ps);
+            }
+            doubt = Some(
+                "the body sent carries no SAML message, the parsed parameters beside it do".into(),
+            );
+        }
+        Some(text) if essence == "application/x-www-form-urlencoded" => {
             push_pairs(label, base, text, found);
         }
-        Some(text) if lower.trim_start().starts_with("multipart/form-data") => {
-            match multipart_fields(mime, text) {
-                Ok(fields) => {
-                    push_fields(label, base, &fields, found);
-                    if let Some(ps) = pd.params {
-                        let binding = |it: &mut dyn Iterator<Item = (String, String)>| {
-                            let mut v: Vec<(String, String)> = it
-                                .filter(|(n, _)| query::BINDING_PARAMS.contains(&n.as_str()))
-                                .collect();
-                            v.sort();
-                            v
-                        };
-                        let from_text = binding(&mut fields.into_iter());
-                        let from_params = binding(
-                            &mut ps
-                                .into_iter()
-                                .map(|p| (p.name, p.value.unwrap_or_default())),
+        Some(text) if essence == "multipart/form-data" => match multipart_fields(mime, text) {
+            Ok(fields) => {
+                push_fields(label, base, &fields, found);
+                if let Some(ps) = pd.params {
+                    let binding = |it: &mut dyn Iterator<Item = (String, String)>| {
+                        let mut v: Vec<(String, String)> = it
+                            .filter(|(n, _)| query::BINDING_PARAMS.contains(&n.as_str()))
+                            .collect();
+                        v.sort();
+                        v
+                    };
+                    let from_text = binding(&mut fields.into_iter());
+                    let from_params = binding(
+                        &mut ps
+                            .into_iter()
+                            .map(|p| (p.name, p.value.unwrap_or_default())),
+                    );
+                    if from_text != from_params {
+                        doubt = Some(
+                            "the multipart body and the parsed parameters beside it disagree"
+                                .into(),
                         );
-                        if from_text != from_params {
-                            doubt = Some(
-                                "the multipart body and the parsed parameters beside it disagree"
-                                    .into(),
-                            );
-                        }
                     }
-                }
-                Err(why) => {
-                    if let Some(ps) = pd.params {
-                        params(found, ps);
-                    }
-                    doubt = Some(format!(
-                        "the multipart body cannot be read ({why}): the parsed parameters beside it may not be what was sent"
-                    ));
                 }
             }
+            Err(why) => {
+                if let Some(ps) = pd.params {
+                    params(found, ps);
+                }
+                doubt = Some(format!(
+                    "the multipart body cannot be read ({why}): the parsed parameters beside it may not be what was sent"
+                ));
+            }
+        },
+        // No media type at all: read as a URL-encoded form (what a form posts by default), but
+        // which parser an SP used is not known.
+        Some(text) if essence.is_empty() => {
+            push_pairs(label, base, text, found);
+            doubt.get_or_insert_with(|| {
+                "the body has no media type: how an SP reads it depends on one".into()
+            });
         }
         // Another body type (text/plain, JSON): SPs do not read SAML from it, and the parsed
         // parameters are not what was sent.
@@ -579,23 +653,53 @@ fn post_body(label: &str, base: &BindingParams, pd: HarPostData, found: &mut Vec
     }
 }
 
+/// The boundary of a multipart media type, only when every form parser reads the same one (review
+/// 27): exactly one parameter `boundary=VALUE` (no other name holding "boundary", no space around
+/// `=`), the value (quoted or not) made of letters, digits, `-`, `_` and `.` only (PHP cuts a value
+/// at `,` and Werkzeug takes the last of two; browsers write `----WebKitFormBoundary…`).
+fn boundary(mime: &str) -> Result<&str, &'static str> {
+    // The first "boundary" in the media type (PHP looks for it so) must be this parameter's name, and
+    // no later parameter may be named with it (Werkzeug takes the last). The value may hold the word
+    // (Chrome's `----WebKitFormBoundary…`).
+    let lower = mime.to_ascii_lowercase();
+    let at = lower
+        .find("boundary")
+        .ok_or("no boundary=VALUE parameter in its media type")?;
+    let before = mime.get(..at).unwrap_or_default().trim_end();
+    let rest = mime.get(at..).unwrap_or_default();
+    let (param, later) = rest.split_once(';').unwrap_or((rest, ""));
+    let v = param
+        .get(..9)
+        .filter(|k| k.eq_ignore_ascii_case("boundary=") && before.ends_with(';'))
+        .and_then(|_| param.get(9..))
+        .ok_or("its media type names a boundary other than as one boundary=VALUE parameter")?;
+    if later
+        .to_ascii_lowercase()
+        .split(';')
+        .any(|p| p.split_once('=').map_or(p, |(k, _)| k).contains("boundary"))
+    {
+        return Err("its media type names a boundary more than once");
+    }
+    let v = match v.strip_prefix('"') {
+        Some(q) => q.strip_suffix('"').ok_or("an unclosed quoted boundary")?,
+        None => v,
+    };
+    if v.is_empty()
+        || v.len() > 70
+        || !v
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    {
+        return Err("a boundary other than letters, digits, '-', '_' and '.'");
+    }
+    Ok(v)
+}
+
 /// The fields of a `multipart/form-data` body (RFC 7578), read strictly: anything beyond what a
 /// browser writes for a text field (a preamble, a file part, a transfer encoding, a part without a
 /// name, an unclosed body) is refused with the reason, since form parsers differ there.
 fn multipart_fields(mime: &str, text: &str) -> Result<Vec<(String, String)>, &'static str> {
-    let boundary = mime
-        .split(';')
-        .skip(1)
-        .filter_map(|p| p.split_once('='))
-        .find(|(k, _)| k.trim().eq_ignore_ascii_case("boundary"))
-        .map(|(_, v)| {
-            let v = v.trim();
-            v.strip_prefix('"')
-                .and_then(|v| v.strip_suffix('"'))
-                .unwrap_or(v)
-        })
-        .filter(|b| !b.is_empty() && b.len() <= 70)
-        .ok_or("no boundary in its media type")?;
+    let boundary = boundary(mime)?;
     let delimiter = format!("--{boundary}");
     let mut rest = text
         .strip_prefix(delimiter.as_str())
@@ -633,7 +737,14 @@ fn multipart_fields(mime: &str, text: &str) -> Result<Vec<(String, String)>, &'s
         let value = value.strip_suffix('\r').unwrap_or(value);
         rest = body.get(end + 1 + delimiter.len()..).unwrap_or_default();
         let mut name = None;
+        // The last header's CR (of its CRLF) stays on `head`; the others' go with `lines`.
+        let head = head.strip_suffix('\r').unwrap_or(head);
         for line in head.lines() {
+            // A folded header (a line that starts with white space) continues the one above for some
+            // parsers (PHP) and not for others; a bare CR is a line break to some.
+            if line.starts_with([' ', '\t']) || line.contains('\r') {
+                return Err("a folded part header, or a carriage return inside one");
+            }
             let (k, v) = line
                 .split_once(':')
                 .ok_or("a part header without a colon")?;
@@ -716,7 +827,7 @@ fn har_entry(
         ..base
     };
     if let Some(pd) = e.request.post_data {
-        post_body(&label, &base, pd, found);
+        post_body(&label, &base, pd, &e.request.headers, found);
     }
     // A request whose URL and body both carry a SAML message: which one an SP reads depends on it.
     if from_query > 0 && found.len() - first > from_query {
@@ -1116,8 +1227,8 @@ mod tests {
 
     #[test]
     fn multipart_bodies_are_read_strictly() {
-        let m = "multipart/form-data; boundary=\"b 1\"";
-        let ok = "--b 1\r\nContent-Disposition: form-data; name=\"SAMLResponse\"\r\n\r\nPHg+\r\n--b 1\r\ncontent-disposition: form-data; name=\"RelayState\"\r\nContent-Type: text/plain\r\n\r\nline 1\r\nline 2\r\n--b 1--\r\n";
+        let m = "multipart/form-data; boundary=\"b-1\"";
+        let ok = "--b-1\r\nContent-Disposition: form-data; name=\"SAMLResponse\"\r\n\r\nPHg+\r\n--b-1\r\ncontent-disposition: form-data; name=\"RelayState\"\r\nContent-Type: text/plain\r\n\r\nline 1\r\nline 2\r\n--b-1--\r\n";
         assert_eq!(
             multipart_fields(m, ok).unwrap(),
             [
@@ -1129,7 +1240,7 @@ mod tests {
         let lf = ok.replace("\r\n", "\n");
         assert_eq!(multipart_fields(m, &lf).unwrap()[0].1, "PHg+");
         // Refused: no boundary, a preamble, a transfer encoding, a file, an unquoted or escaped name,
-        // an unclosed body, text after the close.
+        // an unclosed body, text after the close, a folded header or a bare CR in one (review 27).
         assert!(multipart_fields("multipart/form-data", ok).is_err());
         assert!(multipart_fields(m, &format!("preamble\r\n{ok}")).is_err());
         for (from, to) in [
@@ -1143,12 +1254,39 @@ mod tests {
             ),
             ("name=\"RelayState\"", "name=RelayState"),
             ("name=\"RelayState\"", "name=\"Relay\\\"State\""),
-            ("--b 1--\r\n", ""),
-            ("--b 1--\r\n", "--b 1--\r\nmore"),
+            ("--b-1--\r\n", ""),
+            ("--b-1--\r\n", "--b-1--\r\nmore"),
+            (
+                "\r\nContent-Type: text/plain",
+                "\r\n Content-Type: a; name=\"SAMLResponse\"",
+            ),
+            ("; name=\"RelayState\"", "; name=\"RelayState\"\r x: y"),
         ] {
             let bad = ok.replace(from, to);
             assert_ne!(bad, ok);
             assert!(multipart_fields(m, &bad).is_err(), "{to}");
+        }
+        // The boundary: one plain `boundary=VALUE`, which every form parser reads alike (review 27).
+        let body = |b: &str| ok.replace("b-1", b);
+        for (mime, b) in [
+            (
+                "multipart/form-data; boundary=----WebKitFormBoundaryAb12",
+                "----WebKitFormBoundaryAb12",
+            ),
+            ("Multipart/Form-Data;BOUNDARY=b.1_x; charset=utf-8", "b.1_x"),
+        ] {
+            assert!(multipart_fields(mime, &body(b)).is_ok(), "{mime}");
+        }
+        for mime in [
+            "multipart/form-data; boundary=\"a;b\"",
+            "multipart/form-data; boundary=b-1,y",
+            "multipart/form-data; boundary=b-1; boundary=other",
+            "multipart/form-data; xboundary=evil; boundary=b-1",
+            "multipart/form-data; boundary = b-1",
+            "multipart/form-data; boundary=\"b 1\"",
+            "multipart/form-data; boundary=\"b-1",
+        ] {
+            assert!(multipart_fields(mime, &body("b-1")).is_err(), "{mime}");
         }
     }
 
@@ -1173,12 +1311,18 @@ mod tests {
         ]}}"#;
         let s = scan(har.as_bytes()).unwrap();
         assert_eq!(s.found.len(), 6);
-        for f in &s.found[4..] {
-            assert_eq!(
-                f.binding.ambiguous,
-                ["the URL and the body both carry a SAML message"]
-            );
-        }
+        assert_eq!(
+            s.found[4].binding.ambiguous,
+            ["the URL and the body both carry a SAML message"]
+        );
+        // The body has no media type either (review 27).
+        assert_eq!(
+            s.found[5].binding.ambiguous,
+            [
+                "the body has no media type: how an SP reads it depends on one",
+                "the URL and the body both carry a SAML message"
+            ]
+        );
         assert_eq!(
             s.found[0].binding.ambiguous,
             ["SAMLRequest appears 2 times"]
