@@ -260,6 +260,10 @@ pub struct AttributeValue {
     /// `xsi:type` resolved to `{namespace}local`, when its prefix is declared.
     pub xsi_type_resolved: Option<String>,
     pub nil: bool,
+    /// The text of each NameID inside the value (as a targeted ID is sent), which SPs read as an
+    /// identifier (SIG011 looks at it).
+    #[serde(skip)]
+    pub name_ids: Vec<Text>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -562,6 +566,10 @@ impl B<'_> {
                             nil: d
                                 .attr_ns(v, ns::XSI, "nil")
                                 .is_some_and(|n| n.value == "true" || n.value == "1"),
+                            name_ids: d
+                                .children_named(v, ns::SAML, "NameID")
+                                .map(|n| self.text(n))
+                                .collect(),
                         }
                     })
                     .collect();

@@ -1595,3 +1595,30 @@ fn embedded_signatures_of_a_query_signed_message_are_judged_too() {
     assert!(codes.contains(&"SIG001".to_string()), "{codes:?}");
     assert_eq!(exit, 1);
 }
+
+/// Review 27: a NameID inside an attribute value (how a targeted ID is sent, and ruby-saml reads it as
+/// a subject identifier) split by a comment was no SIG011.
+#[test]
+fn a_nameid_inside_an_attribute_value_is_checked_for_splitting() {
+    let t = template().replacen(
+        ">Jane</saml:AttributeValue>",
+        "><saml:NameID>admin-4711<!---->.attacker</saml:NameID></saml:AttributeValue>",
+        1,
+    );
+    assert_ne!(t, template());
+    let x = signed_text(&t, What::Both);
+    let (_, v) = check_json(&[x.as_str(), "--idp-cert", &fixture("keys/idp-cert.pem")]);
+    assert_eq!(v["messages"][0]["signature"]["status"], "valid");
+    let split: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "SIG011")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(split.len(), 1, "{split:?}");
+    assert!(
+        split[0].starts_with("a NameID in an attribute value is split"),
+        "{split:?}"
+    );
+}

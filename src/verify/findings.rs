@@ -534,6 +534,17 @@ pub fn split_text(m: &Message, out: &mut Vec<Finding>) {
                     &v.value,
                     format!("{}/AttributeStatement/Attribute", a.path),
                 );
+                for n in &v.name_ids {
+                    check(
+                        "a NameID in an attribute value",
+                        true,
+                        n,
+                        format!(
+                            "{}/AttributeStatement/Attribute/AttributeValue/NameID",
+                            a.path
+                        ),
+                    );
+                }
             }
         }
     }
