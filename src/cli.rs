@@ -332,6 +332,15 @@ pub struct TrustArgs {
         help_heading = "Trust and expectations"
     )]
     pub idp_cert: Vec<String>,
+    /// The SP's signing certificate (what the IdP trusts), to check the signature of an AuthnRequest,
+    /// which the SP signs; never used for what the IdP signs. A file or the value itself. Repeatable.
+    #[arg(
+        long = "sp-cert",
+        value_name = "FILE|VALUE",
+        allow_hyphen_values = true,
+        help_heading = "Trust and expectations"
+    )]
+    pub sp_cert: Vec<String>,
     /// The SP's RSA private key (PEM or DER, PKCS#1 or PKCS#8; a file only), to decrypt an
     /// EncryptedAssertion and check the assertion inside. Repeatable: each key is tried.
     #[arg(
@@ -429,7 +438,17 @@ impl TrustArgs {
         let mut trust = crate::verify::Trust {
             certs: Vec::new(),
             entity_id: self.idp_entity_id.clone(),
+            of_sp: false,
         };
+        let mut sp_trust = crate::verify::Trust {
+            of_sp: true,
+            ..Default::default()
+        };
+        for c in &self.sp_cert {
+            sp_trust.certs.extend(
+                crate::verify::cert::load_idp_cert(c).map_err(|e| format!("--sp-cert {e}"))?,
+            );
+        }
         for c in &self.idp_cert {
             trust.certs.extend(
                 crate::verify::cert::load_idp_cert(c).map_err(|e| format!("--idp-cert {e}"))?,
@@ -460,6 +479,7 @@ impl TrustArgs {
             limits,
             lint,
             trust,
+            sp_trust,
             at: self.at,
             clock_skew_ms: i64::from(self.clock_skew) * 1000,
             now_ms: crate::verify::time::now(),

@@ -122,6 +122,8 @@ pub struct Options {
     /// Compute findings (false for `decode`).
     pub lint: bool,
     pub trust: Trust,
+    /// `--sp-cert`: the keys for what the SP signs (an AuthnRequest).
+    pub sp_trust: Trust,
     pub at: AtMode,
     pub clock_skew_ms: i64,
     /// The wall clock, fixed once per run (tests may set it).
@@ -164,6 +166,10 @@ impl Default for Options {
             limits: Limits::default(),
             lint: true,
             trust: Trust::default(),
+            sp_trust: Trust {
+                of_sp: true,
+                ..Trust::default()
+            },
             at: AtMode::Capture,
             clock_skew_ms: 180_000,
             now_ms: verify::time::now(),
@@ -424,6 +430,13 @@ pub fn lint_message(
     let wants_signature = model.kind == crate::model::MessageKind::Response;
     let mut signature = None;
     let when = at.as_ref().map_or(opts.now_ms, |a| a.ms);
+    // The SP signs an AuthnRequest: its signature is checked with --sp-cert, never with the IdP's keys
+    // (review 27: an SP-signed request was 'wrong-key' with --idp-cert, and could not be checked).
+    let trust = if model.kind == crate::model::MessageKind::AuthnRequest {
+        &opts.sp_trust
+    } else {
+        &opts.trust
+    };
     // SigAlg and Signature sign a message only over the Redirect binding; beside a POSTed (or not
     // deflated) message they are reported (SIG023) and the XML signatures judge it.
     let redirect = match verify::not_redirect(source) {
@@ -431,13 +444,7 @@ pub fn lint_message(
             findings.extend(verify::detached_outside_redirect(model, source, why));
             None
         }
-        None => verify::analyse_redirect(
-            model,
-            &source.binding,
-            &opts.trust,
-            &verify::dsig::RUST,
-            when,
-        ),
+        None => verify::analyse_redirect(model, &source.binding, trust, &verify::dsig::RUST, when),
     };
     let xml_signatures = || {
         verify::analyse_decrypted(
@@ -445,7 +452,7 @@ pub fn lint_message(
             doc,
             model,
             &source.text,
-            &opts.trust,
+            trust,
             when,
             original,
         )

@@ -50,11 +50,14 @@ fn signed(what: What) -> String {
 }
 
 /// Check a message; returns (exit, signature object, finding codes).
+/// The verdict with `cert` trusted, as `--idp-cert` and `--sp-cert` both: these tests sign requests
+/// (the SP's) and responses (the IdP's) with the same test keys. Which one a message is checked with
+/// is tested apart (`an_authn_request_is_checked_with_the_sp_certificate_only`).
 fn verdict(xml: &str, cert: Option<&str>) -> (i32, Value, Vec<String>) {
     let c = cert.map(fixture);
     let mut args = vec![xml];
     if let Some(c) = &c {
-        args.extend(["--idp-cert", c.as_str()]);
+        args.extend(["--idp-cert", c.as_str(), "--sp-cert", c.as_str()]);
     }
     let (exit, v) = check_json(&args);
     (exit, v["messages"][0]["signature"].clone(), codes(&v))
@@ -792,7 +795,7 @@ fn redirect_binding_signature_key_facts() {
         ("2035-12-18T00:00:00Z", true),
         ("2034-12-18T00:00:00Z", false),
     ] {
-        let (_, v) = check_json(&[&url, "--idp-cert", &cert, "--at", at]);
+        let (_, v) = check_json(&[&url, "--sp-cert", &cert, "--at", at]);
         assert_status(&v["messages"][0]["signature"], "valid", None);
         let found = codes(&v);
         assert_eq!(found.contains(&"SIG018".into()), soon, "{at}: {found:?}");
@@ -803,9 +806,11 @@ fn redirect_binding_signature_key_facts() {
     }
 }
 
-/// Every message of a check, with its kind, signature status and codes.
+/// Every message of a check, with its kind, signature status and codes (the test key trusted for
+/// both sides, as in [`verdict`]).
 fn all_messages(input: &str) -> Vec<(String, String, Vec<String>)> {
-    let (_, v) = check_json(&[input, "--idp-cert", &fixture("keys/idp-cert.pem")]);
+    let cert = fixture("keys/idp-cert.pem");
+    let (_, v) = check_json(&[input, "--idp-cert", &cert, "--sp-cert", &cert]);
     v["messages"]
         .as_array()
         .unwrap()
@@ -1621,4 +1626,34 @@ fn a_nameid_inside_an_attribute_value_is_checked_for_splitting() {
         split[0].starts_with("a NameID in an attribute value is split"),
         "{split:?}"
     );
+}
+
+/// Review 27: the SP signs an AuthnRequest, so it is checked with `--sp-cert` and never with the IdP's
+/// keys (it was `wrong-key` with --idp-cert, and nothing could check it); and what the IdP signs is
+/// never checked with `--sp-cert`.
+#[test]
+fn an_authn_request_is_checked_with_the_sp_certificate_only() {
+    let request = signed_redirect_url_with("keys/sp-key.pem");
+    let run = |input: &str, args: &[&str]| {
+        let mut a = vec![input];
+        a.extend_from_slice(args);
+        let (exit, v) = check_json(&a);
+        (exit, v["messages"][0]["signature"].clone(), v)
+    };
+    let (sp, idp) = (fixture("keys/sp-cert.pem"), fixture("keys/idp-cert.pem"));
+    let (_, sig, _) = run(&request, &["--sp-cert", &sp]);
+    assert_status(&sig, "valid", None);
+    // The IdP's certificate is not the key for it: not checked, and the message says which option is.
+    for args in [&["--idp-cert", sp.as_str()][..], &[]] {
+        let (exit, sig, v) = run(&request, args);
+        assert_status(&sig, "invalid", Some("no-key"));
+        assert!(v.to_string().contains("no --sp-cert was given"), "{v:#}");
+        assert_eq!(exit, 1);
+    }
+    // A Response signed by the IdP, with its certificate given only as --sp-cert: not trusted.
+    let response = signed(What::Both);
+    let (_, sig, _) = run(&response, &["--sp-cert", &idp]);
+    assert_status(&sig, "untrusted", None);
+    let (_, sig, _) = run(&response, &["--idp-cert", &idp]);
+    assert_status(&sig, "valid", None);
 }

@@ -66,6 +66,7 @@ pub fn signature(
     runs: &Runs,
     keys: &[Cert],
     trusted: bool,
+    options: &'static str,
 ) -> Verdict {
     // Refusals that keep the verifier's verdict away. Wrapping-shaped ones (an intact signature in the
     // wrong place) still get their crypto result: the two layers are reported apart, and the contract
@@ -85,7 +86,8 @@ pub fn signature(
             result: "not-verified",
             cause: Some(cause::NO_KEY),
             detail: Some(msg!(
-                "no --idp-cert or --idp-metadata was given and the signature carries no certificate"
+                "no {} was given and the signature carries no certificate",
+                Arg::plain(options)
             )),
             key: None,
         };

@@ -160,12 +160,25 @@ pub fn analyse_decrypted(
     }
 }
 
-/// Trust material from `--idp-cert` / `--idp-metadata`.
+/// Trust material from `--idp-cert` / `--idp-metadata` (or, `of_sp`, from `--sp-cert`).
 #[derive(Debug, Clone, Default)]
 pub struct Trust {
     pub certs: Vec<Cert>,
     /// Expected IdP entity ID (`--idp-entity-id`, or the metadata's entity).
     pub entity_id: Option<String>,
+    /// The SP's certificates (`--sp-cert`), for what the SP signs (an AuthnRequest).
+    pub of_sp: bool,
+}
+
+impl Trust {
+    /// The options that give these keys, as a message names them.
+    pub fn options(&self) -> &'static str {
+        if self.of_sp {
+            "--sp-cert"
+        } else {
+            "--idp-cert or --idp-metadata"
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -411,6 +424,7 @@ fn carry(received: Received, trust: &Trust, verifier: &dyn Verifier) -> Carried 
                 &runs,
                 &keys,
                 trusted,
+                trust.options(),
             );
             let der = v.key.and_then(|k| keys.get(k)).map(|c| c.der.to_vec());
             (doc.path(s.node), v, der)
@@ -499,6 +513,7 @@ fn analyse_inner(
                 &runs,
                 &keys,
                 trusted,
+                trust.options(),
             )
         })
         .collect();

@@ -89,7 +89,7 @@ pub fn analyse_redirect(
     if let ("valid", Some(k)) = (report.result, &report.key) {
         super::findings::key_findings(k, now_ms, m.start_tag, &root_path, &mut findings);
     }
-    let status = redirect_status(m, &root_path, &report, &mut findings);
+    let status = redirect_status(m, &root_path, &report, trust, &mut findings);
     Some(Outcome {
         report: Report {
             status,
@@ -189,7 +189,8 @@ fn judge_signature(
                 report,
                 cause::NO_KEY,
                 msg!(
-                    "a Redirect-binding signature carries no certificate: pass --idp-cert to check it"
+                    "a Redirect-binding signature carries no certificate: pass {} to check it",
+                    Arg::plain(trust.options())
                 ),
             );
         }
@@ -238,6 +239,7 @@ fn redirect_status(
     m: &Message,
     root_path: &str,
     report: &SigReport,
+    trust: &Trust,
     findings: &mut Vec<Finding>,
 ) -> Status {
     match (report.result, report.cause) {
@@ -247,7 +249,7 @@ fn redirect_status(
         // `Signature=AAAA` exited 0 with a warning that read like SIG003's "verified only with...").
         (_, Some(cause::NO_KEY)) => {
             findings.push(
-                Finding::new(&SIG001, "Signature not verified: no --idp-cert or --idp-metadata was given and a Redirect-binding signature carries no certificate")
+                Finding::new(&SIG001, msg!("Signature not verified: no {} was given and a Redirect-binding signature carries no certificate", Arg::plain(trust.options())))
                     .at(m.start_tag, root_path)
                     .label("signed over the query"),
             );

@@ -389,13 +389,17 @@ pub fn exec(mut cmd: Command, guard: Duration, stdin: Option<Vec<u8>>) -> Exec {
     }
 }
 
-/// `check --format json --idp-cert fixtures/keys/idp-cert.pem --verifier V INPUT… EXTRA…`
+/// `check --format json --idp-cert fixtures/keys/idp-cert.pem --sp-cert (the same) --verifier V
+/// INPUT… EXTRA…`. The suite signs requests and responses with one test key, so it is given as both
+/// (what the SP signs is checked with --sp-cert only: tests/signatures.rs checks that apart).
 pub fn check_args(inputs: &[&str], verifier: &str, extra: &[&str]) -> Vec<String> {
     let mut a: Vec<String> = [
         "check",
         "--format",
         "json",
         "--idp-cert",
+        &idp_cert(),
+        "--sp-cert",
         &idp_cert(),
         "--verifier",
         verifier,
