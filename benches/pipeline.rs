@@ -37,6 +37,7 @@ fn trust() -> samlint::verify::Trust {
             .unwrap(),
         entity_id: None,
         of_sp: false,
+        either: false,
     }
 }
 

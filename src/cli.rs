@@ -439,6 +439,7 @@ impl TrustArgs {
             certs: Vec::new(),
             entity_id: self.idp_entity_id.clone(),
             of_sp: false,
+            either: false,
         };
         let mut sp_trust = crate::verify::Trust {
             of_sp: true,

@@ -432,10 +432,28 @@ pub fn lint_message(
     let when = at.as_ref().map_or(opts.now_ms, |a| a.ms);
     // The SP signs an AuthnRequest: its signature is checked with --sp-cert, never with the IdP's keys
     // (review 27: an SP-signed request was 'wrong-key' with --idp-cert, and could not be checked).
-    let trust = if model.kind == crate::model::MessageKind::AuthnRequest {
-        &opts.sp_trust
-    } else {
-        &opts.trust
+    // Either side signs a logout message (the SP its own LogoutRequest, or its LogoutResponse to the
+    // IdP's), and which one sent it is not known here: both key sets (review 28).
+    use crate::model::MessageKind as K;
+    let either;
+    let trust = match model.kind {
+        K::AuthnRequest => &opts.sp_trust,
+        K::LogoutRequest | K::LogoutResponse => {
+            either = verify::Trust {
+                certs: opts
+                    .trust
+                    .certs
+                    .iter()
+                    .chain(&opts.sp_trust.certs)
+                    .cloned()
+                    .collect(),
+                entity_id: opts.trust.entity_id.clone(),
+                of_sp: false,
+                either: true,
+            };
+            &either
+        }
+        _ => &opts.trust,
     };
     // SigAlg and Signature sign a message only over the Redirect binding; beside a POSTed (or not
     // deflated) message they are reported (SIG023) and the XML signatures judge it.

@@ -14,6 +14,7 @@ fn signature_report(path: &str, cert: &str) -> samlint::verify::Report {
             certs: samlint::verify::cert::load_idp_cert(cert).unwrap(),
             entity_id: None,
             of_sp: false,
+            either: false,
         },
         ..Default::default()
     };
@@ -145,6 +146,7 @@ fn crypto_verdicts_agree_with_xmlsec1() {
                 certs,
                 entity_id: None,
                 of_sp: false,
+                either: false,
             },
             ..Default::default()
         };

@@ -321,6 +321,7 @@ fn mutated_encrypted_assertions_never_panic() {
         certs: samlint::verify::cert::load_idp_cert(&fixture("keys/idp-cert.pem")).unwrap(),
         entity_id: None,
         of_sp: false,
+        either: false,
     };
     let opts = samlint::lint::Options {
         sp_keys: samlint::decrypt::SpKeys(std::sync::Arc::new(vec![key])),

@@ -606,6 +606,18 @@ fn a_body_is_read_by_its_media_type_and_boundary_as_every_parser_reads_them() {
             &[("SAMLResponse", &good)],
         ),
     );
+    // Review 28: a bare CR before a boundary inside a value ends the part for Werkzeug, and part
+    // headers ended by LF CRLF are no blank line to it: one line-ending style per body.
+    never_valid(
+        "bare-cr.har",
+        har_with_body(
+            "multipart/form-data; boundary=x",
+            Some(&format!(
+                "--x\r\nContent-Disposition: form-data; name=\"RelayState\"\r\n\r\nr\r--x\r\nContent-Disposition: form-data; name=\"SAMLResponse\"\r\n\r\n{bad}\r\n--x\r\nContent-Disposition: form-data; name=\"SAMLResponse\"\r\n\r\n{good}\r\n--x--\r\n"
+            )),
+            &[],
+        ),
+    );
     never_valid(
         "dropped.har",
         har_with_body(

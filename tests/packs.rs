@@ -32,6 +32,7 @@ fn options(force: &[&str], domains: &[&str], cert: &str) -> Options {
         certs: samlint::verify::cert::load_idp_cert(&fixture(cert)).unwrap(),
         entity_id: None,
         of_sp: false,
+        either: false,
     };
     Options {
         engine: Arc::new(Engine::load(&[], settings).unwrap()),

@@ -1656,4 +1656,27 @@ fn an_authn_request_is_checked_with_the_sp_certificate_only() {
     assert_status(&sig, "untrusted", None);
     let (_, sig, _) = run(&response, &["--idp-cert", &idp]);
     assert_status(&sig, "valid", None);
+    // A logout message is signed by either side (review 28): the SP's LogoutRequest is valid with
+    // --sp-cert beside --idp-cert, and not with the IdP's certificate alone.
+    let logout = r#"<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_l1" Version="2.0" IssueInstant="2026-11-20T10:00:00Z" Destination="https://kc.example.com/realms/acme/protocol/saml"><saml:Issuer>https://sp.example.com</saml:Issuer><saml:NameID>jane.doe@example.com</saml:NameID></samlp:LogoutRequest>"#;
+    let octets = format!(
+        "SAMLRequest={}&SigAlg={}",
+        pct(&deflated_b64(logout)),
+        pct(RSA_SHA256)
+    );
+    let url = format!(
+        "https://kc.example.com/realms/acme/protocol/saml?{}",
+        with_query_signature(&octets, "keys/sp-key.pem")
+    );
+    let (_, sig, _) = run(&url, &["--idp-cert", &idp, "--sp-cert", &sp]);
+    assert_status(&sig, "valid", None);
+    let (_, sig, v) = run(&url, &["--idp-cert", &idp]);
+    assert_status(&sig, "invalid", Some("wrong-key"));
+    let (_, sig, v2) = run(&url, &[]);
+    assert_status(&sig, "invalid", Some("no-key"));
+    assert!(
+        v2.to_string()
+            .contains("no --idp-cert, --idp-metadata or --sp-cert was given"),
+        "{v:#} {v2:#}"
+    );
 }

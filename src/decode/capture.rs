@@ -704,6 +704,20 @@ fn multipart_fields(mime: &str, text: &str) -> Result<Vec<(String, String)>, &'s
     let mut rest = text
         .strip_prefix(delimiter.as_str())
         .ok_or("it does not start with its boundary")?;
+    // One line-ending style for the whole body, the first line's (review 28): parsers end a value
+    // or the headers at different mixtures (Werkzeug at a bare CR before the boundary, and not at
+    // `\n\r\n`), and browsers write every line break of form data as CRLF.
+    let bytes = text.as_bytes();
+    if rest.starts_with("\r\n") {
+        let lone_cr = memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'));
+        let lone_lf =
+            memchr::memchr_iter(b'\n', bytes).any(|i| i == 0 || bytes.get(i - 1) != Some(&b'\r'));
+        if lone_cr || lone_lf {
+            return Err("line breaks other than CRLF in a CRLF body");
+        }
+    } else if memchr::memchr(b'\r', bytes).is_some() {
+        return Err("a carriage return in a body of LF line breaks");
+    }
     let mut fields = Vec::new();
     loop {
         if let Some(after) = rest.strip_prefix("--") {
@@ -1236,9 +1250,10 @@ mod tests {
                 ("RelayState".to_string(), "line 1\r\nline 2".to_string())
             ]
         );
-        // LF line breaks (a capture that normalised them) read the same.
+        // LF line breaks (a capture that normalised them) read the same; a CR among them does not.
         let lf = ok.replace("\r\n", "\n");
         assert_eq!(multipart_fields(m, &lf).unwrap()[0].1, "PHg+");
+        assert!(multipart_fields(m, &lf.replacen("line 1", "line\r1", 1)).is_err());
         // Refused: no boundary, a preamble, a transfer encoding, a file, an unquoted or escaped name,
         // an unclosed body, text after the close, a folded header or a bare CR in one (review 27).
         assert!(multipart_fields("multipart/form-data", ok).is_err());
@@ -1261,6 +1276,16 @@ mod tests {
                 "\r\n Content-Type: a; name=\"SAMLResponse\"",
             ),
             ("; name=\"RelayState\"", "; name=\"RelayState\"\r x: y"),
+            // Review 28: a bare CR before a boundary inside a value, and headers ended by LF CRLF.
+            (
+                "line 1",
+                "x\r--b-1\r\nContent-Disposition: form-data; name=\"SAMLResponse\"\r\n\r\nPHh",
+            ),
+            (
+                "name=\"SAMLResponse\"\r\n\r\n",
+                "name=\"SAMLResponse\"\n\r\n",
+            ),
+            ("line 1\r\nline 2", "line 1\nline 2"),
         ] {
             let bad = ok.replace(from, to);
             assert_ne!(bad, ok);

@@ -168,15 +168,17 @@ pub struct Trust {
     pub entity_id: Option<String>,
     /// The SP's certificates (`--sp-cert`), for what the SP signs (an AuthnRequest).
     pub of_sp: bool,
+    /// The IdP's and the SP's certificates together, for a logout message, which either signs.
+    pub either: bool,
 }
 
 impl Trust {
     /// The options that give these keys, as a message names them.
     pub fn options(&self) -> &'static str {
-        if self.of_sp {
-            "--sp-cert"
-        } else {
-            "--idp-cert or --idp-metadata"
+        match (self.of_sp, self.either) {
+            (true, _) => "--sp-cert",
+            (false, true) => "--idp-cert, --idp-metadata or --sp-cert",
+            (false, false) => "--idp-cert or --idp-metadata",
         }
     }
 }
