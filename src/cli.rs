@@ -332,8 +332,9 @@ pub struct TrustArgs {
         help_heading = "Trust and expectations"
     )]
     pub idp_cert: Vec<String>,
-    /// The SP's signing certificate (what the IdP trusts), to check the signature of an AuthnRequest,
-    /// which the SP signs; never used for what the IdP signs. A file or the value itself. Repeatable.
+    /// The SP's signing certificate (what the IdP trusts), to check what the SP signs: an AuthnRequest
+    /// (with these keys only) and a LogoutRequest or LogoutResponse (with the IdP's too); never a
+    /// Response. A file or the value itself. Repeatable.
     #[arg(
         long = "sp-cert",
         value_name = "FILE|VALUE",

@@ -412,6 +412,15 @@ fn har_with_headers(
     .to_string()
 }
 
+/// The signed fixture response and a copy with another NameID, both base64 (as a form carries them).
+fn signed_and_forged() -> (String, String) {
+    let signed = std::fs::read_to_string(fixture("saml/keycloak-atlassian-ok.xml")).unwrap();
+    let forged = signed.replacen("jane.doe@example.com<", "ceo@example.com<", 1);
+    assert_ne!(signed, forged);
+    let b64 = |x: &str| base64::engine::general_purpose::STANDARD.encode(x);
+    (b64(&signed), b64(&forged))
+}
+
 fn multipart(parts: &[(&str, &str)]) -> String {
     let mut s = String::new();
     for (n, v) in parts {
@@ -426,13 +435,8 @@ fn multipart(parts: &[(&str, &str)]) -> String {
 /// and what a PHP SP reads) a copy with another NameID. samlint read `params` and said `valid`.
 #[test]
 fn a_multipart_body_is_read_as_sent_and_must_agree_with_its_parsed_params() {
-    use base64::Engine;
     let dir = tempfile::tempdir().unwrap();
-    let b64 = |x: &str| base64::engine::general_purpose::STANDARD.encode(x);
-    let signed = std::fs::read_to_string(fixture("saml/keycloak-atlassian-ok.xml")).unwrap();
-    let forged = signed.replacen("jane.doe@example.com<", "ceo@example.com<", 1);
-    assert_ne!(signed, forged);
-    let (good, bad) = (b64(&signed), b64(&forged));
+    let (good, bad) = signed_and_forged();
     let mime = "multipart/form-data; boundary=XyZ";
     let cert = fixture("keys/idp-cert.pem");
     let run = |name: &str, har: String| {
@@ -536,12 +540,8 @@ fn a_multipart_body_is_read_as_sent_and_must_agree_with_its_parsed_params() {
 /// Content-Type header. None may be `valid`.
 #[test]
 fn a_body_is_read_by_its_media_type_and_boundary_as_every_parser_reads_them() {
-    use base64::Engine;
     let dir = tempfile::tempdir().unwrap();
-    let b64 = |x: &str| base64::engine::general_purpose::STANDARD.encode(x);
-    let signed = std::fs::read_to_string(fixture("saml/keycloak-atlassian-ok.xml")).unwrap();
-    let forged = signed.replacen("jane.doe@example.com<", "ceo@example.com<", 1);
-    let (good, bad) = (b64(&signed), b64(&forged));
+    let (good, bad) = signed_and_forged();
     let good_pct = good
         .replace('+', "%2B")
         .replace('/', "%2F")
