@@ -260,10 +260,11 @@ pub struct AttributeValue {
     /// `xsi:type` resolved to `{namespace}local`, when its prefix is declared.
     pub xsi_type_resolved: Option<String>,
     pub nil: bool,
-    /// The text of each NameID inside the value (as a targeted ID is sent), which SPs read as an
-    /// identifier (SIG011 looks at it).
+    /// The text of each element directly inside the value, and whether it is a SAML NameID (as a
+    /// targeted ID is sent): SPs read such text as the value (ruby-saml takes any child's, and a
+    /// NameID as an identifier); SIG011 looks at it.
     #[serde(skip)]
-    pub name_ids: Vec<Text>,
+    pub inner: Vec<(bool, Text)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -566,9 +567,9 @@ impl B<'_> {
                             nil: d
                                 .attr_ns(v, ns::XSI, "nil")
                                 .is_some_and(|n| n.value == "true" || n.value == "1"),
-                            name_ids: d
-                                .children_named(v, ns::SAML, "NameID")
-                                .map(|n| self.text(n))
+                            inner: d
+                                .child_elements(v)
+                                .map(|n| (d.is(n, ns::SAML, "NameID"), self.text(n)))
                                 .collect(),
                         }
                     })

@@ -1626,6 +1626,21 @@ fn a_nameid_inside_an_attribute_value_is_checked_for_splitting() {
         split[0].starts_with("a NameID in an attribute value is split"),
         "{split:?}"
     );
+    // Any element's text (ruby-saml reads a child's text whatever it is), but structured content
+    // (an element of elements) is no split.
+    let codes_for = |inner: &str| {
+        let t = template().replacen(
+            ">Jane</saml:AttributeValue>",
+            &format!(">{inner}</saml:AttributeValue>"),
+            1,
+        );
+        let x = signed_text(&t, What::Both);
+        let (_, v) = check_json(&[x.as_str(), "--idp-cert", &fixture("keys/idp-cert.pem")]);
+        codes(&v)
+    };
+    let split = "SIG011".to_string();
+    assert!(codes_for(r#"<x:v xmlns:x="urn:x">admin<!---->.attacker</x:v>"#).contains(&split));
+    assert!(!codes_for(r#"<x:v xmlns:x="urn:x"><x:a>1</x:a><x:b>2</x:b></x:v>"#).contains(&split));
 }
 
 /// Review 27: the SP signs an AuthnRequest, so it is checked with `--sp-cert` and never with the IdP's

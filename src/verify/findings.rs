@@ -534,13 +534,19 @@ pub fn split_text(m: &Message, out: &mut Vec<Finding>) {
                     &v.value,
                     format!("{}/AttributeStatement/Attribute", a.path),
                 );
-                for n in &v.name_ids {
+                for (name_id, n) in &v.inner {
+                    let (what, path) = if *name_id {
+                        ("a NameID in an attribute value", "NameID")
+                    } else {
+                        ("an element in an attribute value", "*")
+                    };
+                    // Structured content (an element of elements) is no split but in a NameID.
                     check(
-                        "a NameID in an attribute value",
-                        true,
+                        what,
+                        *name_id,
                         n,
                         format!(
-                            "{}/AttributeStatement/Attribute/AttributeValue/NameID",
+                            "{}/AttributeStatement/Attribute/AttributeValue/{path}",
                             a.path
                         ),
                     );
