@@ -447,9 +447,16 @@ impl TrustArgs {
             ..Default::default()
         };
         for c in &self.sp_cert {
-            sp_trust.certs.extend(
-                crate::verify::cert::load_idp_cert(c).map_err(|e| format!("--sp-cert {e}"))?,
-            );
+            let certs =
+                crate::verify::cert::load_idp_cert(c).map_err(|e| format!("--sp-cert {e}"))?;
+            // Labelled as what they are: the SP's (the summary's "from --sp-cert").
+            sp_trust.certs.extend(certs.into_iter().map(|mut k| {
+                k.source = crate::verify::cert::KeySource::SpConfig;
+                if &*k.origin == "--idp-cert value" {
+                    k.origin = "--sp-cert value".into();
+                }
+                k
+            }));
         }
         for c in &self.idp_cert {
             trust.certs.extend(

@@ -40,12 +40,21 @@ pub struct Text {
     pub first_node: String,
     /// Child elements inside the value (mixed content).
     pub child_elements: usize,
+    /// Text nodes of white space only (the indentation around child elements).
+    pub blank_nodes: usize,
 }
 
 impl Text {
     /// Was this value split by comments, CDATA or processing instructions?
     pub fn is_split(&self) -> bool {
         self.nodes > 1 || self.comments > 0
+    }
+
+    /// [`Text::is_split`], not counting text nodes of white space only: the indentation around the
+    /// elements of structured content reads as white space to any parser, and is no split (review
+    /// 29: an indented targeted ID or address was SIG011).
+    pub fn is_split_ignoring_indentation(&self) -> bool {
+        self.nodes - self.blank_nodes.min(self.nodes) > 1 || self.comments > 0
     }
 }
 
@@ -356,6 +365,7 @@ impl B<'_> {
             cdata: 0,
             first_node: String::new(),
             child_elements: 0,
+            blank_nodes: 0,
         };
         for &c in &node.children {
             match &self.doc.node(c).kind {
@@ -365,6 +375,11 @@ impl B<'_> {
                     }
                     if matches!(self.doc.node(c).kind, NodeKind::CData { .. }) {
                         t.cdata += 1;
+                    } else if value
+                        .bytes()
+                        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                    {
+                        t.blank_nodes += 1;
                     }
                     t.nodes += 1;
                     t.value.push_str(value);

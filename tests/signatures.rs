@@ -1641,6 +1641,14 @@ fn a_nameid_inside_an_attribute_value_is_checked_for_splitting() {
     let split = "SIG011".to_string();
     assert!(codes_for(r#"<x:v xmlns:x="urn:x">admin<!---->.attacker</x:v>"#).contains(&split));
     assert!(!codes_for(r#"<x:v xmlns:x="urn:x"><x:a>1</x:a><x:b>2</x:b></x:v>"#).contains(&split));
+    // Review 29: indentation around the elements of structured content, or around a targeted ID's
+    // NameID, is no split (both were SIG011, exit 1, on ordinary IdP output).
+    let indented = "<x:v xmlns:x=\"urn:x\">\n  <x:a>1</x:a>\n  <x:b>2</x:b>\n</x:v>";
+    assert!(!codes_for(indented).contains(&split));
+    let targeted = "\n  <saml:NameID Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:persistent\">abc</saml:NameID>\n";
+    assert!(!codes_for(targeted).contains(&split));
+    // Text beside text around an element still is.
+    assert!(codes_for("admin<x:b xmlns:x=\"urn:x\"/>.attacker").contains(&split));
 }
 
 /// Review 27: the SP signs an AuthnRequest, so it is checked with `--sp-cert` and never with the IdP's
@@ -1658,6 +1666,9 @@ fn an_authn_request_is_checked_with_the_sp_certificate_only() {
     let (sp, idp) = (fixture("keys/sp-cert.pem"), fixture("keys/idp-cert.pem"));
     let (_, sig, _) = run(&request, &["--sp-cert", &sp]);
     assert_status(&sig, "valid", None);
+    // The summary says whose key it is (review 29: "from --idp-cert").
+    let shown = common::run(&["check", &request, "--sp-cert", &sp]).stdout;
+    assert!(shown.contains("from --sp-cert"), "{shown}");
     // The IdP's certificate is not the key for it: not checked, and the message says which option is.
     for args in [&["--idp-cert", sp.as_str()][..], &[]] {
         let (exit, sig, v) = run(&request, args);

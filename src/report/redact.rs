@@ -919,8 +919,12 @@ fn key_origin(r: &mut Redactor, k: &crate::verify::cert::Cert) -> String {
     let file = |path: &str| format!("file{}", extension(path));
     match k.source {
         KeySource::KeyInfo => "KeyInfo".into(),
-        KeySource::Config if &*k.origin == "--idp-cert value" => k.origin.to_string(),
-        KeySource::Config => file(&k.origin),
+        KeySource::Config | KeySource::SpConfig
+            if matches!(&*k.origin, "--idp-cert value" | "--sp-cert value") =>
+        {
+            k.origin.to_string()
+        }
+        KeySource::Config | KeySource::SpConfig => file(&k.origin),
         KeySource::Metadata => match k.origin.strip_suffix(')').and_then(|o| o.rsplit_once(" (")) {
             Some((path, entity)) => format!("{} ({})", file(path), r.value(entity)),
             None => file(&k.origin),

@@ -193,6 +193,7 @@ fn paint(s: &str, code: &str, color: bool) -> String {
 fn key_source(s: &KeySource) -> &'static str {
     match s {
         KeySource::Config => "--idp-cert",
+        KeySource::SpConfig => "--sp-cert",
         KeySource::Metadata => "--idp-metadata",
         KeySource::KeyInfo => "the message's own KeyInfo (not trusted: pass --idp-cert)",
     }

@@ -15,6 +15,9 @@ use x509_parser::prelude::{FromDer, X509Certificate};
 pub enum KeySource {
     /// `--idp-cert` (its argument or file name).
     Config,
+    /// `--sp-cert` (its argument or file name); "config" in the report, as `--idp-cert`.
+    #[serde(rename = "config")]
+    SpConfig,
     /// `--idp-metadata` (file name and entity).
     Metadata,
     /// The certificate inside the message's own KeyInfo (proves integrity, not origin).

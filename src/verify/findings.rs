@@ -476,83 +476,14 @@ fn split_message(what: &'static str, markup: bool, v: &crate::model::Text) -> cr
 /// carried it (it was part of the XML signature analysis, so an unsigned or query-signed LogoutRequest
 /// was never looked at).
 pub fn split_text(m: &Message, out: &mut Vec<Finding>) {
-    let mut check = |what: &'static str, markup: bool, v: &crate::model::Text, path: String| {
-        if v.is_split() || (markup && v.child_elements > 0) {
-            out.push(
-                Finding::new(&SIG011, split_message(what, markup, v))
-                    .at(v.span, path)
-                    .label("split value"),
-            );
-        }
-    };
+    let mut check =
+        |what, markup, v: &crate::model::Text, path| split_check(out, what, markup, v, path);
     let root = format!("/{}", m.root_name);
     if let Some(i) = &m.issuer {
         check("the Issuer", true, &i.value, format!("{root}/Issuer"));
     }
     for a in &m.assertions {
-        if let Some(i) = &a.issuer {
-            check("the Issuer", true, &i.value, format!("{}/Issuer", a.path));
-        }
-        if let Some(n) = a.subject.as_ref().and_then(|s| s.name_id.as_ref()) {
-            check(
-                "the NameID",
-                true,
-                &n.value,
-                format!("{}/Subject/NameID", a.path),
-            );
-        }
-        for aud in a
-            .conditions
-            .iter()
-            .flat_map(|c| c.audience_restrictions.iter().flatten())
-        {
-            check(
-                "an Audience",
-                true,
-                aud,
-                format!("{}/Conditions/AudienceRestriction/Audience", a.path),
-            );
-        }
-        for st in &a.authn_statements {
-            if let Some(c) = &st.authn_context_class_ref {
-                check(
-                    "the AuthnContextClassRef",
-                    true,
-                    c,
-                    format!(
-                        "{}/AuthnStatement/AuthnContext/AuthnContextClassRef",
-                        a.path
-                    ),
-                );
-            }
-        }
-        for at in &a.attributes {
-            for v in &at.values {
-                check(
-                    "an attribute value",
-                    false,
-                    &v.value,
-                    format!("{}/AttributeStatement/Attribute", a.path),
-                );
-                for (name_id, n) in &v.inner {
-                    let (what, path) = if *name_id {
-                        ("a NameID in an attribute value", "NameID")
-                    } else {
-                        ("an element in an attribute value", "*")
-                    };
-                    // Structured content (an element of elements) is no split but in a NameID.
-                    check(
-                        what,
-                        *name_id,
-                        n,
-                        format!(
-                            "{}/AttributeStatement/Attribute/AttributeValue/{path}",
-                            a.path
-                        ),
-                    );
-                }
-            }
-        }
+        split_in_assertion(a, &mut check);
     }
     if let Some(l) = &m.logout_request {
         if let Some(n) = &l.name_id {
@@ -569,6 +500,98 @@ pub fn split_text(m: &Message, out: &mut Vec<Finding>) {
                 true,
                 c,
                 format!("{root}/RequestedAuthnContext/AuthnContextClassRef"),
+            );
+        }
+    }
+}
+
+/// SIG011 for one value. `markup`: a value that holds no elements (a NameID, an Issuer), where an
+/// element or the white space beside one is a split too; elsewhere (an attribute value, which may
+/// hold XML) only a comment, CDATA or PI, or text beside text, is.
+fn split_check(
+    out: &mut Vec<Finding>,
+    what: &'static str,
+    markup: bool,
+    v: &crate::model::Text,
+    path: String,
+) {
+    let split = if markup {
+        v.is_split() || v.child_elements > 0
+    } else {
+        v.is_split_ignoring_indentation()
+    };
+    if split {
+        out.push(
+            Finding::new(&SIG011, split_message(what, markup, v))
+                .at(v.span, path)
+                .label("split value"),
+        );
+    }
+}
+
+/// [`split_text`] for the values of one assertion.
+fn split_in_assertion(
+    a: &crate::model::Assertion,
+    check: &mut impl FnMut(&'static str, bool, &crate::model::Text, String),
+) {
+    if let Some(i) = &a.issuer {
+        check("the Issuer", true, &i.value, format!("{}/Issuer", a.path));
+    }
+    if let Some(n) = a.subject.as_ref().and_then(|s| s.name_id.as_ref()) {
+        check(
+            "the NameID",
+            true,
+            &n.value,
+            format!("{}/Subject/NameID", a.path),
+        );
+    }
+    for aud in a
+        .conditions
+        .iter()
+        .flat_map(|c| c.audience_restrictions.iter().flatten())
+    {
+        check(
+            "an Audience",
+            true,
+            aud,
+            format!("{}/Conditions/AudienceRestriction/Audience", a.path),
+        );
+    }
+    for st in &a.authn_statements {
+        if let Some(c) = &st.authn_context_class_ref {
+            check(
+                "the AuthnContextClassRef",
+                true,
+                c,
+                format!(
+                    "{}/AuthnStatement/AuthnContext/AuthnContextClassRef",
+                    a.path
+                ),
+            );
+        }
+    }
+    for v in a.attributes.iter().flat_map(|at| &at.values) {
+        check(
+            "an attribute value",
+            false,
+            &v.value,
+            format!("{}/AttributeStatement/Attribute", a.path),
+        );
+        for (name_id, n) in &v.inner {
+            let (what, path) = if *name_id {
+                ("a NameID in an attribute value", "NameID")
+            } else {
+                ("an element in an attribute value", "*")
+            };
+            // Structured content (an element of elements) is no split but in a NameID.
+            check(
+                what,
+                *name_id,
+                n,
+                format!(
+                    "{}/AttributeStatement/Attribute/AttributeValue/{path}",
+                    a.path
+                ),
             );
         }
     }
