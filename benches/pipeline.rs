@@ -36,8 +36,7 @@ fn trust() -> samlint::verify::Trust {
         certs: samlint::verify::cert::load_idp_cert(&format!("{root}/fixtures/keys/idp-cert.pem"))
             .unwrap(),
         entity_id: None,
-        of_sp: false,
-        either: false,
+        signer: samlint::verify::Signer::Idp,
     }
 }
 

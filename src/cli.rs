@@ -439,11 +439,10 @@ impl TrustArgs {
         let mut trust = crate::verify::Trust {
             certs: Vec::new(),
             entity_id: self.idp_entity_id.clone(),
-            of_sp: false,
-            either: false,
+            signer: crate::verify::Signer::Idp,
         };
         let mut sp_trust = crate::verify::Trust {
-            of_sp: true,
+            signer: crate::verify::Signer::Sp,
             ..Default::default()
         };
         for c in &self.sp_cert {

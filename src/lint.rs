@@ -167,7 +167,7 @@ impl Default for Options {
             lint: true,
             trust: Trust::default(),
             sp_trust: Trust {
-                of_sp: true,
+                signer: verify::Signer::Sp,
                 ..Trust::default()
             },
             at: AtMode::Capture,
@@ -448,8 +448,7 @@ pub fn lint_message(
                     .cloned()
                     .collect(),
                 entity_id: opts.trust.entity_id.clone(),
-                of_sp: false,
-                either: true,
+                signer: verify::Signer::Either,
             };
             &either
         }

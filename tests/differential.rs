@@ -13,8 +13,7 @@ fn signature_report(path: &str, cert: &str) -> samlint::verify::Report {
         trust: samlint::verify::Trust {
             certs: samlint::verify::cert::load_idp_cert(cert).unwrap(),
             entity_id: None,
-            of_sp: false,
-            either: false,
+            signer: samlint::verify::Signer::Idp,
         },
         ..Default::default()
     };
@@ -145,8 +144,7 @@ fn crypto_verdicts_agree_with_xmlsec1() {
             trust: samlint::verify::Trust {
                 certs,
                 entity_id: None,
-                of_sp: false,
-                either: false,
+                signer: samlint::verify::Signer::Idp,
             },
             ..Default::default()
         };

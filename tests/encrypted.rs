@@ -320,8 +320,7 @@ fn mutated_encrypted_assertions_never_panic() {
     let trust = samlint::verify::Trust {
         certs: samlint::verify::cert::load_idp_cert(&fixture("keys/idp-cert.pem")).unwrap(),
         entity_id: None,
-        of_sp: false,
-        either: false,
+        signer: samlint::verify::Signer::Idp,
     };
     let opts = samlint::lint::Options {
         sp_keys: samlint::decrypt::SpKeys(std::sync::Arc::new(vec![key])),

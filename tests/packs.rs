@@ -31,8 +31,7 @@ fn options(force: &[&str], domains: &[&str], cert: &str) -> Options {
     let trust = samlint::verify::Trust {
         certs: samlint::verify::cert::load_idp_cert(&fixture(cert)).unwrap(),
         entity_id: None,
-        of_sp: false,
-        either: false,
+        signer: samlint::verify::Signer::Idp,
     };
     Options {
         engine: Arc::new(Engine::load(&[], settings).unwrap()),

@@ -459,8 +459,7 @@ fn differential(signed: &str, how: &str) {
     let trust = TRUST.get_or_init(|| Trust {
         certs: samlint::verify::cert::load_idp_cert(CERT).unwrap_or_default(),
         entity_id: None,
-        of_sp: false,
-        either: false,
+        signer: samlint::verify::Signer::Idp,
     });
     let limits = samlint::limits::Limits::default();
     // samlint cannot read it (the signer wrote a document its own parser refuses, e.g. an ID with `<`

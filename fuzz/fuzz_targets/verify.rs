@@ -9,7 +9,7 @@ static TRUST: OnceLock<samlint::verify::Trust> = OnceLock::new();
 fuzz_target!(|data: &str| {
     let trust = TRUST.get_or_init(|| {
         let pem = include_str!("../../fixtures/keys/idp-cert.pem");
-        samlint::verify::Trust { certs: samlint::verify::cert::load_idp_cert(pem).unwrap_or_default(), entity_id: None, of_sp: false, either: false }
+        samlint::verify::Trust { certs: samlint::verify::cert::load_idp_cert(pem).unwrap_or_default(), entity_id: None, signer: samlint::verify::Signer::Idp }
     });
     let limits = samlint::limits::Limits::default();
     let Ok(doc) = samlint::xml::parse(data, &limits) else { return };

@@ -62,7 +62,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let trust = TRUST.get_or_init(|| {
         let pem = include_str!("../../fixtures/keys/idp-cert.pem");
-        Trust { certs: samlint::verify::cert::load_idp_cert(pem).unwrap_or_default(), entity_id: None, of_sp: false, either: false }
+        Trust { certs: samlint::verify::cert::load_idp_cert(pem).unwrap_or_default(), entity_id: None, signer: samlint::verify::Signer::Idp }
     });
     let limits = samlint::limits::Limits::default();
     let Ok(doc) = samlint::xml::parse(text, &limits) else { return };

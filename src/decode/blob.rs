@@ -207,6 +207,27 @@ fn foreign_character(value: &str) -> String {
 /// Inflate raw DEFLATE (`zlib_header = false`) or zlib data with the output capped and a ratio check,
 /// stopping as soon as a limit is passed.
 pub fn inflate(data: &[u8], zlib_header: bool, limits: &Limits) -> Result<Vec<u8>, ErrorKind> {
+    inflate_why(data, zlib_header, limits).map_err(|(_, e)| e)
+}
+
+/// Why [`inflate`] stopped short, for the caller that decides whether to try zlib next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    /// Not DEFLATE data (of this framing).
+    Corrupt,
+    /// The stream ends before its final block: a truncated value.
+    Truncated,
+    /// Bytes follow the stream's end.
+    Trailing,
+    /// A size or ratio limit was passed.
+    Bomb,
+}
+
+fn inflate_why(
+    data: &[u8],
+    zlib_header: bool,
+    limits: &Limits,
+) -> Result<Vec<u8>, (Stop, ErrorKind)> {
     let mut d = Decompress::new(zlib_header);
     let mut out: Vec<u8> = Vec::with_capacity((data.len() * 4).min(limits.max_inflate) + 64);
     let mut chunk = vec![0u8; 64 * 1024];
@@ -216,45 +237,50 @@ pub fn inflate(data: &[u8], zlib_header: bool, limits: &Limits) -> Result<Vec<u8
         let input = data.get(in_before..).unwrap_or_default();
         let status = d
             .decompress(input, &mut chunk, FlushDecompress::None)
-            .map_err(|e| ErrorKind::Inflate {
-                detail: e.to_string(),
+            .map_err(|e| {
+                let detail = e.to_string();
+                (Stop::Corrupt, ErrorKind::Inflate { detail })
             })?;
         let produced = (d.total_out() - out_before) as usize;
         out.extend_from_slice(chunk.get(..produced).unwrap_or_default());
         if out.len() > limits.max_inflate {
-            return Err(ErrorKind::InflateBomb {
-                input: data.len(),
-                output: out.len(),
-                limit: limits.max_inflate,
-                ratio: false,
-            });
+            return Err((
+                Stop::Bomb,
+                ErrorKind::InflateBomb {
+                    input: data.len(),
+                    output: out.len(),
+                    limit: limits.max_inflate,
+                    ratio: false,
+                },
+            ));
         }
         let consumed = (d.total_in() as usize).max(1);
         if out.len() > 64 * 1024 && out.len() / consumed > limits.max_inflate_ratio {
-            return Err(ErrorKind::InflateBomb {
-                input: data.len(),
-                output: out.len(),
-                limit: limits.max_inflate_ratio,
-                ratio: true,
-            });
+            return Err((
+                Stop::Bomb,
+                ErrorKind::InflateBomb {
+                    input: data.len(),
+                    output: out.len(),
+                    limit: limits.max_inflate_ratio,
+                    ratio: true,
+                },
+            ));
         }
         match status {
             // One signature, one message: bytes after the stream's end (a second stream, a value
             // joined to another) are refused, not dropped (review 26).
             Status::StreamEnd if (d.total_in() as usize) < data.len() => {
-                return Err(ErrorKind::Inflate {
-                    detail: format!(
-                        "{} bytes follow the end of the DEFLATE stream (a second message, or two values joined)",
-                        data.len() - d.total_in() as usize
-                    ),
-                });
+                let detail = format!(
+                    "{} bytes follow the end of the DEFLATE stream (a second message, or two values joined)",
+                    data.len() - d.total_in() as usize
+                );
+                return Err((Stop::Trailing, ErrorKind::Inflate { detail }));
             }
             Status::StreamEnd => return Ok(out),
             Status::Ok | Status::BufError => {
                 if produced == 0 && d.total_in() as usize == in_before {
-                    return Err(ErrorKind::Inflate {
-                        detail: "the DEFLATE stream ends early (truncated value)".into(),
-                    });
+                    let detail = "the DEFLATE stream ends early (truncated value)".into();
+                    return Err((Stop::Truncated, ErrorKind::Inflate { detail }));
                 }
             }
         }
@@ -410,25 +436,15 @@ fn from_base64(
         return Ok(Decoded { text, encodings });
     }
     // Redirect binding: raw DEFLATE. Try zlib too (some tools wrap it), and say so.
-    let attempt = inflate(&bytes, false, limits);
-    let (inflated, step) = match attempt {
+    let (inflated, step) = match inflate_why(&bytes, false, limits) {
         Ok(out) => (out, Encoding::Deflate),
-        Err(ErrorKind::InflateBomb { .. }) => {
-            return Err(InputError::new(
-                origin,
-                attempt.err().unwrap_or(ErrorKind::Empty),
-            ));
+        // A limit passed or a truncated stream is the answer; so is raw DEFLATE that ends before the
+        // data does, unless it is zlib read raw (tried below).
+        Err((Stop::Bomb | Stop::Truncated, e)) => return Err(InputError::new(origin, e)),
+        Err((Stop::Trailing, e)) if bytes.first() != Some(&0x78) => {
+            return Err(InputError::new(origin, e));
         }
-        Err(ErrorKind::Inflate { detail }) if detail.contains("ends early") => {
-            return Err(InputError::new(origin, ErrorKind::Inflate { detail }));
-        }
-        // Raw DEFLATE that ends before the data does, unless it is zlib read raw (tried below).
-        Err(ErrorKind::Inflate { detail })
-            if detail.contains("follow the end") && bytes.first() != Some(&0x78) =>
-        {
-            return Err(InputError::new(origin, ErrorKind::Inflate { detail }));
-        }
-        Err(raw_err) => {
+        Err((_, raw_err)) => {
             if bytes.first() == Some(&0x78) {
                 match inflate(&bytes, true, limits) {
                     Ok(out) => (out, Encoding::Zlib),
@@ -695,6 +711,30 @@ mod tests {
         let d = decode_value(&v, false, &o(), &Limits::default()).unwrap();
         assert_eq!(d.text.as_bytes(), xml);
         assert_eq!(d.encodings, vec![Encoding::Base64, Encoding::Deflate]);
+    }
+
+    /// The decode path, not only `inflate`: trailing bytes after raw DEFLATE are the answer, after a
+    /// zlib stream too (first read raw, then as zlib), and neither is dropped.
+    #[test]
+    fn trailing_bytes_fail_the_decode_for_raw_deflate_and_zlib() {
+        let xml = b"<samlp:AuthnRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\"/>";
+        let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+        let raw = [deflate(xml).as_slice(), b"junk"].concat();
+        let e = decode_value(&b64(&raw), false, &o(), &Limits::default()).unwrap_err();
+        assert!(e.to_string().contains("4 bytes follow the end"), "{e}");
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), Compression::best());
+        z.write_all(xml).unwrap();
+        let z = z.finish().unwrap();
+        let d = decode_value(&b64(&z), false, &o(), &Limits::default()).unwrap();
+        assert_eq!(d.encodings, vec![Encoding::Base64, Encoding::Zlib]);
+        let e = decode_value(
+            &b64(&[z.as_slice(), b"junk"].concat()),
+            false,
+            &o(),
+            &Limits::default(),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("follow the end"), "{e}");
     }
 
     #[test]

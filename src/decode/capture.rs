@@ -592,20 +592,10 @@ fn post_body(
             Ok(fields) => {
                 push_fields(label, base, &fields, found);
                 if let Some(ps) = pd.params {
-                    let binding = |it: &mut dyn Iterator<Item = (String, String)>| {
-                        let mut v: Vec<(String, String)> = it
-                            .filter(|(n, _)| query::BINDING_PARAMS.contains(&n.as_str()))
-                            .collect();
-                        v.sort();
-                        v
-                    };
-                    let from_text = binding(&mut fields.into_iter());
-                    let from_params = binding(
-                        &mut ps
-                            .into_iter()
-                            .map(|p| (p.name, p.value.unwrap_or_default())),
-                    );
-                    if from_text != from_params {
+                    let from_params = ps
+                        .into_iter()
+                        .map(|p| (p.name, p.value.unwrap_or_default()));
+                    if binding_pairs(fields) != binding_pairs(from_params) {
                         doubt = Some(
                             "the multipart body and the parsed parameters beside it disagree"
                                 .into(),
@@ -651,6 +641,17 @@ fn post_body(
             f.binding.ambiguous.push(d.clone());
         }
     }
+}
+
+/// The binding parameters of a set of (name, value) pairs, sorted: two sets that say the same in any
+/// order compare equal.
+fn binding_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = pairs
+        .into_iter()
+        .filter(|(n, _)| query::BINDING_PARAMS.contains(&n.as_str()))
+        .collect();
+    v.sort();
+    v
 }
 
 /// The boundary of a multipart media type, only when every form parser reads the same one (review
@@ -1013,29 +1014,23 @@ fn push_set(
     // must say the same: the Redirect-binding signature is checked over the raw query, the message is
     // decoded from the parameters.
     if let Some(raw) = raw {
-        let from_raw: Vec<(String, String)> = query::parse_pairs(raw)
+        // Only binding parameters are decoded (a query may hold many others).
+        let binding = |n: &str| query::BINDING_PARAMS.contains(&n);
+        let from_raw = query::parse_pairs(raw)
             .into_iter()
-            .filter(|p| query::BINDING_PARAMS.contains(&p.name.as_str()))
+            .filter(|p| binding(&p.name))
             .map(|p| (p.value(), p.name))
-            .map(|(v, n)| (n, v))
-            .collect();
-        let from_set: Vec<(String, String)> = set
-            .iter()
-            .filter(|p| query::BINDING_PARAMS.contains(&p.name.as_str()))
-            .map(|p| {
-                let v = if p.form_encoded {
-                    super::blob::percent_decode(&p.message_value, true)
-                } else {
-                    p.value.clone()
-                };
-                (p.name.clone(), v)
-            })
-            .collect();
+            .map(|(v, n)| (n, v));
+        let from_set = set.iter().filter(|p| binding(&p.name)).map(|p| {
+            let v = if p.form_encoded {
+                super::blob::percent_decode(&p.message_value, true)
+            } else {
+                p.value.clone()
+            };
+            (p.name.clone(), v)
+        });
         // The same parameters and values, in any order (a logged object need not keep the query's).
-        let (mut from_raw, mut from_set) = (from_raw, from_set);
-        from_raw.sort();
-        from_set.sort();
-        if from_raw != from_set {
+        if binding_pairs(from_raw) != binding_pairs(from_set) {
             b.ambiguous
                 .push("the raw query and the decoded parameters disagree".into());
         }

@@ -160,25 +160,34 @@ pub fn analyse_decrypted(
     }
 }
 
-/// Trust material from `--idp-cert` / `--idp-metadata` (or, `of_sp`, from `--sp-cert`).
+/// Trust material: whose keys (`signer`) and the expected IdP entity ID.
 #[derive(Debug, Clone, Default)]
 pub struct Trust {
     pub certs: Vec<Cert>,
     /// Expected IdP entity ID (`--idp-entity-id`, or the metadata's entity).
     pub entity_id: Option<String>,
-    /// The SP's certificates (`--sp-cert`), for what the SP signs (an AuthnRequest).
-    pub of_sp: bool,
-    /// The IdP's and the SP's certificates together, for a logout message, which either signs.
-    pub either: bool,
+    pub signer: Signer,
+}
+
+/// Whose keys a [`Trust`] holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Signer {
+    /// The IdP's (`--idp-cert`, `--idp-metadata`): for everything but what the SP signs.
+    #[default]
+    Idp,
+    /// The SP's (`--sp-cert`): for an AuthnRequest.
+    Sp,
+    /// Both, for a logout message, which either side signs.
+    Either,
 }
 
 impl Trust {
     /// The options that give these keys, as a message names them.
     pub fn options(&self) -> &'static str {
-        match (self.of_sp, self.either) {
-            (true, _) => "--sp-cert",
-            (false, true) => "--idp-cert, --idp-metadata or --sp-cert",
-            (false, false) => "--idp-cert or --idp-metadata",
+        match self.signer {
+            Signer::Idp => "--idp-cert or --idp-metadata",
+            Signer::Sp => "--sp-cert",
+            Signer::Either => "--idp-cert, --idp-metadata or --sp-cert",
         }
     }
 }
