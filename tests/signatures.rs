@@ -1584,12 +1584,17 @@ fn embedded_signatures_of_a_query_signed_message_are_judged_too() {
     let broken = intact.replacen("jane.doe@example.com<", "ceo@example.com<", 1);
     assert_ne!(intact, broken);
     let ok = write_temp(dir.path(), "ok.url", query_signed(&intact));
-    let (exit, sig, codes) = verdict(&ok, IDP);
+    // (The exit code is the protocol checks' too: this response is not addressed to the test SP.)
+    let (_, sig, codes) = verdict(&ok, IDP);
     assert_status(&sig, "valid", None);
     assert_eq!(sig["signatures"].as_array().unwrap().len(), 2, "{sig}");
-    assert!(!codes.contains(&"SIG001".to_string()), "{codes:?}");
-    assert!(!codes.contains(&"SIG019".to_string()), "{codes:?}");
-    let _ = exit;
+    // No signature finding: the query signature holds, and the embedded one is not said missing.
+    assert!(
+        !codes
+            .iter()
+            .any(|c| ["SIG001", "SIG002", "SIG005", "SIG019"].contains(&c.as_str())),
+        "{codes:?}"
+    );
     let bad = write_temp(dir.path(), "bad.url", query_signed(&broken));
     let (exit, sig, codes) = verdict(&bad, IDP);
     assert_status(&sig, "invalid", Some("digest-mismatch"));
@@ -1647,8 +1652,24 @@ fn a_nameid_inside_an_attribute_value_is_checked_for_splitting() {
     assert!(!codes_for(indented).contains(&split));
     let targeted = "\n  <saml:NameID Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:persistent\">abc</saml:NameID>\n";
     assert!(!codes_for(targeted).contains(&split));
-    // Text beside text around an element still is.
+    // Text beside text around an element still is, and the message says markup splits it.
     assert!(codes_for("admin<x:b xmlns:x=\"urn:x\"/>.attacker").contains(&split));
+    let t = template().replacen(
+        ">Jane</saml:AttributeValue>",
+        ">admin<x:b xmlns:x=\"urn:x\"/>.attacker</saml:AttributeValue>",
+        1,
+    );
+    let (_, v) = check_json(&[
+        signed_text(&t, What::Both).as_str(),
+        "--idp-cert",
+        &fixture("keys/idp-cert.pem"),
+    ]);
+    assert!(
+        v.to_string().contains(
+            "an attribute value is split by a comment, CDATA, processing instruction or markup"
+        ),
+        "{v:#}"
+    );
 }
 
 /// Review 27: the SP signs an AuthnRequest, so it is checked with `--sp-cert` and never with the IdP's

@@ -206,7 +206,8 @@ fn rsa_public_key_exact(bytes: &[u8]) -> bool {
 
 /// Every tag in `der` (and, below constructed ones, in their contents) is in the low-tag-number form
 /// with a definite length of at most four bytes (forge's asn1.js reads one tag byte, and refuses the
-/// rest), and no element numbered 30 is other than a BMPString of an even length. Nesting is capped (a certificate is a few levels deep), so the walk is linear.
+/// rest), and no element numbered 30 is other than a BMPString of an even length. Nesting is capped
+/// (a certificate is a few levels deep), so the walk is linear.
 fn low_tags(mut der: &[u8], depth: usize) -> bool {
     if depth > 32 {
         return false;

@@ -467,8 +467,8 @@ fn split_message(what: &'static str, markup: bool, v: &crate::model::Text) -> cr
 }
 
 /// SIG011: comment / CDATA splitting inside values the SP reads (the comment-truncation family): more
-/// than one text or CDATA node, a comment or PI, or (but in an attribute value, which may hold XML) an
-/// element inside. A value written as one CDATA section alone is read whole by every parser, and is no
+/// than one text or CDATA node, a comment or PI, or (except in an attribute value, which may hold XML)
+/// an element inside. A value written as one CDATA section alone is read whole by every parser, and is no
 /// finding. Every value an SP decides by is looked at (review 26: an Audience split as
 /// `https://sp.example.com<!---->.attacker.example` was no finding): NameID, attribute values, the
 /// Issuers, Audiences, AuthnContextClassRef, a LogoutRequest's NameID and SessionIndexes, an
@@ -521,8 +521,11 @@ fn split_check(
         v.is_split_ignoring_indentation()
     };
     if split {
+        // The words name markup whenever an element is among what splits it (an attribute value's
+        // `admin<x:b/>.attacker` too).
+        let by_markup = markup || v.child_elements > 0;
         out.push(
-            Finding::new(&SIG011, split_message(what, markup, v))
+            Finding::new(&SIG011, split_message(what, by_markup, v))
                 .at(v.span, path)
                 .label("split value"),
         );
