@@ -1727,3 +1727,49 @@ fn an_authn_request_is_checked_with_the_sp_certificate_only() {
         "{v:#} {v2:#}"
     );
 }
+
+/// An AuthnRequest verified only with its own KeyInfo certificate (SIG003): the help names the SP's
+/// option, not `--idp-cert` (the IdP's certificate is never the key for it).
+#[test]
+fn an_untrusted_authn_request_asks_for_the_sp_certificate() {
+    let request = r#"<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r1" Version="2.0" IssueInstant="2026-11-20T10:00:00Z" Destination="https://kc.example.com/realms/acme/protocol/saml" AssertionConsumerServiceURL="https://auth.atlassian.com/login/callback?connection=saml-0f1e2d3c"><saml:Issuer>https://auth.atlassian.com/saml/0f1e2d3c</saml:Issuer></samlp:AuthnRequest>"#;
+    let xml = sign(
+        request,
+        What::Response,
+        read("keys/sp-key.pem").as_bytes(),
+        &pem_body(&read("keys/sp-cert.pem")),
+        Alg::RsaSha256,
+    )
+    .unwrap();
+    let (_, v) = check_json(&[&xml]);
+    let m = &v["messages"][0];
+    assert_status(&m["signature"], "untrusted", None);
+    let sig003: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "SIG003")
+        .collect();
+    assert_eq!(sig003.len(), 1, "{v:#}");
+    let help = sig003[0]["help"].as_str().unwrap_or_default();
+    assert!(
+        help.contains("--sp-cert") && !help.contains("--idp-cert"),
+        "{help}"
+    );
+    // So does the key line of the summary.
+    let shown = common::run(&["check", &xml]).stdout;
+    assert!(shown.contains("(not trusted: pass --sp-cert)"), "{shown}");
+    // A Response keeps the IdP's options.
+    let (_, v) = check_json(&[&signed(What::Both)]);
+    let help = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "SIG003")
+        .map(|f| f["help"].to_string())
+        .unwrap_or_default();
+    assert!(
+        help.contains("--idp-cert") && !help.contains("--sp-cert"),
+        "{help}"
+    );
+}

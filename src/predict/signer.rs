@@ -441,6 +441,7 @@ mod tests {
             cause: None,
             detail: None,
             verifier: "rust",
+            signer: crate::verify::Signer::Idp,
             signatures: vec![SigReport {
                 path: path.into(),
                 element: None,

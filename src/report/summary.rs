@@ -190,12 +190,15 @@ fn paint(s: &str, code: &str, color: bool) -> String {
     }
 }
 
-fn key_source(s: &KeySource) -> &'static str {
+fn key_source(s: &KeySource, signer: crate::verify::Signer) -> String {
     match s {
-        KeySource::Config => "--idp-cert",
-        KeySource::SpConfig => "--sp-cert",
-        KeySource::Metadata => "--idp-metadata",
-        KeySource::KeyInfo => "the message's own KeyInfo (not trusted: pass --idp-cert)",
+        KeySource::Config => "--idp-cert".into(),
+        KeySource::SpConfig => "--sp-cert".into(),
+        KeySource::Metadata => "--idp-metadata".into(),
+        KeySource::KeyInfo => format!(
+            "the message's own KeyInfo (not trusted: pass {})",
+            signer.options()
+        ),
     }
 }
 
@@ -553,7 +556,7 @@ fn signatures(m: &Linted, color: bool, room: usize, out: &mut Vec<String>) {
                     &format!(
                         "expires {} · from {}",
                         day(&k.info.not_after),
-                        key_source(&k.source)
+                        key_source(&k.source, report.signer)
                     ),
                     room,
                 ))

@@ -5,7 +5,7 @@ use super::accept::{Acceptance, Verdict};
 use super::cert::Cert;
 use super::contract::Contract;
 use super::locate::{Located, Site};
-use super::{Status, cause};
+use super::{Signer, Status, cause};
 use crate::finding::{Arg, Finding, Msg, Severity};
 use crate::model::{Message, MessageKind};
 use crate::msg;
@@ -26,6 +26,7 @@ pub fn all(
     acc: &Acceptance,
     keys: &[Cert],
     trusted: bool,
+    signer: Signer,
     now_ms: i64,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -43,7 +44,7 @@ pub fn all(
         }
     }
     doubled(doc, loc, acc, &mut out);
-    status(doc, m, loc, contract, verdicts, acc, &mut out);
+    status(doc, m, loc, contract, verdicts, acc, signer, &mut out);
     coverage(doc, m, loc, contract, verdicts, acc, &mut out);
     out
 }
@@ -349,7 +350,9 @@ fn doubled(doc: &Document, loc: &Located, acc: &Acceptance, out: &mut Vec<Findin
     }
 }
 
-/// SIG002 / SIG003 for the message status.
+/// SIG002 / SIG003 for the message status; `signer` is whose keys would settle who signed (an
+/// AuthnRequest's are the SP's, `--sp-cert`).
+#[allow(clippy::too_many_arguments)]
 fn status(
     doc: &Document,
     m: &Message,
@@ -357,6 +360,7 @@ fn status(
     contract: &Contract,
     verdicts: &[Verdict],
     acc: &Acceptance,
+    signer: Signer,
     out: &mut Vec<Finding>,
 ) {
     let root = doc.root;
@@ -380,18 +384,29 @@ fn status(
                     .label("unsigned"),
             );
         }
-        Status::Untrusted => out.push(
-            Finding::new(&SIG003, "the signature verifies only with the certificate the message carries itself: this proves integrity, not who signed it")
+        Status::Untrusted => {
+            let f = Finding::new(&SIG003, "the signature verifies only with the certificate the message carries itself: this proves integrity, not who signed it")
                 .at(doc.name_span(root), &root_path)
-                .label("verified with its own KeyInfo certificate"),
-        ),
+                .label("verified with its own KeyInfo certificate");
+            // The rule's help names the IdP's options; a message the SP signs needs the SP's.
+            out.push(match signer {
+                Signer::Idp => f,
+                _ => f.help(format!(
+                    "pass the signer's certificate with {} to check who signed it",
+                    signer.options()
+                )),
+            });
+        }
         Status::Invalid if acc.cause == Some(cause::PARTIAL) => {
             for n in &acc.required {
                 if !acc.covered(*n, &loc.sites, contract, verdicts) {
                     out.push(
-                        Finding::new(&SIG002, "this assertion is not covered by any valid signature")
-                            .at(doc.name_span(*n), doc.path(*n))
-                            .label("unsigned"),
+                        Finding::new(
+                            &SIG002,
+                            "this assertion is not covered by any valid signature",
+                        )
+                        .at(doc.name_span(*n), doc.path(*n))
+                        .label("unsigned"),
                     );
                 }
             }

@@ -181,14 +181,21 @@ pub enum Signer {
     Either,
 }
 
-impl Trust {
+impl Signer {
     /// The options that give these keys, as a message names them.
-    pub fn options(&self) -> &'static str {
-        match self.signer {
+    pub fn options(self) -> &'static str {
+        match self {
             Signer::Idp => "--idp-cert or --idp-metadata",
             Signer::Sp => "--sp-cert",
             Signer::Either => "--idp-cert, --idp-metadata or --sp-cert",
         }
+    }
+}
+
+impl Trust {
+    /// The options that give these keys, as a message names them.
+    pub fn options(&self) -> &'static str {
+        self.signer.options()
     }
 }
 
@@ -211,6 +218,9 @@ pub struct Report {
     pub detail: Option<Msg>,
     pub verifier: &'static str,
     pub signatures: Vec<SigReport>,
+    /// Whose keys were asked for (the summary names their options for a KeyInfo-only key).
+    #[serde(skip)]
+    pub signer: Signer,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -534,7 +544,16 @@ fn analyse_inner(
     let acc = accept::message(doc, m, &loc, &contract, &verdicts, trusted);
     let mut findings = contract.findings.clone();
     findings.extend(findings::all(
-        doc, m, &loc, &contract, &verdicts, &acc, &keys, trusted, now_ms,
+        doc,
+        m,
+        &loc,
+        &contract,
+        &verdicts,
+        &acc,
+        &keys,
+        trusted,
+        trust.signer,
+        now_ms,
     ));
     if let Some(r) = carried.as_ref().and_then(|c| c.structural.as_ref()) {
         let mut detail = crate::msg!("In the message as received (before decryption): ");
@@ -558,6 +577,7 @@ fn analyse_inner(
             detail: acc.detail,
             verifier: verifier.name(),
             signatures,
+            signer: trust.signer,
         },
         findings,
     }

@@ -97,6 +97,7 @@ pub fn analyse_redirect(
             detail: report.detail.clone(),
             verifier: verifier.name(),
             signatures: vec![report],
+            signer: trust.signer,
         },
         findings,
     })
