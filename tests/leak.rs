@@ -634,9 +634,19 @@ fn no_planted_value_reaches_a_redacted_output() {
 
     let inputs = [fa.as_str(), fb.as_str(), fh.as_str(), fk.as_str()];
     let mut runs: Vec<(String, Vec<String>)> = Vec::new();
-    for domain in [None, Some("zqvd-o4k1.test")] {
+    // The organisation's verified domains are planted too (review 30: ATL005 listed them in clear).
+    // The NameIDs' domains are among none of them, so that ATL005 quotes the list.
+    let domains = ["zqvd-o4k1.test", "zqvd-w7y3.test"];
+    for d in domains {
+        plants.push(plant("--domain", d, &[d.trim_end_matches(".test")]));
+    }
+    for domain in [None, Some(domains)] {
         let dom: Vec<String> = domain
-            .map(|d| vec!["--domain".to_string(), d.to_string()])
+            .map(|ds| {
+                ds.iter()
+                    .flat_map(|d| ["--domain".to_string(), d.to_string()])
+                    .collect()
+            })
             .unwrap_or_default();
         let mut r: Vec<String> = vec!["report".into(), "--idp-cert".into(), cert.clone()];
         r.extend(dom.clone());
