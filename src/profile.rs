@@ -110,6 +110,7 @@ pub fn from_message(m: &Message, source: &crate::source::Source) -> Node {
                 )
                 .with_opt("protocol_binding", r.and_then(|r| val(&r.protocol_binding))),
         );
+        p.set("binding", Node::map(None).with_all(transport(m, source)));
         mark_atlassian(&mut p);
         return p;
     }
@@ -311,10 +312,7 @@ pub fn from_message(m: &Message, source: &crate::source::Source) -> Node {
                     Some(m.start_tag),
                 ),
             )
-            .with(
-                "plus_unescaped",
-                Node::bool(source.plus_unescaped(), Some(m.start_tag)),
-            ),
+            .with_all(transport(m, source)),
     );
     p.set(
         "unsolicited",
@@ -322,6 +320,20 @@ pub fn from_message(m: &Message, source: &crate::source::Source) -> Node {
     );
     mark_atlassian(&mut p);
     p
+}
+
+/// How the parameter that carried a message was encoded on the way (CORE004-CORE006), for a request as
+/// for a response.
+fn transport(m: &Message, source: &crate::source::Source) -> [(&'static str, Node); 3] {
+    let at = Some(m.start_tag);
+    [
+        ("plus_unescaped", Node::bool(source.plus_unescaped(), at)),
+        ("not_base64", Node::bool(source.not_base64(), at)),
+        (
+            "redirect_not_deflated",
+            Node::bool(source.redirect_not_deflated(), at),
+        ),
+    ]
 }
 
 /// Where a finding about an absent client setting points: the `attributes` key, else the client object.

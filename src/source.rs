@@ -199,6 +199,57 @@ impl Source {
     pub fn plus_unescaped(&self) -> bool {
         self.binding.parameter.is_some() && self.encodings.contains(&Encoding::PlusFromSpace)
     }
+    /// How the message travelled, as far as the input says (review 30).
+    pub fn carrier(&self) -> Carrier {
+        let b = &self.binding;
+        if b.parameter.is_none() {
+            Carrier::Unknown
+        } else if b.in_body
+            || b.method
+                .as_deref()
+                .is_some_and(|m| m.eq_ignore_ascii_case("POST"))
+        {
+            // As `verify::redirect::not_redirect` reads it: a POSTed request is read by the POST
+            // binding, whatever its URL carries.
+            Carrier::Body
+        } else if b.url.is_some() || b.method.is_some() {
+            Carrier::Query
+        } else {
+            Carrier::Unknown
+        }
+    }
+    /// Did a binding parameter hold the XML itself, not its base64 (CORE005)? Both bindings
+    /// base64-encode the message (Bindings §3.4.4.1, §3.5.4), and every SP base64-decodes the parameter.
+    pub fn not_base64(&self) -> bool {
+        self.binding.parameter.is_some()
+            && !self
+                .encodings
+                .iter()
+                .any(|e| matches!(e, Encoding::Base64 | Encoding::Base64Url))
+    }
+    /// Did a URL's query carry the base64 of the XML without DEFLATE (CORE006)? The Redirect binding
+    /// compresses it (Bindings §3.4.4.1) unless a `SAMLEncoding` parameter names another encoding.
+    pub fn redirect_not_deflated(&self) -> bool {
+        self.carrier() == Carrier::Query
+            && !self.not_base64()
+            && !self.inflated()
+            && !self
+                .binding
+                .raw_query
+                .as_deref()
+                .is_some_and(|q| q.split('&').any(|p| p.starts_with("SAMLEncoding=")))
+    }
+}
+
+/// How a binding parameter travelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Carrier {
+    /// A request body (a POSTed form): the POST binding.
+    Body,
+    /// A URL's query, not POSTed: the Redirect binding.
+    Query,
+    /// Parameters without a URL or a method (`SAMLResponse=…` pasted), or no parameter at all.
+    Unknown,
 }
 
 /// Where lines start and where characters take more than one byte: enough to turn byte offsets into

@@ -131,6 +131,11 @@ impl Node {
         self.set(key, node);
         self
     }
+    /// Builder form of several keys.
+    #[must_use]
+    pub fn with_all(self, pairs: impl IntoIterator<Item = (&'static str, Node)>) -> Self {
+        pairs.into_iter().fold(self, |n, (k, v)| n.with(k, v))
+    }
     /// Builder form that skips `None` (the state "not emitted").
     #[must_use]
     pub fn with_opt(self, key: &str, node: Option<Node>) -> Self {

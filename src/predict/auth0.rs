@@ -45,6 +45,15 @@ macro_rules! check {
 /// for that cause, `secondary` where a third party quotes an Atlassian error URL with it, `inferred`
 /// where only the library says so.
 pub static CHECKS: &[Check] = &[
+    // Before the library: the SP's form parser and `decodeResponse` (`new Buffer(field, 'base64')`,
+    // never inflated) turn the form field into the text it parses (review 30).
+    check!(
+        "undecodable",
+        "samlp.js decodeResponse (the form field base64-decoded, never inflated)",
+        "XML is not a valid saml response",
+        ["CORE004", "CORE005", "ATL018"],
+        Inferred
+    ),
     check!(
         "not-a-response",
         "samlp.js validateSamlResponse",

@@ -26,6 +26,15 @@ pub fn predict(i: &Input) -> Prediction {
         assumptions: Vec::new(),
         reason: None,
     };
+    // Review 30: a response that does not decode as its request carried it never reaches the checks.
+    if let Some(why) = super::undecodable(i.source) {
+        return Prediction {
+            answer: Answer::Rejected,
+            check: Some("undecodable"),
+            assumptions: vec![why],
+            ..base
+        };
+    }
     // Review (2026-12-05): the prediction is about the message as sent (the model here is the one
     // received), never what samlint's own --sp-key opened. SSO 2.0 has no SP decryption key to
     // configure, so an encrypted assertion does not open there.

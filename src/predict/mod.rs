@@ -323,19 +323,43 @@ fn connection(i: &Input) -> Connection {
     }
 }
 
+/// Why the response, as the SP's POST endpoint receives it, does not decode into the XML samlint read,
+/// when the input shows how it travelled (review 30: each of these was predicted accepted). A response
+/// pasted as parameters without its request keeps the assumptions `cloud` states instead.
+pub fn undecodable(s: &Source) -> Option<crate::finding::Msg> {
+    use crate::source::Carrier;
+    let why = if s.not_base64() {
+        "the SAMLResponse parameter holds the XML itself, not its base64: the SP base64-decodes the form field into bytes that are no XML (CORE005)"
+    } else if s.carrier() == Carrier::Body && s.inflated() {
+        "the response was POSTed DEFLATE-compressed: the SP base64-decodes the form field and never inflates it, so it parses compressed bytes, not XML (ATL018)"
+    } else if s.carrier() == Carrier::Body && s.plus_unescaped() {
+        "the request body carries the base64's '+' unescaped: the SP's form parser turns them into spaces, which base64 decoding skips, so what it decodes is not the signed XML (CORE004)"
+    } else {
+        return None;
+    };
+    Some(crate::finding::Msg::from(why))
+}
+
 fn cloud(i: &Input, out: &mut Predicted) {
     let conn = connection(i);
-    let v = signer::Verifier::new(i.doc, &i.source.text, i.report, i.trust);
     let mut trace = auth0::Trace::default();
-    let outcome = auth0::judge(i.doc, &conn.cfg, &v, &mut trace);
+    let transport = undecodable(i.source);
+    let outcome = match &transport {
+        Some(why) => auth0::Outcome::Unnamed(auth0::check("undecodable"), why.clone()),
+        None => {
+            let v = signer::Verifier::new(i.doc, &i.source.text, i.report, i.trust);
+            auth0::judge(i.doc, &conn.cfg, &v, &mut trace)
+        }
+    };
     out.divergence = trace.divergence;
     let mut assumptions = conn.inferred.clone();
-    if i.source.inflated() {
+    // When the bytes it parses are not the response, nothing is assumed of how they travelled.
+    if transport.is_none() && i.source.inflated() {
         assumptions.push(
             "it came DEFLATE-encoded (the Redirect binding); Atlassian's ACS takes the POST binding, and this is what it would answer had the response been POSTed".into(),
         );
     }
-    if i.source.plus_unescaped() {
+    if transport.is_none() && i.source.plus_unescaped() {
         assumptions.push(
             "the base64's '+' reached Atlassian as '+'; the form or query carries them unescaped, which Atlassian reads as spaces, and then it cannot decode the response (CORE004)".into(),
         );
