@@ -1759,6 +1759,12 @@ fn an_untrusted_authn_request_asks_for_the_sp_certificate() {
     // So does the key line of the summary.
     let shown = common::run(&["check", &xml]).stdout;
     assert!(shown.contains("(not trusted: pass --sp-cert)"), "{shown}");
+    // The concise summary names the signed root by its kind, not "element".
+    let concise = common::run(&["check", &xml, "--format", "concise"]).stdout;
+    assert!(
+        concise.contains("signatures: AuthnRequest valid"),
+        "{concise}"
+    );
     // A Response keeps the IdP's options.
     let (_, v) = check_json(&[&signed(What::Both)]);
     let help = v["findings"]

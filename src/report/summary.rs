@@ -778,6 +778,14 @@ pub fn one_line(m: &Linted) -> String {
                         Some(e) if e.ends_with("Assertion") || e.contains("Assertion[") => {
                             "Assertion"
                         }
+                        // The root of a request or a logout message: its kind (samlint's word, not
+                        // the input's).
+                        Some(e)
+                            if m.model.kind != MessageKind::Other
+                                && e.strip_prefix('/') == Some(m.model.kind.as_str()) =>
+                        {
+                            m.model.kind.as_str()
+                        }
                         Some(e) if e.ends_with("Response") => "Response",
                         Some(_) => "element",
                         // The Redirect binding's Signature parameter signs the query.
