@@ -127,8 +127,9 @@ impl serde_json::ser::Formatter for SafeJson {
         w: &mut W,
         fragment: &str,
     ) -> std::io::Result<()> {
-        // Printable ASCII (most of every report) has nothing to escape: one pass over the bytes.
-        if fragment.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        // Printable ASCII (most of every report) has nothing to escape: one pass over the bytes, in
+        // blocks without an early exit (a vector loop).
+        if first_byte(fragment.as_bytes(), |b| !(0x20..0x7f).contains(&b)).is_none() {
             return w.write_all(fragment.as_bytes());
         }
         let mut start = 0;
