@@ -197,3 +197,52 @@ fn a_redirect_query_without_deflate_is_a_warning() {
         "{raw:?}"
     );
 }
+
+/// The Data Center prediction reads the transport too: a parameter holding the XML is rejected there,
+/// the same response base64-encoded is not.
+#[test]
+fn data_center_rejects_a_parameter_that_holds_the_xml() {
+    use samlint::verify::sign::{Alg, What, pem_body, sign};
+    const CONN: &str = "0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9";
+    let read = |rel: &str| std::fs::read_to_string(fixture(rel)).unwrap();
+    let dc = read("saml/keycloak-atlassian-unsigned.xml")
+        .trim()
+        .replace(
+            &format!("https://auth.atlassian.com/login/callback?connection=saml-{CONN}"),
+            "https://jira.example.com/plugins/servlet/samlconsumer",
+        )
+        .replace(
+            &format!("https://auth.atlassian.com/saml/{CONN}"),
+            "https://jira.example.com",
+        );
+    let signed = sign(
+        &dc,
+        What::Both,
+        read("keys/idp-key.pem").as_bytes(),
+        &pem_body(&read("keys/idp-cert.pem")),
+        Alg::RsaSha256,
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cert = fixture("keys/idp-cert.pem");
+    let dc_prediction = |body: &str| {
+        let path = write_temp(dir.path(), "body.txt", body);
+        let (_, v) = check_json(&[&path, "--idp-cert", &cert]);
+        let p = v["messages"][0]["predictions"].as_array().unwrap().clone();
+        assert_eq!(p.len(), 1, "{p:#?}");
+        assert_eq!(p[0]["sp"], "atlassian-datacenter");
+        let shown = run(&["check", &path, "--idp-cert", &cert]).stdout;
+        (
+            p[0]["accepted"].clone(),
+            shown.split_whitespace().collect::<Vec<_>>().join(" "),
+        )
+    };
+    let (accepted, shown) = dc_prediction(&format!("SAMLResponse={}", form(&signed, false)));
+    assert_eq!(accepted, false, "{shown}");
+    assert!(shown.contains("(CORE005)"), "{shown}");
+    let (accepted, shown) = dc_prediction(&format!(
+        "SAMLResponse={}",
+        form(&b64(signed.as_bytes()), false)
+    ));
+    assert_eq!(accepted, true, "{shown}");
+}
