@@ -1206,3 +1206,36 @@ fn a_page_saved_by_the_browser_is_read_as_html() {
         "{v:#}"
     );
 }
+
+/// Review 31: a realm export sorted by key (`jq -S`) names `clients` and `realm` past the first 64 KiB
+/// a folder walk looks at; it was skipped, and the run passed. It is linted as when named.
+#[test]
+fn a_sorted_realm_export_longer_than_the_walk_s_look_is_linted() {
+    let dir = tempfile::tempdir().unwrap();
+    // The fixture realm with its Atlassian client broken (the NameID becomes the username).
+    let realm = std::fs::read_to_string(fixture("keycloak/realm-atlassian.json"))
+        .unwrap()
+        .replace(
+            "\"saml_name_id_format\": \"email\"",
+            "\"saml_name_id_format\": \"username\"",
+        );
+    let rest = realm.trim_start().strip_prefix('{').unwrap();
+    let padding = "x".repeat(70 * 1024);
+    let sorted = format!("{{\"authenticationFlows\": [\"{padding}\"],{rest}");
+    let path = write_temp(dir.path(), "realm-acme.json", &sorted);
+    let (_, named) = check_json(&[&path]);
+    let named = codes(&named);
+    assert!(named.contains(&"ATL004".to_string()), "{named:?}");
+    let (_, walked) = check_json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(codes(&walked), named);
+    // An unrelated JSON file as long, with `realm` but no `clients`, is still skipped.
+    std::fs::remove_file(&path).unwrap();
+    write_temp(
+        dir.path(),
+        "data.json",
+        format!("{{\"rows\": [\"{padding}\"], \"realm\": \"acme\", \"id\": 1}}"),
+    );
+    let o = run(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(v["inputs"][0]["status"], "skipped", "{v:#}");
+}
