@@ -160,10 +160,13 @@ pub fn attr<'a>(client: &'a Node, key: &str) -> Option<&'a Node> {
     client.get("attributes").and_then(|a| a.get(key))
 }
 
-/// Keycloak's reading of a boolean setting (`"true".equals(value)`): only the exact string "true" is
-/// true; a JSON boolean, "True" or "1" is false.
+/// Keycloak's reading of a boolean setting (`"true".equals(value)`) as its JSON import stores it: the
+/// exact string "true", or the JSON boolean true, which Jackson's import turns into that string
+/// (`attributes` and mapper `config` are maps of strings, and Jackson coerces scalars to strings by
+/// default; review 31: `"saml.encrypt": true` was read as false and the encrypted client passed).
+/// "True", "1" or the number 1 are false.
 pub fn is_true(n: &Node) -> bool {
-    n.as_str() == Some("true")
+    n.as_str() == Some("true") || matches!(n.value, crate::tree::Value::Bool(true))
 }
 
 /// The SAML NameID format URN Keycloak emits for a `saml_name_id_format` value (SamlClient /

@@ -354,12 +354,14 @@ fn setting(client: &Node, key: &str, default: &str) -> Node {
     }
 }
 
-/// A boolean client setting, as Keycloak reads it (only the string "true" is true).
+/// A boolean client setting, as Keycloak reads it ([`keycloak::is_true`]).
 fn flag(client: &Node, key: &str) -> Node {
     match keycloak::attr(client, key) {
         Some(n) => {
             let mut b = Node::bool(keycloak::is_true(n), n.span);
-            if n.as_str().is_none_or(|s| s != "true" && s != "false") {
+            let written = matches!(n.as_str(), Some("true" | "false"))
+                || matches!(n.value, crate::tree::Value::Bool(_));
+            if !written {
                 b.note = Some(msg!(
                     "`{}` is {}, which Keycloak reads as false (only the string \"true\" is true)",
                     Arg::plain(key),

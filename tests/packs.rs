@@ -406,11 +406,24 @@ fn client_mutations() -> Vec<ClientCase> {
                 ("KC010", "\"saml-role-list-mapper\""),
             ],
         ),
+        // Review 31: Keycloak's import stores a JSON boolean as its string, so true is true.
         (
             "20 JSON boolean",
             |c| set_attr(c, "saml.force.post.binding", json!(true)),
             &[],
-            vec![("KC006", "true"), ("ATL018", "true")],
+            vec![],
+        ),
+        (
+            "20 JSON boolean that turns a setting on",
+            |c| set_attr(c, "saml.encrypt", json!(true)),
+            &[],
+            vec![("ATL014", "true")],
+        ),
+        (
+            "20 capitalised boolean",
+            |c| set_attr(c, "saml.force.post.binding", json!("True")),
+            &[],
+            vec![("KC006", "\"True\""), ("ATL018", "\"True\"")],
         ),
         (
             "20 mistyped key",

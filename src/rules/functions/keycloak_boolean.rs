@@ -43,7 +43,7 @@ impl Function for KeycloakBoolean {
         "keycloak-boolean"
     }
     fn doc(&self) -> &'static str {
-        "Runs on a Keycloak `attributes` map: each boolean setting present (`keys`, default: every boolean SAML client attribute) must be the string \"true\" or \"false\". Keycloak reads booleans with `\"true\".equals(value)`, so a JSON boolean, \"True\" or \"1\" is read as false."
+        "Runs on a Keycloak `attributes` map: each boolean setting present (`keys`, default: every boolean SAML client attribute) must be the string \"true\" or \"false\" (or a JSON boolean, which Keycloak's import stores as that string). Keycloak reads booleans with `\"true\".equals(value)`, so \"True\", \"1\" or a number is read as false."
     }
     fn compile(&self, o: Option<&marked_yaml::Node>) -> Result<Box<dyn Check>, OptionsError> {
         let opts: Opts = options(o, self.name())?;
@@ -64,19 +64,17 @@ impl Check for BoolCheck {
             .filter_map(|e| {
                 let shown = match &e.node.value {
                     Value::Str(s) if s == "true" || s == "false" => return None,
+                    // Keycloak's import (Jackson) stores a JSON boolean as its string: read as written
+                    // (review 31).
+                    Value::Bool(_) => return None,
                     Value::Str(s) => msg!("the string \"{}\"", Arg::value(s)),
-                    Value::Bool(b) => msg!("the JSON boolean {}", Arg::plain(b)),
                     _ => msg!("a JSON {}", Arg::plain(e.node.type_name())),
-                };
-                let read = match &e.node.value {
-                    Value::Bool(true) => ", not true",
-                    _ => "",
                 };
                 Some(
                     Hit::new({
                         let mut m = msg!("`{}` is ", Arg::value(&e.key));
                         m.push(shown);
-                        m.push(msg!(", which Keycloak reads as false{}", Arg::plain(read)));
+                        m.push(msg!(", which Keycloak reads as false"));
                         m
                     })
                     .at(e.node.span)
