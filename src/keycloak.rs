@@ -310,13 +310,12 @@ pub fn realm_keys(realm: &Node) -> Vec<RealmKey<'_>> {
         else {
             continue;
         };
-        // Signing keys only: every realm also has `rsa-enc-generated` (keyUse ENC, algorithm RSA-OAEP),
-        // which encrypts and never signs a SAML response (seen in Keycloak 26.7's own exports).
-        let alg = first("algorithm").unwrap_or("RS256");
-        let signs = matches!(
-            alg,
-            "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512"
-        );
+        // The keys SAML signs with: Keycloak's SAML protocol takes the realm's active RS256 signing
+        // key (`KeyManager.getActiveRsaKey` is `getActiveKey(realm, SIG, RS256)`), whatever the
+        // client's signature algorithm; an RS512 or PS256 key never signs a SAML response, nor does
+        // `rsa-enc-generated` (keyUse ENC, algorithm RSA-OAEP; review 31: a PS256 key of higher
+        // priority was taken for the signing key).
+        let signs = first("algorithm").unwrap_or("RS256") == "RS256";
         if !signs || first("keyUse").is_some_and(|u| u.eq_ignore_ascii_case("enc")) {
             continue;
         }
@@ -445,8 +444,9 @@ mod tests {
                {"name":"ps","config":{"certificate":["c4"],"algorithm":["PS256"]}}]}}"#,
         )
         .unwrap();
+        // Only RS256 signs SAML (review 31): not the PS256 key.
         let names: Vec<String> = realm_keys(&r).into_iter().map(|k| k.name).collect();
-        assert_eq!(names, ["rsa-generated", "ps"]);
+        assert_eq!(names, ["rsa-generated"]);
     }
 
     #[test]

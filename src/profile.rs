@@ -730,7 +730,7 @@ mod tests {
     #[test]
     fn client_projection_reads_keycloak_defaults() {
         let c = parse_json(
-            r#"{"clientId":"https://auth.atlassian.com/saml/x","protocol":"saml","attributes":{"saml.server.signature":true},
+            r#"{"clientId":"https://auth.atlassian.com/saml/x","protocol":"saml","attributes":{"saml.server.signature":"True","saml.assertion.signature":true},
                "protocolMappers":[{"protocol":"saml","protocolMapper":"saml-group-membership-mapper","config":{"attribute.name":"groups","full.path":"true"}}]}"#,
         )
         .unwrap();
@@ -740,9 +740,13 @@ mod tests {
             Some("username")
         );
         assert!(p.path(&["name_id", "kind"]).unwrap().note.is_some());
-        // A JSON boolean is read as false, with a note.
+        // "True" is read as false, with a note; a JSON boolean as Keycloak's import stores it (the
+        // string "true"), without one (review 31).
         let rs = p.path(&["signing", "response"]).unwrap();
         assert_eq!(rs.value, Value::Bool(false));
+        let ra = p.path(&["signing", "assertion"]).unwrap();
+        assert_eq!(ra.value, Value::Bool(true));
+        assert!(ra.note.is_none());
         assert!(
             rs.note
                 .as_ref()

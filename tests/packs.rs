@@ -619,6 +619,30 @@ fn realm_mutations() {
         hits.iter().map(|h| h.code.as_str()).collect::<Vec<_>>(),
         ["KC017"]
     );
+    // Review 31: a PS256 key of higher priority never signs SAML (Keycloak takes the active RS256
+    // key): the realm's RS256 certificate is the one to give, and the PS256 one is not a second key.
+    let mut r = realm();
+    let mut ps = r["components"]["org.keycloak.keys.KeyProvider"][0].clone();
+    let other_pem = std::fs::read_to_string(fixture("keys/idp-cert-other.pem")).unwrap();
+    let other_b64: String = other_pem
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    ps["name"] = json!("rsa-ps256");
+    ps["config"]["priority"] = json!(["200"]);
+    ps["config"]["algorithm"] = json!(["PS256"]);
+    ps["config"]["certificate"] = json!([other_b64]);
+    r["components"]["org.keycloak.keys.KeyProvider"]
+        .as_array_mut()
+        .unwrap()
+        .push(ps);
+    let hits = lint_text("realm.json", &text(&r), &opts);
+    assert!(hits.is_empty(), "{hits:?}");
+    let hits = lint_text("realm.json", &text(&r), &other);
+    assert_eq!(
+        hits.iter().map(|h| h.code.as_str()).collect::<Vec<_>>(),
+        ["KC014"]
+    );
     // A key whose base64 goes on after its padding (keycloak/keycloak#46591): Keycloak 26.5+ rejects it;
     // older versions ignored the tail, so KC014 still compares the certificate they signed with.
     let mut r = realm();

@@ -31,7 +31,7 @@ impl Function for RealmKeys {
         "realm-keys"
     }
     fn doc(&self) -> &'static str {
-        "Runs on a realm export: reads the realm's RSA signing certificates (key providers under `components`, or the legacy realm `certificate`). `mode: trusted` (the default) reports, when `--idp-cert` is given, that the active key with the highest priority has another certificate (Atlassian's \"Invalid thumbprint\"); `mode: several-active` reports more than one active RSA key (the one with the highest priority signs, so a priority change or rotation changes the certificate); `mode: padding` reports a key provider's `privateKey` or `certificate` (or the legacy realm-level keys) whose base64 goes on after its `=` padding (`…==+`), which Java's decoders, and so Keycloak 26.5 and later, reject. The values are never printed."
+        "Runs on a realm export: reads the realm's RS256 signing certificates, the keys Keycloak's SAML protocol signs with (key providers under `components`, or the legacy realm `certificate`). `mode: trusted` (the default) reports, when `--idp-cert` is given, that the active key with the highest priority has another certificate (Atlassian's \"Invalid thumbprint\"); `mode: several-active` reports more than one active RS256 key (the one with the highest priority signs, so a priority change or rotation changes the certificate); `mode: padding` reports a key provider's `privateKey` or `certificate` (or the legacy realm-level keys) whose base64 goes on after its `=` padding (`…==+`), which Java's decoders, and so Keycloak 26.5 and later, reject. The values are never printed."
     }
     fn compile(&self, o: Option<&marked_yaml::Node>) -> Result<Box<dyn Check>, OptionsError> {
         let opts: Opts = options(o, self.name())?;
@@ -114,7 +114,7 @@ impl Check for KeysCheck {
             let names: Vec<&str> = active.iter().map(|k| k.name.as_str()).collect();
             return vec![
                 Hit::new(msg!(
-                    "{} active RSA signing keys ({}); the one with the highest priority signs, and a change of priority changes the certificate the SP must trust",
+                    "{} active RS256 signing keys ({}); the one with the highest priority signs, and a change of priority changes the certificate the SP must trust",
                     Arg::plain(active.len()),
                     Arg::text(names.join(", "))
                 ))
