@@ -64,7 +64,8 @@ fn mark_atlassian(p: &mut Node) {
 /// Project a SAML message (Response or AuthnRequest); its source says whether it came over the Redirect
 /// binding and whether that binding's query carried a Signature.
 pub fn from_message(m: &Message, source: &crate::source::Source) -> Node {
-    let redirect = source.inflated();
+    // DEFLATE-encoded, or carried in a URL's query that was not POSTed: the Redirect binding.
+    let redirect = source.inflated() || source.carrier() == crate::source::Carrier::Query;
     let query_signed = source.binding.signature.is_some();
     let mut p = Node::map(Some(m.span)).with(
         "source",

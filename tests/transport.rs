@@ -246,3 +246,22 @@ fn data_center_rejects_a_parameter_that_holds_the_xml() {
     ));
     assert_eq!(accepted, true, "{shown}");
 }
+
+/// Review 31: a response in a URL's query (a GET to the ACS, or a pasted URL) never reaches the
+/// library, which reads only a POSTed form: rejected, and ATL018 says the binding, compressed or not.
+#[test]
+fn a_response_in_a_url_query_is_rejected() {
+    for value in [b64(&deflated(&xml())), b64(xml().as_bytes())] {
+        let url = format!("{ACS}&SAMLResponse={}", form(&value, false));
+        for (name, text) in [("get.har", har(&url, None)), ("url.txt", url.clone())] {
+            let (_, codes, cloud) = check(name, &text);
+            assert!(codes.contains(&"ATL018".to_string()), "{name}: {codes:?}");
+            assert_eq!(cloud.json["outcome"], "rejected", "{name}: {}", cloud.shown);
+            assert!(
+                cloud.shown.contains("came in a URL's query"),
+                "{}",
+                cloud.shown
+            );
+        }
+    }
+}

@@ -324,8 +324,8 @@ fn connection(i: &Input) -> Connection {
 }
 
 /// Why the response, as the SP's POST endpoint receives it, does not decode into the XML samlint read,
-/// when the input shows how it travelled (review 30: each of these was predicted accepted). A response
-/// pasted as parameters without its request keeps the assumptions `cloud` states instead.
+/// when the input shows how it travelled (reviews 30 and 31: each of these was predicted accepted). A
+/// response pasted as parameters without its request keeps the assumptions `cloud` states instead.
 pub fn undecodable(s: &Source) -> Option<crate::finding::Msg> {
     use crate::source::Carrier;
     let why = if s.not_base64() {
@@ -334,6 +334,10 @@ pub fn undecodable(s: &Source) -> Option<crate::finding::Msg> {
         "the response was POSTed DEFLATE-compressed: the SP base64-decodes the form field and never inflates it, so it parses compressed bytes, not XML (ATL018)"
     } else if s.carrier() == Carrier::Body && s.plus_unescaped() {
         "the request body carries the base64's '+' unescaped: the SP's form parser turns them into spaces, which base64 decoding skips, so what it decodes is not the signed XML (CORE004)"
+    } else if s.carrier() == Carrier::Query {
+        // passport-wsfed-saml2 strategy.js reads a response only from `req.method === 'POST'` with
+        // `req.body.SAMLResponse`; a GET starts a new login instead (review 31).
+        "the response came in a URL's query (the Redirect binding): the SP's library reads a response only from a POSTed form, so it never reads this one (ATL018)"
     } else {
         return None;
     };
