@@ -42,10 +42,7 @@ fn val(v: &Option<crate::model::Val>) -> Option<Node> {
 /// Mark the profile as Atlassian Cloud's when its SP entity ID, ACS or (clients) a redirect URI is on
 /// auth.atlassian.com: `sp.atlassian_cloud`, which packs and rules use to decide whether they apply.
 fn mark_atlassian(p: &mut Node) {
-    let on = |n: Option<&Node>| {
-        n.and_then(Node::as_str)
-            .is_some_and(|s| s.starts_with("https://auth.atlassian.com/"))
-    };
+    let on = |n: Option<&Node>| n.and_then(Node::as_str).is_some_and(on_atlassian);
     let Some(sp) = p.get("sp") else { return };
     let hit = [sp.get("entity_id"), sp.get("acs_url")]
         .into_iter()
@@ -59,6 +56,20 @@ fn mark_atlassian(p: &mut Node) {
     let mut sp = sp.clone();
     sp.set("atlassian_cloud", flag);
     p.set("sp", sp);
+}
+
+/// Does `s` name Atlassian Cloud's SAML host, however its scheme is written or if it is left out (review
+/// 31: `auth.atlassian.com/saml/…` and `HTTPS://…` skipped the pack whose ATL001 reports exactly that)?
+/// Host names are case-insensitive.
+fn on_atlassian(s: &str) -> bool {
+    let s = s.trim();
+    let rest = ["https://", "http://"]
+        .iter()
+        .find(|p| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)))
+        .and_then(|p| s.get(p.len()..))
+        .unwrap_or(s);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    host.eq_ignore_ascii_case("auth.atlassian.com")
 }
 
 /// Project a SAML message (Response or AuthnRequest); its source says whether it came over the Redirect

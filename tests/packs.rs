@@ -406,6 +406,28 @@ fn client_mutations() -> Vec<ClientCase> {
                 ("KC010", "\"saml-role-list-mapper\""),
             ],
         ),
+        // Review 31: the Atlassian pack applies to an entity ID written without its scheme (or with
+        // it in capitals), which ATL001 reports; it was skipped, and the client passed.
+        (
+            "Atlassian URLs without their scheme",
+            |c| {
+                let text = c
+                    .to_string()
+                    .replace("https://auth.atlassian.com", "auth.atlassian.com");
+                *c = serde_json::from_str(&text).unwrap();
+            },
+            &[],
+            vec![
+                (
+                    "ATL001",
+                    "\"auth.atlassian.com/saml/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9\"",
+                ),
+                (
+                    "ATL002",
+                    "\"auth.atlassian.com/login/callback?connection=saml-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9\"",
+                ),
+            ],
+        ),
         // Review 31: Keycloak's import stores a JSON boolean as its string, so true is true.
         (
             "20 JSON boolean",
