@@ -676,7 +676,8 @@ fn report_errors(run: &Run, color: Color) {
     };
     let mut err = std::io::stderr().lock();
     for e in run.errors() {
-        let _ = err.write_all(human::render_error(style, e).as_bytes());
+        let shown = human::render_error(style, e);
+        let _ = err.write_all(crate::util::defuse_ci(&shown).as_bytes());
         let _ = err.write_all(b"\n");
     }
 }
@@ -700,7 +701,10 @@ fn usage_error(e: crate::error::InputError, color: Color) -> u8 {
         width: width(),
         show_infos: false,
     };
-    eprint!("{}", human::render_error(style, &e));
+    eprint!(
+        "{}",
+        crate::util::defuse_ci(&human::render_error(style, &e))
+    );
     2
 }
 
@@ -982,12 +986,13 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
     if a.quiet {
         // One line per input that could not be linted: the reason for exit code 2.
         for e in run.errors() {
-            eprintln!(
+            let line = format!(
                 "{}: error[{}] {}",
                 e.origin,
                 e.kind.code(),
                 crate::util::one_line(&e.kind.to_string())
             );
+            eprintln!("{}", crate::util::defuse_ci(&line));
         }
     } else if format == Format::Markdown && !a.no_redact {
         // The report is redacted, and so are the errors beside it (`samlint report > out.md 2>&1`
@@ -1004,8 +1009,15 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
         if format == Format::Github && !a.statistics {
             text.push_str(&n.annotation());
         } else {
-            eprint!("{}", n.line());
+            eprint!("{}", crate::util::defuse_ci(&n.line()));
         }
+    }
+    // Values from the input must not read as workflow commands in a CI log; `--format github` is
+    // made of them (its values escaped), and JSON strings escape `##[` themselves.
+    if !matches!(format, Format::Github | Format::Json | Format::Sarif)
+        && let std::borrow::Cow::Owned(t) = crate::util::defuse_ci(&text)
+    {
+        text = t;
     }
     let stream = format == Format::Json && !a.quiet && !a.statistics;
     let written = if stream {
@@ -1098,7 +1110,10 @@ fn pack_error(e: crate::rules::pack::PackError, color: Color) -> u8 {
         width: width(),
         show_infos: false,
     };
-    eprint!("{}", human::render_error(style, &e.into_input_error()));
+    eprint!(
+        "{}",
+        crate::util::defuse_ci(&human::render_error(style, &e.into_input_error()))
+    );
     2
 }
 

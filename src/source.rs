@@ -106,7 +106,8 @@ impl fmt::Display for Origin {
             if i > 0 {
                 f.write_str(" › ")?;
             }
-            f.write_str(&crate::util::sanitize(step))?;
+            // One line: a file name holding a newline would start a line with what follows it.
+            f.write_str(&crate::util::sanitize(step).replace('\n', "\\n"))?;
         }
         Ok(())
     }

@@ -41,6 +41,39 @@ pub fn one_line(s: &str) -> String {
         .collect()
 }
 
+/// Text for a CI log with nothing the GitHub Actions runner reads as a workflow command (review 31): a
+/// line that starts, after white space, with `::` and names a command (another `::` follows) gets a
+/// space between its first colons, and `##[` (the runner's legacy form, matched anywhere in a line)
+/// becomes `# #[`. Input values reach the human formats and stderr, and a value can start a line (a
+/// wrapped one, or a file name holding a newline). Samlint's own `--format github` lines are the
+/// only commands it writes, and do not pass through here.
+pub fn defuse_ci(s: &str) -> std::borrow::Cow<'_, str> {
+    let command = |l: &str| {
+        l.trim_start()
+            .strip_prefix("::")
+            .is_some_and(|rest| rest.contains("::"))
+    };
+    if !s.contains("##[") && !s.split('\n').any(command) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for (i, line) in s.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let line = line.replace("##[", "# #[");
+        if command(&line) {
+            let lead = line.len() - line.trim_start().len();
+            out.push_str(&line[..lead]);
+            out.push_str(": :");
+            out.push_str(&line[lead + 2..]);
+        } else {
+            out.push_str(&line);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// One of HTTP's registered request methods (RFC 9110 §9, RFC 5789), in capitals as captures write
 /// them.
 pub fn is_http_method(m: &str) -> bool {
@@ -129,13 +162,21 @@ impl serde_json::ser::Formatter for SafeJson {
     ) -> std::io::Result<()> {
         // Printable ASCII (most of every report) has nothing to escape: one pass over the bytes, in
         // blocks without an early exit (a vector loop).
-        if first_byte(fragment.as_bytes(), |b| !(0x20..0x7f).contains(&b)).is_none() {
-            return w.write_all(fragment.as_bytes());
+        let b = fragment.as_bytes();
+        if first_byte(b, |b| !(0x20..0x7f).contains(&b)).is_none()
+            && (memchr::memchr(b'#', b).is_none() || memchr::memmem::find(b, b"##[").is_none())
+        {
+            return w.write_all(b);
         }
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
-            if c.is_control() || is_invisible_format(c) {
-                w.write_all(&fragment.as_bytes()[start..i])?;
+            // `##[` is the GitHub runner's legacy workflow command, read anywhere in a log line: its
+            // second `#` is written escaped (the same JSON string; review 31).
+            let command = c == '#'
+                && i.checked_sub(1).and_then(|j| b.get(j)) == Some(&b'#')
+                && b.get(i + 1) == Some(&b'[');
+            if c.is_control() || is_invisible_format(c) || command {
+                w.write_all(&b[start..i])?;
                 write!(w, "\\u{:04x}", c as u32)?;
                 start = i + c.len_utf8();
             }
@@ -411,6 +452,21 @@ mod tests {
     fn ellipsize_cuts() {
         assert_eq!(ellipsize("abcdef", 4), "abc…");
         assert_eq!(ellipsize("abc", 4), "abc");
+    }
+}
+
+#[cfg(test)]
+mod ci_tests {
+    use super::defuse_ci;
+
+    #[test]
+    fn workflow_commands_are_defused_and_other_text_kept() {
+        let same = "plain text\n  a::b::c inside a line\n::no-second-colon-pair\n";
+        assert!(matches!(defuse_ci(same), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(
+            defuse_ci("x\n  ::error title=a::b\nsee ##[warning]y"),
+            "x\n  : :error title=a::b\nsee # #[warning]y"
+        );
     }
 }
 

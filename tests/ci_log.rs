@@ -1,0 +1,97 @@
+//! Review 31: nothing samlint prints from the input reads as a GitHub Actions workflow command in a CI
+//! log. The runner takes a line that starts, after white space, with `::name ...::` (TryParseV2 trims
+//! the line first) and, in its legacy form, `##[name]` anywhere in a line. Samlint's own
+//! `--format github` lines are the only commands it may write.
+
+mod common;
+use common::*;
+use serde_json::Value;
+
+/// Lines of `text` the runner would read as a command.
+fn commands(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| {
+            let t = l.trim_start();
+            t.strip_prefix("::").is_some_and(|r| r.contains("::")) || l.contains("##[")
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// The fixture Atlassian client with `client_id` (JSON text).
+fn client(client_id: &str) -> String {
+    let mut c: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("keycloak/atlassian-cloud-ok.json")).unwrap(),
+    )
+    .unwrap();
+    c["clientId"] = Value::String(client_id.into());
+    serde_json::to_string_pretty(&c).unwrap()
+}
+
+#[test]
+fn values_and_file_names_never_start_a_workflow_command() {
+    let dir = tempfile::tempdir().unwrap();
+    // A value that wraps so that a command starts a line, a value with the legacy form, and a file
+    // name with newlines around a command.
+    let wrapping = format!(
+        "https://auth.atlassian.com/saml/0f1e2d3c {} ::error title=Injected::from-a-clientId",
+        "A".repeat(90)
+    );
+    write_temp(dir.path(), "wrap.json", client(&wrapping));
+    write_temp(
+        dir.path(),
+        "legacy.json",
+        client("https://auth.atlassian.com/saml/x ##[error]legacy"),
+    );
+    write_temp(
+        dir.path(),
+        "a\n::warning file=x::from a file name\n.json",
+        client("https://auth.atlassian.com/saml/y"),
+    );
+    let d = dir.path().to_str().unwrap();
+    let mut lines = 0;
+    for format in ["full", "concise", "junit", "markdown", "json", "sarif"] {
+        let o = run(&["check", d, "--format", format]);
+        assert!(
+            matches!(o.code, 1),
+            "{format}: exit {}: {}",
+            o.code,
+            o.stderr
+        );
+        lines += o.stdout.lines().count();
+        assert_eq!(commands(&o.stdout), Vec::<String>::new(), "{format} stdout");
+        assert_eq!(commands(&o.stderr), Vec::<String>::new(), "{format} stderr");
+    }
+    assert!(lines > 100, "the outputs were read");
+    // JSON keeps the value itself (its `#` escaped, not changed).
+    let (_, v) = check_json(&[d]);
+    assert!(
+        v.to_string().contains("##[error]legacy"),
+        "the value is kept: {v}"
+    );
+    // --format github: every stdout line is samlint's own command, escaped.
+    let o = run(&["check", d, "--format", "github"]);
+    for l in o.stdout.lines() {
+        assert!(l.starts_with("::"), "{l}");
+        assert!(!l[2..].contains("\n"), "{l}");
+    }
+}
+
+#[test]
+fn an_unreadable_file_s_name_is_no_command_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    write_temp(dir.path(), "bad##[error]x.json", "{\"clientId\": \"x");
+    let d = dir.path().to_str().unwrap();
+    for format in ["github", "full", "concise", "json"] {
+        let o = run(&["check", d, "--format", format]);
+        assert_eq!(o.code, 2, "{format}: {}", o.stderr);
+        assert!(
+            format!("{}{}", o.stdout, o.stderr).contains("x.json"),
+            "{format}: the file is named"
+        );
+        assert_eq!(commands(&o.stderr), Vec::<String>::new(), "{format} stderr");
+        if format != "github" {
+            assert_eq!(commands(&o.stdout), Vec::<String>::new(), "{format} stdout");
+        }
+    }
+}
