@@ -113,6 +113,26 @@ impl ClientRef<'_> {
     pub fn is_saml(&self) -> bool {
         self.protocol.as_deref() == Some("saml")
     }
+    /// Does the client carry SAML settings (an `attributes` key `saml…`, or a `saml-…` protocol
+    /// mapper) whatever its `protocol` says? One that does without `protocol: saml` is a SAML client
+    /// Keycloak serves as another protocol (review 31: it was skipped, and the run passed).
+    pub fn looks_saml(&self) -> bool {
+        let settings = self.node.get("attributes").is_some_and(|a| {
+            a.entries().iter().any(|e| {
+                e.key
+                    .get(..4)
+                    .is_some_and(|k| k.eq_ignore_ascii_case("saml"))
+            })
+        });
+        let mappers = self.node.get("protocolMappers").is_some_and(|l| {
+            l.items().iter().any(|m| {
+                m.get("protocolMapper")
+                    .and_then(Node::as_str)
+                    .is_some_and(|t| t.starts_with("saml-"))
+            })
+        });
+        settings || mappers
+    }
 }
 
 /// Every client of an export, in file order.

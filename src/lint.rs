@@ -1002,7 +1002,40 @@ fn keycloak_input(
             decryption: None,
         }
     };
-    for c in keycloak::clients(&root, kind) {
+    let clients = keycloak::clients(&root, kind);
+    // A client with SAML settings that Keycloak serves as another protocol: the export is read no
+    // further (its SAML settings are never used), and the run does not pass (review 31). The path
+    // names it; its values are not quoted (an input error is shown unredacted).
+    // Only without a protocol or with `saml` miswritten: exports of Keycloak 4 to about 19 carry
+    // `saml.*` attributes on every OpenID Connect client.
+    let misread = |c: &&keycloak::ClientRef| {
+        !c.is_saml()
+            && c.protocol
+                .as_deref()
+                .is_none_or(|p| p.eq_ignore_ascii_case("saml"))
+            && c.looks_saml()
+    };
+    if let Some(c) = clients.iter().find(misread) {
+        let what = if c.protocol.is_none() {
+            "has no `protocol`, so Keycloak imports it as an OpenID Connect client"
+        } else {
+            "has a `protocol` that is not exactly `saml` (Keycloak compares it case for case), so Keycloak does not serve it as a SAML client"
+        };
+        fail(
+            report,
+            InputError::new(
+                &origin,
+                crate::error::ErrorKind::Unrecognised {
+                    detail: format!(
+                        "the client at {} carries SAML settings but {what}: its SAML logins fail (\"Wrong client protocol\"); set `\"protocol\": \"saml\"`",
+                        crate::util::one_line(&c.path)
+                    ),
+                },
+            ),
+        );
+        return Vec::new();
+    }
+    for c in clients {
         if !c.is_saml() || opts.client.as_ref().is_some_and(|id| *id != c.client_id) {
             continue;
         }

@@ -1137,3 +1137,35 @@ fn keycloak_projection_matches_keycloak_produced_responses() {
     }
     assert!(compared >= 10, "only {compared} values compared");
 }
+
+/// Review 31: a client with SAML settings but no `protocol` (Keycloak imports it as OpenID Connect) or
+/// with `SAML` was skipped and the run passed; it is now an input error naming the client's path. An
+/// OpenID Connect client with `saml.*` attributes (Keycloak 4 to 19 exported them) is not.
+#[test]
+fn a_saml_client_keycloak_would_serve_as_another_protocol_does_not_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, protocol, code) in [
+        ("none.json", None, 2),
+        ("upper.json", Some("SAML"), 2),
+        ("oidc.json", Some("openid-connect"), 0),
+        ("saml.json", Some("saml"), 0),
+    ] {
+        let mut c = ok_client();
+        match protocol {
+            Some(p) => c["protocol"] = json!(p),
+            None => {
+                c.as_object_mut().unwrap().remove("protocol");
+            }
+        }
+        let path = write_temp(dir.path(), name, serde_json::to_string_pretty(&c).unwrap());
+        let o = run(&["check", &path, "--format", "concise"]);
+        assert_eq!(o.code, code, "{name}: {}{}", o.stdout, o.stderr);
+        if code == 2 {
+            let shown = format!("{}{}", o.stdout, o.stderr);
+            assert!(
+                shown.contains("the client at $ carries SAML settings"),
+                "{shown}"
+            );
+        }
+    }
+}
