@@ -953,8 +953,9 @@ fn every_pack_rule_is_exercised() {
         "ATL019", "ATL020", "ATL021", "ADC003", "CORE001", "CORE002", "CORE003", "KC018", "KC019",
         "KC020", "KC021", "KC022", "KC023",
         // tests/forms.rs base64_whose_plus_became_spaces_is_recovered_and_said.
-        "CORE004", // tests/transport.rs (review 30).
-        "CORE005", "CORE006",
+        "CORE004",
+        // tests/transport.rs (review 30); an_unset_client_signature_is_a_warning (review 31).
+        "CORE005", "CORE006", "KC026",
     ] {
         covered.insert(c.into());
     }
@@ -1167,5 +1168,36 @@ fn a_saml_client_keycloak_would_serve_as_another_protocol_does_not_pass() {
                 "{shown}"
             );
         }
+    }
+}
+
+/// Review 31: Keycloak's client import (admin console, REST) turns an unset client signature on, which
+/// is KC001's failure; the file does not say which import it takes, so KC026 warns.
+#[test]
+fn an_unset_client_signature_is_a_warning() {
+    let mut c = ok_client();
+    c["attributes"]
+        .as_object_mut()
+        .unwrap()
+        .remove("saml.client.signature");
+    let opts = options(&[], &[], "keys/idp-cert.pem");
+    let hits = lint_text(
+        "client.json",
+        &serde_json::to_string_pretty(&c).unwrap(),
+        &opts,
+    );
+    let codes: Vec<&str> = hits.iter().map(|h| h.code.as_str()).collect();
+    assert_eq!(codes, ["KC026"], "{hits:?}");
+    assert!(hits[0].severity == samlint::finding::Severity::Warning);
+    // Set, to either value: not KC026 ("true" is KC001).
+    for (v, want) in [("false", vec![]), ("true", vec!["KC001"])] {
+        c["attributes"]["saml.client.signature"] = json!(v);
+        let hits = lint_text(
+            "client.json",
+            &serde_json::to_string_pretty(&c).unwrap(),
+            &opts,
+        );
+        let codes: Vec<&str> = hits.iter().map(|h| h.code.as_str()).collect();
+        assert_eq!(codes, want, "{v}");
     }
 }
