@@ -443,6 +443,32 @@ pub fn from_client(client: &Node, realm: Option<&Node>) -> Node {
         format.note = Some(n.clone());
         kind_node.note = Some(n.clone());
     }
+    let (mappers, unresolved) = keycloak::mappers(client, realm);
+    // A NameID mapper for this format decides the value (SamlProtocol.getSAMLNameId asks the client's
+    // `saml-user-attribute-nameid-mapper`s first; UserAttributeNameIdMapper answers when its
+    // `mapper.nameid.format` is the format in effect). Review 31: a mapper sending the username under
+    // the email format passed, and one sending the email under the username format was an error.
+    if let Some((m, attribute)) = mappers.iter().find_map(|m| {
+        let get = |k: &str| m.node.get("config").and_then(|c| c.get(k));
+        (m.node.get("protocolMapper").and_then(Node::as_str)
+            == Some("saml-user-attribute-nameid-mapper")
+            && get("mapper.nameid.format").and_then(Node::as_str) == Some(urn))
+        .then(|| get("user.attribute").and_then(Node::as_str).map(|a| (m, a)))
+        .flatten()
+    }) {
+        let span = m.node.span.or(fmt.span);
+        kind_node = match attribute {
+            "email" => Node::str("email", span),
+            "username" => Node::str("username", span),
+            other => Node::str(format!("attribute {other}"), span),
+        }
+        .note(msg!(
+            "the NameID mapper `{}` ({}) sends the user attribute `{}` for this format",
+            Arg::text(m.node.get("name").and_then(Node::as_str).unwrap_or("?")),
+            Arg::plain(&m.from),
+            Arg::text(attribute)
+        ));
+    }
     p.set(
         "name_id",
         Node::map(fmt.span)
@@ -454,7 +480,6 @@ pub fn from_client(client: &Node, realm: Option<&Node>) -> Node {
                 Node::unknown("a client export does not say which user logs in"),
             ),
     );
-    let (mappers, unresolved) = keycloak::mappers(client, realm);
     let no_roles = no_roles_in_scope(client, realm, &mappers);
     let attrs: Vec<Node> = mappers
         .iter()

@@ -1201,3 +1201,45 @@ fn an_unset_client_signature_is_a_warning() {
         assert_eq!(codes, want, "{v}");
     }
 }
+
+/// Review 31: a `saml-user-attribute-nameid-mapper` for the format in effect decides the NameID
+/// (SamlProtocol.getSAMLNameId asks it first): the username under the email format is ATL004, and the
+/// email under the username format is not.
+#[test]
+fn a_nameid_mapper_decides_the_nameid() {
+    let opts = options(&[], &[], "keys/idp-cert.pem");
+    let codes = |c: &Value| -> Vec<String> {
+        lint_text(
+            "client.json",
+            &serde_json::to_string_pretty(c).unwrap(),
+            &opts,
+        )
+        .into_iter()
+        .map(|h| h.code)
+        .collect()
+    };
+    let mapper = |format: &str, attribute: &str| {
+        json!({"name": "nameid", "protocol": "saml", "protocolMapper": "saml-user-attribute-nameid-mapper",
+               "config": {"mapper.nameid.format": format, "user.attribute": attribute}})
+    };
+    const EMAIL: &str = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress";
+    const UNSPECIFIED: &str = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified";
+    let with = |c: &mut Value, m: Value| c["protocolMappers"].as_array_mut().unwrap().push(m);
+    let mut c = ok_client();
+    with(&mut c, mapper(EMAIL, "username"));
+    assert_eq!(codes(&c), ["ATL004"]);
+    // Another format's mapper does not apply.
+    let mut c = ok_client();
+    with(&mut c, mapper(UNSPECIFIED, "username"));
+    assert_eq!(codes(&c), Vec::<String>::new());
+    // The username format with a mapper that sends the email: no ATL004 (it was one).
+    let mut c = ok_client();
+    c["attributes"]["saml_name_id_format"] = json!("username");
+    assert!(codes(&c).contains(&"ATL004".to_string()));
+    with(&mut c, mapper(UNSPECIFIED, "email"));
+    assert!(
+        !codes(&c).contains(&"ATL004".to_string()),
+        "{:?}",
+        codes(&c)
+    );
+}
