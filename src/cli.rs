@@ -910,6 +910,23 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
     let mut inputs = a.common.inputs.clone();
     inputs.extend(a.rules.keycloak.iter().cloned());
     let mut run = lint::run(&inputs, stdin, &opts);
+    // `--client` that names no client linted is a mistake in the command, never a clean pass (review
+    // 31). Its value is not quoted: it may be an entity ID.
+    if let Some(id) = &a.rules.client
+        && run.errors().next().is_none()
+        && !run
+            .messages
+            .iter()
+            .any(|m| m.client.as_ref().is_some_and(|c| &c.id == id))
+    {
+        return usage_error(
+            usage(
+                "--client",
+                "no SAML client of the Keycloak exports given has this clientId".to_string(),
+            ),
+            a.common.color,
+        );
+    }
     let mut notes = crate::adopt::suppress(&mut run, &config.suppressions, &crate::adopt::today());
     if let Some(path) = &a.write_baseline {
         if let Err(e) = std::fs::write(path, crate::adopt::baseline(&run)) {

@@ -1243,3 +1243,19 @@ fn a_nameid_mapper_decides_the_nameid() {
         codes(&c)
     );
 }
+
+/// Review 31: `--client` naming no client linted exited 0 with nothing checked.
+#[test]
+fn a_client_option_that_names_no_client_is_an_error() {
+    let client = fixture("keycloak/atlassian-cloud-ok.json");
+    let o = run(&[
+        "check",
+        &client,
+        "--client",
+        "https://example.com/not-there",
+    ]);
+    assert_eq!(o.code, 2, "{}{}", o.stdout, o.stderr);
+    assert!(o.stderr.contains("--client"), "{}", o.stderr);
+    let id = "https://auth.atlassian.com/saml/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9";
+    assert_eq!(run(&["check", &client, "--client", id]).code, 0);
+}
