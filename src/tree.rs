@@ -224,6 +224,11 @@ fn check_depth(text: &str) -> Result<(), JsonError> {
 
 /// Parse strict JSON (no comments, no trailing commas) into a span-carrying tree.
 pub fn parse_json(text: &str) -> Result<Node, JsonError> {
+    // A UTF-8 byte order mark, which Jackson (Keycloak's import) skips (review 31): read as three
+    // spaces, so that every span still indexes the text as given.
+    if let Some(rest) = text.strip_prefix('\u{feff}') {
+        return parse_json(&format!("   {rest}"));
+    }
     use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions, parse_to_ast};
     check_depth(text)?;
     let parsed = parse_to_ast(

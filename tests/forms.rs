@@ -1239,3 +1239,37 @@ fn a_sorted_realm_export_longer_than_the_walk_s_look_is_linted() {
     let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
     assert_eq!(v["inputs"][0]["status"], "skipped", "{v:#}");
 }
+
+/// Review 31: a JSON input saved with a UTF-8 byte order mark (Jackson, and so Keycloak's import, skips
+/// it) was refused as malformed. A Keycloak export and a HAR read as without it, findings at the same
+/// lines.
+#[test]
+fn json_with_a_byte_order_mark_reads_as_without() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in [
+        "keycloak/atlassian-cloud-broken.json",
+        "har/sp-initiated-login.har",
+    ] {
+        let text = std::fs::read_to_string(fixture(f)).unwrap();
+        let plain = write_temp(dir.path(), "plain.json", &text);
+        let bom = write_temp(dir.path(), "bom.json", format!("\u{feff}{text}"));
+        let (code, a) = check_json(&[&plain]);
+        let (code_bom, b) = check_json(&[&bom]);
+        assert_eq!(code, code_bom, "{f}: {b:#}");
+        let at = |v: &serde_json::Value| -> Vec<String> {
+            v["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{} {}:{}",
+                        f["code"], f["location"]["line"], f["location"]["column"]
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(at(&a), at(&b), "{f}");
+        assert!(!at(&a).is_empty() || f.ends_with(".har"), "{f}");
+    }
+}

@@ -765,6 +765,14 @@ fn not_utf8(e: &std::str::Utf8Error, origin: &Origin) -> InputError {
 
 fn from_json<R: Read>(index: usize, name: String, reader: R, limits: &Limits) -> LoadedInput {
     let origin = Origin::new(&name);
+    // A UTF-8 byte order mark, which Jackson (Keycloak's import) and browsers' HAR readers skip, is
+    // skipped (review 31: a Keycloak export saved with one was refused).
+    let mut reader = std::io::BufReader::new(reader);
+    if let Ok(head) = std::io::BufRead::fill_buf(&mut reader)
+        && head.starts_with(&[0xEF, 0xBB, 0xBF])
+    {
+        std::io::BufRead::consume(&mut reader, 3);
+    }
     let mut scan = match capture::scan(reader) {
         Ok(s) => s,
         Err(e) => {
