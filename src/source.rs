@@ -145,6 +145,10 @@ pub struct BindingParams {
     /// the method says: never the Redirect binding, which carries it in the URL's query.
     #[serde(skip)]
     pub in_body: bool,
+    /// The body's fields as a capture parsed them (a HAR's `params` without its `text`): not the bytes
+    /// sent, so how a `+` in them travelled is not known (review 31).
+    #[serde(skip)]
+    pub fields_only: bool,
 }
 
 /// One decoded SAML message text and everything known about how it was obtained.

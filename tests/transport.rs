@@ -265,3 +265,30 @@ fn a_response_in_a_url_query_is_rejected() {
         }
     }
 }
+
+/// Review 31: a HAR that gives the form's parsed fields and no body text cannot show a '+' the IdP left
+/// unescaped; the prediction says it assumed none.
+#[test]
+fn a_har_with_fields_only_says_what_it_assumes() {
+    let value = b64(xml().as_bytes());
+    let mut h: Value = serde_json::from_str(&har(
+        ACS,
+        Some(&format!("SAMLResponse={}", form(&value, false))),
+    ))
+    .unwrap();
+    let pd = &mut h["log"]["entries"][0]["request"]["postData"];
+    pd.as_object_mut().unwrap().remove("text");
+    pd["params"] = json!([{"name": "SAMLResponse", "value": value}]);
+    let (_, _, cloud) = check("fields.har", &h.to_string());
+    assert_accepted_assuming(&cloud, "it has no body text");
+    // With the body text: no such assumption.
+    let (_, _, cloud) = check(
+        "text.har",
+        &har(ACS, Some(&format!("SAMLResponse={}", form(&value, false)))),
+    );
+    assert!(
+        !cloud.shown.contains("it has no body text"),
+        "{}",
+        cloud.shown
+    );
+}

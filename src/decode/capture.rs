@@ -634,6 +634,9 @@ fn post_body(
             if let Some(ps) = pd.params {
                 params(found, ps);
             }
+            for f in &mut found[first..] {
+                f.binding.fields_only = true;
+            }
         }
     }
     if let Some(d) = doubt {

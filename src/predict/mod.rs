@@ -363,6 +363,11 @@ fn cloud(i: &Input, out: &mut Predicted) {
             "it came DEFLATE-encoded (the Redirect binding); Atlassian's ACS takes the POST binding, and this is what it would answer had the response been POSTed".into(),
         );
     }
+    if transport.is_none() && i.source.binding.fields_only {
+        assumptions.push(
+            "the form's fields reached Atlassian as the HAR parsed them (it has no body text, so a '+' the IdP left unescaped, a space to Atlassian, would not show)".into(),
+        );
+    }
     if transport.is_none() && i.source.plus_unescaped() {
         assumptions.push(
             "the base64's '+' reached Atlassian as '+'; the form or query carries them unescaped, which Atlassian reads as spaces, and then it cannot decode the response (CORE004)".into(),
