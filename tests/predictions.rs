@@ -289,15 +289,7 @@ fn redacted_outputs_pseudonymise_what_the_library_quotes() {
 
 #[test]
 fn data_center_is_predicted_unconfirmed() {
-    let dc = template()
-        .replace(
-            &format!("https://auth.atlassian.com/login/callback?connection=saml-{CONN}"),
-            "https://jira.example.com/plugins/servlet/samlconsumer",
-        )
-        .replace(
-            &format!("https://auth.atlassian.com/saml/{CONN}"),
-            "https://jira.example.com",
-        );
+    let dc = to_data_center(&template());
     let dir = tempfile::tempdir().unwrap();
     // Response signed only: Data Center requires the assertion signed.
     let x = write_temp(

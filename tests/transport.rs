@@ -203,18 +203,8 @@ fn a_redirect_query_without_deflate_is_a_warning() {
 #[test]
 fn data_center_rejects_a_parameter_that_holds_the_xml() {
     use samlint::verify::sign::{Alg, What, pem_body, sign};
-    const CONN: &str = "0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9";
     let read = |rel: &str| std::fs::read_to_string(fixture(rel)).unwrap();
-    let dc = read("saml/keycloak-atlassian-unsigned.xml")
-        .trim()
-        .replace(
-            &format!("https://auth.atlassian.com/login/callback?connection=saml-{CONN}"),
-            "https://jira.example.com/plugins/servlet/samlconsumer",
-        )
-        .replace(
-            &format!("https://auth.atlassian.com/saml/{CONN}"),
-            "https://jira.example.com",
-        );
+    let dc = to_data_center(read("saml/keycloak-atlassian-unsigned.xml").trim());
     let signed = sign(
         &dc,
         What::Both,

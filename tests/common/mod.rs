@@ -14,6 +14,20 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The fixture Keycloak response (`xml`, from keycloak-atlassian-*.xml) addressed to an Atlassian Data
+/// Center ACS instead of the Cloud connection.
+pub fn to_data_center(xml: &str) -> String {
+    const CONN: &str = "0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9";
+    xml.replace(
+        &format!("https://auth.atlassian.com/login/callback?connection=saml-{CONN}"),
+        "https://jira.example.com/plugins/servlet/samlconsumer",
+    )
+    .replace(
+        &format!("https://auth.atlassian.com/saml/{CONN}"),
+        "https://jira.example.com",
+    )
+}
+
 pub fn fixture(rel: &str) -> String {
     root()
         .join("fixtures")
