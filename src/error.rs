@@ -107,6 +107,12 @@ pub enum ErrorKind {
     Misplaced {
         what: Misplaced,
     },
+    /// A Keycloak client with SAML settings that Keycloak serves as another protocol (no `protocol`,
+    /// or `saml` miswritten): its JSON path, never its values.
+    KeycloakProtocol {
+        path: String,
+        missing: bool,
+    },
 }
 
 /// What a misplaced input was recognised as.
@@ -151,6 +157,7 @@ impl ErrorKind {
             ErrorKind::RulePack { .. } => "rules::invalid-pack",
             ErrorKind::Config { .. } => "config::invalid",
             ErrorKind::Usage { .. } => "usage",
+            ErrorKind::KeycloakProtocol { .. } => "keycloak::protocol",
             ErrorKind::Misplaced { what } => match what {
                 Misplaced::Metadata { .. } => "input::metadata",
                 Misplaced::Jwt { .. } => "input::jwt",
@@ -161,6 +168,10 @@ impl ErrorKind {
 
     fn help(&self) -> Option<String> {
         Some(match self {
+            ErrorKind::KeycloakProtocol { .. } => {
+                "set `\"protocol\": \"saml\"` on the client; samlint checks its SAML settings once Keycloak would use them"
+                    .into()
+            }
             ErrorKind::NotFound { .. } => {
                 "samlint treats an argument that looks like a path as a file. To paste a SAML message, pass it \
                  as an argument that is not path-like, or (safer for long values) pipe it: `pbpaste | samlint check -`"
@@ -377,6 +388,15 @@ impl fmt::Display for ErrorKind {
             ErrorKind::RulePack { detail } => write!(f, "invalid rule pack: {detail}"),
             ErrorKind::Config { detail } => write!(f, "invalid config: {detail}"),
             ErrorKind::Usage { detail } => f.write_str(detail),
+            ErrorKind::KeycloakProtocol { path, missing } => write!(
+                f,
+                "the client at {path} carries SAML settings but {}: its SAML logins fail (\"Wrong client protocol\")",
+                if *missing {
+                    "has no `protocol`, so Keycloak imports it as an OpenID Connect client"
+                } else {
+                    "its `protocol` is not exactly `saml` (Keycloak compares it case for case)"
+                }
+            ),
             ErrorKind::Misplaced { what } => match what {
                 Misplaced::Metadata { root } => write!(
                     f,

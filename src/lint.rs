@@ -1016,20 +1016,13 @@ fn keycloak_input(
             && c.looks_saml()
     };
     if let Some(c) = clients.iter().find(misread) {
-        let what = if c.protocol.is_none() {
-            "has no `protocol`, so Keycloak imports it as an OpenID Connect client"
-        } else {
-            "has a `protocol` that is not exactly `saml` (Keycloak compares it case for case), so Keycloak does not serve it as a SAML client"
-        };
         fail(
             report,
             InputError::new(
                 &origin,
-                crate::error::ErrorKind::Unrecognised {
-                    detail: format!(
-                        "the client at {} carries SAML settings but {what}: its SAML logins fail (\"Wrong client protocol\"); set `\"protocol\": \"saml\"`",
-                        crate::util::one_line(&c.path)
-                    ),
+                crate::error::ErrorKind::KeycloakProtocol {
+                    path: crate::util::one_line(&c.path),
+                    missing: c.protocol.is_none(),
                 },
             ),
         );
