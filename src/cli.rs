@@ -768,9 +768,9 @@ pub fn main() -> u8 {
         Command::Completions(a) => {
             let mut out = Vec::new();
             clap_complete::generate(a.shell, &mut cli_command(), "samlint", &mut out);
-            print_out(&String::from_utf8_lossy(&out))
+            print_exact(&String::from_utf8_lossy(&out))
         }
-        Command::Man => print_out(&man_page()),
+        Command::Man => print_exact(&man_page()),
         Command::Functions => {
             // Each paragraph wrapped to the terminal (or 100 columns), indented under its name.
             let w = width().saturating_sub(4);
@@ -824,6 +824,12 @@ pub fn main() -> u8 {
                 }
             }
             let text = render_decode(&run, &a, out.terminal);
+            // `--raw` is the message's bytes exactly; the views are for reading (review 32).
+            let text = if a.raw {
+                std::borrow::Cow::Borrowed(text.as_str())
+            } else {
+                crate::util::defuse_ci(&text)
+            };
             if let Err(e) = out.write(&text) {
                 eprintln!("samlint: cannot write results: {e}");
                 return 2;
@@ -910,22 +916,8 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
     let mut inputs = a.common.inputs.clone();
     inputs.extend(a.rules.keycloak.iter().cloned());
     let mut run = lint::run(&inputs, stdin, &opts);
-    // `--client` that names no client linted is a mistake in the command, never a clean pass (review
-    // 31). Its value is not quoted: it may be an entity ID.
-    if let Some(id) = &a.rules.client
-        && run.errors().next().is_none()
-        && !run
-            .messages
-            .iter()
-            .any(|m| m.client.as_ref().is_some_and(|c| &c.id == id))
-    {
-        return usage_error(
-            usage(
-                "--client",
-                "no SAML client of the Keycloak exports given has this clientId".to_string(),
-            ),
-            a.common.color,
-        );
+    if let Some(code) = client_not_found(&run, &a.rules.client, a.common.color) {
+        return code;
     }
     let mut notes = crate::adopt::suppress(&mut run, &config.suppressions, &crate::adopt::today());
     if let Some(path) = &a.write_baseline {
@@ -1157,7 +1149,33 @@ fn build_engine(
     Ok(engine)
 }
 
+/// `--client` that names no client linted is a mistake in the command, never a clean pass (reviews 31
+/// and 32): the usage error's exit code. Its value is not quoted: it may be an entity ID.
+fn client_not_found(run: &Run, client: &Option<String>, color: Color) -> Option<u8> {
+    let id = client.as_ref()?;
+    let found = run
+        .messages
+        .iter()
+        .any(|m| m.client.as_ref().is_some_and(|c| &c.id == id));
+    (run.errors().next().is_none() && !found).then(|| {
+        usage_error(
+            usage(
+                "--client",
+                "no SAML client of the Keycloak exports given has this clientId".to_string(),
+            ),
+            color,
+        )
+    })
+}
+
+/// Print a command's answer (rules, rule, explain, decode's views): through [`crate::util::defuse_ci`],
+/// as it may quote a pack's text or the user's (review 32).
 fn print_out(s: &str) -> u8 {
+    print_exact(&crate::util::defuse_ci(s))
+}
+
+/// Print samlint's own generated text as it is (shell completions, the man page).
+fn print_exact(s: &str) -> u8 {
     let mut so = std::io::stdout().lock();
     match so.write_all(s.as_bytes()).and_then(|_| so.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
@@ -1379,6 +1397,9 @@ fn fix_cmd(a: &FixArgs, stdin: &mut dyn std::io::Read) -> u8 {
         ..lint::Options::default()
     };
     let mut run = lint::run(&a.inputs, stdin, &opts);
+    if let Some(code) = client_not_found(&run, &a.rules.client, a.color) {
+        return code;
+    }
     report_errors(&run, a.color);
     let today = crate::adopt::today();
     for n in crate::adopt::suppress(&mut run, &config.suppressions, &today) {

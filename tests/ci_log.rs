@@ -95,3 +95,24 @@ fn an_unreadable_file_s_name_is_no_command_on_stderr() {
         }
     }
 }
+
+/// Review 32: the other commands that print the input or the user's text (decode's views, explain).
+#[test]
+fn decode_and_explain_print_no_workflow_command() {
+    let xml = std::fs::read_to_string(fixture("saml/keycloak-atlassian-ok.xml"))
+        .unwrap()
+        .replace(
+            ">Jane<",
+            ">Jane\n::warning file=x::from a value\n##[error]legacy<",
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_temp(dir.path(), "r.xml", &xml);
+    let o = run(&["decode", &path]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("from a value"), "{}", o.stdout);
+    assert_eq!(commands(&o.stdout), Vec::<String>::new());
+    // --raw is the message's bytes exactly, by design.
+    assert!(!commands(&run(&["decode", &path, "--raw"]).stdout).is_empty());
+    let o = run(&["explain", "##[error]x\n::warning::y"]);
+    assert_eq!(commands(&o.stdout), Vec::<String>::new(), "{}", o.stdout);
+}

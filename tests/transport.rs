@@ -282,3 +282,16 @@ fn a_har_with_fields_only_says_what_it_assumes() {
         cloud.shown
     );
 }
+
+/// Review 32: a POST whose URL, not its body, carries the response: the library reads the body only.
+#[test]
+fn a_post_with_the_response_in_its_url_is_rejected() {
+    let url = format!("{ACS}&SAMLResponse={}", form(&b64(xml().as_bytes()), false));
+    let (_, _, cloud) = check("post.har", &har(&url, Some("RelayState=x")));
+    assert_eq!(cloud.json["outcome"], "rejected", "{}", cloud.shown);
+    assert!(
+        cloud.shown.contains("URL's query of a POST"),
+        "{}",
+        cloud.shown
+    );
+}

@@ -338,6 +338,9 @@ pub fn undecodable(s: &Source) -> Option<crate::finding::Msg> {
         // passport-wsfed-saml2 strategy.js reads a response only from `req.method === 'POST'` with
         // `req.body.SAMLResponse`; a GET starts a new login instead (review 31).
         "the response came in a URL's query (the Redirect binding): the SP's library reads a response only from a POSTed form, so it never reads this one (ATL018)"
+    } else if s.carrier() == Carrier::Body && !s.binding.in_body {
+        // A POST whose URL, not its body, carries the response (review 32).
+        "the response came in the URL's query of a POST, not in its body: the SP's library reads a response only from the POSTed form, so it never reads this one"
     } else {
         return None;
     };
