@@ -169,7 +169,7 @@ impl ErrorKind {
     fn help(&self) -> Option<String> {
         Some(match self {
             ErrorKind::KeycloakProtocol { .. } => {
-                "set `\"protocol\": \"saml\"` on the client; samlint checks its SAML settings once Keycloak would use them"
+                "set the client's protocol member to saml; samlint checks its SAML settings once Keycloak would use them"
                     .into()
             }
             ErrorKind::NotFound { .. } => {
@@ -390,11 +390,11 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Usage { detail } => f.write_str(detail),
             ErrorKind::KeycloakProtocol { path, missing } => write!(
                 f,
-                "the client at {path} carries SAML settings but {}: its SAML logins fail (\"Wrong client protocol\")",
+                "the client at {path} carries SAML settings but {}: its SAML logins fail with Wrong client protocol",
                 if *missing {
-                    "has no `protocol`, so Keycloak imports it as an OpenID Connect client"
+                    "has no protocol member, so Keycloak imports it as an OpenID Connect client"
                 } else {
-                    "its `protocol` is not exactly `saml` (Keycloak compares it case for case)"
+                    "its protocol is not exactly saml in lower case (Keycloak compares it case for case)"
                 }
             ),
             ErrorKind::Misplaced { what } => match what {

@@ -319,10 +319,13 @@ pub fn realm_keys(realm: &Node) -> Vec<RealmKey<'_>> {
         .map(Node::items)
         .unwrap_or_default();
     for p in providers {
+        // Component config is a map of string lists: Keycloak's import stores a JSON boolean or number
+        // as its string (review 32: `"active": [false]` was read as active, `"priority": [200]` as 0).
         let first = |k: &str| {
             p.path(&["config", k])
                 .and_then(|v| v.items().first())
-                .and_then(Node::as_str)
+                .filter(|n| !matches!(n.value, crate::tree::Value::Null))
+                .and_then(Node::scalar_text)
         };
         let Some(cert) = p
             .path(&["config", "certificate"])
@@ -335,13 +338,16 @@ pub fn realm_keys(realm: &Node) -> Vec<RealmKey<'_>> {
         // client's signature algorithm; an RS512 or PS256 key never signs a SAML response, nor does
         // `rsa-enc-generated` (keyUse ENC, algorithm RSA-OAEP; review 31: a PS256 key of higher
         // priority was taken for the signing key).
-        let signs = first("algorithm").unwrap_or("RS256") == "RS256";
+        let signs = first("algorithm").is_none_or(|a| a == "RS256");
         if !signs || first("keyUse").is_some_and(|u| u.eq_ignore_ascii_case("enc")) {
             continue;
         }
+        // ComponentModel.get(name, true): absent is true, else Boolean.parseBoolean (case-insensitive
+        // "true"; "False", "no" or "0" are false).
+        let on = |k: &str| first(k).is_none_or(|v| v.eq_ignore_ascii_case("true"));
         out.push(RealmKey {
             certificate: cert,
-            active: first("active") != Some("false") && first("enabled") != Some("false"),
+            active: on("active") && on("enabled"),
             priority: first("priority").and_then(|v| v.parse().ok()).unwrap_or(0),
             name: p
                 .get("name")

@@ -448,25 +448,40 @@ pub fn from_client(client: &Node, realm: Option<&Node>) -> Node {
     // `saml-user-attribute-nameid-mapper`s first; UserAttributeNameIdMapper answers when its
     // `mapper.nameid.format` is the format in effect). Review 31: a mapper sending the username under
     // the email format passed, and one sending the email under the username format was an error.
-    if let Some((m, attribute)) = mappers.iter().find_map(|m| {
-        let get = |k: &str| m.node.get("config").and_then(|c| c.get(k));
-        (m.node.get("protocolMapper").and_then(Node::as_str)
-            == Some("saml-user-attribute-nameid-mapper")
-            && get("mapper.nameid.format").and_then(Node::as_str) == Some(urn))
-        .then(|| get("user.attribute").and_then(Node::as_str).map(|a| (m, a)))
-        .flatten()
-    }) {
+    // Several for the format: Keycloak's mapper set has no order that decides among them (review 32),
+    // so any that does not send the email is what the NameID may be.
+    let nameid: Vec<(&keycloak::Mapper, Option<&str>)> = mappers
+        .iter()
+        .filter_map(|m| {
+            let get = |k: &str| m.node.get("config").and_then(|c| c.get(k));
+            (m.node.get("protocolMapper").and_then(Node::as_str)
+                == Some("saml-user-attribute-nameid-mapper")
+                && get("mapper.nameid.format").and_then(Node::as_str) == Some(urn))
+            .then(|| (m, get("user.attribute").and_then(Node::as_str)))
+        })
+        .collect();
+    if let Some(&(m, attribute)) = nameid
+        .iter()
+        .find(|(_, a)| *a != Some("email"))
+        .or(nameid.first())
+    {
         let span = m.node.span.or(fmt.span);
         kind_node = match attribute {
-            "email" => Node::str("email", span),
-            "username" => Node::str("username", span),
-            other => Node::str(format!("attribute {other}"), span),
+            Some("email") => Node::str("email", span),
+            Some("username") => Node::str("username", span),
+            Some(other) => Node::str(format!("attribute {other}"), span),
+            None => Node::str("value of a mapper that names no attribute", span),
         }
         .note(msg!(
-            "the NameID mapper `{}` ({}) sends the user attribute `{}` for this format",
+            "the NameID mapper `{}` ({}) sends the user attribute `{}` for this format{}",
             Arg::text(m.node.get("name").and_then(Node::as_str).unwrap_or("?")),
             Arg::plain(&m.from),
-            Arg::text(attribute)
+            Arg::text(attribute.unwrap_or("?")),
+            Arg::plain(if nameid.len() > 1 {
+                "; the client has several for it, and Keycloak may use any"
+            } else {
+                ""
+            })
         ));
     }
     p.set(

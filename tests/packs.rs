@@ -665,6 +665,27 @@ fn realm_mutations() {
         hits.iter().map(|h| h.code.as_str()).collect::<Vec<_>>(),
         ["KC014"]
     );
+    // Review 32: component config values written as JSON scalars are the strings Keycloak's import
+    // stores: a second RS256 key of priority 200 (a number) with the other certificate signs, and
+    // one marked `"active": [false]` (a boolean) does not.
+    for (active, codes) in [
+        (json!(true), vec!["KC014", "KC017"]),
+        (json!(false), vec![]),
+    ] {
+        let mut r = realm();
+        let mut second = r["components"]["org.keycloak.keys.KeyProvider"][0].clone();
+        second["name"] = json!("rsa-second");
+        second["config"]["priority"] = json!([200]);
+        second["config"]["active"] = json!([active]);
+        second["config"]["certificate"] = json!([other_b64.clone()]);
+        r["components"]["org.keycloak.keys.KeyProvider"]
+            .as_array_mut()
+            .unwrap()
+            .push(second);
+        let hits = lint_text("realm.json", &text(&r), &opts);
+        let got: Vec<&str> = hits.iter().map(|h| h.code.as_str()).collect();
+        assert_eq!(got, codes, "active {active}");
+    }
     // A key whose base64 goes on after its padding (keycloak/keycloak#46591): Keycloak 26.5+ rejects it;
     // older versions ignored the tail, so KC014 still compares the certificate they signed with.
     let mut r = realm();
@@ -1189,6 +1210,15 @@ fn an_unset_client_signature_is_a_warning() {
     let codes: Vec<&str> = hits.iter().map(|h| h.code.as_str()).collect();
     assert_eq!(codes, ["KC026"], "{hits:?}");
     assert!(hits[0].severity == samlint::finding::Severity::Warning);
+    // null is unset to Keycloak (review 32: it was KC006, "read as false").
+    c["attributes"]["saml.client.signature"] = Value::Null;
+    let hits = lint_text(
+        "client.json",
+        &serde_json::to_string_pretty(&c).unwrap(),
+        &opts,
+    );
+    let codes: Vec<&str> = hits.iter().map(|h| h.code.as_str()).collect();
+    assert_eq!(codes, ["KC026"], "{hits:?}");
     // Set, to either value: not KC026 ("true" is KC001).
     for (v, want) in [("false", vec![]), ("true", vec!["KC001"])] {
         c["attributes"]["saml.client.signature"] = json!(v);
@@ -1242,6 +1272,14 @@ fn a_nameid_mapper_decides_the_nameid() {
         "{:?}",
         codes(&c)
     );
+    // Review 32: two for the format, in either order: Keycloak may use either, so ATL004.
+    for order in [["email", "username"], ["username", "email"]] {
+        let mut c = ok_client();
+        for a in order {
+            with(&mut c, mapper(EMAIL, a));
+        }
+        assert_eq!(codes(&c), ["ATL004"], "{order:?}");
+    }
 }
 
 /// Review 31: `--client` naming no client linted exited 0 with nothing checked.
@@ -1258,4 +1296,7 @@ fn a_client_option_that_names_no_client_is_an_error() {
     assert!(o.stderr.contains("--client"), "{}", o.stderr);
     let id = "https://auth.atlassian.com/saml/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9";
     assert_eq!(run(&["check", &client, "--client", id]).code, 0);
+    // `fix` too (review 32).
+    let o = run(&["fix", &client, "--client", "https://example.com/not-there"]);
+    assert_eq!(o.code, 2, "{}{}", o.stdout, o.stderr);
 }

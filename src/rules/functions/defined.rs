@@ -14,7 +14,7 @@ impl Function for Defined {
         "defined"
     }
     fn doc(&self) -> &'static str {
-        "The member named by `field` must be present (an empty `given` match reports nothing, so presence is checked with this). No options."
+        "The member named by `field` must be present and not null (JSON null is unset to Keycloak, whose settings the packs read; an empty `given` match reports nothing, so presence is checked with this). No options."
     }
     fn compile(&self, o: Option<&marked_yaml::Node>) -> Result<Box<dyn Check>, OptionsError> {
         no_options(o, self.name())?;
@@ -37,7 +37,8 @@ impl Function for Undefined {
 
 impl Check for DefinedCheck {
     fn run(&self, node: Option<&Node>, _: &Cx) -> Vec<Hit> {
-        match (node.is_some(), self.0) {
+        let present = node.is_some_and(|n| !matches!(n.value, crate::tree::Value::Null));
+        match (present, self.0) {
             (false, true) => vec![Hit::new("is absent").generic()],
             (true, false) => vec![Hit::new("is present").generic()],
             _ => Vec::new(),

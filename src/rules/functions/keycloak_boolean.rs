@@ -67,6 +67,9 @@ impl Check for BoolCheck {
                     // Keycloak's import (Jackson) stores a JSON boolean as its string: read as written
                     // (review 31).
                     Value::Bool(_) => return None,
+                    // null is unset to Keycloak (its defaults apply; KC026 for the client signature;
+                    // review 32).
+                    Value::Null => return None,
                     Value::Str(s) => msg!("the string \"{}\"", Arg::value(s)),
                     _ => msg!("a JSON {}", Arg::plain(e.node.type_name())),
                 };
