@@ -65,6 +65,19 @@ pub enum ExportKind {
     Realm,
     /// A JSON array of ClientRepresentations.
     ClientList,
+    /// A JSON array of realm exports (`kc.sh export --file` without `--realm`; review 32).
+    RealmList,
+}
+
+/// A realm export's object: `clients` as a list, or a `realm` name beside `clientScopes`, `enabled`
+/// or `id`.
+fn looks_realm(root: &Node) -> bool {
+    root.get("clients")
+        .is_some_and(|c| matches!(c.value, Value::List(_)))
+        || (root.get("realm").and_then(Node::as_str).is_some()
+            && (root.get("clientScopes").is_some()
+                || root.get("enabled").is_some()
+                || root.get("id").is_some()))
 }
 
 /// Does this JSON tree look like a Keycloak export, and which kind?
@@ -77,14 +90,7 @@ pub fn detect(root: &Node) -> Option<ExportKind> {
                     || root.get("protocolMappers").is_some())
             {
                 Some(ExportKind::Client)
-            } else if root
-                .get("clients")
-                .is_some_and(|c| matches!(c.value, Value::List(_)))
-                || (root.get("realm").and_then(Node::as_str).is_some()
-                    && (root.get("clientScopes").is_some()
-                        || root.get("enabled").is_some()
-                        || root.get("id").is_some()))
-            {
+            } else if looks_realm(root) {
                 Some(ExportKind::Realm)
             } else {
                 None
@@ -94,6 +100,14 @@ pub fn detect(root: &Node) -> Option<ExportKind> {
             if !items.is_empty() && items.iter().all(|i| i.get("clientId").is_some()) =>
         {
             Some(ExportKind::ClientList)
+        }
+        Value::List(items)
+            if !items.is_empty()
+                && items
+                    .iter()
+                    .all(|i| matches!(i.value, Value::Map(_)) && looks_realm(i)) =>
+        {
+            Some(ExportKind::RealmList)
         }
         _ => None,
     }
@@ -161,18 +175,40 @@ pub fn clients(root: &Node, kind: ExportKind) -> Vec<ClientRef<'_>> {
             .enumerate()
             .map(|(i, n)| one(n, format!("$[{i}]")))
             .collect(),
-        ExportKind::Realm => root
-            .get("clients")
-            .map(|c| {
-                c.items()
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, n)| matches!(n.value, Value::Map(_)))
-                    .map(|(i, n)| one(n, format!("$.clients[{i}]")))
-                    .collect()
-            })
-            .unwrap_or_default(),
+        ExportKind::Realm | ExportKind::RealmList => realms(root, kind)
+            .into_iter()
+            .flat_map(|(r, at)| realm_clients(r, &at))
+            .collect(),
     }
+}
+
+/// The realms of an export, each with its JSON path (`$`, or `$[2]` in a list of realms).
+pub fn realms(root: &Node, kind: ExportKind) -> Vec<(&Node, String)> {
+    match kind {
+        ExportKind::Realm => vec![(root, "$".into())],
+        ExportKind::RealmList => root
+            .items()
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r, format!("$[{i}]")))
+            .collect(),
+        ExportKind::Client | ExportKind::ClientList => Vec::new(),
+    }
+}
+
+/// The clients of one realm, their paths under the realm's `at`.
+pub fn realm_clients<'a>(realm: &'a Node, at: &str) -> Vec<ClientRef<'a>> {
+    realm
+        .get("clients")
+        .map(|c| {
+            c.items()
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| matches!(n.value, Value::Map(_)))
+                .map(|(i, n)| one(n, format!("{at}.clients[{i}]")))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// A client's string attribute (`attributes[key]`), with its node.

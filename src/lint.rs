@@ -965,7 +965,17 @@ fn keycloak_input(
         );
         return Vec::new();
     };
-    let realm = (kind == ExportKind::Realm).then_some(&root);
+    // The realms (one, several in a list of realms, none for a client export), each with its
+    // clients; a client or client list is one group without a realm.
+    let groups: Vec<(Option<&crate::tree::Node>, Vec<keycloak::ClientRef>)> = match kind {
+        ExportKind::Realm | ExportKind::RealmList => keycloak::realms(&root, kind)
+            .into_iter()
+            .map(|(r, at)| (Some(r), keycloak::realm_clients(r, &at)))
+            .collect(),
+        ExportKind::Client | ExportKind::ClientList => {
+            vec![(None, keycloak::clients(&root, kind))]
+        }
+    };
     let mut out = Vec::new();
     // One linted subject: a client, or the realm as a whole.
     let lint_subject = |kind: MessageKind,
@@ -1002,7 +1012,6 @@ fn keycloak_input(
             decryption: None,
         }
     };
-    let clients = keycloak::clients(&root, kind);
     // A client with SAML settings that Keycloak serves as another protocol: the export is read no
     // further (its SAML settings are never used), and the run does not pass (review 31). The path
     // names it; its values are not quoted (an input error is shown unredacted).
@@ -1015,7 +1024,7 @@ fn keycloak_input(
                 .is_none_or(|p| p.eq_ignore_ascii_case("saml"))
             && c.looks_saml()
     };
-    if let Some(c) = clients.iter().find(misread) {
+    if let Some(c) = groups.iter().flat_map(|(_, cs)| cs).find(misread) {
         fail(
             report,
             InputError::new(
@@ -1028,37 +1037,40 @@ fn keycloak_input(
         );
         return Vec::new();
     }
-    for c in clients {
-        if !c.is_saml() || opts.client.as_ref().is_some_and(|id| *id != c.client_id) {
-            continue;
+    for (realm, clients) in &groups {
+        let realm = *realm;
+        for c in clients {
+            if !c.is_saml() || opts.client.as_ref().is_some_and(|id| *id != c.client_id) {
+                continue;
+            }
+            let profile = crate::profile::from_client(c.node, realm);
+            out.push(lint_subject(
+                MessageKind::KeycloakClient,
+                format!("client {}", crate::util::one_line(&c.client_id)),
+                c.node.span.unwrap_or_default(),
+                crate::rules::Subject::Client {
+                    profile: &profile,
+                    raw: c.node,
+                },
+                Some(Client {
+                    id: c.client_id.clone(),
+                    profile: profile.clone(),
+                }),
+            ));
         }
-        let profile = crate::profile::from_client(c.node, realm);
-        out.push(lint_subject(
-            MessageKind::KeycloakClient,
-            format!("client {}", crate::util::one_line(&c.client_id)),
-            c.node.span.unwrap_or_default(),
-            crate::rules::Subject::Client {
-                profile: &profile,
-                raw: c.node,
-            },
-            Some(Client {
-                id: c.client_id.clone(),
-                profile: profile.clone(),
-            }),
-        ));
-    }
-    if let Some(realm) = realm {
-        let realm_name = realm
-            .get("realm")
-            .and_then(crate::tree::Node::as_str)
-            .unwrap_or("?");
-        out.push(lint_subject(
-            MessageKind::KeycloakRealm,
-            format!("realm {}", crate::util::one_line(realm_name)),
-            realm.span.unwrap_or_default(),
-            crate::rules::Subject::Realm { raw: realm },
-            None,
-        ));
+        if let Some(realm) = realm {
+            let realm_name = realm
+                .get("realm")
+                .and_then(crate::tree::Node::as_str)
+                .unwrap_or("?");
+            out.push(lint_subject(
+                MessageKind::KeycloakRealm,
+                format!("realm {}", crate::util::one_line(realm_name)),
+                realm.span.unwrap_or_default(),
+                crate::rules::Subject::Realm { raw: realm },
+                None,
+            ));
+        }
     }
     if out.is_empty() {
         report.status = InputStatus::Skipped;

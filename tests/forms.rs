@@ -1273,3 +1273,37 @@ fn json_with_a_byte_order_mark_reads_as_without() {
         assert!(!at(&a).is_empty() || f.ends_with(".har"), "{f}");
     }
 }
+
+/// Review 32: `kc.sh export --file` without `--realm` writes every realm as one JSON array; it was an
+/// input error named, and skipped in a folder (the run passed). Each realm is linted, named or walked.
+#[test]
+fn an_export_of_every_realm_lints_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let realm = std::fs::read_to_string(fixture("keycloak/realm-atlassian.json")).unwrap();
+    let broken = realm.replace(
+        "\"saml_name_id_format\": \"email\"",
+        "\"saml_name_id_format\": \"username\"",
+    );
+    let path = write_temp(dir.path(), "realms.json", format!("[{realm}, {broken}]"));
+    let (code, named) = check_json(&[&path]);
+    assert_eq!(code, 1, "{named:#}");
+    assert_eq!(
+        kinds(&named),
+        [
+            "KeycloakClient",
+            "KeycloakRealm",
+            "KeycloakClient",
+            "KeycloakRealm"
+        ]
+    );
+    let atl004: Vec<&serde_json::Value> = named["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "ATL004")
+        .collect();
+    assert_eq!(atl004.len(), 1, "{named:#}");
+    assert_eq!(atl004[0]["message_index"], 2, "the second realm's client");
+    let (_, walked) = check_json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(codes(&walked), codes(&named));
+}
