@@ -446,16 +446,11 @@ impl TrustArgs {
             ..Default::default()
         };
         for c in &self.sp_cert {
-            let certs =
-                crate::verify::cert::load_idp_cert(c).map_err(|e| format!("--sp-cert {e}"))?;
             // Labelled as what they are: the SP's (the summary's "from --sp-cert").
-            sp_trust.certs.extend(certs.into_iter().map(|mut k| {
-                k.source = crate::verify::cert::KeySource::SpConfig;
-                if &*k.origin == "--idp-cert value" {
-                    k.origin = "--sp-cert value".into();
-                }
-                k
-            }));
+            sp_trust.certs.extend(
+                crate::verify::cert::load_certs(c, crate::verify::cert::KeySource::SpConfig)
+                    .map_err(|e| format!("--sp-cert {e}"))?,
+            );
         }
         for c in &self.idp_cert {
             trust.certs.extend(
@@ -676,8 +671,7 @@ fn report_errors(run: &Run, color: Color) {
     };
     let mut err = std::io::stderr().lock();
     for e in run.errors() {
-        let shown = human::render_error(style, e);
-        let _ = err.write_all(crate::util::defuse_ci(&shown).as_bytes());
+        let _ = err.write_all(human::render_error(style, e).as_bytes());
         let _ = err.write_all(b"\n");
     }
 }
@@ -701,10 +695,7 @@ fn usage_error(e: crate::error::InputError, color: Color) -> u8 {
         width: width(),
         show_infos: false,
     };
-    eprint!(
-        "{}",
-        crate::util::defuse_ci(&human::render_error(style, &e))
-    );
+    eprint!("{}", human::render_error(style, &e));
     2
 }
 
@@ -1119,10 +1110,7 @@ fn pack_error(e: crate::rules::pack::PackError, color: Color) -> u8 {
         width: width(),
         show_infos: false,
     };
-    eprint!(
-        "{}",
-        crate::util::defuse_ci(&human::render_error(style, &e.into_input_error()))
-    );
+    eprint!("{}", human::render_error(style, &e.into_input_error()));
     2
 }
 

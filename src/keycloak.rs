@@ -222,7 +222,7 @@ pub fn attr<'a>(client: &'a Node, key: &str) -> Option<&'a Node> {
 /// default; review 31: `"saml.encrypt": true` was read as false and the encrypted client passed).
 /// "True", "1" or the number 1 are false.
 pub fn is_true(n: &Node) -> bool {
-    n.as_str() == Some("true") || matches!(n.value, crate::tree::Value::Bool(true))
+    n.as_str() == Some("true") || matches!(n.value, Value::Bool(true))
 }
 
 /// The SAML NameID format URN Keycloak emits for a `saml_name_id_format` value (SamlClient /
@@ -360,7 +360,7 @@ pub fn realm_keys(realm: &Node) -> Vec<RealmKey<'_>> {
         let first = |k: &str| {
             p.path(&["config", k])
                 .and_then(|v| v.items().first())
-                .filter(|n| !matches!(n.value, crate::tree::Value::Null))
+                .filter(|n| !matches!(n.value, Value::Null))
                 .and_then(Node::scalar_text)
         };
         let Some(cert) = p

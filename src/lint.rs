@@ -122,7 +122,7 @@ pub struct Options {
     /// Compute findings (false for `decode`).
     pub lint: bool,
     pub trust: Trust,
-    /// `--sp-cert`: the keys for what the SP signs (an AuthnRequest).
+    /// `--sp-cert`: the keys for what the SP signs (an AuthnRequest; a logout message with the IdP's).
     pub sp_trust: Trust,
     pub at: AtMode,
     pub clock_skew_ms: i64,

@@ -54,7 +54,7 @@ impl Text {
     /// elements of structured content reads as white space to any parser, and is no split (review
     /// 29: an indented targeted ID or address was SIG011).
     pub fn is_split_ignoring_indentation(&self) -> bool {
-        self.nodes - self.blank_nodes.min(self.nodes) > 1 || self.comments > 0
+        self.nodes.saturating_sub(self.blank_nodes) > 1 || self.comments > 0
     }
 }
 

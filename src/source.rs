@@ -107,7 +107,12 @@ impl fmt::Display for Origin {
                 f.write_str(" › ")?;
             }
             // One line: a file name holding a newline would start a line with what follows it.
-            f.write_str(&crate::util::sanitize(step).replace('\n', "\\n"))?;
+            let step = crate::util::sanitize(step);
+            if step.contains('\n') {
+                f.write_str(&step.replace('\n', "\\n"))?;
+            } else {
+                f.write_str(&step)?;
+            }
         }
         Ok(())
     }
@@ -149,6 +154,15 @@ pub struct BindingParams {
     /// sent, so how a `+` in them travelled is not known (review 31).
     #[serde(skip)]
     pub fields_only: bool,
+}
+
+impl BindingParams {
+    /// Was the request that carried it a POST (HAR, SAML-tracer)?
+    pub fn posted(&self) -> bool {
+        self.method
+            .as_deref()
+            .is_some_and(|m| m.eq_ignore_ascii_case("POST"))
+    }
 }
 
 /// One decoded SAML message text and everything known about how it was obtained.
@@ -209,13 +223,9 @@ impl Source {
         let b = &self.binding;
         if b.parameter.is_none() {
             Carrier::Unknown
-        } else if b.in_body
-            || b.method
-                .as_deref()
-                .is_some_and(|m| m.eq_ignore_ascii_case("POST"))
-        {
-            // As `verify::redirect::not_redirect` reads it: a POSTed request is read by the POST
-            // binding, whatever its URL carries.
+        } else if b.in_body || b.posted() {
+            // A POSTed request is read by the POST binding, whatever its URL carries (the one
+            // reading of `verify::not_redirect`, the transport rules and the prediction).
             Carrier::Body
         } else if b.url.is_some() || b.method.is_some() {
             Carrier::Query

@@ -116,3 +116,16 @@ fn decode_and_explain_print_no_workflow_command() {
     let o = run(&["explain", "##[error]x\n::warning::y"]);
     assert_eq!(commands(&o.stdout), Vec::<String>::new(), "{}", o.stdout);
 }
+
+/// Every diagnostic goes through one defused rendering: `samlint fix`'s own ones too (a SAML message is
+/// no Keycloak export, and its file name is quoted).
+#[test]
+fn fix_diagnostics_print_no_workflow_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let xml = std::fs::read_to_string(fixture("saml/keycloak-atlassian-ok.xml")).unwrap();
+    let path = write_temp(dir.path(), "x##[error]y.xml", xml);
+    let o = run(&["fix", &path]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("y.xml"), "{}", o.stderr);
+    assert_eq!(commands(&o.stderr), Vec::<String>::new(), "{}", o.stderr);
+}

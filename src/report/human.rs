@@ -285,7 +285,12 @@ pub fn render_error(style: Style, e: &InputError) -> String {
     let d = ErrorDiag { e, src, span };
     let mut out = String::new();
     let _ = handler(style).render_report(&mut out, &d);
-    out
+    // Every diagnostic names its input and may quote it: nothing in it reads as a workflow command
+    // in a CI log (review 31), whichever command prints it.
+    match crate::util::defuse_ci(&out) {
+        std::borrow::Cow::Owned(t) => t,
+        std::borrow::Cow::Borrowed(_) => out,
+    }
 }
 
 /// The `full` format.

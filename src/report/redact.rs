@@ -919,11 +919,7 @@ fn key_origin(r: &mut Redactor, k: &crate::verify::cert::Cert) -> String {
     let file = |path: &str| format!("file{}", extension(path));
     match k.source {
         KeySource::KeyInfo => "KeyInfo".into(),
-        KeySource::Config | KeySource::SpConfig
-            if matches!(&*k.origin, "--idp-cert value" | "--sp-cert value") =>
-        {
-            k.origin.to_string()
-        }
+        KeySource::Config | KeySource::SpConfig if k.pasted() => k.origin.to_string(),
         KeySource::Config | KeySource::SpConfig => file(&k.origin),
         KeySource::Metadata => match k.origin.strip_suffix(')').and_then(|o| o.rsplit_once(" (")) {
             Some((path, entity)) => format!("{} ({})", file(path), r.value(entity)),

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 /// Where a key came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum KeySource {
     /// `--idp-cert` (its argument or file name).
@@ -238,6 +238,27 @@ pub fn parse_certs(bytes: &[u8]) -> Result<Vec<Vec<u8>>, String> {
 
 /// Load `--idp-cert FILE|VALUE`.
 pub fn load_idp_cert(arg: &str) -> Result<Vec<Cert>, String> {
+    load_certs(arg, KeySource::Config)
+}
+
+/// The label of a certificate given as the option's value itself (not a file), per option.
+fn pasted_label(source: KeySource) -> &'static str {
+    match source {
+        KeySource::SpConfig => "--sp-cert value",
+        _ => "--idp-cert value",
+    }
+}
+
+impl Cert {
+    /// Was it given as an option's value itself, not a file (its origin names the option, no path)?
+    pub fn pasted(&self) -> bool {
+        matches!(self.source, KeySource::Config | KeySource::SpConfig)
+            && *self.origin == *pasted_label(self.source)
+    }
+}
+
+/// [`load_idp_cert`] for the option that `source` names (`--idp-cert` or `--sp-cert`).
+pub fn load_certs(arg: &str, source: KeySource) -> Result<Vec<Cert>, String> {
     let path = std::path::Path::new(arg);
     let (bytes, origin) = if path.is_file() {
         (
@@ -247,7 +268,7 @@ pub fn load_idp_cert(arg: &str) -> Result<Vec<Cert>, String> {
     } else if crate::decode::looks_like_path(arg) {
         return Err(format!("{arg}: no such file"));
     } else {
-        (arg.as_bytes().to_vec(), "--idp-cert value".to_string())
+        (arg.as_bytes().to_vec(), pasted_label(source).to_string())
     };
     // Errors are shown after `--idp-cert `: a pasted value is named only as such.
     let named = if path.is_file() {
@@ -261,7 +282,7 @@ pub fn load_idp_cert(arg: &str) -> Result<Vec<Cert>, String> {
             let info = info(&der).map_err(|e| format!("{named}: {e}"))?;
             Ok(Cert {
                 der: der.into(),
-                source: KeySource::Config,
+                source,
                 origin: origin.as_str().into(),
                 info,
             })
@@ -394,4 +415,27 @@ fn signing_certs(
         }
     }
     Ok(certs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A certificate given as the option's value is labelled with that option (the summary, and
+    /// `--redact`, which shows the label instead of a pseudonymous file name); one from a file is not.
+    #[test]
+    fn a_pasted_certificate_names_its_option() {
+        let file = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/keys/sp-cert.pem");
+        let pem = std::fs::read_to_string(file).unwrap();
+        let value: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        for (source, label) in [
+            (KeySource::SpConfig, "--sp-cert value"),
+            (KeySource::Config, "--idp-cert value"),
+        ] {
+            let k = &load_certs(&value, source).unwrap()[0];
+            assert_eq!((k.source, &*k.origin, k.pasted()), (source, label, true));
+            let f = &load_certs(file, source).unwrap()[0];
+            assert_eq!((f.source, f.pasted()), (source, false));
+        }
+    }
 }

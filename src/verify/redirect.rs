@@ -336,14 +336,12 @@ pub fn binding_ambiguity(
 /// binding, where only its XML signatures count (reviews, 2026-12-05: an unsigned Response POSTed
 /// with a Redirect-style signature of the form body was `valid`).
 pub fn not_redirect(source: &crate::source::Source) -> Option<&'static str> {
-    let b = &source.binding;
-    if b.method
-        .as_deref()
-        .is_some_and(|m| m.eq_ignore_ascii_case("POST"))
-    {
-        Some("was POSTed")
-    } else if b.in_body {
-        Some("came in a request body")
+    if source.carrier() == crate::source::Carrier::Body {
+        Some(if source.binding.posted() {
+            "was POSTed"
+        } else {
+            "came in a request body"
+        })
     } else if !source.inflated() {
         Some("is not DEFLATE-encoded")
     } else {
