@@ -1296,12 +1296,7 @@ fn an_export_of_every_realm_lints_each() {
             "KeycloakRealm"
         ]
     );
-    let atl004: Vec<&serde_json::Value> = named["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["code"] == "ATL004")
-        .collect();
+    let atl004 = findings_of(&named, "ATL004");
     assert_eq!(atl004.len(), 1, "{named:#}");
     assert_eq!(atl004[0]["message_index"], 2, "the second realm's client");
     let (_, walked) = check_json(&[dir.path().to_str().unwrap()]);

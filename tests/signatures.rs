@@ -1744,12 +1744,7 @@ fn an_untrusted_authn_request_asks_for_the_sp_certificate() {
     let (_, v) = check_json(&[&xml]);
     let m = &v["messages"][0];
     assert_status(&m["signature"], "untrusted", None);
-    let sig003: Vec<&Value> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["code"] == "SIG003")
-        .collect();
+    let sig003 = findings_of(&v, "SIG003");
     assert_eq!(sig003.len(), 1, "{v:#}");
     let help = sig003[0]["help"].as_str().unwrap_or_default();
     assert!(
@@ -1767,13 +1762,9 @@ fn an_untrusted_authn_request_asks_for_the_sp_certificate() {
     );
     // A Response keeps the IdP's options.
     let (_, v) = check_json(&[&signed(What::Both)]);
-    let help = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "SIG003")
-        .map(|f| f["help"].to_string())
-        .unwrap_or_default();
+    let sig003 = findings_of(&v, "SIG003");
+    assert_eq!(sig003.len(), 1, "{v:#}");
+    let help = sig003[0]["help"].to_string();
     assert!(
         help.contains("--idp-cert") && !help.contains("--sp-cert"),
         "{help}"

@@ -28,6 +28,14 @@ pub fn to_data_center(xml: &str) -> String {
     )
 }
 
+/// The findings of a JSON report with this code.
+pub fn findings_of<'a>(v: &'a Value, code: &str) -> Vec<&'a Value> {
+    v["findings"]
+        .as_array()
+        .map(|a| a.iter().filter(|f| f["code"] == code).collect())
+        .unwrap_or_default()
+}
+
 pub fn fixture(rel: &str) -> String {
     root()
         .join("fixtures")
