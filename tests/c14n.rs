@@ -150,3 +150,79 @@ fn the_corpus_canonicalises_and_verifies_as_bergshamra_and_libxml2_do() {
         );
     }
 }
+
+/// A signed Assertion inside a signed Response is canonicalised once and written again into the
+/// Response's form where exclusive c14n writes it the same (src/xml/c14n.rs, `Piece`). Around it
+/// here: the usual message, and namespaces that make it not fit (the Response's prefix used inside
+/// the Assertion, by an element and by an attribute; a default namespace written by the Response).
+/// Signed by bergshamra; every form must be libxml2's and bergshamra's, and samlint's own check must
+/// call both signatures valid, as bergshamra does.
+#[test]
+fn a_signed_assertion_in_a_signed_response_is_hashed_as_libxml2_does() {
+    use samlint::verify::sign::{Alg, What, pem_body, sign};
+    let template =
+        std::fs::read_to_string(fixture("saml/keycloak-atlassian-unsigned.xml")).expect("template");
+    let key = std::fs::read(fixture("keys/idp-key.pem")).expect("key");
+    let cert_pem = std::fs::read_to_string(fixture("keys/idp-cert.pem")).expect("cert");
+    let idp = samlint::verify::cert::load_idp_cert(&fixture("keys/idp-cert.pem")).expect("idp");
+    let jane = ">Jane</saml:AttributeValue>";
+    let variants = [
+        ("usual", template.clone()),
+        (
+            "protocol prefix used by an element in the assertion",
+            template.replace(jane, "><samlp:Extra/>Jane</saml:AttributeValue>"),
+        ),
+        (
+            "protocol prefix used by an attribute in the assertion",
+            template.replace(jane, " samlp:extra=\"1\">Jane</saml:AttributeValue>"),
+        ),
+        (
+            "default namespace written by the response",
+            template
+                .replacen(
+                    "<samlp:Response ",
+                    "<Response xmlns=\"urn:oasis:names:tc:SAML:2.0:protocol\" ",
+                    1,
+                )
+                .replace("</samlp:Response>", "</Response>")
+                .replace(
+                    jane,
+                    "><Extra xmlns=\"\"/><Other/>Jane</saml:AttributeValue>",
+                ),
+        ),
+    ];
+    let with_libxml2 = xmlsec1_available();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut t = Tally::default();
+    for (name, xml) in &variants {
+        assert!(xml != &template || *name == "usual", "{name}: no change");
+        let signed = sign(xml, What::Both, &key, &pem_body(&cert_pem), Alg::RsaSha256)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let doc = samlint::xml::parse(&signed, &samlint::limits::Limits::default())
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        let m = samlint::model::build(&doc);
+        assert_eq!(m.signatures_anywhere, 2, "{name}");
+        check_document(
+            name,
+            &signed,
+            &doc,
+            &m,
+            &idp,
+            &fixture("keys/idp-cert.pem"),
+            dir.path(),
+            with_libxml2,
+            &mut t,
+        );
+    }
+    t.print("a signed assertion in a signed response");
+    assert!(
+        t.differences.is_empty(),
+        "{} differences (listed above)",
+        t.differences.len()
+    );
+    assert_eq!(t.native_valid, variants.len(), "{t:?}");
+    assert_eq!(t.same_as_bergshamra, 4 * variants.len(), "{t:?}");
+    if with_libxml2 {
+        assert_eq!(t.same_as_libxml2, 4 * variants.len(), "{t:?}");
+    }
+}

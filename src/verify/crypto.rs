@@ -56,13 +56,16 @@ pub fn run(
         .collect();
     let mut ours: Vec<usize> = spans.iter().map(|r| r.start).collect();
     ours.sort_unstable();
+    // What samlint's own check needs no key for, done once for every key.
+    #[cfg(feature = "ring")]
+    let digested =
+        (verifier.takes_native() && !keys.is_empty()).then(|| super::native::digest_all(doc, loc));
     for (ki, k) in keys.iter().enumerate() {
         // samlint's own answers: all valid, the verdict; a computed mismatch, a veto on `valid` below.
         #[cfg(feature = "ring")]
-        let native = if verifier.takes_native() {
-            super::native::each(doc, loc, k)
-        } else {
-            Vec::new()
+        let native = match &digested {
+            Some(d) => super::native::check(d, k),
+            None => Vec::new(),
         };
         #[cfg(feature = "ring")]
         if let Some(by_end) = all_valid(&native) {

@@ -63,21 +63,194 @@ pub fn verify_all(doc: &Document, loc: &Located, key: &Cert) -> Option<Vec<SigRe
 /// samlint's answer for every signature of the document with `key`, in document order (empty when the
 /// document is one this module does not take at all).
 pub fn each(doc: &Document, loc: &Located, key: &Cert) -> Vec<Native> {
+    check(&digest_all(doc, loc), key)
+}
+
+/// The half of the check that needs no key, done once for every key: each signature's canonical
+/// SignedInfo, its value, and each Reference's digest.
+pub struct Digested {
+    /// One per signature, in document order; empty when the document is not taken at all.
+    sigs: Vec<Prepared>,
+}
+
+enum Prepared {
+    Declined,
+    Ready {
+        at: Place,
+        params: &'static RsaParameters,
+        signed: Vec<u8>,
+        value: Vec<u8>,
+        references: Vec<RefResult>,
+        /// The first Reference whose digest does not match.
+        mismatch: Option<String>,
+    },
+}
+
+/// Canonicalise and hash what every signature of the document covers. A subtree that two References
+/// cover (the Assertion, inside the Response) is canonicalised once.
+pub fn digest_all(doc: &Document, loc: &Located) -> Digested {
     if loc.sites.is_empty() || loc.ids.values().any(|v| v.len() > 1) || shadowed_names(doc) {
+        return Digested { sigs: Vec::new() };
+    }
+    let shapes = shapes(doc, loc);
+    let pieces = Pieces::of(doc, &shapes);
+    let sigs = loc
+        .sites
+        .iter()
+        .zip(&shapes)
+        .map(|(s, shape)| match shape {
+            Some(shape) => prepare(doc, s.node, shape, &pieces),
+            None => Prepared::Declined,
+        })
+        .collect();
+    Digested { sigs }
+}
+
+/// samlint's answer for every signature with `key`, from what [`digest_all`] prepared.
+pub fn check(d: &Digested, key: &Cert) -> Vec<Native> {
+    if d.sigs.is_empty() {
         return Vec::new();
     }
     let Some(rsa) = rsa_key(&key.der) else {
         return Vec::new();
     };
+    d.sigs
+        .iter()
+        .map(|p| match p {
+            Prepared::Declined => Native::Declined,
+            Prepared::Ready {
+                mismatch: Some(reason),
+                at,
+                ..
+            } => Native::Mismatch {
+                at: *at,
+                reason: reason.clone(),
+            },
+            Prepared::Ready {
+                at,
+                params,
+                signed,
+                value,
+                references,
+                mismatch: None,
+            } => match signature::UnparsedPublicKey::new(*params, &rsa).verify(signed, value) {
+                Ok(()) => Native::Valid(SigResult {
+                    at: *at,
+                    outcome: Crypto::Valid {
+                        references: references.clone(),
+                    },
+                }),
+                Err(_) => Native::Mismatch {
+                    at: *at,
+                    reason: "the signature value does not verify over the canonical SignedInfo"
+                        .into(),
+                },
+            },
+        })
+        .collect()
+}
+
+/// A signature of the shape this module takes: its parts and a plan for each Reference (`None`: a
+/// Reference it does not take).
+struct Shape<'a> {
+    parts: Parts,
+    plans: Vec<Option<Plan<'a>>>,
+}
+
+fn shapes<'a>(doc: &'a Document, loc: &Located) -> Vec<Option<Shape<'a>>> {
     loc.sites
         .iter()
         .map(|s| {
             if !s.other_references.is_empty() || !s.retrieval_methods.is_empty() || s.objects > 0 {
-                return Native::Declined;
+                return None;
             }
-            signature(doc, loc, s.node, &rsa)
+            let parts = parts(doc, s.node)?;
+            let plans = parts
+                .references
+                .iter()
+                .map(|r| plan(doc, loc, s.node, *r))
+                .collect();
+            Some(Shape { parts, plans })
         })
         .collect()
+}
+
+/// At most this many subtrees are canonicalised ahead to be written again (the usual message has
+/// one: the Assertion inside the signed Response).
+const MAX_PIECES: usize = 4;
+
+/// Referenced subtrees inside another Reference's subtree, canonicalised once ([`c14n::piece`]),
+/// with the omitted node and PrefixList of the Reference each was made for.
+struct Pieces<'a> {
+    list: Vec<c14n::Piece<'a>>,
+    made_for: Vec<(Option<NodeId>, &'a [String])>,
+}
+
+impl<'a> Pieces<'a> {
+    fn of(doc: &'a Document, shapes: &'a [Option<Shape<'a>>]) -> Self {
+        let plans: Vec<&Plan> = shapes
+            .iter()
+            .flatten()
+            .flat_map(|s| s.plans.iter().flatten())
+            .collect();
+        let mut out = Pieces {
+            list: Vec::new(),
+            made_for: Vec::new(),
+        };
+        for p in &plans {
+            let enclosed = plans
+                .iter()
+                .any(|q| q.target != p.target && inside(doc, q.target, p.target));
+            if !enclosed
+                || out.list.len() == MAX_PIECES
+                || out.list.iter().any(|x| x.apex == p.target)
+            {
+                continue;
+            }
+            let list: Vec<&str> = p.prefixes.iter().map(String::as_str).collect();
+            if let Ok(piece) = c14n::piece(doc, p.target, p.omit, &list) {
+                out.list.push(piece);
+                out.made_for.push((p.omit, &p.prefixes));
+            }
+        }
+        out
+    }
+
+    /// The piece made for exactly this Reference, when its bytes minus the omitted node are what
+    /// canonicalising it in place writes.
+    fn own(&self, doc: &Document, plan: &Plan) -> Option<&c14n::Piece<'a>> {
+        let k = self.list.iter().position(|x| x.apex == plan.target)?;
+        let piece = &self.list[k];
+        let (omit, prefixes) = self.made_for.get(k)?;
+        let omitted_inside = plan.omit.is_some_and(|o| inside(doc, plan.target, o));
+        (*omit == plan.omit
+            && *prefixes == plan.prefixes.as_slice()
+            && (!omitted_inside || piece.mark.is_some()))
+        .then_some(piece)
+    }
+}
+
+/// Is `node` in the subtree of `top` (or `top` itself)?
+fn inside(doc: &Document, top: NodeId, node: NodeId) -> bool {
+    (top..doc.node(top).end).contains(&node)
+}
+
+/// The canonical bytes one Reference covers, written to `out`: the piece made for it, or its subtree
+/// canonicalised in place (writing any piece inside it that fits).
+fn write_reference(
+    doc: &Document,
+    plan: &Plan,
+    pieces: &Pieces,
+    out: &mut impl Sink,
+) -> Result<(), c14n::Unsupported> {
+    if let Some(piece) = pieces.own(doc, plan) {
+        for part in piece.without_mark() {
+            out.put(part);
+        }
+        return Ok(());
+    }
+    let prefixes: Vec<&str> = plan.prefixes.iter().map(String::as_str).collect();
+    c14n::exclusive_with(doc, plan.target, plan.omit, &prefixes, &pieces.list, out)
 }
 
 /// Attribute names this module reads without a namespace (and ID attributes), also present in some
@@ -122,24 +295,22 @@ struct Parts {
     value: NodeId,
 }
 
-fn signature(doc: &Document, loc: &Located, sig: NodeId, rsa: &[u8]) -> Native {
+fn prepare(doc: &Document, sig: NodeId, shape: &Shape, pieces: &Pieces) -> Prepared {
     let at = Place::of(doc.node(sig).span.range());
-    let Some(p) = parts(doc, sig) else {
-        return Native::Declined;
-    };
+    let p = &shape.parts;
     let mut references = Vec::new();
     let mut mismatch = None;
-    for (k, r) in p.references.iter().enumerate() {
-        let target = match reference(doc, loc, sig, *r) {
-            Ref::Declined => return Native::Declined,
-            Ref::Matches(t) => t,
-            Ref::Differs(t) => {
+    for (k, plan) in shape.plans.iter().enumerate() {
+        let target = match plan.as_ref().map(|plan| reference(doc, plan, pieces)) {
+            None | Some(Ref::Declined) => return Prepared::Declined,
+            Some(Ref::Matches(t)) => t,
+            Some(Ref::Differs(t)) => {
                 mismatch.get_or_insert(format!("digest mismatch for Reference {}", k + 1));
                 t
             }
         };
         if !expected_position(doc, sig, target) {
-            return Native::Declined;
+            return Prepared::Declined;
         }
         references.push(RefResult {
             digest_ok: true,
@@ -149,23 +320,18 @@ fn signature(doc: &Document, loc: &Located, sig: NodeId, rsa: &[u8]) -> Native {
     let mut signed = Vec::new();
     let prefixes: Vec<&str> = p.c14n_prefixes.iter().map(String::as_str).collect();
     if c14n::exclusive(doc, p.signed_info, None, &prefixes, &mut signed).is_err() {
-        return Native::Declined;
+        return Prepared::Declined;
     }
     let Some(value) = value_text(doc, p.value).and_then(|v| base64(&v)) else {
-        return Native::Declined;
+        return Prepared::Declined;
     };
-    if let Some(reason) = mismatch {
-        return Native::Mismatch { at, reason };
-    }
-    match signature::UnparsedPublicKey::new(p.params, rsa).verify(&signed, &value) {
-        Ok(()) => Native::Valid(SigResult {
-            at,
-            outcome: Crypto::Valid { references },
-        }),
-        Err(_) => Native::Mismatch {
-            at,
-            reason: "the signature value does not verify over the canonical SignedInfo".into(),
-        },
+    Prepared::Ready {
+        at,
+        params: p.params,
+        signed,
+        value,
+        references,
+        mismatch,
     }
 }
 
@@ -312,23 +478,18 @@ enum Ref {
     Declined,
 }
 
-fn reference(doc: &Document, loc: &Located, sig: NodeId, r: NodeId) -> Ref {
-    let Some(p) = plan(doc, loc, sig, r) else {
-        return Ref::Declined;
-    };
-    let prefixes: Vec<&str> = p.prefixes.iter().map(String::as_str).collect();
-    let (t, o, x) = (p.target, p.omit, prefixes.as_slice());
+fn reference(doc: &Document, p: &Plan, pieces: &Pieces) -> Ref {
     let got = match p.method {
-        "http://www.w3.org/2000/09/xmldsig#sha1" => digest::<sha1::Sha1>(doc, t, o, x),
-        "http://www.w3.org/2001/04/xmlenc#sha256" => digest::<sha2::Sha256>(doc, t, o, x),
-        "http://www.w3.org/2001/04/xmldsig-more#sha384" => digest::<sha2::Sha384>(doc, t, o, x),
-        "http://www.w3.org/2001/04/xmlenc#sha512" => digest::<sha2::Sha512>(doc, t, o, x),
+        "http://www.w3.org/2000/09/xmldsig#sha1" => digest::<sha1::Sha1>(doc, p, pieces),
+        "http://www.w3.org/2001/04/xmlenc#sha256" => digest::<sha2::Sha256>(doc, p, pieces),
+        "http://www.w3.org/2001/04/xmldsig-more#sha384" => digest::<sha2::Sha384>(doc, p, pieces),
+        "http://www.w3.org/2001/04/xmlenc#sha512" => digest::<sha2::Sha512>(doc, p, pieces),
         _ => None,
     };
     match got {
         None => Ref::Declined,
-        Some(g) if g == p.want => Ref::Matches(t),
-        Some(_) => Ref::Differs(t),
+        Some(g) if g == p.want => Ref::Matches(p.target),
+        Some(_) => Ref::Differs(p.target),
     }
 }
 
@@ -385,17 +546,12 @@ impl<D: sha2::Digest> Hashing<D> {
     }
 }
 
-fn digest<D: sha2::Digest>(
-    doc: &Document,
-    target: NodeId,
-    omit: Option<NodeId>,
-    prefixes: &[&str],
-) -> Option<Vec<u8>> {
+fn digest<D: sha2::Digest>(doc: &Document, plan: &Plan, pieces: &Pieces) -> Option<Vec<u8>> {
     let mut h = Hashing {
         hash: D::new(),
         buf: Vec::with_capacity(4096),
     };
-    c14n::exclusive(doc, target, omit, prefixes, &mut h).ok()?;
+    write_reference(doc, plan, pieces, &mut h).ok()?;
     h.hash.update(&h.buf);
     Some(h.hash.finalize().to_vec())
 }
@@ -453,29 +609,55 @@ pub mod differential {
     /// Every form of every signature whose shape this module takes.
     pub fn forms(doc: &Document, m: &Message) -> Vec<Form> {
         let loc = super::super::locate::locate(doc, m);
+        let shapes = shapes(doc, &loc);
+        let pieces = Pieces::of(doc, &shapes);
         let mut out = Vec::new();
-        for (i, s) in loc.sites.iter().enumerate() {
-            let Some(p) = parts(doc, s.node) else {
-                continue;
+        for (i, (shape, site)) in shapes.iter().zip(&loc.sites).enumerate() {
+            // A signature the check declines for what else it holds (another kind of Reference, an
+            // Object…) is never hashed; its forms are still compared, canonicalised in place.
+            let declined;
+            let shape = match shape {
+                Some(shape) => shape,
+                None => {
+                    let Some(parts) = parts(doc, site.node) else {
+                        continue;
+                    };
+                    let plans = parts
+                        .references
+                        .iter()
+                        .map(|r| plan(doc, &loc, site.node, *r))
+                        .collect();
+                    declined = Shape { parts, plans };
+                    &declined
+                }
             };
-            let mut put = |reference, apex, omit, prefixes: Vec<String>| {
-                let list: Vec<&str> = prefixes.iter().map(String::as_str).collect();
+            let p = &shape.parts;
+            let list: Vec<&str> = p.c14n_prefixes.iter().map(String::as_str).collect();
+            let mut bytes = Vec::new();
+            let r = c14n::exclusive(doc, p.signed_info, None, &list, &mut bytes);
+            out.push(Form {
+                signature: i,
+                reference: None,
+                apex: p.signed_info,
+                omit: None,
+                prefixes: p.c14n_prefixes.clone(),
+                bytes: r.map(|()| bytes),
+            });
+            for (k, plan) in shape.plans.iter().enumerate() {
+                let Some(plan) = plan else {
+                    continue;
+                };
+                // The very bytes the digest hashes: a piece where one is made, pieces spliced in.
                 let mut bytes = Vec::new();
-                let r = c14n::exclusive(doc, apex, omit, &list, &mut bytes);
+                let r = write_reference(doc, plan, &pieces, &mut bytes);
                 out.push(Form {
                     signature: i,
-                    reference,
-                    apex,
-                    omit,
-                    prefixes,
+                    reference: Some(k),
+                    apex: plan.target,
+                    omit: plan.omit,
+                    prefixes: plan.prefixes.clone(),
                     bytes: r.map(|()| bytes),
                 });
-            };
-            put(None, p.signed_info, None, p.c14n_prefixes.clone());
-            for (k, r) in p.references.iter().enumerate() {
-                if let Some(plan) = plan(doc, &loc, s.node, *r) {
-                    put(Some(k), plan.target, plan.omit, plan.prefixes);
-                }
             }
         }
         out

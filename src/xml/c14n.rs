@@ -20,11 +20,18 @@ use super::dom::{Document, NodeId, NodeKind, XMLNS_NS};
 /// Where canonical bytes go.
 pub trait Sink {
     fn put(&mut self, bytes: &[u8]);
+    /// How many bytes were put so far, where the sink keeps count (only [`piece`] asks).
+    fn written(&self) -> usize {
+        0
+    }
 }
 
 impl Sink for Vec<u8> {
     fn put(&mut self, bytes: &[u8]) {
         self.extend_from_slice(bytes);
+    }
+    fn written(&self) -> usize {
+        self.len()
     }
 }
 
@@ -51,67 +58,220 @@ pub fn exclusive(
     inclusive: &[&str],
     out: &mut impl Sink,
 ) -> Result<(), Unsupported> {
-    doc.element(apex).ok_or(Unsupported::NotAnElement)?;
-    let inclusive: Vec<Option<&str>> = inclusive
-        .iter()
-        .map(|p| (*p != "#default").then_some(*p))
-        .collect();
-    // Declarations in scope at the apex's parent, outermost first.
-    let mut scope: Vec<Binding> = Vec::new();
-    let mut up = doc.node(apex).parent;
-    let mut ancestors = Vec::new();
-    while let Some(a) = up {
-        ancestors.push(a);
-        up = doc.node(a).parent;
-    }
-    for a in ancestors.into_iter().rev() {
-        declarations(doc, a, &mut scope);
-    }
-    let mut rendered: Vec<Binding> = Vec::new();
-    // One set of working lists for every start tag (cleared each time, not allocated each time).
-    let mut scratch = Scratch::default();
-    // Explicit stack: Open(node) or Close(element, scope length, rendered length) to restore.
-    enum Step {
-        Open(NodeId),
-        Close(NodeId, usize, usize),
-    }
-    let mut steps = vec![Step::Open(apex)];
-    while let Some(step) = steps.pop() {
-        match step {
-            Step::Close(id, s, r) => {
-                if let Some(e) = doc.element(id) {
-                    out.put(b"</");
-                    qname(out, e.prefix.as_deref(), &e.local);
-                    out.put(b">");
-                }
-                scope.truncate(s);
-                rendered.truncate(r);
-            }
-            Step::Open(id) if Some(id) == omit => {}
-            Step::Open(id) => match &doc.node(id).kind {
-                NodeKind::Element(_) => {
-                    let marks = (scope.len(), rendered.len());
-                    start_tag(
-                        doc,
-                        id,
-                        &inclusive,
-                        &mut scope,
-                        &mut rendered,
-                        &mut scratch,
-                        out,
-                    )?;
-                    steps.push(Step::Close(id, marks.0, marks.1));
-                    for c in doc.node(id).children.iter().rev() {
-                        steps.push(Step::Open(*c));
-                    }
-                }
-                NodeKind::Text { value } | NodeKind::CData { value } => text(out, value),
-                NodeKind::Comment { .. } => {}
-                NodeKind::Pi => return Err(Unsupported::ProcessingInstruction),
-            },
+    exclusive_with(doc, apex, omit, inclusive, &[], out)
+}
+
+/// A subtree canonicalised once on its own (as the apex of its own Reference), nothing left out, so
+/// that an enclosing canonicalisation writes these bytes where it reaches the subtree instead of
+/// canonicalising it again (a Response signature covers the signed Assertion).
+///
+/// Exclusive c14n writes a subtree the same wherever it sits, but for one thing: a namespace node is
+/// not written again where an output ancestor already wrote it the same. [`Piece::fits`] therefore
+/// takes the bytes only where no output ancestor wrote a binding for any prefix the subtree looked up
+/// (nor a non-empty default namespace), with the same PrefixList and nothing of the subtree left out;
+/// the declarations in scope are the same in both (those of the apex's ancestors, in document order).
+#[derive(Debug)]
+pub struct Piece<'a> {
+    pub apex: NodeId,
+    pub bytes: Vec<u8>,
+    /// Where the subtree of the node asked for ([`piece`]'s `mark`) was written, when it was.
+    pub mark: Option<std::ops::Range<usize>>,
+    inclusive: Vec<Option<&'a str>>,
+    /// Every prefix the canonicalisation looked up (`None`: the default namespace).
+    looked_up: Vec<Option<&'a str>>,
+}
+
+/// At most this many prefixes looked up in a piece: checking that it fits is then linear in the
+/// bindings written above it (a hostile subtree of many prefixes is canonicalised in place instead).
+const PIECE_PREFIXES: usize = 64;
+
+impl Piece<'_> {
+    /// The piece's bytes without those of `mark` (its enveloped signature): what canonicalising the
+    /// apex with `mark` omitted writes.
+    pub fn without_mark(&self) -> [&[u8]; 2] {
+        match &self.mark {
+            Some(m) => [
+                self.bytes.get(..m.start).unwrap_or_default(),
+                self.bytes.get(m.end..).unwrap_or_default(),
+            ],
+            None => [&self.bytes, &[]],
         }
     }
-    Ok(())
+
+    /// Does an enclosing canonicalisation write exactly these bytes here? `rendered` are the bindings
+    /// its output ancestors wrote, `omit` what it leaves out, `inclusive` its PrefixList.
+    fn fits(
+        &self,
+        doc: &Document,
+        inclusive: &[Option<&str>],
+        omit: Option<NodeId>,
+        rendered: &[Binding],
+    ) -> bool {
+        self.inclusive == inclusive
+            && self.looked_up.len() <= PIECE_PREFIXES
+            && !omit.is_some_and(|o| (self.apex..doc.node(self.apex).end).contains(&o))
+            && self.looked_up.iter().all(|p| match p {
+                None => lookup(rendered, None).unwrap_or("").is_empty(),
+                Some(_) => lookup(rendered, *p).is_none(),
+            })
+    }
+}
+
+/// Canonicalise the subtree of `apex` with nothing left out, noting where the subtree of `mark` was
+/// written and which prefixes were looked up.
+pub fn piece<'a>(
+    doc: &'a Document,
+    apex: NodeId,
+    mark: Option<NodeId>,
+    inclusive: &[&'a str],
+) -> Result<Piece<'a>, Unsupported> {
+    let mut w = Walk::new(doc, inclusive, None, &[]);
+    w.mark = mark;
+    w.looked_up = Some(Vec::new());
+    let mut bytes = Vec::new();
+    w.run(apex, &mut bytes)?;
+    let mut looked_up = w.looked_up.unwrap_or_default();
+    looked_up.sort_unstable();
+    looked_up.dedup();
+    Ok(Piece {
+        apex,
+        bytes,
+        mark: w.marked.and_then(|(s, e)| Some(s..e?)),
+        inclusive: w.inclusive,
+        looked_up,
+    })
+}
+
+/// [`exclusive`], writing the bytes of a [`Piece`] where one fits instead of canonicalising its
+/// subtree again.
+pub fn exclusive_with(
+    doc: &Document,
+    apex: NodeId,
+    omit: Option<NodeId>,
+    inclusive: &[&str],
+    pieces: &[Piece],
+    out: &mut impl Sink,
+) -> Result<(), Unsupported> {
+    Walk::new(doc, inclusive, omit, pieces).run(apex, out)
+}
+
+/// One canonicalisation: what it was asked, and what it notes on the way.
+struct Walk<'a, 'p> {
+    doc: &'a Document,
+    inclusive: Vec<Option<&'a str>>,
+    omit: Option<NodeId>,
+    pieces: &'p [Piece<'p>],
+    mark: Option<NodeId>,
+    /// Where `mark`'s subtree starts and ends in the output.
+    marked: Option<(usize, Option<usize>)>,
+    looked_up: Option<Vec<Option<&'a str>>>,
+}
+
+impl<'a, 'p> Walk<'a, 'p> {
+    fn new(
+        doc: &'a Document,
+        inclusive: &[&'a str],
+        omit: Option<NodeId>,
+        pieces: &'p [Piece<'p>],
+    ) -> Self {
+        Walk {
+            doc,
+            inclusive: inclusive
+                .iter()
+                .map(|p| (*p != "#default").then_some(*p))
+                .collect(),
+            omit,
+            pieces,
+            mark: None,
+            marked: None,
+            looked_up: None,
+        }
+    }
+
+    fn run(&mut self, apex: NodeId, out: &mut impl Sink) -> Result<(), Unsupported> {
+        let doc = self.doc;
+        doc.element(apex).ok_or(Unsupported::NotAnElement)?;
+        // Declarations in scope at the apex's parent, outermost first.
+        let mut scope: Vec<Binding> = Vec::new();
+        let mut up = doc.node(apex).parent;
+        let mut ancestors = Vec::new();
+        while let Some(a) = up {
+            ancestors.push(a);
+            up = doc.node(a).parent;
+        }
+        for a in ancestors.into_iter().rev() {
+            declarations(doc, a, &mut scope);
+        }
+        let mut rendered: Vec<Binding> = Vec::new();
+        // One set of working lists for every start tag (cleared each time, not allocated each time).
+        let mut scratch = Scratch::default();
+        // Explicit stack: Open(node) or Close(element, scope length, rendered length) to restore.
+        enum Step {
+            Open(NodeId),
+            Close(NodeId, usize, usize),
+        }
+        let mut steps = vec![Step::Open(apex)];
+        while let Some(step) = steps.pop() {
+            match step {
+                Step::Close(id, s, r) => {
+                    if let Some(e) = doc.element(id) {
+                        out.put(b"</");
+                        qname(out, e.prefix.as_deref(), &e.local);
+                        out.put(b">");
+                    }
+                    scope.truncate(s);
+                    rendered.truncate(r);
+                    if Some(id) == self.mark
+                        && let Some((_, end)) = &mut self.marked
+                    {
+                        *end = Some(out.written());
+                    }
+                }
+                Step::Open(id) if Some(id) == self.omit => {}
+                Step::Open(id) if id != apex && self.splice(id, &rendered, out) => {}
+                Step::Open(id) => match &doc.node(id).kind {
+                    NodeKind::Element(_) => {
+                        if Some(id) == self.mark {
+                            self.marked = Some((out.written(), None));
+                        }
+                        let marks = (scope.len(), rendered.len());
+                        start_tag(
+                            doc,
+                            id,
+                            &self.inclusive,
+                            &mut scope,
+                            &mut rendered,
+                            &mut scratch,
+                            out,
+                        )?;
+                        if let Some(l) = &mut self.looked_up {
+                            l.extend_from_slice(&scratch.wanted);
+                        }
+                        steps.push(Step::Close(id, marks.0, marks.1));
+                        for c in doc.node(id).children.iter().rev() {
+                            steps.push(Step::Open(*c));
+                        }
+                    }
+                    NodeKind::Text { value } | NodeKind::CData { value } => text(out, value),
+                    NodeKind::Comment { .. } => {}
+                    NodeKind::Pi => return Err(Unsupported::ProcessingInstruction),
+                },
+            }
+        }
+        Ok(())
+    }
+
+    /// Write the piece of `id` when there is one and it fits here.
+    fn splice(&self, id: NodeId, rendered: &[Binding], out: &mut impl Sink) -> bool {
+        let Some(p) = self.pieces.iter().find(|p| p.apex == id) else {
+            return false;
+        };
+        if !p.fits(self.doc, &self.inclusive, self.omit, rendered) {
+            return false;
+        }
+        out.put(&p.bytes);
+        true
+    }
 }
 
 /// Push the namespace declarations `id` carries onto `scope`.
@@ -376,6 +536,124 @@ mod tests {
         assert_eq!(
             exclusive(&doc, text, None, &[], &mut Vec::new()),
             Err(Unsupported::NotAnElement)
+        );
+    }
+
+    /// The element with local name `local`.
+    fn element(doc: &Document, local: &str) -> NodeId {
+        std::iter::once(doc.root)
+            .chain(doc.descendants(doc.root))
+            .find(|n| doc.element(*n).is_some_and(|e| e.local == local))
+            .unwrap_or_else(|| panic!("no {local}"))
+    }
+
+    /// Canonicalise `outer` of `xml` (leaving out `omit`) with a piece made for `inner` (marking
+    /// `mark`): the bytes must be those of the plain canonicalisation whether the piece is written or
+    /// not; whether it was is the answer (told by a piece whose bytes were swapped for a sentinel).
+    fn spliced(
+        xml: &str,
+        outer: &str,
+        omit: Option<&str>,
+        inner: &str,
+        lists: [&[&str]; 2],
+    ) -> bool {
+        let doc = crate::xml::dom::parse(xml).unwrap_or_else(|e| panic!("{e:?}"));
+        let (outer, inner) = (element(&doc, outer), element(&doc, inner));
+        let omit = omit.map(|o| element(&doc, o));
+        let mut plain = Vec::new();
+        exclusive(&doc, outer, omit, lists[0], &mut plain).unwrap_or_else(|e| panic!("{e:?}"));
+        let piece = piece(&doc, inner, None, lists[1]).unwrap_or_else(|e| panic!("{e:?}"));
+        let mut with = Vec::new();
+        exclusive_with(
+            &doc,
+            outer,
+            omit,
+            lists[0],
+            std::slice::from_ref(&piece),
+            &mut with,
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            String::from_utf8_lossy(&with),
+            String::from_utf8_lossy(&plain),
+            "{xml}"
+        );
+        let sentinel = Piece {
+            bytes: b"<SENTINEL>".to_vec(),
+            ..piece
+        };
+        let mut probe = Vec::new();
+        exclusive_with(&doc, outer, omit, lists[0], &[sentinel], &mut probe)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        probe.windows(10).any(|w| w == b"<SENTINEL>")
+    }
+
+    /// A piece is written only where canonicalising in place writes the same bytes: never where an
+    /// output ancestor wrote a prefix the piece uses, a default namespace, another PrefixList, or
+    /// where something inside the piece is left out.
+    #[test]
+    fn a_piece_is_written_where_it_fits_and_only_there() {
+        let none: &[&str] = &[];
+        // The usual message: the Response writes only its own prefix.
+        let usual = r#"<p:R xmlns:p="urn:p" xmlns:s="urn:s" ID="r"><s:I>i</s:I><p:S xmlns:p="urn:p"/><s:A ID="a"><s:X a="1"/><d:G xmlns:d="urn:d"><d:V/></d:G></s:A></p:R>"#;
+        assert!(spliced(usual, "R", Some("S"), "A", [none, none]));
+        // The piece uses the prefix its output ancestor wrote.
+        let shared = r#"<p:R xmlns:p="urn:p" xmlns:s="urn:s"><s:A><p:X/></s:A></p:R>"#;
+        assert!(!spliced(shared, "R", None, "A", [none, none]));
+        let by_attribute =
+            r#"<p:R xmlns:p="urn:p" xmlns:s="urn:s"><s:A><s:X p:a="1"/></s:A></p:R>"#;
+        assert!(!spliced(by_attribute, "R", None, "A", [none, none]));
+        // A default namespace written above it, used in it (and not, where it makes no difference).
+        let default = r#"<R xmlns="urn:d" xmlns:s="urn:s"><s:A><X/></s:A></R>"#;
+        assert!(!spliced(default, "R", None, "A", [none, none]));
+        let unused = r#"<R xmlns="urn:d" xmlns:s="urn:s"><s:A><s:X/></s:A></R>"#;
+        assert!(spliced(unused, "R", None, "A", [none, none]));
+        // A default namespace undone above it is none.
+        let undone = r#"<R xmlns="urn:d"><Q xmlns=""><s:A xmlns:s="urn:s"><X/></s:A></Q></R>"#;
+        assert!(spliced(undone, "R", None, "A", [none, none]));
+        // Another PrefixList, or the same naming a prefix written above.
+        assert!(!spliced(usual, "R", Some("S"), "A", [&["d"], none]));
+        assert!(spliced(usual, "R", Some("S"), "A", [&["d"], &["d"]]));
+        assert!(!spliced(usual, "R", Some("S"), "A", [&["p"], &["p"]]));
+        // Something inside the piece left out by the enclosing canonicalisation.
+        assert!(!spliced(usual, "R", Some("G"), "A", [none, none]));
+        // The apex itself is never replaced by its own piece.
+        assert!(!spliced(usual, "A", None, "A", [none, none]));
+    }
+
+    /// A piece without its mark is the apex canonicalised with the mark left out.
+    #[test]
+    fn a_piece_without_its_mark_is_the_omitted_canonicalisation() {
+        for (xml, mark) in [
+            (
+                r#"<s:A xmlns:s="urn:s" ID="a"><s:X/><d:G xmlns:d="urn:d"><d:V/></d:G><s:Y/></s:A>"#,
+                "G",
+            ),
+            (r#"<s:A xmlns:s="urn:s"><d:G xmlns:d="urn:d"/></s:A>"#, "G"),
+            (r#"<s:A xmlns:s="urn:s"><d:G xmlns:d="urn:d"/></s:A>"#, "A"),
+            (r#"<s:A xmlns:s="urn:s"><s:X/></s:A>"#, "none"),
+        ] {
+            let doc = crate::xml::dom::parse(xml).unwrap_or_else(|e| panic!("{e:?}"));
+            let apex = element(&doc, "A");
+            let mark = (mark != "none").then(|| element(&doc, mark));
+            let mut plain = Vec::new();
+            exclusive(&doc, apex, mark, &[], &mut plain).unwrap_or_else(|e| panic!("{e:?}"));
+            let p = piece(&doc, apex, mark, &[]).unwrap_or_else(|e| panic!("{e:?}"));
+            assert_eq!(p.without_mark().concat(), plain, "{xml}");
+            let mut full = Vec::new();
+            exclusive(&doc, apex, None, &[], &mut full).unwrap_or_else(|e| panic!("{e:?}"));
+            assert_eq!(p.bytes, full, "{xml}");
+        }
+    }
+
+    /// A piece of a subtree canonicalisation refuses is not made.
+    #[test]
+    fn no_piece_of_what_is_refused() {
+        let doc =
+            crate::xml::dom::parse("<a><b><?pi x?></b></a>").unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            piece(&doc, element(&doc, "b"), None, &[]).map(|p| p.bytes),
+            Err(Unsupported::ProcessingInstruction)
         );
     }
 
