@@ -178,6 +178,8 @@ fn shapes<'a>(doc: &'a Document, loc: &Located) -> Vec<Option<Shape<'a>>> {
 /// At most this many subtrees are canonicalised ahead to be written again (the usual message has
 /// one: the Assertion inside the signed Response).
 const MAX_PIECES: usize = 4;
+/// Pieces are looked for among at most this many References (the usual message has two).
+const MAX_PLANS: usize = 16;
 
 /// Referenced subtrees inside another Reference's subtree, canonicalised once ([`c14n::piece`]),
 /// with the omitted node and PrefixList of the Reference each was made for.
@@ -197,6 +199,10 @@ impl<'a> Pieces<'a> {
             list: Vec::new(),
             made_for: Vec::new(),
         };
+        // Every pair of References is compared: a document of many is canonicalised in place.
+        if plans.len() > MAX_PLANS {
+            return out;
+        }
         for p in &plans {
             let enclosed = plans
                 .iter()
