@@ -1550,7 +1550,13 @@ fn fix_one(
     };
     if a.diff {
         if changed {
-            let diff = similar::TextDiff::from_lines(text, &fixed_text);
+            // Secrets masked on both sides (byte for byte: the lines still pair up), so that the
+            // context lines around a change never print a private key.
+            let (before, after) = (
+                crate::keycloak::mask_secrets(text),
+                crate::keycloak::mask_secrets(&fixed_text),
+            );
+            let diff = similar::TextDiff::from_lines(before.as_ref(), after.as_ref());
             out.push_str(
                 &diff
                     .unified_diff()

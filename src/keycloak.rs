@@ -9,6 +9,133 @@
 use crate::source::Span;
 use crate::tree::{Node, Value};
 
+/// Keys whose value is a secret in an export (the `secrets` check, requirements.md §11): `value` and
+/// `password` only inside `credentials` (a user's), where [`is_secret_key`] says so.
+pub const SECRET_KEYS: &[&str] = &[
+    "saml.signing.private.key",
+    "saml.encryption.private.key",
+    "secret",
+    "privateKey",
+    "clientSecret",
+    "bindCredential",
+    "secretData",
+    "hashedSaltedValue",
+    "password",
+    "value",
+];
+
+/// Is `key` a secret's key, `in_credentials` saying whether it sits below a `credentials` member?
+pub fn is_secret_key(key: &str, in_credentials: bool) -> bool {
+    SECRET_KEYS.contains(&key) && (!matches!(key, "value" | "password") || in_credentials)
+}
+
+/// Keys shown masked though the `secrets` check does not report them: a key store's passwords and an
+/// SMTP server's `password` (outside `credentials`).
+const MASKED_TOO: &[&str] = &["keystorePassword", "keyPassword", "password"];
+
+/// `text` (a Keycloak export, or any JSON) with every string below a secret's key written as `*`, byte
+/// for byte (so that every span into the text still points at the same place): what any output that
+/// shows the export's text (a finding's snippet, an input error's excerpt, `fix --diff`, a report)
+/// shows, so that no secret is printed (docs/reference.md). Lexical, so that it also masks a document
+/// that is not valid JSON (an input error's); linear.
+pub fn mask_secrets(text: &str) -> std::borrow::Cow<'_, str> {
+    // Most texts name none of the keys (and write none with an escape): nothing to do.
+    if !text.contains("\\u")
+        && !SECRET_KEYS
+            .iter()
+            .chain(MASKED_TOO)
+            .any(|k| text.contains(k))
+    {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let b = text.as_bytes();
+    let mut out = b.to_vec();
+    // Open containers: whether each is an object, masks every string below it, or is below
+    // `credentials`.
+    struct Open {
+        object: bool,
+        secret: bool,
+        credentials: bool,
+    }
+    let mut stack: Vec<Open> = Vec::new();
+    // In an object: the key just read (before its `:`), and the key whose value comes next.
+    let mut key: Option<String> = None;
+    let mut member: Option<String> = None;
+    let mut expect_key = false;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let start = i + 1;
+                let mut j = start;
+                while j < b.len() && b[j] != b'"' {
+                    j += if b[j] == b'\\' { 2 } else { 1 };
+                }
+                let end = j.min(b.len());
+                let top = stack.last();
+                if top.is_some_and(|o| o.object) && expect_key {
+                    key = Some(json_key_text(&text[start..end]));
+                } else {
+                    let credentials = top.is_some_and(|o| o.credentials);
+                    let secret = top.is_some_and(|o| o.secret)
+                        || member.as_deref().is_some_and(|k| {
+                            is_secret_key(k, credentials) || MASKED_TOO.contains(&k)
+                        });
+                    if secret {
+                        out[start..end].fill(b'*');
+                    }
+                }
+                i = end + 1;
+                continue;
+            }
+            b':' => {
+                member = key.take();
+                expect_key = false;
+            }
+            b',' => {
+                member = None;
+                expect_key = stack.last().is_some_and(|o| o.object);
+            }
+            c @ (b'{' | b'[') => {
+                let parent = stack.last();
+                let credentials = parent.is_some_and(|o| o.credentials)
+                    || member.as_deref() == Some("credentials");
+                let secret = parent.is_some_and(|o| o.secret)
+                    || member
+                        .as_deref()
+                        .is_some_and(|k| is_secret_key(k, credentials) || MASKED_TOO.contains(&k));
+                stack.push(Open {
+                    object: c == b'{',
+                    secret,
+                    credentials,
+                });
+                member = None;
+                expect_key = c == b'{';
+            }
+            b'}' | b']' => {
+                stack.pop();
+                member = None;
+                expect_key = false;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    // Whole characters were replaced (a string's bytes between its quotes), so this is still UTF-8.
+    std::borrow::Cow::Owned(
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
+}
+
+/// A member name as JSON reads it (escapes decoded), or as written when it is not a valid string.
+fn json_key_text(raw: &str) -> String {
+    if !raw.contains('\\') {
+        return raw.to_string();
+    }
+    serde_json::from_str::<String>(&format!("\"{raw}\"")).unwrap_or_else(|_| raw.to_string())
+}
+
 /// Keycloak's own vocabulary: setting values, mapper provider ids and user properties. Public constants
 /// a redacted report may show (a diagnosis such as "Name ID format is `username`" needs them).
 pub const VOCABULARY: &[&str] = &[

@@ -107,8 +107,14 @@ pub fn view(m: &Linted, style: Style) -> View {
         &m.source.text,
         style.width.saturating_sub(GUTTER).max(20),
     );
-    // Same-length replacement keeps the pretty view's offsets valid.
-    let shown = crate::util::sanitize_same_len(&p.text).into_owned();
+    // Same-length replacements keep the pretty view's offsets valid: an export's secrets masked,
+    // control characters replaced.
+    let masked = if m.is_keycloak() {
+        crate::keycloak::mask_secrets(&p.text)
+    } else {
+        std::borrow::Cow::Borrowed(p.text.as_str())
+    };
+    let shown = crate::util::sanitize_same_len(&masked).into_owned();
     let lang = if m.is_keycloak() { "json" } else { "xml" };
     let named =
         NamedSource::new(format!("{}", m.source.origin), Arc::new(shown)).with_language(lang);
@@ -238,7 +244,15 @@ fn floor_boundary(t: &str, mut i: usize) -> usize {
 }
 
 pub fn render_error(style: Style, e: &InputError) -> String {
-    let (src, span) = match (&e.text, e.span) {
+    // A JSON text's secrets (a Keycloak export's) are masked, byte for byte.
+    let masked = e.text.as_deref().map(|t| {
+        if t.trim_start().starts_with(['{', '[']) {
+            crate::keycloak::mask_secrets(t)
+        } else {
+            std::borrow::Cow::Borrowed(t)
+        }
+    });
+    let (src, span) = match (&masked, e.span) {
         (Some(t), Some(s)) => {
             // A parser's error position can fall inside a multi-byte character: snap to boundaries.
             let s = Span::new(floor_boundary(t, s.start), floor_boundary(t, s.end));

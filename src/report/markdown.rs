@@ -463,11 +463,16 @@ pub fn render(run: &Run, opts: Options) -> String {
             }
             let (lang, body) = if m.doc.is_empty() {
                 // A Keycloak client: its own JSON object.
-                let slice = m.source.text.get(m.model.span.range()).unwrap_or_default();
                 let body = if opts.redact {
-                    r.json(slice)
+                    r.json(m.source.text.get(m.model.span.range()).unwrap_or_default())
                 } else {
-                    slice.to_string()
+                    // Its secrets masked (in the whole text: whether a `value` is a credential's
+                    // depends on what encloses it).
+                    let masked = crate::keycloak::mask_secrets(&m.source.text);
+                    masked
+                        .get(m.model.span.range())
+                        .unwrap_or_default()
+                        .to_string()
                 };
                 ("json", body)
             } else if opts.redact {

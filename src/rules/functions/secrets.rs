@@ -21,20 +21,6 @@ struct SecretsCheck {
     skip_saml_clients: bool,
 }
 
-/// Keys whose value is a secret (requirements.md §11, keycloak pack).
-const SECRET_KEYS: &[&str] = &[
-    "saml.signing.private.key",
-    "saml.encryption.private.key",
-    "secret",
-    "privateKey",
-    "clientSecret",
-    "bindCredential",
-    "secretData",
-    "hashedSaltedValue",
-    "password",
-    "value",
-];
-
 fn is_mask(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c == '*')
 }
@@ -66,8 +52,7 @@ fn walk(n: &Node, path: &str, in_credentials: bool, skip_saml: bool, out: &mut V
                     continue;
                 }
                 // `value` is a secret only inside `credentials` (users[].credentials[].value).
-                let secret_key = SECRET_KEYS.contains(&e.key.as_str())
-                    && (e.key != "value" && e.key != "password" || in_credentials);
+                let secret_key = crate::keycloak::is_secret_key(&e.key, in_credentials);
                 if secret_key {
                     let present = match &e.node.value {
                         Value::Str(s) => !s.is_empty() && !is_mask(s),

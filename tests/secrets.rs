@@ -1,0 +1,126 @@
+//! Secrets in a Keycloak export are never printed (docs/reference.md), with or without `--redact`:
+//! not in a finding's snippet (the `full` format shows the lines around it), not in an input error's
+//! excerpt (on stderr under every format, the GitHub Action's `github` one included), not in
+//! `report`'s Markdown, not in the context lines of `fix --diff` (review 33).
+
+mod common;
+use common::*;
+
+/// Distinctive parts of every planted secret.
+const CANARIES: [&str; 7] = [
+    "QSIGNKEYq",
+    "QENCKEYq",
+    "QPROVIDERq",
+    "QIDPSECRETq",
+    "QPASSWORDq",
+    "QSMTPq",
+    "QESCAPEDq",
+];
+
+fn client(extra: &str) -> String {
+    let broken =
+        std::fs::read_to_string(fixture("keycloak/atlassian-cloud-broken.json")).expect("fixture");
+    // Beside a setting `fix` changes (so that the diff's context shows it), and at the end.
+    broken
+        .replacen(
+            "\"saml.server.signature\": \"false\",",
+            "\"saml.signing.private.key\": \"MIIEv-QSIGNKEYq-\\\"é\\\\\",\n    \"saml.server.signature\": \"false\",",
+            1,
+        )
+        .replacen(
+            "\"saml.encrypt\": \"true\",",
+            &format!("\"saml.encrypt\": \"true\",\n    \"saml.encryption.private.key\": \"QENCKEYq\",{extra}"),
+            1,
+        )
+}
+
+fn realm() -> String {
+    format!(
+        r#"{{
+  "realm": "acme", "id": "acme", "enabled": true,
+  "smtpServer": {{ "host": "mail", "password": "QSMTPq" }},
+  "components": {{ "org.keycloak.keys.KeyProvider": [ {{ "name": "rsa", "providerId": "rsa",
+      "config": {{ "priority": ["100"], "privateKey": [ "QPROVIDERq" ], "certificate": ["MIIC"] }} }} ] }},
+  "identityProviders": [ {{ "alias": "x", "providerId": "oidc", "config": {{ "clientId": "x", "clientSecret": "QIDPSECRETq" }} }} ],
+  "users": [ {{ "username": "jane", "credentials": [ {{ "type": "password", "value": "QPASSWORDq" }} ] }} ],
+  "clients": [ {} ]
+}}"#,
+        client("\n    \"priv\\u0061teKey\": \"QESCAPEDq\",")
+    )
+}
+
+fn leaks(out: &str) -> Vec<&'static str> {
+    CANARIES.into_iter().filter(|c| out.contains(c)).collect()
+}
+
+#[test]
+fn no_secret_of_an_export_is_printed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let client_path = dir.path().join("client.json");
+    let realm_path = dir.path().join("realm.json");
+    // An input error (a duplicate key) next to the private keys: its excerpt shows the lines around.
+    let dup_path = dir.path().join("dup.json");
+    std::fs::write(&client_path, client("")).expect("write");
+    std::fs::write(&realm_path, realm()).expect("write");
+    std::fs::write(
+        &dup_path,
+        client("").replacen(
+            "\"saml.encrypt\": \"true\",",
+            "\"saml.encrypt\": \"true\", \"saml.encrypt\": \"true\",",
+            1,
+        ),
+    )
+    .expect("write");
+    let (c, r, d) = (
+        client_path.to_string_lossy().into_owned(),
+        realm_path.to_string_lossy().into_owned(),
+        dup_path.to_string_lossy().into_owned(),
+    );
+    let mut seen_secret_findings = 0;
+    for args in [
+        vec!["check", &c],
+        vec!["check", &r],
+        vec!["check", "--show-infos", &c, &r],
+        vec!["check", "--format", "github", &d],
+        vec!["check", "--format", "sarif", &d],
+        vec!["check", &d],
+        vec!["report", &c],
+        vec!["report", &r],
+        vec!["fix", "--diff", &c],
+    ] {
+        let o = run(&args);
+        let all = format!("{}{}", o.stdout, o.stderr);
+        assert!(
+            leaks(&all).is_empty(),
+            "{args:?} prints {:?}:\n{all}",
+            leaks(&all)
+        );
+        seen_secret_findings += all.matches("holds a secret").count();
+    }
+    // The secrets were there to print: the findings about them are.
+    assert!(seen_secret_findings >= 6, "{seen_secret_findings}");
+}
+
+/// The masked text keeps every byte offset, and masks only strings below a secret's key.
+#[test]
+fn masking_keeps_offsets_and_other_values() {
+    let text = realm();
+    let masked = samlint::keycloak::mask_secrets(&text);
+    assert_eq!(masked.len(), text.len());
+    assert!(leaks(&masked).is_empty(), "{masked}");
+    for kept in [
+        "\"acme\"",
+        "\"mail\"",
+        "\"MIIC\"",
+        "\"jane\"",
+        "\"password\"",
+        "\"100\"",
+    ] {
+        assert!(masked.contains(kept), "{kept} masked:\n{masked}");
+    }
+    let plain = "{\"clientId\": \"x\", \"attributes\": {\"saml.encrypt\": \"true\"}}";
+    assert!(matches!(
+        samlint::keycloak::mask_secrets(plain),
+        std::borrow::Cow::Borrowed(_)
+    ));
+}
