@@ -142,6 +142,27 @@ fn audiences_of_one_restriction_are_alternatives() {
     assert_eq!(pro003(&variant("x", "x")), 0);
 }
 
+/// White space around the Audience (review 33): Auth0's library compares it as written and answers
+/// "Audience is invalid.", so it is PRO003, once, with or without `--sp-entity-id`; the prediction
+/// says rejected.
+#[test]
+fn white_space_around_the_audience() {
+    let ours = format!("<saml:Audience>{SP}</saml:Audience>");
+    let cert = fixture("keys/idp-cert.pem");
+    for padded in [
+        format!("<saml:Audience> {SP} </saml:Audience>"),
+        format!("<saml:Audience>\n\t{SP}</saml:Audience>"),
+    ] {
+        let x = variant(&ours, &padded);
+        let m = only(&lint(&x, &[]), "PRO003");
+        assert!(m.contains("white space"), "{m}");
+        let (code, v) = check_json(&[&x, "--idp-cert", &cert, "--at", IN_WINDOW]);
+        assert_eq!(code, 1, "{v:#}");
+        let pro003 = codes(&v).iter().filter(|c| *c == "PRO003").count();
+        assert_eq!(pro003, 1, "{v:#}");
+    }
+}
+
 #[test]
 fn issuer_with_the_legacy_auth_prefix() {
     let x = variant(
