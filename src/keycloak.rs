@@ -425,11 +425,7 @@ pub fn mappers<'a>(client: &'a Node, realm: Option<&'a Node>) -> (Vec<Mapper<'a>
         })
         .collect();
     let mut unresolved = Vec::new();
-    let scopes: Vec<&str> = client
-        .get("defaultClientScopes")
-        .map(|l| l.items().iter().filter_map(Node::as_str).collect())
-        .unwrap_or_default();
-    for name in scopes {
+    for name in default_client_scopes(client, realm) {
         let found = realm.and_then(|r| r.get("clientScopes")).and_then(|cs| {
             cs.items()
                 .iter()
@@ -448,6 +444,40 @@ pub fn mappers<'a>(client: &'a Node, realm: Option<&'a Node>) -> (Vec<Mapper<'a>
         }
     }
     (out, unresolved)
+}
+
+/// The names of a client's default client scopes once Keycloak has imported it: those it lists; when
+/// it lists neither default nor optional scopes, a realm export's `defaultDefaultClientScopes` of its
+/// protocol (Keycloak's import adds them when it sets the client's protocol, and removes them only for
+/// a client that lists its own: RepresentationToModel.createClient,
+/// AbstractLoginProtocolFactory.addDefaultClientScopes; review 33).
+pub fn default_client_scopes<'a>(client: &'a Node, realm: Option<&'a Node>) -> Vec<&'a str> {
+    let listed = |k: &str| client.get(k).filter(|n| !matches!(n.value, Value::Null));
+    if let Some(l) = listed("defaultClientScopes") {
+        return l.items().iter().filter_map(Node::as_str).collect();
+    }
+    let (Some(realm), None) = (realm, listed("optionalClientScopes")) else {
+        return Vec::new();
+    };
+    let protocol = client.get("protocol").and_then(Node::as_str);
+    let of_protocol = |name: &str| {
+        realm.get("clientScopes").is_some_and(|cs| {
+            cs.items().iter().any(|s| {
+                s.get("name").and_then(Node::as_str) == Some(name)
+                    && s.get("protocol").and_then(Node::as_str) == protocol
+            })
+        })
+    };
+    realm
+        .get("defaultDefaultClientScopes")
+        .map(|l| {
+            l.items()
+                .iter()
+                .filter_map(Node::as_str)
+                .filter(|n| of_protocol(n))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The span of a map member's key (for findings about a key, such as a typo).

@@ -623,10 +623,7 @@ fn no_roles_in_scope(client: &Node, realm: Option<&Node>, mappers: &[Mapper]) ->
     let Some(id) = client.get("clientId").and_then(Node::as_str) else {
         return false;
     };
-    let scopes: Vec<&str> = client
-        .get("defaultClientScopes")
-        .map(|l| l.items().iter().filter_map(Node::as_str).collect())
-        .unwrap_or_default();
+    let scopes = crate::keycloak::default_client_scopes(client, Some(realm));
     let in_scope = |e: &Node| {
         e.get("client").and_then(Node::as_str) == Some(id)
             || e.get("clientScope")

@@ -746,6 +746,48 @@ fn realm_mutations() {
     assert_eq!(codes, ["ATL011", "KC010"]);
 }
 
+/// A client that lists neither default nor optional client scopes gets the realm's
+/// `defaultDefaultClientScopes` of its protocol on import (review 33): a NameID mapper sending the
+/// username in such a scope is ATL004, as when the client lists the scope; a client that lists its
+/// own scopes (even only optional ones) or a realm default of another protocol does not get it.
+#[test]
+fn realm_default_client_scopes_apply_to_a_client_that_lists_none() {
+    let text = |r: &Value| serde_json::to_string_pretty(r).unwrap();
+    let opts = options(&[], &[], "keys/idp-cert.pem");
+    let nameid = json!({
+        "name": "nameid", "protocol": "saml", "protocolMapper": "saml-user-attribute-nameid-mapper",
+        "config": { "mapper.nameid.format": "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
+                    "user.attribute": "username" }
+    });
+    let with = |protocol: &str, client: &[(&str, Value)]| {
+        let mut r = realm();
+        r["clientScopes"][0]["protocol"] = json!(protocol);
+        r["clientScopes"][0]["protocolMappers"]
+            .as_array_mut()
+            .unwrap()
+            .push(nameid.clone());
+        for (k, v) in client {
+            r["clients"][0][*k] = v.clone();
+        }
+        lint_text("realm.json", &text(&r), &opts)
+            .iter()
+            .filter(|h| h.code == "ATL004")
+            .count()
+    };
+    assert_eq!(realm()["defaultDefaultClientScopes"], json!(["role_list"]));
+    assert!(realm()["clients"][0].get("defaultClientScopes").is_none());
+    assert_eq!(with("saml", &[]), 1, "implied by the realm");
+    assert_eq!(with("saml", &[("defaultClientScopes", json!(null))]), 1);
+    assert_eq!(
+        with("saml", &[("defaultClientScopes", json!(["role_list"]))]),
+        1,
+        "listed"
+    );
+    assert_eq!(with("saml", &[("defaultClientScopes", json!([]))]), 0);
+    assert_eq!(with("saml", &[("optionalClientScopes", json!([]))]), 0);
+    assert_eq!(with("openid-connect", &[]), 0, "another protocol's default");
+}
+
 fn attr_xml(name: &str, value: &str) -> String {
     format!(
         "<saml:Attribute Name=\"{name}\" NameFormat=\"urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified\"><saml:AttributeValue xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"xs:string\">{value}</saml:AttributeValue></saml:Attribute>"

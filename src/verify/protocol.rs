@@ -298,7 +298,12 @@ fn audience(c: &Ctx, out: &mut Vec<Finding>) {
     for a in &c.m.assertions {
         // White space around an Audience: compared as written (Auth0's library, so Atlassian Cloud),
         // it names no SP. The comparisons below ignore it, so that it is said once, here.
-        for t in a.conditions.iter().flat_map(|c| &c.audience_restrictions).flatten() {
+        for t in a
+            .conditions
+            .iter()
+            .flat_map(|c| &c.audience_restrictions)
+            .flatten()
+        {
             let v = t.value.trim();
             if !v.is_empty() && v.len() != t.value.len() {
                 out.push(
