@@ -1770,3 +1770,84 @@ fn an_untrusted_authn_request_asks_for_the_sp_certificate() {
         "{help}"
     );
 }
+
+/// An RSA signature value is as long as the key's modulus (RFC 8017 §8.2.2). One whose leading zero
+/// byte was dropped (255 bytes for RSA-2048) is invalid, for that reason (review 33: bergshamra takes
+/// it, so the cause said the verifiers read different documents and the prediction was unknown); one
+/// a byte longer too. Atlassian Cloud's library rejects both ("the signature value … is incorrect").
+#[test]
+fn a_signature_value_of_the_wrong_length_is_invalid() {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    // A signature whose value starts with a zero byte: about one in 256, found by varying the ID.
+    let (xml, value) = (0..4000)
+        .find_map(|i| {
+            let t = template().replace("ID_2a9c8e7f", &format!("ID_{i:08x}"));
+            let xml = signed_text(&t, What::Assertion);
+            let v = xml
+                .split("<ds:SignatureValue>")
+                .nth(1)?
+                .split('<')
+                .next()?
+                .to_string();
+            let raw = b64.decode(v.split_whitespace().collect::<String>()).ok()?;
+            (raw.first() == Some(&0)).then_some((xml, (v, raw)))
+        })
+        .expect("a signature value with a leading zero byte");
+    let (text, raw) = value;
+    let (exit, sig, _) = verdict(&xml, IDP);
+    assert_eq!(exit, 0, "{sig:#}");
+    assert_status(&sig, "valid", None);
+    for (name, changed) in [
+        ("short", raw[1..].to_vec()),
+        ("long", [&[0u8][..], &raw].concat()),
+    ] {
+        let x = xml.replacen(&text, &b64.encode(&changed), 1);
+        let (exit, sig, codes) = verdict(&x, IDP);
+        assert_eq!(exit, 1, "{name}: {codes:?}");
+        assert_status(&sig, "invalid", Some("bad-signature-value"));
+        let detail = sig["detail"].as_str().unwrap_or_default();
+        assert!(
+            detail.contains(&format!("is {} bytes long", changed.len())),
+            "{name}: {detail}"
+        );
+        let (_, v) = check_json(&[&x, "--idp-cert", &fixture("keys/idp-cert.pem")]);
+        let library = &v["messages"][0]["predictions"][0];
+        assert_eq!(library["outcome"], "rejected", "{name}: {library:#}");
+    }
+}
+
+/// The same for the Redirect binding's signature over the query: a value of the wrong length is
+/// invalid (OpenSSL, Java and the RFC refuse it), whichever library checks it.
+#[test]
+fn a_redirect_signature_of_the_wrong_length_is_invalid() {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let url = read("saml/authn-request-redirect.url");
+    let (base, query) = url.trim().split_once('?').unwrap();
+    let (octets, raw) = (0..4000)
+        .find_map(|i| {
+            let octets = format!(
+                "{}&SigAlg={}",
+                query.replacen("RelayState=", &format!("RelayState=x{i}"), 1),
+                pct(RSA_SHA256)
+            );
+            let key =
+                bergshamra::keys::loader::load_rsa_private_pem(read("keys/idp-key.pem").as_bytes())
+                    .ok()?;
+            let raw = bergshamra::crypto::sign::from_uri(RSA_SHA256)
+                .ok()?
+                .sign(&key.to_signing_key().ok()??, octets.as_bytes())
+                .ok()?;
+            (raw.first() == Some(&0)).then_some((octets, raw))
+        })
+        .expect("a signature value with a leading zero byte");
+    let with = |sig: &[u8]| format!("{base}?{octets}&Signature={}", pct(&b64.encode(sig)));
+    let (_, sig, _) = verdict(&with(&raw), IDP);
+    assert_status(&sig, "valid", None);
+    for changed in [raw[1..].to_vec(), [&[0u8][..], &raw].concat()] {
+        let (exit, sig, codes) = verdict(&with(&changed), IDP);
+        assert_eq!(exit, 1, "{codes:?} {sig:#}");
+        assert_status(&sig, "invalid", Some("bad-signature-value"));
+    }
+}

@@ -197,6 +197,10 @@ fn failure_cause(reason: &str, trusted: bool) -> &'static str {
     if reason.ends_with(super::crypto::PARSERS_DIFFER) {
         return cause::DIGEST_MISMATCH;
     }
+    // A value of the wrong length: no key's signature, not another key's.
+    if reason.contains(super::dsig::WRONG_LENGTH) {
+        return cause::BAD_SIGNATURE_VALUE;
+    }
     if lower.contains("unsupported") {
         cause::UNSUPPORTED_ALGORITHM
     } else if lower.contains("digest") {

@@ -100,6 +100,7 @@ pub fn run(
                     .collect();
                 #[cfg(feature = "ring")]
                 veto(&mut by_end, native);
+                wrong_length(&mut by_end, doc, loc, k);
                 runs.per_key.push((ki, by_end));
             }
             Err(e) => {
@@ -147,6 +148,25 @@ fn veto(by_end: &mut HashMap<usize, Crypto>, native: Vec<super::native::Native>)
             && matches!(c, Crypto::Valid { .. })
         {
             *c = Crypto::Invalid(format!("{reason} on samlint's parse; {PARSERS_DIFFER}"));
+        }
+    }
+}
+
+/// Whatever a verifier said, a signature value of the wrong length for an RSA key is invalid with
+/// it, and for that reason ([`super::dsig::wrong_length`]).
+fn wrong_length(by_end: &mut HashMap<usize, Crypto>, doc: &Document, loc: &Located, key: &Cert) {
+    for s in &loc.sites {
+        let value = doc
+            .child_elements(s.node)
+            .find(|c| doc.is(*c, crate::model::ns::DS, "SignatureValue"))
+            .and_then(|v| super::dsig::base64(&doc.own_text(v)));
+        let method = s.signature_method.as_ref().map_or("", |(m, _)| m.as_str());
+        let end = doc.node(s.node).span.end;
+        if let Some(v) = value
+            && let Some(why) = super::dsig::wrong_length(method, &v, key)
+            && let Some(c) = by_end.get_mut(&end)
+        {
+            *c = Crypto::Invalid(why);
         }
     }
 }

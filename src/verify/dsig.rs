@@ -350,6 +350,46 @@ fn verify_raw(sig_alg: &str, data: &[u8], signature: &[u8], key: &Cert) -> Resul
 #[cfg(feature = "xmlsec")]
 pub use super::xmlsec::Xmlsec;
 
+/// What a signature value of the wrong length for an RSA key is called (accept.rs gives its cause).
+pub const WRONG_LENGTH: &str = "bytes long where the RSA key's modulus is";
+
+/// Why `value` is not an RSA signature by `key` under `method`, when it is written with the wrong
+/// length for that key: it must be exactly as long as the modulus (RFC 8017 §8.2.2, step 1: otherwise
+/// "invalid signature"), as OpenSSL (every libxmlsec1 and Node SP) and Java (Keycloak) check.
+/// bergshamra takes a value whose leading zero byte was dropped (review 33), in a ds:Signature and in
+/// the Redirect binding's `Signature` parameter. Only a value a few leading zeros short, or with
+/// leading zeros added, is called so: one of another length is another key's, which the verifier's
+/// own answer says.
+pub fn wrong_length(method: &str, value: &[u8], key: &Cert) -> Option<String> {
+    let (Some(bits), "RSA") = (key.info.bits, key.info.key_type.as_str()) else {
+        return None;
+    };
+    let (modulus, len) = ((bits as usize).div_ceil(8), value.len());
+    let zeros_dropped = len < modulus && modulus - len <= 8;
+    let zeros_added = len > modulus && value[..len - modulus].iter().all(|b| *b == 0);
+    (method.to_ascii_lowercase().contains("rsa") && (zeros_dropped || zeros_added)).then(|| {
+        format!(
+            "the signature value is {len} {WRONG_LENGTH} {modulus}: not a signature of this key"
+        )
+    })
+}
+
+/// Base64 text as XML-DSig writes it (line breaks and spaces allowed).
+pub fn base64(text: &str) -> Option<Vec<u8>> {
+    use ::base64::Engine as _;
+    let ws = |c: &u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+    let b = text.as_bytes();
+    // Bytes, not characters: white space is ASCII, and any other byte is left for the decoder to
+    // refuse. A value on one line (most) is decoded as it is.
+    if !b.iter().any(ws) {
+        return ::base64::engine::general_purpose::STANDARD.decode(b).ok();
+    }
+    let clean: Vec<u8> = b.iter().filter(|c| !ws(c)).copied().collect();
+    ::base64::engine::general_purpose::STANDARD
+        .decode(clean)
+        .ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,12 +18,11 @@
 
 use super::cert::Cert;
 use super::contract::{C14N, ENVELOPED, plain_id};
-use super::dsig::{Crypto, Place, RefResult, SigResult};
+use super::dsig::{Crypto, Place, RefResult, SigResult, base64};
 use super::locate::Located;
 use crate::model::ns;
 use crate::xml::c14n::{self, Sink};
 use crate::xml::{Document, NodeId, NodeKind};
-use base64::Engine as _;
 use ring::signature::{self, RsaParameters};
 
 const EXC: &str = C14N[0];
@@ -560,19 +559,6 @@ fn digest<D: sha2::Digest>(doc: &Document, plan: &Plan, pieces: &Pieces) -> Opti
     write_reference(doc, plan, pieces, &mut h).ok()?;
     h.hash.update(&h.buf);
     Some(h.hash.finalize().to_vec())
-}
-
-/// Base64 text as XML-DSig writes it (line breaks and spaces allowed).
-fn base64(text: &str) -> Option<Vec<u8>> {
-    let ws = |c: &u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
-    let b = text.as_bytes();
-    // Bytes, not characters: white space is ASCII, and any other byte is left for the decoder to
-    // refuse. A value on one line (most) is decoded as it is.
-    if !b.iter().any(ws) {
-        return base64::engine::general_purpose::STANDARD.decode(b).ok();
-    }
-    let clean: Vec<u8> = b.iter().filter(|c| !ws(c)).copied().collect();
-    base64::engine::general_purpose::STANDARD.decode(clean).ok()
 }
 
 /// The PKCS#1 RSAPublicKey of a certificate, when its key is RSA; remembered per thread (a batch uses

@@ -210,6 +210,14 @@ fn verify_with_keys(
 ) {
     let mut last = None;
     for k in &trust.certs {
+        if let Some(why) = super::dsig::wrong_length(s.alg, sig_bytes, k) {
+            last = Some((
+                k.clone(),
+                cause::BAD_SIGNATURE_VALUE,
+                msg!("{}", Arg::plain(why)),
+            ));
+            continue;
+        }
         match verifier.verify_raw(s.alg, s.octets.as_bytes(), sig_bytes, k) {
             Ok(true) => {
                 report.result = "valid";
