@@ -510,6 +510,11 @@ pub fn lint_message(
             .time
             .as_deref()
             .and_then(verify::time::parse_lenient),
+        capture_unread: source
+            .binding
+            .time
+            .as_deref()
+            .is_some_and(|t| verify::time::parse_lenient(t).is_none()),
         skew_ms: opts.clock_skew_ms,
     };
     findings.extend(verify::protocol::check(model, &expect, &cx));

@@ -308,3 +308,61 @@ fn odd_redirects_and_headers_neither_leak_nor_lose_the_capture() {
     assert!(row.contains("a\\|b"), "{row}");
     assert_eq!(row.matches(" | ").count(), 8, "{row}");
 }
+
+/// A capture's request time with an ISO 8601 offset samlint did not read (`+0100`, review 33) fell
+/// back to the message's IssueInstant, and an expired response was predicted accepted. It is read
+/// now; a time that is no ISO 8601 at all makes PRO012 a warning that says so.
+#[test]
+fn capture_times_with_offsets_and_unreadable_ones() {
+    let har = std::fs::read_to_string(fixture("har/sp-initiated-login.har")).unwrap();
+    let posted = "\"2026-11-20T10:00:00.400Z\"";
+    assert!(har.contains(posted));
+    let dir = tempfile::tempdir().unwrap();
+    let cert = fixture("keys/idp-cert.pem");
+    let run = |time: &str| {
+        let p = dir.path().join("t.har");
+        std::fs::write(&p, har.replace(posted, &format!("\"{time}\""))).unwrap();
+        let (_, v) = check_json(&[&p.to_string_lossy(), "--idp-cert", &cert]);
+        let response = v["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["kind"] == "Response")
+            .cloned()
+            .unwrap_or_else(|| panic!("no Response: {v:#}"));
+        let index = response["index"].clone();
+        let findings: Vec<(String, String)> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["message_index"] == index)
+            .map(|f| {
+                (
+                    f["code"].as_str().unwrap_or_default().to_string(),
+                    f["severity"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect();
+        (findings, response["predictions"][0]["outcome"].clone())
+    };
+    // An hour after the window (NotOnOrAfter 10:00:58Z), written with offsets ISO 8601 allows.
+    for late in [
+        "2026-11-20T12:00:00.400+0100",
+        "2026-11-20T12:00:00.400+01",
+        "2026-11-20T11:00:00.400+00:00",
+    ] {
+        let (f, outcome) = run(late);
+        assert!(f.iter().any(|(c, _)| c == "PRO009"), "{late}: {f:?}");
+        assert!(!f.iter().any(|(c, _)| c == "PRO012"), "{late}: {f:?}");
+        assert_eq!(outcome, "rejected", "{late}");
+    }
+    // In the window, with an offset.
+    let (f, _) = run("2026-11-20T11:00:00.400+0100");
+    assert!(
+        !f.iter().any(|(c, _)| c == "PRO009" || c == "PRO012"),
+        "{f:?}"
+    );
+    // Not a time samlint reads: the IssueInstant, and a warning.
+    let (f, _) = run("Fri, 20 Nov 2026 11:00:00 GMT");
+    assert!(f.contains(&("PRO012".into(), "warning".into())), "{f:?}");
+}

@@ -465,6 +465,9 @@ fn checked_at(m: &Linted, width: usize, out: &mut Vec<String>) {
             "now" => "now".to_string(),
             "fixed" => "--at".to_string(),
             "capture" => "when the capture sent it".to_string(),
+            _ if m.source.binding.time.is_some() => {
+                "the message's own IssueInstant: the capture's time of this request is not a time samlint reads (PRO012)".into()
+            }
             _ => {
                 "the message's own IssueInstant: pass --at now or a HAR to check the window".into()
             }

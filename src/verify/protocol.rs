@@ -29,6 +29,8 @@ pub struct Context<'a> {
     pub at: Option<(Millis, &'static str)>,
     /// Browser time of the request that carried the message (HAR).
     pub capture_ms: Option<Millis>,
+    /// The capture gave a time for that request that is not one samlint reads.
+    pub capture_unread: bool,
     pub skew_ms: i64,
 }
 
@@ -658,11 +660,17 @@ fn in_response_to(c: &Ctx, out: &mut Vec<Finding>) {
 fn time_not_checked(c: &Ctx, out: &mut Vec<Finding>) {
     if let Some((at, "issue-instant")) = c.cx.at {
         let m = c.m;
-        out.push(
-            Finding::new(&PRO012, msg!("time windows were evaluated at the message's own IssueInstant ({}), not when the SP received it", Arg::plain(format(at))))
-                .at(m.issue_instant.as_ref().map_or(m.start_tag, |v| v.span), &c.root)
-                .label("evaluated here"),
-        );
+        let mut f = Finding::new(&PRO012, msg!("time windows were evaluated at the message's own IssueInstant ({}), not when the SP received it", Arg::plain(format(at))))
+            .at(m.issue_instant.as_ref().map_or(m.start_tag, |v| v.span), &c.root)
+            .label("evaluated here");
+        // A capture whose time could not be read: the user expected its clock, and gets none.
+        if c.cx.capture_unread {
+            f.message.push(msg!(
+                ": the capture's time of this request (HAR startedDateTime) is not an ISO 8601 date and time (YYYY-MM-DDThh:mm:ss with Z or an offset)"
+            ));
+            f.severity = crate::finding::Severity::Warning;
+        }
+        out.push(f);
     }
 }
 

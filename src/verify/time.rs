@@ -55,9 +55,29 @@ pub fn parse_xs(s: &str) -> Result<Millis, &'static str> {
 }
 
 /// A time given on the command line or by a HAR capture (RFC 3339 also allows a space or a
-/// lower-case `t` between the date and the time, and a lower-case `z`).
+/// lower-case `t` between the date and the time, and a lower-case `z`; ISO 8601, which HAR names, also
+/// writes an offset `±hhmm` or `±hh`).
 pub fn parse_lenient(s: &str) -> Option<Millis> {
-    fields(s.trim()).ok().map(|(ms, _)| ms)
+    let s = s.trim();
+    if let Ok((ms, _)) = fields(s) {
+        return Some(ms);
+    }
+    // An ISO 8601 offset without its colon (`+0100`) or minutes (`+01`), written as RFC 3339's.
+    let b = s.as_bytes();
+    let sign_at = |n: usize| {
+        b.len()
+            .checked_sub(n + 1)
+            .filter(|i| *i >= 19 && matches!(b[*i], b'+' | b'-'))
+            .filter(|i| b[i + 1..].iter().all(u8::is_ascii_digit))
+    };
+    let rfc3339 = if let Some(i) = sign_at(4) {
+        format!("{}:{}", &s[..i + 3], &s[i + 3..])
+    } else if sign_at(2).is_some() {
+        format!("{s}:00")
+    } else {
+        return None;
+    };
+    fields(&rfc3339).ok().map(|(ms, _)| ms)
 }
 
 /// What [`parse_xs`] and [`parse_lenient`] judge differently.
@@ -208,6 +228,41 @@ pub fn now() -> Millis {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// ISO 8601 offsets without a colon or without minutes are read from a capture or `--at`
+    /// (review 33: `+0100` fell back to the IssueInstant), never from a SAML message.
+    #[test]
+    fn lenient_offsets() {
+        let z = Some(1_392_773_821_000);
+        for ok in [
+            "2014-02-19T02:37:01+01:00",
+            "2014-02-19T02:37:01+0100",
+            "2014-02-19T02:37:01+01",
+            "2014-02-19T01:07:01-0030",
+            "2014-02-18T20:07:01-05:30",
+            "2014-02-18T20:07:01-0530",
+            " 2014-02-19T01:37:01z ",
+        ] {
+            assert_eq!(parse_lenient(ok), z, "{ok}");
+        }
+        assert_eq!(
+            parse_lenient("2014-02-19T02:37:01.5+0100"),
+            Some(1_392_773_821_500)
+        );
+        for bad in [
+            "2014-02-19T02:37:01+1",
+            "2014-02-19T02:37:01+010",
+            "2014-02-19T02:37:01+01000",
+            "2014-02-19T02:37:01+1500",
+            "2014-02-19T02:37:01+0160",
+            "2014-02-19+01",
+            "Wed, 19 Feb 2014 01:37:01 GMT",
+            "1392773821000",
+        ] {
+            assert_eq!(parse_lenient(bad), None, "{bad}");
+        }
+        assert_eq!(parse("2014-02-19T02:37:01+0100"), None);
+    }
 
     #[test]
     fn parses_saml_forms() {
