@@ -296,31 +296,35 @@ fn issuer(c: &Ctx, out: &mut Vec<Finding>) {
 }
 
 /// PRO003: an assertion without an Audience, an empty Audience, an Audience that is not the SP.
+/// PRO003: white space around an Audience. Compared as written (Auth0's library, so Atlassian
+/// Cloud), it names no SP; [`audience`]'s comparisons ignore it, so that it is said once, here.
+fn audience_white_space(a: &Assertion, out: &mut Vec<Finding>) {
+    for t in a
+        .conditions
+        .iter()
+        .flat_map(|c| &c.audience_restrictions)
+        .flatten()
+    {
+        let v = t.value.trim();
+        if !v.is_empty() && v.len() != t.value.len() {
+            out.push(
+                Finding::new(
+                    &PRO003,
+                    msg!(
+                        "Audience \"{}\" has white space around it: an SP that compares it as written (Atlassian Cloud's library does) matches no entity ID",
+                        Arg::url(v)
+                    ),
+                )
+                .at(t.span, format!("{}/Conditions/AudienceRestriction/Audience", a.path))
+                .label("white space"),
+            );
+        }
+    }
+}
+
 fn audience(c: &Ctx, out: &mut Vec<Finding>) {
     for a in &c.m.assertions {
-        // White space around an Audience: compared as written (Auth0's library, so Atlassian Cloud),
-        // it names no SP. The comparisons below ignore it, so that it is said once, here.
-        for t in a
-            .conditions
-            .iter()
-            .flat_map(|c| &c.audience_restrictions)
-            .flatten()
-        {
-            let v = t.value.trim();
-            if !v.is_empty() && v.len() != t.value.len() {
-                out.push(
-                    Finding::new(
-                        &PRO003,
-                        msg!(
-                            "Audience \"{}\" has white space around it: an SP that compares it as written (Atlassian Cloud's library does) matches no entity ID",
-                            Arg::url(v)
-                        ),
-                    )
-                    .at(t.span, format!("{}/Conditions/AudienceRestriction/Audience", a.path))
-                    .label("white space"),
-                );
-            }
-        }
+        audience_white_space(a, out);
         let has = a
             .conditions
             .as_ref()
