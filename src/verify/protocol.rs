@@ -295,7 +295,6 @@ fn issuer(c: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
-/// PRO003: an assertion without an Audience, an empty Audience, an Audience that is not the SP.
 /// PRO003: white space around an Audience. Compared as written (Auth0's library, so Atlassian
 /// Cloud), it names no SP; [`audience`]'s comparisons ignore it, so that it is said once, here.
 fn audience_white_space(a: &Assertion, out: &mut Vec<Finding>) {
@@ -322,6 +321,7 @@ fn audience_white_space(a: &Assertion, out: &mut Vec<Finding>) {
     }
 }
 
+/// PRO003: an assertion without an Audience, an empty Audience, an Audience that is not the SP.
 fn audience(c: &Ctx, out: &mut Vec<Finding>) {
     for a in &c.m.assertions {
         audience_white_space(a, out);
