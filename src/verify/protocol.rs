@@ -315,7 +315,8 @@ fn audience_white_space(a: &Assertion, out: &mut Vec<Finding>) {
                     ),
                 )
                 .at(t.span, format!("{}/Conditions/AudienceRestriction/Audience", a.path))
-                .label("white space"),
+                .label("white space")
+                .help("remove the white space around the Audience: in Keycloak, around the client ID (or the value of the mapper that sets the Audience)"),
             );
         }
     }
