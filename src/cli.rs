@@ -1337,11 +1337,17 @@ fn render_decode(run: &Run, a: &DecodeArgs, terminal: bool) -> String {
         }
         // The pretty view is for reading, so it never carries a character that drives a terminal or
         // reorders text (written as a character reference instead); --raw keeps the exact bytes.
+        // A Keycloak export's secrets are never printed, `--raw` included (docs/reference.md).
+        let text = if m.is_keycloak() {
+            crate::keycloak::mask_secrets(&m.source.text)
+        } else {
+            std::borrow::Cow::Borrowed(&*m.source.text)
+        };
         let body = if a.raw {
-            m.source.text.to_string()
+            text.into_owned()
         } else {
             // Long start tags one attribute a line at the terminal's width (xml/pretty.rs).
-            let p = crate::xml::pretty::pretty_width(&m.doc, &m.source.text, width());
+            let p = crate::xml::pretty::pretty_width(&m.doc, &text, width());
             crate::util::xml_char_refs(&p.text).into_owned()
         };
         if terminal {

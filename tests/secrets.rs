@@ -1,7 +1,8 @@
 //! Secrets in a Keycloak export are never printed (docs/reference.md), with or without `--redact`:
 //! not in a finding's snippet (the `full` format shows the lines around it), not in an input error's
 //! excerpt (on stderr under every format, the GitHub Action's `github` one included), not in
-//! `report`'s Markdown, not in the context lines of `fix --diff` (review 33).
+//! `report`'s Markdown, not in the context lines of `fix --diff` (review 33), not by `decode`, and not
+//! behind a byte-order mark (review 34).
 
 mod common;
 use common::*;
@@ -71,10 +72,15 @@ fn no_secret_of_an_export_is_printed() {
         ),
     )
     .expect("write");
-    let (c, r, d) = (
+    // The same behind a byte-order mark (review 34: the excerpt was not masked after one).
+    let bom_path = dir.path().join("dup-bom.json");
+    let dup = std::fs::read_to_string(&dup_path).expect("read");
+    std::fs::write(&bom_path, format!("\u{feff}{dup}")).expect("write");
+    let (c, r, d, b) = (
         client_path.to_string_lossy().into_owned(),
         realm_path.to_string_lossy().into_owned(),
         dup_path.to_string_lossy().into_owned(),
+        bom_path.to_string_lossy().into_owned(),
     );
     let mut seen_secret_findings = 0;
     for args in [
@@ -87,6 +93,11 @@ fn no_secret_of_an_export_is_printed() {
         vec!["report", &c],
         vec!["report", &r],
         vec!["fix", "--diff", &c],
+        vec!["check", &b],
+        vec!["check", "--format", "github", &b],
+        vec!["fix", "--diff", &b],
+        vec!["decode", &c],
+        vec!["decode", "--raw", &r],
     ] {
         let o = run(&args);
         let all = format!("{}{}", o.stdout, o.stderr);

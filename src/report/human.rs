@@ -246,7 +246,10 @@ fn floor_boundary(t: &str, mut i: usize) -> usize {
 pub fn render_error(style: Style, e: &InputError) -> String {
     // A JSON text's secrets (a Keycloak export's) are masked, byte for byte.
     let masked = e.text.as_deref().map(|t| {
-        if t.trim_start().starts_with(['{', '[']) {
+        // (After a byte-order mark, which is no white space to `trim_start`: review 34.)
+        if t.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
+            .starts_with(['{', '['])
+        {
             crate::keycloak::mask_secrets(t)
         } else {
             std::borrow::Cow::Borrowed(t)
