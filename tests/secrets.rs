@@ -65,9 +65,10 @@ fn no_secret_of_an_export_is_printed() {
     std::fs::write(&realm_path, realm()).expect("write");
     std::fs::write(
         &dup_path,
+        // On the line after the signing key's, which the excerpt shows as context.
         client("").replacen(
-            "\"saml.encrypt\": \"true\",",
-            "\"saml.encrypt\": \"true\", \"saml.encrypt\": \"true\",",
+            "\"saml.server.signature\": \"false\",",
+            "\"saml.server.signature\": \"false\", \"saml.server.signature\": \"false\",",
             1,
         ),
     )
