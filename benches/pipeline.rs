@@ -181,9 +181,49 @@ fn big_har(c: &mut Criterion) {
     });
 }
 
+/// A realm export of 600 SAML clients in the `full` format: every client's findings are shown from
+/// the one export text, so showing them must not read the whole text per finding (it took 32 s before
+/// human::Shown; review 34's session).
+fn big_realm_full(c: &mut Criterion) {
+    let client: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/keycloak/atlassian-cloud-broken.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let clients: Vec<serde_json::Value> = (0..600)
+        .map(|i| {
+            let mut c = client.clone();
+            c["clientId"] = serde_json::json!(format!("https://auth.atlassian.com/saml/{i:036}"));
+            c
+        })
+        .collect();
+    let realm =
+        serde_json::json!({"realm": "acme", "id": "acme", "enabled": true, "clients": clients});
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("realm.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&realm).unwrap()).unwrap();
+    let arg = path.to_string_lossy().into_owned();
+    let run = samlint::lint::run(
+        std::slice::from_ref(&arg),
+        &mut std::io::empty(),
+        &samlint::lint::Options::default(),
+    );
+    let style = samlint::report::human::Style {
+        color: false,
+        width: 100,
+        show_infos: false,
+    };
+    c.bench_function("realm-600-clients-full", |b| {
+        b.iter(|| samlint::report::human::render_full(&run, style))
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30).measurement_time(std::time::Duration::from_secs(3));
-    targets = stages, packs, big_har
+    targets = stages, packs, big_har, big_realm_full
 }
 criterion_main!(benches);

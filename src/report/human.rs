@@ -9,9 +9,7 @@ use crate::source::{Span, line_col};
 use crate::util::plural;
 use crate::util::{one_line, sanitize};
 use crate::xml::pretty::Pretty;
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 use std::fmt;
 use std::sync::Arc;
 
@@ -94,31 +92,141 @@ const GUTTER: usize = 8;
 /// At most this many places are marked for findings shown once for several.
 const MAX_PLACES: usize = 6;
 
-/// A pretty view built once per message.
+/// A pretty view built once per message (once per input and thread for a Keycloak export's
+/// clients, which share one text).
 pub struct View {
-    pub pretty: Pretty,
-    pub named: NamedSource<Arc<String>>,
+    pub pretty: Arc<Pretty>,
+    pub named: Shown,
 }
 
+/// The view as miette reads it, its line starts indexed. miette's own reading of a text scans it from
+/// its start for every span: a realm export of 600 clients took half a minute to show (each client's
+/// findings read the whole export); this one reads from a few lines before the span.
+pub struct Shown {
+    name: String,
+    text: Arc<String>,
+    lang: &'static str,
+    /// The offset after each line feed.
+    breaks: Arc<Vec<usize>>,
+}
+
+impl Shown {
+    fn new(name: String, text: Arc<String>, lang: &'static str) -> Shown {
+        let breaks = Arc::new(line_breaks(&text));
+        Shown {
+            name,
+            text,
+            lang,
+            breaks,
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// How many line feeds come before `offset`.
+    pub fn newlines_before(&self, offset: usize) -> usize {
+        self.breaks.partition_point(|b| *b <= offset)
+    }
+}
+
+fn line_breaks(text: &str) -> Vec<usize> {
+    memchr::memchr_iter(b'\n', text.as_bytes())
+        .map(|i| i + 1)
+        .collect()
+}
+
+impl fmt::Debug for Shown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+impl SourceCode for Shown {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        // miette's reading, from the start of a line `before` lines (and one more) above the span's:
+        // what it keeps is the same (the view has no CR: it is shown as a space), and its line numbers
+        // and count are shifted by the lines skipped.
+        let line = self.newlines_before(span.offset());
+        let skipped = line.saturating_sub(before + 1);
+        let from = match skipped {
+            0 => 0,
+            k => self.breaks.get(k - 1).copied().unwrap_or(0),
+        };
+        let sub = self.text.as_bytes().get(from..).unwrap_or_default();
+        let local = miette::SourceSpan::new(span.offset().saturating_sub(from).into(), span.len());
+        let inner = sub.read_span(&local, before, after)?;
+        Ok(Box::new(
+            miette::MietteSpanContents::new_named(
+                self.name.clone(),
+                inner.data(),
+                miette::SourceSpan::new((inner.span().offset() + from).into(), inner.span().len()),
+                inner.line() + skipped,
+                inner.column(),
+                inner.line_count() + skipped,
+            )
+            .with_language(self.lang),
+        ))
+    }
+}
+
+/// What the view of a Keycloak export's text is: its text masked and sanitised, with its line starts.
+type ExportView = (Arc<Pretty>, Arc<String>, Arc<Vec<usize>>);
+
 pub fn view(m: &Linted, style: Style) -> View {
+    let name = format!("{}", m.source.origin);
+    if m.is_keycloak() {
+        // Every client of a realm export shares its text: viewed once per thread, not per client.
+        thread_local! {
+            static LAST: std::cell::RefCell<Option<(Arc<str>, ExportView)>> = const { std::cell::RefCell::new(None) };
+        }
+        let (pretty, text, breaks) = LAST.with(|last| {
+            let mut last = last.borrow_mut();
+            if let Some((t, v)) = last.as_ref()
+                && Arc::ptr_eq(t, &m.source.text)
+            {
+                return v.clone();
+            }
+            let p = crate::xml::pretty::pretty_width(&m.doc, &m.source.text, style.width);
+            // Same-length replacements keep the view's offsets valid: the secrets masked, control
+            // characters replaced.
+            let shown = crate::util::sanitize_same_len(&crate::keycloak::mask_secrets(&p.text))
+                .into_owned();
+            let breaks = Arc::new(line_breaks(&shown));
+            let v = (Arc::new(p), Arc::new(shown), breaks);
+            *last = Some((m.source.text.clone(), v.clone()));
+            v
+        });
+        let named = Shown {
+            name,
+            text,
+            lang: "json",
+            breaks,
+        };
+        return View { pretty, named };
+    }
     // Long start tags are broken to fit the terminal beside miette's line-number gutter (xml/pretty.rs).
     let p = crate::xml::pretty::pretty_width(
         &m.doc,
         &m.source.text,
         style.width.saturating_sub(GUTTER).max(20),
     );
-    // Same-length replacements keep the pretty view's offsets valid: an export's secrets masked,
-    // control characters replaced.
-    let masked = if m.is_keycloak() {
-        crate::keycloak::mask_secrets(&p.text)
-    } else {
-        std::borrow::Cow::Borrowed(p.text.as_str())
-    };
-    let shown = crate::util::sanitize_same_len(&masked).into_owned();
-    let lang = if m.is_keycloak() { "json" } else { "xml" };
-    let named =
-        NamedSource::new(format!("{}", m.source.origin), Arc::new(shown)).with_language(lang);
-    View { pretty: p, named }
+    // Same-length replacement keeps the pretty view's offsets valid.
+    let shown = crate::util::sanitize_same_len(&p.text).into_owned();
+    View {
+        pretty: Arc::new(p),
+        named: Shown::new(name, Arc::new(shown), "xml"),
+    }
 }
 
 pub fn render_finding(style: Style, v: &View, f: &Finding) -> String {
@@ -141,10 +249,11 @@ pub fn render_group(style: Style, v: &View, all: &[&Finding]) -> String {
     // (report/window.rs).
     let window = match spans.as_slice() {
         [s] => super::window::around(
-            v.named.inner(),
+            v.named.text(),
             v.named.name(),
             *s,
             style.width.saturating_sub(GUTTER),
+            &|x| v.named.newlines_before(x),
         ),
         _ => None,
     };
@@ -588,6 +697,48 @@ pub fn concise_findings(m: &Linted, show_infos: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `Shown` reads every span as miette's own reading of the whole text does (its line, column,
+    /// line count, data and span), on texts with long and empty lines, at every offset.
+    #[test]
+    fn shown_reads_spans_as_miette_does() {
+        let texts = [
+            "a\nbb\n\nccc\ndddd\n".to_string(),
+            (0..40)
+                .map(|i| format!("{}\n", "x".repeat(i % 7)))
+                .collect::<String>(),
+            "no line feed at all".to_string(),
+            "\n\n\nx\n\n".to_string(),
+            (0..30).map(|i| format!("l{i} é\n")).collect::<String>(),
+        ];
+        for text in texts {
+            let shown = Shown::new("n".into(), Arc::new(text.clone()), "json");
+            let named = miette::NamedSource::new("n", text.clone()).with_language("json");
+            for start in 0..=text.len() {
+                for len in [0, 1, 2, 5] {
+                    if start + len > text.len() {
+                        continue;
+                    }
+                    for (before, after) in [(0, 0), (1, 1), (2, 3)] {
+                        let span = miette::SourceSpan::new(start.into(), len);
+                        let ours = shown.read_span(&span, before, after);
+                        let theirs = named.read_span(&span, before, after);
+                        match (ours, theirs) {
+                            (Ok(a), Ok(b)) => {
+                                let what = format!("{text:?} {start}+{len} ({before},{after})");
+                                assert_eq!(a.data(), b.data(), "{what}");
+                                assert_eq!(a.span(), b.span(), "{what}");
+                                assert_eq!(a.line(), b.line(), "{what}");
+                                assert_eq!(a.column(), b.column(), "{what}");
+                                assert_eq!(a.line_count(), b.line_count(), "{what}");
+                            }
+                            (a, b) => assert_eq!(a.is_ok(), b.is_ok()),
+                        }
+                    }
+                }
+            }
+        }
+    }
     use crate::error::{ErrorKind, InputError};
     use crate::source::Origin;
 

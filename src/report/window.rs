@@ -45,7 +45,14 @@ fn cut(line: &str, width: usize) -> String {
 
 /// A window around `span` in `text` when the span's line is wider than `width` and the span is on one
 /// line; `None` otherwise (the text is shown as it is). Returns the window and the span in it.
-pub fn around(text: &str, name: &str, span: Span, width: usize) -> Option<(Window, Span)> {
+/// `newlines_before(x)` is how many line feeds `text` holds before byte `x` (an index the caller keeps).
+pub fn around(
+    text: &str,
+    name: &str,
+    span: Span,
+    width: usize,
+    newlines_before: &dyn Fn(usize) -> usize,
+) -> Option<(Window, Span)> {
     let width = width.max(20);
     let start = span.start.min(text.len());
     let ls = text[..start].rfind('\n').map_or(0, |i| i + 1);
@@ -96,7 +103,7 @@ pub fn around(text: &str, name: &str, span: Span, width: usize) -> Option<(Windo
     }
     let local_start = line_at + lead.len() + (start - ls).saturating_sub(ab);
     let local_end = line_at + lead.len() + (span.end.min(ls + bb)).saturating_sub(ls + ab);
-    let first_line = text[..ls].matches('\n').count() - usize::from(prev.is_some());
+    let first_line = newlines_before(ls) - usize::from(prev.is_some());
     Some((
         Window {
             name: name.to_string(),
@@ -137,12 +144,16 @@ impl SourceCode for Window {
 mod tests {
     use super::*;
 
+    fn nl(text: &str, x: usize) -> usize {
+        text[..x].matches('\n').count()
+    }
+
     #[test]
     fn a_window_holds_the_span_and_keeps_line_numbers() {
         let cert = "M".repeat(500) + "XYZ" + &"N".repeat(500);
         let text = format!("<a>\n  <b>\n    <c>{cert}</c>\n  </b>\n</a>\n");
         let at = text.find("XYZ").unwrap();
-        let (w, s) = around(&text, "t", Span::new(at, at + 3), 40).unwrap();
+        let (w, s) = around(&text, "t", Span::new(at, at + 3), 40, &|x| nl(&text, x)).unwrap();
         assert_eq!(&w.text[s.range()], "XYZ");
         let lines: Vec<&str> = w.text.lines().collect();
         assert_eq!(lines.len(), 3);
@@ -154,8 +165,13 @@ mod tests {
         assert_eq!(c.line() + 1, 3);
         assert_eq!(c.column(), at - text[..at].rfind('\n').unwrap() - 1);
         // A short line, or a span over several lines: no window.
-        assert!(around(&text, "t", Span::new(1, 2), 40).is_none());
-        assert!(around(&text, "t", Span::new(at, text.len() - 2), 40).is_none());
+        assert!(around(&text, "t", Span::new(1, 2), 40, &|x| nl(&text, x)).is_none());
+        assert!(
+            around(&text, "t", Span::new(at, text.len() - 2), 40, &|x| nl(
+                &text, x
+            ))
+            .is_none()
+        );
     }
 
     #[test]
@@ -169,7 +185,7 @@ mod tests {
         for (k, &a) in bounds.iter().enumerate().step_by(7) {
             for &b in bounds[k..].iter().step_by(11) {
                 let s = Span::new(base + a, base + b);
-                let Some((w, ls)) = around(&text, "t", s, 30) else {
+                let Some((w, ls)) = around(&text, "t", s, 30, &|x| nl(&text, x)) else {
                     panic!("no window for {s:?}");
                 };
                 let shown = &w.text[ls.range()];
