@@ -181,9 +181,9 @@ fn big_har(c: &mut Criterion) {
     });
 }
 
-/// A realm export of 600 SAML clients in the `full` format: every client's findings are shown from
-/// the one export text, so showing them must not read the whole text per finding (it took 32 s before
-/// human::Shown; review 34's session).
+/// A realm export of 600 SAML clients: every client's findings are shown from the one export text, so
+/// showing them must not read the whole text per finding or per client (the `full` format took 32 s,
+/// the others 3 to 10 s, before 2026-12-06).
 fn big_realm_full(c: &mut Criterion) {
     let client: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(concat!(
@@ -218,6 +218,14 @@ fn big_realm_full(c: &mut Criterion) {
     };
     c.bench_function("realm-600-clients-full", |b| {
         b.iter(|| samlint::report::human::render_full(&run, style))
+    });
+    // Every finding's line and column (concise, JSON, SARIF, JUnit, GitHub) and the redaction of the
+    // whole run: each was a scan of the export per finding or per client.
+    c.bench_function("realm-600-clients-concise", |b| {
+        b.iter(|| samlint::report::human::render_concise(&run, false))
+    });
+    c.bench_function("realm-600-clients-redact", |b| {
+        b.iter(|| samlint::report::redact::run(&run, Some(1), false))
     });
 }
 

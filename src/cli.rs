@@ -1599,11 +1599,10 @@ fn fix_one(
         (None, false, _) => msg.push_str(" (corrected export on stdout)"),
     }
     msg.push('\n');
+    // One index of the export's lines for every finding (a realm of many clients has thousands).
+    let lines = crate::source::LineIndex::new(text);
     for r in &report {
-        let (l, c) = r
-            .finding
-            .span
-            .map_or((1, 1), |s| crate::source::line_col(text, s.start));
+        let (l, c) = r.finding.span.map_or((1, 1), |s| lines.line_col(s.start));
         let what = match &r.outcome {
             Outcome::Fixed(d) => format!("  fixed    {}", d.join("; ")),
             Outcome::Manual(h) => format!("  by hand  {}", crate::util::one_line(h)),

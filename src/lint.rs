@@ -982,6 +982,9 @@ fn keycloak_input(
         }
     };
     let mut out = Vec::new();
+    // Every client of the export points into its one text: one index of its lines for all of them
+    // (each finding's line and column is then a lookup, not a scan of the export).
+    let lines = std::sync::Arc::new(crate::source::LineIndex::new(text));
     // One linted subject: a client, or the realm as a whole.
     let lint_subject = |kind: MessageKind,
                         step: String,
@@ -1003,7 +1006,7 @@ fn keycloak_input(
                 encodings: Vec::new(),
                 binding: crate::source::BindingParams::default(),
                 text: text.clone(),
-                lines: None,
+                lines: Some(lines.clone()),
             },
             doc: Document::empty(),
             model: Box::new(Message::empty(kind, kind.as_str(), span)),

@@ -328,3 +328,47 @@ fn a_pipe_over_the_value_limit_is_refused_early() {
         "samlint read all 10 MiB of a pipe it should have stopped reading"
     );
 }
+
+/// The clients of one Keycloak export share its text, and one index of its lines: a finding's line
+/// and column is a lookup, never a scan of the export per finding (a realm of 600 clients took
+/// seconds in every format; benches/pipeline.rs `realm-600-clients-*` times it).
+#[test]
+fn the_clients_of_one_export_share_one_line_index() {
+    let client: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("keycloak/atlassian-cloud-broken.json")).unwrap(),
+    )
+    .unwrap();
+    let clients: Vec<serde_json::Value> = (0..3)
+        .map(|i| {
+            let mut c = client.clone();
+            c["clientId"] = serde_json::json!(format!("https://auth.atlassian.com/saml/{i:036}"));
+            c
+        })
+        .collect();
+    let realm =
+        serde_json::json!({"realm": "acme", "id": "acme", "enabled": true, "clients": clients});
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("realm.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&realm).unwrap()).unwrap();
+    let run = samlint::lint::run(
+        &[path.to_string_lossy().into_owned()],
+        &mut std::io::empty(),
+        &samlint::lint::Options::default(),
+    );
+    let indexes: Vec<_> = run
+        .messages
+        .iter()
+        .map(|m| {
+            m.source
+                .lines
+                .clone()
+                .expect("an index of the export's lines")
+        })
+        .collect();
+    assert_eq!(indexes.len(), 4, "three clients and the realm");
+    assert!(
+        indexes
+            .iter()
+            .all(|i| std::sync::Arc::ptr_eq(i, &indexes[0]))
+    );
+}

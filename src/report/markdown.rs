@@ -466,13 +466,9 @@ pub fn render(run: &Run, opts: Options) -> String {
                 let body = if opts.redact {
                     r.json(m.source.text.get(m.model.span.range()).unwrap_or_default())
                 } else {
-                    // Its secrets masked (in the whole text: whether a `value` is a credential's
-                    // depends on what encloses it).
-                    let masked = crate::keycloak::mask_secrets(&m.source.text);
-                    masked
-                        .get(m.model.span.range())
-                        .unwrap_or_default()
-                        .to_string()
+                    // Its secrets masked (a client's object: no `credentials` encloses it).
+                    let slice = m.source.text.get(m.model.span.range()).unwrap_or_default();
+                    crate::keycloak::mask_secrets(slice).into_owned()
                 };
                 ("json", body)
             } else if opts.redact {
