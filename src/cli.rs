@@ -881,6 +881,9 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
         Ok(e) => e,
         Err(e) => return pack_error(e, a.common.color),
     };
+    if let Err(e) = rule_patterns(&engine.settings) {
+        return usage_error(e, a.common.color);
+    }
     let style = human::Style {
         color: use_color(a.common.color, out.terminal),
         width: width(),
@@ -1137,6 +1140,54 @@ fn build_engine(
     Ok(engine)
 }
 
+/// A `--select` or `--ignore` pattern (or samlint.yaml's, or a severity override's code) that names no
+/// rule is a mistake in the command, never a filter: an empty one is the start of every code (a
+/// trailing comma or an empty variable ignored every rule), and a misspelt one selects none, so that
+/// the run passed either way (review 35). Retired codes are known.
+fn rule_patterns(s: &crate::rules::Settings) -> Result<(), crate::error::InputError> {
+    let rules = crate::registry::all();
+    let known = |p: &str| {
+        rules.iter().any(|r| r.code.starts_with(p))
+            || crate::registry::retired_rules()
+                .iter()
+                .any(|r| r.code.starts_with(p))
+    };
+    let overrides: Vec<String> = s.severity.keys().cloned().collect();
+    for (option, patterns) in [
+        ("--select (or samlint.yaml's select)", &s.select),
+        ("--ignore (or samlint.yaml's ignore)", &s.ignore),
+        ("samlint.yaml's severity", &overrides),
+    ] {
+        for p in patterns {
+            if p.trim().is_empty() {
+                return Err(usage(
+                    option,
+                    "an empty rule code is the start of every code: remove it (a trailing comma, an empty variable?)",
+                ));
+            }
+            if !known(p) {
+                let upper = p.to_ascii_uppercase();
+                let hint = if known(&upper) {
+                    format!(
+                        " (codes are upper case: `{}`)",
+                        crate::util::one_line(&upper)
+                    )
+                } else {
+                    String::new()
+                };
+                return Err(usage(
+                    option,
+                    format!(
+                        "`{}` is no rule code nor the start of one{hint}: `samlint rules` lists them",
+                        crate::util::one_line(p)
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// `--client` that names no client linted is a mistake in the command, never a clean pass (reviews 31
 /// and 32): the usage error's exit code. Its value is not quoted: it may be an entity ID.
 fn client_not_found(run: &Run, client: &Option<String>, color: Color) -> Option<u8> {
@@ -1384,6 +1435,9 @@ fn fix_cmd(a: &FixArgs, stdin: &mut dyn std::io::Read) -> u8 {
         Ok(e) => e,
         Err(e) => return pack_error(e, a.color),
     };
+    if let Err(e) = rule_patterns(&engine.settings) {
+        return usage_error(e, a.color);
+    }
     let opts = lint::Options {
         engine: std::sync::Arc::new(engine),
         client: a.rules.client.clone(),

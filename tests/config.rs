@@ -152,3 +152,36 @@ fn several_bad_values_report_the_first_in_the_file() {
     assert!(o.stderr.contains("ATL010"), "{}", o.stderr);
     assert!(o.stderr.contains("samlint.yaml:2:"), "{}", o.stderr);
 }
+
+/// A rule pattern that names no rule is a usage error (exit 2), never a filter (review 35): an empty
+/// one (a trailing comma, an empty variable, `ignore: [""]`) was the start of every code and
+/// ignored every rule; a misspelt or lower-case one selected none. Both passed a broken export.
+#[test]
+fn rule_patterns_that_name_no_rule_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = fixture("keycloak/atlassian-cloud-broken.json");
+    let plain = run_in(dir.path(), &["check", "--isolated", &export], None);
+    assert_eq!(plain.0, 1, "{}", plain.2);
+    for args in [
+        vec!["--ignore", "KC004,"],
+        vec!["--ignore="],
+        vec!["--select", "KC0O1"],
+        vec!["--select", "kc001"],
+        vec!["--ignore", "NOPE"],
+    ] {
+        let mut all = vec!["check", "--isolated", &export];
+        all.extend(&args);
+        let (code, _, err) = run_in(dir.path(), &all, None);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains("rule code"), "{args:?}: {err}");
+        let mut fix = vec!["fix", "--isolated", "--diff", &export];
+        fix.extend(&args);
+        assert_eq!(run_in(dir.path(), &fix, None).0, 2, "fix {args:?}");
+    }
+    std::fs::write(dir.path().join("samlint.yaml"), "ignore: [\"\"]\n").unwrap();
+    let (code, _, err) = run_in(dir.path(), &["check", &export], None);
+    assert_eq!(code, 2, "{err}");
+    // A prefix names rules.
+    std::fs::write(dir.path().join("samlint.yaml"), "select: [KC, ATL0]\n").unwrap();
+    assert_eq!(run_in(dir.path(), &["check", &export], None).0, 1);
+}
