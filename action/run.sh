@@ -10,7 +10,10 @@ out="${GITHUB_OUTPUT:-/dev/null}"
 read -r -d '' -a paths < <(printf '%s\0' "${INPUT_PATHS:-.}" | tr '\n' ' ') || true
 if [ "${#paths[@]}" -eq 0 ]; then paths=(.); fi
 
-args=(check --fail-on "${INPUT_FAIL_ON:-error}")
+args=(check)
+# A flag wins over samlint.yaml: given only when the workflow sets it (review 35: the config's
+# `fail-on: warning` was overridden by the input's default, and the step passed).
+if [ -n "${INPUT_FAIL_ON:-}" ]; then args+=(--fail-on "$INPUT_FAIL_ON"); fi
 read -r -d '' -a packs < <(printf '%s\0' "${INPUT_PACKS:-}" | tr ',\n' '  ') || true
 for p in "${packs[@]}"; do args+=(--pack "$p"); done
 if [ -n "${INPUT_BASELINE:-}" ]; then args+=(--baseline "$INPUT_BASELINE"); fi

@@ -266,6 +266,29 @@ fn the_actions_command_annotates_the_line_fails_and_adopts_a_baseline() {
     assert!(outputs.contains("exit-code=2"), "{outputs}");
 }
 
+/// The repository's samlint.yaml `fail-on` holds in the action unless the workflow sets `fail-on`
+/// (review 35: the input's default `error` overrode the config's `warning`, and the step passed).
+#[test]
+fn the_action_keeps_the_repositorys_fail_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path();
+    std::fs::create_dir_all(work.join("realms")).unwrap();
+    // A warning only: Client signature required unset (KC026).
+    let warned = good_export().replace("    \"saml.client.signature\": \"false\",\n", "");
+    assert_ne!(warned, good_export());
+    std::fs::write(work.join("realms/client.json"), warned).unwrap();
+    let (code, out, _) = action(work, &[("PATHS", "realms")]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("KC026"), "{out}");
+    std::fs::write(work.join("samlint.yaml"), "fail-on: warning\n").unwrap();
+    let (code, out, outputs) = action(work, &[("PATHS", "realms")]);
+    assert_eq!(code, 1, "{out}");
+    assert!(outputs.contains("exit-code=1"), "{outputs}");
+    // The workflow's input still wins.
+    let (code, out, _) = action(work, &[("PATHS", "realms"), ("FAIL_ON", "error")]);
+    assert_eq!(code, 0, "{out}");
+}
+
 #[test]
 fn actionlint_accepts_the_action_and_the_example_workflow() {
     let (Some(actionlint), Some(shellcheck)) = (tool("actionlint"), tool("shellcheck")) else {
