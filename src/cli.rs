@@ -276,10 +276,10 @@ pub struct InputArgs {
     /// Directory inputs: read only files matching this glob (repeatable; default: *.xml *.har *.json
     /// *.b64 *.base64 *.txt *.url *.saml *.html *.htm) whose content can hold SAML or a Keycloak export
     /// (junit.xml, package.json, metadata are not). Other files are skipped and counted.
-    #[arg(long, value_name = "GLOB")]
+    #[arg(long, value_name = "GLOB", value_parser = path_glob)]
     pub include: Vec<String>,
     /// Directory inputs: leave out files matching this glob (repeatable).
-    #[arg(long, value_name = "GLOB")]
+    #[arg(long, value_name = "GLOB", value_parser = path_glob)]
     pub exclude: Vec<String>,
 
     /// When to use colour.
@@ -700,6 +700,14 @@ fn usage_error(e: crate::error::InputError, color: Color) -> u8 {
 }
 
 /// A usage error about one named thing (a flag's file, an input), without a place inside it.
+/// `--include` / `--exclude`: a glob, or a usage error (an invalid one was dropped, and with it the
+/// filter: review 35).
+fn path_glob(s: &str) -> Result<String, String> {
+    crate::lint::glob(s)
+        .map(|_| s.to_string())
+        .map_err(|e| format!("not a glob: {e}"))
+}
+
 fn usage(name: &str, detail: impl Into<String>) -> crate::error::InputError {
     crate::error::InputError::new(
         &crate::source::Origin::new(name),

@@ -382,7 +382,11 @@ fn suppressions(
         }
         let file = match &d.file {
             Some(g) => Some(
-                globset::Glob::new(g)
+                // `*` stays inside one path segment (`realms/staging-*.json` is not
+                // `realms/staging-eu/prod.json`; review 35); `**` crosses them.
+                globset::GlobBuilder::new(g)
+                    .literal_separator(true)
+                    .build()
                     .map_err(|e| {
                         (
                             format!("`file: {}` is not a glob: {e}", crate::util::one_line(g)),

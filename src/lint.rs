@@ -619,9 +619,14 @@ fn globs(patterns: &[String]) -> Option<globset::GlobSet> {
         } else {
             format!("**/{p}")
         };
-        b.add(globset::Glob::new(&p).ok()?);
+        b.add(glob(&p).ok()?);
     }
     b.build().ok()
+}
+
+/// A glob over paths: `*` inside one segment, `**` across them (review 35: `*` crossed `/`).
+pub fn glob(p: &str) -> Result<globset::Glob, globset::Error> {
+    globset::GlobBuilder::new(p).literal_separator(true).build()
 }
 
 /// Expand directories (recursively, sorted, hidden entries skipped) into their files.

@@ -185,3 +185,41 @@ fn rule_patterns_that_name_no_rule_are_refused() {
     std::fs::write(dir.path().join("samlint.yaml"), "select: [KC, ATL0]\n").unwrap();
     assert_eq!(run_in(dir.path(), &["check", &export], None).0, 1);
 }
+
+/// `*` in a glob stays inside one path segment (review 35): README's `file: realms/staging-*.json`
+/// suppresses nothing in `realms/staging-eu/prod.json`, and `--exclude realms/staging-*` does not
+/// leave it out; `**` crosses segments. An invalid `--include`/`--exclude` glob is a usage error
+/// (it was dropped, and the filter with it).
+#[test]
+fn a_star_in_a_glob_does_not_cross_a_slash() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("realms/staging-eu")).unwrap();
+    let broken = std::fs::read_to_string(fixture("keycloak/atlassian-cloud-broken.json")).unwrap();
+    std::fs::write(d.join("realms/staging-eu/prod.json"), &broken).unwrap();
+    let errors = |args: &[&str]| {
+        let (code, out, err) = run_in(d, args, None);
+        assert!(code == 0 || code == 1, "{args:?}: {err}");
+        out.lines().filter(|l| l.contains(": error[")).count()
+    };
+    let all = errors(&["check", "--format", "concise", "realms"]);
+    assert!(all > 0);
+    let suppress = |glob: &str| {
+        std::fs::write(
+            d.join("samlint.yaml"),
+            format!("suppress:\n  - rule: ATL\n    file: {glob}\n    reason: staging\n  - rule: KC\n    file: {glob}\n    reason: staging\n"),
+        )
+        .unwrap();
+        errors(&["check", "--format", "concise", "realms"])
+    };
+    assert_eq!(suppress("realms/staging-*.json"), all);
+    assert_eq!(suppress("realms/staging-*/*.json"), 0);
+    assert_eq!(suppress("realms/**/*.json"), 0);
+    std::fs::remove_file(d.join("samlint.yaml")).unwrap();
+    let excluded =
+        |glob: &str| errors(&["check", "--format", "concise", "--exclude", glob, "realms"]);
+    assert_eq!(excluded("realms/staging-*"), all);
+    assert_eq!(excluded("realms/staging-*/*"), 0);
+    let (code, _, err) = run_in(d, &["check", "--exclude", "a[", "realms"], None);
+    assert_eq!(code, 2, "{err}");
+}
