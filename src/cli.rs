@@ -1452,6 +1452,16 @@ fn fix_cmd(a: &FixArgs, stdin: &mut dyn std::io::Read) -> u8 {
         progress: true,
         ..lint::Options::default()
     };
+    // `-` beside a file given as `stdin`: both would be named `stdin`, and one written for the other.
+    if a.inputs.iter().any(|x| x == "-") && a.inputs.iter().any(|x| x == "stdin") {
+        return usage_error(
+            usage(
+                "stdin",
+                "`-` (standard input) and a file named `stdin` in one run: name the file `./stdin`",
+            ),
+            a.color,
+        );
+    }
     let mut run = lint::run(&a.inputs, stdin, &opts);
     if let Some(code) = client_not_found(&run, &a.rules.client, a.color) {
         return code;
@@ -1554,7 +1564,9 @@ fn fix_one(
 ) -> Result<u8, crate::error::InputError> {
     use crate::fix::Outcome;
     let name = input.name.as_str();
-    let stdin = name == "stdin" && !std::path::Path::new(name).is_file();
+    // Piped in (`-`), not a file that happens to be named `stdin` (review 35: `fix - --in-place`
+    // overwrote one in the working directory). Both at once is refused in fix_cmd.
+    let stdin = name == "stdin" && a.inputs.iter().any(|x| x == "-");
     let (fixed_text, mut report) = crate::fix::fix_text(text, subjects)
         .map_err(|e| usage(name, format!("cannot fix: {e}")))?;
     // Check the result: it must still be a Keycloak export, and no fixed finding may remain.
@@ -1565,6 +1577,12 @@ fn fix_one(
             name,
             "the corrected export did not lint (a samlint bug: nothing was written)",
         ));
+    }
+    // The result was linted from memory: it is the input, under the input's name, for the
+    // suppressions' `file:` globs (review 35: a glob matching "stdin" hid a finding, one matching
+    // the file's name did not).
+    for i in &mut again.inputs {
+        i.name = name.to_string();
     }
     let _ = crate::adopt::suppress(&mut again, suppressions, &crate::adopt::today());
     let remaining: Vec<(String, &'static str, Severity)> = again

@@ -660,3 +660,52 @@ fn fix_sets_exclusive_canonicalization() {
         "http://www.w3.org/2001/10/xml-exc-c14n#"
     );
 }
+
+/// `fix` checks its result under the input's own name (review 35): a suppression whose `file:` glob
+/// matched `stdin` hid a finding in the re-check (reported fixed, exit 0, nothing changed), and one
+/// matching the file did not hold there (exit 1 with nothing to fix). And `fix - --in-place` writes
+/// the piped export to stdout, never over a file named `stdin`.
+#[test]
+fn fix_rechecks_under_the_inputs_name_and_never_writes_a_file_named_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let ok = std::fs::read_to_string(fixture("keycloak/atlassian-cloud-ok.json")).unwrap();
+    let disabled = ok.replacen("\"enabled\": true", "\"enabled\": false", 1);
+    assert_ne!(disabled, ok);
+    std::fs::write(d.join("prod.json"), &disabled).unwrap();
+    std::fs::write(d.join("legacy.json"), &disabled).unwrap();
+    let suppress = |glob: &str| {
+        std::fs::write(
+            d.join("samlint.yaml"),
+            format!("suppress:\n  - rule: KC\n    file: \"{glob}\"\n    reason: test\n"),
+        )
+        .unwrap();
+    };
+    suppress("st*");
+    assert_eq!(run_in(d, &["check", "prod.json"]).code, 1);
+    let o = run_in(d, &["fix", "prod.json", "--diff"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("1 to fix by hand"), "{}", o.stderr);
+    suppress("legacy.json");
+    assert_eq!(run_in(d, &["check", "legacy.json"]).code, 0);
+    let o = run_in(d, &["fix", "legacy.json", "--diff"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    std::fs::remove_file(d.join("samlint.yaml")).unwrap();
+    // A file named `stdin` beside a piped export.
+    std::fs::write(d.join("stdin"), "precious").unwrap();
+    let broken = std::fs::read_to_string(fixture("keycloak/atlassian-cloud-broken.json")).unwrap();
+    let o = samlint()
+        .current_dir(d)
+        .args(["fix", "-", "--in-place"])
+        .write_stdin(broken)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(d.join("stdin")).unwrap(),
+        "precious"
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains("\"clientId\""));
+    let o = run_in(d, &["fix", "-", "stdin"]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+}
