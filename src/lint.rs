@@ -1057,9 +1057,24 @@ fn keycloak_input(
                 continue;
             }
             let profile = crate::profile::from_client(c.node, realm);
+            // In a list of realms, two realms may each have a client of that clientId: the realm
+            // names it too (its findings, and their baseline fingerprints, are not the other's;
+            // review 35).
+            let step = match (kind, realm) {
+                (ExportKind::RealmList, Some(r)) => format!(
+                    "client {} in realm {}",
+                    crate::util::one_line(&c.client_id),
+                    crate::util::one_line(
+                        r.get("realm")
+                            .and_then(crate::tree::Node::as_str)
+                            .unwrap_or("?")
+                    )
+                ),
+                _ => format!("client {}", crate::util::one_line(&c.client_id)),
+            };
             out.push(lint_subject(
                 MessageKind::KeycloakClient,
-                format!("client {}", crate::util::one_line(&c.client_id)),
+                step,
                 c.node.span.unwrap_or_default(),
                 crate::rules::Subject::Client {
                     profile: &profile,

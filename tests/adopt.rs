@@ -709,3 +709,62 @@ fn fix_rechecks_under_the_inputs_name_and_never_writes_a_file_named_stdin() {
     let o = run_in(d, &["fix", "-", "stdin"]);
     assert_eq!(o.code, 2, "{}", o.stderr);
 }
+
+/// In a list of realms (`kc.sh export` without `--realm`), two realms may each have a client of one
+/// clientId: a baselined finding of one realm's client never hides a new one of the other's
+/// (review 35: the fingerprint named the client only).
+#[test]
+fn a_baseline_keeps_realms_of_a_realm_list_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let realm: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("keycloak/realm-atlassian.json")).unwrap(),
+    )
+    .unwrap();
+    let list = |staging_encrypt: &str, prod_encrypt: &str| {
+        let mut out = Vec::new();
+        for (name, encrypt) in [("staging", staging_encrypt), ("prod", prod_encrypt)] {
+            let mut r = realm.clone();
+            r["realm"] = serde_json::json!(name);
+            r["id"] = serde_json::json!(name);
+            r["clients"][0]["attributes"]["saml.encrypt"] = serde_json::json!(encrypt);
+            out.push(r);
+        }
+        serde_json::to_string_pretty(&out).unwrap()
+    };
+    std::fs::write(d.join("realms.json"), list("true", "false")).unwrap();
+    let o = run_in(
+        d,
+        &[
+            "check",
+            "--isolated",
+            "realms.json",
+            "--write-baseline",
+            "b.json",
+        ],
+    );
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_eq!(
+        run_in(
+            d,
+            &["check", "--isolated", "realms.json", "--baseline", "b.json"]
+        )
+        .code,
+        0
+    );
+    std::fs::write(d.join("realms.json"), list("false", "true")).unwrap();
+    let o = run_in(
+        d,
+        &[
+            "check",
+            "--isolated",
+            "--format",
+            "concise",
+            "realms.json",
+            "--baseline",
+            "b.json",
+        ],
+    );
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("in realm prod"), "{}", o.stdout);
+}
