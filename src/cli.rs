@@ -699,7 +699,6 @@ fn usage_error(e: crate::error::InputError, color: Color) -> u8 {
     2
 }
 
-/// A usage error about one named thing (a flag's file, an input), without a place inside it.
 /// `--include` / `--exclude`: a glob, or a usage error (an invalid one was dropped, and with it the
 /// filter: review 35).
 fn path_glob(s: &str) -> Result<String, String> {
@@ -708,6 +707,7 @@ fn path_glob(s: &str) -> Result<String, String> {
         .map_err(|e| format!("not a glob: {e}"))
 }
 
+/// A usage error about one named thing (a flag's file, an input), without a place inside it.
 fn usage(name: &str, detail: impl Into<String>) -> crate::error::InputError {
     crate::error::InputError::new(
         &crate::source::Origin::new(name),

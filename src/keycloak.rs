@@ -58,6 +58,9 @@ pub fn mask_secrets(text: &str) -> std::borrow::Cow<'_, str> {
         credentials: bool,
     }
     let mut stack: Vec<Open> = Vec::new();
+    let masks = |key: Option<&str>, credentials: bool| {
+        key.is_some_and(|k| is_secret_key(k, credentials) || MASKED_TOO.contains(&k))
+    };
     // In an object: the key just read (before its `:`), and the key whose value comes next.
     let mut key: Option<String> = None;
     let mut member: Option<String> = None;
@@ -77,11 +80,7 @@ pub fn mask_secrets(text: &str) -> std::borrow::Cow<'_, str> {
                     key = Some(json_key_text(&text[start..end]));
                 } else {
                     let credentials = top.is_some_and(|o| o.credentials);
-                    let secret = top.is_some_and(|o| o.secret)
-                        || member.as_deref().is_some_and(|k| {
-                            is_secret_key(k, credentials) || MASKED_TOO.contains(&k)
-                        });
-                    if secret {
+                    if top.is_some_and(|o| o.secret) || masks(member.as_deref(), credentials) {
                         out[start..end].fill(b'*');
                     }
                 }
@@ -100,10 +99,8 @@ pub fn mask_secrets(text: &str) -> std::borrow::Cow<'_, str> {
                 let parent = stack.last();
                 let credentials = parent.is_some_and(|o| o.credentials)
                     || member.as_deref() == Some("credentials");
-                let secret = parent.is_some_and(|o| o.secret)
-                    || member
-                        .as_deref()
-                        .is_some_and(|k| is_secret_key(k, credentials) || MASKED_TOO.contains(&k));
+                let secret =
+                    parent.is_some_and(|o| o.secret) || masks(member.as_deref(), credentials);
                 stack.push(Open {
                     object: c == b'{',
                     secret,

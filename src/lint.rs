@@ -502,19 +502,16 @@ pub fn lint_message(
     if expect.idp_entity_id.is_none() {
         expect.idp_entity_id = opts.trust.entity_id.clone();
     }
+    let capture_ms = source
+        .binding
+        .time
+        .as_deref()
+        .and_then(verify::time::parse_lenient);
     let cx = verify::protocol::Context {
         requests,
         at: at.as_ref().map(|a| (a.ms, a.source)),
-        capture_ms: source
-            .binding
-            .time
-            .as_deref()
-            .and_then(verify::time::parse_lenient),
-        capture_unread: source
-            .binding
-            .time
-            .as_deref()
-            .is_some_and(|t| verify::time::parse_lenient(t).is_none()),
+        capture_ms,
+        capture_unread: source.binding.time.is_some() && capture_ms.is_none(),
         skew_ms: opts.clock_skew_ms,
     };
     findings.extend(verify::protocol::check(model, &expect, &cx));
@@ -622,6 +619,16 @@ fn globs(patterns: &[String]) -> Option<globset::GlobSet> {
         b.add(glob(&p).ok()?);
     }
     b.build().ok()
+}
+
+/// A realm's name as an origin step names it (one line; `?` when it has none).
+fn realm_name(realm: &crate::tree::Node) -> String {
+    crate::util::one_line(
+        realm
+            .get("realm")
+            .and_then(crate::tree::Node::as_str)
+            .unwrap_or("?"),
+    )
 }
 
 /// A glob over paths: `*` inside one segment, `**` across them (review 35: `*` crossed `/`).
@@ -1064,11 +1071,7 @@ fn keycloak_input(
                 (ExportKind::RealmList, Some(r)) => format!(
                     "client {} in realm {}",
                     crate::util::one_line(&c.client_id),
-                    crate::util::one_line(
-                        r.get("realm")
-                            .and_then(crate::tree::Node::as_str)
-                            .unwrap_or("?")
-                    )
+                    realm_name(r)
                 ),
                 _ => format!("client {}", crate::util::one_line(&c.client_id)),
             };
@@ -1087,13 +1090,9 @@ fn keycloak_input(
             ));
         }
         if let Some(realm) = realm {
-            let realm_name = realm
-                .get("realm")
-                .and_then(crate::tree::Node::as_str)
-                .unwrap_or("?");
             out.push(lint_subject(
                 MessageKind::KeycloakRealm,
-                format!("realm {}", crate::util::one_line(realm_name)),
+                format!("realm {}", realm_name(realm)),
                 realm.span.unwrap_or_default(),
                 crate::rules::Subject::Realm { raw: realm },
                 None,

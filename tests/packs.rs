@@ -1244,31 +1244,26 @@ fn an_unset_client_signature_is_a_warning() {
         .unwrap()
         .remove("saml.client.signature");
     let opts = options(&[], &[], "keys/idp-cert.pem");
-    let hits = lint_text(
-        "client.json",
-        &serde_json::to_string_pretty(&c).unwrap(),
-        &opts,
-    );
+    let lint = |c: &Value| {
+        lint_text(
+            "client.json",
+            &serde_json::to_string_pretty(c).unwrap(),
+            &opts,
+        )
+    };
+    let hits = lint(&c);
     let codes: Vec<&str> = hits.iter().map(|h| h.code.as_str()).collect();
     assert_eq!(codes, ["KC026"], "{hits:?}");
     assert!(hits[0].severity == samlint::finding::Severity::Warning);
     // null is unset to Keycloak (review 32: it was KC006, "read as false").
     c["attributes"]["saml.client.signature"] = Value::Null;
-    let hits = lint_text(
-        "client.json",
-        &serde_json::to_string_pretty(&c).unwrap(),
-        &opts,
-    );
+    let hits = lint(&c);
     let codes: Vec<&str> = hits.iter().map(|h| h.code.as_str()).collect();
     assert_eq!(codes, ["KC026"], "{hits:?}");
     // Set, to either value: not KC026 ("true" is KC001).
     for (v, want) in [("false", vec![]), ("true", vec!["KC001"])] {
         c["attributes"]["saml.client.signature"] = json!(v);
-        let hits = lint_text(
-            "client.json",
-            &serde_json::to_string_pretty(&c).unwrap(),
-            &opts,
-        );
+        let hits = lint(&c);
         let codes: Vec<&str> = hits.iter().map(|h| h.code.as_str()).collect();
         assert_eq!(codes, want, "{v}");
     }

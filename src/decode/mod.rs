@@ -718,7 +718,8 @@ fn from_file(
     Some(from_bytes(index, name, buf, limits))
 }
 
-fn is_json_start(head: &[u8]) -> bool {
+/// Does the text start (after a UTF-8 byte-order mark and white space) as JSON does?
+pub(crate) fn is_json_start(head: &[u8]) -> bool {
     let head = head.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(head);
     matches!(
         head.iter().find(|b| !b.is_ascii_whitespace()),

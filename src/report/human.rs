@@ -355,10 +355,8 @@ fn floor_boundary(t: &str, mut i: usize) -> usize {
 pub fn render_error(style: Style, e: &InputError) -> String {
     // A JSON text's secrets (a Keycloak export's) are masked, byte for byte.
     let masked = e.text.as_deref().map(|t| {
-        // (After a byte-order mark, which is no white space to `trim_start`: review 34.)
-        if t.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
-            .starts_with(['{', '['])
-        {
+        // (Behind a byte-order mark too: review 34.)
+        if crate::decode::is_json_start(t.as_bytes()) {
             crate::keycloak::mask_secrets(t)
         } else {
             std::borrow::Cow::Borrowed(t)
@@ -698,6 +696,9 @@ pub fn concise_findings(m: &Linted, show_infos: bool) -> String {
 mod tests {
     use super::*;
 
+    use crate::error::{ErrorKind, InputError};
+    use crate::source::Origin;
+
     /// `Shown` reads every span as miette's own reading of the whole text does (its line, column,
     /// line count, data and span), on texts with long and empty lines, at every offset.
     #[test]
@@ -739,8 +740,6 @@ mod tests {
             }
         }
     }
-    use crate::error::{ErrorKind, InputError};
-    use crate::source::Origin;
 
     #[test]
     fn error_spans_inside_a_multibyte_character_do_not_panic() {

@@ -463,11 +463,11 @@ pub fn render(run: &Run, opts: Options) -> String {
             }
             let (lang, body) = if m.doc.is_empty() {
                 // A Keycloak client: its own JSON object.
+                let slice = m.source.text.get(m.model.span.range()).unwrap_or_default();
                 let body = if opts.redact {
-                    r.json(m.source.text.get(m.model.span.range()).unwrap_or_default())
+                    r.json(slice)
                 } else {
                     // Its secrets masked (a client's object: no `credentials` encloses it).
-                    let slice = m.source.text.get(m.model.span.range()).unwrap_or_default();
                     crate::keycloak::mask_secrets(slice).into_owned()
                 };
                 ("json", body)

@@ -156,6 +156,8 @@ struct Shape<'a> {
     plans: Vec<Option<Plan<'a>>>,
 }
 
+/// Each signature's shape, `None` for one this module declines (another kind of Reference below it,
+/// a RetrievalMethod, an Object, or parts of another shape).
 fn shapes<'a>(doc: &'a Document, loc: &Located) -> Vec<Option<Shape<'a>>> {
     loc.sites
         .iter()
@@ -163,15 +165,20 @@ fn shapes<'a>(doc: &'a Document, loc: &Located) -> Vec<Option<Shape<'a>>> {
             if !s.other_references.is_empty() || !s.retrieval_methods.is_empty() || s.objects > 0 {
                 return None;
             }
-            let parts = parts(doc, s.node)?;
-            let plans = parts
-                .references
-                .iter()
-                .map(|r| plan(doc, loc, s.node, *r))
-                .collect();
-            Some(Shape { parts, plans })
+            shape(doc, loc, s.node)
         })
         .collect()
+}
+
+/// The parts of the signature `sig` and a plan for each of its References.
+fn shape<'a>(doc: &'a Document, loc: &Located, sig: NodeId) -> Option<Shape<'a>> {
+    let parts = parts(doc, sig)?;
+    let plans = parts
+        .references
+        .iter()
+        .map(|r| plan(doc, loc, sig, *r))
+        .collect();
+    Some(Shape { parts, plans })
 }
 
 /// At most this many subtrees are canonicalised ahead to be written again (the usual message has
@@ -180,11 +187,9 @@ const MAX_PIECES: usize = 4;
 /// Pieces are looked for among at most this many References (the usual message has two).
 const MAX_PLANS: usize = 16;
 
-/// Referenced subtrees inside another Reference's subtree, canonicalised once ([`c14n::piece`]),
-/// with the omitted node and PrefixList of the Reference each was made for.
+/// Referenced subtrees inside another Reference's subtree, canonicalised once ([`c14n::piece`]).
 struct Pieces<'a> {
     list: Vec<c14n::Piece<'a>>,
-    made_for: Vec<(Option<NodeId>, &'a [String])>,
 }
 
 impl<'a> Pieces<'a> {
@@ -194,10 +199,7 @@ impl<'a> Pieces<'a> {
             .flatten()
             .flat_map(|s| s.plans.iter().flatten())
             .collect();
-        let mut out = Pieces {
-            list: Vec::new(),
-            made_for: Vec::new(),
-        };
+        let mut out = Pieces { list: Vec::new() };
         // Every pair of References is compared: a document of many is canonicalised in place.
         if plans.len() > MAX_PLANS {
             return out;
@@ -215,7 +217,6 @@ impl<'a> Pieces<'a> {
             let list: Vec<&str> = p.prefixes.iter().map(String::as_str).collect();
             if let Ok(piece) = c14n::piece(doc, p.target, p.omit, &list) {
                 out.list.push(piece);
-                out.made_for.push((p.omit, &p.prefixes));
             }
         }
         out
@@ -224,14 +225,10 @@ impl<'a> Pieces<'a> {
     /// The piece made for exactly this Reference, when its bytes minus the omitted node are what
     /// canonicalising it in place writes.
     fn own(&self, doc: &Document, plan: &Plan) -> Option<&c14n::Piece<'a>> {
-        let k = self.list.iter().position(|x| x.apex == plan.target)?;
-        let piece = &self.list[k];
-        let (omit, prefixes) = self.made_for.get(k)?;
+        let piece = self.list.iter().find(|x| x.apex == plan.target)?;
         let omitted_inside = plan.omit.is_some_and(|o| inside(doc, plan.target, o));
-        (*omit == plan.omit
-            && *prefixes == plan.prefixes.as_slice()
-            && (!omitted_inside || piece.mark.is_some()))
-        .then_some(piece)
+        (piece.made_for(plan.omit, &plan.prefixes) && (!omitted_inside || piece.mark.is_some()))
+            .then_some(piece)
     }
 }
 
@@ -610,18 +607,13 @@ pub mod differential {
             let declined;
             let shape = match shape {
                 Some(shape) => shape,
-                None => {
-                    let Some(parts) = parts(doc, site.node) else {
-                        continue;
-                    };
-                    let plans = parts
-                        .references
-                        .iter()
-                        .map(|r| plan(doc, &loc, site.node, *r))
-                        .collect();
-                    declined = Shape { parts, plans };
-                    &declined
-                }
+                None => match super::shape(doc, &loc, site.node) {
+                    Some(s) => {
+                        declined = s;
+                        &declined
+                    }
+                    None => continue,
+                },
             };
             let p = &shape.parts;
             let list: Vec<&str> = p.c14n_prefixes.iter().map(String::as_str).collect();

@@ -74,7 +74,8 @@ pub fn exclusive(
 pub struct Piece<'a> {
     pub apex: NodeId,
     pub bytes: Vec<u8>,
-    /// Where the subtree of the node asked for ([`piece`]'s `mark`) was written, when it was.
+    /// The node asked for ([`piece`]'s `mark`), and where its subtree was written, when it was.
+    marked_node: Option<NodeId>,
     pub mark: Option<std::ops::Range<usize>>,
     inclusive: Vec<Option<&'a str>>,
     /// Every prefix the canonicalisation looked up (`None`: the default namespace).
@@ -86,6 +87,17 @@ pub struct Piece<'a> {
 const PIECE_PREFIXES: usize = 64;
 
 impl Piece<'_> {
+    /// Was it made marking `mark`, with this PrefixList?
+    pub fn made_for(&self, mark: Option<NodeId>, inclusive: &[String]) -> bool {
+        self.marked_node == mark
+            && self.inclusive.len() == inclusive.len()
+            && self
+                .inclusive
+                .iter()
+                .zip(inclusive)
+                .all(|(a, b)| *a == (b != "#default").then_some(b.as_str()))
+    }
+
     /// The piece's bytes without those of `mark` (its enveloped signature): what canonicalising the
     /// apex with `mark` omitted writes.
     pub fn without_mark(&self) -> [&[u8]; 2] {
@@ -136,6 +148,7 @@ pub fn piece<'a>(
     Ok(Piece {
         apex,
         bytes,
+        marked_node: mark,
         mark: w.marked.and_then(|(s, e)| Some(s..e?)),
         inclusive: w.inclusive,
         looked_up,
@@ -473,10 +486,7 @@ mod tests {
 
     fn c14n(xml: &str, apex_local: &str, prefixes: &[&str]) -> Result<String, Unsupported> {
         let doc = crate::xml::dom::parse(xml).unwrap_or_else(|e| panic!("{e:?}"));
-        let apex = std::iter::once(doc.root)
-            .chain(doc.descendants(doc.root))
-            .find(|n| doc.element(*n).is_some_and(|e| e.local == apex_local))
-            .unwrap_or_else(|| panic!("no {apex_local}"));
+        let apex = element(&doc, apex_local);
         let mut out = Vec::new();
         exclusive(&doc, apex, None, prefixes, &mut out)?;
         Ok(String::from_utf8(out).unwrap_or_default())
@@ -547,9 +557,10 @@ mod tests {
             .unwrap_or_else(|| panic!("no {local}"))
     }
 
-    /// Canonicalise `outer` of `xml` (leaving out `omit`) with a piece made for `inner` (marking
-    /// `mark`): the bytes must be those of the plain canonicalisation whether the piece is written or
-    /// not; whether it was is the answer (told by a piece whose bytes were swapped for a sentinel).
+    /// Canonicalise `outer` of `xml` (leaving out `omit`, with the PrefixList `lists[0]`) with a piece
+    /// made for `inner` (with `lists[1]`): the bytes must be those of the plain canonicalisation
+    /// whether the piece is written or not; whether it was is the answer (told by a piece whose bytes
+    /// were swapped for a sentinel).
     fn spliced(
         xml: &str,
         outer: &str,
@@ -644,6 +655,24 @@ mod tests {
             exclusive(&doc, apex, None, &[], &mut full).unwrap_or_else(|e| panic!("{e:?}"));
             assert_eq!(p.bytes, full, "{xml}");
         }
+    }
+
+    /// A piece answers for the mark and PrefixList it was made with (`#default` as written), and
+    /// for no other: the digest of a Reference is taken from it only then.
+    #[test]
+    fn a_piece_is_for_the_reference_it_was_made_for() {
+        let doc =
+            crate::xml::dom::parse(r#"<s:A xmlns:s="urn:s"><d:G xmlns:d="urn:d"/><s:B/></s:A>"#)
+                .unwrap_or_else(|e| panic!("{e:?}"));
+        let (a, g, b) = (element(&doc, "A"), element(&doc, "G"), element(&doc, "B"));
+        let p = piece(&doc, a, Some(g), &["s", "#default"]).unwrap_or_else(|e| panic!("{e:?}"));
+        let list = |l: &[&str]| l.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert!(p.made_for(Some(g), &list(&["s", "#default"])));
+        assert!(!p.made_for(Some(b), &list(&["s", "#default"])));
+        assert!(!p.made_for(None, &list(&["s", "#default"])));
+        assert!(!p.made_for(Some(g), &list(&["s"])));
+        assert!(!p.made_for(Some(g), &list(&["s", "default"])));
+        assert!(!p.made_for(Some(g), &list(&["s", "#default", "x"])));
     }
 
     /// A piece of a subtree canonicalisation refuses is not made.
