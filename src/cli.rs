@@ -1151,21 +1151,34 @@ fn build_engine(
 /// A `--select` or `--ignore` pattern (or samlint.yaml's, or a severity override's code) that names no
 /// rule is a mistake in the command, never a filter: an empty one is the start of every code (a
 /// trailing comma or an empty variable ignored every rule), and a misspelt one selects none, so that
-/// the run passed either way (review 35). Retired codes are known.
+/// the run passed either way (review 35); a severity override of a prefix changed nothing. Retired
+/// codes are known.
 fn rule_patterns(s: &crate::rules::Settings) -> Result<(), crate::error::InputError> {
     let rules = crate::registry::all();
-    let known = |p: &str| {
-        rules.iter().any(|r| r.code.starts_with(p))
-            || crate::registry::retired_rules()
-                .iter()
-                .any(|r| r.code.starts_with(p))
+    let retired = crate::registry::retired_rules();
+    // A prefix names rules for select and ignore; a severity override is looked up by its exact code.
+    let names = |p: &str, exact: bool| {
+        let fits = |code: &str| {
+            if exact {
+                code == p
+            } else {
+                code.starts_with(p)
+            }
+        };
+        rules.iter().any(|r| fits(r.code)) || retired.iter().any(|r| fits(r.code))
     };
     let overrides: Vec<String> = s.severity.keys().cloned().collect();
-    for (option, patterns) in [
-        ("--select (or samlint.yaml's select)", &s.select),
-        ("--ignore (or samlint.yaml's ignore)", &s.ignore),
-        ("samlint.yaml's severity", &overrides),
+    for (option, patterns, exact) in [
+        ("--select (or samlint.yaml's select)", &s.select, false),
+        ("--ignore (or samlint.yaml's ignore)", &s.ignore, false),
+        ("samlint.yaml's severity", &overrides, true),
     ] {
+        let known = |p: &str| names(p, exact);
+        let what = if exact {
+            "no rule code"
+        } else {
+            "no rule code nor the start of one"
+        };
         for p in patterns {
             if p.trim().is_empty() {
                 return Err(usage(
@@ -1186,7 +1199,7 @@ fn rule_patterns(s: &crate::rules::Settings) -> Result<(), crate::error::InputEr
                 return Err(usage(
                     option,
                     format!(
-                        "`{}` is no rule code nor the start of one{hint}: `samlint rules` lists them",
+                        "`{}` is {what}{hint}: `samlint rules` lists them",
                         crate::util::one_line(p)
                     ),
                 ));

@@ -178,9 +178,24 @@ fn rule_patterns_that_name_no_rule_are_refused() {
         fix.extend(&args);
         assert_eq!(run_in(dir.path(), &fix, None).0, 2, "fix {args:?}");
     }
-    std::fs::write(dir.path().join("samlint.yaml"), "ignore: [\"\"]\n").unwrap();
-    let (code, _, err) = run_in(dir.path(), &["check", &export], None);
-    assert_eq!(code, 2, "{err}");
+    // In samlint.yaml: an empty pattern; a severity override of a misspelt code or of a prefix
+    // (looked up by exact code, it changed nothing).
+    for config in [
+        "ignore: [\"\"]\n",
+        "severity:\n  KC0O1: warning\n",
+        "severity:\n  KC: warning\n",
+    ] {
+        std::fs::write(dir.path().join("samlint.yaml"), config).unwrap();
+        let (code, _, err) = run_in(dir.path(), &["check", &export], None);
+        assert_eq!(code, 2, "{config}: {err}");
+        assert!(err.contains("rule code"), "{config}: {err}");
+    }
+    std::fs::write(
+        dir.path().join("samlint.yaml"),
+        "severity:\n  KC001: warning\n",
+    )
+    .unwrap();
+    assert_eq!(run_in(dir.path(), &["check", &export], None).0, 1);
     // A prefix names rules.
     std::fs::write(dir.path().join("samlint.yaml"), "select: [KC, ATL0]\n").unwrap();
     assert_eq!(run_in(dir.path(), &["check", &export], None).0, 1);
