@@ -674,6 +674,7 @@ fn time_not_checked(c: &Ctx, out: &mut Vec<Finding>) {
                 ": the capture's time of this request (HAR startedDateTime) is not an ISO 8601 date and time (YYYY-MM-DDThh:mm:ss with Z or an offset)"
             ));
             f.severity = crate::finding::Severity::Warning;
+            f = f.help("pass the time the browser sent it with --at (ISO 8601), or a capture that writes its times so");
         }
         out.push(f);
     }
