@@ -1667,13 +1667,25 @@ fn fix_one(
     } else if stdin {
         out.push_str(&fixed_text);
     } else if let Some(t) = &target {
-        // Keep a byte-order mark the file had (the parsed text starts after it).
-        let bom = std::fs::read(name).is_ok_and(|b| b.starts_with(b"\xEF\xBB\xBF"))
-            && !text.starts_with('\u{feff}');
-        let body = if bom {
-            format!("\u{feff}{fixed_text}")
+        // Keep the file's encoding: a UTF-8 byte-order mark it had (the parsed text starts after
+        // it), or UTF-16 with its mark (read transcoded, decode/mod.rs `from_utf16`).
+        let head = std::fs::read(name)
+            .map(|b| b.get(..3).unwrap_or(&b).to_vec())
+            .unwrap_or_default();
+        let utf16 = |f: fn(u16) -> [u8; 2]| -> Vec<u8> {
+            std::iter::once(0xFEFF)
+                .chain(fixed_text.encode_utf16())
+                .flat_map(f)
+                .collect()
+        };
+        let body = if head.starts_with(b"\xFF\xFE") {
+            utf16(u16::to_le_bytes)
+        } else if head.starts_with(b"\xFE\xFF") {
+            utf16(u16::to_be_bytes)
+        } else if head.starts_with(b"\xEF\xBB\xBF") && !text.starts_with('\u{feff}') {
+            format!("\u{feff}{fixed_text}").into_bytes()
         } else {
-            fixed_text.clone()
+            fixed_text.clone().into_bytes()
         };
         std::fs::write(t, body)
             .map_err(|e| usage(&t.display().to_string(), format!("cannot write: {e}")))?;

@@ -24,6 +24,11 @@ pub enum ErrorKind {
         flag: &'static str,
     },
     Empty,
+    /// A directory named on the command line in which nothing was linted; `skipped` files were found
+    /// and left out.
+    NothingFound {
+        skipped: usize,
+    },
     Unrecognised {
         detail: String,
     },
@@ -40,6 +45,10 @@ pub enum ErrorKind {
         ratio: bool,
     },
     NotUtf8 {
+        offset: usize,
+    },
+    /// A file that starts with a UTF-16 byte order mark but is not UTF-16 from there.
+    NotUtf16 {
         offset: usize,
     },
     NotXml {
@@ -138,11 +147,13 @@ impl ErrorKind {
             ErrorKind::Io { .. } => "input::io",
             ErrorKind::TooLarge { .. } => "input::too-large",
             ErrorKind::Empty => "input::empty",
+            ErrorKind::NothingFound { .. } => "input::nothing-to-lint",
             ErrorKind::Unrecognised { .. } => "input::unrecognised",
             ErrorKind::Base64 { .. } => "decode::base64",
             ErrorKind::Inflate { .. } => "decode::deflate",
             ErrorKind::InflateBomb { .. } => "decode::deflate-bomb",
             ErrorKind::NotUtf8 { .. } => "decode::not-utf8",
+            ErrorKind::NotUtf16 { .. } => "decode::not-utf16",
             ErrorKind::NotXml { .. } => "xml::not-xml",
             ErrorKind::Doctype => "xml::doctype",
             ErrorKind::TooDeep { .. } => "xml::too-deep",
@@ -204,6 +215,18 @@ impl ErrorKind {
                  vectors, so samlint refuses the document without expanding anything"
                     .into()
             }
+            ErrorKind::NotUtf16 { .. } => {
+                "the file was cut or joined from pieces of other encodings; save it again from where it came \
+                 (PowerShell 7: `Get-Content in.txt | Set-Content -Encoding utf8 out.txt`), or pass the \
+                 original export or capture"
+                    .into()
+            }
+            ErrorKind::NothingFound { .. } => format!(
+                "a directory walk reads the files named {} unless `--include` says otherwise, and skips \
+                 those whose content is none of samlint's inputs; name other files with `--include GLOB`, \
+                 or name the file itself",
+                crate::lint::DEFAULT_INCLUDE.join(", ")
+            ),
             ErrorKind::TooDeep { .. } => "raise the limit with `--max-depth` if this input is legitimate".into(),
             ErrorKind::Namespace { .. } => {
                 "every name is `local` or `prefix:local`, every prefix is declared with xmlns:prefix=\"…\" on \
@@ -298,6 +321,14 @@ impl fmt::Display for ErrorKind {
                 human_bytes(*limit)
             ),
             ErrorKind::Empty => f.write_str("empty input"),
+            ErrorKind::NothingFound { skipped: 0 } => {
+                f.write_str("nothing to lint: no file in the directory (hidden ones are not read)")
+            }
+            ErrorKind::NothingFound { skipped } => write!(
+                f,
+                "nothing to lint: {} in the directory, none of them a SAML message, a capture or a Keycloak export",
+                crate::util::plural(*skipped, "file")
+            ),
             ErrorKind::Unrecognised { detail } => write!(f, "not a SAML message: {detail}"),
             ErrorKind::Base64 { detail } => write!(f, "invalid base64: {detail}"),
             ErrorKind::Inflate { detail } => write!(f, "invalid DEFLATE data: {detail}"),
@@ -326,6 +357,10 @@ impl fmt::Display for ErrorKind {
             ErrorKind::NotUtf8 { offset } => write!(
                 f,
                 "decoded message is not UTF-8 (invalid byte at offset {offset})"
+            ),
+            ErrorKind::NotUtf16 { offset } => write!(
+                f,
+                "the file starts with a UTF-16 byte order mark but is not UTF-16 (invalid unit at offset {offset})"
             ),
             ErrorKind::NotXml { detail } => write!(f, "not XML: {detail}"),
             ErrorKind::Doctype => {

@@ -636,8 +636,9 @@ pub fn glob(p: &str) -> Result<globset::Glob, globset::Error> {
     globset::GlobBuilder::new(p).literal_separator(true).build()
 }
 
-/// Expand directories (recursively, sorted, hidden entries skipped) into their files.
-fn expand(args: &[String], opts: &Options) -> Vec<Item> {
+/// Expand directories (recursively, sorted, hidden entries skipped) into their files; with each
+/// directory named on the command line, the range of items its walk gave.
+fn expand(args: &[String], opts: &Options) -> (Vec<Item>, Vec<(String, std::ops::Range<usize>)>) {
     let default: Vec<String> = DEFAULT_INCLUDE.iter().map(|s| s.to_string()).collect();
     let include = globs(if opts.include.is_empty() {
         &default
@@ -646,9 +647,11 @@ fn expand(args: &[String], opts: &Options) -> Vec<Item> {
     });
     let exclude = globs(&opts.exclude);
     let mut out = Vec::new();
+    let mut dirs = Vec::new();
     for a in args {
         let p = std::path::Path::new(a);
         if a != "-" && p.is_dir() {
+            let first = out.len();
             let mut stack = vec![p.to_path_buf()];
             let mut files = Vec::new();
             while let Some(d) = stack.pop() {
@@ -702,11 +705,32 @@ fn expand(args: &[String], opts: &Options) -> Vec<Item> {
                 let clients = json && may_hold_clients(&s);
                 Item::Found(s, clients)
             }));
+            dirs.push((a.clone(), first..out.len()));
         } else {
             out.push(Item::Arg(a.clone()));
         }
     }
-    out
+    (out, dirs)
+}
+
+/// A directory named on the command line in which nothing was linted (empty, or every file skipped):
+/// an input that could not be linted (exit 2), as a path that does not exist is. A CI job pointed at
+/// the wrong folder, or whose `--include` matches nothing, must not pass having checked nothing.
+fn nothing_found(index: usize, dir: &str, skipped: usize) -> InputReport {
+    InputReport {
+        index,
+        name: dir.to_string(),
+        kind: decode::InputKind::Unknown,
+        status: InputStatus::Failed,
+        errors: vec![InputError::new(
+            &crate::source::Origin::new(dir),
+            crate::error::ErrorKind::NothingFound { skipped },
+        )],
+        messages: 0,
+        entries: None,
+        sha256: None,
+        timeline: None,
+    }
 }
 
 /// An input that is not linted: a file the walk found that holds none of samlint's inputs, or one
@@ -1110,7 +1134,7 @@ fn keycloak_input(
 /// Inputs are processed in parallel on a work-stealing pool; the output order is the input order.
 pub fn run(args: &[String], stdin: &mut dyn Read, opts: &Options) -> Run {
     let started = std::time::Instant::now();
-    let items = expand(args, opts);
+    let (items, dirs) = expand(args, opts);
     let bar = progress_bar(opts, items.len());
     // stdin cannot be shared between threads: read it first, in place. So are other inputs that can be
     // read only once (a pipe such as `<(cat x.har)`): they are never read twice (see below).
@@ -1233,6 +1257,14 @@ pub fn run(args: &[String], stdin: &mut dyn Read, opts: &Options) -> Run {
             run.messages.push(m);
         }
         run.inputs.push(report);
+    }
+    // Reported after the files the walk found (input indexes stay those of the items).
+    for (dir, range) in dirs {
+        let walked = run.inputs.get(range.clone()).unwrap_or_default();
+        if walked.iter().all(|i| i.status == InputStatus::Skipped) {
+            let report = nothing_found(run.inputs.len(), &dir, walked.len());
+            run.inputs.push(report);
+        }
     }
     if opts.lint {
         pair_with_clients(&mut run, opts);

@@ -372,3 +372,84 @@ fn the_clients_of_one_export_share_one_line_index() {
             .all(|i| std::sync::Arc::ptr_eq(i, &indexes[0]))
     );
 }
+
+/// A directory named on the command line in which nothing is linted (empty, only hidden files, or
+/// every file skipped) is an input that could not be linted: exit 2 with `input::nothing-to-lint`,
+/// never a pass that checked nothing. A skipped file beside a linted one is still only counted, and
+/// the other inputs are linted and reported all the same.
+#[test]
+fn a_directory_with_nothing_to_lint_is_exit_2() {
+    let empty = tempfile::tempdir().unwrap();
+    let hidden = tempfile::tempdir().unwrap();
+    write_temp(hidden.path(), ".response.xml", "<x/>");
+    let junk = tempfile::tempdir().unwrap();
+    write_temp(
+        junk.path(),
+        "junit.xml",
+        "<testsuites><testsuite/></testsuites>",
+    );
+    write_temp(junk.path(), "notes.md", "# notes");
+    let mixed = tempfile::tempdir().unwrap();
+    write_temp(mixed.path(), "junit.xml", "<testsuites/>");
+    write_temp(
+        mixed.path(),
+        "response.xml",
+        std::fs::read(fixture("saml/keycloak-atlassian-ok.xml")).unwrap(),
+    );
+    let path = |d: &tempfile::TempDir| d.path().to_string_lossy().into_owned();
+    let errors = |v: &serde_json::Value| -> Vec<(String, String)> {
+        v["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|i| {
+                i["errors"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(move |e| {
+                        (
+                            i["source"].as_str().unwrap().to_string(),
+                            e["message"].as_str().unwrap().to_string(),
+                        )
+                    })
+            })
+            .collect()
+    };
+    for (dir, message) in [
+        (
+            &empty,
+            "nothing to lint: no file in the directory (hidden ones are not read)",
+        ),
+        (
+            &hidden,
+            "nothing to lint: no file in the directory (hidden ones are not read)",
+        ),
+        (
+            &junk,
+            "nothing to lint: 2 files in the directory, none of them a SAML message, a capture or a Keycloak export",
+        ),
+    ] {
+        let (code, v) = check_json(&[&path(dir)]);
+        assert_eq!(code, 2, "{message}");
+        assert_eq!(errors(&v), [(path(dir), message.to_string())]);
+    }
+    let (code, v) = check_json(&[&path(&mixed)]);
+    assert_eq!(code, 0, "{v}");
+    assert!(errors(&v).is_empty());
+    // Beside an empty directory, the other inputs are linted and reported.
+    let (code, v) = check_json(&[&path(&empty), &path(&mixed)]);
+    assert_eq!(code, 2);
+    assert_eq!(v["messages"].as_array().unwrap().len(), 1);
+    assert_eq!(errors(&v).len(), 1);
+    // Stderr names the directory and says what to do.
+    let out = run(&["check", &path(&junk), "--format", "full"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("input::nothing-to-lint"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("--include GLOB"), "{}", out.stderr);
+}

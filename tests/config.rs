@@ -234,7 +234,14 @@ fn a_star_in_a_glob_does_not_cross_a_slash() {
     let excluded =
         |glob: &str| errors(&["check", "--format", "concise", "--exclude", glob, "realms"]);
     assert_eq!(excluded("realms/staging-*"), all);
-    assert_eq!(excluded("realms/staging-*/*"), 0);
+    // Left out, the only export leaves nothing to lint: exit 2, not a pass.
+    let (code, _, err) = run_in(
+        d,
+        &["check", "--exclude", "realms/staging-*/*", "realms"],
+        None,
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("input::nothing-to-lint"), "{err}");
     let (code, _, err) = run_in(d, &["check", "--exclude", "a[", "realms"], None);
     assert_eq!(code, 2, "{err}");
 }

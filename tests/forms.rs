@@ -1118,9 +1118,9 @@ fn directory_of_mixed_repository_files_lints_only_what_can_hold_saml() {
     );
 }
 
-/// In a folder, what is not a regular file is skipped (a FIFO would block the read forever), an empty
-/// file is skipped, and a file that is not UTF-8 text (a Response saved as UTF-16) is linted so that
-/// its problem is said, not skipped in silence.
+/// In a folder, what is not a regular file is skipped (a FIFO would block the read forever) and an
+/// empty file is skipped: with nothing else, the folder had nothing to lint (exit 2). A Response saved
+/// as UTF-16 is linted, not skipped in silence.
 #[test]
 fn a_folder_with_a_fifo_an_empty_file_and_utf16() {
     let dir = tempfile::tempdir().unwrap();
@@ -1132,15 +1132,21 @@ fn a_folder_with_a_fifo_an_empty_file_and_utf16() {
         .is_ok_and(|s| s.success());
     assert!(ok, "mkfifo");
     let (code, v) = check_json(&[d.to_str().unwrap()]);
-    assert_eq!(code, 0, "{v:#}");
-    assert_eq!(v["inputs"].as_array().unwrap().len(), 2, "{v:#}");
+    assert_eq!(code, 2, "{v:#}");
+    let inputs = v["inputs"].as_array().unwrap();
+    assert_eq!(inputs.len(), 3, "{v:#}");
+    assert_eq!(
+        inputs[2]["errors"][0]["code"], "input::nothing-to-lint",
+        "{v:#}"
+    );
     let mut utf16 = vec![0xff, 0xfe];
     for u in ok_xml().encode_utf16() {
         utf16.extend(u.to_le_bytes());
     }
     std::fs::write(d.join("response-utf16.xml"), utf16).unwrap();
     let (code, v) = check_json(&[d.to_str().unwrap()]);
-    assert_eq!(code, 2, "{v:#}");
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(v["messages"][0]["kind"], "Response", "{v:#}");
 }
 
 #[test]
@@ -1271,6 +1277,135 @@ fn json_with_a_byte_order_mark_reads_as_without() {
         };
         assert_eq!(at(&a), at(&b), "{f}");
         assert!(!at(&a).is_empty() || f.ends_with(".har"), "{f}");
+    }
+}
+
+/// A file saved as UTF-16 with its byte order mark (Windows PowerShell 5.1's `>`, Notepad's "Unicode")
+/// reads as its UTF-8 text: the same findings at the same lines and the same signature verdicts,
+/// named, found in a folder, or piped in. A mark followed by no UTF-16 is `decode::not-utf16`, and
+/// base64 of UTF-16 XML (which every SP refuses) says what it is.
+#[test]
+fn a_file_saved_as_utf16_reads_as_its_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let seen = |v: &serde_json::Value| -> Vec<String> {
+        let findings = v["findings"].as_array().unwrap().iter().map(|f| {
+            format!(
+                "{} {}:{}",
+                f["code"], f["location"]["line"], f["location"]["column"]
+            )
+        });
+        let sigs = v["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| format!("{} {}", m["kind"], m["signature"]["status"]));
+        findings.chain(sigs).collect()
+    };
+    let utf16 = |text: &str, le: bool| -> Vec<u8> {
+        std::iter::once(0xFEFF)
+            .chain(text.encode_utf16())
+            .flat_map(|u| if le { u.to_le_bytes() } else { u.to_be_bytes() })
+            .collect()
+    };
+    let cert = fixture("keys/idp-cert.pem");
+    for f in [
+        "keycloak/atlassian-cloud-broken.json",
+        "har/sp-initiated-login.har",
+        "saml/keycloak-atlassian-ok.xml",
+        "saml/keycloak-atlassian-ok.b64",
+    ] {
+        let text = std::fs::read_to_string(fixture(f)).unwrap();
+        let ext = f.rsplit('.').next().unwrap();
+        let plain = write_temp(dir.path(), &format!("plain.{ext}"), &text);
+        let (code, a) = check_json(&[&plain, "--idp-cert", &cert]);
+        assert!(!seen(&a).is_empty(), "{f}");
+        for le in [true, false] {
+            let sub = tempfile::tempdir().unwrap();
+            let wide = write_temp(sub.path(), &format!("wide.{ext}"), utf16(&text, le));
+            let folder = sub.path().to_string_lossy().into_owned();
+            for args in [&[wide.as_str()][..], &[folder.as_str()][..]] {
+                let mut args = args.to_vec();
+                args.extend(["--idp-cert", &cert]);
+                let (code16, b) = check_json(&args);
+                assert_eq!(code, code16, "{f} {args:?}: {b:#}");
+                assert_eq!(seen(&a), seen(&b), "{f} {args:?}");
+            }
+            let mut a_args = vec!["check", "--format", "json", "-", "--idp-cert", &cert];
+            if ext == "har" || ext == "json" {
+                a_args.truncate(5);
+                a_args.push(&cert);
+            }
+            let piped = run_stdin(&a_args, utf16(&text, le));
+            let b: serde_json::Value = serde_json::from_str(&piped.stdout).unwrap();
+            assert_eq!(seen(&a), seen(&b), "{f} piped");
+        }
+    }
+    let xml = std::fs::read_to_string(fixture("saml/keycloak-atlassian-ok.xml")).unwrap();
+    let mut broken = utf16(&xml, true);
+    broken.truncate(201);
+    let odd = write_temp(dir.path(), "odd.xml", &broken);
+    let mut lone = utf16(&xml[..40], true);
+    lone.extend([0x00, 0xD8, b'a', 0]);
+    let lone = write_temp(dir.path(), "lone.xml", &lone);
+    for (p, at) in [(&odd, 200), (&lone, 82)] {
+        let (code, v) = check_json(&[p]);
+        assert_eq!(code, 2);
+        assert_eq!(
+            v["inputs"][0]["errors"][0]["code"], "decode::not-utf16",
+            "{v:#}"
+        );
+        assert!(
+            v["inputs"][0]["error"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("(invalid unit at offset {at})")),
+            "{v:#}"
+        );
+    }
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(utf16(&xml, true));
+    let (code, v) = check_json(&[&write_temp(dir.path(), "wide.b64", b64)]);
+    assert_eq!(code, 2);
+    assert!(
+        v["inputs"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("UTF-16 text"),
+        "{v:#}"
+    );
+}
+
+/// `fix` writes a UTF-16 export back as UTF-16, with its byte order mark.
+#[test]
+fn fix_keeps_a_utf16_export_utf16() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("keycloak/atlassian-cloud-broken.json")).unwrap();
+    for le in [true, false] {
+        let wide: Vec<u8> = std::iter::once(0xFEFF)
+            .chain(text.encode_utf16())
+            .flat_map(|u| if le { u.to_le_bytes() } else { u.to_be_bytes() })
+            .collect();
+        let p = write_temp(dir.path(), "client.json", &wide);
+        let o = run(&["fix", &p]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        let fixed = std::fs::read(dir.path().join("client.fixed.json")).unwrap();
+        assert_eq!(fixed[..2], wide[..2]);
+        let units: Vec<u16> = fixed[2..]
+            .chunks_exact(2)
+            .map(|u| {
+                if le {
+                    u16::from_le_bytes([u[0], u[1]])
+                } else {
+                    u16::from_be_bytes([u[0], u[1]])
+                }
+            })
+            .collect();
+        let fixed = String::from_utf16(&units).unwrap();
+        assert_ne!(fixed, text);
+        assert!(
+            fixed.contains("\"saml_force_name_id_format\": \"true\""),
+            "{fixed}"
+        );
     }
 }
 

@@ -450,6 +450,17 @@ fn from_base64(
                     Ok(out) => (out, Encoding::Zlib),
                     Err(e) => return Err(InputError::new(origin, e)),
                 }
+            } else if matches!(bytes.get(..2), Some([0xFF, 0xFE] | [0xFE, 0xFF])) {
+                // XML saved as UTF-16 before it was encoded: every SP reads a SAML message as UTF-8.
+                return Err(InputError::new(
+                    origin,
+                    ErrorKind::Unrecognised {
+                        detail: format!(
+                            "base64 decoded to {} bytes of UTF-16 text (a byte order mark first); SAML messages are UTF-8 and SPs refuse these bytes",
+                            bytes.len()
+                        ),
+                    },
+                ));
             } else if looks_binary(&bytes) {
                 return Err(InputError::new(
                     origin,

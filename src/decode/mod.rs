@@ -509,6 +509,9 @@ fn from_stream(
         }
     }
     head.truncate(n);
+    if let Some(le) = utf16_bom(&head) {
+        return utf16_input(index, name, head, stdin, le, limits);
+    }
     if is_json_start(&head) {
         let mut capped = Capped {
             inner: std::io::Cursor::new(head).chain(stdin),
@@ -649,6 +652,25 @@ fn from_file(
             return Some(LoadedInput::failed(index, name, io_err(e)));
         }
         whole = buf.len() < SNIFF;
+        if let Some(le) = utf16_bom(&buf) {
+            // The look reads the transcoded start (an odd cut at the window's end is left out).
+            let head = &buf[..buf.len() & !1];
+            let text = match from_utf16(head, le) {
+                Ok(t) => t,
+                Err(_) => return Some(utf16_input(index, name, buf, &mut file, le, limits)),
+            };
+            let json_late = || {
+                !whole
+                    && is_json_start(&text[..text.len().min(512)])
+                    && meta.len() <= limits.max_input
+            };
+            if !head_may_hold_saml(&text) && !json_late() {
+                return None;
+            }
+            let li = utf16_input(index, name, buf, &mut file, le, limits);
+            // As for UTF-8: a realm export sorted by key is kept, other JSON the look missed is not.
+            return (head_may_hold_saml(&text) || li.kind == InputKind::KeycloakJson).then_some(li);
+        }
         if !head_may_hold_saml(&buf) {
             // A realm export longer than the window whose keys are sorted (`jq -S`) names `clients`
             // and `realm` only after `authenticationFlows` and `clientScopes`: the whole JSON decides
@@ -666,6 +688,9 @@ fn from_file(
             }
         }
     }
+    if let Some(le) = utf16_bom(&buf).filter(|_| !sniff) {
+        return Some(utf16_input(index, name, buf, &mut file, le, limits));
+    }
     if meta.len() > limits.max_input {
         return Some(LoadedInput::failed(
             index,
@@ -681,6 +706,9 @@ fn from_file(
     }
     if !whole && let Err(e) = read_upto(&mut file, &mut buf, 512, end) {
         return Some(LoadedInput::failed(index, name, io_err(e)));
+    }
+    if let Some(le) = utf16_bom(&buf) {
+        return Some(utf16_input(index, name, buf, &mut file, le, limits));
     }
     // The first 512 bytes decide, whatever the walk's look read beyond them: a file is read the same
     // way named on the command line or found in a folder.
@@ -762,6 +790,93 @@ fn not_utf8(e: &std::str::Utf8Error, origin: &Origin) -> InputError {
             offset: e.valid_up_to(),
         },
     )
+}
+
+/// The byte order of a text that starts with a UTF-16 byte order mark (`FF FE`: little-endian, as
+/// Windows PowerShell 5.1's `>` and Notepad's "Unicode" write; `FE FF`: big-endian).
+fn utf16_bom(head: &[u8]) -> Option<bool> {
+    match head {
+        [0xFF, 0xFE, ..] => Some(true),
+        [0xFE, 0xFF, ..] => Some(false),
+        _ => None,
+    }
+}
+
+/// A file saved as UTF-16 (with its byte order mark) as UTF-8, without the mark: the file's encoding is
+/// how it was saved, not part of what it holds (ripgrep reads such files the same way). The SAML
+/// values inside are still decoded from what the text says. `Err` holds the offset, in the file, of a
+/// unit that is not UTF-16 (an unpaired surrogate, or an odd byte at the end).
+fn from_utf16(bytes: &[u8], little_endian: bool) -> Result<Vec<u8>, ErrorKind> {
+    let body = bytes.get(2..).unwrap_or_default();
+    let bad = |offset: usize| ErrorKind::NotUtf16 { offset };
+    if body.len() % 2 == 1 {
+        return Err(bad(bytes.len() - 1));
+    }
+    let units = body.chunks_exact(2).map(|u| {
+        if little_endian {
+            u16::from_le_bytes([u[0], u[1]])
+        } else {
+            u16::from_be_bytes([u[0], u[1]])
+        }
+    });
+    let mut out = Vec::with_capacity(body.len());
+    let mut at = 2;
+    for c in char::decode_utf16(units) {
+        let c = c.map_err(|_| bad(at))?;
+        at += 2 * c.len_utf16();
+        let mut b = [0u8; 4];
+        out.extend_from_slice(c.encode_utf8(&mut b).as_bytes());
+    }
+    Ok(out)
+}
+
+/// The rest of a UTF-16 input read (to `cap` bytes at most: a larger one is refused as too large) and
+/// transcoded, then linted as a UTF-8 one is.
+fn utf16_input(
+    index: usize,
+    name: String,
+    mut buf: Vec<u8>,
+    rest: &mut dyn Read,
+    little_endian: bool,
+    limits: &Limits,
+) -> LoadedInput {
+    let origin = Origin::new(&name);
+    let cap = limits.max_input;
+    if let Err(e) = rest
+        .take(cap.saturating_add(1).saturating_sub(buf.len() as u64))
+        .read_to_end(&mut buf)
+    {
+        let kind = ErrorKind::Io {
+            detail: e.to_string(),
+        };
+        return LoadedInput::failed(index, name, InputError::new(&origin, kind));
+    }
+    if buf.len() as u64 > cap {
+        let e = InputError::too_large(&origin, "the input", buf.len() as u64, cap, "--max-input");
+        return LoadedInput::failed(index, name, e);
+    }
+    let digest = sha256_hex(&buf);
+    let mut li = match from_utf16(&buf, little_endian) {
+        Ok(text) => {
+            drop(buf);
+            if !is_json_start(&text[..text.len().min(512)])
+                && text.len() as u64 > max_single(limits)
+            {
+                let e = InputError::too_large(
+                    &origin,
+                    "the input (not a JSON capture, so one SAML value)",
+                    text.len() as u64,
+                    max_single(limits),
+                    "--max-value",
+                );
+                return LoadedInput::failed(index, name, e);
+            }
+            from_bytes(index, name, text, limits)
+        }
+        Err(kind) => LoadedInput::failed(index, name, InputError::new(&origin, kind)),
+    };
+    li.sha256 = Some(digest);
+    li
 }
 
 fn from_json<R: Read>(index: usize, name: String, reader: R, limits: &Limits) -> LoadedInput {
