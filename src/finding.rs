@@ -295,6 +295,10 @@ pub struct Finding {
     pub span: Option<Span>,
     /// Prefix-independent XML path of the element at fault.
     pub path: Option<String>,
+    /// `path` with the items of Keycloak lists named, not numbered (`rules::selector::key_path`): what
+    /// baselines and SARIF fingerprints key on. `None`: the path itself.
+    #[serde(skip)]
+    pub key: Option<String>,
     /// A short label for the span.
     pub label: Option<Msg>,
 }
@@ -310,6 +314,7 @@ impl Finding {
             pack: rule.pack.unwrap_or("builtin"),
             span: None,
             path: None,
+            key: None,
             label: None,
         }
     }

@@ -748,3 +748,91 @@ fn a_baseline_keeps_realms_of_a_realm_list_apart() {
     assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
     assert!(o.stdout.contains("in realm prod"), "{}", o.stdout);
 }
+
+/// Review 35: a baseline keyed a finding on a Keycloak list item by its position. Exported in another
+/// order, every baselined mapper finding came back as new (and "gone"); and a new mapper inserted
+/// where a fixed one was took over its baseline entry, so its finding was never reported. Items with
+/// a name (clientId, alias, name) are keyed by it.
+#[test]
+fn a_baseline_keys_list_items_by_name_not_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let client: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join(BROKEN)).unwrap()).unwrap();
+    let write = |c: &serde_json::Value| {
+        std::fs::write(
+            d.join("client.json"),
+            serde_json::to_string_pretty(c).unwrap(),
+        )
+        .unwrap()
+    };
+    let check = |more: &[&str]| {
+        let args: Vec<&str> = ["check", "--isolated", "--format", "json", "client.json"]
+            .into_iter()
+            .chain(more.iter().copied())
+            .collect();
+        let o = run_in(d, &args);
+        let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+        let found: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["code"].as_str().unwrap(),
+                    f["location"]["path"].as_str().unwrap()
+                )
+            })
+            .collect();
+        (found, o.stderr)
+    };
+    write(&client);
+    let (all, _) = check(&["--write-baseline", "b.json"]);
+    assert!(
+        all.iter().any(|f| f.starts_with("ATL013 $.attributes[1]")),
+        "{all:?}"
+    );
+    assert!(
+        all.iter()
+            .any(|f| f.starts_with("KC012 $.protocolMappers[1]")),
+        "{all:?}"
+    );
+    // The same client exported with its mappers in another order: nothing new, nothing gone.
+    let mut reordered = client.clone();
+    reordered["protocolMappers"]
+        .as_array_mut()
+        .unwrap()
+        .reverse();
+    write(&reordered);
+    let (found, err) = check(&["--baseline", "b.json"]);
+    assert!(found.is_empty(), "{found:?}");
+    assert!(err.contains("; 0 no longer found"), "{err}");
+    // givenname fixed, and a new lookalike mapper inserted before it: the new one is reported.
+    let mut changed = client.clone();
+    let mappers = changed["protocolMappers"].as_array_mut().unwrap();
+    mappers[1]["config"]["attribute.name"] =
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname".into();
+    mappers[1]["config"]["attribute.nameformat"] = "Unspecified".into();
+    let mut new = mappers[2].clone();
+    new["name"] = "surname (legacy)".into();
+    new["config"]["attribute.name"] = "lastName".into();
+    new["config"]["attribute.nameformat"] =
+        "urn:oasis:names:tc:SAML:2.0:attrname-format:uri".into();
+    mappers.insert(1, new);
+    write(&changed);
+    let (found, err) = check(&["--baseline", "b.json"]);
+    assert!(
+        found
+            .iter()
+            .any(|f| f.starts_with("ATL013 $.attributes[1]")),
+        "{found:?} {err}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|f| f.starts_with("KC012 $.protocolMappers[1]")),
+        "{found:?} {err}"
+    );
+    assert!(err.contains("baselined and gone"), "{err}");
+}

@@ -377,6 +377,7 @@ fn run_call(
                 .or(tree.span);
             let mut f = Finding::new(r.meta, message);
             f.span = span;
+            f.key = selector::key_path(tree, &path);
             f.path = Some(path);
             // Under the marked place: the function's own words, but never a generic predicate
             // ("is false", "is not one of …"), which reads well only inside the rule's message.

@@ -421,6 +421,77 @@ impl Filter {
 }
 
 /// `base.name`, or `base['name']` when the name is not a plain identifier (e.g. `saml.encrypt`).
+/// The members that name an item of a Keycloak list, in the order asked: a client's `clientId`, an
+/// identity provider's or flow's `alias`, a mapper's, scope's, role's or component's `name` (also the
+/// profile's attributes). Never a user's: a username in a fingerprint is identity.
+const ITEM_NAMES: [&str; 3] = ["clientId", "alias", "name"];
+
+/// `path` (as [`Selected::path`] and the functions write it, from `root`) with each list index whose
+/// item has a name ([`ITEM_NAMES`]) written as that name: `$.protocolMappers[1].config` becomes
+/// `$.protocolMappers[name="email"].config`. What baselines and SARIF fingerprints key on, so that a
+/// mapper added, removed or exported in another order neither moves a baselined finding onto another
+/// mapper nor shows it as new. `None` when no index was renamed (or the path does not walk `root`).
+pub fn key_path(root: &Node, path: &str) -> Option<String> {
+    let mut rest = path.strip_prefix('$')?;
+    let mut out = String::from("$");
+    let mut node = Some(root);
+    let mut renamed = false;
+    while !rest.is_empty() {
+        let (step, key, after) = if let Some(r) = rest.strip_prefix('.') {
+            let end = r
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+                .unwrap_or(r.len());
+            (&rest[..=end], Some(r[..end].to_string()), &r[end..])
+        } else if let Some(r) = rest.strip_prefix("['") {
+            // A quoted member: `\\` and `\'` escaped (member_path).
+            let mut key = String::new();
+            let mut chars = r.char_indices();
+            let mut end = None;
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    '\\' => key.extend(chars.next().map(|(_, c)| c)),
+                    '\'' => {
+                        end = Some(i);
+                        break;
+                    }
+                    c => key.push(c),
+                }
+            }
+            let end = end?;
+            let after = r.get(end + 1..)?.strip_prefix(']')?;
+            (&rest[..rest.len() - after.len()], Some(key), after)
+        } else if let Some(r) = rest.strip_prefix('[') {
+            let close = r.find(']')?;
+            let i: usize = r[..close].parse().ok()?;
+            let item = node.and_then(|n| n.items().get(i));
+            let name = item.and_then(|it| {
+                ITEM_NAMES
+                    .iter()
+                    .find_map(|k| it.get(k).and_then(Node::as_str).map(|v| (*k, v)))
+            });
+            match name {
+                Some((k, v)) => {
+                    out.push_str(&format!(
+                        "[{k}={}]",
+                        serde_json::to_string(v).unwrap_or_default()
+                    ));
+                    renamed = true;
+                }
+                None => out.push_str(&rest[..close + 2]),
+            }
+            node = item;
+            rest = &r[close + 1..];
+            continue;
+        } else {
+            return None;
+        };
+        out.push_str(step);
+        node = node.and_then(|n| key.and_then(|k| n.get(&k)));
+        rest = after;
+    }
+    renamed.then_some(out)
+}
+
 pub fn member_path(base: &str, name: &str) -> String {
     if !name.is_empty()
         && name
@@ -440,6 +511,50 @@ pub fn member_path(base: &str, name: &str) -> String {
 mod tests {
     use super::*;
     use crate::tree::parse_json;
+
+    #[test]
+    fn key_paths_name_list_items_and_keep_the_rest() {
+        let n = parse_json(
+            r#"{"clients": [{"clientId": "app", "secret": "s"}, {"id": 1}],
+                "protocolMappers": [{"name": "it's", "config": {"a.b": "x"}}],
+                "identityProviders": [{"alias": "okta", "name": "Okta"}],
+                "users": [{"username": "jane"}], "list": [[1, 2]]}"#,
+        )
+        .unwrap();
+        let key = |p: &str| key_path(&n, p);
+        assert_eq!(
+            key("$.clients[0].secret").as_deref(),
+            Some(r#"$.clients[clientId="app"].secret"#)
+        );
+        assert_eq!(
+            key("$.protocolMappers[0].config['a.b']").as_deref(),
+            Some(r#"$.protocolMappers[name="it's"].config['a.b']"#)
+        );
+        // A quoted member that holds a quote, escaped as member_path writes it.
+        let q = parse_json(r#"{"it's": [{"name": "m"}]}"#).unwrap();
+        let quoted = member_path("$", "it's") + "[0]";
+        assert_eq!(
+            key_path(&q, &quoted).as_deref(),
+            Some(r#"$['it\'s'][name="m"]"#)
+        );
+        assert_eq!(
+            key("$.identityProviders[0]").as_deref(),
+            Some(r#"$.identityProviders[alias="okta"]"#)
+        );
+        // No name (a user is never named by its username), nothing renamed, or no such path: None.
+        for p in [
+            "$.clients[1].id",
+            "$.users[0].username",
+            "$.list[0][1]",
+            "$",
+            "$.nope[3]",
+            "x",
+            "$[",
+            "$['a",
+        ] {
+            assert_eq!(key(p), None, "{p}");
+        }
+    }
 
     fn sel(s: &str, n: &Node) -> Vec<String> {
         Selector::parse(s)
