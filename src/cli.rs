@@ -471,7 +471,14 @@ impl TrustArgs {
         for k in &self.sp_key {
             match crate::decrypt::load_sp_key(k) {
                 Ok(key) => sp_keys.push(key),
-                Err(e) => bad.push(format!("--sp-key {k}: {e}")),
+                // A value that is no path may be the key itself, pasted (review 36): never shown.
+                Err(_) if !std::path::Path::new(k).exists() && !crate::decode::looks_like_path(k) => {
+                    bad.push(
+                        "--sp-key: no such file (the value is not shown: it may be the key itself); pass the key's PEM or DER file"
+                            .to_string(),
+                    )
+                }
+                Err(e) => bad.push(format!("--sp-key {}: {e}", crate::util::one_line(k))),
             }
         }
         if !bad.is_empty() {
@@ -746,6 +753,14 @@ fn load_config(
 
 /// Run the CLI; returns the process exit code.
 pub fn main() -> u8 {
+    // A private key pasted as an argument (`--sp-key "$(cat key.pem)"`, whose leading `-` clap reads
+    // as an option) would be echoed whole by clap's error: refused first, never printed (review 36).
+    if std::env::args_os().any(|a| a.to_string_lossy().contains("PRIVATE KEY-----")) {
+        eprintln!(
+            "samlint: an argument holds a private key (-----BEGIN … PRIVATE KEY-----), which is not shown; pass keys as files: --sp-key sp-key.pem"
+        );
+        return 2;
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -161,6 +161,7 @@ fn the_private_key_never_appears_in_any_output() {
         .unwrap();
     let hex: String = der[40..60].iter().map(|b| format!("{b:02x}")).collect();
     let hex_upper = hex.to_uppercase();
+    let sp_key_eq = format!("--sp-key={pem}");
     let mut runs = 0;
     for format in [
         "full", "concise", "json", "sarif", "junit", "github", "markdown",
@@ -201,19 +202,29 @@ fn the_private_key_never_appears_in_any_output() {
         ],
         vec!["check", SP_KEY],
         vec!["check", FIXTURE, "--sp-key", FIXTURE],
+        // The key pasted as a value (review 36: echoed in "--sp-key <key>: no such file", and in
+        // clap's "unexpected argument"), with and without its PEM lines, and as an input.
+        vec!["check", FIXTURE, &sp_key_eq],
+        vec!["check", FIXTURE, "--sp-key", &pem],
+        vec!["check", FIXTURE, "--sp-key", &body],
+        vec!["check", &pem],
+        vec!["check", FIXTURE, "--idp-cert", &pem],
     ] {
         let o = run(&a);
         runs += 1;
+        if a.iter().any(|x| x.contains(&body[..16])) {
+            assert_eq!(o.code, 2, "a key given as a value is refused");
+        }
         for out in [&o.stdout, &o.stderr] {
             for p in &pieces {
                 assert!(
                     !out.contains(p),
-                    "{a:?}: a piece of the key ({p}) is in the output"
+                    "a piece of the key ({p}) is in the output: {out}"
                 );
             }
         }
     }
-    assert!(runs >= 40);
+    assert!(runs >= 45);
 }
 
 /// What decryption reveals is redacted like any other content: the decrypted NameID reaches the
