@@ -520,3 +520,155 @@ fn the_account_step_reads_the_nameidentifier_claim_without_a_nameid() {
         assert_eq!(account["outcome"], want, "{name}: {account:#}");
     }
 }
+
+/// Review 36: Atlassian holds one certificate (the library one thumbprint). A Response and an
+/// Assertion signed under two certificates (a key rollover, or an assertion signed by someone else)
+/// were predicted accepted without `--idp-cert` (each signature's certificate assumed the one held)
+/// and with both certificates given. Rejected now, "Invalid thumbprint", whichever is held; a single
+/// signature under one of several certificates given is accepted, saying which one is assumed held.
+#[test]
+fn two_certificates_cannot_both_be_the_one_atlassian_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = template();
+    let sign_as = |xml: &str, what: What, key: &str, cert: &str| {
+        sign(
+            xml,
+            what,
+            read(key).as_bytes(),
+            &pem_body(&read(cert)),
+            Alg::RsaSha256,
+        )
+        .unwrap()
+    };
+    let reissued = sign_as(
+        &t,
+        What::Assertion,
+        "keys/idp-key.pem",
+        "keys/idp-cert-other.pem",
+    );
+    let mixed = sign_as(
+        &reissued,
+        What::Response,
+        "keys/idp-key.pem",
+        "keys/idp-cert.pem",
+    );
+    let others = sign_as(
+        &t,
+        What::Assertion,
+        "keys/client-key.pem",
+        "keys/client-cert.pem",
+    );
+    let others = sign_as(
+        &others,
+        What::Response,
+        "keys/idp-key.pem",
+        "keys/idp-cert.pem",
+    );
+    let one = sign_as(
+        &t,
+        What::Assertion,
+        "keys/client-key.pem",
+        "keys/client-cert.pem",
+    );
+    let idp = fixture("keys/idp-cert.pem");
+    let both_certs = write_temp(
+        dir.path(),
+        "both.pem",
+        read("keys/idp-cert.pem") + &read("keys/client-cert.pem"),
+    );
+    // The JSON prediction, and the human output's words (unwrapped).
+    let predicted = |xml: &str, certs: &[&str]| -> (Value, String) {
+        let x = write_temp(dir.path(), "r.xml", xml);
+        let mut a = vec![x.as_str()];
+        for c in certs {
+            a.extend(["--idp-cert", c]);
+        }
+        let c = connection();
+        a.extend(args(&c));
+        let (_, v) = check_json(&a);
+        let mut h = vec!["check"];
+        h.extend(&a);
+        let text = unwrapped(&run(&h).stdout);
+        (v["messages"][0]["predictions"][0].clone(), text)
+    };
+    let other = fixture("keys/idp-cert-other.pem");
+    let client = fixture("keys/client-cert.pem");
+    for (what, xml, certs) in [
+        ("re-issued, no certificate", &mixed, vec![]),
+        (
+            "re-issued, both given",
+            &mixed,
+            vec![idp.as_str(), other.as_str()],
+        ),
+        (
+            "re-issued, both given, other first",
+            &mixed,
+            vec![other.as_str(), idp.as_str()],
+        ),
+        ("another key, no certificate", &others, vec![]),
+        (
+            "another key, both in one file",
+            &others,
+            vec![both_certs.as_str()],
+        ),
+    ] {
+        let (p, text) = predicted(xml, &certs);
+        assert_eq!(p["accepted"], false, "{what}: {p:#}");
+        assert!(
+            p["error_description"]
+                .as_str()
+                .unwrap()
+                .starts_with("Invalid thumbprint"),
+            "{what}: {p:#}"
+        );
+        assert!(
+            text.contains("Atlassian would reject this login: Invalid thumbprint"),
+            "{what}: {text}"
+        );
+    }
+    // One signature, one of the certificates given: accepted, the one held assumed.
+    let (p, text) = predicted(&one, &[both_certs.as_str()]);
+    assert_eq!(p["accepted"], true, "{p:#}");
+    assert!(
+        text.contains("of the certificates given, the one pasted into Atlassian"),
+        "{text}"
+    );
+    let (p, text) = predicted(&one, &[client.as_str()]);
+    assert_eq!(p["accepted"], true, "{p:#}");
+    assert!(!text.contains("of the certificates given"), "{text}");
+}
+
+/// Review 36: Data Center, whose one configured certificate checks the assertion, was predicted to
+/// accept an assertion signed by anyone when no `--idp-cert` was given, with nothing assumed.
+#[test]
+fn data_center_says_it_assumed_the_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let dc = to_data_center(&template());
+    let x = write_temp(
+        dir.path(),
+        "dc.xml",
+        sign(
+            &dc,
+            What::Assertion,
+            read("keys/client-key.pem").as_bytes(),
+            &pem_body(&read("keys/client-cert.pem")),
+            Alg::RsaSha256,
+        )
+        .unwrap(),
+    );
+    let assumed =
+        "assumed: the certificate configured in Data Center is the one the response carries";
+    let text = unwrapped(&run(&["check", &x]).stdout);
+    assert!(
+        text.contains("Atlassian Data Center would accept this login"),
+        "{text}"
+    );
+    assert!(text.contains(assumed), "{text}");
+    let text =
+        unwrapped(&run(&["check", &x, "--idp-cert", &fixture("keys/client-cert.pem")]).stdout);
+    assert!(
+        text.contains("Atlassian Data Center would accept this login"),
+        "{text}"
+    );
+    assert!(!text.contains(assumed), "{text}");
+}

@@ -347,6 +347,9 @@ pub struct Trace {
     pub embedded: Vec<(NodeId, Vec<u8>, bool)>,
     /// Values the judgement relied on that samlint assumed (no `--idp-cert`).
     pub assumed_certificate: bool,
+    /// Several certificates were given (`--idp-cert`, metadata) and the library's one thumbprint was
+    /// taken to be the one the signatures carry.
+    pub one_of_several: bool,
     /// The signature the library rejects because it canonicalises otherwise than the spec (SIG024).
     pub divergence: Option<Divergence>,
 }
@@ -678,7 +681,39 @@ pub fn judge(doc: &Document, cfg: &Config, oracle: &dyn Oracle, trace: &mut Trac
             return o;
         }
     }
+    if let Some(o) = one_thumbprint(trace, oracle) {
+        return o;
+    }
     parse_assertion(doc, assertion, cfg)
+}
+
+/// Atlassian holds one certificate, and the library one thumbprint, its SHA-1. Signatures verified
+/// with embedded certificates of two thumbprints cannot both match it, whichever is held (review 36:
+/// a Response and an Assertion signed under two certificates, as in a key rollover, were predicted
+/// accepted; so were they when both certificates were passed with `--idp-cert`). The one held is
+/// taken to be the first signature's when it is configured (or assumed).
+fn one_thumbprint(trace: &Trace, oracle: &dyn Oracle) -> Option<Outcome> {
+    let mut seen: Vec<[u8; 20]> = Vec::new();
+    for (_, der, verified) in &trace.embedded {
+        let t = sha1(der);
+        if *verified && !seen.contains(&t) {
+            seen.push(t);
+        }
+    }
+    let configured = oracle.configured_sha1();
+    let held = seen
+        .iter()
+        .find(|t| configured.as_ref().is_none_or(|c| c.contains(t)))
+        .or(seen.first())?;
+    let other = seen.iter().find(|t| *t != held)?;
+    Some(reject(
+        "thumbprint",
+        Text::lit("Invalid thumbprint (configured: ")
+            .then(Part::Blob(hex_upper(held)))
+            .then(Part::Lit(". calculated: "))
+            .then(Part::Blob(hex_upper(other)))
+            .then(Part::Lit(")")),
+    ))
 }
 
 /// The Response's status: an outcome for a status the library names, else the top-level code (for the
@@ -1765,7 +1800,13 @@ fn verdict(
             trace.assumed_certificate = true;
             None
         }
-        Some(configured) if configured.contains(&calculated) => None,
+        Some(configured) if configured.contains(&calculated) => {
+            // Several given, one held: which one is an assumption (review 36).
+            if configured.iter().any(|c| *c != calculated) {
+                trace.one_of_several = true;
+            }
+            None
+        }
         Some(configured) => {
             let list: Vec<String> = configured.iter().map(|c| hex_upper(c)).collect();
             Some(reject(

@@ -62,6 +62,22 @@ pub fn predict(i: &Input) -> Prediction {
         f.severity == Severity::Error
             && (f.code.starts_with("SIG") || f.code.starts_with("PRO") || f.code.starts_with("ADC"))
     });
+    // Data Center checks the assertion with the one certificate configured in it: a signature checked
+    // only with the certificate the message carries says nothing of that one (review 36: an
+    // attacker's own certificate was predicted accepted, with nothing assumed). Cloud says the same.
+    let untrusted = i
+        .report
+        .is_some_and(|r| r.status == crate::verify::Status::Untrusted);
+    let base = if untrusted {
+        Prediction {
+            assumptions: vec![crate::finding::Msg::from(
+                "the certificate configured in Data Center is the one the response carries (pass --idp-cert)",
+            )],
+            ..base
+        }
+    } else {
+        base
+    };
     match decisive {
         Some(f) => Prediction {
             answer: Answer::Rejected,

@@ -382,6 +382,12 @@ fn cloud(i: &Input, out: &mut Predicted) {
                 .into(),
         );
     }
+    if trace.one_of_several {
+        assumptions.push(
+            "of the certificates given, the one pasted into Atlassian (it holds one) is the one the response's signatures carry"
+                .into(),
+        );
+    }
     let inferred = !assumptions.is_empty();
     let cap = |c: Confidence| {
         if inferred {
