@@ -505,9 +505,36 @@ fn the_account_step_reads_the_nameidentifier_claim_without_a_nameid() {
         "nameidentifier\"><saml:AttributeValue>jane.doe@example.com</saml:AttributeValue><saml:AttributeValue>x@example.com</saml:AttributeValue>",
         1,
     );
-    for (name, xml, want) in [("one.xml", &one, "accepted"), ("two.xml", &two, "unknown")] {
+    // Review 36: Auth0's library keeps the last Attribute of that Name (in any namespace, under an
+    // AttributeStatement), and reads every element child of it, whatever its name; one with no
+    // child node is no claim. samlint merged them all and read only AttributeValue children.
+    let attr = "<saml:Attribute Name=\"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier\"";
+    let after = |extra: &str| {
+        let end = format!("{claim}</saml:Attribute>");
+        assert!(one.contains(&end));
+        one.replacen(&end, &format!("{end}{extra}"), 1)
+    };
+    let later = after(&format!(
+        "{attr}><x:Value xmlns:x=\"urn:x\">evil@evil.test</x:Value></saml:Attribute>"
+    ));
+    let foreign = one.replacen(
+        claim,
+        "nameidentifier\"><x:Value xmlns:x=\"urn:x\">evil@evil.test</x:Value>",
+        1,
+    );
+    let emptied = after(&format!("{attr}/>"));
+    let listed = after(&format!("{attr}> </saml:Attribute>"));
+    for (name, xml, want) in [
+        ("one.xml", &one, "accepted"),
+        ("two.xml", &two, "unknown"),
+        ("later.xml", &later, "rejected"),
+        ("foreign.xml", &foreign, "rejected"),
+        ("emptied.xml", &emptied, "rejected"),
+        ("listed.xml", &listed, "unknown"),
+    ] {
         let p = write_temp(dir.path(), name, xml);
         let mut a = vec![p, "--idp-cert".into(), fixture("keys/idp-cert.pem")];
+        a.extend(["--domain".into(), "example.com".into()]);
         a.extend(connection());
         let (_, v) = check_json(&args(&a));
         let account = v["messages"][0]["predictions"]

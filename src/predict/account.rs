@@ -4,7 +4,7 @@
 
 use super::text::Text;
 use super::{Answer, Confidence, Prediction, Stage};
-use crate::xml::Document;
+use crate::xml::{Document, NodeId};
 
 pub const MODEL: &str = "Atlassian Cloud account step (published error texts)";
 
@@ -34,6 +34,18 @@ pub fn predict(doc: &Document, domains: &[String]) -> Option<Prediction> {
         None => match nameidentifier_claim(doc).as_deref() {
             None => None,
             Some([one]) => Some(one.clone()),
+            Some([]) => {
+                return Some(Prediction {
+                    answer: Answer::Unknown,
+                    confidence: Confidence::Unconfirmed,
+                    check: Some("nameid-missing"),
+                    reason: Some(
+                        "no NameID, and the nameidentifier claim holds no element, which the library hands on as an empty list"
+                            .into(),
+                    ),
+                    ..base
+                });
+            }
             Some(_) => {
                 return Some(Prediction {
                     answer: Answer::Unknown,
@@ -114,23 +126,32 @@ pub static CHECKS: &[(&str, &str, &[&str])] = &[
 
 const NAMEIDENTIFIER: &str = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier";
 
-/// The values of the Attributes named with the nameidentifier claim, when there are any.
+/// The nameidentifier claim as the library's profile holds it without a NameID (saml.js
+/// `parseAttributes`): of the elements named Attribute, in any namespace, that are children of an
+/// element named AttributeStatement below the assertion, the last whose `Name` is the claim (each one
+/// overwrites the one before); its value the text of each element child, whatever its name or
+/// namespace. `None`: no such attribute, or one with no child node (the library's `undefined`).
+/// Review 36: samlint merged the values of every such Attribute in the SAML namespace and read only
+/// AttributeValue children, and so named another identity than the library hands on.
 fn nameidentifier_claim(doc: &Document) -> Option<Vec<String>> {
     let a = doc.first_child(doc.root, crate::model::ns::SAML, "Assertion")?;
-    let values: Vec<String> = doc
+    let local = |n: NodeId| doc.element(n).map(|e| e.local.as_str());
+    let last = doc
         .descendants(a)
         .filter(|n| {
-            doc.is(*n, crate::model::ns::SAML, "Attribute")
-                && doc
-                    .attr(*n, "Name")
-                    .is_some_and(|x| x.value == NAMEIDENTIFIER)
+            local(*n) == Some("Attribute")
+                && doc.node(*n).parent.and_then(local) == Some("AttributeStatement")
         })
-        .flat_map(|n| {
-            doc.child_elements(n)
-                .filter(|v| doc.is(*v, crate::model::ns::SAML, "AttributeValue"))
-                .map(|v| super::auth0::text_content(doc, v))
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    (!values.is_empty()).then_some(values)
+        .rfind(|n| {
+            doc.attr(*n, "Name")
+                .is_some_and(|x| x.value == NAMEIDENTIFIER)
+        })?;
+    if doc.node(last).children.is_empty() {
+        return None;
+    }
+    Some(
+        doc.child_elements(last)
+            .map(|v| super::auth0::text_content(doc, v))
+            .collect(),
+    )
 }
