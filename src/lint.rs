@@ -433,11 +433,17 @@ pub fn lint_message(
     // The SP signs an AuthnRequest: its signature is checked with --sp-cert, never with the IdP's keys
     // (review 27: an SP-signed request was 'wrong-key' with --idp-cert, and could not be checked).
     // Either side signs a logout message (the SP its own LogoutRequest, or its LogoutResponse to the
-    // IdP's), and which one sent it is not known here: both key sets (review 28).
+    // IdP's). Its Issuer names the sender: when that is the IdP's entity ID (metadata,
+    // --idp-entity-id) only the IdP's keys may sign it, when it is the SP's (--sp-entity-id) only the
+    // SP's (review 36: an IdP logout signed with the SP key was valid); else both key sets (review 28).
     use crate::model::MessageKind as K;
+    let issuer = model.issuer.as_ref().map(|i| i.value.value.trim());
+    let named = |id: &Option<String>| id.as_deref().is_some_and(|id| Some(id) == issuer);
     let either;
     let trust = match model.kind {
         K::AuthnRequest => &opts.sp_trust,
+        K::LogoutRequest | K::LogoutResponse if named(&opts.trust.entity_id) => &opts.trust,
+        K::LogoutRequest | K::LogoutResponse if named(&opts.expect.sp_entity_id) => &opts.sp_trust,
         K::LogoutRequest | K::LogoutResponse => {
             either = verify::Trust {
                 certs: opts

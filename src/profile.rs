@@ -151,7 +151,14 @@ pub fn from_message(m: &Message, source: &crate::source::Source) -> Node {
                     None,
                 ),
             )
-            .with_opt("acs_url", val(&m.destination).or(recipient)),
+            // A logout message's Destination is a logout endpoint, never the ACS (review 36:
+            // ATL002 called an IdP's LogoutRequest Destination "the Response's Destination").
+            .with_opt(
+                "acs_url",
+                (m.kind == MessageKind::Response)
+                    .then(|| val(&m.destination).or(recipient))
+                    .flatten(),
+            ),
     );
     if let Some(s) = &m.status {
         p.set(

@@ -1726,6 +1726,68 @@ fn an_authn_request_is_checked_with_the_sp_certificate_only() {
             .contains("no --idp-cert, --idp-metadata or --sp-cert was given"),
         "{v:#} {v2:#}"
     );
+    // Review 36: its Issuer names the sender when the entity IDs are known. The SP's logout (Issuer
+    // the SP entity ID) signed with the SP key is valid; the same message saying the IdP sent it
+    // (Issuer the IdP entity ID), still signed with the SP key, is not.
+    let both = ["--idp-cert", idp.as_str(), "--sp-cert", sp.as_str()];
+    let named = |issuer: &str, key: &str| {
+        let xml = logout.replace("https://sp.example.com", issuer);
+        let octets = format!(
+            "SAMLRequest={}&SigAlg={}",
+            pct(&deflated_b64(&xml)),
+            pct(RSA_SHA256)
+        );
+        format!(
+            "https://kc.example.com/realms/acme/protocol/saml?{}",
+            with_query_signature(&octets, key)
+        )
+    };
+    let ids = [
+        "--idp-entity-id",
+        "https://kc.example.com/realms/acme",
+        "--sp-entity-id",
+        "https://sp.example.com",
+    ];
+    let with_ids: Vec<&str> = both.iter().chain(&ids).copied().collect();
+    for (issuer, key, want, cause) in [
+        ("https://sp.example.com", "keys/sp-key.pem", "valid", None),
+        (
+            "https://kc.example.com/realms/acme",
+            "keys/sp-key.pem",
+            "invalid",
+            Some("wrong-key"),
+        ),
+        (
+            "https://kc.example.com/realms/acme",
+            "keys/idp-key.pem",
+            "valid",
+            None,
+        ),
+        (
+            "https://sp.example.com",
+            "keys/idp-key.pem",
+            "invalid",
+            Some("wrong-key"),
+        ),
+        (
+            "https://other.example.com",
+            "keys/sp-key.pem",
+            "valid",
+            None,
+        ),
+    ] {
+        let (_, sig, v) = run(&named(issuer, key), &with_ids);
+        assert_eq!(sig["status"], want, "{issuer} {key}: {v:#}");
+        if let Some(c) = cause {
+            assert_eq!(sig["cause"], c, "{issuer} {key}: {v:#}");
+        }
+    }
+    // Without the entity IDs, which side sent it is not known: both key sets.
+    let (_, sig, _) = run(
+        &named("https://kc.example.com/realms/acme", "keys/sp-key.pem"),
+        &both,
+    );
+    assert_status(&sig, "valid", None);
 }
 
 /// An AuthnRequest verified only with its own KeyInfo certificate (SIG003): the help names the SP's
