@@ -105,19 +105,17 @@ pub struct Prediction {
     pub error: Option<&'static str>,
     pub model: &'static str,
     pub confidence: Confidence,
-    /// The model's check that decided (auth0.rs `CHECKS`, account.rs), for the human output.
-    #[serde(skip)]
+    /// The model's check that decided (auth0.rs `CHECKS`, account.rs): a stable name.
     pub check: Option<&'static str>,
     /// The library's whole message, before the SP cuts it (human output, tests).
     #[serde(skip)]
     pub message: Option<Text>,
-    /// What samlint assumed to make this prediction (said under it in the human output).
-    #[serde(skip)]
-    /// What samlint assumed: typed, so that `--redact` replaces the values from the input.
+    /// What samlint assumed to make this prediction (said under it in the human output, and in
+    /// JSON: a machine reading `accepted` must see what it rests on). Typed, so that `--redact`
+    /// replaces the values from the input.
     pub assumptions: Vec<crate::finding::Msg>,
     /// Why samlint cannot name the answer or its text (an unknown outcome, a rejection whose text the
-    /// model does not compute), for the human output.
-    #[serde(skip)]
+    /// model does not compute).
     pub reason: Option<crate::finding::Msg>,
 }
 
