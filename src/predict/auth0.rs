@@ -347,9 +347,6 @@ pub struct Trace {
     pub embedded: Vec<(NodeId, Vec<u8>, bool)>,
     /// Values the judgement relied on that samlint assumed (no `--idp-cert`).
     pub assumed_certificate: bool,
-    /// Several certificates were given (`--idp-cert`, metadata) and the library's one thumbprint was
-    /// taken to be the one the signatures carry.
-    pub one_of_several: bool,
     /// The signature the library rejects because it canonicalises otherwise than the spec (SIG024).
     pub divergence: Option<Divergence>,
 }
@@ -1800,13 +1797,7 @@ fn verdict(
             trace.assumed_certificate = true;
             None
         }
-        Some(configured) if configured.contains(&calculated) => {
-            // Several given, one held: which one is an assumption (review 36).
-            if configured.iter().any(|c| *c != calculated) {
-                trace.one_of_several = true;
-            }
-            None
-        }
+        Some(configured) if configured.contains(&calculated) => None,
         Some(configured) => {
             let list: Vec<String> = configured.iter().map(|c| hex_upper(c)).collect();
             Some(reject(

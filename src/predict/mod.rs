@@ -345,15 +345,64 @@ pub fn undecodable(s: &Source) -> Option<crate::finding::Msg> {
     Some(crate::finding::Msg::from(why))
 }
 
+/// Auth0's library judged as Atlassian configures it: with one certificate (its `cert`, and its SHA-1
+/// the one thumbprint). Several given (`--idp-cert` twice, a file or metadata with more): judged once
+/// per certificate, the first that accepts is taken (and named: `Some((its SHA-1, how many))`), else
+/// an unknown answer if one is unknown, else the first certificate's rejection (review 37: a
+/// signature without KeyInfo was checked with the first certificate and one with KeyInfo against all
+/// of them, so two certificates passed where any one held fails).
+fn judge_held(
+    i: &Input,
+    cfg: &auth0::Config,
+) -> (auth0::Outcome, auth0::Trace, Option<(String, usize)>) {
+    let mut distinct: Vec<&crate::verify::cert::Cert> = Vec::new();
+    for c in &i.trust.certs {
+        if !distinct.iter().any(|d| d.der == c.der) {
+            distinct.push(c);
+        }
+    }
+    let judge = |trust: &crate::verify::Trust| {
+        let mut trace = auth0::Trace::default();
+        let v = signer::Verifier::new(i.doc, &i.source.text, i.report, trust);
+        (auth0::judge(i.doc, cfg, &v, &mut trace), trace)
+    };
+    if distinct.len() < 2 {
+        let (o, t) = judge(i.trust);
+        return (o, t, None);
+    }
+    let mut first = None;
+    let mut unknown = None;
+    for c in &distinct {
+        let one = crate::verify::Trust {
+            certs: vec![(*c).clone()],
+            ..i.trust.clone()
+        };
+        let (o, t) = judge(&one);
+        match o {
+            auth0::Outcome::Accepted => {
+                return (o, t, Some((c.info.sha1.clone(), distinct.len())));
+            }
+            auth0::Outcome::Unknown(..) if unknown.is_none() => unknown = Some((o, t)),
+            _ if first.is_none() => first = Some((o, t)),
+            _ => {}
+        }
+    }
+    let (o, t) = unknown.or(first).unwrap_or_else(|| judge(i.trust));
+    (o, t, None)
+}
+
 fn cloud(i: &Input, out: &mut Predicted) {
     let conn = connection(i);
     let mut trace = auth0::Trace::default();
     let transport = undecodable(i.source);
+    let mut held_of = None;
     let outcome = match &transport {
         Some(why) => auth0::Outcome::Unnamed(auth0::check("undecodable"), why.clone()),
         None => {
-            let v = signer::Verifier::new(i.doc, &i.source.text, i.report, i.trust);
-            auth0::judge(i.doc, &conn.cfg, &v, &mut trace)
+            let (outcome, t, held) = judge_held(i, &conn.cfg);
+            trace = t;
+            held_of = held;
+            outcome
         }
     };
     out.divergence = trace.divergence;
@@ -380,11 +429,12 @@ fn cloud(i: &Input, out: &mut Predicted) {
                 .into(),
         );
     }
-    if trace.one_of_several {
-        assumptions.push(
-            "of the certificates given, the one pasted into Atlassian (it holds one) is the one the response's signatures carry"
-                .into(),
-        );
+    if let Some((sha1, n)) = held_of {
+        assumptions.push(crate::msg!(
+            "of the {} certificates given, the one pasted into Atlassian (it holds one) is {}",
+            crate::finding::Arg::plain(n.to_string()),
+            crate::finding::Arg::plain(format!("SHA-1 {sha1}"))
+        ));
     }
     let inferred = !assumptions.is_empty();
     let cap = |c: Confidence| {
