@@ -755,7 +755,11 @@ fn load_config(
 pub fn main() -> u8 {
     // A private key pasted as an argument (`--sp-key "$(cat key.pem)"`, whose leading `-` clap reads
     // as an option) would be echoed whole by clap's error: refused first, never printed (review 36).
-    if std::env::args_os().any(|a| a.to_string_lossy().contains("PRIVATE KEY-----")) {
+    let given: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .chain(std::env::var("SAMLINT_FORMAT"))
+        .collect();
+    if given.iter().any(|a| a.contains("PRIVATE KEY-----")) {
         eprintln!(
             "samlint: an argument holds a private key (-----BEGIN … PRIVATE KEY-----), which is not shown; pass keys as files: --sp-key sp-key.pem"
         );
@@ -764,7 +768,22 @@ pub fn main() -> u8 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
+            // clap quotes the value it refuses; a long one (a key body without its PEM lines, a
+            // pasted message given to the wrong option) is named by its length instead (review 37).
+            let text = e.render().to_string();
+            let long: Vec<&String> = given.iter().filter(|a| a.len() > 100).collect();
+            if long.iter().any(|a| text.contains(a.as_str())) {
+                let mut shown = text;
+                for a in long {
+                    shown = shown.replace(
+                        a.as_str(),
+                        &format!("<{} characters, not shown>", a.chars().count()),
+                    );
+                }
+                eprint!("{shown}");
+            } else {
+                let _ = e.print();
+            }
             return if e.use_stderr() { 2 } else { 0 };
         }
     };

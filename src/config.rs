@@ -228,6 +228,27 @@ fn line_span(text: &str, start: usize) -> crate::source::Span {
     crate::source::Span::new(start, start + end)
 }
 
+/// A parser message without the values it quotes (`invalid type: string "<a whole file>", expected
+/// …` becomes `invalid type: a string, expected …`): a file given as --config by mistake may hold a
+/// secret (review 37: a token file's password was printed). Keys and positions stay.
+fn unquoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find("string \"") {
+        out.push_str(&rest[..i]);
+        out.push_str("a string");
+        let after = &rest[i + "string \"".len()..];
+        // The quoted value ends at the last `"` before `, expected` (the value may hold quotes).
+        let end = after
+            .find("\", expected")
+            .or_else(|| after.rfind('"'))
+            .map_or(after.len(), |e| e + 1);
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Parse config text; `name` is used in errors.
 pub fn parse(text: &str, name: &str) -> Result<Config, ConfigError> {
     let shared: std::sync::Arc<str> = std::sync::Arc::from(text);
@@ -240,8 +261,16 @@ pub fn parse(text: &str, name: &str) -> Result<Config, ConfigError> {
     if text.trim().is_empty() {
         return Ok(Config::default());
     }
+    // A key or certificate passed as --config (review 37: the parser's "invalid type: string …"
+    // quoted the whole private key on stderr). Named as what it is, no line of it shown.
+    if text.contains("-----BEGIN ") {
+        return Err(err(
+            "a PEM file (a key or certificate), not samlint settings (`key: value` lines, docs/reference.md)".into(),
+            None,
+        ));
+    }
     let mut config: Config = yaml_serde::from_str(text).map_err(|e| {
-        let mut message = crate::util::one_line(&e.to_string());
+        let mut message = unquoted(&crate::util::one_line(&e.to_string()));
         let mut at = e.location().map(|l| (l.line(), l.column()));
         // A value refused by samlint's own check (an unknown severity or format) comes back placed at
         // the start of the mapping: read the file again with positions to point at the value, and
@@ -255,6 +284,13 @@ pub fn parse(text: &str, name: &str) -> Result<Config, ConfigError> {
                 message = format!("{key}: {message}");
             }
             at = Some((l, c));
+        }
+        // A file that is no mapping at all is not samlint's: none of it is shown.
+        if message.contains("expected struct Config") {
+            at = None;
+            message =
+                "not samlint settings: the file holds no `key: value` lines (docs/reference.md)"
+                    .into();
         }
         let span = at.map(|(l, c)| line_span(text, offset_of(text, l, c)));
         err(message, span)

@@ -419,3 +419,47 @@ fn two_keys_in_one_file_and_several_bad_files_are_all_said() {
     assert!(o.stderr.contains("/nonexistent/sp.pem"), "{}", o.stderr);
     assert!(o.stderr.contains("holds a certificate"), "{}", o.stderr);
 }
+
+/// Review 37: other ways a key or a secret named on the command line came back on stderr: a key file
+/// or a token file given as `--config` (the YAML parser quoted the whole text), the key in
+/// `SAMLINT_FORMAT`, and a key body without its PEM lines given to an option that refuses it (clap
+/// quoted the value). None of them is shown.
+#[test]
+fn secrets_given_to_other_options_are_not_echoed() {
+    let pem = std::fs::read_to_string(fixture("keys/sp-key.pem")).unwrap();
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let netrc = write_temp(
+        dir.path(),
+        "netrc",
+        "machine api.example.com login ci password hunter2-SECRET\n",
+    );
+    let key = fixture("keys/sp-key.pem");
+    let runs: Vec<Out> = vec![
+        run(&["check", FIXTURE, "--config", &key]),
+        run(&["check", FIXTURE, "--config", &netrc]),
+        run(&["check", FIXTURE, "--at", &body]),
+        run(&["check", FIXTURE, "--max-input", &body]),
+        {
+            let o = samlint()
+                .args(["check", FIXTURE])
+                .env("SAMLINT_FORMAT", &pem)
+                .output()
+                .unwrap();
+            Out {
+                code: o.status.code().unwrap_or(-1),
+                stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+            }
+        },
+    ];
+    for o in runs {
+        assert_eq!(o.code, 2, "{}", o.stderr);
+        let all = format!("{}{}", o.stdout, o.stderr);
+        assert!(!all.contains("hunter2-SECRET"), "{all}");
+        assert!(
+            !all.contains(&body[..16]) && !all.contains(&body[800..816]),
+            "{all}"
+        );
+    }
+}
