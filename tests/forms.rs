@@ -1340,6 +1340,22 @@ fn a_file_saved_as_utf16_reads_as_its_text() {
             assert_eq!(seen(&a), seen(&b), "{f} piped");
         }
     }
+    // A folder's look reads as many characters of a UTF-16 file as of a UTF-8 one (review 37: half
+    // as many, so a page posting its form 40,000 characters in was skipped in a folder).
+    let page = std::fs::read_to_string(fixture("saml/keycloak-post-form.html")).unwrap();
+    let at = page.find("<body").unwrap();
+    let late = format!(
+        "{}<!-- {} -->\n{}",
+        &page[..at],
+        "x".repeat(40_000),
+        &page[at..]
+    );
+    for le in [true, false] {
+        let sub = tempfile::tempdir().unwrap();
+        write_temp(sub.path(), "login.html", utf16(&late, le));
+        let (_, v) = check_json(&[&sub.path().to_string_lossy()]);
+        assert_eq!(v["messages"].as_array().unwrap().len(), 1, "{v:#}");
+    }
     let xml = std::fs::read_to_string(fixture("saml/keycloak-atlassian-ok.xml")).unwrap();
     let mut broken = utf16(&xml, true);
     broken.truncate(201);
