@@ -20,9 +20,14 @@ fn template() -> String {
 }
 
 fn signed_with(xml: &str, key: &str, cert: &str) -> String {
+    sign_as(xml, What::Both, key, cert)
+}
+
+/// `xml` with `what` signed (RSA-SHA256) with `key`, `cert` in its KeyInfo.
+fn sign_as(xml: &str, what: What, key: &str, cert: &str) -> String {
     sign(
         xml,
-        What::Both,
+        what,
         read(key).as_bytes(),
         &pem_body(&read(cert)),
         Alg::RsaSha256,
@@ -557,16 +562,6 @@ fn the_account_step_reads_the_nameidentifier_claim_without_a_nameid() {
 fn two_certificates_cannot_both_be_the_one_atlassian_holds() {
     let dir = tempfile::tempdir().unwrap();
     let t = template();
-    let sign_as = |xml: &str, what: What, key: &str, cert: &str| {
-        sign(
-            xml,
-            what,
-            read(key).as_bytes(),
-            &pem_body(&read(cert)),
-            Alg::RsaSha256,
-        )
-        .unwrap()
-    };
     let reissued = sign_as(
         &t,
         What::Assertion,
@@ -710,14 +705,12 @@ fn data_center_says_it_assumed_the_certificate() {
     let x = write_temp(
         dir.path(),
         "dc.xml",
-        sign(
+        sign_as(
             &dc,
             What::Assertion,
-            read("keys/client-key.pem").as_bytes(),
-            &pem_body(&read("keys/client-cert.pem")),
-            Alg::RsaSha256,
-        )
-        .unwrap(),
+            "keys/client-key.pem",
+            "keys/client-cert.pem",
+        ),
     );
     let assumed =
         "assumed: the certificate configured in Data Center is the one the response carries";
