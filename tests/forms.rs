@@ -1357,6 +1357,25 @@ fn a_file_saved_as_utf16_reads_as_its_text() {
         assert_eq!(v["messages"].as_array().unwrap().len(), 1, "{v:#}");
     }
     let xml = std::fs::read_to_string(fixture("saml/keycloak-atlassian-ok.xml")).unwrap();
+    // A UTF-16 file whose declaration names UTF-16: said as what it is, not "the message is UTF-8".
+    let declared = format!("<?xml version=\"1.0\" encoding=\"utf-16\"?>\n{xml}");
+    let (code, v) = check_json(&[&write_temp(
+        dir.path(),
+        "declared.xml",
+        utf16(&declared, true),
+    )]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        v["inputs"][0]["errors"][0]["code"], "xml::encoding",
+        "{v:#}"
+    );
+    assert!(
+        v["inputs"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("the file is UTF-16 and its XML declaration names UTF-16"),
+        "{v:#}"
+    );
     let mut broken = utf16(&xml, true);
     broken.truncate(201);
     let odd = write_temp(dir.path(), "odd.xml", &broken);

@@ -838,6 +838,15 @@ fn from_utf16(bytes: &[u8], little_endian: bool) -> Result<Vec<u8>, ErrorKind> {
     Ok(out)
 }
 
+/// Does the (transcoded) text start with an XML declaration naming UTF-16?
+fn declares_utf16(text: &[u8]) -> bool {
+    let t = text.trim_ascii_start();
+    t.starts_with(b"<?xml")
+        && t.split(|&b| b == b'>')
+            .next()
+            .is_some_and(|decl| decl.to_ascii_lowercase().windows(6).any(|w| w == b"utf-16"))
+}
+
 /// The rest of a UTF-16 input read (to `cap` bytes at most: a larger one is refused as too large) and
 /// transcoded, then linted as a UTF-8 one is.
 fn utf16_input(
@@ -878,6 +887,12 @@ fn utf16_input(
                     "--max-value",
                 );
                 return LoadedInput::failed(index, name, e);
+            }
+            if declares_utf16(&text) {
+                let kind = ErrorKind::Encoding {
+                    detail: "the file is UTF-16 and its XML declaration names UTF-16; samlint reads a file's UTF-16 as its UTF-8 text, which that declaration then misnames. Save it as UTF-8 without the declaration, or give the SAMLResponse value (or a HAR) the SP received".into(),
+                };
+                return LoadedInput::failed(index, name, InputError::new(&origin, kind));
             }
             from_bytes(index, name, text, limits)
         }
