@@ -1781,6 +1781,13 @@ fn an_authn_request_is_checked_with_the_sp_certificate_only() {
         if let Some(c) = cause {
             assert_eq!(sig["cause"], c, "{issuer} {key}: {v:#}");
         }
+        // An Issuer that names neither side is PRO002 (review 37), one that names a side is not.
+        let pro002 = findings_of(&v, "PRO002");
+        assert_eq!(
+            pro002.len(),
+            usize::from(issuer == "https://other.example.com"),
+            "{issuer}: {v:#}"
+        );
     }
     // Without the entity IDs, which side sent it is not known: both key sets.
     let (_, sig, _) = run(

@@ -122,7 +122,7 @@ enum Reads {
 /// check (see the tests).
 const CHECKS: &[(&[&RuleMeta], Reads, Check)] = &[
     (&[&PRO001], Reads::Responses, status),
-    (&[&PRO002], Reads::Responses, issuer),
+    (&[&PRO002], Reads::Messages, issuer),
     (&[&PRO003], Reads::Responses, audience),
     (&[&PRO016], Reads::Responses, sp_name_qualifier),
     (&[&PRO004], Reads::Responses, destination),
@@ -239,8 +239,14 @@ fn status(c: &Ctx, out: &mut Vec<Finding>) {
 }
 
 /// PRO002: each Assertion Issuer against the Response Issuer, then every Issuer against the expected
-/// IdP entity ID.
+/// IdP entity ID. A logout message is sent by either side: its Issuer against both entity IDs, when
+/// both are known (review 37: one that named neither was checked with both key sets, no finding).
 fn issuer(c: &Ctx, out: &mut Vec<Finding>) {
+    match c.m.kind {
+        MessageKind::Response => {}
+        MessageKind::LogoutRequest | MessageKind::LogoutResponse => return logout_issuer(c, out),
+        _ => return,
+    }
     let r_issuer = response_issuer(c.m);
     for a in &c.m.assertions {
         let Some(ai) = &a.issuer else { continue };
@@ -292,6 +298,31 @@ fn issuer(c: &Ctx, out: &mut Vec<Finding>) {
                 .label("issuer"),
             );
         }
+    }
+}
+
+/// PRO002 on a logout message: its Issuer is neither the IdP's entity ID nor the SP's.
+fn logout_issuer(c: &Ctx, out: &mut Vec<Finding>) {
+    let (Some(idp), Some(sp), Some(i)) =
+        (&c.expect.idp_entity_id, &c.expect.sp_entity_id, &c.m.issuer)
+    else {
+        return;
+    };
+    let got = i.value.value.trim();
+    if got != idp && got != sp {
+        out.push(
+            Finding::new(
+                &PRO002,
+                msg!(
+                    "Issuer \"{}\" of this logout message is neither the IdP entity ID \"{}\" nor the SP entity ID \"{}\": which side sent it is not known, and its signature is checked with both sides' keys",
+                    Arg::url(got),
+                    Arg::url(idp.as_str()),
+                    Arg::url(sp.as_str())
+                ),
+            )
+            .at(i.value.span, format!("{}/Issuer", c.root))
+            .label("issuer"),
+        );
     }
 }
 
