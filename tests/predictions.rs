@@ -676,6 +676,49 @@ fn two_certificates_cannot_both_be_the_one_atlassian_holds() {
         assert_eq!(p["accepted"], true, "{certs:?} {p:#}");
         assert!(text.contains(held), "{text}");
     }
+    // Review 38: rejected under every certificate given, the answer is the one under the
+    // certificate that verified the signature (its audience, its processing instruction with
+    // SIG024), named as held, whatever the order they were given in.
+    let wrong_audience = sign_as(
+        &t.replace(
+            "/saml/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9</saml:Audience>",
+            "/saml/other</saml:Audience>",
+        ),
+        What::Assertion,
+        "keys/idp-key.pem",
+        "keys/idp-cert.pem",
+    );
+    let pi = bare(&sign_as(
+        &t.replacen("<saml:Subject>", "<?pi x?><saml:Subject>", 1),
+        What::Assertion,
+        "keys/idp-key.pem",
+        "keys/idp-cert.pem",
+    ));
+    let idp_held = "of the 2 certificates given, the one pasted into Atlassian (it holds one) is SHA-1 13:C0:80:FF";
+    for certs in [
+        [idp.as_str(), client.as_str()],
+        [client.as_str(), idp.as_str()],
+    ] {
+        let (p, text) = predicted(&wrong_audience, &certs);
+        assert_eq!(
+            p["error_description"], "Audience is invalid.",
+            "{certs:?} {p:#}"
+        );
+        assert!(text.contains(idp_held), "{text}");
+        let x = write_temp(dir.path(), "pi.xml", &pi);
+        let mut a = vec![x.as_str()];
+        for c in certs {
+            a.extend(["--idp-cert", c]);
+        }
+        let c = connection();
+        a.extend(args(&c));
+        let (_, v) = check_json(&a);
+        assert_eq!(
+            v["messages"][0]["predictions"][0]["outcome"], "rejected",
+            "{certs:?} {v:#}"
+        );
+        assert_eq!(findings_of(&v, "SIG024").len(), 1, "{certs:?} {v:#}");
+    }
     let unkeyed_assertion = sign_as(
         &bare(&sign_as(
             &t,

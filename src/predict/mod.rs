@@ -347,10 +347,14 @@ pub fn undecodable(s: &Source) -> Option<crate::finding::Msg> {
 
 /// Auth0's library judged as Atlassian configures it: with one certificate (its `cert`, and its SHA-1
 /// the one thumbprint). Several given (`--idp-cert` twice, a file or metadata with more): judged once
-/// per certificate, the first that accepts is taken (and named: `Some((its SHA-1, how many))`), else
-/// an unknown answer if one is unknown, else the first certificate's rejection (review 37: a
-/// signature without KeyInfo was checked with the first certificate and one with KeyInfo against all
-/// of them, so two certificates passed where any one held fails).
+/// per certificate (review 37: a signature without KeyInfo was checked with the first certificate and
+/// one with KeyInfo against all of them, so two certificates passed where any one held fails), those
+/// that verified a signature in samlint's own check first, at most [`MOST_HELD`] of them. The first
+/// that accepts is the prediction; else the answer under the first certificate that verified a
+/// signature (review 38: the first certificate's "Invalid thumbprint" hid the audience or expiry
+/// that certificate fails on, and an unknown answer under a certificate that verified nothing hid a
+/// rejection); else an unknown answer if one is unknown; else the first rejection. `Some((SHA-1, how
+/// many))` names the certificate assumed held.
 fn judge_held(
     i: &Input,
     cfg: &auth0::Config,
@@ -370,26 +374,44 @@ fn judge_held(
         let (o, t) = judge(i.trust);
         return (o, t, None);
     }
-    let mut first = None;
+    let verified: Vec<&[u8]> = i.report.map_or_else(Vec::new, |r| {
+        r.signatures
+            .iter()
+            .filter(|s| s.result == "valid")
+            .filter_map(|s| s.key.as_ref().map(|k| &k.der[..]))
+            .collect()
+    });
+    let verifies = |c: &crate::verify::cert::Cert| verified.contains(&&c.der[..]);
+    // Stable: the order given, those that verified first.
+    distinct.sort_by_key(|c| !verifies(c));
+    let n = distinct.len();
+    let mut under_verifying = None;
     let mut unknown = None;
-    for c in &distinct {
+    let mut first = None;
+    for c in distinct.iter().take(MOST_HELD) {
         let one = crate::verify::Trust {
             certs: vec![(*c).clone()],
             ..i.trust.clone()
         };
         let (o, t) = judge(&one);
+        let named = Some((c.info.sha1.clone(), n));
         match o {
-            auth0::Outcome::Accepted => {
-                return (o, t, Some((c.info.sha1.clone(), distinct.len())));
-            }
-            auth0::Outcome::Unknown(..) if unknown.is_none() => unknown = Some((o, t)),
-            _ if first.is_none() => first = Some((o, t)),
+            auth0::Outcome::Accepted => return (o, t, named),
+            _ if verifies(c) && under_verifying.is_none() => under_verifying = Some((o, t, named)),
+            auth0::Outcome::Unknown(..) if unknown.is_none() => unknown = Some((o, t, None)),
+            _ if first.is_none() => first = Some((o, t, None)),
             _ => {}
         }
     }
-    let (o, t) = unknown.or(first).unwrap_or_else(|| judge(i.trust));
-    (o, t, None)
+    under_verifying.or(unknown).or(first).unwrap_or_else(|| {
+        let (o, t) = judge(i.trust);
+        (o, t, None)
+    })
 }
+
+/// The most certificates the library is judged with, one at a time (those that verified a signature
+/// come first: one that verified nothing cannot be the one the library accepts with).
+const MOST_HELD: usize = 16;
 
 fn cloud(i: &Input, out: &mut Predicted) {
     let conn = connection(i);
