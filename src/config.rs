@@ -228,6 +228,33 @@ fn line_span(text: &str, start: usize) -> crate::source::Span {
     crate::source::Span::new(start, start + end)
 }
 
+/// The top-level keys of samlint.yaml.
+const KEYS: [&str; 11] = [
+    "format",
+    "fail-on",
+    "packs",
+    "select",
+    "ignore",
+    "severity",
+    "domains",
+    "preview",
+    "show-infos",
+    "docs-url",
+    "suppress",
+];
+
+/// Does some line of `text` start with one of samlint's keys and a colon (a samlint.yaml with a
+/// mistake in it, not some other file)?
+fn names_a_key(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim_start_matches(['{', ' ', '"', '\'']);
+        KEYS.iter().any(|k| {
+            l.strip_prefix(k)
+                .is_some_and(|r| r.trim_start_matches(['"', '\'', ' ']).starts_with(':'))
+        })
+    })
+}
+
 /// A parser message without the values it quotes (`invalid type: string "<a whole file>", expected
 /// …` becomes `invalid type: a string, expected …`): a file given as --config by mistake may hold a
 /// secret (review 37: a token file's password was printed). Keys and positions stay.
@@ -285,11 +312,18 @@ pub fn parse(text: &str, name: &str) -> Result<Config, ConfigError> {
             }
             at = Some((l, c));
         }
-        // A file that is no mapping at all is not samlint's: none of it is shown.
+        // A file that is no mapping at all, or names none of samlint's keys, is not samlint's
+        // settings (a token or credential file given as --config): none of it is shown, not even
+        // a key's name (review 38: `api_token: ghp_…` was shown as the snippet).
         if message.contains("expected struct Config") {
             at = None;
             message =
                 "not samlint settings: the file holds no `key: value` lines (docs/reference.md)"
+                    .into();
+        } else if !names_a_key(text) {
+            at = None;
+            message =
+                "not samlint settings: none of its keys is one of samlint's (docs/reference.md)"
                     .into();
         }
         let span = at.map(|(l, c)| line_span(text, offset_of(text, l, c)));

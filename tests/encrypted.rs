@@ -434,10 +434,19 @@ fn secrets_given_to_other_options_are_not_echoed() {
         "netrc",
         "machine api.example.com login ci password hunter2-SECRET\n",
     );
+    let token = write_temp(dir.path(), "token.yaml", "api_token: hunter2-SECRET\n");
+    let credentials = write_temp(
+        dir.path(),
+        "sa.json",
+        "{\"type\": \"service_account\", \"private_key\": \"hunter2-SECRET\"}\n",
+    );
     let key = fixture("keys/sp-key.pem");
     let runs: Vec<Out> = vec![
         run(&["check", FIXTURE, "--config", &key]),
         run(&["check", FIXTURE, "--config", &netrc]),
+        // Review 38: a mapping none of whose keys is samlint's was quoted (its snippet, its key).
+        run(&["check", FIXTURE, "--config", &token]),
+        run(&["check", FIXTURE, "--config", &credentials]),
         run(&["check", FIXTURE, "--at", &body]),
         run(&["check", FIXTURE, "--max-input", &body]),
         {

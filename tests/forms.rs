@@ -1376,6 +1376,10 @@ fn a_file_saved_as_utf16_reads_as_its_text() {
             .contains("the file is UTF-16 and its XML declaration names UTF-16"),
         "{v:#}"
     );
+    // Review 38: a processing instruction naming utf-16 is no declaration.
+    let styled = format!("<?xml-stylesheet type=\"text/xsl\" href=\"utf-16-view.xsl\"?>\n{xml}");
+    let (_, v) = check_json(&[&write_temp(dir.path(), "styled.xml", utf16(&styled, true))]);
+    assert_eq!(v["messages"].as_array().unwrap().len(), 1, "{v:#}");
     let mut broken = utf16(&xml, true);
     broken.truncate(201);
     let odd = write_temp(dir.path(), "odd.xml", &broken);

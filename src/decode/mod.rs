@@ -838,13 +838,28 @@ fn from_utf16(bytes: &[u8], little_endian: bool) -> Result<Vec<u8>, ErrorKind> {
     Ok(out)
 }
 
-/// Does the (transcoded) text start with an XML declaration naming UTF-16?
+/// Does the (transcoded) text start with an XML declaration whose `encoding` names UTF-16? (Not a
+/// processing instruction such as `<?xml-stylesheet … utf-16-view.xsl?>`: review 38.)
 fn declares_utf16(text: &[u8]) -> bool {
     let t = text.trim_ascii_start();
-    t.starts_with(b"<?xml")
-        && t.split(|&b| b == b'>')
-            .next()
-            .is_some_and(|decl| decl.to_ascii_lowercase().windows(6).any(|w| w == b"utf-16"))
+    let Some(rest) = t.strip_prefix(b"<?xml") else {
+        return false;
+    };
+    if !rest.first().is_some_and(u8::is_ascii_whitespace) {
+        return false;
+    }
+    let decl = rest.split(|&b| b == b'>').next().unwrap_or_default();
+    let Some(k) = decl.windows(8).position(|w| w == b"encoding") else {
+        return false;
+    };
+    let after = decl[k + 8..].trim_ascii_start();
+    let Some(after) = after.strip_prefix(b"=") else {
+        return false;
+    };
+    let value = after.trim_ascii_start();
+    value.len() > 7
+        && matches!(value[0], b'"' | b'\'')
+        && value[1..7].eq_ignore_ascii_case(b"utf-16")
 }
 
 /// The rest of a UTF-16 input read (to `cap` bytes at most: a larger one is refused as too large) and
