@@ -719,6 +719,20 @@ fn two_certificates_cannot_both_be_the_one_atlassian_holds() {
         );
         assert_eq!(findings_of(&v, "SIG024").len(), 1, "{certs:?} {v:#}");
     }
+    // Review 38: a KeyInfo certificate that is one of those given is not "another certificate"
+    // (SIG004 said "Invalid thumbprint" beside a prediction that accepted, naming it held).
+    for (certs, sig004) in [
+        (vec![idp.as_str(), other.as_str()], 0),
+        (vec![idp.as_str()], 1),
+    ] {
+        let x = write_temp(dir.path(), "reissued.xml", &reissued);
+        let mut a = vec![x.as_str()];
+        for c in &certs {
+            a.extend(["--idp-cert", c]);
+        }
+        let (_, v) = check_json(&a);
+        assert_eq!(findings_of(&v, "SIG004").len(), sig004, "{certs:?} {v:#}");
+    }
     let unkeyed_assertion = sign_as(
         &bare(&sign_as(
             &t,
