@@ -598,8 +598,8 @@ fn two_certificates_cannot_both_be_the_one_atlassian_holds() {
         "both.pem",
         read("keys/idp-cert.pem") + &read("keys/client-cert.pem"),
     );
-    // The JSON prediction, and the human output's words (unwrapped).
-    let predicted = |xml: &str, certs: &[&str]| -> (Value, String) {
+    // The JSON report, and the human output's words (unwrapped).
+    let checked = |xml: &str, certs: &[&str]| -> (Value, String) {
         let x = write_temp(dir.path(), "r.xml", xml);
         let mut a = vec![x.as_str()];
         for c in certs {
@@ -610,7 +610,11 @@ fn two_certificates_cannot_both_be_the_one_atlassian_holds() {
         let (_, v) = check_json(&a);
         let mut h = vec!["check"];
         h.extend(&a);
-        let text = unwrapped(&run(&h).stdout);
+        (v, unwrapped(&run(&h).stdout))
+    };
+    // The JSON prediction of the SAML library's stage, and the human output's words.
+    let predicted = |xml: &str, certs: &[&str]| -> (Value, String) {
+        let (v, text) = checked(xml, certs);
         (v["messages"][0]["predictions"][0].clone(), text)
     };
     let other = fixture("keys/idp-cert-other.pem");
@@ -705,14 +709,7 @@ fn two_certificates_cannot_both_be_the_one_atlassian_holds() {
             "{certs:?} {p:#}"
         );
         assert!(text.contains(idp_held), "{text}");
-        let x = write_temp(dir.path(), "pi.xml", &pi);
-        let mut a = vec![x.as_str()];
-        for c in certs {
-            a.extend(["--idp-cert", c]);
-        }
-        let c = connection();
-        a.extend(args(&c));
-        let (_, v) = check_json(&a);
+        let (v, _) = checked(&pi, &certs);
         assert_eq!(
             v["messages"][0]["predictions"][0]["outcome"], "rejected",
             "{certs:?} {v:#}"
@@ -725,12 +722,7 @@ fn two_certificates_cannot_both_be_the_one_atlassian_holds() {
         (vec![idp.as_str(), other.as_str()], 0),
         (vec![idp.as_str()], 1),
     ] {
-        let x = write_temp(dir.path(), "reissued.xml", &reissued);
-        let mut a = vec![x.as_str()];
-        for c in &certs {
-            a.extend(["--idp-cert", c]);
-        }
-        let (_, v) = check_json(&a);
+        let (v, _) = checked(&reissued, &certs);
         assert_eq!(findings_of(&v, "SIG004").len(), sig004, "{certs:?} {v:#}");
     }
     let unkeyed_assertion = sign_as(
