@@ -761,7 +761,7 @@ pub fn main() -> u8 {
         .collect();
     if given.iter().any(|a| a.contains("PRIVATE KEY-----")) {
         eprintln!(
-            "samlint: an argument holds a private key (-----BEGIN … PRIVATE KEY-----), which is not shown; pass keys as files: --sp-key sp-key.pem"
+            "samlint: an argument (or SAMLINT_FORMAT) holds a private key (-----BEGIN … PRIVATE KEY-----), which is not shown; pass keys as files: --sp-key sp-key.pem"
         );
         return 2;
     }
@@ -1703,19 +1703,19 @@ fn fix_one(
     } else if let Some(t) = &target {
         // Keep the file's encoding: a UTF-8 byte-order mark it had (the parsed text starts after
         // it), or UTF-16 with its mark (read transcoded, decode/mod.rs `from_utf16`).
-        let head = std::fs::read(name)
-            .map(|b| b.get(..3).unwrap_or(&b).to_vec())
-            .unwrap_or_default();
+        let head = crate::decode::read_head(std::path::Path::new(name), 3).unwrap_or_default();
         let utf16 = |f: fn(u16) -> [u8; 2]| -> Vec<u8> {
             std::iter::once(0xFEFF)
                 .chain(fixed_text.encode_utf16())
                 .flat_map(f)
                 .collect()
         };
-        let body = if head.starts_with(b"\xFF\xFE") {
-            utf16(u16::to_le_bytes)
-        } else if head.starts_with(b"\xFE\xFF") {
-            utf16(u16::to_be_bytes)
+        let body = if let Some(le) = crate::decode::utf16_bom(&head) {
+            utf16(if le {
+                u16::to_le_bytes
+            } else {
+                u16::to_be_bytes
+            })
         } else if head.starts_with(b"\xEF\xBB\xBF") && !text.starts_with('\u{feff}') {
             format!("\u{feff}{fixed_text}").into_bytes()
         } else {

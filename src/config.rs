@@ -228,8 +228,9 @@ fn line_span(text: &str, start: usize) -> crate::source::Span {
     crate::source::Span::new(start, start + end)
 }
 
-/// The top-level keys of samlint.yaml.
-const KEYS: [&str; 11] = [
+/// The top-level keys of samlint.yaml (`Config`'s fields as written; a test holds them to serde's
+/// own list).
+pub const KEYS: [&str; 11] = [
     "format",
     "fail-on",
     "packs",
@@ -288,14 +289,6 @@ pub fn parse(text: &str, name: &str) -> Result<Config, ConfigError> {
     if text.trim().is_empty() {
         return Ok(Config::default());
     }
-    // A key or certificate passed as --config (review 37: the parser's "invalid type: string …"
-    // quoted the whole private key on stderr). Named as what it is, no line of it shown.
-    if text.contains("-----BEGIN ") {
-        return Err(err(
-            "a PEM file (a key or certificate), not samlint settings (`key: value` lines, docs/reference.md)".into(),
-            None,
-        ));
-    }
     let mut config: Config = yaml_serde::from_str(text).map_err(|e| {
         let mut message = unquoted(&crate::util::one_line(&e.to_string()));
         let mut at = e.location().map(|l| (l.line(), l.column()));
@@ -315,7 +308,12 @@ pub fn parse(text: &str, name: &str) -> Result<Config, ConfigError> {
         // A file that is no mapping at all, or names none of samlint's keys, is not samlint's
         // settings (a token or credential file given as --config): none of it is shown, not even
         // a key's name (review 38: `api_token: ghp_…` was shown as the snippet).
-        if message.contains("expected struct Config") {
+        // A key or certificate passed as --config (review 37: the parser's "invalid type: string
+        // …" quoted the whole private key on stderr) is named as what it is.
+        if message.contains("expected struct Config") && text.contains("-----BEGIN ") {
+            at = None;
+            message = "a PEM file (a key or certificate), not samlint settings (`key: value` lines, docs/reference.md)".into();
+        } else if message.contains("expected struct Config") {
             at = None;
             message =
                 "not samlint settings: the file holds no `key: value` lines (docs/reference.md)"
@@ -496,6 +494,45 @@ fn is_date(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// KEYS is serde's own list of Config's fields (its "unknown field" message names them all), and
+    /// each is taken as a key; a file naming none is not shown, one naming one is.
+    #[test]
+    fn the_key_list_is_configs() {
+        let e = parse("no-such-key: 1\nformat: json\n", "s.yaml")
+            .err()
+            .map(|e| e.message);
+        let listed = e.unwrap_or_default();
+        let expected = KEYS
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        assert!(
+            // At the end: the whole list, not a prefix of it.
+            listed.ends_with(&format!("expected one of {expected}")),
+            "{listed}"
+        );
+        for k in KEYS {
+            assert!(names_a_key(&format!("{k}: x\n")), "{k}");
+        }
+        let secret = parse("api_token: hunter2\n", "t.yaml")
+            .err()
+            .unwrap_or_else(|| panic!("parsed"));
+        assert!(
+            secret.span.is_none() && !secret.message.contains("api_token"),
+            "{}",
+            secret.message
+        );
+        let pem = parse(
+            "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+            "c.pem",
+        )
+        .err();
+        assert!(pem.is_some_and(|e| e.message.starts_with("a PEM file") && e.span.is_none()));
+        // A real config mentioning a PEM marker in a value is a config.
+        assert!(parse("suppress:\n  - rule: KC008\n    reason: \"-----BEGIN CERTIFICATE----- is public\"\n", "s.yaml").is_ok());
+    }
 
     #[test]
     fn suppressions_need_a_rule_and_a_reason_and_name_their_line() {

@@ -280,9 +280,12 @@ impl ErrorKind {
                     .into()
             }
             ErrorKind::Config { .. } => {
-                "samlint.yaml keys: format, fail-on, packs, select, ignore, severity, domains, preview, show-infos, \
-                 docs-url and suppress (docs/reference.md and docs/ci.md); --isolated ignores the file"
-                    .into()
+                let keys = crate::config::KEYS;
+                format!(
+                    "samlint.yaml keys: {} and {} (docs/reference.md and docs/ci.md); --isolated ignores the file",
+                    keys[..keys.len() - 1].join(", "),
+                    keys[keys.len() - 1]
+                )
             }
             ErrorKind::Unrecognised { .. } => {
                 "samlint reads raw XML, base64 (POST binding), base64+DEFLATE (Redirect binding), URL-encoded \

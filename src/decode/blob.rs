@@ -450,7 +450,7 @@ fn from_base64(
                     Ok(out) => (out, Encoding::Zlib),
                     Err(e) => return Err(InputError::new(origin, e)),
                 }
-            } else if matches!(bytes.get(..2), Some([0xFF, 0xFE] | [0xFE, 0xFF])) {
+            } else if super::utf16_bom(&bytes).is_some() {
                 // XML saved as UTF-16 before it was encoded: every SP reads a SAML message as UTF-8.
                 return Err(InputError::new(
                     origin,

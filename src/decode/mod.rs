@@ -696,9 +696,6 @@ fn from_file(
             }
         }
     }
-    if let Some(le) = utf16_bom(&buf).filter(|_| !sniff) {
-        return Some(utf16_input(index, name, buf, &mut file, le, limits));
-    }
     if meta.len() > limits.max_input {
         return Some(LoadedInput::failed(
             index,
@@ -802,7 +799,7 @@ fn not_utf8(e: &std::str::Utf8Error, origin: &Origin) -> InputError {
 
 /// The byte order of a text that starts with a UTF-16 byte order mark (`FF FE`: little-endian, as
 /// Windows PowerShell 5.1's `>` and Notepad's "Unicode" write; `FE FF`: big-endian).
-fn utf16_bom(head: &[u8]) -> Option<bool> {
+pub(crate) fn utf16_bom(head: &[u8]) -> Option<bool> {
     match head {
         [0xFF, 0xFE, ..] => Some(true),
         [0xFE, 0xFF, ..] => Some(false),
@@ -838,28 +835,12 @@ fn from_utf16(bytes: &[u8], little_endian: bool) -> Result<Vec<u8>, ErrorKind> {
     Ok(out)
 }
 
-/// Does the (transcoded) text start with an XML declaration whose `encoding` names UTF-16? (Not a
-/// processing instruction such as `<?xml-stylesheet … utf-16-view.xsl?>`: review 38.)
+/// Does the (transcoded) text start with an XML declaration whose `encoding` names UTF-16? Read as
+/// the prescan reads declarations (not `<?xml-stylesheet … utf-16-view.xsl?>`: review 38).
 fn declares_utf16(text: &[u8]) -> bool {
-    let t = text.trim_ascii_start();
-    let Some(rest) = t.strip_prefix(b"<?xml") else {
-        return false;
-    };
-    if !rest.first().is_some_and(u8::is_ascii_whitespace) {
-        return false;
-    }
-    let decl = rest.split(|&b| b == b'>').next().unwrap_or_default();
-    let Some(k) = decl.windows(8).position(|w| w == b"encoding") else {
-        return false;
-    };
-    let after = decl[k + 8..].trim_ascii_start();
-    let Some(after) = after.strip_prefix(b"=") else {
-        return false;
-    };
-    let value = after.trim_ascii_start();
-    value.len() > 7
-        && matches!(value[0], b'"' | b'\'')
-        && value[1..7].eq_ignore_ascii_case(b"utf-16")
+    let head = String::from_utf8_lossy(&text[..text.len().min(4096)]);
+    crate::xml::prescan::declared_encoding(&head)
+        .is_some_and(|e| e.to_ascii_lowercase().starts_with("utf-16"))
 }
 
 /// The rest of a UTF-16 input read (to `cap` bytes at most: a larger one is refused as too large) and

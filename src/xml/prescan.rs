@@ -171,26 +171,37 @@ fn is_decl(b: &[u8]) -> bool {
         && matches!(b[5], b' ' | b'\t' | b'\r' | b'\n' | b'?')
 }
 
-/// The declared encoding must be what the text is: UTF-8, or an ASCII-compatible one when every byte
-/// is ASCII (where both readings agree).
-fn encoding(text: &str, at: usize) -> Result<(), (ErrorKind, Span)> {
+/// The encoding the XML declaration at `at` names, and where, when it names one.
+fn encoding_value(text: &str, at: usize) -> Option<(&str, Span)> {
     let b = text.as_bytes();
     let end = memmem::find(&b[at..], b"?>").map_or(b.len(), |k| at + k);
     let decl = &text[at..end];
-    let Some(k) = decl.find("encoding") else {
-        return Ok(());
-    };
+    let k = decl.find("encoding")?;
     let after = decl[k + "encoding".len()..].trim_start();
-    let Some(after) = after.strip_prefix('=') else {
-        return Ok(());
-    };
-    let after = after.trim_start();
-    let Some(q) = after.chars().next().filter(|c| *c == '"' || *c == '\'') else {
-        return Ok(());
-    };
+    let after = after.strip_prefix('=')?.trim_start();
+    let q = after.chars().next().filter(|c| *c == '"' || *c == '\'')?;
     let value = after[1..].split(q).next().unwrap_or_default();
     let start = at + (decl.len() - after.len()) + 1;
-    let span = Span::new(start, start + value.len());
+    Some((value, Span::new(start, start + value.len())))
+}
+
+/// The encoding named by an XML declaration at the start of `text` (after a byte-order mark and
+/// white space, as libxml2 finds it), when there is one that names one.
+pub fn declared_encoding(text: &str) -> Option<&str> {
+    let after_bom = text.strip_prefix(BOM).map_or(0, |_| BOM.len());
+    let rest = &text[after_bom..];
+    let at = after_bom + rest.len() - rest.trim_start_matches([' ', '\t', '\r', '\n']).len();
+    is_decl(&text.as_bytes()[at..])
+        .then(|| encoding_value(text, at).map(|(v, _)| v))
+        .flatten()
+}
+
+/// The declared encoding must be what the text is: UTF-8, or an ASCII-compatible one when every byte
+/// is ASCII (where both readings agree).
+fn encoding(text: &str, at: usize) -> Result<(), (ErrorKind, Span)> {
+    let Some((value, span)) = encoding_value(text, at) else {
+        return Ok(());
+    };
     let name = value.to_ascii_lowercase();
     if matches!(name.as_str(), "utf-8" | "utf8") {
         return Ok(());
