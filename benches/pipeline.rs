@@ -7,6 +7,9 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use samlint::verify::sign::{Alg, What, pem_body, sign};
 use std::hint::black_box;
 
+#[path = "../tests/common/realm.rs"]
+mod realm;
+
 fn response(attrs: usize) -> String {
     let root = env!("CARGO_MANIFEST_DIR");
     let t = std::fs::read_to_string(format!(
@@ -185,27 +188,8 @@ fn big_har(c: &mut Criterion) {
 /// showing them must not read the whole text per finding or per client (the `full` format took 32 s,
 /// the others 3 to 10 s, before 2026-12-06).
 fn big_realm_full(c: &mut Criterion) {
-    let client: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/fixtures/keycloak/atlassian-cloud-broken.json"
-        ))
-        .unwrap(),
-    )
-    .unwrap();
-    let clients: Vec<serde_json::Value> = (0..600)
-        .map(|i| {
-            let mut c = client.clone();
-            c["clientId"] = serde_json::json!(format!("https://auth.atlassian.com/saml/{i:036}"));
-            c
-        })
-        .collect();
-    let realm =
-        serde_json::json!({"realm": "acme", "id": "acme", "enabled": true, "clients": clients});
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("realm.json");
-    std::fs::write(&path, serde_json::to_string_pretty(&realm).unwrap()).unwrap();
-    let arg = path.to_string_lossy().into_owned();
+    let arg = realm::broken_clients(600, dir.path());
     let run = samlint::lint::run(
         std::slice::from_ref(&arg),
         &mut std::io::empty(),

@@ -298,6 +298,19 @@ impl LineIndex {
         }
     }
 
+    /// How many line feeds come before `offset` (its 0-based line).
+    pub fn newlines_before(&self, offset: usize) -> usize {
+        self.starts.partition_point(|s| *s <= offset)
+    }
+
+    /// The byte offset where 0-based line `line` starts (the text's end past the last).
+    pub fn line_start(&self, line: usize) -> usize {
+        match line {
+            0 => 0,
+            k => self.starts.get(k - 1).copied().unwrap_or(self.len),
+        }
+    }
+
     /// The same answer as [`line_col`] on the text this index was built from.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let mut off = offset.min(self.len);

@@ -334,24 +334,10 @@ fn a_pipe_over_the_value_limit_is_refused_early() {
 /// seconds in every format; benches/pipeline.rs `realm-600-clients-*` times it).
 #[test]
 fn the_clients_of_one_export_share_one_line_index() {
-    let client: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(fixture("keycloak/atlassian-cloud-broken.json")).unwrap(),
-    )
-    .unwrap();
-    let clients: Vec<serde_json::Value> = (0..3)
-        .map(|i| {
-            let mut c = client.clone();
-            c["clientId"] = serde_json::json!(format!("https://auth.atlassian.com/saml/{i:036}"));
-            c
-        })
-        .collect();
-    let realm =
-        serde_json::json!({"realm": "acme", "id": "acme", "enabled": true, "clients": clients});
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("realm.json");
-    std::fs::write(&path, serde_json::to_string_pretty(&realm).unwrap()).unwrap();
+    let path = common::realm::broken_clients(3, dir.path());
     let run = samlint::lint::run(
-        &[path.to_string_lossy().into_owned()],
+        &[path],
         &mut std::io::empty(),
         &samlint::lint::Options::default(),
     );

@@ -106,18 +106,18 @@ pub struct Shown {
     name: String,
     text: Arc<String>,
     lang: &'static str,
-    /// The offset after each line feed.
-    breaks: Arc<Vec<usize>>,
+    /// Where its lines start.
+    lines: Arc<crate::source::LineIndex>,
 }
 
 impl Shown {
     fn new(name: String, text: Arc<String>, lang: &'static str) -> Shown {
-        let breaks = Arc::new(line_breaks(&text));
+        let lines = Arc::new(crate::source::LineIndex::new(&text));
         Shown {
             name,
             text,
             lang,
-            breaks,
+            lines,
         }
     }
 
@@ -131,14 +131,8 @@ impl Shown {
 
     /// How many line feeds come before `offset`.
     pub fn newlines_before(&self, offset: usize) -> usize {
-        self.breaks.partition_point(|b| *b <= offset)
+        self.lines.newlines_before(offset)
     }
-}
-
-fn line_breaks(text: &str) -> Vec<usize> {
-    memchr::memchr_iter(b'\n', text.as_bytes())
-        .map(|i| i + 1)
-        .collect()
 }
 
 impl fmt::Debug for Shown {
@@ -159,10 +153,7 @@ impl SourceCode for Shown {
         // and count are shifted by the lines skipped.
         let line = self.newlines_before(span.offset());
         let skipped = line.saturating_sub(before + 1);
-        let from = match skipped {
-            0 => 0,
-            k => self.breaks.get(k - 1).copied().unwrap_or(0),
-        };
+        let from = self.lines.line_start(skipped);
         let sub = self.text.as_bytes().get(from..).unwrap_or_default();
         let local = miette::SourceSpan::new(span.offset().saturating_sub(from).into(), span.len());
         let inner = sub.read_span(&local, before, after)?;
@@ -181,7 +172,7 @@ impl SourceCode for Shown {
 }
 
 /// What the view of a Keycloak export's text is: its text masked and sanitised, with its line starts.
-type ExportView = (Arc<Pretty>, Arc<String>, Arc<Vec<usize>>);
+type ExportView = (Arc<Pretty>, Arc<String>, Arc<crate::source::LineIndex>);
 
 pub fn view(m: &Linted, style: Style) -> View {
     let name = format!("{}", m.source.origin);
@@ -190,7 +181,7 @@ pub fn view(m: &Linted, style: Style) -> View {
         thread_local! {
             static LAST: std::cell::RefCell<Option<(Arc<str>, ExportView)>> = const { std::cell::RefCell::new(None) };
         }
-        let (pretty, text, breaks) = LAST.with(|last| {
+        let (pretty, text, lines) = LAST.with(|last| {
             let mut last = last.borrow_mut();
             if let Some((t, v)) = last.as_ref()
                 && Arc::ptr_eq(t, &m.source.text)
@@ -202,8 +193,8 @@ pub fn view(m: &Linted, style: Style) -> View {
             // characters replaced.
             let shown = crate::util::sanitize_same_len(&crate::keycloak::mask_secrets(&p.text))
                 .into_owned();
-            let breaks = Arc::new(line_breaks(&shown));
-            let v = (Arc::new(p), Arc::new(shown), breaks);
+            let lines = Arc::new(crate::source::LineIndex::new(&shown));
+            let v = (Arc::new(p), Arc::new(shown), lines);
             *last = Some((m.source.text.clone(), v.clone()));
             v
         });
@@ -211,7 +202,7 @@ pub fn view(m: &Linted, style: Style) -> View {
             name,
             text,
             lang: "json",
-            breaks,
+            lines,
         };
         return View { pretty, named };
     }

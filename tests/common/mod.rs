@@ -4,6 +4,7 @@
 pub mod c14n;
 pub mod leak;
 pub mod oracle;
+pub mod realm;
 
 use assert_cmd::Command;
 use serde_json::Value;
