@@ -437,13 +437,17 @@ pub fn lint_message(
     // --idp-entity-id) only the IdP's keys may sign it, when it is the SP's (--sp-entity-id) only the
     // SP's (review 36: an IdP logout signed with the SP key was valid); else both key sets (review 28).
     use crate::model::MessageKind as K;
-    let issuer = model.issuer.as_ref().map(|i| i.value.value.trim());
-    let named = |id: &Option<String>| id.as_deref().is_some_and(|id| Some(id) == issuer);
+    use verify::protocol::Sender;
+    let sender = verify::protocol::logout_sender(
+        model,
+        opts.trust.entity_id.as_deref(),
+        opts.expect.sp_entity_id.as_deref(),
+    );
     let either;
     let trust = match model.kind {
         K::AuthnRequest => &opts.sp_trust,
-        K::LogoutRequest | K::LogoutResponse if named(&opts.trust.entity_id) => &opts.trust,
-        K::LogoutRequest | K::LogoutResponse if named(&opts.expect.sp_entity_id) => &opts.sp_trust,
+        K::LogoutRequest | K::LogoutResponse if sender == Sender::Idp => &opts.trust,
+        K::LogoutRequest | K::LogoutResponse if sender == Sender::Sp => &opts.sp_trust,
         K::LogoutRequest | K::LogoutResponse => {
             either = verify::Trust {
                 certs: opts

@@ -301,23 +301,53 @@ fn issuer(c: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
+/// Which side a logout message's Issuer names, by the entity IDs known (the IdP's, the SP's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sender {
+    Idp,
+    Sp,
+    /// Both entity IDs are known and the Issuer is neither.
+    Neither,
+    /// No Issuer, or it is not one of the entity IDs known and one is not known.
+    Unknown,
+}
+
+/// [`Sender`] of a logout message: what lint.rs checks its signature with (only the sender's keys)
+/// and what PRO002 reports (an Issuer that names neither side).
+pub fn logout_sender(m: &Message, idp: Option<&str>, sp: Option<&str>) -> Sender {
+    let Some(issuer) = m.issuer.as_ref().map(|i| i.value.value.trim()) else {
+        return Sender::Unknown;
+    };
+    if idp == Some(issuer) {
+        Sender::Idp
+    } else if sp == Some(issuer) {
+        Sender::Sp
+    } else if idp.is_some() && sp.is_some() {
+        Sender::Neither
+    } else {
+        Sender::Unknown
+    }
+}
+
 /// PRO002 on a logout message: its Issuer is neither the IdP's entity ID nor the SP's.
 fn logout_issuer(c: &Ctx, out: &mut Vec<Finding>) {
-    let (Some(idp), Some(sp), Some(i)) =
-        (&c.expect.idp_entity_id, &c.expect.sp_entity_id, &c.m.issuer)
-    else {
+    let (idp, sp) = (
+        c.expect.idp_entity_id.as_deref(),
+        c.expect.sp_entity_id.as_deref(),
+    );
+    let (Some(i), Some(idp), Some(sp)) = (&c.m.issuer, idp, sp) else {
         return;
     };
     let got = i.value.value.trim();
-    if got != idp && got != sp {
+    if logout_sender(c.m, Some(idp), Some(sp)) == Sender::Neither {
         out.push(
             Finding::new(
                 &PRO002,
                 msg!(
                     "Issuer \"{}\" of this logout message is neither the IdP entity ID \"{}\" nor the SP entity ID \"{}\": which side sent it is not known, and its signature is checked with both sides' keys",
                     Arg::url(got),
-                    Arg::url(idp.as_str()),
-                    Arg::url(sp.as_str())
+                    Arg::url(idp),
+                    Arg::url(sp)
                 ),
             )
             .at(i.value.span, format!("{}/Issuer", c.root))
