@@ -1788,6 +1788,13 @@ fn an_authn_request_is_checked_with_the_sp_certificate_only() {
             usize::from(issuer == "https://other.example.com"),
             "{issuer}: {v:#}"
         );
+        assert!(
+            pro002.iter().all(|f| f["help"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("its sender's entity ID")),
+            "{v:#}"
+        );
     }
     // Without the entity IDs, which side sent it is not known: both key sets.
     let (_, sig, _) = run(

@@ -351,7 +351,8 @@ fn logout_issuer(c: &Ctx, out: &mut Vec<Finding>) {
                 ),
             )
             .at(i.value.span, format!("{}/Issuer", c.root))
-            .label("issuer"),
+            .label("issuer")
+            .help("a logout message's Issuer is its sender's entity ID, exactly: the IdP's (Keycloak: the realm URL) or the SP's"),
         );
     }
 }
