@@ -225,10 +225,14 @@ impl<'a> Pieces<'a> {
     /// The piece made for exactly this Reference, when its bytes minus the omitted node are what
     /// canonicalising it in place writes.
     fn own(&self, doc: &Document, plan: &Plan) -> Option<&c14n::Piece<'a>> {
-        let piece = self.list.iter().find(|x| x.apex == plan.target)?;
+        // Any piece of that apex made for this Reference (two References to one subtree, with other
+        // PrefixLists, each have theirs), not the first of that apex.
         let omitted_inside = plan.omit.is_some_and(|o| inside(doc, plan.target, o));
-        (piece.made_for(plan.omit, &plan.prefixes) && (!omitted_inside || piece.mark.is_some()))
-            .then_some(piece)
+        self.list.iter().find(|x| {
+            x.apex == plan.target
+                && x.made_for(plan.omit, &plan.prefixes)
+                && (!omitted_inside || x.mark.is_some())
+        })
     }
 }
 
