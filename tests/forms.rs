@@ -1376,6 +1376,24 @@ fn a_file_saved_as_utf16_reads_as_its_text() {
             .contains("the file is UTF-16 and its XML declaration names UTF-16"),
         "{v:#}"
     );
+    // Over the limits, as a UTF-8 file is: the bytes against --max-input, the text of one value
+    // against --max-value.
+    let big = write_temp(dir.path(), "big.xml", utf16(&xml, true));
+    for (flag, limit) in [("--max-input", "1000"), ("--max-value", "1000")] {
+        let (code, v) = check_json(&[&big, flag, limit]);
+        assert_eq!(code, 2, "{flag}: {v:#}");
+        assert_eq!(
+            v["inputs"][0]["errors"][0]["code"], "input::too-large",
+            "{flag}: {v:#}"
+        );
+        assert!(
+            v["inputs"][0]["error"]
+                .as_str()
+                .unwrap()
+                .ends_with("(limit 1000 bytes)"),
+            "{flag}: {v:#}"
+        );
+    }
     // Review 38: a processing instruction naming utf-16 is no declaration.
     let styled = format!("<?xml-stylesheet type=\"text/xsl\" href=\"utf-16-view.xsl\"?>\n{xml}");
     let (_, v) = check_json(&[&write_temp(dir.path(), "styled.xml", utf16(&styled, true))]);
