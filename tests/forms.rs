@@ -1394,6 +1394,17 @@ fn a_file_saved_as_utf16_reads_as_its_text() {
             "{flag}: {v:#}"
         );
     }
+    // Piped in, the stream is cut at --max-input (utf16_input's own limit).
+    let piped = run_stdin(
+        &["check", "-", "--max-input", "1000", "--format", "json"],
+        utf16(&xml, true),
+    );
+    assert_eq!(piped.code, 2, "{}", piped.stderr);
+    let v: serde_json::Value = serde_json::from_str(&piped.stdout).unwrap();
+    assert_eq!(
+        v["inputs"][0]["errors"][0]["code"], "input::too-large",
+        "{v:#}"
+    );
     // Review 38: a processing instruction naming utf-16 is no declaration.
     let styled = format!("<?xml-stylesheet type=\"text/xsl\" href=\"utf-16-view.xsl\"?>\n{xml}");
     let (_, v) = check_json(&[&write_temp(dir.path(), "styled.xml", utf16(&styled, true))]);
