@@ -71,7 +71,7 @@ pub fn ambiguities<'a>(names: impl IntoIterator<Item = (&'a str, &'a str)>) -> V
             } else {
                 (
                     2,
-                    "brackets, which PHP and Node's qs read as an array of that name",
+                    "brackets, which PHP, Node's qs and Rack read as that name",
                 )
             };
             (
@@ -113,8 +113,10 @@ pub fn ambiguities<'a>(names: impl IntoIterator<Item = (&'a str, &'a str)>) -> V
 /// The names a parameter is registered under where the SP's form parser rewrites names: PHP
 /// (`php_register_variable_ex`) drops leading spaces, ends the name at a NUL, and reads `name[…]` as an
 /// array named `name` (an unclosed `[` is no array); Node's `qs` cuts a name at its first `[`, closed
-/// or not, and reads `[name]…` as `name`.
-pub fn rewritten_names(name: &str) -> [&str; 2] {
+/// or not, and reads `[name]…` as `name`; Rack 2 (`normalize_params`, `\A[\[\]]*([^\[\]]+)\]*`) drops
+/// leading brackets of either kind and reads the name up to the next one (review 39: `SAMLResponse]`,
+/// `]SAMLResponse` and `[[SAMLResponse` are the SAMLResponse there, and the last one wins).
+pub fn rewritten_names(name: &str) -> [&str; 3] {
     let n = name.trim_start_matches(' ');
     let n = n.split('\0').next().unwrap_or(n);
     let php = match n.find('[') {
@@ -127,7 +129,9 @@ pub fn rewritten_names(name: &str) -> [&str; 2] {
         Some(i) => &name[..i],
         None => name,
     };
-    [php, qs]
+    let rack = name.trim_start_matches(['[', ']']);
+    let rack = rack.split(['[', ']']).next().unwrap_or(rack);
+    [php, qs, rack]
 }
 
 /// One character as Java's `String.equalsIgnoreCase` compares it: upper case, then lower case (when

@@ -109,7 +109,7 @@ fn cases(p: &Parts) -> Vec<(String, String)> {
     // And as Java's equalsIgnoreCase folds: long s (U+017F) upper-cases to S.
     let long_s = format!("%C5%BF{}", p.forged_req.strip_prefix('S').unwrap());
     both("\u{17f}AMLRequest (long s) forged beside", long_s);
-    // Names PHP and Node's qs rewrite into the binding parameter (review, 2026-12-05): leading
+    // Names PHP, Node's qs and Rack rewrite into the binding parameter (review, 2026-12-05): leading
     // spaces dropped (`+` and %20 decode to one), cut at a NUL, `name[…]` read as an array `name`.
     // PHP keeps the last copy: the forged one.
     for (label, rewrite) in [
@@ -117,10 +117,14 @@ fn cases(p: &Parts) -> Vec<(String, String)> {
         ("%20SAMLResponse", "%20SAMLResponse"),
         ("SAMLResponse%00x", "SAMLResponse%00x"),
         ("SAMLResponse[]", "SAMLResponse%5B%5D"),
+        // Rack 2 drops leading brackets and a trailing `]` (review 39).
+        ("SAMLResponse]", "SAMLResponse%5D"),
+        ("]SAMLResponse", "%5DSAMLResponse"),
+        ("[[SAMLResponse", "%5B%5BSAMLResponse"),
     ] {
         let (_, value) = p.forged_resp.split_once('=').unwrap();
         both(
-            &format!("{label} forged beside (PHP reads it)"),
+            &format!("{label} forged beside (PHP or Rack reads it)"),
             format!("{rewrite}={value}"),
         );
     }
@@ -154,9 +158,16 @@ fn cases(p: &Parts) -> Vec<(String, String)> {
         "signed SAMLResponse + ;SAMLResponse in another value, after".into(),
         format!("{r}&x=1;SAMLResponse={forged}"),
     ));
-    for rewrite in ["+SAMLResponse", "SAMLResponse%00x", "SAMLResponse%5B0%5D"] {
+    for rewrite in [
+        "+SAMLResponse",
+        "SAMLResponse%00x",
+        "SAMLResponse%5B0%5D",
+        "SAMLResponse]",
+        "]SAMLResponse",
+        "[[SAMLResponse",
+    ] {
         v.push((
-            format!("signed SAMLResponse + {rewrite} (PHP reads it), after"),
+            format!("signed SAMLResponse + {rewrite} (PHP or Rack reads it), after"),
             format!("{r}&{rewrite}={forged}"),
         ));
     }
