@@ -154,6 +154,14 @@ pub struct BindingParams {
     /// sent, so how a `+` in them travelled is not known (review 31).
     #[serde(skip)]
     pub fields_only: bool,
+    /// The set that carried it names its message parameter (exactly so) more than once: Express's form
+    /// parsers then hand the SP an array, not the response (review 39).
+    #[serde(skip)]
+    pub repeated: bool,
+    /// The body was sent otherwise than URL-encoded (`multipart/form-data`, an HTML form's
+    /// `enctype="text/plain"`): what the SP's form parser makes of it is not modelled.
+    #[serde(skip)]
+    pub not_urlencoded: bool,
 }
 
 impl BindingParams {

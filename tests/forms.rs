@@ -434,6 +434,18 @@ fn keycloak_auto_submit_page() {
             .starts_with("https://auth.atlassian.com/login/callback?connection=saml-"),
         "{b}"
     );
+    // A POST form's fields are its body: Atlassian reads this response (review 39: it was predicted
+    // rejected, as if the response came in the action URL's query).
+    let (_, v) = check_json(&[&page, "--idp-cert", &fixture("keys/idp-cert.pem")]);
+    let m = &v["messages"][0];
+    assert_eq!(m["signature"]["status"], "valid", "{m:#}");
+    let library = m["predictions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["sp"] == "atlassian-cloud" && p["stage"] == "saml-library")
+        .unwrap();
+    assert_eq!(library["outcome"], "accepted", "{library:#}");
     // Pasted as text, or piped, it is the same.
     let text = std::fs::read_to_string(&page).unwrap();
     assert_eq!(kind_and_origin(&[&text]).0, "html-form");

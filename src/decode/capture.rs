@@ -590,7 +590,11 @@ fn post_body(
         }
         Some(text) if essence == "multipart/form-data" => match multipart_fields(mime, text) {
             Ok(fields) => {
-                push_fields(label, base, &fields, found);
+                let base = BindingParams {
+                    not_urlencoded: true,
+                    ..base.clone()
+                };
+                push_fields(label, &base, &fields, found);
                 if let Some(ps) = pd.params {
                     let from_params = ps
                         .into_iter()
@@ -985,6 +989,9 @@ fn push_set(
     }
     let mut b = base.clone();
     b.raw_query = raw.map(std::sync::Arc::from);
+    b.repeated = MESSAGE_PARAMS
+        .iter()
+        .any(|m| set.iter().filter(|p| p.name == *m).nth(1).is_some());
     b.ambiguous = query::ambiguities(set.iter().map(|p| (p.name.as_str(), p.raw_name.as_str())));
     // Legacy form parsers (Python 2's parse_qs, Rack 2's query strings) also split on `;`: a value
     // still as received that holds `;name=` carries one more parameter there.
@@ -1135,15 +1142,23 @@ fn tracer_request(n: usize, r: TracerRequest, found: &mut Vec<Found>) {
         }),
         ..BindingParams::default()
     };
-    // SAML-tracer stores parameters already URL-decoded.
+    let raw = r
+        .url
+        .split_once('?')
+        .map(|(_, q)| q.split_once('#').map_or(q, |(a, _)| a));
+    // SAML-tracer stores parameters already URL-decoded (checked against the raw query). Without
+    // them, or when they carry no message, the URL's query is read itself (review 39: a URL carrying
+    // a tampered response beside a `saml` or `post` holding the genuine one was not read at all).
     if let Some(get) = &r.get {
-        let raw = r
-            .url
-            .split_once('?')
-            .map(|(_, q)| q.split_once('#').map_or(q, |(a, _)| a));
         let set = get.iter().map(|(n, v)| SetParam::decoded(n, v)).collect();
         push_set(&label, &base, raw, set, found);
     }
+    if found.len() == before
+        && let Some(q) = raw
+    {
+        push_pairs(&label, &base, q, found);
+    }
+    let from_query = found.len() - before;
     if let Some(post) = &r.post {
         let set = post.iter().map(|(n, v)| SetParam::decoded(n, v)).collect();
         let body = BindingParams {
@@ -1152,12 +1167,31 @@ fn tracer_request(n: usize, r: TracerRequest, found: &mut Vec<Found>) {
         };
         push_set(&label, &body, None, set, found);
     }
+    // A request whose URL and body both carry a SAML message: which one an SP reads depends on it.
+    if from_query > 0 && found.len() - before > from_query {
+        for f in &mut found[before..] {
+            f.binding
+                .ambiguous
+                .push("the URL and the body both carry a SAML message".into());
+        }
+    }
     if found.len() == before
         && let Some(xml) = r.saml.filter(|s| super::blob::looks_like_xml(s))
     {
+        // The message SAML-tracer decoded, for a request whose parameters samlint has none of (an
+        // older export). Parameters that carry no message beside it: the capture was edited, or the
+        // message came otherwise than they say (review 39).
+        let mut binding = base;
+        let has_params = r.get.as_ref().is_some_and(|g| !g.is_empty())
+            || r.post.as_ref().is_some_and(|p| !p.is_empty());
+        if has_params {
+            binding.ambiguous.push(
+                "the request's parameters carry no SAML message: the one SAML-tracer decoded beside them is not what they say was sent".into(),
+            );
+        }
         found.push(Found {
             label,
-            binding: base,
+            binding,
             value: FoundValue::DecodedXml(xml),
         });
     }

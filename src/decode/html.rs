@@ -19,6 +19,8 @@ pub struct Form {
     /// Why the browser may not post a binding parameter samlint read in this form, or not as a form
     /// body an SP parses (a disabled field, a checkbox, `enctype="text/plain"`, …): empty when it does.
     pub unposted: Vec<&'static str>,
+    /// Its `enctype` is `multipart/form-data` or `text/plain`: not sent URL-encoded.
+    pub not_urlencoded: bool,
 }
 
 /// The text after its leading comments: a page saved by a browser starts with one (`<!-- saved from
@@ -81,9 +83,9 @@ pub fn forms(text: &str) -> Vec<Form> {
                 // An enumerated attribute: the keyword exactly (any case), else the default.
                 let enctype = tag.attr("enctype").unwrap_or_default();
                 let mut unposted = Vec::new();
-                if enctype.eq_ignore_ascii_case("text/plain")
-                    || enctype.eq_ignore_ascii_case("multipart/form-data")
-                {
+                let not_urlencoded = enctype.eq_ignore_ascii_case("text/plain")
+                    || enctype.eq_ignore_ascii_case("multipart/form-data");
+                if not_urlencoded {
                     unposted.push("the form is not sent URL-encoded (its enctype), which SPs' form parsers read");
                 }
                 open = Some(Form {
@@ -99,6 +101,7 @@ pub fn forms(text: &str) -> Vec<Form> {
                     action: tag.attr("action").map(|a| a.trim().to_string()),
                     fields: Vec::new(),
                     unposted,
+                    not_urlencoded,
                 });
             }
             (false, "fieldset") => fieldsets.push(tag.attr("disabled").is_some()),

@@ -1284,9 +1284,18 @@ fn from_html(
             (Some(m), None) => label.push_str(&format!(" ({m})")),
             (None, None) => {}
         }
+        // A POST form's fields are its body (review 39: without this the page's response was taken
+        // as carried in the action URL's query, and predicted rejected); a form without a method is
+        // a GET, whose fields a browser sends in the URL's query.
+        let posted = f
+            .method
+            .as_deref()
+            .is_some_and(|m| m.eq_ignore_ascii_case("POST"));
         let base = BindingParams {
             method: f.method.clone(),
             url: f.action.clone(),
+            in_body: posted,
+            not_urlencoded: f.not_urlencoded,
             ..BindingParams::default()
         };
         capture::push_fields(&label, &base, &f.fields, &mut found);

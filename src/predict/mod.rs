@@ -339,6 +339,13 @@ pub fn undecodable(s: &Source) -> Option<crate::finding::Msg> {
     } else if s.carrier() == Carrier::Body && !s.binding.in_body {
         // A POST whose URL, not its body, carries the response (review 32).
         "the response came in the URL's query of a POST, not in its body: the SP's library reads a response only from the POSTed form, so it never reads this one"
+    } else if s.carrier() == Carrier::Body && !s.binding.posted() && s.binding.method.is_some() {
+        // strategy.js reads `req.body.SAMLResponse` only when `req.method === 'POST'` (review 39).
+        "the request that carried the response in its body was not a POST: the SP's library reads a response only from a POST, and starts a new login otherwise"
+    } else if s.carrier() == Carrier::Body && s.binding.repeated {
+        // Express's form parsers (querystring, qs) read a repeated field as an array, which
+        // `new Buffer(…, 'base64')` turns into bytes that are no XML (review 39).
+        "the form carries the response's parameter more than once: the SP's form parser reads the copies as a list, which its base64 decoding turns into bytes that are no XML"
     } else {
         return None;
     };
@@ -420,6 +427,16 @@ fn cloud(i: &Input, out: &mut Predicted) {
     let mut held_of = None;
     let outcome = match &transport {
         Some(why) => auth0::Outcome::Unnamed(auth0::check("undecodable"), why.clone()),
+        // A body sent otherwise than URL-encoded: how Atlassian's form parser reads it is not
+        // modelled (review 39: a multipart POST was predicted accepted).
+        None if i.source.carrier() == crate::source::Carrier::Body
+            && i.source.binding.not_urlencoded =>
+        {
+            auth0::Outcome::Unknown(
+                auth0::check("undecodable"),
+                "the form was sent multipart or as plain text, not URL-encoded: samlint does not know what Atlassian's form parser reads of it".into(),
+            )
+        }
         None => {
             let (outcome, t, held) = judge_held(i, &conn.cfg);
             trace = t;

@@ -1,0 +1,188 @@
+//! How a captured request carried the response, and what Atlassian's library makes of it (review 39):
+//! the copy an SP reads is the one samlint judges, a request carrying two copies is never `valid`, and a
+//! response the SP's form parser never hands over is not predicted accepted.
+mod common;
+use base64::Engine as _;
+use common::*;
+use serde_json::{Value, json};
+
+const ACS: &str = "https://auth.atlassian.com/login/callback?connection=saml-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9";
+
+/// The signed fixture's base64, and a tampered copy's (the subject changed: both digests break).
+fn genuine_and_tampered() -> (String, String) {
+    let xml = std::fs::read_to_string(fixture("saml/keycloak-atlassian-ok.xml")).unwrap();
+    assert!(xml.contains("jane.doe@example.com"));
+    let forged = xml.replace("jane.doe@example.com", "admin@example.com");
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    (b64(&xml), b64(&forged))
+}
+
+/// URL-encoded as a form body writes it.
+fn form(v: &str) -> String {
+    v.replace('+', "%2B")
+        .replace('/', "%2F")
+        .replace('=', "%3D")
+}
+
+fn har(method: &str, url: &str, mime: &str, body: &str) -> String {
+    json!({"log": {"version": "1.2", "creator": {"name": "t", "version": "1"}, "entries": [{
+        "startedDateTime": "2026-11-20T10:00:01.000Z",
+        "request": {"method": method, "url": url, "headers": [],
+            "postData": {"mimeType": mime, "text": body}},
+        "response": {"status": 302}}]}})
+    .to_string()
+}
+
+fn check(dir: &std::path::Path, name: &str, content: &str) -> (i32, Value) {
+    let path = write_temp(dir, name, content);
+    check_json(&[
+        &path,
+        "--idp-cert",
+        &fixture("keys/idp-cert.pem"),
+        "--at",
+        "2026-11-20T10:00:01Z",
+    ])
+}
+
+/// The Atlassian Cloud library stage of message `i`: (outcome, reason).
+fn library(v: &Value, i: usize) -> (String, String) {
+    let p = v["messages"][i]["predictions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["sp"] == "atlassian-cloud" && p["stage"] == "saml-library")
+        .unwrap_or_else(|| panic!("no library prediction: {v:#}"));
+    (
+        p["outcome"].as_str().unwrap().to_string(),
+        p["reason"].as_str().unwrap_or_default().to_string(),
+    )
+}
+
+fn statuses(v: &Value) -> Vec<String> {
+    v["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["signature"]["status"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_body_repeating_the_response_is_rejected_by_the_library() {
+    let d = tempfile::tempdir().unwrap();
+    let (ok, forged) = genuine_and_tampered();
+    for (name, second) in [("same", &ok), ("forged", &forged)] {
+        let body = format!("SAMLResponse={}&SAMLResponse={}", form(&ok), form(second));
+        let (code, v) = check(
+            d.path(),
+            &format!("{name}.har"),
+            &har("POST", ACS, "application/x-www-form-urlencoded", &body),
+        );
+        assert_eq!(code, 1, "{v:#}");
+        assert!(!statuses(&v).contains(&"valid".to_string()), "{v:#}");
+        // Express hands the SP an array: not the response.
+        let (outcome, reason) = library(&v, 0);
+        assert_eq!(outcome, "rejected", "{name}: {v:#}");
+        assert!(reason.contains("more than once"), "{reason}");
+    }
+}
+
+#[test]
+fn a_body_sent_by_another_method_or_multipart_is_not_predicted_accepted() {
+    let d = tempfile::tempdir().unwrap();
+    let (ok, _) = genuine_and_tampered();
+    let body = format!("SAMLResponse={}", form(&ok));
+    for method in ["PUT", "GET"] {
+        let (_, v) = check(
+            d.path(),
+            &format!("{method}.har"),
+            &har(method, ACS, "application/x-www-form-urlencoded", &body),
+        );
+        let (outcome, reason) = library(&v, 0);
+        assert_eq!(outcome, "rejected", "{method}: {v:#}");
+        assert!(reason.contains("not a POST"), "{reason}");
+    }
+    let multipart = format!(
+        "--b1\r\nContent-Disposition: form-data; name=\"SAMLResponse\"\r\n\r\n{ok}\r\n--b1--\r\n"
+    );
+    let (_, v) = check(
+        d.path(),
+        "multipart.har",
+        &har("POST", ACS, "multipart/form-data; boundary=b1", &multipart),
+    );
+    assert_eq!(statuses(&v), ["valid"], "{v:#}");
+    assert_eq!(library(&v, 0).0, "unknown", "{v:#}");
+    // The URL-encoded POST of the same message is accepted: the three above differ by transport only.
+    let (code, v) = check(
+        d.path(),
+        "post.har",
+        &har("POST", ACS, "application/x-www-form-urlencoded", &body),
+    );
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(library(&v, 0).0, "accepted", "{v:#}");
+}
+
+#[test]
+fn names_rack_reads_as_the_response_make_the_body_ambiguous() {
+    let d = tempfile::tempdir().unwrap();
+    let (ok, forged) = genuine_and_tampered();
+    for (k, name) in ["SAMLResponse%5D", "%5DSAMLResponse", "%5B%5BSAMLResponse"]
+        .iter()
+        .enumerate()
+    {
+        let body = format!("SAMLResponse={}&{name}={}", form(&ok), form(&forged));
+        let (code, v) = check(d.path(), &format!("rack{k}.txt"), &body);
+        assert_eq!(code, 1, "{name}: {v:#}");
+        assert!(
+            !statuses(&v).contains(&"valid".to_string()),
+            "{name}: {v:#}"
+        );
+        assert!(codes(&v).contains(&"SIG020".to_string()), "{name}: {v:#}");
+    }
+}
+
+#[test]
+fn saml_tracer_requests_are_read_from_their_url_too() {
+    let d = tempfile::tempdir().unwrap();
+    let (ok, forged) = genuine_and_tampered();
+    let ok_xml = std::fs::read_to_string(fixture("saml/keycloak-atlassian-ok.xml")).unwrap();
+    let tracer = |r: Value| json!({"requests": [r]}).to_string();
+    let url = format!("{ACS}&SAMLResponse={}", form(&forged));
+    // A POST whose URL carries a tampered copy and whose body the genuine one, without `get`.
+    let (code, v) = check(
+        d.path(),
+        "post.json",
+        &tracer(json!({"method": "POST", "url": url, "post": [["SAMLResponse", ok]]})),
+    );
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(statuses(&v).len(), 2, "{v:#}");
+    assert!(!statuses(&v).contains(&"valid".to_string()), "{v:#}");
+    // A GET whose URL carries the tampered copy, with the genuine XML as SAML-tracer's `saml`: the
+    // URL's copy is what was sent.
+    let (code, v) = check(
+        d.path(),
+        "get.json",
+        &tracer(json!({"method": "GET", "url": url, "saml": ok_xml})),
+    );
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(statuses(&v), ["invalid"], "{v:#}");
+    // Parameters that carry no message beside SAML-tracer's decoded one: never `valid`.
+    let (code, v) = check(
+        d.path(),
+        "edited.json",
+        &tracer(
+            json!({"method": "POST", "url": ACS, "post": [["RelayState", "x"]], "saml": ok_xml}),
+        ),
+    );
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(statuses(&v), ["invalid"], "{v:#}");
+    assert!(codes(&v).contains(&"SIG020".to_string()), "{v:#}");
+    // With no parameters at all (an older export), SAML-tracer's decoded message is read as before.
+    let (code, v) = check(
+        d.path(),
+        "old.json",
+        &tracer(json!({"method": "POST", "url": ACS, "saml": ok_xml})),
+    );
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(statuses(&v), ["valid"], "{v:#}");
+}
