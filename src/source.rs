@@ -158,8 +158,13 @@ pub struct BindingParams {
     /// parsers then hand the SP an array, not the response (review 39).
     #[serde(skip)]
     pub repeated: bool,
-    /// The body was sent otherwise than URL-encoded (`multipart/form-data`, an HTML form's
-    /// `enctype="text/plain"`): what the SP's form parser makes of it is not modelled.
+    /// Another name of the set is one Node's `qs` (Express's extended form parser) reads as the message
+    /// parameter (`SAMLResponse[]`): that parser hands the SP a list, the plain one a string.
+    #[serde(skip)]
+    pub qs_merged: bool,
+    /// The body as sent is no URL-encoded form carrying the message (`multipart/form-data`, an HTML
+    /// form's `enctype="text/plain"`, another or no media type, an empty text beside parsed
+    /// parameters): what the SP's form parser makes of it is not modelled.
     #[serde(skip)]
     pub not_urlencoded: bool,
 }

@@ -186,3 +186,125 @@ fn saml_tracer_requests_are_read_from_their_url_too() {
     assert_eq!(code, 0, "{v:#}");
     assert_eq!(statuses(&v), ["valid"], "{v:#}");
 }
+
+/// Review 40: a second copy under a name an SP reads as the message (`SAMLResponse]`, `samlresponse`)
+/// in the other part of the request, or in the raw URL beside SAML-tracer's decoded parameters.
+#[test]
+fn a_disguised_second_copy_anywhere_in_the_request_is_seen() {
+    let d = tempfile::tempdir().unwrap();
+    let (ok, forged) = genuine_and_tampered();
+    let urlencoded = "application/x-www-form-urlencoded";
+    let mut cases = Vec::new();
+    for name in ["SAMLResponse%5D", "samlresponse"] {
+        // The genuine copy in the URL, a disguised one in the body; and the other way round.
+        cases.push((
+            format!("url-{name}.har"),
+            har(
+                "POST",
+                &format!("{ACS}&SAMLResponse={}", form(&ok)),
+                urlencoded,
+                &format!("{name}={}", form(&forged)),
+            ),
+        ));
+        cases.push((
+            format!("body-{name}.har"),
+            har(
+                "POST",
+                &format!("{ACS}&{name}={}", form(&forged)),
+                urlencoded,
+                &format!("SAMLResponse={}", form(&ok)),
+            ),
+        ));
+        // SAML-tracer: decoded `get` holds the genuine copy, the raw URL a disguised forged one too.
+        let url = format!("{ACS}&SAMLResponse={}&{name}={}", form(&ok), form(&forged));
+        cases.push((
+            format!("tracer-get-{name}.json"),
+            json!({"requests": [{"method": "GET", "url": url,
+                "get": [["SAMLResponse", ok]]}]})
+            .to_string(),
+        ));
+        // SAML-tracer: only its decoded `saml`, the URL carrying a disguised copy.
+        let ok_xml = std::fs::read_to_string(fixture("saml/keycloak-atlassian-ok.xml")).unwrap();
+        cases.push((
+            format!("tracer-saml-{name}.json"),
+            json!({"requests": [{"method": "POST",
+                "url": format!("{ACS}&{name}={}", form(&forged)), "saml": ok_xml}]})
+            .to_string(),
+        ));
+    }
+    for (file, content) in cases {
+        let (code, v) = check(d.path(), &file, &content);
+        assert_eq!(code, 1, "{file}: {v:#}");
+        assert!(
+            !statuses(&v).contains(&"valid".to_string()),
+            "{file}: {v:#}"
+        );
+        assert!(codes(&v).contains(&"SIG020".to_string()), "{file}: {v:#}");
+    }
+}
+
+/// Review 40: bodies Express's URL-encoded parser does not read, a bracketed second name, and a
+/// capture that names no method.
+#[test]
+fn bodies_the_form_parser_does_not_read_as_given_are_not_predicted_accepted() {
+    let d = tempfile::tempdir().unwrap();
+    let (ok, _) = genuine_and_tampered();
+    let body = format!("SAMLResponse={}", form(&ok));
+    let params_only = |mime: &str| {
+        json!({"log": {"version": "1.2", "creator": {"name": "t", "version": "1"}, "entries": [{
+            "request": {"method": "POST", "url": ACS, "headers": [],
+                "postData": {"mimeType": mime, "params": [{"name": "SAMLResponse", "value": ok}]}}}]}})
+        .to_string()
+    };
+    // The text sent, and the fields a browser parsed beside it.
+    let both = |mime: &str, text: &str| {
+        json!({"log": {"version": "1.2", "creator": {"name": "t", "version": "1"}, "entries": [{
+            "request": {"method": "POST", "url": ACS, "headers": [],
+                "postData": {"mimeType": mime, "text": text,
+                    "params": [{"name": "SAMLResponse", "value": ok}]}}}]}})
+        .to_string()
+    };
+    for (file, content) in [
+        (
+            "multipart-fields.har",
+            params_only("multipart/form-data; boundary=b1"),
+        ),
+        ("plain.har", both("text/plain", &body)),
+        ("json.har", both("application/json", &body)),
+        ("no-type.har", har("POST", ACS, "", &body)),
+        (
+            "empty-text.har",
+            both("application/x-www-form-urlencoded", ""),
+        ),
+    ] {
+        let (_, v) = check(d.path(), file, &content);
+        assert!(v["messages"][0]["predictions"].is_array(), "{file}: {v:#}");
+        assert_eq!(library(&v, 0).0, "unknown", "{file}: {v:#}");
+    }
+    // `SAMLResponse[]` beside `SAMLResponse`: a list to Express's extended parser only.
+    let (_, v) = check(
+        d.path(),
+        "brackets.har",
+        &har(
+            "POST",
+            ACS,
+            "application/x-www-form-urlencoded",
+            &format!("{body}&SAMLResponse%5B%5D={}", form(&ok)),
+        ),
+    );
+    assert_eq!(library(&v, 0).0, "unknown", "{v:#}");
+    // The URL-encoded fields alone, and a capture with no method: read as a POST's.
+    let (_, v) = check(
+        d.path(),
+        "fields.har",
+        &params_only("application/x-www-form-urlencoded"),
+    );
+    assert_eq!(library(&v, 0).0, "accepted", "{v:#}");
+    let (code, v) = check(
+        d.path(),
+        "no-method.har",
+        &har("", ACS, "application/x-www-form-urlencoded", &body),
+    );
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(library(&v, 0).0, "accepted", "{v:#}");
+}

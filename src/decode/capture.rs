@@ -559,6 +559,7 @@ fn post_body(
         .trim()
         .to_ascii_lowercase();
     let first = found.len();
+    let pd_text_empty = pd.text.as_deref().map(str::is_empty);
     let params = |found: &mut Vec<Found>, params: Vec<HarParam>| {
         let set = params
             .into_iter()
@@ -642,6 +643,15 @@ fn post_body(
                 f.binding.fields_only = true;
             }
         }
+    }
+    // What Express's URL-encoded parser reads: a body of that media type whose text carries the
+    // message (or of which only the parsed fields are known). Anything else is not modelled (review 40:
+    // a multipart body known by its fields only, text/plain, JSON, no media type, an empty text
+    // beside parsed fields were each predicted accepted).
+    let urlencoded =
+        essence == "application/x-www-form-urlencoded" && pd_text_empty.is_none_or(|empty| !empty);
+    for f in &mut found[first..] {
+        f.binding.not_urlencoded |= !urlencoded;
     }
     if let Some(d) = doubt {
         for f in &mut found[first..] {
@@ -822,14 +832,15 @@ fn har_entry(
     if let Some(ev) = event {
         events.push(ev);
     }
-    let method = e.request.method.to_ascii_uppercase();
+    let method = e.request.method.trim().to_ascii_uppercase();
     let label = format!(
         "entry {n} ({} {})",
         label_method(&method),
         query::display_url(&e.request.url)
     );
     let base = BindingParams {
-        method: Some(method.clone()),
+        // No method given is an unknown one, not one that is no POST (review 40).
+        method: (!method.is_empty()).then(|| method.clone()),
         url: Some(e.request.url.clone()),
         time: e.started_date_time.clone(),
         entry: Some(n),
@@ -838,27 +849,38 @@ fn har_entry(
     };
     // Redirect binding: the URL's query.
     let first = found.len();
-    if let Some((_, q)) = e.request.url.split_once('?') {
-        let q = q.split_once('#').map_or(q, |(a, _)| a);
+    let query = e
+        .request
+        .url
+        .split_once('?')
+        .map(|(_, q)| q.split_once('#').map_or(q, |(a, _)| a));
+    if let Some(q) = query {
         push_pairs(&label, &base, q, found);
     }
-    let from_query = found.len() - first;
     // POST binding: the form body (raw text preferred: it is exactly what was sent).
     let base = BindingParams {
         in_body: true,
         ..base
     };
+    let body_names: Vec<String> = e.request.post_data.as_ref().map_or_else(Vec::new, |pd| {
+        let text = pd
+            .text
+            .as_deref()
+            .map(query::parse_pairs)
+            .unwrap_or_default();
+        text.into_iter()
+            .map(|p| p.name)
+            .chain(pd.params.iter().flatten().map(|p| p.name.clone()))
+            .collect()
+    });
     if let Some(pd) = e.request.post_data {
         post_body(&label, &base, pd, &e.request.headers, found);
     }
-    // A request whose URL and body both carry a SAML message: which one an SP reads depends on it.
-    if from_query > 0 && found.len() - first > from_query {
-        for f in &mut found[first..] {
-            f.binding
-                .ambiguous
-                .push("the URL and the body both carry a SAML message".into());
-        }
-    }
+    url_and_body(
+        query,
+        body_names.iter().map(String::as_str),
+        &mut found[first..],
+    );
     let saml = found[found_before..]
         .iter()
         .find_map(|f| f.binding.parameter.as_deref())
@@ -992,6 +1014,13 @@ fn push_set(
     b.repeated = MESSAGE_PARAMS
         .iter()
         .any(|m| set.iter().filter(|p| p.name == *m).nth(1).is_some());
+    b.qs_merged = !b.repeated
+        && MESSAGE_PARAMS.iter().any(|m| {
+            set.iter()
+                .filter(|p| query::rewritten_names(&p.name)[1] == *m)
+                .nth(1)
+                .is_some()
+        });
     b.ambiguous = query::ambiguities(set.iter().map(|p| (p.name.as_str(), p.raw_name.as_str())));
     // Legacy form parsers (Python 2's parse_qs, Rack 2's query strings) also split on `;`: a value
     // still as received that holds `;name=` carries one more parameter there.
@@ -1124,8 +1153,31 @@ fn label_method(m: &str) -> &str {
     }
 }
 
+/// A request whose URL and body both carry a SAML message, under any name an SP reads as one
+/// ([`query::names_a_message`]): which copy an SP reads depends on it, so every message found in the
+/// request is ambiguous (review 40: a copy under `SAMLResponse]` or `samlresponse` in one part was
+/// not counted, and the exactly named copy in the other was `valid`).
+fn url_and_body<'a>(
+    query: Option<&str>,
+    body_names: impl IntoIterator<Item = &'a str>,
+    found: &mut [Found],
+) {
+    let in_url = query.is_some_and(|q| {
+        query::parse_pairs(q)
+            .iter()
+            .any(|p| query::names_a_message(&p.name))
+    });
+    if in_url && body_names.into_iter().any(query::names_a_message) {
+        for f in found {
+            f.binding
+                .ambiguous
+                .push("the URL and the body both carry a SAML message".into());
+        }
+    }
+}
+
 fn tracer_request(n: usize, r: TracerRequest, found: &mut Vec<Found>) {
-    let method = r.method.to_ascii_uppercase();
+    let method = r.method.trim().to_ascii_uppercase();
     let label = format!(
         "request {n} ({} {})",
         label_method(&method),
@@ -1133,7 +1185,7 @@ fn tracer_request(n: usize, r: TracerRequest, found: &mut Vec<Found>) {
     );
     let before = found.len();
     let base = BindingParams {
-        method: Some(method),
+        method: (!method.is_empty()).then_some(method),
         url: Some(r.url.clone()),
         entry: Some(n),
         status: r.response_status.as_ref().and_then(|v| {
@@ -1152,13 +1204,27 @@ fn tracer_request(n: usize, r: TracerRequest, found: &mut Vec<Found>) {
     if let Some(get) = &r.get {
         let set = get.iter().map(|(n, v)| SetParam::decoded(n, v)).collect();
         push_set(&label, &base, raw, set, found);
+        // The decoded parameters are checked against the raw query on the binding parameters' own
+        // names only: a name an SP reads as one (`SAMLResponse]`, `samlresponse`) in the raw query
+        // makes the set ambiguous too (review 40).
+        if let Some(q) = raw {
+            let pairs = query::parse_pairs(q);
+            let why =
+                query::ambiguities(pairs.iter().map(|p| (p.name.as_str(), p.raw_name.as_str())));
+            for f in &mut found[before..] {
+                for w in &why {
+                    if !f.binding.ambiguous.contains(w) {
+                        f.binding.ambiguous.push(w.clone());
+                    }
+                }
+            }
+        }
     }
     if found.len() == before
         && let Some(q) = raw
     {
         push_pairs(&label, &base, q, found);
     }
-    let from_query = found.len() - before;
     if let Some(post) = &r.post {
         let set = post.iter().map(|(n, v)| SetParam::decoded(n, v)).collect();
         let body = BindingParams {
@@ -1167,14 +1233,11 @@ fn tracer_request(n: usize, r: TracerRequest, found: &mut Vec<Found>) {
         };
         push_set(&label, &body, None, set, found);
     }
-    // A request whose URL and body both carry a SAML message: which one an SP reads depends on it.
-    if from_query > 0 && found.len() - before > from_query {
-        for f in &mut found[before..] {
-            f.binding
-                .ambiguous
-                .push("the URL and the body both carry a SAML message".into());
-        }
-    }
+    url_and_body(
+        raw,
+        r.post.iter().flatten().map(|(n, _)| n.as_str()),
+        &mut found[before..],
+    );
     if found.len() == before
         && let Some(xml) = r.saml.filter(|s| super::blob::looks_like_xml(s))
     {
@@ -1182,9 +1245,19 @@ fn tracer_request(n: usize, r: TracerRequest, found: &mut Vec<Found>) {
         // older export). Parameters that carry no message beside it: the capture was edited, or the
         // message came otherwise than they say (review 39).
         let mut binding = base;
-        let has_params = r.get.as_ref().is_some_and(|g| !g.is_empty())
-            || r.post.as_ref().is_some_and(|p| !p.is_empty());
-        if has_params {
+        // A body captured without the message, or a name an SP reads as one in the URL (only a
+        // disguised one reaches here: `SAMLResponse]`, `samlresponse`).
+        let disguised = r
+            .get
+            .iter()
+            .flatten()
+            .map(|(n, _)| n.clone())
+            .chain(
+                raw.into_iter()
+                    .flat_map(|q| query::parse_pairs(q).into_iter().map(|p| p.name)),
+            )
+            .any(|n| query::names_a_message(&n));
+        if disguised || r.post.as_ref().is_some_and(|p| !p.is_empty()) {
             binding.ambiguous.push(
                 "the request's parameters carry no SAML message: the one SAML-tracer decoded beside them is not what they say was sent".into(),
             );

@@ -134,6 +134,19 @@ pub fn rewritten_names(name: &str) -> [&str; 3] {
     [php, qs, rack]
 }
 
+/// Does some SP's form parser read this (decoded) name as SAMLRequest or SAMLResponse: the name
+/// itself, a rewrite ([`rewritten_names`]) or either in another letter case (as [`ambiguities`] reads
+/// names)? Review 40: a copy under a disguised name in a request's URL, beside one in its body, was
+/// not seen as a second copy.
+pub fn names_a_message(name: &str) -> bool {
+    rewritten_names(name).iter().any(|r| {
+        let folded: String = r.chars().map(java_fold).collect();
+        ["SAMLRequest", "SAMLResponse"]
+            .iter()
+            .any(|m| m.eq_ignore_ascii_case(&folded))
+    })
+}
+
 /// One character as Java's `String.equalsIgnoreCase` compares it: upper case, then lower case (when
 /// each is one character).
 fn java_fold(c: char) -> char {

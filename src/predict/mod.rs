@@ -427,14 +427,23 @@ fn cloud(i: &Input, out: &mut Predicted) {
     let mut held_of = None;
     let outcome = match &transport {
         Some(why) => auth0::Outcome::Unnamed(auth0::check("undecodable"), why.clone()),
-        // A body sent otherwise than URL-encoded: how Atlassian's form parser reads it is not
-        // modelled (review 39: a multipart POST was predicted accepted).
+        // A body that is no URL-encoded form, or one naming the parameter again as `SAMLResponse[]`:
+        // what Atlassian's form parser hands its library is not modelled (reviews 39 and 40: each
+        // was predicted accepted).
         None if i.source.carrier() == crate::source::Carrier::Body
             && i.source.binding.not_urlencoded =>
         {
             auth0::Outcome::Unknown(
                 auth0::check("undecodable"),
-                "the form was sent multipart or as plain text, not URL-encoded: samlint does not know what Atlassian's form parser reads of it".into(),
+                "the body was not sent as a URL-encoded form carrying the response (multipart, plain text, another or no media type): samlint does not know what Atlassian's form parser reads of it".into(),
+            )
+        }
+        None if i.source.carrier() == crate::source::Carrier::Body
+            && i.source.binding.qs_merged =>
+        {
+            auth0::Outcome::Unknown(
+                auth0::check("undecodable"),
+                "the form names the response's parameter again with brackets (SAMLResponse[…]): Express's extended form parser reads the copies as a list, its plain one as the unbracketed copy, and samlint does not know which Atlassian uses".into(),
             )
         }
         None => {
