@@ -832,7 +832,7 @@ fn har_entry(
     if let Some(ev) = event {
         events.push(ev);
     }
-    let method = e.request.method.trim().to_ascii_uppercase();
+    let method = e.request.method.to_ascii_uppercase();
     let label = format!(
         "entry {n} ({} {})",
         label_method(&method),
@@ -1177,7 +1177,7 @@ fn url_and_body<'a>(
 }
 
 fn tracer_request(n: usize, r: TracerRequest, found: &mut Vec<Found>) {
-    let method = r.method.trim().to_ascii_uppercase();
+    let method = r.method.to_ascii_uppercase();
     let label = format!(
         "request {n} ({} {})",
         label_method(&method),
