@@ -232,6 +232,45 @@ fn a_disguised_second_copy_anywhere_in_the_request_is_seen() {
             .to_string(),
         ));
     }
+    // Review 41: a copy after a `;` in the other part (legacy parsers split there), a multipart body
+    // beside a copy in the URL, SAML-tracer's decoded `get` naming a copy its URL does not show.
+    let multipart = |value: &str| {
+        format!(
+            "--b1\r\nContent-Disposition: form-data; name=\"SAMLResponse\"\r\n\r\n{value}\r\n--b1--\r\n"
+        )
+    };
+    cases.push((
+        "url-semicolon.har".into(),
+        har(
+            "POST",
+            &format!("{ACS}&x=1;SAMLResponse={}", form(&forged)),
+            urlencoded,
+            &format!("SAMLResponse={}", form(&ok)),
+        ),
+    ));
+    cases.push((
+        "url-and-multipart.har".into(),
+        har(
+            "POST",
+            &format!("{ACS}&SAMLResponse={}", form(&ok)),
+            "multipart/form-data; boundary=b1",
+            &multipart(&forged),
+        ),
+    ));
+    cases.push((
+        "tracer-get-not-in-url.json".into(),
+        json!({"requests": [{"method": "POST", "url": "https://auth.atlassian.com/login/callback",
+            "get": [["SAMLResponse", forged]], "post": [["SAMLResponse", ok]]}]})
+        .to_string(),
+    ));
+    cases.push((
+        "action-semicolon.html".into(),
+        format!(
+            "<html><body><form method=\"post\" action=\"{}&amp;x=1;SAMLResponse={}\"><input type=\"hidden\" name=\"SAMLResponse\" value=\"{ok}\"></form></body></html>",
+            ACS.replace('&', "&amp;"),
+            form(&forged)
+        ),
+    ));
     for (file, content) in cases {
         let (code, v) = check(d.path(), &file, &content);
         assert_eq!(code, 1, "{file}: {v:#}");
@@ -275,6 +314,16 @@ fn bodies_the_form_parser_does_not_read_as_given_are_not_predicted_accepted() {
         (
             "empty-text.har",
             both("application/x-www-form-urlencoded", ""),
+        ),
+        // body-parser refuses a charset other than UTF-8 (review 41).
+        (
+            "latin1.har",
+            har(
+                "POST",
+                ACS,
+                "application/x-www-form-urlencoded; charset=ISO-8859-1",
+                &body,
+            ),
         ),
     ] {
         let (_, v) = check(d.path(), file, &content);

@@ -648,8 +648,19 @@ fn post_body(
     // message (or of which only the parsed fields are known). Anything else is not modelled (review 40:
     // a multipart body known by its fields only, text/plain, JSON, no media type, an empty text
     // beside parsed fields were each predicted accepted).
-    let urlencoded =
-        essence == "application/x-www-form-urlencoded" && pd_text_empty.is_none_or(|empty| !empty);
+    // Express's body-parser refuses a charset other than UTF-8 (415; review 41).
+    let charset_ok = mime.split(';').skip(1).all(|p| {
+        p.split_once('=').is_none_or(|(k, v)| {
+            !k.trim().eq_ignore_ascii_case("charset")
+                || matches!(
+                    v.trim().trim_matches('"').to_ascii_lowercase().as_str(),
+                    "utf-8" | "utf8"
+                )
+        })
+    });
+    let urlencoded = essence == "application/x-www-form-urlencoded"
+        && charset_ok
+        && pd_text_empty.is_none_or(|empty| !empty);
     for f in &mut found[first..] {
         f.binding.not_urlencoded |= !urlencoded;
     }
@@ -862,25 +873,28 @@ fn har_entry(
         in_body: true,
         ..base
     };
+    let from_url = found.len() - first;
+    let url_names = query.map(query::names_in).unwrap_or_default();
     let body_names: Vec<String> = e.request.post_data.as_ref().map_or_else(Vec::new, |pd| {
-        let text = pd
-            .text
-            .as_deref()
-            .map(query::parse_pairs)
-            .unwrap_or_default();
-        text.into_iter()
-            .map(|p| p.name)
+        let text = pd.text.as_deref().unwrap_or_default();
+        // Every reading of the text: URL-encoded, and multipart under each media type given.
+        let multipart = pd
+            .mime_type
+            .iter()
+            .chain(e.request.headers.iter())
+            .filter_map(|m| multipart_fields(m, text).ok())
+            .flatten()
+            .map(|(n, _)| n);
+        query::names_in(text)
+            .into_iter()
+            .chain(multipart)
             .chain(pd.params.iter().flatten().map(|p| p.name.clone()))
             .collect()
     });
     if let Some(pd) = e.request.post_data {
         post_body(&label, &base, pd, &e.request.headers, found);
     }
-    url_and_body(
-        query,
-        body_names.iter().map(String::as_str),
-        &mut found[first..],
-    );
+    url_and_body(&url_names, &body_names, from_url, &mut found[first..]);
     let saml = found[found_before..]
         .iter()
         .find_map(|f| f.binding.parameter.as_deref())
@@ -1157,17 +1171,14 @@ fn label_method(m: &str) -> &str {
 /// ([`query::names_a_message`]): which copy an SP reads depends on it, so every message found in the
 /// request is ambiguous (review 40: a copy under `SAMLResponse]` or `samlresponse` in one part was
 /// not counted, and the exactly named copy in the other was `valid`).
-fn url_and_body<'a>(
-    query: Option<&str>,
-    body_names: impl IntoIterator<Item = &'a str>,
-    found: &mut [Found],
-) {
-    let in_url = query.is_some_and(|q| {
-        query::parse_pairs(q)
-            .iter()
-            .any(|p| query::names_a_message(&p.name))
-    });
-    if in_url && body_names.into_iter().any(query::names_a_message) {
+///
+/// Review 41: the names are those of every reading of each part (split at `;` too, a multipart body's
+/// fields, a capture's decoded parameters), and messages found in both parts count whatever names
+/// were gathered (a multipart body's text read as URL-encoded named none).
+fn url_and_body(url_names: &[String], body_names: &[String], from_url: usize, found: &mut [Found]) {
+    let named = |names: &[String]| names.iter().any(|n| query::names_a_message(n));
+    let found_in_both = from_url > 0 && found.len() > from_url;
+    if found_in_both || (named(url_names) && named(body_names)) {
         for f in found {
             f.binding
                 .ambiguous
@@ -1225,6 +1236,16 @@ fn tracer_request(n: usize, r: TracerRequest, found: &mut Vec<Found>) {
     {
         push_pairs(&label, &base, q, found);
     }
+    let from_url = found.len() - before;
+    // The URL's names: the raw query's, and the decoded ones SAML-tracer kept (review 41: a `get`
+    // naming a message beside a URL without one).
+    let url_names: Vec<String> = raw
+        .map(query::names_in)
+        .unwrap_or_default()
+        .into_iter()
+        .chain(r.get.iter().flatten().map(|(n, _)| n.clone()))
+        .collect();
+    let body_names: Vec<String> = r.post.iter().flatten().map(|(n, _)| n.clone()).collect();
     if let Some(post) = &r.post {
         let set = post.iter().map(|(n, v)| SetParam::decoded(n, v)).collect();
         let body = BindingParams {
@@ -1233,11 +1254,7 @@ fn tracer_request(n: usize, r: TracerRequest, found: &mut Vec<Found>) {
         };
         push_set(&label, &body, None, set, found);
     }
-    url_and_body(
-        raw,
-        r.post.iter().flatten().map(|(n, _)| n.as_str()),
-        &mut found[before..],
-    );
+    url_and_body(&url_names, &body_names, from_url, &mut found[before..]);
     if found.len() == before
         && let Some(xml) = r.saml.filter(|s| super::blob::looks_like_xml(s))
     {
@@ -1247,16 +1264,7 @@ fn tracer_request(n: usize, r: TracerRequest, found: &mut Vec<Found>) {
         let mut binding = base;
         // A body captured without the message, or a name an SP reads as one in the URL (only a
         // disguised one reaches here: `SAMLResponse]`, `samlresponse`).
-        let disguised = r
-            .get
-            .iter()
-            .flatten()
-            .map(|(n, _)| n.clone())
-            .chain(
-                raw.into_iter()
-                    .flat_map(|q| query::parse_pairs(q).into_iter().map(|p| p.name)),
-            )
-            .any(|n| query::names_a_message(&n));
+        let disguised = url_names.iter().any(|n| query::names_a_message(n));
         if disguised || r.post.as_ref().is_some_and(|p| !p.is_empty()) {
             binding.ambiguous.push(
                 "the request's parameters carry no SAML message: the one SAML-tracer decoded beside them is not what they say was sent".into(),

@@ -1389,6 +1389,16 @@ fn html_ambiguity(text: &str, forms: &[html::Form], carrying: usize) -> Option<S
                     why.join("; ")
                 ));
             }
+            // A copy after a `;` in the action's query, which legacy parsers split off (review 41).
+            let query = query::query_part(action.split('#').next().unwrap_or(action));
+            if query::names_in(query)
+                .iter()
+                .any(|n| query::names_a_message(n))
+            {
+                return Some(
+                    "the form's action URL carries a SAML message beside its fields, after a ';' that legacy form parsers (Python 2, Rack 2) split on".into(),
+                );
+            }
         }
     }
     let mut read = [0usize; query::BINDING_PARAMS.len()];

@@ -147,6 +147,20 @@ pub fn names_a_message(name: &str) -> bool {
     })
 }
 
+/// The (decoded) names a query or form body carries as any SP's parser may split it: on `&`, and on
+/// `;` too, as legacy parsers (Python 2, Rack 2) do (review 41).
+pub fn names_in(text: &str) -> Vec<String> {
+    let mut names: Vec<String> = parse_pairs(text).into_iter().map(|p| p.name).collect();
+    if text.contains(';') {
+        names.extend(
+            parse_pairs(&text.replace(';', "&"))
+                .into_iter()
+                .map(|p| p.name),
+        );
+    }
+    names
+}
+
 /// One character as Java's `String.equalsIgnoreCase` compares it: upper case, then lower case (when
 /// each is one character).
 fn java_fold(c: char) -> char {

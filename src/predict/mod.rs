@@ -435,7 +435,7 @@ fn cloud(i: &Input, out: &mut Predicted) {
         {
             auth0::Outcome::Unknown(
                 auth0::check("undecodable"),
-                "the body was not sent as a URL-encoded form carrying the response (multipart, plain text, another or no media type): samlint does not know what Atlassian's form parser reads of it".into(),
+                "the body was not sent as a URL-encoded form carrying the response (multipart, plain text, another or no media type, a charset other than UTF-8): samlint does not know what Atlassian's form parser reads of it".into(),
             )
         }
         None if i.source.carrier() == crate::source::Carrier::Body
