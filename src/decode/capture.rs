@@ -591,11 +591,7 @@ fn post_body(
         }
         Some(text) if essence == "multipart/form-data" => match multipart_fields(mime, text) {
             Ok(fields) => {
-                let base = BindingParams {
-                    not_urlencoded: true,
-                    ..base.clone()
-                };
-                push_fields(label, &base, &fields, found);
+                push_fields(label, base, &fields, found);
                 if let Some(ps) = pd.params {
                     let from_params = ps
                         .into_iter()
@@ -860,11 +856,7 @@ fn har_entry(
     };
     // Redirect binding: the URL's query.
     let first = found.len();
-    let query = e
-        .request
-        .url
-        .split_once('?')
-        .map(|(_, q)| q.split_once('#').map_or(q, |(a, _)| a));
+    let query = url_query(&e.request.url);
     if let Some(q) = query {
         push_pairs(&label, &base, q, found);
     }
@@ -1187,6 +1179,12 @@ fn url_and_body(url_names: &[String], body_names: &[String], from_url: usize, fo
     }
 }
 
+/// A request URL's query as sent: after its `?`, without the fragment; `None` without a `?`.
+fn url_query(url: &str) -> Option<&str> {
+    url.split_once('?')
+        .map(|(_, q)| q.split_once('#').map_or(q, |(a, _)| a))
+}
+
 fn tracer_request(n: usize, r: TracerRequest, found: &mut Vec<Found>) {
     let method = r.method.to_ascii_uppercase();
     let label = format!(
@@ -1205,10 +1203,7 @@ fn tracer_request(n: usize, r: TracerRequest, found: &mut Vec<Found>) {
         }),
         ..BindingParams::default()
     };
-    let raw = r
-        .url
-        .split_once('?')
-        .map(|(_, q)| q.split_once('#').map_or(q, |(a, _)| a));
+    let raw = url_query(&r.url);
     // SAML-tracer stores parameters already URL-decoded (checked against the raw query). Without
     // them, or when they carry no message, the URL's query is read itself (review 39: a URL carrying
     // a tampered response beside a `saml` or `post` holding the genuine one was not read at all).
