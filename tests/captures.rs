@@ -357,3 +357,54 @@ fn bodies_the_form_parser_does_not_read_as_given_are_not_predicted_accepted() {
     assert_eq!(code, 0, "{v:#}");
     assert_eq!(library(&v, 0).0, "accepted", "{v:#}");
 }
+
+/// Review 41 (F6): SAML-tracer keeps the fields a browser parsed from a multipart form as from a
+/// URL-encoded one; the Content-Type header it recorded says which body the SP's form parser read.
+#[test]
+fn saml_tracer_bodies_are_judged_by_the_content_type_sent() {
+    let d = tempfile::tempdir().unwrap();
+    let (ok, _) = genuine_and_tampered();
+    let tracer = |headers: Value| {
+        json!({"requests": [{"method": "POST", "url": ACS, "requestHeaders": headers,
+            "post": [["SAMLResponse", ok]]}]})
+        .to_string()
+    };
+    let ct = |v: &str| json!({"name": "Content-Type", "value": v});
+    let cases = [
+        (
+            "form",
+            json!([ct("application/x-www-form-urlencoded")]),
+            "accepted",
+            false,
+        ),
+        ("none", json!([]), "accepted", false),
+        (
+            "multipart",
+            json!([ct("multipart/form-data; boundary=b1")]),
+            "unknown",
+            false,
+        ),
+        (
+            "latin1",
+            json!([ct("application/x-www-form-urlencoded; charset=ISO-8859-1")]),
+            "unknown",
+            false,
+        ),
+        ("plain", json!([ct("text/plain")]), "unknown", true),
+        (
+            "two",
+            json!([
+                ct("application/x-www-form-urlencoded"),
+                ct("multipart/form-data; boundary=b")
+            ]),
+            "unknown",
+            true,
+        ),
+    ];
+    for (name, headers, outcome, ambiguous) in cases {
+        let (_, v) = check(d.path(), &format!("tracer-{name}.json"), &tracer(headers));
+        assert_eq!(library(&v, 0).0, outcome, "{name}: {v:#}");
+        // An edited capture is never `valid`: which body was sent is not known.
+        assert_eq!(statuses(&v) != ["valid"], ambiguous, "{name}: {v:#}");
+    }
+}

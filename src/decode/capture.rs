@@ -644,19 +644,7 @@ fn post_body(
     // message (or of which only the parsed fields are known). Anything else is not modelled (review 40:
     // a multipart body known by its fields only, text/plain, JSON, no media type, an empty text
     // beside parsed fields were each predicted accepted).
-    // Express's body-parser refuses a charset other than UTF-8 (415; review 41).
-    let charset_ok = mime.split(';').skip(1).all(|p| {
-        p.split_once('=').is_none_or(|(k, v)| {
-            !k.trim().eq_ignore_ascii_case("charset")
-                || matches!(
-                    v.trim().trim_matches('"').to_ascii_lowercase().as_str(),
-                    "utf-8" | "utf8"
-                )
-        })
-    });
-    let urlencoded = essence == "application/x-www-form-urlencoded"
-        && charset_ok
-        && pd_text_empty.is_none_or(|empty| !empty);
+    let urlencoded = express_urlencoded(mime) && pd_text_empty.is_none_or(|empty| !empty);
     for f in &mut found[first..] {
         f.binding.not_urlencoded |= !urlencoded;
     }
@@ -665,6 +653,23 @@ fn post_body(
             f.binding.ambiguous.push(d.clone());
         }
     }
+}
+
+/// The media type `mime` is a URL-encoded form in UTF-8, the body Express's URL-encoded parser reads
+/// (it refuses another charset with 415; review 41). Compared on type/subtype, never by substring.
+fn express_urlencoded(mime: &str) -> bool {
+    let mut parts = mime.split(';');
+    let essence = parts.next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        && parts.all(|p| {
+            p.split_once('=').is_none_or(|(k, v)| {
+                !k.trim().eq_ignore_ascii_case("charset")
+                    || matches!(
+                        v.trim().trim_matches('"').to_ascii_lowercase().as_str(),
+                        "utf-8" | "utf8"
+                    )
+            })
+        })
 }
 
 /// The binding parameters of a set of (name, value) pairs, sorted: two sets that say the same in any
@@ -1147,6 +1152,13 @@ struct TracerRequest {
     saml: Option<String>,
     #[serde(default, rename = "responseStatus")]
     response_status: Option<serde_json::Value>,
+    /// Only the `Content-Type` headers the browser sent are kept (what says how the body was read).
+    #[serde(
+        default,
+        rename = "requestHeaders",
+        deserialize_with = "content_type_only"
+    )]
+    content_type: Vec<String>,
 }
 
 /// The method as an origin label shows it: a standard one, or "request" (a capture's method is free
@@ -1247,7 +1259,29 @@ fn tracer_request(n: usize, r: TracerRequest, found: &mut Vec<Found>) {
             in_body: true,
             ..base.clone()
         };
+        let first = found.len();
         push_set(&label, &body, None, set, found);
+        // SAML-tracer keeps the fields the browser parsed, from a multipart form as from a URL-encoded
+        // one: the Content-Type header it recorded says which body Express's URL-encoded parser read
+        // (review 41). An export without the header (older, or made by hand) is read as a form's
+        // default; two headers, or a type of which the browser parses no fields, mean an edited capture.
+        let (urlencoded, doubt) = match r.content_type.as_slice() {
+            [] => (true, None),
+            [h] if express_urlencoded(h) => (true, None),
+            [h] => {
+                let essence = h.split(';').next().unwrap_or_default().trim();
+                let form = essence.eq_ignore_ascii_case("multipart/form-data")
+                    || essence.eq_ignore_ascii_case("application/x-www-form-urlencoded");
+                (false, (!form).then_some(
+                    "the body is neither a URL-encoded nor a multipart form: the parsed parameters beside it are not what was sent",
+                ))
+            }
+            [..] => (false, Some("the request has two Content-Type headers")),
+        };
+        for f in &mut found[first..] {
+            f.binding.not_urlencoded |= !urlencoded;
+            f.binding.ambiguous.extend(doubt.map(String::from));
+        }
     }
     url_and_body(&url_names, &body_names, from_url, &mut found[before..]);
     if found.len() == before
