@@ -777,3 +777,74 @@ fn data_center_says_it_assumed_the_certificate() {
     );
     assert!(!text.contains(assumed), "{text}");
 }
+
+/// Review 42: the library parses with @auth0/xmldom 0.1.22, which throws on white space before an end
+/// tag's `>` (XML allows it, canonicalisation drops it: the signatures stay valid) and reads an
+/// astral-plane name or an XHTML script holding a reference into another tree. Each was predicted
+/// accepted; the first is the library's parse error, with the cause, the others are no prediction.
+#[test]
+fn what_the_librarys_parser_reads_otherwise_is_never_predicted_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = fixture("keys/idp-cert.pem");
+    let signed = signed_with(&template(), "keys/idp-key.pem", "keys/idp-cert.pem");
+    let resigned = |from: &str, to: &str| {
+        let t = template();
+        assert!(t.contains(from), "{from}");
+        signed_with(
+            &t.replacen(from, to, 1),
+            "keys/idp-key.pem",
+            "keys/idp-cert.pem",
+        )
+    };
+    let cases = [
+        (
+            "end-tag.xml",
+            signed.replacen("</saml:Audience>", "</saml:Audience\t>", 1),
+            "rejected",
+        ),
+        (
+            "astral.xml",
+            resigned("<saml:Subject>", "<saml:Subject a\u{10000}=\"1\">"),
+            "unknown",
+        ),
+        (
+            "script.xml",
+            resigned(
+                ">Jane</saml:AttributeValue>",
+                "><Script xmlns=\"http://www.w3.org/1999/xhtml\">a &amp; b</Script>Jane</saml:AttributeValue>",
+            ),
+            "unknown",
+        ),
+        // Prefixed, it is no special element to the parser: read as XML.
+        (
+            "prefixed.xml",
+            resigned(
+                ">Jane</saml:AttributeValue>",
+                "><h:script xmlns:h=\"http://www.w3.org/1999/xhtml\">a &amp; b</h:script>Jane</saml:AttributeValue>",
+            ),
+            "accepted",
+        ),
+    ];
+    for (name, xml, outcome) in cases {
+        let p = write_temp(dir.path(), name, xml);
+        let mut a = vec![p, "--idp-cert".into(), cert.clone()];
+        a.extend(connection());
+        let (_, v) = check_json(&args(&a));
+        assert_eq!(v["messages"][0]["signature"]["status"], "valid", "{name}");
+        let cloud = &v["messages"][0]["predictions"][0];
+        assert_eq!(cloud["outcome"], outcome, "{name}: {cloud:#}");
+        if outcome == "rejected" {
+            assert_eq!(
+                cloud["error_description"],
+                "SAMLResponse should be a valid xml"
+            );
+            let mut h = vec!["check".to_string()];
+            h.extend(a);
+            let text = unwrapped(&run(&args(&h)).stdout);
+            assert!(
+                text.contains("why: the end tag of /Response/Assertion/Conditions/AudienceRestriction/Audience has white space before its '>'"),
+                "{text}"
+            );
+        }
+    }
+}

@@ -54,6 +54,15 @@ pub static CHECKS: &[Check] = &[
         ["CORE004", "CORE005", "ATL018"],
         Inferred
     ),
+    // passport-wsfed-saml2 parses the text with @auth0/xmldom 0.1.22, whose reader is not the spec's
+    // (review 42): it throws on some well-formed documents and reads others into another tree.
+    check!(
+        "xml-parse",
+        "utils.parseSamlResponse (@auth0/xmldom 0.1.22)",
+        "SAMLResponse should be a valid xml",
+        [],
+        Inferred
+    ),
     check!(
         "not-a-response",
         "samlp.js validateSamlResponse",
@@ -349,6 +358,8 @@ pub struct Trace {
     pub assumed_certificate: bool,
     /// The signature the library rejects because it canonicalises otherwise than the spec (SIG024).
     pub divergence: Option<Divergence>,
+    /// Why the library answers as it does, where its own text does not say (a parse error's cause).
+    pub why: Option<crate::finding::Msg>,
 }
 
 /// A signature whose content or SignedInfo the library canonicalises into other bytes than the
@@ -526,6 +537,82 @@ pub fn js_date(s: &str) -> Option<i64> {
 }
 
 /// A JavaScript time value: at most 8.64e15 ms either side of the epoch, else an Invalid Date.
+const XHTML_NS: &str = "http://www.w3.org/1999/xhtml";
+
+/// Where @auth0/xmldom 0.1.22 (the library's parser) does not read the well-formed document samlint
+/// parsed (review 42: each was predicted accepted). Its `sax.js`, for the text it is given:
+/// - an end tag is the text between `</` and the next `>`, compared as is with the open element's
+///   name: white space before the `>` (`</saml:Audience >`, which XML allows and canonicalisation
+///   drops) is a fatal error, thrown, and the library answers that the response is no XML;
+/// - a name (element or attribute) must match its pattern, which leaves out the characters above
+///   U+FFFF that XML 1.0 allows: the element is then read as text;
+/// - an unprefixed `script` or `textarea` (any case) in the XHTML namespace is read up to the first
+///   `</script>` / `</textarea>` as raw text when that holds `&` or `<`.
+///
+/// The first is a rejection wherever it is (no other construct makes the reader throw, and none makes
+/// it skip an end tag but the third); the other two read another tree, whose outcome samlint does
+/// not compute. One pass over the elements.
+fn xmldom_reads_otherwise(doc: &Document, text: &str, trace: &mut Trace) -> Option<Outcome> {
+    let mut end_tag = None;
+    for n in doc.root..doc.nodes.len() {
+        let Some(e) = doc.element(n) else { continue };
+        let astral = |s: &str| s.chars().any(|c| u32::from(c) > 0xFFFF);
+        if e.prefix.as_deref().is_some_and(astral)
+            || astral(&e.local)
+            || e.attrs.iter().any(|a| astral(&a.qname))
+        {
+            return Some(Outcome::Unknown(
+                check("xml-parse"),
+                crate::msg!(
+                    "an element or attribute name holds a character above U+FFFF, which XML allows and the library's parser (@auth0/xmldom 0.1.22) does not: it reads the element as text, and samlint does not compute what the library answers then"
+                ),
+            ));
+        }
+        if let Some(end) = e.end_tag {
+            let special = e.prefix.is_none()
+                && e.ns.as_deref() == Some(XHTML_NS)
+                && (e.local.eq_ignore_ascii_case("script")
+                    || e.local.eq_ignore_ascii_case("textarea"));
+            if special
+                && text
+                    .get(e.start_tag.end..end.start)
+                    .is_none_or(|c| c.contains(['&', '<']))
+            {
+                return Some(Outcome::Unknown(
+                    check("xml-parse"),
+                    crate::msg!(
+                        "an XHTML script or textarea element holds markup or a reference, which the library's parser (@auth0/xmldom 0.1.22) reads as raw text: samlint does not compute what the library answers then"
+                    ),
+                ));
+            }
+            let raw = text.get(end.range()).unwrap_or_default();
+            let name = raw
+                .strip_prefix("</")
+                .and_then(|r| r.strip_suffix('>'))
+                .unwrap_or_default();
+            let written = match e.prefix.as_deref() {
+                Some(p) => name
+                    .strip_prefix(p)
+                    .and_then(|r| r.strip_prefix(':'))
+                    .is_some_and(|l| l == e.local),
+                None => name == e.local,
+            };
+            if !written && end_tag.is_none() {
+                end_tag = Some(n);
+            }
+        }
+    }
+    let n = end_tag?;
+    trace.why = Some(crate::msg!(
+        "the end tag of {} has white space before its '>', which XML allows and the library's parser (@auth0/xmldom 0.1.22) does not: it throws",
+        crate::finding::Arg::path(doc.path(n))
+    ));
+    Some(reject(
+        "xml-parse",
+        Text::lit("SAMLResponse should be a valid xml"),
+    ))
+}
+
 fn in_range(ms: i64) -> Option<i64> {
     (ms.abs() <= 8_640_000_000_000_000).then_some(ms)
 }
@@ -543,6 +630,9 @@ pub fn judge(doc: &Document, cfg: &Config, oracle: &dyn Oracle, trace: &mut Trac
             "not-a-response",
             Text::lit("XML is not a valid saml response"),
         );
+    }
+    if let Some(o) = xmldom_reads_otherwise(doc, oracle.text(), trace) {
+        return o;
     }
     let root = doc.root;
     let all: Vec<NodeId> = std::iter::once(root).chain(doc.descendants(root)).collect();

@@ -514,6 +514,7 @@ fn cloud(i: &Input, out: &mut Predicted) {
             confidence: cap(c.confidence),
             check: Some(c.id),
             message: Some(message),
+            reason: trace.why.clone(),
             ..base
         },
         // The library rejects (its bytes differ from those signed), with a text samlint does not
