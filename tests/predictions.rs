@@ -848,3 +848,39 @@ fn what_the_librarys_parser_reads_otherwise_is_never_predicted_accepted() {
         }
     }
 }
+
+/// Review 41 (F7): Express's URL-encoded parser refuses a body over 100 kB (its default) before the
+/// library runs, and Atlassian's limit is not published: a response whose form body would be larger is
+/// no prediction; one below it is judged as before.
+#[test]
+fn a_response_too_large_for_the_default_form_limit_is_not_predicted() {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = fixture("keys/idp-cert.pem");
+    let groups = |n: usize| {
+        let values: String = (0..n)
+            .map(|i| format!("<saml:AttributeValue>/group-{i:05}</saml:AttributeValue>"))
+            .collect();
+        let t = template();
+        let at = t.find("</saml:AttributeStatement>").unwrap();
+        format!(
+            "{}<saml:Attribute Name=\"groups\">{values}</saml:Attribute>{}",
+            &t[..at],
+            &t[at..]
+        )
+    };
+    // Each value is 56 bytes: 1,000 of them make a body of about 80 kB, 1,500 of about 120 kB.
+    for (n, outcome) in [(1000, "accepted"), (1500, "unknown")] {
+        let xml = signed_with(&groups(n), "keys/idp-key.pem", "keys/idp-cert.pem");
+        let p = write_temp(dir.path(), &format!("groups-{n}.xml"), xml);
+        let mut a = vec![p, "--idp-cert".into(), cert.clone()];
+        a.extend(connection());
+        let (_, v) = check_json(&args(&a));
+        assert_eq!(v["messages"][0]["signature"]["status"], "valid", "{n}");
+        let cloud = &v["messages"][0]["predictions"][0];
+        assert_eq!(cloud["outcome"], outcome, "{n}: {cloud:#}");
+        if outcome == "unknown" {
+            let why = cloud["reason"].as_str().unwrap_or_default();
+            assert!(why.contains("above the 100 kB"), "{why}");
+        }
+    }
+}

@@ -352,6 +352,15 @@ pub fn undecodable(s: &Source) -> Option<crate::finding::Msg> {
     Some(crate::finding::Msg::from(why))
 }
 
+/// body-parser's default `limit` for a URL-encoded body: '100kb', 102,400 bytes.
+const EXPRESS_BODY_LIMIT: usize = 100 * 1024;
+
+/// The fewest bytes a form body carrying the response can have: `SAMLResponse=` and the base64 of the
+/// XML (a form escapes its '+', '/' and '=' too, and may carry more fields: this is a floor).
+fn posted_body_floor(s: &Source) -> usize {
+    "SAMLResponse=".len() + s.text.len().div_ceil(3) * 4
+}
+
 /// Auth0's library judged as Atlassian configures it: with one certificate (its `cert`, and its SHA-1
 /// the one thumbprint). Several given (`--idp-cert` twice, a file or metadata with more): judged once
 /// per certificate (review 37: a signature without KeyInfo was checked with the first certificate and
@@ -438,6 +447,15 @@ fn cloud(i: &Input, out: &mut Predicted) {
                 "the body was not sent as a URL-encoded form carrying the response (multipart, plain text, another or no media type, a charset other than UTF-8): samlint does not know what Atlassian's form parser reads of it".into(),
             )
         }
+        // Express's URL-encoded parser refuses a body over its limit (413) before the library runs;
+        // Atlassian's limit is not published (review 41).
+        None if posted_body_floor(i.source) > EXPRESS_BODY_LIMIT => auth0::Outcome::Unknown(
+            auth0::check("undecodable"),
+            crate::msg!(
+                "posted, the form body is at least {} kB, above the 100 kB Express's URL-encoded parser takes by default: samlint does not know the limit Atlassian's ACS sets",
+                crate::finding::Arg::plain(posted_body_floor(i.source).div_ceil(1024))
+            ),
+        ),
         None if i.source.carrier() == crate::source::Carrier::Body
             && i.source.binding.qs_merged =>
         {
