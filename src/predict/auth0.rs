@@ -554,12 +554,16 @@ const XHTML_NS: &str = "http://www.w3.org/1999/xhtml";
 /// not compute. One pass over the elements.
 fn xmldom_reads_otherwise(doc: &Document, text: &str, trace: &mut Trace) -> Option<Outcome> {
     let mut end_tag = None;
+    // A name is written as is (no reference can stand in it): without a four-byte UTF-8 sequence in
+    // the text, no name holds a character above U+FFFF.
+    let any_astral = crate::util::first_byte(text.as_bytes(), |b| b >= 0xF0).is_some();
     for n in doc.root..doc.nodes.len() {
         let Some(e) = doc.element(n) else { continue };
-        let astral = |s: &str| s.chars().any(|c| u32::from(c) > 0xFFFF);
-        if e.prefix.as_deref().is_some_and(astral)
-            || astral(&e.local)
-            || e.attrs.iter().any(|a| astral(&a.qname))
+        let astral = |s: &str| s.bytes().any(|b| b >= 0xF0);
+        if any_astral
+            && (e.prefix.as_deref().is_some_and(astral)
+                || astral(&e.local)
+                || e.attrs.iter().any(|a| astral(&a.qname)))
         {
             return Some(Outcome::Unknown(
                 check("xml-parse"),
