@@ -238,6 +238,12 @@ fn cases() -> Vec<Case> {
         case("xmldom: an XHTML TEXTAREA holding an element", both(&edit(&t, ">Jane</saml:AttributeValue>", "><TEXTAREA xmlns=\"http://www.w3.org/1999/xhtml\">a<b/>c</TEXTAREA>Jane</saml:AttributeValue>"))),
         case("xmldom: an XHTML script of plain text (read as XML)", both(&edit(&t, ">Jane</saml:AttributeValue>", "><script xmlns=\"http://www.w3.org/1999/xhtml\">a b</script>Jane</saml:AttributeValue>"))),
         case("xmldom: a prefixed XHTML script holding a reference (read as XML)", both(&edit(&t, ">Jane</saml:AttributeValue>", "><h:script xmlns:h=\"http://www.w3.org/1999/xhtml\">a &amp; b</h:script>Jane</saml:AttributeValue>"))),
+        // Review 43: an element prefixed xml (xml-crypto declares the prefix; the spec never does),
+        // and xml:* attributes in SignedInfo (the library's parser puts them in no namespace).
+        case("xml-crypto quirk: an element prefixed xml in the signed assertion", quirk("<xml:foo>J</xml:foo>")),
+        case("xml-crypto quirk: an element prefixed xml, both signed", both(&edit(&t, ">Jane</saml:AttributeValue>", "><xml:foo>J</xml:foo></saml:AttributeValue>"))),
+        case("xmldom: xml:lang beside an unqualified attribute on SignedInfo", signed_assertion_with(&t, |x| x.replacen("<ds:SignedInfo>", "<ds:SignedInfo xml:lang=\"en\" zz=\"1\">", 1))),
+        case("xmldom: xml:lang alone on SignedInfo", signed_assertion_with(&t, |x| x.replacen("<ds:SignedInfo>", "<ds:SignedInfo xml:lang=\"en\">", 1))),
         case("xml-crypto quirk: prefixes ordered by localeCompare", quirk("<B:e xmlns:B=\"urn:a\" xmlns:a=\"urn:b\" a:c=\"2\">J</B:e>")),
         case("xml-crypto quirk: an attribute named xmlnsfoo", quirk("<e xmlnsfoo=\"1\">J</e>")),
         case("xml-crypto quirk: a processing instruction without data", quirk("J<?foo?>")),
