@@ -1430,11 +1430,13 @@ fn load(doc: &Document, s: NodeId) -> Result<Loaded, Outcome> {
             // The library reads it as `firstChild.toString()`: a CDATA section, a comment, a processing
             // instruction or an element with its markup, which no decoder takes (review 5,
             // 2026-12-05: predicted accepted; review 7: a comment first).
+            // An empty CDATA section is no node to the library's parser (review 43).
             Some(x)
                 if doc
                     .node(x)
                     .children
-                    .first()
+                    .iter()
+                    .find(|c| !matches!(&doc.node(**c).kind, NodeKind::CData { value } if value.is_empty()))
                     .is_some_and(|c| !matches!(doc.node(*c).kind, NodeKind::Text { .. })) =>
             {
                 return unnamed(
