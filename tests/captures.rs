@@ -391,6 +391,44 @@ fn saml_tracer_bodies_are_judged_by_the_content_type_sent() {
             false,
         ),
         ("plain", json!([ct("text/plain")]), "unknown", true),
+        // body-parser takes `utf-8` alone (review 44).
+        (
+            "utf8",
+            json!([ct("application/x-www-form-urlencoded; charset=utf8")]),
+            "unknown",
+            false,
+        ),
+        (
+            "utf-8",
+            json!([ct("application/x-www-form-urlencoded; charset=UTF-8")]),
+            "accepted",
+            false,
+        ),
+        // Headers not as SAML-tracer writes them: which body was sent is not known (review 44).
+        (
+            "object",
+            json!({"Content-Type": "multipart/form-data; boundary=b"}),
+            "unknown",
+            true,
+        ),
+        (
+            "name-space",
+            json!([{"name": "Content-Type ", "value": "multipart/form-data; boundary=b"}]),
+            "unknown",
+            true,
+        ),
+        (
+            "value-list",
+            json!([{"name": "Content-Type", "value": ["multipart/form-data"]}]),
+            "unknown",
+            true,
+        ),
+        (
+            "nameless",
+            json!([{"value": "multipart/form-data; boundary=b"}]),
+            "unknown",
+            true,
+        ),
         (
             "two",
             json!([

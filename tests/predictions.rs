@@ -868,9 +868,24 @@ fn a_response_too_large_for_the_default_form_limit_is_not_predicted() {
             &t[at..]
         )
     };
-    // Each value is 56 bytes: 1,000 of them make a body of about 80 kB, 1,500 of about 120 kB.
-    for (n, outcome) in [(1000, "accepted"), (1500, "unknown")] {
-        let xml = signed_with(&groups(n), "keys/idp-key.pem", "keys/idp-cert.pem");
+    // Review 44: a browser writes each '+', '/' and '=' of the base64 as three bytes. 60,000 '~' make
+    // a base64 of about 91 kB either way, a '+' in every four characters of it for '~' (a body of
+    // about 131 kB), none for 'a'.
+    let filled = |c: char| {
+        template().replacen(
+            ">Jane</saml:AttributeValue>",
+            &format!(">{}</saml:AttributeValue>", c.to_string().repeat(60_000)),
+            1,
+        )
+    };
+    // Each group value is 56 bytes: 1,000 of them make a body of about 80 kB, 1,500 of about 120 kB.
+    for (n, xml, outcome) in [
+        (1000, groups(1000), "accepted"),
+        (1500, groups(1500), "unknown"),
+        (1, filled('a'), "accepted"),
+        (2, filled('~'), "unknown"),
+    ] {
+        let xml = signed_with(&xml, "keys/idp-key.pem", "keys/idp-cert.pem");
         let p = write_temp(dir.path(), &format!("groups-{n}.xml"), xml);
         let mut a = vec![p, "--idp-cert".into(), cert.clone()];
         a.extend(connection());

@@ -663,11 +663,9 @@ fn express_urlencoded(mime: &str) -> bool {
     essence.eq_ignore_ascii_case("application/x-www-form-urlencoded")
         && parts.all(|p| {
             p.split_once('=').is_none_or(|(k, v)| {
+                // body-parser compares the lowercased charset with `utf-8` alone (review 44: `utf8`).
                 !k.trim().eq_ignore_ascii_case("charset")
-                    || matches!(
-                        v.trim().trim_matches('"').to_ascii_lowercase().as_str(),
-                        "utf-8" | "utf8"
-                    )
+                    || v.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
             })
         })
 }
@@ -1156,9 +1154,48 @@ struct TracerRequest {
     #[serde(
         default,
         rename = "requestHeaders",
-        deserialize_with = "content_type_only"
+        deserialize_with = "tracer_content_type"
     )]
-    content_type: Vec<String>,
+    content_type: ContentTypeLook,
+}
+
+/// The `Content-Type` values of a SAML-tracer header list (at most two distinct ones), and whether the
+/// list is not what SAML-tracer writes (not a list, a header without a string name, a Content-Type
+/// named with white space around it or with a value that is no string): an edited capture, whose
+/// body's media type is not known (review 44).
+#[derive(Default)]
+struct ContentTypeLook {
+    values: Vec<String>,
+    odd: bool,
+}
+
+fn tracer_content_type<'de, D: de::Deserializer<'de>>(d: D) -> Result<ContentTypeLook, D::Error> {
+    use serde_json::Value;
+    let mut out = ContentTypeLook::default();
+    match Value::deserialize(d)? {
+        Value::Null => {}
+        Value::Array(headers) => {
+            for h in &headers {
+                let Some(name) = h.get("name").and_then(Value::as_str) else {
+                    out.odd = true;
+                    continue;
+                };
+                if !name.trim().eq_ignore_ascii_case("content-type") {
+                    continue;
+                }
+                match h.get("value") {
+                    Some(Value::String(v)) if name.eq_ignore_ascii_case("content-type") => {
+                        if out.values.len() < 2 && !out.values.iter().any(|o| o == v) {
+                            out.values.push(v.clone());
+                        }
+                    }
+                    _ => out.odd = true,
+                }
+            }
+        }
+        _ => out.odd = true,
+    }
+    Ok(out)
 }
 
 /// The method as an origin label shows it: a standard one, or "request" (a capture's method is free
@@ -1265,7 +1302,13 @@ fn tracer_request(n: usize, r: TracerRequest, found: &mut Vec<Found>) {
         // one: the Content-Type header it recorded says which body Express's URL-encoded parser read
         // (review 41). An export without the header (older, or made by hand) is read as a form's
         // default; two headers, or a type of which the browser parses no fields, mean an edited capture.
-        let (urlencoded, doubt) = match r.content_type.as_slice() {
+        let (urlencoded, doubt) = match r.content_type.values.as_slice() {
+            _ if r.content_type.odd => (
+                false,
+                Some(
+                    "the request's headers, as the capture holds them, cannot be read: which body was sent is not known",
+                ),
+            ),
             [] => (true, None),
             [h] if express_urlencoded(h) => (true, None),
             [h] => {
