@@ -536,7 +536,7 @@ pub fn js_date(s: &str) -> Option<i64> {
     in_range(((days * 86_400 + h * 3600 + mi * 60 + se - offset_min * 60) * 1000) + ms)
 }
 
-/// A JavaScript time value: at most 8.64e15 ms either side of the epoch, else an Invalid Date.
+/// The XHTML namespace: xmldom reads its `script` and `textarea` otherwise (below).
 const XHTML_NS: &str = "http://www.w3.org/1999/xhtml";
 
 /// Where @auth0/xmldom 0.1.22 (the library's parser) does not read the well-formed document samlint
@@ -617,6 +617,7 @@ fn xmldom_reads_otherwise(doc: &Document, text: &str, trace: &mut Trace) -> Opti
     ))
 }
 
+/// A JavaScript time value: at most 8.64e15 ms either side of the epoch, else an Invalid Date.
 fn in_range(ms: i64) -> Option<i64> {
     (ms.abs() <= 8_640_000_000_000_000).then_some(ms)
 }
