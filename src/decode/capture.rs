@@ -552,12 +552,7 @@ fn post_body(
             h.trim()
         }
     };
-    let essence = mime
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
+    let essence = media_essence(mime).to_ascii_lowercase();
     let first = found.len();
     let pd_text_empty = pd.text.as_deref().map(str::is_empty);
     let params = |found: &mut Vec<Found>, params: Vec<HarParam>| {
@@ -658,16 +653,19 @@ fn post_body(
 /// The media type `mime` is a URL-encoded form in UTF-8, the body Express's URL-encoded parser reads
 /// (it refuses another charset with 415; review 41). Compared on type/subtype, never by substring.
 fn express_urlencoded(mime: &str) -> bool {
-    let mut parts = mime.split(';');
-    let essence = parts.next().unwrap_or_default().trim();
-    essence.eq_ignore_ascii_case("application/x-www-form-urlencoded")
-        && parts.all(|p| {
+    media_essence(mime).eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        && mime.split(';').skip(1).all(|p| {
             p.split_once('=').is_none_or(|(k, v)| {
                 // body-parser compares the lowercased charset with `utf-8` alone (review 44: `utf8`).
                 !k.trim().eq_ignore_ascii_case("charset")
                     || v.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
             })
         })
+}
+
+/// A media type's type/subtype, as written: what comes before its first `;`, trimmed.
+fn media_essence(mime: &str) -> &str {
+    mime.split(';').next().unwrap_or_default().trim()
 }
 
 /// The binding parameters of a set of (name, value) pairs, sorted: two sets that say the same in any
@@ -1026,7 +1024,7 @@ fn push_set(
     b.qs_merged = !b.repeated
         && MESSAGE_PARAMS.iter().any(|m| {
             set.iter()
-                .filter(|p| query::rewritten_names(&p.name)[1] == *m)
+                .filter(|p| query::qs_name(&p.name) == *m)
                 .nth(1)
                 .is_some()
         });
@@ -1312,7 +1310,7 @@ fn tracer_request(n: usize, r: TracerRequest, found: &mut Vec<Found>) {
             [] => (true, None),
             [h] if express_urlencoded(h) => (true, None),
             [h] => {
-                let essence = h.split(';').next().unwrap_or_default().trim();
+                let essence = media_essence(h);
                 let form = essence.eq_ignore_ascii_case("multipart/form-data")
                     || essence.eq_ignore_ascii_case("application/x-www-form-urlencoded");
                 (false, (!form).then_some(

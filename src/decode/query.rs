@@ -134,6 +134,11 @@ pub fn rewritten_names(name: &str) -> [&str; 3] {
     [php, qs, rack]
 }
 
+/// The name Node's `qs` (Express's extended form parser) registers this one under ([`rewritten_names`]).
+pub fn qs_name(name: &str) -> &str {
+    rewritten_names(name)[1]
+}
+
 /// Does some SP's form parser read this (decoded) name as SAMLRequest or SAMLResponse: the name
 /// itself, a rewrite ([`rewritten_names`]) or either in another letter case (as [`ambiguities`] reads
 /// names)? Review 40: a copy under a disguised name in a request's URL, beside one in its body, was
