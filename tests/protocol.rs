@@ -97,6 +97,22 @@ fn audience_destination_recipient() {
     let cert = fixture("keys/idp-cert.pem");
     let (_, v) = check_json(&[&x, "--idp-cert", &cert]);
     assert!(codes(&v).contains(&"ATL003".to_string()), "{:?}", codes(&v));
+    // An Audience with a query after its id is no Atlassian SP entity ID (ATL001), but it names the
+    // connection its id does: no ATL003 when that is the ACS's (review 46), ATL003 when it is not.
+    for (audience, atl003) in [(format!("{SP}?x=1"), false), (format!("{other}?x=1"), true)] {
+        let x = variant(
+            &format!("<saml:Audience>{SP}</saml:Audience>"),
+            &format!("<saml:Audience>{audience}</saml:Audience>"),
+        );
+        let (_, v) = check_json(&[&x, "--idp-cert", &cert]);
+        let c = codes(&v);
+        assert!(c.contains(&"ATL001".to_string()), "{audience}: {c:?}");
+        assert_eq!(
+            c.contains(&"ATL003".to_string()),
+            atl003,
+            "{audience}: {c:?}"
+        );
+    }
     // The ACS without its ?connection= query (pitfall: redirect URI without the query).
     let bare = "https://auth.atlassian.com/login/callback";
     let x = variant(
