@@ -213,9 +213,38 @@ fn big_realm_full(c: &mut Criterion) {
     });
 }
 
+/// A response whose attribute value repeats one letter 8,000 times, redacted as `samlint report`
+/// redacts it (the XML view and the Markdown report): the automata over the values seen must be built
+/// in time linear in them (review 46: a DFA's construction took over two minutes on this input).
+fn redact_repetitive(c: &mut Criterion) {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let t = std::fs::read_to_string(format!(
+        "{root}/fixtures/saml/keycloak-atlassian-unsigned.xml"
+    ))
+    .unwrap()
+    .replace(">Doe<", &format!(">{}<", "A".repeat(8000)));
+    let run = samlint::lint::run(
+        &[t],
+        &mut std::io::empty(),
+        &samlint::lint::Options::default(),
+    );
+    c.bench_function("redact-repetitive-value", |b| {
+        b.iter(|| {
+            samlint::report::markdown::render(
+                &run,
+                samlint::report::markdown::Options {
+                    redact: true,
+                    keep_domains: false,
+                    seed: Some(1),
+                },
+            )
+        })
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30).measurement_time(std::time::Duration::from_secs(3));
-    targets = stages, packs, big_har, big_realm_full
+    targets = stages, packs, big_har, big_realm_full, redact_repetitive
 }
 criterion_main!(benches);

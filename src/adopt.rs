@@ -153,7 +153,7 @@ pub fn baseline(run: &Run) -> String {
                     .get(m.input)
                     .map(|i| i.name.clone())
                     .unwrap_or_default(),
-                within: m.source.origin.0.get(1..).unwrap_or_default().join(" › "),
+                within: m.source.origin.within(),
                 path: f.path.clone().unwrap_or_default(),
             });
         }

@@ -426,6 +426,17 @@ fn parse_at(s: &str) -> Result<crate::lint::AtMode, String> {
 }
 
 impl TrustArgs {
+    /// The files (or pasted values) these options name.
+    fn files(&self) -> Vec<&str> {
+        self.idp_cert
+            .iter()
+            .chain(&self.sp_cert)
+            .chain(&self.sp_key)
+            .chain(&self.idp_metadata)
+            .map(String::as_str)
+            .collect()
+    }
+
     /// Load the trust material; an unusable certificate or metadata file is a usage error (exit 2).
     fn options(&self, limits: Limits, lint: bool) -> Result<crate::lint::Options, String> {
         let verifier = match self.verifier {
@@ -894,6 +905,21 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
             a.common.color,
         );
     }
+    let format_choice = a.format.or(config.format).unwrap_or(Format::Full);
+    // A redacting run (`report`, `--redact`) says which option's file is wrong by its base name and
+    // quotes nothing from it (review 46: `--idp-cert /home/jane.roe/idp.pem`, an element name of a
+    // broken --idp-metadata, a snippet of a --baseline's first line).
+    let redacting = !a.no_redact && (a.redact || format_choice == Format::Markdown);
+    let option_error = |e: crate::error::InputError| {
+        usage_error(
+            if redacting {
+                report::redact::usage_error(&e)
+            } else {
+                e
+            },
+            a.common.color,
+        )
+    };
     let baseline = match a
         .baseline
         .as_deref()
@@ -901,9 +927,8 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
         .transpose()
     {
         Ok(b) => b,
-        Err(e) => return usage_error(e, a.common.color),
+        Err(e) => return option_error(e),
     };
-    let format_choice = a.format.or(config.format).unwrap_or(Format::Full);
     let fail_on = a.fail_on.or(config.fail_on).unwrap_or(Severity::Error);
     let mut out = match Out::open(&a.common.output) {
         Ok(o) => o,
@@ -915,13 +940,18 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
     let opts = match a.trust.options(a.common.limits(), true) {
         Ok(o) => o,
         Err(e) => {
+            let e = if redacting {
+                report::redact::option_files(&e, &a.trust.files())
+            } else {
+                e
+            };
             eprintln!("samlint: {}", crate::util::sanitize(&e));
             return 2;
         }
     };
     let engine = match build_engine(&a.rules, &config) {
         Ok(e) => e,
-        Err(e) => return pack_error(e, a.common.color),
+        Err(e) => return option_error(e.into_input_error()),
     };
     if let Err(e) = rule_patterns(&engine.settings) {
         return usage_error(e, a.common.color);
@@ -1408,7 +1438,7 @@ fn render_decode(run: &Run, a: &DecodeArgs, terminal: bool) -> String {
         struct M<'a> {
             index: usize,
             input: usize,
-            origin: &'a [String],
+            origin: &'a [crate::source::Step],
             encodings: Vec<&'static str>,
             binding: &'a crate::source::BindingParams,
             model: &'a crate::model::Message,
@@ -1636,7 +1666,7 @@ fn fix_one(
         .messages
         .iter()
         .flat_map(|m| {
-            let subject = m.source.origin.0.get(1..).unwrap_or_default().join(" › ");
+            let subject = m.source.origin.within();
             m.findings
                 .iter()
                 .map(move |f| (subject.clone(), f.code, f.severity))
@@ -1743,7 +1773,7 @@ fn fix_one(
     for r in &report {
         let (l, c) = r.finding.span.map_or((1, 1), |s| lines.line_col(s.start));
         let what = match &r.outcome {
-            Outcome::Fixed(d) => format!("  fixed    {}", d.join("; ")),
+            Outcome::Fixed(d) => format!("  fixed    {}", crate::util::one_line(&d.join("; "))),
             Outcome::Manual(h) => format!("  by hand  {}", crate::util::one_line(h)),
         };
         msg.push_str(&format!(

@@ -70,10 +70,12 @@ impl Arg {
         let t = v.trim();
         if crate::report::public::is_public(t) {
             Arg::Public(v)
+        } else if crate::report::redact::is_http_url(t) {
+            // Before the email test: a URL whose query holds an `@` (`?login_hint=jane@corp`) is a
+            // URL, and redacted as one (review 46).
+            Arg::Url(v)
         } else if crate::report::public::looks_like_email(t) {
             Arg::Email(v)
-        } else if t.starts_with("https://") || t.starts_with("http://") {
-            Arg::Url(v)
         } else {
             Arg::Text(v)
         }
@@ -219,6 +221,23 @@ mod sentence_tests {
     use super::*;
     use crate::msg;
 
+    /// Review 46: a value is shown up to [`MAX_ARG_CHARS`] characters, then counted; a value at the
+    /// cap is shown whole.
+    #[test]
+    fn a_long_value_is_shown_capped_and_counted() {
+        let long = "é".repeat(MAX_ARG_CHARS + 4000);
+        let shown = msg!("status {}", Arg::text(long.as_str())).to_string();
+        assert_eq!(
+            shown,
+            format!(
+                "status {}…(4000 more characters)",
+                "é".repeat(MAX_ARG_CHARS)
+            )
+        );
+        let at_cap = "x".repeat(MAX_ARG_CHARS);
+        assert_eq!(msg!("{}", Arg::text(at_cap.as_str())).to_string(), at_cap);
+    }
+
     #[test]
     fn only_an_english_first_word_is_capitalised() {
         let s = |m: Msg| m.sentence().to_string();
@@ -253,12 +272,26 @@ impl From<&'static str> for Msg {
     }
 }
 
+/// The most characters of one input value a message shows.
+pub const MAX_ARG_CHARS: usize = 1000;
+
 impl std::fmt::Display for Msg {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         for p in &self.parts {
             match p {
                 Part::Lit(l) => f.write_str(l)?,
-                Part::Arg(a) => f.write_str(&crate::util::one_line(a.raw()))?,
+                Part::Arg(a) => {
+                    // Capped: a value is quoted in every format and every finding that names it
+                    // (review 46: a 2 MB StatusMessage made a 2 MB GitHub annotation line).
+                    let v = a.raw();
+                    match v.char_indices().nth(MAX_ARG_CHARS) {
+                        Some((cut, _)) => {
+                            f.write_str(&crate::util::one_line(&v[..cut]))?;
+                            write!(f, "…({} more characters)", v[cut..].chars().count())?;
+                        }
+                        None => f.write_str(&crate::util::one_line(v))?,
+                    }
+                }
             }
         }
         Ok(())

@@ -40,9 +40,12 @@ struct Plan {
     appends: Vec<(Span, Vec<String>)>,
 }
 
-/// A JSON string literal.
+/// A JSON string literal, written by the output's one JSON writer ([`crate::util::json_pretty`]):
+/// control and invisible formatting characters (C1, bidi overrides) as `\uXXXX`, the same JSON
+/// string, so that a diff shown in a terminal or CI log is never driven by the export (review 46:
+/// serde_json escapes C0 only, and U+202E reached the diff and the file).
 fn lit(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
+    crate::util::json_pretty(s)
 }
 
 impl Plan {
@@ -432,7 +435,7 @@ pub fn fix_text<'a>(
     let mut plan = Plan::default();
     let mut report = Vec::new();
     for m in subjects {
-        let subject = m.source.origin.0.get(1..).unwrap_or_default().join(" › ");
+        let subject = m.source.origin.within();
         let client = (m.model.kind == crate::model::MessageKind::KeycloakClient)
             .then(|| find(&root, m.model.span))
             .flatten();

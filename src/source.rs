@@ -83,20 +83,100 @@ impl Encoding {
 /// Where a decoded message came from: a list of human-readable steps, outermost first.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[serde(transparent)]
-pub struct Origin(pub Vec<String>);
+pub struct Origin(pub Vec<Step>);
+
+/// One step of an [`Origin`]. A request's step keeps its method and URL apart from its words, so
+/// that a redacted output pseudonymises the URL as a URL (`Redactor::url`), whatever its shape; found
+/// by review 46, a URL read out of a label's text was missed when it was relative or its scheme not
+/// lower-case (`Https://`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    Text(String),
+    /// `entry 14 (POST https://…)`: the words, the method as shown, the request's URL as shown
+    /// ([`crate::decode::query::display_url`]: bounded, since every message of a query carries it).
+    Request {
+        what: String,
+        method: Option<String>,
+        url: Option<String>,
+    },
+}
+
+impl Step {
+    /// The step for a request, its URL shortened as it is shown.
+    pub fn request(what: impl Into<String>, method: Option<&str>, url: Option<&str>) -> Self {
+        Step::Request {
+            what: what.into(),
+            method: method.map(str::to_string),
+            url: url.map(crate::decode::query::display_url),
+        }
+    }
+}
+
+impl From<String> for Step {
+    fn from(s: String) -> Self {
+        Step::Text(s)
+    }
+}
+
+impl From<&str> for Step {
+    fn from(s: &str) -> Self {
+        Step::Text(s.to_string())
+    }
+}
+
+impl From<&String> for Step {
+    fn from(s: &String) -> Self {
+        Step::Text(s.clone())
+    }
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Step::Text(t) => f.write_str(t),
+            Step::Request { what, method, url } => {
+                f.write_str(what)?;
+                match (method, url) {
+                    (Some(m), Some(u)) => write!(f, " ({m} {u})"),
+                    (None, Some(u)) => write!(f, " ({u})"),
+                    (Some(m), None) => write!(f, " ({m})"),
+                    (None, None) => Ok(()),
+                }
+            }
+        }
+    }
+}
+
+impl Serialize for Step {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Step::Text(t) => s.serialize_str(t),
+            other => s.collect_str(other),
+        }
+    }
+}
 
 impl Origin {
     pub fn new(first: impl Into<String>) -> Self {
-        Origin(vec![first.into()])
+        Origin(vec![Step::Text(first.into())])
     }
     #[must_use]
-    pub fn with(&self, step: impl Into<String>) -> Self {
+    pub fn with(&self, step: impl Into<Step>) -> Self {
         let mut o = self.clone();
         o.0.push(step.into());
         o
     }
-    pub fn push(&mut self, step: impl Into<String>) {
+    pub fn push(&mut self, step: impl Into<Step>) {
         self.0.push(step.into());
+    }
+    /// The first step: the input's name.
+    pub fn input(&self) -> String {
+        self.0.first().map(Step::to_string).unwrap_or_default()
+    }
+    /// The steps after the input's name, joined as they are shown (` › `).
+    pub fn within(&self) -> String {
+        let steps: Vec<String> = self.0.iter().skip(1).map(Step::to_string).collect();
+        steps.join(" › ")
     }
 }
 
@@ -107,7 +187,8 @@ impl fmt::Display for Origin {
                 f.write_str(" › ")?;
             }
             // One line: a file name holding a newline would start a line with what follows it.
-            let step = crate::util::sanitize(step);
+            let step = step.to_string();
+            let step = crate::util::sanitize(&step);
             if step.contains('\n') {
                 f.write_str(&step.replace('\n', "\\n"))?;
             } else {

@@ -129,3 +129,62 @@ fn fix_diagnostics_print_no_workflow_command() {
     assert!(o.stderr.contains("y.xml"), "{}", o.stderr);
     assert_eq!(commands(&o.stderr), Vec::<String>::new(), "{}", o.stderr);
 }
+
+/// Review 46: `samlint fix` writes the values it copies (an ACS URL into redirectUris) with the one
+/// JSON writer every output uses: C1 controls and bidi overrides as `\uXXXX` (the same JSON string),
+/// in the diff, in the summary on stderr and in the file it writes, never raw (serde_json escapes C0
+/// only: U+202E, U+0085 and U+009B reached the terminal).
+#[test]
+fn fix_writes_no_c1_control_or_bidi_override_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let evil = "\u{202e}\u{85}\u{9b}31m\u{2066}x";
+    let mut c: Value = serde_json::from_str(&client(
+        "https://auth.atlassian.com/saml/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9",
+    ))
+    .unwrap();
+    c["attributes"]["saml_assertion_consumer_url_post"] = Value::String(format!(
+        "https://auth.atlassian.com/login/callback?connection=saml-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9{evil}"
+    ));
+    c["redirectUris"] = Value::Array(Vec::new());
+    let path = write_temp(
+        dir.path(),
+        "client.json",
+        serde_json::to_string_pretty(&c).unwrap(),
+    );
+    let raw = |s: &str| {
+        s.chars()
+            .filter(|c| matches!(c, '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+            .count()
+    };
+    let diff = run(&["fix", "--diff", &path]);
+    assert!(
+        diff.stdout.contains("\\u202e"),
+        "{}\n{}",
+        diff.stdout,
+        diff.stderr
+    );
+    assert_eq!(
+        raw(&diff.stdout) + raw(&diff.stderr),
+        0,
+        "{}\n{}",
+        diff.stdout,
+        diff.stderr
+    );
+    // The file keeps its own text as it was (the ACS attribute, raw); what fix adds is escaped.
+    let original = std::fs::read_to_string(&path).unwrap();
+    let fixed = run(&["fix", "--in-place", &path]);
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(written.contains("\\u202e"), "{written}");
+    assert_eq!(raw(&written), raw(&original), "{written}");
+    assert_eq!(raw(&fixed.stderr), 0, "{}", fixed.stderr);
+    // The same JSON string: the value Keycloak reads is unchanged.
+    let v: Value = serde_json::from_str(&written).unwrap();
+    assert!(
+        v["redirectUris"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u.as_str().is_some_and(|u| u.ends_with(evil))),
+        "{written}"
+    );
+}

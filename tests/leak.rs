@@ -926,3 +926,147 @@ fn the_review_s_leaks_stay_redacted() {
         }
     }
 }
+
+/// Review 46: values that reached redacted outputs by ways the planted test above did not take: a
+/// request URL in an origin label that is relative (an HTML form's `action="/idp/…"`, a SAML-tracer
+/// request) or whose scheme is not lower-case (`Https://`, `HTTPS://`), which the label's text
+/// scrubbing did not see as a URL; the root element's name of a message of no known kind (JSON
+/// `root`, the human header); a Redirect binding's `SigAlg` (JSON `binding.sig_alg`). Each is in the
+/// unredacted JSON (so that finding none below proves something) and in no redacted output, in any
+/// format.
+#[test]
+fn review_46_origin_urls_root_names_and_sigalg_stay_redacted() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let read = |rel: &str| std::fs::read_to_string(fixture(rel)).unwrap();
+    let b64 = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD
+            .encode(read("saml/keycloak-atlassian-unsigned.xml").trim_end())
+    };
+    let form = |action: &str| {
+        format!(
+            "<html><body><form method=\"post\" action=\"{action}\"><input type=\"hidden\" name=\"SAMLResponse\" value=\"{b64}\"></form></body></html>"
+        )
+    };
+    let mut inputs: Vec<String> = vec![
+        write_temp(
+            d,
+            "relative.html",
+            form("/idp/profile/zqlk.roe/SAML2/POST/SSO?login_hint=zqlkhint&amp;sid=zq1"),
+        ),
+        write_temp(
+            d,
+            "upper.html",
+            form("HTTPS://zqlk-idp.test/zqlk.roe/acs?login_hint=zqlkhint"),
+        ),
+        write_temp(
+            d,
+            "root.xml",
+            "<zqlkRoot xmlns=\"urn:zqlkns\" ID=\"_x\" Version=\"2.0\"/>",
+        ),
+    ];
+    let mut h: serde_json::Value =
+        serde_json::from_str(&read("har/sp-initiated-login.har")).unwrap();
+    let url = h["log"]["entries"][3]["request"]["url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    h["log"]["entries"][3]["request"]["url"] = format!(
+        "Https{}&zqlkparam=zqlkvalue",
+        url.trim_start_matches("https")
+    )
+    .into();
+    inputs.push(write_temp(d, "mixed.har", h.to_string()));
+    let mut t: serde_json::Value =
+        serde_json::from_str(&read("tracer/saml-tracer-export.json")).unwrap();
+    t["requests"][1]["url"] = "/zqlkrel/zqlk.roe/acs?connection=saml-1&q=zqlkq".into();
+    inputs.push(write_temp(d, "tracer.json", t.to_string()));
+    inputs.push(format!(
+        "{}&SigAlg=http%3A%2F%2Fzqlkalg.test%2Fx&Signature=AAAA",
+        read("saml/authn-request-redirect.url").trim()
+    ));
+    for input in &inputs {
+        let plain = run(&["check", "--isolated", "--format", "json", input]);
+        assert!(
+            plain.stdout.contains("zqlk"),
+            "{input}: zqlk not in the unredacted output\n{}{}",
+            plain.stdout,
+            plain.stderr
+        );
+        let mut outputs = vec![("report".to_string(), run(&["report", "--isolated", input]))];
+        for f in ["full", "concise", "json", "sarif", "junit", "github"] {
+            outputs.push((
+                format!("--redact --format {f}"),
+                run(&["check", "--isolated", "--redact", "--format", f, input]),
+            ));
+        }
+        for (name, o) in outputs {
+            assert!(
+                matches!(o.code, 0..=1),
+                "{name} {input}: exit {}\n{}",
+                o.code,
+                o.stderr
+            );
+            for (stream, text) in [("stdout", &o.stdout), ("stderr", &o.stderr)] {
+                assert!(
+                    !text.to_lowercase().contains("zq"),
+                    "{name} {input}: planted value on {stream}:\n{text}"
+                );
+            }
+        }
+    }
+}
+
+/// Review 46: an error about a file an option names says, in a redacting run, which option's file is
+/// wrong, by its extension (as a redacted key origin does: a path names its user), and quotes and
+/// shows nothing from it; without redaction it names the path.
+#[test]
+fn review_46_option_file_errors_name_no_path_and_quote_nothing_when_redacted() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("zqlk.roe");
+    std::fs::create_dir_all(&home).unwrap();
+    let bad_cert = write_temp(&home, "idp.pem", "not a certificate");
+    let broken_md = write_temp(
+        &home,
+        "md.xml",
+        "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\"><zqlkElem></md:EntityDescriptor>",
+    );
+    let xml = fixture("saml/keycloak-atlassian-ok.xml");
+    let baseline = write_temp(&home, "baseline.json", "<zqlkResponse/>");
+    // The option, and what the error says to name it.
+    let cases: Vec<(&str, &str, Vec<&str>)> = vec![
+        ("--idp-cert", "--idp-cert", vec!["--idp-cert", &bad_cert]),
+        ("--sp-key", "--sp-key", vec!["--sp-key", &bad_cert]),
+        (
+            "--idp-metadata",
+            "--idp-metadata",
+            vec!["--idp-metadata", &broken_md],
+        ),
+        ("--baseline", "--baseline", vec!["--baseline", &baseline]),
+        ("--pack", "rule pack", vec!["--pack", &baseline]),
+    ];
+    for (flag, said, args) in cases {
+        let with = |pre: &[&str]| {
+            let mut a: Vec<&str> = pre.to_vec();
+            a.extend(["--isolated", xml.as_str()]);
+            a.extend(args.iter().copied());
+            run(&a)
+        };
+        let plain = with(&["check"]);
+        assert_eq!(plain.code, 2, "{flag}: {}", plain.stderr);
+        assert!(plain.stderr.contains("zqlk"), "{flag}: {}", plain.stderr);
+        for (name, o) in [
+            ("report", with(&["report"])),
+            ("--redact", with(&["check", "--redact"])),
+        ] {
+            assert_eq!(o.code, 2, "{flag} {name}: {}", o.stderr);
+            assert!(o.stderr.contains(said), "{flag} {name}: {}", o.stderr);
+            assert!(
+                !o.stderr.contains("zqlk"),
+                "{flag} {name}: the path or the file's content on stderr:\n{}",
+                o.stderr
+            );
+        }
+    }
+}

@@ -5,7 +5,7 @@
 //! carry `SAMLResponse` / `SAMLRequest` are kept.
 
 use super::query::{self, MESSAGE_PARAMS};
-use crate::source::BindingParams;
+use crate::source::{BindingParams, Step};
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
@@ -14,7 +14,7 @@ use std::fmt;
 #[derive(Debug, Clone)]
 pub struct Found {
     /// e.g. `entry 14 (POST https://…)`.
-    pub label: String,
+    pub label: crate::source::Step,
     pub binding: BindingParams,
     /// The message parameter's value; `form_encoded` when it is the raw value from a query or body.
     pub value: FoundValue,
@@ -81,7 +81,7 @@ pub fn scan<R: std::io::Read>(reader: R) -> Result<Scan, serde_json::Error> {
                 .map(|(n, v)| SetParam::decoded(n, v))
                 .collect();
             push_set(
-                "parameters",
+                &Step::from("parameters"),
                 &BindingParams::default(),
                 raw,
                 set,
@@ -521,7 +521,7 @@ fn har_event(n: usize, e: &HarEntry) -> Option<CaptureEvent> {
 /// capture whose parsed and raw bodies differ has been edited, and which copy an SP reads is the raw
 /// one). A body samlint cannot read gives the parsed parameters, marked ambiguous.
 fn post_body(
-    label: &str,
+    label: &Step,
     base: &BindingParams,
     pd: HarPostData,
     headers: &[String],
@@ -841,10 +841,10 @@ fn har_entry(
         events.push(ev);
     }
     let method = e.request.method.to_ascii_uppercase();
-    let label = format!(
-        "entry {n} ({} {})",
-        label_method(&method),
-        query::display_url(&e.request.url)
+    let label = Step::request(
+        format!("entry {n}"),
+        Some(label_method(&method)),
+        Some(&e.request.url),
     );
     let base = BindingParams {
         // No method given is an unknown one, not one that is no POST (review 40).
@@ -932,23 +932,23 @@ fn har_entry(
 
 /// Collect the SAML parameters of a raw query string or form body (a pasted URL or body).
 pub fn push_pairs_pub(base: &BindingParams, raw: &str, found: &mut Vec<Found>) {
-    let label = if base.url.is_some() {
+    let label = Step::from(if base.url.is_some() {
         "query"
     } else {
         "parameters"
-    };
+    });
     let before = found.len();
-    push_pairs(label, base, raw, found);
+    push_pairs(&label, base, raw, found);
     // A pasted value names only the parameter, not a request.
     for f in found.iter_mut().skip(before) {
-        f.label = label.to_string();
+        f.label = label.clone();
     }
 }
 
 /// Collect the SAML parameters of a set of fields whose names and values arrived decoded (an HTML form,
 /// the lines of a devtools Payload view).
 pub fn push_fields(
-    label: &str,
+    label: &Step,
     base: &BindingParams,
     fields: &[(String, String)],
     found: &mut Vec<Found>,
@@ -960,7 +960,7 @@ pub fn push_fields(
     push_set(label, base, None, set, found);
 }
 
-fn push_pairs(label: &str, base: &BindingParams, raw: &str, found: &mut Vec<Found>) {
+fn push_pairs(label: &Step, base: &BindingParams, raw: &str, found: &mut Vec<Found>) {
     let set = query::parse_pairs(raw)
         .into_iter()
         .map(|p| SetParam {
@@ -1004,7 +1004,7 @@ impl SetParam {
 /// which a binding parameter repeats (or hides behind an encoded name, or carries both a request and a
 /// response) is marked ambiguous on every message it carries.
 fn push_set(
-    label: &str,
+    label: &Step,
     base: &BindingParams,
     raw: Option<&str>,
     set: Vec<SetParam>,
@@ -1098,7 +1098,7 @@ fn push_set(
             b.url = url.take();
             b.parameter = Some(p.name);
             found.push(Found {
-                label: label.to_string(),
+                label: label.clone(),
                 binding: b,
                 value: FoundValue::Encoded {
                     value: p.message_value,
@@ -1234,10 +1234,10 @@ fn url_query(url: &str) -> Option<&str> {
 
 fn tracer_request(n: usize, r: TracerRequest, found: &mut Vec<Found>) {
     let method = r.method.to_ascii_uppercase();
-    let label = format!(
-        "request {n} ({} {})",
-        label_method(&method),
-        query::display_url(&r.url)
+    let label = Step::request(
+        format!("request {n}"),
+        Some(label_method(&method)),
+        Some(&r.url),
     );
     let before = found.len();
     let base = BindingParams {
@@ -1411,6 +1411,7 @@ mod tests {
         assert!(
             s.found[0]
                 .label
+                .to_string()
                 .starts_with("entry 2 (GET https://idp/sso?SAMLRequest=abc%2B")
         );
         assert_eq!(s.found[0].binding.sig_alg.as_deref(), Some("s"));

@@ -1122,7 +1122,7 @@ fn from_text(
     if let Some(fields) = query::field_lines(trimmed) {
         let mut found = Vec::new();
         capture::push_fields(
-            "Payload view",
+            &crate::source::Step::from("Payload view"),
             &BindingParams::default(),
             &fields,
             &mut found,
@@ -1273,17 +1273,15 @@ fn from_html(
     let mut found = Vec::new();
     let several = carrying.len() > 1;
     for (k, f) in carrying.iter().enumerate() {
-        let mut label = if several {
-            format!("HTML form {}", k + 1)
-        } else {
-            "HTML form".to_string()
-        };
-        match (&f.method, &f.action) {
-            (Some(m), Some(a)) => label.push_str(&format!(" ({m} {})", query::display_url(a))),
-            (None, Some(a)) => label.push_str(&format!(" ({})", query::display_url(a))),
-            (Some(m), None) => label.push_str(&format!(" ({m})")),
-            (None, None) => {}
-        }
+        let label = crate::source::Step::request(
+            if several {
+                format!("HTML form {}", k + 1)
+            } else {
+                "HTML form".to_string()
+            },
+            f.method.as_deref(),
+            f.action.as_deref(),
+        );
         // A POST form's fields are its body (review 39: without this the page's response was taken
         // as carried in the action URL's query, and predicted rejected); a form without a method is
         // a GET, whose fields a browser sends in the URL's query.

@@ -619,13 +619,13 @@ pub fn concise_findings(m: &Linted, show_infos: bool) -> String {
     if m.is_keycloak() {
         // A Keycloak export: `file:line:col:` first, in the file itself (editors jump to it), then the
         // client or realm the finding belongs to.
-        let file = m.source.origin.0.first().map_or("", String::as_str);
-        let subject = m.source.origin.0.get(1..).unwrap_or_default().join(" › ");
+        let file = m.source.origin.input();
+        let subject = m.source.origin.within();
         for f in &findings {
             let (line, col) = f.span.map_or((1, 1), |s| m.source.line_col(s.start));
             out.push_str(&format!(
                 "{}:{line}:{col}: {}[{}] {} ({})\n",
-                sanitize(file),
+                sanitize(&file),
                 f.severity,
                 f.code,
                 f.message,

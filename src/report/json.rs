@@ -56,7 +56,7 @@ pub struct ErrorOut {
 pub struct MessageOut<'a> {
     pub index: usize,
     pub input: usize,
-    pub origin: &'a [String],
+    pub origin: &'a [crate::source::Step],
     pub kind: &'static str,
     /// Root element's local name (useful when kind is Other).
     pub root: &'a str,
@@ -137,7 +137,7 @@ pub fn build(run: &Run) -> Report<'_> {
                         .origin
                         .0
                         .iter()
-                        .map(|s| crate::util::one_line(s))
+                        .map(|s| crate::util::one_line(&s.to_string()))
                         .collect(),
                     location: match (&e.text, e.span) {
                         (Some(t), Some(s)) => {

@@ -302,15 +302,8 @@ pub fn render(run: &Run, opts: Options) -> String {
             let _ = writeln!(o, "### {}. {} {} {}\n", n + 1, f.severity, f.code, f.name);
             let _ = writeln!(o, "> {}\n", md_escape(&f.message.to_string()));
             let _ = writeln!(o, "**Fix:** {}\n", md_escape(&f.help));
-            let origin = red(&m
-                .source
-                .origin
-                .0
-                .iter()
-                .skip(1)
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(" › "));
+            // Already redacted with the run (a second pass pseudonymised the pseudonyms).
+            let origin = crate::util::sanitize(&m.source.origin.within()).into_owned();
             let _ = writeln!(
                 o,
                 "**Where:** message {} ({}){}{}\n",

@@ -117,7 +117,11 @@ impl Redactor {
             let p = format!("#{}", self.id(id));
             return self.remember(t, p);
         }
-        let p = if let Some((_, domain)) = t
+        // A URL before an email: one whose query holds an `@` (`?login_hint=jane@corp`) is a URL
+        // (review 46: it was made an email address, and a rule about the URL lost its diagnosis).
+        let p = if is_http_url(t) {
+            self.url(t)
+        } else if let Some((_, domain)) = t
             .split_once('@')
             .filter(|_| crate::report::public::looks_like_email(t))
         {
@@ -127,8 +131,6 @@ impl Redactor {
                 format!("domain-{}.example", self.tag("domain", domain))
             };
             format!("user-{}@{d}", self.tag("user", t))
-        } else if t.starts_with("http://") || t.starts_with("https://") {
-            self.url(t)
         } else if let Some(rest) = t.strip_prefix('/') {
             let parts: Vec<String> = rest
                 .split('/')
@@ -180,6 +182,20 @@ impl Redactor {
 
     /// An HTTP method from a capture: a standard one as it is; anything else (a HAR is free text)
     /// withheld.
+    /// A step of an origin chain: a request's URL (as shown: shortened) as [`Self::url`] redacts a
+    /// URL, relative or not, in any case of its scheme; any other step as free text.
+    pub fn step(&mut self, s: &crate::source::Step) -> crate::source::Step {
+        use crate::source::Step;
+        match s {
+            Step::Text(t) => Step::Text(self.text(t)),
+            Step::Request { what, method, url } => Step::Request {
+                what: self.text(what),
+                method: method.as_deref().map(|m| self.method(m)),
+                url: url.as_deref().map(|u| self.url(u)),
+            },
+        }
+    }
+
     pub fn method(&self, m: &str) -> String {
         if crate::util::is_http_method(m) {
             m.to_string()
@@ -252,22 +268,26 @@ impl Redactor {
         if let Some(p) = self.seen.get(u) {
             return p.clone();
         }
-        let (scheme, rest) = u.split_once("://").unwrap_or(("https", u));
-        let scheme = if scheme.eq_ignore_ascii_case("http") {
-            "http"
-        } else {
-            "https"
+        // A relative URL (an HTML form's action) stays relative: its path and query are redacted
+        // as an absolute URL's are, and it gets no host.
+        let (scheme, rest) = match u.split_once("://") {
+            Some((s, rest)) if s.eq_ignore_ascii_case("http") => (Some("http"), rest),
+            Some((_, rest)) => (Some("https"), rest),
+            None => (None, u),
         };
         let (hostpath, query) = rest.split_once('?').map_or((rest, None), |(a, b)| {
             (a, Some(b.split('#').next().unwrap_or(b)))
         });
-        let (host, path) = hostpath
-            .split_once('/')
-            .map_or((hostpath, ""), |(h, p)| (h, p));
+        let (host, path) = match scheme {
+            Some(_) => hostpath
+                .split_once('/')
+                .map_or((hostpath, ""), |(h, p)| (h, p)),
+            None => ("", hostpath),
+        };
         let atlassian = host == "auth.atlassian.com"
             || host == "id.atlassian.com"
             || host.ends_with(".atlassian.net");
-        let host_out = self.host(host);
+        let host_out = scheme.map(|_| self.host(host));
         let known = [
             "saml",
             "login",
@@ -301,10 +321,12 @@ impl Redactor {
         // A bare origin stays bare: Keycloak exports list `https://auth.atlassian.com` (webOrigins),
         // and free text is redacted by replacing what was seen, so a slash added here would turn
         // every longer URL on that host into `https://auth.atlassian.com//…`.
-        let mut out = if hostpath.contains('/') {
-            format!("{scheme}://{host_out}/{}", path_out.join("/"))
-        } else {
-            format!("{scheme}://{host_out}")
+        let mut out = match (scheme, host_out) {
+            (Some(scheme), Some(host_out)) if hostpath.contains('/') => {
+                format!("{scheme}://{host_out}/{}", path_out.join("/"))
+            }
+            (Some(scheme), Some(host_out)) => format!("{scheme}://{host_out}"),
+            _ => path_out.join("/"),
         };
         if let Some(q) = query {
             let params: Vec<String> = q
@@ -442,7 +464,7 @@ impl Redactor {
             let core = trimmed.trim_end_matches(['.', ';', ':']);
             let punct = &trimmed[core.len()..];
             // A URL shortened for a label (`?user=jroe-…`) is no pseudonym: it is redacted too.
-            let replaced = if core.starts_with("http://") || core.starts_with("https://") {
+            let replaced = if is_http_url(core) {
                 if is_public(core) || self.pseudonyms.contains(core) {
                     core.to_string()
                 } else {
@@ -786,8 +808,13 @@ impl Finder {
             .iter()
             .map(|v| seen.get(v).cloned().unwrap_or_default())
             .collect();
+        // A contiguous NFA, never a DFA: building a DFA follows failure links per state and
+        // byte, quadratic in a value that overlaps itself (review 46: 2,000 `A`s in one attribute
+        // value took 9 s to redact, 8,000 more than two minutes); the NFA is built in time linear
+        // in the values and searches in time linear in the text.
         match aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
             .build(values)
         {
             Ok(ac) => self.levels.push(Level {
@@ -928,6 +955,48 @@ fn key_origin(r: &mut Redactor, k: &crate::verify::cert::Cert) -> String {
     }
 }
 
+/// An error about files options name (`--idp-cert`, `--sp-key`, `--idp-metadata`), as a redacting
+/// run prints it: each file as a redacted key origin names it (`file.pem`: a path names its user),
+/// nothing quoted from it (a broken metadata file's element names), the rest scrubbed as free text
+/// (review 46).
+pub fn option_files(e: &str, files: &[&str]) -> String {
+    let mut files: Vec<&str> = files.iter().copied().filter(|f| !f.is_empty()).collect();
+    // Longest first: a path that is part of a longer one is not replaced inside it.
+    files.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    let mut s = e.to_string();
+    for f in files {
+        s = s.replace(f, &format!("file{}", extension(f)));
+    }
+    Redactor::new(None).text(&withhold_quoted(&s))
+}
+
+/// A usage error about a file an option names (`--baseline`, `--pack`), as a redacting run prints
+/// it: the file as [`option_files`] names it, nothing quoted from it, and no snippet of it.
+pub fn usage_error(e: &crate::error::InputError) -> crate::error::InputError {
+    let mut r = Redactor::new(None);
+    let mut out = e.clone();
+    out.text = None;
+    out.span = None;
+    out.kind = r.error_kind(&e.kind);
+    if let Some(first) = out.origin.0.first_mut() {
+        let name = first.to_string();
+        // samlint's own words (`stdin`, `--docs-url`) stay; a path is named by its extension.
+        if !name.starts_with("--") && name != "stdin" {
+            *first = format!("file{}", extension(&name)).into();
+        }
+    }
+    for step in out.origin.0.iter_mut().skip(1) {
+        *step = r.step(step);
+    }
+    out
+}
+
+/// `http://` or `https://` first, in any case (`Https://` is the same URL to a browser; review 46).
+pub fn is_http_url(s: &str) -> bool {
+    let starts = |p: &str| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+    starts("http://") || starts("https://")
+}
+
 /// [`run`] with a given redactor, which keeps what it learned (the Markdown report redacts the XML and
 /// JSON views with the same pseudonyms).
 pub fn run_with(original: &crate::lint::Run, r: &mut Redactor) -> crate::lint::Run {
@@ -939,11 +1008,12 @@ pub fn run_with(original: &crate::lint::Run, r: &mut Redactor) -> crate::lint::R
         if !m.doc.is_empty() || learned.insert(text) {
             r.learn_source(&m.doc, &m.source.text);
         }
-        for v in [&m.source.binding.relay_state, &m.source.binding.url]
-            .into_iter()
-            .flatten()
-        {
+        if let Some(v) = &m.source.binding.relay_state {
             r.value(v);
+        }
+        // A request's URL is a URL whatever its scheme's case, or none (a form's relative action).
+        if let Some(u) = &m.source.binding.url {
+            r.url(u);
         }
     }
     let mut out = original.clone();
@@ -978,14 +1048,20 @@ pub fn run_with(original: &crate::lint::Run, r: &mut Redactor) -> crate::lint::R
     }
     for m in &mut out.messages {
         if let (Some(first), Some(n)) = (m.source.origin.0.first_mut(), name_of(m.input)) {
-            *first = n;
+            *first = n.into();
         }
         for step in m.source.origin.0.iter_mut().skip(1) {
-            *step = r.text(step);
+            *step = r.step(step);
         }
+        // The root element's name, as the XML view and element paths show it (review 46: the
+        // JSON report's `root` and the human header of a message of no known kind printed it).
+        m.model.root_name = r.name("n-", &m.model.root_name, KNOWN_ELEMENTS);
         let b = &mut m.source.binding;
         b.url = b.url.as_deref().map(|u| r.url(u));
         b.relay_state = b.relay_state.as_deref().map(|v| r.value(v));
+        // An algorithm URI is a public constant; anything else in SigAlg came from the input
+        // (review 46: it was printed verbatim).
+        b.sig_alg = b.sig_alg.as_deref().map(|a| r.value(a));
         b.raw_query = None;
         b.method = b.method.as_deref().map(|m| r.method(m));
         b.time = b.time.as_deref().map(|t| r.time(t));
@@ -1040,10 +1116,10 @@ pub fn run_with(original: &crate::lint::Run, r: &mut Redactor) -> crate::lint::R
             e.span = None;
             e.kind = r.error_kind(&e.kind);
             if let (Some(first), Some(n)) = (e.origin.0.first_mut(), &n) {
-                *first = n.clone();
+                *first = n.into();
             }
             for step in e.origin.0.iter_mut().skip(1) {
-                *step = r.text(step);
+                *step = r.step(step);
             }
         }
     }
@@ -1219,6 +1295,9 @@ const KNOWN_ATTRIBUTES: &[&str] = &[
     "IsPassive",
     "AllowCreate",
     "ProviderName",
+    "ProviderID",
+    "Loc",
+    "GetComplete",
     "Comparison",
     "Reason",
     "PrefixList",
@@ -1233,6 +1312,46 @@ const KNOWN_ATTRIBUTES: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Arg;
+    use crate::msg;
+
+    /// Review 46: a URL whose query holds an `@` is redacted as a URL (its host, path and parameter
+    /// names kept as a URL's are), not as an email address; in any case of its scheme.
+    #[test]
+    fn a_url_with_an_at_in_its_query_is_a_url() {
+        let mut r = Redactor::new(Some(1));
+        for u in [
+            "https://auth.atlassian.com/login/callback?connection=saml-1&login_hint=jane@corp.test",
+            "Https://auth.atlassian.com/login/callback?connection=saml-1&login_hint=jane@corp.test",
+        ] {
+            let v = r.value(u);
+            assert!(
+                v.starts_with("https://auth.atlassian.com/login/callback?connection=saml-conn-"),
+                "{v}"
+            );
+            assert!(!v.contains("jane") && !v.contains("user-"), "{v}");
+        }
+        let m = msg!("{}", Arg::value("https://x.test/a?u=jane@corp.test"));
+        assert!(matches!(m.args().next(), Some(Arg::Url(_))));
+    }
+
+    /// Review 46: the values are searched by contiguous NFAs. A DFA's construction follows failure
+    /// links for every state and byte, quadratic in a value that overlaps itself: 2,000 `A`s in one
+    /// attribute value took 9 s to redact and 8,000 over two minutes (benches/pipeline.rs
+    /// `redact-repetitive-value` times it). Leftmost-longest replacement is unchanged (the test
+    /// below).
+    #[test]
+    fn values_are_searched_by_contiguous_nfas() {
+        let mut r = Redactor::new(Some(1));
+        r.value(&"A".repeat(5000));
+        r.value("jane@corp.test");
+        let out = r.text(&format!("x {} y jane@corp.test", "A".repeat(5000)));
+        assert!(!out.contains("AAAA") && !out.contains("jane"), "{out}");
+        assert!(!r.finder.levels.is_empty());
+        for l in &r.finder.levels {
+            assert_eq!(l.ac.kind(), aho_corasick::AhoCorasickKind::ContiguousNFA);
+        }
+    }
 
     /// Values added in batches between texts (the levels merge as they grow) replace exactly what one
     /// automaton over all of them replaces, leftmost-longest, on generated texts over a small

@@ -74,7 +74,7 @@ pub fn finding_fingerprint(
         f.code,
         uri.as_deref()
             .unwrap_or_else(|| run.inputs.get(m.input).map_or("", |i| i.name.as_str())),
-        &m.source.origin.0.get(1..).unwrap_or_default().join(" › "),
+        &m.source.origin.within(),
         // A Keycloak list's items by name, not position (a reordered export keeps its fingerprints).
         f.key.as_deref().or(f.path.as_deref()).unwrap_or_default(),
     ])

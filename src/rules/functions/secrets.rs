@@ -62,8 +62,10 @@ fn walk(n: &Node, path: &str, in_credentials: bool, skip_saml: bool, out: &mut V
                         _ => false,
                     };
                     if present {
+                        // The key is one of Keycloak's own (`is_secret_key` matches exactly), so it is
+                        // shown under --redact too (review 46: `clientSecret` became a pseudonym).
                         out.push(
-                            Hit::new(msg!("`{}` holds a secret", Arg::value(&e.key)))
+                            Hit::new(msg!("`{}` holds a secret", Arg::plain(&e.key)))
                                 .at(e.node.span)
                                 .value("[secret]")
                                 .path(p.clone()),
