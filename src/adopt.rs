@@ -17,9 +17,32 @@ pub struct Note {
     pub at: Option<(String, usize)>,
     pub warning: bool,
     pub text: String,
+    /// The note as a redacting run (`report`, `--redact`) prints it: samlint's words and rule codes
+    /// only. A suppression names a client, a file glob and a reason, and a baseline entry an input's
+    /// path, a request URL and element paths (review 47: a redacted output printed them, and so tied a
+    /// pseudonym back to the connection id it hides).
+    pub redacted: String,
 }
 
 impl Note {
+    /// The note as a redacting run prints it: [`Note::redacted`], and the config file it is about by
+    /// its extension (a path names its user).
+    pub fn redact(&self) -> Note {
+        Note {
+            at: self.at.as_ref().map(|(f, l)| {
+                let ext = std::path::Path::new(f)
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .filter(|e| matches!(*e, "yaml" | "yml"))
+                    .map(|e| format!(".{e}"))
+                    .unwrap_or_default();
+                (format!("config{ext}"), *l)
+            }),
+            warning: self.warning,
+            text: self.redacted.clone(),
+            redacted: self.redacted.clone(),
+        }
+    }
     /// `samlint.yaml:12: warning: …` or `samlint: …`.
     pub fn line(&self) -> String {
         let level = if self.warning { "warning: " } else { "" };
@@ -87,6 +110,12 @@ pub fn suppress(run: &mut Run, suppressions: &[Suppression], today: &str) -> Vec
                     if expired_hits[i] == 1 { "is" } else { "are" },
                     crate::util::one_line(&s.reason)
                 ),
+                redacted: format!(
+                    "a suppression of {} expired: {} it covered {} reported again",
+                    crate::util::one_line(&s.rule),
+                    plural(expired_hits[i], "finding"),
+                    if expired_hits[i] == 1 { "is" } else { "are" },
+                ),
             });
         } else if used[i] == 0 {
             notes.push(Note {
@@ -95,6 +124,10 @@ pub fn suppress(run: &mut Run, suppressions: &[Suppression], today: &str) -> Vec
                 text: format!(
                     "the suppression of {} matched no finding: remove it",
                     s.describe()
+                ),
+                redacted: format!(
+                    "a suppression of {} matched no finding: remove it",
+                    crate::util::one_line(&s.rule)
                 ),
             });
         }
@@ -243,6 +276,11 @@ pub fn apply_baseline(run: &mut Run, b: &Baseline, file: &str) -> Vec<Note> {
             crate::util::one_line(file),
             gone.len()
         ),
+        redacted: format!(
+            "{} in the baseline (not reported); {} no longer found",
+            plural(baselined, "finding"),
+            gone.len()
+        ),
     }];
     for e in gone {
         notes.push(Note {
@@ -251,6 +289,10 @@ pub fn apply_baseline(run: &mut Run, b: &Baseline, file: &str) -> Vec<Note> {
             text: format!(
                 "baselined and gone (fixed, or no longer linted): {}; --write-baseline drops it",
                 e.describe()
+            ),
+            redacted: format!(
+                "baselined and gone (fixed, or no longer linted): {} (run without redaction to see where); --write-baseline drops it",
+                crate::util::one_line(&e.code)
             ),
         });
     }

@@ -888,7 +888,20 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
     // Settings: flags and SAMLINT_FORMAT, then samlint.yaml, then defaults.
     let config = match load_config(&a.config, a.isolated) {
         Ok(c) => c,
-        Err(e) => return usage_error(e.into_input_error(), a.common.color),
+        Err(e) => {
+            // Before the config names a format: `report` and `--redact` redact (review 47: a
+            // broken samlint.yaml's snippet showed its suppressions' clients and reasons).
+            let e = e.into_input_error();
+            let redacting = !a.no_redact && (a.redact || a.format == Some(Format::Markdown));
+            return usage_error(
+                if redacting {
+                    report::redact::usage_error(&e)
+                } else {
+                    e
+                },
+                a.common.color,
+            );
+        }
     };
     let docs_url = a.docs_url.clone().or(config.docs_url.clone());
     if let Some(u) = &docs_url
@@ -933,6 +946,11 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
     let mut out = match Out::open(&a.common.output) {
         Ok(o) => o,
         Err(e) => {
+            let e = e.to_string();
+            let e = match (&a.common.output, redacting) {
+                (Some(p), true) => report::redact::option_files(&e, &[&p.to_string_lossy()]),
+                _ => e,
+            };
             eprintln!("samlint: {e}");
             return 2;
         }
@@ -988,22 +1006,17 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
     let mut notes = crate::adopt::suppress(&mut run, &config.suppressions, &crate::adopt::today());
     if let Some(path) = &a.write_baseline {
         if let Err(e) = std::fs::write(path, crate::adopt::baseline(&run)) {
-            return usage_error(
-                usage(
-                    &path.display().to_string(),
-                    format!("--write-baseline: cannot write: {e}"),
-                ),
-                a.common.color,
-            );
+            return option_error(usage(
+                &path.display().to_string(),
+                format!("--write-baseline: cannot write: {e}"),
+            ));
         }
+        let n = run.messages.iter().map(|m| m.findings.len()).sum::<usize>();
         notes.push(crate::adopt::Note {
             at: None,
             warning: false,
-            text: format!(
-                "{} written to the baseline {}",
-                run.messages.iter().map(|m| m.findings.len()).sum::<usize>(),
-                path.display()
-            ),
+            text: format!("{n} written to the baseline {}", path.display()),
+            redacted: format!("{n} written to the baseline"),
         });
     }
     if let (Some(b), Some(file)) = (&baseline, &a.baseline) {
@@ -1080,6 +1093,9 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
         report_errors(run, a.common.color);
     }
     let mut text = text;
+    if redacting {
+        notes = notes.iter().map(crate::adopt::Note::redact).collect();
+    }
     for n in &notes {
         if format == Format::Github && !a.statistics {
             text.push_str(&n.annotation());
@@ -1715,16 +1731,35 @@ fn fix_one(
         if changed {
             // Secrets masked on both sides (byte for byte: the lines still pair up), so that the
             // context lines around a change never print a private key.
+            // Control and invisible formatting characters (C1, bidi overrides) as the `\uXXXX` escapes
+            // that mean the same in a JSON string, on both sides, so that a diff shown in a terminal
+            // or CI log is never driven by the export (review 47); a carriage return ending a line
+            // stays (CRLF files), one inside a line is escaped too.
+            let visible = |s: &str| -> String {
+                let mut out = String::with_capacity(s.len());
+                let mut it = s.chars().peekable();
+                while let Some(c) = it.next() {
+                    if c == '\r' && it.peek() == Some(&'\n') {
+                        out.push(c);
+                    } else if crate::util::is_bad_control(c) {
+                        out.push_str(&format!("\\u{:04x}", c as u32));
+                    } else {
+                        out.push(c);
+                    }
+                }
+                out
+            };
             let (before, after) = (
-                crate::keycloak::mask_secrets(text),
-                crate::keycloak::mask_secrets(&fixed_text),
+                visible(&crate::keycloak::mask_secrets(text)),
+                visible(&crate::keycloak::mask_secrets(&fixed_text)),
             );
-            let diff = similar::TextDiff::from_lines(before.as_ref(), after.as_ref());
+            let diff = similar::TextDiff::from_lines(before.as_str(), after.as_str());
+            let shown = crate::util::sanitize(name);
             out.push_str(
                 &diff
                     .unified_diff()
                     .context_radius(2)
-                    .header(&format!("a/{name}"), &format!("b/{name}"))
+                    .header(&format!("a/{shown}"), &format!("b/{shown}"))
                     .to_string(),
             );
         }

@@ -632,13 +632,13 @@ fn globs(patterns: &[String]) -> Option<globset::GlobSet> {
 }
 
 /// A realm's name as an origin step names it (one line; `?` when it has none).
+/// A realm's name as written (a label shows it on one line).
 fn realm_name(realm: &crate::tree::Node) -> String {
-    crate::util::one_line(
-        realm
-            .get("realm")
-            .and_then(crate::tree::Node::as_str)
-            .unwrap_or("?"),
-    )
+    realm
+        .get("realm")
+        .and_then(crate::tree::Node::as_str)
+        .unwrap_or("?")
+        .to_string()
 }
 
 /// A glob over paths: `*` inside one segment, `**` across them (review 35: `*` crossed `/`).
@@ -1033,7 +1033,7 @@ fn keycloak_input(
     let lines = std::sync::Arc::new(crate::source::LineIndex::new(text));
     // One linted subject: a client, or the realm as a whole.
     let lint_subject = |kind: MessageKind,
-                        step: String,
+                        step: crate::source::Step,
                         span: crate::source::Span,
                         subject: crate::rules::Subject,
                         client: Option<Client>|
@@ -1101,14 +1101,11 @@ fn keycloak_input(
             // In a list of realms, two realms may each have a client of that clientId: the realm
             // names it too (its findings, and their baseline fingerprints, are not the other's;
             // review 35).
-            let step = match (kind, realm) {
-                (ExportKind::RealmList, Some(r)) => format!(
-                    "client {} in realm {}",
-                    crate::util::one_line(&c.client_id),
-                    realm_name(r)
-                ),
-                _ => format!("client {}", crate::util::one_line(&c.client_id)),
-            };
+            let mut step = vec![("client", c.client_id.clone())];
+            if let (ExportKind::RealmList, Some(r)) = (kind, realm) {
+                step.push(("in realm", realm_name(r)));
+            }
+            let step = crate::source::Step::Subject(step);
             out.push(lint_subject(
                 MessageKind::KeycloakClient,
                 step,
@@ -1126,7 +1123,7 @@ fn keycloak_input(
         if let Some(realm) = realm {
             out.push(lint_subject(
                 MessageKind::KeycloakRealm,
-                format!("realm {}", realm_name(realm)),
+                crate::source::Step::Subject(vec![("realm", realm_name(realm))]),
                 realm.span.unwrap_or_default(),
                 crate::rules::Subject::Realm { raw: realm },
                 None,

@@ -92,6 +92,11 @@ pub struct Origin(pub Vec<Step>);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
     Text(String),
+    /// `client https://… in realm acme`: samlint's words, each followed by a value from the input
+    /// (a Keycloak clientId, a realm name), kept as written so that redaction finds the pseudonym
+    /// the export's view gives it (review 47: a clientId with a tab or newline, made one line for
+    /// the label, matched no value seen and was printed), and shown on one line, capped.
+    Subject(Vec<(&'static str, String)>),
     /// `entry 14 (POST https://…)`: the words, the method as shown, the request's URL as shown
     /// ([`crate::decode::query::display_url`]: bounded, since every message of a query carries it).
     Request {
@@ -111,6 +116,9 @@ impl Step {
         }
     }
 }
+
+/// The most characters of a value a [`Step::Subject`] shows (a clientId is a URL of a hundred or so).
+pub const SUBJECT_MAX_CHARS: usize = 200;
 
 impl From<String> for Step {
     fn from(s: String) -> Self {
@@ -134,6 +142,16 @@ impl fmt::Display for Step {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Step::Text(t) => f.write_str(t),
+            Step::Subject(parts) => {
+                for (i, (what, value)) in parts.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" ")?;
+                    }
+                    let v = crate::util::ellipsize(value, SUBJECT_MAX_CHARS);
+                    write!(f, "{what} {}", crate::util::one_line(&v))?;
+                }
+                Ok(())
+            }
             Step::Request { what, method, url } => {
                 f.write_str(what)?;
                 match (method, url) {

@@ -136,6 +136,7 @@ fn fix_diagnostics_print_no_workflow_command() {
 /// only: U+202E, U+0085 and U+009B reached the terminal).
 #[test]
 fn fix_writes_no_c1_control_or_bidi_override_raw() {
+    // (Review 47: and `--diff` shows the export's own values on its lines, and its file name, so.)
     let dir = tempfile::tempdir().unwrap();
     let evil = "\u{202e}\u{85}\u{9b}31m\u{2066}x";
     let mut c: Value = serde_json::from_str(&client(
@@ -146,9 +147,12 @@ fn fix_writes_no_c1_control_or_bidi_override_raw() {
         "https://auth.atlassian.com/login/callback?connection=saml-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9{evil}"
     ));
     c["redirectUris"] = Value::Array(Vec::new());
+    // Review 47: a value fix replaces is on a `-` line of the diff, as the export has it.
+    c["attributes"]["saml_name_id_format"] = Value::String(format!("username{evil}"));
+    // The file name is on the diff's header lines.
     let path = write_temp(
         dir.path(),
-        "client.json",
+        "client\u{1b}[31m.json",
         serde_json::to_string_pretty(&c).unwrap(),
     );
     let raw = |s: &str| {
@@ -157,6 +161,13 @@ fn fix_writes_no_c1_control_or_bidi_override_raw() {
             .count()
     };
     let diff = run(&["fix", "--diff", &path]);
+    assert!(
+        diff.stdout
+            .contains("-    \"saml_name_id_format\": \"username\\u202e"),
+        "{}",
+        diff.stdout
+    );
+    assert!(!diff.stdout.contains('\u{1b}'), "{}", diff.stdout);
     assert!(
         diff.stdout.contains("\\u202e"),
         "{}\n{}",
@@ -175,7 +186,8 @@ fn fix_writes_no_c1_control_or_bidi_override_raw() {
     let fixed = run(&["fix", "--in-place", &path]);
     let written = std::fs::read_to_string(&path).unwrap();
     assert!(written.contains("\\u202e"), "{written}");
-    assert_eq!(raw(&written), raw(&original), "{written}");
+    // (Less the NameID format's value, which fix replaced by `email`.)
+    assert_eq!(raw(&written), raw(&original) - raw(evil), "{written}");
     assert_eq!(raw(&fixed.stderr), 0, "{}", fixed.stderr);
     // The same JSON string: the value Keycloak reads is unchanged.
     let v: Value = serde_json::from_str(&written).unwrap();

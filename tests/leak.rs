@@ -1070,3 +1070,191 @@ fn review_46_option_file_errors_name_no_path_and_quote_nothing_when_redacted() {
         }
     }
 }
+
+/// Review 47: what redacting runs (`report`, `--redact`) printed besides the findings. The notes about
+/// suppressions (a clientId, which tied the output's own pseudonym back to the connection id, a file
+/// glob and a reason) and about a baseline (its path; each gone entry's input path and request URL),
+/// a Keycloak clientId or realm name holding a tab, a newline or U+202E (made one line for the label,
+/// it matched no value the redactor had seen), the `--sp-key` path in JSON `decryption.key` when
+/// SIG022 is not reported, input names whose last dot-part is no file kind (`jane.zqlkroe`) or that
+/// start like samlint's own `argument N`, and the paths of `--config`, `-o` and `--write-baseline`
+/// (and a broken config's snippet). Each planted value is in the unredacted output (so that finding
+/// none below proves something), and in no redacted one, on stdout or stderr.
+#[test]
+fn review_47_notes_subjects_key_files_and_names_stay_redacted() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("zqlk.roe");
+    std::fs::create_dir_all(home.join("zqlkteam")).unwrap();
+    let read = |rel: &str| std::fs::read_to_string(fixture(rel)).unwrap();
+    let client_id = "https://auth.atlassian.com/saml/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9";
+    let realm = |client: &str, name: &str| {
+        let mut c: serde_json::Value =
+            serde_json::from_str(&read("keycloak/atlassian-cloud-ok.json")).unwrap();
+        c["clientId"] = client.into();
+        c["attributes"]["saml.client.signature"] = "true".into();
+        serde_json::json!({"realm": name, "id": "x", "enabled": true, "clients": [c]}).to_string()
+    };
+    let kc = write_temp(
+        &home.join("zqlkteam"),
+        "realm.json",
+        realm(client_id, "acme"),
+    );
+    let config = write_temp(
+        &home,
+        "samlint.yaml",
+        format!(
+            "suppress:\n  - rule: KC001\n    client: {client_id}\n    file: \"**/zqlkteam/*.json\"\n    reason: ticket for zqlk.roe@corp.test\n    expires: 2020-01-01\n  - rule: ATL0\n    client: {client_id}\n    file: \"**/zqlknomatch/*.json\"\n    reason: zqlkunused\n"
+        ),
+    );
+    let xml = fixture("saml/keycloak-atlassian-ok.xml");
+    let baseline = home
+        .join("zqlkbaseline.json")
+        .to_string_lossy()
+        .into_owned();
+    let har = write_temp(&home, "capture.har", {
+        let mut h: serde_json::Value =
+            serde_json::from_str(&read("har/sp-initiated-login.har")).unwrap();
+        h["log"]["entries"][3]["request"]["url"] = "https://zqlkuser:zqlkpw@zqlkhost.test/p".into();
+        h.to_string()
+    });
+    let written = run(&["check", "--isolated", "--write-baseline", &baseline, &har]);
+    assert!(
+        std::path::Path::new(&baseline).exists(),
+        "{}",
+        written.stderr
+    );
+    let odd = write_temp(
+        &home,
+        "odd.json",
+        realm(
+            "https://auth.atlassian.com/saml/zqlk\tone\n\u{202e}two",
+            "zqlkrealm\u{85}x",
+        ),
+    );
+    let named = write_temp(
+        &home,
+        "jane.zqlkroe",
+        read("saml/keycloak-atlassian-ok.xml"),
+    );
+    let argument = write_temp(
+        &home,
+        "argument zqlk.xml",
+        read("saml/keycloak-atlassian-ok.xml"),
+    );
+    let sp_key = home.join("zqlk-sp.pem");
+    std::fs::copy(fixture("keys/sp-key.pem"), &sp_key).unwrap();
+    let sp_key = sp_key.to_string_lossy().into_owned();
+    let encrypted = fixture("saml/keycloak-atlassian-encrypted.xml");
+    let broken_config = write_temp(
+        &home,
+        "broken.yaml",
+        "suppress:\n  - rule: KC001\n    client: zqlkbroken\n    reason: [\n",
+    );
+    let bad_out = home
+        .join("zqlknodir")
+        .join("out.md")
+        .to_string_lossy()
+        .into_owned();
+    let bad_baseline = home
+        .join("zqlknodir")
+        .join("b.json")
+        .to_string_lossy()
+        .into_owned();
+    // (what, arguments after the command, the planted value the unredacted run prints)
+    let cases: Vec<(&str, Vec<&str>, &str)> = vec![
+        ("suppression notes", vec!["--config", &config, &kc], "zqlk"),
+        (
+            "baseline notes",
+            vec!["--isolated", "--baseline", &baseline, &xml],
+            "zqlk",
+        ),
+        ("odd clientId and realm", vec!["--isolated", &odd], "zqlk"),
+        (
+            "decryption key",
+            vec![
+                "--isolated",
+                "--sp-key",
+                &sp_key,
+                "--ignore",
+                "SIG022",
+                &encrypted,
+            ],
+            "zqlk",
+        ),
+        ("input name", vec!["--isolated", &named], "zqlk"),
+        (
+            "broken config",
+            vec!["--config", &broken_config, &xml],
+            "zqlk",
+        ),
+        ("-o", vec!["--isolated", "-o", &bad_out, &xml], "zqlk"),
+        (
+            "--write-baseline",
+            vec!["--isolated", "--write-baseline", &bad_baseline, &xml],
+            "zqlk",
+        ),
+    ];
+    // Every case is run and every leak listed, so that each case is seen to fail on its own.
+    let mut leaks = Vec::new();
+    for (what, args, planted) in cases {
+        let with = |pre: &[&str]| {
+            let mut a: Vec<&str> = pre.to_vec();
+            a.extend(args.iter().copied());
+            run(&a)
+        };
+        let plain = with(&["check", "--format", "json"]);
+        assert!(
+            (plain.stdout.clone() + &plain.stderr).contains(planted),
+            "{what}: {planted} not in the unredacted output\n{}\n{}",
+            plain.stdout,
+            plain.stderr
+        );
+        let mut outputs = vec![("report".to_string(), with(&["report"]))];
+        for f in ["concise", "json", "sarif", "junit", "github"] {
+            outputs.push((
+                format!("--redact --format {f}"),
+                with(&["check", "--redact", "--format", f]),
+            ));
+        }
+        for (name, o) in outputs {
+            assert!(
+                !o.stderr.contains("panicked"),
+                "{what} {name}: {}",
+                o.stderr
+            );
+            for (stream, text) in [("stdout", &o.stdout), ("stderr", &o.stderr)] {
+                if let Some(line) = text.lines().find(|l| l.contains(planted)) {
+                    leaks.push(format!("{what} | {name} | {stream}: {line}"));
+                }
+            }
+        }
+    }
+    // A file named like samlint's own `argument N`, named relative to the working directory (as a
+    // pasted value's name is, it has no folder).
+    let _ = argument;
+    for f in ["concise", "json"] {
+        let o = samlint()
+            .current_dir(&home)
+            .args([
+                "check",
+                "--isolated",
+                "--redact",
+                "--format",
+                f,
+                "argument zqlk.xml",
+            ])
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&o.stdout) + String::from_utf8_lossy(&o.stderr);
+        assert!(out.contains("input-1.xml"), "{out}");
+        if let Some(line) = out.lines().find(|l| l.contains("zqlk")) {
+            leaks.push(format!("argument-like name | --redact {f}: {line}"));
+        }
+    }
+    assert!(
+        leaks.is_empty(),
+        "{} leaks:\n{}",
+        leaks.len(),
+        leaks.join("\n")
+    );
+}

@@ -188,6 +188,12 @@ impl Redactor {
         use crate::source::Step;
         match s {
             Step::Text(t) => Step::Text(self.text(t)),
+            Step::Subject(parts) => Step::Subject(
+                parts
+                    .iter()
+                    .map(|(what, value)| (*what, self.value(value)))
+                    .collect(),
+            ),
             Step::Request { what, method, url } => Step::Request {
                 what: self.text(what),
                 method: method.as_deref().map(|m| self.method(m)),
@@ -921,7 +927,11 @@ pub fn run(original: &crate::lint::Run, seed: Option<u64>, keep_domains: bool) -
 /// An input's name as a redacted report shows it: stdin and arguments as they are, a file by its
 /// extension only (a file name can hold a person's name or address).
 pub fn input_name(name: &str, index: usize) -> String {
-    if name == "stdin" || name.starts_with("argument ") {
+    // samlint's own names for what was not a file; a file may be called `argument x.html` (review 47).
+    let pasted = name
+        .strip_prefix("argument ")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    if name == "stdin" || pasted {
         return name.to_string();
     }
     format!("input-{}{}", index + 1, extension(name))
@@ -933,10 +943,17 @@ fn extension(name: &str) -> String {
     std::path::Path::new(name)
         .extension()
         .and_then(|e| e.to_str())
-        .filter(|e| e.len() <= 8 && e.chars().all(|c| c.is_ascii_alphanumeric()))
+        .filter(|e| KNOWN_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
         .map(|e| format!(".{e}"))
         .unwrap_or_default()
 }
+
+/// The extensions a redacted file name keeps: the kinds of file samlint reads and writes. Any other
+/// (`/tmp/john.smith` has `smith`) may be part of a name (review 47).
+const KNOWN_EXTENSIONS: &[&str] = &[
+    "xml", "har", "json", "b64", "base64", "txt", "url", "saml", "html", "htm", "pem", "crt",
+    "cer", "der", "key", "p8", "yaml", "yml", "md", "sarif",
+];
 
 /// Where a trusted key came from, as a redacted report names it: samlint's own words as they are, a
 /// file by its extension only (a path names its user: `/home/jane.roe/…`), a metadata entity ID by
@@ -1078,8 +1095,10 @@ pub fn run_with(original: &crate::lint::Run, r: &mut Redactor) -> crate::lint::R
             p.reason = r.msg(&p.reason);
         }
         m.predicted = m.predicted.redacted(r);
+        // The --sp-key file, as a redacted key origin names a file: by its extension (review 47: as
+        // free text it was a pseudonym only once a SIG022 finding had taught the redactor the path).
         if let Some(d) = &mut m.decryption {
-            d.key = r.text(&d.key);
+            d.key = format!("file{}", extension(&d.key));
         }
         if let Some(sig) = &mut m.signature {
             sig.detail = sig.detail.as_ref().map(|d| r.msg(d));
