@@ -29,15 +29,10 @@ impl Note {
     /// its extension (a path names its user).
     pub fn redact(&self) -> Note {
         Note {
-            at: self.at.as_ref().map(|(f, l)| {
-                let ext = std::path::Path::new(f)
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .filter(|e| matches!(*e, "yaml" | "yml"))
-                    .map(|e| format!(".{e}"))
-                    .unwrap_or_default();
-                (format!("config{ext}"), *l)
-            }),
+            at: self
+                .at
+                .as_ref()
+                .map(|(f, l)| (crate::report::redact::file_label("config", f), *l)),
             warning: self.warning,
             text: self.redacted.clone(),
             redacted: self.redacted.clone(),

@@ -717,6 +717,26 @@ fn usage_error(e: crate::error::InputError, color: Color) -> u8 {
     2
 }
 
+/// Does this run redact: `report` and `--format markdown` unless `--no-redact`, any format with
+/// `--redact`.
+fn redacts(a: &CheckArgs, format: Option<Format>) -> bool {
+    !a.no_redact && (a.redact || format == Some(Format::Markdown))
+}
+
+/// [`usage_error`] about a file an option names; a redacting run names the file by its extension
+/// and quotes and shows nothing from it (review 46: `--idp-cert /home/jane.roe/idp.pem`, an element
+/// name of a broken --idp-metadata, a snippet of a --baseline's first line).
+fn file_error(e: crate::error::InputError, color: Color, redacting: bool) -> u8 {
+    usage_error(
+        if redacting {
+            report::redact::usage_error(&e)
+        } else {
+            e
+        },
+        color,
+    )
+}
+
 /// `--include` / `--exclude`: a glob, or a usage error (an invalid one was dropped, and with it the
 /// filter: review 35).
 fn path_glob(s: &str) -> Result<String, String> {
@@ -888,19 +908,10 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
     // Settings: flags and SAMLINT_FORMAT, then samlint.yaml, then defaults.
     let config = match load_config(&a.config, a.isolated) {
         Ok(c) => c,
+        // Before the config names a format: `report` and `--redact` redact (review 47: a broken
+        // samlint.yaml's snippet showed its suppressions' clients and reasons).
         Err(e) => {
-            // Before the config names a format: `report` and `--redact` redact (review 47: a
-            // broken samlint.yaml's snippet showed its suppressions' clients and reasons).
-            let e = e.into_input_error();
-            let redacting = !a.no_redact && (a.redact || a.format == Some(Format::Markdown));
-            return usage_error(
-                if redacting {
-                    report::redact::usage_error(&e)
-                } else {
-                    e
-                },
-                a.common.color,
-            );
+            return file_error(e.into_input_error(), a.common.color, redacts(&a, a.format));
         }
     };
     let docs_url = a.docs_url.clone().or(config.docs_url.clone());
@@ -919,20 +930,8 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
         );
     }
     let format_choice = a.format.or(config.format).unwrap_or(Format::Full);
-    // A redacting run (`report`, `--redact`) says which option's file is wrong by its base name and
-    // quotes nothing from it (review 46: `--idp-cert /home/jane.roe/idp.pem`, an element name of a
-    // broken --idp-metadata, a snippet of a --baseline's first line).
-    let redacting = !a.no_redact && (a.redact || format_choice == Format::Markdown);
-    let option_error = |e: crate::error::InputError| {
-        usage_error(
-            if redacting {
-                report::redact::usage_error(&e)
-            } else {
-                e
-            },
-            a.common.color,
-        )
-    };
+    let redacting = redacts(&a, Some(format_choice));
+    let option_error = |e| file_error(e, a.common.color, redacting);
     let baseline = match a
         .baseline
         .as_deref()

@@ -70,7 +70,7 @@ impl Arg {
         let t = v.trim();
         if crate::report::public::is_public(t) {
             Arg::Public(v)
-        } else if crate::report::redact::is_http_url(t) {
+        } else if crate::util::is_http_url(t) {
             // Before the email test: a URL whose query holds an `@` (`?login_hint=jane@corp`) is a
             // URL, and redacted as one (review 46).
             Arg::Url(v)

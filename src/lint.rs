@@ -631,8 +631,7 @@ fn globs(patterns: &[String]) -> Option<globset::GlobSet> {
     b.build().ok()
 }
 
-/// A realm's name as an origin step names it (one line; `?` when it has none).
-/// A realm's name as written (a label shows it on one line).
+/// A realm's name as written (`?` when it has none; an origin step shows it on one line).
 fn realm_name(realm: &crate::tree::Node) -> String {
     realm
         .get("realm")

@@ -354,6 +354,12 @@ pub fn ellipsize(s: &str, max: usize) -> String {
     }
 }
 
+/// `http://` or `https://` first, in any case (`Https://` is the same URL to a browser; review 46).
+pub fn is_http_url(s: &str) -> bool {
+    let starts = |p: &str| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+    starts("http://") || starts("https://")
+}
+
 /// Human-readable byte size.
 pub fn human_bytes(n: u64) -> String {
     const KIB: u64 = 1024;

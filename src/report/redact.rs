@@ -119,7 +119,7 @@ impl Redactor {
         }
         // A URL before an email: one whose query holds an `@` (`?login_hint=jane@corp`) is a URL
         // (review 46: it was made an email address, and a rule about the URL lost its diagnosis).
-        let p = if is_http_url(t) {
+        let p = if crate::util::is_http_url(t) {
             self.url(t)
         } else if let Some((_, domain)) = t
             .split_once('@')
@@ -180,10 +180,9 @@ impl Redactor {
         format!("conn-{}", self.tag("conn", id))
     }
 
-    /// An HTTP method from a capture: a standard one as it is; anything else (a HAR is free text)
-    /// withheld.
     /// A step of an origin chain: a request's URL (as shown: shortened) as [`Self::url`] redacts a
-    /// URL, relative or not, in any case of its scheme; any other step as free text.
+    /// URL, relative or not, in any case of its scheme; a Keycloak subject's values as values; any
+    /// other step as free text.
     pub fn step(&mut self, s: &crate::source::Step) -> crate::source::Step {
         use crate::source::Step;
         match s {
@@ -202,6 +201,8 @@ impl Redactor {
         }
     }
 
+    /// An HTTP method from a capture: a standard one as it is; anything else (a HAR is free text)
+    /// withheld.
     pub fn method(&self, m: &str) -> String {
         if crate::util::is_http_method(m) {
             m.to_string()
@@ -470,7 +471,7 @@ impl Redactor {
             let core = trimmed.trim_end_matches(['.', ';', ':']);
             let punct = &trimmed[core.len()..];
             // A URL shortened for a label (`?user=jroe-…`) is no pseudonym: it is redacted too.
-            let replaced = if is_http_url(core) {
+            let replaced = if crate::util::is_http_url(core) {
                 if is_public(core) || self.pseudonyms.contains(core) {
                     core.to_string()
                 } else {
@@ -934,7 +935,7 @@ pub fn input_name(name: &str, index: usize) -> String {
     if name == "stdin" || pasted {
         return name.to_string();
     }
-    format!("input-{}{}", index + 1, extension(name))
+    file_label(&format!("input-{}", index + 1), name)
 }
 
 /// A file's extension as a redacted output keeps it (`.pem`, `.har`): short and alphanumeric, or
@@ -946,6 +947,12 @@ fn extension(name: &str) -> String {
         .filter(|e| KNOWN_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
         .map(|e| format!(".{e}"))
         .unwrap_or_default()
+}
+
+/// A file a redacted output names: `stem` and the file's extension (`file.pem`, `config.yaml`), never
+/// its path or name (a path names its user: `/home/jane.roe/…`).
+pub fn file_label(stem: &str, path: &str) -> String {
+    format!("{stem}{}", extension(path))
 }
 
 /// The extensions a redacted file name keeps: the kinds of file samlint reads and writes. Any other
@@ -960,7 +967,7 @@ const KNOWN_EXTENSIONS: &[&str] = &[
 /// its pseudonym.
 fn key_origin(r: &mut Redactor, k: &crate::verify::cert::Cert) -> String {
     use crate::verify::cert::KeySource;
-    let file = |path: &str| format!("file{}", extension(path));
+    let file = |path: &str| file_label("file", path);
     match k.source {
         KeySource::KeyInfo => "KeyInfo".into(),
         KeySource::Config | KeySource::SpConfig if k.pasted() => k.origin.to_string(),
@@ -982,7 +989,7 @@ pub fn option_files(e: &str, files: &[&str]) -> String {
     files.sort_by_key(|f| std::cmp::Reverse(f.len()));
     let mut s = e.to_string();
     for f in files {
-        s = s.replace(f, &format!("file{}", extension(f)));
+        s = s.replace(f, &file_label("file", f));
     }
     Redactor::new(None).text(&withhold_quoted(&s))
 }
@@ -999,19 +1006,13 @@ pub fn usage_error(e: &crate::error::InputError) -> crate::error::InputError {
         let name = first.to_string();
         // samlint's own words (`stdin`, `--docs-url`) stay; a path is named by its extension.
         if !name.starts_with("--") && name != "stdin" {
-            *first = format!("file{}", extension(&name)).into();
+            *first = file_label("file", &name).into();
         }
     }
     for step in out.origin.0.iter_mut().skip(1) {
         *step = r.step(step);
     }
     out
-}
-
-/// `http://` or `https://` first, in any case (`Https://` is the same URL to a browser; review 46).
-pub fn is_http_url(s: &str) -> bool {
-    let starts = |p: &str| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
-    starts("http://") || starts("https://")
 }
 
 /// [`run`] with a given redactor, which keeps what it learned (the Markdown report redacts the XML and
@@ -1098,7 +1099,7 @@ pub fn run_with(original: &crate::lint::Run, r: &mut Redactor) -> crate::lint::R
         // The --sp-key file, as a redacted key origin names a file: by its extension (review 47: as
         // free text it was a pseudonym only once a SIG022 finding had taught the redactor the path).
         if let Some(d) = &mut m.decryption {
-            d.key = format!("file{}", extension(&d.key));
+            d.key = file_label("file", &d.key);
         }
         if let Some(sig) = &mut m.signature {
             sig.detail = sig.detail.as_ref().map(|d| r.msg(d));
