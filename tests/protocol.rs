@@ -121,6 +121,30 @@ fn audience_destination_recipient() {
     );
     let m = only(&lint(&x, &[]), "PRO005");
     assert!(m.contains(bare), "{m}");
+    assert!(m.ends_with("(they differ in the query)"), "{m}");
+}
+
+/// Two URLs that differ only in a query value look alike redacted (query values are dropped): the
+/// message says where they differ, so that a redacted report keeps the diagnosis.
+#[test]
+fn a_redacted_url_mismatch_says_where_the_urls_differ() {
+    let acs = "https://sp.example.org/acs?tenant=acme";
+    let x = variant(
+        &format!("Recipient=\"{}\"", ACS.replace('&', "&amp;")),
+        "Recipient=\"https://sp.example.org/acs?tenant=other\"",
+    );
+    let cert = fixture("keys/idp-cert.pem");
+    let (_, v) = check_json(&[&x, "--idp-cert", &cert, "--acs-url", acs, "--redact"]);
+    let m: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "PRO005")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert_eq!(m.len(), 1, "{v:#}");
+    assert!(!m[0].contains("acme") && !m[0].contains("other"), "{}", m[0]);
+    assert!(m[0].ends_with("(they differ in the query)"), "{}", m[0]);
 }
 
 /// The Audiences of one AudienceRestriction are alternatives, and every AudienceRestriction must hold

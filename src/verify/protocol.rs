@@ -85,6 +85,48 @@ fn strip_auth(s: &str) -> String {
     s.replacen("/auth/realms/", "/realms/", 1)
 }
 
+/// Where two different identifiers (URLs, or URNs) first differ, said in samlint's words: the part of a
+/// URL, or a difference of case, a trailing slash or white space. Shown after the two values, so that
+/// the difference is found in a long URL, and survives redaction (which drops query values: two URLs
+/// that differ only there look alike redacted). Empty when there is nothing short to say.
+pub(crate) fn differs_in(got: &str, want: &str) -> &'static str {
+    if got == want {
+        return "";
+    }
+    if got.trim() == want.trim() {
+        return " (they differ only in white space around the value)";
+    }
+    let (g, w) = (got.trim(), want.trim());
+    if g.eq_ignore_ascii_case(w) {
+        return " (they differ only in upper and lower case)";
+    }
+    if g.trim_end_matches('/') == w.trim_end_matches('/') {
+        return " (they differ only in a trailing slash)";
+    }
+    // scheme://authority/path?query#fragment (RFC 3986 §3), compared part by part.
+    fn parts(u: &str) -> Option<[&str; 5]> {
+        let (scheme, rest) = u.split_once("://")?;
+        let (rest, fragment) = rest.split_once('#').unwrap_or((rest, ""));
+        let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
+        let (host, path) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
+        Some([scheme, host, path, query, fragment])
+    }
+    let (Some(a), Some(b)) = (parts(g), parts(w)) else {
+        return "";
+    };
+    const WHERE: [&str; 5] = [
+        " (they differ in the scheme)",
+        " (they differ in the host)",
+        " (they differ in the path)",
+        " (they differ in the query)",
+        " (they differ in the fragment)",
+    ];
+    a.iter()
+        .zip(&b)
+        .position(|(x, y)| x != y)
+        .map_or("", |i| WHERE[i])
+}
+
 /// The value of an optional attribute.
 fn val(v: &Option<Val>) -> Option<&str> {
     v.as_ref().map(|v| v.value.as_str())
@@ -258,9 +300,10 @@ fn issuer(c: &Ctx, out: &mut Vec<Finding>) {
                 Finding::new(
                     &PRO002,
                     msg!(
-                        "the Assertion Issuer \"{}\" differs from the Response Issuer \"{}\"",
+                        "the Assertion Issuer \"{}\" differs from the Response Issuer \"{}\"{}",
                         Arg::url(av),
-                        Arg::url(ri.as_str())
+                        Arg::url(ri.as_str()),
+                        Arg::plain(differs_in(av, ri))
                     ),
                 )
                 .at(ai.value.span, format!("{}/Issuer", a.path))
@@ -282,7 +325,7 @@ fn issuer(c: &Ctx, out: &mut Vec<Finding>) {
             let hint = if strip_auth(got) == strip_auth(want) {
                 " — they differ only by Keycloak's legacy /auth path prefix (Keycloak 17+ dropped it; use the realm URL the IdP really sends)"
             } else {
-                ""
+                differs_in(got, want)
             };
             out.push(
                 Finding::new(
@@ -453,9 +496,10 @@ fn audience(c: &Ctx, out: &mut Vec<Finding>) {
                         Finding::new(
                             &PRO003,
                             msg!(
-                                "Audience \"{}\" is not the SP entity ID \"{}\"",
+                                "Audience \"{}\" is not the SP entity ID \"{}\"{}",
                                 Arg::url(v),
-                                Arg::url(sp.as_str())
+                                Arg::url(sp.as_str()),
+                                Arg::plain(differs_in(v, sp))
                             ),
                         )
                         .at(t.span, at.clone())
@@ -483,9 +527,10 @@ fn sp_name_qualifier(c: &Ctx, out: &mut Vec<Finding>) {
                 Finding::new(
                     &PRO016,
                     msg!(
-                        "SPNameQualifier \"{}\" is not the SP entity ID \"{}\"",
+                        "SPNameQualifier \"{}\" is not the SP entity ID \"{}\"{}",
                         Arg::url(&q.value),
-                        Arg::url(sp.as_str())
+                        Arg::url(sp.as_str()),
+                        Arg::plain(differs_in(&q.value, sp))
                     ),
                 )
                 .at(q.span, format!("{}/Subject/NameID", a.path))
@@ -512,9 +557,10 @@ fn destination(c: &Ctx, out: &mut Vec<Finding>) {
             Finding::new(
                 &PRO004,
                 msg!(
-                    "Destination \"{}\" is not the ACS URL \"{}\"",
+                    "Destination \"{}\" is not the ACS URL \"{}\"{}",
                     Arg::url(&d.value),
-                    Arg::url(acs.as_str())
+                    Arg::url(acs.as_str()),
+                    Arg::plain(differs_in(&d.value, acs))
                 ),
             )
             .at(d.span, &c.root)
@@ -535,9 +581,10 @@ fn recipient(c: &Ctx, out: &mut Vec<Finding>) {
                 Finding::new(
                     &PRO005,
                     msg!(
-                        "Recipient \"{}\" is not the ACS URL \"{}\"",
+                        "Recipient \"{}\" is not the ACS URL \"{}\"{}",
                         Arg::url(&r.value),
-                        Arg::url(acs.as_str())
+                        Arg::url(acs.as_str()),
+                        Arg::plain(differs_in(&r.value, acs))
                     ),
                 )
                 .at(r.span, path)
@@ -997,6 +1044,56 @@ fn inferred(c: &Ctx, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn differs_in_names_the_first_part_that_differs() {
+        let acs = "https://auth.atlassian.com/login/callback?connection=saml-0f1e";
+        let cases = [
+            (acs, ""),
+            (
+                "https://auth.atlassian.com/login/callback?connection=saml-9999",
+                "query",
+            ),
+            ("https://auth.atlassian.com/login/callback", "query"),
+            (
+                "https://auth.atlassian.com/login/callback/?connection=saml-0f1e",
+                "path",
+            ),
+            (
+                "https://auth.atlassian.net/login/callback?connection=saml-0f1e",
+                "host",
+            ),
+            (
+                "http://auth.atlassian.com/login/callback?connection=saml-0f1e",
+                "scheme",
+            ),
+            (
+                "https://auth.atlassian.com/login/callback?connection=saml-0f1e#x",
+                "fragment",
+            ),
+            (
+                "https://auth.atlassian.com/login/callback?connection=SAML-0F1E",
+                "upper and lower case",
+            ),
+            (
+                " https://auth.atlassian.com/login/callback?connection=saml-0f1e",
+                "white space",
+            ),
+        ];
+        for (got, want) in cases {
+            let said = differs_in(got, acs);
+            assert!(said.contains(want), "{got}: {said:?} does not say {want:?}");
+            assert_eq!(said.is_empty(), want.is_empty(), "{got}: {said:?}");
+        }
+        assert!(
+            differs_in("https://sp.example.org/acs/", "https://sp.example.org/acs")
+                .contains("trailing slash")
+        );
+        // Not URLs: only case, slash and white space are said.
+        assert_eq!(differs_in("urn:sp:one", "urn:sp:two"), "");
+        assert!(differs_in("URN:SP:ONE", "urn:sp:one").contains("case"));
+    }
+
     use super::*;
 
     #[test]
