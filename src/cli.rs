@@ -1037,6 +1037,8 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
     } else {
         (run, format_choice)
     };
+    let mut report_redactor = report::redact::Redactor::new(a.redact_seed);
+    report_redactor.keep_domains = a.keep_domains;
     let text = match format {
         _ if a.quiet => human::summary_line_with(run, style.show_infos),
         _ if a.statistics => {
@@ -1059,13 +1061,14 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
         ),
         Format::Junit => report::junit::render(run, fail_on),
         Format::Github => report::github::render(run),
-        Format::Markdown => report::markdown::render(
+        Format::Markdown => report::markdown::render_with(
             run,
             report::markdown::Options {
                 redact: !a.no_redact,
                 keep_domains: a.keep_domains,
                 seed: a.redact_seed,
             },
+            &mut report_redactor,
         ),
         Format::Concise => human::render_concise(run, style.show_infos),
         Format::Full => human::render_full(run, style),
@@ -1084,8 +1087,9 @@ fn check(a: CheckArgs, stdin: &mut dyn std::io::Read) -> u8 {
     } else if format == Format::Markdown && !a.no_redact {
         // The report is redacted, and so are the errors beside it (`samlint report > out.md 2>&1`
         // is how one gets pasted): samlint's words, no snippet of the input.
+        // With the report's redactor: the same host has the same pseudonym in both.
         if run.errors().next().is_some() {
-            let redacted = report::redact::run(run, a.redact_seed, a.keep_domains);
+            let redacted = report::redact::run_with(run, &mut report_redactor);
             report_errors(&redacted, a.common.color);
         }
     } else if format != Format::Concise {

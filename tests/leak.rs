@@ -1258,3 +1258,44 @@ fn review_47_notes_subjects_key_files_and_names_stay_redacted() {
         leaks.join("\n")
     );
 }
+
+/// `samlint report > out.md 2>&1` is how a report gets pasted: the errors on stderr are redacted
+/// with the report's own redactor, so a host has one pseudonym in both (review 47: stderr had its own
+/// random key, and the same host another pseudonym there than in the report's timeline).
+#[test]
+fn review_47_report_errors_use_the_reports_pseudonyms() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("har/sp-initiated-login.har")).unwrap(),
+    )
+    .unwrap();
+    // A second request to the IdP's host whose SAMLRequest is not base64: an error on stderr.
+    let mut bad = h["log"]["entries"][1].clone();
+    bad["request"]["url"] =
+        "https://kc.example.com/realms/acme/protocol/saml?SAMLRequest=!!!zqlkbad".into();
+    bad["request"]["queryString"] =
+        serde_json::json!([{"name": "SAMLRequest", "value": "!!!zqlkbad"}]);
+    h["log"]["entries"].as_array_mut().unwrap().push(bad);
+    let har = write_temp(dir.path(), "capture.har", h.to_string());
+    let out = run(&["report", &har]);
+    assert!(out.stderr.contains("SAMLRequest"), "{}", out.stderr);
+    let hosts = |s: &str| -> Vec<String> {
+        s.match_indices("host-")
+            .map(|(i, _)| s[i..].chars().take(11).collect())
+            .collect()
+    };
+    let in_errors = hosts(&out.stderr);
+    assert!(
+        !in_errors.is_empty(),
+        "no host pseudonym on stderr: {}",
+        out.stderr
+    );
+    for h in &in_errors {
+        assert!(
+            out.stdout.contains(h.as_str()),
+            "{h} on stderr is not in the report:\n{}\n---\n{}",
+            out.stderr,
+            out.stdout
+        );
+    }
+}

@@ -143,7 +143,11 @@ fn a_redacted_url_mismatch_says_where_the_urls_differ() {
         .filter_map(|f| f["message"].as_str())
         .collect();
     assert_eq!(m.len(), 1, "{v:#}");
-    assert!(!m[0].contains("acme") && !m[0].contains("other"), "{}", m[0]);
+    assert!(
+        !m[0].contains("acme") && !m[0].contains("other"),
+        "{}",
+        m[0]
+    );
     assert!(m[0].ends_with("(they differ in the query)"), "{}", m[0]);
 }
 

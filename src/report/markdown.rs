@@ -145,6 +145,13 @@ fn base_name(name: &str) -> String {
 pub fn render(run: &Run, opts: Options) -> String {
     let mut r = Redactor::new(opts.seed);
     r.keep_domains = opts.keep_domains;
+    render_with(run, opts, &mut r)
+}
+
+/// [`render`] with the caller's redactor, which then holds the report's pseudonyms: what the caller
+/// redacts with it afterwards (the errors printed beside the report) names the same host, user or id
+/// as the report does (review 47: the errors on stderr had pseudonyms of another key).
+pub fn render_with(run: &Run, opts: Options, r: &mut Redactor) -> String {
     // The one redaction path: the run redacted as a whole (findings' typed values, origins, names,
     // certificates), then rendered; the redactor keeps its pseudonyms for the XML and JSON views.
     // Digests of the original files (a redacted run no longer names them).
@@ -155,7 +162,7 @@ pub fn render(run: &Run, opts: Options) -> String {
         .collect();
     let redacted;
     let run = if opts.redact {
-        redacted = super::redact::run_with(run, &mut r);
+        redacted = super::redact::run_with(run, r);
         &redacted
     } else {
         run
