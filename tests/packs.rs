@@ -494,6 +494,13 @@ fn client_mutations() -> Vec<ClientCase> {
             &[],
             vec![("ATL017", "\"RSA_SHA256_MGF1\"")],
         ),
+        // A name Keycloak does not know is KC016's alone, whatever it holds (not also ATL017).
+        (
+            "unknown name holding SHA384",
+            |c| set_attr(c, "saml.signature.algorithm", json!("RSA_SHA384")),
+            &[],
+            vec![("KC016", "\"RSA_SHA384\"")],
+        ),
         (
             "client ID not Atlassian's",
             |c| {
@@ -1344,4 +1351,36 @@ fn a_client_option_that_names_no_client_is_an_error() {
     // `fix` too (review 32).
     let o = run(&["fix", &client, "--client", "https://example.com/not-there"]);
     assert_eq!(o.code, 2, "{}{}", o.stdout, o.stderr);
+}
+
+/// ATL017 on a message: a SignatureMethod URI of SHA-384 or RSASSA-PSS is reported (the rule's
+/// pattern asks for a URI, so that a name Keycloak does not know stays KC016's alone).
+#[test]
+fn a_message_signed_with_sha384_or_pss_gives_atl017() {
+    let opts = options(&[], &[], "keys/idp-cert.pem");
+    let base = signed(&unsigned_response());
+    let sha256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
+    assert!(base.contains(sha256), "fixture shape changed");
+    for (uri, want) in [
+        ("http://www.w3.org/2001/04/xmldsig-more#rsa-sha384", true),
+        (
+            "http://www.w3.org/2007/05/xmldsig-more#sha256-rsa-MGF1",
+            true,
+        ),
+        (sha256, false),
+    ] {
+        let hits = lint_text("r.xml", &base.replace(sha256, uri), &opts);
+        let atl017: Vec<&Hit> = hits.iter().filter(|h| h.code == "ATL017").collect();
+        assert_eq!(
+            !atl017.is_empty(),
+            want,
+            "{uri}: {:?}",
+            hits.iter().map(|h| &h.code).collect::<Vec<_>>()
+        );
+        assert!(
+            atl017.iter().all(|h| h.text == uri),
+            "{uri}: {:?}",
+            atl017.iter().map(|h| &h.text).collect::<Vec<_>>()
+        );
+    }
 }
