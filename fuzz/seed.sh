@@ -2,7 +2,7 @@
 # Seed the fuzz corpora from the fixtures and ../shared/corpus (copied at run time, never committed).
 set -eu
 cd "$(dirname "$0")"
-for t in decode_input xml_model verify redaction config_yaml keycloak_json rule_pack verify_differential decrypt_differential c14n_differential; do mkdir -p corpus/$t; done
+for t in decode_input xml_model verify redaction config_yaml keycloak_json rule_pack verify_differential decrypt_differential c14n_differential sign_differential; do mkdir -p corpus/$t; done
 for f in ../fixtures/saml/* ../fixtures/har/* ../fixtures/tracer/* ../fixtures/hostile/*; do
   cp "$f" corpus/decode_input/ 2>/dev/null || true
   cp "$f" corpus/redaction/ 2>/dev/null || true
