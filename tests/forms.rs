@@ -682,6 +682,16 @@ fn html_pages_naming_more_than_samlint_read_are_never_valid() {
                 "{field}<textarea name=\"SAML&#82;esponse\">{evil}</textarea>"
             )),
         ),
+        // Review 48: a form in a <template> is inert (submitted only once a script copies it out),
+        // and a field inside a <datalist> is never posted.
+        (
+            "form in a template",
+            format!("<!DOCTYPE html><html><body><template>{}</template></body></html>", form(&field)),
+        ),
+        (
+            "field in a datalist",
+            form(&format!("<datalist id=\"d\">{field}</datalist>")),
+        ),
     ];
     let cert = fixture("keys/idp-cert.pem");
     for (what, page) in &pages {
@@ -695,6 +705,18 @@ fn html_pages_naming_more_than_samlint_read_are_never_valid() {
                 !m["binding"]["ambiguous"].as_array().unwrap().is_empty(),
                 "{what}: {m:#}"
             );
+            // Nor is Atlassian's answer predicted as an acceptance (review 48: a textarea's second
+            // SAMLResponse, which the browser posts too, was predicted accepted).
+            let library: Vec<&serde_json::Value> = m["predictions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|p| p["stage"] == "saml-library")
+                .collect();
+            assert!(!library.is_empty(), "{what}: {m:#}");
+            for p in library {
+                assert_ne!(p["outcome"], "accepted", "{what}: {p:#}");
+            }
         }
     }
     // The control: the page with the one genuine field is valid, and its method is the browser's.

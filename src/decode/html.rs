@@ -56,6 +56,11 @@ pub fn forms(text: &str) -> Vec<Form> {
     let mut open: Option<Form> = None;
     // Whether each open <fieldset> is disabled (its fields are not posted).
     let mut fieldsets: Vec<bool> = Vec::new();
+    // Open <template> and <datalist> elements: a template's content is inert (a browser submits
+    // nothing in it unless a script copies it out), and a field inside a datalist is never posted
+    // (HTML, "constructing the entry list"). Counted, not parsed as a browser does: a miscount only
+    // makes a page ambiguous, never a message `valid` (review 48: both were predicted accepted).
+    let (mut templates, mut datalists) = (0usize, 0usize);
     let mut i = 0;
     while let Some(off) = b.get(i..).and_then(|r| r.iter().position(|&c| c == b'<')) {
         i += off;
@@ -104,6 +109,10 @@ pub fn forms(text: &str) -> Vec<Form> {
                     not_urlencoded,
                 });
             }
+            (false, "template") => templates += 1,
+            (true, "template") => templates = templates.saturating_sub(1),
+            (false, "datalist") => datalists += 1,
+            (true, "datalist") => datalists = datalists.saturating_sub(1),
             (false, "fieldset") => fieldsets.push(tag.attr("disabled").is_some()),
             (true, "fieldset") => {
                 fieldsets.pop();
@@ -116,7 +125,13 @@ pub fn forms(text: &str) -> Vec<Form> {
             (false, "input") => {
                 if let Some(name) = tag.attr("name").filter(|n| !n.is_empty()) {
                     let value = tag.attr("value").unwrap_or_default();
-                    let doubt = not_posted(&tag, fieldsets.contains(&true));
+                    let doubt = not_posted(&tag, fieldsets.contains(&true))
+                        .or((datalists > 0).then_some(
+                            "a field samlint read is inside a <datalist>, and browsers do not post it",
+                        ))
+                        .or((templates > 0).then_some(
+                            "a field samlint read is inside a <template>, whose content a browser submits only once a script copies it out",
+                        ));
                     let f = match &mut open {
                         Some(f) => f,
                         None => &mut outside,

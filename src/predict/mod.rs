@@ -479,6 +479,19 @@ fn cloud(i: &Input, out: &mut Predicted) {
                 "the form names the response's parameter again with brackets (SAMLResponse[…]): Express's extended form parser reads the copies as a list, its plain one as the unbracketed copy, and samlint does not know which Atlassian uses".into(),
             )
         }
+        // What the SP receives is ambiguous (a textarea or select naming the parameter, a form
+        // override, a field the browser does not post, a parameter in the action's query): the
+        // signature is not `valid` (SIG020), and the library's answer is not predicted either
+        // (review 48: a textarea's second SAMLResponse, which the browser posts, was predicted
+        // accepted; Express hands the library both copies). The repeated fields samlint read are
+        // `undecodable` above.
+        None if !i.source.binding.ambiguous.is_empty() => auth0::Outcome::Unknown(
+            auth0::check("undecodable"),
+            crate::msg!(
+                "the query or form that carried the response is ambiguous ({}): samlint does not know what Atlassian receives",
+                crate::finding::Arg::plain(i.source.binding.ambiguous.join("; "))
+            ),
+        ),
         None => {
             let (outcome, t, held) = judge_held(i, &conn.cfg);
             trace = t;
