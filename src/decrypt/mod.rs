@@ -245,6 +245,15 @@ pub fn describe(doc: &Document, e: &Encrypted) -> Described {
     for n in d.data.into_iter().chain(key_nodes.iter().copied()) {
         twice.extend(element_in_value(doc, n));
     }
+    // Children out of XML Encryption's order, or not its own: libxmlsec1 refuses to decrypt such
+    // a wrapper (review 48: a foreign element, a ReferenceList or EncryptionProperties before the
+    // CipherData, a CipherData inside the CipherData were decrypted and `valid`).
+    if let Some(data) = d.data {
+        twice.extend(out_of_order(doc, data, "EncryptedData", false));
+    }
+    for k in &key_nodes {
+        twice.extend(out_of_order(doc, *k, "EncryptedKey", true));
+    }
     if let Some(first) = twice.first() {
         refuse(
             &mut d,
@@ -258,6 +267,62 @@ pub fn describe(doc: &Document, e: &Encrypted) -> Described {
         d.keys.push(read_key(doc, k));
     }
     d
+}
+
+/// Why the element children of an EncryptedData or EncryptedKey (`key`) are not XML Encryption's
+/// content model (§3.1, §3.5.1): `EncryptionMethod?`, `ds:KeyInfo?`, `CipherData`,
+/// `EncryptionProperties?`, and for a key `ReferenceList?`, `CarriedKeyName?`; a CipherData holds
+/// one CipherValue or CipherReference and nothing else. `None` when they are.
+fn out_of_order(doc: &Document, node: NodeId, what: &str, key: bool) -> Option<String> {
+    const DATA: [(&str, &str, bool); 4] = [
+        (ns::XENC, "EncryptionMethod", false),
+        (ns::DS, "KeyInfo", false),
+        (ns::XENC, "CipherData", true),
+        (ns::XENC, "EncryptionProperties", false),
+    ];
+    const KEY: [(&str, &str, bool); 2] = [
+        (ns::XENC, "ReferenceList", false),
+        (ns::XENC, "CarriedKeyName", false),
+    ];
+    let model = DATA.iter().chain(if key { &KEY[..] } else { &[] });
+    let mut children = doc.child_elements(node).peekable();
+    let misplaced = |c: NodeId| {
+        // XML Encryption's and XML-DSig's names are samlint's words; another is the input's.
+        let name = doc
+            .element(c)
+            .filter(|e| matches!(e.ns.as_deref(), Some(ns::XENC | ns::DS)))
+            .map_or("foreign element", |e| e.local.as_str());
+        format!(
+            "the {what} holds a {name} out of XML Encryption's order (EncryptionMethod, KeyInfo, CipherData, …), which libxmlsec1 refuses"
+        )
+    };
+    for (uri, local, required) in model {
+        match children.peek() {
+            Some(c) if doc.is(*c, uri, local) => {
+                children.next();
+            }
+            Some(c) if *required => return Some(misplaced(*c)),
+            None if *required => {
+                return Some(format!("the {what} has no {local}"));
+            }
+            _ => {}
+        }
+    }
+    if let Some(c) = children.next() {
+        return Some(misplaced(c));
+    }
+    let cd = doc.first_child(node, ns::XENC, "CipherData")?;
+    let inner: Vec<NodeId> = doc.child_elements(cd).take(2).collect();
+    match inner[..] {
+        [one]
+            if doc.is(one, ns::XENC, "CipherValue") || doc.is(one, ns::XENC, "CipherReference") =>
+        {
+            None
+        }
+        _ => Some(format!(
+            "the {what}'s CipherData holds something else than one CipherValue"
+        )),
+    }
 }
 
 /// A CipherValue, X509Certificate or OAEPparams below `node` that holds an element.

@@ -535,6 +535,38 @@ pub(crate) fn cases() -> Vec<(String, String, bool)> {
         ),
         true,
     ));
+    // Review 48: children out of XML Encryption's order, which libxmlsec1 refuses to decrypt (a
+    // reader that takes the first CipherValue below reads a planted one).
+    let ed_cd = genuine_enc.rfind("<xenc:CipherData>").unwrap();
+    v.push((
+        "EncryptedData with a foreign element before its CipherData (out of order)".into(),
+        format!(
+            "{}<x:e xmlns:x=\"urn:x\"/>{}",
+            &genuine_enc[..ed_cd],
+            &genuine_enc[ed_cd..]
+        ),
+        true,
+    ));
+    v.push((
+        "EncryptedData with EncryptionProperties before its CipherData (out of order)".into(),
+        format!(
+            "{}<xenc:EncryptionProperties><xenc:EncryptionProperty/></xenc:EncryptionProperties>{}",
+            &genuine_enc[..ed_cd],
+            &genuine_enc[ed_cd..]
+        ),
+        true,
+    ));
+    let ek_cv = genuine_enc.find("<xenc:CipherValue>").unwrap();
+    assert!(ek_cv < ed_cd, "the EncryptedKey's CipherValue comes first");
+    v.push((
+        "EncryptedKey CipherData with a CipherData before its CipherValue (out of order)".into(),
+        format!(
+            "{}<xenc:CipherData><xenc:CipherValue>AAAA</xenc:CipherValue></xenc:CipherData>{}",
+            &genuine_enc[..ek_cv],
+            &genuine_enc[ek_cv..]
+        ),
+        true,
+    ));
     // A signed Response whose EncryptedAssertion is swapped for the attacker's.
     let swapped = signed_both.replacen(&ok, &enc(&e, GCM), 1);
     v.push((
@@ -568,6 +600,10 @@ fn why(case: &str) -> Option<&'static str> {
         c if c.contains(" with two ") => "samlint reads one",
         c if c.contains("different content keys") => "different content keys",
         c if c.contains("holds an element") => "holds an element",
+        c if c.contains("(out of order)") && c.contains("before its CipherValue") => {
+            "holds something else than one CipherValue"
+        }
+        c if c.contains("(out of order)") => "out of XML Encryption's order",
         c if c.contains("plaintext: two")
             || c.starts_with("plaintext: forged, then")
             || c.contains("text after")
