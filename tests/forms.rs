@@ -692,6 +692,50 @@ fn html_pages_naming_more_than_samlint_read_are_never_valid() {
             "field in a datalist",
             form(&format!("<datalist id=\"d\">{field}</datalist>")),
         ),
+        // Review 49: a form started in a template ends with it (its fields after are in no form); a
+        // `</template>` inside a bogus comment (`<?`, `<!x`, `</ x`) ends nothing; a comment ends at
+        // `--!>` too; a script in its double-escaped state runs past its first `</script>`; a field
+        // after `</form>` inside an element is in no form for samlint.
+        (
+            "form started in a template",
+            form(&field).replace("<form ", "<template><form ").replacen(
+                "\"><input",
+                "\"></template><input",
+                1,
+            ),
+        ),
+        (
+            "</template> in a bogus comment (<?)",
+            format!(
+                "<!DOCTYPE html><html><body><template><?x </template>{}</template></body></html>",
+                form(&field)
+            ),
+        ),
+        (
+            "</template> in a bogus comment (</ x)",
+            format!(
+                "<!DOCTYPE html><html><body><template></ x </template>{}</template></body></html>",
+                form(&field)
+            ),
+        ),
+        (
+            "template after a comment ended by --!>",
+            format!(
+                "<!DOCTYPE html><html><body><!-- a --!><template><!-- b -->{}</template></body></html>",
+                form(&field)
+            ),
+        ),
+        (
+            "form in a double-escaped script",
+            format!(
+                "<!DOCTYPE html><html><body><script><!--<script></script>{}</script></body></html>",
+                form(&field)
+            ),
+        ),
+        (
+            "field after </form> inside an element",
+            form(&format!("<div></form>{field}</div>")),
+        ),
     ];
     let cert = fixture("keys/idp-cert.pem");
     for (what, page) in &pages {
@@ -736,6 +780,33 @@ fn html_pages_naming_more_than_samlint_read_are_never_valid() {
     let (code, v) = check_json(&[&utf8, "--idp-cert", &cert]);
     assert_eq!(code, 0, "{v:#}");
     assert_eq!(v["messages"][0]["signature"]["status"], "valid");
+    // A second copy the browser does not post (disabled): how many copies reach the SP is not
+    // known, so the prediction is unknown, not a certain 'rejected' (review 49); two posted copies
+    // are the certain rejection.
+    let library = |page: &str| {
+        let (_, v) = check_json(&[page, "--idp-cert", &cert]);
+        v["messages"][0]["predictions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["stage"] == "saml-library")
+            .map(|p| p["outcome"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    let second = |attrs: &str| {
+        form(&format!(
+            "{field}<input type=\"hidden\" {attrs} name=\"SAMLResponse\" value=\"{evil}\">"
+        ))
+    };
+    assert_eq!(library(&second("disabled")), "unknown");
+    assert_eq!(library(&second("")), "rejected");
+    // A field inside a bogus comment (`<!x …>`, `</ x …>`, `<?x …>`, up to the first `>`) is no
+    // field: the browser posts a form without it (review 49: it was read, valid and accepted).
+    for opener in ["<!x ", "</ x ", "<?x "] {
+        let page = form(&format!("{opener}{field}"));
+        let (code, v) = input_error(&[&page]);
+        assert_eq!(code, 2, "{opener}: {v:#}");
+    }
     // `<input-x>` is no input (a tag name runs to white space): the page has no SAML field.
     let (code, _) = input_error(&[&form(&field.replace("<input ", "<input-x "))]);
     assert_eq!(code, 2);

@@ -54,6 +54,13 @@ pub fn forms(text: &str) -> Vec<Form> {
     let mut out: Vec<Form> = Vec::new();
     let mut outside = Form::default();
     let mut open: Option<Form> = None;
+    // How many <template>s were open when the open form started: a form started inside a template
+    // belongs to its inert content and ends with it (review 49: `<template><form></template>` then
+    // the fields was read as a form the browser posts; the browser has no such form).
+    let mut open_in_templates = 0usize;
+    // A script that a browser may read past its first `</script` (its escaped, then double-escaped
+    // state: `<!--` then `<script` inside it): what follows is not read as the browser does.
+    let mut script_doubt = false;
     // Whether each open <fieldset> is disabled (its fields are not posted).
     let mut fieldsets: Vec<bool> = Vec::new();
     // Open <template> and <datalist> elements: a template's content is inert (a browser submits
@@ -65,11 +72,8 @@ pub fn forms(text: &str) -> Vec<Form> {
     while let Some(off) = b.get(i..).and_then(|r| r.iter().position(|&c| c == b'<')) {
         i += off;
         let rest = &text[i..];
-        if rest.starts_with("<!--") {
-            i = match rest.find("-->") {
-                Some(e) => i + e + 3,
-                None => b.len(),
-            };
+        if let Some(len) = markup_to_skip(rest) {
+            i += len;
             continue;
         }
         let Some(tag) = Tag::read(rest) else {
@@ -85,6 +89,7 @@ pub fn forms(text: &str) -> Vec<Form> {
             // A browser ignores a <form> start tag while a form is open: its fields stay in the open one.
             (false, "form") if open.is_some() => {}
             (false, "form") => {
+                open_in_templates = templates;
                 // An enumerated attribute: the keyword exactly (any case), else the default.
                 let enctype = tag.attr("enctype").unwrap_or_default();
                 let mut unposted = Vec::new();
@@ -92,6 +97,9 @@ pub fn forms(text: &str) -> Vec<Form> {
                     || enctype.eq_ignore_ascii_case("multipart/form-data");
                 if not_urlencoded {
                     unposted.push("the form is not sent URL-encoded (its enctype), which SPs' form parsers read");
+                }
+                if templates > 0 {
+                    unposted.push("the form is inside a <template>, whose content a browser submits only once a script copies it out");
                 }
                 open = Some(Form {
                     // As a browser reads it: `post` (any case, nothing around it) is POST, anything else
@@ -110,13 +118,24 @@ pub fn forms(text: &str) -> Vec<Form> {
                 });
             }
             (false, "template") => templates += 1,
-            (true, "template") => templates = templates.saturating_sub(1),
+            (true, "template") => {
+                templates = templates.saturating_sub(1);
+                // A form started inside the template ends with it.
+                if open_in_templates > templates
+                    && let Some(f) = open.take()
+                {
+                    out.push(f);
+                }
+            }
             (false, "datalist") => datalists += 1,
             (true, "datalist") => datalists = datalists.saturating_sub(1),
             (false, "fieldset") => fieldsets.push(tag.attr("disabled").is_some()),
             (true, "fieldset") => {
                 fieldsets.pop();
             }
+            // Inside a template, an end tag closes only a form started in it (HTML: the form is not
+            // in scope there otherwise, and the end tag is ignored).
+            (true, "form") if open_in_templates < templates => {}
             (true, "form") => {
                 if let Some(f) = open.take() {
                     out.push(f);
@@ -152,6 +171,7 @@ pub fn forms(text: &str) -> Vec<Form> {
             ) => {
                 // Raw text (with scripting on, as a browser that auto-submits runs: <noscript> too)
                 // up to the matching end tag, ASCII case-insensitive, whose name ends there.
+                let start = i;
                 let end = format!("</{raw}");
                 let mut from = i;
                 i = loop {
@@ -167,6 +187,11 @@ pub fn forms(text: &str) -> Vec<Form> {
                         None => break b.len(),
                     }
                 };
+                if raw == "script" {
+                    let body = b.get(start..i).unwrap_or_default();
+                    script_doubt |= find_ci(body, 0, b"<!--")
+                        .is_some_and(|c| find_ci(body, c, b"<script").is_some());
+                }
             }
             _ => {}
         }
@@ -175,9 +200,63 @@ pub fn forms(text: &str) -> Vec<Form> {
         out.push(f);
     }
     if !outside.fields.is_empty() {
+        // Outside every form a field is posted by no submission (review 49: the fields after a form
+        // that ended with its <template>, or after a `</form>` inside an element, were predicted
+        // accepted).
+        if outside
+            .fields
+            .iter()
+            .any(|(n, _)| BINDING_NAMES.contains(&n.as_str()))
+        {
+            outside
+                .unposted
+                .push("a field samlint read is outside any form, and browsers post no such field");
+        }
         out.push(outside);
     }
+    if script_doubt {
+        for f in &mut out {
+            f.unposted.push("a <script> holds '<!--' and then '<script', and browsers may read it past its first '</script>'");
+        }
+    }
     out
+}
+
+/// How many bytes of markup at the start of `s` (which starts with `<`) a browser's tokenizer reads as
+/// a comment: `<!--` to the first `-->` or `--!>` (`<!-->` and `<!--->` end at once); a bogus comment
+/// (`<!x`, `<?x`, `</ x`, a DOCTYPE) to the first `>`; `</>`, nothing at all. `None` for anything else
+/// (a tag, or a `<` that is text). To the end of the text when it never ends. (Review 49: `<!x` or
+/// `</ x` before a field hid it from the browser, and `--!>` ended a comment samlint read on.)
+fn markup_to_skip(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let to_gt = |from: usize| {
+        b.get(from..)
+            .and_then(|r| memchr::memchr(b'>', r))
+            .map_or(b.len(), |p| from + p + 1)
+    };
+    if let Some(rest) = s.strip_prefix("<!--") {
+        if rest.starts_with('>') {
+            return Some(5);
+        }
+        if rest.starts_with("->") {
+            return Some(6);
+        }
+        let r = rest.as_bytes();
+        let end = [
+            memchr::memmem::find(r, b"-->").map(|p| p + 3),
+            memchr::memmem::find(r, b"--!>").map(|p| p + 4),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        return Some(end.map_or(b.len(), |e| 4 + e));
+    }
+    match (b.get(1), b.get(2)) {
+        (Some(b'!' | b'?'), _) => Some(to_gt(2)),
+        (Some(b'/'), Some(b'>')) => Some(3),
+        (Some(b'/'), Some(c)) if !c.is_ascii_alphabetic() => Some(to_gt(2)),
+        _ => None,
+    }
 }
 
 /// The binding parameters (query.rs BINDING_PARAMS), whose fields must reach the SP as read.
@@ -526,5 +605,40 @@ mod tests {
         assert!(forms(&many).is_empty());
         let many = "<a ".repeat(200_000);
         assert!(forms(&many).is_empty());
+    }
+
+    /// What a browser's tokenizer reads as a comment (review 49).
+    #[test]
+    fn comments_end_where_a_browser_ends_them() {
+        for (s, len) in [
+            ("<!-->x", 5),
+            ("<!--->x", 6),
+            ("<!-- a -->x", 10),
+            ("<!-- a --!>x", 11),
+            ("<!-- a --->x", 11),
+            ("<!-- a", 6),
+            ("<!x >y", 5),
+            ("<!DOCTYPE html>y", 15),
+            ("<?x a>y", 6),
+            ("</ x>y", 5),
+            ("</>y", 3),
+            ("<![CDATA[ ]]>y", 13),
+        ] {
+            assert_eq!(markup_to_skip(s), Some(len), "{s}");
+        }
+        for s in ["<a>", "</a>", "< a", "<1", "</"] {
+            assert_eq!(markup_to_skip(s), None, "{s}");
+        }
+        let field = "<input name=SAMLResponse value=x>";
+        assert!(
+            forms(&format!("<form><!-- a --!>{field}</form>"))[0]
+                .fields
+                .len()
+                == 1
+        );
+        for opener in ["<!x ", "</ x ", "<?x "] {
+            let f = forms(&format!("<form>{opener}{field}</form>"));
+            assert!(f.iter().all(|f| f.fields.is_empty()), "{opener}: {f:?}");
+        }
     }
 }

@@ -1296,7 +1296,17 @@ fn from_html(
             not_urlencoded: f.not_urlencoded,
             ..BindingParams::default()
         };
+        let first = found.len();
         capture::push_fields(&label, &base, &f.fields, &mut found);
+        // A field samlint read that the browser may not post (disabled, an image button): how many
+        // copies reach the SP is not known, so the repeated copies are no certain rejection (review
+        // 49: a disabled second copy was predicted rejected as 'more than once'); the ambiguity says
+        // why instead.
+        if !f.unposted.is_empty() {
+            for m in found.iter_mut().skip(first) {
+                m.binding.repeated = false;
+            }
+        }
     }
     // What a browser could post is more than samlint's form reading sees (a textarea or select, a field
     // outside its form with form=…, a comment a browser ends earlier, a nested form): the page must name
