@@ -311,6 +311,31 @@ fn out_of_order(doc: &Document, node: NodeId, what: &str, key: bool) -> Option<S
     if let Some(c) = children.next() {
         return Some(misplaced(c));
     }
+    // An RSA-OAEP key transport reads its DigestMethod and OAEPparams (and XML Encryption 1.1's MGF)
+    // and refuses any other child (libxmlsec1: "unexpected node"; review 49: a KeySize or a foreign
+    // element there was decrypted and `valid`).
+    if let Some(m) = doc
+        .first_child(node, ns::XENC, "EncryptionMethod")
+        .filter(|_| key)
+    {
+        let alg = doc.attr(m, "Algorithm").map_or("", |a| a.value.as_str());
+        let known = |c: NodeId| {
+            doc.is(c, ns::DS, "DigestMethod")
+                || doc.is(c, ns::XENC, "OAEPparams")
+                || (alg == RSA_OAEP_11 && doc.is(c, XENC11, "MGF"))
+        };
+        if (alg == RSA_OAEP_MGF1P || alg == RSA_OAEP_11)
+            && let Some(c) = doc.child_elements(m).find(|c| !known(*c))
+        {
+            let name = doc
+                .element(c)
+                .filter(|e| matches!(e.ns.as_deref(), Some(ns::XENC | ns::DS | XENC11)))
+                .map_or("foreign element", |e| e.local.as_str());
+            return Some(format!(
+                "the {what}'s RSA-OAEP EncryptionMethod holds a {name}, which libxmlsec1 refuses (it reads DigestMethod and OAEPparams only)"
+            ));
+        }
+    }
     let cd = doc.first_child(node, ns::XENC, "CipherData")?;
     let inner: Vec<NodeId> = doc.child_elements(cd).take(2).collect();
     match inner[..] {

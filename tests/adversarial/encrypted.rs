@@ -567,6 +567,31 @@ pub(crate) fn cases() -> Vec<(String, String, bool)> {
         ),
         true,
     ));
+    // Review 49: an RSA-OAEP EncryptionMethod reads its DigestMethod and OAEPparams and nothing else
+    // (libxmlsec1: "unexpected node").
+    let oaep_end = genuine_enc.find("</xenc:EncryptionMethod>").unwrap();
+    assert!(
+        genuine_enc[..oaep_end].ends_with("rsa-oaep-mgf1p\">"),
+        "fixture shape changed"
+    );
+    for (what, child) in [
+        ("a KeySize", "<xenc:KeySize>128</xenc:KeySize>"),
+        ("a foreign element", "<x:e xmlns:x=\"urn:x\"/>"),
+        (
+            "an MGF (XML Encryption 1.1's, not mgf1p's)",
+            "<xenc11:MGF xmlns:xenc11=\"http://www.w3.org/2009/xmlenc11#\" Algorithm=\"http://www.w3.org/2009/xmlenc11#mgf1sha256\"/>",
+        ),
+    ] {
+        v.push((
+            format!("EncryptedKey RSA-OAEP EncryptionMethod with {what} (libxmlsec1 refuses)"),
+            format!(
+                "{}{child}{}",
+                &genuine_enc[..oaep_end],
+                &genuine_enc[oaep_end..]
+            ),
+            true,
+        ));
+    }
     // A signed Response whose EncryptedAssertion is swapped for the attacker's.
     let swapped = signed_both.replacen(&ok, &enc(&e, GCM), 1);
     v.push((
@@ -604,6 +629,7 @@ fn why(case: &str) -> Option<&'static str> {
             "holds something else than one CipherValue"
         }
         c if c.contains("(out of order)") => "out of XML Encryption's order",
+        c if c.contains("RSA-OAEP EncryptionMethod with") => "libxmlsec1 refuses",
         c if c.contains("plaintext: two")
             || c.starts_with("plaintext: forged, then")
             || c.contains("text after")
