@@ -266,6 +266,13 @@ pub struct BindingParams {
     /// parameters): what the SP's form parser makes of it is not modelled.
     #[serde(skip)]
     pub not_urlencoded: bool,
+    /// The set that carried it: how many fields, and how many bytes they take URL-encoded (the raw
+    /// body or query when known, else counted from the decoded fields). What Express's URL-encoded
+    /// parser limits (1,000 parameters, 100 kB), beside the message's own bytes (review 49).
+    #[serde(skip)]
+    pub set_fields: usize,
+    #[serde(skip)]
+    pub set_bytes: usize,
 }
 
 impl BindingParams {

@@ -446,3 +446,61 @@ fn saml_tracer_bodies_are_judged_by_the_content_type_sent() {
         assert_eq!(statuses(&v) != ["valid"], ambiguous, "{name}: {v:#}");
     }
 }
+
+/// Review 49: the parsed parameters a HAR keeps beside a URL-encoded body must name the same SAML
+/// parameters as the text sent (an edited capture is ambiguous, never `valid`); and what Express's
+/// URL-encoded parser refuses before the library runs (a body over 100 kB counting every field, more
+/// than 1,000 fields) is not predicted accepted.
+#[test]
+fn har_params_that_disagree_and_express_limits() {
+    let d = tempfile::tempdir().unwrap();
+    let (ok, _) = genuine_and_tampered();
+    let body = format!("SAMLResponse={}", form(&ok));
+    let with_params = |params: Value| {
+        json!({"log": {"version": "1.2", "creator": {"name": "t", "version": "1"}, "entries": [{
+            "request": {"method": "POST", "url": ACS, "headers": [],
+                "postData": {"mimeType": "application/x-www-form-urlencoded", "text": body,
+                    "params": params}}}]}})
+        .to_string()
+    };
+    let one = json!([{"name": "SAMLResponse", "value": form(&ok)}]);
+    let two = json!([{"name": "SAMLResponse", "value": form(&ok)}, {"name": "SAMLResponse", "value": "x"}]);
+    let none = json!([{"name": "RelayState", "value": "x"}]);
+    let (code, v) = check(d.path(), "agree.har", &with_params(one));
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(statuses(&v), ["valid"]);
+    for (file, params) in [("two.har", two), ("none.har", none)] {
+        let (_, v) = check(d.path(), file, &with_params(params));
+        assert_eq!(statuses(&v), ["invalid"], "{file}: {v:#}");
+        assert_ne!(library(&v, 0).0, "accepted", "{file}: {v:#}");
+    }
+    for (file, extra) in [
+        ("big.har", format!("&pad={}", "a".repeat(150 * 1024))),
+        ("many.har", "&f=1".repeat(1000)),
+    ] {
+        let (_, v) = check(
+            d.path(),
+            file,
+            &har(
+                "POST",
+                ACS,
+                "application/x-www-form-urlencoded",
+                &format!("{body}{extra}"),
+            ),
+        );
+        assert_eq!(statuses(&v), ["valid"], "{file}: {v:#}");
+        assert_eq!(library(&v, 0).0, "unknown", "{file}: {v:#}");
+    }
+    // At the limits: 999 more fields (1,000 in all) is accepted.
+    let (_, v) = check(
+        d.path(),
+        "limit.har",
+        &har(
+            "POST",
+            ACS,
+            "application/x-www-form-urlencoded",
+            &format!("{body}{}", "&f=1".repeat(999)),
+        ),
+    );
+    assert_eq!(library(&v, 0).0, "accepted", "{v:#}");
+}

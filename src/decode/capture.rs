@@ -583,6 +583,29 @@ fn post_body(
         }
         Some(text) if essence == "application/x-www-form-urlencoded" => {
             push_pairs(label, base, text, found);
+            // The parsed parameters beside it must name the same SAML parameters (review 49: an
+            // edited capture whose params held a second SAMLResponse, or none, was not said to be
+            // ambiguous). Names only: how a browser records the values' encoding there varies.
+            if let Some(ps) = &pd.params {
+                let names = |mut v: Vec<String>| {
+                    v.retain(|n| query::BINDING_PARAMS.contains(&n.as_str()));
+                    v.sort();
+                    v
+                };
+                let sent = names(
+                    query::parse_pairs(text)
+                        .into_iter()
+                        .map(|p| p.name)
+                        .collect(),
+                );
+                let parsed = names(ps.iter().map(|p| p.name.clone()).collect());
+                if sent != parsed {
+                    doubt = Some(
+                        "the URL-encoded body and the parsed parameters beside it name different SAML parameters"
+                            .into(),
+                    );
+                }
+            }
         }
         Some(text) if essence == "multipart/form-data" => match multipart_fields(mime, text) {
             Ok(fields) => {
@@ -974,6 +997,20 @@ fn push_pairs(label: &Step, base: &BindingParams, raw: &str, found: &mut Vec<Fou
     push_set(label, base, Some(raw), set, found);
 }
 
+/// How many bytes `s` takes in an `application/x-www-form-urlencoded` body: letters, digits and `*-._`
+/// as they are, a space as `+`, every other byte as `%XX`.
+fn form_encoded_len(s: &str) -> usize {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_' | b' ') {
+                1
+            } else {
+                3
+            }
+        })
+        .sum()
+}
+
 /// One parameter of a set (a query, a form body, a list of pairs).
 struct SetParam {
     /// Decoded name, and the name as received.
@@ -1018,6 +1055,15 @@ fn push_set(
     }
     let mut b = base.clone();
     b.raw_query = raw.map(std::sync::Arc::from);
+    b.set_fields = set.len();
+    b.set_bytes = raw.map_or_else(
+        || {
+            set.iter()
+                .map(|p| form_encoded_len(&p.name) + 1 + form_encoded_len(&p.message_value) + 1)
+                .sum()
+        },
+        str::len,
+    );
     b.repeated = MESSAGE_PARAMS
         .iter()
         .any(|m| set.iter().filter(|p| p.name == *m).nth(1).is_some());
