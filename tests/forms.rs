@@ -736,6 +736,11 @@ fn html_pages_naming_more_than_samlint_read_are_never_valid() {
             "field after </form> inside an element",
             form(&format!("<div></form>{field}</div>")),
         ),
+        // Review 50: a frameset replaces the body (and its forms).
+        (
+            "frameset",
+            form(&field).replace("</body>", "</body><frameset></frameset>"),
+        ),
     ];
     let cert = fixture("keys/idp-cert.pem");
     for (what, page) in &pages {
@@ -783,8 +788,11 @@ fn html_pages_naming_more_than_samlint_read_are_never_valid() {
     // A second copy the browser does not post (disabled): how many copies reach the SP is not
     // known, so the prediction is unknown, not a certain 'rejected' (review 49); two posted copies
     // are the certain rejection.
+    let pages_dir = tempfile::tempdir().unwrap();
     let library = |page: &str| {
-        let (_, v) = check_json(&[page, "--idp-cert", &cert]);
+        // A file: a page of 150 kB is longer than one command-line argument may be.
+        let path = write_temp(pages_dir.path(), "page.html", page);
+        let (_, v) = check_json(&[&path, "--idp-cert", &cert]);
         v["messages"][0]["predictions"]
             .as_array()
             .unwrap()
@@ -800,6 +808,28 @@ fn html_pages_naming_more_than_samlint_read_are_never_valid() {
     };
     assert_eq!(library(&second("disabled")), "unknown");
     assert_eq!(library(&second("")), "rejected");
+    // A legacy script that writes a script inside `<!-- … //-->` ends where samlint ends it: the page
+    // is read as it is (review 50: it was called ambiguous).
+    let legacy = form(&field).replace(
+        "<body>",
+        "<body><script><!-- document.write('<script src=\"x.js\"><\\/script>'); //--></script>",
+    );
+    let (code, v) = check_json(&[&legacy, "--idp-cert", &cert]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(v["messages"][0]["signature"]["status"], "valid", "{v:#}");
+    assert_eq!(library(&legacy), "accepted");
+    // Express's limits count what the browser posts beside the response: a 150 kB textarea, and
+    // line breaks (posted as CR LF, six bytes) in another field (review 50).
+    let textarea = form(&format!(
+        "{field}<textarea name=\"note\">{}</textarea>",
+        "a".repeat(150 * 1024)
+    ));
+    assert_eq!(library(&textarea), "unknown");
+    let breaks = form(&format!(
+        "{field}<input type=\"hidden\" name=\"note\" value=\"{}\">",
+        "\n".repeat(20 * 1024)
+    ));
+    assert_eq!(library(&breaks), "unknown");
     // A field inside a bogus comment (`<!x …>`, `</ x …>`, `<?x …>`, up to the first `>`) is no
     // field: the browser posts a form without it (review 49: it was read, valid and accepted).
     for opener in ["<!x ", "</ x ", "<?x "] {

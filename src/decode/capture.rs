@@ -998,12 +998,16 @@ fn push_pairs(label: &Step, base: &BindingParams, raw: &str, found: &mut Vec<Fou
 }
 
 /// How many bytes `s` takes in an `application/x-www-form-urlencoded` body: letters, digits and `*-._`
-/// as they are, a space as `+`, every other byte as `%XX`.
-fn form_encoded_len(s: &str) -> usize {
+/// as they are, a space as `+`, a line break as `%0D%0A`, every other byte as `%XX`.
+pub(super) fn form_encoded_len(s: &str) -> usize {
     s.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_' | b' ') {
                 1
+            } else if matches!(b, b'\n' | b'\r') {
+                // A browser posts a line break as CR LF: `%0D%0A` (review 50). A CR LF pair is
+                // counted twice: an upper bound.
+                6
             } else {
                 3
             }
@@ -1055,7 +1059,11 @@ fn push_set(
     }
     let mut b = base.clone();
     b.raw_query = raw.map(std::sync::Arc::from);
-    b.set_fields = set.len();
+    // body-parser counts the `&` of the raw body (empty pieces too), else the fields.
+    b.set_fields = raw.map_or(set.len(), |r| {
+        set.len()
+            .max(memchr::memchr_iter(b'&', r.as_bytes()).count() + 1)
+    });
     b.set_bytes = raw.map_or_else(
         || {
             set.iter()

@@ -1298,6 +1298,11 @@ fn from_html(
         };
         let first = found.len();
         capture::push_fields(&label, &base, &f.fields, &mut found);
+        // Its textareas and selects are posted too: Express's limits count them.
+        for m in found.iter_mut().skip(first) {
+            m.binding.set_fields += f.other_fields;
+            m.binding.set_bytes += f.other_bytes;
+        }
         // A field samlint read that the browser may not post (disabled, an image button): how many
         // copies reach the SP is not known, so the repeated copies are no certain rejection (review
         // 49: a disabled second copy was predicted rejected as 'more than once'); the ambiguity says
@@ -1354,11 +1359,13 @@ fn html_ambiguity(text: &str, forms: &[html::Form], carrying: usize) -> Option<S
         "<base",
         "<svg",
         "<math",
+        // A frameset replaces the page's body, forms and all (review 50: nothing was posted).
+        "<frameset",
     ]
     .iter()
     .any(|w| lower.contains(w))
     {
-        return Some("the page holds a form override (formaction, formmethod, formenctype), a <base> or SVG/MathML content, which samlint does not read as a browser does".into());
+        return Some("the page holds a form override (formaction, formmethod, formenctype), a <base>, a <frameset> or SVG/MathML content, which samlint does not read as a browser does".into());
     }
     if foreign_charset(text) {
         // Not named: the declared charset is the page's text.

@@ -335,6 +335,15 @@ fn out_of_order(doc: &Document, node: NodeId, what: &str, key: bool) -> Option<S
                 "the {what}'s RSA-OAEP EncryptionMethod holds a {name}, which libxmlsec1 refuses (it reads DigestMethod and OAEPparams only)"
             ));
         }
+        // An empty OAEPparams: libxmlsec1 fails on it (review 50), samlint read no label.
+        if doc
+            .children_named(m, ns::XENC, "OAEPparams")
+            .any(|p| doc.own_text(p).is_empty())
+        {
+            return Some(format!(
+                "the {what}'s OAEPparams is empty, which libxmlsec1 refuses"
+            ));
+        }
     }
     let cd = doc.first_child(node, ns::XENC, "CipherData")?;
     let inner: Vec<NodeId> = doc.child_elements(cd).take(2).collect();
