@@ -31,11 +31,14 @@ pub struct Form {
 /// url=(0045)https://… -->`). At most four are skipped.
 pub fn after_comments(mut t: &str) -> &str {
     for _ in 0..4 {
+        // Where a browser ends the comment ([`markup_to_skip`]); one that never ends is no page.
         match t
-            .strip_prefix("<!--")
-            .and_then(|r| r.find("-->").map(|e| &r[e + 3..]))
+            .starts_with("<!--")
+            .then(|| markup_to_skip(t))
+            .flatten()
+            .filter(|n| *n < t.len() || t.ends_with('>'))
         {
-            Some(rest) => t = rest.trim_start(),
+            Some(n) => t = t.get(n..).unwrap_or_default().trim_start(),
             None => break,
         }
     }
@@ -103,7 +106,7 @@ pub fn forms(text: &str) -> Vec<Form> {
                     unposted.push("the form is not sent URL-encoded (its enctype), which SPs' form parsers read");
                 }
                 if templates > 0 {
-                    unposted.push("the form is inside a <template>, whose content a browser submits only once a script copies it out");
+                    unposted.push(IN_TEMPLATE);
                 }
                 open = Some(Form {
                     // As a browser reads it: `post` (any case, nothing around it) is POST, anything else
@@ -153,9 +156,7 @@ pub fn forms(text: &str) -> Vec<Form> {
                         .or((datalists > 0).then_some(
                             "a field samlint read is inside a <datalist>, and browsers do not post it",
                         ))
-                        .or((templates > 0).then_some(
-                            "a field samlint read is inside a <template>, whose content a browser submits only once a script copies it out",
-                        ));
+                        .or((templates > 0).then_some(IN_TEMPLATE));
                     let f = match &mut open {
                         Some(f) => f,
                         None => &mut outside,
@@ -290,12 +291,9 @@ fn double_escaped_at_end(body: &[u8]) -> bool {
                     (b"</script", State::Escaped)
                 };
                 match (end, next_tag(pos, word)) {
-                    (None, None) => break,
                     (Some(e), t) if t.is_none_or(|t| e < t) => (state, pos) = (State::Data, e + 3),
-                    (_, t) => match t {
-                        Some(t) => (state, pos) = (to, t + word.len()),
-                        None => break,
-                    },
+                    (_, Some(t)) => (state, pos) = (to, t + word.len()),
+                    _ => break,
                 }
             }
         }
@@ -339,6 +337,9 @@ fn markup_to_skip(s: &str) -> Option<usize> {
         _ => None,
     }
 }
+
+/// Why a form, or a field, inside a `<template>` is not posted as read.
+const IN_TEMPLATE: &str = "a form or field samlint read is inside a <template>, whose content a browser submits only once a script copies it out";
 
 /// The binding parameters (query.rs BINDING_PARAMS), whose fields must reach the SP as read.
 const BINDING_NAMES: [&str; 5] = [

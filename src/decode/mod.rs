@@ -1298,19 +1298,15 @@ fn from_html(
         };
         let first = found.len();
         capture::push_fields(&label, &base, &f.fields, &mut found);
-        // Its textareas and selects are posted too: Express's limits count them.
         for m in found.iter_mut().skip(first) {
+            // Its textareas and selects are posted too: Express's limits count them.
             m.binding.set_fields += f.other_fields;
             m.binding.set_bytes += f.other_bytes;
-        }
-        // A field samlint read that the browser may not post (disabled, an image button): how many
-        // copies reach the SP is not known, so the repeated copies are no certain rejection (review
-        // 49: a disabled second copy was predicted rejected as 'more than once'); the ambiguity says
-        // why instead.
-        if !f.unposted.is_empty() {
-            for m in found.iter_mut().skip(first) {
-                m.binding.repeated = false;
-            }
+            // A field samlint read that the browser may not post (disabled, an image button): how
+            // many copies reach the SP is not known, so repeated copies are no certain rejection
+            // (review 49: a disabled second copy was predicted rejected as 'more than once'); the
+            // ambiguity says why instead.
+            m.binding.repeated &= f.unposted.is_empty();
         }
     }
     // What a browser could post is more than samlint's form reading sees (a textarea or select, a field

@@ -286,14 +286,17 @@ fn out_of_order(doc: &Document, node: NodeId, what: &str, key: bool) -> Option<S
     ];
     let model = DATA.iter().chain(if key { &KEY[..] } else { &[] });
     let mut children = doc.child_elements(node).peekable();
+    // XML Encryption's and XML-DSig's names are samlint's words; another is the input's (not shown:
+    // a redacted report must not quote it).
+    let named = |c: NodeId| {
+        doc.element(c)
+            .filter(|e| matches!(e.ns.as_deref(), Some(ns::XENC | ns::DS | XENC11)))
+            .map_or("foreign element", |e| e.local.as_str())
+    };
     let misplaced = |c: NodeId| {
-        // XML Encryption's and XML-DSig's names are samlint's words; another is the input's.
-        let name = doc
-            .element(c)
-            .filter(|e| matches!(e.ns.as_deref(), Some(ns::XENC | ns::DS)))
-            .map_or("foreign element", |e| e.local.as_str());
         format!(
-            "the {what} holds a {name} out of XML Encryption's order (EncryptionMethod, KeyInfo, CipherData, …), which libxmlsec1 refuses"
+            "the {what} holds a {} out of XML Encryption's order (EncryptionMethod, KeyInfo, CipherData, …), which libxmlsec1 refuses",
+            named(c)
         )
     };
     for (uri, local, required) in model {
@@ -302,9 +305,7 @@ fn out_of_order(doc: &Document, node: NodeId, what: &str, key: bool) -> Option<S
                 children.next();
             }
             Some(c) if *required => return Some(misplaced(*c)),
-            None if *required => {
-                return Some(format!("the {what} has no {local}"));
-            }
+            // No CipherData at all is refused before ("no single CipherData/CipherValue").
             _ => {}
         }
     }
@@ -327,12 +328,9 @@ fn out_of_order(doc: &Document, node: NodeId, what: &str, key: bool) -> Option<S
         if (alg == RSA_OAEP_MGF1P || alg == RSA_OAEP_11)
             && let Some(c) = doc.child_elements(m).find(|c| !known(*c))
         {
-            let name = doc
-                .element(c)
-                .filter(|e| matches!(e.ns.as_deref(), Some(ns::XENC | ns::DS | XENC11)))
-                .map_or("foreign element", |e| e.local.as_str());
             return Some(format!(
-                "the {what}'s RSA-OAEP EncryptionMethod holds a {name}, which libxmlsec1 refuses (it reads DigestMethod and OAEPparams only)"
+                "the {what}'s RSA-OAEP EncryptionMethod holds a {}, which libxmlsec1 refuses (it reads DigestMethod and OAEPparams only)",
+                named(c)
             ));
         }
         // An empty OAEPparams: libxmlsec1 fails on it (review 50), samlint read no label.

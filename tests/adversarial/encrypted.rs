@@ -556,6 +556,12 @@ pub(crate) fn cases() -> Vec<(String, String, bool)> {
         ),
         true,
     ));
+    let ed_cd_end = genuine_enc.rfind("</xenc:CipherData>").unwrap() + "</xenc:CipherData>".len();
+    v.push((
+        "EncryptedData without its CipherData (out of order)".into(),
+        format!("{}{}", &genuine_enc[..ed_cd], &genuine_enc[ed_cd_end..]),
+        true,
+    ));
     let ek_cv = genuine_enc.find("<xenc:CipherValue>").unwrap();
     assert!(ek_cv < ed_cd, "the EncryptedKey's CipherValue comes first");
     v.push((
@@ -627,6 +633,7 @@ fn why(case: &str) -> Option<&'static str> {
         c if c.contains(" with two ") => "samlint reads one",
         c if c.contains("different content keys") => "different content keys",
         c if c.contains("holds an element") => "holds an element",
+        c if c.contains("without its CipherData") => "no single CipherData",
         c if c.contains("(out of order)") && c.contains("before its CipherValue") => {
             "holds something else than one CipherValue"
         }
