@@ -1893,6 +1893,111 @@ fn a_signature_value_of_the_wrong_length_is_invalid() {
     }
 }
 
+/// A binding parameter written without `=` in a signed Redirect query (`…&RelayState&SigAlg=…`): SPs
+/// that take the signed octets from the raw query leave it out, SPs that rebuild them write
+/// `RelayState=`. Review 51: samlint rebuilt `RelayState=` and called a signature over those octets
+/// `valid`. Neither signature is valid now; the same query with `RelayState=` still verifies.
+#[test]
+fn a_signed_redirect_parameter_without_an_equals_sign_is_never_valid() {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let url = read("saml/authn-request-redirect.url");
+    let (base, query) = url.trim().split_once('?').unwrap();
+    let message = query
+        .split('&')
+        .find(|p| p.starts_with("SAMLRequest="))
+        .unwrap();
+    let key = bergshamra::keys::loader::load_rsa_private_pem(read("keys/idp-key.pem").as_bytes())
+        .unwrap()
+        .to_signing_key()
+        .unwrap()
+        .unwrap();
+    let sign = |octets: &str| {
+        let raw = bergshamra::crypto::sign::from_uri(RSA_SHA256)
+            .unwrap()
+            .sign(&key, octets.as_bytes())
+            .unwrap();
+        pct(&b64.encode(raw))
+    };
+    let alg = format!("SigAlg={}", pct(RSA_SHA256));
+    let with_eq = format!("{message}&RelayState=&{alg}");
+    let (_, sig, _) = verdict(
+        &format!("{base}?{with_eq}&Signature={}", sign(&with_eq)),
+        IDP,
+    );
+    assert_status(&sig, "valid", None);
+    let without = format!("{message}&RelayState&{alg}");
+    for (name, octets) in [("rebuilt", &with_eq), ("as received", &without)] {
+        let (_, sig, _) = verdict(&format!("{base}?{without}&Signature={}", sign(octets)), IDP);
+        assert_ne!(sig["status"], "valid", "{name}: {sig:#}");
+        let detail = sig["detail"].as_str().unwrap_or_default();
+        assert!(detail.contains("without '='"), "{name}: {detail}");
+    }
+}
+
+/// An XML-DSig ECDSA value is r then s, each as long as the curve's field (XML-DSig 1.1 §6.4.3, RFC
+/// 4050 §3.3: 64 bytes for P-256), and libxmlsec1 refuses any other. Review 51: the same (r, s)
+/// written in ASN.1 DER (as OpenSSL and Java emit it), or with each half padded to 33 bytes, was
+/// `valid` (bergshamra's ECDSA takes both). Now invalid, with the reason; the value as signed stays
+/// valid.
+#[test]
+fn an_ecdsa_signature_value_not_written_as_r_then_s_is_invalid() {
+    use base64::Engine as _;
+    let Some(shared) = shared() else { return };
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let dir = shared.join("corpus/files/samael/test_vectors");
+    let xml = std::fs::read_to_string(dir.join("response_signed_by_idp_ecdsa.xml")).unwrap();
+    let md = dir
+        .join("idp_ecdsa_metadata.xml")
+        .to_string_lossy()
+        .into_owned();
+    let text = xml
+        .split("SignatureValue>")
+        .nth(1)
+        .and_then(|v| v.split('<').next())
+        .unwrap()
+        .to_string();
+    let raw = b64
+        .decode(text.split_whitespace().collect::<String>())
+        .unwrap();
+    assert_eq!(raw.len(), 64, "a P-256 value as XML-DSig writes it");
+    // ASN.1 DER: SEQUENCE { INTEGER r, INTEGER s }, each without leading zeros, with one when its high
+    // bit is set.
+    let int = |half: &[u8]| {
+        let mut v: Vec<u8> = half.iter().copied().skip_while(|b| *b == 0).collect();
+        if v.first().is_none_or(|b| b & 0x80 != 0) {
+            v.insert(0, 0);
+        }
+        [vec![0x02, v.len() as u8], v].concat()
+    };
+    let body = [int(&raw[..32]), int(&raw[32..])].concat();
+    let der = [vec![0x30, body.len() as u8], body].concat();
+    let padded = [&[0u8][..], &raw[..32], &[0u8][..], &raw[32..]].concat();
+    let dir = tempfile::tempdir().unwrap();
+    for (name, value, status) in [
+        ("as signed", raw.clone(), "valid"),
+        ("DER", der, "invalid"),
+        ("padded halves", padded, "invalid"),
+    ] {
+        let p = write_temp(
+            dir.path(),
+            "ec.xml",
+            xml.replacen(&text, &b64.encode(&value), 1),
+        );
+        let (_, v) = check_json(&[&p, "--idp-metadata", &md]);
+        let sig = &v["messages"][0]["signature"];
+        assert_eq!(sig["status"], status, "{name}: {sig:#}");
+        if status == "invalid" {
+            assert_eq!(sig["cause"], "bad-signature-value", "{name}: {sig:#}");
+            let detail = sig["detail"].as_str().unwrap_or_default();
+            assert!(
+                detail.contains(&format!("is {} bytes long", value.len())) && detail.contains("64"),
+                "{name}: {detail}"
+            );
+        }
+    }
+}
+
 /// The same for the Redirect binding's signature over the query: a value of the wrong length is
 /// invalid (OpenSSL, Java and the RFC refuse it), whichever library checks it.
 #[test]

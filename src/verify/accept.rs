@@ -198,7 +198,7 @@ fn failure_cause(reason: &str, trusted: bool) -> &'static str {
         return cause::DIGEST_MISMATCH;
     }
     // A value of the wrong length: no key's signature, not another key's.
-    if reason.contains(super::dsig::WRONG_LENGTH) {
+    if reason.contains(super::dsig::WRONG_LENGTH) || reason.contains(super::dsig::WRONG_EC_LENGTH) {
         return cause::BAD_SIGNATURE_VALUE;
     }
     if lower.contains("unsupported") {

@@ -152,8 +152,9 @@ fn veto(by_end: &mut HashMap<usize, Crypto>, native: Vec<super::native::Native>)
     }
 }
 
-/// Whatever a verifier said, a signature value of the wrong length for an RSA key is invalid with
-/// it, and for that reason ([`super::dsig::wrong_length`]).
+/// Whatever a verifier said, a signature value of the wrong length for an RSA key, or for an EC key
+/// as XML-DSig writes ECDSA values, is invalid with it, and for that reason
+/// ([`super::dsig::wrong_length`], [`super::dsig::wrong_ec_length`]).
 fn wrong_length(by_end: &mut HashMap<usize, Crypto>, doc: &Document, loc: &Located, key: &Cert) {
     for s in &loc.sites {
         let value = doc
@@ -163,8 +164,14 @@ fn wrong_length(by_end: &mut HashMap<usize, Crypto>, doc: &Document, loc: &Locat
         let method = s.signature_method.as_ref().map_or("", |(m, _)| m.as_str());
         let end = doc.node(s.node).span.end;
         if let Some(v) = value
-            && let Some(why) = super::dsig::wrong_length(method, &v, key)
             && let Some(c) = by_end.get_mut(&end)
+            // An EC value of another length is often another curve's signature: only a `valid` is
+            // overruled, and a verifier's own refusal keeps its words.
+            && let Some(why) = super::dsig::wrong_length(method, &v, key).or_else(|| {
+                matches!(c, Crypto::Valid { .. })
+                    .then(|| super::dsig::wrong_ec_length(method, &v, key))
+                    .flatten()
+            })
         {
             *c = Crypto::Invalid(why);
         }

@@ -374,6 +374,30 @@ pub fn wrong_length(method: &str, value: &[u8], key: &Cert) -> Option<String> {
     })
 }
 
+/// What an ECDSA signature value of the wrong length for an EC key is called (accept.rs gives its
+/// cause).
+pub const WRONG_EC_LENGTH: &str = "bytes long where an ECDSA signature by this key's curve is";
+
+/// Why `value` is not an XML-DSig ECDSA signature by `key`: XML-DSig 1.1 §6.4.3 (RFC 4050 §3.3)
+/// writes it as r then s, each exactly as long as the curve's field (64 bytes in all for P-256), and
+/// libxmlsec1 refuses any other length. bergshamra's ECDSA also takes an ASN.1 DER value, or halves
+/// padded to another length (review 51: samlint called `valid` a value every libxmlsec1 SP refuses).
+/// For a ds:Signature only: how the Redirect binding's `Signature` parameter encodes an ECDSA value is
+/// not written down (OpenSAML and SimpleSAMLphp sign it in DER there).
+pub fn wrong_ec_length(method: &str, value: &[u8], key: &Cert) -> Option<String> {
+    let (Some(bits), "EC") = (key.info.bits, key.info.key_type.as_str()) else {
+        return None;
+    };
+    let want = 2 * (bits as usize).div_ceil(8);
+    (bits > 0 && method.to_ascii_lowercase().contains("ecdsa") && value.len() != want).then(|| {
+        format!(
+            "the signature value is {} {WRONG_EC_LENGTH} {want}: r then s, {} bytes each",
+            value.len(),
+            want / 2
+        )
+    })
+}
+
 /// Base64 text as XML-DSig writes it (line breaks and spaces allowed).
 pub fn base64(text: &str) -> Option<Vec<u8>> {
     use ::base64::Engine as _;

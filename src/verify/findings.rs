@@ -203,6 +203,19 @@ fn explain_failure(
             },
             "the certificate given to the SP is not the one the IdP signs with: in Keycloak take the realm's active RSA certificate (Realm settings › Keys), not the client's own certificate, and paste it into Atlassian again".into(),
         ),
+        // A value of the wrong length for the key (crypto.rs): written otherwise, not another key's.
+        cause::BAD_SIGNATURE_VALUE
+            if detail.to_string().contains(super::dsig::WRONG_EC_LENGTH) =>
+        {
+            (
+                with(msg!("the ECDSA signature value is not written as XML-DSig writes one")),
+                "the IdP wrote the value in another form than r then s (ASN.1 DER, as OpenSSL and Java emit it, or padded halves): libxmlsec1 and the SPs built on it reject it; have the IdP write the XML-DSig form".into(),
+            )
+        }
+        cause::BAD_SIGNATURE_VALUE if detail.to_string().contains(super::dsig::WRONG_LENGTH) => (
+            with(msg!("the signature value is not as long as this key's signatures are")),
+            "leading zero bytes of the value were dropped or added on its way (the signer or a tool that re-encoded it): every SP rejects it; capture the message again unmodified".into(),
+        ),
         cause::BAD_SIGNATURE_VALUE => (
             with(msg!("the signature value does not verify with the certificate in its own KeyInfo")),
             "the message was altered or signed with a different key than the certificate it carries".into(),

@@ -13,13 +13,23 @@ use crate::registry::{SIG001, SIG006, SIG007, SIG020, SIG023};
 /// The octets a Redirect-binding signature over the message parameter `parameter` (`SAMLRequest` or
 /// `SAMLResponse`) covers: that parameter, `RelayState` (when present) and `SigAlg`, each `name=value`
 /// exactly as received (never re-encoded), joined by `&` (SAML 2.0 Bindings §3.4.4.1). Each must appear
-/// at most once: a repeated one is an error, never a choice of copy.
+/// at most once: a repeated one is an error, never a choice of copy. One written without `=` is an
+/// error too (review 51): SPs that take the octets from the raw query find no `RelayState=` and leave
+/// it out, those that rebuild them from the decoded parameters write `RelayState=`, and a signature
+/// over either would be `valid` for only some of them.
 pub fn redirect_octets(raw_query: &str, parameter: &str) -> Result<String, String> {
-    let pairs: Vec<(&str, &str)> = raw_query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| p.split_once('=').unwrap_or((p, "")))
-        .collect();
+    let mut pairs: Vec<(&str, &str)> = Vec::new();
+    for p in raw_query.split('&').filter(|p| !p.is_empty()) {
+        match p.split_once('=') {
+            Some(pair) => pairs.push(pair),
+            None if [parameter, "RelayState", "SigAlg"].contains(&p) => {
+                return Err(format!(
+                    "{p} is written without '=': SPs that read the raw query leave it out of the signed octets, SPs that rebuild them write {p}="
+                ));
+            }
+            None => pairs.push((p, "")),
+        }
+    }
     let one = |n: &str| -> Result<Option<&str>, String> {
         let mut it = pairs.iter().filter(|(k, _)| *k == n);
         let first = it.next().map(|(_, v)| *v);
