@@ -345,6 +345,34 @@ pub fn attr<'a>(client: &'a Node, key: &str) -> Option<&'a Node> {
 /// (`attributes` and mapper `config` are maps of strings, and Jackson coerces scalars to strings by
 /// default; review 31: `"saml.encrypt": true` was read as false and the encrypted client passed).
 /// "True", "1" or the number 1 are false.
+/// The user properties a `saml-user-property-mapper` can read: the no-argument `get…`/`is…` methods
+/// of Keycloak's UserModel (ProtocolMapperUtils.getUserModelValue looks the method up by name, the
+/// first letter in either case; KC030's pattern is the same list).
+pub const USER_PROPERTIES: [&str; 11] = [
+    "id",
+    "username",
+    "createdTimestamp",
+    "enabled",
+    "firstName",
+    "lastName",
+    "email",
+    "emailVerified",
+    "federationLink",
+    "serviceAccountClientLink",
+    "attributes",
+];
+
+/// Is `name` one of [`USER_PROPERTIES`] (its first letter in either case)?
+pub fn is_user_property(name: &str) -> bool {
+    let mut cs = name.chars();
+    let Some(first) = cs.next() else { return false };
+    USER_PROPERTIES.iter().any(|p| {
+        let mut ps = p.chars();
+        ps.next()
+            .is_some_and(|f| f.eq_ignore_ascii_case(&first) && ps.as_str() == cs.as_str())
+    })
+}
+
 pub fn is_true(n: &Node) -> bool {
     n.as_str() == Some("true") || matches!(n.value, Value::Bool(true))
 }
@@ -422,6 +450,14 @@ pub fn mappers<'a>(client: &'a Node, realm: Option<&'a Node>) -> (Vec<Mapper<'a>
         })
         .collect();
     let mut unresolved = Vec::new();
+    // Keycloak assigns a client only the scopes of its own protocol (a client without one is OpenID
+    // Connect) and skips the others with a warning in its log (JpaClientProvider.addClientScopes,
+    // `Objects.equals(clientScope.getProtocol(), clientProtocol)`): a SAML mapper in an OpenID
+    // Connect scope the client lists sends nothing (review 52).
+    let protocol = client
+        .get("protocol")
+        .and_then(Node::as_str)
+        .unwrap_or("openid-connect");
     for name in default_client_scopes(client, realm) {
         let found = realm.and_then(|r| r.get("clientScopes")).and_then(|cs| {
             cs.items()
@@ -429,6 +465,7 @@ pub fn mappers<'a>(client: &'a Node, realm: Option<&'a Node>) -> (Vec<Mapper<'a>
                 .find(|s| s.get("name").and_then(Node::as_str) == Some(name))
         });
         match found {
+            Some(scope) if scope.get("protocol").and_then(Node::as_str) != Some(protocol) => {}
             Some(scope) => {
                 if let Some(l) = scope.get("protocolMappers") {
                     out.extend(l.items().iter().filter(saml).map(|node| Mapper {
@@ -719,7 +756,7 @@ mod tests {
     #[test]
     fn mappers_from_scopes_and_unresolved() {
         let r = parse_json(
-            r#"{"realm":"r","clientScopes":[{"name":"role_list","protocolMappers":[{"protocol":"saml","name":"role list"}]}],
+            r#"{"realm":"r","clientScopes":[{"name":"role_list","protocol":"saml","protocolMappers":[{"protocol":"saml","name":"role list"}]}],
                "clients":[{"clientId":"a","protocol":"saml","defaultClientScopes":["role_list","missing"],
                "protocolMappers":[{"protocol":"openid-connect"},{"protocol":"saml","name":"m"}]}]}"#,
         )
@@ -729,6 +766,25 @@ mod tests {
         assert_eq!(m.len(), 2);
         assert_eq!(m[1].from, "scope role_list");
         assert_eq!(unresolved, vec!["missing".to_string()]);
+    }
+
+    /// Review 52: a scope of another protocol (or none) that a SAML client lists is not assigned to it
+    /// by Keycloak, and its mappers send nothing.
+    #[test]
+    fn mappers_of_a_scope_of_another_protocol_are_not_the_clients() {
+        for scope_protocol in [r#""protocol":"openid-connect","#, ""] {
+            let r = parse_json(&format!(
+                r#"{{"realm":"r","clientScopes":[{{"name":"nid",{scope_protocol}"protocolMappers":[{{"protocol":"saml","name":"email as NameID"}}]}},
+                   {{"name":"role_list","protocol":"saml","protocolMappers":[{{"protocol":"saml","name":"role list"}}]}}],
+                   "clients":[{{"clientId":"a","protocol":"saml","defaultClientScopes":["nid","role_list"]}}]}}"#
+            ))
+            .unwrap();
+            let cs = clients(&r, ExportKind::Realm);
+            let (m, unresolved) = mappers(cs[0].node, Some(&r));
+            let from: Vec<&str> = m.iter().map(|m| m.from.as_str()).collect();
+            assert_eq!(from, ["scope role_list"], "{scope_protocol}");
+            assert!(unresolved.is_empty());
+        }
     }
 
     #[test]

@@ -423,7 +423,8 @@ pub fn from_client(client: &Node, realm: Option<&Node>) -> Node {
             .with("entity_id_from", Node::str("client-id", None))
             .with_opt("acs_url", acs)
             .with("acs_from", Node::str(acs_from, None))
-            .with_opt("redirect_uris", client.get("redirectUris").cloned()),
+            .with_opt("redirect_uris", client.get("redirectUris").cloned())
+            .with_opt("root_url", client.get("rootUrl").cloned()),
     );
     let realm_name = realm
         .and_then(|r| r.get("realm"))
@@ -657,6 +658,15 @@ fn mapper_attribute(m: &Mapper) -> Option<Node> {
     let kind = m.node.get("protocolMapper").and_then(Node::as_str)?;
     let cfg = m.node.get("config");
     let get = |k: &str| cfg.and_then(|c| c.get(k));
+    // A property UserModel has no getter for (`givenName`, a missing `user.attribute`) reads as null,
+    // and the mapper sends nothing (ProtocolMapperUtils.getUserModelValue; KC030 says so).
+    if kind == "saml-user-property-mapper"
+        && !get("user.attribute")
+            .and_then(Node::as_str)
+            .is_some_and(keycloak::is_user_property)
+    {
+        return None;
+    }
     let (default_name, source) = match kind {
         "saml-user-property-mapper" | "saml-user-attribute-mapper" => (
             None,
@@ -720,8 +730,12 @@ fn mapper_attribute(m: &Mapper) -> Option<Node> {
                 fp.and_then(|n| n.span).or(m.node.span),
             ),
         );
+        // `single` is read with Boolean.parseBoolean, which ignores case (review 52: "TRUE" was read
+        // as false), unlike `full.path`.
         if let Some(s) = get("single") {
-            node.set("single", Node::bool(keycloak::is_true(s), s.span));
+            let single = s.as_str().is_some_and(|v| v.eq_ignore_ascii_case("true"))
+                || matches!(s.value, Value::Bool(true));
+            node.set("single", Node::bool(single, s.span));
         }
     }
     Some(node)
@@ -770,7 +784,8 @@ pub fn pair(p: &mut Node, client: Option<(&Node, &str, &str)>) {
                 "request_acs",
                 Node::map(acs.span)
                     .with("acs_url", acs)
-                    .with("redirect_uris", uris),
+                    .with("redirect_uris", uris)
+                    .with_opt("root_url", c.path(&["sp", "root_url"]).cloned()),
             );
         }
     }

@@ -308,6 +308,49 @@ fn client_mutations() -> Vec<ClientCase> {
                 "[\n    \"https://auth.atlassian.com/login/callback\"\n  ]",
             )],
         ),
+        // Review 52, against Keycloak's RedirectUtils.matchesRedirects: a `*` after a `?` is compared
+        // as written (no wildcard: KC003, not KC024); the `*` and one trailing `/` off, the entry may
+        // equal the ACS cut at its query; a relative entry is resolved against rootUrl.
+        (
+            "10 a * after the query is no wildcard",
+            |c| {
+                c["redirectUris"] =
+                    json!(["https://auth.atlassian.com/login/callback?connection=saml-*"])
+            },
+            &[],
+            vec![(
+                "KC003",
+                "[\n    \"https://auth.atlassian.com/login/callback?connection=saml-*\"\n  ]",
+            )],
+        ),
+        (
+            "10 a wildcard after the path's slash",
+            |c| c["redirectUris"] = json!(["https://auth.atlassian.com/login/callback/*"]),
+            &[],
+            vec![("KC024", "\"https://auth.atlassian.com/login/callback/*\"")],
+        ),
+        (
+            "10 a relative entry under rootUrl",
+            |c| {
+                c["rootUrl"] = json!("https://auth.atlassian.com");
+                c["redirectUris"] =
+                    json!(["/login/callback?connection=saml-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9"]);
+            },
+            &[],
+            vec![],
+        ),
+        (
+            "10 a relative entry without rootUrl",
+            |c| {
+                c["redirectUris"] =
+                    json!(["/login/callback?connection=saml-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9"]);
+            },
+            &[],
+            vec![(
+                "KC003",
+                "[\n    \"/login/callback?connection=saml-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9\"\n  ]",
+            )],
+        ),
         (
             "11 IdP-initiated without ACS",
             |c| {
@@ -339,6 +382,21 @@ fn client_mutations() -> Vec<ClientCase> {
             &[],
             vec![("ATL011", "\"member\""), ("KC011", "\"true\"")],
         ),
+        // Review 52: Keycloak reads `single` with Boolean.parseBoolean (any case), unlike `full.path`.
+        (
+            "14 group mapper, single in capitals (Data Center)",
+            |c| {
+                c["protocolMappers"].as_array_mut().unwrap().push(json!({"name": "groups", "protocol": "saml", "protocolMapper": "saml-group-membership-mapper", "config": {"attribute.name": "member", "full.path": "false", "single": "TRUE"}}))
+            },
+            &["atlassian-datacenter"],
+            vec![
+                (
+                    "ADC001",
+                    "\"https://auth.atlassian.com/login/callback?connection=saml-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9\"",
+                ),
+                ("ATL011", "\"member\""),
+            ],
+        ),
         (
             "14 group mapper with full path (Data Center)",
             |c| {
@@ -355,6 +413,35 @@ fn client_mutations() -> Vec<ClientCase> {
                 ("ATL011", "\"member\""),
                 ("KC011", "\"true\""),
             ],
+        ),
+        // Review 52: a User Property mapper reads a UserModel getter; `givenName` is none, and the
+        // attribute is not sent (ATL007); a missing property sends nothing either. `FirstName` (the
+        // first letter in capitals) is still read.
+        (
+            "16 unknown user property",
+            |c| mapper(c, "givenname")["config"]["user.attribute"] = json!("givenName"),
+            &[],
+            vec![
+                ("KC030", "\"givenName\""),
+                ("ATL007", "\"protocolMappers\""),
+            ],
+        ),
+        (
+            "16 user property missing",
+            |c| {
+                mapper(c, "givenname")["config"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("user.attribute");
+            },
+            &[],
+            vec![("ATL007", "\"protocolMappers\"")],
+        ),
+        (
+            "16 user property with a capital first letter",
+            |c| mapper(c, "givenname")["config"]["user.attribute"] = json!("FirstName"),
+            &[],
+            vec![],
         ),
         (
             "16 X.500 attribute name",
@@ -550,6 +637,18 @@ fn client_mutations() -> Vec<ClientCase> {
             vec![("KC024", "\"*\"")],
         ),
         (
+            "client bearer-only",
+            |c| c["bearerOnly"] = json!(true),
+            &[],
+            vec![("KC027", "true")],
+        ),
+        (
+            "standard flow off",
+            |c| c["standardFlowEnabled"] = json!(false),
+            &[],
+            vec![("KC028", "false")],
+        ),
+        (
             "client disabled",
             |c| c["enabled"] = json!(false),
             &[],
@@ -642,6 +741,21 @@ fn realm_mutations() {
     assert_eq!(hits.len(), 1, "{hits:?}");
     assert_eq!(hits[0].code, "KC014");
     assert_eq!(hits[0].text, "\"MIICnot-a-certificate\"");
+    // Review 52: a disabled realm refuses every login (SamlService.basicChecks), and so do a
+    // bearer-only client and one with the standard flow off (handleSamlRequest); an OpenID Connect
+    // client such as realm-management, bearer-only in every export, is not linted.
+    let mut r = realm();
+    r["enabled"] = json!(false);
+    r["clients"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"clientId": "realm-management", "protocol": "openid-connect", "bearerOnly": true, "standardFlowEnabled": false}));
+    let hits = lint_text("realm.json", &text(&r), &opts);
+    let got: Vec<(&str, &str)> = hits
+        .iter()
+        .map(|h| (h.code.as_str(), h.text.as_str()))
+        .collect();
+    assert_eq!(got, [("KC029", "false")]);
     // 7: a second active RSA key (rotation pending).
     let mut r = realm();
     let mut second = r["components"]["org.keycloak.keys.KeyProvider"][0].clone();
@@ -1027,9 +1141,9 @@ fn every_pack_rule_is_exercised() {
         .collect();
     // Realm, response and pairing cases above.
     for c in [
-        "KC009", "KC014", "KC017", "KC025", "KC010", "ATL005", "ATL006", "ATL012", "ATL013",
-        "ATL019", "ATL020", "ATL021", "ADC003", "CORE001", "CORE002", "CORE003", "KC018", "KC019",
-        "KC020", "KC021", "KC022", "KC023",
+        "KC009", "KC014", "KC017", "KC025", "KC029", "KC010", "ATL005", "ATL006", "ATL012",
+        "ATL013", "ATL019", "ATL020", "ATL021", "ADC003", "CORE001", "CORE002", "CORE003", "KC018",
+        "KC019", "KC020", "KC021", "KC022", "KC023",
         // tests/forms.rs base64_whose_plus_became_spaces_is_recovered_and_said.
         "CORE004",
         // tests/transport.rs (review 30); an_unset_client_signature_is_a_warning (review 31).
