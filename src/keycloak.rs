@@ -346,9 +346,10 @@ pub fn attr<'a>(client: &'a Node, key: &str) -> Option<&'a Node> {
 /// default; review 31: `"saml.encrypt": true` was read as false and the encrypted client passed).
 /// "True", "1" or the number 1 are false.
 /// The user properties a `saml-user-property-mapper` can read: the no-argument `get…`/`is…` methods
-/// of Keycloak's UserModel (ProtocolMapperUtils.getUserModelValue looks the method up by name, the
-/// first letter in either case; KC030's pattern is the same list).
-pub const USER_PROPERTIES: [&str; 11] = [
+/// of Keycloak's UserModel and what it extends (ProtocolMapperUtils.getUserModelValue looks the method
+/// up by name, the first letter in either case; releases differ on Map and Stream results, so those
+/// are taken as readable: review 53). KC030's pattern is the same list.
+pub const USER_PROPERTIES: [&str; 22] = [
     "id",
     "username",
     "createdTimestamp",
@@ -360,6 +361,17 @@ pub const USER_PROPERTIES: [&str; 11] = [
     "federationLink",
     "serviceAccountClientLink",
     "attributes",
+    "federated",
+    "groupsCount",
+    "groupsStream",
+    "requiredActionsStream",
+    "roleMappingsStream",
+    "realmRoleMappingsStream",
+    "class",
+    "groups",
+    "requiredActions",
+    "roleMappings",
+    "realmRoleMappings",
 ];
 
 /// Is `name` one of [`USER_PROPERTIES`] (its first letter in either case)?

@@ -443,6 +443,24 @@ fn client_mutations() -> Vec<ClientCase> {
             &[],
             vec![],
         ),
+        // Review 53: every no-argument getter of UserModel is a property (groupsCount, federated);
+        // a mapper of another protocol is not Keycloak's SAML mapper at all (ATL007, no KC030).
+        (
+            "16 a user property from a getter outside the usual five",
+            |c| mapper(c, "givenname")["config"]["user.attribute"] = json!("groupsCount"),
+            &[],
+            vec![],
+        ),
+        (
+            "16 an OpenID Connect mapper with an unknown property",
+            |c| {
+                let m = mapper(c, "givenname");
+                m["protocol"] = json!("openid-connect");
+                m["config"]["user.attribute"] = json!("givenName");
+            },
+            &[],
+            vec![("ATL007", "\"protocolMappers\"")],
+        ),
         (
             "16 X.500 attribute name",
             |c| mapper(c, "givenname")["config"]["attribute.name"] = json!("urn:oid:2.5.4.42"),
@@ -647,6 +665,19 @@ fn client_mutations() -> Vec<ClientCase> {
             |c| c["standardFlowEnabled"] = json!(false),
             &[],
             vec![("KC028", "false")],
+        ),
+        // Review 53: Jackson reads "TRUE", "True" (and "FALSE", "False") as booleans too.
+        (
+            "client bearer-only, in capitals",
+            |c| c["bearerOnly"] = json!("TRUE"),
+            &[],
+            vec![("KC027", "\"TRUE\"")],
+        ),
+        (
+            "standard flow off, capitalised",
+            |c| c["standardFlowEnabled"] = json!("False"),
+            &[],
+            vec![("KC028", "\"False\"")],
         ),
         (
             "client disabled",

@@ -6,6 +6,7 @@
 //! .*  [*]                every member of a map or item of a list
 //! [3]                    one list item
 //! [?(@.a.b == 'x')]      items whose relative path equals a literal (also !=, =~ /regex/)
+//! [?(@.a == 'x' && @.b)] items for which every filter joined by && holds
 //! [?(@.a)]               items where the relative path exists
 //! ```
 //! Literals are 'single' or "double" quoted strings, `true`, `false`, or numbers.
@@ -23,7 +24,8 @@ enum Segment {
     Member(String),
     Wildcard,
     Index(usize),
-    Filter(Filter),
+    /// Items for which every filter holds (`[?(@.a == 'x' && @.b)]`).
+    Filter(Vec<Filter>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -299,7 +301,11 @@ impl Selector {
                     segments.push(Segment::Wildcard);
                 } else if p.eat(b'?') {
                     let paren = p.eat(b'(');
-                    let f = p.filter()?;
+                    let mut f = vec![p.filter()?];
+                    while p.s.get(p.i..p.i + 2) == Some(b"&&") {
+                        p.i += 2;
+                        f.push(p.filter()?);
+                    }
                     if paren && !p.eat(b')') {
                         return p.err("expected )");
                     }
@@ -372,7 +378,11 @@ impl Selector {
                         }
                     }
                     (Segment::Filter(f), Value::List(l)) => {
-                        for (i, n) in l.iter().enumerate().filter(|(_, n)| f.holds(n)) {
+                        for (i, n) in l
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, n)| f.iter().all(|f| f.holds(n)))
+                        {
                             step(n, Step::Index(i));
                         }
                     }
@@ -582,6 +592,13 @@ mod tests {
         assert_eq!(sel("$.m[?(@.c)]", &n), ["$.m[0]"]);
         assert_eq!(sel("$.m[?(@.name =~ /^[ab]$/)]", &n), ["$.m[0]", "$.m[1]"]);
         assert_eq!(sel("$.m[1]", &n), ["$.m[1]"]);
+        // Filters joined by && all hold.
+        assert_eq!(sel("$.m[?(@.name =~ /^[ab]$/ && @.c)]", &n), ["$.m[0]"]);
+        assert_eq!(
+            sel("$.m[?(@.name == 'b' && @.c)]", &n),
+            Vec::<String>::new()
+        );
+        assert_eq!(sel("$.m[?@.c.x == '1' && @.name == 'a']", &n), ["$.m[0]"]);
         assert_eq!(sel("$.f", &n), ["$.f"]);
         assert!(sel("$.nothing.here", &n).is_empty());
     }
@@ -596,6 +613,7 @@ mod tests {
             ("$..a", 2),
             ("$[?(@.a =~ 'x')]", 14),
             ("$[?(@.a =~ /(/)]", 14),
+            ("$[?(@.a && )]", 11),
         ] {
             let e = Selector::parse(s).unwrap_err();
             assert_eq!(e.offset, at, "{s}: {e:?}");
