@@ -732,6 +732,39 @@ fn client_mutations() -> Vec<ClientCase> {
     ]
 }
 
+/// Review 52: the client's own certificate (Keys tab) given as the IdP's, on a bare client export
+/// where KC014 has no realm keys to compare: KC031, at the certificate. Another certificate there,
+/// or one that cannot be read, is no finding.
+#[test]
+fn the_clients_own_certificate_given_as_the_idps_is_an_error() {
+    let body = |f: &str| -> String {
+        std::fs::read_to_string(fixture(f))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with("-----"))
+            .collect()
+    };
+    let opts = options(&[], &[], "keys/client-cert.pem");
+    for (cert, want) in [
+        (body("keys/client-cert.pem"), true),
+        (body("keys/idp-cert.pem"), false),
+        ("MIICnot-a-certificate".to_string(), false),
+    ] {
+        let mut c = ok_client();
+        set_attr(&mut c, "saml.signing.certificate", json!(cert));
+        let hits = lint_text(
+            "client.json",
+            &serde_json::to_string_pretty(&c).unwrap(),
+            &opts,
+        );
+        let kc031: Vec<&Hit> = hits.iter().filter(|h| h.code == "KC031").collect();
+        assert_eq!(kc031.len(), usize::from(want), "{cert:.20}: {hits:?}");
+        if want {
+            assert_eq!(kc031[0].text, format!("\"{cert}\""));
+        }
+    }
+}
+
 #[test]
 fn each_client_mutation_gives_exactly_its_codes_at_the_right_bytes() {
     for (label, mutate, force, expect) in client_mutations() {
@@ -1172,9 +1205,9 @@ fn every_pack_rule_is_exercised() {
         .collect();
     // Realm, response and pairing cases above.
     for c in [
-        "KC009", "KC014", "KC017", "KC025", "KC029", "KC010", "ATL005", "ATL006", "ATL012",
-        "ATL013", "ATL019", "ATL020", "ATL021", "ADC003", "CORE001", "CORE002", "CORE003", "KC018",
-        "KC019", "KC020", "KC021", "KC022", "KC023",
+        "KC009", "KC014", "KC017", "KC025", "KC029", "KC031", "KC010", "ATL005", "ATL006",
+        "ATL012", "ATL013", "ATL019", "ATL020", "ATL021", "ADC003", "CORE001", "CORE002",
+        "CORE003", "KC018", "KC019", "KC020", "KC021", "KC022", "KC023",
         // tests/forms.rs base64_whose_plus_became_spaces_is_recovered_and_said.
         "CORE004",
         // tests/transport.rs (review 30); an_unset_client_signature_is_a_warning (review 31).

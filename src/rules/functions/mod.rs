@@ -6,6 +6,7 @@ use crate::source::Span;
 use crate::tree::Node;
 
 mod atlassian_acs;
+mod client_certificate;
 pub mod connection_id;
 mod contains;
 mod defined;
@@ -106,6 +107,7 @@ pub trait Function: Sync {
 /// Every built-in function.
 pub static FUNCTIONS: &[&dyn Function] = &[
     &atlassian_acs::AtlassianAcs,
+    &client_certificate::ClientCertificate,
     &connection_id::ConnectionId,
     &contains::Contains,
     &defined::Defined,
