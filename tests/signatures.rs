@@ -1974,6 +1974,20 @@ fn an_ecdsa_signature_value_not_written_as_r_then_s_is_invalid() {
     let der = [vec![0x30, body.len() as u8], body].concat();
     let padded = [&[0u8][..], &raw[..32], &[0u8][..], &raw[32..]].concat();
     let dir = tempfile::tempdir().unwrap();
+    // The metadata's certificate as a PEM file.
+    let md_text = std::fs::read_to_string(&md).unwrap();
+    let cert = md_text
+        .split("X509Certificate>")
+        .nth(1)
+        .and_then(|v| v.split('<').next())
+        .unwrap()
+        .split_whitespace()
+        .collect::<String>();
+    let ec = write_temp(
+        dir.path(),
+        "ec.pem",
+        format!("-----BEGIN CERTIFICATE-----\n{cert}\n-----END CERTIFICATE-----\n"),
+    );
     for (name, value, status) in [
         ("as signed", raw.clone(), "valid"),
         ("DER", der, "invalid"),
@@ -1984,16 +1998,29 @@ fn an_ecdsa_signature_value_not_written_as_r_then_s_is_invalid() {
             "ec.xml",
             xml.replacen(&text, &b64.encode(&value), 1),
         );
-        let (_, v) = check_json(&[&p, "--idp-metadata", &md]);
-        let sig = &v["messages"][0]["signature"];
-        assert_eq!(sig["status"], status, "{name}: {sig:#}");
-        if status == "invalid" {
-            assert_eq!(sig["cause"], "bad-signature-value", "{name}: {sig:#}");
-            let detail = sig["detail"].as_str().unwrap_or_default();
-            assert!(
-                detail.contains(&format!("is {} bytes long", value.len())) && detail.contains("64"),
-                "{name}: {detail}"
-            );
+        // With the metadata's certificate, and (review 53) beside an RSA certificate given first or
+        // last: the cause is the EC key's, whatever the order.
+        let rsa = fixture("keys/idp-cert.pem");
+        for args in [
+            vec!["--idp-metadata", md.as_str()],
+            vec!["--idp-cert", rsa.as_str(), "--idp-cert", ec.as_str()],
+            vec!["--idp-cert", ec.as_str(), "--idp-cert", rsa.as_str()],
+        ] {
+            let (_, v) = check_json(&[[p.as_str()].as_slice(), &args].concat());
+            let sig = &v["messages"][0]["signature"];
+            assert_eq!(sig["status"], status, "{name} {args:?}: {sig:#}");
+            if status == "invalid" {
+                assert_eq!(
+                    sig["cause"], "bad-signature-value",
+                    "{name} {args:?}: {sig:#}"
+                );
+                let detail = sig["detail"].as_str().unwrap_or_default();
+                assert!(
+                    detail.contains(&format!("is {} bytes long", value.len()))
+                        && detail.contains("64"),
+                    "{name}: {detail}"
+                );
+            }
         }
     }
 }

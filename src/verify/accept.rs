@@ -94,6 +94,10 @@ pub fn signature(
     }
     let end = doc.node(site.node).span.end;
     let mut first_failure: Option<(usize, String)> = None;
+    // A key the verifier could apply says more than one it could not (another key type): the cause
+    // does not depend on the order the keys were given in (review 53: an ECDSA signature's wrong
+    // length was 'verifier-error' with the RSA certificate given first).
+    let mut first_applied: Option<(usize, String)> = None;
     for ki in cands {
         match runs.get(ki, end) {
             Some(Crypto::Valid { references }) => {
@@ -116,11 +120,16 @@ pub fn signature(
             }
             Some(Crypto::Invalid(reason)) => {
                 first_failure.get_or_insert((ki, reason.clone()));
+                if failure_cause(reason, trusted) != cause::VERIFIER_ERROR {
+                    first_applied.get_or_insert((ki, reason.clone()));
+                }
             }
             None => {}
         }
     }
-    let (ki, reason) = first_failure.unwrap_or((0, "no result".into()));
+    let (ki, reason) = first_applied
+        .or(first_failure)
+        .unwrap_or((0, "no result".into()));
     let c = failure_cause(&reason, trusted);
     // The verifier's words may quote the document: free text.
     let reason = msg!("{}", Arg::text(reason));
