@@ -1586,6 +1586,8 @@ fn fix_cmd(a: &FixArgs, stdin: &mut dyn std::io::Read) -> u8 {
     }
     let mut code = if run.has_errors() { 2 } else { 0 };
     let mut out = String::new();
+    // Each output once: `a.json` and `a.txt` both default to `a.fixed.json` (review 54).
+    let mut written = std::collections::HashSet::new();
     for input in linted {
         let subjects: Vec<&crate::lint::Linted> = run
             .messages
@@ -1622,6 +1624,7 @@ fn fix_cmd(a: &FixArgs, stdin: &mut dyn std::io::Read) -> u8 {
             fail_on,
             &config.suppressions,
             &mut out,
+            &mut written,
         ) {
             Ok(c) => code = code.max(c),
             Err(e) => {
@@ -1646,6 +1649,32 @@ fn fix_cmd(a: &FixArgs, stdin: &mut dyn std::io::Read) -> u8 {
     code
 }
 
+/// Write `body` to `target` so that a write that fails (a full disk) leaves what was there: a temporary
+/// file in the same folder with the permissions of `mode_of` (an export holding a private key stays as
+/// private as it was), renamed over the target. A symlink at the target is replaced, never written
+/// through (review 54: `<name>.fixed.json` pointing elsewhere overwrote that file).
+fn write_atomic(
+    target: &std::path::Path,
+    body: &[u8],
+    mode_of: &std::path::Path,
+) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let dir = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".samlint-fix-")
+        .tempfile_in(dir)?;
+    tmp.write_all(body)?;
+    tmp.as_file().sync_all()?;
+    if let Ok(m) = std::fs::metadata(mode_of) {
+        tmp.as_file().set_permissions(m.permissions())?;
+    }
+    tmp.persist(target).map_err(|e| e.error)?;
+    Ok(())
+}
+
 /// Fix one export: returns the exit code for it (0, or 1 when findings at or above `fail_on` remain).
 #[allow(clippy::too_many_arguments)]
 fn fix_one(
@@ -1657,6 +1686,7 @@ fn fix_one(
     fail_on: Severity,
     suppressions: &[crate::config::Suppression],
     out: &mut String,
+    written: &mut std::collections::HashSet<std::path::PathBuf>,
 ) -> Result<u8, crate::error::InputError> {
     use crate::fix::Outcome;
     let name = input.name.as_str();
@@ -1789,7 +1819,20 @@ fn fix_one(
         } else {
             fixed_text.clone().into_bytes()
         };
-        std::fs::write(t, body)
+        if !written.insert(t.clone()) {
+            return Err(usage(
+                &t.display().to_string(),
+                "another input of this run was just written there: name each output with -o, one input at a time",
+            ));
+        }
+        // --in-place through a symlink writes the file it points to (the link stays a link).
+        let t = match std::fs::symlink_metadata(t) {
+            Ok(m) if a.in_place && m.file_type().is_symlink() => {
+                std::fs::canonicalize(t).unwrap_or_else(|_| t.clone())
+            }
+            _ => t.clone(),
+        };
+        write_atomic(&t, &body, std::path::Path::new(name))
             .map_err(|e| usage(&t.display().to_string(), format!("cannot write: {e}")))?;
     }
     // What happened, on stderr.
