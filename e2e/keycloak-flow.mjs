@@ -133,6 +133,11 @@ const PLAN = {
   '05-client-signature.json': ['idp', 'sp'],
   '06-redirect-no-query.json': ['idp', 'sp'],
   '12-client-id-typo.json': ['idp', 'sp'],
+  '14-redirect-query-wildcard.json': ['idp', 'sp'],
+  '15-redirect-slash-wildcard.json': ['idp', 'sp'],
+  '16-bearer-only.json': ['sp'],
+  '17-standard-flow-off.json': ['sp'],
+  '18-client-disabled.json': ['sp'],
 };
 // A built-in scenario changed after its export, before its logins (someone edits the client in the
 // console and lints an old export): its export.json is correct, its logins are not what it says.
@@ -149,6 +154,9 @@ const FIX = {
   '04-assertion-unsigned.json': { flags: ['--pack', 'atlassian-datacenter'] },
   '05-client-signature.json': { login: 'sp' },
   '06-redirect-no-query.json': { login: 'sp' },
+  '14-redirect-query-wildcard.json': { login: 'sp' },
+  '16-bearer-only.json': { login: 'sp' },
+  '17-standard-flow-off.json': { login: 'sp' },
   '08-group-full-path.json': { flags: ['--pack', 'atlassian-datacenter'] },
 };
 const taken = new Set();

@@ -263,6 +263,8 @@ pub const FIXABLE: &[(&str, &str)] = &[
     ("KC001", "attributes.saml.client.signature = \"false\""),
     ("ATL014", "attributes.saml.encrypt = \"false\""),
     ("KC015", "consentRequired = false"),
+    ("KC027", "bearerOnly = false"),
+    ("KC028", "standardFlowEnabled = true"),
     ("KC003", "redirectUris += the exact ACS"),
     (
         "ATL013",
@@ -345,13 +347,18 @@ fn plan_one(plan: &mut Plan, text: &str, client: &Node, f: &Finding) -> Outcome 
             }
         }
         "KC001" => set(plan, "saml.client.signature", "false"),
-        "KC015" => {
-            // Keep the JSON type the export uses (a boolean in ClientRepresentation).
-            let value = match client.get("consentRequired").map(|n| &n.value) {
-                Some(Value::Str(_)) => lit("false"),
-                _ => "false".to_string(),
+        "KC015" | "KC027" | "KC028" => {
+            let (key, value) = match f.code {
+                "KC015" => ("consentRequired", "false"),
+                "KC027" => ("bearerOnly", "false"),
+                _ => ("standardFlowEnabled", "true"),
             };
-            if let Some(d) = plan.set(text, client, "consentRequired", &value) {
+            // Keep the JSON type the export uses (a boolean in ClientRepresentation).
+            let value = match client.get(key).map(|n| &n.value) {
+                Some(Value::Str(_)) => lit(value),
+                _ => value.to_string(),
+            };
+            if let Some(d) = plan.set(text, client, key, &value) {
                 done.push(d);
             }
         }

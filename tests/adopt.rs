@@ -493,6 +493,83 @@ fn fixed_codes(stderr: &str) -> Vec<String> {
     out
 }
 
+/// Review 54: the corrected export is written through a temporary file renamed over the target, with
+/// the input's permissions: a symlink at `<name>.fixed.json` is replaced, never written through; a
+/// 0600 export (it may hold a private key) gives a 0600 copy; two inputs with one default output are
+/// refused at the second; --in-place through a symlink writes the file it points to, and the link stays.
+#[cfg(unix)]
+#[test]
+fn fix_writes_safely() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let broken = std::fs::read_to_string(root().join(BROKEN)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let a = write_temp(d, "a.json", &broken);
+    std::fs::set_permissions(&a, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let victim = write_temp(d, "victim.txt", "IMPORTANT");
+    std::os::unix::fs::symlink(&victim, d.join("a.fixed.json")).unwrap();
+    let o = run(&["fix", &a]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "IMPORTANT");
+    let out = std::fs::symlink_metadata(d.join("a.fixed.json")).unwrap();
+    assert!(out.file_type().is_file());
+    assert_eq!(out.permissions().mode() & 0o777, 0o600);
+    // No temporary file is left behind.
+    let left: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".samlint"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    // a.json and a.txt both default to a.fixed.json: the second is refused.
+    std::fs::remove_file(d.join("a.fixed.json")).unwrap();
+    let t = write_temp(d, "a.txt", &broken);
+    let o = run(&["fix", &a, &t]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("another input of this run"),
+        "{}",
+        o.stderr
+    );
+    // --in-place through a link.
+    let link = d.join("link.json");
+    std::os::unix::fs::symlink(&t, &link).unwrap();
+    let o = run(&["fix", &link.to_string_lossy(), "--in-place"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_ne!(std::fs::read_to_string(&t).unwrap(), broken);
+}
+
+/// KC027 and KC028 (review 52): a bearer-only client, and one with the standard flow off, are fixed in
+/// the JSON type the export uses (a boolean stays a boolean, a string a string), and lint clean of them.
+#[test]
+fn fix_turns_bearer_only_off_and_the_standard_flow_on() {
+    let ok =
+        std::fs::read_to_string(root().join("fixtures/keycloak/atlassian-cloud-ok.json")).unwrap();
+    let broken = ok.replacen(
+        "\"protocol\"",
+        "\"bearerOnly\": true, \"standardFlowEnabled\": \"false\", \"protocol\"",
+        1,
+    );
+    assert_ne!(broken, ok);
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_temp(dir.path(), "client.json", &broken);
+    let o = run(&["fix", &p, "--in-place"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let fixed = std::fs::read_to_string(&p).unwrap();
+    assert!(
+        fixed.contains("\"bearerOnly\": false, \"standardFlowEnabled\": \"true\""),
+        "{fixed}"
+    );
+    let (code, v) = check_json(&[&p]);
+    assert_eq!(code, 0, "{:?}", codes_of(&v));
+}
+
 #[test]
 fn fix_corrects_a_broken_atlassian_client_with_a_minimal_diff() {
     let (stderr, original, fixed) = fix_and_check(&root().join(BROKEN), &[]);

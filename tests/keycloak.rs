@@ -595,7 +595,99 @@ fn scenarios() -> Vec<Scenario> {
             )],
             ..s("13-stale-export.json")
         },
+        // Review 52, on the real server: a `*` after the query is no wildcard (Keycloak answers
+        // "Invalid redirect uri" to Atlassian's AuthnRequest); a `*` after the path's slash is one
+        // (the login goes through, KC024 warns); a bearer-only client is refused.
+        Scenario {
+            export: vec![("KC003", "KeycloakClient", query_wildcard)],
+            hars: vec![
+                (
+                    "login.har",
+                    vec![("KC003", "KeycloakClient", query_wildcard)],
+                ),
+                (
+                    "login-sp.har",
+                    vec![
+                        ("PRO017", "AuthnRequest", |f| {
+                            f.message
+                                .contains("Keycloak answered `Invalid redirect uri`")
+                        }),
+                        ("KC022", "AuthnRequest", |f| {
+                            f.text.starts_with(
+                                "https://auth.atlassian.com/login/callback?connection=saml-",
+                            )
+                        }),
+                        ("KC003", "KeycloakClient", query_wildcard),
+                    ],
+                ),
+            ],
+            ..s("14-redirect-query-wildcard.json")
+        },
+        Scenario {
+            export: vec![("KC024", "KeycloakClient", slash_wildcard)],
+            hars: vec![
+                (
+                    "login.har",
+                    vec![("KC024", "KeycloakClient", slash_wildcard)],
+                ),
+                (
+                    "login-sp.har",
+                    vec![("KC024", "KeycloakClient", slash_wildcard)],
+                ),
+            ],
+            ..s("15-redirect-slash-wildcard.json")
+        },
+        Scenario {
+            export: vec![("KC027", "KeycloakClient", |f| covers(f, "true"))],
+            hars: vec![(
+                "login-sp.har",
+                vec![
+                    ("PRO017", "AuthnRequest", |f| {
+                        f.message.contains(
+                            "Keycloak answered `Bearer-only applications are not allowed to initiate browser login`",
+                        )
+                    }),
+                    ("KC027", "KeycloakClient", |f| covers(f, "true")),
+                ],
+            )],
+            ..s("16-bearer-only.json")
+        },
+        Scenario {
+            export: vec![("KC028", "KeycloakClient", |f| covers(f, "false"))],
+            hars: vec![(
+                "login-sp.har",
+                vec![
+                    ("PRO017", "AuthnRequest", |f| {
+                        f.message.contains("Keycloak answered `Client is not allowed to initiate browser login with given response_type. Standard flow is disabled for the client.`")
+                    }),
+                    ("KC028", "KeycloakClient", |f| covers(f, "false")),
+                ],
+            )],
+            ..s("17-standard-flow-off.json")
+        },
+        Scenario {
+            export: vec![("KC002", "KeycloakClient", |f| covers(f, "false"))],
+            hars: vec![(
+                "login-sp.har",
+                vec![
+                    ("PRO017", "AuthnRequest", |f| {
+                        f.message
+                            .contains("Keycloak answered `Login requester not enabled`")
+                    }),
+                    ("KC002", "KeycloakClient", |f| covers(f, "false")),
+                ],
+            )],
+            ..s("18-client-disabled.json")
+        },
     ]
+}
+
+fn query_wildcard(f: &F) -> bool {
+    f.text.contains("connection=saml-*")
+}
+
+fn slash_wildcard(f: &F) -> bool {
+    covers(f, "\"https://auth.atlassian.com/login/callback/*\"")
 }
 
 /// Check `got` against `want`: every wanted finding present at its bytes, and no error or warning that
@@ -1342,6 +1434,12 @@ const FIXES: &[(&str, &[&str], &[&str])] = &[
     ("12-client-id-typo.json", &[], &["ATL001"]),
     // Correct when exported (changed in the console afterwards).
     ("13-stale-export.json", &[], &[]),
+    ("14-redirect-query-wildcard.json", &["KC003"], &[]),
+    ("15-redirect-slash-wildcard.json", &[], &["KC024"]),
+    ("16-bearer-only.json", &["KC027"], &[]),
+    ("17-standard-flow-off.json", &["KC028"], &[]),
+    // A client someone disabled is switched on by hand.
+    ("18-client-disabled.json", &[], &["KC002"]),
 ];
 
 /// The codes `samlint fix` reported as fixed and as left by hand (its stderr report).

@@ -406,6 +406,10 @@ pub const KEYCLOAK_ERRORS: &[&str] = &[
     "Invalid requester",
     "Unknown login requester",
     "Invalid redirect uri",
+    // A client refused before the login form (SamlService; the texts of Keycloak 26.7.3's pages).
+    "Bearer-only applications are not allowed to initiate browser login",
+    "Standard flow is disabled for the client",
+    "Login requester not enabled",
 ];
 
 /// Keycloak error titles too generic to find anywhere in a body: they count only on Keycloak's error
