@@ -125,9 +125,10 @@ pub struct FixRuleArgs {
 
 const FIX_AFTER_HELP: &str = "Fixed (a value in the export): ATL004 NameID format email · KC004 force \
 name ID format · ATL015/ADC002 signing flags · ATL016/ATL017/KC016 RSA_SHA256 · ATL018 force POST binding · \
-KC001 client signature off · ATL014 encryption off · KC015 consent off · KC003 the exact ACS in \
-redirectUris · ATL013 mapper attribute names · KC012 mapper name formats · ADC003 group full path off · \
-ADC004 single group attribute. Every other finding is listed with what to change by hand. Exit 0 when \
+ATL022 exclusive C14N · KC001 client signature off · ATL014 encryption off · KC015 consent off · \
+KC027 bearer-only off · KC028 standard flow on · KC003 the exact ACS in redirectUris · ATL013 mapper \
+attribute names · KC012 mapper name formats · ADC003 group full path off · ADC004 single group \
+attribute. Every other finding is listed with what to change by hand. Exit 0 when \
 nothing at or above --fail-on remains, 1 when something does (to fix by hand), 2 when an input cannot \
 be read or is not a Keycloak export.";
 
@@ -1480,14 +1481,22 @@ fn render_decode(run: &Run, a: &DecodeArgs, terminal: bool) -> String {
     }
     let many = run.messages.len() > 1;
     let mut out = String::new();
+    let mut withheld = 0usize;
     for m in &run.messages {
         if many {
             // A comment line, so that the output of several messages stays readable as XML fragments.
-            let origin = m.source.origin.to_string().replace("--", "- -");
+            // Nothing of the origin (a capture's URL) may end the comment: no `--` at all, not one
+            // pass of replacing (review 54: `--->` became `- -->`), and no `-` before the closing `-->`.
+            let mut origin = crate::util::one_line(&m.source.origin.to_string());
+            while origin.contains("--") {
+                origin = origin.replace("--", "- -");
+            }
+            if origin.ends_with('-') {
+                origin.push(' ');
+            }
             out.push_str(&format!(
-                "<!-- samlint: message {} · {} -->\n",
+                "<!-- samlint: message {} · {origin} -->\n",
                 m.index + 1,
-                crate::util::one_line(&origin)
             ));
         }
         // The pretty view is for reading, so it never carries a character that drives a terminal or
@@ -1506,6 +1515,13 @@ fn render_decode(run: &Run, a: &DecodeArgs, terminal: bool) -> String {
             crate::util::xml_char_refs(&p.text).into_owned()
         };
         if terminal {
+            // --raw on a terminal withholds what would drive it: said, never silent (review 54).
+            if a.raw {
+                withheld += body
+                    .chars()
+                    .filter(|c| crate::util::is_bad_control(*c) && !matches!(c, '\r'))
+                    .count();
+            }
             out.push_str(&crate::util::sanitize(&body));
         } else {
             out.push_str(&body);
@@ -1513,6 +1529,12 @@ fn render_decode(run: &Run, a: &DecodeArgs, terminal: bool) -> String {
         if !body.ends_with('\n') && (many || terminal || !a.raw) {
             out.push('\n');
         }
+    }
+    if withheld > 0 {
+        eprintln!(
+            "samlint: {} withheld from this terminal (control or invisible formatting characters); pipe the output or use -o for the exact bytes, or leave out --raw to see them as character references",
+            plural(withheld, "character")
+        );
     }
     out
 }
@@ -1869,4 +1891,15 @@ fn fix_one(
     eprint!("{msg}");
     let worst = remaining.iter().map(|(_, _, s)| *s).max();
     Ok(u8::from(worst.is_some_and(|s| s >= fail_on)))
+}
+
+#[cfg(test)]
+mod tests {
+    /// `samlint fix --help` names every rule fix corrects (review 54: ATL022 was missing).
+    #[test]
+    fn fix_help_names_every_fixable_rule() {
+        for (code, _) in crate::fix::FIXABLE {
+            assert!(super::FIX_AFTER_HELP.contains(code), "{code}");
+        }
+    }
 }

@@ -112,9 +112,15 @@ pub fn is_bad_control(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t') || is_invisible_format(c)
 }
 
+/// The line and paragraph separators, the interlinear annotations, and Unicode's default-ignorable
+/// code points (DerivedCoreProperties.txt): a terminal shows none of them, so a value holding them
+/// looks like one without (review 54: tag characters and a soft hyphen after a NameID printed raw).
 fn is_invisible_format(c: char) -> bool {
-    matches!(c, '\u{061c}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}'
-        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}')
+    matches!(c, '\u{00ad}' | '\u{034f}' | '\u{061c}' | '\u{115f}'..='\u{1160}'
+        | '\u{17b4}'..='\u{17b5}' | '\u{180b}'..='\u{180f}' | '\u{200b}'..='\u{200f}'
+        | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{3164}' | '\u{fe00}'..='\u{fe0f}'
+        | '\u{feff}' | '\u{ffa0}' | '\u{fff0}'..='\u{fffb}' | '\u{1bca0}'..='\u{1bca3}'
+        | '\u{1d173}'..='\u{1d17a}' | '\u{e0000}'..='\u{e0fff}')
 }
 
 /// A pretty JSON formatter (serde_json's `PrettyFormatter`, two spaces a level) that writes every
@@ -458,6 +464,36 @@ mod tests {
     fn ellipsize_cuts() {
         assert_eq!(ellipsize("abcdef", 4), "abc…");
         assert_eq!(ellipsize("abc", 4), "abc");
+    }
+}
+
+#[cfg(test)]
+mod invisible_tests {
+    /// Review 54: what a terminal does not show is escaped, whatever block it is in; ordinary letters,
+    /// accents and emoji are not.
+    #[test]
+    fn default_ignorable_characters_are_escaped_and_others_kept() {
+        for c in [
+            '\u{00ad}',
+            '\u{034f}',
+            '\u{180e}',
+            '\u{2064}',
+            '\u{206f}',
+            '\u{3164}',
+            '\u{fe0f}',
+            '\u{e0061}',
+            '\u{e007f}',
+            '\u{202e}',
+            '\u{2066}',
+        ] {
+            assert!(super::is_bad_control(c), "U+{:04X}", c as u32);
+            let value = format!("jane{c}doe");
+            let shown = super::xml_char_refs(&value);
+            assert_eq!(shown, format!("jane&#x{:X};doe", c as u32));
+        }
+        for c in ['a', 'é', 'ß', '中', '😀', '\u{2013}', '-'] {
+            assert!(!super::is_bad_control(c), "U+{:04X}", c as u32);
+        }
     }
 }
 

@@ -26,20 +26,62 @@ pub fn entries() -> Vec<Entry> {
     yaml_serde::from_str(EXPLAIN_YAML).unwrap_or_default()
 }
 
-/// The texts to match: the input itself, and for a URL its `error` and `error_description` values.
+/// The texts to match: for a URL that carries `error`, `error_description` or `message`, those values
+/// (review 54: the rest of the URL matched too, so every Atlassian callback's `connection=saml` named
+/// the wrong-guide entry); else the input itself. Each is percent-decoded until it stops changing (at
+/// most three times: a doubly encoded `Invalid%2520thumbprint`), and its white space (line breaks,
+/// no-break spaces) becomes one space.
 pub fn texts(input: &str) -> Vec<String> {
-    let mut out = vec![crate::decode::blob::percent_decode(input.trim(), true)];
-    out.extend(
-        crate::decode::query::url_params(input)
-            .iter()
-            .filter(|p| matches!(p.name.as_str(), "error_description" | "error" | "message"))
-            .map(|p| p.value()),
-    );
-    out
+    let params: Vec<String> = crate::decode::query::url_params(input)
+        .iter()
+        .filter(|p| matches!(p.name.as_str(), "error_description" | "error" | "message"))
+        .map(|p| p.value())
+        .collect();
+    let raw = if params.is_empty() {
+        vec![crate::decode::blob::percent_decode(input.trim(), true)]
+    } else {
+        params
+    };
+    raw.into_iter()
+        .map(|mut t| {
+            for _ in 0..2 {
+                if !t.contains('%') {
+                    break;
+                }
+                let again = crate::decode::blob::percent_decode(&t, false);
+                if again == t {
+                    break;
+                }
+                t = again;
+            }
+            t.split(char::is_whitespace)
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+/// Where `needle` (lower case) occurs in `hay` (lower case) as whole words: neither end inside a word
+/// (review 54: "invalid request" inside "invalid requester", "scim" inside "scimitar").
+fn word_matches(hay: &str, needle: &str) -> Vec<(usize, usize)> {
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    hay.match_indices(needle)
+        .filter(|(i, _)| {
+            let before = hay[..*i].chars().next_back();
+            let after = hay[i + needle.len()..].chars().next();
+            let starts_inside = word(before) && word(needle.chars().next());
+            let ends_inside = word(after) && word(needle.chars().next_back());
+            !starts_inside && !ends_inside
+        })
+        .map(|(i, m)| (i, i + m.len()))
+        .collect()
 }
 
 /// The entries matching what the user saw. A text that is exactly an entry's title (Keycloak's "Invalid
-/// Request" is not its "Invalid requester") gets that entry alone.
+/// Request" is not its "Invalid requester") gets that entry alone. Otherwise each entry's match texts
+/// are looked for as whole words, and an entry whose every match lies inside a longer match of another
+/// entry is left out.
 pub fn explain(input: &str) -> Vec<Entry> {
     let texts: Vec<String> = texts(input).iter().map(|t| t.to_lowercase()).collect();
     let bare = |s: &str| s.trim().trim_end_matches('.').to_lowercase();
@@ -52,12 +94,31 @@ pub fn explain(input: &str) -> Vec<Entry> {
     if !exact.is_empty() {
         return exact;
     }
-    all.into_iter()
-        .filter(|e| {
-            e.matches
-                .iter()
-                .any(|m| texts.iter().any(|t| t.contains(&m.to_lowercase())))
+    // (entry, text, start, end) of every whole-word match.
+    let found: Vec<(usize, usize, usize, usize)> = all
+        .iter()
+        .enumerate()
+        .flat_map(|(ei, e)| {
+            let texts = &texts;
+            e.matches.iter().flat_map(move |m| {
+                let m = m.to_lowercase();
+                texts.iter().enumerate().flat_map(move |(ti, t)| {
+                    word_matches(t, &m)
+                        .into_iter()
+                        .map(move |(a, b)| (ei, ti, a, b))
+                })
+            })
         })
+        .collect();
+    let inside_another = |&(ei, ti, a, b): &(usize, usize, usize, usize)| {
+        found
+            .iter()
+            .any(|&(ej, tj, c, d)| ej != ei && tj == ti && c <= a && b <= d && (d - c) > (b - a))
+    };
+    all.into_iter()
+        .enumerate()
+        .filter(|(ei, _)| found.iter().any(|f| f.0 == *ei && !inside_another(f)))
+        .map(|(_, e)| e)
         .collect()
 }
 
@@ -338,6 +399,29 @@ mod tests {
         assert_eq!(e[0].id, "invalid-thumbprint");
         assert!(explain("nothing like it").is_empty());
         assert_eq!(texts("a%2+b")[0], "a%2 b");
+    }
+
+    /// Review 54: whole words only, a match inside a longer one is not a second answer, only a URL's
+    /// error values are read, white space and double encoding do not hide a known text.
+    #[test]
+    fn matches_are_whole_words_of_the_error_values() {
+        let ids = |t: &str| -> Vec<String> { explain(t).into_iter().map(|e| e.id).collect() };
+        assert_eq!(
+            ids("We are sorry... Invalid requester"),
+            ["invalid-requester"]
+        );
+        assert!(ids("scimitar").is_empty());
+        assert!(!ids("Unsubscription failed").contains(&"no-sso-redirect".to_string()));
+        for t in [
+            "Invalid  thumbprint",
+            "Invalid\nthumbprint",
+            "Invalid\u{a0}thumbprint",
+            "Invalid%2520thumbprint",
+        ] {
+            assert_eq!(ids(t), ["invalid-thumbprint"], "{t:?}");
+        }
+        let u = "https://auth.atlassian.com/login/callback?connection=saml-1&error_description=Invalid%20thumbprint";
+        assert_eq!(ids(u), ["invalid-thumbprint"]);
     }
 
     #[test]
