@@ -1888,6 +1888,32 @@ fn fix_one(
             crate::util::sanitize(&r.subject),
         ));
     }
+    // What the corrected export has that the input did not (a fix can bring one: an `attributes`
+    // object made for one setting leaves the others unset; review 54: the exit code said so, nothing
+    // on screen did). At its place in the corrected export.
+    let before: std::collections::HashSet<(&str, &str)> = report
+        .iter()
+        .map(|r| (r.subject.as_str(), r.finding.code))
+        .collect();
+    let fixed_lines = crate::source::LineIndex::new(&fixed_text);
+    for m in &again.messages {
+        let subject = m.source.origin.within();
+        for f in &m.findings {
+            if before.contains(&(subject.as_str(), f.code)) {
+                continue;
+            }
+            let (l, c) = f.span.map_or((1, 1), |s| fixed_lines.line_col(s.start));
+            msg.push_str(&format!(
+                "{} (corrected):{l}:{c}: {}[{}] {} ({})\n  new      appeared with the fixes; {}\n",
+                crate::util::sanitize(name),
+                f.severity,
+                f.code,
+                f.message,
+                crate::util::sanitize(&subject),
+                crate::util::one_line(&f.help)
+            ));
+        }
+    }
     eprint!("{msg}");
     let worst = remaining.iter().map(|(_, _, s)| *s).max();
     Ok(u8::from(worst.is_some_and(|s| s >= fail_on)))

@@ -38,6 +38,9 @@ struct Plan {
     inserts: Vec<(Span, Vec<(String, String)>)>,
     /// New items per array.
     appends: Vec<(Span, Vec<String>)>,
+    /// Members of an `attributes` object to create, per client without one (review 54: each fix
+    /// planned its own object and only the first was written).
+    new_attributes: Vec<(Span, Vec<(String, String)>)>,
 }
 
 /// A JSON string literal, written by the output's one JSON writer ([`crate::util::json_pretty`]):
@@ -99,7 +102,19 @@ impl Plan {
     /// Every change as edits of the text, sorted, none overlapping.
     fn edits(&self, text: &str, root: &Node) -> Result<Vec<Edit>, String> {
         let mut out = self.edits.clone();
-        for (span, members) in &self.inserts {
+        let mut inserts = self.inserts.clone();
+        for (client, members) in &self.new_attributes {
+            let body: Vec<String> = members
+                .iter()
+                .map(|(k, v)| format!("{}: {v}", lit(k)))
+                .collect();
+            let object = ("attributes".to_string(), format!("{{{}}}", body.join(", ")));
+            match inserts.iter_mut().find(|(s, _)| s == client) {
+                Some((_, m)) => m.push(object),
+                None => inserts.push((*client, vec![object])),
+            }
+        }
+        for (span, members) in &inserts {
             let map = find(root, *span).ok_or("an object to add to was not found")?;
             out.push(insert_members(text, map, members)?);
         }
@@ -284,12 +299,20 @@ fn attr(plan: &mut Plan, text: &str, client: &Node, key: &str, value: &str) -> O
     match client.get("attributes") {
         Some(a) if matches!(a.value, Value::Map(_)) => plan.set(text, a, key, &v),
         Some(_) => None,
-        None => plan.set(
-            text,
-            client,
-            "attributes",
-            &format!("{{{}: {v}}}", lit(key)),
-        ),
+        None => {
+            let span = client.span?;
+            let slot = match plan.new_attributes.iter_mut().find(|(s, _)| *s == span) {
+                Some(slot) => slot,
+                None => {
+                    plan.new_attributes.push((span, Vec::new()));
+                    plan.new_attributes.last_mut()?
+                }
+            };
+            if !slot.1.iter().any(|(k, _)| k == key) {
+                slot.1.push((key.to_string(), v.clone()));
+            }
+            Some(format!("{key}: (absent) → {v}"))
+        }
     }
 }
 
@@ -398,10 +421,26 @@ fn plan_one(plan: &mut Plan, text: &str, client: &Node, f: &Finding) -> Outcome 
                     else {
                         return by_hand();
                     };
-                    (
-                        "attribute.name",
-                        format!("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/{meant}"),
-                    )
+                    let name =
+                        format!("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/{meant}");
+                    // Another mapper of the client already sends that claim: renaming this one would
+                    // send it twice (review 54); which to keep is the admin's choice.
+                    let sent_by_another = client.get("protocolMappers").is_some_and(|l| {
+                        l.items().iter().any(|o| {
+                            !std::ptr::eq(o, m)
+                                && o.get("config")
+                                    .and_then(|c| c.get("attribute.name"))
+                                    .and_then(Node::as_str)
+                                    == Some(name.as_str())
+                        })
+                    });
+                    if sent_by_another {
+                        return manual(&format!(
+                            "Another mapper of this client already sends {name}: remove one of the two. {}",
+                            f.help
+                        ));
+                    }
+                    ("attribute.name", name)
                 }
                 "KC012" => (
                     "attribute.nameformat",

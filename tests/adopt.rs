@@ -493,6 +493,69 @@ fn fixed_codes(stderr: &str) -> Vec<String> {
     out
 }
 
+/// Review 54: ATL013's fix (rename a lookalike attribute) is left by hand when another mapper of the
+/// client already sends the claim it would rename to: the result would send it twice.
+#[test]
+fn fix_never_makes_two_mappers_send_one_claim() {
+    let broken = std::fs::read_to_string(root().join(BROKEN)).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&broken).unwrap();
+    v["protocolMappers"].as_array_mut().unwrap().push(serde_json::json!({
+        "name": "gn2", "protocol": "saml", "protocolMapper": "saml-user-property-mapper",
+        "config": {"user.attribute": "username", "attribute.name": "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname"}
+    }));
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_temp(
+        dir.path(),
+        "c.json",
+        serde_json::to_string_pretty(&v).unwrap(),
+    );
+    let o = run(&["fix", &p, "--select", "ATL013"]);
+    assert!(o.stderr.contains("already sends"), "{}", o.stderr);
+    assert!(
+        !dir.path().join("c.fixed.json").exists() || {
+            let f = std::fs::read_to_string(dir.path().join("c.fixed.json")).unwrap();
+            f.matches("claims/givenname").count() == 1
+        }
+    );
+}
+
+/// Review 54: a client without `attributes` gets one new object holding every attribute fix (each
+/// planned its own and only the first was written), and a finding the fixes bring (KC026: the new
+/// object leaves Client signature required unset) is listed, not only counted in the exit code.
+#[test]
+fn fix_makes_one_attributes_object_and_lists_what_the_fixes_bring() {
+    let ok =
+        std::fs::read_to_string(root().join("fixtures/keycloak/atlassian-cloud-ok.json")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&ok).unwrap();
+    v.as_object_mut().unwrap().remove("attributes");
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_temp(
+        dir.path(),
+        "n.json",
+        serde_json::to_string_pretty(&v).unwrap(),
+    );
+    let o = run(&["fix", &p, "--fail-on", "warning"]);
+    let fixed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("n.fixed.json")).unwrap())
+            .unwrap();
+    let attrs = fixed["attributes"].as_object().unwrap();
+    for k in [
+        "saml_name_id_format",
+        "saml.server.signature",
+        "saml.assertion.signature",
+        "saml.force.post.binding",
+        "saml_force_name_id_format",
+    ] {
+        assert!(attrs.contains_key(k), "{k}: {attrs:?}\n{}", o.stderr);
+    }
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("[KC026]") && o.stderr.contains("appeared with the fixes"),
+        "{}",
+        o.stderr
+    );
+}
+
 /// Review 54: the corrected export is written through a temporary file renamed over the target, with
 /// the input's permissions: a symlink at `<name>.fixed.json` is replaced, never written through; a
 /// 0600 export (it may hold a private key) gives a 0600 copy; two inputs with one default output are

@@ -130,7 +130,18 @@ fn element(w: &mut Writer, doc: &Document, id: NodeId, level: usize) {
         return;
     };
     let has_element_children = node.children.iter().any(|c| doc.element(*c).is_some());
-    if !has_element_children {
+    // Mixed content (text or CDATA beside elements: `jane@example.com<x/>.evil.com` in a NameID) is
+    // copied as sent too: re-indenting it would show another value than the one checked (review 54).
+    let mixed = has_element_children
+        && node.children.iter().any(|c| match &doc.node(*c).kind {
+            NodeKind::Text { .. } => w
+                .raw
+                .get(doc.node(*c).span.range())
+                .is_some_and(|t| !t.trim().is_empty()),
+            NodeKind::CData { .. } => true,
+            _ => false,
+        });
+    if !has_element_children || mixed {
         // Text-only content (comments and CDATA included) stays inline, exactly as sent.
         w.copy(Span::new(el.start_tag.end, end_tag.start));
         w.copy(end_tag);
@@ -271,6 +282,18 @@ mod tests {
         }
         let x = doc.attr(doc.root, "x").unwrap().value_span;
         assert_eq!(&p.text[p.map_span(x).range()], "1");
+    }
+
+    /// Review 54: an element whose text sits beside a child element is copied as sent, spaces and all.
+    #[test]
+    fn mixed_content_is_copied_as_sent() {
+        let raw = "<a><n>  jane@example.com<x:y xmlns:x=\"u\"/>.evil.com </n><m><![CDATA[ ]]><k/></m></a>";
+        let doc = parse(raw).unwrap();
+        let p = pretty(&doc, raw);
+        assert_eq!(
+            p.text,
+            "<a>\n  <n>  jane@example.com<x:y xmlns:x=\"u\"/>.evil.com </n>\n  <m><![CDATA[ ]]><k/></m>\n</a>\n"
+        );
     }
 
     #[test]
@@ -414,10 +437,29 @@ mod tests {
                         .chars()
                         .count();
                     let attrs: Vec<&str> = el.attrs.iter().map(|a| &raw[a.span.range()]).collect();
+                    // Inside mixed content everything is copied as sent (mixed_content_is_copied_as_sent).
+                    let in_mixed = {
+                        let mut up = doc.node(n).parent;
+                        let mut found = false;
+                        while let Some(a) = up {
+                            let kids = &doc.node(a).children;
+                            found |= kids.iter().any(|c| doc.element(*c).is_some())
+                                && kids.iter().any(|c| match &doc.node(*c).kind {
+                                    NodeKind::Text { .. } => {
+                                        !raw[doc.node(*c).span.range()].trim().is_empty()
+                                    }
+                                    NodeKind::CData { .. } => true,
+                                    _ => false,
+                                });
+                            up = doc.node(a).parent;
+                        }
+                        found
+                    };
                     if shown == &raw[el.start_tag.range()] {
                         assert!(
                             width == usize::MAX
                                 || attrs.is_empty()
+                                || in_mixed
                                 || col + shown.chars().count() <= width,
                             "{shown} at {col} > {width}"
                         );
