@@ -1517,10 +1517,13 @@ fn render_decode(run: &Run, a: &DecodeArgs, terminal: bool) -> String {
         if terminal {
             // --raw on a terminal withholds what would drive it: said, never silent (review 54).
             if a.raw {
-                withheld += body
-                    .chars()
-                    .filter(|c| crate::util::is_bad_control(*c) && !matches!(c, '\r'))
-                    .count();
+                // A CR ending a line (CRLF) is no character a reader misses; a lone one is.
+                let mut it = body.chars().peekable();
+                while let Some(c) = it.next() {
+                    if crate::util::is_bad_control(c) && !(c == '\r' && it.peek() == Some(&'\n')) {
+                        withheld += 1;
+                    }
+                }
             }
             out.push_str(&crate::util::sanitize(&body));
         } else {
@@ -1608,8 +1611,14 @@ fn fix_cmd(a: &FixArgs, stdin: &mut dyn std::io::Read) -> u8 {
     }
     let mut code = if run.has_errors() { 2 } else { 0 };
     let mut out = String::new();
-    // Each output once: `a.json` and `a.txt` both default to `a.fixed.json` (review 54).
-    let mut written = std::collections::HashSet::new();
+    // Each output once, and never over an input of the run: `a.json` and `./a.txt` both default to
+    // `a.fixed.json`, and `fix a.json a.fixed.json` would replace the second input (reviews 54, 55).
+    // Paths are compared as the file system resolves them.
+    let mut written: std::collections::HashSet<std::path::PathBuf> = linted
+        .iter()
+        .filter(|i| std::path::Path::new(&i.name).is_file())
+        .map(|i| path_key(std::path::Path::new(&i.name)))
+        .collect();
     for input in linted {
         let subjects: Vec<&crate::lint::Linted> = run
             .messages
@@ -1671,6 +1680,20 @@ fn fix_cmd(a: &FixArgs, stdin: &mut dyn std::io::Read) -> u8 {
     code
 }
 
+/// A path as the file system resolves it, for comparing paths written differently (`./a.json`,
+/// `d/../a.json`, a linked folder): its folder canonicalised, its own name kept (it may not exist yet).
+fn path_key(p: &std::path::Path) -> std::path::PathBuf {
+    let dir = p
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    match p.file_name() {
+        Some(f) => dir.join(f),
+        None => dir,
+    }
+}
+
 /// Write `body` to `target` so that a write that fails (a full disk) leaves what was there: a temporary
 /// file in the same folder with the permissions of `mode_of` (an export holding a private key stays as
 /// private as it was), renamed over the target. A symlink at the target is replaced, never written
@@ -1692,6 +1715,14 @@ fn write_atomic(
     tmp.as_file().sync_all()?;
     if let Ok(m) = std::fs::metadata(mode_of) {
         tmp.as_file().set_permissions(m.permissions())?;
+        // Replacing the input itself (--in-place) keeps its owner and group when this user may set
+        // them (root fixing another user's export; review 55); else the file is the writer's, as
+        // any editor leaves it. A hard link to the old file keeps the old text.
+        #[cfg(unix)]
+        if path_key(target) == path_key(mode_of) {
+            use std::os::unix::fs::MetadataExt as _;
+            let _ = std::os::unix::fs::chown(tmp.path(), Some(m.uid()), Some(m.gid()));
+        }
     }
     tmp.persist(target).map_err(|e| e.error)?;
     Ok(())
@@ -1797,7 +1828,7 @@ fn fix_one(
                     if c == '\r' && it.peek() == Some(&'\n') {
                         out.push(c);
                     } else if crate::util::is_bad_control(c) {
-                        out.push_str(&format!("\\u{:04x}", c as u32));
+                        out.push_str(&crate::util::json_u_escape(c));
                     } else {
                         out.push(c);
                     }
@@ -1841,10 +1872,12 @@ fn fix_one(
         } else {
             fixed_text.clone().into_bytes()
         };
-        if !written.insert(t.clone()) {
+        let key = path_key(t);
+        let own_input = a.in_place && key == path_key(std::path::Path::new(name));
+        if !own_input && !written.insert(key) {
             return Err(usage(
                 &t.display().to_string(),
-                "another input of this run was just written there: name each output with -o, one input at a time",
+                "an input of this run is there, or another input's corrected export was just written there: name each output with -o, one input at a time",
             ));
         }
         // --in-place through a symlink writes the file it points to (the link stays a link).

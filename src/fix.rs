@@ -41,6 +41,8 @@ struct Plan {
     /// Members of an `attributes` object to create, per client without one (review 54: each fix
     /// planned its own object and only the first was written).
     new_attributes: Vec<(Span, Vec<(String, String)>)>,
+    /// Claims ATL013's fixes rename a mapper to, per client.
+    renamed: Vec<(Span, String)>,
 }
 
 /// A JSON string literal, written by the output's one JSON writer ([`crate::util::json_pretty`]):
@@ -337,7 +339,13 @@ fn nameformat_label(v: &str) -> &'static str {
 }
 
 /// Plan the fix of one finding of a client.
-fn plan_one(plan: &mut Plan, text: &str, client: &Node, f: &Finding) -> Outcome {
+fn plan_one(
+    plan: &mut Plan,
+    text: &str,
+    client: &Node,
+    realm: Option<&Node>,
+    f: &Finding,
+) -> Outcome {
     let manual = |why: &str| Outcome::Manual(why.to_string());
     let by_hand = || Outcome::Manual(f.help.clone());
     let mut done = Vec::new();
@@ -423,22 +431,30 @@ fn plan_one(plan: &mut Plan, text: &str, client: &Node, f: &Finding) -> Outcome 
                     };
                     let name =
                         format!("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/{meant}");
-                    // Another mapper of the client already sends that claim: renaming this one would
-                    // send it twice (review 54); which to keep is the admin's choice.
-                    let sent_by_another = client.get("protocolMappers").is_some_and(|l| {
-                        l.items().iter().any(|o| {
-                            !std::ptr::eq(o, m)
-                                && o.get("config")
-                                    .and_then(|c| c.get("attribute.name"))
-                                    .and_then(Node::as_str)
-                                    == Some(name.as_str())
-                        })
-                    });
+                    // Another mapper that applies to the client (its own, or a default client
+                    // scope's in a realm export) already sends that claim, or another fix of this run
+                    // renames one to it: this one would send it twice (reviews 54, 55); which to keep
+                    // is the admin's choice.
+                    let (mappers, _) = crate::keycloak::mappers(client, realm);
+                    let sent_by_another = mappers.iter().any(|o| {
+                        !std::ptr::eq(o.node, m)
+                            && o.node
+                                .get("config")
+                                .and_then(|c| c.get("attribute.name"))
+                                .and_then(Node::as_str)
+                                == Some(name.as_str())
+                    }) || plan
+                        .renamed
+                        .iter()
+                        .any(|(c, n)| Some(*c) == client.span && *n == name);
                     if sent_by_another {
                         return manual(&format!(
                             "Another mapper of this client already sends {name}: remove one of the two. {}",
                             f.help
                         ));
+                    }
+                    if let Some(c) = client.span {
+                        plan.renamed.push((c, name.clone()));
                     }
                     ("attribute.name", name)
                 }
@@ -478,6 +494,8 @@ pub fn fix_text<'a>(
     subjects: &[&'a crate::lint::Linted],
 ) -> Result<(String, Vec<Fixed<'a>>), String> {
     let root = crate::tree::parse_json(text).map_err(|e| e.message)?;
+    // A realm export: its client scopes' mappers apply to its clients too.
+    let realm = root.get("clients").is_some().then_some(&root);
     let mut plan = Plan::default();
     let mut report = Vec::new();
     for m in subjects {
@@ -487,7 +505,7 @@ pub fn fix_text<'a>(
             .flatten();
         for f in &m.findings {
             let outcome = match client {
-                Some(c) => plan_one(&mut plan, text, c, f),
+                Some(c) => plan_one(&mut plan, text, c, realm, f),
                 None => Outcome::Manual(f.help.clone()),
             };
             report.push(Fixed {

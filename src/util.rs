@@ -123,6 +123,16 @@ fn is_invisible_format(c: char) -> bool {
         | '\u{1d173}'..='\u{1d17a}' | '\u{e0000}'..='\u{e0fff}')
 }
 
+/// `c` as a JSON `\uXXXX` escape: a character above U+FFFF as its UTF-16 surrogate pair (review 55:
+/// `\ue0061` reads back as U+E006 and a `1`).
+pub fn json_u_escape(c: char) -> String {
+    let mut units = [0u16; 2];
+    c.encode_utf16(&mut units)
+        .iter()
+        .map(|u| format!("\\u{u:04x}"))
+        .collect()
+}
+
 /// A pretty JSON formatter (serde_json's `PrettyFormatter`, two spaces a level) that writes every
 /// control and invisible formatting character (see [`is_bad_control`]) as a `\uXXXX` escape: the JSON
 /// stays valid and means the same, and a terminal that shows it is never driven by the input. It can
@@ -183,7 +193,7 @@ impl serde_json::ser::Formatter for SafeJson {
                 && b.get(i + 1) == Some(&b'[');
             if c.is_control() || is_invisible_format(c) || command {
                 w.write_all(&b[start..i])?;
-                write!(w, "\\u{:04x}", c as u32)?;
+                w.write_all(json_u_escape(c).as_bytes())?;
                 start = i + c.len_utf8();
             }
         }
@@ -469,6 +479,8 @@ mod tests {
 
 #[cfg(test)]
 mod invisible_tests {
+    use super::json_pretty;
+
     /// Review 54: what a terminal does not show is escaped, whatever block it is in; ordinary letters,
     /// accents and emoji are not.
     #[test]
@@ -487,6 +499,13 @@ mod invisible_tests {
             '\u{2066}',
         ] {
             assert!(super::is_bad_control(c), "U+{:04X}", c as u32);
+            // In JSON too, as the same string (above U+FFFF, a surrogate pair).
+            let json = json_pretty(&format!("{c}"));
+            assert_eq!(
+                serde_json::from_str::<String>(&json).ok(),
+                Some(c.to_string()),
+                "{json}"
+            );
             let value = format!("jane{c}doe");
             let shown = super::xml_char_refs(&value);
             assert_eq!(shown, format!("jane&#x{:X};doe", c as u32));

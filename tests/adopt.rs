@@ -517,6 +517,27 @@ fn fix_never_makes_two_mappers_send_one_claim() {
             f.matches("claims/givenname").count() == 1
         }
     );
+    // Review 55: two lookalikes of one claim in one client: one is renamed, the other left by hand.
+    let mut v: serde_json::Value = serde_json::from_str(&broken).unwrap();
+    let mut twin = v["protocolMappers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["config"]["attribute.name"] == "firstName")
+        .cloned()
+        .unwrap();
+    twin["name"] = serde_json::json!("twin");
+    twin["config"]["attribute.name"] = serde_json::json!("first_name");
+    v["protocolMappers"].as_array_mut().unwrap().push(twin);
+    let p = write_temp(
+        dir.path(),
+        "t.json",
+        serde_json::to_string_pretty(&v).unwrap(),
+    );
+    let o = run(&["fix", &p, "--select", "ATL013"]);
+    assert!(o.stderr.contains("already sends"), "{}", o.stderr);
+    let f = std::fs::read_to_string(dir.path().join("t.fixed.json")).unwrap();
+    assert_eq!(f.matches("claims/givenname").count(), 1, "{f}");
 }
 
 /// Review 54: a client without `attributes` gets one new object holding every attribute fix (each
@@ -589,11 +610,17 @@ fn fix_writes_safely() {
     let t = write_temp(d, "a.txt", &broken);
     let o = run(&["fix", &a, &t]);
     assert_eq!(o.code, 2, "{}", o.stderr);
-    assert!(
-        o.stderr.contains("another input of this run"),
-        "{}",
-        o.stderr
-    );
+    assert!(o.stderr.contains("input of this run"), "{}", o.stderr);
+    // Review 55: written another way (`./`), and an input that is another's default output.
+    std::fs::remove_file(d.join("a.fixed.json")).unwrap();
+    let dotted = d.join(".").join("a.txt");
+    let o = run(&["fix", &a, &dotted.to_string_lossy()]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    std::fs::remove_file(d.join("a.fixed.json")).unwrap();
+    let other = write_temp(d, "a.fixed.json", &broken);
+    let o = run(&["fix", &a, &other]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert_eq!(std::fs::read_to_string(&other).unwrap(), broken);
     // --in-place through a link.
     let link = d.join("link.json");
     std::os::unix::fs::symlink(&t, &link).unwrap();

@@ -37,8 +37,15 @@ pub fn texts(input: &str) -> Vec<String> {
         .filter(|p| matches!(p.name.as_str(), "error_description" | "error" | "message"))
         .map(|p| p.value())
         .collect();
-    let raw = if params.is_empty() {
-        vec![crate::decode::blob::percent_decode(input.trim(), true)]
+    // Only a whole URL is reduced to its error values: a pasted text with a URL inside keeps its
+    // own words (review 55).
+    let t = input.trim();
+    let url =
+        (t.starts_with("https://") || t.starts_with("http://")) && !t.contains(char::is_whitespace);
+    let raw = if params.is_empty() || !url {
+        let mut all = vec![crate::decode::blob::percent_decode(t, true)];
+        all.extend(params);
+        all
     } else {
         params
     };
@@ -62,21 +69,30 @@ pub fn texts(input: &str) -> Vec<String> {
         .collect()
 }
 
-/// Where `needle` (lower case) occurs in `hay` (lower case) as whole words: neither end inside a word
-/// (review 54: "invalid request" inside "invalid requester", "scim" inside "scimitar").
+/// Where `needle` (lower case) occurs in `hay` (lower case) as whole words, a plural `s` allowed:
+/// neither end inside a word (review 54: "invalid request" inside "invalid requester", "scim" inside
+/// "scimitar"). At most [`MOST_MATCHES`] of them: enough to tell a match inside a longer one, and the
+/// comparison of matches stays bounded on a megabyte of repeated text (review 55).
 fn word_matches(hay: &str, needle: &str) -> Vec<(usize, usize)> {
     let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
     hay.match_indices(needle)
         .filter(|(i, _)| {
             let before = hay[..*i].chars().next_back();
-            let after = hay[i + needle.len()..].chars().next();
+            let mut rest = hay[i + needle.len()..].chars();
+            let mut after = rest.next();
+            if after == Some('s') && !word(rest.next()) {
+                after = None;
+            }
             let starts_inside = word(before) && word(needle.chars().next());
             let ends_inside = word(after) && word(needle.chars().next_back());
             !starts_inside && !ends_inside
         })
         .map(|(i, m)| (i, i + m.len()))
+        .take(MOST_MATCHES)
         .collect()
 }
+
+const MOST_MATCHES: usize = 8;
 
 /// The entries matching what the user saw. A text that is exactly an entry's title (Keycloak's "Invalid
 /// Request" is not its "Invalid requester") gets that entry alone. Otherwise each entry's match texts
@@ -422,6 +438,14 @@ mod tests {
         }
         let u = "https://auth.atlassian.com/login/callback?connection=saml-1&error_description=Invalid%20thumbprint";
         assert_eq!(ids(u), ["invalid-thumbprint"]);
+        // Review 55: a text holding a URL keeps its own words; a plural still matches.
+        assert_eq!(
+            ids("Invalid thumbprint https://x.example/cb?connection=saml-x&error=access_denied")
+                .first()
+                .map(String::as_str),
+            Some("invalid-thumbprint")
+        );
+        assert!(!ids("group memberships").is_empty());
     }
 
     #[test]

@@ -134,10 +134,11 @@ fn element(w: &mut Writer, doc: &Document, id: NodeId, level: usize) {
     // copied as sent too: re-indenting it would show another value than the one checked (review 54).
     let mixed = has_element_children
         && node.children.iter().any(|c| match &doc.node(*c).kind {
+            // XML's white space only (review 55: str::trim also took U+00A0 and U+3000).
             NodeKind::Text { .. } => w
                 .raw
                 .get(doc.node(*c).span.range())
-                .is_some_and(|t| !t.trim().is_empty()),
+                .is_some_and(|t| !t.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))),
             NodeKind::CData { .. } => true,
             _ => false,
         });
@@ -287,12 +288,12 @@ mod tests {
     /// Review 54: an element whose text sits beside a child element is copied as sent, spaces and all.
     #[test]
     fn mixed_content_is_copied_as_sent() {
-        let raw = "<a><n>  jane@example.com<x:y xmlns:x=\"u\"/>.evil.com </n><m><![CDATA[ ]]><k/></m></a>";
+        let raw = "<a><n>  jane@example.com<x:y xmlns:x=\"u\"/>.evil.com </n><m><![CDATA[ ]]><k/></m><o>\u{a0}<k/></o></a>";
         let doc = parse(raw).unwrap();
         let p = pretty(&doc, raw);
         assert_eq!(
             p.text,
-            "<a>\n  <n>  jane@example.com<x:y xmlns:x=\"u\"/>.evil.com </n>\n  <m><![CDATA[ ]]><k/></m>\n</a>\n"
+            "<a>\n  <n>  jane@example.com<x:y xmlns:x=\"u\"/>.evil.com </n>\n  <m><![CDATA[ ]]><k/></m>\n  <o>\u{a0}<k/></o>\n</a>\n"
         );
     }
 
@@ -445,9 +446,9 @@ mod tests {
                             let kids = &doc.node(a).children;
                             found |= kids.iter().any(|c| doc.element(*c).is_some())
                                 && kids.iter().any(|c| match &doc.node(*c).kind {
-                                    NodeKind::Text { .. } => {
-                                        !raw[doc.node(*c).span.range()].trim().is_empty()
-                                    }
+                                    NodeKind::Text { .. } => !raw[doc.node(*c).span.range()]
+                                        .bytes()
+                                        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')),
                                     NodeKind::CData { .. } => true,
                                     _ => false,
                                 });
