@@ -1719,7 +1719,7 @@ fn write_atomic(
         // them (root fixing another user's export; review 55); else the file is the writer's, as
         // any editor leaves it. A hard link to the old file keeps the old text.
         #[cfg(unix)]
-        if path_key(target) == path_key(mode_of) {
+        if std::fs::canonicalize(target).ok() == std::fs::canonicalize(mode_of).ok() {
             use std::os::unix::fs::MetadataExt as _;
             let _ = std::os::unix::fs::chown(tmp.path(), Some(m.uid()), Some(m.gid()));
         }
@@ -1906,20 +1906,31 @@ fn fix_one(
     msg.push('\n');
     // One index of the export's lines for every finding (a realm of many clients has thousands).
     let lines = crate::source::LineIndex::new(text);
+    // One line a finding, `file:line:col: severity[CODE] message (subject)`, then what was done.
+    let line = |msg: &mut String,
+                file: &str,
+                at: (usize, usize),
+                f: &crate::finding::Finding,
+                subject: &str,
+                what: String| {
+        msg.push_str(&format!(
+            "{file}:{}:{}: {}[{}] {} ({})\n{what}\n",
+            at.0,
+            at.1,
+            f.severity,
+            f.code,
+            f.message,
+            crate::util::sanitize(subject),
+        ));
+    };
+    let shown = crate::util::sanitize(name);
     for r in &report {
-        let (l, c) = r.finding.span.map_or((1, 1), |s| lines.line_col(s.start));
+        let at = r.finding.span.map_or((1, 1), |s| lines.line_col(s.start));
         let what = match &r.outcome {
             Outcome::Fixed(d) => format!("  fixed    {}", crate::util::one_line(&d.join("; "))),
             Outcome::Manual(h) => format!("  by hand  {}", crate::util::one_line(h)),
         };
-        msg.push_str(&format!(
-            "{}:{l}:{c}: {}[{}] {} ({})\n{what}\n",
-            crate::util::sanitize(name),
-            r.finding.severity,
-            r.finding.code,
-            r.finding.message,
-            crate::util::sanitize(&r.subject),
-        ));
+        line(&mut msg, &shown, at, r.finding, &r.subject, what);
     }
     // What the corrected export has that the input did not (a fix can bring one: an `attributes`
     // object made for one setting leaves the others unset; review 54: the exit code said so, nothing
@@ -1935,16 +1946,19 @@ fn fix_one(
             if before.contains(&(subject.as_str(), f.code)) {
                 continue;
             }
-            let (l, c) = f.span.map_or((1, 1), |s| fixed_lines.line_col(s.start));
-            msg.push_str(&format!(
-                "{} (corrected):{l}:{c}: {}[{}] {} ({})\n  new      appeared with the fixes; {}\n",
-                crate::util::sanitize(name),
-                f.severity,
-                f.code,
-                f.message,
-                crate::util::sanitize(&subject),
+            let at = f.span.map_or((1, 1), |s| fixed_lines.line_col(s.start));
+            let what = format!(
+                "  new      appeared with the fixes; {}",
                 crate::util::one_line(&f.help)
-            ));
+            );
+            line(
+                &mut msg,
+                &format!("{shown} (corrected)"),
+                at,
+                f,
+                &subject,
+                what,
+            );
         }
     }
     eprint!("{msg}");

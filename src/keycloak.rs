@@ -340,15 +340,10 @@ pub fn attr<'a>(client: &'a Node, key: &str) -> Option<&'a Node> {
     client.get("attributes").and_then(|a| a.get(key))
 }
 
-/// Keycloak's reading of a boolean setting (`"true".equals(value)`) as its JSON import stores it: the
-/// exact string "true", or the JSON boolean true, which Jackson's import turns into that string
-/// (`attributes` and mapper `config` are maps of strings, and Jackson coerces scalars to strings by
-/// default; review 31: `"saml.encrypt": true` was read as false and the encrypted client passed).
-/// "True", "1" or the number 1 are false.
 /// The user properties a `saml-user-property-mapper` can read: the no-argument `get…`/`is…` methods
 /// of Keycloak's UserModel and what it extends (ProtocolMapperUtils.getUserModelValue looks the method
 /// up by name, the first letter in either case; releases differ on Map and Stream results, so those
-/// are taken as readable: review 53). KC030's pattern is the same list.
+/// are taken as readable: review 53). KC030 reads it through the `user-property` function.
 pub const USER_PROPERTIES: [&str; 22] = [
     "id",
     "username",
@@ -385,6 +380,11 @@ pub fn is_user_property(name: &str) -> bool {
     })
 }
 
+/// Keycloak's reading of a boolean setting (`"true".equals(value)`) as its JSON import stores it: the
+/// exact string "true", or the JSON boolean true, which Jackson's import turns into that string
+/// (`attributes` and mapper `config` are maps of strings, and Jackson coerces scalars to strings by
+/// default; review 31: `"saml.encrypt": true` was read as false and the encrypted client passed).
+/// "True", "1" or the number 1 are false.
 pub fn is_true(n: &Node) -> bool {
     n.as_str() == Some("true") || matches!(n.value, Value::Bool(true))
 }

@@ -292,6 +292,28 @@ fn decode_several_messages_are_separated() {
     let o = run(&["decode", &fixture("har/sp-initiated-login.har")]);
     assert_eq!(o.code, 0);
     assert_eq!(o.stdout.matches("<!-- samlint: message ").count(), 2);
+    // Review 54: a capture's URL in the header can never end the comment (`--->` became `- -->`
+    // after one pass of replacing), nor leave a `-` before its `-->`.
+    let har = std::fs::read_to_string(fixture("har/sp-initiated-login.har"))
+        .unwrap()
+        .replace(
+            "https://kc.example.com/realms/acme/protocol/saml?",
+            "https://kc.example.com/r---->INJECTED<x/><!----/protocol/saml?",
+        );
+    assert!(har.contains("INJECTED"));
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_temp(dir.path(), "inj.har", har);
+    let o = run(&["decode", &p]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    for l in o
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("<!-- samlint: message "))
+    {
+        let inner = &l["<!--".len()..l.len() - "-->".len()];
+        assert!(l.ends_with(" -->"), "{l}");
+        assert!(!inner.contains("--") && !inner.ends_with('-'), "{l}");
+    }
 }
 
 #[test]

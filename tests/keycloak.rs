@@ -454,15 +454,8 @@ fn scenarios() -> Vec<Scenario> {
                 (
                     "login-sp.har",
                     vec![
-                        ("PRO017", "AuthnRequest", |f| {
-                            f.message
-                                .contains("Keycloak answered `Invalid redirect uri`")
-                        }),
-                        ("KC022", "AuthnRequest", |f| {
-                            f.text.starts_with(
-                                "https://auth.atlassian.com/login/callback?connection=saml-",
-                            )
-                        }),
+                        ("PRO017", "AuthnRequest", answered_invalid_redirect_uri),
+                        ("KC022", "AuthnRequest", at_the_request_acs),
                         ("KC003", "KeycloakClient", redirect_uris_without_query),
                     ],
                 ),
@@ -608,15 +601,8 @@ fn scenarios() -> Vec<Scenario> {
                 (
                     "login-sp.har",
                     vec![
-                        ("PRO017", "AuthnRequest", |f| {
-                            f.message
-                                .contains("Keycloak answered `Invalid redirect uri`")
-                        }),
-                        ("KC022", "AuthnRequest", |f| {
-                            f.text.starts_with(
-                                "https://auth.atlassian.com/login/callback?connection=saml-",
-                            )
-                        }),
+                        ("PRO017", "AuthnRequest", answered_invalid_redirect_uri),
+                        ("KC022", "AuthnRequest", at_the_request_acs),
                         ("KC003", "KeycloakClient", query_wildcard),
                     ],
                 ),
@@ -680,6 +666,18 @@ fn scenarios() -> Vec<Scenario> {
             ..s("18-client-disabled.json")
         },
     ]
+}
+
+/// Keycloak's "Invalid redirect uri" page, named by PRO017.
+fn answered_invalid_redirect_uri(f: &F) -> bool {
+    f.message
+        .contains("Keycloak answered `Invalid redirect uri`")
+}
+
+/// The AuthnRequest's ACS, where KC022 points.
+fn at_the_request_acs(f: &F) -> bool {
+    f.text
+        .starts_with("https://auth.atlassian.com/login/callback?connection=saml-")
 }
 
 fn query_wildcard(f: &F) -> bool {

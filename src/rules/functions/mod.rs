@@ -25,6 +25,7 @@ mod same_as_client;
 mod secrets;
 mod similar_key;
 mod truthy;
+mod user_property;
 
 pub use email::is_email;
 pub use lookalike_attribute::meant as lookalike_meant;
@@ -128,6 +129,7 @@ pub static FUNCTIONS: &[&dyn Function] = &[
     &secrets::Secrets,
     &similar_key::SimilarKey,
     &truthy::Truthy,
+    &user_property::UserProperty,
 ];
 
 pub fn find(name: &str) -> Option<&'static dyn Function> {
