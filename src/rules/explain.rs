@@ -49,7 +49,14 @@ pub fn texts(input: &str) -> Vec<String> {
     } else {
         params
     };
-    raw.into_iter()
+    let one_space = |t: &str| {
+        t.split(char::is_whitespace)
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut out: Vec<String> = raw
+        .into_iter()
         .map(|mut t| {
             for _ in 0..2 {
                 if !t.contains('%') {
@@ -61,12 +68,18 @@ pub fn texts(input: &str) -> Vec<String> {
                 }
                 t = again;
             }
-            t.split(char::is_whitespace)
-                .filter(|w| !w.is_empty())
-                .collect::<Vec<_>>()
-                .join(" ")
+            one_space(&t)
         })
-        .collect()
+        .collect();
+    // A form-encoded value encoded again (`Invalid%2Bthumbprint`: the `+` was a space one layer
+    // down) decodes to words joined by `+`: a text without a space is also read with them apart.
+    let joined: Vec<String> = out
+        .iter()
+        .filter(|t| t.contains('+') && !t.contains(' '))
+        .map(|t| one_space(&t.replace('+', " ")))
+        .collect();
+    out.extend(joined);
+    out
 }
 
 /// Where `needle` (lower case) occurs in `hay` (lower case) as whole words, a plural `s` allowed:
@@ -415,6 +428,23 @@ mod tests {
         assert_eq!(e[0].id, "invalid-thumbprint");
         assert!(explain("nothing like it").is_empty());
         assert_eq!(texts("a%2+b")[0], "a%2 b");
+    }
+
+    /// A form-encoded `+` encoded again (`%2B`), pasted alone or in a URL: the words it joined are
+    /// read apart, as well as together.
+    #[test]
+    fn a_plus_encoded_again_joins_words() {
+        let ids = |t: &str| -> Vec<String> { explain(t).into_iter().map(|e| e.id).collect() };
+        assert_eq!(ids("Invalid%2Bthumbprint"), ["invalid-thumbprint"]);
+        assert_eq!(
+            ids(
+                "https://id.atlassian.com/error?error=access_denied&error_description=Invalid%2Bthumbprint"
+            ),
+            ["invalid-thumbprint"]
+        );
+        // A text with a space keeps its plus signs as written.
+        assert_eq!(texts("a+b c"), ["a b c"]);
+        assert_eq!(texts("x%2By"), ["x+y", "x y"]);
     }
 
     /// Review 54: whole words only, a match inside a longer one is not a second answer, only a URL's
