@@ -375,10 +375,7 @@ impl B<'_> {
                     }
                     if matches!(self.doc.node(c).kind, NodeKind::CData { .. }) {
                         t.cdata += 1;
-                    } else if value
-                        .bytes()
-                        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-                    {
+                    } else if crate::xml::is_blank(value) {
                         t.blank_nodes += 1;
                     }
                     t.nodes += 1;

@@ -953,11 +953,6 @@ fn c14n_in_effect<'d>(doc: &'d Document, nodes: &[NodeId]) -> (bool, Vec<Option<
     (inclusive, prefixes)
 }
 
-/// Is `b` XML whitespace?
-fn xml_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
-}
-
 /// Stage `splice`: the plaintext must be one saml:Assertion element (surrounding whitespace allowed);
 /// it replaces the EncryptedAssertion's bytes and the whole document is parsed again.
 fn splice(
@@ -972,11 +967,11 @@ fn splice(
     };
     let start = text
         .bytes()
-        .position(|b| !xml_space(b))
+        .position(|b| !crate::xml::is_space(b))
         .unwrap_or(text.len());
     let end = text
         .bytes()
-        .rposition(|b| !xml_space(b))
+        .rposition(|b| !crate::xml::is_space(b))
         .map_or(start, |p| p + 1);
     let inner = text.get(start..end).unwrap_or("");
     if !inner.starts_with('<') || inner.starts_with("<?") || inner.starts_with("<!") {

@@ -401,7 +401,7 @@ pub fn wrong_ec_length(method: &str, value: &[u8], key: &Cert) -> Option<String>
 /// Base64 text as XML-DSig writes it (line breaks and spaces allowed).
 pub fn base64(text: &str) -> Option<Vec<u8>> {
     use ::base64::Engine as _;
-    let ws = |c: &u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+    let ws = |c: &u8| crate::xml::is_space(*c);
     let b = text.as_bytes();
     // Bytes, not characters: white space is ASCII, and any other byte is left for the decoder to
     // refuse. A value on one line (most) is decoded as it is.

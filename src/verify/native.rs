@@ -364,7 +364,7 @@ fn only_elements(doc: &Document, id: NodeId) -> Option<Vec<NodeId>> {
     for c in &doc.node(id).children {
         match &doc.node(*c).kind {
             NodeKind::Element(_) => out.push(*c),
-            NodeKind::Text { value } if value.bytes().all(|b| b" \t\r\n".contains(&b)) => {}
+            NodeKind::Text { value } if crate::xml::is_blank(value) => {}
             _ => return None,
         }
     }

@@ -99,7 +99,7 @@ fn days_in_month(y: i64, m: i64) -> i64 {
 fn fields(s: &str) -> Result<(Millis, Fields), &'static str> {
     const SHAPE: &str = "not of the form YYYY-MM-DDThh:mm:ssZ";
     // XML Schema collapses white space, and only XML's (not U+00A0, U+2028, …).
-    let s = s.trim_matches([' ', '\t', '\r', '\n']);
+    let s = s.trim_matches(crate::xml::SPACE);
     let b = s.as_bytes();
     let num = |r: std::ops::Range<usize>| -> Result<i64, &'static str> {
         let t = s.get(r).ok_or(SHAPE)?;

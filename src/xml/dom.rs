@@ -820,7 +820,7 @@ fn push_element(
     // §3.1: attributes are separated by white space (`a="1"b="2"` is not XML; quick-xml reads it).
     for w in raw_attrs.windows(2) {
         let between = text.get(w[0].0.end..w[1].0.start).unwrap_or_default();
-        if between.is_empty() || !between.bytes().all(|b| b" \t\r\n".contains(&b)) {
+        if between.is_empty() || !super::is_blank(between) {
             return Err((xml_err("attributes not separated by white space"), w[1].0));
         }
     }

@@ -10,6 +10,20 @@ use crate::limits::Limits;
 use crate::source::Span;
 pub use dom::{Document, NodeId, NodeKind};
 
+/// XML's white space (XML 1.0 §2.3, `S`): space, tab, carriage return, line feed. Never `str::trim`'s
+/// Unicode white space (U+00A0, U+3000 …), and not the form feed `u8::is_ascii_whitespace` takes.
+pub fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// [`is_space`] as characters, for `str::trim_matches` and friends.
+pub const SPACE: [char; 4] = [' ', '\t', '\r', '\n'];
+
+/// Text of XML white space only (or empty).
+pub fn is_blank(t: &str) -> bool {
+    t.bytes().all(is_space)
+}
+
 /// Pre-scan (limits, DOCTYPE, what libxml2 refuses) and parse a message exactly as an SP receives it.
 /// Raw XML given by the user is held to the same rules as a decoded message: a document libxml2-based
 /// SPs refuse (whitespace before the declaration included) is refused, never linted.

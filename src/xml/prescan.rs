@@ -76,7 +76,7 @@ fn declaration(text: &str) -> Result<Option<usize>, (ErrorKind, Span)> {
             Span::new(after_bom, after_bom + BOM.len()),
         ));
     }
-    let ws = rest.len() - rest.trim_start_matches([' ', '\t', '\r', '\n']).len();
+    let ws = rest.len() - rest.trim_start_matches(super::SPACE).len();
     let at = after_bom + ws;
     if !is_decl(&text.as_bytes()[at..]) {
         return Ok(None);
@@ -107,7 +107,7 @@ fn declaration_grammar(text: &str, at: usize) -> Result<(), (ErrorKind, Span)> {
     };
     let mut seen: Vec<&str> = Vec::new();
     loop {
-        let trimmed = rest.trim_start_matches([' ', '\t', '\r', '\n']);
+        let trimmed = rest.trim_start_matches(super::SPACE);
         let had_space = trimmed.len() < rest.len();
         if trimmed == "?>" {
             break;
@@ -118,8 +118,8 @@ fn declaration_grammar(text: &str, at: usize) -> Result<(), (ErrorKind, Span)> {
         let Some((name, after)) = trimmed.split_once('=') else {
             return bad("a pseudo-attribute without a value");
         };
-        let name = name.trim_end_matches([' ', '\t', '\r', '\n']);
-        let after = after.trim_start_matches([' ', '\t', '\r', '\n']);
+        let name = name.trim_end_matches(super::SPACE);
+        let after = after.trim_start_matches(super::SPACE);
         let Some(q) = after.chars().next().filter(|c| *c == '"' || *c == '\'') else {
             return bad("an unquoted value");
         };
@@ -190,7 +190,7 @@ fn encoding_value(text: &str, at: usize) -> Option<(&str, Span)> {
 pub fn declared_encoding(text: &str) -> Option<&str> {
     let after_bom = text.strip_prefix(BOM).map_or(0, |_| BOM.len());
     let rest = &text[after_bom..];
-    let at = after_bom + rest.len() - rest.trim_start_matches([' ', '\t', '\r', '\n']).len();
+    let at = after_bom + rest.len() - rest.trim_start_matches(super::SPACE).len();
     is_decl(&text.as_bytes()[at..])
         .then(|| encoding_value(text, at).map(|(v, _)| v))
         .flatten()

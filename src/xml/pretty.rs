@@ -138,7 +138,7 @@ fn element(w: &mut Writer, doc: &Document, id: NodeId, level: usize) {
             NodeKind::Text { .. } => w
                 .raw
                 .get(doc.node(*c).span.range())
-                .is_some_and(|t| !t.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))),
+                .is_some_and(|t| !super::is_blank(t)),
             NodeKind::CData { .. } => true,
             _ => false,
         });
@@ -214,7 +214,7 @@ struct TagParts {
 
 fn tag_parts(text: &str) -> Option<TagParts> {
     let b = text.as_bytes();
-    let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+    let ws = super::is_space;
     if b.first() != Some(&b'<') {
         return None;
     }
@@ -446,9 +446,9 @@ mod tests {
                             let kids = &doc.node(a).children;
                             found |= kids.iter().any(|c| doc.element(*c).is_some())
                                 && kids.iter().any(|c| match &doc.node(*c).kind {
-                                    NodeKind::Text { .. } => !raw[doc.node(*c).span.range()]
-                                        .bytes()
-                                        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')),
+                                    NodeKind::Text { .. } => {
+                                        !crate::xml::is_blank(&raw[doc.node(*c).span.range()])
+                                    }
                                     NodeKind::CData { .. } => true,
                                     _ => false,
                                 });
@@ -468,7 +468,7 @@ mod tests {
                         // The tag's name, then each attribute on a line of its own, indented four
                         // more than the tag, then its `>` or `/>`.
                         let tag = &raw[el.start_tag.range()];
-                        let name_end = tag.find([' ', '\t', '\r', '\n']).unwrap();
+                        let name_end = tag.find(crate::xml::SPACE).unwrap();
                         let tail = tag.trim_end_matches(['>', '/']);
                         let mut expected = tag[..name_end].to_string();
                         for a in &attrs {
