@@ -1517,13 +1517,7 @@ fn render_decode(run: &Run, a: &DecodeArgs, terminal: bool) -> String {
         if terminal {
             // --raw on a terminal withholds what would drive it: said, never silent (review 54).
             if a.raw {
-                // A CR ending a line (CRLF) is no character a reader misses; a lone one is.
-                let mut it = body.chars().peekable();
-                while let Some(c) = it.next() {
-                    if crate::util::is_bad_control(c) && !(c == '\r' && it.peek() == Some(&'\n')) {
-                        withheld += 1;
-                    }
-                }
+                withheld += crate::util::withheld(&body);
             }
             out.push_str(&crate::util::sanitize(&body));
         } else {

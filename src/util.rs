@@ -10,6 +10,22 @@ pub fn sanitize(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// How many characters [`sanitize`] leaves out of `s` that a reader misses: a CR ending a line (CR LF)
+/// is not counted, its line break still shows; a lone one is.
+pub fn withheld(s: &str) -> usize {
+    if !has_bad_control(s) {
+        return 0;
+    }
+    let mut n = 0;
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
+        if is_bad_control(c) && !(c == '\r' && it.peek() == Some(&'\n')) {
+            n += 1;
+        }
+    }
+    n
+}
+
 /// For XML shown to a person: every unsafe character (see [`is_bad_control`]) written as a character
 /// reference `&#xHHHH;`, which means the same in text and attribute values (and is a visible marker in a
 /// comment or CDATA section); a carriage return becomes the newline an XML parser reads it as.
@@ -480,6 +496,21 @@ mod tests {
 #[cfg(test)]
 mod invisible_tests {
     use super::json_pretty;
+
+    /// `decode --raw` on a terminal says how many characters it withheld: each one `sanitize` drops,
+    /// but a CR that ends a line (review 55: a lone CR was not counted).
+    #[test]
+    fn withheld_counts_what_sanitize_drops_but_line_ends() {
+        assert_eq!(super::withheld("plain\ntext"), 0);
+        assert_eq!(super::withheld("a\r\nb\r\n"), 0);
+        assert_eq!(super::withheld("a\rb"), 1);
+        assert_eq!(super::withheld("a\r\rb\u{1b}[2J\u{202e}"), 4);
+        for s in ["a\rb", "x\u{7}y\r\n", "\u{e0061}\r"] {
+            let dropped = s.chars().count() - super::sanitize(s).chars().count();
+            let line_ends = s.matches("\r\n").count();
+            assert_eq!(super::withheld(s), dropped - line_ends, "{s:?}");
+        }
+    }
 
     /// Review 54: what a terminal does not show is escaped, whatever block it is in; ordinary letters,
     /// accents and emoji are not.

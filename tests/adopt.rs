@@ -504,11 +504,7 @@ fn fix_never_makes_two_mappers_send_one_claim() {
         "config": {"user.attribute": "username", "attribute.name": "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname"}
     }));
     let dir = tempfile::tempdir().unwrap();
-    let p = write_temp(
-        dir.path(),
-        "c.json",
-        serde_json::to_string_pretty(&v).unwrap(),
-    );
+    let p = write_json(dir.path(), "c.json", &v);
     let o = run(&["fix", &p, "--select", "ATL013"]);
     assert!(o.stderr.contains("already sends"), "{}", o.stderr);
     assert!(
@@ -529,15 +525,30 @@ fn fix_never_makes_two_mappers_send_one_claim() {
     twin["name"] = serde_json::json!("twin");
     twin["config"]["attribute.name"] = serde_json::json!("first_name");
     v["protocolMappers"].as_array_mut().unwrap().push(twin);
-    let p = write_temp(
-        dir.path(),
-        "t.json",
-        serde_json::to_string_pretty(&v).unwrap(),
-    );
+    let p = write_json(dir.path(), "t.json", &v);
     let o = run(&["fix", &p, "--select", "ATL013"]);
     assert!(o.stderr.contains("already sends"), "{}", o.stderr);
     let f = std::fs::read_to_string(dir.path().join("t.fixed.json")).unwrap();
     assert_eq!(f.matches("claims/givenname").count(), 1, "{f}");
+    // Review 55: in a realm export, a default client scope's mapper that sends the claim counts too.
+    let mut client: serde_json::Value = serde_json::from_str(&broken).unwrap();
+    client["defaultClientScopes"] = serde_json::json!(["names"]);
+    let realm = serde_json::json!({
+        "id": "acme", "realm": "acme", "enabled": true,
+        "clients": [client],
+        "clientScopes": [{"name": "names", "protocol": "saml", "protocolMappers": [{
+            "name": "gn", "protocol": "saml", "protocolMapper": "saml-user-property-mapper",
+            "config": {"user.attribute": "firstName", "attribute.name": "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname"}
+        }]}]
+    });
+    let p = write_json(dir.path(), "realm.json", &realm);
+    let o = run(&["fix", &p, "--select", "ATL013"]);
+    assert!(o.stderr.contains("already sends"), "{}", o.stderr);
+    assert!(
+        !dir.path().join("realm.fixed.json").exists(),
+        "{}",
+        o.stderr
+    );
 }
 
 /// Review 54: a client without `attributes` gets one new object holding every attribute fix (each
@@ -550,11 +561,7 @@ fn fix_makes_one_attributes_object_and_lists_what_the_fixes_bring() {
     let mut v: serde_json::Value = serde_json::from_str(&ok).unwrap();
     v.as_object_mut().unwrap().remove("attributes");
     let dir = tempfile::tempdir().unwrap();
-    let p = write_temp(
-        dir.path(),
-        "n.json",
-        serde_json::to_string_pretty(&v).unwrap(),
-    );
+    let p = write_json(dir.path(), "n.json", &v);
     let o = run(&["fix", &p, "--fail-on", "warning"]);
     let fixed: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("n.fixed.json")).unwrap())
@@ -633,6 +640,18 @@ fn fix_writes_safely() {
             .is_symlink()
     );
     assert_ne!(std::fs::read_to_string(&t).unwrap(), broken);
+    // Review 55: --in-place keeps the export's owner and group, where this user may set them (root,
+    // as CI runs; another user writes files as itself, as any editor does, and learns nothing here).
+    use std::os::unix::fs::MetadataExt as _;
+    let owned = write_temp(d, "owned.json", &broken);
+    if std::fs::metadata(&owned).unwrap().uid() == 0 {
+        std::os::unix::fs::chown(&owned, Some(4242), Some(4243)).unwrap();
+        let o = run(&["fix", &owned, "--in-place"]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        let m = std::fs::metadata(&owned).unwrap();
+        assert_ne!(std::fs::read_to_string(&owned).unwrap(), broken);
+        assert_eq!((m.uid(), m.gid()), (4242, 4243));
+    }
 }
 
 /// KC027 and KC028 (review 52): a bearer-only client, and one with the standard flow off, are fixed in
@@ -800,11 +819,7 @@ fn fix_sets_exclusive_canonicalization() {
     v["attributes"]["saml_signature_canonicalization_method"] =
         "http://www.w3.org/TR/2001/REC-xml-c14n-20010315".into();
     let dir = tempfile::tempdir().unwrap();
-    let p = write_temp(
-        dir.path(),
-        "client.json",
-        serde_json::to_string_pretty(&v).unwrap(),
-    );
+    let p = write_json(dir.path(), "client.json", &v);
     let (_, before) = check_json(&[&p]);
     assert!(
         codes_of(&before).contains(&"ATL022".to_string()),
@@ -1002,4 +1017,9 @@ fn a_baseline_keys_list_items_by_name_not_position() {
         "{found:?} {err}"
     );
     assert!(err.contains("baselined and gone"), "{err}");
+}
+
+/// `v` as pretty JSON in a file `name` of `dir` (an export written for one test).
+fn write_json(dir: &std::path::Path, name: &str, v: &serde_json::Value) -> String {
+    write_temp(dir, name, serde_json::to_string_pretty(v).unwrap())
 }

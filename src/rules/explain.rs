@@ -40,8 +40,7 @@ pub fn texts(input: &str) -> Vec<String> {
     // Only a whole URL is reduced to its error values: a pasted text with a URL inside keeps its
     // own words (review 55).
     let t = input.trim();
-    let url =
-        (t.starts_with("https://") || t.starts_with("http://")) && !t.contains(char::is_whitespace);
+    let url = crate::util::is_http_url(t) && !t.contains(char::is_whitespace);
     let raw = if params.is_empty() || !url {
         let mut all = vec![crate::decode::blob::percent_decode(t, true)];
         all.extend(params);
@@ -468,6 +467,9 @@ mod tests {
         }
         let u = "https://auth.atlassian.com/login/callback?connection=saml-1&error_description=Invalid%20thumbprint";
         assert_eq!(ids(u), ["invalid-thumbprint"]);
+        // A scheme in capitals is a URL too: only its error values are read.
+        let upper = "HTTPS://auth.atlassian.com/login/callback?connection=saml-1&error_description=Invalid%20thumbprint%20here";
+        assert_eq!(ids(upper), ["invalid-thumbprint"]);
         // Review 55: a text holding a URL keeps its own words; a plural still matches.
         assert_eq!(
             ids("Invalid thumbprint https://x.example/cb?connection=saml-x&error=access_denied")
