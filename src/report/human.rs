@@ -92,6 +92,10 @@ const GUTTER: usize = 8;
 /// At most this many places are marked for findings shown once for several.
 const MAX_PLACES: usize = 6;
 
+/// A place over more lines than this (a whole client when the setting at fault is absent) is marked
+/// at its first line: miette would print every line of it, for every finding.
+const MAX_SPAN_LINES: usize = 6;
+
 /// A pretty view built once per message (once per input and thread for a Keycloak export's
 /// clients, which share one text).
 pub struct View {
@@ -220,6 +224,18 @@ pub fn view(m: &Linted, style: Style) -> View {
     }
 }
 
+/// `s` itself, or its first line when it covers more than [`MAX_SPAN_LINES`] lines.
+fn first_line_if_long(shown: &Shown, s: Span) -> Span {
+    let text = shown.text();
+    let start = s.start.min(text.len());
+    let end = s.end.clamp(start, text.len());
+    if shown.newlines_before(end) - shown.newlines_before(start) < MAX_SPAN_LINES {
+        return s;
+    }
+    let line_end = text[start..].find('\n').map_or(end, |i| start + i);
+    Span::new(start, line_end)
+}
+
 pub fn render_finding(style: Style, v: &View, f: &Finding) -> String {
     render_group(style, v, &[f])
 }
@@ -231,7 +247,7 @@ pub fn render_group(style: Style, v: &View, all: &[&Finding]) -> String {
     };
     let mut spans: Vec<Span> = Vec::new();
     for s in all.iter().filter_map(|f| f.span).take(MAX_PLACES) {
-        let s = v.pretty.map_span(s);
+        let s = first_line_if_long(&v.named, v.pretty.map_span(s));
         if !spans.contains(&s) {
             spans.push(s);
         }
@@ -730,6 +746,29 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A place over many lines is marked at its first line; one over a few lines, and spans past the
+    /// text's end, are kept as they are.
+    #[test]
+    fn a_long_place_is_marked_at_its_first_line() {
+        let text: String = (0..20).map(|i| format!("line {i}\n")).collect();
+        let shown = Shown::new("n".into(), Arc::new(text.clone()), "json");
+        let at = |l: usize| text.match_indices("line ").nth(l).map_or(0, |(i, _)| i);
+        let whole = Span::new(at(2), at(15) + 3);
+        assert_eq!(
+            first_line_if_long(&shown, whole),
+            Span::new(at(2), at(3) - 1)
+        );
+        let few = Span::new(at(2), at(2 + MAX_SPAN_LINES - 1));
+        assert_eq!(first_line_if_long(&shown, few), few);
+        let past = Span::new(at(19), text.len() + 10);
+        assert_eq!(first_line_if_long(&shown, past), past);
+        let last = Span::new(at(10), text.len());
+        assert_eq!(
+            first_line_if_long(&shown, last),
+            Span::new(at(10), at(11) - 1)
+        );
     }
 
     #[test]
