@@ -125,7 +125,7 @@ pub struct FixRuleArgs {
 
 const FIX_AFTER_HELP: &str = "Fixed (a value in the export): ATL004 NameID format email · KC004 force \
 name ID format · ATL015/ADC002 signing flags · ATL016/ATL017/KC016 RSA_SHA256 · ATL018 force POST binding · \
-ATL022 exclusive C14N · KC001 client signature off · ATL014 encryption off · KC015 consent off · \
+ATL022 exclusive C14N · KC001/KC026 client signature off · ATL014 encryption off · KC015 consent off · \
 KC027 bearer-only off · KC028 standard flow on · KC003 the exact ACS in redirectUris · ATL013 mapper \
 attribute names · KC012 mapper name formats · ADC003 group full path off · ADC004 single group \
 attribute. Every other finding is listed with what to change by hand. Exit 0 when \

@@ -278,6 +278,7 @@ pub const FIXABLE: &[(&str, &str)] = &[
         "attributes.saml.force.post.binding = \"true\" (and saml.artifact.binding = \"false\")",
     ),
     ("KC001", "attributes.saml.client.signature = \"false\""),
+    ("KC026", "attributes.saml.client.signature = \"false\""),
     ("ATL014", "attributes.saml.encrypt = \"false\""),
     ("KC015", "consentRequired = false"),
     ("KC027", "bearerOnly = false"),
@@ -377,7 +378,7 @@ fn plan_one(
                 set(plan, "saml.artifact.binding", "false");
             }
         }
-        "KC001" => set(plan, "saml.client.signature", "false"),
+        "KC001" | "KC026" => set(plan, "saml.client.signature", "false"),
         "KC015" | "KC027" | "KC028" => {
             let (key, value) = match f.code {
                 "KC015" => ("consentRequired", "false"),

@@ -552,8 +552,9 @@ fn fix_never_makes_two_mappers_send_one_claim() {
 }
 
 /// Review 54: a client without `attributes` gets one new object holding every attribute fix (each
-/// planned its own and only the first was written), and a finding the fixes bring (KC026: the new
-/// object leaves Client signature required unset) is listed, not only counted in the exit code.
+/// planned its own and only the first was written), KC026 included (the client without the map leaves
+/// Client signature required unset); and a finding the fixes bring (here a pack's rule on the value the
+/// ATL018 fix writes) is listed, not only counted in the exit code.
 #[test]
 fn fix_makes_one_attributes_object_and_lists_what_the_fixes_bring() {
     let ok =
@@ -562,23 +563,39 @@ fn fix_makes_one_attributes_object_and_lists_what_the_fixes_bring() {
     v.as_object_mut().unwrap().remove("attributes");
     let dir = tempfile::tempdir().unwrap();
     let p = write_json(dir.path(), "n.json", &v);
-    let o = run(&["fix", &p, "--fail-on", "warning"]);
+    let pack = write_temp(
+        dir.path(),
+        "org.yaml",
+        "pack: org\nversion: 1\ndescription: ours\nrules:\n  ORG001:\n    name: no-forced-post\n    summary: POST is forced\n    severity: warning\n    target: keycloak-client\n    given: $\n    then: { field: [attributes, saml.force.post.binding], function: equals, options: { value: \"true\", not: true } }\n    message: \"POST is forced\"\n    help: our policy\n    confidence: inferred\n    source: our policy\n    docs: |\n      ## What it does\n      Reports a forced POST binding.\n",
+    );
+    let o = run(&["fix", &p, "--fail-on", "warning", "--pack", &pack]);
     let fixed: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("n.fixed.json")).unwrap())
             .unwrap();
     let attrs = fixed["attributes"].as_object().unwrap();
-    for k in [
-        "saml_name_id_format",
-        "saml.server.signature",
-        "saml.assertion.signature",
-        "saml.force.post.binding",
-        "saml_force_name_id_format",
+    for (k, want) in [
+        ("saml_name_id_format", "email"),
+        ("saml.server.signature", "true"),
+        ("saml.assertion.signature", "true"),
+        ("saml.force.post.binding", "true"),
+        ("saml_force_name_id_format", "true"),
+        ("saml.client.signature", "false"),
     ] {
-        assert!(attrs.contains_key(k), "{k}: {attrs:?}\n{}", o.stderr);
+        assert_eq!(
+            attrs.get(k),
+            Some(&serde_json::json!(want)),
+            "{k}: {attrs:?}\n{}",
+            o.stderr
+        );
     }
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(
-        o.stderr.contains("[KC026]") && o.stderr.contains("appeared with the fixes"),
+        o.stderr.contains("[ORG001]") && o.stderr.contains("appeared with the fixes"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr.contains("5 findings fixed, 0 to fix by hand"),
         "{}",
         o.stderr
     );

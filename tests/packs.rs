@@ -1460,6 +1460,19 @@ fn an_unset_client_signature_is_a_warning() {
         let codes: Vec<&str> = hits.iter().map(|h| h.code.as_str()).collect();
         assert_eq!(codes, want, "{v}");
     }
+    // No `attributes` at all, or null: unset too (the rule once selected `$.attributes`, and a
+    // client without the map was never told).
+    for absent in [None, Some(Value::Null)] {
+        let mut c = ok_client();
+        let o = c.as_object_mut().unwrap();
+        o.remove("attributes");
+        if let Some(v) = absent.clone() {
+            o.insert("attributes".into(), v);
+        }
+        let hits = lint(&c);
+        let kc026: Vec<&Hit> = hits.iter().filter(|h| h.code == "KC026").collect();
+        assert_eq!(kc026.len(), 1, "{absent:?}: {hits:?}");
+    }
 }
 
 /// Review 31: a `saml-user-attribute-nameid-mapper` for the format in effect decides the NameID

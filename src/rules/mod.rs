@@ -302,13 +302,14 @@ impl Engine {
 fn holds(call: &pack::Call, tree: &Node, cx: &functions::Cx) -> bool {
     let sel = call.given.select(tree);
     !sel.is_empty()
-        && sel.iter().all(|s| {
-            let target = match &call.field {
-                Some(f) => s.node.get(f),
-                None => Some(s.node),
-            };
-            call.check.run(target, cx).is_empty()
-        })
+        && sel
+            .iter()
+            .all(|s| call.check.run(member(s.node, &call.field), cx).is_empty())
+}
+
+/// The member a call's `field` path names below a selected node (the node itself for an empty path).
+fn member<'a>(node: &'a Node, field: &[String]) -> Option<&'a Node> {
+    field.iter().try_fold(node, |n, k| n.get(k))
 }
 
 /// A pack's message template with its `{{placeholders}}` filled by typed values. The template is
@@ -330,20 +331,17 @@ fn run_call(
     out: &mut Vec<Finding>,
 ) {
     for s in call.given.select(tree) {
-        let target = match &call.field {
-            Some(f) => s.node.get(f),
-            None => Some(s.node),
-        };
+        let target = member(s.node, &call.field);
         for hit in call.check.run(target, cx) {
             let value = hit
                 .value
                 .clone()
                 .or_else(|| target.and_then(Node::scalar_text))
                 .unwrap_or_default();
-            let mut path = match &call.field {
-                Some(f) => selector::member_path(&s.path(), f),
-                None => s.path(),
-            };
+            let mut path = call
+                .field
+                .iter()
+                .fold(s.path(), |p, k| selector::member_path(&p, k));
             if let Some(p) = &hit.path {
                 if p.starts_with('$') {
                     path = p.clone();
@@ -359,7 +357,10 @@ fn run_call(
                     ("path", msg!("{}", Arg::path(&path))),
                     (
                         "property",
-                        msg!("{}", Arg::plain(call.field.as_deref().unwrap_or(""))),
+                        msg!(
+                            "{}",
+                            Arg::plain(call.field.last().map_or("", String::as_str))
+                        ),
                     ),
                     ("error", hit.error.clone()),
                     ("note", note.clone()),

@@ -64,7 +64,10 @@ pub enum Status {
 #[derive(Debug)]
 pub struct Call {
     pub given: Selector,
-    pub field: Option<String>,
+    /// The member the function runs on, as a path of map keys from each selected node (a key may
+    /// hold dots, as Keycloak's `saml.client.signature`); empty: the selected node itself. A missing
+    /// step gives the function an absent value, as a missing last key does.
+    pub field: Vec<String>,
     pub function: &'static str,
     pub check: Box<dyn Check>,
 }
@@ -173,11 +176,19 @@ struct RuleDef {
 struct CallDef {
     #[serde(default)]
     given: Option<Spanned<String>>,
-    field: Option<String>,
+    field: Option<FieldDef>,
     function: Spanned<String>,
     #[allow(dead_code)]
     options: Option<IgnoredAny>,
     reason: Option<String>,
+}
+
+/// `field: key` or `field: [key, key, …]`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum FieldDef {
+    Key(String),
+    Path(Vec<String>),
 }
 
 /// Keep a string for the life of the process (rule metadata is `&'static` like the built-in rules').
@@ -343,7 +354,11 @@ fn compile_call(
     Ok((
         Call {
             given,
-            field: def.field,
+            field: match def.field {
+                None => Vec::new(),
+                Some(FieldDef::Key(k)) => vec![k],
+                Some(FieldDef::Path(p)) => p,
+            },
             function: f.name(),
             check,
         },
