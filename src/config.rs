@@ -289,6 +289,19 @@ pub fn parse(text: &str, name: &str) -> Result<Config, ConfigError> {
     if text.trim().is_empty() {
         return Ok(Config::default());
     }
+    // Nesting is measured first: libyaml (under yaml_serde) takes quadratic time on deep flow
+    // collections (review 57: `suppress: [[[…]]]` 100,000 deep, 200 KB, never finished, and the
+    // file is found by walking up from the working directory), marked_yaml's loader overflows the
+    // stack on deep block mappings.
+    if let Some(at) = crate::limits::yaml_too_deep(text) {
+        return Err(err(
+            format!(
+                "nested deeper than {} levels",
+                crate::limits::MAX_YAML_DEPTH
+            ),
+            Some(crate::source::Span::new(at, at)),
+        ));
+    }
     let mut config: Config = yaml_serde::from_str(text).map_err(|e| {
         let mut message = unquoted(&crate::util::one_line(&e.to_string()));
         let mut at = e.location().map(|l| (l.line(), l.column()));

@@ -66,3 +66,74 @@ impl Default for Limits {
         }
     }
 }
+
+/// Deepest YAML nesting accepted in a settings file or rule pack (a pack nests about 6 deep).
+pub const MAX_YAML_DEPTH: usize = 64;
+
+/// Where a YAML text nests deeper than [`MAX_YAML_DEPTH`] (a byte offset), read as a stream of
+/// events, without building a tree: marked_yaml's loader recurses and overflows the stack on a few
+/// thousand levels of block mappings, and libyaml (under yaml_serde) takes quadratic time on deep
+/// flow collections (review 57). A text the scanner refuses for another reason is left to the parser
+/// that reports it.
+#[must_use]
+pub fn yaml_too_deep(text: &str) -> Option<usize> {
+    use yaml_rust2::parser::{Event, Parser};
+    let mut parser = Parser::new_from_str(text);
+    let mut depth = 0usize;
+    loop {
+        let (event, mark) = match parser.next_token() {
+            Ok(e) => e,
+            // The scanner reads ahead: `[[[…` past its own limit (255) fails before any event.
+            Err(e) if e.info().contains("recursion limit") => {
+                return Some(byte_offset(text, e.marker().index()));
+            }
+            Err(_) => return None,
+        };
+        match event {
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                depth += 1;
+                if depth > MAX_YAML_DEPTH {
+                    return Some(byte_offset(text, mark.index()));
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => depth = depth.saturating_sub(1),
+            Event::StreamEnd => return None,
+            _ => {}
+        }
+    }
+}
+
+/// The byte offset of the `chars`-th character of `text` (its end when there are fewer).
+fn byte_offset(text: &str, chars: usize) -> usize {
+    text.char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_nesting_is_measured_without_a_tree() {
+        let flow = |n: usize| format!("a: {}{}\n", "[".repeat(n), "]".repeat(n));
+        // `a:` is one mapping: 63 sequences inside it are 64 levels.
+        assert_eq!(yaml_too_deep(&flow(MAX_YAML_DEPTH - 1)), None);
+        let at = yaml_too_deep(&flow(MAX_YAML_DEPTH)).unwrap();
+        assert_eq!(&flow(MAX_YAML_DEPTH)[at..=at], "[");
+        // Past the scanner's own limit it fails before any event: still too deep.
+        assert!(yaml_too_deep(&flow(100_000)).is_some());
+        assert!(yaml_too_deep(&format!("{}x\n", "- ".repeat(MAX_YAML_DEPTH + 1))).is_some());
+        assert_eq!(
+            yaml_too_deep(&format!("{}x\n", "- ".repeat(MAX_YAML_DEPTH))),
+            None
+        );
+        let block: String = (0..=MAX_YAML_DEPTH)
+            .map(|i| format!("{}k:\n", " ".repeat(i)))
+            .collect();
+        assert!(yaml_too_deep(&(block + &" ".repeat(MAX_YAML_DEPTH + 1) + "x\n")).is_some());
+        // Text the scanner refuses for another reason is left to the parser that reports it.
+        assert_eq!(yaml_too_deep("a: [b\n"), None);
+        assert_eq!(yaml_too_deep("é: ['ü', {x: 1}]\n"), None);
+    }
+}

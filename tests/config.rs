@@ -245,3 +245,60 @@ fn a_star_in_a_glob_does_not_cross_a_slash() {
     let (code, _, err) = run_in(d, &["check", "--exclude", "a[", "realms"], None);
     assert_eq!(code, 2, "{err}");
 }
+
+/// Review 57: a settings file or pack nested thousands deep is refused at once (exit 2, named): a
+/// `samlint.yaml` of `[[[…]]]` 100,000 deep (200 KB) made libyaml scan for minutes, a few thousand
+/// levels of block mappings overflowed marked_yaml's stack. Nesting a real file uses passes.
+#[test]
+fn deeply_nested_yaml_is_refused_at_once() {
+    let input = fixture("saml/keycloak-atlassian-ok.xml");
+    let cert = fixture("keys/idp-cert.pem");
+    let n = 100_000;
+    let bodies = [
+        format!("suppress: {}{}\n", "[".repeat(n), "]".repeat(n)),
+        format!("severity: {}x{}\n", "{a: ".repeat(n), "}".repeat(n)),
+        format!("suppress:\n{}x\n", "- ".repeat(n)),
+        (0..3000).fold("severity:\n".to_string(), |mut s, i| {
+            s.push_str(&format!("{}k{i}:\n", " ".repeat(i + 1)));
+            s
+        }) + &" ".repeat(3001)
+            + "x\n",
+    ];
+    for (i, body) in bodies.iter().enumerate() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("samlint.yaml"), body).unwrap();
+        let (code, _, err) = run_in(dir.path(), &["check", &input, "--idp-cert", &cert], None);
+        assert_eq!(code, 2, "config {i}: {err}");
+        assert!(
+            err.contains("samlint.yaml") && err.contains("nested deeper than 64 levels"),
+            "config {i}: {err}"
+        );
+        let pack = dir.path().join("pack.yaml");
+        std::fs::write(&pack, format!("pack: deep\nversion: 1\n{body}")).unwrap();
+        let (code, _, err) = run_in(
+            dir.path(),
+            &[
+                "check",
+                &input,
+                "--isolated",
+                "--pack",
+                pack.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert_eq!(code, 2, "pack {i}: {err}");
+        assert!(
+            err.contains("pack.yaml") && err.contains("nested deeper than 64 levels"),
+            "pack {i}: {err}"
+        );
+    }
+    // The nesting a real file has is read as before.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("samlint.yaml"),
+        "severity: { KC001: warning }\nsuppress:\n  - rule: KC001\n    file: \"a/**\"\n    reason: legacy\n",
+    )
+    .unwrap();
+    let (code, _, err) = run_in(dir.path(), &["check", &input, "--idp-cert", &cert], None);
+    assert_ne!(code, 2, "{err}");
+}

@@ -399,6 +399,17 @@ pub fn load(
 ) -> Result<Pack, PackError> {
     let text: Arc<str> = Arc::from(text);
     let cx = ctx(file, &text);
+    // Measured first: marked_yaml's loader recurses (a few thousand levels of block mappings
+    // overflowed the stack, review 57).
+    if let Some(at) = crate::limits::yaml_too_deep(&text) {
+        return Err(cx.err(
+            format!(
+                "YAML: nested deeper than {} levels",
+                crate::limits::MAX_YAML_DEPTH
+            ),
+            Some(crate::source::Span::new(at, at)),
+        ));
+    }
     let root = marked_yaml::parse_yaml_with_options(0, &*text, super::cache::yaml_options())
         .map_err(|e| {
             let mark = match &e {
