@@ -29,8 +29,8 @@ pub fn is_secret_key(key: &str, in_credentials: bool) -> bool {
     SECRET_KEYS.contains(&key) && (!matches!(key, "value" | "password") || in_credentials)
 }
 
-/// Keys shown masked though the `secrets` check does not report them: a key store's passwords and an
-/// SMTP server's `password` (outside `credentials`).
+/// Keys shown masked though the `secrets` check may not report them: a key store's passwords, and a
+/// `password` anywhere (the check reports a user's credential and the realm's SMTP server's).
 const MASKED_TOO: &[&str] = &["keystorePassword", "keyPassword", "password"];
 
 /// `text` (a Keycloak export, or any JSON) with every string below a secret's key written as `*`, byte

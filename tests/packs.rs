@@ -910,6 +910,10 @@ fn realm_mutations() {
     let mut r = realm();
     r["users"] = json!([{"username": "jane", "credentials": [{"type": "password", "value": "hunter2-password"}]}]);
     r["identityProviders"] = json!([{"alias": "corp", "config": {"clientSecret": "s3cr3t-value"}}]);
+    // Review 57: the SMTP server's password (`kc.sh export` writes it in clear); a `password`
+    // elsewhere is not Keycloak's secret.
+    r["smtpServer"] = json!({"host": "mail", "auth": "true", "password": "smtp-pass"});
+    r["attributes"] = json!({"password": "not-a-secret-key"});
     let hits = lint_text("realm.json", &text(&r), &opts);
     let mut got: Vec<(&str, &str)> = hits
         .iter()
@@ -920,7 +924,8 @@ fn realm_mutations() {
         got,
         [
             ("KC009", "\"hunter2-password\""),
-            ("KC009", "\"s3cr3t-value\"")
+            ("KC009", "\"s3cr3t-value\""),
+            ("KC009", "\"smtp-pass\"")
         ]
     );
     // 19: the role_list default scope, resolved through the realm's client scopes. The correct client

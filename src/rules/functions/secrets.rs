@@ -51,8 +51,11 @@ fn walk(n: &Node, path: &str, in_credentials: bool, skip_saml: bool, out: &mut V
                     }
                     continue;
                 }
-                // `value` is a secret only inside `credentials` (users[].credentials[].value).
-                let secret_key = crate::keycloak::is_secret_key(&e.key, in_credentials);
+                // `value` and `password` are secrets only inside `credentials`
+                // (users[].credentials[].value); `password` also in the realm's `smtpServer`, which
+                // `kc.sh export` writes in clear (review 57).
+                let secret_key = crate::keycloak::is_secret_key(&e.key, in_credentials)
+                    || (e.key == "password" && path == "$.smtpServer");
                 if secret_key {
                     let present = match &e.node.value {
                         Value::Str(s) => !s.is_empty() && !is_mask(s),
@@ -96,7 +99,7 @@ impl Function for Secrets {
         "secrets"
     }
     fn doc(&self) -> &'static str {
-        "Finds private keys and secrets below the node: `saml.signing.private.key`, `saml.encryption.private.key`, `secret` (except a SAML client's, which Keycloak generates and never uses), key-provider `privateKey`, identity-provider `clientSecret`, LDAP/SMTP `bindCredential`, and user credentials (`value`, `secretData`, `hashedSaltedValue`, `password`). Keycloak's `**********` masks are not secrets. The value is never printed. `skip_saml_clients: true` leaves SAML clients of a realm export to their own check."
+        "Finds private keys and secrets below the node: `saml.signing.private.key`, `saml.encryption.private.key`, `secret` (except a SAML client's, which Keycloak generates and never uses), key-provider `privateKey`, identity-provider `clientSecret`, LDAP `bindCredential`, the realm's SMTP `password` (`$.smtpServer.password`), and user credentials (`value`, `secretData`, `hashedSaltedValue`, `password`). Keycloak's `**********` masks are not secrets. The value is never printed. `skip_saml_clients: true` leaves SAML clients of a realm export to their own check."
     }
     fn compile(&self, o: Option<&marked_yaml::Node>) -> Result<Box<dyn Check>, OptionsError> {
         let opts: Opts = options(o, self.name())?;
