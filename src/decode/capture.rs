@@ -589,7 +589,9 @@ fn post_body(
             push_pairs(label, base, text, found);
             // The parsed parameters beside it must name the same SAML parameters (review 49: an
             // edited capture whose params held a second SAMLResponse, or none, was not said to be
-            // ambiguous). Names only: how a browser records the values' encoding there varies.
+            // ambiguous), with the same values (review 57: another SAMLResponse there was linted
+            // silently). How a browser records a value there varies (Chrome as sent, Firefox
+            // decoded): any of those readings of the value sent matches.
             if let Some(ps) = &pd.params {
                 let names = |mut v: Vec<String>| {
                     v.retain(|n| query::BINDING_PARAMS.contains(&n.as_str()));
@@ -606,6 +608,11 @@ fn post_body(
                 if sent != parsed {
                     doubt = Some(
                         "the URL-encoded body and the parsed parameters beside it name different SAML parameters"
+                            .into(),
+                    );
+                } else if !same_values(text, ps) {
+                    doubt = Some(
+                        "the URL-encoded body and the parsed parameters beside it give a SAML parameter different values"
                             .into(),
                     );
                 }
@@ -697,6 +704,26 @@ fn media_essence(mime: &str) -> &str {
 
 /// The binding parameters of a set of (name, value) pairs, sorted: two sets that say the same in any
 /// order compare equal.
+/// Does each SAML parameter of a URL-encoded body have, among the parsed parameters of its name (in
+/// order), a value that reads as the one sent: written as sent, decoded, or both decoded alike?
+fn same_values(text: &str, ps: &[HarParam]) -> bool {
+    let sent = query::parse_pairs(text);
+    query::BINDING_PARAMS.iter().all(|name| {
+        let body = sent
+            .iter()
+            .filter(|p| p.name == *name)
+            .map(|p| &p.raw_value);
+        let parsed = ps
+            .iter()
+            .filter(|p| p.name == *name)
+            .map(|p| p.value.as_deref().unwrap_or_default());
+        body.zip(parsed).all(|(raw, v)| {
+            let decoded = super::blob::percent_decode(raw, true);
+            v == raw || v == decoded || super::blob::percent_decode(v, true) == decoded
+        })
+    })
+}
+
 fn binding_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = pairs
         .into_iter()
