@@ -514,6 +514,13 @@ fn html_form_fields_in_scripts_and_comments_are_not_read() {
             "{m:#}"
         );
         assert_ne!(m["signature"]["status"], "valid", "{m:#}");
+        // The fields are ambiguous on their own: the action URL, which carries none, is not blamed
+        // (review 57).
+        let why = m["binding"]["ambiguous"].to_string();
+        assert!(
+            why.contains("the form's fields") && !why.contains("action URL"),
+            "{why}"
+        );
     }
     // An HTML page with no SAML field says so.
     let (code, e) =

@@ -1395,10 +1395,18 @@ fn html_ambiguity(text: &str, forms: &[html::Form], carrying: usize) -> Option<S
                 .chain(f.fields.iter().map(|(n, _)| (n.as_str(), n.as_str())));
             let why = query::ambiguities(names);
             if !why.is_empty() {
-                return Some(format!(
-                    "the form's action URL and its fields together: {}",
-                    why.join("; ")
-                ));
+                // Said of the fields alone when they are ambiguous without the action's query
+                // (review 57: two SAMLResponse fields were blamed on the action URL too).
+                let alone =
+                    query::ambiguities(f.fields.iter().map(|(n, _)| (n.as_str(), n.as_str())));
+                return Some(if alone.is_empty() {
+                    format!(
+                        "the form's action URL and its fields together: {}",
+                        why.join("; ")
+                    )
+                } else {
+                    format!("the form's fields: {}", alone.join("; "))
+                });
             }
             // A copy after a `;` in the action's query, which legacy parsers split off (review 41).
             let query = query::query_part(action.split('#').next().unwrap_or(action));
