@@ -5,7 +5,7 @@ use crate::finding::{Arg, Finding};
 use crate::model::{Message, MessageKind, ns};
 use crate::msg;
 use crate::registry::{
-    STR001, STR002, STR003, STR004, STR005, STR006, STR007, STR008, STR009, STR010, STR011,
+    STR001, STR002, STR003, STR004, STR005, STR006, STR007, STR008, STR009, STR010, STR011, STR012,
 };
 use crate::xml::Document;
 
@@ -229,6 +229,7 @@ pub fn check(doc: &Document, m: &Message) -> Vec<Finding> {
         }
     }
     repeated(doc, &mut out);
+    repeated_attributes(doc, &mut out);
     out
 }
 
@@ -327,6 +328,47 @@ fn repeated(doc: &Document, out: &mut Vec<Finding>) {
                 )
                 .at(s.start_tag, doc.path(second))
                 .label("another copy"),
+            );
+        }
+    }
+}
+
+/// STR012: one Attribute `Name` given twice among an assertion's own AttributeStatements (review 57:
+/// a second, empty givenname was not reported, and Atlassian Cloud's library keeps the last).
+/// Readers differ: Auth0's SP library keeps the last copy's values, SimpleSAMLphp merges them,
+/// python3-saml refuses the response. Reported at each later copy, once per name.
+fn repeated_attributes(doc: &Document, out: &mut Vec<Finding>) {
+    let root = doc.root;
+    for a in std::iter::once(root)
+        .chain(doc.descendants(root))
+        .filter(|n| doc.is(*n, ns::SAML, "Assertion"))
+    {
+        // Hashed: an assertion may hold tens of thousands of attributes.
+        let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+        let mut told: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+        for attr in doc
+            .children_named(a, ns::SAML, "AttributeStatement")
+            .flat_map(|st| doc.children_named(st, ns::SAML, "Attribute"))
+        {
+            let Some(name) = doc.attr(attr, "Name").map(|x| x.value.as_str()) else {
+                continue;
+            };
+            if seen.insert(name) || !told.insert(name) {
+                continue;
+            }
+            let Some(e) = doc.element(attr) else {
+                continue;
+            };
+            out.push(
+                Finding::new(
+                    &STR012,
+                    msg!(
+                        "the Attribute `{}` is given more than once in this assertion: Atlassian Cloud's library keeps the last copy's values, SimpleSAMLphp merges them, python3-saml refuses the response",
+                        Arg::value(name)
+                    ),
+                )
+                .at(e.start_tag, doc.path(attr))
+                .label("the same Name again"),
             );
         }
     }

@@ -507,7 +507,11 @@ fn scenarios() -> Vec<Scenario> {
             ],
             hars: vec![(
                 "login.har",
-                vec![("ATL011", "Response", |f| covers(f, "Role"))],
+                vec![
+                    ("ATL011", "Response", |f| covers(f, "Role")),
+                    // One Role Attribute per role (Single Role Attribute off, the default).
+                    ("STR012", "Response", |f| f.text.contains("Name=\"Role\"")),
+                ],
             )],
             ..s("09-role-list.json")
         },

@@ -297,6 +297,14 @@ fn cases() -> Vec<Case> {
         case("SPNameQualifier of another SP (persistent NameID)", both(&edit(&t, "<saml:NameID Format=\"urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress\">", "<saml:NameID Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:persistent\" SPNameQualifier=\"https://auth.atlassian.com/saml/other\">"))),
         case("NameQualifier not the Issuer (transient NameID)", both(&edit(&t, "<saml:NameID Format=\"urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress\">", "<saml:NameID Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:transient\" NameQualifier=\"https://kc.example.com/realms/other\">"))),
         case("assertion without Version", both(&edit(&t, "IssueInstant=\"2026-11-20T10:00:00.123Z\" Version=\"2.0\"><saml:Issuer>https://kc.example.com/realms/acme</saml:Issuer><saml:Subject>", "IssueInstant=\"2026-11-20T10:00:00.123Z\"><saml:Issuer>https://kc.example.com/realms/acme</saml:Issuer><saml:Subject>"))),
+        // Review 57: what the library reads by name below the assertion, where it is not the
+        // assertion's own (PRO019 must be reported exactly for the cases named so).
+        case("NameID only in a Subject inside Advice (PRO019)", both(&edit(&edit(&t, "<saml:NameID Format=\"urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress\">jane.doe@example.com</saml:NameID>", ""), "</saml:Conditions>", "</saml:Conditions><saml:Advice><x:T xmlns:x=\"urn:x\"><saml:Subject><saml:NameID>admin@example.com</saml:NameID></saml:Subject></x:T></saml:Advice>"))),
+        case("Conditions for another audience inside SubjectConfirmationData (PRO019)", both(&edit(&t, "Recipient=\"https://auth.atlassian.com/login/callback?connection=saml-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9\"/>", "Recipient=\"https://auth.atlassian.com/login/callback?connection=saml-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9\"><saml:Conditions><saml:AudienceRestriction><saml:Audience>https://other.example.com/sp</saml:Audience></saml:AudienceRestriction></saml:Conditions></saml:SubjectConfirmationData>"))),
+        case("expired Conditions inside SubjectConfirmationData (PRO019)", both(&edit(&t, "Recipient=\"https://auth.atlassian.com/login/callback?connection=saml-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9\"/>", "Recipient=\"https://auth.atlassian.com/login/callback?connection=saml-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9\"><saml:Conditions NotBefore=\"2026-11-20T08:00:00Z\" NotOnOrAfter=\"2026-11-20T09:00:00Z\"><saml:AudienceRestriction><saml:Audience>https://auth.atlassian.com/saml/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9</saml:Audience></saml:AudienceRestriction></saml:Conditions></saml:SubjectConfirmationData>"))),
+        case("SubjectConfirmationData for another Recipient inside Advice, none in the Subject (PRO019)", both(&edit(&edit(&t, "<saml:SubjectConfirmation Method=\"urn:oasis:names:tc:SAML:2.0:cm:bearer\"><saml:SubjectConfirmationData InResponseTo=\"_4b0a1d2c3e4f5a6b7c8d9e0f1a2b3c4d\" NotOnOrAfter=\"2026-11-20T10:04:58.123Z\" Recipient=\"https://auth.atlassian.com/login/callback?connection=saml-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9\"/></saml:SubjectConfirmation>", "<saml:SubjectConfirmation Method=\"urn:oasis:names:tc:SAML:2.0:cm:bearer\"/>"), "</saml:Conditions>", "</saml:Conditions><saml:Advice><x:T xmlns:x=\"urn:x\"><saml:Subject><saml:SubjectConfirmation><saml:SubjectConfirmationData Recipient=\"https://other.example.com/acs\"/></saml:SubjectConfirmation></saml:Subject></x:T></saml:Advice>"))),
+        case("Attribute in an AttributeStatement inside Advice (PRO019)", both(&edit(&t, "</saml:Conditions>", "</saml:Conditions><saml:Advice><x:T xmlns:x=\"urn:x\"><saml:AttributeStatement><saml:Attribute Name=\"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/groups\"><saml:AttributeValue>admins</saml:AttributeValue></saml:Attribute></saml:AttributeStatement></x:T></saml:Advice>"))),
+        case("a copy of the Subject inside Advice, after the assertion's own", both(&edit(&t, "</saml:Conditions>", "</saml:Conditions><saml:Advice><x:T xmlns:x=\"urn:x\"><saml:Subject><saml:NameID>admin@example.com</saml:NameID></saml:Subject></x:T></saml:Advice>"))),
     ];
     // Status: what Keycloak sends when the user has no email (no assertion), and other codes.
     let status = |code: &str, sub: Option<&str>, message: Option<&str>| {
@@ -722,6 +730,8 @@ struct Row {
     sig024: bool,
     /// SIG001 (a signature does not verify) was reported.
     sig001: bool,
+    /// PRO019 (the library reads a nested element, not the assertion's own) was reported.
+    pro019: bool,
 }
 
 fn main() {
@@ -827,7 +837,7 @@ fn main() {
                     .flatten()
                     .any(|f| f["code"] == code && f["message_index"] == *index)
             };
-            let (sig024, sig001) = (has("SIG024"), has("SIG001"));
+            let (sig024, sig001, pro019) = (has("SIG024"), has("SIG001"), has("PRO019"));
             Row {
                 name: c.name.clone(),
                 lib,
@@ -835,6 +845,7 @@ fn main() {
                 legacy: (errors.is_empty(), quoted),
                 sig024,
                 sig001,
+                pro019,
             }
         })
         .collect();
@@ -906,6 +917,20 @@ fn report_rows(rows: &[Row], other_bin: bool) {
                     r.name
                 ));
             }
+        }
+        // PRO019 for every case built to read a nested element, and for no other case built here
+        // (review 57); corpus messages (Advice assertions, wrapping attacks) may have it.
+        let built = !r.name.starts_with("corpus: ") && !r.name.starts_with("fixtures/oracle/");
+        if r.pro019 != r.name.ends_with("(PRO019)") && (built || !r.pro019) {
+            failures.push(format!(
+                "{}: PRO019 {}",
+                r.name,
+                if r.pro019 {
+                    "reported on a case that is not built for it"
+                } else {
+                    "not reported"
+                }
+            ));
         }
         let same = r.ours.as_ref() == Some(&r.lib);
         let exception = exceptions.iter().find(|(c, _)| *c == r.name);

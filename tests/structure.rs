@@ -312,6 +312,54 @@ fn str011_repeated_element() {
     assert!(findings(&m).1.is_empty());
 }
 
+/// Review 57: an Attribute Name given twice in one assertion (a second, empty givenname erased the
+/// first for Atlassian Cloud's library, and nothing was said), reported once per name at the second
+/// copy, across the assertion's AttributeStatements; other names and other assertions are not.
+#[test]
+fn str012_repeated_attribute() {
+    let given = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname";
+    let second = format!("<saml:Attribute Name=\"{given}\"/><saml:Attribute Name=\"{given}\"/>");
+    let m = mutate(
+        "</saml:AttributeStatement>",
+        &format!("{second}</saml:AttributeStatement>"),
+    );
+    let (_, f) = findings(&m);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].0, "STR012", "{f:?}");
+    assert!(
+        f[0].1.ends_with("/AttributeStatement/Attribute[5]"),
+        "{f:?}"
+    );
+    assert!(
+        f[0].2
+            .starts_with(&format!("<saml:Attribute Name=\"{given}\"")),
+        "{f:?}"
+    );
+    // In a second AttributeStatement of the same assertion too.
+    let m = mutate(
+        "</saml:AttributeStatement>",
+        &format!(
+            "</saml:AttributeStatement><saml:AttributeStatement><saml:Attribute Name=\"{given}\"/></saml:AttributeStatement>"
+        ),
+    );
+    let (_, f) = findings(&m);
+    assert_eq!(
+        f.iter()
+            .map(|x| (x.0.as_str(), x.1.as_str()))
+            .collect::<Vec<_>>(),
+        [(
+            "STR012",
+            "/Response/Assertion/AttributeStatement[2]/Attribute"
+        )]
+    );
+    // Distinct names are not.
+    let m = mutate(
+        "</saml:AttributeStatement>",
+        "<saml:Attribute Name=\"urn:a\"/><saml:Attribute Name=\"urn:b\"/></saml:AttributeStatement>",
+    );
+    assert!(findings(&m).1.is_empty());
+}
+
 #[test]
 fn prefixes_do_not_matter() {
     // Same message with other prefixes (and a default namespace) lints the same.

@@ -2697,6 +2697,117 @@ fn parse_assertion(doc: &Document, a: NodeId, cfg: &Config) -> Outcome {
     Outcome::Accepted
 }
 
+/// What Atlassian Cloud's library reads by name anywhere below the assertion (`.//Subject/NameID`,
+/// `.//Conditions` …, first in document order) where that is not the assertion's own element and
+/// reads otherwise: another NameID, time window, Audience or Recipient, or an Attribute of an
+/// AttributeStatement that is not the assertion's own (PRO019). Review 57: a NameID in a Subject
+/// inside Advice, with none in the assertion's Subject, was the identity the library logged in while
+/// samlint showed none; a Conditions inside SubjectConfirmationData made the library reject with no
+/// finding to say why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NestedRead {
+    /// The element's name, as the finding says it.
+    pub what: &'static str,
+    /// The element the library reads.
+    pub read: NodeId,
+    /// The assertion's own (SAML's schema place), when there is one.
+    pub own: Option<NodeId>,
+}
+
+/// Every [`NestedRead`] of the library's assertion (at most one of each kind).
+pub fn nested_reads(doc: &Document) -> Vec<NestedRead> {
+    let mut out = Vec::new();
+    if doc.is_empty() {
+        return out;
+    }
+    let Some(a) = doc.first_child(doc.root, ns::SAML, "Assertion") else {
+        return out;
+    };
+    // The assertion's own element: the first child of each step in SAML's namespace.
+    let own = |steps: &[&str]| {
+        steps
+            .iter()
+            .try_fold(a, |n, s| doc.first_child(n, ns::SAML, s))
+    };
+    // Whether an element sits where SAML's schema puts it: each step a SAML element, the child of
+    // the one before, the first a child of the assertion (a second SubjectConfirmation's data is
+    // the assertion's own too).
+    let placed = |n: NodeId, steps: &[&str]| {
+        let mut cur = Some(n);
+        for s in steps.iter().rev() {
+            match cur {
+                Some(c) if doc.is(c, ns::SAML, s) => cur = doc.node(c).parent,
+                _ => return false,
+            }
+        }
+        cur == Some(a)
+    };
+    let text = |n: Option<NodeId>| n.map(|n| text_content(doc, n));
+    let attrs = |n: Option<NodeId>, names: &[&str]| -> Vec<Option<String>> {
+        names
+            .iter()
+            .map(|k| n.and_then(|n| attr(doc, n, k)).map(str::to_string))
+            .collect()
+    };
+    let mut push = |what: &'static str,
+                    steps: &[&str],
+                    read: Option<NodeId>,
+                    same: &dyn Fn(Option<NodeId>, Option<NodeId>) -> bool| {
+        let mine = own(steps);
+        if let Some(read) = read
+            && !placed(read, steps)
+            && !(mine.is_some() && same(Some(read), mine))
+        {
+            out.push(NestedRead {
+                what,
+                read,
+                own: mine,
+            });
+        }
+    };
+    let steps = ["Subject", "NameID"];
+    push(
+        "NameID",
+        &steps,
+        path(doc, a, &steps).first().copied(),
+        &|x, y| text(x) == text(y),
+    );
+    let times = ["NotBefore", "NotOnOrAfter"];
+    push(
+        "Conditions",
+        &["Conditions"],
+        below(doc, a, "Conditions").first().copied(),
+        &|x, y| attrs(x, &times) == attrs(y, &times),
+    );
+    let steps = ["Conditions", "AudienceRestriction", "Audience"];
+    push(
+        "Audience",
+        &steps,
+        path(doc, a, &steps).first().copied(),
+        &|x, y| text(x) == text(y),
+    );
+    let steps = ["Subject", "SubjectConfirmation", "SubjectConfirmationData"];
+    push(
+        "SubjectConfirmationData",
+        &steps,
+        path(doc, a, &steps).first().copied(),
+        &|x, y| attrs(x, &["Recipient"]) == attrs(y, &["Recipient"]),
+    );
+    // saml.js parseAttributes: every element named Attribute whose parent is named
+    // AttributeStatement, anywhere below the assertion.
+    let steps = ["AttributeStatement", "Attribute"];
+    let foreign = doc.descendants(a).find(|n| {
+        named(doc, *n, "Attribute")
+            && doc
+                .node(*n)
+                .parent
+                .is_some_and(|p| named(doc, p, "AttributeStatement"))
+            && !placed(*n, &steps)
+    });
+    push("Attribute", &steps, foreign, &|_, _| false);
+    out
+}
+
 /// The NameID the library hands on (its `textContent`: a comment inside does not cut it).
 pub fn name_id(doc: &Document) -> Option<String> {
     let root = doc.root;
@@ -2812,6 +2923,63 @@ mod c14n_caps {
 
     /// `n` distinct prefixes declared on `<r>` (or on its parent `<up>` when `above`), all of them
     /// unused, so that only the caps can make the model say the library differs.
+    /// PRO019's reads (review 57): what the library takes by name below the assertion, reported
+    /// only where it is not the assertion's own and reads otherwise.
+    #[test]
+    fn nested_reads_are_those_that_read_otherwise() {
+        let reads = |body: &str| -> Vec<(&'static str, String)> {
+            let text = format!(
+                "<p:Response xmlns:p=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:s=\"urn:oasis:names:tc:SAML:2.0:assertion\"><s:Assertion>{body}</s:Assertion></p:Response>"
+            );
+            let d = crate::xml::dom::parse(&text).expect("parses");
+            nested_reads(&d)
+                .into_iter()
+                .map(|r| (r.what, d.path(r.read)))
+                .collect()
+        };
+        let subject = "<s:Subject><s:NameID>jane@x</s:NameID><s:SubjectConfirmation><s:SubjectConfirmationData Recipient=\"https://acs\"/></s:SubjectConfirmation></s:Subject>";
+        let conditions = "<s:Conditions NotOnOrAfter=\"2026-11-20T10:00:00Z\"><s:AudienceRestriction><s:Audience>sp</s:Audience></s:AudienceRestriction></s:Conditions>";
+        let own = format!(
+            "{subject}{conditions}<s:AttributeStatement><s:Attribute Name=\"a\"/></s:AttributeStatement>"
+        );
+        assert_eq!(reads(&own), []);
+        // A copy that reads alike is no finding; one that reads otherwise is.
+        let advice =
+            |inner: &str| format!("{own}<s:Advice><x:T xmlns:x=\"urn:x\">{inner}</x:T></s:Advice>");
+        assert_eq!(reads(&advice(subject)), []);
+        let nested = advice("<s:Subject><s:NameID>evil@x</s:NameID></s:Subject>");
+        assert_eq!(reads(&nested), []);
+        let no_nameid = nested.replacen("<s:NameID>jane@x</s:NameID>", "", 1);
+        assert_eq!(
+            reads(&no_nameid),
+            [(
+                "NameID",
+                "/Response/Assertion/Advice/T/Subject/NameID".to_string()
+            )]
+        );
+        // Conditions inside SubjectConfirmationData come first in document order.
+        let in_scd = own.replacen(
+            "Recipient=\"https://acs\"/>",
+            "Recipient=\"https://acs\"><s:Conditions><s:AudienceRestriction><s:Audience>other</s:Audience></s:AudienceRestriction></s:Conditions></s:SubjectConfirmationData>",
+            1,
+        );
+        let got: Vec<&str> = reads(&in_scd).iter().map(|r| r.0).collect();
+        assert_eq!(got, ["Conditions", "Audience"]);
+        let scd = advice("<s:Subject><s:SubjectConfirmation><s:SubjectConfirmationData Recipient=\"https://evil\"/></s:SubjectConfirmation></s:Subject>")
+            .replacen("<s:SubjectConfirmation><s:SubjectConfirmationData Recipient=\"https://acs\"/></s:SubjectConfirmation>", "", 1);
+        let got: Vec<&str> = reads(&scd).iter().map(|r| r.0).collect();
+        assert_eq!(got, ["SubjectConfirmationData"]);
+        // An AttributeStatement anywhere else adds its attributes to the profile.
+        let attr = advice("<s:AttributeStatement><s:Attribute Name=\"b\"/></s:AttributeStatement>");
+        assert_eq!(
+            reads(&attr),
+            [(
+                "Attribute",
+                "/Response/Assertion/Advice/T/AttributeStatement/Attribute".to_string()
+            )]
+        );
+    }
+
     fn doc(n: usize, above: bool) -> (String, Document) {
         let decls: String = (0..n)
             .map(|i| format!(" xmlns:p{i}=\"urn:x:{i}\""))

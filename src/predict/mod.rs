@@ -163,12 +163,15 @@ pub struct Predicted {
     pub signed_by: Option<SignedBy>,
     /// The signature Atlassian Cloud's library rejects because it canonicalises otherwise (SIG024).
     pub divergence: Option<auth0::Divergence>,
+    /// What the library reads by name elsewhere than in the assertion's own place (PRO019).
+    pub nested: Vec<auth0::NestedRead>,
 }
 
 impl Predicted {
     pub fn redacted(&self, r: &mut crate::report::redact::Redactor) -> Predicted {
         Predicted {
             divergence: self.divergence,
+            nested: self.nested.clone(),
             predictions: self.predictions.iter().map(|p| p.redacted(r)).collect(),
             signed_by: self.signed_by.clone().map(|mut s| {
                 let cert = std::sync::Arc::make_mut(&mut s.cert);
@@ -519,6 +522,7 @@ fn cloud(i: &Input, out: &mut Predicted) {
             let (outcome, t, held) = judge_held(i, &conn.cfg);
             trace = t;
             held_of = held;
+            out.nested = auth0::nested_reads(i.doc);
             outcome
         }
     };
@@ -625,6 +629,55 @@ fn cloud(i: &Input, out: &mut Predicted) {
     if let Some(a) = account::predict(i.doc, i.domains) {
         out.predictions.push(a);
     }
+}
+
+/// PRO019: what Atlassian Cloud's library reads by name below the assertion that is not the
+/// assertion's own and reads otherwise, one finding each, at the element it reads.
+pub fn nested_findings(doc: &Document, p: &Predicted) -> Vec<crate::finding::Finding> {
+    use crate::finding::Arg;
+    p.nested
+        .iter()
+        .filter_map(|n| {
+            let at = doc.element(n.read)?.start_tag;
+            let where_ = Arg::path(doc.path(n.read));
+            let text = |x: crate::xml::NodeId| Arg::value(auth0::text_content(doc, x).trim().to_string());
+            let attr = |x: crate::xml::NodeId, k: &str| {
+                doc.attr(x, k)
+                    .map_or_else(|| Arg::plain("none"), |a| Arg::value(a.value.clone()))
+            };
+            // The assertion's own element, or `none`.
+            let own = n
+                .own
+                .map_or_else(|| Arg::plain("none"), |o| Arg::path(doc.path(o)));
+            let message = match n.what {
+                "NameID" => crate::msg!(
+                    "Atlassian Cloud's SAML library reads the NameID `{}` at {}, not the assertion's own ({}): that is the identity it logs in",
+                    text(n.read), where_, own
+                ),
+                "Conditions" => crate::msg!(
+                    "Atlassian Cloud's SAML library reads the Conditions at {} (NotBefore {}, NotOnOrAfter {}), not the assertion's own ({}): it checks that time window",
+                    where_, attr(n.read, "NotBefore"), attr(n.read, "NotOnOrAfter"), own
+                ),
+                "Audience" => crate::msg!(
+                    "Atlassian Cloud's SAML library reads the Audience `{}` at {}, not the assertion's own ({}): it checks that one against its entity ID",
+                    text(n.read), where_, own
+                ),
+                "SubjectConfirmationData" => crate::msg!(
+                    "Atlassian Cloud's SAML library reads the SubjectConfirmationData at {} (Recipient {}), not the assertion's own ({}): it checks that Recipient against its ACS",
+                    where_, attr(n.read, "Recipient"), own
+                ),
+                _ => crate::msg!(
+                    "Atlassian Cloud's SAML library reads the Attribute {} at {}, in an AttributeStatement that is not the assertion's own: it becomes a claim of the user's profile",
+                    attr(n.read, "Name"), where_
+                ),
+            };
+            Some(
+                crate::finding::Finding::new(&crate::registry::PRO019, message)
+                    .at(at, doc.path(n.read))
+                    .label("read by Atlassian Cloud's library"),
+            )
+        })
+        .collect()
 }
 
 /// SIG024: the signature Atlassian Cloud's library rejects because it canonicalises its content or
