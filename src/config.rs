@@ -293,14 +293,28 @@ pub fn parse(text: &str, name: &str) -> Result<Config, ConfigError> {
     // collections (review 57: `suppress: [[[…]]]` 100,000 deep, 200 KB, never finished, and the
     // file is found by walking up from the working directory), marked_yaml's loader overflows the
     // stack on deep block mappings.
-    if let Some(at) = crate::limits::yaml_too_deep(text) {
-        return Err(err(
-            format!(
-                "nested deeper than {} levels",
-                crate::limits::MAX_YAML_DEPTH
-            ),
-            Some(crate::source::Span::new(at, at)),
-        ));
+    match crate::limits::yaml_depth(text) {
+        crate::limits::YamlDepth::Fine => {}
+        crate::limits::YamlDepth::TooDeep(at) => {
+            return Err(err(
+                format!(
+                    "nested deeper than {} levels",
+                    crate::limits::MAX_YAML_DEPTH
+                ),
+                Some(crate::source::Span::new(at, at)),
+            ));
+        }
+        // libyaml may read on where yaml-rust2 stops; with this many brackets, how deep the rest
+        // nests is not known (review 58).
+        crate::limits::YamlDepth::Unmeasured(at, why) => {
+            return Err(err(
+                format!(
+                    "YAML that samlint's check of its nesting stops at ({why}), in a file with more than {} `[` or `{{`, so how deep it nests cannot be checked: correct the YAML here",
+                    crate::limits::MAX_YAML_DEPTH
+                ),
+                Some(crate::source::Span::new(at, at)),
+            ));
+        }
     }
     let mut config: Config = yaml_serde::from_str(text).map_err(|e| {
         let mut message = unquoted(&crate::util::one_line(&e.to_string()));

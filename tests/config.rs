@@ -292,6 +292,46 @@ fn deeply_nested_yaml_is_refused_at_once() {
             "pack {i}: {err}"
         );
     }
+    // Review 58: a scanner error yaml-rust2 stops at and libyaml reads on (a `]` or `}` at column 0,
+    // a tab) before the deep part: refused at once too, by the settings file; a pack is refused by
+    // its own parser (marked_yaml stops at the same error).
+    let deep = format!("{}\n{}\n", "[".repeat(n), "]".repeat(n));
+    for (i, body) in [
+        format!("suppress: [\n{deep}]\n"),
+        format!("suppress: [\n\t{deep}]\n"),
+        format!("suppress: {{a: 1,\n}}\nx: [\n{deep}]\n"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("samlint.yaml"), body).unwrap();
+        let (code, _, err) = run_in(dir.path(), &["check", &input, "--idp-cert", &cert], None);
+        assert_eq!(code, 2, "hidden {i}: {err}");
+        assert!(
+            err.contains("how deep it nests cannot be checked"),
+            "hidden {i}: {err}"
+        );
+        let pack = dir.path().join("pack.yaml");
+        std::fs::write(&pack, format!("pack: deep\nversion: 1\n{body}")).unwrap();
+        let (code, _, err) = run_in(
+            dir.path(),
+            &[
+                "check",
+                &input,
+                "--isolated",
+                "--pack",
+                pack.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert_eq!(code, 2, "hidden pack {i}: {err}");
+    }
+    // A file with few brackets that yaml-rust2 stops at and libyaml reads is read as before.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("samlint.yaml"), "ignore: [\nKC013,\n]\n").unwrap();
+    let (code, _, err) = run_in(dir.path(), &["check", &input, "--idp-cert", &cert], None);
+    assert_ne!(code, 2, "{err}");
     // The nesting a real file has is read as before.
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(

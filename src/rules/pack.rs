@@ -401,7 +401,9 @@ pub fn load(
     let cx = ctx(file, &text);
     // Measured first: marked_yaml's loader recurses (a few thousand levels of block mappings
     // overflowed the stack, review 57).
-    if let Some(at) = crate::limits::yaml_too_deep(&text) {
+    // A text yaml-rust2's scanner stops on (`Unmeasured`) is refused by marked_yaml below, with its
+    // own error, before anything nests deeper.
+    if let crate::limits::YamlDepth::TooDeep(at) = crate::limits::yaml_depth(&text) {
         return Err(cx.err(
             format!(
                 "YAML: nested deeper than {} levels",
