@@ -37,6 +37,12 @@ fn has_percent_escape(s: &str) -> bool {
 /// Percent-decode; with `plus_is_space`, `+` becomes a space (application/x-www-form-urlencoded).
 /// Malformed escapes are kept literally, as browsers do.
 pub fn percent_decode(s: &str, plus_is_space: bool) -> String {
+    String::from_utf8_lossy(&percent_decode_bytes(s, plus_is_space)).into_owned()
+}
+
+/// [`percent_decode`]'s bytes, before any reading as UTF-8 (two values that differ in bytes that are
+/// no UTF-8, `%FF` and `%FE`, stay different).
+pub fn percent_decode_bytes(s: &str, plus_is_space: bool) -> Vec<u8> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -68,7 +74,7 @@ pub fn percent_decode(s: &str, plus_is_space: bool) -> String {
             }
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    out
 }
 
 fn b64_engine(alphabet: &base64::alphabet::Alphabet) -> GeneralPurpose {

@@ -718,8 +718,12 @@ fn same_values(text: &str, ps: &[HarParam]) -> bool {
             .filter(|p| p.name == *name)
             .map(|p| p.value.as_deref().unwrap_or_default());
         body.zip(parsed).all(|(raw, v)| {
-            let decoded = super::blob::percent_decode(raw, true);
-            v == raw || v == decoded || super::blob::percent_decode(v, true) == decoded
+            // Compared as bytes: two escapes of bytes that are no UTF-8 are not one value (review
+            // 58: `%FF` and `%FE` both read as U+FFFD).
+            let decoded = super::blob::percent_decode_bytes(raw, true);
+            v == raw
+                || v.as_bytes() == decoded.as_slice()
+                || super::blob::percent_decode_bytes(v, true) == decoded
         })
     })
 }

@@ -2723,24 +2723,26 @@ pub fn nested_reads(doc: &Document) -> Vec<NestedRead> {
     let Some(a) = doc.first_child(doc.root, ns::SAML, "Assertion") else {
         return out;
     };
-    // The assertion's own element: the first child of each step in SAML's namespace.
+    // The assertion's own element, as samlint's model reads it: the first child of each step in
+    // SAML's namespace.
     let own = |steps: &[&str]| {
         steps
             .iter()
             .try_fold(a, |n, s| doc.first_child(n, ns::SAML, s))
     };
-    // Whether an element sits where SAML's schema puts it: each step a SAML element, the child of
-    // the one before, the first a child of the assertion (a second SubjectConfirmation's data is
-    // the assertion's own too).
-    let placed = |n: NodeId, steps: &[&str]| {
-        let mut cur = Some(n);
-        for s in steps.iter().rev() {
-            match cur {
-                Some(c) if doc.is(c, ns::SAML, s) => cur = doc.node(c).parent,
-                _ => return false,
-            }
-        }
-        cur == Some(a)
+    let first_below = |n: Option<NodeId>, steps: &[&str]| {
+        n.and_then(|n| {
+            steps
+                .iter()
+                .try_fold(vec![n], |cur, s| {
+                    let next: Vec<NodeId> = cur
+                        .iter()
+                        .flat_map(|c| doc.children_named(*c, ns::SAML, s))
+                        .collect();
+                    (!next.is_empty()).then_some(next)
+                })
+                .and_then(|v| v.first().copied())
+        })
     };
     let text = |n: Option<NodeId>| n.map(|n| text_content(doc, n));
     let attrs = |n: Option<NodeId>, names: &[&str]| -> Vec<Option<String>> {
@@ -2749,13 +2751,15 @@ pub fn nested_reads(doc: &Document) -> Vec<NestedRead> {
             .map(|k| n.and_then(|n| attr(doc, n, k)).map(str::to_string))
             .collect()
     };
+    // What the library reads is reported when it is not the model's element and reads otherwise
+    // (review 58: a NameID in a second Subject, an Audience in a second Conditions, were read and
+    // not said).
     let mut push = |what: &'static str,
-                    steps: &[&str],
                     read: Option<NodeId>,
+                    mine: Option<NodeId>,
                     same: &dyn Fn(Option<NodeId>, Option<NodeId>) -> bool| {
-        let mine = own(steps);
         if let Some(read) = read
-            && !placed(read, steps)
+            && Some(read) != mine
             && !(mine.is_some() && same(Some(read), mine))
         {
             out.push(NestedRead {
@@ -2768,43 +2772,72 @@ pub fn nested_reads(doc: &Document) -> Vec<NestedRead> {
     let steps = ["Subject", "NameID"];
     push(
         "NameID",
-        &steps,
         path(doc, a, &steps).first().copied(),
+        own(&steps),
         &|x, y| text(x) == text(y),
     );
     let times = ["NotBefore", "NotOnOrAfter"];
     push(
         "Conditions",
-        &["Conditions"],
         below(doc, a, "Conditions").first().copied(),
+        own(&["Conditions"]),
         &|x, y| attrs(x, &times) == attrs(y, &times),
     );
-    let steps = ["Conditions", "AudienceRestriction", "Audience"];
+    // The model's audience: the first of the first Conditions' restrictions.
     push(
         "Audience",
-        &steps,
-        path(doc, a, &steps).first().copied(),
+        path(doc, a, &["Conditions", "AudienceRestriction", "Audience"])
+            .first()
+            .copied(),
+        first_below(own(&["Conditions"]), &["AudienceRestriction", "Audience"]),
         &|x, y| text(x) == text(y),
     );
-    let steps = ["Subject", "SubjectConfirmation", "SubjectConfirmationData"];
+    // The model's: the first data of any confirmation of the first Subject.
     push(
         "SubjectConfirmationData",
-        &steps,
-        path(doc, a, &steps).first().copied(),
+        path(
+            doc,
+            a,
+            &["Subject", "SubjectConfirmation", "SubjectConfirmationData"],
+        )
+        .first()
+        .copied(),
+        first_below(
+            own(&["Subject"]),
+            &["SubjectConfirmation", "SubjectConfirmationData"],
+        ),
         &|x, y| attrs(x, &["Recipient"]) == attrs(y, &["Recipient"]),
     );
     // saml.js parseAttributes: every element named Attribute whose parent is named
-    // AttributeStatement, anywhere below the assertion.
-    let steps = ["AttributeStatement", "Attribute"];
-    let foreign = doc.descendants(a).find(|n| {
-        named(doc, *n, "Attribute")
-            && doc
-                .node(*n)
-                .parent
-                .is_some_and(|p| named(doc, p, "AttributeStatement"))
-            && !placed(*n, &steps)
-    });
-    push("Attribute", &steps, foreign, &|_, _| false);
+    // AttributeStatement, anywhere below the assertion; the model reads the SAML Attributes of the
+    // assertion's own AttributeStatements.
+    let own_attribute = |n: NodeId| {
+        doc.is(n, ns::SAML, "Attribute")
+            && doc.node(n).parent.is_some_and(|p| {
+                doc.is(p, ns::SAML, "AttributeStatement") && doc.node(p).parent == Some(a)
+            })
+    };
+    let read_attributes = || {
+        doc.descendants(a).filter(|n| {
+            named(doc, *n, "Attribute")
+                && doc
+                    .node(*n)
+                    .parent
+                    .is_some_and(|p| named(doc, p, "AttributeStatement"))
+        })
+    };
+    let foreign = read_attributes().find(|n| !own_attribute(*n));
+    push("Attribute", foreign, None, &|_, _| false);
+    // getAttributeValues: the text of every child element of an Attribute, whatever its name; the
+    // model reads AttributeValue children only (review 58: an `x:V` child was the email the library
+    // kept, and samlint showed no value).
+    let odd_value = read_attributes()
+        .filter(|n| own_attribute(*n))
+        .find_map(|n| {
+            doc.child_elements(n)
+                .find(|c| !doc.is(*c, ns::SAML, "AttributeValue"))
+        });
+    push("AttributeValue", odd_value, None, &|_, _| false);
     out
 }
 
@@ -2969,6 +3002,32 @@ mod c14n_caps {
             .replacen("<s:SubjectConfirmation><s:SubjectConfirmationData Recipient=\"https://acs\"/></s:SubjectConfirmation>", "", 1);
         let got: Vec<&str> = reads(&scd).iter().map(|r| r.0).collect();
         assert_eq!(got, ["SubjectConfirmationData"]);
+        // A second Subject is read where the first has no NameID (review 58).
+        let second = own.replacen("<s:NameID>jane@x</s:NameID>", "", 1).replacen(
+            "</s:Subject>",
+            "</s:Subject><s:Subject><s:NameID>evil@x</s:NameID></s:Subject>",
+            1,
+        );
+        assert_eq!(
+            reads(&second),
+            [(
+                "NameID",
+                "/Response/Assertion/Subject[2]/NameID".to_string()
+            )]
+        );
+        // A value in a child element that is not an AttributeValue (review 58).
+        let odd = own.replacen(
+            "<s:Attribute Name=\"a\"/>",
+            "<s:Attribute Name=\"a\"><x:V xmlns:x=\"urn:x\">v</x:V></s:Attribute>",
+            1,
+        );
+        assert_eq!(
+            reads(&odd),
+            [(
+                "AttributeValue",
+                "/Response/Assertion/AttributeStatement/Attribute/V".to_string()
+            )]
+        );
         // An AttributeStatement anywhere else adds its attributes to the profile.
         let attr = advice("<s:AttributeStatement><s:Attribute Name=\"b\"/></s:AttributeStatement>");
         assert_eq!(

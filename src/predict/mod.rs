@@ -638,8 +638,21 @@ pub fn nested_findings(doc: &Document, p: &Predicted) -> Vec<crate::finding::Fin
     p.nested
         .iter()
         .filter_map(|n| {
-            let at = doc.element(n.read)?.start_tag;
+            let e = doc.element(n.read)?;
+            let at = e.start_tag;
             let where_ = Arg::path(doc.path(n.read));
+            // A path names local names only: an element of another namespace says so (review 58:
+            // an `x:Conditions` before the assertion's own read as the same path twice).
+            let foreign = match e.ns.as_deref() {
+                Some(crate::model::ns::SAML) => None,
+                Some(other) => Some(crate::msg!(
+                    "; the element it reads is of the namespace `{}`, not SAML's",
+                    Arg::value(other)
+                )),
+                None => Some(crate::msg!(
+                    "; the element it reads is in no namespace, not SAML's"
+                )),
+            };
             let text = |x: crate::xml::NodeId| Arg::value(auth0::text_content(doc, x).trim().to_string());
             let attr = |x: crate::xml::NodeId, k: &str| {
                 doc.attr(x, k)
@@ -666,11 +679,19 @@ pub fn nested_findings(doc: &Document, p: &Predicted) -> Vec<crate::finding::Fin
                     "Atlassian Cloud's SAML library reads the SubjectConfirmationData at {} (Recipient {}), not the assertion's own ({}): it checks that Recipient against its ACS",
                     where_, attr(n.read, "Recipient"), own
                 ),
-                _ => crate::msg!(
-                    "Atlassian Cloud's SAML library reads the Attribute {} at {}, in an AttributeStatement that is not the assertion's own: it becomes a claim of the user's profile",
+                "Attribute" => crate::msg!(
+                    "Atlassian Cloud's SAML library reads the Attribute {} at {}, which is not one of the assertion's own SAML attributes: it becomes a claim of the user's profile",
                     attr(n.read, "Name"), where_
                 ),
+                _ => crate::msg!(
+                    "Atlassian Cloud's SAML library reads the element at {} as a value (`{}`) of its Attribute {}: it takes every child element's text, where SAML puts values in AttributeValue elements",
+                    where_, text(n.read), doc.node(n.read).parent.map_or_else(|| Arg::plain("none"), |p| attr(p, "Name"))
+                ),
             };
+            let mut message = message;
+            if let Some(f) = foreign {
+                message.push(f);
+            }
             Some(
                 crate::finding::Finding::new(&crate::registry::PRO019, message)
                     .at(at, doc.path(n.read))
