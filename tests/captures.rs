@@ -476,15 +476,21 @@ fn har_params_that_disagree_and_express_limits() {
         assert_eq!(statuses(&v), ["valid"], "{file}");
     }
     // Bytes that are no UTF-8 are compared as bytes (review 58: `%FF` and `%FE` both read as
-    // U+FFFD). The body is the genuine response with a RelayState of `%FF`.
-    for (relay, want) in [("%FF", "valid"), ("%FE", "invalid")] {
-        let params = json!([{"name": "SAMLResponse", "value": form(&ok)}, {"name": "RelayState", "value": relay}]);
+    // U+FFFD); a `+` left as written beside a decoded `%2B` (`a%2Bb+c` recorded as `a+b+c`) is the
+    // same value, `a b c` is not.
+    for (sent, recorded, want) in [
+        ("%FF", "%FF", "valid"),
+        ("%FF", "%FE", "invalid"),
+        ("a%2Bb+c", "a+b+c", "valid"),
+        ("a%2Bb+c", "a b c", "invalid"),
+    ] {
+        let params = json!([{"name": "SAMLResponse", "value": form(&ok)}, {"name": "RelayState", "value": recorded}]);
         let har = json!({"log": {"version": "1.2", "creator": {"name": "t", "version": "1"}, "entries": [{
             "request": {"method": "POST", "url": ACS, "headers": [],
                 "postData": {"mimeType": "application/x-www-form-urlencoded",
-                    "text": format!("{body}&RelayState=%FF"), "params": params}}}]}});
+                    "text": format!("{body}&RelayState={sent}"), "params": params}}}]}});
         let (_, v) = check(d.path(), "relay.har", &har.to_string());
-        assert_eq!(statuses(&v), [want], "{relay}: {v:#}");
+        assert_eq!(statuses(&v), [want], "{sent} recorded as {recorded}: {v:#}");
     }
     for (file, params) in [("two.har", two), ("none.har", none), ("other.har", other)] {
         let (_, v) = check(d.path(), file, &with_params(params));

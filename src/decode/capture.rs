@@ -705,7 +705,8 @@ fn media_essence(mime: &str) -> &str {
 /// The binding parameters of a set of (name, value) pairs, sorted: two sets that say the same in any
 /// order compare equal.
 /// Does each SAML parameter of a URL-encoded body have, among the parsed parameters of its name (in
-/// order), a value that reads as the one sent: written as sent, decoded, or both decoded alike?
+/// order), a value that reads as the one sent: written as sent, decoded (with or without `+` as a
+/// space), or both decoded alike?
 fn same_values(text: &str, ps: &[HarParam]) -> bool {
     let sent = query::parse_pairs(text);
     query::BINDING_PARAMS.iter().all(|name| {
@@ -723,6 +724,8 @@ fn same_values(text: &str, ps: &[HarParam]) -> bool {
             let decoded = super::blob::percent_decode_bytes(raw, true);
             v == raw
                 || v.as_bytes() == decoded.as_slice()
+                // Escapes decoded, a `+` left as written (review 58: `a%2Bb+c` as `a+b+c`).
+                || v.as_bytes() == super::blob::percent_decode_bytes(raw, false).as_slice()
                 || super::blob::percent_decode_bytes(v, true) == decoded
         })
     })
