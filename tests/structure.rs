@@ -360,6 +360,48 @@ fn str012_repeated_attribute() {
     assert!(findings(&m).1.is_empty());
 }
 
+/// PRO019 (review 57): the NameID Atlassian Cloud's library reads from a Subject inside Advice is
+/// named with its place, and masked under --redact like every value from the input.
+#[test]
+fn pro019_names_what_the_library_reads_and_redacts_it() {
+    let m = mutate(
+        "<saml:NameID Format=\"urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress\">jane.doe@example.com</saml:NameID>",
+        "",
+    )
+    .replacen(
+        "</saml:Conditions>",
+        "</saml:Conditions><saml:Advice><x:T xmlns:x=\"urn:x\"><saml:Subject><saml:NameID>mallory@evil.example</saml:NameID></saml:Subject></x:T></saml:Advice>",
+        1,
+    );
+    let signed = sign_assertion(&m);
+    let cert = fixture("keys/idp-cert.pem");
+    let message = |extra: &[&str]| -> String {
+        let mut args = vec![signed.as_str(), "--idp-cert", &cert];
+        args.extend(extra);
+        let (_, v) = check_json(&args);
+        let f: Vec<&serde_json::Value> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "PRO019")
+            .collect();
+        assert_eq!(f.len(), 1, "{v:#}");
+        f[0]["message"].as_str().unwrap().to_string()
+    };
+    let plain = message(&[]);
+    assert!(
+        plain.contains("`mallory@evil.example`") && plain.contains("/Advice/T/Subject/NameID"),
+        "{plain}"
+    );
+    let redacted = message(&["--redact"]);
+    assert!(
+        !redacted.contains("mallory")
+            && !redacted.contains("evil.example")
+            && !redacted.contains("/T/"),
+        "{redacted}"
+    );
+}
+
 #[test]
 fn prefixes_do_not_matter() {
     // Same message with other prefixes (and a default namespace) lints the same.

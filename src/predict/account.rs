@@ -4,7 +4,7 @@
 
 use super::text::Text;
 use super::{Answer, Confidence, Prediction, Stage};
-use crate::xml::{Document, NodeId};
+use crate::xml::Document;
 
 pub const MODEL: &str = "Atlassian Cloud account step (published error texts)";
 
@@ -135,17 +135,12 @@ const NAMEIDENTIFIER: &str = "http://schemas.xmlsoap.org/ws/2005/05/identity/cla
 /// AttributeValue children, and so named another identity than the library hands on.
 fn nameidentifier_claim(doc: &Document) -> Option<Vec<String>> {
     let a = doc.first_child(doc.root, crate::model::ns::SAML, "Assertion")?;
-    let local = |n: NodeId| doc.element(n).map(|e| e.local.as_str());
-    let last = doc
-        .descendants(a)
+    let last = super::auth0::library_attributes(doc, a)
         .filter(|n| {
-            local(*n) == Some("Attribute")
-                && doc.node(*n).parent.and_then(local) == Some("AttributeStatement")
-        })
-        .rfind(|n| {
             doc.attr(*n, "Name")
                 .is_some_and(|x| x.value == NAMEIDENTIFIER)
-        })?;
+        })
+        .last()?;
     if doc.node(last).children.is_empty() {
         return None;
     }

@@ -2714,7 +2714,8 @@ pub struct NestedRead {
     pub own: Option<NodeId>,
 }
 
-/// Every [`NestedRead`] of the library's assertion (at most one of each kind).
+/// Every [`NestedRead`] of the library's assertion: the first of each kind it selects, and each
+/// Attribute and value it reads that the model does not.
 pub fn nested_reads(doc: &Document) -> Vec<NestedRead> {
     let mut out = Vec::new();
     if doc.is_empty() {
@@ -2808,37 +2809,41 @@ pub fn nested_reads(doc: &Document) -> Vec<NestedRead> {
         ),
         &|x, y| attrs(x, &["Recipient"]) == attrs(y, &["Recipient"]),
     );
-    // saml.js parseAttributes: every element named Attribute whose parent is named
-    // AttributeStatement, anywhere below the assertion; the model reads the SAML Attributes of the
-    // assertion's own AttributeStatements.
+    // The model reads the SAML Attributes of the assertion's own AttributeStatements.
     let own_attribute = |n: NodeId| {
         doc.is(n, ns::SAML, "Attribute")
             && doc.node(n).parent.is_some_and(|p| {
                 doc.is(p, ns::SAML, "AttributeStatement") && doc.node(p).parent == Some(a)
             })
     };
-    let read_attributes = || {
-        doc.descendants(a).filter(|n| {
-            named(doc, *n, "Attribute")
-                && doc
-                    .node(*n)
-                    .parent
-                    .is_some_and(|p| named(doc, p, "AttributeStatement"))
-        })
-    };
-    let foreign = read_attributes().find(|n| !own_attribute(*n));
-    push("Attribute", foreign, None, &|_, _| false);
-    // getAttributeValues: the text of every child element of an Attribute, whatever its name; the
-    // model reads AttributeValue children only (review 58: an `x:V` child was the email the library
-    // kept, and samlint showed no value).
-    let odd_value = read_attributes()
-        .filter(|n| own_attribute(*n))
-        .find_map(|n| {
-            doc.child_elements(n)
-                .find(|c| !doc.is(*c, ns::SAML, "AttributeValue"))
-        });
-    push("AttributeValue", odd_value, None, &|_, _| false);
+    // Each one the library reads that is not (capped as every rule's findings are).
+    for n in library_attributes(doc, a) {
+        if own_attribute(n) {
+            // getAttributeValues: the text of every child element, whatever its name; the model
+            // reads AttributeValue children only (review 58: an `x:V` child was the email the
+            // library kept, and samlint showed no value).
+            for c in doc.child_elements(n) {
+                if !doc.is(c, ns::SAML, "AttributeValue") {
+                    push("AttributeValue", Some(c), None, &|_, _| false);
+                }
+            }
+        } else {
+            push("Attribute", Some(n), None, &|_, _| false);
+        }
+    }
     out
+}
+
+/// saml.js parseAttributes: the elements named Attribute, in any namespace, whose parent is named
+/// AttributeStatement, anywhere below the assertion `a`, in document order.
+pub fn library_attributes(doc: &Document, a: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+    doc.descendants(a).filter(move |n| {
+        named(doc, *n, "Attribute")
+            && doc
+                .node(*n)
+                .parent
+                .is_some_and(|p| named(doc, p, "AttributeStatement"))
+    })
 }
 
 /// The NameID the library hands on (its `textContent`: a comment inside does not cut it).
@@ -2856,6 +2861,93 @@ pub fn name_id(doc: &Document) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// PRO019's reads (review 57): what the library takes by name below the assertion, reported
+    /// only where it is not the assertion's own and reads otherwise.
+    #[test]
+    fn nested_reads_are_those_that_read_otherwise() {
+        let reads = |body: &str| -> Vec<(&'static str, String)> {
+            let text = format!(
+                "<p:Response xmlns:p=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:s=\"urn:oasis:names:tc:SAML:2.0:assertion\"><s:Assertion>{body}</s:Assertion></p:Response>"
+            );
+            let d = crate::xml::dom::parse(&text).expect("parses");
+            nested_reads(&d)
+                .into_iter()
+                .map(|r| (r.what, d.path(r.read)))
+                .collect()
+        };
+        let subject = "<s:Subject><s:NameID>jane@x</s:NameID><s:SubjectConfirmation><s:SubjectConfirmationData Recipient=\"https://acs\"/></s:SubjectConfirmation></s:Subject>";
+        let conditions = "<s:Conditions NotOnOrAfter=\"2026-11-20T10:00:00Z\"><s:AudienceRestriction><s:Audience>sp</s:Audience></s:AudienceRestriction></s:Conditions>";
+        let own = format!(
+            "{subject}{conditions}<s:AttributeStatement><s:Attribute Name=\"a\"/></s:AttributeStatement>"
+        );
+        assert_eq!(reads(&own), []);
+        // A copy that reads alike is no finding; one that reads otherwise is.
+        let advice =
+            |inner: &str| format!("{own}<s:Advice><x:T xmlns:x=\"urn:x\">{inner}</x:T></s:Advice>");
+        assert_eq!(reads(&advice(subject)), []);
+        let nested = advice("<s:Subject><s:NameID>evil@x</s:NameID></s:Subject>");
+        assert_eq!(reads(&nested), []);
+        let no_nameid = nested.replacen("<s:NameID>jane@x</s:NameID>", "", 1);
+        assert_eq!(
+            reads(&no_nameid),
+            [(
+                "NameID",
+                "/Response/Assertion/Advice/T/Subject/NameID".to_string()
+            )]
+        );
+        // Conditions inside SubjectConfirmationData come first in document order.
+        let in_scd = own.replacen(
+            "Recipient=\"https://acs\"/>",
+            "Recipient=\"https://acs\"><s:Conditions><s:AudienceRestriction><s:Audience>other</s:Audience></s:AudienceRestriction></s:Conditions></s:SubjectConfirmationData>",
+            1,
+        );
+        let got: Vec<&str> = reads(&in_scd).iter().map(|r| r.0).collect();
+        assert_eq!(got, ["Conditions", "Audience"]);
+        let scd = advice("<s:Subject><s:SubjectConfirmation><s:SubjectConfirmationData Recipient=\"https://evil\"/></s:SubjectConfirmation></s:Subject>")
+            .replacen("<s:SubjectConfirmation><s:SubjectConfirmationData Recipient=\"https://acs\"/></s:SubjectConfirmation>", "", 1);
+        let got: Vec<&str> = reads(&scd).iter().map(|r| r.0).collect();
+        assert_eq!(got, ["SubjectConfirmationData"]);
+        // A second Subject is read where the first has no NameID (review 58).
+        let second = own.replacen("<s:NameID>jane@x</s:NameID>", "", 1).replacen(
+            "</s:Subject>",
+            "</s:Subject><s:Subject><s:NameID>evil@x</s:NameID></s:Subject>",
+            1,
+        );
+        assert_eq!(
+            reads(&second),
+            [(
+                "NameID",
+                "/Response/Assertion/Subject[2]/NameID".to_string()
+            )]
+        );
+        // A value in a child element that is not an AttributeValue (review 58).
+        let odd = own.replacen(
+            "<s:Attribute Name=\"a\"/>",
+            "<s:Attribute Name=\"a\"><x:V xmlns:x=\"urn:x\">v</x:V></s:Attribute>",
+            1,
+        );
+        assert_eq!(
+            reads(&odd),
+            [(
+                "AttributeValue",
+                "/Response/Assertion/AttributeStatement/Attribute/V".to_string()
+            )]
+        );
+        // An AttributeStatement anywhere else adds its attributes to the profile: each one is said.
+        let two = advice(
+            "<s:AttributeStatement><s:Attribute Name=\"b\"/><s:Attribute Name=\"c\"/></s:AttributeStatement>",
+        );
+        assert_eq!(reads(&two).len(), 2, "{:?}", reads(&two));
+        let attr = advice("<s:AttributeStatement><s:Attribute Name=\"b\"/></s:AttributeStatement>");
+        assert_eq!(
+            reads(&attr),
+            [(
+                "Attribute",
+                "/Response/Assertion/Advice/T/AttributeStatement/Attribute".to_string()
+            )]
+        );
+    }
 
     /// The odd-apostrophe rule of the namespace copy (an XPath parse error) rests on xpath reading
     /// the whole value: xpath 0.0.5 stops at a NUL, after which `a']` leaves a query that parses
@@ -2956,89 +3048,6 @@ mod c14n_caps {
 
     /// `n` distinct prefixes declared on `<r>` (or on its parent `<up>` when `above`), all of them
     /// unused, so that only the caps can make the model say the library differs.
-    /// PRO019's reads (review 57): what the library takes by name below the assertion, reported
-    /// only where it is not the assertion's own and reads otherwise.
-    #[test]
-    fn nested_reads_are_those_that_read_otherwise() {
-        let reads = |body: &str| -> Vec<(&'static str, String)> {
-            let text = format!(
-                "<p:Response xmlns:p=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:s=\"urn:oasis:names:tc:SAML:2.0:assertion\"><s:Assertion>{body}</s:Assertion></p:Response>"
-            );
-            let d = crate::xml::dom::parse(&text).expect("parses");
-            nested_reads(&d)
-                .into_iter()
-                .map(|r| (r.what, d.path(r.read)))
-                .collect()
-        };
-        let subject = "<s:Subject><s:NameID>jane@x</s:NameID><s:SubjectConfirmation><s:SubjectConfirmationData Recipient=\"https://acs\"/></s:SubjectConfirmation></s:Subject>";
-        let conditions = "<s:Conditions NotOnOrAfter=\"2026-11-20T10:00:00Z\"><s:AudienceRestriction><s:Audience>sp</s:Audience></s:AudienceRestriction></s:Conditions>";
-        let own = format!(
-            "{subject}{conditions}<s:AttributeStatement><s:Attribute Name=\"a\"/></s:AttributeStatement>"
-        );
-        assert_eq!(reads(&own), []);
-        // A copy that reads alike is no finding; one that reads otherwise is.
-        let advice =
-            |inner: &str| format!("{own}<s:Advice><x:T xmlns:x=\"urn:x\">{inner}</x:T></s:Advice>");
-        assert_eq!(reads(&advice(subject)), []);
-        let nested = advice("<s:Subject><s:NameID>evil@x</s:NameID></s:Subject>");
-        assert_eq!(reads(&nested), []);
-        let no_nameid = nested.replacen("<s:NameID>jane@x</s:NameID>", "", 1);
-        assert_eq!(
-            reads(&no_nameid),
-            [(
-                "NameID",
-                "/Response/Assertion/Advice/T/Subject/NameID".to_string()
-            )]
-        );
-        // Conditions inside SubjectConfirmationData come first in document order.
-        let in_scd = own.replacen(
-            "Recipient=\"https://acs\"/>",
-            "Recipient=\"https://acs\"><s:Conditions><s:AudienceRestriction><s:Audience>other</s:Audience></s:AudienceRestriction></s:Conditions></s:SubjectConfirmationData>",
-            1,
-        );
-        let got: Vec<&str> = reads(&in_scd).iter().map(|r| r.0).collect();
-        assert_eq!(got, ["Conditions", "Audience"]);
-        let scd = advice("<s:Subject><s:SubjectConfirmation><s:SubjectConfirmationData Recipient=\"https://evil\"/></s:SubjectConfirmation></s:Subject>")
-            .replacen("<s:SubjectConfirmation><s:SubjectConfirmationData Recipient=\"https://acs\"/></s:SubjectConfirmation>", "", 1);
-        let got: Vec<&str> = reads(&scd).iter().map(|r| r.0).collect();
-        assert_eq!(got, ["SubjectConfirmationData"]);
-        // A second Subject is read where the first has no NameID (review 58).
-        let second = own.replacen("<s:NameID>jane@x</s:NameID>", "", 1).replacen(
-            "</s:Subject>",
-            "</s:Subject><s:Subject><s:NameID>evil@x</s:NameID></s:Subject>",
-            1,
-        );
-        assert_eq!(
-            reads(&second),
-            [(
-                "NameID",
-                "/Response/Assertion/Subject[2]/NameID".to_string()
-            )]
-        );
-        // A value in a child element that is not an AttributeValue (review 58).
-        let odd = own.replacen(
-            "<s:Attribute Name=\"a\"/>",
-            "<s:Attribute Name=\"a\"><x:V xmlns:x=\"urn:x\">v</x:V></s:Attribute>",
-            1,
-        );
-        assert_eq!(
-            reads(&odd),
-            [(
-                "AttributeValue",
-                "/Response/Assertion/AttributeStatement/Attribute/V".to_string()
-            )]
-        );
-        // An AttributeStatement anywhere else adds its attributes to the profile.
-        let attr = advice("<s:AttributeStatement><s:Attribute Name=\"b\"/></s:AttributeStatement>");
-        assert_eq!(
-            reads(&attr),
-            [(
-                "Attribute",
-                "/Response/Assertion/Advice/T/AttributeStatement/Attribute".to_string()
-            )]
-        );
-    }
-
     fn doc(n: usize, above: bool) -> (String, Document) {
         let decls: String = (0..n)
             .map(|i| format!(" xmlns:p{i}=\"urn:x:{i}\""))

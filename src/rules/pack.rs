@@ -400,9 +400,8 @@ pub fn load(
     let text: Arc<str> = Arc::from(text);
     let cx = ctx(file, &text);
     // Measured first: marked_yaml's loader recurses (a few thousand levels of block mappings
-    // overflowed the stack, review 57).
-    // A text yaml-rust2's scanner stops on (`Unmeasured`) is refused by marked_yaml below, with its
-    // own error, before anything nests deeper.
+    // overflowed the stack, review 57). A text yaml-rust2's scanner stops on (`Unmeasured`) is
+    // refused by marked_yaml below, with its own error, before anything nests deeper.
     if let crate::limits::YamlDepth::TooDeep(at) = crate::limits::yaml_depth(&text) {
         return Err(cx.err(
             format!(
