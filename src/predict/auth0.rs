@@ -2706,12 +2706,43 @@ fn parse_assertion(doc: &Document, a: NodeId, cfg: &Config) -> Outcome {
 /// finding to say why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NestedRead {
-    /// The element's name, as the finding says it.
-    pub what: &'static str,
+    /// Which of the library's reads it is.
+    pub what: Read,
     /// The element the library reads.
     pub read: NodeId,
     /// The assertion's own (SAML's schema place), when there is one.
     pub own: Option<NodeId>,
+}
+
+/// The kinds of [`NestedRead`]: each read of the library PRO019 can name, one message each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Read {
+    /// `.//Subject/NameID`: the identity.
+    NameId,
+    /// `.//Conditions`: the time window.
+    Conditions,
+    /// `.//Conditions/AudienceRestriction/Audience`.
+    Audience,
+    /// `.//Subject/SubjectConfirmation/SubjectConfirmationData`: the Recipient.
+    SubjectConfirmationData,
+    /// An Attribute of an AttributeStatement that is not the assertion's own.
+    Attribute,
+    /// A child of one of the assertion's own Attributes that is not an AttributeValue.
+    AttributeValue,
+}
+
+impl Read {
+    /// The element's name, as findings and tests say it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::NameId => "NameID",
+            Self::Conditions => "Conditions",
+            Self::Audience => "Audience",
+            Self::SubjectConfirmationData => "SubjectConfirmationData",
+            Self::Attribute => "Attribute",
+            Self::AttributeValue => "AttributeValue",
+        }
+    }
 }
 
 /// Every [`NestedRead`] of the library's assertion: the first of each kind it selects, and each
@@ -2755,7 +2786,7 @@ pub fn nested_reads(doc: &Document) -> Vec<NestedRead> {
     // What the library reads is reported when it is not the model's element and reads otherwise
     // (review 58: a NameID in a second Subject, an Audience in a second Conditions, were read and
     // not said).
-    let mut push = |what: &'static str,
+    let mut push = |what: Read,
                     read: Option<NodeId>,
                     mine: Option<NodeId>,
                     same: &dyn Fn(Option<NodeId>, Option<NodeId>) -> bool| {
@@ -2772,21 +2803,21 @@ pub fn nested_reads(doc: &Document) -> Vec<NestedRead> {
     };
     let steps = ["Subject", "NameID"];
     push(
-        "NameID",
+        Read::NameId,
         path(doc, a, &steps).first().copied(),
         own(&steps),
         &|x, y| text(x) == text(y),
     );
     let times = ["NotBefore", "NotOnOrAfter"];
     push(
-        "Conditions",
+        Read::Conditions,
         below(doc, a, "Conditions").first().copied(),
         own(&["Conditions"]),
         &|x, y| attrs(x, &times) == attrs(y, &times),
     );
     // The model's audience: the first of the first Conditions' restrictions.
     push(
-        "Audience",
+        Read::Audience,
         path(doc, a, &["Conditions", "AudienceRestriction", "Audience"])
             .first()
             .copied(),
@@ -2795,7 +2826,7 @@ pub fn nested_reads(doc: &Document) -> Vec<NestedRead> {
     );
     // The model's: the first data of any confirmation of the first Subject.
     push(
-        "SubjectConfirmationData",
+        Read::SubjectConfirmationData,
         path(
             doc,
             a,
@@ -2824,11 +2855,11 @@ pub fn nested_reads(doc: &Document) -> Vec<NestedRead> {
             // library kept, and samlint showed no value).
             for c in doc.child_elements(n) {
                 if !doc.is(c, ns::SAML, "AttributeValue") {
-                    push("AttributeValue", Some(c), None, &|_, _| false);
+                    push(Read::AttributeValue, Some(c), None, &|_, _| false);
                 }
             }
         } else {
-            push("Attribute", Some(n), None, &|_, _| false);
+            push(Read::Attribute, Some(n), None, &|_, _| false);
         }
     }
     out
@@ -2873,7 +2904,7 @@ mod tests {
             let d = crate::xml::dom::parse(&text).expect("parses");
             nested_reads(&d)
                 .into_iter()
-                .map(|r| (r.what, d.path(r.read)))
+                .map(|r| (r.what.name(), d.path(r.read)))
                 .collect()
         };
         let subject = "<s:Subject><s:NameID>jane@x</s:NameID><s:SubjectConfirmation><s:SubjectConfirmationData Recipient=\"https://acs\"/></s:SubjectConfirmation></s:Subject>";

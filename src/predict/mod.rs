@@ -663,27 +663,27 @@ pub fn nested_findings(doc: &Document, p: &Predicted) -> Vec<crate::finding::Fin
                 .own
                 .map_or_else(|| Arg::plain("none"), |o| Arg::path(doc.path(o)));
             let message = match n.what {
-                "NameID" => crate::msg!(
+                auth0::Read::NameId => crate::msg!(
                     "Atlassian Cloud's SAML library reads the NameID `{}` at {}, not the assertion's own ({}): that is the identity it logs in",
                     text(n.read), where_, own
                 ),
-                "Conditions" => crate::msg!(
+                auth0::Read::Conditions => crate::msg!(
                     "Atlassian Cloud's SAML library reads the Conditions at {} (NotBefore {}, NotOnOrAfter {}), not the assertion's own ({}): it checks that time window",
                     where_, attr(n.read, "NotBefore"), attr(n.read, "NotOnOrAfter"), own
                 ),
-                "Audience" => crate::msg!(
+                auth0::Read::Audience => crate::msg!(
                     "Atlassian Cloud's SAML library reads the Audience `{}` at {}, not the assertion's own ({}): it checks that one against its entity ID",
                     text(n.read), where_, own
                 ),
-                "SubjectConfirmationData" => crate::msg!(
+                auth0::Read::SubjectConfirmationData => crate::msg!(
                     "Atlassian Cloud's SAML library reads the SubjectConfirmationData at {} (Recipient {}), not the assertion's own ({}): it checks that Recipient against its ACS",
                     where_, attr(n.read, "Recipient"), own
                 ),
-                "Attribute" => crate::msg!(
+                auth0::Read::Attribute => crate::msg!(
                     "Atlassian Cloud's SAML library reads the Attribute {} at {}, which is not one of the assertion's own SAML attributes: it becomes a claim of the user's profile",
                     attr(n.read, "Name"), where_
                 ),
-                _ => crate::msg!(
+                auth0::Read::AttributeValue => crate::msg!(
                     "Atlassian Cloud's SAML library reads the element at {} as a value (`{}`) of its Attribute {}: it takes every child element's text, where SAML puts values in AttributeValue elements",
                     where_, text(n.read), doc.node(n.read).parent.map_or_else(|| Arg::plain("none"), |p| attr(p, "Name"))
                 ),
