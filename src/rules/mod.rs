@@ -309,7 +309,39 @@ fn holds(call: &pack::Call, tree: &Node, cx: &functions::Cx) -> bool {
 
 /// The member a call's `field` path names below a selected node (the node itself for an empty path).
 fn member<'a>(node: &'a Node, field: &[String]) -> Option<&'a Node> {
-    field.iter().try_fold(node, |n, k| n.get(k))
+    field.iter().try_fold(node, |n, k| step(n, k))
+}
+
+/// One step of a `field` path: a map's key, or a list's item by its decimal index
+/// (`field: [protocolMappers, 0, name]`; a step once stepped into maps only, so that path found
+/// nothing and `defined` reported a mapper that had its name).
+fn step<'a>(n: &'a Node, k: &str) -> Option<&'a Node> {
+    match &n.value {
+        crate::tree::Value::List(l) => index(k).and_then(|i| l.get(i)),
+        _ => n.get(k),
+    }
+}
+
+/// A list index as a path writes it: decimal digits, no sign, no leading zero.
+fn index(k: &str) -> Option<usize> {
+    let canonical =
+        k == "0" || (!k.starts_with('0') && !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()));
+    canonical.then(|| k.parse().ok()).flatten()
+}
+
+/// The JSONPath of a call's `field` below a selected node at `base`: `['key']` or `.key` for a
+/// map's key, `[i]` for a list's item.
+fn member_path(node: &Node, base: String, field: &[String]) -> String {
+    let mut cur = Some(node);
+    let mut path = base;
+    for k in field {
+        match (cur.map(|n| &n.value), index(k)) {
+            (Some(crate::tree::Value::List(_)), Some(i)) => path.push_str(&format!("[{i}]")),
+            _ => path = selector::member_path(&path, k),
+        }
+        cur = cur.and_then(|n| step(n, k));
+    }
+    path
 }
 
 /// A pack's message template with its `{{placeholders}}` filled by typed values. The template is
@@ -338,10 +370,7 @@ fn run_call(
                 .clone()
                 .or_else(|| target.and_then(Node::scalar_text))
                 .unwrap_or_default();
-            let mut path = call
-                .field
-                .iter()
-                .fold(s.path(), |p, k| selector::member_path(&p, k));
+            let mut path = member_path(s.node, s.path(), &call.field);
             if let Some(p) = &hit.path {
                 if p.starts_with('$') {
                     path = p.clone();
@@ -397,6 +426,38 @@ fn run_call(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A `field` path steps into a list by index as into a map by key, and says so in the path.
+    #[test]
+    fn a_field_path_steps_into_lists() {
+        let tree = crate::tree::parse_json(
+            r#"{"protocolMappers": [{"name": "email"}, {"name": "groups"}], "attributes": {"0": "zero"}}"#,
+        )
+        .expect("parses");
+        let field = |p: &[&str]| p.iter().map(|k| k.to_string()).collect::<Vec<_>>();
+        let at = |p: &[&str]| member(&tree, &field(p)).and_then(Node::scalar_text);
+        assert_eq!(
+            at(&["protocolMappers", "1", "name"]).as_deref(),
+            Some("groups")
+        );
+        assert_eq!(
+            at(&["protocolMappers", "0", "name"]).as_deref(),
+            Some("email")
+        );
+        // A map keeps its keys, digits or not; a list takes canonical indexes only.
+        assert_eq!(at(&["attributes", "0"]).as_deref(), Some("zero"));
+        for odd in ["2", "01", "+1", "-1", "", "name"] {
+            assert_eq!(at(&["protocolMappers", odd, "name"]), None, "{odd:?}");
+        }
+        assert_eq!(
+            member_path(&tree, "$".into(), &field(&["protocolMappers", "1", "name"])),
+            "$.protocolMappers[1].name"
+        );
+        assert_eq!(
+            member_path(&tree, "$".into(), &field(&["attributes", "0"])),
+            "$.attributes['0']"
+        );
+    }
 
     #[test]
     fn forcing_a_pack_that_is_not_loaded_is_an_error() {

@@ -503,7 +503,9 @@ pub fn key_path(root: &Node, path: &str) -> Option<String> {
 }
 
 pub fn member_path(base: &str, name: &str) -> String {
-    if !name.is_empty()
+    // A name that starts with a digit is bracketed: `.0` would read as a list's item (and RFC
+    // 9535's shorthand names start with a letter or `_`).
+    if name.bytes().next().is_some_and(|c| !c.is_ascii_digit())
         && name
             .bytes()
             .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
