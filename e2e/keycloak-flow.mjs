@@ -209,6 +209,52 @@ for (const { file, source } of files) {
 }
 step(`${clients.length} clients imported`);
 
+// ---- imports Keycloak must refuse ------------------------------------------------------------
+// e2e/keycloak/refused/*.json: a client (as Clients › Import client posts it) or a realm (as Create
+// realm from a file does) that samlint says Keycloak refuses to import (KC032, KC033). Each is posted
+// as it is and Keycloak's answer recorded; whatever it created anyway is deleted again.
+summary.refused = [];
+// The same file with each repeated client, client scope and mapper left out (the first kept): the control
+// that shows the repeat, and nothing else in the file, is what Keycloak refused.
+const firsts = (list, key) => {
+  const seen = new Set();
+  return (list || []).filter((x) => { const k = key(x); if (seen.has(k)) return false; seen.add(k); return true; });
+};
+function withoutRepeats(rep) {
+  const r = structuredClone(rep);
+  const mappers = (o) => { if (o.protocolMappers) o.protocolMappers = firsts(o.protocolMappers, (m) => `${m.protocol} ${m.name}`); };
+  mappers(r);
+  if (r.clients) { r.clients = firsts(r.clients, (c) => c.clientId); r.clients.forEach(mappers); }
+  if (r.clientScopes) { r.clientScopes = firsts(r.clientScopes, (c) => c.name); r.clientScopes.forEach(mappers); }
+  return r;
+}
+async function post(kind, rep, entry, prefix) {
+  try {
+    if (kind === 'realm') {
+      entry[`${prefix}status`] = (await api('POST', '', rep)).status;
+      await api('DELETE', `/${encodeURIComponent(rep.realm)}`).catch(() => {});
+    } else {
+      const r = await api('POST', `/${realm}/clients`, rep);
+      entry[`${prefix}status`] = r.status;
+      if (r.location) await api('DELETE', `/${realm}/clients/${r.location.split('/').pop()}`).catch(() => {});
+    }
+  } catch (e) {
+    entry[`${prefix}status`] = e.status ?? null;
+    entry[`${prefix}error`] = e.message;
+  }
+}
+if (builtin && !reuse) {
+  const dir = path.join(kcDir, 'refused');
+  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+    const rep = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+    const entry = { file: path.join(dir, f), kind: typeof rep.realm === 'string' ? 'realm' : 'client' };
+    summary.refused.push(entry);
+    await post(entry.kind, rep, entry, '');
+    await post(entry.kind, withoutRepeats(rep), entry, 'control_');
+  }
+  step(`${summary.refused.length} imports Keycloak must refuse posted`);
+}
+
 // ---- exports ---------------------------------------------------------------------------------
 fs.writeFileSync(path.join(out, 'idp-metadata.xml'),
   await (await fetch(`${base}/realms/${realm}/protocol/saml/descriptor`)).text());

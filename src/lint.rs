@@ -618,7 +618,9 @@ enum Item {
     Skipped(String),
 }
 
-fn globs(patterns: &[String]) -> Option<globset::GlobSet> {
+/// `case_insensitive`: for the default patterns, whose extensions a file may carry in any case
+/// (review 60: `Realm-Export.JSON` in a walked folder was skipped and the run passed).
+fn globs(patterns: &[String], case_insensitive: bool) -> Option<globset::GlobSet> {
     let mut b = globset::GlobSetBuilder::new();
     for p in patterns {
         // Patterns match at any depth below the walked directory (`*.har`, `captures/**`).
@@ -627,7 +629,13 @@ fn globs(patterns: &[String]) -> Option<globset::GlobSet> {
         } else {
             format!("**/{p}")
         };
-        b.add(glob(&p).ok()?);
+        b.add(
+            globset::GlobBuilder::new(&p)
+                .literal_separator(true)
+                .case_insensitive(case_insensitive)
+                .build()
+                .ok()?,
+        );
     }
     b.build().ok()
 }
@@ -650,12 +658,12 @@ pub fn glob(p: &str) -> Result<globset::Glob, globset::Error> {
 /// directory named on the command line, the range of items its walk gave.
 fn expand(args: &[String], opts: &Options) -> (Vec<Item>, Vec<(String, std::ops::Range<usize>)>) {
     let default: Vec<String> = DEFAULT_INCLUDE.iter().map(|s| s.to_string()).collect();
-    let include = globs(if opts.include.is_empty() {
-        &default
+    let include = if opts.include.is_empty() {
+        globs(&default, true)
     } else {
-        &opts.include
-    });
-    let exclude = globs(&opts.exclude);
+        globs(&opts.include, false)
+    };
+    let exclude = globs(&opts.exclude, false);
     let mut out = Vec::new();
     let mut dirs = Vec::new();
     for a in args {
@@ -1078,7 +1086,9 @@ fn keycloak_input(
                 .is_none_or(|p| p.eq_ignore_ascii_case("saml"))
             && c.looks_saml()
     };
-    if let Some(c) = groups.iter().flat_map(|(_, cs)| cs).find(misread) {
+    // Each such client is an error of its own, and the export's other clients are linted (review
+    // 60: the first one stopped the export, and an Atlassian client's errors beside it went unseen).
+    for c in groups.iter().flat_map(|(_, cs)| cs).filter(misread) {
         fail(
             report,
             InputError::new(
@@ -1089,7 +1099,6 @@ fn keycloak_input(
                 },
             ),
         );
-        return Vec::new();
     }
     for (realm, clients) in &groups {
         let realm = *realm;
@@ -1130,7 +1139,7 @@ fn keycloak_input(
             ));
         }
     }
-    if out.is_empty() {
+    if out.is_empty() && report.errors.is_empty() {
         report.status = InputStatus::Skipped;
     }
     report.messages += out.len();

@@ -590,7 +590,7 @@ pub fn from_client(client: &Node, realm: Option<&Node>) -> Node {
             .with(
                 "enabled",
                 match client.get("enabled") {
-                    Some(n) => Node::bool(n.value != Value::Bool(false), n.span),
+                    Some(n) => Node::bool(keycloak::representation_flag(n) != Some(false), n.span),
                     None => Node::bool(true, client.span),
                 },
             ),
@@ -620,7 +620,11 @@ pub fn from_client(client: &Node, realm: Option<&Node>) -> Node {
 /// client export does not, so there the attribute is kept.
 fn no_roles_in_scope(client: &Node, realm: Option<&Node>, mappers: &[Mapper]) -> bool {
     let Some(realm) = realm else { return false };
-    if client.get("fullScopeAllowed").map(|n| &n.value) != Some(&Value::Bool(false)) {
+    if client
+        .get("fullScopeAllowed")
+        .and_then(keycloak::representation_flag)
+        != Some(false)
+    {
         return false;
     }
     if mappers.iter().any(|m| {
@@ -631,7 +635,10 @@ fn no_roles_in_scope(client: &Node, realm: Option<&Node>, mappers: &[Mapper]) ->
     let Some(id) = client.get("clientId").and_then(Node::as_str) else {
         return false;
     };
-    let scopes = crate::keycloak::default_client_scopes(client, Some(realm));
+    let scopes: std::collections::HashSet<&str> =
+        crate::keycloak::default_client_scopes(client, Some(realm))
+            .into_iter()
+            .collect();
     let in_scope = |e: &Node| {
         e.get("client").and_then(Node::as_str) == Some(id)
             || e.get("clientScope")

@@ -439,3 +439,21 @@ fn a_directory_with_nothing_to_lint_is_exit_2() {
     );
     assert!(out.stderr.contains("--include GLOB"), "{}", out.stderr);
 }
+
+/// Review 60: the default patterns match extensions in any case (`Realm-Export.JSON`, `SAML.XML`
+/// from Windows tools were skipped as unknown and the run passed); a user's `--include` is as written.
+#[test]
+fn default_patterns_ignore_the_extensions_case() {
+    let dir = tempfile::tempdir().unwrap();
+    write_temp(
+        dir.path(),
+        "Realm-Export.JSON",
+        std::fs::read(fixture("keycloak/atlassian-cloud-broken.json")).unwrap(),
+    );
+    let d = dir.path().to_string_lossy().into_owned();
+    let (code, v) = check_json(&[&d]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(v["inputs"][0]["status"], "linted", "{v}");
+    let (code, v) = check_json(&[&d, "--include", "*.json"]);
+    assert_eq!(code, 2, "{v}");
+}

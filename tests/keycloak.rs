@@ -122,6 +122,12 @@ fn inputs_key(kc: &Path) -> String {
         .collect();
     clients.sort();
     files.extend(clients);
+    let mut refused: Vec<PathBuf> = std::fs::read_dir(root().join("e2e/keycloak/refused"))
+        .expect("e2e/keycloak/refused")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    refused.sort();
+    files.extend(refused);
     let mut h = Sha256::new();
     h.update(kc.to_string_lossy().as_bytes());
     for f in files {
@@ -833,6 +839,67 @@ fn main() {
     for c in &clients {
         if let Some(e) = c["error"].as_str() {
             failures.push(format!("{}: not imported: {e}", c["file"]));
+        }
+    }
+
+    // The imports samlint says Keycloak refuses (KC032, KC033): posted to the real server, each must
+    // be refused, and samlint must give exactly that error on the file.
+    let mut refused: Vec<PathBuf> = std::fs::read_dir(root().join("e2e/keycloak/refused"))
+        .expect("e2e/keycloak/refused")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    refused.sort();
+    let posted = summary["refused"].as_array().cloned().unwrap_or_default();
+    for file in &refused {
+        let name = file.file_name().unwrap_or_default().to_string_lossy();
+        let Some(p) = posted.iter().find(|p| {
+            p["file"]
+                .as_str()
+                .is_some_and(|f| f.ends_with(&format!("/{name}")))
+        }) else {
+            failures.push(format!("refused/{name}: not posted (not in summary.json)"));
+            continue;
+        };
+        let status = p["status"].as_u64().unwrap_or(0);
+        let want = if p["kind"] == "realm" {
+            "KC033"
+        } else {
+            "KC032"
+        };
+        let l = lint(&[&file.to_string_lossy()], &[]);
+        let errors: BTreeSet<&str> = l
+            .findings
+            .iter()
+            .filter(|f| f.severity == "error")
+            .map(|f| f.code.as_str())
+            .collect();
+        println!(
+            "keycloak: refused/{name}: Keycloak answered HTTP {status} ({}); samlint: exit {}, errors {errors:?}",
+            p["error"].as_str().unwrap_or("no error"),
+            l.code
+        );
+        // The control: the same file without its repeats is imported.
+        let control = p["control_status"].as_u64().unwrap_or(0);
+        println!(
+            "keycloak: refused/{name} without its repeats: HTTP {control} ({})",
+            p["control_error"].as_str().unwrap_or("no error")
+        );
+        if (200..300).contains(&status) || status == 0 {
+            failures.push(format!(
+                "refused/{name}: Keycloak imported it (HTTP {status})"
+            ));
+        }
+        if !(200..300).contains(&control) {
+            failures.push(format!(
+                "refused/{name}: without its repeats Keycloak still refused it (HTTP {control}): the file has another fault"
+            ));
+        }
+        if l.code != 1 || errors != BTreeSet::from([want]) {
+            failures.push(format!(
+                "refused/{name}: samlint should give {want} alone as its error, got exit {} and {errors:?}",
+                l.code
+            ));
         }
     }
 

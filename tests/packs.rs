@@ -723,11 +723,64 @@ fn client_mutations() -> Vec<ClientCase> {
             &[],
             vec![("KC015", "true")],
         ),
+        // Review 60: Keycloak's import (Jackson) reads an integer as a Boolean, 0 false and any other
+        // true; samlint compared the text with "false" and passed these.
+        (
+            "disabled as the number 0",
+            |c| c["enabled"] = json!(0),
+            &[],
+            vec![("KC002", "0")],
+        ),
+        (
+            "flags as numbers and in upper case",
+            |c| {
+                c["bearerOnly"] = json!(1);
+                c["standardFlowEnabled"] = json!("FALSE");
+                c["consentRequired"] = json!(-1);
+            },
+            &[],
+            vec![("KC015", "-1"), ("KC027", "1"), ("KC028", "\"FALSE\"")],
+        ),
+        (
+            "flags Keycloak reads as their defaults",
+            |c| {
+                c["enabled"] = json!(1);
+                c["bearerOnly"] = json!(0);
+                c["consentRequired"] = json!("");
+                c["standardFlowEnabled"] = Value::Null;
+            },
+            &[],
+            vec![],
+        ),
         (
             "emailaddress mapper missing",
             |c| remove_mapper(c, "emailaddress"),
             &[],
             vec![("ATL010", "\"protocolMappers\"")],
+        ),
+        (
+            // Keycloak refuses the whole client (tests/keycloak.rs imports one into the real server).
+            "a mapper copied with its name kept",
+            |c| {
+                let mut copy = mapper(c, "emailaddress").clone();
+                copy["config"]["attribute.name"] = json!("department");
+                c["protocolMappers"].as_array_mut().unwrap().push(copy);
+            },
+            &[],
+            vec![("KC032", "\"emailaddress\"")],
+        ),
+        (
+            "one mapper name for two protocols, or in another case",
+            |c| {
+                let mut copy = mapper(c, "emailaddress").clone();
+                copy["protocol"] = json!("openid-connect");
+                c["protocolMappers"].as_array_mut().unwrap().push(copy);
+                let mut copy = mapper(c, "givenname").clone();
+                copy["name"] = json!("GivenName");
+                c["protocolMappers"].as_array_mut().unwrap().push(copy);
+            },
+            &[],
+            vec![],
         ),
     ]
 }
@@ -809,7 +862,7 @@ fn realm_mutations() {
     // bearer-only client and one with the standard flow off (handleSamlRequest); an OpenID Connect
     // client such as realm-management, bearer-only in every export, is not linted.
     let mut r = realm();
-    r["enabled"] = json!(false);
+    r["enabled"] = json!(0);
     r["clients"]
         .as_array_mut()
         .unwrap()
@@ -819,7 +872,36 @@ fn realm_mutations() {
         .iter()
         .map(|h| (h.code.as_str(), h.text.as_str()))
         .collect();
-    assert_eq!(got, [("KC029", "false")]);
+    assert_eq!(got, [("KC029", "0")]);
+    // A client ID, a client scope's name and a scope's mapper name given twice: Keycloak refuses
+    // the realm's import (tests/keycloak.rs posts such realms to the real server).
+    let mut r = realm();
+    let client = r["clients"][0].clone();
+    r["clients"].as_array_mut().unwrap().push(client);
+    let scope = r["clientScopes"][0].clone();
+    let scope_mapper = scope["protocolMappers"][0].clone();
+    r["clientScopes"].as_array_mut().unwrap().push(scope);
+    r["clientScopes"][0]["protocolMappers"]
+        .as_array_mut()
+        .unwrap()
+        .push(scope_mapper);
+    let hits = lint_text("realm.json", &text(&r), &opts);
+    let got: Vec<(&str, &str)> = hits
+        .iter()
+        .map(|h| (h.code.as_str(), h.text.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "KC033",
+                "\"https://auth.atlassian.com/saml/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9\""
+            ),
+            ("KC033", "\"role_list\""),
+            ("KC033", "\"role list\""),
+        ],
+        "{hits:?}"
+    );
     // 7: a second active RSA key (rotation pending).
     let mut r = realm();
     let mut second = r["components"]["org.keycloak.keys.KeyProvider"][0].clone();
@@ -1217,6 +1299,8 @@ fn every_pack_rule_is_exercised() {
         "CORE004",
         // tests/transport.rs (review 30); an_unset_client_signature_is_a_warning (review 31).
         "CORE005", "CORE006", "KC026",
+        // realm_mutations (Keycloak refuses the import).
+        "KC033",
     ] {
         covered.insert(c.into());
     }
@@ -1430,6 +1514,33 @@ fn a_saml_client_keycloak_would_serve_as_another_protocol_does_not_pass() {
             );
         }
     }
+    // Review 60: in a realm, two such clients are two errors, and the realm's other clients are still
+    // linted (the first one stopped the export, and an encrypting client's ATL014 went unseen).
+    let mut r = realm();
+    let mut encrypting = r["clients"][0].clone();
+    encrypting["attributes"]["saml.encrypt"] = json!("true");
+    let mut upper = ok_client();
+    upper["clientId"] = json!("upper");
+    upper["protocol"] = json!("SAML");
+    let mut none = ok_client();
+    none["clientId"] = json!("none");
+    none.as_object_mut().unwrap().remove("protocol");
+    r["clients"] = json!([upper, encrypting, none]);
+    let path = write_temp(
+        dir.path(),
+        "realm.json",
+        serde_json::to_string_pretty(&r).unwrap(),
+    );
+    let o = run(&["check", &path, "--format", "concise"]);
+    let shown = format!("{}{}", o.stdout, o.stderr);
+    assert_eq!(o.code, 2, "{shown}");
+    for want in [
+        "the client at $.clients[0] carries SAML settings",
+        "the client at $.clients[2] carries SAML settings",
+        "error[ATL014]",
+    ] {
+        assert!(shown.contains(want), "{want}: {shown}");
+    }
 }
 
 /// Review 31: Keycloak's client import (admin console, REST) turns an unset client signature on, which
@@ -1497,7 +1608,8 @@ fn a_nameid_mapper_decides_the_nameid() {
         .collect()
     };
     let mapper = |format: &str, attribute: &str| {
-        json!({"name": "nameid", "protocol": "saml", "protocolMapper": "saml-user-attribute-nameid-mapper",
+        // Named after the attribute: two mappers of one name would not import (KC032).
+        json!({"name": format!("nameid {attribute}"), "protocol": "saml", "protocolMapper": "saml-user-attribute-nameid-mapper",
                "config": {"mapper.nameid.format": format, "user.attribute": attribute}})
     };
     const EMAIL: &str = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress";

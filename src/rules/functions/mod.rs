@@ -15,6 +15,7 @@ mod email_domain;
 mod enumeration;
 mod equals;
 mod keycloak_boolean;
+mod keycloak_flag;
 mod length;
 mod lookalike_attribute;
 mod pasted_certificate;
@@ -25,6 +26,7 @@ mod same_as_client;
 mod secrets;
 mod similar_key;
 mod truthy;
+mod unique;
 mod user_property;
 
 pub use email::is_email;
@@ -119,6 +121,7 @@ pub static FUNCTIONS: &[&dyn Function] = &[
     &equals::Equals,
     &truthy::Falsy,
     &keycloak_boolean::KeycloakBoolean,
+    &keycloak_flag::KeycloakFlag,
     &length::Length,
     &lookalike_attribute::LookalikeAttribute,
     &pasted_certificate::PastedCertificate,
@@ -129,6 +132,7 @@ pub static FUNCTIONS: &[&dyn Function] = &[
     &secrets::Secrets,
     &similar_key::SimilarKey,
     &truthy::Truthy,
+    &unique::Unique,
     &user_property::UserProperty,
 ];
 
