@@ -122,6 +122,11 @@ pub enum ErrorKind {
         path: String,
         missing: bool,
     },
+    /// A pasted URL or query whose parameters are separated by `&amp;` (copied from a page's HTML
+    /// source): `name` is the binding parameter found behind one (a constant, never input).
+    HtmlEscaped {
+        name: &'static str,
+    },
 }
 
 /// What a misplaced input was recognised as.
@@ -149,6 +154,7 @@ impl ErrorKind {
             ErrorKind::Empty => "input::empty",
             ErrorKind::NothingFound { .. } => "input::nothing-to-lint",
             ErrorKind::Unrecognised { .. } => "input::unrecognised",
+            ErrorKind::HtmlEscaped { .. } => "input::html-escaped",
             ErrorKind::Base64 { .. } => "decode::base64",
             ErrorKind::Inflate { .. } => "decode::deflate",
             ErrorKind::InflateBomb { .. } => "decode::deflate-bomb",
@@ -287,6 +293,11 @@ impl ErrorKind {
                     keys[keys.len() - 1]
                 )
             }
+            ErrorKind::HtmlEscaped { .. } => {
+                "paste the URL as the browser sent it (the address bar, or the request in the devtools' \
+                 Network tab), or replace each `&amp;` with `&`"
+                    .into()
+            }
             ErrorKind::Unrecognised { .. } => {
                 "samlint reads raw XML, base64 (POST binding), base64+DEFLATE (Redirect binding), URL-encoded \
                  values, URLs / query strings / form bodies with SAMLResponse or SAMLRequest, HAR files, \
@@ -333,6 +344,10 @@ impl fmt::Display for ErrorKind {
                 crate::util::plural(*skipped, "file")
             ),
             ErrorKind::Unrecognised { detail } => write!(f, "not a SAML message: {detail}"),
+            ErrorKind::HtmlEscaped { name } => write!(
+                f,
+                "the query's parameters are separated by `&amp;`, as a page's HTML source writes them: an SP reads a parameter named `amp;{name}` there, not {name}, so samlint cannot tell what the browser sent"
+            ),
             ErrorKind::Base64 { detail } => write!(f, "invalid base64: {detail}"),
             ErrorKind::Inflate { detail } => write!(f, "invalid DEFLATE data: {detail}"),
             ErrorKind::InflateBomb {

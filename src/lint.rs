@@ -562,6 +562,12 @@ pub fn lint_message(
             .collect();
         opts.engine.settings.filter(&mut more);
         findings.extend(more);
+        // PRO020 last: the net under every rule that names the library's reason.
+        let mut net: Vec<_> = crate::predict::unexplained_rejection(doc, &predicted, &findings)
+            .into_iter()
+            .collect();
+        opts.engine.settings.filter(&mut net);
+        findings.extend(net);
     }
     Verdict {
         findings,

@@ -287,6 +287,10 @@ pub struct Signature {
     pub signed_info: Option<SignedInfo>,
     pub signature_value: Option<Text>,
     pub key_info: Option<KeyInfo>,
+    /// The certificate Atlassian Cloud's library checks this signature with (the first
+    /// ds:X509Certificate anywhere below its first KeyInfo: `predict::auth0::key_certificate`).
+    #[serde(skip)]
+    pub library_certificate: Option<Text>,
     /// ds:Object children (never part of a SAML signature).
     pub objects: usize,
 }
@@ -485,6 +489,8 @@ impl B<'_> {
                 .child(sig, ns::DS, "SignatureValue")
                 .map(|v| self.text(v)),
             key_info,
+            library_certificate: crate::predict::auth0::key_certificate(d, sig)
+                .map(|c| self.text(c)),
             objects: d.children_named(sig, ns::DS, "Object").count(),
         }
     }

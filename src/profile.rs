@@ -262,8 +262,9 @@ pub fn from_message(m: &Message, source: &crate::source::Source) -> Node {
                 a.map(|a| a.signature.as_ref().map_or(a.start_tag, |s| s.span)),
             ),
         );
-    // The certificate each signature on the Response or its assertion carries (the first of its
-    // KeyInfo, what an SP that pins the thumbprint compares), once per certificate.
+    // The certificate each signature on the Response or its assertion carries, as an SP that pins
+    // the thumbprint reads it (Atlassian Cloud's library: the first X509Certificate anywhere below
+    // the first KeyInfo; review 59), once per certificate.
     let mut certs: Vec<Node> = Vec::new();
     let mut seen: Vec<String> = Vec::new();
     for sig in m
@@ -271,11 +272,7 @@ pub fn from_message(m: &Message, source: &crate::source::Source) -> Node {
         .iter()
         .chain(m.assertions.iter().filter_map(|a| a.signature.as_ref()))
     {
-        let Some(c) = sig
-            .key_info
-            .as_ref()
-            .and_then(|k| k.x509_certificates.first())
-        else {
+        let Some(c) = sig.library_certificate.as_ref() else {
             continue;
         };
         let der = crate::predict::auth0::cert_base64(&c.first_node);

@@ -735,6 +735,10 @@ struct Row {
     sig001: bool,
     /// PRO019 (the library reads a nested element, not the assertion's own) was reported.
     pro019: bool,
+    /// PRO020 (the library rejects and nothing else says why) was reported.
+    pro020: bool,
+    /// An error or a warning was reported on the message.
+    serious: bool,
 }
 
 fn main() {
@@ -841,6 +845,11 @@ fn main() {
                     .any(|f| f["code"] == code && f["message_index"] == *index)
             };
             let (sig024, sig001, pro019) = (has("SIG024"), has("SIG001"), has("PRO019"));
+            let serious = report["findings"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|f| f["severity"] != "info" && f["message_index"] == *index);
             Row {
                 name: c.name.clone(),
                 lib,
@@ -849,6 +858,8 @@ fn main() {
                 sig024,
                 sig001,
                 pro019,
+                pro020: has("PRO020"),
+                serious,
             }
         })
         .collect();
@@ -903,6 +914,7 @@ fn report_rows(rows: &[Row], other_bin: bool) {
     let (mut legacy_accept, mut legacy_text, mut lib_rejects) = (0, 0, 0);
     let mut failures = Vec::new();
     let mut sig024 = 0;
+    let pro020 = rows.iter().filter(|r| r.pro020).count();
     for r in rows {
         // SIG024 says the library rejects a signature valid to the spec: it must, every time, and
         // samlint's own check must find it valid.
@@ -920,6 +932,21 @@ fn report_rows(rows: &[Row], other_bin: bool) {
                     r.name
                 ));
             }
+        }
+        // Review 59: a rejection samlint predicts is never a silent pass (an error or a warning
+        // says it: PRO020 when no other rule does), and PRO020 is never on a response the library
+        // accepts.
+        if !r.lib.0 && r.ours.as_ref().is_some_and(|o| !o.0) && !r.serious {
+            failures.push(format!(
+                "{}: predicted rejected, and no error or warning says so",
+                r.name
+            ));
+        }
+        if r.pro020 && r.lib.0 {
+            failures.push(format!(
+                "{}: PRO020 says the library rejects, but it accepts",
+                r.name
+            ));
         }
         // PRO019 for every case built to read a nested element, and for no other case built here
         // (review 57); corpus messages (Advice assertions, wrapping attacks) may have it.
@@ -1039,6 +1066,9 @@ fn report_rows(rows: &[Row], other_bin: bool) {
     let sig024_rejected = rows.iter().filter(|r| r.sig024 && !r.lib.0).count();
     println!(
         "  SIG024 (the library canonicalises a valid signature's content otherwise): {sig024} cases, {sig024_rejected} of them rejected by the library"
+    );
+    println!(
+        "  PRO020 (the library rejects and no other error or warning says why): {pro020} cases"
     );
     // The cases built for the library's canonicalisation (a processing instruction, raw white space
     // in an attribute value, inclusive C14N shapes) must reach SIG024, or the rule is dead.

@@ -1268,6 +1268,33 @@ fn each_response_mutation_gives_exactly_its_codes_at_the_right_bytes() {
         "same key, another certificate"
     );
     assert!(at("keys/idp-cert.pem").is_empty());
+    // Review 59: the library takes the first X509Certificate anywhere below the KeyInfo, in X509Data
+    // or not. The re-issued certificate first, inside KeyName, then the pasted one: "Invalid
+    // thumbprint" (ATL021); the other way round: accepted, no ATL021.
+    let other = samlint::verify::sign::pem_body(
+        &std::fs::read_to_string(fixture("keys/idp-cert-other.pem")).unwrap(),
+    );
+    let first = |cert: &str| {
+        xml.replace(
+            "<ds:KeyInfo><ds:X509Data>",
+            &format!(
+                "<ds:KeyInfo><ds:KeyName><ds:X509Certificate>{cert}</ds:X509Certificate></ds:KeyName><ds:X509Data>"
+            ),
+        )
+    };
+    let atl021 = |xml: &str| {
+        lint_text("response.xml", xml, &options(&[], &[], "keys/idp-cert.pem"))
+            .into_iter()
+            .filter(|h| h.code == "ATL021")
+            .map(|h| h.text)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(atl021(&first(&other)), [other[..8].to_string()]);
+    let swapped = first(&body).replace(
+        &format!("<ds:X509Data><ds:X509Certificate>{body}"),
+        &format!("<ds:X509Data><ds:X509Certificate>{other}"),
+    );
+    assert!(atl021(&swapped).is_empty(), "{:?}", atl021(&swapped));
     // 4: the user has no email; Keycloak sends InvalidNameIDPolicy and no assertion.
     let error =
         "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" Destination=\"https://auth.atlassian.com/login/callback?connection=saml-0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9\" ID=\"ID_1\" IssueInstant=\"2026-11-20T10:00:00Z\" Version=\"2.0\"><saml:Issuer>https://kc.example.com/realms/acme</saml:Issuer><samlp:Status><samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Requester\"><samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy\"/></samlp:StatusCode></samlp:Status></samlp:Response>".to_string();

@@ -539,3 +539,55 @@ fn human_error_output() {
     assert_eq!(o.code, 2);
     insta::assert_snapshot!("error_billion_laughs", o.stderr);
 }
+
+/// PRO020 (review 59): a rejection by Atlassian Cloud's library that no other error or warning
+/// explains is a warning of its own (a KeyInfo certificate starting with a comment exited 0 with
+/// "0 errors · 0 warnings" while the prediction said rejected); with an explaining finding it is
+/// silent.
+#[test]
+fn a_library_rejection_nothing_else_explains_is_a_warning() {
+    let signed = sign_assertion(&ok_xml());
+    let cert = fixture("keys/idp-cert.pem");
+    let codes = |xml: &str, cert: &str| -> (i32, Vec<String>, serde_json::Value) {
+        let (code, v) = check_json(&[xml, "--idp-cert", cert]);
+        let codes = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["severity"] != "info")
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect();
+        (code, codes, v)
+    };
+    let (code, c, v) = codes(&signed, &cert);
+    assert_eq!((code, c.len()), (0, 0), "{v:#}");
+    let commented = signed.replacen(
+        "<ds:X509Certificate>",
+        "<ds:X509Certificate><!-- the realm key -->",
+        1,
+    );
+    let (code, c, v) = codes(&commented, &cert);
+    assert_eq!(c, ["PRO020"], "{v:#}");
+    assert_eq!(code, 0, "a warning, under the default --fail-on error");
+    let lib = &v["messages"][0]["predictions"][0];
+    assert_eq!(lib["accepted"], false, "{lib}");
+    let message = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "PRO020")
+        .unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        message.contains("X509Certificate starts with markup"),
+        "{message}"
+    );
+    // Another key's certificate: ATL021 says "Invalid thumbprint", and PRO020 stays silent.
+    let (_, c, v) = codes(&signed, &fixture("keys/idp-cert-other.pem"));
+    assert!(
+        c.contains(&"ATL021".to_string()) && !c.contains(&"PRO020".to_string()),
+        "{v:#}"
+    );
+}

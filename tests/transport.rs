@@ -295,3 +295,24 @@ fn a_post_with_the_response_in_its_url_is_rejected() {
         cloud.shown
     );
 }
+
+/// Review 59: a Redirect URL copied from a page's HTML source (`&amp;` between the parameters) was
+/// read with `amp;SigAlg` and `amp;Signature`, as unsigned, and passed; it is refused and said so.
+#[test]
+fn a_query_copied_from_html_source_is_refused() {
+    let request = r#"<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r1" Version="2.0" IssueInstant="2026-11-20T10:00:00Z"/>"#;
+    let idp = "https://kc.example.com/realms/acme/protocol/saml";
+    let value = form(&b64(&deflated(request)), false);
+    for url in [
+        format!("{idp}?SAMLRequest={value}&amp;RelayState=x&amp;SigAlg=a&amp;Signature=b"),
+        format!("SAMLRequest={value}&AMP;Signature=b"),
+    ] {
+        let (code, v) = check_json(&[&url]);
+        assert_eq!(code, 2, "{v:#}");
+        let e = &v["inputs"][0]["errors"][0];
+        assert_eq!(e["code"], "input::html-escaped", "{v:#}");
+    }
+    // A parameter merely named so is no such query.
+    let (code, v) = check_json(&[&format!("{idp}?SAMLRequest={value}&amp=1")]);
+    assert_ne!(code, 2, "{v:#}");
+}

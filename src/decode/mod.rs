@@ -1132,6 +1132,13 @@ fn from_text(
     if query::has_saml_param(trimmed) {
         let is_url = trimmed.starts_with("http://") || trimmed.starts_with("https://");
         let raw = query::query_part(trimmed);
+        if let Some(param) = query::html_escaped(&query::parse_pairs(raw)) {
+            return LoadedInput::failed(
+                index,
+                name,
+                InputError::new(&origin, ErrorKind::HtmlEscaped { name: param }),
+            );
+        }
         let mut found = Vec::new();
         let base = BindingParams {
             url: is_url.then(|| trimmed.to_string()),

@@ -30,6 +30,20 @@ pub const BINDING_PARAMS: [&str; 5] = [
     "Signature",
 ];
 
+/// A binding parameter written behind an HTML-escaped separator (`…&amp;SigAlg=…`, a URL copied from
+/// a page's source): the parameter's name (review 59: the signed request was read as unsigned and
+/// passed).
+pub fn html_escaped(params: &[Param]) -> Option<&'static str> {
+    params.iter().find_map(|p| {
+        let rest = p
+            .name
+            .get(..4)?
+            .eq_ignore_ascii_case("amp;")
+            .then(|| &p.name[4..])?;
+        BINDING_PARAMS.iter().copied().find(|b| *b == rest)
+    })
+}
+
 /// Why a set of binding parameters is ambiguous (design.md "One signature, one message"): SPs disagree on
 /// which copy of a repeated parameter they read (PHP keeps the last, Java servlets the first), so no
 /// signature can be said to cover "the" message. `names` are (decoded name, name as received) in order;

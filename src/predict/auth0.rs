@@ -398,6 +398,18 @@ fn below(doc: &Document, scope: NodeId, name: &str) -> Vec<NodeId> {
         .collect()
 }
 
+/// The certificate element the library checks a signature `s` with, and whose thumbprint it compares
+/// with the pasted certificate's (saml.js getKey: the first ds:X509Certificate at any depth below the
+/// signature's first KeyInfo, inside X509Data or not); `None`: it uses the pasted certificate.
+/// ATL021 reads this one too (review 59: a certificate inside KeyName came first, the library
+/// answered "Invalid thumbprint", and ATL021, reading X509Data alone, said nothing).
+pub fn key_certificate(doc: &Document, s: NodeId) -> Option<NodeId> {
+    let ki = *below(doc, s, "KeyInfo").first()?;
+    doc.descendants(ki)
+        .into_iter()
+        .find(|n| doc.is(*n, ns::DS, "X509Certificate"))
+}
+
 /// Child elements with this local name (any namespace).
 fn children(doc: &Document, n: NodeId, name: &str) -> Vec<NodeId> {
     doc.child_elements(n)
@@ -1457,11 +1469,7 @@ fn load(doc: &Document, s: NodeId) -> Result<Loaded, Outcome> {
     // The key: the first X509Certificate of the first KeyInfo when there is one, else the pasted one.
     let mut loose_cert = false;
     let key = match below(doc, s, "KeyInfo").first() {
-        Some(ki) => match doc
-            .descendants(*ki)
-            .into_iter()
-            .find(|n| doc.is(*n, ns::DS, "X509Certificate"))
-        {
+        Some(_) => match key_certificate(doc, s) {
             // The library reads it as `firstChild.toString()`: a CDATA section, a comment, a processing
             // instruction or an element with its markup, which no decoder takes (review 5,
             // 2026-12-05: predicted accepted; review 7: a comment first).

@@ -631,6 +631,59 @@ fn cloud(i: &Input, out: &mut Predicted) {
     }
 }
 
+/// PRO020: the library's rejection, when no error or warning of the message (`findings`, SIG024 and
+/// PRO019 included) says why (review 59: a KeyInfo certificate that starts with a comment, `ID` and
+/// `Id` on one assertion, inclusive c14n 1.1 were predicted rejected and exited 0 with no warning).
+pub fn unexplained_rejection(
+    doc: &Document,
+    p: &Predicted,
+    findings: &[crate::finding::Finding],
+) -> Option<crate::finding::Finding> {
+    use crate::finding::{Arg, Msg};
+    let pr = p
+        .predictions
+        .iter()
+        .find(|x| x.stage == Stage::SamlLibrary && x.answer == Answer::Rejected)?;
+    if findings
+        .iter()
+        .any(|f| f.severity >= crate::finding::Severity::Warning)
+    {
+        return None;
+    }
+    // The library's message, its words plain and its values typed (redacted by kind), else the
+    // reason samlint gives for a rejection whose text it does not compute.
+    let why = match &pr.message {
+        Some(t) => {
+            let mut m = Msg::default();
+            for part in &t.0 {
+                m.push(match part {
+                    text::Part::Lit(s) => crate::msg!("{}", Arg::plain(s)),
+                    text::Part::Url(u) => crate::msg!("{}", Arg::url(u.clone())),
+                    text::Part::Id(i) => crate::msg!("{}", Arg::id(i.clone())),
+                    text::Part::Blob(b) | text::Part::Value(b) => {
+                        crate::msg!("{}", Arg::value(b.clone()))
+                    }
+                });
+            }
+            let mut quoted = crate::msg!("`");
+            quoted.push(m);
+            quoted.push(crate::msg!("`"));
+            quoted
+        }
+        None => pr.reason.clone()?,
+    };
+    let root = doc.element(doc.root)?;
+    let mut message = crate::msg!(
+        "Atlassian Cloud's SAML library rejects this response, and no other finding says why: "
+    );
+    message.push(why);
+    Some(
+        crate::finding::Finding::new(&crate::registry::PRO020, message)
+            .at(root.start_tag, doc.path(doc.root))
+            .label("rejected by Atlassian Cloud's library"),
+    )
+}
+
 /// PRO019: what Atlassian Cloud's library reads by name below the assertion that is not the
 /// assertion's own and reads otherwise, one finding each, at the element it reads.
 pub fn nested_findings(doc: &Document, p: &Predicted) -> Vec<crate::finding::Finding> {

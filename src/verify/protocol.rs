@@ -1104,8 +1104,9 @@ mod tests {
         );
     }
 
-    /// Each rule is reported by exactly one check (PRO017 by the capture pass in lint.rs, PRO019 by
-    /// the Atlassian Cloud prediction, predict::nested_findings), and no check is registered twice:
+    /// Each rule is reported by exactly one check (PRO017 by the capture pass in lint.rs, PRO019 and
+    /// PRO020 by the Atlassian Cloud prediction, predict::nested_findings and
+    /// predict::unexplained_rejection), and no check is registered twice:
     /// a check cannot be forgotten or run twice.
     #[test]
     fn each_rule_belongs_to_exactly_one_check() {
@@ -1115,6 +1116,7 @@ mod tests {
             .collect();
         owned.push(crate::registry::PRO017.code);
         owned.push(crate::registry::PRO019.code);
+        owned.push(crate::registry::PRO020.code);
         let mut all: Vec<&str> = crate::registry::builtin()
             .iter()
             .map(|r| r.code)
