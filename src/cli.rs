@@ -1796,7 +1796,10 @@ fn fix_one(
     let n_manual = report.len() - n_fixed;
     let changed = fixed_text != text;
     // Where the corrected export goes.
-    let target: Option<std::path::PathBuf> = if a.diff || stdin || !changed {
+    // An unchanged export is written only where -o asks for it (review 60: a second run whose input
+    // needed nothing left the first run's corrected export in place, and a CI step imported that).
+    let target: Option<std::path::PathBuf> = if a.diff || stdin || (!changed && a.output.is_none())
+    {
         None
     } else if a.in_place {
         Some(std::path::PathBuf::from(name))
@@ -1892,6 +1895,7 @@ fn fix_one(
         n_manual
     );
     match (&target, a.diff, changed) {
+        (Some(t), _, false) => msg.push_str(&format!(" (nothing changed) → {}", t.display())),
         (_, _, false) => msg.push_str(" (nothing changed)"),
         (Some(t), _, _) => msg.push_str(&format!(" → {}", t.display())),
         (None, true, _) => msg.push_str(" (diff on stdout; nothing written)"),

@@ -495,8 +495,18 @@ pub fn fix_text<'a>(
     subjects: &[&'a crate::lint::Linted],
 ) -> Result<(String, Vec<Fixed<'a>>), String> {
     let root = crate::tree::parse_json(text).map_err(|e| e.message)?;
-    // A realm export: its client scopes' mappers apply to its clients too.
-    let realm = root.get("clients").is_some().then_some(&root);
+    // A realm export: its client scopes' mappers apply to its clients too. In a list of realms
+    // (`kc.sh export` of several), the realm that holds the client (review 60: the list's root has no
+    // `clients`, and a rename onto a claim a default scope already sends went through).
+    let realm_of = |client: &crate::tree::Node| {
+        if root.get("clients").is_some() {
+            return Some(&root);
+        }
+        root.items().iter().find(|r| {
+            r.get("clients")
+                .is_some_and(|cs| cs.items().iter().any(|c| std::ptr::eq(c, client)))
+        })
+    };
     let mut plan = Plan::default();
     let mut report = Vec::new();
     for m in subjects {
@@ -506,7 +516,7 @@ pub fn fix_text<'a>(
             .flatten();
         for f in &m.findings {
             let outcome = match client {
-                Some(c) => plan_one(&mut plan, text, c, realm, f),
+                Some(c) => plan_one(&mut plan, text, c, realm_of(c), f),
                 None => Outcome::Manual(f.help.clone()),
             };
             report.push(Fixed {

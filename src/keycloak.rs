@@ -114,6 +114,20 @@ pub fn mask_secrets(text: &str) -> std::borrow::Cow<'_, str> {
                 member = None;
                 expect_key = false;
             }
+            // A number where a secret belongs (`"secret": 123456789012`, review 60: Keycloak's
+            // import stores it as that string, and only strings were masked).
+            b'-' | b'0'..=b'9' if !expect_key => {
+                let credentials = stack.last().is_some_and(|o| o.credentials);
+                let end = b[i..]
+                    .iter()
+                    .position(|c| !matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
+                    .map_or(b.len(), |n| i + n);
+                if stack.last().is_some_and(|o| o.secret) || masks(member.as_deref(), credentials) {
+                    out[i..end].fill(b'*');
+                }
+                i = end;
+                continue;
+            }
             _ => {}
         }
         i += 1;

@@ -59,8 +59,9 @@ fn mark_atlassian(p: &mut Node) {
 }
 
 /// Does `s` name Atlassian Cloud's SAML host, however its scheme is written or if it is left out (review
-/// 31: `auth.atlassian.com/saml/…` and `HTTPS://…` skipped the pack whose ATL001 reports exactly that)?
-/// Host names are case-insensitive.
+/// 31: `auth.atlassian.com/saml/…` and `HTTPS://…` skipped the pack whose ATL001 reports exactly that),
+/// or an Atlassian Cloud site (`https://acme.atlassian.net`: the site's URL entered where Atlassian's
+/// SP entity URL and ACS belong, review 60; the pack then says so)? Host names are case-insensitive.
 fn on_atlassian(s: &str) -> bool {
     let s = s.trim();
     let rest = ["https://", "http://"]
@@ -69,7 +70,15 @@ fn on_atlassian(s: &str) -> bool {
         .and_then(|p| s.get(p.len()..))
         .unwrap_or(s);
     let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let host = host.split(':').next().unwrap_or(host).trim_end_matches('.');
     host.eq_ignore_ascii_case("auth.atlassian.com")
+        || host
+            .len()
+            .checked_sub(".atlassian.net".len())
+            .filter(|&i| i > 0)
+            .and_then(|i| host.get(i..))
+            .is_some_and(|t| t.eq_ignore_ascii_case(".atlassian.net"))
 }
 
 /// Project a SAML message (Response or AuthnRequest); its source says whether it came over the Redirect
@@ -799,6 +808,32 @@ pub fn pair(p: &mut Node, client: Option<(&Node, &str, &str)>) {
 
 #[cfg(test)]
 mod tests {
+    /// Atlassian Cloud's SAML host and its sites, however the URL is written; no look-alike host.
+    #[test]
+    fn atlassian_hosts() {
+        for yes in [
+            "https://auth.atlassian.com/saml/x",
+            "HTTPS://AUTH.ATLASSIAN.COM",
+            "auth.atlassian.com/saml/x",
+            "https://acme.atlassian.net",
+            "https://acme.Atlassian.NET/login/callback?x=1",
+            "https://acme.atlassian.net:443/",
+            "https://acme.atlassian.net./",
+        ] {
+            assert!(super::on_atlassian(yes), "{yes}");
+        }
+        for no in [
+            "https://atlassian.net",
+            "https://evilatlassian.net",
+            "https://acme.atlassian.net.evil.example",
+            "https://evil.example/acme.atlassian.net",
+            "https://auth.atlassian.com.evil.example",
+            "https://sp.example.com?x=acme.atlassian.net",
+        ] {
+            assert!(!super::on_atlassian(no), "{no}");
+        }
+    }
+
     use super::*;
     use crate::tree::parse_json;
 

@@ -1040,3 +1040,92 @@ fn a_baseline_keys_list_items_by_name_not_position() {
 fn write_json(dir: &std::path::Path, name: &str, v: &serde_json::Value) -> String {
     write_temp(dir, name, serde_json::to_string_pretty(v).unwrap())
 }
+
+/// Review 60: `fix -o OUT` on an export that needs nothing wrote nothing, and OUT kept the corrected
+/// export of an earlier run (a CI step then imported another client): it is written as it is.
+#[test]
+fn fix_with_output_writes_an_unchanged_export_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.json");
+    std::fs::copy(fixture("keycloak/atlassian-cloud-broken.json"), &broken).unwrap();
+    let ok = dir.path().join("ok.json");
+    std::fs::copy(fixture("keycloak/atlassian-cloud-ok.json"), &ok).unwrap();
+    let out = dir.path().join("out.json");
+    let args = |input: &std::path::Path| {
+        vec![
+            "fix".to_string(),
+            input.to_string_lossy().into_owned(),
+            "-o".into(),
+            out.to_string_lossy().into_owned(),
+            "--isolated".into(),
+        ]
+    };
+    let run_args = |v: Vec<String>| {
+        let a: Vec<&str> = v.iter().map(String::as_str).collect();
+        run_in(dir.path(), &a)
+    };
+    let first = run_args(args(&broken));
+    assert!(first.code == 0 || first.code == 1, "{}", first.stderr);
+    assert_ne!(std::fs::read(&out).unwrap(), std::fs::read(&ok).unwrap());
+    let second = run_args(args(&ok));
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert!(
+        second.stderr.contains("(nothing changed) →"),
+        "{}",
+        second.stderr
+    );
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&ok).unwrap());
+}
+
+/// Review 60: in a list of realms (`kc.sh export` of several), a client's realm scopes were not
+/// consulted, and a mapper was renamed onto a claim a default client scope already sends; a realm
+/// alone refused that. Both refuse it now.
+#[test]
+fn fix_in_a_list_of_realms_sees_the_clients_scopes() {
+    let mut realm: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("keycloak/realm-atlassian.json")).unwrap(),
+    )
+    .unwrap();
+    let given = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname";
+    realm["clientScopes"].as_array_mut().unwrap().push(serde_json::json!({
+        "name": "names", "protocol": "saml",
+        "protocolMappers": [{"name": "given", "protocol": "saml", "protocolMapper": "saml-user-property-mapper",
+            "config": {"user.attribute": "firstName", "attribute.name": given, "attribute.nameformat": "URI Reference"}}]
+    }));
+    realm["defaultDefaultClientScopes"] = serde_json::json!(["names"]);
+    let client = &mut realm["clients"][0];
+    client
+        .as_object_mut()
+        .unwrap()
+        .remove("defaultClientScopes");
+    client
+        .as_object_mut()
+        .unwrap()
+        .remove("optionalClientScopes");
+    let mappers = client["protocolMappers"].as_array_mut().unwrap();
+    let m = mappers
+        .iter_mut()
+        .find(|m| m["config"]["attribute.name"] == given)
+        .expect("the fixture's client sends givenname");
+    m["config"]["attribute.name"] = serde_json::json!("firstName");
+    let dir = tempfile::tempdir().unwrap();
+    for (name, doc) in [
+        ("realm.json", realm.clone()),
+        ("realms.json", serde_json::json!([realm])),
+    ] {
+        let p = dir.path().join(name);
+        std::fs::write(&p, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+        let o = run_in(dir.path(), &["fix", name, "--diff", "--isolated"]);
+        assert!(
+            o.stderr
+                .contains("Another mapper of this client already sends"),
+            "{name}: {}",
+            o.stderr
+        );
+        assert!(
+            !o.stdout.contains(given),
+            "{name}: renamed onto a claim sent already: {}",
+            o.stdout
+        );
+    }
+}

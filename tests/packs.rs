@@ -726,6 +726,29 @@ fn client_mutations() -> Vec<ClientCase> {
         // Review 60: Keycloak's import (Jackson) reads an integer as a Boolean, 0 false and any other
         // true; samlint compared the text with "false" and passed these.
         (
+            // Review 60: the site's URL where Atlassian's SP entity URL and ACS belong applied no
+            // Atlassian pack, and the client passed.
+            "the Atlassian site's URL as client ID and ACS",
+            |c| {
+                let site = "https://acme-example.atlassian.net";
+                c["clientId"] = json!(site);
+                c["redirectUris"] = json!([format!("{site}/login/callback")]);
+                set_attr(
+                    c,
+                    "saml_assertion_consumer_url_post",
+                    json!(format!("{site}/login/callback")),
+                );
+            },
+            &[],
+            vec![
+                ("ATL001", "\"https://acme-example.atlassian.net\""),
+                (
+                    "ATL002",
+                    "\"https://acme-example.atlassian.net/login/callback\"",
+                ),
+            ],
+        ),
+        (
             "disabled as the number 0",
             |c| c["enabled"] = json!(0),
             &[],

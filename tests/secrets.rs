@@ -136,3 +136,39 @@ fn masking_keeps_offsets_and_other_values() {
         std::borrow::Cow::Borrowed(_)
     ));
 }
+
+/// Review 60: a secret written as a JSON number, and other numbers from the input, were printed as
+/// written (only strings were masked and redacted); and a `registeredNodes` host name, a map key, was
+/// kept in the redacted report.
+#[test]
+fn numbers_and_host_keys_are_masked_and_redacted_too() {
+    let client: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("keycloak/atlassian-cloud-ok.json")).unwrap(),
+    )
+    .unwrap();
+    let mut c = client.clone();
+    c["secret"] = serde_json::json!(123456789012u64);
+    c["attributes"]["customer.phone"] = serde_json::json!(15550100123u64);
+    c["registeredNodes"] = serde_json::json!({"jira-node1.corp-zq7.internal": 1700000000});
+    c["nodeReRegistrationTimeout"] = serde_json::json!(-1);
+    let text = serde_json::to_string_pretty(&c).unwrap();
+    // Masked byte for byte in every view of the export's text.
+    let masked = samlint::keycloak::mask_secrets(&text);
+    assert_eq!(masked.len(), text.len());
+    assert!(!masked.contains("123456789012"), "{masked}");
+    assert!(masked.contains("15550100123"), "only secrets are masked: {masked}");
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("client.json");
+    std::fs::write(&p, &text).unwrap();
+    let p = p.to_string_lossy().into_owned();
+    for args in [vec!["check", &p], vec!["fix", "--diff", &p]] {
+        let o = run(&args);
+        assert!(!format!("{}{}", o.stdout, o.stderr).contains("123456789012"), "{args:?}");
+    }
+    let o = run(&["report", &p]);
+    for leaked in ["123456789012", "15550100123", "1700000000", "corp-zq7", "jira-node1"] {
+        assert!(!o.stdout.contains(leaked), "{leaked} in the report:\n{}", o.stdout);
+    }
+    // A small setting stays readable.
+    assert!(o.stdout.contains("\"nodeReRegistrationTimeout\": -1"), "{}", o.stdout);
+}

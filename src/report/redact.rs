@@ -538,26 +538,44 @@ impl Redactor {
 
     /// A JSON text (Keycloak export) with every string value redacted; keys, numbers and booleans kept.
     pub fn json(&mut self, text: &str) -> String {
-        fn walk(r: &mut Redactor, n: &crate::tree::Node) -> serde_json::Value {
+        /// `key`: the member name the value is under, `hosts`: the map is keyed by host names.
+        fn walk(r: &mut Redactor, n: &crate::tree::Node, key: Option<&str>) -> serde_json::Value {
             use crate::tree::Value as V;
             match &n.value {
                 V::Null | V::Unknown => serde_json::Value::Null,
                 V::Bool(b) => serde_json::Value::Bool(*b),
-                V::Num(x) => x.parse::<serde_json::Number>().map_or_else(
-                    |_| serde_json::Value::String(x.clone()),
-                    serde_json::Value::Number,
-                ),
+                // A number is a value too (review 60: a numeric `secret`, phone number or hard-coded
+                // attribute value was shown as written): kept only when it is a small integer (a
+                // lifespan, a priority, a count) under a key that is no secret's.
+                V::Num(x) => {
+                    let digits = x.strip_prefix('-').unwrap_or(x);
+                    let small = digits.len() <= 4 && digits.bytes().all(|c| c.is_ascii_digit());
+                    let secret = key.is_some_and(|k| crate::keycloak::is_secret_key(k, true));
+                    match x.parse::<serde_json::Number>() {
+                        Ok(num) if small && !secret => serde_json::Value::Number(num),
+                        _ => serde_json::Value::String(r.value(x)),
+                    }
+                }
                 V::Str(s) => serde_json::Value::String(r.value(s)),
-                V::List(l) => serde_json::Value::Array(l.iter().map(|i| walk(r, i)).collect()),
+                V::List(l) => serde_json::Value::Array(l.iter().map(|i| walk(r, i, key)).collect()),
+                // `registeredNodes` is keyed by the cluster nodes' host names (review 60: a customer's
+                // internal host was shown as a name-shaped key).
                 V::Map(m) => serde_json::Value::Object(
                     m.iter()
-                        .map(|e| (r.json_key(&e.key), walk(r, &e.node)))
+                        .map(|e| {
+                            let k = if key == Some("registeredNodes") {
+                                format!("host-{}", r.tag("host", &e.key))
+                            } else {
+                                r.json_key(&e.key)
+                            };
+                            (k, walk(r, &e.node, Some(&e.key)))
+                        })
                         .collect(),
                 ),
             }
         }
         match crate::tree::parse_json(text) {
-            Ok(root) => crate::util::json_pretty(&walk(self, &root)),
+            Ok(root) => crate::util::json_pretty(&walk(self, &root, None)),
             Err(_) => String::new(),
         }
     }
