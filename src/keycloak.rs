@@ -405,14 +405,15 @@ pub fn is_true(n: &Node) -> bool {
 
 /// A Boolean field of a Keycloak representation (`enabled`, `bearerOnly`, `consentRequired` …) as
 /// Keycloak's JSON reader (Jackson, scalar coercion on by default) reads it: a JSON boolean; the
-/// string `true` or `false` in any case; an integer, 0 false and any other true (review 60: `"enabled":
-/// 0` disabled the client and samlint, comparing text with "false", said nothing). `None`: absent to
-/// Keycloak (null, the empty string), or a value its import refuses.
+/// string `true`, `True` or `TRUE` (`false` alike), white space around dropped; an integer, 0 false
+/// and any other true (review 60: `"enabled": 0` disabled the client and samlint, comparing text with
+/// "false", said nothing). `None`: absent to Keycloak (null, the empty string), or a value its import
+/// refuses (KC034).
 pub fn representation_flag(n: &Node) -> Option<bool> {
     match &n.value {
         Value::Bool(b) => Some(*b),
-        Value::Str(s) if s.eq_ignore_ascii_case("true") => Some(true),
-        Value::Str(s) if s.eq_ignore_ascii_case("false") => Some(false),
+        Value::Str(s) if matches!(s.trim(), "true" | "True" | "TRUE") => Some(true),
+        Value::Str(s) if matches!(s.trim(), "false" | "False" | "FALSE") => Some(false),
         Value::Num(t) => {
             let digits = t.strip_prefix('-').unwrap_or(t);
             (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))

@@ -862,10 +862,13 @@ fn main() {
             continue;
         };
         let status = p["status"].as_u64().unwrap_or(0);
-        let want = if p["kind"] == "realm" {
-            "KC033"
-        } else {
-            "KC032"
+        // The rule each file is for: a member's JSON type (KC034, KC035), else a repeated name.
+        let typed = !name.contains("duplicate");
+        let want = match (p["kind"] == "realm", typed) {
+            (true, false) => "KC033",
+            (false, false) => "KC032",
+            (true, true) => "KC035",
+            (false, true) => "KC034",
         };
         let l = lint(&[&file.to_string_lossy()], &[]);
         let errors: BTreeSet<&str> = l
@@ -895,9 +898,16 @@ fn main() {
                 "refused/{name}: without its repeats Keycloak still refused it (HTTP {control}): the file has another fault"
             ));
         }
-        if l.code != 1 || errors != BTreeSet::from([want]) {
+        // The rule's error, and no other but those that read the same fault (a `redirectUris` that
+        // is no list is also no ACS, KC003).
+        let others: BTreeSet<&str> = errors
+            .iter()
+            .copied()
+            .filter(|c| *c != want && !(*c == "KC003" && name.contains("redirect")))
+            .collect();
+        if l.code != 1 || !errors.contains(want) || !others.is_empty() {
             failures.push(format!(
-                "refused/{name}: samlint should give {want} alone as its error, got exit {} and {errors:?}",
+                "refused/{name}: samlint should give {want} as its error, got exit {} and {errors:?}",
                 l.code
             ));
         }
@@ -1550,7 +1560,11 @@ fn refix(out: &Path, c: &Value) -> Option<(Option<Vec<u8>>, i32, String)> {
         .collect();
     args.extend(flags.iter().map(String::as_str));
     let (code, _, err) = samlint(&args);
-    let text = std::fs::read(&dest).ok();
+    // With -o an unchanged export is written as it is: the same bytes are "nothing changed".
+    let original = std::fs::read(dir.join("export.json")).ok();
+    let text = std::fs::read(&dest)
+        .ok()
+        .filter(|t| Some(t) != original.as_ref());
     let _ = std::fs::remove_file(&dest);
     Some((text, code, err))
 }

@@ -765,6 +765,22 @@ fn client_mutations() -> Vec<ClientCase> {
             vec![("KC015", "-1"), ("KC027", "1"), ("KC028", "\"FALSE\"")],
         ),
         (
+            // KC034: Keycloak's import (Jackson) refuses these and creates nothing (tests/keycloak.rs
+            // posts such clients to the real server).
+            "members of a type Keycloak's import refuses",
+            |c| {
+                c["enabled"] = json!("yes");
+                c["fullScopeAllowed"] = json!(0.5);
+                c["notBefore"] = json!("soon");
+            },
+            &[],
+            vec![
+                ("KC034", "\"yes\""),
+                ("KC034", "0.5"),
+                ("KC034", "\"soon\""),
+            ],
+        ),
+        (
             "flags Keycloak reads as their defaults",
             |c| {
                 c["enabled"] = json!(1);
@@ -925,6 +941,15 @@ fn realm_mutations() {
         ],
         "{hits:?}"
     );
+    // KC035: a realm member of a type the import refuses (and no KC029: "nope" is no boolean).
+    let mut r = realm();
+    r["enabled"] = json!("nope");
+    let hits = lint_text("realm.json", &text(&r), &opts);
+    let got: Vec<(&str, &str)> = hits
+        .iter()
+        .map(|h| (h.code.as_str(), h.text.as_str()))
+        .collect();
+    assert_eq!(got, [("KC035", "\"nope\"")], "{hits:?}");
     // 7: a second active RSA key (rotation pending).
     let mut r = realm();
     let mut second = r["components"]["org.keycloak.keys.KeyProvider"][0].clone();
@@ -1350,7 +1375,7 @@ fn every_pack_rule_is_exercised() {
         // tests/transport.rs (review 30); an_unset_client_signature_is_a_warning (review 31).
         "CORE005", "CORE006", "KC026",
         // realm_mutations (Keycloak refuses the import).
-        "KC033",
+        "KC033", "KC035",
     ] {
         covered.insert(c.into());
     }

@@ -156,19 +156,39 @@ fn numbers_and_host_keys_are_masked_and_redacted_too() {
     let masked = samlint::keycloak::mask_secrets(&text);
     assert_eq!(masked.len(), text.len());
     assert!(!masked.contains("123456789012"), "{masked}");
-    assert!(masked.contains("15550100123"), "only secrets are masked: {masked}");
+    assert!(
+        masked.contains("15550100123"),
+        "only secrets are masked: {masked}"
+    );
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("client.json");
     std::fs::write(&p, &text).unwrap();
     let p = p.to_string_lossy().into_owned();
     for args in [vec!["check", &p], vec!["fix", "--diff", &p]] {
         let o = run(&args);
-        assert!(!format!("{}{}", o.stdout, o.stderr).contains("123456789012"), "{args:?}");
+        assert!(
+            !format!("{}{}", o.stdout, o.stderr).contains("123456789012"),
+            "{args:?}"
+        );
     }
     let o = run(&["report", &p]);
-    for leaked in ["123456789012", "15550100123", "1700000000", "corp-zq7", "jira-node1"] {
-        assert!(!o.stdout.contains(leaked), "{leaked} in the report:\n{}", o.stdout);
+    for leaked in [
+        "123456789012",
+        "15550100123",
+        "1700000000",
+        "corp-zq7",
+        "jira-node1",
+    ] {
+        assert!(
+            !o.stdout.contains(leaked),
+            "{leaked} in the report:\n{}",
+            o.stdout
+        );
     }
     // A small setting stays readable.
-    assert!(o.stdout.contains("\"nodeReRegistrationTimeout\": -1"), "{}", o.stdout);
+    assert!(
+        o.stdout.contains("\"nodeReRegistrationTimeout\": -1"),
+        "{}",
+        o.stdout
+    );
 }

@@ -25,7 +25,7 @@ impl Function for KeycloakFlag {
         "keycloak-flag"
     }
     fn doc(&self) -> &'static str {
-        "Runs on a Boolean field of a Keycloak client or realm (`enabled`, `bearerOnly`, `consentRequired` …, not the string-valued `attributes`): reports it when it reads as `value` (true or false) the way Keycloak's JSON import reads it: a JSON boolean, the string \"true\" or \"false\" in any case, or an integer (0 false, any other true). Absent, null and empty values pass (Keycloak's default applies)."
+        "Runs on a Boolean field of a Keycloak client or realm (`enabled`, `bearerOnly`, `consentRequired` …, not the string-valued `attributes`): reports it when it reads as `value` (true or false) the way Keycloak's JSON import reads it: a JSON boolean, the string \"true\" or \"false\" (also \"True\", \"TRUE\", \"False\", \"FALSE\"; white space around is dropped), or an integer (0 false, any other true). Absent, null and empty values pass (Keycloak's default applies)."
     }
     fn compile(&self, o: Option<&marked_yaml::Node>) -> Result<Box<dyn Check>, OptionsError> {
         let opts: Opts = options(o, self.name())?;
@@ -74,6 +74,8 @@ mod tests {
             ("false", Some(false)),
             ("\"TRUE\"", Some(true)),
             ("\"False\"", Some(false)),
+            (" \" false \"", Some(false)),
+            ("\"tRUE\"", None),
             ("0", Some(false)),
             ("1", Some(true)),
             ("-1", Some(true)),

@@ -16,6 +16,7 @@ mod enumeration;
 mod equals;
 mod keycloak_boolean;
 mod keycloak_flag;
+mod keycloak_types;
 mod length;
 mod lookalike_attribute;
 mod pasted_certificate;
@@ -122,6 +123,7 @@ pub static FUNCTIONS: &[&dyn Function] = &[
     &truthy::Falsy,
     &keycloak_boolean::KeycloakBoolean,
     &keycloak_flag::KeycloakFlag,
+    &keycloak_types::KeycloakTypes,
     &length::Length,
     &lookalike_attribute::LookalikeAttribute,
     &pasted_certificate::PastedCertificate,
