@@ -1798,7 +1798,9 @@ fn fix_one(
     // Where the corrected export goes.
     // An unchanged export is written only where -o asks for it (review 60: a second run whose input
     // needed nothing left the first run's corrected export in place, and a CI step imported that).
-    let target: Option<std::path::PathBuf> = if a.diff || stdin || (!changed && a.output.is_none())
+    // stdin's corrected export goes to stdout, or to -o when given (review 61: -o was ignored, and a
+    // file left there by an earlier run stayed).
+    let target: Option<std::path::PathBuf> = if a.diff || a.output.is_none() && (stdin || !changed)
     {
         None
     } else if a.in_place {
@@ -1846,7 +1848,7 @@ fn fix_one(
                     .to_string(),
             );
         }
-    } else if stdin {
+    } else if stdin && target.is_none() {
         out.push_str(&fixed_text);
     } else if let Some(t) = &target {
         // Keep the file's encoding: a UTF-8 byte-order mark it had (the parsed text starts after

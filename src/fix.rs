@@ -340,11 +340,12 @@ fn nameformat_label(v: &str) -> &'static str {
 }
 
 /// Plan the fix of one finding of a client.
-fn plan_one(
+fn plan_one<'a>(
     plan: &mut Plan,
     text: &str,
-    client: &Node,
-    realm: Option<&Node>,
+    client: &'a Node,
+    realm: Option<&'a Node>,
+    scopes: &crate::keycloak::Scopes<'a>,
     f: &Finding,
 ) -> Outcome {
     let manual = |why: &str| Outcome::Manual(why.to_string());
@@ -436,7 +437,7 @@ fn plan_one(
                     // scope's in a realm export) already sends that claim, or another fix of this run
                     // renames one to it: this one would send it twice (reviews 54, 55); which to keep
                     // is the admin's choice.
-                    let (mappers, _) = crate::keycloak::mappers(client, realm);
+                    let (mappers, _) = crate::keycloak::mappers_in(client, realm, scopes);
                     let sent_by_another = mappers.iter().any(|o| {
                         !std::ptr::eq(o.node, m)
                             && o.node
@@ -502,11 +503,27 @@ pub fn fix_text<'a>(
         if root.get("clients").is_some() {
             return Some(&root);
         }
+        // The realm whose bytes hold the client's (one look per realm, not per client).
+        let c = client.span?;
         root.items().iter().find(|r| {
-            r.get("clients")
-                .is_some_and(|cs| cs.items().iter().any(|c| std::ptr::eq(c, client)))
+            r.get("clients").is_some()
+                && r.span.is_some_and(|s| s.start <= c.start && c.end <= s.end)
         })
     };
+    // Each realm's client scopes, indexed once (review 61: once per fix was O(fixes × scopes)).
+    let realms: Vec<&crate::tree::Node> = if root.get("clients").is_some() {
+        vec![&root]
+    } else {
+        root.items()
+            .iter()
+            .filter(|r| r.get("clients").is_some())
+            .collect()
+    };
+    let indexes: Vec<(&crate::tree::Node, crate::keycloak::Scopes)> = realms
+        .into_iter()
+        .map(|r| (r, crate::keycloak::Scopes::new(Some(r))))
+        .collect();
+    let none = crate::keycloak::Scopes::default();
     let mut plan = Plan::default();
     let mut report = Vec::new();
     for m in subjects {
@@ -516,7 +533,13 @@ pub fn fix_text<'a>(
             .flatten();
         for f in &m.findings {
             let outcome = match client {
-                Some(c) => plan_one(&mut plan, text, c, realm_of(c), f),
+                Some(c) => {
+                    let realm = realm_of(c);
+                    let scopes = realm
+                        .and_then(|r| indexes.iter().find(|(at, _)| std::ptr::eq(*at, r)))
+                        .map_or(&none, |(_, s)| s);
+                    plan_one(&mut plan, text, c, realm, scopes, f)
+                }
                 None => Outcome::Manual(f.help.clone()),
             };
             report.push(Fixed {

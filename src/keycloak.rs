@@ -412,8 +412,8 @@ pub fn is_true(n: &Node) -> bool {
 pub fn representation_flag(n: &Node) -> Option<bool> {
     match &n.value {
         Value::Bool(b) => Some(*b),
-        Value::Str(s) if matches!(s.trim(), "true" | "True" | "TRUE") => Some(true),
-        Value::Str(s) if matches!(s.trim(), "false" | "False" | "FALSE") => Some(false),
+        Value::Str(s) if matches!(java_trim(s), "true" | "True" | "TRUE") => Some(true),
+        Value::Str(s) if matches!(java_trim(s), "false" | "False" | "FALSE") => Some(false),
         Value::Num(t) => {
             let digits = t.strip_prefix('-').unwrap_or(t);
             (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
@@ -421,6 +421,12 @@ pub fn representation_flag(n: &Node) -> Option<bool> {
         }
         _ => None,
     }
+}
+
+/// Java's `String.trim()`: every character up to U+0020 off both ends (control characters too; a
+/// no-break space stays).
+pub fn java_trim(s: &str) -> &str {
+    s.trim_matches(|c: char| c <= ' ')
 }
 
 /// The SAML NameID format URN Keycloak emits for a `saml_name_id_format` value (SamlClient /
@@ -484,6 +490,44 @@ pub struct Mapper<'a> {
 /// The SAML mappers that apply to a client: its own, and (in a realm export) those of its default client
 /// scopes. Returns the scope names that could not be resolved (single-client exports).
 pub fn mappers<'a>(client: &'a Node, realm: Option<&'a Node>) -> (Vec<Mapper<'a>>, Vec<String>) {
+    mappers_in(client, realm, &Scopes::new(realm))
+}
+
+/// A realm's client scopes, indexed once per realm (review 60: a scope lookup per listed name per
+/// client was quadratic, 79 s on a realm of 3,000 scopes in a debug build; review 61: an index built
+/// per client was O(clients × scopes) again, 33 s on 5,000 of each).
+#[derive(Default)]
+pub struct Scopes<'a> {
+    /// The first scope of each name.
+    by_name: std::collections::HashMap<&'a str, &'a Node>,
+    /// (name, protocol) of every scope.
+    named: std::collections::HashSet<(&'a str, Option<&'a str>)>,
+}
+
+impl<'a> Scopes<'a> {
+    pub fn new(realm: Option<&'a Node>) -> Self {
+        let mut s = Scopes::default();
+        for scope in realm
+            .and_then(|r| r.get("clientScopes"))
+            .map(Node::items)
+            .unwrap_or_default()
+        {
+            if let Some(n) = scope.get("name").and_then(Node::as_str) {
+                s.by_name.entry(n).or_insert(scope);
+                s.named
+                    .insert((n, scope.get("protocol").and_then(Node::as_str)));
+            }
+        }
+        s
+    }
+}
+
+/// [`mappers`] with the realm's scopes indexed already.
+pub fn mappers_in<'a>(
+    client: &'a Node,
+    realm: Option<&'a Node>,
+    scopes: &Scopes<'a>,
+) -> (Vec<Mapper<'a>>, Vec<String>) {
     let saml = |m: &&Node| m.get("protocol").and_then(Node::as_str) == Some("saml");
     let mut out: Vec<Mapper> = client
         .get("protocolMappers")
@@ -504,20 +548,8 @@ pub fn mappers<'a>(client: &'a Node, realm: Option<&'a Node>) -> (Vec<Mapper<'a>
         .get("protocol")
         .and_then(Node::as_str)
         .unwrap_or("openid-connect");
-    // The realm's scopes by name, the first of each (review 60: a lookup per listed name was
-    // quadratic, 79 s on a realm of 3,000 scopes in a debug build).
-    let mut by_name: std::collections::HashMap<&str, &Node> = std::collections::HashMap::new();
-    for s in realm
-        .and_then(|r| r.get("clientScopes"))
-        .map(Node::items)
-        .unwrap_or_default()
-    {
-        if let Some(n) = s.get("name").and_then(Node::as_str) {
-            by_name.entry(n).or_insert(s);
-        }
-    }
-    for name in default_client_scopes(client, realm) {
-        let found = by_name.get(name).copied();
+    for name in default_client_scopes_in(client, realm, scopes) {
+        let found = scopes.by_name.get(name).copied();
         match found {
             Some(scope) if scope.get("protocol").and_then(Node::as_str) != Some(protocol) => {}
             Some(scope) => {
@@ -540,6 +572,15 @@ pub fn mappers<'a>(client: &'a Node, realm: Option<&'a Node>) -> (Vec<Mapper<'a>
 /// a client that lists its own: RepresentationToModel.createClient,
 /// AbstractLoginProtocolFactory.addDefaultClientScopes; review 33).
 pub fn default_client_scopes<'a>(client: &'a Node, realm: Option<&'a Node>) -> Vec<&'a str> {
+    default_client_scopes_in(client, realm, &Scopes::new(realm))
+}
+
+/// [`default_client_scopes`] with the realm's scopes indexed already.
+pub fn default_client_scopes_in<'a>(
+    client: &'a Node,
+    realm: Option<&'a Node>,
+    scopes: &Scopes<'a>,
+) -> Vec<&'a str> {
     let listed = |k: &str| client.get(k).filter(|n| !matches!(n.value, Value::Null));
     if let Some(l) = listed("defaultClientScopes") {
         return l.items().iter().filter_map(Node::as_str).collect();
@@ -548,22 +589,13 @@ pub fn default_client_scopes<'a>(client: &'a Node, realm: Option<&'a Node>) -> V
         return Vec::new();
     };
     let protocol = client.get("protocol").and_then(Node::as_str);
-    // Hashed once: a lookup per listed name was quadratic (review 60).
-    let of_protocol: std::collections::HashSet<&str> = realm
-        .get("clientScopes")
-        .map(Node::items)
-        .unwrap_or_default()
-        .iter()
-        .filter(|s| s.get("protocol").and_then(Node::as_str) == protocol)
-        .filter_map(|s| s.get("name").and_then(Node::as_str))
-        .collect();
     realm
         .get("defaultDefaultClientScopes")
         .map(|l| {
             l.items()
                 .iter()
                 .filter_map(Node::as_str)
-                .filter(|n| of_protocol.contains(n))
+                .filter(|n| scopes.named.contains(&(*n, protocol)))
                 .collect()
         })
         .unwrap_or_default()

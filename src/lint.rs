@@ -669,7 +669,9 @@ fn expand(args: &[String], opts: &Options) -> (Vec<Item>, Vec<(String, std::ops:
     } else {
         globs(&opts.include, false)
     };
-    let exclude = globs(&opts.exclude, false);
+    // With the default patterns, whose extensions match in any case, an --exclude does too (review
+    // 61: `--exclude '*.json'` left `Realm-Export.JSON` in).
+    let exclude = globs(&opts.exclude, opts.include.is_empty());
     let mut out = Vec::new();
     let mut dirs = Vec::new();
     for a in args {
@@ -1108,11 +1110,13 @@ fn keycloak_input(
     }
     for (realm, clients) in &groups {
         let realm = *realm;
+        // The realm's client scopes, indexed once for all its clients (review 61).
+        let scopes = keycloak::Scopes::new(realm);
         for c in clients {
             if !c.is_saml() || opts.client.as_ref().is_some_and(|id| *id != c.client_id) {
                 continue;
             }
-            let profile = crate::profile::from_client(c.node, realm);
+            let profile = crate::profile::from_client_in(c.node, realm, &scopes);
             // In a list of realms, two realms may each have a client of that clientId: the realm
             // names it too (its findings, and their baseline fingerprints, are not the other's;
             // review 35).

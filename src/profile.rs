@@ -44,13 +44,20 @@ fn val(v: &Option<crate::model::Val>) -> Option<Node> {
 fn mark_atlassian(p: &mut Node) {
     let on = |n: Option<&Node>| n.and_then(Node::as_str).is_some_and(on_atlassian);
     let Some(sp) = p.get("sp") else { return };
+    // A redirect URI marks it only on Atlassian's SAML host: a client of another SP may well list
+    // its users' Atlassian site (review 61: `https://acme.atlassian.net/*` there made a client of
+    // sp.example.com an Atlassian one, with three false errors).
     let hit = [sp.get("entity_id"), sp.get("acs_url")]
         .into_iter()
         .find(|n| on(*n))
         .flatten()
         .or_else(|| {
-            sp.get("redirect_uris")
-                .and_then(|l| l.items().iter().find(|n| on(Some(n))))
+            sp.get("redirect_uris").and_then(|l| {
+                l.items().iter().find(|n| {
+                    n.as_str()
+                        .is_some_and(|s| host_of(s).eq_ignore_ascii_case("auth.atlassian.com"))
+                })
+            })
         });
     let flag = Node::bool(hit.is_some(), hit.and_then(|n| n.span));
     let mut sp = sp.clone();
@@ -63,6 +70,19 @@ fn mark_atlassian(p: &mut Node) {
 /// or an Atlassian Cloud site (`https://acme.atlassian.net`: the site's URL entered where Atlassian's
 /// SP entity URL and ACS belong, review 60; the pack then says so)? Host names are case-insensitive.
 fn on_atlassian(s: &str) -> bool {
+    let host = host_of(s);
+    host.eq_ignore_ascii_case("auth.atlassian.com")
+        || host
+            .len()
+            .checked_sub(".atlassian.net".len())
+            .filter(|&i| i > 0)
+            .and_then(|i| host.get(i..))
+            .is_some_and(|t| t.eq_ignore_ascii_case(".atlassian.net"))
+}
+
+/// The host of a URL however its scheme is written or if it is left out, without user info, port or
+/// a final dot.
+fn host_of(s: &str) -> &str {
     let s = s.trim();
     let rest = ["https://", "http://"]
         .iter()
@@ -71,14 +91,7 @@ fn on_atlassian(s: &str) -> bool {
         .unwrap_or(s);
     let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
     let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-    let host = host.split(':').next().unwrap_or(host).trim_end_matches('.');
-    host.eq_ignore_ascii_case("auth.atlassian.com")
-        || host
-            .len()
-            .checked_sub(".atlassian.net".len())
-            .filter(|&i| i > 0)
-            .and_then(|i| host.get(i..))
-            .is_some_and(|t| t.eq_ignore_ascii_case(".atlassian.net"))
+    host.split(':').next().unwrap_or(host).trim_end_matches('.')
 }
 
 /// Project a SAML message (Response or AuthnRequest); its source says whether it came over the Redirect
@@ -404,6 +417,15 @@ fn flag(client: &Node, key: &str) -> Node {
 
 /// Project a Keycloak client (what it would emit). `realm` is the realm export it sits in, if any.
 pub fn from_client(client: &Node, realm: Option<&Node>) -> Node {
+    from_client_in(client, realm, &keycloak::Scopes::new(realm))
+}
+
+/// [`from_client`] with the realm's client scopes indexed once for all its clients.
+pub fn from_client_in<'a>(
+    client: &'a Node,
+    realm: Option<&'a Node>,
+    scopes: &keycloak::Scopes<'a>,
+) -> Node {
     let mut p = Node::map(client.span).with("source", Node::str("keycloak-client", None));
     let post = keycloak::attr(client, "saml_assertion_consumer_url_post")
         .filter(|n| n.as_str().is_some_and(|s| !s.is_empty()));
@@ -457,7 +479,7 @@ pub fn from_client(client: &Node, realm: Option<&Node>) -> Node {
         format.note = Some(n.clone());
         kind_node.note = Some(n.clone());
     }
-    let (mappers, unresolved) = keycloak::mappers(client, realm);
+    let (mappers, unresolved) = keycloak::mappers_in(client, realm, scopes);
     // A NameID mapper for this format decides the value (SamlProtocol.getSAMLNameId asks the client's
     // `saml-user-attribute-nameid-mapper`s first; UserAttributeNameIdMapper answers when its
     // `mapper.nameid.format` is the format in effect). Review 31: a mapper sending the username under
@@ -509,7 +531,7 @@ pub fn from_client(client: &Node, realm: Option<&Node>) -> Node {
                 Node::unknown("a client export does not say which user logs in"),
             ),
     );
-    let no_roles = no_roles_in_scope(client, realm, &mappers);
+    let no_roles = no_roles_in_scope(client, realm, &mappers, scopes);
     let attrs: Vec<Node> = mappers
         .iter()
         .filter(|m| {
@@ -624,7 +646,12 @@ pub fn from_client(client: &Node, realm: Option<&Node>) -> Node {
 /// are none (a real Keycloak 26.7 response, tests/keycloak.rs). Only a realm export shows the scope: the
 /// client's own roles and the scope mappings of the client and of its default client scopes. A single
 /// client export does not, so there the attribute is kept.
-fn no_roles_in_scope(client: &Node, realm: Option<&Node>, mappers: &[Mapper]) -> bool {
+fn no_roles_in_scope<'a>(
+    client: &'a Node,
+    realm: Option<&'a Node>,
+    mappers: &[Mapper],
+    index: &keycloak::Scopes<'a>,
+) -> bool {
     let Some(realm) = realm else { return false };
     if client
         .get("fullScopeAllowed")
@@ -642,7 +669,7 @@ fn no_roles_in_scope(client: &Node, realm: Option<&Node>, mappers: &[Mapper]) ->
         return false;
     };
     let scopes: std::collections::HashSet<&str> =
-        crate::keycloak::default_client_scopes(client, Some(realm))
+        crate::keycloak::default_client_scopes_in(client, Some(realm), index)
             .into_iter()
             .collect();
     let in_scope = |e: &Node| {

@@ -1129,3 +1129,35 @@ fn fix_in_a_list_of_realms_sees_the_clients_scopes() {
         );
     }
 }
+
+/// Review 61: `fix - -o OUT` printed the corrected export on stdout and left OUT as an earlier run
+/// wrote it; -o is where it goes, from stdin too (and nothing but the report on stdout).
+#[test]
+fn fix_from_stdin_writes_to_the_output_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.json");
+    std::fs::write(&out, "stale").unwrap();
+    let broken = std::fs::read_to_string(fixture("keycloak/atlassian-cloud-broken.json")).unwrap();
+    let o = samlint()
+        .current_dir(dir.path())
+        .args(["fix", "-", "-o", "out.json"])
+        .write_stdin(broken)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        o.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        written.contains("\"clientId\"") && written.contains("RSA_SHA256"),
+        "{written}"
+    );
+}

@@ -456,4 +456,7 @@ fn default_patterns_ignore_the_extensions_case() {
     assert_eq!(v["inputs"][0]["status"], "linted", "{v}");
     let (code, v) = check_json(&[&d, "--include", "*.json"]);
     assert_eq!(code, 2, "{v}");
+    // Review 61: with the default patterns, --exclude ignores case as they do.
+    let (code, v) = check_json(&[&d, "--exclude", "*.json"]);
+    assert_eq!(code, 2, "nothing left to lint: {v}");
 }

@@ -749,6 +749,27 @@ fn client_mutations() -> Vec<ClientCase> {
             ],
         ),
         (
+            // Review 61: a client of another SP that lists its users' Atlassian site among its
+            // redirect URIs is no Atlassian client (three false errors).
+            "another SP with the Atlassian site among its redirect URIs",
+            |c| {
+                let sp = "https://sp.example.com/saml";
+                c["clientId"] = json!(sp);
+                c["redirectUris"] = json!([
+                    "https://sp.example.com/acs",
+                    "https://acme-example.atlassian.net/wiki"
+                ]);
+                set_attr(
+                    c,
+                    "saml_assertion_consumer_url_post",
+                    json!("https://sp.example.com/acs"),
+                );
+                set_attr(c, "saml_name_id_format", json!("username"));
+            },
+            &[],
+            vec![],
+        ),
+        (
             "disabled as the number 0",
             |c| c["enabled"] = json!(0),
             &[],

@@ -584,6 +584,27 @@ fn a_library_rejection_nothing_else_explains_is_a_warning() {
         message.contains("X509Certificate starts with markup"),
         "{message}"
     );
+    // Review 61: an unrelated warning (ATL007, no surname) does not silence it.
+    let no_surname = {
+        let x = ok_xml();
+        let start = x
+            .find("<saml:Attribute Name=\"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname\"")
+            .expect("the fixture sends a surname");
+        let end = start + x[start..].find("</saml:Attribute>").unwrap() + "</saml:Attribute>".len();
+        format!("{}{}", &x[..start], &x[end..])
+    };
+    let (_, c, v) = codes(
+        &sign_assertion(&no_surname).replacen(
+            "<ds:X509Certificate>",
+            "<ds:X509Certificate><!-- the realm key -->",
+            1,
+        ),
+        &cert,
+    );
+    assert!(
+        c.contains(&"ATL007".to_string()) && c.contains(&"PRO020".to_string()),
+        "{v:#}"
+    );
     // Another key's certificate: ATL021 says "Invalid thumbprint", and PRO020 stays silent.
     let (_, c, v) = codes(&signed, &fixture("keys/idp-cert-other.pem"));
     assert!(

@@ -303,9 +303,15 @@ fn a_query_copied_from_html_source_is_refused() {
     let request = r#"<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r1" Version="2.0" IssueInstant="2026-11-20T10:00:00Z"/>"#;
     let idp = "https://kc.example.com/realms/acme/protocol/saml";
     let value = form(&b64(&deflated(request)), false);
+    // Review 61: the numeric references put a `#` in the query (which cut it there, SigAlg and
+    // Signature read as a fragment), and an `&amp;amp;` is escaped twice.
     for url in [
         format!("{idp}?SAMLRequest={value}&amp;RelayState=x&amp;SigAlg=a&amp;Signature=b"),
         format!("SAMLRequest={value}&AMP;Signature=b"),
+        format!("{idp}?SAMLRequest={value}&#38;SigAlg=a&#38;Signature=b"),
+        format!("{idp}?SAMLRequest={value}&#x26;SigAlg=a&#X0026;Signature=b"),
+        format!("{idp}?SAMLRequest={value}&amp;amp;SigAlg=a&amp;amp;Signature=b"),
+        format!("{idp}?SAMLRequest={value}&amp%3BSigAlg=a&amp%3BSignature=b"),
     ] {
         let (code, v) = check_json(&[&url]);
         assert_eq!(code, 2, "{v:#}");

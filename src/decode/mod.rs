@@ -1132,7 +1132,9 @@ fn from_text(
     if query::has_saml_param(trimmed) {
         let is_url = trimmed.starts_with("http://") || trimmed.starts_with("https://");
         let raw = query::query_part(trimmed);
-        if let Some(param) = query::html_escaped(&query::parse_pairs(raw)) {
+        if let Some(param) = query::html_escaped(trimmed)
+            .or_else(|| query::html_escaped_names(&query::parse_pairs(raw)))
+        {
             return LoadedInput::failed(
                 index,
                 name,

@@ -32,16 +32,57 @@ pub const BINDING_PARAMS: [&str; 5] = [
 
 /// A binding parameter written behind an HTML-escaped separator (`…&amp;SigAlg=…`, a URL copied from
 /// a page's source): the parameter's name (review 59: the signed request was read as unsigned and
-/// passed).
-pub fn html_escaped(params: &[Param]) -> Option<&'static str> {
-    params.iter().find_map(|p| {
-        let rest = p
-            .name
-            .get(..4)?
-            .eq_ignore_ascii_case("amp;")
-            .then(|| &p.name[4..])?;
-        BINDING_PARAMS.iter().copied().find(|b| *b == rest)
+/// passed). `text` is the whole pasted URL or query, fragment included: `&#38;` and `&#x26;` put a
+/// `#` in it, which cut the query there and dropped SigAlg and Signature as a fragment, and
+/// `&amp;amp;` is escaped twice (review 61). Any run of `amp;`, `#38;` and `#x26;` (leading zeros,
+/// either case) after an `&`, then a binding parameter's name and `=`.
+pub fn html_escaped(text: &str) -> Option<&'static str> {
+    let b = text.as_bytes();
+    memchr::memchr_iter(b'&', b).find_map(|at| {
+        let mut rest = &text[at + 1..];
+        let mut entities = 0;
+        while let Some(after) = html_amp(rest) {
+            rest = after;
+            entities += 1;
+        }
+        if entities == 0 {
+            return None;
+        }
+        BINDING_PARAMS
+            .iter()
+            .copied()
+            .find(|p| rest.strip_prefix(p).is_some_and(|r| r.starts_with('=')))
     })
+}
+
+/// [`html_escaped`] on decoded names (`&amp%3BSigAlg=`: the name decodes to `amp;SigAlg`).
+pub fn html_escaped_names(params: &[Param]) -> Option<&'static str> {
+    params.iter().find_map(|p| {
+        let mut rest = p.name.as_str();
+        let mut entities = 0;
+        while let Some(after) = html_amp(rest) {
+            rest = after;
+            entities += 1;
+        }
+        (entities > 0)
+            .then(|| BINDING_PARAMS.iter().copied().find(|b| *b == rest))
+            .flatten()
+    })
+}
+
+/// `rest` after one HTML reference to `&` at its start (`amp;`, `#38;`, `#x26;`), or `None`.
+fn html_amp(rest: &str) -> Option<&str> {
+    let semi = rest.bytes().take(12).position(|c| c == b';')?;
+    let name = &rest[..semi];
+    let amp = name.eq_ignore_ascii_case("amp")
+        || name
+            .strip_prefix('#')
+            .and_then(|n| match n.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => n.parse::<u32>().ok(),
+            })
+            == Some(38);
+    amp.then(|| &rest[semi + 1..])
 }
 
 /// Why a set of binding parameters is ambiguous (design.md "One signature, one message"): SPs disagree on

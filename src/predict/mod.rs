@@ -631,9 +631,11 @@ fn cloud(i: &Input, out: &mut Predicted) {
     }
 }
 
-/// PRO020: the library's rejection, when no error or warning of the message (`findings`, SIG024 and
-/// PRO019 included) says why (review 59: a KeyInfo certificate that starts with a comment, `ID` and
-/// `Id` on one assertion, inclusive c14n 1.1 were predicted rejected and exited 0 with no warning).
+/// PRO020: the library's rejection, when no error of the message (`findings`, PRO019 included) says
+/// why (review 59: a KeyInfo certificate that starts with a comment, `ID` and `Id` on one assertion,
+/// inclusive c14n 1.1 were predicted rejected and exited 0 with no warning). Warnings do not silence
+/// it (review 61: an unrelated ATL007 did, and with ATL007 in a baseline the rejection exited 0 with
+/// no finding at all); one that names the cause (SIG024, CORE004) may stand beside it.
 pub fn unexplained_rejection(
     doc: &Document,
     p: &Predicted,
@@ -646,7 +648,7 @@ pub fn unexplained_rejection(
         .find(|x| x.stage == Stage::SamlLibrary && x.answer == Answer::Rejected)?;
     if findings
         .iter()
-        .any(|f| f.severity >= crate::finding::Severity::Warning)
+        .any(|f| f.severity >= crate::finding::Severity::Error)
     {
         return None;
     }
@@ -674,7 +676,7 @@ pub fn unexplained_rejection(
     };
     let root = doc.element(doc.root)?;
     let mut message = crate::msg!(
-        "Atlassian Cloud's SAML library rejects this response, and no other finding says why: "
+        "Atlassian Cloud's SAML library rejects this response, and no error says why: "
     );
     message.push(why);
     Some(

@@ -86,6 +86,19 @@ pub fn texts(input: &str) -> Vec<String> {
 /// "scimitar"). At most [`MOST_MATCHES`] of them: enough to tell a match inside a longer one, and the
 /// comparison of matches stays bounded on a megabyte of repeated text (review 55).
 fn word_matches(hay: &str, needle: &str) -> Vec<(usize, usize)> {
+    // `first … then`: both, in that order, with anything between (Keycloak's "Client <client ID>
+    // already exists"; review 61: "already exists" alone explained a role's or a group's).
+    if let Some((first, then)) = needle.split_once('…') {
+        let (first, then) = (first.trim(), then.trim());
+        return word_matches(hay, first)
+            .into_iter()
+            .filter_map(|(a, b)| {
+                word_matches(&hay[b..], then)
+                    .first()
+                    .map(|&(_, e)| (a, b + e))
+            })
+            .collect();
+    }
     let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
     hay.match_indices(needle)
         .filter(|(i, _)| {
@@ -478,6 +491,21 @@ mod tests {
             Some("invalid-thumbprint")
         );
         assert!(!ids("group memberships").is_empty());
+        // `first … then` (review 61): Keycloak's "Client <client ID> already exists", not a role's.
+        assert_eq!(
+            ids("Client https://auth.atlassian.com/saml/x already exists"),
+            ["keycloak-import-duplicate"]
+        );
+        for other in [
+            "Role with name admin already exists",
+            "Top level group named 'staff' already exists.",
+            "already exists, client",
+        ] {
+            assert!(
+                !ids(other).contains(&"keycloak-import-duplicate".to_string()),
+                "{other}"
+            );
+        }
     }
 
     #[test]

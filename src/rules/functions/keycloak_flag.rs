@@ -76,6 +76,8 @@ mod tests {
             ("\"False\"", Some(false)),
             (" \" false \"", Some(false)),
             ("\"tRUE\"", None),
+            ("\"false\\t\"", Some(false)),
+            ("\"false\\u00a0\"", None),
             ("0", Some(false)),
             ("1", Some(true)),
             ("-1", Some(true)),

@@ -161,7 +161,7 @@ fn shape(n: &Node) -> &'static str {
 /// each; empty or `null` is null).
 fn boolean_text(s: &str) -> bool {
     matches!(
-        s.trim(),
+        crate::keycloak::java_trim(s),
         "true" | "True" | "TRUE" | "false" | "False" | "FALSE" | "" | "null"
     )
 }
@@ -186,7 +186,7 @@ fn refused(t: T, n: &Node) -> Option<&'static str> {
         (T::Bool, _) => Some("true or false"),
         (T::Int, Value::Num(_)) => None,
         (T::Int, Value::Str(s)) => {
-            let s = s.trim();
+            let s = crate::keycloak::java_trim(s);
             (!s.is_empty() && s.parse::<f64>().is_err()).then_some("a number")
         }
         (T::Int, _) => Some("a number"),
