@@ -1151,13 +1151,15 @@ pub fn finish(format: Format, redact: bool, style: human::Style) -> Option<lint:
             });
             m.slim(false);
             // After rendering, a human report reads only the findings' severities (summary line,
-            // exit code): their texts, the signature report and the packs go.
+            // exit code) and their fingerprints (--baseline, --write-baseline): their texts, the
+            // signature report and the packs go; the path stays (review 61: without it a baseline
+            // written in the default format matched no other format's, and one finding of a code
+            // in a message stood for all of them).
             m.signature = None;
             m.packs = Vec::new();
             for f in &mut m.findings {
                 f.message = crate::finding::Msg::default();
                 f.help = String::new();
-                f.path = None;
                 f.label = None;
             }
         }),

@@ -1161,3 +1161,55 @@ fn fix_from_stdin_writes_to_the_output_given() {
         "{written}"
     );
 }
+
+/// Review 61: the default (human) format dropped each finding's path before the baseline was written
+/// or read, so its fingerprints matched no other format's and one finding of a code in a message
+/// stood for every other of that code there.
+#[test]
+fn a_baseline_is_the_same_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let signed = std::fs::read_to_string(fixture("saml/keycloak-atlassian-ok.xml")).unwrap();
+    // Without givenname: ATL007 (a warning) at the attribute list.
+    let start = signed
+        .find("<saml:Attribute Name=\"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname\"")
+        .expect("the fixture sends givenname");
+    let end =
+        start + signed[start..].find("</saml:Attribute>").unwrap() + "</saml:Attribute>".len();
+    let response = format!("{}{}", &signed[..start], &signed[end..]);
+    std::fs::write(d.join("r.xml"), &response).unwrap();
+    for (format, other) in [("full", "json"), ("json", "full"), ("concise", "sarif")] {
+        let o = run_in(
+            d,
+            &[
+                "check",
+                "r.xml",
+                "--isolated",
+                "--format",
+                format,
+                "--write-baseline",
+                "b.json",
+            ],
+        );
+        assert!(o.code == 0 || o.code == 1, "{}", o.stderr);
+        let o = run_in(
+            d,
+            &[
+                "check",
+                "r.xml",
+                "--isolated",
+                "--format",
+                other,
+                "--baseline",
+                "b.json",
+                "--fail-on",
+                "warning",
+            ],
+        );
+        assert_eq!(
+            o.code, 0,
+            "written as {format}, read as {other}: {}{}",
+            o.stdout, o.stderr
+        );
+    }
+}
