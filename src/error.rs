@@ -295,7 +295,7 @@ impl ErrorKind {
             }
             ErrorKind::HtmlEscaped { .. } => {
                 "paste the URL as the browser sent it (the address bar, or the request in the devtools' \
-                 Network tab), or replace each `&amp;` with `&`"
+                 Network tab), or replace each `&amp;` (or `&#38;`) with `&`"
                     .into()
             }
             ErrorKind::Unrecognised { .. } => {
@@ -346,7 +346,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Unrecognised { detail } => write!(f, "not a SAML message: {detail}"),
             ErrorKind::HtmlEscaped { name } => write!(
                 f,
-                "the query's parameters are separated by `&amp;`, as a page's HTML source writes them: an SP reads a parameter named `amp;{name}` there, not {name}, so samlint cannot tell what the browser sent"
+                "the query's parameters are separated by HTML references to `&` (`&amp;`, `&#38;`), as a page's HTML source writes them: an SP reads no {name} there, so samlint cannot tell what the browser sent"
             ),
             ErrorKind::Base64 { detail } => write!(f, "invalid base64: {detail}"),
             ErrorKind::Inflate { detail } => write!(f, "invalid DEFLATE data: {detail}"),
