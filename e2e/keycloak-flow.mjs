@@ -236,6 +236,7 @@ const CONTROL = {
   'client-attribute-object.json': (r) => ({ ...r, attributes: { ...r.attributes, 'saml.signature.algorithm': 'RSA_SHA256' } }),
   'client-redirect-string.json': (r) => ({ ...r, redirectUris: [r.redirectUris] }),
   'realm-clients-object.json': (r) => ({ ...r, clients: [r.clients] }),
+  'realm-oidc-client-type.json': (r) => ({ ...r, clients: r.clients.map((c) => ({ ...c, enabled: true })) }),
 };
 async function post(kind, rep, entry, prefix) {
   try {

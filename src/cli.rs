@@ -1802,18 +1802,23 @@ fn fix_one(
     // needed nothing left the first run's corrected export in place, and a CI step imported that).
     // stdin's corrected export goes to stdout, or to -o when given (review 61: -o was ignored, and a
     // file left there by an earlier run stayed).
-    let target: Option<std::path::PathBuf> = if a.diff || a.output.is_none() && (stdin || !changed)
-    {
-        None
-    } else if a.in_place {
-        Some(std::path::PathBuf::from(name))
-    } else if let Some(o) = &a.output {
-        Some(o.clone())
-    } else {
-        let p = std::path::Path::new(name);
-        let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned());
-        Some(p.with_file_name(format!("{}.fixed.json", stem.unwrap_or_default())))
-    };
+    // `-o -` is stdout (review 62: it wrote a file named `-`).
+    let to_stdout = a
+        .output
+        .as_deref()
+        .is_some_and(|o| o == std::path::Path::new("-"));
+    let target: Option<std::path::PathBuf> =
+        if a.diff || to_stdout || a.output.is_none() && (stdin || !changed) {
+            None
+        } else if a.in_place {
+            Some(std::path::PathBuf::from(name))
+        } else if let Some(o) = &a.output {
+            Some(o.clone())
+        } else {
+            let p = std::path::Path::new(name);
+            let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned());
+            Some(p.with_file_name(format!("{}.fixed.json", stem.unwrap_or_default())))
+        };
     if a.diff {
         if changed {
             // Secrets masked on both sides (byte for byte: the lines still pair up), so that the
@@ -1850,12 +1855,17 @@ fn fix_one(
                     .to_string(),
             );
         }
-    } else if stdin && target.is_none() {
+    } else if (stdin || to_stdout) && target.is_none() {
         out.push_str(&fixed_text);
     } else if let Some(t) = &target {
         // Keep the file's encoding: a UTF-8 byte-order mark it had (the parsed text starts after
         // it), or UTF-16 with its mark (read transcoded, decode/mod.rs `from_utf16`).
-        let head = crate::decode::read_head(std::path::Path::new(name), 3).unwrap_or_default();
+        // (Not for stdin: a file named `stdin` beside it is not its encoding; review 62.)
+        let head = if stdin {
+            Vec::new()
+        } else {
+            crate::decode::read_head(std::path::Path::new(name), 3).unwrap_or_default()
+        };
         let utf16 = |f: fn(u16) -> [u8; 2]| -> Vec<u8> {
             std::iter::once(0xFEFF)
                 .chain(fixed_text.encode_utf16())

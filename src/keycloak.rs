@@ -495,14 +495,32 @@ pub fn mappers<'a>(client: &'a Node, realm: Option<&'a Node>) -> (Vec<Mapper<'a>
 
 /// A realm's client scopes, indexed once per realm (review 60: a scope lookup per listed name per
 /// client was quadratic, 79 s on a realm of 3,000 scopes in a debug build; review 61: an index built
-/// per client was O(clients × scopes) again, 33 s on 5,000 of each).
+/// per client was O(clients × scopes) again, 33 s on 5,000 of each). What a client that lists no
+/// scopes inherits from the realm is resolved once per protocol (review 62: 5,000 clients each
+/// walking 5,000 realm default scopes took 51 s in a debug build).
 #[derive(Default)]
 pub struct Scopes<'a> {
     /// The first scope of each name.
     by_name: std::collections::HashMap<&'a str, &'a Node>,
     /// (name, protocol) of every scope.
     named: std::collections::HashSet<(&'a str, Option<&'a str>)>,
+    /// The realm's default scopes a client of this `protocol` (as written) inherits, and the SAML
+    /// mappers they bring with the names that do not resolve.
+    inherited:
+        std::cell::RefCell<std::collections::HashMap<Option<&'a str>, std::rc::Rc<Inherited<'a>>>>,
 }
+
+/// What a client that lists no client scopes gets from its realm (see [`Scopes`]).
+#[derive(Default)]
+pub struct Inherited<'a> {
+    pub names: Vec<&'a str>,
+    pub set: std::collections::HashSet<&'a str>,
+    /// (mapper, the scope it comes from) and the scope names that resolve to no scope.
+    mappers: Option<Resolved<'a>>,
+}
+
+/// The SAML mappers some scopes bring, each with its scope's name, and the names of no scope.
+type Resolved<'a> = (Vec<(&'a Node, &'a str)>, Vec<String>);
 
 impl<'a> Scopes<'a> {
     pub fn new(realm: Option<&'a Node>) -> Self {
@@ -520,6 +538,58 @@ impl<'a> Scopes<'a> {
         }
         s
     }
+
+    /// The SAML mappers of the scopes `names` for a client of `protocol` (the scopes of another
+    /// protocol send nothing), and the names that resolve to no scope.
+    fn resolve(&self, names: &[&'a str], protocol: &str) -> Resolved<'a> {
+        let (mut out, mut unresolved) = (Vec::new(), Vec::new());
+        for name in names {
+            match self.by_name.get(name).copied() {
+                Some(scope) if scope.get("protocol").and_then(Node::as_str) != Some(protocol) => {}
+                Some(scope) => {
+                    if let Some(l) = scope.get("protocolMappers") {
+                        out.extend(
+                            l.items()
+                                .iter()
+                                .filter(|m| is_saml_mapper(m))
+                                .map(|m| (m, *name)),
+                        );
+                    }
+                }
+                None => unresolved.push(name.to_string()),
+            }
+        }
+        (out, unresolved)
+    }
+
+    /// What a client of this `protocol` (as written) inherits from `realm`, resolved once.
+    fn inherited(&self, realm: &'a Node, protocol: Option<&'a str>) -> std::rc::Rc<Inherited<'a>> {
+        if let Some(i) = self.inherited.borrow().get(&protocol) {
+            return i.clone();
+        }
+        let names: Vec<&'a str> = realm
+            .get("defaultDefaultClientScopes")
+            .map(|l| {
+                l.items()
+                    .iter()
+                    .filter_map(Node::as_str)
+                    .filter(|n| self.named.contains(&(*n, protocol)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mappers = self.resolve(&names, protocol.unwrap_or("openid-connect"));
+        let i = std::rc::Rc::new(Inherited {
+            set: names.iter().copied().collect(),
+            names,
+            mappers: Some(mappers),
+        });
+        self.inherited.borrow_mut().insert(protocol, i.clone());
+        i
+    }
+}
+
+fn is_saml_mapper(m: &Node) -> bool {
+    m.get("protocol").and_then(Node::as_str) == Some("saml")
 }
 
 /// [`mappers`] with the realm's scopes indexed already.
@@ -528,10 +598,14 @@ pub fn mappers_in<'a>(
     realm: Option<&'a Node>,
     scopes: &Scopes<'a>,
 ) -> (Vec<Mapper<'a>>, Vec<String>) {
-    let saml = |m: &&Node| m.get("protocol").and_then(Node::as_str) == Some("saml");
     let mut out: Vec<Mapper> = client
         .get("protocolMappers")
-        .map(|l| l.items().iter().filter(saml).collect::<Vec<_>>())
+        .map(|l| {
+            l.items()
+                .iter()
+                .filter(|m| is_saml_mapper(m))
+                .collect::<Vec<_>>()
+        })
         .unwrap_or_default()
         .into_iter()
         .map(|node| Mapper {
@@ -539,7 +613,6 @@ pub fn mappers_in<'a>(
             from: "client".into(),
         })
         .collect();
-    let mut unresolved = Vec::new();
     // Keycloak assigns a client only the scopes of its own protocol (a client without one is OpenID
     // Connect) and skips the others with a warning in its log (JpaClientProvider.addClientScopes,
     // `Objects.equals(clientScope.getProtocol(), clientProtocol)`): a SAML mapper in an OpenID
@@ -548,22 +621,53 @@ pub fn mappers_in<'a>(
         .get("protocol")
         .and_then(Node::as_str)
         .unwrap_or("openid-connect");
-    for name in default_client_scopes_in(client, realm, scopes) {
-        let found = scopes.by_name.get(name).copied();
-        match found {
-            Some(scope) if scope.get("protocol").and_then(Node::as_str) != Some(protocol) => {}
-            Some(scope) => {
-                if let Some(l) = scope.get("protocolMappers") {
-                    out.extend(l.items().iter().filter(saml).map(|node| Mapper {
-                        node,
-                        from: format!("scope {name}"),
-                    }));
-                }
-            }
-            None => unresolved.push(name.to_string()),
+    let (from_scopes, unresolved) = match client_default_scopes(client, realm, scopes) {
+        ClientScopes::Listed(names) => scopes.resolve(&names, protocol),
+        ClientScopes::Inherited(i) => i.mappers.clone().unwrap_or_default(),
+    };
+    out.extend(from_scopes.into_iter().map(|(node, name)| Mapper {
+        node,
+        from: format!("scope {name}"),
+    }));
+    (out, unresolved)
+}
+
+/// A client's default client scopes: those it lists, or what it inherits from its realm (shared by
+/// every client of its protocol that lists none).
+pub enum ClientScopes<'a> {
+    Listed(Vec<&'a str>),
+    Inherited(std::rc::Rc<Inherited<'a>>),
+}
+
+impl<'a> ClientScopes<'a> {
+    pub fn contains(&self, name: &str) -> bool {
+        match self {
+            ClientScopes::Listed(l) => l.contains(&name),
+            ClientScopes::Inherited(i) => i.set.contains(name),
         }
     }
-    (out, unresolved)
+    pub fn names(&self) -> &[&'a str] {
+        match self {
+            ClientScopes::Listed(l) => l,
+            ClientScopes::Inherited(i) => &i.names,
+        }
+    }
+}
+
+/// [`default_client_scopes`] with the realm's scopes indexed already.
+pub fn client_default_scopes<'a>(
+    client: &'a Node,
+    realm: Option<&'a Node>,
+    scopes: &Scopes<'a>,
+) -> ClientScopes<'a> {
+    let listed = |k: &str| client.get(k).filter(|n| !matches!(n.value, Value::Null));
+    if let Some(l) = listed("defaultClientScopes") {
+        return ClientScopes::Listed(l.items().iter().filter_map(Node::as_str).collect());
+    }
+    let (Some(realm), None) = (realm, listed("optionalClientScopes")) else {
+        return ClientScopes::Listed(Vec::new());
+    };
+    ClientScopes::Inherited(scopes.inherited(realm, client.get("protocol").and_then(Node::as_str)))
 }
 
 /// The names of a client's default client scopes once Keycloak has imported it: those it lists; when
@@ -572,33 +676,9 @@ pub fn mappers_in<'a>(
 /// a client that lists its own: RepresentationToModel.createClient,
 /// AbstractLoginProtocolFactory.addDefaultClientScopes; review 33).
 pub fn default_client_scopes<'a>(client: &'a Node, realm: Option<&'a Node>) -> Vec<&'a str> {
-    default_client_scopes_in(client, realm, &Scopes::new(realm))
-}
-
-/// [`default_client_scopes`] with the realm's scopes indexed already.
-pub fn default_client_scopes_in<'a>(
-    client: &'a Node,
-    realm: Option<&'a Node>,
-    scopes: &Scopes<'a>,
-) -> Vec<&'a str> {
-    let listed = |k: &str| client.get(k).filter(|n| !matches!(n.value, Value::Null));
-    if let Some(l) = listed("defaultClientScopes") {
-        return l.items().iter().filter_map(Node::as_str).collect();
-    }
-    let (Some(realm), None) = (realm, listed("optionalClientScopes")) else {
-        return Vec::new();
-    };
-    let protocol = client.get("protocol").and_then(Node::as_str);
-    realm
-        .get("defaultDefaultClientScopes")
-        .map(|l| {
-            l.items()
-                .iter()
-                .filter_map(Node::as_str)
-                .filter(|n| scopes.named.contains(&(*n, protocol)))
-                .collect()
-        })
-        .unwrap_or_default()
+    client_default_scopes(client, realm, &Scopes::new(realm))
+        .names()
+        .to_vec()
 }
 
 /// The span of a map member's key (for findings about a key, such as a typo).

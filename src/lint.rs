@@ -669,9 +669,9 @@ fn expand(args: &[String], opts: &Options) -> (Vec<Item>, Vec<(String, std::ops:
     } else {
         globs(&opts.include, false)
     };
-    // With the default patterns, whose extensions match in any case, an --exclude does too (review
-    // 61: `--exclude '*.json'` left `Realm-Export.JSON` in).
-    let exclude = globs(&opts.exclude, opts.include.is_empty());
+    // --exclude is matched as written (review 62: ignoring case there dropped `prod/` for
+    // `Prod/*`, and a broken export passed unread); write `*.{json,JSON}` for both.
+    let exclude = globs(&opts.exclude, false);
     let mut out = Vec::new();
     let mut dirs = Vec::new();
     for a in args {

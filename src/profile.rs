@@ -668,15 +668,12 @@ fn no_roles_in_scope<'a>(
     let Some(id) = client.get("clientId").and_then(Node::as_str) else {
         return false;
     };
-    let scopes: std::collections::HashSet<&str> =
-        crate::keycloak::default_client_scopes_in(client, Some(realm), index)
-            .into_iter()
-            .collect();
+    let scopes = crate::keycloak::client_default_scopes(client, Some(realm), index);
     let in_scope = |e: &Node| {
         e.get("client").and_then(Node::as_str) == Some(id)
             || e.get("clientScope")
                 .and_then(Node::as_str)
-                .is_some_and(|s| scopes.contains(&s))
+                .is_some_and(|s| scopes.contains(s))
     };
     let mapped = realm
         .get("scopeMappings")

@@ -1160,6 +1160,33 @@ fn fix_from_stdin_writes_to_the_output_given() {
         written.contains("\"clientId\"") && written.contains("RSA_SHA256"),
         "{written}"
     );
+    // Review 62: a file named `stdin` in UTF-16 beside it is not stdin's encoding; `-o -` is
+    // stdout, not a file named `-`.
+    std::fs::write(dir.path().join("stdin"), b"\xFF\xFE{\x00").unwrap();
+    let broken = std::fs::read_to_string(fixture("keycloak/atlassian-cloud-broken.json")).unwrap();
+    let o = samlint()
+        .current_dir(dir.path())
+        .args(["fix", "-", "-o", "out.json"])
+        .write_stdin(broken)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        std::fs::read_to_string(&out).unwrap().starts_with('{'),
+        "written as UTF-8"
+    );
+    let o = run_in(
+        dir.path(),
+        &[
+            "fix",
+            &fixture("keycloak/atlassian-cloud-broken.json"),
+            "-o",
+            "-",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("RSA_SHA256"), "{}", o.stdout);
+    assert!(!dir.path().join("-").exists());
 }
 
 /// Review 61: the default (human) format dropped each finding's path before the baseline was written

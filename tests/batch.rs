@@ -456,7 +456,9 @@ fn default_patterns_ignore_the_extensions_case() {
     assert_eq!(v["inputs"][0]["status"], "linted", "{v}");
     let (code, v) = check_json(&[&d, "--include", "*.json"]);
     assert_eq!(code, 2, "{v}");
-    // Review 61: with the default patterns, --exclude ignores case as they do.
+    // Review 62: --exclude is matched as written (ignoring case dropped `prod/` for `Prod/*`).
     let (code, v) = check_json(&[&d, "--exclude", "*.json"]);
+    assert_eq!(code, 1, "the .JSON file is not excluded: {v}");
+    let (code, v) = check_json(&[&d, "--exclude", "*.{json,JSON}"]);
     assert_eq!(code, 2, "nothing left to lint: {v}");
 }

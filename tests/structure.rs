@@ -605,6 +605,22 @@ fn a_library_rejection_nothing_else_explains_is_a_warning() {
         c.contains(&"ATL007".to_string()) && c.contains(&"PRO020".to_string()),
         "{v:#}"
     );
+    // Review 62: nor does an error of the account step, after the library's answer (ATL005: the
+    // NameID's domain is not one of the organisation's).
+    let (_, v) = check_json(&[
+        &commented,
+        "--idp-cert",
+        &cert,
+        "--domain",
+        "other-corp.example",
+    ]);
+    let c: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert!(c.contains(&"ATL005") && c.contains(&"PRO020"), "{v:#}");
     // Another key's certificate: ATL021 says "Invalid thumbprint", and PRO020 stays silent.
     let (_, c, v) = codes(&signed, &fixture("keys/idp-cert-other.pem"));
     assert!(

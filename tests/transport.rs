@@ -312,6 +312,9 @@ fn a_query_copied_from_html_source_is_refused() {
         format!("{idp}?SAMLRequest={value}&#x26;SigAlg=a&#X0026;Signature=b"),
         format!("{idp}?SAMLRequest={value}&amp;amp;SigAlg=a&amp;amp;Signature=b"),
         format!("{idp}?SAMLRequest={value}&amp%3BSigAlg=a&amp%3BSignature=b"),
+        // Review 62: a numeric reference without its `;`, and one with many leading zeros.
+        format!("{idp}?SAMLRequest={value}&#38SigAlg=a&#38Signature=b"),
+        format!("{idp}?SAMLRequest={value}&#0000000000038;SigAlg=a"),
     ] {
         let (code, v) = check_json(&[&url]);
         assert_eq!(code, 2, "{v:#}");

@@ -70,19 +70,33 @@ pub fn html_escaped_names(params: &[Param]) -> Option<&'static str> {
     })
 }
 
-/// `rest` after one HTML reference to `&` at its start (`amp;`, `#38;`, `#x26;`), or `None`.
+/// `rest` after one HTML reference to `&` at its start, or `None`: `amp;` (any case), or a numeric
+/// reference whose value is 38, `#38` or `#x26` with any number of leading zeros and its `;` or not
+/// (browsers decode a numeric reference without one; review 62: `&#38SigAlg=` and
+/// `&#0000000000038;` got through).
 fn html_amp(rest: &str) -> Option<&str> {
-    let semi = rest.bytes().take(12).position(|c| c == b';')?;
-    let name = &rest[..semi];
-    let amp = name.eq_ignore_ascii_case("amp")
-        || name
-            .strip_prefix('#')
-            .and_then(|n| match n.strip_prefix(['x', 'X']) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                None => n.parse::<u32>().ok(),
-            })
-            == Some(38);
-    amp.then(|| &rest[semi + 1..])
+    if rest
+        .get(..4)
+        .is_some_and(|n| n.eq_ignore_ascii_case("amp;"))
+    {
+        return Some(&rest[4..]);
+    }
+    let num = rest.strip_prefix('#')?;
+    let (digits, radix) = match num.strip_prefix(['x', 'X']) {
+        Some(hex) => (hex, 16),
+        None => (num, 10),
+    };
+    let len = digits
+        .bytes()
+        .take_while(|c| (radix == 16 && c.is_ascii_hexdigit()) || c.is_ascii_digit())
+        .count();
+    let value = digits[..len].trim_start_matches('0');
+    let amp = if radix == 16 { "26" } else { "38" };
+    if len == 0 || value != amp {
+        return None;
+    }
+    let after = &digits[len..];
+    Some(after.strip_prefix(';').unwrap_or(after))
 }
 
 /// Why a set of binding parameters is ambiguous (design.md "One signature, one message"): SPs disagree on

@@ -27,6 +27,9 @@ enum T {
     Object,
     /// Any JSON array of objects.
     Objects,
+    /// A realm's `clients`: each one that is not a SAML client is checked here (a SAML client is
+    /// linted on its own, KC034); one refused value refuses the whole realm (review 62).
+    Clients,
 }
 
 /// ClientRepresentation (Keycloak 26).
@@ -97,7 +100,7 @@ const REALM: &[(&str, T)] = &[
     ("id", T::Str),
     ("realm", T::Str),
     ("enabled", T::Bool),
-    ("clients", T::Objects),
+    ("clients", T::Clients),
     ("clientScopes", T::Scopes),
     ("defaultDefaultClientScopes", T::StrList),
     ("defaultOptionalClientScopes", T::StrList),
@@ -184,14 +187,25 @@ fn refused(t: T, n: &Node) -> Option<&'static str> {
         }
         (T::Bool, Value::Str(s)) => (!boolean_text(s)).then_some("true or false"),
         (T::Bool, _) => Some("true or false"),
-        (T::Int, Value::Num(_)) => None,
+        // An Integer: a number within int's range (a fraction is cut, Jackson's ACCEPT_FLOAT_AS_INT),
+        // or a string of one that parses as an int (review 62: "1.5", "NaN" and 99999999999 are
+        // refused).
+        (T::Int, Value::Num(x)) => {
+            let fits = if x.contains(['.', 'e', 'E']) {
+                x.parse::<f64>()
+                    .is_ok_and(|v| v.abs() <= f64::from(i32::MAX))
+            } else {
+                x.parse::<i32>().is_ok()
+            };
+            (!fits).then_some("a number within int's range")
+        }
         (T::Int, Value::Str(s)) => {
             let s = crate::keycloak::java_trim(s);
-            (!s.is_empty() && s.parse::<f64>().is_err()).then_some("a number")
+            (!s.is_empty() && s.parse::<i32>().is_err()).then_some("a number within int's range")
         }
         (T::Int, _) => Some("a number"),
-        (T::StrList | T::Mappers | T::Scopes | T::Objects, Value::List(_)) => None,
-        (T::StrList | T::Mappers | T::Scopes | T::Objects, _) => Some("a list"),
+        (T::StrList | T::Mappers | T::Scopes | T::Objects | T::Clients, Value::List(_)) => None,
+        (T::StrList | T::Mappers | T::Scopes | T::Objects | T::Clients, _) => Some("a list"),
         (T::StrMap | T::IntMap | T::Object, Value::Map(_)) => None,
         (T::StrMap | T::IntMap | T::Object, _) => Some("an object"),
     }
@@ -220,6 +234,16 @@ fn member(n: &Node, t: T, name: &str, at: &str, out: &mut Vec<Hit>) {
     match t {
         T::StrList => items(out, T::Str),
         T::Objects => items(out, T::Object),
+        T::Clients => {
+            for (i, c) in n.items().iter().enumerate() {
+                let at = format!("{at}[{i}]");
+                match refused(T::Object, c) {
+                    Some(expected) => out.push(hit(c, name, &at, expected)),
+                    None if c.get("protocol").and_then(Node::as_str) == Some("saml") => {}
+                    None => walk(c, CLIENT, &at, out),
+                }
+            }
+        }
         T::Mappers | T::Scopes => {
             let table = if t == T::Mappers { MAPPER } else { SCOPE };
             for (i, c) in n.items().iter().enumerate() {
@@ -302,12 +326,12 @@ mod tests {
                 ".enabled `enabled` is a string where Keycloak's import reads true or false",
                 ".fullScopeAllowed `fullScopeAllowed` is a number where Keycloak's import reads true or false",
                 ".publicClient `publicClient` is a string where Keycloak's import reads true or false",
-                ".notBefore `notBefore` is a string where Keycloak's import reads a number",
+                ".notBefore `notBefore` is a string where Keycloak's import reads a number within int's range",
                 ".redirectUris `redirectUris` is a string where Keycloak's import reads a list",
                 ".webOrigins[0] `webOrigins` is an object where Keycloak's import reads a string",
                 ".protocolMappers `protocolMappers` is an object where Keycloak's import reads a list",
                 ".attributes.a `a` is an object where Keycloak's import reads a string",
-                ".registeredNodes.h `h` is a string where Keycloak's import reads a number",
+                ".registeredNodes.h `h` is a string where Keycloak's import reads a number within int's range",
             ]
         );
         assert_eq!(
@@ -337,6 +361,28 @@ mod tests {
                 r#"{"clientId": "x", "enabled": true, "attributes": {}}"#
             ),
             Vec::<String>::new()
+        );
+        // Integers (review 62), and a realm's clients of another protocol (its SAML ones are KC034's).
+        assert_eq!(
+            run(
+                CLIENT,
+                r#"{"notBefore": "1.5", "nodeReRegistrationTimeout": 99999999999, "registeredNodes": {"a": "NaN", "b": " 7 ", "c": 2.0, "d": ""}}"#
+            ),
+            [
+                ".notBefore `notBefore` is a string where Keycloak's import reads a number within int's range",
+                ".nodeReRegistrationTimeout `nodeReRegistrationTimeout` is a number where Keycloak's import reads a number within int's range",
+                ".registeredNodes.a `a` is a string where Keycloak's import reads a number within int's range",
+            ]
+        );
+        assert_eq!(
+            run(
+                REALM,
+                r#"{"clients": [{"clientId": "s", "protocol": "saml", "enabled": "yes"}, {"clientId": "o", "enabled": "yes", "redirectUris": "x"}]}"#
+            ),
+            [
+                ".clients[1].enabled `enabled` is a string where Keycloak's import reads true or false",
+                ".clients[1].redirectUris `redirectUris` is a string where Keycloak's import reads a list",
+            ]
         );
     }
 }
