@@ -735,7 +735,7 @@ struct Row {
     sig001: bool,
     /// PRO019 (the library reads a nested element, not the assertion's own) was reported.
     pro019: bool,
-    /// PRO020 (the library rejects and no error says why) was reported.
+    /// PRO020 (the library rejects and no error names the check it stops at) was reported.
     pro020: bool,
     /// An error or a warning was reported on the message.
     serious: bool,
@@ -1067,7 +1067,9 @@ fn report_rows(rows: &[Row], other_bin: bool) {
     println!(
         "  SIG024 (the library canonicalises a valid signature's content otherwise): {sig024} cases, {sig024_rejected} of them rejected by the library"
     );
-    println!("  PRO020 (the library rejects and no error says why): {pro020} cases");
+    println!(
+        "  PRO020 (the library rejects and no error names the check it stops at): {pro020} cases"
+    );
     // The cases built for the library's canonicalisation (a processing instruction, raw white space
     // in an attribute value, inclusive C14N shapes) must reach SIG024, or the rule is dead.
     assert!(

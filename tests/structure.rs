@@ -621,6 +621,31 @@ fn a_library_rejection_nothing_else_explains_is_a_warning() {
         .filter_map(|f| f["code"].as_str())
         .collect();
     assert!(c.contains(&"ATL005") && c.contains(&"PRO020"), "{v:#}");
+    // Review 63: nor an error the library does not check (PRO016, an SPNameQualifier of another SP).
+    let spnq = sign_assertion(&ok_xml().replacen(
+        "<saml:NameID ",
+        "<saml:NameID SPNameQualifier=\"https://other-sp.example\" ",
+        1,
+    ))
+    .replacen(
+        "<ds:X509Certificate>",
+        "<ds:X509Certificate><!-- the realm key -->",
+        1,
+    );
+    let (_, v) = check_json(&[
+        &spnq,
+        "--idp-cert",
+        &cert,
+        "--sp-entity-id",
+        "https://auth.atlassian.com/saml/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9",
+    ]);
+    let c: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert!(c.contains(&"PRO016") && c.contains(&"PRO020"), "{v:#}");
     // Another key's certificate: ATL021 says "Invalid thumbprint", and PRO020 stays silent.
     let (_, c, v) = codes(&signed, &fixture("keys/idp-cert-other.pem"));
     assert!(

@@ -193,7 +193,7 @@ pub static CHECKS: &[Check] = &[
         "thumbprint",
         "saml.js validateSignature",
         "Invalid thumbprint (configured: …. calculated: …)",
-        ["SIG004", "SIG001", "KC014"],
+        ["ATL021", "SIG004", "SIG001", "KC014"],
         Confirmed
     ),
     check!(

@@ -646,12 +646,14 @@ pub fn unexplained_rejection(
         .predictions
         .iter()
         .find(|x| x.stage == Stage::SamlLibrary && x.answer == Answer::Rejected)?;
-    // The account step's errors come after the library's answer and cannot explain it (review 62:
-    // ATL005, a domain not verified, kept in a baseline silenced PRO020 and the rejection exited 0).
-    const ACCOUNT_STEP: [&str; 3] = ["ATL004", "ATL005", "ATL019"];
+    // Only an error of a rule that names the check the library stopped at explains it (auth0.rs
+    // CHECKS: each check's rules). Review 62: ATL005 (the account step, after the library's answer)
+    // kept in a baseline silenced PRO020 and the rejection exited 0; review 63: PRO016, which the
+    // library does not check, did the same.
+    let explains = pr.check.map_or(&[][..], |c| auth0::check(c).rules);
     if findings
         .iter()
-        .any(|f| f.severity >= crate::finding::Severity::Error && !ACCOUNT_STEP.contains(&f.code))
+        .any(|f| f.severity >= crate::finding::Severity::Error && explains.contains(&f.code))
     {
         return None;
     }
@@ -679,7 +681,7 @@ pub fn unexplained_rejection(
     };
     let root = doc.element(doc.root)?;
     let mut message = crate::msg!(
-        "Atlassian Cloud's SAML library rejects this response, and no error says why: "
+        "Atlassian Cloud's SAML library rejects this response, and no error names the check it stops at: "
     );
     message.push(why);
     Some(

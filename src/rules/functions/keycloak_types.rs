@@ -193,7 +193,7 @@ fn refused(t: T, n: &Node) -> Option<&'static str> {
         (T::Int, Value::Num(x)) => {
             let fits = if x.contains(['.', 'e', 'E']) {
                 x.parse::<f64>()
-                    .is_ok_and(|v| v.abs() <= f64::from(i32::MAX))
+                    .is_ok_and(|v| (f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&v))
             } else {
                 x.parse::<i32>().is_ok()
             };
