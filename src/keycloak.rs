@@ -511,12 +511,11 @@ pub struct Scopes<'a> {
 }
 
 /// What a client that lists no client scopes gets from its realm (see [`Scopes`]).
-#[derive(Default)]
 pub struct Inherited<'a> {
     pub names: Vec<&'a str>,
     pub set: std::collections::HashSet<&'a str>,
     /// (mapper, the scope it comes from) and the scope names that resolve to no scope.
-    mappers: Option<Resolved<'a>>,
+    mappers: Resolved<'a>,
 }
 
 /// The SAML mappers some scopes bring, each with its scope's name, and the names of no scope.
@@ -581,7 +580,7 @@ impl<'a> Scopes<'a> {
         let i = std::rc::Rc::new(Inherited {
             set: names.iter().copied().collect(),
             names,
-            mappers: Some(mappers),
+            mappers,
         });
         self.inherited.borrow_mut().insert(protocol, i.clone());
         i
@@ -623,7 +622,7 @@ pub fn mappers_in<'a>(
         .unwrap_or("openid-connect");
     let (from_scopes, unresolved) = match client_default_scopes(client, realm, scopes) {
         ClientScopes::Listed(names, _) => scopes.resolve(&names, protocol),
-        ClientScopes::Inherited(i) => i.mappers.clone().unwrap_or_default(),
+        ClientScopes::Inherited(i) => i.mappers.clone(),
     };
     out.extend(from_scopes.into_iter().map(|(node, name)| Mapper {
         node,

@@ -1131,59 +1131,46 @@ fn fix_in_a_list_of_realms_sees_the_clients_scopes() {
 }
 
 /// Review 61: `fix - -o OUT` printed the corrected export on stdout and left OUT as an earlier run
-/// wrote it; -o is where it goes, from stdin too (and nothing but the report on stdout).
+/// wrote it; -o is where it goes, from stdin too (and nothing but the report on stdout). Review 62: a
+/// file named `stdin` in UTF-16 beside it is not stdin's encoding; `-o -` is stdout, not a file
+/// named `-`.
 #[test]
 fn fix_from_stdin_writes_to_the_output_given() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.json");
+    let broken = fixture("keycloak/atlassian-cloud-broken.json");
+    let from_stdin = || {
+        samlint()
+            .current_dir(dir.path())
+            .args(["fix", "-", "-o", "out.json"])
+            .write_stdin(std::fs::read_to_string(&broken).unwrap())
+            .output()
+            .unwrap()
+    };
     std::fs::write(&out, "stale").unwrap();
-    let broken = std::fs::read_to_string(fixture("keycloak/atlassian-cloud-broken.json")).unwrap();
-    let o = samlint()
-        .current_dir(dir.path())
-        .args(["fix", "-", "-o", "out.json"])
-        .write_stdin(broken)
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    assert!(
-        o.stdout.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&o.stdout)
-    );
-    let written = std::fs::read_to_string(&out).unwrap();
-    assert!(
-        written.contains("\"clientId\"") && written.contains("RSA_SHA256"),
-        "{written}"
-    );
-    // Review 62: a file named `stdin` in UTF-16 beside it is not stdin's encoding; `-o -` is
-    // stdout, not a file named `-`.
-    std::fs::write(dir.path().join("stdin"), b"\xFF\xFE{\x00").unwrap();
-    let broken = std::fs::read_to_string(fixture("keycloak/atlassian-cloud-broken.json")).unwrap();
-    let o = samlint()
-        .current_dir(dir.path())
-        .args(["fix", "-", "-o", "out.json"])
-        .write_stdin(broken)
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0));
-    assert!(
-        std::fs::read_to_string(&out).unwrap().starts_with('{'),
-        "written as UTF-8"
-    );
-    let o = run_in(
-        dir.path(),
-        &[
-            "fix",
-            &fixture("keycloak/atlassian-cloud-broken.json"),
-            "-o",
-            "-",
-        ],
-    );
+    for stdin_file in [None, Some(&b"\xFF\xFE{\x00"[..])] {
+        if let Some(bytes) = stdin_file {
+            std::fs::write(dir.path().join("stdin"), bytes).unwrap();
+        }
+        let o = from_stdin();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(
+            o.stdout.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&o.stdout)
+        );
+        let written = std::fs::read_to_string(&out).unwrap();
+        assert!(
+            written.starts_with('{') && written.contains("RSA_SHA256"),
+            "written, as UTF-8: {written}"
+        );
+    }
+    let o = run_in(dir.path(), &["fix", &broken, "-o", "-"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stdout.contains("RSA_SHA256"), "{}", o.stdout);
     assert!(!dir.path().join("-").exists());

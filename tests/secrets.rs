@@ -204,3 +204,20 @@ fn numbers_and_host_keys_are_masked_and_redacted_too() {
         o.stdout
     );
 }
+
+/// Re-read of this session's change: KC034/KC035 wrote the member's name as a value, so `--redact`
+/// pseudonymised `enabled` (and every later path through it); they name it by its path now, which
+/// keeps Keycloak's own keys.
+#[test]
+fn a_refused_members_name_survives_redaction() {
+    let file = format!(
+        "{}/e2e/keycloak/refused/realm-oidc-client-type.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let o = run(&["check", &file, "--format", "concise", "--redact"]);
+    assert!(
+        o.stdout.contains("`$.clients[1].enabled` is a string"),
+        "{}",
+        o.stdout
+    );
+}

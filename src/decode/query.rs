@@ -39,15 +39,7 @@ pub const BINDING_PARAMS: [&str; 5] = [
 pub fn html_escaped(text: &str) -> Option<&'static str> {
     let b = text.as_bytes();
     memchr::memchr_iter(b'&', b).find_map(|at| {
-        let mut rest = &text[at + 1..];
-        let mut entities = 0;
-        while let Some(after) = html_amp(rest) {
-            rest = after;
-            entities += 1;
-        }
-        if entities == 0 {
-            return None;
-        }
+        let rest = after_amp_references(&text[at + 1..])?;
         BINDING_PARAMS
             .iter()
             .copied()
@@ -58,16 +50,18 @@ pub fn html_escaped(text: &str) -> Option<&'static str> {
 /// [`html_escaped`] on decoded names (`&amp%3BSigAlg=`: the name decodes to `amp;SigAlg`).
 pub fn html_escaped_names(params: &[Param]) -> Option<&'static str> {
     params.iter().find_map(|p| {
-        let mut rest = p.name.as_str();
-        let mut entities = 0;
-        while let Some(after) = html_amp(rest) {
-            rest = after;
-            entities += 1;
-        }
-        (entities > 0)
-            .then(|| BINDING_PARAMS.iter().copied().find(|b| *b == rest))
-            .flatten()
+        let rest = after_amp_references(&p.name)?;
+        BINDING_PARAMS.iter().copied().find(|b| *b == rest)
     })
+}
+
+/// `rest` after the run of HTML references to `&` at its start, or `None` when there is none.
+fn after_amp_references(mut rest: &str) -> Option<&str> {
+    let start = rest.len();
+    while let Some(after) = html_amp(rest) {
+        rest = after;
+    }
+    (rest.len() < start).then_some(rest)
 }
 
 /// `rest` after one HTML reference to `&` at its start, or `None`: `amp;` (any case), or a numeric

@@ -160,15 +160,6 @@ fn shape(n: &Node) -> &'static str {
     }
 }
 
-/// A string Jackson reads as a Boolean (`StdDeserializer._parseBoolean`: trimmed; three spellings of
-/// each; empty or `null` is null).
-fn boolean_text(s: &str) -> bool {
-    matches!(
-        crate::keycloak::java_trim(s),
-        "true" | "True" | "TRUE" | "false" | "False" | "FALSE" | "" | "null"
-    )
-}
-
 /// Why Jackson cannot read `n` as `t` (what it expected), or `None` when it can. Nested members are
 /// checked by [`walk`].
 fn refused(t: T, n: &Node) -> Option<&'static str> {
@@ -179,14 +170,11 @@ fn refused(t: T, n: &Node) -> Option<&'static str> {
     match (t, &n.value) {
         (_, Value::Null | Value::Unknown) => None,
         (T::Str, _) => (!scalar).then_some("a string"),
-        (T::Bool, Value::Bool(_)) => None,
-        (T::Bool, Value::Num(x)) => {
-            let digits = x.strip_prefix('-').unwrap_or(x);
-            (digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()))
-                .then_some("true or false")
-        }
-        (T::Bool, Value::Str(s)) => (!boolean_text(s)).then_some("true or false"),
-        (T::Bool, _) => Some("true or false"),
+        // A Boolean as keycloak::representation_flag reads it; a blank or "null" string is null.
+        (T::Bool, Value::Str(s)) if matches!(crate::keycloak::java_trim(s), "" | "null") => None,
+        (T::Bool, _) => crate::keycloak::representation_flag(n)
+            .is_none()
+            .then_some("true or false"),
         // An Integer: a number within int's range (a fraction is cut, Jackson's ACCEPT_FLOAT_AS_INT),
         // or a string of one that parses as an int (review 62: "1.5", "NaN" and 99999999999 are
         // refused).
@@ -217,18 +205,18 @@ fn walk(n: &Node, table: &[(&str, T)], path: &str, out: &mut Vec<Hit>) {
             continue;
         };
         let at = crate::rules::selector::member_path(path, &e.key);
-        member(&e.node, *t, &e.key, &at, out);
+        member(&e.node, *t, &at, out);
     }
 }
 
-fn member(n: &Node, t: T, name: &str, at: &str, out: &mut Vec<Hit>) {
+fn member(n: &Node, t: T, at: &str, out: &mut Vec<Hit>) {
     if let Some(expected) = refused(t, n) {
-        out.push(hit(n, name, at, expected));
+        out.push(hit(n, at, expected));
         return;
     }
     let items = |out: &mut Vec<Hit>, item: T| {
         for (i, c) in n.items().iter().enumerate() {
-            member(c, item, name, &format!("{at}[{i}]"), out);
+            member(c, item, &format!("{at}[{i}]"), out);
         }
     };
     match t {
@@ -238,7 +226,7 @@ fn member(n: &Node, t: T, name: &str, at: &str, out: &mut Vec<Hit>) {
             for (i, c) in n.items().iter().enumerate() {
                 let at = format!("{at}[{i}]");
                 match refused(T::Object, c) {
-                    Some(expected) => out.push(hit(c, name, &at, expected)),
+                    Some(expected) => out.push(hit(c, &at, expected)),
                     None if c.get("protocol").and_then(Node::as_str) == Some("saml") => {}
                     None => walk(c, CLIENT, &at, out),
                 }
@@ -249,7 +237,7 @@ fn member(n: &Node, t: T, name: &str, at: &str, out: &mut Vec<Hit>) {
             for (i, c) in n.items().iter().enumerate() {
                 let at = format!("{at}[{i}]");
                 match refused(T::Object, c) {
-                    Some(expected) => out.push(hit(c, name, &at, expected)),
+                    Some(expected) => out.push(hit(c, &at, expected)),
                     None => walk(c, table, &at, out),
                 }
             }
@@ -259,7 +247,7 @@ fn member(n: &Node, t: T, name: &str, at: &str, out: &mut Vec<Hit>) {
             for e in n.entries() {
                 let at = crate::rules::selector::member_path(at, &e.key);
                 if let Some(expected) = refused(value, &e.node) {
-                    out.push(hit(&e.node, &e.key, &at, expected));
+                    out.push(hit(&e.node, &at, expected));
                 }
             }
         }
@@ -267,10 +255,11 @@ fn member(n: &Node, t: T, name: &str, at: &str, out: &mut Vec<Hit>) {
     }
 }
 
-fn hit(n: &Node, name: &str, at: &str, expected: &str) -> Hit {
+/// The member is named by the finding's path, which `--redact` renders as it renders JSON paths
+/// (Keycloak's own keys kept): a member name written as a value was pseudonymised, `enabled` too.
+fn hit(n: &Node, at: &str, expected: &str) -> Hit {
     let mut h = Hit::new(msg!(
-        "`{}` is {} where Keycloak's import reads {}",
-        Arg::value(name),
+        "is {} where Keycloak's import reads {}",
         Arg::plain(shape(n)),
         Arg::plain(expected)
     ))
@@ -323,15 +312,15 @@ mod tests {
                     "registeredNodes": {"h": "x"}, "unknownField": {"x": 1}, "description": 42}"#
             ),
             [
-                ".enabled `enabled` is a string where Keycloak's import reads true or false",
-                ".fullScopeAllowed `fullScopeAllowed` is a number where Keycloak's import reads true or false",
-                ".publicClient `publicClient` is a string where Keycloak's import reads true or false",
-                ".notBefore `notBefore` is a string where Keycloak's import reads a number within int's range",
-                ".redirectUris `redirectUris` is a string where Keycloak's import reads a list",
-                ".webOrigins[0] `webOrigins` is an object where Keycloak's import reads a string",
-                ".protocolMappers `protocolMappers` is an object where Keycloak's import reads a list",
-                ".attributes.a `a` is an object where Keycloak's import reads a string",
-                ".registeredNodes.h `h` is a string where Keycloak's import reads a number within int's range",
+                ".enabled is a string where Keycloak's import reads true or false",
+                ".fullScopeAllowed is a number where Keycloak's import reads true or false",
+                ".publicClient is a string where Keycloak's import reads true or false",
+                ".notBefore is a string where Keycloak's import reads a number within int's range",
+                ".redirectUris is a string where Keycloak's import reads a list",
+                ".webOrigins[0] is an object where Keycloak's import reads a string",
+                ".protocolMappers is an object where Keycloak's import reads a list",
+                ".attributes.a is an object where Keycloak's import reads a string",
+                ".registeredNodes.h is a string where Keycloak's import reads a number within int's range",
             ]
         );
         assert_eq!(
@@ -340,9 +329,9 @@ mod tests {
                 r#"{"protocolMappers": [{"name": ["m"], "config": {"k": [1]}}, "x"]}"#
             ),
             [
-                ".protocolMappers[0].name `name` is a list where Keycloak's import reads a string",
-                ".protocolMappers[0].config.k `k` is a list where Keycloak's import reads a string",
-                ".protocolMappers[1] `protocolMappers` is a string where Keycloak's import reads an object",
+                ".protocolMappers[0].name is a list where Keycloak's import reads a string",
+                ".protocolMappers[0].config.k is a list where Keycloak's import reads a string",
+                ".protocolMappers[1] is a string where Keycloak's import reads an object",
             ]
         );
         assert_eq!(
@@ -351,8 +340,8 @@ mod tests {
                 r#"{"realm": "r", "clients": {}, "clientScopes": [{"name": "s", "protocolMappers": [{"config": "x"}]}]}"#
             ),
             [
-                ".clients `clients` is an object where Keycloak's import reads a list",
-                ".clientScopes[0].protocolMappers[0].config `config` is a string where Keycloak's import reads an object",
+                ".clients is an object where Keycloak's import reads a list",
+                ".clientScopes[0].protocolMappers[0].config is a string where Keycloak's import reads an object",
             ]
         );
         assert_eq!(
@@ -369,9 +358,9 @@ mod tests {
                 r#"{"notBefore": "1.5", "nodeReRegistrationTimeout": 99999999999, "registeredNodes": {"a": "NaN", "b": " 7 ", "c": 2.0, "d": ""}}"#
             ),
             [
-                ".notBefore `notBefore` is a string where Keycloak's import reads a number within int's range",
-                ".nodeReRegistrationTimeout `nodeReRegistrationTimeout` is a number where Keycloak's import reads a number within int's range",
-                ".registeredNodes.a `a` is a string where Keycloak's import reads a number within int's range",
+                ".notBefore is a string where Keycloak's import reads a number within int's range",
+                ".nodeReRegistrationTimeout is a number where Keycloak's import reads a number within int's range",
+                ".registeredNodes.a is a string where Keycloak's import reads a number within int's range",
             ]
         );
         assert_eq!(
@@ -380,8 +369,8 @@ mod tests {
                 r#"{"clients": [{"clientId": "s", "protocol": "saml", "enabled": "yes"}, {"clientId": "o", "enabled": "yes", "redirectUris": "x"}]}"#
             ),
             [
-                ".clients[1].enabled `enabled` is a string where Keycloak's import reads true or false",
-                ".clients[1].redirectUris `redirectUris` is a string where Keycloak's import reads a list",
+                ".clients[1].enabled is a string where Keycloak's import reads true or false",
+                ".clients[1].redirectUris is a string where Keycloak's import reads a list",
             ]
         );
     }
