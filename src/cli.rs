@@ -287,7 +287,7 @@ pub struct InputArgs {
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
 
-    /// Write results to FILE instead of stdout.
+    /// Write results to FILE instead of stdout (`-` is stdout).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
 }
@@ -640,15 +640,16 @@ struct Out {
 }
 
 impl Out {
+    /// `-o -` is stdout, as it is for `fix` (review 63: `check -o -` wrote a file named `-`).
     fn open(path: &Option<std::path::PathBuf>) -> Result<Self, String> {
         match path {
-            Some(p) => std::fs::File::create(p)
+            Some(p) if p.as_path() != std::path::Path::new("-") => std::fs::File::create(p)
                 .map(|f| Out {
                     file: Some(f),
                     terminal: false,
                 })
                 .map_err(|e| format!("cannot write {}: {e}", p.display())),
-            None => Ok(Out {
+            _ => Ok(Out {
                 file: None,
                 terminal: std::io::stdout().is_terminal(),
             }),

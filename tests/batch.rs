@@ -241,6 +241,45 @@ fn a_failing_write_of_the_streamed_report_is_exit_2() {
     }
 }
 
+/// `-o -` is stdout for every command that writes a report, as for `fix` (review 63: `check -o -`
+/// and `report -o -` wrote a file named `-`).
+#[test]
+fn dash_as_the_output_is_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let response = fixture("saml/keycloak-atlassian-ok.xml");
+    let cert = fixture("keys/idp-cert.pem");
+    for args in [
+        vec!["check", "--format", "json"],
+        vec!["report"],
+        vec!["decode"],
+    ] {
+        let mut args = args;
+        args.extend([response.as_str(), "--idp-cert", cert.as_str(), "-o", "-"]);
+        if args[0] == "decode" {
+            args.retain(|a| *a != "--idp-cert" && *a != cert.as_str());
+        }
+        let o = samlint()
+            .current_dir(dir.path())
+            .args(&args)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            o.status.code().is_some_and(|c| c < 2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(
+            stdout.contains("Assertion") || stdout.contains("assertion"),
+            "{args:?}: {stdout}"
+        );
+        assert!(
+            !dir.path().join("-").exists(),
+            "{args:?} wrote a file named -"
+        );
+    }
+}
+
 /// A path that is a pipe (`<(cat client.json)`, a FIFO) gives its bytes once: it is read once, like
 /// stdin, Keycloak exports included (they used to be read a second time and came back empty), and the
 /// look for Keycloak exports does not read it.
