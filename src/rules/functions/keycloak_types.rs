@@ -286,6 +286,29 @@ impl Check for TypesCheck {
 mod tests {
     use super::*;
 
+    /// A kind other than client or realm is an error of the pack, at its options, not a silent
+    /// check of nothing.
+    #[test]
+    fn kind_is_client_or_realm() {
+        let compile = |yaml: &str| {
+            let o = marked_yaml::parse_yaml(0, yaml).expect("YAML");
+            KeycloakTypes
+                .compile(Some(&o))
+                .err()
+                .map(|e| (e.message, e.mark.is_some()))
+        };
+        assert_eq!(
+            compile("kind: group"),
+            Some((
+                "`keycloak-types`: kind is client or realm, not `group`".into(),
+                true
+            ))
+        );
+        assert_eq!(compile("kind: client"), None);
+        assert_eq!(compile("kind: realm"), None);
+        assert!(compile("{}").is_some(), "kind is required");
+    }
+
     fn run(table: &'static [(&'static str, T)], json: &str) -> Vec<String> {
         let tree = crate::tree::parse_json(json).expect("parses");
         let cx = Cx {

@@ -104,6 +104,25 @@ impl Check for UniqueCheck {
 mod tests {
     use super::*;
 
+    /// An empty key would compare a member no item has: an error of the pack, at its options.
+    #[test]
+    fn an_empty_key_is_an_options_error() {
+        let compile = |yaml: Option<&str>| {
+            let o = yaml.map(|y| marked_yaml::parse_yaml(0, y).expect("YAML"));
+            Unique
+                .compile(o.as_ref())
+                .err()
+                .map(|e| (e.message, e.mark.is_some()))
+        };
+        assert_eq!(
+            compile(Some("keys: [name, '']")),
+            Some(("`unique`: a key is empty".into(), true))
+        );
+        assert_eq!(compile(Some("keys: [protocol, name]")), None);
+        assert_eq!(compile(None), None);
+        assert!(compile(Some("key: [name]")).is_some(), "unknown option");
+    }
+
     fn run(keys: &[&str], json: &str) -> Vec<(String, String, String)> {
         let tree = crate::tree::parse_json(json).expect("parses");
         let c = UniqueCheck {
