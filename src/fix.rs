@@ -499,30 +499,29 @@ pub fn fix_text<'a>(
     // A realm export: its client scopes' mappers apply to its clients too. In a list of realms
     // (`kc.sh export` of several), the realm that holds the client (review 60: the list's root has no
     // `clients`, and a rename onto a claim a default scope already sends went through).
-    let realm_of = |client: &crate::tree::Node| {
+    // Each realm with its client scopes, indexed once (review 61: once per fix was O(fixes × scopes)).
+    let realms: Vec<(&crate::tree::Node, crate::keycloak::Scopes)> =
         if root.get("clients").is_some() {
-            return Some(&root);
+            vec![&root]
+        } else {
+            root.items()
+                .iter()
+                .filter(|r| r.get("clients").is_some())
+                .collect()
         }
-        // The realm whose bytes hold the client's (one look per realm, not per client).
-        let c = client.span?;
-        root.items().iter().find(|r| {
-            r.get("clients").is_some()
-                && r.span.is_some_and(|s| s.start <= c.start && c.end <= s.end)
-        })
-    };
-    // Each realm's client scopes, indexed once (review 61: once per fix was O(fixes × scopes)).
-    let realms: Vec<&crate::tree::Node> = if root.get("clients").is_some() {
-        vec![&root]
-    } else {
-        root.items()
-            .iter()
-            .filter(|r| r.get("clients").is_some())
-            .collect()
-    };
-    let indexes: Vec<(&crate::tree::Node, crate::keycloak::Scopes)> = realms
         .into_iter()
         .map(|r| (r, crate::keycloak::Scopes::new(Some(r))))
         .collect();
+    // The realm whose bytes hold the client's.
+    let realm_of = |client: &crate::tree::Node| {
+        if root.get("clients").is_some() {
+            return realms.first();
+        }
+        let c = client.span?;
+        realms
+            .iter()
+            .find(|(r, _)| r.span.is_some_and(|s| s.start <= c.start && c.end <= s.end))
+    };
     let none = crate::keycloak::Scopes::default();
     let mut plan = Plan::default();
     let mut report = Vec::new();
@@ -534,10 +533,7 @@ pub fn fix_text<'a>(
         for f in &m.findings {
             let outcome = match client {
                 Some(c) => {
-                    let realm = realm_of(c);
-                    let scopes = realm
-                        .and_then(|r| indexes.iter().find(|(at, _)| std::ptr::eq(*at, r)))
-                        .map_or(&none, |(_, s)| s);
+                    let (realm, scopes) = realm_of(c).map_or((None, &none), |(r, s)| (Some(*r), s));
                     plan_one(&mut plan, text, c, realm, scopes, f)
                 }
                 None => Outcome::Manual(f.help.clone()),
