@@ -187,9 +187,11 @@ fn refused(t: T, n: &Node) -> Option<&'static str> {
             };
             (!fits).then_some("a number within int's range")
         }
+        // A blank or "null" string is null, as for a Boolean (Jackson's textual null).
         (T::Int, Value::Str(s)) => {
             let s = crate::keycloak::java_trim(s);
-            (!s.is_empty() && s.parse::<i32>().is_err()).then_some("a number within int's range")
+            (!matches!(s, "" | "null") && s.parse::<i32>().is_err())
+                .then_some("a number within int's range")
         }
         (T::Int, _) => Some("a number"),
         (T::StrList | T::Mappers | T::Scopes | T::Objects | T::Clients, Value::List(_)) => None,
@@ -378,12 +380,13 @@ mod tests {
         assert_eq!(
             run(
                 CLIENT,
-                r#"{"notBefore": "1.5", "nodeReRegistrationTimeout": 99999999999, "registeredNodes": {"a": "NaN", "b": " 7 ", "c": 2.0, "d": ""}}"#
+                r#"{"notBefore": "1.5", "nodeReRegistrationTimeout": 99999999999, "registeredNodes": {"a": "NaN", "b": " 7 ", "c": 2.0, "d": "", "e": "null", "f": "+8", "g": "Null"}}"#
             ),
             [
                 ".notBefore is a string where Keycloak's import reads a number within int's range",
                 ".nodeReRegistrationTimeout is a number where Keycloak's import reads a number within int's range",
                 ".registeredNodes.a is a string where Keycloak's import reads a number within int's range",
+                ".registeredNodes.g is a string where Keycloak's import reads a number within int's range",
             ]
         );
         assert_eq!(
