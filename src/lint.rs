@@ -697,18 +697,21 @@ fn expand(args: &[String], opts: &Options) -> (Vec<Item>, Vec<(String, std::ops:
                     if hidden {
                         continue;
                     }
-                    // The entry's type as the directory listing gave it (no `stat`); a symbolic
-                    // link is followed.
+                    // The entry's type as the directory listing gave it (no `stat`). A symbolic
+                    // link is not followed, as ripgrep does not (review 64: links to `.` made the
+                    // walk exponential, and a link out of the directory read files no one named);
+                    // it is counted as skipped, like a FIFO. A link named on the command line is.
                     let kind = match t {
-                        Some(t) if !t.is_symlink() => Some(t),
-                        _ => std::fs::metadata(&e).ok().map(|m| m.file_type()),
+                        Some(t) if t.is_symlink() => None,
+                        Some(t) => Some(t),
+                        None => std::fs::symlink_metadata(&e).ok().map(|m| m.file_type()),
                     };
                     if kind.is_some_and(|k| k.is_dir()) {
                         stack.push(e)
                     } else if kind.is_some_and(|k| k.is_file()) {
                         files.push(e)
                     } else {
-                        // A FIFO, socket or device: opening it could block forever.
+                        // A symbolic link; a FIFO, socket or device: opening it could block forever.
                         out.push(Item::Skipped(e.to_string_lossy().into_owned()));
                     }
                 }
