@@ -22,6 +22,7 @@ fn keys_of(
                 source: samlint::verify::cert::KeySource::KeyInfo,
                 origin: "KeyInfo".into(),
                 info,
+                valid_until: None,
             });
         }
     }

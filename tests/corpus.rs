@@ -392,6 +392,7 @@ fn trust_for(
                 source: KeySource::Config,
                 origin: "embedded".into(),
                 info: i,
+                valid_until: None,
             });
         }
     } else if !cert_col.is_empty() {

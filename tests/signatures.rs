@@ -971,6 +971,90 @@ fn metadata_supplies_certificates_and_the_entity_id() {
     );
 }
 
+/// SIG025: a signature verified with a certificate from metadata past its earliest `validUntil` (the
+/// IDPSSODescriptor's, the EntityDescriptor's or an EntitiesDescriptor's), at the evaluation time
+/// (review 64: metadata expired in 2020 was trusted without a word). One that is no xs:dateTime is
+/// refused, exit 2.
+#[test]
+fn expired_metadata_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = pem_body(&read("keys/idp-cert.pem"));
+    let ok = fixture("saml/keycloak-atlassian-ok.xml");
+    let md = |outer: &str, entity: &str, role: &str| {
+        let v = |t: &str| {
+            if t.is_empty() {
+                String::new()
+            } else {
+                format!(" validUntil=\"{t}\"")
+            }
+        };
+        format!(
+            "<md:EntitiesDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\"{}><md:EntityDescriptor entityID=\"https://kc.example.com/realms/acme\"{}><md:IDPSSODescriptor protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\"{}><md:KeyDescriptor use=\"signing\"><ds:KeyInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:X509Data><ds:X509Certificate>{body}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor></md:IDPSSODescriptor></md:EntityDescriptor></md:EntitiesDescriptor>",
+            v(outer),
+            v(entity),
+            v(role)
+        )
+    };
+    let sig025 = |outer: &str, entity: &str, role: &str, at: Option<&str>| {
+        let p = write_temp(dir.path(), "md.xml", md(outer, entity, role));
+        let mut args = vec![ok.as_str(), "--idp-metadata", &p];
+        if let Some(at) = at {
+            args.extend(["--at", at]);
+        }
+        let (_, v) = check_json(&args);
+        assert_eq!(v["messages"][0]["signature"]["status"], "valid");
+        findings_of(&v, "SIG025")
+            .iter()
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(sig025("", "", "", None), Vec::<String>::new());
+    assert_eq!(
+        sig025("2030-01-01T00:00:00Z", "", "2040-01-01T00:00:00Z", None),
+        Vec::<String>::new()
+    );
+    for (outer, entity, role, at, expired) in [
+        ("2020-01-01T00:00:00Z", "", "", None, "2020-01-01T00:00:00Z"),
+        (
+            "",
+            "2026-11-01T00:00:00Z",
+            "2030-01-01T00:00:00Z",
+            None,
+            "2026-11-01T00:00:00Z",
+        ),
+        (
+            "2030-01-01T00:00:00Z",
+            "2031-01-01T00:00:00Z",
+            "2026-11-20T09:00:00Z",
+            None,
+            "2026-11-20T09:00:00Z",
+        ),
+        (
+            "2030-01-01T00:00:00Z",
+            "",
+            "",
+            Some("2031-01-01T00:00:00Z"),
+            "2030-01-01T00:00:00Z",
+        ),
+    ] {
+        let got = sig025(outer, entity, role, at);
+        assert_eq!(got.len(), 1, "{outer} {entity} {role}: {got:?}");
+        assert!(
+            got[0].contains(&format!("expired at {expired} (validUntil)")),
+            "{got:?}"
+        );
+    }
+    let p = write_temp(dir.path(), "md.xml", md("", "tomorrow", ""));
+    let o = run(&["check", &ok, "--idp-metadata", &p]);
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr
+            .contains("the validUntil of EntityDescriptor is not an xs:dateTime"),
+        "{}",
+        o.stderr
+    );
+}
+
 #[test]
 fn metadata_entity_selection_never_by_the_messages_issuer() {
     let dir = tempfile::tempdir().unwrap();

@@ -116,6 +116,7 @@ impl<'a> Verifier<'a> {
                         source: KeySource::KeyInfo,
                         origin: "KeyInfo".into(),
                         info,
+                        valid_until: None,
                     };
                     let body = self.text.get(self.doc.content_start..).unwrap_or(self.text);
                     lax_verify(body, &cert)
@@ -472,6 +473,7 @@ mod tests {
             der: der.as_slice().into(),
             source: KeySource::KeyInfo,
             origin: "test".into(),
+            valid_until: None,
         };
         let ds = "xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"";
         let sig = "<ds:Signature><ds:SignedInfo/><ds:SignatureValue>AA==</ds:SignatureValue></ds:Signature>";

@@ -57,6 +57,10 @@ pub struct Cert {
     /// and a clone per signature was ~40 allocations a message.
     #[serde(flatten)]
     pub info: Arc<CertInfo>,
+    /// The earliest `validUntil` over the metadata elements that hold the certificate (`--idp-metadata`):
+    /// as written, and when. Past it, SIG025.
+    #[serde(skip)]
+    pub valid_until: Option<Arc<(String, crate::verify::time::Millis)>>,
 }
 
 /// `AB:CD:…`, the form Atlassian and `openssl x509 -fingerprint` show a thumbprint in.
@@ -285,6 +289,7 @@ pub fn load_certs(arg: &str, source: KeySource) -> Result<Vec<Cert>, String> {
                 source,
                 origin: origin.as_str().into(),
                 info,
+                valid_until: None,
             })
         })
         .collect()
@@ -389,6 +394,7 @@ fn signing_certs(
 ) -> Result<Vec<Cert>, String> {
     let mut certs = Vec::new();
     for role in doc.children_named(chosen, ns::MD, "IDPSSODescriptor") {
+        let until = valid_until(doc, role, path)?.map(Arc::new);
         for kd in doc.children_named(role, ns::MD, "KeyDescriptor") {
             let usage = doc
                 .attr(kd, "use")
@@ -408,6 +414,7 @@ fn signing_certs(
                             source: KeySource::Metadata,
                             origin: format!("{path} ({})", one_line(entity)).into(),
                             info,
+                            valid_until: until.clone(),
                         });
                     }
                 }
@@ -415,6 +422,32 @@ fn signing_certs(
         }
     }
     Ok(certs)
+}
+
+/// The earliest `validUntil` of `role` and the elements around it (the EntityDescriptor, the
+/// EntitiesDescriptors): SAML Metadata §2.3.1, §2.3.2 and §2.4.1 make it the expiry of everything the
+/// element holds (review 64: metadata expired in 2020 was trusted without a word). One that is no
+/// xs:dateTime is an error: no key is trusted from metadata whose expiry cannot be read.
+fn valid_until(
+    doc: &crate::xml::Document,
+    role: crate::xml::NodeId,
+    path: &str,
+) -> Result<Option<(String, crate::verify::time::Millis)>, String> {
+    let mut earliest: Option<(String, crate::verify::time::Millis)> = None;
+    let mut at = Some(role);
+    while let Some(e) = at {
+        if let Some(a) = doc.attr(e, "validUntil") {
+            let ms = crate::verify::time::parse_xs(&a.value).map_err(|why| {
+                let name = doc.element(e).map_or("", |x| x.local.as_str());
+                format!("{path}: the validUntil of {name} is not an xs:dateTime: {why}")
+            })?;
+            if earliest.as_ref().is_none_or(|(_, t)| ms < *t) {
+                earliest = Some((a.value.clone(), ms));
+            }
+        }
+        at = doc.node(e).parent;
+    }
+    Ok(earliest)
 }
 
 #[cfg(test)]

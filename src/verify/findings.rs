@@ -11,6 +11,7 @@ use crate::model::{Message, MessageKind};
 use crate::msg;
 use crate::registry::{
     SIG001, SIG002, SIG003, SIG004, SIG005, SIG009, SIG010, SIG011, SIG016, SIG017, SIG018, SIG019,
+    SIG025,
 };
 use crate::source::Span;
 use crate::xml::Document;
@@ -304,6 +305,22 @@ pub fn key_findings(k: &Cert, now_ms: i64, span: Span, path: &str, out: &mut Vec
             )
             .at(span, path)
             .label("short key"),
+        );
+    }
+    if let Some(until) = k.valid_until.as_deref()
+        && now_ms > until.1
+    {
+        out.push(
+            Finding::new(
+                &SIG025,
+                msg!(
+                    "the IdP metadata that gives the signing certificate {} expired at {} (validUntil)",
+                    Arg::plain(&i.sha1),
+                    Arg::plain(&until.0)
+                ),
+            )
+            .at(span, path)
+            .label("expired metadata"),
         );
     }
     let unconfirmed = " (SPs that pin the key, such as Shibboleth and python3-saml, ignore certificate dates; whether Atlassian does is unconfirmed)";

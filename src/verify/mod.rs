@@ -391,6 +391,7 @@ fn keys<'t>(trust: &'t Trust, loc: &locate::Located) -> std::borrow::Cow<'t, [Ce
                 source: KeySource::KeyInfo,
                 origin: "KeyInfo".into(),
                 info,
+                valid_until: None,
             });
         }
     }
