@@ -408,13 +408,22 @@ pub struct Verdict {
     pub predicted: crate::predict::Predicted,
 }
 
+/// What the messages before one in the same input tell about it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Around<'a> {
+    /// The IDs of the AuthnRequests before it, oldest first.
+    pub requests: &'a [String],
+    /// An ID of it an earlier Response carried.
+    pub replayed: Option<&'a verify::protocol::Replayed>,
+}
+
 /// Lint one parsed message: structure, then signatures, protocol, packs, and what the SPs would answer.
 pub fn lint_message(
     opts: &Options,
     source: &Source,
     doc: &Document,
     model: &Message,
-    requests: &[String],
+    around: Around,
     opening: &Opening,
 ) -> Verdict {
     let mut findings = check::check(doc, model);
@@ -518,7 +527,8 @@ pub fn lint_message(
         .as_deref()
         .and_then(verify::time::parse_lenient);
     let cx = verify::protocol::Context {
-        requests,
+        requests: around.requests,
+        replayed: around.replayed,
         at: at.as_ref().map(|a| (a.ms, a.source)),
         capture_ms,
         capture_unread: source.binding.time.is_some() && capture_ms.is_none(),
@@ -835,6 +845,13 @@ fn process(
             Ok(open_encrypted(opts, src, d, m))
         })
     });
+    // A Response posted again later in the same input (review 64: a HAR whose response was posted
+    // twice had both predicted accepted, without a word).
+    let replays = verify::protocol::replays(
+        parsed
+            .iter()
+            .map(|p| p.as_ref().ok().map(|(src, _, m, _)| (m, src.binding.entry))),
+    );
     let mut requests: Vec<String> = Vec::new();
     let mut before = Vec::with_capacity(parsed.len());
     for p in &parsed {
@@ -846,11 +863,17 @@ fn process(
             requests.push(id.value.clone());
         }
     }
-    let pairs: Vec<_> = parsed.into_iter().zip(before).collect();
-    let linted: Vec<Result<Linted, InputError>> = par_map(pairs, |(p, n)| {
+    let pairs: Vec<_> = parsed
+        .into_iter()
+        .zip(before.into_iter().zip(replays))
+        .collect();
+    let linted: Vec<Result<Linted, InputError>> = par_map(pairs, |(p, (n, replayed))| {
         p.map(|(source, doc, model, opening)| {
             let v = if opts.lint {
-                let earlier = requests.get(..n).unwrap_or_default();
+                let earlier = Around {
+                    requests: requests.get(..n).unwrap_or_default(),
+                    replayed: replayed.as_ref(),
+                };
                 lint_message(opts, &source, &doc, &model, earlier, &opening)
             } else {
                 Verdict {

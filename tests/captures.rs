@@ -539,3 +539,83 @@ fn har_params_that_disagree_and_express_limits() {
     );
     assert_eq!(library(&v, 0).0, "accepted", "{v:#}");
 }
+
+/// PRO021: a Response posted again later in the same capture (review 64: both posts were predicted
+/// accepted, without a word). The second is reported, naming the entry of the first; two different
+/// responses, or the same one in two inputs, are not.
+#[test]
+fn a_response_posted_twice_in_one_capture_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let (genuine, _) = genuine_and_tampered();
+    let xml = std::fs::read_to_string(fixture("saml/keycloak-atlassian-ok.xml")).unwrap();
+    // Another response: every ID changed (its signatures break, which does not matter here).
+    let other = base64::engine::general_purpose::STANDARD.encode(xml.replace("ID_", "ID_x"));
+    let entries = |bodies: &[&str]| {
+        let entries: Vec<Value> = bodies
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                json!({"startedDateTime": format!("2026-11-20T10:00:0{i}.000Z"),
+                    "request": {"method": "POST", "url": ACS, "headers": [],
+                        "postData": {"mimeType": "application/x-www-form-urlencoded",
+                            "text": format!("SAMLResponse={}", form(b))}},
+                    "response": {"status": 302}})
+            })
+            .collect();
+        json!({"log": {"version": "1.2", "creator": {"name": "t", "version": "1"}, "entries": entries}})
+            .to_string()
+    };
+    let pro021 = |v: &Value| -> Vec<(u64, String)> {
+        findings_of(v, "PRO021")
+            .iter()
+            .map(|f| {
+                (
+                    f["message_index"].as_u64().unwrap(),
+                    f["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let (_, v) = check(
+        dir.path(),
+        "twice.har",
+        &entries(&[&genuine, &other, &genuine]),
+    );
+    let got = pro021(&v);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, 2);
+    assert!(
+        got[0]
+            .1
+            .contains("was posted earlier in this capture (entry 1)"),
+        "{got:?}"
+    );
+    assert_eq!(
+        findings_of(&v, "PRO021")[0]["location"]["path"],
+        "/Response/Assertion"
+    );
+    // Only the Response's ID repeats: reported at the Response.
+    let same_response =
+        base64::engine::general_purpose::STANDARD.encode(xml.replace("ID_2a9c8e7f", "ID_99999999"));
+    let (_, v) = check(
+        dir.path(),
+        "response.har",
+        &entries(&[&genuine, &same_response]),
+    );
+    let got = pro021(&v);
+    assert!(
+        got.len() == 1 && got[0].1.starts_with("This Response (ID"),
+        "{got:?}"
+    );
+    assert_eq!(
+        findings_of(&v, "PRO021")[0]["location"]["path"],
+        "/Response"
+    );
+    let (_, v) = check(dir.path(), "once.har", &entries(&[&genuine, &other]));
+    assert_eq!(pro021(&v), []);
+    // The same response in two inputs: each input is its own capture.
+    let a = write_temp(dir.path(), "a.har", entries(&[&genuine]));
+    let b = write_temp(dir.path(), "b.har", entries(&[&genuine]));
+    let (_, v) = check_json(&[&a, &b]);
+    assert_eq!(pro021(&v), []);
+}

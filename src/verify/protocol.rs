@@ -8,7 +8,7 @@ use crate::model::{Assertion, Message, MessageKind, Subject, Val};
 use crate::msg;
 use crate::registry::{
     PRO001, PRO002, PRO003, PRO004, PRO005, PRO006, PRO007, PRO008, PRO009, PRO010, PRO011, PRO012,
-    PRO013, PRO015, PRO016, PRO018,
+    PRO013, PRO015, PRO016, PRO018, PRO021,
 };
 
 /// What the SP expects.
@@ -25,6 +25,9 @@ pub struct Expect {
 pub struct Context<'a> {
     /// IDs of AuthnRequests seen earlier in the same input (a HAR), newest last.
     pub requests: &'a [String],
+    /// This Response's, or one of its assertions', ID that an earlier Response of the same input
+    /// carried (PRO021).
+    pub replayed: Option<&'a Replayed>,
     /// The evaluation instant and where it came from (`now`, `fixed`, `capture`, `issue-instant`).
     pub at: Option<(Millis, &'static str)>,
     /// Browser time of the request that carried the message (HAR).
@@ -32,6 +35,74 @@ pub struct Context<'a> {
     /// The capture gave a time for that request that is not one samlint reads.
     pub capture_unread: bool,
     pub skew_ms: i64,
+}
+
+/// An ID a Response of a capture carries that an earlier Response of the same capture carried: the
+/// assertion's when an assertion's is, else the Response's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replayed {
+    pub id: String,
+    /// Which assertion of the message (its index), or `None` for the Response itself.
+    pub assertion: Option<usize>,
+    /// Where it was posted first: `entry N` (a HAR), else `message N` of the input.
+    pub earlier: String,
+}
+
+/// For each message of one input, in order: the [`Replayed`] ID of a Response, if any. Linear (one
+/// hash set of the IDs seen). IDs repeated within one message are the wrapping checks' (SIG005).
+pub fn replays<'m>(
+    messages: impl Iterator<Item = Option<(&'m Message, Option<usize>)>>,
+) -> Vec<Option<Replayed>> {
+    let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    for (k, m) in messages.enumerate() {
+        let Some((m, entry)) = m.filter(|(m, _)| m.kind == MessageKind::Response) else {
+            out.push(None);
+            continue;
+        };
+        let ids: Vec<(&str, Option<usize>)> = m
+            .assertions
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| a.id.as_ref().map(|v| (v.value.as_str(), Some(i))))
+            .chain(m.id.as_ref().map(|v| (v.value.as_str(), None)))
+            .filter(|(id, _)| !id.is_empty())
+            .collect();
+        out.push(ids.iter().find_map(|(id, assertion)| {
+            seen.get(*id).map(|earlier| Replayed {
+                id: id.to_string(),
+                assertion: *assertion,
+                earlier: earlier.clone(),
+            })
+        }));
+        let here = entry.map_or_else(|| format!("message {}", k + 1), |e| format!("entry {e}"));
+        for (id, _) in ids {
+            seen.entry(id.to_string()).or_insert_with(|| here.clone());
+        }
+    }
+    out
+}
+
+/// PRO021: the assertion (or the Response) was posted before in this capture.
+fn replay(c: &Ctx, out: &mut Vec<Finding>) {
+    let Some(r) = c.cx.replayed else { return };
+    let (what, span, path) = match r.assertion.and_then(|i| c.m.assertions.get(i)) {
+        Some(a) => ("assertion", a.start_tag, a.path.clone()),
+        None => ("Response", c.m.start_tag, c.root.clone()),
+    };
+    out.push(
+        Finding::new(
+            &PRO021,
+            msg!(
+                "this {} (ID \"{}\") was posted earlier in this capture ({}): an SP consumes a bearer assertion once and refuses it when it comes again",
+                Arg::plain(what),
+                Arg::id(r.id.as_str()),
+                Arg::plain(&r.earlier)
+            ),
+        )
+        .at(span, &path)
+        .label("posted before"),
+    );
 }
 
 /// The smallest clock skew that would have accepted a miss of `ms`: exact seconds, plus a readable form.
@@ -171,6 +242,7 @@ const CHECKS: &[(&[&RuleMeta], Reads, Check)] = &[
     (&[&PRO005], Reads::Responses, recipient),
     (&[&PRO011, &PRO006], Reads::Responses, subject_and_bearer),
     (&[&PRO008, &PRO007], Reads::Responses, in_response_to),
+    (&[&PRO021], Reads::Responses, replay),
     (&[&PRO018], Reads::Messages, time_syntax),
     (&[&PRO012], Reads::Responses, time_not_checked),
     (&[&PRO009, &PRO010], Reads::Responses, time_windows),
