@@ -376,7 +376,7 @@ mod msg_tests {
     #[test]
     fn templates_take_typed_arguments() {
         let m = msg!("a {} b {}", Arg::text("x\u{1b}y"), Arg::plain(3));
-        assert_eq!(m.to_string(), "a xy b 3");
+        assert_eq!(m.to_string(), "a x<U+001B>y b 3");
         assert_eq!(m.args().count(), 2);
         let r = m.map_args(|a| {
             if a.from_input() {

@@ -49,12 +49,41 @@ pub fn xml_char_refs(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// Like [`sanitize`] but also folds newlines and tabs into spaces: for one-line contexts.
+/// For one-line contexts (a value a finding or the summary quotes): newlines and tabs folded into
+/// spaces, and each character of [`is_bad_control`] written as a visible `<U+XXXX>` (a CR before a
+/// line feed is dropped). Dropped unseen, such a character made one value read as another (review 64:
+/// a NameID holding a zero-width space or a soft hyphen was shown as the address without it, the
+/// identity an SP does not read).
 pub fn one_line(s: &str) -> String {
-    s.chars()
-        .filter(|c| !is_bad_control(*c))
-        .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
+        match c {
+            '\n' | '\t' => out.push(' '),
+            '\r' if it.peek() == Some(&'\n') => {}
+            c if is_bad_control(c) => out.push_str(&format!("<U+{:04X}>", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// For JSON shown to a person: every unsafe character (see [`is_bad_control`]) as a `\uXXXX` escape
+/// (what it means in a string), a CR before a line feed dropped.
+pub fn json_char_escapes(s: &str) -> std::borrow::Cow<'_, str> {
+    if !has_bad_control(s) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
+        match c {
+            '\r' if it.peek() == Some(&'\n') => {}
+            c if is_bad_control(c) => out.push_str(&json_u_escape(c)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Text for a CI log with nothing the GitHub Actions runner reads as a workflow command (review 31): a

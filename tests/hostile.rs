@@ -646,3 +646,50 @@ fn a_body_is_read_by_its_media_type_and_boundary_as_every_parser_reads_them() {
         true,
     );
 }
+
+/// A NameID holding characters no one sees (review 64: a zero-width space, a soft hyphen, a byte-order
+/// mark, a tag character) is reported (CORE007), and every view shows the character: `<U+XXXX>` in the
+/// human formats (it was dropped, and the summary showed another address), a character reference in
+/// the report's XML, an escape in JSON.
+#[test]
+fn invisible_characters_in_the_nameid_are_shown_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let xml = std::fs::read_to_string(fixture("saml/keycloak-atlassian-unsigned.xml")).unwrap();
+    for (c, hex) in [
+        ('\u{200b}', "200B"),
+        ('\u{ad}', "00AD"),
+        ('\u{feff}', "FEFF"),
+        ('\u{e0041}', "E0041"),
+    ] {
+        let nameid = format!("jane{c}.doe@example.com");
+        let forged = xml.replacen(">jane.doe@example.com<", &format!(">{nameid}<"), 1);
+        assert_ne!(forged, xml);
+        let p = write_temp(dir.path(), "r.xml", &forged);
+        let (_, v) = check_json(&[&p]);
+        let f = findings_of(&v, "CORE007");
+        assert_eq!(f.len(), 1, "{hex}");
+        assert!(
+            f[0]["message"].as_str().unwrap().starts_with(&format!(
+                "The NameID holds U+{hex}, a character no one sees"
+            )),
+            "{}",
+            f[0]["message"]
+        );
+        let shown = format!("jane<U+{hex}>.doe@example.com");
+        let human = run(&["check", &p]);
+        assert!(human.stdout.contains(&shown), "{hex}: {}", human.stdout);
+        let concise = run(&["check", &p, "--format", "concise"]);
+        assert!(concise.stdout.contains("CORE007"), "{}", concise.stdout);
+        let report = run(&["report", &p, "--no-redact"]);
+        assert!(
+            report
+                .stdout
+                .contains(&format!("jane&#x{:X};.doe@example.com", u32::from(c))),
+            "{hex}: {}",
+            report.stdout
+        );
+        assert!(!report.stdout.contains(c) && !human.stdout.contains(c));
+    }
+    let (_, v) = check_json(&[&fixture("saml/keycloak-atlassian-unsigned.xml")]);
+    assert!(findings_of(&v, "CORE007").is_empty());
+}

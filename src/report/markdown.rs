@@ -96,9 +96,15 @@ pub fn code(s: &str) -> String {
     }
 }
 
-/// A fenced block that nothing inside can close.
+/// A fenced block that nothing inside can close. An unsafe character of the XML or JSON is written as
+/// a character reference or `\u` escape, which means the same (review 64: dropped, a NameID with a
+/// zero-width space read as the address without it).
 pub fn fenced(lang: &str, body: &str) -> String {
-    let body = crate::util::sanitize(body);
+    let body = match lang {
+        "xml" => crate::util::xml_char_refs(body),
+        "json" => crate::util::json_char_escapes(body),
+        _ => crate::util::sanitize(body),
+    };
     let fence = "`".repeat(longest_run(&body, '`').max(2) + 1);
     format!("{fence}{lang}\n{}\n{fence}\n", body.trim_end())
 }

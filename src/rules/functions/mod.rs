@@ -29,6 +29,7 @@ mod similar_key;
 mod truthy;
 mod unique;
 mod user_property;
+mod visible;
 
 pub use email::is_email;
 pub use lookalike_attribute::meant as lookalike_meant;
@@ -136,6 +137,7 @@ pub static FUNCTIONS: &[&dyn Function] = &[
     &truthy::Truthy,
     &unique::Unique,
     &user_property::UserProperty,
+    &visible::Visible,
 ];
 
 pub fn find(name: &str) -> Option<&'static dyn Function> {
