@@ -284,6 +284,12 @@ impl std::fmt::Display for Msg {
                     // Capped: a value is quoted in every format and every finding that names it
                     // (review 46: a 2 MB StatusMessage made a 2 MB GitHub annotation line).
                     let v = a.raw();
+                    // Short printable ASCII (most values) is shown as it is: within the cap, and
+                    // nothing for `one_line` to change.
+                    if v.len() <= MAX_ARG_CHARS && crate::util::printable_ascii(v) {
+                        f.write_str(v)?;
+                        continue;
+                    }
                     match v.char_indices().nth(MAX_ARG_CHARS) {
                         Some((cut, _)) => {
                             f.write_str(&crate::util::one_line(&v[..cut]))?;

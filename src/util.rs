@@ -55,6 +55,9 @@ pub fn xml_char_refs(s: &str) -> std::borrow::Cow<'_, str> {
 /// a NameID holding a zero-width space or a soft hyphen was shown as the address without it, the
 /// identity an SP does not read).
 pub fn one_line(s: &str) -> String {
+    if printable_ascii(s) {
+        return s.to_owned();
+    }
     let mut out = String::with_capacity(s.len());
     let mut it = s.chars().peekable();
     while let Some(c) = it.next() {
@@ -141,6 +144,12 @@ pub fn first_byte(b: &[u8], f: impl Fn(u8) -> bool) -> Option<usize> {
     })
 }
 
+/// Is `s` printable ASCII only (no control, no tab or newline, nothing beyond U+007E)? What
+/// [`one_line`] and [`sanitize`] leave as it is, settled by one pass over the bytes.
+pub fn printable_ascii(s: &str) -> bool {
+    first_byte(s.as_bytes(), |b| !(0x20..0x7f).contains(&b)).is_none()
+}
+
 /// Does `s` hold a character of [`is_bad_control`]? Printable ASCII, tab and newline (most text) are
 /// settled by one pass over the bytes.
 pub fn has_bad_control(s: &str) -> bool {
@@ -224,8 +233,13 @@ impl serde_json::ser::Formatter for SafeJson {
         // Printable ASCII (most of every report) has nothing to escape: one pass over the bytes, in
         // blocks without an early exit (a vector loop).
         let b = fragment.as_bytes();
+        // A short fragment (every key, most values) of printable ASCII without `#`: one plain loop,
+        // without the block scan's and memchr's set-up.
+        if b.len() <= 64 && b.iter().all(|&c| (0x20..0x7f).contains(&c) && c != b'#') {
+            return w.write_all(b);
+        }
         if first_byte(b, |b| !(0x20..0x7f).contains(&b)).is_none()
-            && (memchr::memchr(b'#', b).is_none() || memchr::memmem::find(b, b"##[").is_none())
+            && !memchr::memchr_iter(b'#', b).any(|i| b.get(i + 1..i + 3) == Some(&b"#["[..]))
         {
             return w.write_all(b);
         }

@@ -398,13 +398,25 @@ fn below(doc: &Document, scope: NodeId, name: &str) -> Vec<NodeId> {
         .collect()
 }
 
+/// The first of `below(doc, scope, name)`, without collecting them.
+fn below_first(doc: &Document, scope: NodeId, name: &str) -> Option<NodeId> {
+    doc.descendants(scope).find(|n| named(doc, *n, name))
+}
+
+/// `below(doc, scope, name).len()`, without collecting them.
+fn below_count(doc: &Document, scope: NodeId, name: &str) -> usize {
+    doc.descendants(scope)
+        .filter(|n| named(doc, *n, name))
+        .count()
+}
+
 /// The certificate element the library checks a signature `s` with, and whose thumbprint it compares
 /// with the pasted certificate's (saml.js getKey: the first ds:X509Certificate at any depth below the
 /// signature's first KeyInfo, inside X509Data or not); `None`: it uses the pasted certificate.
 /// ATL021 reads this one too (review 59: a certificate inside KeyName came first, the library
 /// answered "Invalid thumbprint", and ATL021, reading X509Data alone, said nothing).
 pub fn key_certificate(doc: &Document, s: NodeId) -> Option<NodeId> {
-    let ki = *below(doc, s, "KeyInfo").first()?;
+    let ki = below_first(doc, s, "KeyInfo")?;
     doc.descendants(ki)
         .into_iter()
         .find(|n| doc.is(*n, ns::DS, "X509Certificate"))
@@ -424,7 +436,12 @@ fn path(doc: &Document, scope: NodeId, steps: &[&str]) -> Vec<NodeId> {
     };
     let mut cur = below(doc, scope, first);
     for s in rest {
-        cur = cur.iter().flat_map(|n| children(doc, *n, s)).collect();
+        // Each step's children straight into one list (no list per parent).
+        let mut next = Vec::new();
+        for n in &cur {
+            next.extend(doc.child_elements(*n).filter(|c| named(doc, *c, s)));
+        }
+        cur = next;
     }
     cur.sort_unstable();
     cur.dedup();
@@ -1085,25 +1102,28 @@ fn picked_by_position(doc: &Document, s: NodeId, scope: NodeId) -> Option<&'stat
         "SignatureValue",
         "KeyInfo",
     ] {
-        if below(doc, s, name).len() > 1 {
+        if doc
+            .descendants(s)
+            .filter(|n| named(doc, *n, name))
+            .nth(1)
+            .is_some()
+        {
             return Some(
                 "the signature holds more than one element of a name the library picks by position",
             );
         }
     }
     // Every certificate is in that one KeyInfo (an HMAC check and the thumbprint read the same one).
-    let in_keyinfo = below(doc, s, "KeyInfo")
-        .first()
-        .map_or(0, |ki| below(doc, *ki, "X509Certificate").len());
-    if below(doc, s, "X509Certificate").len() != in_keyinfo {
+    let in_keyinfo =
+        below_first(doc, s, "KeyInfo").map_or(0, |ki| below_count(doc, ki, "X509Certificate"));
+    if below_count(doc, s, "X509Certificate") != in_keyinfo {
         return Some("the signature holds a certificate outside its KeyInfo");
     }
     // samlint's HMAC model checks one Reference (bergshamra checks every one of an RSA or ECDSA
     // signature); and work per Reference is bounded.
     let references = path(doc, s, &["SignedInfo", "Reference"]).len();
-    let hmac = below(doc, s, "SignatureMethod")
-        .first()
-        .and_then(|n| attr(doc, *n, "Algorithm"))
+    let hmac = below_first(doc, s, "SignatureMethod")
+        .and_then(|n| attr(doc, n, "Algorithm"))
         .is_some_and(|a| a.contains("hmac"));
     if references > 16 || (hmac && references != 1) {
         return Some("the signature holds more References than samlint models");
@@ -1192,7 +1212,7 @@ fn foreign_parts(doc: &Document, s: NodeId, _scope: NodeId) -> Option<&'static s
     ];
     if doc.descendants(s).any(|n| {
         doc.element(n)
-            .is_some_and(|e| PICKED.contains(&e.local.as_str()) && e.ns.as_deref() != Some(ns::DS))
+            .is_some_and(|e| e.ns.as_deref() != Some(ns::DS) && PICKED.contains(&e.local.as_str()))
     }) {
         return Some(
             "the signature holds an element of a name the library reads (DigestMethod, Reference, …) outside the XML-DSig namespace, which the library takes as its own",
@@ -1359,9 +1379,9 @@ fn prefix_lists(doc: &Document, s: NodeId, scope: NodeId) -> Option<&'static str
 /// The SignatureValue with markup beside its text.
 fn signature_value_markup(doc: &Document, s: NodeId, _scope: NodeId) -> Option<&'static str> {
     // SignatureValue: the library reads its first text node, the spec all of its text.
-    if let Some(v) = below(doc, s, "SignatureValue").first()
-        && doc.text_children(*v).next().is_some()
-        && !one_text_or_none(doc, *v)
+    if let Some(v) = below_first(doc, s, "SignatureValue")
+        && doc.text_children(v).next().is_some()
+        && !one_text_or_none(doc, v)
     {
         return Some(
             "the SignatureValue holds markup beside its text: the library reads only its first text node",
@@ -1395,16 +1415,14 @@ fn load(doc: &Document, s: NodeId) -> Result<Loaded, Outcome> {
     // xml-crypto throws on each of these: a rejection, with a text samlint does not reproduce.
     let unnamed = |why: &'static str| Err(Outcome::Unnamed(check("signature-value"), why.into()));
     // loadSignature.
-    let Some(signed_info) = below(doc, s, "SignedInfo").first().copied() else {
+    let Some(signed_info) = below_first(doc, s, "SignedInfo") else {
         return unnamed("the signature has no SignedInfo");
     };
-    let c14n = below(doc, s, "CanonicalizationMethod")
-        .first()
-        .and_then(|n| attr(doc, *n, "Algorithm"))
+    let c14n = below_first(doc, s, "CanonicalizationMethod")
+        .and_then(|n| attr(doc, n, "Algorithm"))
         .map(str::to_string);
-    let method = below(doc, s, "SignatureMethod")
-        .first()
-        .and_then(|n| attr(doc, *n, "Algorithm"))
+    let method = below_first(doc, s, "SignatureMethod")
+        .and_then(|n| attr(doc, n, "Algorithm"))
         .map(str::to_string);
     let (Some(c14n), Some(method)) = (c14n, method) else {
         return unnamed("the signature lacks its CanonicalizationMethod or SignatureMethod");
@@ -1459,16 +1477,15 @@ fn load(doc: &Document, s: NodeId) -> Result<Loaded, Outcome> {
             "a DigestValue is not plain base64, which the library compares leniently".into(),
         ));
     }
-    let Some(value) = below(doc, s, "SignatureValue")
-        .first()
-        .and_then(|n| first_text(doc, *n))
+    let Some(value) = below_first(doc, s, "SignatureValue")
+        .and_then(|n| first_text(doc, n))
         .map(signature_value_lines_joined)
     else {
         return unnamed("the signature has no SignatureValue text");
     };
     // The key: the first X509Certificate of the first KeyInfo when there is one, else the pasted one.
     let mut loose_cert = false;
-    let key = match below(doc, s, "KeyInfo").first() {
+    let key = match below_first(doc, s, "KeyInfo") {
         Some(_) => match key_certificate(doc, s) {
             // The library reads it as `firstChild.toString()`: a CDATA section, a comment, a processing
             // instruction or an element with its markup, which no decoder takes (review 5,
@@ -1860,8 +1877,14 @@ fn naming(what: &str, in_signed_info: bool) -> String {
 /// Does the attribute's value, as written, hold a line feed, tab or carriage return (which xmldom
 /// keeps and the spec's parser reads as a space)?
 fn raw_white(text: &str, a: &crate::xml::dom::Attr) -> bool {
+    // A vector search: this runs on every attribute of every signed content.
     text.get(a.value_span.range())
-        .is_some_and(|raw| raw.bytes().any(|b| matches!(b, b'\n' | b'\t' | b'\r')))
+        .is_some_and(|raw| memchr::memchr3(b'\n', b'\t', b'\r', raw.as_bytes()).is_some())
+}
+
+/// Does `s` hold a carriage return? (`s.contains('\r')`, as a vector search.)
+fn has_cr(s: &str) -> bool {
+    memchr::memchr(b'\r', s.as_bytes()).is_some()
 }
 
 /// The verifier's answer for the signature (digest, algorithms, value), then the thumbprint.
@@ -2043,13 +2066,13 @@ fn library_c14n_differs(
                             "an attribute value holds a line break or tab as written, which the library's parser keeps and the spec's reads as a space",
                         ));
                     }
-                    if !whole_document && a.value.contains('\r') {
+                    if !whole_document && has_cr(&a.value) {
                         return Some(Gap::Differs(CR_IN_COPY));
                     }
                 }
             }
             NodeKind::Text { value } | NodeKind::CData { value }
-                if !whole_document && value.contains('\r') =>
+                if !whole_document && has_cr(value) =>
             {
                 return Some(Gap::Differs(CR_IN_COPY));
             }
@@ -2124,7 +2147,7 @@ fn beyond_model<'d>(
         return Some(why);
     }
     let mut used: Option<std::collections::HashSet<&str>> = None;
-    let raw_space = |a: &crate::xml::dom::Attr| raw_white(text, a) || a.value.contains('\r');
+    let raw_space = |a: &crate::xml::dom::Attr| raw_white(text, a) || has_cr(&a.value);
     for n in nodes.clone() {
         let e = match &doc.node(n).kind {
             NodeKind::Element(e) => e,
@@ -2479,8 +2502,8 @@ fn reference_target(doc: &Document, id: &str, in_scope: &[NodeId]) -> Option<Nod
 
 /// `findFirst(sig, ".//*[local-name(.)='SignatureValue']/text()").data`.
 fn signature_value_text(doc: &Document, sig: NodeId) -> Option<&str> {
-    below(doc, sig, "SignatureValue")
-        .into_iter()
+    doc.descendants(sig)
+        .filter(|n| named(doc, *n, "SignatureValue"))
         .find_map(|v| doc.text_children(v).next())
 }
 
@@ -2629,10 +2652,10 @@ fn parse_assertion(doc: &Document, a: NodeId, cfg: &Config) -> Outcome {
     // does not read may be one V8's legacy parser reads (an RFC 2822 date, `2026-11-20 09:00 Z`,
     // `2026-11`): no prediction, unless the other one expires it (review 9, 2026-12-06: predicted
     // accepted, the library read it and rejected).
-    if let Some(c) = below(doc, a, "Conditions").first() {
+    if let Some(c) = below_first(doc, a, "Conditions") {
         // A value without a digit is no date to any of V8's parsers: an Invalid Date, which passes.
         let read = |name: &str| {
-            attr(doc, *c, name)
+            attr(doc, c, name)
                 .filter(|v| v.bytes().any(|b| b.is_ascii_digit()))
                 .map(|v| js_date(v).ok_or(()))
         };
@@ -2673,9 +2696,7 @@ fn parse_assertion(doc: &Document, a: NodeId, cfg: &Config) -> Outcome {
             Text::lit("Recipient is invalid. Configured: ").then(Part::Url(cfg.acs.clone())),
         );
     }
-    let issuer = below(doc, a, "Issuer")
-        .first()
-        .map(|n| text_content(doc, *n));
+    let issuer = below_first(doc, a, "Issuer").map(|n| text_content(doc, n));
     if let Some(n) = path(doc, a, &["Subject", "NameID"]).first() {
         let qualified = attr(doc, *n, "Format").is_some_and(|f| {
             f == "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
@@ -2819,7 +2840,7 @@ pub fn nested_reads(doc: &Document) -> Vec<NestedRead> {
     let times = ["NotBefore", "NotOnOrAfter"];
     push(
         Read::Conditions,
-        below(doc, a, "Conditions").first().copied(),
+        below_first(doc, a, "Conditions"),
         own(&["Conditions"]),
         &|x, y| attrs(x, &times) == attrs(y, &times),
     );
