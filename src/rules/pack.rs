@@ -194,10 +194,11 @@ enum FieldDef {
 /// Keep a string for the life of the process (rule metadata is `&'static` like the built-in rules').
 /// Identical strings are stored once, so loading the same pack again does not grow memory.
 pub fn intern(s: &str) -> &'static str {
-    use std::collections::HashSet;
     use std::sync::{Mutex, OnceLock};
-    static POOL: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
-    let pool = POOL.get_or_init(|| Mutex::new(HashSet::new()));
+    // Fx, not SipHash: the keys are the packs' strings (the shipped packs' at every start, issue 17),
+    // never a message's.
+    static POOL: OnceLock<Mutex<rustc_hash::FxHashSet<&'static str>>> = OnceLock::new();
+    let pool = POOL.get_or_init(|| Mutex::new(rustc_hash::FxHashSet::default()));
     let mut g = match pool.lock() {
         Ok(g) => g,
         Err(p) => p.into_inner(),

@@ -738,17 +738,41 @@ fn name_char(c: char) -> bool {
         || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
 }
 
-pub(crate) fn is_ncname(s: &str) -> bool {
-    // ASCII names (every SAML and XML-DSig name) are settled byte by byte.
-    let b = s.as_bytes();
-    if b.is_ascii() {
-        return b
-            .first()
-            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
-            && b.iter()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'));
+/// ASCII bytes of an NCName ([`NAME_START`] may start one, [`NAME_REST`] may follow); every other
+/// byte is neither (a byte above 0x7F sends the name to the character rules).
+const NAME_START: u8 = 1;
+const NAME_REST: u8 = 2;
+static NAME_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 128 {
+        let c = i as u8;
+        if c.is_ascii_alphabetic() || c == b'_' {
+            t[i] = NAME_START | NAME_REST;
+        } else if c.is_ascii_digit() || c == b'-' || c == b'.' {
+            t[i] = NAME_REST;
+        }
+        i += 1;
     }
-    is_ncname_chars(s)
+    t
+};
+
+pub(crate) fn is_ncname(s: &str) -> bool {
+    // ASCII names (every SAML and XML-DSig name) are settled in one pass through the table (issue 17:
+    // the ASCII test and then the byte rules were two passes, 0.5 % of a batch message); a name
+    // the table refuses is ASCII no name holds, or has a character the character rules settle.
+    let b = s.as_bytes();
+    let Some((&first, rest)) = b.split_first() else {
+        return false;
+    };
+    if NAME_BYTE[usize::from(first)] & NAME_START != 0
+        && rest
+            .iter()
+            .all(|&c| NAME_BYTE[usize::from(c)] & NAME_REST != 0)
+    {
+        return true;
+    }
+    !b.is_ascii() && is_ncname_chars(s)
 }
 
 fn is_ncname_chars(s: &str) -> bool {
@@ -1325,6 +1349,27 @@ mod tests {
                 }
             }
         }
+        // Names with characters beyond ASCII go to the character rules wherever they sit.
+        for c in [
+            'é',
+            '\u{b7}',
+            '\u{300}',
+            '\u{2070}',
+            '\u{37e}',
+            '\u{fffd}',
+            '\u{10000}',
+        ] {
+            for s in [
+                c.to_string(),
+                format!("a{c}"),
+                format!("{c}a"),
+                format!("a{c}-"),
+                format!("a{c}:"),
+            ] {
+                assert_eq!(is_ncname(&s), is_ncname_chars(&s), "{s:?}");
+            }
+        }
+        assert!(!is_ncname(""));
     }
 
     #[test]
