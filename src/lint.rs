@@ -847,11 +847,21 @@ fn process(
     });
     // A Response posted again later in the same input (review 64: a HAR whose response was posted
     // twice had both predicted accepted, without a word).
-    let replays = verify::protocol::replays(
-        parsed
-            .iter()
-            .map(|p| p.as_ref().ok().map(|(src, _, m, _)| (m, src.binding.entry))),
-    );
+    let replays = verify::protocol::replays(parsed.iter().map(|p| {
+        p.as_ref().ok().map(|(src, _, m, _)| {
+            let request = src.origin.0.iter().find_map(|s| match s {
+                crate::source::Step::Request { what, .. } => Some(what.as_str()),
+                _ => None,
+            });
+            (
+                m,
+                verify::protocol::Posted {
+                    request,
+                    status: src.binding.status,
+                },
+            )
+        })
+    }));
     let mut requests: Vec<String> = Vec::new();
     let mut before = Vec::with_capacity(parsed.len());
     for p in &parsed {

@@ -550,21 +550,22 @@ fn a_response_posted_twice_in_one_capture_is_reported() {
     let xml = std::fs::read_to_string(fixture("saml/keycloak-atlassian-ok.xml")).unwrap();
     // Another response: every ID changed (its signatures break, which does not matter here).
     let other = base64::engine::general_purpose::STANDARD.encode(xml.replace("ID_", "ID_x"));
-    let entries = |bodies: &[&str]| {
+    let answered = |bodies: &[(&str, i64)]| {
         let entries: Vec<Value> = bodies
             .iter()
             .enumerate()
-            .map(|(i, b)| {
+            .map(|(i, (b, status))| {
                 json!({"startedDateTime": format!("2026-11-20T10:00:0{i}.000Z"),
                     "request": {"method": "POST", "url": ACS, "headers": [],
                         "postData": {"mimeType": "application/x-www-form-urlencoded",
                             "text": format!("SAMLResponse={}", form(b))}},
-                    "response": {"status": 302}})
+                    "response": {"status": status}})
             })
             .collect();
         json!({"log": {"version": "1.2", "creator": {"name": "t", "version": "1"}, "entries": entries}})
             .to_string()
     };
+    let entries = |bodies: &[&str]| answered(&bodies.iter().map(|b| (*b, 302)).collect::<Vec<_>>());
     let pro021 = |v: &Value| -> Vec<(u64, String)> {
         findings_of(v, "PRO021")
             .iter()
@@ -613,6 +614,26 @@ fn a_response_posted_twice_in_one_capture_is_reported() {
     );
     let (_, v) = check(dir.path(), "once.har", &entries(&[&genuine, &other]));
     assert_eq!(pro021(&v), []);
+    // A post the SP did not consume is no first post (review 65): redirected with 307 or 308 (the
+    // browser posts it again, to the new address), or aborted (status 0).
+    for status in [307, 308, 0] {
+        let (_, v) = check(
+            dir.path(),
+            "reposted.har",
+            &answered(&[(&genuine, status), (&genuine, 302)]),
+        );
+        assert_eq!(pro021(&v), [], "{status}");
+    }
+    let (_, v) = check(
+        dir.path(),
+        "after.har",
+        &answered(&[(&genuine, 307), (&genuine, 302), (&genuine, 200)]),
+    );
+    let got = pro021(&v);
+    assert!(
+        got.len() == 1 && got[0].0 == 2 && got[0].1.contains("(entry 2)"),
+        "{got:?}"
+    );
     // The same response in two inputs: each input is its own capture.
     let a = write_temp(dir.path(), "a.har", entries(&[&genuine]));
     let b = write_temp(dir.path(), "b.har", entries(&[&genuine]));

@@ -48,18 +48,33 @@ pub struct Replayed {
     pub earlier: String,
 }
 
+/// Where a message of a capture was sent, for [`replays`].
+#[derive(Debug, Clone, Copy)]
+pub struct Posted<'m> {
+    /// The request's words as the origin shows them (`entry 4`, `request 3`), if from a capture.
+    pub request: Option<&'m str>,
+    /// The HTTP status of the answer, if the capture has one.
+    pub status: Option<i64>,
+}
+
 /// For each message of one input, in order: the [`Replayed`] ID of a Response, if any. Linear (one
-/// hash set of the IDs seen). IDs repeated within one message are the wrapping checks' (SIG005).
+/// hash map of the IDs seen). IDs repeated within one message are the wrapping checks' (SIG005); two
+/// copies in one request (its URL and its body) are the binding's (ambiguous parameters). A post the
+/// SP did not consume is no first post (review 65): one answered 307 or 308 (the browser sends it
+/// again, to the new address) or with status 0 (aborted, or never answered).
 pub fn replays<'m>(
-    messages: impl Iterator<Item = Option<(&'m Message, Option<usize>)>>,
+    messages: impl Iterator<Item = Option<(&'m Message, Posted<'m>)>>,
 ) -> Vec<Option<Replayed>> {
     let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let mut out = Vec::new();
     for (k, m) in messages.enumerate() {
-        let Some((m, entry)) = m.filter(|(m, _)| m.kind == MessageKind::Response) else {
+        let Some((m, posted)) = m.filter(|(m, _)| m.kind == MessageKind::Response) else {
             out.push(None);
             continue;
         };
+        let here = posted
+            .request
+            .map_or_else(|| format!("message {}", k + 1), str::to_string);
         let ids: Vec<(&str, Option<usize>)> = m
             .assertions
             .iter()
@@ -69,13 +84,17 @@ pub fn replays<'m>(
             .filter(|(id, _)| !id.is_empty())
             .collect();
         out.push(ids.iter().find_map(|(id, assertion)| {
-            seen.get(*id).map(|earlier| Replayed {
-                id: id.to_string(),
-                assertion: *assertion,
-                earlier: earlier.clone(),
-            })
+            seen.get(*id)
+                .filter(|earlier| **earlier != here)
+                .map(|earlier| Replayed {
+                    id: id.to_string(),
+                    assertion: *assertion,
+                    earlier: earlier.clone(),
+                })
         }));
-        let here = entry.map_or_else(|| format!("message {}", k + 1), |e| format!("entry {e}"));
+        if matches!(posted.status, Some(0 | 307 | 308)) {
+            continue;
+        }
         for (id, _) in ids {
             seen.entry(id.to_string()).or_insert_with(|| here.clone());
         }
