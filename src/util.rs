@@ -26,11 +26,11 @@ pub fn withheld(s: &str) -> usize {
     n
 }
 
-/// For XML shown to a person: every unsafe character (see [`is_bad_control`]) written as a character
+/// For XML shown to a person: every unsafe or unseen character (see [`is_unseen`]) written as a character
 /// reference `&#xHHHH;`, which means the same in text and attribute values (and is a visible marker in a
 /// comment or CDATA section); a carriage return becomes the newline an XML parser reads it as.
 pub fn xml_char_refs(s: &str) -> std::borrow::Cow<'_, str> {
-    if !has_bad_control(s) {
+    if !has_unseen(s) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
@@ -40,7 +40,7 @@ pub fn xml_char_refs(s: &str) -> std::borrow::Cow<'_, str> {
             if it.peek() != Some(&'\n') {
                 out.push('\n');
             }
-        } else if is_bad_control(c) {
+        } else if is_unseen(c) {
             out.push_str(&format!("&#x{:X};", c as u32));
         } else {
             out.push(c);
@@ -50,7 +50,7 @@ pub fn xml_char_refs(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// For one-line contexts (a value a finding or the summary quotes): newlines and tabs folded into
-/// spaces, and each character of [`is_bad_control`] written as a visible `<U+XXXX>` (a CR before a
+/// spaces, and each character of [`is_unseen`] written as a visible `<U+XXXX>` (a CR before a
 /// line feed is dropped). Dropped unseen, such a character made one value read as another (review 64:
 /// a NameID holding a zero-width space or a soft hyphen was shown as the address without it, the
 /// identity an SP does not read).
@@ -64,17 +64,17 @@ pub fn one_line(s: &str) -> String {
         match c {
             '\n' | '\t' => out.push(' '),
             '\r' if it.peek() == Some(&'\n') => {}
-            c if is_bad_control(c) => out.push_str(&format!("<U+{:04X}>", c as u32)),
+            c if is_unseen(c) => out.push_str(&format!("<U+{:04X}>", c as u32)),
             c => out.push(c),
         }
     }
     out
 }
 
-/// For JSON shown to a person: every unsafe character (see [`is_bad_control`]) as a `\uXXXX` escape
+/// For JSON shown to a person: every unsafe or unseen character (see [`is_unseen`]) as a `\uXXXX` escape
 /// (what it means in a string), a CR before a line feed dropped.
 pub fn json_char_escapes(s: &str) -> std::borrow::Cow<'_, str> {
-    if !has_bad_control(s) {
+    if !has_unseen(s) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
@@ -82,7 +82,7 @@ pub fn json_char_escapes(s: &str) -> std::borrow::Cow<'_, str> {
     while let Some(c) = it.next() {
         match c {
             '\r' if it.peek() == Some(&'\n') => {}
-            c if is_bad_control(c) => out.push_str(&json_u_escape(c)),
+            c if is_unseen(c) => out.push_str(&json_u_escape(c)),
             c => out.push(c),
         }
     }
@@ -150,6 +150,14 @@ pub fn printable_ascii(s: &str) -> bool {
     first_byte(s.as_bytes(), |b| !(0x20..0x7f).contains(&b)).is_none()
 }
 
+/// Does `s` hold a character of [`is_unseen`]? Printable ASCII, tab and newline are settled by one
+/// pass over the bytes.
+pub fn has_unseen(s: &str) -> bool {
+    !s.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t')
+        && s.chars().any(is_unseen)
+}
+
 /// Does `s` hold a character of [`is_bad_control`]? Printable ASCII, tab and newline (most text) are
 /// settled by one pass over the bytes.
 pub fn has_bad_control(s: &str) -> bool {
@@ -164,6 +172,19 @@ pub fn has_bad_control(s: &str) -> bool {
 /// characters, the BOM, interlinear annotations).
 pub fn is_bad_control(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t') || is_invisible_format(c)
+}
+
+/// A character that shows as nothing, or as a plain space where it is none: those of
+/// [`is_bad_control`], the space characters other than U+0020 (Unicode's Zs: no-break, ideographic,
+/// en and em spaces …) and U+2800 (a Braille pattern without dots). [`one_line`] shows each as
+/// `<U+XXXX>` (review 65: a NameID ending in U+2800 read as the plain address).
+pub fn is_unseen(c: char) -> bool {
+    is_bad_control(c)
+        || matches!(
+            c,
+            '\u{a0}' | '\u{1680}' | '\u{2000}'
+                ..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{2800}'
+        )
 }
 
 /// The line and paragraph separators, the interlinear annotations, and Unicode's default-ignorable
@@ -393,10 +414,10 @@ pub fn json_pretty_at<T: serde::Serialize + ?Sized>(v: &T, depth: usize) -> Stri
     })
 }
 
-/// Like [`sanitize`], but replaces each unsafe character with one of the same UTF-8 length (so byte
-/// spans into the text stay valid): `\r` becomes a space, other controls `?`, `¿` or `�`.
+/// Like [`sanitize`], but replaces each unsafe or unseen character ([`is_unseen`]) with one of the same
+/// UTF-8 length (so byte spans into the text stay valid): `\r` becomes a space, others `?`, `¿` or `�`.
 pub fn sanitize_same_len(s: &str) -> std::borrow::Cow<'_, str> {
-    if !has_bad_control(s) {
+    if !has_unseen(s) {
         return std::borrow::Cow::Borrowed(s);
     }
     std::borrow::Cow::Owned(
@@ -404,7 +425,7 @@ pub fn sanitize_same_len(s: &str) -> std::borrow::Cow<'_, str> {
             .map(|c| {
                 if c == '\r' {
                     ' '
-                } else if is_bad_control(c) {
+                } else if is_unseen(c) {
                     match c.len_utf8() {
                         1 => '?',
                         2 => '¿',

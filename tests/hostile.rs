@@ -660,6 +660,8 @@ fn invisible_characters_in_the_nameid_are_shown_and_reported() {
         ('\u{ad}', "00AD"),
         ('\u{feff}', "FEFF"),
         ('\u{e0041}', "E0041"),
+        ('\u{2800}', "2800"),
+        ('\u{a0}', "00A0"),
     ] {
         let nameid = format!("jane{c}.doe@example.com");
         let forged = xml.replacen(">jane.doe@example.com<", &format!(">{nameid}<"), 1);
@@ -670,7 +672,7 @@ fn invisible_characters_in_the_nameid_are_shown_and_reported() {
         assert_eq!(f.len(), 1, "{hex}");
         assert!(
             f[0]["message"].as_str().unwrap().starts_with(&format!(
-                "The NameID holds U+{hex}, a character no one sees"
+                "The NameID holds U+{hex}, a character that shows as nothing"
             )),
             "{}",
             f[0]["message"]
