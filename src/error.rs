@@ -340,7 +340,7 @@ impl fmt::Display for ErrorKind {
             }
             ErrorKind::NothingFound { skipped } => write!(
                 f,
-                "nothing to lint: {} in the directory, none of them a SAML message, a capture or a Keycloak export",
+                "nothing to lint: {} in the directory, none of them a SAML message, a capture or a Keycloak export (a symbolic link to a folder, or out of the directory, is not followed)",
                 crate::util::plural(*skipped, "file")
             ),
             ErrorKind::Unrecognised { detail } => write!(f, "not a SAML message: {detail}"),

@@ -688,6 +688,9 @@ fn expand(args: &[String], opts: &Options) -> (Vec<Item>, Vec<(String, std::ops:
         let p = std::path::Path::new(a);
         if a != "-" && p.is_dir() {
             let first = out.len();
+            // Where the directory really is: a link to a file inside it is read (review 65: a
+            // `latest.xml` link was skipped without a word), one out of it is not.
+            let root = std::fs::canonicalize(p).ok();
             let mut stack = vec![p.to_path_buf()];
             let mut files = Vec::new();
             while let Some(d) = stack.pop() {
@@ -708,13 +711,20 @@ fn expand(args: &[String], opts: &Options) -> (Vec<Item>, Vec<(String, std::ops:
                         continue;
                     }
                     // The entry's type as the directory listing gave it (no `stat`). A symbolic
-                    // link is not followed, as ripgrep does not (review 64: links to `.` made the
-                    // walk exponential, and a link out of the directory read files no one named);
-                    // it is counted as skipped, like a FIFO. A link named on the command line is.
-                    let kind = match t {
-                        Some(t) if t.is_symlink() => None,
-                        Some(t) => Some(t),
-                        None => std::fs::symlink_metadata(&e).ok().map(|m| m.file_type()),
+                    // link to a directory is not followed (review 64: links to `.` made the walk
+                    // exponential), nor one out of the directory (it read files no one named): it
+                    // is counted as skipped, like a FIFO. A link to a regular file inside the
+                    // directory is read. A link named on the command line is followed.
+                    let kind = match t
+                        .or_else(|| std::fs::symlink_metadata(&e).ok().map(|m| m.file_type()))
+                    {
+                        Some(t) if t.is_symlink() => std::fs::canonicalize(&e)
+                            .ok()
+                            .filter(|to| root.as_ref().is_some_and(|r| to.starts_with(r)))
+                            .and_then(|to| std::fs::metadata(to).ok())
+                            .map(|m| m.file_type())
+                            .filter(|t| t.is_file()),
+                        t => t,
                     };
                     if kind.is_some_and(|k| k.is_dir()) {
                         stack.push(e)
