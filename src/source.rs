@@ -204,13 +204,20 @@ impl fmt::Display for Origin {
             if i > 0 {
                 f.write_str(" › ")?;
             }
-            // One line: a file name holding a newline would start a line with what follows it.
+            // One line: a file name holding a newline would start a line with what follows it. A
+            // character that shows as nothing is shown as `<U+XXXX>` (review 65: `resp<U+200B>.xml`
+            // read as `resp.xml`, another file of the same folder).
             let step = step.to_string();
-            let step = crate::util::sanitize(&step);
-            if step.contains('\n') {
-                f.write_str(&step.replace('\n', "\\n"))?;
-            } else {
+            if !crate::util::has_unseen(&step) && !step.contains('\n') {
                 f.write_str(&step)?;
+                continue;
+            }
+            for c in step.chars() {
+                match c {
+                    '\n' => f.write_str("\\n")?,
+                    c if crate::util::is_unseen(c) => write!(f, "<U+{:04X}>", u32::from(c))?,
+                    c => write!(f, "{c}")?,
+                }
             }
         }
         Ok(())

@@ -695,3 +695,40 @@ fn invisible_characters_in_the_nameid_are_shown_and_reported() {
     let (_, v) = check_json(&[&fixture("saml/keycloak-atlassian-unsigned.xml")]);
     assert!(findings_of(&v, "CORE007").is_empty());
 }
+
+/// A file name holding a character that shows as nothing is shown with it as `<U+XXXX>` (review 65:
+/// `resp<U+200B>.xml` read as `resp.xml`, the valid file beside it), and a GitHub annotation, whose
+/// `file` cannot carry it, names the input in its message instead of landing on the other file.
+#[test]
+fn invisible_characters_in_file_names_are_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = std::fs::read(fixture("saml/keycloak-atlassian-ok.xml")).unwrap();
+    let unsigned = std::fs::read(fixture("saml/keycloak-atlassian-unsigned.xml")).unwrap();
+    write_temp(dir.path(), "resp.xml", ok);
+    write_temp(dir.path(), "resp\u{200b}.xml", unsigned);
+    let d = dir.path().to_string_lossy().into_owned();
+    let github = run(&["check", &d, "--format", "github"]);
+    let sig002: Vec<&str> = github
+        .stdout
+        .lines()
+        .filter(|l| l.contains("SIG002"))
+        .collect();
+    assert_eq!(sig002.len(), 1, "{}", github.stdout);
+    assert!(
+        !sig002[0].contains("file=") && sig002[0].contains("resp<U+200B>.xml at /Response]"),
+        "{}",
+        sig002[0]
+    );
+    for args in [
+        vec!["check", d.as_str(), "--format", "concise"],
+        vec!["check", d.as_str()],
+    ] {
+        let o = run(&args);
+        assert!(
+            o.stdout.contains("resp<U+200B>.xml"),
+            "{args:?}: {}",
+            o.stdout
+        );
+        assert!(!o.stdout.contains('\u{200b}'), "{args:?}");
+    }
+}

@@ -32,7 +32,11 @@ pub fn render(run: &Run) -> String {
                 Severity::Info => "notice",
             };
             let mut props = Vec::new();
-            if let Some(file) = file {
+            // A path holding a character the runner cannot be given (escaped, it would name
+            // another file: review 65, a `resp<U+200B>.xml` annotation landed on `resp.xml`) gets
+            // no `file`: the message names the input instead, with such characters shown.
+            let placed = file.filter(|f| !crate::util::has_unseen(f));
+            if let Some(file) = placed {
                 props.push(format!("file={}", esc_prop(file)));
                 if same_as_file && let Some(r) = super::region(m, f) {
                     props.push(format!(
@@ -46,7 +50,7 @@ pub fn render(run: &Run) -> String {
                 esc_prop(&format!("{} {}", f.code, f.name))
             ));
             let mut msg = f.message.to_string();
-            if !same_as_file || m.is_keycloak() {
+            if placed.is_none() && file.is_some() || !same_as_file || m.is_keycloak() {
                 msg.push_str(&format!(
                     " [in {} at {}]",
                     m.source.origin,
