@@ -409,6 +409,17 @@ fn signing_certs(
                         let der = b64_body(&doc.own_text(xc))
                             .map_err(|e| format!("{path}: X509Certificate: {e}"))?;
                         let info = info(&der).map_err(|e| format!("{path}: {e}"))?;
+                        // One certificate in several roles (a SAML 1.1 one and a SAML 2.0 one):
+                        // it expires with the last of them (review 65: the first role's expiry was
+                        // taken, and the roles' order decided SIG025).
+                        if let Some(c) = certs.iter_mut().find(|c: &&mut Cert| *c.der == *der) {
+                            c.valid_until = match (&c.valid_until, &until) {
+                                (Some(a), Some(b)) if b.1 > a.1 => Some(b.clone()),
+                                (Some(a), Some(_)) => Some(a.clone()),
+                                _ => None,
+                            };
+                            continue;
+                        }
                         certs.push(Cert {
                             der: der.into(),
                             source: KeySource::Metadata,
