@@ -265,9 +265,16 @@ impl Engine {
                 });
             }
         }
-        // One finding per (code, place).
-        let mut seen = std::collections::HashSet::new();
-        findings.retain(|f| seen.insert((f.code, f.span, f.path.clone())));
+        // One finding per (code, place): the first of each kept, the paths borrowed (not cloned).
+        if findings.len() > 1 {
+            let mut seen = std::collections::HashSet::with_capacity(findings.len());
+            let keep: Vec<bool> = findings
+                .iter()
+                .map(|f| seen.insert((f.code, f.span, f.path.as_deref())))
+                .collect();
+            let mut keep = keep.into_iter();
+            findings.retain(|_| keep.next().unwrap_or(true));
+        }
         (findings, applied)
     }
 
@@ -285,9 +292,10 @@ impl Engine {
             idp_certs: &trust.certs,
         };
         p.applies_when.iter().find_map(|c| {
+            // One selection for both the reason's value and the condition ([`holds`] on it).
             let sel = c.call.given.select(tree);
             let first = sel.first()?;
-            holds(&c.call, tree, &cx).then(|| {
+            holds_on(&c.call, &sel, &cx).then(|| {
                 let value = first.node.scalar_text().unwrap_or_default();
                 match &c.reason {
                     Some(r) => render(r, &[("value", msg!("{}", Arg::value(value)))]),
@@ -300,7 +308,11 @@ impl Engine {
 
 /// A condition holds when its selector reaches something and the function reports nothing on it.
 fn holds(call: &pack::Call, tree: &Node, cx: &functions::Cx) -> bool {
-    let sel = call.given.select(tree);
+    holds_on(call, &call.given.select(tree), cx)
+}
+
+/// [`holds`] on the nodes the call's selector reached.
+fn holds_on(call: &pack::Call, sel: &[selector::Selected], cx: &functions::Cx) -> bool {
     !sel.is_empty()
         && sel
             .iter()

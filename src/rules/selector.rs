@@ -342,6 +342,13 @@ impl Selector {
 
     /// Every node the selector reaches, in document order.
     pub fn select<'a>(&self, root: &'a Node) -> Vec<Selected<'a>> {
+        // A first member the root does not have (most selectors of a pack, in a given message):
+        // nothing is reached, and nothing is allocated to find that out.
+        if let Some(Segment::Member(name)) = self.segments.first()
+            && root.get(name).is_none()
+        {
+            return Vec::new();
+        }
         let mut trail: Vec<(usize, Step<'a>)> = Vec::with_capacity(self.segments.len() + 8);
         trail.push((0, Step::Root));
         let mut cur: Vec<(&'a Node, usize)> = vec![(root, 0)];
@@ -407,8 +414,8 @@ impl Selector {
 
 impl Filter {
     fn holds(&self, n: &Node) -> bool {
-        let keys: Vec<&str> = self.path.iter().map(String::as_str).collect();
-        let Some(v) = n.path(&keys) else {
+        // `Node::path` without a list of the keys made for every node compared.
+        let Some(v) = self.path.iter().try_fold(n, |n, k| n.get(k)) else {
             return matches!(self.op, Some((Op::Ne, _)));
         };
         match &self.op {
