@@ -510,8 +510,10 @@ mod tests {
     }
 
     #[test]
-    fn origin_display_strips_control_chars() {
-        let o = Origin::new("a\u{1b}[31m").with("b");
-        assert_eq!(o.to_string(), "a[31m › b");
+    fn origin_display_shows_control_chars() {
+        // Never raw (a terminal would obey it), and never dropped (review 65: a name would read as
+        // another).
+        let o = Origin::new("a\u{1b}[31m").with("b\nc\u{200b}");
+        assert_eq!(o.to_string(), "a<U+001B>[31m › b\\nc<U+200B>");
     }
 }

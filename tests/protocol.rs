@@ -389,7 +389,8 @@ fn requests_and_logout_messages_need_a_readable_issue_instant() {
             " NotOnOrAfter=\"2026-11-20T10:04:55\u{2009}Z\""
         )),
         [
-            "LogoutRequest NotOnOrAfter \"2026-11-20T10:04:55\u{2009}Z\" is not a valid xs:dateTime (the time zone is not Z or ±hh:mm)"
+            // The thin space shown, not written as a plain one (review 65).
+            "LogoutRequest NotOnOrAfter \"2026-11-20T10:04:55<U+2009>Z\" is not a valid xs:dateTime (the time zone is not Z or ±hh:mm)"
         ]
     );
 }
