@@ -30,20 +30,27 @@ pub fn withheld(s: &str) -> usize {
 /// reference `&#xHHHH;`, which means the same in text and attribute values (and is a visible marker in a
 /// comment or CDATA section); a carriage return becomes the newline an XML parser reads it as.
 pub fn xml_char_refs(s: &str) -> std::borrow::Cow<'_, str> {
+    replace_unseen(s, Some('\n'), |c| format!("&#x{:X};", u32::from(c)))
+}
+
+/// `s` with each character of [`is_unseen`] written as `escape` writes it, a CR before a line feed
+/// dropped and a lone one written as `lone_cr` (escaped when `None`).
+fn replace_unseen(
+    s: &str,
+    lone_cr: Option<char>,
+    escape: impl Fn(char) -> String,
+) -> std::borrow::Cow<'_, str> {
     if !has_unseen(s) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
     let mut it = s.chars().peekable();
     while let Some(c) = it.next() {
-        if c == '\r' {
-            if it.peek() != Some(&'\n') {
-                out.push('\n');
-            }
-        } else if is_unseen(c) {
-            out.push_str(&format!("&#x{:X};", c as u32));
-        } else {
-            out.push(c);
+        match c {
+            '\r' if it.peek() == Some(&'\n') => {}
+            '\r' if lone_cr.is_some() => out.extend(lone_cr),
+            c if is_unseen(c) => out.push_str(&escape(c)),
+            c => out.push(c),
         }
     }
     std::borrow::Cow::Owned(out)
@@ -74,19 +81,7 @@ pub fn one_line(s: &str) -> String {
 /// For JSON shown to a person: every unsafe or unseen character (see [`is_unseen`]) as a `\uXXXX` escape
 /// (what it means in a string), a CR before a line feed dropped.
 pub fn json_char_escapes(s: &str) -> std::borrow::Cow<'_, str> {
-    if !has_unseen(s) {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 16);
-    let mut it = s.chars().peekable();
-    while let Some(c) = it.next() {
-        match c {
-            '\r' if it.peek() == Some(&'\n') => {}
-            c if is_unseen(c) => out.push_str(&json_u_escape(c)),
-            c => out.push(c),
-        }
-    }
-    std::borrow::Cow::Owned(out)
+    replace_unseen(s, None, json_u_escape)
 }
 
 /// Text for a CI log with nothing the GitHub Actions runner reads as a workflow command (review 31): a
