@@ -207,18 +207,7 @@ impl fmt::Display for Origin {
             // One line: a file name holding a newline would start a line with what follows it. A
             // character that shows as nothing is shown as `<U+XXXX>` (review 65: `resp<U+200B>.xml`
             // read as `resp.xml`, another file of the same folder).
-            let step = step.to_string();
-            if !crate::util::has_unseen(&step) && !step.contains('\n') {
-                f.write_str(&step)?;
-                continue;
-            }
-            for c in step.chars() {
-                match c {
-                    '\n' => f.write_str("\\n")?,
-                    c if crate::util::is_unseen(c) => write!(f, "<U+{:04X}>", u32::from(c))?,
-                    c => write!(f, "{c}")?,
-                }
-            }
+            f.write_str(&crate::util::mark_unseen(&step.to_string(), "\\n", "\t"))?;
         }
         Ok(())
     }

@@ -65,17 +65,37 @@ pub fn one_line(s: &str) -> String {
     if printable_ascii(s) {
         return s.to_owned();
     }
-    let mut out = String::with_capacity(s.len());
+    mark_unseen(s, " ", " ").into_owned()
+}
+
+/// `U+XXXX`, how samlint names a character.
+pub fn code_point(c: char) -> String {
+    format!("U+{:04X}", u32::from(c))
+}
+
+/// `s` with each character of [`is_unseen`] written as `<U+XXXX>`, a line feed as `newline`, a tab
+/// as `tab`, a CR before a line feed dropped: [`one_line`] folds both into spaces, an origin's steps
+/// write `\n` and keep the tab.
+pub fn mark_unseen<'a>(s: &'a str, newline: &str, tab: &str) -> std::borrow::Cow<'a, str> {
+    if !has_unseen(s) && !s.contains(['\n', '\t']) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
     let mut it = s.chars().peekable();
     while let Some(c) = it.next() {
         match c {
-            '\n' | '\t' => out.push(' '),
+            '\n' => out.push_str(newline),
+            '\t' => out.push_str(tab),
             '\r' if it.peek() == Some(&'\n') => {}
-            c if is_unseen(c) => out.push_str(&format!("<U+{:04X}>", c as u32)),
+            c if is_unseen(c) => {
+                out.push('<');
+                out.push_str(&code_point(c));
+                out.push('>');
+            }
             c => out.push(c),
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// For JSON shown to a person: every unsafe or unseen character (see [`is_unseen`]) as a `\uXXXX` escape

@@ -57,10 +57,10 @@ pub struct Cert {
     /// and a clone per signature was ~40 allocations a message.
     #[serde(flatten)]
     pub info: Arc<CertInfo>,
-    /// The earliest `validUntil` over the metadata elements that hold the certificate (`--idp-metadata`):
-    /// as written, and when. Past it, SIG025.
+    /// The earliest `validUntil` over the metadata elements that hold the certificate
+    /// (`--idp-metadata`). Past it, SIG025.
     #[serde(skip)]
-    pub valid_until: Option<Arc<(String, crate::verify::time::Millis)>>,
+    pub valid_until: Option<crate::verify::time::Millis>,
 }
 
 /// `AB:CD:…`, the form Atlassian and `openssl x509 -fingerprint` show a thumbprint in.
@@ -394,7 +394,7 @@ fn signing_certs(
 ) -> Result<Vec<Cert>, String> {
     let mut certs = Vec::new();
     for role in doc.children_named(chosen, ns::MD, "IDPSSODescriptor") {
-        let until = valid_until(doc, role, path)?.map(Arc::new);
+        let until = valid_until(doc, role, path)?;
         for kd in doc.children_named(role, ns::MD, "KeyDescriptor") {
             let usage = doc
                 .attr(kd, "use")
@@ -413,11 +413,7 @@ fn signing_certs(
                         // it expires with the last of them (review 65: the first role's expiry was
                         // taken, and the roles' order decided SIG025).
                         if let Some(c) = certs.iter_mut().find(|c: &&mut Cert| *c.der == *der) {
-                            c.valid_until = match (&c.valid_until, &until) {
-                                (Some(a), Some(b)) if b.1 > a.1 => Some(b.clone()),
-                                (Some(a), Some(_)) => Some(a.clone()),
-                                _ => None,
-                            };
+                            c.valid_until = c.valid_until.zip(until).map(|(a, b)| a.max(b));
                             continue;
                         }
                         certs.push(Cert {
@@ -425,7 +421,7 @@ fn signing_certs(
                             source: KeySource::Metadata,
                             origin: format!("{path} ({})", one_line(entity)).into(),
                             info,
-                            valid_until: until.clone(),
+                            valid_until: until,
                         });
                     }
                 }
@@ -443,8 +439,8 @@ fn valid_until(
     doc: &crate::xml::Document,
     role: crate::xml::NodeId,
     path: &str,
-) -> Result<Option<(String, crate::verify::time::Millis)>, String> {
-    let mut earliest: Option<(String, crate::verify::time::Millis)> = None;
+) -> Result<Option<crate::verify::time::Millis>, String> {
+    let mut earliest: Option<crate::verify::time::Millis> = None;
     let mut at = Some(role);
     while let Some(e) = at {
         if let Some(a) = doc.attr(e, "validUntil") {
@@ -452,9 +448,7 @@ fn valid_until(
                 let name = doc.element(e).map_or("", |x| x.local.as_str());
                 format!("{path}: the validUntil of {name} is not an xs:dateTime: {why}")
             })?;
-            if earliest.as_ref().is_none_or(|(_, t)| ms < *t) {
-                earliest = Some((a.value.clone(), ms));
-            }
+            earliest = Some(earliest.map_or(ms, |t| t.min(ms)));
         }
         at = doc.node(e).parent;
     }

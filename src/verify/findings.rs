@@ -307,8 +307,8 @@ pub fn key_findings(k: &Cert, now_ms: i64, span: Span, path: &str, out: &mut Vec
             .label("short key"),
         );
     }
-    if let Some(until) = k.valid_until.as_deref()
-        && now_ms > until.1
+    if let Some(until) = k.valid_until
+        && now_ms > until
     {
         out.push(
             Finding::new(
@@ -316,7 +316,7 @@ pub fn key_findings(k: &Cert, now_ms: i64, span: Span, path: &str, out: &mut Vec
                 msg!(
                     "the IdP metadata that gives the signing certificate {} expired at {} (validUntil)",
                     Arg::plain(&i.sha1),
-                    Arg::plain(&until.0)
+                    Arg::plain(super::time::format(until))
                 ),
             )
             .at(span, path)

@@ -44,7 +44,8 @@ pub struct Replayed {
     pub id: String,
     /// Which assertion of the message (its index), or `None` for the Response itself.
     pub assertion: Option<usize>,
-    /// Where it was posted first: `entry N` (a HAR), else `message N` of the input.
+    /// Where it was posted first: the request as the capture's origin names it (`entry N` of a HAR,
+    /// `request N` of a SAML-tracer export), else `message N` of the input.
     pub earlier: String,
 }
 

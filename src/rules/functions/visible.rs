@@ -34,13 +34,13 @@ impl Check for VisibleCheck {
         let more = hidden.count();
         vec![Hit::new(if more == 0 {
             msg!(
-                "holds U+{}, a character that shows as nothing or as a plain space",
-                Arg::plain(format!("{:04X}", u32::from(first)))
+                "holds {}, a character that shows as nothing or as a plain space",
+                Arg::plain(crate::util::code_point(first))
             )
         } else {
             msg!(
-                "holds U+{} and {} more characters that show as nothing or as a plain space",
-                Arg::plain(format!("{:04X}", u32::from(first))),
+                "holds {} and {} more characters that show as nothing or as a plain space",
+                Arg::plain(crate::util::code_point(first)),
                 Arg::plain(more)
             )
         })]
