@@ -9,6 +9,7 @@ use crate::model::{Message, MessageKind};
 use crate::msg;
 use crate::source::Span;
 use crate::tree::{Node, Value};
+use crate::util::trim_xml_space;
 
 pub const CLAIMS: &str = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/";
 
@@ -115,7 +116,7 @@ pub fn from_message(m: &Message, source: &crate::source::Source) -> Node {
         .issuer
         .as_ref()
         .or_else(|| m.assertions.first().and_then(|a| a.issuer.as_ref()))
-        .map(|i| Node::str(i.value.value.trim(), Some(i.value.span)));
+        .map(|i| Node::str(trim_xml_space(&i.value.value), Some(i.value.span)));
     p.set("idp", Node::map(None).with_opt("entity_id", issuer.clone()));
     if m.kind == MessageKind::AuthnRequest {
         let r = m.authn_request.as_ref();
@@ -152,7 +153,7 @@ pub fn from_message(m: &Message, source: &crate::source::Source) -> Node {
     let audience = a
         .and_then(|a| a.conditions.as_ref())
         .and_then(|c| c.audience_restrictions.iter().flatten().next())
-        .map(|t| Node::str(t.value.trim(), Some(t.span)));
+        .map(|t| Node::str(trim_xml_space(&t.value), Some(t.span)));
     let recipient = a
         .and_then(|a| a.subject.as_ref())
         .and_then(|s| s.confirmations.iter().find_map(|c| c.data.as_ref()))
@@ -201,7 +202,7 @@ pub fn from_message(m: &Message, source: &crate::source::Source) -> Node {
         .and_then(|a| a.subject.as_ref())
         .and_then(|s| s.name_id.as_ref())
     {
-        let value = n.value.value.trim().to_string();
+        let value = trim_xml_space(&n.value.value).to_string();
         let kind = name_id_kind(n.format.as_ref().map(|f| f.value.as_str()), &value);
         p.set(
             "name_id",
@@ -228,7 +229,7 @@ pub fn from_message(m: &Message, source: &crate::source::Source) -> Node {
             let values: Vec<Node> = at
                 .values
                 .iter()
-                .map(|v| Node::str(v.value.value.trim(), Some(v.value.span)))
+                .map(|v| Node::str(trim_xml_space(&v.value.value), Some(v.value.span)))
                 .collect();
             let first = values.first().and_then(Node::as_str).unwrap_or_default();
             let is_email = name_id_value.as_deref().is_some_and(|n| {
@@ -238,7 +239,7 @@ pub fn from_message(m: &Message, source: &crate::source::Source) -> Node {
             let slash = at
                 .values
                 .iter()
-                .find(|v| v.value.value.trim().starts_with('/'));
+                .find(|v| trim_xml_space(&v.value.value).starts_with('/'));
             let mut node = Node::map(Some(at.span))
                 .with_opt("name", val(&at.name))
                 .with_opt("name_format", val(&at.name_format))

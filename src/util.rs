@@ -189,6 +189,14 @@ pub fn is_bad_control(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t') || is_invisible_format(c)
 }
 
+/// `s` without the white space XML lays values out with (space, tab, CR, LF) at either end.
+/// `str::trim` would also drop Unicode's other spaces and separators (no-break, ideographic, U+0085,
+/// U+2028 …), which are part of the value an SP compares: a NameID ending in a no-break space read
+/// as the plain address, and CORE007 never saw it.
+pub fn trim_xml_space(s: &str) -> &str {
+    s.trim_matches([' ', '\t', '\r', '\n'])
+}
+
 /// A character that shows as nothing, or as a plain space where it is none: those of
 /// [`is_bad_control`], the space characters other than U+0020 (Unicode's Zs: no-break, ideographic,
 /// en and em spaces …) and U+2800 (a Braille pattern without dots). [`one_line`] shows each as

@@ -692,8 +692,72 @@ fn invisible_characters_in_the_nameid_are_shown_and_reported() {
         );
         assert!(!report.stdout.contains(c) && !human.stdout.contains(c));
     }
+    // At the end of the value too: the profile trimmed Unicode's spaces with the XML layout, and a
+    // NameID ending in a no-break space (or a line separator) was the plain address to every rule.
+    for (c, hex) in [
+        ('\u{a0}', "00A0"),
+        ('\u{2028}', "2028"),
+        ('\u{3000}', "3000"),
+    ] {
+        let forged = xml.replacen(
+            ">jane.doe@example.com</saml:NameID>",
+            &format!(">jane.doe@example.com{c}</saml:NameID>"),
+            1,
+        );
+        let p = write_temp(dir.path(), "r.xml", &forged);
+        let (_, v) = check_json(&[&p]);
+        let f = findings_of(&v, "CORE007");
+        assert_eq!(f.len(), 1, "{hex}");
+        assert!(
+            f[0]["message"].as_str().unwrap().contains(hex),
+            "{}",
+            f[0]["message"]
+        );
+    }
     let (_, v) = check_json(&[&fixture("saml/keycloak-atlassian-unsigned.xml")]);
     assert!(findings_of(&v, "CORE007").is_empty());
+}
+
+/// An attribute value holding such a character (review 65: the emailaddress attribute with a
+/// zero-width space was shown with the marker but not reported) is CORE008, with the value as shown;
+/// the NameID's rule stays CORE007 alone.
+#[test]
+fn invisible_characters_in_an_attribute_value_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let xml = std::fs::read_to_string(fixture("saml/keycloak-atlassian-unsigned.xml")).unwrap();
+    let forged = xml.replacen(
+        "xsi:type=\"xs:string\">jane.doe@example.com<",
+        "xsi:type=\"xs:string\">jane\u{200b}.doe@example.com<",
+        1,
+    );
+    assert_ne!(forged, xml);
+    let forged = forged.replacen(">Doe<", ">Doe\u{a0}\u{a0}<", 1);
+    let p = write_temp(dir.path(), "r.xml", &forged);
+    let (_, v) = check_json(&[&p]);
+    assert!(findings_of(&v, "CORE007").is_empty());
+    let f = findings_of(&v, "CORE008");
+    let messages: Vec<&str> = f.iter().map(|f| f["message"].as_str().unwrap()).collect();
+    assert_eq!(
+        messages,
+        [
+            "An attribute value holds U+200B, a character that shows as nothing or as a plain space, so it is not the value it reads as (samlint shows such a character as <U+XXXX> in the summary)",
+            "An attribute value holds U+00A0 and 1 more characters that show as nothing or as a plain space, so it is not the value it reads as (samlint shows such a character as <U+XXXX> in the summary)",
+        ]
+    );
+    let paths: Vec<&str> = f
+        .iter()
+        .map(|f| f["location"]["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        ["$.attributes[0].values[0]", "$.attributes[2].values[0]"]
+    );
+    // The summary shows each value with its characters marked.
+    let human = run(&["check", &p]).stdout;
+    assert!(human.contains("jane<U+200B>.doe@example.com"), "{human}");
+    assert!(human.contains("Doe<U+00A0><U+00A0>"), "{human}");
+    let (_, v) = check_json(&[&fixture("saml/keycloak-atlassian-unsigned.xml")]);
+    assert!(findings_of(&v, "CORE008").is_empty());
 }
 
 /// A file name holding a character that shows as nothing is shown with it as `<U+XXXX>` (review 65:
