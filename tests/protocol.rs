@@ -593,3 +593,66 @@ fn without_flags_a_second_recipient_or_in_response_to_is_still_compared() {
     assert!(codes_of("two-irt.xml", two_irt).contains(&"PRO007".to_string()));
     assert!(!codes_of("one-irt.xml", no_resp_irt).contains(&"PRO007".to_string()));
 }
+
+/// PRO022: a window that stays open more than a day after the assertion was issued, whatever the
+/// evaluation time; exactly a day is not reported. The session's length (SessionNotOnOrAfter) is
+/// never read.
+#[test]
+fn a_window_open_for_more_than_a_day_is_reported() {
+    let day = variant(
+        "NotOnOrAfter=\"2026-11-20T10:00:58.123Z\"",
+        "NotOnOrAfter=\"2026-11-21T10:00:00.123Z\"",
+    );
+    assert!(lint(&day, &[]).iter().all(|(c, _)| c != "PRO022"));
+    let long = variant(
+        "NotOnOrAfter=\"2026-11-20T10:00:58.123Z\"",
+        "NotOnOrAfter=\"2026-11-21T10:00:00.124Z\"",
+    );
+    let m = only(&lint(&long, &[]), "PRO022");
+    assert!(
+        m.contains("Conditions NotOnOrAfter 2026-11-21T10:00:00.124Z is 1 d 0 h after the Assertion's IssueInstant"),
+        "{m}"
+    );
+    // Years are said in years too, for the bearer confirmation as for Conditions.
+    let years = variant(
+        "NotOnOrAfter=\"2026-11-20T10:04:58.123Z\"",
+        "NotOnOrAfter=\"2036-11-20T10:04:58.123Z\"",
+    );
+    let m = only(&lint(&years, &[]), "PRO022");
+    assert!(m.starts_with("SubjectConfirmationData NotOnOrAfter"), "{m}");
+    assert!(m.contains("(about 10 years)"), "{m}");
+    let session = variant(
+        "SessionNotOnOrAfter=\"2026-11-20T20:00:00.123Z\"",
+        "SessionNotOnOrAfter=\"2036-11-20T20:00:00.123Z\"",
+    );
+    assert!(lint(&session, &[]).iter().all(|(c, _)| c != "PRO022"));
+}
+
+/// PRO023: NotOnOrAfter not after NotBefore (SAML core: NotBefore MUST be earlier), equal or
+/// earlier; a bound that is not a time is PRO018's alone.
+#[test]
+fn a_window_that_closes_before_it_opens_is_reported() {
+    let equal = variant(
+        "NotBefore=\"2026-11-20T09:59:58.123Z\"",
+        "NotBefore=\"2026-11-20T10:00:58.123Z\"",
+    );
+    let fs = lint(&equal, &["--at", "2026-11-20T10:00:58Z"]);
+    let m = only(&fs, "PRO023");
+    assert!(
+        m.contains("is the same instant as its NotBefore 2026-11-20T10:00:58.123Z"),
+        "{m}"
+    );
+    let inverted = variant(
+        "NotBefore=\"2026-11-20T09:59:58.123Z\"",
+        "NotBefore=\"2026-11-20T10:02:58.123Z\"",
+    );
+    let fs = lint(&inverted, &["--at", "2026-11-20T10:01:30Z"]);
+    let m = only(&fs, "PRO023");
+    assert!(m.contains("is 2 min before its NotBefore"), "{m}");
+    let not_a_time = variant(
+        "NotBefore=\"2026-11-20T09:59:58.123Z\"",
+        "NotBefore=\"2026-11-20 10:02:58Z\"",
+    );
+    let codes: Vec<String> = lint(&not_a_time, &[]).into_iter().map(|(c, _)| c).collect();
+    assert_eq!(codes, ["PRO018"]);
+}

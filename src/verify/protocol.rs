@@ -8,7 +8,7 @@ use crate::model::{Assertion, Message, MessageKind, Subject, Val};
 use crate::msg;
 use crate::registry::{
     PRO001, PRO002, PRO003, PRO004, PRO005, PRO006, PRO007, PRO008, PRO009, PRO010, PRO011, PRO012,
-    PRO013, PRO015, PRO016, PRO018, PRO021,
+    PRO013, PRO015, PRO016, PRO018, PRO021, PRO022, PRO023,
 };
 
 /// What the SP expects.
@@ -266,6 +266,7 @@ const CHECKS: &[(&[&RuleMeta], Reads, Check)] = &[
     (&[&PRO018], Reads::Messages, time_syntax),
     (&[&PRO012], Reads::Responses, time_not_checked),
     (&[&PRO009, &PRO010], Reads::Responses, time_windows),
+    (&[&PRO023, &PRO022], Reads::Responses, window_lengths),
     (&[&PRO015], Reads::Responses, idp_clock),
     (&[&PRO013], Reads::Responses, inferred),
 ];
@@ -1067,6 +1068,108 @@ fn judge_window(w: &Window, at: Millis, source: &str, skew: i64, out: &mut Vec<F
             .at(v.span, path)
             .label("not yet valid"),
         );
+    }
+}
+
+/// How long after its issue an assertion may stay usable before PRO022 speaks: a day. IdPs issue
+/// assertions for minutes (Keycloak: 60 s for Conditions, 300 s for the bearer confirmation) and
+/// some for an hour (AD FS's default token lifetime); a day is beyond every default.
+const LONG_WINDOW_MS: i64 = 24 * 3600 * 1000;
+
+/// PRO023 and PRO022: each assertion's Conditions and SubjectConfirmationData windows on their own,
+/// whatever the evaluation time: one that closes before it opens, one that stays open more than a
+/// day after the assertion was issued. A bound that is not a valid time is PRO018's.
+fn window_lengths(c: &Ctx, out: &mut Vec<Finding>) {
+    for a in &c.m.assertions {
+        // The Assertion's IssueInstant, else the Response's (PRO018 reports the missing one).
+        let issued = match &a.issue_instant {
+            Some(v) => parse(&v.value).map(|t| (t, "the Assertion's IssueInstant")),
+            None => (c.m.issue_instant.as_ref())
+                .and_then(|v| parse(&v.value))
+                .map(|t| (t, "the Response's IssueInstant")),
+        };
+        let conditions = a.conditions.as_ref().map(|d| {
+            let path = format!("{}/Conditions", a.path);
+            ("Conditions", &d.not_before, &d.not_on_or_after, path)
+        });
+        let confirmations = a
+            .subject
+            .iter()
+            .flat_map(|s| s.confirmations.iter())
+            .filter_map(|s| s.data.as_ref())
+            .map(|d| {
+                let path = format!(
+                    "{}/Subject/SubjectConfirmation/SubjectConfirmationData",
+                    a.path
+                );
+                (
+                    "SubjectConfirmationData",
+                    &d.not_before,
+                    &d.not_on_or_after,
+                    path,
+                )
+            });
+        for (what, start, end, path) in conditions.into_iter().chain(confirmations) {
+            let Some((end, end_v)) = end.as_ref().and_then(|v| parse(&v.value).map(|t| (t, v)))
+            else {
+                continue;
+            };
+            if let Some(start) = start.as_ref().and_then(|v| parse(&v.value))
+                && end <= start
+            {
+                out.push(inverted(what, start, end, end_v, &path));
+            } else if let Some((issued, issued_what)) = issued
+                && end.saturating_sub(issued) > LONG_WINDOW_MS
+            {
+                out.push(
+                    Finding::new(
+                        &PRO022,
+                        msg!(
+                            "{} NotOnOrAfter {} is {} after {} ({}): whoever holds a copy of this bearer assertion can use it until then; IdPs issue assertions for minutes",
+                            Arg::plain(what),
+                            Arg::plain(format(end)),
+                            Arg::plain(long_duration(end.saturating_sub(issued))),
+                            Arg::plain(issued_what),
+                            Arg::plain(format(issued))
+                        ),
+                    )
+                    .at(end_v.span, &path)
+                    .label("open too long"),
+                );
+            }
+        }
+    }
+}
+
+/// PRO023: a window whose NotOnOrAfter is not after its NotBefore (SAML core §2.5.1.2 and §2.4.1.2:
+/// NotBefore MUST be earlier).
+fn inverted(what: &str, start: Millis, end: Millis, end_v: &Val, path: &str) -> Finding {
+    let how = if end == start {
+        "the same instant as".to_string()
+    } else {
+        format!("{} before", human_duration(start.saturating_sub(end)))
+    };
+    Finding::new(
+        &PRO023,
+        msg!(
+            "{} NotOnOrAfter {} is {} its NotBefore {}: the window closes before it opens, and no time is inside it but by the SP's clock skew",
+            Arg::plain(what),
+            Arg::plain(format(end)),
+            Arg::plain(how),
+            Arg::plain(format(start))
+        ),
+    )
+    .at(end_v.span, path)
+    .label("empty window")
+}
+
+/// A long duration in days, with years when it is over two.
+fn long_duration(ms: i64) -> String {
+    let days = ms / 86_400_000;
+    if days >= 730 {
+        format!("{} (about {} years)", human_duration(ms), days / 365)
+    } else {
+        human_duration(ms)
     }
 }
 
