@@ -564,10 +564,11 @@ pub fn lint_message(
         packs: &packs,
         findings: &findings,
     });
-    // SIG024 and PRO019 come from the prediction (and of the message as sent: a decrypted copy has other spans).
+    // SIG024, SIG026 and PRO019 come from the prediction (and of the message as sent: a decrypted copy has other spans).
     if opening.original.is_none() {
         let mut more: Vec<_> = crate::predict::divergence_finding(doc, &predicted)
             .into_iter()
+            .chain(crate::predict::digest_comment_finding(doc, &predicted))
             .chain(crate::predict::nested_findings(doc, &predicted))
             .collect();
         opts.engine.settings.filter(&mut more);

@@ -155,6 +155,14 @@ fn cases() -> Vec<Case> {
         // canonicalization without comments does not see.
         case("comment-split NameID (comment added after signing)", edit(&both(&edit(&t, "jane.doe@example.com</saml:NameID>", "jane.doe@example.com.evil.example</saml:NameID>")), "jane.doe@example.com.evil.example</saml:NameID>", "jane.doe@example.com<!---->.evil.example</saml:NameID>")),
         case("digest changed: comment-split NameID signed whole, value changed", edit(&both(&t), "jane.doe@example.com</saml:NameID>", "jane.doe@example.com<!---->.evil.example</saml:NameID>")),
+        // Review 64: CVE-2025-29775's forgery (the altered content's digest in a comment first in the
+        // DigestValue), and comments in the DigestValue of content that was not altered.
+        case("DigestValue: altered content's digest in a comment (CVE-2025-29775), Assertion signed", digest_comment_forgery(What::Assertion, ">jane.doe@example.com</saml:NameID>", ">admin@example.com</saml:NameID>")),
+        case("DigestValue: altered content's digest in a comment (CVE-2025-29775), Response signed", digest_comment_forgery(What::Response, ">jane.doe@example.com</saml:NameID>", ">admin@example.com</saml:NameID>")),
+        case("DigestValue: a made-up digest in a comment first, content unaltered", signed(&t, What::Assertion).replacen("<ds:DigestValue>", "<ds:DigestValue><!--AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=-->", 1)),
+        case("DigestValue: the signed digest after an empty comment", signed(&t, What::Assertion).replacen("<ds:DigestValue>", "<ds:DigestValue><!---->", 1)),
+        case("DigestValue: the signed digest split by a comment", { let x = signed(&t, What::Assertion); let d = x.split("<ds:DigestValue>").nth(1).unwrap().split('<').next().unwrap().to_string(); x.replacen(&d, &format!("{}<!---->{}", &d[..10], &d[10..]), 1) }),
+        case("DigestValue: the signed digest, then a comment", signed(&t, What::Assertion).replacen("</ds:DigestValue>", "<!--AAAA--></ds:DigestValue>", 1)),
         case("KeyInfo without a certificate (Assertion signed)", strip_keyinfo(&signed(&t, What::Assertion))),
         case("KeyInfo without a certificate (Response signed)", strip_keyinfo(&signed(&t, What::Response))),
         case("KeyInfo without a certificate, client certificate pasted", strip_keyinfo(&signed(&t, What::Assertion))).cert("keys/client-cert.pem"),

@@ -899,3 +899,64 @@ fn a_response_too_large_for_the_default_form_limit_is_not_predicted() {
         }
     }
 }
+
+/// CVE-2025-29775's forgery (review 64: predicted unknown): the NameID changed after signing and the
+/// altered content's digest put in a comment at the start of the DigestValue. Atlassian's library
+/// reads `firstChild.data`, so it accepts it as the new NameID (tests/oracle.rs proves it against the
+/// library); samlint's verifier refuses it, and SIG026 says why the login still goes through. The
+/// same comment over an unaltered response is a digest the library rejects, quoting the comment.
+#[test]
+fn a_digest_in_a_comment_is_what_the_library_compares() {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = fixture("keys/idp-cert.pem");
+    for what in [What::Assertion, What::Response] {
+        let forged = digest_comment_forgery(
+            what,
+            ">jane.doe@example.com</saml:NameID>",
+            ">admin@example.com</saml:NameID>",
+        );
+        let p = write_temp(dir.path(), "forged.xml", &forged);
+        let mut a = vec![p.clone(), "--idp-cert".into(), cert.clone()];
+        a.extend(connection());
+        let (code, v) = check_json(&args(&a));
+        assert_eq!(code, 1, "{what:?}");
+        let m = &v["messages"][0];
+        assert_ne!(m["signature"]["status"], "valid", "{what:?}");
+        let p0 = &m["predictions"][0];
+        assert_eq!(p0["accepted"], true, "{what:?}: {p0}");
+        let f = findings_of(&v, "SIG026");
+        assert_eq!(f.len(), 1, "{what:?}");
+        assert_eq!(f[0]["severity"], "error");
+        assert!(
+            f[0]["message"].as_str().unwrap().contains("CVE-2025-29775"),
+            "{}",
+            f[0]["message"]
+        );
+    }
+    // Unaltered, with a made-up digest in the comment: the library compares the comment's.
+    let signed = sign_as(
+        &template(),
+        What::Assertion,
+        "keys/idp-key.pem",
+        "keys/idp-cert.pem",
+    );
+    let commented = signed.replacen(
+        "<ds:DigestValue>",
+        "<ds:DigestValue><!--AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=-->",
+        1,
+    );
+    assert_ne!(commented, signed);
+    let p = write_temp(dir.path(), "commented.xml", &commented);
+    let mut a = vec![p, "--idp-cert".into(), cert];
+    a.extend(connection());
+    let (_, v) = check_json(&args(&a));
+    let p0 = &v["messages"][0]["predictions"][0];
+    assert_eq!(p0["accepted"], false, "{p0}");
+    assert!(
+        p0.to_string().contains(
+            "but the xml to validate supplies digest AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+        ),
+        "{p0}"
+    );
+    assert!(findings_of(&v, "SIG026").is_empty());
+}

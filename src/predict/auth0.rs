@@ -328,6 +328,11 @@ pub enum Crypto {
 /// Answers crypto questions about signatures (implemented with samlint's verifier in signer.rs).
 pub trait Oracle {
     fn verify(&self, signature: NodeId, key: &Key) -> Crypto;
+    /// The first Reference's digest as the library computes it (base64), when samlint can compute it.
+    fn digest(&self, signature: NodeId) -> Option<String>;
+    /// The signature value alone, over the canonical SignedInfo with that key, whatever the digests:
+    /// `Valid`, `Value` (it does not verify) or `Unknown`.
+    fn signature_value(&self, signature: NodeId, key: &Key) -> Crypto;
     /// The certificates pasted into Atlassian (SHA-1 of each); `None` when samlint was not told.
     fn configured_sha1(&self) -> Option<Vec<[u8; 20]>>;
     /// The certificate pasted into Atlassian (`options.cert`: the first configured one), as DER;
@@ -358,6 +363,9 @@ pub struct Trace {
     pub assumed_certificate: bool,
     /// The signature the library rejects because it canonicalises otherwise than the spec (SIG024).
     pub divergence: Option<Divergence>,
+    /// A signature the library passes by a digest it reads from its DigestValue's first child (a
+    /// comment first: CVE-2025-29775's shape) where the signed digest does not match (SIG026).
+    pub digest_comment: Option<NodeId>,
     /// Why the library answers as it does, where its own text does not say (a parse error's cause).
     pub why: Option<crate::finding::Msg>,
 }
@@ -478,6 +486,26 @@ fn first_text(doc: &Document, n: NodeId) -> Option<&str> {
         NodeKind::Text { value } | NodeKind::CData { value } => Some(value),
         _ => None,
     }
+}
+
+/// `firstChild.data` as xmldom gives it, a comment's too: what xml-crypto reads as a DigestValue.
+/// `None` for no child, an element (no `data`) and a processing instruction (whose data samlint does
+/// not keep).
+fn first_data(doc: &Document, n: NodeId) -> Option<&str> {
+    let c = *doc.node(n).children.first()?;
+    match &doc.node(c).kind {
+        NodeKind::Text { value } | NodeKind::CData { value } | NodeKind::Comment { value } => {
+            Some(value)
+        }
+        _ => None,
+    }
+}
+
+/// Does the library read a DigestValue otherwise than the spec (`firstChild.data`, not all of its
+/// text)? A comment first, or markup after the first text: CVE-2025-29775's shape, where a digest
+/// in a comment is compared and the signed one is not.
+fn digest_value_read_otherwise(doc: &Document, v: NodeId) -> bool {
+    !one_text_or_none(doc, v) && first_data(doc, v).is_some_and(|d| *d != text_content(doc, v))
 }
 
 /// JavaScript's `new Date(s)` (V8, the process in UTC) for the date-time forms an IdP writes: the ISO
@@ -1154,7 +1182,9 @@ fn attributes_read(doc: &Document, s: NodeId, _scope: NodeId) -> Option<&'static
                 .is_some_and(|a| a.qname != name && attr(doc, n, name) != Some(a.value.as_str()))
         })
     };
-    for r in path(doc, s, &["SignedInfo", "Reference"]) {
+    let refs = path(doc, s, &["SignedInfo", "Reference"]);
+    let references = refs.len();
+    for r in refs {
         let read = std::iter::once((r, "URI"))
             .chain(
                 children(doc, r, "DigestMethod")
@@ -1177,13 +1207,16 @@ fn attributes_read(doc: &Document, s: NodeId, _scope: NodeId) -> Option<&'static
             }
         }
         // DigestValue: the library reads `firstChild.data` (a comment's or a processing
-        // instruction's too), the spec all of its text.
+        // instruction's too), the spec all of its text. The model compares what the library reads
+        // with the digest of the first Reference (`verdict`); a processing instruction first (whose
+        // data samlint does not keep) or another Reference is beyond it.
         if let Some(v) = children(doc, r, "DigestValue").first()
             && !one_text_or_none(doc, *v)
             && !first_is_element(doc, *v)
+            && (first_data(doc, *v).is_none() || references > 1)
         {
             return Some(
-                "a DigestValue holds a comment, processing instruction or more than one text: the library reads only its first child",
+                "a DigestValue holds a processing instruction first, or markup in a signature of several References: the library reads only its first child",
             );
         }
     }
@@ -1444,7 +1477,7 @@ fn load(doc: &Document, s: NodeId) -> Result<Loaded, Outcome> {
         let Some(v) = children(doc, *r, "DigestValue").first().copied() else {
             return unnamed("a Reference has no DigestValue");
         };
-        if first_text(doc, v).is_none_or(str::is_empty) {
+        if first_data(doc, v).is_none_or(str::is_empty) {
             let el = doc.element(v);
             // xml-crypto quotes the element as xmldom serialises it: `<ds:DigestValue/>` when empty.
             return Err(match el {
@@ -1466,11 +1499,12 @@ fn load(doc: &Document, s: NodeId) -> Result<Loaded, Outcome> {
     }
     // validateDigestValue compares `Buffer.from(…, 'base64')` of both: junk skipped, decoding stopped at
     // the first '=', padding optional; the verifier's comparison is strict (review 8).
+    // One the library reads otherwise than the spec is compared the library's way (`verdict`).
     if refs.iter().any(|r| {
-        children(doc, *r, "DigestValue")
-            .first()
-            .and_then(|v| first_text(doc, *v))
-            .is_some_and(|t| !strict_base64(t))
+        children(doc, *r, "DigestValue").first().is_some_and(|v| {
+            first_data(doc, *v).is_some_and(|t| !strict_base64(t))
+                && !digest_value_read_otherwise(doc, *v)
+        })
     }) {
         return Err(Outcome::Unknown(
             check("digest"),
@@ -1906,12 +1940,36 @@ fn verdict(
     } = l;
     let sig_checked = || oracle.verify(s, &key);
     let first_ref_uri = attr(doc, refs[0], "URI").unwrap_or("").to_string();
-    let supplied = children(doc, refs[0], "DigestValue")
-        .first()
-        .and_then(|d| first_text(doc, *d))
+    let digest_value = children(doc, refs[0], "DigestValue").first().copied();
+    let supplied = digest_value
+        .and_then(|d| first_data(doc, d))
         .unwrap_or("")
         .to_string();
-    let verdict = sig_checked();
+    // Where the library reads the DigestValue otherwise than the spec (a comment first), samlint's
+    // verdict is not the library's: its own comparison, then the signature value alone (review 64: a
+    // forged assertion whose digest sat in a comment, CVE-2025-29775, was predicted unknown; the
+    // library accepts it).
+    let verdict = if digest_value.is_some_and(|d| digest_value_read_otherwise(doc, d)) {
+        match oracle.digest(s) {
+            None => Crypto::Unknown(
+                "samlint cannot compute the digest the library compares with its DigestValue"
+                    .into(),
+            ),
+            Some(c) if node_base64(&c) != node_base64(&supplied) => Crypto::Digest(Some(c)),
+            Some(c) => {
+                let value = oracle.signature_value(s, &key);
+                let signed = digest_value
+                    .map(|d| text_content(doc, d))
+                    .unwrap_or_default();
+                if value == Crypto::Valid && node_base64(&signed) != node_base64(&c) {
+                    trace.digest_comment = Some(s);
+                }
+                value
+            }
+        }
+    } else {
+        sig_checked()
+    };
     if let Crypto::Digest(computed) = &verdict {
         return Some(match computed {
             // The digest samlint computes the library's way (bergshamra's parse) is the one supplied,

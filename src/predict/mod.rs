@@ -163,6 +163,8 @@ pub struct Predicted {
     pub signed_by: Option<SignedBy>,
     /// The signature Atlassian Cloud's library rejects because it canonicalises otherwise (SIG024).
     pub divergence: Option<auth0::Divergence>,
+    /// The signature Atlassian Cloud's library passes by a digest read from a comment (SIG026).
+    pub digest_comment: Option<crate::xml::NodeId>,
     /// What the library reads by name elsewhere than in the assertion's own place (PRO019).
     pub nested: Vec<auth0::NestedRead>,
 }
@@ -171,6 +173,7 @@ impl Predicted {
     pub fn redacted(&self, r: &mut crate::report::redact::Redactor) -> Predicted {
         Predicted {
             divergence: self.divergence,
+            digest_comment: self.digest_comment,
             nested: self.nested.clone(),
             predictions: self.predictions.iter().map(|p| p.redacted(r)).collect(),
             signed_by: self.signed_by.clone().map(|mut s| {
@@ -527,6 +530,7 @@ fn cloud(i: &Input, out: &mut Predicted) {
         }
     };
     out.divergence = trace.divergence;
+    out.digest_comment = trace.digest_comment;
     let mut assumptions = conn.inferred.clone();
     // When the bytes it parses are not the response, nothing is assumed of how they travelled.
     if transport.is_none() && i.source.inflated() {
@@ -759,6 +763,23 @@ pub fn nested_findings(doc: &Document, p: &Predicted) -> Vec<crate::finding::Fin
             )
         })
         .collect()
+}
+
+/// SIG026: a signature Atlassian Cloud's library passes by the digest it reads from the DigestValue's
+/// first child (a comment), where the digest that was signed does not match the content.
+pub fn digest_comment_finding(doc: &Document, p: &Predicted) -> Option<crate::finding::Finding> {
+    let s = p.digest_comment?;
+    let at = doc.element(s)?.start_tag;
+    Some(
+        crate::finding::Finding::new(
+            &crate::registry::SIG026,
+            crate::msg!(
+                "Atlassian Cloud's SAML library reads this signature's digest from the DigestValue's first child (a comment, or the first of several texts), which matches the content as it is now, while the digest that was signed does not: the content was changed after signing, and the library's signature check passes it (CVE-2025-29775)"
+            ),
+        )
+        .at(at, doc.path(s))
+        .label("forged content passes in Atlassian Cloud's library"),
+    )
 }
 
 /// SIG024: the signature Atlassian Cloud's library rejects because it canonicalises its content or

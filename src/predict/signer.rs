@@ -287,13 +287,18 @@ impl Verifier<'_> {
     /// xml-crypto's HMAC-SHA1: the key is the PEM text of the certificate it would use (a public
     /// value), so whoever has that certificate can compute a signature the library accepts.
     fn hmac(&self, s: NodeId, key: &Key) -> Crypto {
-        let doc = self.doc;
         if let Some(c) = self.digest_mismatch(s) {
             return Crypto::Digest(Some(c));
         }
         if self.digest(s).is_none() {
             return Crypto::Unknown("samlint cannot compute this Reference's digest".into());
         }
+        self.hmac_value(s, key)
+    }
+
+    /// The HMAC-SHA1 signature value alone, over the canonical SignedInfo.
+    fn hmac_value(&self, s: NodeId, key: &Key) -> Crypto {
+        let doc = self.doc;
         use base64::Engine as _;
         let b64 = match key {
             Key::Embedded(_) => doc
@@ -314,13 +319,25 @@ impl Verifier<'_> {
         let Some(b64) = b64 else {
             return Crypto::Unknown("no certificate for the HMAC key".into());
         };
-        let Some(si) = doc.first_child(s, ns::DS, "SignedInfo") else {
-            return Crypto::Unknown("no SignedInfo".into());
+        let Some(bytes) = self.signed_info(s) else {
+            return Crypto::Unknown("samlint cannot canonicalise this SignedInfo".into());
         };
+        let mac = super::digest::hmac_sha1(cert_to_pem(&b64).as_bytes(), &bytes);
+        let expected = base64::engine::general_purpose::STANDARD.encode(mac);
+        if expected == self.signature_value_text(s) {
+            Crypto::Valid
+        } else {
+            Crypto::Value
+        }
+    }
+
+    /// The canonical SignedInfo of signature `s` (its CanonicalizationMethod and exclusive prefix
+    /// list): the bytes its value is computed over.
+    fn signed_info(&self, s: NodeId) -> Option<Vec<u8>> {
+        let doc = self.doc;
+        let si = doc.first_child(s, ns::DS, "SignedInfo")?;
         let cm = doc.first_child(si, ns::DS, "CanonicalizationMethod");
-        let c14n = cm
-            .and_then(|c| doc.attr(c, "Algorithm"))
-            .map(|a| a.value.clone());
+        let c14n = cm.and_then(|c| doc.attr(c, "Algorithm"))?;
         let prefixes: Vec<String> = cm
             .and_then(|c| {
                 doc.child_elements(c).find(|x| {
@@ -331,21 +348,19 @@ impl Verifier<'_> {
             .and_then(|i| doc.attr(i, "PrefixList"))
             .map(|p| p.value.split_whitespace().map(str::to_string).collect())
             .unwrap_or_default();
-        let Some(bytes) = c14n.and_then(|c| {
-            super::digest::signed_info(
-                self.text,
-                doc.content_start,
-                doc.node(si).span.start,
-                &c,
-                &prefixes,
-            )
-        }) else {
-            return Crypto::Unknown("samlint cannot canonicalise this SignedInfo".into());
-        };
-        let mac = super::digest::hmac_sha1(cert_to_pem(&b64).as_bytes(), &bytes);
-        let expected = base64::engine::general_purpose::STANDARD.encode(mac);
-        let given = doc
-            .first_child(s, ns::DS, "SignatureValue")
+        super::digest::signed_info(
+            self.text,
+            doc.content_start,
+            doc.node(si).span.start,
+            &c14n.value,
+            &prefixes,
+        )
+    }
+
+    /// The SignatureValue as the library reads it: its first child's text, line breaks removed.
+    fn signature_value_text(&self, s: NodeId) -> String {
+        let doc = self.doc;
+        doc.first_child(s, ns::DS, "SignatureValue")
             .and_then(|v| doc.node(v).children.first().copied())
             .and_then(|t| match &doc.node(t).kind {
                 crate::xml::NodeKind::Text { value } => {
@@ -353,11 +368,19 @@ impl Verifier<'_> {
                 }
                 _ => None,
             })
-            .unwrap_or_default();
-        if expected == given {
-            Crypto::Valid
-        } else {
-            Crypto::Value
+            .unwrap_or_default()
+    }
+
+    /// The key's DER: the embedded certificate's, or the configured one's.
+    fn key_der(&self, key: &Key) -> Result<Vec<u8>, Crypto> {
+        match key {
+            Key::Configured => self.configured_der().map(<[u8]>::to_vec).ok_or_else(|| {
+                Crypto::Unknown(
+                    "the signature carries no certificate and none was configured (--idp-cert)"
+                        .into(),
+                )
+            }),
+            Key::Embedded(der) => Ok(der.clone()),
         }
     }
 }
@@ -392,17 +415,9 @@ impl Oracle for Verifier<'_> {
         if method == Some(HMAC_SHA1) {
             return self.hmac(s, key);
         }
-        let der = match key {
-            Key::Configured => match self.configured_der() {
-                Some(c) => c.to_vec(),
-                None => {
-                    return Crypto::Unknown(
-                        "the signature carries no certificate and none was configured (--idp-cert)"
-                            .into(),
-                    );
-                }
-            },
-            Key::Embedded(der) => der.clone(),
+        let der = match self.key_der(key) {
+            Ok(d) => d,
+            Err(c) => return c,
         };
         match self.with_key(s, &der) {
             Crypto::Digest(_) => Crypto::Digest(self.digest(s)),
@@ -413,6 +428,40 @@ impl Oracle for Verifier<'_> {
                 None => Crypto::Unknown(why),
             },
             c => c,
+        }
+    }
+
+    fn digest(&self, s: NodeId) -> Option<String> {
+        Verifier::digest(self, s)
+    }
+
+    fn signature_value(&self, s: NodeId, key: &Key) -> Crypto {
+        let doc = self.doc;
+        let method = doc
+            .first_child(s, ns::DS, "SignedInfo")
+            .and_then(|si| doc.first_child(si, ns::DS, "SignatureMethod"))
+            .and_then(|m| doc.attr(m, "Algorithm"))
+            .map(|a| a.value.as_str());
+        if method == Some(HMAC_SHA1) {
+            return self.hmac_value(s, key);
+        }
+        let Some((_, params)) = method.and_then(crate::verify::fast::params) else {
+            return Crypto::Unknown("samlint does not check this signature algorithm".into());
+        };
+        let der = match self.key_der(key) {
+            Ok(d) => d,
+            Err(c) => return c,
+        };
+        let Some(rsa) = crate::verify::native::rsa_key(&der) else {
+            return Crypto::Unknown("the certificate's key is not an RSA key samlint reads".into());
+        };
+        let Some(bytes) = self.signed_info(s) else {
+            return Crypto::Unknown("samlint cannot canonicalise this SignedInfo".into());
+        };
+        let value = super::auth0::node_base64(&self.signature_value_text(s));
+        match ring::signature::UnparsedPublicKey::new(params, &rsa).verify(&bytes, &value) {
+            Ok(()) => Crypto::Valid,
+            Err(_) => Crypto::Value,
         }
     }
 

