@@ -163,6 +163,10 @@ fn cases() -> Vec<Case> {
         case("DigestValue: the signed digest after an empty comment", signed(&t, What::Assertion).replacen("<ds:DigestValue>", "<ds:DigestValue><!---->", 1)),
         case("DigestValue: the signed digest split by a comment", { let x = signed(&t, What::Assertion); let d = x.split("<ds:DigestValue>").nth(1).unwrap().split('<').next().unwrap().to_string(); x.replacen(&d, &format!("{}<!---->{}", &d[..10], &d[10..]), 1) }),
         case("DigestValue: the signed digest, then a comment", signed(&t, What::Assertion).replacen("</ds:DigestValue>", "<!--AAAA--></ds:DigestValue>", 1)),
+        // Review 64: an HMAC keyed with the pasted (public) certificate's PEM text, the KeyInfo's
+        // X509Data outside XML-DSig's namespace: the library keys it with the pasted certificate.
+        case("HMAC-SHA1 keyed with the public certificate, unprefixed X509Data (Response signed)", lib_hmac_signed(&edit(&t, ">jane.doe@example.com</saml:NameID>", ">admin@example.com</saml:NameID>"), "response")),
+        case("HMAC-SHA1 keyed with the public certificate, unprefixed X509Data (Assertion signed)", lib_hmac_signed(&edit(&t, ">jane.doe@example.com</saml:NameID>", ">admin@example.com</saml:NameID>"), "assertion")),
         case("KeyInfo without a certificate (Assertion signed)", strip_keyinfo(&signed(&t, What::Assertion))),
         case("KeyInfo without a certificate (Response signed)", strip_keyinfo(&signed(&t, What::Response))),
         case("KeyInfo without a certificate, client certificate pasted", strip_keyinfo(&signed(&t, What::Assertion))).cert("keys/client-cert.pem"),
@@ -657,6 +661,20 @@ fn lib_signed(xml: &str, what: &str, c14n: &str) -> String {
         &oracle::pem_body(&read("keys/idp-cert.pem")),
         what,
         c14n,
+    )
+}
+
+/// `xml` signed by xml-crypto's HMAC-SHA1 with the test IdP certificate's PEM text as the key, its
+/// X509Data unprefixed: what anyone holding the public certificate can make.
+fn lib_hmac_signed(xml: &str, what: &str) -> String {
+    oracle::xml_crypto_signed_as(
+        &root().join("tests/node"),
+        xml,
+        "",
+        &oracle::pem_body(&read("keys/idp-cert.pem")),
+        what,
+        "exc",
+        true,
     )
 }
 

@@ -1228,8 +1228,12 @@ fn foreign_parts(doc: &Document, s: NodeId, _scope: NodeId) -> Option<&'static s
     // The library picks every part of a signature by local name, in any namespace; the verifier whose
     // verdict the model uses reads XML-DSig's. A part of that name in another namespace (a second
     // DigestMethod, Transforms, DigestValue or Reference before the real one): no prediction
-    // (review 8, 2026-12-06: predicted accepted, the library used the foreign one).
-    const PICKED: [&str; 12] = [
+    // (review 8, 2026-12-06: predicted accepted, the library used the foreign one). X509Data and
+    // X509Certificate are not among them: getKey reads `getElementsByTagNameNS(ds, "X509Certificate")`
+    // (XML-DSig's alone, as `key_certificate` does) and no part reads X509Data (review 64: an HMAC
+    // forgery with an unqualified X509Data, which makes the library key the HMAC with the pasted
+    // certificate, was predicted unknown; the library accepts it).
+    const PICKED: [&str; 10] = [
         "SignedInfo",
         "CanonicalizationMethod",
         "SignatureMethod",
@@ -1240,8 +1244,6 @@ fn foreign_parts(doc: &Document, s: NodeId, _scope: NodeId) -> Option<&'static s
         "DigestValue",
         "SignatureValue",
         "KeyInfo",
-        "X509Data",
-        "X509Certificate",
     ];
     if doc.descendants(s).any(|n| {
         doc.element(n)

@@ -301,10 +301,7 @@ impl Verifier<'_> {
         let doc = self.doc;
         use base64::Engine as _;
         let b64 = match key {
-            Key::Embedded(_) => doc
-                .descendants(s)
-                .into_iter()
-                .find(|n| doc.is(*n, ns::DS, "X509Certificate"))
+            Key::Embedded(_) => super::auth0::key_certificate(doc, s)
                 .and_then(|x| doc.node(x).children.first().copied())
                 .and_then(|t| match &doc.node(t).kind {
                     crate::xml::NodeKind::Text { value } => Some(value.clone()),

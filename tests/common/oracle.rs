@@ -143,8 +143,22 @@ pub fn xml_crypto_signed(
     what: &str,
     c14n: &str,
 ) -> String {
+    xml_crypto_signed_as(node_dir, xml, key_pem, cert_b64, what, c14n, false)
+}
+
+/// [`xml_crypto_signed`], or with `hmac` an HMAC-SHA1 keyed with the certificate's PEM text and an
+/// unprefixed X509Data (tests/node/sign.js).
+pub fn xml_crypto_signed_as(
+    node_dir: &Path,
+    xml: &str,
+    key_pem: &str,
+    cert_b64: &str,
+    what: &str,
+    c14n: &str,
+    hmac: bool,
+) -> String {
     let input = serde_json::json!({
-        "xml": xml, "key": key_pem, "cert": cert_b64, "what": what, "c14n": c14n,
+        "xml": xml, "key": key_pem, "cert": cert_b64, "what": what, "c14n": c14n, "hmac": hmac,
     })
     .to_string();
     String::from_utf8(node(node_dir, "sign.js", input)).expect("sign.js writes UTF-8")

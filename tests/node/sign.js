@@ -2,7 +2,10 @@
 // runs (xml-crypto 1.4.1-auth0.2): tests/oracle.rs uses it for responses whose canonical form the
 // library writes otherwise than the spec, signed the library's way (the library accepts them).
 // stdin: {"xml": "...", "key": "PEM", "cert": "base64 DER", "what": "assertion|response|both",
-//         "c14n": "exc|inc"}; stdout: the signed XML.
+//         "c14n": "exc|inc", "hmac": false}; stdout: the signed XML. With "hmac": true the signature is
+// an HMAC-SHA1 keyed with the certificate's PEM text (what the library keys it with, utils.certToPEM),
+// and the KeyInfo's X509Data and X509Certificate are unprefixed, outside XML-DSig's namespace: the
+// forgery anyone who has the IdP's public certificate can make (review 64).
 'use strict';
 const { SignedXml } = require('xml-crypto');
 
@@ -18,11 +21,18 @@ process.stdin.on('end', () => {
     sig.addReference(`//*[local-name(.)='${target}']`,
       ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', c14n],
       'http://www.w3.org/2001/04/xmlenc#sha256');
-    sig.signingKey = a.key;
-    sig.signatureAlgorithm = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
+    if (a.hmac) {
+      sig.signingKey = `-----BEGIN CERTIFICATE-----\n${a.cert.match(/.{1,64}/g).join('\n')}\n-----END CERTIFICATE-----\n`;
+      sig.signatureAlgorithm = 'http://www.w3.org/2000/09/xmldsig#hmac-sha1';
+    } else {
+      sig.signingKey = a.key;
+      sig.signatureAlgorithm = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
+    }
     sig.canonicalizationAlgorithm = c14n;
     sig.keyInfoProvider = {
-      getKeyInfo: (key, p) => `<${p}:X509Data><${p}:X509Certificate>${a.cert}</${p}:X509Certificate></${p}:X509Data>`,
+      getKeyInfo: (key, p) => a.hmac
+        ? `<X509Data><X509Certificate>${a.cert}</X509Certificate></X509Data>`
+        : `<${p}:X509Data><${p}:X509Certificate>${a.cert}</${p}:X509Certificate></${p}:X509Data>`,
     };
     // After the Issuer, where SAML puts the Signature.
     sig.computeSignature(xml, { prefix: 'ds', location: { reference: after, action: 'after' } });
