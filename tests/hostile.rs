@@ -760,6 +760,45 @@ fn invisible_characters_in_an_attribute_value_are_reported() {
     assert!(findings_of(&v, "CORE008").is_empty());
 }
 
+/// A NameID with a letter of another script among Latin ones, or in decomposed form (review 65: a
+/// Cyrillic `а` read as the plain address, exit 0), is CORE009; an address wholly in another script
+/// is not.
+#[test]
+fn lookalike_letters_in_the_nameid_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let xml = std::fs::read_to_string(fixture("saml/keycloak-atlassian-unsigned.xml")).unwrap();
+    let with = |nameid: &str| {
+        let forged = xml.replacen(
+            ">jane.doe@example.com</saml:NameID>",
+            &format!(">{nameid}</saml:NameID>"),
+            1,
+        );
+        assert_ne!(forged, xml);
+        let p = write_temp(dir.path(), "r.xml", &forged);
+        let (_, v) = check_json(&[&p]);
+        findings_of(&v, "CORE009")
+            .iter()
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        with("j\u{430}ne.doe@example.com"),
+        [
+            "The NameID mixes scripts in \"j\u{430}ne\": U+0430 is Cyrillic among Latin letters, so it may read as another address"
+        ]
+    );
+    let nfd = with("rene\u{301}.doe@example.com");
+    assert_eq!(nfd.len(), 1);
+    assert!(
+        nfd[0].starts_with("The NameID is not in Unicode's composed form (NFC)"),
+        "{nfd:?}"
+    );
+    assert!(with("\u{438}\u{432}\u{430}\u{43d}@example.com").is_empty());
+    assert!(with("ren\u{e9}.doe@example.com").is_empty());
+    let (_, v) = check_json(&[&fixture("saml/keycloak-atlassian-unsigned.xml")]);
+    assert!(findings_of(&v, "CORE009").is_empty());
+}
+
 /// A file name holding a character that shows as nothing is shown with it as `<U+XXXX>` (review 65:
 /// `resp<U+200B>.xml` read as `resp.xml`, the valid file beside it), and a GitHub annotation, whose
 /// `file` cannot carry it, names the input in its message instead of landing on the other file.

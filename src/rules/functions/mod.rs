@@ -28,6 +28,7 @@ mod secrets;
 mod similar_key;
 mod truthy;
 mod unique;
+mod unmixed;
 mod user_property;
 mod visible;
 
@@ -136,6 +137,7 @@ pub static FUNCTIONS: &[&dyn Function] = &[
     &similar_key::SimilarKey,
     &truthy::Truthy,
     &unique::Unique,
+    &unmixed::Unmixed,
     &user_property::UserProperty,
     &visible::Visible,
 ];
