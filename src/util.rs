@@ -168,17 +168,21 @@ pub fn printable_ascii(s: &str) -> bool {
 /// Does `s` hold a character of [`is_unseen`]? Printable ASCII, tab and newline are settled by one
 /// pass over the bytes.
 pub fn has_unseen(s: &str) -> bool {
-    !s.bytes()
-        .all(|b| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t')
-        && s.chars().any(is_unseen)
+    has_char(s, is_unseen)
 }
 
 /// Does `s` hold a character of [`is_bad_control`]? Printable ASCII, tab and newline (most text) are
 /// settled by one pass over the bytes.
 pub fn has_bad_control(s: &str) -> bool {
+    has_char(s, is_bad_control)
+}
+
+/// Does `s` hold a character `bad` accepts? Every character set here excludes printable ASCII, tab
+/// and newline, so text of those alone (most text) is settled by one pass over the bytes.
+fn has_char(s: &str, bad: fn(char) -> bool) -> bool {
     !s.bytes()
         .all(|b| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t')
-        && s.chars().any(is_bad_control)
+        && s.chars().any(bad)
 }
 
 /// Characters that must never reach a terminal raw from the input: C0 (but tab and newline) and C1
