@@ -1759,7 +1759,8 @@ fn a_nameid_inside_an_attribute_value_is_checked_for_splitting() {
     assert!(!codes_for(indented).contains(&split));
     let targeted = "\n  <saml:NameID Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:persistent\">abc</saml:NameID>\n";
     assert!(!codes_for(targeted).contains(&split));
-    // Text beside text around an element still is, and the message says markup splits it.
+    // Text beside text around an element still is, and the message says that an element is inside
+    // (review 64: it said the value read "in full", where textContent adds the element's text).
     assert!(codes_for("admin<x:b xmlns:x=\"urn:x\"/>.attacker").contains(&split));
     let t = template().replacen(
         ">Jane</saml:AttributeValue>",
@@ -1773,7 +1774,7 @@ fn a_nameid_inside_an_attribute_value_is_checked_for_splitting() {
     ]);
     assert!(
         v.to_string().contains(
-            "an attribute value is split by a comment, CDATA, processing instruction or markup"
+            "an attribute value holds an element inside its value: its own text reads \\\"admin.attacker\\\", but a parser that reads all text inside it (textContent) adds the inner element's text, and one that stops at the first text node sees \\\"admin\\\""
         ),
         "{v:#}"
     );

@@ -499,6 +499,21 @@ fn coverage(
 fn split_message(what: &'static str, markup: bool, v: &crate::model::Text) -> crate::finding::Msg {
     let full = Arg::value(&v.value);
     let what = Arg::plain(what);
+    // An element inside: its own text is not all a parser reads (review 64: "in full" left out the
+    // inner element's text, which xmldom's textContent, and so Atlassian's library, reads too).
+    if markup && v.child_elements > 0 {
+        return if v.value == v.first_node {
+            crate::finding::Msg::new(
+                "{} holds an element inside its value: its own text reads \"{}\", but a parser that reads all text inside it (textContent) adds the inner element's text",
+                vec![what, full],
+            )
+        } else {
+            crate::finding::Msg::new(
+                "{} holds an element inside its value: its own text reads \"{}\", but a parser that reads all text inside it (textContent) adds the inner element's text, and one that stops at the first text node sees \"{}\"",
+                vec![what, full, Arg::value(&v.first_node)],
+            )
+        };
+    }
     match (v.value == v.first_node, markup) {
         (true, true) => crate::finding::Msg::new(
             "{} holds a comment, CDATA, processing instruction or markup beside its text: it reads \"{}\" in full, but a parser that reads only the text before the first other node may see less",
