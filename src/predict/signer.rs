@@ -382,6 +382,39 @@ impl Verifier<'_> {
     }
 }
 
+impl Verifier<'_> {
+    /// An RSA signature value alone over the canonical SignedInfo, with ring.
+    #[cfg(feature = "ring")]
+    fn rsa_value(&self, s: NodeId, key: &Key, method: Option<&str>) -> Crypto {
+        let Some((_, params)) = method.and_then(crate::verify::fast::params) else {
+            return Crypto::Unknown("samlint does not check this signature algorithm".into());
+        };
+        let der = match self.key_der(key) {
+            Ok(d) => d,
+            Err(c) => return c,
+        };
+        let Some(rsa) = crate::verify::native::rsa_key(&der) else {
+            return Crypto::Unknown("the certificate's key is not an RSA key samlint reads".into());
+        };
+        let Some(bytes) = self.signed_info(s) else {
+            return Crypto::Unknown("samlint cannot canonicalise this SignedInfo".into());
+        };
+        let value = super::auth0::node_base64(&self.signature_value_text(s));
+        match ring::signature::UnparsedPublicKey::new(params, &rsa).verify(&bytes, &value) {
+            Ok(()) => Crypto::Valid,
+            Err(_) => Crypto::Value,
+        }
+    }
+
+    /// Without ring, samlint checks no RSA value on its own: no prediction.
+    #[cfg(not(feature = "ring"))]
+    fn rsa_value(&self, _: NodeId, _: &Key, _: Option<&str>) -> Crypto {
+        Crypto::Unknown(
+            "samlint was built without ring, which checks a signature value alone".into(),
+        )
+    }
+}
+
 /// The library's `utils.certToPEM`: runs of up to 64 characters (a JavaScript `.` stops at line
 /// breaks) between the PEM header and footer.
 fn cert_to_pem(b64: &str) -> String {
@@ -442,24 +475,7 @@ impl Oracle for Verifier<'_> {
         if method == Some(HMAC_SHA1) {
             return self.hmac_value(s, key);
         }
-        let Some((_, params)) = method.and_then(crate::verify::fast::params) else {
-            return Crypto::Unknown("samlint does not check this signature algorithm".into());
-        };
-        let der = match self.key_der(key) {
-            Ok(d) => d,
-            Err(c) => return c,
-        };
-        let Some(rsa) = crate::verify::native::rsa_key(&der) else {
-            return Crypto::Unknown("the certificate's key is not an RSA key samlint reads".into());
-        };
-        let Some(bytes) = self.signed_info(s) else {
-            return Crypto::Unknown("samlint cannot canonicalise this SignedInfo".into());
-        };
-        let value = super::auth0::node_base64(&self.signature_value_text(s));
-        match ring::signature::UnparsedPublicKey::new(params, &rsa).verify(&bytes, &value) {
-            Ok(()) => Crypto::Valid,
-            Err(_) => Crypto::Value,
-        }
+        self.rsa_value(s, key, method)
     }
 
     fn configured_der(&self) -> Option<&[u8]> {
