@@ -568,7 +568,7 @@ pub fn lint_message(
     if opening.original.is_none() {
         let mut more: Vec<_> = crate::predict::divergence_finding(doc, &predicted)
             .into_iter()
-            .chain(crate::predict::digest_comment_finding(doc, &predicted))
+            .chain(crate::predict::digest_comment_findings(doc, &predicted))
             .chain(crate::predict::nested_findings(doc, &predicted))
             .collect();
         opts.engine.settings.filter(&mut more);

@@ -159,6 +159,8 @@ fn cases() -> Vec<Case> {
         // DigestValue), and comments in the DigestValue of content that was not altered.
         case("DigestValue: altered content's digest in a comment (CVE-2025-29775), Assertion signed", digest_comment_forgery(What::Assertion, ">jane.doe@example.com</saml:NameID>", ">admin@example.com</saml:NameID>")),
         case("DigestValue: altered content's digest in a comment (CVE-2025-29775), Response signed", digest_comment_forgery(What::Response, ">jane.doe@example.com</saml:NameID>", ">admin@example.com</saml:NameID>")),
+        // Review 66: the library reads a SignatureValue written as CDATA (`…/text()`).
+        case("DigestValue: CVE-2025-29775 forgery, SignatureValue in CDATA", digest_comment_forgery(What::Response, ">jane.doe@example.com</saml:NameID>", ">admin@example.com</saml:NameID>").replacen("<ds:SignatureValue>", "<ds:SignatureValue><![CDATA[", 1).replacen("</ds:SignatureValue>", "]]></ds:SignatureValue>", 1)),
         case("DigestValue: a made-up digest in a comment first, content unaltered", signed(&t, What::Assertion).replacen("<ds:DigestValue>", "<ds:DigestValue><!--AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=-->", 1)),
         case("DigestValue: the signed digest after an empty comment", signed(&t, What::Assertion).replacen("<ds:DigestValue>", "<ds:DigestValue><!---->", 1)),
         case("DigestValue: the signed digest split by a comment", { let x = signed(&t, What::Assertion); let d = x.split("<ds:DigestValue>").nth(1).unwrap().split('<').next().unwrap().to_string(); x.replacen(&d, &format!("{}<!---->{}", &d[..10], &d[10..]), 1) }),

@@ -933,6 +933,20 @@ fn a_digest_in_a_comment_is_what_the_library_compares() {
             f[0]["message"]
         );
     }
+    // Review 66: SIG026 only where the library passes the signature, not beside the thumbprint it
+    // refuses (another certificate pasted into Atlassian).
+    let forged = digest_comment_forgery(
+        What::Response,
+        ">jane.doe@example.com</saml:NameID>",
+        ">admin@example.com</saml:NameID>",
+    );
+    let p = write_temp(dir.path(), "forged.xml", &forged);
+    let mut a = vec![p, "--idp-cert".into(), fixture("keys/client-cert.pem")];
+    a.extend(connection());
+    let (_, v) = check_json(&args(&a));
+    let p0 = &v["messages"][0]["predictions"][0];
+    assert_eq!(p0["error_description"], "Invalid thumbprint", "{p0}");
+    assert!(findings_of(&v, "SIG026").is_empty());
     // Unaltered, with a made-up digest in the comment: the library compares the comment's.
     let signed = sign_as(
         &template(),

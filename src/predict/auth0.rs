@@ -365,7 +365,7 @@ pub struct Trace {
     pub divergence: Option<Divergence>,
     /// A signature the library passes by a digest it reads from its DigestValue's first child (a
     /// comment first: CVE-2025-29775's shape) where the signed digest does not match (SIG026).
-    pub digest_comment: Option<NodeId>,
+    pub digest_comment: Vec<NodeId>,
     /// Why the library answers as it does, where its own text does not say (a parse error's cause).
     pub why: Option<crate::finding::Msg>,
 }
@@ -1513,10 +1513,7 @@ fn load(doc: &Document, s: NodeId) -> Result<Loaded, Outcome> {
             "a DigestValue is not plain base64, which the library compares leniently".into(),
         ));
     }
-    let Some(value) = below_first(doc, s, "SignatureValue")
-        .and_then(|n| first_text(doc, n))
-        .map(signature_value_lines_joined)
-    else {
+    let Some(value) = library_signature_value(doc, s) else {
         return unnamed("the signature has no SignatureValue text");
     };
     // The key: the first X509Certificate of the first KeyInfo when there is one, else the pasted one.
@@ -1923,13 +1920,34 @@ fn has_cr(s: &str) -> bool {
     memchr::memchr(b'\r', s.as_bytes()).is_some()
 }
 
-/// The verifier's answer for the signature (digest, algorithms, value), then the thumbprint.
+/// The verifier's answer for the signature (digest, algorithms, value), then the thumbprint. A
+/// signature the library passes by a digest read from a comment, where the signed digest does not
+/// match, is recorded for SIG026 (review 66: only when it passes every check, not beside an
+/// unsupported algorithm or a thumbprint the library refuses).
 fn verdict(
     doc: &Document,
     oracle: &dyn Oracle,
     l: Loaded,
     s: NodeId,
     trace: &mut Trace,
+) -> Option<Outcome> {
+    let mut forged = false;
+    let out = signature_checks(doc, oracle, l, s, trace, &mut forged);
+    if out.is_none() && forged {
+        trace.digest_comment.push(s);
+    }
+    out
+}
+
+/// [`verdict`]'s checks; `forged` is set when the digest the library compares is not the signed one
+/// and matches the content.
+fn signature_checks(
+    doc: &Document,
+    oracle: &dyn Oracle,
+    l: Loaded,
+    s: NodeId,
+    trace: &mut Trace,
+    forged: &mut bool,
 ) -> Option<Outcome> {
     let Loaded {
         c14n,
@@ -1959,14 +1977,11 @@ fn verdict(
             ),
             Some(c) if node_base64(&c) != node_base64(&supplied) => Crypto::Digest(Some(c)),
             Some(c) => {
-                let value = oracle.signature_value(s, &key);
                 let signed = digest_value
                     .map(|d| text_content(doc, d))
                     .unwrap_or_default();
-                if value == Crypto::Valid && node_base64(&signed) != node_base64(&c) {
-                    trace.digest_comment = Some(s);
-                }
-                value
+                *forged = node_base64(&signed) != node_base64(&c);
+                oracle.signature_value(s, &key)
             }
         }
     } else {
@@ -2621,6 +2636,15 @@ fn unsupported(what: &'static str, alg: &str) -> Outcome {
             .then(Part::Value(alg.to_string()))
             .then(Part::Lit("' is not supported")),
     )
+}
+
+/// The SignatureValue as the library reads it: the first element of that local name below the
+/// signature, its first child's text or CDATA (`…/text()` matches both: review 66, a CDATA value was
+/// read as none), line breaks removed.
+pub fn library_signature_value(doc: &Document, s: NodeId) -> Option<String> {
+    below_first(doc, s, "SignatureValue")
+        .and_then(|n| first_text(doc, n))
+        .map(signature_value_lines_joined)
 }
 
 /// xml-crypto's `.replace(/\r?\n/g, '')` over a SignatureValue's text (review 10: a CR before the

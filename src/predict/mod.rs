@@ -163,8 +163,8 @@ pub struct Predicted {
     pub signed_by: Option<SignedBy>,
     /// The signature Atlassian Cloud's library rejects because it canonicalises otherwise (SIG024).
     pub divergence: Option<auth0::Divergence>,
-    /// The signature Atlassian Cloud's library passes by a digest read from a comment (SIG026).
-    pub digest_comment: Option<crate::xml::NodeId>,
+    /// The signatures Atlassian Cloud's library passes by a digest read from a comment (SIG026).
+    pub digest_comment: Vec<crate::xml::NodeId>,
     /// What the library reads by name elsewhere than in the assertion's own place (PRO019).
     pub nested: Vec<auth0::NestedRead>,
 }
@@ -173,7 +173,7 @@ impl Predicted {
     pub fn redacted(&self, r: &mut crate::report::redact::Redactor) -> Predicted {
         Predicted {
             divergence: self.divergence,
-            digest_comment: self.digest_comment,
+            digest_comment: self.digest_comment.clone(),
             nested: self.nested.clone(),
             predictions: self.predictions.iter().map(|p| p.redacted(r)).collect(),
             signed_by: self.signed_by.clone().map(|mut s| {
@@ -530,7 +530,7 @@ fn cloud(i: &Input, out: &mut Predicted) {
         }
     };
     out.divergence = trace.divergence;
-    out.digest_comment = trace.digest_comment;
+    out.digest_comment = std::mem::take(&mut trace.digest_comment);
     let mut assumptions = conn.inferred.clone();
     // When the bytes it parses are not the response, nothing is assumed of how they travelled.
     if transport.is_none() && i.source.inflated() {
@@ -767,8 +767,17 @@ pub fn nested_findings(doc: &Document, p: &Predicted) -> Vec<crate::finding::Fin
 
 /// SIG026: a signature Atlassian Cloud's library passes by the digest it reads from the DigestValue's
 /// first child (a comment), where the digest that was signed does not match the content.
-pub fn digest_comment_finding(doc: &Document, p: &Predicted) -> Option<crate::finding::Finding> {
-    let s = p.digest_comment?;
+pub fn digest_comment_findings(doc: &Document, p: &Predicted) -> Vec<crate::finding::Finding> {
+    p.digest_comment
+        .iter()
+        .filter_map(|s| digest_comment_finding(doc, *s))
+        .collect()
+}
+
+fn digest_comment_finding(
+    doc: &Document,
+    s: crate::xml::NodeId,
+) -> Option<crate::finding::Finding> {
     let at = doc.element(s)?.start_tag;
     Some(
         crate::finding::Finding::new(

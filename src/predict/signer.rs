@@ -354,18 +354,9 @@ impl Verifier<'_> {
         )
     }
 
-    /// The SignatureValue as the library reads it: its first child's text, line breaks removed.
+    /// The SignatureValue as the library reads it (text or CDATA: review 66).
     fn signature_value_text(&self, s: NodeId) -> String {
-        let doc = self.doc;
-        doc.first_child(s, ns::DS, "SignatureValue")
-            .and_then(|v| doc.node(v).children.first().copied())
-            .and_then(|t| match &doc.node(t).kind {
-                crate::xml::NodeKind::Text { value } => {
-                    Some(super::auth0::signature_value_lines_joined(value))
-                }
-                _ => None,
-            })
-            .unwrap_or_default()
+        super::auth0::library_signature_value(self.doc, s).unwrap_or_default()
     }
 
     /// The key's DER: the embedded certificate's, or the configured one's.
@@ -396,6 +387,15 @@ impl Verifier<'_> {
         let Some(rsa) = crate::verify::native::rsa_key(&der) else {
             return Crypto::Unknown("the certificate's key is not an RSA key samlint reads".into());
         };
+        // ring checks keys of 1024 to 8192 bits; Node's crypto takes others (review 66: a 768-bit key's
+        // valid value was predicted incorrect).
+        if !crate::verify::cert::info(&der)
+            .is_ok_and(|i| i.bits.is_some_and(|b| (1024..=8192).contains(&b)))
+        {
+            return Crypto::Unknown(
+                "the key's size is outside what samlint checks a signature value with".into(),
+            );
+        }
         let Some(bytes) = self.signed_info(s) else {
             return Crypto::Unknown("samlint cannot canonicalise this SignedInfo".into());
         };
