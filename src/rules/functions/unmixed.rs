@@ -3,10 +3,12 @@
 use super::*;
 use crate::finding::Arg;
 use crate::msg;
+use unicode_script::{Script, UnicodeScript};
 use unicode_security::MixedScript;
+use unicode_security::mixed_script::AugmentedScriptSet;
 
-/// `unmixed`: a present string whose every part (between `@`, `.`, `-`, `_`, `+` and spaces) is
-/// written in one script, in Unicode's composed form (NFC).
+/// `unmixed`: a present string whose parts are each written in scripts that go together, in
+/// Unicode's composed form (NFC).
 pub struct Unmixed;
 #[derive(Debug)]
 struct UnmixedCheck;
@@ -16,7 +18,7 @@ impl Function for Unmixed {
         "unmixed"
     }
     fn doc(&self) -> &'static str {
-        "A present string must write each of its parts (between `@`, `.`, `-`, `_`, `+` and spaces) in one script, and be in Unicode's composed form (NFC): `jаne` with a Cyrillic `а` among Latin letters, or `é` written as `e` and a combining accent, reads as another string. Digits and punctuation belong to every script; a part wholly in another script (an internationalised address) passes. Reports the first part that mixes scripts, else the decomposed form. Absent and unknown values pass. No options."
+        "A present string must write each of its parts in one script, or in Latin with Han and Japanese kana, Bopomofo or Hangul (UTS #39's highly restrictive level), and be in Unicode's composed form (NFC): `jаne` with a Cyrillic `а` among Latin letters, or `é` written as `e` and a combining accent, reads as another string. The parts of an email address are its local part and each label of its domain; any other value is one part. Digits and punctuation belong to every script, so an address wholly in another script passes. Reports the first part that mixes scripts, naming its first letter outside the part's main script, else the decomposed form. Absent and unknown values pass. No options."
     }
     fn compile(&self, o: Option<&marked_yaml::Node>) -> Result<Box<dyn Check>, OptionsError> {
         no_options(o, self.name())?;
@@ -29,25 +31,25 @@ impl Check for UnmixedCheck {
         let Some(t) = text(node) else {
             return Vec::new();
         };
-        // Linear: each part is scanned once by the script check.
-        if let Some(part) = t
-            .split(['@', '.', '-', '_', '+', ' '])
-            .find(|p| !p.is_single_script())
-        {
-            let (first, odd, script, main) = odd_one(part);
-            let more = if odd > 1 {
-                format!(" (and {} more)", odd - 1)
-            } else {
-                String::new()
-            };
-            return vec![Hit::new(msg!(
-                "mixes scripts in \"{}\": {}{} is {} among {} letters, so it may read as another address",
-                Arg::text(part),
-                Arg::plain(crate::util::code_point(first)),
-                Arg::plain(more),
-                Arg::plain(script),
-                Arg::plain(main)
-            ))];
+        if let Some(part) = parts(&t).find(|p| !restrictive(p)) {
+            return vec![Hit::new(match odd_one(part) {
+                Some((c, more, script, main)) => msg!(
+                    "mixes scripts in \"{}\": {}{} is {} among {} letters, so it may read as another address",
+                    Arg::text(part),
+                    Arg::plain(crate::util::code_point(c)),
+                    Arg::plain(if more > 0 {
+                        format!(" (and {more} more)")
+                    } else {
+                        String::new()
+                    }),
+                    Arg::plain(script),
+                    Arg::plain(main)
+                ),
+                None => msg!(
+                    "mixes letters of scripts that do not go together in \"{}\", so it may read as another address",
+                    Arg::text(part)
+                ),
+            })];
         }
         if !unicode_normalization::is_nfc(&t) {
             return vec![Hit::new(msg!(
@@ -58,22 +60,65 @@ impl Check for UnmixedCheck {
     }
 }
 
-/// In a part that mixes scripts: the first letter not of the first letter's script, how many such
-/// letters there are, its script and the first one's.
-fn odd_one(part: &str) -> (char, usize, &'static str, &'static str) {
-    use unicode_script::{Script, UnicodeScript};
-    let mut letters = part
-        .chars()
-        .map(|c| (c, c.script()))
-        .filter(|(_, s)| !matches!(s, Script::Common | Script::Inherited | Script::Unknown));
-    let Some((_, main)) = letters.next() else {
-        return ('?', 0, "", "");
-    };
-    let mut odd = letters.filter(|(_, s)| *s != main);
-    match odd.next() {
-        Some((c, s)) => (c, 1 + odd.count(), s.full_name(), main.full_name()),
-        None => ('?', 0, "", main.full_name()),
+/// An email address's local part and each label of its domain (review 66: split at every `.`, a
+/// lone Cyrillic `а` before the first dot was a part of one script); any other value whole.
+fn parts(t: &str) -> Box<dyn Iterator<Item = &str> + '_> {
+    match t.rsplit_once('@') {
+        Some((local, domain)) => Box::new(std::iter::once(local).chain(domain.split('.'))),
+        None => Box::new(std::iter::once(t)),
     }
+}
+
+/// One script, or UTS #39's highly restrictive level: Latin with Han and Hiragana/Katakana, with
+/// Han and Bopomofo, or with Han and Hangul (review 66: `田中taro` was reported).
+fn restrictive(part: &str) -> bool {
+    if part.is_single_script() {
+        return true;
+    }
+    let rest: String = part
+        .chars()
+        .filter(|c| !c.script_extension().contains_script(Script::Latin))
+        .collect();
+    let set = AugmentedScriptSet::for_str(&rest);
+    !set.is_empty() && (set.hanb || set.jpan || set.kore)
+}
+
+/// In a part that mixes scripts: its first letter outside the part's main script (the script most
+/// of its letters are written in), how many more there are, that letter's script and the main one
+/// (review 66: the first letter's script was taken as the main one, and `еxample` named its Latin
+/// letters; a character of Common script with script extensions was named as `?`).
+fn odd_one(part: &str) -> Option<(char, usize, &'static str, &'static str)> {
+    let mut counts: Vec<(Script, usize)> = Vec::new();
+    for c in part.chars() {
+        let s = c.script();
+        if matches!(s, Script::Common | Script::Inherited | Script::Unknown) {
+            continue;
+        }
+        match counts.iter_mut().find(|(x, _)| *x == s) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((s, 1)),
+        }
+    }
+    // The most frequent; the first seen on a tie.
+    let main = counts
+        .iter()
+        .fold(None, |best: Option<(Script, usize)>, &(s, n)| match best {
+            Some((_, m)) if m >= n => best,
+            _ => Some((s, n)),
+        })?
+        .0;
+    let mut odd = part.chars().filter(|c| {
+        let e = c.script_extension();
+        !e.is_common() && !e.is_inherited() && !e.contains_script(main)
+    });
+    let first = odd.next()?;
+    // A character of Common script used by several others (an Arabic tatweel, a Devanagari danda)
+    // has no one script to name.
+    let script = match first.script() {
+        Script::Common | Script::Inherited | Script::Unknown => "a character of other scripts",
+        s => s.full_name(),
+    };
+    Some((first, odd.count(), script, main.full_name()))
 }
 
 #[cfg(test)]
@@ -95,34 +140,54 @@ mod tests {
             .collect()
     }
 
-    /// Review 65: a Cyrillic `а` in a Latin address, and a decomposed `é`, read as other addresses.
+    /// Review 65: a Cyrillic `а` in a Latin address, and a decomposed `é`, read as other addresses;
+    /// review 66: the letter named is the odd one, a lone odd letter before a dot is found, Latin
+    /// with Han passes.
     #[test]
     fn lookalikes_are_named() {
-        assert_eq!(
-            run("j\u{430}ne.doe@example.com"),
-            [
-                "mixes scripts in \"j\u{430}ne\": U+0430 is Cyrillic among Latin letters, so it may read as another address"
-            ]
-        );
-        assert_eq!(
-            run("jane.doe@ex\u{3bf}mple.com"),
-            [
-                "mixes scripts in \"ex\u{3bf}mple\": U+03BF is Greek among Latin letters, so it may read as another address"
-            ]
-        );
-        assert_eq!(
-            run("j\u{430}n\u{435}@example.com"),
-            [
-                "mixes scripts in \"j\u{430}n\u{435}\": U+0430 (and 1 more) is Cyrillic among Latin letters, so it may read as another address"
-            ]
-        );
-        assert_eq!(run("rene\u{301}@example.com").len(), 1);
+        let cases: [(&str, &str); 6] = [
+            (
+                "j\u{430}ne.doe@example.com",
+                "\"j\u{430}ne.doe\": U+0430 is Cyrillic among Latin",
+            ),
+            (
+                "jane.doe@ex\u{3bf}mple.com",
+                "\"ex\u{3bf}mple\": U+03BF is Greek among Latin",
+            ),
+            (
+                "j\u{430}n\u{435}@example.com",
+                "\"j\u{430}n\u{435}\": U+0430 (and 1 more) is Cyrillic among Latin",
+            ),
+            (
+                "\u{430}.smith@example.com",
+                "\"\u{430}.smith\": U+0430 is Cyrillic among Latin",
+            ),
+            (
+                "jane.doe@\u{435}xample.com",
+                "\"\u{435}xample\": U+0435 is Cyrillic among Latin",
+            ),
+            (
+                "jane\u{640}\u{964}doe@example.com",
+                "U+0640 (and 1 more) is a character of other scripts among Latin",
+            ),
+        ];
+        for (v, want) in cases {
+            let got = run(v);
+            assert_eq!(got.len(), 1, "{v:?}");
+            assert!(got[0].contains(want), "{v:?}: {got:?}");
+            assert!(
+                got[0].ends_with("letters, so it may read as another address"),
+                "{got:?}"
+            );
+        }
         assert!(run("rene\u{301}@example.com")[0].starts_with("is not in Unicode's composed form"));
         for v in [
             "jane.doe@example.com",
             "ren\u{e9}@example.com",
             "\u{438}\u{432}\u{430}\u{43d}@example.com",
+            "\u{438}\u{432}\u{430}\u{43d}@\u{43f}\u{440}\u{438}\u{43c}\u{435}\u{440}.\u{440}\u{444}",
             "\u{5c71}\u{7530}@example.jp",
+            "\u{7530}\u{4e2d}taro@example.jp",
             "jane.doe+sso@example.com",
             "user-42@example.com",
         ] {
