@@ -10,6 +10,8 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use serde::Serialize;
 
+pub use super::name::Name;
+
 pub type NodeId = usize;
 
 /// A namespace URI, shared by every name bound to it.
@@ -23,9 +25,9 @@ pub struct Attr {
     /// Namespace URI; `None` for unprefixed attributes (which are in no namespace). Shared with the
     /// declaration it comes from: one allocation per declaration, not per name.
     pub ns: Option<Ns>,
-    pub local: String,
+    pub local: Name,
     /// The name as written (`prefix:local`).
-    pub qname: String,
+    pub qname: Name,
     /// Normalised, unescaped value.
     pub value: String,
     /// The whole `name="value"`.
@@ -44,8 +46,8 @@ impl Attr {
 #[derive(Debug, Clone, Serialize)]
 pub struct Element {
     pub ns: Option<Ns>,
-    pub local: String,
-    pub prefix: Option<String>,
+    pub local: Name,
+    pub prefix: Option<Name>,
     pub attrs: Vec<Attr>,
     /// `<name …>` or `<name …/>`.
     pub start_tag: Span,
@@ -62,7 +64,7 @@ impl Element {
     pub fn qname(&self) -> String {
         match &self.prefix {
             Some(p) => format!("{p}:{}", self.local),
-            None => self.local.clone(),
+            None => self.local.to_string(),
         }
     }
 }
@@ -276,8 +278,8 @@ impl Document {
 struct Scopes {
     xml: Ns,
     xmlns: Ns,
-    bound: rustc_hash::FxHashMap<String, Vec<Ns>>,
-    declared: Vec<Vec<String>>,
+    bound: rustc_hash::FxHashMap<Name, Vec<Ns>>,
+    declared: Vec<Vec<Name>>,
 }
 
 impl Default for Scopes {
@@ -292,7 +294,7 @@ impl Default for Scopes {
 }
 
 impl Scopes {
-    fn push(&mut self, bindings: Vec<(String, Ns)>) {
+    fn push(&mut self, bindings: Vec<(Name, Ns)>) {
         let mut names = Vec::with_capacity(bindings.len());
         for (p, u) in bindings {
             self.bound.entry(p.clone()).or_default().push(u);
@@ -891,8 +893,8 @@ fn push_element(
         }
         attrs.push(Attr {
             ns: None,
-            local: String::new(),
-            qname: key.to_string(),
+            local: Name::default(),
+            qname: Name::new(key),
             value,
             span: aspan,
             value_span: vspan,
@@ -913,7 +915,7 @@ fn push_element(
     {
         if q == "xmlns" {
             check_declaration("", v).map_err(ns_err)?;
-            bindings.push((String::new(), Ns::from(v.as_str())));
+            bindings.push((Name::default(), Ns::from(v.as_str())));
         } else if let Some(p) = q.strip_prefix("xmlns:") {
             if !is_ncname(p) {
                 return Err(ns_err(format!("`{}` declares no valid prefix", quoted(q))));
@@ -925,7 +927,9 @@ fn push_element(
                 )));
             }
             check_declaration(p, v).map_err(ns_err)?;
-            bindings.push((p.to_string(), Ns::from(v.as_str())));
+            // `p` is `q` after "xmlns:": the same bytes, shared when the table has them.
+            let p = q.tail(q.len() - p.len()).unwrap_or_else(|| Name::new(p));
+            bindings.push((p, Ns::from(v.as_str())));
         }
     }
     scopes.push(bindings);
@@ -1011,13 +1015,17 @@ fn push_element(
                 a.span,
             ));
         }
-        a.local = al.to_string();
+        // `al` ends `a.qname` (check_qname slices it): the same bytes, shared when the table has them.
+        a.local = a
+            .qname
+            .tail(a.qname.len() - al.len())
+            .unwrap_or_else(|| Name::new(al));
         a.ns = ans;
     }
     let el = Element {
         ns,
-        local: local.to_string(),
-        prefix: prefix.map(str::to_string),
+        local: Name::new(local),
+        prefix: prefix.map(Name::new),
         attrs,
         start_tag: span,
         end_tag: None,
