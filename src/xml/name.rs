@@ -460,7 +460,7 @@ static TABLE: [&str; SLOTS] = {
 /// `a == b`, by 8-byte words (the last one overlapping) rather than a call to `memcmp`: a name is
 /// short, and most compared here are equal. A length that differs settles it without a byte read.
 #[inline]
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;
