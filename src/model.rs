@@ -629,7 +629,7 @@ pub fn build(doc: &Document) -> Message {
     let root = doc.root;
     let el = doc.element(root);
     let root_ns = el.and_then(|e| e.ns.as_deref().map(str::to_string));
-    let root_name = el.map(|e| e.local.clone()).unwrap_or_default();
+    let root_name = el.map(|e| e.local.to_string()).unwrap_or_default();
     let kind = if root_ns.as_deref() == Some(ns::SAMLP) {
         match root_name.as_str() {
             "Response" => MessageKind::Response,

@@ -10,6 +10,8 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use serde::Serialize;
 
+pub use super::name::Name;
+
 pub type NodeId = usize;
 
 /// A namespace URI, shared by every name bound to it.
@@ -23,9 +25,9 @@ pub struct Attr {
     /// Namespace URI; `None` for unprefixed attributes (which are in no namespace). Shared with the
     /// declaration it comes from: one allocation per declaration, not per name.
     pub ns: Option<Ns>,
-    pub local: String,
+    pub local: Name,
     /// The name as written (`prefix:local`).
-    pub qname: String,
+    pub qname: Name,
     /// Normalised, unescaped value.
     pub value: String,
     /// The whole `name="value"`.
@@ -44,8 +46,8 @@ impl Attr {
 #[derive(Debug, Clone, Serialize)]
 pub struct Element {
     pub ns: Option<Ns>,
-    pub local: String,
-    pub prefix: Option<String>,
+    pub local: Name,
+    pub prefix: Option<Name>,
     pub attrs: Vec<Attr>,
     /// `<name …>` or `<name …/>`.
     pub start_tag: Span,
@@ -62,7 +64,7 @@ impl Element {
     pub fn qname(&self) -> String {
         match &self.prefix {
             Some(p) => format!("{p}:{}", self.local),
-            None => self.local.clone(),
+            None => self.local.to_string(),
         }
     }
 }
@@ -272,37 +274,72 @@ impl Document {
 
 /// The namespace bindings in scope: each prefix's stack of URIs (prefix "" is the default namespace, and
 /// the URI "" undeclares it), and the prefixes each open element declared. Lookups are constant-time,
-/// however many declarations a document holds.
+/// however many declarations a document holds: the first [`FEW`] distinct prefixes (all a message
+/// declares, as a rule) are found by a scan of a short list, cheaper than hashing the name (issue 17);
+/// any after them in a hash map.
 struct Scopes {
     xml: Ns,
     xmlns: Ns,
-    bound: rustc_hash::FxHashMap<String, Vec<Ns>>,
-    declared: Vec<Vec<String>>,
+    few: Vec<(Name, Vec<Ns>)>,
+    many: rustc_hash::FxHashMap<Name, Vec<Ns>>,
+    declared: Vec<Vec<Name>>,
 }
+
+/// Distinct prefixes kept in [`Scopes`]' list. A prefix is in the list or in the map, never both: the
+/// list takes new prefixes until it is full and never lets one go.
+const FEW: usize = 8;
 
 impl Default for Scopes {
     fn default() -> Self {
         Scopes {
             xml: Ns::from(XML_NS),
             xmlns: Ns::from(XMLNS_NS),
-            bound: Default::default(),
+            few: Vec::new(),
+            many: Default::default(),
             declared: Vec::new(),
         }
     }
 }
 
 impl Scopes {
-    fn push(&mut self, bindings: Vec<(String, Ns)>) {
+    fn stack(&self, p: &str) -> Option<&Vec<Ns>> {
+        match self
+            .few
+            .iter()
+            .find(|(k, _)| super::name::same_bytes(k.as_bytes(), p.as_bytes()))
+        {
+            Some((_, v)) => Some(v),
+            None if self.many.is_empty() => None,
+            None => self.many.get(p),
+        }
+    }
+    fn stack_mut(&mut self, p: &str) -> Option<&mut Vec<Ns>> {
+        match self
+            .few
+            .iter()
+            .position(|(k, _)| super::name::same_bytes(k.as_bytes(), p.as_bytes()))
+        {
+            Some(i) => self.few.get_mut(i).map(|(_, v)| v),
+            None => self.many.get_mut(p),
+        }
+    }
+    fn push(&mut self, bindings: Vec<(Name, Ns)>) {
         let mut names = Vec::with_capacity(bindings.len());
         for (p, u) in bindings {
-            self.bound.entry(p.clone()).or_default().push(u);
+            if let Some(v) = self.stack_mut(&p) {
+                v.push(u);
+            } else if self.few.len() < FEW {
+                self.few.push((p.clone(), vec![u]));
+            } else {
+                self.many.entry(p.clone()).or_default().push(u);
+            }
             names.push(p);
         }
         self.declared.push(names);
     }
     fn pop(&mut self) {
         for p in self.declared.pop().unwrap_or_default() {
-            if let Some(v) = self.bound.get_mut(&p) {
+            if let Some(v) = self.stack_mut(&p) {
                 v.pop();
             }
         }
@@ -311,7 +348,7 @@ impl Scopes {
         match prefix {
             "xml" => Some(self.xml.clone()),
             "xmlns" => Some(self.xmlns.clone()),
-            p => self.bound.get(p).and_then(|v| v.last()).cloned(),
+            p => self.stack(p).and_then(|v| v.last()).cloned(),
         }
     }
 }
@@ -891,8 +928,8 @@ fn push_element(
         }
         attrs.push(Attr {
             ns: None,
-            local: String::new(),
-            qname: key.to_string(),
+            local: Name::default(),
+            qname: Name::new(key),
             value,
             span: aspan,
             value_span: vspan,
@@ -913,7 +950,7 @@ fn push_element(
     {
         if q == "xmlns" {
             check_declaration("", v).map_err(ns_err)?;
-            bindings.push((String::new(), Ns::from(v.as_str())));
+            bindings.push((Name::default(), Ns::from(v.as_str())));
         } else if let Some(p) = q.strip_prefix("xmlns:") {
             if !is_ncname(p) {
                 return Err(ns_err(format!("`{}` declares no valid prefix", quoted(q))));
@@ -925,7 +962,9 @@ fn push_element(
                 )));
             }
             check_declaration(p, v).map_err(ns_err)?;
-            bindings.push((p.to_string(), Ns::from(v.as_str())));
+            // `p` is `q` after "xmlns:": the same bytes, shared when the table has them.
+            let p = q.tail(q.len() - p.len()).unwrap_or_else(|| Name::new(p));
+            bindings.push((p, Ns::from(v.as_str())));
         }
     }
     scopes.push(bindings);
@@ -1011,13 +1050,17 @@ fn push_element(
                 a.span,
             ));
         }
-        a.local = al.to_string();
+        // `al` ends `a.qname` (check_qname slices it): the same bytes, shared when the table has them.
+        a.local = a
+            .qname
+            .tail(a.qname.len() - al.len())
+            .unwrap_or_else(|| Name::new(al));
         a.ns = ans;
     }
     let el = Element {
         ns,
-        local: local.to_string(),
-        prefix: prefix.map(str::to_string),
+        local: Name::new(local),
+        prefix: prefix.map(Name::new),
         attrs,
         start_tag: span,
         end_tag: None,
@@ -1386,6 +1429,34 @@ mod tests {
             .collect();
         let u = |s: &str| Some(s.to_string());
         assert_eq!(ns, [u("urn:2"), u("urn:2"), u("urn:1"), None]);
+    }
+
+    #[test]
+    fn more_prefixes_than_the_list_holds_resolve_and_unwind() {
+        // 20 distinct prefixes, each declared on the way down and again (to another URI) deeper;
+        // every name below resolves to the innermost, and after the inner element closes to the outer.
+        let n = 20;
+        let decl = |i: usize, v: &str| format!(" xmlns:p{i}=\"urn:{v}{i}\"");
+        let outer: String = (0..n).map(|i| decl(i, "o")).collect();
+        let inner: String = (0..n).map(|i| decl(i, "i")).collect();
+        let uses = |tag: &str| -> String { (0..n).map(|i| format!("<p{i}:{tag}/>")).collect() };
+        let t = format!("<r{outer}><s{inner}>{}</s>{}</r>", uses("a"), uses("b"));
+        let d = parse(&t).unwrap();
+        for id in d.descendants(d.root) {
+            let e = d.element(id).unwrap();
+            let Some(p) = e.prefix.as_deref() else {
+                continue;
+            };
+            let i = &p[1..];
+            let want = if e.local == "a" {
+                format!("urn:i{i}")
+            } else {
+                format!("urn:o{i}")
+            };
+            assert_eq!(e.ns.as_deref(), Some(want.as_str()), "{p}:{}", e.local);
+        }
+        let e = parse(&format!("<r{outer}><s{inner}/><p19:x/><q:y/></r>")).unwrap_err();
+        assert!(e.0.to_string().contains("prefix `q`"), "{e:?}");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod c14n;
 pub mod dom;
+pub mod name;
 pub mod prescan;
 pub mod pretty;
 

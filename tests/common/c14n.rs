@@ -108,7 +108,7 @@ fn id_attrs(doc: &Document, forms: &[differential::Form]) -> Vec<(String, String
             if ["ID", "Id", "id", "AssertionID"].contains(&a.local.as_str()) && a.ns.is_none() {
                 let node = match &e.ns {
                     Some(ns) => format!("{ns}:{}", e.local),
-                    None => e.local.clone(),
+                    None => e.local.to_string(),
                 };
                 let s = (format!("--id-attr:{}", a.local), node);
                 if !v.contains(&s) {
