@@ -387,13 +387,12 @@ impl Verifier<'_> {
         let Some(rsa) = crate::verify::native::rsa_key(&der) else {
             return Crypto::Unknown("the certificate's key is not an RSA key samlint reads".into());
         };
-        // ring checks keys of 1024 to 8192 bits; Node's crypto takes others (review 66: a 768-bit key's
-        // valid value was predicted incorrect).
-        if !crate::verify::cert::info(&der)
-            .is_ok_and(|i| i.bits.is_some_and(|b| (1024..=8192).contains(&b)))
-        {
+        // ring refuses keys Node's OpenSSL takes, with the same error as a wrong value (review 66: a
+        // 768-bit key; review 67: an exponent of 2^33 + 1): only a key ring checks can say incorrect.
+        if !ring_checks(&der) {
             return Crypto::Unknown(
-                "the key's size is outside what samlint checks a signature value with".into(),
+                "the key is one samlint does not check a signature value with (its size or exponent)"
+                    .into(),
             );
         }
         let Some(bytes) = self.signed_info(s) else {
@@ -413,6 +412,29 @@ impl Verifier<'_> {
             "samlint was built without ring, which checks a signature value alone".into(),
         )
     }
+}
+
+/// Does ring check signatures with this certificate's RSA key (a modulus of 1024 to 8192 bits, an
+/// odd public exponent from 3 to 2^33 − 1), so that its refusal means a wrong value?
+#[cfg(feature = "ring")]
+fn ring_checks(der: &[u8]) -> bool {
+    use x509_parser::prelude::FromDer;
+    use x509_parser::public_key::PublicKey;
+    let Ok((_, c)) = x509_parser::certificate::X509Certificate::from_der(der) else {
+        return false;
+    };
+    let Ok(PublicKey::RSA(k)) = c.public_key().parsed() else {
+        return false;
+    };
+    let e: Vec<u8> = k.exponent.iter().copied().skip_while(|b| *b == 0).collect();
+    let exponent = (e.len() <= 5).then(|| e.iter().fold(0u64, |a, b| (a << 8) | u64::from(*b)));
+    // The modulus's length in bits (x509-parser's key_size counts whole bytes).
+    let n: Vec<u8> = k.modulus.iter().copied().skip_while(|b| *b == 0).collect();
+    let bits = n
+        .first()
+        .map_or(0, |f| (n.len() - 1) * 8 + (8 - f.leading_zeros() as usize));
+    exponent.is_some_and(|v| (3..1 << 33).contains(&v) && v & 1 == 1)
+        && (1024..=8192).contains(&bits)
 }
 
 /// The library's `utils.certToPEM`: runs of up to 64 characters (a JavaScript `.` stops at line
@@ -495,6 +517,28 @@ impl Oracle for Verifier<'_> {
 
 #[cfg(test)]
 mod tests {
+
+    /// Review 66/67: keys ring refuses (their size or exponent) make the value's check unknown, not
+    /// incorrect; the fixture IdP key is checked.
+    #[cfg(feature = "ring")]
+    #[test]
+    fn ring_checks_only_the_keys_it_takes() {
+        let der = |f: &str| {
+            let pem = std::fs::read_to_string(format!(
+                "{}/fixtures/keys/{f}",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .expect("fixture");
+            crate::verify::cert::parse_certs(pem.as_bytes())
+                .expect("a certificate")
+                .remove(0)
+        };
+        assert!(super::ring_checks(&der("idp-cert.pem")));
+        assert!(!super::ring_checks(&der(
+            "rsa-exponent-2p33-plus-1-cert.pem"
+        )));
+        assert!(!super::ring_checks(&der("rsa-1023-bit-cert.pem")));
+    }
     use super::*;
 
     /// A lint report that says the signature at `path` is valid with `cert`.

@@ -5,7 +5,6 @@ use crate::finding::Arg;
 use crate::msg;
 use unicode_script::{Script, UnicodeScript};
 use unicode_security::MixedScript;
-use unicode_security::mixed_script::AugmentedScriptSet;
 
 /// `unmixed`: a present string whose parts are each written in scripts that go together, in
 /// Unicode's composed form (NFC).
@@ -18,7 +17,7 @@ impl Function for Unmixed {
         "unmixed"
     }
     fn doc(&self) -> &'static str {
-        "A present string must write each of its parts in one script, or in Latin with Han and Japanese kana, Bopomofo or Hangul (UTS #39's highly restrictive level), and be in Unicode's composed form (NFC): `jаne` with a Cyrillic `а` among Latin letters, or `é` written as `e` and a combining accent, reads as another string. The parts of an email address are its local part and each label of its domain; any other value is one part. Digits and punctuation belong to every script, so an address wholly in another script passes. Reports the first part that mixes scripts, naming its first letter outside the part's main script, else the decomposed form. Absent and unknown values pass. No options."
+        "A present string must write each of its parts in one script, hold no compatibility character (NFKC: fullwidth or styled letters, ligatures, a one-dot leader) and be in Unicode's composed form (NFC): `jаne` with a Cyrillic `а` among Latin letters, `ｊａｎｅ`, or `é` written as `e` and a combining accent, reads as another string. The parts of an email address are its local part and each label of its domain; any other value is one part. Digits and punctuation belong to every script, so an address wholly in another script passes; letters of one script that look like another's (an all-Cyrillic `аррӏе`) are not found. Reports the first part that mixes scripts, naming its first letter outside Latin (or outside the part's main script), else the compatibility or decomposed form. Absent and unknown values pass. No options."
     }
     fn compile(&self, o: Option<&marked_yaml::Node>) -> Result<Box<dyn Check>, OptionsError> {
         no_options(o, self.name())?;
@@ -51,6 +50,11 @@ impl Check for UnmixedCheck {
                 ),
             })];
         }
+        if !unicode_normalization::is_nfkc(&t) && unicode_normalization::is_nfc(&t) {
+            return vec![Hit::new(msg!(
+                "holds a compatibility character (a fullwidth or styled letter, a ligature, a one-dot leader …) that reads as an ordinary one an SP compares differently"
+            ))];
+        }
         if !unicode_normalization::is_nfc(&t) {
             return vec![Hit::new(msg!(
                 "is not in Unicode's composed form (NFC): a letter is written as a base and a combining mark, which reads like the single letter an SP compares differently"
@@ -69,18 +73,11 @@ fn parts(t: &str) -> Box<dyn Iterator<Item = &str> + '_> {
     }
 }
 
-/// One script, or UTS #39's highly restrictive level: Latin with Han and Hiragana/Katakana, with
-/// Han and Bopomofo, or with Han and Hangul (review 66: `田中taro` was reported).
+/// One script (review 67: Latin with Han, kana or Hangul let `examp丨e`, `d〇e`, `ㅣ` through, CJK
+/// characters that look like Latin letters; UTS #39's highly restrictive level is for identifiers,
+/// where such mixes are common, not for an address an SP matches).
 fn restrictive(part: &str) -> bool {
-    if part.is_single_script() {
-        return true;
-    }
-    let rest: String = part
-        .chars()
-        .filter(|c| !c.script_extension().contains_script(Script::Latin))
-        .collect();
-    let set = AugmentedScriptSet::for_str(&rest);
-    !set.is_empty() && (set.hanb || set.jpan || set.kore)
+    part.is_single_script()
 }
 
 /// In a part that mixes scripts: its first letter outside the part's main script (the script most
@@ -99,14 +96,20 @@ fn odd_one(part: &str) -> Option<(char, usize, &'static str, &'static str)> {
             None => counts.push((s, 1)),
         }
     }
-    // The most frequent; the first seen on a tie.
-    let main = counts
-        .iter()
-        .fold(None, |best: Option<(Script, usize)>, &(s, n)| match best {
-            Some((_, m)) if m >= n => best,
-            _ => Some((s, n)),
-        })?
-        .0;
+    // Latin when the part has Latin letters (what a lookalike imitates: review 67, `соm` named its
+    // `m`), else the most frequent; the first seen on a tie.
+    let latin = counts.iter().any(|(s, _)| *s == Script::Latin);
+    let main = if latin {
+        Script::Latin
+    } else {
+        counts
+            .iter()
+            .fold(None, |best: Option<(Script, usize)>, &(s, n)| match best {
+                Some((_, m)) if m >= n => best,
+                _ => Some((s, n)),
+            })?
+            .0
+    };
     let mut odd = part.chars().filter(|c| {
         let e = c.script_extension();
         !e.is_common() && !e.is_inherited() && !e.contains_script(main)
@@ -181,13 +184,34 @@ mod tests {
             );
         }
         assert!(run("rene\u{301}@example.com")[0].starts_with("is not in Unicode's composed form"));
+        // Review 67: CJK that looks Latin, a majority of lookalikes, compatibility characters.
+        for (v, want) in [
+            ("jane.doe@examp\u{4e28}e.com", "U+4E28 is Han among Latin"),
+            ("jane.d\u{3007}e@example.com", "U+3007 is Han among Latin"),
+            (
+                "jane.doe@example.\u{441}\u{43e}m",
+                "U+0441 (and 1 more) is Cyrillic among Latin",
+            ),
+        ] {
+            let got = run(v);
+            assert!(got.len() == 1 && got[0].contains(want), "{v:?}: {got:?}");
+        }
+        for v in [
+            "\u{ff4a}\u{ff41}\u{ff4e}\u{ff45}@example.com",
+            "jane@example\u{2024}com",
+        ] {
+            let got = run(v);
+            assert!(
+                got.len() == 1 && got[0].starts_with("holds a compatibility character"),
+                "{v:?}: {got:?}"
+            );
+        }
         for v in [
             "jane.doe@example.com",
             "ren\u{e9}@example.com",
             "\u{438}\u{432}\u{430}\u{43d}@example.com",
             "\u{438}\u{432}\u{430}\u{43d}@\u{43f}\u{440}\u{438}\u{43c}\u{435}\u{440}.\u{440}\u{444}",
             "\u{5c71}\u{7530}@example.jp",
-            "\u{7530}\u{4e2d}taro@example.jp",
             "jane.doe+sso@example.com",
             "user-42@example.com",
         ] {

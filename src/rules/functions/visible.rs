@@ -14,7 +14,7 @@ impl Function for Visible {
         "visible"
     }
     fn doc(&self) -> &'static str {
-        "A present string must hold no character that shows as nothing or as a plain space: a control character other than tab and newline, a line or paragraph separator, a default-ignorable code point (zero-width space and joiners, soft hyphen, byte-order mark, variation selectors, tag characters), a space character other than U+0020 (no-break, ideographic, en and em spaces …) or U+2800 (a Braille pattern without dots). A zero-width non-joiner or joiner inside a word of a script that spells with it (between a letter or mark and a letter, outside ASCII and Latin) passes. Reports the first, by code point, and how many there are. Absent and unknown values pass. No options."
+        "A present string must hold no character that shows as nothing or as a plain space: a control character other than tab and newline, a line or paragraph separator, a default-ignorable code point (zero-width space and joiners, soft hyphen, byte-order mark, variation selectors, tag characters), a space character other than U+0020 (no-break, ideographic, en and em spaces …) or U+2800 (a Braille pattern without dots). A zero-width non-joiner or joiner after a virama (RFC 5892), a joiner between two emoji and the emoji variation selector after an emoji or symbol are spelling and pass. Reports the first, by code point, and how many there are. Absent and unknown values pass. No options."
     }
     fn compile(&self, o: Option<&marked_yaml::Node>) -> Result<Box<dyn Check>, OptionsError> {
         no_options(o, self.name())?;
@@ -52,33 +52,36 @@ impl Check for VisibleCheck {
     }
 }
 
-/// A zero-width non-joiner or joiner inside a word of a script that spells with it (Persian
-/// `می‌خواهم`, Devanagari conjuncts after a virama): between a letter or mark outside ASCII and a
-/// letter outside ASCII, it is part of the spelling, not hidden (review 66: a Persian name in an
-/// attribute was reported, and its advice would have corrupted it). A joiner anywhere else, and
-/// between Latin letters, is reported.
+/// A character of [`crate::util::is_unseen`] that is spelling where it stands: a zero-width
+/// non-joiner or joiner right after a virama (RFC 5892's CONTEXTJ rule for both: Devanagari and other
+/// Indic conjuncts, Malayalam chillus), a zero-width joiner between two emoji (👩‍💻), and the emoji
+/// variation selector U+FE0F after an emoji or symbol (❤️). Elsewhere such a character changes
+/// nothing a reader sees (review 67: exempting joiners between any two non-Latin letters hid them in
+/// Cyrillic, Greek and Han names; review 66: a Persian ZWNJ after a letter that does not join is
+/// invisible too, and is reported).
 fn spelling_joiner(chars: &[char], i: usize) -> bool {
-    let Some(&c) = chars.get(i) else {
+    let (Some(&c), Some(&before)) = (chars.get(i), i.checked_sub(1).and_then(|j| chars.get(j)))
+    else {
         return false;
     };
-    if c != '\u{200c}' && c != '\u{200d}' {
-        return false;
+    let after = chars.get(i + 1).copied();
+    match c {
+        '\u{200c}' | '\u{200d}'
+            if unicode_normalization::char::canonical_combining_class(before) == 9 =>
+        {
+            true
+        }
+        '\u{200d}' => is_emoji(before) && after.is_some_and(is_emoji),
+        '\u{fe0f}' => is_emoji(before) || ('\u{2190}'..='\u{2bff}').contains(&before),
+        _ => false,
     }
-    let word = |x: char| !x.is_ascii() && x.is_alphabetic() && !is_latin(x);
-    let before = i
-        .checked_sub(1)
-        .and_then(|j| chars.get(j))
-        .is_some_and(|&b| {
-            word(b) || (!b.is_ascii() && unicode_normalization::char::is_combining_mark(b))
-        });
-    let after = chars.get(i + 1).is_some_and(|&a| word(a));
-    before && after
 }
 
-/// A Latin letter (accented ones too), where a joiner has no place.
-fn is_latin(c: char) -> bool {
-    use unicode_script::UnicodeScript;
-    c.script() == unicode_script::Script::Latin
+/// An emoji of the pictographic blocks (or one already followed by its variation selector).
+fn is_emoji(c: char) -> bool {
+    ('\u{1f000}'..='\u{1faff}').contains(&c)
+        || ('\u{2600}'..='\u{27bf}').contains(&c)
+        || c == '\u{fe0f}'
 }
 
 #[cfg(test)]
@@ -126,21 +129,25 @@ mod tests {
             run("a\u{200d}b\u{200d}c\u{2060}"),
             ["holds U+200D and 2 more characters that show as nothing or as a plain space"]
         );
-        // Review 66: joiners that spell Persian and Devanagari words are no hidden characters.
+        // Review 66/67: joiners after a virama, between emoji, and U+FE0F after an emoji are spelling.
         for v in [
-            "\u{645}\u{647}\u{631}\u{200c}\u{622}\u{633}\u{627}",
             "\u{915}\u{94d}\u{200d}\u{937}",
+            "\u{d23}\u{d4d}\u{200d}",
+            "\u{1f469}\u{200d}\u{1f4bb}",
+            "\u{2764}\u{fe0f}",
         ] {
             assert_eq!(run(v), Vec::<String>::new(), "{v:?}");
         }
-        assert_eq!(
-            run("jane\u{200c}doe@example.com"),
-            ["holds U+200C, a character that shows as nothing or as a plain space"]
-        );
-        assert_eq!(
-            run("\u{200d}\u{645}\u{647}\u{631}"),
-            ["holds U+200D, a character that shows as nothing or as a plain space"]
-        );
+        // Anywhere else they hide: Latin, Cyrillic, Han, a Persian letter that does not join.
+        for v in [
+            "jane\u{200c}doe@example.com",
+            "\u{438}\u{432}\u{200c}\u{430}\u{43d}@example.com",
+            "\u{5c71}\u{200c}\u{7530}",
+            "\u{62f}\u{200c}\u{627}\u{648}\u{62f}",
+            "\u{200d}\u{645}\u{647}\u{631}",
+        ] {
+            assert_eq!(run(v).len(), 1, "{v:?}");
+        }
         for v in ["jane.doe@example.com", "Zoë Ünal", "a\tb\nc", "東京"] {
             assert_eq!(run(v), Vec::<String>::new(), "{v:?}");
         }
