@@ -93,18 +93,21 @@ const STD: u8 = 4; // + /
 const URL: u8 = 8; // - _
 const PAD: u8 = 16; // =
 const FOREIGN: u8 = 32;
+/// A character of the standard base64 alphabet, or `=`. Written with `&` and `|` on comparisons
+/// only, so that a loop over a block is a vector loop.
+pub(crate) const fn standard_base64(c: u8) -> bool {
+    ((c | 0x20).wrapping_sub(b'a') < 26)
+        | (c.wrapping_sub(b'0') < 10)
+        | (c == b'+')
+        | (c == b'/')
+        | (c == b'=')
+}
+
 /// The classes a value holds, ORed ([`B64`] of every byte). The common value (the standard alphabet,
 /// no whitespace) is settled by vector loops ([`crate::util::first_byte`] with comparisons, `memchr`);
 /// any other is classified byte by byte through the table.
 fn classes(bytes: &[u8]) -> u8 {
-    let standard = |c: u8| {
-        ((c | 0x20).wrapping_sub(b'a') < 26)
-            | (c.wrapping_sub(b'0') < 10)
-            | (c == b'+')
-            | (c == b'/')
-            | (c == b'=')
-    };
-    if crate::util::first_byte(bytes, |c| !standard(c)).is_some() {
+    if crate::util::first_byte(bytes, |c| !standard_base64(c)).is_some() {
         return bytes.iter().fold(0u8, |acc, b| acc | B64[usize::from(*b)]);
     }
     let alnum = crate::util::first_byte(bytes, |c| {
