@@ -1,5 +1,7 @@
 //! Small helpers shared across modules.
 
+pub mod pretty;
+
 /// Strip C0 and C1 control characters (except tab and newline) so that a value taken from the input can
 /// never drive the terminal (ANSI escapes, carriage-return overwrites, bells).
 pub fn sanitize(s: &str) -> std::borrow::Cow<'_, str> {
@@ -235,15 +237,81 @@ pub fn json_u_escape(c: char) -> String {
         .collect()
 }
 
-/// A pretty JSON formatter (serde_json's `PrettyFormatter`, two spaces a level) that writes every
+/// The escapes of a JSON string's contents (between its quotes), written into `out`: what JSON must
+/// escape (`"`, `\\`, C0 controls: `\b \f \n \r \t` or `\u00xx`), then every other control and
+/// invisible formatting character (see [`is_bad_control`]) as a `\uXXXX` escape, so that the JSON
+/// stays valid and means the same and a terminal that shows it is never driven by the input, and the
+/// second `#` of `##[` (the GitHub runner's legacy workflow command, read anywhere in a log line;
+/// review 31) as `\u0023`.
+pub fn json_string_contents(out: &mut Vec<u8>, s: &str) {
+    let b = s.as_bytes();
+    // What JSON escapes, and what may be unseen (DEL, everything beyond ASCII).
+    let special = |c: u8| !(0x20..0x7f).contains(&c) | (c == b'"') | (c == b'\\');
+    // Printable ASCII without those (most of every report) is written as it is, settled by one pass
+    // (a short string by a plain loop, a long one in blocks without an early exit: a vector loop);
+    // a `#` is looked at only where there is one.
+    let (escape, hash) = if b.len() <= 64 {
+        b.iter().fold((false, false), |(e, h), &c| {
+            (e | special(c), h | (c == b'#'))
+        })
+    } else {
+        (
+            first_byte(b, special).is_some(),
+            memchr::memchr(b'#', b).is_some(),
+        )
+    };
+    if !escape
+        && (!hash || !memchr::memchr_iter(b'#', b).any(|i| b.get(i + 1..i + 3) == Some(&b"#["[..])))
+    {
+        out.extend_from_slice(b);
+        return;
+    }
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        let simple: &[u8] = match c {
+            '"' => b"\\\"",
+            '\\' => b"\\\\",
+            '\u{8}' => b"\\b",
+            '\u{c}' => b"\\f",
+            '\n' => b"\\n",
+            '\r' => b"\\r",
+            '\t' => b"\\t",
+            _ => b"",
+        };
+        let command = c == '#'
+            && i.checked_sub(1).and_then(|j| b.get(j)) == Some(&b'#')
+            && b.get(i + 1) == Some(&b'[');
+        if !simple.is_empty() {
+            out.extend_from_slice(&b[start..i]);
+            out.extend_from_slice(simple);
+        } else if u32::from(c) < 0x20 {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            let n = usize::from(c as u8);
+            out.extend_from_slice(&b[start..i]);
+            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[n >> 4], HEX[n & 0xf]]);
+        } else if c.is_control() || is_invisible_format(c) || command {
+            out.extend_from_slice(&b[start..i]);
+            out.extend_from_slice(json_u_escape(c).as_bytes());
+        } else {
+            continue;
+        }
+        start = i + c.len_utf8();
+    }
+    out.extend_from_slice(&b[start..]);
+}
+
+/// The JSON writer [`pretty`] replaced, kept to test that it writes the same bytes: a pretty JSON
+/// formatter (serde_json's `PrettyFormatter`, two spaces a level) that writes every
 /// control and invisible formatting character (see [`is_bad_control`]) as a `\uXXXX` escape: the JSON
 /// stays valid and means the same, and a terminal that shows it is never driven by the input. It can
 /// start at a depth, so that a part of a report renders as it would inside the whole.
+#[cfg(test)]
 struct SafeJson {
     depth: usize,
     has_value: bool,
 }
 
+#[cfg(test)]
 impl SafeJson {
     fn newline<W: ?Sized + std::io::Write>(&self, w: &mut W, first: bool) -> std::io::Result<()> {
         const SPACES: &[u8] = b"\n                                                                ";
@@ -272,6 +340,7 @@ impl SafeJson {
     }
 }
 
+#[cfg(test)]
 impl serde_json::ser::Formatter for SafeJson {
     fn write_string_fragment<W: ?Sized + std::io::Write>(
         &mut self,
@@ -402,14 +471,24 @@ pub fn json_pretty<T: serde::Serialize + ?Sized>(v: &T) -> String {
 
 /// Pretty JSON of `v` at `depth` into `out`; false when a Serialize impl failed.
 fn write_json<T: serde::Serialize + ?Sized>(v: &T, depth: usize, out: &mut Vec<u8>) -> bool {
+    v.serialize(&mut pretty::Pretty::new(out, depth)).is_ok()
+}
+
+/// [`write_json`] as serde_json's serializer with [`SafeJson`] wrote it (what [`pretty`] must equal).
+#[cfg(test)]
+pub(crate) fn json_pretty_serde<T: serde::Serialize + ?Sized>(v: &T, depth: usize) -> String {
+    let mut out = Vec::new();
     let mut ser = serde_json::Serializer::with_formatter(
-        out,
+        &mut out,
         SafeJson {
             depth,
             has_value: false,
         },
     );
-    v.serialize(&mut ser).is_ok()
+    if v.serialize(&mut ser).is_err() {
+        return String::new();
+    }
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// [`json_pretty`] of a value that sits `depth` levels deep in a larger document: its inner lines are

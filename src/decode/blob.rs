@@ -93,18 +93,21 @@ const STD: u8 = 4; // + /
 const URL: u8 = 8; // - _
 const PAD: u8 = 16; // =
 const FOREIGN: u8 = 32;
+/// A character of the standard base64 alphabet, or `=`. Written with `&` and `|` on comparisons
+/// only, so that a loop over a block is a vector loop.
+pub(crate) const fn standard_base64(c: u8) -> bool {
+    ((c | 0x20).wrapping_sub(b'a') < 26)
+        | (c.wrapping_sub(b'0') < 10)
+        | (c == b'+')
+        | (c == b'/')
+        | (c == b'=')
+}
+
 /// The classes a value holds, ORed ([`B64`] of every byte). The common value (the standard alphabet,
 /// no whitespace) is settled by vector loops ([`crate::util::first_byte`] with comparisons, `memchr`);
 /// any other is classified byte by byte through the table.
 fn classes(bytes: &[u8]) -> u8 {
-    let standard = |c: u8| {
-        ((c | 0x20).wrapping_sub(b'a') < 26)
-            | (c.wrapping_sub(b'0') < 10)
-            | (c == b'+')
-            | (c == b'/')
-            | (c == b'=')
-    };
-    if crate::util::first_byte(bytes, |c| !standard(c)).is_some() {
+    if crate::util::first_byte(bytes, |c| !standard_base64(c)).is_some() {
         return bytes.iter().fold(0u8, |acc, b| acc | B64[usize::from(*b)]);
     }
     let alnum = crate::util::first_byte(bytes, |c| {
@@ -140,9 +143,19 @@ static B64: [u8; 256] = {
 
 /// Decode base64 (standard or URL-safe alphabet, any whitespace, padding optional).
 pub fn decode_base64(value: &str) -> Result<(Vec<u8>, Encoding), String> {
+    let bytes = value.as_bytes();
+    // The common value: the standard alphabet, no white space, padding at most at its end. The
+    // table decoder takes it in one pass; it refuses any other (a character outside the alphabet,
+    // met in its first bytes when the value is wrapped or URL-safe), which the checks below read.
+    // What it gives is what they give such a value (the same body, the same alphabet).
+    if !bytes.is_empty() {
+        let end = bytes.iter().rposition(|b| *b != b'=').map_or(0, |p| p + 1);
+        if let Some(out) = decode_body(bytes.get(..end).unwrap_or_default(), false) {
+            return Ok((out, Encoding::Base64));
+        }
+    }
     // One pass over the bytes learns what the value holds; the (rare) error path says which character
     // is wrong, and only a value with whitespace is copied.
-    let bytes = value.as_bytes();
     let seen = classes(bytes);
     if seen & FOREIGN != 0 {
         return Err(foreign_character(value));
@@ -187,10 +200,117 @@ pub fn decode_base64(value: &str) -> Result<(Vec<u8>, Encoding), String> {
     } else {
         (&base64::alphabet::STANDARD, Encoding::Base64)
     };
+    if let Some(bytes) = decode_body(body, url_safe) {
+        return Ok((bytes, enc));
+    }
     b64_engine(alphabet)
         .decode(body)
         .map(|b| (b, enc))
         .map_err(|e| e.to_string())
+}
+
+/// A character's value in a base64 alphabet (the URL-safe one has `-` and `_` for `+` and `/`).
+const fn sextet(c: u8, url_safe: bool) -> Option<u32> {
+    match c {
+        b'A'..=b'Z' => Some((c - b'A') as u32),
+        b'a'..=b'z' => Some((c - b'a') as u32 + 26),
+        b'0'..=b'9' => Some((c - b'0') as u32 + 52),
+        b'+' if !url_safe => Some(62),
+        b'/' if !url_safe => Some(63),
+        b'-' if url_safe => Some(62),
+        b'_' if url_safe => Some(63),
+        _ => None,
+    }
+}
+
+/// What a character outside the alphabet looks up: bits no group of four sets.
+const OUTSIDE: u32 = 0xFF00_0000;
+
+/// For each character, its value already shifted to its place in a group of four (the 24 bits of
+/// three bytes): `<< 18` for the first, `<< 12`, `<< 6`, none for the last; [`OUTSIDE`] for a
+/// character outside the alphabet.
+const fn shifted(url_safe: bool) -> [[u32; 256]; 4] {
+    let mut t = [[OUTSIDE; 256]; 4];
+    let mut c = 0;
+    while c < 256 {
+        if let Some(v) = sextet(c as u8, url_safe) {
+            t[0][c] = v << 18;
+            t[1][c] = v << 12;
+            t[2][c] = v << 6;
+            t[3][c] = v;
+        }
+        c += 1;
+    }
+    t
+}
+
+static STANDARD_SHIFTED: [[u32; 256]; 4] = shifted(false);
+static URL_SAFE_SHIFTED: [[u32; 256]; 4] = shifted(true);
+
+/// The bytes of a base64 body that [`decode_base64`] checked (one alphabet's characters only, no
+/// padding or white space, a length that is not one more than a multiple of four), the bits after
+/// the last whole byte dropped: what the base64 crate's decoder, set as [`b64_engine`] sets it,
+/// gives for such a body (tested against it), in one pass of four table lookups a group. `None`
+/// when a character is outside the alphabet, or the length is one of those; the crate then says
+/// why.
+fn decode_body(body: &[u8], url_safe: bool) -> Option<Vec<u8>> {
+    let [t0, t1, t2, t3] = if url_safe {
+        &URL_SAFE_SHIFTED
+    } else {
+        &STANDARD_SHIFTED
+    };
+    let group = |g: &[u8; 4]| {
+        t0[usize::from(g[0])]
+            | t1[usize::from(g[1])]
+            | t2[usize::from(g[2])]
+            | t3[usize::from(g[3])]
+    };
+    let pairs = body.chunks_exact(8);
+    let rest = pairs.remainder();
+    let (whole, tail): (usize, usize) = match rest.len() {
+        0 | 2 | 3 => (0, rest.len()),
+        4 => (1, 0),
+        6 | 7 => (1, rest.len() - 4),
+        _ => return None,
+    };
+    let mut out = vec![0u8; body.len() / 8 * 6 + whole * 3 + tail.saturating_sub(1)];
+    let (main, end) = out.split_at_mut(body.len() / 8 * 6);
+    // Eight characters make six bytes: two groups of 24 bits, written at once.
+    let mut seen = 0u32;
+    for (src, dst) in pairs.zip(main.chunks_exact_mut(6)) {
+        let (a, b) = src.split_at(4);
+        let (a, b) = (group(a.try_into().ok()?), group(b.try_into().ok()?));
+        seen |= a | b;
+        if seen & OUTSIDE != 0 {
+            return None;
+        }
+        let six = (u64::from(a) << 24) | u64::from(b);
+        dst.copy_from_slice(six.to_be_bytes().get(2..)?);
+    }
+    // What is left: a group of four, then two or three characters (one or two bytes).
+    let (four, last) = rest.split_at(whole * 4);
+    let mut left = [0u8; 6];
+    if let Ok(g) = <&[u8; 4]>::try_from(four) {
+        let n = group(g);
+        seen |= n;
+        let [_, x, y, z] = n.to_be_bytes();
+        left[..3].copy_from_slice(&[x, y, z]);
+    }
+    let padded = match *last {
+        [] => None,
+        [a, b] => Some([a, b, b'A', b'A']),
+        [a, b, c] => Some([a, b, c, b'A']),
+        _ => return None,
+    };
+    if let Some(g) = padded {
+        let n = group(&g);
+        seen |= n;
+        let [_, x, y, _] = n.to_be_bytes();
+        let at = whole * 3;
+        left.get_mut(at..at + 2)?.copy_from_slice(&[x, y]);
+    }
+    end.copy_from_slice(left.get(..end.len())?);
+    (seen & OUTSIDE == 0).then_some(out)
 }
 
 /// The first character outside both base64 alphabets, and its position among the non-whitespace ones.
@@ -327,13 +447,14 @@ pub fn decode_value(
         ));
     }
     let mut encodings = Vec::new();
-    let mut current = trim_value(value).to_string();
+    // Borrowed until a decoding step makes a new text (a value is copied only if it changes).
+    let mut current = std::borrow::Cow::Borrowed(trim_value(value));
     if current.is_empty() {
         return Err(InputError::new(origin, ErrorKind::Empty));
     }
     if looks_like_xml(&current) {
         return Ok(Decoded {
-            text: current,
+            text: current.into_owned(),
             encodings,
         });
     }
@@ -344,7 +465,7 @@ pub fn decode_value(
         let decoded = percent_decode(&current, form_encoded || escaped);
         if decoded != current {
             encodings.push(Encoding::UrlEncoded);
-            current = trim_value(&decoded).to_string();
+            current = std::borrow::Cow::Owned(trim_value(&decoded).to_string());
             decoded_spaces_kept = Some(
                 decoded
                     .trim_matches(|c: char| c != ' ' && (c.is_whitespace() || c == BOM))
@@ -353,7 +474,7 @@ pub fn decode_value(
         }
         if looks_like_xml(&current) {
             return Ok(Decoded {
-                text: current,
+                text: current.into_owned(),
                 encodings,
             });
         }
@@ -368,7 +489,7 @@ pub fn decode_value(
     {
         let mut with = encodings.clone();
         with.push(Encoding::PlusFromSpace);
-        for candidate in [kept.as_str(), current.as_str()] {
+        for candidate in [kept.as_str(), &current] {
             if let Ok(d) = from_base64(&candidate.replace(' ', "+"), with.clone(), origin, limits) {
                 return Ok(d);
             }
@@ -385,10 +506,10 @@ pub fn decode_value(
     let spaces_kept = if encodings.is_empty() {
         value.trim_matches(|c: char| c != ' ' && (c.is_whitespace() || c == BOM))
     } else {
-        current.as_str()
+        &current
     };
     encodings.push(Encoding::PlusFromSpace);
-    for candidate in [spaces_kept, current.as_str()] {
+    for candidate in [spaces_kept, &current] {
         if lost_plus(candidate)
             && let Ok(d) = from_base64(
                 &candidate.replace(' ', "+"),
@@ -838,5 +959,79 @@ mod tests {
         let v = base64::engine::general_purpose::STANDARD.encode(&d[..d.len() / 2]);
         let e = decode_value(&v, false, &o(), &Limits::default()).unwrap_err();
         assert_eq!(e.kind.code(), "decode::deflate", "{e}");
+    }
+}
+
+#[cfg(test)]
+mod base64_tests {
+    use super::*;
+
+    /// The table decoder gives what the base64 crate gives, for every length and both alphabets,
+    /// every value of the last two or three characters (their dropped bits included), and refuses
+    /// what is outside the alphabet.
+    #[test]
+    fn the_table_decoder_is_the_crates() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for (url_safe, alphabet) in [
+            (false, &base64::alphabet::STANDARD),
+            (true, &base64::alphabet::URL_SAFE),
+        ] {
+            let chars: Vec<u8> = (0..=255u8)
+                .filter(|c| sextet(*c, url_safe).is_some())
+                .collect();
+            assert_eq!(chars.len(), 64);
+            let crate_decode = |b: &[u8]| b64_engine(alphabet).decode(b).ok();
+            for len in 0..200 {
+                for _ in 0..20 {
+                    let body: Vec<u8> = (0..len).map(|_| chars[(next() % 64) as usize]).collect();
+                    let want = crate_decode(&body);
+                    if len % 4 == 1 {
+                        assert_eq!(decode_body(&body, url_safe), None);
+                        assert_eq!(want, None);
+                    } else {
+                        assert_eq!(decode_body(&body, url_safe), want, "{len}");
+                        assert!(want.is_some());
+                    }
+                }
+            }
+            // Every ending of two and three characters, after 0, 4 and 8 others.
+            for lead in [&b""[..], b"QUJD", b"QUJDREVG"] {
+                for &a in &chars {
+                    for &b in &chars {
+                        let mut body = lead.to_vec();
+                        body.extend([a, b]);
+                        assert_eq!(decode_body(&body, url_safe), crate_decode(&body));
+                        let c = chars[(next() % 64) as usize];
+                        body.push(c);
+                        assert_eq!(decode_body(&body, url_safe), crate_decode(&body));
+                    }
+                }
+            }
+            // A character outside the alphabet, anywhere.
+            for len in [2, 3, 4, 6, 7, 8, 9 + 1, 16, 19] {
+                for at in 0..len {
+                    for bad in [
+                        b'=',
+                        b' ',
+                        b'%',
+                        b'.',
+                        0,
+                        0x80,
+                        0xff,
+                        if url_safe { b'+' } else { b'-' },
+                    ] {
+                        let mut body = vec![b'Q'; len];
+                        body[at] = bad;
+                        assert_eq!(decode_body(&body, url_safe), None, "{body:?}");
+                    }
+                }
+            }
+        }
     }
 }

@@ -334,6 +334,28 @@ fn render_whole(run: &Run) -> String {
 mod tests {
     use super::*;
 
+    /// The report of every fixture, written by samlint's JSON writer (util/pretty.rs) and by the
+    /// serde_json serializer with the safe formatter it replaced: the same bytes.
+    #[test]
+    fn the_report_is_what_the_serde_json_writer_wrote() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+        let inputs: Vec<String> = ["saml", "keycloak", "har", "tracer", "hostile"]
+            .iter()
+            .map(|d| format!("{root}/{d}"))
+            .collect();
+        let run = crate::lint::run(
+            &inputs,
+            &mut std::io::empty(),
+            &crate::lint::Options::default(),
+        );
+        assert!(run.messages.len() >= 10, "{}", run.messages.len());
+        let report = build(&run);
+        assert_eq!(
+            crate::util::json_pretty(&report),
+            crate::util::json_pretty_serde(&report, 0)
+        );
+    }
+
     /// A run of every fixture message and Keycloak export, in one batch: the parallel render is the
     /// whole render, byte for byte (empty arrays, one element, more than a chunk).
     #[test]
