@@ -30,6 +30,10 @@ impl Check for UnmixedCheck {
         let Some(t) = text(node) else {
             return Vec::new();
         };
+        // ASCII is Latin letters and common characters, composed and without compatibility forms.
+        if t.is_ascii() {
+            return Vec::new();
+        }
         if let Some(part) = parts(&t).find(|p| !restrictive(p)) {
             return vec![Hit::new(match odd_one(part) {
                 Some((c, more, script, main)) => msg!(

@@ -27,6 +27,10 @@ impl Check for VisibleCheck {
         let Some(t) = text(node) else {
             return Vec::new();
         };
+        // Most values hold none (one pass over the bytes): no list of their characters is built.
+        if !crate::util::has_unseen(&t) {
+            return Vec::new();
+        }
         let chars: Vec<char> = t.chars().collect();
         let mut hidden = chars
             .iter()
