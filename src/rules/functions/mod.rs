@@ -204,3 +204,19 @@ pub fn flag(v: &Option<String>) -> Result<bool, OptionsError> {
         }),
     }
 }
+
+/// For the functions' tests: what `check` reports of the string `v`, as error texts.
+#[cfg(test)]
+pub(crate) fn errors_on_string(check: &dyn Check, v: &str) -> Vec<String> {
+    let tree = crate::tree::parse_json(&serde_json::to_string(v).expect("JSON")).expect("parses");
+    let cx = Cx {
+        root: &tree,
+        domains: &[],
+        idp_certs: &[],
+    };
+    check
+        .run(Some(&tree), &cx)
+        .into_iter()
+        .map(|h| h.error.to_string())
+        .collect()
+}

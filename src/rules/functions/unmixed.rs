@@ -133,18 +133,7 @@ mod tests {
     use super::*;
 
     fn run(v: &str) -> Vec<String> {
-        let tree =
-            crate::tree::parse_json(&serde_json::to_string(v).expect("JSON")).expect("parses");
-        let cx = Cx {
-            root: &tree,
-            domains: &[],
-            idp_certs: &[],
-        };
-        UnmixedCheck
-            .run(Some(&tree), &cx)
-            .into_iter()
-            .map(|h| h.error.to_string())
-            .collect()
+        super::super::errors_on_string(&UnmixedCheck, v)
     }
 
     /// Review 65: a Cyrillic `а` in a Latin address, and a decomposed `é`, read as other addresses;

@@ -93,18 +93,7 @@ mod tests {
     use super::*;
 
     fn run(v: &str) -> Vec<String> {
-        let tree =
-            crate::tree::parse_json(&serde_json::to_string(v).expect("JSON")).expect("parses");
-        let cx = Cx {
-            root: &tree,
-            domains: &[],
-            idp_certs: &[],
-        };
-        VisibleCheck
-            .run(Some(&tree), &cx)
-            .into_iter()
-            .map(|h| h.error.to_string())
-            .collect()
+        super::super::errors_on_string(&VisibleCheck, v)
     }
 
     /// Review 64: each of these made a NameID read as another address.
