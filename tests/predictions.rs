@@ -926,6 +926,14 @@ fn a_digest_in_a_comment_is_what_the_library_compares() {
         assert_eq!(p0["accepted"], true, "{what:?}: {p0}");
         let f = findings_of(&v, "SIG026");
         assert_eq!(f.len(), 1, "{what:?}");
+        // The headline does not read as a clean acceptance.
+        let mut h = vec!["check"];
+        h.extend(args(&a));
+        let human = run(&h).stdout;
+        assert!(
+            unwrapped(&human).contains("! Atlassian would accept this login, though its signed content was altered (SIG026)"),
+            "{human}"
+        );
         assert_eq!(f[0]["severity"], "error");
         assert!(
             f[0]["message"].as_str().unwrap().contains("CVE-2025-29775"),

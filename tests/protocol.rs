@@ -620,7 +620,7 @@ fn a_window_open_for_more_than_a_day_is_reported() {
     );
     let m = only(&lint(&years, &[]), "PRO022");
     assert!(m.starts_with("SubjectConfirmationData NotOnOrAfter"), "{m}");
-    assert!(m.contains("(about 10 years)"), "{m}");
+    assert!(m.contains(" is about 10 years (3653 days) after "), "{m}");
     let session = variant(
         "SessionNotOnOrAfter=\"2026-11-20T20:00:00.123Z\"",
         "SessionNotOnOrAfter=\"2036-11-20T20:00:00.123Z\"",

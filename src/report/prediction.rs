@@ -23,7 +23,23 @@ fn basis(p: &Prediction) -> String {
 /// "Atlassian would reject this login: Invalid thumbprint — predicted from Auth0's SP library 4.6.1".
 /// "samlint cannot predict whether Atlassian accepts this login — …" when the model stops short.
 pub fn headline(p: &Prediction) -> String {
+    headline_of(p, false)
+}
+
+/// Does Atlassian Cloud's library pass altered content in this message (SIG026)? Its acceptance is
+/// then a forgery's, and the headline says so.
+pub fn forged(pr: &Predicted, p: &Prediction) -> bool {
+    p.sp == "atlassian-cloud" && p.answer == Answer::Accepted && !pr.digest_comment.is_empty()
+}
+
+/// [`headline`], naming an accepted login a forged one when `forged`.
+pub fn headline_of(p: &Prediction, forged: bool) -> String {
     match p.answer {
+        Answer::Accepted if forged => format!(
+            "{} would accept this login, though its signed content was altered (SIG026) — {}",
+            sp_name(p.sp),
+            basis(p)
+        ),
         Answer::Accepted => format!("{} would accept this login — {}", sp_name(p.sp), basis(p)),
         Answer::Rejected => format!(
             "{} would reject this login: {} — {}",
@@ -169,7 +185,7 @@ pub fn parts(pr: &Predicted, pem: bool) -> Vec<Part> {
             ));
         }
         out.push(Part {
-            headline: headline(lead),
+            headline: headline_of(lead, forged(pr, lead)),
             signed_by,
             paste,
             details,

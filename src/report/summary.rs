@@ -302,7 +302,9 @@ pub fn verdicts(m: &Linted, color: bool) -> Vec<String> {
         .into_iter()
         .filter_map(|sp| m.predicted.headline(sp))
         .map(|p| {
+            let forged = super::prediction::forged(&m.predicted, p);
             let (sym, c) = match p.answer {
+                crate::predict::Answer::Accepted if forged => ("!", "31"),
                 crate::predict::Answer::Accepted => ("✔", "32"),
                 crate::predict::Answer::Rejected => ("✘", "31"),
                 crate::predict::Answer::Unknown => ("?", "33"),
@@ -310,7 +312,7 @@ pub fn verdicts(m: &Linted, color: bool) -> Vec<String> {
             format!(
                 "{} {}",
                 paint(sym, c, color),
-                crate::util::one_line(&super::prediction::headline(p))
+                crate::util::one_line(&super::prediction::headline_of(p, forged))
             )
         })
         .collect();

@@ -1167,7 +1167,7 @@ fn inverted(what: &str, start: Millis, end: Millis, end_v: &Val, path: &str) -> 
 fn long_duration(ms: i64) -> String {
     let days = ms / 86_400_000;
     if days >= 730 {
-        format!("{} (about {} years)", human_duration(ms), days / 365)
+        format!("about {} years ({days} days)", days / 365)
     } else {
         human_duration(ms)
     }
