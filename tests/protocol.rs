@@ -621,6 +621,22 @@ fn a_window_open_for_more_than_a_day_is_reported() {
     let m = only(&lint(&years, &[]), "PRO022");
     assert!(m.starts_with("SubjectConfirmationData NotOnOrAfter"), "{m}");
     assert!(m.contains(" is about 10 years (3653 days) after "), "{m}");
+    // An assertion without an IssueInstant is measured from the Response's (PRO018 reports it).
+    let unissued = variant(
+        "ID=\"ID_2a9c8e7f-3d4b-4c5a-8e9f-0a1b2c3d4e5f\" IssueInstant=\"2026-11-20T10:00:00.123Z\"",
+        "ID=\"ID_2a9c8e7f-3d4b-4c5a-8e9f-0a1b2c3d4e5f\"",
+    );
+    let unissued = unissued.replacen(
+        "NotOnOrAfter=\"2026-11-20T10:00:58.123Z\"",
+        "NotOnOrAfter=\"2026-11-22T10:00:58.123Z\"",
+        1,
+    );
+    let fs = lint(&unissued, &[]);
+    let m = &fs.iter().find(|(c, _)| c == "PRO022").expect("PRO022").1;
+    assert!(
+        m.contains("after the Response's IssueInstant (2026-11-20T10:00:00.123Z)"),
+        "{m}"
+    );
     let session = variant(
         "SessionNotOnOrAfter=\"2026-11-20T20:00:00.123Z\"",
         "SessionNotOnOrAfter=\"2036-11-20T20:00:00.123Z\"",

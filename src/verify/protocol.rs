@@ -890,6 +890,40 @@ struct Window<'a> {
     path: String,
 }
 
+/// One validity window of an assertion: its element (`Conditions` or `SubjectConfirmationData`), its
+/// bounds, its path.
+struct Bounds<'a> {
+    element: &'static str,
+    start: Option<&'a Val>,
+    end: Option<&'a Val>,
+    path: String,
+}
+
+/// The assertion's Conditions window, then each SubjectConfirmationData's, in document order.
+fn bounds(a: &Assertion) -> impl Iterator<Item = Bounds<'_>> {
+    let conditions = a.conditions.as_ref().map(|c| Bounds {
+        element: "Conditions",
+        start: c.not_before.as_ref(),
+        end: c.not_on_or_after.as_ref(),
+        path: format!("{}/Conditions", a.path),
+    });
+    let confirmations = a
+        .subject
+        .iter()
+        .flat_map(|s| s.confirmations.iter())
+        .filter_map(|c| c.data.as_ref())
+        .map(|d| Bounds {
+            element: "SubjectConfirmationData",
+            start: d.not_before.as_ref(),
+            end: d.not_on_or_after.as_ref(),
+            path: format!(
+                "{}/Subject/SubjectConfirmation/SubjectConfirmationData",
+                a.path
+            ),
+        });
+    conditions.into_iter().chain(confirmations)
+}
+
 /// Every window bound of the message, in the order they are reported.
 fn windows<'a>(m: &'a Message, root: &str) -> Vec<Window<'a>> {
     let mut out = Vec::new();
@@ -902,27 +936,19 @@ fn windows<'a>(m: &'a Message, root: &str) -> Vec<Window<'a>> {
         })
     };
     for a in &m.assertions {
-        if let Some(c) = &a.conditions {
-            let p = format!("{}/Conditions", a.path);
-            if let Some(v) = &c.not_before {
-                push("Conditions NotBefore", v, false, p.clone());
+        for r in bounds(a) {
+            let (start, end) = match r.element {
+                "Conditions" => ("Conditions NotBefore", "Conditions NotOnOrAfter"),
+                _ => (
+                    "SubjectConfirmationData NotBefore",
+                    "SubjectConfirmationData NotOnOrAfter",
+                ),
+            };
+            if let Some(v) = r.start {
+                push(start, v, false, r.path.clone());
             }
-            if let Some(v) = &c.not_on_or_after {
-                push("Conditions NotOnOrAfter", v, true, p);
-            }
-        }
-        for c in a.subject.iter().flat_map(|s| s.confirmations.iter()) {
-            if let Some(d) = &c.data {
-                let p = format!(
-                    "{}/Subject/SubjectConfirmation/SubjectConfirmationData",
-                    a.path
-                );
-                if let Some(v) = &d.not_before {
-                    push("SubjectConfirmationData NotBefore", v, false, p.clone());
-                }
-                if let Some(v) = &d.not_on_or_after {
-                    push("SubjectConfirmationData NotOnOrAfter", v, true, p);
-                }
+            if let Some(v) = r.end {
+                push(end, v, true, r.path);
             }
         }
         for s in &a.authn_statements {
@@ -1088,33 +1114,17 @@ fn window_lengths(c: &Ctx, out: &mut Vec<Finding>) {
                 .and_then(|v| parse(&v.value))
                 .map(|t| (t, "the Response's IssueInstant")),
         };
-        let conditions = a.conditions.as_ref().map(|d| {
-            let path = format!("{}/Conditions", a.path);
-            ("Conditions", &d.not_before, &d.not_on_or_after, path)
-        });
-        let confirmations = a
-            .subject
-            .iter()
-            .flat_map(|s| s.confirmations.iter())
-            .filter_map(|s| s.data.as_ref())
-            .map(|d| {
-                let path = format!(
-                    "{}/Subject/SubjectConfirmation/SubjectConfirmationData",
-                    a.path
-                );
-                (
-                    "SubjectConfirmationData",
-                    &d.not_before,
-                    &d.not_on_or_after,
-                    path,
-                )
-            });
-        for (what, start, end, path) in conditions.into_iter().chain(confirmations) {
-            let Some((end, end_v)) = end.as_ref().and_then(|v| parse(&v.value).map(|t| (t, v)))
-            else {
+        for Bounds {
+            element: what,
+            start,
+            end,
+            path,
+        } in bounds(a)
+        {
+            let Some((end, end_v)) = end.and_then(|v| parse(&v.value).map(|t| (t, v))) else {
                 continue;
             };
-            if let Some(start) = start.as_ref().and_then(|v| parse(&v.value))
+            if let Some(start) = start.and_then(|v| parse(&v.value))
                 && end <= start
             {
                 out.push(inverted(what, start, end, end_v, &path));
