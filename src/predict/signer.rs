@@ -354,6 +354,16 @@ impl Verifier<'_> {
         )
     }
 
+    /// The SignedInfo's SignatureMethod Algorithm (one of each: `picked_by_position` leaves no
+    /// prediction where there are more).
+    fn signature_method(&self, s: NodeId) -> Option<&str> {
+        let doc = self.doc;
+        doc.first_child(s, ns::DS, "SignedInfo")
+            .and_then(|si| doc.first_child(si, ns::DS, "SignatureMethod"))
+            .and_then(|m| doc.attr(m, "Algorithm"))
+            .map(|a| a.value.as_str())
+    }
+
     /// The SignatureValue as the library reads it (text or CDATA: review 66).
     fn signature_value_text(&self, s: NodeId) -> String {
         super::auth0::library_signature_value(self.doc, s).unwrap_or_default()
@@ -428,13 +438,8 @@ fn ring_checks(der: &[u8]) -> bool {
     };
     let e: Vec<u8> = k.exponent.iter().copied().skip_while(|b| *b == 0).collect();
     let exponent = (e.len() <= 5).then(|| e.iter().fold(0u64, |a, b| (a << 8) | u64::from(*b)));
-    // The modulus's length in bits (x509-parser's key_size counts whole bytes).
-    let n: Vec<u8> = k.modulus.iter().copied().skip_while(|b| *b == 0).collect();
-    let bits = n
-        .first()
-        .map_or(0, |f| (n.len() - 1) * 8 + (8 - f.leading_zeros() as usize));
     exponent.is_some_and(|v| (3..1 << 33).contains(&v) && v & 1 == 1)
-        && (1024..=8192).contains(&bits)
+        && (1024..=8192).contains(&crate::verify::cert::modulus_bits(k.modulus))
 }
 
 /// The library's `utils.certToPEM`: runs of up to 64 characters (a JavaScript `.` stops at line
@@ -458,13 +463,7 @@ impl Oracle for Verifier<'_> {
         self.text
     }
     fn verify(&self, s: NodeId, key: &Key) -> Crypto {
-        let method = self
-            .doc
-            .first_child(s, ns::DS, "SignedInfo")
-            .and_then(|si| self.doc.first_child(si, ns::DS, "SignatureMethod"))
-            .and_then(|m| self.doc.attr(m, "Algorithm"))
-            .map(|a| a.value.as_str());
-        if method == Some(HMAC_SHA1) {
+        if self.signature_method(s) == Some(HMAC_SHA1) {
             return self.hmac(s, key);
         }
         let der = match self.key_der(key) {
@@ -488,12 +487,7 @@ impl Oracle for Verifier<'_> {
     }
 
     fn signature_value(&self, s: NodeId, key: &Key) -> Crypto {
-        let doc = self.doc;
-        let method = doc
-            .first_child(s, ns::DS, "SignedInfo")
-            .and_then(|si| doc.first_child(si, ns::DS, "SignatureMethod"))
-            .and_then(|m| doc.attr(m, "Algorithm"))
-            .map(|a| a.value.as_str());
+        let method = self.signature_method(s);
         if method == Some(HMAC_SHA1) {
             return self.hmac_value(s, key);
         }
@@ -517,6 +511,7 @@ impl Oracle for Verifier<'_> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     /// Review 66/67: keys ring refuses (their size or exponent) make the value's check unknown, not
     /// incorrect; the fixture IdP key is checked.
@@ -539,7 +534,6 @@ mod tests {
         )));
         assert!(!super::ring_checks(&der("rsa-1023-bit-cert.pem")));
     }
-    use super::*;
 
     /// A lint report that says the signature at `path` is valid with `cert`.
     fn valid_at(path: &str, cert: &Cert) -> Report {

@@ -125,13 +125,23 @@ fn der_declared_len(der: &[u8]) -> Option<usize> {
     Some(2 + k + n)
 }
 
+/// An RSA modulus's length in bits, leading zero bytes and bits left out (x509-parser's `key_size`
+/// counts whole bytes, and drops a first byte below 0x80 that is not zero: a 1023-bit key read as
+/// 1016 bits).
+pub fn modulus_bits(modulus: &[u8]) -> usize {
+    let n = &modulus[modulus.iter().take_while(|b| **b == 0).count()..];
+    n.first()
+        .map_or(0, |f| (n.len() - 1) * 8 + (8 - f.leading_zeros() as usize))
+}
+
 fn read_info(der: &[u8]) -> Result<CertInfo, String> {
     let (_, c) = X509Certificate::from_der(der).map_err(|_| not_a_certificate(der))?;
     let spki = c.public_key();
     let (key_type, bits) = match spki.parsed() {
-        Ok(x509_parser::public_key::PublicKey::RSA(r)) => {
-            ("RSA".to_string(), Some(r.key_size() as u32))
-        }
+        Ok(x509_parser::public_key::PublicKey::RSA(r)) => (
+            "RSA".to_string(),
+            u32::try_from(modulus_bits(r.modulus)).ok(),
+        ),
         Ok(x509_parser::public_key::PublicKey::EC(e)) => {
             ("EC".to_string(), Some(e.key_size() as u32))
         }
@@ -458,6 +468,28 @@ fn valid_until(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An RSA key's size in bits, exactly: x509-parser's `key_size` read a 1023-bit modulus as 1016.
+    #[test]
+    fn rsa_sizes_are_counted_in_bits() {
+        for (f, bits) in [
+            ("idp-cert.pem", 2048),
+            ("short-cert.pem", 1024),
+            ("rsa-1023-bit-cert.pem", 1023),
+        ] {
+            let pem = std::fs::read_to_string(format!(
+                "{}/fixtures/keys/{f}",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .expect("fixture");
+            let der = parse_certs(pem.as_bytes())
+                .expect("a certificate")
+                .remove(0);
+            assert_eq!(info(&der).expect("reads").bits, Some(bits), "{f}");
+        }
+        assert_eq!(modulus_bits(&[0, 0, 0x01, 0xff]), 9);
+        assert_eq!(modulus_bits(&[0, 0]), 0);
+    }
 
     /// A certificate given as the option's value is labelled with that option (the summary, and
     /// `--redact`, which shows the label instead of a pseudonymous file name); one from a file is not.
