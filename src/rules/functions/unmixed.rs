@@ -6,8 +6,8 @@ use crate::msg;
 use unicode_script::{Script, UnicodeScript};
 use unicode_security::MixedScript;
 
-/// `unmixed`: a present string whose parts are each written in scripts that go together, in
-/// Unicode's composed form (NFC).
+/// `unmixed`: a present string whose parts are each written in one script, without compatibility
+/// characters (NFKC), in Unicode's composed form (NFC).
 pub struct Unmixed;
 #[derive(Debug)]
 struct UnmixedCheck;
@@ -34,7 +34,9 @@ impl Check for UnmixedCheck {
         if t.is_ascii() {
             return Vec::new();
         }
-        if let Some(part) = parts(&t).find(|p| !restrictive(p)) {
+        // One script a part (review 67: allowing Latin with Han, kana or Hangul, as UTS #39's highly
+        // restrictive level does for identifiers, let `examp丨e`, `d〇e`, `ㅣ` through).
+        if let Some(part) = parts(&t).find(|p| !p.is_single_script()) {
             return vec![Hit::new(match odd_one(part) {
                 Some((c, more, script, main)) => msg!(
                     "mixes scripts in \"{}\": {}{} is {} among {} letters, so it may read as another address",
@@ -54,14 +56,21 @@ impl Check for UnmixedCheck {
                 ),
             })];
         }
-        if !unicode_normalization::is_nfkc(&t) && unicode_normalization::is_nfc(&t) {
-            return vec![Hit::new(msg!(
-                "holds a compatibility character (a fullwidth or styled letter, a ligature, a one-dot leader …) that reads as an ordinary one an SP compares differently"
-            ))];
-        }
+        // NFC first: a decomposed value is not NFKC either, and the decomposition is its problem.
         if !unicode_normalization::is_nfc(&t) {
             return vec![Hit::new(msg!(
                 "is not in Unicode's composed form (NFC): a letter is written as a base and a combining mark, which reads like the single letter an SP compares differently"
+            ))];
+        }
+        if !unicode_normalization::is_nfkc(&t) {
+            // The first character NFKC changes (the whole is NFC, so one of them is).
+            let c = t
+                .chars()
+                .find(|c| !unicode_normalization::is_nfkc(c.encode_utf8(&mut [0; 4])))
+                .unwrap_or('?');
+            return vec![Hit::new(msg!(
+                "holds {}, a compatibility character (a fullwidth or styled letter, a ligature, a one-dot leader …) that reads as an ordinary one an SP compares differently",
+                Arg::plain(crate::util::code_point(c))
             ))];
         }
         Vec::new()
@@ -75,13 +84,6 @@ fn parts(t: &str) -> Box<dyn Iterator<Item = &str> + '_> {
         Some((local, domain)) => Box::new(std::iter::once(local).chain(domain.split('.'))),
         None => Box::new(std::iter::once(t)),
     }
-}
-
-/// One script (review 67: Latin with Han, kana or Hangul let `examp丨e`, `d〇e`, `ㅣ` through, CJK
-/// characters that look like Latin letters; UTS #39's highly restrictive level is for identifiers,
-/// where such mixes are common, not for an address an SP matches).
-fn restrictive(part: &str) -> bool {
-    part.is_single_script()
 }
 
 /// In a part that mixes scripts: its first letter outside the part's main script (the script most
@@ -177,6 +179,13 @@ mod tests {
             );
         }
         assert!(run("rene\u{301}@example.com")[0].starts_with("is not in Unicode's composed form"));
+        // Characters of scripts that do not go together, none of them a letter of one script.
+        assert_eq!(
+            run("\u{640}\u{964}@example.com"),
+            [
+                "mixes letters of scripts that do not go together in \"\u{640}\u{964}\", so it may read as another address"
+            ]
+        );
         // Review 67: CJK that looks Latin, a majority of lookalikes, compatibility characters.
         for (v, want) in [
             ("jane.doe@examp\u{4e28}e.com", "U+4E28 is Han among Latin"),
@@ -189,13 +198,14 @@ mod tests {
             let got = run(v);
             assert!(got.len() == 1 && got[0].contains(want), "{v:?}: {got:?}");
         }
-        for v in [
-            "\u{ff4a}\u{ff41}\u{ff4e}\u{ff45}@example.com",
-            "jane@example\u{2024}com",
+        for (v, c) in [
+            ("\u{ff4a}\u{ff41}\u{ff4e}\u{ff45}@example.com", "FF4A"),
+            ("jane@example\u{2024}com", "2024"),
         ] {
             let got = run(v);
+            let want = format!("holds U+{c}, a compatibility character");
             assert!(
-                got.len() == 1 && got[0].starts_with("holds a compatibility character"),
+                got.len() == 1 && got[0].starts_with(&want),
                 "{v:?}: {got:?}"
             );
         }
