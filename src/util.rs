@@ -458,8 +458,9 @@ where
     v
 }
 
-/// Pretty JSON for output: [`SafeJson`] escapes; never fails for samlint's own types (a failure gives
-/// an empty string, which the callers' schema tests would catch).
+/// Pretty JSON for output, written by [`pretty`] (with [`json_string_contents`]'s escapes); never
+/// fails for samlint's own types (a failure gives an empty string, which the callers' schema tests
+/// would catch).
 pub fn json_pretty<T: serde::Serialize + ?Sized>(v: &T) -> String {
     // A whole report can be megabytes: written into its own buffer, never copied.
     let mut out = Vec::with_capacity(1024);

@@ -663,13 +663,14 @@ fn lib_signed(xml: &str, what: &str, c14n: &str) -> String {
         &oracle::pem_body(&read("keys/idp-cert.pem")),
         what,
         c14n,
+        false,
     )
 }
 
 /// `xml` signed by xml-crypto's HMAC-SHA1 with the test IdP certificate's PEM text as the key, its
 /// X509Data unprefixed: what anyone holding the public certificate can make.
 fn lib_hmac_signed(xml: &str, what: &str) -> String {
-    oracle::xml_crypto_signed_as(
+    oracle::xml_crypto_signed(
         &root().join("tests/node"),
         xml,
         "",

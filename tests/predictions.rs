@@ -930,6 +930,13 @@ fn a_digest_in_a_comment_is_what_the_library_compares() {
         let mut h = vec!["check"];
         h.extend(args(&a));
         let human = run(&h).stdout;
+        // The support report's headline too.
+        let mut r = vec!["report"];
+        r.extend(args(&a));
+        assert!(
+            unwrapped(&run(&r).stdout).contains("though its signed content was altered (SIG026)"),
+            "{what:?}"
+        );
         assert!(
             unwrapped(&human).contains("! Atlassian would accept this login, though its signed content was altered (SIG026)"),
             "{human}"

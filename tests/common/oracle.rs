@@ -134,21 +134,9 @@ pub fn pem_body(pem: &str) -> String {
 }
 
 /// `xml` signed by xml-crypto 1.4.1-auth0.2, the fork the library runs (tests/node/sign.js), as an
-/// IdP built on it signs: `what` is `assertion`, `response` or `both`, `c14n` `exc` or `inc`.
+/// IdP built on it signs: `what` is `assertion`, `response` or `both`, `c14n` `exc` or `inc`; with
+/// `hmac`, an HMAC-SHA1 keyed with the certificate's PEM text and an unprefixed X509Data.
 pub fn xml_crypto_signed(
-    node_dir: &Path,
-    xml: &str,
-    key_pem: &str,
-    cert_b64: &str,
-    what: &str,
-    c14n: &str,
-) -> String {
-    xml_crypto_signed_as(node_dir, xml, key_pem, cert_b64, what, c14n, false)
-}
-
-/// [`xml_crypto_signed`], or with `hmac` an HMAC-SHA1 keyed with the certificate's PEM text and an
-/// unprefixed X509Data (tests/node/sign.js).
-pub fn xml_crypto_signed_as(
     node_dir: &Path,
     xml: &str,
     key_pem: &str,
