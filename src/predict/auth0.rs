@@ -443,13 +443,14 @@ fn path(doc: &Document, scope: NodeId, steps: &[&str]) -> Vec<NodeId> {
         return Vec::new();
     };
     let mut cur = below(doc, scope, first);
+    // Each step's children straight into one list (no list per parent), two lists swapped.
+    let mut next = Vec::with_capacity(cur.len().max(4));
     for s in rest {
-        // Each step's children straight into one list (no list per parent).
-        let mut next = Vec::new();
+        next.clear();
         for n in &cur {
             next.extend(doc.child_elements(*n).filter(|c| named(doc, *c, s)));
         }
-        cur = next;
+        std::mem::swap(&mut cur, &mut next);
     }
     cur.sort_unstable();
     cur.dedup();

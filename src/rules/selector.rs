@@ -351,13 +351,16 @@ impl Selector {
         }
         let mut trail: Vec<(usize, Step<'a>)> = Vec::with_capacity(self.segments.len() + 8);
         trail.push((0, Step::Root));
-        let mut cur: Vec<(&'a Node, usize)> = vec![(root, 0)];
+        let mut cur: Vec<(&'a Node, usize)> = Vec::with_capacity(8);
+        cur.push((root, 0));
+        // Two lists for every segment, swapped: the nodes reached and those the segment reaches.
+        let mut next: Vec<(&'a Node, usize)> = Vec::with_capacity(8);
         for seg in &self.segments {
             if cur.is_empty() {
                 // Most selectors of a pack reach nothing in a given message: no trail to share.
                 return Vec::new();
             }
-            let mut next = Vec::with_capacity(cur.len());
+            next.clear();
             for &(node, at) in &cur {
                 let mut step = |n: &'a Node, s: Step<'a>| {
                     trail.push((at, s));
@@ -396,7 +399,7 @@ impl Selector {
                     _ => {}
                 }
             }
-            cur = next;
+            std::mem::swap(&mut cur, &mut next);
         }
         if cur.is_empty() {
             return Vec::new();
