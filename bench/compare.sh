@@ -116,9 +116,9 @@ for _ in range(n):
     assert ok
 print((time.perf_counter() - t) / n * 1000)
 PY
-  py_in_ms=$("$VENV/bin/python" "$W/py.py" "$W/response.b64" "$CERT" 200)
+  py_in_ms=$(printf "%.2f" "$("$VENV/bin/python" "$W/py.py" "$W/response.b64" "$CERT" 200)")
   t0=$(now); for i in $(seq 1 20); do "$VENV/bin/python" "$W/py.py" "$W/response.b64" "$CERT" 1 > /dev/null; done; t1=$(now)
-  py_proc_ms=$(echo "($t1 - $t0)/1000000/20" | bc -l)
+  py_proc_ms=$(printf "%.2f" "$(echo "($t1 - $t0)/1000000/20" | bc -l)")
 else
   echo "python3-saml could not be installed (see below); its rows are NA" >&2; tail -5 "$W/pip.log" >&2 || true
 fi
