@@ -14,7 +14,7 @@ impl Function for Visible {
         "visible"
     }
     fn doc(&self) -> &'static str {
-        "A present string must hold no character that shows as nothing or as a plain space: a control character other than tab and newline, a line or paragraph separator, a default-ignorable code point (zero-width space and joiners, soft hyphen, byte-order mark, variation selectors, tag characters), a space character other than U+0020 (no-break, ideographic, en and em spaces …) or U+2800 (a Braille pattern without dots). A zero-width non-joiner or joiner after a virama (RFC 5892), a joiner between two emoji and the emoji variation selector after an emoji or symbol are spelling and pass. Reports the first, by code point, and how many there are. Absent and unknown values pass. No options."
+        "A present string must hold no character that shows as nothing or as a plain space: a control character other than tab and newline, a line or paragraph separator, a default-ignorable code point (zero-width space and joiners, soft hyphen, byte-order mark, variation selectors, tag characters), a space character other than U+0020 (no-break, ideographic, en and em spaces …) or U+2800 (a Braille pattern without dots). A zero-width non-joiner or joiner after a virama, a non-joiner between a letter that joins on its left and one that joins on its right (RFC 5892's CONTEXTJ rules: Indic conjuncts, Persian and Arabic spelling), a joiner between two emoji and the emoji variation selector after an emoji or symbol are spelling and pass. Reports the first, by code point, and how many there are. Absent and unknown values pass. No options."
     }
     fn compile(&self, o: Option<&marked_yaml::Node>) -> Result<Box<dyn Check>, OptionsError> {
         no_options(o, self.name())?;
@@ -58,11 +58,12 @@ impl Check for VisibleCheck {
 
 /// A character of [`crate::util::is_unseen`] that is spelling where it stands: a zero-width
 /// non-joiner or joiner right after a virama (RFC 5892's CONTEXTJ rule for both: Devanagari and other
-/// Indic conjuncts, Malayalam chillus), a zero-width joiner between two emoji (👩‍💻), and the emoji
-/// variation selector U+FE0F after an emoji or symbol (❤️). Elsewhere such a character changes
-/// nothing a reader sees (review 67: exempting joiners between any two non-Latin letters hid them in
-/// Cyrillic, Greek and Han names; review 66: a Persian ZWNJ after a letter that does not join is
-/// invisible too, and is reported).
+/// Indic conjuncts, Malayalam chillus), a zero-width non-joiner that parts two letters which would
+/// otherwise join (its second CONTEXTJ rule: Persian `خانه‌ها`, `می‌خواهم`), a zero-width joiner
+/// between two emoji (👩‍💻), and the emoji variation selector U+FE0F after an emoji or symbol (❤️).
+/// Elsewhere such a character changes nothing a reader sees (review 67: exempting joiners between
+/// any two non-Latin letters hid them in Cyrillic, Greek and Han names; review 66: a Persian ZWNJ
+/// after a letter that does not join is invisible too, and is reported).
 fn spelling_joiner(chars: &[char], i: usize) -> bool {
     let (Some(&c), Some(&before)) = (chars.get(i), i.checked_sub(1).and_then(|j| chars.get(j)))
     else {
@@ -75,10 +76,23 @@ fn spelling_joiner(chars: &[char], i: usize) -> bool {
         {
             true
         }
+        '\u{200c}' => parts_joining_letters(chars, i),
         '\u{200d}' => is_emoji(before) && after.is_some_and(is_emoji),
         '\u{fe0f}' => is_emoji(before) || ('\u{2190}'..='\u{2bff}').contains(&before),
         _ => false,
     }
+}
+
+/// RFC 5892 Appendix A.1, rule 2: `(Joining_Type:{L,D})(Joining_Type:T)*` before the non-joiner at
+/// `i` and `(Joining_Type:T)*(Joining_Type:{R,D})` after it. Each scan stops at the first character
+/// that is not transparent (another non-joiner is not), so a value is read at most twice in all.
+fn parts_joining_letters(chars: &[char], i: usize) -> bool {
+    use unicode_joining_type::{JoiningType as J, get_joining_type};
+    let opaque = |c: &&char| get_joining_type(**c) != J::Transparent;
+    let before = chars.get(..i).and_then(|b| b.iter().rev().find(opaque));
+    let after = chars.get(i + 1..).and_then(|a| a.iter().find(opaque));
+    before.is_some_and(|c| matches!(get_joining_type(*c), J::LeftJoining | J::DualJoining))
+        && after.is_some_and(|c| matches!(get_joining_type(*c), J::RightJoining | J::DualJoining))
 }
 
 /// An emoji of the pictographic blocks (or one already followed by its variation selector).
@@ -128,6 +142,11 @@ mod tests {
             "\u{d23}\u{d4d}\u{200d}",
             "\u{1f469}\u{200d}\u{1f4bb}",
             "\u{2764}\u{fe0f}",
+            // RFC 5892 A.1 rule 2: a non-joiner between letters that would join (Persian `خانه‌ها`,
+            // `می‌خواهم`; with a transparent mark, a fatha, on either side).
+            "\u{62e}\u{627}\u{646}\u{647}\u{200c}\u{647}\u{627}",
+            "\u{645}\u{6cc}\u{200c}\u{62e}\u{648}\u{627}\u{647}\u{645}",
+            "\u{647}\u{64e}\u{200c}\u{64e}\u{647}",
         ] {
             assert_eq!(run(v), Vec::<String>::new(), "{v:?}");
         }
@@ -138,6 +157,14 @@ mod tests {
             "\u{5c71}\u{200c}\u{7530}",
             "\u{62f}\u{200c}\u{627}\u{648}\u{62f}",
             "\u{200d}\u{645}\u{647}\u{631}",
+            // Rule 2 wants a letter that joins on its left before and one that joins on its right
+            // after: not a right-joining dal before, nor a Latin letter, nor the value's end.
+            "\u{62f}\u{200c}\u{647}",
+            "\u{647}\u{200c}a",
+            "\u{647}\u{200c}",
+            "\u{200c}\u{647}",
+            // Two non-joiners in a row: the second has one before it, which does not join.
+            "\u{647}\u{200c}\u{200c}\u{647}",
         ] {
             assert_eq!(run(v).len(), 1, "{v:?}");
         }
