@@ -17,7 +17,7 @@ impl Function for Unmixed {
         "unmixed"
     }
     fn doc(&self) -> &'static str {
-        "A present string must write each of its parts in one script, hold no compatibility character (NFKC: fullwidth or styled letters, ligatures, a one-dot leader) and be in Unicode's composed form (NFC): `jаne` with a Cyrillic `а` among Latin letters, `ｊａｎｅ`, or `é` written as `e` and a combining accent, reads as another string. The parts of an email address are its local part and each label of its domain; any other value is one part. Digits and punctuation belong to every script, so an address wholly in another script passes; letters of one script that look like another's (an all-Cyrillic `аррӏе`) are not found. Reports the first part that mixes scripts, naming its first letter outside Latin (or outside the part's main script), else the compatibility or decomposed form. Absent and unknown values pass. No options."
+        "A present string must write each of its parts in one script, hold no compatibility character (NFKC: fullwidth or styled letters, ligatures, a one-dot leader) and be in Unicode's composed form (NFC): `jаne` with a Cyrillic `а` among Latin letters, `ｊａｎｅ`, or `é` written as `e` and a combining accent, reads as another string. The parts of an email address are its local part and each label of its domain; any other value is one part. Digits and punctuation belong to every script, so an address wholly in another script passes; a part in one other script whose every letter reads as a Latin one (UTS #39's whole-script confusables: an all-Cyrillic `аррӏе`) is reported when another part of the value is in Latin. Reports the first part that mixes scripts, naming its first letter outside Latin (or outside the part's main script), else the first part that reads as Latin, else the compatibility or decomposed form. Absent and unknown values pass. No options."
     }
     fn compile(&self, o: Option<&marked_yaml::Node>) -> Result<Box<dyn Check>, OptionsError> {
         no_options(o, self.name())?;
@@ -56,6 +56,17 @@ impl Check for UnmixedCheck {
                 ),
             })];
         }
+        // UTS #39 §4, whole-script confusables: a part in one other script whose every letter reads
+        // as a Latin one (an all-Cyrillic `аррӏе`), in a value that writes other parts in Latin.
+        if let Some((part, script)) = parts(&t).find_map(reads_as_latin)
+            && parts(&t).any(|p| p.chars().any(|c| c.script() == Script::Latin))
+        {
+            return vec![Hit::new(msg!(
+                "writes \"{}\" in {} letters that each read as a Latin one, beside parts in Latin, so it may read as another address",
+                Arg::text(part),
+                Arg::plain(script)
+            ))];
+        }
         // NFC first: a decomposed value is not NFKC either, and the decomposition is its problem.
         if !unicode_normalization::is_nfc(&t) {
             return vec![Hit::new(msg!(
@@ -84,6 +95,30 @@ fn parts(t: &str) -> Box<dyn Iterator<Item = &str> + '_> {
         Some((local, domain)) => Box::new(std::iter::once(local).chain(domain.split('.'))),
         None => Box::new(std::iter::once(t)),
     }
+}
+
+/// A part written in one script other than Latin whose confusable skeleton (UTS #39 §4) is ASCII
+/// with a letter: it reads as a Latin string, and the script's name. Linear: a skeleton maps each
+/// character to at most a few.
+fn reads_as_latin(part: &str) -> Option<(&str, &'static str)> {
+    let mut script = None;
+    for c in part.chars() {
+        match c.script() {
+            Script::Common | Script::Inherited => {}
+            Script::Latin | Script::Unknown => return None,
+            s if script.is_none_or(|x| x == s) => script = Some(s),
+            _ => return None,
+        }
+    }
+    let script = script?;
+    let mut letter = false;
+    for c in unicode_security::confusable_detection::skeleton(part) {
+        if !c.is_ascii() {
+            return None;
+        }
+        letter |= c.is_ascii_alphabetic();
+    }
+    letter.then_some((part, script.full_name()))
 }
 
 /// In a part that mixes scripts: its first letter outside the part's main script (the script most
@@ -208,6 +243,39 @@ mod tests {
                 got.len() == 1 && got[0].starts_with(&want),
                 "{v:?}: {got:?}"
             );
+        }
+        // UTS #39 §4: a part in one other script whose every letter reads as a Latin one, beside
+        // parts in Latin (`аррӏе`, `саrе` would be mixed).
+        for (v, want) in [
+            (
+                "jane@\u{430}\u{440}\u{440}\u{4cf}\u{435}.com",
+                "writes \"\u{430}\u{440}\u{440}\u{4cf}\u{435}\" in Cyrillic letters that each read as a Latin one",
+            ),
+            (
+                "\u{441}\u{43e}\u{440}\u{435}@example.com",
+                "writes \"\u{441}\u{43e}\u{440}\u{435}\" in Cyrillic letters",
+            ),
+            (
+                "\u{3a4}\u{39f}\u{3a1}@example.com",
+                "in Greek letters that each read as a Latin one",
+            ),
+        ] {
+            let got = run(v);
+            assert!(
+                got.len() == 1 && got[0].starts_with("writes ") && got[0].contains(want),
+                "{v:?}: {got:?}"
+            );
+        }
+        for v in [
+            // No Latin part to pass for: a wholly Cyrillic address reads as nothing else here.
+            "\u{430}\u{440}\u{440}\u{4cf}\u{435}@\u{441}\u{43e}\u{440}\u{435}.\u{440}\u{444}",
+            "\u{430}\u{440}\u{440}\u{4cf}\u{435}",
+            // A letter that reads as no Latin one (и, п).
+            "\u{43f}\u{435}\u{440}@example.com",
+            // Digits and punctuation alone are no script's.
+            "12-34@example.com",
+        ] {
+            assert_eq!(run(v), Vec::<String>::new(), "{v:?}");
         }
         for v in [
             "jane.doe@example.com",
