@@ -216,15 +216,17 @@ pub fn is_unseen(c: char) -> bool {
         )
 }
 
-/// The line and paragraph separators, the interlinear annotations, and Unicode's default-ignorable
-/// code points (DerivedCoreProperties.txt): a terminal shows none of them, so a value holding them
-/// looks like one without (review 54: tag characters and a soft hyphen after a NameID printed raw).
+/// The line and paragraph separators, the interlinear annotations, Unicode's default-ignorable
+/// code points (DerivedCoreProperties.txt) and the Egyptian hieroglyph format controls (Cf, shown
+/// as nothing outside a hieroglyph quadrat: review 68): a terminal shows none of them, so a value
+/// holding them looks like one without (review 54: tag characters and a soft hyphen after a NameID
+/// printed raw).
 fn is_invisible_format(c: char) -> bool {
     matches!(c, '\u{00ad}' | '\u{034f}' | '\u{061c}' | '\u{115f}'..='\u{1160}'
         | '\u{17b4}'..='\u{17b5}' | '\u{180b}'..='\u{180f}' | '\u{200b}'..='\u{200f}'
         | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{3164}' | '\u{fe00}'..='\u{fe0f}'
         | '\u{feff}' | '\u{ffa0}' | '\u{fff0}'..='\u{fffb}' | '\u{1bca0}'..='\u{1bca3}'
-        | '\u{1d173}'..='\u{1d17a}' | '\u{e0000}'..='\u{e0fff}')
+        | '\u{13430}'..='\u{1343f}' | '\u{1d173}'..='\u{1d17a}' | '\u{e0000}'..='\u{e0fff}')
 }
 
 /// `c` as a JSON `\uXXXX` escape: a character above U+FFFF as its UTF-16 surrogate pair (review 55:

@@ -17,7 +17,7 @@ impl Function for Unmixed {
         "unmixed"
     }
     fn doc(&self) -> &'static str {
-        "A present string must write each of its parts in one script, hold no compatibility character (NFKC: fullwidth or styled letters, ligatures, a one-dot leader) and be in Unicode's composed form (NFC): `jаne` with a Cyrillic `а` among Latin letters, `ｊａｎｅ`, or `é` written as `e` and a combining accent, reads as another string. The parts of an email address are its local part and each label of its domain; any other value is one part. Digits and punctuation belong to every script, so an address wholly in another script passes; a part in one other script whose every letter reads as a Latin one (UTS #39's whole-script confusables: an all-Cyrillic `аррӏе`) is reported when another part of the value is in Latin. Reports the first part that mixes scripts, naming its first letter outside Latin (or outside the part's main script), else the first part that reads as Latin, else the compatibility or decomposed form. Absent and unknown values pass. No options."
+        "A present string must write each of its parts in one script, hold no compatibility character (NFKC: fullwidth or styled letters, ligatures, a one-dot leader) and be in Unicode's composed form (NFC): `jаne` with a Cyrillic `а` among Latin letters, `ｊａｎｅ`, or `é` written as `e` and a combining accent, reads as another string. The parts of an email address are its local part and each label of its domain; any other value is one part. Digits and punctuation belong to every script, so an address wholly in another script passes; a domain label in one other script that reads as Latin as a whole (UTS #39's whole-script confusables: the confusable skeleton of an all-Cyrillic `аррӏе` is ASCII) is reported when another part of the address is in Latin; local parts and other values are people's names, and are not judged so. Reports the first part that mixes scripts, naming its first letter outside Latin (or outside the part's main script), else the first domain label that reads as Latin, else a decomposed form (NFC), else a compatibility character. Absent and unknown values pass. No options."
     }
     fn compile(&self, o: Option<&marked_yaml::Node>) -> Result<Box<dyn Check>, OptionsError> {
         no_options(o, self.name())?;
@@ -56,9 +56,12 @@ impl Check for UnmixedCheck {
                 ),
             })];
         }
-        // UTS #39 §4, whole-script confusables: a part in one other script whose every letter reads
-        // as a Latin one (an all-Cyrillic `аррӏе`), in a value that writes other parts in Latin.
-        if let Some((part, script)) = parts(&t).find_map(reads_as_latin)
+        // UTS #39 §4, whole-script confusables: a domain label in one other script that reads as
+        // Latin (an all-Cyrillic `аррӏе`), in an address that writes other parts in Latin. Labels
+        // only, as browsers' IDN display policies have it (review 68: local parts are people's
+        // names, and саша, егор, ΑΝΝΑ read as Latin too).
+        if let Some((_, domain)) = t.rsplit_once('@')
+            && let Some((part, script)) = domain.split('.').find_map(reads_as_latin)
             && parts(&t).any(|p| p.chars().any(|c| c.script() == Script::Latin))
         {
             return vec![Hit::new(msg!(
@@ -97,10 +100,14 @@ fn parts(t: &str) -> Box<dyn Iterator<Item = &str> + '_> {
     }
 }
 
-/// A part written in one script other than Latin whose confusable skeleton (UTS #39 §4) is ASCII
-/// with a letter: it reads as a Latin string, and the script's name. Linear: a skeleton maps each
-/// character to at most a few.
+/// A part with a letter, written in one script other than Latin, whose confusable skeleton (UTS #39
+/// §4) is ASCII with a letter: it reads as a Latin string; and the script's name. A part of digits
+/// alone (Persian `۱۵`, whose skeleton is `l5`) has no letter (review 68). Linear: a skeleton maps
+/// each character to at most a few.
 fn reads_as_latin(part: &str) -> Option<(&str, &'static str)> {
+    if !part.chars().any(char::is_alphabetic) {
+        return None;
+    }
     let mut script = None;
     for c in part.chars() {
         match c.script() {
@@ -252,11 +259,11 @@ mod tests {
                 "writes \"\u{430}\u{440}\u{440}\u{4cf}\u{435}\" in Cyrillic letters that each read as a Latin one",
             ),
             (
-                "\u{441}\u{43e}\u{440}\u{435}@example.com",
+                "jane@\u{441}\u{43e}\u{440}\u{435}.example.com",
                 "writes \"\u{441}\u{43e}\u{440}\u{435}\" in Cyrillic letters",
             ),
             (
-                "\u{3a4}\u{39f}\u{3a1}@example.com",
+                "jane@example.\u{3a4}\u{39f}\u{3a1}",
                 "in Greek letters that each read as a Latin one",
             ),
         ] {
@@ -272,8 +279,13 @@ mod tests {
             "\u{430}\u{440}\u{440}\u{4cf}\u{435}",
             // A letter that reads as no Latin one (и, п).
             "\u{43f}\u{435}\u{440}@example.com",
-            // Digits and punctuation alone are no script's.
+            // Digits and punctuation alone are no script's; Persian digits are no letters.
             "12-34@example.com",
+            "jane@\u{6f1}\u{6f5}.example.com",
+            // Local parts and other values are people's names (review 68: саша, ΑΝΝΑ).
+            "\u{441}\u{430}\u{448}\u{430}@example.com",
+            "\u{391}\u{39d}\u{39d}\u{391}@example.com",
+            "\u{441}\u{430}\u{448}\u{430}",
         ] {
             assert_eq!(run(v), Vec::<String>::new(), "{v:?}");
         }

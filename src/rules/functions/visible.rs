@@ -14,7 +14,7 @@ impl Function for Visible {
         "visible"
     }
     fn doc(&self) -> &'static str {
-        "A present string must hold no character that shows as nothing or as a plain space: a control character other than tab and newline, a line or paragraph separator, a default-ignorable code point (zero-width space and joiners, soft hyphen, byte-order mark, variation selectors, tag characters), a space character other than U+0020 (no-break, ideographic, en and em spaces …) or U+2800 (a Braille pattern without dots). A zero-width non-joiner or joiner after a virama, a non-joiner between a letter that joins on its left and one that joins on its right (RFC 5892's CONTEXTJ rules: Indic conjuncts, Persian and Arabic spelling), a joiner between two emoji and the emoji variation selector after an emoji or symbol are spelling and pass. Reports the first, by code point, and how many there are. Absent and unknown values pass. No options."
+        "A present string must hold no character that shows as nothing or as a plain space: a control character other than tab and newline, a line or paragraph separator, a default-ignorable code point (zero-width space and joiners, soft hyphen, byte-order mark, variation selectors, tag characters), a space character other than U+0020 (no-break, ideographic, en and em spaces …) or U+2800 (a Braille pattern without dots). A zero-width non-joiner or joiner after a virama on a letter of its script, a non-joiner between two letters of one script that would join across it, combining marks aside (RFC 5892's CONTEXTJ rules: Indic conjuncts, Persian and Arabic spelling), a joiner between two emoji and one emoji variation selector after an emoji or symbol are spelling and pass. Reports the first, by code point, and how many there are. Absent and unknown values pass. No options."
     }
     fn compile(&self, o: Option<&marked_yaml::Node>) -> Result<Box<dyn Check>, OptionsError> {
         no_options(o, self.name())?;
@@ -63,7 +63,10 @@ impl Check for VisibleCheck {
 /// between two emoji (👩‍💻), and the emoji variation selector U+FE0F after an emoji or symbol (❤️).
 /// Elsewhere such a character changes nothing a reader sees (review 67: exempting joiners between
 /// any two non-Latin letters hid them in Cyrillic, Greek and Han names; review 66: a Persian ZWNJ
-/// after a letter that does not join is invisible too, and is reported).
+/// after a letter that does not join is invisible too, and is reported). Review 68: each rule asks
+/// one script of the letters around (letters of two scripts never join, so a non-joiner between an
+/// Arabic and a Syriac letter, or after a virama on a Latin letter, changes nothing either), and one
+/// variation selector after an emoji, not a chain of them.
 fn spelling_joiner(chars: &[char], i: usize) -> bool {
     let (Some(&c), Some(&before)) = (chars.get(i), i.checked_sub(1).and_then(|j| chars.get(j)))
     else {
@@ -74,13 +77,28 @@ fn spelling_joiner(chars: &[char], i: usize) -> bool {
         '\u{200c}' | '\u{200d}'
             if unicode_normalization::char::canonical_combining_class(before) == 9 =>
         {
-            true
+            // The virama's base letter is of the virama's script.
+            i.checked_sub(2)
+                .and_then(|j| chars.get(j))
+                .is_some_and(|base| same_script(*base, before))
         }
         '\u{200c}' => parts_joining_letters(chars, i),
         '\u{200d}' => is_emoji(before) && after.is_some_and(is_emoji),
-        '\u{fe0f}' => is_emoji(before) || ('\u{2190}'..='\u{2bff}').contains(&before),
+        '\u{fe0f}' => {
+            before != '\u{fe0f}'
+                && (is_emoji(before) || ('\u{2190}'..='\u{2bff}').contains(&before))
+        }
         _ => false,
     }
+}
+
+/// Whether two characters share a script (their Script_Extensions meet); characters of every script
+/// (Common, Inherited) share none, so a virama after a digit is no conjunct.
+fn same_script(a: char, b: char) -> bool {
+    use unicode_script::UnicodeScript;
+    let (a, b) = (a.script_extension(), b.script_extension());
+    let unscripted = |x: unicode_script::ScriptExtension| x.is_common() || x.is_inherited();
+    !(unscripted(a) || unscripted(b) || a.intersection(b).is_empty())
 }
 
 /// RFC 5892 Appendix A.1, rule 2: `(Joining_Type:{L,D})(Joining_Type:T)*` before the non-joiner at
@@ -91,8 +109,12 @@ fn parts_joining_letters(chars: &[char], i: usize) -> bool {
     let opaque = |c: &&char| get_joining_type(**c) != J::Transparent;
     let before = chars.get(..i).and_then(|b| b.iter().rev().find(opaque));
     let after = chars.get(i + 1..).and_then(|a| a.iter().find(opaque));
-    before.is_some_and(|c| matches!(get_joining_type(*c), J::LeftJoining | J::DualJoining))
-        && after.is_some_and(|c| matches!(get_joining_type(*c), J::RightJoining | J::DualJoining))
+    let (Some(&before), Some(&after)) = (before, after) else {
+        return false;
+    };
+    matches!(get_joining_type(before), J::LeftJoining | J::DualJoining)
+        && matches!(get_joining_type(after), J::RightJoining | J::DualJoining)
+        && same_script(before, after)
 }
 
 /// An emoji of the pictographic blocks (or one already followed by its variation selector).
@@ -165,6 +187,15 @@ mod tests {
             "\u{200c}\u{647}",
             // Two non-joiners in a row: the second has one before it, which does not join.
             "\u{647}\u{200c}\u{200c}\u{647}",
+            // Review 68: letters of two scripts never join (Arabic and Syriac, Arabic and Mongolian);
+            // a virama on a Latin letter makes no conjunct; a chain of variation selectors.
+            "\u{628}\u{200c}\u{710}",
+            "\u{1820}\u{200c}\u{628}",
+            "a\u{94d}\u{200c}b",
+            "\u{2764}\u{fe0f}\u{fe0f}",
+            // An Egyptian hieroglyph format control, alone or beside an exempt non-joiner.
+            "\u{647}\u{13430}\u{647}",
+            "\u{647}\u{13430}\u{200c}\u{647}",
         ] {
             assert_eq!(run(v).len(), 1, "{v:?}");
         }
