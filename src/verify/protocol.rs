@@ -890,10 +890,11 @@ struct Window<'a> {
     path: String,
 }
 
-/// One validity window of an assertion: its element (`Conditions` or `SubjectConfirmationData`), its
-/// bounds, its path.
+/// One validity window of an assertion: its element (`Conditions` or `SubjectConfirmationData`), the
+/// names of its two bounds as findings give them, its bounds, its path.
 struct Bounds<'a> {
     element: &'static str,
+    names: [&'static str; 2],
     start: Option<&'a Val>,
     end: Option<&'a Val>,
     path: String,
@@ -903,6 +904,7 @@ struct Bounds<'a> {
 fn bounds(a: &Assertion) -> impl Iterator<Item = Bounds<'_>> {
     let conditions = a.conditions.as_ref().map(|c| Bounds {
         element: "Conditions",
+        names: ["Conditions NotBefore", "Conditions NotOnOrAfter"],
         start: c.not_before.as_ref(),
         end: c.not_on_or_after.as_ref(),
         path: format!("{}/Conditions", a.path),
@@ -914,6 +916,10 @@ fn bounds(a: &Assertion) -> impl Iterator<Item = Bounds<'_>> {
         .filter_map(|c| c.data.as_ref())
         .map(|d| Bounds {
             element: "SubjectConfirmationData",
+            names: [
+                "SubjectConfirmationData NotBefore",
+                "SubjectConfirmationData NotOnOrAfter",
+            ],
             start: d.not_before.as_ref(),
             end: d.not_on_or_after.as_ref(),
             path: format!(
@@ -937,13 +943,7 @@ fn windows<'a>(m: &'a Message, root: &str) -> Vec<Window<'a>> {
     };
     for a in &m.assertions {
         for r in bounds(a) {
-            let (start, end) = match r.element {
-                "Conditions" => ("Conditions NotBefore", "Conditions NotOnOrAfter"),
-                _ => (
-                    "SubjectConfirmationData NotBefore",
-                    "SubjectConfirmationData NotOnOrAfter",
-                ),
-            };
+            let [start, end] = r.names;
             if let Some(v) = r.start {
                 push(start, v, false, r.path.clone());
             }
@@ -1119,6 +1119,7 @@ fn window_lengths(c: &Ctx, out: &mut Vec<Finding>) {
             start,
             end,
             path,
+            ..
         } in bounds(a)
         {
             let Some((end, end_v)) = end.and_then(|v| parse(&v.value).map(|t| (t, v))) else {

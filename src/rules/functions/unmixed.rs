@@ -62,7 +62,7 @@ impl Check for UnmixedCheck {
         // names, and саша, егор, ΑΝΝΑ read as Latin too).
         if let Some((_, domain)) = t.rsplit_once('@')
             && let Some((part, script)) = domain.split('.').find_map(reads_as_latin)
-            && parts(&t).any(|p| p.chars().any(|c| c.script() == Script::Latin))
+            && t.chars().any(|c| c.script() == Script::Latin)
         {
             return vec![Hit::new(msg!(
                 "writes \"{}\" in {} letters that each read as a Latin one, beside parts in Latin, so it may read as another address",
@@ -251,8 +251,8 @@ mod tests {
                 "{v:?}: {got:?}"
             );
         }
-        // UTS #39 §4: a part in one other script whose every letter reads as a Latin one, beside
-        // parts in Latin (`аррӏе`, `саrе` would be mixed).
+        // UTS #39 §4: a domain label in one other script that reads as Latin, beside Latin parts
+        // (`аррӏе`; `саrе`, with a Latin `r`, is mixed and reported above).
         for (v, want) in [
             (
                 "jane@\u{430}\u{440}\u{440}\u{4cf}\u{435}.com",

@@ -77,9 +77,14 @@ fn spelling_joiner(chars: &[char], i: usize) -> bool {
         '\u{200c}' | '\u{200d}'
             if unicode_normalization::char::canonical_combining_class(before) == 9 =>
         {
-            // The virama's base letter is of the virama's script.
-            i.checked_sub(2)
-                .and_then(|j| chars.get(j))
+            // The virama's base letter, other marks (a nukta) aside, is of the virama's script.
+            chars
+                .get(..i.saturating_sub(1))
+                .and_then(|b| {
+                    b.iter()
+                        .rev()
+                        .find(|c| unicode_normalization::char::canonical_combining_class(**c) == 0)
+                })
                 .is_some_and(|base| same_script(*base, before))
         }
         '\u{200c}' => parts_joining_letters(chars, i),
@@ -162,6 +167,9 @@ mod tests {
         for v in [
             "\u{915}\u{94d}\u{200d}\u{937}",
             "\u{d23}\u{d4d}\u{200d}",
+            // Marks between the base letter and the virama: a nukta (क़्‌ष), a mark of every script.
+            "\u{915}\u{93c}\u{94d}\u{200c}\u{937}",
+            "\u{915}\u{301}\u{94d}\u{200c}\u{937}",
             "\u{1f469}\u{200d}\u{1f4bb}",
             "\u{2764}\u{fe0f}",
             // RFC 5892 A.1 rule 2: a non-joiner between letters that would join (Persian `خانه‌ها`,
